@@ -1,0 +1,2 @@
+/** The composition root: configuration, the HTTP server and main. */
+package dev.sluice.broker;

@@ -1,0 +1,2 @@
+/** Topics, subscriptions, fanout and webhook delivery; talks to queues only through QueueClient. */
+package dev.sluice.notify;

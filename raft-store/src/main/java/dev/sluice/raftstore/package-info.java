@@ -1,0 +1,2 @@
+/** Apache Ratis + RocksDB: nodes, Raft groups, the state-machine SPI, snapshots, the replicated catalog. Knows nothing of queues. */
+package dev.sluice.raftstore;
