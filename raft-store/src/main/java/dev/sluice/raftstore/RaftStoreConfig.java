@@ -1,0 +1,167 @@
+package dev.sluice.raftstore;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How one raft-store node runs.
+ *
+ * @param nodeId this node's id; must appear in {@code peers} when peers are given
+ * @param host address the Raft port binds to and peers use
+ * @param raftPort Raft (gRPC) port; 0 picks a free one (single-node tests only)
+ * @param dataDirectory holds {@code raft/} (Ratis logs and snapshots) and {@code state/} (RocksDB per group)
+ * @param peers every member of the cluster including this node; empty means a single-node group
+ * @param dataGroups number of data Raft groups besides the catalog group; fixed at cluster creation
+ * @param electionTimeoutMin lower bound of the randomized election timeout (1 s is stable on loaded 2-core machines)
+ * @param electionTimeoutMax upper bound of the election timeout
+ * @param snapshotThresholdEntries log entries after which a group snapshots and purges its log
+ * @param maxInflightProposals Raft entries a group client keeps in flight; others queue and share the next entry
+ * @param maxProposalBytes bytes packed into one entry at most (one larger command still goes alone)
+ * @param requestTimeout how long a write or read may take, retries included, before it fails
+ * @param allowTemporaryStorage lets {@code dataDirectory} live under /tmp (tests only: /tmp may be wiped)
+ * @param raftProperties extra Ratis properties for tuning; unsafe settings are refused by {@link #validate()}
+ */
+public record RaftStoreConfig(
+        String nodeId,
+        String host,
+        int raftPort,
+        Path dataDirectory,
+        List<Peer> peers,
+        int dataGroups,
+        Duration electionTimeoutMin,
+        Duration electionTimeoutMax,
+        long snapshotThresholdEntries,
+        int maxInflightProposals,
+        int maxProposalBytes,
+        Duration requestTimeout,
+        boolean allowTemporaryStorage,
+        Map<String, String> raftProperties) {
+
+    public static final String UNSAFE_FLUSH_KEY = "raft.server.log.unsafe-flush.enabled";
+
+    public RaftStoreConfig {
+        peers = List.copyOf(peers);
+        raftProperties = Map.copyOf(raftProperties);
+    }
+
+    public static RaftStoreConfig defaults() {
+        return new RaftStoreConfig("n1", "127.0.0.1", 9325, Path.of("data"), List.of(), 1,
+                Duration.ofSeconds(1), Duration.ofSeconds(2), 100_000, 4, 4 * 1024 * 1024,
+                Duration.ofSeconds(15), false, Map.of());
+    }
+
+    /** Every problem at once; empty when the config is usable. */
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (nodeId == null || !nodeId.matches("[A-Za-z0-9_-]{1,64}")) {
+            problems.add("node id must be 1-64 of [A-Za-z0-9_-]: " + nodeId);
+        }
+        if (raftPort < 0 || raftPort > 65535) {
+            problems.add("raft port out of range: " + raftPort);
+        }
+        if (dataDirectory == null) {
+            problems.add("data directory is required");
+        } else if (!allowTemporaryStorage && isTemporary(dataDirectory)) {
+            problems.add("data directory " + dataDirectory.toAbsolutePath()
+                    + " is under a temporary directory that the OS may wipe; choose a durable path");
+        }
+        if (!peers.isEmpty()) {
+            Set<String> ids = new HashSet<>();
+            peers.forEach(peer -> {
+                if (!ids.add(peer.id())) {
+                    problems.add("duplicate peer id " + peer.id());
+                }
+            });
+            if (!ids.contains(nodeId)) {
+                problems.add("peers must include this node's id " + nodeId);
+            }
+            if (peers.size() % 2 == 0) {
+                problems.add("use an odd number of peers (got " + peers.size() + "); an even count adds no fault tolerance");
+            }
+        }
+        if (dataGroups < 1 || dataGroups > 256) {
+            problems.add("data groups must be 1-256: " + dataGroups);
+        }
+        if (electionTimeoutMin.isNegative() || electionTimeoutMin.toMillis() < 100
+                || electionTimeoutMax.compareTo(electionTimeoutMin) <= 0) {
+            problems.add("election timeouts must be >= 100 ms with max > min: " + electionTimeoutMin + ".." + electionTimeoutMax);
+        }
+        if (snapshotThresholdEntries < 100) {
+            problems.add("snapshot threshold must be >= 100 entries: " + snapshotThresholdEntries);
+        }
+        if (maxInflightProposals < 1 || maxInflightProposals > 64) {
+            problems.add("max in-flight proposals must be 1-64: " + maxInflightProposals);
+        }
+        if (maxProposalBytes < 64 * 1024 || maxProposalBytes > 32 * 1024 * 1024) {
+            problems.add("max proposal bytes must be 64 KiB-32 MiB: " + maxProposalBytes);
+        }
+        if (requestTimeout.toMillis() < 100) {
+            problems.add("request timeout must be >= 100 ms: " + requestTimeout);
+        }
+        if ("true".equalsIgnoreCase(raftProperties.getOrDefault(UNSAFE_FLUSH_KEY, "false").trim())) {
+            problems.add(UNSAFE_FLUSH_KEY + "=true would acknowledge writes before they are on disk; refused");
+        }
+        if (raftProperties.containsKey("raft.server.storage.dir")) {
+            problems.add("raft.server.storage.dir is derived from the data directory; set that instead");
+        }
+        return problems;
+    }
+
+    private static boolean isTemporary(Path directory) {
+        Path absolute = directory.toAbsolutePath().normalize();
+        Path systemTemp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        return absolute.startsWith(Path.of("/tmp")) || absolute.startsWith(Path.of("/var/tmp")) || absolute.startsWith(systemTemp);
+    }
+
+    /** The members of every group: the configured peers, or this node alone. */
+    public List<Peer> members() {
+        return peers.isEmpty() ? List.of(new Peer(nodeId, host, raftPort)) : peers;
+    }
+
+    public RaftStoreConfig withNode(String newNodeId, String newHost, int newRaftPort) {
+        return new RaftStoreConfig(newNodeId, newHost, newRaftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                allowTemporaryStorage, raftProperties);
+    }
+
+    public RaftStoreConfig withDataDirectory(Path newDataDirectory) {
+        return new RaftStoreConfig(nodeId, host, raftPort, newDataDirectory, peers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                allowTemporaryStorage, raftProperties);
+    }
+
+    public RaftStoreConfig withPeers(List<Peer> newPeers) {
+        return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, newPeers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                allowTemporaryStorage, raftProperties);
+    }
+
+    public RaftStoreConfig withDataGroups(int newDataGroups) {
+        return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, newDataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                allowTemporaryStorage, raftProperties);
+    }
+
+    public RaftStoreConfig withSnapshotThresholdEntries(long entries) {
+        return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, entries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                allowTemporaryStorage, raftProperties);
+    }
+
+    public RaftStoreConfig withAllowTemporaryStorage(boolean allow) {
+        return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                allow, raftProperties);
+    }
+
+    public RaftStoreConfig withRaftProperties(Map<String, String> properties) {
+        return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                allowTemporaryStorage, properties);
+    }
+}

@@ -1,0 +1,294 @@
+package dev.sluice.raftstore;
+
+import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.catalog.CatalogEngine;
+import dev.sluice.raftstore.client.GroupClient;
+import dev.sluice.raftstore.client.GroupClientSettings;
+import dev.sluice.raftstore.spi.DomainEngine;
+import dev.sluice.raftstore.spi.EngineFactory;
+import dev.sluice.raftstore.statemachine.EngineStateMachine;
+import dev.sluice.raftstore.storage.RocksStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.statemachine.StateMachine;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One raft-store node: a Ratis server hosting the catalog group and the data groups on one port,
+ * a RocksDB per group under {@code dataDirectory/state}, and a {@link GroupClient} per group.
+ *
+ * <p>Any node accepts any call: the group clients find the group's leader themselves. Threads:
+ * thread-safe after {@link #start}.
+ */
+public final class RaftStoreNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftStoreNode.class);
+
+    private final RaftStoreConfig config;
+    private final RaftServer server;
+    private final Map<String, EngineStateMachine> stateMachines;
+    private final Map<String, GroupClient> clients = new LinkedHashMap<>();
+    private final Catalog catalog;
+    private final Map<String, Throwable> fatalErrors = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private RaftStoreNode(RaftStoreConfig config, RaftServer server, Map<String, EngineStateMachine> stateMachines,
+            MeterRegistry meters) {
+        this.config = config;
+        this.server = server;
+        this.stateMachines = stateMachines;
+        GroupClientSettings settings = new GroupClientSettings(config.maxInflightProposals(), config.maxProposalBytes(),
+                config.requestTimeout());
+        for (String name : StoreGroups.names(config.dataGroups())) {
+            clients.put(name, new GroupClient(name, config.members(), settings, meters));
+        }
+        this.catalog = new Catalog(clients.get(StoreGroups.CATALOG));
+    }
+
+    /**
+     * Starts the node and joins (or forms) its groups. Throws IllegalArgumentException listing every
+     * config problem, IOException when storage or the port cannot be used.
+     */
+    public static RaftStoreNode start(RaftStoreConfig config, EngineFactory engines, MeterRegistry meters,
+            InstantSource clock) throws IOException {
+        List<String> problems = config.validate();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid raft-store config: " + String.join("; ", problems));
+        }
+        Path raftDirectory = config.dataDirectory().resolve("raft");
+        Files.createDirectories(raftDirectory);
+        Map<String, EngineStateMachine> stateMachines = new ConcurrentHashMap<>();
+        Map<RaftGroupId, String> namesById = new LinkedHashMap<>();
+        StoreGroups.names(config.dataGroups()).forEach(name -> namesById.put(StoreGroups.groupId(name), name));
+        Holder self = new Holder();
+        StateMachine.Registry registry = groupId -> {
+            String name = namesById.get(groupId);
+            if (name == null) {
+                throw new IllegalStateException("unknown Raft group " + groupId + " in " + raftDirectory);
+            }
+            DomainEngine engine = StoreGroups.CATALOG.equals(name) ? new CatalogEngine()
+                    : engines.create(Integer.parseInt(name.substring("data-".length())));
+            Counter leaderChanges = Counter.builder("sluice.raft.leader.changes").tag("group", name).register(meters);
+            EngineStateMachine machine = new EngineStateMachine(name, engine,
+                    config.dataDirectory().resolve("state").resolve(name), clock,
+                    (group, error) -> self.onFatal(group, error), leaderChanges);
+            stateMachines.put(name, machine);
+            return machine;
+        };
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(config.nodeId()))
+                .setProperties(properties(config, raftDirectory))
+                .setStateMachineRegistry(registry)
+                .build();
+        RaftStoreNode node = null;
+        try {
+            server.start();
+            addMissingGroups(server, config);
+            node = new RaftStoreNode(config, server, stateMachines, meters);
+            self.node = node;
+            node.registerGauges(meters);
+            LOG.info("raft-store node {} started on {}:{} with groups {} and members {}", config.nodeId(), config.host(),
+                    config.raftPort(), StoreGroups.names(config.dataGroups()), config.members());
+            return node;
+        } catch (IOException | RuntimeException e) {
+            if (node != null) {
+                node.close();
+            } else {
+                server.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Lets the registry's state machines reach the node that is built after them. */
+    private static final class Holder {
+        volatile RaftStoreNode node;
+
+        void onFatal(String group, Throwable error) {
+            RaftStoreNode current = node;
+            if (current != null) {
+                current.onFatal(group, error);
+            }
+        }
+    }
+
+    private static RaftProperties properties(RaftStoreConfig config, Path raftDirectory) {
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(raftDirectory.toFile()));
+        GrpcConfigKeys.Server.setHost(properties, config.host());
+        GrpcConfigKeys.Server.setPort(properties, config.raftPort());
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(config.electionTimeoutMin().toMillis()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(config.electionTimeoutMax().toMillis()));
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, config.snapshotThresholdEntries());
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, config.snapshotThresholdEntries() / 2));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("32MB"));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf("64MB"));
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("128MB"));
+        RaftServerConfigKeys.Log.setCorruptionPolicy(properties, RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
+        config.raftProperties().forEach(properties::set);
+        // Durability is not tunable: an acknowledged write is fsynced on a quorum.
+        RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
+        RaftServerConfigKeys.setStorageDir(properties, List.of(raftDirectory.toFile()));
+        return properties;
+    }
+
+    private static TimeDuration millis(long value) {
+        return TimeDuration.valueOf(value, TimeUnit.MILLISECONDS);
+    }
+
+    /** First start (or a wiped node): create the groups locally; peers that have them bring this node up to date. */
+    private static void addMissingGroups(RaftServer server, RaftStoreConfig config) throws IOException {
+        Set<RaftGroupId> present = new HashSet<>();
+        server.getGroupIds().forEach(present::add);
+        ClientId clientId = ClientId.randomId();
+        long callId = 0;
+        for (String name : StoreGroups.names(config.dataGroups())) {
+            if (present.contains(StoreGroups.groupId(name))) {
+                continue;
+            }
+            RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(), callId++,
+                    StoreGroups.group(name, config.members()), true));
+            if (!reply.isSuccess()) {
+                throw new IOException("cannot create group " + name, reply.getException());
+            }
+        }
+    }
+
+    private void registerGauges(MeterRegistry meters) {
+        stateMachines.forEach((name, machine) -> {
+            Gauge.builder("sluice.rocksdb.estimated.keys", machine, m -> rocksProperty(m, "rocksdb.estimate-num-keys"))
+                    .tag("group", name).register(meters);
+            Gauge.builder("sluice.rocksdb.live.sst.bytes", machine, m -> rocksProperty(m, "rocksdb.live-sst-files-size"))
+                    .tag("group", name).baseUnit("bytes").register(meters);
+            Gauge.builder("sluice.rocksdb.memtable.bytes", machine, m -> rocksProperty(m, "rocksdb.cur-size-all-mem-tables"))
+                    .tag("group", name).baseUnit("bytes").register(meters);
+            Gauge.builder("sluice.raft.applied.index", machine, m -> m.getLastAppliedTermIndex() == null ? -1
+                    : m.getLastAppliedTermIndex().getIndex()).tag("group", name).register(meters);
+            Gauge.builder("sluice.raft.leader", machine, m -> isLeader(name) ? 1 : 0).tag("group", name)
+                    .description("1 while this node leads the group").register(meters);
+        });
+    }
+
+    private static double rocksProperty(EngineStateMachine machine, String property) {
+        RocksStore store = machine.store();
+        return store == null ? Double.NaN : store.longProperty(property);
+    }
+
+    private void onFatal(String group, Throwable error) {
+        fatalErrors.put(group, error);
+        // Stop serving on another thread: the caller is Ratis's apply thread.
+        Thread stopper = new Thread(() -> {
+            try {
+                server.close();
+            } catch (IOException e) {
+                LOG.warn("closing Raft server after a fatal error failed", e);
+            }
+        }, "raft-store-fatal-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    public RaftStoreConfig config() {
+        return config;
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public int dataGroupCount() {
+        return config.dataGroups();
+    }
+
+    /** The client of data group {@code index} (0-based). */
+    public GroupClient dataGroup(int index) {
+        return clients.get(StoreGroups.dataGroupName(index));
+    }
+
+    /** This node's replica of data group {@code index}'s engine: for leader-side waits and approximate reads. */
+    public DomainEngine localEngine(int index) {
+        EngineStateMachine machine = stateMachines.get(StoreGroups.dataGroupName(index));
+        return machine == null ? null : machine.engine();
+    }
+
+    public boolean isLeader(int dataGroupIndex) {
+        return isLeader(StoreGroups.dataGroupName(dataGroupIndex));
+    }
+
+    private boolean isLeader(String groupName) {
+        try {
+            return server.getDivision(StoreGroups.groupId(groupName)).getInfo().isLeader();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public StoreHealth health() {
+        Map<String, String> leaders = new LinkedHashMap<>();
+        Map<String, String> problems = new LinkedHashMap<>();
+        boolean live = !closed && fatalErrors.isEmpty();
+        fatalErrors.forEach((group, error) -> problems.put(group, "fatal: " + error));
+        for (String name : StoreGroups.names(config.dataGroups())) {
+            try {
+                RaftPeerId leader = server.getDivision(StoreGroups.groupId(name)).getInfo().getLeaderId();
+                leaders.put(name, leader == null ? "" : leader.toString());
+                if (leader == null) {
+                    problems.putIfAbsent(name, "no leader known");
+                }
+                EngineStateMachine machine = stateMachines.get(name);
+                if (machine == null || machine.store() == null || !machine.store().isWritable()) {
+                    problems.putIfAbsent(name, "storage not writable");
+                }
+            } catch (IOException | RuntimeException e) {
+                leaders.put(name, "");
+                problems.putIfAbsent(name, "group not running: " + e.getMessage());
+            }
+        }
+        return new StoreHealth(live, live && problems.isEmpty(), leaders, problems);
+    }
+
+    /** Group names whose replica on this node failed fatally. */
+    public List<String> failedGroups() {
+        return new ArrayList<>(fatalErrors.keySet());
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (GroupClient client : clients.values()) {
+            client.close();
+        }
+        server.close();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.sluice.raftstore;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+
+/**
+ * The Raft groups of a cluster: {@code catalog} plus {@code data-0..data-N}. Group ids derive from
+ * the names, so every node and every standalone client computes the same ids without coordination.
+ */
+public final class StoreGroups {
+    public static final String CATALOG = "catalog";
+
+    private StoreGroups() {
+    }
+
+    public static String dataGroupName(int index) {
+        return "data-" + index;
+    }
+
+    public static RaftGroupId groupId(String name) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("sluice:" + name).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static RaftGroup group(String name, List<Peer> members) {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Peer member : members) {
+            peers.add(RaftPeer.newBuilder().setId(member.id()).setAddress(member.address()).build());
+        }
+        return RaftGroup.valueOf(groupId(name), peers);
+    }
+
+    public static List<String> names(int dataGroups) {
+        List<String> names = new ArrayList<>();
+        names.add(CATALOG);
+        for (int i = 0; i < dataGroups; i++) {
+            names.add(dataGroupName(i));
+        }
+        return names;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.sluice.raftstore;
+
+import java.util.Map;
+
+/**
+ * @param live the node runs and no group has hit a fatal error
+ * @param ready every group hosted here knows a leader and the storage accepts writes
+ * @param leaders leader id per group name ("" when none is known)
+ * @param problems per group, why it is not ready
+ */
+public record StoreHealth(boolean live, boolean ready, Map<String, String> leaders, Map<String, String> problems) {
+}

@@ -1,0 +1,94 @@
+package dev.sluice.raftstore.catalog;
+
+import dev.sluice.raftstore.client.GroupClient;
+import dev.sluice.raftstore.codec.BinaryReader;
+import dev.sluice.raftstore.codec.BinaryWriter;
+import dev.sluice.raftstore.codec.CommandFrame;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The replicated catalog: small metadata records (topics, subscriptions, mappings, config) under a
+ * namespace and a key. Writes are committed on a quorum; reads are linearizable. Thread-safe.
+ */
+public final class Catalog {
+    /** Keys and namespaces are UTF-8 strings of at most this many bytes. */
+    public static final int MAX_KEY_BYTES = 1024;
+
+    private final GroupClient group;
+
+    public Catalog(GroupClient group) {
+        this.group = group;
+    }
+
+    public record Entry(String key, byte[] value) {
+    }
+
+    /** One page of a scan; {@code more} when entries after the last one exist. */
+    public record Page(List<Entry> entries, boolean more) {
+    }
+
+    /** Stores the value; completes with true when it replaced an existing one. */
+    public CompletableFuture<Boolean> put(String namespace, String key, byte[] value) {
+        return group.submit(write(CatalogCommand.PUT, namespace, key).putBytes(Objects.requireNonNull(value)).toByteArray())
+                .thenApply(result -> result.get() == 1);
+    }
+
+    /** Stores the value unless the key exists; completes with true when it stored it. */
+    public CompletableFuture<Boolean> putIfAbsent(String namespace, String key, byte[] value) {
+        return group.submit(write(CatalogCommand.PUT_IF_ABSENT, namespace, key).putBytes(Objects.requireNonNull(value)).toByteArray())
+                .thenApply(result -> new BinaryReader(result).getBoolean());
+    }
+
+    /** Removes the key; completes with true when it existed. */
+    public CompletableFuture<Boolean> delete(String namespace, String key) {
+        return group.submit(write(CatalogCommand.DELETE, namespace, key).toByteArray())
+                .thenApply(result -> result.get() == 1);
+    }
+
+    public CompletableFuture<Optional<byte[]>> get(String namespace, String key) {
+        checkKey(namespace, key);
+        byte[] request = new BinaryWriter().putByte(CatalogCommand.QUERY_GET).putString(namespace).putString(key).toByteArray();
+        return group.query(request).thenApply(result -> {
+            BinaryReader in = new BinaryReader(result);
+            boolean found = in.getBoolean();
+            byte[] value = in.getBytes();
+            return found ? Optional.of(value) : Optional.empty();
+        });
+    }
+
+    /** Keys starting with {@code keyPrefix} after {@code startAfter} (null from the first), in byte order. */
+    public CompletableFuture<Page> scan(String namespace, String keyPrefix, String startAfter, int limit) {
+        checkKey(namespace, keyPrefix);
+        byte[] request = new BinaryWriter().putByte(CatalogCommand.QUERY_SCAN).putString(namespace)
+                .putString(keyPrefix).putString(startAfter).putInt(limit).toByteArray();
+        return group.query(request).thenApply(Catalog::decodePage);
+    }
+
+    private static Page decodePage(ByteBuffer result) {
+        BinaryReader in = new BinaryReader(result);
+        int count = in.getInt();
+        boolean more = in.getBoolean();
+        List<Entry> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            entries.add(new Entry(in.getString(), in.getBytes()));
+        }
+        return new Page(entries, more);
+    }
+
+    private static BinaryWriter write(int type, String namespace, String key) {
+        checkKey(namespace, key);
+        return CommandFrame.writer(type).putString(namespace).putString(key);
+    }
+
+    private static void checkKey(String namespace, String key) {
+        if (namespace == null || namespace.isEmpty() || namespace.length() > MAX_KEY_BYTES
+                || key == null || key.length() > MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("catalog namespace must be non-empty and keys at most " + MAX_KEY_BYTES + " bytes");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.sluice.raftstore.catalog;
+
+import dev.sluice.raftstore.codec.BinaryReader;
+import dev.sluice.raftstore.codec.BinaryWriter;
+import dev.sluice.raftstore.codec.CorruptFrameException;
+import dev.sluice.raftstore.spi.ApplyContext;
+import dev.sluice.raftstore.spi.DomainEngine;
+import dev.sluice.raftstore.spi.StoreReader;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/** Namespaced key/value state. Stateless in memory, so queries need no locking beyond RocksDB's. */
+public final class CatalogEngine implements DomainEngine {
+
+    @Override
+    public List<String> columnFamilies() {
+        return List.of(CatalogKeys.COLUMN_FAMILY);
+    }
+
+    @Override
+    public void recover(StoreReader reader) {
+        // All state lives in RocksDB.
+    }
+
+    @Override
+    public byte[] apply(int commandType, ByteBuffer payload, ApplyContext context) {
+        BinaryReader in = new BinaryReader(payload);
+        byte[] key = CatalogKeys.key(in.getString(), in.getString());
+        var writer = context.writer();
+        byte[] existing = writer.get(CatalogKeys.COLUMN_FAMILY, key);
+        switch (commandType) {
+            case CatalogCommand.PUT -> {
+                writer.put(CatalogKeys.COLUMN_FAMILY, key, in.getBytes());
+                return new byte[] {(byte) (existing != null ? 1 : 0)};
+            }
+            case CatalogCommand.PUT_IF_ABSENT -> {
+                if (existing != null) {
+                    return new BinaryWriter().putBoolean(false).putBytes(existing).toByteArray();
+                }
+                writer.put(CatalogKeys.COLUMN_FAMILY, key, in.getBytes());
+                return new BinaryWriter().putBoolean(true).toByteArray();
+            }
+            case CatalogCommand.DELETE -> {
+                if (existing != null) {
+                    writer.delete(CatalogKeys.COLUMN_FAMILY, key);
+                }
+                return new byte[] {(byte) (existing != null ? 1 : 0)};
+            }
+            default -> throw new CorruptFrameException("unknown catalog command type " + commandType);
+        }
+    }
+
+    @Override
+    public byte[] query(ByteBuffer request, StoreReader reader) {
+        BinaryReader in = new BinaryReader(request);
+        int type = in.getByte();
+        String namespace = in.getString();
+        if (type == CatalogCommand.QUERY_GET) {
+            byte[] value = reader.get(CatalogKeys.COLUMN_FAMILY, CatalogKeys.key(namespace, in.getString()));
+            return new BinaryWriter().putBoolean(value != null).putBytes(value).toByteArray();
+        }
+        if (type == CatalogCommand.QUERY_SCAN) {
+            return scan(reader, namespace, in.getString(), in.getString(), in.getInt());
+        }
+        throw new IllegalArgumentException("unknown catalog query type " + type);
+    }
+
+    private static byte[] scan(StoreReader reader, String namespace, String keyPrefix, String startAfter, int limit) {
+        byte[] namespacePrefix = CatalogKeys.prefix(namespace);
+        byte[] prefix = CatalogKeys.key(namespace, keyPrefix);
+        byte[] start = startAfter == null ? null : CatalogKeys.key(namespace, startAfter + '\0');
+        int bounded = Math.max(1, Math.min(limit, CatalogCommand.SCAN_LIMIT_MAX));
+        BinaryWriter entries = new BinaryWriter();
+        int[] count = {0};
+        boolean[] more = {false};
+        reader.scan(CatalogKeys.COLUMN_FAMILY, prefix, start, (key, value) -> {
+            if (count[0] == bounded) {
+                more[0] = true;
+                return false;
+            }
+            entries.putString(CatalogKeys.keyPart(key, namespacePrefix.length)).putBytes(value);
+            count[0]++;
+            return true;
+        });
+        return new BinaryWriter(entries.size() + 8).putInt(count[0]).putBoolean(more[0])
+                .putRaw(entries.toByteArray()).toByteArray();
+    }
+}

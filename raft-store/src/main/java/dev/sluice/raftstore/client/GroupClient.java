@@ -1,0 +1,172 @@
+package dev.sluice.raftstore.client;
+
+import dev.sluice.raftstore.Peer;
+import dev.sluice.raftstore.StoreGroups;
+import dev.sluice.raftstore.codec.ProposalCodec;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Writes and linearizable reads against one Raft group, from any node or from outside the cluster.
+ *
+ * <p>Group commit: while {@code maxInflightProposals} entries are in flight, new commands wait and
+ * then travel together in the next entry (one append, one fsync, one RocksDB batch). At low load a
+ * command goes out at once; under load entries grow. Each caller's future completes with its own
+ * result. The Ratis client follows the leader across elections and retries within the timeout.
+ *
+ * <p>Threads: safe for concurrent use; futures complete on Ratis client threads.
+ */
+public final class GroupClient implements AutoCloseable {
+    private final String groupName;
+    private final RaftClient raft;
+    private final GroupClientSettings settings;
+    private final Timer commitLatency;
+    private final DistributionSummary commandsPerEntry;
+    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+    private int inflight;
+    private boolean closed;
+
+    private record Pending(byte[] command, CompletableFuture<ByteBuffer> result) {
+    }
+
+    public GroupClient(String groupName, List<Peer> members, GroupClientSettings settings, MeterRegistry meters) {
+        this.groupName = groupName;
+        this.settings = settings;
+        RaftProperties properties = new RaftProperties();
+        TimeDuration attemptTimeout = TimeDuration.valueOf(Math.max(1000, settings.requestTimeout().toMillis() / 3), TimeUnit.MILLISECONDS);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, attemptTimeout);
+        int attempts = (int) Math.max(3, settings.requestTimeout().toMillis() / 100);
+        this.raft = RaftClient.newBuilder()
+                .setProperties(properties)
+                .setRaftGroup(StoreGroups.group(groupName, members))
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+        this.commitLatency = Timer.builder("sluice.raft.commit").description("Proposal to applied result, per Raft entry")
+                .tag("group", groupName).publishPercentiles(0.5, 0.99).register(meters);
+        this.commandsPerEntry = DistributionSummary.builder("sluice.raft.entry.commands")
+                .description("Commands packed into one Raft entry").tag("group", groupName).register(meters);
+    }
+
+    public String groupName() {
+        return groupName;
+    }
+
+    /** Proposes one command frame; completes with the engine's result once it is committed and applied. */
+    public CompletableFuture<ByteBuffer> submit(byte[] commandFrame) {
+        CompletableFuture<ByteBuffer> result = new CompletableFuture<>();
+        synchronized (this) {
+            if (closed) {
+                result.completeExceptionally(new StoreUnavailableException(groupName + " client is closed", null));
+                return result;
+            }
+            waiting.add(new Pending(commandFrame, result));
+        }
+        sendWhileCapacity();
+        return result.orTimeout(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    }
+
+    /** A linearizable read served by the group's leader after it has applied every earlier write. */
+    public CompletableFuture<ByteBuffer> query(byte[] request) {
+        return raft.async().sendReadOnly(Message.valueOf(UnsafeByteOperations.unsafeWrap(request)))
+                .handle((reply, error) -> {
+                    if (error != null || !reply.isSuccess()) {
+                        throw new StoreUnavailableException(groupName + ": read failed", error != null ? error : reply.getException());
+                    }
+                    return reply.getMessage().getContent().asReadOnlyByteBuffer();
+                });
+    }
+
+    private void sendWhileCapacity() {
+        while (true) {
+            List<Pending> batch;
+            synchronized (this) {
+                if (waiting.isEmpty() || inflight >= settings.maxInflightProposals()) {
+                    return;
+                }
+                batch = takeBatch();
+                inflight++;
+            }
+            send(batch);
+        }
+    }
+
+    private List<Pending> takeBatch() {
+        List<Pending> batch = new ArrayList<>();
+        long bytes = 0;
+        while (!waiting.isEmpty() && batch.size() < GroupClientSettings.MAX_COMMANDS_PER_PROPOSAL) {
+            Pending next = waiting.peek();
+            if (!batch.isEmpty() && bytes + next.command().length + 4 > settings.maxProposalBytes()) {
+                break;
+            }
+            batch.add(waiting.poll());
+            bytes += next.command().length + 4;
+        }
+        return batch;
+    }
+
+    private void send(List<Pending> batch) {
+        List<byte[]> commands = new ArrayList<>(batch.size());
+        batch.forEach(pending -> commands.add(pending.command()));
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(ProposalCodec.encode(commands)));
+        commandsPerEntry.record(batch.size());
+        long started = System.nanoTime();
+        raft.async().send(message).whenComplete((reply, error) -> {
+            commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            synchronized (this) {
+                inflight--;
+            }
+            complete(batch, reply, error);
+            sendWhileCapacity();
+        });
+    }
+
+    private void complete(List<Pending> batch, RaftClientReply reply, Throwable error) {
+        if (error != null || !reply.isSuccess()) {
+            Throwable cause = error != null ? error : reply.getException();
+            StoreUnavailableException failure = new StoreUnavailableException(groupName + ": write not confirmed", cause);
+            batch.forEach(pending -> pending.result().completeExceptionally(failure));
+            return;
+        }
+        List<ByteBuffer> results = ProposalCodec.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
+        if (results.size() != batch.size()) {
+            IllegalStateException mismatch = new IllegalStateException(
+                    groupName + ": " + results.size() + " results for " + batch.size() + " commands");
+            batch.forEach(pending -> pending.result().completeExceptionally(mismatch));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(results.get(i));
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        List<Pending> abandoned;
+        synchronized (this) {
+            closed = true;
+            abandoned = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        abandoned.forEach(pending -> pending.result().completeExceptionally(
+                new StoreUnavailableException(groupName + " client closed", null)));
+        raft.close();
+    }
+}

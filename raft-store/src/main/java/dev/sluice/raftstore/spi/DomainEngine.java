@@ -1,0 +1,30 @@
+package dev.sluice.raftstore.spi;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * A deterministic domain state machine hosted by one Raft group on every node of the group.
+ *
+ * <p>Threads: {@link #recover} and {@link #apply} are called by the group's single apply thread, in
+ * log order. {@link #query} is called by Ratis threads concurrently with apply; engines that keep
+ * in-memory state synchronise it themselves.
+ *
+ * <p>Rules: apply reads no clock, random source or local configuration (use {@link ApplyContext});
+ * expected business failures are result values; an exception thrown from apply is treated as
+ * corruption and stops the node.
+ */
+public interface DomainEngine {
+
+    /** RocksDB column families this engine writes; created on first open. */
+    List<String> columnFamilies();
+
+    /** Rebuilds in-memory state from storage: after open, and after a snapshot is installed. */
+    void recover(StoreReader reader);
+
+    /** Applies one command; writes go to {@code context.writer()}. Returns the encoded result. */
+    byte[] apply(int commandType, ByteBuffer payload, ApplyContext context);
+
+    /** Serves a linearizable read (the group has applied every write committed before it). */
+    byte[] query(ByteBuffer request, StoreReader reader);
+}

@@ -1,0 +1,298 @@
+package dev.sluice.raftstore.statemachine;
+
+import dev.sluice.raftstore.codec.CommandFrame;
+import dev.sluice.raftstore.codec.EntryHeader;
+import dev.sluice.raftstore.codec.ProposalCodec;
+import dev.sluice.raftstore.spi.DomainEngine;
+import dev.sluice.raftstore.storage.AppliedPosition;
+import dev.sluice.raftstore.storage.EntryBatch;
+import dev.sluice.raftstore.storage.RocksStore;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin Ratis adapter in front of a {@link DomainEngine}: the leader stamps time and a seed into
+ * each entry; apply unpacks the entry's commands, lets the engine apply them into one RocksDB batch
+ * and commits that batch with the applied position; snapshots are RocksDB checkpoints.
+ *
+ * <p>Threads: Ratis calls apply, snapshot and term-index notifications on the group's updater
+ * thread; queries on its RPC threads; reinitialize after a snapshot install.
+ */
+public final class EngineStateMachine extends BaseStateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineStateMachine.class);
+
+    private final String name;
+    private final DomainEngine engine;
+    private final Path liveDirectory;
+    private final InstantSource clock;
+    private final FatalErrorListener fatalErrors;
+    private final Counter leaderChanges;
+    private final CheckpointSnapshotStorage snapshots = new CheckpointSnapshotStorage();
+    private final SecureRandom seeds = new SecureRandom();
+    /** Queries read while apply writes; a snapshot install swaps the store under the write lock. */
+    private final ReadWriteLock storeLock = new ReentrantReadWriteLock();
+    private volatile RocksStore store;
+    private volatile Throwable failure;
+
+    public EngineStateMachine(String name, DomainEngine engine, Path liveDirectory, InstantSource clock,
+            FatalErrorListener fatalErrors, Counter leaderChanges) {
+        this.name = name;
+        this.engine = engine;
+        this.liveDirectory = liveDirectory;
+        this.clock = clock;
+        this.fatalErrors = fatalErrors;
+        this.leaderChanges = leaderChanges;
+    }
+
+    public DomainEngine engine() {
+        return engine;
+    }
+
+    /** The live store, for health checks and metrics; null before initialisation. */
+    public RocksStore store() {
+        return store;
+    }
+
+    public boolean isFailed() {
+        return failure != null;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        snapshots.init(raftStorage);
+        openStore(false);
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        openStore(true);
+    }
+
+    /** Opens the live store, first restoring the newest snapshot when it is ahead of the live state. */
+    private void openStore(boolean afterInstall) throws IOException {
+        storeLock.writeLock().lock();
+        try {
+            if (store != null) {
+                store.close();
+                store = null;
+            }
+            RocksStore opened = Files.exists(liveDirectory) ? RocksStore.open(liveDirectory, engine.columnFamilies()) : null;
+            SnapshotInfoView latest = latestSnapshot();
+            if (latest != null && (opened == null || opened.applied().index() < latest.termIndex.getIndex())) {
+                if (opened != null) {
+                    opened.close();
+                }
+                LOG.info("{}: restoring snapshot {} (after install: {})", name, latest.termIndex, afterInstall);
+                restore(latest.directory);
+                opened = RocksStore.open(liveDirectory, engine.columnFamilies());
+            }
+            if (opened == null) {
+                opened = RocksStore.open(liveDirectory, engine.columnFamilies());
+            }
+            engine.recover(opened);
+            store = opened;
+            AppliedPosition applied = opened.applied();
+            if (applied.index() >= 0) {
+                setLastAppliedTermIndex(TermIndex.valueOf(applied.term(), applied.index()));
+            }
+        } finally {
+            storeLock.writeLock().unlock();
+        }
+    }
+
+    private record SnapshotInfoView(TermIndex termIndex, Path directory) {
+    }
+
+    private SnapshotInfoView latestSnapshot() {
+        var info = snapshots.getLatestSnapshot();
+        if (info == null) {
+            return null;
+        }
+        Optional<Path> directory = snapshots.latestDirectory();
+        return directory.map(path -> new SnapshotInfoView(info.getTermIndex(), path)).orElse(null);
+    }
+
+    /** Replaces the live database with a checkpoint: SST files are immutable and hard-linked, the rest copied. */
+    private void restore(Path snapshotDirectory) throws IOException {
+        CheckpointSnapshotStorage.deleteRecursively(liveDirectory);
+        Files.createDirectories(liveDirectory);
+        for (Path file : CheckpointSnapshotStorage.dataFiles(snapshotDirectory)) {
+            Path target = liveDirectory.resolve(file.getFileName().toString());
+            if (file.getFileName().toString().endsWith(".sst")) {
+                try {
+                    Files.createLink(target, file);
+                    continue;
+                } catch (IOException | UnsupportedOperationException e) {
+                    LOG.debug("hard link failed, copying {}", file, e);
+                }
+            }
+            Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return snapshots;
+    }
+
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) {
+        byte[] header = new EntryHeader(clock.millis(), seeds.nextLong()).encode();
+        ByteString logData = UnsafeByteOperations.unsafeWrap(header).concat(request.getMessage().getContent());
+        return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).setLogData(logData).build();
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext transaction) {
+        LogEntryProto entry = transaction.getLogEntry();
+        try {
+            ByteBuffer reply = apply(entry);
+            return CompletableFuture.completedFuture(reply == null ? Message.EMPTY : Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
+        } catch (RuntimeException | IOException | Error e) {
+            fail(e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private ByteBuffer apply(LogEntryProto entry) throws IOException {
+        if (failure != null) {
+            throw new IllegalStateException(name + " stopped after a fatal error", failure);
+        }
+        TermIndex termIndex = TermIndex.valueOf(entry);
+        RocksStore current = store;
+        if (termIndex.getIndex() <= current.applied().index()) {
+            // Already in RocksDB (replay after restart): applying again would not be idempotent.
+            advanceLastApplied(termIndex);
+            return null;
+        }
+        ByteBuffer data = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
+        EntryHeader header = EntryHeader.read(data);
+        List<ByteBuffer> commands = ProposalCodec.decode(data);
+        List<byte[]> results = new ArrayList<>(commands.size());
+        storeLock.readLock().lock();
+        try (EntryBatch batch = current.newBatch()) {
+            EntryApplyContext context = new EntryApplyContext(termIndex.getIndex(), header,
+                    current.applied().timeMillis(), batch);
+            for (ByteBuffer command : commands) {
+                CommandFrame frame = CommandFrame.decode(command);
+                results.add(engine.apply(frame.commandType(), frame.payload(), context));
+            }
+            batch.commit(new AppliedPosition(termIndex.getTerm(), termIndex.getIndex(), context.timeMillis()));
+        } finally {
+            storeLock.readLock().unlock();
+        }
+        advanceLastApplied(termIndex);
+        return ByteBuffer.wrap(ProposalCodec.encode(results));
+    }
+
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        // Entries without state-machine data (elections, configuration): record them so that the
+        // live store's applied position always equals the state machine's.
+        RocksStore current = store;
+        if (failure == null && current != null && index > current.applied().index()) {
+            try (EntryBatch batch = current.newBatch()) {
+                batch.commit(new AppliedPosition(term, index, current.applied().timeMillis()));
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                return;
+            }
+        }
+        advanceLastApplied(TermIndex.valueOf(term, index));
+    }
+
+    /** Ratis may replay entries the live store already holds; the applied index never moves back. */
+    private void advanceLastApplied(TermIndex termIndex) {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || termIndex.getIndex() > last.getIndex()) {
+            updateLastAppliedTermIndex(termIndex);
+        }
+    }
+
+    private void fail(Throwable error) {
+        if (failure == null) {
+            failure = error;
+            LOG.error("{}: fatal error in apply; this node stops serving the group", name, error);
+            fatalErrors.onFatalError(name, error);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        storeLock.readLock().lock();
+        try {
+            byte[] result = engine.query(request.getContent().asReadOnlyByteBuffer(), store);
+            return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(result)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            storeLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) {
+            return -1;
+        }
+        Path target = snapshots.directoryFor(last);
+        if (!Files.exists(target)) {
+            Path temporary = snapshots.temporaryDirectoryFor(last);
+            CheckpointSnapshotStorage.deleteRecursively(temporary);
+            store.checkpoint(temporary);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            snapshots.cleanupOldSnapshots(null);
+            LOG.info("{}: snapshot {} taken", name, last);
+        }
+        return last.getIndex();
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        leaderChanges.increment();
+    }
+
+    @Override
+    public void close() throws IOException {
+        storeLock.writeLock().lock();
+        try {
+            if (store != null) {
+                store.close();
+                store = null;
+            }
+        } finally {
+            storeLock.writeLock().unlock();
+        }
+        super.close();
+    }
+}

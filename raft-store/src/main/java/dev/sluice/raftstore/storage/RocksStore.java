@@ -1,0 +1,179 @@
+package dev.sluice.raftstore.storage;
+
+import dev.sluice.raftstore.spi.StoreReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
+
+/**
+ * One group's RocksDB. The Raft log is the write-ahead log, so RocksDB's own WAL is off; each log
+ * entry's writes and the {@link AppliedPosition} go in one batch, and atomic flush keeps the column
+ * families consistent with that position after a crash (replay resumes right after it).
+ *
+ * <p>Threads: writes come from the apply thread only; reads from any thread.
+ */
+public final class RocksStore implements StoreReader, AutoCloseable {
+    static final String META = "meta";
+    private static final byte[] APPLIED_KEY = "applied".getBytes();
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path directory;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions columnOptions;
+    private final WriteOptions writeOptions;
+    private final ReadOptions readOptions;
+    private final RocksDB db;
+    private final Map<String, ColumnFamilyHandle> handles = new LinkedHashMap<>();
+    private volatile AppliedPosition applied;
+
+    private RocksStore(Path directory, List<String> columnFamilies) throws IOException {
+        this.directory = directory;
+        Files.createDirectories(directory);
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setAtomicFlush(true).setMaxBackgroundJobs(2);
+        columnOptions = new ColumnFamilyOptions();
+        writeOptions = new WriteOptions().setDisableWAL(true);
+        readOptions = new ReadOptions();
+        List<String> names = new ArrayList<>();
+        names.add("default");
+        names.add(META);
+        names.addAll(columnFamilies);
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        for (String name : names) {
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(), columnOptions));
+        }
+        List<ColumnFamilyHandle> opened = new ArrayList<>();
+        try {
+            db = RocksDB.open(dbOptions, directory.toString(), descriptors, opened);
+        } catch (RocksDBException e) {
+            throw new IOException("cannot open RocksDB at " + directory, e);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            handles.put(names.get(i), opened.get(i));
+        }
+        applied = AppliedPosition.decode(getRaw(META, APPLIED_KEY));
+    }
+
+    public static RocksStore open(Path directory, List<String> columnFamilies) throws IOException {
+        return new RocksStore(directory, columnFamilies);
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public AppliedPosition applied() {
+        return applied;
+    }
+
+    /** Starts the write batch of one log entry. */
+    public EntryBatch newBatch() {
+        return new EntryBatch(this, new WriteBatchWithIndex(true));
+    }
+
+    void commit(WriteBatchWithIndex batch, AppliedPosition position) throws IOException {
+        try {
+            batch.put(handle(META), APPLIED_KEY, position.encode());
+            db.write(writeOptions, batch);
+            applied = position;
+        } catch (RocksDBException e) {
+            throw new IOException("RocksDB write failed at index " + position.index(), e);
+        }
+    }
+
+    @Override
+    public byte[] get(String columnFamily, byte[] key) {
+        return getRaw(columnFamily, key);
+    }
+
+    private byte[] getRaw(String columnFamily, byte[] key) {
+        try {
+            return db.get(handle(columnFamily), readOptions, key);
+        } catch (RocksDBException e) {
+            throw new StorageException("read failed in " + columnFamily, e);
+        }
+    }
+
+    @Override
+    public void scan(String columnFamily, byte[] prefix, byte[] startKey, EntryVisitor visitor) {
+        try (RocksIterator iterator = db.newIterator(handle(columnFamily), readOptions)) {
+            KeyScan.run(iterator, prefix, startKey, visitor);
+        }
+    }
+
+    RocksDB db() {
+        return db;
+    }
+
+    ReadOptions readOptions() {
+        return readOptions;
+    }
+
+    ColumnFamilyHandle handle(String columnFamily) {
+        ColumnFamilyHandle handle = handles.get(columnFamily);
+        if (handle == null) {
+            throw new IllegalArgumentException("unknown column family " + columnFamily);
+        }
+        return handle;
+    }
+
+    /** A RocksDB property summed over column families, e.g. {@code rocksdb.estimate-num-keys}. */
+    public long longProperty(String property) {
+        long total = 0;
+        for (ColumnFamilyHandle handle : handles.values()) {
+            try {
+                total += db.getLongProperty(handle, property);
+            } catch (RocksDBException e) {
+                return -1;
+            }
+        }
+        return total;
+    }
+
+    /** Flushes and hard-links a consistent copy of the database into {@code target} (which must not exist). */
+    public void checkpoint(Path target) throws IOException {
+        try (Checkpoint checkpoint = Checkpoint.create(db)) {
+            checkpoint.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw new IOException("checkpoint to " + target + " failed", e);
+        }
+    }
+
+    /** True when a write reaches the disk (health check). */
+    public boolean isWritable() {
+        try {
+            db.put(handle("default"), writeOptions, "health".getBytes(), new byte[0]);
+            return true;
+        } catch (RocksDBException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        handles.values().forEach(ColumnFamilyHandle::close);
+        db.close();
+        readOptions.close();
+        writeOptions.close();
+        columnOptions.close();
+        dbOptions.close();
+    }
+}
