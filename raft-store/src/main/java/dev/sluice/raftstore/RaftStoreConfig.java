@@ -97,8 +97,8 @@ public record RaftStoreConfig(
         if (maxInflightProposals < 1 || maxInflightProposals > 64) {
             problems.add("max in-flight proposals must be 1-64: " + maxInflightProposals);
         }
-        if (maxProposalBytes < 64 * 1024 || maxProposalBytes > 32 * 1024 * 1024) {
-            problems.add("max proposal bytes must be 64 KiB-32 MiB: " + maxProposalBytes);
+        if (maxProposalBytes < 2 * 1024 * 1024 || maxProposalBytes > 16 * 1024 * 1024) {
+            problems.add("max proposal bytes must be 2-16 MiB: " + maxProposalBytes);
         }
         if (requestTimeout.toMillis() < 100) {
             problems.add("request timeout must be >= 100 ms: " + requestTimeout);

@@ -150,8 +150,11 @@ public final class RaftStoreNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
         RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(1024, config.snapshotThresholdEntries() / 2));
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("32MB"));
-        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf("64MB"));
-        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf("128MB"));
+        // An entry holds up to maxProposalBytes of commands (or one larger command); leave room for framing.
+        long entryLimit = config.maxProposalBytes() + (2L << 20);
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(entryLimit));
+        RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(entryLimit + (1L << 20)));
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(2 * entryLimit + (1L << 20)));
         RaftServerConfigKeys.Log.setCorruptionPolicy(properties, RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
         config.raftProperties().forEach(properties::set);
         // Durability is not tunable: an acknowledged write is fsynced on a quorum.

@@ -63,10 +63,18 @@ public final class Catalog {
 
     /** Keys starting with {@code keyPrefix} after {@code startAfter} (null from the first), in byte order. */
     public CompletableFuture<Page> scan(String namespace, String keyPrefix, String startAfter, int limit) {
+        return group.query(scanRequest(namespace, keyPrefix, startAfter, limit)).thenApply(Catalog::decodePage);
+    }
+
+    /** Like {@link #scan}, but from one node's replica (possibly stale): shows what that node holds. */
+    public CompletableFuture<Page> scanReplica(String nodeId, String namespace, String keyPrefix, String startAfter, int limit) {
+        return group.queryReplica(nodeId, 0, scanRequest(namespace, keyPrefix, startAfter, limit)).thenApply(Catalog::decodePage);
+    }
+
+    private static byte[] scanRequest(String namespace, String keyPrefix, String startAfter, int limit) {
         checkKey(namespace, keyPrefix);
-        byte[] request = new BinaryWriter().putByte(CatalogCommand.QUERY_SCAN).putString(namespace)
+        return new BinaryWriter().putByte(CatalogCommand.QUERY_SCAN).putString(namespace)
                 .putString(keyPrefix).putString(startAfter).putInt(limit).toByteArray();
-        return group.query(request).thenApply(Catalog::decodePage);
     }
 
     private static Page decodePage(ByteBuffer result) {

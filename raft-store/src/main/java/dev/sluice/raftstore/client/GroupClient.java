@@ -19,6 +19,7 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.TimeDuration;
@@ -92,6 +93,29 @@ public final class GroupClient implements AutoCloseable {
                     }
                     return reply.getMessage().getContent().asReadOnlyByteBuffer();
                 });
+    }
+
+    /**
+     * A read served from one node's replica without consulting the leader, once that replica has
+     * applied at least {@code minIndex}: for checking that a follower caught up, and for reads SQS
+     * itself calls approximate.
+     */
+    public CompletableFuture<ByteBuffer> queryReplica(String nodeId, long minIndex, byte[] request) {
+        return raft.async().sendStaleRead(Message.valueOf(UnsafeByteOperations.unsafeWrap(request)), minIndex,
+                        RaftPeerId.valueOf(nodeId))
+                .handle((reply, error) -> {
+                    if (error != null || !reply.isSuccess()) {
+                        throw new StoreUnavailableException(groupName + ": replica read on " + nodeId + " failed",
+                                error != null ? error : reply.getException());
+                    }
+                    return reply.getMessage().getContent().asReadOnlyByteBuffer();
+                });
+    }
+
+    /** The leader this client last talked to, or null before its first reply. */
+    public String lastKnownLeader() {
+        var leader = raft.getLeaderId();
+        return leader == null ? null : leader.toString();
     }
 
     private void sendWhileCapacity() {

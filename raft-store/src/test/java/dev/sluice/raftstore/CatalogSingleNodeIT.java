@@ -1,0 +1,59 @@
+package dev.sluice.raftstore;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.testing.MiniCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class CatalogSingleNodeIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void putGetScanAndDeleteSurviveARestart() throws Exception {
+        try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
+            cluster.awaitLeader(Duration.ofSeconds(30));
+            Catalog catalog = cluster.node(0).catalog();
+            assertFalse(catalog.put("topics", "alerts", bytes("v1")).get());
+            assertTrue(catalog.put("topics", "alerts", bytes("v2")).get());
+            assertTrue(catalog.putIfAbsent("topics", "billing", bytes("b")).get());
+            assertFalse(catalog.putIfAbsent("topics", "billing", bytes("other")).get());
+            catalog.put("queues", "alerts", bytes("q")).get();
+
+            assertArrayEquals(bytes("v2"), catalog.get("topics", "alerts").get().orElseThrow());
+            Catalog.Page page = catalog.scan("topics", "", null, 10).get();
+            assertEquals(2, page.entries().size());
+            assertEquals("alerts", page.entries().get(0).key());
+            assertEquals("billing", page.entries().get(1).key());
+            assertFalse(page.more());
+            Catalog.Page firstOnly = catalog.scan("topics", "", null, 1).get();
+            assertTrue(firstOnly.more());
+            assertEquals("billing", catalog.scan("topics", "", "alerts", 10).get().entries().get(0).key());
+
+            assertTrue(catalog.delete("queues", "alerts").get());
+            assertFalse(catalog.delete("queues", "alerts").get());
+
+            cluster.restart(0);
+            cluster.awaitLeader(Duration.ofSeconds(30));
+            Catalog reopened = cluster.node(0).catalog();
+            assertArrayEquals(bytes("v2"), reopened.get("topics", "alerts").get().orElseThrow());
+            assertTrue(reopened.get("queues", "alerts").get().isEmpty());
+            assertEquals(2, reopened.scan("topics", "", null, 10).get().entries().size());
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

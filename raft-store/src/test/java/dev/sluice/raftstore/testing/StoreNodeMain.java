@@ -1,0 +1,41 @@
+package dev.sluice.raftstore.testing;
+
+import dev.sluice.raftstore.Peer;
+import dev.sluice.raftstore.RaftStoreConfig;
+import dev.sluice.raftstore.RaftStoreNode;
+import dev.sluice.raftstore.catalog.CatalogEngine;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A raft-store node in its own JVM for crash tests: {@code <id> <port> <dataDir> <peers|-> <dataGroups> <snapshotEntries>}.
+ * Prints READY once started and runs until killed.
+ */
+public final class StoreNodeMain {
+    private StoreNodeMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Peer> peers = "-".equals(args[3]) ? List.of() : Peer.parseList(args[3]);
+        RaftStoreConfig config = RaftStoreConfig.defaults()
+                .withNode(args[0], "127.0.0.1", Integer.parseInt(args[1]))
+                .withDataDirectory(Path.of(args[2]))
+                .withPeers(peers)
+                .withDataGroups(Integer.parseInt(args[4]))
+                .withSnapshotThresholdEntries(Long.parseLong(args[5]))
+                .withAllowTemporaryStorage(true)
+                .withRaftProperties(Map.of());
+        try {
+            RaftStoreNode.start(config, index -> new CatalogEngine(), new SimpleMeterRegistry(), InstantSource.system());
+            System.out.println("READY");
+            System.out.flush();
+            Thread.currentThread().join();
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+}
