@@ -35,6 +35,8 @@ import org.apache.ratis.util.TimeDuration;
  * <p>Threads: safe for concurrent use; futures complete on Ratis client threads.
  */
 public final class GroupClient implements AutoCloseable {
+    private static final java.time.Duration READ_RETRY_DELAY = java.time.Duration.ofMillis(100);
+
     private final String groupName;
     private final RaftClient raft;
     private final GroupClientSettings settings;
@@ -42,7 +44,7 @@ public final class GroupClient implements AutoCloseable {
     private final DistributionSummary commandsPerEntry;
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private int inflight;
-    private boolean closed;
+    private volatile boolean closed;
 
     private record Pending(byte[] command, CompletableFuture<ByteBuffer> result) {
     }
@@ -84,15 +86,30 @@ public final class GroupClient implements AutoCloseable {
         return result.orTimeout(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
     }
 
-    /** A linearizable read served by the group's leader after it has applied every earlier write. */
+    /**
+     * A linearizable read served by the group's leader after it has applied every earlier write.
+     * Reads are idempotent, so they are retried (leader unknown, read index not ready) until the
+     * request timeout.
+     */
     public CompletableFuture<ByteBuffer> query(byte[] request) {
-        return raft.async().sendReadOnly(Message.valueOf(UnsafeByteOperations.unsafeWrap(request)))
-                .handle((reply, error) -> {
-                    if (error != null || !reply.isSuccess()) {
-                        throw new StoreUnavailableException(groupName + ": read failed", error != null ? error : reply.getException());
-                    }
-                    return reply.getMessage().getContent().asReadOnlyByteBuffer();
-                });
+        long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
+        CompletableFuture<ByteBuffer> result = new CompletableFuture<>();
+        queryUntil(Message.valueOf(UnsafeByteOperations.unsafeWrap(request)), deadline, result);
+        return result;
+    }
+
+    private void queryUntil(Message request, long deadline, CompletableFuture<ByteBuffer> result) {
+        raft.async().sendReadOnly(request).whenComplete((reply, error) -> {
+            if (error == null && reply.isSuccess()) {
+                result.complete(reply.getMessage().getContent().asReadOnlyByteBuffer());
+            } else if (System.nanoTime() + READ_RETRY_DELAY.toNanos() < deadline && !closed) {
+                CompletableFuture.delayedExecutor(READ_RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> queryUntil(request, deadline, result));
+            } else {
+                result.completeExceptionally(new StoreUnavailableException(groupName + ": read failed",
+                        error != null ? error : reply.getException()));
+            }
+        });
     }
 
     /**

@@ -29,7 +29,13 @@ public final class StoreNodeMain {
                 .withAllowTemporaryStorage(true)
                 .withRaftProperties(Map.of());
         try {
-            RaftStoreNode.start(config, index -> new CatalogEngine(), new SimpleMeterRegistry(), InstantSource.system());
+            RaftStoreNode node = RaftStoreNode.start(config, index -> new CatalogEngine(), new SimpleMeterRegistry(),
+                    InstantSource.system());
+            // Ready means this node knows a leader for every group (it may still be catching up).
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!node.health().ready() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             System.out.println("READY");
             System.out.flush();
             Thread.currentThread().join();

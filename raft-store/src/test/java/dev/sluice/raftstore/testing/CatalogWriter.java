@@ -1,0 +1,82 @@
+package dev.sluice.raftstore.testing;
+
+import dev.sluice.raftstore.catalog.Catalog;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A client that keeps a bounded number of catalog puts in flight and remembers exactly which ones
+ * were acknowledged, so a crash test can check that none of them is lost.
+ */
+public final class CatalogWriter implements AutoCloseable {
+    private final Catalog catalog;
+    private final String namespace;
+    private final Semaphore inflight;
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong lastAckNanos = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long sequence;
+
+    public CatalogWriter(Catalog catalog, String namespace, int maxInflight) {
+        this.catalog = catalog;
+        this.namespace = namespace;
+        this.inflight = new Semaphore(maxInflight);
+        this.thread = new Thread(this::run, "catalog-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (!inflight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            String key = String.format("w%09d", sequence++);
+            catalog.put(namespace, key, key.getBytes(StandardCharsets.UTF_8)).whenComplete((replaced, error) -> {
+                if (error == null) {
+                    acknowledged.add(key);
+                    lastAckNanos.set(System.nanoTime());
+                } else {
+                    failures.incrementAndGet();
+                }
+                inflight.release();
+            });
+        }
+    }
+
+    public Set<String> acknowledged() {
+        return Set.copyOf(acknowledged);
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    public long lastAckNanos() {
+        return lastAckNanos.get();
+    }
+
+    /** Stops issuing writes and waits for outstanding ones to finish (or time out). */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join();
+        inflight.tryAcquire(Integer.MAX_VALUE, 0, TimeUnit.SECONDS);
+    }
+
+    public void stopAndDrain(int maxInflight, long timeoutSeconds) throws InterruptedException {
+        running = false;
+        thread.join();
+        inflight.tryAcquire(maxInflight, timeoutSeconds, TimeUnit.SECONDS);
+    }
+}
