@@ -23,6 +23,9 @@ import java.util.Set;
  * @param maxInflightProposals Raft entries a group client keeps in flight; others queue and share the next entry
  * @param maxProposalBytes bytes packed into one entry at most (one larger command still goes alone)
  * @param requestTimeout how long a write or read may take, retries included, before it fails
+ * @param joinExistingCluster a node with empty storage joining a running cluster (e.g. after a disk
+ *     replacement): its groups start with no members and wait until the leader adds this node
+ *     ({@link dev.sluice.raftstore.client.GroupClient#setMembers}); otherwise a fresh node forms the cluster
  * @param allowTemporaryStorage lets {@code dataDirectory} live under /tmp (tests only: /tmp may be wiped)
  * @param raftProperties extra Ratis properties for tuning; unsafe settings are refused by {@link #validate()}
  */
@@ -39,6 +42,7 @@ public record RaftStoreConfig(
         int maxInflightProposals,
         int maxProposalBytes,
         Duration requestTimeout,
+        boolean joinExistingCluster,
         boolean allowTemporaryStorage,
         Map<String, String> raftProperties) {
 
@@ -52,7 +56,7 @@ public record RaftStoreConfig(
     public static RaftStoreConfig defaults() {
         return new RaftStoreConfig("n1", "127.0.0.1", 9325, Path.of("data"), List.of(), 1,
                 Duration.ofSeconds(1), Duration.ofSeconds(2), 100_000, 4, 4 * 1024 * 1024,
-                Duration.ofSeconds(15), false, Map.of());
+                Duration.ofSeconds(15), false, false, Map.of());
     }
 
     /** Every problem at once; empty when the config is usable. */
@@ -126,42 +130,48 @@ public record RaftStoreConfig(
     public RaftStoreConfig withNode(String newNodeId, String newHost, int newRaftPort) {
         return new RaftStoreConfig(newNodeId, newHost, newRaftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                allowTemporaryStorage, raftProperties);
+                joinExistingCluster, allowTemporaryStorage, raftProperties);
     }
 
     public RaftStoreConfig withDataDirectory(Path newDataDirectory) {
         return new RaftStoreConfig(nodeId, host, raftPort, newDataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                allowTemporaryStorage, raftProperties);
+                joinExistingCluster, allowTemporaryStorage, raftProperties);
     }
 
     public RaftStoreConfig withPeers(List<Peer> newPeers) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, newPeers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                allowTemporaryStorage, raftProperties);
+                joinExistingCluster, allowTemporaryStorage, raftProperties);
     }
 
     public RaftStoreConfig withDataGroups(int newDataGroups) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, newDataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                allowTemporaryStorage, raftProperties);
+                joinExistingCluster, allowTemporaryStorage, raftProperties);
     }
 
     public RaftStoreConfig withSnapshotThresholdEntries(long entries) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, entries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                allowTemporaryStorage, raftProperties);
+                joinExistingCluster, allowTemporaryStorage, raftProperties);
+    }
+
+    public RaftStoreConfig withJoinExistingCluster(boolean join) {
+        return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                join, allowTemporaryStorage, raftProperties);
     }
 
     public RaftStoreConfig withAllowTemporaryStorage(boolean allow) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                allow, raftProperties);
+                joinExistingCluster, allow, raftProperties);
     }
 
     public RaftStoreConfig withRaftProperties(Map<String, String> properties) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                allowTemporaryStorage, properties);
+                joinExistingCluster, allowTemporaryStorage, properties);
     }
 }

@@ -167,7 +167,12 @@ public final class RaftStoreNode implements AutoCloseable {
         return TimeDuration.valueOf(value, TimeUnit.MILLISECONDS);
     }
 
-    /** First start (or a wiped node): create the groups locally; peers that have them bring this node up to date. */
+    /**
+     * Creates the groups this node does not have yet. When forming a cluster every node starts with
+     * the full membership. A node joining a running cluster starts with none: it must not campaign
+     * (the members would tell it to shut down) and waits until the leader adds it and sends it a
+     * snapshot.
+     */
     private static void addMissingGroups(RaftServer server, RaftStoreConfig config) throws IOException {
         Set<RaftGroupId> present = new HashSet<>();
         server.getGroupIds().forEach(present::add);
@@ -177,8 +182,9 @@ public final class RaftStoreNode implements AutoCloseable {
             if (present.contains(StoreGroups.groupId(name))) {
                 continue;
             }
+            List<Peer> members = config.joinExistingCluster() ? List.of() : config.members();
             RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(), callId++,
-                    StoreGroups.group(name, config.members()), true));
+                    StoreGroups.group(name, members), true));
             if (!reply.isSuccess()) {
                 throw new IOException("cannot create group " + name, reply.getException());
             }

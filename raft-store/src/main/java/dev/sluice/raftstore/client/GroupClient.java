@@ -129,6 +129,19 @@ public final class GroupClient implements AutoCloseable {
                 });
     }
 
+    /**
+     * Changes the group's voting members (a Raft joint-consensus configuration change). Blocks.
+     * Removing a node and adding it back is how a node whose disk was replaced rejoins: the leader
+     * then starts it from scratch and sends it a snapshot.
+     */
+    public void setMembers(List<Peer> members) throws IOException {
+        List<org.apache.ratis.protocol.RaftPeer> peers = StoreGroups.group(groupName, members).getPeers().stream().toList();
+        RaftClientReply reply = raft.admin().setConfiguration(peers);
+        if (!reply.isSuccess()) {
+            throw new IOException(groupName + ": membership change to " + members + " failed", reply.getException());
+        }
+    }
+
     /** The leader this client last talked to, or null before its first reply. */
     public String lastKnownLeader() {
         var leader = raft.getLeaderId();

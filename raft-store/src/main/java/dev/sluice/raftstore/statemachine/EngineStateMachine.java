@@ -35,6 +35,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,12 +90,19 @@ public final class EngineStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         snapshots.init(raftStorage);
-        openStore(false);
+        getLifeCycle().startAndTransition(() -> openStore(false), IOException.class);
+    }
+
+    /** Ratis pauses the state machine before it installs a snapshot and reloads it after. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
 
     @Override
     public void reinitialize() throws IOException {
-        openStore(true);
+        getLifeCycle().startAndTransition(() -> openStore(true), IOException.class);
     }
 
     /** Opens the live store, first restoring the newest snapshot when it is ahead of the live state. */

@@ -52,6 +52,10 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     public void launch(int index) throws IOException {
+        launch(index, false);
+    }
+
+    private void launch(int index, boolean join) throws IOException {
         launches[index]++;
         Peer peer = peers.get(index);
         Path log = baseDirectory.resolve(peer.id() + ".log");
@@ -60,7 +64,7 @@ public final class ProcessCluster implements AutoCloseable {
                 "-Xmx256m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"), StoreNodeMain.class.getName(),
                 peer.id(), String.valueOf(peer.port()), baseDirectory.resolve(peer.id()).toString(), peerList,
-                String.valueOf(dataGroups), String.valueOf(snapshotThresholdEntries));
+                String.valueOf(dataGroups), String.valueOf(snapshotThresholdEntries), String.valueOf(join));
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         processes.set(index, builder.start());
@@ -71,7 +75,7 @@ public final class ProcessCluster implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Process process = processes.get(index);
-            if (Files.exists(log) && Files.readString(log).lines().filter("READY"::equals).count() >= launches[index]) {
+            if (Files.exists(log) && Files.readString(log).lines().filter(line -> line.startsWith("READY")).count() >= launches[index]) {
                 return;
             }
             if (process != null && !process.isAlive()) {
@@ -85,7 +89,14 @@ public final class ProcessCluster implements AutoCloseable {
     /** Starts (or restarts) a node and waits until it prints READY. */
     public void restart(int index) throws IOException, InterruptedException {
         kill(index);
-        launch(index);
+        launch(index, false);
+        awaitReady(index, Duration.ofSeconds(60));
+    }
+
+    /** Starts a node with empty storage as a joiner: it waits to be added to the groups. */
+    public void startJoining(int index) throws IOException, InterruptedException {
+        kill(index);
+        launch(index, true);
         awaitReady(index, Duration.ofSeconds(60));
     }
 

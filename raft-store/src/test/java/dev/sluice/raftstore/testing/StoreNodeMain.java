@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A raft-store node in its own JVM for crash tests: {@code <id> <port> <dataDir> <peers|-> <dataGroups> <snapshotEntries>}.
+ * A raft-store node in its own JVM for crash tests: {@code <id> <port> <dataDir> <peers|-> <dataGroups> <snapshotEntries> <join>}.
  * Prints READY once started and runs until killed.
  */
 public final class StoreNodeMain {
@@ -26,17 +26,14 @@ public final class StoreNodeMain {
                 .withPeers(peers)
                 .withDataGroups(Integer.parseInt(args[4]))
                 .withSnapshotThresholdEntries(Long.parseLong(args[5]))
+                .withJoinExistingCluster(Boolean.parseBoolean(args[6]))
                 .withAllowTemporaryStorage(true)
                 .withRaftProperties(Map.of());
         try {
             RaftStoreNode node = RaftStoreNode.start(config, index -> new CatalogEngine(), new SimpleMeterRegistry(),
                     InstantSource.system());
-            // Ready means this node knows a leader for every group (it may still be catching up).
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!node.health().ready() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            System.out.println("READY");
+            // Started, not necessarily caught up: clients retry until a leader is known.
+            System.out.println("READY " + node.config().nodeId());
             System.out.flush();
             Thread.currentThread().join();
         } catch (Throwable e) {
