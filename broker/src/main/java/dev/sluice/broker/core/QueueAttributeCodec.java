@@ -142,7 +142,11 @@ public final class QueueAttributeCodec {
             throw invalid("FifoThroughputLimit", "perMessageGroupId requires DeduplicationScope messageGroup.");
         }
         if (draft.kmsMasterKeyId != null && draft.sqsManagedSseEnabled) {
-            throw invalid("SqsManagedSseEnabled", "Only one server-side encryption option is supported per queue.");
+            // A KMS key replaces SSE-SQS, unless this very request also asks for SSE-SQS.
+            if ("true".equalsIgnoreCase(attributes.get(QueueAttributeName.SQS_MANAGED_SSE_ENABLED.wireName()))) {
+                throw invalid("SqsManagedSseEnabled", "Only one server-side encryption option is supported per queue.");
+            }
+            draft.sqsManagedSseEnabled = false;
         }
         return draft.build();
     }
@@ -174,10 +178,7 @@ public final class QueueAttributeCodec {
             case REDRIVE_ALLOW_POLICY -> draft.redriveAllowPolicy =
                     value.isEmpty() ? null : json.parseRedriveAllowPolicy(value);
             case POLICY -> draft.policy = value.isEmpty() ? null : json.parsePolicy(value);
-            case KMS_MASTER_KEY_ID -> {
-                draft.kmsMasterKeyId = value.isEmpty() ? null : value;
-                draft.sqsManagedSseEnabled = draft.sqsManagedSseEnabled && draft.kmsMasterKeyId == null;
-            }
+            case KMS_MASTER_KEY_ID -> draft.kmsMasterKeyId = value.isEmpty() ? null : value;
             case SQS_MANAGED_SSE_ENABLED -> draft.sqsManagedSseEnabled = bool(name, value);
             case FIFO_QUEUE -> bool(name, value); // decided by forCreate
             case CONTENT_BASED_DEDUPLICATION -> draft.contentBasedDeduplication = bool(name, value);
