@@ -1,0 +1,113 @@
+package dev.sluice.broker.api.http;
+
+import dev.sluice.broker.api.sqs.SqsEndpoint;
+import dev.sluice.broker.api.sqs.SqsErrorEncoder;
+import dev.sluice.broker.api.sqs.SqsHttpRequest;
+import dev.sluice.broker.api.sqs.SqsHttpResponse;
+import dev.sluice.broker.api.sqs.JsonProtocolCodec;
+import dev.sluice.broker.core.QueueAttributeCodec;
+import dev.sluice.broker.service.SqsLimits;
+import dev.sluice.broker.service.SqsValidator;
+import dev.sluice.broker.service.ValidatingQueueClient;
+import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.SqsError;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The SQS routes on a Vert.x {@link Router}: {@code POST /} (JSON 1.0 and Query) and
+ * {@code POST /{accountId}/{queueName}} (Query with the queue in the path), plus the same paths
+ * with {@code GET} for Query requests in the URL, as SQS answers them.
+ *
+ * <p>Bodies are read up to a bound; a larger body is answered with an SQS error, not read. The
+ * handler runs on the event loop and never blocks: the queue client answers with a future and the
+ * response is written back on the route's context. Every failure goes through the one
+ * {@link SqsErrorEncoder}.
+ */
+public final class SqsRoutes {
+
+    /** SendMessageBatch's 1 MiB of payload can grow about 4/3 (base64) and 3x (percent-encoding). */
+    private static final int BODY_EXPANSION = 4;
+
+    private final SqsEndpoint endpoint;
+    private final SqsErrorEncoder errors = new SqsErrorEncoder(new JsonProtocolCodec());
+    private final Supplier<String> requestIds;
+    private final long maxBodyBytes;
+
+    /**
+     * @param engine the queue engine; requests reach it only after {@link SqsValidator} accepted them
+     * @param limits the SQS limits to validate with
+     */
+    public SqsRoutes(QueueClient engine, SqsLimits limits) {
+        this(engine, limits, () -> UUID.randomUUID().toString());
+    }
+
+    public SqsRoutes(QueueClient engine, SqsLimits limits, Supplier<String> requestIds) {
+        QueueAttributeCodec attributeCodec = new QueueAttributeCodec(limits.queueAttributeBounds());
+        QueueClient validating = new ValidatingQueueClient(engine, new SqsValidator(limits, attributeCodec));
+        this.endpoint = new SqsEndpoint(validating, requestIds);
+        this.requestIds = requestIds;
+        this.maxBodyBytes = (long) limits.maxBatchPayloadBytes() * BODY_EXPANSION;
+    }
+
+    /** Adds the SQS routes to {@code router}. */
+    public void mount(Router router) {
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+        for (String path : new String[] {"/", "/:accountId/:queueName"}) {
+            configure(router.post(path).handler(body));
+            configure(router.get(path));
+        }
+    }
+
+    private void configure(Route route) {
+        route.handler(this::handle).failureHandler(this::fail);
+    }
+
+    private void handle(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        Buffer body = context.body().buffer();
+        SqsHttpRequest sqsRequest = new SqsHttpRequest(request.method().name(), request.getHeader("Content-Type"),
+                request.getHeader("X-Amz-Target"), request.query(), body == null ? new byte[0] : body.getBytes(),
+                request.scheme() + "://" + request.getHeader("Host"), context.pathParam("accountId"),
+                context.pathParam("queueName"));
+        Context vertxContext = context.vertx().getOrCreateContext();
+        endpoint.handle(sqsRequest).whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
+            if (failure != null) {
+                write(context, errors.encode(sqsRequest.protocol(), SqsError.INTERNAL_ERROR, null, requestIds.get()));
+            } else {
+                write(context, response);
+            }
+        }));
+    }
+
+    /** Failures before the handler (body too large, broken stream) as SQS errors. */
+    private void fail(RoutingContext context) {
+        if (context.response().headWritten()) {
+            context.response().reset();
+            return;
+        }
+        HttpServerRequest request = context.request();
+        SqsHttpRequest shape = new SqsHttpRequest(request.method().name(), request.getHeader("Content-Type"),
+                request.getHeader("X-Amz-Target"), null, null, "", null, null);
+        SqsError error = context.statusCode() == 413 ? SqsError.INVALID_PARAMETER_VALUE : SqsError.INTERNAL_ERROR;
+        String message = context.statusCode() == 413 ? "The request body is larger than " + maxBodyBytes + " bytes."
+                : null;
+        write(context, errors.encode(shape.protocol(), error, message, requestIds.get()));
+    }
+
+    private static void write(RoutingContext context, SqsHttpResponse response) {
+        if (context.response().ended()) {
+            return;
+        }
+        context.response().setStatusCode(response.status()).putHeader("Content-Type", response.contentType());
+        response.headers().forEach(context.response()::putHeader);
+        context.response().end(Buffer.buffer(response.body()));
+    }
+}

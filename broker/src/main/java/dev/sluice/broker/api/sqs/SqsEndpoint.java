@@ -1,0 +1,115 @@
+package dev.sluice.broker.api.sqs;
+
+import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.SqsAction;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SQS HTTP exchange without HTTP library types: detects the protocol, decodes the action's
+ * request record, calls the {@link QueueClient}, and encodes the answer or the error. Every failure
+ * becomes an SQS error answer: bad input is a 4xx with SQS's code, never a 500; only unexpected
+ * exceptions are {@link SqsError#INTERNAL_ERROR}. Never blocks; thread-safe.
+ */
+public final class SqsEndpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqsEndpoint.class);
+    private static final String TARGET_PREFIX = "AmazonSQS.";
+
+    private final QueueClient client;
+    private final Supplier<String> requestIds;
+    private final JsonProtocolCodec json = new JsonProtocolCodec();
+    private final SqsErrorEncoder errors = new SqsErrorEncoder(json);
+
+    /**
+     * @param client the queue client to call, normally the validating edge over the engine
+     * @param requestIds request ids for {@code RequestId} and {@code x-amzn-RequestId}
+     */
+    public SqsEndpoint(QueueClient client, Supplier<String> requestIds) {
+        this.client = client;
+        this.requestIds = requestIds;
+    }
+
+    public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request) {
+        String requestId = requestIds.get();
+        SqsProtocol protocol = request.protocol();
+        SqsAction action;
+        Object decoded;
+        try {
+            if (protocol == SqsProtocol.JSON) {
+                action = jsonAction(request.amzTarget());
+                decoded = json.decode(action, request.body());
+            } else {
+                QueryParameters parameters = queryParameters(request);
+                action = queryAction(parameters.string("Action"));
+                decoded = QueryRequestDecoder.decode(action, parameters, request.pathQueueUrl());
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(error(protocol, e, requestId));
+        }
+        CompletableFuture<?> result;
+        try {
+            result = action.invoke(client, decoded);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        return result.handle((response, failure) -> failure != null ? error(protocol, failure, requestId)
+                : encode(protocol, action, response, requestId));
+    }
+
+    private SqsHttpResponse encode(SqsProtocol protocol, SqsAction action, Object response, String requestId) {
+        try {
+            byte[] body = protocol == SqsProtocol.JSON ? json.encode(response)
+                    : QueryResponseEncoder.encode(action, response, requestId);
+            return new SqsHttpResponse(200, protocol.responseContentType(), Map.of("x-amzn-RequestId", requestId), body);
+        } catch (RuntimeException e) {
+            return error(protocol, e, requestId);
+        }
+    }
+
+    private SqsHttpResponse error(SqsProtocol protocol, Throwable failure, String requestId) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof SqsException sqs) {
+            return errors.encode(protocol, sqs.error(), sqs.getMessage(), requestId);
+        }
+        LOG.warn("SQS request {} failed unexpectedly", requestId, cause);
+        return errors.encode(protocol, SqsError.INTERNAL_ERROR, null, requestId);
+    }
+
+    private static SqsAction jsonAction(String target) {
+        SqsAction action = target != null && target.startsWith(TARGET_PREFIX)
+                ? SqsAction.ofWireName(target.substring(TARGET_PREFIX.length())) : null;
+        if (action == null) {
+            throw SqsError.INVALID_ACTION.exception("Unknown operation " + target + ".");
+        }
+        return action;
+    }
+
+    private static SqsAction queryAction(String name) {
+        if (name == null || name.isEmpty()) {
+            throw SqsError.MISSING_ACTION.exception("The request must contain the parameter Action.");
+        }
+        SqsAction action = SqsAction.ofWireName(name);
+        if (action == null) {
+            throw SqsError.INVALID_ACTION.exception("The action " + name + " is not valid for this endpoint.");
+        }
+        return action;
+    }
+
+    /** Query parameters come from the form body and, for GET and signed-URL requests, the query string. */
+    private static QueryParameters queryParameters(SqsHttpRequest request) {
+        QueryParameters parameters = QueryParameters.parse(new String(request.body(), StandardCharsets.UTF_8));
+        if (request.rawQuery() != null && !request.rawQuery().isEmpty()) {
+            QueryParameters fromUrl = QueryParameters.parse(request.rawQuery());
+            parameters = fromUrl.with(parameters);
+        }
+        return parameters;
+    }
+}

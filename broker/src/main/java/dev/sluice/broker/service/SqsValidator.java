@@ -1,0 +1,278 @@
+package dev.sluice.broker.service;
+
+import static dev.sluice.broker.service.MessageChecks.missing;
+
+import dev.sluice.broker.core.QueueAttributeCodec;
+import dev.sluice.broker.core.QueueAttributeName;
+import dev.sluice.clientsdk.QueueUrl;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
+import dev.sluice.clientsdk.model.*;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The one place that validates SQS requests as far as no queue state is needed: names, counts,
+ * ranges, characters, batch ids and the absolute size bound. Failures are {@link SqsException}s with
+ * SQS's codes; batch entries that fail on their own are returned in a {@link BatchCheck}, as SQS
+ * reports them per entry, while batch-level problems (empty, too many, ids, total size) fail the
+ * whole request. Stateless and thread-safe.
+ */
+public final class SqsValidator {
+
+    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.fifo)?");
+    private static final Pattern BATCH_ENTRY_ID = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
+    private static final Set<String> MESSAGE_SYSTEM_ATTRIBUTES = Set.of("All", "SenderId", "SentTimestamp",
+            "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "SequenceNumber", "MessageDeduplicationId",
+            "MessageGroupId", "AWSTraceHeader", "DeadLetterQueueSourceArn");
+
+    private final SqsLimits limits;
+    private final MessageChecks messages;
+    private final QueueAttributeCodec attributes;
+
+    public SqsValidator(SqsLimits limits, QueueAttributeCodec attributes) {
+        this.limits = limits;
+        this.messages = new MessageChecks(limits);
+        this.attributes = attributes;
+    }
+
+    public void check(CreateQueueRequest request) {
+        checkQueueName(request.queueName());
+        attributes.forCreate(request.queueName(), request.attributes());
+        checkTags(request.tags());
+    }
+
+    public void check(GetQueueUrlRequest request) {
+        checkQueueName(request.queueName());
+    }
+
+    public void check(ListQueuesRequest request) {
+        checkMaxResults(request.maxResults(), limits.maxListResults());
+    }
+
+    public void check(GetQueueAttributesRequest request) {
+        queue(request.queueUrl());
+        QueueAttributeCodec.checkReadableNames(request.attributeNames());
+    }
+
+    public void check(SetQueueAttributesRequest request) {
+        QueueUrl queue = queue(request.queueUrl());
+        if (request.attributes().isEmpty()) {
+            throw missing("Attribute");
+        }
+        attributes.checkSettable(queue.queueName().endsWith(".fifo"), request.attributes());
+    }
+
+    public void check(TagQueueRequest request) {
+        queue(request.queueUrl());
+        if (request.tags().isEmpty()) {
+            throw missing("Tags");
+        }
+        checkTags(request.tags());
+    }
+
+    public void check(UntagQueueRequest request) {
+        queue(request.queueUrl());
+        if (request.tagKeys().isEmpty()) {
+            throw missing("TagKeys");
+        }
+    }
+
+    public void check(SendMessageRequest request) {
+        queue(request.queueUrl());
+        messages.checkMessage(request.messageBody(), request.delaySeconds(), request.messageAttributes(),
+                request.messageSystemAttributes(), request.messageGroupId(), request.messageDeduplicationId());
+    }
+
+    public BatchCheck<SendMessageBatchRequestEntry> check(SendMessageBatchRequest request) {
+        queue(request.queueUrl());
+        List<SendMessageBatchRequestEntry> entries = request.entries();
+        checkBatchShape(entries, SendMessageBatchRequestEntry::id);
+        long total = 0;
+        for (SendMessageBatchRequestEntry entry : entries) {
+            total += entry.messageBody() == null ? 0 : MessageChecks.sizeOf(entry.messageBody(), entry.messageAttributes());
+        }
+        if (total > limits.maxBatchPayloadBytes()) {
+            throw SqsError.BATCH_REQUEST_TOO_LONG.exception("Batch requests cannot be longer than "
+                    + limits.maxBatchPayloadBytes() + " bytes. You have sent " + total + " bytes.");
+        }
+        return checkEntries(entries, SendMessageBatchRequestEntry::id, entry -> messages.checkMessage(
+                entry.messageBody(), entry.delaySeconds(), entry.messageAttributes(), entry.messageSystemAttributes(),
+                entry.messageGroupId(), entry.messageDeduplicationId()));
+    }
+
+    public void check(ReceiveMessageRequest request) {
+        queue(request.queueUrl());
+        if (request.maxNumberOfMessages() != null) {
+            messages.checkRange("MaxNumberOfMessages", request.maxNumberOfMessages(), 1, limits.maxReceiveMessages());
+        }
+        if (request.visibilityTimeout() != null) {
+            messages.checkRange("VisibilityTimeout", request.visibilityTimeout(), 0, limits.maxVisibilityTimeoutSeconds());
+        }
+        if (request.waitTimeSeconds() != null) {
+            messages.checkRange("WaitTimeSeconds", request.waitTimeSeconds(), 0, limits.maxWaitTimeSeconds());
+        }
+        for (String name : request.attributeNames()) {
+            if (!MESSAGE_SYSTEM_ATTRIBUTES.contains(name) && QueueAttributeName.ofWireName(name) == null) {
+                throw SqsError.INVALID_ATTRIBUTE_NAME.exception("Unknown Attribute " + name + ".");
+            }
+        }
+        for (String name : request.messageSystemAttributeNames()) {
+            if (!MESSAGE_SYSTEM_ATTRIBUTES.contains(name)) {
+                throw SqsError.INVALID_ATTRIBUTE_NAME.exception("Unknown Attribute " + name + ".");
+            }
+        }
+        for (String name : request.messageAttributeNames()) {
+            if (!name.equals("All") && !name.equals(".*")) {
+                messages.checkAttributeName(name.endsWith(".*") ? name.substring(0, name.length() - 2) : name);
+            }
+        }
+        messages.checkToken("ReceiveRequestAttemptId", request.receiveRequestAttemptId(),
+                limits.maxReceiveRequestAttemptIdLength());
+    }
+
+    public void check(DeleteMessageRequest request) {
+        queue(request.queueUrl());
+        checkReceiptHandle(request.receiptHandle());
+    }
+
+    public BatchCheck<DeleteMessageBatchRequestEntry> check(DeleteMessageBatchRequest request) {
+        queue(request.queueUrl());
+        checkBatchShape(request.entries(), DeleteMessageBatchRequestEntry::id);
+        return checkEntries(request.entries(), DeleteMessageBatchRequestEntry::id,
+                entry -> checkReceiptHandle(entry.receiptHandle()));
+    }
+
+    public void check(ChangeMessageVisibilityRequest request) {
+        queue(request.queueUrl());
+        checkReceiptHandle(request.receiptHandle());
+        checkVisibilityTimeout(request.visibilityTimeout());
+    }
+
+    public BatchCheck<ChangeMessageVisibilityBatchRequestEntry> check(ChangeMessageVisibilityBatchRequest request) {
+        queue(request.queueUrl());
+        checkBatchShape(request.entries(), ChangeMessageVisibilityBatchRequestEntry::id);
+        return checkEntries(request.entries(), ChangeMessageVisibilityBatchRequestEntry::id, entry -> {
+            checkReceiptHandle(entry.receiptHandle());
+            checkVisibilityTimeout(entry.visibilityTimeout());
+        });
+    }
+
+    public void check(ListDeadLetterSourceQueuesRequest request) {
+        queue(request.queueUrl());
+        checkMaxResults(request.maxResults(), limits.maxListResults());
+    }
+
+    public void check(StartMessageMoveTaskRequest request) {
+        required("SourceArn", request.sourceArn());
+        if (request.maxNumberOfMessagesPerSecond() != null) {
+            messages.checkRange("MaxNumberOfMessagesPerSecond", request.maxNumberOfMessagesPerSecond(), 1,
+                    limits.maxMoveMessagesPerSecond());
+        }
+    }
+
+    public void check(ListMessageMoveTasksRequest request) {
+        required("SourceArn", request.sourceArn());
+        checkMaxResults(request.maxResults(), limits.maxMoveTasksListed());
+    }
+
+    public void check(CancelMessageMoveTaskRequest request) {
+        required("TaskHandle", request.taskHandle());
+    }
+
+    /** Checks presence and form of a queue URL: MissingParameter, or InvalidAddress when unparsable. */
+    public QueueUrl queue(String queueUrl) {
+        required("QueueUrl", queueUrl);
+        return QueueUrl.parse(queueUrl).orElseThrow(() -> SqsError.INVALID_ADDRESS.exception(
+                "The address " + queueUrl + " is not valid for this endpoint."));
+    }
+
+    private void checkQueueName(String name) {
+        required("QueueName", name);
+        if (name.length() > limits.maxQueueNameLength() || !QUEUE_NAME.matcher(name).matches()) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("Can only include alphanumeric characters, hyphens, or "
+                    + "underscores. 1 to " + limits.maxQueueNameLength() + " in length.");
+        }
+    }
+
+    private void checkTags(Map<String, String> tags) {
+        if (tags.size() > limits.maxTagsPerQueue()) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("Too many tags: at most " + limits.maxTagsPerQueue() + ".");
+        }
+        tags.forEach((key, value) -> {
+            if (key.isEmpty() || key.length() > limits.maxTagKeyLength() || !TAG_KEY.matcher(key).matches()
+                    || key.startsWith("aws:")) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("Tag key " + key + " is invalid.");
+            }
+            if (value.length() > limits.maxTagValueLength()) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("Tag value for key " + key + " is too long.");
+            }
+        });
+    }
+
+    private void checkMaxResults(Integer maxResults, int max) {
+        if (maxResults != null) {
+            messages.checkRange("MaxResults", maxResults, 1, max);
+        }
+    }
+
+    private void checkReceiptHandle(String receiptHandle) {
+        required("ReceiptHandle", receiptHandle);
+    }
+
+    private void checkVisibilityTimeout(Integer visibilityTimeout) {
+        if (visibilityTimeout == null) {
+            throw missing("VisibilityTimeout");
+        }
+        messages.checkRange("VisibilityTimeout", visibilityTimeout, 0, limits.maxVisibilityTimeoutSeconds());
+    }
+
+    private <E> void checkBatchShape(List<E> entries, Function<E, String> id) {
+        if (entries.isEmpty()) {
+            throw SqsError.EMPTY_BATCH_REQUEST.exception("There should be at least one entry in the request.");
+        }
+        if (entries.size() > limits.maxBatchEntries()) {
+            throw SqsError.TOO_MANY_ENTRIES_IN_BATCH_REQUEST.exception("Maximum number of entries per request are "
+                    + limits.maxBatchEntries() + ". You have sent " + entries.size() + ".");
+        }
+        Set<String> seen = new HashSet<>();
+        for (E entry : entries) {
+            String entryId = id.apply(entry);
+            if (entryId == null || entryId.isEmpty() || entryId.length() > limits.maxBatchEntryIdLength()
+                    || !BATCH_ENTRY_ID.matcher(entryId).matches()) {
+                throw SqsError.INVALID_BATCH_ENTRY_ID.exception();
+            }
+            if (!seen.add(entryId)) {
+                throw SqsError.BATCH_ENTRY_IDS_NOT_DISTINCT.exception("Id " + entryId + " repeated.");
+            }
+        }
+    }
+
+    private static <E> BatchCheck<E> checkEntries(List<E> entries, Function<E, String> id, Consumer<E> check) {
+        List<E> accepted = new ArrayList<>();
+        List<BatchResultErrorEntry> failed = new ArrayList<>();
+        for (E entry : entries) {
+            try {
+                check.accept(entry);
+                accepted.add(entry);
+            } catch (SqsException e) {
+                failed.add(new BatchResultErrorEntry(id.apply(entry), e.error().senderFault(), e.error().legacyCode(),
+                        e.getMessage()));
+            }
+        }
+        return new BatchCheck<>(accepted, failed);
+    }
+
+    private static void required(String parameter, String value) {
+        if (value == null || value.isEmpty()) {
+            throw missing(parameter);
+        }
+    }
+}

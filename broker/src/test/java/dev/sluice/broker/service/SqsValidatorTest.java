@@ -1,0 +1,177 @@
+package dev.sluice.broker.service;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.sluice.broker.core.QueueAttributeCodec;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
+import dev.sluice.clientsdk.model.*;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class SqsValidatorTest {
+
+    private static final String QUEUE = "http://localhost:9324/000000000000/alerts";
+    private final SqsLimits limits = SqsLimits.defaults();
+    private final SqsValidator validator =
+            new SqsValidator(limits, new QueueAttributeCodec(limits.queueAttributeBounds()));
+
+    private static void assertError(SqsError expected, Executable executable) {
+        assertEquals(expected, assertThrows(SqsException.class, executable).error());
+    }
+
+    private static SendMessageRequest send(String body) {
+        return new SendMessageRequest(QUEUE, body, null, null, null, null, null);
+    }
+
+    private static SendMessageBatchRequestEntry entry(String id, String body) {
+        return new SendMessageBatchRequestEntry(id, body, null, null, null, null, null);
+    }
+
+    @Test
+    void queueNamesAreAlphanumericHyphensUnderscoresUpTo80WithAnOptionalFifoSuffix() {
+        assertDoesNotThrow(() -> validator.check(new GetQueueUrlRequest("a".repeat(80), null)));
+        assertDoesNotThrow(() -> validator.check(new GetQueueUrlRequest("a-b_c.fifo", null)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(new GetQueueUrlRequest("a".repeat(81), null)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(new GetQueueUrlRequest("a b", null)));
+        assertError(SqsError.MISSING_PARAMETER, () -> validator.check(new GetQueueUrlRequest(null, null)));
+    }
+
+    @Test
+    void aMissingOrUnparsableQueueUrlIsRejected() {
+        assertError(SqsError.MISSING_PARAMETER, () -> validator.check(new SendMessageRequest(null, "x", null, null, null, null, null)));
+        assertError(SqsError.INVALID_ADDRESS, () -> validator.queue("http://localhost/only-one-segment"));
+    }
+
+    @Test
+    void bodiesWithCharactersOutsideTheAllowedSetAreInvalidMessageContents() {
+        assertDoesNotThrow(() -> validator.check(send("tab\t lf\n cr\r é 😀 \uE000 \uFFFD")));
+        assertError(SqsError.INVALID_MESSAGE_CONTENTS, () -> validator.check(send("nul\u0000")));
+        assertError(SqsError.INVALID_MESSAGE_CONTENTS, () -> validator.check(send("bell\u0007")));
+        assertError(SqsError.INVALID_MESSAGE_CONTENTS, () -> validator.check(send("lone\uD800surrogate")));
+        assertError(SqsError.INVALID_MESSAGE_CONTENTS, () -> validator.check(send("\uFFFE")));
+        assertError(SqsError.MISSING_PARAMETER, () -> validator.check(send("")));
+    }
+
+    @Test
+    void messagesOverTheAbsoluteMaximumSizeAreRejected() {
+        assertDoesNotThrow(() -> validator.check(send("x".repeat(limits.maxMaximumMessageSizeBytes()))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE,
+                () -> validator.check(send("x".repeat(limits.maxMaximumMessageSizeBytes() + 1))));
+    }
+
+    @Test
+    void delaySecondsRangeFrom0To900() {
+        assertDoesNotThrow(() -> validator.check(new SendMessageRequest(QUEUE, "x", 900, null, null, null, null)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE,
+                () -> validator.check(new SendMessageRequest(QUEUE, "x", 901, null, null, null, null)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE,
+                () -> validator.check(new SendMessageRequest(QUEUE, "x", -1, null, null, null, null)));
+    }
+
+    @Test
+    void messageAttributesAreLimitedInCountNameTypeAndValue() {
+        Map<String, MessageAttributeValue> eleven = new java.util.HashMap<>();
+        IntStream.range(0, 11).forEach(i -> eleven.put("a" + i, MessageAttributeValue.ofString("String", "v")));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(withAttributes(eleven)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(withAttributes(
+                Map.of("AWS.reserved", MessageAttributeValue.ofString("String", "v")))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(withAttributes(
+                Map.of("a..b", MessageAttributeValue.ofString("String", "v")))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(withAttributes(
+                Map.of("n", MessageAttributeValue.ofString("Integer", "1")))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(withAttributes(
+                Map.of("n", MessageAttributeValue.ofString("Number", "one")))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(withAttributes(
+                Map.of("b", MessageAttributeValue.ofString("Binary", "not bytes")))));
+        assertDoesNotThrow(() -> validator.check(withAttributes(Map.of(
+                "n", MessageAttributeValue.ofString("Number.float", "-1.5e10"),
+                "b", MessageAttributeValue.ofBinary("Binary.gzip", new byte[] {1})))));
+    }
+
+    @Test
+    void fifoIdsAreUpTo128AlphanumericOrPunctuationCharacters() {
+        assertDoesNotThrow(() -> validator.check(new SendMessageRequest(QUEUE, "x", null, null, null,
+                "d".repeat(128), "g!#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(
+                new SendMessageRequest(QUEUE, "x", null, null, null, "d".repeat(129), null)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(
+                new SendMessageRequest(QUEUE, "x", null, null, null, null, "with space")));
+    }
+
+    @Test
+    void batchShapeErrorsFailTheWholeRequest() {
+        assertError(SqsError.EMPTY_BATCH_REQUEST, () -> validator.check(new SendMessageBatchRequest(QUEUE, List.of())));
+        List<SendMessageBatchRequestEntry> eleven = new ArrayList<>();
+        IntStream.range(0, 11).forEach(i -> eleven.add(entry("e" + i, "x")));
+        assertError(SqsError.TOO_MANY_ENTRIES_IN_BATCH_REQUEST,
+                () -> validator.check(new SendMessageBatchRequest(QUEUE, eleven)));
+        assertError(SqsError.INVALID_BATCH_ENTRY_ID,
+                () -> validator.check(new SendMessageBatchRequest(QUEUE, List.of(entry("bad id", "x")))));
+        assertError(SqsError.INVALID_BATCH_ENTRY_ID,
+                () -> validator.check(new SendMessageBatchRequest(QUEUE, List.of(entry("i".repeat(81), "x")))));
+        assertError(SqsError.BATCH_ENTRY_IDS_NOT_DISTINCT,
+                () -> validator.check(new SendMessageBatchRequest(QUEUE, List.of(entry("a", "x"), entry("a", "y")))));
+        String half = "x".repeat(limits.maxBatchPayloadBytes() / 2);
+        assertError(SqsError.BATCH_REQUEST_TOO_LONG, () -> validator.check(
+                new SendMessageBatchRequest(QUEUE, List.of(entry("a", half), entry("b", half), entry("c", "x")))));
+    }
+
+    @Test
+    void invalidEntriesOfAValidBatchFailOneByOne() {
+        BatchCheck<SendMessageBatchRequestEntry> checked = validator.check(new SendMessageBatchRequest(QUEUE,
+                List.of(entry("ok", "fine"), entry("nul", "\u0000"))));
+        assertEquals(List.of("ok"), checked.accepted().stream().map(SendMessageBatchRequestEntry::id).toList());
+        assertEquals(List.of(new BatchResultErrorEntry("nul", true, "InvalidMessageContents",
+                "Invalid characters found in the message body.")), checked.failed());
+        BatchCheck<ChangeMessageVisibilityBatchRequestEntry> visibility = validator.check(
+                new ChangeMessageVisibilityBatchRequest(QUEUE, List.of(
+                        new ChangeMessageVisibilityBatchRequestEntry("a", "rh", 43_201))));
+        assertEquals("InvalidParameterValue", visibility.failed().get(0).code());
+    }
+
+    @Test
+    void receiveParametersHaveSqsRanges() {
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(receive(0, null, null)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(receive(11, null, null)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(receive(null, 43_201, null)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(receive(null, null, 21)));
+        assertDoesNotThrow(() -> validator.check(receive(10, 43_200, 20)));
+        assertError(SqsError.INVALID_ATTRIBUTE_NAME, () -> validator.check(new ReceiveMessageRequest(QUEUE, null,
+                List.of("NotAnAttribute"), null, null, null, null, null)));
+    }
+
+    @Test
+    void changeVisibilityNeedsAReceiptHandleAndATimeoutUpTo12Hours() {
+        assertError(SqsError.MISSING_PARAMETER, () -> validator.check(new ChangeMessageVisibilityRequest(QUEUE, null, 1)));
+        assertError(SqsError.MISSING_PARAMETER, () -> validator.check(new ChangeMessageVisibilityRequest(QUEUE, "rh", null)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE,
+                () -> validator.check(new ChangeMessageVisibilityRequest(QUEUE, "rh", 43_201)));
+    }
+
+    @Test
+    void listsAreBoundedAndTagsChecked() {
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(new ListQueuesRequest(null, null, 1001)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(new ListMessageMoveTasksRequest("arn", 11)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE,
+                () -> validator.check(new TagQueueRequest(QUEUE, Map.of("k".repeat(129), "v"))));
+        assertError(SqsError.MISSING_PARAMETER, () -> validator.check(new UntagQueueRequest(QUEUE, List.of())));
+    }
+
+    private static SendMessageRequest withAttributes(Map<String, MessageAttributeValue> attributes) {
+        return new SendMessageRequest(QUEUE, "x", null, attributes, null, null, null);
+    }
+
+    private static ReceiveMessageRequest receive(Integer max, Integer visibility, Integer wait) {
+        return new ReceiveMessageRequest(QUEUE, null, null, null, max, visibility, wait, null);
+    }
+}

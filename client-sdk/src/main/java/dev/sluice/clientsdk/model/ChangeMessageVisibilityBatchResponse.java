@@ -1,0 +1,18 @@
+package dev.sluice.clientsdk.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/** ChangeMessageVisibilityBatch output: every entry is in exactly one of the two lists. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record ChangeMessageVisibilityBatchResponse(
+        @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("Successful") List<ChangeMessageVisibilityBatchResultEntry> successful,
+        @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("Failed") List<BatchResultErrorEntry> failed) {
+
+    /** Absent collections become empty, and all collections are copied unmodifiable. */
+    public ChangeMessageVisibilityBatchResponse {
+        successful = Copies.list(successful);
+        failed = Copies.list(failed);
+    }
+}
