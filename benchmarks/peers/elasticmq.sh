@@ -11,6 +11,8 @@
 set -euo pipefail
 
 peers_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=common.sh
+source "$peers_dir/common.sh"
 work_dir=$(dirname "$peers_dir")/target/elasticmq
 lib_dir=$work_dir/lib
 fetch_pom=$peers_dir/elasticmq/pom.xml
@@ -87,16 +89,6 @@ aws {
   accountId = "000000000000"
 }
 EOF
-}
-
-# True once the server answers an SQS JSON 1.0 ListQueues, the protocol of the AWS SDK v2.
-answers_sqs_json() {
-  local port=$1 body
-  body=$(curl -sS --max-time 2 -X POST "http://127.0.0.1:$port/" \
-    -H 'Content-Type: application/x-amz-json-1.0' \
-    -H 'X-Amz-Target: AmazonSQS.ListQueues' \
-    -d '{}' 2>/dev/null) || return 1
-  [[ $body == \{* ]]
 }
 
 start() {
