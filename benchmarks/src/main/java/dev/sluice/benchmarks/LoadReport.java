@@ -24,6 +24,8 @@ import java.util.OptionalLong;
  * @param foreignMessages    received messages whose body this run did not write (not in latency)
  * @param serverCpuMillis    the server process's CPU time over the window, when its PID was given
  * @param clientCpuMillis    this JVM's CPU time over the window
+ * @param machineBusyMillis  busy CPU time of the whole machine over the window, all cores
+ * @param cores              cores the machine has, for the window's CPU capacity
  * @param firstError         the first error seen, to tell what went wrong
  */
 record LoadReport(
@@ -46,6 +48,8 @@ record LoadReport(
         long foreignMessages,
         OptionalLong serverCpuMillis,
         long clientCpuMillis,
+        long machineBusyMillis,
+        int cores,
         Optional<String> firstError) {
 
     LoadReport {
@@ -72,6 +76,20 @@ record LoadReport(
     /** Messages sent but never deleted by the end of the drain; SQS is at-least-once, so it can go negative. */
     long backlog() {
         return sentTotal - deletedTotal;
+    }
+
+    /**
+     * CPU that neither the sampled server nor this load generator used, i.e. other processes on a
+     * shared machine (plus the kernel's work not charged to a process). Without a server PID the
+     * server's share is in here too.
+     */
+    long otherCpuMillis() {
+        return machineBusyMillis - clientCpuMillis - serverCpuMillis.orElse(0);
+    }
+
+    /** CPU capacity of the window: cores × seconds, in milliseconds. */
+    long capacityMillis() {
+        return Math.round(cores * measuredSeconds * 1000);
     }
 
     /** CPU milliseconds per 1,000 messages sent in the window; empty when nothing was sent. */
@@ -116,6 +134,9 @@ record LoadReport(
                 + ",\"serverCpuMsPer1kMsgs\":" + decimalOrNull(serverCpuMillisPerThousand(), 1)
                 + ",\"clientCpuMs\":" + clientCpuMillis
                 + ",\"clientCpuMsPer1kMsgs\":" + decimalOrNull(clientCpuMillisPerThousand(), 1)
+                + ",\"machineBusyMs\":" + machineBusyMillis
+                + ",\"otherCpuMs\":" + otherCpuMillis()
+                + ",\"cpuCapacityMs\":" + capacityMillis()
                 + ",\"firstError\":" + firstError.map(LoadReport::quoted).orElse("null")
                 + "}";
     }
@@ -128,12 +149,14 @@ record LoadReport(
                 : "server CPU not sampled (no --server-pid)";
         return String.format(Locale.ROOT,
                 "%s %s P=%d C=%d: sent %.0f msg/s, received+deleted %.0f msg/s (%s msgs/receive), e2e p50 %.2f ms p99 %.2f ms"
-                        + " (max %.2f ms, %d samples), errors %d, backlog %d; %s; client CPU %d ms (%s ms/1k msgs)%s",
+                        + " (max %.2f ms, %d samples), errors %d, backlog %d; %s; client CPU %d ms (%s ms/1k msgs);"
+                        + " other processes %d of %d CPU ms%s",
                 queue, fifo ? "fifo/" + groups + " groups" : "standard", producers, consumers,
                 sentPerSecond(), deletedPerSecond(), decimalOrNull(messagesPerReceive(), 1),
                 latency.p50Micros() / 1000.0, latency.p99Micros() / 1000.0, latency.maxMicros() / 1000.0,
                 latency.samples(), errors, backlog(), server,
                 clientCpuMillis, decimalOrNull(clientCpuMillisPerThousand(), 1),
+                otherCpuMillis(), capacityMillis(),
                 firstError.map(e -> "; first error: " + e).orElse(""));
     }
 

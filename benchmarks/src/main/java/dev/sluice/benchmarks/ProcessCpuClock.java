@@ -61,7 +61,7 @@ final class ProcessCpuClock {
     }
 
     /** The kernel's USER_HZ as {@code getconf CLK_TCK} reports it; 100 on every common Linux. */
-    private static long clockTicksPerSecond() {
+    static long clockTicksPerSecond() {
         try {
             Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
             String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();

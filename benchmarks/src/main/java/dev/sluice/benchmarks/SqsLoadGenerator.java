@@ -81,6 +81,7 @@ public final class SqsLoadGenerator {
                 ? ProcessCpuClock.forPid(options.serverPid().getAsLong())
                 : null;
         ProcessCpuClock clientCpu = ProcessCpuClock.forPid(ProcessHandle.current().pid());
+        MachineCpuClock machineCpu = MachineCpuClock.system();
         String runTag = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "load-retry-timer");
@@ -105,6 +106,7 @@ public final class SqsLoadGenerator {
             Thread.sleep(options.warmup().toMillis());
             long serverCpuBefore = serverCpu == null ? 0 : serverCpu.cpuMillis();
             long clientCpuBefore = clientCpu.cpuMillis();
+            long machineCpuBefore = machineCpu.busyMillis();
             long windowStart = System.nanoTime();
             state.enter(LoadPhase.MEASURE);
             Thread.sleep(options.measured().toMillis());
@@ -114,6 +116,7 @@ public final class SqsLoadGenerator {
                     ? OptionalLong.empty()
                     : OptionalLong.of(serverCpu.cpuMillis() - serverCpuBefore);
             long clientCpuMillis = clientCpu.cpuMillis() - clientCpuBefore;
+            long machineBusyMillis = machineCpu.busyMillis() - machineCpuBefore;
 
             drain(state, producers, consumers);
             if (!options.keepQueue()) {
@@ -124,7 +127,8 @@ public final class SqsLoadGenerator {
                     state.sentInWindow(), state.deletedInWindow(),
                     state.receivesInWindow(), state.receivedInWindow(), state.latency(), state.errors(),
                     state.sentTotal(), state.deletedTotal(), state.foreignMessages(),
-                    serverCpuMillis, clientCpuMillis, state.firstError());
+                    serverCpuMillis, clientCpuMillis, machineBusyMillis, Runtime.getRuntime().availableProcessors(),
+                    state.firstError());
         } finally {
             retryTimer.shutdownNow();
         }

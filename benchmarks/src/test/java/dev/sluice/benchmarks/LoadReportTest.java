@@ -63,6 +63,13 @@ class LoadReportTest {
     }
 
     @Test
+    void cpuNotUsedByServerOrClientIsChargedToOtherProcesses() {
+        assertEquals(9_000 - 3_000 - 2_500, report(OptionalLong.of(3_000), 2_500).otherCpuMillis());
+        assertEquals(9_000 - 2_500, report(OptionalLong.empty(), 2_500).otherCpuMillis());
+        assertEquals(40_000, report(OptionalLong.empty(), 2_500).capacityMillis());
+    }
+
+    @Test
     void cpuPerThousandIsAbsentWhenNothingWasSentOrNoServerWasSampled() {
         assertEquals(OptionalDouble.empty(), LoadReport.perThousandMessages(500, 0));
         assertEquals(OptionalDouble.empty(), report(OptionalLong.empty(), 10).serverCpuMillisPerThousand());
@@ -75,6 +82,7 @@ class LoadReportTest {
         assertTrue(sampled.contains("\"sentMsgsPerSec\":1000.0,\"receivedDeletedMsgsPerSec\":950.0"), sampled);
         assertTrue(sampled.contains("\"latencyP50Ms\":1.500,\"latencyP99Ms\":12.000"), sampled);
         assertTrue(sampled.contains("\"serverCpuMs\":3000,\"serverCpuMsPer1kMsgs\":150.0"), sampled);
+        assertTrue(sampled.contains("\"machineBusyMs\":9000,\"otherCpuMs\":3500,\"cpuCapacityMs\":40000"), sampled);
         assertTrue(sampled.endsWith("\"firstError\":\"QueueDoesNotExist (HTTP 400): \\\"q\\\" is gone\"}"), sampled);
 
         String unsampled = report(OptionalLong.empty(), 2_500).toJson();
@@ -92,14 +100,14 @@ class LoadReportTest {
     @Test
     void aWindowOfZeroSecondsIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> new LoadReport("http://h", "q", false, 0, 1, 1, 200,
-                0.0, 0, 0, 0, 0, LatencySummary.EMPTY, 0, 0, 0, 0, OptionalLong.empty(), 0, Optional.empty()));
+                0.0, 0, 0, 0, 0, LatencySummary.EMPTY, 0, 0, 0, 0, OptionalLong.empty(), 0, 0, 2, Optional.empty()));
     }
 
     private static LoadReport report(OptionalLong serverCpuMillis, long clientCpuMillis) {
         return new LoadReport("http://127.0.0.1:9324", "bench", false, 0, 4, 4, 200,
                 20.0, 20_000, 19_000, 2_000, 19_000,
                 new LatencySummary(19_000, 1_500, 12_000, 40_000), 2,
-                25_000, 24_990, 0, serverCpuMillis, clientCpuMillis,
+                25_000, 24_990, 0, serverCpuMillis, clientCpuMillis, 9_000, 2,
                 Optional.of("QueueDoesNotExist (HTTP 400): \"q\" is gone"));
     }
 }
