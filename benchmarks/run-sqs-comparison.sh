@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Side-by-side SQS end-to-end load: ElasticMQ, then (with --sluice-jar) Sluice, same client and load.
+#
+#   benchmarks/run-sqs-comparison.sh [--sluice-jar PATH] [--producers 4] [--consumers 4]
+#                                    [--seconds 20] [--warmup-seconds 5] [--drain-seconds 5]
+#                                    [--fifo] [--groups G] [--body-bytes 200] [--wait-seconds 1]
+#
+# Each server starts fresh on a free 127.0.0.1 port and is stopped afterwards. Prints one summary
+# line (JSON) per server, prefixed with its name, then the Sluice/ElasticMQ ratios.
+# Needs benchmarks/target/benchmarks.jar: mvn -B -q -pl benchmarks -am install
+# Sluice runs as: java -jar PATH --port N --data-dir $(mktemp -d)
+set -euo pipefail
+
+bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=peers/common.sh
+source "$bench_dir/peers/common.sh"
+load_jar=$bench_dir/target/benchmarks.jar
+log_dir=$bench_dir/target/sqs-comparison
+server_ready_seconds=60
+queue=bench-e2e
+
+die() { echo "run-sqs-comparison.sh: $*" >&2; exit 1; }
+
+sluice_jar=""
+producers=4 consumers=4 seconds=20 warmup_seconds=5 drain_seconds=5
+body_bytes=200 wait_seconds=1 fifo_args=()
+while (( $# > 0 )); do
+  case "$1" in
+    --sluice-jar) sluice_jar=${2:?}; shift 2 ;;
+    --producers) producers=${2:?}; shift 2 ;;
+    --consumers) consumers=${2:?}; shift 2 ;;
+    --seconds) seconds=${2:?}; shift 2 ;;
+    --warmup-seconds) warmup_seconds=${2:?}; shift 2 ;;
+    --drain-seconds) drain_seconds=${2:?}; shift 2 ;;
+    --body-bytes) body_bytes=${2:?}; shift 2 ;;
+    --wait-seconds) wait_seconds=${2:?}; shift 2 ;;
+    --fifo) fifo_args+=(--fifo); shift ;;
+    --groups) fifo_args+=(--groups "${2:?}"); shift 2 ;;
+    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+[[ -f $load_jar ]] || die "missing $load_jar; build it with: mvn -B -q -pl benchmarks -am install"
+[[ -z $sluice_jar || -f $sluice_jar ]] || die "no such Sluice jar: $sluice_jar"
+mkdir -p "$log_dir"
+
+# Runs the load generator against 127.0.0.1:PORT, charging server CPU to PID; prints its JSON line.
+run_load() {
+  local name=$1 port=$2 pid=$3 out=$log_dir/$1-load.log
+  echo "== $name: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  if ! java -cp "$load_jar" dev.sluice.benchmarks.SqsLoadGenerator \
+      --endpoint "http://127.0.0.1:$port" --queue "$queue" --server-pid "$pid" \
+      --producers "$producers" --consumers "$consumers" --seconds "$seconds" \
+      --warmup-seconds "$warmup_seconds" --drain-seconds "$drain_seconds" \
+      --body-bytes "$body_bytes" --wait-seconds "$wait_seconds" "${fifo_args[@]}" >"$out" 2>&1; then
+    cat "$out" >&2
+    return 1
+  fi
+  grep -v '^{' "$out" >&2 || true
+  grep -m1 '^{"benchmark":"sqs-e2e"' "$out"
+}
+
+elasticmq_port="" sluice_pid="" sluice_data=""
+cleanup() {
+  if [[ -n $elasticmq_port ]]; then
+    "$bench_dir/peers/elasticmq.sh" stop "$elasticmq_port" || true
+  fi
+  if [[ -n $sluice_pid ]] && kill -0 "$sluice_pid" 2>/dev/null; then
+    kill "$sluice_pid" 2>/dev/null || true
+    wait "$sluice_pid" 2>/dev/null || true
+  fi
+  if [[ -n $sluice_data ]]; then
+    rm -rf "$sluice_data"
+  fi
+}
+trap cleanup EXIT
+
+elasticmq_port=$(free_port)
+elasticmq_pid=$("$bench_dir/peers/elasticmq.sh" start "$elasticmq_port")
+elasticmq_json=$(run_load elasticmq "$elasticmq_port" "$elasticmq_pid")
+"$bench_dir/peers/elasticmq.sh" stop "$elasticmq_port"
+elasticmq_port=""
+echo "elasticmq $elasticmq_json"
+
+if [[ -z $sluice_jar ]]; then
+  echo "sluice skipped: no --sluice-jar given"
+  exit 0
+fi
+
+sluice_port=$(free_port)
+sluice_data=$(mktemp -d)
+java -jar "$sluice_jar" --port "$sluice_port" --data-dir "$sluice_data" \
+  </dev/null >"$log_dir/sluice-server.log" 2>&1 &
+sluice_pid=$!
+for (( waited = 0; ; waited++ )); do
+  kill -0 "$sluice_pid" 2>/dev/null || { tail -n 20 "$log_dir/sluice-server.log" >&2; die "Sluice exited during start-up"; }
+  answers_sqs_json "$sluice_port" && break
+  (( waited < server_ready_seconds * 4 )) || die "Sluice did not answer SQS JSON 1.0 within ${server_ready_seconds}s"
+  sleep 0.25
+done
+sluice_json=$(run_load sluice "$sluice_port" "$sluice_pid")
+echo "sluice $sluice_json"
+
+# A number from a summary line; "null" when the load generator could not measure it.
+field() { grep -o "\"$2\":[^,}]*" <<<"$1" | head -n1 | cut -d: -f2; }
+ratio() {
+  local a b
+  a=$(field "$sluice_json" "$1") b=$(field "$elasticmq_json" "$1")
+  awk -v a="$a" -v b="$b" 'BEGIN { if (a == "null" || b == "null" || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'
+}
+echo "ratio sluice/elasticmq: sent $(ratio sentMsgsPerSec), received+deleted $(ratio receivedDeletedMsgsPerSec)," \
+  "p50 $(ratio latencyP50Ms), p99 $(ratio latencyP99Ms), server CPU per 1k msgs $(ratio serverCpuMsPer1kMsgs)" \
+  "(above 1 is better for throughput, below 1 is better for latency and CPU)"

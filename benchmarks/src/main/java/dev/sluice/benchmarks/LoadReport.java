@@ -1,0 +1,191 @@
+package dev.sluice.benchmarks;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * The outcome of one load run: what was measured, and the derived rates.
+ *
+ * <p>Rates are over the measured window only. CPU per 1,000 messages divides by the messages
+ * <em>sent</em> in the window; in a balanced run (sent ≈ received) each of those was also received
+ * and deleted, so it is the cost of a full message life-cycle. A run whose backlog grows is not
+ * balanced, and the per-message CPU then under-counts receives.
+ *
+ * @param measuredSeconds    actual length of the measured window
+ * @param sentInWindow       messages acknowledged by SendMessageBatch in the window
+ * @param deletedInWindow    messages acknowledged by DeleteMessageBatch in the window
+ * @param receivesInWindow   ReceiveMessage calls answered in the window, empty ones included
+ * @param receivedInWindow   messages those calls returned
+ * @param errors             failed requests plus failed batch entries, over the whole run
+ * @param sentTotal          messages sent over the whole run (warm-up, window, drain)
+ * @param deletedTotal       messages deleted over the whole run
+ * @param foreignMessages    received messages whose body this run did not write (not in latency)
+ * @param serverCpuMillis    the server process's CPU time over the window, when its PID was given
+ * @param clientCpuMillis    this JVM's CPU time over the window
+ * @param machineBusyMillis  busy CPU time of the whole machine over the window, all cores
+ * @param cores              cores the machine has, for the window's CPU capacity
+ * @param firstError         the first error seen, to tell what went wrong
+ */
+record LoadReport(
+        String endpoint,
+        String queue,
+        boolean fifo,
+        int groups,
+        int producers,
+        int consumers,
+        int bodyBytes,
+        double measuredSeconds,
+        long sentInWindow,
+        long deletedInWindow,
+        long receivesInWindow,
+        long receivedInWindow,
+        LatencySummary latency,
+        long errors,
+        long sentTotal,
+        long deletedTotal,
+        long foreignMessages,
+        OptionalLong serverCpuMillis,
+        long clientCpuMillis,
+        long machineBusyMillis,
+        int cores,
+        Optional<String> firstError) {
+
+    LoadReport {
+        if (!(measuredSeconds > 0)) {
+            throw new IllegalArgumentException("measured window must be positive: " + measuredSeconds);
+        }
+    }
+
+    double sentPerSecond() {
+        return sentInWindow / measuredSeconds;
+    }
+
+    double deletedPerSecond() {
+        return deletedInWindow / measuredSeconds;
+    }
+
+    /** How full the receives came back; low values mean consumers spend calls on few messages. */
+    OptionalDouble messagesPerReceive() {
+        return receivesInWindow == 0
+                ? OptionalDouble.empty()
+                : OptionalDouble.of((double) receivedInWindow / receivesInWindow);
+    }
+
+    /** Messages sent but never deleted by the end of the drain; SQS is at-least-once, so it can go negative. */
+    long backlog() {
+        return sentTotal - deletedTotal;
+    }
+
+    /**
+     * CPU that neither the sampled server nor this load generator used, i.e. other processes on a
+     * shared machine (plus the kernel's work not charged to a process). Without a server PID the
+     * server's share is in here too.
+     */
+    long otherCpuMillis() {
+        return machineBusyMillis - clientCpuMillis - serverCpuMillis.orElse(0);
+    }
+
+    /** CPU capacity of the window: cores × seconds, in milliseconds. */
+    long capacityMillis() {
+        return Math.round(cores * measuredSeconds * 1000);
+    }
+
+    /** CPU milliseconds per 1,000 messages sent in the window; empty when nothing was sent. */
+    static OptionalDouble perThousandMessages(long cpuMillis, long messages) {
+        return messages == 0 ? OptionalDouble.empty() : OptionalDouble.of(cpuMillis * 1000.0 / messages);
+    }
+
+    OptionalDouble serverCpuMillisPerThousand() {
+        return serverCpuMillis.isPresent()
+                ? perThousandMessages(serverCpuMillis.getAsLong(), sentInWindow)
+                : OptionalDouble.empty();
+    }
+
+    OptionalDouble clientCpuMillisPerThousand() {
+        return perThousandMessages(clientCpuMillis, sentInWindow);
+    }
+
+    /** One line of JSON, keys in a fixed order, for scripts to grep and compare. */
+    String toJson() {
+        return "{\"benchmark\":\"sqs-e2e\""
+                + ",\"endpoint\":" + quoted(endpoint)
+                + ",\"queue\":" + quoted(queue)
+                + ",\"fifo\":" + fifo
+                + ",\"groups\":" + groups
+                + ",\"producers\":" + producers
+                + ",\"consumers\":" + consumers
+                + ",\"bodyBytes\":" + bodyBytes
+                + ",\"measuredSeconds\":" + decimal(measuredSeconds, 3)
+                + ",\"sentMsgsPerSec\":" + decimal(sentPerSecond(), 1)
+                + ",\"receivedDeletedMsgsPerSec\":" + decimal(deletedPerSecond(), 1)
+                + ",\"messagesPerReceive\":" + decimalOrNull(messagesPerReceive(), 2)
+                + ",\"latencyP50Ms\":" + decimal(latency.p50Micros() / 1000.0, 3)
+                + ",\"latencyP99Ms\":" + decimal(latency.p99Micros() / 1000.0, 3)
+                + ",\"latencyMaxMs\":" + decimal(latency.maxMicros() / 1000.0, 3)
+                + ",\"latencySamples\":" + latency.samples()
+                + ",\"errors\":" + errors
+                + ",\"sentTotal\":" + sentTotal
+                + ",\"deletedTotal\":" + deletedTotal
+                + ",\"backlogAfterDrain\":" + backlog()
+                + ",\"foreignMessages\":" + foreignMessages
+                + ",\"serverCpuMs\":" + (serverCpuMillis.isPresent() ? Long.toString(serverCpuMillis.getAsLong()) : "null")
+                + ",\"serverCpuMsPer1kMsgs\":" + decimalOrNull(serverCpuMillisPerThousand(), 1)
+                + ",\"clientCpuMs\":" + clientCpuMillis
+                + ",\"clientCpuMsPer1kMsgs\":" + decimalOrNull(clientCpuMillisPerThousand(), 1)
+                + ",\"machineBusyMs\":" + machineBusyMillis
+                + ",\"otherCpuMs\":" + otherCpuMillis()
+                + ",\"cpuCapacityMs\":" + capacityMillis()
+                + ",\"firstError\":" + firstError.map(LoadReport::quoted).orElse("null")
+                + "}";
+    }
+
+    /** The same numbers for a person. */
+    String toHumanLine() {
+        String server = serverCpuMillis.isPresent()
+                ? String.format(Locale.ROOT, "server CPU %d ms (%s ms/1k msgs)", serverCpuMillis.getAsLong(),
+                        decimalOrNull(serverCpuMillisPerThousand(), 1))
+                : "server CPU not sampled (no --server-pid)";
+        return String.format(Locale.ROOT,
+                "%s %s P=%d C=%d: sent %.0f msg/s, received+deleted %.0f msg/s (%s msgs/receive), e2e p50 %.2f ms p99 %.2f ms"
+                        + " (max %.2f ms, %d samples), errors %d, backlog %d; %s; client CPU %d ms (%s ms/1k msgs);"
+                        + " other processes %d of %d CPU ms%s",
+                queue, fifo ? "fifo/" + groups + " groups" : "standard", producers, consumers,
+                sentPerSecond(), deletedPerSecond(), decimalOrNull(messagesPerReceive(), 1),
+                latency.p50Micros() / 1000.0, latency.p99Micros() / 1000.0, latency.maxMicros() / 1000.0,
+                latency.samples(), errors, backlog(), server,
+                clientCpuMillis, decimalOrNull(clientCpuMillisPerThousand(), 1),
+                otherCpuMillis(), capacityMillis(),
+                firstError.map(e -> "; first error: " + e).orElse(""));
+    }
+
+    private static String decimal(double value, int places) {
+        return String.format(Locale.ROOT, "%." + places + "f", value);
+    }
+
+    private static String decimalOrNull(OptionalDouble value, int places) {
+        return value.isPresent() ? decimal(value.getAsDouble(), places) : "null";
+    }
+
+    static String quoted(String text) {
+        StringBuilder json = new StringBuilder(text.length() + 2).append('"');
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        return json.append('"').toString();
+    }
+}
