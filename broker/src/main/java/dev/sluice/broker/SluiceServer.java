@@ -1,0 +1,183 @@
+package dev.sluice.broker;
+
+import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.broker.ops.HealthRoutes;
+import dev.sluice.broker.ops.MetricsRoutes;
+import dev.sluice.raftstore.RaftStoreNode;
+import dev.sluice.raftstore.catalog.CatalogEngine;
+import dev.sluice.raftstore.spi.EngineFactory;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: the one place that builds the server's object graph. {@link #start} brings up,
+ * in order, the metrics registry, the raft-store node, Vert.x and the HTTP API; {@link #close} takes
+ * them down in reverse. Thread-safe; {@link #close} is idempotent.
+ */
+public final class SluiceServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SluiceServer.class);
+    /** Bounds each start-up and shutdown step that waits on Vert.x (binding a port, closing event loops). */
+    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final SluiceConfig config;
+    private final PrometheusMeterRegistry meters;
+    private final JvmGcMetrics gcMetrics;
+    private final RaftStoreNode node;
+    private final Vertx vertx;
+    private final HttpServer http;
+    private boolean closed;
+
+    private SluiceServer(SluiceConfig config, PrometheusMeterRegistry meters, JvmGcMetrics gcMetrics, RaftStoreNode node,
+            Vertx vertx, HttpServer http) {
+        this.config = config;
+        this.meters = meters;
+        this.gcMetrics = gcMetrics;
+        this.node = node;
+        this.vertx = vertx;
+        this.http = http;
+    }
+
+    /**
+     * Starts everything and returns once the HTTP port accepts connections. The Raft groups may still be
+     * electing leaders then: {@code /health} says when the node is ready. Throws IllegalArgumentException
+     * listing every config problem, IOException when storage or a port cannot be used; whatever started
+     * before a failure is closed again.
+     *
+     * @param mounts the API routes to add after the built-in ones; see {@link RouteMount}
+     */
+    public static SluiceServer start(SluiceConfig config, List<RouteMount> mounts, InstantSource clock) throws IOException {
+        List<String> problems = config.validate();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid config: " + String.join("; ", problems));
+        }
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmGcMetrics gcMetrics = new JvmGcMetrics();
+        new JvmMemoryMetrics().bindTo(meters);
+        gcMetrics.bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new ClassLoaderMetrics().bindTo(meters);
+        RaftStoreNode node = null;
+        Vertx vertx = null;
+        try {
+            EngineFactory engines = dataGroup -> new CatalogEngine(); // The queue engine plugs in here.
+            node = RaftStoreNode.start(config.raft(), engines, meters, clock);
+            vertx = Vertx.builder()
+                    .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+                            .addLabels(Label.HTTP_ROUTE)))
+                    .withMetrics(new MicrometerMetricsFactory(meters))
+                    .build();
+            Router router = Router.router(vertx);
+            router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodySize().bytes()));
+            RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
+            List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters)));
+            allMounts.addAll(mounts);
+            allMounts.forEach(mount -> mount.mount(router, context));
+            HttpServer http = vertx.createHttpServer(new HttpServerOptions()
+                            .setHost(config.http().host()).setPort(config.http().port()))
+                    .requestHandler(router);
+            awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
+            return new SluiceServer(config, meters, gcMetrics, node, vertx, http);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(vertx, node, gcMetrics, meters);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Vertx vertx, RaftStoreNode node, JvmGcMetrics gcMetrics, PrometheusMeterRegistry meters) {
+        if (vertx != null) {
+            try {
+                awaitStep(vertx.close(), "closing Vert.x");
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("closing Vert.x failed", e);
+            }
+        }
+        if (node != null) {
+            try {
+                node.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("closing the raft-store node failed", e);
+            }
+        }
+        gcMetrics.close();
+        meters.close();
+    }
+
+    /** Waits for a Vert.x step from a non-Vert.x thread; a failure or timeout becomes an IOException naming the step. */
+    private static <T> T awaitStep(io.vertx.core.Future<T> step, String what) throws IOException {
+        return awaitStep(step, what, STEP_TIMEOUT);
+    }
+
+    private static <T> T awaitStep(io.vertx.core.Future<T> step, String what, Duration timeout) throws IOException {
+        try {
+            return step.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException(what + " did not finish within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(what + " was interrupted", e);
+        }
+    }
+
+    /** The port the HTTP API listens on: the configured one, or the one picked for port 0. */
+    public int httpPort() {
+        return http.actualPort();
+    }
+
+    public SluiceConfig config() {
+        return config;
+    }
+
+    public RaftStoreNode node() {
+        return node;
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    /**
+     * Stops accepting connections, lets in-flight requests finish for up to {@code http.shutdownGrace},
+     * then closes Vert.x, the store node and the meters, in that order.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Duration grace = config.http().shutdownGrace();
+        try {
+            awaitStep(http.shutdown(grace), "stopping HTTP", grace.plus(STEP_TIMEOUT));
+        } catch (IOException e) {
+            LOG.warn("stopping HTTP failed; closing anyway", e);
+        }
+        closeQuietly(vertx, node, gcMetrics, meters);
+    }
+}

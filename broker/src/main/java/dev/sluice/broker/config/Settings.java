@@ -1,0 +1,91 @@
+package dev.sluice.broker.config;
+
+import dev.sluice.raftstore.Peer;
+import dev.sluice.raftstore.RaftStoreConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The table of settings: the single list that flags, environment variables, config-file keys,
+ * {@code --help} and the start-up log are all read from. Append here to make a value configurable.
+ */
+final class Settings {
+    static final List<Setting> ALL = List.of(
+            http("http.host", "--host", "SLUICE_HOST", "address the HTTP API binds to; not loopback requires access keys",
+                    (http, text) -> http.withHost(text), SluiceConfig.Http::host),
+            http("http.port", "--port", "SLUICE_PORT", "HTTP API port (0 picks a free one)",
+                    (http, text) -> http.withPort(ConfigValues.wholeNumber(text)), http -> String.valueOf(http.port())),
+            http("http.maxBodySize", "--max-body-size", "SLUICE_MAX_BODY_SIZE", "largest request body accepted",
+                    (http, text) -> http.withMaxBodySize(ByteSize.parse(text)), http -> http.maxBodySize().toString()),
+            http("http.publicUrl", "--public-url", "SLUICE_PUBLIC_URL",
+                    "base URL clients use in queue URLs (empty: from the Host header)",
+                    (http, text) -> http.withPublicUrl(text.isEmpty() ? Optional.empty() : Optional.of(uri(text))),
+                    http -> http.publicUrl().map(URI::toString).orElse("")),
+            http("http.shutdownGrace", "--shutdown-grace", "SLUICE_SHUTDOWN_GRACE",
+                    "time in-flight requests get to finish when stopping",
+                    (http, text) -> http.withShutdownGrace(ConfigValues.duration(text)),
+                    http -> ConfigValues.format(http.shutdownGrace())),
+            raft("raft.nodeId", "--node-id", "SLUICE_NODE_ID", "this node's id; must be in --peers when peers are given",
+                    (raft, text) -> raft.withNode(text, raft.host(), raft.raftPort()), RaftStoreConfig::nodeId),
+            raft("raft.host", "--raft-host", "SLUICE_RAFT_HOST", "address the Raft port binds to",
+                    (raft, text) -> raft.withNode(raft.nodeId(), text, raft.raftPort()), RaftStoreConfig::host),
+            raft("raft.raftPort", "--raft-port", "SLUICE_RAFT_PORT", "Raft (gRPC) port; must match this node's peer entry",
+                    (raft, text) -> raft.withNode(raft.nodeId(), raft.host(), ConfigValues.wholeNumber(text)),
+                    raft -> String.valueOf(raft.raftPort())),
+            raft("raft.dataDirectory", "--data-dir", "SLUICE_DATA_DIR", "Raft logs, snapshots and RocksDB; never under /tmp",
+                    (raft, text) -> raft.withDataDirectory(Path.of(text)), raft -> raft.dataDirectory().toString()),
+            raft("raft.peers", "--peers", "SLUICE_PEERS", "every member as id=host:raftPort,...; empty: single node",
+                    (raft, text) -> raft.withPeers(Peer.parseList(text)),
+                    raft -> raft.peers().stream().map(Peer::toString).collect(Collectors.joining(","))),
+            raft("raft.dataGroups", "--data-groups", "SLUICE_DATA_GROUPS", "data Raft groups; fixed when the cluster is created",
+                    (raft, text) -> raft.withDataGroups(ConfigValues.wholeNumber(text)), raft -> String.valueOf(raft.dataGroups())),
+            raft("raft.snapshotThresholdEntries", "--snapshot-threshold", "SLUICE_SNAPSHOT_THRESHOLD",
+                    "log entries after which a group snapshots and purges its log",
+                    (raft, text) -> raft.withSnapshotThresholdEntries(ConfigValues.longNumber(text)),
+                    raft -> String.valueOf(raft.snapshotThresholdEntries())),
+            new Setting("auth.accessKeys", Optional.empty(), "SLUICE_ACCESS_KEYS",
+                    "accepted keys as id:secret,...; no flag, so secrets stay out of ps",
+                    (config, text) -> config.withAuth(new SluiceConfig.Auth(SluiceConfig.AccessKey.parseList(text))),
+                    config -> config.auth().accessKeys().stream().map(Object::toString).collect(Collectors.joining(","))));
+
+    private Settings() {
+    }
+
+    static Optional<Setting> byKey(String key) {
+        return ALL.stream().filter(setting -> setting.key().equals(key)).findFirst();
+    }
+
+    static Optional<Setting> byFlag(String flag) {
+        return ALL.stream().filter(setting -> setting.flag().filter(flag::equals).isPresent()).findFirst();
+    }
+
+    static Optional<Setting> byEnvironmentVariable(String name) {
+        return ALL.stream().filter(setting -> setting.environmentVariable().equals(name)).findFirst();
+    }
+
+    private static Setting http(String key, String flag, String variable, String meaning,
+            BiFunction<SluiceConfig.Http, String, SluiceConfig.Http> apply, Function<SluiceConfig.Http, String> show) {
+        return new Setting(key, Optional.of(flag), variable, meaning,
+                (config, text) -> config.withHttp(apply.apply(config.http(), text)), config -> show.apply(config.http()));
+    }
+
+    private static Setting raft(String key, String flag, String variable, String meaning,
+            BiFunction<RaftStoreConfig, String, RaftStoreConfig> apply, Function<RaftStoreConfig, String> show) {
+        return new Setting(key, Optional.of(flag), variable, meaning,
+                (config, text) -> config.withRaft(apply.apply(config.raft(), text)), config -> show.apply(config.raft()));
+    }
+
+    private static URI uri(String text) {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.sluice.broker.config;
+
+import dev.sluice.raftstore.Peer;
+import dev.sluice.raftstore.RaftStoreConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything one Sluice server needs to start. Built by {@link ConfigLoader} from defaults, a config
+ * file, {@code SLUICE_*} environment variables and flags; immutable.
+ *
+ * @param http the HTTP API: where it listens and what it accepts
+ * @param raft the replicated store: node identity, Raft port, data directory, peers and groups
+ * @param auth who may call the API
+ */
+public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth) {
+    // Limits (message size, batch entries, long-poll maximum, ...) join here as a `limits` record with the queue engine.
+
+    public SluiceConfig {
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(raft, "raft");
+        Objects.requireNonNull(auth, "auth");
+    }
+
+    /**
+     * @param host address the HTTP API binds to; anything but loopback requires access keys
+     * @param port HTTP API port; 0 picks a free one (tests)
+     * @param maxBodySize largest request body accepted; SQS allows 1 MiB batches, and URL or JSON
+     *     escaping can make their encoding several times larger
+     * @param publicUrl base URL clients reach this node at, used in queue URLs; empty means derive it
+     *     from the request's Host header
+     * @param shutdownGrace how long a stopping server lets in-flight requests finish before closing them
+     */
+    public record Http(String host, int port, ByteSize maxBodySize, Optional<URI> publicUrl, Duration shutdownGrace) {
+        public Http {
+            Objects.requireNonNull(publicUrl, "publicUrl");
+        }
+
+        public static Http defaults() {
+            return new Http("127.0.0.1", 9324, ByteSize.ofMebibytes(4), Optional.empty(), Duration.ofSeconds(10));
+        }
+
+        public Http withHost(String newHost) {
+            return new Http(newHost, port, maxBodySize, publicUrl, shutdownGrace);
+        }
+
+        public Http withPort(int newPort) {
+            return new Http(host, newPort, maxBodySize, publicUrl, shutdownGrace);
+        }
+
+        public Http withMaxBodySize(ByteSize newMaxBodySize) {
+            return new Http(host, port, newMaxBodySize, publicUrl, shutdownGrace);
+        }
+
+        public Http withPublicUrl(Optional<URI> newPublicUrl) {
+            return new Http(host, port, maxBodySize, newPublicUrl, shutdownGrace);
+        }
+
+        public Http withShutdownGrace(Duration newShutdownGrace) {
+            return new Http(host, port, maxBodySize, publicUrl, newShutdownGrace);
+        }
+    }
+
+    /**
+     * Request signing keys. Placeholder until signature checks land: today only the rule "auth is off
+     * only while the API is bound to loopback" is enforced, by refusing to start otherwise.
+     *
+     * @param accessKeys the accepted key pairs; empty means auth is off
+     */
+    public record Auth(List<AccessKey> accessKeys) {
+        public Auth {
+            accessKeys = List.copyOf(accessKeys);
+        }
+
+        public static Auth defaults() {
+            return new Auth(List.of());
+        }
+    }
+
+    /** An AWS-style key pair; {@link #toString()} hides the secret so configs can be logged. */
+    public record AccessKey(String accessKeyId, String secretAccessKey) {
+        private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{4,128}");
+
+        public AccessKey {
+            if (accessKeyId == null || !ID.matcher(accessKeyId).matches()) {
+                throw new IllegalArgumentException("access key id must be 4-128 letters or digits");
+            }
+            if (secretAccessKey == null || secretAccessKey.length() < 8) {
+                throw new IllegalArgumentException("secret of access key " + accessKeyId + " must have at least 8 characters");
+            }
+        }
+
+        /** Parses {@code id:secret,id:secret}; throws IllegalArgumentException naming the bad entry (never its secret). */
+        public static List<AccessKey> parseList(String text) {
+            List<AccessKey> keys = new ArrayList<>();
+            if (text.isBlank()) {
+                return keys;
+            }
+            String[] entries = text.split(",");
+            for (int i = 0; i < entries.length; i++) {
+                String entry = entries[i].trim();
+                int colon = entry.indexOf(':');
+                if (colon <= 0) {
+                    throw new IllegalArgumentException("access key " + (i + 1) + " must be accessKeyId:secretAccessKey");
+                }
+                keys.add(new AccessKey(entry.substring(0, colon), entry.substring(colon + 1)));
+            }
+            return keys;
+        }
+
+        @Override
+        public String toString() {
+            return accessKeyId + ":****";
+        }
+    }
+
+    /** A single loopback node with its data in {@code ./data}: what a laptop needs and nothing more. */
+    public static SluiceConfig defaults() {
+        return new SluiceConfig(Http.defaults(), RaftStoreConfig.defaults(), Auth.defaults());
+    }
+
+    /** Every problem at once; empty when the server can start with this config. */
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        validateHttp(problems);
+        raft.validate().forEach(problem -> problems.add("raft: " + problem));
+        if (!isLoopback(http.host()) && auth.accessKeys().isEmpty()) {
+            problems.add("http.host " + http.host() + " is not loopback: auth is off only on loopback, so configure"
+                    + " access keys (SLUICE_ACCESS_KEYS or auth.accessKeys) or bind to 127.0.0.1");
+        }
+        return problems;
+    }
+
+    private void validateHttp(List<String> problems) {
+        if (http.host() == null || http.host().isBlank()) {
+            problems.add("http.host is required");
+        }
+        if (http.port() < 0 || http.port() > 65535) {
+            problems.add("http.port out of range 0-65535: " + http.port());
+        }
+        if (http.port() != 0 && http.port() == raft.raftPort()) {
+            problems.add("http.port and raft.raftPort are both " + http.port() + "; give them different ports");
+        }
+        if (http.maxBodySize().bytes() < 64 * 1024 || http.maxBodySize().bytes() > 64L * 1024 * 1024) {
+            problems.add("http.maxBodySize must be 64KiB-64MiB: " + http.maxBodySize());
+        }
+        http.publicUrl().ifPresent(url -> {
+            if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+                problems.add("http.publicUrl must be an absolute http(s) URL: " + url);
+            }
+        });
+        if (http.shutdownGrace().isNegative() || http.shutdownGrace().compareTo(Duration.ofMinutes(5)) > 0) {
+            problems.add("http.shutdownGrace must be 0-5 min: " + http.shutdownGrace());
+        }
+        if (raft.raftPort() == 0) {
+            // raft-store accepts 0, but its clients and peers would then dial port 0.
+            problems.add("raft.raftPort must be a real port: peers and clients dial it");
+        }
+        for (Peer peer : raft.peers()) {
+            if (peer.id().equals(raft.nodeId()) && peer.port() != raft.raftPort()) {
+                problems.add("peer " + peer + " is this node, but raft.raftPort is " + raft.raftPort()
+                        + "; give both the same port");
+            }
+        }
+    }
+
+    /** Literal loopback only: no DNS lookup, so a name that merely resolves to 127.0.0.1 still counts as exposed. */
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return "localhost".equalsIgnoreCase(bare) || bare.matches("127(\\.\\d{1,3}){3}") || "::1".equals(bare)
+                || "0:0:0:0:0:0:0:1".equals(bare);
+    }
+
+    public SluiceConfig withHttp(Http newHttp) {
+        return new SluiceConfig(newHttp, raft, auth);
+    }
+
+    public SluiceConfig withRaft(RaftStoreConfig newRaft) {
+        return new SluiceConfig(http, newRaft, auth);
+    }
+
+    public SluiceConfig withAuth(Auth newAuth) {
+        return new SluiceConfig(http, raft, newAuth);
+    }
+}

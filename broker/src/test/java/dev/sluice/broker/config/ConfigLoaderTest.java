@@ -1,0 +1,214 @@
+package dev.sluice.broker.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.raftstore.Peer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(10)
+class ConfigLoaderTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void withNoSourcesTheDefaultsApplyAndAreValid() {
+        LoadResult result = ConfigLoader.load(List.of(), Map.of());
+
+        assertTrue(result.ok(), result.problems().toString());
+        assertEquals(SluiceConfig.defaults(), result.config());
+        assertEquals("127.0.0.1", result.config().http().host());
+        assertEquals(9324, result.config().http().port());
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults() throws IOException {
+        Path file = write("sluice.yaml", """
+                http:
+                  port: 1111
+                  shutdownGrace: 3s
+                raft:
+                  nodeId: from-file
+                  dataGroups: 3
+                """);
+        Map<String, String> environment = Map.of("SLUICE_PORT", "2222", "SLUICE_NODE_ID", "from-env", "PATH", "/usr/bin");
+
+        LoadResult result = ConfigLoader.load(List.of("--config", file.toString(), "--port", "3333"), environment);
+
+        assertTrue(result.ok(), result.problems().toString());
+        SluiceConfig config = result.config();
+        assertEquals(3333, config.http().port());
+        assertEquals("from-env", config.raft().nodeId());
+        assertEquals(3, config.raft().dataGroups());
+        assertEquals(Duration.ofSeconds(3), config.http().shutdownGrace());
+        assertEquals(9325, config.raft().raftPort());
+        assertEquals("--port", result.origins().get("http.port"));
+        assertEquals("SLUICE_NODE_ID", result.origins().get("raft.nodeId"));
+        assertEquals("config file " + file + " (raft.dataGroups)", result.origins().get("raft.dataGroups"));
+        assertFalse(result.origins().containsKey("raft.raftPort"));
+    }
+
+    @Test
+    void theConfigFileCanComeFromTheEnvironmentAndBeJson() throws IOException {
+        Path file = write("sluice.json", """
+                {"http": {"maxBodySize": "2MiB", "publicUrl": "https://sqs.example.com"},
+                 "raft": {"peers": ["n1=a.example:9325", "n2=b.example:9325", "n3=c.example:9325"]}}
+                """);
+
+        LoadResult result = ConfigLoader.load(List.of(), Map.of("SLUICE_CONFIG", file.toString()));
+
+        assertTrue(result.ok(), result.problems().toString());
+        assertEquals(ByteSize.ofMebibytes(2), result.config().http().maxBodySize());
+        assertEquals(Optional.of(URI.create("https://sqs.example.com")), result.config().http().publicUrl());
+        assertEquals(List.of(new Peer("n1", "a.example", 9325), new Peer("n2", "b.example", 9325),
+                new Peer("n3", "c.example", 9325)), result.config().raft().peers());
+    }
+
+    @Test
+    void flagsAcceptTheEqualsForm() {
+        LoadResult result = ConfigLoader.load(List.of("--port=9400", "--shutdown-grace=1500ms", "--data-dir=/srv/sluice"), Map.of());
+
+        assertTrue(result.ok(), result.problems().toString());
+        assertEquals(9400, result.config().http().port());
+        assertEquals(Duration.ofMillis(1500), result.config().http().shutdownGrace());
+        assertEquals(Path.of("/srv/sluice"), result.config().raft().dataDirectory());
+    }
+
+    @Test
+    void everyProblemInEverySourceIsReportedAtOnce() throws IOException {
+        Path file = write("sluice.yml", """
+                http:
+                  prot: 9324
+                limits:
+                  maxMessageSize: 1KiB
+                raft:
+                  dataGroups: many
+                """);
+        Map<String, String> environment = Map.of("SLUICE_RAFT_PORT", "99999x", "SLUICE_COLOUR", "blue");
+
+        LoadResult result = ConfigLoader.load(List.of("--config", file.toString(), "--port", "abc", "--peers", "n1=localhost",
+                "--frobnicate", "1", "stray", "--data-groups"), environment);
+
+        List<String> problems = result.problems();
+        assertContains(problems, "unknown flag --frobnicate");
+        assertContains(problems, "unexpected argument 'stray'");
+        assertContains(problems, "--data-groups: needs a value");
+        assertContains(problems, "--port: not a whole number: 'abc'");
+        assertContains(problems, "--peers: peer must be id=host:port: 'n1=localhost'");
+        assertContains(problems, "unknown key http.prot");
+        assertContains(problems, "unknown key limits.maxMessageSize");
+        assertContains(problems, "(raft.dataGroups): not a whole number: 'many'");
+        assertContains(problems, "SLUICE_RAFT_PORT: not a whole number: '99999x'");
+        assertContains(problems, "unknown environment variable SLUICE_COLOUR");
+        assertEquals(10, problems.size(), problems.toString());
+    }
+
+    @Test
+    void validationReportsEveryProblemOfTheParsedValues() {
+        LoadResult result = ConfigLoader.load(List.of("--port", "70000", "--raft-port", "0", "--data-groups", "0",
+                "--max-body-size", "1KiB", "--public-url", "ftp://x", "--node-id", "bad id!"), Map.of());
+
+        List<String> problems = result.problems();
+        assertContains(problems, "http.port out of range 0-65535: 70000");
+        assertContains(problems, "http.maxBodySize must be 64KiB-64MiB: 1KiB");
+        assertContains(problems, "http.publicUrl must be an absolute http(s) URL: ftp://x");
+        assertContains(problems, "raft: node id must be");
+        assertContains(problems, "raft: data groups must be 1-256: 0");
+        assertContains(problems, "raft.raftPort must be a real port");
+        assertEquals(6, problems.size(), problems.toString());
+    }
+
+    @Test
+    void peersThatCannotFormAClusterAreRefused() {
+        assertContains(load("--peers", "n1=h:9325,n2=h:abc").problems(), "--peers: peer port is not a number: 'n2=h:abc'");
+        assertContains(load("--peers", "=h:9325").problems(), "--peers: peer must be id=host:port: '=h:9325'");
+        assertContains(load("--peers", "n1=h:70000").problems(), "--peers: peer n1 has port out of range: 70000");
+        assertContains(load("--peers", "n1=h:9325,n1=g:9325,n3=h:9327").problems(), "raft: duplicate peer id n1");
+        assertContains(load("--peers", "n1=h:9325,n2=h:9326").problems(), "raft: use an odd number of peers");
+        assertContains(load("--peers", "n2=h:9325").problems(), "raft: peers must include this node's id n1");
+        assertContains(load("--peers", "n1=h:9400").problems(),
+                "peer n1=h:9400 is this node, but raft.raftPort is 9325; give both the same port");
+    }
+
+    @Test
+    void aNonLoopbackBindWithoutAccessKeysIsRefused() {
+        assertContains(load("--host", "0.0.0.0").problems(), "http.host 0.0.0.0 is not loopback");
+        assertContains(load("--host", "sluice.internal").problems(), "http.host sluice.internal is not loopback");
+        assertTrue(load("--host", "localhost").ok());
+        assertTrue(load("--host", "::1").ok());
+
+        LoadResult withKeys = ConfigLoader.load(List.of("--host", "0.0.0.0"), Map.of("SLUICE_ACCESS_KEYS", "AKIDEXAMPLE:very-secret-1"));
+        assertTrue(withKeys.ok(), withKeys.problems().toString());
+    }
+
+    @Test
+    void secretsNeverAppearInProblemsOrTheStartUpLog() {
+        LoadResult bad = ConfigLoader.load(List.of(), Map.of("SLUICE_ACCESS_KEYS", "AKIDEXAMPLE:short-1,broken-secret-2"));
+        assertFalse(bad.problems().toString().contains("short-1"), bad.problems().toString());
+        assertFalse(bad.problems().toString().contains("broken-secret-2"), bad.problems().toString());
+
+        LoadResult good = ConfigLoader.load(List.of(), Map.of("SLUICE_ACCESS_KEYS", "AKIDEXAMPLE:very-secret-1"));
+        assertTrue(good.describe().contains("AKIDEXAMPLE:****"), good.describe());
+        assertFalse(good.describe().contains("very-secret-1"), good.describe());
+    }
+
+    @Test
+    void theStartUpLogShowsEveryValueWithItsSource() {
+        String text = ConfigLoader.load(List.of("--port", "9400"), Map.of("SLUICE_DATA_DIR", "/srv/sluice")).describe();
+
+        assertTrue(text.matches("(?s).*http\\.port +9400 +--port.*"), text);
+        assertTrue(text.matches("(?s).*raft\\.dataDirectory +/srv/sluice +SLUICE_DATA_DIR.*"), text);
+        assertTrue(text.matches("(?s).*raft\\.nodeId +n1 +default.*"), text);
+    }
+
+    @Test
+    void helpIsRecognisedAndTheUsageListsEveryFlagAndVariable() {
+        assertTrue(load("--help").helpRequested());
+        assertTrue(load("-h").helpRequested());
+        String usage = ConfigLoader.usage();
+        for (Setting setting : Settings.ALL) {
+            setting.flag().ifPresent(flag -> assertTrue(usage.contains(flag), flag));
+            assertTrue(usage.contains(setting.environmentVariable()), setting.environmentVariable());
+            assertTrue(usage.contains(setting.key()), setting.key());
+        }
+    }
+
+    @Test
+    void everyDefaultReadsBackToItself() {
+        SluiceConfig defaults = SluiceConfig.defaults();
+        for (Setting setting : Settings.ALL) {
+            assertEquals(defaults, setting.apply().apply(defaults, setting.show().apply(defaults)), setting.key());
+        }
+    }
+
+    @Test
+    void aMissingOrMisnamedConfigFileIsAProblem() {
+        assertContains(load("--config", directory.resolve("absent.yaml").toString()).problems(), "does not exist");
+        assertContains(load("--config", directory.resolve("sluice.toml").toString()).problems(),
+                "name must end in .yaml, .yml or .json");
+    }
+
+    private LoadResult load(String... arguments) {
+        return ConfigLoader.load(List.of(arguments), Map.of());
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(directory.resolve(name), text);
+    }
+
+    private static void assertContains(List<String> problems, String fragment) {
+        assertTrue(problems.stream().anyMatch(problem -> problem.contains(fragment)),
+                () -> "no problem contains '" + fragment + "' in " + problems);
+    }
+}
