@@ -4,8 +4,6 @@ import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.HealthRoutes;
 import dev.sluice.broker.ops.MetricsRoutes;
 import dev.sluice.raftstore.RaftStoreNode;
-import dev.sluice.raftstore.catalog.CatalogEngine;
-import dev.sluice.raftstore.spi.EngineFactory;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -49,16 +47,18 @@ public final class SluiceServer implements AutoCloseable {
     private final RaftStoreNode node;
     private final Vertx vertx;
     private final HttpServer http;
+    private final QueueModule queues;
     private boolean closed;
 
     private SluiceServer(SluiceConfig config, PrometheusMeterRegistry meters, JvmGcMetrics gcMetrics, RaftStoreNode node,
-            Vertx vertx, HttpServer http) {
+            Vertx vertx, HttpServer http, QueueModule queues) {
         this.config = config;
         this.meters = meters;
         this.gcMetrics = gcMetrics;
         this.node = node;
         this.vertx = vertx;
         this.http = http;
+        this.queues = queues;
     }
 
     /**
@@ -83,9 +83,10 @@ public final class SluiceServer implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(meters);
         RaftStoreNode node = null;
         Vertx vertx = null;
+        QueueModule queues = new QueueModule();
+        java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            EngineFactory engines = dataGroup -> new CatalogEngine(); // The queue engine plugs in here.
-            node = RaftStoreNode.start(config.raft(), engines, meters, clock);
+            node = RaftStoreNode.start(config.raft(), queues.engines(), meters, clock);
             vertx = Vertx.builder()
                     .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                             .addLabels(Label.HTTP_ROUTE)))
@@ -94,15 +95,18 @@ public final class SluiceServer implements AutoCloseable {
             Router router = Router.router(vertx);
             router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodySize().bytes()));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
-            List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters)));
+            List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
+                    queues.routes(clock, baseUrl::get)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.http().host()).setPort(config.http().port()))
                     .requestHandler(router);
             awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
-            return new SluiceServer(config, meters, gcMetrics, node, vertx, http);
+            baseUrl.set(QueueModule.baseUrl(config, http.actualPort()));
+            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues);
         } catch (IOException | RuntimeException e) {
+            queues.close();
             closeQuietly(vertx, node, gcMetrics, meters);
             throw e;
         }
@@ -178,6 +182,12 @@ public final class SluiceServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("stopping HTTP failed; closing anyway", e);
         }
+        queues.close();
         closeQuietly(vertx, node, gcMetrics, meters);
+    }
+
+    /** The in-process queue client (behind no HTTP hop): what notify and faas-bridge use inside the server. */
+    public dev.sluice.clientsdk.QueueClient queueClient() {
+        return queues.client();
     }
 }

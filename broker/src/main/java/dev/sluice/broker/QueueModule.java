@@ -1,0 +1,83 @@
+package dev.sluice.broker;
+
+import dev.sluice.broker.api.http.SqsRoutes;
+import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.broker.core.QueueAttributeCodec;
+import dev.sluice.broker.service.EngineQueueClient;
+import dev.sluice.broker.service.MoveTaskWorker;
+import dev.sluice.broker.service.ReceiveWaiters;
+import dev.sluice.broker.service.SqsLimits;
+import dev.sluice.broker.statemachine.QueueEngine;
+import dev.sluice.raftstore.RaftStoreNode;
+import dev.sluice.raftstore.spi.EngineFactory;
+import io.vertx.ext.web.Router;
+import java.time.InstantSource;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * Wires the queue engine: the engine factory the store node needs before it starts, then the
+ * in-process QueueClient, the SQS routes and the move-task worker once it runs.
+ *
+ * <p>Placement: every queue lives in data group 0 for now, so a redrive or a move between queues is
+ * one atomic apply. Spreading queues over groups needs cross-group moves first.
+ */
+final class QueueModule implements AutoCloseable {
+    /** SQS identity of this installation, used in queue URLs and ARNs. */
+    static final String ACCOUNT_ID = "000000000000";
+    static final String REGION = "us-east-1";
+    /** Long polls waiting at once on this node; beyond this a receive answers at once. */
+    static final int MAX_WAITING_RECEIVES = 10_000;
+    static final int QUEUE_GROUP = 0;
+
+    private final SqsLimits limits = SqsLimits.defaults();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "sluice-queue-timers");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ReceiveWaiters waiters = new ReceiveWaiters(MAX_WAITING_RECEIVES, timers, timers);
+    private final QueueAttributeCodec codec = new QueueAttributeCodec(limits.queueAttributeBounds());
+    private MoveTaskWorker moveTasks;
+    private EngineQueueClient client;
+
+    EngineFactory engines() {
+        return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.maxInflightStandard(), waiters);
+    }
+
+    /** Builds the in-process client over the running node and mounts the SQS API. */
+    RouteMount routes(InstantSource clock, Supplier<String> baseUrl) {
+        return (Router router, RouteMount.Context context) -> {
+            RaftStoreNode node = context.node();
+            QueueEngine replica = (QueueEngine) node.localEngine(QUEUE_GROUP);
+            client = new EngineQueueClient(node.dataGroup(QUEUE_GROUP), replica, waiters, limits, ACCOUNT_ID, REGION,
+                    baseUrl, clock);
+            moveTasks = new MoveTaskWorker(node.dataGroup(QUEUE_GROUP), replica, () -> node.isLeader(QUEUE_GROUP), timers);
+            new SqsRoutes(client, limits).mount(router);
+        };
+    }
+
+    /** The in-process QueueClient (unvalidated engine side); null before the routes are mounted. */
+    EngineQueueClient client() {
+        return client;
+    }
+
+    static String baseUrl(SluiceConfig config, int actualPort) {
+        return config.http().publicUrl().map(uri -> uri.toString().replaceAll("/+$", "")).orElseGet(() -> {
+            String host = config.http().host();
+            if (host.equals("0.0.0.0") || host.equals("::")) {
+                host = "localhost";
+            }
+            return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + actualPort;
+        });
+    }
+
+    @Override
+    public void close() {
+        if (moveTasks != null) {
+            moveTasks.close();
+        }
+        timers.shutdownNow();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.sluice.broker.codec;
+
+import dev.sluice.broker.core.EngineFailure;
+import dev.sluice.broker.core.EntryOutcome;
+import dev.sluice.broker.core.MoveTask;
+import dev.sluice.broker.core.ReceivedMessage;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
+import dev.sluice.raftstore.codec.BinaryReader;
+import dev.sluice.raftstore.codec.BinaryWriter;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Results of queue commands and queries: {@code [0][payload]} for success, {@code [1][errorName][message]}
+ * for an expected failure. The payload's shape depends on the command; reader and writer pairs below.
+ */
+public final class QueueResultCodec {
+    private static final int OK = 0;
+    private static final int FAILED = 1;
+
+    private QueueResultCodec() {
+    }
+
+    public static BinaryWriter ok() {
+        return new BinaryWriter(64).putByte(OK);
+    }
+
+    public static byte[] failure(SqsError error, String message) {
+        return new BinaryWriter(64).putByte(FAILED).putString(error.name()).putString(message).toByteArray();
+    }
+
+    /** The payload of a success; an encoded failure is thrown as the SqsException it stands for. */
+    public static BinaryReader open(ByteBuffer result) {
+        BinaryReader in = new BinaryReader(result);
+        if (in.getByte() == FAILED) {
+            throw new SqsException(SqsError.valueOf(in.getString()), in.getString());
+        }
+        return in;
+    }
+
+    public static void putOutcomes(BinaryWriter out, List<EntryOutcome> outcomes) {
+        out.putInt(outcomes.size());
+        for (EntryOutcome outcome : outcomes) {
+            out.putString(outcome.id()).putString(outcome.messageId()).putBoolean(outcome.succeeded());
+            if (!outcome.succeeded()) {
+                out.putString(outcome.failure().error().name()).putString(outcome.failure().message());
+            }
+        }
+    }
+
+    public static List<EntryOutcome> getOutcomes(BinaryReader in) {
+        int count = in.getInt();
+        List<EntryOutcome> outcomes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String id = in.getString();
+            String messageId = in.getString();
+            boolean succeeded = in.getBoolean();
+            outcomes.add(succeeded ? EntryOutcome.ok(id, messageId)
+                    : EntryOutcome.failed(id, new EngineFailure(SqsError.valueOf(in.getString()), in.getString())));
+        }
+        return outcomes;
+    }
+
+    public static void putMessages(BinaryWriter out, List<ReceivedMessage> messages) {
+        out.putInt(messages.size());
+        for (ReceivedMessage message : messages) {
+            out.putString(message.messageId()).putString(message.receiptHandle()).putString(message.body());
+            Fields.putStringMap(out, message.systemAttributes());
+            Fields.putAttributes(out, message.messageAttributes());
+        }
+    }
+
+    public static List<ReceivedMessage> getMessages(BinaryReader in) {
+        int count = in.getInt();
+        List<ReceivedMessage> messages = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            messages.add(new ReceivedMessage(in.getString(), in.getString(), in.getString(), Fields.getStringMap(in),
+                    Fields.getAttributes(in)));
+        }
+        return messages;
+    }
+
+    public static void putStrings(BinaryWriter out, List<String> values) {
+        Fields.putStrings(out, values);
+    }
+
+    public static List<String> getStrings(BinaryReader in) {
+        return Fields.getStrings(in);
+    }
+
+    public static void putStringMap(BinaryWriter out, java.util.Map<String, String> map) {
+        Fields.putStringMap(out, map);
+    }
+
+    public static java.util.Map<String, String> getStringMap(BinaryReader in) {
+        return Fields.getStringMap(in);
+    }
+
+    public static void putMoveTasks(BinaryWriter out, List<MoveTask> tasks) {
+        out.putInt(tasks.size());
+        tasks.forEach(task -> StoredRecordCodec.putMoveTask(out, task));
+    }
+
+    public static List<MoveTask> getMoveTasks(BinaryReader in) {
+        int count = in.getInt();
+        List<MoveTask> tasks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            tasks.add(StoredRecordCodec.getMoveTask(in));
+        }
+        return tasks;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.sluice.broker.codec;
+
+import dev.sluice.broker.core.MessageMeta;
+import dev.sluice.broker.core.MoveTask;
+import dev.sluice.broker.core.QueueRecord;
+import dev.sluice.broker.core.StoredMessage;
+import dev.sluice.raftstore.codec.BinaryReader;
+import dev.sluice.raftstore.codec.BinaryWriter;
+import dev.sluice.raftstore.codec.CorruptFrameException;
+import java.util.TreeMap;
+
+/** Values stored in RocksDB, each prefixed by a format version so that a later release can read old data. */
+public final class StoredRecordCodec {
+    private static final int VERSION = 1;
+
+    private StoredRecordCodec() {
+    }
+
+    public static byte[] encodeMessage(StoredMessage message) {
+        BinaryWriter out = new BinaryWriter(message.body().length() + 128).putByte(VERSION)
+                .putString(message.messageId()).putLong(message.sentMillis()).putLong(message.firstVisibleAtMillis())
+                .putString(message.body());
+        Fields.putAttributes(out, message.messageAttributes());
+        return out.putString(message.traceHeader()).putString(message.messageGroupId())
+                .putString(message.messageDeduplicationId()).putString(message.deadLetterSourceArn()).toByteArray();
+    }
+
+    public static StoredMessage decodeMessage(byte[] bytes) {
+        BinaryReader in = versioned(bytes);
+        return new StoredMessage(in.getString(), in.getLong(), in.getLong(), in.getString(), Fields.getAttributes(in),
+                in.getString(), in.getString(), in.getString(), in.getString());
+    }
+
+    public static byte[] encodeDelivery(MessageMeta meta) {
+        return new BinaryWriter(40).putByte(VERSION).putInt(meta.receiveCount()).putLong(meta.firstReceiveMillis())
+                .putLong(meta.visibleAtMillis()).putLong(meta.receiptNonce()).toByteArray();
+    }
+
+    /** Rebuilds the in-memory state of a message from its stored record and its delivery state (null if never received). */
+    public static MessageMeta decodeMeta(long seq, StoredMessage message, byte[] delivery) {
+        if (delivery == null) {
+            return new MessageMeta(seq, message.sentMillis(), message.firstVisibleAtMillis(), 0, 0, 0);
+        }
+        BinaryReader in = versioned(delivery);
+        int receiveCount = in.getInt();
+        long firstReceive = in.getLong();
+        long visibleAt = in.getLong();
+        return new MessageMeta(seq, message.sentMillis(), visibleAt, receiveCount, firstReceive, in.getLong());
+    }
+
+    public static byte[] encodeQueue(QueueRecord record) {
+        BinaryWriter out = new BinaryWriter(256).putByte(VERSION).putLong(record.id()).putString(record.name());
+        Fields.putStringMap(out, record.attributes());
+        Fields.putStringMap(out, record.tags());
+        return out.putLong(record.createdMillis()).putLong(record.modifiedMillis()).putLong(record.lastPurgeMillis())
+                .toByteArray();
+    }
+
+    public static QueueRecord decodeQueue(byte[] bytes) {
+        BinaryReader in = versioned(bytes);
+        return new QueueRecord(in.getLong(), in.getString(), Fields.getStringMap(in), new TreeMap<>(Fields.getStringMap(in)),
+                in.getLong(), in.getLong(), in.getLong());
+    }
+
+    public static byte[] encodeMoveTask(MoveTask task) {
+        BinaryWriter out = new BinaryWriter(128).putByte(VERSION);
+        putMoveTask(out, task);
+        return out.toByteArray();
+    }
+
+    public static MoveTask decodeMoveTask(byte[] bytes) {
+        return getMoveTask(versioned(bytes));
+    }
+
+    static void putMoveTask(BinaryWriter out, MoveTask task) {
+        out.putString(task.handle()).putString(task.sourceArn()).putString(task.destinationArn())
+                .putInt(task.maxMessagesPerSecond()).putLong(task.movedCount()).putLong(task.toMoveCount())
+                .putString(task.status()).putString(task.failureReason()).putLong(task.startedMillis());
+    }
+
+    static MoveTask getMoveTask(BinaryReader in) {
+        return new MoveTask(in.getString(), in.getString(), in.getString(), in.getInt(), in.getLong(), in.getLong(),
+                in.getString(), in.getString(), in.getLong());
+    }
+
+    private static BinaryReader versioned(byte[] bytes) {
+        BinaryReader in = new BinaryReader(bytes);
+        int version = in.getByte();
+        if (version != VERSION) {
+            throw new CorruptFrameException("unknown stored record version " + version);
+        }
+        return in;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.sluice.broker.core;
+
+/**
+ * The in-memory, mutable part of a stored message: where it is in the queue's index. Owned by the
+ * apply thread; the body and attributes stay in storage.
+ */
+public final class MessageMeta {
+    final long seq;
+    final long sentMillis;
+    long visibleAtMillis;
+    int receiveCount;
+    long firstReceiveMillis;
+    /** Changes on every receive: a receipt handle names the receive it came from. */
+    long receiptNonce;
+
+    public MessageMeta(long seq, long sentMillis, long visibleAtMillis, int receiveCount, long firstReceiveMillis,
+            long receiptNonce) {
+        this.seq = seq;
+        this.sentMillis = sentMillis;
+        this.visibleAtMillis = visibleAtMillis;
+        this.receiveCount = receiveCount;
+        this.firstReceiveMillis = firstReceiveMillis;
+        this.receiptNonce = receiptNonce;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    public long sentMillis() {
+        return sentMillis;
+    }
+
+    public long visibleAtMillis() {
+        return visibleAtMillis;
+    }
+
+    public int receiveCount() {
+        return receiveCount;
+    }
+
+    public long firstReceiveMillis() {
+        return firstReceiveMillis;
+    }
+
+    public long receiptNonce() {
+        return receiptNonce;
+    }
+
+    /** Orders the not-yet-visible sets: by visibility time, then by sequence. */
+    static int compareByVisibility(MessageMeta left, MessageMeta right) {
+        int byTime = Long.compare(left.visibleAtMillis, right.visibleAtMillis);
+        return byTime != 0 ? byTime : Long.compare(left.seq, right.seq);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.sluice.broker.core;
+
+import dev.sluice.clientsdk.SqsError;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * StartMessageMoveTask and friends: a task records what to move; the leader's worker proposes
+ * {@link #step} commands that move a bounded number of messages each, so a move never monopolises
+ * the apply thread and survives leader changes (the task is in replicated state).
+ */
+public final class MoveTasks {
+    /** SQS's ceiling for MaxNumberOfMessagesPerSecond; also the rate when none is given. */
+    public static final int MAX_RATE = 500;
+
+    private final QueueBook book;
+    private final QueueStorage storage;
+    private final Map<String, MoveTask> tasks = new TreeMap<>();
+
+    MoveTasks(QueueBook book, QueueStorage storage) {
+        this.book = book;
+        this.storage = storage;
+    }
+
+    void restore(MoveTask task) {
+        tasks.put(task.handle(), task);
+    }
+
+    public MoveTask start(String sourceArn, String destinationArn, Integer maxPerSecond, EntryStamp stamp) {
+        QueueState source = book.byArn(sourceArn);
+        if (source == null) {
+            throw SqsError.RESOURCE_NOT_FOUND.exception("The resource that you specified for the SourceArn parameter doesn't exist.");
+        }
+        if (book.deadLetterSources(source.name).isEmpty()) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("Source queue must be configured as a Dead Letter Queue.");
+        }
+        if (destinationArn != null && book.byArn(destinationArn) == null) {
+            throw SqsError.RESOURCE_NOT_FOUND.exception("The resource that you specified for the DestinationArn parameter doesn't exist.");
+        }
+        for (MoveTask task : tasks.values()) {
+            if (task.isRunning() && task.sourceArn().equals(sourceArn)) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("There is already a task running. Only one active task is allowed for a source queue arn at a given time.");
+            }
+        }
+        long[] bits = stamp.uniqueBits();
+        String handle = MessageIds.format(bits);
+        long toMove = source.index.readyCount() + source.index.inFlightCount() + source.index.delayedCount();
+        MoveTask task = new MoveTask(handle, sourceArn, destinationArn, maxPerSecond == null ? MAX_RATE : maxPerSecond, 0,
+                toMove, MoveTask.RUNNING, null, stamp.nowMillis());
+        save(task);
+        return task;
+    }
+
+    /** Moves up to {@code max} visible messages of a running task; ends the task when none is left. */
+    public void step(String handle, int max, EntryStamp stamp) {
+        MoveTask task = tasks.get(handle);
+        if (task == null || !task.isRunning()) {
+            return;
+        }
+        QueueState source = book.byArn(task.sourceArn());
+        if (source == null) {
+            save(task.ended(MoveTask.FAILED, "The source queue was deleted."));
+            return;
+        }
+        long now = stamp.nowMillis();
+        source.index.promote(now);
+        int moved = 0;
+        while (moved < max) {
+            MessageMeta meta = source.index.firstReady();
+            if (meta == null) {
+                break;
+            }
+            String destinationArn = task.destinationArn() != null ? task.destinationArn()
+                    : storage.readMessage(source.id, meta.seq).deadLetterSourceArn();
+            QueueState destination = destinationArn == null ? null : book.byArn(destinationArn);
+            if (destination == null) {
+                save(task.moved(moved).ended(MoveTask.FAILED, "The destination queue " + destinationArn + " does not exist."));
+                return;
+            }
+            book.moveMessage(source, meta, destination, null, now);
+            moved++;
+        }
+        MoveTask progressed = task.moved(moved);
+        save(source.index.readyCount() == 0 ? progressed.ended(MoveTask.COMPLETED, null) : progressed);
+    }
+
+    public MoveTask cancel(String handle) {
+        MoveTask task = tasks.get(handle);
+        if (task == null) {
+            throw SqsError.RESOURCE_NOT_FOUND.exception("Task does not exist.");
+        }
+        if (!task.isRunning()) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("Only active tasks can be cancelled.");
+        }
+        MoveTask cancelled = task.ended(MoveTask.CANCELLED, null);
+        save(cancelled);
+        return cancelled;
+    }
+
+    /** Tasks of a source queue, newest first. */
+    public List<MoveTask> list(String sourceArn, int limit) {
+        if (book.byArn(sourceArn) == null) {
+            throw SqsError.RESOURCE_NOT_FOUND.exception("The resource that you specified for the SourceArn parameter doesn't exist.");
+        }
+        List<MoveTask> matching = new ArrayList<>();
+        tasks.values().stream().filter(task -> task.sourceArn().equals(sourceArn))
+                .sorted(Comparator.comparingLong(MoveTask::startedMillis).reversed().thenComparing(MoveTask::handle))
+                .limit(limit).forEach(matching::add);
+        return matching;
+    }
+
+    /** Running tasks, for the leader's worker. */
+    public List<MoveTask> running() {
+        return tasks.values().stream().filter(MoveTask::isRunning).toList();
+    }
+
+    private void save(MoveTask task) {
+        tasks.put(task.handle(), task);
+        storage.putMoveTask(task);
+    }
+}

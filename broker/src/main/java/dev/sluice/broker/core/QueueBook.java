@@ -1,0 +1,448 @@
+package dev.sluice.broker.core;
+
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Every queue of one Raft group and the rules for changing them: the deterministic heart of the
+ * queue engine. Methods that change state are called by the apply thread only, with the entry's
+ * {@link EntryStamp}; whole-command rejections are {@link SqsException}s raised before anything
+ * changes (the state machine turns them into result values), batch entries fail one by one.
+ * Readers on other threads must hold the engine's read lock.
+ */
+public final class QueueBook {
+    /** SQS keeps a deleted queue's name reserved for 60 seconds. */
+    static final long NAME_REUSE_DELAY_MILLIS = 60_000;
+    /** At most one purge per 60 seconds per queue. */
+    static final long PURGE_INTERVAL_MILLIS = 60_000;
+    /** Bounds the work of one receive spent on expiring or dead-lettering messages. */
+    static final int MAX_SKIPPED_PER_RECEIVE = 1_000;
+
+    private final QueueAttributeCodec codec;
+    private final String region;
+    private final String accountId;
+    private final int maxInFlight;
+    private final QueueStorage storage;
+    private final NavigableMap<String, QueueState> queues = new TreeMap<>();
+    /** Lookup only, never iterated: recovery and receipt handles address queues by id. */
+    private final Map<Long, QueueState> queuesById = new java.util.HashMap<>();
+    private final Map<String, Long> tombstones = new TreeMap<>();
+    private final MoveTasks moveTasks;
+    private final QueueWakeups wakeups;
+    private long nextQueueId = 1;
+
+    public QueueBook(QueueAttributeCodec codec, String region, String accountId, int maxInFlight, QueueStorage storage,
+            QueueWakeups wakeups) {
+        this.codec = codec;
+        this.region = region;
+        this.accountId = accountId;
+        this.maxInFlight = maxInFlight;
+        this.storage = storage;
+        this.wakeups = wakeups;
+        this.moveTasks = new MoveTasks(this, storage);
+    }
+
+    // ---- recovery (apply thread, before any command) ----
+
+    public void restoreQueue(QueueRecord record) {
+        QueueSettings settings = codec.forCreate(record.name(), record.attributes());
+        register(new QueueState(record.id(), record.name(), arnOf(record.name()), settings, record.tags(),
+                record.createdMillis(), record.modifiedMillis(), record.lastPurgeMillis()));
+        nextQueueId = Math.max(nextQueueId, record.id() + 1);
+    }
+
+    public void restoreTombstone(String name, long deletedAtMillis) {
+        tombstones.put(name, deletedAtMillis);
+    }
+
+    /** Adds a stored message back to its queue's index; unknown queue ids are ignored (deleted queue). */
+    public void restoreMessage(long queueId, MessageMeta meta, long nowMillis) {
+        QueueState queue = byId(queueId);
+        if (queue != null) {
+            queue.index.add(meta, nowMillis);
+            queue.nextSeq = Math.max(queue.nextSeq, meta.seq + 1);
+        }
+    }
+
+    public void restoreMoveTask(MoveTask task) {
+        moveTasks.restore(task);
+    }
+
+    // ---- queue administration ----
+
+    public String createQueue(String name, Map<String, String> attributes, Map<String, String> tags, EntryStamp stamp) {
+        QueueState existing = queues.get(name);
+        if (existing != null) {
+            Map<String, String> current = codec.render(existing.settings);
+            for (var requested : attributes.entrySet()) {
+                if (!requested.getValue().equals(current.get(requested.getKey()))) {
+                    throw SqsError.QUEUE_NAME_EXISTS.exception("A queue already exists with the same name and a different value for attribute "
+                            + requested.getKey());
+                }
+            }
+            return name;
+        }
+        long now = stamp.nowMillis();
+        Long deletedAt = tombstones.get(name);
+        if (deletedAt != null && now - deletedAt < NAME_REUSE_DELAY_MILLIS) {
+            throw SqsError.QUEUE_DELETED_RECENTLY.exception();
+        }
+        QueueSettings settings = codec.forCreate(name, attributes);
+        if (settings.fifoQueue()) {
+            throw SqsError.INVALID_ATTRIBUTE_VALUE.exception("FIFO queues are not supported by this version of Sluice yet.");
+        }
+        checkDeadLetterTarget(settings);
+        QueueState queue = new QueueState(nextQueueId++, name, arnOf(name), settings, new TreeMap<>(tags), now, now, 0);
+        register(queue);
+        if (deletedAt != null) {
+            tombstones.remove(name);
+            storage.deleteTombstone(name);
+        }
+        storage.putQueue(queue.record(codec));
+        return name;
+    }
+
+    public void deleteQueue(String name, EntryStamp stamp) {
+        QueueState queue = require(name);
+        for (long seq : queue.index.allSeqsSorted()) {
+            storage.deleteMessage(queue.id, seq);
+        }
+        queues.remove(name);
+        queuesById.remove(queue.id);
+        storage.deleteQueue(name);
+        tombstones.put(name, stamp.nowMillis());
+        storage.putTombstone(name, stamp.nowMillis());
+        wakeups.queueChanged(name);
+    }
+
+    public void setAttributes(String name, Map<String, String> attributes, EntryStamp stamp) {
+        QueueState queue = require(name);
+        QueueSettings updated = codec.update(queue.settings, attributes);
+        checkDeadLetterTarget(updated);
+        queue.settings = updated;
+        queue.modifiedMillis = stamp.nowMillis();
+        storage.putQueue(queue.record(codec));
+    }
+
+    public void tag(String name, Map<String, String> tags, int maxTags) {
+        QueueState queue = require(name);
+        SortedMap<String, String> merged = new TreeMap<>(queue.tags);
+        merged.putAll(tags);
+        if (merged.size() > maxTags) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("Too many tags: a queue can have at most " + maxTags + ".");
+        }
+        queue.tags.putAll(tags);
+        storage.putQueue(queue.record(codec));
+    }
+
+    public void untag(String name, List<String> keys) {
+        QueueState queue = require(name);
+        keys.forEach(queue.tags::remove);
+        storage.putQueue(queue.record(codec));
+    }
+
+    private void checkDeadLetterTarget(QueueSettings settings) {
+        if (settings.redrivePolicy() == null) {
+            return;
+        }
+        String target = nameOfArn(settings.redrivePolicy().deadLetterTargetArn());
+        if (target == null || !queues.containsKey(target)) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception(
+                    "Value " + settings.redrivePolicy().deadLetterTargetArn() + " for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.");
+        }
+    }
+
+    // ---- messages ----
+
+    public List<EntryOutcome> send(String name, List<SendEntry> entries, EntryStamp stamp) {
+        QueueState queue = require(name);
+        long now = stamp.nowMillis();
+        List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
+        for (SendEntry entry : entries) {
+            if (entry.sizeBytes() > queue.settings.maximumMessageSizeBytes()) {
+                outcomes.add(EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.INVALID_PARAMETER_VALUE,
+                        "One or more parameters are invalid. Reason: Message must be shorter than "
+                                + queue.settings.maximumMessageSizeBytes() + " bytes.")));
+                continue;
+            }
+            int delaySeconds = entry.delaySeconds() != null ? entry.delaySeconds() : queue.settings.delaySeconds();
+            String messageId = MessageIds.format(stamp.uniqueBits());
+            StoredMessage message = new StoredMessage(messageId, now, now + delaySeconds * 1000L, entry.body(),
+                    entry.messageAttributes(), entry.traceHeader(), entry.messageGroupId(), entry.messageDeduplicationId(),
+                    null);
+            append(queue, message, now);
+            outcomes.add(EntryOutcome.ok(entry.id(), messageId));
+        }
+        wakeups.queueChanged(name);
+        return outcomes;
+    }
+
+    /** Stores a message at the queue's tail; visible at {@code message.firstVisibleAtMillis()}. */
+    void append(QueueState queue, StoredMessage message, long nowMillis) {
+        long seq = queue.nextSeq++;
+        storage.putMessage(queue.id, seq, message);
+        queue.index.add(new MessageMeta(seq, message.sentMillis(), message.firstVisibleAtMillis(), 0, 0, 0), nowMillis);
+    }
+
+    /**
+     * Takes up to {@code max} visible messages into flight. Expired messages met on the way are
+     * deleted; messages past the redrive policy's maxReceiveCount move to the dead-letter queue.
+     */
+    public List<ReceivedMessage> receive(String name, int max, Integer visibilityTimeoutSeconds, EntryStamp stamp) {
+        QueueState queue = require(name);
+        long now = stamp.nowMillis();
+        queue.index.promote(now);
+        int timeout = visibilityTimeoutSeconds != null ? visibilityTimeoutSeconds : queue.settings.visibilityTimeoutSeconds();
+        long retentionMillis = queue.settings.messageRetentionPeriodSeconds() * 1000L;
+        QueueSettings.RedrivePolicy redrive = queue.settings.redrivePolicy();
+        QueueState deadLetters = redrive == null ? null : queues.get(nameOfArn(redrive.deadLetterTargetArn()));
+        List<ReceivedMessage> received = new ArrayList<>();
+        int skipped = 0;
+        while (received.size() < max && skipped < MAX_SKIPPED_PER_RECEIVE) {
+            MessageMeta meta = queue.index.firstReady();
+            if (meta == null) {
+                break;
+            }
+            if (meta.sentMillis + retentionMillis <= now) {
+                removeMessage(queue, meta);
+                skipped++;
+                continue;
+            }
+            if (deadLetters != null && meta.receiveCount >= redrive.maxReceiveCount()) {
+                moveMessage(queue, meta, deadLetters, queue.arn, now);
+                skipped++;
+                continue;
+            }
+            if (queue.index.inFlightCount() >= maxInFlight) {
+                if (received.isEmpty()) {
+                    throw SqsError.OVER_LIMIT.exception("Too many messages in flight: the limit is " + maxInFlight + ".");
+                }
+                break;
+            }
+            long nonce = stamp.uniqueBits()[0];
+            queue.index.receive(meta, now, now + timeout * 1000L, nonce);
+            storage.putDelivery(queue.id, meta.seq, meta);
+            received.add(deliver(queue, meta, storage.readMessage(queue.id, meta.seq)));
+        }
+        return received;
+    }
+
+    private ReceivedMessage deliver(QueueState queue, MessageMeta meta, StoredMessage message) {
+        Map<String, String> system = new TreeMap<>();
+        system.put("SenderId", accountId);
+        system.put("SentTimestamp", Long.toString(message.sentMillis()));
+        system.put("ApproximateReceiveCount", Integer.toString(meta.receiveCount));
+        system.put("ApproximateFirstReceiveTimestamp", Long.toString(meta.firstReceiveMillis));
+        if (message.traceHeader() != null) {
+            system.put("AWSTraceHeader", message.traceHeader());
+        }
+        if (message.deadLetterSourceArn() != null) {
+            system.put("DeadLetterQueueSourceArn", message.deadLetterSourceArn());
+        }
+        String handle = new ReceiptHandle(queue.id, meta.seq, meta.receiptNonce).encode();
+        return new ReceivedMessage(message.messageId(), handle, message.body(), system, message.messageAttributes());
+    }
+
+    /** Moves a message to the tail of another queue, keeping its id, body and attributes. */
+    void moveMessage(QueueState from, MessageMeta meta, QueueState to, String sourceArn, long now) {
+        StoredMessage message = storage.readMessage(from.id, meta.seq);
+        removeMessage(from, meta);
+        append(to, message.withDeadLetterSource(sourceArn, now), now);
+        wakeups.queueChanged(to.name);
+    }
+
+    void removeMessage(QueueState queue, MessageMeta meta) {
+        queue.index.remove(meta);
+        storage.deleteMessage(queue.id, meta.seq);
+    }
+
+    /**
+     * Deletes received messages. As in SQS, a handle of a message already deleted succeeds, and a
+     * handle older than the message's latest receive succeeds without deleting it.
+     */
+    public List<EntryOutcome> delete(String name, List<HandleEntry> entries) {
+        QueueState queue = require(name);
+        List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
+        for (HandleEntry entry : entries) {
+            ReceiptHandle handle = ReceiptHandle.decode(entry.receiptHandle()).orElse(null);
+            if (handle == null || handle.queueId() != queue.id) {
+                outcomes.add(EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.RECEIPT_HANDLE_IS_INVALID,
+                        "The input receipt handle \"" + entry.receiptHandle() + "\" is not a valid receipt handle.")));
+                continue;
+            }
+            MessageMeta meta = queue.index.get(handle.seq());
+            if (meta != null && meta.receiptNonce == handle.nonce()) {
+                removeMessage(queue, meta);
+            }
+            outcomes.add(EntryOutcome.ok(entry.id(), null));
+        }
+        return outcomes;
+    }
+
+    /** Sets new visibility deadlines counted from now; 0 makes the message visible at once. */
+    public List<EntryOutcome> changeVisibility(String name, List<VisibilityChange> entries, EntryStamp stamp) {
+        QueueState queue = require(name);
+        long now = stamp.nowMillis();
+        queue.index.promote(now);
+        List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
+        boolean madeVisible = false;
+        for (VisibilityChange entry : entries) {
+            ReceiptHandle handle = ReceiptHandle.decode(entry.receiptHandle()).orElse(null);
+            if (handle == null || handle.queueId() != queue.id) {
+                outcomes.add(EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.RECEIPT_HANDLE_IS_INVALID,
+                        "The input receipt handle \"" + entry.receiptHandle() + "\" is not a valid receipt handle.")));
+                continue;
+            }
+            MessageMeta meta = queue.index.get(handle.seq());
+            if (meta == null || meta.receiptNonce != handle.nonce()) {
+                outcomes.add(EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.INVALID_PARAMETER_VALUE,
+                        "Value " + entry.receiptHandle() + " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")));
+                continue;
+            }
+            if (!queue.index.isInFlight(meta)) {
+                outcomes.add(EntryOutcome.failed(entry.id(), EngineFailure.of(SqsError.MESSAGE_NOT_INFLIGHT)));
+                continue;
+            }
+            long visibleAt = now + entry.visibilityTimeoutSeconds() * 1000L;
+            queue.index.changeVisibility(meta, now, visibleAt);
+            storage.putDelivery(queue.id, meta.seq, meta);
+            madeVisible |= visibleAt <= now;
+            outcomes.add(EntryOutcome.ok(entry.id(), null));
+        }
+        if (madeVisible) {
+            wakeups.queueChanged(name);
+        }
+        return outcomes;
+    }
+
+    public void purge(String name, EntryStamp stamp) {
+        QueueState queue = require(name);
+        long now = stamp.nowMillis();
+        if (queue.lastPurgeMillis != 0 && now - queue.lastPurgeMillis < PURGE_INTERVAL_MILLIS) {
+            throw SqsError.PURGE_QUEUE_IN_PROGRESS.exception("Only one PurgeQueue operation on " + name
+                    + " is allowed every 60 seconds.");
+        }
+        for (long seq : queue.index.allSeqsSorted()) {
+            removeMessage(queue, queue.index.get(seq));
+        }
+        queue.lastPurgeMillis = now;
+        storage.putQueue(queue.record(codec));
+    }
+
+    // ---- move tasks ----
+
+    public MoveTasks moveTasks() {
+        return moveTasks;
+    }
+
+    // ---- reads (callers hold the engine's read lock) ----
+
+    public boolean exists(String name) {
+        return queues.containsKey(name);
+    }
+
+    public QueueSettings settings(String name) {
+        return require(name).settings;
+    }
+
+    /** GetQueueAttributes: rendered settings plus the dynamic values, filtered by the requested names. */
+    public Map<String, String> attributes(String name, List<String> requested, long nowMillis) {
+        QueueState queue = require(name);
+        QueueIndex index = queue.index;
+        Map<String, String> dynamic = new TreeMap<>();
+        dynamic.put("ApproximateNumberOfMessages", Integer.toString(index.readyCount()));
+        dynamic.put("ApproximateNumberOfMessagesNotVisible", Integer.toString(index.inFlightCount()));
+        dynamic.put("ApproximateNumberOfMessagesDelayed", Integer.toString(index.delayedCount()));
+        dynamic.put("CreatedTimestamp", Long.toString(queue.createdMillis / 1000));
+        dynamic.put("LastModifiedTimestamp", Long.toString(queue.modifiedMillis / 1000));
+        dynamic.put("QueueArn", queue.arn);
+        return codec.select(queue.settings, dynamic, requested);
+    }
+
+    public SortedMap<String, String> tags(String name) {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(require(name).tags));
+    }
+
+    /** Queue names with the prefix, after {@code startAfter} (exclusive, null from the first), at most {@code limit}. */
+    public List<String> names(String prefix, String startAfter, int limit) {
+        String from = prefix == null ? "" : prefix;
+        if (startAfter != null && startAfter.compareTo(from) >= 0) {
+            from = startAfter + '\0';
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : queues.tailMap(from, true).keySet()) {
+            if (names.size() == limit || (prefix != null && !name.startsWith(prefix))) {
+                break;
+            }
+            names.add(name);
+        }
+        return names;
+    }
+
+    /** Names of queues whose redrive policy targets {@code name}. */
+    public List<String> deadLetterSources(String name) {
+        String arn = require(name).arn;
+        List<String> sources = new ArrayList<>();
+        for (QueueState queue : queues.values()) {
+            if (queue.settings.redrivePolicy() != null && arn.equals(queue.settings.redrivePolicy().deadLetterTargetArn())) {
+                sources.add(queue.name);
+            }
+        }
+        return sources;
+    }
+
+    /** Visible messages by local clock, and when the next hidden one appears: for long polls waiting on this replica. */
+    public long readyCount(String name) {
+        QueueState queue = queues.get(name);
+        return queue == null ? 0 : queue.index.readyCount();
+    }
+
+    public long nextVisibleAtMillis(String name) {
+        QueueState queue = queues.get(name);
+        return queue == null ? Long.MAX_VALUE : queue.index.nextVisibleAtMillis();
+    }
+
+    // ---- helpers ----
+
+    QueueState require(String name) {
+        QueueState queue = queues.get(name);
+        if (queue == null) {
+            throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
+        }
+        return queue;
+    }
+
+    QueueState byArn(String arn) {
+        String name = nameOfArn(arn);
+        QueueState queue = name == null ? null : queues.get(name);
+        return queue != null && queue.arn.equals(arn) ? queue : null;
+    }
+
+    private QueueState byId(long id) {
+        return queuesById.get(id);
+    }
+
+    private void register(QueueState queue) {
+        queues.put(queue.name, queue);
+        queuesById.put(queue.id, queue);
+    }
+
+    public String arnOf(String name) {
+        return "arn:aws:sqs:" + region + ":" + accountId + ":" + name;
+    }
+
+    static String nameOfArn(String arn) {
+        if (arn == null) {
+            return null;
+        }
+        int colon = arn.lastIndexOf(':');
+        return colon < 0 ? null : arn.substring(colon + 1);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.sluice.broker.core;
+
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** One queue in memory: its settings, metadata and message index. Owned by the apply thread. */
+final class QueueState {
+    final long id;
+    final String name;
+    final String arn;
+    QueueSettings settings;
+    final SortedMap<String, String> tags;
+    final long createdMillis;
+    long modifiedMillis;
+    long lastPurgeMillis;
+    long nextSeq;
+    final QueueIndex index = new QueueIndex();
+
+    QueueState(long id, String name, String arn, QueueSettings settings, SortedMap<String, String> tags,
+            long createdMillis, long modifiedMillis, long lastPurgeMillis) {
+        this.id = id;
+        this.name = name;
+        this.arn = arn;
+        this.settings = settings;
+        this.tags = new TreeMap<>(tags);
+        this.createdMillis = createdMillis;
+        this.modifiedMillis = modifiedMillis;
+        this.lastPurgeMillis = lastPurgeMillis;
+    }
+
+    QueueRecord record(QueueAttributeCodec codec) {
+        return new QueueRecord(id, name, codec.render(settings), tags, createdMillis, modifiedMillis, lastPurgeMillis);
+    }
+}

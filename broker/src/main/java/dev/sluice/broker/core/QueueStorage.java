@@ -1,0 +1,28 @@
+package dev.sluice.broker.core;
+
+/**
+ * The durable side of the queue engine, as the core sees it. Implemented over the Raft entry's
+ * RocksDB batch: every write of one command commits with the entry; reads see earlier writes of the
+ * same entry.
+ */
+public interface QueueStorage {
+
+    void putQueue(QueueRecord record);
+
+    void deleteQueue(String name);
+
+    void putTombstone(String name, long deletedAtMillis);
+
+    void deleteTombstone(String name);
+
+    void putMessage(long queueId, long seq, StoredMessage message);
+
+    StoredMessage readMessage(long queueId, long seq);
+
+    /** The receive-side state of a message (count, first receive, visibility, nonce). */
+    void putDelivery(long queueId, long seq, MessageMeta meta);
+
+    void deleteMessage(long queueId, long seq);
+
+    void putMoveTask(MoveTask task);
+}

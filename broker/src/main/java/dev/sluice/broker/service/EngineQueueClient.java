@@ -1,0 +1,378 @@
+package dev.sluice.broker.service;
+
+import dev.sluice.broker.codec.QueueCommandCodec;
+import dev.sluice.broker.codec.QueueQueryCodec;
+import dev.sluice.broker.codec.QueueResultCodec;
+import dev.sluice.broker.core.EntryOutcome;
+import dev.sluice.broker.core.HandleEntry;
+import dev.sluice.broker.core.MoveTask;
+import dev.sluice.broker.core.MoveTasks;
+import dev.sluice.broker.core.QueueCommand;
+import dev.sluice.broker.core.QueueQuery;
+import dev.sluice.broker.core.ReceivedMessage;
+import dev.sluice.broker.core.SendEntry;
+import dev.sluice.broker.core.VisibilityChange;
+import dev.sluice.broker.statemachine.QueueEngine;
+import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.QueueUrl;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
+import dev.sluice.clientsdk.model.*;
+import dev.sluice.raftstore.client.GroupClient;
+import dev.sluice.raftstore.client.StoreUnavailableException;
+import dev.sluice.raftstore.codec.BinaryReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The in-process {@link QueueClient}: turns SQS requests into queue commands, proposes them to the
+ * queue's Raft group and turns results back into SQS responses. Requests arrive validated (see
+ * {@link ValidatingQueueClient}); rules that need queue state are the engine's. Long polls wait on
+ * this node's replica for a change, then propose another receive. Thread-safe, never blocks.
+ */
+public final class EngineQueueClient implements QueueClient {
+    private final GroupClient group;
+    private final QueueEngine localReplica;
+    private final ReceiveWaiters waiters;
+    private final SqsLimits limits;
+    private final String accountId;
+    private final String region;
+    private final Supplier<String> baseUrl;
+    private final InstantSource clock;
+
+    public EngineQueueClient(GroupClient group, QueueEngine localReplica, ReceiveWaiters waiters, SqsLimits limits,
+            String accountId, String region, Supplier<String> baseUrl, InstantSource clock) {
+        this.group = group;
+        this.localReplica = localReplica;
+        this.waiters = waiters;
+        this.limits = limits;
+        this.accountId = accountId;
+        this.region = region;
+        this.baseUrl = baseUrl;
+        this.clock = clock;
+    }
+
+    // ---- queues ----
+
+    @Override
+    public CompletableFuture<CreateQueueResponse> createQueue(CreateQueueRequest request) {
+        return submit(new QueueCommand.CreateQueue(request.queueName(), request.attributes(), request.tags()),
+                in -> new CreateQueueResponse(urlOf(in.getString())));
+    }
+
+    @Override
+    public CompletableFuture<GetQueueUrlResponse> getQueueUrl(GetQueueUrlRequest request) {
+        String name = request.queueName();
+        if (request.queueOwnerAwsAccountId() != null && !accountId.equals(request.queueOwnerAwsAccountId())) {
+            return CompletableFuture.failedFuture(SqsError.QUEUE_DOES_NOT_EXIST.exception());
+        }
+        return query(new QueueQuery.Exists(name), in -> {
+            if (!in.getBoolean()) {
+                throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
+            }
+            return new GetQueueUrlResponse(urlOf(name));
+        });
+    }
+
+    @Override
+    public CompletableFuture<ListQueuesResponse> listQueues(ListQueuesRequest request) {
+        Integer maxResults = request.maxResults();
+        int limit = maxResults == null ? limits.maxListResults() : maxResults;
+        String startAfter = decodeToken(request.nextToken());
+        return query(new QueueQuery.ListQueues(request.queueNamePrefix(), startAfter, limit + 1), in -> {
+            List<String> names = QueueResultCodec.getStrings(in);
+            boolean more = names.size() > limit;
+            List<String> page = more ? names.subList(0, limit) : names;
+            String next = more && maxResults != null ? encodeToken(page.get(page.size() - 1)) : null;
+            return new ListQueuesResponse(page.stream().map(this::urlOf).toList(), next);
+        });
+    }
+
+    @Override
+    public CompletableFuture<DeleteQueueResponse> deleteQueue(DeleteQueueRequest request) {
+        return submit(new QueueCommand.DeleteQueue(nameOf(request.queueUrl())), in -> new DeleteQueueResponse());
+    }
+
+    @Override
+    public CompletableFuture<GetQueueAttributesResponse> getQueueAttributes(GetQueueAttributesRequest request) {
+        return query(new QueueQuery.Attributes(nameOf(request.queueUrl()), request.attributeNames(), clock.millis()),
+                in -> new GetQueueAttributesResponse(QueueResultCodec.getStringMap(in)));
+    }
+
+    @Override
+    public CompletableFuture<SetQueueAttributesResponse> setQueueAttributes(SetQueueAttributesRequest request) {
+        return submit(new QueueCommand.SetAttributes(nameOf(request.queueUrl()), request.attributes()),
+                in -> new SetQueueAttributesResponse());
+    }
+
+    @Override
+    public CompletableFuture<TagQueueResponse> tagQueue(TagQueueRequest request) {
+        return submit(new QueueCommand.TagQueue(nameOf(request.queueUrl()), request.tags(), limits.maxTagsPerQueue()),
+                in -> new TagQueueResponse());
+    }
+
+    @Override
+    public CompletableFuture<UntagQueueResponse> untagQueue(UntagQueueRequest request) {
+        return submit(new QueueCommand.UntagQueue(nameOf(request.queueUrl()), request.tagKeys()),
+                in -> new UntagQueueResponse());
+    }
+
+    @Override
+    public CompletableFuture<ListQueueTagsResponse> listQueueTags(ListQueueTagsRequest request) {
+        return query(new QueueQuery.Tags(nameOf(request.queueUrl())),
+                in -> new ListQueueTagsResponse(QueueResultCodec.getStringMap(in)));
+    }
+
+    @Override
+    public CompletableFuture<PurgeQueueResponse> purgeQueue(PurgeQueueRequest request) {
+        return submit(new QueueCommand.Purge(nameOf(request.queueUrl())), in -> new PurgeQueueResponse());
+    }
+
+    @Override
+    public CompletableFuture<ListDeadLetterSourceQueuesResponse> listDeadLetterSourceQueues(
+            ListDeadLetterSourceQueuesRequest request) {
+        Integer maxResults = request.maxResults();
+        String startAfter = decodeToken(request.nextToken());
+        return query(new QueueQuery.DeadLetterSources(nameOf(request.queueUrl())), in -> {
+            List<String> names = QueueResultCodec.getStrings(in).stream()
+                    .filter(name -> startAfter == null || name.compareTo(startAfter) > 0).toList();
+            int limit = maxResults == null ? limits.maxListResults() : maxResults;
+            boolean more = names.size() > limit;
+            List<String> page = more ? names.subList(0, limit) : names;
+            String next = more && maxResults != null ? encodeToken(page.get(page.size() - 1)) : null;
+            return new ListDeadLetterSourceQueuesResponse(page.stream().map(this::urlOf).toList(), next);
+        });
+    }
+
+    // ---- messages ----
+
+    @Override
+    public CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
+        SendEntry entry = new SendEntry("0", request.messageBody(), request.delaySeconds(), request.messageAttributes(),
+                traceHeader(request.messageSystemAttributes()), request.messageGroupId(), request.messageDeduplicationId());
+        return submit(new QueueCommand.Send(nameOf(request.queueUrl()), List.of(entry)), in -> {
+            EntryOutcome outcome = QueueResultCodec.getOutcomes(in).get(0);
+            if (!outcome.succeeded()) {
+                throw new SqsException(outcome.failure().error(), outcome.failure().message());
+            }
+            return new SendMessageResponse(null, null, null, outcome.messageId(), null);
+        });
+    }
+
+    @Override
+    public CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest request) {
+        List<SendEntry> entries = request.entries().stream().map(entry -> new SendEntry(entry.id(), entry.messageBody(),
+                entry.delaySeconds(), entry.messageAttributes(), traceHeader(entry.messageSystemAttributes()),
+                entry.messageGroupId(), entry.messageDeduplicationId())).toList();
+        return submit(new QueueCommand.Send(nameOf(request.queueUrl()), entries), in -> {
+            List<SendMessageBatchResultEntry> successful = new ArrayList<>();
+            List<BatchResultErrorEntry> failed = new ArrayList<>();
+            for (EntryOutcome outcome : QueueResultCodec.getOutcomes(in)) {
+                if (outcome.succeeded()) {
+                    successful.add(new SendMessageBatchResultEntry(outcome.id(), outcome.messageId(), null, null, null, null));
+                } else {
+                    failed.add(failure(outcome));
+                }
+            }
+            return new SendMessageBatchResponse(successful, failed);
+        });
+    }
+
+    @Override
+    public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
+        String name = nameOf(request.queueUrl());
+        int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
+        Integer waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds()
+                : localReplica.read(book -> book.exists(name) ? book.settings(name).receiveMessageWaitTimeSeconds() : 0);
+        long deadline = clock.millis() + waitSeconds * 1000L;
+        QueueCommand.Receive command = new QueueCommand.Receive(name, max, request.visibilityTimeout());
+        return receiveUntil(command, deadline).thenApply(messages -> new ReceiveMessageResponse(
+                messages.stream().map(EngineQueueClient::toMessage).toList()));
+    }
+
+    /** Proposes a receive; if it finds nothing before the deadline, waits for this replica to see a change and retries. */
+    private CompletableFuture<List<ReceivedMessage>> receiveUntil(QueueCommand.Receive command, long deadline) {
+        return submit(command, QueueResultCodec::getMessages).thenCompose(messages -> {
+            long remaining = deadline - clock.millis();
+            if (!messages.isEmpty() || remaining <= 0) {
+                return CompletableFuture.completedFuture(messages);
+            }
+            long untilVisible = localReplica.read(book -> book.nextVisibleAtMillis(command.name())) - clock.millis();
+            CompletableFuture<Void> wake = waiters.await(command.name(), Math.min(remaining, Math.max(1, untilVisible)));
+            if (wake == null) {
+                return CompletableFuture.completedFuture(messages);
+            }
+            if (localReplica.read(book -> book.readyCount(command.name())) > 0) {
+                wake.complete(null);
+            }
+            return wake.thenCompose(ignored -> receiveUntil(command, deadline));
+        });
+    }
+
+    private static Message toMessage(ReceivedMessage message) {
+        return new Message(message.messageId(), message.receiptHandle(), null, message.body(), message.systemAttributes(),
+                null, message.messageAttributes());
+    }
+
+    @Override
+    public CompletableFuture<DeleteMessageResponse> deleteMessage(DeleteMessageRequest request) {
+        return submit(new QueueCommand.Delete(nameOf(request.queueUrl()), List.of(new HandleEntry("0", request.receiptHandle()))),
+                in -> {
+                    throwIfFailed(QueueResultCodec.getOutcomes(in).get(0));
+                    return new DeleteMessageResponse();
+                });
+    }
+
+    @Override
+    public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
+        List<HandleEntry> entries = request.entries().stream()
+                .map(entry -> new HandleEntry(entry.id(), entry.receiptHandle())).toList();
+        return submit(new QueueCommand.Delete(nameOf(request.queueUrl()), entries), in -> {
+            List<DeleteMessageBatchResultEntry> successful = new ArrayList<>();
+            List<BatchResultErrorEntry> failed = new ArrayList<>();
+            for (EntryOutcome outcome : QueueResultCodec.getOutcomes(in)) {
+                if (outcome.succeeded()) {
+                    successful.add(new DeleteMessageBatchResultEntry(outcome.id()));
+                } else {
+                    failed.add(failure(outcome));
+                }
+            }
+            return new DeleteMessageBatchResponse(successful, failed);
+        });
+    }
+
+    @Override
+    public CompletableFuture<ChangeMessageVisibilityResponse> changeMessageVisibility(ChangeMessageVisibilityRequest request) {
+        VisibilityChange change = new VisibilityChange("0", request.receiptHandle(), request.visibilityTimeout());
+        return submit(new QueueCommand.ChangeVisibility(nameOf(request.queueUrl()), List.of(change)), in -> {
+            throwIfFailed(QueueResultCodec.getOutcomes(in).get(0));
+            return new ChangeMessageVisibilityResponse();
+        });
+    }
+
+    @Override
+    public CompletableFuture<ChangeMessageVisibilityBatchResponse> changeMessageVisibilityBatch(
+            ChangeMessageVisibilityBatchRequest request) {
+        List<VisibilityChange> changes = request.entries().stream()
+                .map(entry -> new VisibilityChange(entry.id(), entry.receiptHandle(), entry.visibilityTimeout())).toList();
+        return submit(new QueueCommand.ChangeVisibility(nameOf(request.queueUrl()), changes), in -> {
+            List<ChangeMessageVisibilityBatchResultEntry> successful = new ArrayList<>();
+            List<BatchResultErrorEntry> failed = new ArrayList<>();
+            for (EntryOutcome outcome : QueueResultCodec.getOutcomes(in)) {
+                if (outcome.succeeded()) {
+                    successful.add(new ChangeMessageVisibilityBatchResultEntry(outcome.id()));
+                } else {
+                    failed.add(failure(outcome));
+                }
+            }
+            return new ChangeMessageVisibilityBatchResponse(successful, failed);
+        });
+    }
+
+    // ---- move tasks ----
+
+    @Override
+    public CompletableFuture<StartMessageMoveTaskResponse> startMessageMoveTask(StartMessageMoveTaskRequest request) {
+        return submit(new QueueCommand.StartMoveTask(request.sourceArn(), request.destinationArn(),
+                request.maxNumberOfMessagesPerSecond()), in -> new StartMessageMoveTaskResponse(in.getString()));
+    }
+
+    @Override
+    public CompletableFuture<ListMessageMoveTasksResponse> listMessageMoveTasks(ListMessageMoveTasksRequest request) {
+        int limit = request.maxResults() == null ? 1 : request.maxResults();
+        return query(new QueueQuery.MoveTasksOf(request.sourceArn(), limit), in -> new ListMessageMoveTasksResponse(
+                QueueResultCodec.getMoveTasks(in).stream().map(EngineQueueClient::toEntry).toList()));
+    }
+
+    private static ListMessageMoveTasksResultEntry toEntry(MoveTask task) {
+        boolean running = task.isRunning();
+        return new ListMessageMoveTasksResultEntry(running ? task.handle() : null, task.status(), task.sourceArn(),
+                task.destinationArn(), task.maxMessagesPerSecond() == MoveTasks.MAX_RATE ? null : task.maxMessagesPerSecond(),
+                task.movedCount(), task.toMoveCount(), task.failureReason(), task.startedMillis());
+    }
+
+    @Override
+    public CompletableFuture<CancelMessageMoveTaskResponse> cancelMessageMoveTask(CancelMessageMoveTaskRequest request) {
+        return submit(new QueueCommand.CancelMoveTask(request.taskHandle()),
+                in -> new CancelMessageMoveTaskResponse(in.getLong()));
+    }
+
+    // ---- plumbing ----
+
+    private <T> CompletableFuture<T> submit(QueueCommand command, Function<BinaryReader, T> onSuccess) {
+        return decode(group.submit(QueueCommandCodec.encode(command)), onSuccess);
+    }
+
+    private <T> CompletableFuture<T> query(QueueQuery query, Function<BinaryReader, T> onSuccess) {
+        return decode(group.query(QueueQueryCodec.encode(query)), onSuccess);
+    }
+
+    private static <T> CompletableFuture<T> decode(CompletableFuture<ByteBuffer> result, Function<BinaryReader, T> onSuccess) {
+        return result.handle((bytes, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof StoreUnavailableException || cause instanceof java.util.concurrent.TimeoutException) {
+                    throw SqsError.SERVICE_UNAVAILABLE.exception("The queue's replicas could not confirm the request in time; retry.");
+                }
+                throw new CompletionException(cause);
+            }
+            return onSuccess.apply(QueueResultCodec.open(bytes));
+        });
+    }
+
+    private String nameOf(String queueUrl) {
+        QueueUrl url = QueueUrl.parse(queueUrl).orElseThrow(() -> SqsError.QUEUE_DOES_NOT_EXIST.exception());
+        if (!url.accountId().equals(accountId)) {
+            throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
+        }
+        return url.queueName();
+    }
+
+    private String urlOf(String name) {
+        return new QueueUrl(accountId, name).toUrl(baseUrl.get());
+    }
+
+    private static String traceHeader(Map<String, MessageAttributeValue> systemAttributes) {
+        MessageAttributeValue trace = systemAttributes == null ? null : systemAttributes.get("AWSTraceHeader");
+        return trace == null ? null : trace.stringValue();
+    }
+
+    private static BatchResultErrorEntry failure(EntryOutcome outcome) {
+        SqsError error = outcome.failure().error();
+        return new BatchResultErrorEntry(outcome.id(), error.senderFault(), error.legacyCode(), outcome.failure().message());
+    }
+
+    private static void throwIfFailed(EntryOutcome outcome) {
+        if (!outcome.succeeded()) {
+            throw new SqsException(outcome.failure().error(), outcome.failure().message());
+        }
+    }
+
+    private static String encodeToken(String lastName) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(lastName.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decodeToken(String token) {
+        if (token == null) {
+            return null;
+        }
+        try {
+            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("Invalid NextToken value.");
+        }
+    }
+
+    public String region() {
+        return region;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sluice.broker.service;
+
+import dev.sluice.broker.codec.QueueCommandCodec;
+import dev.sluice.broker.core.MoveTask;
+import dev.sluice.broker.core.QueueCommand;
+import dev.sluice.broker.statemachine.QueueEngine;
+import dev.sluice.raftstore.client.GroupClient;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Drives running message move tasks while this node leads the queue group: every tick it proposes
+ * one bounded step per task, at the task's rate. Steps are idempotent in effect (a step of a task
+ * that ended does nothing), so a step proposed by a deposed leader is harmless.
+ */
+public final class MoveTaskWorker implements AutoCloseable {
+    static final long TICK_MILLIS = 200;
+
+    private final GroupClient group;
+    private final QueueEngine localReplica;
+    private final BooleanSupplier isLeader;
+    private final Set<String> stepping = ConcurrentHashMap.newKeySet();
+    private final ScheduledFuture<?> ticks;
+
+    public MoveTaskWorker(GroupClient group, QueueEngine localReplica, BooleanSupplier isLeader, ScheduledExecutorService timers) {
+        this.group = group;
+        this.localReplica = localReplica;
+        this.isLeader = isLeader;
+        this.ticks = timers.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        if (!isLeader.getAsBoolean()) {
+            return;
+        }
+        List<MoveTask> running = localReplica.read(book -> book.moveTasks().running());
+        for (MoveTask task : running) {
+            if (!stepping.add(task.handle())) {
+                continue;
+            }
+            int perTick = (int) Math.max(1, task.maxMessagesPerSecond() * TICK_MILLIS / 1000);
+            group.submit(QueueCommandCodec.encode(new QueueCommand.StepMoveTask(task.handle(), perTick)))
+                    .whenComplete((result, error) -> stepping.remove(task.handle()));
+        }
+    }
+
+    @Override
+    public void close() {
+        ticks.cancel(false);
+    }
+}

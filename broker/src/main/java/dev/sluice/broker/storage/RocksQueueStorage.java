@@ -1,0 +1,71 @@
+package dev.sluice.broker.storage;
+
+import dev.sluice.broker.codec.StoredRecordCodec;
+import dev.sluice.broker.core.MessageMeta;
+import dev.sluice.broker.core.MoveTask;
+import dev.sluice.broker.core.QueueRecord;
+import dev.sluice.broker.core.QueueStorage;
+import dev.sluice.broker.core.StoredMessage;
+import dev.sluice.raftstore.spi.StoreWriter;
+
+/** {@link QueueStorage} over the write batch of the Raft entry being applied. */
+public final class RocksQueueStorage implements QueueStorage {
+    private StoreWriter writer;
+
+    /** Points the storage at the batch of the entry about to be applied. */
+    public void use(StoreWriter entryWriter) {
+        this.writer = entryWriter;
+    }
+
+    @Override
+    public void putQueue(QueueRecord record) {
+        writer.put(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.QUEUE_PREFIX, record.name()), StoredRecordCodec.encodeQueue(record));
+    }
+
+    @Override
+    public void deleteQueue(String name) {
+        writer.delete(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.QUEUE_PREFIX, name));
+    }
+
+    @Override
+    public void putTombstone(String name, long deletedAtMillis) {
+        writer.put(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.TOMBSTONE_PREFIX, name),
+                java.nio.ByteBuffer.allocate(8).putLong(deletedAtMillis).array());
+    }
+
+    @Override
+    public void deleteTombstone(String name) {
+        writer.delete(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.TOMBSTONE_PREFIX, name));
+    }
+
+    @Override
+    public void putMessage(long queueId, long seq, StoredMessage message) {
+        writer.put(QueueKeys.MESSAGES, QueueKeys.message(queueId, seq), StoredRecordCodec.encodeMessage(message));
+    }
+
+    @Override
+    public StoredMessage readMessage(long queueId, long seq) {
+        byte[] bytes = writer.get(QueueKeys.MESSAGES, QueueKeys.message(queueId, seq));
+        if (bytes == null) {
+            throw new IllegalStateException("message " + queueId + "/" + seq + " is indexed but not stored");
+        }
+        return StoredRecordCodec.decodeMessage(bytes);
+    }
+
+    @Override
+    public void putDelivery(long queueId, long seq, MessageMeta meta) {
+        writer.put(QueueKeys.DELIVERIES, QueueKeys.message(queueId, seq), StoredRecordCodec.encodeDelivery(meta));
+    }
+
+    @Override
+    public void deleteMessage(long queueId, long seq) {
+        byte[] key = QueueKeys.message(queueId, seq);
+        writer.delete(QueueKeys.MESSAGES, key);
+        writer.delete(QueueKeys.DELIVERIES, key);
+    }
+
+    @Override
+    public void putMoveTask(MoveTask task) {
+        writer.put(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.MOVE_TASK_PREFIX, task.handle()), StoredRecordCodec.encodeMoveTask(task));
+    }
+}

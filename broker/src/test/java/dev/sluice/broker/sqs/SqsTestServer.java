@@ -1,0 +1,62 @@
+package dev.sluice.broker.sqs;
+
+import dev.sluice.broker.SluiceServer;
+import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.raftstore.RaftStoreConfig;
+import dev.sluice.raftstore.testing.FreePorts;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** A single-node Sluice on free loopback ports and an AWS SDK v2 SQS client pointed at it. */
+final class SqsTestServer implements AutoCloseable {
+    final SluiceServer server;
+    final SqsClient sqs;
+
+    private SqsTestServer(SluiceServer server, SqsClient sqs) {
+        this.server = server;
+        this.sqs = sqs;
+    }
+
+    static SqsTestServer start(Path dataDirectory) throws IOException, InterruptedException {
+        SluiceConfig defaults = SluiceConfig.defaults();
+        RaftStoreConfig raft = defaults.raft().withNode("n1", "127.0.0.1", FreePorts.next())
+                .withDataDirectory(dataDirectory).withAllowTemporaryStorage(true);
+        SluiceServer server = SluiceServer.start(defaults.withHttp(defaults.http().withPort(0)).withRaft(raft), List.of(),
+                InstantSource.system());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!server.node().health().ready() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return new SqsTestServer(server, client(server.httpPort()));
+    }
+
+    static SqsClient client(int port) {
+        return SqsClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
+                .overrideConfiguration(config -> config.retryStrategy(RetryMode.STANDARD))
+                .build();
+    }
+
+    int port() {
+        return server.httpPort();
+    }
+
+    @Override
+    public void close() {
+        sqs.close();
+        server.close();
+    }
+}

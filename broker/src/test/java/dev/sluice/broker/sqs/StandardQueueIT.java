@@ -1,0 +1,234 @@
+package dev.sluice.broker.sqs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.PurgeQueueInProgressException;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
+import software.amazon.awssdk.services.sqs.model.ReceiptHandleIsInvalidException;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+/** Standard queues end to end through the real AWS SDK v2 (JSON protocol) against a real server. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StandardQueueIT {
+    @TempDir
+    static Path dir;
+    static SqsTestServer server;
+    static SqsClient sqs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = SqsTestServer.start(dir);
+        sqs = server.sqs;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String create(String name, Map<QueueAttributeName, String> attributes) {
+        return sqs.createQueue(b -> b.queueName(name).attributes(attributes)).queueUrl();
+    }
+
+    @Test
+    void createIsIdempotentWithEqualAttributesAndRejectsDifferentOnes() {
+        String url = create("idempotent", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "40"));
+        assertEquals("http://127.0.0.1:" + server.port() + "/000000000000/idempotent", url);
+        assertEquals(url, create("idempotent", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "40")));
+        assertThrows(QueueNameExistsException.class, () -> create("idempotent", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "41")));
+        assertEquals(url, sqs.getQueueUrl(b -> b.queueName("idempotent")).queueUrl());
+    }
+
+    @Test
+    void sendAndReceiveCarryBodyAttributesAndSystemAttributes() {
+        String url = create("roundtrip", Map.of());
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("hello \u00e9\uD83D\uDE00")
+                .messageAttributes(Map.of(
+                        "text", MessageAttributeValue.builder().dataType("String").stringValue("v").build(),
+                        "count", MessageAttributeValue.builder().dataType("Number.int").stringValue("42").build(),
+                        "blob", MessageAttributeValue.builder().dataType("Binary").binaryValue(SdkBytes.fromByteArray(new byte[] {1, 2, 3})).build())));
+
+        // The SDK verifies MD5OfBody and MD5OfMessageAttributes and throws on a mismatch.
+        List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+        assertEquals(1, messages.size());
+        Message message = messages.get(0);
+        assertEquals("hello \u00e9\uD83D\uDE00", message.body());
+        assertEquals("42", message.messageAttributes().get("count").stringValue());
+        assertEquals(3, message.messageAttributes().get("blob").binaryValue().asByteArray().length);
+        assertEquals("1", message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+        assertTrue(message.attributes().containsKey(MessageSystemAttributeName.SENT_TIMESTAMP));
+        assertTrue(sqs.receiveMessage(b -> b.queueUrl(url)).messages().isEmpty(), "in flight, not visible");
+    }
+
+    @Test
+    void messageReturnsAfterVisibilityTimeoutWithANewReceiptHandle() throws Exception {
+        String url = create("visibility", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("again"));
+        Message first = sqs.receiveMessage(b -> b.queueUrl(url)).messages().get(0);
+        Thread.sleep(1_200);
+        Message second = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(2)
+                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages().get(0);
+        assertEquals(first.messageId(), second.messageId());
+        assertNotEquals(first.receiptHandle(), second.receiptHandle());
+        assertEquals("2", second.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+
+        // A stale handle is accepted but does not delete; the current one does.
+        sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(first.receiptHandle()));
+        sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(second.receiptHandle()).visibilityTimeout(0));
+        Message third = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(2)).messages().get(0);
+        sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(third.receiptHandle()));
+        Thread.sleep(1_200);
+        assertTrue(sqs.receiveMessage(b -> b.queueUrl(url)).messages().isEmpty());
+    }
+
+    @Test
+    void longPollReturnsAsSoonAsAMessageArrives() throws Exception {
+        String url = create("longpoll", Map.of());
+        long started = System.nanoTime();
+        CompletableFuture<ReceiveMessageResponse> poll = CompletableFuture.supplyAsync(
+                () -> sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(10)));
+        Thread.sleep(500);
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("wake"));
+        ReceiveMessageResponse response = poll.get(10, TimeUnit.SECONDS);
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertEquals("wake", response.messages().get(0).body());
+        assertTrue(elapsedMillis < 5_000, "woke after " + elapsedMillis + " ms");
+    }
+
+    @Test
+    void emptyLongPollWaitsForItsWaitTime() {
+        String url = create("emptypoll", Map.of());
+        long started = System.nanoTime();
+        assertTrue(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages().isEmpty());
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) >= 900);
+    }
+
+    @Test
+    void batchesReportPerEntryResults() {
+        String url = create("batches", Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "1024"));
+        SendMessageBatchResponse sent = sqs.sendMessageBatch(b -> b.queueUrl(url).entries(
+                SendMessageBatchRequestEntry.builder().id("a").messageBody("one").build(),
+                SendMessageBatchRequestEntry.builder().id("b").messageBody("x".repeat(2000)).build(),
+                SendMessageBatchRequestEntry.builder().id("c").messageBody("three").build()));
+        assertEquals(List.of("a", "c"), sent.successful().stream().map(entry -> entry.id()).sorted().toList());
+        BatchResultErrorEntry tooBig = sent.failed().get(0);
+        assertEquals("b", tooBig.id());
+        assertEquals("InvalidParameterValue", tooBig.code());
+        assertTrue(tooBig.senderFault());
+
+        List<Message> received = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)).messages();
+        assertEquals(2, received.size());
+        var deleted = sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(
+                DeleteMessageBatchRequestEntry.builder().id("1").receiptHandle(received.get(0).receiptHandle()).build(),
+                DeleteMessageBatchRequestEntry.builder().id("2").receiptHandle("not-a-handle").build()));
+        assertEquals(1, deleted.successful().size());
+        assertEquals("ReceiptHandleIsInvalid", deleted.failed().get(0).code());
+    }
+
+    @Test
+    void messagesOverMaxReceiveCountMoveToTheDeadLetterQueue() throws Exception {
+        String dlq = create("orders-dlq", Map.of());
+        String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        String url = create("orders", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1",
+                QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":2}"));
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("poison"));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(1, sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(3)).messages().size());
+        }
+        Thread.sleep(1_200);
+        assertTrue(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages().isEmpty());
+        Message dead = sqs.receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(2)
+                .messageSystemAttributeNames(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN)).messages().get(0);
+        assertEquals("poison", dead.body());
+        assertTrue(dead.attributes().get(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN).endsWith(":orders"));
+        assertEquals(List.of(url), sqs.listDeadLetterSourceQueues(b -> b.queueUrl(dlq)).queueUrls());
+    }
+
+    @Test
+    void purgeEmptiesTheQueueOncePerMinute() {
+        String url = create("purged", Map.of());
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("gone"));
+        sqs.purgeQueue(b -> b.queueUrl(url));
+        assertTrue(sqs.receiveMessage(b -> b.queueUrl(url)).messages().isEmpty());
+        assertThrows(PurgeQueueInProgressException.class, () -> sqs.purgeQueue(b -> b.queueUrl(url)));
+    }
+
+    @Test
+    void attributesTagsAndListingWork() {
+        String url = create("listed-a", Map.of(QueueAttributeName.DELAY_SECONDS, "0"));
+        create("listed-b", Map.of());
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("counted"));
+        Map<String, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("All"))
+                .attributesAsStrings();
+        assertEquals("1", attributes.get("ApproximateNumberOfMessages"));
+        assertEquals("262144", attributes.get("MaximumMessageSize"));
+        assertEquals("345600", attributes.get("MessageRetentionPeriod"));
+        sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60")));
+        assertEquals("60", sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT))
+                .attributes().get(QueueAttributeName.VISIBILITY_TIMEOUT));
+
+        sqs.tagQueue(b -> b.queueUrl(url).tags(Map.of("team", "alerts", "env", "test")));
+        sqs.untagQueue(b -> b.queueUrl(url).tagKeys("env"));
+        assertEquals(Map.of("team", "alerts"), sqs.listQueueTags(b -> b.queueUrl(url)).tags());
+
+        List<String> listed = sqs.listQueues(b -> b.queueNamePrefix("listed-")).queueUrls();
+        assertEquals(2, listed.size());
+        var firstPage = sqs.listQueues(b -> b.queueNamePrefix("listed-").maxResults(1));
+        assertEquals(1, firstPage.queueUrls().size());
+        var secondPage = sqs.listQueues(b -> b.queueNamePrefix("listed-").maxResults(1).nextToken(firstPage.nextToken()));
+        assertTrue(secondPage.queueUrls().get(0).endsWith("listed-b"));
+    }
+
+    @Test
+    void unknownQueuesAndBadHandlesFailWithSqsErrors() {
+        String missing = "http://127.0.0.1:" + server.port() + "/000000000000/missing";
+        assertThrows(QueueDoesNotExistException.class, () -> sqs.sendMessage(b -> b.queueUrl(missing).messageBody("x")));
+        assertThrows(QueueDoesNotExistException.class, () -> sqs.getQueueUrl(b -> b.queueName("missing")));
+        String url = create("handles", Map.of());
+        assertThrows(ReceiptHandleIsInvalidException.class, () -> sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle("garbage")));
+        SqsException notInFlight = assertThrows(SqsException.class,
+                () -> sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle("garbage").visibilityTimeout(5)));
+        assertEquals(400, notInFlight.statusCode());
+    }
+
+    @Test
+    void deletedQueueNameIsReservedForSixtySeconds() {
+        String url = create("short-lived", Map.of());
+        sqs.deleteQueue(b -> b.queueUrl(url));
+        assertThrows(QueueDoesNotExistException.class, () -> sqs.getQueueUrl(b -> b.queueName("short-lived")));
+        SqsException reserved = assertThrows(SqsException.class, () -> create("short-lived", Map.of()));
+        // The SDK reports the legacy code from x-amzn-query-error, as it does against Amazon SQS.
+        assertEquals("AWS.SimpleQueueService.QueueDeletedRecently", reserved.awsErrorDetails().errorCode());
+        assertFalse(sqs.listQueues().queueUrls().contains(url));
+    }
+}
