@@ -9,24 +9,24 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** A plain JDK HTTP client for the tests: what curl or a load balancer would send. */
-final class HttpProbe {
+public final class HttpProbe {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final int port;
 
-    HttpProbe(int port) {
+    public HttpProbe(int port) {
         this.port = port;
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
-    HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+    public HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /** Polls until {@code path} answers {@code status}; the last response (or failure) goes into the error. */
-    HttpResponse<String> awaitStatus(String path, int status, Duration timeout) throws InterruptedException {
+    public HttpResponse<String> awaitStatus(String path, int status, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         String last = "no answer";
         while (Instant.now().isBefore(deadline)) {

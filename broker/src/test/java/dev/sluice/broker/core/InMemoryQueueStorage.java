@@ -1,0 +1,60 @@
+package dev.sluice.broker.core;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** A map-backed QueueStorage for testing the core rules without RocksDB. */
+final class InMemoryQueueStorage implements QueueStorage {
+    final Map<String, QueueRecord> queues = new HashMap<>();
+    final Map<String, StoredMessage> messages = new HashMap<>();
+    final Map<String, MessageMeta> deliveries = new HashMap<>();
+    final Map<String, MoveTask> moveTasks = new HashMap<>();
+
+    private static String key(long queueId, long seq) {
+        return queueId + "/" + seq;
+    }
+
+    @Override
+    public void putQueue(QueueRecord record) {
+        queues.put(record.name(), record);
+    }
+
+    @Override
+    public void deleteQueue(String name) {
+        queues.remove(name);
+    }
+
+    @Override
+    public void putTombstone(String name, long deletedAtMillis) {
+    }
+
+    @Override
+    public void deleteTombstone(String name) {
+    }
+
+    @Override
+    public void putMessage(long queueId, long seq, StoredMessage message) {
+        messages.put(key(queueId, seq), message);
+    }
+
+    @Override
+    public StoredMessage readMessage(long queueId, long seq) {
+        return messages.get(key(queueId, seq));
+    }
+
+    @Override
+    public void putDelivery(long queueId, long seq, MessageMeta meta) {
+        deliveries.put(key(queueId, seq), meta);
+    }
+
+    @Override
+    public void deleteMessage(long queueId, long seq) {
+        messages.remove(key(queueId, seq));
+        deliveries.remove(key(queueId, seq));
+    }
+
+    @Override
+    public void putMoveTask(MoveTask task) {
+        moveTasks.put(task.handle(), task);
+    }
+}

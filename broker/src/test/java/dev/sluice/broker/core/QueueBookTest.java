@@ -1,0 +1,150 @@
+package dev.sluice.broker.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.broker.service.SqsLimits;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The queue rules in isolation: time is whatever the test stamps, storage is a map. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class QueueBookTest {
+    private final InMemoryQueueStorage storage = new InMemoryQueueStorage();
+    private final List<String> wakeups = new ArrayList<>();
+    private final QueueBook book = new QueueBook(new QueueAttributeCodec(SqsLimits.defaults().queueAttributeBounds()),
+            "us-east-1", "000000000000", 3, storage, wakeups::add);
+    private long now = 1_000_000;
+    private long counter;
+
+    private final EntryStamp stamp = new EntryStamp() {
+        @Override
+        public long nowMillis() {
+            return now;
+        }
+
+        @Override
+        public long[] uniqueBits() {
+            counter++;
+            return new long[] {counter * 31, counter};
+        }
+    };
+
+    private void send(String queue, String body) {
+        book.send(queue, List.of(new SendEntry("e", body, null, Map.of(), null, null, null)), stamp);
+    }
+
+    private List<ReceivedMessage> receive(String queue, int max) {
+        return book.receive(queue, max, null, stamp);
+    }
+
+    @Test
+    void messagesPastTheirRetentionPeriodAreDeletedInsteadOfDelivered() {
+        book.createQueue("short", Map.of("MessageRetentionPeriod", "60"), Map.of(), stamp);
+        send("short", "old");
+        now += 61_000;
+        send("short", "fresh");
+
+        List<ReceivedMessage> received = receive("short", 10);
+
+        assertEquals(List.of("fresh"), received.stream().map(ReceivedMessage::body).toList());
+        assertEquals(1, storage.messages.size(), "the expired message is gone from storage too");
+    }
+
+    @Test
+    void aDelayedMessageIsInvisibleUntilItsDelayPasses() {
+        book.createQueue("delayed", Map.of(), Map.of(), stamp);
+        book.send("delayed", List.of(new SendEntry("e", "later", 5, Map.of(), null, null, null)), stamp);
+
+        assertTrue(receive("delayed", 1).isEmpty());
+        now += 5_000;
+        assertEquals(1, receive("delayed", 1).size());
+    }
+
+    @Test
+    void receivingBeyondTheInFlightLimitIsOverLimit() {
+        book.createQueue("busy", Map.of(), Map.of(), stamp);
+        for (int i = 0; i < 5; i++) {
+            send("busy", "m" + i);
+        }
+        assertEquals(3, receive("busy", 10).size());
+
+        SqsException overLimit = assertThrows(SqsException.class, () -> receive("busy", 1));
+        assertEquals(SqsError.OVER_LIMIT, overLimit.error());
+    }
+
+    @Test
+    void aStaleReceiptHandleDoesNotDeleteAndCannotChangeVisibility() {
+        book.createQueue("stale", Map.of("VisibilityTimeout", "1"), Map.of(), stamp);
+        send("stale", "x");
+        String first = receive("stale", 1).get(0).receiptHandle();
+        now += 1_000;
+        String second = receive("stale", 1).get(0).receiptHandle();
+
+        assertTrue(book.delete("stale", List.of(new HandleEntry("1", first))).get(0).succeeded());
+        assertEquals(1, storage.messages.size(), "still there");
+        EntryOutcome change = book.changeVisibility("stale", List.of(new VisibilityChange("1", first, 10)), stamp).get(0);
+        assertEquals(SqsError.INVALID_PARAMETER_VALUE, change.failure().error());
+        assertTrue(book.delete("stale", List.of(new HandleEntry("1", second))).get(0).succeeded());
+        assertTrue(storage.messages.isEmpty());
+    }
+
+    @Test
+    void changingVisibilityOfAVisibleMessageIsMessageNotInflight() {
+        book.createQueue("visible", Map.of("VisibilityTimeout", "1"), Map.of(), stamp);
+        send("visible", "x");
+        String handle = receive("visible", 1).get(0).receiptHandle();
+        now += 2_000;
+
+        EntryOutcome outcome = book.changeVisibility("visible", List.of(new VisibilityChange("1", handle, 10)), stamp).get(0);
+
+        assertEquals(SqsError.MESSAGE_NOT_INFLIGHT, outcome.failure().error());
+    }
+
+    @Test
+    void visibilityZeroMakesTheMessageReceivableAtOnceAndWakesWaiters() {
+        book.createQueue("reset", Map.of(), Map.of(), stamp);
+        send("reset", "x");
+        String handle = receive("reset", 1).get(0).receiptHandle();
+        wakeups.clear();
+
+        book.changeVisibility("reset", List.of(new VisibilityChange("1", handle, 0)), stamp);
+
+        assertEquals(List.of("reset"), wakeups);
+        assertEquals(1, receive("reset", 1).size());
+    }
+
+    @Test
+    void aMoveTaskReturnsDeadLettersToTheirSourceQueue() {
+        book.createQueue("dlq", Map.of(), Map.of(), stamp);
+        book.createQueue("work", Map.of("VisibilityTimeout", "1", "RedrivePolicy",
+                "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:dlq\",\"maxReceiveCount\":\"1\"}"), Map.of(), stamp);
+        send("work", "poison");
+        receive("work", 1);
+        now += 1_000;
+        assertTrue(receive("work", 1).isEmpty(), "moved to the DLQ instead");
+
+        MoveTask task = book.moveTasks().start("arn:aws:sqs:us-east-1:000000000000:dlq", null, null, stamp);
+        book.moveTasks().step(task.handle(), 10, stamp);
+
+        assertEquals(MoveTask.COMPLETED, book.moveTasks().list("arn:aws:sqs:us-east-1:000000000000:dlq", 1).get(0).status());
+        assertEquals("poison", receive("work", 1).get(0).body());
+        assertFalse(book.moveTasks().list("arn:aws:sqs:us-east-1:000000000000:dlq", 1).get(0).isRunning());
+    }
+
+    @Test
+    void aRedrivePolicyMustNameAnExistingQueue() {
+        SqsException rejected = assertThrows(SqsException.class, () -> book.createQueue("orphan", Map.of("RedrivePolicy",
+                "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:nowhere\",\"maxReceiveCount\":\"3\"}"), Map.of(), stamp));
+        assertEquals(SqsError.INVALID_PARAMETER_VALUE, rejected.error());
+        assertFalse(book.exists("orphan"));
+    }
+}

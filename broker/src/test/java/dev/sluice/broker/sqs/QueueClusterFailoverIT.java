@@ -1,0 +1,78 @@
+package dev.sluice.broker.sqs;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.broker.HttpProbe;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Three Sluice processes; producers send through a follower's HTTP port while the queue group's
+ * leader is killed with SIGKILL. Every acknowledged message is delivered afterwards.
+ */
+@Tag("fault")
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class QueueClusterFailoverIT {
+
+    @Test
+    void leaderKillLosesNoAcknowledgedMessage() throws Exception {
+        try (SluiceProcesses sluice = new SluiceProcesses(3)) {
+            sluice.startAll();
+            int leader = leaderOfQueueGroup(sluice);
+            int entry = (leader + 1) % 3;
+            String url;
+            try (SqsClient sqs = SqsTestServer.client(sluice.httpPorts[entry])) {
+                url = sqs.createQueue(b -> b.queueName("replicated")).queueUrl();
+            }
+            TrackedProducers producers = new TrackedProducers(3, () -> SqsTestServer.client(sluice.httpPorts[entry]), url);
+            Thread.sleep(3_000);
+            sluice.kill(leader);
+            int before = producers.acknowledgedCount();
+            Thread.sleep(6_000);
+            Set<String> acknowledged = producers.stop();
+            assertTrue(acknowledged.size() > before, "sends were acknowledged again after the leader died" + sluice.logTails());
+
+            Map<String, Integer> deliveries = new HashMap<>();
+            try (SqsClient sqs = SqsTestServer.client(sluice.httpPorts[entry])) {
+                while (true) {
+                    List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
+                            .messages();
+                    if (batch.isEmpty()) {
+                        break;
+                    }
+                    batch.forEach(message -> deliveries.merge(message.body(), 1, Integer::sum));
+                }
+            }
+            Set<String> missing = new HashSet<>(acknowledged);
+            missing.removeAll(deliveries.keySet());
+            long duplicates = deliveries.values().stream().filter(times -> times > 1).count();
+            System.out.printf("queue failover: acknowledged=%d (%d before the kill) delivered=%d missing=%d duplicates=%d%n",
+                    acknowledged.size(), before, deliveries.size(), missing.size(), duplicates);
+            assertTrue(missing.isEmpty(), "acknowledged messages lost: " + missing.size() + sluice.logTails());
+        }
+    }
+
+    private static int leaderOfQueueGroup(SluiceProcesses sluice) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            var health = new HttpProbe(sluice.httpPorts[0]).awaitStatus("/health", 200, Duration.ofSeconds(30));
+            String leader = new JsonObject(health.body()).getJsonObject("groups").getJsonObject("data-0").getString("leader");
+            if (leader != null && !leader.isEmpty()) {
+                return Integer.parseInt(leader.substring(1)) - 1;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no leader for data-0");
+    }
+}

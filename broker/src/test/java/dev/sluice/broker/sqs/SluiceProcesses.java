@@ -1,0 +1,110 @@
+package dev.sluice.broker.sqs;
+
+import dev.sluice.broker.HttpProbe;
+import dev.sluice.broker.Main;
+import dev.sluice.raftstore.testing.FreePorts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Sluice servers as child JVMs running {@link Main}, one per node, on fixed free ports so that a
+ * node restarts where it was. {@link #kill} is SIGKILL. Data lives under target/ (the server
+ * refuses temporary directories); {@link #logTails} helps explain a failure.
+ */
+final class SluiceProcesses implements AutoCloseable {
+    final Path base = Path.of("target", "sluice-processes", UUID.randomUUID().toString()).toAbsolutePath();
+    final int[] httpPorts;
+    final int[] raftPorts;
+    private final Process[] processes;
+
+    SluiceProcesses(int nodes) {
+        httpPorts = new int[nodes];
+        raftPorts = new int[nodes];
+        processes = new Process[nodes];
+        for (int i = 0; i < nodes; i++) {
+            httpPorts[i] = FreePorts.next();
+            raftPorts[i] = FreePorts.next();
+        }
+    }
+
+    String peers() {
+        List<String> peers = new ArrayList<>();
+        for (int i = 0; i < httpPorts.length; i++) {
+            peers.add("n" + (i + 1) + "=127.0.0.1:" + raftPorts[i]);
+        }
+        return String.join(",", peers);
+    }
+
+    void start(int node) throws IOException {
+        Files.createDirectories(base);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--node-id", "n" + (node + 1), "--port", String.valueOf(httpPorts[node]),
+                "--raft-port", String.valueOf(raftPorts[node]), "--data-dir", base.resolve("n" + (node + 1)).toString()));
+        if (httpPorts.length > 1) {
+            command.addAll(List.of("--peers", peers()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("n" + (node + 1) + ".log").toFile()));
+        builder.environment().keySet().removeIf(name -> name.startsWith("SLUICE_"));
+        processes[node] = builder.start();
+    }
+
+    void startAll() throws Exception {
+        for (int i = 0; i < httpPorts.length; i++) {
+            start(i);
+        }
+        for (int i = 0; i < httpPorts.length; i++) {
+            awaitHealthy(i);
+        }
+    }
+
+    void awaitHealthy(int node) throws Exception {
+        new HttpProbe(httpPorts[node]).awaitStatus("/health", 200, Duration.ofSeconds(60));
+    }
+
+    void kill(int node) throws InterruptedException {
+        Process process = processes[node];
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            processes[node] = null;
+        }
+    }
+
+    String logTails() {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < httpPorts.length; i++) {
+            Path log = base.resolve("n" + (i + 1) + ".log");
+            try {
+                List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+                out.append("\n--- n").append(i + 1).append(" ---\n").append(lines.subList(Math.max(0, lines.size() - 30),
+                        lines.size()).stream().collect(Collectors.joining("\n")));
+            } catch (IOException e) {
+                out.append(e);
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = 0; i < processes.length; i++) {
+            kill(i);
+        }
+        if (Files.exists(base)) {
+            try (Stream<Path> paths = Files.walk(base)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+}
