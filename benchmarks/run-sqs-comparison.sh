@@ -8,7 +8,8 @@
 # Each server starts fresh on a free 127.0.0.1 port and is stopped afterwards. Prints one summary
 # line (JSON) per server, prefixed with its name, then the Sluice/ElasticMQ ratios.
 # Needs benchmarks/target/benchmarks.jar: mvn -B -q -pl benchmarks -am install
-# Sluice runs as: java -jar PATH --port N --data-dir $(mktemp -d)
+# Sluice runs as: java -jar PATH --port N --raft-port M --data-dir benchmarks/target/sqs-comparison/sluice-data-PID
+# (not under /tmp: Sluice refuses temporary data directories)
 set -euo pipefail
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -88,8 +89,9 @@ if [[ -z $sluice_jar ]]; then
 fi
 
 sluice_port=$(free_port)
-sluice_data=$(mktemp -d)
-java -jar "$sluice_jar" --port "$sluice_port" --data-dir "$sluice_data" \
+sluice_data=$log_dir/sluice-data-$$
+rm -rf "$sluice_data"
+java -jar "$sluice_jar" --port "$sluice_port" --raft-port "$(free_port)" --data-dir "$sluice_data" \
   </dev/null >"$log_dir/sluice-server.log" 2>&1 &
 sluice_pid=$!
 for (( waited = 0; ; waited++ )); do
