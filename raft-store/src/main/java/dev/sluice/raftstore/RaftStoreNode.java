@@ -65,7 +65,7 @@ public final class RaftStoreNode implements AutoCloseable {
         GroupClientSettings settings = new GroupClientSettings(config.maxInflightProposals(), config.maxProposalBytes(),
                 config.requestTimeout());
         for (String name : StoreGroups.names(config.dataGroups())) {
-            clients.put(name, new GroupClient(name, config.members(), settings, meters));
+            clients.put(name, new GroupClient(name, config.members(), settings, meters, server));
         }
         this.catalog = new Catalog(clients.get(StoreGroups.CATALOG));
     }

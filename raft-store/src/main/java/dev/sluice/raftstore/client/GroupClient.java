@@ -13,12 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
@@ -38,6 +43,10 @@ public final class GroupClient implements AutoCloseable {
     private static final java.time.Duration READ_RETRY_DELAY = java.time.Duration.ofMillis(100);
 
     private final String groupName;
+    private final RaftGroupId groupId;
+    private final RaftServer localServer;
+    private final ClientId localClientId = ClientId.randomId();
+    private final AtomicLong localCallIds = new AtomicLong();
     private final RaftClient raft;
     private final GroupClientSettings settings;
     private final Timer commitLatency;
@@ -50,7 +59,18 @@ public final class GroupClient implements AutoCloseable {
     }
 
     public GroupClient(String groupName, List<Peer> members, GroupClientSettings settings, MeterRegistry meters) {
+        this(groupName, members, settings, meters, null);
+    }
+
+    /**
+     * @param localServer this node's Ratis server when it hosts the group, or null: while it leads
+     *     the group, proposals and reads go to it directly instead of through a gRPC round trip
+     */
+    public GroupClient(String groupName, List<Peer> members, GroupClientSettings settings, MeterRegistry meters,
+            RaftServer localServer) {
         this.groupName = groupName;
+        this.groupId = StoreGroups.groupId(groupName);
+        this.localServer = localServer;
         this.settings = settings;
         RaftProperties properties = new RaftProperties();
         TimeDuration attemptTimeout = TimeDuration.valueOf(Math.max(1000, settings.requestTimeout().toMillis() / 3), TimeUnit.MILLISECONDS);
@@ -99,7 +119,7 @@ public final class GroupClient implements AutoCloseable {
     }
 
     private void queryUntil(Message request, long deadline, CompletableFuture<ByteBuffer> result) {
-        raft.async().sendReadOnly(request).whenComplete((reply, error) -> {
+        sendRead(request).whenComplete((reply, error) -> {
             if (error == null && reply.isSuccess()) {
                 result.complete(reply.getMessage().getContent().asReadOnlyByteBuffer());
             } else if (System.nanoTime() + READ_RETRY_DELAY.toNanos() < deadline && !closed) {
@@ -148,6 +168,45 @@ public final class GroupClient implements AutoCloseable {
         return leader == null ? null : leader.toString();
     }
 
+    private CompletableFuture<RaftClientReply> sendWrite(Message message) {
+        return viaLocalLeader(message, RaftClientRequest.writeRequestType(), () -> raft.async().send(message));
+    }
+
+    private CompletableFuture<RaftClientReply> sendRead(Message message) {
+        return viaLocalLeader(message, RaftClientRequest.readRequestType(), () -> raft.async().sendReadOnly(message));
+    }
+
+    /**
+     * Hands the request straight to this node's server while it leads the group (no serialisation,
+     * no network); otherwise, or when it turns out not to lead, goes through the Ratis client, which
+     * finds the leader. A write retried this way may be applied twice, as with any client retry.
+     */
+    private CompletableFuture<RaftClientReply> viaLocalLeader(Message message, RaftClientRequest.Type type,
+            Supplier<CompletableFuture<RaftClientReply>> remote) {
+        if (localServer == null || !localIsLeader()) {
+            return remote.get();
+        }
+        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(localClientId)
+                .setServerId(localServer.getId()).setGroupId(groupId).setCallId(localCallIds.incrementAndGet())
+                .setMessage(message).setType(type).build();
+        CompletableFuture<RaftClientReply> local;
+        try {
+            local = localServer.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return remote.get();
+        }
+        return local.handle((reply, error) -> error == null && reply.isSuccess() ? CompletableFuture.completedFuture(reply)
+                : remote.get()).thenCompose(reply -> reply);
+    }
+
+    private boolean localIsLeader() {
+        try {
+            return localServer.getDivision(groupId).getInfo().isLeaderReady();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void sendWhileCapacity() {
         while (true) {
             List<Pending> batch;
@@ -182,7 +241,7 @@ public final class GroupClient implements AutoCloseable {
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(ProposalCodec.encode(commands)));
         commandsPerEntry.record(batch.size());
         long started = System.nanoTime();
-        raft.async().send(message).whenComplete((reply, error) -> {
+        sendWrite(message).whenComplete((reply, error) -> {
             commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             synchronized (this) {
                 inflight--;
