@@ -192,6 +192,13 @@ class SqsWireCompatibilityIT {
     }
 
     @Test
+    void sdkV1TagsAQueueWithItsTagsPrefixAndReadsTheTagsBack() {
+        String queue = endpoint + "/000000000000/alerts";
+        v1.tagQueue(queue, Map.of("team", "ops"));
+        assertEquals(Map.of("team", "ops"), v1.listQueueTags(queue).getTags());
+    }
+
+    @Test
     void sdkV1MapsQueueDoesNotExistToItsExceptionType() {
         var e = assertThrows(com.amazonaws.services.sqs.model.QueueDoesNotExistException.class,
                 () -> v1.getQueueUrl("missing"));
