@@ -76,6 +76,12 @@ public enum SqsError {
     SERIALIZATION_EXCEPTION("SerializationException", "SerializationException", 400,
             "The request body could not be deserialized.",
             "com.amazon.coral.service#SerializationException", true),
+    /**
+     * A body over the endpoint's bound, refused before it is read, so before the action is known.
+     * Amazon SQS's front end answers such bodies with HTTP 413 as well (without a modelled code).
+     */
+    REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", "RequestEntityTooLarge", 413,
+            "The request body is larger than the endpoint accepts."),
     ACCESS_DENIED("AccessDenied", "AccessDenied", 403,
             "Access to the resource is denied."),
     INTERNAL_ERROR("InternalError", "InternalError", 500,

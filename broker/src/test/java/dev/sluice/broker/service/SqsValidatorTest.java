@@ -167,6 +167,101 @@ class SqsValidatorTest {
         assertError(SqsError.MISSING_PARAMETER, () -> validator.check(new UntagQueueRequest(QUEUE, List.of())));
     }
 
+    @Test
+    void tagKeysAreUpTo128AllowedCharactersOutsideTheAwsPrefixAndValuesUpTo256() {
+        assertDoesNotThrow(() -> validator.check(tag(Map.of("k".repeat(128), "v".repeat(256)))));
+        assertDoesNotThrow(() -> validator.check(tag(Map.of("Team name_1.a:b/c=d+e-f@g é", ""))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(tag(Map.of("k".repeat(129), "v"))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(tag(Map.of("k", "v".repeat(257)))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(tag(Map.of("", "v"))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(tag(Map.of("a*b", "v"))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(tag(Map.of("aws:created", "v"))));
+        assertError(SqsError.MISSING_PARAMETER, () -> validator.check(tag(Map.of())));
+    }
+
+    @Test
+    void aQueueTakesAtMost50TagsOnCreateAndOnTag() {
+        assertDoesNotThrow(() -> validator.check(tag(tags(50))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(tag(tags(51))));
+        assertDoesNotThrow(() -> validator.check(new CreateQueueRequest("alerts", null, tags(50))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE,
+                () -> validator.check(new CreateQueueRequest("alerts", null, tags(51))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE,
+                () -> validator.check(new CreateQueueRequest("alerts", null, Map.of("k", "v".repeat(257)))));
+    }
+
+    @Test
+    void kmsDataKeyReusePeriodRangesFrom60SecondsTo24Hours() {
+        for (String valid : List.of("60", "300", "86400")) {
+            assertDoesNotThrow(() -> validator.check(kmsReusePeriod(valid)), valid);
+            assertDoesNotThrow(() -> validator.check(new CreateQueueRequest("alerts",
+                    Map.of("KmsDataKeyReusePeriodSeconds", valid), null)), valid);
+        }
+        for (String invalid : List.of("59", "86401", "-60", "1.5", "")) {
+            assertError(SqsError.INVALID_ATTRIBUTE_VALUE, () -> validator.check(kmsReusePeriod(invalid)));
+            assertError(SqsError.INVALID_ATTRIBUTE_VALUE, () -> validator.check(new CreateQueueRequest("alerts",
+                    Map.of("KmsDataKeyReusePeriodSeconds", invalid), null)));
+        }
+    }
+
+    @Test
+    void receiveRequestAttemptIdsAreUpTo128AlphanumericOrPunctuationCharacters() {
+        assertDoesNotThrow(() -> validator.check(attempt("a".repeat(128))));
+        assertDoesNotThrow(() -> validator.check(attempt("A-z_0.9!\"#$%&'()*+,/:;<=>?@[\\]^`{|}~")));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(attempt("a".repeat(129))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(attempt("with space")));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(attempt("é")));
+    }
+
+    @Test
+    void theOnlyMessageSystemAttributeIsAStringTypedAwsTraceHeader() {
+        assertDoesNotThrow(() -> validator.check(withSystemAttributes(Map.of("AWSTraceHeader",
+                MessageAttributeValue.ofString("String", "Root=1-5759e988-bd862e3fe1be46a994272793")))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(withSystemAttributes(Map.of(
+                "SenderId", MessageAttributeValue.ofString("String", "me")))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(withSystemAttributes(Map.of(
+                "AWSTraceHeader", MessageAttributeValue.ofString("Number", "1")))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(withSystemAttributes(Map.of(
+                "AWSTraceHeader", MessageAttributeValue.ofString("String.custom", "Root=1")))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(withSystemAttributes(Map.of(
+                "AWSTraceHeader", MessageAttributeValue.ofBinary("Binary", new byte[] {1})))));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(withSystemAttributes(Map.of(
+                "AWSTraceHeader", MessageAttributeValue.ofString("String", "")))));
+    }
+
+    @Test
+    void aBatchEntryWithABadSystemAttributeFailsAloneWithInvalidParameterValue() {
+        BatchCheck<SendMessageBatchRequestEntry> checked = validator.check(new SendMessageBatchRequest(QUEUE, List.of(
+                entry("ok", "fine"),
+                new SendMessageBatchRequestEntry("bad", "x", null, null,
+                        Map.of("SenderId", MessageAttributeValue.ofString("String", "me")), null, null))));
+        assertEquals(1, checked.accepted().size());
+        assertEquals("InvalidParameterValue", checked.failed().get(0).code());
+        assertEquals("bad", checked.failed().get(0).id());
+    }
+
+    private static TagQueueRequest tag(Map<String, String> tags) {
+        return new TagQueueRequest(QUEUE, tags);
+    }
+
+    private static Map<String, String> tags(int count) {
+        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        IntStream.range(0, count).forEach(i -> tags.put("key-" + i, "value"));
+        return tags;
+    }
+
+    private static SetQueueAttributesRequest kmsReusePeriod(String seconds) {
+        return new SetQueueAttributesRequest(QUEUE, Map.of("KmsDataKeyReusePeriodSeconds", seconds));
+    }
+
+    private static ReceiveMessageRequest attempt(String receiveRequestAttemptId) {
+        return new ReceiveMessageRequest(QUEUE, null, null, null, null, null, null, receiveRequestAttemptId);
+    }
+
+    private static SendMessageRequest withSystemAttributes(Map<String, MessageAttributeValue> attributes) {
+        return new SendMessageRequest(QUEUE, "x", null, null, attributes, null, null);
+    }
+
     private static SendMessageRequest withAttributes(Map<String, MessageAttributeValue> attributes) {
         return new SendMessageRequest(QUEUE, "x", null, attributes, null, null, null);
     }

@@ -4,6 +4,7 @@ import dev.sluice.broker.api.sqs.SqsEndpoint;
 import dev.sluice.broker.api.sqs.SqsErrorEncoder;
 import dev.sluice.broker.api.sqs.SqsHttpRequest;
 import dev.sluice.broker.api.sqs.SqsHttpResponse;
+import dev.sluice.broker.api.sqs.SqsProtocol;
 import dev.sluice.broker.api.sqs.JsonProtocolCodec;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.service.SqsLimits;
@@ -20,6 +21,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SQS routes on a Vert.x {@link Router}: {@code POST /} (JSON 1.0 and Query) and
@@ -33,6 +36,7 @@ import java.util.function.Supplier;
  */
 public final class SqsRoutes {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SqsRoutes.class);
     /** SendMessageBatch's 1 MiB of payload can grow about 4/3 (base64) and 3x (percent-encoding). */
     private static final int BODY_EXPANSION = 4;
 
@@ -87,19 +91,32 @@ public final class SqsRoutes {
         }));
     }
 
-    /** Failures before the handler (body too large, broken stream) as SQS errors. */
+    /**
+     * Failures before the handler as SQS errors: a body over the bound (413); a form body with a broken
+     * percent-encoding (400: Vert.x decodes form bodies while it reads them, before our decoder sees
+     * them); anything else is an internal error, logged.
+     */
     private void fail(RoutingContext context) {
         if (context.response().headWritten()) {
             context.response().reset();
             return;
         }
         HttpServerRequest request = context.request();
-        SqsHttpRequest shape = new SqsHttpRequest(request.method().name(), request.getHeader("Content-Type"),
-                request.getHeader("X-Amz-Target"), null, null, "", null, null);
-        SqsError error = context.statusCode() == 413 ? SqsError.INVALID_PARAMETER_VALUE : SqsError.INTERNAL_ERROR;
-        String message = context.statusCode() == 413 ? "The request body is larger than " + maxBodyBytes + " bytes."
-                : null;
-        write(context, errors.encode(shape.protocol(), error, message, requestIds.get()));
+        SqsProtocol protocol = new SqsHttpRequest(request.method().name(), request.getHeader("Content-Type"),
+                request.getHeader("X-Amz-Target"), null, null, "", null, null).protocol();
+        SqsHttpResponse response = switch (context.statusCode()) {
+            case 413 -> errors.encode(protocol, SqsError.REQUEST_ENTITY_TOO_LARGE,
+                    "The request body is larger than " + maxBodyBytes + " bytes.", requestIds.get());
+            case 400 -> errors.encode(protocol,
+                    protocol == SqsProtocol.JSON ? SqsError.SERIALIZATION_EXCEPTION : SqsError.MALFORMED_QUERY_STRING,
+                    null, requestIds.get());
+            default -> {
+                LOG.warn("SQS request failed before its handler ran (status {})", context.statusCode(),
+                        context.failure());
+                yield errors.encode(protocol, SqsError.INTERNAL_ERROR, null, requestIds.get());
+            }
+        };
+        write(context, response);
     }
 
     private static void write(RoutingContext context, SqsHttpResponse response) {

@@ -84,9 +84,17 @@ final class QueryParameters {
         return list;
     }
 
-    /** {@code prefix.N.<keyName>} to {@code prefix.N.<valueName>}, e.g. Attribute.N.Name/Value. */
+    /**
+     * {@code prefix.N.<keyName>} to {@code prefix.N.<valueName>}, e.g. Attribute.N.Name/Value, plus a
+     * bare {@code prefix.<keyName>} pair, as the API reference's own Query examples send one entry.
+     */
     Map<String, String> map(String prefix, String keyName, String valueName) {
         Map<String, String> map = new LinkedHashMap<>();
+        String bareKey = values.get(prefix + "." + keyName);
+        if (bareKey != null) {
+            String bareValue = values.get(prefix + "." + valueName);
+            map.put(bareKey, bareValue == null ? "" : bareValue);
+        }
         for (QueryParameters entry : entries(prefix)) {
             String key = entry.string(keyName);
             if (key != null) {

@@ -2,6 +2,8 @@ package dev.sluice.broker.api.sqs;
 
 import dev.sluice.clientsdk.SqsAction;
 import dev.sluice.clientsdk.model.*;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Query protocol parameters to request records, for every {@link SqsAction}. A queue URL named by
@@ -16,14 +18,14 @@ final class QueryRequestDecoder {
         String queueUrl = in.string("QueueUrl") != null ? in.string("QueueUrl") : pathQueueUrl;
         return switch (action) {
             case CREATE_QUEUE -> new CreateQueueRequest(in.string("QueueName"),
-                    in.map("Attribute", "Name", "Value"), in.map("Tag", "Key", "Value"));
+                    in.map("Attribute", "Name", "Value"), tags(in));
             case GET_QUEUE_URL -> new GetQueueUrlRequest(in.string("QueueName"), in.string("QueueOwnerAWSAccountId"));
             case LIST_QUEUES -> new ListQueuesRequest(in.string("QueueNamePrefix"), in.string("NextToken"),
                     in.integer("MaxResults"));
             case DELETE_QUEUE -> new DeleteQueueRequest(queueUrl);
             case GET_QUEUE_ATTRIBUTES -> new GetQueueAttributesRequest(queueUrl, in.list("AttributeName"));
             case SET_QUEUE_ATTRIBUTES -> new SetQueueAttributesRequest(queueUrl, in.map("Attribute", "Name", "Value"));
-            case TAG_QUEUE -> new TagQueueRequest(queueUrl, in.map("Tag", "Key", "Value"));
+            case TAG_QUEUE -> new TagQueueRequest(queueUrl, tags(in));
             case UNTAG_QUEUE -> new UntagQueueRequest(queueUrl, in.list("TagKey"));
             case LIST_QUEUE_TAGS -> new ListQueueTagsRequest(queueUrl);
             case SEND_MESSAGE -> new SendMessageRequest(queueUrl, in.string("MessageBody"), in.integer("DelaySeconds"),
@@ -54,6 +56,17 @@ final class QueryRequestDecoder {
                     in.integer("MaxResults"));
             case CANCEL_MESSAGE_MOVE_TASK -> new CancelMessageMoveTaskRequest(in.string("TaskHandle"));
         };
+    }
+
+    /**
+     * Tags of CreateQueue and TagQueue. The AWS SDKs disagree on the prefix: SDK v1 sends
+     * {@code Tag.N.Key} for CreateQueue but {@code Tags.N.Key} for TagQueue, and the API reference's
+     * TagQueue example uses {@code Tag.Key}. Both prefixes are read, so each of these clients is served.
+     */
+    private static Map<String, String> tags(QueryParameters in) {
+        Map<String, String> tags = new LinkedHashMap<>(in.map("Tag", "Key", "Value"));
+        tags.putAll(in.map("Tags", "Key", "Value"));
+        return tags;
     }
 
     private static SendMessageBatchRequestEntry sendEntry(QueryParameters entry) {

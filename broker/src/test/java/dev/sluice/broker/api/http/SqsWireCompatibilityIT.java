@@ -12,16 +12,12 @@ import com.amazonaws.services.sqs.AmazonSQS;
 import com.amazonaws.services.sqs.AmazonSQSClientBuilder;
 import dev.sluice.broker.api.CannedQueueClient;
 import dev.sluice.broker.service.SqsLimits;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,22 +43,15 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SqsWireCompatibilityIT {
 
-    private static Vertx vertx;
-    private static HttpServer server;
+    private static CannedSqsServer server;
     private static String endpoint;
     private static SqsClient v2;
     private static AmazonSQS v1;
 
     @BeforeAll
     static void startServer() throws Exception {
-        vertx = Vertx.vertx();
-        AtomicReference<String> base = new AtomicReference<>();
-        Router router = Router.router(vertx);
-        new SqsRoutes(new CannedQueueClient(base::get), SqsLimits.defaults()).mount(router);
-        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        endpoint = "http://127.0.0.1:" + server.actualPort();
-        base.set(endpoint);
+        server = CannedSqsServer.start(SqsLimits.defaults());
+        endpoint = server.endpoint();
         v2 = SqsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("key", "secret")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
@@ -75,8 +64,7 @@ class SqsWireCompatibilityIT {
     static void stopServer() throws Exception {
         v2.close();
         v1.shutdown();
-        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server.close();
     }
 
     private static Map<String, MessageAttributeValue> v2Attributes() {
@@ -189,6 +177,13 @@ class SqsWireCompatibilityIT {
         assertEquals(1, response.getSuccessful().size());
         assertEquals("late", response.getFailed().get(0).getId());
         assertEquals("InvalidParameterValue", response.getFailed().get(0).getCode());
+    }
+
+    @Test
+    void sdkV1TagsAQueueWithItsTagsPrefixAndReadsTheTagsBack() {
+        String queue = endpoint + "/000000000000/alerts";
+        v1.tagQueue(queue, Map.of("team", "ops"));
+        assertEquals(Map.of("team", "ops"), v1.listQueueTags(queue).getTags());
     }
 
     @Test

@@ -4,23 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.SqsAction;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.model.*;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -31,51 +31,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class GoldenWireTest {
 
-    private static final String QUEUE = "http://localhost:9324/000000000000/alerts";
+    private static final String QUEUE = GoldenWireCases.QUEUE;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static Stream<Arguments> cases() {
-        Map<String, MessageAttributeValue> sendAttributes = new LinkedHashMap<>();
-        sendAttributes.put("severity", MessageAttributeValue.ofString("String", "critical"));
-        sendAttributes.put("blob", MessageAttributeValue.ofBinary("Binary", new byte[] {1, 2, 3}));
-        Map<String, String> queueAttributes = new LinkedHashMap<>();
-        queueAttributes.put("VisibilityTimeout", "30");
-        queueAttributes.put("DelaySeconds", "0");
-        Map<String, String> createAttributes = new LinkedHashMap<>();
-        createAttributes.put("FifoQueue", "true");
-        createAttributes.put("VisibilityTimeout", "60");
-        return Stream.of(
-                Arguments.of("CreateQueue",
-                        new CreateQueueRequest("alerts.fifo", createAttributes, Map.of("team", "ops")),
-                        new CreateQueueResponse("http://localhost:9324/000000000000/alerts.fifo")),
-                Arguments.of("SendMessage",
-                        new SendMessageRequest(QUEUE, "disk full & hot", 5, sendAttributes,
-                                Map.of("AWSTraceHeader", MessageAttributeValue.ofString("String", "Root=1-abc")), "d1", "g1"),
-                        new SendMessageResponse("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210",
-                                null, "m-1", "18849496460467696128")),
-                Arguments.of("SendMessageBatch",
-                        new SendMessageBatchRequest(QUEUE, List.of(
-                                new SendMessageBatchRequestEntry("a", "one", null, null, null, null, null),
-                                new SendMessageBatchRequestEntry("b", "two", 10,
-                                        Map.of("k", MessageAttributeValue.ofString("Number", "7")), null, null, null))),
-                        new SendMessageBatchResponse(
-                                List.of(new SendMessageBatchResultEntry("a", "m-a", "0123456789abcdef0123456789abcdef",
-                                        null, null, null)),
-                                List.of(new BatchResultErrorEntry("b", false, "InternalError", "try again")))),
-                Arguments.of("ReceiveMessage",
-                        new ReceiveMessageRequest(QUEUE, List.of("SentTimestamp"), List.of("ApproximateReceiveCount"),
-                                List.of("All"), 10, 30, 20, "attempt-1"),
-                        new ReceiveMessageResponse(List.of(new Message("m-1", "rh-1", "0123456789abcdef0123456789abcdef",
-                                "a <b> & c", Map.of("SentTimestamp", "1700000000000"),
-                                "fedcba9876543210fedcba9876543210", sendAttributes)))),
-                Arguments.of("GetQueueAttributes",
-                        new GetQueueAttributesRequest(QUEUE, List.of("All")),
-                        new GetQueueAttributesResponse(queueAttributes)),
-                Arguments.of("DeleteQueue", new DeleteQueueRequest(QUEUE), new DeleteQueueResponse()));
+    @Test
+    void everyActionHasAGoldenCase() {
+        Set<String> covered = GoldenWireCases.all().map(arguments -> (String) arguments.get()[0])
+                .collect(Collectors.toSet());
+        Set<String> actions = Stream.of(SqsAction.values()).map(SqsAction::wireName).collect(Collectors.toSet());
+        assertEquals(actions, covered);
     }
 
     @ParameterizedTest(name = "{0} over JSON decodes and encodes as the golden files say")
-    @MethodSource("cases")
+    @MethodSource("dev.sluice.broker.api.sqs.GoldenWireCases#all")
     void jsonMatchesTheGoldenFiles(String action, Object request, Object response) throws Exception {
         AtomicReference<Object> seen = new AtomicReference<>();
         SqsHttpResponse answer = endpoint(seen, response).handle(new SqsHttpRequest("POST",
@@ -87,13 +55,11 @@ class GoldenWireTest {
     }
 
     @ParameterizedTest(name = "{0} over Query decodes and encodes as the golden files say")
-    @MethodSource("cases")
+    @MethodSource("dev.sluice.broker.api.sqs.GoldenWireCases#all")
     void queryMatchesTheGoldenFiles(String action, Object request, Object response) throws Exception {
         AtomicReference<Object> seen = new AtomicReference<>();
-        SqsHttpResponse answer = endpoint(seen, response).handle(new SqsHttpRequest("POST",
-                "application/x-www-form-urlencoded; charset=utf-8", null, null,
-                (text("query/" + action + ".request.txt")).getBytes(StandardCharsets.UTF_8),
-                "http://localhost:9324", null, null)).get();
+        SqsHttpResponse answer = endpoint(seen, response).handle(queryRequest(text("query/" + action + ".request.txt")))
+                .get();
         assertEquals(request, seen.get());
         assertEquals(200, answer.status());
         assertEquals(compactXml(text("query/" + action + ".response.xml")), answer.bodyText());
@@ -106,6 +72,24 @@ class GoldenWireTest {
                 "application/x-www-form-urlencoded", null, null, "Action=DeleteQueue".getBytes(StandardCharsets.UTF_8),
                 "http://localhost:9324", "000000000000", "alerts")).get();
         assertEquals(new DeleteQueueRequest(QUEUE), seen.get());
+    }
+
+    @Test
+    void tagQueueAlsoReadsTheTagPrefixesOfCreateQueueAndOfTheApiReferenceExample() throws Exception {
+        String queue = "QueueUrl=http%3A%2F%2Flocalhost%3A9324%2F000000000000%2Falerts";
+        for (String tags : List.of("Tag.1.Key=team&Tag.1.Value=ops&Tag.2.Key=cost-center&Tag.2.Value=4+2",
+                "Tag.Key=team&Tag.Value=ops&Tags.1.Key=cost-center&Tags.1.Value=4%202")) {
+            AtomicReference<Object> seen = new AtomicReference<>();
+            endpoint(seen, new TagQueueResponse()).handle(queryRequest("Action=TagQueue&" + queue + "&" + tags)).get();
+            assertEquals(new TagQueueRequest(QUEUE, GoldenWireCases.tags()), seen.get(), tags);
+        }
+    }
+
+    @Test
+    void untagQueueReadsTheBareTagKeyOfTheApiReferenceExample() throws Exception {
+        AtomicReference<Object> seen = new AtomicReference<>();
+        endpoint(seen, new UntagQueueResponse()).handle(queryRequest("Action=UntagQueue&TagKey=QueueType")).get();
+        assertEquals(List.of("QueueType"), ((UntagQueueRequest) seen.get()).tagKeys());
     }
 
     @Test
@@ -122,6 +106,11 @@ class GoldenWireTest {
                 null, read("query/DeleteQueue.request.txt"), "", null, null)).get();
         assertEquals(400, query.status());
         assertEquals(compactXml(text("query/QueueDoesNotExist.error.xml")), query.bodyText());
+    }
+
+    private static SqsHttpRequest queryRequest(String form) {
+        return new SqsHttpRequest("POST", "application/x-www-form-urlencoded; charset=utf-8", null, null,
+                form.getBytes(StandardCharsets.UTF_8), "http://localhost:9324", null, null);
     }
 
     private static SqsEndpoint endpoint(AtomicReference<Object> seen, Object response) {
