@@ -357,9 +357,9 @@ public final class QueueBook {
         QueueState queue = require(name);
         QueueIndex index = queue.index;
         Map<String, String> dynamic = new TreeMap<>();
-        dynamic.put("ApproximateNumberOfMessages", Integer.toString(index.readyCount()));
-        dynamic.put("ApproximateNumberOfMessagesNotVisible", Integer.toString(index.inFlightCount()));
-        dynamic.put("ApproximateNumberOfMessagesDelayed", Integer.toString(index.delayedCount()));
+        dynamic.put("ApproximateNumberOfMessages", Integer.toString(index.visibleCount(nowMillis)));
+        dynamic.put("ApproximateNumberOfMessagesNotVisible", Integer.toString(index.inFlightCount(nowMillis)));
+        dynamic.put("ApproximateNumberOfMessagesDelayed", Integer.toString(index.delayedCount(nowMillis)));
         dynamic.put("CreatedTimestamp", Long.toString(queue.createdMillis / 1000));
         dynamic.put("LastModifiedTimestamp", Long.toString(queue.modifiedMillis / 1000));
         dynamic.put("QueueArn", queue.arn);

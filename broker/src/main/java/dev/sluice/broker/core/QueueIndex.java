@@ -94,6 +94,31 @@ final class QueueIndex {
         return ready.size();
     }
 
+    /** Messages visible at {@code nowMillis}, counting those whose delay or timeout passed since the last receive. */
+    int visibleCount(long nowMillis) {
+        return ready.size() + overdue(inFlight, nowMillis) + overdue(delayed, nowMillis);
+    }
+
+    int inFlightCount(long nowMillis) {
+        return inFlight.size() - overdue(inFlight, nowMillis);
+    }
+
+    int delayedCount(long nowMillis) {
+        return delayed.size() - overdue(delayed, nowMillis);
+    }
+
+    /** Costs the number of overdue messages, which promotion at the next receive clears anyway. */
+    private static int overdue(TreeSet<MessageMeta> waiting, long nowMillis) {
+        int count = 0;
+        for (MessageMeta meta : waiting) {
+            if (meta.visibleAtMillis > nowMillis) {
+                break;
+            }
+            count++;
+        }
+        return count;
+    }
+
     int inFlightCount() {
         return inFlight.size();
     }

@@ -147,4 +147,18 @@ class QueueBookTest {
         assertEquals(SqsError.INVALID_PARAMETER_VALUE, rejected.error());
         assertFalse(book.exists("orphan"));
     }
+
+    @Test
+    void approximateCountsFollowTheClockBetweenReceives() {
+        book.createQueue("counted", Map.of("VisibilityTimeout", "5"), Map.of(), stamp);
+        send("counted", "a");
+        book.send("counted", List.of(new SendEntry("e", "b", 10, Map.of(), null, null, null)), stamp);
+        receive("counted", 1);
+        List<String> names = List.of("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed");
+
+        assertEquals(List.of("0", "1", "1"), names.stream().map(book.attributes("counted", names, now)::get).toList());
+        assertEquals(List.of("1", "0", "1"), names.stream().map(book.attributes("counted", names, now + 5_000)::get).toList());
+        assertEquals(List.of("2", "0", "0"), names.stream().map(book.attributes("counted", names, now + 10_000)::get).toList());
+    }
 }

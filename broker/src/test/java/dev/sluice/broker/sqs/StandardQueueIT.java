@@ -231,4 +231,30 @@ class StandardQueueIT {
         assertEquals("AWS.SimpleQueueService.QueueDeletedRecently", reserved.awsErrorDetails().errorCode());
         assertFalse(sqs.listQueues().queueUrls().contains(url));
     }
+
+    @Test
+    void aMessageMoveTaskRedrivesDeadLettersBackToTheirSource() throws Exception {
+        String dlq = create("redrive-dlq", Map.of());
+        String dlqArn = "arn:aws:sqs:us-east-1:000000000000:redrive-dlq";
+        String url = create("redrive-source", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1",
+                QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":1}"));
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("retry me"));
+        assertEquals(1, sqs.receiveMessage(b -> b.queueUrl(url)).messages().size());
+        Thread.sleep(1_200);
+        assertTrue(sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages().isEmpty());
+        assertEquals("1", sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+
+        String handle = sqs.startMessageMoveTask(b -> b.sourceArn(dlqArn)).taskHandle();
+        assertTrue(handle != null && !handle.isEmpty());
+        String status = "";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!status.equals("COMPLETED") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            status = sqs.listMessageMoveTasks(b -> b.sourceArn(dlqArn)).results().get(0).status();
+        }
+        assertEquals("COMPLETED", status);
+        assertEquals(1L, sqs.listMessageMoveTasks(b -> b.sourceArn(dlqArn)).results().get(0).approximateNumberOfMessagesMoved());
+        assertEquals("retry me", sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(2)).messages().get(0).body());
+    }
 }

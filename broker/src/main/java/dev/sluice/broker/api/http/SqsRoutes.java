@@ -64,11 +64,15 @@ public final class SqsRoutes {
     /** Adds the SQS routes to {@code router}. */
     public void mount(Router router) {
         BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
-        for (String path : new String[] {"/", "/:accountId/:queueName"}) {
-            configure(router.post(path).handler(body));
-            configure(router.get(path));
-        }
+        configure(router.post("/").handler(body));
+        configure(router.get("/"));
+        // Only paths shaped like a queue URL, so that other APIs' two-segment routes stay theirs.
+        configure(router.postWithRegex(QUEUE_PATH).handler(body));
+        configure(router.getWithRegex(QUEUE_PATH));
     }
+
+    /** {@code /{12-digit account id}/{queue name}}, as in SQS queue URLs. */
+    private static final String QUEUE_PATH = "/(?<accountId>\\d{12})/(?<queueName>[A-Za-z0-9_-]{1,80}(?:\\.fifo)?)";
 
     private void configure(Route route) {
         route.handler(this::handle).failureHandler(this::fail);
