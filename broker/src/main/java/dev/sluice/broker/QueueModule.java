@@ -55,6 +55,8 @@ final class QueueModule implements AutoCloseable {
                     baseUrl, clock);
             moveTasks = new MoveTaskWorker(node.dataGroup(QUEUE_GROUP), replica, () -> node.isLeader(QUEUE_GROUP), timers);
             new SqsRoutes(client, limits).mount(router);
+            io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
+                    .description("Long polls waiting on this node").register(context.meters());
         };
     }
 

@@ -195,26 +195,42 @@ public final class EngineQueueClient implements QueueClient {
                 : localReplica.read(book -> book.exists(name) ? book.settings(name).receiveMessageWaitTimeSeconds() : 0);
         long deadline = clock.millis() + waitSeconds * 1000L;
         QueueCommand.Receive command = new QueueCommand.Receive(name, max, request.visibilityTimeout());
-        return receiveUntil(command, deadline).thenApply(messages -> new ReceiveMessageResponse(
-                messages.stream().map(EngineQueueClient::toMessage).toList()));
+        CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
+        receiveUntil(command, deadline, response);
+        return response;
     }
 
-    /** Proposes a receive; if it finds nothing before the deadline, waits for this replica to see a change and retries. */
-    private CompletableFuture<List<ReceivedMessage>> receiveUntil(QueueCommand.Receive command, long deadline) {
-        return submit(command, QueueResultCodec::getMessages).thenCompose(messages -> {
+    /**
+     * Proposes a receive; if it finds nothing before the deadline, waits for this replica to see a
+     * change and retries. A cancelled {@code response} (the client went away) stops the loop and
+     * frees its waiter slot at once.
+     */
+    private void receiveUntil(QueueCommand.Receive command, long deadline, CompletableFuture<ReceiveMessageResponse> response) {
+        submit(command, QueueResultCodec::getMessages).whenComplete((messages, error) -> {
+            if (error != null) {
+                response.completeExceptionally(error);
+                return;
+            }
             long remaining = deadline - clock.millis();
-            if (!messages.isEmpty() || remaining <= 0) {
-                return CompletableFuture.completedFuture(messages);
+            if (!messages.isEmpty() || remaining <= 0 || response.isDone()) {
+                response.complete(new ReceiveMessageResponse(messages.stream().map(EngineQueueClient::toMessage).toList()));
+                return;
             }
             long untilVisible = localReplica.read(book -> book.nextVisibleAtMillis(command.name())) - clock.millis();
             CompletableFuture<Void> wake = waiters.await(command.name(), Math.min(remaining, Math.max(1, untilVisible)));
             if (wake == null) {
-                return CompletableFuture.completedFuture(messages);
+                response.complete(new ReceiveMessageResponse(List.of()));
+                return;
             }
+            response.whenComplete((ignored, cancelled) -> wake.complete(null));
             if (localReplica.read(book -> book.readyCount(command.name())) > 0) {
                 wake.complete(null);
             }
-            return wake.thenCompose(ignored -> receiveUntil(command, deadline));
+            wake.thenRun(() -> {
+                if (!response.isDone()) {
+                    receiveUntil(command, deadline, response);
+                }
+            });
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.broker.service;
 
+import dev.sluice.clientsdk.Cancellation;
 import dev.sluice.clientsdk.MessageMd5;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.model.*;
@@ -95,9 +96,10 @@ public final class ValidatingQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
-        return call(() -> validator.check(request), () -> engine.receiveMessage(request)).thenApply(response ->
-                new ReceiveMessageResponse(response.messages().stream()
-                        .map(message -> ReceivedMessageView.shape(request, message)).toList()));
+        CompletableFuture<ReceiveMessageResponse> received = call(() -> validator.check(request),
+                () -> engine.receiveMessage(request));
+        return Cancellation.propagate(received.thenApply(response -> new ReceiveMessageResponse(response.messages().stream()
+                .map(message -> ReceivedMessageView.shape(request, message)).toList())), received);
     }
 
     @Override

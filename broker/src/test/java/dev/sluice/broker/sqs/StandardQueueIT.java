@@ -257,4 +257,31 @@ class StandardQueueIT {
         assertEquals(1L, sqs.listMessageMoveTasks(b -> b.sourceArn(dlqArn)).results().get(0).approximateNumberOfMessagesMoved());
         assertEquals("retry me", sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(2)).messages().get(0).body());
     }
+
+    @Test
+    void aLongPollWhoseClientHangsUpStopsWaiting() throws Exception {
+        create("abandoned", Map.of());
+        String body = "{\"QueueUrl\":\"http://127.0.0.1:" + server.port() + "/000000000000/abandoned\",\"WaitTimeSeconds\":20}";
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            String request = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                    + "X-Amz-Target: AmazonSQS.ReceiveMessage\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            awaitWaiters(1);
+        }
+        awaitWaiters(0);
+    }
+
+    private static void awaitWaiters(int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        double waiting = -1;
+        while (System.nanoTime() < deadline) {
+            waiting = server.server.meters().get("sluice.sqs.receive.waiters").gauge().value();
+            if (waiting == expected) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(expected, waiting, "long polls waiting");
+    }
 }

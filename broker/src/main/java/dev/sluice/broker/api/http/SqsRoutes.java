@@ -20,6 +20,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +87,13 @@ public final class SqsRoutes {
                 request.scheme() + "://" + request.getHeader("Host"), context.pathParam("accountId"),
                 context.pathParam("queueName"));
         Context vertxContext = context.vertx().getOrCreateContext();
-        endpoint.handle(sqsRequest).whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
+        CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest);
+        // A client that hangs up ends its long poll now rather than when its wait time runs out.
+        context.response().closeHandler(closed -> handled.cancel(false));
+        handled.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
+            if (failure instanceof java.util.concurrent.CancellationException) {
+                return;
+            }
             if (failure != null) {
                 write(context, errors.encode(sqsRequest.protocol(), SqsError.INTERNAL_ERROR, null, requestIds.get()));
             } else {

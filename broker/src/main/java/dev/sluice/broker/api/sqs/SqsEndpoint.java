@@ -6,6 +6,7 @@ import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import dev.sluice.clientsdk.Cancellation;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -60,8 +61,8 @@ public final class SqsEndpoint {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return result.handle((response, failure) -> failure != null ? error(protocol, failure, requestId)
-                : encode(protocol, action, response, requestId));
+        return Cancellation.propagate(result.handle((response, failure) -> failure != null ? error(protocol, failure, requestId)
+                : encode(protocol, action, response, requestId)), result);
     }
 
     private SqsHttpResponse encode(SqsProtocol protocol, SqsAction action, Object response, String requestId) {
