@@ -24,7 +24,7 @@ final class Settings {
             http("http.maxBodySize", "--max-body-size", "SLUICE_MAX_BODY_SIZE", "largest request body accepted",
                     (http, text) -> http.withMaxBodySize(ByteSize.parse(text)), http -> http.maxBodySize().toString()),
             http("http.publicUrl", "--public-url", "SLUICE_PUBLIC_URL",
-                    "base URL clients use in queue URLs (empty: from the Host header)",
+                    "base URL clients use in queue URLs (empty: http://<host>:<port> of this node)",
                     (http, text) -> http.withPublicUrl(text.isEmpty() ? Optional.empty() : Optional.of(uri(text))),
                     http -> http.publicUrl().map(URI::toString).orElse("")),
             http("http.shutdownGrace", "--shutdown-grace", "SLUICE_SHUTDOWN_GRACE",
