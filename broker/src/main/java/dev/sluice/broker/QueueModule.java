@@ -7,6 +7,9 @@ import dev.sluice.broker.service.EngineQueueClient;
 import dev.sluice.broker.service.MoveTaskWorker;
 import dev.sluice.broker.service.ReceiveWaiters;
 import dev.sluice.broker.service.SqsLimits;
+import dev.sluice.broker.service.SqsValidator;
+import dev.sluice.broker.service.ValidatingQueueClient;
+import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.broker.statemachine.QueueEngine;
 import dev.sluice.raftstore.RaftStoreNode;
 import dev.sluice.raftstore.spi.EngineFactory;
@@ -60,9 +63,9 @@ final class QueueModule implements AutoCloseable {
         };
     }
 
-    /** The in-process QueueClient (unvalidated engine side); null before the routes are mounted. */
-    EngineQueueClient client() {
-        return client;
+    /** The in-process QueueClient with the same validation as the SQS API; null before the routes are mounted. */
+    QueueClient client() {
+        return client == null ? null : new ValidatingQueueClient(client, new SqsValidator(limits, codec));
     }
 
     static String baseUrl(SluiceConfig config, int actualPort) {

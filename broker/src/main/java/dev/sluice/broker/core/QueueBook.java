@@ -98,7 +98,7 @@ public final class QueueBook {
         if (settings.fifoQueue()) {
             throw SqsError.INVALID_ATTRIBUTE_VALUE.exception("FIFO queues are not supported by this version of Sluice yet.");
         }
-        checkDeadLetterTarget(settings);
+        checkDeadLetterTarget(name, settings);
         QueueState queue = new QueueState(nextQueueId++, name, arnOf(name), settings, new TreeMap<>(tags), now, now, 0);
         register(queue);
         if (deletedAt != null) {
@@ -125,7 +125,7 @@ public final class QueueBook {
     public void setAttributes(String name, Map<String, String> attributes, EntryStamp stamp) {
         QueueState queue = require(name);
         QueueSettings updated = codec.update(queue.settings, attributes);
-        checkDeadLetterTarget(updated);
+        checkDeadLetterTarget(name, updated);
         queue.settings = updated;
         queue.modifiedMillis = stamp.nowMillis();
         storage.putQueue(queue.record(codec));
@@ -148,15 +148,36 @@ public final class QueueBook {
         storage.putQueue(queue.record(codec));
     }
 
-    private void checkDeadLetterTarget(QueueSettings settings) {
+    /** The dead-letter queue must exist, be of the same kind, and allow this queue by its RedriveAllowPolicy. */
+    private void checkDeadLetterTarget(String sourceName, QueueSettings settings) {
         if (settings.redrivePolicy() == null) {
             return;
         }
-        String target = nameOfArn(settings.redrivePolicy().deadLetterTargetArn());
-        if (target == null || !queues.containsKey(target)) {
-            throw SqsError.INVALID_PARAMETER_VALUE.exception(
-                    "Value " + settings.redrivePolicy().deadLetterTargetArn() + " for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.");
+        String targetArn = settings.redrivePolicy().deadLetterTargetArn();
+        QueueState target = byArn(targetArn);
+        if (target == null) {
+            throw redriveInvalid(targetArn, "Dead letter target does not exist.");
         }
+        if (target.settings.fifoQueue() != settings.fifoQueue()) {
+            throw redriveInvalid(targetArn, "Dead-letter queue must be of the same type (standard or FIFO) as the source queue.");
+        }
+        QueueSettings.RedriveAllowPolicy allow = target.settings.redriveAllowPolicy();
+        if (allow == null) {
+            return;
+        }
+        boolean allowed = switch (allow.redrivePermission()) {
+            case ALLOW_ALL -> true;
+            case DENY_ALL -> false;
+            case BY_QUEUE -> allow.sourceQueueArns().contains(arnOf(sourceName));
+        };
+        if (!allowed) {
+            throw redriveInvalid(targetArn, "The dead-letter queue's RedriveAllowPolicy does not allow this source queue.");
+        }
+    }
+
+    private static SqsException redriveInvalid(String targetArn, String reason) {
+        return SqsError.INVALID_PARAMETER_VALUE.exception("Value {\"deadLetterTargetArn\":\"" + targetArn
+                + "\"} for parameter RedrivePolicy is invalid. Reason: " + reason);
     }
 
     // ---- messages ----

@@ -161,4 +161,19 @@ class QueueBookTest {
         assertEquals(List.of("1", "0", "1"), names.stream().map(book.attributes("counted", names, now + 5_000)::get).toList());
         assertEquals(List.of("2", "0", "0"), names.stream().map(book.attributes("counted", names, now + 10_000)::get).toList());
     }
+
+    @Test
+    void aDeadLetterQueuesRedriveAllowPolicyDecidesWhichQueuesMayUseIt() {
+        book.createQueue("closed-dlq", Map.of("RedriveAllowPolicy", "{\"redrivePermission\":\"denyAll\"}"), Map.of(), stamp);
+        book.createQueue("picky-dlq", Map.of("RedriveAllowPolicy",
+                "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[\"arn:aws:sqs:us-east-1:000000000000:chosen\"]}"),
+                Map.of(), stamp);
+        String toClosed = "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:closed-dlq\",\"maxReceiveCount\":\"3\"}";
+        String toPicky = "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:picky-dlq\",\"maxReceiveCount\":\"3\"}";
+
+        assertThrows(SqsException.class, () -> book.createQueue("any", Map.of("RedrivePolicy", toClosed), Map.of(), stamp));
+        assertThrows(SqsException.class, () -> book.createQueue("other", Map.of("RedrivePolicy", toPicky), Map.of(), stamp));
+        book.createQueue("chosen", Map.of("RedrivePolicy", toPicky), Map.of(), stamp);
+        assertTrue(book.exists("chosen"));
+    }
 }
