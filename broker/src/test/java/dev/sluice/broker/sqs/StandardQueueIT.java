@@ -284,4 +284,15 @@ class StandardQueueIT {
         }
         assertEquals(expected, waiting, "long polls waiting");
     }
+
+    @Test
+    void theInProcessQueueClientValidatesLikeTheSqsApi() throws Exception {
+        String url = create("in-process", Map.of());
+        var client = server.server.queueClient();
+        var bad = new dev.sluice.clientsdk.model.SendMessageRequest(url, "nul \u0000 is not allowed", null, Map.of(), Map.of(), null, null);
+        var failure = assertThrows(java.util.concurrent.ExecutionException.class, () -> client.sendMessage(bad).get(10, TimeUnit.SECONDS));
+        assertEquals(dev.sluice.clientsdk.SqsError.INVALID_MESSAGE_CONTENTS, ((dev.sluice.clientsdk.SqsException) failure.getCause()).error());
+        var good = new dev.sluice.clientsdk.model.SendMessageRequest(url, "fine", null, Map.of(), Map.of(), null, null);
+        assertTrue(client.sendMessage(good).get(10, TimeUnit.SECONDS).messageId() != null);
+    }
 }
