@@ -108,6 +108,12 @@ public final class RaftStoreNode implements AutoCloseable {
         RaftStoreNode node = null;
         try {
             server.start();
+            // Ratis replays the log inside start(); a group that failed there must not look healthy.
+            for (var machine : stateMachines.entrySet()) {
+                if (machine.getValue().isFailed()) {
+                    throw new IOException("group " + machine.getKey() + " failed while replaying its log; see the log above");
+                }
+            }
             addMissingGroups(server, config);
             node = new RaftStoreNode(config, server, stateMachines, meters);
             self.node = node;

@@ -6,4 +6,13 @@ public interface EntryStamp {
 
     /** 128 fresh bits, unique within the group's history. */
     long[] uniqueBits();
+
+    /**
+     * A number larger than every earlier one in the group's history and the same on every replica
+     * (derived from the log index): queue ids and message sequence numbers, so that no replica
+     * needs a counter that a restart or a snapshot would have to restore.
+     */
+    default long sequence() {
+        return uniqueBits()[1];
+    }
 }

@@ -80,7 +80,7 @@ public final class MoveTasks {
                 save(task.moved(moved).ended(MoveTask.FAILED, "The destination queue " + destinationArn + " does not exist."));
                 return;
             }
-            book.moveMessage(source, meta, destination, null, now);
+            book.moveMessage(source, meta, destination, null, stamp);
             moved++;
         }
         MoveTask progressed = task.moved(moved);

@@ -36,7 +36,6 @@ public final class QueueBook {
     private final Map<String, Long> tombstones = new TreeMap<>();
     private final MoveTasks moveTasks;
     private final QueueWakeups wakeups;
-    private long nextQueueId = 1;
 
     public QueueBook(QueueAttributeCodec codec, String region, String accountId, int maxInFlight, QueueStorage storage,
             QueueWakeups wakeups) {
@@ -55,7 +54,6 @@ public final class QueueBook {
         QueueSettings settings = codec.forCreate(record.name(), record.attributes());
         register(new QueueState(record.id(), record.name(), arnOf(record.name()), settings, record.tags(),
                 record.createdMillis(), record.modifiedMillis(), record.lastPurgeMillis()));
-        nextQueueId = Math.max(nextQueueId, record.id() + 1);
     }
 
     public void restoreTombstone(String name, long deletedAtMillis) {
@@ -67,7 +65,6 @@ public final class QueueBook {
         QueueState queue = byId(queueId);
         if (queue != null) {
             queue.index.add(meta, nowMillis);
-            queue.nextSeq = Math.max(queue.nextSeq, meta.seq + 1);
         }
     }
 
@@ -99,7 +96,7 @@ public final class QueueBook {
             throw SqsError.INVALID_ATTRIBUTE_VALUE.exception("FIFO queues are not supported by this version of Sluice yet.");
         }
         checkDeadLetterTarget(name, settings);
-        QueueState queue = new QueueState(nextQueueId++, name, arnOf(name), settings, new TreeMap<>(tags), now, now, 0);
+        QueueState queue = new QueueState(stamp.sequence(), name, arnOf(name), settings, new TreeMap<>(tags), now, now, 0);
         register(queue);
         if (deletedAt != null) {
             tombstones.remove(name);
@@ -198,7 +195,7 @@ public final class QueueBook {
             StoredMessage message = new StoredMessage(messageId, now, now + delaySeconds * 1000L, entry.body(),
                     entry.messageAttributes(), entry.traceHeader(), entry.messageGroupId(), entry.messageDeduplicationId(),
                     null);
-            append(queue, message, now);
+            append(queue, message, stamp);
             outcomes.add(EntryOutcome.ok(entry.id(), messageId));
         }
         wakeups.queueChanged(name);
@@ -206,8 +203,9 @@ public final class QueueBook {
     }
 
     /** Stores a message at the queue's tail; visible at {@code message.firstVisibleAtMillis()}. */
-    void append(QueueState queue, StoredMessage message, long nowMillis) {
-        long seq = queue.nextSeq++;
+    void append(QueueState queue, StoredMessage message, EntryStamp stamp) {
+        long nowMillis = stamp.nowMillis();
+        long seq = stamp.sequence();
         storage.putMessage(queue.id, seq, message);
         queue.index.add(new MessageMeta(seq, message.sentMillis(), message.firstVisibleAtMillis(), 0, 0, 0), nowMillis);
     }
@@ -237,7 +235,7 @@ public final class QueueBook {
                 continue;
             }
             if (deadLetters != null && meta.receiveCount >= redrive.maxReceiveCount()) {
-                moveMessage(queue, meta, deadLetters, queue.arn, now);
+                moveMessage(queue, meta, deadLetters, queue.arn, stamp);
                 skipped++;
                 continue;
             }
@@ -272,10 +270,10 @@ public final class QueueBook {
     }
 
     /** Moves a message to the tail of another queue, keeping its id, body and attributes. */
-    void moveMessage(QueueState from, MessageMeta meta, QueueState to, String sourceArn, long now) {
+    void moveMessage(QueueState from, MessageMeta meta, QueueState to, String sourceArn, EntryStamp stamp) {
         StoredMessage message = storage.readMessage(from.id, meta.seq);
         removeMessage(from, meta);
-        append(to, message.withDeadLetterSource(sourceArn, now), now);
+        append(to, message.withDeadLetterSource(sourceArn, stamp.nowMillis()), stamp);
         wakeups.queueChanged(to.name);
     }
 

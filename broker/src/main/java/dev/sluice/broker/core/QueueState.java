@@ -13,7 +13,6 @@ final class QueueState {
     final long createdMillis;
     long modifiedMillis;
     long lastPurgeMillis;
-    long nextSeq;
     final QueueIndex index = new QueueIndex();
 
     QueueState(long id, String name, String arn, QueueSettings settings, SortedMap<String, String> tags,

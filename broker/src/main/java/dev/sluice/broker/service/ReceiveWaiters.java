@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +55,11 @@ public final class ReceiveWaiters implements QueueWakeups {
     public void queueChanged(String queueName) {
         Set<CompletableFuture<Void>> waiters = byQueue.get(queueName);
         if (waiters != null && !waiters.isEmpty()) {
-            wakeExecutor.execute(() -> waiters.forEach(wake -> wake.complete(null)));
+            try {
+                wakeExecutor.execute(() -> waiters.forEach(wake -> wake.complete(null)));
+            } catch (RejectedExecutionException shuttingDown) {
+                // Called from apply: never fail it; the waiters end with the server.
+            }
         }
     }
 

@@ -99,7 +99,9 @@ public final class QueueEngine implements DomainEngine {
             storage.use(context.writer());
             return execute(command, stamp);
         } catch (SqsException rejected) {
-            // Rejections are raised before any state changes; they travel back as result values.
+            // A rejection travels back as a result value. Rejections come before any change, except
+            // receive's OverLimit after expiring or dead-lettering messages: those changes are in
+            // memory and in the batch alike, so committing the batch keeps the two consistent.
             return QueueResultCodec.failure(rejected.error(), rejected.getMessage());
         } finally {
             storage.use(null);

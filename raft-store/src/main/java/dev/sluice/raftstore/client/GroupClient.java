@@ -12,6 +12,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -47,6 +49,8 @@ public final class GroupClient implements AutoCloseable {
     private final RaftServer localServer;
     private final ClientId localClientId = ClientId.randomId();
     private final AtomicLong localCallIds = new AtomicLong();
+    /** One thread per group: callers' continuations run here, in commit order. */
+    private final ExecutorService callbacks;
     private final RaftClient raft;
     private final GroupClientSettings settings;
     private final Timer commitLatency;
@@ -71,6 +75,11 @@ public final class GroupClient implements AutoCloseable {
         this.groupName = groupName;
         this.groupId = StoreGroups.groupId(groupName);
         this.localServer = localServer;
+        this.callbacks = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "sluice-" + groupName + "-replies");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.settings = settings;
         RaftProperties properties = new RaftProperties();
         TimeDuration attemptTimeout = TimeDuration.valueOf(Math.max(1000, settings.requestTimeout().toMillis() / 3), TimeUnit.MILLISECONDS);
@@ -119,7 +128,7 @@ public final class GroupClient implements AutoCloseable {
     }
 
     private void queryUntil(Message request, long deadline, CompletableFuture<ByteBuffer> result) {
-        sendRead(request).whenComplete((reply, error) -> {
+        sendRead(request).whenCompleteAsync((reply, error) -> {
             if (error == null && reply.isSuccess()) {
                 result.complete(reply.getMessage().getContent().asReadOnlyByteBuffer());
             } else if (System.nanoTime() + READ_RETRY_DELAY.toNanos() < deadline && !closed) {
@@ -129,7 +138,7 @@ public final class GroupClient implements AutoCloseable {
                 result.completeExceptionally(new StoreUnavailableException(groupName + ": read failed",
                         error != null ? error : reply.getException()));
             }
-        });
+        }, callbacks);
     }
 
     /**
@@ -169,20 +178,22 @@ public final class GroupClient implements AutoCloseable {
     }
 
     private CompletableFuture<RaftClientReply> sendWrite(Message message) {
-        return viaLocalLeader(message, RaftClientRequest.writeRequestType(), () -> raft.async().send(message));
+        return viaLocalLeader(message, RaftClientRequest.writeRequestType(), false, () -> raft.async().send(message));
     }
 
     private CompletableFuture<RaftClientReply> sendRead(Message message) {
-        return viaLocalLeader(message, RaftClientRequest.readRequestType(), () -> raft.async().sendReadOnly(message));
+        return viaLocalLeader(message, RaftClientRequest.readRequestType(), true, () -> raft.async().sendReadOnly(message));
     }
 
     /**
      * Hands the request straight to this node's server while it leads the group (no serialisation,
-     * no network); otherwise, or when it turns out not to lead, goes through the Ratis client, which
-     * finds the leader. A write retried this way may be applied twice, as with any client retry.
+     * no network); otherwise goes through the Ratis client, which finds the leader. A failed local
+     * write is not re-sent: the leader may have appended it before stepping down, and a resend under
+     * another client id would escape Ratis's retry cache and apply twice. The caller sees the
+     * failure (outcome unknown) and retries as SQS clients do. Reads are idempotent and fall back.
      */
     private CompletableFuture<RaftClientReply> viaLocalLeader(Message message, RaftClientRequest.Type type,
-            Supplier<CompletableFuture<RaftClientReply>> remote) {
+            boolean idempotent, Supplier<CompletableFuture<RaftClientReply>> remote) {
         if (localServer == null || !localIsLeader()) {
             return remote.get();
         }
@@ -193,7 +204,10 @@ public final class GroupClient implements AutoCloseable {
         try {
             local = localServer.submitClientRequestAsync(request);
         } catch (IOException e) {
-            return remote.get();
+            return remote.get(); // not submitted
+        }
+        if (!idempotent) {
+            return local;
         }
         return local.handle((reply, error) -> error == null && reply.isSuccess() ? CompletableFuture.completedFuture(reply)
                 : remote.get()).thenCompose(reply -> reply);
@@ -241,14 +255,27 @@ public final class GroupClient implements AutoCloseable {
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(ProposalCodec.encode(commands)));
         commandsPerEntry.record(batch.size());
         long started = System.nanoTime();
-        sendWrite(message).whenComplete((reply, error) -> {
+        CompletableFuture<RaftClientReply> reply;
+        try {
+            reply = sendWrite(message);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        // Completed off the Ratis threads: a local leader completes on its apply thread, which must
+        // not run callers' continuations (decoding, encoding, the next proposal).
+        reply.whenCompleteAsync((answer, error) -> {
             commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             synchronized (this) {
                 inflight--;
             }
-            complete(batch, reply, error);
-            sendWhileCapacity();
-        });
+            try {
+                complete(batch, answer, error);
+            } catch (RuntimeException e) {
+                batch.forEach(pending -> pending.result().completeExceptionally(e));
+            } finally {
+                sendWhileCapacity();
+            }
+        }, callbacks);
     }
 
     private void complete(List<Pending> batch, RaftClientReply reply, Throwable error) {
@@ -281,5 +308,6 @@ public final class GroupClient implements AutoCloseable {
         abandoned.forEach(pending -> pending.result().completeExceptionally(
                 new StoreUnavailableException(groupName + " client closed", null)));
         raft.close();
+        callbacks.shutdown();
     }
 }

@@ -11,7 +11,9 @@ public interface ApplyContext {
 
     /**
      * A fresh 128-bit value, unique per call within the group's history and unpredictable to clients
-     * (derived from a leader-stamped random seed): for message ids and receipt nonces.
+     * (derived from a leader-stamped random seed): for message ids and receipt nonces. Word 1 alone
+     * is deterministic and strictly increasing over the group's history (log index and position),
+     * so it can serve as an id or sequence number that needs no stored counter.
      */
     long[] uniqueBits();
 

@@ -149,12 +149,17 @@ public final class EngineStateMachine extends BaseStateMachine {
         return directory.map(path -> new SnapshotInfoView(info.getTermIndex(), path)).orElse(null);
     }
 
-    /** Replaces the live database with a checkpoint: SST files are immutable and hard-linked, the rest copied. */
+    /**
+     * Replaces the live database with a checkpoint: SST files are immutable and hard-linked, the rest
+     * copied, into a sibling directory that then takes the live one's place. A crash at any point
+     * leaves either the old live directory or none, and a missing one is restored again on start.
+     */
     private void restore(Path snapshotDirectory) throws IOException {
-        CheckpointSnapshotStorage.deleteRecursively(liveDirectory);
-        Files.createDirectories(liveDirectory);
+        Path staging = liveDirectory.resolveSibling(liveDirectory.getFileName() + ".restoring");
+        CheckpointSnapshotStorage.deleteRecursively(staging);
+        Files.createDirectories(staging);
         for (Path file : CheckpointSnapshotStorage.dataFiles(snapshotDirectory)) {
-            Path target = liveDirectory.resolve(file.getFileName().toString());
+            Path target = staging.resolve(file.getFileName().toString());
             if (file.getFileName().toString().endsWith(".sst")) {
                 try {
                     Files.createLink(target, file);
@@ -165,6 +170,8 @@ public final class EngineStateMachine extends BaseStateMachine {
             }
             Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        CheckpointSnapshotStorage.deleteRecursively(liveDirectory);
+        Files.move(staging, liveDirectory, StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override
@@ -226,8 +233,11 @@ public final class EngineStateMachine extends BaseStateMachine {
     public void notifyTermIndexUpdated(long term, long index) {
         // Entries without state-machine data (elections, configuration): record them so that the
         // live store's applied position always equals the state machine's.
+        if (failure != null) {
+            return; // Never move past an entry that failed: a snapshot would then skip it for good.
+        }
         RocksStore current = store;
-        if (failure == null && current != null && index > current.applied().index()) {
+        if (current != null && index > current.applied().index()) {
             try (EntryBatch batch = current.newBatch()) {
                 batch.commit(new AppliedPosition(term, index, current.applied().timeMillis()));
             } catch (IOException | RuntimeException e) {
@@ -269,10 +279,15 @@ public final class EngineStateMachine extends BaseStateMachine {
 
     @Override
     public long takeSnapshot() throws IOException {
-        TermIndex last = getLastAppliedTermIndex();
-        if (last == null || last.getIndex() < 0) {
+        if (failure != null) {
+            throw new IOException(name + " failed; no snapshot of a state that skipped an entry", failure);
+        }
+        // Named after what the checkpoint holds, which is the store's applied position.
+        AppliedPosition applied = store.applied();
+        if (applied.index() < 0) {
             return -1;
         }
+        TermIndex last = TermIndex.valueOf(applied.term(), applied.index());
         Path target = snapshots.directoryFor(last);
         if (!Files.exists(target)) {
             Path temporary = snapshots.temporaryDirectoryFor(last);
