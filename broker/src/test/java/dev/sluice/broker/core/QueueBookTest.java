@@ -176,4 +176,25 @@ class QueueBookTest {
         book.createQueue("chosen", Map.of("RedrivePolicy", toPicky), Map.of(), stamp);
         assertTrue(book.exists("chosen"));
     }
+
+    @Test
+    void aReplicaRebuiltFromStorageAppliesTheNextCommandsExactlyLikeTheOriginal() {
+        book.createQueue("drained", Map.of(), Map.of(), stamp);
+        send("drained", "gone");
+        String handle = receive("drained", 1).get(0).receiptHandle();
+        book.delete("drained", List.of(new HandleEntry("1", handle)));
+
+        // A restarted replica knows only what storage holds: no message, no counters.
+        QueueBook rebuilt = new QueueBook(new QueueAttributeCodec(SqsLimits.defaults().queueAttributeBounds()),
+                "us-east-1", "000000000000", 3, new InMemoryQueueStorage(), name -> { });
+        storage.queues.values().forEach(rebuilt::restoreQueue);
+        long savedCounter = counter;
+        send("drained", "next");
+        String original = receive("drained", 1).get(0).receiptHandle();
+        counter = savedCounter;
+        rebuilt.send("drained", List.of(new SendEntry("e", "next", null, Map.of(), null, null, null)), stamp);
+        String replica = rebuilt.receive("drained", 1, null, stamp).get(0).receiptHandle();
+
+        assertEquals(original, replica, "same message sequence number and nonce on both replicas");
+    }
 }
