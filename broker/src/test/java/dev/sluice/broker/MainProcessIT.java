@@ -43,7 +43,7 @@ class MainProcessIT {
     void sigtermStopsARunningServerGracefullyWithinFifteenSeconds() throws Exception {
         int httpPort = FreePorts.next();
         start("--port", String.valueOf(httpPort), "--raft-port", String.valueOf(FreePorts.next()),
-                "--data-dir", data.toString());
+                "--data-dir", data.toString(), "--allow-temporary-storage", "true");
         new HttpProbe(httpPort).awaitStatus("/health", 200, Duration.ofSeconds(40));
 
         process.destroy();

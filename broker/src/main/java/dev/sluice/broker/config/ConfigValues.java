@@ -21,6 +21,14 @@ final class ConfigValues {
         }
     }
 
+    static boolean bool(String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not true or false: '" + text + "'");
+        };
+    }
+
     static long longNumber(String text) {
         try {
             return Long.parseLong(text.trim());

@@ -86,6 +86,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void joiningAndTemporaryStorageAreExplicitBooleans() {
+        LoadResult result = ConfigLoader.load(List.of("--join", "true", "--allow-temporary-storage", "true",
+                "--data-dir", "/tmp/scratch"), Map.of());
+        assertTrue(result.ok(), result.problems().toString());
+        assertTrue(result.config().raft().joinExistingCluster());
+        assertTrue(result.config().raft().allowTemporaryStorage());
+
+        LoadResult refused = ConfigLoader.load(List.of("--join", "maybe", "--data-dir", "/tmp/scratch"), Map.of());
+        assertFalse(refused.ok());
+        assertTrue(refused.problems().stream().anyMatch(problem -> problem.contains("not true or false")), refused.problems().toString());
+        assertTrue(refused.problems().stream().anyMatch(problem -> problem.contains("temporary")), refused.problems().toString());
+    }
+
+    @Test
     void everyProblemInEverySourceIsReportedAtOnce() throws IOException {
         Path file = write("sluice.yml", """
                 http:

@@ -49,7 +49,9 @@ final class SluiceProcesses implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--node-id", "n" + (node + 1), "--port", String.valueOf(httpPorts[node]),
-                "--raft-port", String.valueOf(raftPorts[node]), "--data-dir", base.resolve("n" + (node + 1)).toString()));
+                "--raft-port", String.valueOf(raftPorts[node]), "--data-dir", base.resolve("n" + (node + 1)).toString(),
+                // The checkout, and so target/, may itself live under /tmp on a CI machine.
+                "--allow-temporary-storage", "true"));
         if (httpPorts.length > 1) {
             command.addAll(List.of("--peers", peers()));
         }
