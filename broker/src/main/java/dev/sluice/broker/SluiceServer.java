@@ -99,8 +99,11 @@ public final class SluiceServer implements AutoCloseable {
                     queues.routes(clock, baseUrl::get)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
+            // SQS Query requests are forms: a 256 KiB message is one form attribute, a batch ten of them.
+            int bodyLimit = (int) Math.min(Integer.MAX_VALUE, config.http().maxBodySize().bytes());
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
-                            .setHost(config.http().host()).setPort(config.http().port()))
+                            .setHost(config.http().host()).setPort(config.http().port())
+                            .setMaxFormAttributeSize(bodyLimit).setMaxFormBufferedBytes(bodyLimit).setMaxFormFields(10_000))
                     .requestHandler(router);
             awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
             baseUrl.set(QueueModule.baseUrl(config, http.actualPort()));
