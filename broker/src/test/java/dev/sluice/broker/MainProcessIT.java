@@ -59,7 +59,8 @@ class MainProcessIT {
 
     @Test
     void badFlagsExitWithCode2AndPrintEveryProblem() throws Exception {
-        start("--port", "abc", "--peers", "n1=no-port", "--frobnicate", "x", "--data-dir", data.toString());
+        start("--port", "abc", "--peers", "n1=no-port", "--frobnicate", "x", "--data-dir", data.toString(),
+                "--allow-temporary-storage", "true");
 
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), this::output);
         String log = output();

@@ -24,10 +24,11 @@ class ConfigLoaderTest {
 
     @Test
     void withNoSourcesTheDefaultsApplyAndAreValid() {
-        LoadResult result = ConfigLoader.load(List.of(), Map.of());
+        LoadResult result = loadInCheckout(List.of(), Map.of());
 
         assertTrue(result.ok(), result.problems().toString());
-        assertEquals(SluiceConfig.defaults(), result.config());
+        SluiceConfig defaults = SluiceConfig.defaults();
+        assertEquals(defaults.withRaft(defaults.raft().withAllowTemporaryStorage(true)), result.config());
         assertEquals("127.0.0.1", result.config().http().host());
         assertEquals(9324, result.config().http().port());
     }
@@ -44,7 +45,7 @@ class ConfigLoaderTest {
                 """);
         Map<String, String> environment = Map.of("SLUICE_PORT", "2222", "SLUICE_NODE_ID", "from-env", "PATH", "/usr/bin");
 
-        LoadResult result = ConfigLoader.load(List.of("--config", file.toString(), "--port", "3333"), environment);
+        LoadResult result = loadInCheckout(List.of("--config", file.toString(), "--port", "3333"), environment);
 
         assertTrue(result.ok(), result.problems().toString());
         SluiceConfig config = result.config();
@@ -66,7 +67,7 @@ class ConfigLoaderTest {
                  "raft": {"peers": ["n1=a.example:9325", "n2=b.example:9325", "n3=c.example:9325"]}}
                 """);
 
-        LoadResult result = ConfigLoader.load(List.of(), Map.of("SLUICE_CONFIG", file.toString()));
+        LoadResult result = loadInCheckout(List.of(), Map.of("SLUICE_CONFIG", file.toString()));
 
         assertTrue(result.ok(), result.problems().toString());
         assertEquals(ByteSize.ofMebibytes(2), result.config().http().maxBodySize());
@@ -77,7 +78,7 @@ class ConfigLoaderTest {
 
     @Test
     void flagsAcceptTheEqualsForm() {
-        LoadResult result = ConfigLoader.load(List.of("--port=9400", "--shutdown-grace=1500ms", "--data-dir=/srv/sluice"), Map.of());
+        LoadResult result = loadInCheckout(List.of("--port=9400", "--shutdown-grace=1500ms", "--data-dir=/srv/sluice"), Map.of());
 
         assertTrue(result.ok(), result.problems().toString());
         assertEquals(9400, result.config().http().port());
@@ -111,7 +112,7 @@ class ConfigLoaderTest {
                 """);
         Map<String, String> environment = Map.of("SLUICE_RAFT_PORT", "99999x", "SLUICE_COLOUR", "blue");
 
-        LoadResult result = ConfigLoader.load(List.of("--config", file.toString(), "--port", "abc", "--peers", "n1=localhost",
+        LoadResult result = loadInCheckout(List.of("--config", file.toString(), "--port", "abc", "--peers", "n1=localhost",
                 "--frobnicate", "1", "stray", "--data-groups"), environment);
 
         List<String> problems = result.problems();
@@ -130,7 +131,7 @@ class ConfigLoaderTest {
 
     @Test
     void validationReportsEveryProblemOfTheParsedValues() {
-        LoadResult result = ConfigLoader.load(List.of("--port", "70000", "--raft-port", "0", "--data-groups", "0",
+        LoadResult result = loadInCheckout(List.of("--port", "70000", "--raft-port", "0", "--data-groups", "0",
                 "--max-body-size", "1KiB", "--public-url", "ftp://x", "--node-id", "bad id!"), Map.of());
 
         List<String> problems = result.problems();
@@ -162,24 +163,24 @@ class ConfigLoaderTest {
         assertTrue(load("--host", "localhost").ok());
         assertTrue(load("--host", "::1").ok());
 
-        LoadResult withKeys = ConfigLoader.load(List.of("--host", "0.0.0.0"), Map.of("SLUICE_ACCESS_KEYS", "AKIDEXAMPLE:very-secret-1"));
+        LoadResult withKeys = loadInCheckout(List.of("--host", "0.0.0.0"), Map.of("SLUICE_ACCESS_KEYS", "AKIDEXAMPLE:very-secret-1"));
         assertTrue(withKeys.ok(), withKeys.problems().toString());
     }
 
     @Test
     void secretsNeverAppearInProblemsOrTheStartUpLog() {
-        LoadResult bad = ConfigLoader.load(List.of(), Map.of("SLUICE_ACCESS_KEYS", "AKIDEXAMPLE:short-1,broken-secret-2"));
+        LoadResult bad = loadInCheckout(List.of(), Map.of("SLUICE_ACCESS_KEYS", "AKIDEXAMPLE:short-1,broken-secret-2"));
         assertFalse(bad.problems().toString().contains("short-1"), bad.problems().toString());
         assertFalse(bad.problems().toString().contains("broken-secret-2"), bad.problems().toString());
 
-        LoadResult good = ConfigLoader.load(List.of(), Map.of("SLUICE_ACCESS_KEYS", "AKIDEXAMPLE:very-secret-1"));
+        LoadResult good = loadInCheckout(List.of(), Map.of("SLUICE_ACCESS_KEYS", "AKIDEXAMPLE:very-secret-1"));
         assertTrue(good.describe().contains("AKIDEXAMPLE:****"), good.describe());
         assertFalse(good.describe().contains("very-secret-1"), good.describe());
     }
 
     @Test
     void theStartUpLogShowsEveryValueWithItsSource() {
-        String text = ConfigLoader.load(List.of("--port", "9400"), Map.of("SLUICE_DATA_DIR", "/srv/sluice")).describe();
+        String text = loadInCheckout(List.of("--port", "9400"), Map.of("SLUICE_DATA_DIR", "/srv/sluice")).describe();
 
         assertTrue(text.matches("(?s).*http\\.port +9400 +--port.*"), text);
         assertTrue(text.matches("(?s).*raft\\.dataDirectory +/srv/sluice +SLUICE_DATA_DIR.*"), text);
@@ -214,7 +215,7 @@ class ConfigLoaderTest {
     }
 
     private LoadResult load(String... arguments) {
-        return ConfigLoader.load(List.of(arguments), Map.of());
+        return loadInCheckout(List.of(arguments), Map.of());
     }
 
     private Path write(String name, String text) throws IOException {
@@ -224,5 +225,16 @@ class ConfigLoaderTest {
     private static void assertContains(List<String> problems, String fragment) {
         assertTrue(problems.stream().anyMatch(problem -> problem.contains(fragment)),
                 () -> "no problem contains '" + fragment + "' in " + problems);
+    }
+
+    /**
+     * Loads as the server would from this checkout. The default data directory is relative, and
+     * a checkout (CI's included) may itself live under /tmp, which the server refuses; these tests
+     * are not about that rule (see joiningAndTemporaryStorageAreExplicitBooleans), so they allow it.
+     */
+    private static LoadResult loadInCheckout(List<String> arguments, Map<String, String> environment) {
+        Map<String, String> withTemporary = new java.util.HashMap<>(environment);
+        withTemporary.putIfAbsent("SLUICE_ALLOW_TEMPORARY_STORAGE", "true");
+        return ConfigLoader.load(arguments, withTemporary);
     }
 }
