@@ -56,6 +56,8 @@ public final class RaftStoreNode implements AutoCloseable {
     private final Catalog catalog;
     private final Map<String, Throwable> fatalErrors = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Closes the server after a fatal apply error; {@link #close} waits for it so no file is still being written. */
+    private volatile Thread fatalStopper;
 
     private RaftStoreNode(RaftStoreConfig config, RaftServer server, Map<String, EngineStateMachine> stateMachines,
             MeterRegistry meters) {
@@ -228,6 +230,7 @@ public final class RaftStoreNode implements AutoCloseable {
             }
         }, "raft-store-fatal-stop");
         stopper.setDaemon(true);
+        fatalStopper = stopper;
         stopper.start();
     }
 
@@ -305,5 +308,13 @@ public final class RaftStoreNode implements AutoCloseable {
             client.close();
         }
         server.close();
+        Thread stopper = fatalStopper;
+        if (stopper != null) {
+            try {
+                stopper.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
