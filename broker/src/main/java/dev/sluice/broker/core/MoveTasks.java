@@ -77,7 +77,10 @@ public final class MoveTasks {
                     : storage.readMessage(source.id, meta.seq).deadLetterSourceArn();
             QueueState destination = destinationArn == null ? null : book.byArn(destinationArn);
             if (destination == null) {
-                save(task.moved(moved).ended(MoveTask.FAILED, "The destination queue " + destinationArn + " does not exist."));
+                String reason = destinationArn == null
+                        ? "A message has no source queue (it was not dead-lettered here) and no DestinationArn was given."
+                        : "The destination queue " + destinationArn + " does not exist.";
+                save(task.moved(moved).ended(MoveTask.FAILED, reason));
                 return;
             }
             book.moveMessage(source, meta, destination, null, stamp);

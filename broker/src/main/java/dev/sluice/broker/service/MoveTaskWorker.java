@@ -6,6 +6,7 @@ import dev.sluice.broker.core.QueueCommand;
 import dev.sluice.broker.statemachine.QueueEngine;
 import dev.sluice.raftstore.client.GroupClient;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,6 +26,8 @@ public final class MoveTaskWorker implements AutoCloseable {
     private final QueueEngine localReplica;
     private final BooleanSupplier isLeader;
     private final Set<String> stepping = ConcurrentHashMap.newKeySet();
+    /** Messages each task may still move: grows by rate × tick, so rates below 5/s are kept too. */
+    private final Map<String, Double> allowance = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> ticks;
 
     public MoveTaskWorker(GroupClient group, QueueEngine localReplica, BooleanSupplier isLeader, ScheduledExecutorService timers) {
@@ -39,11 +42,14 @@ public final class MoveTaskWorker implements AutoCloseable {
             return;
         }
         List<MoveTask> running = localReplica.read(book -> book.moveTasks().running());
+        allowance.keySet().retainAll(running.stream().map(MoveTask::handle).toList());
         for (MoveTask task : running) {
-            if (!stepping.add(task.handle())) {
+            double budget = allowance.merge(task.handle(), task.maxMessagesPerSecond() * TICK_MILLIS / 1000.0, Double::sum);
+            int perTick = (int) Math.min(budget, task.maxMessagesPerSecond());
+            if (perTick < 1 || !stepping.add(task.handle())) {
                 continue;
             }
-            int perTick = (int) Math.max(1, task.maxMessagesPerSecond() * TICK_MILLIS / 1000);
+            allowance.merge(task.handle(), (double) -perTick, Double::sum);
             group.submit(QueueCommandCodec.encode(new QueueCommand.StepMoveTask(task.handle(), perTick)))
                     .whenComplete((result, error) -> stepping.remove(task.handle()));
         }

@@ -2,6 +2,7 @@ package dev.sluice.broker.sqs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,9 +116,12 @@ class SqsErrorsIT {
             int n = i;
             sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody("dead " + n));
         }
-        String handle = sqs.startMessageMoveTask(b -> b.sourceArn(dlqArn).maxNumberOfMessagesPerSecond(1)).taskHandle();
+        String handle = sqs.startMessageMoveTask(b -> b.sourceArn(dlqArn)
+                .destinationArn("arn:aws:sqs:us-east-1:000000000000:cancel-source").maxNumberOfMessagesPerSecond(1)).taskHandle();
         sqs.cancelMessageMoveTask(b -> b.taskHandle(handle));
-        assertEquals("CANCELLED", sqs.listMessageMoveTasks(b -> b.sourceArn(dlqArn)).results().get(0).status());
+        var task = sqs.listMessageMoveTasks(b -> b.sourceArn(dlqArn)).results().get(0);
+        assertEquals("CANCELLED", task.status());
+        assertTrue(task.approximateNumberOfMessagesMoved() <= 2, "moved at about 1 message per second until cancelled");
         assertError("InvalidParameterValue", c -> c.cancelMessageMoveTask(b -> b.taskHandle(handle)));
     }
 }
