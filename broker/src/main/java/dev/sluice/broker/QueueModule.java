@@ -43,7 +43,7 @@ final class QueueModule implements AutoCloseable {
     private final ReceiveWaiters waiters = new ReceiveWaiters(MAX_WAITING_RECEIVES, timers, timers);
     private final QueueAttributeCodec codec = new QueueAttributeCodec(limits.queueAttributeBounds());
     private MoveTaskWorker moveTasks;
-    private EngineQueueClient client;
+    private QueueClient client;
 
     EngineFactory engines() {
         return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.maxInflightStandard(), waiters);
@@ -54,10 +54,11 @@ final class QueueModule implements AutoCloseable {
         return (Router router, RouteMount.Context context) -> {
             RaftStoreNode node = context.node();
             QueueEngine replica = (QueueEngine) node.localEngine(QUEUE_GROUP);
-            client = new EngineQueueClient(node.dataGroup(QUEUE_GROUP), replica, waiters, limits, ACCOUNT_ID, REGION,
-                    baseUrl, clock);
+            EngineQueueClient engine = new EngineQueueClient(node.dataGroup(QUEUE_GROUP), replica, waiters, limits,
+                    ACCOUNT_ID, baseUrl, clock);
+            client = new ValidatingQueueClient(engine, new SqsValidator(limits, codec));
             moveTasks = new MoveTaskWorker(node.dataGroup(QUEUE_GROUP), replica, () -> node.isLeader(QUEUE_GROUP), timers);
-            new SqsRoutes(client, limits).mount(router);
+            new SqsRoutes(engine, limits).mount(router);
             io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
                     .description("Long polls waiting on this node").register(context.meters());
         };
@@ -65,7 +66,7 @@ final class QueueModule implements AutoCloseable {
 
     /** The in-process QueueClient with the same validation as the SQS API; null before the routes are mounted. */
     QueueClient client() {
-        return client == null ? null : new ValidatingQueueClient(client, new SqsValidator(limits, codec));
+        return client;
     }
 
     static String baseUrl(SluiceConfig config, int actualPort) {

@@ -13,7 +13,7 @@ import java.util.Set;
  *
  * @param nodeId this node's id; must appear in {@code peers} when peers are given
  * @param host address the Raft port binds to and peers use
- * @param raftPort Raft (gRPC) port; 0 picks a free one (single-node tests only)
+ * @param raftPort Raft (gRPC) port; peers reach this node there, so it must be a real port (tests ask FreePorts)
  * @param dataDirectory holds {@code raft/} (Ratis logs and snapshots) and {@code state/} (RocksDB per group)
  * @param peers every member of the cluster including this node; empty means a single-node group
  * @param dataGroups number of data Raft groups besides the catalog group; fixed at cluster creation

@@ -47,7 +47,7 @@ public final class MoveTasks {
         }
         long[] bits = stamp.uniqueBits();
         String handle = MessageIds.format(bits);
-        long toMove = source.index.readyCount() + source.index.inFlightCount() + source.index.delayedCount();
+        long toMove = source.index.size();
         MoveTask task = new MoveTask(handle, sourceArn, destinationArn, maxPerSecond == null ? MAX_RATE : maxPerSecond, 0,
                 toMove, MoveTask.RUNNING, null, stamp.nowMillis());
         save(task);

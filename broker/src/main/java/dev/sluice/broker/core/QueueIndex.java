@@ -123,8 +123,9 @@ final class QueueIndex {
         return inFlight.size();
     }
 
-    int delayedCount() {
-        return delayed.size();
+    /** Every message of the queue, visible or not. */
+    int size() {
+        return bySeq.size();
     }
 
     /** When the next delayed or in-flight message becomes visible; Long.MAX_VALUE if none. */

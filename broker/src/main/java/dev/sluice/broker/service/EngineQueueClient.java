@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -45,18 +46,16 @@ public final class EngineQueueClient implements QueueClient {
     private final ReceiveWaiters waiters;
     private final SqsLimits limits;
     private final String accountId;
-    private final String region;
     private final Supplier<String> baseUrl;
     private final InstantSource clock;
 
     public EngineQueueClient(GroupClient group, QueueEngine localReplica, ReceiveWaiters waiters, SqsLimits limits,
-            String accountId, String region, Supplier<String> baseUrl, InstantSource clock) {
+            String accountId, Supplier<String> baseUrl, InstantSource clock) {
         this.group = group;
         this.localReplica = localReplica;
         this.waiters = waiters;
         this.limits = limits;
         this.accountId = accountId;
-        this.region = region;
         this.baseUrl = baseUrl;
         this.clock = clock;
     }
@@ -89,11 +88,8 @@ public final class EngineQueueClient implements QueueClient {
         int limit = maxResults == null ? limits.maxListResults() : maxResults;
         String startAfter = decodeToken(request.nextToken());
         return query(new QueueQuery.ListQueues(request.queueNamePrefix(), startAfter, limit + 1), in -> {
-            List<String> names = QueueResultCodec.getStrings(in);
-            boolean more = names.size() > limit;
-            List<String> page = more ? names.subList(0, limit) : names;
-            String next = more && maxResults != null ? encodeToken(page.get(page.size() - 1)) : null;
-            return new ListQueuesResponse(page.stream().map(this::urlOf).toList(), next);
+            Page page = Page.of(QueueResultCodec.getStrings(in), limit, maxResults);
+            return new ListQueuesResponse(page.names().stream().map(this::urlOf).toList(), page.nextToken());
         });
     }
 
@@ -145,12 +141,21 @@ public final class EngineQueueClient implements QueueClient {
         return query(new QueueQuery.DeadLetterSources(nameOf(request.queueUrl())), in -> {
             List<String> names = QueueResultCodec.getStrings(in).stream()
                     .filter(name -> startAfter == null || name.compareTo(startAfter) > 0).toList();
-            int limit = maxResults == null ? limits.maxListResults() : maxResults;
-            boolean more = names.size() > limit;
-            List<String> page = more ? names.subList(0, limit) : names;
-            String next = more && maxResults != null ? encodeToken(page.get(page.size() - 1)) : null;
-            return new ListDeadLetterSourceQueuesResponse(page.stream().map(this::urlOf).toList(), next);
+            Page page = Page.of(names, maxResults == null ? limits.maxListResults() : maxResults, maxResults);
+            return new ListDeadLetterSourceQueuesResponse(page.names().stream().map(this::urlOf).toList(), page.nextToken());
         });
+    }
+
+    /**
+     * One page of sorted names. As in SQS, a NextToken is returned only when the caller asked for a
+     * page size ({@code maxResults}); without it the first {@code limit} names are all there is.
+     */
+    private record Page(List<String> names, String nextToken) {
+        static Page of(List<String> sortedNames, int limit, Integer maxResults) {
+            boolean more = sortedNames.size() > limit;
+            List<String> names = more ? sortedNames.subList(0, limit) : sortedNames;
+            return new Page(names, more && maxResults != null ? encodeToken(names.get(names.size() - 1)) : null);
+        }
     }
 
     // ---- messages ----
@@ -173,18 +178,8 @@ public final class EngineQueueClient implements QueueClient {
         List<SendEntry> entries = request.entries().stream().map(entry -> new SendEntry(entry.id(), entry.messageBody(),
                 entry.delaySeconds(), entry.messageAttributes(), traceHeader(entry.messageSystemAttributes()),
                 entry.messageGroupId(), entry.messageDeduplicationId())).toList();
-        return submit(new QueueCommand.Send(nameOf(request.queueUrl()), entries), in -> {
-            List<SendMessageBatchResultEntry> successful = new ArrayList<>();
-            List<BatchResultErrorEntry> failed = new ArrayList<>();
-            for (EntryOutcome outcome : QueueResultCodec.getOutcomes(in)) {
-                if (outcome.succeeded()) {
-                    successful.add(new SendMessageBatchResultEntry(outcome.id(), outcome.messageId(), null, null, null, null));
-                } else {
-                    failed.add(failure(outcome));
-                }
-            }
-            return new SendMessageBatchResponse(successful, failed);
-        });
+        return submit(new QueueCommand.Send(nameOf(request.queueUrl()), entries),
+                in -> split(QueueResultCodec.getOutcomes(in), outcome -> new SendMessageBatchResultEntry(outcome.id(), outcome.messageId(), null, null, null, null), SendMessageBatchResponse::new));
     }
 
     @Override
@@ -252,18 +247,8 @@ public final class EngineQueueClient implements QueueClient {
     public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
         List<HandleEntry> entries = request.entries().stream()
                 .map(entry -> new HandleEntry(entry.id(), entry.receiptHandle())).toList();
-        return submit(new QueueCommand.Delete(nameOf(request.queueUrl()), entries), in -> {
-            List<DeleteMessageBatchResultEntry> successful = new ArrayList<>();
-            List<BatchResultErrorEntry> failed = new ArrayList<>();
-            for (EntryOutcome outcome : QueueResultCodec.getOutcomes(in)) {
-                if (outcome.succeeded()) {
-                    successful.add(new DeleteMessageBatchResultEntry(outcome.id()));
-                } else {
-                    failed.add(failure(outcome));
-                }
-            }
-            return new DeleteMessageBatchResponse(successful, failed);
-        });
+        return submit(new QueueCommand.Delete(nameOf(request.queueUrl()), entries),
+                in -> split(QueueResultCodec.getOutcomes(in), outcome -> new DeleteMessageBatchResultEntry(outcome.id()), DeleteMessageBatchResponse::new));
     }
 
     @Override
@@ -280,18 +265,8 @@ public final class EngineQueueClient implements QueueClient {
             ChangeMessageVisibilityBatchRequest request) {
         List<VisibilityChange> changes = request.entries().stream()
                 .map(entry -> new VisibilityChange(entry.id(), entry.receiptHandle(), entry.visibilityTimeout())).toList();
-        return submit(new QueueCommand.ChangeVisibility(nameOf(request.queueUrl()), changes), in -> {
-            List<ChangeMessageVisibilityBatchResultEntry> successful = new ArrayList<>();
-            List<BatchResultErrorEntry> failed = new ArrayList<>();
-            for (EntryOutcome outcome : QueueResultCodec.getOutcomes(in)) {
-                if (outcome.succeeded()) {
-                    successful.add(new ChangeMessageVisibilityBatchResultEntry(outcome.id()));
-                } else {
-                    failed.add(failure(outcome));
-                }
-            }
-            return new ChangeMessageVisibilityBatchResponse(successful, failed);
-        });
+        return submit(new QueueCommand.ChangeVisibility(nameOf(request.queueUrl()), changes),
+                in -> split(QueueResultCodec.getOutcomes(in), outcome -> new ChangeMessageVisibilityBatchResultEntry(outcome.id()), ChangeMessageVisibilityBatchResponse::new));
     }
 
     // ---- move tasks ----
@@ -362,6 +337,21 @@ public final class EngineQueueClient implements QueueClient {
         return trace == null ? null : trace.stringValue();
     }
 
+    /** A batch response: succeeded entries through {@code success}, the rest as SQS's Failed entries. */
+    private static <S, R> R split(List<EntryOutcome> outcomes, Function<EntryOutcome, S> success,
+            BiFunction<List<S>, List<BatchResultErrorEntry>, R> response) {
+        List<S> successful = new ArrayList<>();
+        List<BatchResultErrorEntry> failed = new ArrayList<>();
+        for (EntryOutcome outcome : outcomes) {
+            if (outcome.succeeded()) {
+                successful.add(success.apply(outcome));
+            } else {
+                failed.add(failure(outcome));
+            }
+        }
+        return response.apply(successful, failed);
+    }
+
     private static BatchResultErrorEntry failure(EntryOutcome outcome) {
         SqsError error = outcome.failure().error();
         return new BatchResultErrorEntry(outcome.id(), error.senderFault(), error.legacyCode(), outcome.failure().message());
@@ -386,9 +376,5 @@ public final class EngineQueueClient implements QueueClient {
         } catch (IllegalArgumentException e) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception("Invalid NextToken value.");
         }
-    }
-
-    public String region() {
-        return region;
     }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.broker.HttpProbe;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Three Sluice processes; producers send through a follower's HTTP port while the queue group's
@@ -43,16 +40,9 @@ class QueueClusterFailoverIT {
             Set<String> acknowledged = producers.stop();
             assertTrue(acknowledged.size() > before, "sends were acknowledged again after the leader died" + sluice.logTails());
 
-            Map<String, Integer> deliveries = new HashMap<>();
+            Map<String, Integer> deliveries;
             try (SqsClient sqs = SqsTestServer.client(sluice.httpPorts[entry])) {
-                while (true) {
-                    List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
-                            .messages();
-                    if (batch.isEmpty()) {
-                        break;
-                    }
-                    batch.forEach(message -> deliveries.merge(message.body(), 1, Integer::sum));
-                }
+                deliveries = SqsTestServer.drain(sqs, url);
             }
             Set<String> missing = new HashSet<>(acknowledged);
             missing.removeAll(deliveries.keySet());

@@ -69,14 +69,7 @@ class QueueCrashIT {
                 inFlight.values().forEach(handle -> sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(handle)
                         .visibilityTimeout(0)));
 
-                Map<String, Integer> deliveries = new HashMap<>();
-                while (true) {
-                    List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
-                    if (batch.isEmpty()) {
-                        break;
-                    }
-                    batch.forEach(message -> deliveries.merge(message.body(), 1, Integer::sum));
-                }
+                Map<String, Integer> deliveries = SqsTestServer.drain(sqs, url);
                 Set<String> expected = new HashSet<>(acknowledged);
                 expected.removeAll(deleted);
                 Set<String> missing = new HashSet<>(expected);

@@ -50,6 +50,28 @@ final class SqsTestServer implements AutoCloseable {
                 .build();
     }
 
+    /** An AWS SDK for Java v1 client: it speaks SQS's Query (XML) protocol. */
+    static com.amazonaws.services.sqs.AmazonSQS queryClient(int port) {
+        return com.amazonaws.services.sqs.AmazonSQSClientBuilder.standard()
+                .withEndpointConfiguration(new com.amazonaws.client.builder.AwsClientBuilder.EndpointConfiguration(
+                        "http://127.0.0.1:" + port, "us-east-1"))
+                .withCredentials(new com.amazonaws.auth.AWSStaticCredentialsProvider(
+                        new com.amazonaws.auth.BasicAWSCredentials("test", "test")))
+                .build();
+    }
+
+    /** Receives until the queue answers empty; counts deliveries per body (without deleting). */
+    static java.util.Map<String, Integer> drain(SqsClient sqs, String queueUrl) {
+        java.util.Map<String, Integer> deliveries = new java.util.HashMap<>();
+        while (true) {
+            var batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            if (batch.isEmpty()) {
+                return deliveries;
+            }
+            batch.forEach(message -> deliveries.merge(message.body(), 1, Integer::sum));
+        }
+    }
+
     int port() {
         return server.httpPort();
     }

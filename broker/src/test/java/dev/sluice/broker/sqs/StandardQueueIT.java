@@ -216,9 +216,14 @@ class StandardQueueIT {
         assertThrows(QueueDoesNotExistException.class, () -> sqs.getQueueUrl(b -> b.queueName("missing")));
         String url = create("handles", Map.of());
         assertThrows(ReceiptHandleIsInvalidException.class, () -> sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle("garbage")));
-        SqsException notInFlight = assertThrows(SqsException.class,
+        assertThrows(ReceiptHandleIsInvalidException.class,
                 () -> sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle("garbage").visibilityTimeout(5)));
-        assertEquals(400, notInFlight.statusCode());
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("visible"));
+        String handle = sqs.receiveMessage(b -> b.queueUrl(url)).messages().get(0).receiptHandle();
+        sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(handle).visibilityTimeout(0));
+        SqsException notInFlight = assertThrows(SqsException.class,
+                () -> sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(handle).visibilityTimeout(5)));
+        assertEquals("AWS.SimpleQueueService.MessageNotInflight", notInFlight.awsErrorDetails().errorCode());
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A client that keeps a bounded number of catalog puts in flight and remembers exactly which ones
  * were acknowledged, so a crash test can check that none of them is lost.
  */
-public final class CatalogWriter implements AutoCloseable {
+public final class CatalogWriter {
     private final Catalog catalog;
     private final String namespace;
     private final Semaphore inflight;
@@ -66,14 +66,7 @@ public final class CatalogWriter implements AutoCloseable {
         return lastAckNanos.get();
     }
 
-    /** Stops issuing writes and waits for outstanding ones to finish (or time out). */
-    @Override
-    public void close() throws InterruptedException {
-        running = false;
-        thread.join();
-        inflight.tryAcquire(Integer.MAX_VALUE, 0, TimeUnit.SECONDS);
-    }
-
+    /** Stops issuing writes and waits up to {@code timeoutSeconds} for the outstanding ones to finish. */
     public void stopAndDrain(int maxInflight, long timeoutSeconds) throws InterruptedException {
         running = false;
         thread.join();
