@@ -215,8 +215,7 @@ public final class RaftStoreNode implements AutoCloseable {
     }
 
     private static double rocksProperty(EngineStateMachine machine, String property) {
-        RocksStore store = machine.store();
-        return store == null ? Double.NaN : store.longProperty(property);
+        return machine.storeProperty(property);
     }
 
     private void onFatal(String group, Throwable error) {
@@ -282,7 +281,7 @@ public final class RaftStoreNode implements AutoCloseable {
                     problems.putIfAbsent(name, "no leader known");
                 }
                 EngineStateMachine machine = stateMachines.get(name);
-                if (machine == null || machine.store() == null || !machine.store().isWritable()) {
+                if (machine == null || !machine.isStorageWritable()) {
                     problems.putIfAbsent(name, "storage not writable");
                 }
             } catch (IOException | RuntimeException e) {

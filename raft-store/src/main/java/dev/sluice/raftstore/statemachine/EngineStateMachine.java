@@ -77,11 +77,6 @@ public final class EngineStateMachine extends BaseStateMachine {
         return engine;
     }
 
-    /** The live store, for health checks and metrics; null before initialisation. */
-    public RocksStore store() {
-        return store;
-    }
-
     public boolean isFailed() {
         return failure != null;
     }
@@ -203,30 +198,62 @@ public final class EngineStateMachine extends BaseStateMachine {
             throw new IllegalStateException(name + " stopped after a fatal error", failure);
         }
         TermIndex termIndex = TermIndex.valueOf(entry);
-        RocksStore current = store;
-        if (termIndex.getIndex() <= current.applied().index()) {
-            // Already in RocksDB (replay after restart): applying again would not be idempotent.
-            advanceLastApplied(termIndex);
-            return null;
-        }
-        ByteBuffer data = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
-        EntryHeader header = EntryHeader.read(data);
-        List<ByteBuffer> commands = ProposalCodec.decode(data);
-        List<byte[]> results = new ArrayList<>(commands.size());
+        List<byte[]> results;
+        // Held for the whole entry: close() and a snapshot install swap the store under the write lock.
         storeLock.readLock().lock();
-        try (EntryBatch batch = current.newBatch()) {
-            EntryApplyContext context = new EntryApplyContext(termIndex.getIndex(), header,
-                    current.applied().timeMillis(), batch);
-            for (ByteBuffer command : commands) {
-                CommandFrame frame = CommandFrame.decode(command);
-                results.add(engine.apply(frame.commandType(), frame.payload(), context));
+        try {
+            RocksStore current = requireOpen();
+            if (termIndex.getIndex() <= current.applied().index()) {
+                // Already in RocksDB (replay after restart): applying again would not be idempotent.
+                advanceLastApplied(termIndex);
+                return null;
             }
-            batch.commit(new AppliedPosition(termIndex.getTerm(), termIndex.getIndex(), context.timeMillis()));
+            ByteBuffer data = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
+            EntryHeader header = EntryHeader.read(data);
+            List<ByteBuffer> commands = ProposalCodec.decode(data);
+            results = new ArrayList<>(commands.size());
+            try (EntryBatch batch = current.newBatch()) {
+                EntryApplyContext context = new EntryApplyContext(termIndex.getIndex(), header,
+                        current.applied().timeMillis(), batch);
+                for (ByteBuffer command : commands) {
+                    CommandFrame frame = CommandFrame.decode(command);
+                    results.add(engine.apply(frame.commandType(), frame.payload(), context));
+                }
+                batch.commit(new AppliedPosition(termIndex.getTerm(), termIndex.getIndex(), context.timeMillis()));
+            }
         } finally {
             storeLock.readLock().unlock();
         }
         advanceLastApplied(termIndex);
         return ByteBuffer.wrap(ProposalCodec.encode(results));
+    }
+
+    private RocksStore requireOpen() throws IOException {
+        RocksStore current = store;
+        if (current == null) {
+            throw new IOException(name + " is closed");
+        }
+        return current;
+    }
+
+    /** True when the live store accepts a write; false once closed. Safe against a concurrent close. */
+    public boolean isStorageWritable() {
+        storeLock.readLock().lock();
+        try {
+            return store != null && store.isWritable();
+        } finally {
+            storeLock.readLock().unlock();
+        }
+    }
+
+    /** A RocksDB property of the live store, NaN once closed (metrics). Safe against a concurrent close. */
+    public double storeProperty(String property) {
+        storeLock.readLock().lock();
+        try {
+            return store == null ? Double.NaN : store.longProperty(property);
+        } finally {
+            storeLock.readLock().unlock();
+        }
     }
 
     @Override
@@ -236,14 +263,19 @@ public final class EngineStateMachine extends BaseStateMachine {
         if (failure != null) {
             return; // Never move past an entry that failed: a snapshot would then skip it for good.
         }
-        RocksStore current = store;
-        if (current != null && index > current.applied().index()) {
-            try (EntryBatch batch = current.newBatch()) {
-                batch.commit(new AppliedPosition(term, index, current.applied().timeMillis()));
-            } catch (IOException | RuntimeException e) {
-                fail(e);
-                return;
+        storeLock.readLock().lock();
+        try {
+            RocksStore current = store;
+            if (current != null && index > current.applied().index()) {
+                try (EntryBatch batch = current.newBatch()) {
+                    batch.commit(new AppliedPosition(term, index, current.applied().timeMillis()));
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            return;
+        } finally {
+            storeLock.readLock().unlock();
         }
         advanceLastApplied(TermIndex.valueOf(term, index));
     }
@@ -282,6 +314,15 @@ public final class EngineStateMachine extends BaseStateMachine {
         if (failure != null) {
             throw new IOException(name + " failed; no snapshot of a state that skipped an entry", failure);
         }
+        storeLock.readLock().lock();
+        try {
+            return checkpoint(requireOpen());
+        } finally {
+            storeLock.readLock().unlock();
+        }
+    }
+
+    private long checkpoint(RocksStore store) throws IOException {
         // Named after what the checkpoint holds, which is the store's applied position.
         AppliedPosition applied = store.applied();
         if (applied.index() < 0) {
