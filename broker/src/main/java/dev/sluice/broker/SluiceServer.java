@@ -48,10 +48,11 @@ public final class SluiceServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer http;
     private final QueueModule queues;
+    private final BridgeModule bridge;
     private boolean closed;
 
     private SluiceServer(SluiceConfig config, PrometheusMeterRegistry meters, JvmGcMetrics gcMetrics, RaftStoreNode node,
-            Vertx vertx, HttpServer http, QueueModule queues) {
+            Vertx vertx, HttpServer http, QueueModule queues, BridgeModule bridge) {
         this.config = config;
         this.meters = meters;
         this.gcMetrics = gcMetrics;
@@ -59,6 +60,7 @@ public final class SluiceServer implements AutoCloseable {
         this.vertx = vertx;
         this.http = http;
         this.queues = queues;
+        this.bridge = bridge;
     }
 
     /**
@@ -70,6 +72,12 @@ public final class SluiceServer implements AutoCloseable {
      * @param mounts the API routes to add after the built-in ones; see {@link RouteMount}
      */
     public static SluiceServer start(SluiceConfig config, List<RouteMount> mounts, InstantSource clock) throws IOException {
+        return start(config, mounts, clock, BridgeModule.defaultSettings());
+    }
+
+    /** As {@link #start(SluiceConfig, List, InstantSource)}, with the function bridge's settings given (tests shorten its waits). */
+    public static SluiceServer start(SluiceConfig config, List<RouteMount> mounts, InstantSource clock,
+            dev.sluice.faasbridge.service.BridgeSettings bridgeSettings) throws IOException {
         List<String> problems = config.validate();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid config: " + String.join("; ", problems));
@@ -84,6 +92,7 @@ public final class SluiceServer implements AutoCloseable {
         RaftStoreNode node = null;
         Vertx vertx = null;
         QueueModule queues = new QueueModule();
+        BridgeModule bridge = new BridgeModule(() -> bridgeSettings);
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             node = RaftStoreNode.start(config.raft(), queues.engines(), meters, clock);
@@ -96,7 +105,7 @@ public final class SluiceServer implements AutoCloseable {
             router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodySize().bytes()));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
-                    queues.routes(clock, baseUrl::get)));
+                    queues.routes(clock, baseUrl::get), bridge.routes(queues, clock)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // SQS Query requests are forms: a 256 KiB message is one form attribute, a batch ten of them.
@@ -107,8 +116,9 @@ public final class SluiceServer implements AutoCloseable {
                     .requestHandler(router);
             awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
             baseUrl.set(QueueModule.baseUrl(config, http.actualPort()));
-            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues);
+            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues, bridge);
         } catch (IOException | RuntimeException e) {
+            bridge.close();
             queues.close();
             closeQuietly(vertx, node, gcMetrics, meters);
             throw e;
@@ -185,8 +195,14 @@ public final class SluiceServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("stopping HTTP failed; closing anyway", e);
         }
+        bridge.close();
         queues.close();
         closeQuietly(vertx, node, gcMetrics, meters);
+    }
+
+    /** This node's function bridge (its pollers and management API). */
+    public dev.sluice.faasbridge.service.FunctionBridge bridge() {
+        return bridge.bridge();
     }
 
     /** The in-process queue client (behind no HTTP hop): what notify and faas-bridge use inside the server. */

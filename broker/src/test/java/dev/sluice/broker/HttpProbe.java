@@ -25,6 +25,14 @@ public final class HttpProbe {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    public HttpResponse<String> put(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
     /** Polls until {@code path} answers {@code status}; the last response (or failure) goes into the error. */
     public HttpResponse<String> awaitStatus(String path, int status, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);

@@ -18,7 +18,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** A single-node Sluice on free loopback ports and an AWS SDK v2 SQS client pointed at it. */
-final class SqsTestServer implements AutoCloseable {
+public final class SqsTestServer implements AutoCloseable {
     final SluiceServer server;
     final SqsClient sqs;
 
@@ -40,7 +40,7 @@ final class SqsTestServer implements AutoCloseable {
         return new SqsTestServer(server, client(server.httpPort()));
     }
 
-    static SqsClient client(int port) {
+    public static SqsClient client(int port) {
         return SqsClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + port))
                 .region(Region.US_EAST_1)

@@ -1,0 +1,201 @@
+package dev.sluice.faasbridge.api.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.faasbridge.core.BridgeError;
+import dev.sluice.faasbridge.core.BridgeException;
+import dev.sluice.faasbridge.core.EventSourceMapping;
+import dev.sluice.faasbridge.core.FunctionDefinition;
+import dev.sluice.faasbridge.core.FunctionRequest;
+import dev.sluice.faasbridge.core.MappingRequest;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * JSON ↔ the bridge's requests and records, with Lambda's field names (CreateEventSourceMapping,
+ * EventSourceMappingConfiguration). Unknown fields and wrongly typed values are refused with
+ * {@link BridgeError#INVALID_REQUEST_CONTENT}, naming the field. Stateless and thread-safe.
+ */
+public final class BridgeJsonCodec {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> FUNCTION_FIELDS = Set.of("FunctionName", "InvokeUrl", "Handler", "Timeout",
+            "ReservedConcurrentExecutions");
+    private static final Set<String> MAPPING_FIELDS = Set.of("FunctionName", "EventSourceArn", "BatchSize",
+            "MaximumBatchingWindowInSeconds", "ScalingConfig", "FunctionResponseTypes", "FilterCriteria", "Enabled");
+    private static final String LAMBDA_ARN_PREFIX = "arn:aws:lambda:";
+
+    private BridgeJsonCodec() {
+    }
+
+    public static FunctionRequest functionRequest(String body) {
+        ObjectNode root = object(body, FUNCTION_FIELDS);
+        return new FunctionRequest(functionName(text(root, "FunctionName")), text(root, "InvokeUrl"), text(root, "Handler"),
+                integer(root, "Timeout"), integer(root, "ReservedConcurrentExecutions"));
+    }
+
+    public static MappingRequest mappingRequest(String body) {
+        ObjectNode root = object(body, MAPPING_FIELDS);
+        Integer concurrency = null;
+        JsonNode scaling = root.get("ScalingConfig");
+        if (scaling != null && !scaling.isNull()) {
+            if (!scaling.isObject()) {
+                throw bad("ScalingConfig must be an object");
+            }
+            concurrency = integer((ObjectNode) scaling, "MaximumConcurrency");
+        }
+        List<String> patterns = null;
+        JsonNode criteria = root.get("FilterCriteria");
+        if (criteria != null && !criteria.isNull()) {
+            JsonNode filters = criteria.isObject() ? criteria.get("Filters") : null;
+            if (filters == null || !filters.isArray()) {
+                throw bad("FilterCriteria must be an object with a Filters list");
+            }
+            patterns = new ArrayList<>();
+            for (JsonNode filter : filters) {
+                JsonNode pattern = filter.get("Pattern");
+                if (pattern == null || !pattern.isTextual()) {
+                    throw bad("Each FilterCriteria.Filters entry needs a Pattern string");
+                }
+                patterns.add(pattern.asText());
+            }
+        }
+        return new MappingRequest(functionName(text(root, "FunctionName")), text(root, "EventSourceArn"),
+                integer(root, "BatchSize"), integer(root, "MaximumBatchingWindowInSeconds"), concurrency,
+                strings(root, "FunctionResponseTypes"), patterns, bool(root, "Enabled"));
+    }
+
+    public static ObjectNode function(FunctionDefinition function, String arn) {
+        ObjectNode out = JSON.createObjectNode().put("FunctionName", function.name()).put("FunctionArn", arn);
+        if (function.invokeUrl() != null) {
+            out.put("InvokeUrl", function.invokeUrl());
+        }
+        if (function.handler() != null) {
+            out.put("Handler", function.handler());
+        }
+        out.put("Timeout", function.timeoutSeconds());
+        if (function.reservedConcurrency() != null) {
+            out.put("ReservedConcurrentExecutions", function.reservedConcurrency());
+        }
+        return out.put("LastModified", java.time.Instant.ofEpochMilli(function.lastModifiedMillis()).toString());
+    }
+
+    public static ObjectNode mapping(EventSourceMapping mapping, String functionArn, String state) {
+        ObjectNode out = JSON.createObjectNode().put("UUID", mapping.uuid()).put("BatchSize", mapping.batchSize())
+                .put("MaximumBatchingWindowInSeconds", mapping.maximumBatchingWindowSeconds())
+                .put("EventSourceArn", mapping.eventSourceArn().toString()).put("FunctionArn", functionArn)
+                .put("FunctionName", mapping.functionName())
+                .put("LastModified", mapping.lastModifiedMillis() / 1000.0).put("State", state)
+                .put("StateTransitionReason", "USER_INITIATED");
+        ArrayNode types = out.putArray("FunctionResponseTypes");
+        mapping.functionResponseTypes().forEach(types::add);
+        if (mapping.maximumConcurrency() != null) {
+            out.putObject("ScalingConfig").put("MaximumConcurrency", mapping.maximumConcurrency());
+        }
+        if (!mapping.filterPatterns().isEmpty()) {
+            ArrayNode filters = out.putObject("FilterCriteria").putArray("Filters");
+            mapping.filterPatterns().forEach(pattern -> filters.addObject().put("Pattern", pattern));
+        }
+        return out;
+    }
+
+    public static <T> ObjectNode list(String field, List<T> items, Function<T, ObjectNode> encode) {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode array = out.putArray(field);
+        items.forEach(item -> array.add(encode.apply(item)));
+        return out;
+    }
+
+    /** Lambda's error body: the exception name in {@code __type} (also sent as {@code X-Amzn-ErrorType}). */
+    public static ObjectNode error(BridgeError error, String message) {
+        return JSON.createObjectNode().put("__type", error.code()).put("Type", error.userFault() ? "User" : "Service")
+                .put("message", message);
+    }
+
+    /** Accepts a function name or a Lambda function ARN (its last segment is the name). */
+    static String functionName(String value) {
+        if (value != null && value.startsWith(LAMBDA_ARN_PREFIX)) {
+            return value.substring(value.lastIndexOf(':') + 1);
+        }
+        return value;
+    }
+
+    private static ObjectNode object(String body, Set<String> allowed) {
+        JsonNode root;
+        try {
+            root = body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw bad("The request body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw bad("The request body must be a JSON object");
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw bad("Unknown field " + name + "; accepted fields are " + new java.util.TreeSet<>(allowed));
+            }
+        }
+        return (ObjectNode) root;
+    }
+
+    private static String text(ObjectNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw bad(field + " must be a string");
+        }
+        return value.asText();
+    }
+
+    private static Integer integer(ObjectNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw bad(field + " must be an integer");
+        }
+        return value.asInt();
+    }
+
+    private static Boolean bool(ObjectNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw bad(field + " must be true or false");
+        }
+        return value.asBoolean();
+    }
+
+    private static List<String> strings(ObjectNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw bad(field + " must be a list of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw bad(field + " must be a list of strings");
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
+    private static BridgeException bad(String message) {
+        return new BridgeException(BridgeError.INVALID_REQUEST_CONTENT, message);
+    }
+}

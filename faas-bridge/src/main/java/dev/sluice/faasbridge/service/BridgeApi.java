@@ -1,0 +1,170 @@
+package dev.sluice.faasbridge.service;
+
+import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
+import dev.sluice.clientsdk.model.GetQueueAttributesRequest;
+import dev.sluice.faasbridge.core.BridgeError;
+import dev.sluice.faasbridge.core.BridgeException;
+import dev.sluice.faasbridge.core.EventSourceMapping;
+import dev.sluice.faasbridge.core.FunctionDefinition;
+import dev.sluice.faasbridge.core.FunctionRequest;
+import dev.sluice.faasbridge.core.MappingChecks;
+import dev.sluice.faasbridge.core.MappingRequest;
+import dev.sluice.faasbridge.store.DefinitionStore;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
+
+/**
+ * Managing functions and event source mappings: the Java API behind {@code /v1/functions} and
+ * {@code /v1/event-source-mappings}. Every expected failure completes the future with a
+ * {@link BridgeException}; methods do not throw. Writes go to the store (replicated inside the server)
+ * and wake this bridge's supervisor, so a change takes effect here at once and on other bridges within
+ * their refresh interval. Thread-safe.
+ */
+public final class BridgeApi {
+    private final DefinitionStore store;
+    private final QueueClient queues;
+    private final BridgeSettings settings;
+    private final Predicate<String> handlerExists;
+    private final Runnable changed;
+    private final InstantSource clock;
+
+    BridgeApi(DefinitionStore store, QueueClient queues, BridgeSettings settings, Predicate<String> handlerExists,
+            Runnable changed, InstantSource clock) {
+        this.store = store;
+        this.queues = queues;
+        this.settings = settings;
+        this.handlerExists = handlerExists;
+        this.changed = changed;
+        this.clock = clock;
+    }
+
+    public CompletableFuture<FunctionDefinition> createFunction(FunctionRequest request) {
+        return attempt(() -> checkHandler(request.create(clock.millis()))).thenCompose(function ->
+                store.putFunctionIfAbsent(function).thenApply(stored -> {
+                    if (!stored) {
+                        throw new BridgeException(BridgeError.RESOURCE_CONFLICT, "Function already exist: " + function.name());
+                    }
+                    return notifyChanged(function);
+                }));
+    }
+
+    public CompletableFuture<FunctionDefinition> updateFunction(String name, FunctionRequest request) {
+        return getFunction(name).thenCompose(current -> {
+            FunctionDefinition updated = checkHandler(request.update(current, clock.millis()));
+            return store.putFunction(updated).thenApply(ignored -> notifyChanged(updated));
+        });
+    }
+
+    public CompletableFuture<FunctionDefinition> getFunction(String name) {
+        return store.function(name).thenApply(found -> found.orElseThrow(() -> functionNotFound(name)));
+    }
+
+    public CompletableFuture<List<FunctionDefinition>> listFunctions() {
+        return store.functions();
+    }
+
+    /** Deletes a function; its mappings stay (as in Lambda) but poll nothing until a function of that name exists again. */
+    public CompletableFuture<FunctionDefinition> deleteFunction(String name) {
+        return getFunction(name).thenCompose(function -> store.deleteFunction(name).thenApply(ignored -> notifyChanged(function)));
+    }
+
+    public CompletableFuture<EventSourceMapping> createMapping(MappingRequest request) {
+        return attempt(() -> request.create(UUID.randomUUID().toString(), clock.millis()))
+                .thenCompose(mapping -> checkAndStore(mapping, true));
+    }
+
+    public CompletableFuture<EventSourceMapping> updateMapping(String uuid, MappingRequest request) {
+        return getMapping(uuid).thenCompose(current -> checkAndStore(request.update(current, clock.millis()), false));
+    }
+
+    public CompletableFuture<EventSourceMapping> getMapping(String uuid) {
+        return store.mapping(uuid).thenApply(found -> found.orElseThrow(() -> new BridgeException(BridgeError.RESOURCE_NOT_FOUND,
+                "The resource you requested does not exist: event source mapping " + uuid)));
+    }
+
+    /** Mappings oldest first, only those of {@code functionName} when given. */
+    public CompletableFuture<List<EventSourceMapping>> listMappings(Optional<String> functionName) {
+        return store.mappings().thenApply(all -> all.stream()
+                .filter(mapping -> functionName.map(mapping.functionName()::equals).orElse(true))
+                .sorted(Comparator.comparingLong(EventSourceMapping::lastModifiedMillis)).toList());
+    }
+
+    public CompletableFuture<EventSourceMapping> deleteMapping(String uuid) {
+        return getMapping(uuid).thenCompose(mapping -> store.deleteMapping(uuid).thenApply(ignored -> notifyChanged(mapping)));
+    }
+
+    public String functionArn(String functionName) {
+        return FunctionDefinition.arn(settings.region(), settings.accountId(), functionName);
+    }
+
+    private CompletableFuture<EventSourceMapping> checkAndStore(EventSourceMapping mapping, boolean creating) {
+        if (!mapping.filterPatterns().isEmpty()) {
+            return CompletableFuture.failedFuture(new BridgeException(BridgeError.INVALID_PARAMETER_VALUE,
+                    "FilterCriteria is not supported by this version of the bridge"));
+        }
+        CompletableFuture<FunctionDefinition> function = getFunction(mapping.functionName());
+        CompletableFuture<Integer> visibility = queueVisibilityTimeout(mapping);
+        CompletableFuture<List<EventSourceMapping>> existing = creating ? store.mappings() : CompletableFuture.completedFuture(List.of());
+        return function.thenCombine(visibility, (fn, seconds) -> {
+            MappingChecks.visibilityCoversTimeout(seconds, fn);
+            return mapping;
+        }).thenCombine(existing, (checked, all) -> {
+            all.stream().filter(other -> other.eventSourceArn().equals(checked.eventSourceArn())
+                    && other.functionName().equals(checked.functionName())).findFirst().ifPresent(other -> {
+                        throw new BridgeException(BridgeError.RESOURCE_CONFLICT, "An event source mapping with SQS arn "
+                                + checked.eventSourceArn() + " and function " + checked.functionName()
+                                + " already exists. Please update or delete the existing mapping with UUID " + other.uuid());
+                    });
+            return checked;
+        }).thenCompose(checked -> store.putMapping(checked).thenApply(ignored -> notifyChanged(checked)));
+    }
+
+    private CompletableFuture<Integer> queueVisibilityTimeout(EventSourceMapping mapping) {
+        String url = mapping.eventSourceArn().queueUrl().toUrl(settings.queueBaseUrl());
+        return queues.getQueueAttributes(new GetQueueAttributesRequest(url, List.of("VisibilityTimeout")))
+                .handle((response, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                        if (cause instanceof SqsException sqs && sqs.error() == SqsError.QUEUE_DOES_NOT_EXIST) {
+                            throw new BridgeException(BridgeError.INVALID_PARAMETER_VALUE,
+                                    "The queue " + mapping.eventSourceArn() + " does not exist");
+                        }
+                        throw new CompletionException(cause);
+                    }
+                    return Integer.parseInt(response.attributes().getOrDefault("VisibilityTimeout", "30"));
+                });
+    }
+
+    private FunctionDefinition checkHandler(FunctionDefinition function) {
+        if (function.handler() != null && !handlerExists.test(function.handler())) {
+            throw new BridgeException(BridgeError.INVALID_PARAMETER_VALUE, "No FunctionHandler named " + function.handler()
+                    + " is on this bridge's class path (META-INF/services/dev.sluice.faasbridge.function.FunctionHandler)");
+        }
+        return function;
+    }
+
+    private BridgeException functionNotFound(String name) {
+        return new BridgeException(BridgeError.RESOURCE_NOT_FOUND, "Function not found: " + functionArn(name));
+    }
+
+    private <T> T notifyChanged(T value) {
+        changed.run();
+        return value;
+    }
+
+    private static <T> CompletableFuture<T> attempt(java.util.function.Supplier<T> step) {
+        try {
+            return CompletableFuture.completedFuture(step.get());
+        } catch (BridgeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}

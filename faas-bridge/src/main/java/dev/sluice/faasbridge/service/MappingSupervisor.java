@@ -1,0 +1,146 @@
+package dev.sluice.faasbridge.service;
+
+import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.model.Message;
+import dev.sluice.faasbridge.core.EventSourceMapping;
+import dev.sluice.faasbridge.core.FunctionDefinition;
+import dev.sluice.faasbridge.store.DefinitionStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one {@link MappingWorker} running for each enabled mapping whose function exists, re-reading the
+ * store every refresh interval and whenever this bridge's API changed something. A mapping or function
+ * that changed gets a fresh worker (the old one finishes its batches in flight). Reconciling runs on the
+ * scheduler, one pass at a time.
+ */
+final class MappingSupervisor {
+    private static final Logger LOG = LoggerFactory.getLogger(MappingSupervisor.class);
+
+    private final DefinitionStore store;
+    private final QueueClient queues;
+    private final FunctionInvoker httpInvoker;
+    private final FunctionInvoker javaInvoker;
+    private final BridgeSettings settings;
+    private final ScheduledExecutorService scheduler;
+    private final MeterRegistry meters;
+    private final InstantSource clock;
+    private final Map<String, MappingWorker> workers = new HashMap<>();
+    private final Map<String, AsyncPermits> functionPermits = new HashMap<>();
+    /** 0 idle, 1 a pass running, 2 a pass running and another requested. */
+    private final AtomicInteger passes = new AtomicInteger();
+    private boolean closed;
+
+    MappingSupervisor(DefinitionStore store, QueueClient queues, FunctionInvoker httpInvoker, FunctionInvoker javaInvoker,
+            BridgeSettings settings, ScheduledExecutorService scheduler, MeterRegistry meters, InstantSource clock) {
+        this.store = store;
+        this.queues = queues;
+        this.httpInvoker = httpInvoker;
+        this.javaInvoker = javaInvoker;
+        this.settings = settings;
+        this.scheduler = scheduler;
+        this.meters = meters;
+        this.clock = clock;
+    }
+
+    void start() {
+        scheduler.scheduleWithFixedDelay(this::refresh, 0, settings.refreshInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Requests a reconcile pass; passes never overlap, and requests during a pass cause one more. */
+    void refresh() {
+        if (passes.getAndUpdate(value -> Math.min(2, value + 1)) > 0) {
+            return;
+        }
+        runPass();
+    }
+
+    private void runPass() {
+        store.functions().thenCombine(store.mappings(), this::reconcile).whenComplete((ignored, error) -> {
+            if (error != null) {
+                LOG.warn("reading functions and mappings failed; keeping the pollers as they are: {}", error.toString());
+            }
+            if (passes.decrementAndGet() > 0) {
+                scheduler.execute(this::runPass);
+            }
+        });
+    }
+
+    private synchronized Void reconcile(List<FunctionDefinition> functions, List<EventSourceMapping> mappings) {
+        if (closed) {
+            return null;
+        }
+        Map<String, FunctionDefinition> byName = new HashMap<>();
+        functions.forEach(function -> byName.put(function.name(), function));
+        Set<String> wanted = new HashSet<>();
+        for (EventSourceMapping mapping : mappings) {
+            FunctionDefinition function = byName.get(mapping.functionName());
+            if (!mapping.enabled() || function == null) {
+                continue;
+            }
+            wanted.add(mapping.uuid());
+            MappingWorker current = workers.get(mapping.uuid());
+            if (current != null && current.mapping().equals(mapping) && current.function().equals(function)) {
+                continue;
+            }
+            if (current != null) {
+                current.stop();
+            }
+            MappingWorker worker = new MappingWorker(mapping, function, queues, function.isHttp() ? httpInvoker : javaInvoker,
+                    permitsFor(function), matchAll(), settings, scheduler,
+                    new BridgeMetrics(meters, mapping.uuid(), function.name()), clock);
+            workers.put(mapping.uuid(), worker);
+            worker.start();
+        }
+        workers.entrySet().removeIf(entry -> {
+            if (wanted.contains(entry.getKey())) {
+                return false;
+            }
+            entry.getValue().stop();
+            return true;
+        });
+        return null;
+    }
+
+    private AsyncPermits permitsFor(FunctionDefinition function) {
+        if (function.reservedConcurrency() == null) {
+            functionPermits.remove(function.name());
+            return null;
+        }
+        String key = function.name() + "@" + function.lastModifiedMillis();
+        functionPermits.keySet().removeIf(existing -> existing.startsWith(function.name() + "@") && !existing.equals(key));
+        return functionPermits.computeIfAbsent(key, ignored -> new AsyncPermits(function.reservedConcurrency()));
+    }
+
+    private static Predicate<Message> matchAll() {
+        return message -> true;
+    }
+
+    synchronized int pollers(String mappingUuid) {
+        MappingWorker worker = workers.get(mappingUuid);
+        return worker == null ? 0 : worker.pollers();
+    }
+
+    /** Stops every worker; completes when their batches in flight are settled or the stop grace passed. */
+    CompletableFuture<Void> close() {
+        List<CompletableFuture<Void>> stopping;
+        synchronized (this) {
+            closed = true;
+            stopping = workers.values().stream().map(MappingWorker::stop).toList();
+            workers.clear();
+        }
+        return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
+    }
+}

@@ -1,0 +1,360 @@
+package dev.sluice.faasbridge.service;
+
+import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
+import dev.sluice.clientsdk.model.BatchResultErrorEntry;
+import dev.sluice.clientsdk.model.DeleteMessageBatchRequest;
+import dev.sluice.clientsdk.model.DeleteMessageBatchRequestEntry;
+import dev.sluice.clientsdk.model.Message;
+import dev.sluice.clientsdk.model.ReceiveMessageRequest;
+import dev.sluice.faasbridge.core.BatchResponseRules;
+import dev.sluice.faasbridge.core.BatchSettlement;
+import dev.sluice.faasbridge.core.BatchVerdict;
+import dev.sluice.faasbridge.core.EventSourceMapping;
+import dev.sluice.faasbridge.core.FunctionDefinition;
+import dev.sluice.faasbridge.core.SqsEvents;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pollers of one mapping on this bridge. Each poller loops: take an invocation slot, receive a batch
+ * (never more than one invocation takes), invoke, delete what succeeded. Pollers are added while batches
+ * come back full with a backlog behind them, and retire when a long poll comes back empty, between one
+ * and the mapping's maximum concurrency. Loops run as future chains on the scheduler; no thread blocks.
+ */
+final class MappingWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(MappingWorker.class);
+    /** Receives a request at most (the SQS limit). */
+    private static final int RECEIVE_MAX = 10;
+    /**
+     * SQS's default largest message. A batch stops growing when one more receive of messages as large as
+     * this (or as the largest seen so far) could pass the payload bound.
+     */
+    private static final long TYPICAL_MAX_MESSAGE_BYTES = 256 * 1024;
+    private static final long RECEIVE_ERROR_BACKOFF_MILLIS = 1000;
+
+    private final EventSourceMapping mapping;
+    private final FunctionDefinition function;
+    private final String queueUrl;
+    private final QueueClient queues;
+    private final FunctionInvoker invoker;
+    private final AsyncPermits functionPermits;
+    private final Predicate<Message> filter;
+    private final BridgeSettings settings;
+    private final ScheduledExecutorService scheduler;
+    private final BridgeMetrics metrics;
+    private final InstantSource clock;
+    private final int maxPollers;
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    private final AtomicLong lastScaleUpNanos = new AtomicLong(System.nanoTime());
+    private final CompletableFuture<Void> allRetired = new CompletableFuture<>();
+    private volatile boolean stopped;
+
+    MappingWorker(EventSourceMapping mapping, FunctionDefinition function, QueueClient queues, FunctionInvoker invoker,
+            AsyncPermits functionPermits, Predicate<Message> filter, BridgeSettings settings, ScheduledExecutorService scheduler,
+            BridgeMetrics metrics, InstantSource clock) {
+        this.mapping = mapping;
+        this.function = function;
+        this.queueUrl = mapping.eventSourceArn().queueUrl().toUrl(settings.queueBaseUrl());
+        this.queues = queues;
+        this.invoker = invoker;
+        this.functionPermits = functionPermits;
+        this.filter = filter;
+        this.settings = settings;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.maxPollers = mapping.maximumConcurrency() != null ? mapping.maximumConcurrency() : settings.defaultMaxConcurrency();
+    }
+
+    EventSourceMapping mapping() {
+        return mapping;
+    }
+
+    FunctionDefinition function() {
+        return function;
+    }
+
+    int pollers() {
+        return metrics.pollers.get();
+    }
+
+    void start() {
+        for (int i = 0; i < Math.min(settings.initialPollers(), maxPollers); i++) {
+            addPoller();
+        }
+    }
+
+    /**
+     * Stops polling: waits cancelled, batches in flight finish their invocation and deletes. Completes
+     * when every poller is gone or after the stop grace, whichever comes first.
+     */
+    CompletableFuture<Void> stop() {
+        stopped = true;
+        pending.forEach(future -> future.cancel(false));
+        if (metrics.pollers.get() == 0) {
+            allRetired.complete(null);
+        }
+        return allRetired.completeOnTimeout(null, settings.stopGrace().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ignored, error) -> metrics.close());
+    }
+
+    private boolean addPoller() {
+        int current;
+        do {
+            current = metrics.pollers.get();
+            if (stopped || current >= maxPollers) {
+                return false;
+            }
+        } while (!metrics.pollers.compareAndSet(current, current + 1));
+        scheduler.execute(this::cycle);
+        return true;
+    }
+
+    private void retire() {
+        if (metrics.pollers.decrementAndGet() == 0 && stopped) {
+            allRetired.complete(null);
+        }
+    }
+
+    /** Retires this poller when others remain: an empty long poll means the mapping has more pollers than work. */
+    private boolean retireIfSpare() {
+        int current;
+        do {
+            current = metrics.pollers.get();
+            if (current <= 1 && !stopped) {
+                return false;
+            }
+        } while (!metrics.pollers.compareAndSet(current, current - 1));
+        if (current == 1) {
+            allRetired.complete(null);
+        }
+        return true;
+    }
+
+    private void next() {
+        if (stopped) {
+            retire();
+        } else {
+            scheduler.execute(this::cycle);
+        }
+    }
+
+    private void cycle() {
+        if (stopped) {
+            retire();
+            return;
+        }
+        CompletableFuture<Void> permit = functionPermits == null ? CompletableFuture.completedFuture(null)
+                : track(functionPermits.acquire());
+        permit.whenComplete((ignored, cancelled) -> {
+            if (cancelled != null) {
+                retire();
+                return;
+            }
+            Runnable release = releaseOnce();
+            if (stopped) {
+                release.run();
+                retire();
+                return;
+            }
+            gather().whenComplete((batch, error) -> afterGather(batch, error, release));
+        });
+    }
+
+    private void afterGather(List<Message> batch, Throwable error, Runnable release) {
+        if (error != null || batch.isEmpty()) {
+            release.run();
+            if (error != null && !stopped) {
+                LOG.warn("mapping {}: receiving from {} failed: {}", mapping.uuid(), queueUrl, rootMessage(error));
+                scheduler.schedule(this::next, RECEIVE_ERROR_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
+            } else if (error != null || !retireIfSpare()) {
+                next();
+            }
+            return;
+        }
+        process(batch, release).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                LOG.error("mapping {}: settling a batch failed", mapping.uuid(), failure);
+            }
+            release.run();
+            next();
+        });
+    }
+
+    private Runnable releaseOnce() {
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (functionPermits != null && released.compareAndSet(false, true)) {
+                functionPermits.release();
+            }
+        };
+    }
+
+    /** Receives until the batch is full, its window closed, or its payload bound reached; empty after an empty long poll. */
+    private CompletableFuture<List<Message>> gather() {
+        return receiveInto(new ArrayList<>(), 0L, 0L);
+    }
+
+    private CompletableFuture<List<Message>> receiveInto(List<Message> batch, long windowDeadlineNanos, long bytes) {
+        int want = Math.min(RECEIVE_MAX, mapping.batchSize() - batch.size());
+        int waitSeconds = settings.pollWaitSeconds();
+        if (!batch.isEmpty()) {
+            waitSeconds = (int) Math.min(waitSeconds, TimeUnit.NANOSECONDS.toSeconds(windowDeadlineNanos - System.nanoTime()));
+        }
+        ReceiveMessageRequest request = new ReceiveMessageRequest(queueUrl, null, List.of("All"), List.of("All"), want, null,
+                waitSeconds, null);
+        return track(queues.receiveMessage(request)).thenCompose(response -> {
+            batch.addAll(response.messages());
+            long size = bytes + response.messages().stream().mapToLong(SqsEvents::approximateSize).sum();
+            long largest = Math.max(TYPICAL_MAX_MESSAGE_BYTES,
+                    batch.stream().mapToLong(SqsEvents::approximateSize).max().orElse(0));
+            if (batch.isEmpty() || mapping.maximumBatchingWindowSeconds() == 0 || batch.size() >= mapping.batchSize()
+                    || size + RECEIVE_MAX * largest > settings.maxPayloadBytes() || stopped) {
+                return CompletableFuture.completedFuture(batch);
+            }
+            long deadline = windowDeadlineNanos != 0L ? windowDeadlineNanos
+                    : System.nanoTime() + TimeUnit.SECONDS.toNanos(mapping.maximumBatchingWindowSeconds());
+            if (deadline - System.nanoTime() < TimeUnit.SECONDS.toNanos(1)) {
+                return CompletableFuture.completedFuture(batch);
+            }
+            return receiveInto(batch, deadline, size);
+        });
+    }
+
+    private CompletableFuture<Void> process(List<Message> batch, Runnable release) {
+        maybeScaleUp(batch);
+        List<Message> matching = batch.stream().filter(filter).toList();
+        CompletableFuture<Void> filteredOut = CompletableFuture.completedFuture(null);
+        if (matching.size() < batch.size()) {
+            List<Message> dropped = batch.stream().filter(message -> !filter.test(message)).toList();
+            metrics.filtered.increment(dropped.size());
+            filteredOut = deleteAll(dropped);
+        }
+        if (matching.isEmpty()) {
+            release.run();
+            return filteredOut;
+        }
+        metrics.batchSize.record(matching.size());
+        metrics.invocations.increment();
+        metrics.concurrency.incrementAndGet();
+        Set<String> ids = matching.stream().map(Message::messageId).collect(Collectors.toSet());
+        CompletableFuture<Void> invoked = invoker.invoke(function, SqsEvents.of(matching, mapping.eventSourceArn()))
+                .thenCompose(outcome -> {
+                    metrics.concurrency.decrementAndGet();
+                    release.run();
+                    BatchVerdict verdict = BatchResponseRules.verdict(outcome, mapping.reportBatchItemFailures(), ids);
+                    if (verdict.kind() == BatchVerdict.Kind.ALL_FAILED) {
+                        metrics.errors.increment();
+                        LOG.debug("mapping {}: batch of {} failed: {}", mapping.uuid(), ids.size(), verdict.reason());
+                    } else if (verdict.kind() == BatchVerdict.Kind.PARTIAL) {
+                        metrics.partialFailures.increment();
+                    }
+                    return deleteAll(BatchSettlement.toDelete(matching, verdict, mapping.eventSourceArn().isFifo()));
+                });
+        return CompletableFuture.allOf(filteredOut, invoked);
+    }
+
+    private void maybeScaleUp(List<Message> batch) {
+        long oldestSent = batch.stream().mapToLong(MappingWorker::sentTimestamp).min().orElse(clock.millis());
+        long ageMillis = clock.millis() - oldestSent;
+        metrics.recordIteratorAge(ageMillis);
+        boolean full = batch.size() >= mapping.batchSize();
+        if (!full || ageMillis < settings.scaleUpBacklogAge().toMillis()) {
+            return;
+        }
+        long last = lastScaleUpNanos.get();
+        long now = System.nanoTime();
+        if (now - last >= settings.scaleUpInterval().toNanos() && lastScaleUpNanos.compareAndSet(last, now)) {
+            addPoller();
+        }
+    }
+
+    private static long sentTimestamp(Message message) {
+        String sent = message.attributes().get("SentTimestamp");
+        try {
+            return sent == null ? Long.MAX_VALUE : Long.parseLong(sent);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Deletes in batches of 10, retrying failed entries; what still fails returns to the queue (at-least-once). */
+    private CompletableFuture<Void> deleteAll(List<Message> messages) {
+        List<CompletableFuture<Void>> chunks = new ArrayList<>();
+        for (int from = 0; from < messages.size(); from += RECEIVE_MAX) {
+            List<Message> chunk = messages.subList(from, Math.min(messages.size(), from + RECEIVE_MAX));
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                entries.add(new DeleteMessageBatchRequestEntry(Integer.toString(i), chunk.get(i).receiptHandle()));
+            }
+            chunks.add(deleteWithRetry(entries, 1));
+        }
+        return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> deleteWithRetry(List<DeleteMessageBatchRequestEntry> entries, int attempt) {
+        return queues.deleteMessageBatch(new DeleteMessageBatchRequest(queueUrl, entries)).handle((response, error) -> {
+            if (error != null) {
+                return entries;
+            }
+            Set<String> retry = response.failed().stream().filter(MappingWorker::retryable)
+                    .map(BatchResultErrorEntry::id).collect(Collectors.toSet());
+            int hopeless = response.failed().size() - retry.size();
+            if (hopeless > 0) {
+                metrics.deleteFailures.increment(hopeless);
+            }
+            return entries.stream().filter(entry -> retry.contains(entry.id())).toList();
+        }).thenCompose(remaining -> {
+            if (remaining.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (attempt >= settings.deleteAttempts()) {
+                metrics.deleteFailures.increment(remaining.size());
+                LOG.warn("mapping {}: {} processed messages could not be deleted after {} attempts; they will be delivered again",
+                        mapping.uuid(), remaining.size(), attempt);
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> retried = new CompletableFuture<>();
+            scheduler.schedule(() -> deleteWithRetry(remaining, attempt + 1).whenComplete((ok, e) -> retried.complete(null)),
+                    100L << Math.min(attempt, 6), TimeUnit.MILLISECONDS);
+            return retried;
+        });
+    }
+
+    /** A receipt handle the queue rejects will not become valid by asking again. */
+    private static boolean retryable(BatchResultErrorEntry entry) {
+        return !(SqsError.RECEIPT_HANDLE_IS_INVALID.legacyCode().equals(entry.code())
+                || SqsError.INVALID_ID_FORMAT.legacyCode().equals(entry.code()));
+    }
+
+    private <T> CompletableFuture<T> track(CompletableFuture<T> future) {
+        pending.add(future);
+        future.whenComplete((ignored, error) -> pending.remove(future));
+        if (stopped) {
+            future.cancel(false);
+        }
+        return future;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause instanceof SqsException sqs ? sqs.error().code() + ": " + sqs.getMessage() : String.valueOf(cause);
+    }
+}

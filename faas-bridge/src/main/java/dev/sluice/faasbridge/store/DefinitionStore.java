@@ -1,0 +1,34 @@
+package dev.sluice.faasbridge.store;
+
+import dev.sluice.faasbridge.core.EventSourceMapping;
+import dev.sluice.faasbridge.core.FunctionDefinition;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where functions and mappings are kept. Inside the server: the replicated catalog
+ * ({@link CatalogDefinitionStore}); a standalone bridge reads them from a server's REST API.
+ * Thread-safe; futures complete on any thread.
+ */
+public interface DefinitionStore {
+
+    CompletableFuture<Void> putFunction(FunctionDefinition function);
+
+    /** Completes with false when a function of that name exists already. */
+    CompletableFuture<Boolean> putFunctionIfAbsent(FunctionDefinition function);
+
+    CompletableFuture<Optional<FunctionDefinition>> function(String name);
+
+    CompletableFuture<List<FunctionDefinition>> functions();
+
+    CompletableFuture<Boolean> deleteFunction(String name);
+
+    CompletableFuture<Void> putMapping(EventSourceMapping mapping);
+
+    CompletableFuture<Optional<EventSourceMapping>> mapping(String uuid);
+
+    CompletableFuture<List<EventSourceMapping>> mappings();
+
+    CompletableFuture<Boolean> deleteMapping(String uuid);
+}
