@@ -1,6 +1,7 @@
 package dev.sluice.broker.bridge;
 
 import static dev.sluice.broker.bridge.BridgeTestServer.await;
+import static dev.sluice.broker.bridge.BridgeTestServer.counts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +65,7 @@ class BridgeDeliveryIT {
         sluice.mapHttpFunction("shape-fn", function.url(), 3, "\"EventSourceArn\":\"" + sluice.queueArn("shape") + "\",\"BatchSize\":5");
 
         await(() -> new TreeSet<>(function.bodies()).size() == 12, Duration.ofSeconds(20), "every message invoked");
-        awaitEmpty(queue);
+        sluice.awaitEmpty(queue);
         for (JsonNode event : function.events()) {
             assertTrue(event.get("Records").size() <= 5, "a batch holds at most BatchSize records: " + event);
         }
@@ -116,7 +116,7 @@ class BridgeDeliveryIT {
         sluice.mapHttpFunction("error-body-fn", function.url(), 1, "\"EventSourceArn\":\"" + sluice.queueArn("error-body") + "\"");
 
         await(() -> counts(function.bodies()).equals(Map.of("e1", 2, "e2", 2)), Duration.ofSeconds(20), "two deliveries each");
-        awaitEmpty(queue);
+        sluice.awaitEmpty(queue);
     }
 
     @Test
@@ -129,7 +129,7 @@ class BridgeDeliveryIT {
 
         await(() -> counts(function.bodies()).equals(Map.of("good1", 1, "good2", 1, "good3", 1, "bad1", 2, "bad2", 2)),
                 Duration.ofSeconds(20), "bad records twice, good ones once: " + function.bodies());
-        awaitEmpty(queue);
+        sluice.awaitEmpty(queue);
     }
 
     @Test
@@ -139,7 +139,7 @@ class BridgeDeliveryIT {
         sendAll(queue, "good1", "bad1");
         sluice.mapHttpFunction("no-partial-fn", function.url(), 1, "\"EventSourceArn\":\"" + sluice.queueArn("no-partial") + "\"");
 
-        awaitEmpty(queue);
+        sluice.awaitEmpty(queue);
         Thread.sleep(1500);
         assertEquals(Map.of("good1", 1, "bad1", 1), counts(function.bodies()));
     }
@@ -156,7 +156,7 @@ class BridgeDeliveryIT {
 
         await(() -> counts(function.bodies()).equals(Map.of("u1", 2, "u2", 2)), Duration.ofSeconds(20),
                 "both delivered twice: " + function.bodies());
-        awaitEmpty(queue);
+        sluice.awaitEmpty(queue);
     }
 
     @Test
@@ -172,7 +172,7 @@ class BridgeDeliveryIT {
         assertTrue(largest > 10, "a batch larger than one receive was gathered; largest " + largest);
         assertTrue(function.events().size() < 40 / 10, "fewer invocations than receives: " + function.events().size());
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15));
-        awaitEmpty(queue);
+        sluice.awaitEmpty(queue);
     }
 
     @Test
@@ -184,7 +184,7 @@ class BridgeDeliveryIT {
         sluice.mapHttpFunction("slow-fn", function.url(), 1, "\"EventSourceArn\":\"" + sluice.queueArn("slow") + "\"");
 
         await(() -> function.bodies().size() == 2, Duration.ofSeconds(20), "a second delivery after the timeout");
-        awaitEmpty(queue);
+        sluice.awaitEmpty(queue);
     }
 
     @Test
@@ -199,8 +199,8 @@ class BridgeDeliveryIT {
         assertEquals(202, mapping.statusCode(), mapping.body());
         String uuid = new com.fasterxml.jackson.databind.ObjectMapper().readTree(mapping.body()).get("UUID").asText();
 
-        await(() -> approximate(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
-                + approximate(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE) == 1,
+        await(() -> sluice.approximate(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
+                + sluice.approximate(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE) == 1,
                 Duration.ofSeconds(20), "the two good messages deleted");
         assertEquals(202, sluice.rest.put("/v1/event-source-mappings/" + uuid, "{\"Enabled\":false}").statusCode());
         await(() -> sluice.server.bridge().pollers(uuid) == 0, Duration.ofSeconds(10), "the disabled mapping's pollers to stop");
@@ -221,23 +221,10 @@ class BridgeDeliveryIT {
         return Reply.ok("{\"batchItemFailures\":[" + failures + "]}");
     }
 
-    static Map<String, Integer> counts(List<String> bodies) {
-        return bodies.stream().collect(Collectors.toMap(body -> body, body -> 1, Integer::sum));
-    }
-
     private static void sendAll(String queue, String... bodies) {
         for (String body : bodies) {
             sluice.sqs.sendMessage(b -> b.queueUrl(queue).messageBody(body));
         }
     }
 
-    private static int approximate(String queue, QueueAttributeName name) {
-        return Integer.parseInt(sluice.sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNames(name)).attributes().get(name));
-    }
-
-    static void awaitEmpty(String queue) throws InterruptedException {
-        await(() -> approximate(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES) == 0
-                && approximate(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE) == 0,
-                Duration.ofSeconds(20), "queue " + queue + " to be empty");
-    }
 }

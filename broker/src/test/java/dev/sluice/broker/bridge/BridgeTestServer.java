@@ -77,6 +77,22 @@ final class BridgeTestServer implements AutoCloseable {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(mapping.body()).get("UUID").asText();
     }
 
+    int approximate(String queue, software.amazon.awssdk.services.sqs.model.QueueAttributeName name) {
+        return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNames(name)).attributes().get(name));
+    }
+
+    /** Waits until the queue holds no message, visible or in flight. */
+    void awaitEmpty(String queue) throws InterruptedException {
+        await(() -> approximate(queue, software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES) == 0
+                && approximate(queue, software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE) == 0,
+                Duration.ofSeconds(20), "queue " + queue + " to be empty");
+    }
+
+    /** How often each body occurs. */
+    static java.util.Map<String, Integer> counts(List<String> bodies) {
+        return bodies.stream().collect(java.util.stream.Collectors.toMap(body -> body, body -> 1, Integer::sum));
+    }
+
     static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
