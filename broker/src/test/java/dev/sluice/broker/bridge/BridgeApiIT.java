@@ -146,6 +146,8 @@ class BridgeApiIT {
                 "InvalidRequestContentException", "BatchSize must be an integer");
         assertError(createMapping("\"FunctionName\":\"api-fn\"," + queue + ",\"StartingPosition\":\"LATEST\""), 400,
                 "InvalidRequestContentException", "Unknown field StartingPosition");
+        assertError(createMapping("\"FunctionName\":\"api-fn\"," + queue + ",\"FilterCriteria\":{\"Filters\":[{\"Pattern\":\"{\\\"body\\\":\\\"x\\\"}\"}]}"),
+                400, "InvalidParameterValueException", "Invalid filter pattern definition");
         assertError(sluice.rest.put("/v1/event-source-mappings/00000000-0000-0000-0000-000000000000", "{\"BatchSize\":5}"), 404,
                 "ResourceNotFoundException", "event source mapping");
     }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -208,6 +209,23 @@ class BridgeDeliveryIT {
         List<String> left = sluice.sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1))
                 .messages().stream().map(software.amazon.awssdk.services.sqs.model.Message::body).toList();
         assertEquals(List.of("bad-1"), left);
+    }
+
+    @Test
+    void filterCriteriaInvokeMatchingRecordsAndDeleteTheRestWithoutAnInvocation() throws Exception {
+        String queue = sluice.createQueue("filtered", Map.of());
+        sendAll(queue, "{\"severity\":\"critical\",\"n\":1}", "{\"severity\":\"info\",\"n\":2}", "plain text",
+                "{\"severity\":\"critical\",\"n\":3}", "PAGE now");
+        sluice.mapHttpFunction("filtered-fn", function.url(), 3, "\"EventSourceArn\":\"" + sluice.queueArn("filtered")
+                + "\",\"FilterCriteria\":{\"Filters\":[{\"Pattern\":\"{\\\"body\\\":{\\\"severity\\\":[\\\"critical\\\"]}}\"},"
+                + "{\"Pattern\":\"{\\\"body\\\":[{\\\"prefix\\\":\\\"PAGE\\\"}]}\"}]}");
+
+        sluice.awaitEmpty(queue);
+        await(() -> function.bodies().size() == 3, Duration.ofSeconds(5), "the matching records invoked");
+        assertEquals(Set.of("{\"severity\":\"critical\",\"n\":1}", "{\"severity\":\"critical\",\"n\":3}", "PAGE now"),
+                Set.copyOf(function.bodies()), "only matching records reach the function; the rest were deleted");
+        Thread.sleep(500);
+        assertEquals(3, function.bodies().size());
     }
 
     static Reply failBadRecordsOnFirstDelivery(JsonNode event) {

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param maximumConcurrency              2..1,000 concurrent invocations of this mapping, or null (the
  *                                        bridge's own bound applies)
  * @param reportBatchItemFailures         {@code FunctionResponseTypes} holds {@code ReportBatchItemFailures}
- * @param filterPatterns                  {@code FilterCriteria.Filters[].Pattern}, at most 5 JSON objects
+ * @param filterPatterns                  {@code FilterCriteria.Filters[].Pattern}, at most 5 patterns that
+ *                                        {@link RecordFilter} compiles
  * @param enabled                         pollers run only for enabled mappings
  * @param lastModifiedMillis              when it was last written (epoch ms)
  */
@@ -72,6 +73,7 @@ public record EventSourceMapping(String uuid, String functionName, QueueArn even
                         + " characters of JSON");
             }
         }
+        RecordFilter.compile(filterPatterns);
     }
 
     /** The function response types as Lambda lists them. */

@@ -23,11 +23,16 @@ public final class SqsEvents {
     }
 
     static SqsEventRecord record(Message message, QueueArn source) {
-        Map<String, SqsMessageAttribute> attributes = new LinkedHashMap<>();
-        message.messageAttributes().forEach((name, value) -> attributes.put(name, attribute(value)));
         String md5 = message.md5OfBody() != null ? message.md5OfBody() : MessageMd5.ofBody(message.body());
         return new SqsEventRecord(message.messageId(), message.receiptHandle(), message.body(), message.attributes(),
-                attributes, md5, EVENT_SOURCE, source.toString(), source.region());
+                messageAttributes(message), md5, EVENT_SOURCE, source.toString(), source.region());
+    }
+
+    /** The message's attributes as Lambda's event spells them. */
+    static Map<String, SqsMessageAttribute> messageAttributes(Message message) {
+        Map<String, SqsMessageAttribute> attributes = new LinkedHashMap<>();
+        message.messageAttributes().forEach((name, value) -> attributes.put(name, attribute(value)));
+        return attributes;
     }
 
     private static SqsMessageAttribute attribute(MessageAttributeValue value) {

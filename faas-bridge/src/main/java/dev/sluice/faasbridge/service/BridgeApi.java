@@ -106,10 +106,6 @@ public final class BridgeApi {
     }
 
     private CompletableFuture<EventSourceMapping> checkAndStore(EventSourceMapping mapping, boolean creating) {
-        if (!mapping.filterPatterns().isEmpty()) {
-            return CompletableFuture.failedFuture(new BridgeException(BridgeError.INVALID_PARAMETER_VALUE,
-                    "FilterCriteria is not supported by this version of the bridge"));
-        }
         CompletableFuture<FunctionDefinition> function = getFunction(mapping.functionName());
         CompletableFuture<Integer> visibility = queueVisibilityTimeout(mapping);
         CompletableFuture<List<EventSourceMapping>> existing = creating ? store.mappings() : CompletableFuture.completedFuture(List.of());

@@ -1,9 +1,9 @@
 package dev.sluice.faasbridge.service;
 
 import dev.sluice.clientsdk.QueueClient;
-import dev.sluice.clientsdk.model.Message;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
+import dev.sluice.faasbridge.core.RecordFilter;
 import dev.sluice.faasbridge.store.DefinitionStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +98,7 @@ final class MappingSupervisor {
                 current.stop();
             }
             MappingWorker worker = new MappingWorker(mapping, function, queues, function.isHttp() ? httpInvoker : javaInvoker,
-                    permitsFor(function), matchAll(), settings, scheduler,
+                    permitsFor(function), RecordFilter.compile(mapping.filterPatterns())::matches, settings, scheduler,
                     new BridgeMetrics(meters, mapping.uuid(), function.name()), clock);
             workers.put(mapping.uuid(), worker);
             worker.start();
@@ -122,10 +121,6 @@ final class MappingSupervisor {
         String key = function.name() + "@" + function.lastModifiedMillis();
         functionPermits.keySet().removeIf(existing -> existing.startsWith(function.name() + "@") && !existing.equals(key));
         return functionPermits.computeIfAbsent(key, ignored -> new AsyncPermits(function.reservedConcurrency()));
-    }
-
-    private static Predicate<Message> matchAll() {
-        return message -> true;
     }
 
     synchronized int pollers(String mappingUuid) {
