@@ -111,6 +111,29 @@ public final class BridgeJsonCodec {
         return out;
     }
 
+    /** The inverse of {@link #function}: a function as a server's API answered it. */
+    public static FunctionDefinition functionFromJson(JsonNode json) {
+        return new FunctionDefinition(json.path("FunctionName").asText(null), json.path("InvokeUrl").asText(null),
+                json.path("Handler").asText(null), json.path("Timeout").asInt(),
+                json.hasNonNull("ReservedConcurrentExecutions") ? json.get("ReservedConcurrentExecutions").asInt() : null,
+                java.time.Instant.parse(json.path("LastModified").asText()).toEpochMilli());
+    }
+
+    /** The inverse of {@link #mapping}: a mapping as a server's API answered it. */
+    public static EventSourceMapping mappingFromJson(JsonNode json) {
+        List<String> patterns = new ArrayList<>();
+        json.path("FilterCriteria").path("Filters").forEach(filter -> patterns.add(filter.path("Pattern").asText()));
+        JsonNode concurrency = json.path("ScalingConfig").path("MaximumConcurrency");
+        boolean report = false;
+        for (JsonNode type : json.path("FunctionResponseTypes")) {
+            report |= EventSourceMapping.REPORT_BATCH_ITEM_FAILURES.equals(type.asText());
+        }
+        return new EventSourceMapping(json.path("UUID").asText(), json.path("FunctionName").asText(),
+                dev.sluice.faasbridge.core.QueueArn.parse(json.path("EventSourceArn").asText()), json.path("BatchSize").asInt(),
+                json.path("MaximumBatchingWindowInSeconds").asInt(), concurrency.isInt() ? concurrency.asInt() : null, report, patterns,
+                !"Disabled".equals(json.path("State").asText()), Math.round(json.path("LastModified").asDouble() * 1000));
+    }
+
     /** Lambda's error body: the exception name in {@code __type} (also sent as {@code X-Amzn-ErrorType}). */
     public static ObjectNode error(BridgeError error, String message) {
         return JSON.createObjectNode().put("__type", error.code()).put("Type", error.userFault() ? "User" : "Service")

@@ -1,0 +1,70 @@
+package dev.sluice.broker.bridge;
+
+import static dev.sluice.broker.bridge.BridgeTestServer.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.broker.bridge.FunctionServer.Reply;
+import dev.sluice.faasbridge.api.http.RestDefinitionStore;
+import dev.sluice.faasbridge.core.EventSourceMapping;
+import dev.sluice.faasbridge.core.FunctionDefinition;
+import dev.sluice.faasbridge.service.FunctionBridge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bridge outside the server that reads functions and mappings from the server's REST API. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RemoteBridgeIT {
+    @TempDir
+    Path data;
+
+    @Test
+    void aBridgeReadingMappingsOverRestPollsThemAndFollowsTheirChanges() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (BridgeTestServer sluice = BridgeTestServer.start(data); FunctionServer function = new FunctionServer()) {
+            String endpoint = "http://127.0.0.1:" + sluice.server.httpPort();
+            RestDefinitionStore store = new RestDefinitionStore(WebClient.create(vertx), endpoint);
+            String queue = sluice.createQueue("remote", Map.of());
+            function.respond(event -> Reply.okAfter(5));
+            String uuid = sluice.mapHttpFunction("remote-fn", function.url(), 3, "\"EventSourceArn\":\"" + sluice.queueArn("remote")
+                    + "\",\"BatchSize\":4,\"ScalingConfig\":{\"MaximumConcurrency\":3},\"FunctionResponseTypes\":[\"ReportBatchItemFailures\"],"
+                    + "\"FilterCriteria\":{\"Filters\":[{\"Pattern\":\"{\\\"body\\\":[{\\\"prefix\\\":\\\"r\\\"}]}\"}]}");
+
+            List<FunctionDefinition> functions = store.functions().get(5, TimeUnit.SECONDS);
+            assertEquals(sluice.server.bridge().api().getFunction("remote-fn").get(), functions.get(0), "functions read back intact");
+            EventSourceMapping stored = sluice.server.bridge().api().getMapping(uuid).get();
+            assertEquals(List.of(stored), store.mappings().get(5, TimeUnit.SECONDS), "mappings read back intact");
+
+            try (FunctionBridge remote = FunctionBridge.start(sluice.server.queueClient(), store, vertx, meters,
+                    BridgeTestServer.settings(), InstantSource.system())) {
+                await(() -> remote.pollers(uuid) >= 1, Duration.ofSeconds(10), "the remote bridge polling the mapping");
+                for (int i = 0; i < 40; i++) {
+                    int n = i;
+                    sluice.sqs.sendMessage(b -> b.queueUrl(queue).messageBody("r" + n));
+                }
+                sluice.awaitEmpty(queue);
+                assertEquals(40, BridgeTestServer.counts(function.bodies()).size());
+                assertTrue(meters.get("sluice.bridge.invocations").tag("mapping", uuid).counter().count() > 0,
+                        "the remote bridge invoked some batches");
+
+                assertEquals(202, sluice.rest.put("/v1/event-source-mappings/" + uuid, "{\"Enabled\":false}").statusCode());
+                await(() -> remote.pollers(uuid) == 0, Duration.ofSeconds(10), "the remote bridge to stop the disabled mapping");
+                assertTrue(remote.api().deleteMapping(uuid).handle((ok, error) -> error != null).get(),
+                        "a remote bridge cannot change the server's mappings");
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.sluice.faasbridge.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.faasbridge.core.BridgeError;
+import dev.sluice.faasbridge.core.BridgeException;
+import dev.sluice.faasbridge.core.EventSourceMapping;
+import dev.sluice.faasbridge.core.FunctionDefinition;
+import dev.sluice.faasbridge.store.DefinitionStore;
+import io.vertx.ext.web.client.WebClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * A standalone bridge's view of functions and mappings: read from a server's REST API
+ * ({@code GET /v1/functions}, {@code GET /v1/event-source-mappings}). Read-only: they are managed on the
+ * server, whose catalog holds them; writes fail with {@link BridgeError#INVALID_PARAMETER_VALUE}.
+ */
+public final class RestDefinitionStore implements DefinitionStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Each read waits at most this long for the server. */
+    private static final long TIMEOUT_MILLIS = 10_000;
+
+    private final WebClient http;
+    private final String endpoint;
+
+    /** @param endpoint the server's base URL, {@code http://host:port} */
+    public RestDefinitionStore(WebClient http, String endpoint) {
+        this.http = http;
+        this.endpoint = endpoint.replaceAll("/+$", "");
+    }
+
+    @Override
+    public CompletableFuture<List<FunctionDefinition>> functions() {
+        return list(BridgeRoutes.FUNCTIONS, "Functions", BridgeJsonCodec::functionFromJson);
+    }
+
+    @Override
+    public CompletableFuture<List<EventSourceMapping>> mappings() {
+        return list(BridgeRoutes.MAPPINGS, "EventSourceMappings", BridgeJsonCodec::mappingFromJson);
+    }
+
+    @Override
+    public CompletableFuture<Optional<FunctionDefinition>> function(String name) {
+        return functions().thenApply(all -> all.stream().filter(function -> function.name().equals(name)).findFirst());
+    }
+
+    @Override
+    public CompletableFuture<Optional<EventSourceMapping>> mapping(String uuid) {
+        return mappings().thenApply(all -> all.stream().filter(mapping -> mapping.uuid().equals(uuid)).findFirst());
+    }
+
+    private <T> CompletableFuture<List<T>> list(String path, String field, Function<JsonNode, T> decode) {
+        return http.getAbs(endpoint + path).timeout(TIMEOUT_MILLIS).send().toCompletionStage().toCompletableFuture()
+                .thenApply(response -> {
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.bodyAsString());
+                    }
+                    try {
+                        List<T> out = new ArrayList<>();
+                        for (JsonNode item : JSON.readTree(response.bodyAsString()).path(field)) {
+                            out.add(decode.apply(item));
+                        }
+                        return out;
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException("GET " + path + " answered unreadable JSON", e);
+                    }
+                });
+    }
+
+    @Override
+    public CompletableFuture<Void> putFunction(FunctionDefinition function) {
+        return readOnly();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> putFunctionIfAbsent(FunctionDefinition function) {
+        return readOnly();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> deleteFunction(String name) {
+        return readOnly();
+    }
+
+    @Override
+    public CompletableFuture<Void> putMapping(EventSourceMapping mapping) {
+        return readOnly();
+    }
+
+    @Override
+    public CompletableFuture<Boolean> deleteMapping(String uuid) {
+        return readOnly();
+    }
+
+    private static <T> CompletableFuture<T> readOnly() {
+        return CompletableFuture.failedFuture(new BridgeException(BridgeError.INVALID_PARAMETER_VALUE,
+                "A standalone bridge reads functions and mappings from its server; manage them there"));
+    }
+}
