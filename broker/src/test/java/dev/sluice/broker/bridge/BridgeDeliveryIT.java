@@ -166,7 +166,7 @@ class BridgeDeliveryIT {
         sendAll(queue, IntStream.range(0, 40).mapToObj(i -> "w" + i).toArray(String[]::new));
         long start = System.nanoTime();
         sluice.mapHttpFunction("window-fn", function.url(), 3, "\"EventSourceArn\":\"" + sluice.queueArn("window")
-                + "\",\"BatchSize\":40,\"MaximumBatchingWindowInSeconds\":2");
+                + "\",\"BatchSize\":40,\"MaximumBatchingWindowInSeconds\":1");
 
         await(() -> function.bodies().size() >= 40, Duration.ofSeconds(20), "every message invoked");
         int largest = function.events().stream().mapToInt(event -> event.get("Records").size()).max().orElse(0);

@@ -204,7 +204,11 @@ final class MappingWorker {
         };
     }
 
-    /** Receives until the batch is full, its window closed, or its payload bound reached; empty after an empty long poll. */
+    /**
+     * Receives until the batch is full, its window (from the first message) closed, or its payload bound
+     * reached; a receive that waited 0 s (under a second of window left) and found nothing also ends it.
+     * Empty after an empty long poll.
+     */
     private CompletableFuture<List<Message>> gather() {
         return receiveInto(new ArrayList<>(), 0L, 0L);
     }
@@ -215,6 +219,7 @@ final class MappingWorker {
         if (!batch.isEmpty()) {
             waitSeconds = (int) Math.min(waitSeconds, TimeUnit.NANOSECONDS.toSeconds(windowDeadlineNanos - System.nanoTime()));
         }
+        int waited = waitSeconds;
         ReceiveMessageRequest request = new ReceiveMessageRequest(queueUrl, null, List.of("All"), List.of("All"), want, null,
                 waitSeconds, null);
         return track(queues.receiveMessage(request)).thenCompose(response -> {
@@ -222,13 +227,14 @@ final class MappingWorker {
             long size = bytes + response.messages().stream().mapToLong(SqsEvents::approximateSize).sum();
             long largest = Math.max(TYPICAL_MAX_MESSAGE_BYTES,
                     batch.stream().mapToLong(SqsEvents::approximateSize).max().orElse(0));
+            boolean drained = response.messages().isEmpty() && waited == 0;
             if (batch.isEmpty() || mapping.maximumBatchingWindowSeconds() == 0 || batch.size() >= mapping.batchSize()
-                    || size + RECEIVE_MAX * largest > settings.maxPayloadBytes() || stopped) {
+                    || size + RECEIVE_MAX * largest > settings.maxPayloadBytes() || drained || stopped) {
                 return CompletableFuture.completedFuture(batch);
             }
             long deadline = windowDeadlineNanos != 0L ? windowDeadlineNanos
                     : System.nanoTime() + TimeUnit.SECONDS.toNanos(mapping.maximumBatchingWindowSeconds());
-            if (deadline - System.nanoTime() < TimeUnit.SECONDS.toNanos(1)) {
+            if (deadline - System.nanoTime() <= 0) {
                 return CompletableFuture.completedFuture(batch);
             }
             return receiveInto(batch, deadline, size);
