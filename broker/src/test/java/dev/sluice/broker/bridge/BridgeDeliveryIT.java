@@ -228,6 +228,26 @@ class BridgeDeliveryIT {
         assertEquals(3, function.bodies().size());
     }
 
+    @Test
+    void aMappingKeepsItsMetersWhenItIsUpdated() throws Exception {
+        String queue = sluice.createQueue("metered", Map.of());
+        String uuid = sluice.mapHttpFunction("metered-fn", function.url(), 3, "\"EventSourceArn\":\"" + sluice.queueArn("metered") + "\"");
+        sendAll(queue, "a1");
+        await(() -> invocations(uuid) == 1, Duration.ofSeconds(10), "the first invocation counted");
+
+        assertEquals(202, sluice.rest.put("/v1/event-source-mappings/" + uuid, "{\"BatchSize\":5}").statusCode());
+        await(() -> sluice.server.bridge().pollers(uuid) >= 1, Duration.ofSeconds(10), "the updated mapping polling");
+        Thread.sleep(500);
+        sendAll(queue, "a2");
+        await(() -> invocations(uuid) == 2, Duration.ofSeconds(10), "the invocation after the update counted by the same meter");
+        assertTrue(sluice.rest.get("/metrics").body().contains("mapping=\"" + uuid + "\""), "still exported");
+    }
+
+    private static double invocations(String uuid) {
+        var counter = sluice.server.meters().find("sluice.bridge.invocations").tag("mapping", uuid).counter();
+        return counter == null ? -1 : counter.count();
+    }
+
     static Reply failBadRecordsOnFirstDelivery(JsonNode event) {
         StringBuilder failures = new StringBuilder();
         for (JsonNode record : event.get("Records")) {

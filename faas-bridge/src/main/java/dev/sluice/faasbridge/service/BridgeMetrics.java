@@ -13,10 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The meters of one mapping on this bridge, tagged {@code mapping} (UUID) and {@code function}:
  * invocations, failed invocations, partially failed batches, records deleted by the filter, batch
  * sizes, pollers and invocations in flight, and the iterator age (how long the oldest record of a batch
- * waited in the queue before the invocation). Removed from the registry when the mapping stops.
+ * waited in the queue before the invocation). Shared by the successive workers of one mapping (the
+ * gauges sum theirs); removed from the registry when the mapping stops on this bridge.
  */
 final class BridgeMetrics implements AutoCloseable {
     private final MeterRegistry registry;
+    private final String functionName;
     final Counter invocations;
     final Counter errors;
     final Counter partialFailures;
@@ -31,6 +33,7 @@ final class BridgeMetrics implements AutoCloseable {
 
     BridgeMetrics(MeterRegistry registry, String mappingUuid, String functionName) {
         this.registry = registry;
+        this.functionName = functionName;
         Tags tags = Tags.of("mapping", mappingUuid, "function", functionName);
         invocations = Counter.builder("sluice.bridge.invocations").tags(tags).description("Function invocations").register(registry);
         errors = Counter.builder("sluice.bridge.invocation.errors").tags(tags)
@@ -49,6 +52,10 @@ final class BridgeMetrics implements AutoCloseable {
                 .description("Pollers running").register(registry);
         concurrencyGauge = Gauge.builder("sluice.bridge.concurrency", concurrency, AtomicInteger::get).tags(tags)
                 .description("Invocations in flight").register(registry);
+    }
+
+    String functionName() {
+        return functionName;
     }
 
     void recordIteratorAge(long millis) {

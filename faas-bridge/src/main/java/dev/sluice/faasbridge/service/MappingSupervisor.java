@@ -38,6 +38,11 @@ final class MappingSupervisor {
     private final InstantSource clock;
     private final Map<String, MappingWorker> workers = new HashMap<>();
     private final Map<String, AsyncPermits> functionPermits = new HashMap<>();
+    /**
+     * Meters by mapping UUID, kept across the workers that replace each other when a mapping changes (a
+     * meter id can be registered once), removed when the mapping stops here or changes function.
+     */
+    private final Map<String, BridgeMetrics> metrics = new HashMap<>();
     /** 0 idle, 1 a pass running, 2 a pass running and another requested. */
     private final AtomicInteger passes = new AtomicInteger();
     private boolean closed;
@@ -99,7 +104,7 @@ final class MappingSupervisor {
             }
             MappingWorker worker = new MappingWorker(mapping, function, queues, function.isHttp() ? httpInvoker : javaInvoker,
                     permitsFor(function), RecordFilter.compile(mapping.filterPatterns())::matches, settings, scheduler,
-                    new BridgeMetrics(meters, mapping.uuid(), function.name()), clock);
+                    metricsFor(mapping.uuid(), function.name()), clock);
             workers.put(mapping.uuid(), worker);
             worker.start();
         }
@@ -108,9 +113,26 @@ final class MappingSupervisor {
                 return false;
             }
             entry.getValue().stop();
+            BridgeMetrics removed = metrics.remove(entry.getKey());
+            if (removed != null) {
+                removed.close();
+            }
             return true;
         });
         return null;
+    }
+
+    private BridgeMetrics metricsFor(String uuid, String functionName) {
+        BridgeMetrics current = metrics.get(uuid);
+        if (current != null && current.functionName().equals(functionName)) {
+            return current;
+        }
+        if (current != null) {
+            current.close();
+        }
+        BridgeMetrics created = new BridgeMetrics(meters, uuid, functionName);
+        metrics.put(uuid, created);
+        return created;
     }
 
     private AsyncPermits permitsFor(FunctionDefinition function) {
@@ -135,6 +157,8 @@ final class MappingSupervisor {
             closed = true;
             stopping = workers.values().stream().map(MappingWorker::stop).toList();
             workers.clear();
+            metrics.values().forEach(BridgeMetrics::close);
+            metrics.clear();
         }
         return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
     }

@@ -59,6 +59,8 @@ final class MappingWorker {
     private final InstantSource clock;
     private final int maxPollers;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
+    /** This worker's pollers; the mapping's gauge (shared with a worker it replaces) follows it. */
+    private final java.util.concurrent.atomic.AtomicInteger pollers = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong lastScaleUpNanos = new AtomicLong(System.nanoTime());
     private final CompletableFuture<Void> allRetired = new CompletableFuture<>();
     private volatile boolean stopped;
@@ -89,7 +91,7 @@ final class MappingWorker {
     }
 
     int pollers() {
-        return metrics.pollers.get();
+        return pollers.get();
     }
 
     void start() {
@@ -105,27 +107,28 @@ final class MappingWorker {
     CompletableFuture<Void> stop() {
         stopped = true;
         pending.forEach(future -> future.cancel(false));
-        if (metrics.pollers.get() == 0) {
+        if (pollers.get() == 0) {
             allRetired.complete(null);
         }
-        return allRetired.completeOnTimeout(null, settings.stopGrace().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((ignored, error) -> metrics.close());
+        return allRetired.completeOnTimeout(null, settings.stopGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private boolean addPoller() {
         int current;
         do {
-            current = metrics.pollers.get();
+            current = pollers.get();
             if (stopped || current >= maxPollers) {
                 return false;
             }
-        } while (!metrics.pollers.compareAndSet(current, current + 1));
+        } while (!pollers.compareAndSet(current, current + 1));
+        metrics.pollers.incrementAndGet();
         scheduler.execute(this::cycle);
         return true;
     }
 
     private void retire() {
-        if (metrics.pollers.decrementAndGet() == 0 && stopped) {
+        metrics.pollers.decrementAndGet();
+        if (pollers.decrementAndGet() == 0 && stopped) {
             allRetired.complete(null);
         }
     }
@@ -134,11 +137,12 @@ final class MappingWorker {
     private boolean retireIfSpare() {
         int current;
         do {
-            current = metrics.pollers.get();
+            current = pollers.get();
             if (current <= 1 && !stopped) {
                 return false;
             }
-        } while (!metrics.pollers.compareAndSet(current, current - 1));
+        } while (!pollers.compareAndSet(current, current - 1));
+        metrics.pollers.decrementAndGet();
         if (current == 1) {
             allRetired.complete(null);
         }
