@@ -48,6 +48,7 @@ final class HttpFunctionInvoker implements FunctionInvoker {
             }
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                     ? error.getCause() : error;
+            // Ours (orTimeout) or Vert.x's request timeout, which has the same length.
             if (cause instanceof java.util.concurrent.TimeoutException
                     || cause.getClass().getSimpleName().contains("Timeout")) {
                 return new InvocationOutcome.Failed(TIMED_OUT, "Task timed out after " + function.timeoutSeconds() + " seconds");

@@ -45,6 +45,8 @@ final class MappingWorker {
      */
     private static final long TYPICAL_MAX_MESSAGE_BYTES = 256 * 1024;
     private static final long RECEIVE_ERROR_BACKOFF_MILLIS = 1000;
+    /** A receive failing again and again (a deleted queue, a server down) is logged once a minute, not once a second. */
+    private static final long RECEIVE_ERROR_LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final EventSourceMapping mapping;
     private final FunctionDefinition function;
@@ -62,6 +64,7 @@ final class MappingWorker {
     /** This worker's pollers; the mapping's gauge (shared with a worker it replaces) follows it. */
     private final java.util.concurrent.atomic.AtomicInteger pollers = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong lastScaleUpNanos = new AtomicLong(System.nanoTime());
+    private final AtomicLong lastReceiveErrorLogNanos = new AtomicLong(System.nanoTime() - RECEIVE_ERROR_LOG_INTERVAL_NANOS);
     private final CompletableFuture<Void> allRetired = new CompletableFuture<>();
     private volatile boolean stopped;
 
@@ -183,7 +186,12 @@ final class MappingWorker {
         if (error != null || batch.isEmpty()) {
             release.run();
             if (error != null && !stopped) {
-                LOG.warn("mapping {}: receiving from {} failed: {}", mapping.uuid(), queueUrl, rootMessage(error));
+                long lastLog = lastReceiveErrorLogNanos.get();
+                if (System.nanoTime() - lastLog >= RECEIVE_ERROR_LOG_INTERVAL_NANOS
+                        && lastReceiveErrorLogNanos.compareAndSet(lastLog, System.nanoTime())) {
+                    LOG.warn("mapping {}: receiving from {} failed (retrying every second): {}", mapping.uuid(), queueUrl,
+                            rootMessage(error));
+                }
                 scheduler.schedule(this::next, RECEIVE_ERROR_BACKOFF_MILLIS, TimeUnit.MILLISECONDS);
             } else if (error != null || !retireIfSpare()) {
                 next();
