@@ -1,11 +1,7 @@
 package dev.sluice.faasbridge.service;
 
 import dev.sluice.clientsdk.QueueClient;
-import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
-import dev.sluice.clientsdk.model.BatchResultErrorEntry;
-import dev.sluice.clientsdk.model.DeleteMessageBatchRequest;
-import dev.sluice.clientsdk.model.DeleteMessageBatchRequestEntry;
 import dev.sluice.clientsdk.model.Message;
 import dev.sluice.clientsdk.model.ReceiveMessageRequest;
 import dev.sluice.faasbridge.core.BatchResponseRules;
@@ -60,6 +56,7 @@ final class MappingWorker {
     private final BridgeMetrics metrics;
     private final InstantSource clock;
     private final int maxPollers;
+    private final BatchDeleter deleter;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     /** This worker's pollers; the mapping's gauge (shared with a worker it replaces) follows it. */
     private final java.util.concurrent.atomic.AtomicInteger pollers = new java.util.concurrent.atomic.AtomicInteger();
@@ -82,6 +79,7 @@ final class MappingWorker {
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.clock = clock;
+        this.deleter = new BatchDeleter(queues, queueUrl, mapping.uuid(), settings.deleteAttempts(), scheduler, metrics);
         this.maxPollers = mapping.maximumConcurrency() != null ? mapping.maximumConcurrency() : settings.defaultMaxConcurrency();
     }
 
@@ -260,7 +258,7 @@ final class MappingWorker {
         if (matching.size() < batch.size()) {
             List<Message> dropped = batch.stream().filter(message -> !filter.test(message)).toList();
             metrics.filtered.increment(dropped.size());
-            filteredOut = deleteAll(dropped);
+            filteredOut = deleter.deleteAll(dropped);
         }
         if (matching.isEmpty()) {
             release.run();
@@ -281,7 +279,7 @@ final class MappingWorker {
                     } else if (verdict.kind() == BatchVerdict.Kind.PARTIAL) {
                         metrics.partialFailures.increment();
                     }
-                    return deleteAll(BatchSettlement.toDelete(matching, verdict, mapping.eventSourceArn().isFifo()));
+                    return deleter.deleteAll(BatchSettlement.toDelete(matching, verdict, mapping.eventSourceArn().isFifo()));
                 });
         return CompletableFuture.allOf(filteredOut, invoked);
     }
@@ -308,55 +306,6 @@ final class MappingWorker {
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE;
         }
-    }
-
-    /** Deletes in batches of 10, retrying failed entries; what still fails returns to the queue (at-least-once). */
-    private CompletableFuture<Void> deleteAll(List<Message> messages) {
-        List<CompletableFuture<Void>> chunks = new ArrayList<>();
-        for (int from = 0; from < messages.size(); from += RECEIVE_MAX) {
-            List<Message> chunk = messages.subList(from, Math.min(messages.size(), from + RECEIVE_MAX));
-            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
-            for (int i = 0; i < chunk.size(); i++) {
-                entries.add(new DeleteMessageBatchRequestEntry(Integer.toString(i), chunk.get(i).receiptHandle()));
-            }
-            chunks.add(deleteWithRetry(entries, 1));
-        }
-        return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new));
-    }
-
-    private CompletableFuture<Void> deleteWithRetry(List<DeleteMessageBatchRequestEntry> entries, int attempt) {
-        return queues.deleteMessageBatch(new DeleteMessageBatchRequest(queueUrl, entries)).handle((response, error) -> {
-            if (error != null) {
-                return entries;
-            }
-            Set<String> retry = response.failed().stream().filter(MappingWorker::retryable)
-                    .map(BatchResultErrorEntry::id).collect(Collectors.toSet());
-            int hopeless = response.failed().size() - retry.size();
-            if (hopeless > 0) {
-                metrics.deleteFailures.increment(hopeless);
-            }
-            return entries.stream().filter(entry -> retry.contains(entry.id())).toList();
-        }).thenCompose(remaining -> {
-            if (remaining.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            if (attempt >= settings.deleteAttempts()) {
-                metrics.deleteFailures.increment(remaining.size());
-                LOG.warn("mapping {}: {} processed messages could not be deleted after {} attempts; they will be delivered again",
-                        mapping.uuid(), remaining.size(), attempt);
-                return CompletableFuture.completedFuture(null);
-            }
-            CompletableFuture<Void> retried = new CompletableFuture<>();
-            scheduler.schedule(() -> deleteWithRetry(remaining, attempt + 1).whenComplete((ok, e) -> retried.complete(null)),
-                    100L << Math.min(attempt, 6), TimeUnit.MILLISECONDS);
-            return retried;
-        });
-    }
-
-    /** A receipt handle the queue rejects will not become valid by asking again. */
-    private static boolean retryable(BatchResultErrorEntry entry) {
-        return !(SqsError.RECEIPT_HANDLE_IS_INVALID.legacyCode().equals(entry.code())
-                || SqsError.INVALID_ID_FORMAT.legacyCode().equals(entry.code()));
     }
 
     private <T> CompletableFuture<T> track(CompletableFuture<T> future) {

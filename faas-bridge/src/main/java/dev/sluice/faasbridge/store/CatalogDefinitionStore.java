@@ -9,7 +9,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
-/** Functions and mappings in the replicated catalog, one namespace each, keyed by name and UUID. */
+/**
+ * Functions and mappings in the replicated catalog, one namespace each ({@code faas.functions},
+ * {@code faas.mappings}), keyed by name and UUID. A namespace prefix keeps a separate set (another
+ * fleet of bridges on the same cluster).
+ */
 public final class CatalogDefinitionStore implements DefinitionStore {
     static final String FUNCTIONS = "faas.functions";
     static final String MAPPINGS = "faas.mappings";
@@ -17,54 +21,63 @@ public final class CatalogDefinitionStore implements DefinitionStore {
     private static final int PAGE = 500;
 
     private final Catalog catalog;
+    private final String functionsNamespace;
+    private final String mappingsNamespace;
 
     public CatalogDefinitionStore(Catalog catalog) {
+        this(catalog, "");
+    }
+
+    /** @param namespacePrefix prepended to both namespaces; empty for the server's own set */
+    public CatalogDefinitionStore(Catalog catalog, String namespacePrefix) {
         this.catalog = catalog;
+        this.functionsNamespace = namespacePrefix + FUNCTIONS;
+        this.mappingsNamespace = namespacePrefix + MAPPINGS;
     }
 
     @Override
     public CompletableFuture<Void> putFunction(FunctionDefinition function) {
-        return catalog.put(FUNCTIONS, function.name(), DefinitionCodec.encode(function)).thenApply(replaced -> null);
+        return catalog.put(functionsNamespace, function.name(), DefinitionCodec.encode(function)).thenApply(replaced -> null);
     }
 
     @Override
     public CompletableFuture<Boolean> putFunctionIfAbsent(FunctionDefinition function) {
-        return catalog.putIfAbsent(FUNCTIONS, function.name(), DefinitionCodec.encode(function));
+        return catalog.putIfAbsent(functionsNamespace, function.name(), DefinitionCodec.encode(function));
     }
 
     @Override
     public CompletableFuture<Optional<FunctionDefinition>> function(String name) {
-        return catalog.get(FUNCTIONS, name).thenApply(value -> value.map(DefinitionCodec::decodeFunction));
+        return catalog.get(functionsNamespace, name).thenApply(value -> value.map(DefinitionCodec::decodeFunction));
     }
 
     @Override
     public CompletableFuture<List<FunctionDefinition>> functions() {
-        return scanAll(FUNCTIONS, null, new ArrayList<>(), DefinitionCodec::decodeFunction);
+        return scanAll(functionsNamespace, null, new ArrayList<>(), DefinitionCodec::decodeFunction);
     }
 
     @Override
     public CompletableFuture<Boolean> deleteFunction(String name) {
-        return catalog.delete(FUNCTIONS, name);
+        return catalog.delete(functionsNamespace, name);
     }
 
     @Override
     public CompletableFuture<Void> putMapping(EventSourceMapping mapping) {
-        return catalog.put(MAPPINGS, mapping.uuid(), DefinitionCodec.encode(mapping)).thenApply(replaced -> null);
+        return catalog.put(mappingsNamespace, mapping.uuid(), DefinitionCodec.encode(mapping)).thenApply(replaced -> null);
     }
 
     @Override
     public CompletableFuture<Optional<EventSourceMapping>> mapping(String uuid) {
-        return catalog.get(MAPPINGS, uuid).thenApply(value -> value.map(DefinitionCodec::decodeMapping));
+        return catalog.get(mappingsNamespace, uuid).thenApply(value -> value.map(DefinitionCodec::decodeMapping));
     }
 
     @Override
     public CompletableFuture<List<EventSourceMapping>> mappings() {
-        return scanAll(MAPPINGS, null, new ArrayList<>(), DefinitionCodec::decodeMapping);
+        return scanAll(mappingsNamespace, null, new ArrayList<>(), DefinitionCodec::decodeMapping);
     }
 
     @Override
     public CompletableFuture<Boolean> deleteMapping(String uuid) {
-        return catalog.delete(MAPPINGS, uuid);
+        return catalog.delete(mappingsNamespace, uuid);
     }
 
     private <T> CompletableFuture<List<T>> scanAll(String namespace, String startAfter, List<T> into, Function<byte[], T> decode) {
