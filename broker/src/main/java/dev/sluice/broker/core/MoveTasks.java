@@ -69,7 +69,8 @@ public final class MoveTasks {
         source.index.promote(now);
         int moved = 0;
         while (moved < max) {
-            MessageMeta meta = source.index.firstReady();
+            // In a FIFO dead-letter queue, the next message of a receivable group: each group moves in order.
+            MessageMeta meta = source.index.nextReceivable(null);
             if (meta == null) {
                 break;
             }
@@ -87,7 +88,7 @@ public final class MoveTasks {
             moved++;
         }
         MoveTask progressed = task.moved(moved);
-        save(source.index.readyCount() == 0 ? progressed.ended(MoveTask.COMPLETED, null) : progressed);
+        save(source.index.receivableCount() == 0 ? progressed.ended(MoveTask.COMPLETED, null) : progressed);
     }
 
     public MoveTask cancel(String handle) {

@@ -28,8 +28,9 @@ public final class QueueBook {
     private final QueueAttributeCodec codec;
     private final String region;
     private final String accountId;
-    private final int maxInFlight;
+    private final EngineLimits limits;
     private final QueueStorage storage;
+    private final FifoMemory fifo;
     private final NavigableMap<String, QueueState> queues = new TreeMap<>();
     /** Lookup only, never iterated: recovery and receipt handles address queues by id. */
     private final Map<Long, QueueState> queuesById = new java.util.HashMap<>();
@@ -37,13 +38,14 @@ public final class QueueBook {
     private final MoveTasks moveTasks;
     private final QueueWakeups wakeups;
 
-    public QueueBook(QueueAttributeCodec codec, String region, String accountId, int maxInFlight, QueueStorage storage,
+    public QueueBook(QueueAttributeCodec codec, String region, String accountId, EngineLimits limits, QueueStorage storage,
             QueueWakeups wakeups) {
         this.codec = codec;
         this.region = region;
         this.accountId = accountId;
-        this.maxInFlight = maxInFlight;
+        this.limits = limits;
         this.storage = storage;
+        this.fifo = new FifoMemory(storage, limits.deduplicationIntervalMillis());
         this.wakeups = wakeups;
         this.moveTasks = new MoveTasks(this, storage);
     }
@@ -60,12 +62,23 @@ public final class QueueBook {
         tombstones.put(name, deletedAtMillis);
     }
 
-    /** Adds a stored message back to its queue's index; unknown queue ids are ignored (deleted queue). */
-    public void restoreMessage(long queueId, MessageMeta meta, long nowMillis) {
+    /**
+     * Adds a stored message back to its queue's index, in sequence order within the queue; unknown
+     * queue ids are ignored (deleted queue).
+     */
+    public void restoreMessage(long queueId, MessageMeta meta, String messageGroupId, long nowMillis) {
         QueueState queue = byId(queueId);
         if (queue != null) {
-            queue.index.add(meta, nowMillis);
+            queue.index.add(meta, messageGroupId, nowMillis);
         }
+    }
+
+    public void restoreDeduplication(long queueId, String key, DeduplicationRecord record) {
+        fifo.restoreSend(queueId, key, record);
+    }
+
+    public void restoreReceiveAttempt(long queueId, String attemptId, ReceiveAttempt attempt) {
+        fifo.restoreReceive(queueId, attemptId, attempt);
     }
 
     public void restoreMoveTask(MoveTask task) {
@@ -92,9 +105,6 @@ public final class QueueBook {
             throw SqsError.QUEUE_DELETED_RECENTLY.exception();
         }
         QueueSettings settings = codec.forCreate(name, attributes);
-        if (settings.fifoQueue()) {
-            throw SqsError.INVALID_ATTRIBUTE_VALUE.exception("FIFO queues are not supported by this version of Sluice yet.");
-        }
         checkDeadLetterTarget(name, settings);
         QueueState queue = new QueueState(stamp.sequence(), name, arnOf(name), settings, new TreeMap<>(tags), now, now, 0);
         register(queue);
@@ -181,7 +191,7 @@ public final class QueueBook {
 
     public List<EntryOutcome> send(String name, List<SendEntry> entries, EntryStamp stamp) {
         QueueState queue = require(name);
-        long now = stamp.nowMillis();
+        fifo.prune(stamp.nowMillis());
         List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
         for (SendEntry entry : entries) {
             if (entry.sizeBytes() > queue.settings.maximumMessageSizeBytes()) {
@@ -190,42 +200,101 @@ public final class QueueBook {
                                 + queue.settings.maximumMessageSizeBytes() + " bytes.")));
                 continue;
             }
-            int delaySeconds = entry.delaySeconds() != null ? entry.delaySeconds() : queue.settings.delaySeconds();
-            String messageId = MessageIds.format(stamp.uniqueBits());
-            StoredMessage message = new StoredMessage(messageId, now, now + delaySeconds * 1000L, entry.body(),
-                    entry.messageAttributes(), entry.traceHeader(), entry.messageGroupId(), entry.messageDeduplicationId(),
-                    null);
-            append(queue, message, stamp);
-            outcomes.add(EntryOutcome.ok(entry.id(), messageId));
+            outcomes.add(queue.settings.fifoQueue() ? sendFifo(queue, entry, stamp) : sendStandard(queue, entry, stamp));
         }
         wakeups.queueChanged(name);
         return outcomes;
     }
 
-    /** Stores a message at the queue's tail; visible at {@code message.firstVisibleAtMillis()}. */
-    void append(QueueState queue, StoredMessage message, EntryStamp stamp) {
-        long nowMillis = stamp.nowMillis();
-        long seq = stamp.sequence();
-        storage.putMessage(queue.id, seq, message);
-        queue.index.add(new MessageMeta(seq, message.sentMillis(), message.firstVisibleAtMillis(), 0, 0, 0), nowMillis);
+    private EntryOutcome sendStandard(QueueState queue, SendEntry entry, EntryStamp stamp) {
+        long now = stamp.nowMillis();
+        int delaySeconds = entry.delaySeconds() != null ? entry.delaySeconds() : queue.settings.delaySeconds();
+        String messageId = MessageIds.format(stamp.uniqueBits());
+        append(queue, new StoredMessage(messageId, now, now + delaySeconds * 1000L, entry.body(), entry.messageAttributes(),
+                entry.traceHeader(), entry.messageGroupId(), null, null), stamp);
+        return EntryOutcome.ok(entry.id(), messageId);
     }
 
     /**
-     * Takes up to {@code max} visible messages into flight. Expired messages met on the way are
-     * deleted; messages past the redrive policy's maxReceiveCount move to the dead-letter queue.
+     * A FIFO send: a duplicate within the deduplication interval is accepted and answered with the
+     * original's MessageId and SequenceNumber, and stores nothing. Only the queue's delay applies
+     * (the edge refuses per-message delays).
      */
-    public List<ReceivedMessage> receive(String name, int max, Integer visibilityTimeoutSeconds, EntryStamp stamp) {
+    private EntryOutcome sendFifo(QueueState queue, SendEntry entry, EntryStamp stamp) {
+        if (entry.messageGroupId() == null) {
+            return EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.MISSING_PARAMETER,
+                    "The request must contain the parameter MessageGroupId."));
+        }
+        String deduplicationId = FifoMemory.deduplicationId(queue.settings, entry);
+        if (deduplicationId == null) {
+            return EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.INVALID_PARAMETER_VALUE,
+                    "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"));
+        }
+        long now = stamp.nowMillis();
+        String key = FifoMemory.key(queue.settings, entry.messageGroupId(), deduplicationId);
+        DeduplicationRecord original = fifo.duplicateOf(queue, key, now);
+        if (original != null) {
+            return EntryOutcome.sent(entry.id(), original.messageId(), SequenceNumbers.format(original.seq()));
+        }
+        String messageId = MessageIds.format(stamp.uniqueBits());
+        long seq = append(queue, new StoredMessage(messageId, now, now + queue.settings.delaySeconds() * 1000L, entry.body(),
+                entry.messageAttributes(), entry.traceHeader(), entry.messageGroupId(), deduplicationId, null), stamp);
+        fifo.rememberSend(queue, key, messageId, seq, now);
+        return EntryOutcome.sent(entry.id(), messageId, SequenceNumbers.format(seq));
+    }
+
+    /** Stores a message at the queue's tail; visible at {@code message.firstVisibleAtMillis()}. Returns its sequence number. */
+    long append(QueueState queue, StoredMessage message, EntryStamp stamp) {
+        long nowMillis = stamp.nowMillis();
+        long seq = stamp.sequence();
+        storage.putMessage(queue.id, seq, message);
+        queue.index.add(new MessageMeta(seq, message.sentMillis(), message.firstVisibleAtMillis(), 0, 0, 0),
+                message.messageGroupId(), nowMillis);
+        return seq;
+    }
+
+    /**
+     * Takes up to {@code max} visible messages into flight; of a FIFO queue, the next messages of the
+     * receivable groups, as many of one group as there are. Expired messages met on the way are
+     * deleted; messages past the redrive policy's maxReceiveCount move to the dead-letter queue. A
+     * FIFO receive with a {@code receiveRequestAttemptId} (null: none) seen within the deduplication
+     * interval returns that receive's messages and receipt handles again, while none of them was
+     * deleted, received again or had its visibility changed.
+     */
+    public List<ReceivedMessage> receive(String name, int max, Integer visibilityTimeoutSeconds,
+            String receiveRequestAttemptId, EntryStamp stamp) {
         QueueState queue = require(name);
         long now = stamp.nowMillis();
+        fifo.prune(now);
         queue.index.promote(now);
         int timeout = visibilityTimeoutSeconds != null ? visibilityTimeoutSeconds : queue.settings.visibilityTimeoutSeconds();
+        long visibleAt = now + timeout * 1000L;
+        String attemptId = queue.settings.fifoQueue() ? receiveRequestAttemptId : null;
+        List<MessageMeta> taken = attemptId == null ? null : retake(queue, attemptId, now, visibleAt);
+        if (taken == null) {
+            taken = take(queue, max, visibleAt, stamp);
+            if (attemptId != null && !taken.isEmpty()) {
+                fifo.rememberReceive(queue, attemptId, new ReceiveAttempt(fifo.expiryFrom(now), deliveries(taken)));
+            }
+        }
+        List<ReceivedMessage> received = new ArrayList<>(taken.size());
+        for (MessageMeta meta : taken) {
+            received.add(deliver(queue, meta, storage.readMessage(queue.id, meta.seq)));
+        }
+        return received;
+    }
+
+    private List<MessageMeta> take(QueueState queue, int max, long visibleAtMillis, EntryStamp stamp) {
+        long now = stamp.nowMillis();
         long retentionMillis = queue.settings.messageRetentionPeriodSeconds() * 1000L;
         QueueSettings.RedrivePolicy redrive = queue.settings.redrivePolicy();
         QueueState deadLetters = redrive == null ? null : queues.get(nameOfArn(redrive.deadLetterTargetArn()));
-        List<ReceivedMessage> received = new ArrayList<>();
+        int maxInFlight = queue.settings.fifoQueue() ? limits.maxInFlightFifo() : limits.maxInFlightStandard();
+        List<MessageMeta> taken = new ArrayList<>();
+        MessageMeta previous = null;
         int skipped = 0;
-        while (received.size() < max && skipped < MAX_SKIPPED_PER_RECEIVE) {
-            MessageMeta meta = queue.index.firstReady();
+        while (taken.size() < max && skipped < MAX_SKIPPED_PER_RECEIVE) {
+            MessageMeta meta = queue.index.nextReceivable(previous);
             if (meta == null) {
                 break;
             }
@@ -240,17 +309,47 @@ public final class QueueBook {
                 continue;
             }
             if (queue.index.inFlightCount() >= maxInFlight) {
-                if (received.isEmpty()) {
+                if (taken.isEmpty()) {
                     throw SqsError.OVER_LIMIT.exception("Too many messages in flight: the limit is " + maxInFlight + ".");
                 }
                 break;
             }
-            long nonce = stamp.uniqueBits()[0];
-            queue.index.receive(meta, now, now + timeout * 1000L, nonce);
+            queue.index.receive(meta, now, visibleAtMillis, stamp.uniqueBits()[0]);
             storage.putDelivery(queue.id, meta.seq, meta);
-            received.add(deliver(queue, meta, storage.readMessage(queue.id, meta.seq)));
+            taken.add(meta);
+            previous = meta;
         }
-        return received;
+        return taken;
+    }
+
+    /**
+     * The messages of a remembered receive, their visibility timeout reset, as SQS does for a retry;
+     * null when there is no such attempt or any of its messages changed since.
+     */
+    private List<MessageMeta> retake(QueueState queue, String attemptId, long now, long visibleAtMillis) {
+        ReceiveAttempt attempt = fifo.attempt(queue, attemptId, now);
+        if (attempt == null) {
+            return null;
+        }
+        List<MessageMeta> held = new ArrayList<>(attempt.deliveries().size());
+        for (ReceiveAttempt.Delivery delivery : attempt.deliveries()) {
+            MessageMeta meta = queue.index.get(delivery.seq());
+            if (meta == null || meta.receiptNonce != delivery.receiptNonce() || !queue.index.isInFlight(meta)
+                    || meta.visibleAtMillis != delivery.visibleAtMillis()) {
+                return null;
+            }
+            held.add(meta);
+        }
+        for (MessageMeta meta : held) {
+            queue.index.changeVisibility(meta, now, visibleAtMillis);
+            storage.putDelivery(queue.id, meta.seq, meta);
+        }
+        fifo.rememberReceive(queue, attemptId, new ReceiveAttempt(attempt.expiresAtMillis(), deliveries(held)));
+        return held;
+    }
+
+    private static List<ReceiveAttempt.Delivery> deliveries(List<MessageMeta> taken) {
+        return taken.stream().map(meta -> new ReceiveAttempt.Delivery(meta.seq, meta.receiptNonce, meta.visibleAtMillis)).toList();
     }
 
     private ReceivedMessage deliver(QueueState queue, MessageMeta meta, StoredMessage message) {
@@ -264,6 +363,13 @@ public final class QueueBook {
         }
         if (message.deadLetterSourceArn() != null) {
             system.put("DeadLetterQueueSourceArn", message.deadLetterSourceArn());
+        }
+        if (message.messageGroupId() != null) {
+            system.put("MessageGroupId", message.messageGroupId());
+        }
+        if (queue.settings.fifoQueue()) {
+            system.put("SequenceNumber", SequenceNumbers.format(meta.seq));
+            system.put("MessageDeduplicationId", message.messageDeduplicationId());
         }
         String handle = new ReceiptHandle(queue.id, meta.seq, meta.receiptNonce).encode();
         return new ReceivedMessage(message.messageId(), handle, message.body(), system, message.messageAttributes());
@@ -289,6 +395,7 @@ public final class QueueBook {
     public List<EntryOutcome> delete(String name, List<HandleEntry> entries) {
         QueueState queue = require(name);
         List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
+        boolean deleted = false;
         for (HandleEntry entry : entries) {
             ReceiptHandle handle = ReceiptHandle.decode(entry.receiptHandle()).orElse(null);
             if (handle == null || handle.queueId() != queue.id) {
@@ -299,8 +406,13 @@ public final class QueueBook {
             MessageMeta meta = queue.index.get(handle.seq());
             if (meta != null && meta.receiptNonce == handle.nonce()) {
                 removeMessage(queue, meta);
+                deleted = true;
             }
             outcomes.add(EntryOutcome.ok(entry.id(), null));
+        }
+        if (deleted && queue.settings.fifoQueue()) {
+            // The group of a deleted message may be receivable now.
+            wakeups.queueChanged(name);
         }
         return outcomes;
     }
@@ -417,10 +529,13 @@ public final class QueueBook {
         return sources;
     }
 
-    /** Visible messages by local clock, and when the next hidden one appears: for long polls waiting on this replica. */
-    public long readyCount(String name) {
+    /**
+     * What a receive could take now (ready messages; of a FIFO queue, receivable groups), and when
+     * the next hidden message appears: for long polls waiting on this replica.
+     */
+    public long receivableCount(String name) {
         QueueState queue = queues.get(name);
-        return queue == null ? 0 : queue.index.readyCount();
+        return queue == null ? 0 : queue.index.receivableCount();
     }
 
     public long nextVisibleAtMillis(String name) {

@@ -1,5 +1,6 @@
 package dev.sluice.broker.core;
 
+import dev.sluice.broker.core.MessageMeta.Place;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -7,24 +8,66 @@ import java.util.TreeSet;
 
 /**
  * Where every message of one queue stands: ready (visible, in send order), in flight (received,
- * until its visibility deadline) or delayed (sent with a delay). Every operation is O(log n) in the
- * queue's depth; nothing scans. Owned by the apply thread; iteration order is deterministic
- * (sorted sets; the hash map is only used for lookups).
+ * until its visibility deadline) or delayed (sent with a delay). A FIFO queue's index also keeps
+ * its {@link MessageGroups}, so that receives take the next receivable group's messages. Every
+ * operation is O(log n) in the queue's depth; nothing scans. Owned by the apply thread; iteration
+ * order is deterministic (sorted sets; the hash map is only used for lookups).
  */
 final class QueueIndex {
     private final TreeMap<Long, MessageMeta> ready = new TreeMap<>();
     private final TreeSet<MessageMeta> inFlight = new TreeSet<>(MessageMeta::compareByVisibility);
     private final TreeSet<MessageMeta> delayed = new TreeSet<>(MessageMeta::compareByVisibility);
     private final Map<Long, MessageMeta> bySeq = new HashMap<>();
+    /** The FIFO groups; null for standard queues, whose receives take the oldest ready message. */
+    private final MessageGroups groups;
 
-    void add(MessageMeta meta, long nowMillis) {
+    QueueIndex(boolean fifo) {
+        this.groups = fifo ? new MessageGroups() : null;
+    }
+
+    /** Adds a message; {@code groupId} is its MessageGroupId (ignored by standard queues). */
+    void add(MessageMeta meta, String groupId, long nowMillis) {
         bySeq.put(meta.seq, meta);
         if (meta.visibleAtMillis <= nowMillis) {
-            ready.put(meta.seq, meta);
+            place(meta, Place.READY);
         } else if (meta.receiveCount == 0) {
-            delayed.add(meta);
+            place(meta, Place.DELAYED);
         } else {
-            inFlight.add(meta);
+            place(meta, Place.IN_FLIGHT);
+        }
+        if (groups != null) {
+            groups.add(groupId, meta);
+        }
+    }
+
+    private void place(MessageMeta meta, Place place) {
+        meta.place = place;
+        switch (place) {
+            case READY -> ready.put(meta.seq, meta);
+            case IN_FLIGHT -> inFlight.add(meta);
+            case DELAYED -> delayed.add(meta);
+        }
+    }
+
+    private void unplace(MessageMeta meta) {
+        switch (meta.place) {
+            case READY -> ready.remove(meta.seq);
+            case IN_FLIGHT -> inFlight.remove(meta);
+            case DELAYED -> delayed.remove(meta);
+        }
+    }
+
+    /**
+     * Moves a message to a place with a new visibility time, keeping the groups current. The sorted
+     * sets order by visibility time, so the message leaves its set before the time changes.
+     */
+    private void move(MessageMeta meta, Place to, long visibleAtMillis) {
+        Place from = meta.place;
+        unplace(meta);
+        meta.visibleAtMillis = visibleAtMillis;
+        place(meta, to);
+        if (groups != null) {
+            groups.moved(meta, from);
         }
     }
 
@@ -40,48 +83,49 @@ final class QueueIndex {
 
     private void promoteFrom(TreeSet<MessageMeta> waiting, long nowMillis) {
         while (!waiting.isEmpty() && waiting.first().visibleAtMillis <= nowMillis) {
-            MessageMeta meta = waiting.pollFirst();
-            ready.put(meta.seq, meta);
+            MessageMeta meta = waiting.first();
+            move(meta, Place.READY, meta.visibleAtMillis);
         }
     }
 
-    /** The oldest ready message, or null. */
-    MessageMeta firstReady() {
-        var first = ready.firstEntry();
-        return first == null ? null : first.getValue();
+    /**
+     * The message a receive takes next, or null: the oldest ready message of a standard queue; of a
+     * FIFO queue, the next ready message of the group of {@code previous} (the message this receive
+     * took last, or null), else the oldest message of the receivable group with the oldest head.
+     */
+    MessageMeta nextReceivable(MessageMeta previous) {
+        if (groups == null) {
+            var first = ready.firstEntry();
+            return first == null ? null : first.getValue();
+        }
+        MessageMeta next = previous == null ? null : MessageGroups.nextReadyInGroup(previous);
+        return next != null ? next : groups.firstReceivable();
     }
 
     boolean isInFlight(MessageMeta meta) {
-        return inFlight.contains(meta);
+        return meta.place == Place.IN_FLIGHT;
     }
 
     /** Takes a ready message into flight until {@code visibleAtMillis}. */
     void receive(MessageMeta meta, long nowMillis, long visibleAtMillis, long receiptNonce) {
-        ready.remove(meta.seq);
         meta.receiveCount++;
         if (meta.firstReceiveMillis == 0) {
             meta.firstReceiveMillis = nowMillis;
         }
-        meta.visibleAtMillis = visibleAtMillis;
         meta.receiptNonce = receiptNonce;
-        inFlight.add(meta);
+        move(meta, Place.IN_FLIGHT, visibleAtMillis);
     }
 
     /** Moves an in-flight message's deadline; a deadline at or before now makes it ready. */
     void changeVisibility(MessageMeta meta, long nowMillis, long visibleAtMillis) {
-        inFlight.remove(meta);
-        meta.visibleAtMillis = visibleAtMillis;
-        if (visibleAtMillis <= nowMillis) {
-            ready.put(meta.seq, meta);
-        } else {
-            inFlight.add(meta);
-        }
+        move(meta, visibleAtMillis <= nowMillis ? Place.READY : Place.IN_FLIGHT, visibleAtMillis);
     }
 
     void remove(MessageMeta meta) {
         bySeq.remove(meta.seq);
-        if (ready.remove(meta.seq) == null && !inFlight.remove(meta)) {
-            delayed.remove(meta);
+        unplace(meta);
+        if (groups != null) {
+            groups.remove(meta);
         }
     }
 
@@ -90,8 +134,9 @@ final class QueueIndex {
         return bySeq.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    int readyCount() {
-        return ready.size();
+    /** Messages a receive could take now: ready ones, or for a FIFO queue the receivable groups. */
+    int receivableCount() {
+        return groups == null ? ready.size() : groups.receivableCount();
     }
 
     /** Messages visible at {@code nowMillis}, counting those whose delay or timeout passed since the last receive. */

@@ -72,6 +72,14 @@ final class SqsTestServer implements AutoCloseable {
         }
     }
 
+    /** The legacy code the SDK reports (from x-amzn-query-error, as against Amazon SQS) and status 400. */
+    static void assertError(SqsClient sqs, String code, java.util.function.Consumer<SqsClient> call) {
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(
+                software.amazon.awssdk.services.sqs.model.SqsException.class, () -> call.accept(sqs));
+        org.junit.jupiter.api.Assertions.assertEquals(code, failure.awsErrorDetails().errorCode(), failure.getMessage());
+        org.junit.jupiter.api.Assertions.assertEquals(400, failure.statusCode());
+    }
+
     int port() {
         return server.httpPort();
     }
