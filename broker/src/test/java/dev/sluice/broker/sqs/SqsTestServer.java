@@ -41,12 +41,26 @@ final class SqsTestServer implements AutoCloseable {
     }
 
     static SqsClient client(int port) {
+        return client(port, RetryMode.STANDARD);
+    }
+
+    /**
+     * A client with the SDK's retries in {@code retries}, or none when null: for tests that retry an
+     * unanswered request themselves.
+     */
+    static SqsClient client(int port, RetryMode retries) {
         return SqsClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + port))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
-                .overrideConfiguration(config -> config.retryStrategy(RetryMode.STANDARD))
+                .overrideConfiguration(config -> {
+                    if (retries == null) {
+                        config.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry());
+                    } else {
+                        config.retryStrategy(retries);
+                    }
+                })
                 .build();
     }
 
