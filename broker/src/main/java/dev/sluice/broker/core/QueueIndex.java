@@ -8,67 +8,81 @@ import java.util.TreeSet;
 
 /**
  * Where every message of one queue stands: ready (visible, in send order), in flight (received,
- * until its visibility deadline) or delayed (sent with a delay). A FIFO queue's index also keeps
- * its {@link MessageGroups}, so that receives take the next receivable group's messages. Every
- * operation is O(log n) in the queue's depth; nothing scans. Owned by the apply thread; iteration
- * order is deterministic (sorted sets; the hash map is only used for lookups).
+ * until its visibility deadline) or delayed (sent with a delay). Messages with a MessageGroupId are
+ * also kept by {@link MessageGroups}: on FIFO queues the groups decide what a receive may take, on
+ * standard queues they make the queue fair between tenants. Every operation is O(log n) in the
+ * queue's depth; nothing scans. Owned by the apply thread; iteration order is deterministic (sorted
+ * sets; the hash map is only used for lookups).
  */
 final class QueueIndex {
+    /** Ready messages; on standard queues, of each group only its oldest (the group keeps the rest). */
     private final TreeMap<Long, MessageMeta> ready = new TreeMap<>();
     private final TreeSet<MessageMeta> inFlight = new TreeSet<>(MessageMeta::compareByVisibility);
     private final TreeSet<MessageMeta> delayed = new TreeSet<>(MessageMeta::compareByVisibility);
     private final Map<Long, MessageMeta> bySeq = new HashMap<>();
-    /** The FIFO groups; null for standard queues, whose receives take the oldest ready message. */
+    private final boolean fifo;
     private final MessageGroups groups;
+    private int readyCount;
 
     QueueIndex(boolean fifo) {
-        this.groups = fifo ? new MessageGroups() : null;
+        this.fifo = fifo;
+        this.groups = new MessageGroups(fifo, ready);
     }
 
-    /** Adds a message; {@code groupId} is its MessageGroupId (ignored by standard queues). */
+    /** Adds a message; {@code groupId} is its MessageGroupId, or null. */
     void add(MessageMeta meta, String groupId, long nowMillis) {
         bySeq.put(meta.seq, meta);
-        if (meta.visibleAtMillis <= nowMillis) {
-            place(meta, Place.READY);
-        } else if (meta.receiveCount == 0) {
-            place(meta, Place.DELAYED);
-        } else {
-            place(meta, Place.IN_FLIGHT);
+        if (groupId != null) {
+            groups.join(groupId, meta);
         }
-        if (groups != null) {
-            groups.add(groupId, meta);
+        if (meta.visibleAtMillis <= nowMillis) {
+            enter(meta, Place.READY);
+        } else {
+            enter(meta, meta.receiveCount == 0 ? Place.DELAYED : Place.IN_FLIGHT);
         }
     }
 
-    private void place(MessageMeta meta, Place place) {
+    private void enter(MessageMeta meta, Place place) {
         meta.place = place;
         switch (place) {
-            case READY -> ready.put(meta.seq, meta);
+            case READY -> {
+                readyCount++;
+                if (!groups.keepsReady(meta)) {
+                    ready.put(meta.seq, meta);
+                }
+            }
             case IN_FLIGHT -> inFlight.add(meta);
             case DELAYED -> delayed.add(meta);
         }
+        if (meta.group != null) {
+            groups.entered(meta);
+        }
     }
 
-    private void unplace(MessageMeta meta) {
+    private void leave(MessageMeta meta) {
         switch (meta.place) {
-            case READY -> ready.remove(meta.seq);
+            case READY -> {
+                readyCount--;
+                if (!groups.keepsReady(meta)) {
+                    ready.remove(meta.seq);
+                }
+            }
             case IN_FLIGHT -> inFlight.remove(meta);
             case DELAYED -> delayed.remove(meta);
+        }
+        if (meta.group != null) {
+            groups.left(meta);
         }
     }
 
     /**
-     * Moves a message to a place with a new visibility time, keeping the groups current. The sorted
-     * sets order by visibility time, so the message leaves its set before the time changes.
+     * Moves a message to a place with a new visibility time. The sorted sets order by visibility
+     * time, so the message leaves its set before the time changes.
      */
     private void move(MessageMeta meta, Place to, long visibleAtMillis) {
-        Place from = meta.place;
-        unplace(meta);
+        leave(meta);
         meta.visibleAtMillis = visibleAtMillis;
-        place(meta, to);
-        if (groups != null) {
-            groups.moved(meta, from);
-        }
+        enter(meta, to);
     }
 
     MessageMeta get(long seq) {
@@ -89,14 +103,14 @@ final class QueueIndex {
     }
 
     /**
-     * The message a receive takes next, or null: the oldest ready message of a standard queue; of a
-     * FIFO queue, the next ready message of the group of {@code previous} (the message this receive
-     * took last, or null), else the oldest message of the receivable group with the oldest head.
+     * The message a receive takes next, or null. FIFO queue: the next ready message of the group of
+     * {@code previous} (the message this receive took last, or null), else the oldest message of the
+     * receivable group with the oldest head. Standard queue: the oldest ready message, passing over
+     * noisy tenants while a quiet one has a message ready.
      */
     MessageMeta nextReceivable(MessageMeta previous) {
-        if (groups == null) {
-            var first = ready.firstEntry();
-            return first == null ? null : first.getValue();
+        if (!fifo) {
+            return groups.fairest(inFlight.size());
         }
         MessageMeta next = previous == null ? null : MessageGroups.nextReadyInGroup(previous);
         return next != null ? next : groups.firstReceivable();
@@ -123,9 +137,9 @@ final class QueueIndex {
 
     void remove(MessageMeta meta) {
         bySeq.remove(meta.seq);
-        unplace(meta);
-        if (groups != null) {
-            groups.remove(meta);
+        leave(meta);
+        if (meta.group != null) {
+            groups.drop(meta);
         }
     }
 
@@ -136,12 +150,12 @@ final class QueueIndex {
 
     /** Messages a receive could take now: ready ones, or for a FIFO queue the receivable groups. */
     int receivableCount() {
-        return groups == null ? ready.size() : groups.receivableCount();
+        return fifo ? groups.receivableCount() : readyCount;
     }
 
     /** Messages visible at {@code nowMillis}, counting those whose delay or timeout passed since the last receive. */
     int visibleCount(long nowMillis) {
-        return ready.size() + overdue(inFlight, nowMillis) + overdue(delayed, nowMillis);
+        return readyCount + overdue(inFlight, nowMillis) + overdue(delayed, nowMillis);
     }
 
     int inFlightCount(long nowMillis) {

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The FIFO rules in isolation: group order and locks, deduplication, receive attempts, redrive. */
+/** The FIFO rules in isolation (group order and locks, deduplication, receive attempts, redrive) and fair standard queues. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class FifoQueueBookTest {
     private static final long FIVE_MINUTES = 300_000;
@@ -202,5 +202,39 @@ class FifoQueueBookTest {
         book.moveTasks().step(task.handle(), 100, stamp);
 
         assertEquals(List.of("m0", "m2", "m4", "m1", "m3", "m5"), bodies(receive("source.fifo", 10)));
+    }
+
+    private void sendStandard(String queue, String group, String body) {
+        book.send(queue, List.of(new SendEntry("e", body, null, Map.of(), null, group, null)), stamp);
+    }
+
+    @Test
+    void aFairQueuePassesOverANoisyTenantWhileAQuietOneHasMessages() {
+        book.createQueue("shared", Map.of(), Map.of(), stamp);
+        for (int i = 0; i < 60; i++) {
+            sendStandard("shared", "noisy", "n" + i);
+        }
+        sendStandard("shared", "quiet", "q0");
+        sendStandard("shared", null, "solo");
+        sendStandard("shared", "quiet", "q1");
+
+        for (int i = 0; i < 3; i++) {
+            assertTrue(bodies(receive("shared", 10)).stream().allMatch(body -> body.startsWith("n")), "oldest first");
+        }
+        // 30 in flight, all of one tenant: it is noisy now; the quiet tenants go first, then the rest.
+        assertEquals(List.of("q0", "solo", "q1", "n30", "n31"), bodies(receive("shared", 5)));
+    }
+
+    @Test
+    void aTenantWithFewMessagesInFlightKeepsSendOrder() {
+        book.createQueue("calm", Map.of(), Map.of(), stamp);
+        for (int i = 0; i < 25; i++) {
+            sendStandard("calm", "busy", "b" + i);
+        }
+        sendStandard("calm", "other", "o0");
+        assertEquals(10, receive("calm", 10).size());
+        assertEquals(10, receive("calm", 10).size());
+        assertEquals(List.of("b20", "b21", "b22", "b23", "b24", "o0"), bodies(receive("calm", 10)),
+                "20 in flight is under the 30 that makes a tenant noisy");
     }
 }
