@@ -22,8 +22,6 @@ public final class QueueBook {
     static final long NAME_REUSE_DELAY_MILLIS = 60_000;
     /** At most one purge per 60 seconds per queue. */
     static final long PURGE_INTERVAL_MILLIS = 60_000;
-    /** Bounds the work of one receive spent on expiring or dead-lettering messages. */
-    static final int MAX_SKIPPED_PER_RECEIVE = 1_000;
 
     private final QueueAttributeCodec codec;
     private final String region;
@@ -31,6 +29,7 @@ public final class QueueBook {
     private final EngineLimits limits;
     private final QueueStorage storage;
     private final FifoMemory fifo;
+    private final Receives receives;
     private final NavigableMap<String, QueueState> queues = new TreeMap<>();
     /** Lookup only, never iterated: recovery and receipt handles address queues by id. */
     private final Map<Long, QueueState> queuesById = new java.util.HashMap<>();
@@ -46,6 +45,7 @@ public final class QueueBook {
         this.limits = limits;
         this.storage = storage;
         this.fifo = new FifoMemory(storage, limits.deduplicationIntervalMillis());
+        this.receives = new Receives(this, storage, fifo, limits, accountId);
         this.wakeups = wakeups;
         this.moveTasks = new MoveTasks(this, storage);
     }
@@ -254,125 +254,14 @@ public final class QueueBook {
     }
 
     /**
-     * Takes up to {@code max} visible messages into flight; of a FIFO queue, the next messages of the
-     * receivable groups, as many of one group as there are. Expired messages met on the way are
-     * deleted; messages past the redrive policy's maxReceiveCount move to the dead-letter queue. A
-     * FIFO receive with a {@code receiveRequestAttemptId} (null: none) seen within the deduplication
-     * interval returns that receive's messages and receipt handles again, while none of them was
-     * deleted, received again or had its visibility changed.
+     * Takes up to {@code max} visible messages into flight (see {@link Receives}); a FIFO receive
+     * with a {@code receiveRequestAttemptId} (null: none) may repeat an earlier one.
      */
     public List<ReceivedMessage> receive(String name, int max, Integer visibilityTimeoutSeconds,
             String receiveRequestAttemptId, EntryStamp stamp) {
         QueueState queue = require(name);
-        long now = stamp.nowMillis();
-        fifo.prune(now);
-        queue.index.promote(now);
-        int timeout = visibilityTimeoutSeconds != null ? visibilityTimeoutSeconds : queue.settings.visibilityTimeoutSeconds();
-        long visibleAt = now + timeout * 1000L;
-        String attemptId = queue.settings.fifoQueue() ? receiveRequestAttemptId : null;
-        List<MessageMeta> taken = attemptId == null ? null : retake(queue, attemptId, now, visibleAt);
-        if (taken == null) {
-            taken = take(queue, max, visibleAt, stamp);
-            if (attemptId != null && !taken.isEmpty()) {
-                fifo.rememberReceive(queue, attemptId, new ReceiveAttempt(fifo.expiryFrom(now), deliveries(taken)));
-            }
-        }
-        List<ReceivedMessage> received = new ArrayList<>(taken.size());
-        for (MessageMeta meta : taken) {
-            received.add(deliver(queue, meta, storage.readMessage(queue.id, meta.seq)));
-        }
-        return received;
-    }
-
-    private List<MessageMeta> take(QueueState queue, int max, long visibleAtMillis, EntryStamp stamp) {
-        long now = stamp.nowMillis();
-        long retentionMillis = queue.settings.messageRetentionPeriodSeconds() * 1000L;
-        QueueSettings.RedrivePolicy redrive = queue.settings.redrivePolicy();
-        QueueState deadLetters = redrive == null ? null : queues.get(nameOfArn(redrive.deadLetterTargetArn()));
-        int maxInFlight = queue.settings.fifoQueue() ? limits.maxInFlightFifo() : limits.maxInFlightStandard();
-        List<MessageMeta> taken = new ArrayList<>();
-        MessageMeta previous = null;
-        int skipped = 0;
-        while (taken.size() < max && skipped < MAX_SKIPPED_PER_RECEIVE) {
-            MessageMeta meta = queue.index.nextReceivable(previous);
-            if (meta == null) {
-                break;
-            }
-            if (meta.sentMillis + retentionMillis <= now) {
-                removeMessage(queue, meta);
-                skipped++;
-                continue;
-            }
-            if (deadLetters != null && meta.receiveCount >= redrive.maxReceiveCount()) {
-                moveMessage(queue, meta, deadLetters, queue.arn, stamp);
-                skipped++;
-                continue;
-            }
-            if (queue.index.inFlightCount() >= maxInFlight) {
-                if (taken.isEmpty()) {
-                    throw SqsError.OVER_LIMIT.exception("Too many messages in flight: the limit is " + maxInFlight + ".");
-                }
-                break;
-            }
-            queue.index.receive(meta, now, visibleAtMillis, stamp.uniqueBits()[0]);
-            storage.putDelivery(queue.id, meta.seq, meta);
-            taken.add(meta);
-            previous = meta;
-        }
-        return taken;
-    }
-
-    /**
-     * The messages of a remembered receive, their visibility timeout reset, as SQS does for a retry;
-     * null when there is no such attempt or any of its messages changed since.
-     */
-    private List<MessageMeta> retake(QueueState queue, String attemptId, long now, long visibleAtMillis) {
-        ReceiveAttempt attempt = fifo.attempt(queue, attemptId, now);
-        if (attempt == null) {
-            return null;
-        }
-        List<MessageMeta> held = new ArrayList<>(attempt.deliveries().size());
-        for (ReceiveAttempt.Delivery delivery : attempt.deliveries()) {
-            MessageMeta meta = queue.index.get(delivery.seq());
-            if (meta == null || meta.receiptNonce != delivery.receiptNonce() || !queue.index.isInFlight(meta)
-                    || meta.visibleAtMillis != delivery.visibleAtMillis()) {
-                return null;
-            }
-            held.add(meta);
-        }
-        for (MessageMeta meta : held) {
-            queue.index.changeVisibility(meta, now, visibleAtMillis);
-            storage.putDelivery(queue.id, meta.seq, meta);
-        }
-        fifo.rememberReceive(queue, attemptId, new ReceiveAttempt(attempt.expiresAtMillis(), deliveries(held)));
-        return held;
-    }
-
-    private static List<ReceiveAttempt.Delivery> deliveries(List<MessageMeta> taken) {
-        return taken.stream().map(meta -> new ReceiveAttempt.Delivery(meta.seq, meta.receiptNonce, meta.visibleAtMillis)).toList();
-    }
-
-    private ReceivedMessage deliver(QueueState queue, MessageMeta meta, StoredMessage message) {
-        Map<String, String> system = new TreeMap<>();
-        system.put("SenderId", accountId);
-        system.put("SentTimestamp", Long.toString(message.sentMillis()));
-        system.put("ApproximateReceiveCount", Integer.toString(meta.receiveCount));
-        system.put("ApproximateFirstReceiveTimestamp", Long.toString(meta.firstReceiveMillis));
-        if (message.traceHeader() != null) {
-            system.put("AWSTraceHeader", message.traceHeader());
-        }
-        if (message.deadLetterSourceArn() != null) {
-            system.put("DeadLetterQueueSourceArn", message.deadLetterSourceArn());
-        }
-        if (message.messageGroupId() != null) {
-            system.put("MessageGroupId", message.messageGroupId());
-        }
-        if (queue.settings.fifoQueue()) {
-            system.put("SequenceNumber", SequenceNumbers.format(meta.seq));
-            system.put("MessageDeduplicationId", message.messageDeduplicationId());
-        }
-        String handle = new ReceiptHandle(queue.id, meta.seq, meta.receiptNonce).encode();
-        return new ReceivedMessage(message.messageId(), handle, message.body(), system, message.messageAttributes());
+        fifo.prune(stamp.nowMillis());
+        return receives.receive(queue, max, visibilityTimeoutSeconds, receiveRequestAttemptId, stamp);
     }
 
     /** Moves a message to the tail of another queue, keeping its id, body and attributes. */
