@@ -15,7 +15,10 @@ import java.util.HexFormat;
  * are pruned a bounded number per command. Owned by the apply thread.
  */
 final class FifoMemory {
-    /** Records pruned per command at most: more than one command can add, so the tables shrink. */
+    /**
+     * Records pruned per command at most: more than one command adds (10 sends or one receive
+     * attempt), so after a burst the tables shrink back to one interval of traffic.
+     */
     static final int MAX_PRUNED_PER_COMMAND = 64;
 
     private final ExpiringRecords<DeduplicationRecord> sends = new ExpiringRecords<>();

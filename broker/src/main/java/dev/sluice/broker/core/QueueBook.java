@@ -268,7 +268,13 @@ public final class QueueBook {
     void moveMessage(QueueState from, MessageMeta meta, QueueState to, String sourceArn, EntryStamp stamp) {
         StoredMessage message = storage.readMessage(from.id, meta.seq);
         removeMessage(from, meta);
-        append(to, message.withDeadLetterSource(sourceArn, stamp.nowMillis()), stamp);
+        StoredMessage moved = message.withDeadLetterSource(sourceArn, stamp.nowMillis());
+        if (sourceArn != null && from.settings.fifoQueue()) {
+            // As SQS does: in a FIFO dead-letter queue the message's id stands in for its deduplication
+            // id, so two dead letters that shared one are still two independent messages.
+            moved = moved.withDeduplicationId(message.messageId());
+        }
+        append(to, moved, stamp);
         wakeups.queueChanged(to.name);
     }
 

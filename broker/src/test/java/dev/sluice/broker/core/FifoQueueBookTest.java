@@ -187,6 +187,8 @@ class FifoQueueBookTest {
         ReceivedMessage dead = receive("dead.fifo", 10).get(0);
         assertEquals("poison", dead.body());
         assertEquals("g", dead.systemAttributes().get("MessageGroupId"));
+        assertEquals(dead.messageId(), dead.systemAttributes().get("MessageDeduplicationId"),
+                "a FIFO dead letter's deduplication id is its message id");
     }
 
     @Test
@@ -236,5 +238,29 @@ class FifoQueueBookTest {
         assertEquals(10, receive("calm", 10).size());
         assertEquals(List.of("b20", "b21", "b22", "b23", "b24", "o0"), bodies(receive("calm", 10)),
                 "20 in flight is under the 30 that makes a tenant noisy");
+    }
+
+    @Test
+    void aFifoQueueHasItsOwnInFlightLimit() {
+        QueueBook tight = new QueueBook(new QueueAttributeCodec(SqsLimits.defaults().queueAttributeBounds()), "us-east-1",
+                "000000000000", new EngineLimits(100, 2, FIVE_MINUTES), new InMemoryQueueStorage(), name -> { });
+        tight.createQueue("tight.fifo", Map.of("FifoQueue", "true", "ContentBasedDeduplication", "true"), Map.of(), stamp);
+        for (String group : List.of("a", "b", "c")) {
+            tight.send("tight.fifo", List.of(new SendEntry("e", group, null, Map.of(), null, group, null)), stamp);
+        }
+        assertEquals(2, tight.receive("tight.fifo", 10, null, null, stamp).size());
+        SqsError error = org.junit.jupiter.api.Assertions.assertThrows(dev.sluice.clientsdk.SqsException.class,
+                () -> tight.receive("tight.fifo", 10, null, null, stamp)).error();
+        assertEquals(SqsError.OVER_LIMIT, error);
+    }
+
+    @Test
+    void aStandardQueueIgnoresReceiveRequestAttemptIds() {
+        book.createQueue("plain", Map.of(), Map.of(), stamp);
+        sendStandard("plain", null, "first");
+        sendStandard("plain", null, "second");
+        assertEquals(List.of("first"), bodies(book.receive("plain", 1, null, "same", stamp)));
+        assertEquals(List.of("second"), bodies(book.receive("plain", 1, null, "same", stamp)));
+        assertTrue(storage.receiveAttempts.isEmpty());
     }
 }
