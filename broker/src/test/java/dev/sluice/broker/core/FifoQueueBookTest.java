@@ -204,6 +204,12 @@ class FifoQueueBookTest {
         book.moveTasks().step(task.handle(), 100, stamp);
 
         assertEquals(List.of("m0", "m2", "m4", "m1", "m3", "m5"), bodies(receive("source.fifo", 10)));
+
+        book.createQueue("standard", Map.of(), Map.of(), stamp);
+        SqsError error = org.junit.jupiter.api.Assertions.assertThrows(dev.sluice.clientsdk.SqsException.class,
+                () -> book.moveTasks().start("arn:aws:sqs:us-east-1:000000000000:back.fifo",
+                        "arn:aws:sqs:us-east-1:000000000000:standard", null, stamp)).error();
+        assertEquals(SqsError.INVALID_PARAMETER_VALUE, error, "a FIFO dead-letter queue moves to FIFO queues only");
     }
 
     private void sendStandard(String queue, String group, String body) {
