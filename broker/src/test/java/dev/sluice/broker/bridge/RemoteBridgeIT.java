@@ -8,13 +8,13 @@ import dev.sluice.broker.bridge.FunctionServer.Reply;
 import dev.sluice.faasbridge.api.http.RestDefinitionStore;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
+import dev.sluice.faasbridge.BridgeOptions;
+import dev.sluice.faasbridge.StandaloneBridge;
 import dev.sluice.faasbridge.service.FunctionBridge;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A bridge outside the server that reads functions and mappings from the server's REST API. */
+/**
+ * A standalone bridge (its own process in production) that reads functions and mappings from the server's
+ * REST API. It reaches the queues through the server's in-process client here: the HTTP QueueClient is not
+ * on this branch yet.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RemoteBridgeIT {
     @TempDir
@@ -31,7 +35,6 @@ class RemoteBridgeIT {
     @Test
     void aBridgeReadingMappingsOverRestPollsThemAndFollowsTheirChanges() throws Exception {
         Vertx vertx = Vertx.vertx();
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (BridgeTestServer sluice = BridgeTestServer.start(data); FunctionServer function = new FunctionServer()) {
             String endpoint = "http://127.0.0.1:" + sluice.server.httpPort();
             RestDefinitionStore store = new RestDefinitionStore(WebClient.create(vertx), endpoint);
@@ -46,8 +49,10 @@ class RemoteBridgeIT {
             EventSourceMapping stored = sluice.server.bridge().api().getMapping(uuid).get();
             assertEquals(List.of(stored), store.mappings().get(5, TimeUnit.SECONDS), "mappings read back intact");
 
-            try (FunctionBridge remote = FunctionBridge.start(sluice.server.queueClient(), store, vertx, meters,
-                    BridgeTestServer.settings(), InstantSource.system())) {
+            BridgeOptions options = BridgeOptions.parse(new String[] {"--endpoint", endpoint, "--port", "0",
+                    "--poll-wait-seconds", "1", "--refresh-seconds", "1"}).options();
+            try (StandaloneBridge standalone = StandaloneBridge.start(options, sluice.server.queueClient())) {
+                FunctionBridge remote = standalone.bridge();
                 await(() -> remote.pollers(uuid) >= 1, Duration.ofSeconds(10), "the remote bridge polling the mapping");
                 for (int i = 0; i < 40; i++) {
                     int n = i;
@@ -55,8 +60,10 @@ class RemoteBridgeIT {
                 }
                 sluice.awaitEmpty(queue);
                 assertEquals(40, BridgeTestServer.counts(function.bodies()).size());
-                assertTrue(meters.get("sluice.bridge.invocations").tag("mapping", uuid).counter().count() > 0,
-                        "the remote bridge invoked some batches");
+                String metrics = new dev.sluice.broker.HttpProbe(standalone.port()).get("/metrics").body();
+                assertTrue(metrics.contains("sluice_bridge_invocations_total{function=\"remote-fn\",mapping=\"" + uuid + "\"}"),
+                        "the standalone bridge invoked batches and exports its meters: " + metrics);
+                assertEquals(200, new dev.sluice.broker.HttpProbe(standalone.port()).get("/health").statusCode());
 
                 assertEquals(202, sluice.rest.put("/v1/event-source-mappings/" + uuid, "{\"Enabled\":false}").statusCode());
                 await(() -> remote.pollers(uuid) == 0, Duration.ofSeconds(10), "the remote bridge to stop the disabled mapping");
