@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -232,7 +233,16 @@ final class MappingWorker {
         int waited = waitSeconds;
         ReceiveMessageRequest request = new ReceiveMessageRequest(queueUrl, null, List.of("All"), List.of("All"), want, null,
                 waitSeconds, null);
-        return track(queues.receiveMessage(request)).thenCompose(response -> {
+        return track(queues.receiveMessage(request)).handle((response, error) -> {
+            if (error != null && batch.isEmpty()) {
+                throw error instanceof CompletionException completion ? completion : new CompletionException(error);
+            }
+            return error != null ? null : response;
+        }).thenCompose(response -> {
+            if (response == null) {
+                // A later receive of the window failed: the batch as gathered is invoked, not dropped.
+                return CompletableFuture.completedFuture(batch);
+            }
             batch.addAll(response.messages());
             long size = bytes + response.messages().stream().mapToLong(SqsEvents::approximateSize).sum();
             long largest = Math.max(TYPICAL_MAX_MESSAGE_BYTES,
