@@ -149,6 +149,38 @@ class BridgeScalingIT {
         }
     }
 
+    @Test
+    void bridgesSharingAMappingSplitItsMaximumConcurrency() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try (FunctionBridge second = FunctionBridge.start(sluice.server.queueClient(),
+                new CatalogDefinitionStore(sluice.server.node().catalog()), vertx, new SimpleMeterRegistry(), BridgeTestServer.settings(),
+                InstantSource.system())) {
+            String queue = sluice.createQueue("split", Map.of());
+            function.respond(event -> Reply.okAfter(100));
+            String uuid = sluice.mapHttpFunction("split-fn", function.url(), 3, "\"EventSourceArn\":\"" + sluice.queueArn("split")
+                    + "\",\"BatchSize\":1,\"ScalingConfig\":{\"MaximumConcurrency\":3}");
+            var live = sluice.rest.get("/v1/bridges?ttlMillis=10000");
+            assertEquals(2, new com.fasterxml.jackson.databind.ObjectMapper().readTree(live.body()).get("Bridges").size(), live.body());
+            await(() -> second.pollers(uuid) >= 1 && sluice.server.bridge().pollers(uuid) >= 1, Duration.ofSeconds(10),
+                    "both bridges polling");
+            sendMany(queue, "x", 60);
+
+            AtomicInteger mostTogether = new AtomicInteger();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> mostTogether.accumulateAndGet(
+                    second.pollers(uuid) + sluice.server.bridge().pollers(uuid), Math::max), 0, 10, TimeUnit.MILLISECONDS);
+            try {
+                await(() -> function.bodies().size() >= 60, Duration.ofSeconds(30), "every message invoked");
+            } finally {
+                sampler.shutdownNow();
+            }
+            assertEquals(3, mostTogether.get(), "together the bridges reached MaximumConcurrency and no more");
+            assertTrue(function.maxInFlight() <= 3, "at most MaximumConcurrency invocations at once: " + function.maxInFlight());
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
     static void sendMany(String queue, String prefix, int count) {
         List<String> bodies = IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
         for (int from = 0; from < bodies.size(); from += 10) {

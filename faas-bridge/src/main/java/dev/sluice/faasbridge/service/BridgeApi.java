@@ -101,6 +101,20 @@ public final class BridgeApi {
         return getMapping(uuid).thenCompose(mapping -> store.deleteMapping(uuid).thenApply(ignored -> notifyChanged(mapping)));
     }
 
+    /** Records that a bridge is alive now (by this API's clock): bridges split each mapping's MaximumConcurrency. */
+    public CompletableFuture<Void> heartbeat(String bridgeId) {
+        return store.heartbeat(bridgeId, clock.millis());
+    }
+
+    /** The bridges heard from within {@code ttlMillis} (by this API's clock), sorted. */
+    public CompletableFuture<List<String>> liveBridges(long ttlMillis) {
+        return store.liveBridges(clock.millis(), ttlMillis);
+    }
+
+    public CompletableFuture<Void> forgetBridge(String bridgeId) {
+        return store.forgetBridge(bridgeId);
+    }
+
     public String functionArn(String functionName) {
         return FunctionDefinition.arn(settings.region(), settings.accountId(), functionName);
     }

@@ -1,6 +1,7 @@
 package dev.sluice.faasbridge.service;
 
 import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.faasbridge.core.ConcurrencyShare;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
 import dev.sluice.faasbridge.core.RecordFilter;
@@ -43,9 +44,11 @@ final class MappingSupervisor {
      * meter id can be registered once), removed when the mapping stops here or changes function.
      */
     private final Map<String, BridgeMetrics> metrics = new HashMap<>();
+    /** This bridge's id among the bridges that split each mapping's MaximumConcurrency. */
+    private final String bridgeId = java.util.UUID.randomUUID().toString();
     /** 0 idle, 1 a pass running, 2 a pass running and another requested. */
     private final AtomicInteger passes = new AtomicInteger();
-    private boolean closed;
+    private volatile boolean closed;
 
     MappingSupervisor(DefinitionStore store, QueueClient queues, FunctionInvoker httpInvoker, FunctionInvoker javaInvoker,
             BridgeSettings settings, ScheduledExecutorService scheduler, MeterRegistry meters, InstantSource clock) {
@@ -72,7 +75,21 @@ final class MappingSupervisor {
     }
 
     private void runPass() {
-        store.functions().thenCombine(store.mappings(), this::reconcile).whenComplete((ignored, error) -> {
+        if (closed) {
+            passes.set(0);
+            return;
+        }
+        long now = clock.millis();
+        CompletableFuture<List<String>> bridges = store.heartbeat(bridgeId, now)
+                .thenCompose(ignored -> store.liveBridges(now, bridgeTtlMillis()))
+                .exceptionally(error -> {
+                    LOG.debug("bridge heartbeat failed; this bridge takes whole MaximumConcurrency values: {}", error.toString());
+                    return List.of();
+                });
+        store.functions().thenCombine(store.mappings(), Definitions::new).thenCombine(bridges, (definitions, live) -> {
+            reconcile(definitions.functions(), definitions.mappings(), live);
+            return null;
+        }).whenComplete((ignored, error) -> {
             if (error != null) {
                 LOG.warn("reading functions and mappings failed; keeping the pollers as they are: {}", error.toString());
             }
@@ -82,9 +99,32 @@ final class MappingSupervisor {
         });
     }
 
-    private synchronized Void reconcile(List<FunctionDefinition> functions, List<EventSourceMapping> mappings) {
+    private record Definitions(List<FunctionDefinition> functions, List<EventSourceMapping> mappings) {
+    }
+
+    /** A bridge not heard from for five refresh intervals (at least 10 s) no longer counts. */
+    private long bridgeTtlMillis() {
+        return Math.max(10_000, 5 * settings.refreshInterval().toMillis());
+    }
+
+    /** This bridge's share of a mapping's concurrency among the live bridges; the bridge's own bound without a MaximumConcurrency. */
+    private int share(EventSourceMapping mapping, List<String> liveBridges) {
+        if (mapping.maximumConcurrency() == null) {
+            return settings.defaultMaxConcurrency();
+        }
+        List<String> live = liveBridges;
+        if (!live.contains(bridgeId)) {
+            live = new java.util.ArrayList<>(liveBridges);
+            live.add(bridgeId);
+            java.util.Collections.sort(live);
+        }
+        return ConcurrencyShare.of(mapping.maximumConcurrency(), live, bridgeId);
+    }
+
+    private synchronized void reconcile(List<FunctionDefinition> functions, List<EventSourceMapping> mappings,
+            List<String> liveBridges) {
         if (closed) {
-            return null;
+            return;
         }
         Map<String, FunctionDefinition> byName = new HashMap<>();
         functions.forEach(function -> byName.put(function.name(), function));
@@ -96,14 +136,16 @@ final class MappingSupervisor {
             }
             wanted.add(mapping.uuid());
             MappingWorker current = workers.get(mapping.uuid());
+            int share = share(mapping, liveBridges);
             if (current != null && current.mapping().equals(mapping) && current.function().equals(function)) {
+                current.limitPollers(share);
                 continue;
             }
             if (current != null) {
                 current.stop();
             }
             MappingWorker worker = new MappingWorker(mapping, function, queues, function.isHttp() ? httpInvoker : javaInvoker,
-                    permitsFor(function), RecordFilter.compile(mapping.filterPatterns())::matches, settings, scheduler,
+                    permitsFor(function), RecordFilter.compile(mapping.filterPatterns())::matches, share, settings, scheduler,
                     metricsFor(mapping.uuid(), function.name()), clock);
             workers.put(mapping.uuid(), worker);
             worker.start();
@@ -119,7 +161,6 @@ final class MappingSupervisor {
             }
             return true;
         });
-        return null;
     }
 
     private BridgeMetrics metricsFor(String uuid, String functionName) {
@@ -160,6 +201,7 @@ final class MappingSupervisor {
             metrics.values().forEach(BridgeMetrics::close);
             metrics.clear();
         }
-        return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> forgotten = store.forgetBridge(bridgeId).exceptionally(error -> null);
+        return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).thenCombine(forgotten, (a, b) -> null);
     }
 }

@@ -56,7 +56,8 @@ final class MappingWorker {
     private final ScheduledExecutorService scheduler;
     private final BridgeMetrics metrics;
     private final InstantSource clock;
-    private final int maxPollers;
+    /** This bridge's share of the mapping's MaximumConcurrency (or the bridge's default); may change while running. */
+    private volatile int maxPollers;
     private final BatchDeleter deleter;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     /** This worker's pollers; the mapping's gauge (shared with a worker it replaces) follows it. */
@@ -67,8 +68,8 @@ final class MappingWorker {
     private volatile boolean stopped;
 
     MappingWorker(EventSourceMapping mapping, FunctionDefinition function, QueueClient queues, FunctionInvoker invoker,
-            AsyncPermits functionPermits, Predicate<Message> filter, BridgeSettings settings, ScheduledExecutorService scheduler,
-            BridgeMetrics metrics, InstantSource clock) {
+            AsyncPermits functionPermits, Predicate<Message> filter, int maxPollers, BridgeSettings settings,
+            ScheduledExecutorService scheduler, BridgeMetrics metrics, InstantSource clock) {
         this.mapping = mapping;
         this.function = function;
         this.queueUrl = mapping.eventSourceArn().queueUrl().toUrl(settings.queueBaseUrl());
@@ -81,7 +82,7 @@ final class MappingWorker {
         this.metrics = metrics;
         this.clock = clock;
         this.deleter = new BatchDeleter(queues, queueUrl, mapping.uuid(), settings.deleteAttempts(), scheduler, metrics);
-        this.maxPollers = mapping.maximumConcurrency() != null ? mapping.maximumConcurrency() : settings.defaultMaxConcurrency();
+        this.maxPollers = maxPollers;
     }
 
     EventSourceMapping mapping() {
@@ -98,6 +99,17 @@ final class MappingWorker {
 
     void start() {
         for (int i = 0; i < Math.min(settings.initialPollers(), maxPollers); i++) {
+            addPoller();
+        }
+    }
+
+    /**
+     * Changes this bridge's share of the mapping's concurrency. Pollers over a lowered share retire after
+     * their current batch; a share that rises from 0 starts one poller (scaling adds the rest).
+     */
+    void limitPollers(int share) {
+        maxPollers = share;
+        if (share > 0 && pollers.get() == 0) {
             addPoller();
         }
     }
@@ -135,6 +147,19 @@ final class MappingWorker {
         }
     }
 
+    /** Retires this poller when the mapping has more pollers here than this bridge's share allows. */
+    private boolean retireIfOverShare() {
+        int current;
+        do {
+            current = pollers.get();
+            if (current <= maxPollers) {
+                return false;
+            }
+        } while (!pollers.compareAndSet(current, current - 1));
+        metrics.pollers.decrementAndGet();
+        return true;
+    }
+
     /** Retires this poller when others remain: an empty long poll means the mapping has more pollers than work. */
     private boolean retireIfSpare() {
         int current;
@@ -154,7 +179,7 @@ final class MappingWorker {
     private void next() {
         if (stopped) {
             retire();
-        } else {
+        } else if (!retireIfOverShare()) {
             scheduler.execute(this::cycle);
         }
     }

@@ -3,6 +3,8 @@ package dev.sluice.faasbridge.store;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
 import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.codec.BinaryReader;
+import dev.sluice.raftstore.codec.BinaryWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,12 +19,14 @@ import java.util.function.Function;
 public final class CatalogDefinitionStore implements DefinitionStore {
     static final String FUNCTIONS = "faas.functions";
     static final String MAPPINGS = "faas.mappings";
+    static final String BRIDGES = "faas.bridges";
     /** Catalog entries a scan page carries; scans page until the namespace is exhausted. */
     private static final int PAGE = 500;
 
     private final Catalog catalog;
     private final String functionsNamespace;
     private final String mappingsNamespace;
+    private final String bridgesNamespace;
 
     public CatalogDefinitionStore(Catalog catalog) {
         this(catalog, "");
@@ -33,6 +37,7 @@ public final class CatalogDefinitionStore implements DefinitionStore {
         this.catalog = catalog;
         this.functionsNamespace = namespacePrefix + FUNCTIONS;
         this.mappingsNamespace = namespacePrefix + MAPPINGS;
+        this.bridgesNamespace = namespacePrefix + BRIDGES;
     }
 
     @Override
@@ -52,7 +57,7 @@ public final class CatalogDefinitionStore implements DefinitionStore {
 
     @Override
     public CompletableFuture<List<FunctionDefinition>> functions() {
-        return scanAll(functionsNamespace, null, new ArrayList<>(), DefinitionCodec::decodeFunction);
+        return scanAll(functionsNamespace, null, new ArrayList<>(), entry -> DefinitionCodec.decodeFunction(entry.value()));
     }
 
     @Override
@@ -72,7 +77,7 @@ public final class CatalogDefinitionStore implements DefinitionStore {
 
     @Override
     public CompletableFuture<List<EventSourceMapping>> mappings() {
-        return scanAll(mappingsNamespace, null, new ArrayList<>(), DefinitionCodec::decodeMapping);
+        return scanAll(mappingsNamespace, null, new ArrayList<>(), entry -> DefinitionCodec.decodeMapping(entry.value()));
     }
 
     @Override
@@ -80,9 +85,27 @@ public final class CatalogDefinitionStore implements DefinitionStore {
         return catalog.delete(mappingsNamespace, uuid);
     }
 
-    private <T> CompletableFuture<List<T>> scanAll(String namespace, String startAfter, List<T> into, Function<byte[], T> decode) {
+    @Override
+    public CompletableFuture<Void> heartbeat(String bridgeId, long nowMillis) {
+        return catalog.put(bridgesNamespace, bridgeId, new BinaryWriter().putLong(nowMillis).toByteArray()).thenApply(replaced -> null);
+    }
+
+    @Override
+    public CompletableFuture<List<String>> liveBridges(long nowMillis, long ttlMillis) {
+        return scanAll(bridgesNamespace, null, new ArrayList<>(), entry -> entry).thenApply(entries -> entries.stream()
+                .filter(entry -> new BinaryReader(entry.value()).getLong() >= nowMillis - ttlMillis)
+                .map(Catalog.Entry::key).sorted().toList());
+    }
+
+    @Override
+    public CompletableFuture<Void> forgetBridge(String bridgeId) {
+        return catalog.delete(bridgesNamespace, bridgeId).thenApply(existed -> null);
+    }
+
+    private <T> CompletableFuture<List<T>> scanAll(String namespace, String startAfter, List<T> into,
+            Function<Catalog.Entry, T> decode) {
         return catalog.scan(namespace, "", startAfter, PAGE).thenCompose(page -> {
-            page.entries().forEach(entry -> into.add(decode.apply(entry.value())));
+            page.entries().forEach(entry -> into.add(decode.apply(entry)));
             if (!page.more() || page.entries().isEmpty()) {
                 return CompletableFuture.completedFuture(into);
             }

@@ -31,4 +31,13 @@ public interface DefinitionStore {
     CompletableFuture<List<EventSourceMapping>> mappings();
 
     CompletableFuture<Boolean> deleteMapping(String uuid);
+
+    /** Records that bridge {@code bridgeId} is alive at {@code nowMillis} (a store may use its own clock). */
+    CompletableFuture<Void> heartbeat(String bridgeId, long nowMillis);
+
+    /** Ids of the bridges whose last heartbeat is at most {@code ttlMillis} old, sorted. */
+    CompletableFuture<List<String>> liveBridges(long nowMillis, long ttlMillis);
+
+    /** Forgets a bridge that stopped, so the others take over its share at once. */
+    CompletableFuture<Void> forgetBridge(String bridgeId);
 }

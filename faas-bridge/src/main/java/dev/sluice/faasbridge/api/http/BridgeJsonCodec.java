@@ -134,6 +134,13 @@ public final class BridgeJsonCodec {
                 !"Disabled".equals(json.path("State").asText()), Math.round(json.path("LastModified").asDouble() * 1000));
     }
 
+    /** {@code {"Bridges":[ids]}}. */
+    public static ObjectNode bridges(List<String> ids) {
+        ObjectNode out = JSON.createObjectNode();
+        ids.forEach(out.putArray("Bridges")::add);
+        return out;
+    }
+
     /** Lambda's error body: the exception name in {@code __type} (also sent as {@code X-Amzn-ErrorType}). */
     public static ObjectNode error(BridgeError error, String message) {
         return JSON.createObjectNode().put("__type", error.code()).put("Type", error.userFault() ? "User" : "Service")

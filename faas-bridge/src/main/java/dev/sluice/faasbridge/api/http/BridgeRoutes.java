@@ -24,6 +24,9 @@ public final class BridgeRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeRoutes.class);
     public static final String FUNCTIONS = "/v1/functions";
     public static final String MAPPINGS = "/v1/event-source-mappings";
+    /** Heartbeats of the bridges serving this server's mappings (standalone bridges use them to split MaximumConcurrency). */
+    public static final String BRIDGES = "/v1/bridges";
+    private static final long MAX_TTL_MILLIS = 3_600_000;
 
     private final BridgeApi api;
 
@@ -58,6 +61,36 @@ public final class BridgeRoutes {
                         .thenApply(mapping -> mappingJson(mapping, "Updating"))));
         router.delete(MAPPINGS + "/:uuid").handler(context -> respond(context, 202, api.deleteMapping(context.pathParam("uuid"))
                 .thenApply(mapping -> mappingJson(mapping, "Deleting"))));
+        mountBridges(router);
+    }
+
+    private void mountBridges(Router router) {
+        router.put(BRIDGES + "/:id").handler(context -> respond(context, 204,
+                call(() -> api.heartbeat(bridgeId(context))).thenApply(ignored -> null)));
+        router.delete(BRIDGES + "/:id").handler(context -> respond(context, 204,
+                call(() -> api.forgetBridge(bridgeId(context))).thenApply(ignored -> null)));
+        router.get(BRIDGES).handler(context -> respond(context, 200, call(() -> api.liveBridges(ttlMillis(context)))
+                .thenApply(BridgeJsonCodec::bridges)));
+    }
+
+    private static String bridgeId(RoutingContext context) {
+        String id = context.pathParam("id");
+        if (!id.matches("[A-Za-z0-9_.-]{1,128}")) {
+            throw new BridgeException(BridgeError.INVALID_PARAMETER_VALUE, "A bridge id is 1 to 128 of A-Za-z0-9_.-");
+        }
+        return id;
+    }
+
+    private static long ttlMillis(RoutingContext context) {
+        try {
+            long ttl = Long.parseLong(String.valueOf(context.queryParams().get("ttlMillis")));
+            if (ttl >= 1 && ttl <= MAX_TTL_MILLIS) {
+                return ttl;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BridgeException(BridgeError.INVALID_PARAMETER_VALUE, "ttlMillis must be 1.." + MAX_TTL_MILLIS);
     }
 
     private ObjectNode mappingJson(EventSourceMapping mapping, String state) {
