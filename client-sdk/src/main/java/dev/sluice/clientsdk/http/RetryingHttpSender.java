@@ -1,0 +1,81 @@
+package dev.sluice.clientsdk.http;
+
+import dev.sluice.clientsdk.Cancellation;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Sends a request with the JDK HttpClient and tries again, per a {@link RetryPolicy}, when the
+ * connection fails (any {@link IOException}: refused, reset, timed out) or the answer is one the
+ * caller calls retryable (throttling, 5xx). Each try builds a fresh request (so it is signed anew).
+ * The returned future completes with the last answer, retryable or not, or fails with the last
+ * connection error; cancelling it cancels the exchange in progress and the remaining tries. Never
+ * blocks a thread: waits run on a delayed executor. Thread-safe; shared by every call of a client.
+ */
+public final class RetryingHttpSender {
+
+    private final HttpClient http;
+    private final RetryPolicy policy;
+    private final Predicate<HttpResponse<byte[]>> retryable;
+    private final RandomGenerator random;
+
+    /**
+     * @param retryable which answers to try again (a connection failure always is)
+     * @param random the source of jitter
+     */
+    public RetryingHttpSender(HttpClient http, RetryPolicy policy, Predicate<HttpResponse<byte[]>> retryable,
+            RandomGenerator random) {
+        this.http = http;
+        this.policy = policy;
+        this.retryable = retryable;
+        this.random = random;
+    }
+
+    public CompletableFuture<HttpResponse<byte[]>> send(Supplier<HttpRequest> request) {
+        CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
+        attempt(request, 1, result);
+        return result;
+    }
+
+    private void attempt(Supplier<HttpRequest> request, int attempt, CompletableFuture<HttpResponse<byte[]>> result) {
+        if (result.isDone()) {
+            return;
+        }
+        CompletableFuture<HttpResponse<byte[]>> exchange;
+        try {
+            exchange = http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        Cancellation.propagate(result, exchange);
+        exchange.whenComplete((response, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            boolean again;
+            try {
+                again = cause != null ? cause instanceof IOException : retryable.test(response);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+                return;
+            }
+            if (again && attempt < policy.maxAttempts() && !result.isDone()) {
+                long waitMillis = policy.delayBefore(attempt, random).toMillis();
+                CompletableFuture.delayedExecutor(waitMillis, TimeUnit.MILLISECONDS)
+                        .execute(() -> attempt(request, attempt + 1, result));
+            } else if (cause != null) {
+                result.completeExceptionally(cause);
+            } else {
+                result.complete(response);
+            }
+        });
+    }
+}
