@@ -18,7 +18,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** A single-node Sluice on free loopback ports and an AWS SDK v2 SQS client pointed at it. */
-final class SqsTestServer implements AutoCloseable {
+public final class SqsTestServer implements AutoCloseable {
     final SluiceServer server;
     final SqsClient sqs;
 
@@ -27,7 +27,7 @@ final class SqsTestServer implements AutoCloseable {
         this.sqs = sqs;
     }
 
-    static SqsTestServer start(Path dataDirectory) throws IOException, InterruptedException {
+    public static SqsTestServer start(Path dataDirectory) throws IOException, InterruptedException {
         SluiceConfig defaults = SluiceConfig.defaults();
         RaftStoreConfig raft = defaults.raft().withNode("n1", "127.0.0.1", FreePorts.next())
                 .withDataDirectory(dataDirectory).withAllowTemporaryStorage(true);
@@ -72,8 +72,18 @@ final class SqsTestServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return server.httpPort();
+    }
+
+    /** The running server. */
+    public SluiceServer sluice() {
+        return server;
+    }
+
+    /** An AWS SDK v2 SQS client of this server. */
+    public SqsClient sqs() {
+        return sqs;
     }
 
     @Override
