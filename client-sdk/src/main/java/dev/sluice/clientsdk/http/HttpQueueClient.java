@@ -57,9 +57,12 @@ public final class HttpQueueClient implements QueueClient {
         this.signer = new SigV4Signer("sqs", builder.region(), true);
         this.requestTimeout = builder.requestTimeout();
         this.clock = builder.clock();
+        // HTTP/1.1 as the AWS SDKs use for SQS; maxConcurrentRequests bounds the connections.
         HttpClient http = builder.httpClient() != null ? builder.httpClient()
-                : HttpClient.newBuilder().connectTimeout(builder.connectTimeout()).build();
-        this.sender = new RetryingHttpSender(http, builder.retryPolicy(), this::retryable, builder.random());
+                : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(builder.connectTimeout())
+                        .build();
+        this.sender = new RetryingHttpSender(http, builder.retryPolicy(), this::retryable, builder.random(),
+                builder.maxConcurrentRequests());
     }
 
     /** A builder; only {@code endpoint} is required. */

@@ -31,6 +31,7 @@ public final class HttpQueueClientBuilder {
     private Duration requestTimeout = Duration.ofSeconds(30);
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private HttpClient httpClient;
+    private int maxConcurrentRequests = 50;
     private InstantSource clock = InstantSource.system();
     private RandomGenerator random = RandomGenerator.getDefault();
 
@@ -83,9 +84,24 @@ public final class HttpQueueClientBuilder {
         return this;
     }
 
-    /** A JDK HttpClient to share (proxy, TLS, executor settings). Default: a new one with {@link #connectTimeout}. */
+    /**
+     * A JDK HttpClient to share (proxy, TLS, executor settings). Default: a new HTTP/1.1 one with
+     * {@link #connectTimeout}.
+     */
     public HttpQueueClientBuilder httpClient(HttpClient httpClient) {
         this.httpClient = httpClient;
+        return this;
+    }
+
+    /**
+     * Requests in progress at once (long polls included); more wait in order for a free slot. Bounds
+     * the connections (HTTP/1.1) or streams (HTTP/2) the client opens. Default 50.
+     */
+    public HttpQueueClientBuilder maxConcurrentRequests(int maxConcurrentRequests) {
+        if (maxConcurrentRequests < 1) {
+            throw new IllegalArgumentException("maxConcurrentRequests must be at least 1: " + maxConcurrentRequests);
+        }
+        this.maxConcurrentRequests = maxConcurrentRequests;
         return this;
     }
 
@@ -135,6 +151,10 @@ public final class HttpQueueClientBuilder {
 
     HttpClient httpClient() {
         return httpClient;
+    }
+
+    int maxConcurrentRequests() {
+        return maxConcurrentRequests;
     }
 
     InstantSource clock() {

@@ -39,6 +39,9 @@ final class CannedHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final AtomicInteger count = new AtomicInteger();
+    private final AtomicInteger concurrent = new AtomicInteger();
+    /** The most requests that were being answered at once. */
+    final AtomicInteger maxConcurrent = new AtomicInteger();
     final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
 
     CannedHttpServer(IntFunction<Answer> script) throws IOException {
@@ -53,6 +56,15 @@ final class CannedHttpServer implements AutoCloseable {
     }
 
     private void answer(HttpExchange exchange, IntFunction<Answer> script) throws IOException {
+        maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+        try {
+            answerCounted(exchange, script);
+        } finally {
+            concurrent.decrementAndGet();
+        }
+    }
+
+    private void answerCounted(HttpExchange exchange, IntFunction<Answer> script) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                 Map.copyOf(exchange.getRequestHeaders()), body));

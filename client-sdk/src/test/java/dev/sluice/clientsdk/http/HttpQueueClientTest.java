@@ -123,6 +123,20 @@ class HttpQueueClientTest {
     }
 
     @Test
+    void atMostMaxConcurrentRequestsRunAtOnceAndTheRestWaitTheirTurn() throws Exception {
+        try (CannedHttpServer server = new CannedHttpServer(n -> new Answer(200, Map.of(), URL_BODY, 200))) {
+            HttpQueueClient client = client(server).maxConcurrentRequests(2).build();
+            CompletableFuture<?>[] calls = new CompletableFuture<?>[6];
+            for (int i = 0; i < calls.length; i++) {
+                calls[i] = client.getQueueUrl(REQUEST);
+            }
+            CompletableFuture.allOf(calls).get(20, TimeUnit.SECONDS);
+            assertEquals(6, server.requests());
+            assertEquals(2, server.maxConcurrent.get());
+        }
+    }
+
+    @Test
     void withoutCredentialsRequestsAreUnsigned() throws Exception {
         try (CannedHttpServer server = new CannedHttpServer(n -> Answer.ok(URL_BODY))) {
             client(server).build().getQueueUrl(REQUEST).get(10, TimeUnit.SECONDS);
