@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.broker.sqs.SqsTestServer;
 import dev.sluice.clientsdk.BatchingProducer;
 import dev.sluice.clientsdk.MessageMd5;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
-import dev.sluice.clientsdk.http.HttpQueueClient;
 import dev.sluice.clientsdk.model.*;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,31 +23,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The SDK's BatchingProducer over the HTTP client against a running server. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
-class BatchingProducerIT {
-    private SqsTestServer server;
-    private RecordingQueueClient recorded;
-
-    @BeforeAll
-    void start(@TempDir Path data) throws Exception {
-        server = SqsTestServer.start(data);
-        recorded = new RecordingQueueClient(HttpQueueClient.builder()
-                .endpoint(URI.create("http://127.0.0.1:" + server.port())).build());
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
+class BatchingProducerIT extends RemoteClientFixture {
 
     @Test
     void tenThousandConcurrentSendsTakeAtMost1100RequestsAndEachGetsItsOwnResult() throws Exception {

@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.broker.sqs.SqsTestServer;
 import dev.sluice.clientsdk.BatchingProducer;
 import dev.sluice.clientsdk.ConsumerListener;
 import dev.sluice.clientsdk.QueueConsumer;
 import dev.sluice.clientsdk.QueueConsumerBuilder;
-import dev.sluice.clientsdk.http.HttpQueueClient;
 import dev.sluice.clientsdk.model.*;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,31 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The SDK's QueueConsumer over the HTTP client against a running server. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
-class QueueConsumerIT {
-    private SqsTestServer server;
-    private RecordingQueueClient recorded;
-
-    @BeforeAll
-    void start(@TempDir Path data) throws Exception {
-        server = SqsTestServer.start(data);
-        recorded = new RecordingQueueClient(HttpQueueClient.builder()
-                .endpoint(URI.create("http://127.0.0.1:" + server.port())).build());
-    }
-
-    @AfterAll
-    void stop() {
-        server.close();
-    }
+class QueueConsumerIT extends RemoteClientFixture {
 
     /**
      * Four loops; every tenth message fails on its first delivery; every twenty-fifth sleeps 3.5 s, past

@@ -1,6 +1,5 @@
 package dev.sluice.clientsdk.http;
 
-import dev.sluice.clientsdk.Cancellation;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.net.http.HttpClient;
@@ -100,7 +99,12 @@ public final class RetryingHttpSender {
             result.completeExceptionally(e);
             return;
         }
-        Cancellation.propagate(result, exchange);
+        // cancel(true): the JDK HttpClient aborts the exchange (and its connection) only when asked to interrupt.
+        result.whenComplete((ignored, failure) -> {
+            if (result.isCancelled()) {
+                exchange.cancel(true);
+            }
+        });
         exchange.whenComplete((response, failure) -> {
             release();
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null

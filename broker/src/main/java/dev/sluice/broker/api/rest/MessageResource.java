@@ -2,6 +2,7 @@ package dev.sluice.broker.api.rest;
 
 import dev.sluice.broker.api.rest.RestOperation.Body;
 import dev.sluice.broker.api.rest.RestOperation.Parameter;
+import dev.sluice.clientsdk.Cancellation;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.model.*;
@@ -86,12 +87,14 @@ public final class MessageResource implements RestResource {
 
     private CompletableFuture<RestResponse> receive(RestRequest request) {
         Integer max = RestParameters.integer(request.query("max"), "max");
-        return receive(request, max == null ? 1 : max).thenApply(messages -> RestResponse.json(200,
-                Map.of("messages", messages.stream().map(MessageResource::view).toList())));
+        CompletableFuture<List<Message>> received = receive(request, max == null ? 1 : max);
+        return Cancellation.propagate(received.thenApply(messages -> RestResponse.json(200,
+                Map.of("messages", messages.stream().map(MessageResource::view).toList()))), received);
     }
 
     private CompletableFuture<RestResponse> receiveRaw(RestRequest request) {
-        return receive(request, 1).thenApply(messages -> {
+        CompletableFuture<List<Message>> received = receive(request, 1);
+        return Cancellation.propagate(received.thenApply(messages -> {
             if (messages.isEmpty()) {
                 return RestResponse.noContent();
             }
@@ -105,7 +108,7 @@ public final class MessageResource implements RestResource {
                     value.stringValue() != null ? value.stringValue() : Base64.getEncoder().encodeToString(value.binaryValue())));
             String type = RawBody.isBinary(message) ? "application/octet-stream" : "text/plain; charset=utf-8";
             return new RestResponse(200, type, headers, RawBody.bytes(message));
-        });
+        }), received);
     }
 
     private CompletableFuture<List<Message>> receive(RestRequest request, int max) {
@@ -113,7 +116,7 @@ public final class MessageResource implements RestResource {
                 null, List.of("All"), max, RestParameters.integer(request.query("visibility"), "visibility"),
                 RestParameters.integer(request.query("wait"), "wait"), null);
         CompletableFuture<ReceiveMessageResponse> received = client.receiveMessage(receive);
-        return dev.sluice.clientsdk.Cancellation.propagate(received.thenApply(ReceiveMessageResponse::messages), received);
+        return Cancellation.propagate(received.thenApply(ReceiveMessageResponse::messages), received);
     }
 
     private CompletableFuture<RestResponse> delete(RestRequest request) {
