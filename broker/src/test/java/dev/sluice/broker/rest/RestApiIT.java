@@ -184,24 +184,11 @@ class RestApiIT {
             socket.getOutputStream().write(("GET /v1/queues/" + name + "/messages/next?wait=20 HTTP/1.1\r\n"
                     + "Host: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
-            awaitWaiters(1);
+            server.awaitWaiters(1);
         }
         long closed = System.nanoTime();
-        awaitWaiters(0);
+        server.awaitWaiters(0);
         assertTrue(System.nanoTime() - closed < TimeUnit.SECONDS.toNanos(10), "the waiter left with its client");
-    }
-
-    private void awaitWaiters(double expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        double waiting = -1;
-        while (System.nanoTime() < deadline) {
-            waiting = server.sluice().meters().get("sluice.sqs.receive.waiters").gauge().value();
-            if (waiting == expected) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        assertEquals(expected, waiting, "long polls waiting");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.sluice.broker.sdk;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.clientsdk.model.CreateQueueRequest;
@@ -19,23 +18,10 @@ class HttpLongPollCancelIT extends RemoteClientFixture {
                 .get(10, TimeUnit.SECONDS).queueUrl();
         CompletableFuture<ReceiveMessageResponse> poll = recorded.client.receiveMessage(
                 new ReceiveMessageRequest(url, null, null, null, 1, null, 20, null));
-        awaitWaiters(1);
+        server.awaitWaiters(1);
         poll.cancel(true);
         long cancelled = System.nanoTime();
-        awaitWaiters(0);
+        server.awaitWaiters(0);
         assertTrue(System.nanoTime() - cancelled < TimeUnit.SECONDS.toNanos(10));
-    }
-
-    private void awaitWaiters(double expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        double waiting = -1;
-        while (System.nanoTime() < deadline) {
-            waiting = server.sluice().meters().get("sluice.sqs.receive.waiters").gauge().value();
-            if (waiting == expected) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        assertEquals(expected, waiting, "long polls waiting");
     }
 }

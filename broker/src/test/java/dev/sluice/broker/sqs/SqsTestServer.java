@@ -81,6 +81,20 @@ public final class SqsTestServer implements AutoCloseable {
         return server;
     }
 
+    /** Waits up to 15 s until {@code expected} long polls wait on this server (its waiter gauge); fails otherwise. */
+    public void awaitWaiters(double expected) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        double waiting = -1;
+        while (System.nanoTime() < deadline) {
+            waiting = server.meters().get("sluice.sqs.receive.waiters").gauge().value();
+            if (waiting == expected) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(expected, waiting, "long polls waiting");
+    }
+
     /** An AWS SDK v2 SQS client of this server. */
     public SqsClient sqs() {
         return sqs;
