@@ -7,6 +7,8 @@ import java.util.List;
  * API, implement this and add it to the list the composition root passes to
  * {@code api.http.RestRoutes}: the routes are mounted, answer errors in the one JSON format, and
  * appear in {@code /v1/openapi.json} (a test checks that every mounted {@code /v1} route is there).
+ * Modules below broker (notify, faas-bridge) cannot see this type: they expose plain handlers, and a
+ * small broker-side resource adapts them. Operations answer asynchronously and must not block.
  */
 public interface RestResource {
 
