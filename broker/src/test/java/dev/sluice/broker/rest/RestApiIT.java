@@ -126,6 +126,21 @@ class RestApiIT {
     }
 
     @Test
+    void aOneMebibyteTextBodyRoundTripsByteForByte() throws Exception {
+        String name = queue(Map.of("MaximumMessageSize", Integer.toString(MIB)));
+        byte[] body = "{\"log\":\"".concat("x".repeat(MIB - 10)).concat("\"}").getBytes(StandardCharsets.UTF_8);
+        assertEquals(MIB, body.length);
+        assertEquals(200, rest.post("/v1/queues/" + name + "/messages", Map.of("Content-Type", "application/json"), body)
+                .status());
+        Answer raw = rest.get("/v1/queues/" + name + "/messages/next?wait=5");
+        assertArrayEquals(body, raw.body());
+        byte[] oneMore = java.util.Arrays.copyOf(body, MIB + 1);
+        oneMore[MIB] = ' ';
+        assertEquals("InvalidParameterValue", rest.post("/v1/queues/" + name + "/messages", Map.of(), oneMore).json()
+                .getString("code"));
+    }
+
+    @Test
     void aBinaryBodyReachesSqsClientsAsAValidStringBodyWithTheBytesInAnAttribute() throws Exception {
         String name = queue(Map.of());
         byte[] body = {(byte) 0xff, 0, 1, (byte) 0xc3, 0x28, 'x'};
