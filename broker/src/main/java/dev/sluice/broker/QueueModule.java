@@ -54,7 +54,7 @@ final class QueueModule implements AutoCloseable {
     private List<RestResource> restResources = List.of();
 
     EngineFactory engines() {
-        return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.maxInflightStandard(), waiters);
+        return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.engineLimits(), waiters);
     }
 
     /** Builds the in-process client over the running node and mounts the SQS API. */
