@@ -183,6 +183,25 @@ class RestApiIT {
     }
 
     @Test
+    void fifoMetadataComesFromQueryParametersOrHeaders() throws Exception {
+        String name = "rest-fifo-" + QUEUES.incrementAndGet() + ".fifo";
+        assertEquals(200, rest.put("/v1/queues/" + name, "{\"attributes\":{\"FifoQueue\":\"true\"}}").status());
+        String messages = "/v1/queues/" + name + "/messages";
+        JsonObject first = rest.post(messages + "?groupId=host-1&deduplicationId=alert-1", Map.of(),
+                "first".getBytes(StandardCharsets.UTF_8)).json();
+        JsonObject again = rest.post(messages, Map.of("Sluice-Message-Group-Id", "host-1",
+                "Sluice-Message-Deduplication-Id", "alert-1"), "first, resent".getBytes(StandardCharsets.UTF_8)).json();
+        assertEquals(first.getString("messageId"), again.getString("messageId"), "deduplicated");
+        assertEquals(first.getString("sequenceNumber"), again.getString("sequenceNumber"));
+        assertError(400, "MissingParameter", rest.post(messages + "?deduplicationId=x", Map.of(), "x".getBytes()));
+
+        JsonObject received = rest.get(messages + "?max=10&wait=5").json().getJsonArray("messages").getJsonObject(0);
+        assertEquals("first", received.getString("body"));
+        assertEquals("host-1", received.getJsonObject("attributes").getString("MessageGroupId"));
+        assertEquals(first.getString("sequenceNumber"), received.getJsonObject("attributes").getString("SequenceNumber"));
+    }
+
+    @Test
     void aLongPollWithNothingToReceiveAnswersNoContent() throws Exception {
         String name = queue(Map.of());
         long started = System.nanoTime();

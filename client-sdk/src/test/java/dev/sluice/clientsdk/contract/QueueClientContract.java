@@ -287,6 +287,50 @@ public abstract class QueueClientContract {
         assertError(SqsError.PURGE_QUEUE_IN_PROGRESS, client().purgeQueue(new PurgeQueueRequest(url)));
     }
 
+    // ---- FIFO queues ----
+
+    @Test
+    public void fifoSendsCarryGroupAndDeduplicationIdsAndDeduplicate() {
+        String url = createQueue(uniqueName("fifo") + ".fifo", Map.of("FifoQueue", "true"));
+        SendMessageResponse first = await(client().sendMessage(
+                new SendMessageRequest(url, "one", null, null, null, "dedup-1", "group-a")));
+        assertNotNull(first.sequenceNumber());
+        SendMessageResponse duplicate = await(client().sendMessage(
+                new SendMessageRequest(url, "one again", null, null, null, "dedup-1", "group-a")));
+        assertEquals(first.messageId(), duplicate.messageId());
+        assertEquals(first.sequenceNumber(), duplicate.sequenceNumber());
+        SendMessageBatchResponse batch = await(client().sendMessageBatch(new SendMessageBatchRequest(url, List.of(
+                new SendMessageBatchRequestEntry("a", "two", null, null, null, "dedup-2", "group-a"),
+                new SendMessageBatchRequestEntry("b", "three", null, null, null, "dedup-3", "group-a")))));
+        assertEquals(2, batch.successful().size());
+        assertTrue(batch.successful().stream().allMatch(entry -> entry.sequenceNumber() != null));
+
+        List<Message> received = await(client().receiveMessage(new ReceiveMessageRequest(url, List.of("All"), null,
+                null, 10, null, 5, "attempt-1"))).messages();
+        assertEquals(List.of("one", "two", "three"), received.stream().map(Message::body).toList());
+        assertEquals("group-a", received.get(0).attributes().get("MessageGroupId"));
+        assertEquals("dedup-1", received.get(0).attributes().get("MessageDeduplicationId"));
+        assertEquals(first.sequenceNumber(), received.get(0).attributes().get("SequenceNumber"));
+    }
+
+    @Test
+    public void fifoRulesAreEnforced() {
+        String fifo = createQueue(uniqueName("fiforules") + ".fifo", Map.of("FifoQueue", "true"));
+        String standard = createQueue(uniqueName("standard"), Map.of());
+        assertError(SqsError.MISSING_PARAMETER, client().sendMessage(
+                new SendMessageRequest(fifo, "x", null, null, null, "d", null)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, client().sendMessage(
+                new SendMessageRequest(fifo, "x", 5, null, null, "d", "g")));
+        // No deduplication id and no content-based deduplication.
+        assertError(SqsError.INVALID_PARAMETER_VALUE, client().sendMessage(
+                new SendMessageRequest(fifo, "x", null, null, null, null, "g")));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, client().sendMessage(
+                new SendMessageRequest(standard, "x", null, null, null, "d", null)));
+        // FifoQueue=true on a name without .fifo: the name is what is wrong, as SQS says.
+        assertError(SqsError.INVALID_PARAMETER_VALUE, client().createQueue(
+                new CreateQueueRequest(uniqueName("nofifo"), Map.of("FifoQueue", "true"), null)));
+    }
+
     // ---- dead-letter queues and move tasks ----
 
     @Test
