@@ -30,7 +30,8 @@ class ProcessCrashIT {
             Set<String> acknowledged;
             try (GroupClient client = cluster.client(StoreGroups.CATALOG, Duration.ofSeconds(5))) {
                 CatalogWriter writer = new CatalogWriter(new Catalog(client), "crash", 64);
-                Thread.sleep(4_000);
+                writer.awaitAcknowledged(500, Duration.ofSeconds(60));
+                Thread.sleep(1_000);
                 cluster.kill(0); // SIGKILL while writes are in flight
                 writer.stopAndDrain(64, 30);
                 acknowledged = writer.acknowledged();

@@ -43,13 +43,13 @@ public final class StoredRecordCodec {
     /** Rebuilds the in-memory state of a message from its stored record and its delivery state (null if never received). */
     public static MessageMeta decodeMeta(long seq, StoredMessage message, byte[] delivery) {
         if (delivery == null) {
-            return new MessageMeta(seq, message.sentMillis(), message.firstVisibleAtMillis(), 0, 0, 0);
+            return new MessageMeta(seq, message.retainedSinceMillis(), message.firstVisibleAtMillis(), 0, 0, 0);
         }
         BinaryReader in = versioned(delivery);
         int receiveCount = in.getInt();
         long firstReceive = in.getLong();
         long visibleAt = in.getLong();
-        return new MessageMeta(seq, message.sentMillis(), visibleAt, receiveCount, firstReceive, in.getLong());
+        return new MessageMeta(seq, message.retainedSinceMillis(), visibleAt, receiveCount, firstReceive, in.getLong());
     }
 
     public static byte[] encodeDeduplication(DeduplicationRecord record) {

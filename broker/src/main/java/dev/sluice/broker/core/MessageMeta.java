@@ -6,7 +6,8 @@ package dev.sluice.broker.core;
  */
 public final class MessageMeta {
     final long seq;
-    final long sentMillis;
+    /** When the retention period started counting (see {@link StoredMessage#retainedSinceMillis}). */
+    final long retainedSinceMillis;
     long visibleAtMillis;
     int receiveCount;
     long firstReceiveMillis;
@@ -20,10 +21,10 @@ public final class MessageMeta {
     /** The three places of a message in its queue's index. */
     enum Place { READY, IN_FLIGHT, DELAYED }
 
-    public MessageMeta(long seq, long sentMillis, long visibleAtMillis, int receiveCount, long firstReceiveMillis,
+    public MessageMeta(long seq, long retainedSinceMillis, long visibleAtMillis, int receiveCount, long firstReceiveMillis,
             long receiptNonce) {
         this.seq = seq;
-        this.sentMillis = sentMillis;
+        this.retainedSinceMillis = retainedSinceMillis;
         this.visibleAtMillis = visibleAtMillis;
         this.receiveCount = receiveCount;
         this.firstReceiveMillis = firstReceiveMillis;
@@ -34,8 +35,8 @@ public final class MessageMeta {
         return seq;
     }
 
-    public long sentMillis() {
-        return sentMillis;
+    public long retainedSinceMillis() {
+        return retainedSinceMillis;
     }
 
     public long visibleAtMillis() {

@@ -248,7 +248,7 @@ public final class QueueBook {
         long nowMillis = stamp.nowMillis();
         long seq = stamp.sequence();
         storage.putMessage(queue.id, seq, message);
-        queue.index.add(new MessageMeta(seq, message.sentMillis(), message.firstVisibleAtMillis(), 0, 0, 0),
+        queue.index.add(new MessageMeta(seq, message.retainedSinceMillis(), message.firstVisibleAtMillis(), 0, 0, 0),
                 message.messageGroupId(), nowMillis);
         return seq;
     }

@@ -71,7 +71,7 @@ final class Receives {
             if (meta == null) {
                 break;
             }
-            if (meta.sentMillis + retentionMillis <= now) {
+            if (meta.retainedSinceMillis + retentionMillis <= now) {
                 book.removeMessage(queue, meta);
                 skipped++;
                 continue;

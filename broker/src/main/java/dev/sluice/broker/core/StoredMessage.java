@@ -27,6 +27,16 @@ public record StoredMessage(
         messageAttributes = messageAttributes == null ? Map.of() : messageAttributes;
     }
 
+    /**
+     * When the queue's retention period starts counting for this message: when it was sent; for a
+     * message dead-lettered from a FIFO queue, when it was moved (SQS resets the enqueue time of FIFO
+     * dead letters, not of standard ones). A FIFO queue's dead-letter queue is FIFO, so the source
+     * ARN's {@code .fifo} name tells the two apart.
+     */
+    public long retainedSinceMillis() {
+        return deadLetterSourceArn != null && deadLetterSourceArn.endsWith(".fifo") ? firstVisibleAtMillis : sentMillis;
+    }
+
     public StoredMessage withDeduplicationId(String deduplicationId) {
         return new StoredMessage(messageId, sentMillis, firstVisibleAtMillis, body, messageAttributes, traceHeader,
                 messageGroupId, deduplicationId, deadLetterSourceArn);

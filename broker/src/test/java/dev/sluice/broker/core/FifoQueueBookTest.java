@@ -269,4 +269,28 @@ class FifoQueueBookTest {
         assertEquals(List.of("second"), bodies(book.receive("plain", 1, null, "same", stamp)));
         assertTrue(storage.receiveAttempts.isEmpty());
     }
+
+    @Test
+    void aFifoDeadLetterKeepsTheDeadLetterQueuesWholeRetentionAStandardOneDoesNot() {
+        for (boolean fifo : List.of(true, false)) {
+            String suffix = fifo ? ".fifo" : "";
+            Map<String, String> kind = fifo ? Map.of("FifoQueue", "true") : Map.of();
+            Map<String, String> dead = new java.util.HashMap<>(kind);
+            dead.put("MessageRetentionPeriod", "120");
+            book.createQueue("kept" + suffix, dead, Map.of(), stamp);
+            Map<String, String> work = new java.util.HashMap<>(kind);
+            work.put("VisibilityTimeout", "0");
+            work.put("RedrivePolicy", "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:kept" + suffix
+                    + "\",\"maxReceiveCount\":\"1\"}");
+            book.createQueue("failing" + suffix, work, Map.of(), stamp);
+            book.send("failing" + suffix, List.of(new SendEntry("e", "late", null, Map.of(), null, fifo ? "g" : null,
+                    fifo ? "d" : null)), stamp);
+            receive("failing" + suffix, 1);
+            stamp.now += 100_000;
+            receive("failing" + suffix, 1); // moves it: 100 s after it was sent
+            stamp.now += 60_000;
+            assertEquals(fifo ? 1 : 0, receive("kept" + suffix, 10).size(),
+                    fifo ? "FIFO: 120 s count from the move" : "standard: 120 s count from the send");
+        }
+    }
 }

@@ -58,6 +58,20 @@ public final class CatalogWriter {
         return Set.copyOf(acknowledged);
     }
 
+    /**
+     * Waits until at least {@code count} writes were acknowledged: a crash test kills only a store that
+     * has taken writes, however slowly the first election went on a busy machine.
+     */
+    public void awaitAcknowledged(int count, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (acknowledged.size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + acknowledged.size() + " of " + count + " writes acknowledged within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     public long failures() {
         return failures.get();
     }
