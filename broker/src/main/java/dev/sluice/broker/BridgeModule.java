@@ -1,6 +1,6 @@
 package dev.sluice.broker;
 
-import dev.sluice.faasbridge.api.http.BridgeRoutes;
+import dev.sluice.faasbridge.api.http.BridgeOperations;
 import dev.sluice.faasbridge.service.BridgeSettings;
 import dev.sluice.faasbridge.service.FunctionBridge;
 import dev.sluice.faasbridge.store.CatalogDefinitionStore;
@@ -22,13 +22,17 @@ final class BridgeModule implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** Must be mounted after the queue routes: it needs the in-process client they build. */
+    /** Starts the bridge; must be mounted after the queue routes: it needs the in-process client they build. */
     RouteMount routes(QueueModule queues, InstantSource clock) {
         return (Router router, RouteMount.Context context) -> {
             bridge = FunctionBridge.start(queues.client(), new CatalogDefinitionStore(context.node().catalog()), context.vertx(),
                     context.meters(), settings.get(), clock);
-            new BridgeRoutes(bridge.api()).mount(router);
         };
+    }
+
+    /** The bridge's /v1 operations; after the routes are mounted. */
+    dev.sluice.broker.api.rest.RestResource restResource() {
+        return new dev.sluice.broker.api.rest.FunctionResource(new BridgeOperations(bridge.api()));
     }
 
     /** Null before the routes are mounted. */

@@ -1,6 +1,9 @@
 package dev.sluice.broker;
 
 import dev.sluice.broker.api.http.SqsRoutes;
+import dev.sluice.broker.api.rest.MessageResource;
+import dev.sluice.broker.api.rest.QueueResource;
+import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.service.EngineQueueClient;
@@ -10,11 +13,15 @@ import dev.sluice.broker.service.SqsLimits;
 import dev.sluice.broker.service.SqsValidator;
 import dev.sluice.broker.service.ValidatingQueueClient;
 import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.broker.statemachine.QueueEngine;
 import dev.sluice.raftstore.RaftStoreNode;
 import dev.sluice.raftstore.spi.EngineFactory;
 import io.vertx.ext.web.Router;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -44,6 +51,7 @@ final class QueueModule implements AutoCloseable {
     private final QueueAttributeCodec codec = new QueueAttributeCodec(limits.queueAttributeBounds());
     private MoveTaskWorker moveTasks;
     private QueueClient client;
+    private List<RestResource> restResources = List.of();
 
     EngineFactory engines() {
         return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.engineLimits(), waiters);
@@ -59,6 +67,10 @@ final class QueueModule implements AutoCloseable {
             client = new ValidatingQueueClient(engine, new SqsValidator(limits, codec));
             moveTasks = new MoveTaskWorker(node.dataGroup(QUEUE_GROUP), replica, () -> node.isLeader(QUEUE_GROUP), timers);
             new SqsRoutes(engine, limits).mount(router);
+            // A REST name is one path segment; encoding it keeps '?', '#' or '/' from naming another queue.
+            java.util.function.Function<String, String> urlOfName = name -> new QueueUrl(ACCOUNT_ID,
+                    URLEncoder.encode(name, StandardCharsets.UTF_8)).toUrl(baseUrl.get());
+            restResources = List.of(new QueueResource(client, urlOfName), new MessageResource(client, urlOfName));
             io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
                     .description("Long polls waiting on this node").register(context.meters());
         };
@@ -67,6 +79,11 @@ final class QueueModule implements AutoCloseable {
     /** The in-process QueueClient with the same validation as the SQS API; null before the routes are mounted. */
     QueueClient client() {
         return client;
+    }
+
+    /** The REST resources of queues and messages (over {@link #client()}); empty before the routes are mounted. */
+    List<RestResource> restResources() {
+        return restResources;
     }
 
     static String baseUrl(SluiceConfig config, int actualPort) {

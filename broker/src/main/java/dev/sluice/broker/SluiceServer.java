@@ -1,5 +1,7 @@
 package dev.sluice.broker;
 
+import dev.sluice.broker.api.http.RestRoutes;
+import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.HealthRoutes;
 import dev.sluice.broker.ops.MetricsRoutes;
@@ -49,10 +51,11 @@ public final class SluiceServer implements AutoCloseable {
     private final HttpServer http;
     private final QueueModule queues;
     private final BridgeModule bridge;
+    private final Router router;
     private boolean closed;
 
     private SluiceServer(SluiceConfig config, PrometheusMeterRegistry meters, JvmGcMetrics gcMetrics, RaftStoreNode node,
-            Vertx vertx, HttpServer http, QueueModule queues, BridgeModule bridge) {
+            Vertx vertx, HttpServer http, QueueModule queues, BridgeModule bridge, Router router) {
         this.config = config;
         this.meters = meters;
         this.gcMetrics = gcMetrics;
@@ -61,6 +64,7 @@ public final class SluiceServer implements AutoCloseable {
         this.http = http;
         this.queues = queues;
         this.bridge = bridge;
+        this.router = router;
     }
 
     /**
@@ -108,6 +112,11 @@ public final class SluiceServer implements AutoCloseable {
                     queues.routes(clock, baseUrl::get), bridge.routes(queues, clock)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
+            // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
+            // Topics and functions add their RestResource to this list.
+            List<RestResource> restResources = new ArrayList<>(queues.restResources());
+            restResources.add(bridge.restResource());
+            new RestRoutes(restResources).mount(router);
             // SQS Query requests are forms: a 256 KiB message is one form attribute, a batch ten of them.
             int bodyLimit = (int) Math.min(Integer.MAX_VALUE, config.http().maxBodySize().bytes());
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
@@ -116,7 +125,7 @@ public final class SluiceServer implements AutoCloseable {
                     .requestHandler(router);
             awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
             baseUrl.set(QueueModule.baseUrl(config, http.actualPort()));
-            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues, bridge);
+            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues, bridge, router);
         } catch (IOException | RuntimeException e) {
             bridge.close();
             queues.close();
@@ -203,6 +212,25 @@ public final class SluiceServer implements AutoCloseable {
     /** This node's function bridge (its pollers and management API). */
     public dev.sluice.faasbridge.service.FunctionBridge bridge() {
         return bridge.bridge();
+    }
+
+    /**
+     * Every mounted route as {@code "METHOD /path"} (Vert.x path syntax, {@code :name} for parameters;
+     * {@code "*"} for any method), for diagnostics and the test that holds the OpenAPI document to the routes.
+     */
+    public List<String> routes() {
+        List<String> routes = new ArrayList<>();
+        for (io.vertx.ext.web.Route route : router.getRoutes()) {
+            if (route.getPath() == null) {
+                continue;
+            }
+            if (route.methods() == null || route.methods().isEmpty()) {
+                routes.add("* " + route.getPath());
+            } else {
+                route.methods().forEach(method -> routes.add(method.name() + " " + route.getPath()));
+            }
+        }
+        return routes;
     }
 
     /** The in-process queue client (behind no HTTP hop): what notify and faas-bridge use inside the server. */

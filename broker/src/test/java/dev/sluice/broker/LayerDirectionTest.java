@@ -48,6 +48,13 @@ class LayerDirectionTest {
     }
 
     @Test
+    void theRestOperationsUseNoVertx() {
+        noClasses().that().resideInAPackage("..api.rest..")
+                .should().dependOnClassesThat().resideInAPackage("io.vertx..")
+                .check(broker);
+    }
+
+    @Test
     void theServiceLayerUsesNoApiPackage() {
         noClasses().that().resideInAPackage("..service..")
                 .should().dependOnClassesThat().resideInAPackage("..api..")

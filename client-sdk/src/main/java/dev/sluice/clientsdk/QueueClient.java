@@ -119,14 +119,15 @@ public interface QueueClient {
             ListDeadLetterSourceQueuesRequest request);
 
     /**
-     * Starts moving messages out of a dead-letter queue. Errors: RESOURCE_NOT_FOUND (unknown ARN),
-     * UNSUPPORTED_OPERATION (source is not a dead-letter queue, or a task is already running).
+     * Starts moving messages out of a dead-letter queue. Errors: RESOURCE_NOT_FOUND (unknown source
+     * or destination ARN), INVALID_PARAMETER_VALUE (source is not a dead-letter queue, or a task is
+     * already running on it: the codes Amazon SQS answers with).
      */
     CompletableFuture<StartMessageMoveTaskResponse> startMessageMoveTask(StartMessageMoveTaskRequest request);
 
     /** Lists the most recent (up to 10) move tasks of a source queue. Errors: RESOURCE_NOT_FOUND. */
     CompletableFuture<ListMessageMoveTasksResponse> listMessageMoveTasks(ListMessageMoveTasksRequest request);
 
-    /** Cancels a running move task. Errors: RESOURCE_NOT_FOUND, UNSUPPORTED_OPERATION. */
+    /** Cancels a running move task. Errors: RESOURCE_NOT_FOUND (unknown handle), INVALID_PARAMETER_VALUE (task not running). */
     CompletableFuture<CancelMessageMoveTaskResponse> cancelMessageMoveTask(CancelMessageMoveTaskRequest request);
 }

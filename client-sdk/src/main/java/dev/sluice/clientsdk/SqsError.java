@@ -114,6 +114,22 @@ public enum SqsError {
         this.senderFault = senderFault;
     }
 
+    /**
+     * The entry for an error code as a client reads it off the wire: the JSON {@code __type}'s code,
+     * or the Query protocol's (legacy) code; null when Sluice does not know the code.
+     */
+    public static SqsError ofCode(String code) {
+        if (code == null) {
+            return null;
+        }
+        for (SqsError error : values()) {
+            if (error.code.equals(code) || error.legacyCode.equals(code)) {
+                return error;
+            }
+        }
+        return null;
+    }
+
     /** The code name, as in the AWS JSON protocol's {@code __type} after the {@code #}. */
     public String code() {
         return code;

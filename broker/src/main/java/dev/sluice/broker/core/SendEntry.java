@@ -1,5 +1,6 @@
 package dev.sluice.broker.core;
 
+import dev.sluice.clientsdk.MessageSize;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
 import java.util.Map;
 
@@ -12,12 +13,6 @@ public record SendEntry(String id, String body, Integer delaySeconds, Map<String
 
     /** Bytes counted against MaximumMessageSize: the body and every attribute's name, type and value. */
     public int sizeBytes() {
-        int size = Utf8.length(body);
-        for (var attribute : messageAttributes.entrySet()) {
-            MessageAttributeValue value = attribute.getValue();
-            size += Utf8.length(attribute.getKey()) + Utf8.length(value.dataType());
-            size += value.binaryValue() != null ? value.binaryValue().length : Utf8.length(value.stringValue());
-        }
-        return size;
+        return (int) MessageSize.of(body, messageAttributes);
     }
 }

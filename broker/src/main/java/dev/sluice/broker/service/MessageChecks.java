@@ -1,10 +1,10 @@
 package dev.sluice.broker.service;
 
+import dev.sluice.clientsdk.MessageSize;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -60,14 +60,7 @@ final class MessageChecks {
 
     /** The size SQS counts against MaximumMessageSize: body plus each attribute's name, type and value. */
     static long sizeOf(String body, Map<String, MessageAttributeValue> attributes) {
-        long size = utf8Length(body);
-        for (Map.Entry<String, MessageAttributeValue> entry : attributes.entrySet()) {
-            MessageAttributeValue value = entry.getValue();
-            size += utf8Length(entry.getKey()) + utf8Length(value.dataType());
-            size += value.stringValue() != null ? utf8Length(value.stringValue())
-                    : value.binaryValue() != null ? value.binaryValue().length : 0;
-        }
-        return size;
+        return MessageSize.of(body, attributes);
     }
 
     /** Allowed: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF (unpaired surrogates are not). */
@@ -181,10 +174,6 @@ final class MessageChecks {
         if (!hasOnlyAllowedCharacters(text)) {
             throw SqsError.INVALID_MESSAGE_CONTENTS.exception(message);
         }
-    }
-
-    private static long utf8Length(String text) {
-        return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static SqsException notForThisQueueType(String parameter, String value) {

@@ -187,6 +187,15 @@ public final class SqsValidator {
         required("TaskHandle", request.taskHandle());
     }
 
+    /**
+     * True when {@code text} holds only characters SQS accepts in a message body (#x9, #xA, #xD,
+     * #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF): what the REST API asks to decide whether a raw
+     * body can be stored as the SQS body itself.
+     */
+    public static boolean isValidMessageText(String text) {
+        return MessageChecks.hasOnlyAllowedCharacters(text);
+    }
+
     /** Checks presence and form of a queue URL: MissingParameter, or InvalidAddress when unparsable. */
     public QueueUrl queue(String queueUrl) {
         required("QueueUrl", queueUrl);

@@ -27,7 +27,7 @@ public final class SqsTestServer implements AutoCloseable {
         this.sqs = sqs;
     }
 
-    static SqsTestServer start(Path dataDirectory) throws IOException, InterruptedException {
+    public static SqsTestServer start(Path dataDirectory) throws IOException, InterruptedException {
         SluiceConfig defaults = SluiceConfig.defaults();
         RaftStoreConfig raft = defaults.raft().withNode("n1", "127.0.0.1", FreePorts.next())
                 .withDataDirectory(dataDirectory).withAllowTemporaryStorage(true);
@@ -94,8 +94,32 @@ public final class SqsTestServer implements AutoCloseable {
         org.junit.jupiter.api.Assertions.assertEquals(400, failure.statusCode());
     }
 
-    int port() {
+    public int port() {
         return server.httpPort();
+    }
+
+    /** The running server. */
+    public SluiceServer sluice() {
+        return server;
+    }
+
+    /** Waits up to 15 s until {@code expected} long polls wait on this server (its waiter gauge); fails otherwise. */
+    public void awaitWaiters(double expected) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+        double waiting = -1;
+        while (System.nanoTime() < deadline) {
+            waiting = server.meters().get("sluice.sqs.receive.waiters").gauge().value();
+            if (waiting == expected) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(expected, waiting, "long polls waiting");
+    }
+
+    /** An AWS SDK v2 SQS client of this server. */
+    public SqsClient sqs() {
+        return sqs;
     }
 
     @Override

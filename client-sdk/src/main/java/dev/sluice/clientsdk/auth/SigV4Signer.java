@@ -44,14 +44,24 @@ public final class SigV4Signer {
 
     private final String service;
     private final String region;
+    private final boolean sendPayloadHash;
 
     /**
      * @param service the signing name of the service: {@code sqs}, {@code sns}, ...
      * @param region the region the request is for, e.g. {@code us-east-1}
      */
     public SigV4Signer(String service, String region) {
+        this(service, region, false);
+    }
+
+    /**
+     * @param sendPayloadHash also send (and sign) {@code X-Amz-Content-Sha256} with the body's hash, as
+     *     the AWS SDK for Java v2 does for every service (required by S3, accepted by the others)
+     */
+    public SigV4Signer(String service, String region, boolean sendPayloadHash) {
         this.service = requireText(service, "service");
         this.region = requireText(region, "region");
+        this.sendPayloadHash = sendPayloadHash;
     }
 
     public String service() {
@@ -80,8 +90,12 @@ public final class SigV4Signer {
         String dateTime = DATE_TIME.format(now);
         String scope = DATE.format(now) + "/" + region + "/" + service + "/aws4_request";
 
+        String payloadHash = HEX.formatHex(sha256(body));
         Map<String, String> added = new LinkedHashMap<>();
         added.put("X-Amz-Date", dateTime);
+        if (sendPayloadHash) {
+            added.put("X-Amz-Content-Sha256", payloadHash);
+        }
         if (credentials.sessionToken() != null) {
             added.put("X-Amz-Security-Token", credentials.sessionToken());
         }
@@ -102,7 +116,7 @@ public final class SigV4Signer {
                 + canonicalQuery(uri.getRawQuery()) + "\n"
                 + headerBlock + "\n"
                 + signedHeaders + "\n"
-                + HEX.formatHex(sha256(body));
+                + payloadHash;
         String stringToSign = ALGORITHM + "\n" + dateTime + "\n" + scope + "\n"
                 + HEX.formatHex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
         String signature = HEX.formatHex(hmac(signingKey(credentials.secretAccessKey(), DATE.format(now)),
@@ -115,8 +129,8 @@ public final class SigV4Signer {
     /**
      * A signing result.
      *
-     * @param headers the headers to send: {@code X-Amz-Date}, {@code X-Amz-Security-Token} (with a
-     *     session token) and {@code Authorization}, in that order
+     * @param headers the headers to send: {@code X-Amz-Date}, {@code X-Amz-Content-Sha256} (when asked
+     *     for), {@code X-Amz-Security-Token} (with a session token) and {@code Authorization}, in that order
      * @param canonicalRequest the canonical request that was hashed
      * @param stringToSign the string whose HMAC is the signature
      * @param signature the hex signature

@@ -20,7 +20,7 @@ public enum BridgeError {
         this.httpStatus = httpStatus;
     }
 
-    /** Lambda's exception name, sent as {@code X-Amzn-ErrorType} and the body's {@code __type}. */
+    /** Lambda's exception name: the {@code code} of the REST API's error body. */
     public String code() {
         return code;
     }

@@ -5,7 +5,7 @@ import dev.sluice.broker.api.sqs.SqsErrorEncoder;
 import dev.sluice.broker.api.sqs.SqsHttpRequest;
 import dev.sluice.broker.api.sqs.SqsHttpResponse;
 import dev.sluice.broker.api.sqs.SqsProtocol;
-import dev.sluice.broker.api.sqs.JsonProtocolCodec;
+import dev.sluice.clientsdk.JsonProtocolCodec;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.service.SqsLimits;
 import dev.sluice.broker.service.SqsValidator;

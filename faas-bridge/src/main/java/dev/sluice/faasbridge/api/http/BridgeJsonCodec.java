@@ -141,12 +141,6 @@ public final class BridgeJsonCodec {
         return out;
     }
 
-    /** Lambda's error body: the exception name in {@code __type} (also sent as {@code X-Amzn-ErrorType}). */
-    public static ObjectNode error(BridgeError error, String message) {
-        return JSON.createObjectNode().put("__type", error.code()).put("Type", error.userFault() ? "User" : "Service")
-                .put("message", message);
-    }
-
     /** Accepts a function name or a Lambda function ARN (its last segment is the name). */
     static String functionName(String value) {
         if (value != null && value.startsWith(LAMBDA_ARN_PREFIX)) {

@@ -35,12 +35,12 @@ public final class RestDefinitionStore implements DefinitionStore {
 
     @Override
     public CompletableFuture<List<FunctionDefinition>> functions() {
-        return list(BridgeRoutes.FUNCTIONS, "Functions", BridgeJsonCodec::functionFromJson);
+        return list("/v1" + BridgeOperations.FUNCTIONS, "Functions", BridgeJsonCodec::functionFromJson);
     }
 
     @Override
     public CompletableFuture<List<EventSourceMapping>> mappings() {
-        return list(BridgeRoutes.MAPPINGS, "EventSourceMappings", BridgeJsonCodec::mappingFromJson);
+        return list("/v1" + BridgeOperations.MAPPINGS, "EventSourceMappings", BridgeJsonCodec::mappingFromJson);
     }
 
     @Override
@@ -73,25 +73,25 @@ public final class RestDefinitionStore implements DefinitionStore {
 
     @Override
     public CompletableFuture<Void> heartbeat(String bridgeId, long nowMillis) {
-        return expect(http.putAbs(endpoint + BridgeRoutes.BRIDGES + "/" + bridgeId).timeout(TIMEOUT_MILLIS).send(), "PUT");
+        return expect(http.putAbs(endpoint + "/v1" + BridgeOperations.BRIDGES + "/" + bridgeId).timeout(TIMEOUT_MILLIS).send(), "PUT");
     }
 
     @Override
     public CompletableFuture<Void> forgetBridge(String bridgeId) {
-        return expect(http.deleteAbs(endpoint + BridgeRoutes.BRIDGES + "/" + bridgeId).timeout(TIMEOUT_MILLIS).send(), "DELETE");
+        return expect(http.deleteAbs(endpoint + "/v1" + BridgeOperations.BRIDGES + "/" + bridgeId).timeout(TIMEOUT_MILLIS).send(), "DELETE");
     }
 
     /** The server judges liveness by its own clock ({@code nowMillis} is not sent), so bridges' clocks need not agree. */
     @Override
     public CompletableFuture<List<String>> liveBridges(long nowMillis, long ttlMillis) {
-        return list(BridgeRoutes.BRIDGES + "?ttlMillis=" + ttlMillis, "Bridges", JsonNode::asText);
+        return list("/v1" + BridgeOperations.BRIDGES + "?ttlMillis=" + ttlMillis, "Bridges", JsonNode::asText);
     }
 
     private static CompletableFuture<Void> expect(io.vertx.core.Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> call,
             String method) {
         return call.toCompletionStage().toCompletableFuture().thenApply(response -> {
             if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException(method + " " + BridgeRoutes.BRIDGES + " answered " + response.statusCode());
+                throw new IllegalStateException(method + " " + "/v1" + BridgeOperations.BRIDGES + " answered " + response.statusCode());
             }
             return null;
         });

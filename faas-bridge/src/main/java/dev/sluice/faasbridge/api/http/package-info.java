@@ -1,2 +1,2 @@
-/** The bridge's REST API, {@code /v1/functions} and {@code /v1/event-source-mappings}: JSON in Lambda's field names. Imports service and core. */
+/** The bridge's REST operations (plain handlers the server mounts under /v1) and the REST client of a standalone bridge; JSON in Lambda's field names. Imports service, store and core. */
 package dev.sluice.faasbridge.api.http;

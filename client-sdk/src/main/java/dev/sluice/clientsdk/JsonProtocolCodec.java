@@ -1,4 +1,4 @@
-package dev.sluice.broker.api.sqs;
+package dev.sluice.clientsdk;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -6,15 +6,15 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.sluice.clientsdk.SqsAction;
-import dev.sluice.clientsdk.SqsError;
 import java.io.IOException;
 
 /**
- * AWS JSON 1.0 bodies to request records and response records to bodies. The records' Jackson
- * annotations carry the member names; binary values are base64 strings. Malformed JSON, wrong
- * member types and null collection members fail with {@link SqsError#SERIALIZATION_EXCEPTION};
- * unknown members are ignored. Thread-safe.
+ * The one AWS JSON 1.0 codec of the SQS records, for both ends: the broker decodes requests and
+ * encodes responses and errors; the HTTP client encodes requests and decodes responses and errors.
+ * The records' Jackson annotations carry the member names; binary values are base64 strings.
+ * Malformed JSON, wrong member types and null collection members fail with
+ * {@link SqsError#SERIALIZATION_EXCEPTION}; unknown members are ignored (so newer servers' extra
+ * fields do not break old clients). Thread-safe.
  */
 public final class JsonProtocolCodec {
 
@@ -35,6 +35,34 @@ public final class JsonProtocolCodec {
         }
     }
 
+    /** Decodes the response body of {@code action}; an empty body reads as {@code {}}. */
+    public Object decodeResponse(SqsAction action, byte[] body) {
+        try {
+            return mapper.readValue(body.length == 0 ? "{}".getBytes() : body, action.responseType());
+        } catch (IOException | RuntimeException e) {
+            throw SqsError.SERIALIZATION_EXCEPTION.exception(describe(e));
+        }
+    }
+
+    /**
+     * Reads an error body's {@code __type} (with or without the {@code namespace#} prefix) and
+     * message ({@code message} or {@code Message}); fields are null when absent or unreadable.
+     */
+    public ErrorBody decodeError(byte[] body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = mapper.readTree(body);
+            if (tree == null || !tree.isObject()) {
+                return new ErrorBody(null, null);
+            }
+            String message = tree.hasNonNull("message") ? tree.get("message").asText()
+                    : tree.hasNonNull("Message") ? tree.get("Message").asText() : null;
+            return new ErrorBody(tree.hasNonNull("__type") ? tree.get("__type").asText() : null, message);
+        } catch (IOException e) {
+            return new ErrorBody(null, null);
+        }
+    }
+
+    /** Encodes a request or response record. */
     public byte[] encode(Object response) {
         try {
             return mapper.writeValueAsBytes(response);
@@ -55,8 +83,13 @@ public final class JsonProtocolCodec {
         return "Could not parse the request body.";
     }
 
-    private record ErrorBody(
+    /** An AWS JSON error body; {@link #code()} is the part of {@code __type} after {@code #}. */
+    public record ErrorBody(
             @com.fasterxml.jackson.annotation.JsonProperty("__type") String type,
             @com.fasterxml.jackson.annotation.JsonProperty("message") String message) {
+
+        public String code() {
+            return type == null ? null : type.substring(type.indexOf('#') + 1);
+        }
     }
 }

@@ -1,0 +1,127 @@
+package dev.sluice.broker.api.http;
+
+import dev.sluice.broker.api.rest.OpenApiDocument;
+import dev.sluice.broker.api.rest.RestErrors;
+import dev.sluice.broker.api.rest.RestOperation;
+import dev.sluice.broker.api.rest.RestRequest;
+import dev.sluice.broker.api.rest.RestResource;
+import dev.sluice.broker.api.rest.RestResponse;
+import dev.sluice.clientsdk.SqsError;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Mounts the REST API under {@code /v1}: every operation of every {@link RestResource}, the OpenAPI
+ * document at {@code /v1/openapi.json}, and a JSON 404 for any other {@code /v1} path. Handlers run
+ * on the event loop and never block; answers are written back on the request's context; a client
+ * that hangs up cancels its call (ends a long poll). Every failure, thrown or completed, before or in
+ * a handler, is answered by {@link RestErrors}. Bodies were read by the server's body handler.
+ */
+public final class RestRoutes {
+
+    /** The prefix of every REST route. */
+    public static final String PREFIX = "/v1";
+
+    private final List<RestResource> resources;
+    private final Supplier<String> requestIds;
+    private final byte[] openApi;
+
+    public RestRoutes(List<RestResource> resources) {
+        this(resources, () -> UUID.randomUUID().toString());
+    }
+
+    public RestRoutes(List<RestResource> resources, Supplier<String> requestIds) {
+        this.resources = List.copyOf(resources);
+        this.requestIds = requestIds;
+        this.openApi = OpenApiDocument.build(this.resources, "1");
+    }
+
+    public void mount(Router router) {
+        for (RestResource resource : resources) {
+            for (RestOperation operation : resource.operations()) {
+                router.route(HttpMethod.valueOf(operation.method()), PREFIX + operation.routerPath())
+                        .handler(context -> handle(context, operation)).failureHandler(this::fail);
+            }
+        }
+        router.get(PREFIX + OpenApiDocument.PATH).handler(context -> write(context,
+                new RestResponse(200, "application/json", Map.of(), openApi)));
+        // Last, so that routes other modules mount under /v1 later still come first.
+        router.route(PREFIX + "/*").last().handler(context -> write(context, RestErrors.of(SqsError.INVALID_ACTION,
+                "No operation " + context.request().method() + " " + context.request().path() + ".", requestIds.get())
+                .withStatus(404))).failureHandler(this::fail);
+    }
+
+    private void handle(RoutingContext context, RestOperation operation) {
+        String requestId = requestIds.get();
+        CompletableFuture<RestResponse> answered;
+        try {
+            answered = operation.handler().apply(request(context));
+        } catch (RuntimeException e) {
+            answered = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<RestResponse> call = answered;
+        Context vertxContext = context.vertx().getOrCreateContext();
+        context.response().closeHandler(closed -> call.cancel(false));
+        call.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
+            if (failure instanceof CancellationException) {
+                return;
+            }
+            write(context, failure != null ? RestErrors.of(failure, requestId) : response);
+        }));
+    }
+
+    private static RestRequest request(RoutingContext context) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        context.request().headers().forEach(entry -> headers.computeIfAbsent(entry.getKey(),
+                ignored -> new ArrayList<>()).add(entry.getValue()));
+        Buffer body = context.body().buffer();
+        return new RestRequest(context.request().method().name(), Map.copyOf(context.pathParams()),
+                multimap(context.queryParams()), headers, body == null ? new byte[0] : body.getBytes());
+    }
+
+    private static Map<String, List<String>> multimap(MultiMap values) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        values.forEach(entry -> map.computeIfAbsent(entry.getKey(), ignored -> new ArrayList<>()).add(entry.getValue()));
+        return map;
+    }
+
+    /** Failures before a handler ran: a body over the server's bound (413), a malformed request (400). */
+    private void fail(RoutingContext context) {
+        if (context.response().headWritten()) {
+            context.response().reset();
+            return;
+        }
+        String requestId = requestIds.get();
+        RestResponse response = switch (context.statusCode()) {
+            case 413 -> RestErrors.of(SqsError.REQUEST_ENTITY_TOO_LARGE, null, requestId);
+            case 400 -> RestErrors.of(SqsError.INVALID_PARAMETER_VALUE, "The request could not be read.", requestId);
+            default -> RestErrors.of(context.failure() != null ? context.failure()
+                    : new IllegalStateException("status " + context.statusCode()), requestId);
+        };
+        write(context, response);
+    }
+
+    private static void write(RoutingContext context, RestResponse response) {
+        if (context.response().ended()) {
+            return;
+        }
+        context.response().setStatusCode(response.status());
+        if (response.contentType() != null) {
+            context.response().putHeader("Content-Type", response.contentType());
+        }
+        response.headers().forEach(context.response()::putHeader);
+        context.response().end(Buffer.buffer(response.body()));
+    }
+}

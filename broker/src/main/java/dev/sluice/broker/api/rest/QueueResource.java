@@ -1,0 +1,126 @@
+package dev.sluice.broker.api.rest;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sluice.broker.api.rest.RestOperation.Body;
+import dev.sluice.broker.api.rest.RestOperation.Parameter;
+import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.model.*;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * {@code /v1/queues}: list, create (idempotent, with attributes and tags), get (attributes and
+ * depths) and delete queues, through the validating in-process {@link QueueClient}.
+ */
+public final class QueueResource implements RestResource {
+
+    private final QueueClient client;
+    private final Function<String, String> queueUrl;
+
+    /** @param queueUrl the queue URL of a queue name */
+    public QueueResource(QueueClient client, Function<String, String> queueUrl) {
+        this.client = client;
+        this.queueUrl = queueUrl;
+    }
+
+    @Override
+    public String tag() {
+        return "queues";
+    }
+
+    @Override
+    public List<RestOperation> operations() {
+        return List.of(
+                new RestOperation("GET", "/queues", "listQueues", "Lists queues by name prefix",
+                        List.of(Parameter.query("prefix", "string", "QueueNamePrefix"),
+                                Parameter.query("maxResults", "integer", "page size, 1..1000"),
+                                Parameter.query("nextToken", "string", "the previous page's nextToken")),
+                        null, Map.of(200, "{queues: [{name, url}], nextToken}", 400, "invalid input"), this::list),
+                new RestOperation("PUT", "/queues/{name}", "createQueue",
+                        "Creates a queue, or answers the existing one with the same attributes", List.of(),
+                        new Body("application/json", "optional {attributes: {SQS attribute: value}, tags: {...}}", false),
+                        RestOperation.withQueueErrors(Map.of(200, "{name, url}")), this::create),
+                new RestOperation("GET", "/queues/{name}", "getQueue",
+                        "A queue's attributes and depths", List.of(), null,
+                        RestOperation.withQueueErrors(Map.of(200, "{name, url, attributes, depth: {visible, inFlight, delayed}}")),
+                        this::get),
+                new RestOperation("DELETE", "/queues/{name}", "deleteQueue", "Deletes a queue and its messages",
+                        List.of(), null, RestOperation.withQueueErrors(Map.of(204, "deleted")), this::delete));
+    }
+
+    private CompletableFuture<RestResponse> list(RestRequest request) {
+        ListQueuesRequest list = new ListQueuesRequest(request.query("prefix"), request.query("nextToken"),
+                RestParameters.integer(request.query("maxResults"), "maxResults"));
+        return client.listQueues(list).thenApply(response -> RestResponse.json(200, new QueueList(
+                response.queueUrls().stream().map(url -> new QueueView(nameOf(url), url, null, null)).toList(),
+                response.nextToken())));
+    }
+
+    private CompletableFuture<RestResponse> create(RestRequest request) {
+        CreateBody body = CreateBody.parse(request.body());
+        String name = request.path("name");
+        return client.createQueue(new CreateQueueRequest(name, body.attributes, body.tags))
+                .thenApply(created -> RestResponse.json(200, new QueueView(name, created.queueUrl(), null, null)));
+    }
+
+    private CompletableFuture<RestResponse> get(RestRequest request) {
+        String name = request.path("name");
+        String url = queueUrl.apply(name);
+        return client.getQueueAttributes(new GetQueueAttributesRequest(url, List.of("All"))).thenApply(response -> {
+            Map<String, String> attributes = response.attributes();
+            Map<String, Long> depth = new LinkedHashMap<>();
+            depth.put("visible", count(attributes, "ApproximateNumberOfMessages"));
+            depth.put("inFlight", count(attributes, "ApproximateNumberOfMessagesNotVisible"));
+            depth.put("delayed", count(attributes, "ApproximateNumberOfMessagesDelayed"));
+            return RestResponse.json(200, new QueueView(name, url, attributes, depth));
+        });
+    }
+
+    private CompletableFuture<RestResponse> delete(RestRequest request) {
+        return client.deleteQueue(new DeleteQueueRequest(queueUrl.apply(request.path("name"))))
+                .thenApply(ignored -> RestResponse.noContent());
+    }
+
+    private static long count(Map<String, String> attributes, String name) {
+        String value = attributes.get(name);
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    private static String nameOf(String url) {
+        return url.substring(url.lastIndexOf('/') + 1);
+    }
+
+    /** A queue as JSON; {@code attributes} and {@code depth} only where asked for. */
+    record QueueView(String name, String url, Map<String, String> attributes, Map<String, Long> depth) {
+    }
+
+    record QueueList(List<QueueView> queues, String nextToken) {
+    }
+
+    /** The optional body of a create: SQS attributes and tags. */
+    record CreateBody(@JsonProperty("attributes") Map<String, String> attributes,
+            @JsonProperty("tags") Map<String, String> tags) {
+
+        static CreateBody parse(byte[] body) {
+            if (body.length == 0) {
+                return new CreateBody(null, null);
+            }
+            try {
+                CreateBody parsed = RestResponse.mapper().readValue(body, CreateBody.class);
+                if (parsed == null) {
+                    return new CreateBody(null, null);
+                }
+                return parsed;
+            } catch (IOException e) {
+                throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body is not a JSON object "
+                        + "{attributes, tags}: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+                        ? json.getOriginalMessage() : e.getMessage()));
+            }
+        }
+    }
+}

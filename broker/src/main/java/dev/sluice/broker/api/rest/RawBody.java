@@ -1,0 +1,86 @@
+package dev.sluice.broker.api.rest;
+
+import dev.sluice.broker.service.SqsValidator;
+import dev.sluice.clientsdk.model.Message;
+import dev.sluice.clientsdk.model.MessageAttributeValue;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How a raw REST body is stored in an SQS message, so that it comes back byte for byte while SQS
+ * clients still get a valid string body.
+ *
+ * <ul>
+ *   <li>A body that is valid UTF-8 and holds only characters SQS allows (any JSON, text, XML
+ *       webhook) is the SQS body itself: SQS consumers read it unchanged.</li>
+ *   <li>Any other body (binary, or text with e.g. NUL) is kept in the Binary message attribute
+ *       {@value #ATTRIBUTE}, and the SQS body is the fixed text {@value #PLACEHOLDER}. SQS
+ *       consumers find the bytes in that attribute. The attribute counts against the message size
+ *       like any other, so a binary body may be at most the queue's MaximumMessageSize minus
+ *       {@link #BINARY_OVERHEAD_BYTES} bytes (1 MiB minus 66 bytes at most).</li>
+ * </ul>
+ * Stateless.
+ */
+public final class RawBody {
+
+    /** The message attribute that holds a body that is not SQS text. */
+    public static final String ATTRIBUTE = "Sluice.RawBody";
+    /** The SQS body of a message whose REST body is in {@link #ATTRIBUTE}. */
+    public static final String PLACEHOLDER = "(binary body in message attribute Sluice.RawBody)";
+    private static final String BINARY_TYPE = "Binary";
+    /** What storing a body in the attribute adds to the message size: placeholder, attribute name and type. */
+    public static final int BINARY_OVERHEAD_BYTES = PLACEHOLDER.length() + ATTRIBUTE.length() + BINARY_TYPE.length();
+
+    private RawBody() {
+    }
+
+    /**
+     * An SQS body and, for a body that is not SQS text, the attribute that carries it.
+     *
+     * @param attribute null for a text body
+     */
+    record Stored(String body, MessageAttributeValue attribute) {
+    }
+
+    static Stored store(byte[] raw) {
+        String text = strictUtf8(raw);
+        if (text != null && SqsValidator.isValidMessageText(text)) {
+            return new Stored(text, null);
+        }
+        return new Stored(PLACEHOLDER, MessageAttributeValue.ofBinary(BINARY_TYPE, raw));
+    }
+
+    /** True when the message's REST body was stored in {@link #ATTRIBUTE}. */
+    static boolean isBinary(Message message) {
+        MessageAttributeValue attribute = message.messageAttributes().get(ATTRIBUTE);
+        return attribute != null && attribute.binaryValue() != null;
+    }
+
+    /** The bytes that were posted: the attribute's, else the body's UTF-8. */
+    static byte[] bytes(Message message) {
+        return isBinary(message) ? message.messageAttributes().get(ATTRIBUTE).binaryValue()
+                : message.body().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The lowercase hex MD5 of the posted bytes (for text bodies the same as SQS's MD5OfMessageBody). */
+    static String md5(byte[] raw) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(raw));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            // Every Java platform must provide MD5 (java.security.MessageDigest's contract).
+            throw new IllegalStateException("MD5 is not available", e);
+        }
+    }
+
+    /** The text of valid UTF-8, or null: malformed input is not replaced, so it cannot round-trip wrongly. */
+    private static String strictUtf8(byte[] raw) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

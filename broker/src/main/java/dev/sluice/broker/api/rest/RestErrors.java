@@ -1,0 +1,45 @@
+package dev.sluice.broker.api.rest;
+
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
+import dev.sluice.faasbridge.core.BridgeException;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one error format of the REST API: {@code {"code": "<SQS error code>", "message": "...",
+ * "requestId": "..."}} with the SQS error's HTTP status, except that a missing queue is a 404.
+ * Unexpected exceptions are logged and answered as InternalError (500). Thread-safe.
+ */
+public final class RestErrors {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestErrors.class);
+
+    private RestErrors() {
+    }
+
+    /** The JSON body of an error answer. */
+    public record ErrorBody(String code, String message, String requestId) {
+    }
+
+    public static RestResponse of(Throwable failure, String requestId) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof SqsException sqs) {
+            return of(sqs.error(), sqs.getMessage(), requestId);
+        }
+        if (cause instanceof BridgeException bridge) {
+            // The function bridge's errors keep Lambda's exception names and statuses.
+            return RestResponse.json(bridge.error().httpStatus(), new ErrorBody(bridge.error().code(), bridge.getMessage(), requestId));
+        }
+        LOG.warn("REST request {} failed unexpectedly", requestId, cause);
+        return of(SqsError.INTERNAL_ERROR, null, requestId);
+    }
+
+    public static RestResponse of(SqsError error, String message, String requestId) {
+        int status = error == SqsError.QUEUE_DOES_NOT_EXIST ? 404 : error.httpStatus();
+        return RestResponse.json(status, new ErrorBody(error.code(), message == null ? error.defaultMessage() : message,
+                requestId));
+    }
+}

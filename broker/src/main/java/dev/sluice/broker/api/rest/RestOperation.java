@@ -1,0 +1,82 @@
+package dev.sluice.broker.api.rest;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One REST operation: where it is, how OpenAPI describes it, and what answers it.
+ *
+ * @param method HTTP method, upper case
+ * @param path the path template below {@code /v1}, OpenAPI style: {@code /queues/{name}/messages}
+ * @param operationId a unique OpenAPI operation id
+ * @param summary one line for the OpenAPI document
+ * @param parameters query and header parameters (path parameters come from the template)
+ * @param requestBody the request body's media type and description, or null for none
+ * @param responses status code to description, the successful one(s) and the errors
+ * @param handler answers a request; may complete exceptionally (errors are encoded by {@link RestErrors})
+ */
+public record RestOperation(String method, String path, String operationId, String summary,
+        List<Parameter> parameters, Body requestBody, Map<Integer, String> responses,
+        Function<RestRequest, CompletableFuture<RestResponse>> handler) {
+
+    private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
+
+    public RestOperation {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(handler, "handler");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with /: " + path);
+        }
+        parameters = List.copyOf(parameters);
+        responses = Map.copyOf(responses);
+    }
+
+    /** {@code responses} plus the errors of every operation on a queue: 400 (invalid input) and 404 (no such queue). */
+    public static Map<Integer, String> withQueueErrors(Map<Integer, String> responses) {
+        Map<Integer, String> all = new java.util.LinkedHashMap<>();
+        all.put(400, "invalid input (the SQS error code in the body)");
+        all.put(404, "QueueDoesNotExist");
+        all.putAll(responses);
+        return all;
+    }
+
+    /** The names of the path template's parameters, in order. */
+    public List<String> pathParameterNames() {
+        Matcher matcher = PATH_PARAMETER.matcher(path);
+        List<String> names = new java.util.ArrayList<>();
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
+    }
+
+    /** The path in Vert.x form ({@code /queues/:name}), without the {@code /v1} prefix. */
+    public String routerPath() {
+        return PATH_PARAMETER.matcher(path).replaceAll(":$1");
+    }
+
+    /**
+     * A query or header parameter.
+     *
+     * @param in {@code query} or {@code header}
+     * @param type the JSON schema type: {@code string} or {@code integer}
+     */
+    public record Parameter(String name, String in, String type, boolean required, String description) {
+        public static Parameter query(String name, String type, String description) {
+            return new Parameter(name, "query", type, false, description);
+        }
+
+        public static Parameter header(String name, String description) {
+            return new Parameter(name, "header", "string", false, description);
+        }
+    }
+
+    /** A request body: its media type and what it holds. */
+    public record Body(String mediaType, String description, boolean required) {
+    }
+}

@@ -1,0 +1,125 @@
+package dev.sluice.faasbridge.api.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.faasbridge.core.BridgeError;
+import dev.sluice.faasbridge.core.BridgeException;
+import dev.sluice.faasbridge.core.EventSourceMapping;
+import dev.sluice.faasbridge.service.BridgeApi;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The bridge's REST operations as plain handlers, for the server's REST API to mount under {@code /v1}
+ * (broker adapts them; this module sees no server types): functions, event source mappings and the
+ * bridges' heartbeats, with the status codes of Lambda's API (202 for mapping writes, 204 for a deleted
+ * function). Handlers never block; expected failures complete with a {@link BridgeException}.
+ */
+public final class BridgeOperations {
+    public static final String FUNCTIONS = "/functions";
+    public static final String MAPPINGS = "/event-source-mappings";
+    public static final String BRIDGES = "/bridges";
+    private static final long MAX_TTL_MILLIS = 3_600_000;
+
+    /** What a handler gets: path parameters, the first value of each query parameter, the body as text. */
+    public record Call(Map<String, String> path, Map<String, String> query, String body) {
+    }
+
+    /**
+     * One operation.
+     *
+     * @param path          OpenAPI path template below {@code /v1}
+     * @param successStatus the status of a successful answer; {@code handler} completes with its JSON body, or
+     *                      null for none
+     */
+    public record Operation(String method, String path, String operationId, String summary, String requestBody,
+            int successStatus, String successBody, Function<Call, CompletableFuture<ObjectNode>> handler) {
+    }
+
+    private final BridgeApi api;
+
+    public BridgeOperations(BridgeApi api) {
+        this.api = api;
+    }
+
+    public List<Operation> operations() {
+        String function = "{FunctionName, FunctionArn, InvokeUrl | Handler, Timeout, ReservedConcurrentExecutions, LastModified}";
+        String mapping = "{UUID, FunctionName, FunctionArn, EventSourceArn, BatchSize, MaximumBatchingWindowInSeconds, "
+                + "ScalingConfig, FunctionResponseTypes, FilterCriteria, State, LastModified}";
+        return List.of(
+                new Operation("POST", FUNCTIONS, "createFunction", "Creates a function (an HTTP invoke URL or an in-process handler)",
+                        "{FunctionName, InvokeUrl | Handler, Timeout, ReservedConcurrentExecutions}", 201, function,
+                        call -> attempt(() -> api.createFunction(BridgeJsonCodec.functionRequest(call.body()))).thenApply(this::function)),
+                new Operation("GET", FUNCTIONS, "listFunctions", "Lists functions", null, 200, "{Functions: [...]}",
+                        call -> api.listFunctions().thenApply(all -> BridgeJsonCodec.list("Functions", all, this::function))),
+                new Operation("GET", FUNCTIONS + "/{name}", "getFunction", "Reads a function", null, 200, function,
+                        call -> api.getFunction(call.path().get("name")).thenApply(this::function)),
+                new Operation("PUT", FUNCTIONS + "/{name}", "updateFunction", "Changes the given fields of a function",
+                        "{InvokeUrl | Handler, Timeout, ReservedConcurrentExecutions}", 200, function,
+                        call -> attempt(() -> api.updateFunction(call.path().get("name"), BridgeJsonCodec.functionRequest(call.body())))
+                                .thenApply(this::function)),
+                new Operation("DELETE", FUNCTIONS + "/{name}", "deleteFunction", "Deletes a function (its mappings stay, idle)",
+                        null, 204, null, call -> api.deleteFunction(call.path().get("name")).thenApply(ignored -> null)),
+                new Operation("POST", MAPPINGS, "createEventSourceMapping", "Creates an event source mapping (queue → function)",
+                        "Lambda's CreateEventSourceMapping fields", 202, mapping,
+                        call -> attempt(() -> api.createMapping(BridgeJsonCodec.mappingRequest(call.body())))
+                                .thenApply(created -> mapping(created, "Creating"))),
+                new Operation("GET", MAPPINGS, "listEventSourceMappings", "Lists mappings, of one function with ?FunctionName=",
+                        null, 200, "{EventSourceMappings: [...]}",
+                        call -> api.listMappings(Optional.ofNullable(BridgeJsonCodec.functionName(call.query().get("FunctionName"))))
+                                .thenApply(all -> BridgeJsonCodec.list("EventSourceMappings", all, item -> mapping(item, item.state())))),
+                new Operation("GET", MAPPINGS + "/{uuid}", "getEventSourceMapping", "Reads a mapping", null, 200, mapping,
+                        call -> api.getMapping(call.path().get("uuid")).thenApply(found -> mapping(found, found.state()))),
+                new Operation("PUT", MAPPINGS + "/{uuid}", "updateEventSourceMapping", "Changes the given fields of a mapping",
+                        "Lambda's UpdateEventSourceMapping fields", 202, mapping,
+                        call -> attempt(() -> api.updateMapping(call.path().get("uuid"), BridgeJsonCodec.mappingRequest(call.body())))
+                                .thenApply(updated -> mapping(updated, "Updating"))),
+                new Operation("DELETE", MAPPINGS + "/{uuid}", "deleteEventSourceMapping", "Deletes a mapping", null, 202, mapping,
+                        call -> api.deleteMapping(call.path().get("uuid")).thenApply(deleted -> mapping(deleted, "Deleting"))),
+                new Operation("PUT", BRIDGES + "/{id}", "bridgeHeartbeat", "A bridge says it is alive (bridges split MaximumConcurrency)",
+                        null, 204, null, call -> attempt(() -> api.heartbeat(bridgeId(call))).thenApply(ignored -> null)),
+                new Operation("DELETE", BRIDGES + "/{id}", "forgetBridge", "A stopping bridge leaves", null, 204, null,
+                        call -> attempt(() -> api.forgetBridge(bridgeId(call))).thenApply(ignored -> null)),
+                new Operation("GET", BRIDGES, "listLiveBridges", "The bridges heard from within ?ttlMillis=", null, 200,
+                        "{Bridges: [id, ...]}", call -> attempt(() -> api.liveBridges(ttlMillis(call))).thenApply(BridgeJsonCodec::bridges)));
+    }
+
+    private ObjectNode function(dev.sluice.faasbridge.core.FunctionDefinition function) {
+        return BridgeJsonCodec.function(function, api.functionArn(function.name()));
+    }
+
+    private ObjectNode mapping(EventSourceMapping mapping, String state) {
+        return BridgeJsonCodec.mapping(mapping, api.functionArn(mapping.functionName()), state);
+    }
+
+    private static String bridgeId(Call call) {
+        String id = call.path().get("id");
+        if (id == null || !id.matches("[A-Za-z0-9_.-]{1,128}")) {
+            throw new BridgeException(BridgeError.INVALID_PARAMETER_VALUE, "A bridge id is 1 to 128 of A-Za-z0-9_.-");
+        }
+        return id;
+    }
+
+    private static long ttlMillis(Call call) {
+        try {
+            long ttl = Long.parseLong(String.valueOf(call.query().get("ttlMillis")));
+            if (ttl >= 1 && ttl <= MAX_TTL_MILLIS) {
+                return ttl;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BridgeException(BridgeError.INVALID_PARAMETER_VALUE, "ttlMillis must be 1.." + MAX_TTL_MILLIS);
+    }
+
+    /** Runs a step that may throw while decoding the request, as a future. */
+    private static <T> CompletableFuture<T> attempt(java.util.function.Supplier<CompletableFuture<T>> step) {
+        try {
+            return step.get();
+        } catch (BridgeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+}
