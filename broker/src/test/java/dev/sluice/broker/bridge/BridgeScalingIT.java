@@ -182,6 +182,10 @@ class BridgeScalingIT {
     }
 
     static void sendMany(String queue, String prefix, int count) {
+        sendMany(sluice, queue, prefix, count);
+    }
+
+    static void sendMany(BridgeTestServer sluice, String queue, String prefix, int count) {
         List<String> bodies = IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
         for (int from = 0; from < bodies.size(); from += 10) {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();

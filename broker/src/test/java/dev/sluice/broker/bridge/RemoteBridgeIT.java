@@ -23,9 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A standalone bridge (its own process in production) that reads functions and mappings from the server's
- * REST API. It reaches the queues through the server's in-process client here: the HTTP QueueClient is not
- * on this branch yet.
+ * A standalone bridge (its own process in production, see BridgeMainProcessIT) that reads functions and
+ * mappings from the server's REST API and reaches the queues with client-sdk's HTTP QueueClient.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RemoteBridgeIT {
@@ -51,7 +50,8 @@ class RemoteBridgeIT {
 
             BridgeOptions options = BridgeOptions.parse(new String[] {"--endpoint", endpoint, "--port", "0",
                     "--poll-wait-seconds", "1", "--refresh-seconds", "1"}).options();
-            try (StandaloneBridge standalone = StandaloneBridge.start(options, sluice.server.queueClient())) {
+            try (StandaloneBridge standalone = StandaloneBridge.start(options,
+                    dev.sluice.clientsdk.http.HttpQueueClient.builder().endpoint(java.net.URI.create(endpoint)).build())) {
                 FunctionBridge remote = standalone.bridge();
                 await(() -> remote.pollers(uuid) >= 1, Duration.ofSeconds(10), "the remote bridge polling the mapping");
                 for (int i = 0; i < 40; i++) {
