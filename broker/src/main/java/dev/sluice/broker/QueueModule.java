@@ -13,6 +13,7 @@ import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.broker.statemachine.QueueEngine;
 import dev.sluice.raftstore.RaftStoreNode;
 import dev.sluice.raftstore.spi.EngineFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
 import java.time.InstantSource;
 import java.util.concurrent.Executors;
@@ -49,19 +50,24 @@ final class QueueModule implements AutoCloseable {
         return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.maxInflightStandard(), waiters);
     }
 
-    /** Builds the in-process client over the running node and mounts the SQS API. */
-    RouteMount routes(InstantSource clock, Supplier<String> baseUrl) {
-        return (Router router, RouteMount.Context context) -> {
-            RaftStoreNode node = context.node();
-            QueueEngine replica = (QueueEngine) node.localEngine(QUEUE_GROUP);
-            EngineQueueClient engine = new EngineQueueClient(node.dataGroup(QUEUE_GROUP), replica, waiters, limits,
-                    ACCOUNT_ID, baseUrl, clock);
-            client = new ValidatingQueueClient(engine, new SqsValidator(limits, codec));
-            moveTasks = new MoveTaskWorker(node.dataGroup(QUEUE_GROUP), replica, () -> node.isLeader(QUEUE_GROUP), timers);
-            new SqsRoutes(engine, limits).mount(router);
-            io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
-                    .description("Long polls waiting on this node").register(context.meters());
-        };
+    private EngineQueueClient engine;
+
+    /**
+     * Builds the in-process client and the move-task worker over the running node. Call once, after the
+     * node started and before {@link #routes}: notify and faas-bridge need the client before routes mount.
+     */
+    void start(RaftStoreNode node, InstantSource clock, Supplier<String> baseUrl, MeterRegistry meters) {
+        QueueEngine replica = (QueueEngine) node.localEngine(QUEUE_GROUP);
+        engine = new EngineQueueClient(node.dataGroup(QUEUE_GROUP), replica, waiters, limits, ACCOUNT_ID, baseUrl, clock);
+        client = new ValidatingQueueClient(engine, SqsValidator.forInternalCallers(limits, codec));
+        moveTasks = new MoveTaskWorker(node.dataGroup(QUEUE_GROUP), replica, () -> node.isLeader(QUEUE_GROUP), timers);
+        io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
+                .description("Long polls waiting on this node").register(meters);
+    }
+
+    /** Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there). */
+    RouteMount routes() {
+        return (Router router, RouteMount.Context context) -> new SqsRoutes(engine, limits).mount(router);
     }
 
     /** The in-process QueueClient with the same validation as the SQS API; null before the routes are mounted. */

@@ -3,6 +3,9 @@ package dev.sluice.broker;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.HealthRoutes;
 import dev.sluice.broker.ops.MetricsRoutes;
+import dev.sluice.notify.api.http.NotifyRoutes;
+import dev.sluice.notify.service.NotifyConfig;
+import dev.sluice.notify.service.NotifyService;
 import dev.sluice.raftstore.RaftStoreNode;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -48,10 +51,11 @@ public final class SluiceServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer http;
     private final QueueModule queues;
+    private final NotifyService notify;
     private boolean closed;
 
     private SluiceServer(SluiceConfig config, PrometheusMeterRegistry meters, JvmGcMetrics gcMetrics, RaftStoreNode node,
-            Vertx vertx, HttpServer http, QueueModule queues) {
+            Vertx vertx, HttpServer http, QueueModule queues, NotifyService notify) {
         this.config = config;
         this.meters = meters;
         this.gcMetrics = gcMetrics;
@@ -59,6 +63,7 @@ public final class SluiceServer implements AutoCloseable {
         this.vertx = vertx;
         this.http = http;
         this.queues = queues;
+        this.notify = notify;
     }
 
     /**
@@ -84,6 +89,7 @@ public final class SluiceServer implements AutoCloseable {
         RaftStoreNode node = null;
         Vertx vertx = null;
         QueueModule queues = new QueueModule();
+        NotifyService notify = null;
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             node = RaftStoreNode.start(config.raft(), queues.engines(), meters, clock);
@@ -95,8 +101,14 @@ public final class SluiceServer implements AutoCloseable {
             Router router = Router.router(vertx);
             router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodySize().bytes()));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
+            queues.start(node, clock, baseUrl::get, meters);
+            notify = new NotifyService(NotifyConfig.defaults(QueueModule.REGION, QueueModule.ACCOUNT_ID)
+                    .withAllowedNetworks(config.notifications().webhookAllowedNetworks()), vertx, queues.client(),
+                    node.catalog(), baseUrl::get, clock);
+            NotifyRoutes notifyRoutes = new NotifyRoutes(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID);
+            // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
-                    queues.routes(clock, baseUrl::get)));
+                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes()));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // SQS Query requests are forms: a 256 KiB message is one form attribute, a batch ten of them.
@@ -107,8 +119,12 @@ public final class SluiceServer implements AutoCloseable {
                     .requestHandler(router);
             awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
             baseUrl.set(QueueModule.baseUrl(config, http.actualPort()));
-            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues);
+            notify.start();
+            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues, notify);
         } catch (IOException | RuntimeException e) {
+            if (notify != null) {
+                notify.close();
+            }
             queues.close();
             closeQuietly(vertx, node, gcMetrics, meters);
             throw e;
@@ -185,6 +201,7 @@ public final class SluiceServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("stopping HTTP failed; closing anyway", e);
         }
+        notify.close();
         queues.close();
         closeQuietly(vertx, node, gcMetrics, meters);
     }

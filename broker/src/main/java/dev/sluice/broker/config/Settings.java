@@ -57,6 +57,12 @@ final class Settings {
                     "true: accept a data directory under /tmp (throwaway experiments and tests only)",
                     (raft, text) -> raft.withAllowTemporaryStorage(ConfigValues.bool(text)),
                     raft -> String.valueOf(raft.allowTemporaryStorage())),
+            new Setting("notify.webhookAllowedNetworks", Optional.of("--webhook-allowed-networks"),
+                    "SLUICE_WEBHOOK_ALLOWED_NETWORKS",
+                    "CIDRs webhooks may reach although loopback/private/link-local (e.g. 127.0.0.1/32); empty: none",
+                    (config, text) -> config.withNotify(new SluiceConfig.Notify(SluiceConfig.Notify.parseNetworks(text))),
+                    config -> config.notifications().webhookAllowedNetworks().stream()
+                            .map(block -> block.toText()).collect(Collectors.joining(","))),
             new Setting("auth.accessKeys", Optional.empty(), "SLUICE_ACCESS_KEYS",
                     "accepted keys as id:secret,...; no flag, so secrets stay out of ps",
                     (config, text) -> config.withAuth(new SluiceConfig.Auth(SluiceConfig.AccessKey.parseList(text))),

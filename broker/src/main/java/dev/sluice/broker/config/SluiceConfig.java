@@ -1,5 +1,6 @@
 package dev.sluice.broker.config;
 
+import dev.sluice.clientsdk.filter.CidrBlock;
 import dev.sluice.raftstore.Peer;
 import dev.sluice.raftstore.RaftStoreConfig;
 import java.net.URI;
@@ -17,14 +18,41 @@ import java.util.regex.Pattern;
  * @param http the HTTP API: where it listens and what it accepts
  * @param raft the replicated store: node identity, Raft port, data directory, peers and groups
  * @param auth who may call the API
+ * @param notifications the notification service (topics and webhook delivery)
  */
-public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth) {
+public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify notifications) {
     // Limits (message size, batch entries, long-poll maximum, ...) join here as a `limits` record with the queue engine.
 
     public SluiceConfig {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(raft, "raft");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(notifications, "notifications");
+    }
+
+    /**
+     * @param webhookAllowedNetworks networks webhook deliveries may reach even though they are loopback,
+     *     private, link-local or metadata addresses (refused otherwise, against SSRF); empty: none
+     */
+    public record Notify(List<CidrBlock> webhookAllowedNetworks) {
+        public Notify {
+            webhookAllowedNetworks = List.copyOf(webhookAllowedNetworks);
+        }
+
+        public static Notify defaults() {
+            return new Notify(List.of());
+        }
+
+        /** Parses {@code 127.0.0.1/32,10.1.0.0/16}; throws IllegalArgumentException naming the bad entry. */
+        public static List<CidrBlock> parseNetworks(String text) {
+            List<CidrBlock> networks = new ArrayList<>();
+            for (String entry : text.split(",")) {
+                if (!entry.isBlank()) {
+                    networks.add(CidrBlock.parse(entry.trim()));
+                }
+            }
+            return networks;
+        }
     }
 
     /**
@@ -121,7 +149,7 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth) {
 
     /** A single loopback node with its data in {@code ./data}: what a laptop needs and nothing more. */
     public static SluiceConfig defaults() {
-        return new SluiceConfig(Http.defaults(), RaftStoreConfig.defaults(), Auth.defaults());
+        return new SluiceConfig(Http.defaults(), RaftStoreConfig.defaults(), Auth.defaults(), Notify.defaults());
     }
 
     /** Every problem at once; empty when the server can start with this config. */
@@ -180,14 +208,18 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth) {
     }
 
     public SluiceConfig withHttp(Http newHttp) {
-        return new SluiceConfig(newHttp, raft, auth);
+        return new SluiceConfig(newHttp, raft, auth, notifications);
     }
 
     public SluiceConfig withRaft(RaftStoreConfig newRaft) {
-        return new SluiceConfig(http, newRaft, auth);
+        return new SluiceConfig(http, newRaft, auth, notifications);
     }
 
     public SluiceConfig withAuth(Auth newAuth) {
-        return new SluiceConfig(http, raft, newAuth);
+        return new SluiceConfig(http, raft, newAuth, notifications);
+    }
+
+    public SluiceConfig withNotify(Notify newNotify) {
+        return new SluiceConfig(http, raft, auth, newNotify);
     }
 }

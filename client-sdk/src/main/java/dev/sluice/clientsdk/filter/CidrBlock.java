@@ -40,6 +40,15 @@ public record CidrBlock(byte[] network, int prefixLength) {
         return new CidrBlock(bytes, prefix);
     }
 
+    /** The block as {@code address/prefixLength}, the way {@link #parse} reads it. */
+    public String toText() {
+        try {
+            return java.net.InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("a 4- or 16-byte address is always valid", e);
+        }
+    }
+
     /** True when the literal address lies in this network (false for anything that is not an address literal). */
     public boolean containsLiteral(String address) {
         return parseAddress(address).map(this::contains).orElse(false);

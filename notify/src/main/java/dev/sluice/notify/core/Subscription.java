@@ -1,0 +1,60 @@
+package dev.sluice.notify.core;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A subscription as stored in the catalog, under {@code topicName/id}.
+ *
+ * @param id a UUID: the last part of the subscription ARN and the name of its delivery queue
+ * @param topicName the topic it belongs to
+ * @param protocol sqs, http or https
+ * @param endpoint an SQS queue ARN or a URL
+ * @param attributes the settable attributes as given (FilterPolicy, RawMessageDelivery, ...)
+ * @param confirmed false until an HTTP(S) endpoint confirms; sqs subscriptions start confirmed
+ * @param token the confirmation token of an HTTP(S) subscription (kept, so confirming twice succeeds)
+ * @param webhookSecret the Standard Webhooks secret ({@code whsec_...}) for HTTP(S), else null
+ */
+public record Subscription(String id, String topicName, String protocol, String endpoint,
+        Map<String, String> attributes, boolean confirmed, String token, String webhookSecret) {
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** Protocols whose messages go through a delivery queue and a delivery worker. */
+    public static final Set<String> PUSH_PROTOCOLS = Set.of("http", "https");
+
+    public Subscription {
+        attributes = Map.copyOf(attributes);
+    }
+
+    public static boolean validId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    public boolean push() {
+        return PUSH_PROTOCOLS.contains(protocol);
+    }
+
+    public boolean rawDelivery() {
+        return "true".equalsIgnoreCase(attributes.get("RawMessageDelivery"));
+    }
+
+    public Subscription withAttribute(String name, String value) {
+        Map<String, String> changed = new TreeMap<>(attributes);
+        changed.put(name, value);
+        return new Subscription(id, topicName, protocol, endpoint, changed, confirmed, token, webhookSecret);
+    }
+
+    public Subscription confirm() {
+        return new Subscription(id, topicName, protocol, endpoint, attributes, true, token, webhookSecret);
+    }
+
+    /** The catalog key: subscriptions of one topic share the prefix {@code topicName/}. */
+    public String key() {
+        return key(topicName, id);
+    }
+
+    public static String key(String topicName, String id) {
+        return topicName + "/" + id;
+    }
+}
