@@ -7,7 +7,7 @@ package dev.sluice.clientsdk;
  */
 public enum SnsError {
     INVALID_PARAMETER("InvalidParameter", 400, "Invalid parameter."),
-    INVALID_PARAMETER_VALUE("InvalidParameterValue", 400, "An invalid or out-of-range value was supplied."),
+    INVALID_PARAMETER_VALUE("ParameterValueInvalid", 400, "An invalid or out-of-range value was supplied."),
     NOT_FOUND("NotFound", 404, "The requested resource does not exist."),
     RESOURCE_NOT_FOUND("ResourceNotFound", 404, "The specified resource does not exist."),
     AUTHORIZATION_ERROR("AuthorizationError", 403, "The caller is not authorized to perform this action."),
