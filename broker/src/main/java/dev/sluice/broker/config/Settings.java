@@ -60,7 +60,7 @@ final class Settings {
             new Setting("notify.webhookAllowedNetworks", Optional.of("--webhook-allowed-networks"),
                     "SLUICE_WEBHOOK_ALLOWED_NETWORKS",
                     "CIDRs webhooks may reach although loopback/private/link-local (e.g. 127.0.0.1/32); empty: none",
-                    (config, text) -> config.withNotify(new SluiceConfig.Notify(SluiceConfig.Notify.parseNetworks(text))),
+                    (config, text) -> config.withNotifications(new SluiceConfig.Notify(SluiceConfig.Notify.parseNetworks(text))),
                     config -> config.notifications().webhookAllowedNetworks().stream()
                             .map(block -> block.toText()).collect(Collectors.joining(","))),
             new Setting("auth.accessKeys", Optional.empty(), "SLUICE_ACCESS_KEYS",

@@ -219,7 +219,7 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         return new SluiceConfig(http, raft, newAuth, notifications);
     }
 
-    public SluiceConfig withNotify(Notify newNotify) {
+    public SluiceConfig withNotifications(Notify newNotify) {
         return new SluiceConfig(http, raft, auth, newNotify);
     }
 }
