@@ -264,6 +264,22 @@ class SnsFanoutIT {
     }
 
     @Test
+    void webhookTargetsOnLoopbackPrivateOrMetadataAddressesAreRefusedUnlessAllowed() {
+        String topic = sns.createTopic(b -> b.name("ssrf")).topicArn();
+        for (String endpoint : List.of("http://127.0.0.1:" + server.port() + "/", "http://localhost/", "http://10.1.2.3/",
+                "http://192.168.0.1/", "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://[fd00:ec2::254]/",
+                "https://172.16.0.1/", "http://user:pw@example.com/")) {
+            String protocol = endpoint.startsWith("https") ? "https" : "http";
+            assertThrows(InvalidParameterException.class, () -> sns.subscribe(b -> b.topicArn(topic).protocol(protocol)
+                    .endpoint(endpoint)), endpoint);
+        }
+        assertThrows(InvalidParameterException.class, () -> sns.subscribe(b -> b.topicArn(topic).protocol("https")
+                .endpoint("http://example.com/")));
+        assertEquals("pending confirmation", sns.subscribe(b -> b.topicArn(topic).protocol("https")
+                .endpoint("https://example.com/hook")).subscriptionArn());
+    }
+
+    @Test
     void publishChecksItsInput() {
         String topic = sns.createTopic(b -> b.name("checked")).topicArn();
         assertThrows(InvalidParameterException.class, () -> sns.publish(b -> b.topicArn(topic).message("")));
