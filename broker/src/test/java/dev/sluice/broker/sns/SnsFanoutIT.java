@@ -280,6 +280,27 @@ class SnsFanoutIT {
     }
 
     @Test
+    void restPublishSendsTheRawBodyToTheTopic() throws Exception {
+        String topic = sns.createTopic(b -> b.name("alertmanager")).topicArn();
+        String url = queue("alertmanager-target");
+        sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arnOf("alertmanager-target"))
+                .attributes(Map.of("RawMessageDelivery", "true")));
+        String alert = "{\"receiver\":\"ops\",\"status\":\"firing\",\"alerts\":[{\"labels\":{\"alertname\":\"DiskFull\"}}]}";
+        HttpResponse<String> published = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/v1/topics/alertmanager/messages"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(alert)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, published.statusCode());
+        assertTrue(JSON.readTree(published.body()).path("MessageId").asText().length() > 0);
+        assertEquals(Set.of(alert), bodies(receive(url, 1)));
+        HttpResponse<String> missing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/v1/topics/missing/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, missing.statusCode());
+        assertEquals("NotFound", JSON.readTree(missing.body()).path("code").asText());
+    }
+
+    @Test
     void publishChecksItsInput() {
         String topic = sns.createTopic(b -> b.name("checked")).topicArn();
         assertThrows(InvalidParameterException.class, () -> sns.publish(b -> b.topicArn(topic).message("")));
