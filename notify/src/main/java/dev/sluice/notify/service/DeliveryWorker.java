@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,16 +28,14 @@ import org.slf4j.LoggerFactory;
  * none, is dropped as SNS drops it. Each subscription has its own loop and share of connections, so a
  * slow endpoint delays only itself.
  */
-final class DeliveryWorker {
+final class DeliveryWorker extends QueuePoller {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final int WAIT_SECONDS = 20;
     private static final long ERROR_PAUSE_MILLIS = 1000;
 
     private final NotifyServices services;
-    private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile Subscription subscription;
     private volatile Topic topic;
-    private volatile CompletableFuture<?> pendingReceive;
 
     DeliveryWorker(Subscription subscription, Topic topic, NotifyServices services) {
         this.subscription = subscription;
@@ -52,39 +49,27 @@ final class DeliveryWorker {
         this.topic = newTopic;
     }
 
-    void start() {
-        poll();
-    }
-
-    void stop() {
-        stopped.set(true);
-        CompletableFuture<?> receive = pendingReceive;
-        if (receive != null) {
-            receive.cancel(false);
-        }
-    }
-
     private DeliveryPolicy policy() {
         return DeliveryPolicy.effective(subscription.attributes().get("DeliveryPolicy"),
                 topic.attributes().get("DeliveryPolicy"), subscription.protocol());
     }
 
-    private void poll() {
-        if (stopped.get()) {
+    @Override
+    void poll() {
+        if (stopped()) {
             return;
         }
         Subscription current = subscription;
         long started = System.nanoTime();
-        CompletableFuture<List<Message>> received = services.queueClient().receiveMessage(new ReceiveMessageRequest(
+        CompletableFuture<List<Message>> received = track(services.queueClient().receiveMessage(new ReceiveMessageRequest(
                         services.internalQueues().deliveryUrl(current), List.of("ApproximateReceiveCount"), List.of(),
                         List.of("All"), Math.min(10, services.config().maxConcurrentDeliveriesPerSubscription()),
-                        services.deliveryVisibilitySeconds(), WAIT_SECONDS, null))
+                        services.deliveryVisibilitySeconds(), WAIT_SECONDS, null)))
                 .thenApply(response -> response.messages());
-        pendingReceive = received;
         received.thenCompose(messages -> Futures.all(messages.stream().map(message -> deliver(current, message)).toList())
                         .thenApply(done -> messages.size()))
                 .whenComplete((count, failure) -> {
-                    if (stopped.get()) {
+                    if (stopped()) {
                         return;
                     }
                     if (failure != null) {

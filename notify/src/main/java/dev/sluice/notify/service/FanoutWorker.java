@@ -21,7 +21,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * fanned out again (duplicates carry the same SNS MessageId, so endpoints can drop them), and the delete
  * of a remainder's original may itself fail. Runs on every node; receives are what divide the work.
  */
-final class FanoutWorker {
+final class FanoutWorker extends QueuePoller {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
     private static final int WAIT_SECONDS = 20;
     private static final int RETRY_DELAY_SECONDS = 10;
@@ -44,38 +43,24 @@ final class FanoutWorker {
 
     private final Topic topic;
     private final NotifyServices services;
-    private final AtomicBoolean stopped = new AtomicBoolean();
-    private volatile CompletableFuture<?> pendingReceive;
 
     FanoutWorker(Topic topic, NotifyServices services) {
         this.topic = topic;
         this.services = services;
     }
 
-    void start() {
-        poll();
-    }
-
-    void stop() {
-        stopped.set(true);
-        CompletableFuture<?> receive = pendingReceive;
-        if (receive != null) {
-            receive.cancel(false);
-        }
-    }
-
-    private void poll() {
-        if (stopped.get()) {
+    @Override
+    void poll() {
+        if (stopped()) {
             return;
         }
         QueueClient queues = services.queueClient();
-        CompletableFuture<List<Message>> received = queues.receiveMessage(new ReceiveMessageRequest(
+        CompletableFuture<List<Message>> received = track(queues.receiveMessage(new ReceiveMessageRequest(
                         services.internalQueues().outboxUrl(topic), List.of(), List.of(), List.of(), 10, null,
-                        WAIT_SECONDS, null))
+                        WAIT_SECONDS, null)))
                 .thenApply(response -> response.messages());
-        pendingReceive = received;
         received.thenCompose(this::fanOut).whenComplete((done, failure) -> {
-            if (stopped.get()) {
+            if (stopped()) {
                 return;
             }
             if (failure != null) {
