@@ -20,10 +20,13 @@ import java.util.List;
  * @param maxResponseBytes response body bytes read from a webhook; beyond this the connection is dropped
  * @param refreshInterval how often each node re-reads topics and subscriptions to start or stop workers
  * @param maxWorkers topic and subscription pollers on one node; more are not started (and logged)
+ * @param fanoutPollersPerTopic concurrent fanout loops per topic on one node: one loop handles one batch
+ *     of 10 at a time, so this bounds a topic's fanout rate per node
  */
 public record NotifyConfig(String region, String accountId, List<CidrBlock> allowedNetworks,
         int maxConcurrentDeliveries, int maxConcurrentDeliveriesPerSubscription, Duration connectTimeout,
-        Duration responseTimeout, int maxResponseBytes, Duration refreshInterval, int maxWorkers) {
+        Duration responseTimeout, int maxResponseBytes, Duration refreshInterval, int maxWorkers,
+        int fanoutPollersPerTopic) {
 
     public NotifyConfig {
         allowedNetworks = List.copyOf(allowedNetworks);
@@ -31,13 +34,13 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
 
     public static NotifyConfig defaults(String region, String accountId) {
         return new NotifyConfig(region, accountId, List.of(), 256, 8, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                64 * 1024, Duration.ofSeconds(1), 2000);
+                64 * 1024, Duration.ofSeconds(1), 2000, 4);
     }
 
     public NotifyConfig withAllowedNetworks(List<CidrBlock> networks) {
         return new NotifyConfig(region, accountId, networks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic);
     }
 
     /** Every problem at once. */
@@ -48,6 +51,9 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero() || responseTimeout.isNegative() || responseTimeout.isZero()) {
             problems.add("webhook timeouts must be positive");
+        }
+        if (fanoutPollersPerTopic < 1) {
+            problems.add("fanoutPollersPerTopic must be at least 1");
         }
         if (maxResponseBytes < 0) {
             problems.add("maxResponseBytes must not be negative");

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this node's workers in line with the catalog: one {@link FanoutWorker} a topic and one
+ * Keeps this node's workers in line with the catalog: {@code fanoutPollersPerTopic} {@link FanoutWorker}s a topic and one
  * {@link DeliveryWorker} an HTTP(S) subscription, re-read every {@code refreshInterval} and at once after
  * a local change. At most {@code maxWorkers} run; beyond that the rest wait (logged) for room. Every
  * node runs them; the queues' receives divide the work. Reconciliation runs on the timer thread only.
@@ -22,7 +22,7 @@ final class NotifyWorkers {
     private static final Logger LOG = LoggerFactory.getLogger(NotifyWorkers.class);
 
     private final NotifyServices services;
-    private final Map<String, FanoutWorker> fanouts = new HashMap<>();
+    private final Map<String, List<FanoutWorker>> fanouts = new HashMap<>();
     private final Map<String, DeliveryWorker> deliveries = new HashMap<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -80,16 +80,19 @@ final class NotifyWorkers {
             String key = topic.name() + "/" + topic.id();
             liveTopics.add(key);
             if (!fanouts.containsKey(key) && room()) {
-                FanoutWorker worker = new FanoutWorker(topic, services);
-                fanouts.put(key, worker);
-                worker.start();
+                List<FanoutWorker> workers = new java.util.ArrayList<>();
+                for (int i = 0; i < services.config().fanoutPollersPerTopic(); i++) {
+                    workers.add(new FanoutWorker(topic, services));
+                }
+                fanouts.put(key, workers);
+                workers.forEach(FanoutWorker::start);
             }
         }
         fanouts.keySet().removeIf(key -> {
             if (liveTopics.contains(key)) {
                 return false;
             }
-            fanouts.get(key).stop();
+            fanouts.get(key).forEach(FanoutWorker::stop);
             return true;
         });
         Set<String> liveSubscriptions = new HashSet<>();
@@ -118,7 +121,7 @@ final class NotifyWorkers {
     }
 
     private boolean room() {
-        if (fanouts.size() + deliveries.size() < services.config().maxWorkers()) {
+        if (fanouts.size() * services.config().fanoutPollersPerTopic() + deliveries.size() < services.config().maxWorkers()) {
             return true;
         }
         LOG.warn("{} notify workers already run on this node (notify maxWorkers); more wait for room",
@@ -130,7 +133,7 @@ final class NotifyWorkers {
     void close() {
         closed = true;
         services.timers().execute(() -> {
-            fanouts.values().forEach(FanoutWorker::stop);
+            fanouts.values().forEach(workers -> workers.forEach(FanoutWorker::stop));
             deliveries.values().forEach(DeliveryWorker::stop);
         });
     }
