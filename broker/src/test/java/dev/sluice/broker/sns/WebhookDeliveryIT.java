@@ -2,6 +2,7 @@ package dev.sluice.broker.sns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -133,6 +134,28 @@ class WebhookDeliveryIT {
             assertTrue(gaps[2] >= 1.9 && gaps[2] < 3.5, "second backoff retry after " + gaps[2] + " s");
             Thread.sleep(1000);
             assertEquals(4, endpoint.await(WebhookDeliveryIT::isNotification, 5, 1).size(), "delivered once only");
+        }
+    }
+
+    @Test
+    void confirmSubscriptionTakesTheTokenAndRefusesOthers() throws Exception {
+        try (WebhookEndpoint endpoint = new WebhookEndpoint(delivery -> 200)) {
+            String topic = sns.createTopic(b -> b.name("confirmed-by-api")).topicArn();
+            String returned = sns.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(endpoint.url("/api"))
+                    .returnSubscriptionArn(true)).subscriptionArn();
+            assertTrue(returned.startsWith(topic + ":"));
+            assertEquals("true", sns.getSubscriptionAttributes(b -> b.subscriptionArn(returned)).attributes()
+                    .get("PendingConfirmation"));
+            String token = fields(endpoint.await(d -> true, 1, 15).get(0).body()).get("Token");
+            assertThrows(software.amazon.awssdk.services.sns.model.InvalidParameterException.class,
+                    () -> sns.confirmSubscription(b -> b.topicArn(topic).token("not-the-token")));
+            assertThrows(software.amazon.awssdk.services.sns.model.NotFoundException.class, () -> sns.confirmSubscription(
+                    b -> b.topicArn("arn:aws:sns:us-east-1:000000000000:missing").token(token)));
+            assertEquals(returned, sns.confirmSubscription(b -> b.topicArn(topic).token(token)).subscriptionArn());
+            assertEquals(returned, sns.confirmSubscription(b -> b.topicArn(topic).token(token)).subscriptionArn());
+            assertEquals("false", sns.getSubscriptionAttributes(b -> b.subscriptionArn(returned)).attributes()
+                    .get("PendingConfirmation"));
+            sns.unsubscribe(b -> b.subscriptionArn(returned));
         }
     }
 
