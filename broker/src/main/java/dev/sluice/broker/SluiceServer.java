@@ -102,9 +102,8 @@ public final class SluiceServer implements AutoCloseable {
             router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodySize().bytes()));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
             queues.start(node, clock, baseUrl::get, meters);
-            notify = new NotifyService(NotifyConfig.defaults(QueueModule.REGION, QueueModule.ACCOUNT_ID)
-                    .withAllowedNetworks(config.notifications().webhookAllowedNetworks()), vertx, queues.client(),
-                    node.catalog(), baseUrl::get, clock);
+            notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), node.catalog(),
+                    baseUrl::get, clock);
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID);
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
@@ -129,6 +128,16 @@ public final class SluiceServer implements AutoCloseable {
             closeQuietly(vertx, node, gcMetrics, meters);
             throw e;
         }
+    }
+
+    private static NotifyConfig notifyConfig(SluiceConfig.Notify settings) {
+        NotifyConfig notifyConfig = NotifyConfig.defaults(QueueModule.REGION, QueueModule.ACCOUNT_ID)
+                .withAllowedNetworks(settings.webhookAllowedNetworks());
+        return settings.smtpServer().map(server -> {
+            int colon = server.lastIndexOf(':');
+            return notifyConfig.withSmtp(new NotifyConfig.Smtp(server.substring(0, colon),
+                    Integer.parseInt(server.substring(colon + 1)), settings.smtpFrom(), Duration.ofSeconds(10)));
+        }).orElse(notifyConfig);
     }
 
     private static void closeQuietly(Vertx vertx, RaftStoreNode node, JvmGcMetrics gcMetrics, PrometheusMeterRegistry meters) {

@@ -33,14 +33,34 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
     /**
      * @param webhookAllowedNetworks networks webhook deliveries may reach even though they are loopback,
      *     private, link-local or metadata addresses (refused otherwise, against SSRF); empty: none
+     * @param smtpServer the SMTP relay ({@code host:port}) email subscriptions are sent through; empty:
+     *     email subscriptions are refused
+     * @param smtpFrom the sender address of those emails
      */
-    public record Notify(List<CidrBlock> webhookAllowedNetworks) {
+    public record Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom) {
         public Notify {
             webhookAllowedNetworks = List.copyOf(webhookAllowedNetworks);
+            Objects.requireNonNull(smtpServer, "smtpServer");
+        }
+
+        public Notify(List<CidrBlock> webhookAllowedNetworks) {
+            this(webhookAllowedNetworks, Optional.empty(), "sluice@localhost");
         }
 
         public static Notify defaults() {
             return new Notify(List.of());
+        }
+
+        public Notify withSmtpServer(Optional<String> server) {
+            return new Notify(webhookAllowedNetworks, server, smtpFrom);
+        }
+
+        public Notify withSmtpFrom(String from) {
+            return new Notify(webhookAllowedNetworks, smtpServer, from);
+        }
+
+        public Notify withWebhookAllowedNetworks(List<CidrBlock> networks) {
+            return new Notify(networks, smtpServer, smtpFrom);
         }
 
         /** Parses {@code 127.0.0.1/32,10.1.0.0/16}; throws IllegalArgumentException naming the bad entry. */
@@ -156,6 +176,15 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
     public List<String> validate() {
         List<String> problems = new ArrayList<>();
         validateHttp(problems);
+        notifications.smtpServer().ifPresent(server -> {
+            int colon = server.lastIndexOf(':');
+            if (colon <= 0 || !server.substring(colon + 1).matches("\\d{1,5}")) {
+                problems.add("notify.smtpServer must be host:port: " + server);
+            }
+        });
+        if (!notifications.smtpFrom().matches("[^@\\s<>]+@[^@\\s<>]+")) {
+            problems.add("notify.smtpFrom must be an email address: " + notifications.smtpFrom());
+        }
         raft.validate().forEach(problem -> problems.add("raft: " + problem));
         if (!isLoopback(http.host()) && auth.accessKeys().isEmpty()) {
             problems.add("http.host " + http.host() + " is not loopback: auth is off only on loopback, so configure"

@@ -10,18 +10,18 @@ import java.util.regex.Pattern;
  *
  * @param id a UUID: the last part of the subscription ARN and the name of its delivery queue
  * @param topicName the topic it belongs to
- * @param protocol sqs, http or https
+ * @param protocol sqs, http, https, email or email-json
  * @param endpoint an SQS queue ARN or a URL
  * @param attributes the settable attributes as given (FilterPolicy, RawMessageDelivery, ...)
  * @param confirmed false until an HTTP(S) endpoint confirms; sqs subscriptions start confirmed
  * @param token the confirmation token of an HTTP(S) subscription (kept, so confirming twice succeeds)
- * @param webhookSecret the Standard Webhooks secret ({@code whsec_...}) for HTTP(S), else null
+ * @param webhookSecret the Standard Webhooks secret ({@code whsec_...}) of a push subscription, else null
  */
 public record Subscription(String id, String topicName, String protocol, String endpoint,
         Map<String, String> attributes, boolean confirmed, String token, String webhookSecret) {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Protocols whose messages go through a delivery queue and a delivery worker. */
-    public static final Set<String> PUSH_PROTOCOLS = Set.of("http", "https");
+    public static final Set<String> PUSH_PROTOCOLS = Set.of("http", "https", "email", "email-json");
 
     public Subscription {
         attributes = Map.copyOf(attributes);
@@ -33,6 +33,10 @@ public record Subscription(String id, String topicName, String protocol, String 
 
     public boolean push() {
         return PUSH_PROTOCOLS.contains(protocol);
+    }
+
+    public boolean email() {
+        return protocol.startsWith("email");
     }
 
     public boolean rawDelivery() {

@@ -27,7 +27,7 @@ final class Copies {
     SendMessageBatchRequestEntry copy(Topic topic, Subscription subscription, PublishedMessage message, String entryId) {
         String body = message.messageFor(subscription.protocol());
         Map<String, MessageAttributeValue> attributes;
-        if (subscription.rawDelivery()) {
+        if (subscription.rawDelivery() && !subscription.email()) {
             attributes = subscription.push() ? DeliveryMessages.rawNotification(message.messageId()) : message.attributes();
         } else {
             String subscriptionArn = new TopicArn(region, accountId, topic.name()).subscription(subscription.id());

@@ -105,8 +105,9 @@ final class DeliveryWorker extends QueuePoller {
         boolean raw = "true".equals(DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.RAW));
         CompletableFuture<Integer> posted;
         try {
-            posted = services.webhooks().post(URI.create(current.endpoint()), headers(current, type, messageId, raw,
-                    message.body()), message.body());
+            posted = current.email() ? mail(current, type, message.body())
+                    : services.webhooks().post(URI.create(current.endpoint()), headers(current, type, messageId, raw,
+                            message.body()), message.body());
         } catch (RuntimeException e) {
             posted = CompletableFuture.failedFuture(e);
         }
@@ -120,6 +121,31 @@ final class DeliveryWorker extends QueuePoller {
             }
             return retryOrGiveUp(current, message);
         });
+    }
+
+    /**
+     * Emails a confirmation (its SubscribeURL) or a notification: {@code email} gets the message with its
+     * subject, {@code email-json} the JSON envelope. Completes with 200 once the relay accepted it.
+     */
+    private CompletableFuture<Integer> mail(Subscription current, String type, String envelopeJson) {
+        Map<String, String> envelope = new LinkedHashMap<>();
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(envelopeJson).fields()
+                    .forEachRemaining(field -> envelope.put(field.getKey(), field.getValue().asText()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String subject;
+        String body;
+        if ("SubscriptionConfirmation".equals(type)) {
+            subject = "AWS Notification - Subscription Confirmation";
+            body = envelope.get("Message") + "\n\nConfirm subscription: " + envelope.get("SubscribeURL") + "\n";
+        } else {
+            subject = envelope.getOrDefault("Subject", "AWS Notification Message");
+            body = current.protocol().equals("email-json") ? envelopeJson
+                    : envelope.get("Message") + "\n\n--\nTo unsubscribe: " + envelope.get("UnsubscribeURL") + "\n";
+        }
+        return services.mailer().send(current.endpoint(), subject, body).thenApply(sent -> 200);
     }
 
     private CompletableFuture<Void> retryOrGiveUp(Subscription current, Message message) {

@@ -55,11 +55,12 @@ public final class NotifyService implements AutoCloseable {
         int visibility = (int) (config.connectTimeout().plus(config.responseTimeout()).toSeconds() + 5);
         NotifyServices services = new NotifyServices(config, queueClient, this.catalog, internalQueues,
                 new FilterPolicies(), new Copies(envelopes, config.region(), config.accountId()), webhooks,
+                config.smtp() == null ? null : new Mailer(vertx, config.smtp(), clock),
                 new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility);
         this.workers = new NotifyWorkers(services);
         this.topics = new TopicActions(this.catalog, internalQueues, ids, workers::refreshSoon);
         this.subscriptions = new SubscriptionActions(this.catalog, internalQueues, queueClient, topics, envelopes,
-                outbound, ids, random, timestamps, visibility, workers::refreshSoon);
+                outbound, ids, random, timestamps, visibility, config.smtp() != null, workers::refreshSoon);
         this.publishing = new PublishActions(this.catalog, internalQueues, queueClient, ids, timestamps,
                 config.refreshInterval());
     }

@@ -31,7 +31,8 @@ import java.util.function.Supplier;
 public final class SubscriptionActions {
     static final String PENDING = "pending confirmation";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> PROTOCOLS = Set.of("sqs", "http", "https");
+    private static final Set<String> PROTOCOLS = Set.of("sqs", "http", "https", "email", "email-json");
+    private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+");
     private static final Set<String> SETTABLE = Set.of("DeliveryPolicy", "FilterPolicy", "FilterPolicyScope",
             "RawMessageDelivery", "RedrivePolicy", "SubscriptionRoleArn");
 
@@ -49,11 +50,12 @@ public final class SubscriptionActions {
     private final SecureRandom random;
     private final Timestamps timestamps;
     private final int deliveryVisibilitySeconds;
+    private final boolean emailEnabled;
     private final Runnable topologyChanged;
 
     SubscriptionActions(NotifyCatalog catalog, InternalQueues queues, QueueClient queueClient, TopicActions topics,
             Envelopes envelopes, OutboundPolicy outbound, Supplier<UUID> ids, SecureRandom random, Timestamps timestamps,
-            int deliveryVisibilitySeconds, Runnable topologyChanged) {
+            int deliveryVisibilitySeconds, boolean emailEnabled, Runnable topologyChanged) {
         this.catalog = catalog;
         this.queues = queues;
         this.queueClient = queueClient;
@@ -64,6 +66,7 @@ public final class SubscriptionActions {
         this.random = random;
         this.timestamps = timestamps;
         this.deliveryVisibilitySeconds = deliveryVisibilitySeconds;
+        this.emailEnabled = emailEnabled;
         this.topologyChanged = topologyChanged;
     }
 
@@ -102,7 +105,7 @@ public final class SubscriptionActions {
     private CompletableFuture<Subscription> create(TopicArn arn, Topic topic, String protocol, String endpoint,
             Map<String, String> attributes) {
         String id = ids.get().toString();
-        if (!protocol.equals("http") && !protocol.equals("https")) {
+        if (!Subscription.PUSH_PROTOCOLS.contains(protocol)) {
             Subscription subscription = new Subscription(id, topic.name(), protocol, endpoint, attributes, true, null, null);
             return catalog.putSubscription(subscription).thenApply(stored -> {
                 topologyChanged.run();
@@ -139,6 +142,9 @@ public final class SubscriptionActions {
         if (!PROTOCOLS.contains(lower)) {
             throw SnsError.invalidParameter("Invalid protocol type: " + protocol);
         }
+        if (lower.startsWith("email") && !emailEnabled) {
+            throw SnsError.invalidParameter("Protocol Reason: email subscriptions need an SMTP server (--smtp-server)");
+        }
         return lower;
     }
 
@@ -149,6 +155,12 @@ public final class SubscriptionActions {
         if (protocol.equals("sqs")) {
             if (queues.urlOfArn(endpoint).isEmpty()) {
                 throw SnsError.invalidParameter("SQS endpoint ARN");
+            }
+            return;
+        }
+        if (protocol.startsWith("email")) {
+            if (!EMAIL.matcher(endpoint).matches()) {
+                throw SnsError.invalidParameter("Email address");
             }
             return;
         }
