@@ -47,7 +47,7 @@ final class QueueModule implements AutoCloseable {
     private QueueClient client;
 
     EngineFactory engines() {
-        return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.maxInflightStandard(), waiters);
+        return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.engineLimits(), waiters);
     }
 
     private EngineQueueClient engine;

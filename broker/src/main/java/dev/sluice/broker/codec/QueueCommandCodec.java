@@ -62,6 +62,9 @@ public final class QueueCommandCodec {
         } else if (command instanceof Receive c) {
             out.putString(c.name()).putInt(c.maxMessages());
             Fields.putOptionalInt(out, c.visibilityTimeoutSeconds());
+            if (c.receiveRequestAttemptId() != null) {
+                out.putString(c.receiveRequestAttemptId());
+            }
         } else if (command instanceof Delete c) {
             out.putString(c.name()).putInt(c.entries().size());
             c.entries().forEach(entry -> out.putString(entry.id()).putString(entry.receiptHandle()));
@@ -100,6 +103,7 @@ public final class QueueCommandCodec {
             case 11 -> new StartMoveTask(in.getString(), in.getString(), Fields.getOptionalInt(in));
             case 12 -> new StepMoveTask(in.getString(), in.getInt());
             case 13 -> new CancelMoveTask(in.getString());
+            case 14 -> new Receive(in.getString(), in.getInt(), Fields.getOptionalInt(in), in.getString());
             default -> throw new CorruptFrameException("unknown queue command type " + typeId);
         };
     }

@@ -43,7 +43,8 @@ public final class QueueResultCodec {
     public static void putOutcomes(BinaryWriter out, List<EntryOutcome> outcomes) {
         out.putInt(outcomes.size());
         for (EntryOutcome outcome : outcomes) {
-            out.putString(outcome.id()).putString(outcome.messageId()).putBoolean(outcome.succeeded());
+            out.putString(outcome.id()).putString(outcome.messageId()).putString(outcome.sequenceNumber())
+                    .putBoolean(outcome.succeeded());
             if (!outcome.succeeded()) {
                 out.putString(outcome.failure().error().name()).putString(outcome.failure().message());
             }
@@ -56,8 +57,9 @@ public final class QueueResultCodec {
         for (int i = 0; i < count; i++) {
             String id = in.getString();
             String messageId = in.getString();
+            String sequenceNumber = in.getString();
             boolean succeeded = in.getBoolean();
-            outcomes.add(succeeded ? EntryOutcome.ok(id, messageId)
+            outcomes.add(succeeded ? EntryOutcome.sent(id, messageId, sequenceNumber)
                     : EntryOutcome.failed(id, new EngineFailure(SqsError.valueOf(in.getString()), in.getString())));
         }
         return outcomes;

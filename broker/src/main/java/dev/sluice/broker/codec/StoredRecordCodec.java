@@ -1,12 +1,16 @@
 package dev.sluice.broker.codec;
 
+import dev.sluice.broker.core.DeduplicationRecord;
 import dev.sluice.broker.core.MessageMeta;
 import dev.sluice.broker.core.MoveTask;
 import dev.sluice.broker.core.QueueRecord;
+import dev.sluice.broker.core.ReceiveAttempt;
 import dev.sluice.broker.core.StoredMessage;
 import dev.sluice.raftstore.codec.BinaryReader;
 import dev.sluice.raftstore.codec.BinaryWriter;
 import dev.sluice.raftstore.codec.CorruptFrameException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeMap;
 
 /** Values stored in RocksDB, each prefixed by a format version so that a later release can read old data. */
@@ -46,6 +50,35 @@ public final class StoredRecordCodec {
         long firstReceive = in.getLong();
         long visibleAt = in.getLong();
         return new MessageMeta(seq, message.sentMillis(), visibleAt, receiveCount, firstReceive, in.getLong());
+    }
+
+    public static byte[] encodeDeduplication(DeduplicationRecord record) {
+        return new BinaryWriter(64).putByte(VERSION).putString(record.messageId()).putLong(record.seq())
+                .putLong(record.expiresAtMillis()).toByteArray();
+    }
+
+    public static DeduplicationRecord decodeDeduplication(byte[] bytes) {
+        BinaryReader in = versioned(bytes);
+        return new DeduplicationRecord(in.getString(), in.getLong(), in.getLong());
+    }
+
+    public static byte[] encodeReceiveAttempt(ReceiveAttempt attempt) {
+        BinaryWriter out = new BinaryWriter(16 + 24 * attempt.deliveries().size()).putByte(VERSION)
+                .putLong(attempt.expiresAtMillis()).putInt(attempt.deliveries().size());
+        attempt.deliveries().forEach(delivery -> out.putLong(delivery.seq()).putLong(delivery.receiptNonce())
+                .putLong(delivery.visibleAtMillis()));
+        return out.toByteArray();
+    }
+
+    public static ReceiveAttempt decodeReceiveAttempt(byte[] bytes) {
+        BinaryReader in = versioned(bytes);
+        long expiresAt = in.getLong();
+        int count = in.getInt();
+        List<ReceiveAttempt.Delivery> deliveries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            deliveries.add(new ReceiveAttempt.Delivery(in.getLong(), in.getLong(), in.getLong()));
+        }
+        return new ReceiveAttempt(expiresAt, deliveries);
     }
 
     public static byte[] encodeQueue(QueueRecord record) {

@@ -12,6 +12,13 @@ public final class MessageMeta {
     long firstReceiveMillis;
     /** Changes on every receive: a receipt handle names the receive it came from. */
     long receiptNonce;
+    /** Where the queue's index holds this message; kept by {@link QueueIndex}. */
+    Place place;
+    /** The message group this message belongs to in its queue's index, or null. */
+    MessageGroups.Group group;
+
+    /** The three places of a message in its queue's index. */
+    enum Place { READY, IN_FLIGHT, DELAYED }
 
     public MessageMeta(long seq, long sentMillis, long visibleAtMillis, int receiveCount, long firstReceiveMillis,
             long receiptNonce) {

@@ -37,8 +37,12 @@ public final class MoveTasks {
         if (book.deadLetterSources(source.name).isEmpty()) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception("Source queue must be configured as a Dead Letter Queue.");
         }
-        if (destinationArn != null && book.byArn(destinationArn) == null) {
+        QueueState destination = destinationArn == null ? null : book.byArn(destinationArn);
+        if (destinationArn != null && destination == null) {
             throw SqsError.RESOURCE_NOT_FOUND.exception("The resource that you specified for the DestinationArn parameter doesn't exist.");
+        }
+        if (destination != null && destination.settings.fifoQueue() != source.settings.fifoQueue()) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("The destination queue must be of the same type (standard or FIFO) as the source queue.");
         }
         for (MoveTask task : tasks.values()) {
             if (task.isRunning() && task.sourceArn().equals(sourceArn)) {
@@ -69,7 +73,8 @@ public final class MoveTasks {
         source.index.promote(now);
         int moved = 0;
         while (moved < max) {
-            MessageMeta meta = source.index.firstReady();
+            // In a FIFO dead-letter queue, the next message of a receivable group: each group moves in order.
+            MessageMeta meta = source.index.nextReceivable(null);
             if (meta == null) {
                 break;
             }
@@ -87,7 +92,7 @@ public final class MoveTasks {
             moved++;
         }
         MoveTask progressed = task.moved(moved);
-        save(source.index.readyCount() == 0 ? progressed.ended(MoveTask.COMPLETED, null) : progressed);
+        save(source.index.receivableCount() == 0 ? progressed.ended(MoveTask.COMPLETED, null) : progressed);
     }
 
     public MoveTask cancel(String handle) {

@@ -22,14 +22,14 @@ public final class QueueBook {
     static final long NAME_REUSE_DELAY_MILLIS = 60_000;
     /** At most one purge per 60 seconds per queue. */
     static final long PURGE_INTERVAL_MILLIS = 60_000;
-    /** Bounds the work of one receive spent on expiring or dead-lettering messages. */
-    static final int MAX_SKIPPED_PER_RECEIVE = 1_000;
 
     private final QueueAttributeCodec codec;
     private final String region;
     private final String accountId;
-    private final int maxInFlight;
+    private final EngineLimits limits;
     private final QueueStorage storage;
+    private final FifoMemory fifo;
+    private final Receives receives;
     private final NavigableMap<String, QueueState> queues = new TreeMap<>();
     /** Lookup only, never iterated: recovery and receipt handles address queues by id. */
     private final Map<Long, QueueState> queuesById = new java.util.HashMap<>();
@@ -37,13 +37,15 @@ public final class QueueBook {
     private final MoveTasks moveTasks;
     private final QueueWakeups wakeups;
 
-    public QueueBook(QueueAttributeCodec codec, String region, String accountId, int maxInFlight, QueueStorage storage,
+    public QueueBook(QueueAttributeCodec codec, String region, String accountId, EngineLimits limits, QueueStorage storage,
             QueueWakeups wakeups) {
         this.codec = codec;
         this.region = region;
         this.accountId = accountId;
-        this.maxInFlight = maxInFlight;
+        this.limits = limits;
         this.storage = storage;
+        this.fifo = new FifoMemory(storage, limits.deduplicationIntervalMillis());
+        this.receives = new Receives(this, storage, fifo, limits, accountId);
         this.wakeups = wakeups;
         this.moveTasks = new MoveTasks(this, storage);
     }
@@ -60,12 +62,23 @@ public final class QueueBook {
         tombstones.put(name, deletedAtMillis);
     }
 
-    /** Adds a stored message back to its queue's index; unknown queue ids are ignored (deleted queue). */
-    public void restoreMessage(long queueId, MessageMeta meta, long nowMillis) {
+    /**
+     * Adds a stored message back to its queue's index, in sequence order within the queue; unknown
+     * queue ids are ignored (deleted queue).
+     */
+    public void restoreMessage(long queueId, MessageMeta meta, String messageGroupId, long nowMillis) {
         QueueState queue = byId(queueId);
         if (queue != null) {
-            queue.index.add(meta, nowMillis);
+            queue.index.add(meta, messageGroupId, nowMillis);
         }
+    }
+
+    public void restoreDeduplication(long queueId, String key, DeduplicationRecord record) {
+        fifo.restoreSend(queueId, key, record);
+    }
+
+    public void restoreReceiveAttempt(long queueId, String attemptId, ReceiveAttempt attempt) {
+        fifo.restoreReceive(queueId, attemptId, attempt);
     }
 
     public void restoreMoveTask(MoveTask task) {
@@ -92,9 +105,6 @@ public final class QueueBook {
             throw SqsError.QUEUE_DELETED_RECENTLY.exception();
         }
         QueueSettings settings = codec.forCreate(name, attributes);
-        if (settings.fifoQueue()) {
-            throw SqsError.INVALID_ATTRIBUTE_VALUE.exception("FIFO queues are not supported by this version of Sluice yet.");
-        }
         checkDeadLetterTarget(name, settings);
         QueueState queue = new QueueState(stamp.sequence(), name, arnOf(name), settings, new TreeMap<>(tags), now, now, 0);
         register(queue);
@@ -181,7 +191,7 @@ public final class QueueBook {
 
     public List<EntryOutcome> send(String name, List<SendEntry> entries, EntryStamp stamp) {
         QueueState queue = require(name);
-        long now = stamp.nowMillis();
+        fifo.prune(stamp.nowMillis());
         List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
         for (SendEntry entry : entries) {
             if (entry.sizeBytes() > queue.settings.maximumMessageSizeBytes()) {
@@ -190,90 +200,81 @@ public final class QueueBook {
                                 + queue.settings.maximumMessageSizeBytes() + " bytes.")));
                 continue;
             }
-            int delaySeconds = entry.delaySeconds() != null ? entry.delaySeconds() : queue.settings.delaySeconds();
-            String messageId = MessageIds.format(stamp.uniqueBits());
-            StoredMessage message = new StoredMessage(messageId, now, now + delaySeconds * 1000L, entry.body(),
-                    entry.messageAttributes(), entry.traceHeader(), entry.messageGroupId(), entry.messageDeduplicationId(),
-                    null);
-            append(queue, message, stamp);
-            outcomes.add(EntryOutcome.ok(entry.id(), messageId));
+            outcomes.add(queue.settings.fifoQueue() ? sendFifo(queue, entry, stamp) : sendStandard(queue, entry, stamp));
         }
         wakeups.queueChanged(name);
         return outcomes;
     }
 
-    /** Stores a message at the queue's tail; visible at {@code message.firstVisibleAtMillis()}. */
-    void append(QueueState queue, StoredMessage message, EntryStamp stamp) {
-        long nowMillis = stamp.nowMillis();
-        long seq = stamp.sequence();
-        storage.putMessage(queue.id, seq, message);
-        queue.index.add(new MessageMeta(seq, message.sentMillis(), message.firstVisibleAtMillis(), 0, 0, 0), nowMillis);
+    private EntryOutcome sendStandard(QueueState queue, SendEntry entry, EntryStamp stamp) {
+        long now = stamp.nowMillis();
+        int delaySeconds = entry.delaySeconds() != null ? entry.delaySeconds() : queue.settings.delaySeconds();
+        String messageId = MessageIds.format(stamp.uniqueBits());
+        append(queue, new StoredMessage(messageId, now, now + delaySeconds * 1000L, entry.body(), entry.messageAttributes(),
+                entry.traceHeader(), entry.messageGroupId(), null, null), stamp);
+        return EntryOutcome.ok(entry.id(), messageId);
     }
 
     /**
-     * Takes up to {@code max} visible messages into flight. Expired messages met on the way are
-     * deleted; messages past the redrive policy's maxReceiveCount move to the dead-letter queue.
+     * A FIFO send: a duplicate within the deduplication interval is accepted and answered with the
+     * original's MessageId and SequenceNumber, and stores nothing. Only the queue's delay applies
+     * (the edge refuses per-message delays).
      */
-    public List<ReceivedMessage> receive(String name, int max, Integer visibilityTimeoutSeconds, EntryStamp stamp) {
-        QueueState queue = require(name);
-        long now = stamp.nowMillis();
-        queue.index.promote(now);
-        int timeout = visibilityTimeoutSeconds != null ? visibilityTimeoutSeconds : queue.settings.visibilityTimeoutSeconds();
-        long retentionMillis = queue.settings.messageRetentionPeriodSeconds() * 1000L;
-        QueueSettings.RedrivePolicy redrive = queue.settings.redrivePolicy();
-        QueueState deadLetters = redrive == null ? null : queues.get(nameOfArn(redrive.deadLetterTargetArn()));
-        List<ReceivedMessage> received = new ArrayList<>();
-        int skipped = 0;
-        while (received.size() < max && skipped < MAX_SKIPPED_PER_RECEIVE) {
-            MessageMeta meta = queue.index.firstReady();
-            if (meta == null) {
-                break;
-            }
-            if (meta.sentMillis + retentionMillis <= now) {
-                removeMessage(queue, meta);
-                skipped++;
-                continue;
-            }
-            if (deadLetters != null && meta.receiveCount >= redrive.maxReceiveCount()) {
-                moveMessage(queue, meta, deadLetters, queue.arn, stamp);
-                skipped++;
-                continue;
-            }
-            if (queue.index.inFlightCount() >= maxInFlight) {
-                if (received.isEmpty()) {
-                    throw SqsError.OVER_LIMIT.exception("Too many messages in flight: the limit is " + maxInFlight + ".");
-                }
-                break;
-            }
-            long nonce = stamp.uniqueBits()[0];
-            queue.index.receive(meta, now, now + timeout * 1000L, nonce);
-            storage.putDelivery(queue.id, meta.seq, meta);
-            received.add(deliver(queue, meta, storage.readMessage(queue.id, meta.seq)));
+    private EntryOutcome sendFifo(QueueState queue, SendEntry entry, EntryStamp stamp) {
+        if (entry.messageGroupId() == null) {
+            return EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.MISSING_PARAMETER,
+                    "The request must contain the parameter MessageGroupId."));
         }
-        return received;
+        String deduplicationId = FifoMemory.deduplicationId(queue.settings, entry);
+        if (deduplicationId == null) {
+            return EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.INVALID_PARAMETER_VALUE,
+                    "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"));
+        }
+        long now = stamp.nowMillis();
+        String key = FifoMemory.key(queue.settings, entry.messageGroupId(), deduplicationId);
+        DeduplicationRecord original = fifo.duplicateOf(queue, key, now);
+        if (original != null) {
+            return EntryOutcome.sent(entry.id(), original.messageId(), SequenceNumbers.format(original.seq()));
+        }
+        String messageId = MessageIds.format(stamp.uniqueBits());
+        long seq = append(queue, new StoredMessage(messageId, now, now + queue.settings.delaySeconds() * 1000L, entry.body(),
+                entry.messageAttributes(), entry.traceHeader(), entry.messageGroupId(), deduplicationId, null), stamp);
+        fifo.rememberSend(queue, key, messageId, seq, now);
+        return EntryOutcome.sent(entry.id(), messageId, SequenceNumbers.format(seq));
     }
 
-    private ReceivedMessage deliver(QueueState queue, MessageMeta meta, StoredMessage message) {
-        Map<String, String> system = new TreeMap<>();
-        system.put("SenderId", accountId);
-        system.put("SentTimestamp", Long.toString(message.sentMillis()));
-        system.put("ApproximateReceiveCount", Integer.toString(meta.receiveCount));
-        system.put("ApproximateFirstReceiveTimestamp", Long.toString(meta.firstReceiveMillis));
-        if (message.traceHeader() != null) {
-            system.put("AWSTraceHeader", message.traceHeader());
-        }
-        if (message.deadLetterSourceArn() != null) {
-            system.put("DeadLetterQueueSourceArn", message.deadLetterSourceArn());
-        }
-        String handle = new ReceiptHandle(queue.id, meta.seq, meta.receiptNonce).encode();
-        return new ReceivedMessage(message.messageId(), handle, message.body(), system, message.messageAttributes());
+    /** Stores a message at the queue's tail; visible at {@code message.firstVisibleAtMillis()}. Returns its sequence number. */
+    long append(QueueState queue, StoredMessage message, EntryStamp stamp) {
+        long nowMillis = stamp.nowMillis();
+        long seq = stamp.sequence();
+        storage.putMessage(queue.id, seq, message);
+        queue.index.add(new MessageMeta(seq, message.sentMillis(), message.firstVisibleAtMillis(), 0, 0, 0),
+                message.messageGroupId(), nowMillis);
+        return seq;
+    }
+
+    /**
+     * Takes up to {@code max} visible messages into flight (see {@link Receives}); a FIFO receive
+     * with a {@code receiveRequestAttemptId} (null: none) may repeat an earlier one.
+     */
+    public List<ReceivedMessage> receive(String name, int max, Integer visibilityTimeoutSeconds,
+            String receiveRequestAttemptId, EntryStamp stamp) {
+        QueueState queue = require(name);
+        fifo.prune(stamp.nowMillis());
+        return receives.receive(queue, max, visibilityTimeoutSeconds, receiveRequestAttemptId, stamp);
     }
 
     /** Moves a message to the tail of another queue, keeping its id, body and attributes. */
     void moveMessage(QueueState from, MessageMeta meta, QueueState to, String sourceArn, EntryStamp stamp) {
         StoredMessage message = storage.readMessage(from.id, meta.seq);
         removeMessage(from, meta);
-        append(to, message.withDeadLetterSource(sourceArn, stamp.nowMillis()), stamp);
+        StoredMessage moved = message.withDeadLetterSource(sourceArn, stamp.nowMillis());
+        if (sourceArn != null && from.settings.fifoQueue()) {
+            // As SQS does: in a FIFO dead-letter queue the message's id stands in for its deduplication
+            // id, so two dead letters that shared one are still two independent messages.
+            moved = moved.withDeduplicationId(message.messageId());
+        }
+        append(to, moved, stamp);
         wakeups.queueChanged(to.name);
     }
 
@@ -289,6 +290,7 @@ public final class QueueBook {
     public List<EntryOutcome> delete(String name, List<HandleEntry> entries) {
         QueueState queue = require(name);
         List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
+        boolean deleted = false;
         for (HandleEntry entry : entries) {
             ReceiptHandle handle = ReceiptHandle.decode(entry.receiptHandle()).orElse(null);
             if (handle == null || handle.queueId() != queue.id) {
@@ -299,8 +301,13 @@ public final class QueueBook {
             MessageMeta meta = queue.index.get(handle.seq());
             if (meta != null && meta.receiptNonce == handle.nonce()) {
                 removeMessage(queue, meta);
+                deleted = true;
             }
             outcomes.add(EntryOutcome.ok(entry.id(), null));
+        }
+        if (deleted && queue.settings.fifoQueue()) {
+            // The group of a deleted message may be receivable now.
+            wakeups.queueChanged(name);
         }
         return outcomes;
     }
@@ -417,10 +424,13 @@ public final class QueueBook {
         return sources;
     }
 
-    /** Visible messages by local clock, and when the next hidden one appears: for long polls waiting on this replica. */
-    public long readyCount(String name) {
+    /**
+     * What a receive could take now (ready messages; of a FIFO queue, receivable groups), and when
+     * the next hidden message appears: for long polls waiting on this replica.
+     */
+    public long receivableCount(String name) {
         QueueState queue = queues.get(name);
-        return queue == null ? 0 : queue.index.readyCount();
+        return queue == null ? 0 : queue.index.receivableCount();
     }
 
     public long nextVisibleAtMillis(String name) {

@@ -47,10 +47,19 @@ public sealed interface QueueCommand {
         }
     }
 
-    /** {@code visibilityTimeoutSeconds} null means the queue's default. */
-    record Receive(String name, int maxMessages, Integer visibilityTimeoutSeconds) implements QueueCommand {
+    /**
+     * {@code visibilityTimeoutSeconds} null means the queue's default. A receive with a
+     * {@code receiveRequestAttemptId} (FIFO queues) travels as type 14, so that entries of type 7
+     * keep their format.
+     */
+    record Receive(String name, int maxMessages, Integer visibilityTimeoutSeconds, String receiveRequestAttemptId)
+            implements QueueCommand {
+        public Receive(String name, int maxMessages, Integer visibilityTimeoutSeconds) {
+            this(name, maxMessages, visibilityTimeoutSeconds, null);
+        }
+
         public int typeId() {
-            return 7;
+            return receiveRequestAttemptId == null ? 7 : 14;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.broker.core;
 
+import dev.sluice.broker.core.MessageMeta.Place;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -7,25 +8,81 @@ import java.util.TreeSet;
 
 /**
  * Where every message of one queue stands: ready (visible, in send order), in flight (received,
- * until its visibility deadline) or delayed (sent with a delay). Every operation is O(log n) in the
- * queue's depth; nothing scans. Owned by the apply thread; iteration order is deterministic
- * (sorted sets; the hash map is only used for lookups).
+ * until its visibility deadline) or delayed (sent with a delay). Messages with a MessageGroupId are
+ * also kept by {@link MessageGroups}: on FIFO queues the groups decide what a receive may take, on
+ * standard queues they make the queue fair between tenants. Every operation is O(log n) in the
+ * queue's depth; nothing scans. Owned by the apply thread; iteration order is deterministic (sorted
+ * sets; the hash map is only used for lookups).
  */
 final class QueueIndex {
+    /** Ready messages; on standard queues, of each group only its oldest (the group keeps the rest). */
     private final TreeMap<Long, MessageMeta> ready = new TreeMap<>();
     private final TreeSet<MessageMeta> inFlight = new TreeSet<>(MessageMeta::compareByVisibility);
     private final TreeSet<MessageMeta> delayed = new TreeSet<>(MessageMeta::compareByVisibility);
     private final Map<Long, MessageMeta> bySeq = new HashMap<>();
+    private final boolean fifo;
+    private final MessageGroups groups;
+    private int readyCount;
 
-    void add(MessageMeta meta, long nowMillis) {
+    QueueIndex(boolean fifo) {
+        this.fifo = fifo;
+        this.groups = new MessageGroups(fifo, ready);
+    }
+
+    /** Adds a message; {@code groupId} is its MessageGroupId, or null. */
+    void add(MessageMeta meta, String groupId, long nowMillis) {
         bySeq.put(meta.seq, meta);
-        if (meta.visibleAtMillis <= nowMillis) {
-            ready.put(meta.seq, meta);
-        } else if (meta.receiveCount == 0) {
-            delayed.add(meta);
-        } else {
-            inFlight.add(meta);
+        if (groupId != null) {
+            groups.join(groupId, meta);
         }
+        if (meta.visibleAtMillis <= nowMillis) {
+            enter(meta, Place.READY);
+        } else {
+            enter(meta, meta.receiveCount == 0 ? Place.DELAYED : Place.IN_FLIGHT);
+        }
+    }
+
+    private void enter(MessageMeta meta, Place place) {
+        meta.place = place;
+        switch (place) {
+            case READY -> {
+                readyCount++;
+                if (!groups.keepsReady(meta)) {
+                    ready.put(meta.seq, meta);
+                }
+            }
+            case IN_FLIGHT -> inFlight.add(meta);
+            case DELAYED -> delayed.add(meta);
+        }
+        if (meta.group != null) {
+            groups.entered(meta);
+        }
+    }
+
+    private void leave(MessageMeta meta) {
+        switch (meta.place) {
+            case READY -> {
+                readyCount--;
+                if (!groups.keepsReady(meta)) {
+                    ready.remove(meta.seq);
+                }
+            }
+            case IN_FLIGHT -> inFlight.remove(meta);
+            case DELAYED -> delayed.remove(meta);
+        }
+        if (meta.group != null) {
+            groups.left(meta);
+        }
+    }
+
+    /**
+     * Moves a message to a place with a new visibility time. The sorted sets order by visibility
+     * time, so the message leaves its set before the time changes.
+     */
+    private void move(MessageMeta meta, Place to, long visibleAtMillis) {
+        leave(meta);
+        meta.visibleAtMillis = visibleAtMillis;
+        enter(meta, to);
     }
 
     MessageMeta get(long seq) {
@@ -40,48 +97,49 @@ final class QueueIndex {
 
     private void promoteFrom(TreeSet<MessageMeta> waiting, long nowMillis) {
         while (!waiting.isEmpty() && waiting.first().visibleAtMillis <= nowMillis) {
-            MessageMeta meta = waiting.pollFirst();
-            ready.put(meta.seq, meta);
+            MessageMeta meta = waiting.first();
+            move(meta, Place.READY, meta.visibleAtMillis);
         }
     }
 
-    /** The oldest ready message, or null. */
-    MessageMeta firstReady() {
-        var first = ready.firstEntry();
-        return first == null ? null : first.getValue();
+    /**
+     * The message a receive takes next, or null. FIFO queue: the next ready message of the group of
+     * {@code previous} (the message this receive took last, or null), else the oldest message of the
+     * receivable group with the oldest head. Standard queue: the oldest ready message, passing over
+     * noisy tenants while a quiet one has a message ready.
+     */
+    MessageMeta nextReceivable(MessageMeta previous) {
+        if (!fifo) {
+            return groups.fairest(inFlight.size());
+        }
+        MessageMeta next = previous == null ? null : MessageGroups.nextReadyInGroup(previous);
+        return next != null ? next : groups.firstReceivable();
     }
 
     boolean isInFlight(MessageMeta meta) {
-        return inFlight.contains(meta);
+        return meta.place == Place.IN_FLIGHT;
     }
 
     /** Takes a ready message into flight until {@code visibleAtMillis}. */
     void receive(MessageMeta meta, long nowMillis, long visibleAtMillis, long receiptNonce) {
-        ready.remove(meta.seq);
         meta.receiveCount++;
         if (meta.firstReceiveMillis == 0) {
             meta.firstReceiveMillis = nowMillis;
         }
-        meta.visibleAtMillis = visibleAtMillis;
         meta.receiptNonce = receiptNonce;
-        inFlight.add(meta);
+        move(meta, Place.IN_FLIGHT, visibleAtMillis);
     }
 
     /** Moves an in-flight message's deadline; a deadline at or before now makes it ready. */
     void changeVisibility(MessageMeta meta, long nowMillis, long visibleAtMillis) {
-        inFlight.remove(meta);
-        meta.visibleAtMillis = visibleAtMillis;
-        if (visibleAtMillis <= nowMillis) {
-            ready.put(meta.seq, meta);
-        } else {
-            inFlight.add(meta);
-        }
+        move(meta, visibleAtMillis <= nowMillis ? Place.READY : Place.IN_FLIGHT, visibleAtMillis);
     }
 
     void remove(MessageMeta meta) {
         bySeq.remove(meta.seq);
-        if (ready.remove(meta.seq) == null && !inFlight.remove(meta)) {
-            delayed.remove(meta);
+        leave(meta);
+        if (meta.group != null) {
+            groups.drop(meta);
         }
     }
 
@@ -90,13 +148,14 @@ final class QueueIndex {
         return bySeq.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
-    int readyCount() {
-        return ready.size();
+    /** Messages a receive could take now: ready ones, or for a FIFO queue the receivable groups. */
+    int receivableCount() {
+        return fifo ? groups.receivableCount() : readyCount;
     }
 
     /** Messages visible at {@code nowMillis}, counting those whose delay or timeout passed since the last receive. */
     int visibleCount(long nowMillis) {
-        return ready.size() + overdue(inFlight, nowMillis) + overdue(delayed, nowMillis);
+        return readyCount + overdue(inFlight, nowMillis) + overdue(delayed, nowMillis);
     }
 
     int inFlightCount(long nowMillis) {

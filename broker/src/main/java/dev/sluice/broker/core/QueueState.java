@@ -13,7 +13,7 @@ final class QueueState {
     final long createdMillis;
     long modifiedMillis;
     long lastPurgeMillis;
-    final QueueIndex index = new QueueIndex();
+    final QueueIndex index;
 
     QueueState(long id, String name, String arn, QueueSettings settings, SortedMap<String, String> tags,
             long createdMillis, long modifiedMillis, long lastPurgeMillis) {
@@ -21,6 +21,7 @@ final class QueueState {
         this.name = name;
         this.arn = arn;
         this.settings = settings;
+        this.index = new QueueIndex(settings.fifoQueue());
         this.tags = new TreeMap<>(tags);
         this.createdMillis = createdMillis;
         this.modifiedMillis = modifiedMillis;

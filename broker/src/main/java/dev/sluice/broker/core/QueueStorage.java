@@ -25,4 +25,13 @@ public interface QueueStorage {
     void deleteMessage(long queueId, long seq);
 
     void putMoveTask(MoveTask task);
+
+    /** A FIFO send's deduplication record under its key (see {@code FifoMemory}). */
+    void putDeduplication(long queueId, String key, DeduplicationRecord record);
+
+    void deleteDeduplication(long queueId, String key);
+
+    void putReceiveAttempt(long queueId, String attemptId, ReceiveAttempt attempt);
+
+    void deleteReceiveAttempt(long queueId, String attemptId);
 }

@@ -27,6 +27,11 @@ public record StoredMessage(
         messageAttributes = messageAttributes == null ? Map.of() : messageAttributes;
     }
 
+    public StoredMessage withDeduplicationId(String deduplicationId) {
+        return new StoredMessage(messageId, sentMillis, firstVisibleAtMillis, body, messageAttributes, traceHeader,
+                messageGroupId, deduplicationId, deadLetterSourceArn);
+    }
+
     public StoredMessage withDeadLetterSource(String sourceArn, long movedAtMillis) {
         return new StoredMessage(messageId, sentMillis, movedAtMillis, body, messageAttributes, traceHeader,
                 messageGroupId, messageDeduplicationId, sourceArn);

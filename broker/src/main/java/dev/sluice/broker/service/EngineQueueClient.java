@@ -169,7 +169,7 @@ public final class EngineQueueClient implements QueueClient {
             if (!outcome.succeeded()) {
                 throw new SqsException(outcome.failure().error(), outcome.failure().message());
             }
-            return new SendMessageResponse(null, null, null, outcome.messageId(), null);
+            return new SendMessageResponse(null, null, null, outcome.messageId(), outcome.sequenceNumber());
         });
     }
 
@@ -179,7 +179,8 @@ public final class EngineQueueClient implements QueueClient {
                 entry.delaySeconds(), entry.messageAttributes(), traceHeader(entry.messageSystemAttributes()),
                 entry.messageGroupId(), entry.messageDeduplicationId())).toList();
         return submit(new QueueCommand.Send(nameOf(request.queueUrl()), entries),
-                in -> split(QueueResultCodec.getOutcomes(in), outcome -> new SendMessageBatchResultEntry(outcome.id(), outcome.messageId(), null, null, null, null), SendMessageBatchResponse::new));
+                in -> split(QueueResultCodec.getOutcomes(in), outcome -> new SendMessageBatchResultEntry(outcome.id(), outcome.messageId(), null, null, null,
+                        outcome.sequenceNumber()), SendMessageBatchResponse::new));
     }
 
     @Override
@@ -189,7 +190,8 @@ public final class EngineQueueClient implements QueueClient {
         Integer waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds()
                 : localReplica.read(book -> book.exists(name) ? book.settings(name).receiveMessageWaitTimeSeconds() : 0);
         long deadline = clock.millis() + waitSeconds * 1000L;
-        QueueCommand.Receive command = new QueueCommand.Receive(name, max, request.visibilityTimeout());
+        QueueCommand.Receive command = new QueueCommand.Receive(name, max, request.visibilityTimeout(),
+                request.receiveRequestAttemptId());
         CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
         receiveUntil(command, deadline, response);
         return response;
@@ -218,7 +220,7 @@ public final class EngineQueueClient implements QueueClient {
                 return;
             }
             response.whenComplete((ignored, cancelled) -> wake.complete(null));
-            if (localReplica.read(book -> book.readyCount(command.name())) > 0) {
+            if (localReplica.read(book -> book.receivableCount(command.name())) > 0) {
                 wake.complete(null);
             }
             wake.thenRun(() -> {

@@ -23,8 +23,13 @@ final class MessageChecks {
         this.limits = limits;
     }
 
-    /** Checks body, delay, attributes and FIFO ids; the size against the absolute 1 MiB bound. */
-    void checkMessage(String body, Integer delaySeconds, Map<String, MessageAttributeValue> attributes,
+    /**
+     * Checks body, delay, attributes and FIFO ids; the size against the absolute 1 MiB bound. A FIFO
+     * queue's messages need a MessageGroupId and take no delay of their own; a standard queue's take
+     * no MessageDeduplicationId (a MessageGroupId makes it a fair queue's tenant). Whether a FIFO
+     * message has a deduplication id or its queue deduplicates by content is the engine's check.
+     */
+    void checkMessage(boolean fifo, String body, Integer delaySeconds, Map<String, MessageAttributeValue> attributes,
             Map<String, MessageAttributeValue> systemAttributes, String groupId, String deduplicationId) {
         if (body == null || body.isEmpty()) {
             throw SqsError.MISSING_PARAMETER.exception("The request must contain the parameter MessageBody.");
@@ -37,6 +42,15 @@ final class MessageChecks {
         checkSystemAttributes(systemAttributes);
         checkToken("MessageGroupId", groupId, limits.maxMessageGroupIdLength());
         checkToken("MessageDeduplicationId", deduplicationId, limits.maxDeduplicationIdLength());
+        if (fifo && groupId == null) {
+            throw missing("MessageGroupId");
+        }
+        if (fifo && delaySeconds != null && delaySeconds != 0) {
+            throw notForThisQueueType("DelaySeconds", delaySeconds.toString());
+        }
+        if (!fifo && deduplicationId != null) {
+            throw notForThisQueueType("MessageDeduplicationId", deduplicationId);
+        }
         long size = sizeOf(body, attributes);
         if (size > limits.maxMaximumMessageSizeBytes()) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception("One or more parameters are invalid. Reason: Message must be"
@@ -171,6 +185,11 @@ final class MessageChecks {
 
     private static long utf8Length(String text) {
         return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    private static SqsException notForThisQueueType(String parameter, String value) {
+        return SqsError.INVALID_PARAMETER_VALUE.exception("Value " + value + " for parameter " + parameter
+                + " is invalid. Reason: The request include parameter that is not valid for this queue type.");
     }
 
     static SqsException missing(String parameter) {

@@ -1,5 +1,6 @@
 package dev.sluice.broker.service;
 
+import dev.sluice.broker.core.EngineLimits;
 import dev.sluice.broker.core.QueueAttributeBounds;
 
 /**
@@ -97,6 +98,11 @@ public record SqsLimits(
                 maxWaitTimeSeconds, defaultVisibilityTimeoutSeconds, maxVisibilityTimeoutSeconds, maxReceiveCountLimit,
                 maxRedriveSourceQueueArns, minKmsDataKeyReusePeriodSeconds, defaultKmsDataKeyReusePeriodSeconds,
                 maxKmsDataKeyReusePeriodSeconds, maxPolicyBytes);
+    }
+
+    /** The limits the engine applies itself. */
+    public EngineLimits engineLimits() {
+        return new EngineLimits(maxInflightStandard, maxInflightFifo, deduplicationIntervalSeconds * 1000L);
     }
 
     /** Amazon SQS's limits (SQS quotas page and API reference, 2024). */

@@ -92,7 +92,7 @@ public final class SqsValidator {
         if (request.attributes().isEmpty()) {
             throw missing("Attribute");
         }
-        attributes.checkSettable(queue.queueName().endsWith(".fifo"), request.attributes());
+        attributes.checkSettable(isFifo(queue), request.attributes());
     }
 
     public void check(TagQueueRequest request) {
@@ -111,13 +111,13 @@ public final class SqsValidator {
     }
 
     public void check(SendMessageRequest request) {
-        queue(request.queueUrl());
-        messages.checkMessage(request.messageBody(), request.delaySeconds(), request.messageAttributes(),
+        QueueUrl queue = queue(request.queueUrl());
+        messages.checkMessage(isFifo(queue), request.messageBody(), request.delaySeconds(), request.messageAttributes(),
                 request.messageSystemAttributes(), request.messageGroupId(), request.messageDeduplicationId());
     }
 
     public BatchCheck<SendMessageBatchRequestEntry> check(SendMessageBatchRequest request) {
-        queue(request.queueUrl());
+        boolean fifo = isFifo(queue(request.queueUrl()));
         List<SendMessageBatchRequestEntry> entries = request.entries();
         checkBatchShape(entries, SendMessageBatchRequestEntry::id);
         long total = 0;
@@ -128,7 +128,7 @@ public final class SqsValidator {
             throw SqsError.BATCH_REQUEST_TOO_LONG.exception("Batch requests cannot be longer than "
                     + limits.maxBatchPayloadBytes() + " bytes. You have sent " + total + " bytes.");
         }
-        return checkEntries(entries, SendMessageBatchRequestEntry::id, entry -> messages.checkMessage(
+        return checkEntries(entries, SendMessageBatchRequestEntry::id, entry -> messages.checkMessage(fifo,
                 entry.messageBody(), entry.delaySeconds(), entry.messageAttributes(), entry.messageSystemAttributes(),
                 entry.messageGroupId(), entry.messageDeduplicationId()));
     }
@@ -221,6 +221,11 @@ public final class SqsValidator {
             throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
         }
         return parsed;
+    }
+
+    /** A queue's kind follows from its name: only FIFO queues, and all of them, end in {@code .fifo}. */
+    private static boolean isFifo(QueueUrl queue) {
+        return queue.queueName().endsWith(".fifo");
     }
 
     private void checkQueueName(String name) {

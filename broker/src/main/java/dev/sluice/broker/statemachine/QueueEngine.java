@@ -3,6 +3,7 @@ package dev.sluice.broker.statemachine;
 import dev.sluice.broker.codec.QueueCommandCodec;
 import dev.sluice.broker.codec.QueueQueryCodec;
 import dev.sluice.broker.codec.QueueResultCodec;
+import dev.sluice.broker.core.EngineLimits;
 import dev.sluice.broker.core.EntryStamp;
 import dev.sluice.broker.core.MoveTask;
 import dev.sluice.broker.core.QueueAttributeCodec;
@@ -45,23 +46,23 @@ public final class QueueEngine implements DomainEngine {
     private final QueueAttributeCodec codec;
     private final String region;
     private final String accountId;
-    private final int maxInFlight;
+    private final EngineLimits limits;
     private final QueueWakeups wakeups;
     private final RocksQueueStorage storage = new RocksQueueStorage();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private QueueBook book;
 
-    public QueueEngine(QueueAttributeCodec codec, String region, String accountId, int maxInFlight, QueueWakeups wakeups) {
+    public QueueEngine(QueueAttributeCodec codec, String region, String accountId, EngineLimits limits, QueueWakeups wakeups) {
         this.codec = codec;
         this.region = region;
         this.accountId = accountId;
-        this.maxInFlight = maxInFlight;
+        this.limits = limits;
         this.wakeups = wakeups;
         this.book = newBook();
     }
 
     private QueueBook newBook() {
-        return new QueueBook(codec, region, accountId, maxInFlight, storage, wakeups);
+        return new QueueBook(codec, region, accountId, limits, storage, wakeups);
     }
 
     @Override
@@ -124,7 +125,8 @@ public final class QueueEngine implements DomainEngine {
         } else if (command instanceof Send c) {
             QueueResultCodec.putOutcomes(out, book.send(c.name(), c.entries(), stamp));
         } else if (command instanceof Receive c) {
-            QueueResultCodec.putMessages(out, book.receive(c.name(), c.maxMessages(), c.visibilityTimeoutSeconds(), stamp));
+            QueueResultCodec.putMessages(out, book.receive(c.name(), c.maxMessages(), c.visibilityTimeoutSeconds(),
+                    c.receiveRequestAttemptId(), stamp));
         } else if (command instanceof Delete c) {
             QueueResultCodec.putOutcomes(out, book.delete(c.name(), c.entries()));
         } else if (command instanceof ChangeVisibility c) {

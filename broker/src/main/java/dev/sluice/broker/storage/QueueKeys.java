@@ -8,13 +8,18 @@ import java.util.List;
  * Column families and big-endian keys, so RocksDB's order is the queue's order:
  * {@code queues}: {@code q/<name>} queue records, {@code t/<name>} name tombstones, {@code m/<handle>} move tasks;
  * {@code messages}: {@code [queueId][seq]} immutable messages;
- * {@code deliveries}: {@code [queueId][seq]} receive state of messages received at least once.
+ * {@code deliveries}: {@code [queueId][seq]} receive state of messages received at least once;
+ * {@code dedup}: {@code [queueId]['d'][deduplication key]} FIFO sends and
+ * {@code [queueId]['a'][ReceiveRequestAttemptId]} FIFO receives, each with its expiry.
  */
 public final class QueueKeys {
     public static final String QUEUES = "queues";
     public static final String MESSAGES = "messages";
     public static final String DELIVERIES = "deliveries";
-    public static final List<String> COLUMN_FAMILIES = List.of(QUEUES, MESSAGES, DELIVERIES);
+    public static final String DEDUP = "dedup";
+    public static final List<String> COLUMN_FAMILIES = List.of(QUEUES, MESSAGES, DELIVERIES, DEDUP);
+    static final byte DEDUPLICATION = 'd';
+    static final byte RECEIVE_ATTEMPT = 'a';
 
     static final String QUEUE_PREFIX = "q/";
     static final String TOMBSTONE_PREFIX = "t/";
@@ -33,6 +38,15 @@ public final class QueueKeys {
 
     static byte[] message(long queueId, long seq) {
         return ByteBuffer.allocate(16).putLong(queueId).putLong(seq).array();
+    }
+
+    static byte[] remembered(long queueId, byte kind, String name) {
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(9 + utf8.length).putLong(queueId).put(kind).put(utf8).array();
+    }
+
+    static String nameOfRemembered(byte[] key) {
+        return new String(key, 9, key.length - 9, StandardCharsets.UTF_8);
     }
 
     static long queueIdOf(byte[] messageKey) {

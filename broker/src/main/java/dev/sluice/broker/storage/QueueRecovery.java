@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Rebuilds a {@link QueueBook} from RocksDB: queues, tombstones and move tasks first, then every
- * message with its delivery state. Messages are indexed as not yet visible and become ready at the
+ * message with its delivery state (in key order, so each FIFO group in send order), then the FIFO
+ * deduplication and receive-attempt records. Messages are indexed as not yet visible and become ready at the
  * first receive's promotion, which uses the leader-stamped time (recovery itself knows no time).
  */
 public final class QueueRecovery {
@@ -35,7 +36,18 @@ public final class QueueRecovery {
             long queueId = QueueKeys.queueIdOf(key);
             long seq = QueueKeys.seqOf(key);
             byte[] delivery = reader.get(QueueKeys.DELIVERIES, key);
-            book.restoreMessage(queueId, StoredRecordCodec.decodeMeta(seq, message, delivery), Long.MIN_VALUE);
+            book.restoreMessage(queueId, StoredRecordCodec.decodeMeta(seq, message, delivery), message.messageGroupId(),
+                    Long.MIN_VALUE);
+            return true;
+        });
+        reader.scan(QueueKeys.DEDUP, new byte[0], null, (key, value) -> {
+            long queueId = QueueKeys.queueIdOf(key);
+            String name = QueueKeys.nameOfRemembered(key);
+            if (key[8] == QueueKeys.DEDUPLICATION) {
+                book.restoreDeduplication(queueId, name, StoredRecordCodec.decodeDeduplication(value));
+            } else {
+                book.restoreReceiveAttempt(queueId, name, StoredRecordCodec.decodeReceiveAttempt(value));
+            }
             return true;
         });
     }

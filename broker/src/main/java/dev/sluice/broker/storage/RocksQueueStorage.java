@@ -1,10 +1,12 @@
 package dev.sluice.broker.storage;
 
 import dev.sluice.broker.codec.StoredRecordCodec;
+import dev.sluice.broker.core.DeduplicationRecord;
 import dev.sluice.broker.core.MessageMeta;
 import dev.sluice.broker.core.MoveTask;
 import dev.sluice.broker.core.QueueRecord;
 import dev.sluice.broker.core.QueueStorage;
+import dev.sluice.broker.core.ReceiveAttempt;
 import dev.sluice.broker.core.StoredMessage;
 import dev.sluice.raftstore.spi.StoreWriter;
 
@@ -62,6 +64,28 @@ public final class RocksQueueStorage implements QueueStorage {
         byte[] key = QueueKeys.message(queueId, seq);
         writer.delete(QueueKeys.MESSAGES, key);
         writer.delete(QueueKeys.DELIVERIES, key);
+    }
+
+    @Override
+    public void putDeduplication(long queueId, String key, DeduplicationRecord record) {
+        writer.put(QueueKeys.DEDUP, QueueKeys.remembered(queueId, QueueKeys.DEDUPLICATION, key),
+                StoredRecordCodec.encodeDeduplication(record));
+    }
+
+    @Override
+    public void deleteDeduplication(long queueId, String key) {
+        writer.delete(QueueKeys.DEDUP, QueueKeys.remembered(queueId, QueueKeys.DEDUPLICATION, key));
+    }
+
+    @Override
+    public void putReceiveAttempt(long queueId, String attemptId, ReceiveAttempt attempt) {
+        writer.put(QueueKeys.DEDUP, QueueKeys.remembered(queueId, QueueKeys.RECEIVE_ATTEMPT, attemptId),
+                StoredRecordCodec.encodeReceiveAttempt(attempt));
+    }
+
+    @Override
+    public void deleteReceiveAttempt(long queueId, String attemptId) {
+        writer.delete(QueueKeys.DEDUP, QueueKeys.remembered(queueId, QueueKeys.RECEIVE_ATTEMPT, attemptId));
     }
 
     @Override

@@ -49,6 +49,9 @@ class QueueCommandGoldenTest {
         samples.put("start-move-task", new QueueCommand.StartMoveTask("arn:aws:sqs:us-east-1:000000000000:dlq", null, 50));
         samples.put("step-move-task", new QueueCommand.StepMoveTask("task-1", 100));
         samples.put("cancel-move-task", new QueueCommand.CancelMoveTask("task-1"));
+        samples.put("receive-with-attempt-id", new QueueCommand.Receive("orders.fifo", 10, null, "attempt-1"));
+        samples.put("send-fifo", new QueueCommand.Send("orders.fifo", List.of(new SendEntry("1", "paid", null, Map.of(), null,
+                "customer-7", "order-42-paid"))));
         return samples;
     }
 

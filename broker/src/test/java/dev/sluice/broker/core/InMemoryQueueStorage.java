@@ -9,6 +9,8 @@ final class InMemoryQueueStorage implements QueueStorage {
     final Map<String, StoredMessage> messages = new HashMap<>();
     final Map<String, MessageMeta> deliveries = new HashMap<>();
     final Map<String, MoveTask> moveTasks = new HashMap<>();
+    final Map<String, DeduplicationRecord> deduplications = new HashMap<>();
+    final Map<String, ReceiveAttempt> receiveAttempts = new HashMap<>();
 
     private static String key(long queueId, long seq) {
         return queueId + "/" + seq;
@@ -56,5 +58,25 @@ final class InMemoryQueueStorage implements QueueStorage {
     @Override
     public void putMoveTask(MoveTask task) {
         moveTasks.put(task.handle(), task);
+    }
+
+    @Override
+    public void putDeduplication(long queueId, String key, DeduplicationRecord record) {
+        deduplications.put(queueId + "/" + key, record);
+    }
+
+    @Override
+    public void deleteDeduplication(long queueId, String key) {
+        deduplications.remove(queueId + "/" + key);
+    }
+
+    @Override
+    public void putReceiveAttempt(long queueId, String attemptId, ReceiveAttempt attempt) {
+        receiveAttempts.put(queueId + "/" + attemptId, attempt);
+    }
+
+    @Override
+    public void deleteReceiveAttempt(long queueId, String attemptId) {
+        receiveAttempts.remove(queueId + "/" + attemptId);
     }
 }

@@ -21,36 +21,22 @@ class QueueBookTest {
     private final InMemoryQueueStorage storage = new InMemoryQueueStorage();
     private final List<String> wakeups = new ArrayList<>();
     private final QueueBook book = new QueueBook(new QueueAttributeCodec(SqsLimits.defaults().queueAttributeBounds()),
-            "us-east-1", "000000000000", 3, storage, wakeups::add);
-    private long now = 1_000_000;
-    private long counter;
-
-    private final EntryStamp stamp = new EntryStamp() {
-        @Override
-        public long nowMillis() {
-            return now;
-        }
-
-        @Override
-        public long[] uniqueBits() {
-            counter++;
-            return new long[] {counter * 31, counter};
-        }
-    };
+            "us-east-1", "000000000000", new EngineLimits(3, 3, 300_000), storage, wakeups::add);
+    private final TestStamp stamp = new TestStamp();
 
     private void send(String queue, String body) {
         book.send(queue, List.of(new SendEntry("e", body, null, Map.of(), null, null, null)), stamp);
     }
 
     private List<ReceivedMessage> receive(String queue, int max) {
-        return book.receive(queue, max, null, stamp);
+        return book.receive(queue, max, null, null, stamp);
     }
 
     @Test
     void messagesPastTheirRetentionPeriodAreDeletedInsteadOfDelivered() {
         book.createQueue("short", Map.of("MessageRetentionPeriod", "60"), Map.of(), stamp);
         send("short", "old");
-        now += 61_000;
+        stamp.now += 61_000;
         send("short", "fresh");
 
         List<ReceivedMessage> received = receive("short", 10);
@@ -65,7 +51,7 @@ class QueueBookTest {
         book.send("delayed", List.of(new SendEntry("e", "later", 5, Map.of(), null, null, null)), stamp);
 
         assertTrue(receive("delayed", 1).isEmpty());
-        now += 5_000;
+        stamp.now += 5_000;
         assertEquals(1, receive("delayed", 1).size());
     }
 
@@ -86,7 +72,7 @@ class QueueBookTest {
         book.createQueue("stale", Map.of("VisibilityTimeout", "1"), Map.of(), stamp);
         send("stale", "x");
         String first = receive("stale", 1).get(0).receiptHandle();
-        now += 1_000;
+        stamp.now += 1_000;
         String second = receive("stale", 1).get(0).receiptHandle();
 
         assertTrue(book.delete("stale", List.of(new HandleEntry("1", first))).get(0).succeeded());
@@ -102,7 +88,7 @@ class QueueBookTest {
         book.createQueue("visible", Map.of("VisibilityTimeout", "1"), Map.of(), stamp);
         send("visible", "x");
         String handle = receive("visible", 1).get(0).receiptHandle();
-        now += 2_000;
+        stamp.now += 2_000;
 
         EntryOutcome outcome = book.changeVisibility("visible", List.of(new VisibilityChange("1", handle, 10)), stamp).get(0);
 
@@ -129,7 +115,7 @@ class QueueBookTest {
                 "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:dlq\",\"maxReceiveCount\":\"1\"}"), Map.of(), stamp);
         send("work", "poison");
         receive("work", 1);
-        now += 1_000;
+        stamp.now += 1_000;
         assertTrue(receive("work", 1).isEmpty(), "moved to the DLQ instead");
 
         MoveTask task = book.moveTasks().start("arn:aws:sqs:us-east-1:000000000000:dlq", null, null, stamp);
@@ -157,9 +143,9 @@ class QueueBookTest {
         List<String> names = List.of("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
                 "ApproximateNumberOfMessagesDelayed");
 
-        assertEquals(List.of("0", "1", "1"), names.stream().map(book.attributes("counted", names, now)::get).toList());
-        assertEquals(List.of("1", "0", "1"), names.stream().map(book.attributes("counted", names, now + 5_000)::get).toList());
-        assertEquals(List.of("2", "0", "0"), names.stream().map(book.attributes("counted", names, now + 10_000)::get).toList());
+        assertEquals(List.of("0", "1", "1"), names.stream().map(book.attributes("counted", names, stamp.now)::get).toList());
+        assertEquals(List.of("1", "0", "1"), names.stream().map(book.attributes("counted", names, stamp.now + 5_000)::get).toList());
+        assertEquals(List.of("2", "0", "0"), names.stream().map(book.attributes("counted", names, stamp.now + 10_000)::get).toList());
     }
 
     @Test
@@ -186,14 +172,14 @@ class QueueBookTest {
 
         // A restarted replica knows only what storage holds: no message, no counters.
         QueueBook rebuilt = new QueueBook(new QueueAttributeCodec(SqsLimits.defaults().queueAttributeBounds()),
-                "us-east-1", "000000000000", 3, new InMemoryQueueStorage(), name -> { });
+                "us-east-1", "000000000000", new EngineLimits(3, 3, 300_000), new InMemoryQueueStorage(), name -> { });
         storage.queues.values().forEach(rebuilt::restoreQueue);
-        long savedCounter = counter;
+        long savedCounter = stamp.counter;
         send("drained", "next");
         String original = receive("drained", 1).get(0).receiptHandle();
-        counter = savedCounter;
+        stamp.counter = savedCounter;
         rebuilt.send("drained", List.of(new SendEntry("e", "next", null, Map.of(), null, null, null)), stamp);
-        String replica = rebuilt.receive("drained", 1, null, stamp).get(0).receiptHandle();
+        String replica = rebuilt.receive("drained", 1, null, null, stamp).get(0).receiptHandle();
 
         assertEquals(original, replica, "same message sequence number and nonce on both replicas");
     }

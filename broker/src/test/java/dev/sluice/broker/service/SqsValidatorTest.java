@@ -21,6 +21,7 @@ import org.junit.jupiter.api.function.Executable;
 class SqsValidatorTest {
 
     private static final String QUEUE = "http://localhost:9324/000000000000/alerts";
+    private static final String FIFO_QUEUE = "http://localhost:9324/000000000000/alerts.fifo";
     private final SqsLimits limits = SqsLimits.defaults();
     private final SqsValidator validator =
             new SqsValidator(limits, new QueueAttributeCodec(limits.queueAttributeBounds()));
@@ -100,12 +101,35 @@ class SqsValidatorTest {
 
     @Test
     void fifoIdsAreUpTo128AlphanumericOrPunctuationCharacters() {
-        assertDoesNotThrow(() -> validator.check(new SendMessageRequest(QUEUE, "x", null, null, null,
+        assertDoesNotThrow(() -> validator.check(new SendMessageRequest(FIFO_QUEUE, "x", null, null, null,
                 "d".repeat(128), "g!#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")));
         assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(
-                new SendMessageRequest(QUEUE, "x", null, null, null, "d".repeat(129), null)));
+                new SendMessageRequest(FIFO_QUEUE, "x", null, null, null, "d".repeat(129), "g")));
         assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(
-                new SendMessageRequest(QUEUE, "x", null, null, null, null, "with space")));
+                new SendMessageRequest(FIFO_QUEUE, "x", null, null, null, null, "with space")));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(
+                new SendMessageRequest(FIFO_QUEUE, "x", null, null, null, null, "g".repeat(129))));
+    }
+
+    @Test
+    void fifoMessagesNeedAGroupAndTakeNoDelayOfTheirOwn() {
+        assertError(SqsError.MISSING_PARAMETER, () -> validator.check(
+                new SendMessageRequest(FIFO_QUEUE, "x", null, null, null, "d", null)));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(
+                new SendMessageRequest(FIFO_QUEUE, "x", 5, null, null, "d", "g")));
+        assertDoesNotThrow(() -> validator.check(new SendMessageRequest(FIFO_QUEUE, "x", 0, null, null, "d", "g")));
+        BatchCheck<SendMessageBatchRequestEntry> batch = validator.check(new SendMessageBatchRequest(FIFO_QUEUE, List.of(
+                new SendMessageBatchRequestEntry("ok", "x", null, null, null, "d", "g"),
+                new SendMessageBatchRequestEntry("nogroup", "x", null, null, null, "d", null))));
+        assertEquals(List.of("ok"), batch.accepted().stream().map(SendMessageBatchRequestEntry::id).toList());
+        assertEquals("MissingParameter", batch.failed().get(0).code());
+    }
+
+    @Test
+    void standardMessagesTakeAGroupButNoDeduplicationId() {
+        assertDoesNotThrow(() -> validator.check(new SendMessageRequest(QUEUE, "x", 5, null, null, null, "tenant-1")));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(
+                new SendMessageRequest(QUEUE, "x", null, null, null, "d", null)));
     }
 
     @Test

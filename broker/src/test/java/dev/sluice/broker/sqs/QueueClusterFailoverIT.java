@@ -2,9 +2,6 @@ package dev.sluice.broker.sqs;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.broker.HttpProbe;
-import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +23,7 @@ class QueueClusterFailoverIT {
     void leaderKillLosesNoAcknowledgedMessage() throws Exception {
         try (SluiceProcesses sluice = new SluiceProcesses(3)) {
             sluice.startAll();
-            int leader = leaderOfQueueGroup(sluice);
+            int leader = sluice.leaderOfQueueGroup(0);
             int entry = (leader + 1) % 3;
             String url;
             try (SqsClient sqs = SqsTestServer.client(sluice.httpPorts[entry])) {
@@ -51,18 +48,5 @@ class QueueClusterFailoverIT {
                     acknowledged.size(), before, deliveries.size(), missing.size(), duplicates);
             assertTrue(missing.isEmpty(), "acknowledged messages lost: " + missing.size() + sluice.logTails());
         }
-    }
-
-    private static int leaderOfQueueGroup(SluiceProcesses sluice) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            var health = new HttpProbe(sluice.httpPorts[0]).awaitStatus("/health", 200, Duration.ofSeconds(30));
-            String leader = new JsonObject(health.body()).getJsonObject("groups").getJsonObject("data-0").getString("leader");
-            if (leader != null && !leader.isEmpty()) {
-                return Integer.parseInt(leader.substring(1)) - 1;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no leader for data-0");
     }
 }

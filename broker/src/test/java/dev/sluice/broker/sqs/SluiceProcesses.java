@@ -82,6 +82,21 @@ public final class SluiceProcesses implements AutoCloseable {
         new HttpProbe(httpPorts[node]).awaitStatus("/health", 200, Duration.ofSeconds(60));
     }
 
+    /** The index of the node leading the queue group, as {@code askNode}'s /health sees it (bounded wait). */
+    int leaderOfQueueGroup(int askNode) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            var health = new HttpProbe(httpPorts[askNode]).awaitStatus("/health", 200, Duration.ofSeconds(30));
+            String leader = new io.vertx.core.json.JsonObject(health.body()).getJsonObject("groups").getJsonObject("data-0")
+                    .getString("leader");
+            if (leader != null && !leader.isEmpty()) {
+                return Integer.parseInt(leader.substring(1)) - 1;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no leader for data-0");
+    }
+
     public void kill(int node) throws InterruptedException {
         Process process = processes[node];
         if (process != null) {

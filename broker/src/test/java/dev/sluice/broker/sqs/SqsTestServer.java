@@ -47,12 +47,26 @@ public final class SqsTestServer implements AutoCloseable {
     }
 
     public static SqsClient client(int port) {
+        return client(port, RetryMode.STANDARD);
+    }
+
+    /**
+     * A client with the SDK's retries in {@code retries}, or none when null: for tests that retry an
+     * unanswered request themselves.
+     */
+    static SqsClient client(int port, RetryMode retries) {
         return SqsClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + port))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
-                .overrideConfiguration(config -> config.retryStrategy(RetryMode.STANDARD))
+                .overrideConfiguration(config -> {
+                    if (retries == null) {
+                        config.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry());
+                    } else {
+                        config.retryStrategy(retries);
+                    }
+                })
                 .build();
     }
 
@@ -76,6 +90,14 @@ public final class SqsTestServer implements AutoCloseable {
             }
             batch.forEach(message -> deliveries.merge(message.body(), 1, Integer::sum));
         }
+    }
+
+    /** The legacy code the SDK reports (from x-amzn-query-error, as against Amazon SQS) and status 400. */
+    static void assertError(SqsClient sqs, String code, java.util.function.Consumer<SqsClient> call) {
+        var failure = org.junit.jupiter.api.Assertions.assertThrows(
+                software.amazon.awssdk.services.sqs.model.SqsException.class, () -> call.accept(sqs));
+        org.junit.jupiter.api.Assertions.assertEquals(code, failure.awsErrorDetails().errorCode(), failure.getMessage());
+        org.junit.jupiter.api.Assertions.assertEquals(400, failure.statusCode());
     }
 
     public int port() {

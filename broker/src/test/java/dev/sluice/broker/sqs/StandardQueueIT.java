@@ -300,4 +300,26 @@ class StandardQueueIT {
         var good = new dev.sluice.clientsdk.model.SendMessageRequest(url, "fine", null, Map.of(), Map.of(), null, null);
         assertTrue(client.sendMessage(good).get(10, TimeUnit.SECONDS).messageId() != null);
     }
+
+    @Test
+    void aFairQueueServesAQuietTenantBeforeTheBacklogOfANoisyOne() {
+        String url = create("fair", Map.of());
+        for (int batch = 0; batch < 5; batch++) {
+            List<SendMessageBatchRequestEntry> entries = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody("noisy-" + (batch * 10 + i))
+                        .messageGroupId("tenant-a").build());
+            }
+            sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries));
+        }
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("quiet").messageGroupId("tenant-b"));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(10, sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)).messages().size());
+        }
+
+        List<Message> next = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(2)
+                .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID)).messages();
+        assertEquals(List.of("quiet", "noisy-30"), next.stream().map(Message::body).toList());
+        assertEquals("tenant-b", next.get(0).attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
+    }
 }
