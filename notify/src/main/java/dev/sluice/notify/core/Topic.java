@@ -22,6 +22,10 @@ public record Topic(String name, String id, Map<String, String> attributes, Map<
         return name.endsWith(".fifo");
     }
 
+    public boolean contentBasedDeduplication() {
+        return "true".equalsIgnoreCase(attributes.get("ContentBasedDeduplication"));
+    }
+
     public Topic withAttribute(String attributeName, String value) {
         Map<String, String> changed = new TreeMap<>(attributes);
         changed.put(attributeName, value);

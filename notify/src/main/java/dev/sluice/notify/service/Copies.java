@@ -35,6 +35,12 @@ final class Copies {
                     topic.attributes().getOrDefault("SignatureVersion", "1"));
             attributes = subscription.push() ? DeliveryMessages.attributes("Notification", message.messageId()) : Map.of();
         }
+        if (topic.fifo() && subscription.endpoint().endsWith(".fifo")) {
+            // Derived from the stable SNS message id: a re-run fanout of the same outbox message is deduplicated
+            // by the subscribed FIFO queue instead of showing up twice.
+            return new SendMessageBatchRequestEntry(entryId, body, null, attributes, Map.of(),
+                    message.messageId() + ":" + subscription.id(), message.groupId());
+        }
         return new SendMessageBatchRequestEntry(entryId, body, null, attributes, Map.of(), null, null);
     }
 }

@@ -139,6 +139,9 @@ final class FanoutWorker extends QueuePoller {
 
     private CompletableFuture<Void> finish(List<Message> messages, List<PublishedMessage> published,
             List<Set<String>> failedByMessage) {
+        if (topic.fifo()) {
+            return finishFifo(messages, published, failedByMessage);
+        }
         List<CompletableFuture<?>> remainders = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             if (!failedByMessage.get(i).isEmpty()) {
@@ -153,8 +156,34 @@ final class FanoutWorker extends QueuePoller {
             for (int i = 0; i < messages.size(); i++) {
                 deletes.add(new DeleteMessageBatchRequestEntry("d" + i, messages.get(i).receiptHandle()));
             }
-            return services.queueClient().deleteMessageBatch(new DeleteMessageBatchRequest(
-                    services.internalQueues().outboxUrl(topic), deletes)).thenApply(deleted -> null);
+            return delete(deletes);
         });
+    }
+
+    /**
+     * FIFO topics keep order per group across every subscriber, so nothing is re-queued behind later
+     * messages: a group with any failed copy keeps all its messages in the outbox (the group stays locked
+     * until their visibility runs out, then they are fanned out again, deduplicated by the FIFO subscribers).
+     */
+    private CompletableFuture<Void> finishFifo(List<Message> messages, List<PublishedMessage> published,
+            List<Set<String>> failedByMessage) {
+        Set<String> failedGroups = new TreeSet<>();
+        for (int i = 0; i < messages.size(); i++) {
+            if (!failedByMessage.get(i).isEmpty()) {
+                failedGroups.add(published.get(i).groupId());
+            }
+        }
+        List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            if (!failedGroups.contains(published.get(i).groupId())) {
+                deletes.add(new DeleteMessageBatchRequestEntry("d" + i, messages.get(i).receiptHandle()));
+            }
+        }
+        return deletes.isEmpty() ? CompletableFuture.completedFuture(null) : delete(deletes);
+    }
+
+    private CompletableFuture<Void> delete(List<DeleteMessageBatchRequestEntry> deletes) {
+        return services.queueClient().deleteMessageBatch(new DeleteMessageBatchRequest(
+                services.internalQueues().outboxUrl(topic), deletes)).thenApply(deleted -> null);
     }
 }

@@ -78,10 +78,17 @@ public final class InternalQueues {
         return accountId;
     }
 
+    /**
+     * Creates a topic's outbox; a FIFO topic's is a FIFO queue, whose groups keep publish order and whose
+     * deduplication (every publish carries an id) is the topic's.
+     */
     CompletableFuture<Void> createOutbox(Topic topic) {
-        return queues.createQueue(new CreateQueueRequest(outboxName(topic), Map.of(
-                "MessageRetentionPeriod", RETENTION_SECONDS, "MaximumMessageSize", MAXIMUM_MESSAGE_SIZE,
-                "VisibilityTimeout", OUTBOX_VISIBILITY_SECONDS), Map.of())).thenApply(created -> null);
+        Map<String, String> attributes = new java.util.TreeMap<>(Map.of("MessageRetentionPeriod", RETENTION_SECONDS,
+                "MaximumMessageSize", MAXIMUM_MESSAGE_SIZE, "VisibilityTimeout", OUTBOX_VISIBILITY_SECONDS));
+        if (topic.fifo()) {
+            attributes.put("FifoQueue", "true");
+        }
+        return queues.createQueue(new CreateQueueRequest(outboxName(topic), attributes, Map.of())).thenApply(created -> null);
     }
 
     /**

@@ -45,6 +45,27 @@ final class MessageChecks {
         attributes.forEach(MessageChecks::checkAttribute);
     }
 
+    private static final Pattern FIFO_ID = Pattern.compile("[\\p{Alnum}\\p{Punct}]{1,128}");
+
+    /** A MessageGroupId or MessageDeduplicationId: required, 1-128 of letters, digits and punctuation. */
+    static void checkFifoId(String parameter, String value) {
+        if (value == null || value.isEmpty()) {
+            throw SnsError.invalidParameter("The " + parameter + " parameter is required for FIFO topics");
+        }
+        if (!FIFO_ID.matcher(value).matches()) {
+            throw SnsError.invalidParameter(parameter + " Reason: 1-128 alphanumeric or punctuation characters");
+        }
+    }
+
+    static String sha256Hex(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
     static long size(String message, Map<String, MessageAttributeValue> attributes) {
         long bytes = message == null ? 0 : message.getBytes(StandardCharsets.UTF_8).length;
         for (Map.Entry<String, MessageAttributeValue> entry : attributes.entrySet()) {

@@ -45,7 +45,8 @@ public final class PublishActions {
     public record BatchResult(List<Success> successful, List<BatchResultErrorEntry> failed) {
     }
 
-    public record Success(String id, String messageId) {
+    /** A published message's id, and its sequence number on a FIFO topic (else null). */
+    public record Success(String id, String messageId, String sequenceNumber) {
     }
 
     private record CachedTopic(Topic topic, long expiresAtNanos) {
@@ -69,15 +70,16 @@ public final class PublishActions {
         this.cacheFor = cacheFor;
     }
 
-    /** Publishes one message; completes with its SNS message id. */
-    public CompletableFuture<String> publish(String topicArn, Entry entry) {
+    /** Publishes one message; completes with its SNS message id (and sequence number on a FIFO topic). */
+    public CompletableFuture<Success> publish(String topicArn, Entry entry) {
         return Futures.of(() -> {
             TopicArn arn = TopicArn.require("TopicArn or TargetArn", topicArn);
             check(entry);
             return topic(arn).thenCompose(topic -> {
-                PublishedMessage message = message(arn, entry);
+                PublishedMessage message = message(arn, topic, entry);
                 return queueClient.sendMessage(new SendMessageRequest(queues.outboxUrl(topic), message.toJson(), null,
-                        Map.of(), Map.of(), null, null)).thenApply(sent -> message.messageId());
+                        Map.of(), Map.of(), message.deduplicationId(), message.groupId()))
+                        .thenApply(sent -> new Success(null, message.messageId(), sent.sequenceNumber()));
             }).exceptionally(failure -> {
                 throw translate(failure);
             });
@@ -89,31 +91,32 @@ public final class PublishActions {
         return Futures.of(() -> {
             TopicArn arn = TopicArn.require("TopicArn", topicArn);
             checkBatchShape(entries);
-            List<BatchResultErrorEntry> failed = new ArrayList<>();
-            List<Entry> accepted = new ArrayList<>();
-            for (Entry entry : entries) {
-                try {
-                    check(entry);
-                    accepted.add(entry);
-                } catch (SnsException e) {
-                    failed.add(new BatchResultErrorEntry(entry.id(), true, e.error().code(), e.getMessage()));
-                }
-            }
             return topic(arn).thenCompose(topic -> {
+                List<BatchResultErrorEntry> failed = new ArrayList<>();
+                List<Entry> accepted = new ArrayList<>();
+                List<PublishedMessage> messages = new ArrayList<>();
+                for (Entry entry : entries) {
+                    try {
+                        check(entry);
+                        messages.add(message(arn, topic, entry));
+                        accepted.add(entry);
+                    } catch (SnsException e) {
+                        failed.add(new BatchResultErrorEntry(entry.id(), true, e.error().code(), e.getMessage()));
+                    }
+                }
                 if (accepted.isEmpty()) {
                     return CompletableFuture.completedFuture(new BatchResult(List.of(), failed));
                 }
-                List<PublishedMessage> messages = accepted.stream().map(entry -> message(arn, entry)).toList();
                 List<SendMessageBatchRequestEntry> sends = new ArrayList<>();
                 for (int i = 0; i < accepted.size(); i++) {
                     sends.add(new SendMessageBatchRequestEntry(accepted.get(i).id(), messages.get(i).toJson(), null,
-                            Map.of(), Map.of(), null, null));
+                            Map.of(), Map.of(), messages.get(i).deduplicationId(), messages.get(i).groupId()));
                 }
                 return queueClient.sendMessageBatch(new SendMessageBatchRequest(queues.outboxUrl(topic), sends))
                         .thenApply(response -> {
                             List<Success> successful = new ArrayList<>();
                             response.successful().forEach(sent -> successful.add(new Success(sent.id(),
-                                    messages.get(indexOf(accepted, sent.id())).messageId())));
+                                    messages.get(indexOf(accepted, sent.id())).messageId(), sent.sequenceNumber())));
                             List<BatchResultErrorEntry> allFailed = new ArrayList<>(failed);
                             response.failed().forEach(entry -> allFailed.add(new BatchResultErrorEntry(entry.id(),
                                     entry.senderFault(), SnsError.INTERNAL_ERROR.code(), entry.message())));
@@ -163,20 +166,30 @@ public final class PublishActions {
 
     private static void check(Entry entry) {
         MessageChecks.check(entry.message(), entry.subject(), entry.messageStructure(), entry.attributes());
-        if (entry.groupId() != null) {
+    }
+
+    /**
+     * The outbox record, with FIFO rules applied: a FIFO topic needs a MessageGroupId and a
+     * MessageDeduplicationId unless ContentBasedDeduplication (then the body's SHA-256); standard topics
+     * take neither.
+     */
+    private PublishedMessage message(TopicArn arn, Topic topic, Entry entry) {
+        String deduplicationId = entry.deduplicationId();
+        if (topic.fifo()) {
+            MessageChecks.checkFifoId("MessageGroupId", entry.groupId());
+            if (deduplicationId == null && topic.contentBasedDeduplication()) {
+                deduplicationId = MessageChecks.sha256Hex(entry.message());
+            }
+            MessageChecks.checkFifoId("MessageDeduplicationId", deduplicationId);
+        } else if (entry.groupId() != null) {
             throw SnsError.invalidParameter("MessageGroupId Reason: The request includes MessageGroupId parameter "
                     + "that is not valid for this topic type");
-        }
-        if (entry.deduplicationId() != null) {
+        } else if (deduplicationId != null) {
             throw SnsError.invalidParameter("MessageDeduplicationId Reason: The request includes "
                     + "MessageDeduplicationId parameter that is not valid for this topic type");
         }
-    }
-
-    private PublishedMessage message(TopicArn arn, Entry entry) {
         return new PublishedMessage(ids.get().toString(), arn.toString(), entry.subject(), entry.message(),
-                entry.messageStructure(), entry.attributes(), timestamps.now(), entry.groupId(), entry.deduplicationId(),
-                null);
+                entry.messageStructure(), entry.attributes(), timestamps.now(), entry.groupId(), deduplicationId, null);
     }
 
     private CompletableFuture<Topic> topic(TopicArn arn) {

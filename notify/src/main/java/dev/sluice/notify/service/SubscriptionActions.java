@@ -83,6 +83,7 @@ public final class SubscriptionActions {
                 settable.put(name, value);
             });
             return topics.require(arn).thenCompose(topic -> catalog.subscriptionsOf(topic.name()).thenCompose(existing -> {
+                checkTopicKind(topic, checkedProtocol, endpoint);
                 for (Subscription subscription : existing) {
                     if (subscription.protocol().equals(checkedProtocol) && subscription.endpoint().equals(endpoint)) {
                         if (!subscription.attributes().equals(settable) && !settable.isEmpty()) {
@@ -132,6 +133,17 @@ public final class SubscriptionActions {
                     topologyChanged.run();
                     return subscription;
                 });
+    }
+
+    /** FIFO topics deliver to SQS queues only; FIFO queues subscribe to FIFO topics only. */
+    private static void checkTopicKind(Topic topic, String protocol, String endpoint) {
+        if (topic.fifo() && !protocol.equals("sqs")) {
+            throw SnsError.invalidParameter("Invalid protocol type: " + protocol + " (FIFO topics deliver to SQS queues)");
+        }
+        if (!topic.fifo() && protocol.equals("sqs") && endpoint.endsWith(".fifo")) {
+            throw SnsError.invalidParameter("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed "
+                    + "to standard SNS topics");
+        }
     }
 
     private String checkProtocol(String protocol) {

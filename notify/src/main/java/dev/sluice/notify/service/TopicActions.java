@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 public final class TopicActions {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> SETTABLE = Set.of("DisplayName", "Policy", "DeliveryPolicy", "SignatureVersion",
-            "TracingConfig", "KmsMasterKeyId", "DataProtectionPolicy");
+            "TracingConfig", "KmsMasterKeyId", "DataProtectionPolicy", "ContentBasedDeduplication");
     private static final int MAX_TAGS = 50;
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
 
@@ -73,26 +73,39 @@ public final class TopicActions {
             throw SnsError.invalidParameter("Topic Name");
         }
         Map<String, String> settable = new TreeMap<>();
-        boolean fifo = "true".equalsIgnoreCase(attributes.getOrDefault("FifoTopic", "false"));
-        if (fifo || name.endsWith(".fifo")) {
-            // FIFO topics need FIFO queues for their outbox and subscribers; they come with the FIFO queue engine.
-            throw SnsError.invalidParameter("Attributes Reason: FIFO topics are not supported yet");
+        String fifoTopic = attributes.getOrDefault("FifoTopic", "false");
+        if (!fifoTopic.equalsIgnoreCase("true") && !fifoTopic.equalsIgnoreCase("false")) {
+            throw SnsError.invalidParameter("Attributes Reason: FifoTopic must be true or false");
+        }
+        boolean fifo = fifoTopic.equalsIgnoreCase("true");
+        if (fifo != name.endsWith(".fifo")) {
+            throw SnsError.invalidParameter("Fifo Topic names must end with .fifo and must be made up of only uppercase "
+                    + "and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 "
+                    + "characters long.");
         }
         attributes.forEach((attribute, value) -> {
             if (attribute.equals("FifoTopic")) {
                 return;
             }
-            checkSettable(attribute, value);
+            checkSettable(attribute, value, fifo);
             settable.put(attribute, value);
         });
         return settable;
     }
 
-    static void checkSettable(String attribute, String value) {
+    static void checkSettable(String attribute, String value, boolean fifo) {
         if (!SETTABLE.contains(attribute)) {
             throw SnsError.invalidParameter("AttributeName");
         }
         switch (attribute) {
+            case "ContentBasedDeduplication" -> {
+                if (!fifo) {
+                    throw SnsError.invalidParameter("Attributes Reason: ContentBasedDeduplication is only for FIFO topics");
+                }
+                if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                    throw SnsError.invalidParameter("Attributes Reason: ContentBasedDeduplication must be true or false");
+                }
+            }
             case "SignatureVersion" -> {
                 if (!value.equals("1") && !value.equals("2")) {
                     throw SnsError.invalidParameter("Attributes Reason: SignatureVersion must be 1 or 2");
@@ -190,6 +203,9 @@ public final class TopicActions {
                 attributes.put("EffectiveDeliveryPolicy", DeliveryPolicy.effective(null,
                         topic.attributes().get("DeliveryPolicy"), "http").toTopicJson());
                 attributes.put("FifoTopic", String.valueOf(topic.fifo()));
+                if (topic.fifo()) {
+                    attributes.putIfAbsent("ContentBasedDeduplication", "false");
+                }
                 return attributes;
             }));
         });
@@ -209,9 +225,10 @@ public final class TopicActions {
             if (attributeName == null || attributeName.isEmpty()) {
                 throw SnsError.invalidParameter("AttributeName");
             }
-            checkSettable(attributeName, attributeValue == null ? "" : attributeValue);
-            return require(arn).thenCompose(topic -> catalog.putTopic(
-                    topic.withAttribute(attributeName, attributeValue == null ? "" : attributeValue)));
+            return require(arn).thenCompose(topic -> {
+                checkSettable(attributeName, attributeValue == null ? "" : attributeValue, topic.fifo());
+                return catalog.putTopic(topic.withAttribute(attributeName, attributeValue == null ? "" : attributeValue));
+            });
         });
     }
 

@@ -91,17 +91,21 @@ public final class NotifyRoutes {
         }));
     }
 
-    /** Publishes the body as the message; attributes none, subject from an optional {@code subject} query parameter. */
+    /**
+     * Publishes the body as the message, without attributes; optional query parameters {@code subject} and,
+     * for FIFO topics, {@code messageGroupId} and {@code messageDeduplicationId}.
+     */
     private void restPublish(RoutingContext context) {
         Buffer body = context.body().buffer();
         String topicArn = "arn:aws:sns:" + region + ":" + accountId + ":" + context.pathParam("name");
         PublishActions.Entry entry = new PublishActions.Entry(null, body == null ? "" : body.toString(StandardCharsets.UTF_8),
-                context.request().getParam("subject"), null, Map.of(), null, null);
+                context.request().getParam("subject"), null, Map.of(), context.request().getParam("messageGroupId"),
+                context.request().getParam("messageDeduplicationId"));
         Context vertxContext = context.vertx().getOrCreateContext();
-        service.publishing().publish(topicArn, entry).whenComplete((messageId, failure) -> vertxContext.runOnContext(ignored -> {
+        service.publishing().publish(topicArn, entry).whenComplete((published, failure) -> vertxContext.runOnContext(ignored -> {
             if (failure == null) {
                 context.response().putHeader("Content-Type", "application/json")
-                        .end(new JsonObject().put("MessageId", messageId).encode());
+                        .end(new JsonObject().put("MessageId", published.messageId()).encode());
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;

@@ -135,8 +135,9 @@ public final class SnsEndpoint {
             throw SnsError.invalidParameter("PhoneNumber Reason: SMS is not supported");
         }
         String target = in.string("TopicArn") != null ? in.string("TopicArn") : in.string("TargetArn");
-        return service.publishing().publish(target, entry(in, null)).thenApply(messageId ->
-                ok("Publish", requestId, xml -> xml.element("MessageId", messageId)));
+        return service.publishing().publish(target, entry(in, null)).thenApply(published ->
+                ok("Publish", requestId, xml -> xml.element("MessageId", published.messageId())
+                        .element("SequenceNumber", published.sequenceNumber())));
     }
 
     private CompletableFuture<SnsHttpResponse> publishBatch(QueryParameters in, String requestId) {
@@ -146,7 +147,8 @@ public final class SnsEndpoint {
                 ok("PublishBatch", requestId, xml -> {
                     xml.open("Successful");
                     result.successful().forEach(success -> xml.open("member").element("Id", success.id())
-                            .element("MessageId", success.messageId()).close("member"));
+                            .element("MessageId", success.messageId()).element("SequenceNumber", success.sequenceNumber())
+                            .close("member"));
                     xml.close("Successful").open("Failed");
                     result.failed().forEach(failed -> xml.open("member").element("Id", failed.id())
                             .element("Code", failed.code()).element("Message", failed.message())
