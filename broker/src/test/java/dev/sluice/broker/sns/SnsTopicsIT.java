@@ -143,7 +143,7 @@ class SnsTopicsIT {
     }
 
     @Test
-    void internalQueuesAreHiddenFromTheSqsApi() {
+    void internalQueuesAreHiddenFromTheSqsApi() throws Exception {
         sns.createTopic(b -> b.name("with-outbox"));
         var sqs = server.sqs;
         assertTrue(sqs.listQueues().queueUrls().stream().noneMatch(url -> url.contains("sluice-internal-")));
@@ -152,5 +152,10 @@ class SnsTopicsIT {
         assertEquals("InvalidParameterValue", refused.awsErrorDetails().errorCode());
         assertNotEquals(0, server.server.queueClient().listQueues(
                 new dev.sluice.clientsdk.model.ListQueuesRequest("sluice-internal-", null, null)).join().queueUrls().size());
+        // Operators see them, with their depth, on the admin route.
+        var depths = new dev.sluice.broker.HttpProbe(server.port()).get("/v1/admin/internal-queues");
+        assertEquals(200, depths.statusCode());
+        assertTrue(depths.body().contains("\"sluice-internal-topic-"), depths.body());
+        assertTrue(depths.body().contains("\"ApproximateNumberOfMessages\":\"0\""), depths.body());
     }
 }

@@ -1,6 +1,11 @@
 package dev.sluice.notify.service;
 
 import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.ReservedQueueNames;
+import dev.sluice.clientsdk.model.GetQueueAttributesRequest;
+import dev.sluice.clientsdk.model.ListQueuesRequest;
+import java.util.List;
+import java.util.Map;
 import dev.sluice.raftstore.catalog.Catalog;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
@@ -32,6 +37,7 @@ public final class NotifyService implements AutoCloseable {
     private final NotifyCatalog catalog;
     private final ScheduledExecutorService timers;
     private final WebhookClient webhooks;
+    private final QueueClient queueClient;
     private final InstantSource clock;
     private final SecureRandom random;
     private volatile SigningKeys keys;
@@ -39,6 +45,7 @@ public final class NotifyService implements AutoCloseable {
     public NotifyService(NotifyConfig config, Vertx vertx, QueueClient queueClient, Catalog catalog,
             Supplier<String> baseUrl, InstantSource clock) {
         this.catalog = new NotifyCatalog(catalog);
+        this.queueClient = queueClient;
         this.clock = clock;
         this.random = new SecureRandom();
         this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -96,6 +103,23 @@ public final class NotifyService implements AutoCloseable {
         SigningKeys loaded = keys;
         return loaded != null ? CompletableFuture.completedFuture(loaded.certificatePem())
                 : SigningKeys.loadOrCreate(catalog, clock, random).thenApply(SigningKeys::certificatePem);
+    }
+
+    /**
+     * For operators: every internal queue (outboxes, delivery queues) with its approximate depth — visible,
+     * in flight and delayed messages — by queue name. The SQS API hides these queues from tenants.
+     */
+    public CompletableFuture<Map<String, Map<String, String>>> internalQueueDepths() {
+        List<String> depth = List.of("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed");
+        return queueClient.listQueues(new ListQueuesRequest(ReservedQueueNames.PREFIX, null, 1000)).thenCompose(list -> {
+            Map<String, Map<String, String>> depths = new java.util.concurrent.ConcurrentSkipListMap<>();
+            return CompletableFuture.allOf(list.queueUrls().stream().map(url -> queueClient.getQueueAttributes(
+                            new GetQueueAttributesRequest(url, depth))
+                    .thenAccept(attributes -> depths.put(url.substring(url.lastIndexOf('/') + 1), attributes.attributes()))
+                    .exceptionally(gone -> null)).toArray(CompletableFuture[]::new))
+                    .thenApply(done -> depths);
+        });
     }
 
     public TopicActions topics() {

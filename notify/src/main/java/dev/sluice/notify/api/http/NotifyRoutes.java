@@ -22,7 +22,8 @@ import java.util.concurrent.CompletionException;
  * Notify's routes. Mount them before the SQS routes: {@code POST /} and {@code GET /} take SNS requests
  * (see {@link SnsEndpoint#isSnsRequest}) and pass everything else on unchanged. Also
  * {@code GET /sns/SimpleNotificationService-sluice.pem} (the signing certificate) and
- * {@code POST /v1/topics/{name}/messages}, which publishes the raw request body. Handlers run on the
+ * {@code POST /v1/topics/{name}/messages}, which publishes the raw request body, and
+ * {@code GET /v1/admin/internal-queues}, the internal queues' depth for operators. Handlers run on the
  * event loop and never block; request bodies are already read by the server's body handler.
  */
 public final class NotifyRoutes {
@@ -43,6 +44,23 @@ public final class NotifyRoutes {
         router.get("/").handler(this::query);
         router.get(NotifyService.CERTIFICATE_PATH).handler(this::certificate);
         router.post("/v1/topics/:name/messages").handler(this::restPublish);
+        router.get(INTERNAL_QUEUES_PATH).handler(this::internalQueues);
+    }
+
+    /** Operators' view of the internal queues' depth (JSON: queue name to its approximate counts). */
+    public static final String INTERNAL_QUEUES_PATH = "/v1/admin/internal-queues";
+
+    private void internalQueues(RoutingContext context) {
+        Context vertxContext = context.vertx().getOrCreateContext();
+        service.internalQueueDepths().whenComplete((depths, failure) -> vertxContext.runOnContext(ignored -> {
+            if (failure != null) {
+                context.response().setStatusCode(503).end();
+                return;
+            }
+            JsonObject body = new JsonObject();
+            depths.forEach((name, attributes) -> body.put(name, new JsonObject(new java.util.LinkedHashMap<>(attributes))));
+            context.response().putHeader("Content-Type", "application/json").end(body.encode());
+        }));
     }
 
     private void query(RoutingContext context) {
