@@ -40,7 +40,8 @@ public final class NotifyService implements AutoCloseable {
     private final QueueClient queueClient;
     private final InstantSource clock;
     private final SecureRandom random;
-    private volatile SigningKeys keys;
+    /** Completes once start-up loaded (or created) the signing keys; nothing signs before that. */
+    private final CompletableFuture<SigningKeys> keys = new CompletableFuture<>();
 
     public NotifyService(NotifyConfig config, Vertx vertx, QueueClient queueClient, Catalog catalog,
             Supplier<String> baseUrl, InstantSource clock) {
@@ -55,7 +56,8 @@ public final class NotifyService implements AutoCloseable {
         });
         Supplier<UUID> ids = UUID::randomUUID;
         InternalQueues internalQueues = new InternalQueues(queueClient, config.accountId(), config.region(), baseUrl);
-        Envelopes envelopes = new Envelopes(this::keys, baseUrl);
+        // Only called once the keys are there: workers start after loading, Subscribe waits for it.
+        Envelopes envelopes = new Envelopes(keys::join, baseUrl);
         OutboundPolicy outbound = new OutboundPolicy(config.allowedNetworks());
         this.webhooks = new WebhookClient(vertx, outbound, config);
         Timestamps timestamps = new Timestamps(clock);
@@ -67,7 +69,7 @@ public final class NotifyService implements AutoCloseable {
         this.workers = new NotifyWorkers(services);
         this.topics = new TopicActions(this.catalog, internalQueues, ids, workers::refreshSoon);
         this.subscriptions = new SubscriptionActions(this.catalog, internalQueues, queueClient, topics, envelopes,
-                outbound, ids, random, timestamps, visibility, config.smtp() != null, workers::refreshSoon);
+                outbound, ids, random, timestamps, visibility, config.smtp() != null, keys, workers::refreshSoon);
         this.publishing = new PublishActions(this.catalog, internalQueues, queueClient, ids, timestamps,
                 config.refreshInterval());
     }
@@ -84,25 +86,14 @@ public final class NotifyService implements AutoCloseable {
                 timers.schedule(this::loadKeys, 500, TimeUnit.MILLISECONDS);
                 return;
             }
-            keys = loaded;
+            keys.complete(loaded);
             workers.start();
         });
     }
 
-    /** The signing keys, waiting for them only if start-up has not loaded them yet (a few seconds at most). */
-    SigningKeys keys() {
-        SigningKeys loaded = keys;
-        if (loaded != null) {
-            return loaded;
-        }
-        return SigningKeys.loadOrCreate(catalog, clock, random).orTimeout(10, TimeUnit.SECONDS).join();
-    }
-
     /** The signing certificate in PEM, once the keys are loaded. */
     public CompletableFuture<String> certificatePem() {
-        SigningKeys loaded = keys;
-        return loaded != null ? CompletableFuture.completedFuture(loaded.certificatePem())
-                : SigningKeys.loadOrCreate(catalog, clock, random).thenApply(SigningKeys::certificatePem);
+        return keys.thenApply(SigningKeys::certificatePem);
     }
 
     /**

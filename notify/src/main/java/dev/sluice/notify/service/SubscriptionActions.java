@@ -51,11 +51,13 @@ public final class SubscriptionActions {
     private final Timestamps timestamps;
     private final int deliveryVisibilitySeconds;
     private final boolean emailEnabled;
+    private final CompletableFuture<?> keysReady;
     private final Runnable topologyChanged;
 
     SubscriptionActions(NotifyCatalog catalog, InternalQueues queues, QueueClient queueClient, TopicActions topics,
             Envelopes envelopes, OutboundPolicy outbound, Supplier<UUID> ids, SecureRandom random, Timestamps timestamps,
-            int deliveryVisibilitySeconds, boolean emailEnabled, Runnable topologyChanged) {
+            int deliveryVisibilitySeconds, boolean emailEnabled, CompletableFuture<?> keysReady,
+            Runnable topologyChanged) {
         this.catalog = catalog;
         this.queues = queues;
         this.queueClient = queueClient;
@@ -67,6 +69,7 @@ public final class SubscriptionActions {
         this.timestamps = timestamps;
         this.deliveryVisibilitySeconds = deliveryVisibilitySeconds;
         this.emailEnabled = emailEnabled;
+        this.keysReady = keysReady;
         this.topologyChanged = topologyChanged;
     }
 
@@ -93,7 +96,8 @@ public final class SubscriptionActions {
                         return CompletableFuture.completedFuture(shownArn(arn, subscription, returnSubscriptionArn));
                     }
                 }
-                return create(arn, topic, checkedProtocol, endpoint, settable)
+                // A push subscription's confirmation is signed: wait for start-up to load the keys, without blocking.
+                return keysReady.thenCompose(ready -> create(arn, topic, checkedProtocol, endpoint, settable))
                         .thenApply(subscription -> shownArn(arn, subscription, returnSubscriptionArn));
             }));
         });
