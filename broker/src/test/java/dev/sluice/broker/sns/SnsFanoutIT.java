@@ -182,6 +182,16 @@ class SnsFanoutIT {
     }
 
     @Test
+    void copiesForADeletedQueueGoToTheSubscriptionDeadLetterQueue() {
+        String topic = sns.createTopic(b -> b.name("orphaned")).topicArn();
+        String deadLetters = queue("orphaned-dlq");
+        sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arnOf("never-created")).attributes(Map.of(
+                "RawMessageDelivery", "true", "RedrivePolicy", "{\"deadLetterTargetArn\":\"" + arnOf("orphaned-dlq") + "\"}")));
+        sns.publish(b -> b.topicArn(topic).message("nowhere to go"));
+        assertEquals(Set.of("nowhere to go"), bodies(receive(deadLetters, 1)));
+    }
+
+    @Test
     void invalidFilterPoliciesAreRefused() {
         String topic = sns.createTopic(b -> b.name("filters")).topicArn();
         String endpoint = arnOf("nowhere");

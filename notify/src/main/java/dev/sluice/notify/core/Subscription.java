@@ -43,6 +43,30 @@ public record Subscription(String id, String topicName, String protocol, String 
         return "true".equalsIgnoreCase(attributes.get("RawMessageDelivery"));
     }
 
+    /**
+     * The {@code deadLetterTargetArn} of a RedrivePolicy attribute value; empty without a policy.
+     * Throws IllegalArgumentException when the policy is not a JSON object with a string target.
+     */
+    public static java.util.Optional<String> deadLetterTargetArn(String redrivePolicy) {
+        if (redrivePolicy == null || redrivePolicy.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(redrivePolicy);
+            if (tree == null || !tree.isObject() || !tree.path("deadLetterTargetArn").isTextual()) {
+                throw new IllegalArgumentException("RedrivePolicy needs a deadLetterTargetArn");
+            }
+            return java.util.Optional.of(tree.path("deadLetterTargetArn").asText());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("RedrivePolicy is not valid JSON", e);
+        }
+    }
+
+    /** This subscription's dead-letter queue ARN, or empty (a stored policy was validated when set). */
+    public java.util.Optional<String> deadLetterTargetArn() {
+        return deadLetterTargetArn(attributes.get("RedrivePolicy"));
+    }
+
     public Subscription withAttribute(String name, String value) {
         Map<String, String> changed = new TreeMap<>(attributes);
         changed.put(name, value);

@@ -130,11 +130,32 @@ final class FanoutWorker extends QueuePoller {
         for (int index : indexes) {
             entries.add(services.copies().copy(topic, subscription, published.get(index), "m" + index));
         }
-        return services.queueClient().sendMessageBatch(new SendMessageBatchRequest(url, entries)).thenApply(response -> {
+        return services.queueClient().sendMessageBatch(new SendMessageBatchRequest(url, entries))
+                .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, failure))
+                .thenApply(response -> {
             List<Integer> failed = new ArrayList<>();
             response.failed().forEach(entry -> failed.add(Integer.parseInt(entry.id().substring(1))));
             return failed;
         });
+    }
+
+    /**
+     * An SQS subscription whose queue is gone gets its copies in the subscription's dead-letter queue, as
+     * SNS does; without one (or for any other failure) the failure stands and the copies are retried.
+     */
+    private CompletableFuture<dev.sluice.clientsdk.model.SendMessageBatchResponse> toDeadLetterQueue(
+            Subscription subscription, List<SendMessageBatchRequestEntry> entries, Throwable failure) {
+        java.util.Optional<String> deadLetters = subscription.push() || !InternalQueues.isMissingQueue(failure)
+                ? java.util.Optional.empty()
+                : subscription.deadLetterTargetArn().flatMap(arn -> services.internalQueues().urlOfArn(arn));
+        if (deadLetters.isEmpty()) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        boolean fifo = deadLetters.get().endsWith(".fifo");
+        return services.queueClient().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), entries.stream()
+                .map(entry -> new SendMessageBatchRequestEntry(entry.id(), entry.messageBody(), null,
+                        entry.messageAttributes(), Map.of(), fifo ? entry.messageDeduplicationId() : null,
+                        fifo ? entry.messageGroupId() : null)).toList()));
     }
 
     private CompletableFuture<Void> finish(List<Message> messages, List<PublishedMessage> published,

@@ -1,7 +1,5 @@
 package dev.sluice.notify.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.model.SendMessageRequest;
@@ -30,7 +28,6 @@ import java.util.function.Supplier;
  */
 public final class SubscriptionActions {
     static final String PENDING = "pending confirmation";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PROTOCOLS = Set.of("sqs", "http", "https", "email", "email-json");
     private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+");
     private static final Set<String> SETTABLE = Set.of("DeliveryPolicy", "FilterPolicy", "FilterPolicyScope",
@@ -212,20 +209,16 @@ public final class SubscriptionActions {
 
     /** The deadLetterTargetArn of a RedrivePolicy attribute, null without one; InvalidParameter when malformed. */
     String deadLetterArn(Map<String, String> attributes) {
-        String policy = attributes.get("RedrivePolicy");
-        if (policy == null || policy.isEmpty()) {
-            return null;
-        }
+        String arn;
         try {
-            JsonNode tree = JSON.readTree(policy);
-            String arn = tree.path("deadLetterTargetArn").asText("");
-            if (!tree.isObject() || queues.urlOfArn(arn).isEmpty()) {
-                throw SnsError.invalidParameter("RedrivePolicy: deadLetterTargetArn is invalid");
-            }
-            return arn;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw SnsError.invalidParameter("RedrivePolicy: Redrive policy is not a valid JSON");
+            arn = Subscription.deadLetterTargetArn(attributes.get("RedrivePolicy")).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw SnsError.invalidParameter("RedrivePolicy: " + e.getMessage());
         }
+        if (arn != null && queues.urlOfArn(arn).isEmpty()) {
+            throw SnsError.invalidParameter("RedrivePolicy: deadLetterTargetArn is invalid");
+        }
+        return arn;
     }
 
     public CompletableFuture<String> confirmSubscription(String topicArn, String token) {
