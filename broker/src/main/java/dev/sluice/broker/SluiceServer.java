@@ -5,6 +5,9 @@ import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.HealthRoutes;
 import dev.sluice.broker.ops.MetricsRoutes;
+import dev.sluice.notify.api.http.NotifyRoutes;
+import dev.sluice.notify.service.NotifyConfig;
+import dev.sluice.notify.service.NotifyService;
 import dev.sluice.raftstore.RaftStoreNode;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -50,11 +53,12 @@ public final class SluiceServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer http;
     private final QueueModule queues;
+    private final NotifyService notify;
     private final Router router;
     private boolean closed;
 
     private SluiceServer(SluiceConfig config, PrometheusMeterRegistry meters, JvmGcMetrics gcMetrics, RaftStoreNode node,
-            Vertx vertx, HttpServer http, QueueModule queues, Router router) {
+            Vertx vertx, HttpServer http, QueueModule queues, NotifyService notify, Router router) {
         this.config = config;
         this.meters = meters;
         this.gcMetrics = gcMetrics;
@@ -62,6 +66,7 @@ public final class SluiceServer implements AutoCloseable {
         this.vertx = vertx;
         this.http = http;
         this.queues = queues;
+        this.notify = notify;
         this.router = router;
     }
 
@@ -88,6 +93,7 @@ public final class SluiceServer implements AutoCloseable {
         RaftStoreNode node = null;
         Vertx vertx = null;
         QueueModule queues = new QueueModule();
+        NotifyService notify = null;
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             node = RaftStoreNode.start(config.raft(), queues.engines(), meters, clock);
@@ -99,8 +105,13 @@ public final class SluiceServer implements AutoCloseable {
             Router router = Router.router(vertx);
             router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodySize().bytes()));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
+            queues.start(node, clock, baseUrl::get, meters);
+            notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), node.catalog(),
+                    baseUrl::get, clock);
+            NotifyRoutes notifyRoutes = new NotifyRoutes(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID);
+            // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
-                    queues.routes(clock, baseUrl::get)));
+                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes()));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
@@ -115,12 +126,26 @@ public final class SluiceServer implements AutoCloseable {
                     .requestHandler(router);
             awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
             baseUrl.set(QueueModule.baseUrl(config, http.actualPort()));
-            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues, router);
+            notify.start();
+            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues, notify, router);
         } catch (IOException | RuntimeException e) {
+            if (notify != null) {
+                notify.close();
+            }
             queues.close();
             closeQuietly(vertx, node, gcMetrics, meters);
             throw e;
         }
+    }
+
+    private static NotifyConfig notifyConfig(SluiceConfig.Notify settings) {
+        NotifyConfig notifyConfig = NotifyConfig.defaults(QueueModule.REGION, QueueModule.ACCOUNT_ID)
+                .withAllowedNetworks(settings.webhookAllowedNetworks());
+        return settings.smtpServer().map(server -> {
+            int colon = server.lastIndexOf(':');
+            return notifyConfig.withSmtp(new NotifyConfig.Smtp(server.substring(0, colon),
+                    Integer.parseInt(server.substring(colon + 1)), settings.smtpFrom(), Duration.ofSeconds(10)));
+        }).orElse(notifyConfig);
     }
 
     private static void closeQuietly(Vertx vertx, RaftStoreNode node, JvmGcMetrics gcMetrics, PrometheusMeterRegistry meters) {
@@ -193,6 +218,7 @@ public final class SluiceServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("stopping HTTP failed; closing anyway", e);
         }
+        notify.close();
         queues.close();
         closeQuietly(vertx, node, gcMetrics, meters);
     }

@@ -20,13 +20,20 @@ import java.util.stream.Stream;
  * node restarts where it was. {@link #kill} is SIGKILL. Data lives under target/ (the server
  * refuses temporary directories); {@link #logTails} helps explain a failure.
  */
-final class SluiceProcesses implements AutoCloseable {
+public final class SluiceProcesses implements AutoCloseable {
     final Path base = Path.of("target", "sluice-processes", UUID.randomUUID().toString()).toAbsolutePath();
-    final int[] httpPorts;
+    public final int[] httpPorts;
     final int[] raftPorts;
     private final Process[] processes;
+    private final List<String> extraArguments;
 
     SluiceProcesses(int nodes) {
+        this(nodes, List.of());
+    }
+
+    /** Nodes started with {@code extraArguments} (flags such as {@code --webhook-allowed-networks 127.0.0.1/32}) too. */
+    public SluiceProcesses(int nodes, List<String> extraArguments) {
+        this.extraArguments = List.copyOf(extraArguments);
         httpPorts = new int[nodes];
         raftPorts = new int[nodes];
         processes = new Process[nodes];
@@ -44,7 +51,7 @@ final class SluiceProcesses implements AutoCloseable {
         return String.join(",", peers);
     }
 
-    void start(int node) throws IOException {
+    public void start(int node) throws IOException {
         Files.createDirectories(base);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
@@ -55,13 +62,14 @@ final class SluiceProcesses implements AutoCloseable {
         if (httpPorts.length > 1) {
             command.addAll(List.of("--peers", peers()));
         }
+        command.addAll(extraArguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("n" + (node + 1) + ".log").toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("SLUICE_"));
         processes[node] = builder.start();
     }
 
-    void startAll() throws Exception {
+    public void startAll() throws Exception {
         for (int i = 0; i < httpPorts.length; i++) {
             start(i);
         }
@@ -70,7 +78,7 @@ final class SluiceProcesses implements AutoCloseable {
         }
     }
 
-    void awaitHealthy(int node) throws Exception {
+    public void awaitHealthy(int node) throws Exception {
         new HttpProbe(httpPorts[node]).awaitStatus("/health", 200, Duration.ofSeconds(60));
     }
 
@@ -89,7 +97,7 @@ final class SluiceProcesses implements AutoCloseable {
         throw new AssertionError("no leader for data-0");
     }
 
-    void kill(int node) throws InterruptedException {
+    public void kill(int node) throws InterruptedException {
         Process process = processes[node];
         if (process != null) {
             process.destroyForcibly();
@@ -98,7 +106,7 @@ final class SluiceProcesses implements AutoCloseable {
         }
     }
 
-    String logTails() {
+    public String logTails() {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < httpPorts.length; i++) {
             Path log = base.resolve("n" + (i + 1) + ".log");
