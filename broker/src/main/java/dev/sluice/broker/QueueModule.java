@@ -17,6 +17,7 @@ import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.broker.statemachine.QueueEngine;
 import dev.sluice.raftstore.RaftStoreNode;
 import dev.sluice.raftstore.spi.EngineFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -57,31 +58,39 @@ final class QueueModule implements AutoCloseable {
         return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.engineLimits(), waiters);
     }
 
-    /** Builds the in-process client over the running node and mounts the SQS API. */
-    RouteMount routes(InstantSource clock, Supplier<String> baseUrl) {
-        return (Router router, RouteMount.Context context) -> {
-            RaftStoreNode node = context.node();
-            QueueEngine replica = (QueueEngine) node.localEngine(QUEUE_GROUP);
-            EngineQueueClient engine = new EngineQueueClient(node.dataGroup(QUEUE_GROUP), replica, waiters, limits,
-                    ACCOUNT_ID, baseUrl, clock);
-            client = new ValidatingQueueClient(engine, new SqsValidator(limits, codec));
-            moveTasks = new MoveTaskWorker(node.dataGroup(QUEUE_GROUP), replica, () -> node.isLeader(QUEUE_GROUP), timers);
-            new SqsRoutes(engine, limits).mount(router);
-            // A REST name is one path segment; encoding it keeps '?', '#' or '/' from naming another queue.
-            java.util.function.Function<String, String> urlOfName = name -> new QueueUrl(ACCOUNT_ID,
-                    URLEncoder.encode(name, StandardCharsets.UTF_8)).toUrl(baseUrl.get());
-            restResources = List.of(new QueueResource(client, urlOfName), new MessageResource(client, urlOfName));
-            io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
-                    .description("Long polls waiting on this node").register(context.meters());
-        };
+    private EngineQueueClient engine;
+
+    /**
+     * Builds the in-process clients, the REST resources and the move-task worker over the running node.
+     * Call once, after the node started and before {@link #routes}: notify and faas-bridge need the
+     * client before routes mount.
+     */
+    void start(RaftStoreNode node, InstantSource clock, Supplier<String> baseUrl, MeterRegistry meters) {
+        QueueEngine replica = (QueueEngine) node.localEngine(QUEUE_GROUP);
+        engine = new EngineQueueClient(node.dataGroup(QUEUE_GROUP), replica, waiters, limits, ACCOUNT_ID, baseUrl, clock);
+        client = new ValidatingQueueClient(engine, SqsValidator.forInternalCallers(limits, codec));
+        moveTasks = new MoveTaskWorker(node.dataGroup(QUEUE_GROUP), replica, () -> node.isLeader(QUEUE_GROUP), timers);
+        // REST is a tenants' edge like SQS: the tenants' validator, which refuses reserved internal names.
+        QueueClient tenantClient = new ValidatingQueueClient(engine, new SqsValidator(limits, codec));
+        // A REST name is one path segment; encoding it keeps '?', '#' or '/' from naming another queue.
+        java.util.function.Function<String, String> urlOfName = name -> new QueueUrl(ACCOUNT_ID,
+                URLEncoder.encode(name, StandardCharsets.UTF_8)).toUrl(baseUrl.get());
+        restResources = List.of(new QueueResource(tenantClient, urlOfName), new MessageResource(tenantClient, urlOfName));
+        io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
+                .description("Long polls waiting on this node").register(meters);
     }
 
-    /** The in-process QueueClient with the same validation as the SQS API; null before the routes are mounted. */
+    /** Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there). */
+    RouteMount routes() {
+        return (Router router, RouteMount.Context context) -> new SqsRoutes(engine, limits).mount(router);
+    }
+
+    /** The in-process QueueClient for notify and faas-bridge (internal queue names allowed); null before {@link #start}. */
     QueueClient client() {
         return client;
     }
 
-    /** The REST resources of queues and messages (over {@link #client()}); empty before the routes are mounted. */
+    /** The REST resources of queues and messages, a tenants' edge; empty before {@link #start}. */
     List<RestResource> restResources() {
         return restResources;
     }

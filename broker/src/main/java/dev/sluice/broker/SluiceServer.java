@@ -5,6 +5,9 @@ import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.HealthRoutes;
 import dev.sluice.broker.ops.MetricsRoutes;
+import dev.sluice.notify.api.http.NotifyRoutes;
+import dev.sluice.notify.service.NotifyConfig;
+import dev.sluice.notify.service.NotifyService;
 import dev.sluice.raftstore.RaftStoreNode;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -51,11 +54,12 @@ public final class SluiceServer implements AutoCloseable {
     private final HttpServer http;
     private final QueueModule queues;
     private final BridgeModule bridge;
+    private final NotifyService notify;
     private final Router router;
     private boolean closed;
 
     private SluiceServer(SluiceConfig config, PrometheusMeterRegistry meters, JvmGcMetrics gcMetrics, RaftStoreNode node,
-            Vertx vertx, HttpServer http, QueueModule queues, BridgeModule bridge, Router router) {
+            Vertx vertx, HttpServer http, QueueModule queues, BridgeModule bridge, NotifyService notify, Router router) {
         this.config = config;
         this.meters = meters;
         this.gcMetrics = gcMetrics;
@@ -64,6 +68,7 @@ public final class SluiceServer implements AutoCloseable {
         this.http = http;
         this.queues = queues;
         this.bridge = bridge;
+        this.notify = notify;
         this.router = router;
     }
 
@@ -97,6 +102,7 @@ public final class SluiceServer implements AutoCloseable {
         Vertx vertx = null;
         QueueModule queues = new QueueModule();
         BridgeModule bridge = new BridgeModule(() -> bridgeSettings);
+        NotifyService notify = null;
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             node = RaftStoreNode.start(config.raft(), queues.engines(), meters, clock);
@@ -108,8 +114,13 @@ public final class SluiceServer implements AutoCloseable {
             Router router = Router.router(vertx);
             router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodySize().bytes()));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
+            queues.start(node, clock, baseUrl::get, meters);
+            notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), node.catalog(),
+                    baseUrl::get, clock);
+            NotifyRoutes notifyRoutes = new NotifyRoutes(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID);
+            // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
-                    queues.routes(clock, baseUrl::get), bridge.routes(queues, clock)));
+                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(), bridge.routes(queues, clock)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
@@ -125,13 +136,27 @@ public final class SluiceServer implements AutoCloseable {
                     .requestHandler(router);
             awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
             baseUrl.set(QueueModule.baseUrl(config, http.actualPort()));
-            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues, bridge, router);
+            notify.start();
+            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues, bridge, notify, router);
         } catch (IOException | RuntimeException e) {
             bridge.close();
+            if (notify != null) {
+                notify.close();
+            }
             queues.close();
             closeQuietly(vertx, node, gcMetrics, meters);
             throw e;
         }
+    }
+
+    private static NotifyConfig notifyConfig(SluiceConfig.Notify settings) {
+        NotifyConfig notifyConfig = NotifyConfig.defaults(QueueModule.REGION, QueueModule.ACCOUNT_ID)
+                .withAllowedNetworks(settings.webhookAllowedNetworks());
+        return settings.smtpServer().map(server -> {
+            int colon = server.lastIndexOf(':');
+            return notifyConfig.withSmtp(new NotifyConfig.Smtp(server.substring(0, colon),
+                    Integer.parseInt(server.substring(colon + 1)), settings.smtpFrom(), Duration.ofSeconds(10)));
+        }).orElse(notifyConfig);
     }
 
     private static void closeQuietly(Vertx vertx, RaftStoreNode node, JvmGcMetrics gcMetrics, PrometheusMeterRegistry meters) {
@@ -205,6 +230,7 @@ public final class SluiceServer implements AutoCloseable {
             LOG.warn("stopping HTTP failed; closing anyway", e);
         }
         bridge.close();
+        notify.close();
         queues.close();
         closeQuietly(vertx, node, gcMetrics, meters);
     }

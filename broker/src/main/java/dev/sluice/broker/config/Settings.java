@@ -57,6 +57,22 @@ final class Settings {
                     "true: accept a data directory under /tmp (throwaway experiments and tests only)",
                     (raft, text) -> raft.withAllowTemporaryStorage(ConfigValues.bool(text)),
                     raft -> String.valueOf(raft.allowTemporaryStorage())),
+            new Setting("notify.webhookAllowedNetworks", Optional.of("--webhook-allowed-networks"),
+                    "SLUICE_WEBHOOK_ALLOWED_NETWORKS",
+                    "CIDRs webhooks may reach although loopback/private/link-local (e.g. 127.0.0.1/32); empty: none",
+                    (config, text) -> config.withNotifications(config.notifications()
+                            .withWebhookAllowedNetworks(SluiceConfig.Notify.parseNetworks(text))),
+                    config -> config.notifications().webhookAllowedNetworks().stream()
+                            .map(block -> block.toText()).collect(Collectors.joining(","))),
+            new Setting("notify.smtpServer", Optional.of("--smtp-server"), "SLUICE_SMTP_SERVER",
+                    "SMTP relay host:port for email subscriptions (plain SMTP); empty: email subscriptions are refused",
+                    (config, text) -> config.withNotifications(config.notifications()
+                            .withSmtpServer(text.isEmpty() ? Optional.empty() : Optional.of(text))),
+                    config -> config.notifications().smtpServer().orElse("")),
+            new Setting("notify.smtpFrom", Optional.of("--smtp-from"), "SLUICE_SMTP_FROM",
+                    "sender address of email notifications",
+                    (config, text) -> config.withNotifications(config.notifications().withSmtpFrom(text)),
+                    config -> config.notifications().smtpFrom()),
             new Setting("auth.accessKeys", Optional.empty(), "SLUICE_ACCESS_KEYS",
                     "accepted keys as id:secret,...; no flag, so secrets stay out of ps",
                     (config, text) -> config.withAuth(new SluiceConfig.Auth(SluiceConfig.AccessKey.parseList(text))),

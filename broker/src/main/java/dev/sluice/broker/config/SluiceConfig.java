@@ -1,5 +1,6 @@
 package dev.sluice.broker.config;
 
+import dev.sluice.clientsdk.filter.CidrBlock;
 import dev.sluice.raftstore.Peer;
 import dev.sluice.raftstore.RaftStoreConfig;
 import java.net.URI;
@@ -17,14 +18,61 @@ import java.util.regex.Pattern;
  * @param http the HTTP API: where it listens and what it accepts
  * @param raft the replicated store: node identity, Raft port, data directory, peers and groups
  * @param auth who may call the API
+ * @param notifications the notification service (topics and webhook delivery)
  */
-public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth) {
+public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify notifications) {
     // Limits (message size, batch entries, long-poll maximum, ...) join here as a `limits` record with the queue engine.
 
     public SluiceConfig {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(raft, "raft");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(notifications, "notifications");
+    }
+
+    /**
+     * @param webhookAllowedNetworks networks webhook deliveries may reach even though they are loopback,
+     *     private, link-local or metadata addresses (refused otherwise, against SSRF); empty: none
+     * @param smtpServer the SMTP relay ({@code host:port}) email subscriptions are sent through; empty:
+     *     email subscriptions are refused
+     * @param smtpFrom the sender address of those emails
+     */
+    public record Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom) {
+        public Notify {
+            webhookAllowedNetworks = List.copyOf(webhookAllowedNetworks);
+            Objects.requireNonNull(smtpServer, "smtpServer");
+        }
+
+        public Notify(List<CidrBlock> webhookAllowedNetworks) {
+            this(webhookAllowedNetworks, Optional.empty(), "sluice@localhost");
+        }
+
+        public static Notify defaults() {
+            return new Notify(List.of());
+        }
+
+        public Notify withSmtpServer(Optional<String> server) {
+            return new Notify(webhookAllowedNetworks, server, smtpFrom);
+        }
+
+        public Notify withSmtpFrom(String from) {
+            return new Notify(webhookAllowedNetworks, smtpServer, from);
+        }
+
+        public Notify withWebhookAllowedNetworks(List<CidrBlock> networks) {
+            return new Notify(networks, smtpServer, smtpFrom);
+        }
+
+        /** Parses {@code 127.0.0.1/32,10.1.0.0/16}; throws IllegalArgumentException naming the bad entry. */
+        public static List<CidrBlock> parseNetworks(String text) {
+            List<CidrBlock> networks = new ArrayList<>();
+            for (String entry : text.split(",")) {
+                if (!entry.isBlank()) {
+                    networks.add(CidrBlock.parse(entry.trim()));
+                }
+            }
+            return networks;
+        }
     }
 
     /**
@@ -121,13 +169,22 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth) {
 
     /** A single loopback node with its data in {@code ./data}: what a laptop needs and nothing more. */
     public static SluiceConfig defaults() {
-        return new SluiceConfig(Http.defaults(), RaftStoreConfig.defaults(), Auth.defaults());
+        return new SluiceConfig(Http.defaults(), RaftStoreConfig.defaults(), Auth.defaults(), Notify.defaults());
     }
 
     /** Every problem at once; empty when the server can start with this config. */
     public List<String> validate() {
         List<String> problems = new ArrayList<>();
         validateHttp(problems);
+        notifications.smtpServer().ifPresent(server -> {
+            int colon = server.lastIndexOf(':');
+            if (colon <= 0 || !server.substring(colon + 1).matches("\\d{1,5}")) {
+                problems.add("notify.smtpServer must be host:port: " + server);
+            }
+        });
+        if (!notifications.smtpFrom().matches("[^@\\s<>]+@[^@\\s<>]+")) {
+            problems.add("notify.smtpFrom must be an email address: " + notifications.smtpFrom());
+        }
         raft.validate().forEach(problem -> problems.add("raft: " + problem));
         if (!isLoopback(http.host()) && auth.accessKeys().isEmpty()) {
             problems.add("http.host " + http.host() + " is not loopback: auth is off only on loopback, so configure"
@@ -180,14 +237,18 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth) {
     }
 
     public SluiceConfig withHttp(Http newHttp) {
-        return new SluiceConfig(newHttp, raft, auth);
+        return new SluiceConfig(newHttp, raft, auth, notifications);
     }
 
     public SluiceConfig withRaft(RaftStoreConfig newRaft) {
-        return new SluiceConfig(http, newRaft, auth);
+        return new SluiceConfig(http, newRaft, auth, notifications);
     }
 
     public SluiceConfig withAuth(Auth newAuth) {
-        return new SluiceConfig(http, raft, newAuth);
+        return new SluiceConfig(http, raft, newAuth, notifications);
+    }
+
+    public SluiceConfig withNotifications(Notify newNotify) {
+        return new SluiceConfig(http, raft, auth, newNotify);
     }
 }

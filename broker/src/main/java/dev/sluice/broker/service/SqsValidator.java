@@ -5,6 +5,7 @@ import static dev.sluice.broker.service.MessageChecks.missing;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.core.QueueAttributeName;
 import dev.sluice.clientsdk.QueueUrl;
+import dev.sluice.clientsdk.ReservedQueueNames;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.*;
@@ -36,21 +37,45 @@ public final class SqsValidator {
     private final SqsLimits limits;
     private final MessageChecks messages;
     private final QueueAttributeCodec attributes;
+    private final boolean refusesReservedNames;
 
+    /** The tenants' edge: queues under {@link ReservedQueueNames#PREFIX} do not exist for these callers. */
     public SqsValidator(SqsLimits limits, QueueAttributeCodec attributes) {
+        this(limits, attributes, true);
+    }
+
+    private SqsValidator(SqsLimits limits, QueueAttributeCodec attributes, boolean refusesReservedNames) {
         this.limits = limits;
         this.messages = new MessageChecks(limits);
         this.attributes = attributes;
+        this.refusesReservedNames = refusesReservedNames;
+    }
+
+    /** Sluice's own callers (notify, faas-bridge in-process): the same checks, reserved queue names allowed. */
+    public static SqsValidator forInternalCallers(SqsLimits limits, QueueAttributeCodec attributes) {
+        return new SqsValidator(limits, attributes, false);
+    }
+
+    /** True when queues with reserved names are hidden from this validator's callers (lists filter them out). */
+    public boolean refusesReservedNames() {
+        return refusesReservedNames;
     }
 
     public void check(CreateQueueRequest request) {
         checkQueueName(request.queueName());
+        if (refusesReservedNames && ReservedQueueNames.isReserved(request.queueName())) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("Queue names starting with " + ReservedQueueNames.PREFIX
+                    + " are reserved for Sluice's internal queues.");
+        }
         attributes.forCreate(request.queueName(), request.attributes());
         checkTags(request.tags());
     }
 
     public void check(GetQueueUrlRequest request) {
         checkQueueName(request.queueName());
+        if (refusesReservedNames && ReservedQueueNames.isReserved(request.queueName())) {
+            throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
+        }
     }
 
     public void check(ListQueuesRequest request) {
@@ -199,8 +224,12 @@ public final class SqsValidator {
     /** Checks presence and form of a queue URL: MissingParameter, or InvalidAddress when unparsable. */
     public QueueUrl queue(String queueUrl) {
         required("QueueUrl", queueUrl);
-        return QueueUrl.parse(queueUrl).orElseThrow(() -> SqsError.INVALID_ADDRESS.exception(
+        QueueUrl parsed = QueueUrl.parse(queueUrl).orElseThrow(() -> SqsError.INVALID_ADDRESS.exception(
                 "The address " + queueUrl + " is not valid for this endpoint."));
+        if (refusesReservedNames && ReservedQueueNames.isReserved(parsed.queueName())) {
+            throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
+        }
+        return parsed;
     }
 
     /** A queue's kind follows from its name: only FIFO queues, and all of them, end in {@code .fifo}. */

@@ -3,6 +3,8 @@ package dev.sluice.broker.service;
 import dev.sluice.clientsdk.Cancellation;
 import dev.sluice.clientsdk.MessageMd5;
 import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.QueueUrl;
+import dev.sluice.clientsdk.ReservedQueueNames;
 import dev.sluice.clientsdk.model.*;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,9 @@ public final class ValidatingQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<ListQueuesResponse> listQueues(ListQueuesRequest request) {
-        return call(() -> validator.check(request), () -> engine.listQueues(request));
+        return call(() -> validator.check(request), () -> engine.listQueues(request)).thenApply(response ->
+                validator.refusesReservedNames() ? new ListQueuesResponse(tenantQueues(response.queueUrls()),
+                        response.nextToken()) : response);
     }
 
     @Override
@@ -139,7 +143,9 @@ public final class ValidatingQueueClient implements QueueClient {
     @Override
     public CompletableFuture<ListDeadLetterSourceQueuesResponse> listDeadLetterSourceQueues(
             ListDeadLetterSourceQueuesRequest request) {
-        return call(() -> validator.check(request), () -> engine.listDeadLetterSourceQueues(request));
+        return call(() -> validator.check(request), () -> engine.listDeadLetterSourceQueues(request)).thenApply(response ->
+                validator.refusesReservedNames() ? new ListDeadLetterSourceQueuesResponse(
+                        tenantQueues(response.queueUrls()), response.nextToken()) : response);
     }
 
     @Override
@@ -204,6 +210,12 @@ public final class ValidatingQueueClient implements QueueClient {
                 orElse(entry.md5OfMessageSystemAttributes(),
                         () -> MessageMd5.ofMessageSystemAttributes(sent.messageSystemAttributes())),
                 entry.sequenceNumber());
+    }
+
+    /** The URLs whose queue name is not reserved for Sluice's internal queues. */
+    private static List<String> tenantQueues(List<String> queueUrls) {
+        return queueUrls.stream().filter(url -> QueueUrl.parse(url)
+                .map(queue -> !ReservedQueueNames.isReserved(queue.queueName())).orElse(true)).toList();
     }
 
     private static String orElse(String value, Supplier<String> computed) {

@@ -77,6 +77,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void notifyFlagsSetWebhookNetworksAndTheSmtpRelayAndBadValuesAreReported() {
+        LoadResult result = loadInCheckout(List.of("--webhook-allowed-networks", "127.0.0.1/32,10.1.0.0/16",
+                "--smtp-server", "mail.example:25", "--smtp-from", "sns@example.com"), Map.of());
+
+        assertTrue(result.ok(), result.problems().toString());
+        assertEquals(List.of("127.0.0.1/32", "10.1.0.0/16"), result.config().notifications().webhookAllowedNetworks()
+                .stream().map(block -> block.toText()).toList());
+        assertEquals(java.util.Optional.of("mail.example:25"), result.config().notifications().smtpServer());
+        assertEquals("sns@example.com", result.config().notifications().smtpFrom());
+
+        LoadResult bad = loadInCheckout(List.of("--webhook-allowed-networks", "10.0.0.0/40", "--smtp-server", "nohost",
+                "--smtp-from", "nobody"), Map.of());
+        assertEquals(3, bad.problems().size(), bad.problems().toString());
+    }
+
+    @Test
     void flagsAcceptTheEqualsForm() {
         LoadResult result = loadInCheckout(List.of("--port=9400", "--shutdown-grace=1500ms", "--data-dir=/srv/sluice"), Map.of());
 

@@ -25,8 +25,15 @@ public final class SluiceProcesses implements AutoCloseable {
     public final int[] httpPorts;
     final int[] raftPorts;
     private final Process[] processes;
+    private final List<String> extraArguments;
 
     public SluiceProcesses(int nodes) {
+        this(nodes, List.of());
+    }
+
+    /** Nodes started with {@code extraArguments} (flags such as {@code --webhook-allowed-networks 127.0.0.1/32}) too. */
+    public SluiceProcesses(int nodes, List<String> extraArguments) {
+        this.extraArguments = List.copyOf(extraArguments);
         httpPorts = new int[nodes];
         raftPorts = new int[nodes];
         processes = new Process[nodes];
@@ -55,6 +62,7 @@ public final class SluiceProcesses implements AutoCloseable {
         if (httpPorts.length > 1) {
             command.addAll(List.of("--peers", peers()));
         }
+        command.addAll(extraArguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("n" + (node + 1) + ".log").toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("SLUICE_"));

@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** A single-node Sluice on free loopback ports and an AWS SDK v2 SQS client pointed at it. */
 public final class SqsTestServer implements AutoCloseable {
-    final SluiceServer server;
-    final SqsClient sqs;
+    public final SluiceServer server;
+    public final SqsClient sqs;
 
     private SqsTestServer(SluiceServer server, SqsClient sqs) {
         this.server = server;
@@ -28,11 +28,17 @@ public final class SqsTestServer implements AutoCloseable {
     }
 
     public static SqsTestServer start(Path dataDirectory) throws IOException, InterruptedException {
+        return start(dataDirectory, config -> config);
+    }
+
+    /** Starts with the test defaults (free ports, the given data directory), then {@code adjust} applied. */
+    public static SqsTestServer start(Path dataDirectory, java.util.function.UnaryOperator<SluiceConfig> adjust)
+            throws IOException, InterruptedException {
         SluiceConfig defaults = SluiceConfig.defaults();
         RaftStoreConfig raft = defaults.raft().withNode("n1", "127.0.0.1", FreePorts.next())
                 .withDataDirectory(dataDirectory).withAllowTemporaryStorage(true);
-        SluiceServer server = SluiceServer.start(defaults.withHttp(defaults.http().withPort(0)).withRaft(raft), List.of(),
-                InstantSource.system());
+        SluiceServer server = SluiceServer.start(adjust.apply(defaults.withHttp(defaults.http().withPort(0)).withRaft(raft)),
+                List.of(), InstantSource.system());
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!server.node().health().ready() && System.nanoTime() < deadline) {
             Thread.sleep(50);

@@ -40,6 +40,15 @@ public record CidrBlock(byte[] network, int prefixLength) {
         return new CidrBlock(bytes, prefix);
     }
 
+    /** The block as {@code address/prefixLength}, the way {@link #parse} reads it. */
+    public String toText() {
+        try {
+            return java.net.InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("a 4- or 16-byte address is always valid", e);
+        }
+    }
+
     /** True when the literal address lies in this network (false for anything that is not an address literal). */
     public boolean containsLiteral(String address) {
         return parseAddress(address).map(this::contains).orElse(false);
@@ -74,7 +83,25 @@ public record CidrBlock(byte[] network, int prefixLength) {
         return literal.contains(":") ? parseIpv6(literal) : Optional.empty();
     }
 
-    private static Optional<byte[]> parseIpv6(String literal) {
+    private static Optional<byte[]> parseIpv6(String text) {
+        String literal = text;
+        int lastColon = text.lastIndexOf(':');
+        if (text.indexOf('.', lastColon) > 0) {
+            // An embedded IPv4 tail (::ffff:10.0.0.1) is two groups written as a dotted quad.
+            var ipv4 = IPV4.matcher(text.substring(lastColon + 1));
+            if (!ipv4.matches()) {
+                return Optional.empty();
+            }
+            int[] parts = new int[4];
+            for (int i = 0; i < 4; i++) {
+                parts[i] = Integer.parseInt(ipv4.group(i + 1));
+                if (parts[i] > 255) {
+                    return Optional.empty();
+                }
+            }
+            literal = text.substring(0, lastColon + 1) + Integer.toHexString(parts[0] << 8 | parts[1]) + ":"
+                    + Integer.toHexString(parts[2] << 8 | parts[3]);
+        }
         int doubleColon = literal.indexOf("::");
         if (doubleColon != literal.lastIndexOf("::") && doubleColon >= 0) {
             return Optional.empty();

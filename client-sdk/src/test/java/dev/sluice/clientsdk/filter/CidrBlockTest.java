@@ -21,6 +21,8 @@ class CidrBlockTest {
         assertTrue(CidrBlock.parse("fc00::/7").containsLiteral("[fd00:ec2::254]"));
         assertTrue(CidrBlock.parse("::1/128").containsLiteral("0:0:0:0:0:0:0:1"));
         assertFalse(CidrBlock.parse("::/0").containsLiteral("10.0.0.1"));
+        assertTrue(CidrBlock.parse("::ffff:0:0/96").containsLiteral("::ffff:10.0.0.1"));
+        assertFalse(CidrBlock.parse("::ffff:0:0/96").containsLiteral("::ffff:10.0.0.300"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sluice.broker.api.sqs;
 
+import dev.sluice.clientsdk.query.QueryParameters;
 import dev.sluice.clientsdk.SqsAction;
 import dev.sluice.clientsdk.model.*;
 import java.util.LinkedHashMap;

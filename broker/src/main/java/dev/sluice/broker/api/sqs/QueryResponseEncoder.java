@@ -1,5 +1,6 @@
 package dev.sluice.broker.api.sqs;
 
+import dev.sluice.clientsdk.query.XmlWriter;
 import dev.sluice.clientsdk.SqsAction;
 import dev.sluice.clientsdk.model.*;
 import java.util.Base64;
@@ -19,7 +20,7 @@ final class QueryResponseEncoder {
 
     static byte[] encode(SqsAction action, Object response, String requestId) {
         String name = action.wireName();
-        XmlWriter xml = new XmlWriter().openRoot(name + "Response");
+        XmlWriter xml = new XmlWriter().openRoot(name + "Response", SqsProtocol.XML_NAMESPACE);
         if (hasResult(response)) {
             xml.open(name + "Result");
             result(xml, response);

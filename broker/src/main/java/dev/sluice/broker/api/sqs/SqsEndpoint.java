@@ -1,6 +1,7 @@
 package dev.sluice.broker.api.sqs;
 
 import dev.sluice.clientsdk.JsonProtocolCodec;
+import dev.sluice.clientsdk.query.QueryParameters;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsAction;
 import dev.sluice.clientsdk.SqsError;

@@ -1,6 +1,7 @@
 package dev.sluice.broker.api.sqs;
 
 import dev.sluice.clientsdk.JsonProtocolCodec;
+import dev.sluice.clientsdk.query.XmlWriter;
 import dev.sluice.clientsdk.SqsError;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ public final class SqsErrorEncoder {
                             "x-amzn-query-error", error.legacyCode() + ";" + error.faultType()),
                     json.encodeError(error, text));
         }
-        XmlWriter xml = new XmlWriter().openRoot("ErrorResponse").open("Error")
+        XmlWriter xml = new XmlWriter().openRoot("ErrorResponse", SqsProtocol.XML_NAMESPACE).open("Error")
                 .element("Type", error.faultType())
                 .element("Code", error.legacyCode())
                 .element("Message", text)

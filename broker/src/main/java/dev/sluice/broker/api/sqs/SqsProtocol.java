@@ -7,6 +7,9 @@ public enum SqsProtocol {
     /** AWS Query: form-encoded {@code Action=...}, XML answers; older SDKs and CLIs. */
     QUERY("text/xml");
 
+    /** The XML namespace of SQS's Query answers. */
+    public static final String XML_NAMESPACE = "http://queue.amazonaws.com/doc/2012-11-05/";
+
     private final String responseContentType;
 
     SqsProtocol(String responseContentType) {

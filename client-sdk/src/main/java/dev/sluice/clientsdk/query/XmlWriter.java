@@ -1,4 +1,4 @@
-package dev.sluice.broker.api.sqs;
+package dev.sluice.clientsdk.query;
 
 import java.nio.charset.StandardCharsets;
 
@@ -7,29 +7,28 @@ import java.nio.charset.StandardCharsets;
  * parser returns it unchanged (carriage returns as {@code &#xD;}, which parsers would otherwise
  * turn into line feeds and break the body's MD5). Confined to one thread.
  */
-final class XmlWriter {
-
-    static final String NAMESPACE = "http://queue.amazonaws.com/doc/2012-11-05/";
+public final class XmlWriter {
 
     private final StringBuilder xml = new StringBuilder(256).append("<?xml version=\"1.0\"?>");
 
-    XmlWriter open(String name) {
+    public XmlWriter open(String name) {
         xml.append('<').append(name).append('>');
         return this;
     }
 
-    XmlWriter openRoot(String name) {
-        xml.append('<').append(name).append(" xmlns=\"").append(NAMESPACE).append("\">");
+    /** The root element, in the service's XML namespace. */
+    public XmlWriter openRoot(String name, String namespace) {
+        xml.append('<').append(name).append(" xmlns=\"").append(namespace).append("\">");
         return this;
     }
 
-    XmlWriter close(String name) {
+    public XmlWriter close(String name) {
         xml.append("</").append(name).append('>');
         return this;
     }
 
     /** An element with text; nothing when the value is null (SQS omits absent members). */
-    XmlWriter element(String name, Object value) {
+    public XmlWriter element(String name, Object value) {
         if (value != null) {
             open(name);
             escape(value.toString());
@@ -38,12 +37,12 @@ final class XmlWriter {
         return this;
     }
 
-    XmlWriter empty(String name) {
+    public XmlWriter empty(String name) {
         xml.append('<').append(name).append("/>");
         return this;
     }
 
-    byte[] toBytes() {
+    public byte[] toBytes() {
         return xml.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -1,4 +1,4 @@
-package dev.sluice.broker.api.sqs;
+package dev.sluice.clientsdk.query;
 
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
@@ -14,9 +14,10 @@ import java.util.function.Function;
 
 /**
  * The flat parameters of a Query request ({@code MessageAttribute.1.Value.StringValue=...}) with
- * readers for SQS's list and map conventions. Immutable.
+ * readers for the Query protocol's list and map conventions (SQS and SNS). Immutable. Malformed input
+ * fails with SQS's error codes; other services map them to their own.
  */
-final class QueryParameters {
+public final class QueryParameters {
 
     private final Map<String, String> values;
 
@@ -28,7 +29,7 @@ final class QueryParameters {
      * Parses {@code application/x-www-form-urlencoded} text; the first of repeated keys wins. A
      * broken percent-encoding fails with {@link SqsError#MALFORMED_QUERY_STRING}.
      */
-    static QueryParameters parse(String form) {
+    public static QueryParameters parse(String form) {
         Map<String, String> values = new LinkedHashMap<>();
         if (form != null && !form.isEmpty()) {
             for (String pair : form.split("&")) {
@@ -45,18 +46,18 @@ final class QueryParameters {
     }
 
     /** These parameters plus {@code other}'s; on a clash {@code other} wins. */
-    QueryParameters with(QueryParameters other) {
+    public QueryParameters with(QueryParameters other) {
         Map<String, String> merged = new LinkedHashMap<>(values);
         merged.putAll(other.values);
         return new QueryParameters(merged);
     }
 
-    String string(String key) {
+    public String string(String key) {
         return values.get(key);
     }
 
     /** An integer parameter, or null when absent; a non-integer is InvalidParameterValue. */
-    Integer integer(String key) {
+    public Integer integer(String key) {
         String value = values.get(key);
         if (value == null) {
             return null;
@@ -70,7 +71,7 @@ final class QueryParameters {
     }
 
     /** {@code prefix.1, prefix.2, ...} in index order, plus a bare {@code prefix} some old clients send. */
-    List<String> list(String prefix) {
+    public List<String> list(String prefix) {
         List<String> list = new ArrayList<>();
         if (values.containsKey(prefix)) {
             list.add(values.get(prefix));
@@ -88,7 +89,7 @@ final class QueryParameters {
      * {@code prefix.N.<keyName>} to {@code prefix.N.<valueName>}, e.g. Attribute.N.Name/Value, plus a
      * bare {@code prefix.<keyName>} pair, as the API reference's own Query examples send one entry.
      */
-    Map<String, String> map(String prefix, String keyName, String valueName) {
+    public Map<String, String> map(String prefix, String keyName, String valueName) {
         Map<String, String> map = new LinkedHashMap<>();
         String bareKey = values.get(prefix + "." + keyName);
         if (bareKey != null) {
@@ -105,7 +106,7 @@ final class QueryParameters {
     }
 
     /** {@code prefix.N.Name} with {@code prefix.N.Value.DataType/StringValue/BinaryValue} (base64). */
-    Map<String, MessageAttributeValue> messageAttributes(String prefix) {
+    public Map<String, MessageAttributeValue> messageAttributes(String prefix) {
         Map<String, MessageAttributeValue> map = new LinkedHashMap<>();
         for (QueryParameters entry : entries(prefix)) {
             String name = entry.string("Name");
@@ -119,7 +120,7 @@ final class QueryParameters {
     }
 
     /** The sub-parameters of each {@code prefix.N.}, in index order, with that prefix removed. */
-    List<QueryParameters> entries(String prefix) {
+    public List<QueryParameters> entries(String prefix) {
         List<QueryParameters> entries = new ArrayList<>();
         for (int index : indices(prefix)) {
             String entryPrefix = prefix + "." + index + ".";
@@ -136,7 +137,7 @@ final class QueryParameters {
         return entries;
     }
 
-    <T> List<T> entries(String prefix, Function<QueryParameters, T> decoder) {
+    public <T> List<T> entries(String prefix, Function<QueryParameters, T> decoder) {
         return entries(prefix).stream().map(decoder).toList();
     }
 

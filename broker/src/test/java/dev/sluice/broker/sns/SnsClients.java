@@ -1,0 +1,25 @@
+package dev.sluice.broker.sns;
+
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/** AWS SDK v2 SNS clients pointed at a Sluice node (no retries, so errors reach the test as they are). */
+final class SnsClients {
+    private SnsClients() {
+    }
+
+    static SnsClient client(int port) {
+        return SnsClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
+                .overrideConfiguration(config -> config.retryStrategy(retry -> retry.maxAttempts(1)))
+                .build();
+    }
+}

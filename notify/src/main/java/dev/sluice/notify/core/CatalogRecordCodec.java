@@ -1,0 +1,67 @@
+package dev.sluice.notify.core;
+
+import dev.sluice.raftstore.codec.BinaryReader;
+import dev.sluice.raftstore.codec.BinaryWriter;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Topics and subscriptions as catalog values: {@code [formatVersion][fields]}, big-endian, length-prefixed
+ * strings, maps as a count and sorted pairs. A version this code does not know is refused, not guessed.
+ */
+public final class CatalogRecordCodec {
+    private static final int TOPIC_VERSION = 1;
+    private static final int SUBSCRIPTION_VERSION = 1;
+
+    private CatalogRecordCodec() {
+    }
+
+    public static byte[] encode(Topic topic) {
+        BinaryWriter out = new BinaryWriter().putByte(TOPIC_VERSION).putString(topic.name()).putString(topic.id());
+        putMap(out, topic.attributes());
+        putMap(out, topic.tags());
+        return out.toByteArray();
+    }
+
+    public static Topic decodeTopic(byte[] bytes) {
+        BinaryReader in = new BinaryReader(bytes);
+        checkVersion(in.getByte(), TOPIC_VERSION, "topic");
+        return new Topic(in.getString(), in.getString(), getMap(in), getMap(in));
+    }
+
+    public static byte[] encode(Subscription subscription) {
+        BinaryWriter out = new BinaryWriter().putByte(SUBSCRIPTION_VERSION).putString(subscription.id())
+                .putString(subscription.topicName()).putString(subscription.protocol()).putString(subscription.endpoint());
+        putMap(out, subscription.attributes());
+        return out.putBoolean(subscription.confirmed()).putString(subscription.token())
+                .putString(subscription.webhookSecret()).toByteArray();
+    }
+
+    public static Subscription decodeSubscription(byte[] bytes) {
+        BinaryReader in = new BinaryReader(bytes);
+        checkVersion(in.getByte(), SUBSCRIPTION_VERSION, "subscription");
+        return new Subscription(in.getString(), in.getString(), in.getString(), in.getString(), getMap(in),
+                in.getBoolean(), in.getString(), in.getString());
+    }
+
+    private static void putMap(BinaryWriter out, Map<String, String> map) {
+        Map<String, String> sorted = new TreeMap<>(map);
+        out.putInt(sorted.size());
+        sorted.forEach((key, value) -> out.putString(key).putString(value));
+    }
+
+    private static Map<String, String> getMap(BinaryReader in) {
+        int count = in.getInt();
+        Map<String, String> map = new TreeMap<>();
+        for (int i = 0; i < count; i++) {
+            map.put(in.getString(), in.getString());
+        }
+        return map;
+    }
+
+    private static void checkVersion(int version, int known, String what) {
+        if (version != known) {
+            throw new IllegalStateException("unknown " + what + " record format " + version + "; this node knows " + known);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.sluice.notify.core;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A subscription as stored in the catalog, under {@code topicName/id}.
+ *
+ * @param id a UUID: the last part of the subscription ARN and the name of its delivery queue
+ * @param topicName the topic it belongs to
+ * @param protocol sqs, http, https, email or email-json
+ * @param endpoint an SQS queue ARN or a URL
+ * @param attributes the settable attributes as given (FilterPolicy, RawMessageDelivery, ...)
+ * @param confirmed false until an HTTP(S) endpoint confirms; sqs subscriptions start confirmed
+ * @param token the confirmation token of an HTTP(S) subscription (kept, so confirming twice succeeds)
+ * @param webhookSecret the Standard Webhooks secret ({@code whsec_...}) of a push subscription, else null
+ */
+public record Subscription(String id, String topicName, String protocol, String endpoint,
+        Map<String, String> attributes, boolean confirmed, String token, String webhookSecret) {
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** Protocols whose messages go through a delivery queue and a delivery worker. */
+    public static final Set<String> PUSH_PROTOCOLS = Set.of("http", "https", "email", "email-json");
+
+    public Subscription {
+        attributes = Map.copyOf(attributes);
+    }
+
+    public static boolean validId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
+    public boolean push() {
+        return PUSH_PROTOCOLS.contains(protocol);
+    }
+
+    public boolean email() {
+        return protocol.startsWith("email");
+    }
+
+    public boolean rawDelivery() {
+        return "true".equalsIgnoreCase(attributes.get("RawMessageDelivery"));
+    }
+
+    /**
+     * The {@code deadLetterTargetArn} of a RedrivePolicy attribute value; empty without a policy.
+     * Throws IllegalArgumentException when the policy is not a JSON object with a string target.
+     */
+    public static java.util.Optional<String> deadLetterTargetArn(String redrivePolicy) {
+        if (redrivePolicy == null || redrivePolicy.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(redrivePolicy);
+            if (tree == null || !tree.isObject() || !tree.path("deadLetterTargetArn").isTextual()) {
+                throw new IllegalArgumentException("RedrivePolicy needs a deadLetterTargetArn");
+            }
+            return java.util.Optional.of(tree.path("deadLetterTargetArn").asText());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("RedrivePolicy is not valid JSON", e);
+        }
+    }
+
+    /** This subscription's dead-letter queue ARN, or empty (a stored policy was validated when set). */
+    public java.util.Optional<String> deadLetterTargetArn() {
+        return deadLetterTargetArn(attributes.get("RedrivePolicy"));
+    }
+
+    public Subscription withAttribute(String name, String value) {
+        Map<String, String> changed = new TreeMap<>(attributes);
+        changed.put(name, value);
+        return new Subscription(id, topicName, protocol, endpoint, changed, confirmed, token, webhookSecret);
+    }
+
+    public Subscription confirm() {
+        return new Subscription(id, topicName, protocol, endpoint, attributes, true, token, webhookSecret);
+    }
+
+    /** The catalog key: subscriptions of one topic share the prefix {@code topicName/}. */
+    public String key() {
+        return key(topicName, id);
+    }
+
+    public static String key(String topicName, String id) {
+        return topicName + "/" + id;
+    }
+}

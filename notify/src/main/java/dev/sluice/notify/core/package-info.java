@@ -1,0 +1,2 @@
+/** Topics, subscriptions, policies and message shapes as plain values; imports no Vert.x, Ratis or RocksDB. */
+package dev.sluice.notify.core;

@@ -1,0 +1,46 @@
+package dev.sluice.notify.service;
+
+import dev.sluice.clientsdk.model.MessageAttributeValue;
+import dev.sluice.clientsdk.model.SendMessageBatchRequestEntry;
+import dev.sluice.notify.core.PublishedMessage;
+import dev.sluice.notify.core.Subscription;
+import dev.sluice.notify.core.Topic;
+import dev.sluice.notify.core.TopicArn;
+import java.util.Map;
+
+/**
+ * One subscription's copy of a published message: for SQS subscribers the message itself (raw delivery,
+ * attributes as SQS message attributes) or the signed JSON envelope; for HTTP(S) subscribers the body to
+ * POST, with the SNS type and id as attributes for the delivery worker. Thread-safe.
+ */
+final class Copies {
+    private final Envelopes envelopes;
+    private final String region;
+    private final String accountId;
+
+    Copies(Envelopes envelopes, String region, String accountId) {
+        this.envelopes = envelopes;
+        this.region = region;
+        this.accountId = accountId;
+    }
+
+    SendMessageBatchRequestEntry copy(Topic topic, Subscription subscription, PublishedMessage message, String entryId) {
+        String body = message.messageFor(subscription.protocol());
+        Map<String, MessageAttributeValue> attributes;
+        if (subscription.rawDelivery() && !subscription.email()) {
+            attributes = subscription.push() ? DeliveryMessages.rawNotification(message.messageId()) : message.attributes();
+        } else {
+            String subscriptionArn = new TopicArn(region, accountId, topic.name()).subscription(subscription.id());
+            body = envelopes.notification(message, subscriptionArn, body,
+                    topic.attributes().getOrDefault("SignatureVersion", "1"));
+            attributes = subscription.push() ? DeliveryMessages.attributes("Notification", message.messageId()) : Map.of();
+        }
+        if (topic.fifo() && subscription.endpoint().endsWith(".fifo")) {
+            // Derived from the stable SNS message id: a re-run fanout of the same outbox message is deduplicated
+            // by the subscribed FIFO queue instead of showing up twice.
+            return new SendMessageBatchRequestEntry(entryId, body, null, attributes, Map.of(),
+                    message.messageId() + ":" + subscription.id(), message.groupId());
+        }
+        return new SendMessageBatchRequestEntry(entryId, body, null, attributes, Map.of(), null, null);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.sluice.notify.service;
+
+import dev.sluice.clientsdk.model.ChangeMessageVisibilityRequest;
+import dev.sluice.clientsdk.model.DeleteMessageRequest;
+import dev.sluice.clientsdk.model.Message;
+import dev.sluice.clientsdk.model.ReceiveMessageRequest;
+import dev.sluice.clientsdk.signature.StandardWebhookSignature;
+import dev.sluice.notify.core.DeliveryPolicy;
+import dev.sluice.notify.core.Subscription;
+import dev.sluice.notify.core.Topic;
+import dev.sluice.notify.core.TopicArn;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one HTTP(S) subscription's delivery queue: long-poll receives of at most the per-subscription
+ * concurrency, one POST each (bounded also by the node-wide limit), delete on 2xx, otherwise
+ * ChangeMessageVisibility to the delivery policy's next delay. After the last attempt the message goes to
+ * the subscription's dead-letter queue (the queue's RedrivePolicy moves it on the next receive) or, with
+ * none, is dropped as SNS drops it. Each subscription has its own loop and share of connections, so a
+ * slow endpoint delays only itself.
+ */
+final class DeliveryWorker extends QueuePoller {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
+    private static final int WAIT_SECONDS = 20;
+    private static final long ERROR_PAUSE_MILLIS = 1000;
+
+    private final NotifyServices services;
+    private volatile Subscription subscription;
+    private volatile Topic topic;
+
+    DeliveryWorker(Subscription subscription, Topic topic, NotifyServices services) {
+        this.subscription = subscription;
+        this.topic = topic;
+        this.services = services;
+    }
+
+    /** Takes a newer catalog snapshot (attributes, confirmation, topic policy). */
+    void update(Subscription newSubscription, Topic newTopic) {
+        this.subscription = newSubscription;
+        this.topic = newTopic;
+    }
+
+    private DeliveryPolicy policy() {
+        return DeliveryPolicy.effective(subscription.attributes().get("DeliveryPolicy"),
+                topic.attributes().get("DeliveryPolicy"), subscription.protocol());
+    }
+
+    @Override
+    void poll() {
+        if (stopped()) {
+            return;
+        }
+        Subscription current = subscription;
+        long started = System.nanoTime();
+        CompletableFuture<List<Message>> received = track(services.queueClient().receiveMessage(new ReceiveMessageRequest(
+                        services.internalQueues().deliveryUrl(current), List.of("ApproximateReceiveCount"), List.of(),
+                        List.of("All"), Math.min(10, services.config().maxConcurrentDeliveriesPerSubscription()),
+                        services.deliveryVisibilitySeconds(), WAIT_SECONDS, null)))
+                .thenApply(response -> response.messages());
+        received.thenCompose(messages -> Futures.all(messages.stream().map(message -> deliver(current, message)).toList())
+                        .thenApply(done -> messages.size()))
+                .whenComplete((count, failure) -> {
+                    if (stopped()) {
+                        return;
+                    }
+                    if (failure != null) {
+                        if (!InternalQueues.isMissingQueue(failure)) {
+                            LOG.warn("delivery loop of subscription {} failed; retrying", current.id(), failure);
+                        }
+                        services.timers().schedule(this::poll, ERROR_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+                        return;
+                    }
+                    services.timers().schedule(this::poll, throttleMillis(count, started), TimeUnit.MILLISECONDS);
+                });
+    }
+
+    /** Time to wait so that at most maxReceivesPerSecond deliveries start each second. */
+    private long throttleMillis(int delivered, long startedNanos) {
+        Integer perSecond = policy().maxReceivesPerSecond();
+        if (perSecond == null || delivered == 0) {
+            return 0;
+        }
+        long owed = delivered * 1000L / perSecond;
+        long spent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        return Math.max(0, owed - spent);
+    }
+
+    private CompletableFuture<Void> deliver(Subscription current, Message message) {
+        Semaphore permits = services.deliveryPermits();
+        if (!permits.tryAcquire()) {
+            // The node is at its delivery limit: try again shortly without counting it as a failed attempt.
+            return changeVisibility(current, message, 1);
+        }
+        String messageId = DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.MESSAGE_ID);
+        String type = DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.TYPE);
+        boolean raw = "true".equals(DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.RAW));
+        CompletableFuture<Integer> posted;
+        try {
+            posted = current.email() ? mail(current, type, message.body())
+                    : services.webhooks().post(URI.create(current.endpoint()), headers(current, type, messageId, raw,
+                            message.body()), message.body());
+        } catch (RuntimeException e) {
+            posted = CompletableFuture.failedFuture(e);
+        }
+        return posted.handle((status, failure) -> {
+            permits.release();
+            return failure == null && status >= 200 && status < 300;
+        }).thenCompose(delivered -> {
+            if (delivered) {
+                return services.queueClient().deleteMessage(new DeleteMessageRequest(
+                        services.internalQueues().deliveryUrl(current), message.receiptHandle())).thenApply(deleted -> null);
+            }
+            return retryOrGiveUp(current, message);
+        });
+    }
+
+    /**
+     * Emails a confirmation (its SubscribeURL) or a notification: {@code email} gets the message with its
+     * subject, {@code email-json} the JSON envelope. Completes with 200 once the relay accepted it.
+     */
+    private CompletableFuture<Integer> mail(Subscription current, String type, String envelopeJson) {
+        Map<String, String> envelope = new LinkedHashMap<>();
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(envelopeJson).fields()
+                    .forEachRemaining(field -> envelope.put(field.getKey(), field.getValue().asText()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String subject;
+        String body;
+        if ("SubscriptionConfirmation".equals(type)) {
+            subject = "AWS Notification - Subscription Confirmation";
+            body = envelope.get("Message") + "\n\nConfirm subscription: " + envelope.get("SubscribeURL") + "\n";
+        } else {
+            subject = envelope.getOrDefault("Subject", "AWS Notification Message");
+            body = current.protocol().equals("email-json") ? envelopeJson
+                    : envelope.get("Message") + "\n\n--\nTo unsubscribe: " + envelope.get("UnsubscribeURL") + "\n";
+        }
+        return services.mailer().send(current.endpoint(), subject, body).thenApply(sent -> 200);
+    }
+
+    private CompletableFuture<Void> retryOrGiveUp(Subscription current, Message message) {
+        int attempt = Integer.parseInt(message.attributes().getOrDefault("ApproximateReceiveCount", "1"));
+        DeliveryPolicy policy = policy();
+        if (attempt < policy.maxAttempts()) {
+            Duration delay = policy.delayBeforeRetry(attempt);
+            return changeVisibility(current, message, (int) Math.ceil(delay.toMillis() / 1000.0));
+        }
+        if (current.attributes().containsKey("RedrivePolicy") && !current.attributes().get("RedrivePolicy").isEmpty()) {
+            return changeVisibility(current, message, 0);
+        }
+        LOG.info("dropping message {} for subscription {} after {} attempts", message.messageId(), current.id(), attempt);
+        return services.queueClient().deleteMessage(new DeleteMessageRequest(services.internalQueues().deliveryUrl(current),
+                message.receiptHandle())).thenApply(deleted -> null);
+    }
+
+    private CompletableFuture<Void> changeVisibility(Subscription current, Message message, int seconds) {
+        return services.queueClient().changeMessageVisibility(new ChangeMessageVisibilityRequest(
+                        services.internalQueues().deliveryUrl(current), message.receiptHandle(), seconds))
+                .handle((changed, failure) -> null);
+    }
+
+    private Map<String, String> headers(Subscription current, String type, String messageId, boolean raw, String body) {
+        TopicArn topicArn = new TopicArn(services.config().region(), services.config().accountId(), current.topicName());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "text/plain; charset=UTF-8");
+        headers.put("User-Agent", "Amazon Simple Notification Service Agent");
+        headers.put("x-amz-sns-message-type", type);
+        headers.put("x-amz-sns-message-id", messageId);
+        headers.put("x-amz-sns-topic-arn", topicArn.toString());
+        if ("Notification".equals(type)) {
+            headers.put("x-amz-sns-subscription-arn", topicArn.subscription(current.id()));
+        }
+        if (raw) {
+            headers.put("x-amz-sns-rawdelivery", "true");
+        }
+        long timestamp = services.clock().instant().getEpochSecond();
+        headers.put(StandardWebhookSignature.ID_HEADER, messageId);
+        headers.put(StandardWebhookSignature.TIMESTAMP_HEADER, String.valueOf(timestamp));
+        headers.put(StandardWebhookSignature.SIGNATURE_HEADER,
+                StandardWebhookSignature.sign(current.webhookSecret(), messageId, timestamp, body));
+        return headers;
+    }
+}

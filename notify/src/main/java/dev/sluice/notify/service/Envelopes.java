@@ -1,0 +1,93 @@
+package dev.sluice.notify.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.clientsdk.model.MessageAttributeValue;
+import dev.sluice.notify.core.PublishedMessage;
+import dev.sluice.notify.core.TopicArn;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * SNS's JSON envelopes — {@code Notification} and {@code SubscriptionConfirmation} — signed with the
+ * cluster key, with the URLs subscribers use to fetch the certificate, confirm and unsubscribe.
+ * Thread-safe.
+ */
+final class Envelopes {
+    static final String CERTIFICATE_PATH = NotifyService.CERTIFICATE_PATH;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Supplier<SigningKeys> keys;
+    private final Supplier<String> baseUrl;
+
+    Envelopes(Supplier<SigningKeys> keys, Supplier<String> baseUrl) {
+        this.keys = keys;
+        this.baseUrl = baseUrl;
+    }
+
+    /** The Notification envelope of one message for one subscription (body already chosen for the protocol). */
+    String notification(PublishedMessage message, String subscriptionArn, String body, String signatureVersion) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Type", "Notification");
+        fields.put("MessageId", message.messageId());
+        fields.put("TopicArn", message.topicArn());
+        if (message.subject() != null) {
+            fields.put("Subject", message.subject());
+        }
+        fields.put("Message", body);
+        fields.put("Timestamp", message.timestamp());
+        ObjectNode envelope = signed(fields, signatureVersion);
+        envelope.put("UnsubscribeURL", unsubscribeUrl(subscriptionArn));
+        if (!message.attributes().isEmpty()) {
+            ObjectNode attributes = envelope.putObject("MessageAttributes");
+            message.attributes().forEach((name, value) -> attributes.putObject(name).put("Type", value.dataType())
+                    .put("Value", text(value)));
+        }
+        return envelope.toString();
+    }
+
+    /** The SubscriptionConfirmation envelope sent to a new HTTP(S) subscription. */
+    String confirmation(TopicArn topic, String messageId, String token, String timestamp, String signatureVersion) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Type", "SubscriptionConfirmation");
+        fields.put("MessageId", messageId);
+        fields.put("Token", token);
+        fields.put("TopicArn", topic.toString());
+        fields.put("Message", "You have chosen to subscribe to the topic " + topic
+                + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.");
+        fields.put("SubscribeURL", baseUrl.get() + "/?Action=ConfirmSubscription&TopicArn=" + encode(topic.toString())
+                + "&Token=" + encode(token));
+        fields.put("Timestamp", timestamp);
+        return signed(fields, signatureVersion).toString();
+    }
+
+    String unsubscribeUrl(String subscriptionArn) {
+        return baseUrl.get() + "/?Action=Unsubscribe&SubscriptionArn=" + encode(subscriptionArn);
+    }
+
+    String certificateUrl() {
+        return baseUrl.get() + CERTIFICATE_PATH;
+    }
+
+    private ObjectNode signed(Map<String, String> fields, String signatureVersion) {
+        String signature = keys.get().sign(fields, signatureVersion);
+        ObjectNode envelope = JSON.createObjectNode();
+        fields.forEach(envelope::put);
+        envelope.put("SignatureVersion", signatureVersion);
+        envelope.put("Signature", signature);
+        envelope.put("SigningCertURL", certificateUrl());
+        return envelope;
+    }
+
+    static String text(MessageAttributeValue value) {
+        return value.binaryValue() != null ? Base64.getEncoder().encodeToString(value.binaryValue()) : value.stringValue();
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

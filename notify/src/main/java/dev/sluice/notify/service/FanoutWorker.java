@@ -1,0 +1,210 @@
+package dev.sluice.notify.service;
+
+import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.model.DeleteMessageBatchRequest;
+import dev.sluice.clientsdk.model.DeleteMessageBatchRequestEntry;
+import dev.sluice.clientsdk.model.Message;
+import dev.sluice.clientsdk.model.MessageAttributeValue;
+import dev.sluice.clientsdk.model.ReceiveMessageRequest;
+import dev.sluice.clientsdk.model.SendMessageBatchRequest;
+import dev.sluice.clientsdk.model.SendMessageBatchRequestEntry;
+import dev.sluice.clientsdk.model.SendMessageRequest;
+import dev.sluice.notify.core.PublishedMessage;
+import dev.sluice.notify.core.Subscription;
+import dev.sluice.notify.core.Topic;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves one topic's published messages from its outbox to every matching, confirmed subscription: a
+ * loop of long-poll receives, then one batch send per subscription, then one batch delete.
+ *
+ * <p>At-least-once: a message is deleted from the outbox only after every copy is durable. When some
+ * subscriptions' sends fail, a remainder message naming just those subscriptions goes back to the outbox
+ * (delayed) before the original is deleted, so the others get no second copy from that retry. What stays
+ * at-least-once: a node that dies after sending copies and before deleting leaves the message to be
+ * fanned out again (duplicates carry the same SNS MessageId, so endpoints can drop them), and the delete
+ * of a remainder's original may itself fail. Runs on every node; receives are what divide the work.
+ */
+final class FanoutWorker extends QueuePoller {
+    private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
+    private static final int WAIT_SECONDS = 20;
+    private static final int RETRY_DELAY_SECONDS = 10;
+    private static final long ERROR_PAUSE_MILLIS = 1000;
+
+    private final Topic topic;
+    private final NotifyServices services;
+
+    FanoutWorker(Topic topic, NotifyServices services) {
+        this.topic = topic;
+        this.services = services;
+    }
+
+    @Override
+    void poll() {
+        if (stopped()) {
+            return;
+        }
+        QueueClient queues = services.queueClient();
+        CompletableFuture<List<Message>> received = track(queues.receiveMessage(new ReceiveMessageRequest(
+                        services.internalQueues().outboxUrl(topic), List.of(), List.of(), List.of(), 10, null,
+                        WAIT_SECONDS, null)))
+                .thenApply(response -> response.messages());
+        received.thenCompose(this::fanOut).whenComplete((done, failure) -> {
+            if (stopped()) {
+                return;
+            }
+            if (failure != null) {
+                if (InternalQueues.isMissingQueue(failure)) {
+                    return;
+                }
+                LOG.warn("fanout of topic {} failed; retrying", topic.name(), failure);
+                services.timers().schedule(this::poll, ERROR_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                poll();
+            }
+        });
+    }
+
+    private CompletableFuture<Void> fanOut(List<Message> messages) {
+        if (messages.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return services.catalog().subscriptionsOf(topic.name()).thenCompose(subscriptions -> {
+            List<PublishedMessage> published = messages.stream().map(message -> PublishedMessage.fromJson(message.body()))
+                    .toList();
+            Map<Subscription, List<Integer>> targets = targets(published, subscriptions);
+            List<Set<String>> failedByMessage = new ArrayList<>();
+            published.forEach(message -> failedByMessage.add(new TreeSet<>()));
+            List<CompletableFuture<Void>> sends = new ArrayList<>();
+            targets.forEach((subscription, indexes) -> sends.add(send(subscription, published, indexes)
+                    .handle((failedIndexes, failure) -> {
+                        synchronized (failedByMessage) {
+                            (failure != null ? indexes : failedIndexes).forEach(index ->
+                                    failedByMessage.get(index).add(subscription.id()));
+                        }
+                        if (failure != null) {
+                            LOG.warn("fanout of topic {} to subscription {} failed", topic.name(), subscription.id(), failure);
+                        }
+                        return null;
+                    })));
+            return Futures.all(sends).thenCompose(done -> finish(messages, published, failedByMessage));
+        });
+    }
+
+    private Map<Subscription, List<Integer>> targets(List<PublishedMessage> published, List<Subscription> subscriptions) {
+        Map<Subscription, List<Integer>> targets = new LinkedHashMap<>();
+        for (Subscription subscription : subscriptions) {
+            if (!subscription.confirmed()) {
+                continue;
+            }
+            for (int i = 0; i < published.size(); i++) {
+                PublishedMessage message = published.get(i);
+                if (message.onlySubscriptions() != null && !message.onlySubscriptions().contains(subscription.id())) {
+                    continue;
+                }
+                if (services.filters().accepts(subscription, message.messageFor(subscription.protocol()),
+                        message.attributes())) {
+                    targets.computeIfAbsent(subscription, key -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        return targets;
+    }
+
+    /** Sends the copies for one subscription in one batch; completes with the indexes that failed. */
+    private CompletableFuture<List<Integer>> send(Subscription subscription, List<PublishedMessage> published,
+            List<Integer> indexes) {
+        String url = subscription.push() ? services.internalQueues().deliveryUrl(subscription)
+                : services.internalQueues().urlOfArn(subscription.endpoint()).orElseThrow();
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (int index : indexes) {
+            entries.add(services.copies().copy(topic, subscription, published.get(index), "m" + index));
+        }
+        return services.queueClient().sendMessageBatch(new SendMessageBatchRequest(url, entries))
+                .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, failure))
+                .thenApply(response -> {
+            List<Integer> failed = new ArrayList<>();
+            response.failed().forEach(entry -> failed.add(Integer.parseInt(entry.id().substring(1))));
+            return failed;
+        });
+    }
+
+    /**
+     * An SQS subscription whose queue is gone gets its copies in the subscription's dead-letter queue, as
+     * SNS does; without one (or for any other failure) the failure stands and the copies are retried.
+     */
+    private CompletableFuture<dev.sluice.clientsdk.model.SendMessageBatchResponse> toDeadLetterQueue(
+            Subscription subscription, List<SendMessageBatchRequestEntry> entries, Throwable failure) {
+        java.util.Optional<String> deadLetters = subscription.push() || !InternalQueues.isMissingQueue(failure)
+                ? java.util.Optional.empty()
+                : subscription.deadLetterTargetArn().flatMap(arn -> services.internalQueues().urlOfArn(arn));
+        if (deadLetters.isEmpty()) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        boolean fifo = deadLetters.get().endsWith(".fifo");
+        return services.queueClient().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), entries.stream()
+                .map(entry -> new SendMessageBatchRequestEntry(entry.id(), entry.messageBody(), null,
+                        entry.messageAttributes(), Map.of(), fifo ? entry.messageDeduplicationId() : null,
+                        fifo ? entry.messageGroupId() : null)).toList()));
+    }
+
+    private CompletableFuture<Void> finish(List<Message> messages, List<PublishedMessage> published,
+            List<Set<String>> failedByMessage) {
+        if (topic.fifo()) {
+            return finishFifo(messages, published, failedByMessage);
+        }
+        List<CompletableFuture<?>> remainders = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            if (!failedByMessage.get(i).isEmpty()) {
+                PublishedMessage remainder = published.get(i).onlyFor(List.copyOf(failedByMessage.get(i)));
+                remainders.add(services.queueClient().sendMessage(new SendMessageRequest(
+                        services.internalQueues().outboxUrl(topic), remainder.toJson(), RETRY_DELAY_SECONDS,
+                        Map.<String, MessageAttributeValue>of(), Map.of(), null, null)));
+            }
+        }
+        return CompletableFuture.allOf(remainders.toArray(CompletableFuture[]::new)).thenCompose(sent -> {
+            List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+            for (int i = 0; i < messages.size(); i++) {
+                deletes.add(new DeleteMessageBatchRequestEntry("d" + i, messages.get(i).receiptHandle()));
+            }
+            return delete(deletes);
+        });
+    }
+
+    /**
+     * FIFO topics keep order per group across every subscriber, so nothing is re-queued behind later
+     * messages: a group with any failed copy keeps all its messages in the outbox (the group stays locked
+     * until their visibility runs out, then they are fanned out again, deduplicated by the FIFO subscribers).
+     */
+    private CompletableFuture<Void> finishFifo(List<Message> messages, List<PublishedMessage> published,
+            List<Set<String>> failedByMessage) {
+        Set<String> failedGroups = new TreeSet<>();
+        for (int i = 0; i < messages.size(); i++) {
+            if (!failedByMessage.get(i).isEmpty()) {
+                failedGroups.add(published.get(i).groupId());
+            }
+        }
+        List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            if (!failedGroups.contains(published.get(i).groupId())) {
+                deletes.add(new DeleteMessageBatchRequestEntry("d" + i, messages.get(i).receiptHandle()));
+            }
+        }
+        return deletes.isEmpty() ? CompletableFuture.completedFuture(null) : delete(deletes);
+    }
+
+    private CompletableFuture<Void> delete(List<DeleteMessageBatchRequestEntry> deletes) {
+        return services.queueClient().deleteMessageBatch(new DeleteMessageBatchRequest(
+                services.internalQueues().outboxUrl(topic), deletes)).thenApply(deleted -> null);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.sluice.notify.service;
+
+import dev.sluice.clientsdk.filter.CidrBlock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Settings of the notification service.
+ *
+ * @param region the region in ARNs
+ * @param accountId the account id in ARNs and queue URLs
+ * @param allowedNetworks webhook targets in these networks are allowed even when loopback, private,
+ *     link-local or metadata addresses (tests allow 127.0.0.1/32); empty: none
+ * @param maxConcurrentDeliveries webhook requests in flight on this node at once
+ * @param maxConcurrentDeliveriesPerSubscription requests in flight to one subscription at once, so one
+ *     slow endpoint holds at most this share of {@code maxConcurrentDeliveries}
+ * @param connectTimeout webhook connect timeout
+ * @param responseTimeout time a webhook has to answer (SNS gives 15 s)
+ * @param maxResponseBytes response body bytes read from a webhook; beyond this the connection is dropped
+ * @param refreshInterval how often each node re-reads topics and subscriptions to start or stop workers
+ * @param maxWorkers topic and subscription pollers on one node; more are not started (and logged)
+ * @param smtp the SMTP relay for email subscriptions; null: email subscriptions are refused
+ * @param fanoutPollersPerTopic concurrent fanout loops per topic on one node: one loop handles one batch
+ *     of 10 at a time, so this bounds a topic's fanout rate per node
+ */
+public record NotifyConfig(String region, String accountId, List<CidrBlock> allowedNetworks,
+        int maxConcurrentDeliveries, int maxConcurrentDeliveriesPerSubscription, Duration connectTimeout,
+        Duration responseTimeout, int maxResponseBytes, Duration refreshInterval, int maxWorkers,
+        int fanoutPollersPerTopic, Smtp smtp) {
+
+    public NotifyConfig {
+        allowedNetworks = List.copyOf(allowedNetworks);
+    }
+
+    /**
+     * @param host the relay's host
+     * @param port its port
+     * @param from the sender address of every email
+     * @param timeout connect and read timeout
+     */
+    public record Smtp(String host, int port, String from, Duration timeout) {
+    }
+
+    public static NotifyConfig defaults(String region, String accountId) {
+        return new NotifyConfig(region, accountId, List.of(), 256, 8, Duration.ofSeconds(5), Duration.ofSeconds(15),
+                64 * 1024, Duration.ofSeconds(1), 2000, 4, null);
+    }
+
+    public NotifyConfig withAllowedNetworks(List<CidrBlock> networks) {
+        return new NotifyConfig(region, accountId, networks, maxConcurrentDeliveries,
+                maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp);
+    }
+
+    public NotifyConfig withSmtp(Smtp newSmtp) {
+        return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
+                maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, newSmtp);
+    }
+
+    /** Every problem at once. */
+    public List<String> validate() {
+        List<String> problems = new ArrayList<>();
+        if (maxConcurrentDeliveries < 1 || maxConcurrentDeliveriesPerSubscription < 1) {
+            problems.add("delivery concurrency must be at least 1");
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero() || responseTimeout.isNegative() || responseTimeout.isZero()) {
+            problems.add("webhook timeouts must be positive");
+        }
+        if (fanoutPollersPerTopic < 1) {
+            problems.add("fanoutPollersPerTopic must be at least 1");
+        }
+        if (maxResponseBytes < 0) {
+            problems.add("maxResponseBytes must not be negative");
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,330 @@
+package dev.sluice.notify.service;
+
+import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.SnsError;
+import dev.sluice.clientsdk.model.SendMessageRequest;
+import dev.sluice.clientsdk.signature.StandardWebhookSignature;
+import dev.sluice.notify.core.DeliveryPolicy;
+import dev.sluice.notify.core.SnsFilterPolicy;
+import dev.sluice.notify.core.Subscription;
+import dev.sluice.notify.core.Topic;
+import dev.sluice.notify.core.TopicArn;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Subscribe, ConfirmSubscription, Unsubscribe, the subscription lists and attributes. An HTTP(S)
+ * subscription gets a delivery queue and a SubscriptionConfirmation in it before it is visible; nothing
+ * else reaches it until confirmed. Thread-safe; never blocks.
+ */
+public final class SubscriptionActions {
+    static final String PENDING = "pending confirmation";
+    private static final Set<String> PROTOCOLS = Set.of("sqs", "http", "https", "email", "email-json");
+    private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+");
+    private static final Set<String> SETTABLE = Set.of("DeliveryPolicy", "FilterPolicy", "FilterPolicyScope",
+            "RawMessageDelivery", "RedrivePolicy", "SubscriptionRoleArn");
+
+    /** One row of ListSubscriptions(ByTopic). */
+    public record Summary(String subscriptionArn, String owner, String protocol, String endpoint, String topicArn) {
+    }
+
+    private final NotifyCatalog catalog;
+    private final InternalQueues queues;
+    private final QueueClient queueClient;
+    private final TopicActions topics;
+    private final Envelopes envelopes;
+    private final OutboundPolicy outbound;
+    private final Supplier<UUID> ids;
+    private final SecureRandom random;
+    private final Timestamps timestamps;
+    private final int deliveryVisibilitySeconds;
+    private final boolean emailEnabled;
+    private final CompletableFuture<?> keysReady;
+    private final Runnable topologyChanged;
+
+    SubscriptionActions(NotifyCatalog catalog, InternalQueues queues, QueueClient queueClient, TopicActions topics,
+            Envelopes envelopes, OutboundPolicy outbound, Supplier<UUID> ids, SecureRandom random, Timestamps timestamps,
+            int deliveryVisibilitySeconds, boolean emailEnabled, CompletableFuture<?> keysReady,
+            Runnable topologyChanged) {
+        this.catalog = catalog;
+        this.queues = queues;
+        this.queueClient = queueClient;
+        this.topics = topics;
+        this.envelopes = envelopes;
+        this.outbound = outbound;
+        this.ids = ids;
+        this.random = random;
+        this.timestamps = timestamps;
+        this.deliveryVisibilitySeconds = deliveryVisibilitySeconds;
+        this.emailEnabled = emailEnabled;
+        this.keysReady = keysReady;
+        this.topologyChanged = topologyChanged;
+    }
+
+    public CompletableFuture<String> subscribe(String topicArn, String protocol, String endpoint,
+            Map<String, String> attributes, boolean returnSubscriptionArn) {
+        return Futures.of(() -> {
+            TopicArn arn = TopicArn.require("TopicArn", topicArn);
+            String checkedProtocol = checkProtocol(protocol);
+            checkEndpoint(checkedProtocol, endpoint);
+            Map<String, String> settable = new TreeMap<>();
+            attributes.forEach((name, value) -> {
+                checkSettable(name, value, attributes.get("FilterPolicyScope"), attributes.get("FilterPolicy"),
+                        checkedProtocol);
+                settable.put(name, value);
+            });
+            return topics.require(arn).thenCompose(topic -> catalog.subscriptionsOf(topic.name()).thenCompose(existing -> {
+                checkTopicKind(topic, checkedProtocol, endpoint);
+                for (Subscription subscription : existing) {
+                    if (subscription.protocol().equals(checkedProtocol) && subscription.endpoint().equals(endpoint)) {
+                        if (!subscription.attributes().equals(settable) && !settable.isEmpty()) {
+                            throw SnsError.invalidParameter("Attributes Reason: Subscription already exists with "
+                                    + "different attributes");
+                        }
+                        return CompletableFuture.completedFuture(shownArn(arn, subscription, returnSubscriptionArn));
+                    }
+                }
+                // A push subscription's confirmation is signed: wait for start-up to load the keys, without blocking.
+                return keysReady.thenCompose(ready -> create(arn, topic, checkedProtocol, endpoint, settable))
+                        .thenApply(subscription -> shownArn(arn, subscription, returnSubscriptionArn));
+            }));
+        });
+    }
+
+    private static String shownArn(TopicArn topic, Subscription subscription, boolean returnSubscriptionArn) {
+        return subscription.confirmed() || returnSubscriptionArn ? topic.subscription(subscription.id()) : PENDING;
+    }
+
+    private CompletableFuture<Subscription> create(TopicArn arn, Topic topic, String protocol, String endpoint,
+            Map<String, String> attributes) {
+        String id = ids.get().toString();
+        if (!Subscription.PUSH_PROTOCOLS.contains(protocol)) {
+            Subscription subscription = new Subscription(id, topic.name(), protocol, endpoint, attributes, true, null, null);
+            return catalog.putSubscription(subscription).thenApply(stored -> {
+                topologyChanged.run();
+                return subscription;
+            });
+        }
+        byte[] token = new byte[32];
+        random.nextBytes(token);
+        Subscription subscription = new Subscription(id, topic.name(), protocol, endpoint, attributes, false,
+                HexFormat.of().formatHex(token), StandardWebhookSignature.newSecret(random));
+        DeliveryPolicy policy = DeliveryPolicy.effective(attributes.get("DeliveryPolicy"),
+                topic.attributes().get("DeliveryPolicy"), protocol);
+        String signatureVersion = topic.attributes().getOrDefault("SignatureVersion", "1");
+        String messageId = ids.get().toString();
+        String confirmation = envelopes.confirmation(arn, messageId, subscription.token(), timestamps.now(),
+                signatureVersion);
+        return queues.createDeliveryQueue(subscription, policy.maxAttempts(), deadLetterArn(attributes),
+                        deliveryVisibilitySeconds)
+                .thenCompose(created -> queueClient.sendMessage(new SendMessageRequest(queues.deliveryUrl(subscription),
+                        confirmation, null, DeliveryMessages.attributes("SubscriptionConfirmation", messageId), null, null,
+                        null)))
+                .thenCompose(sent -> catalog.putSubscription(subscription))
+                .thenApply(stored -> {
+                    topologyChanged.run();
+                    return subscription;
+                });
+    }
+
+    /** FIFO topics deliver to SQS queues only; FIFO queues subscribe to FIFO topics only. */
+    private static void checkTopicKind(Topic topic, String protocol, String endpoint) {
+        if (topic.fifo() && !protocol.equals("sqs")) {
+            throw SnsError.invalidParameter("Invalid protocol type: " + protocol + " (FIFO topics deliver to SQS queues)");
+        }
+        if (!topic.fifo() && protocol.equals("sqs") && endpoint.endsWith(".fifo")) {
+            throw SnsError.invalidParameter("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed "
+                    + "to standard SNS topics");
+        }
+    }
+
+    private String checkProtocol(String protocol) {
+        if (protocol == null || protocol.isEmpty()) {
+            throw SnsError.invalidParameter("Protocol Reason: no value for required parameter");
+        }
+        String lower = protocol.toLowerCase(Locale.ROOT);
+        if (!PROTOCOLS.contains(lower)) {
+            throw SnsError.invalidParameter("Invalid protocol type: " + protocol);
+        }
+        if (lower.startsWith("email") && !emailEnabled) {
+            throw SnsError.invalidParameter("Protocol Reason: email subscriptions need an SMTP server (--smtp-server)");
+        }
+        return lower;
+    }
+
+    private void checkEndpoint(String protocol, String endpoint) {
+        if (endpoint == null || endpoint.isEmpty()) {
+            throw SnsError.invalidParameter("Endpoint Reason: no value for required parameter");
+        }
+        if (protocol.equals("sqs")) {
+            if (queues.urlOfArn(endpoint).isEmpty()) {
+                throw SnsError.invalidParameter("SQS endpoint ARN");
+            }
+            return;
+        }
+        if (protocol.startsWith("email")) {
+            if (!EMAIL.matcher(endpoint).matches()) {
+                throw SnsError.invalidParameter("Email address");
+            }
+            return;
+        }
+        outbound.checkLiteralHost(OutboundPolicy.checkEndpoint(protocol, endpoint).getHost());
+    }
+
+    private void checkSettable(String name, String value, String scope, String filterPolicy, String protocol) {
+        if (!SETTABLE.contains(name)) {
+            throw SnsError.invalidParameter("AttributeName");
+        }
+        String text = value == null ? "" : value;
+        switch (name) {
+            case "FilterPolicy" -> SnsFilterPolicy.parse(text, SnsFilterPolicy.scope(scope));
+            case "FilterPolicyScope" -> SnsFilterPolicy.parse(filterPolicy, SnsFilterPolicy.scope(text));
+            case "RawMessageDelivery" -> {
+                if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
+                    throw SnsError.invalidParameter("Attributes Reason: RawMessageDelivery: Invalid value [" + text
+                            + "]. Must be true or false.");
+                }
+            }
+            case "DeliveryPolicy" -> {
+                if (!text.isEmpty()) {
+                    if (!protocol.equals("http") && !protocol.equals("https")) {
+                        throw SnsError.invalidParameter("DeliveryPolicy: only HTTP(S) subscriptions have a delivery policy");
+                    }
+                    DeliveryPolicy.parseSubscriptionPolicy(text);
+                }
+            }
+            case "RedrivePolicy" -> deadLetterArn(Map.of("RedrivePolicy", text));
+            default -> { }
+        }
+    }
+
+    /** The deadLetterTargetArn of a RedrivePolicy attribute, null without one; InvalidParameter when malformed. */
+    String deadLetterArn(Map<String, String> attributes) {
+        String arn;
+        try {
+            arn = Subscription.deadLetterTargetArn(attributes.get("RedrivePolicy")).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw SnsError.invalidParameter("RedrivePolicy: " + e.getMessage());
+        }
+        if (arn != null && queues.urlOfArn(arn).isEmpty()) {
+            throw SnsError.invalidParameter("RedrivePolicy: deadLetterTargetArn is invalid");
+        }
+        return arn;
+    }
+
+    public CompletableFuture<String> confirmSubscription(String topicArn, String token) {
+        return Futures.of(() -> {
+            TopicArn arn = TopicArn.require("TopicArn", topicArn);
+            if (token == null || token.isEmpty()) {
+                throw SnsError.invalidParameter("Token");
+            }
+            return topics.require(arn).thenCompose(topic -> catalog.subscriptionsOf(topic.name())).thenCompose(all -> {
+                Subscription match = all.stream().filter(candidate -> token.equals(candidate.token())).findFirst()
+                        .orElseThrow(() -> SnsError.invalidParameter("Invalid token"));
+                CompletableFuture<Void> stored = match.confirmed() ? CompletableFuture.completedFuture(null)
+                        : catalog.putSubscription(match.confirm());
+                return stored.thenApply(done -> {
+                    topologyChanged.run();
+                    return arn.subscription(match.id());
+                });
+            });
+        });
+    }
+
+    public CompletableFuture<Void> unsubscribe(String subscriptionArn) {
+        return Futures.of(() -> find(subscriptionArn).thenCompose(subscription -> topics.deleteSubscriptionState(subscription))
+                .thenRun(topologyChanged));
+    }
+
+    private CompletableFuture<Subscription> find(String subscriptionArn) {
+        if (subscriptionArn == null || subscriptionArn.isEmpty()) {
+            throw SnsError.invalidParameter("SubscriptionArn Reason: no value for required parameter");
+        }
+        TopicArn.SubscriptionArn arn = TopicArn.parseSubscription(subscriptionArn)
+                .orElseThrow(() -> SnsError.invalidParameter("SubscriptionArn"));
+        return catalog.subscription(arn.topic().topicName(), arn.subscriptionId()).thenApply(found -> found.orElseThrow(
+                () -> SnsError.NOT_FOUND.exception("Subscription does not exist")));
+    }
+
+    public CompletableFuture<Page<Summary>> listSubscriptions(String nextToken) {
+        return Futures.of(() -> page(null, nextToken));
+    }
+
+    public CompletableFuture<Page<Summary>> listSubscriptionsByTopic(String topicArn, String nextToken) {
+        return Futures.of(() -> {
+            TopicArn arn = TopicArn.require("TopicArn", topicArn);
+            return topics.require(arn).thenCompose(topic -> page(topic.name(), nextToken));
+        });
+    }
+
+    private CompletableFuture<Page<Summary>> page(String topicName, String nextToken) {
+        return catalog.subscriptionPage(topicName, Page.resumeAfter(nextToken), Page.SIZE).thenApply(page -> {
+            List<Summary> rows = page.entries().stream().map(entry -> {
+                Subscription subscription = dev.sluice.notify.core.CatalogRecordCodec.decodeSubscription(entry.value());
+                TopicArn topic = topics.arn(subscription.topicName());
+                return new Summary(subscription.confirmed() ? topic.subscription(subscription.id()) : PENDING,
+                        queues.accountId(), subscription.protocol(), subscription.endpoint(), topic.toString());
+            }).toList();
+            String token = page.more() && !page.entries().isEmpty()
+                    ? Page.token(page.entries().get(page.entries().size() - 1).key()) : null;
+            return new Page<>(rows, token);
+        });
+    }
+
+    public CompletableFuture<Map<String, String>> getSubscriptionAttributes(String subscriptionArn) {
+        return Futures.of(() -> find(subscriptionArn).thenCompose(subscription -> catalog.topic(subscription.topicName())
+                .thenApply(topic -> {
+                    TopicArn arn = topics.arn(subscription.topicName());
+                    Map<String, String> attributes = new LinkedHashMap<>();
+                    attributes.put("SubscriptionArn", arn.subscription(subscription.id()));
+                    attributes.put("TopicArn", arn.toString());
+                    attributes.put("Owner", queues.accountId());
+                    attributes.put("Protocol", subscription.protocol());
+                    attributes.put("Endpoint", subscription.endpoint());
+                    attributes.put("ConfirmationWasAuthenticated", String.valueOf(subscription.confirmed()));
+                    attributes.put("PendingConfirmation", String.valueOf(!subscription.confirmed()));
+                    attributes.put("RawMessageDelivery", "false");
+                    attributes.putAll(subscription.attributes());
+                    if (subscription.push()) {
+                        attributes.put("EffectiveDeliveryPolicy", DeliveryPolicy.effective(
+                                subscription.attributes().get("DeliveryPolicy"),
+                                topic.map(found -> found.attributes().get("DeliveryPolicy")).orElse(null),
+                                subscription.protocol()).toJson());
+                        // Not an SNS attribute: the Standard Webhooks secret the endpoint verifies webhook-signature with.
+                        attributes.put("WebhookSigningSecret", subscription.webhookSecret());
+                    }
+                    return attributes;
+                })));
+    }
+
+    public CompletableFuture<Void> setSubscriptionAttributes(String subscriptionArn, String name, String value) {
+        return Futures.of(() -> {
+            if (name == null || name.isEmpty()) {
+                throw SnsError.invalidParameter("AttributeName");
+            }
+            String text = value == null ? "" : value;
+            return find(subscriptionArn).thenCompose(subscription -> {
+                checkSettable(name, text, subscription.attributes().get("FilterPolicyScope"),
+                        subscription.attributes().get("FilterPolicy"), subscription.protocol());
+                Subscription changed = subscription.withAttribute(name, text);
+                CompletableFuture<Void> redrive = CompletableFuture.completedFuture(null);
+                if (changed.push() && (name.equals("RedrivePolicy") || name.equals("DeliveryPolicy"))) {
+                    redrive = catalog.topic(changed.topicName()).thenCompose(topic -> queues.setRedrive(changed,
+                            DeliveryPolicy.effective(changed.attributes().get("DeliveryPolicy"),
+                                    topic.map(found -> found.attributes().get("DeliveryPolicy")).orElse(null),
+                                    changed.protocol()).maxAttempts(), deadLetterArn(changed.attributes())));
+                }
+                return redrive.thenCompose(done -> catalog.putSubscription(changed));
+            });
+        });
+    }
+}

@@ -1,0 +1,280 @@
+package dev.sluice.notify.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.clientsdk.SnsError;
+import dev.sluice.notify.core.DeliveryPolicy;
+import dev.sluice.notify.core.Subscription;
+import dev.sluice.notify.core.Topic;
+import dev.sluice.notify.core.TopicArn;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * CreateTopic, DeleteTopic, ListTopics, Get/SetTopicAttributes and the tag actions. Thread-safe; never
+ * blocks: every call answers with a future that fails with an SnsException for expected errors.
+ */
+public final class TopicActions {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> SETTABLE = Set.of("DisplayName", "Policy", "DeliveryPolicy", "SignatureVersion",
+            "TracingConfig", "KmsMasterKeyId", "DataProtectionPolicy", "ContentBasedDeduplication");
+    private static final int MAX_TAGS = 50;
+    private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
+
+    private final NotifyCatalog catalog;
+    private final InternalQueues queues;
+    private final Supplier<UUID> ids;
+    private final Runnable topologyChanged;
+
+    public TopicActions(NotifyCatalog catalog, InternalQueues queues, Supplier<UUID> ids, Runnable topologyChanged) {
+        this.catalog = catalog;
+        this.queues = queues;
+        this.ids = ids;
+        this.topologyChanged = topologyChanged;
+    }
+
+    TopicArn arn(String topicName) {
+        return new TopicArn(queues.region(), queues.accountId(), topicName);
+    }
+
+    /** Idempotent: the same name and attributes return the existing topic's ARN. */
+    public CompletableFuture<String> createTopic(String name, Map<String, String> attributes, Map<String, String> tags) {
+        return Futures.of(() -> {
+            Map<String, String> settable = checkCreate(name, attributes);
+            checkTags(tags);
+            Topic topic = new Topic(name, ids.get().toString(), settable, tags);
+            return catalog.topic(name).thenCompose(existing -> {
+                if (existing.isPresent()) {
+                    if (!existing.get().attributes().equals(settable)) {
+                        throw SnsError.invalidParameter("Attributes Reason: Topic already exists with different attributes");
+                    }
+                    return CompletableFuture.completedFuture(existing.get());
+                }
+                // Outbox first: a topic visible in the catalog always has one.
+                return queues.createOutbox(topic).thenCompose(created -> catalog.createTopic(topic))
+                        .thenCompose(stored -> stored ? CompletableFuture.completedFuture(topic)
+                                : catalog.topic(name).thenApply(raced -> raced.orElse(topic)));
+            }).thenApply(topic1 -> {
+                topologyChanged.run();
+                return arn(name).toString();
+            });
+        });
+    }
+
+    private static Map<String, String> checkCreate(String name, Map<String, String> attributes) {
+        if (!TopicArn.validName(name)) {
+            throw SnsError.invalidParameter("Topic Name");
+        }
+        Map<String, String> settable = new TreeMap<>();
+        String fifoTopic = attributes.getOrDefault("FifoTopic", "false");
+        if (!fifoTopic.equalsIgnoreCase("true") && !fifoTopic.equalsIgnoreCase("false")) {
+            throw SnsError.invalidParameter("Attributes Reason: FifoTopic must be true or false");
+        }
+        boolean fifo = fifoTopic.equalsIgnoreCase("true");
+        if (fifo != name.endsWith(".fifo")) {
+            throw SnsError.invalidParameter("Fifo Topic names must end with .fifo and must be made up of only uppercase "
+                    + "and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 "
+                    + "characters long.");
+        }
+        attributes.forEach((attribute, value) -> {
+            if (attribute.equals("FifoTopic")) {
+                return;
+            }
+            checkSettable(attribute, value, fifo);
+            settable.put(attribute, value);
+        });
+        return settable;
+    }
+
+    static void checkSettable(String attribute, String value, boolean fifo) {
+        if (!SETTABLE.contains(attribute)) {
+            throw SnsError.invalidParameter("AttributeName");
+        }
+        switch (attribute) {
+            case "ContentBasedDeduplication" -> {
+                if (!fifo) {
+                    throw SnsError.invalidParameter("Attributes Reason: ContentBasedDeduplication is only for FIFO topics");
+                }
+                if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                    throw SnsError.invalidParameter("Attributes Reason: ContentBasedDeduplication must be true or false");
+                }
+            }
+            case "SignatureVersion" -> {
+                if (!value.equals("1") && !value.equals("2")) {
+                    throw SnsError.invalidParameter("Attributes Reason: SignatureVersion must be 1 or 2");
+                }
+            }
+            case "TracingConfig" -> {
+                if (!value.equals("PassThrough") && !value.equals("Active")) {
+                    throw SnsError.invalidParameter("Attributes Reason: TracingConfig must be PassThrough or Active");
+                }
+            }
+            case "DeliveryPolicy" -> {
+                if (!value.isEmpty()) {
+                    DeliveryPolicy.checkTopicPolicy(value);
+                }
+            }
+            case "Policy", "DataProtectionPolicy" -> checkJson(attribute, value);
+            case "DisplayName" -> {
+                if (value.length() > 100) {
+                    throw SnsError.invalidParameter("DisplayName: at most 100 characters");
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private static void checkJson(String attribute, String value) {
+        if (value.isEmpty()) {
+            return;
+        }
+        try {
+            if (!JSON.readTree(value).isObject()) {
+                throw SnsError.invalidParameter(attribute + ": must be a JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            throw SnsError.invalidParameter(attribute + ": not valid JSON");
+        }
+    }
+
+    /** Deletes the topic, its subscriptions and their internal queues; deleting a missing topic succeeds. */
+    public CompletableFuture<Void> deleteTopic(String topicArn) {
+        return Futures.of(() -> {
+            TopicArn arn = TopicArn.require("TopicArn", topicArn);
+            return catalog.topic(arn.topicName()).thenCompose(found -> {
+                if (found.isEmpty()) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                Topic topic = found.get();
+                return catalog.deleteTopic(topic.name())
+                        .thenCompose(deleted -> catalog.subscriptionsOf(topic.name()))
+                        .thenCompose(subscriptions -> Futures.all(subscriptions.stream()
+                                .map(this::deleteSubscriptionState).toList()))
+                        .thenCompose(done -> queues.delete(InternalQueues.outboxName(topic)))
+                        .thenRun(topologyChanged);
+            });
+        });
+    }
+
+    CompletableFuture<Void> deleteSubscriptionState(Subscription subscription) {
+        CompletableFuture<Boolean> deleted = catalog.deleteSubscription(subscription);
+        return subscription.push()
+                ? deleted.thenCompose(done -> queues.delete(InternalQueues.deliveryName(subscription)))
+                : deleted.thenApply(done -> null);
+    }
+
+    public CompletableFuture<Page<String>> listTopics(String nextToken) {
+        return Futures.of(() -> catalog.topicPage(Page.resumeAfter(nextToken), Page.SIZE).thenApply(page -> {
+            List<String> arns = page.entries().stream().map(entry -> arn(entry.key()).toString()).toList();
+            String token = page.more() && !page.entries().isEmpty()
+                    ? Page.token(page.entries().get(page.entries().size() - 1).key()) : null;
+            return new Page<>(arns, token);
+        }));
+    }
+
+    /** The topic or NotFound. */
+    CompletableFuture<Topic> require(TopicArn arn) {
+        return catalog.topic(arn.topicName()).thenApply(found -> found.orElseThrow(
+                () -> SnsError.NOT_FOUND.exception("Topic does not exist")));
+    }
+
+    public CompletableFuture<Map<String, String>> getTopicAttributes(String topicArn) {
+        return Futures.of(() -> {
+            TopicArn arn = TopicArn.require("TopicArn", topicArn);
+            return require(arn).thenCompose(topic -> catalog.subscriptionsOf(topic.name()).thenApply(subscriptions -> {
+                Map<String, String> attributes = new LinkedHashMap<>();
+                attributes.put("TopicArn", arn.toString());
+                attributes.put("Owner", queues.accountId());
+                attributes.put("Policy", defaultPolicy(arn));
+                attributes.put("DisplayName", "");
+                attributes.put("SignatureVersion", "1");
+                attributes.putAll(topic.attributes());
+                long confirmed = subscriptions.stream().filter(Subscription::confirmed).count();
+                attributes.put("SubscriptionsConfirmed", String.valueOf(confirmed));
+                attributes.put("SubscriptionsPending", String.valueOf(subscriptions.size() - confirmed));
+                attributes.put("SubscriptionsDeleted", "0");
+                attributes.put("EffectiveDeliveryPolicy", DeliveryPolicy.effective(null,
+                        topic.attributes().get("DeliveryPolicy"), "http").toTopicJson());
+                attributes.put("FifoTopic", String.valueOf(topic.fifo()));
+                if (topic.fifo()) {
+                    attributes.putIfAbsent("ContentBasedDeduplication", "false");
+                }
+                return attributes;
+            }));
+        });
+    }
+
+    private String defaultPolicy(TopicArn arn) {
+        return "{\"Version\":\"2008-10-17\",\"Id\":\"__default_policy_ID\",\"Statement\":[{\"Sid\":\"__default_statement_ID\","
+                + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":[\"SNS:Publish\",\"SNS:Subscribe\","
+                + "\"SNS:GetTopicAttributes\",\"SNS:SetTopicAttributes\",\"SNS:DeleteTopic\",\"SNS:ListSubscriptionsByTopic\"],"
+                + "\"Resource\":\"" + arn + "\",\"Condition\":{\"StringEquals\":{\"AWS:SourceOwner\":\""
+                + queues.accountId() + "\"}}}]}";
+    }
+
+    public CompletableFuture<Void> setTopicAttributes(String topicArn, String attributeName, String attributeValue) {
+        return Futures.of(() -> {
+            TopicArn arn = TopicArn.require("TopicArn", topicArn);
+            if (attributeName == null || attributeName.isEmpty()) {
+                throw SnsError.invalidParameter("AttributeName");
+            }
+            return require(arn).thenCompose(topic -> {
+                checkSettable(attributeName, attributeValue == null ? "" : attributeValue, topic.fifo());
+                return catalog.putTopic(topic.withAttribute(attributeName, attributeValue == null ? "" : attributeValue));
+            });
+        });
+    }
+
+    public CompletableFuture<Void> tagResource(String resourceArn, Map<String, String> tags) {
+        return Futures.of(() -> {
+            checkTags(tags);
+            return taggedTopic(resourceArn).thenCompose(topic -> {
+                Map<String, String> merged = new TreeMap<>(topic.tags());
+                merged.putAll(tags);
+                if (merged.size() > MAX_TAGS) {
+                    throw SnsError.TAG_LIMIT_EXCEEDED.exception("Could not complete request: tag quota of per resource exceeded");
+                }
+                return catalog.putTopic(topic.withTags(merged));
+            });
+        });
+    }
+
+    public CompletableFuture<Void> untagResource(String resourceArn, List<String> tagKeys) {
+        return Futures.of(() -> taggedTopic(resourceArn).thenCompose(topic -> {
+            Map<String, String> remaining = new TreeMap<>(topic.tags());
+            tagKeys.forEach(remaining::remove);
+            return catalog.putTopic(topic.withTags(remaining));
+        }));
+    }
+
+    public CompletableFuture<Map<String, String>> listTagsForResource(String resourceArn) {
+        return Futures.of(() -> taggedTopic(resourceArn).thenApply(Topic::tags));
+    }
+
+    private CompletableFuture<Topic> taggedTopic(String resourceArn) {
+        TopicArn arn = TopicArn.parse(resourceArn).orElseThrow(() -> SnsError.invalidParameter("ResourceArn"));
+        return catalog.topic(arn.topicName()).thenApply(found -> found.orElseThrow(
+                () -> SnsError.RESOURCE_NOT_FOUND.exception("Resource does not exist")));
+    }
+
+    private static void checkTags(Map<String, String> tags) {
+        if (tags.size() > MAX_TAGS) {
+            throw SnsError.TAG_LIMIT_EXCEEDED.exception("Could not complete request: tag quota of per resource exceeded");
+        }
+        tags.forEach((key, value) -> {
+            if (!TAG_KEY.matcher(key).matches() || key.startsWith("aws:")) {
+                throw SnsError.invalidParameter("Tags Reason: tag key " + key + " is invalid");
+            }
+            if (value.length() > 256) {
+                throw SnsError.invalidParameter("Tags Reason: tag value for " + key + " is longer than 256");
+            }
+        });
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sluice.notify.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.sluice.clientsdk.model.MessageAttributeValue;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class CatalogRecordCodecTest {
+
+    @Test
+    void topicsAndSubscriptionsSurviveTheRoundTrip() {
+        Topic topic = new Topic("alerts", "3f0b0c5e-0000-4000-8000-000000000001", Map.of("DisplayName", "Alerts"),
+                Map.of("team", "ops"));
+        assertEquals(topic, CatalogRecordCodec.decodeTopic(CatalogRecordCodec.encode(topic)));
+        Subscription subscription = new Subscription("3f0b0c5e-0000-4000-8000-000000000002", "alerts", "https",
+                "https://example.com/hook", Map.of("RawMessageDelivery", "true"), false, "ab12", "whsec_x");
+        assertEquals(subscription, CatalogRecordCodec.decodeSubscription(CatalogRecordCodec.encode(subscription)));
+        Subscription queue = new Subscription("3f0b0c5e-0000-4000-8000-000000000003", "alerts", "sqs",
+                "arn:aws:sqs:us-east-1:000000000000:q", Map.of(), true, null, null);
+        assertEquals(queue, CatalogRecordCodec.decodeSubscription(CatalogRecordCodec.encode(queue)));
+    }
+
+    @Test
+    void theTopicFormatIsStable() {
+        Topic topic = new Topic("t", "i", Map.of("a", "b"), Map.of());
+        byte[] golden = new byte[] {1, 0, 0, 0, 1, 't', 0, 0, 0, 1, 'i', 0, 0, 0, 1, 0, 0, 0, 1, 'a', 0, 0, 0, 1, 'b', 0, 0, 0, 0};
+        assertEquals(new String(golden, StandardCharsets.ISO_8859_1),
+                new String(CatalogRecordCodec.encode(topic), StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void anUnknownFormatVersionIsRefused() {
+        byte[] encoded = CatalogRecordCodec.encode(new Topic("t", "i", Map.of(), Map.of()));
+        encoded[0] = 9;
+        assertThrows(IllegalStateException.class, () -> CatalogRecordCodec.decodeTopic(encoded));
+    }
+
+    @Test
+    void outboxMessagesKeepEveryFieldAndAttributeType() {
+        PublishedMessage message = new PublishedMessage("id-1", "arn:aws:sns:us-east-1:000000000000:t", "subject",
+                "{\"default\":\"d\",\"http\":\"h\"}", "json", Map.of("s", MessageAttributeValue.ofString("String", "v"),
+                "b", MessageAttributeValue.ofBinary("Binary", new byte[] {1, 2})), "2026-11-24T00:00:00.000Z", null, null,
+                List.of("sub-1"));
+        PublishedMessage decoded = PublishedMessage.fromJson(message.toJson());
+        assertEquals(message, decoded);
+        assertEquals("h", decoded.messageFor("http"));
+        assertEquals("d", decoded.messageFor("sqs"));
+    }
+}
