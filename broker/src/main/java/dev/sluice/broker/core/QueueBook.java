@@ -264,15 +264,24 @@ public final class QueueBook {
         return receives.receive(queue, max, visibilityTimeoutSeconds, receiveRequestAttemptId, stamp);
     }
 
-    /** Moves a message to the tail of another queue, keeping its id, body and attributes. */
+    /**
+     * Moves a message to the tail of another queue, keeping its body and attributes. A dead letter
+     * ({@code sourceArn} its source queue) keeps its id; a redriven message ({@code sourceArn} null)
+     * is, as SQS documents, a new message: a new id and enqueue time, so the destination's retention
+     * counts from the redrive instead of expiring a message that waited in the dead-letter queue.
+     */
     void moveMessage(QueueState from, MessageMeta meta, QueueState to, String sourceArn, EntryStamp stamp) {
         StoredMessage message = storage.readMessage(from.id, meta.seq);
         removeMessage(from, meta);
-        StoredMessage moved = message.withDeadLetterSource(sourceArn, stamp.nowMillis());
-        if (sourceArn != null && from.settings.fifoQueue()) {
+        StoredMessage moved;
+        if (sourceArn == null) {
+            moved = message.redriven(MessageIds.format(stamp.uniqueBits()), stamp.nowMillis());
+        } else if (from.settings.fifoQueue()) {
             // As SQS does: in a FIFO dead-letter queue the message's id stands in for its deduplication
             // id, so two dead letters that shared one are still two independent messages.
-            moved = moved.withDeduplicationId(message.messageId());
+            moved = message.withDeadLetterSource(sourceArn, stamp.nowMillis()).withDeduplicationId(message.messageId());
+        } else {
+            moved = message.withDeadLetterSource(sourceArn, stamp.nowMillis());
         }
         append(to, moved, stamp);
         wakeups.queueChanged(to.name);

@@ -293,4 +293,35 @@ class FifoQueueBookTest {
                     fifo ? "FIFO: 120 s count from the move" : "standard: 120 s count from the send");
         }
     }
+
+    @Test
+    void aRedrivenMessageIsANewMessageWhoseRetentionCountsFromTheRedrive() {
+        for (boolean fifo : List.of(true, false)) {
+            String suffix = fifo ? ".fifo" : "";
+            Map<String, String> dead = new java.util.HashMap<>(fifo ? Map.of("FifoQueue", "true") : Map.of());
+            dead.put("MessageRetentionPeriod", "1209600");
+            book.createQueue("parked" + suffix, dead, Map.of(), stamp);
+            Map<String, String> work = new java.util.HashMap<>(dead);
+            work.put("MessageRetentionPeriod", "60");
+            work.put("VisibilityTimeout", "0");
+            work.put("RedrivePolicy", "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:parked" + suffix
+                    + "\",\"maxReceiveCount\":\"1\"}");
+            book.createQueue("brief" + suffix, work, Map.of(), stamp);
+            EntryOutcome sent = book.send("brief" + suffix, List.of(new SendEntry("e", "retry me", null, Map.of(), null,
+                    fifo ? "g" : null, fifo ? "d" : null)), stamp).get(0);
+            receive("brief" + suffix, 1);
+            assertEquals(List.of(), receive("brief" + suffix, 1), "moved to the dead-letter queue");
+
+            stamp.now += 600_000; // ten minutes parked: older than the source queue's 60 s retention
+            MoveTask task = book.moveTasks().start("arn:aws:sqs:us-east-1:000000000000:parked" + suffix, null, null, stamp);
+            book.moveTasks().step(task.handle(), 10, stamp);
+            stamp.now += 1_000;
+            List<ReceivedMessage> redriven = receive("brief" + suffix, 10);
+
+            assertEquals(List.of("retry me"), bodies(redriven), "SQS resets the retention period of redriven messages");
+            assertNotEquals(sent.messageId(), redriven.get(0).messageId(), "a redriven message gets a new MessageId");
+            assertEquals(Long.toString(stamp.now - 1_000), redriven.get(0).systemAttributes().get("SentTimestamp"),
+                    "and a new enqueue time");
+        }
+    }
 }
