@@ -439,7 +439,10 @@ public final class QueueBook {
      */
     public long receivableCount(String name) {
         QueueState queue = queues.get(name);
-        return queue == null ? 0 : queue.index.receivableCount();
+        if (queue == null || (queue.settings.fifoQueue() && queue.index.inFlightCount() >= limits.maxInFlightFifo())) {
+            return 0; // a FIFO queue at its in-flight limit gives nothing until a message is deleted or visible again
+        }
+        return queue.index.receivableCount();
     }
 
     public long nextVisibleAtMillis(String name) {
