@@ -133,9 +133,28 @@ public final class QueueBook {
         QueueState queue = require(name);
         QueueSettings updated = codec.update(queue.settings, attributes);
         checkDeadLetterTarget(name, updated);
+        int previousDelaySeconds = queue.settings.delaySeconds();
         queue.settings = updated;
         queue.modifiedMillis = stamp.nowMillis();
         storage.putQueue(queue.record(codec));
+        if (updated.fifoQueue() && updated.delaySeconds() != previousDelaySeconds) {
+            delayAgain(queue, stamp.nowMillis());
+        }
+    }
+
+    /**
+     * SQS: "for FIFO queues, the per-queue delay setting is retroactive". Every message not yet
+     * received waits the new delay from when it entered the queue; the new time is stored as the
+     * message's delivery state, so recovery restores it. Costs the queue's ready and delayed
+     * messages, once per change of the setting.
+     */
+    private void delayAgain(QueueState queue, long nowMillis) {
+        long delayMillis = queue.settings.delaySeconds() * 1000L;
+        for (MessageMeta meta : queue.index.notYetReceived()) {
+            queue.index.delayUntil(meta, nowMillis, meta.retainedSinceMillis + delayMillis);
+            storage.putDelivery(queue.id, meta.seq, meta);
+        }
+        wakeups.queueChanged(queue.name);
     }
 
     public void tag(String name, Map<String, String> tags, int maxTags) {

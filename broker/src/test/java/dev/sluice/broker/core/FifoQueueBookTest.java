@@ -325,4 +325,24 @@ class FifoQueueBookTest {
                     "and a new enqueue time");
         }
     }
+
+    @Test
+    void aFifoQueuesDelayIsRetroactiveForMessagesNotYetReceived() {
+        create("late.fifo", Map.of("ContentBasedDeduplication", "true", "DelaySeconds", "60", "VisibilityTimeout", "0"));
+        send("late.fifo", "a", "a1", null);
+        stamp.now += 10_000;
+        send("late.fifo", "b", "b1", null);
+        book.setAttributes("late.fifo", Map.of("DelaySeconds", "15"), stamp);
+        assertEquals(List.of(), bodies(receive("late.fifo", 10)), "a1 was sent 10 s ago: 5 s left of the new delay");
+        stamp.now += 5_000;
+        assertEquals(List.of("a1"), bodies(receive("late.fifo", 10)));
+        stamp.now += 10_000;
+        assertEquals(List.of("a1", "b1"), bodies(receive("late.fifo", 10)));
+
+        book.setAttributes("late.fifo", Map.of("DelaySeconds", "900"), stamp);
+        send("late.fifo", "c", "c1", null);
+        book.setAttributes("late.fifo", Map.of("DelaySeconds", "0"), stamp);
+        assertEquals(List.of("a1", "b1", "c1"), bodies(receive("late.fifo", 10)),
+                "received messages are not delayed again; c1 is delayed no more");
+    }
 }

@@ -161,6 +161,10 @@ class RebuiltReplicaTest {
                 MoveTask task = book.moveTasks().start("arn:aws:sqs:us-east-1:000000000000:" + DEAD, null, null, stamp);
                 book.moveTasks().step(task.handle(), 1 + random.nextInt(5), stamp);
                 return "move " + book.moveTasks().list("arn:aws:sqs:us-east-1:000000000000:" + DEAD, 1);
+            } else if (kind < 99) {
+                String delay = Integer.toString(random.nextInt(3) * 2);
+                book.setAttributes(FIFO, Map.of("DelaySeconds", delay), stamp);
+                return "delay " + delay;
             } else {
                 book.purge(queue, stamp);
                 return "purged " + queue;
