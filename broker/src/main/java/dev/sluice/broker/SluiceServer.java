@@ -2,6 +2,7 @@ package dev.sluice.broker;
 
 import dev.sluice.broker.api.http.RestRoutes;
 import dev.sluice.broker.api.rest.RestResource;
+import dev.sluice.broker.api.rest.TopicResource;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.HealthRoutes;
 import dev.sluice.broker.ops.MetricsRoutes;
@@ -117,7 +118,7 @@ public final class SluiceServer implements AutoCloseable {
             queues.start(node, clock, baseUrl::get, meters);
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), node.catalog(),
                     baseUrl::get, clock);
-            NotifyRoutes notifyRoutes = new NotifyRoutes(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID);
+            NotifyRoutes notifyRoutes = new NotifyRoutes(notify);
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
                     (router1, context1) -> notifyRoutes.mount(router1), queues.routes(), bridge.routes(queues, clock)));
@@ -126,6 +127,7 @@ public final class SluiceServer implements AutoCloseable {
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
             // Topics and functions add their RestResource to this list.
             List<RestResource> restResources = new ArrayList<>(queues.restResources());
+            restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
             restResources.add(bridge.restResource());
             new RestRoutes(restResources).mount(router);
             // SQS Query requests are forms: a 256 KiB message is one form attribute, a batch ten of them.

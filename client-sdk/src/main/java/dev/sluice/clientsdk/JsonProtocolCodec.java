@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * The one AWS JSON 1.0 codec of the SQS records, for both ends: the broker decodes requests and
@@ -18,6 +21,8 @@ import java.io.IOException;
  */
 public final class JsonProtocolCodec {
 
+    private static final byte[] EMPTY_OBJECT = {'{', '}'};
+
     private final ObjectMapper mapper = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -25,11 +30,19 @@ public final class JsonProtocolCodec {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
+    /** Readers resolved once per action, so a request does not look up its deserializer. */
+    private final Map<SqsAction, ObjectReader> readers = new EnumMap<>(SqsAction.class);
+
+    public JsonProtocolCodec() {
+        for (SqsAction action : SqsAction.values()) {
+            readers.put(action, mapper.readerFor(action.requestType()));
+        }
+    }
 
     /** Decodes the body of {@code action}; an empty body reads as {@code {}}. */
     public Object decode(SqsAction action, byte[] body) {
         try {
-            return mapper.readValue(body.length == 0 ? "{}".getBytes() : body, action.requestType());
+            return readers.get(action).readValue(body.length == 0 ? EMPTY_OBJECT : body);
         } catch (IOException | RuntimeException e) {
             throw SqsError.SERIALIZATION_EXCEPTION.exception(describe(e));
         }

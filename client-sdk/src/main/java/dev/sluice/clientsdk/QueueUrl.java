@@ -1,7 +1,5 @@
 package dev.sluice.clientsdk;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -31,24 +29,53 @@ public record QueueUrl(String accountId, String queueName) {
      * value has not exactly these two non-empty path segments.
      */
     public static Optional<QueueUrl> parse(String url) {
-        if (url == null || url.isEmpty()) {
+        if (url == null) {
             return Optional.empty();
         }
-        String path;
-        try {
-            path = new URI(url).getRawPath();
-        } catch (URISyntaxException e) {
+        // Hand-parsed rather than through java.net.URI: this runs for every request.
+        int pathStart = 0;
+        int schemeEnd = url.indexOf("://");
+        if (schemeEnd >= 0) {
+            pathStart = url.indexOf('/', schemeEnd + 3);
+            if (schemeEnd == 0 || pathStart < 0 || !isAuthority(url, schemeEnd + 3, pathStart)) {
+                return Optional.empty();
+            }
+        }
+        int pathEnd = url.length();
+        for (int i = pathStart; i < url.length(); i++) {
+            char c = url.charAt(i);
+            if (c == '?' || c == '#') {
+                pathEnd = i;
+                break;
+            }
+        }
+        if (pathStart >= pathEnd || url.charAt(pathStart) != '/') {
             return Optional.empty();
         }
-        if (path == null || !path.startsWith("/")) {
+        int slash = url.indexOf('/', pathStart + 1);
+        if (slash < 0 || slash > pathEnd) {
             return Optional.empty();
         }
-        String[] segments = path.substring(1).split("/", -1);
-        if (segments.length != 2 || !SEGMENT.matcher(segments[0]).matches()
-                || !SEGMENT.matcher(segments[1]).matches()) {
+        String accountId = url.substring(pathStart + 1, slash);
+        String queueName = url.substring(slash + 1, pathEnd);
+        if (!SEGMENT.matcher(accountId).matches() || !SEGMENT.matcher(queueName).matches()) {
             return Optional.empty();
         }
-        return Optional.of(new QueueUrl(segments[0], segments[1]));
+        return Optional.of(new QueueUrl(accountId, queueName));
+    }
+
+    /** A non-empty host[:port] with no characters a URL authority cannot hold unescaped. */
+    private static boolean isAuthority(String url, int from, int to) {
+        if (from >= to) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = url.charAt(i);
+            if (c <= ' ' || c >= 0x7f || c == '\\' || c == '"' || c == '<' || c == '>' || c == '{' || c == '}' || c == '|') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The URL under a base such as {@code http://127.0.0.1:9324} (no trailing slash). */

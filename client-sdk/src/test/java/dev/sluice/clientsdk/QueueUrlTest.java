@@ -24,6 +24,23 @@ class QueueUrlTest {
         assertTrue(QueueUrl.parse("http://localhost:9324/1/q/extra").isEmpty());
         assertTrue(QueueUrl.parse("not a url").isEmpty());
         assertTrue(QueueUrl.parse("").isEmpty());
+        assertTrue(QueueUrl.parse(null).isEmpty());
+        assertTrue(QueueUrl.parse("http://localhost:9324").isEmpty());
+    }
+
+    @Test
+    void queryAndFragmentAreNotPartOfThePath() {
+        assertEquals(Optional.of(new QueueUrl("1", "q")), QueueUrl.parse("http://localhost:9324/1/q?Action=x#top"));
+        assertTrue(QueueUrl.parse("http://localhost:9324/1?x=/q").isEmpty());
+    }
+
+    @Test
+    void malformedAuthoritiesAndSegmentsAreRejected() {
+        assertTrue(QueueUrl.parse("http://bad host/1/q").isEmpty());
+        assertTrue(QueueUrl.parse("://localhost/1/q").isEmpty());
+        assertTrue(QueueUrl.parse("http:///1/q").isEmpty());
+        assertTrue(QueueUrl.parse("http://localhost/1/q%20x").isEmpty());
+        assertTrue(QueueUrl.parse("http://localhost//q").isEmpty());
     }
 
     @Test

@@ -5,7 +5,7 @@ package dev.sluice.broker.core;
  * layer's {@code SqsLimits}, so that limits live in one record.
  *
  * @param maxInFlightStandard in-flight messages of a standard queue before OverLimit
- * @param maxInFlightFifo in-flight messages of a FIFO queue before OverLimit
+ * @param maxInFlightFifo in-flight messages of a FIFO queue before receives return nothing (SQS: no error)
  * @param deduplicationIntervalMillis how long a FIFO deduplication id or ReceiveRequestAttemptId is remembered
  */
 public record EngineLimits(int maxInFlightStandard, int maxInFlightFifo, long deduplicationIntervalMillis) {

@@ -34,11 +34,15 @@ public final class QueueAttributeCodec {
 
     /**
      * The settings of a new queue. FifoQueue must be {@code true} exactly when the name ends with
-     * {@code .fifo} (else {@link SqsError#INVALID_PARAMETER_VALUE}).
+     * {@code .fifo} (else {@link SqsError#INVALID_PARAMETER_VALUE}); a standard queue takes no FifoQueue
+     * attribute at all, not even {@code false} ({@link SqsError#INVALID_ATTRIBUTE_NAME}, as SQS answers).
      */
     public QueueSettings forCreate(String queueName, Map<String, String> attributes) {
         String fifoValue = attributes.get(QueueAttributeName.FIFO_QUEUE.wireName());
         boolean fifo = fifoValue != null && bool(QueueAttributeName.FIFO_QUEUE, fifoValue);
+        if (fifoValue != null && !fifo && !queueName.endsWith(".fifo")) {
+            throw unknownAttribute(QueueAttributeName.FIFO_QUEUE.wireName()); // SQS refuses FifoQueue=false on a standard queue
+        }
         if (fifo != queueName.endsWith(".fifo")) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception(fifo
                     ? "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, "

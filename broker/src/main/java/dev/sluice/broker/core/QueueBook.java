@@ -133,9 +133,28 @@ public final class QueueBook {
         QueueState queue = require(name);
         QueueSettings updated = codec.update(queue.settings, attributes);
         checkDeadLetterTarget(name, updated);
+        int previousDelaySeconds = queue.settings.delaySeconds();
         queue.settings = updated;
         queue.modifiedMillis = stamp.nowMillis();
         storage.putQueue(queue.record(codec));
+        if (updated.fifoQueue() && updated.delaySeconds() != previousDelaySeconds) {
+            delayAgain(queue, stamp.nowMillis());
+        }
+    }
+
+    /**
+     * SQS: "for FIFO queues, the per-queue delay setting is retroactive". Every message not yet
+     * received waits the new delay from when it entered the queue; the new time is stored as the
+     * message's delivery state, so recovery restores it. Costs the queue's ready and delayed
+     * messages, once per change of the setting.
+     */
+    private void delayAgain(QueueState queue, long nowMillis) {
+        long delayMillis = queue.settings.delaySeconds() * 1000L;
+        for (MessageMeta meta : queue.index.notYetReceived()) {
+            queue.index.delayUntil(meta, nowMillis, meta.retainedSinceMillis + delayMillis);
+            storage.putDelivery(queue.id, meta.seq, meta);
+        }
+        wakeups.queueChanged(queue.name);
     }
 
     public void tag(String name, Map<String, String> tags, int maxTags) {
@@ -264,15 +283,24 @@ public final class QueueBook {
         return receives.receive(queue, max, visibilityTimeoutSeconds, receiveRequestAttemptId, stamp);
     }
 
-    /** Moves a message to the tail of another queue, keeping its id, body and attributes. */
+    /**
+     * Moves a message to the tail of another queue, keeping its body and attributes. A dead letter
+     * ({@code sourceArn} its source queue) keeps its id; a redriven message ({@code sourceArn} null)
+     * is, as SQS documents, a new message: a new id and enqueue time, so the destination's retention
+     * counts from the redrive instead of expiring a message that waited in the dead-letter queue.
+     */
     void moveMessage(QueueState from, MessageMeta meta, QueueState to, String sourceArn, EntryStamp stamp) {
         StoredMessage message = storage.readMessage(from.id, meta.seq);
         removeMessage(from, meta);
-        StoredMessage moved = message.withDeadLetterSource(sourceArn, stamp.nowMillis());
-        if (sourceArn != null && from.settings.fifoQueue()) {
+        StoredMessage moved;
+        if (sourceArn == null) {
+            moved = message.redriven(MessageIds.format(stamp.uniqueBits()), stamp.nowMillis());
+        } else if (from.settings.fifoQueue()) {
             // As SQS does: in a FIFO dead-letter queue the message's id stands in for its deduplication
             // id, so two dead letters that shared one are still two independent messages.
-            moved = moved.withDeduplicationId(message.messageId());
+            moved = message.withDeadLetterSource(sourceArn, stamp.nowMillis()).withDeduplicationId(message.messageId());
+        } else {
+            moved = message.withDeadLetterSource(sourceArn, stamp.nowMillis());
         }
         append(to, moved, stamp);
         wakeups.queueChanged(to.name);
@@ -430,7 +458,10 @@ public final class QueueBook {
      */
     public long receivableCount(String name) {
         QueueState queue = queues.get(name);
-        return queue == null ? 0 : queue.index.receivableCount();
+        if (queue == null || (queue.settings.fifoQueue() && queue.index.inFlightCount() >= limits.maxInFlightFifo())) {
+            return 0; // a FIFO queue at its in-flight limit gives nothing until a message is deleted or visible again
+        }
+        return queue.index.receivableCount();
     }
 
     public long nextVisibleAtMillis(String name) {

@@ -1,7 +1,9 @@
 package dev.sluice.broker.core;
 
 import dev.sluice.broker.core.MessageMeta.Place;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -128,6 +130,22 @@ final class QueueIndex {
         }
         meta.receiptNonce = receiptNonce;
         move(meta, Place.IN_FLIGHT, visibleAtMillis);
+    }
+
+    /** Messages never received (delayed or ready), for a change of a FIFO queue's delay; a copy, in a deterministic order. */
+    List<MessageMeta> notYetReceived() {
+        List<MessageMeta> waiting = new ArrayList<>(delayed);
+        for (MessageMeta meta : ready.values()) {
+            if (meta.receiveCount == 0) {
+                waiting.add(meta);
+            }
+        }
+        return waiting;
+    }
+
+    /** Gives a message never received a new time to become visible: ready if that is now or past, else delayed. */
+    void delayUntil(MessageMeta meta, long nowMillis, long visibleAtMillis) {
+        move(meta, visibleAtMillis <= nowMillis ? Place.READY : Place.DELAYED, visibleAtMillis);
     }
 
     /** Moves an in-flight message's deadline; a deadline at or before now makes it ready. */

@@ -82,7 +82,8 @@ final class Receives {
                 continue;
             }
             if (queue.index.inFlightCount() >= maxInFlight) {
-                if (taken.isEmpty()) {
+                // SQS answers OverLimit on a standard queue; a FIFO queue at its limit returns no error, only fewer messages.
+                if (taken.isEmpty() && !queue.settings.fifoQueue()) {
                     throw SqsError.OVER_LIMIT.exception("Too many messages in flight: the limit is " + maxInFlight + ".");
                 }
                 break;

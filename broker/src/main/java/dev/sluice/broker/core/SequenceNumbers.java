@@ -9,7 +9,9 @@ final class SequenceNumbers {
     private SequenceNumbers() {
     }
 
+    /** ASCII digits whatever the host's locale ({@code String.format} would write Arabic-Indic digits under ar or fa). */
     static String format(long seq) {
-        return String.format("%020d", seq);
+        String digits = Long.toString(seq);
+        return "0".repeat(Math.max(0, 20 - digits.length())) + digits;
     }
 }

@@ -42,6 +42,12 @@ public record StoredMessage(
                 messageGroupId, deduplicationId, deadLetterSourceArn);
     }
 
+    /** The message redriven out of a dead-letter queue: a new message with {@code newMessageId}, sent now. */
+    public StoredMessage redriven(String newMessageId, long nowMillis) {
+        return new StoredMessage(newMessageId, nowMillis, nowMillis, body, messageAttributes, traceHeader, messageGroupId,
+                messageDeduplicationId, null);
+    }
+
     public StoredMessage withDeadLetterSource(String sourceArn, long movedAtMillis) {
         return new StoredMessage(messageId, sentMillis, movedAtMillis, body, messageAttributes, traceHeader,
                 messageGroupId, messageDeduplicationId, sourceArn);

@@ -22,7 +22,7 @@ import dev.sluice.broker.core.QueueAttributeBounds;
  * @param defaultRetentionSeconds MessageRetentionPeriod of a new queue (4 days)
  * @param maxRetentionSeconds highest MessageRetentionPeriod (14 days)
  * @param maxInflightStandard in-flight messages of a standard queue before OverLimit
- * @param maxInflightFifo in-flight messages of a FIFO queue before OverLimit
+ * @param maxInflightFifo in-flight messages of a FIFO queue before receives return nothing (SQS: no error)
  * @param maxReceiveMessages MaxNumberOfMessages of one ReceiveMessage
  * @param maxMessageAttributes message attributes of one message
  * @param maxMessageAttributeNameLength characters of a message attribute name
@@ -114,7 +114,7 @@ public record SqsLimits(
                 30, 12 * 60 * 60,
                 15 * 60,
                 60, 4 * 24 * 60 * 60, 14 * 24 * 60 * 60,
-                120_000, 20_000,
+                120_000, 120_000,
                 10,
                 10, 256, 256,
                 80, 80, 128, 128, 128,

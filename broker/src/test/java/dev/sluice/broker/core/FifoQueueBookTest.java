@@ -247,17 +247,18 @@ class FifoQueueBookTest {
     }
 
     @Test
-    void aFifoQueueHasItsOwnInFlightLimit() {
+    void aFifoQueueAtItsOwnInFlightLimitReturnsNothingWithoutAnError() {
         QueueBook tight = new QueueBook(new QueueAttributeCodec(SqsLimits.defaults().queueAttributeBounds()), "us-east-1",
                 "000000000000", new EngineLimits(100, 2, FIVE_MINUTES), new InMemoryQueueStorage(), name -> { });
         tight.createQueue("tight.fifo", Map.of("FifoQueue", "true", "ContentBasedDeduplication", "true"), Map.of(), stamp);
         for (String group : List.of("a", "b", "c")) {
             tight.send("tight.fifo", List.of(new SendEntry("e", group, null, Map.of(), null, group, null)), stamp);
         }
+        assertEquals(3, tight.receivableCount("tight.fifo"));
         assertEquals(2, tight.receive("tight.fifo", 10, null, null, stamp).size());
-        SqsError error = org.junit.jupiter.api.Assertions.assertThrows(dev.sluice.clientsdk.SqsException.class,
-                () -> tight.receive("tight.fifo", 10, null, null, stamp)).error();
-        assertEquals(SqsError.OVER_LIMIT, error);
+        assertEquals(List.of(), tight.receive("tight.fifo", 10, null, null, stamp),
+                "at the limit a FIFO receive gets nothing and no error, as SQS documents");
+        assertEquals(0, tight.receivableCount("tight.fifo"), "group c waits, and so do long polls instead of proposing receives");
     }
 
     @Test
@@ -292,5 +293,56 @@ class FifoQueueBookTest {
             assertEquals(fifo ? 1 : 0, receive("kept" + suffix, 10).size(),
                     fifo ? "FIFO: 120 s count from the move" : "standard: 120 s count from the send");
         }
+    }
+
+    @Test
+    void aRedrivenMessageIsANewMessageWhoseRetentionCountsFromTheRedrive() {
+        for (boolean fifo : List.of(true, false)) {
+            String suffix = fifo ? ".fifo" : "";
+            Map<String, String> dead = new java.util.HashMap<>(fifo ? Map.of("FifoQueue", "true") : Map.of());
+            dead.put("MessageRetentionPeriod", "1209600");
+            book.createQueue("parked" + suffix, dead, Map.of(), stamp);
+            Map<String, String> work = new java.util.HashMap<>(dead);
+            work.put("MessageRetentionPeriod", "60");
+            work.put("VisibilityTimeout", "0");
+            work.put("RedrivePolicy", "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:parked" + suffix
+                    + "\",\"maxReceiveCount\":\"1\"}");
+            book.createQueue("brief" + suffix, work, Map.of(), stamp);
+            EntryOutcome sent = book.send("brief" + suffix, List.of(new SendEntry("e", "retry me", null, Map.of(), null,
+                    fifo ? "g" : null, fifo ? "d" : null)), stamp).get(0);
+            receive("brief" + suffix, 1);
+            assertEquals(List.of(), receive("brief" + suffix, 1), "moved to the dead-letter queue");
+
+            stamp.now += 600_000; // ten minutes parked: older than the source queue's 60 s retention
+            MoveTask task = book.moveTasks().start("arn:aws:sqs:us-east-1:000000000000:parked" + suffix, null, null, stamp);
+            book.moveTasks().step(task.handle(), 10, stamp);
+            stamp.now += 1_000;
+            List<ReceivedMessage> redriven = receive("brief" + suffix, 10);
+
+            assertEquals(List.of("retry me"), bodies(redriven), "SQS resets the retention period of redriven messages");
+            assertNotEquals(sent.messageId(), redriven.get(0).messageId(), "a redriven message gets a new MessageId");
+            assertEquals(Long.toString(stamp.now - 1_000), redriven.get(0).systemAttributes().get("SentTimestamp"),
+                    "and a new enqueue time");
+        }
+    }
+
+    @Test
+    void aFifoQueuesDelayIsRetroactiveForMessagesNotYetReceived() {
+        create("late.fifo", Map.of("ContentBasedDeduplication", "true", "DelaySeconds", "60", "VisibilityTimeout", "0"));
+        send("late.fifo", "a", "a1", null);
+        stamp.now += 10_000;
+        send("late.fifo", "b", "b1", null);
+        book.setAttributes("late.fifo", Map.of("DelaySeconds", "15"), stamp);
+        assertEquals(List.of(), bodies(receive("late.fifo", 10)), "a1 was sent 10 s ago: 5 s left of the new delay");
+        stamp.now += 5_000;
+        assertEquals(List.of("a1"), bodies(receive("late.fifo", 10)));
+        stamp.now += 10_000;
+        assertEquals(List.of("a1", "b1"), bodies(receive("late.fifo", 10)));
+
+        book.setAttributes("late.fifo", Map.of("DelaySeconds", "900"), stamp);
+        send("late.fifo", "c", "c1", null);
+        book.setAttributes("late.fifo", Map.of("DelaySeconds", "0"), stamp);
+        assertEquals(List.of("a1", "b1", "c1"), bodies(receive("late.fifo", 10)),
+                "received messages are not delayed again; c1 is delayed no more");
     }
 }

@@ -66,6 +66,8 @@ class QueueAttributeCodecTest {
         assertEquals("queue", codec.render(fifo).get("DeduplicationScope"));
         assertError(SqsError.INVALID_PARAMETER_VALUE, () -> codec.forCreate("q", Map.of("FifoQueue", "true")));
         assertError(SqsError.INVALID_PARAMETER_VALUE, () -> codec.forCreate("q.fifo", Map.of()));
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> codec.forCreate("q.fifo", Map.of("FifoQueue", "false")));
+        assertError(SqsError.INVALID_ATTRIBUTE_NAME, () -> codec.forCreate("q", Map.of("FifoQueue", "false")));
         assertError(SqsError.INVALID_ATTRIBUTE_NAME, () -> codec.update(fifo, Map.of("FifoQueue", "true")));
     }
 

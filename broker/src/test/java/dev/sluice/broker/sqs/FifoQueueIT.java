@@ -69,6 +69,8 @@ class FifoQueueIT {
         assertError("InvalidParameterValue", c -> c.createQueue(b -> b.queueName("plain.fifo")));
         assertError("InvalidParameterValue", c -> c.createQueue(b -> b.queueName("plain")
                 .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))));
+        assertError("InvalidAttributeName", c -> c.createQueue(b -> b.queueName("plain")
+                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "false"))));
         String url = createFifo(sqs, "settings.fifo", Map.of());
         Map<String, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url)
                 .attributeNames(QueueAttributeName.ALL)).attributesAsStrings();

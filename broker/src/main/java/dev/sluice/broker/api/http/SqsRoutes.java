@@ -84,7 +84,7 @@ public final class SqsRoutes {
         Buffer body = context.body().buffer();
         SqsHttpRequest sqsRequest = new SqsHttpRequest(request.method().name(), request.getHeader("Content-Type"),
                 request.getHeader("X-Amz-Target"), request.query(), body == null ? new byte[0] : body.getBytes(),
-                request.scheme() + "://" + request.getHeader("Host"), context.pathParam("accountId"),
+                (request.isSSL() ? "https://" : "http://") + request.getHeader("Host"), context.pathParam("accountId"),
                 context.pathParam("queueName"));
         Context vertxContext = context.vertx().getOrCreateContext();
         CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest);

@@ -1,5 +1,6 @@
 package dev.sluice.broker.api.rest;
 
+import dev.sluice.clientsdk.SnsException;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.faasbridge.core.BridgeException;
@@ -8,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one error format of the REST API: {@code {"code": "<SQS error code>", "message": "...",
- * "requestId": "..."}} with the SQS error's HTTP status, except that a missing queue is a 404.
+ * The one error format of the REST API: {@code {"code": "<SQS or SNS error code>", "message": "...",
+ * "requestId": "..."}} with the error's HTTP status, except that a missing queue is a 404.
  * Unexpected exceptions are logged and answered as InternalError (500). Thread-safe.
  */
 public final class RestErrors {
@@ -28,6 +29,9 @@ public final class RestErrors {
                 ? failure.getCause() : failure;
         if (cause instanceof SqsException sqs) {
             return of(sqs.error(), sqs.getMessage(), requestId);
+        }
+        if (cause instanceof SnsException sns) {
+            return RestResponse.json(sns.error().httpStatus(), new ErrorBody(sns.error().code(), sns.getMessage(), requestId));
         }
         if (cause instanceof BridgeException bridge) {
             // The function bridge's errors keep Lambda's exception names and statuses.

@@ -1,0 +1,61 @@
+package dev.sluice.broker.api.rest;
+
+import dev.sluice.broker.api.rest.RestOperation.Body;
+import dev.sluice.broker.api.rest.RestOperation.Parameter;
+import dev.sluice.notify.service.NotifyService;
+import dev.sluice.notify.service.PublishActions;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code /v1/topics/{name}/messages}: publishes the raw request body to a topic, so that a webhook
+ * sender such as Prometheus Alertmanager can post straight into it; and {@code /v1/admin/internal-queues},
+ * the operators' view of notify's internal queues. Errors carry the SNS error codes.
+ */
+public final class TopicResource implements RestResource {
+
+    private final NotifyService notify;
+    private final String region;
+    private final String accountId;
+
+    public TopicResource(NotifyService notify, String region, String accountId) {
+        this.notify = notify;
+        this.region = region;
+        this.accountId = accountId;
+    }
+
+    @Override
+    public String tag() {
+        return "topics";
+    }
+
+    @Override
+    public List<RestOperation> operations() {
+        return List.of(
+                new RestOperation("POST", "/topics/{name}/messages", "publish",
+                        "Publishes the raw body to the topic, without message attributes",
+                        List.of(Parameter.query("subject", "string", "the Subject of the notification"),
+                                Parameter.query("messageGroupId", "string", "FIFO topics: the message group"),
+                                Parameter.query("messageDeduplicationId", "string", "FIFO topics: the deduplication id")),
+                        new Body("application/octet-stream", "the message, UTF-8 text", true),
+                        Map.of(200, "{MessageId}", 400, "InvalidParameter", 404, "NotFound"), this::publish),
+                new RestOperation("GET", "/admin/internal-queues", "listInternalQueues",
+                        "The depth of every internal queue (topic outboxes, delivery queues), for operators",
+                        List.of(), null, Map.of(200, "{queue name: {SQS attribute: value}}"), this::internalQueues));
+    }
+
+    private CompletableFuture<RestResponse> publish(RestRequest request) {
+        String topicArn = "arn:aws:sns:" + region + ":" + accountId + ":" + request.path("name");
+        PublishActions.Entry entry = new PublishActions.Entry(null, new String(request.body(), StandardCharsets.UTF_8),
+                request.query("subject"), null, Map.of(), request.query("messageGroupId"),
+                request.query("messageDeduplicationId"));
+        return notify.publishing().publish(topicArn, entry)
+                .thenApply(published -> RestResponse.json(200, Map.of("MessageId", published.messageId())));
+    }
+
+    private CompletableFuture<RestResponse> internalQueues(RestRequest request) {
+        return notify.internalQueueDepths().thenApply(depths -> RestResponse.json(200, depths));
+    }
+}
