@@ -36,16 +36,15 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The alert-handling case end to end: Alertmanager webhooks land in a queue, a mapping feeds the example
- * function, which mails (a real SMTP server, GreenMail), texts (an SMS-gateway HTTP server) and restarts
- * (a restart HTTP endpoint). A failing gateway fails only the records that needed a text; they retry, reach
- * the dead-letter queue after maxReceiveCount, and a move task redrives them once the gateway is back.
- *
- * <p>The alerts are sent straight into the queue through the SQS API: the topic publish route
- * ({@code POST /v1/topics/alerts/messages}) is not on this branch yet.
+ * The alert-handling case end to end: Alertmanager webhooks are posted to {@code POST /v1/topics/alerts/messages},
+ * the topic fans them out to a subscribed queue (raw delivery), a mapping feeds the example function, which
+ * mails (a real SMTP server, GreenMail), texts (an SMS-gateway HTTP server) and restarts (a restart HTTP
+ * endpoint). A failing gateway fails only the records that needed a text; they retry, reach the dead-letter
+ * queue after maxReceiveCount, and a move task redrives them once the gateway is back.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AlertHandlingIT {
@@ -112,6 +111,13 @@ class AlertHandlingIT {
         String dlq = sqs.createQueue(b -> b.queueName("alerts-dlq")).queueUrl();
         String queue = sqs.createQueue(b -> b.queueName("alerts-inbox").attributesWithStrings(Map.of("VisibilityTimeout", "2",
                 "RedrivePolicy", "{\"deadLetterTargetArn\":\"" + ARN_PREFIX + "alerts-dlq\",\"maxReceiveCount\":\"2\"}"))).queueUrl();
+        try (SnsClient sns = SnsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + sluice.httpPort()))
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build()) {
+            String topic = sns.createTopic(b -> b.name("alerts")).topicArn();
+            sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(ARN_PREFIX + "alerts-inbox")
+                    .attributes(Map.of("RawMessageDelivery", "true")));
+        }
         assertEquals(201, post("/v1/functions", "{\"FunctionName\":\"alert-handler\",\"InvokeUrl\":\"" + function.invokeUrl()
                 + "\",\"Timeout\":2}").statusCode());
         HttpResponse<String> mapping = post("/v1/event-source-mappings", "{\"FunctionName\":\"alert-handler\",\"EventSourceArn\":\""
@@ -119,8 +125,8 @@ class AlertHandlingIT {
         assertEquals(202, mapping.statusCode(), mapping.body());
 
         // 1. Gateway up: a critical alert with a restart action, and a warning (mail only).
-        sendAlert(queue, webhook("firing", alert("DiskFull", "critical", "db-1", "db", "restart", "f-disk")));
-        sendAlert(queue, webhook("firing", alert("HighLatency", "warning", "api-1", "api", null, "f-latency")));
+        publishAlert(webhook("firing", alert("DiskFull", "critical", "db-1", "db", "restart", "f-disk")));
+        publishAlert(webhook("firing", alert("HighLatency", "warning", "api-1", "api", null, "f-latency")));
         await(() -> smtp.getReceivedMessages().length == 2 && texts.size() == 1 && restarts.size() == 1, "mails, text and restart");
         assertEquals(List.of("db"), restarts);
         assertTrue(texts.get(0).getString("text").contains("[FIRING] DiskFull db-1"), texts.toString());
@@ -131,8 +137,8 @@ class AlertHandlingIT {
 
         // 2. Gateway down: only the record that needs a text fails; it retries, then lands in the dead-letter queue.
         gatewayUp = false;
-        sendAlert(queue, webhook("firing", alert("NodeDown", "critical", "web-3", "web", null, "f-node")));
-        sendAlert(queue, webhook("resolved", alert("HighLatency", "warning", "api-1", "api", null, "f-latency")));
+        publishAlert(webhook("firing", alert("NodeDown", "critical", "web-3", "web", null, "f-node")));
+        publishAlert(webhook("resolved", alert("HighLatency", "warning", "api-1", "api", null, "f-latency")));
         await(() -> smtp.getReceivedMessages().length == 4, "both new alerts mailed");
         await(() -> approximate(dlq, "ApproximateNumberOfMessages") == 1 && approximate(queue, "ApproximateNumberOfMessages") == 0
                 && approximate(queue, "ApproximateNumberOfMessagesNotVisible") == 0, "the failed alert in the dead-letter queue");
@@ -173,8 +179,10 @@ class AlertHandlingIT {
                 + "\"externalURL\":\"http://alertmanager:9093\",\"alerts\":[" + alert + ",\"status\":\"" + status + "\"}]}";
     }
 
-    private void sendAlert(String queue, String body) {
-        sqs.sendMessage(b -> b.queueUrl(queue).messageBody(body));
+    /** What Alertmanager's webhook receiver does: POST the payload to the topic's REST publish route. */
+    private void publishAlert(String body) throws Exception {
+        HttpResponse<String> published = post("/v1/topics/alerts/messages", body);
+        assertTrue(published.statusCode() / 100 == 2, published.statusCode() + " " + published.body());
     }
 
     private HttpResponse<String> post(String path, String json) throws Exception {
