@@ -39,11 +39,14 @@ class BridgeFifoIT {
             sluice.sqs.sendMessage(b -> b.queueUrl(queue).messageBody(body).messageGroupId(body.substring(0, 1)));
         }
         try (FunctionServer function = new FunctionServer()) {
+            // A2 fails the first time the function sees it. Not keyed on ApproximateReceiveCount: on a loaded
+            // machine a receive can be spent without an invocation (at-least-once), and A2's first invocation
+            // may then carry a count of 2.
+            java.util.concurrent.atomic.AtomicBoolean a2Failed = new java.util.concurrent.atomic.AtomicBoolean();
             function.respond(event -> {
                 StringBuilder failed = new StringBuilder();
                 for (JsonNode record : event.get("Records")) {
-                    if (record.get("body").asText().equals("A2")
-                            && record.get("attributes").get("ApproximateReceiveCount").asInt() == 1) {
+                    if (record.get("body").asText().equals("A2") && a2Failed.compareAndSet(false, true)) {
                         failed.append("{\"itemIdentifier\":\"").append(record.get("messageId").asText()).append("\"}");
                     }
                 }
