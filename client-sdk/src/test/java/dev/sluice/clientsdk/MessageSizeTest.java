@@ -26,4 +26,20 @@ class MessageSizeTest {
                 "bin", MessageAttributeValue.ofBinary("Binary", new byte[7]));
         assertEquals(4 + (1 + 6 + 3) + (3 + 6 + 7), MessageSize.of("body", attributes));
     }
+
+    @Test
+    void aRawBodyInItsAttributeCountsAsTheBodyAndNothingElse() {
+        Map<String, MessageAttributeValue> attributes = Map.of(
+                MessageSize.RAW_BODY_ATTRIBUTE, MessageAttributeValue.ofBinary("Binary", new byte[1_000]),
+                "k", MessageAttributeValue.ofString("String", "v"));
+        assertEquals(1_000 + (1 + 6 + 1), MessageSize.of(MessageSize.RAW_BODY_PLACEHOLDER, attributes));
+    }
+
+    @Test
+    void theRawBodyAttributeBesideAnyOtherBodyCountsInFull() {
+        // Otherwise a sender could hide a large body behind the attribute's name.
+        Map<String, MessageAttributeValue> attributes = Map.of(
+                MessageSize.RAW_BODY_ATTRIBUTE, MessageAttributeValue.ofBinary("Binary", new byte[1_000]));
+        assertEquals(4 + MessageSize.RAW_BODY_ATTRIBUTE.length() + 6 + 1_000, MessageSize.of("body", attributes));
+    }
 }

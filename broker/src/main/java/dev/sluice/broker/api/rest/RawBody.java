@@ -1,6 +1,7 @@
 package dev.sluice.broker.api.rest;
 
 import dev.sluice.broker.service.SqsValidator;
+import dev.sluice.clientsdk.MessageSize;
 import dev.sluice.clientsdk.model.Message;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
 import java.nio.ByteBuffer;
@@ -17,21 +18,18 @@ import java.nio.charset.StandardCharsets;
  *       webhook) is the SQS body itself: SQS consumers read it unchanged.</li>
  *   <li>Any other body (binary, or text with e.g. NUL) is kept in the Binary message attribute
  *       {@value #ATTRIBUTE}, and the SQS body is the fixed text {@value #PLACEHOLDER}. SQS
- *       consumers find the bytes in that attribute. The attribute counts against the message size
- *       like any other, so a binary body may be at most the queue's MaximumMessageSize minus
- *       {@link #BINARY_OVERHEAD_BYTES} bytes (1 MiB minus 66 bytes at most).</li>
+ *       consumers find the bytes in that attribute. Its bytes count as the body's size (see
+ *       {@link MessageSize}), so a binary body may be as large as the queue's MaximumMessageSize.</li>
  * </ul>
  * Stateless.
  */
 public final class RawBody {
 
     /** The message attribute that holds a body that is not SQS text. */
-    public static final String ATTRIBUTE = "Sluice.RawBody";
+    public static final String ATTRIBUTE = MessageSize.RAW_BODY_ATTRIBUTE;
     /** The SQS body of a message whose REST body is in {@link #ATTRIBUTE}. */
-    public static final String PLACEHOLDER = "(binary body in message attribute Sluice.RawBody)";
+    public static final String PLACEHOLDER = MessageSize.RAW_BODY_PLACEHOLDER;
     private static final String BINARY_TYPE = "Binary";
-    /** What storing a body in the attribute adds to the message size: placeholder, attribute name and type. */
-    public static final int BINARY_OVERHEAD_BYTES = PLACEHOLDER.length() + ATTRIBUTE.length() + BINARY_TYPE.length();
 
     private RawBody() {
     }
