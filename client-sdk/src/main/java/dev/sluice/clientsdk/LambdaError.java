@@ -4,7 +4,8 @@ package dev.sluice.clientsdk;
  * The errors of Sluice's functions and event-source-mapping REST API ({@code /v1/functions},
  * {@code /v1/event-source-mappings}), in one catalogue: Lambda's exception names, which the REST API
  * answers as {@code code}, and their HTTP statuses (Lambda API reference, "Errors" of CreateFunction and
- * CreateEventSourceMapping).
+ * CreateEventSourceMapping). The server's bridge answers with these ({@code BridgeException}) and
+ * {@link LambdaException} reads them back.
  */
 public enum LambdaError {
     INVALID_PARAMETER_VALUE("InvalidParameterValueException", 400),
