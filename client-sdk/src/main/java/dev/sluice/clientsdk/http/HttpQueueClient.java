@@ -9,7 +9,6 @@ import dev.sluice.clientsdk.auth.AwsCredentials;
 import dev.sluice.clientsdk.auth.SigV4Signer;
 import dev.sluice.clientsdk.model.*;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -51,23 +50,18 @@ public final class HttpQueueClient implements QueueClient {
     private final RetryingHttpSender sender;
     private final JsonProtocolCodec json = new JsonProtocolCodec();
 
-    private HttpQueueClient(HttpQueueClientBuilder builder) {
+    private HttpQueueClient(HttpQueueClientBuilder<HttpQueueClient> builder) {
         this.endpoint = builder.endpoint();
         this.credentials = builder.credentials();
         this.signer = new SigV4Signer("sqs", builder.region(), true);
         this.requestTimeout = builder.requestTimeout();
         this.clock = builder.clock();
-        // HTTP/1.1 as the AWS SDKs use for SQS; maxConcurrentRequests bounds the connections.
-        HttpClient http = builder.httpClient() != null ? builder.httpClient()
-                : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(builder.connectTimeout())
-                        .build();
-        this.sender = new RetryingHttpSender(http, builder.retryPolicy(), this::retryable, builder.random(),
-                builder.maxConcurrentRequests());
+        this.sender = builder.sender(this::retryable);
     }
 
     /** A builder; only {@code endpoint} is required. */
-    public static HttpQueueClientBuilder builder() {
-        return new HttpQueueClientBuilder(HttpQueueClient::new);
+    public static HttpQueueClientBuilder<HttpQueueClient> builder() {
+        return new HttpQueueClientBuilder<>(HttpQueueClient::new);
     }
 
     @Override

@@ -3,15 +3,18 @@ package dev.sluice.clientsdk.http;
 import dev.sluice.clientsdk.auth.AwsCredentials;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
- * Options of an {@link HttpQueueClient}; every one but {@link #endpoint} has a default. Not
- * thread-safe; build once and share the client.
+ * Options of an HTTP client of Sluice, {@link HttpQueueClient} or {@link FunctionClient} ({@code C}, what
+ * {@link #build()} returns); every one but {@link #endpoint} has a default. Not thread-safe; build once
+ * and share the client.
  *
  * <pre>{@code
  * QueueClient sqs = HttpQueueClient.builder()
@@ -21,9 +24,9 @@ import java.util.random.RandomGenerator;
  *         .build();
  * }</pre>
  */
-public final class HttpQueueClientBuilder {
+public final class HttpQueueClientBuilder<C> {
 
-    private final Function<HttpQueueClientBuilder, HttpQueueClient> factory;
+    private final Function<HttpQueueClientBuilder<C>, C> factory;
     private URI endpoint;
     private String region = "us-east-1";
     private AwsCredentials credentials;
@@ -35,7 +38,7 @@ public final class HttpQueueClientBuilder {
     private InstantSource clock = InstantSource.system();
     private RandomGenerator random = RandomGenerator.getDefault();
 
-    HttpQueueClientBuilder(Function<HttpQueueClientBuilder, HttpQueueClient> factory) {
+    HttpQueueClientBuilder(Function<HttpQueueClientBuilder<C>, C> factory) {
         this.factory = factory;
     }
 
@@ -44,7 +47,7 @@ public final class HttpQueueClientBuilder {
      * {@code https://sqs.<region>.amazonaws.com} for Amazon SQS. Requests go to its path
      * (normally {@code /}); queue URLs in requests are sent as given.
      */
-    public HttpQueueClientBuilder endpoint(URI endpoint) {
+    public HttpQueueClientBuilder<C> endpoint(URI endpoint) {
         Objects.requireNonNull(endpoint.getHost(), "endpoint must be an absolute http(s) URL: " + endpoint);
         String path = endpoint.getRawPath();
         this.endpoint = path == null || path.isEmpty() ? endpoint.resolve("/") : endpoint;
@@ -52,19 +55,19 @@ public final class HttpQueueClientBuilder {
     }
 
     /** The region in the SigV4 scope. Default {@code us-east-1}; must match the endpoint's region on AWS. */
-    public HttpQueueClientBuilder region(String region) {
+    public HttpQueueClientBuilder<C> region(String region) {
         this.region = Objects.requireNonNull(region, "region");
         return this;
     }
 
-    /** The key pair to sign with (SigV4, service {@code sqs}). Default none: requests go unsigned. */
-    public HttpQueueClientBuilder credentials(AwsCredentials credentials) {
+    /** The key pair to sign with (SigV4, service {@code sqs}, or {@code lambda} for functions). Default none: requests go unsigned. */
+    public HttpQueueClientBuilder<C> credentials(AwsCredentials credentials) {
         this.credentials = credentials;
         return this;
     }
 
     /** How long opening a connection may take. Default 5 s. Ignored with {@link #httpClient}. */
-    public HttpQueueClientBuilder connectTimeout(Duration connectTimeout) {
+    public HttpQueueClientBuilder<C> connectTimeout(Duration connectTimeout) {
         this.connectTimeout = positive(connectTimeout, "connectTimeout");
         return this;
     }
@@ -73,13 +76,13 @@ public final class HttpQueueClientBuilder {
      * How long one try may take from sending to the full answer; a ReceiveMessage try gets its
      * long-poll wait on top (the queue's default counts as 20 s). Default 30 s.
      */
-    public HttpQueueClientBuilder requestTimeout(Duration requestTimeout) {
+    public HttpQueueClientBuilder<C> requestTimeout(Duration requestTimeout) {
         this.requestTimeout = positive(requestTimeout, "requestTimeout");
         return this;
     }
 
     /** Retries on connection errors, throttling and 5xx. Default {@link RetryPolicy#defaults()}. */
-    public HttpQueueClientBuilder retryPolicy(RetryPolicy retryPolicy) {
+    public HttpQueueClientBuilder<C> retryPolicy(RetryPolicy retryPolicy) {
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
         return this;
     }
@@ -88,7 +91,7 @@ public final class HttpQueueClientBuilder {
      * A JDK HttpClient to share (proxy, TLS, executor settings). Default: a new HTTP/1.1 one with
      * {@link #connectTimeout}.
      */
-    public HttpQueueClientBuilder httpClient(HttpClient httpClient) {
+    public HttpQueueClientBuilder<C> httpClient(HttpClient httpClient) {
         this.httpClient = httpClient;
         return this;
     }
@@ -97,7 +100,7 @@ public final class HttpQueueClientBuilder {
      * Requests in progress at once (long polls included); more wait in order for a free slot. Bounds
      * the connections (HTTP/1.1) or streams (HTTP/2) the client opens. Default 50.
      */
-    public HttpQueueClientBuilder maxConcurrentRequests(int maxConcurrentRequests) {
+    public HttpQueueClientBuilder<C> maxConcurrentRequests(int maxConcurrentRequests) {
         if (maxConcurrentRequests < 1) {
             throw new IllegalArgumentException("maxConcurrentRequests must be at least 1: " + maxConcurrentRequests);
         }
@@ -106,23 +109,31 @@ public final class HttpQueueClientBuilder {
     }
 
     /** The clock for signature dates. Default the system clock. */
-    public HttpQueueClientBuilder clock(InstantSource clock) {
+    public HttpQueueClientBuilder<C> clock(InstantSource clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
     }
 
     /** The source of retry jitter. Default {@link RandomGenerator#getDefault()}. */
-    public HttpQueueClientBuilder random(RandomGenerator random) {
+    public HttpQueueClientBuilder<C> random(RandomGenerator random) {
         this.random = Objects.requireNonNull(random, "random");
         return this;
     }
 
     /** The client; throws IllegalStateException when no endpoint was given. */
-    public HttpQueueClient build() {
+    public C build() {
         if (endpoint == null) {
             throw new IllegalStateException("endpoint is required");
         }
         return factory.apply(this);
+    }
+
+    /** The retrying transport of a client built from these options; {@code retryable} says which answers to try again. */
+    RetryingHttpSender sender(Predicate<HttpResponse<byte[]>> retryable) {
+        // HTTP/1.1 as the AWS SDKs use; maxConcurrentRequests bounds the connections.
+        HttpClient http = httpClient != null ? httpClient
+                : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        return new RetryingHttpSender(http, retryPolicy, retryable, random, maxConcurrentRequests);
     }
 
     URI endpoint() {
@@ -137,32 +148,12 @@ public final class HttpQueueClientBuilder {
         return credentials;
     }
 
-    Duration connectTimeout() {
-        return connectTimeout;
-    }
-
     Duration requestTimeout() {
         return requestTimeout;
     }
 
-    RetryPolicy retryPolicy() {
-        return retryPolicy;
-    }
-
-    HttpClient httpClient() {
-        return httpClient;
-    }
-
-    int maxConcurrentRequests() {
-        return maxConcurrentRequests;
-    }
-
     InstantSource clock() {
         return clock;
-    }
-
-    RandomGenerator random() {
-        return random;
     }
 
     private static Duration positive(Duration value, String name) {

@@ -43,7 +43,7 @@ class HttpQueueClientTest {
     private static final String URL_BODY = "{\"QueueUrl\":\"http://h/000000000000/q\"}";
     private static final GetQueueUrlRequest REQUEST = new GetQueueUrlRequest("q", null);
 
-    private static HttpQueueClientBuilder client(CannedHttpServer server) {
+    private static HttpQueueClientBuilder<HttpQueueClient> client(CannedHttpServer server) {
         return HttpQueueClient.builder().endpoint(server.uri()).random(new Random(7))
                 .retryPolicy(new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20)));
     }

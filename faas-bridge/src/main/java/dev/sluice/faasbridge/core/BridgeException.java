@@ -1,17 +1,18 @@
 package dev.sluice.faasbridge.core;
 
+import dev.sluice.clientsdk.LambdaError;
 import java.util.Objects;
 
-/** An expected failure of the bridge API: an entry of {@link BridgeError} and a message for the caller. */
+/** An expected failure of the bridge API: an entry of {@link LambdaError} and a message for the caller. */
 public final class BridgeException extends RuntimeException {
-    private final BridgeError error;
+    private final LambdaError error;
 
-    public BridgeException(BridgeError error, String message) {
+    public BridgeException(LambdaError error, String message) {
         super(Objects.requireNonNull(message, "message"), null, false, false);
         this.error = Objects.requireNonNull(error, "error");
     }
 
-    public BridgeError error() {
+    public LambdaError error() {
         return error;
     }
 }

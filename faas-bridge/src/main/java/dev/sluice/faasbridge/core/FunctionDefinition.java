@@ -1,5 +1,6 @@
 package dev.sluice.faasbridge.core;
 
+import dev.sluice.clientsdk.LambdaError;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.regex.Pattern;
@@ -24,7 +25,7 @@ public record FunctionDefinition(String name, String invokeUrl, String handler, 
     public static final int MAX_RESERVED_CONCURRENCY = 1000;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-    /** Checks every field; a problem is a {@link BridgeError#INVALID_PARAMETER_VALUE}. */
+    /** Checks every field; a problem is a {@link LambdaError#INVALID_PARAMETER_VALUE}. */
     public FunctionDefinition {
         if (name == null || !NAME.matcher(name).matches()) {
             throw invalid("FunctionName must be 1 to 64 characters of letters, digits, hyphens and underscores; got "
@@ -78,6 +79,6 @@ public record FunctionDefinition(String name, String invokeUrl, String handler, 
     }
 
     static BridgeException invalid(String message) {
-        return new BridgeException(BridgeError.INVALID_PARAMETER_VALUE, message);
+        return new BridgeException(LambdaError.INVALID_PARAMETER_VALUE, message);
     }
 }

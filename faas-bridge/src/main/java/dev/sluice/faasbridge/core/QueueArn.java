@@ -1,5 +1,6 @@
 package dev.sluice.faasbridge.core;
 
+import dev.sluice.clientsdk.LambdaError;
 import dev.sluice.clientsdk.QueueUrl;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -8,7 +9,7 @@ import java.util.regex.Pattern;
 public record QueueArn(String region, String accountId, String queueName) {
     private static final Pattern SHAPE = Pattern.compile("arn:aws:sqs:([a-z0-9-]{1,64}):([A-Za-z0-9_-]{1,64}):([A-Za-z0-9_.-]{1,80})");
 
-    /** Parses an ARN; a malformed one is an {@link BridgeError#INVALID_PARAMETER_VALUE}. */
+    /** Parses an ARN; a malformed one is an {@link LambdaError#INVALID_PARAMETER_VALUE}. */
     public static QueueArn parse(String arn) {
         Matcher matcher = arn == null ? null : SHAPE.matcher(arn);
         if (matcher == null || !matcher.matches()) {

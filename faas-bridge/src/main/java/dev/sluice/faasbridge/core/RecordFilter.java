@@ -1,5 +1,6 @@
 package dev.sluice.faasbridge.core;
 
+import dev.sluice.clientsdk.LambdaError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +32,7 @@ public final class RecordFilter {
         this.patterns = patterns;
     }
 
-    /** Compiles the patterns; an unreadable one is an {@link BridgeError#INVALID_PARAMETER_VALUE} naming it. */
+    /** Compiles the patterns; an unreadable one is an {@link LambdaError#INVALID_PARAMETER_VALUE} naming it. */
     public static RecordFilter compile(List<String> patterns) {
         if (patterns.isEmpty()) {
             return EVERYTHING;

@@ -1,10 +1,10 @@
 package dev.sluice.faasbridge.service;
 
+import dev.sluice.clientsdk.LambdaError;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.GetQueueAttributesRequest;
-import dev.sluice.faasbridge.core.BridgeError;
 import dev.sluice.faasbridge.core.BridgeException;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
@@ -50,7 +50,7 @@ public final class BridgeApi {
         return attempt(() -> checkHandler(request.create(clock.millis()))).thenCompose(function ->
                 store.putFunctionIfAbsent(function).thenApply(stored -> {
                     if (!stored) {
-                        throw new BridgeException(BridgeError.RESOURCE_CONFLICT, "Function already exist: " + function.name());
+                        throw new BridgeException(LambdaError.RESOURCE_CONFLICT, "Function already exist: " + function.name());
                     }
                     return notifyChanged(function);
                 }));
@@ -86,7 +86,7 @@ public final class BridgeApi {
     }
 
     public CompletableFuture<EventSourceMapping> getMapping(String uuid) {
-        return store.mapping(uuid).thenApply(found -> found.orElseThrow(() -> new BridgeException(BridgeError.RESOURCE_NOT_FOUND,
+        return store.mapping(uuid).thenApply(found -> found.orElseThrow(() -> new BridgeException(LambdaError.RESOURCE_NOT_FOUND,
                 "The resource you requested does not exist: event source mapping " + uuid)));
     }
 
@@ -129,7 +129,7 @@ public final class BridgeApi {
         }).thenCombine(existing, (checked, all) -> {
             all.stream().filter(other -> other.eventSourceArn().equals(checked.eventSourceArn())
                     && other.functionName().equals(checked.functionName())).findFirst().ifPresent(other -> {
-                        throw new BridgeException(BridgeError.RESOURCE_CONFLICT, "An event source mapping with SQS arn "
+                        throw new BridgeException(LambdaError.RESOURCE_CONFLICT, "An event source mapping with SQS arn "
                                 + checked.eventSourceArn() + " and function " + checked.functionName()
                                 + " already exists. Please update or delete the existing mapping with UUID " + other.uuid());
                     });
@@ -144,7 +144,7 @@ public final class BridgeApi {
                     if (error != null) {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                         if (cause instanceof SqsException sqs && sqs.error() == SqsError.QUEUE_DOES_NOT_EXIST) {
-                            throw new BridgeException(BridgeError.INVALID_PARAMETER_VALUE,
+                            throw new BridgeException(LambdaError.INVALID_PARAMETER_VALUE,
                                     "The queue " + mapping.eventSourceArn() + " does not exist");
                         }
                         throw new CompletionException(cause);
@@ -155,14 +155,14 @@ public final class BridgeApi {
 
     private FunctionDefinition checkHandler(FunctionDefinition function) {
         if (function.handler() != null && !handlerExists.test(function.handler())) {
-            throw new BridgeException(BridgeError.INVALID_PARAMETER_VALUE, "No FunctionHandler named " + function.handler()
+            throw new BridgeException(LambdaError.INVALID_PARAMETER_VALUE, "No FunctionHandler named " + function.handler()
                     + " is on this bridge's class path (META-INF/services/dev.sluice.faasbridge.function.FunctionHandler)");
         }
         return function;
     }
 
     private BridgeException functionNotFound(String name) {
-        return new BridgeException(BridgeError.RESOURCE_NOT_FOUND, "Function not found: " + functionArn(name));
+        return new BridgeException(LambdaError.RESOURCE_NOT_FOUND, "Function not found: " + functionArn(name));
     }
 
     private <T> T notifyChanged(T value) {

@@ -1,5 +1,6 @@
 package dev.sluice.faasbridge.core;
 
+import dev.sluice.clientsdk.LambdaError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,7 @@ class EventSourceMappingTest {
 
     private static String refused(MappingRequest request) {
         BridgeException e = assertThrows(BridgeException.class, () -> request.create("u", 0));
-        assertEquals(BridgeError.INVALID_PARAMETER_VALUE, e.error());
+        assertEquals(LambdaError.INVALID_PARAMETER_VALUE, e.error());
         return e.getMessage();
     }
 

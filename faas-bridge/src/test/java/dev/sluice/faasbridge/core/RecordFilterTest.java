@@ -1,5 +1,6 @@
 package dev.sluice.faasbridge.core;
 
+import dev.sluice.clientsdk.LambdaError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,7 +59,7 @@ class RecordFilterTest {
     @Test
     void anInvalidPatternIsRefusedAtCreation() {
         BridgeException notJson = assertThrows(BridgeException.class, () -> RecordFilter.compile(List.of("{body")));
-        assertEquals(BridgeError.INVALID_PARAMETER_VALUE, notJson.error());
+        assertEquals(LambdaError.INVALID_PARAMETER_VALUE, notJson.error());
         BridgeException badShape = assertThrows(BridgeException.class, () -> RecordFilter.compile(List.of("{\"body\":\"x\"}")));
         assertTrue(badShape.getMessage().contains("Invalid filter pattern definition"), badShape.getMessage());
     }

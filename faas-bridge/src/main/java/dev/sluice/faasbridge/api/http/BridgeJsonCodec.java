@@ -1,11 +1,11 @@
 package dev.sluice.faasbridge.api.http;
 
+import dev.sluice.clientsdk.LambdaError;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.faasbridge.core.BridgeError;
 import dev.sluice.faasbridge.core.BridgeException;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
@@ -20,7 +20,7 @@ import java.util.function.Function;
 /**
  * JSON ↔ the bridge's requests and records, with Lambda's field names (CreateEventSourceMapping,
  * EventSourceMappingConfiguration). Unknown fields and wrongly typed values are refused with
- * {@link BridgeError#INVALID_REQUEST_CONTENT}, naming the field. Stateless and thread-safe.
+ * {@link LambdaError#INVALID_REQUEST_CONTENT}, naming the field. Stateless and thread-safe.
  */
 public final class BridgeJsonCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -220,6 +220,6 @@ public final class BridgeJsonCodec {
     }
 
     private static BridgeException bad(String message) {
-        return new BridgeException(BridgeError.INVALID_REQUEST_CONTENT, message);
+        return new BridgeException(LambdaError.INVALID_REQUEST_CONTENT, message);
     }
 }

@@ -1,7 +1,7 @@
 package dev.sluice.faasbridge.api.http;
 
+import dev.sluice.clientsdk.LambdaError;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sluice.faasbridge.core.BridgeError;
 import dev.sluice.faasbridge.core.BridgeException;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.service.BridgeApi;
@@ -97,7 +97,7 @@ public final class BridgeOperations {
     private static String bridgeId(Call call) {
         String id = call.path().get("id");
         if (id == null || !id.matches("[A-Za-z0-9_.-]{1,128}")) {
-            throw new BridgeException(BridgeError.INVALID_PARAMETER_VALUE, "A bridge id is 1 to 128 of A-Za-z0-9_.-");
+            throw new BridgeException(LambdaError.INVALID_PARAMETER_VALUE, "A bridge id is 1 to 128 of A-Za-z0-9_.-");
         }
         return id;
     }
@@ -111,7 +111,7 @@ public final class BridgeOperations {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new BridgeException(BridgeError.INVALID_PARAMETER_VALUE, "ttlMillis must be 1.." + MAX_TTL_MILLIS);
+        throw new BridgeException(LambdaError.INVALID_PARAMETER_VALUE, "ttlMillis must be 1.." + MAX_TTL_MILLIS);
     }
 
     /** Runs a step that may throw while decoding the request, as a future. */

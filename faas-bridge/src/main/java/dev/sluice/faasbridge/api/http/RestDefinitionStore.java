@@ -1,8 +1,8 @@
 package dev.sluice.faasbridge.api.http;
 
+import dev.sluice.clientsdk.LambdaError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.faasbridge.core.BridgeError;
 import dev.sluice.faasbridge.core.BridgeException;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
@@ -17,7 +17,7 @@ import java.util.function.Function;
 /**
  * A standalone bridge's view of functions and mappings: read from a server's REST API
  * ({@code GET /v1/functions}, {@code GET /v1/event-source-mappings}). Read-only: they are managed on the
- * server, whose catalog holds them; writes fail with {@link BridgeError#INVALID_PARAMETER_VALUE}.
+ * server, whose catalog holds them; writes fail with {@link LambdaError#INVALID_PARAMETER_VALUE}.
  */
 public final class RestDefinitionStore implements DefinitionStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -123,7 +123,7 @@ public final class RestDefinitionStore implements DefinitionStore {
     }
 
     private static <T> CompletableFuture<T> readOnly() {
-        return CompletableFuture.failedFuture(new BridgeException(BridgeError.INVALID_PARAMETER_VALUE,
+        return CompletableFuture.failedFuture(new BridgeException(LambdaError.INVALID_PARAMETER_VALUE,
                 "A standalone bridge reads functions and mappings from its server; manage them there"));
     }
 }
