@@ -26,7 +26,8 @@ import java.util.Set;
  * @param joinExistingCluster a node with empty storage joining a running cluster (e.g. after a disk
  *     replacement): its groups start with no members and wait until the leader adds this node
  *     ({@link dev.sluice.raftstore.client.GroupClient#setMembers}); otherwise a fresh node forms the cluster
- * @param allowTemporaryStorage lets {@code dataDirectory} live under /tmp (tests only: /tmp may be wiped)
+ * @param allowTemporaryStorage lets a cluster member's {@code dataDirectory} live under /tmp (tests only: /tmp may be
+ *        wiped); a single node may always, with a warning
  * @param raftProperties extra Ratis properties for tuning; unsafe settings are refused by {@link #validate()}
  */
 public record RaftStoreConfig(
@@ -59,6 +60,19 @@ public record RaftStoreConfig(
                 Duration.ofSeconds(15), false, false, Map.of());
     }
 
+    /**
+     * True when a single node keeps its data under a temporary directory (a checkout under /tmp with the
+     * default {@code ./data}): allowed, so that a laptop trial starts anywhere, but worth a warning.
+     * A cluster member there is refused by {@link #validate}: its data is a replica others count on.
+     */
+    public boolean storageMayBeWiped() {
+        return dataDirectory != null && isTemporary(dataDirectory);
+    }
+
+    private boolean isClusterMember() {
+        return peers.size() > 1 || joinExistingCluster;
+    }
+
     /** Every problem at once; empty when the config is usable. */
     public List<String> validate() {
         List<String> problems = new ArrayList<>();
@@ -70,7 +84,7 @@ public record RaftStoreConfig(
         }
         if (dataDirectory == null) {
             problems.add("data directory is required");
-        } else if (!allowTemporaryStorage && isTemporary(dataDirectory)) {
+        } else if (!allowTemporaryStorage && isClusterMember() && isTemporary(dataDirectory)) {
             problems.add("data directory " + dataDirectory.toAbsolutePath()
                     + " is under a temporary directory that the OS may wipe; choose a durable path");
         }

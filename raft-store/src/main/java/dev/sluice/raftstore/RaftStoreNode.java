@@ -120,6 +120,10 @@ public final class RaftStoreNode implements AutoCloseable {
             node = new RaftStoreNode(config, server, stateMachines, meters);
             self.node = node;
             node.registerGauges(meters);
+            if (config.storageMayBeWiped()) {
+                LOG.warn("data directory {} is under a temporary directory that the OS may wipe: fine for a trial, "
+                        + "not for data you want to keep (use --data-dir)", config.dataDirectory().toAbsolutePath());
+            }
             LOG.info("raft-store node {} started on {}:{} with groups {} and members {}", config.nodeId(), config.host(),
                     config.raftPort(), StoreGroups.names(config.dataGroups()), config.members());
             return node;

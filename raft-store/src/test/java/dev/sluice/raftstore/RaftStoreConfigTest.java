@@ -1,6 +1,7 @@
 package dev.sluice.raftstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,10 +28,22 @@ class RaftStoreConfigTest {
     }
 
     @Test
-    void temporaryDataDirectoriesAreRefusedUnlessATestAllowsThem() {
-        RaftStoreConfig config = RaftStoreConfig.defaults().withDataDirectory(Path.of("/tmp/sluice-data"));
+    void clusterMembersRefuseTemporaryDataDirectoriesUnlessATestAllowsThem() {
+        RaftStoreConfig config = RaftStoreConfig.defaults().withDataDirectory(Path.of("/tmp/sluice-data"))
+                .withPeers(List.of(new Peer("n1", "127.0.0.1", 7001), new Peer("n2", "127.0.0.1", 7002),
+                        new Peer("n3", "127.0.0.1", 7003)));
         assertTrue(config.validate().stream().anyMatch(problem -> problem.contains("temporary")));
         assertEquals(List.of(), config.withAllowTemporaryStorage(true).validate());
+        assertTrue(RaftStoreConfig.defaults().withDataDirectory(Path.of("/tmp/sluice-data")).withJoinExistingCluster(true)
+                .validate().stream().anyMatch(problem -> problem.contains("temporary")));
+    }
+
+    @Test
+    void aSingleNodeMayKeepItsDataUnderATemporaryDirectoryWithAWarning() {
+        RaftStoreConfig config = RaftStoreConfig.defaults().withDataDirectory(Path.of("/tmp/sluice-data"));
+        assertEquals(List.of(), config.validate());
+        assertTrue(config.storageMayBeWiped());
+        assertFalse(RaftStoreConfig.defaults().withDataDirectory(Path.of("/srv/sluice")).storageMayBeWiped());
     }
 
     @Test

@@ -110,7 +110,9 @@ class ConfigLoaderTest {
         assertTrue(result.config().raft().joinExistingCluster());
         assertTrue(result.config().raft().allowTemporaryStorage());
 
-        LoadResult refused = ConfigLoader.load(List.of("--join", "maybe", "--data-dir", "/tmp/scratch"), Map.of());
+        // A cluster member under /tmp is refused (a single node only gets a warning at start).
+        LoadResult refused = ConfigLoader.load(List.of("--join", "maybe", "--data-dir", "/tmp/scratch",
+                "--peers", "n1=127.0.0.1:7001,n2=127.0.0.1:7002,n3=127.0.0.1:7003"), Map.of());
         assertFalse(refused.ok());
         assertTrue(refused.problems().stream().anyMatch(problem -> problem.contains("not true or false")), refused.problems().toString());
         assertTrue(refused.problems().stream().anyMatch(problem -> problem.contains("temporary")), refused.problems().toString());
