@@ -125,7 +125,6 @@ public final class SluiceServer implements AutoCloseable {
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
-            // Topics and functions add their RestResource to this list.
             List<RestResource> restResources = new ArrayList<>(queues.restResources());
             restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
             restResources.add(bridge.restResource());
