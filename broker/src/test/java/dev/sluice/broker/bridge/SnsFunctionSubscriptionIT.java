@@ -142,7 +142,7 @@ class SnsFunctionSubscriptionIT {
     }
 
     @Test
-    void aPublishWithoutSubjectHasANullSubjectAndAnEmptyAttributeMap() throws Exception {
+    void aPublishWithoutSubjectHasANullSubjectAndAMessageStructureGivesTheLambdaBody() throws Exception {
         try (FunctionServer function = new FunctionServer()) {
             createFunction("{\"FunctionName\":\"plain\",\"InvokeUrl\":\"" + function.url() + "\"}");
             String topic = sns.createTopic(b -> b.name("plain-topic")).topicArn();
@@ -152,6 +152,12 @@ class SnsFunctionSubscriptionIT {
             assertTrue(message.get("Subject").isNull(), message.toString());
             assertEquals(JSON.createObjectNode(), message.get("MessageAttributes"));
             assertTrue(SnsMessageSignature.verify(signedFields(message), certificate(message.get("SigningCertUrl").asText())));
+
+            // A per-protocol message: functions get the "lambda" body, under either protocol name.
+            sns.publish(b -> b.topicArn(topic).messageStructure("json")
+                    .message("{\"default\":\"for others\",\"lambda\":\"for functions\"}"));
+            assertEquals("for functions", awaitEvents(function, 2, Duration.ofSeconds(15)).get(1).get("Records").get(0)
+                    .get("Sns").get("Message").asText());
         }
     }
 

@@ -54,6 +54,11 @@ public record Subscription(String id, String topicName, String protocol, String 
         return matcher != null && matcher.matches() ? java.util.Optional.of(matcher.group(1)) : java.util.Optional.empty();
     }
 
+    /** The key of this subscription's body in a {@code MessageStructure=json} message: SNS's {@code lambda} for functions. */
+    public String structureKey() {
+        return function() ? "lambda" : protocol;
+    }
+
     public boolean email() {
         return protocol.startsWith("email");
     }
