@@ -196,8 +196,10 @@ class SnsFunctionSubscriptionIT {
             String dlq = server.createQueue("doomed-functions-dlq", Map.of());
             String redrive = "{\"deadLetterTargetArn\":\"" + server.queueArn("doomed-functions-dlq") + "\"}";
             subscribe(topic, "lambda", functionArn("broken"), Map.of("RedrivePolicy", redrive));
-            // A function that does not exist is a failed attempt too (SNS does not check at Subscribe).
-            subscribe(topic, "lambda", functionArn("never-created"), Map.of("RedrivePolicy", redrive));
+            // A function that does not exist is a failed attempt too (SNS does not check at Subscribe); this
+            // one gets its dead-letter queue afterwards.
+            String missing = subscribe(topic, "lambda", functionArn("never-created"), Map.of());
+            sns.setSubscriptionAttributes(b -> b.subscriptionArn(missing).attributeName("RedrivePolicy").attributeValue(redrive));
             String messageId = sns.publish(b -> b.topicArn(topic).message("undeliverable").subject("S")).messageId();
 
             List<JsonNode> dead = new ArrayList<>();

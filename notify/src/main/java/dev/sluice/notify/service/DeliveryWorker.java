@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * Delivers one push subscription's delivery queue: long-poll receives of at most the per-subscription
  * concurrency, one POST, email or function invocation each (bounded also by the node-wide limit), delete on
  * success (2xx, relay accepted, function returned), otherwise ChangeMessageVisibility to the next delay of
- * the {@link RetrySchedule} (HTTP: the delivery policy; functions: Lambda's asynchronous retries). After the last attempt the message goes to
- * the subscription's dead-letter queue (the queue's RedrivePolicy moves it on the next receive) or, with
- * none, is dropped as SNS drops it. Each subscription has its own loop and share of connections, so a
+ * the {@link RetrySchedule} (HTTP: the delivery policy; functions: Lambda's asynchronous retries). After
+ * the last attempt the message goes to the subscription's dead-letter queue (the queue's RedrivePolicy
+ * moves it on the next receive) or, with none, is dropped as SNS drops it. Each subscription has its own loop and share of connections, so a
  * slow endpoint delays only itself.
  */
 final class DeliveryWorker extends QueuePoller {
