@@ -24,6 +24,8 @@ public record Subscription(String id, String topicName, String protocol, String 
     public static final Set<String> PUSH_PROTOCOLS = Set.of("http", "https", "email", "email-json", "lambda", "function");
     /** Protocols that invoke a function: SNS's {@code lambda} and Sluice's own name for it. */
     public static final Set<String> FUNCTION_PROTOCOLS = Set.of("lambda", "function");
+    /** Protocols that may turn RawMessageDelivery on (SNS: SQS and HTTP/S only). */
+    public static final Set<String> RAW_PROTOCOLS = Set.of("sqs", "http", "https");
     /** {@code arn:aws:lambda:{region}:{account}:function:{name}}, unqualified; group 1 is the function name. */
     private static final Pattern FUNCTION_ARN = Pattern.compile(
             "arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:([A-Za-z0-9_-]{1,64})");

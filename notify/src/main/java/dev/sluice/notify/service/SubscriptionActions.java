@@ -214,7 +214,7 @@ public final class SubscriptionActions {
             case "FilterPolicy" -> SnsFilterPolicy.parse(text, SnsFilterPolicy.scope(scope));
             case "FilterPolicyScope" -> SnsFilterPolicy.parse(filterPolicy, SnsFilterPolicy.scope(text));
             case "RawMessageDelivery" -> {
-                if (Subscription.FUNCTION_PROTOCOLS.contains(protocol)) {
+                if (!Subscription.RAW_PROTOCOLS.contains(protocol)) {
                     throw SnsError.invalidParameter("Delivery protocol [" + protocol + "] does not support raw message "
                             + "delivery.");
                 }
