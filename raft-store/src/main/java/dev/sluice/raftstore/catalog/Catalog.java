@@ -44,6 +44,24 @@ public final class Catalog {
                 .thenApply(result -> new BinaryReader(result).getBoolean());
     }
 
+    /**
+     * Compare-and-set: stores {@code value} only if the key still holds exactly {@code expected} (the
+     * bytes an earlier {@link #get} returned). Completes with false, changing nothing, when the key is
+     * absent or holds anything else; the caller re-reads and retries or gives up.
+     */
+    public CompletableFuture<Boolean> replaceIf(String namespace, String key, byte[] expected, byte[] value) {
+        return group.submit(write(CatalogCommand.REPLACE_IF, namespace, key).putBytes(Objects.requireNonNull(expected))
+                .putBytes(Objects.requireNonNull(value)).toByteArray())
+                .thenApply(result -> new BinaryReader(result).getBoolean());
+    }
+
+    /** Removes the key only if it still holds exactly {@code expected}; completes with true when it removed it. */
+    public CompletableFuture<Boolean> deleteIf(String namespace, String key, byte[] expected) {
+        return group.submit(write(CatalogCommand.DELETE_IF, namespace, key).putBytes(Objects.requireNonNull(expected))
+                .toByteArray())
+                .thenApply(result -> new BinaryReader(result).getBoolean());
+    }
+
     /** Removes the key; completes with true when it existed. */
     public CompletableFuture<Boolean> delete(String namespace, String key) {
         return group.submit(write(CatalogCommand.DELETE, namespace, key).toByteArray())
