@@ -95,8 +95,25 @@ public final class SubscriptionActions {
                 }
                 // A push subscription's confirmation is signed: wait for start-up to load the keys, without blocking.
                 return keysReady.thenCompose(ready -> create(arn, topic, checkedProtocol, endpoint, settable))
+                        .thenCompose(subscription -> unlessTopicDeleted(topic, subscription))
                         .thenApply(subscription -> shownArn(arn, subscription, returnSubscriptionArn));
             }));
+        });
+    }
+
+    /**
+     * A DeleteTopic that listed the topic's subscriptions before this one was stored did not delete it: so
+     * re-read the topic after storing. Either DeleteTopic's listing saw the subscription, or this read sees
+     * the topic gone (or re-created under a new id) and removes what it just made, answering NotFound.
+     */
+    private CompletableFuture<Subscription> unlessTopicDeleted(Topic topic, Subscription subscription) {
+        return catalog.topic(topic.name()).thenCompose(now -> {
+            if (now.isPresent() && now.get().id().equals(topic.id())) {
+                return CompletableFuture.completedFuture(subscription);
+            }
+            return topics.deleteSubscriptionState(subscription).thenApply(deleted -> {
+                throw TopicActions.topicNotFound();
+            });
         });
     }
 
@@ -230,9 +247,8 @@ public final class SubscriptionActions {
             return topics.require(arn).thenCompose(topic -> catalog.subscriptionsOf(topic.name())).thenCompose(all -> {
                 Subscription match = all.stream().filter(candidate -> token.equals(candidate.token())).findFirst()
                         .orElseThrow(() -> SnsError.invalidParameter("Invalid token"));
-                CompletableFuture<Void> stored = match.confirmed() ? CompletableFuture.completedFuture(null)
-                        : catalog.putSubscription(match.confirm());
-                return stored.thenApply(done -> {
+                return catalog.updateSubscription(match.topicName(), match.id(), Subscription::confirm,
+                        () -> SnsError.invalidParameter("Invalid token")).thenApply(confirmed -> {
                     topologyChanged.run();
                     return arn.subscription(match.id());
                 });
@@ -246,13 +262,20 @@ public final class SubscriptionActions {
     }
 
     private CompletableFuture<Subscription> find(String subscriptionArn) {
+        TopicArn.SubscriptionArn arn = parseArn(subscriptionArn);
+        return catalog.subscription(arn.topic().topicName(), arn.subscriptionId()).thenApply(found -> found.orElseThrow(
+                SubscriptionActions::subscriptionNotFound));
+    }
+
+    private static TopicArn.SubscriptionArn parseArn(String subscriptionArn) {
         if (subscriptionArn == null || subscriptionArn.isEmpty()) {
             throw SnsError.invalidParameter("SubscriptionArn Reason: no value for required parameter");
         }
-        TopicArn.SubscriptionArn arn = TopicArn.parseSubscription(subscriptionArn)
-                .orElseThrow(() -> SnsError.invalidParameter("SubscriptionArn"));
-        return catalog.subscription(arn.topic().topicName(), arn.subscriptionId()).thenApply(found -> found.orElseThrow(
-                () -> SnsError.NOT_FOUND.exception("Subscription does not exist")));
+        return TopicArn.parseSubscription(subscriptionArn).orElseThrow(() -> SnsError.invalidParameter("SubscriptionArn"));
+    }
+
+    private static RuntimeException subscriptionNotFound() {
+        return SnsError.NOT_FOUND.exception("Subscription does not exist");
     }
 
     public CompletableFuture<Page<Summary>> listSubscriptions(String nextToken) {
@@ -312,18 +335,20 @@ public final class SubscriptionActions {
                 throw SnsError.invalidParameter("AttributeName");
             }
             String text = value == null ? "" : value;
-            return find(subscriptionArn).thenCompose(subscription -> {
+            TopicArn.SubscriptionArn arn = parseArn(subscriptionArn);
+            return catalog.updateSubscription(arn.topic().topicName(), arn.subscriptionId(), subscription -> {
                 checkSettable(name, text, subscription.attributes().get("FilterPolicyScope"),
                         subscription.attributes().get("FilterPolicy"), subscription.protocol());
-                Subscription changed = subscription.withAttribute(name, text);
-                CompletableFuture<Void> redrive = CompletableFuture.completedFuture(null);
-                if (changed.push() && (name.equals("RedrivePolicy") || name.equals("DeliveryPolicy"))) {
-                    redrive = catalog.topic(changed.topicName()).thenCompose(topic -> queues.setRedrive(changed,
-                            DeliveryPolicy.effective(changed.attributes().get("DeliveryPolicy"),
-                                    topic.map(found -> found.attributes().get("DeliveryPolicy")).orElse(null),
-                                    changed.protocol()).maxAttempts(), deadLetterArn(changed.attributes())));
+                return subscription.withAttribute(name, text);
+            }, SubscriptionActions::subscriptionNotFound).thenCompose(changed -> {
+                if (!changed.push() || !(name.equals("RedrivePolicy") || name.equals("DeliveryPolicy"))) {
+                    return CompletableFuture.completedFuture(null);
                 }
-                return redrive.thenCompose(done -> catalog.putSubscription(changed));
+                // After the record: the queue follows what the catalog now holds (a concurrent change included).
+                return catalog.topic(changed.topicName()).thenCompose(topic -> queues.setRedrive(changed,
+                        DeliveryPolicy.effective(changed.attributes().get("DeliveryPolicy"),
+                                topic.map(found -> found.attributes().get("DeliveryPolicy")).orElse(null),
+                                changed.protocol()).maxAttempts(), deadLetterArn(changed.attributes())));
             });
         });
     }
