@@ -23,11 +23,14 @@ import java.util.List;
  * @param smtp the SMTP relay for email subscriptions; null: email subscriptions are refused
  * @param fanoutPollersPerTopic concurrent fanout loops per topic on one node: one loop handles one batch
  *     of 10 at a time, so this bounds a topic's fanout rate per node
+ * @param orphanGrace an internal queue without an owning topic or subscription is deleted only once it
+ *     is at least this old (and was ownerless on two refreshes in a row): CreateTopic and Subscribe make
+ *     the queue before the catalog record, so a younger one may be about to get its owner
  */
 public record NotifyConfig(String region, String accountId, List<CidrBlock> allowedNetworks,
         int maxConcurrentDeliveries, int maxConcurrentDeliveriesPerSubscription, Duration connectTimeout,
         Duration responseTimeout, int maxResponseBytes, Duration refreshInterval, int maxWorkers,
-        int fanoutPollersPerTopic, Smtp smtp) {
+        int fanoutPollersPerTopic, Smtp smtp, Duration orphanGrace) {
 
     public NotifyConfig {
         allowedNetworks = List.copyOf(allowedNetworks);
@@ -44,19 +47,19 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
 
     public static NotifyConfig defaults(String region, String accountId) {
         return new NotifyConfig(region, accountId, List.of(), 256, 8, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                64 * 1024, Duration.ofSeconds(1), 2000, 4, null);
+                64 * 1024, Duration.ofSeconds(1), 2000, 4, null, Duration.ofMinutes(5));
     }
 
     public NotifyConfig withAllowedNetworks(List<CidrBlock> networks) {
         return new NotifyConfig(region, accountId, networks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, orphanGrace);
     }
 
     public NotifyConfig withSmtp(Smtp newSmtp) {
         return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers, fanoutPollersPerTopic, newSmtp);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, newSmtp, orphanGrace);
     }
 
     /** Every problem at once. */
@@ -70,6 +73,9 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
         }
         if (fanoutPollersPerTopic < 1) {
             problems.add("fanoutPollersPerTopic must be at least 1");
+        }
+        if (orphanGrace.compareTo(refreshInterval.multipliedBy(2)) < 0) {
+            problems.add("orphanGrace must be at least two refresh intervals");
         }
         if (maxResponseBytes < 0) {
             problems.add("maxResponseBytes must not be negative");
