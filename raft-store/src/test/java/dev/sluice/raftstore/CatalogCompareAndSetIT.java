@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,6 +47,10 @@ class CatalogCompareAndSetIT {
             assertTrue(catalog.replaceIf("topics", "alerts", bytes("v1"), bytes("v2")).get());
             assertFalse(catalog.replaceIf("topics", "alerts", bytes("v1"), bytes("v3")).get(), "v1 is stale now");
 
+            assertTrue(catalog.update("topics", "missing", read -> CompletableFuture.completedFuture(bytes("x")), 3).get()
+                    .isEmpty(), "update of an absent key");
+            assertTrue(catalog.get("topics", "missing").get().isEmpty(), "update never creates a key");
+
             assertFalse(catalog.deleteIf("topics", "alerts", bytes("v1")).get());
             assertArrayEquals(bytes("v2"), catalog.get("topics", "alerts").get().orElseThrow());
             catalog.put("topics", "billing", bytes("b1")).get();
@@ -74,9 +79,17 @@ class CatalogCompareAndSetIT {
                 for (int w = 0; w < WRITERS; w++) {
                     // Writers go through different nodes' clients, so they really race at the leader.
                     Catalog catalog = cluster.node(w % nodes).catalog();
+                    boolean byUpdate = w % 2 == 1;
                     done.add(writers.submit(() -> {
                         for (int i = 0; i < INCREMENTS_EACH; i++) {
-                            increment(catalog, conflicts);
+                            if (byUpdate) {
+                                // The same loop, as Catalog.update runs it.
+                                catalog.update("counters", "hits", read -> CompletableFuture.completedFuture(
+                                        bytes(String.valueOf(Integer.parseInt(new String(read, StandardCharsets.UTF_8)) + 1))),
+                                        1_000).get(60, TimeUnit.SECONDS);
+                            } else {
+                                increment(catalog, conflicts);
+                            }
                         }
                         return null;
                     }));

@@ -5,11 +5,12 @@ import dev.sluice.notify.core.CatalogRecordCodec;
 import dev.sluice.notify.core.Subscription;
 import dev.sluice.notify.core.Topic;
 import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.catalog.UpdateConflictException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -64,7 +65,7 @@ public final class NotifyCatalog {
      */
     public CompletableFuture<Topic> updateTopic(String name, UnaryOperator<Topic> change,
             Supplier<? extends RuntimeException> notFound) {
-        return update(TOPICS, name, CatalogRecordCodec::decodeTopic, CatalogRecordCodec::encode, change, notFound, 1);
+        return update(TOPICS, name, CatalogRecordCodec::decodeTopic, CatalogRecordCodec::encode, change, notFound);
     }
 
     public CompletableFuture<Boolean> deleteTopic(String name) {
@@ -90,30 +91,23 @@ public final class NotifyCatalog {
     public CompletableFuture<Subscription> updateSubscription(String topicName, String id,
             UnaryOperator<Subscription> change, Supplier<? extends RuntimeException> notFound) {
         return update(SUBSCRIPTIONS, Subscription.key(topicName, id), CatalogRecordCodec::decodeSubscription,
-                CatalogRecordCodec::encode, change, notFound, 1);
+                CatalogRecordCodec::encode, change, notFound);
     }
 
     private <T> CompletableFuture<T> update(String namespace, String key, Function<byte[], T> decode,
-            Function<T, byte[]> encode, UnaryOperator<T> change, Supplier<? extends RuntimeException> notFound,
-            int attempt) {
-        return catalog.get(namespace, key).thenCompose(read -> {
-            byte[] expected = read.orElseThrow(notFound);
-            T changed = change.apply(decode.apply(expected));
-            byte[] encoded = encode.apply(changed);
-            if (Arrays.equals(encoded, expected)) {
-                return CompletableFuture.completedFuture(changed);
-            }
-            return catalog.replaceIf(namespace, key, expected, encoded).thenCompose(applied -> {
-                if (applied) {
-                    return CompletableFuture.completedFuture(changed);
-                }
-                if (attempt >= UPDATE_ATTEMPTS) {
-                    throw SnsError.CONCURRENT_ACCESS.exception("Too many concurrent changes to " + key
-                            + "; perform the operations sequentially.");
-                }
-                return update(namespace, key, decode, encode, change, notFound, attempt + 1);
-            });
-        });
+            Function<T, byte[]> encode, UnaryOperator<T> change, Supplier<? extends RuntimeException> notFound) {
+        return catalog.update(namespace, key, read -> CompletableFuture.completedFuture(encode.apply(change.apply(decode.apply(read)))),
+                UPDATE_ATTEMPTS).handle((stored, failure) -> {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof UpdateConflictException) {
+                        throw SnsError.CONCURRENT_ACCESS.exception("Too many concurrent changes to " + key
+                                + "; perform the operations sequentially.");
+                    }
+                    if (failure != null) {
+                        throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+                    }
+                    return decode.apply(stored.orElseThrow(notFound));
+                });
     }
 
     /** Stores a new subscription (its key is a fresh id); never used to change an existing one. */

@@ -6,10 +6,12 @@ import dev.sluice.raftstore.codec.BinaryWriter;
 import dev.sluice.raftstore.codec.CommandFrame;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The replicated catalog: small metadata records (topics, subscriptions, mappings, config) under a
@@ -53,6 +55,38 @@ public final class Catalog {
         return group.submit(write(CatalogCommand.REPLACE_IF, namespace, key).putBytes(Objects.requireNonNull(expected))
                 .putBytes(Objects.requireNonNull(value)).toByteArray())
                 .thenApply(result -> new BinaryReader(result).getBoolean());
+    }
+
+    /**
+     * Read-modify-write without lost updates: reads the value, lets {@code change} compute the new one
+     * (it may be asynchronous, e.g. to validate against other state), and stores it with {@link #replaceIf}
+     * over the bytes read; on a conflict it re-reads and re-applies, at most {@code maxAttempts} times.
+     * Completes with the value now stored (the read itself when {@code change} returns equal bytes), empty
+     * when the key is absent (a deleted record is never recreated), or fails with what {@code change}
+     * throws or with {@link UpdateConflictException} once every attempt met a concurrent change.
+     */
+    public CompletableFuture<Optional<byte[]>> update(String namespace, String key,
+            Function<byte[], CompletableFuture<byte[]>> change, int maxAttempts) {
+        return get(namespace, key).thenCompose(read -> {
+            if (read.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.<byte[]>empty());
+            }
+            byte[] expected = read.get();
+            return change.apply(expected).thenCompose(changed -> {
+                if (Arrays.equals(changed, expected)) {
+                    return CompletableFuture.completedFuture(Optional.of(expected));
+                }
+                return replaceIf(namespace, key, expected, changed).thenCompose(applied -> {
+                    if (applied) {
+                        return CompletableFuture.completedFuture(Optional.of(changed));
+                    }
+                    if (maxAttempts <= 1) {
+                        throw new UpdateConflictException(namespace, key);
+                    }
+                    return update(namespace, key, change, maxAttempts - 1);
+                });
+            });
+        });
     }
 
     /** Removes the key only if it still holds exactly {@code expected}; completes with true when it removed it. */
