@@ -102,6 +102,50 @@ class SnsConcurrentUpdatesIT {
         }
     }
 
+    @Test
+    void concurrentSetSubscriptionAttributesOnDistinctNamesAllSurvive() throws Exception {
+        server.sqs().createQueue(b -> b.queueName("attributed-target"));
+        server.sqs().createQueue(b -> b.queueName("attributed-dlq"));
+        Map<String, String> wanted = Map.of("RawMessageDelivery", "true", "FilterPolicy", "{\"severity\":[\"high\"]}",
+                "RedrivePolicy", "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:attributed-dlq\"}");
+        for (int round = 0; round < 3; round++) {
+            String topic = sns.createTopic(b -> b.name("attributed-" + System.nanoTime())).topicArn();
+            String subscription = sns.subscribe(b -> b.topicArn(topic).protocol("sqs")
+                    .endpoint("arn:aws:sqs:us-east-1:000000000000:attributed-target")).subscriptionArn();
+            List<Runnable> calls = new ArrayList<>();
+            wanted.forEach((name, value) -> calls.add(() -> sns.setSubscriptionAttributes(
+                    b -> b.subscriptionArn(subscription).attributeName(name).attributeValue(value))));
+            runTogether(calls);
+            Map<String, String> stored = sns.getSubscriptionAttributes(b -> b.subscriptionArn(subscription)).attributes();
+            wanted.forEach((name, value) -> assertEquals(value, stored.get(name), "lost SetSubscriptionAttributes " + name));
+        }
+    }
+
+    @Test
+    void subscribeRacingDeleteTopicNeverLeavesASubscriptionBehind() throws Exception {
+        server.sqs().createQueue(b -> b.queueName("racing-target"));
+        for (int round = 0; round < 5; round++) {
+            String name = "short-lived-" + round;
+            String arn = sns.createTopic(b -> b.name(name)).topicArn();
+            List<Runnable> calls = new ArrayList<>();
+            for (int t = 0; t < THREADS - 1; t++) {
+                String endpoint = "arn:aws:sqs:us-east-1:000000000000:racing-target-" + t;
+                calls.add(() -> {
+                    try {
+                        sns.subscribe(b -> b.topicArn(arn).protocol("sqs").endpoint(endpoint));
+                    } catch (NotFoundException deleted) {
+                        // Answered after the delete: fine, as long as nothing stays behind.
+                    }
+                });
+            }
+            calls.add(() -> sns.deleteTopic(b -> b.topicArn(arn)));
+            runTogether(calls);
+            assertEquals(List.of(), sns.listSubscriptions().subscriptions().stream()
+                    .filter(subscription -> subscription.topicArn().equals(arn)).toList(),
+                    "subscriptions of deleted topic " + arn);
+        }
+    }
+
     /** Starts every call at once on its own thread and waits for all; a call's failure fails the test. */
     private static void runTogether(List<Runnable> calls) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(calls.size());

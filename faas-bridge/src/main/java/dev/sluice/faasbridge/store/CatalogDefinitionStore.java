@@ -27,7 +27,7 @@ public final class CatalogDefinitionStore implements DefinitionStore {
     /** Catalog entries a scan page carries; scans page until the namespace is exhausted. */
     private static final int PAGE = 500;
     /** Conflicting writes an update re-reads and retries before it answers ResourceConflict. */
-    static final int UPDATE_ATTEMPTS = 16;
+    static final int UPDATE_ATTEMPTS = 64;
 
     private final Catalog catalog;
     private final String functionsNamespace;

@@ -34,7 +34,7 @@ public final class NotifyCatalog {
     static final String SUBSCRIPTIONS = "sns.subscriptions";
     static final String KEYS = "sns.keys";
     /** Conflicting writes an update re-reads and retries before it fails with ConcurrentAccess. */
-    static final int UPDATE_ATTEMPTS = 16;
+    static final int UPDATE_ATTEMPTS = 64;
     /** Entries read per scan page. */
     private static final int PAGE = 500;
 

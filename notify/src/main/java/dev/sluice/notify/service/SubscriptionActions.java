@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Subscribe, ConfirmSubscription, Unsubscribe, the subscription lists and attributes. An HTTP(S)
@@ -335,21 +336,29 @@ public final class SubscriptionActions {
                 throw SnsError.invalidParameter("AttributeName");
             }
             String text = value == null ? "" : value;
-            TopicArn.SubscriptionArn arn = parseArn(subscriptionArn);
-            return catalog.updateSubscription(arn.topic().topicName(), arn.subscriptionId(), subscription -> {
-                checkSettable(name, text, subscription.attributes().get("FilterPolicyScope"),
-                        subscription.attributes().get("FilterPolicy"), subscription.protocol());
-                return subscription.withAttribute(name, text);
-            }, SubscriptionActions::subscriptionNotFound).thenCompose(changed -> {
-                if (!changed.push() || !(name.equals("RedrivePolicy") || name.equals("DeliveryPolicy"))) {
-                    return CompletableFuture.completedFuture(null);
-                }
-                // After the record: the queue follows what the catalog now holds (a concurrent change included).
-                return catalog.topic(changed.topicName()).thenCompose(topic -> queues.setRedrive(changed,
-                        DeliveryPolicy.effective(changed.attributes().get("DeliveryPolicy"),
-                                topic.map(found -> found.attributes().get("DeliveryPolicy")).orElse(null),
-                                changed.protocol()).maxAttempts(), deadLetterArn(changed.attributes())));
+            return find(subscriptionArn).thenCompose(current -> {
+                UnaryOperator<Subscription> change = subscription -> {
+                    checkSettable(name, text, subscription.attributes().get("FilterPolicyScope"),
+                            subscription.attributes().get("FilterPolicy"), subscription.protocol());
+                    return subscription.withAttribute(name, text);
+                };
+                Subscription expected = change.apply(current);
+                boolean redrive = expected.push() && (name.equals("RedrivePolicy") || name.equals("DeliveryPolicy"));
+                // The queue first, so a policy it refuses changes nothing; again after the record if a concurrent
+                // change made the stored subscription differ from what the queue was given.
+                return (redrive ? setRedrive(expected) : CompletableFuture.<Void>completedFuture(null))
+                        .thenCompose(done -> catalog.updateSubscription(current.topicName(), current.id(), change,
+                                SubscriptionActions::subscriptionNotFound))
+                        .thenCompose(stored -> redrive && !stored.equals(expected) ? setRedrive(stored)
+                                : CompletableFuture.<Void>completedFuture(null));
             });
         });
+    }
+
+    private CompletableFuture<Void> setRedrive(Subscription subscription) {
+        return catalog.topic(subscription.topicName()).thenCompose(topic -> queues.setRedrive(subscription,
+                DeliveryPolicy.effective(subscription.attributes().get("DeliveryPolicy"),
+                        topic.map(found -> found.attributes().get("DeliveryPolicy")).orElse(null),
+                        subscription.protocol()).maxAttempts(), deadLetterArn(subscription.attributes())));
     }
 }

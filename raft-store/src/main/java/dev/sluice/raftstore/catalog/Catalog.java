@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -20,6 +23,8 @@ import java.util.function.Function;
 public final class Catalog {
     /** Keys and namespaces are UTF-8 strings of at most this many bytes. */
     public static final int MAX_KEY_BYTES = 1024;
+    /** An {@link #update} that met a concurrent change waits up to this long (at random) before its next attempt. */
+    static final long MAX_RETRY_PAUSE_MILLIS = 20;
 
     private final GroupClient group;
 
@@ -60,7 +65,8 @@ public final class Catalog {
     /**
      * Read-modify-write without lost updates: reads the value, lets {@code change} compute the new one
      * (it may be asynchronous, e.g. to validate against other state), and stores it with {@link #replaceIf}
-     * over the bytes read; on a conflict it re-reads and re-applies, at most {@code maxAttempts} times.
+     * over the bytes read; on a conflict it pauses briefly (at random, up to {@value #MAX_RETRY_PAUSE_MILLIS} ms),
+     * re-reads and re-applies, at most {@code maxAttempts} times.
      * Completes with the value now stored (the read itself when {@code change} returns equal bytes), empty
      * when the key is absent (a deleted record is never recreated), or fails with what {@code change}
      * throws or with {@link UpdateConflictException} once every attempt met a concurrent change.
@@ -83,7 +89,12 @@ public final class Catalog {
                     if (maxAttempts <= 1) {
                         throw new UpdateConflictException(namespace, key);
                     }
-                    return update(namespace, key, change, maxAttempts - 1);
+                    // A random pause spreads out writers that all lost to the same one, so each round has a winner
+                    // instead of every loser re-reading and colliding again.
+                    Executor later = CompletableFuture.delayedExecutor(
+                            ThreadLocalRandom.current().nextLong(1, MAX_RETRY_PAUSE_MILLIS + 1), TimeUnit.MILLISECONDS);
+                    return CompletableFuture.supplyAsync(() -> null, later)
+                            .thenCompose(paused -> update(namespace, key, change, maxAttempts - 1));
                 });
             });
         });
