@@ -41,14 +41,12 @@ public final class Catalog {
 
     /** Stores the value; completes with true when it replaced an existing one. */
     public CompletableFuture<Boolean> put(String namespace, String key, byte[] value) {
-        return group.submit(write(CatalogCommand.PUT, namespace, key).putBytes(Objects.requireNonNull(value)).toByteArray())
-                .thenApply(result -> result.get() == 1);
+        return group.submit(putCommand(namespace, key, value)).thenApply(result -> result.get() == 1);
     }
 
     /** Stores the value unless the key exists; completes with true when it stored it. */
     public CompletableFuture<Boolean> putIfAbsent(String namespace, String key, byte[] value) {
-        return group.submit(write(CatalogCommand.PUT_IF_ABSENT, namespace, key).putBytes(Objects.requireNonNull(value)).toByteArray())
-                .thenApply(result -> new BinaryReader(result).getBoolean());
+        return group.submit(putIfAbsentCommand(namespace, key, value)).thenApply(result -> new BinaryReader(result).getBoolean());
     }
 
     /**
@@ -57,8 +55,7 @@ public final class Catalog {
      * absent or holds anything else; the caller re-reads and retries or gives up.
      */
     public CompletableFuture<Boolean> replaceIf(String namespace, String key, byte[] expected, byte[] value) {
-        return group.submit(write(CatalogCommand.REPLACE_IF, namespace, key).putBytes(Objects.requireNonNull(expected))
-                .putBytes(Objects.requireNonNull(value)).toByteArray())
+        return group.submit(replaceIfCommand(namespace, key, expected, value))
                 .thenApply(result -> new BinaryReader(result).getBoolean());
     }
 
@@ -102,15 +99,12 @@ public final class Catalog {
 
     /** Removes the key only if it still holds exactly {@code expected}; completes with true when it removed it. */
     public CompletableFuture<Boolean> deleteIf(String namespace, String key, byte[] expected) {
-        return group.submit(write(CatalogCommand.DELETE_IF, namespace, key).putBytes(Objects.requireNonNull(expected))
-                .toByteArray())
-                .thenApply(result -> new BinaryReader(result).getBoolean());
+        return group.submit(deleteIfCommand(namespace, key, expected)).thenApply(result -> new BinaryReader(result).getBoolean());
     }
 
     /** Removes the key; completes with true when it existed. */
     public CompletableFuture<Boolean> delete(String namespace, String key) {
-        return group.submit(write(CatalogCommand.DELETE, namespace, key).toByteArray())
-                .thenApply(result -> result.get() == 1);
+        return group.submit(deleteCommand(namespace, key)).thenApply(result -> result.get() == 1);
     }
 
     public CompletableFuture<Optional<byte[]>> get(String namespace, String key) {
@@ -149,6 +143,29 @@ public final class Catalog {
             entries.add(new Entry(in.getString(), in.getBytes()));
         }
         return new Page(entries, more);
+    }
+
+    // The log format of each command: golden bytes in CatalogCommandGoldenTest hold it still.
+
+    static byte[] putCommand(String namespace, String key, byte[] value) {
+        return write(CatalogCommand.PUT, namespace, key).putBytes(Objects.requireNonNull(value)).toByteArray();
+    }
+
+    static byte[] putIfAbsentCommand(String namespace, String key, byte[] value) {
+        return write(CatalogCommand.PUT_IF_ABSENT, namespace, key).putBytes(Objects.requireNonNull(value)).toByteArray();
+    }
+
+    static byte[] deleteCommand(String namespace, String key) {
+        return write(CatalogCommand.DELETE, namespace, key).toByteArray();
+    }
+
+    static byte[] replaceIfCommand(String namespace, String key, byte[] expected, byte[] value) {
+        return write(CatalogCommand.REPLACE_IF, namespace, key).putBytes(Objects.requireNonNull(expected))
+                .putBytes(Objects.requireNonNull(value)).toByteArray();
+    }
+
+    static byte[] deleteIfCommand(String namespace, String key, byte[] expected) {
+        return write(CatalogCommand.DELETE_IF, namespace, key).putBytes(Objects.requireNonNull(expected)).toByteArray();
     }
 
     private static BinaryWriter write(int type, String namespace, String key) {
