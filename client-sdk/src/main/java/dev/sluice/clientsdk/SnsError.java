@@ -16,6 +16,8 @@ public enum SnsError {
     FILTER_POLICY_LIMIT_EXCEEDED("FilterPolicyLimitExceeded", 403, "The maximum number of filter policies has been reached."),
     TAG_LIMIT_EXCEEDED("TagLimitExceeded", 400, "A resource can have at most 50 tags."),
     TAG_POLICY("TagPolicy", 400, "The request does not comply with the tag rules."),
+    CONCURRENT_ACCESS("ConcurrentAccess", 400,
+            "Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially."),
     EMPTY_BATCH_REQUEST("EmptyBatchRequest", 400, "The batch request doesn't contain any entries."),
     TOO_MANY_ENTRIES_IN_BATCH_REQUEST("TooManyEntriesInBatchRequest", 400,
             "The batch request contains more entries than permissible."),

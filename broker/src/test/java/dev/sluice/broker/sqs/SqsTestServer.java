@@ -34,11 +34,17 @@ public final class SqsTestServer implements AutoCloseable {
     /** Starts with the test defaults (free ports, the given data directory), then {@code adjust} applied. */
     public static SqsTestServer start(Path dataDirectory, java.util.function.UnaryOperator<SluiceConfig> adjust)
             throws IOException, InterruptedException {
+        return start(dataDirectory, adjust, InstantSource.system());
+    }
+
+    /** As {@link #start(Path, java.util.function.UnaryOperator)}, on the given clock (tests move it forward). */
+    public static SqsTestServer start(Path dataDirectory, java.util.function.UnaryOperator<SluiceConfig> adjust,
+            InstantSource clock) throws IOException, InterruptedException {
         SluiceConfig defaults = SluiceConfig.defaults();
         RaftStoreConfig raft = defaults.raft().withNode("n1", "127.0.0.1", FreePorts.next())
                 .withDataDirectory(dataDirectory).withAllowTemporaryStorage(true);
         SluiceServer server = SluiceServer.start(adjust.apply(defaults.withHttp(defaults.http().withPort(0)).withRaft(raft)),
-                List.of(), InstantSource.system());
+                List.of(), clock);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!server.node().health().ready() && System.nanoTime() < deadline) {
             Thread.sleep(50);

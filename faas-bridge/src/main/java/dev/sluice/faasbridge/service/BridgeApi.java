@@ -57,10 +57,8 @@ public final class BridgeApi {
     }
 
     public CompletableFuture<FunctionDefinition> updateFunction(String name, FunctionRequest request) {
-        return getFunction(name).thenCompose(current -> {
-            FunctionDefinition updated = checkHandler(request.update(current, clock.millis()));
-            return store.putFunction(updated).thenApply(ignored -> notifyChanged(updated));
-        });
+        return store.updateFunction(name, current -> attempt(() -> checkHandler(request.update(current, clock.millis()))))
+                .thenApply(updated -> notifyChanged(updated.orElseThrow(() -> functionNotFound(name))));
     }
 
     public CompletableFuture<FunctionDefinition> getFunction(String name) {
@@ -78,16 +76,23 @@ public final class BridgeApi {
 
     public CompletableFuture<EventSourceMapping> createMapping(MappingRequest request) {
         return attempt(() -> request.create(UUID.randomUUID().toString(), clock.millis()))
-                .thenCompose(mapping -> checkAndStore(mapping, true));
+                .thenCompose(mapping -> check(mapping, true))
+                .thenCompose(checked -> store.putMapping(checked).thenApply(ignored -> notifyChanged(checked)));
     }
 
     public CompletableFuture<EventSourceMapping> updateMapping(String uuid, MappingRequest request) {
-        return getMapping(uuid).thenCompose(current -> checkAndStore(request.update(current, clock.millis()), false));
+        return store.updateMapping(uuid, current -> attempt(() -> request.update(current, clock.millis()))
+                        .thenCompose(updated -> check(updated, false)))
+                .thenApply(updated -> notifyChanged(updated.orElseThrow(() -> mappingNotFound(uuid))));
     }
 
     public CompletableFuture<EventSourceMapping> getMapping(String uuid) {
-        return store.mapping(uuid).thenApply(found -> found.orElseThrow(() -> new BridgeException(LambdaError.RESOURCE_NOT_FOUND,
-                "The resource you requested does not exist: event source mapping " + uuid)));
+        return store.mapping(uuid).thenApply(found -> found.orElseThrow(() -> mappingNotFound(uuid)));
+    }
+
+    private static BridgeException mappingNotFound(String uuid) {
+        return new BridgeException(LambdaError.RESOURCE_NOT_FOUND,
+                "The resource you requested does not exist: event source mapping " + uuid);
     }
 
     /** Mappings oldest first, only those of {@code functionName} when given. */
@@ -119,7 +124,8 @@ public final class BridgeApi {
         return FunctionDefinition.arn(settings.region(), settings.accountId(), functionName);
     }
 
-    private CompletableFuture<EventSourceMapping> checkAndStore(EventSourceMapping mapping, boolean creating) {
+    /** The mapping once its function exists, its queue's visibility covers the timeout and (creating) it is no duplicate. */
+    private CompletableFuture<EventSourceMapping> check(EventSourceMapping mapping, boolean creating) {
         CompletableFuture<FunctionDefinition> function = getFunction(mapping.functionName());
         CompletableFuture<Integer> visibility = queueVisibilityTimeout(mapping);
         CompletableFuture<List<EventSourceMapping>> existing = creating ? store.mappings() : CompletableFuture.completedFuture(List.of());
@@ -134,7 +140,7 @@ public final class BridgeApi {
                                 + " already exists. Please update or delete the existing mapping with UUID " + other.uuid());
                     });
             return checked;
-        }).thenCompose(checked -> store.putMapping(checked).thenApply(ignored -> notifyChanged(checked)));
+        });
     }
 
     private CompletableFuture<Integer> queueVisibilityTimeout(EventSourceMapping mapping) {

@@ -1,14 +1,18 @@
 package dev.sluice.faasbridge.store;
 
+import dev.sluice.clientsdk.LambdaError;
+import dev.sluice.faasbridge.core.BridgeException;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
 import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.catalog.UpdateConflictException;
 import dev.sluice.raftstore.codec.BinaryReader;
 import dev.sluice.raftstore.codec.BinaryWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -22,6 +26,8 @@ public final class CatalogDefinitionStore implements DefinitionStore {
     static final String BRIDGES = "faas.bridges";
     /** Catalog entries a scan page carries; scans page until the namespace is exhausted. */
     private static final int PAGE = 500;
+    /** Conflicting writes an update re-reads and retries before it answers ResourceConflict. */
+    static final int UPDATE_ATTEMPTS = 64;
 
     private final Catalog catalog;
     private final String functionsNamespace;
@@ -41,8 +47,31 @@ public final class CatalogDefinitionStore implements DefinitionStore {
     }
 
     @Override
-    public CompletableFuture<Void> putFunction(FunctionDefinition function) {
-        return catalog.put(functionsNamespace, function.name(), DefinitionCodec.encode(function)).thenApply(replaced -> null);
+    public CompletableFuture<Optional<FunctionDefinition>> updateFunction(String name,
+            Function<FunctionDefinition, CompletableFuture<FunctionDefinition>> change) {
+        return update(functionsNamespace, name, DefinitionCodec::decodeFunction, DefinitionCodec::encode, change);
+    }
+
+    @Override
+    public CompletableFuture<Optional<EventSourceMapping>> updateMapping(String uuid,
+            Function<EventSourceMapping, CompletableFuture<EventSourceMapping>> change) {
+        return update(mappingsNamespace, uuid, DefinitionCodec::decodeMapping, DefinitionCodec::encode, change);
+    }
+
+    private <T> CompletableFuture<Optional<T>> update(String namespace, String key, Function<byte[], T> decode,
+            Function<T, byte[]> encode, Function<T, CompletableFuture<T>> change) {
+        return catalog.update(namespace, key, read -> change.apply(decode.apply(read)).thenApply(encode), UPDATE_ATTEMPTS)
+                .handle((stored, failure) -> {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof UpdateConflictException) {
+                        throw new BridgeException(LambdaError.RESOURCE_CONFLICT, "The operation cannot be performed at this "
+                                + "time: " + key + " is being updated concurrently. Retry the request.");
+                    }
+                    if (failure != null) {
+                        throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+                    }
+                    return stored.map(decode);
+                });
     }
 
     @Override

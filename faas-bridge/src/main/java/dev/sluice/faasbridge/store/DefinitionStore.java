@@ -5,6 +5,7 @@ import dev.sluice.faasbridge.core.FunctionDefinition;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Where functions and mappings are kept. Inside the server: the replicated catalog
@@ -13,7 +14,18 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface DefinitionStore {
 
-    CompletableFuture<Void> putFunction(FunctionDefinition function);
+    /**
+     * Read-modify-write of one function without lost updates: {@code change} computes the new definition
+     * from the stored one (asynchronously, so it may validate), and it is stored only if nothing changed
+     * meanwhile, else re-read and re-applied a bounded number of times (then ResourceConflict). Empty when
+     * the function does not exist, or was deleted meanwhile: an update never recreates it.
+     */
+    CompletableFuture<Optional<FunctionDefinition>> updateFunction(String name,
+            Function<FunctionDefinition, CompletableFuture<FunctionDefinition>> change);
+
+    /** Like {@link #updateFunction}, for one mapping. */
+    CompletableFuture<Optional<EventSourceMapping>> updateMapping(String uuid,
+            Function<EventSourceMapping, CompletableFuture<EventSourceMapping>> change);
 
     /** Completes with false when a function of that name exists already. */
     CompletableFuture<Boolean> putFunctionIfAbsent(FunctionDefinition function);
@@ -24,6 +36,7 @@ public interface DefinitionStore {
 
     CompletableFuture<Boolean> deleteFunction(String name);
 
+    /** Stores a new mapping (a fresh UUID); changes go through {@link #updateMapping}. */
     CompletableFuture<Void> putMapping(EventSourceMapping mapping);
 
     CompletableFuture<Optional<EventSourceMapping>> mapping(String uuid);

@@ -1,2 +1,2 @@
-/** Where functions and mappings live: the replicated catalog, in a versioned binary format. Imports core and raft-store. */
+/** Where functions and mappings live: the replicated catalog, in a versioned binary format. Imports core, raft-store and client-sdk's error catalogue. */
 package dev.sluice.faasbridge.store;

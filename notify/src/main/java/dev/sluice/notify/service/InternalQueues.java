@@ -7,9 +7,14 @@ import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.CreateQueueRequest;
 import dev.sluice.clientsdk.model.DeleteQueueRequest;
+import dev.sluice.clientsdk.model.GetQueueAttributesRequest;
+import dev.sluice.clientsdk.model.ListQueuesRequest;
 import dev.sluice.clientsdk.model.SetQueueAttributesRequest;
 import dev.sluice.notify.core.Subscription;
 import dev.sluice.notify.core.Topic;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +27,8 @@ import java.util.function.Supplier;
  * ({@code sluice-internal-sub-<subscriptionId>}). Ordinary queues under the reserved prefix.
  */
 public final class InternalQueues {
+    /** Queue names a ListQueues page asks for (SQS's maximum). */
+    private static final int LIST_PAGE = 1000;
     /** Outbox and delivery messages wait up to SQS's longest retention, 14 days. */
     static final String RETENTION_SECONDS = "1209600";
     /** Room for a 256 KiB SNS message with its attributes after JSON escaping. */
@@ -109,6 +116,38 @@ public final class InternalQueues {
                 : "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":" + maxAttempts + "}";
         return queues.setQueueAttributes(new SetQueueAttributesRequest(deliveryUrl(subscription),
                 Map.of("RedrivePolicy", policy))).thenApply(set -> null);
+    }
+
+    /** True for a name this class gives: a topic's outbox or a subscription's delivery queue. */
+    static boolean isNotifyQueue(String queueName) {
+        return queueName.startsWith(ReservedQueueNames.PREFIX + "topic-") || queueName.startsWith(ReservedQueueNames.PREFIX + "sub-");
+    }
+
+    /** Names of every outbox and delivery queue that exists now, paging through ListQueues. */
+    CompletableFuture<List<String>> listNotifyQueues() {
+        return listFrom(null, new ArrayList<>());
+    }
+
+    private CompletableFuture<List<String>> listFrom(String nextToken, List<String> into) {
+        return queues.listQueues(new ListQueuesRequest(ReservedQueueNames.PREFIX, nextToken, LIST_PAGE)).thenCompose(page -> {
+            page.queueUrls().stream().map(url -> QueueUrl.parse(url).map(QueueUrl::queueName).orElse(""))
+                    .filter(InternalQueues::isNotifyQueue).forEach(into::add);
+            return page.nextToken() == null ? CompletableFuture.completedFuture(into) : listFrom(page.nextToken(), into);
+        });
+    }
+
+    /** When the queue was created (SQS's CreatedTimestamp, whole seconds); empty when it is gone. */
+    CompletableFuture<Optional<Instant>> createdAt(String queueName) {
+        return queues.getQueueAttributes(new GetQueueAttributesRequest(url(queueName), List.of("CreatedTimestamp")))
+                .handle((response, failure) -> {
+                    if (failure != null) {
+                        if (isMissingQueue(failure)) {
+                            return Optional.<Instant>empty();
+                        }
+                        throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+                    }
+                    return Optional.of(Instant.ofEpochSecond(Long.parseLong(response.attributes().get("CreatedTimestamp"))));
+                });
     }
 
     /** Deletes an internal queue; one that is already gone is fine. */

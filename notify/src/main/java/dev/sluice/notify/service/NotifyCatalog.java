@@ -1,24 +1,40 @@
 package dev.sluice.notify.service;
 
+import dev.sluice.clientsdk.SnsError;
 import dev.sluice.notify.core.CatalogRecordCodec;
 import dev.sluice.notify.core.Subscription;
 import dev.sluice.notify.core.Topic;
 import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.catalog.UpdateConflictException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Topics and subscriptions in the replicated catalog: topics under {@code sns.topics/<name>},
  * subscriptions under {@code sns.subscriptions/<topic>/<id>} so one prefix scan lists a topic's.
- * Reads are linearizable. Read-modify-write updates are last-writer-wins (the catalog has no
- * compare-and-set): two concurrent SetTopicAttributes on one topic may lose one change.
+ * Reads are linearizable.
+ *
+ * <p>Every change to an existing topic or subscription goes through {@link #updateTopic} or
+ * {@link #updateSubscription}: read, apply the change, and write with the catalog's compare-and-set
+ * ({@code replaceIf} over the exact bytes read), re-reading and re-applying on a conflict up to
+ * {@link #UPDATE_ATTEMPTS} times. So concurrent updates of one record never lose each other's change
+ * (each is applied to the other's result), and an update never recreates a record that was deleted
+ * meanwhile: it answers the caller's NotFound instead. Creation is {@code putIfAbsent} (topics) or a
+ * fresh key (subscriptions); deletion is unconditional. What multi-step operations (DeleteTopic, a
+ * Subscribe racing it, a crash part-way) can still leave behind, {@link NotifyWorkers} reaps.
  */
 public final class NotifyCatalog {
     static final String TOPICS = "sns.topics";
     static final String SUBSCRIPTIONS = "sns.subscriptions";
     static final String KEYS = "sns.keys";
+    /** Conflicting writes an update re-reads and retries before it fails with ConcurrentAccess. */
+    static final int UPDATE_ATTEMPTS = 64;
     /** Entries read per scan page. */
     private static final int PAGE = 500;
 
@@ -41,8 +57,15 @@ public final class NotifyCatalog {
         return catalog.putIfAbsent(TOPICS, topic.name(), CatalogRecordCodec.encode(topic));
     }
 
-    public CompletableFuture<Void> putTopic(Topic topic) {
-        return catalog.put(TOPICS, topic.name(), CatalogRecordCodec.encode(topic)).thenApply(replaced -> null);
+    /**
+     * Applies {@code change} to the stored topic with compare-and-set, retrying on a concurrent change.
+     * Completes with the stored result; fails with {@code notFound} when the topic does not exist (or was
+     * deleted meanwhile), with whatever {@code change} throws (a validation failure), or with
+     * ConcurrentAccess after {@link #UPDATE_ATTEMPTS} conflicts in a row.
+     */
+    public CompletableFuture<Topic> updateTopic(String name, UnaryOperator<Topic> change,
+            Supplier<? extends RuntimeException> notFound) {
+        return update(TOPICS, name, CatalogRecordCodec::decodeTopic, CatalogRecordCodec::encode, change, notFound);
     }
 
     public CompletableFuture<Boolean> deleteTopic(String name) {
@@ -64,6 +87,30 @@ public final class NotifyCatalog {
                 .thenApply(value -> value.map(CatalogRecordCodec::decodeSubscription));
     }
 
+    /** Like {@link #updateTopic}, for one subscription. */
+    public CompletableFuture<Subscription> updateSubscription(String topicName, String id,
+            UnaryOperator<Subscription> change, Supplier<? extends RuntimeException> notFound) {
+        return update(SUBSCRIPTIONS, Subscription.key(topicName, id), CatalogRecordCodec::decodeSubscription,
+                CatalogRecordCodec::encode, change, notFound);
+    }
+
+    private <T> CompletableFuture<T> update(String namespace, String key, Function<byte[], T> decode,
+            Function<T, byte[]> encode, UnaryOperator<T> change, Supplier<? extends RuntimeException> notFound) {
+        return catalog.update(namespace, key, read -> CompletableFuture.completedFuture(encode.apply(change.apply(decode.apply(read)))),
+                UPDATE_ATTEMPTS).handle((stored, failure) -> {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof UpdateConflictException) {
+                        throw SnsError.CONCURRENT_ACCESS.exception("Too many concurrent changes to " + key
+                                + "; perform the operations sequentially.");
+                    }
+                    if (failure != null) {
+                        throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+                    }
+                    return decode.apply(stored.orElseThrow(notFound));
+                });
+    }
+
+    /** Stores a new subscription (its key is a fresh id); never used to change an existing one. */
     public CompletableFuture<Void> putSubscription(Subscription subscription) {
         return catalog.put(SUBSCRIPTIONS, subscription.key(), CatalogRecordCodec.encode(subscription))
                 .thenApply(replaced -> null);

@@ -27,11 +27,14 @@ import java.util.List;
  *     subscription) delivery; its size is the number of retries. Default 1 min, then 2 min: Lambda's
  *     asynchronous invocation, which SNS uses, retries a failing function twice that way. 0 to 10 entries
  *     of 1 s to 12 h (whole seconds).
+ * @param orphanGrace an internal queue without an owning topic or subscription is deleted only once it
+ *     is at least this old (and was ownerless on two refreshes in a row): CreateTopic and Subscribe make
+ *     the queue before the catalog record, so a younger one may be about to get its owner
  */
 public record NotifyConfig(String region, String accountId, List<CidrBlock> allowedNetworks,
         int maxConcurrentDeliveries, int maxConcurrentDeliveriesPerSubscription, Duration connectTimeout,
         Duration responseTimeout, int maxResponseBytes, Duration refreshInterval, int maxWorkers,
-        int fanoutPollersPerTopic, Smtp smtp, List<Duration> functionRetryDelays) {
+        int fanoutPollersPerTopic, Smtp smtp, List<Duration> functionRetryDelays, Duration orphanGrace) {
     /** Lambda's asynchronous invocation retries a failing function twice, 1 min and then 2 min later. */
     public static final List<Duration> LAMBDA_RETRY_DELAYS = List.of(Duration.ofMinutes(1), Duration.ofMinutes(2));
     private static final int MAX_FUNCTION_RETRIES = 10;
@@ -53,25 +56,25 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
 
     public static NotifyConfig defaults(String region, String accountId) {
         return new NotifyConfig(region, accountId, List.of(), 256, 8, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                64 * 1024, Duration.ofSeconds(1), 2000, 4, null, LAMBDA_RETRY_DELAYS);
+                64 * 1024, Duration.ofSeconds(1), 2000, 4, null, LAMBDA_RETRY_DELAYS, Duration.ofMinutes(5));
     }
 
     public NotifyConfig withAllowedNetworks(List<CidrBlock> networks) {
         return new NotifyConfig(region, accountId, networks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, functionRetryDelays);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, functionRetryDelays, orphanGrace);
     }
 
     public NotifyConfig withSmtp(Smtp newSmtp) {
         return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers, fanoutPollersPerTopic, newSmtp, functionRetryDelays);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, newSmtp, functionRetryDelays, orphanGrace);
     }
 
     public NotifyConfig withFunctionRetryDelays(List<Duration> delays) {
         return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, delays);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, delays, orphanGrace);
     }
 
     /** Every problem at once. */
@@ -85,6 +88,9 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
         }
         if (fanoutPollersPerTopic < 1) {
             problems.add("fanoutPollersPerTopic must be at least 1");
+        }
+        if (orphanGrace.compareTo(refreshInterval.multipliedBy(2)) < 0) {
+            problems.add("orphanGrace must be at least two refresh intervals");
         }
         if (maxResponseBytes < 0) {
             problems.add("maxResponseBytes must not be negative");

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Keeps this node's workers in line with the catalog: {@code fanoutPollersPerTopic} {@link FanoutWorker}s a topic and one
  * {@link DeliveryWorker} an HTTP(S) subscription, re-read every {@code refreshInterval} and at once after
  * a local change. At most {@code maxWorkers} run; beyond that the rest wait (logged) for room. Every
- * node runs them; the queues' receives divide the work. Reconciliation runs on the timer thread only.
+ * node runs them; the queues' receives divide the work. Each refresh also hands its snapshot to the
+ * {@link OrphanReaper}. Reconciliation runs on the timer thread only.
  */
 final class NotifyWorkers {
     private static final Logger LOG = LoggerFactory.getLogger(NotifyWorkers.class);
@@ -24,12 +25,14 @@ final class NotifyWorkers {
     private final NotifyServices services;
     private final Map<String, List<FanoutWorker>> fanouts = new HashMap<>();
     private final Map<String, DeliveryWorker> deliveries = new HashMap<>();
+    private final OrphanReaper reaper;
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean closed;
 
     NotifyWorkers(NotifyServices services) {
         this.services = services;
+        this.reaper = new OrphanReaper(services);
     }
 
     void start() {
@@ -59,6 +62,7 @@ final class NotifyWorkers {
                             LOG.debug("cannot read topics and subscriptions now", failure);
                         } else if (!closed) {
                             apply(snapshot.topics(), snapshot.subscriptions());
+                            reaper.sweep(snapshot.topics(), snapshot.subscriptions());
                         }
                     } finally {
                         refreshing.set(false);

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Subscribe, ConfirmSubscription, Unsubscribe, the subscription lists and attributes. An HTTP(S)
@@ -100,8 +101,25 @@ public final class SubscriptionActions {
                 }
                 // A push subscription's confirmation is signed: wait for start-up to load the keys, without blocking.
                 return keysReady.thenCompose(ready -> create(arn, topic, checkedProtocol, endpoint, settable))
+                        .thenCompose(subscription -> unlessTopicDeleted(topic, subscription))
                         .thenApply(subscription -> shownArn(arn, subscription, returnSubscriptionArn));
             }));
+        });
+    }
+
+    /**
+     * A DeleteTopic that listed the topic's subscriptions before this one was stored did not delete it: so
+     * re-read the topic after storing. Either DeleteTopic's listing saw the subscription, or this read sees
+     * the topic gone (or re-created under a new id) and removes what it just made, answering NotFound.
+     */
+    private CompletableFuture<Subscription> unlessTopicDeleted(Topic topic, Subscription subscription) {
+        return catalog.topic(topic.name()).thenCompose(now -> {
+            if (now.isPresent() && now.get().id().equals(topic.id())) {
+                return CompletableFuture.completedFuture(subscription);
+            }
+            return topics.deleteSubscriptionState(subscription).thenApply(deleted -> {
+                throw TopicActions.topicNotFound();
+            });
         });
     }
 
@@ -265,9 +283,8 @@ public final class SubscriptionActions {
             return topics.require(arn).thenCompose(topic -> catalog.subscriptionsOf(topic.name())).thenCompose(all -> {
                 Subscription match = all.stream().filter(candidate -> token.equals(candidate.token())).findFirst()
                         .orElseThrow(() -> SnsError.invalidParameter("Invalid token"));
-                CompletableFuture<Void> stored = match.confirmed() ? CompletableFuture.completedFuture(null)
-                        : catalog.putSubscription(match.confirm());
-                return stored.thenApply(done -> {
+                return catalog.updateSubscription(match.topicName(), match.id(), Subscription::confirm,
+                        () -> SnsError.invalidParameter("Invalid token")).thenApply(confirmed -> {
                     topologyChanged.run();
                     return arn.subscription(match.id());
                 });
@@ -281,13 +298,20 @@ public final class SubscriptionActions {
     }
 
     private CompletableFuture<Subscription> find(String subscriptionArn) {
+        TopicArn.SubscriptionArn arn = parseArn(subscriptionArn);
+        return catalog.subscription(arn.topic().topicName(), arn.subscriptionId()).thenApply(found -> found.orElseThrow(
+                SubscriptionActions::subscriptionNotFound));
+    }
+
+    private static TopicArn.SubscriptionArn parseArn(String subscriptionArn) {
         if (subscriptionArn == null || subscriptionArn.isEmpty()) {
             throw SnsError.invalidParameter("SubscriptionArn Reason: no value for required parameter");
         }
-        TopicArn.SubscriptionArn arn = TopicArn.parseSubscription(subscriptionArn)
-                .orElseThrow(() -> SnsError.invalidParameter("SubscriptionArn"));
-        return catalog.subscription(arn.topic().topicName(), arn.subscriptionId()).thenApply(found -> found.orElseThrow(
-                () -> SnsError.NOT_FOUND.exception("Subscription does not exist")));
+        return TopicArn.parseSubscription(subscriptionArn).orElseThrow(() -> SnsError.invalidParameter("SubscriptionArn"));
+    }
+
+    private static RuntimeException subscriptionNotFound() {
+        return SnsError.NOT_FOUND.exception("Subscription does not exist");
     }
 
     public CompletableFuture<Page<Summary>> listSubscriptions(String nextToken) {
@@ -347,18 +371,28 @@ public final class SubscriptionActions {
                 throw SnsError.invalidParameter("AttributeName");
             }
             String text = value == null ? "" : value;
-            return find(subscriptionArn).thenCompose(subscription -> {
-                checkSettable(name, text, subscription.attributes().get("FilterPolicyScope"),
-                        subscription.attributes().get("FilterPolicy"), subscription.protocol());
-                Subscription changed = subscription.withAttribute(name, text);
-                CompletableFuture<Void> redrive = CompletableFuture.completedFuture(null);
-                if (changed.push() && (name.equals("RedrivePolicy") || name.equals("DeliveryPolicy"))) {
-                    redrive = catalog.topic(changed.topicName()).thenCompose(topic -> queues.setRedrive(changed,
-                            maxAttempts(changed, topic.map(Topic::attributes).orElse(Map.of())),
-                            deadLetterArn(changed.attributes())));
-                }
-                return redrive.thenCompose(done -> catalog.putSubscription(changed));
+            return find(subscriptionArn).thenCompose(current -> {
+                UnaryOperator<Subscription> change = subscription -> {
+                    checkSettable(name, text, subscription.attributes().get("FilterPolicyScope"),
+                            subscription.attributes().get("FilterPolicy"), subscription.protocol());
+                    return subscription.withAttribute(name, text);
+                };
+                Subscription expected = change.apply(current);
+                boolean redrive = expected.push() && (name.equals("RedrivePolicy") || name.equals("DeliveryPolicy"));
+                // The queue first, so a policy it refuses changes nothing; again after the record if a concurrent
+                // change made the stored subscription differ from what the queue was given.
+                return (redrive ? setRedrive(expected) : CompletableFuture.<Void>completedFuture(null))
+                        .thenCompose(done -> catalog.updateSubscription(current.topicName(), current.id(), change,
+                                SubscriptionActions::subscriptionNotFound))
+                        .thenCompose(stored -> redrive && !stored.equals(expected) ? setRedrive(stored)
+                                : CompletableFuture.<Void>completedFuture(null));
             });
         });
+    }
+
+    private CompletableFuture<Void> setRedrive(Subscription subscription) {
+        return catalog.topic(subscription.topicName()).thenCompose(topic -> queues.setRedrive(subscription,
+                maxAttempts(subscription, topic.map(Topic::attributes).orElse(Map.of())),
+                deadLetterArn(subscription.attributes())));
     }
 }

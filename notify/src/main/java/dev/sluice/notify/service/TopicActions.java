@@ -181,8 +181,11 @@ public final class TopicActions {
 
     /** The topic or NotFound. */
     CompletableFuture<Topic> require(TopicArn arn) {
-        return catalog.topic(arn.topicName()).thenApply(found -> found.orElseThrow(
-                () -> SnsError.NOT_FOUND.exception("Topic does not exist")));
+        return catalog.topic(arn.topicName()).thenApply(found -> found.orElseThrow(TopicActions::topicNotFound));
+    }
+
+    static RuntimeException topicNotFound() {
+        return SnsError.NOT_FOUND.exception("Topic does not exist");
     }
 
     public CompletableFuture<Map<String, String>> getTopicAttributes(String topicArn) {
@@ -225,33 +228,34 @@ public final class TopicActions {
             if (attributeName == null || attributeName.isEmpty()) {
                 throw SnsError.invalidParameter("AttributeName");
             }
-            return require(arn).thenCompose(topic -> {
-                checkSettable(attributeName, attributeValue == null ? "" : attributeValue, topic.fifo());
-                return catalog.putTopic(topic.withAttribute(attributeName, attributeValue == null ? "" : attributeValue));
-            });
+            String value = attributeValue == null ? "" : attributeValue;
+            return catalog.updateTopic(arn.topicName(), topic -> {
+                checkSettable(attributeName, value, topic.fifo());
+                return topic.withAttribute(attributeName, value);
+            }, TopicActions::topicNotFound).thenApply(updated -> null);
         });
     }
 
     public CompletableFuture<Void> tagResource(String resourceArn, Map<String, String> tags) {
         return Futures.of(() -> {
             checkTags(tags);
-            return taggedTopic(resourceArn).thenCompose(topic -> {
+            return catalog.updateTopic(taggedTopicName(resourceArn), topic -> {
                 Map<String, String> merged = new TreeMap<>(topic.tags());
                 merged.putAll(tags);
                 if (merged.size() > MAX_TAGS) {
                     throw SnsError.TAG_LIMIT_EXCEEDED.exception("Could not complete request: tag quota of per resource exceeded");
                 }
-                return catalog.putTopic(topic.withTags(merged));
-            });
+                return topic.withTags(merged);
+            }, TopicActions::resourceNotFound).thenApply(updated -> null);
         });
     }
 
     public CompletableFuture<Void> untagResource(String resourceArn, List<String> tagKeys) {
-        return Futures.of(() -> taggedTopic(resourceArn).thenCompose(topic -> {
+        return Futures.of(() -> catalog.updateTopic(taggedTopicName(resourceArn), topic -> {
             Map<String, String> remaining = new TreeMap<>(topic.tags());
             tagKeys.forEach(remaining::remove);
-            return catalog.putTopic(topic.withTags(remaining));
-        }));
+            return topic.withTags(remaining);
+        }, TopicActions::resourceNotFound).thenApply(updated -> null));
     }
 
     public CompletableFuture<Map<String, String>> listTagsForResource(String resourceArn) {
@@ -259,9 +263,15 @@ public final class TopicActions {
     }
 
     private CompletableFuture<Topic> taggedTopic(String resourceArn) {
-        TopicArn arn = TopicArn.parse(resourceArn).orElseThrow(() -> SnsError.invalidParameter("ResourceArn"));
-        return catalog.topic(arn.topicName()).thenApply(found -> found.orElseThrow(
-                () -> SnsError.RESOURCE_NOT_FOUND.exception("Resource does not exist")));
+        return catalog.topic(taggedTopicName(resourceArn)).thenApply(found -> found.orElseThrow(TopicActions::resourceNotFound));
+    }
+
+    private static String taggedTopicName(String resourceArn) {
+        return TopicArn.parse(resourceArn).orElseThrow(() -> SnsError.invalidParameter("ResourceArn")).topicName();
+    }
+
+    private static RuntimeException resourceNotFound() {
+        return SnsError.RESOURCE_NOT_FOUND.exception("Resource does not exist");
     }
 
     private static void checkTags(Map<String, String> tags) {

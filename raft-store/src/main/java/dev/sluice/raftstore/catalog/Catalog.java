@@ -6,10 +6,15 @@ import dev.sluice.raftstore.codec.BinaryWriter;
 import dev.sluice.raftstore.codec.CommandFrame;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The replicated catalog: small metadata records (topics, subscriptions, mappings, config) under a
@@ -18,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 public final class Catalog {
     /** Keys and namespaces are UTF-8 strings of at most this many bytes. */
     public static final int MAX_KEY_BYTES = 1024;
+    /** An {@link #update} that met a concurrent change waits up to this long (at random) before its next attempt. */
+    static final long MAX_RETRY_PAUSE_MILLIS = 20;
 
     private final GroupClient group;
 
@@ -34,20 +41,70 @@ public final class Catalog {
 
     /** Stores the value; completes with true when it replaced an existing one. */
     public CompletableFuture<Boolean> put(String namespace, String key, byte[] value) {
-        return group.submit(write(CatalogCommand.PUT, namespace, key).putBytes(Objects.requireNonNull(value)).toByteArray())
-                .thenApply(result -> result.get() == 1);
+        return group.submit(putCommand(namespace, key, value)).thenApply(result -> result.get() == 1);
     }
 
     /** Stores the value unless the key exists; completes with true when it stored it. */
     public CompletableFuture<Boolean> putIfAbsent(String namespace, String key, byte[] value) {
-        return group.submit(write(CatalogCommand.PUT_IF_ABSENT, namespace, key).putBytes(Objects.requireNonNull(value)).toByteArray())
+        return group.submit(putIfAbsentCommand(namespace, key, value)).thenApply(result -> new BinaryReader(result).getBoolean());
+    }
+
+    /**
+     * Compare-and-set: stores {@code value} only if the key still holds exactly {@code expected} (the
+     * bytes an earlier {@link #get} returned). Completes with false, changing nothing, when the key is
+     * absent or holds anything else; the caller re-reads and retries or gives up.
+     */
+    public CompletableFuture<Boolean> replaceIf(String namespace, String key, byte[] expected, byte[] value) {
+        return group.submit(replaceIfCommand(namespace, key, expected, value))
                 .thenApply(result -> new BinaryReader(result).getBoolean());
+    }
+
+    /**
+     * Read-modify-write without lost updates: reads the value, lets {@code change} compute the new one
+     * (it may be asynchronous, e.g. to validate against other state), and stores it with {@link #replaceIf}
+     * over the bytes read; on a conflict it pauses briefly (at random, up to {@value #MAX_RETRY_PAUSE_MILLIS} ms),
+     * re-reads and re-applies, at most {@code maxAttempts} times.
+     * Completes with the value now stored (the read itself when {@code change} returns equal bytes), empty
+     * when the key is absent (a deleted record is never recreated), or fails with what {@code change}
+     * throws or with {@link UpdateConflictException} once every attempt met a concurrent change.
+     */
+    public CompletableFuture<Optional<byte[]>> update(String namespace, String key,
+            Function<byte[], CompletableFuture<byte[]>> change, int maxAttempts) {
+        return get(namespace, key).thenCompose(read -> {
+            if (read.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.<byte[]>empty());
+            }
+            byte[] expected = read.get();
+            return change.apply(expected).thenCompose(changed -> {
+                if (Arrays.equals(changed, expected)) {
+                    return CompletableFuture.completedFuture(Optional.of(expected));
+                }
+                return replaceIf(namespace, key, expected, changed).thenCompose(applied -> {
+                    if (applied) {
+                        return CompletableFuture.completedFuture(Optional.of(changed));
+                    }
+                    if (maxAttempts <= 1) {
+                        throw new UpdateConflictException(namespace, key);
+                    }
+                    // A random pause spreads out writers that all lost to the same one, so each round has a winner
+                    // instead of every loser re-reading and colliding again.
+                    Executor later = CompletableFuture.delayedExecutor(
+                            ThreadLocalRandom.current().nextLong(1, MAX_RETRY_PAUSE_MILLIS + 1), TimeUnit.MILLISECONDS);
+                    return CompletableFuture.supplyAsync(() -> null, later)
+                            .thenCompose(paused -> update(namespace, key, change, maxAttempts - 1));
+                });
+            });
+        });
+    }
+
+    /** Removes the key only if it still holds exactly {@code expected}; completes with true when it removed it. */
+    public CompletableFuture<Boolean> deleteIf(String namespace, String key, byte[] expected) {
+        return group.submit(deleteIfCommand(namespace, key, expected)).thenApply(result -> new BinaryReader(result).getBoolean());
     }
 
     /** Removes the key; completes with true when it existed. */
     public CompletableFuture<Boolean> delete(String namespace, String key) {
-        return group.submit(write(CatalogCommand.DELETE, namespace, key).toByteArray())
-                .thenApply(result -> result.get() == 1);
+        return group.submit(deleteCommand(namespace, key)).thenApply(result -> result.get() == 1);
     }
 
     public CompletableFuture<Optional<byte[]>> get(String namespace, String key) {
@@ -86,6 +143,29 @@ public final class Catalog {
             entries.add(new Entry(in.getString(), in.getBytes()));
         }
         return new Page(entries, more);
+    }
+
+    // The log format of each command: golden bytes in CatalogCommandGoldenTest hold it still.
+
+    static byte[] putCommand(String namespace, String key, byte[] value) {
+        return write(CatalogCommand.PUT, namespace, key).putBytes(Objects.requireNonNull(value)).toByteArray();
+    }
+
+    static byte[] putIfAbsentCommand(String namespace, String key, byte[] value) {
+        return write(CatalogCommand.PUT_IF_ABSENT, namespace, key).putBytes(Objects.requireNonNull(value)).toByteArray();
+    }
+
+    static byte[] deleteCommand(String namespace, String key) {
+        return write(CatalogCommand.DELETE, namespace, key).toByteArray();
+    }
+
+    static byte[] replaceIfCommand(String namespace, String key, byte[] expected, byte[] value) {
+        return write(CatalogCommand.REPLACE_IF, namespace, key).putBytes(Objects.requireNonNull(expected))
+                .putBytes(Objects.requireNonNull(value)).toByteArray();
+    }
+
+    static byte[] deleteIfCommand(String namespace, String key, byte[] expected) {
+        return write(CatalogCommand.DELETE_IF, namespace, key).putBytes(Objects.requireNonNull(expected)).toByteArray();
     }
 
     private static BinaryWriter write(int type, String namespace, String key) {

@@ -5,6 +5,10 @@ final class CatalogCommand {
     static final int PUT = 1;
     static final int DELETE = 2;
     static final int PUT_IF_ABSENT = 3;
+    /** Replaces the value only while it still equals the expected bytes (compare-and-set). */
+    static final int REPLACE_IF = 4;
+    /** Deletes the key only while its value still equals the expected bytes. */
+    static final int DELETE_IF = 5;
 
     static final int QUERY_GET = 1;
     static final int QUERY_SCAN = 2;

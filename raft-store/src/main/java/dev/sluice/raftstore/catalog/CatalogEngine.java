@@ -7,6 +7,7 @@ import dev.sluice.raftstore.spi.ApplyContext;
 import dev.sluice.raftstore.spi.DomainEngine;
 import dev.sluice.raftstore.spi.StoreReader;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 /** Namespaced key/value state. Stateless in memory, so queries need no locking beyond RocksDB's. */
@@ -45,6 +46,22 @@ public final class CatalogEngine implements DomainEngine {
                     writer.delete(CatalogKeys.COLUMN_FAMILY, key);
                 }
                 return new byte[] {(byte) (existing != null ? 1 : 0)};
+            }
+            case CatalogCommand.REPLACE_IF -> {
+                byte[] expected = in.getBytes();
+                byte[] replacement = in.getBytes();
+                boolean matches = existing != null && Arrays.equals(existing, expected);
+                if (matches) {
+                    writer.put(CatalogKeys.COLUMN_FAMILY, key, replacement);
+                }
+                return new BinaryWriter().putBoolean(matches).toByteArray();
+            }
+            case CatalogCommand.DELETE_IF -> {
+                boolean matches = existing != null && Arrays.equals(existing, in.getBytes());
+                if (matches) {
+                    writer.delete(CatalogKeys.COLUMN_FAMILY, key);
+                }
+                return new BinaryWriter().putBoolean(matches).toByteArray();
             }
             default -> throw new CorruptFrameException("unknown catalog command type " + commandType);
         }

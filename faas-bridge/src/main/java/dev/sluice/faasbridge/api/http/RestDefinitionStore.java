@@ -98,7 +98,14 @@ public final class RestDefinitionStore implements DefinitionStore {
     }
 
     @Override
-    public CompletableFuture<Void> putFunction(FunctionDefinition function) {
+    public CompletableFuture<Optional<FunctionDefinition>> updateFunction(String name,
+            java.util.function.Function<FunctionDefinition, CompletableFuture<FunctionDefinition>> change) {
+        return readOnly();
+    }
+
+    @Override
+    public CompletableFuture<Optional<EventSourceMapping>> updateMapping(String uuid,
+            java.util.function.Function<EventSourceMapping, CompletableFuture<EventSourceMapping>> change) {
         return readOnly();
     }
 
