@@ -154,7 +154,8 @@ public final class SluiceServer implements AutoCloseable {
     private static NotifyConfig notifyConfig(SluiceConfig.Notify settings) {
         NotifyConfig notifyConfig = NotifyConfig.defaults(QueueModule.REGION, QueueModule.ACCOUNT_ID)
                 .withAllowedNetworks(settings.webhookAllowedNetworks())
-                .withFunctionRetryDelays(settings.functionRetryDelays());
+                .withFunctionRetryDelays(settings.functionRetryDelays())
+                .withMaxConcurrentDeliveries(settings.maxConcurrentDeliveries());
         return settings.smtpServer().map(server -> {
             int colon = server.lastIndexOf(':');
             return notifyConfig.withSmtp(new NotifyConfig.Smtp(server.substring(0, colon),

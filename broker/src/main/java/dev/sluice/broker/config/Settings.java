@@ -73,6 +73,12 @@ final class Settings {
                     "sender address of email notifications",
                     (config, text) -> config.withNotifications(config.notifications().withSmtpFrom(text)),
                     config -> config.notifications().smtpFrom()),
+            new Setting("notify.maxConcurrentDeliveries", Optional.of("--max-concurrent-deliveries"),
+                    "SLUICE_MAX_CONCURRENT_DELIVERIES",
+                    "webhook, email and function deliveries in flight on this node at once, across all subscriptions",
+                    (config, text) -> config.withNotifications(config.notifications()
+                            .withMaxConcurrentDeliveries(ConfigValues.wholeNumber(text))),
+                    config -> String.valueOf(config.notifications().maxConcurrentDeliveries())),
             new Setting("auth.accessKeys", Optional.empty(), "SLUICE_ACCESS_KEYS",
                     "accepted keys as id:secret,...; no flag, so secrets stay out of ps",
                     (config, text) -> config.withAuth(new SluiceConfig.Auth(SluiceConfig.AccessKey.parseList(text))),

@@ -38,17 +38,26 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
      * @param smtpFrom the sender address of those emails
      * @param functionRetryDelays waits before each retry of a failed lambda / function subscription
      *     invocation (default 1 min, 2 min: Lambda's asynchronous retries); programmatic only (tests shorten it)
+     * @param maxConcurrentDeliveries webhook, email and function deliveries in flight on this node at once,
+     *     across all subscriptions (default 256)
      */
     public record Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom,
-            List<Duration> functionRetryDelays) {
+            List<Duration> functionRetryDelays, int maxConcurrentDeliveries) {
+        public static final int DEFAULT_MAX_CONCURRENT_DELIVERIES = 256;
+
         public Notify {
             webhookAllowedNetworks = List.copyOf(webhookAllowedNetworks);
             Objects.requireNonNull(smtpServer, "smtpServer");
             functionRetryDelays = List.copyOf(functionRetryDelays);
+            if (maxConcurrentDeliveries < 1) {
+                throw new IllegalArgumentException("notify.maxConcurrentDeliveries must be at least 1; got "
+                        + maxConcurrentDeliveries);
+            }
         }
 
         public Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom) {
-            this(webhookAllowedNetworks, smtpServer, smtpFrom, dev.sluice.notify.service.NotifyConfig.LAMBDA_RETRY_DELAYS);
+            this(webhookAllowedNetworks, smtpServer, smtpFrom, dev.sluice.notify.service.NotifyConfig.LAMBDA_RETRY_DELAYS,
+                    DEFAULT_MAX_CONCURRENT_DELIVERIES);
         }
 
         public Notify(List<CidrBlock> webhookAllowedNetworks) {
@@ -56,7 +65,11 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         }
 
         public Notify withFunctionRetryDelays(List<Duration> delays) {
-            return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, delays);
+            return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, delays, maxConcurrentDeliveries);
+        }
+
+        public Notify withMaxConcurrentDeliveries(int deliveries) {
+            return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, functionRetryDelays, deliveries);
         }
 
         public static Notify defaults() {
@@ -64,15 +77,15 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         }
 
         public Notify withSmtpServer(Optional<String> server) {
-            return new Notify(webhookAllowedNetworks, server, smtpFrom, functionRetryDelays);
+            return new Notify(webhookAllowedNetworks, server, smtpFrom, functionRetryDelays, maxConcurrentDeliveries);
         }
 
         public Notify withSmtpFrom(String from) {
-            return new Notify(webhookAllowedNetworks, smtpServer, from, functionRetryDelays);
+            return new Notify(webhookAllowedNetworks, smtpServer, from, functionRetryDelays, maxConcurrentDeliveries);
         }
 
         public Notify withWebhookAllowedNetworks(List<CidrBlock> networks) {
-            return new Notify(networks, smtpServer, smtpFrom, functionRetryDelays);
+            return new Notify(networks, smtpServer, smtpFrom, functionRetryDelays, maxConcurrentDeliveries);
         }
 
         /** Parses {@code 127.0.0.1/32,10.1.0.0/16}; throws IllegalArgumentException naming the bad entry. */

@@ -79,17 +79,19 @@ class ConfigLoaderTest {
     @Test
     void notifyFlagsSetWebhookNetworksAndTheSmtpRelayAndBadValuesAreReported() {
         LoadResult result = loadInCheckout(List.of("--webhook-allowed-networks", "127.0.0.1/32,10.1.0.0/16",
-                "--smtp-server", "mail.example:25", "--smtp-from", "sns@example.com"), Map.of());
+                "--smtp-server", "mail.example:25", "--smtp-from", "sns@example.com"),
+                Map.of("SLUICE_MAX_CONCURRENT_DELIVERIES", "32"));
 
         assertTrue(result.ok(), result.problems().toString());
         assertEquals(List.of("127.0.0.1/32", "10.1.0.0/16"), result.config().notifications().webhookAllowedNetworks()
                 .stream().map(block -> block.toText()).toList());
         assertEquals(java.util.Optional.of("mail.example:25"), result.config().notifications().smtpServer());
         assertEquals("sns@example.com", result.config().notifications().smtpFrom());
+        assertEquals(32, result.config().notifications().maxConcurrentDeliveries());
 
         LoadResult bad = loadInCheckout(List.of("--webhook-allowed-networks", "10.0.0.0/40", "--smtp-server", "nohost",
-                "--smtp-from", "nobody"), Map.of());
-        assertEquals(3, bad.problems().size(), bad.problems().toString());
+                "--smtp-from", "nobody", "--max-concurrent-deliveries", "0"), Map.of());
+        assertEquals(4, bad.problems().size(), bad.problems().toString());
     }
 
     @Test

@@ -58,7 +58,7 @@ class NotifyCrashIT {
                         .path("SubscribeURL").asText();
                 assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(subscribeUrl)).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode());
-                awaitConfirmed(sns, topic);
+                SnsClients.awaitConfirmed(sns, topic);
                 for (int i = 0; i < MESSAGES; i++) {
                     String body = "durable-" + i;
                     sns.publish(b -> b.topicArn(topic).message(body));
@@ -87,17 +87,5 @@ class NotifyCrashIT {
             }
             assertEquals(MESSAGES, accepted.size(), cluster.logTails());
         }
-    }
-
-    private static void awaitConfirmed(SnsClient sns, String topic) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            if (sns.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions().stream()
-                    .noneMatch(s -> s.subscriptionArn().equals("pending confirmation"))) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not confirmed");
     }
 }

@@ -2,6 +2,7 @@ package dev.sluice.broker.sns;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -21,5 +22,18 @@ public final class SnsClients {
                 .httpClientBuilder(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)))
                 .overrideConfiguration(config -> config.retryStrategy(retry -> retry.maxAttempts(1)))
                 .build();
+    }
+
+    /** Waits up to 15 s until no subscription of {@code topic} is pending confirmation. */
+    public static void awaitConfirmed(SnsClient sns, String topic) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (sns.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions().stream()
+                    .noneMatch(s -> s.subscriptionArn().equals("pending confirmation"))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("subscriptions of " + topic + " were not confirmed");
     }
 }

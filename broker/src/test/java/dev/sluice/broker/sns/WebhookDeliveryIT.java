@@ -174,7 +174,7 @@ class WebhookDeliveryIT {
             sns.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(endpoint.url("/fails")).attributes(Map.of(
                     "DeliveryPolicy", policy,
                     "RedrivePolicy", "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:doomed-dlq\"}")));
-            awaitConfirmed(topic);
+            SnsClients.awaitConfirmed(sns, topic);
             String messageId = sns.publish(b -> b.topicArn(topic).message("undeliverable")).messageId();
             var dead = server.sqs.receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(15)).messages();
             assertEquals(1, dead.size());
@@ -201,7 +201,7 @@ class WebhookDeliveryIT {
             sns.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(hung.url("/hung")));
             sns.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(healthy.url("/ok"))
                     .attributes(Map.of("RawMessageDelivery", "true")));
-            awaitConfirmed(topic);
+            SnsClients.awaitConfirmed(sns, topic);
             for (int i = 0; i < 20; i++) {
                 String body = "m" + i;
                 sns.publish(b -> b.topicArn(topic).message(body));
@@ -214,6 +214,55 @@ class WebhookDeliveryIT {
         }
     }
 
+    @Test
+    void aMessageWaitingForTheNodesDeliveryLimitKeepsItsRetries() throws Exception {
+        // One delivery at a time on the node: a slow subscription holds it while another's message waits. The
+        // waiting must not spend the flaky endpoint's attempts (numRetries 1: one retry after its first 500).
+        AtomicInteger flakyNotifications = new AtomicInteger();
+        try (SqsTestServer limited = SqsTestServer.start(data.resolve("limited"), config -> config.withNotifications(
+                new SluiceConfig.Notify(List.of(CidrBlock.parse("127.0.0.1/32"))).withMaxConcurrentDeliveries(1)));
+                SnsClient limitedSns = SnsClients.client(limited.port());
+                WebhookEndpoint slow = new WebhookEndpoint(delivery -> {
+                    if (!isNotification(delivery)) {
+                        confirm(delivery);
+                    } else {
+                        sleep(1500);
+                    }
+                    return 200;
+                });
+                WebhookEndpoint flaky = new WebhookEndpoint(delivery -> {
+                    if (!isNotification(delivery)) {
+                        confirm(delivery);
+                        return 200;
+                    }
+                    return flakyNotifications.incrementAndGet() == 1 ? 500 : 200;
+                })) {
+            String topic = limitedSns.createTopic(b -> b.name("limited")).topicArn();
+            limitedSns.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(slow.url("/slow"))
+                    .attributes(Map.of("FilterPolicy", "{\"to\":[\"slow\"]}")));
+            limitedSns.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(flaky.url("/flaky"))
+                    .attributes(Map.of("FilterPolicy", "{\"to\":[\"flaky\"]}", "DeliveryPolicy",
+                            "{\"healthyRetryPolicy\":{\"numRetries\":1,\"minDelayTarget\":1,\"maxDelayTarget\":1}}")));
+            SnsClients.awaitConfirmed(limitedSns, topic);
+            for (String to : List.of("slow", "slow", "slow", "flaky")) {
+                limitedSns.publish(b -> b.topicArn(topic).message("for " + to).messageAttributes(Map.of("to",
+                        software.amazon.awssdk.services.sns.model.MessageAttributeValue.builder().dataType("String")
+                                .stringValue(to).build())));
+            }
+            assertEquals(3, slow.await(WebhookDeliveryIT::isNotification, 3, 20).size());
+            assertEquals(2, flaky.await(WebhookDeliveryIT::isNotification, 2, 20).size(),
+                    "the flaky endpoint's retry was spent while its message waited for the delivery limit");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Confirms from the endpoint's handler the way a subscriber would: GET the SubscribeURL (off the event loop). */
     private static void confirm(WebhookEndpoint.Delivery delivery) {
         new Thread(() -> {
@@ -223,17 +272,5 @@ class WebhookDeliveryIT {
                 throw new IllegalStateException(e);
             }
         }).start();
-    }
-
-    private static void awaitConfirmed(String topic) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            if (sns.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions().stream()
-                    .noneMatch(s -> s.subscriptionArn().equals("pending confirmation"))) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("subscriptions of " + topic + " were not confirmed");
     }
 }

@@ -33,6 +33,14 @@ final class DeliveryWorker extends QueuePoller {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final int WAIT_SECONDS = 20;
     private static final long ERROR_PAUSE_MILLIS = 1000;
+    /** How long a loop waits for the node's delivery permits to free up before it receives again. */
+    private static final long FULL_PAUSE_MILLIS = 100;
+    /**
+     * How long a received message waits for a delivery permit (part of its visibility timeout, see
+     * NotifyService), and how often it looks for one.
+     */
+    static final Duration PERMIT_WAIT = Duration.ofSeconds(5);
+    private static final long PERMIT_RETRY_MILLIS = 20;
 
     private final NotifyServices services;
     private volatile Subscription subscription;
@@ -73,11 +81,18 @@ final class DeliveryWorker extends QueuePoller {
             return;
         }
         Subscription current = subscription;
+        // Receive no more than the node has delivery permits for right now: every receive counts as an attempt
+        // (ApproximateReceiveCount), so a message received without a permit would spend one of its retries.
+        int room = Math.min(Math.min(10, services.config().maxConcurrentDeliveriesPerSubscription()),
+                services.deliveryPermits().availablePermits());
+        if (room <= 0) {
+            services.timers().schedule(this::poll, FULL_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
         long started = System.nanoTime();
         CompletableFuture<List<Message>> received = track(services.queueClient().receiveMessage(new ReceiveMessageRequest(
                         services.internalQueues().deliveryUrl(current), List.of("ApproximateReceiveCount"), List.of(),
-                        List.of("All"), Math.min(10, services.config().maxConcurrentDeliveriesPerSubscription()),
-                        visibilitySeconds(current), WAIT_SECONDS, null)))
+                        List.of("All"), room, visibilitySeconds(current), WAIT_SECONDS, null)))
                 .thenApply(response -> response.messages());
         received.thenCompose(messages -> Futures.all(messages.stream().map(message -> deliver(current, message)).toList())
                         .thenApply(done -> messages.size()))
@@ -108,11 +123,36 @@ final class DeliveryWorker extends QueuePoller {
     }
 
     private CompletableFuture<Void> deliver(Subscription current, Message message) {
-        Semaphore permits = services.deliveryPermits();
-        if (!permits.tryAcquire()) {
-            // The node is at its delivery limit: try again shortly without counting it as a failed attempt.
-            return changeVisibility(current, message, 1);
+        return permit(System.nanoTime() + PERMIT_WAIT.toNanos()).thenCompose(granted -> {
+            if (!granted) {
+                // The node stayed at its delivery limit: let the message go for now. Its receive counted, so
+                // this spends an attempt; checking for room before receiving and waiting here make it rare.
+                return changeVisibility(current, message, 1);
+            }
+            return deliverHoldingPermit(current, message);
+        });
+    }
+
+    /**
+     * Takes one of the node's delivery permits, waiting for one (without blocking a thread) until {@code deadline};
+     * false when none came free. Other subscriptions may take the permits between the room check before the
+     * receive and now; a received message waits rather than being let go at once.
+     */
+    private CompletableFuture<Boolean> permit(long deadlineNanos) {
+        if (services.deliveryPermits().tryAcquire()) {
+            return CompletableFuture.completedFuture(true);
         }
+        if (System.nanoTime() >= deadlineNanos || stopped()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> later = new CompletableFuture<>();
+        services.timers().schedule(() -> permit(deadlineNanos).whenComplete((granted, failure) -> later.complete(
+                failure == null && granted)), PERMIT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        return later;
+    }
+
+    private CompletableFuture<Void> deliverHoldingPermit(Subscription current, Message message) {
+        Semaphore permits = services.deliveryPermits();
         String messageId = DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.MESSAGE_ID);
         String type = DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.TYPE);
         boolean raw = "true".equals(DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.RAW));

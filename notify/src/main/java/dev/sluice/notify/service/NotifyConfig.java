@@ -71,6 +71,12 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
                 refreshInterval, maxWorkers, fanoutPollersPerTopic, newSmtp, functionRetryDelays, orphanGrace);
     }
 
+    public NotifyConfig withMaxConcurrentDeliveries(int deliveries) {
+        return new NotifyConfig(region, accountId, allowedNetworks, deliveries,
+                maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, functionRetryDelays, orphanGrace);
+    }
+
     public NotifyConfig withFunctionRetryDelays(List<Duration> delays) {
         return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,

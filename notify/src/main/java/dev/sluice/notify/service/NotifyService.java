@@ -69,7 +69,8 @@ public final class NotifyService implements AutoCloseable {
         OutboundPolicy outbound = new OutboundPolicy(config.allowedNetworks());
         this.webhooks = new WebhookClient(vertx, outbound, config);
         Timestamps timestamps = new Timestamps(clock);
-        int visibility = (int) (config.connectTimeout().plus(config.responseTimeout()).toSeconds() + 5);
+        int visibility = (int) (DeliveryWorker.PERMIT_WAIT.plus(config.connectTimeout()).plus(config.responseTimeout())
+                .toSeconds() + 5);
         FunctionDeliveries functionDeliveries = FunctionDeliveries.of(functions, config.functionRetryDelays());
         NotifyServices services = new NotifyServices(config, queueClient, this.catalog, internalQueues,
                 new FilterPolicies(), envelopes, new Copies(envelopes, config.region(), config.accountId()), webhooks,
