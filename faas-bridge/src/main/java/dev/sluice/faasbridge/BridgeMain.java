@@ -38,9 +38,7 @@ public final class BridgeMain {
         try {
             var builder = HttpQueueClient.builder().endpoint(URI.create(options.endpoint())).region(options.settings().region())
                     .maxConcurrentRequests(MAX_CONCURRENT_REQUESTS);
-            String keyId = System.getenv("AWS_ACCESS_KEY_ID");
-            String secret = System.getenv("AWS_SECRET_ACCESS_KEY");
-            AwsCredentials credentials = keyId != null && secret != null ? AwsCredentials.of(keyId, secret) : null;
+            AwsCredentials credentials = AwsCredentials.fromEnvironment(System.getenv()).orElse(null);
             if (credentials != null) {
                 builder.credentials(credentials);
             }

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.sns.WebhookEndpoint;
 import dev.sluice.broker.sqs.SqsTestServer;
+import dev.sluice.clientsdk.SnsError;
+import dev.sluice.clientsdk.SnsException;
 import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.TopicClient;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.auth.AwsCredentials;
 import dev.sluice.clientsdk.auth.SigV4Signer;
@@ -235,6 +238,15 @@ class AuthenticatedServerIT {
                     () -> unsigned.createQueue(new CreateQueueRequest("auth-sdk", null, null)).join());
             assertEquals(SqsError.MISSING_AUTHENTICATION_TOKEN, ((SqsException) failure.getCause()).error());
         }
+        TopicClient topics = new TopicClient(endpoint, "us-east-1", AwsCredentials.of(KEY, SECRET), HTTP,
+                java.time.InstantSource.system());
+        TopicClient wrongTopics = new TopicClient(endpoint, "us-east-1", AwsCredentials.of(KEY, "not-the-secret"), HTTP,
+                java.time.InstantSource.system());
+        assertTrue(topics.createTopic("auth-topic-client", Map.of()).join().endsWith(":auth-topic-client"));
+        CompletionException topicFailure = assertThrows(CompletionException.class,
+                () -> wrongTopics.createTopic("auth-topic-client", Map.of()).join());
+        assertEquals(SnsError.SIGNATURE_DOES_NOT_MATCH, ((SnsException) topicFailure.getCause()).error());
+
         FunctionClient functions = FunctionClient.builder().endpoint(endpoint).region("us-east-1")
                 .credentials(AwsCredentials.of(KEY, SECRET)).build();
         FunctionClient anonymousFunctions = FunctionClient.builder().endpoint(endpoint).region("us-east-1").build();
