@@ -24,6 +24,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -76,7 +77,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         }
         Buffer body = context.body() == null ? null : context.body().buffer();
         SignedRequest signed = new SignedRequest(request.method().name(), request.path(), request.query(),
-                name -> request.headers().getAll(name), body == null ? new byte[0] : body.getBytes());
+                name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes());
         if (isExempt(request, signed)) {
             context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp));
             context.next();
@@ -91,6 +92,15 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         Verdict.Refused refused = (Verdict.Refused) verdict;
         LOG.debug("refused {} {}: {}", request.method(), request.path(), refused.failure());
         refuse(context, refused, body);
+    }
+
+    /** A header's values; {@code host} falls back to HTTP/2's {@code :authority}, which signers sign as host. */
+    private static List<String> headerValues(HttpServerRequest request, String name) {
+        List<String> values = request.headers().getAll(name);
+        if (values.isEmpty() && name.equalsIgnoreCase("host") && request.authority() != null) {
+            return List.of(request.authority().toString());
+        }
+        return values;
     }
 
     private static boolean isExempt(HttpServerRequest request, SignedRequest signed) {
