@@ -214,6 +214,24 @@ class AuthenticatedServerIT {
     }
 
     @Test
+    void http2RequestsAreVerifiedWithTheirAuthorityAsHost() throws Exception {
+        HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        URI uri = endpoint.resolve("/v1/queues");
+        for (int i = 0; i < 3; i++) {
+            Map<String, String> headers = new SigV4Signer("sqs", "us-east-1").sign("GET", uri, Map.of(), new byte[0],
+                    AwsCredentials.of(KEY, SECRET), Instant.now()).headers();
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+            headers.forEach(request::header);
+            HttpResponse<String> answer = http2.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.version() + " " + answer.body());
+            if (i > 0) {
+                // After the h2c upgrade of the first request, requests carry :authority and no Host header.
+                assertEquals(HttpClient.Version.HTTP_2, answer.version());
+            }
+        }
+    }
+
+    @Test
     void theRestApiWantsASignatureAndAnswersWithoutOneInItsJsonShape() throws Exception {
         HttpResponse<String> signed = send("PUT", endpoint.resolve("/v1/queues/auth-rest"), Map.of(), "{}",
                 AwsCredentials.of(KEY, SECRET), "sqs");
