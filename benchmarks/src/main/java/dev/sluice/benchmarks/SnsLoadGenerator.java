@@ -28,11 +28,12 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
  * Query), a topic fans out to {@code --fanout} subscribers — SQS queues drained by one receiver thread
  * each, or webhooks served by an embedded Vert.x server (start Sluice with
  * {@code --webhook-allowed-networks 127.0.0.1/32}). Against a server with access keys, set
- * {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}; every request is signed with them. Reports publish throughput and latency and
- * publish→delivery latency, as one JSON line. The composition root of this generator.
+ * {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}; every request is signed with them. Reports
+ * publish throughput and latency and publish→delivery latency, as one JSON line; with {@code --server-pid} also the server's CPU time over the
+ * measured window, per 1,000 publishes and per 1,000 delivered copies. The composition root of this generator.
  *
  * <pre>java -cp benchmarks.jar dev.sluice.benchmarks.SnsLoadGenerator --endpoint http://127.0.0.1:9324
- *     --fanout 1 --subscriber queue --in-flight 8 --seconds 20 --warmup-seconds 5 --body-bytes 200</pre>
+ *     --fanout 1 --subscriber queue --in-flight 8 --seconds 20 --warmup-seconds 5 --body-bytes 200 [--server-pid PID]</pre>
  */
 public final class SnsLoadGenerator {
     private final Map<String, String> options;
@@ -101,8 +102,12 @@ public final class SnsLoadGenerator {
         Semaphore inFlight = new Semaphore(option("in-flight"));
         long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(option("warmup-seconds"));
         long end = warmupEnd + TimeUnit.SECONDS.toNanos(option("seconds"));
+        ProcessCpuClock serverCpu = options.containsKey("server-pid")
+                ? ProcessCpuClock.forPid(Long.parseLong(options.get("server-pid"))) : null;
+        long serverCpuBefore = 0;
         while (System.nanoTime() < end) {
             if (!measuring && System.nanoTime() >= warmupEnd) {
+                serverCpuBefore = serverCpu == null ? 0 : serverCpu.cpuMillis();
                 measuring = true;
             }
             inFlight.acquire();
@@ -119,6 +124,7 @@ public final class SnsLoadGenerator {
             });
         }
         measuring = false;
+        long serverCpuMillis = serverCpu == null ? -1 : serverCpu.cpuMillis() - serverCpuBefore;
         Thread.sleep(3000);
         running = false;
         for (Thread receiver : receivers) {
@@ -128,10 +134,12 @@ public final class SnsLoadGenerator {
         System.out.printf("{\"benchmark\":\"sns-publish\",\"subscriber\":\"%s\",\"fanout\":%d,\"inFlight\":%d,"
                         + "\"bodyBytes\":%d,\"measuredSeconds\":%.0f,\"publishedPerSec\":%.1f,\"publishP50Ms\":%.2f,"
                         + "\"publishP99Ms\":%.2f,\"deliveredPerSec\":%.1f,\"deliveryP50Ms\":%.2f,\"deliveryP99Ms\":%.2f,"
-                        + "\"deliverySamples\":%d,\"errors\":%d}%n", options.get("subscriber"), fanout, option("in-flight"),
+                        + "\"deliverySamples\":%d,\"errors\":%d,\"serverCpuMs\":%d,\"serverCpuMsPer1kPublished\":%.1f,"
+                        + "\"serverCpuMsPer1kCopies\":%.1f}%n", options.get("subscriber"), fanout, option("in-flight"),
                 option("body-bytes"), seconds, published.get() / seconds, percentile(publishMicros, 50),
                 percentile(publishMicros, 99), delivered.get() / seconds, percentile(deliveryMicros, 50),
-                percentile(deliveryMicros, 99), deliveryMicros.getTotalCount(), errors.get());
+                percentile(deliveryMicros, 99), deliveryMicros.getTotalCount(), errors.get(), serverCpuMillis,
+                perThousand(serverCpuMillis, published.get()), perThousand(serverCpuMillis, delivered.get()));
         topics.deleteTopic(topic).join();
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -175,6 +183,11 @@ public final class SnsLoadGenerator {
         long sent = Long.parseLong(body.substring(2, body.indexOf(';')));
         delivered.incrementAndGet();
         record(deliveryMicros, (System.nanoTime() - sent) / 1000);
+    }
+
+    /** CPU milliseconds per 1,000 events, or -1 when not sampled or nothing happened. */
+    private static double perThousand(long cpuMillis, long events) {
+        return cpuMillis < 0 || events == 0 ? -1 : cpuMillis * 1000.0 / events;
     }
 
     private static void record(Histogram histogram, long micros) {

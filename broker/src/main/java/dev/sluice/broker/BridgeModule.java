@@ -4,7 +4,13 @@ import dev.sluice.faasbridge.api.http.BridgeOperations;
 import dev.sluice.faasbridge.service.BridgeSettings;
 import dev.sluice.faasbridge.service.FunctionBridge;
 import dev.sluice.faasbridge.store.CatalogDefinitionStore;
+import dev.sluice.faasbridge.core.FunctionDefinition;
+import dev.sluice.faasbridge.core.FunctionEvent;
+import dev.sluice.faasbridge.core.InvocationOutcome;
+import dev.sluice.notify.service.SubscriberFunctions;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.time.InstantSource;
 import java.util.function.Supplier;
 
@@ -16,7 +22,8 @@ import java.util.function.Supplier;
  */
 final class BridgeModule implements AutoCloseable {
     private final Supplier<BridgeSettings> settings;
-    private FunctionBridge bridge;
+    /** Written once by the route mount (a start-up thread), read by notify's delivery workers. */
+    private volatile FunctionBridge bridge;
 
     BridgeModule(Supplier<BridgeSettings> settings) {
         this.settings = settings;
@@ -33,6 +40,33 @@ final class BridgeModule implements AutoCloseable {
     /** The bridge's /v1 operations; after the routes are mounted. */
     dev.sluice.broker.api.rest.RestResource restResource() {
         return new dev.sluice.broker.api.rest.FunctionResource(new BridgeOperations(bridge.api()));
+    }
+
+    /**
+     * The functions notify's lambda / function subscriptions invoke: this node's bridge, by name, with
+     * Lambda's SNS event. Usable once the routes are mounted (the bridge starts there); before, an
+     * invocation fails and is retried like any failed attempt.
+     */
+    SubscriberFunctions subscriberFunctions() {
+        return new SubscriberFunctions() {
+            @Override
+            public CompletableFuture<SubscriberFunctions.Result> invoke(String functionName, String eventJson) {
+                FunctionBridge running = bridge;
+                if (running == null) {
+                    return CompletableFuture.completedFuture(SubscriberFunctions.Result.failed("the function bridge is not started"));
+                }
+                return running.invoke(functionName, new FunctionEvent.Sns(eventJson)).thenApply(outcome ->
+                        outcome instanceof InvocationOutcome.Failed failed
+                                ? SubscriberFunctions.Result.failed(failed.errorType() + ": " + failed.message())
+                                : SubscriberFunctions.Result.SUCCEEDED);
+            }
+
+            /** Waiting for a reserved-concurrency permit and running are each bounded by the function's timeout. */
+            @Override
+            public Duration maxInvocationTime() {
+                return Duration.ofSeconds(2L * FunctionDefinition.MAX_TIMEOUT_SECONDS);
+            }
+        };
     }
 
     /** Null before the routes are mounted. */

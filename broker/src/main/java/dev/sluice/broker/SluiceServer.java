@@ -122,8 +122,9 @@ public final class SluiceServer implements AutoCloseable {
             router.route().handler(new AuthenticationHandler(verifier(config.auth(), clock)));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
             queues.start(node, clock, baseUrl::get, meters);
+            // The bridge starts with the routes below; lambda subscriptions only invoke once the HTTP API is up.
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), node.catalog(),
-                    baseUrl::get, clock);
+                    baseUrl::get, clock, bridge.subscriberFunctions());
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
@@ -168,7 +169,8 @@ public final class SluiceServer implements AutoCloseable {
 
     private static NotifyConfig notifyConfig(SluiceConfig.Notify settings) {
         NotifyConfig notifyConfig = NotifyConfig.defaults(QueueModule.REGION, QueueModule.ACCOUNT_ID)
-                .withAllowedNetworks(settings.webhookAllowedNetworks());
+                .withAllowedNetworks(settings.webhookAllowedNetworks())
+                .withFunctionRetryDelays(settings.functionRetryDelays());
         return settings.smtpServer().map(server -> {
             int colon = server.lastIndexOf(':');
             return notifyConfig.withSmtp(new NotifyConfig.Smtp(server.substring(0, colon),

@@ -1,2 +1,2 @@
-/** Topics, subscriptions, fanout and webhook delivery; talks to queues only through QueueClient. */
+/** Topics, subscriptions, fanout and push delivery (webhooks, email, functions); talks to queues only through QueueClient, to functions only through SubscriberFunctions. */
 package dev.sluice.notify;

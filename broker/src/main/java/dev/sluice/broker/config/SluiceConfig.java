@@ -36,15 +36,27 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
      * @param smtpServer the SMTP relay ({@code host:port}) email subscriptions are sent through; empty:
      *     email subscriptions are refused
      * @param smtpFrom the sender address of those emails
+     * @param functionRetryDelays waits before each retry of a failed lambda / function subscription
+     *     invocation (default 1 min, 2 min: Lambda's asynchronous retries); programmatic only (tests shorten it)
      */
-    public record Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom) {
+    public record Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom,
+            List<Duration> functionRetryDelays) {
         public Notify {
             webhookAllowedNetworks = List.copyOf(webhookAllowedNetworks);
             Objects.requireNonNull(smtpServer, "smtpServer");
+            functionRetryDelays = List.copyOf(functionRetryDelays);
+        }
+
+        public Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom) {
+            this(webhookAllowedNetworks, smtpServer, smtpFrom, dev.sluice.notify.service.NotifyConfig.LAMBDA_RETRY_DELAYS);
         }
 
         public Notify(List<CidrBlock> webhookAllowedNetworks) {
             this(webhookAllowedNetworks, Optional.empty(), "sluice@localhost");
+        }
+
+        public Notify withFunctionRetryDelays(List<Duration> delays) {
+            return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, delays);
         }
 
         public static Notify defaults() {
@@ -52,15 +64,15 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         }
 
         public Notify withSmtpServer(Optional<String> server) {
-            return new Notify(webhookAllowedNetworks, server, smtpFrom);
+            return new Notify(webhookAllowedNetworks, server, smtpFrom, functionRetryDelays);
         }
 
         public Notify withSmtpFrom(String from) {
-            return new Notify(webhookAllowedNetworks, smtpServer, from);
+            return new Notify(webhookAllowedNetworks, smtpServer, from, functionRetryDelays);
         }
 
         public Notify withWebhookAllowedNetworks(List<CidrBlock> networks) {
-            return new Notify(networks, smtpServer, smtpFrom);
+            return new Notify(networks, smtpServer, smtpFrom, functionRetryDelays);
         }
 
         /** Parses {@code 127.0.0.1/32,10.1.0.0/16}; throws IllegalArgumentException naming the bad entry. */

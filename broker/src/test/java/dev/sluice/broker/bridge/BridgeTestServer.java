@@ -41,11 +41,17 @@ final class BridgeTestServer implements AutoCloseable {
     }
 
     static BridgeTestServer start(Path dataDirectory, BridgeSettings settings) throws Exception {
+        return start(dataDirectory, settings, config -> config);
+    }
+
+    /** As {@link #start(Path, BridgeSettings)}, with {@code adjust} applied to the test config. */
+    static BridgeTestServer start(Path dataDirectory, BridgeSettings settings, java.util.function.UnaryOperator<SluiceConfig> adjust)
+            throws Exception {
         SluiceConfig defaults = SluiceConfig.defaults();
         RaftStoreConfig raft = defaults.raft().withNode("n1", "127.0.0.1", FreePorts.next())
                 .withDataDirectory(dataDirectory).withAllowTemporaryStorage(true);
-        SluiceServer server = SluiceServer.start(defaults.withHttp(defaults.http().withPort(0)).withRaft(raft), List.of(),
-                InstantSource.system(), settings);
+        SluiceServer server = SluiceServer.start(adjust.apply(defaults.withHttp(defaults.http().withPort(0)).withRaft(raft)),
+                List.of(), InstantSource.system(), settings);
         await(() -> server.node().health().ready(), Duration.ofSeconds(30), "the node to become ready");
         return new BridgeTestServer(server);
     }

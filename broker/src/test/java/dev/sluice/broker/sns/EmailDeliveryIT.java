@@ -40,6 +40,11 @@ class EmailDeliveryIT {
             String topic = sns.createTopic(b -> b.name("mailed")).topicArn();
             assertThrows(InvalidParameterException.class, () -> sns.subscribe(b -> b.topicArn(topic).protocol("email")
                     .endpoint("not-an-address")));
+            InvalidParameterException raw = assertThrows(InvalidParameterException.class, () -> sns.subscribe(b -> b
+                    .topicArn(topic).protocol("email").endpoint("ops@example.com")
+                    .attributes(java.util.Map.of("RawMessageDelivery", "true"))));
+            assertEquals("Invalid parameter: Delivery protocol [email] does not support raw message delivery.",
+                    raw.awsErrorDetails().errorMessage());
             assertEquals("pending confirmation", sns.subscribe(b -> b.topicArn(topic).protocol("email")
                     .endpoint("ops@example.com")).subscriptionArn());
             assertTrue(smtp.waitForIncomingEmail(15_000, 1));

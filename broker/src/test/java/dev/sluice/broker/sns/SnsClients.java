@@ -9,11 +9,11 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /** AWS SDK v2 SNS clients pointed at a Sluice node (no retries, so errors reach the test as they are). */
-final class SnsClients {
+public final class SnsClients {
     private SnsClients() {
     }
 
-    static SnsClient client(int port) {
+    public static SnsClient client(int port) {
         return SnsClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + port))
                 .region(Region.US_EAST_1)

@@ -1,5 +1,5 @@
 /**
- * The function side of the bridge: the Lambda SQS event and partial-batch response shapes, and the
+ * The function side of the bridge: the Lambda SQS and SNS event shapes, the partial-batch response, and the
  * {@link dev.sluice.faasbridge.function.FunctionHandler} interface that in-process Java functions
  * implement. Imports Jackson annotations only.
  */

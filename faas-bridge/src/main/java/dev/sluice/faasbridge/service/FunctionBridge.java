@@ -2,6 +2,8 @@ package dev.sluice.faasbridge.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.faasbridge.core.FunctionEvent;
+import dev.sluice.faasbridge.core.InvocationOutcome;
 import dev.sluice.faasbridge.function.FunctionHandler;
 import dev.sluice.faasbridge.store.DefinitionStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +15,7 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,16 +39,18 @@ public final class FunctionBridge implements AutoCloseable {
 
     private final BridgeApi api;
     private final MappingSupervisor supervisor;
+    private final AsyncInvocations invocations;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService handlerPool;
     private final WebClient web;
     private final BridgeSettings settings;
     private boolean closed;
 
-    private FunctionBridge(BridgeApi api, MappingSupervisor supervisor, ScheduledExecutorService scheduler,
-            ExecutorService handlerPool, WebClient web, BridgeSettings settings) {
+    private FunctionBridge(BridgeApi api, MappingSupervisor supervisor, AsyncInvocations invocations,
+            ScheduledExecutorService scheduler, ExecutorService handlerPool, WebClient web, BridgeSettings settings) {
         this.api = api;
         this.supervisor = supervisor;
+        this.invocations = invocations;
         this.scheduler = scheduler;
         this.handlerPool = handlerPool;
         this.web = web;
@@ -72,16 +77,31 @@ public final class FunctionBridge implements AutoCloseable {
             handlers.put(handler.name(), handler);
         }
         JavaFunctionInvoker javaInvoker = new JavaFunctionInvoker(handlers, handlerPool, scheduler, json);
-        MappingSupervisor supervisor = new MappingSupervisor(store, queues, new HttpFunctionInvoker(web, json), javaInvoker,
-                settings, scheduler, meters, clock);
+        HttpFunctionInvoker httpInvoker = new HttpFunctionInvoker(web, json);
+        MappingSupervisor supervisor = new MappingSupervisor(store, queues, httpInvoker, javaInvoker, settings, scheduler,
+                meters, clock);
+        AsyncInvocations invocations = new AsyncInvocations(store, httpInvoker, javaInvoker, supervisor::permitsFor,
+                scheduler);
         BridgeApi api = new BridgeApi(store, queues, settings, javaInvoker::has, supervisor::refresh, clock);
         supervisor.start();
         LOG.info("function bridge started: queues at {}, in-process handlers {}", settings.queueBaseUrl(), handlers.keySet());
-        return new FunctionBridge(api, supervisor, scheduler, handlerPool, web, settings);
+        return new FunctionBridge(api, supervisor, invocations, scheduler, handlerPool, web, settings);
     }
 
     public BridgeApi api() {
         return api;
+    }
+
+    /**
+     * Invokes the function named {@code functionName} once with {@code event}, outside any mapping (how an
+     * SNS topic invokes a subscribed function). Respects the function's timeout and reserved concurrency
+     * (waiting at most the timeout for a permit, then failing with {@code TooManyRequestsException}), so
+     * it settles within twice the timeout. Completes normally, always: a function that does not exist
+     * ({@code ResourceNotFoundException}), an error or a timeout is an {@link InvocationOutcome.Failed};
+     * {@link InvocationOutcome.Returned} means the function succeeded. No retries: they are the caller's.
+     */
+    public CompletableFuture<InvocationOutcome> invoke(String functionName, FunctionEvent event) {
+        return invocations.invoke(functionName, event);
     }
 
     /** Pollers this bridge runs for a mapping right now (0 when disabled, deleted or unknown). */

@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.faasbridge.core.BatchResponseRules;
 import dev.sluice.faasbridge.core.FunctionDefinition;
 import dev.sluice.faasbridge.core.InvocationOutcome;
-import dev.sluice.faasbridge.function.SqsEvent;
+import dev.sluice.faasbridge.core.FunctionEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * POSTs the event as JSON to the function's invoke URL and reads the answer with
- * {@link BatchResponseRules#fromHttp}. The request is abandoned when the function's timeout passes.
+ * POSTs the event as JSON to the function's invoke URL (an SNS event's JSON exactly as notify built it)
+ * and reads the answer with {@link BatchResponseRules#fromHttp}. The request is abandoned when the function's timeout passes.
  */
 final class HttpFunctionInvoker implements FunctionInvoker {
     static final String FUNCTION_ERROR_HEADER = "X-Amz-Function-Error";
@@ -27,10 +27,11 @@ final class HttpFunctionInvoker implements FunctionInvoker {
     }
 
     @Override
-    public CompletableFuture<InvocationOutcome> invoke(FunctionDefinition function, SqsEvent event) {
+    public CompletableFuture<InvocationOutcome> invoke(FunctionDefinition function, FunctionEvent event) {
         byte[] body;
         try {
-            body = json.writeValueAsBytes(event);
+            body = event instanceof FunctionEvent.Sns sns ? sns.json().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : json.writeValueAsBytes(((FunctionEvent.Sqs) event).event());
         } catch (JsonProcessingException e) {
             return CompletableFuture.completedFuture(new InvocationOutcome.Failed("Bridge.EventEncoding", e.getMessage()));
         }

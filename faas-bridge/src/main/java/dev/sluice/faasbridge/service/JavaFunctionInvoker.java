@@ -6,7 +6,8 @@ import dev.sluice.faasbridge.core.FunctionDefinition;
 import dev.sluice.faasbridge.core.InvocationOutcome;
 import dev.sluice.faasbridge.function.FunctionHandler;
 import dev.sluice.faasbridge.function.SqsBatchResponse;
-import dev.sluice.faasbridge.function.SqsEvent;
+import dev.sluice.faasbridge.core.FunctionEvent;
+import dev.sluice.faasbridge.function.SnsEvent;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -16,8 +17,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs in-process {@link FunctionHandler}s on a bounded pool. The response goes through the same JSON
- * rules as an HTTP function's; a handler running past the timeout is interrupted and the batch fails.
+ * Runs in-process {@link FunctionHandler}s on a bounded pool: an SQS batch through
+ * {@link FunctionHandler#handleRequest}, an SNS notification (parsed into {@link SnsEvent}) through
+ * {@link FunctionHandler#handleSnsEvent}. The response goes through the same JSON rules as an HTTP function's; a handler running past the timeout is interrupted and the batch fails.
  */
 final class JavaFunctionInvoker implements FunctionInvoker {
     private final Map<String, FunctionHandler> handlers;
@@ -38,7 +40,7 @@ final class JavaFunctionInvoker implements FunctionInvoker {
     }
 
     @Override
-    public CompletableFuture<InvocationOutcome> invoke(FunctionDefinition function, SqsEvent event) {
+    public CompletableFuture<InvocationOutcome> invoke(FunctionDefinition function, FunctionEvent event) {
         FunctionHandler handler = handlers.get(function.handler());
         if (handler == null) {
             return CompletableFuture.completedFuture(new InvocationOutcome.Failed("Runtime.HandlerNotFound",
@@ -60,9 +62,13 @@ final class JavaFunctionInvoker implements FunctionInvoker {
         return outcome;
     }
 
-    private InvocationOutcome call(FunctionHandler handler, SqsEvent event) {
+    private InvocationOutcome call(FunctionHandler handler, FunctionEvent event) {
         try {
-            SqsBatchResponse response = handler.handleRequest(event);
+            if (event instanceof FunctionEvent.Sns sns) {
+                handler.handleSnsEvent(json.readValue(sns.json(), SnsEvent.class));
+                return new InvocationOutcome.Returned(null);
+            }
+            SqsBatchResponse response = handler.handleRequest(((FunctionEvent.Sqs) event).event());
             return new InvocationOutcome.Returned(response == null ? null : json.writeValueAsString(response));
         } catch (JsonProcessingException e) {
             return new InvocationOutcome.Failed("Runtime.MarshalError", e.getMessage());

@@ -176,7 +176,8 @@ final class MappingSupervisor {
         return created;
     }
 
-    private AsyncPermits permitsFor(FunctionDefinition function) {
+    /** The reserved-concurrency permits of a function, shared by its mappings and its direct invocations; null without a limit. */
+    synchronized AsyncPermits permitsFor(FunctionDefinition function) {
         if (function.reservedConcurrency() == null) {
             functionPermits.remove(function.name());
             return null;

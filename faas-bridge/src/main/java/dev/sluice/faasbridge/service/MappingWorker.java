@@ -9,6 +9,7 @@ import dev.sluice.faasbridge.core.BatchSettlement;
 import dev.sluice.faasbridge.core.BatchVerdict;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
+import dev.sluice.faasbridge.core.FunctionEvent;
 import dev.sluice.faasbridge.core.SqsEvents;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -303,7 +304,8 @@ final class MappingWorker {
         metrics.invocations.increment();
         metrics.concurrency.incrementAndGet();
         Set<String> ids = matching.stream().map(Message::messageId).collect(Collectors.toSet());
-        CompletableFuture<Void> invoked = invoker.invoke(function, SqsEvents.of(matching, mapping.eventSourceArn()))
+        CompletableFuture<Void> invoked = invoker.invoke(function,
+                new FunctionEvent.Sqs(SqsEvents.of(matching, mapping.eventSourceArn())))
                 .thenCompose(outcome -> {
                     metrics.concurrency.decrementAndGet();
                     release.run();

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.faasbridge.core.FunctionDefinition;
+import dev.sluice.faasbridge.core.FunctionEvent;
 import dev.sluice.faasbridge.core.InvocationOutcome;
 import dev.sluice.faasbridge.function.FunctionHandler;
+import dev.sluice.faasbridge.function.SnsEvent;
 import dev.sluice.faasbridge.function.SqsBatchResponse;
 import dev.sluice.faasbridge.function.SqsEvent;
 import java.util.List;
@@ -16,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,8 +43,31 @@ class JavaFunctionInvokerTest {
         }
         return null;
     });
-    private final JavaFunctionInvoker invoker = new JavaFunctionInvoker(
-            Map.of("fails-m1", failingFirst, "throws", throwing, "sleeps", sleeping), pool, timers, new ObjectMapper());
+    private final AtomicReference<SnsEvent> snsReceived = new AtomicReference<>();
+    private final FunctionHandler snsRecorder = new FunctionHandler() {
+        @Override
+        public String name() {
+            return "sns-recorder";
+        }
+
+        @Override
+        public SqsBatchResponse handleRequest(SqsEvent event) {
+            return null;
+        }
+
+        @Override
+        public void handleSnsEvent(SnsEvent event) {
+            snsReceived.set(event);
+        }
+    };
+    private final JavaFunctionInvoker invoker = new JavaFunctionInvoker(Map.of("fails-m1", failingFirst, "throws", throwing,
+            "sleeps", sleeping, "sns-recorder", snsRecorder), pool, timers, new ObjectMapper());
+    private static final String SNS_EVENT = "{\"Records\":[{\"EventVersion\":\"1.0\",\"EventSubscriptionArn\":\"arn:aws:sns:"
+            + "us-east-1:000000000000:t:s\",\"EventSource\":\"aws:sns\",\"Sns\":{\"Type\":\"Notification\","
+            + "\"MessageId\":\"m\",\"TopicArn\":\"arn:aws:sns:us-east-1:000000000000:t\",\"Subject\":null,"
+            + "\"Message\":\"hello\",\"Timestamp\":\"2026-11-24T00:00:00.000Z\",\"SignatureVersion\":\"1\","
+            + "\"Signature\":\"c2ln\",\"SigningCertUrl\":\"http://h/c.pem\",\"UnsubscribeUrl\":\"http://h/u\","
+            + "\"MessageAttributes\":{\"kind\":{\"Type\":\"String\",\"Value\":\"alert\"}}}}]}";
 
     interface Body {
         SqsBatchResponse handle(SqsEvent event) throws Exception;
@@ -68,8 +94,32 @@ class JavaFunctionInvokerTest {
     }
 
     private InvocationOutcome invoke(String handler, int timeoutSeconds) throws Exception {
-        return invoker.invoke(new FunctionDefinition("fn", null, handler, timeoutSeconds, null, 0), new SqsEvent(List.of()))
+        return invoke(handler, timeoutSeconds, new FunctionEvent.Sqs(new SqsEvent(List.of())));
+    }
+
+    private InvocationOutcome invoke(String handler, int timeoutSeconds, FunctionEvent event) throws Exception {
+        return invoker.invoke(new FunctionDefinition("fn", null, handler, timeoutSeconds, null, 0), event)
                 .get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anSnsEventReachesHandleSnsEventTyped() throws Exception {
+        assertEquals(new InvocationOutcome.Returned(null), invoke("sns-recorder", 3, new FunctionEvent.Sns(SNS_EVENT)));
+        SnsEvent.Record record = snsReceived.get().records().get(0);
+        assertEquals("aws:sns", record.eventSource());
+        assertEquals("arn:aws:sns:us-east-1:000000000000:t:s", record.eventSubscriptionArn());
+        assertEquals("hello", record.sns().message());
+        assertEquals(null, record.sns().subject());
+        assertEquals("http://h/c.pem", record.sns().signingCertUrl());
+        assertEquals("http://h/u", record.sns().unsubscribeUrl());
+        assertEquals(new SnsEvent.MessageAttribute("String", "alert"), record.sns().messageAttributes().get("kind"));
+    }
+
+    @Test
+    void aHandlerWithoutHandleSnsEventFailsAnSnsEventClearly() throws Exception {
+        InvocationOutcome.Failed failed = (InvocationOutcome.Failed) invoke("throws", 3, new FunctionEvent.Sns(SNS_EVENT));
+        assertEquals("UnsupportedOperationException", failed.errorType());
+        assertTrue(failed.message().contains("does not handle SNS events"), failed.message());
     }
 
     @Test

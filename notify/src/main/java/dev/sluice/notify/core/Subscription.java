@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
  *
  * @param id a UUID: the last part of the subscription ARN and the name of its delivery queue
  * @param topicName the topic it belongs to
- * @param protocol sqs, http, https, email or email-json
- * @param endpoint an SQS queue ARN or a URL
+ * @param protocol sqs, http, https, email, email-json, lambda or function (the last two alike)
+ * @param endpoint an SQS queue ARN, a URL, an email address or a Lambda function ARN
  * @param attributes the settable attributes as given (FilterPolicy, RawMessageDelivery, ...)
- * @param confirmed false until an HTTP(S) endpoint confirms; sqs subscriptions start confirmed
+ * @param confirmed false until an HTTP(S) or email endpoint confirms; sqs and function subscriptions start confirmed
  * @param token the confirmation token of an HTTP(S) subscription (kept, so confirming twice succeeds)
  * @param webhookSecret the Standard Webhooks secret ({@code whsec_...}) of a push subscription, else null
  */
@@ -21,7 +21,14 @@ public record Subscription(String id, String topicName, String protocol, String 
         Map<String, String> attributes, boolean confirmed, String token, String webhookSecret) {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Protocols whose messages go through a delivery queue and a delivery worker. */
-    public static final Set<String> PUSH_PROTOCOLS = Set.of("http", "https", "email", "email-json");
+    public static final Set<String> PUSH_PROTOCOLS = Set.of("http", "https", "email", "email-json", "lambda", "function");
+    /** Protocols that invoke a function: SNS's {@code lambda} and Sluice's own name for it. */
+    public static final Set<String> FUNCTION_PROTOCOLS = Set.of("lambda", "function");
+    /** Protocols that may turn RawMessageDelivery on (SNS: SQS and HTTP/S only). */
+    public static final Set<String> RAW_PROTOCOLS = Set.of("sqs", "http", "https");
+    /** {@code arn:aws:lambda:{region}:{account}:function:{name}}, unqualified; group 1 is the function name. */
+    private static final Pattern FUNCTION_ARN = Pattern.compile(
+            "arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:([A-Za-z0-9_-]{1,64})");
 
     public Subscription {
         attributes = Map.copyOf(attributes);
@@ -33,6 +40,25 @@ public record Subscription(String id, String topicName, String protocol, String 
 
     public boolean push() {
         return PUSH_PROTOCOLS.contains(protocol);
+    }
+
+    /** A lambda / function subscription: delivered by invoking the function its endpoint names. */
+    public boolean function() {
+        return FUNCTION_PROTOCOLS.contains(protocol);
+    }
+
+    /**
+     * The function name of a Lambda function ARN; empty when {@code arn} is not an unqualified function ARN
+     * (a {@code :alias} or {@code :version} qualifier is refused: functions here have neither).
+     */
+    public static java.util.Optional<String> functionName(String arn) {
+        java.util.regex.Matcher matcher = arn == null ? null : FUNCTION_ARN.matcher(arn);
+        return matcher != null && matcher.matches() ? java.util.Optional.of(matcher.group(1)) : java.util.Optional.empty();
+    }
+
+    /** The key of this subscription's body in a {@code MessageStructure=json} message: SNS's {@code lambda} for functions. */
+    public String structureKey() {
+        return function() ? "lambda" : protocol;
     }
 
     public boolean email() {

@@ -25,7 +25,7 @@ final class Copies {
     }
 
     SendMessageBatchRequestEntry copy(Topic topic, Subscription subscription, PublishedMessage message, String entryId) {
-        String body = message.messageFor(subscription.protocol());
+        String body = message.messageFor(subscription.structureKey());
         Map<String, MessageAttributeValue> attributes;
         if (subscription.rawDelivery() && !subscription.email()) {
             attributes = subscription.push() ? DeliveryMessages.rawNotification(message.messageId()) : message.attributes();

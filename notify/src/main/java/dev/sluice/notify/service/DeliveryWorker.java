@@ -21,11 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one HTTP(S) subscription's delivery queue: long-poll receives of at most the per-subscription
- * concurrency, one POST each (bounded also by the node-wide limit), delete on 2xx, otherwise
- * ChangeMessageVisibility to the delivery policy's next delay. After the last attempt the message goes to
- * the subscription's dead-letter queue (the queue's RedrivePolicy moves it on the next receive) or, with
- * none, is dropped as SNS drops it. Each subscription has its own loop and share of connections, so a
+ * Delivers one push subscription's delivery queue: long-poll receives of at most the per-subscription
+ * concurrency, one POST, email or function invocation each (bounded also by the node-wide limit), delete on
+ * success (2xx, relay accepted, function returned), otherwise ChangeMessageVisibility to the next delay of
+ * the {@link RetrySchedule} (HTTP: the delivery policy; functions: Lambda's asynchronous retries). After
+ * the last attempt the message goes to the subscription's dead-letter queue (the queue's RedrivePolicy
+ * moves it on the next receive) or, with none, is dropped as SNS drops it. Each subscription has its own loop and share of connections, so a
  * slow endpoint delays only itself.
  */
 final class DeliveryWorker extends QueuePoller {
@@ -54,6 +55,18 @@ final class DeliveryWorker extends QueuePoller {
                 topic.attributes().get("DeliveryPolicy"), subscription.protocol());
     }
 
+    private RetrySchedule retries(Subscription current) {
+        FunctionDeliveries functions = services.functionDeliveries();
+        return RetrySchedule.of(current, topic.attributes().get("DeliveryPolicy"),
+                functions == null ? java.util.List.of() : functions.retryDelays());
+    }
+
+    /** A function invocation may take far longer than a webhook POST; the message stays invisible meanwhile. */
+    private int visibilitySeconds(Subscription current) {
+        return current.function() && services.functionDeliveries() != null
+                ? services.functionDeliveries().visibilitySeconds() : services.deliveryVisibilitySeconds();
+    }
+
     @Override
     void poll() {
         if (stopped()) {
@@ -64,7 +77,7 @@ final class DeliveryWorker extends QueuePoller {
         CompletableFuture<List<Message>> received = track(services.queueClient().receiveMessage(new ReceiveMessageRequest(
                         services.internalQueues().deliveryUrl(current), List.of("ApproximateReceiveCount"), List.of(),
                         List.of("All"), Math.min(10, services.config().maxConcurrentDeliveriesPerSubscription()),
-                        services.deliveryVisibilitySeconds(), WAIT_SECONDS, null)))
+                        visibilitySeconds(current), WAIT_SECONDS, null)))
                 .thenApply(response -> response.messages());
         received.thenCompose(messages -> Futures.all(messages.stream().map(message -> deliver(current, message)).toList())
                         .thenApply(done -> messages.size()))
@@ -105,7 +118,8 @@ final class DeliveryWorker extends QueuePoller {
         boolean raw = "true".equals(DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.RAW));
         CompletableFuture<Integer> posted;
         try {
-            posted = current.email() ? mail(current, type, message.body())
+            posted = current.function() ? invoke(current, message)
+                    : current.email() ? mail(current, type, message.body())
                     : services.webhooks().post(URI.create(current.endpoint()), headers(current, type, messageId, raw,
                             message.body()), message.body());
         } catch (RuntimeException e) {
@@ -120,6 +134,30 @@ final class DeliveryWorker extends QueuePoller {
                         services.internalQueues().deliveryUrl(current), message.receiptHandle())).thenApply(deleted -> null);
             }
             return retryOrGiveUp(current, message);
+        });
+    }
+
+    /**
+     * Invokes the subscribed function with Lambda's SNS event made from the queued envelope. Completes with
+     * 200 when the function returned; a failure (unknown function, error, timeout, no bridge) is logged and
+     * counts as a failed attempt.
+     */
+    private CompletableFuture<Integer> invoke(Subscription current, Message message) {
+        FunctionDeliveries functions = services.functionDeliveries();
+        String functionName = Subscription.functionName(current.endpoint()).orElseThrow();
+        if (functions == null) {
+            LOG.warn("subscription {} cannot invoke function {}: no function bridge runs here", current.id(), functionName);
+            return CompletableFuture.completedFuture(503);
+        }
+        TopicArn topicArn = new TopicArn(services.config().region(), services.config().accountId(), current.topicName());
+        String event = services.envelopes().lambdaEvent(message.body(), topicArn.subscription(current.id()));
+        return functions.functions().invoke(functionName, event).thenApply(result -> {
+            if (result.succeeded()) {
+                return 200;
+            }
+            LOG.info("invoking function {} for subscription {} failed (attempt {}): {}", functionName, current.id(),
+                    message.attributes().getOrDefault("ApproximateReceiveCount", "1"), result.failure());
+            return 500;
         });
     }
 
@@ -150,9 +188,9 @@ final class DeliveryWorker extends QueuePoller {
 
     private CompletableFuture<Void> retryOrGiveUp(Subscription current, Message message) {
         int attempt = Integer.parseInt(message.attributes().getOrDefault("ApproximateReceiveCount", "1"));
-        DeliveryPolicy policy = policy();
-        if (attempt < policy.maxAttempts()) {
-            Duration delay = policy.delayBeforeRetry(attempt);
+        RetrySchedule schedule = retries(current);
+        if (attempt < schedule.maxAttempts()) {
+            Duration delay = schedule.delayBeforeRetry(attempt);
             return changeVisibility(current, message, (int) Math.ceil(delay.toMillis() / 1000.0));
         }
         if (current.attributes().containsKey("RedrivePolicy") && !current.attributes().get("RedrivePolicy").isEmpty()) {

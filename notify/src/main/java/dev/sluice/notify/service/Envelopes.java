@@ -1,5 +1,6 @@
 package dev.sluice.notify.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
@@ -14,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * SNS's JSON envelopes — {@code Notification} and {@code SubscriptionConfirmation} — signed with the
- * cluster key, with the URLs subscribers use to fetch the certificate, confirm and unsubscribe.
+ * cluster key, with the URLs subscribers use to fetch the certificate, confirm and unsubscribe; and
+ * Lambda's SNS event, which carries a Notification envelope's fields under Lambda's names.
  * Thread-safe.
  */
 final class Envelopes {
@@ -48,6 +50,36 @@ final class Envelopes {
                     .put("Value", text(value)));
         }
         return envelope.toString();
+    }
+
+    /**
+     * Lambda's SNS event for a function subscription, made from the signed Notification envelope the
+     * subscription's delivery queue holds: one record whose {@code Sns} carries the envelope's fields under
+     * Lambda's names ({@code SigningCertUrl}, {@code UnsubscribeUrl}), {@code Subject} null when absent and
+     * {@code MessageAttributes} always present. The signature stays valid: it covers the same fields.
+     */
+    String lambdaEvent(String envelopeJson, String subscriptionArn) {
+        JsonNode envelope;
+        try {
+            envelope = JSON.readTree(envelopeJson);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("a delivery-queue message is not an SNS envelope", e);
+        }
+        ObjectNode event = JSON.createObjectNode();
+        ObjectNode record = event.putArray("Records").addObject();
+        record.put("EventVersion", "1.0");
+        record.put("EventSubscriptionArn", subscriptionArn);
+        record.put("EventSource", "aws:sns");
+        ObjectNode sns = record.putObject("Sns");
+        for (String field : new String[] {"Type", "MessageId", "TopicArn", "Subject", "Message", "Timestamp",
+                "SignatureVersion", "Signature"}) {
+            sns.set(field, envelope.path(field).isMissingNode() ? sns.nullNode() : envelope.get(field));
+        }
+        sns.set("SigningCertUrl", envelope.get("SigningCertURL"));
+        sns.set("UnsubscribeUrl", envelope.get("UnsubscribeURL"));
+        JsonNode attributes = envelope.path("MessageAttributes");
+        sns.set("MessageAttributes", attributes.isObject() ? attributes : JSON.createObjectNode());
+        return event.toString();
     }
 
     /** The SubscriptionConfirmation envelope sent to a new HTTP(S) subscription. */

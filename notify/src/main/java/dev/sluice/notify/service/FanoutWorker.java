@@ -112,7 +112,7 @@ final class FanoutWorker extends QueuePoller {
                 if (message.onlySubscriptions() != null && !message.onlySubscriptions().contains(subscription.id())) {
                     continue;
                 }
-                if (services.filters().accepts(subscription, message.messageFor(subscription.protocol()),
+                if (services.filters().accepts(subscription, message.messageFor(subscription.structureKey()),
                         message.attributes())) {
                     targets.computeIfAbsent(subscription, key -> new ArrayList<>()).add(i);
                 }

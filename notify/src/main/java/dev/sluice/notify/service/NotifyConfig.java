@@ -23,14 +23,23 @@ import java.util.List;
  * @param smtp the SMTP relay for email subscriptions; null: email subscriptions are refused
  * @param fanoutPollersPerTopic concurrent fanout loops per topic on one node: one loop handles one batch
  *     of 10 at a time, so this bounds a topic's fanout rate per node
+ * @param functionRetryDelays the waits before each retry of a failed function (lambda / function
+ *     subscription) delivery; its size is the number of retries. Default 1 min, then 2 min: Lambda's
+ *     asynchronous invocation, which SNS uses, retries a failing function twice that way. 0 to 10 entries
+ *     of 1 s to 12 h (whole seconds).
  */
 public record NotifyConfig(String region, String accountId, List<CidrBlock> allowedNetworks,
         int maxConcurrentDeliveries, int maxConcurrentDeliveriesPerSubscription, Duration connectTimeout,
         Duration responseTimeout, int maxResponseBytes, Duration refreshInterval, int maxWorkers,
-        int fanoutPollersPerTopic, Smtp smtp) {
+        int fanoutPollersPerTopic, Smtp smtp, List<Duration> functionRetryDelays) {
+    /** Lambda's asynchronous invocation retries a failing function twice, 1 min and then 2 min later. */
+    public static final List<Duration> LAMBDA_RETRY_DELAYS = List.of(Duration.ofMinutes(1), Duration.ofMinutes(2));
+    private static final int MAX_FUNCTION_RETRIES = 10;
+    private static final Duration MAX_FUNCTION_RETRY_DELAY = Duration.ofHours(12);
 
     public NotifyConfig {
         allowedNetworks = List.copyOf(allowedNetworks);
+        functionRetryDelays = List.copyOf(functionRetryDelays);
     }
 
     /**
@@ -44,19 +53,25 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
 
     public static NotifyConfig defaults(String region, String accountId) {
         return new NotifyConfig(region, accountId, List.of(), 256, 8, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                64 * 1024, Duration.ofSeconds(1), 2000, 4, null);
+                64 * 1024, Duration.ofSeconds(1), 2000, 4, null, LAMBDA_RETRY_DELAYS);
     }
 
     public NotifyConfig withAllowedNetworks(List<CidrBlock> networks) {
         return new NotifyConfig(region, accountId, networks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, functionRetryDelays);
     }
 
     public NotifyConfig withSmtp(Smtp newSmtp) {
         return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers, fanoutPollersPerTopic, newSmtp);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, newSmtp, functionRetryDelays);
+    }
+
+    public NotifyConfig withFunctionRetryDelays(List<Duration> delays) {
+        return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
+                maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, delays);
     }
 
     /** Every problem at once. */
@@ -73,6 +88,10 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
         }
         if (maxResponseBytes < 0) {
             problems.add("maxResponseBytes must not be negative");
+        }
+        if (functionRetryDelays.size() > MAX_FUNCTION_RETRIES || functionRetryDelays.stream().anyMatch(delay ->
+                delay.compareTo(Duration.ofSeconds(1)) < 0 || delay.compareTo(MAX_FUNCTION_RETRY_DELAY) > 0)) {
+            problems.add("functionRetryDelays: at most " + MAX_FUNCTION_RETRIES + " delays of 1 s to 12 h");
         }
         return problems;
     }

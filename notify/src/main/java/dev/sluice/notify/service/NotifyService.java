@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The notification service of one node: the SNS actions, the signing keys, and the fanout and delivery
- * workers. Built by the server's composition root with the in-process QueueClient and the replicated
- * catalog; {@link #start} loads (or creates) the signing keys and starts the workers. Thread-safe.
+ * workers. Built by the server's composition root with the in-process QueueClient, the replicated
+ * catalog and the functions that lambda subscriptions invoke; {@link #start} loads (or creates) the
+ * signing keys and starts the workers. Thread-safe.
  */
 public final class NotifyService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NotifyService.class);
@@ -44,8 +45,15 @@ public final class NotifyService implements AutoCloseable {
     /** Completes once start-up loaded (or created) the signing keys; nothing signs before that. */
     private final CompletableFuture<SigningKeys> keys = new CompletableFuture<>();
 
+    /**
+     * @param functions invokes the functions of lambda / function subscriptions; null when no function
+     *     bridge runs, and then such subscriptions are refused
+     */
     public NotifyService(NotifyConfig config, Vertx vertx, QueueClient queueClient, Catalog catalog,
-            Supplier<String> baseUrl, InstantSource clock) {
+            Supplier<String> baseUrl, InstantSource clock, SubscriberFunctions functions) {
+        if (!config.validate().isEmpty()) {
+            throw new IllegalArgumentException("invalid notify config: " + String.join("; ", config.validate()));
+        }
         this.catalog = new NotifyCatalog(catalog);
         this.queueClient = queueClient;
         this.clock = clock;
@@ -63,14 +71,16 @@ public final class NotifyService implements AutoCloseable {
         this.webhooks = new WebhookClient(vertx, outbound, config);
         Timestamps timestamps = new Timestamps(clock);
         int visibility = (int) (config.connectTimeout().plus(config.responseTimeout()).toSeconds() + 5);
+        FunctionDeliveries functionDeliveries = FunctionDeliveries.of(functions, config.functionRetryDelays());
         NotifyServices services = new NotifyServices(config, queueClient, this.catalog, internalQueues,
-                new FilterPolicies(), new Copies(envelopes, config.region(), config.accountId()), webhooks,
-                config.smtp() == null ? null : new Mailer(vertx, config.smtp(), clock),
+                new FilterPolicies(), envelopes, new Copies(envelopes, config.region(), config.accountId()), webhooks,
+                config.smtp() == null ? null : new Mailer(vertx, config.smtp(), clock), functionDeliveries,
                 new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility);
         this.workers = new NotifyWorkers(services);
         this.topics = new TopicActions(this.catalog, internalQueues, ids, workers::refreshSoon);
         this.subscriptions = new SubscriptionActions(this.catalog, internalQueues, queueClient, topics, envelopes,
-                outbound, ids, random, timestamps, visibility, config.smtp() != null, keys, workers::refreshSoon);
+                outbound, ids, random, timestamps, visibility, config.smtp() != null, keys, workers::refreshSoon,
+                functionDeliveries);
         this.authorizer = new TopicAuthorizer(this.catalog, config.accountId(), config.refreshInterval());
         this.publishing = new PublishActions(this.catalog, internalQueues, queueClient, ids, timestamps,
                 config.refreshInterval());

@@ -5,8 +5,12 @@ import java.time.InstantSource;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 
-/** What the fanout and delivery workers share; built once by {@link NotifyService}. {@code mailer} is null without SMTP. */
+/**
+ * What the fanout and delivery workers share; built once by {@link NotifyService}. {@code mailer} is null
+ * without SMTP, {@code functionDeliveries} without a function bridge.
+ */
 record NotifyServices(NotifyConfig config, QueueClient queueClient, NotifyCatalog catalog, InternalQueues internalQueues,
-        FilterPolicies filters, Copies copies, WebhookClient webhooks, Mailer mailer, Semaphore deliveryPermits,
-        ScheduledExecutorService timers, InstantSource clock, int deliveryVisibilitySeconds) {
+        FilterPolicies filters, Envelopes envelopes, Copies copies, WebhookClient webhooks, Mailer mailer,
+        FunctionDeliveries functionDeliveries, Semaphore deliveryPermits, ScheduledExecutorService timers,
+        InstantSource clock, int deliveryVisibilitySeconds) {
 }

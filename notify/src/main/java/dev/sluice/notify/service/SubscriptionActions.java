@@ -24,11 +24,13 @@ import java.util.function.Supplier;
 /**
  * Subscribe, ConfirmSubscription, Unsubscribe, the subscription lists and attributes. An HTTP(S)
  * subscription gets a delivery queue and a SubscriptionConfirmation in it before it is visible; nothing
- * else reaches it until confirmed. Thread-safe; never blocks.
+ * else reaches it until confirmed. A lambda / function subscription gets a delivery queue and is confirmed
+ * at once, as in SNS (which does not check either that the function exists). Thread-safe; never blocks.
  */
 public final class SubscriptionActions {
     static final String PENDING = "pending confirmation";
-    private static final Set<String> PROTOCOLS = Set.of("sqs", "http", "https", "email", "email-json");
+    private static final Set<String> PROTOCOLS = Set.of("sqs", "http", "https", "email", "email-json", "lambda",
+            "function");
     private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+");
     private static final Set<String> SETTABLE = Set.of("DeliveryPolicy", "FilterPolicy", "FilterPolicyScope",
             "RawMessageDelivery", "RedrivePolicy", "SubscriptionRoleArn");
@@ -50,11 +52,13 @@ public final class SubscriptionActions {
     private final boolean emailEnabled;
     private final CompletableFuture<?> keysReady;
     private final Runnable topologyChanged;
+    /** Null when no function bridge runs: lambda / function subscriptions are refused. */
+    private final FunctionDeliveries functionDeliveries;
 
     SubscriptionActions(NotifyCatalog catalog, InternalQueues queues, QueueClient queueClient, TopicActions topics,
             Envelopes envelopes, OutboundPolicy outbound, Supplier<UUID> ids, SecureRandom random, Timestamps timestamps,
             int deliveryVisibilitySeconds, boolean emailEnabled, CompletableFuture<?> keysReady,
-            Runnable topologyChanged) {
+            Runnable topologyChanged, FunctionDeliveries functionDeliveries) {
         this.catalog = catalog;
         this.queues = queues;
         this.queueClient = queueClient;
@@ -68,6 +72,7 @@ public final class SubscriptionActions {
         this.emailEnabled = emailEnabled;
         this.keysReady = keysReady;
         this.topologyChanged = topologyChanged;
+        this.functionDeliveries = functionDeliveries;
     }
 
     public CompletableFuture<String> subscribe(String topicArn, String protocol, String endpoint,
@@ -107,6 +112,16 @@ public final class SubscriptionActions {
     private CompletableFuture<Subscription> create(TopicArn arn, Topic topic, String protocol, String endpoint,
             Map<String, String> attributes) {
         String id = ids.get().toString();
+        if (Subscription.FUNCTION_PROTOCOLS.contains(protocol)) {
+            Subscription subscription = new Subscription(id, topic.name(), protocol, endpoint, attributes, true, null, null);
+            return queues.createDeliveryQueue(subscription, maxAttempts(subscription, topic.attributes()),
+                            deadLetterArn(attributes), functionDeliveries.visibilitySeconds())
+                    .thenCompose(created -> catalog.putSubscription(subscription))
+                    .thenApply(stored -> {
+                        topologyChanged.run();
+                        return subscription;
+                    });
+        }
         if (!Subscription.PUSH_PROTOCOLS.contains(protocol)) {
             Subscription subscription = new Subscription(id, topic.name(), protocol, endpoint, attributes, true, null, null);
             return catalog.putSubscription(subscription).thenApply(stored -> {
@@ -158,6 +173,10 @@ public final class SubscriptionActions {
         if (lower.startsWith("email") && !emailEnabled) {
             throw SnsError.invalidParameter("Protocol Reason: email subscriptions need an SMTP server (--smtp-server)");
         }
+        if (Subscription.FUNCTION_PROTOCOLS.contains(lower) && functionDeliveries == null) {
+            throw SnsError.invalidParameter("Protocol Reason: " + lower + " subscriptions need the function bridge, "
+                    + "which does not run here");
+        }
         return lower;
     }
 
@@ -168,6 +187,12 @@ public final class SubscriptionActions {
         if (protocol.equals("sqs")) {
             if (queues.urlOfArn(endpoint).isEmpty()) {
                 throw SnsError.invalidParameter("SQS endpoint ARN");
+            }
+            return;
+        }
+        if (Subscription.FUNCTION_PROTOCOLS.contains(protocol)) {
+            if (Subscription.functionName(endpoint).isEmpty()) {
+                throw SnsError.invalidParameter("Lambda endpoint ARN");
             }
             return;
         }
@@ -189,6 +214,10 @@ public final class SubscriptionActions {
             case "FilterPolicy" -> SnsFilterPolicy.parse(text, SnsFilterPolicy.scope(scope));
             case "FilterPolicyScope" -> SnsFilterPolicy.parse(filterPolicy, SnsFilterPolicy.scope(text));
             case "RawMessageDelivery" -> {
+                if (!Subscription.RAW_PROTOCOLS.contains(protocol)) {
+                    throw SnsError.invalidParameter("Delivery protocol [" + protocol + "] does not support raw message "
+                            + "delivery.");
+                }
                 if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
                     throw SnsError.invalidParameter("Attributes Reason: RawMessageDelivery: Invalid value [" + text
                             + "]. Must be true or false.");
@@ -205,6 +234,12 @@ public final class SubscriptionActions {
             case "RedrivePolicy" -> deadLetterArn(Map.of("RedrivePolicy", text));
             default -> { }
         }
+    }
+
+    /** Delivery attempts before the dead-letter queue: the delivery queue's maxReceiveCount. */
+    private int maxAttempts(Subscription subscription, Map<String, String> topicAttributes) {
+        return RetrySchedule.of(subscription, topicAttributes.get("DeliveryPolicy"),
+                functionDeliveries == null ? List.of() : functionDeliveries.retryDelays()).maxAttempts();
     }
 
     /** The deadLetterTargetArn of a RedrivePolicy attribute, null without one; InvalidParameter when malformed. */
@@ -294,7 +329,7 @@ public final class SubscriptionActions {
                     attributes.put("PendingConfirmation", String.valueOf(!subscription.confirmed()));
                     attributes.put("RawMessageDelivery", "false");
                     attributes.putAll(subscription.attributes());
-                    if (subscription.push()) {
+                    if (subscription.push() && !subscription.function()) {
                         attributes.put("EffectiveDeliveryPolicy", DeliveryPolicy.effective(
                                 subscription.attributes().get("DeliveryPolicy"),
                                 topic.map(found -> found.attributes().get("DeliveryPolicy")).orElse(null),
@@ -319,9 +354,8 @@ public final class SubscriptionActions {
                 CompletableFuture<Void> redrive = CompletableFuture.completedFuture(null);
                 if (changed.push() && (name.equals("RedrivePolicy") || name.equals("DeliveryPolicy"))) {
                     redrive = catalog.topic(changed.topicName()).thenCompose(topic -> queues.setRedrive(changed,
-                            DeliveryPolicy.effective(changed.attributes().get("DeliveryPolicy"),
-                                    topic.map(found -> found.attributes().get("DeliveryPolicy")).orElse(null),
-                                    changed.protocol()).maxAttempts(), deadLetterArn(changed.attributes())));
+                            maxAttempts(changed, topic.map(Topic::attributes).orElse(Map.of())),
+                            deadLetterArn(changed.attributes())));
                 }
                 return redrive.thenCompose(done -> catalog.putSubscription(changed));
             });
