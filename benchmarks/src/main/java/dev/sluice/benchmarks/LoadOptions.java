@@ -69,6 +69,7 @@ public record LoadOptions(
               --wait-seconds N       ReceiveMessage WaitTimeSeconds, 1..20 (default 1)
               --server-pid PID       sample this process's CPU time over the measured window
               --keep-queue           do not delete the queue at the end
+            credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (needed when the server has access keys)
             """;
 
     public LoadOptions {

@@ -27,8 +27,9 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
  * SNS load: publishers keep {@code --in-flight} Publish calls open (the client-sdk's TopicClient, SigV4,
  * Query), a topic fans out to {@code --fanout} subscribers — SQS queues drained by one receiver thread
  * each, or webhooks served by an embedded Vert.x server (start Sluice with
- * {@code --webhook-allowed-networks 127.0.0.1/32}). Reports publish throughput and latency and
- * publish→delivery latency, as one JSON line; with {@code --server-pid} also the server's CPU time over the
+ * {@code --webhook-allowed-networks 127.0.0.1/32}). Against a server with access keys, set
+ * {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY}; every request is signed with them. Reports
+ * publish throughput and latency and publish→delivery latency, as one JSON line; with {@code --server-pid} also the server's CPU time over the
  * measured window, per 1,000 publishes and per 1,000 delivered copies. The composition root of this generator.
  *
  * <pre>java -cp benchmarks.jar dev.sluice.benchmarks.SnsLoadGenerator --endpoint http://127.0.0.1:9324
@@ -65,8 +66,10 @@ public final class SnsLoadGenerator {
     private void run() throws Exception {
         URI endpoint = URI.create(options.get("endpoint"));
         HttpClient http = HttpClient.newHttpClient();
-        TopicClient topics = new TopicClient(endpoint, "us-east-1", AwsCredentials.of("test", "testtest"), http,
-                InstantSource.system());
+        // A server with access keys needs real ones (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY); any do without.
+        AwsCredentials credentials = AwsCredentials.fromEnvironment(System.getenv())
+                .orElse(AwsCredentials.of("test", "testtest"));
+        TopicClient topics = new TopicClient(endpoint, "us-east-1", credentials, http, InstantSource.system());
         String run = Long.toHexString(System.nanoTime());
         String topic = topics.createTopic("bench-" + run, Map.of()).join();
         int fanout = option("fanout");
@@ -74,7 +77,8 @@ public final class SnsLoadGenerator {
         List<Thread> receivers = new ArrayList<>();
         Vertx vertx = null;
         SqsClient sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        credentials.accessKeyId(), credentials.secretAccessKey()))).build();
         if (webhooks) {
             vertx = Vertx.vertx();
             HttpServer server = webhookServer(vertx, http);

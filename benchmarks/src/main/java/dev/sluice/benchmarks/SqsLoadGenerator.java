@@ -157,13 +157,22 @@ public final class SqsLoadGenerator {
         }
     }
 
+    /**
+     * {@code AWS_ACCESS_KEY_ID} / {@code AWS_SECRET_ACCESS_KEY} when set (a server with access keys verifies
+     * them), else dummy ones (a server without keys takes any signature).
+     */
+    private static AwsBasicCredentials credentials() {
+        return dev.sluice.clientsdk.auth.AwsCredentials.fromEnvironment(System.getenv())
+                .map(keys -> AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey()))
+                .orElse(AwsBasicCredentials.create("sluice-bench", "sluice-bench"));
+    }
+
     private SqsAsyncClient buildClient() {
         int connections = options.producers() + options.consumers() + SPARE_CONNECTIONS;
         return SqsAsyncClient.builder()
                 .endpointOverride(options.endpoint())
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create("sluice-bench", "sluice-bench")))
+                .credentialsProvider(StaticCredentialsProvider.create(credentials()))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()
                         .maxConcurrency(connections)
                         .maxPendingConnectionAcquires(connections))

@@ -1,8 +1,10 @@
 package dev.sluice.broker;
 
+import dev.sluice.broker.api.http.AuthenticationHandler;
 import dev.sluice.broker.api.http.RestRoutes;
 import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.api.rest.TopicResource;
+import dev.sluice.broker.auth.SigV4Verifier;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.HealthRoutes;
 import dev.sluice.broker.ops.MetricsRoutes;
@@ -30,6 +32,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +118,8 @@ public final class SluiceServer implements AutoCloseable {
                     .build();
             Router router = Router.router(vertx);
             router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodySize().bytes()));
+            // Before every route: with access keys configured, nothing below runs for an unsigned request.
+            router.route().handler(new AuthenticationHandler(verifier(config.auth(), clock)));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
             queues.start(node, clock, baseUrl::get, meters);
             // The bridge starts with the routes below; lambda subscriptions only invoke once the HTTP API is up.
@@ -149,6 +155,16 @@ public final class SluiceServer implements AutoCloseable {
             closeQuietly(vertx, node, gcMetrics, meters);
             throw e;
         }
+    }
+
+    /** The SigV4 verifier of the configured keys, or null when there are none (auth off, loopback only). */
+    private static SigV4Verifier verifier(SluiceConfig.Auth auth, InstantSource clock) {
+        if (auth.accessKeys().isEmpty()) {
+            return null;
+        }
+        Map<String, String> secrets = new HashMap<>();
+        auth.accessKeys().forEach(key -> secrets.put(key.accessKeyId(), key.secretAccessKey()));
+        return new SigV4Verifier(secrets, clock);
     }
 
     private static NotifyConfig notifyConfig(SluiceConfig.Notify settings) {

@@ -60,4 +60,11 @@ class LayerDirectionTest {
                 .should().dependOnClassesThat().resideInAPackage("..api..")
                 .check(broker);
     }
+
+    @Test
+    void theSignatureVerifierUsesNoVertxAndNoApiPackage() {
+        noClasses().that().resideInAPackage("..broker.auth..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "..api..")
+                .check(broker);
+    }
 }

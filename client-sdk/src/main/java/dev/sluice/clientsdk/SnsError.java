@@ -11,6 +11,14 @@ public enum SnsError {
     NOT_FOUND("NotFound", 404, "The requested resource does not exist."),
     RESOURCE_NOT_FOUND("ResourceNotFound", 404, "The specified resource does not exist."),
     AUTHORIZATION_ERROR("AuthorizationError", 403, "The caller is not authorized to perform this action."),
+    // Request authentication (AWS common errors), answered before the action is decoded.
+    MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationToken", 403, "Request is missing Authentication Token"),
+    INCOMPLETE_SIGNATURE("IncompleteSignature", 400, "The request signature does not conform to AWS standards."),
+    INVALID_CLIENT_TOKEN_ID("InvalidClientTokenId", 403, "The security token included in the request is invalid."),
+    SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the"
+            + " signature you provided. Check your AWS Secret Access Key and signing method. Consult the service"
+            + " documentation for details."),
+    REQUEST_EXPIRED("RequestExpired", 400, "Request has expired."),
     TOPIC_LIMIT_EXCEEDED("TopicLimitExceeded", 403, "The maximum number of topics has been reached."),
     SUBSCRIPTION_LIMIT_EXCEEDED("SubscriptionLimitExceeded", 403, "The maximum number of subscriptions has been reached."),
     FILTER_POLICY_LIMIT_EXCEEDED("FilterPolicyLimitExceeded", 403, "The maximum number of filter policies has been reached."),

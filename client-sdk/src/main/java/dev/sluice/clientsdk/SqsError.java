@@ -82,6 +82,23 @@ public enum SqsError {
      */
     REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", "RequestEntityTooLarge", 413,
             "The request body is larger than the endpoint accepts."),
+    // Request authentication (AWS common errors), answered before the action is decoded. The SDKs read the
+    // code from x-amzn-query-error in the JSON protocol, so the __type is the front end's coral one.
+    MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationToken", "MissingAuthenticationToken", 403,
+            "Request is missing Authentication Token",
+            "com.amazon.coral.service#MissingAuthenticationToken", true),
+    INCOMPLETE_SIGNATURE("IncompleteSignature", "IncompleteSignature", 400,
+            "The request signature does not conform to AWS standards.",
+            "com.amazon.coral.service#IncompleteSignature", true),
+    INVALID_CLIENT_TOKEN_ID("InvalidClientTokenId", "InvalidClientTokenId", 403,
+            "The security token included in the request is invalid.",
+            "com.amazon.coral.service#InvalidClientTokenId", true),
+    SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", "SignatureDoesNotMatch", 403,
+            "The request signature we calculated does not match the signature you provided. Check your AWS Secret"
+                    + " Access Key and signing method. Consult the service documentation for details.",
+            "com.amazon.coral.service#SignatureDoesNotMatch", true),
+    REQUEST_EXPIRED("RequestExpired", "RequestExpired", 400,
+            "Request has expired.", "com.amazon.coral.service#RequestExpired", true),
     ACCESS_DENIED("AccessDenied", "AccessDenied", 403,
             "Access to the resource is denied."),
     INTERNAL_ERROR("InternalError", "InternalError", 500,

@@ -38,12 +38,11 @@ public final class BridgeMain {
         try {
             var builder = HttpQueueClient.builder().endpoint(URI.create(options.endpoint())).region(options.settings().region())
                     .maxConcurrentRequests(MAX_CONCURRENT_REQUESTS);
-            String keyId = System.getenv("AWS_ACCESS_KEY_ID");
-            String secret = System.getenv("AWS_SECRET_ACCESS_KEY");
-            if (keyId != null && secret != null) {
-                builder.credentials(AwsCredentials.of(keyId, secret));
+            AwsCredentials credentials = AwsCredentials.fromEnvironment(System.getenv()).orElse(null);
+            if (credentials != null) {
+                builder.credentials(credentials);
             }
-            bridge = StandaloneBridge.start(options, builder.build());
+            bridge = StandaloneBridge.start(options, builder.build(), credentials);
         } catch (Exception | Error e) {
             LOG.error("sluice-bridge failed to start", e);
             System.exit(1);

@@ -1,6 +1,7 @@
 package dev.sluice.faasbridge;
 
 import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.auth.AwsCredentials;
 import dev.sluice.faasbridge.api.http.RestDefinitionStore;
 import dev.sluice.faasbridge.service.FunctionBridge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -32,14 +33,25 @@ public final class StandaloneBridge implements AutoCloseable {
         this.meters = meters;
     }
 
+    /** Without credentials: for a server without access keys. */
     public static StandaloneBridge start(BridgeOptions options, QueueClient queues) throws Exception {
+        return start(options, queues, null);
+    }
+
+    /**
+     * @param credentials the key the REST reads of functions and mappings are signed with (give the queue
+     *     client the same), or null for a server without access keys
+     */
+    public static StandaloneBridge start(BridgeOptions options, QueueClient queues, AwsCredentials credentials)
+            throws Exception {
         Vertx vertx = Vertx.vertx();
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         FunctionBridge bridge = null;
         try {
-            bridge = FunctionBridge.start(queues, new RestDefinitionStore(WebClient.create(vertx), options.endpoint()), vertx, meters,
+            bridge = FunctionBridge.start(queues, new RestDefinitionStore(WebClient.create(vertx), options.endpoint(),
+                    credentials, options.settings().region(), InstantSource.system()), vertx, meters,
                     options.settings(), InstantSource.system());
             HttpServer http = vertx.createHttpServer().requestHandler(request -> {
                 switch (request.path()) {

@@ -140,8 +140,9 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
     }
 
     /**
-     * Request signing keys. Placeholder until signature checks land: today only the rule "auth is off
-     * only while the API is bound to loopback" is enforced, by refusing to start otherwise.
+     * Request signing keys. With keys, every API request must carry an AWS Signature V4 made with one of them
+     * (see {@code api.http.AuthenticationHandler} for what is exempt); without keys auth is off, which is
+     * allowed only while the API is bound to loopback (the server refuses to start otherwise).
      *
      * @param accessKeys the accepted key pairs; empty means auth is off
      */

@@ -13,10 +13,10 @@ import java.util.function.Function;
  * A real HTTP endpoint for webhook tests: a Vert.x server on a free loopback port that records every POST
  * and answers with the status {@code responder} picks (null: never answer, a hung endpoint).
  */
-final class WebhookEndpoint implements AutoCloseable {
+public final class WebhookEndpoint implements AutoCloseable {
     /** One received request. */
-    record Delivery(Map<String, String> headers, String body, long receivedAtNanos) {
-        String header(String name) {
+    public record Delivery(Map<String, String> headers, String body, long receivedAtNanos) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
     }
@@ -25,7 +25,7 @@ final class WebhookEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final List<Delivery> deliveries = new ArrayList<>();
 
-    WebhookEndpoint(Function<Delivery, Integer> responder) throws Exception {
+    public WebhookEndpoint(Function<Delivery, Integer> responder) throws Exception {
         server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             Map<String, String> headers = new TreeMap<>();
             request.headers().forEach(header -> headers.put(header.getKey().toLowerCase(java.util.Locale.ROOT),
@@ -42,18 +42,18 @@ final class WebhookEndpoint implements AutoCloseable {
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.actualPort() + path;
     }
 
-    List<Delivery> deliveries() {
+    public List<Delivery> deliveries() {
         synchronized (deliveries) {
             return List.copyOf(deliveries);
         }
     }
 
     /** Waits until {@code count} requests matching {@code filter} arrived, at most {@code seconds}; returns them. */
-    List<Delivery> await(java.util.function.Predicate<Delivery> filter, int count, int seconds) throws InterruptedException {
+    public List<Delivery> await(java.util.function.Predicate<Delivery> filter, int count, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         synchronized (deliveries) {
             while (true) {

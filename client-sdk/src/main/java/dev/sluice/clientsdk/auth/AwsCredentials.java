@@ -25,6 +25,21 @@ public record AwsCredentials(String accessKeyId, String secretAccessKey, String 
         return new AwsCredentials(accessKeyId, secretAccessKey, null);
     }
 
+    /**
+     * The credentials in {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and (optional)
+     * {@code AWS_SESSION_TOKEN}, as the AWS CLI and SDKs read them; empty unless both keys are set and
+     * non-empty. Pass {@code System.getenv()}.
+     */
+    public static java.util.Optional<AwsCredentials> fromEnvironment(java.util.Map<String, String> environment) {
+        String keyId = environment.get("AWS_ACCESS_KEY_ID");
+        String secret = environment.get("AWS_SECRET_ACCESS_KEY");
+        if (keyId == null || keyId.isEmpty() || secret == null || secret.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String token = environment.get("AWS_SESSION_TOKEN");
+        return java.util.Optional.of(new AwsCredentials(keyId, secret, token == null || token.isEmpty() ? null : token));
+    }
+
     /** Keeps the secret out of logs. */
     @Override
     public String toString() {

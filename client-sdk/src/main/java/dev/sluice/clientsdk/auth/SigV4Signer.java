@@ -1,24 +1,14 @@
 package dev.sluice.clientsdk.auth;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs HTTP requests with AWS Signature Version 4 (header form, {@code AWS4-HMAC-SHA256}) for one
@@ -35,12 +25,6 @@ import javax.crypto.spec.SecretKeySpec;
  * passed in. Stateless apart from its two names; thread-safe.
  */
 public final class SigV4Signer {
-
-    private static final String ALGORITHM = "AWS4-HMAC-SHA256";
-    private static final DateTimeFormatter DATE_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
-    private static final HexFormat HEX = HexFormat.of();
 
     private final String service;
     private final String region;
@@ -87,10 +71,10 @@ public final class SigV4Signer {
     public Signature sign(String method, URI uri, Map<String, String> headers, byte[] body, AwsCredentials credentials,
             Instant now) {
         Objects.requireNonNull(uri.getHost(), "uri must be absolute: " + uri);
-        String dateTime = DATE_TIME.format(now);
-        String scope = DATE.format(now) + "/" + region + "/" + service + "/aws4_request";
+        String dateTime = SigV4.DATE_TIME.format(now);
+        String scope = SigV4.scope(SigV4.DATE.format(now), region, service);
 
-        String payloadHash = HEX.formatHex(sha256(body));
+        String payloadHash = SigV4.sha256Hex(body);
         Map<String, String> added = new LinkedHashMap<>();
         added.put("X-Amz-Date", dateTime);
         if (sendPayloadHash) {
@@ -101,29 +85,57 @@ public final class SigV4Signer {
         }
         TreeMap<String, String> canonicalHeaders = new TreeMap<>();
         canonicalHeaders.put("host", hostHeader(uri));
-        headers.forEach((name, value) -> canonicalHeaders.merge(name.toLowerCase(Locale.ROOT), trimValue(value),
-                (first, second) -> first + "," + second));
+        headers.forEach((name, value) -> canonicalHeaders.merge(name.toLowerCase(Locale.ROOT),
+                SigV4.canonicalHeaderValue(List.of(value)), (first, second) -> first + "," + second));
         added.forEach((name, value) -> canonicalHeaders.put(name.toLowerCase(Locale.ROOT), value));
         if (canonicalHeaders.containsKey("authorization")) {
             throw new IllegalArgumentException("the request is already signed");
         }
         String signedHeaders = String.join(";", canonicalHeaders.keySet());
-        StringBuilder headerBlock = new StringBuilder();
-        canonicalHeaders.forEach((name, value) -> headerBlock.append(name).append(':').append(value).append('\n'));
-
-        String canonicalRequest = method.toUpperCase(Locale.ROOT) + "\n"
-                + canonicalPath(uri.getRawPath()) + "\n"
-                + canonicalQuery(uri.getRawQuery()) + "\n"
-                + headerBlock + "\n"
-                + signedHeaders + "\n"
-                + payloadHash;
-        String stringToSign = ALGORITHM + "\n" + dateTime + "\n" + scope + "\n"
-                + HEX.formatHex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
-        String signature = HEX.formatHex(hmac(signingKey(credentials.secretAccessKey(), DATE.format(now)),
-                stringToSign));
-        added.put("Authorization", ALGORITHM + " Credential=" + credentials.accessKeyId() + "/" + scope
+        String canonicalRequest = SigV4.canonicalRequest(method.toUpperCase(Locale.ROOT),
+                SigV4.canonicalPath(uri.getRawPath()), SigV4.canonicalQuery(uri.getRawQuery()), canonicalHeaders,
+                payloadHash);
+        String stringToSign = SigV4.stringToSign(dateTime, scope, canonicalRequest);
+        String signature = SigV4.signature(
+                SigV4.signingKey(credentials.secretAccessKey(), SigV4.DATE.format(now), region, service), stringToSign);
+        added.put("Authorization", SigV4.ALGORITHM + " Credential=" + credentials.accessKeyId() + "/" + scope
                 + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature);
         return new Signature(Collections.unmodifiableMap(added), canonicalRequest, stringToSign, signature);
+    }
+
+    /**
+     * A presigned URL: the signature in the query string ({@code X-Amz-Algorithm}, {@code X-Amz-Credential},
+     * {@code X-Amz-Date}, {@code X-Amz-Expires}, {@code X-Amz-SignedHeaders}, {@code X-Amz-Signature}), only
+     * the {@code host} header signed, and the hash of an empty body (send the URL with a GET and no body).
+     *
+     * @param expiresIn how long the URL stays valid, 1 second to 7 days
+     */
+    public URI presign(String method, URI uri, AwsCredentials credentials, Instant now, java.time.Duration expiresIn) {
+        Objects.requireNonNull(uri.getHost(), "uri must be absolute: " + uri);
+        if (expiresIn.getSeconds() < 1 || expiresIn.getSeconds() > 604_800) {
+            throw new IllegalArgumentException("expiresIn must be 1 second to 7 days: " + expiresIn);
+        }
+        String dateTime = SigV4.DATE_TIME.format(now);
+        String scope = SigV4.scope(SigV4.DATE.format(now), region, service);
+        StringBuilder query = new StringBuilder(uri.getRawQuery() == null ? "" : uri.getRawQuery() + "&");
+        query.append("X-Amz-Algorithm=").append(SigV4.ALGORITHM)
+                .append("&X-Amz-Credential=").append(SigV4.encode(credentials.accessKeyId() + "/" + scope, false))
+                .append("&X-Amz-Date=").append(dateTime)
+                .append("&X-Amz-Expires=").append(expiresIn.getSeconds())
+                .append("&X-Amz-SignedHeaders=host");
+        if (credentials.sessionToken() != null) {
+            query.append("&X-Amz-Security-Token=").append(SigV4.encode(credentials.sessionToken(), false));
+        }
+        TreeMap<String, String> canonicalHeaders = new TreeMap<>(Map.of("host", hostHeader(uri)));
+        String canonicalRequest = SigV4.canonicalRequest(method.toUpperCase(Locale.ROOT),
+                SigV4.canonicalPath(uri.getRawPath()), SigV4.canonicalQuery(query.toString()), canonicalHeaders,
+                SigV4.sha256Hex(new byte[0]));
+        String signature = SigV4.signature(
+                SigV4.signingKey(credentials.secretAccessKey(), SigV4.DATE.format(now), region, service),
+                SigV4.stringToSign(dateTime, scope, canonicalRequest));
+        query.append("&X-Amz-Signature=").append(signature);
+        String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + rawPath + "?" + query);
     }
 
     /**
@@ -139,13 +151,6 @@ public final class SigV4Signer {
             String signature) {
     }
 
-    private byte[] signingKey(String secret, String date) {
-        byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
-        key = hmac(key, region);
-        key = hmac(key, service);
-        return hmac(key, "aws4_request");
-    }
-
     /** {@code host[:port]}, the port only when it is not the scheme's default (what HTTP clients send). */
     static String hostHeader(URI uri) {
         int port = uri.getPort();
@@ -153,85 +158,6 @@ public final class SigV4Signer {
                 || ("https".equalsIgnoreCase(uri.getScheme()) && port == 443)
                 || ("http".equalsIgnoreCase(uri.getScheme()) && port == 80);
         return defaultPort ? uri.getHost() : uri.getHost() + ":" + port;
-    }
-
-    /** The path as sent, percent-encoded once more ('/' kept); an empty path is {@code /}. */
-    static String canonicalPath(String rawPath) {
-        if (rawPath == null || rawPath.isEmpty()) {
-            return "/";
-        }
-        return encode(rawPath, true);
-    }
-
-    /** Parameters decoded, re-encoded with AWS's unreserved set, sorted by name then value. */
-    static String canonicalQuery(String rawQuery) {
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return "";
-        }
-        List<String[]> pairs = new ArrayList<>();
-        for (String part : rawQuery.split("&")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            int equals = part.indexOf('=');
-            String name = equals < 0 ? part : part.substring(0, equals);
-            String value = equals < 0 ? "" : part.substring(equals + 1);
-            pairs.add(new String[] {encode(decode(name), false), encode(decode(value), false)});
-        }
-        pairs.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
-        StringBuilder query = new StringBuilder();
-        for (String[] pair : pairs) {
-            if (query.length() > 0) {
-                query.append('&');
-            }
-            query.append(pair[0]).append('=').append(pair[1]);
-        }
-        return query.toString();
-    }
-
-    /** RFC 3986 percent-encoding of every byte but {@code A-Z a-z 0-9 - _ . ~} (and '/' when asked). */
-    static String encode(String value, boolean keepSlash) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == '~' || (keepSlash && c == '/')) {
-                out.append(c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
-            }
-        }
-        return out.toString();
-    }
-
-    /** Percent-decoding only ('+' stays '+': query strings of AWS requests encode spaces as %20). */
-    private static String decode(String value) {
-        return java.net.URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    private static String trimValue(String value) {
-        return value.trim().replaceAll(" +", " ");
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            // Every Java platform must provide SHA-256 (java.security.MessageDigest's contract).
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    }
-
-    private static byte[] hmac(byte[] key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            // Every Java platform must provide HmacSHA256 (javax.crypto.Mac's contract); any key length is valid.
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
     }
 
     private static String requireText(String value, String name) {

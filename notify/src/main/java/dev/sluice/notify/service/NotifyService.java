@@ -34,6 +34,7 @@ public final class NotifyService implements AutoCloseable {
     private final TopicActions topics;
     private final SubscriptionActions subscriptions;
     private final PublishActions publishing;
+    private final TopicAuthorizer authorizer;
     private final NotifyWorkers workers;
     private final NotifyCatalog catalog;
     private final ScheduledExecutorService timers;
@@ -81,6 +82,7 @@ public final class NotifyService implements AutoCloseable {
         this.subscriptions = new SubscriptionActions(this.catalog, internalQueues, queueClient, topics, envelopes,
                 outbound, ids, random, timestamps, visibility, config.smtp() != null, keys, workers::refreshSoon,
                 functionDeliveries);
+        this.authorizer = new TopicAuthorizer(this.catalog, config.accountId(), config.refreshInterval());
         this.publishing = new PublishActions(this.catalog, internalQueues, queueClient, ids, timestamps,
                 config.refreshInterval());
     }
@@ -134,6 +136,11 @@ public final class NotifyService implements AutoCloseable {
 
     public PublishActions publishing() {
         return publishing;
+    }
+
+    /** The topic policy check of the topic-scoped actions (the API layers call it before the action). */
+    public TopicAuthorizer authorizer() {
+        return authorizer;
     }
 
     @Override

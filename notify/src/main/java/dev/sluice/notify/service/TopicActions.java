@@ -7,6 +7,7 @@ import dev.sluice.notify.core.DeliveryPolicy;
 import dev.sluice.notify.core.Subscription;
 import dev.sluice.notify.core.Topic;
 import dev.sluice.notify.core.TopicArn;
+import dev.sluice.notify.core.TopicPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,8 @@ public final class TopicActions {
                     DeliveryPolicy.checkTopicPolicy(value);
                 }
             }
-            case "Policy", "DataProtectionPolicy" -> checkJson(attribute, value);
+            case "Policy" -> TopicPolicy.parse(value);
+            case "DataProtectionPolicy" -> checkJson(attribute, value);
             case "DisplayName" -> {
                 if (value.length() > 100) {
                     throw SnsError.invalidParameter("DisplayName: at most 100 characters");

@@ -7,6 +7,7 @@ import dev.sluice.broker.api.rest.RestRequest;
 import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.api.rest.RestResponse;
 import dev.sluice.clientsdk.SqsError;
+import dev.sluice.notify.api.http.NotifyRoutes;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -88,7 +89,8 @@ public final class RestRoutes {
                 ignored -> new ArrayList<>()).add(entry.getValue()));
         Buffer body = context.body().buffer();
         return new RestRequest(context.request().method().name(), Map.copyOf(context.pathParams()),
-                multimap(context.queryParams()), headers, body == null ? new byte[0] : body.getBytes());
+                multimap(context.queryParams()), headers, body == null ? new byte[0] : body.getBytes(),
+                NotifyRoutes.caller(context));
     }
 
     private static Map<String, List<String>> multimap(MultiMap values) {

@@ -1,5 +1,6 @@
 package dev.sluice.broker.api.rest;
 
+import dev.sluice.notify.core.Caller;
 import java.util.List;
 import java.util.Map;
 
@@ -11,12 +12,20 @@ import java.util.Map;
  * @param query query parameters, decoded, in order of appearance
  * @param headers request headers, names as received, looked up ignoring case
  * @param body the raw request body (empty for none)
+ * @param caller who sent it, as the server's authentication established (anonymous while auth is off)
  */
 public record RestRequest(String method, Map<String, String> pathParameters, Map<String, List<String>> query,
-        Map<String, List<String>> headers, byte[] body) {
+        Map<String, List<String>> headers, byte[] body, Caller caller) {
+
+    /** A request from an anonymous caller of unknown address. */
+    public RestRequest(String method, Map<String, String> pathParameters, Map<String, List<String>> query,
+            Map<String, List<String>> headers, byte[] body) {
+        this(method, pathParameters, query, headers, body, Caller.anonymous(null));
+    }
 
     public RestRequest {
         body = body == null ? new byte[0] : body;
+        caller = caller == null ? Caller.anonymous(null) : caller;
         java.util.TreeMap<String, List<String>> caseless = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         caseless.putAll(headers);
         headers = java.util.Collections.unmodifiableMap(caseless);

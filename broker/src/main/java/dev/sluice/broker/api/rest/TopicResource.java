@@ -51,7 +51,8 @@ public final class TopicResource implements RestResource {
         PublishActions.Entry entry = new PublishActions.Entry(null, new String(request.body(), StandardCharsets.UTF_8),
                 request.query("subject"), null, Map.of(), request.query("messageGroupId"),
                 request.query("messageDeduplicationId"));
-        return notify.publishing().publish(topicArn, entry)
+        return notify.authorizer().authorize(request.caller(), "Publish", topicArn)
+                .thenCompose(allowed -> notify.publishing().publish(topicArn, entry))
                 .thenApply(published -> RestResponse.json(200, Map.of("MessageId", published.messageId())));
     }
 

@@ -7,7 +7,15 @@ import dev.sluice.faasbridge.core.BridgeException;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
 import dev.sluice.faasbridge.store.DefinitionStore;
+import dev.sluice.clientsdk.auth.AwsCredentials;
+import dev.sluice.clientsdk.auth.SigV4Signer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.time.InstantSource;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +25,8 @@ import java.util.function.Function;
 /**
  * A standalone bridge's view of functions and mappings: read from a server's REST API
  * ({@code GET /v1/functions}, {@code GET /v1/event-source-mappings}). Read-only: they are managed on the
- * server, whose catalog holds them; writes fail with {@link LambdaError#INVALID_PARAMETER_VALUE}.
+ * server, whose catalog holds them; writes fail with {@link LambdaError#INVALID_PARAMETER_VALUE}. Requests
+ * are signed (SigV4) when credentials are given, as a server with access keys requires.
  */
 public final class RestDefinitionStore implements DefinitionStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,11 +35,38 @@ public final class RestDefinitionStore implements DefinitionStore {
 
     private final WebClient http;
     private final String endpoint;
+    private final AwsCredentials credentials;
+    private final SigV4Signer signer;
+    private final InstantSource clock;
 
-    /** @param endpoint the server's base URL, {@code http://host:port} */
+    /** An unsigned store, for a server without access keys. */
     public RestDefinitionStore(WebClient http, String endpoint) {
+        this(http, endpoint, null, "us-east-1", InstantSource.system());
+    }
+
+    /**
+     * @param endpoint the server's base URL, {@code http://host:port}
+     * @param credentials the key every request is signed with (SigV4, service {@code lambda}, as client-sdk's
+     *     FunctionClient signs), or null to send them unsigned
+     * @param region the region of the signatures' scope
+     */
+    public RestDefinitionStore(WebClient http, String endpoint, AwsCredentials credentials, String region,
+            InstantSource clock) {
         this.http = http;
         this.endpoint = endpoint.replaceAll("/+$", "");
+        this.credentials = credentials;
+        this.signer = new SigV4Signer("lambda", region);
+        this.clock = clock;
+    }
+
+    /** A request to {@code path} (with its query), signed when there are credentials. */
+    private HttpRequest<Buffer> request(HttpMethod method, String path) {
+        HttpRequest<Buffer> request = http.requestAbs(method, endpoint + path).timeout(TIMEOUT_MILLIS);
+        if (credentials != null) {
+            signer.sign(method.name(), URI.create(endpoint + path), Map.of(), new byte[0], credentials, clock.instant())
+                    .headers().forEach(request::putHeader);
+        }
+        return request;
     }
 
     @Override
@@ -54,7 +90,7 @@ public final class RestDefinitionStore implements DefinitionStore {
     }
 
     private <T> CompletableFuture<List<T>> list(String path, String field, Function<JsonNode, T> decode) {
-        return http.getAbs(endpoint + path).timeout(TIMEOUT_MILLIS).send().toCompletionStage().toCompletableFuture()
+        return request(HttpMethod.GET, path).send().toCompletionStage().toCompletableFuture()
                 .thenApply(response -> {
                     if (response.statusCode() != 200) {
                         throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.bodyAsString());
@@ -73,12 +109,12 @@ public final class RestDefinitionStore implements DefinitionStore {
 
     @Override
     public CompletableFuture<Void> heartbeat(String bridgeId, long nowMillis) {
-        return expect(http.putAbs(endpoint + "/v1" + BridgeOperations.BRIDGES + "/" + bridgeId).timeout(TIMEOUT_MILLIS).send(), "PUT");
+        return expect(request(HttpMethod.PUT, "/v1" + BridgeOperations.BRIDGES + "/" + bridgeId).send(), "PUT");
     }
 
     @Override
     public CompletableFuture<Void> forgetBridge(String bridgeId) {
-        return expect(http.deleteAbs(endpoint + "/v1" + BridgeOperations.BRIDGES + "/" + bridgeId).timeout(TIMEOUT_MILLIS).send(), "DELETE");
+        return expect(request(HttpMethod.DELETE, "/v1" + BridgeOperations.BRIDGES + "/" + bridgeId).send(), "DELETE");
     }
 
     /** The server judges liveness by its own clock ({@code nowMillis} is not sent), so bridges' clocks need not agree. */

@@ -3,6 +3,7 @@ package dev.sluice.notify.api.http;
 import dev.sluice.clientsdk.query.QueryParameters;
 import dev.sluice.notify.api.sns.SnsEndpoint;
 import dev.sluice.notify.api.sns.SnsHttpResponse;
+import dev.sluice.notify.core.Caller;
 import dev.sluice.notify.service.NotifyService;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -20,6 +21,12 @@ import java.util.concurrent.CompletableFuture;
  * event loop and never block; request bodies are already read by the server's body handler.
  */
 public final class NotifyRoutes {
+    /**
+     * The routing-context key under which the server's authentication handler leaves the request's
+     * {@link Caller}; absent (no authentication handler in front), the caller is anonymous.
+     */
+    public static final String CALLER = "sluice.caller";
+
     private final NotifyService service;
     private final SnsEndpoint endpoint;
 
@@ -55,7 +62,17 @@ public final class NotifyRoutes {
             context.next();
             return;
         }
-        respond(context, endpoint.handle(parameters));
+        respond(context, endpoint.handle(parameters, caller(context)));
+    }
+
+    /** The caller the authentication handler established, else an anonymous one at the peer's address. */
+    public static Caller caller(RoutingContext context) {
+        Caller caller = context.get(CALLER);
+        if (caller != null) {
+            return caller;
+        }
+        return Caller.anonymous(context.request().remoteAddress() == null ? null
+                : context.request().remoteAddress().hostAddress());
     }
 
     private void respond(RoutingContext context, CompletableFuture<SnsHttpResponse> answer) {

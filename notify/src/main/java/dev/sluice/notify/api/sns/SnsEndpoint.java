@@ -8,7 +8,9 @@ import dev.sluice.clientsdk.query.XmlWriter;
 import dev.sluice.notify.service.NotifyService;
 import dev.sluice.notify.service.PublishActions;
 import dev.sluice.notify.service.SubscriptionActions;
+import dev.sluice.notify.core.Caller;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,6 +32,14 @@ public final class SnsEndpoint {
             "ListSubscriptionsByTopic", "GetSubscriptionAttributes", "SetSubscriptionAttributes", "Publish",
             "PublishBatch", "TagResource", "UntagResource", "ListTagsForResource");
 
+    /** The topic-scoped actions a topic's Policy governs, with the parameter naming the topic. */
+    private static final Map<String, String> TOPIC_PARAMETER = Map.ofEntries(Map.entry("Publish", "TopicArn"),
+            Map.entry("PublishBatch", "TopicArn"), Map.entry("Subscribe", "TopicArn"),
+            Map.entry("GetTopicAttributes", "TopicArn"), Map.entry("SetTopicAttributes", "TopicArn"),
+            Map.entry("DeleteTopic", "TopicArn"), Map.entry("ListSubscriptionsByTopic", "TopicArn"),
+            Map.entry("TagResource", "ResourceArn"), Map.entry("UntagResource", "ResourceArn"),
+            Map.entry("ListTagsForResource", "ResourceArn"));
+
     private final NotifyService service;
     private final Supplier<String> requestIds;
 
@@ -48,12 +58,34 @@ public final class SnsEndpoint {
                 || (authorization != null && authorization.contains("/sns/aws4_request"));
     }
 
+    /** As {@link #handle(QueryParameters, Caller)} for an anonymous caller of unknown address. */
     public CompletableFuture<SnsHttpResponse> handle(QueryParameters in) {
+        return handle(in, Caller.anonymous(null));
+    }
+
+    /**
+     * Performs one action for {@code caller}; topic-scoped actions first pass the topic's policy
+     * ({@link dev.sluice.notify.service.TopicAuthorizer}).
+     */
+    public CompletableFuture<SnsHttpResponse> handle(QueryParameters in, Caller caller) {
         String requestId = requestIds.get();
         String action = in.string("Action");
         CompletableFuture<SnsHttpResponse> answer;
         try {
-            answer = dispatch(action, in, requestId);
+            String topicParameter = action == null ? null : TOPIC_PARAMETER.get(action);
+            if (topicParameter == null) {
+                answer = dispatch(action, in, requestId);
+            } else {
+                String topicArn = in.string(topicParameter) != null || !action.equals("Publish")
+                        ? in.string(topicParameter) : in.string("TargetArn");
+                answer = service.authorizer().authorize(caller, action, topicArn)
+                        .thenCompose(allowed -> dispatch(action, in, requestId))
+                        .whenComplete((done, failure) -> {
+                            if (action.equals("SetTopicAttributes") || action.equals("DeleteTopic")) {
+                                service.authorizer().forget(topicArn);
+                            }
+                        });
+            }
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -173,6 +205,11 @@ public final class SnsEndpoint {
 
     private static SnsHttpResponse ok(String action, String requestId, Consumer<XmlWriter> result) {
         return SnsXml.success(action, requestId, result);
+    }
+
+    /** An SNS {@code ErrorResponse} for a failure found before an action ran (e.g. by authentication). */
+    public static SnsHttpResponse errorResponse(SnsError error, String message, String requestId) {
+        return SnsXml.error(error, message, requestId);
     }
 
     private static SnsHttpResponse error(Throwable failure, String requestId) {

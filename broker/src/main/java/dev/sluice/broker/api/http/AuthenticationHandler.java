@@ -1,0 +1,189 @@
+package dev.sluice.broker.api.http;
+
+import dev.sluice.broker.api.rest.RestErrors;
+import dev.sluice.broker.api.rest.RestResponse;
+import dev.sluice.broker.api.sqs.SqsErrorEncoder;
+import dev.sluice.broker.api.sqs.SqsHttpRequest;
+import dev.sluice.broker.api.sqs.SqsHttpResponse;
+import dev.sluice.broker.auth.AuthFailure;
+import dev.sluice.broker.auth.SigV4Verifier;
+import dev.sluice.broker.auth.SignedRequest;
+import dev.sluice.broker.auth.Verdict;
+import dev.sluice.clientsdk.JsonProtocolCodec;
+import dev.sluice.clientsdk.SnsError;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.query.QueryParameters;
+import dev.sluice.notify.api.http.NotifyRoutes;
+import dev.sluice.notify.api.sns.SnsEndpoint;
+import dev.sluice.notify.api.sns.SnsHttpResponse;
+import dev.sluice.notify.core.Caller;
+import dev.sluice.notify.service.NotifyService;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates every API request in one place, in front of all API routes (after the body handler, so the
+ * payload hash can be checked): SQS JSON 1.0 and Query, SNS Query and REST {@code /v1}. With access keys
+ * configured, a request must carry a valid SigV4 signature ({@link SigV4Verifier}) or is answered with the
+ * AWS common error in its own protocol's shape; without keys (auth off, loopback only) every request passes.
+ * Either way the request's {@link Caller} is left in the routing context ({@link NotifyRoutes#CALLER}) for the
+ * topic policy checks.
+ *
+ * <p>Exempt, as in AWS or as operators need: {@code GET /health}, {@code /health/ready}, {@code /health/live},
+ * {@code GET /metrics}, the SNS signing certificate ({@link NotifyService#CERTIFICATE_PATH}), and unsigned
+ * {@code GET}s of the subscription links that SNS envelopes carry ({@code SubscribeURL}:
+ * {@code Action=ConfirmSubscription}; {@code UnsubscribeURL}: {@code Action=Unsubscribe}), which webhook
+ * endpoints and e-mail readers follow without credentials. Runs on the event loop; never blocks. Logs the
+ * access key id and failure of a refused request at DEBUG, never a secret or signature.
+ */
+public final class AuthenticationHandler implements Handler<RoutingContext> {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthenticationHandler.class);
+    private static final Set<String> EXEMPT_PATHS = Set.of("/health", "/health/ready", "/health/live", "/metrics",
+            NotifyService.CERTIFICATE_PATH);
+    private static final Set<String> LINK_ACTIONS = Set.of("ConfirmSubscription", "Unsubscribe");
+
+    private final SigV4Verifier verifier;
+    private final SqsErrorEncoder sqsErrors = new SqsErrorEncoder(new JsonProtocolCodec());
+    private final Supplier<String> requestIds;
+
+    /** @param verifier the verifier of the configured keys, or null when auth is off */
+    public AuthenticationHandler(SigV4Verifier verifier) {
+        this(verifier, () -> UUID.randomUUID().toString());
+    }
+
+    public AuthenticationHandler(SigV4Verifier verifier, Supplier<String> requestIds) {
+        this.verifier = verifier;
+        this.requestIds = requestIds;
+    }
+
+    @Override
+    public void handle(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        String sourceIp = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        if (verifier == null) {
+            context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp));
+            context.next();
+            return;
+        }
+        Buffer body = context.body() == null ? null : context.body().buffer();
+        SignedRequest signed = new SignedRequest(request.method().name(), request.path(), request.query(),
+                name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes());
+        if (isExempt(request, signed)) {
+            context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp));
+            context.next();
+            return;
+        }
+        Verdict verdict = verifier.verify(signed);
+        if (verdict instanceof Verdict.Verified verified) {
+            context.put(NotifyRoutes.CALLER, new Caller(verified.accessKeyId(), sourceIp));
+            context.next();
+            return;
+        }
+        Verdict.Refused refused = (Verdict.Refused) verdict;
+        LOG.debug("refused {} {}: {}", request.method(), request.path(), refused.failure());
+        refuse(context, refused, body);
+    }
+
+    /** A header's values; {@code host} falls back to HTTP/2's {@code :authority}, which signers sign as host. */
+    private static List<String> headerValues(HttpServerRequest request, String name) {
+        List<String> values = request.headers().getAll(name);
+        if (values.isEmpty() && name.equalsIgnoreCase("host") && request.authority() != null) {
+            return List.of(request.authority().toString());
+        }
+        return values;
+    }
+
+    private static boolean isExempt(HttpServerRequest request, SignedRequest signed) {
+        if (request.method() != HttpMethod.GET) {
+            return false;
+        }
+        if (EXEMPT_PATHS.contains(request.path())) {
+            return true;
+        }
+        if (!request.path().equals("/") || SigV4Verifier.isSigned(signed)) {
+            return false;
+        }
+        try {
+            return LINK_ACTIONS.contains(QueryParameters.parse(request.query()).string("Action"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Answers in the request's protocol: REST JSON, SQS JSON 1.0, SNS XML or SQS Query XML. */
+    private void refuse(RoutingContext context, Verdict.Refused refused, Buffer body) {
+        HttpServerRequest request = context.request();
+        String requestId = requestIds.get();
+        if (request.path().equals(RestRoutes.PREFIX) || request.path().startsWith(RestRoutes.PREFIX + "/")) {
+            RestResponse response = RestErrors.of(sqsError(refused.failure()), refused.message(), requestId);
+            write(context, response.status(), response.contentType(), response.body());
+            return;
+        }
+        if (isSns(request, refused, body)) {
+            SnsHttpResponse response = SnsEndpoint.errorResponse(snsError(refused.failure()), refused.message(),
+                    requestId);
+            context.response().putHeader("x-amzn-RequestId", requestId);
+            write(context, response.status(), SnsHttpResponse.CONTENT_TYPE, response.body());
+            return;
+        }
+        SqsHttpResponse response = sqsErrors.encode(new SqsHttpRequest(request.method().name(),
+                        request.getHeader("Content-Type"), request.getHeader("X-Amz-Target"), null, null, "", null, null)
+                        .protocol(), sqsError(refused.failure()), refused.message(), requestId);
+        response.headers().forEach(context.response()::putHeader);
+        write(context, response.status(), response.contentType(), response.body());
+    }
+
+    /** An SNS Query request: scoped to {@code sns}, or an SNS action or version (as notify's routes decide). */
+    private static boolean isSns(HttpServerRequest request, Verdict.Refused refused, Buffer body) {
+        if (request.getHeader("X-Amz-Target") != null) {
+            return false;
+        }
+        if ("sns".equals(refused.service())) {
+            return true;
+        }
+        try {
+            QueryParameters parameters = QueryParameters.parse(request.query());
+            String contentType = request.getHeader("Content-Type");
+            if (body != null && contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+                parameters = QueryParameters.parse(body.toString(StandardCharsets.UTF_8)).with(parameters);
+            }
+            return SnsEndpoint.isSnsRequest(parameters, request.getHeader("Authorization"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static SqsError sqsError(AuthFailure failure) {
+        return switch (failure) {
+            case MISSING_AUTHENTICATION_TOKEN -> SqsError.MISSING_AUTHENTICATION_TOKEN;
+            case INCOMPLETE_SIGNATURE -> SqsError.INCOMPLETE_SIGNATURE;
+            case INVALID_CLIENT_TOKEN_ID -> SqsError.INVALID_CLIENT_TOKEN_ID;
+            case SIGNATURE_DOES_NOT_MATCH -> SqsError.SIGNATURE_DOES_NOT_MATCH;
+            case REQUEST_EXPIRED -> SqsError.REQUEST_EXPIRED;
+        };
+    }
+
+    private static SnsError snsError(AuthFailure failure) {
+        return switch (failure) {
+            case MISSING_AUTHENTICATION_TOKEN -> SnsError.MISSING_AUTHENTICATION_TOKEN;
+            case INCOMPLETE_SIGNATURE -> SnsError.INCOMPLETE_SIGNATURE;
+            case INVALID_CLIENT_TOKEN_ID -> SnsError.INVALID_CLIENT_TOKEN_ID;
+            case SIGNATURE_DOES_NOT_MATCH -> SnsError.SIGNATURE_DOES_NOT_MATCH;
+            case REQUEST_EXPIRED -> SnsError.REQUEST_EXPIRED;
+        };
+    }
+
+    private static void write(RoutingContext context, int status, String contentType, byte[] body) {
+        context.response().setStatusCode(status).putHeader("Content-Type", contentType).end(Buffer.buffer(body));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.sluice.notify.core;
+
+/**
+ * Who made a request, as the server's authentication layer established it: the access key that signed it
+ * (null for an unsigned request, allowed only while auth is off or for the subscription links) and the
+ * client's address. Every access key belongs to the one account Sluice serves; a key maps to the IAM
+ * principal {@code arn:aws:iam::<account>:user/<accessKeyId>}.
+ *
+ * @param accessKeyId the verified access key id, or null for an anonymous caller
+ * @param sourceIp the client's IP address (the peer of the HTTP connection), or null when unknown
+ */
+public record Caller(String accessKeyId, String sourceIp) {
+
+    public static Caller anonymous(String sourceIp) {
+        return new Caller(null, sourceIp);
+    }
+
+    public boolean isAnonymous() {
+        return accessKeyId == null;
+    }
+
+    /** The IAM principal of this caller in {@code accountId}, or {@code anonymous} (the name AWS uses). */
+    public String principal(String accountId) {
+        return isAnonymous() ? "anonymous" : "arn:aws:iam::" + accountId + ":user/" + accessKeyId;
+    }
+}
