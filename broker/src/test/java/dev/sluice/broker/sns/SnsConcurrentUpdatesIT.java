@@ -29,7 +29,9 @@ import software.amazon.awssdk.services.sns.model.Tag;
 class SnsConcurrentUpdatesIT {
     private static final int THREADS = 8;
     private static final Map<String, String> ATTRIBUTES = Map.of("DisplayName", "Shown", "SignatureVersion", "2",
-            "TracingConfig", "Active", "KmsMasterKeyId", "alias/aws/sns", "Policy", "{\"Version\":\"2012-10-17\"}",
+            "TracingConfig", "Active", "KmsMasterKeyId", "alias/aws/sns", "Policy",
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"SNS:Publish\","
+                    + "\"Resource\":\"*\"}]}",
             "DataProtectionPolicy", "{\"Name\":\"p\"}", "DeliveryPolicy", "{\"http\":{\"defaultHealthyRetryPolicy\":{\"numRetries\":5}}}");
     private static final int TAGS = 16;
 
