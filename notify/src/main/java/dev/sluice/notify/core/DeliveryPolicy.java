@@ -17,6 +17,11 @@ public record DeliveryPolicy(int numRetries, int numNoDelayRetries, int numMinDe
         int minDelayTargetSeconds, int maxDelayTargetSeconds, Backoff backoffFunction, Integer maxReceivesPerSecond) {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final DeliveryPolicy HTTP_DEFAULT = new DeliveryPolicy(3, 0, 0, 0, 20, 20, Backoff.LINEAR, null);
+    /**
+     * SNS's fixed policy for email (SMTP), which no DeliveryPolicy changes: 2 retries 10 s apart, 10 backing off
+     * exponentially from 10 s to 600 s, then 38 at 600 s; 50 retries over about 6 hours.
+     */
+    public static final DeliveryPolicy SMTP_DEFAULT = new DeliveryPolicy(50, 0, 2, 38, 10, 600, Backoff.EXPONENTIAL, null);
     private static final int MAX_RETRIES = 100;
     private static final int MAX_DELAY_SECONDS = 3600;
 
@@ -63,9 +68,12 @@ public record DeliveryPolicy(int numRetries, int numNoDelayRetries, int numMinDe
 
     /**
      * The effective policy of an HTTP(S) subscription: its own {@code DeliveryPolicy} attribute when set,
-     * else the topic's {@code http} / {@code https} default, else SNS's default.
+     * else the topic's {@code http} / {@code https} default, else SNS's default; email always has SNS's SMTP policy.
      */
     public static DeliveryPolicy effective(String subscriptionPolicy, String topicPolicy, String protocol) {
+        if (protocol.startsWith("email")) {
+            return SMTP_DEFAULT;
+        }
         if (subscriptionPolicy != null && !subscriptionPolicy.isEmpty()) {
             return parseSubscriptionPolicy(subscriptionPolicy);
         }

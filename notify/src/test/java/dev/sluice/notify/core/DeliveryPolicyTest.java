@@ -23,6 +23,25 @@ class DeliveryPolicyTest {
     }
 
     @Test
+    void emailFollowsSnsSmtpPolicyWhateverTheTopicSays() {
+        DeliveryPolicy policy = DeliveryPolicy.effective(null,
+                "{\"http\":{\"defaultHealthyRetryPolicy\":{\"numRetries\":1}}}", "email-json");
+        assertEquals(51, policy.maxAttempts());
+        assertEquals(Duration.ofSeconds(10), policy.delayBeforeRetry(1));
+        assertEquals(Duration.ofSeconds(10), policy.delayBeforeRetry(2));
+        assertEquals(Duration.ofSeconds(10), policy.delayBeforeRetry(3));
+        assertTrue(policy.delayBeforeRetry(7).compareTo(Duration.ofSeconds(10)) > 0);
+        assertTrue(policy.delayBeforeRetry(11).compareTo(Duration.ofSeconds(600)) < 0);
+        assertEquals(Duration.ofSeconds(600), policy.delayBeforeRetry(12));
+        assertEquals(Duration.ofSeconds(600), policy.delayBeforeRetry(50));
+        long total = 0;
+        for (int retry = 1; retry <= 50; retry++) {
+            total += policy.delayBeforeRetry(retry).toSeconds();
+        }
+        assertTrue(total > 5 * 3600 && total < 7 * 3600, "about 6 hours in all: " + total + " s");
+    }
+
+    @Test
     void retriesRunThroughImmediatePreBackoffBackoffAndPostBackoffPhases() {
         DeliveryPolicy policy = DeliveryPolicy.parseSubscriptionPolicy("{\"healthyRetryPolicy\":{\"numRetries\":8,"
                 + "\"numNoDelayRetries\":1,\"numMinDelayRetries\":2,\"numMaxDelayRetries\":2,\"minDelayTarget\":2,"
