@@ -4,6 +4,7 @@ import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.model.SendMessageRequest;
 import dev.sluice.clientsdk.signature.StandardWebhookSignature;
+import dev.sluice.notify.core.Caller;
 import dev.sluice.notify.core.DeliveryPolicy;
 import dev.sluice.notify.core.SnsFilterPolicy;
 import dev.sluice.notify.core.Subscription;
@@ -290,6 +291,18 @@ public final class SubscriptionActions {
                 });
             });
         });
+    }
+
+    /**
+     * Fails with AuthorizationError unless {@code token} is the one the subscription's UnsubscribeURL carries:
+     * the check for an unsigned Unsubscribe while access keys are configured ({@link Caller#link}), so that only
+     * a holder of a delivered message's link, not anyone who knows the ARN, can unsubscribe without a key.
+     */
+    public void checkUnsubscribeToken(String subscriptionArn, String token) {
+        if (!envelopes.validUnsubscribeToken(subscriptionArn == null ? "" : subscriptionArn, token)) {
+            throw SnsError.AUTHORIZATION_ERROR.exception("An unsigned Unsubscribe needs the Token of the "
+                    + "subscription's UnsubscribeURL; sign the request to unsubscribe without it");
+        }
     }
 
     public CompletableFuture<Void> unsubscribe(String subscriptionArn) {

@@ -74,6 +74,9 @@ public final class SnsEndpoint {
         try {
             String topicParameter = action == null ? null : TOPIC_PARAMETER.get(action);
             if (topicParameter == null) {
+                if (caller.link() && "Unsubscribe".equals(action)) {
+                    service.subscriptions().checkUnsubscribeToken(in.string("SubscriptionArn"), in.string("Token"));
+                }
                 answer = dispatch(action, in, requestId);
             } else {
                 String topicArn = in.string(topicParameter) != null || !action.equals("Publish")
