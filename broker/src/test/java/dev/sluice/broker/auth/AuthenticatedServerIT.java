@@ -357,16 +357,18 @@ class AuthenticatedServerIT {
 
     @Test
     void anUnsignedUnsubscribeNeedsTheTokenOfItsUnsubscribeUrl() throws Exception {
-        try (SnsClient ops = sns(keys(KEY, SECRET)); SqsClient queues = sqs(keys(KEY, SECRET))) {
+        try (SnsClient ops = sns(keys(KEY, SECRET));
+                WebhookEndpoint hook = new WebhookEndpoint(delivery -> 200)) {
             String topic = ops.createTopic(b -> b.name("auth-unsubscribe")).topicArn();
-            String queueUrl = queues.createQueue(b -> b.queueName("auth-unsubscribe")).queueUrl();
-            String queueArn = queues.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNamesWithStrings("QueueArn"))
-                    .attributesAsStrings().get("QueueArn");
-            String subscription = ops.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn)
+            String subscription = ops.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(hook.url("/u"))
                     .returnSubscriptionArn(true)).subscriptionArn();
+            String confirm = JSON.readTree(hook.await(d -> d.body().contains("SubscriptionConfirmation"), 1, 15).get(0)
+                    .body()).get("SubscribeURL").asText();
+            assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(confirm)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
             ops.publish(b -> b.topicArn(topic).message("carries the link"));
-            String link = JSON.readTree(queues.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(10))
-                    .messages().get(0).body()).get("UnsubscribeURL").asText();
+            String link = JSON.readTree(hook.await(d -> d.body().contains("carries the link"), 1, 15).get(0).body())
+                    .get("UnsubscribeURL").asText();
 
             String bare = "/?Action=Unsubscribe&SubscriptionArn=" + java.net.URLEncoder.encode(subscription,
                     StandardCharsets.UTF_8);
@@ -381,6 +383,31 @@ class AuthenticatedServerIT {
             HttpResponse<String> followed = HTTP.send(HttpRequest.newBuilder(URI.create(link)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, followed.statusCode(), followed.body());
+            assertEquals(List.of(), ops.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions());
+        }
+    }
+
+    @Test
+    void anSqsSubscriptionIsUnsubscribedOnlyBySignedRequests() throws Exception {
+        try (SnsClient ops = sns(keys(KEY, SECRET)); SqsClient queues = sqs(keys(KEY, SECRET))) {
+            String topic = ops.createTopic(b -> b.name("auth-unsubscribe-sqs")).topicArn();
+            String queueUrl = queues.createQueue(b -> b.queueName("auth-unsubscribe-sqs")).queueUrl();
+            String queueArn = queues.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNamesWithStrings("QueueArn"))
+                    .attributesAsStrings().get("QueueArn");
+            String subscription = ops.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn)
+                    .returnSubscriptionArn(true)).subscriptionArn();
+            ops.publish(b -> b.topicArn(topic).message("carries the link"));
+            String link = JSON.readTree(queues.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(10))
+                    .messages().get(0).body()).get("UnsubscribeURL").asText();
+
+            // Its own link, token and all: SNS authenticates every deletion of an SQS subscription.
+            HttpResponse<String> followed = HTTP.send(HttpRequest.newBuilder(URI.create(link)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, followed.statusCode(), followed.body());
+            assertTrue(followed.body().contains("<Code>AuthorizationError</Code>"), followed.body());
+            assertEquals(1, ops.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions().size());
+
+            ops.unsubscribe(b -> b.subscriptionArn(subscription));
             assertEquals(List.of(), ops.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions());
         }
     }

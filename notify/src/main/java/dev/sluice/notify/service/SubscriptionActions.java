@@ -294,15 +294,25 @@ public final class SubscriptionActions {
     }
 
     /**
-     * Fails with AuthorizationError unless {@code token} is the one the subscription's UnsubscribeURL carries:
-     * the check for an unsigned Unsubscribe while access keys are configured ({@link Caller#link}), so that only
-     * a holder of a delivered message's link, not anyone who knows the ARN, can unsubscribe without a key.
+     * Unsubscribe for an unsigned caller following an UnsubscribeURL while access keys are configured
+     * ({@link Caller#link}): only with the {@code Token} the link carries, so that knowing a subscription's ARN
+     * is not enough, and never for an sqs subscription, whose deletion SNS always authenticates. Either refusal
+     * is AuthorizationError; a signed Unsubscribe ({@link #unsubscribe}) needs neither.
      */
-    public void checkUnsubscribeToken(String subscriptionArn, String token) {
-        if (!envelopes.validUnsubscribeToken(subscriptionArn == null ? "" : subscriptionArn, token)) {
-            throw SnsError.AUTHORIZATION_ERROR.exception("An unsigned Unsubscribe needs the Token of the "
-                    + "subscription's UnsubscribeURL; sign the request to unsubscribe without it");
-        }
+    public CompletableFuture<Void> unsubscribeByLink(String subscriptionArn, String token) {
+        return Futures.of(() -> {
+            if (!envelopes.validUnsubscribeToken(subscriptionArn == null ? "" : subscriptionArn, token)) {
+                throw SnsError.AUTHORIZATION_ERROR.exception("An unsigned Unsubscribe needs the Token of the "
+                        + "subscription's UnsubscribeURL; sign the request to unsubscribe without it");
+            }
+            return find(subscriptionArn).thenCompose(subscription -> {
+                if (subscription.protocol().equals("sqs")) {
+                    throw SnsError.AUTHORIZATION_ERROR.exception("Amazon SQS queue subscriptions require "
+                            + "authentication for deletion: sign the Unsubscribe request");
+                }
+                return topics.deleteSubscriptionState(subscription);
+            }).thenRun(topologyChanged);
+        });
     }
 
     public CompletableFuture<Void> unsubscribe(String subscriptionArn) {

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * {@code Action=ConfirmSubscription}; {@code UnsubscribeURL}: {@code Action=Unsubscribe}), which webhook
  * endpoints and e-mail readers follow without credentials: bare {@code GET /} only (no body, no
  * {@code X-Amz-Target}, one {@code Action}), whose caller is {@link Caller#link} (an unsigned Unsubscribe must
- * then carry its link's token). Runs on the event loop; never blocks. Logs the
+ * then carry its link's token, and never removes an sqs subscription). Runs on the event loop; never blocks. Logs the
  * access key id and failure of a refused request at DEBUG, never a secret or signature.
  */
 public final class AuthenticationHandler implements Handler<RoutingContext> {
@@ -116,8 +116,8 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
      * from it), no body (SQS Query reads its parameters from the body too).
      */
     private static boolean isSubscriptionLink(HttpServerRequest request, SignedRequest signed) {
-        if (request.method() != HttpMethod.GET || !request.path().equals("/") || SigV4Verifier.isSigned(signed) || request.getHeader("X-Amz-Target") != null
-                || signed.body().length > 0 || request.query() == null) {
+        if (request.method() != HttpMethod.GET || !request.path().equals("/") || SigV4Verifier.isSigned(signed)
+                || request.getHeader("X-Amz-Target") != null || signed.body().length > 0 || request.query() == null) {
             return false;
         }
         long actions = java.util.Arrays.stream(request.query().split("&"))
