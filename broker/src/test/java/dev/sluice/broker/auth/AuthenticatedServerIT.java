@@ -351,6 +351,18 @@ class AuthenticatedServerIT {
             HttpResponse<String> twice = send("GET", endpoint.resolve("/?Action=Unsubscribe&Action=ListTopics"),
                     Map.of(), "", null, "sns");
             assertEquals(403, twice.statusCode(), twice.body());
+            // Paths the router normalises to / (or to an exempt path) and a POSTed link are not bare links.
+            String arn = "&SubscriptionArn=arn:aws:sns:us-east-1:000000000000:t:" + java.util.UUID.randomUUID();
+            for (String path : List.of("//?Action=Unsubscribe" + arn, "/./?Action=Unsubscribe" + arn,
+                    "/health/../?Action=Unsubscribe" + arn, "/health/..?Action=ListTopics", "/metrics/../?Action=ListTopics")) {
+                HttpResponse<String> tricked = send("GET", URI.create(endpoint + path), Map.of(), "", null, "sns");
+                assertEquals(403, tricked.statusCode(), path + " " + tricked.body());
+                assertTrue(tricked.body().contains("<Code>MissingAuthenticationToken</Code>"), path + " " + tricked.body());
+            }
+            HttpResponse<String> posted = send("POST", endpoint.resolve("/"),
+                    Map.of("Content-Type", "application/x-www-form-urlencoded"), "Action=Unsubscribe" + arn, null, "sns");
+            assertEquals(403, posted.statusCode(), posted.body());
+            assertTrue(posted.body().contains("<Code>MissingAuthenticationToken</Code>"), posted.body());
             assertEquals(queueUrl, ops.getQueueUrl(b -> b.queueName("auth-link-rider")).queueUrl());
         }
     }
