@@ -333,6 +333,117 @@ class AuthenticatedServerIT {
         assertTrue(listTopics.body().contains("<Code>MissingAuthenticationToken</Code>"), listTopics.body());
     }
 
+    @Test
+    void theLinkExemptionCoversOnlyABareGetSoNoOtherActionRidesOnIt() throws Exception {
+        try (SqsClient ops = sqs(keys(KEY, SECRET))) {
+            String queueUrl = ops.createQueue(b -> b.queueName("auth-link-rider")).queueUrl();
+            // An SQS JSON call in the body of a "subscription link": the target header decides the action.
+            HttpResponse<String> json = send("GET", endpoint.resolve("/?Action=ConfirmSubscription"),
+                    Map.of("X-Amz-Target", "AmazonSQS.DeleteQueue", "Content-Type", "application/x-amz-json-1.0"),
+                    "{\"QueueUrl\":\"" + queueUrl + "\"}", null, "sqs");
+            assertEquals(403, json.statusCode(), json.body());
+            assertTrue(json.body().contains("MissingAuthenticationToken"), json.body());
+            // A body beside the link's query string (SQS Query reads parameters from any body), a second Action.
+            HttpResponse<String> form = send("GET", endpoint.resolve("/?Action=Unsubscribe"),
+                    Map.of("Content-Type", "text/plain"),
+                    "Action=DeleteQueue&QueueUrl=" + queueUrl, null, "sqs");
+            assertEquals(403, form.statusCode(), form.body());
+            HttpResponse<String> twice = send("GET", endpoint.resolve("/?Action=Unsubscribe&Action=ListTopics"),
+                    Map.of(), "", null, "sns");
+            assertEquals(403, twice.statusCode(), twice.body());
+            // Paths the router normalises to / (or to an exempt path) and a POSTed link are not bare links.
+            String arn = "&SubscriptionArn=arn:aws:sns:us-east-1:000000000000:t:" + java.util.UUID.randomUUID();
+            for (String path : List.of("//?Action=Unsubscribe" + arn, "/./?Action=Unsubscribe" + arn,
+                    "/health/../?Action=Unsubscribe" + arn, "/health/..?Action=ListTopics", "/metrics/../?Action=ListTopics")) {
+                HttpResponse<String> tricked = send("GET", URI.create(endpoint + path), Map.of(), "", null, "sns");
+                assertEquals(403, tricked.statusCode(), path + " " + tricked.body());
+                assertTrue(tricked.body().contains("<Code>MissingAuthenticationToken</Code>"), path + " " + tricked.body());
+            }
+            HttpResponse<String> posted = send("POST", endpoint.resolve("/"),
+                    Map.of("Content-Type", "application/x-www-form-urlencoded"), "Action=Unsubscribe" + arn, null, "sns");
+            assertEquals(403, posted.statusCode(), posted.body());
+            assertTrue(posted.body().contains("<Code>MissingAuthenticationToken</Code>"), posted.body());
+            assertEquals(queueUrl, ops.getQueueUrl(b -> b.queueName("auth-link-rider")).queueUrl());
+        }
+    }
+
+    @Test
+    void anUnsignedUnsubscribeNeedsTheTokenOfItsUnsubscribeUrl() throws Exception {
+        try (SnsClient ops = sns(keys(KEY, SECRET));
+                WebhookEndpoint hook = new WebhookEndpoint(delivery -> 200)) {
+            String topic = ops.createTopic(b -> b.name("auth-unsubscribe")).topicArn();
+            String subscription = ops.subscribe(b -> b.topicArn(topic).protocol("http").endpoint(hook.url("/u"))
+                    .returnSubscriptionArn(true)).subscriptionArn();
+            String confirm = JSON.readTree(hook.await(d -> d.body().contains("SubscriptionConfirmation"), 1, 15).get(0)
+                    .body()).get("SubscribeURL").asText();
+            assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(confirm)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            ops.publish(b -> b.topicArn(topic).message("carries the link"));
+            String link = JSON.readTree(hook.await(d -> d.body().contains("carries the link"), 1, 15).get(0).body())
+                    .get("UnsubscribeURL").asText();
+
+            String bare = "/?Action=Unsubscribe&SubscriptionArn=" + java.net.URLEncoder.encode(subscription,
+                    StandardCharsets.UTF_8);
+            for (String guess : List.of(bare, bare + "&Token=00", bare + "&Token=")) {
+                HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(endpoint.resolve(guess)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(403, refused.statusCode(), guess + " " + refused.body());
+                assertTrue(refused.body().contains("<Code>AuthorizationError</Code>"), refused.body());
+            }
+            assertEquals(1, ops.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions().size());
+
+            HttpResponse<String> followed = HTTP.send(HttpRequest.newBuilder(URI.create(link)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, followed.statusCode(), followed.body());
+            assertEquals(List.of(), ops.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions());
+        }
+    }
+
+    @Test
+    void anSqsSubscriptionIsUnsubscribedOnlyBySignedRequests() throws Exception {
+        try (SnsClient ops = sns(keys(KEY, SECRET)); SqsClient queues = sqs(keys(KEY, SECRET))) {
+            String topic = ops.createTopic(b -> b.name("auth-unsubscribe-sqs")).topicArn();
+            String queueUrl = queues.createQueue(b -> b.queueName("auth-unsubscribe-sqs")).queueUrl();
+            String queueArn = queues.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNamesWithStrings("QueueArn"))
+                    .attributesAsStrings().get("QueueArn");
+            String subscription = ops.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn)
+                    .returnSubscriptionArn(true)).subscriptionArn();
+            ops.publish(b -> b.topicArn(topic).message("carries the link"));
+            String link = JSON.readTree(queues.receiveMessage(b -> b.queueUrl(queueUrl).waitTimeSeconds(10))
+                    .messages().get(0).body()).get("UnsubscribeURL").asText();
+
+            // Its own link, token and all: SNS authenticates every deletion of an SQS subscription.
+            HttpResponse<String> followed = HTTP.send(HttpRequest.newBuilder(URI.create(link)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, followed.statusCode(), followed.body());
+            assertTrue(followed.body().contains("<Code>AuthorizationError</Code>"), followed.body());
+            assertEquals(1, ops.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions().size());
+
+            ops.unsubscribe(b -> b.subscriptionArn(subscription));
+            assertEquals(List.of(), ops.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions());
+        }
+    }
+
+    @Test
+    void aPolicyDenyHoldsWhateverRegionOrAccountTheCallersTopicArnNames() {
+        try (SnsClient ops = sns(keys(KEY, SECRET)); SnsClient app = sns(keys(OTHER_KEY, OTHER_SECRET))) {
+            String topic = ops.createTopic(b -> b.name("auth-policy-arn")).topicArn();
+            ops.setTopicAttributes(b -> b.topicArn(topic).attributeName("Policy")
+                    .attributeValue(denyPublishTo("arn:aws:iam::000000000000:user/" + OTHER_KEY, topic)));
+            String[] parts = topic.split(":");
+            for (String alias : List.of(String.join(":", parts[0], parts[1], parts[2], "eu-west-3", parts[4], parts[5]),
+                    String.join(":", parts[0], parts[1], parts[2], parts[3], "999999999999", parts[5]),
+                    String.join(":", parts[0], "aws-cn", parts[2], parts[3], parts[4], parts[5]))) {
+                try {
+                    app.publish(b -> b.topicArn(alias).message("around the deny"));
+                    throw new AssertionError("published through " + alias);
+                } catch (AwsServiceException e) {
+                    assertEquals(403, e.statusCode(), alias + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
     private static String denyPublishTo(String principal, String topicArn) {
         return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"no-app-publish\",\"Effect\":\"Deny\","
                 + "\"Principal\":{\"AWS\":\"" + principal + "\"},\"Action\":\"sns:Publish\",\"Resource\":\"" + topicArn

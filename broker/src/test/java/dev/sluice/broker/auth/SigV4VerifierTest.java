@@ -179,6 +179,26 @@ class SigV4VerifierTest {
     }
 
     @Test
+    void aPlusInTheQueryIsASpaceToTheSignatureAsToTheActions() {
+        // The Query protocol reads '+' as a space; a signed "%2B" turned into '+' changes the value, not the signature.
+        SigV4Signer signer = new SigV4Signer("sqs", "us-east-1");
+        URI url = signer.presign("GET", URI.create("http://localhost:9324/000000000000/q?Action=SendMessage"
+                + "&MessageBody=1%2B1"), AwsCredentials.of(KEY_ID, SECRET), SUITE_TIME, Duration.ofSeconds(60));
+        Map<String, String> host = Map.of("Host", "localhost:9324");
+        assertEquals(new Verdict.Verified(KEY_ID, "sqs"),
+                verifier.verify(request("GET", url.getRawPath(), url.getRawQuery(), host, "")));
+        SignedRequest altered = request("GET", url.getRawPath(), url.getRawQuery().replace("1%2B1", "1+1"), host, "");
+        assertEquals(AuthFailure.SIGNATURE_DOES_NOT_MATCH, ((Verdict.Refused) verifier.verify(altered)).failure());
+
+        // A client that writes a space as '+' signs it as %20, as AWS's canonical form has it.
+        URI spaced = signer.presign("GET", URI.create("http://localhost:9324/000000000000/q?Action=SendMessage"
+                + "&MessageBody=disk+full"), AwsCredentials.of(KEY_ID, SECRET), SUITE_TIME, Duration.ofSeconds(60));
+        SignedRequest asPercent = request("GET", spaced.getRawPath(), spaced.getRawQuery().replace("disk+full",
+                "disk%20full"), host, "");
+        assertEquals(new Verdict.Verified(KEY_ID, "sqs"), verifier.verify(asPercent));
+    }
+
+    @Test
     void aPresignedUrlWithoutAllItsPartsIsIncomplete() {
         Verdict.Refused refused = (Verdict.Refused) verifier.verify(request("GET", "/",
                 "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=00", Map.of("Host", "h"), ""));

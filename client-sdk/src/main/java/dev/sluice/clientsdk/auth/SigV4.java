@@ -81,7 +81,7 @@ public final class SigV4 {
         return encode(rawPath, true);
     }
 
-    /** Parameters decoded, re-encoded with AWS's unreserved set, sorted by name then value. */
+    /** Parameters decoded ('+' a space), re-encoded with AWS's unreserved set, sorted by name then value. */
     public static String canonicalQuery(String rawQuery) {
         return canonicalQuery(rawQuery, null);
     }
@@ -146,9 +146,13 @@ public final class SigV4 {
         return out.toString();
     }
 
-    /** Percent-decoding only ('+' stays '+': query strings of AWS requests encode spaces as %20). */
+    /**
+     * Form decoding, '+' a space: as the Query protocol reads the parameters (QueryParameters), so that a
+     * signed {@code %2B} cannot become a '+' the action reads as a space under the same signature. AWS's
+     * SDKs send {@code %20} and {@code %2B}, never a bare '+'.
+     */
     private static String decode(String value) {
-        return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
+        return URLDecoder.decode(value, StandardCharsets.UTF_8);
     }
 
     public static String sha256Hex(byte[] data) {

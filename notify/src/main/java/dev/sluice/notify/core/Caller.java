@@ -8,11 +8,22 @@ package dev.sluice.notify.core;
  *
  * @param accessKeyId the verified access key id, or null for an anonymous caller
  * @param sourceIp the client's IP address (the peer of the HTTP connection), or null when unknown
+ * @param link true for an unsigned subscription link let through while access keys are configured: such a
+ *     caller holds no key, only what the link carries (an Unsubscribe must carry its link's token)
  */
-public record Caller(String accessKeyId, String sourceIp) {
+public record Caller(String accessKeyId, String sourceIp, boolean link) {
+
+    public Caller(String accessKeyId, String sourceIp) {
+        this(accessKeyId, sourceIp, false);
+    }
 
     public static Caller anonymous(String sourceIp) {
         return new Caller(null, sourceIp);
+    }
+
+    /** The unsigned caller of a subscription link ({@code SubscribeURL}, {@code UnsubscribeURL}) while auth is on. */
+    public static Caller link(String sourceIp) {
+        return new Caller(null, sourceIp, true);
     }
 
     public boolean isAnonymous() {

@@ -97,8 +97,15 @@ final class Envelopes {
         return signed(fields, signatureVersion).toString();
     }
 
+    /** The UnsubscribeURL: its {@code Token} lets an unsigned follower unsubscribe while access keys are configured. */
     String unsubscribeUrl(String subscriptionArn) {
-        return baseUrl.get() + "/?Action=Unsubscribe&SubscriptionArn=" + encode(subscriptionArn);
+        return baseUrl.get() + "/?Action=Unsubscribe&SubscriptionArn=" + encode(subscriptionArn) + "&Token="
+                + keys.get().unsubscribeToken(subscriptionArn);
+    }
+
+    /** True when {@code token} is the one {@link #unsubscribeUrl} gives {@code subscriptionArn}. */
+    boolean validUnsubscribeToken(String subscriptionArn, String token) {
+        return keys.get().validUnsubscribeToken(subscriptionArn, token);
     }
 
     String certificateUrl() {

@@ -82,7 +82,7 @@ public final class NotifyService implements AutoCloseable {
         this.subscriptions = new SubscriptionActions(this.catalog, internalQueues, queueClient, topics, envelopes,
                 outbound, ids, random, timestamps, visibility, config.smtp() != null, keys, workers::refreshSoon,
                 functionDeliveries);
-        this.authorizer = new TopicAuthorizer(this.catalog, config.accountId(), config.refreshInterval());
+        this.authorizer = new TopicAuthorizer(this.catalog, config.region(), config.accountId(), config.refreshInterval());
         this.publishing = new PublishActions(this.catalog, internalQueues, queueClient, ids, timestamps,
                 config.refreshInterval());
     }

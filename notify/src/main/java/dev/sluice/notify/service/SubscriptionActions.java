@@ -4,6 +4,7 @@ import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.model.SendMessageRequest;
 import dev.sluice.clientsdk.signature.StandardWebhookSignature;
+import dev.sluice.notify.core.Caller;
 import dev.sluice.notify.core.DeliveryPolicy;
 import dev.sluice.notify.core.SnsFilterPolicy;
 import dev.sluice.notify.core.Subscription;
@@ -289,6 +290,28 @@ public final class SubscriptionActions {
                     return arn.subscription(match.id());
                 });
             });
+        });
+    }
+
+    /**
+     * Unsubscribe for an unsigned caller following an UnsubscribeURL while access keys are configured
+     * ({@link Caller#link}): only with the {@code Token} the link carries, so that knowing a subscription's ARN
+     * is not enough, and never for an sqs subscription, whose deletion SNS always authenticates. Either refusal
+     * is AuthorizationError; a signed Unsubscribe ({@link #unsubscribe}) needs neither.
+     */
+    public CompletableFuture<Void> unsubscribeByLink(String subscriptionArn, String token) {
+        return Futures.of(() -> {
+            if (!envelopes.validUnsubscribeToken(subscriptionArn == null ? "" : subscriptionArn, token)) {
+                throw SnsError.AUTHORIZATION_ERROR.exception("An unsigned Unsubscribe needs the Token of the "
+                        + "subscription's UnsubscribeURL; sign the request to unsubscribe without it");
+            }
+            return find(subscriptionArn).thenCompose(subscription -> {
+                if (subscription.protocol().equals("sqs")) {
+                    throw SnsError.AUTHORIZATION_ERROR.exception("Amazon SQS queue subscriptions require "
+                            + "authentication for deletion: sign the Unsubscribe request");
+                }
+                return topics.deleteSubscriptionState(subscription);
+            }).thenRun(topologyChanged);
         });
     }
 

@@ -22,6 +22,7 @@ public final class TopicAuthorizer {
     private static final int MAX_CACHED_POLICIES = 10_000;
 
     private final NotifyCatalog catalog;
+    private final String region;
     private final String accountId;
     private final long cacheForNanos;
     private final Map<String, CachedPolicy> policies = new ConcurrentHashMap<>();
@@ -30,27 +31,31 @@ public final class TopicAuthorizer {
     private record CachedPolicy(TopicPolicy policy, long expiresAtNanos) {
     }
 
-    public TopicAuthorizer(NotifyCatalog catalog, String accountId, Duration cacheFor) {
+    public TopicAuthorizer(NotifyCatalog catalog, String region, String accountId, Duration cacheFor) {
         this.catalog = catalog;
+        this.region = region;
         this.accountId = accountId;
         this.cacheForNanos = cacheFor.toNanos();
     }
 
     /**
      * Completes when {@code caller} may perform {@code action} (an SNS action name, e.g. {@code Publish}) on
-     * {@code topicArn}; fails with AuthorizationError when the topic's policy denies it.
+     * {@code topicArn}; fails with AuthorizationError when the topic's policy denies it. The policy's resources
+     * are matched against the topic's own ARN: the actions find a topic by its name alone, so the region,
+     * account or partition a caller writes must not steer around a Deny.
      */
     public CompletableFuture<Void> authorize(Caller caller, String action, String topicArn) {
         Optional<TopicArn> arn = topicArn == null ? Optional.empty() : TopicArn.parse(topicArn);
         if (arn.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        String resource = new TopicArn(region, accountId, arn.get().topicName()).toString();
         return policy(arn.get().topicName()).thenAccept(policy -> {
             boolean denied = policy == null ? !action.equals("SetTopicAttributes")
-                    : policy.denies(caller, accountId, action, topicArn);
+                    : policy.denies(caller, accountId, action, resource);
             if (denied) {
                 throw SnsError.AUTHORIZATION_ERROR.exception("User: " + caller.principal(accountId)
-                        + " is not authorized to perform: SNS:" + action + " on resource: " + topicArn
+                        + " is not authorized to perform: SNS:" + action + " on resource: " + resource
                         + " with an explicit deny in a resource-based policy");
             }
         });

@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@code GET /metrics}, the SNS signing certificate ({@link NotifyService#CERTIFICATE_PATH}), and unsigned
  * {@code GET}s of the subscription links that SNS envelopes carry ({@code SubscribeURL}:
  * {@code Action=ConfirmSubscription}; {@code UnsubscribeURL}: {@code Action=Unsubscribe}), which webhook
- * endpoints and e-mail readers follow without credentials. Runs on the event loop; never blocks. Logs the
+ * endpoints and e-mail readers follow without credentials: bare {@code GET /} only (no body, no
+ * {@code X-Amz-Target}, one {@code Action}), whose caller is {@link Caller#link} (an unsigned Unsubscribe must
+ * then carry its link's token, and never removes an sqs subscription). Runs on the event loop; never blocks. Logs the
  * access key id and failure of a refused request at DEBUG, never a secret or signature.
  */
 public final class AuthenticationHandler implements Handler<RoutingContext> {
@@ -78,8 +80,13 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         Buffer body = context.body() == null ? null : context.body().buffer();
         SignedRequest signed = new SignedRequest(request.method().name(), request.path(), request.query(),
                 name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes());
-        if (isExempt(request, signed)) {
+        if (request.method() == HttpMethod.GET && EXEMPT_PATHS.contains(request.path())) {
             context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp));
+            context.next();
+            return;
+        }
+        if (isSubscriptionLink(request, signed)) {
+            context.put(NotifyRoutes.CALLER, Caller.link(sourceIp));
             context.next();
             return;
         }
@@ -103,18 +110,20 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         return values;
     }
 
-    private static boolean isExempt(HttpServerRequest request, SignedRequest signed) {
-        if (request.method() != HttpMethod.GET) {
+    /**
+     * A bare link: {@code GET /} with one {@code Action} in the query string, a link action, and nothing that
+     * could make a route read another action: no signature, no {@code X-Amz-Target} (SQS JSON takes its action
+     * from it), no body (SQS Query reads its parameters from the body too).
+     */
+    private static boolean isSubscriptionLink(HttpServerRequest request, SignedRequest signed) {
+        if (request.method() != HttpMethod.GET || !request.path().equals("/") || SigV4Verifier.isSigned(signed)
+                || request.getHeader("X-Amz-Target") != null || signed.body().length > 0 || request.query() == null) {
             return false;
         }
-        if (EXEMPT_PATHS.contains(request.path())) {
-            return true;
-        }
-        if (!request.path().equals("/") || SigV4Verifier.isSigned(signed)) {
-            return false;
-        }
+        long actions = java.util.Arrays.stream(request.query().split("&"))
+                .filter(part -> part.startsWith("Action=") || part.equals("Action")).count();
         try {
-            return LINK_ACTIONS.contains(QueryParameters.parse(request.query()).string("Action"));
+            return actions == 1 && LINK_ACTIONS.contains(QueryParameters.parse(request.query()).string("Action"));
         } catch (RuntimeException e) {
             return false;
         }

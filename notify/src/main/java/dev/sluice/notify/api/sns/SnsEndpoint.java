@@ -73,7 +73,10 @@ public final class SnsEndpoint {
         CompletableFuture<SnsHttpResponse> answer;
         try {
             String topicParameter = action == null ? null : TOPIC_PARAMETER.get(action);
-            if (topicParameter == null) {
+            if (caller.link() && "Unsubscribe".equals(action)) {
+                answer = service.subscriptions().unsubscribeByLink(in.string("SubscriptionArn"), in.string("Token"))
+                        .thenApply(done -> ok(action, requestId, null));
+            } else if (topicParameter == null) {
                 answer = dispatch(action, in, requestId);
             } else {
                 String topicArn = in.string(topicParameter) != null || !action.equals("Publish")
