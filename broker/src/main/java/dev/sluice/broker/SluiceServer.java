@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * them down in reverse. Thread-safe; {@link #close} is idempotent.
  */
 public final class SluiceServer implements AutoCloseable {
+    /** How long a single node waits at start for its Raft groups to elect it (see awaitOwnLeadership). */
+    private static final Duration LEADERSHIP_WAIT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(SluiceServer.class);
     /** Bounds each start-up and shutdown step that waits on Vert.x (binding a port, closing event loops). */
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
@@ -111,6 +113,9 @@ public final class SluiceServer implements AutoCloseable {
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             node = RaftStoreNode.start(config.raft(), queues.engines(), meters, clock);
+            if (config.raft().peers().size() <= 1) {
+                awaitOwnLeadership(node);
+            }
             vertx = Vertx.builder()
                     .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                             .addLabels(Label.HTTP_ROUTE)))
@@ -165,6 +170,24 @@ public final class SluiceServer implements AutoCloseable {
         Map<String, String> secrets = new HashMap<>();
         auth.accessKeys().forEach(key -> secrets.put(key.accessKeyId(), key.secretAccessKey()));
         return new SigV4Verifier(secrets, clock);
+    }
+
+    /**
+     * A single node elects itself within a second or two; notify and the bridge read the catalog as they start, and
+     * a request sent before the election is refused (and logged at ERROR by Ratis's client) before its retry
+     * succeeds. So a single node waits for its leadership first, at most {@link #LEADERSHIP_WAIT}; a cluster member
+     * does not wait, since its peers may not be up yet.
+     */
+    private static void awaitOwnLeadership(RaftStoreNode node) {
+        long deadline = System.nanoTime() + LEADERSHIP_WAIT.toNanos();
+        while (!node.health().ready() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static NotifyConfig notifyConfig(SluiceConfig.Notify settings) {

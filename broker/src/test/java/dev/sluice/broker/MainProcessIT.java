@@ -1,6 +1,7 @@
 package dev.sluice.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.raftstore.testing.FreePorts;
@@ -45,6 +46,11 @@ class MainProcessIT {
         start("--port", String.valueOf(httpPort), "--raft-port", String.valueOf(FreePorts.next()),
                 "--data-dir", data.toString(), "--allow-temporary-storage", "true");
         new HttpProbe(httpPort).awaitStatus("/health", 200, Duration.ofSeconds(40));
+        // The port answers a moment before Main has finished starting (and logged so); SIGTERM a started server.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!output().contains("Sluice listening") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
 
         process.destroy();
 
@@ -55,6 +61,8 @@ class MainProcessIT {
         assertTrue(log.contains("Sluice listening on http://127.0.0.1:" + httpPort), log);
         assertTrue(log.contains("effective configuration"), log);
         assertTrue(log.contains("Sluice stopped"), log);
+        String startUp = log.substring(0, log.indexOf("Sluice listening"));
+        assertFalse(startUp.contains(" ERROR "), "a single node's start logs no ERROR:\n" + startUp);
     }
 
     @Test
