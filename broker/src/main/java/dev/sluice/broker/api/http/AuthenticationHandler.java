@@ -77,14 +77,14 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             context.next();
             return;
         }
-        Buffer body = context.body() == null ? null : context.body().buffer();
-        SignedRequest signed = new SignedRequest(request.method().name(), request.path(), request.query(),
-                name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes());
         if (request.method() == HttpMethod.GET && EXEMPT_PATHS.contains(request.path())) {
             context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp));
             context.next();
             return;
         }
+        Buffer body = context.body() == null ? null : context.body().buffer();
+        SignedRequest signed = new SignedRequest(request.method().name(), request.path(), request.query(),
+                name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes());
         if (isSubscriptionLink(request, signed)) {
             context.put(NotifyRoutes.CALLER, Caller.link(sourceIp));
             context.next();
