@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.clientsdk.auth.AwsCredentials;
+import dev.sluice.clientsdk.auth.SigV4;
 import dev.sluice.clientsdk.auth.SigV4Signer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -211,5 +212,54 @@ class SigV4VerifierTest {
                 "Authorization", "AWS4-HMAC-SHA256 Credential=" + SCOPE + ", SignedHeaders=x-amz-date, Signature=00");
         assertEquals(AuthFailure.INCOMPLETE_SIGNATURE,
                 ((Verdict.Refused) verifier.verify(request("GET", "/", null, headers, ""))).failure());
+    }
+
+    @Test
+    void aPresignedUrlMayLastSevenDaysAndNoLonger() {
+        SigV4Signer signer = new SigV4Signer("sqs", "us-east-1");
+        URI url = signer.presign("GET", URI.create("http://localhost:9324/?Action=ListQueues"),
+                AwsCredentials.of(KEY_ID, SECRET), SUITE_TIME, Duration.ofSeconds(60));
+        Map<String, String> host = Map.of("Host", "localhost:9324");
+        // Changing X-Amz-Expires breaks the signature; only the bound itself may answer IncompleteSignature.
+        SignedRequest sevenDays = request("GET", "/", url.getRawQuery().replace("X-Amz-Expires=60",
+                "X-Amz-Expires=" + SigV4Verifier.MAX_EXPIRES_SECONDS), host, "");
+        assertEquals(AuthFailure.SIGNATURE_DOES_NOT_MATCH, ((Verdict.Refused) verifier.verify(sevenDays)).failure());
+        SignedRequest longer = request("GET", "/", url.getRawQuery().replace("X-Amz-Expires=60",
+                "X-Amz-Expires=" + (SigV4Verifier.MAX_EXPIRES_SECONDS + 1)), host, "");
+        Verdict.Refused refused = (Verdict.Refused) verifier.verify(longer);
+        assertEquals(AuthFailure.INCOMPLETE_SIGNATURE, refused.failure());
+        assertTrue(refused.message().startsWith("X-Amz-Expires must be non-negative and less than a week"),
+                refused.message());
+    }
+
+    @Test
+    void aScopeDatedOtherThanTheRequestIsRefusedEvenWhenItsSignatureIsRight() {
+        Verdict.Refused refused = (Verdict.Refused) verifier.verify(signedWithScope("20150829", "aws4_request"));
+        assertEquals(AuthFailure.SIGNATURE_DOES_NOT_MATCH, refused.failure());
+        assertTrue(refused.message().startsWith("Date in Credential scope does not match"), refused.message());
+    }
+
+    @Test
+    void aScopeWithoutTheAws4RequestTerminatorIsRefusedEvenWhenItsSignatureIsRight() {
+        Verdict.Refused refused = (Verdict.Refused) verifier.verify(signedWithScope("20150830", "aws4_reqest"));
+        assertEquals(AuthFailure.SIGNATURE_DOES_NOT_MATCH, refused.failure());
+        assertTrue(refused.message().startsWith("Credential should be scoped with a valid terminator"),
+                refused.message());
+    }
+
+    /** A GET of / signed at the suite's time over the standard scope of {@code scopeDate}, claiming {@code terminator}. */
+    private static SignedRequest signedWithScope(String scopeDate, String terminator) {
+        String dateTime = "20150830T123600Z";
+        TreeMap<String, String> canonicalHeaders = new TreeMap<>(Map.of("host", "example.amazonaws.com",
+                "x-amz-date", dateTime));
+        String canonicalRequest = SigV4.canonicalRequest("GET", "/", "", canonicalHeaders,
+                SigV4.sha256Hex(new byte[0]));
+        String scope = SigV4.scope(scopeDate, "us-east-1", "service");
+        String signature = SigV4.signature(SigV4.signingKey(SECRET, scopeDate, "us-east-1", "service"),
+                SigV4.stringToSign(dateTime, scope, canonicalRequest));
+        String claimedScope = scope.replace("aws4_request", terminator);
+        return request("GET", "/", null, Map.of("Host", "example.amazonaws.com", "X-Amz-Date", dateTime,
+                "Authorization", "AWS4-HMAC-SHA256 Credential=" + KEY_ID + "/" + claimedScope
+                        + ", SignedHeaders=host;x-amz-date, Signature=" + signature), "");
     }
 }
