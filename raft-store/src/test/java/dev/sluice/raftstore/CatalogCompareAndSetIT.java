@@ -3,6 +3,7 @@ package dev.sluice.raftstore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.raftstore.catalog.Catalog;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,6 +64,30 @@ class CatalogCompareAndSetIT {
             Catalog reopened = cluster.node(0).catalog();
             assertArrayEquals(bytes("v2"), reopened.get("topics", "alerts").get().orElseThrow());
             assertTrue(reopened.get("topics", "billing").get().isEmpty());
+        }
+    }
+
+    @Test
+    void anUpdateThatConflictsOnEveryAttemptFailsWithTheCallersErrorAndAChangeFailurePassesThrough() throws Exception {
+        try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
+            cluster.awaitLeader(Duration.ofSeconds(30));
+            Catalog catalog = cluster.node(0).catalog();
+            catalog.put("topics", "busy", bytes("v0")).get();
+            AtomicInteger writes = new AtomicInteger();
+            // Each change first writes the key itself, so the update's replaceIf always meets a concurrent change.
+            java.util.function.Function<byte[], CompletableFuture<byte[]>> racing = read -> catalog.put("topics", "busy",
+                    bytes("other" + writes.incrementAndGet())).thenApply(done -> bytes("mine"));
+            ExecutionException conflict = assertThrows(ExecutionException.class, () -> catalog.update("topics", "busy",
+                    racing, 2, () -> new IllegalStateException("busy: retry later")).get(30, TimeUnit.SECONDS));
+            assertEquals(IllegalStateException.class, conflict.getCause().getClass());
+            assertEquals("busy: retry later", conflict.getCause().getMessage());
+            assertEquals(2, writes.get(), "every attempt ran");
+
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> catalog.update("topics", "busy",
+                    read -> {
+                        throw new IllegalArgumentException("invalid change");
+                    }, 2, () -> new IllegalStateException("busy")).get(30, TimeUnit.SECONDS));
+            assertEquals(IllegalArgumentException.class, refused.getCause().getClass());
         }
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.AuthorizationErrorException;
+import software.amazon.awssdk.services.sns.model.NotFoundException;
 
 /**
  * Topic policies on a server without access keys (auth off, loopback): every caller is anonymous, so a Deny
@@ -74,5 +75,14 @@ class TopicPolicyIT {
         assertThrows(AuthorizationErrorException.class, () -> sns.setTopicAttributes(b -> b.topicArn(topic)
                 .attributeName("Policy").attributeValue("")));
         sns.listTopics();
+    }
+
+    @Test
+    void aPolicyGivenAtCreationAppliesAtOnceEvenAfterAPublishToTheTopicBeforeItExisted() {
+        String topic = "arn:aws:sns:us-east-1:000000000000:policy-at-creation";
+        assertThrows(NotFoundException.class, () -> sns.publish(b -> b.topicArn(topic).message("too early")));
+        sns.createTopic(b -> b.name("policy-at-creation").attributes(java.util.Map.of("Policy",
+                deny("sns:Publish", topic, null))));
+        assertThrows(AuthorizationErrorException.class, () -> sns.publish(b -> b.topicArn(topic).message("x")));
     }
 }

@@ -6,6 +6,7 @@ import dev.sluice.faasbridge.core.InvocationOutcome;
 import dev.sluice.faasbridge.store.DefinitionStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -58,7 +59,12 @@ final class AsyncInvocations {
             return invoker.invoke(function, event);
         }
         CompletableFuture<Void> permit = limit.acquire();
-        scheduler.schedule(() -> permit.cancel(false), function.timeoutSeconds(), TimeUnit.SECONDS);
+        if (!permit.isDone()) {
+            // Give up the wait after the timeout; the timer goes once the permit came, not a timeout later.
+            ScheduledFuture<?> giveUp = scheduler.schedule(() -> permit.cancel(false), function.timeoutSeconds(),
+                    TimeUnit.SECONDS);
+            permit.whenComplete((held, cancelled) -> giveUp.cancel(false));
+        }
         return permit.handle((held, cancelled) -> cancelled == null).thenCompose(held -> {
             if (!held) {
                 return CompletableFuture.completedFuture(new InvocationOutcome.Failed(THROTTLED, "Rate Exceeded: function "

@@ -5,14 +5,12 @@ import dev.sluice.faasbridge.core.BridgeException;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
 import dev.sluice.raftstore.catalog.Catalog;
-import dev.sluice.raftstore.catalog.UpdateConflictException;
 import dev.sluice.raftstore.codec.BinaryReader;
 import dev.sluice.raftstore.codec.BinaryWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -60,18 +58,10 @@ public final class CatalogDefinitionStore implements DefinitionStore {
 
     private <T> CompletableFuture<Optional<T>> update(String namespace, String key, Function<byte[], T> decode,
             Function<T, byte[]> encode, Function<T, CompletableFuture<T>> change) {
-        return catalog.update(namespace, key, read -> change.apply(decode.apply(read)).thenApply(encode), UPDATE_ATTEMPTS)
-                .handle((stored, failure) -> {
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    if (cause instanceof UpdateConflictException) {
-                        throw new BridgeException(LambdaError.RESOURCE_CONFLICT, "The operation cannot be performed at this "
-                                + "time: " + key + " is being updated concurrently. Retry the request.");
-                    }
-                    if (failure != null) {
-                        throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
-                    }
-                    return stored.map(decode);
-                });
+        return catalog.update(namespace, key, read -> change.apply(decode.apply(read)).thenApply(encode), UPDATE_ATTEMPTS,
+                () -> new BridgeException(LambdaError.RESOURCE_CONFLICT, "The operation cannot be performed at this "
+                        + "time: " + key + " is being updated concurrently. Retry the request."))
+                .thenApply(stored -> stored.map(decode));
     }
 
     @Override

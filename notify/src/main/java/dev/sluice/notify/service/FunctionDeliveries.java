@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param functions invokes the subscribed functions
  * @param retryDelays the wait before each retry of a failed invocation (NotifyConfig's functionRetryDelays)
- * @param visibilitySeconds how long a received delivery stays invisible: one invocation at its longest, plus slack
+ * @param visibilitySeconds how long a received delivery stays invisible: the wait for a delivery permit and
+ *     one invocation at their longest, plus slack (as NotifyService sizes an HTTP delivery's)
  */
 record FunctionDeliveries(SubscriberFunctions functions, List<Duration> retryDelays, int visibilitySeconds) {
     FunctionDeliveries {
@@ -18,6 +19,6 @@ record FunctionDeliveries(SubscriberFunctions functions, List<Duration> retryDel
 
     static FunctionDeliveries of(SubscriberFunctions functions, List<Duration> retryDelays) {
         return functions == null ? null : new FunctionDeliveries(functions, retryDelays,
-                (int) Math.min(43_200, functions.maxInvocationTime().toSeconds() + 5));
+                (int) Math.min(43_200, DeliveryWorker.PERMIT_WAIT.plus(functions.maxInvocationTime()).toSeconds() + 5));
     }
 }

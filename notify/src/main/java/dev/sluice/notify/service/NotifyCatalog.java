@@ -5,12 +5,10 @@ import dev.sluice.notify.core.CatalogRecordCodec;
 import dev.sluice.notify.core.Subscription;
 import dev.sluice.notify.core.Topic;
 import dev.sluice.raftstore.catalog.Catalog;
-import dev.sluice.raftstore.catalog.UpdateConflictException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -97,17 +95,8 @@ public final class NotifyCatalog {
     private <T> CompletableFuture<T> update(String namespace, String key, Function<byte[], T> decode,
             Function<T, byte[]> encode, UnaryOperator<T> change, Supplier<? extends RuntimeException> notFound) {
         return catalog.update(namespace, key, read -> CompletableFuture.completedFuture(encode.apply(change.apply(decode.apply(read)))),
-                UPDATE_ATTEMPTS).handle((stored, failure) -> {
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    if (cause instanceof UpdateConflictException) {
-                        throw SnsError.CONCURRENT_ACCESS.exception("Too many concurrent changes to " + key
-                                + "; perform the operations sequentially.");
-                    }
-                    if (failure != null) {
-                        throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
-                    }
-                    return decode.apply(stored.orElseThrow(notFound));
-                });
+                UPDATE_ATTEMPTS, () -> SnsError.CONCURRENT_ACCESS.exception("Too many concurrent changes to " + key
+                        + "; perform the operations sequentially.")).thenApply(stored -> decode.apply(stored.orElseThrow(notFound)));
     }
 
     /** Stores a new subscription (its key is a fresh id); never used to change an existing one. */

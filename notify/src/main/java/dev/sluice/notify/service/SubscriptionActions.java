@@ -135,39 +135,33 @@ public final class SubscriptionActions {
             Subscription subscription = new Subscription(id, topic.name(), protocol, endpoint, attributes, true, null, null);
             return queues.createDeliveryQueue(subscription, maxAttempts(subscription, topic.attributes()),
                             deadLetterArn(attributes), functionDeliveries.visibilitySeconds())
-                    .thenCompose(created -> catalog.putSubscription(subscription))
-                    .thenApply(stored -> {
-                        topologyChanged.run();
-                        return subscription;
-                    });
+                    .thenCompose(created -> store(subscription));
         }
         if (!Subscription.PUSH_PROTOCOLS.contains(protocol)) {
-            Subscription subscription = new Subscription(id, topic.name(), protocol, endpoint, attributes, true, null, null);
-            return catalog.putSubscription(subscription).thenApply(stored -> {
-                topologyChanged.run();
-                return subscription;
-            });
+            return store(new Subscription(id, topic.name(), protocol, endpoint, attributes, true, null, null));
         }
         byte[] token = new byte[32];
         random.nextBytes(token);
         Subscription subscription = new Subscription(id, topic.name(), protocol, endpoint, attributes, false,
                 HexFormat.of().formatHex(token), StandardWebhookSignature.newSecret(random));
-        DeliveryPolicy policy = DeliveryPolicy.effective(attributes.get("DeliveryPolicy"),
-                topic.attributes().get("DeliveryPolicy"), protocol);
         String signatureVersion = topic.attributes().getOrDefault("SignatureVersion", "1");
         String messageId = ids.get().toString();
         String confirmation = envelopes.confirmation(arn, messageId, subscription.token(), timestamps.now(),
                 signatureVersion);
-        return queues.createDeliveryQueue(subscription, policy.maxAttempts(), deadLetterArn(attributes),
-                        deliveryVisibilitySeconds)
+        return queues.createDeliveryQueue(subscription, maxAttempts(subscription, topic.attributes()),
+                        deadLetterArn(attributes), deliveryVisibilitySeconds)
                 .thenCompose(created -> queueClient.sendMessage(new SendMessageRequest(queues.deliveryUrl(subscription),
                         confirmation, null, DeliveryMessages.attributes("SubscriptionConfirmation", messageId), null, null,
                         null)))
-                .thenCompose(sent -> catalog.putSubscription(subscription))
-                .thenApply(stored -> {
-                    topologyChanged.run();
-                    return subscription;
-                });
+                .thenCompose(sent -> store(subscription));
+    }
+
+    /** Stores a new subscription and tells the workers. */
+    private CompletableFuture<Subscription> store(Subscription subscription) {
+        return catalog.putSubscription(subscription).thenApply(stored -> {
+            topologyChanged.run();
+            return subscription;
+        });
     }
 
     /** FIFO topics deliver to SQS queues only; FIFO queues subscribe to FIFO topics only. */

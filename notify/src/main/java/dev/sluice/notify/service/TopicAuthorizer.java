@@ -78,15 +78,18 @@ public final class TopicAuthorizer {
         }
     }
 
-    /** The topic's policy (null when unreadable, see {@link #readable}); ALLOW_ALL for a missing topic. */
+    /** The topic's policy (null when unreadable, see {@link #readable}); ALLOW_ALL, uncached, for a missing topic. */
     private CompletableFuture<TopicPolicy> policy(String topicName) {
         CachedPolicy cached = policies.get(topicName);
         if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
             return CompletableFuture.completedFuture(cached.policy());
         }
         return catalog.topic(topicName).thenApply(found -> {
-            TopicPolicy policy = found.map(topic -> readable(topic.attributes().get("Policy")))
-                    .orElse(TopicPolicy.ALLOW_ALL);
+            if (found.isEmpty()) {
+                // Not cached: a CreateTopic with a Policy (here or on another node) must apply at once.
+                return TopicPolicy.ALLOW_ALL;
+            }
+            TopicPolicy policy = readable(found.get().attributes().get("Policy"));
             if (policies.size() >= MAX_CACHED_POLICIES) {
                 policies.clear();
             }

@@ -83,4 +83,22 @@ class FunctionSubscriptionRulesTest {
                     + "which does not run here", refused.getMessage());
         }
     }
+
+    @Test
+    void aFunctionDeliveryStaysInvisibleThroughItsWaitForADeliveryPermitAndTheLongestInvocation() {
+        SubscriberFunctions functions = new SubscriberFunctions() {
+            @Override
+            public CompletableFuture<Result> invoke(String functionName, String eventJson) {
+                return CompletableFuture.completedFuture(Result.SUCCEEDED);
+            }
+
+            @Override
+            public Duration maxInvocationTime() {
+                return Duration.ofSeconds(60);
+            }
+        };
+        FunctionDeliveries deliveries = FunctionDeliveries.of(functions, List.of());
+        assertTrue(deliveries.visibilitySeconds() > DeliveryWorker.PERMIT_WAIT.plusSeconds(60).toSeconds(),
+                "visibility " + deliveries.visibilitySeconds() + " s");
+    }
 }

@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The replicated catalog: small metadata records (topics, subscriptions, mappings, config) under a
@@ -57,6 +59,26 @@ public final class Catalog {
     public CompletableFuture<Boolean> replaceIf(String namespace, String key, byte[] expected, byte[] value) {
         return group.submit(replaceIfCommand(namespace, key, expected, value))
                 .thenApply(result -> new BinaryReader(result).getBoolean());
+    }
+
+    /**
+     * {@link #update(String, String, Function, int)}, failing with {@code onConflict}'s exception instead of
+     * {@link UpdateConflictException} once every attempt met a concurrent change: how a service answers in its
+     * own error catalogue (SNS ConcurrentAccess, Lambda ResourceConflict).
+     */
+    public CompletableFuture<Optional<byte[]>> update(String namespace, String key,
+            Function<byte[], CompletableFuture<byte[]>> change, int maxAttempts,
+            Supplier<? extends RuntimeException> onConflict) {
+        return update(namespace, key, change, maxAttempts).handle((stored, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof UpdateConflictException) {
+                throw onConflict.get();
+            }
+            if (failure != null) {
+                throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+            }
+            return stored;
+        });
     }
 
     /**
