@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * slow endpoint delays only itself.
  */
 final class DeliveryWorker extends QueuePoller {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final int WAIT_SECONDS = 20;
     private static final long ERROR_PAUSE_MILLIS = 1000;
@@ -208,7 +209,7 @@ final class DeliveryWorker extends QueuePoller {
     private CompletableFuture<Integer> mail(Subscription current, String type, String envelopeJson) {
         Map<String, String> envelope = new LinkedHashMap<>();
         try {
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(envelopeJson).fields()
+            JSON.readTree(envelopeJson).fields()
                     .forEachRemaining(field -> envelope.put(field.getKey(), field.getValue().asText()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return CompletableFuture.failedFuture(e);
