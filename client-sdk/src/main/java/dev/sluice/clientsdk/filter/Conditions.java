@@ -157,6 +157,10 @@ final class Conditions {
         if (!node.isNumber()) {
             throw new InvalidPatternException("numeric at " + path + " expects a number after each operator");
         }
+        // A number beyond double range (1e400) parses as infinity, which has no decimal value.
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            throw new InvalidPatternException("numeric at " + path + " expects a number between -1e308 and 1e308");
+        }
         return node.decimalValue();
     }
 

@@ -1,7 +1,6 @@
 package dev.sluice.broker.api.rest;
 
 import dev.sluice.faasbridge.api.http.BridgeOperations;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ public final class FunctionResource implements RestResource {
                     Map<String, String> query = new LinkedHashMap<>();
                     request.query().forEach((name, values) -> query.put(name, values.isEmpty() ? null : values.get(0)));
                     return operation.handler().apply(new BridgeOperations.Call(request.pathParameters(), query,
-                            new String(request.body(), StandardCharsets.UTF_8)))
+                            request.body()))
                             .thenApply(json -> json == null ? RestResponse.noContent().withStatus(operation.successStatus())
                                     : RestResponse.json(operation.successStatus(), json));
                 });

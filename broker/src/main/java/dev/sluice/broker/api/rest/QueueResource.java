@@ -1,12 +1,11 @@
 package dev.sluice.broker.api.rest;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sluice.broker.api.rest.RestOperation.Body;
 import dev.sluice.broker.api.rest.RestOperation.Parameter;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.json.JsonBodyReader;
 import dev.sluice.clientsdk.model.*;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,25 +101,13 @@ public final class QueueResource implements RestResource {
     record QueueList(List<QueueView> queues, String nextToken) {
     }
 
-    /** The optional body of a create: SQS attributes and tags. */
-    record CreateBody(@JsonProperty("attributes") Map<String, String> attributes,
-            @JsonProperty("tags") Map<String, String> tags) {
+    /** The optional body of a create: SQS attributes and tags, read by the REST edge's strict reader. */
+    record CreateBody(Map<String, String> attributes, Map<String, String> tags) {
+        private static final JsonBodyReader READER = new JsonBodyReader(SqsError.SERIALIZATION_EXCEPTION::exception);
 
         static CreateBody parse(byte[] body) {
-            if (body.length == 0) {
-                return new CreateBody(null, null);
-            }
-            try {
-                CreateBody parsed = RestResponse.mapper().readValue(body, CreateBody.class);
-                if (parsed == null) {
-                    return new CreateBody(null, null);
-                }
-                return parsed;
-            } catch (IOException e) {
-                throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body is not a JSON object "
-                        + "{attributes, tags}: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException json
-                        ? json.getOriginalMessage() : e.getMessage()));
-            }
+            var root = READER.object(body, java.util.Set.of("attributes", "tags"));
+            return new CreateBody(READER.stringMap(root, "attributes", "attributes"), READER.stringMap(root, "tags", "tags"));
         }
     }
 }

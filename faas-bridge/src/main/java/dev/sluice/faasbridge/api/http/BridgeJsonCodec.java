@@ -1,7 +1,7 @@
 package dev.sluice.faasbridge.api.http;
 
 import dev.sluice.clientsdk.LambdaError;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sluice.clientsdk.json.JsonBodyReader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,7 +12,6 @@ import dev.sluice.faasbridge.core.FunctionDefinition;
 import dev.sluice.faasbridge.core.FunctionRequest;
 import dev.sluice.faasbridge.core.MappingRequest;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -24,6 +23,7 @@ import java.util.function.Function;
  */
 public final class BridgeJsonCodec {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonBodyReader READER = new JsonBodyReader(BridgeJsonCodec::bad);
     private static final Set<String> FUNCTION_FIELDS = Set.of("FunctionName", "InvokeUrl", "Handler", "Timeout",
             "ReservedConcurrentExecutions");
     private static final Set<String> MAPPING_FIELDS = Set.of("FunctionName", "EventSourceArn", "BatchSize",
@@ -33,41 +33,35 @@ public final class BridgeJsonCodec {
     private BridgeJsonCodec() {
     }
 
-    public static FunctionRequest functionRequest(String body) {
-        ObjectNode root = object(body, FUNCTION_FIELDS);
+    public static FunctionRequest functionRequest(byte[] body) {
+        ObjectNode root = READER.object(body, FUNCTION_FIELDS);
         return new FunctionRequest(functionName(text(root, "FunctionName")), text(root, "InvokeUrl"), text(root, "Handler"),
                 integer(root, "Timeout"), integer(root, "ReservedConcurrentExecutions"));
     }
 
-    public static MappingRequest mappingRequest(String body) {
-        ObjectNode root = object(body, MAPPING_FIELDS);
-        Integer concurrency = null;
-        JsonNode scaling = root.get("ScalingConfig");
-        if (scaling != null && !scaling.isNull()) {
-            if (!scaling.isObject()) {
-                throw bad("ScalingConfig must be an object");
-            }
-            concurrency = integer((ObjectNode) scaling, "MaximumConcurrency");
-        }
+    public static MappingRequest mappingRequest(byte[] body) {
+        ObjectNode root = READER.object(body, MAPPING_FIELDS);
+        JsonNode scaling = READER.object(root, "ScalingConfig", "ScalingConfig");
+        Integer concurrency = scaling == null ? null : READER.integer(scaling, "MaximumConcurrency", "ScalingConfig.MaximumConcurrency");
         List<String> patterns = null;
-        JsonNode criteria = root.get("FilterCriteria");
-        if (criteria != null && !criteria.isNull()) {
-            JsonNode filters = criteria.isObject() ? criteria.get("Filters") : null;
+        JsonNode criteria = READER.object(root, "FilterCriteria", "FilterCriteria");
+        if (criteria != null) {
+            JsonNode filters = criteria.get("Filters");
             if (filters == null || !filters.isArray()) {
                 throw bad("FilterCriteria must be an object with a Filters list");
             }
             patterns = new ArrayList<>();
-            for (JsonNode filter : filters) {
-                JsonNode pattern = filter.get("Pattern");
-                if (pattern == null || !pattern.isTextual()) {
+            for (int index = 0; index < filters.size(); index++) {
+                String pattern = READER.text(filters.get(index), "Pattern", "FilterCriteria.Filters[" + index + "].Pattern");
+                if (pattern == null) {
                     throw bad("Each FilterCriteria.Filters entry needs a Pattern string");
                 }
-                patterns.add(pattern.asText());
+                patterns.add(pattern);
             }
         }
         return new MappingRequest(functionName(text(root, "FunctionName")), text(root, "EventSourceArn"),
                 integer(root, "BatchSize"), integer(root, "MaximumBatchingWindowInSeconds"), concurrency,
-                strings(root, "FunctionResponseTypes"), patterns, bool(root, "Enabled"));
+                READER.strings(root, "FunctionResponseTypes", "FunctionResponseTypes"), patterns, READER.bool(root, "Enabled", "Enabled"));
     }
 
     public static ObjectNode function(FunctionDefinition function, String arn) {
@@ -149,74 +143,12 @@ public final class BridgeJsonCodec {
         return value;
     }
 
-    private static ObjectNode object(String body, Set<String> allowed) {
-        JsonNode root;
-        try {
-            root = body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw bad("The request body is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw bad("The request body must be a JSON object");
-        }
-        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!allowed.contains(name)) {
-                throw bad("Unknown field " + name + "; accepted fields are " + new java.util.TreeSet<>(allowed));
-            }
-        }
-        return (ObjectNode) root;
-    }
-
     private static String text(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw bad(field + " must be a string");
-        }
-        return value.asText();
+        return READER.text(root, field, field);
     }
 
     private static Integer integer(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw bad(field + " must be an integer");
-        }
-        return value.asInt();
-    }
-
-    private static Boolean bool(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            throw bad(field + " must be true or false");
-        }
-        return value.asBoolean();
-    }
-
-    private static List<String> strings(ObjectNode root, String field) {
-        JsonNode value = root.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isArray()) {
-            throw bad(field + " must be a list of strings");
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode item : value) {
-            if (!item.isTextual()) {
-                throw bad(field + " must be a list of strings");
-            }
-            out.add(item.asText());
-        }
-        return out;
+        return READER.integer(root, field, field);
     }
 
     private static BridgeException bad(String message) {

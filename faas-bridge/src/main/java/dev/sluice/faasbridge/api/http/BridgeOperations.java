@@ -22,9 +22,10 @@ public final class BridgeOperations {
     public static final String MAPPINGS = "/event-source-mappings";
     public static final String BRIDGES = "/bridges";
     private static final long MAX_TTL_MILLIS = 3_600_000;
+    private static final String FUNCTION_NAME = "[A-Za-z0-9_-]{1,64}";
 
-    /** What a handler gets: path parameters, the first value of each query parameter, the body as text. */
-    public record Call(Map<String, String> path, Map<String, String> query, String body) {
+    /** What a handler gets: path parameters, the first value of each query parameter, the body's bytes. */
+    public record Call(Map<String, String> path, Map<String, String> query, byte[] body) {
     }
 
     /**
@@ -55,13 +56,13 @@ public final class BridgeOperations {
                 new Operation("GET", FUNCTIONS, "listFunctions", "Lists functions", null, 200, "{Functions: [...]}",
                         call -> api.listFunctions().thenApply(all -> BridgeJsonCodec.list("Functions", all, this::function))),
                 new Operation("GET", FUNCTIONS + "/{name}", "getFunction", "Reads a function", null, 200, function,
-                        call -> api.getFunction(call.path().get("name")).thenApply(this::function)),
+                        call -> api.getFunction(functionName(call)).thenApply(this::function)),
                 new Operation("PUT", FUNCTIONS + "/{name}", "updateFunction", "Changes the given fields of a function",
                         "{InvokeUrl | Handler, Timeout, ReservedConcurrentExecutions}", 200, function,
-                        call -> attempt(() -> api.updateFunction(call.path().get("name"), BridgeJsonCodec.functionRequest(call.body())))
+                        call -> attempt(() -> api.updateFunction(functionName(call), BridgeJsonCodec.functionRequest(call.body())))
                                 .thenApply(this::function)),
                 new Operation("DELETE", FUNCTIONS + "/{name}", "deleteFunction", "Deletes a function (its mappings stay, idle)",
-                        null, 204, null, call -> api.deleteFunction(call.path().get("name")).thenApply(ignored -> null)),
+                        null, 204, null, call -> api.deleteFunction(functionName(call)).thenApply(ignored -> null)),
                 new Operation("POST", MAPPINGS, "createEventSourceMapping", "Creates an event source mapping (queue → function)",
                         "Lambda's CreateEventSourceMapping fields", 202, mapping,
                         call -> attempt(() -> api.createMapping(BridgeJsonCodec.mappingRequest(call.body())))
@@ -71,13 +72,13 @@ public final class BridgeOperations {
                         call -> api.listMappings(Optional.ofNullable(BridgeJsonCodec.functionName(call.query().get("FunctionName"))))
                                 .thenApply(all -> BridgeJsonCodec.list("EventSourceMappings", all, item -> mapping(item, item.state())))),
                 new Operation("GET", MAPPINGS + "/{uuid}", "getEventSourceMapping", "Reads a mapping", null, 200, mapping,
-                        call -> api.getMapping(call.path().get("uuid")).thenApply(found -> mapping(found, found.state()))),
+                        call -> api.getMapping(mappingUuid(call)).thenApply(found -> mapping(found, found.state()))),
                 new Operation("PUT", MAPPINGS + "/{uuid}", "updateEventSourceMapping", "Changes the given fields of a mapping",
                         "Lambda's UpdateEventSourceMapping fields", 202, mapping,
-                        call -> attempt(() -> api.updateMapping(call.path().get("uuid"), BridgeJsonCodec.mappingRequest(call.body())))
+                        call -> attempt(() -> api.updateMapping(mappingUuid(call), BridgeJsonCodec.mappingRequest(call.body())))
                                 .thenApply(updated -> mapping(updated, "Updating"))),
                 new Operation("DELETE", MAPPINGS + "/{uuid}", "deleteEventSourceMapping", "Deletes a mapping", null, 202, mapping,
-                        call -> api.deleteMapping(call.path().get("uuid")).thenApply(deleted -> mapping(deleted, "Deleting"))),
+                        call -> api.deleteMapping(mappingUuid(call)).thenApply(deleted -> mapping(deleted, "Deleting"))),
                 new Operation("PUT", BRIDGES + "/{id}", "bridgeHeartbeat", "A bridge says it is alive (bridges split MaximumConcurrency)",
                         null, 204, null, call -> attempt(() -> api.heartbeat(bridgeId(call))).thenApply(ignored -> null)),
                 new Operation("DELETE", BRIDGES + "/{id}", "forgetBridge", "A stopping bridge leaves", null, 204, null,
@@ -92,6 +93,29 @@ public final class BridgeOperations {
 
     private ObjectNode mapping(EventSourceMapping mapping, String state) {
         return BridgeJsonCodec.mapping(mapping, api.functionArn(mapping.functionName()), state);
+    }
+
+    /**
+     * The function named in the path, by Lambda's rule (a name or a function ARN), so that a name no function can
+     * have is refused before it reaches the store (whose keys are bounded).
+     */
+    private static String functionName(Call call) {
+        String name = BridgeJsonCodec.functionName(call.path().get("name"));
+        if (name == null || !name.matches(FUNCTION_NAME)) {
+            throw new BridgeException(LambdaError.INVALID_PARAMETER_VALUE,
+                    "A function name is 1 to 64 of A-Za-z0-9_- (or a function ARN ending in one)");
+        }
+        return name;
+    }
+
+    /** The mapping UUID in the path: the 36 characters of a UUID, as this bridge creates them. */
+    private static String mappingUuid(Call call) {
+        String uuid = call.path().get("uuid");
+        if (uuid == null || !uuid.matches("[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")) {
+            throw new BridgeException(LambdaError.INVALID_PARAMETER_VALUE, "An event source mapping UUID is a UUID, "
+                    + "e.g. 6d6b7f2e-1c1a-4d2f-9a57-5b1f0c2b7e3d");
+        }
+        return uuid;
     }
 
     private static String bridgeId(Call call) {
