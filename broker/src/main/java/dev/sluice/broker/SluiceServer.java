@@ -2,6 +2,7 @@ package dev.sluice.broker;
 
 import dev.sluice.broker.api.http.AuthenticationHandler;
 import dev.sluice.broker.api.http.RestRoutes;
+import dev.sluice.broker.ops.MeterConventions;
 import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.api.rest.TopicResource;
 import dev.sluice.broker.auth.SigV4Verifier;
@@ -99,6 +100,7 @@ public final class SluiceServer implements AutoCloseable {
             throw new IllegalArgumentException("invalid config: " + String.join("; ", problems));
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MeterConventions.apply(meters);
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
         new JvmMemoryMetrics().bindTo(meters);
         gcMetrics.bindTo(meters);

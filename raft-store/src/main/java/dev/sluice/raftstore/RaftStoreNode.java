@@ -95,7 +95,8 @@ public final class RaftStoreNode implements AutoCloseable {
             }
             DomainEngine engine = StoreGroups.CATALOG.equals(name) ? new CatalogEngine()
                     : engines.create(Integer.parseInt(name.substring("data-".length())));
-            Counter leaderChanges = Counter.builder("sluice.raft.leader.changes").tag("group", name).register(meters);
+            Counter leaderChanges = Counter.builder("sluice.raft.leader.changes").tag("group", name)
+                    .description("Leader changes this node has seen in the group").register(meters);
             EngineStateMachine machine = new EngineStateMachine(name, engine,
                     config.dataDirectory().resolve("state").resolve(name), clock,
                     (group, error) -> self.onFatal(group, error), leaderChanges);
@@ -206,13 +207,14 @@ public final class RaftStoreNode implements AutoCloseable {
     private void registerGauges(MeterRegistry meters) {
         stateMachines.forEach((name, machine) -> {
             Gauge.builder("sluice.rocksdb.estimated.keys", machine, m -> rocksProperty(m, "rocksdb.estimate-num-keys"))
-                    .tag("group", name).register(meters);
+                    .tag("group", name).description("RocksDB's estimate of the keys in the group's store").register(meters);
             Gauge.builder("sluice.rocksdb.live.sst.bytes", machine, m -> rocksProperty(m, "rocksdb.live-sst-files-size"))
-                    .tag("group", name).baseUnit("bytes").register(meters);
+                    .tag("group", name).baseUnit("bytes").description("Size of the group's live SST files").register(meters);
             Gauge.builder("sluice.rocksdb.memtable.bytes", machine, m -> rocksProperty(m, "rocksdb.cur-size-all-mem-tables"))
-                    .tag("group", name).baseUnit("bytes").register(meters);
+                    .tag("group", name).baseUnit("bytes").description("Size of the group's RocksDB memtables").register(meters);
             Gauge.builder("sluice.raft.applied.index", machine, m -> m.getLastAppliedTermIndex() == null ? -1
-                    : m.getLastAppliedTermIndex().getIndex()).tag("group", name).register(meters);
+                    : m.getLastAppliedTermIndex().getIndex()).tag("group", name)
+                    .description("The last Raft log index applied to the group's state machine (-1 before any)").register(meters);
             Gauge.builder("sluice.raft.leader", machine, m -> isLeader(name) ? 1 : 0).tag("group", name)
                     .description("1 while this node leads the group").register(meters);
         });
