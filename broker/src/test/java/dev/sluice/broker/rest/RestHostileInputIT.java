@@ -163,6 +163,17 @@ class RestHostileInputIT {
         assertEquals(400, answer.status(), answer.text());
     }
 
+    @Test
+    void aPublishedBodyThatIsNotUtf8IsRefusedNotReplaced() throws Exception {
+        try (var sns = dev.sluice.broker.sns.SnsClients.client(server.server.httpPort())) {
+            sns.createTopic(request -> request.name("hb-topic"));
+        }
+        RawHttp.Answer answer = http.send("POST", "/v1/topics/hb-topic/messages", List.of(),
+                new byte[] {'o', 'k', (byte) 0xC3, '(', (byte) 0xFF});
+        AnswerChecks.assertError(answer, Wire.JSON, 400, "InvalidParameter", "publish invalid UTF-8");
+        assertTrue(answer.text().contains("UTF-8"), answer.text());
+    }
+
     private void assertBody(String method, String path, String body, String code, String messagePart) throws Exception {
         RawHttp.Answer answer = http.send(method, path, List.of(Map.entry("Content-Type", "application/json")), body);
         String request = method + " " + path + " " + (body.length() > 80 ? body.substring(0, 80) : body);

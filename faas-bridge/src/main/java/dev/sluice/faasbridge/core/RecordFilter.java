@@ -43,10 +43,16 @@ public final class RecordFilter {
                 compiled.add(EventPattern.compile(JSON.readTree(pattern)));
             } catch (JsonProcessingException | InvalidPatternException e) {
                 throw FunctionDefinition.invalid("Invalid filter pattern definition " + FunctionDefinition.quoted(pattern) + ": "
-                        + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()));
+                        + (e instanceof JsonProcessingException json ? notJson(json) : e.getMessage()));
             }
         }
         return new RecordFilter(List.copyOf(compiled));
+    }
+
+    /** Where a pattern stops being JSON, in our words: the parser's own message names its internals. */
+    private static String notJson(JsonProcessingException e) {
+        return e.getLocation() == null ? "not valid JSON"
+                : "not valid JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 
     public boolean matches(Message message) {

@@ -63,4 +63,19 @@ class RecordFilterTest {
         BridgeException badShape = assertThrows(BridgeException.class, () -> RecordFilter.compile(List.of("{\"body\":\"x\"}")));
         assertTrue(badShape.getMessage().contains("Invalid filter pattern definition"), badShape.getMessage());
     }
+
+    @Test
+    void aNumberBeyondDoubleRangeIsAnInvalidPatternNotAFailure() {
+        BridgeException refused = assertThrows(BridgeException.class,
+                () -> RecordFilter.compile(List.of("{\"body\":{\"n\":[{\"numeric\":[\">\",1e400]}]}}")));
+        assertEquals(LambdaError.INVALID_PARAMETER_VALUE, refused.error());
+        assertTrue(refused.getMessage().contains("expects a number between"), refused.getMessage());
+    }
+
+    @Test
+    void aPatternThatIsNotJsonIsRefusedInOurWords() {
+        BridgeException refused = assertThrows(BridgeException.class, () -> RecordFilter.compile(List.of("{\"body\":")));
+        assertTrue(refused.getMessage().contains("not valid JSON at line 1"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("Source") || refused.getMessage().contains("marker"), refused.getMessage());
+    }
 }

@@ -2,11 +2,9 @@ package dev.sluice.broker.api.rest;
 
 import dev.sluice.broker.service.SqsValidator;
 import dev.sluice.clientsdk.MessageSize;
+import dev.sluice.clientsdk.StrictUtf8;
 import dev.sluice.clientsdk.model.Message;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -43,7 +41,7 @@ public final class RawBody {
     }
 
     static Stored store(byte[] raw) {
-        String text = strictUtf8(raw);
+        String text = StrictUtf8.decodeOrNull(raw);
         if (text != null && SqsValidator.isValidMessageText(text)) {
             return new Stored(text, null);
         }
@@ -69,16 +67,6 @@ public final class RawBody {
         } catch (java.security.NoSuchAlgorithmException e) {
             // Every Java platform must provide MD5 (java.security.MessageDigest's contract).
             throw new IllegalStateException("MD5 is not available", e);
-        }
-    }
-
-    /** The text of valid UTF-8, or null: malformed input is not replaced, so it cannot round-trip wrongly. */
-    private static String strictUtf8(byte[] raw) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
         }
     }
 }

@@ -1,10 +1,8 @@
 package dev.sluice.broker.api.rest;
 
 import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.StrictUtf8;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,13 +98,12 @@ public final class RestUri {
                 bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
             }
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
+        String text = StrictUtf8.decodeOrNull(bytes.toByteArray());
+        if (text == null) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception("The value of " + what + " is not valid: its escapes "
                     + "must encode UTF-8 text.");
         }
+        return text;
     }
 
     private static RuntimeException notCanonical() {

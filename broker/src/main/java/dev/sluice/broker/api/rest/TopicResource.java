@@ -2,9 +2,10 @@ package dev.sluice.broker.api.rest;
 
 import dev.sluice.broker.api.rest.RestOperation.Body;
 import dev.sluice.broker.api.rest.RestOperation.Parameter;
+import dev.sluice.clientsdk.SnsError;
+import dev.sluice.clientsdk.StrictUtf8;
 import dev.sluice.notify.service.NotifyService;
 import dev.sluice.notify.service.PublishActions;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +49,12 @@ public final class TopicResource implements RestResource {
 
     private CompletableFuture<RestResponse> publish(RestRequest request) {
         String topicArn = "arn:aws:sns:" + region + ":" + accountId + ":" + request.path("name");
-        PublishActions.Entry entry = new PublishActions.Entry(null, new String(request.body(), StandardCharsets.UTF_8),
+        String message = StrictUtf8.decodeOrNull(request.body());
+        if (message == null) {
+            // As SNS: a message is text; replacing bad bytes would publish something nobody sent.
+            return CompletableFuture.failedFuture(SnsError.invalidParameter("Message must be UTF-8 text"));
+        }
+        PublishActions.Entry entry = new PublishActions.Entry(null, message,
                 request.query("subject"), null, Map.of(), request.query("messageGroupId"),
                 request.query("messageDeduplicationId"));
         return notify.authorizer().authorize(request.caller(), "Publish", topicArn)
