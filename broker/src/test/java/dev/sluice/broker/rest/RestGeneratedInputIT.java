@@ -68,6 +68,20 @@ class RestGeneratedInputIT {
         AnswerChecks.assertError(answer, Wire.JSON, 400, "InvalidParameterValue", route[0] + " " + target);
     }
 
+    @Property(tries = 50)
+    void aPathNoOperationHasIsA404InJson(@ForAll("methods") String method, @ForAll("words") String word,
+            @ForAll("segments") String segment) throws Exception {
+        String target = "/v1/no-" + word + "/" + segment.replace("%", "%25");
+        RawHttp.Answer answer = http.send(method, target, List.of(), new byte[0]);
+        AnswerChecks.assertSafe(answer, Wire.JSON, method + " " + target);
+        assertEquals(404, answer.status(), method + " " + target + " -> " + answer.text());
+    }
+
+    @Provide
+    Arbitrary<String> words() {
+        return Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(10);
+    }
+
     @Provide
     Arbitrary<String[]> routeTemplates() {
         return Arbitraries.of(routes);
@@ -98,7 +112,8 @@ class RestGeneratedInputIT {
         Arbitrary<String> name = Arbitraries.of("max", "maxResults", "wait", "visibility", "timeout", "delay", "prefix",
                 "nextToken", "groupId", "FunctionName", "ttlMillis", "attribute.a", "subject", "%zz", "");
         Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.integers().between(-5, 50_000).map(String::valueOf),
-                Arbitraries.of("", "1e400", "1.5", "-0", "99999999999999999999", "%", "%00", "%C3%28", "true", "null", "a+b"));
+                Arbitraries.of("", "1e400", "1.5", "-0", "99999999999999999999", "%", "%00", "%C3%28", "true", "null", "a+b",
+                        "x".repeat(3000), "arn:aws:lambda:us-east-1:000000000000:function:" + "f".repeat(200)));
         Arbitrary<String> pair = Combinators.combine(name, value).as((n, v) -> n + "=" + v);
         return pair.list().ofMaxSize(4).map(pairs -> pairs.isEmpty() ? "" : "?" + String.join("&", pairs));
     }
