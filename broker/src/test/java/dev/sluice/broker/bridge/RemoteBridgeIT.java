@@ -63,6 +63,9 @@ class RemoteBridgeIT {
                 String metrics = new dev.sluice.broker.HttpProbe(standalone.port()).get("/metrics").body();
                 assertTrue(metrics.contains("sluice_bridge_invocations_total{function=\"remote-fn\",mapping=\"" + uuid + "\"}"),
                         "the standalone bridge invoked batches and exports its meters: " + metrics);
+                dev.sluice.broker.ops.PrometheusExposition.assertHelpOnEveryFamily(metrics);
+                dev.sluice.broker.ops.PrometheusExposition.promtoolReport(metrics)
+                        .ifPresent(report -> assertEquals("", report, "promtool check metrics on the standalone bridge"));
                 assertEquals(200, new dev.sluice.broker.HttpProbe(standalone.port()).get("/health").statusCode());
 
                 assertEquals(202, sluice.rest.put("/v1/event-source-mappings/" + uuid, "{\"Enabled\":false}").statusCode());

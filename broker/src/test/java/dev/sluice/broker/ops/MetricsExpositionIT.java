@@ -7,17 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.sluice.broker.hostile.RawHttp;
 import dev.sluice.broker.sns.SnsClients;
 import dev.sluice.broker.sqs.SqsTestServer;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,9 +27,6 @@ import software.amazon.awssdk.services.sns.SnsClient;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MetricsExpositionIT {
-    private static final Pattern HELP = Pattern.compile("# HELP (\\S+)(?: (.*))?");
-    private static final Pattern TYPE = Pattern.compile("# TYPE (\\S+) (counter|gauge|histogram|summary|untyped)");
-
     private SqsTestServer server;
     private String scrape;
 
@@ -73,50 +63,16 @@ class MetricsExpositionIT {
 
     @Test
     void everyMetricFamilyHasHelpText() {
-        Map<String, String> help = new LinkedHashMap<>();
-        List<String> typed = new ArrayList<>();
-        for (String line : scrape.split("\n")) {
-            Matcher helpLine = HELP.matcher(line);
-            Matcher typeLine = TYPE.matcher(line);
-            if (helpLine.matches()) {
-                help.put(helpLine.group(1), helpLine.group(2) == null ? "" : helpLine.group(2).strip());
-            } else if (typeLine.matches()) {
-                typed.add(typeLine.group(1));
-            } else {
-                assertTrue(line.isEmpty() || line.startsWith("# EOF") || line.matches("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{.*})? \\S+( \\S+)?"),
-                        "not a sample line: " + line);
-            }
-        }
-        assertTrue(typed.contains("sluice_bridge_invocations_total") || typed.contains("sluice_bridge_invocations"),
-                "the traffic created the bridge's meters: " + typed);
-        assertTrue(typed.stream().anyMatch(name -> name.startsWith("sluice_raft_")), typed.toString());
-        for (String family : typed) {
-            assertTrue(help.containsKey(family), "no # HELP for " + family);
-            assertTrue(!help.get(family).isEmpty(), "empty # HELP for " + family);
-        }
+        List<String> families = PrometheusExposition.assertHelpOnEveryFamily(scrape);
+        assertTrue(families.contains("sluice_bridge_invocations_total"), "the traffic created the bridge's meters: " + families);
+        assertTrue(families.stream().anyMatch(name -> name.startsWith("sluice_raft_")), families.toString());
+        assertTrue(families.contains("process_cpu_seconds_total"), "process CPU time in seconds: " + families);
     }
 
     @Test
     void promtoolFindsNothingToLint() throws Exception {
-        File promtool = promtool();
-        assumeTrue(promtool != null, "promtool is not installed (apt-get install prometheus): its lint is skipped");
-        Process process = new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectErrorStream(true).start();
-        process.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
-        process.getOutputStream().close();
-        String report = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "promtool ran");
-        assertEquals("", report.strip(), "promtool check metrics");
-        assertEquals(0, process.exitValue(), report);
-    }
-
-    private static File promtool() {
-        for (String directory : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-            File candidate = new File(directory, "promtool");
-            if (candidate.canExecute()) {
-                return candidate;
-            }
-        }
-        File installed = new File("/usr/bin/promtool");
-        return Files.isExecutable(installed.toPath()) ? installed : null;
+        Optional<String> report = PrometheusExposition.promtoolReport(scrape);
+        assumeTrue(report.isPresent(), "promtool is not installed (apt-get install prometheus): its lint is skipped");
+        assertEquals("", report.get(), "promtool check metrics");
     }
 }
