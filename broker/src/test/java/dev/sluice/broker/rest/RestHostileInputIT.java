@@ -164,6 +164,31 @@ class RestHostileInputIT {
     }
 
     @Test
+    void namesLongerThanAnyResourceMayHaveAreRefusedAs400s() throws Exception {
+        String long2k = "n".repeat(2000);
+        String arn = "arn:aws:sqs:us-east-1:000000000000:";
+        List<String[]> requests = List.of(
+                new String[] {"PUT", "/v1/queues/" + long2k, ""},
+                new String[] {"POST", "/v1/queues/" + long2k + "/messages", "x"},
+                new String[] {"DELETE", "/v1/queues/q/messages/" + long2k, ""},
+                new String[] {"POST", "/v1/topics/" + long2k + "/messages", "x"},
+                new String[] {"GET", "/v1/functions/" + long2k, ""},
+                new String[] {"PUT", "/v1/bridges/" + long2k, ""},
+                new String[] {"POST", "/v1/functions", "{\"FunctionName\":\"" + long2k + "\",\"InvokeUrl\":\"http://127.0.0.1:9/x\"}"},
+                new String[] {"POST", "/v1/event-source-mappings", "{\"FunctionName\":\"" + long2k + "\",\"EventSourceArn\":\"" + arn + "q\"}"},
+                new String[] {"POST", "/v1/event-source-mappings", "{\"FunctionName\":\"f\",\"EventSourceArn\":\"" + arn + long2k + "\"}"},
+                new String[] {"POST", "/v1/event-source-mappings", "{\"FunctionName\":\"arn:aws:lambda:us-east-1:0:function:" + long2k
+                        + "\",\"EventSourceArn\":\"" + arn + "q\"}"});
+        for (String[] request : requests) {
+            RawHttp.Answer answer = http.send(request[0], request[1], List.of(), request[2]);
+            String described = request[0] + " " + request[1].substring(0, Math.min(60, request[1].length())) + " "
+                    + request[2].substring(0, Math.min(60, request[2].length()));
+            AnswerChecks.assertSafe(answer, Wire.JSON, described);
+            assertTrue(answer.status() == 400 || answer.status() == 404, described + " -> " + answer.status() + " " + answer.text());
+        }
+    }
+
+    @Test
     void aPublishedBodyThatIsNotUtf8IsRefusedNotReplaced() throws Exception {
         try (var sns = dev.sluice.broker.sns.SnsClients.client(server.server.httpPort())) {
             sns.createTopic(request -> request.name("hb-topic"));

@@ -27,10 +27,7 @@ public record FunctionDefinition(String name, String invokeUrl, String handler, 
 
     /** Checks every field; a problem is a {@link LambdaError#INVALID_PARAMETER_VALUE}. */
     public FunctionDefinition {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw invalid("FunctionName must be 1 to 64 characters of letters, digits, hyphens and underscores; got "
-                    + quoted(name));
-        }
+        checkName(name);
         if ((invokeUrl == null) == (handler == null)) {
             throw invalid("Exactly one of InvokeUrl and Handler is required for function " + name);
         }
@@ -47,6 +44,15 @@ public record FunctionDefinition(String name, String invokeUrl, String handler, 
             throw invalid("ReservedConcurrentExecutions must be between 1 and " + MAX_RESERVED_CONCURRENCY + "; got "
                     + reservedConcurrency);
         }
+    }
+
+    /** {@code name} when it follows Lambda's function-name rule; else INVALID_PARAMETER_VALUE naming the rule. */
+    public static String checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw invalid("FunctionName must be 1 to 64 characters of letters, digits, hyphens and underscores; got "
+                    + quoted(name));
+        }
+        return name;
     }
 
     public boolean isHttp() {
@@ -74,8 +80,9 @@ public record FunctionDefinition(String name, String invokeUrl, String handler, 
         }
     }
 
+    /** A value as an error may echo it: bounded, since it came from a client. */
     static String quoted(String value) {
-        return value == null ? "nothing" : "'" + value + "'";
+        return value == null ? "nothing" : "'" + (value.length() > 80 ? value.substring(0, 80) + "..." : value) + "'";
     }
 
     static BridgeException invalid(String message) {

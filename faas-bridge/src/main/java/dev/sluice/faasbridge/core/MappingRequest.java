@@ -11,6 +11,13 @@ public record MappingRequest(String functionName, String eventSourceArn, Integer
         Integer maximumBatchingWindowSeconds, Integer maximumConcurrency, List<String> functionResponseTypes,
         List<String> filterPatterns, Boolean enabled) {
 
+    /** A named function must be nameable: the name is a key in the store, so it is bounded before any lookup. */
+    public MappingRequest {
+        if (functionName != null) {
+            FunctionDefinition.checkName(functionName);
+        }
+    }
+
     public EventSourceMapping create(String uuid, long nowMillis) {
         if (eventSourceArn == null) {
             throw FunctionDefinition.invalid("EventSourceArn is required");

@@ -4,6 +4,7 @@ import dev.sluice.clientsdk.LambdaError;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.faasbridge.core.BridgeException;
 import dev.sluice.faasbridge.core.EventSourceMapping;
+import dev.sluice.faasbridge.core.FunctionDefinition;
 import dev.sluice.faasbridge.service.BridgeApi;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,6 @@ public final class BridgeOperations {
     public static final String MAPPINGS = "/event-source-mappings";
     public static final String BRIDGES = "/bridges";
     private static final long MAX_TTL_MILLIS = 3_600_000;
-    private static final String FUNCTION_NAME = "[A-Za-z0-9_-]{1,64}";
 
     /** What a handler gets: path parameters, the first value of each query parameter, the body's bytes. */
     public record Call(Map<String, String> path, Map<String, String> query, byte[] body) {
@@ -87,7 +87,7 @@ public final class BridgeOperations {
                         "{Bridges: [id, ...]}", call -> attempt(() -> api.liveBridges(ttlMillis(call))).thenApply(BridgeJsonCodec::bridges)));
     }
 
-    private ObjectNode function(dev.sluice.faasbridge.core.FunctionDefinition function) {
+    private ObjectNode function(FunctionDefinition function) {
         return BridgeJsonCodec.function(function, api.functionArn(function.name()));
     }
 
@@ -95,17 +95,9 @@ public final class BridgeOperations {
         return BridgeJsonCodec.mapping(mapping, api.functionArn(mapping.functionName()), state);
     }
 
-    /**
-     * The function named in the path, by Lambda's rule (a name or a function ARN), so that a name no function can
-     * have is refused before it reaches the store (whose keys are bounded).
-     */
+    /** The function named in the path (a name or a function ARN), checked before it reaches the store's bounded keys. */
     private static String functionName(Call call) {
-        String name = BridgeJsonCodec.functionName(call.path().get("name"));
-        if (name == null || !name.matches(FUNCTION_NAME)) {
-            throw new BridgeException(LambdaError.INVALID_PARAMETER_VALUE,
-                    "A function name is 1 to 64 of A-Za-z0-9_- (or a function ARN ending in one)");
-        }
-        return name;
+        return FunctionDefinition.checkName(BridgeJsonCodec.functionName(call.path().get("name")));
     }
 
     /** The mapping UUID in the path: the 36 characters of a UUID, as this bridge creates them. */
