@@ -121,7 +121,8 @@ class RestGeneratedInputIT {
     @Provide
     Arbitrary<byte[]> bodies() {
         Arbitrary<String> scalar = Arbitraries.of("null", "1e400", "-1", "1.5", "true", "\"\"", "\"a\\u0000b\"", "[]", "{}",
-                "99999999999999999999999", "\"http://127.0.0.1:9/x\"", "\"arn:aws:sqs:us-east-1:000000000000:gen\"");
+                "99999999999999999999999", "\"http://127.0.0.1:9/x\"", "\"arn:aws:sqs:us-east-1:000000000000:gen\"",
+                "\"" + "n".repeat(2000) + "\"", "\"gen\"", "[\"ReportBatchItemFailures\",null]", "{\"MaximumConcurrency\":1e400}");
         Arbitrary<String> field = Arbitraries.of("attributes", "tags", "FunctionName", "InvokeUrl", "Handler", "Timeout",
                 "EventSourceArn", "BatchSize", "ScalingConfig", "FilterCriteria", "FunctionResponseTypes", "Enabled",
                 "VisibilityTimeout", "x", "");

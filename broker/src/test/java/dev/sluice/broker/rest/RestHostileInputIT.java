@@ -103,6 +103,19 @@ class RestHostileInputIT {
     }
 
     @Test
+    void rawBytesInThePathAreDecodedStrictly() throws Exception {
+        // The request line is sent as ISO-8859-1: "\u00c3\u00a9" is the UTF-8 of é, "\u00c3(" is not UTF-8.
+        RawHttp.Answer valid = http.send("GET", "/v1/queues/raw-\u00c3\u00a9", List.of(), "");
+        AnswerChecks.assertSafe(valid, Wire.JSON, "raw UTF-8 in the path");
+        assertTrue(valid.text().contains("raw-é") || valid.status() == 400, valid.text());
+        for (String target : List.of("/v1/queues/raw-\u00c3(", "/v1/queues/raw-\u00ff", "/v1/queues/a\u0000b", "/v1/queues/a\u0001b")) {
+            RawHttp.Answer answer = http.send("GET", target, List.of(), "");
+            AnswerChecks.assertSafe(answer, Wire.JSON, target);
+            assertEquals(400, answer.status(), target + " -> " + answer.text());
+        }
+    }
+
+    @Test
     void dotSegmentsDoNotReachAnotherRoute() throws Exception {
         for (String target : List.of("/v1/queues/a/../b", "/v1/queues/a/%2e%2e/b/messages", "/v1/queues/./q")) {
             RawHttp.Answer answer = http.send("GET", target, List.of(), "");
