@@ -100,7 +100,7 @@ class SluiceServerIT {
         assertTrue(text.contains("jvm_memory_used_bytes"), "JVM memory");
         assertTrue(text.contains("jvm_gc_"), "JVM GC");
         assertTrue(text.contains("jvm_threads_live_threads"), "JVM threads");
-        assertTrue(text.contains("system_cpu_count"), "processor");
+        assertTrue(text.contains("system_available_processors") && text.contains("process_cpu_seconds_total"), "processor");
         assertTrue(text.contains("jvm_classes_loaded_classes"), "class loader");
         assertTrue(text.contains("sluice_rocksdb_estimated_keys"), "RocksDB");
         assertTrue(text.contains("vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/health\"}"),
