@@ -73,6 +73,15 @@ public enum SqsError {
             "The AWS query string is malformed or does not adhere to AWS standards."),
     MALFORMED_QUERY_STRING("MalformedQueryString", "MalformedQueryString", 404,
             "The query string contains a syntax error."),
+    /**
+     * A JSON 1.0 body that cannot be read as the action's input: not UTF-8, not well-formed JSON, not an
+     * object, a member of the wrong JSON type ({@code "DelaySeconds": "5"}, {@code "QueueName": 5},
+     * {@code 1.5} for an integer) or a null list or map element. Amazon SQS answers type errors this way
+     * (HTTP 400 {@code SerializationException}, e.g. "STRING_VALUE can not be converted to an Integer"),
+     * not with InvalidParameterValue, and the AWS SDK v2 surfaces it as an SqsException with this code and
+     * status 400; values of the right type that break a rule are InvalidParameterValue, as in the Query
+     * protocol, where every value arrives as a string.
+     */
     SERIALIZATION_EXCEPTION("SerializationException", "SerializationException", 400,
             "The request body could not be deserialized.",
             "com.amazon.coral.service#SerializationException", true),
