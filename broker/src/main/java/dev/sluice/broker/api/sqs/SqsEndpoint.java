@@ -6,7 +6,6 @@ import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsAction;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import dev.sluice.clientsdk.Cancellation;
 import java.util.concurrent.CompletableFuture;
@@ -108,7 +107,7 @@ public final class SqsEndpoint {
 
     /** Query parameters come from the form body and, for GET and signed-URL requests, the query string. */
     private static QueryParameters queryParameters(SqsHttpRequest request) {
-        QueryParameters parameters = QueryParameters.parse(new String(request.body(), StandardCharsets.UTF_8));
+        QueryParameters parameters = QueryParameters.parse(request.body());
         if (request.rawQuery() != null && !request.rawQuery().isEmpty()) {
             QueryParameters fromUrl = QueryParameters.parse(request.rawQuery());
             parameters = fromUrl.with(parameters);
