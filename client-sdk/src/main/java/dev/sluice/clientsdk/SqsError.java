@@ -8,9 +8,9 @@ package dev.sluice.clientsdk;
  * {@code x-amzn-query-error: <legacyCode>;Sender} header), the HTTP status, whether the sender is at
  * fault and a default message.
  *
- * <p>Sources: the AWS SQS service model (awsQueryError codes of the 2012-11-05 API, as shipped in
- * the AWS SDKs: the SDK v2 registers every modelled SQS error with status 400) and the AWS common
- * errors page for the protocol-level errors. KMS errors are not modelled: Sluice has no KMS.
+ * <p>Sources: the AWS SQS service model (awsQueryError codes and HTTP statuses of the 2012-11-05
+ * API, as shipped in the AWS SDKs: 400 for every modelled error but PurgeQueueInProgress, 403) and
+ * the AWS common errors page for the protocol-level errors. KMS errors are not modelled: Sluice has no KMS.
  */
 public enum SqsError {
     // Modelled SQS errors (JSON __type com.amazonaws.sqs#<code>).
@@ -46,7 +46,8 @@ public enum SqsError {
             "The message contains characters outside the allowed set."),
     OVER_LIMIT("OverLimit", "OverLimit", 400,
             "The specified action violates a limit."),
-    PURGE_QUEUE_IN_PROGRESS("PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress", 400,
+    /** The one modelled SQS error that is not a 400: the service model gives it HTTP 403. */
+    PURGE_QUEUE_IN_PROGRESS("PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress", 403,
             "Only one PurgeQueue operation on a queue is allowed every 60 seconds."),
     RESOURCE_NOT_FOUND("ResourceNotFoundException", "ResourceNotFoundException", 400,
             "One or more specified resources don't exist."),
