@@ -68,8 +68,16 @@ public final class XmlWriter {
 
     private static final int REPLACEMENT_CHARACTER = 0xFFFD;
 
+    /**
+     * True when every character of {@code text} is one XML 1.0 can carry; SQS allows exactly these in
+     * message bodies and attribute values, so its validation asks here too.
+     */
+    public static boolean isXmlText(String text) {
+        return text.codePoints().allMatch(XmlWriter::isXmlCharacter);
+    }
+
     /** XML 1.0's Char production; a lone surrogate arrives here as its own code point and is not one. */
-    static boolean isXmlCharacter(int c) {
+    public static boolean isXmlCharacter(int c) {
         return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
                 || (c >= 0x10000 && c <= 0x10FFFF);
     }
