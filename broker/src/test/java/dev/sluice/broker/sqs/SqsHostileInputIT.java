@@ -93,6 +93,14 @@ class SqsHostileInputIT {
     }
 
     @Test
+    void aJsonRequestWithoutAnOperationIsAnInvalidActionThatSaysSo() throws IOException {
+        RawHttp.Answer answer = http.send("POST", "/", List.of(Map.entry("Content-Type", "application/x-amz-json-1.0")),
+                "{}");
+        assertError(answer, Wire.JSON, 400, "UnknownOperationException", "no X-Amz-Target");
+        assertTrue(answer.text().contains("X-Amz-Target") && !answer.text().contains("null"), answer.text());
+    }
+
+    @Test
     void nullListAndMapMembersAreSerializationExceptions() throws IOException {
         assertSerializationException("GetQueueAttributes",
                 "{\"QueueUrl\":\"" + url + "\",\"AttributeNames\":[1,null]}");

@@ -88,6 +88,9 @@ public final class SqsEndpoint {
     private static SqsAction jsonAction(String target) {
         SqsAction action = target != null && target.startsWith(TARGET_PREFIX)
                 ? SqsAction.ofWireName(target.substring(TARGET_PREFIX.length())) : null;
+        if (target == null || target.isEmpty()) {
+            throw SqsError.INVALID_ACTION.exception("The request must name its operation in the X-Amz-Target header.");
+        }
         if (action == null) {
             throw SqsError.INVALID_ACTION.exception("Unknown operation " + target + ".");
         }
