@@ -67,7 +67,7 @@ public final class JsonBodies {
     }
 
     /** A JSON string literal; control characters and lone surrogates as escapes. */
-    static String quote(String text) {
+    public static String quote(String text) {
         StringBuilder quoted = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             if (c == '"' || c == '\\') {

@@ -183,6 +183,58 @@ class SqsGeneratedInputIT {
         return true;
     }
 
+    // --- Both protocols: message contents and attribute types that are certainly wrong ---
+
+    @Property(tries = 100)
+    void aBodyOrAttributeValueWithACharacterOutsideSqssSetIsInvalidMessageContentsInBothProtocols(
+            @ForAll String before, @ForAll("disallowedCharacters") int disallowed, @ForAll String after,
+            @ForAll boolean inAttribute, @ForAll boolean overJson) throws IOException {
+        String text = before + Character.toString(disallowed) + after;
+        String body = inAttribute ? "ok" : text;
+        String value = inAttribute ? text : "ok";
+        RawHttp.Answer answer = overJson
+                ? json("SendMessage", ("{\"QueueUrl\":\"" + url + "\",\"MessageBody\":" + JsonBodies.quote(body)
+                        + ",\"MessageAttributes\":{\"a\":{\"DataType\":\"String\",\"StringValue\":"
+                        + JsonBodies.quote(value) + "}}}").getBytes(StandardCharsets.UTF_8))
+                : form("Action=SendMessage&QueueUrl=" + encode(url) + "&MessageBody=" + encode(body)
+                        + "&MessageAttribute.1.Name=a&MessageAttribute.1.Value.DataType=String"
+                        + "&MessageAttribute.1.Value.StringValue=" + encode(value));
+        assertError(answer, overJson ? Wire.JSON : Wire.XML, 400, "InvalidMessageContents", text);
+    }
+
+    @Property(tries = 100)
+    void anAttributeTypeThatIsNotStringNumberOrBinaryIsInvalidParameterValueInBothProtocols(
+            @ForAll("garbageDataTypes") String dataType, @ForAll boolean overJson) throws IOException {
+        RawHttp.Answer answer = overJson
+                ? json("SendMessage", ("{\"QueueUrl\":\"" + url + "\",\"MessageBody\":\"ok\",\"MessageAttributes\":"
+                        + "{\"a\":{\"DataType\":" + JsonBodies.quote(dataType) + ",\"StringValue\":\"1\"}}}")
+                        .getBytes(StandardCharsets.UTF_8))
+                : form("Action=SendMessage&QueueUrl=" + encode(url) + "&MessageBody=ok&MessageAttribute.1.Name=a"
+                        + "&MessageAttribute.1.Value.DataType=" + encode(dataType)
+                        + "&MessageAttribute.1.Value.StringValue=1");
+        assertError(answer, overJson ? Wire.JSON : Wire.XML, 400, "InvalidParameterValue", dataType);
+    }
+
+    @Provide
+    Arbitrary<Integer> disallowedCharacters() {
+        return Arbitraries.oneOf(Arbitraries.integers().between(0, 0x8), Arbitraries.of(0xB, 0xC, 0xFFFE, 0xFFFF),
+                Arbitraries.integers().between(0xE, 0x1F));
+    }
+
+    /** Types whose base is not String, Number or Binary, or that hold a character XML cannot carry. */
+    @Provide
+    Arbitrary<String> garbageDataTypes() {
+        Arbitrary<String> wrongBase = Arbitraries.strings().ofMaxLength(20)
+                .filter(type -> !type.split("\\.", 2)[0].matches("String|Number|Binary"));
+        Arbitrary<String> illegalLabel = Combinators.combine(Arbitraries.of("String", "Number", "Binary"),
+                disallowedCharacters()).as((base, c) -> base + "." + Character.toString(c));
+        return Arbitraries.oneOf(wrongBase, illegalLabel, Arbitraries.of("String\u0000", "string", "Number ", " Binary"));
+    }
+
+    private static RawHttp.Answer form(String body) throws IOException {
+        return http.send("POST", "/", List.of(Map.entry("Content-Type", "application/x-www-form-urlencoded")), body);
+    }
+
     // --- SQS Query ---
 
     /** One generated Query request: its form text and, when one escape was spoiled, the code that must answer. */
