@@ -145,7 +145,19 @@ class SqsHostileInputIT {
         assertError(form(raw), Wire.XML, 400, "InvalidParameterValue", "raw Latin-1 body");
         assertError(http.send("GET", "/?Action=SendMessage&QueueUrl=" + url + "&MessageBody=%FF", List.of(), new byte[0]),
                 Wire.XML, 400, "InvalidParameterValue", "bad UTF-8 escape in the URL");
+        // Raw octets in the request target (RawHttp sends each char as one octet).
+        assertError(http.send("GET", "/?Action=SendMessage&QueueUrl=" + url + "&MessageBody=caf\u00ff", List.of(),
+                new byte[0]), Wire.XML, 400, "InvalidParameterValue", "raw 0xFF in the URL");
         assertTrue(sqs.receiveMessage(b -> b.queueUrl(url)).messages().isEmpty(), "nothing was stored");
+    }
+
+    @Test
+    void rawUtf8OctetsInAQueryUrlAreReadAsUtf8NotAsLatin1() throws IOException {
+        String queue = sqs.createQueue(b -> b.queueName("hostile-raw-url")).queueUrl();
+        RawHttp.Answer answer = http.send("GET", "/?Action=SendMessage&QueueUrl=" + queue + "&MessageBody=caf\u00c3\u00a9",
+                List.of(), new byte[0]);
+        assertEquals(200, answer.status(), answer.text());
+        assertEquals("caf\u00e9", sqs.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1)).messages().get(0).body());
     }
 
     @Test

@@ -30,12 +30,13 @@ public final class QueryParameters {
     }
 
     /**
-     * Parses an {@code application/x-www-form-urlencoded} body as {@link #parse(String)} does; a body
-     * that is not UTF-8 fails with {@link SqsError#INVALID_PARAMETER_VALUE} rather than having its bad
-     * bytes replaced, which would change what the caller sent (and signed).
+     * Parses the octets of an {@code application/x-www-form-urlencoded} body or query string as
+     * {@link #parse(String)} does; octets that are not UTF-8 fail with
+     * {@link SqsError#INVALID_PARAMETER_VALUE} rather than being replaced, which would change what the
+     * caller sent (and signed).
      */
     public static QueryParameters parse(byte[] form) {
-        return parse(strictUtf8(form, () -> "The request body is not valid UTF-8."));
+        return parse(strictUtf8(form, () -> "The request's parameters are not valid UTF-8."));
     }
 
     /**

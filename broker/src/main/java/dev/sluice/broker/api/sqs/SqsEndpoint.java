@@ -6,6 +6,7 @@ import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsAction;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import dev.sluice.clientsdk.Cancellation;
 import java.util.concurrent.CompletableFuture;
@@ -108,11 +109,16 @@ public final class SqsEndpoint {
         return action;
     }
 
-    /** Query parameters come from the form body and, for GET and signed-URL requests, the query string. */
+    /**
+     * Query parameters come from the form body and, for GET and signed-URL requests, the query string.
+     * The HTTP server hands over the query string's octets one char each (ISO-8859-1); raw non-ASCII
+     * octets in it are read back as the UTF-8 they should be, and refused when they are not, rather
+     * than stored as mojibake.
+     */
     private static QueryParameters queryParameters(SqsHttpRequest request) {
         QueryParameters parameters = QueryParameters.parse(request.body());
         if (request.rawQuery() != null && !request.rawQuery().isEmpty()) {
-            QueryParameters fromUrl = QueryParameters.parse(request.rawQuery());
+            QueryParameters fromUrl = QueryParameters.parse(request.rawQuery().getBytes(StandardCharsets.ISO_8859_1));
             parameters = fromUrl.with(parameters);
         }
         return parameters;
