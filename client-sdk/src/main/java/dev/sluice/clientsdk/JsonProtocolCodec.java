@@ -1,13 +1,21 @@
 package dev.sluice.clientsdk;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -15,9 +23,12 @@ import java.util.Map;
  * The one AWS JSON 1.0 codec of the SQS records, for both ends: the broker decodes requests and
  * encodes responses and errors; the HTTP client encodes requests and decodes responses and errors.
  * The records' Jackson annotations carry the member names; binary values are base64 strings.
- * Malformed JSON, wrong member types and null collection members fail with
- * {@link SqsError#SERIALIZATION_EXCEPTION}; unknown members are ignored (so newer servers' extra
- * fields do not break old clients). Thread-safe.
+ *
+ * <p>Requests are decoded strictly, as AWS's JSON front end does: a body that is not valid UTF-8, not
+ * well-formed JSON (duplicate members included), not an object, or that has a member of the wrong
+ * JSON type ({@link JsonRequestShape}) fails with {@link SqsError#SERIALIZATION_EXCEPTION}, whose
+ * message names the parameter and never a Java type or a parser internal. Unknown members are
+ * ignored in both directions (so newer peers' extra fields do not break older ones). Thread-safe.
  */
 public final class JsonProtocolCodec {
 
@@ -30,22 +41,61 @@ public final class JsonProtocolCodec {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
-    /** Readers resolved once per action, so a request does not look up its deserializer. */
+    /** Requests are parsed with duplicate members refused: which of two values would count is a guess. */
+    private final ObjectReader requestTrees = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** Readers and shapes resolved once per action, so a request does not look them up. */
     private final Map<SqsAction, ObjectReader> readers = new EnumMap<>(SqsAction.class);
+    private final Map<SqsAction, JsonRequestShape> shapes = new EnumMap<>(SqsAction.class);
 
     public JsonProtocolCodec() {
         for (SqsAction action : SqsAction.values()) {
             readers.put(action, mapper.readerFor(action.requestType()));
+            shapes.put(action, JsonRequestShape.of(action.requestType()));
         }
     }
 
-    /** Decodes the body of {@code action}; an empty body reads as {@code {}}. */
+    /**
+     * Decodes the body of {@code action}; an empty body reads as {@code {}}. Fails with a
+     * SerializationException for anything but a UTF-8 JSON object whose members have their types.
+     */
     public Object decode(SqsAction action, byte[] body) {
-        try {
-            return readers.get(action).readValue(body.length == 0 ? EMPTY_OBJECT : body);
-        } catch (IOException | RuntimeException e) {
-            throw SqsError.SERIALIZATION_EXCEPTION.exception(describe(e));
+        if (!isUtf8(body)) {
+            throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body is not valid UTF-8.");
         }
+        JsonNode tree;
+        try {
+            tree = requestTrees.readTree(body.length == 0 ? EMPTY_OBJECT : body);
+        } catch (StreamConstraintsException e) {
+            throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body exceeds a JSON limit (nesting depth,"
+                    + " number length or string length).");
+        } catch (IOException | RuntimeException e) {
+            throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body is not well-formed JSON"
+                    + location(e) + ".");
+        }
+        shapes.get(action).check(tree == null ? MissingNode.getInstance() : tree, "");
+        try {
+            return readers.get(action).readValue(tree);
+        } catch (IOException | RuntimeException e) {
+            // The shape check leaves nothing for binding to refuse; this is a guard, not a path.
+            throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body could not be deserialized.");
+        }
+    }
+
+    private static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    private static String location(Exception e) {
+        if (e instanceof JsonProcessingException json && json.getLocation() != null) {
+            return " (line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ")";
+        }
+        return "";
     }
 
     /** Decodes the response body of {@code action}; an empty body reads as {@code {}}. */
@@ -89,11 +139,9 @@ public final class JsonProtocolCodec {
         return encode(new ErrorBody(error.jsonType(), message));
     }
 
+    /** The parser's own message names Java types and tokens, so only the position is passed on. */
     private static String describe(Exception e) {
-        if (e instanceof JsonProcessingException json) {
-            return "Could not parse the request body: " + json.getOriginalMessage();
-        }
-        return "Could not parse the request body.";
+        return "Could not parse the response body" + location(e) + ".";
     }
 
     /** An AWS JSON error body; {@link #code()} is the part of {@code __type} after {@code #}. */

@@ -8,9 +8,9 @@ package dev.sluice.clientsdk;
  * {@code x-amzn-query-error: <legacyCode>;Sender} header), the HTTP status, whether the sender is at
  * fault and a default message.
  *
- * <p>Sources: the AWS SQS service model (awsQueryError codes of the 2012-11-05 API, as shipped in
- * the AWS SDKs: the SDK v2 registers every modelled SQS error with status 400) and the AWS common
- * errors page for the protocol-level errors. KMS errors are not modelled: Sluice has no KMS.
+ * <p>Sources: the AWS SQS service model (awsQueryError codes and HTTP statuses of the 2012-11-05
+ * API, as shipped in the AWS SDKs: 400 for every modelled error but PurgeQueueInProgress, 403) and
+ * the AWS common errors page for the protocol-level errors. KMS errors are not modelled: Sluice has no KMS.
  */
 public enum SqsError {
     // Modelled SQS errors (JSON __type com.amazonaws.sqs#<code>).
@@ -46,7 +46,8 @@ public enum SqsError {
             "The message contains characters outside the allowed set."),
     OVER_LIMIT("OverLimit", "OverLimit", 400,
             "The specified action violates a limit."),
-    PURGE_QUEUE_IN_PROGRESS("PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress", 400,
+    /** The one modelled SQS error that is not a 400: the service model gives it HTTP 403. */
+    PURGE_QUEUE_IN_PROGRESS("PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress", 403,
             "Only one PurgeQueue operation on a queue is allowed every 60 seconds."),
     RESOURCE_NOT_FOUND("ResourceNotFoundException", "ResourceNotFoundException", 400,
             "One or more specified resources don't exist."),
@@ -73,6 +74,15 @@ public enum SqsError {
             "The AWS query string is malformed or does not adhere to AWS standards."),
     MALFORMED_QUERY_STRING("MalformedQueryString", "MalformedQueryString", 404,
             "The query string contains a syntax error."),
+    /**
+     * A JSON 1.0 body that cannot be read as the action's input: not UTF-8, not well-formed JSON, not an
+     * object, a member of the wrong JSON type ({@code "DelaySeconds": "5"}, {@code "QueueName": 5},
+     * {@code 1.5} for an integer) or a null list or map element. Amazon SQS answers type errors this way
+     * (HTTP 400 {@code SerializationException}, e.g. "STRING_VALUE can not be converted to an Integer"),
+     * not with InvalidParameterValue, and the AWS SDK v2 surfaces it as an SqsException with this code and
+     * status 400; values of the right type that break a rule are InvalidParameterValue, as in the Query
+     * protocol, where every value arrives as a string.
+     */
     SERIALIZATION_EXCEPTION("SerializationException", "SerializationException", 400,
             "The request body could not be deserialized.",
             "com.amazon.coral.service#SerializationException", true),

@@ -4,6 +4,7 @@ import dev.sluice.clientsdk.MessageSize;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
+import dev.sluice.clientsdk.query.XmlWriter;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
@@ -63,18 +64,12 @@ final class MessageChecks {
         return MessageSize.of(body, attributes);
     }
 
-    /** Allowed: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF (unpaired surrogates are not). */
+    /**
+     * Allowed: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF (unpaired surrogates are
+     * not): XML 1.0's characters, which is why the Query protocol's writer owns the one predicate.
+     */
     static boolean hasOnlyAllowedCharacters(String text) {
-        for (int i = 0; i < text.length(); ) {
-            int c = text.codePointAt(i);
-            boolean allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
-                    || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-            if (!allowed) {
-                return false;
-            }
-            i += Character.charCount(c);
-        }
-        return true;
+        return XmlWriter.isXmlText(text);
     }
 
     void checkRange(String parameter, int value, int min, int max) {

@@ -67,6 +67,7 @@ public final class SqsValidator {
             throw SqsError.INVALID_PARAMETER_VALUE.exception("Queue names starting with " + ReservedQueueNames.PREFIX
                     + " are reserved for Sluice's internal queues.");
         }
+        checkAttributeText(request.attributes());
         attributes.forCreate(request.queueName(), request.attributes());
         checkTags(request.tags());
     }
@@ -92,6 +93,7 @@ public final class SqsValidator {
         if (request.attributes().isEmpty()) {
             throw missing("Attribute");
         }
+        checkAttributeText(request.attributes());
         attributes.checkSettable(isFifo(queue), request.attributes());
     }
 
@@ -256,6 +258,25 @@ public final class SqsValidator {
             }
             if (value.length() > limits.maxTagValueLength()) {
                 throw SqsError.INVALID_PARAMETER_VALUE.exception("Tag value for key " + key + " is too long.");
+            }
+            // Values share the keys' alphabet (Unicode letters, digits, spaces and _ . : / = + - @), so a
+            // NUL or control character is refused here rather than stored and echoed.
+            if (!value.isEmpty() && !TAG_KEY.matcher(value).matches()) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("Tag value for key " + key + " is invalid.");
+            }
+        });
+    }
+
+    /**
+     * Queue attribute values are stored and answered as text, in XML too: a character SQS does not
+     * allow in a message (NUL, other controls, lone surrogates) is refused here, before any value is read
+     * (names are checked against the known attributes).
+     */
+    private static void checkAttributeText(Map<String, String> values) {
+        values.forEach((name, value) -> {
+            if (!MessageChecks.hasOnlyAllowedCharacters(value)) {
+                throw SqsError.INVALID_ATTRIBUTE_VALUE.exception("Invalid value for the parameter " + name
+                        + ": it contains characters outside the allowed set.");
             }
         });
     }

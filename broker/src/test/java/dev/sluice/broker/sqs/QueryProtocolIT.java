@@ -87,6 +87,7 @@ class QueryProtocolIT {
         AmazonSQSException purge = assertThrows(AmazonSQSException.class,
                 () -> sqs.purgeQueue(new com.amazonaws.services.sqs.model.PurgeQueueRequest(url)));
         assertEquals("AWS.SimpleQueueService.PurgeQueueInProgress", purge.getErrorCode());
+        assertEquals(403, purge.getStatusCode());
         assertTrue(sqs.listQueues("query-").getQueueUrls().contains(url));
     }
 }

@@ -180,7 +180,9 @@ class StandardQueueIT {
         sqs.sendMessage(b -> b.queueUrl(url).messageBody("gone"));
         sqs.purgeQueue(b -> b.queueUrl(url));
         assertTrue(sqs.receiveMessage(b -> b.queueUrl(url)).messages().isEmpty());
-        assertThrows(PurgeQueueInProgressException.class, () -> sqs.purgeQueue(b -> b.queueUrl(url)));
+        PurgeQueueInProgressException again = assertThrows(PurgeQueueInProgressException.class,
+                () -> sqs.purgeQueue(b -> b.queueUrl(url)));
+        assertEquals(403, again.statusCode(), "the service model's status for PurgeQueueInProgress");
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.sluice.clientsdk.query;
 
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
-import java.net.URLDecoder;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The flat parameters of a Query request ({@code MessageAttribute.1.Value.StringValue=...}) with
@@ -26,8 +30,19 @@ public final class QueryParameters {
     }
 
     /**
+     * Parses the octets of an {@code application/x-www-form-urlencoded} body or query string as
+     * {@link #parse(String)} does; octets that are not UTF-8 fail with
+     * {@link SqsError#INVALID_PARAMETER_VALUE} rather than being replaced, which would change what the
+     * caller sent (and signed).
+     */
+    public static QueryParameters parse(byte[] form) {
+        return parse(strictUtf8(form, () -> "The request's parameters are not valid UTF-8."));
+    }
+
+    /**
      * Parses {@code application/x-www-form-urlencoded} text; the first of repeated keys wins. A
-     * broken percent-encoding fails with {@link SqsError#MALFORMED_QUERY_STRING}.
+     * broken percent-encoding fails with {@link SqsError#MALFORMED_QUERY_STRING}; percent-escapes
+     * that do not decode to UTF-8 fail with {@link SqsError#INVALID_PARAMETER_VALUE}.
      */
     public static QueryParameters parse(String form) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -37,8 +52,10 @@ public final class QueryParameters {
                     continue;
                 }
                 int equals = pair.indexOf('=');
-                String key = decode(equals < 0 ? pair : pair.substring(0, equals));
-                String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+                String key = decode(equals < 0 ? pair : pair.substring(0, equals),
+                        () -> "A parameter name is not valid UTF-8.");
+                String value = equals < 0 ? "" : decode(pair.substring(equals + 1),
+                        () -> "The value of parameter " + key + " is not valid UTF-8.");
                 values.putIfAbsent(key, value);
             }
         }
@@ -166,11 +183,51 @@ public final class QueryParameters {
         }
     }
 
-    private static String decode(String text) {
+    /**
+     * Form decoding: {@code +} is a space, each run of {@code %XX} escapes is UTF-8 decoded strictly
+     * (java.net.URLDecoder would replace bad sequences with U+FFFD), other characters pass as they are.
+     */
+    private static String decode(String text, Supplier<String> notUtf8) {
+        if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
+            return text;
+        }
+        StringBuilder decoded = new StringBuilder(text.length());
+        ByteArrayOutputStream escaped = new ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); ) {
+            char c = text.charAt(i);
+            if (c == '%') {
+                if (hex(text, i + 1) < 0 || hex(text, i + 2) < 0) {
+                    throw SqsError.MALFORMED_QUERY_STRING.exception("The query string contains a broken percent-escape.");
+                }
+                escaped.write(hex(text, i + 1) << 4 | hex(text, i + 2));
+                i += 3;
+                continue;
+            }
+            if (escaped.size() > 0) {
+                decoded.append(strictUtf8(escaped.toByteArray(), notUtf8));
+                escaped.reset();
+            }
+            decoded.append(c == '+' ? ' ' : c);
+            i++;
+        }
+        if (escaped.size() > 0) {
+            decoded.append(strictUtf8(escaped.toByteArray(), notUtf8));
+        }
+        return decoded.toString();
+    }
+
+    /** The value of the ASCII hex digit at {@code index}, or -1 when there is none (Character.digit takes any script's). */
+    private static int hex(String text, int index) {
+        char c = index < text.length() ? text.charAt(index) : 0;
+        return c < 128 ? Character.digit(c, 16) : -1;
+    }
+
+    private static String strictUtf8(byte[] bytes, Supplier<String> notUtf8) {
         try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw SqsError.MALFORMED_QUERY_STRING.exception("The query string contains a syntax error: " + text);
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception(notUtf8.get());
         }
     }
 }

@@ -3,9 +3,13 @@ package dev.sluice.clientsdk.query;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal streaming XML writer for Query protocol answers. Escapes text so that a conforming
- * parser returns it unchanged (carriage returns as {@code &#xD;}, which parsers would otherwise
- * turn into line feeds and break the body's MD5). Confined to one thread.
+ * A minimal streaming XML writer for Query protocol answers (SQS and SNS). Escapes text so that a
+ * conforming parser returns it unchanged (carriage returns as {@code &#xD;}, which parsers would
+ * otherwise turn into line feeds and break the body's MD5). A character XML 1.0 cannot carry at all,
+ * not even as a reference (NUL and the other C0 controls but tab, LF and CR; U+FFFE, U+FFFF; an
+ * unpaired surrogate), is written as U+FFFD: the answer stays well-formed whatever an error message
+ * echoes. Stored text never holds such characters (message bodies and attribute values are refused
+ * with them), so only echoed input is ever replaced. Confined to one thread.
  */
 public final class XmlWriter {
 
@@ -47,8 +51,9 @@ public final class XmlWriter {
     }
 
     private void escape(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
             switch (c) {
                 case '&' -> xml.append("&amp;");
                 case '<' -> xml.append("&lt;");
@@ -56,8 +61,24 @@ public final class XmlWriter {
                 case '"' -> xml.append("&quot;");
                 case '\'' -> xml.append("&apos;");
                 case '\r' -> xml.append("&#xD;");
-                default -> xml.append(c);
+                default -> xml.appendCodePoint(isXmlCharacter(c) ? c : REPLACEMENT_CHARACTER);
             }
         }
+    }
+
+    private static final int REPLACEMENT_CHARACTER = 0xFFFD;
+
+    /**
+     * True when every character of {@code text} is one XML 1.0 can carry; SQS allows exactly these in
+     * message bodies and attribute values, so its validation asks here too.
+     */
+    public static boolean isXmlText(String text) {
+        return text.codePoints().allMatch(XmlWriter::isXmlCharacter);
+    }
+
+    /** XML 1.0's Char production; a lone surrogate arrives here as its own code point and is not one. */
+    public static boolean isXmlCharacter(int c) {
+        return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
+                || (c >= 0x10000 && c <= 0x10FFFF);
     }
 }

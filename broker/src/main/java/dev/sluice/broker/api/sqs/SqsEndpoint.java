@@ -89,6 +89,9 @@ public final class SqsEndpoint {
     private static SqsAction jsonAction(String target) {
         SqsAction action = target != null && target.startsWith(TARGET_PREFIX)
                 ? SqsAction.ofWireName(target.substring(TARGET_PREFIX.length())) : null;
+        if (target == null || target.isEmpty()) {
+            throw SqsError.INVALID_ACTION.exception("The request must name its operation in the X-Amz-Target header.");
+        }
         if (action == null) {
             throw SqsError.INVALID_ACTION.exception("Unknown operation " + target + ".");
         }
@@ -106,11 +109,16 @@ public final class SqsEndpoint {
         return action;
     }
 
-    /** Query parameters come from the form body and, for GET and signed-URL requests, the query string. */
+    /**
+     * Query parameters come from the form body and, for GET and signed-URL requests, the query string.
+     * The HTTP server hands over the query string's octets one char each (ISO-8859-1); raw non-ASCII
+     * octets in it are read back as the UTF-8 they should be, and refused when they are not, rather
+     * than stored as mojibake.
+     */
     private static QueryParameters queryParameters(SqsHttpRequest request) {
-        QueryParameters parameters = QueryParameters.parse(new String(request.body(), StandardCharsets.UTF_8));
+        QueryParameters parameters = QueryParameters.parse(request.body());
         if (request.rawQuery() != null && !request.rawQuery().isEmpty()) {
-            QueryParameters fromUrl = QueryParameters.parse(request.rawQuery());
+            QueryParameters fromUrl = QueryParameters.parse(request.rawQuery().getBytes(StandardCharsets.ISO_8859_1));
             parameters = fromUrl.with(parameters);
         }
         return parameters;
