@@ -12,10 +12,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -59,7 +55,7 @@ public final class JsonProtocolCodec {
      * SerializationException for anything but a UTF-8 JSON object whose members have their types.
      */
     public Object decode(SqsAction action, byte[] body) {
-        if (!isUtf8(body)) {
+        if (StrictUtf8.decodeOrNull(body) == null) {
             throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body is not valid UTF-8.");
         }
         JsonNode tree;
@@ -78,16 +74,6 @@ public final class JsonProtocolCodec {
         } catch (IOException | RuntimeException e) {
             // The shape check leaves nothing for binding to refuse; this is a guard, not a path.
             throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body could not be deserialized.");
-        }
-    }
-
-    private static boolean isUtf8(byte[] body) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
         }
     }
 

@@ -1,12 +1,9 @@
 package dev.sluice.clientsdk.query;
 
 import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.StrictUtf8;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -223,11 +220,10 @@ public final class QueryParameters {
     }
 
     private static String strictUtf8(byte[] bytes, Supplier<String> notUtf8) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
+        String text = StrictUtf8.decodeOrNull(bytes);
+        if (text == null) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception(notUtf8.get());
         }
+        return text;
     }
 }
