@@ -31,7 +31,7 @@ final class Conditions {
                     values.add(operator(operator.getKey(), operator.getValue(), path));
                 }
             } else if (alternative.isValueNode()) {
-                values.add(new ValueCondition.Exact(alternative));
+                values.add(exact(alternative, path));
             } else {
                 throw new InvalidPatternException("alternatives at " + path + " must be literals or operator objects");
             }
@@ -116,6 +116,13 @@ final class Conditions {
         if (!value.isTextual() && !value.isNumber()) {
             throw new InvalidPatternException("anything-but at " + path + " takes strings or numbers");
         }
+        return exact(value, path);
+    }
+
+    private static ValueCondition exact(JsonNode value, String path) {
+        if (value.isNumber()) {
+            Numbers.literal(value, path);
+        }
         return new ValueCondition.Exact(value);
     }
 
@@ -157,7 +164,7 @@ final class Conditions {
         if (!node.isNumber()) {
             throw new InvalidPatternException("numeric at " + path + " expects a number after each operator");
         }
-        return node.decimalValue();
+        return Numbers.literal(node, path);
     }
 
     private static String text(JsonNode value, String path, String operator) {

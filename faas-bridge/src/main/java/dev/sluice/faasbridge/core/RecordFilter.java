@@ -41,9 +41,14 @@ public final class RecordFilter {
         for (String pattern : patterns) {
             try {
                 compiled.add(EventPattern.compile(JSON.readTree(pattern)));
-            } catch (JsonProcessingException | InvalidPatternException e) {
-                throw FunctionDefinition.invalid("Invalid filter pattern definition " + FunctionDefinition.quoted(pattern) + ": "
-                        + (e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage()));
+            } catch (JsonProcessingException e) {
+                // Jackson's own wording names its classes and settings (StreamReadConstraints...): say where only.
+                throw FunctionDefinition.invalid("Invalid filter pattern definition " + FunctionDefinition.quoted(pattern)
+                        + ": not valid JSON" + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                        + ", column " + e.getLocation().getColumnNr()));
+            } catch (InvalidPatternException e) {
+                throw FunctionDefinition.invalid("Invalid filter pattern definition " + FunctionDefinition.quoted(pattern)
+                        + ": " + e.getMessage());
             }
         }
         return new RecordFilter(List.copyOf(compiled));

@@ -63,4 +63,28 @@ class RecordFilterTest {
         BridgeException badShape = assertThrows(BridgeException.class, () -> RecordFilter.compile(List.of("{\"body\":\"x\"}")));
         assertTrue(badShape.getMessage().contains("Invalid filter pattern definition"), badShape.getMessage());
     }
+
+    @Test
+    void aPatternNumberBeyondDoubleRangeIsAnInvalidParameterValue() {
+        for (String pattern : List.of("{\"body\":{\"n\":[1e400]}}", "{\"body\":{\"n\":[{\"numeric\":[\">\",-1e400]}]}}",
+                "{\"body\":{\"n\":[{\"anything-but\":[1e999]}]}}")) {
+            BridgeException refused = assertThrows(BridgeException.class, () -> RecordFilter.compile(List.of(pattern)));
+            assertEquals(LambdaError.INVALID_PARAMETER_VALUE, refused.error(), pattern);
+        }
+    }
+
+    @Test
+    void aVeryLongNumberIsRefusedWithoutNamingTheParsersInternals() {
+        String pattern = "{\"body\":{\"n\":[" + "9".repeat(5000) + "]}}";
+        BridgeException refused = assertThrows(BridgeException.class, () -> RecordFilter.compile(List.of(pattern)));
+        assertEquals(LambdaError.INVALID_PARAMETER_VALUE, refused.error());
+        assertFalse(refused.getMessage().contains("StreamReadConstraints"), refused.getMessage());
+    }
+
+    @Test
+    void aRecordHoldingANumberBeyondDoubleRangeMatchesNoNumericCondition() {
+        RecordFilter filter = RecordFilter.compile(List.of("{\"body\":{\"n\":[{\"numeric\":[\">\",0]}]}}"));
+        assertFalse(filter.matches(message("{\"n\":1e400}")));
+        assertTrue(filter.matches(message("{\"n\":1e300}")));
+    }
 }

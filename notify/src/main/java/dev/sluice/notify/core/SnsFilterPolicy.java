@@ -124,7 +124,8 @@ public final class SnsFilterPolicy {
     }
 
     private static void checkNumbers(JsonNode node) {
-        if (node.isNumber() && node.decimalValue().abs().compareTo(MAX_NUMBER) > 0) {
+        // A number beyond double range has no decimal value (Jackson reads 1e400 as infinity): out of range too.
+        if (node.isNumber() && (!Double.isFinite(node.doubleValue()) || node.decimalValue().abs().compareTo(MAX_NUMBER) > 0)) {
             throw invalid("Numeric values must be within -1000000000 and 1000000000");
         }
         for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
