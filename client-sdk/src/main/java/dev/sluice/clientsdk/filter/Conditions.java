@@ -62,10 +62,10 @@ final class Conditions {
                 try {
                     return new ValueCondition.Cidr(CidrBlock.parse(text(value, path, name)));
                 } catch (IllegalArgumentException e) {
-                    throw new InvalidPatternException("cidr at " + path + ": " + e.getMessage());
+                    throw new InvalidPatternException("cidr at " + path + ": " + EventPattern.shown(e.getMessage()));
                 }
             default:
-                throw new InvalidPatternException("unrecognized operator " + name + " at " + path);
+                throw new InvalidPatternException("unrecognized operator " + EventPattern.shown(name) + " at " + path);
         }
     }
 
@@ -97,7 +97,8 @@ final class Conditions {
                         excluded.add(new ValueCondition.EqualsIgnoreCase(text(text, path, "equals-ignore-case")));
                     }
                 }
-                default -> throw new InvalidPatternException("anything-but at " + path + " does not take " + inner.getKey());
+                default -> throw new InvalidPatternException("anything-but at " + path + " does not take "
+                        + EventPattern.shown(inner.getKey()));
             }
         } else if (value.isArray()) {
             if (value.isEmpty()) {
@@ -139,7 +140,8 @@ final class Conditions {
                 case ">=" -> new ValueCondition.NumericRange(firstValue, true, null, false);
                 case "<" -> new ValueCondition.NumericRange(null, false, firstValue, false);
                 case "<=" -> new ValueCondition.NumericRange(null, false, firstValue, true);
-                default -> throw new InvalidPatternException("unknown numeric operator " + first + " at " + path);
+                default -> throw new InvalidPatternException("unknown numeric operator " + EventPattern.shown(first) + " at "
+                        + path);
             };
         }
         String second = operatorName(value.get(2), path);

@@ -153,4 +153,14 @@ class EventPatternTest {
         assertTrue(matches("{'n':[{'exists':true}]}", "{'n':1e400}"));
         assertTrue(matches("{'n':[{'numeric':['>',0]}]}", "{'n':" + "9".repeat(400) + "}"), "a long integer is exact");
     }
+
+    @Test
+    void errorMessagesNameKeysWithoutControlCharactersOrUnboundedLength() {
+        InvalidPatternException nul = assertThrows(InvalidPatternException.class,
+                () -> EventPattern.compile(tree("{'a':{'x\\u0000y':[]}}")));
+        assertTrue(nul.getMessage().contains("a.x?y"), nul.getMessage());
+        InvalidPatternException longKey = assertThrows(InvalidPatternException.class,
+                () -> EventPattern.compile(tree("{'" + "k".repeat(20_000) + "':[]}")));
+        assertTrue(longKey.getMessage().length() < 300, longKey.getMessage());
+    }
 }

@@ -43,7 +43,7 @@ public final class SnsFilterPolicy {
         if (text.equals("MessageBody")) {
             return Scope.MESSAGE_BODY;
         }
-        throw SnsError.invalidParameter("Attributes Reason: FilterPolicyScope: Invalid value [" + text
+        throw SnsError.invalidParameter("Attributes Reason: FilterPolicyScope: Invalid value [" + AttributeLimits.shown(text)
                 + "]. Please use either MessageBody or MessageAttributes");
     }
 

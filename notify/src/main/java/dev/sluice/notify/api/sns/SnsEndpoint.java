@@ -161,7 +161,8 @@ public final class SnsEndpoint {
                             xml.close("Tags");
                         }));
             default:
-                throw SnsError.INVALID_ACTION.exception("Unrecognized action: " + action);
+                throw SnsError.INVALID_ACTION.exception("Unrecognized action: "
+                        + dev.sluice.notify.core.AttributeLimits.shown(action));
         }
     }
 
