@@ -54,4 +54,12 @@ class MessageChecksTest {
                 Map.of("s", MessageAttributeValue.ofString("String.\u0000", "a"))));
         assertFalse(badType.getMessage().contains("\u0000"));
     }
+
+    @Test
+    void aJsonStructuredMessageWhoseEscapesDecodeToRefusedCharactersIsAnInvalidParameter() {
+        SnsException refused = assertThrows(SnsException.class, () -> MessageChecks.check(
+                "{\"default\":\"ok\",\"sqs\":\"a\\u0000b\"}", null, "json", Map.of()));
+        assertEquals(SnsError.INVALID_PARAMETER, refused.error());
+        assertDoesNotThrow(() -> MessageChecks.check("{\"default\":\"tab\\t\"}", null, "json", Map.of()));
+    }
 }
