@@ -142,4 +142,16 @@ class SnsHostileInputIT {
         assertFalse(sns.listSubscriptions().subscriptions().stream()
                 .anyMatch(s -> s.subscriptionArn().equals("pending confirmation")));
     }
+
+    @Test
+    void anSnsRequestWithUnreadableQueryParametersGetsAnSnsError() throws Exception {
+        // (A form body with a broken escape is refused by the HTTP layer before any route reads it.)
+        for (String query : new String[] {"Version=2010-03-31&Action=Publish&Message=%zz", "Action=Publish&Message=%",
+                "Action=ListTopics&NextToken=%G1"}) {
+            RawHttp.Answer answer = http.send("GET", "/?" + query, java.util.List.of(), new byte[0]);
+            AnswerChecks.assertSafe(answer, Wire.XML, query);
+            assertEquals(400, answer.status(), query + " -> " + answer.text());
+            assertTrue(answer.text().contains("http://sns.amazonaws.com/doc/2010-03-31/"), query + " -> " + answer.text());
+        }
+    }
 }
