@@ -1,6 +1,7 @@
 package dev.sluice.broker.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -150,5 +151,17 @@ class BridgeApiIT {
                 400, "InvalidParameterValueException", "Invalid filter pattern definition");
         assertError(sluice.rest.put("/v1/event-source-mappings/00000000-0000-0000-0000-000000000000", "{\"BatchSize\":5}"), 404,
                 "ResourceNotFoundException", "event source mapping");
+    }
+
+    @Test
+    void filterCriteriaNumbersBeyondDoubleRangeAreInvalidParameterValues() throws Exception {
+        String queue = "\"EventSourceArn\":\"" + sluice.queueArn("api-queue") + "\"";
+        for (String number : new String[] {"1e400", "-1e400", "1E309", "9".repeat(2000)}) {
+            String pattern = "{\\\"body\\\":{\\\"n\\\":[{\\\"numeric\\\":[\\\">\\\"," + number + "]}]}}";
+            HttpResponse<String> refused = createMapping("\"FunctionName\":\"api-fn\"," + queue
+                    + ",\"FilterCriteria\":{\"Filters\":[{\"Pattern\":\"" + pattern + "\"}]}");
+            assertError(refused, 400, "InvalidParameterValueException", "Invalid filter pattern definition");
+            assertFalse(refused.body().contains("StreamReadConstraints"), refused.body());
+        }
     }
 }

@@ -29,7 +29,7 @@ public final class SnsClients {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             if (sns.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions().stream()
-                    .noneMatch(s -> s.subscriptionArn().equals("pending confirmation"))) {
+                    .noneMatch(s -> s.subscriptionArn().equals("PendingConfirmation"))) {
                 return;
             }
             Thread.sleep(100);

@@ -31,7 +31,7 @@ final class Conditions {
                     values.add(operator(operator.getKey(), operator.getValue(), path));
                 }
             } else if (alternative.isValueNode()) {
-                values.add(new ValueCondition.Exact(alternative));
+                values.add(exact(alternative, path));
             } else {
                 throw new InvalidPatternException("alternatives at " + path + " must be literals or operator objects");
             }
@@ -62,10 +62,10 @@ final class Conditions {
                 try {
                     return new ValueCondition.Cidr(CidrBlock.parse(text(value, path, name)));
                 } catch (IllegalArgumentException e) {
-                    throw new InvalidPatternException("cidr at " + path + ": " + e.getMessage());
+                    throw new InvalidPatternException("cidr at " + path + ": " + EventPattern.shown(e.getMessage()));
                 }
             default:
-                throw new InvalidPatternException("unrecognized operator " + name + " at " + path);
+                throw new InvalidPatternException("unrecognized operator " + EventPattern.shown(name) + " at " + path);
         }
     }
 
@@ -97,7 +97,8 @@ final class Conditions {
                         excluded.add(new ValueCondition.EqualsIgnoreCase(text(text, path, "equals-ignore-case")));
                     }
                 }
-                default -> throw new InvalidPatternException("anything-but at " + path + " does not take " + inner.getKey());
+                default -> throw new InvalidPatternException("anything-but at " + path + " does not take "
+                        + EventPattern.shown(inner.getKey()));
             }
         } else if (value.isArray()) {
             if (value.isEmpty()) {
@@ -116,6 +117,13 @@ final class Conditions {
         if (!value.isTextual() && !value.isNumber()) {
             throw new InvalidPatternException("anything-but at " + path + " takes strings or numbers");
         }
+        return exact(value, path);
+    }
+
+    private static ValueCondition exact(JsonNode value, String path) {
+        if (value.isNumber()) {
+            Numbers.literal(value, path);
+        }
         return new ValueCondition.Exact(value);
     }
 
@@ -132,7 +140,8 @@ final class Conditions {
                 case ">=" -> new ValueCondition.NumericRange(firstValue, true, null, false);
                 case "<" -> new ValueCondition.NumericRange(null, false, firstValue, false);
                 case "<=" -> new ValueCondition.NumericRange(null, false, firstValue, true);
-                default -> throw new InvalidPatternException("unknown numeric operator " + first + " at " + path);
+                default -> throw new InvalidPatternException("unknown numeric operator " + EventPattern.shown(first) + " at "
+                        + path);
             };
         }
         String second = operatorName(value.get(2), path);
@@ -157,11 +166,7 @@ final class Conditions {
         if (!node.isNumber()) {
             throw new InvalidPatternException("numeric at " + path + " expects a number after each operator");
         }
-        // A number beyond double range (1e400) parses as infinity, which has no decimal value.
-        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
-            throw new InvalidPatternException("numeric at " + path + " expects a number between -1e308 and 1e308");
-        }
-        return node.decimalValue();
+        return Numbers.literal(node, path);
     }
 
     private static String text(JsonNode value, String path, String operator) {

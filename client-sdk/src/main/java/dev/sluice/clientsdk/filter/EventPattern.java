@@ -26,6 +26,7 @@ import java.util.TreeMap;
  */
 public final class EventPattern {
     private static final String OR = "$or";
+    private static final int MAX_SHOWN_KEY = 100;
 
     private final Map<String, FieldRule> fields;
     private final List<List<EventPattern>> alternatives;
@@ -51,7 +52,7 @@ public final class EventPattern {
         List<List<EventPattern>> alternatives = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = pattern.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+            String fieldPath = path.isEmpty() ? shown(field.getKey()) : path + "." + shown(field.getKey());
             if (OR.equals(field.getKey())) {
                 alternatives.add(compileOr(field.getValue(), fieldPath));
             } else if (field.getValue().isObject()) {
@@ -133,6 +134,24 @@ public final class EventPattern {
 
     private static long multiply(long a, long b) {
         return b != 0 && a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b;
+    }
+
+    /**
+     * A key as error messages name it: control characters, lone surrogates and non-characters become {@code ?}
+     * and a long key is cut, since messages travel back to callers in XML and JSON answers.
+     */
+    static String shown(String key) {
+        StringBuilder shown = new StringBuilder(Math.min(key.length(), MAX_SHOWN_KEY + 3));
+        for (int i = 0; i < key.length() && i < MAX_SHOWN_KEY; i++) {
+            char c = key.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1));
+            if (pair) {
+                shown.append(c).append(key.charAt(++i));
+            } else {
+                shown.append(c < 0x20 || c == 0x7F || Character.isSurrogate(c) || c >= 0xFFFE ? '?' : c);
+            }
+        }
+        return key.length() > MAX_SHOWN_KEY ? shown.append("...").toString() : shown.toString();
     }
 
     private static String where(String path) {

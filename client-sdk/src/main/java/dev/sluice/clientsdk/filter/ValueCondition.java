@@ -19,7 +19,7 @@ sealed interface ValueCondition {
         @Override
         public boolean accepts(JsonNode value) {
             if (literal.isNumber()) {
-                return value.isNumber() && literal.decimalValue().compareTo(value.decimalValue()) == 0;
+                return Numbers.decimal(value).map(number -> literal.decimalValue().compareTo(number) == 0).orElse(false);
             }
             return literal.equals(value);
         }
@@ -61,10 +61,11 @@ sealed interface ValueCondition {
             implements ValueCondition {
         @Override
         public boolean accepts(JsonNode value) {
-            if (!value.isNumber()) {
+            java.util.Optional<BigDecimal> decimal = Numbers.decimal(value);
+            if (decimal.isEmpty()) {
                 return false;
             }
-            BigDecimal number = value.decimalValue();
+            BigDecimal number = decimal.get();
             if (lower != null) {
                 int compared = number.compareTo(lower);
                 if (compared < 0 || (compared == 0 && !lowerInclusive)) {

@@ -135,4 +135,32 @@ class EventPatternTest {
             assertThrows(InvalidPatternException.class, () -> EventPattern.compile(tree(bad)), bad);
         }
     }
+
+    @Test
+    void numberLiteralsBeyondDoubleRangeAreInvalidPatterns() {
+        for (String pattern : new String[] {"{'n':[1e400]}", "{'n':[-1e400]}", "{'n':[{'numeric':['<',1e400]}]}",
+                "{'n':[{'numeric':['>',0,'<',1e309]}]}", "{'n':[{'anything-but':1e400}]}",
+                "{'n':[{'anything-but':['a',-1e999]}]}"}) {
+            assertThrows(InvalidPatternException.class, () -> EventPattern.compile(tree(pattern)), pattern);
+        }
+    }
+
+    @Test
+    void eventNumbersBeyondDoubleRangeMatchNoNumberButStayNumbers() {
+        assertFalse(matches("{'n':[{'numeric':['>',0]}]}", "{'n':1e400}"));
+        assertFalse(matches("{'n':[5]}", "{'n':-1e400}"));
+        assertTrue(matches("{'n':[{'anything-but':5}]}", "{'n':1e400}"));
+        assertTrue(matches("{'n':[{'exists':true}]}", "{'n':1e400}"));
+        assertTrue(matches("{'n':[{'numeric':['>',0]}]}", "{'n':" + "9".repeat(400) + "}"), "a long integer is exact");
+    }
+
+    @Test
+    void errorMessagesNameKeysWithoutControlCharactersOrUnboundedLength() {
+        InvalidPatternException nul = assertThrows(InvalidPatternException.class,
+                () -> EventPattern.compile(tree("{'a':{'x\\u0000y':[]}}")));
+        assertTrue(nul.getMessage().contains("a.x?y"), nul.getMessage());
+        InvalidPatternException longKey = assertThrows(InvalidPatternException.class,
+                () -> EventPattern.compile(tree("{'" + "k".repeat(20_000) + "':[]}")));
+        assertTrue(longKey.getMessage().length() < 300, longKey.getMessage());
+    }
 }

@@ -41,18 +41,17 @@ public final class RecordFilter {
         for (String pattern : patterns) {
             try {
                 compiled.add(EventPattern.compile(JSON.readTree(pattern)));
-            } catch (JsonProcessingException | InvalidPatternException e) {
-                throw FunctionDefinition.invalid("Invalid filter pattern definition " + FunctionDefinition.quoted(pattern) + ": "
-                        + (e instanceof JsonProcessingException json ? notJson(json) : e.getMessage()));
+            } catch (JsonProcessingException e) {
+                // Jackson's own wording names its classes and settings (StreamReadConstraints...): say where only.
+                throw FunctionDefinition.invalid("Invalid filter pattern definition " + FunctionDefinition.quoted(pattern)
+                        + ": not valid JSON" + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                        + ", column " + e.getLocation().getColumnNr()));
+            } catch (InvalidPatternException e) {
+                throw FunctionDefinition.invalid("Invalid filter pattern definition " + FunctionDefinition.quoted(pattern)
+                        + ": " + e.getMessage());
             }
         }
         return new RecordFilter(List.copyOf(compiled));
-    }
-
-    /** Where a pattern stops being JSON, in our words: the parser's own message names its internals. */
-    private static String notJson(JsonProcessingException e) {
-        return e.getLocation() == null ? "not valid JSON"
-                : "not valid JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
     }
 
     public boolean matches(Message message) {

@@ -65,11 +65,27 @@ class RecordFilterTest {
     }
 
     @Test
-    void aNumberBeyondDoubleRangeIsAnInvalidPatternNotAFailure() {
-        BridgeException refused = assertThrows(BridgeException.class,
-                () -> RecordFilter.compile(List.of("{\"body\":{\"n\":[{\"numeric\":[\">\",1e400]}]}}")));
+    void aPatternNumberBeyondDoubleRangeIsAnInvalidParameterValue() {
+        for (String pattern : List.of("{\"body\":{\"n\":[1e400]}}", "{\"body\":{\"n\":[{\"numeric\":[\">\",-1e400]}]}}",
+                "{\"body\":{\"n\":[{\"anything-but\":[1e999]}]}}")) {
+            BridgeException refused = assertThrows(BridgeException.class, () -> RecordFilter.compile(List.of(pattern)));
+            assertEquals(LambdaError.INVALID_PARAMETER_VALUE, refused.error(), pattern);
+        }
+    }
+
+    @Test
+    void aVeryLongNumberIsRefusedWithoutNamingTheParsersInternals() {
+        String pattern = "{\"body\":{\"n\":[" + "9".repeat(5000) + "]}}";
+        BridgeException refused = assertThrows(BridgeException.class, () -> RecordFilter.compile(List.of(pattern)));
         assertEquals(LambdaError.INVALID_PARAMETER_VALUE, refused.error());
-        assertTrue(refused.getMessage().contains("expects a number between"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("StreamReadConstraints"), refused.getMessage());
+    }
+
+    @Test
+    void aRecordHoldingANumberBeyondDoubleRangeMatchesNoNumericCondition() {
+        RecordFilter filter = RecordFilter.compile(List.of("{\"body\":{\"n\":[{\"numeric\":[\">\",0]}]}}"));
+        assertFalse(filter.matches(message("{\"n\":1e400}")));
+        assertTrue(filter.matches(message("{\"n\":1e300}")));
     }
 
     @Test

@@ -53,6 +53,13 @@ public record PublishedMessage(String messageId, String topicArn, String subject
         if (!bodies.path("default").isTextual()) {
             throw SnsError.invalidParameter("Message Structure - No default entry in JSON message body");
         }
+        // JSON escapes (a backslash-u0000) decode to characters the per-protocol messages could not be delivered with.
+        bodies.fields().forEachRemaining(body -> {
+            if (body.getValue().isTextual() && !AttributeLimits.allowedCharacters(body.getValue().asText())) {
+                throw SnsError.invalidParameter("Message Reason: the " + AttributeLimits.shown(body.getKey())
+                        + " message contains characters outside the allowed set");
+            }
+        });
     }
 
     private static JsonNode readStructure(String message) {

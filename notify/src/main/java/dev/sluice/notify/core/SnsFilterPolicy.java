@@ -43,7 +43,7 @@ public final class SnsFilterPolicy {
         if (text.equals("MessageBody")) {
             return Scope.MESSAGE_BODY;
         }
-        throw SnsError.invalidParameter("Attributes Reason: FilterPolicyScope: Invalid value [" + text
+        throw SnsError.invalidParameter("Attributes Reason: FilterPolicyScope: Invalid value [" + AttributeLimits.shown(text)
                 + "]. Please use either MessageBody or MessageAttributes");
     }
 
@@ -124,7 +124,8 @@ public final class SnsFilterPolicy {
     }
 
     private static void checkNumbers(JsonNode node) {
-        if (node.isNumber() && node.decimalValue().abs().compareTo(MAX_NUMBER) > 0) {
+        // A number beyond double range has no decimal value (Jackson reads 1e400 as infinity): out of range too.
+        if (node.isNumber() && (!Double.isFinite(node.doubleValue()) || node.decimalValue().abs().compareTo(MAX_NUMBER) > 0)) {
             throw invalid("Numeric values must be within -1000000000 and 1000000000");
         }
         for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {

@@ -21,6 +21,8 @@ public record Subscription(String id, String topicName, String protocol, String 
         Map<String, String> attributes, boolean confirmed, String token, String webhookSecret) {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Protocols whose messages go through a delivery queue and a delivery worker. */
+    /** Every protocol a subscription can have. */
+    public static final Set<String> PROTOCOLS = Set.of("sqs", "http", "https", "email", "email-json", "lambda", "function");
     public static final Set<String> PUSH_PROTOCOLS = Set.of("http", "https", "email", "email-json", "lambda", "function");
     /** Protocols that invoke a function: SNS's {@code lambda} and Sluice's own name for it. */
     public static final Set<String> FUNCTION_PROTOCOLS = Set.of("lambda", "function");

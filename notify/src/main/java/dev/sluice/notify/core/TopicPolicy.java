@@ -151,7 +151,7 @@ public final class TopicPolicy {
         List<Pattern> actions = strings(statement.get("Action"), "Action").stream().map(action -> {
             String lower = action.toLowerCase(Locale.ROOT);
             if (!lower.equals("*") && !lower.startsWith("sns:")) {
-                throw invalid("Action " + action + " is not an SNS action");
+                throw invalid("Action " + AttributeLimits.shown(action) + " is not an SNS action");
             }
             return wildcard(lower);
         }).toList();

@@ -44,6 +44,8 @@ final class DeliveryWorker extends QueuePoller {
     private static final long PERMIT_RETRY_MILLIS = 20;
 
     private final NotifyServices services;
+    /** Touched only by this worker's loop, one poll at a time. */
+    private final RepeatedFailure loopFailure;
     private volatile Subscription subscription;
     private volatile Topic topic;
 
@@ -51,6 +53,7 @@ final class DeliveryWorker extends QueuePoller {
         this.subscription = subscription;
         this.topic = topic;
         this.services = services;
+        this.loopFailure = new RepeatedFailure(services.clock());
     }
 
     /** Takes a newer catalog snapshot (attributes, confirmation, topic policy). */
@@ -102,11 +105,15 @@ final class DeliveryWorker extends QueuePoller {
                         return;
                     }
                     if (failure != null) {
-                        if (!InternalQueues.isMissingQueue(failure)) {
-                            LOG.warn("delivery loop of subscription {} failed; retrying", current.id(), failure);
+                        if (!InternalQueues.isMissingQueue(failure) && loopFailure.failed()) {
+                            LOG.warn("delivery loop of subscription {} failed ({} times in a row): {}; retrying",
+                                    current.id(), loopFailure.failures(), Futures.describe(failure), Futures.unexpected(failure));
                         }
                         services.timers().schedule(this::poll, ERROR_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
                         return;
+                    }
+                    if (loopFailure.recovered()) {
+                        LOG.info("delivery loop of subscription {} works again", current.id());
                     }
                     services.timers().schedule(this::poll, throttleMillis(count, started), TimeUnit.MILLISECONDS);
                 });
@@ -168,7 +175,14 @@ final class DeliveryWorker extends QueuePoller {
         }
         return posted.handle((status, failure) -> {
             permits.release();
-            return failure == null && status >= 200 && status < 300;
+            boolean delivered = failure == null && status >= 200 && status < 300;
+            if (delivered) {
+                services.health().delivered(current);
+            } else {
+                services.health().failed(current, failure != null ? DeliveryHealth.describe(current, failure)
+                        : "the endpoint answered HTTP " + status);
+            }
+            return delivered;
         }).thenCompose(delivered -> {
             if (delivered) {
                 return services.queueClient().deleteMessage(new DeleteMessageRequest(
@@ -187,8 +201,8 @@ final class DeliveryWorker extends QueuePoller {
         FunctionDeliveries functions = services.functionDeliveries();
         String functionName = Subscription.functionName(current.endpoint()).orElseThrow();
         if (functions == null) {
-            LOG.warn("subscription {} cannot invoke function {}: no function bridge runs here", current.id(), functionName);
-            return CompletableFuture.completedFuture(503);
+            return CompletableFuture.failedFuture(new DeliveryHealth.Refused("cannot invoke function " + functionName
+                    + ": no function bridge runs here"));
         }
         TopicArn topicArn = new TopicArn(services.config().region(), services.config().accountId(), current.topicName());
         String event = services.envelopes().lambdaEvent(message.body(), topicArn.subscription(current.id()));
@@ -196,9 +210,8 @@ final class DeliveryWorker extends QueuePoller {
             if (result.succeeded()) {
                 return 200;
             }
-            LOG.info("invoking function {} for subscription {} failed (attempt {}): {}", functionName, current.id(),
-                    message.attributes().getOrDefault("ApproximateReceiveCount", "1"), result.failure());
-            return 500;
+            throw new DeliveryHealth.Refused("invoking function " + functionName + " failed (attempt "
+                    + message.attributes().getOrDefault("ApproximateReceiveCount", "1") + "): " + result.failure());
         });
     }
 

@@ -43,10 +43,13 @@ final class FanoutWorker extends QueuePoller {
 
     private final Topic topic;
     private final NotifyServices services;
+    /** Touched only by this worker's loop, one poll at a time. */
+    private final RepeatedFailure loopFailure;
 
     FanoutWorker(Topic topic, NotifyServices services) {
         this.topic = topic;
         this.services = services;
+        this.loopFailure = new RepeatedFailure(services.clock());
     }
 
     @Override
@@ -67,9 +70,15 @@ final class FanoutWorker extends QueuePoller {
                 if (InternalQueues.isMissingQueue(failure)) {
                     return;
                 }
-                LOG.warn("fanout of topic {} failed; retrying", topic.name(), failure);
+                if (loopFailure.failed()) {
+                    LOG.warn("fanout of topic {} failed ({} times in a row): {}; retrying every second", topic.name(),
+                            loopFailure.failures(), Futures.describe(failure), Futures.unexpected(failure));
+                }
                 services.timers().schedule(this::poll, ERROR_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
             } else {
+                if (loopFailure.recovered()) {
+                    LOG.info("fanout of topic {} works again", topic.name());
+                }
                 poll();
             }
         });
@@ -93,7 +102,12 @@ final class FanoutWorker extends QueuePoller {
                                     failedByMessage.get(index).add(subscription.id()));
                         }
                         if (failure != null) {
-                            LOG.warn("fanout of topic {} to subscription {} failed", topic.name(), subscription.id(), failure);
+                            services.health().failed(subscription, DeliveryHealth.describe(subscription, failure));
+                        } else if (!failedIndexes.isEmpty()) {
+                            services.health().failed(subscription, "the queue refused " + failedIndexes.size() + " of "
+                                    + indexes.size() + " messages");
+                        } else {
+                            services.health().delivered(subscription);
                         }
                         return null;
                     })));

@@ -18,6 +18,37 @@ final class Futures {
         }
     }
 
+    /** A failure in one line: an SQS / SNS error's code and message, else the exception's type and message. */
+    static String describe(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof dev.sluice.clientsdk.SqsException sqs) {
+            return sqs.error().code() + ": " + sqs.getMessage();
+        }
+        if (cause instanceof dev.sluice.clientsdk.SnsException sns) {
+            return sns.error().code() + ": " + sns.getMessage();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
+    /**
+     * The failure to log with its stack trace, or null for an expected one (an SQS / SNS error such as a leader
+     * change or a missing queue), whose one-line {@link #describe} says all there is.
+     */
+    static Throwable unexpected(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return cause instanceof dev.sluice.clientsdk.SqsException || cause instanceof dev.sluice.clientsdk.SnsException
+                ? null : cause;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof java.util.concurrent.CompletionException
+                || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
     static CompletableFuture<Void> all(List<CompletableFuture<Void>> futures) {
         return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
     }

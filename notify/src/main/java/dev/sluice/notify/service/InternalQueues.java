@@ -35,6 +35,9 @@ public final class InternalQueues {
     static final String MAXIMUM_MESSAGE_SIZE = "1048576";
     /** An outbox message a node received and did not fan out within this returns to the others. */
     static final String OUTBOX_VISIBILITY_SECONDS = "30";
+    /** An SQS queue name: 1-80 letters, digits, hyphens and underscores, a FIFO queue's ending in .fifo. */
+    private static final java.util.regex.Pattern QUEUE_NAME =
+            java.util.regex.Pattern.compile("(?=.{1,80}$)[A-Za-z0-9_-]+(\\.fifo)?");
 
     private final QueueClient queues;
     private final String accountId;
@@ -71,7 +74,7 @@ public final class InternalQueues {
     /** The URL of a queue named by an SQS ARN of this account and region, or empty. */
     Optional<String> urlOfArn(String arn) {
         String prefix = "arn:aws:sqs:" + region + ":" + accountId + ":";
-        if (arn == null || !arn.startsWith(prefix) || arn.length() == prefix.length()) {
+        if (arn == null || !arn.startsWith(prefix) || !QUEUE_NAME.matcher(arn.substring(prefix.length())).matches()) {
             return Optional.empty();
         }
         return Optional.of(url(arn.substring(prefix.length())));

@@ -3,6 +3,7 @@ package dev.sluice.notify.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
+import dev.sluice.notify.core.AttributeLimits;
 import dev.sluice.notify.core.PublishedMessage;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,13 @@ final class MessageChecks {
     static final int MAX_ATTRIBUTES = 10;
     private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z0-9_\\-.]{1,256}");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** SQS's limit on a DataType: 256 printable ASCII characters. */
+    private static final int MAX_DATA_TYPE_LENGTH = 256;
+    private static final int MAX_NUMBER_DIGITS = 38;
+    private static final int MIN_NUMBER_EXPONENT = -128;
+    private static final int MAX_NUMBER_EXPONENT = 126;
+    /** Room for 38 digits written out with SNS's smallest or largest exponent, plus sign, point and exponent. */
+    private static final int MAX_NUMBER_TEXT = 200;
 
     private MessageChecks() {
     }
@@ -27,6 +35,11 @@ final class MessageChecks {
         }
         if (size(message, attributes) > MAX_MESSAGE_BYTES) {
             throw SnsError.invalidParameter("Message too long");
+        }
+        if (!AttributeLimits.allowedCharacters(message)) {
+            // What SQS refuses (InvalidMessageContents) cannot be fanned out to it: refuse it at Publish instead.
+            throw SnsError.invalidParameter("Message Reason: contains characters outside the allowed set (tab, line "
+                    + "feed, carriage return, U+0020 to U+D7FF, U+E000 to U+FFFD, U+10000 to U+10FFFF)");
         }
         if (subject != null && (subject.isEmpty() || subject.length() > MAX_SUBJECT_LENGTH
                 || !subject.chars().allMatch(c -> c >= 0x20 && c < 0x7F))) {
@@ -82,12 +95,17 @@ final class MessageChecks {
         if (!ATTRIBUTE_NAME.matcher(name).matches() || name.startsWith(".") || name.endsWith(".") || name.contains("..")
                 || name.toLowerCase(java.util.Locale.ROOT).startsWith("aws.")
                 || name.toLowerCase(java.util.Locale.ROOT).startsWith("amazon.")) {
-            throw SnsError.INVALID_PARAMETER_VALUE.exception("The message attribute name '" + name + "' is invalid.");
+            throw SnsError.INVALID_PARAMETER_VALUE.exception("The message attribute name '" + AttributeLimits.shown(name)
+                    + "' is invalid.");
         }
         String type = value.dataType();
         if (type == null || type.isEmpty()) {
             throw SnsError.INVALID_PARAMETER_VALUE.exception("The message attribute '" + name + "' must contain non-empty "
                     + "message attribute type.");
+        }
+        if (type.length() > MAX_DATA_TYPE_LENGTH || !type.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+            throw SnsError.INVALID_PARAMETER_VALUE.exception("The message attribute '" + name + "' has an invalid "
+                    + "message attribute type, the set of supported type prefixes is Binary, Number, and String.");
         }
         String base = type.contains(".") && !type.startsWith("String.Array") ? type.substring(0, type.indexOf('.')) : type;
         switch (base) {
@@ -104,9 +122,7 @@ final class MessageChecks {
             }
             case "Number" -> {
                 requireString(name, value);
-                try {
-                    new BigDecimal(value.stringValue().trim());
-                } catch (NumberFormatException e) {
+                if (!isSnsNumber(value.stringValue().trim())) {
                     throw invalidValue(name, type);
                 }
             }
@@ -122,11 +138,35 @@ final class MessageChecks {
         }
     }
 
+    /**
+     * SNS's Number: up to 38 significant digits, magnitude between 10^-128 and 10^126 (or zero). The text is
+     * bounded first, so a quarter-megabyte of digits is never parsed into a decimal.
+     */
+    static boolean isSnsNumber(String text) {
+        if (text.isEmpty() || text.length() > MAX_NUMBER_TEXT) {
+            return false;
+        }
+        BigDecimal number;
+        try {
+            number = new BigDecimal(text).stripTrailingZeros();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (number.signum() == 0) {
+            return true;
+        }
+        long exponent = (long) number.precision() - number.scale() - 1;
+        return number.precision() <= MAX_NUMBER_DIGITS && exponent >= MIN_NUMBER_EXPONENT && exponent <= MAX_NUMBER_EXPONENT;
+    }
+
     private static void requireString(String name, MessageAttributeValue value) {
         if (value.stringValue() == null || value.stringValue().isEmpty()) {
             throw SnsError.INVALID_PARAMETER_VALUE.exception("The message attribute '" + name
                     + "' must contain non-empty message attribute value for message attribute type '"
                     + value.dataType() + "'.");
+        }
+        if (!AttributeLimits.allowedCharacters(value.stringValue())) {
+            throw invalidValue(name, value.dataType());
         }
     }
 

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NotifyService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NotifyService.class);
+    /** A subscription that keeps failing is named in the log once when it starts, then at most this often. */
+    private static final java.time.Duration FAILURE_LOG_INTERVAL = java.time.Duration.ofMinutes(5);
     /** Where every node serves the signing certificate (the envelopes' SigningCertURL). */
     public static final String CERTIFICATE_PATH = "/sns/SimpleNotificationService-sluice.pem";
 
@@ -42,6 +44,7 @@ public final class NotifyService implements AutoCloseable {
     private final QueueClient queueClient;
     private final InstantSource clock;
     private final SecureRandom random;
+    private final DeliveryHealth health;
     /** Completes once start-up loaded (or created) the signing keys; nothing signs before that. */
     private final CompletableFuture<SigningKeys> keys = new CompletableFuture<>();
 
@@ -73,15 +76,16 @@ public final class NotifyService implements AutoCloseable {
         int visibility = (int) (DeliveryWorker.PERMIT_WAIT.plus(config.connectTimeout()).plus(config.responseTimeout())
                 .toSeconds() + 5);
         FunctionDeliveries functionDeliveries = FunctionDeliveries.of(functions, config.functionRetryDelays());
+        this.health = new DeliveryHealth(clock, FAILURE_LOG_INTERVAL);
         NotifyServices services = new NotifyServices(config, queueClient, this.catalog, internalQueues,
                 new FilterPolicies(), envelopes, new Copies(envelopes, config.region(), config.accountId()), webhooks,
                 config.smtp() == null ? null : new Mailer(vertx, config.smtp(), clock), functionDeliveries,
-                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility);
+                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health);
         this.workers = new NotifyWorkers(services);
         this.topics = new TopicActions(this.catalog, internalQueues, ids, workers::refreshSoon);
         this.subscriptions = new SubscriptionActions(this.catalog, internalQueues, queueClient, topics, envelopes,
                 outbound, ids, random, timestamps, visibility, config.smtp() != null, keys, workers::refreshSoon,
-                functionDeliveries);
+                functionDeliveries, health);
         this.authorizer = new TopicAuthorizer(this.catalog, config.region(), config.accountId(), config.refreshInterval());
         this.publishing = new PublishActions(this.catalog, internalQueues, queueClient, ids, timestamps,
                 config.refreshInterval());
@@ -124,6 +128,11 @@ public final class NotifyService implements AutoCloseable {
                     .exceptionally(gone -> null)).toArray(CompletableFuture[]::new))
                     .thenApply(done -> depths);
         });
+    }
+
+    /** Which subscriptions this node fails to deliver to right now (for the operator's metrics). */
+    public DeliveryHealth deliveryHealth() {
+        return health;
     }
 
     public TopicActions topics() {

@@ -100,6 +100,9 @@ final class NotifyWorkers {
             return true;
         });
         Set<String> liveSubscriptions = new HashSet<>();
+        Set<String> allSubscriptions = new HashSet<>();
+        subscriptions.forEach(subscription -> allSubscriptions.add(subscription.id()));
+        services.health().retainOnly(allSubscriptions);
         for (Subscription subscription : subscriptions) {
             Topic topic = byName.get(subscription.topicName());
             if (!subscription.push() || topic == null) {

@@ -4,6 +4,7 @@ import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.model.SendMessageRequest;
 import dev.sluice.clientsdk.signature.StandardWebhookSignature;
+import dev.sluice.notify.core.AttributeLimits;
 import dev.sluice.notify.core.Caller;
 import dev.sluice.notify.core.DeliveryPolicy;
 import dev.sluice.notify.core.SnsFilterPolicy;
@@ -30,9 +31,10 @@ import java.util.function.UnaryOperator;
  * at once, as in SNS (which does not check either that the function exists). Thread-safe; never blocks.
  */
 public final class SubscriptionActions {
+    /** What Subscribe answers for an unconfirmed subscription (unless asked for its ARN). */
     static final String PENDING = "pending confirmation";
-    private static final Set<String> PROTOCOLS = Set.of("sqs", "http", "https", "email", "email-json", "lambda",
-            "function");
+    /** What ListSubscriptions(ByTopic) show as an unconfirmed subscription's ARN: SNS spells it differently there. */
+    static final String LISTED_PENDING = "PendingConfirmation";
     private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+");
     private static final Set<String> SETTABLE = Set.of("DeliveryPolicy", "FilterPolicy", "FilterPolicyScope",
             "RawMessageDelivery", "RedrivePolicy", "SubscriptionRoleArn");
@@ -56,11 +58,12 @@ public final class SubscriptionActions {
     private final Runnable topologyChanged;
     /** Null when no function bridge runs: lambda / function subscriptions are refused. */
     private final FunctionDeliveries functionDeliveries;
+    private final DeliveryHealth health;
 
     SubscriptionActions(NotifyCatalog catalog, InternalQueues queues, QueueClient queueClient, TopicActions topics,
             Envelopes envelopes, OutboundPolicy outbound, Supplier<UUID> ids, SecureRandom random, Timestamps timestamps,
             int deliveryVisibilitySeconds, boolean emailEnabled, CompletableFuture<?> keysReady,
-            Runnable topologyChanged, FunctionDeliveries functionDeliveries) {
+            Runnable topologyChanged, FunctionDeliveries functionDeliveries, DeliveryHealth health) {
         this.catalog = catalog;
         this.queues = queues;
         this.queueClient = queueClient;
@@ -75,6 +78,7 @@ public final class SubscriptionActions {
         this.keysReady = keysReady;
         this.topologyChanged = topologyChanged;
         this.functionDeliveries = functionDeliveries;
+        this.health = health;
     }
 
     public CompletableFuture<String> subscribe(String topicArn, String protocol, String endpoint,
@@ -180,8 +184,8 @@ public final class SubscriptionActions {
             throw SnsError.invalidParameter("Protocol Reason: no value for required parameter");
         }
         String lower = protocol.toLowerCase(Locale.ROOT);
-        if (!PROTOCOLS.contains(lower)) {
-            throw SnsError.invalidParameter("Invalid protocol type: " + protocol);
+        if (!Subscription.PROTOCOLS.contains(lower)) {
+            throw SnsError.invalidParameter("Invalid protocol type: " + AttributeLimits.shown(protocol));
         }
         if (lower.startsWith("email") && !emailEnabled) {
             throw SnsError.invalidParameter("Protocol Reason: email subscriptions need an SMTP server (--smtp-server)");
@@ -197,6 +201,7 @@ public final class SubscriptionActions {
         if (endpoint == null || endpoint.isEmpty()) {
             throw SnsError.invalidParameter("Endpoint Reason: no value for required parameter");
         }
+        AttributeLimits.checkEndpoint(endpoint);
         if (protocol.equals("sqs")) {
             if (queues.urlOfArn(endpoint).isEmpty()) {
                 throw SnsError.invalidParameter("SQS endpoint ARN");
@@ -215,7 +220,9 @@ public final class SubscriptionActions {
             }
             return;
         }
-        outbound.checkLiteralHost(OutboundPolicy.checkEndpoint(protocol, endpoint).getHost());
+        String host = OutboundPolicy.checkEndpoint(protocol, endpoint).getHost();
+        AttributeLimits.checkHost(host);
+        outbound.checkLiteralHost(host);
     }
 
     private void checkSettable(String name, String value, String scope, String filterPolicy, String protocol) {
@@ -223,6 +230,7 @@ public final class SubscriptionActions {
             throw SnsError.invalidParameter("AttributeName");
         }
         String text = value == null ? "" : value;
+        AttributeLimits.check(name, text);
         switch (name) {
             case "FilterPolicy" -> SnsFilterPolicy.parse(text, SnsFilterPolicy.scope(scope));
             case "FilterPolicyScope" -> SnsFilterPolicy.parse(filterPolicy, SnsFilterPolicy.scope(text));
@@ -347,7 +355,7 @@ public final class SubscriptionActions {
             List<Summary> rows = page.entries().stream().map(entry -> {
                 Subscription subscription = dev.sluice.notify.core.CatalogRecordCodec.decodeSubscription(entry.value());
                 TopicArn topic = topics.arn(subscription.topicName());
-                return new Summary(subscription.confirmed() ? topic.subscription(subscription.id()) : PENDING,
+                return new Summary(subscription.confirmed() ? topic.subscription(subscription.id()) : LISTED_PENDING,
                         queues.accountId(), subscription.protocol(), subscription.endpoint(), topic.toString());
             }).toList();
             String token = page.more() && !page.entries().isEmpty()
@@ -370,6 +378,7 @@ public final class SubscriptionActions {
                     attributes.put("PendingConfirmation", String.valueOf(!subscription.confirmed()));
                     attributes.put("RawMessageDelivery", "false");
                     attributes.putAll(subscription.attributes());
+                    deliveryStatus(subscription, attributes);
                     if (subscription.push() && !subscription.function()) {
                         attributes.put("EffectiveDeliveryPolicy", DeliveryPolicy.effective(
                                 subscription.attributes().get("DeliveryPolicy"),
@@ -380,6 +389,20 @@ public final class SubscriptionActions {
                     }
                     return attributes;
                 })));
+    }
+
+    /**
+     * Not SNS attributes (AWS SDKs pass unknown ones through): whether this node's latest deliveries to the
+     * subscription failed, since when and why, so a subscription to a missing queue or a refusing endpoint shows
+     * up where its owner looks, not only in the operator's log.
+     */
+    private void deliveryStatus(Subscription subscription, Map<String, String> attributes) {
+        java.util.Optional<DeliveryHealth.Failure> failure = health.failure(subscription.id());
+        attributes.put("DeliveryStatus", failure.isPresent() ? "Failing" : "Healthy");
+        failure.ifPresent(failing -> {
+            attributes.put("LastDeliveryError", failing.reason());
+            attributes.put("FailingSince", failing.since().toString());
+        });
     }
 
     public CompletableFuture<Void> setSubscriptionAttributes(String subscriptionArn, String name, String value) {

@@ -3,6 +3,7 @@ package dev.sluice.notify.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.clientsdk.SnsError;
+import dev.sluice.notify.core.AttributeLimits;
 import dev.sluice.notify.core.DeliveryPolicy;
 import dev.sluice.notify.core.Subscription;
 import dev.sluice.notify.core.Topic;
@@ -98,6 +99,7 @@ public final class TopicActions {
         if (!SETTABLE.contains(attribute)) {
             throw SnsError.invalidParameter("AttributeName");
         }
+        AttributeLimits.check(attribute, value);
         switch (attribute) {
             case "ContentBasedDeduplication" -> {
                 if (!fifo) {
@@ -281,11 +283,14 @@ public final class TopicActions {
             throw SnsError.TAG_LIMIT_EXCEEDED.exception("Could not complete request: tag quota of per resource exceeded");
         }
         tags.forEach((key, value) -> {
-            if (!TAG_KEY.matcher(key).matches() || key.startsWith("aws:")) {
-                throw SnsError.invalidParameter("Tags Reason: tag key " + key + " is invalid");
+            if (!TAG_KEY.matcher(key).matches() || key.startsWith("aws:") || !AttributeLimits.allowedCharacters(key)) {
+                throw SnsError.invalidParameter("Tags Reason: tag key " + AttributeLimits.shown(key) + " is invalid");
             }
             if (value.length() > 256) {
                 throw SnsError.invalidParameter("Tags Reason: tag value for " + key + " is longer than 256");
+            }
+            if (!AttributeLimits.allowedCharacters(value)) {
+                throw SnsError.invalidParameter("Tags Reason: tag value for " + key + " contains characters that are not allowed");
             }
         });
     }

@@ -1,10 +1,12 @@
 package dev.sluice.notify.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.SnsException;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
 import java.util.Map;
@@ -48,5 +50,25 @@ class SnsFilterPolicyTest {
         assertThrows(SnsException.class, () -> SnsFilterPolicy.parse("{\"a\":[\"" + "x".repeat(256 * 1024) + "\"]}",
                 ATTRIBUTES));
         assertThrows(SnsException.class, () -> SnsFilterPolicy.scope("Everything"));
+    }
+
+    @Test
+    void numbersBeyondDoubleRangeAreAnInvalidParameterInBothScopes() {
+        for (SnsFilterPolicy.Scope scope : SnsFilterPolicy.Scope.values()) {
+            for (String policy : new String[] {"{\"a\":[1e400]}", "{\"a\":[-1e400]}",
+                    "{\"a\":[{\"numeric\":[\">\",1e400]}]}", "{\"a\":[{\"anything-but\":[1e999]}]}",
+                    "{\"a\":[" + "9".repeat(500) + "]}", "{\"a\":[" + "9".repeat(5000) + "]}"}) {
+                SnsException refused = assertThrows(SnsException.class, () -> SnsFilterPolicy.parse(policy, scope), policy);
+                assertEquals(SnsError.INVALID_PARAMETER, refused.error(), policy);
+                assertTrue(refused.getMessage().startsWith("Invalid parameter: FilterPolicy: "), refused.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aBodyHoldingANumberBeyondDoubleRangeMatchesNoNumericPolicy() {
+        SnsFilterPolicy policy = SnsFilterPolicy.parse("{\"n\":[{\"numeric\":[\">\",0]}]}", SnsFilterPolicy.Scope.MESSAGE_BODY);
+        assertFalse(policy.matches("{\"n\":1e400}", Map.of()));
+        assertTrue(policy.matches("{\"n\":5}", Map.of()));
     }
 }

@@ -72,7 +72,7 @@ class FunctionSubscriptionRulesTest {
     @Test
     void withoutAFunctionBridgeLambdaSubscriptionsAreRefused() {
         SubscriptionActions actions = new SubscriptionActions(null, null, null, null, null, null, null, null, null, 25,
-                false, CompletableFuture.completedFuture(null), () -> { }, null);
+                false, CompletableFuture.completedFuture(null), () -> { }, null, null);
         for (String protocol : new String[] {"lambda", "function"}) {
             ExecutionException failed = assertThrows(ExecutionException.class, () -> actions.subscribe(
                     "arn:aws:sns:us-east-1:000000000000:t", protocol,

@@ -48,6 +48,11 @@ public final class GroupClient implements AutoCloseable {
     private static final Duration[] COMMIT_BUCKETS = Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
             .map(Duration::ofMillis).toArray(Duration[]::new);
     private static final Duration READ_RETRY_DELAY = Duration.ofMillis(100);
+    private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupClient.class);
+    /** For {@link #logUnconfirmed}: when it last wrote (System.nanoTime, 0 before the first) and entries since. */
+    private final AtomicLong lastFailureLog = new AtomicLong();
+    private final AtomicLong unconfirmedSinceLog = new AtomicLong();
 
     private final String groupName;
     private final RaftGroupId groupId;
@@ -289,6 +294,7 @@ public final class GroupClient implements AutoCloseable {
         if (error != null || !reply.isSuccess()) {
             Throwable cause = error != null ? error : reply.getException();
             StoreUnavailableException failure = new StoreUnavailableException(groupName + ": write not confirmed", cause);
+            logUnconfirmed(batch.size(), cause);
             batch.forEach(pending -> pending.result().completeExceptionally(failure));
             return;
         }
@@ -301,6 +307,27 @@ public final class GroupClient implements AutoCloseable {
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result().complete(results.get(i));
+        }
+    }
+
+    /**
+     * A write the Ratis client gave up on after its own retries (which ride out leader changes quietly): a real
+     * failure, logged in one line naming the group, at most once per {@link #FAILURE_LOG_INTERVAL} with the
+     * number of failed entries since the last line.
+     */
+    private void logUnconfirmed(int commands, Throwable cause) {
+        long now = System.nanoTime();
+        long failedEntries = unconfirmedSinceLog.incrementAndGet();
+        long last = lastFailureLog.get();
+        if ((last == 0 || now - last >= FAILURE_LOG_INTERVAL.toNanos()) && lastFailureLog.compareAndSet(last, now)) {
+            unconfirmedSinceLog.set(0);
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            LOG.warn("{}: a write of {} commands was not confirmed after the Raft client's retries ({} unconfirmed "
+                    + "entries since the last such line): {}: {}", groupName, commands, failedEntries,
+                    root.getClass().getSimpleName(), root.getMessage());
         }
     }
 

@@ -55,7 +55,12 @@ public final class NotifyRoutes {
                 parameters = QueryParameters.parse(body.toString(StandardCharsets.UTF_8)).with(parameters);
             }
         } catch (RuntimeException e) {
-            context.next();
+            // Unreadable parameters (a broken escape, bytes that are not UTF-8): an SNS request gets SNS's error.
+            if (SnsEndpoint.isSnsForm(context.request().query()) || SnsEndpoint.isSnsForm(rawForm(context))) {
+                respond(context, CompletableFuture.completedFuture(endpoint.refuse(e)));
+            } else {
+                context.next();
+            }
             return;
         }
         if (!SnsEndpoint.isSnsRequest(parameters, context.request().getHeader("Authorization"))) {
@@ -63,6 +68,11 @@ public final class NotifyRoutes {
             return;
         }
         respond(context, endpoint.handle(parameters, caller(context)));
+    }
+
+    private static String rawForm(RoutingContext context) {
+        Buffer body = context.body() == null ? null : context.body().buffer();
+        return body == null ? null : body.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** The caller the authentication handler established, else an anonymous one at the peer's address. */

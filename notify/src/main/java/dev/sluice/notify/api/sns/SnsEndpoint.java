@@ -58,6 +58,28 @@ public final class SnsEndpoint {
                 || (authorization != null && authorization.contains("/sns/aws4_request"));
     }
 
+    /**
+     * True for a raw form or query string (not decoded: it may be undecodable) that carries SNS's API version or
+     * an SNS action as a plain {@code name=value} pair.
+     */
+    public static boolean isSnsForm(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return false;
+        }
+        for (String pair : raw.split("&", 1000)) {
+            if (pair.equals("Version=" + API_VERSION)
+                    || (pair.startsWith("Action=") && ACTIONS.contains(pair.substring("Action=".length())))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The SNS error answer for a request whose parameters could not be read. */
+    public SnsHttpResponse refuse(RuntimeException failure) {
+        return error(failure, requestIds.get());
+    }
+
     /** As {@link #handle(QueryParameters, Caller)} for an anonymous caller of unknown address. */
     public CompletableFuture<SnsHttpResponse> handle(QueryParameters in) {
         return handle(in, Caller.anonymous(null));
@@ -161,7 +183,8 @@ public final class SnsEndpoint {
                             xml.close("Tags");
                         }));
             default:
-                throw SnsError.INVALID_ACTION.exception("Unrecognized action: " + action);
+                throw SnsError.INVALID_ACTION.exception("Unrecognized action: "
+                        + dev.sluice.notify.core.AttributeLimits.shown(action));
         }
     }
 

@@ -1,0 +1,129 @@
+package dev.sluice.notify.service;
+
+import dev.sluice.notify.core.Subscription;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which subscriptions this node currently fails to deliver to, and why: what the operator sees in
+ * GetSubscriptionAttributes ({@code DeliveryStatus}, {@code LastDeliveryError}), in the failing-subscriptions
+ * gauge and in the log. A failing subscription is retried every few seconds per message, so the log gets one
+ * WARN line when it starts failing, naming the subscription, its endpoint and the reason (no stack trace: a
+ * missing queue or a refusing endpoint is an expected condition), at most one reminder per
+ * {@code logInterval} while it lasts, and one INFO line when it delivers again. Node-local (each node knows its
+ * own attempts); at most one entry per live subscription. Thread-safe; called from the workers' callbacks.
+ */
+public final class DeliveryHealth {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryHealth.class);
+
+    /** A subscription's current failure: since when, the latest reason, how many attempts failed. */
+    public record Failure(String protocol, String reason, Instant since, long attempts) {
+    }
+
+    private record Entry(Failure failure, Instant lastLogged) {
+    }
+
+    /** An attempt that failed in an expected way, with the reason in words; no stack trace. */
+    static final class Refused extends RuntimeException {
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private final InstantSource clock;
+    private final Duration logInterval;
+    private final Map<String, Entry> failing = new ConcurrentHashMap<>();
+
+    public DeliveryHealth(InstantSource clock, Duration logInterval) {
+        this.clock = clock;
+        this.logInterval = logInterval;
+    }
+
+    /** Records a failed delivery attempt; true when this attempt wrote a log line (the first, or a reminder). */
+    public boolean failed(Subscription subscription, String reason) {
+        Instant now = clock.instant();
+        boolean[] logged = {false};
+        Entry entry = failing.compute(subscription.id(), (id, previous) -> {
+            if (previous == null) {
+                logged[0] = true;
+                return new Entry(new Failure(subscription.protocol(), reason, now, 1), now);
+            }
+            Failure failure = new Failure(subscription.protocol(), reason, previous.failure().since(),
+                    previous.failure().attempts() + 1);
+            boolean remind = !now.isBefore(previous.lastLogged().plus(logInterval));
+            logged[0] = remind;
+            return new Entry(failure, remind ? now : previous.lastLogged());
+        });
+        if (logged[0]) {
+            Failure failure = entry.failure();
+            LOG.warn("subscription {} of topic {} ({} {}) cannot be delivered to: {}; retrying ({} failed attempts since "
+                    + "{}; next reminder in {} at the earliest)", subscription.id(), subscription.topicName(),
+                    subscription.protocol(), subscription.endpoint(), reason, failure.attempts(), failure.since(),
+                    logInterval);
+        }
+        return logged[0];
+    }
+
+    /** Records a successful delivery; logs the recovery of a subscription that was failing. */
+    public void delivered(Subscription subscription) {
+        Entry recovered = failing.remove(subscription.id());
+        if (recovered != null) {
+            LOG.info("subscription {} of topic {} ({} {}) delivers again after {} failed attempts since {}",
+                    subscription.id(), subscription.topicName(), subscription.protocol(), subscription.endpoint(),
+                    recovered.failure().attempts(), recovered.failure().since());
+        }
+    }
+
+    /** The subscription's current failure on this node, if it is failing. */
+    public Optional<Failure> failure(String subscriptionId) {
+        return Optional.ofNullable(failing.get(subscriptionId)).map(Entry::failure);
+    }
+
+    /** How many subscriptions of {@code protocol} are failing on this node right now. */
+    public int failing(String protocol) {
+        return (int) failing.values().stream().filter(entry -> entry.failure().protocol().equals(protocol)).count();
+    }
+
+    /**
+     * A failure in words fit for the subscription's owner and the log: the queue or endpoint and what went wrong,
+     * never an exception's class (the unexpected ones are logged in full at DEBUG).
+     */
+    static String describe(Subscription subscription, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (InternalQueues.isMissingQueue(cause)) {
+            String endpoint = subscription.endpoint();
+            return "queue " + endpoint.substring(endpoint.lastIndexOf(':') + 1) + " does not exist";
+        }
+        if (cause instanceof dev.sluice.clientsdk.SqsException sqs) {
+            return "the queue refused the message (" + sqs.error().code() + ")";
+        }
+        if (cause instanceof dev.sluice.clientsdk.SnsException sns) {
+            return sns.getMessage();
+        }
+        if (cause instanceof Refused refused) {
+            return refused.getMessage();
+        }
+        if (cause instanceof java.util.concurrent.TimeoutException) {
+            return "the endpoint did not answer in time";
+        }
+        if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
+                || cause instanceof java.io.IOException) {
+            return "the endpoint could not be reached";
+        }
+        LOG.debug("delivery to subscription {} failed", subscription.id(), cause);
+        return "delivery failed unexpectedly (details in the node's debug log)";
+    }
+
+    /** Forgets subscriptions that no longer exist (called with the live ones at each refresh). */
+    void retainOnly(Set<String> liveSubscriptionIds) {
+        failing.keySet().retainAll(liveSubscriptionIds);
+    }
+}
