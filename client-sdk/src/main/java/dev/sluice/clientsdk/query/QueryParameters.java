@@ -31,25 +31,46 @@ public final class QueryParameters {
      */
     public static QueryParameters parse(String form) {
         Map<String, String> values = new LinkedHashMap<>();
-        if (form != null && !form.isEmpty()) {
-            for (String pair : form.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int equals = pair.indexOf('=');
-                String key = decode(equals < 0 ? pair : pair.substring(0, equals));
-                String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-                values.putIfAbsent(key, value);
-            }
-        }
+        add(values, form, false);
         return new QueryParameters(values);
     }
 
-    /** These parameters plus {@code other}'s; on a clash {@code other} wins. */
-    public QueryParameters with(QueryParameters other) {
-        Map<String, String> merged = new LinkedHashMap<>(values);
-        merged.putAll(other.values);
-        return new QueryParameters(merged);
+    /**
+     * The parameters of one Query request (SQS or SNS): its query string's and its body's, read as a form (either may be
+     * null). Each name may appear once, in one of the two: a name given twice would leave the choice of value
+     * to the reader (a proxy, a signer and this service could each take another), so it fails with
+     * {@link SqsError#INVALID_QUERY_PARAMETER}, as does a broken percent-encoding with
+     * {@link SqsError#MALFORMED_QUERY_STRING}. Every Query decoder reads its parameters through this one rule.
+     */
+    public static QueryParameters ofRequest(String rawQuery, String form) {
+        Map<String, String> values = new LinkedHashMap<>();
+        add(values, rawQuery, true);
+        add(values, form, true);
+        return new QueryParameters(values);
+    }
+
+    /** Adds the pairs of {@code form}; a repeated name keeps its first value, or fails when {@code once}. */
+    private static void add(Map<String, String> values, String form, boolean once) {
+        if (form == null || form.isEmpty()) {
+            return;
+        }
+        for (String pair : form.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String key = decode(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+            if (values.putIfAbsent(key, value) != null && once) {
+                throw SqsError.INVALID_QUERY_PARAMETER.exception("The parameter " + printable(key)
+                        + " appears more than once: send each parameter once, in the query string or in the body.");
+            }
+        }
+    }
+
+    /** A parameter name fit to quote in an error message, else a placeholder (never echo control characters). */
+    private static String printable(String name) {
+        return name.matches("[A-Za-z0-9._-]{1,128}") ? name : "(name not shown)";
     }
 
     public String string(String key) {

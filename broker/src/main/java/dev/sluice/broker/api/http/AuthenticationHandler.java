@@ -23,7 +23,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -84,7 +83,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         }
         Buffer body = context.body() == null ? null : context.body().buffer();
         SignedRequest signed = new SignedRequest(request.method().name(), request.path(), request.query(),
-                name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes());
+                name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes(), headerNames(request));
         if (isSubscriptionLink(request, signed)) {
             context.put(NotifyRoutes.CALLER, Caller.link(sourceIp));
             context.next();
@@ -98,7 +97,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         }
         Verdict.Refused refused = (Verdict.Refused) verdict;
         LOG.debug("refused {} {}: {}", request.method(), request.path(), refused.failure());
-        refuse(context, refused, body);
+        refuse(context, refused);
     }
 
     /** A header's values; {@code host} falls back to HTTP/2's {@code :authority}, which signers sign as host. */
@@ -108,6 +107,12 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             return List.of(request.authority().toString());
         }
         return values;
+    }
+
+    private static Set<String> headerNames(HttpServerRequest request) {
+        Set<String> names = new java.util.HashSet<>();
+        request.headers().names().forEach(name -> names.add(name.toLowerCase(java.util.Locale.ROOT)));
+        return names;
     }
 
     /**
@@ -130,7 +135,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     }
 
     /** Answers in the request's protocol: REST JSON, SQS JSON 1.0, SNS XML or SQS Query XML. */
-    private void refuse(RoutingContext context, Verdict.Refused refused, Buffer body) {
+    private void refuse(RoutingContext context, Verdict.Refused refused) {
         HttpServerRequest request = context.request();
         String requestId = requestIds.get();
         if (request.path().equals(RestRoutes.PREFIX) || request.path().startsWith(RestRoutes.PREFIX + "/")) {
@@ -138,7 +143,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             write(context, response.status(), response.contentType(), response.body());
             return;
         }
-        if (isSns(request, refused, body)) {
+        if (isSns(context, refused)) {
             SnsHttpResponse response = SnsEndpoint.errorResponse(snsError(refused.failure()), refused.message(),
                     requestId);
             context.response().putHeader("x-amzn-RequestId", requestId);
@@ -153,7 +158,8 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     }
 
     /** An SNS Query request: scoped to {@code sns}, or an SNS action or version (as notify's routes decide). */
-    private static boolean isSns(HttpServerRequest request, Verdict.Refused refused, Buffer body) {
+    private static boolean isSns(RoutingContext context, Verdict.Refused refused) {
+        HttpServerRequest request = context.request();
         if (request.getHeader("X-Amz-Target") != null) {
             return false;
         }
@@ -161,12 +167,8 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             return true;
         }
         try {
-            QueryParameters parameters = QueryParameters.parse(request.query());
-            String contentType = request.getHeader("Content-Type");
-            if (body != null && contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
-                parameters = QueryParameters.parse(body.toString(StandardCharsets.UTF_8)).with(parameters);
-            }
-            return SnsEndpoint.isSnsRequest(parameters, request.getHeader("Authorization"));
+            return SnsEndpoint.isSnsRequest(QueryParameters.ofRequest(request.query(), NotifyRoutes.formBody(context)),
+                    request.getHeader("Authorization"));
         } catch (RuntimeException e) {
             return false;
         }

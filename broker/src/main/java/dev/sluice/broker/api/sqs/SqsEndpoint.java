@@ -106,13 +106,11 @@ public final class SqsEndpoint {
         return action;
     }
 
-    /** Query parameters come from the form body and, for GET and signed-URL requests, the query string. */
+    /**
+     * Query parameters come from the query string and the form body, each name once (see
+     * {@link QueryParameters#ofRequest}): a body cannot override what the URL says, nor the URL the body.
+     */
     private static QueryParameters queryParameters(SqsHttpRequest request) {
-        QueryParameters parameters = QueryParameters.parse(new String(request.body(), StandardCharsets.UTF_8));
-        if (request.rawQuery() != null && !request.rawQuery().isEmpty()) {
-            QueryParameters fromUrl = QueryParameters.parse(request.rawQuery());
-            parameters = fromUrl.with(parameters);
-        }
-        return parameters;
+        return QueryParameters.ofRequest(request.rawQuery(), new String(request.body(), StandardCharsets.UTF_8));
     }
 }

@@ -48,12 +48,7 @@ public final class NotifyRoutes {
         }
         QueryParameters parameters;
         try {
-            parameters = QueryParameters.parse(context.request().query());
-            String contentType = context.request().getHeader("Content-Type");
-            Buffer body = context.body().buffer();
-            if (body != null && contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
-                parameters = QueryParameters.parse(body.toString(StandardCharsets.UTF_8)).with(parameters);
-            }
+            parameters = QueryParameters.ofRequest(context.request().query(), formBody(context));
         } catch (RuntimeException e) {
             context.next();
             return;
@@ -63,6 +58,15 @@ public final class NotifyRoutes {
             return;
         }
         respond(context, endpoint.handle(parameters, caller(context)));
+    }
+
+    /**
+     * The body, read as a form whatever its Content-Type (as SQS's Query decoder reads it): clients such as the AWS
+     * SDK for Java v1 do not sign Content-Type, so it must not decide which parameters a request has.
+     */
+    public static String formBody(RoutingContext context) {
+        Buffer body = context.body() == null ? null : context.body().buffer();
+        return body == null ? null : body.toString(StandardCharsets.UTF_8);
     }
 
     /** The caller the authentication handler established, else an anonymous one at the peer's address. */
