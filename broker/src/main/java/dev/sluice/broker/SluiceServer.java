@@ -1,6 +1,7 @@
 package dev.sluice.broker;
 
 import dev.sluice.broker.api.http.AuthenticationHandler;
+import dev.sluice.broker.api.http.ProtocolErrorResponder;
 import dev.sluice.broker.api.http.RawBodyHandler;
 import dev.sluice.broker.api.http.RestRoutes;
 import dev.sluice.broker.api.rest.RestResource;
@@ -122,6 +123,8 @@ public final class SluiceServer implements AutoCloseable {
                     .withMetrics(new MicrometerMetricsFactory(meters))
                     .build();
             Router router = Router.router(vertx);
+            // A URL Vert.x cannot decode while matching a route (bad % escape) fails before any route's own handler.
+            router.errorHandler(400, new ProtocolErrorResponder(() -> java.util.UUID.randomUUID().toString()).badRequest());
             // The body as received, never decoded before authentication (see RawBodyHandler).
             router.route().handler(new RawBodyHandler(config.http().maxBodySize().bytes()));
             // Before every route: with access keys configured, nothing below runs for an unsigned request.

@@ -54,8 +54,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     private static final Set<String> LINK_ACTIONS = Set.of("ConfirmSubscription", "Unsubscribe");
 
     private final SigV4Verifier verifier;
-    private final SqsErrorEncoder sqsErrors = new SqsErrorEncoder(new JsonProtocolCodec());
-    private final Supplier<String> requestIds;
+    private final ProtocolErrorResponder errors;
 
     /** @param verifier the verifier of the configured keys, or null when auth is off */
     public AuthenticationHandler(SigV4Verifier verifier) {
@@ -64,7 +63,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
 
     public AuthenticationHandler(SigV4Verifier verifier, Supplier<String> requestIds) {
         this.verifier = verifier;
-        this.requestIds = requestIds;
+        this.errors = new ProtocolErrorResponder(requestIds);
     }
 
     @Override
@@ -136,42 +135,8 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
 
     /** Answers in the request's protocol: REST JSON, SQS JSON 1.0, SNS XML or SQS Query XML. */
     private void refuse(RoutingContext context, Verdict.Refused refused) {
-        HttpServerRequest request = context.request();
-        String requestId = requestIds.get();
-        if (request.path().equals(RestRoutes.PREFIX) || request.path().startsWith(RestRoutes.PREFIX + "/")) {
-            RestResponse response = RestErrors.of(sqsError(refused.failure()), refused.message(), requestId);
-            write(context, response.status(), response.contentType(), response.body());
-            return;
-        }
-        if (isSns(context, refused)) {
-            SnsHttpResponse response = SnsEndpoint.errorResponse(snsError(refused.failure()), refused.message(),
-                    requestId);
-            context.response().putHeader("x-amzn-RequestId", requestId);
-            write(context, response.status(), SnsHttpResponse.CONTENT_TYPE, response.body());
-            return;
-        }
-        SqsHttpResponse response = sqsErrors.encode(new SqsHttpRequest(request.method().name(),
-                        request.getHeader("Content-Type"), request.getHeader("X-Amz-Target"), null, null, "", null, null)
-                        .protocol(), sqsError(refused.failure()), refused.message(), requestId);
-        response.headers().forEach(context.response()::putHeader);
-        write(context, response.status(), response.contentType(), response.body());
-    }
-
-    /** An SNS Query request: scoped to {@code sns}, or an SNS action or version (as notify's routes decide). */
-    private static boolean isSns(RoutingContext context, Verdict.Refused refused) {
-        HttpServerRequest request = context.request();
-        if (request.getHeader("X-Amz-Target") != null) {
-            return false;
-        }
-        if ("sns".equals(refused.service())) {
-            return true;
-        }
-        try {
-            return SnsEndpoint.isSnsRequest(QueryParameters.ofRequest(request.query(), NotifyRoutes.formBody(context)),
-                    request.getHeader("Authorization"));
-        } catch (RuntimeException e) {
-            return false;
-        }
+        SqsError sqs = sqsError(refused.failure());
+        errors.respond(context, sqs, sqs, snsError(refused.failure()), refused.message(), "sns".equals(refused.service()));
     }
 
     private static SqsError sqsError(AuthFailure failure) {
@@ -192,9 +157,5 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             case SIGNATURE_DOES_NOT_MATCH -> SnsError.SIGNATURE_DOES_NOT_MATCH;
             case REQUEST_EXPIRED -> SnsError.REQUEST_EXPIRED;
         };
-    }
-
-    private static void write(RoutingContext context, int status, String contentType, byte[] body) {
-        context.response().setStatusCode(status).putHeader("Content-Type", contentType).end(Buffer.buffer(body));
     }
 }
