@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.hostile.RawHttp;
 import dev.sluice.broker.sqs.SqsTestServer;
 import dev.sluice.clientsdk.auth.AwsCredentials;
@@ -28,11 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -50,40 +44,32 @@ class SignatureCoversTheRequestIT {
 
     @TempDir
     static Path data;
-    static SqsTestServer server;
+    static KeyedServer keyed;
     static RawHttp raw;
     static RawSigner signer;
     static SqsClient sqs;
-    static SnsClient sns;
+    static SqsTestServer server;
 
     @BeforeAll
     static void start() throws Exception {
-        server = SqsTestServer.start(data, config -> config
-                .withAuth(new SluiceConfig.Auth(List.of(new SluiceConfig.AccessKey(KEY, SECRET)))));
-        raw = new RawHttp(server.port());
-        signer = new RawSigner(KEY, SECRET, server.port());
-        URI endpoint = URI.create("http://127.0.0.1:" + server.port());
-        StaticCredentialsProvider keys = StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, SECRET));
-        sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(keys)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        sns = SnsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(keys)
-                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        keyed = new KeyedServer(data, KEY, SECRET);
+        raw = keyed.raw;
+        signer = keyed.signer;
+        sqs = keyed.sqs;
+        server = keyed.server;
     }
 
     @AfterAll
     static void stop() {
-        sqs.close();
-        sns.close();
-        server.close();
+        keyed.close();
     }
 
     static boolean queueExists(String name) {
-        return sqs.listQueues(request -> request.queueNamePrefix(name)).queueUrls().stream()
-                .anyMatch(url -> url.endsWith("/" + name));
+        return keyed.queueExists(name);
     }
 
     static boolean topicExists(String name) {
-        return sns.listTopics().topics().stream().anyMatch(topic -> topic.topicArn().endsWith(":" + name));
+        return keyed.topicExists(name);
     }
 
     private static List<Map.Entry<String, String>> with(List<Map.Entry<String, String>> headers,

@@ -38,7 +38,8 @@ public final class ProtocolErrorResponder {
      * @param sqs the error for an SQS request (JSON 1.0 or Query)
      * @param sns the error for an SNS request
      * @param message the message, or null for the error's default
-     * @param snsScoped the request's signature is scoped to {@code sns}, which makes it an SNS request
+     * @param snsScoped the request's signature is scoped to {@code sns}, which makes it an SNS request unless it
+     *     carries an {@code X-Amz-Target} (SQS JSON, as the routes read it)
      */
     public void respond(RoutingContext context, SqsError rest, SqsError sqs, SnsError sns, String message,
             boolean snsScoped) {
@@ -49,7 +50,7 @@ public final class ProtocolErrorResponder {
             write(context, response.status(), response.contentType(), response.body());
             return;
         }
-        if (snsScoped || isSns(context)) {
+        if (request.getHeader("X-Amz-Target") == null && (snsScoped || isSns(context))) {
             SnsHttpResponse response = SnsEndpoint.errorResponse(sns, message, requestId);
             context.response().putHeader("x-amzn-RequestId", requestId);
             write(context, response.status(), SnsHttpResponse.CONTENT_TYPE, response.body());
