@@ -1,21 +1,13 @@
 package dev.sluice.broker.api.http;
 
-import dev.sluice.broker.api.rest.RestErrors;
-import dev.sluice.broker.api.rest.RestResponse;
-import dev.sluice.broker.api.sqs.SqsErrorEncoder;
-import dev.sluice.broker.api.sqs.SqsHttpRequest;
-import dev.sluice.broker.api.sqs.SqsHttpResponse;
 import dev.sluice.broker.auth.AuthFailure;
 import dev.sluice.broker.auth.SigV4Verifier;
 import dev.sluice.broker.auth.SignedRequest;
 import dev.sluice.broker.auth.Verdict;
-import dev.sluice.clientsdk.JsonProtocolCodec;
 import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.query.QueryParameters;
 import dev.sluice.notify.api.http.NotifyRoutes;
-import dev.sluice.notify.api.sns.SnsEndpoint;
-import dev.sluice.notify.api.sns.SnsHttpResponse;
 import dev.sluice.notify.core.Caller;
 import dev.sluice.notify.service.NotifyService;
 import io.vertx.core.Handler;
