@@ -236,7 +236,7 @@ public final class SigV4Verifier {
     /**
      * A header that chooses or changes what a request does, so it must be signed when present: {@code X-Amz-Target}
      * (the SQS JSON action) and every {@code Sluice-*} header (REST message attributes, delay, group and
-     * deduplication ids). Not {@code Content-Type}: the AWS SDK for Java v1 and botocore leave it unsigned, so
+     * deduplication ids). Not {@code Content-Type}: the AWS SDK for Java v1 sends it unsigned (Query requests), so
      * nothing that runs depends on it (the Query decoders read the body as a form whatever its type, and SQS JSON
      * takes its action from the signed target; a JSON type without a target only fails).
      */
