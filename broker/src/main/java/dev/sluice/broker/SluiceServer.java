@@ -1,6 +1,8 @@
 package dev.sluice.broker;
 
 import dev.sluice.broker.api.http.AuthenticationHandler;
+import dev.sluice.broker.api.http.ProtocolErrorResponder;
+import dev.sluice.broker.api.http.RawBodyHandler;
 import dev.sluice.broker.api.http.RestRoutes;
 import dev.sluice.broker.ops.MeterConventions;
 import dev.sluice.broker.api.rest.RestResource;
@@ -25,7 +27,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -124,7 +125,10 @@ public final class SluiceServer implements AutoCloseable {
                     .withMetrics(new MicrometerMetricsFactory(meters))
                     .build();
             Router router = Router.router(vertx);
-            router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodySize().bytes()));
+            // A URL Vert.x cannot decode while matching a route (bad % escape) fails before any route's own handler.
+            router.errorHandler(400, new ProtocolErrorResponder(() -> java.util.UUID.randomUUID().toString()).badRequest());
+            // The body as received, never decoded before authentication (see RawBodyHandler).
+            router.route().handler(new RawBodyHandler(config.http().maxBodySize().bytes()));
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
             router.route().handler(new AuthenticationHandler(verifier(config.auth(), clock)));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
@@ -144,11 +148,9 @@ public final class SluiceServer implements AutoCloseable {
             restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
             restResources.add(bridge.restResource());
             new RestRoutes(restResources).mount(router);
-            // SQS Query requests are forms: a 256 KiB message is one form attribute, a batch ten of them.
-            int bodyLimit = (int) Math.min(Integer.MAX_VALUE, config.http().maxBodySize().bytes());
+            // No form options: Vert.x never decodes a form here (RawBodyHandler); the Query decoders read them.
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
-                            .setHost(config.http().host()).setPort(config.http().port())
-                            .setMaxFormAttributeSize(bodyLimit).setMaxFormBufferedBytes(bodyLimit).setMaxFormFields(10_000))
+                            .setHost(config.http().host()).setPort(config.http().port()))
                     .requestHandler(router);
             awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
             baseUrl.set(QueueModule.baseUrl(config, http.actualPort()));

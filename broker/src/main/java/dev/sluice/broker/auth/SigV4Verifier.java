@@ -26,6 +26,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * body's is refused (else a signed hash would let the body be swapped). Any region and service in the scope
  * is accepted: the signature covers them. Signatures are compared in constant time.
  *
+ * <p>What a valid signature must cover, so that what runs is what was signed: the method, path and query string;
+ * {@code host} and every header that shapes the request ({@code X-Amz-Target}, {@code Sluice-*}) that the
+ * request carries; and the body, by its hash: {@code UNSIGNED-PAYLOAD} only without a
+ * body, and a presigned URL never with one. A query string that is not validly percent-encoded cannot be
+ * signed and is refused as SignatureDoesNotMatch.
+ *
  * <p>Cost per request: one SHA-256 of the body, one of the canonical request and one HMAC; the derived
  * signing key is cached per key, date, region and service (at most {@value #MAX_CACHED_KEYS} entries).
  * Messages never contain a secret or the expected signature. Thread-safe.
@@ -59,6 +65,16 @@ public final class SigV4Verifier {
     }
 
     public Verdict verify(SignedRequest request) {
+        try {
+            return verifyEitherForm(request);
+        } catch (IllegalArgumentException e) {
+            // A broken percent-encoding in the query string: no canonical request, so nothing can match its signature.
+            return refused(AuthFailure.SIGNATURE_DOES_NOT_MATCH, "The query string is not validly percent-encoded, so it "
+                    + "cannot be signed.", null);
+        }
+    }
+
+    private Verdict verifyEitherForm(SignedRequest request) {
         String authorization = request.header("Authorization");
         if (authorization != null) {
             return verifyHeader(request, authorization);
@@ -167,6 +183,10 @@ public final class SigV4Verifier {
             return refused(AuthFailure.SIGNATURE_DOES_NOT_MATCH,
                     "The provided 'x-amz-content-sha256' header does not match what was computed.", service);
         }
+        Verdict unsigned = unsignedParts(request, signedHeaders, payloadHash, claim.expiresIn() != null, service);
+        if (unsigned != null) {
+            return unsigned;
+        }
         TreeMap<String, String> canonicalHeaders = new TreeMap<>();
         for (String name : signedHeaders) {
             List<String> values = request.headers().apply(name);
@@ -183,6 +203,46 @@ public final class SigV4Verifier {
             return refused(AuthFailure.SIGNATURE_DOES_NOT_MATCH, null, service);
         }
         return new Verdict.Verified(accessKeyId, service);
+    }
+
+    /**
+     * Null when everything the service reads of the request is signed, else the refusal: a body must be covered by
+     * the payload hash (no {@code UNSIGNED-PAYLOAD} with a body) and a presigned URL carries no body at all (its
+     * parameters are in its signed query string); the headers that choose or change the action
+     * ({@link #isRequestShaping}) must be among the signed headers when present. Else anyone holding a signed
+     * request could add a body or a header that the routes read instead of, or beside, what was signed.
+     */
+    private static Verdict unsignedParts(SignedRequest request, List<String> signedHeaders, String payloadHash,
+            boolean presigned, String service) {
+        if (request.body().length > 0 && presigned) {
+            return refused(AuthFailure.SIGNATURE_DOES_NOT_MATCH, "A presigned URL is sent without a body: its "
+                    + "parameters belong in its signed query string.", service);
+        }
+        if (request.body().length > 0 && SigV4.UNSIGNED_PAYLOAD.equals(payloadHash)) {
+            return refused(AuthFailure.SIGNATURE_DOES_NOT_MATCH, "The request body must be signed: "
+                    + "'x-amz-content-sha256: " + SigV4.UNSIGNED_PAYLOAD + "' is accepted only without a body.", service);
+        }
+        List<String> unsignedHeaders = request.headerNames().stream()
+                .filter(SigV4Verifier::isRequestShaping)
+                .filter(name -> signedHeaders.stream().noneMatch(name::equalsIgnoreCase))
+                .sorted().toList();
+        if (!unsignedHeaders.isEmpty()) {
+            return refused(AuthFailure.SIGNATURE_DOES_NOT_MATCH, "These headers must be signed when present: "
+                    + String.join(", ", unsignedHeaders) + ".", service);
+        }
+        return null;
+    }
+
+    /**
+     * A header that chooses or changes what a request does, so it must be signed when present: {@code X-Amz-Target}
+     * (the SQS JSON action) and every {@code Sluice-*} header (REST message attributes, delay, group and
+     * deduplication ids). Not {@code Content-Type}: the AWS SDK for Java v1 sends it unsigned (Query requests), so
+     * nothing that runs depends on it (the Query decoders read the body as a form whatever its type, and SQS JSON
+     * takes its action from the signed target; a JSON type without a target only fails).
+     */
+    static boolean isRequestShaping(String headerName) {
+        String name = headerName.toLowerCase(Locale.ROOT);
+        return name.equals("x-amz-target") || name.startsWith("sluice-");
     }
 
     /** Null when the time is acceptable, else the refusal AWS gives. */

@@ -1,6 +1,7 @@
 package dev.sluice.broker.auth;
 
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -11,12 +12,14 @@ import java.util.function.Function;
  * @param rawQuery the query string as received (without {@code ?}), or null
  * @param headers every value of a header by name, in any case; an empty list when absent
  * @param body the request body as received (empty for none)
+ * @param headerNames the names of every header the request carries, lower case (to find unsigned ones)
  */
 public record SignedRequest(String method, String rawPath, String rawQuery, Function<String, List<String>> headers,
-        byte[] body) {
+        byte[] body, Set<String> headerNames) {
 
     public SignedRequest {
         body = body == null ? new byte[0] : body;
+        headerNames = Set.copyOf(headerNames);
     }
 
     /** The first value of a header, or null. */

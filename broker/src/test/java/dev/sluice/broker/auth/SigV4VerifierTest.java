@@ -39,7 +39,8 @@ class SigV4VerifierTest {
         caseless.putAll(headers);
         return new SignedRequest(method, path, query,
                 name -> caseless.containsKey(name) ? List.of(caseless.get(name)) : List.of(),
-                body.getBytes(StandardCharsets.UTF_8));
+                body.getBytes(StandardCharsets.UTF_8), headers.keySet().stream()
+                        .map(name -> name.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet()));
     }
 
     private static Map<String, String> suiteHeaders(String signature) {
@@ -261,5 +262,38 @@ class SigV4VerifierTest {
         return request("GET", "/", null, Map.of("Host", "example.amazonaws.com", "X-Amz-Date", dateTime,
                 "Authorization", "AWS4-HMAC-SHA256 Credential=" + KEY_ID + "/" + claimedScope
                         + ", SignedHeaders=host;x-amz-date, Signature=" + signature), "");
+    }
+
+    /** The suite's GET vanilla with {@code extra} headers added after signing. */
+    private Verdict suiteGetWith(Map<String, String> extra, String body) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(suiteHeaders("5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"));
+        headers.putAll(extra);
+        return verifier.verify(request("GET", "/", null, headers, body));
+    }
+
+    @Test
+    void anUnsignedXAmzTargetOrSluiceHeaderIsRefusedButAnUnsignedContentTypeIsNot() {
+        Verdict.Refused target = (Verdict.Refused) suiteGetWith(Map.of("X-Amz-Target", "AmazonSQS.CreateQueue"), "");
+        assertEquals(AuthFailure.SIGNATURE_DOES_NOT_MATCH, target.failure());
+        assertTrue(target.message().contains("x-amz-target"), target.message());
+        assertEquals(AuthFailure.SIGNATURE_DOES_NOT_MATCH,
+                ((Verdict.Refused) suiteGetWith(Map.of("Sluice-Delay-Seconds", "9"), "")).failure());
+        assertInstanceOf(Verdict.Verified.class, suiteGetWith(Map.of("Content-Type", "text/plain"), ""));
+    }
+
+    @Test
+    void anUnsignedPayloadIsRefusedWithABody() {
+        Verdict.Refused refused = (Verdict.Refused) suiteGetWith(Map.of("x-amz-content-sha256", SigV4.UNSIGNED_PAYLOAD),
+                "Action=CreateQueue&QueueName=x");
+        assertEquals(AuthFailure.SIGNATURE_DOES_NOT_MATCH, refused.failure());
+        assertTrue(refused.message().contains("body must be signed"), refused.message());
+    }
+
+    @Test
+    void aBrokenEscapeInTheQueryStringIsRefusedNotThrown() {
+        Verdict.Refused refused = (Verdict.Refused) verifier.verify(request("GET", "/", "a=%zz",
+                suiteHeaders("5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"), ""));
+        assertEquals(AuthFailure.SIGNATURE_DOES_NOT_MATCH, refused.failure());
     }
 }

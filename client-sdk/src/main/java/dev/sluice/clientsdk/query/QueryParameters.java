@@ -4,6 +4,7 @@ import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.StrictUtf8;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -43,27 +44,56 @@ public final class QueryParameters {
      */
     public static QueryParameters parse(String form) {
         Map<String, String> values = new LinkedHashMap<>();
-        if (form != null && !form.isEmpty()) {
-            for (String pair : form.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int equals = pair.indexOf('=');
-                String key = decode(equals < 0 ? pair : pair.substring(0, equals),
-                        () -> "A parameter name is not valid UTF-8.");
-                String value = equals < 0 ? "" : decode(pair.substring(equals + 1),
-                        () -> "The value of parameter " + key + " is not valid UTF-8.");
-                values.putIfAbsent(key, value);
-            }
+        add(values, form, false);
+        return new QueryParameters(values);
+    }
+
+    /**
+     * The parameters of one Query request (SQS or SNS): its query string's and its body's, read as a form (either
+     * may be null). {@code rawQuery} is the query string as the HTTP server hands it over, one char per octet
+     * (ISO-8859-1), so raw non-ASCII octets are read back as the UTF-8 they should be; {@code body} is the body's
+     * octets. Octets that are not UTF-8 fail with {@link SqsError#INVALID_PARAMETER_VALUE} rather than being
+     * replaced. Each name may appear once, in one of the two: a name given twice would leave the choice of value
+     * to the reader (a proxy, a signer and this service could each take another), so it fails with
+     * {@link SqsError#INVALID_QUERY_PARAMETER}, as does a broken percent-encoding with
+     * {@link SqsError#MALFORMED_QUERY_STRING}. Every Query decoder reads its parameters through this one rule.
+     */
+    public static QueryParameters ofRequest(String rawQuery, byte[] body) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (rawQuery != null) {
+            add(values, strictUtf8(rawQuery.getBytes(StandardCharsets.ISO_8859_1),
+                    () -> "The query string is not valid UTF-8."), true);
+        }
+        if (body != null) {
+            add(values, strictUtf8(body, () -> "The request's parameters are not valid UTF-8."), true);
         }
         return new QueryParameters(values);
     }
 
-    /** These parameters plus {@code other}'s; on a clash {@code other} wins. */
-    public QueryParameters with(QueryParameters other) {
-        Map<String, String> merged = new LinkedHashMap<>(values);
-        merged.putAll(other.values);
-        return new QueryParameters(merged);
+    /** Adds the pairs of {@code form}; a repeated name keeps its first value, or fails when {@code once}. */
+    private static void add(Map<String, String> values, String form, boolean once) {
+        if (form == null || form.isEmpty()) {
+            return;
+        }
+        for (String pair : form.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String key = decode(equals < 0 ? pair : pair.substring(0, equals),
+                    () -> "A parameter name is not valid UTF-8.");
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1),
+                    () -> "The value of parameter " + printable(key) + " is not valid UTF-8.");
+            if (values.putIfAbsent(key, value) != null && once) {
+                throw SqsError.INVALID_QUERY_PARAMETER.exception("The parameter " + printable(key)
+                        + " appears more than once: send each parameter once, in the query string or in the body.");
+            }
+        }
+    }
+
+    /** A parameter name fit to quote in an error message, else a placeholder (never echo control characters). */
+    private static String printable(String name) {
+        return name.matches("[A-Za-z0-9._-]{1,128}") ? name : "(name not shown)";
     }
 
     public String string(String key) {

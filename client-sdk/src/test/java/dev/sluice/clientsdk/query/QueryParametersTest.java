@@ -58,4 +58,50 @@ class QueryParametersTest {
                 + URLEncoder.encode(wellFormedValue, StandardCharsets.UTF_8);
         assertEquals(wellFormedValue, QueryParameters.parse(form).string(wellFormedKey));
     }
+
+    private static byte[] form(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void rawNonAsciiOctetsOfTheQueryStringAreReadAsUtf8AndRefusedWhenTheyAreNot() {
+        String utf8Octets = new String("A=caf\u00e9".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        assertEquals("caf\u00e9", QueryParameters.ofRequest(utf8Octets, null).string("A"));
+        assertEquals(SqsError.INVALID_PARAMETER_VALUE, refusal(() -> QueryParameters.ofRequest("A=caf\u00e9", null)));
+    }
+
+    @Test
+    void parametersOfTheQueryStringAndTheBodyAreReadTogether() {
+        QueryParameters parameters = QueryParameters.ofRequest("Action=SendMessage", form("QueueUrl=u&MessageBody=a%20b"));
+        assertEquals("SendMessage", parameters.string("Action"));
+        assertEquals("a b", parameters.string("MessageBody"));
+        assertEquals("u", QueryParameters.ofRequest(null, form("QueueUrl=u")).string("QueueUrl"));
+    }
+
+    @Test
+    void aNameInBothTheQueryStringAndTheBodyIsRefusedRatherThanOneOverridingTheOther() {
+        SqsException refused = assertThrows(SqsException.class,
+                () -> QueryParameters.ofRequest("Action=ListQueues", form("Action=CreateQueue&QueueName=x")));
+        assertEquals(SqsError.INVALID_QUERY_PARAMETER, refused.error());
+        assertEquals(true, refused.getMessage().contains("Action"), refused.getMessage());
+    }
+
+    @Test
+    void aNameTwiceInOnePlaceIsRefusedAndAnUnprintableNameIsNotEchoed() {
+        assertEquals(SqsError.INVALID_QUERY_PARAMETER, assertThrows(SqsException.class,
+                () -> QueryParameters.ofRequest("Action=A&Action=B", null)).error());
+        SqsException refused = assertThrows(SqsException.class, () -> QueryParameters.ofRequest(null, form("%00=1&%00=2")));
+        assertEquals(false, refused.getMessage().contains("\0"), refused.getMessage());
+    }
+
+    @Test
+    void aBrokenEscapeIsAMalformedQueryString() {
+        assertEquals(SqsError.MALFORMED_QUERY_STRING, assertThrows(SqsException.class,
+                () -> QueryParameters.ofRequest("a=%zz", null)).error());
+    }
+
+    @Test
+    void parseStillKeepsTheFirstOfRepeatedNames() {
+        assertEquals("1", QueryParameters.parse("a=1&a=2").string("a"));
+    }
 }

@@ -1,21 +1,13 @@
 package dev.sluice.broker.api.http;
 
-import dev.sluice.broker.api.rest.RestErrors;
-import dev.sluice.broker.api.rest.RestResponse;
-import dev.sluice.broker.api.sqs.SqsErrorEncoder;
-import dev.sluice.broker.api.sqs.SqsHttpRequest;
-import dev.sluice.broker.api.sqs.SqsHttpResponse;
 import dev.sluice.broker.auth.AuthFailure;
 import dev.sluice.broker.auth.SigV4Verifier;
 import dev.sluice.broker.auth.SignedRequest;
 import dev.sluice.broker.auth.Verdict;
-import dev.sluice.clientsdk.JsonProtocolCodec;
 import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.query.QueryParameters;
 import dev.sluice.notify.api.http.NotifyRoutes;
-import dev.sluice.notify.api.sns.SnsEndpoint;
-import dev.sluice.notify.api.sns.SnsHttpResponse;
 import dev.sluice.notify.core.Caller;
 import dev.sluice.notify.service.NotifyService;
 import io.vertx.core.Handler;
@@ -23,7 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -55,8 +46,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     private static final Set<String> LINK_ACTIONS = Set.of("ConfirmSubscription", "Unsubscribe");
 
     private final SigV4Verifier verifier;
-    private final SqsErrorEncoder sqsErrors = new SqsErrorEncoder(new JsonProtocolCodec());
-    private final Supplier<String> requestIds;
+    private final ProtocolErrorResponder errors;
 
     /** @param verifier the verifier of the configured keys, or null when auth is off */
     public AuthenticationHandler(SigV4Verifier verifier) {
@@ -65,7 +55,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
 
     public AuthenticationHandler(SigV4Verifier verifier, Supplier<String> requestIds) {
         this.verifier = verifier;
-        this.requestIds = requestIds;
+        this.errors = new ProtocolErrorResponder(requestIds);
     }
 
     @Override
@@ -84,7 +74,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         }
         Buffer body = context.body() == null ? null : context.body().buffer();
         SignedRequest signed = new SignedRequest(request.method().name(), request.path(), request.query(),
-                name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes());
+                name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes(), headerNames(request));
         if (isSubscriptionLink(request, signed)) {
             context.put(NotifyRoutes.CALLER, Caller.link(sourceIp));
             context.next();
@@ -98,7 +88,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         }
         Verdict.Refused refused = (Verdict.Refused) verdict;
         LOG.debug("refused {} {}: {}", request.method(), request.path(), refused.failure());
-        refuse(context, refused, body);
+        refuse(context, refused);
     }
 
     /** A header's values; {@code host} falls back to HTTP/2's {@code :authority}, which signers sign as host. */
@@ -108,6 +98,12 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             return List.of(request.authority().toString());
         }
         return values;
+    }
+
+    private static Set<String> headerNames(HttpServerRequest request) {
+        Set<String> names = new java.util.HashSet<>();
+        request.headers().names().forEach(name -> names.add(name.toLowerCase(java.util.Locale.ROOT)));
+        return names;
     }
 
     /**
@@ -130,46 +126,9 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     }
 
     /** Answers in the request's protocol: REST JSON, SQS JSON 1.0, SNS XML or SQS Query XML. */
-    private void refuse(RoutingContext context, Verdict.Refused refused, Buffer body) {
-        HttpServerRequest request = context.request();
-        String requestId = requestIds.get();
-        if (request.path().equals(RestRoutes.PREFIX) || request.path().startsWith(RestRoutes.PREFIX + "/")) {
-            RestResponse response = RestErrors.of(sqsError(refused.failure()), refused.message(), requestId);
-            write(context, response.status(), response.contentType(), response.body());
-            return;
-        }
-        if (isSns(request, refused, body)) {
-            SnsHttpResponse response = SnsEndpoint.errorResponse(snsError(refused.failure()), refused.message(),
-                    requestId);
-            context.response().putHeader("x-amzn-RequestId", requestId);
-            write(context, response.status(), SnsHttpResponse.CONTENT_TYPE, response.body());
-            return;
-        }
-        SqsHttpResponse response = sqsErrors.encode(new SqsHttpRequest(request.method().name(),
-                        request.getHeader("Content-Type"), request.getHeader("X-Amz-Target"), null, null, "", null, null)
-                        .protocol(), sqsError(refused.failure()), refused.message(), requestId);
-        response.headers().forEach(context.response()::putHeader);
-        write(context, response.status(), response.contentType(), response.body());
-    }
-
-    /** An SNS Query request: scoped to {@code sns}, or an SNS action or version (as notify's routes decide). */
-    private static boolean isSns(HttpServerRequest request, Verdict.Refused refused, Buffer body) {
-        if (request.getHeader("X-Amz-Target") != null) {
-            return false;
-        }
-        if ("sns".equals(refused.service())) {
-            return true;
-        }
-        try {
-            QueryParameters parameters = QueryParameters.parse(request.query());
-            String contentType = request.getHeader("Content-Type");
-            if (body != null && contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
-                parameters = QueryParameters.parse(body.toString(StandardCharsets.UTF_8)).with(parameters);
-            }
-            return SnsEndpoint.isSnsRequest(parameters, request.getHeader("Authorization"));
-        } catch (RuntimeException e) {
-            return false;
-        }
+    private void refuse(RoutingContext context, Verdict.Refused refused) {
+        SqsError sqs = sqsError(refused.failure());
+        errors.respond(context, sqs, sqs, snsError(refused.failure()), refused.message(), "sns".equals(refused.service()));
     }
 
     private static SqsError sqsError(AuthFailure failure) {
@@ -190,9 +149,5 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             case SIGNATURE_DOES_NOT_MATCH -> SnsError.SIGNATURE_DOES_NOT_MATCH;
             case REQUEST_EXPIRED -> SnsError.REQUEST_EXPIRED;
         };
-    }
-
-    private static void write(RoutingContext context, int status, String contentType, byte[] body) {
-        context.response().setStatusCode(status).putHeader("Content-Type", contentType).end(Buffer.buffer(body));
     }
 }

@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -64,7 +63,7 @@ public final class SqsRoutes {
 
     /** Adds the SQS routes to {@code router}. */
     public void mount(Router router) {
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+        RawBodyHandler body = new RawBodyHandler(maxBodyBytes);
         configure(router.post("/").handler(body));
         configure(router.get("/"));
         // Only paths shaped like a queue URL, so that other APIs' two-segment routes stay theirs.
@@ -103,9 +102,8 @@ public final class SqsRoutes {
     }
 
     /**
-     * Failures before the handler as SQS errors: a body over the bound (413); a form body with a broken
-     * percent-encoding (400: Vert.x decodes form bodies while it reads them, before our decoder sees
-     * them); anything else is an internal error, logged.
+     * Failures before the handler as SQS errors: a body over the bound (413); a body that could not be read
+     * (400); anything else is an internal error, logged.
      */
     private void fail(RoutingContext context) {
         if (context.response().headWritten()) {

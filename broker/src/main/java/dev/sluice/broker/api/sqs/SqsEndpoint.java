@@ -110,17 +110,10 @@ public final class SqsEndpoint {
     }
 
     /**
-     * Query parameters come from the form body and, for GET and signed-URL requests, the query string.
-     * The HTTP server hands over the query string's octets one char each (ISO-8859-1); raw non-ASCII
-     * octets in it are read back as the UTF-8 they should be, and refused when they are not, rather
-     * than stored as mojibake.
+     * Query parameters come from the query string and the form body, each name once (see
+     * {@link QueryParameters#ofRequest}): a body cannot override what the URL says, nor the URL the body.
      */
     private static QueryParameters queryParameters(SqsHttpRequest request) {
-        QueryParameters parameters = QueryParameters.parse(request.body());
-        if (request.rawQuery() != null && !request.rawQuery().isEmpty()) {
-            QueryParameters fromUrl = QueryParameters.parse(request.rawQuery().getBytes(StandardCharsets.ISO_8859_1));
-            parameters = fromUrl.with(parameters);
-        }
-        return parameters;
+        return QueryParameters.ofRequest(request.rawQuery(), request.body());
     }
 }

@@ -48,12 +48,7 @@ public final class NotifyRoutes {
         }
         QueryParameters parameters;
         try {
-            parameters = QueryParameters.parse(context.request().query());
-            String contentType = context.request().getHeader("Content-Type");
-            Buffer body = context.body().buffer();
-            if (body != null && contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
-                parameters = QueryParameters.parse(body.toString(StandardCharsets.UTF_8)).with(parameters);
-            }
+            parameters = QueryParameters.ofRequest(context.request().query(), formBody(context));
         } catch (RuntimeException e) {
             // Unreadable parameters (a broken escape, bytes that are not UTF-8): an SNS request gets SNS's error.
             if (SnsEndpoint.isSnsForm(context.request().query()) || SnsEndpoint.isSnsForm(rawForm(context))) {
@@ -71,8 +66,17 @@ public final class NotifyRoutes {
     }
 
     private static String rawForm(RoutingContext context) {
+        byte[] body = formBody(context);
+        return body == null ? null : new String(body, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The body's octets, read as a form whatever its Content-Type (as SQS's Query decoder reads it): clients such as
+     * the AWS SDK for Java v1 do not sign Content-Type, so it must not decide which parameters a request has.
+     */
+    public static byte[] formBody(RoutingContext context) {
         Buffer body = context.body() == null ? null : context.body().buffer();
-        return body == null ? null : body.toString(StandardCharsets.ISO_8859_1);
+        return body == null ? null : body.getBytes();
     }
 
     /** The caller the authentication handler established, else an anonymous one at the peer's address. */

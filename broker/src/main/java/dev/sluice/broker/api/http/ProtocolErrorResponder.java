@@ -1,0 +1,98 @@
+package dev.sluice.broker.api.http;
+
+import dev.sluice.broker.api.rest.RestErrors;
+import dev.sluice.broker.api.rest.RestResponse;
+import dev.sluice.broker.api.sqs.SqsErrorEncoder;
+import dev.sluice.broker.api.sqs.SqsHttpRequest;
+import dev.sluice.broker.api.sqs.SqsHttpResponse;
+import dev.sluice.clientsdk.JsonProtocolCodec;
+import dev.sluice.clientsdk.SnsError;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.query.QueryParameters;
+import dev.sluice.notify.api.http.NotifyRoutes;
+import dev.sluice.notify.api.sns.SnsEndpoint;
+import dev.sluice.notify.api.sns.SnsHttpResponse;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
+
+/**
+ * Answers an error before any route has taken the request (authentication, a request Vert.x cannot match) in the
+ * request's own protocol: REST {@code /v1} JSON, SNS XML, SQS JSON 1.0 or SQS Query XML, chosen as the routes would
+ * choose. Runs on the event loop; thread-safe.
+ */
+public final class ProtocolErrorResponder {
+    private final SqsErrorEncoder sqsErrors = new SqsErrorEncoder(new JsonProtocolCodec());
+    private final Supplier<String> requestIds;
+
+    public ProtocolErrorResponder(Supplier<String> requestIds) {
+        this.requestIds = requestIds;
+    }
+
+    /**
+     * Writes one error.
+     *
+     * @param rest the error for a REST {@code /v1} request
+     * @param sqs the error for an SQS request (JSON 1.0 or Query)
+     * @param sns the error for an SNS request
+     * @param message the message, or null for the error's default
+     * @param snsScoped the request's signature is scoped to {@code sns}, which makes it an SNS request unless it
+     *     carries an {@code X-Amz-Target} (SQS JSON, as the routes read it)
+     */
+    public void respond(RoutingContext context, SqsError rest, SqsError sqs, SnsError sns, String message,
+            boolean snsScoped) {
+        HttpServerRequest request = context.request();
+        String requestId = requestIds.get();
+        if (request.path().equals(RestRoutes.PREFIX) || request.path().startsWith(RestRoutes.PREFIX + "/")) {
+            RestResponse response = RestErrors.of(rest, message, requestId);
+            write(context, response.status(), response.contentType(), response.body());
+            return;
+        }
+        if (request.getHeader("X-Amz-Target") == null && (snsScoped || isSns(context))) {
+            SnsHttpResponse response = SnsEndpoint.errorResponse(sns, message, requestId);
+            context.response().putHeader("x-amzn-RequestId", requestId);
+            write(context, response.status(), SnsHttpResponse.CONTENT_TYPE, response.body());
+            return;
+        }
+        SqsHttpResponse response = sqsErrors.encode(new SqsHttpRequest(request.method().name(),
+                        request.getHeader("Content-Type"), request.getHeader("X-Amz-Target"), null, null, "", null, null)
+                        .protocol(), sqs, message, requestId);
+        response.headers().forEach(context.response()::putHeader);
+        write(context, response.status(), response.contentType(), response.body());
+    }
+
+    /**
+     * For the router's unhandled 400s: a request whose URL Vert.x cannot decode while matching a route with path
+     * parameters (a broken {@code %} escape), answered as a malformed query string instead of Vert.x's plain text.
+     */
+    public Handler<RoutingContext> badRequest() {
+        return context -> {
+            if (context.response().ended()) {
+                return;
+            }
+            respond(context, SqsError.INVALID_PARAMETER_VALUE, SqsError.MALFORMED_QUERY_STRING,
+                    SnsError.MALFORMED_QUERY_STRING, "The request could not be read: check the percent-encoding of its "
+                            + "path and query string.", false);
+        };
+    }
+
+    /** An SNS Query request, as notify's routes decide: an SNS action or version, or a signature scoped to sns. */
+    private static boolean isSns(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        if (request.getHeader("X-Amz-Target") != null) {
+            return false;
+        }
+        try {
+            return SnsEndpoint.isSnsRequest(QueryParameters.ofRequest(request.query(), NotifyRoutes.formBody(context)),
+                    request.getHeader("Authorization"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void write(RoutingContext context, int status, String contentType, byte[] body) {
+        context.response().setStatusCode(status).putHeader("Content-Type", contentType).end(Buffer.buffer(body));
+    }
+}
