@@ -128,8 +128,8 @@ public final class SluiceServer implements AutoCloseable {
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
             queues.start(node, clock, baseUrl::get, meters);
             // The bridge starts with the routes below; lambda subscriptions only invoke once the HTTP API is up.
-            notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), node.catalog(),
-                    baseUrl::get, clock, bridge.subscriberFunctions());
+            notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
+                    node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions());
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
