@@ -140,7 +140,7 @@ public final class SluiceServer implements AutoCloseable {
             List<RestResource> restResources = new ArrayList<>(queues.restResources());
             restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
             restResources.add(bridge.restResource());
-            new RestRoutes(restResources).mount(router);
+            new RestRoutes(restResources, caller -> config.auth().isOperator(caller.accessKeyId())).mount(router);
             // SQS Query requests are forms: a 256 KiB message is one form attribute, a batch ten of them.
             int bodyLimit = (int) Math.min(Integer.MAX_VALUE, config.http().maxBodySize().bytes());
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
