@@ -229,6 +229,21 @@ class InternalQueueAttackIT {
     }
 
     @Test
+    @Order(4)
+    void aRedriveAllowPolicyNamingAnInternalQueueIsRefusedWhetherOrNotTheQueueExists() {
+        String deadLetters = app.createQueue(b -> b.queueName("attacker-allowing")).queueUrl();
+        String allow = "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[\"%s\"]}";
+        List<String> answers = new ArrayList<>();
+        for (String queue : List.of(outboxName, ReservedQueueNames.PREFIX + "topic-none", "not:an:arn")) {
+            answers.add(answer(name -> app.setQueueAttributes(b -> b.queueUrl(deadLetters).attributesWithStrings(
+                    Map.of("RedriveAllowPolicy", allow.formatted(name)))), queue));
+        }
+        // Refused as a malformed ARN is: no tenant may let an internal queue redrive into its queue.
+        assertEquals(List.of(answers.get(2), answers.get(2), answers.get(2)), answers);
+        assertTrue(answers.get(0).contains("InvalidAttributeValue"), answers.get(0));
+    }
+
+    @Test
     @Order(5)
     void messageMoveTasksNeitherStartNorEndAtTheOutbox() {
         String deadLetters = app.createQueue(b -> b.queueName("attacker-dlq")).queueUrl();
