@@ -2,10 +2,10 @@ package dev.sluice.broker.service;
 
 import static dev.sluice.broker.service.MessageChecks.missing;
 
+import dev.sluice.broker.core.MoveTasks;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.core.QueueAttributeName;
 import dev.sluice.broker.core.QueueBook;
-import dev.sluice.broker.core.MoveTasks;
 import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.ReservedQueueNames;
 import dev.sluice.clientsdk.SqsError;
@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * ranges, characters, batch ids and the absolute size bound. Failures are {@link SqsException}s with
  * SQS's codes; batch entries that fail on their own are returned in a {@link BatchCheck}, as SQS
  * reports them per entry, while batch-level problems (empty, too many, ids, total size) fail the
- * whole request. Stateless and thread-safe.
+ * whole request. Internal queues ({@link ReservedQueueNames}) are never a dead-letter queue, a redrive
+ * source or a move task's end, for any caller; for tenants they do not exist at all ({@link #checkReachable}).
+ * Stateless and thread-safe.
  */
 public final class SqsValidator {
 

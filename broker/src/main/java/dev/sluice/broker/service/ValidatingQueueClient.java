@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  * The SQS edge in front of the engine: validates each request with {@link SqsValidator} before the
  * engine sees it, passes only the valid entries of a batch on and merges the entries that failed
  * validation into the answer, shapes received messages to the requested attributes, and fills in
- * the MD5s SDKs verify. Thread-safe if the delegate is; never blocks.
+ * the MD5s SDKs verify. At the tenants' edge it is the one place where internal queues vanish: a request
+ * naming one by URL fails as the engine fails for a missing queue, at the point the engine would look it
+ * up, and lists leave them out. Thread-safe if the delegate is; never blocks.
  */
 public final class ValidatingQueueClient implements QueueClient {
 
