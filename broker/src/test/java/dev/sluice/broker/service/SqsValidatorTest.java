@@ -68,6 +68,10 @@ class SqsValidatorTest {
         assertError(SqsError.QUEUE_DOES_NOT_EXIST, () -> validator.checkReachable(outboxUrl.toUpperCase().replace("HTTP", "http")));
         assertDoesNotThrow(() -> internal.checkReachable(outboxUrl));
         assertDoesNotThrow(() -> validator.checkReachable(QUEUE));
+        // Creating one is refused outright, in any letter case: CreateQueue of an existing name answers its URL.
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(new CreateQueueRequest("Sluice-Internal-mine",
+                Map.of(), Map.of())));
+        assertDoesNotThrow(() -> internal.check(new CreateQueueRequest("sluice-internal-mine", Map.of(), Map.of())));
     }
 
     @Test
