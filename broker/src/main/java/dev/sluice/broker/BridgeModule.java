@@ -15,7 +15,8 @@ import java.time.InstantSource;
 import java.util.function.Supplier;
 
 /**
- * Wires the function-trigger bridge into the server: it polls through the in-process QueueClient, keeps
+ * Wires the function-trigger bridge into the server: it polls through the in-process QueueClient (as tenants
+ * see the queues: internal queues do not exist for it), keeps
  * functions and mappings in the replicated catalog, and serves {@code /v1/functions} and
  * {@code /v1/event-source-mappings}. Every node runs one; bridges on several nodes share a mapping's
  * messages the way any competing consumers of a queue do.
@@ -29,10 +30,11 @@ final class BridgeModule implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** Starts the bridge; must be mounted after the queue routes: it needs the in-process client they build. */
+    /** Starts the bridge; must be mounted after {@link QueueModule#start}: it needs the in-process client built there. */
     RouteMount routes(QueueModule queues, InstantSource clock) {
         return (Router router, RouteMount.Context context) -> {
-            bridge = FunctionBridge.start(queues.client(), new CatalogDefinitionStore(context.node().catalog()), context.vertx(),
+            // The tenants' view: a mapping's event source and a failure destination are queues tenants name.
+            bridge = FunctionBridge.start(queues.tenantClient(), new CatalogDefinitionStore(context.node().catalog()), context.vertx(),
                     context.meters(), settings.get(), clock);
         };
     }

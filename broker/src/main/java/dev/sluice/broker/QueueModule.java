@@ -52,6 +52,7 @@ final class QueueModule implements AutoCloseable {
     private final QueueAttributeCodec codec = new QueueAttributeCodec(limits.queueAttributeBounds());
     private MoveTaskWorker moveTasks;
     private QueueClient client;
+    private QueueClient tenantClient;
     private List<RestResource> restResources = List.of();
 
     EngineFactory engines() {
@@ -70,8 +71,8 @@ final class QueueModule implements AutoCloseable {
         engine = new EngineQueueClient(node.dataGroup(QUEUE_GROUP), replica, waiters, limits, ACCOUNT_ID, baseUrl, clock);
         client = new ValidatingQueueClient(engine, SqsValidator.forInternalCallers(limits, codec));
         moveTasks = new MoveTaskWorker(node.dataGroup(QUEUE_GROUP), replica, () -> node.isLeader(QUEUE_GROUP), timers);
-        // REST is a tenants' edge like SQS: the tenants' validator, which refuses reserved internal names.
-        QueueClient tenantClient = new ValidatingQueueClient(engine, new SqsValidator(limits, codec));
+        // REST is a tenants' edge like SQS: the tenants' validator, to which internal queues do not exist.
+        tenantClient = new ValidatingQueueClient(engine, new SqsValidator(limits, codec));
         // A REST name is one path segment; encoding it keeps '?', '#' or '/' from naming another queue.
         java.util.function.Function<String, String> urlOfName = name -> new QueueUrl(ACCOUNT_ID,
                 URLEncoder.encode(name, StandardCharsets.UTF_8)).toUrl(baseUrl.get());
@@ -88,6 +89,15 @@ final class QueueModule implements AutoCloseable {
     /** The in-process QueueClient for notify and faas-bridge (internal queue names allowed); null before {@link #start}. */
     QueueClient client() {
         return client;
+    }
+
+    /**
+     * The in-process QueueClient as tenants see the queues (internal queues do not exist through it): for the
+     * queues a tenant names to notify (sqs subscriptions, dead-letter queues) and for the function bridge, whose
+     * mappings only ever read tenants' queues; null before {@link #start}.
+     */
+    QueueClient tenantClient() {
+        return tenantClient;
     }
 
     /** The REST resources of queues and messages, a tenants' edge; empty before {@link #start}. */

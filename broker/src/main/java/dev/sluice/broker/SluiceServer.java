@@ -134,8 +134,8 @@ public final class SluiceServer implements AutoCloseable {
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
             queues.start(node, clock, baseUrl::get, meters);
             // The bridge starts with the routes below; lambda subscriptions only invoke once the HTTP API is up.
-            notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), node.catalog(),
-                    baseUrl::get, clock, bridge.subscriberFunctions());
+            notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
+                    node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions());
             dev.sluice.broker.ops.NotifyMeters.register(meters, notify.deliveryHealth());
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
@@ -147,7 +147,7 @@ public final class SluiceServer implements AutoCloseable {
             List<RestResource> restResources = new ArrayList<>(queues.restResources());
             restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
             restResources.add(bridge.restResource());
-            new RestRoutes(restResources).mount(router);
+            new RestRoutes(restResources, caller -> config.auth().isOperator(caller.accessKeyId())).mount(router);
             // No form options: Vert.x never decodes a form here (RawBodyHandler); the Query decoders read them.
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.http().host()).setPort(config.http().port()))

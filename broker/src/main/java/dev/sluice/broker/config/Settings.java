@@ -80,7 +80,7 @@ final class Settings {
                             .withMaxConcurrentDeliveries(ConfigValues.wholeNumber(text))),
                     config -> String.valueOf(config.notifications().maxConcurrentDeliveries())),
             new Setting("auth.accessKeys", Optional.empty(), "SLUICE_ACCESS_KEYS",
-                    "accepted keys as id:secret,...; no flag, so secrets stay out of ps",
+                    "accepted keys as id:secret,...; admin=id:secret marks an operator key (/v1/admin); no flag, so secrets stay out of ps",
                     (config, text) -> config.withAuth(new SluiceConfig.Auth(SluiceConfig.AccessKey.parseList(text))),
                     config -> config.auth().accessKeys().stream().map(Object::toString).collect(Collectors.joining(","))));
 

@@ -154,11 +154,27 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         public static Auth defaults() {
             return new Auth(List.of());
         }
+
+        /**
+         * True when a caller signing with {@code accessKeyId} (null: unsigned) may use the operator-only routes
+         * ({@code /v1/admin/...}): anyone while auth is off, which only a loopback bind allows; otherwise only
+         * an admin key.
+         */
+        public boolean isOperator(String accessKeyId) {
+            return accessKeys.isEmpty()
+                    || accessKeys.stream().anyMatch(key -> key.admin() && key.accessKeyId().equals(accessKeyId));
+        }
     }
 
-    /** An AWS-style key pair; {@link #toString()} hides the secret so configs can be logged. */
-    public record AccessKey(String accessKeyId, String secretAccessKey) {
+    /**
+     * An AWS-style key pair; {@link #toString()} hides the secret so configs can be logged.
+     *
+     * @param admin true for an operator's key, which may also use the {@code /v1/admin/...} routes
+     */
+    public record AccessKey(String accessKeyId, String secretAccessKey, boolean admin) {
         private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{4,128}");
+        /** Marks an admin key in the text form; '=' cannot occur in a key id, so no older entry reads as one. */
+        private static final String ADMIN_PREFIX = "admin=";
 
         public AccessKey {
             if (accessKeyId == null || !ID.matcher(accessKeyId).matches()) {
@@ -169,7 +185,15 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
             }
         }
 
-        /** Parses {@code id:secret,id:secret}; throws IllegalArgumentException naming the bad entry (never its secret). */
+        /** A tenant's key: it signs API requests, not the operator-only routes. */
+        public AccessKey(String accessKeyId, String secretAccessKey) {
+            this(accessKeyId, secretAccessKey, false);
+        }
+
+        /**
+         * Parses {@code id:secret,admin=id:secret,...} ({@code admin=} marks an operator's key); throws
+         * IllegalArgumentException naming the bad entry (never its secret).
+         */
         public static List<AccessKey> parseList(String text) {
             List<AccessKey> keys = new ArrayList<>();
             if (text.isBlank()) {
@@ -178,18 +202,22 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
             String[] entries = text.split(",");
             for (int i = 0; i < entries.length; i++) {
                 String entry = entries[i].trim();
-                int colon = entry.indexOf(':');
-                if (colon <= 0) {
-                    throw new IllegalArgumentException("access key " + (i + 1) + " must be accessKeyId:secretAccessKey");
+                boolean admin = entry.startsWith(ADMIN_PREFIX);
+                String pair = admin ? entry.substring(ADMIN_PREFIX.length()) : entry;
+                int colon = pair.indexOf(':');
+                int equals = pair.indexOf('=');
+                if (colon <= 0 || (equals >= 0 && equals < colon)) {
+                    throw new IllegalArgumentException("access key " + (i + 1)
+                            + " must be accessKeyId:secretAccessKey or admin=accessKeyId:secretAccessKey");
                 }
-                keys.add(new AccessKey(entry.substring(0, colon), entry.substring(colon + 1)));
+                keys.add(new AccessKey(pair.substring(0, colon), pair.substring(colon + 1), admin));
             }
             return keys;
         }
 
         @Override
         public String toString() {
-            return accessKeyId + ":****";
+            return (admin ? ADMIN_PREFIX : "") + accessKeyId + ":****";
         }
     }
 
@@ -212,6 +240,9 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
             problems.add("notify.smtpFrom must be an email address: " + notifications.smtpFrom());
         }
         raft.validate().forEach(problem -> problems.add("raft: " + problem));
+        java.util.Set<String> keyIds = new java.util.HashSet<>();
+        auth.accessKeys().stream().map(AccessKey::accessKeyId).filter(id -> !keyIds.add(id)).distinct().forEach(id ->
+                problems.add("auth.accessKeys lists access key " + id + " more than once; list each key once"));
         if (!isLoopback(http.host()) && auth.accessKeys().isEmpty()) {
             problems.add("http.host " + http.host() + " is not loopback: auth is off only on loopback, so configure"
                     + " access keys (SLUICE_ACCESS_KEYS or auth.accessKeys) or bind to 127.0.0.1");

@@ -1,6 +1,7 @@
 package dev.sluice.broker.core;
 
 import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,17 +30,27 @@ public final class MoveTasks {
         tasks.put(task.handle(), task);
     }
 
+    /** The answer for a SourceArn that names no queue (StartMessageMoveTask, ListMessageMoveTasks). */
+    public static SqsException missingSource() {
+        return SqsError.RESOURCE_NOT_FOUND.exception("The resource that you specified for the SourceArn parameter doesn't exist.");
+    }
+
+    /** StartMessageMoveTask's answer for a DestinationArn that names no queue. */
+    public static SqsException missingDestination() {
+        return SqsError.RESOURCE_NOT_FOUND.exception("The resource that you specified for the DestinationArn parameter doesn't exist.");
+    }
+
     public MoveTask start(String sourceArn, String destinationArn, Integer maxPerSecond, EntryStamp stamp) {
         QueueState source = book.byArn(sourceArn);
         if (source == null) {
-            throw SqsError.RESOURCE_NOT_FOUND.exception("The resource that you specified for the SourceArn parameter doesn't exist.");
+            throw missingSource();
         }
         if (book.deadLetterSources(source.name).isEmpty()) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception("Source queue must be configured as a Dead Letter Queue.");
         }
         QueueState destination = destinationArn == null ? null : book.byArn(destinationArn);
         if (destinationArn != null && destination == null) {
-            throw SqsError.RESOURCE_NOT_FOUND.exception("The resource that you specified for the DestinationArn parameter doesn't exist.");
+            throw missingDestination();
         }
         if (destination != null && destination.settings.fifoQueue() != source.settings.fifoQueue()) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception("The destination queue must be of the same type (standard or FIFO) as the source queue.");
@@ -111,7 +122,7 @@ public final class MoveTasks {
     /** Tasks of a source queue, newest first. */
     public List<MoveTask> list(String sourceArn, int limit) {
         if (book.byArn(sourceArn) == null) {
-            throw SqsError.RESOURCE_NOT_FOUND.exception("The resource that you specified for the SourceArn parameter doesn't exist.");
+            throw missingSource();
         }
         List<MoveTask> matching = new ArrayList<>();
         tasks.values().stream().filter(task -> task.sourceArn().equals(sourceArn))

@@ -10,6 +10,8 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -69,6 +71,24 @@ public final class QueueAttributeCodec {
             QueueAttributeName name = checkedName(entry.getKey(), defaults, false);
             set(new QueueSettingsDraft(defaults), name, entry.getValue());
         }
+    }
+
+    /** The deadLetterTargetArn of a checked RedrivePolicy attribute; empty without one or when it is cleared. */
+    public Optional<String> deadLetterTargetArn(Map<String, String> attributes) {
+        String value = attributes.get(QueueAttributeName.REDRIVE_POLICY.wireName());
+        return value == null || value.isEmpty() ? Optional.empty()
+                : Optional.of(json.parseRedrivePolicy(value).deadLetterTargetArn());
+    }
+
+    /** RedriveAllowPolicy's answer for a sourceQueueArns entry it does not take: the one for a malformed ARN. */
+    public static SqsException invalidRedriveSourceArn() {
+        return RedrivePolicyCodec.invalidSourceArn();
+    }
+
+    /** The sourceQueueArns of a checked RedriveAllowPolicy attribute; empty without one. */
+    public List<String> redriveSourceArns(Map<String, String> attributes) {
+        String value = attributes.get(QueueAttributeName.REDRIVE_ALLOW_POLICY.wireName());
+        return value == null || value.isEmpty() ? List.of() : json.parseRedriveAllowPolicy(value).sourceQueueArns();
     }
 
     /**

@@ -182,7 +182,7 @@ public final class QueueBook {
         String targetArn = settings.redrivePolicy().deadLetterTargetArn();
         QueueState target = byArn(targetArn);
         if (target == null) {
-            throw redriveInvalid(targetArn, "Dead letter target does not exist.");
+            throw missingDeadLetterTarget(targetArn);
         }
         if (target.settings.fifoQueue() != settings.fifoQueue()) {
             throw redriveInvalid(targetArn, "Dead-letter queue must be of the same type (standard or FIFO) as the source queue.");
@@ -199,6 +199,11 @@ public final class QueueBook {
         if (!allowed) {
             throw redriveInvalid(targetArn, "The dead-letter queue's RedriveAllowPolicy does not allow this source queue.");
         }
+    }
+
+    /** SetQueueAttributes' answer for a RedrivePolicy whose dead-letter queue does not exist. */
+    public static SqsException missingDeadLetterTarget(String targetArn) {
+        return redriveInvalid(targetArn, "Dead letter target does not exist.");
     }
 
     private static SqsException redriveInvalid(String targetArn, String reason) {

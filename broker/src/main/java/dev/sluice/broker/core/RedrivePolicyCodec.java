@@ -59,7 +59,7 @@ final class RedrivePolicyCodec {
             }
             for (JsonNode arn : arnsNode) {
                 if (!arn.isTextual() || !QUEUE_ARN.matcher(arn.asText()).matches()) {
-                    throw invalid("RedriveAllowPolicy", "sourceQueueArns holds an invalid queue arn.");
+                    throw invalidSourceArn();
                 }
                 arns.add(arn.asText());
             }
@@ -121,6 +121,10 @@ final class RedrivePolicyCodec {
         } catch (JsonProcessingException e) {
             throw invalid(attribute, "Value is not valid JSON.");
         }
+    }
+
+    static SqsException invalidSourceArn() {
+        return invalid("RedriveAllowPolicy", "sourceQueueArns holds an invalid queue arn.");
     }
 
     static SqsException invalid(String attribute, String reason) {

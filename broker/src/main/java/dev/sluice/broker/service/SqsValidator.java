@@ -2,8 +2,10 @@ package dev.sluice.broker.service;
 
 import static dev.sluice.broker.service.MessageChecks.missing;
 
+import dev.sluice.broker.core.MoveTasks;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.core.QueueAttributeName;
+import dev.sluice.broker.core.QueueBook;
 import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.ReservedQueueNames;
 import dev.sluice.clientsdk.SqsError;
@@ -23,7 +25,9 @@ import java.util.regex.Pattern;
  * ranges, characters, batch ids and the absolute size bound. Failures are {@link SqsException}s with
  * SQS's codes; batch entries that fail on their own are returned in a {@link BatchCheck}, as SQS
  * reports them per entry, while batch-level problems (empty, too many, ids, total size) fail the
- * whole request. Stateless and thread-safe.
+ * whole request. Internal queues ({@link ReservedQueueNames}) are never a dead-letter queue, a redrive
+ * source or a move task's end, for any caller; for tenants they do not exist at all ({@link #checkReachable}).
+ * Stateless and thread-safe.
  */
 public final class SqsValidator {
 
@@ -69,6 +73,7 @@ public final class SqsValidator {
         }
         checkAttributeText(request.attributes());
         attributes.forCreate(request.queueName(), request.attributes());
+        checkRedriveNeighbours(request.attributes());
         checkTags(request.tags());
     }
 
@@ -95,6 +100,7 @@ public final class SqsValidator {
         }
         checkAttributeText(request.attributes());
         attributes.checkSettable(isFifo(queue), request.attributes());
+        checkRedriveNeighbours(request.attributes());
     }
 
     public void check(TagQueueRequest request) {
@@ -203,11 +209,20 @@ public final class SqsValidator {
             messages.checkRange("MaxNumberOfMessagesPerSecond", request.maxNumberOfMessagesPerSecond(), 1,
                     limits.maxMoveMessagesPerSecond());
         }
+        if (ReservedQueueNames.isReservedArn(request.sourceArn())) {
+            throw MoveTasks.missingSource();
+        }
+        if (ReservedQueueNames.isReservedArn(request.destinationArn())) {
+            throw MoveTasks.missingDestination();
+        }
     }
 
     public void check(ListMessageMoveTasksRequest request) {
         required("SourceArn", request.sourceArn());
         checkMaxResults(request.maxResults(), limits.maxMoveTasksListed());
+        if (ReservedQueueNames.isReservedArn(request.sourceArn())) {
+            throw MoveTasks.missingSource();
+        }
     }
 
     public void check(CancelMessageMoveTaskRequest request) {
@@ -228,10 +243,35 @@ public final class SqsValidator {
         required("QueueUrl", queueUrl);
         QueueUrl parsed = QueueUrl.parse(queueUrl).orElseThrow(() -> SqsError.INVALID_ADDRESS.exception(
                 "The address " + queueUrl + " is not valid for this endpoint."));
-        if (refusesReservedNames && ReservedQueueNames.isReserved(parsed.queueName())) {
+        return parsed;
+    }
+
+    /**
+     * Fails with QueueDoesNotExist, as the engine does for a missing queue, when this validator's callers
+     * may not reach the queue of a URL that passed {@link #queue}: the tenants' edge and an internal queue.
+     * Called where the engine would look the queue up, after every other check, so that an internal queue's
+     * answer is a missing queue's in every case, invalid requests included.
+     */
+    public void checkReachable(String queueUrl) {
+        if (refusesReservedNames && QueueUrl.parse(queueUrl).map(QueueUrl::queueName)
+                .filter(ReservedQueueNames::isReserved).isPresent()) {
             throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
         }
-        return parsed;
+    }
+
+    /**
+     * An internal queue is never a dead-letter queue or an allowed redrive source, for any caller: Sluice's own
+     * code never makes it one, and a tenant that could would redrive forged records into a topic's outbox. Named
+     * as a dead-letter target it is missing (SetQueueAttributes' own answer); in sourceQueueArns it is refused as
+     * a malformed ARN would be, whether the queue exists or not, so neither answer tells that it does.
+     */
+    private void checkRedriveNeighbours(Map<String, String> queueAttributes) {
+        attributes.deadLetterTargetArn(queueAttributes).filter(ReservedQueueNames::isReservedArn).ifPresent(arn -> {
+            throw QueueBook.missingDeadLetterTarget(arn);
+        });
+        if (attributes.redriveSourceArns(queueAttributes).stream().anyMatch(ReservedQueueNames::isReservedArn)) {
+            throw QueueAttributeCodec.invalidRedriveSourceArn();
+        }
     }
 
     /** A queue's kind follows from its name: only FIFO queues, and all of them, end in {@code .fifo}. */

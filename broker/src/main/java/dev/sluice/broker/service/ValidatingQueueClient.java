@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  * The SQS edge in front of the engine: validates each request with {@link SqsValidator} before the
  * engine sees it, passes only the valid entries of a batch on and merges the entries that failed
  * validation into the answer, shapes received messages to the requested attributes, and fills in
- * the MD5s SDKs verify. Thread-safe if the delegate is; never blocks.
+ * the MD5s SDKs verify. At the tenants' edge it is the one place where internal queues vanish: a request
+ * naming one by URL fails as the engine fails for a missing queue, at the point the engine would look it
+ * up, and lists leave them out. Thread-safe if the delegate is; never blocks.
  */
 public final class ValidatingQueueClient implements QueueClient {
 
@@ -49,37 +51,37 @@ public final class ValidatingQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<DeleteQueueResponse> deleteQueue(DeleteQueueRequest request) {
-        return call(() -> validator.queue(request.queueUrl()), () -> engine.deleteQueue(request));
+        return reach(request.queueUrl(), () -> validator.queue(request.queueUrl()), () -> engine.deleteQueue(request));
     }
 
     @Override
     public CompletableFuture<GetQueueAttributesResponse> getQueueAttributes(GetQueueAttributesRequest request) {
-        return call(() -> validator.check(request), () -> engine.getQueueAttributes(request));
+        return reach(request.queueUrl(), () -> validator.check(request), () -> engine.getQueueAttributes(request));
     }
 
     @Override
     public CompletableFuture<SetQueueAttributesResponse> setQueueAttributes(SetQueueAttributesRequest request) {
-        return call(() -> validator.check(request), () -> engine.setQueueAttributes(request));
+        return reach(request.queueUrl(), () -> validator.check(request), () -> engine.setQueueAttributes(request));
     }
 
     @Override
     public CompletableFuture<TagQueueResponse> tagQueue(TagQueueRequest request) {
-        return call(() -> validator.check(request), () -> engine.tagQueue(request));
+        return reach(request.queueUrl(), () -> validator.check(request), () -> engine.tagQueue(request));
     }
 
     @Override
     public CompletableFuture<UntagQueueResponse> untagQueue(UntagQueueRequest request) {
-        return call(() -> validator.check(request), () -> engine.untagQueue(request));
+        return reach(request.queueUrl(), () -> validator.check(request), () -> engine.untagQueue(request));
     }
 
     @Override
     public CompletableFuture<ListQueueTagsResponse> listQueueTags(ListQueueTagsRequest request) {
-        return call(() -> validator.queue(request.queueUrl()), () -> engine.listQueueTags(request));
+        return reach(request.queueUrl(), () -> validator.queue(request.queueUrl()), () -> engine.listQueueTags(request));
     }
 
     @Override
     public CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
-        return call(() -> validator.check(request), () -> engine.sendMessage(request)).thenApply(response ->
+        return reach(request.queueUrl(), () -> validator.check(request), () -> engine.sendMessage(request)).thenApply(response ->
                 new SendMessageResponse(
                         orElse(response.md5OfMessageBody(), () -> MessageMd5.ofBody(request.messageBody())),
                         orElse(response.md5OfMessageAttributes(),
@@ -91,7 +93,7 @@ public final class ValidatingQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest request) {
-        return batch(() -> validator.check(request),
+        return batch(request.queueUrl(), () -> validator.check(request),
                 accepted -> engine.sendMessageBatch(new SendMessageBatchRequest(request.queueUrl(), accepted)),
                 response -> response.successful(), response -> response.failed(),
                 (successful, failed) -> new SendMessageBatchResponse(
@@ -100,7 +102,7 @@ public final class ValidatingQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
-        CompletableFuture<ReceiveMessageResponse> received = call(() -> validator.check(request),
+        CompletableFuture<ReceiveMessageResponse> received = reach(request.queueUrl(), () -> validator.check(request),
                 () -> engine.receiveMessage(request));
         return Cancellation.propagate(received.thenApply(response -> new ReceiveMessageResponse(response.messages().stream()
                 .map(message -> ReceivedMessageView.shape(request, message)).toList())), received);
@@ -108,12 +110,12 @@ public final class ValidatingQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<DeleteMessageResponse> deleteMessage(DeleteMessageRequest request) {
-        return call(() -> validator.check(request), () -> engine.deleteMessage(request));
+        return reach(request.queueUrl(), () -> validator.check(request), () -> engine.deleteMessage(request));
     }
 
     @Override
     public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
-        return batch(() -> validator.check(request),
+        return batch(request.queueUrl(), () -> validator.check(request),
                 accepted -> engine.deleteMessageBatch(new DeleteMessageBatchRequest(request.queueUrl(), accepted)),
                 DeleteMessageBatchResponse::successful, DeleteMessageBatchResponse::failed,
                 DeleteMessageBatchResponse::new);
@@ -122,13 +124,13 @@ public final class ValidatingQueueClient implements QueueClient {
     @Override
     public CompletableFuture<ChangeMessageVisibilityResponse> changeMessageVisibility(
             ChangeMessageVisibilityRequest request) {
-        return call(() -> validator.check(request), () -> engine.changeMessageVisibility(request));
+        return reach(request.queueUrl(), () -> validator.check(request), () -> engine.changeMessageVisibility(request));
     }
 
     @Override
     public CompletableFuture<ChangeMessageVisibilityBatchResponse> changeMessageVisibilityBatch(
             ChangeMessageVisibilityBatchRequest request) {
-        return batch(() -> validator.check(request),
+        return batch(request.queueUrl(), () -> validator.check(request),
                 accepted -> engine.changeMessageVisibilityBatch(
                         new ChangeMessageVisibilityBatchRequest(request.queueUrl(), accepted)),
                 ChangeMessageVisibilityBatchResponse::successful, ChangeMessageVisibilityBatchResponse::failed,
@@ -137,13 +139,13 @@ public final class ValidatingQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<PurgeQueueResponse> purgeQueue(PurgeQueueRequest request) {
-        return call(() -> validator.queue(request.queueUrl()), () -> engine.purgeQueue(request));
+        return reach(request.queueUrl(), () -> validator.queue(request.queueUrl()), () -> engine.purgeQueue(request));
     }
 
     @Override
     public CompletableFuture<ListDeadLetterSourceQueuesResponse> listDeadLetterSourceQueues(
             ListDeadLetterSourceQueuesRequest request) {
-        return call(() -> validator.check(request), () -> engine.listDeadLetterSourceQueues(request)).thenApply(response ->
+        return reach(request.queueUrl(), () -> validator.check(request), () -> engine.listDeadLetterSourceQueues(request)).thenApply(response ->
                 validator.refusesReservedNames() ? new ListDeadLetterSourceQueuesResponse(
                         tenantQueues(response.queueUrls()), response.nextToken()) : response);
     }
@@ -163,6 +165,17 @@ public final class ValidatingQueueClient implements QueueClient {
         return call(() -> validator.check(request), () -> engine.cancelMessageMoveTask(request));
     }
 
+    /**
+     * Runs the check, then the engine on the queue of {@code queueUrl} if this edge's callers may reach it
+     * ({@link SqsValidator#checkReachable}: it is missing for them otherwise, as a missing queue is to the engine).
+     */
+    private <T> CompletableFuture<T> reach(String queueUrl, Runnable check, Supplier<CompletableFuture<T>> invocation) {
+        return call(() -> {
+            check.run();
+            validator.checkReachable(queueUrl);
+        }, invocation);
+    }
+
     /** Runs the check, then the engine; a thrown exception of either becomes a failed future. */
     private static <T> CompletableFuture<T> call(Runnable check, Supplier<CompletableFuture<T>> invocation) {
         try {
@@ -174,10 +187,11 @@ public final class ValidatingQueueClient implements QueueClient {
     }
 
     /**
-     * Sends the accepted entries to the engine (skipped when none is left) and prepends the
-     * validation failures to the engine's failures.
+     * Sends the accepted entries to the engine (skipped when none is left, as for a queue the caller may not
+     * reach: the engine would not have looked it up either) and prepends the validation failures to the
+     * engine's failures.
      */
-    private static <E, S, R> CompletableFuture<R> batch(Supplier<BatchCheck<E>> check,
+    private <E, S, R> CompletableFuture<R> batch(String queueUrl, Supplier<BatchCheck<E>> check,
             Function<List<E>, CompletableFuture<R>> invocation, Function<R, List<S>> successful,
             Function<R, List<BatchResultErrorEntry>> failed,
             BiFunction<List<S>, List<BatchResultErrorEntry>, R> result) {
@@ -190,7 +204,7 @@ public final class ValidatingQueueClient implements QueueClient {
         if (checked.accepted().isEmpty()) {
             return CompletableFuture.completedFuture(result.apply(List.of(), checked.failed()));
         }
-        return call(() -> { }, () -> invocation.apply(checked.accepted())).thenApply(response -> {
+        return call(() -> validator.checkReachable(queueUrl), () -> invocation.apply(checked.accepted())).thenApply(response -> {
             List<BatchResultErrorEntry> allFailed = new ArrayList<>(checked.failed());
             allFailed.addAll(failed.apply(response));
             return result.apply(successful.apply(response), allFailed);

@@ -199,6 +199,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anAccessKeyMarkedAdminIsAnOperatorsKeyAndUnmarkedKeysReadAsBefore() {
+        LoadResult result = loadInCheckout(List.of(), Map.of("SLUICE_ACCESS_KEYS",
+                "admin=AKIDOPS:ops-secret-1234, AKIDAPP:app:secret=with-colons"));
+
+        assertTrue(result.ok(), result.problems().toString());
+        SluiceConfig.Auth auth = result.config().auth();
+        assertEquals(List.of(new SluiceConfig.AccessKey("AKIDOPS", "ops-secret-1234", true),
+                new SluiceConfig.AccessKey("AKIDAPP", "app:secret=with-colons", false)), auth.accessKeys());
+        assertTrue(auth.isOperator("AKIDOPS"));
+        assertFalse(auth.isOperator("AKIDAPP"));
+        assertFalse(auth.isOperator(null));
+        assertTrue(SluiceConfig.Auth.defaults().isOperator(null), "with auth off every caller is the operator");
+        assertTrue(result.describe().contains("admin=AKIDOPS:****,AKIDAPP:****"), result.describe());
+        assertFalse(result.describe().contains("ops-secret-1234"), result.describe());
+    }
+
+    @Test
+    void anUnknownRoleOrAKeyListedTwiceIsAProblem() {
+        assertContains(loadInCheckout(List.of(), Map.of("SLUICE_ACCESS_KEYS", "root=AKIDOPS:ops-secret-1234")).problems(),
+                "must be accessKeyId:secretAccessKey or admin=accessKeyId:secretAccessKey");
+        assertContains(loadInCheckout(List.of(), Map.of("SLUICE_ACCESS_KEYS",
+                "admin=AKIDOPS:ops-secret-1234,AKIDOPS:other-secret-5678")).problems(),
+                "lists access key AKIDOPS more than once");
+    }
+
+    @Test
     void theStartUpLogShowsEveryValueWithItsSource() {
         String text = loadInCheckout(List.of("--port", "9400"), Map.of("SLUICE_DATA_DIR", "/srv/sluice")).describe();
 

@@ -48,6 +48,33 @@ class SqsValidatorTest {
     }
 
     @Test
+    void noCallerNamesAnInternalQueueAsDeadLetterTargetRedriveSourceOrMoveTaskEnd() {
+        SqsValidator internal = SqsValidator.forInternalCallers(limits, new QueueAttributeCodec(limits.queueAttributeBounds()));
+        String outbox = "arn:aws:sqs:us-east-1:000000000000:Sluice-Internal-topic-1";
+        for (SqsValidator callers : List.of(validator, internal)) {
+            assertError(SqsError.INVALID_PARAMETER_VALUE, () -> callers.check(new SetQueueAttributesRequest(QUEUE,
+                    Map.of("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + outbox + "\",\"maxReceiveCount\":2}"))));
+            assertError(SqsError.INVALID_ATTRIBUTE_VALUE, () -> callers.check(new CreateQueueRequest("tenant", Map.of(
+                    "RedriveAllowPolicy", "{\"redrivePermission\":\"byQueue\",\"sourceQueueArns\":[\"" + outbox + "\"]}"),
+                    Map.of())));
+            assertError(SqsError.RESOURCE_NOT_FOUND, () -> callers.check(new StartMessageMoveTaskRequest(outbox, null, null)));
+            assertError(SqsError.RESOURCE_NOT_FOUND, () -> callers.check(new StartMessageMoveTaskRequest(
+                    "arn:aws:sqs:us-east-1:000000000000:tenant-dlq", outbox, null)));
+            assertError(SqsError.RESOURCE_NOT_FOUND, () -> callers.check(new ListMessageMoveTasksRequest(outbox, null)));
+        }
+        // The URL check is the tenants' alone: notify reaches its outboxes and delivery queues.
+        String outboxUrl = "http://localhost:9324/000000000000/sluice-internal-topic-1";
+        assertError(SqsError.QUEUE_DOES_NOT_EXIST, () -> validator.checkReachable(outboxUrl));
+        assertError(SqsError.QUEUE_DOES_NOT_EXIST, () -> validator.checkReachable(outboxUrl.toUpperCase().replace("HTTP", "http")));
+        assertDoesNotThrow(() -> internal.checkReachable(outboxUrl));
+        assertDoesNotThrow(() -> validator.checkReachable(QUEUE));
+        // Creating one is refused outright, in any letter case: CreateQueue of an existing name answers its URL.
+        assertError(SqsError.INVALID_PARAMETER_VALUE, () -> validator.check(new CreateQueueRequest("Sluice-Internal-mine",
+                Map.of(), Map.of())));
+        assertDoesNotThrow(() -> internal.check(new CreateQueueRequest("sluice-internal-mine", Map.of(), Map.of())));
+    }
+
+    @Test
     void aMissingOrUnparsableQueueUrlIsRejected() {
         assertError(SqsError.MISSING_PARAMETER, () -> validator.check(new SendMessageRequest(null, "x", null, null, null, null, null)));
         assertError(SqsError.INVALID_ADDRESS, () -> validator.queue("http://localhost/only-one-segment"));

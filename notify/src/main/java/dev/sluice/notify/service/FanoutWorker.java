@@ -138,13 +138,15 @@ final class FanoutWorker extends QueuePoller {
     /** Sends the copies for one subscription in one batch; completes with the indexes that failed. */
     private CompletableFuture<List<Integer>> send(Subscription subscription, List<PublishedMessage> published,
             List<Integer> indexes) {
+        // A push subscription's delivery queue is ours; an sqs subscription's queue is one a tenant named.
+        QueueClient queues = subscription.push() ? services.queueClient() : services.subscriberQueues();
         String url = subscription.push() ? services.internalQueues().deliveryUrl(subscription)
                 : services.internalQueues().urlOfArn(subscription.endpoint()).orElseThrow();
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
         for (int index : indexes) {
             entries.add(services.copies().copy(topic, subscription, published.get(index), "m" + index));
         }
-        return services.queueClient().sendMessageBatch(new SendMessageBatchRequest(url, entries))
+        return queues.sendMessageBatch(new SendMessageBatchRequest(url, entries))
                 .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, failure))
                 .thenApply(response -> {
             List<Integer> failed = new ArrayList<>();
@@ -166,7 +168,7 @@ final class FanoutWorker extends QueuePoller {
             return CompletableFuture.failedFuture(failure);
         }
         boolean fifo = deadLetters.get().endsWith(".fifo");
-        return services.queueClient().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), entries.stream()
+        return services.subscriberQueues().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), entries.stream()
                 .map(entry -> new SendMessageBatchRequestEntry(entry.id(), entry.messageBody(), null,
                         entry.messageAttributes(), Map.of(), fifo ? entry.messageDeduplicationId() : null,
                         fifo ? entry.messageGroupId() : null)).toList()));

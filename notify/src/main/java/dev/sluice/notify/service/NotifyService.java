@@ -49,11 +49,14 @@ public final class NotifyService implements AutoCloseable {
     private final CompletableFuture<SigningKeys> keys = new CompletableFuture<>();
 
     /**
+     * @param queueClient reaches every queue, notify's internal ones (outboxes, delivery queues) included
+     * @param subscriberQueues the tenants' view of the queues, for the queues tenants name (sqs subscription
+     *     endpoints, dead-letter queues): an internal queue named there does not exist
      * @param functions invokes the functions of lambda / function subscriptions; null when no function
      *     bridge runs, and then such subscriptions are refused
      */
-    public NotifyService(NotifyConfig config, Vertx vertx, QueueClient queueClient, Catalog catalog,
-            Supplier<String> baseUrl, InstantSource clock, SubscriberFunctions functions) {
+    public NotifyService(NotifyConfig config, Vertx vertx, QueueClient queueClient, QueueClient subscriberQueues,
+            Catalog catalog, Supplier<String> baseUrl, InstantSource clock, SubscriberFunctions functions) {
         if (!config.validate().isEmpty()) {
             throw new IllegalArgumentException("invalid notify config: " + String.join("; ", config.validate()));
         }
@@ -77,7 +80,7 @@ public final class NotifyService implements AutoCloseable {
                 .toSeconds() + 5);
         FunctionDeliveries functionDeliveries = FunctionDeliveries.of(functions, config.functionRetryDelays());
         this.health = new DeliveryHealth(clock, FAILURE_LOG_INTERVAL);
-        NotifyServices services = new NotifyServices(config, queueClient, this.catalog, internalQueues,
+        NotifyServices services = new NotifyServices(config, queueClient, subscriberQueues, this.catalog, internalQueues,
                 new FilterPolicies(), envelopes, new Copies(envelopes, config.region(), config.accountId()), webhooks,
                 config.smtp() == null ? null : new Mailer(vertx, config.smtp(), clock), functionDeliveries,
                 new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health);

@@ -7,10 +7,13 @@ import java.util.concurrent.Semaphore;
 
 /**
  * What the fanout and delivery workers share; built once by {@link NotifyService}. {@code mailer} is null
- * without SMTP, {@code functionDeliveries} without a function bridge.
+ * without SMTP, {@code functionDeliveries} without a function bridge. {@code queueClient} reaches notify's own
+ * internal queues; {@code subscriberQueues} every queue a tenant names (an sqs subscription's endpoint, a
+ * dead-letter queue), through the tenants' checks, so that an internal queue named there is missing.
  * {@code health} is where workers report each subscription's failed and successful deliveries.
  */
-record NotifyServices(NotifyConfig config, QueueClient queueClient, NotifyCatalog catalog, InternalQueues internalQueues,
+record NotifyServices(NotifyConfig config, QueueClient queueClient, QueueClient subscriberQueues, NotifyCatalog catalog,
+        InternalQueues internalQueues,
         FilterPolicies filters, Envelopes envelopes, Copies copies, WebhookClient webhooks, Mailer mailer,
         FunctionDeliveries functionDeliveries, Semaphore deliveryPermits, ScheduledExecutorService timers,
         InstantSource clock, int deliveryVisibilitySeconds, DeliveryHealth health) {

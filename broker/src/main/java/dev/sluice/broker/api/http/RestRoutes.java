@@ -10,6 +10,7 @@ import dev.sluice.broker.api.rest.RestUri;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.notify.api.http.NotifyRoutes;
+import dev.sluice.notify.core.Caller;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -29,7 +31,9 @@ import java.util.function.Supplier;
  * document at {@code /v1/openapi.json}, and a JSON 404 for any other {@code /v1} path. Handlers run
  * on the event loop and never block; answers are written back on the request's context; a client
  * that hangs up cancels its call (ends a long poll). Every failure, thrown or completed, before or in
- * a handler, is answered by {@link RestErrors}. Bodies were read by the server's body handler.
+ * a handler, is answered by {@link RestErrors}. Bodies were read by the server's body handler. The
+ * operator-only operations ({@link RestOperation#operatorOnly}) answer AccessDenied (403) to any caller that
+ * is not an operator, before their handler runs.
  */
 public final class RestRoutes {
 
@@ -37,15 +41,18 @@ public final class RestRoutes {
     public static final String PREFIX = "/v1";
 
     private final List<RestResource> resources;
+    private final Predicate<Caller> operators;
     private final Supplier<String> requestIds;
     private final byte[] openApi;
 
-    public RestRoutes(List<RestResource> resources) {
-        this(resources, () -> UUID.randomUUID().toString());
+    /** @param operators true for a caller that may use the operator-only operations */
+    public RestRoutes(List<RestResource> resources, Predicate<Caller> operators) {
+        this(resources, operators, () -> UUID.randomUUID().toString());
     }
 
-    public RestRoutes(List<RestResource> resources, Supplier<String> requestIds) {
+    public RestRoutes(List<RestResource> resources, Predicate<Caller> operators, Supplier<String> requestIds) {
         this.resources = List.copyOf(resources);
+        this.operators = operators;
         this.requestIds = requestIds;
         this.openApi = OpenApiDocument.build(this.resources, "1");
     }
@@ -87,6 +94,11 @@ public final class RestRoutes {
 
     private void handle(RoutingContext context, RestOperation operation) {
         String requestId = requestIds.get();
+        if (operation.operatorOnly() && !operators.test(NotifyRoutes.caller(context))) {
+            write(context, RestErrors.of(SqsError.ACCESS_DENIED, "Only an operator may " + operation.method() + " "
+                    + PREFIX + operation.path() + ": sign with an admin access key.", requestId));
+            return;
+        }
         CompletableFuture<RestResponse> answered;
         try {
             answered = operation.handler().apply(request(context, operation));

@@ -45,6 +45,14 @@ public record RestOperation(String method, String path, String operationId, Stri
         return all;
     }
 
+    /**
+     * True for the operator-only operations under {@code /admin/}: they show Sluice's internals (internal
+     * queues), so only an operator may call them (see {@code api.http.RestRoutes}).
+     */
+    public boolean operatorOnly() {
+        return path.startsWith("/admin/");
+    }
+
     /** The names of the path template's parameters, in order. */
     public List<String> pathParameterNames() {
         Matcher matcher = PATH_PARAMETER.matcher(path);
