@@ -125,8 +125,12 @@ public final class SluiceServer implements AutoCloseable {
                     .withMetrics(new MicrometerMetricsFactory(meters))
                     .build();
             Router router = Router.router(vertx);
-            // A URL Vert.x cannot decode while matching a route (bad % escape) fails before any route's own handler.
-            router.errorHandler(400, new ProtocolErrorResponder(() -> java.util.UUID.randomUUID().toString()).badRequest());
+            // A URL Vert.x cannot decode while matching a route (bad % escape) fails before any route's own handler;
+            // a path or method no route takes would get Vert.x's HTML page: both answer in the request's protocol.
+            ProtocolErrorResponder unrouted = new ProtocolErrorResponder(() -> java.util.UUID.randomUUID().toString());
+            router.errorHandler(400, unrouted.badRequest());
+            router.errorHandler(404, unrouted.noRoute());
+            router.errorHandler(405, unrouted.noRoute());
             // The body as received, never decoded before authentication (see RawBodyHandler).
             router.route().handler(new RawBodyHandler(config.http().maxBodySize().bytes()));
             // Before every route: with access keys configured, nothing below runs for an unsigned request.

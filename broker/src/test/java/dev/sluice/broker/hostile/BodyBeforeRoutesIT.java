@@ -105,4 +105,22 @@ class BodyBeforeRoutesIT {
             assertTrue(answer.status() >= 400, "POST / " + body + " -> " + answer.status());
         }
     }
+
+    @Test
+    void aPathOrMethodNoRouteTakesIsAnErrorInTheRequestsProtocolNotAnHtmlPage() throws Exception {
+        Map.Entry<String, String> form = Map.entry("Content-Type", "application/x-www-form-urlencoded");
+        for (String target : List.of("/000000000000/missing/", "/nowhere", "/000000000000/a/b/c")) {
+            RawHttp.Answer answer = raw.send("POST", target, List.of(form), "Action=SendMessage&MessageBody=x");
+            AnswerChecks.assertError(answer, XML, 400, "InvalidAddress", "POST " + target);
+        }
+        RawHttp.Answer json = raw.send("POST", "/nowhere", List.of(Map.entry("Content-Type", "application/x-amz-json-1.0"),
+                Map.entry("X-Amz-Target", "AmazonSQS.ListQueues")), "{}");
+        AnswerChecks.assertError(json, JSON, 400, "InvalidAddress", "SQS JSON to /nowhere");
+        RawHttp.Answer sns = raw.send("POST", "/nowhere", List.of(form), "Action=ListTopics&Version=2010-03-31");
+        AnswerChecks.assertError(sns, XML, 400, "InvalidAction", "SNS to /nowhere");
+        RawHttp.Answer wrongMethod = raw.send("PUT", "/", List.of(form), "Action=ListQueues");
+        AnswerChecks.assertError(wrongMethod, XML, 400, "InvalidAddress", "PUT /");
+        RawHttp.Answer health = raw.send("POST", "/health", List.of(), "");
+        assertTrue(health.status() == 400 && !health.text().contains("<html"), "POST /health -> " + health.text());
+    }
 }

@@ -2,12 +2,14 @@ package dev.sluice.broker.api.http;
 
 import dev.sluice.broker.api.rest.RestErrors;
 import dev.sluice.broker.api.rest.RestResponse;
+import dev.sluice.broker.api.rest.RestUri;
 import dev.sluice.broker.api.sqs.SqsErrorEncoder;
 import dev.sluice.broker.api.sqs.SqsHttpRequest;
 import dev.sluice.broker.api.sqs.SqsHttpResponse;
 import dev.sluice.clientsdk.JsonProtocolCodec;
 import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.query.QueryParameters;
 import dev.sluice.notify.api.http.NotifyRoutes;
 import dev.sluice.notify.api.sns.SnsEndpoint;
@@ -64,17 +66,38 @@ public final class ProtocolErrorResponder {
     }
 
     /**
-     * For the router's unhandled 400s: a request whose URL Vert.x cannot decode while matching a route with path
-     * parameters (a broken {@code %} escape), answered as a malformed query string instead of Vert.x's plain text.
+     * The router's one handler of unhandled 400s: Vert.x decodes the path while matching any route, and the query
+     * while matching one with path parameters, and a malformed escape fails there, before every handler. Without
+     * this Vert.x answers plain text and logs an ERROR; here it is a malformed query string in the request's
+     * protocol, saying what {@link RestUri} finds wrong where it can.
      */
     public Handler<RoutingContext> badRequest() {
         return context -> {
             if (context.response().ended()) {
                 return;
             }
+            String message = "The request could not be read: check the percent-encoding of its path and query string.";
+            try {
+                RestUri.validate(context.request().path(), context.request().query());
+            } catch (SqsException e) {
+                message = e.getMessage();
+            }
             respond(context, SqsError.INVALID_PARAMETER_VALUE, SqsError.MALFORMED_QUERY_STRING,
-                    SnsError.MALFORMED_QUERY_STRING, "The request could not be read: check the percent-encoding of its "
-                            + "path and query string.", false);
+                    SnsError.MALFORMED_QUERY_STRING, message, false);
+        };
+    }
+
+    /**
+     * The router's handler of requests no route takes (404: no such path; 405: not with this method), e.g. a queue
+     * URL with a trailing slash or {@code PUT /}: an error in the request's protocol instead of Vert.x's HTML page.
+     */
+    public Handler<RoutingContext> noRoute() {
+        return context -> {
+            if (context.response().ended()) {
+                return;
+            }
+            String message = "Nothing answers " + context.request().method() + " at this path.";
+            respond(context, SqsError.INVALID_ACTION, SqsError.INVALID_ADDRESS, SnsError.INVALID_ACTION, message, false);
         };
     }
 

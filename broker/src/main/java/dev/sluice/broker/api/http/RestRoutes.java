@@ -58,15 +58,6 @@ public final class RestRoutes {
     }
 
     public void mount(Router router) {
-        // Vert.x decodes the path while matching any route and the query while matching one with path parameters;
-        // a malformed escape fails there, before every handler, as an unhandled 400. Without an error handler
-        // Vert.x answers plain text and logs it at ERROR; with one it does neither. Other paths keep Vert.x's
-        // plain 400 (now without the log line) until their protocol claims them.
-        router.errorHandler(400, context -> {
-            if (isRest(context.request().path())) {
-                write(context, malformed(context, requestIds.get()));
-            }
-        });
         for (RestResource resource : resources) {
             for (RestOperation operation : resource.operations()) {
                 router.route(HttpMethod.valueOf(operation.method()), PREFIX + operation.routerPath())
@@ -127,20 +118,6 @@ public final class RestRoutes {
                 RestUri.pathParameters(operation.path(), path.substring(PREFIX.length())),
                 RestUri.query(context.request().query()), headers, body == null ? new byte[0] : body.getBytes(),
                 NotifyRoutes.caller(context));
-    }
-
-    private static boolean isRest(String path) {
-        return path != null && (path.equals(PREFIX) || path.startsWith(PREFIX + "/"));
-    }
-
-    /** The answer to a request Vert.x could not route: what {@link RestUri} finds wrong, else a generic 400. */
-    private static RestResponse malformed(RoutingContext context, String requestId) {
-        try {
-            RestUri.validate(context.request().path(), context.request().query());
-        } catch (SqsException e) {
-            return RestErrors.of(e, requestId);
-        }
-        return RestErrors.of(SqsError.INVALID_PARAMETER_VALUE, "The request could not be read.", requestId);
     }
 
     /** Failures before a handler ran: a body over the server's bound (413), a malformed request (400). */
