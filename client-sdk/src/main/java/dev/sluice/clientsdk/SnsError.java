@@ -36,6 +36,9 @@ public enum SnsError {
     INVALID_ACTION("InvalidAction", 400, "The action or operation requested is invalid."),
     MISSING_ACTION("MissingAction", 400, "The request is missing an action or a required parameter."),
     MALFORMED_QUERY_STRING("MalformedQueryString", 400, "The query string contains a syntax error."),
+    /** AWS's common error for a query that does not follow its rules (here: a parameter given twice). */
+    INVALID_QUERY_PARAMETER("InvalidQueryParameter", 400,
+            "The AWS query string is malformed or does not adhere to AWS standards."),
     INTERNAL_ERROR("InternalError", 500, "The request processing has failed because of an unknown error."),
     SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "The request has failed due to a temporary failure of the server.");
 

@@ -1,6 +1,7 @@
 package dev.sluice.broker.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.broker.hostile.AnswerChecks;
 import dev.sluice.broker.hostile.AnswerChecks.Wire;
@@ -68,11 +69,19 @@ class RestGeneratedInputIT {
         AnswerChecks.assertError(answer, Wire.JSON, 400, "InvalidParameterValue", route[0] + " " + target);
     }
 
+    /** Near Vert.x's bound on a request line (HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH, method and version included). */
+    private static final int MAX_REQUEST_LINE = io.vertx.core.http.HttpServerOptions.DEFAULT_MAX_INITIAL_LINE_LENGTH - 32;
+
     @Property(tries = 50)
     void aPathNoOperationHasIsA404InJson(@ForAll("methods") String method, @ForAll("words") String word,
             @ForAll("segments") String segment) throws Exception {
         String target = "/v1/no-" + word + "/" + segment.replace("%", "%25");
         RawHttp.Answer answer = http.send(method, target, List.of(), new byte[0]);
+        if (answer.status() == 414) {
+            // Longer than the HTTP server reads of a request line: refused before any route, as AWS's front ends do.
+            assertTrue(target.length() > MAX_REQUEST_LINE, method + " " + target + " -> 414");
+            return;
+        }
         AnswerChecks.assertSafe(answer, Wire.JSON, method + " " + target);
         assertEquals(404, answer.status(), method + " " + target + " -> " + answer.text());
     }

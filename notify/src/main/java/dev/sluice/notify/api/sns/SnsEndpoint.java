@@ -243,12 +243,24 @@ public final class SnsEndpoint {
         if (cause instanceof SnsException sns) {
             return SnsXml.error(sns.error(), sns.getMessage(), requestId);
         }
-        if (cause instanceof SqsException sqs && (sqs.error() == dev.sluice.clientsdk.SqsError.MALFORMED_QUERY_STRING
-                || sqs.error() == dev.sluice.clientsdk.SqsError.INVALID_PARAMETER_VALUE)) {
-            // Malformed Query input (percent-encoding, base64) is reported by the shared parameter reader.
-            return SnsXml.error(SnsError.INVALID_PARAMETER_VALUE, sqs.getMessage(), requestId);
+        SnsError readerError = cause instanceof SqsException sqs ? parameterReaderError(sqs.error()) : null;
+        if (readerError != null) {
+            return SnsXml.error(readerError, cause.getMessage(), requestId);
         }
         LOG.warn("SNS request failed unexpectedly", cause);
         return SnsXml.error(SnsError.INTERNAL_ERROR, null, requestId);
+    }
+
+    /**
+     * Malformed Query input (percent-encoding, UTF-8, base64, a parameter given twice) is reported by the shared
+     * parameter reader in SQS's terms: SNS's own code for each, or null for anything else.
+     */
+    private static SnsError parameterReaderError(dev.sluice.clientsdk.SqsError error) {
+        return switch (error) {
+            case MALFORMED_QUERY_STRING -> SnsError.MALFORMED_QUERY_STRING;
+            case INVALID_QUERY_PARAMETER -> SnsError.INVALID_QUERY_PARAMETER;
+            case INVALID_PARAMETER_VALUE -> SnsError.INVALID_PARAMETER_VALUE;
+            default -> null;
+        };
     }
 }
