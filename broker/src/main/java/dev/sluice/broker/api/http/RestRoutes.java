@@ -120,6 +120,16 @@ public final class RestRoutes {
                 NotifyRoutes.caller(context));
     }
 
+    /** The answer to a failed request: what {@link RestUri} finds wrong, else a generic 400. */
+    private static RestResponse malformed(RoutingContext context, String requestId) {
+        try {
+            RestUri.validate(context.request().path(), context.request().query());
+        } catch (SqsException e) {
+            return RestErrors.of(e, requestId);
+        }
+        return RestErrors.of(SqsError.INVALID_PARAMETER_VALUE, "The request could not be read.", requestId);
+    }
+
     /** Failures before a handler ran: a body over the server's bound (413), a malformed request (400). */
     private void fail(RoutingContext context) {
         if (context.response().headWritten()) {
