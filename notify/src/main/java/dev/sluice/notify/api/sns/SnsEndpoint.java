@@ -248,6 +248,10 @@ public final class SnsEndpoint {
             // Malformed Query input (percent-encoding, base64) is reported by the shared parameter reader.
             return SnsXml.error(SnsError.INVALID_PARAMETER_VALUE, sqs.getMessage(), requestId);
         }
+        if (cause instanceof SqsException sqs && sqs.error() == dev.sluice.clientsdk.SqsError.INVALID_QUERY_PARAMETER) {
+            // A parameter sent twice (QueryParameters#ofRequest): the sender's fault, never an internal error.
+            return SnsXml.error(SnsError.INVALID_PARAMETER, sqs.getMessage(), requestId);
+        }
         LOG.warn("SNS request failed unexpectedly", cause);
         return SnsXml.error(SnsError.INTERNAL_ERROR, null, requestId);
     }
