@@ -101,6 +101,22 @@ public final class ProtocolErrorResponder {
         };
     }
 
+    /**
+     * A failure handler for the first route: a 404 or 405 with no exception (Vert.x's verdict on a request target it
+     * cannot route, such as one without a leading slash) is answered as {@link #noRoute}; every other failure goes on
+     * to the next failure handler.
+     */
+    public Handler<RoutingContext> unroutable() {
+        Handler<RoutingContext> noRoute = noRoute();
+        return context -> {
+            if (context.failure() == null && (context.statusCode() == 404 || context.statusCode() == 405)) {
+                noRoute.handle(context);
+            } else {
+                context.next();
+            }
+        };
+    }
+
     /** An SNS Query request, as notify's routes decide: an SNS action or version, or a signature scoped to sns. */
     private static boolean isSns(RoutingContext context) {
         HttpServerRequest request = context.request();
