@@ -200,6 +200,36 @@ class SignatureCoversTheRequestIT {
     }
 
     @Test
+    void aSignedHeaderTheRoutesReadCannotBeSplitIntoTwoLinesThatSignAlike() throws Exception {
+        // Two lines of a header are signed as their values joined by a comma, but the routes read the first line:
+        // "Sluice-Delay-Seconds: 0,900" signed could be replayed as two lines, "0" and "900", under the same signature.
+        sqs.createQueue(request -> request.queueName("rest-split"));
+        byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
+        List<Map.Entry<String, String>> signed = signer.headers("POST", "/v1/queues/rest-split/messages", null,
+                Map.of("Content-Type", "text/plain", "Sluice-Attribute-Colour", "red,blue"), body, null, "sqs",
+                Instant.now());
+        assertEquals(200, raw.send("POST", "/v1/queues/rest-split/messages", signed, body).status());
+        List<Map.Entry<String, String>> split = new ArrayList<>(signed.stream()
+                .filter(header -> !header.getKey().equalsIgnoreCase("Sluice-Attribute-Colour")).toList());
+        split.add(Map.entry("Sluice-Attribute-Colour", "red"));
+        split.add(Map.entry("Sluice-Attribute-Colour", "blue"));
+        assertError(raw.send("POST", "/v1/queues/rest-split/messages", split, body), JSON, 403, "SignatureDoesNotMatch",
+                "a signed Sluice-Attribute header split in two lines");
+
+        byte[] json = "{\"QueueName\":\"split-target\"}".getBytes(StandardCharsets.UTF_8);
+        List<Map.Entry<String, String>> target = signer.headers("POST", "/", null, Map.of("Content-Type",
+                AMZ_JSON.getValue(), "X-Amz-Target", "AmazonSQS.CreateQueue,AmazonSQS.GetQueueUrl"), json, null, "sqs",
+                Instant.now());
+        List<Map.Entry<String, String>> twoTargets = new ArrayList<>(target.stream()
+                .filter(header -> !header.getKey().equalsIgnoreCase("X-Amz-Target")).toList());
+        twoTargets.add(Map.entry("X-Amz-Target", "AmazonSQS.CreateQueue"));
+        twoTargets.add(Map.entry("X-Amz-Target", "AmazonSQS.GetQueueUrl"));
+        assertError(raw.send("POST", "/", twoTargets, json), JSON, 403, "SignatureDoesNotMatch",
+                "a signed X-Amz-Target split in two lines");
+        assertFalse(queueExists("split-target"));
+    }
+
+    @Test
     void anUnsignedRequestWithAFormOrMultipartContentTypeGetsTheAuthErrorOnEveryApiRoute() throws Exception {
         for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
             Map.Entry<String, String> contentType = Map.entry("Content-Type", type);
