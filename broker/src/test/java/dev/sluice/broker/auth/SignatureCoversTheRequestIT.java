@@ -209,24 +209,28 @@ class SignatureCoversTheRequestIT {
                 Map.of("Content-Type", "text/plain", "Sluice-Attribute-Colour", "red,blue"), body, null, "sqs",
                 Instant.now());
         assertEquals(200, raw.send("POST", "/v1/queues/rest-split/messages", signed, body).status());
-        List<Map.Entry<String, String>> split = new ArrayList<>(signed.stream()
-                .filter(header -> !header.getKey().equalsIgnoreCase("Sluice-Attribute-Colour")).toList());
-        split.add(Map.entry("Sluice-Attribute-Colour", "red"));
-        split.add(Map.entry("Sluice-Attribute-Colour", "blue"));
-        assertError(raw.send("POST", "/v1/queues/rest-split/messages", split, body), JSON, 403, "SignatureDoesNotMatch",
+        assertError(raw.send("POST", "/v1/queues/rest-split/messages", split(signed, "Sluice-Attribute-Colour", "red",
+                "blue"), body), JSON, 403, "SignatureDoesNotMatch",
                 "a signed Sluice-Attribute header split in two lines");
 
         byte[] json = "{\"QueueName\":\"split-target\"}".getBytes(StandardCharsets.UTF_8);
         List<Map.Entry<String, String>> target = signer.headers("POST", "/", null, Map.of("Content-Type",
                 AMZ_JSON.getValue(), "X-Amz-Target", "AmazonSQS.CreateQueue,AmazonSQS.GetQueueUrl"), json, null, "sqs",
                 Instant.now());
-        List<Map.Entry<String, String>> twoTargets = new ArrayList<>(target.stream()
-                .filter(header -> !header.getKey().equalsIgnoreCase("X-Amz-Target")).toList());
-        twoTargets.add(Map.entry("X-Amz-Target", "AmazonSQS.CreateQueue"));
-        twoTargets.add(Map.entry("X-Amz-Target", "AmazonSQS.GetQueueUrl"));
-        assertError(raw.send("POST", "/", twoTargets, json), JSON, 403, "SignatureDoesNotMatch",
-                "a signed X-Amz-Target split in two lines");
+        assertError(raw.send("POST", "/", split(target, "X-Amz-Target", "AmazonSQS.CreateQueue", "AmazonSQS.GetQueueUrl"),
+                json), JSON, 403, "SignatureDoesNotMatch", "a signed X-Amz-Target split in two lines");
         assertFalse(queueExists("split-target"));
+    }
+
+    /** {@code headers} with the header {@code name} sent as one line per value instead. */
+    private static List<Map.Entry<String, String>> split(List<Map.Entry<String, String>> headers, String name,
+            String... values) {
+        List<Map.Entry<String, String>> split = new ArrayList<>(headers.stream()
+                .filter(header -> !header.getKey().equalsIgnoreCase(name)).toList());
+        for (String value : values) {
+            split.add(Map.entry(name, value));
+        }
+        return split;
     }
 
     @Test
