@@ -131,6 +131,7 @@ public final class SluiceServer implements AutoCloseable {
             router.errorHandler(400, unrouted.badRequest());
             router.errorHandler(404, unrouted.noRoute());
             router.errorHandler(405, unrouted.noRoute());
+            router.errorHandler(413, unrouted.tooLarge(config.http().maxBodySize().bytes()));
             // The body as received, never decoded before authentication (see RawBodyHandler).
             // Vert.x fails a request whose target is no absolute path ("GET v1/queues") with 404 before any handler
             // ran, and hands it to the failure handlers of the routes its normalised path matches; this one, first

@@ -139,4 +139,15 @@ class BodyBeforeRoutesIT {
                 Map.entry("X-Amz-Target", "AmazonSQS.ListQueues")), "{}");
         AnswerChecks.assertError(json, JSON, 400, "InvalidAddress", "SQS JSON to 000000000000/missing");
     }
+
+    @Test
+    void aBodyOverTheBoundIsA413InTheRequestsProtocolOnRoutesWithoutAProtocolToo() throws Exception {
+        byte[] huge = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) 'a');
+        for (String path : List.of("/health", "/health/ready", "/metrics", "/sns/SimpleNotificationService-sluice.pem",
+                "/nowhere")) {
+            RawHttp.Answer answer = raw.send("GET", path, List.of(), huge);
+            AnswerChecks.assertError(answer, XML, 413, "RequestEntityTooLarge", "GET " + path + " with 5 MiB");
+        }
+    }
 }
