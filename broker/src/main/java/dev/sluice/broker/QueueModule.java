@@ -14,6 +14,7 @@ import dev.sluice.broker.service.SqsValidator;
 import dev.sluice.broker.service.ValidatingQueueClient;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.QueueUrl;
+import dev.sluice.clientsdk.ReservedQueueNames;
 import dev.sluice.broker.statemachine.QueueEngine;
 import dev.sluice.raftstore.RaftStoreNode;
 import dev.sluice.raftstore.spi.EngineFactory;
@@ -72,7 +73,7 @@ final class QueueModule implements AutoCloseable {
         client = new ValidatingQueueClient(engine, SqsValidator.forInternalCallers(limits, codec));
         moveTasks = new MoveTaskWorker(node.dataGroup(QUEUE_GROUP), replica, () -> node.isLeader(QUEUE_GROUP), timers);
         // REST is a tenants' edge like SQS: the tenants' validator, to which internal queues do not exist.
-        tenantClient = new ValidatingQueueClient(engine, new SqsValidator(limits, codec));
+        tenantClient = new ValidatingQueueClient(tenantEngine(), new SqsValidator(limits, codec));
         // A REST name is one path segment; encoding it keeps '?', '#' or '/' from naming another queue.
         java.util.function.Function<String, String> urlOfName = name -> new QueueUrl(ACCOUNT_ID,
                 URLEncoder.encode(name, StandardCharsets.UTF_8)).toUrl(baseUrl.get());
@@ -83,12 +84,17 @@ final class QueueModule implements AutoCloseable {
 
     /** Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there). */
     RouteMount routes() {
-        return (Router router, RouteMount.Context context) -> new SqsRoutes(engine, limits).mount(router);
+        return (Router router, RouteMount.Context context) -> new SqsRoutes(tenantEngine(), limits).mount(router);
     }
 
     /** The in-process QueueClient for notify and faas-bridge (internal queue names allowed); null before {@link #start}. */
     QueueClient client() {
         return client;
+    }
+
+    /** The engine as tenants list it: internal queues are in no list, page or NextToken. */
+    private EngineQueueClient tenantEngine() {
+        return engine.listing(name -> !ReservedQueueNames.isReserved(name));
     }
 
     /**

@@ -131,8 +131,13 @@ public final class SluiceServer implements AutoCloseable {
             router.errorHandler(400, unrouted.badRequest());
             router.errorHandler(404, unrouted.noRoute());
             router.errorHandler(405, unrouted.noRoute());
+            router.errorHandler(413, unrouted.tooLarge(config.http().maxBodySize().bytes()));
             // The body as received, never decoded before authentication (see RawBodyHandler).
-            router.route().handler(new RawBodyHandler(config.http().maxBodySize().bytes()));
+            // Vert.x fails a request whose target is no absolute path ("GET v1/queues") with 404 before any handler
+            // ran, and hands it to the failure handlers of the routes its normalised path matches; this one, first
+            // of all, answers it as a path no route takes instead of letting a route's handler see an internal error.
+            router.route().handler(new RawBodyHandler(config.http().maxBodySize().bytes()))
+                    .failureHandler(unrouted.unroutable());
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
             router.route().handler(new AuthenticationHandler(verifier(config.auth(), clock)));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);

@@ -230,6 +230,16 @@ public final class SigV4Verifier {
             return refused(AuthFailure.SIGNATURE_DOES_NOT_MATCH, "These headers must be signed when present: "
                     + String.join(", ", unsignedHeaders) + ".", service);
         }
+        // Lines of one header are signed joined by commas, but the routes read the first line: "a,b" signed as one
+        // line could be replayed as the lines "a" and "b" under the same signature, and run "a".
+        List<String> repeatedHeaders = request.headerNames().stream()
+                .filter(SigV4Verifier::isRequestShaping)
+                .filter(name -> request.headers().apply(name) != null && request.headers().apply(name).size() > 1)
+                .sorted().toList();
+        if (!repeatedHeaders.isEmpty()) {
+            return refused(AuthFailure.SIGNATURE_DOES_NOT_MATCH, "These headers may appear only once: "
+                    + String.join(", ", repeatedHeaders) + ".", service);
+        }
         return null;
     }
 

@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -48,9 +49,15 @@ public final class EngineQueueClient implements QueueClient {
     private final String accountId;
     private final Supplier<String> baseUrl;
     private final InstantSource clock;
+    private final Predicate<String> listed;
 
     public EngineQueueClient(GroupClient group, QueueEngine localReplica, ReceiveWaiters waiters, SqsLimits limits,
             String accountId, Supplier<String> baseUrl, InstantSource clock) {
+        this(group, localReplica, waiters, limits, accountId, baseUrl, clock, name -> true);
+    }
+
+    private EngineQueueClient(GroupClient group, QueueEngine localReplica, ReceiveWaiters waiters, SqsLimits limits,
+            String accountId, Supplier<String> baseUrl, InstantSource clock, Predicate<String> listed) {
         this.group = group;
         this.localReplica = localReplica;
         this.waiters = waiters;
@@ -58,6 +65,16 @@ public final class EngineQueueClient implements QueueClient {
         this.accountId = accountId;
         this.baseUrl = baseUrl;
         this.clock = clock;
+        this.listed = listed;
+    }
+
+    /**
+     * This engine with lists (ListQueues, ListDeadLetterSourceQueues) that contain only the queues {@code listed}
+     * takes. The lists are paged here, after that choice, so neither a page's size nor its NextToken (the last name
+     * of the page) shows a queue left out: filtering a page afterwards would leave its token naming one.
+     */
+    public EngineQueueClient listing(Predicate<String> listed) {
+        return new EngineQueueClient(group, localReplica, waiters, limits, accountId, baseUrl, clock, listed);
     }
 
     // ---- queues ----
@@ -87,9 +104,33 @@ public final class EngineQueueClient implements QueueClient {
         Integer maxResults = request.maxResults();
         int limit = maxResults == null ? limits.maxListResults() : maxResults;
         String startAfter = decodeToken(request.nextToken());
-        return query(new QueueQuery.ListQueues(request.queueNamePrefix(), startAfter, limit + 1), in -> {
-            Page page = Page.of(QueueResultCodec.getStrings(in), limit, maxResults);
+        return listedNames(request.queueNamePrefix(), startAfter, limit + 1, limit + 1, new ArrayList<>()).thenApply(names -> {
+            Page page = Page.of(names, limit, maxResults);
             return new ListQueuesResponse(page.names().stream().map(this::urlOf).toList(), page.nextToken());
+        });
+    }
+
+    /**
+     * Up to {@code wanted} listed names after {@code startAfter}, in order: reads pages of {@code pageSize} names
+     * (after the first, at least a full list's worth, so that many unlisted names cost few queries) until enough are
+     * listed or the names run out.
+     */
+    private CompletableFuture<List<String>> listedNames(String prefix, String startAfter, int wanted, int pageSize,
+            List<String> into) {
+        return query(new QueueQuery.ListQueues(prefix, startAfter, pageSize), QueueResultCodec::getStrings).thenCompose(names -> {
+            for (String name : names) {
+                if (listed.test(name)) {
+                    into.add(name);
+                    if (into.size() == wanted) {
+                        return CompletableFuture.completedFuture(into);
+                    }
+                }
+            }
+            if (names.size() < pageSize) {
+                return CompletableFuture.completedFuture(into);
+            }
+            return listedNames(prefix, names.get(names.size() - 1), wanted,
+                    Math.max(pageSize, limits.maxListResults() + 1), into);
         });
     }
 
@@ -140,7 +181,7 @@ public final class EngineQueueClient implements QueueClient {
         String startAfter = decodeToken(request.nextToken());
         return query(new QueueQuery.DeadLetterSources(nameOf(request.queueUrl())), in -> {
             List<String> names = QueueResultCodec.getStrings(in).stream()
-                    .filter(name -> startAfter == null || name.compareTo(startAfter) > 0).toList();
+                    .filter(name -> startAfter == null || name.compareTo(startAfter) > 0).filter(listed).toList();
             Page page = Page.of(names, maxResults == null ? limits.maxListResults() : maxResults, maxResults);
             return new ListDeadLetterSourceQueuesResponse(page.names().stream().map(this::urlOf).toList(), page.nextToken());
         });

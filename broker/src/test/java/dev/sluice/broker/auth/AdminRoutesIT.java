@@ -93,6 +93,28 @@ class AdminRoutesIT {
         }
     }
 
+    private static HttpResponse<String> send(int port, String method, String path, AwsCredentials credentials)
+            throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + port + path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
+        new SigV4Signer("sqs", "us-east-1").sign(method, uri, Map.of(), new byte[0], credentials, Instant.now())
+                .headers().forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aTenantCannotRegisterOrForgetFunctionBridges() throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(data, config -> config.withAuth(new SluiceConfig.Auth(List.of(
+                new SluiceConfig.AccessKey(OPS, OPS_SECRET, true), new SluiceConfig.AccessKey(APP, APP_SECRET)))))) {
+            AwsCredentials app = AwsCredentials.of(APP, APP_SECRET);
+            HttpResponse<String> fake = send(server.port(), "PUT", "/v1/bridges/fake-bridge", app);
+            assertEquals(403, fake.statusCode(), fake.body());
+            assertEquals(403, send(server.port(), "DELETE", "/v1/bridges/fake-bridge", app).statusCode());
+            HttpResponse<String> live = get(server.port(), "/v1/bridges?ttlMillis=60000", AwsCredentials.of(OPS, OPS_SECRET));
+            assertFalse(live.body().contains("fake-bridge"), live.body());
+        }
+    }
+
     @Test
     void withAuthOffTheLoopbackCallerIsTheOperator() throws Exception {
         try (SqsTestServer server = SqsTestServer.start(data)) {

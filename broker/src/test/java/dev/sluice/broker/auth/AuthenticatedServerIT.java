@@ -351,6 +351,11 @@ class AuthenticatedServerIT {
             HttpResponse<String> twice = send("GET", endpoint.resolve("/?Action=Unsubscribe&Action=ListTopics"),
                     Map.of(), "", null, "sns");
             assertEquals(403, twice.statusCode(), twice.body());
+            // The second Action spelt with an escape is the same parameter to the routes, so no bare link either.
+            HttpResponse<String> spelt = send("GET", URI.create(endpoint + "/?Action=ConfirmSubscription&%41ction=ListTopics"),
+                    Map.of(), "", null, "sns");
+            assertEquals(403, spelt.statusCode(), spelt.body());
+            assertTrue(spelt.body().contains("<Code>MissingAuthenticationToken</Code>"), spelt.body());
             // Paths the router normalises to / (or to an exempt path) and a POSTed link are not bare links.
             String arn = "&SubscriptionArn=arn:aws:sns:us-east-1:000000000000:t:" + java.util.UUID.randomUUID();
             for (String path : List.of("//?Action=Unsubscribe" + arn, "/./?Action=Unsubscribe" + arn,

@@ -200,6 +200,40 @@ class SignatureCoversTheRequestIT {
     }
 
     @Test
+    void aSignedHeaderTheRoutesReadCannotBeSplitIntoTwoLinesThatSignAlike() throws Exception {
+        // Two lines of a header are signed as their values joined by a comma, but the routes read the first line:
+        // "Sluice-Delay-Seconds: 0,900" signed could be replayed as two lines, "0" and "900", under the same signature.
+        sqs.createQueue(request -> request.queueName("rest-split"));
+        byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
+        List<Map.Entry<String, String>> signed = signer.headers("POST", "/v1/queues/rest-split/messages", null,
+                Map.of("Content-Type", "text/plain", "Sluice-Attribute-Colour", "red,blue"), body, null, "sqs",
+                Instant.now());
+        assertEquals(200, raw.send("POST", "/v1/queues/rest-split/messages", signed, body).status());
+        assertError(raw.send("POST", "/v1/queues/rest-split/messages", split(signed, "Sluice-Attribute-Colour", "red",
+                "blue"), body), JSON, 403, "SignatureDoesNotMatch",
+                "a signed Sluice-Attribute header split in two lines");
+
+        byte[] json = "{\"QueueName\":\"split-target\"}".getBytes(StandardCharsets.UTF_8);
+        List<Map.Entry<String, String>> target = signer.headers("POST", "/", null, Map.of("Content-Type",
+                AMZ_JSON.getValue(), "X-Amz-Target", "AmazonSQS.CreateQueue,AmazonSQS.GetQueueUrl"), json, null, "sqs",
+                Instant.now());
+        assertError(raw.send("POST", "/", split(target, "X-Amz-Target", "AmazonSQS.CreateQueue", "AmazonSQS.GetQueueUrl"),
+                json), JSON, 403, "SignatureDoesNotMatch", "a signed X-Amz-Target split in two lines");
+        assertFalse(queueExists("split-target"));
+    }
+
+    /** {@code headers} with the header {@code name} sent as one line per value instead. */
+    private static List<Map.Entry<String, String>> split(List<Map.Entry<String, String>> headers, String name,
+            String... values) {
+        List<Map.Entry<String, String>> split = new ArrayList<>(headers.stream()
+                .filter(header -> !header.getKey().equalsIgnoreCase(name)).toList());
+        for (String value : values) {
+            split.add(Map.entry(name, value));
+        }
+        return split;
+    }
+
+    @Test
     void anUnsignedRequestWithAFormOrMultipartContentTypeGetsTheAuthErrorOnEveryApiRoute() throws Exception {
         for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
             Map.Entry<String, String> contentType = Map.entry("Content-Type", type);

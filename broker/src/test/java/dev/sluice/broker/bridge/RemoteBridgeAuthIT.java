@@ -68,7 +68,7 @@ class RemoteBridgeAuthIT {
         RaftStoreConfig raft = defaults.raft().withNode("n1", "127.0.0.1", FreePorts.next())
                 .withDataDirectory(data).withAllowTemporaryStorage(true);
         SluiceConfig config = defaults.withHttp(defaults.http().withPort(0)).withRaft(raft).withAuth(new SluiceConfig.Auth(
-                List.of(new SluiceConfig.AccessKey(KEYS.accessKeyId(), KEYS.secretAccessKey()))));
+                List.of(new SluiceConfig.AccessKey(KEYS.accessKeyId(), KEYS.secretAccessKey(), true))));
         Vertx vertx = Vertx.vertx();
         try (SluiceServer server = SluiceServer.start(config, List.of(), InstantSource.system(), BridgeTestServer.settings());
                 FunctionServer function = new FunctionServer();

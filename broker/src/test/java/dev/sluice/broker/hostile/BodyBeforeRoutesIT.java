@@ -123,4 +123,31 @@ class BodyBeforeRoutesIT {
         RawHttp.Answer health = raw.send("POST", "/health", List.of(), "");
         assertTrue(health.status() == 400 && !health.text().contains("<html"), "POST /health -> " + health.text());
     }
+
+    @Test
+    void aRequestTargetWithoutItsLeadingSlashIsAnErrorInTheRequestsProtocolNotAnInternalError() throws Exception {
+        Map.Entry<String, String> amzJson = Map.entry("Content-Type", "application/x-amz-json-1.0");
+        for (String target : List.of("v1/queues", "v1", "v1/queues/missing/messages", "000000000000/missing?Action=ListQueues",
+                "health", "?Action=ListQueues")) {
+            for (String method : List.of("GET", "DELETE")) {
+                RawHttp.Answer answer = raw.send(method, target, List.of(), "");
+                AnswerChecks.assertSafe(answer, XML, method + " " + target);
+                assertTrue(answer.status() >= 400, method + " " + target + " -> " + answer.status());
+            }
+        }
+        RawHttp.Answer json = raw.send("POST", "000000000000/missing", List.of(amzJson,
+                Map.entry("X-Amz-Target", "AmazonSQS.ListQueues")), "{}");
+        AnswerChecks.assertError(json, JSON, 400, "InvalidAddress", "SQS JSON to 000000000000/missing");
+    }
+
+    @Test
+    void aBodyOverTheBoundIsA413InTheRequestsProtocolOnRoutesWithoutAProtocolToo() throws Exception {
+        byte[] huge = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(huge, (byte) 'a');
+        for (String path : List.of("/health", "/health/ready", "/metrics", "/sns/SimpleNotificationService-sluice.pem",
+                "/nowhere")) {
+            RawHttp.Answer answer = raw.send("GET", path, List.of(), huge);
+            AnswerChecks.assertError(answer, XML, 413, "RequestEntityTooLarge", "GET " + path + " with 5 MiB");
+        }
+    }
 }

@@ -154,4 +154,18 @@ class SnsHostileInputIT {
             assertTrue(answer.text().contains("http://sns.amazonaws.com/doc/2010-03-31/"), query + " -> " + answer.text());
         }
     }
+
+    @Test
+    void anSnsParameterSentTwiceIsInvalidQueryParameterNotAnInternalError() throws Exception {
+        String once = form("Action", "ListTopics");
+        for (String[] request : new String[][] {{"/?" + once + "&Action=ListTopics", ""},
+                {"/?" + once + "&%41ction=ListTopics", ""}, {"/", once + "&NextToken=a&NextToken=b"},
+                {"/?Action=ListTopics", "Action=ListTopics"}}) {
+            RawHttp.Answer answer = http.send(request[1].isEmpty() ? "GET" : "POST", request[0], request[1].isEmpty()
+                    ? java.util.List.of() : java.util.List.of(java.util.Map.entry("Content-Type",
+                    "application/x-www-form-urlencoded")), request[1]);
+            assertError(answer, Wire.XML, 400, "InvalidQueryParameter", String.join(" ", request));
+            assertTrue(answer.text().contains("http://sns.amazonaws.com/doc/2010-03-31/"), answer.text());
+        }
+    }
 }

@@ -70,11 +70,16 @@ public final class QueryParameters {
         return new QueryParameters(values);
     }
 
-    /** Adds the pairs of {@code form}; a repeated name keeps its first value, or fails when {@code once}. */
+    /**
+     * Adds the pairs of {@code form}; a repeated name keeps its first value, or fails when {@code once}. Every pair
+     * is decoded before any name is compared, so a form that cannot be decoded is always refused as such, wherever
+     * its broken escape is.
+     */
     private static void add(Map<String, String> values, String form, boolean once) {
         if (form == null || form.isEmpty()) {
             return;
         }
+        List<Map.Entry<String, String>> pairs = new ArrayList<>();
         for (String pair : form.split("&")) {
             if (pair.isEmpty()) {
                 continue;
@@ -84,8 +89,11 @@ public final class QueryParameters {
                     () -> "A parameter name is not valid UTF-8.");
             String value = equals < 0 ? "" : decode(pair.substring(equals + 1),
                     () -> "The value of parameter " + printable(key) + " is not valid UTF-8.");
-            if (values.putIfAbsent(key, value) != null && once) {
-                throw SqsError.INVALID_QUERY_PARAMETER.exception("The parameter " + printable(key)
+            pairs.add(Map.entry(key, value));
+        }
+        for (Map.Entry<String, String> pair : pairs) {
+            if (values.putIfAbsent(pair.getKey(), pair.getValue()) != null && once) {
+                throw SqsError.INVALID_QUERY_PARAMETER.exception("The parameter " + printable(pair.getKey())
                         + " appears more than once: send each parameter once, in the query string or in the body.");
             }
         }

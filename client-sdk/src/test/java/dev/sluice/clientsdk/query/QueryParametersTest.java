@@ -101,6 +101,14 @@ class QueryParametersTest {
     }
 
     @Test
+    void aBrokenEscapeAfterARepeatedNameIsStillAMalformedQueryString() {
+        assertEquals(SqsError.MALFORMED_QUERY_STRING, assertThrows(SqsException.class,
+                () -> QueryParameters.ofRequest("QueueName=a&QueueName=a&Extra=x%zz", null)).error());
+        assertEquals(SqsError.MALFORMED_QUERY_STRING, assertThrows(SqsException.class,
+                () -> QueryParameters.ofRequest("QueueName=a", form("QueueName=a&Extra=%"))).error());
+    }
+
+    @Test
     void parseStillKeepsTheFirstOfRepeatedNames() {
         assertEquals("1", QueryParameters.parse("a=1&a=2").string("a"));
     }

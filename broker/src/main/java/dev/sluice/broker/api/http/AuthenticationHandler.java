@@ -107,19 +107,18 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     }
 
     /**
-     * A bare link: {@code GET /} with one {@code Action} in the query string, a link action, and nothing that
-     * could make a route read another action: no signature, no {@code X-Amz-Target} (SQS JSON takes its action
-     * from it), no body (SQS Query reads its parameters from the body too).
+     * A bare link: {@code GET /} whose query string, read as the routes read it (each parameter once), names a link
+     * action, and nothing that could make a route read another action: no signature, no {@code X-Amz-Target} (SQS
+     * JSON takes its action from it), no body (SQS Query reads its parameters from the body too).
      */
     private static boolean isSubscriptionLink(HttpServerRequest request, SignedRequest signed) {
         if (request.method() != HttpMethod.GET || !request.path().equals("/") || SigV4Verifier.isSigned(signed)
                 || request.getHeader("X-Amz-Target") != null || signed.body().length > 0 || request.query() == null) {
             return false;
         }
-        long actions = java.util.Arrays.stream(request.query().split("&"))
-                .filter(part -> part.startsWith("Action=") || part.equals("Action")).count();
         try {
-            return actions == 1 && LINK_ACTIONS.contains(QueryParameters.parse(request.query()).string("Action"));
+            // The routes' own reader: a parameter given twice, in any spelling ("%41ction"), is no bare link.
+            return LINK_ACTIONS.contains(QueryParameters.ofRequest(request.query(), null).string("Action"));
         } catch (RuntimeException e) {
             return false;
         }

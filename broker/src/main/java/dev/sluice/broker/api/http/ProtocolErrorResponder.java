@@ -101,6 +101,37 @@ public final class ProtocolErrorResponder {
         };
     }
 
+    /**
+     * The router's handler of a body over the server's bound (413) on a route that has no failure handler of its own
+     * ({@code /health}, {@code /metrics}, the certificate): an error in the request's protocol instead of Vert.x's
+     * plain text and an ERROR log line per request.
+     */
+    public Handler<RoutingContext> tooLarge(long maxBodyBytes) {
+        return context -> {
+            if (context.response().ended()) {
+                return;
+            }
+            respond(context, SqsError.REQUEST_ENTITY_TOO_LARGE, SqsError.REQUEST_ENTITY_TOO_LARGE,
+                    SnsError.INVALID_PARAMETER, "The request body is larger than " + maxBodyBytes + " bytes.", false);
+        };
+    }
+
+    /**
+     * A failure handler for the first route: a 404 or 405 with no exception (Vert.x's verdict on a request target it
+     * cannot route, such as one without a leading slash) is answered as {@link #noRoute}; every other failure goes on
+     * to the next failure handler.
+     */
+    public Handler<RoutingContext> unroutable() {
+        Handler<RoutingContext> noRoute = noRoute();
+        return context -> {
+            if (context.failure() == null && (context.statusCode() == 404 || context.statusCode() == 405)) {
+                noRoute.handle(context);
+            } else {
+                context.next();
+            }
+        };
+    }
+
     /** An SNS Query request, as notify's routes decide: an SNS action or version, or a signature scoped to sns. */
     private static boolean isSns(RoutingContext context) {
         HttpServerRequest request = context.request();

@@ -46,11 +46,13 @@ public record RestOperation(String method, String path, String operationId, Stri
     }
 
     /**
-     * True for the operator-only operations under {@code /admin/}: they show Sluice's internals (internal
-     * queues), so only an operator may call them (see {@code api.http.RestRoutes}).
+     * True for the operator-only operations (see {@code api.http.RestRoutes}): those under {@code /admin/} show
+     * Sluice's internals (internal queues); those under {@code /bridges} are the function bridges' membership,
+     * which splits every mapping's MaximumConcurrency among the live bridges: only the service's own bridges,
+     * run by the operator with an admin key, may join, leave or list it.
      */
     public boolean operatorOnly() {
-        return path.startsWith("/admin/");
+        return path.startsWith("/admin/") || path.equals("/bridges") || path.startsWith("/bridges/");
     }
 
     /** The names of the path template's parameters, in order. */
