@@ -87,11 +87,17 @@ final class BridgeTestServer implements AutoCloseable {
         return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNames(name)).attributes().get(name));
     }
 
-    /** Waits until the queue holds no message, visible or in flight. */
+    /**
+     * Waits until the queue holds no message, visible or in flight, read in one GetQueueAttributes: two reads could
+     * each see zero while a message moved from in flight back to visible between them.
+     */
     void awaitEmpty(String queue) throws InterruptedException {
-        await(() -> approximate(queue, software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES) == 0
-                && approximate(queue, software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE) == 0,
-                Duration.ofSeconds(20), "queue " + queue + " to be empty");
+        var visible = software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES;
+        var inFlight = software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE;
+        await(() -> {
+            var counts = sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNames(visible, inFlight)).attributes();
+            return Integer.parseInt(counts.get(visible)) == 0 && Integer.parseInt(counts.get(inFlight)) == 0;
+        }, Duration.ofSeconds(20), "queue " + queue + " to be empty");
     }
 
     /** How often each body occurs. */

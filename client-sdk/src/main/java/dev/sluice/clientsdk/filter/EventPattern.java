@@ -1,6 +1,10 @@
 package dev.sluice.clientsdk.filter;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -34,6 +38,18 @@ public final class EventPattern {
     private EventPattern(Map<String, FieldRule> fields, List<List<EventPattern>> alternatives) {
         this.fields = fields;
         this.alternatives = alternatives;
+    }
+
+    /** Reads pattern text; a key given twice in one object is refused (which one counts would be a guess). */
+    private static final ObjectMapper PATTERN_JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY).build();
+
+    /**
+     * The JSON of a pattern's text, read strictly: malformed JSON and an object with a repeated key fail with
+     * Jackson's exception (callers say "not JSON" in their own words, never its message).
+     */
+    public static JsonNode read(String pattern) throws JsonProcessingException {
+        return PATTERN_JSON.readTree(pattern);
     }
 
     /** Compiles a pattern; throws {@link InvalidPatternException} naming the first problem. */

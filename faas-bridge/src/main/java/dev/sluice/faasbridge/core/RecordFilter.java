@@ -40,7 +40,7 @@ public final class RecordFilter {
         List<EventPattern> compiled = new ArrayList<>();
         for (String pattern : patterns) {
             try {
-                compiled.add(EventPattern.compile(JSON.readTree(pattern)));
+                compiled.add(EventPattern.compile(EventPattern.read(pattern)));
             } catch (JsonProcessingException e) {
                 // Jackson's own wording names its classes and settings (StreamReadConstraints...): say where only.
                 throw FunctionDefinition.invalid("Invalid filter pattern definition " + FunctionDefinition.quoted(pattern)

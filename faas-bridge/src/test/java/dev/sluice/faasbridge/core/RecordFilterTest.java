@@ -94,4 +94,11 @@ class RecordFilterTest {
         assertTrue(refused.getMessage().contains("not valid JSON at line 1"), refused.getMessage());
         assertFalse(refused.getMessage().contains("Source") || refused.getMessage().contains("marker"), refused.getMessage());
     }
+
+    @Test
+    void aPatternWithAKeyGivenTwiceIsRefused() {
+        BridgeException refused = assertThrows(BridgeException.class,
+                () -> RecordFilter.compile(List.of("{\"body\":{\"n\":[1e400],\"n\":[0]}}")));
+        assertEquals(LambdaError.INVALID_PARAMETER_VALUE, refused.error());
+    }
 }

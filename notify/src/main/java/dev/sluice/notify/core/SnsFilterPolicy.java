@@ -57,7 +57,7 @@ public final class SnsFilterPolicy {
         }
         JsonNode tree;
         try {
-            tree = JSON.readTree(policy);
+            tree = EventPattern.read(policy);
         } catch (JsonProcessingException e) {
             throw invalid("failed to parse JSON");
         }

@@ -38,6 +38,14 @@ class SnsFilterPolicyTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsRefusedRatherThanOneSilentlyWinning() {
+        // Jackson would keep the last value: {"a":[1e400],"a":[0]} would pass as {"a":[0]}.
+        assertThrows(SnsException.class, () -> SnsFilterPolicy.parse("{\"a\":[1e400],\"a\":[0]}", ATTRIBUTES));
+        assertThrows(SnsException.class, () -> SnsFilterPolicy.parse("{\"a\":{\"b\":[1],\"b\":[2]}}",
+                SnsFilterPolicy.Scope.MESSAGE_BODY));
+    }
+
+    @Test
     void snsLimitsAndScopesAreEnforced() {
         assertNull(SnsFilterPolicy.parse("{}", ATTRIBUTES));
         assertNull(SnsFilterPolicy.parse("", ATTRIBUTES));
