@@ -55,7 +55,7 @@ public final class JsonProtocolCodec {
      * SerializationException for anything but a UTF-8 JSON object whose members have their types.
      */
     public Object decode(SqsAction action, byte[] body) {
-        if (StrictUtf8.decodeOrNull(body) == null) {
+        if (!StrictUtf8.isValid(body)) {
             throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body is not valid UTF-8.");
         }
         JsonNode tree;

@@ -53,7 +53,7 @@ public final class JsonBodyReader {
         if (body == null || body.length == 0) {
             return JSON.createObjectNode();
         }
-        if (StrictUtf8.decodeOrNull(body) == null) {
+        if (!StrictUtf8.isValid(body)) {
             throw errors.apply("The request body is not valid UTF-8.");
         }
         JsonNode root;
