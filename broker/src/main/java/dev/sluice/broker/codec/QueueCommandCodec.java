@@ -15,6 +15,7 @@ import dev.sluice.broker.core.QueueCommand.StartMoveTask;
 import dev.sluice.broker.core.QueueCommand.StepMoveTask;
 import dev.sluice.broker.core.QueueCommand.TagQueue;
 import dev.sluice.broker.core.QueueCommand.UntagQueue;
+import dev.sluice.broker.core.QueueCommandType;
 import dev.sluice.broker.core.SendEntry;
 import dev.sluice.broker.core.VisibilityChange;
 import dev.sluice.raftstore.codec.BinaryReader;
@@ -26,7 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Queue commands to and from their log frames: {@code [formatVersion][typeId][fields]}, big-endian,
+ * Queue commands to and from their log frames: {@code [formatVersion][typeCode][fields]}, type codes from {@link QueueCommandType}, big-endian,
  * length-prefixed. Golden files under src/test/resources/golden/commands hold the format still.
  */
 public final class QueueCommandCodec {
@@ -34,77 +35,104 @@ public final class QueueCommandCodec {
     }
 
     public static byte[] encode(QueueCommand command) {
-        BinaryWriter out = CommandFrame.writer(command.typeId());
-        if (command instanceof CreateQueue c) {
-            out.putString(c.name());
-            Fields.putStringMap(out, c.attributes());
-            Fields.putStringMap(out, c.tags());
-        } else if (command instanceof DeleteQueue c) {
-            out.putString(c.name());
-        } else if (command instanceof SetAttributes c) {
-            out.putString(c.name());
-            Fields.putStringMap(out, c.attributes());
-        } else if (command instanceof TagQueue c) {
-            out.putString(c.name());
-            Fields.putStringMap(out, c.tags());
-            out.putInt(c.maxTags());
-        } else if (command instanceof UntagQueue c) {
-            out.putString(c.name());
-            Fields.putStrings(out, c.keys());
-        } else if (command instanceof Send c) {
-            out.putString(c.name()).putInt(c.entries().size());
-            for (SendEntry entry : c.entries()) {
-                out.putString(entry.id()).putString(entry.body());
-                Fields.putOptionalInt(out, entry.delaySeconds());
-                Fields.putAttributes(out, entry.messageAttributes());
-                out.putString(entry.traceHeader()).putString(entry.messageGroupId()).putString(entry.messageDeduplicationId());
+        BinaryWriter out = CommandFrame.writer(command.type().code());
+        return switch (command.type()) {
+            case CREATE_QUEUE -> {
+                CreateQueue c = (CreateQueue) command;
+                out.putString(c.name());
+                Fields.putStringMap(out, c.attributes());
+                Fields.putStringMap(out, c.tags());
+                yield out.toByteArray();
             }
-        } else if (command instanceof Receive c) {
-            out.putString(c.name()).putInt(c.maxMessages());
-            Fields.putOptionalInt(out, c.visibilityTimeoutSeconds());
-            if (c.receiveRequestAttemptId() != null) {
-                out.putString(c.receiveRequestAttemptId());
+            case DELETE_QUEUE -> out.putString(((DeleteQueue) command).name()).toByteArray();
+            case SET_ATTRIBUTES -> {
+                SetAttributes c = (SetAttributes) command;
+                Fields.putStringMap(out.putString(c.name()), c.attributes());
+                yield out.toByteArray();
             }
-        } else if (command instanceof Delete c) {
-            out.putString(c.name()).putInt(c.entries().size());
-            c.entries().forEach(entry -> out.putString(entry.id()).putString(entry.receiptHandle()));
-        } else if (command instanceof ChangeVisibility c) {
-            out.putString(c.name()).putInt(c.entries().size());
-            c.entries().forEach(entry -> out.putString(entry.id()).putString(entry.receiptHandle())
-                    .putInt(entry.visibilityTimeoutSeconds()));
-        } else if (command instanceof Purge c) {
-            out.putString(c.name());
-        } else if (command instanceof StartMoveTask c) {
-            out.putString(c.sourceArn()).putString(c.destinationArn());
-            Fields.putOptionalInt(out, c.maxMessagesPerSecond());
-        } else if (command instanceof StepMoveTask c) {
-            out.putString(c.handle()).putInt(c.maxMessages());
-        } else if (command instanceof CancelMoveTask c) {
-            out.putString(c.handle());
-        } else {
-            throw new IllegalArgumentException("unknown command " + command);
+            case TAG_QUEUE -> {
+                TagQueue c = (TagQueue) command;
+                Fields.putStringMap(out.putString(c.name()), c.tags());
+                yield out.putInt(c.maxTags()).toByteArray();
+            }
+            case UNTAG_QUEUE -> {
+                UntagQueue c = (UntagQueue) command;
+                Fields.putStrings(out.putString(c.name()), c.keys());
+                yield out.toByteArray();
+            }
+            case SEND -> encodeSend(out, (Send) command);
+            case RECEIVE, RECEIVE_WITH_ATTEMPT -> {
+                Receive c = (Receive) command;
+                Fields.putOptionalInt(out.putString(c.name()).putInt(c.maxMessages()), c.visibilityTimeoutSeconds());
+                if (c.receiveRequestAttemptId() != null) {
+                    out.putString(c.receiveRequestAttemptId());
+                }
+                yield out.toByteArray();
+            }
+            case DELETE -> {
+                Delete c = (Delete) command;
+                out.putString(c.name()).putInt(c.entries().size());
+                c.entries().forEach(entry -> out.putString(entry.id()).putString(entry.receiptHandle()));
+                yield out.toByteArray();
+            }
+            case CHANGE_VISIBILITY -> {
+                ChangeVisibility c = (ChangeVisibility) command;
+                out.putString(c.name()).putInt(c.entries().size());
+                c.entries().forEach(entry -> out.putString(entry.id()).putString(entry.receiptHandle())
+                        .putInt(entry.visibilityTimeoutSeconds()));
+                yield out.toByteArray();
+            }
+            case PURGE -> out.putString(((Purge) command).name()).toByteArray();
+            case START_MOVE_TASK -> {
+                StartMoveTask c = (StartMoveTask) command;
+                Fields.putOptionalInt(out.putString(c.sourceArn()).putString(c.destinationArn()), c.maxMessagesPerSecond());
+                yield out.toByteArray();
+            }
+            case STEP_MOVE_TASK -> {
+                StepMoveTask c = (StepMoveTask) command;
+                yield out.putString(c.handle()).putInt(c.maxMessages()).toByteArray();
+            }
+            case CANCEL_MOVE_TASK -> out.putString(((CancelMoveTask) command).handle()).toByteArray();
+        };
+    }
+
+    private static byte[] encodeSend(BinaryWriter out, Send command) {
+        out.putString(command.name()).putInt(command.entries().size());
+        for (SendEntry entry : command.entries()) {
+            out.putString(entry.id()).putString(entry.body());
+            Fields.putOptionalInt(out, entry.delaySeconds());
+            Fields.putAttributes(out, entry.messageAttributes());
+            out.putString(entry.traceHeader()).putString(entry.messageGroupId()).putString(entry.messageDeduplicationId());
         }
         return out.toByteArray();
     }
 
-    public static QueueCommand decode(int typeId, ByteBuffer payload) {
+    /**
+     * The command of a frame's type code and payload. A code this release does not know is corruption
+     * (or a log written by a newer release): {@link CorruptFrameException}, which stops the node's
+     * apply instead of answering anything.
+     */
+    public static QueueCommand decode(int typeCode, ByteBuffer payload) {
+        QueueCommandType type = QueueCommandType.ofCode(typeCode);
+        if (type == null) {
+            throw new CorruptFrameException("unknown queue command type " + typeCode);
+        }
         BinaryReader in = new BinaryReader(payload);
-        return switch (typeId) {
-            case 1 -> new CreateQueue(in.getString(), Fields.getStringMap(in), Fields.getStringMap(in));
-            case 2 -> new DeleteQueue(in.getString());
-            case 3 -> new SetAttributes(in.getString(), Fields.getStringMap(in));
-            case 4 -> new TagQueue(in.getString(), Fields.getStringMap(in), in.getInt());
-            case 5 -> new UntagQueue(in.getString(), Fields.getStrings(in));
-            case 6 -> decodeSend(in);
-            case 7 -> new Receive(in.getString(), in.getInt(), Fields.getOptionalInt(in));
-            case 8 -> decodeDelete(in);
-            case 9 -> decodeChangeVisibility(in);
-            case 10 -> new Purge(in.getString());
-            case 11 -> new StartMoveTask(in.getString(), in.getString(), Fields.getOptionalInt(in));
-            case 12 -> new StepMoveTask(in.getString(), in.getInt());
-            case 13 -> new CancelMoveTask(in.getString());
-            case 14 -> new Receive(in.getString(), in.getInt(), Fields.getOptionalInt(in), in.getString());
-            default -> throw new CorruptFrameException("unknown queue command type " + typeId);
+        return switch (type) {
+            case CREATE_QUEUE -> new CreateQueue(in.getString(), Fields.getStringMap(in), Fields.getStringMap(in));
+            case DELETE_QUEUE -> new DeleteQueue(in.getString());
+            case SET_ATTRIBUTES -> new SetAttributes(in.getString(), Fields.getStringMap(in));
+            case TAG_QUEUE -> new TagQueue(in.getString(), Fields.getStringMap(in), in.getInt());
+            case UNTAG_QUEUE -> new UntagQueue(in.getString(), Fields.getStrings(in));
+            case SEND -> decodeSend(in);
+            case RECEIVE -> new Receive(in.getString(), in.getInt(), Fields.getOptionalInt(in));
+            case DELETE -> decodeDelete(in);
+            case CHANGE_VISIBILITY -> decodeChangeVisibility(in);
+            case PURGE -> new Purge(in.getString());
+            case START_MOVE_TASK -> new StartMoveTask(in.getString(), in.getString(), Fields.getOptionalInt(in));
+            case STEP_MOVE_TASK -> new StepMoveTask(in.getString(), in.getInt());
+            case CANCEL_MOVE_TASK -> new CancelMoveTask(in.getString());
+            case RECEIVE_WITH_ATTEMPT -> new Receive(in.getString(), in.getInt(), Fields.getOptionalInt(in), in.getString());
         };
     }
 

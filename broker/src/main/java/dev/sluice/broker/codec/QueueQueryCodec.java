@@ -7,46 +7,53 @@ import dev.sluice.broker.core.QueueQuery.Exists;
 import dev.sluice.broker.core.QueueQuery.ListQueues;
 import dev.sluice.broker.core.QueueQuery.MoveTasksOf;
 import dev.sluice.broker.core.QueueQuery.Tags;
+import dev.sluice.broker.core.QueueQueryType;
 import dev.sluice.raftstore.codec.BinaryReader;
 import dev.sluice.raftstore.codec.BinaryWriter;
 import java.nio.ByteBuffer;
 
-/** Queue queries: {@code [typeId][fields]}. */
+/** Queue queries: {@code [typeCode][fields]}, type codes from {@link QueueQueryType}. */
 public final class QueueQueryCodec {
     private QueueQueryCodec() {
     }
 
     public static byte[] encode(QueueQuery query) {
-        BinaryWriter out = new BinaryWriter(64).putByte(query.typeId());
-        if (query instanceof Attributes q) {
-            out.putString(q.name());
-            Fields.putStrings(out, q.attributeNames());
-            out.putLong(q.nowMillis());
-        } else if (query instanceof Exists q) {
-            out.putString(q.name());
-        } else if (query instanceof ListQueues q) {
-            out.putString(q.prefix()).putString(q.startAfter()).putInt(q.limit());
-        } else if (query instanceof Tags q) {
-            out.putString(q.name());
-        } else if (query instanceof DeadLetterSources q) {
-            out.putString(q.name());
-        } else if (query instanceof MoveTasksOf q) {
-            out.putString(q.sourceArn()).putInt(q.limit());
-        }
-        return out.toByteArray();
+        BinaryWriter out = new BinaryWriter(64).putByte(query.type().code());
+        return switch (query.type()) {
+            case ATTRIBUTES -> {
+                Attributes q = (Attributes) query;
+                Fields.putStrings(out.putString(q.name()), q.attributeNames());
+                yield out.putLong(q.nowMillis()).toByteArray();
+            }
+            case EXISTS -> out.putString(((Exists) query).name()).toByteArray();
+            case LIST_QUEUES -> {
+                ListQueues q = (ListQueues) query;
+                yield out.putString(q.prefix()).putString(q.startAfter()).putInt(q.limit()).toByteArray();
+            }
+            case TAGS -> out.putString(((Tags) query).name()).toByteArray();
+            case DEAD_LETTER_SOURCES -> out.putString(((DeadLetterSources) query).name()).toByteArray();
+            case MOVE_TASKS_OF -> {
+                MoveTasksOf q = (MoveTasksOf) query;
+                yield out.putString(q.sourceArn()).putInt(q.limit()).toByteArray();
+            }
+        };
     }
 
+    /** A query this release does not know fails the read (queries change nothing, so the node keeps serving). */
     public static QueueQuery decode(ByteBuffer request) {
         BinaryReader in = new BinaryReader(request);
-        int type = in.getByte();
+        int code = in.getByte();
+        QueueQueryType type = QueueQueryType.ofCode(code);
+        if (type == null) {
+            throw new IllegalArgumentException("unknown queue query type " + code);
+        }
         return switch (type) {
-            case 1 -> new Attributes(in.getString(), Fields.getStrings(in), in.getLong());
-            case 2 -> new Exists(in.getString());
-            case 3 -> new ListQueues(in.getString(), in.getString(), in.getInt());
-            case 4 -> new Tags(in.getString());
-            case 5 -> new DeadLetterSources(in.getString());
-            case 6 -> new MoveTasksOf(in.getString(), in.getInt());
-            default -> throw new IllegalArgumentException("unknown queue query type " + type);
+            case ATTRIBUTES -> new Attributes(in.getString(), Fields.getStrings(in), in.getLong());
+            case EXISTS -> new Exists(in.getString());
+            case LIST_QUEUES -> new ListQueues(in.getString(), in.getString(), in.getInt());
+            case TAGS -> new Tags(in.getString());
+            case DEAD_LETTER_SOURCES -> new DeadLetterSources(in.getString());
+            case MOVE_TASKS_OF -> new MoveTasksOf(in.getString(), in.getInt());
         };
     }
 }

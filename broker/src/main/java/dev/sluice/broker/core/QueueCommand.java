@@ -5,45 +5,45 @@ import java.util.Map;
 
 /**
  * Every state change of the queue engine, as it travels through the Raft log. Type ids are an
- * append-only registry: never renumber, never reuse (see {@code QueueCommandCodec}).
+ * append-only registry: never renumber, never reuse (see {@link QueueCommandType}).
  */
 public sealed interface QueueCommand {
 
-    int typeId();
+    QueueCommandType type();
 
     record CreateQueue(String name, Map<String, String> attributes, Map<String, String> tags) implements QueueCommand {
-        public int typeId() {
-            return 1;
+        public QueueCommandType type() {
+            return QueueCommandType.CREATE_QUEUE;
         }
     }
 
     record DeleteQueue(String name) implements QueueCommand {
-        public int typeId() {
-            return 2;
+        public QueueCommandType type() {
+            return QueueCommandType.DELETE_QUEUE;
         }
     }
 
     record SetAttributes(String name, Map<String, String> attributes) implements QueueCommand {
-        public int typeId() {
-            return 3;
+        public QueueCommandType type() {
+            return QueueCommandType.SET_ATTRIBUTES;
         }
     }
 
     record TagQueue(String name, Map<String, String> tags, int maxTags) implements QueueCommand {
-        public int typeId() {
-            return 4;
+        public QueueCommandType type() {
+            return QueueCommandType.TAG_QUEUE;
         }
     }
 
     record UntagQueue(String name, List<String> keys) implements QueueCommand {
-        public int typeId() {
-            return 5;
+        public QueueCommandType type() {
+            return QueueCommandType.UNTAG_QUEUE;
         }
     }
 
     record Send(String name, List<SendEntry> entries) implements QueueCommand {
-        public int typeId() {
-            return 6;
+        public QueueCommandType type() {
+            return QueueCommandType.SEND;
         }
     }
 
@@ -58,44 +58,44 @@ public sealed interface QueueCommand {
             this(name, maxMessages, visibilityTimeoutSeconds, null);
         }
 
-        public int typeId() {
-            return receiveRequestAttemptId == null ? 7 : 14;
+        public QueueCommandType type() {
+            return receiveRequestAttemptId == null ? QueueCommandType.RECEIVE : QueueCommandType.RECEIVE_WITH_ATTEMPT;
         }
     }
 
     record Delete(String name, List<HandleEntry> entries) implements QueueCommand {
-        public int typeId() {
-            return 8;
+        public QueueCommandType type() {
+            return QueueCommandType.DELETE;
         }
     }
 
     record ChangeVisibility(String name, List<VisibilityChange> entries) implements QueueCommand {
-        public int typeId() {
-            return 9;
+        public QueueCommandType type() {
+            return QueueCommandType.CHANGE_VISIBILITY;
         }
     }
 
     record Purge(String name) implements QueueCommand {
-        public int typeId() {
-            return 10;
+        public QueueCommandType type() {
+            return QueueCommandType.PURGE;
         }
     }
 
     record StartMoveTask(String sourceArn, String destinationArn, Integer maxMessagesPerSecond) implements QueueCommand {
-        public int typeId() {
-            return 11;
+        public QueueCommandType type() {
+            return QueueCommandType.START_MOVE_TASK;
         }
     }
 
     record StepMoveTask(String handle, int maxMessages) implements QueueCommand {
-        public int typeId() {
-            return 12;
+        public QueueCommandType type() {
+            return QueueCommandType.STEP_MOVE_TASK;
         }
     }
 
     record CancelMoveTask(String handle) implements QueueCommand {
-        public int typeId() {
-            return 13;
+        public QueueCommandType type() {
+            return QueueCommandType.CANCEL_MOVE_TASK;
         }
     }
 }

@@ -2,44 +2,44 @@ package dev.sluice.broker.core;
 
 import java.util.List;
 
-/** Linearizable reads of the queue engine. Type ids are append-only, as for commands. */
+/** Linearizable reads of the queue engine. Type codes are append-only in {@link QueueQueryType}. */
 public sealed interface QueueQuery {
 
-    int typeId();
+    QueueQueryType type();
 
     record Attributes(String name, List<String> attributeNames, long nowMillis) implements QueueQuery {
-        public int typeId() {
-            return 1;
+        public QueueQueryType type() {
+            return QueueQueryType.ATTRIBUTES;
         }
     }
 
     record Exists(String name) implements QueueQuery {
-        public int typeId() {
-            return 2;
+        public QueueQueryType type() {
+            return QueueQueryType.EXISTS;
         }
     }
 
     record ListQueues(String prefix, String startAfter, int limit) implements QueueQuery {
-        public int typeId() {
-            return 3;
+        public QueueQueryType type() {
+            return QueueQueryType.LIST_QUEUES;
         }
     }
 
     record Tags(String name) implements QueueQuery {
-        public int typeId() {
-            return 4;
+        public QueueQueryType type() {
+            return QueueQueryType.TAGS;
         }
     }
 
     record DeadLetterSources(String name) implements QueueQuery {
-        public int typeId() {
-            return 5;
+        public QueueQueryType type() {
+            return QueueQueryType.DEAD_LETTER_SOURCES;
         }
     }
 
     record MoveTasksOf(String sourceArn, int limit) implements QueueQuery {
-        public int typeId() {
-            return 6;
+        public QueueQueryType type() {
+            return QueueQueryType.MOVE_TASKS_OF;
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.sluice.broker.codec.QueueQueryCodec;
 import dev.sluice.broker.codec.QueueResultCodec;
 import dev.sluice.broker.core.EngineLimits;
 import dev.sluice.broker.core.EntryStamp;
-import dev.sluice.broker.core.MoveTask;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.core.QueueBook;
 import dev.sluice.broker.core.QueueCommand;
@@ -110,37 +109,78 @@ public final class QueueEngine implements DomainEngine {
         }
     }
 
+    /**
+     * One command against the book. An exhaustive switch over {@link dev.sluice.broker.core.QueueCommandType}:
+     * a command type without a branch here does not compile, so none can fall through to an OK answer.
+     */
+    /**
+     * One command against the book: a {@code switch} expression over {@link dev.sluice.broker.core.QueueCommandType}
+     * without a default, so a command type without a branch here does not compile and none can fall through to OK.
+     */
     private byte[] execute(QueueCommand command, EntryStamp stamp) {
         BinaryWriter out = QueueResultCodec.ok();
-        if (command instanceof CreateQueue c) {
-            out.putString(book.createQueue(c.name(), c.attributes(), c.tags(), stamp));
-        } else if (command instanceof DeleteQueue c) {
-            book.deleteQueue(c.name(), stamp);
-        } else if (command instanceof SetAttributes c) {
-            book.setAttributes(c.name(), c.attributes(), stamp);
-        } else if (command instanceof TagQueue c) {
-            book.tag(c.name(), c.tags(), c.maxTags());
-        } else if (command instanceof UntagQueue c) {
-            book.untag(c.name(), c.keys());
-        } else if (command instanceof Send c) {
-            QueueResultCodec.putOutcomes(out, book.send(c.name(), c.entries(), stamp));
-        } else if (command instanceof Receive c) {
-            QueueResultCodec.putMessages(out, book.receive(c.name(), c.maxMessages(), c.visibilityTimeoutSeconds(),
-                    c.receiveRequestAttemptId(), stamp));
-        } else if (command instanceof Delete c) {
-            QueueResultCodec.putOutcomes(out, book.delete(c.name(), c.entries()));
-        } else if (command instanceof ChangeVisibility c) {
-            QueueResultCodec.putOutcomes(out, book.changeVisibility(c.name(), c.entries(), stamp));
-        } else if (command instanceof Purge c) {
-            book.purge(c.name(), stamp);
-        } else if (command instanceof StartMoveTask c) {
-            out.putString(book.moveTasks().start(c.sourceArn(), c.destinationArn(), c.maxMessagesPerSecond(), stamp).handle());
-        } else if (command instanceof StepMoveTask c) {
-            book.moveTasks().step(c.handle(), c.maxMessages(), stamp);
-        } else if (command instanceof CancelMoveTask c) {
-            out.putLong(book.moveTasks().cancel(c.handle()).movedCount());
-        }
-        return out.toByteArray();
+        BinaryWriter answered = switch (command.type()) {
+            case CREATE_QUEUE -> {
+                CreateQueue c = (CreateQueue) command;
+                yield out.putString(book.createQueue(c.name(), c.attributes(), c.tags(), stamp));
+            }
+            case DELETE_QUEUE -> {
+                book.deleteQueue(((DeleteQueue) command).name(), stamp);
+                yield out;
+            }
+            case SET_ATTRIBUTES -> {
+                SetAttributes c = (SetAttributes) command;
+                book.setAttributes(c.name(), c.attributes(), stamp);
+                yield out;
+            }
+            case TAG_QUEUE -> {
+                TagQueue c = (TagQueue) command;
+                book.tag(c.name(), c.tags(), c.maxTags());
+                yield out;
+            }
+            case UNTAG_QUEUE -> {
+                UntagQueue c = (UntagQueue) command;
+                book.untag(c.name(), c.keys());
+                yield out;
+            }
+            case SEND -> {
+                Send c = (Send) command;
+                QueueResultCodec.putOutcomes(out, book.send(c.name(), c.entries(), stamp));
+                yield out;
+            }
+            case RECEIVE, RECEIVE_WITH_ATTEMPT -> {
+                Receive c = (Receive) command;
+                QueueResultCodec.putMessages(out, book.receive(c.name(), c.maxMessages(), c.visibilityTimeoutSeconds(),
+                        c.receiveRequestAttemptId(), stamp));
+                yield out;
+            }
+            case DELETE -> {
+                Delete c = (Delete) command;
+                QueueResultCodec.putOutcomes(out, book.delete(c.name(), c.entries()));
+                yield out;
+            }
+            case CHANGE_VISIBILITY -> {
+                ChangeVisibility c = (ChangeVisibility) command;
+                QueueResultCodec.putOutcomes(out, book.changeVisibility(c.name(), c.entries(), stamp));
+                yield out;
+            }
+            case PURGE -> {
+                book.purge(((Purge) command).name(), stamp);
+                yield out;
+            }
+            case START_MOVE_TASK -> {
+                StartMoveTask c = (StartMoveTask) command;
+                yield out.putString(book.moveTasks().start(c.sourceArn(), c.destinationArn(), c.maxMessagesPerSecond(),
+                        stamp).handle());
+            }
+            case STEP_MOVE_TASK -> {
+                StepMoveTask c = (StepMoveTask) command;
+                book.moveTasks().step(c.handle(), c.maxMessages(), stamp);
+                yield out;
+            }
+            case CANCEL_MOVE_TASK -> out.putLong(book.moveTasks().cancel(((CancelMoveTask) command).handle()).movedCount());
+        };
+        return answered.toByteArray();
     }
 
     @Override
@@ -155,23 +195,36 @@ public final class QueueEngine implements DomainEngine {
         });
     }
 
+    /** One query: exhaustive over {@link dev.sluice.broker.core.QueueQueryType}, like {@link #execute}. */
     private static byte[] answer(QueueBook book, QueueQuery query) {
         BinaryWriter out = QueueResultCodec.ok();
-        if (query instanceof QueueQuery.Attributes q) {
-            QueueResultCodec.putStringMap(out, book.attributes(q.name(), q.attributeNames(), q.nowMillis()));
-        } else if (query instanceof QueueQuery.Exists q) {
-            out.putBoolean(book.exists(q.name()));
-        } else if (query instanceof QueueQuery.ListQueues q) {
-            QueueResultCodec.putStrings(out, book.names(q.prefix(), q.startAfter(), q.limit()));
-        } else if (query instanceof QueueQuery.Tags q) {
-            QueueResultCodec.putStringMap(out, book.tags(q.name()));
-        } else if (query instanceof QueueQuery.DeadLetterSources q) {
-            QueueResultCodec.putStrings(out, book.deadLetterSources(q.name()));
-        } else if (query instanceof QueueQuery.MoveTasksOf q) {
-            List<MoveTask> tasks = book.moveTasks().list(q.sourceArn(), q.limit());
-            QueueResultCodec.putMoveTasks(out, tasks);
-        }
-        return out.toByteArray();
+        BinaryWriter answered = switch (query.type()) {
+            case ATTRIBUTES -> {
+                QueueQuery.Attributes q = (QueueQuery.Attributes) query;
+                QueueResultCodec.putStringMap(out, book.attributes(q.name(), q.attributeNames(), q.nowMillis()));
+                yield out;
+            }
+            case EXISTS -> out.putBoolean(book.exists(((QueueQuery.Exists) query).name()));
+            case LIST_QUEUES -> {
+                QueueQuery.ListQueues q = (QueueQuery.ListQueues) query;
+                QueueResultCodec.putStrings(out, book.names(q.prefix(), q.startAfter(), q.limit()));
+                yield out;
+            }
+            case TAGS -> {
+                QueueResultCodec.putStringMap(out, book.tags(((QueueQuery.Tags) query).name()));
+                yield out;
+            }
+            case DEAD_LETTER_SOURCES -> {
+                QueueResultCodec.putStrings(out, book.deadLetterSources(((QueueQuery.DeadLetterSources) query).name()));
+                yield out;
+            }
+            case MOVE_TASKS_OF -> {
+                QueueQuery.MoveTasksOf q = (QueueQuery.MoveTasksOf) query;
+                QueueResultCodec.putMoveTasks(out, book.moveTasks().list(q.sourceArn(), q.limit()));
+                yield out;
+            }
+        };
+        return answered.toByteArray();
     }
 
     /** Reads this replica's state under the read lock (possibly behind the leader): for approximate reads and waits. */

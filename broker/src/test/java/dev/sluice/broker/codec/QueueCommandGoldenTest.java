@@ -1,22 +1,28 @@
 package dev.sluice.broker.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sluice.broker.core.HandleEntry;
 import dev.sluice.broker.core.QueueCommand;
+import dev.sluice.broker.core.QueueCommandType;
 import dev.sluice.broker.core.SendEntry;
 import dev.sluice.broker.core.VisibilityChange;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
 import dev.sluice.raftstore.codec.CommandFrame;
+import dev.sluice.raftstore.codec.CorruptFrameException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,6 +59,54 @@ class QueueCommandGoldenTest {
         samples.put("send-fifo", new QueueCommand.Send("orders.fifo", List.of(new SendEntry("1", "paid", null, Map.of(), null,
                 "customer-7", "order-42-paid"))));
         return samples;
+    }
+
+    /** The registry, frozen: a code here may never change or be reused; new types only append. */
+    static final Map<QueueCommandType, Integer> CODES = frozenCodes();
+
+    private static Map<QueueCommandType, Integer> frozenCodes() {
+        Map<QueueCommandType, Integer> codes = new LinkedHashMap<>();
+        codes.put(QueueCommandType.CREATE_QUEUE, 1);
+        codes.put(QueueCommandType.DELETE_QUEUE, 2);
+        codes.put(QueueCommandType.SET_ATTRIBUTES, 3);
+        codes.put(QueueCommandType.TAG_QUEUE, 4);
+        codes.put(QueueCommandType.UNTAG_QUEUE, 5);
+        codes.put(QueueCommandType.SEND, 6);
+        codes.put(QueueCommandType.RECEIVE, 7);
+        codes.put(QueueCommandType.DELETE, 8);
+        codes.put(QueueCommandType.CHANGE_VISIBILITY, 9);
+        codes.put(QueueCommandType.PURGE, 10);
+        codes.put(QueueCommandType.START_MOVE_TASK, 11);
+        codes.put(QueueCommandType.STEP_MOVE_TASK, 12);
+        codes.put(QueueCommandType.CANCEL_MOVE_TASK, 13);
+        codes.put(QueueCommandType.RECEIVE_WITH_ATTEMPT, 14);
+        return codes;
+    }
+
+    @Test
+    void everyCommandTypeKeepsItsWireCode() {
+        Map<QueueCommandType, Integer> actual = new LinkedHashMap<>();
+        for (QueueCommandType type : QueueCommandType.values()) {
+            actual.put(type, type.code());
+            assertEquals(type, QueueCommandType.ofCode(type.code()), type + " by its code");
+        }
+        assertEquals(CODES, actual, "the command registry is append-only: add new types, never change a code");
+    }
+
+    @Test
+    void everyCommandTypeHasAGoldenSample() {
+        Set<QueueCommandType> sampled = EnumSet.noneOf(QueueCommandType.class);
+        samples().values().forEach(command -> sampled.add(command.type()));
+        assertEquals(EnumSet.allOf(QueueCommandType.class), sampled);
+    }
+
+    @Test
+    void aCodeNoReleaseAssignedIsACorruptFrameNotACommand() {
+        int unknown = CODES.values().stream().mapToInt(Integer::intValue).max().orElseThrow() + 1;
+        assertNull(QueueCommandType.ofCode(unknown));
+        assertNull(QueueCommandType.ofCode(0));
+        assertThrows(CorruptFrameException.class, () -> QueueCommandCodec.decode(unknown, ByteBuffer.allocate(0)));
+        assertThrows(CorruptFrameException.class, () -> QueueCommandCodec.decode(0, ByteBuffer.allocate(0)));
     }
 
     @Test

@@ -1,0 +1,57 @@
+package dev.sluice.broker.core;
+
+/**
+ * The one registry of queue commands and their wire codes, as they travel in the Raft log. Codes are
+ * append-only: never renumber, never reuse a retired one (old logs and snapshots replay forever).
+ * Every dispatch over commands is a {@code switch} expression over this enum, so a command added here
+ * and not handled somewhere fails to compile. Golden byte files hold each code's format still.
+ */
+public enum QueueCommandType {
+    CREATE_QUEUE(1),
+    DELETE_QUEUE(2),
+    SET_ATTRIBUTES(3),
+    TAG_QUEUE(4),
+    UNTAG_QUEUE(5),
+    SEND(6),
+    RECEIVE(7),
+    DELETE(8),
+    CHANGE_VISIBILITY(9),
+    PURGE(10),
+    START_MOVE_TASK(11),
+    STEP_MOVE_TASK(12),
+    CANCEL_MOVE_TASK(13),
+    /** A FIFO receive carrying a ReceiveRequestAttemptId: its own code so that code 7 keeps its format. */
+    RECEIVE_WITH_ATTEMPT(14);
+
+    private static final QueueCommandType[] BY_CODE = byCode();
+
+    private final int code;
+
+    QueueCommandType(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The type of a wire code, or null for a code this release does not know (the caller stops the node). */
+    public static QueueCommandType ofCode(int code) {
+        return code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    private static QueueCommandType[] byCode() {
+        int max = 0;
+        for (QueueCommandType type : values()) {
+            max = Math.max(max, type.code);
+        }
+        QueueCommandType[] table = new QueueCommandType[max + 1];
+        for (QueueCommandType type : values()) {
+            if (table[type.code] != null) {
+                throw new ExceptionInInitializerError("queue command code " + type.code + " used twice");
+            }
+            table[type.code] = type;
+        }
+        return table;
+    }
+}
