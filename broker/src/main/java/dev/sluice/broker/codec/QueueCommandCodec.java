@@ -15,7 +15,12 @@ import dev.sluice.broker.core.QueueCommand.StartMoveTask;
 import dev.sluice.broker.core.QueueCommand.StepMoveTask;
 import dev.sluice.broker.core.QueueCommand.TagQueue;
 import dev.sluice.broker.core.QueueCommand.UntagQueue;
+import dev.sluice.broker.core.QueueCommand.ImportTransfers;
+import dev.sluice.broker.core.QueueCommand.SettleTransfers;
+import dev.sluice.broker.core.QueueCommand.StartMoveTaskAcrossGroups;
 import dev.sluice.broker.core.QueueCommandType;
+import dev.sluice.broker.core.RemoteQueue;
+import dev.sluice.broker.core.TransferImport;
 import dev.sluice.broker.core.SendEntry;
 import dev.sluice.broker.core.VisibilityChange;
 import dev.sluice.raftstore.codec.BinaryReader;
@@ -37,17 +42,23 @@ public final class QueueCommandCodec {
     public static byte[] encode(QueueCommand command) {
         BinaryWriter out = CommandFrame.writer(command.type().code());
         return switch (command.type()) {
-            case CREATE_QUEUE -> {
+            case CREATE_QUEUE, CREATE_QUEUE_WITH_REMOTE_DEAD_LETTER_QUEUE -> {
                 CreateQueue c = (CreateQueue) command;
                 out.putString(c.name());
                 Fields.putStringMap(out, c.attributes());
                 Fields.putStringMap(out, c.tags());
+                if (c.remoteDeadLetterQueue() != null) {
+                    putRemoteQueue(out, c.remoteDeadLetterQueue());
+                }
                 yield out.toByteArray();
             }
             case DELETE_QUEUE -> out.putString(((DeleteQueue) command).name()).toByteArray();
-            case SET_ATTRIBUTES -> {
+            case SET_ATTRIBUTES, SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE -> {
                 SetAttributes c = (SetAttributes) command;
                 Fields.putStringMap(out.putString(c.name()), c.attributes());
+                if (c.remoteDeadLetterQueue() != null) {
+                    putRemoteQueue(out, c.remoteDeadLetterQueue());
+                }
                 yield out.toByteArray();
             }
             case TAG_QUEUE -> {
@@ -93,6 +104,30 @@ public final class QueueCommandCodec {
                 yield out.putString(c.handle()).putInt(c.maxMessages()).toByteArray();
             }
             case CANCEL_MOVE_TASK -> out.putString(((CancelMoveTask) command).handle()).toByteArray();
+            case START_MOVE_TASK_ACROSS_GROUPS -> {
+                StartMoveTaskAcrossGroups c = (StartMoveTaskAcrossGroups) command;
+                Fields.putOptionalInt(out.putString(c.sourceArn()).putString(c.destinationArn()), c.maxMessagesPerSecond());
+                out.putBoolean(c.remoteDestination() != null);
+                if (c.remoteDestination() != null) {
+                    putRemoteQueue(out, c.remoteDestination());
+                }
+                yield out.putBoolean(c.sourceIsDeadLetterQueue()).toByteArray();
+            }
+            case IMPORT_TRANSFERS -> {
+                ImportTransfers c = (ImportTransfers) command;
+                out.putInt(c.imports().size());
+                for (TransferImport item : c.imports()) {
+                    out.putString(item.transferId()).putString(item.destinationArn());
+                    StoredRecordCodec.putMessage(out, item.message());
+                }
+                yield out.toByteArray();
+            }
+            case SETTLE_TRANSFERS -> {
+                SettleTransfers c = (SettleTransfers) command;
+                putSeqs(out, c.delivered());
+                putSeqs(out, c.returned());
+                yield out.toByteArray();
+            }
         };
     }
 
@@ -120,8 +155,12 @@ public final class QueueCommandCodec {
         BinaryReader in = new BinaryReader(payload);
         return switch (type) {
             case CREATE_QUEUE -> new CreateQueue(in.getString(), Fields.getStringMap(in), Fields.getStringMap(in));
+            case CREATE_QUEUE_WITH_REMOTE_DEAD_LETTER_QUEUE -> new CreateQueue(in.getString(), Fields.getStringMap(in),
+                    Fields.getStringMap(in), getRemoteQueue(in));
             case DELETE_QUEUE -> new DeleteQueue(in.getString());
             case SET_ATTRIBUTES -> new SetAttributes(in.getString(), Fields.getStringMap(in));
+            case SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE -> new SetAttributes(in.getString(), Fields.getStringMap(in),
+                    getRemoteQueue(in));
             case TAG_QUEUE -> new TagQueue(in.getString(), Fields.getStringMap(in), in.getInt());
             case UNTAG_QUEUE -> new UntagQueue(in.getString(), Fields.getStrings(in));
             case SEND -> decodeSend(in);
@@ -133,7 +172,42 @@ public final class QueueCommandCodec {
             case STEP_MOVE_TASK -> new StepMoveTask(in.getString(), in.getInt());
             case CANCEL_MOVE_TASK -> new CancelMoveTask(in.getString());
             case RECEIVE_WITH_ATTEMPT -> new Receive(in.getString(), in.getInt(), Fields.getOptionalInt(in), in.getString());
+            case START_MOVE_TASK_ACROSS_GROUPS -> new StartMoveTaskAcrossGroups(in.getString(), in.getString(),
+                    Fields.getOptionalInt(in), in.getBoolean() ? getRemoteQueue(in) : null, in.getBoolean());
+            case IMPORT_TRANSFERS -> decodeImports(in);
+            case SETTLE_TRANSFERS -> new SettleTransfers(getSeqs(in), getSeqs(in));
         };
+    }
+
+    private static void putRemoteQueue(BinaryWriter out, RemoteQueue queue) {
+        out.putString(queue.arn()).putBoolean(queue.fifo()).putBoolean(queue.allowsSource());
+    }
+
+    private static RemoteQueue getRemoteQueue(BinaryReader in) {
+        return new RemoteQueue(in.getString(), in.getBoolean(), in.getBoolean());
+    }
+
+    private static void putSeqs(BinaryWriter out, List<Long> seqs) {
+        out.putInt(seqs.size());
+        seqs.forEach(out::putLong);
+    }
+
+    private static List<Long> getSeqs(BinaryReader in) {
+        int count = in.getInt();
+        List<Long> seqs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            seqs.add(in.getLong());
+        }
+        return seqs;
+    }
+
+    private static ImportTransfers decodeImports(BinaryReader in) {
+        int count = in.getInt();
+        List<TransferImport> imports = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            imports.add(new TransferImport(in.getString(), in.getString(), StoredRecordCodec.getMessage(in)));
+        }
+        return new ImportTransfers(imports);
     }
 
     private static Send decodeSend(BinaryReader in) {

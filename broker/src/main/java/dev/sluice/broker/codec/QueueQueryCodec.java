@@ -36,6 +36,12 @@ public final class QueueQueryCodec {
                 MoveTasksOf q = (MoveTasksOf) query;
                 yield out.putString(q.sourceArn()).putInt(q.limit()).toByteArray();
             }
+            case DEAD_LETTER_SOURCES_OF_ARN -> out.putString(((QueueQuery.DeadLetterSourcesOfArn) query).deadLetterQueueArn())
+                    .toByteArray();
+            case REDRIVE_TARGET -> {
+                QueueQuery.RedriveTarget q = (QueueQuery.RedriveTarget) query;
+                yield out.putString(q.name()).putString(q.sourceArn()).toByteArray();
+            }
         };
     }
 
@@ -54,6 +60,8 @@ public final class QueueQueryCodec {
             case TAGS -> new Tags(in.getString());
             case DEAD_LETTER_SOURCES -> new DeadLetterSources(in.getString());
             case MOVE_TASKS_OF -> new MoveTasksOf(in.getString(), in.getInt());
+            case REDRIVE_TARGET -> new QueueQuery.RedriveTarget(in.getString(), in.getString());
+            case DEAD_LETTER_SOURCES_OF_ARN -> new QueueQuery.DeadLetterSourcesOfArn(in.getString());
         };
     }
 }

@@ -4,6 +4,7 @@ import dev.sluice.broker.core.EngineFailure;
 import dev.sluice.broker.core.EntryOutcome;
 import dev.sluice.broker.core.MoveTask;
 import dev.sluice.broker.core.ReceivedMessage;
+import dev.sluice.broker.core.TransferImport;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.raftstore.codec.BinaryReader;
@@ -112,5 +113,20 @@ public final class QueueResultCodec {
             tasks.add(StoredRecordCodec.getMoveTask(in));
         }
         return tasks;
+    }
+
+    /** One byte per import, the outcome's position in {@link TransferImport.Outcome} (append-only). */
+    public static void putImportOutcomes(BinaryWriter out, List<TransferImport.Outcome> outcomes) {
+        out.putInt(outcomes.size());
+        outcomes.forEach(outcome -> out.putByte(outcome.ordinal()));
+    }
+
+    public static List<TransferImport.Outcome> getImportOutcomes(BinaryReader in) {
+        int count = in.getInt();
+        List<TransferImport.Outcome> outcomes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            outcomes.add(TransferImport.Outcome.values()[in.getByte()]);
+        }
+        return outcomes;
     }
 }

@@ -1,11 +1,13 @@
 package dev.sluice.broker.codec;
 
 import dev.sluice.broker.core.DeduplicationRecord;
+import dev.sluice.broker.core.ImportedTransfer;
 import dev.sluice.broker.core.MessageMeta;
 import dev.sluice.broker.core.MoveTask;
 import dev.sluice.broker.core.QueueRecord;
 import dev.sluice.broker.core.ReceiveAttempt;
 import dev.sluice.broker.core.StoredMessage;
+import dev.sluice.broker.core.Transfer;
 import dev.sluice.raftstore.codec.BinaryReader;
 import dev.sluice.raftstore.codec.BinaryWriter;
 import dev.sluice.raftstore.codec.CorruptFrameException;
@@ -16,23 +18,57 @@ import java.util.TreeMap;
 /** Values stored in RocksDB, each prefixed by a format version so that a later release can read old data. */
 public final class StoredRecordCodec {
     private static final int VERSION = 1;
+    /** The move-task record's second version: with the across-groups flag. */
+    private static final int MOVE_TASK_ACROSS_GROUPS = 2;
 
     private StoredRecordCodec() {
     }
 
     public static byte[] encodeMessage(StoredMessage message) {
-        BinaryWriter out = new BinaryWriter(message.body().length() + 128).putByte(VERSION)
-                .putString(message.messageId()).putLong(message.sentMillis()).putLong(message.firstVisibleAtMillis())
-                .putString(message.body());
-        Fields.putAttributes(out, message.messageAttributes());
-        return out.putString(message.traceHeader()).putString(message.messageGroupId())
-                .putString(message.messageDeduplicationId()).putString(message.deadLetterSourceArn()).toByteArray();
+        BinaryWriter out = new BinaryWriter(message.body().length() + 128).putByte(VERSION);
+        putMessage(out, message);
+        return out.toByteArray();
     }
 
     public static StoredMessage decodeMessage(byte[] bytes) {
-        BinaryReader in = versioned(bytes);
+        return getMessage(versioned(bytes));
+    }
+
+    /** A message's fields, as stored and as transfer commands carry them. */
+    static void putMessage(BinaryWriter out, StoredMessage message) {
+        out.putString(message.messageId()).putLong(message.sentMillis()).putLong(message.firstVisibleAtMillis())
+                .putString(message.body());
+        Fields.putAttributes(out, message.messageAttributes());
+        out.putString(message.traceHeader()).putString(message.messageGroupId())
+                .putString(message.messageDeduplicationId()).putString(message.deadLetterSourceArn());
+    }
+
+    static StoredMessage getMessage(BinaryReader in) {
         return new StoredMessage(in.getString(), in.getLong(), in.getLong(), in.getString(), Fields.getAttributes(in),
                 in.getString(), in.getString(), in.getString(), in.getString());
+    }
+
+    public static byte[] encodeTransfer(Transfer transfer) {
+        BinaryWriter out = new BinaryWriter(transfer.original().body().length() + 256).putByte(VERSION)
+                .putLong(transfer.seq()).putString(transfer.originQueue()).putString(transfer.destinationArn());
+        putMessage(out, transfer.original());
+        return out.putString(transfer.deadLetterSourceArn()).putBoolean(transfer.originFifo())
+                .putString(transfer.newMessageId()).putLong(transfer.movedAtMillis()).putString(transfer.moveTaskHandle())
+                .toByteArray();
+    }
+
+    public static Transfer decodeTransfer(byte[] bytes) {
+        BinaryReader in = versioned(bytes);
+        return new Transfer(in.getLong(), in.getString(), in.getString(), getMessage(in), in.getString(), in.getBoolean(),
+                in.getString(), in.getLong(), in.getString());
+    }
+
+    public static byte[] encodeImportedTransfer(ImportedTransfer record) {
+        return new BinaryWriter(16).putByte(VERSION).putLong(record.expiresAtMillis()).toByteArray();
+    }
+
+    public static ImportedTransfer decodeImportedTransfer(byte[] bytes) {
+        return new ImportedTransfer(versioned(bytes).getLong());
     }
 
     public static byte[] encodeDelivery(MessageMeta meta) {
@@ -95,14 +131,31 @@ public final class StoredRecordCodec {
                 in.getLong(), in.getLong(), in.getLong());
     }
 
+    /**
+     * A move task: version 1 as ever for a task within one group; version 2 appends the
+     * across-groups flag, so records written before it read as they were.
+     */
     public static byte[] encodeMoveTask(MoveTask task) {
-        BinaryWriter out = new BinaryWriter(128).putByte(VERSION);
+        BinaryWriter out = new BinaryWriter(128).putByte(task.acrossGroups() ? MOVE_TASK_ACROSS_GROUPS : VERSION);
         putMoveTask(out, task);
+        if (task.acrossGroups()) {
+            out.putBoolean(true);
+        }
         return out.toByteArray();
     }
 
     public static MoveTask decodeMoveTask(byte[] bytes) {
-        return getMoveTask(versioned(bytes));
+        BinaryReader in = new BinaryReader(bytes);
+        int version = in.getByte();
+        if (version != VERSION && version != MOVE_TASK_ACROSS_GROUPS) {
+            throw new CorruptFrameException("unknown stored move task version " + version);
+        }
+        MoveTask task = getMoveTask(in);
+        if (version == MOVE_TASK_ACROSS_GROUPS && in.getBoolean()) {
+            return new MoveTask(task.handle(), task.sourceArn(), task.destinationArn(), task.maxMessagesPerSecond(),
+                    task.movedCount(), task.toMoveCount(), task.status(), task.failureReason(), task.startedMillis(), true);
+        }
+        return task;
     }
 
     static void putMoveTask(BinaryWriter out, MoveTask task) {

@@ -41,30 +41,63 @@ public final class MoveTasks {
     }
 
     public MoveTask start(String sourceArn, String destinationArn, Integer maxPerSecond, EntryStamp stamp) {
-        QueueState source = book.byArn(sourceArn);
-        if (source == null) {
-            throw missingSource();
-        }
-        if (book.deadLetterSources(source.name).isEmpty()) {
-            throw SqsError.INVALID_PARAMETER_VALUE.exception("Source queue must be configured as a Dead Letter Queue.");
-        }
+        QueueState source = requireDeadLetterSource(sourceArn, false);
         QueueState destination = destinationArn == null ? null : book.byArn(destinationArn);
         if (destinationArn != null && destination == null) {
             throw missingDestination();
         }
-        if (destination != null && destination.settings.fifoQueue() != source.settings.fifoQueue()) {
+        return start(source, destinationArn, destination != null && destination.settings.fifoQueue(), maxPerSecond, false,
+                stamp);
+    }
+
+    /**
+     * StartMessageMoveTask as the router proposes it when the task may reach other groups: it verified
+     * whether the source is some queue's dead-letter queue in any group ({@code sourceIsDeadLetterQueue}),
+     * and {@code remoteDestination} is what it verified of a DestinationArn in another group (null: the
+     * destination is in this group, or none was given). Messages bound for queues in other groups
+     * leave through the outbox.
+     */
+    public MoveTask startAcrossGroups(String sourceArn, String destinationArn, RemoteQueue remoteDestination,
+            boolean sourceIsDeadLetterQueue, Integer maxPerSecond, EntryStamp stamp) {
+        QueueState source = requireDeadLetterSource(sourceArn, sourceIsDeadLetterQueue);
+        QueueState destination = destinationArn == null ? null : book.byArn(destinationArn);
+        boolean fifoDestination;
+        if (destination != null || destinationArn == null) {
+            fifoDestination = destination != null && destination.settings.fifoQueue();
+        } else if (remoteDestination != null && remoteDestination.arn().equals(destinationArn)) {
+            fifoDestination = remoteDestination.fifo();
+        } else {
+            throw missingDestination();
+        }
+        return start(source, destinationArn, fifoDestination, maxPerSecond, true, stamp);
+    }
+
+    private QueueState requireDeadLetterSource(String sourceArn, boolean verifiedElsewhere) {
+        QueueState source = book.byArn(sourceArn);
+        if (source == null) {
+            throw missingSource();
+        }
+        if (!verifiedElsewhere && book.deadLetterSources(source.name).isEmpty()) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("Source queue must be configured as a Dead Letter Queue.");
+        }
+        return source;
+    }
+
+    private MoveTask start(QueueState source, String destinationArn, boolean fifoDestination, Integer maxPerSecond,
+            boolean acrossGroups, EntryStamp stamp) {
+        if (destinationArn != null && fifoDestination != source.settings.fifoQueue()) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception("The destination queue must be of the same type (standard or FIFO) as the source queue.");
         }
         for (MoveTask task : tasks.values()) {
-            if (task.isRunning() && task.sourceArn().equals(sourceArn)) {
+            if (task.isRunning() && task.sourceArn().equals(source.arn)) {
                 throw SqsError.INVALID_PARAMETER_VALUE.exception("There is already a task running. Only one active task is allowed for a source queue arn at a given time.");
             }
         }
         long[] bits = stamp.uniqueBits();
         String handle = MessageIds.format(bits);
         long toMove = source.index.size();
-        MoveTask task = new MoveTask(handle, sourceArn, destinationArn, maxPerSecond == null ? MAX_RATE : maxPerSecond, 0,
-                toMove, MoveTask.RUNNING, null, stamp.nowMillis());
+        MoveTask task = new MoveTask(handle, source.arn, destinationArn, maxPerSecond == null ? MAX_RATE : maxPerSecond, 0,
+                toMove, MoveTask.RUNNING, null, stamp.nowMillis(), acrossGroups);
         save(task);
         return task;
     }
@@ -92,6 +125,14 @@ public final class MoveTasks {
             String destinationArn = task.destinationArn() != null ? task.destinationArn()
                     : storage.readMessage(source.id, meta.seq).deadLetterSourceArn();
             QueueState destination = destinationArn == null ? null : book.byArn(destinationArn);
+            if (destination == null && destinationArn != null && task.acrossGroups()) {
+                if (!book.outboxHasRoom()) {
+                    break; // the outbox is full: the task waits for the worker to settle transfers
+                }
+                book.transferOut(source, meta, destinationArn, null, task.handle(), stamp);
+                moved++;
+                continue;
+            }
             if (destination == null) {
                 String reason = destinationArn == null
                         ? "A message has no source queue (it was not dead-lettered here) and no DestinationArn was given."
@@ -104,6 +145,17 @@ public final class MoveTasks {
         }
         MoveTask progressed = task.moved(moved);
         save(source.index.receivableCount() == 0 ? progressed.ended(MoveTask.COMPLETED, null) : progressed);
+    }
+
+    /**
+     * A message this task sent to another group found no destination queue there and went back to
+     * the source: the task fails as it does for a missing local destination (if it still runs).
+     */
+    void failRemote(String handle, String reason) {
+        MoveTask task = tasks.get(handle);
+        if (task != null && task.isRunning()) {
+            save(task.ended(MoveTask.FAILED, reason));
+        }
     }
 
     public MoveTask cancel(String handle) {

@@ -36,9 +36,18 @@ public final class QueueBook {
     private final Map<String, Long> tombstones = new TreeMap<>();
     private final MoveTasks moveTasks;
     private final QueueWakeups wakeups;
+    private final TransferOutbox outbox;
+    private final TransferInbox inbox;
+    /** Queues whose dead-letter queue the router verified in another group (see {@link RemoteQueue}). */
+    private final java.util.NavigableSet<String> remoteDeadLetterTargets = new java.util.TreeSet<>();
 
     public QueueBook(QueueAttributeCodec codec, String region, String accountId, EngineLimits limits, QueueStorage storage,
             QueueWakeups wakeups) {
+        this(codec, region, accountId, limits, storage, wakeups, TransferOutbox.MAX_PENDING);
+    }
+
+    QueueBook(QueueAttributeCodec codec, String region, String accountId, EngineLimits limits, QueueStorage storage,
+            QueueWakeups wakeups, int maxPendingTransfers) {
         this.codec = codec;
         this.region = region;
         this.accountId = accountId;
@@ -48,6 +57,8 @@ public final class QueueBook {
         this.receives = new Receives(this, storage, fifo, limits, accountId);
         this.wakeups = wakeups;
         this.moveTasks = new MoveTasks(this, storage);
+        this.outbox = new TransferOutbox(storage, maxPendingTransfers);
+        this.inbox = new TransferInbox(storage);
     }
 
     // ---- recovery (apply thread, before any command) ----
@@ -85,9 +96,30 @@ public final class QueueBook {
         moveTasks.restore(task);
     }
 
+    public void restoreTransfer(Transfer transfer) {
+        outbox.restore(transfer);
+    }
+
+    public void restoreImportedTransfer(long queueId, String transferId, ImportedTransfer record) {
+        inbox.restore(queueId, transferId, record);
+    }
+
+    public void restoreRemoteDeadLetterTarget(String queueName) {
+        remoteDeadLetterTargets.add(queueName);
+    }
+
     // ---- queue administration ----
 
     public String createQueue(String name, Map<String, String> attributes, Map<String, String> tags, EntryStamp stamp) {
+        return createQueue(name, attributes, tags, null, stamp);
+    }
+
+    /**
+     * CreateQueue whose RedrivePolicy may name a dead-letter queue in another group: {@code remoteTarget}
+     * (null: none) is what the router verified about it.
+     */
+    public String createQueue(String name, Map<String, String> attributes, Map<String, String> tags,
+            RemoteQueue remoteTarget, EntryStamp stamp) {
         QueueState existing = queues.get(name);
         if (existing != null) {
             Map<String, String> current = codec.render(existing.settings);
@@ -105,7 +137,7 @@ public final class QueueBook {
             throw SqsError.QUEUE_DELETED_RECENTLY.exception();
         }
         QueueSettings settings = codec.forCreate(name, attributes);
-        checkDeadLetterTarget(name, settings);
+        boolean remote = checkDeadLetterTarget(name, settings, remoteTarget, false);
         QueueState queue = new QueueState(stamp.sequence(), name, arnOf(name), settings, new TreeMap<>(tags), now, now, 0);
         register(queue);
         if (deletedAt != null) {
@@ -113,6 +145,7 @@ public final class QueueBook {
             storage.deleteTombstone(name);
         }
         storage.putQueue(queue.record(codec));
+        markRemoteDeadLetterTarget(name, remote);
         return name;
     }
 
@@ -124,15 +157,26 @@ public final class QueueBook {
         queues.remove(name);
         queuesById.remove(queue.id);
         storage.deleteQueue(name);
+        markRemoteDeadLetterTarget(name, false);
         tombstones.put(name, stamp.nowMillis());
         storage.putTombstone(name, stamp.nowMillis());
         wakeups.queueChanged(name);
     }
 
     public void setAttributes(String name, Map<String, String> attributes, EntryStamp stamp) {
+        setAttributes(name, attributes, null, stamp);
+    }
+
+    /** SetQueueAttributes whose RedrivePolicy may name a verified dead-letter queue in another group ({@code remoteTarget}). */
+    public void setAttributes(String name, Map<String, String> attributes, RemoteQueue remoteTarget, EntryStamp stamp) {
         QueueState queue = require(name);
         QueueSettings updated = codec.update(queue.settings, attributes);
-        checkDeadLetterTarget(name, updated);
+        // A remote target verified before stays valid while the policy keeps naming it.
+        boolean keptRemote = remoteDeadLetterTargets.contains(name) && queue.settings.redrivePolicy() != null
+                && updated.redrivePolicy() != null
+                && queue.settings.redrivePolicy().deadLetterTargetArn().equals(updated.redrivePolicy().deadLetterTargetArn());
+        boolean remote = checkDeadLetterTarget(name, updated, remoteTarget, keptRemote);
+        markRemoteDeadLetterTarget(name, remote);
         int previousDelaySeconds = queue.settings.delaySeconds();
         queue.settings = updated;
         queue.modifiedMillis = stamp.nowMillis();
@@ -174,31 +218,67 @@ public final class QueueBook {
         storage.putQueue(queue.record(codec));
     }
 
-    /** The dead-letter queue must exist, be of the same kind, and allow this queue by its RedriveAllowPolicy. */
-    private void checkDeadLetterTarget(String sourceName, QueueSettings settings) {
+    /**
+     * The dead-letter queue must exist, be of the same kind, and allow this queue by its
+     * RedriveAllowPolicy: checked here when it is in this book, else taken from what the router
+     * verified ({@code remoteTarget}, for that ARN), else from an earlier verification the policy
+     * still names ({@code keptRemote}). Returns whether the target is in another group. Commands of
+     * the old codes carry no remote target and never keep one, so they decide exactly as before.
+     */
+    private boolean checkDeadLetterTarget(String sourceName, QueueSettings settings, RemoteQueue remoteTarget,
+            boolean keptRemote) {
         if (settings.redrivePolicy() == null) {
-            return;
+            return false;
         }
         String targetArn = settings.redrivePolicy().deadLetterTargetArn();
         QueueState target = byArn(targetArn);
+        if (target == null && keptRemote) {
+            return true;
+        }
+        if (target == null && remoteTarget != null && remoteTarget.arn().equals(targetArn)) {
+            if (remoteTarget.fifo() != settings.fifoQueue()) {
+                throw redriveInvalid(targetArn, "Dead-letter queue must be of the same type (standard or FIFO) as the source queue.");
+            }
+            if (!remoteTarget.allowsSource()) {
+                throw redriveInvalid(targetArn, "The dead-letter queue's RedriveAllowPolicy does not allow this source queue.");
+            }
+            return true;
+        }
         if (target == null) {
             throw missingDeadLetterTarget(targetArn);
         }
         if (target.settings.fifoQueue() != settings.fifoQueue()) {
             throw redriveInvalid(targetArn, "Dead-letter queue must be of the same type (standard or FIFO) as the source queue.");
         }
-        QueueSettings.RedriveAllowPolicy allow = target.settings.redriveAllowPolicy();
-        if (allow == null) {
-            return;
-        }
-        boolean allowed = switch (allow.redrivePermission()) {
-            case ALLOW_ALL -> true;
-            case DENY_ALL -> false;
-            case BY_QUEUE -> allow.sourceQueueArns().contains(arnOf(sourceName));
-        };
-        if (!allowed) {
+        if (!redriveAllows(target.settings.redriveAllowPolicy(), arnOf(sourceName))) {
             throw redriveInvalid(targetArn, "The dead-letter queue's RedriveAllowPolicy does not allow this source queue.");
         }
+        return false;
+    }
+
+    /** Whether a dead-letter queue's RedriveAllowPolicy (null: none, allows all) lets {@code sourceArn} use it. */
+    public static boolean redriveAllows(QueueSettings.RedriveAllowPolicy allow, String sourceArn) {
+        if (allow == null) {
+            return true;
+        }
+        return switch (allow.redrivePermission()) {
+            case ALLOW_ALL -> true;
+            case DENY_ALL -> false;
+            case BY_QUEUE -> allow.sourceQueueArns().contains(sourceArn);
+        };
+    }
+
+    private void markRemoteDeadLetterTarget(String name, boolean remote) {
+        if (remote && remoteDeadLetterTargets.add(name)) {
+            storage.putRemoteDeadLetterTarget(name);
+        } else if (!remote && remoteDeadLetterTargets.remove(name)) {
+            storage.deleteRemoteDeadLetterTarget(name);
+        }
+    }
+
+    /** Whether {@code queue}'s dead-letter queue is one the router verified in another group. */
+    boolean hasRemoteDeadLetterTarget(QueueState queue) {
+        return remoteDeadLetterTargets.contains(queue.name);
     }
 
     /** SetQueueAttributes' answer for a RedrivePolicy whose dead-letter queue does not exist. */
@@ -289,26 +369,79 @@ public final class QueueBook {
     }
 
     /**
-     * Moves a message to the tail of another queue, keeping its body and attributes. A dead letter
-     * ({@code sourceArn} its source queue) keeps its id; a redriven message ({@code sourceArn} null)
-     * is, as SQS documents, a new message: a new id and enqueue time, so the destination's retention
-     * counts from the redrive instead of expiring a message that waited in the dead-letter queue.
+     * Moves a message to the tail of another queue of this book, keeping its body and attributes
+     * (see {@link StoredMessage#movedTo}: a dead letter, {@code sourceArn} its source queue, keeps its
+     * id; a redrive, {@code sourceArn} null, is a new message).
      */
     void moveMessage(QueueState from, MessageMeta meta, QueueState to, String sourceArn, EntryStamp stamp) {
         StoredMessage message = storage.readMessage(from.id, meta.seq);
         removeMessage(from, meta);
-        StoredMessage moved;
-        if (sourceArn == null) {
-            moved = message.redriven(MessageIds.format(stamp.uniqueBits()), stamp.nowMillis());
-        } else if (from.settings.fifoQueue()) {
-            // As SQS does: in a FIFO dead-letter queue the message's id stands in for its deduplication
-            // id, so two dead letters that shared one are still two independent messages.
-            moved = message.withDeadLetterSource(sourceArn, stamp.nowMillis()).withDeduplicationId(message.messageId());
-        } else {
-            moved = message.withDeadLetterSource(sourceArn, stamp.nowMillis());
-        }
-        append(to, moved, stamp);
+        String newMessageId = sourceArn == null ? MessageIds.format(stamp.uniqueBits()) : null;
+        append(to, message.movedTo(sourceArn, from.settings.fifoQueue(), newMessageId, stamp.nowMillis()), stamp);
         wakeups.queueChanged(to.name);
+    }
+
+    /**
+     * Takes a message out of {@code from} into the outbox, bound for {@code destinationArn} in another
+     * group; the caller checked {@link #outboxHasRoom}. Same message rules as {@link #moveMessage}.
+     */
+    void transferOut(QueueState from, MessageMeta meta, String destinationArn, String sourceArn, String moveTaskHandle,
+            EntryStamp stamp) {
+        StoredMessage message = storage.readMessage(from.id, meta.seq);
+        removeMessage(from, meta);
+        String newMessageId = sourceArn == null ? MessageIds.format(stamp.uniqueBits()) : null;
+        outbox.add(new Transfer(stamp.sequence(), from.name, destinationArn, message, sourceArn, from.settings.fifoQueue(),
+                newMessageId, stamp.nowMillis(), moveTaskHandle));
+    }
+
+    boolean outboxHasRoom() {
+        return outbox.hasRoom();
+    }
+
+    /** This group's pending transfers to other groups (readers hold the engine's read lock). */
+    public TransferOutbox transfers() {
+        return outbox;
+    }
+
+    /** Imports messages transferred from other groups (see {@link TransferInbox}). */
+    public List<TransferImport.Outcome> importTransfers(List<TransferImport> imports, EntryStamp stamp) {
+        List<TransferImport.Outcome> outcomes = inbox.accept(this, imports, stamp);
+        for (TransferImport item : imports) {
+            QueueState queue = byArn(item.destinationArn());
+            if (queue != null) {
+                wakeups.queueChanged(queue.name);
+            }
+        }
+        return outcomes;
+    }
+
+    /**
+     * Settles transfers the worker delivered: {@code delivered} are in their destination and leave the
+     * outbox; {@code returned} found no destination queue and go back to the tail of the queue they
+     * left (nothing is lost; a move task that moved one fails, as it does when a local destination is
+     * missing). A transfer whose origin queue is gone too is dropped: no queue is left to hold it.
+     * Seqs no longer pending (settled before) are ignored. Returns how many went back.
+     */
+    public int settleTransfers(List<Long> delivered, List<Long> returned, EntryStamp stamp) {
+        delivered.forEach(outbox::remove);
+        int back = 0;
+        for (long seq : returned) {
+            Transfer transfer = outbox.remove(seq);
+            if (transfer == null) {
+                continue;
+            }
+            if (transfer.moveTaskHandle() != null) {
+                moveTasks.failRemote(transfer.moveTaskHandle(), "The destination queue " + transfer.destinationArn()
+                        + " does not exist.");
+            }
+            QueueState origin = queues.get(transfer.originQueue());
+            if (origin != null) {
+                append(origin, transfer.original(), stamp);
+                wakeups.queueChanged(origin.name);
+                back++;
+            }
+        }
+        return back;
     }
 
     void removeMessage(QueueState queue, MessageMeta meta) {
@@ -447,7 +580,11 @@ public final class QueueBook {
 
     /** Names of queues whose redrive policy targets {@code name}. */
     public List<String> deadLetterSources(String name) {
-        String arn = require(name).arn;
+        return deadLetterSourcesOfArn(require(name).arn);
+    }
+
+    /** Names of this book's queues whose redrive policy targets {@code arn}, a queue here or in another group. */
+    public List<String> deadLetterSourcesOfArn(String arn) {
         List<String> sources = new ArrayList<>();
         for (QueueState queue : queues.values()) {
             if (queue.settings.redrivePolicy() != null && arn.equals(queue.settings.redrivePolicy().deadLetterTargetArn())) {

@@ -11,9 +11,16 @@ public sealed interface QueueCommand {
 
     QueueCommandType type();
 
-    record CreateQueue(String name, Map<String, String> attributes, Map<String, String> tags) implements QueueCommand {
+    /** {@code remoteDeadLetterQueue}: what the router verified of a dead-letter queue in another group, or null. */
+    record CreateQueue(String name, Map<String, String> attributes, Map<String, String> tags, RemoteQueue remoteDeadLetterQueue)
+            implements QueueCommand {
+        public CreateQueue(String name, Map<String, String> attributes, Map<String, String> tags) {
+            this(name, attributes, tags, null);
+        }
+
         public QueueCommandType type() {
-            return QueueCommandType.CREATE_QUEUE;
+            return remoteDeadLetterQueue == null ? QueueCommandType.CREATE_QUEUE
+                    : QueueCommandType.CREATE_QUEUE_WITH_REMOTE_DEAD_LETTER_QUEUE;
         }
     }
 
@@ -23,9 +30,15 @@ public sealed interface QueueCommand {
         }
     }
 
-    record SetAttributes(String name, Map<String, String> attributes) implements QueueCommand {
+    /** {@code remoteDeadLetterQueue}: what the router verified of a dead-letter queue in another group, or null. */
+    record SetAttributes(String name, Map<String, String> attributes, RemoteQueue remoteDeadLetterQueue) implements QueueCommand {
+        public SetAttributes(String name, Map<String, String> attributes) {
+            this(name, attributes, null);
+        }
+
         public QueueCommandType type() {
-            return QueueCommandType.SET_ATTRIBUTES;
+            return remoteDeadLetterQueue == null ? QueueCommandType.SET_ATTRIBUTES
+                    : QueueCommandType.SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE;
         }
     }
 
@@ -96,6 +109,41 @@ public sealed interface QueueCommand {
     record CancelMoveTask(String handle) implements QueueCommand {
         public QueueCommandType type() {
             return QueueCommandType.CANCEL_MOVE_TASK;
+        }
+    }
+
+    /**
+     * StartMessageMoveTask that may reach other groups: the router verified whether the source is a
+     * dead-letter queue of any queue in any group, and what it could of a DestinationArn in another
+     * group ({@code remoteDestination}, null when the destination is in the source's group or none).
+     */
+    record StartMoveTaskAcrossGroups(String sourceArn, String destinationArn, Integer maxMessagesPerSecond,
+            RemoteQueue remoteDestination, boolean sourceIsDeadLetterQueue) implements QueueCommand {
+        public QueueCommandType type() {
+            return QueueCommandType.START_MOVE_TASK_ACROSS_GROUPS;
+        }
+    }
+
+    /** Messages transferred from another group, for this group's queues, in transfer order. */
+    record ImportTransfers(List<TransferImport> imports) implements QueueCommand {
+        public ImportTransfers {
+            imports = List.copyOf(imports);
+        }
+
+        public QueueCommandType type() {
+            return QueueCommandType.IMPORT_TRANSFERS;
+        }
+    }
+
+    /** Outbox transfers (by seq) the worker delivered, and those it found no destination queue for. */
+    record SettleTransfers(List<Long> delivered, List<Long> returned) implements QueueCommand {
+        public SettleTransfers {
+            delivered = List.copyOf(delivered);
+            returned = List.copyOf(returned);
+        }
+
+        public QueueCommandType type() {
+            return QueueCommandType.SETTLE_TRANSFERS;
         }
     }
 }

@@ -21,7 +21,17 @@ public enum QueueCommandType {
     STEP_MOVE_TASK(12),
     CANCEL_MOVE_TASK(13),
     /** A FIFO receive carrying a ReceiveRequestAttemptId: its own code so that code 7 keeps its format. */
-    RECEIVE_WITH_ATTEMPT(14);
+    RECEIVE_WITH_ATTEMPT(14),
+    /** Transferred messages into this group's queues, idempotent by transfer id (see {@code TransferInbox}). */
+    IMPORT_TRANSFERS(15),
+    /** Transfers of this group's outbox delivered (removed) or without a destination (returned to their queue). */
+    SETTLE_TRANSFERS(16),
+    /** CreateQueue with the router's facts about a dead-letter queue in another group: code 1 keeps its format. */
+    CREATE_QUEUE_WITH_REMOTE_DEAD_LETTER_QUEUE(17),
+    /** SetQueueAttributes with the router's facts about a dead-letter queue in another group: code 3 keeps its format. */
+    SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE(18),
+    /** StartMessageMoveTask that may move messages to other groups, with the router's facts: code 11 keeps its format. */
+    START_MOVE_TASK_ACROSS_GROUPS(19);
 
     private static final QueueCommandType[] BY_CODE = byCode();
 

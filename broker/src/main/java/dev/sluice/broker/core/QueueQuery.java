@@ -42,4 +42,18 @@ public sealed interface QueueQuery {
             return QueueQueryType.MOVE_TASKS_OF;
         }
     }
+
+    /** Whether {@code name} exists here, whether it is FIFO, and whether its RedriveAllowPolicy allows {@code sourceArn}. */
+    record RedriveTarget(String name, String sourceArn) implements QueueQuery {
+        public QueueQueryType type() {
+            return QueueQueryType.REDRIVE_TARGET;
+        }
+    }
+
+    /** Names of this group's queues whose RedrivePolicy targets {@code deadLetterQueueArn}; the queue itself may be elsewhere. */
+    record DeadLetterSourcesOfArn(String deadLetterQueueArn) implements QueueQuery {
+        public QueueQueryType type() {
+            return QueueQueryType.DEAD_LETTER_SOURCES_OF_ARN;
+        }
+    }
 }

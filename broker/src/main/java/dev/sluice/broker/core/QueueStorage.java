@@ -34,4 +34,19 @@ public interface QueueStorage {
     void putReceiveAttempt(long queueId, String attemptId, ReceiveAttempt attempt);
 
     void deleteReceiveAttempt(long queueId, String attemptId);
+
+    /** A message in this group's outbox, on its way to another group (see {@code TransferOutbox}). */
+    void putTransfer(Transfer transfer);
+
+    void deleteTransfer(long seq);
+
+    /** A transfer id a destination queue imported, with its expiry (see {@code TransferInbox}). */
+    void putImportedTransfer(long queueId, String transferId, ImportedTransfer record);
+
+    void deleteImportedTransfer(long queueId, String transferId);
+
+    /** Marks a queue whose dead-letter queue the router verified in another group. */
+    void putRemoteDeadLetterTarget(String queueName);
+
+    void deleteRemoteDeadLetterTarget(String queueName);
 }

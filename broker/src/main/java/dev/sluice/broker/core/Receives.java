@@ -31,7 +31,8 @@ final class Receives {
     /**
      * Takes up to {@code max} visible messages into flight; of a FIFO queue, the next messages of the
      * receivable groups, as many of one group as there are. Expired messages met on the way are
-     * deleted; messages past the redrive policy's maxReceiveCount move to the dead-letter queue. A
+     * deleted; messages past the redrive policy's maxReceiveCount move to the dead-letter queue (one
+     * in another group: into the outbox; with the outbox full they stay and are delivered again). A
      * FIFO receive with a {@code receiveRequestAttemptId} (null: none) seen within the deduplication
      * interval returns that receive's messages and receipt handles again, while none of them was
      * deleted, received again or had its visibility changed.
@@ -62,6 +63,8 @@ final class Receives {
         long retentionMillis = queue.settings.messageRetentionPeriodSeconds() * 1000L;
         QueueSettings.RedrivePolicy redrive = queue.settings.redrivePolicy();
         QueueState deadLetters = redrive == null ? null : book.byArn(redrive.deadLetterTargetArn());
+        // A dead-letter queue in another group: dead letters leave through the outbox while it has room.
+        boolean remoteDeadLetters = redrive != null && deadLetters == null && book.hasRemoteDeadLetterTarget(queue);
         int maxInFlight = queue.settings.fifoQueue() ? limits.maxInFlightFifo() : limits.maxInFlightStandard();
         List<MessageMeta> taken = new ArrayList<>();
         MessageMeta previous = null;
@@ -78,6 +81,11 @@ final class Receives {
             }
             if (deadLetters != null && meta.receiveCount >= redrive.maxReceiveCount()) {
                 book.moveMessage(queue, meta, deadLetters, queue.arn, stamp);
+                skipped++;
+                continue;
+            }
+            if (remoteDeadLetters && meta.receiveCount >= redrive.maxReceiveCount() && book.outboxHasRoom()) {
+                book.transferOut(queue, meta, redrive.deadLetterTargetArn(), queue.arn, null, stamp);
                 skipped++;
                 continue;
             }

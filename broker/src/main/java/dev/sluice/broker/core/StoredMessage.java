@@ -52,4 +52,19 @@ public record StoredMessage(
         return new StoredMessage(messageId, sentMillis, movedAtMillis, body, messageAttributes, traceHeader,
                 messageGroupId, messageDeduplicationId, sourceArn);
     }
+
+    /**
+     * This message as it arrives in another queue: a dead letter ({@code deadLetterSourceArn} its
+     * source) keeps its id and, from a FIFO queue, gets its id as deduplication id (as SQS does: two
+     * dead letters that shared one are still two independent messages); a redrive
+     * ({@code deadLetterSourceArn} null) is, as SQS documents, a new message {@code newMessageId}
+     * sent now, so the destination's retention counts from the redrive.
+     */
+    public StoredMessage movedTo(String deadLetterSourceArn, boolean fromFifo, String newMessageId, long nowMillis) {
+        if (deadLetterSourceArn == null) {
+            return redriven(newMessageId, nowMillis);
+        }
+        StoredMessage dead = withDeadLetterSource(deadLetterSourceArn, nowMillis);
+        return fromFifo ? dead.withDeduplicationId(messageId) : dead;
+    }
 }

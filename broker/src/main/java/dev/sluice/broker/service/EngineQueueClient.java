@@ -10,6 +10,8 @@ import dev.sluice.broker.core.MoveTasks;
 import dev.sluice.broker.core.QueueCommand;
 import dev.sluice.broker.core.QueueQuery;
 import dev.sluice.broker.core.ReceivedMessage;
+import dev.sluice.broker.core.RemoteQueue;
+import dev.sluice.broker.core.TransferImport;
 import dev.sluice.broker.core.SendEntry;
 import dev.sluice.broker.core.VisibilityChange;
 import dev.sluice.broker.statemachine.QueueEngine;
@@ -338,6 +340,53 @@ public final class EngineQueueClient implements QueueClient {
     public CompletableFuture<CancelMessageMoveTaskResponse> cancelMessageMoveTask(CancelMessageMoveTaskRequest request) {
         return submit(new QueueCommand.CancelMoveTask(request.taskHandle()),
                 in -> new CancelMessageMoveTaskResponse(in.getLong()));
+    }
+
+    // ---- across groups (see CrossGroupCommands and TransferWorker) ----
+
+    /** CreateQueue whose dead-letter queue the router verified in another group. */
+    public CompletableFuture<CreateQueueResponse> createQueue(CreateQueueRequest request, RemoteQueue remoteDeadLetterQueue) {
+        return submit(new QueueCommand.CreateQueue(request.queueName(), request.attributes(), request.tags(), remoteDeadLetterQueue),
+                in -> new CreateQueueResponse(urlOf(in.getString())));
+    }
+
+    /** SetQueueAttributes whose dead-letter queue the router verified in another group. */
+    public CompletableFuture<SetQueueAttributesResponse> setQueueAttributes(SetQueueAttributesRequest request,
+            RemoteQueue remoteDeadLetterQueue) {
+        return submit(new QueueCommand.SetAttributes(nameOf(request.queueUrl()), request.attributes(), remoteDeadLetterQueue),
+                in -> new SetQueueAttributesResponse());
+    }
+
+    /** StartMessageMoveTask that may move messages to other groups, with what the router verified. */
+    public CompletableFuture<StartMessageMoveTaskResponse> startMessageMoveTask(StartMessageMoveTaskRequest request,
+            RemoteQueue remoteDestination, boolean sourceIsDeadLetterQueue) {
+        return submit(new QueueCommand.StartMoveTaskAcrossGroups(request.sourceArn(), request.destinationArn(),
+                request.maxNumberOfMessagesPerSecond(), remoteDestination, sourceIsDeadLetterQueue),
+                in -> new StartMessageMoveTaskResponse(in.getString()));
+    }
+
+    /**
+     * What this group knows of {@code name} as dead-letter queue or move destination of
+     * {@code sourceArn}: null when there is no such queue here.
+     */
+    public CompletableFuture<RemoteQueue> redriveTarget(String name, String sourceArn, String arn) {
+        return query(new QueueQuery.RedriveTarget(name, sourceArn),
+                in -> in.getBoolean() ? new RemoteQueue(arn, in.getBoolean(), in.getBoolean()) : null);
+    }
+
+    /** Names of this group's queues whose dead-letter queue is {@code arn}, wherever that queue lives. */
+    public CompletableFuture<List<String>> deadLetterSourcesOf(String arn) {
+        return query(new QueueQuery.DeadLetterSourcesOfArn(arn), QueueResultCodec::getStrings);
+    }
+
+    /** Imports transferred messages into this group's queues; one outcome per import, in order. */
+    public CompletableFuture<List<TransferImport.Outcome>> importTransfers(List<TransferImport> imports) {
+        return submit(new QueueCommand.ImportTransfers(imports), QueueResultCodec::getImportOutcomes);
+    }
+
+    /** Settles transfers of this group's outbox; answers how many went back to their queue. */
+    public CompletableFuture<Integer> settleTransfers(List<Long> delivered, List<Long> returned) {
+        return submit(new QueueCommand.SettleTransfers(delivered, returned), BinaryReader::getInt);
     }
 
     // ---- plumbing ----

@@ -12,6 +12,9 @@ import dev.sluice.broker.core.QueueCommand.CancelMoveTask;
 import dev.sluice.broker.core.QueueCommand.ChangeVisibility;
 import dev.sluice.broker.core.QueueCommand.CreateQueue;
 import dev.sluice.broker.core.QueueCommand.Delete;
+import dev.sluice.broker.core.QueueCommand.ImportTransfers;
+import dev.sluice.broker.core.QueueCommand.SettleTransfers;
+import dev.sluice.broker.core.QueueCommand.StartMoveTaskAcrossGroups;
 import dev.sluice.broker.core.QueueCommand.DeleteQueue;
 import dev.sluice.broker.core.QueueCommand.Purge;
 import dev.sluice.broker.core.QueueCommand.Receive;
@@ -22,6 +25,7 @@ import dev.sluice.broker.core.QueueCommand.StepMoveTask;
 import dev.sluice.broker.core.QueueCommand.TagQueue;
 import dev.sluice.broker.core.QueueCommand.UntagQueue;
 import dev.sluice.broker.core.QueueQuery;
+import dev.sluice.broker.core.QueueSettings;
 import dev.sluice.broker.core.QueueWakeups;
 import dev.sluice.broker.storage.QueueKeys;
 import dev.sluice.broker.storage.QueueRecovery;
@@ -120,17 +124,17 @@ public final class QueueEngine implements DomainEngine {
     private byte[] execute(QueueCommand command, EntryStamp stamp) {
         BinaryWriter out = QueueResultCodec.ok();
         BinaryWriter answered = switch (command.type()) {
-            case CREATE_QUEUE -> {
+            case CREATE_QUEUE, CREATE_QUEUE_WITH_REMOTE_DEAD_LETTER_QUEUE -> {
                 CreateQueue c = (CreateQueue) command;
-                yield out.putString(book.createQueue(c.name(), c.attributes(), c.tags(), stamp));
+                yield out.putString(book.createQueue(c.name(), c.attributes(), c.tags(), c.remoteDeadLetterQueue(), stamp));
             }
             case DELETE_QUEUE -> {
                 book.deleteQueue(((DeleteQueue) command).name(), stamp);
                 yield out;
             }
-            case SET_ATTRIBUTES -> {
+            case SET_ATTRIBUTES, SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE -> {
                 SetAttributes c = (SetAttributes) command;
-                book.setAttributes(c.name(), c.attributes(), stamp);
+                book.setAttributes(c.name(), c.attributes(), c.remoteDeadLetterQueue(), stamp);
                 yield out;
             }
             case TAG_QUEUE -> {
@@ -179,6 +183,19 @@ public final class QueueEngine implements DomainEngine {
                 yield out;
             }
             case CANCEL_MOVE_TASK -> out.putLong(book.moveTasks().cancel(((CancelMoveTask) command).handle()).movedCount());
+            case START_MOVE_TASK_ACROSS_GROUPS -> {
+                StartMoveTaskAcrossGroups c = (StartMoveTaskAcrossGroups) command;
+                yield out.putString(book.moveTasks().startAcrossGroups(c.sourceArn(), c.destinationArn(),
+                        c.remoteDestination(), c.sourceIsDeadLetterQueue(), c.maxMessagesPerSecond(), stamp).handle());
+            }
+            case IMPORT_TRANSFERS -> {
+                QueueResultCodec.putImportOutcomes(out, book.importTransfers(((ImportTransfers) command).imports(), stamp));
+                yield out;
+            }
+            case SETTLE_TRANSFERS -> {
+                SettleTransfers c = (SettleTransfers) command;
+                yield out.putInt(book.settleTransfers(c.delivered(), c.returned(), stamp));
+            }
         };
         return answered.toByteArray();
     }
@@ -221,6 +238,22 @@ public final class QueueEngine implements DomainEngine {
             case MOVE_TASKS_OF -> {
                 QueueQuery.MoveTasksOf q = (QueueQuery.MoveTasksOf) query;
                 QueueResultCodec.putMoveTasks(out, book.moveTasks().list(q.sourceArn(), q.limit()));
+                yield out;
+            }
+            case DEAD_LETTER_SOURCES_OF_ARN -> {
+                QueueResultCodec.putStrings(out, book.deadLetterSourcesOfArn(((QueueQuery.DeadLetterSourcesOfArn) query)
+                        .deadLetterQueueArn()));
+                yield out;
+            }
+            case REDRIVE_TARGET -> {
+                QueueQuery.RedriveTarget q = (QueueQuery.RedriveTarget) query;
+                boolean exists = book.exists(q.name());
+                out.putBoolean(exists);
+                if (exists) {
+                    QueueSettings settings = book.settings(q.name());
+                    out.putBoolean(settings.fifoQueue())
+                            .putBoolean(QueueBook.redriveAllows(settings.redriveAllowPolicy(), q.sourceArn()));
+                }
                 yield out;
             }
         };

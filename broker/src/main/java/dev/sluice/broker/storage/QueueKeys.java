@@ -6,11 +6,14 @@ import java.util.List;
 
 /**
  * Column families and big-endian keys, so RocksDB's order is the queue's order:
- * {@code queues}: {@code q/<name>} queue records, {@code t/<name>} name tombstones, {@code m/<handle>} move tasks;
+ * {@code queues}: {@code q/<name>} queue records, {@code t/<name>} name tombstones, {@code m/<handle>} move tasks,
+ * {@code r/<name>} queues whose dead-letter queue is in another group, {@code x/[seq]} the outbox of
+ * transfers to other groups (seq big-endian, so in outbox order);
  * {@code messages}: {@code [queueId][seq]} immutable messages;
  * {@code deliveries}: {@code [queueId][seq]} receive state of messages received at least once;
  * {@code dedup}: {@code [queueId]['d'][deduplication key]} FIFO sends and
- * {@code [queueId]['a'][ReceiveRequestAttemptId]} FIFO receives, each with its expiry.
+ * {@code [queueId]['a'][ReceiveRequestAttemptId]} FIFO receives and {@code [queueId]['i'][transfer id]}
+ * transfers imported from other groups, each with its expiry.
  */
 public final class QueueKeys {
     public static final String QUEUES = "queues";
@@ -20,10 +23,13 @@ public final class QueueKeys {
     public static final List<String> COLUMN_FAMILIES = List.of(QUEUES, MESSAGES, DELIVERIES, DEDUP);
     static final byte DEDUPLICATION = 'd';
     static final byte RECEIVE_ATTEMPT = 'a';
+    static final byte IMPORTED_TRANSFER = 'i';
 
     static final String QUEUE_PREFIX = "q/";
     static final String TOMBSTONE_PREFIX = "t/";
     static final String MOVE_TASK_PREFIX = "m/";
+    static final String REMOTE_DEAD_LETTER_PREFIX = "r/";
+    static final String TRANSFER_PREFIX = "x/";
 
     private QueueKeys() {
     }
@@ -34,6 +40,11 @@ public final class QueueKeys {
 
     static byte[] prefix(String prefix) {
         return prefix.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] transfer(long seq) {
+        byte[] prefix = prefix(TRANSFER_PREFIX);
+        return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(seq).array();
     }
 
     static byte[] message(long queueId, long seq) {

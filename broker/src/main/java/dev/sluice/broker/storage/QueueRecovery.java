@@ -3,14 +3,16 @@ package dev.sluice.broker.storage;
 import dev.sluice.broker.codec.StoredRecordCodec;
 import dev.sluice.broker.core.QueueBook;
 import dev.sluice.broker.core.StoredMessage;
+import dev.sluice.raftstore.codec.CorruptFrameException;
 import dev.sluice.raftstore.spi.StoreReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Rebuilds a {@link QueueBook} from RocksDB: queues, tombstones and move tasks first, then every
+ * Rebuilds a {@link QueueBook} from RocksDB: queues, tombstones, move tasks, remote dead-letter
+ * marks and the outbox of transfers (in outbox order) first, then every
  * message with its delivery state (in key order, so each FIFO group in send order), then the FIFO
- * deduplication and receive-attempt records. Messages are indexed as not yet visible and become ready at the
+ * deduplication, receive-attempt and imported-transfer records. Messages are indexed as not yet visible and become ready at the
  * first receive's promotion, which uses the leader-stamped time (recovery itself knows no time).
  */
 public final class QueueRecovery {
@@ -31,6 +33,15 @@ public final class QueueRecovery {
             book.restoreMoveTask(StoredRecordCodec.decodeMoveTask(value));
             return true;
         });
+        reader.scan(QueueKeys.QUEUES, QueueKeys.prefix(QueueKeys.REMOTE_DEAD_LETTER_PREFIX), null, (key, value) -> {
+            book.restoreRemoteDeadLetterTarget(new String(key, StandardCharsets.UTF_8)
+                    .substring(QueueKeys.REMOTE_DEAD_LETTER_PREFIX.length()));
+            return true;
+        });
+        reader.scan(QueueKeys.QUEUES, QueueKeys.prefix(QueueKeys.TRANSFER_PREFIX), null, (key, value) -> {
+            book.restoreTransfer(StoredRecordCodec.decodeTransfer(value));
+            return true;
+        });
         reader.scan(QueueKeys.MESSAGES, new byte[0], null, (key, value) -> {
             StoredMessage message = StoredRecordCodec.decodeMessage(value);
             long queueId = QueueKeys.queueIdOf(key);
@@ -43,10 +54,12 @@ public final class QueueRecovery {
         reader.scan(QueueKeys.DEDUP, new byte[0], null, (key, value) -> {
             long queueId = QueueKeys.queueIdOf(key);
             String name = QueueKeys.nameOfRemembered(key);
-            if (key[8] == QueueKeys.DEDUPLICATION) {
-                book.restoreDeduplication(queueId, name, StoredRecordCodec.decodeDeduplication(value));
-            } else {
-                book.restoreReceiveAttempt(queueId, name, StoredRecordCodec.decodeReceiveAttempt(value));
+            switch (key[8]) {
+                case QueueKeys.DEDUPLICATION -> book.restoreDeduplication(queueId, name, StoredRecordCodec.decodeDeduplication(value));
+                case QueueKeys.RECEIVE_ATTEMPT -> book.restoreReceiveAttempt(queueId, name, StoredRecordCodec.decodeReceiveAttempt(value));
+                case QueueKeys.IMPORTED_TRANSFER -> book.restoreImportedTransfer(queueId, name,
+                        StoredRecordCodec.decodeImportedTransfer(value));
+                default -> throw new CorruptFrameException("unknown remembered record kind " + key[8]);
             }
             return true;
         });

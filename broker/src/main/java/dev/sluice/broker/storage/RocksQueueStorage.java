@@ -2,12 +2,14 @@ package dev.sluice.broker.storage;
 
 import dev.sluice.broker.codec.StoredRecordCodec;
 import dev.sluice.broker.core.DeduplicationRecord;
+import dev.sluice.broker.core.ImportedTransfer;
 import dev.sluice.broker.core.MessageMeta;
 import dev.sluice.broker.core.MoveTask;
 import dev.sluice.broker.core.QueueRecord;
 import dev.sluice.broker.core.QueueStorage;
 import dev.sluice.broker.core.ReceiveAttempt;
 import dev.sluice.broker.core.StoredMessage;
+import dev.sluice.broker.core.Transfer;
 import dev.sluice.raftstore.spi.StoreWriter;
 
 /** {@link QueueStorage} over the write batch of the Raft entry being applied. */
@@ -91,5 +93,36 @@ public final class RocksQueueStorage implements QueueStorage {
     @Override
     public void putMoveTask(MoveTask task) {
         writer.put(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.MOVE_TASK_PREFIX, task.handle()), StoredRecordCodec.encodeMoveTask(task));
+    }
+
+    @Override
+    public void putTransfer(Transfer transfer) {
+        writer.put(QueueKeys.QUEUES, QueueKeys.transfer(transfer.seq()), StoredRecordCodec.encodeTransfer(transfer));
+    }
+
+    @Override
+    public void deleteTransfer(long seq) {
+        writer.delete(QueueKeys.QUEUES, QueueKeys.transfer(seq));
+    }
+
+    @Override
+    public void putImportedTransfer(long queueId, String transferId, ImportedTransfer record) {
+        writer.put(QueueKeys.DEDUP, QueueKeys.remembered(queueId, QueueKeys.IMPORTED_TRANSFER, transferId),
+                StoredRecordCodec.encodeImportedTransfer(record));
+    }
+
+    @Override
+    public void deleteImportedTransfer(long queueId, String transferId) {
+        writer.delete(QueueKeys.DEDUP, QueueKeys.remembered(queueId, QueueKeys.IMPORTED_TRANSFER, transferId));
+    }
+
+    @Override
+    public void putRemoteDeadLetterTarget(String queueName) {
+        writer.put(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.REMOTE_DEAD_LETTER_PREFIX, queueName), new byte[0]);
+    }
+
+    @Override
+    public void deleteRemoteDeadLetterTarget(String queueName) {
+        writer.delete(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.REMOTE_DEAD_LETTER_PREFIX, queueName));
     }
 }

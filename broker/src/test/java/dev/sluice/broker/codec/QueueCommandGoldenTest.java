@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.sluice.broker.core.HandleEntry;
 import dev.sluice.broker.core.QueueCommand;
 import dev.sluice.broker.core.QueueCommandType;
+import dev.sluice.broker.core.RemoteQueue;
+import dev.sluice.broker.core.StoredMessage;
+import dev.sluice.broker.core.TransferImport;
 import dev.sluice.broker.core.SendEntry;
 import dev.sluice.broker.core.VisibilityChange;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
@@ -58,6 +61,23 @@ class QueueCommandGoldenTest {
         samples.put("receive-with-attempt-id", new QueueCommand.Receive("orders.fifo", 10, null, "attempt-1"));
         samples.put("send-fifo", new QueueCommand.Send("orders.fifo", List.of(new SendEntry("1", "paid", null, Map.of(), null,
                 "customer-7", "order-42-paid"))));
+        String dlq = "arn:aws:sqs:us-east-1:000000000000:dlq";
+        samples.put("import-transfers", new QueueCommand.ImportTransfers(List.of(new TransferImport("data-0:4242", dlq,
+                new StoredMessage("4d6f7665-0000-4000-8000-000000000001", 1_000, 2_000, "disk full",
+                        Map.of("severity", new MessageAttributeValue("String", "critical", null)), "Root=1-abc", "customer-7",
+                        "4d6f7665-0000-4000-8000-000000000001", "arn:aws:sqs:us-east-1:000000000000:alerts")))));
+        samples.put("settle-transfers", new QueueCommand.SettleTransfers(List.of(4242L, 4243L), List.of(4244L)));
+        samples.put("create-queue-with-remote-dead-letter-queue", new QueueCommand.CreateQueue("alerts",
+                Map.of("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlq + "\",\"maxReceiveCount\":\"3\"}"), Map.of(),
+                new RemoteQueue(dlq, false, true)));
+        samples.put("set-attributes-with-remote-dead-letter-queue", new QueueCommand.SetAttributes("alerts",
+                Map.of("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlq + "\",\"maxReceiveCount\":\"3\"}"),
+                new RemoteQueue(dlq, false, true)));
+        samples.put("start-move-task-across-groups", new QueueCommand.StartMoveTaskAcrossGroups(dlq,
+                "arn:aws:sqs:us-east-1:000000000000:replay", 50, new RemoteQueue("arn:aws:sqs:us-east-1:000000000000:replay",
+                        false, true), true));
+        samples.put("start-move-task-across-groups-to-sources", new QueueCommand.StartMoveTaskAcrossGroups(dlq, null, null,
+                null, true));
         return samples;
     }
 
@@ -80,6 +100,11 @@ class QueueCommandGoldenTest {
         codes.put(QueueCommandType.STEP_MOVE_TASK, 12);
         codes.put(QueueCommandType.CANCEL_MOVE_TASK, 13);
         codes.put(QueueCommandType.RECEIVE_WITH_ATTEMPT, 14);
+        codes.put(QueueCommandType.IMPORT_TRANSFERS, 15);
+        codes.put(QueueCommandType.SETTLE_TRANSFERS, 16);
+        codes.put(QueueCommandType.CREATE_QUEUE_WITH_REMOTE_DEAD_LETTER_QUEUE, 17);
+        codes.put(QueueCommandType.SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE, 18);
+        codes.put(QueueCommandType.START_MOVE_TASK_ACROSS_GROUPS, 19);
         return codes;
     }
 

@@ -11,6 +11,9 @@ final class InMemoryQueueStorage implements QueueStorage {
     final Map<String, MoveTask> moveTasks = new HashMap<>();
     final Map<String, DeduplicationRecord> deduplications = new HashMap<>();
     final Map<String, ReceiveAttempt> receiveAttempts = new HashMap<>();
+    final Map<Long, Transfer> transfers = new HashMap<>();
+    final Map<String, ImportedTransfer> importedTransfers = new HashMap<>();
+    final java.util.Set<String> remoteDeadLetterTargets = new java.util.HashSet<>();
 
     private static String key(long queueId, long seq) {
         return queueId + "/" + seq;
@@ -78,5 +81,35 @@ final class InMemoryQueueStorage implements QueueStorage {
     @Override
     public void deleteReceiveAttempt(long queueId, String attemptId) {
         receiveAttempts.remove(queueId + "/" + attemptId);
+    }
+
+    @Override
+    public void putTransfer(Transfer transfer) {
+        transfers.put(transfer.seq(), transfer);
+    }
+
+    @Override
+    public void deleteTransfer(long seq) {
+        transfers.remove(seq);
+    }
+
+    @Override
+    public void putImportedTransfer(long queueId, String transferId, ImportedTransfer record) {
+        importedTransfers.put(queueId + "/" + transferId, record);
+    }
+
+    @Override
+    public void deleteImportedTransfer(long queueId, String transferId) {
+        importedTransfers.remove(queueId + "/" + transferId);
+    }
+
+    @Override
+    public void putRemoteDeadLetterTarget(String queueName) {
+        remoteDeadLetterTargets.add(queueName);
+    }
+
+    @Override
+    public void deleteRemoteDeadLetterTarget(String queueName) {
+        remoteDeadLetterTargets.remove(queueName);
     }
 }

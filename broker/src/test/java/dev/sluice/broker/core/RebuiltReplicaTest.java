@@ -17,14 +17,18 @@ import org.junit.jupiter.api.Timeout;
  * A replica rebuilt from storage in the middle of a random run (as recovery and snapshot installs
  * do) answers every later command exactly like the replica that never stopped: group locks,
  * receivable groups, deduplication and receive-attempt tables, fair-queue bookkeeping, dead letters
- * and move tasks all come back equal. The run is random but seeded, so a failure repeats.
+ * and move tasks, the outbox of transfers to other groups and the imported transfer ids all come back
+ * equal. The run is random but seeded, so a failure repeats.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RebuiltReplicaTest {
     private static final String DEAD = "dead.fifo";
     private static final String FIFO = "work.fifo";
     private static final String FAIR = "fair";
-    private static final List<String> QUEUES = List.of(FIFO, DEAD, FAIR);
+    /** A queue whose dead-letter queue is in another group: its dead letters go through the outbox. */
+    private static final String FAR = "far";
+    private static final String ELSEWHERE = "arn:aws:sqs:us-east-1:000000000000:elsewhere";
+    private static final List<String> QUEUES = List.of(FIFO, DEAD, FAIR, FAR);
 
     private static QueueBook newBook(QueueStorage storage) {
         return new QueueBook(new QueueAttributeCodec(SqsLimits.defaults().queueAttributeBounds()), "us-east-1",
@@ -38,6 +42,15 @@ class RebuiltReplicaTest {
         stored.queues.values().forEach(book::restoreQueue);
         stored.moveTasks.values().forEach(book::restoreMoveTask);
         into.moveTasks.putAll(stored.moveTasks);
+        stored.remoteDeadLetterTargets.forEach(book::restoreRemoteDeadLetterTarget);
+        into.remoteDeadLetterTargets.addAll(stored.remoteDeadLetterTargets);
+        stored.transfers.keySet().stream().sorted().forEach(seq -> book.restoreTransfer(stored.transfers.get(seq)));
+        into.transfers.putAll(stored.transfers);
+        stored.importedTransfers.forEach((key, record) -> {
+            long queueId = Long.parseLong(key.substring(0, key.indexOf('/')));
+            book.restoreImportedTransfer(queueId, key.substring(key.indexOf('/') + 1), record);
+            into.importedTransfers.put(key, record);
+        });
         List<String> keys = new ArrayList<>(stored.messages.keySet());
         keys.sort(Comparator.comparingLong((String key) -> Long.parseLong(key.substring(0, key.indexOf('/'))))
                 .thenComparingLong(key -> Long.parseLong(key.substring(key.indexOf('/') + 1))));
@@ -122,6 +135,28 @@ class RebuiltReplicaTest {
                 "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:" + DEAD + "\",\"maxReceiveCount\":\"2\"}"),
                 Map.of(), replica.stamp);
         replica.book.createQueue(FAIR, Map.of("VisibilityTimeout", "5"), Map.of(), replica.stamp);
+        replica.book.createQueue(FAR, Map.of("VisibilityTimeout", "1", "RedrivePolicy",
+                "{\"deadLetterTargetArn\":\"" + ELSEWHERE + "\",\"maxReceiveCount\":\"1\"}"), Map.of(),
+                new RemoteQueue(ELSEWHERE, false, true), replica.stamp);
+    }
+
+    /**
+     * The worker's part, both sides played by this book: imports up to three pending transfers into
+     * the fair queue (sometimes twice, as a resend), then settles them as delivered or, sometimes, as
+     * without destination (back to their queue).
+     */
+    private static String transferStep(QueueBook book, TestStamp stamp, Random random) {
+        List<Transfer> pending = book.transfers().next(3, 3, t -> true);
+        List<TransferImport> imports = pending.stream().map(t -> new TransferImport(t.transferId("data-0"),
+                "arn:aws:sqs:us-east-1:000000000000:" + FAIR, t.delivered())).toList();
+        List<TransferImport.Outcome> outcomes = book.importTransfers(imports, stamp);
+        if (random.nextBoolean()) {
+            outcomes = book.importTransfers(imports, stamp);
+        }
+        List<Long> seqs = pending.stream().map(Transfer::seq).toList();
+        boolean delivered = random.nextInt(4) != 0;
+        int back = book.settleTransfers(delivered ? seqs : List.of(), delivered ? List.of() : seqs, stamp);
+        return "transfer " + outcomes + " back " + back + " pending " + book.transfers().size();
     }
 
     /** Applies one random command and renders what it answered. */
@@ -134,11 +169,13 @@ class RebuiltReplicaTest {
             if (kind < 10) {
                 stamp.now += random.nextInt(4_000);
                 return "tick";
+            } else if (kind < 15) {
+                return transferStep(book, stamp, random);
             } else if (kind < 45) {
                 List<SendEntry> entries = new ArrayList<>();
                 int count = 1 + random.nextInt(4);
                 for (int i = 0; i < count; i++) {
-                    boolean fair = queue.equals(FAIR);
+                    boolean fair = queue.equals(FAIR) || queue.equals(FAR);
                     String group = fair && random.nextInt(4) == 0 ? null : "g" + random.nextInt(fair ? 40 : 5);
                     entries.add(new SendEntry("e" + i, "body" + random.nextInt(1_000), null, Map.of(), null, group,
                             fair ? null : "d" + random.nextInt(30)));

@@ -1,0 +1,164 @@
+package dev.sluice.broker.service;
+
+import dev.sluice.broker.core.Transfer;
+import dev.sluice.broker.core.TransferImport;
+import dev.sluice.broker.statemachine.QueueEngine;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one group's outbox while this node leads the group: in rounds, it reads the oldest
+ * pending transfers, imports them into their destination groups (one import command per group,
+ * in outbox order), then settles them in its own group: delivered ones leave the outbox, those
+ * whose destination queue no longer exists go back to the queue they left. One round at a time,
+ * so a message group's next transfer is only sent after the one before was imported and settled:
+ * FIFO order holds in the destination. A resend (failed settle, a new leader) carries the same
+ * transfer ids, and the destination stores no second copy.
+ *
+ * <p>A destination group that fails is backed off (doubling from {@link #TICK_MILLIS} to
+ * {@link #MAX_BACKOFF_MILLIS}); the others go on. Runs on the shared timer thread; the rest on
+ * the groups' reply threads.
+ */
+public final class TransferWorker implements AutoCloseable {
+    static final long TICK_MILLIS = 100;
+    static final long MAX_BACKOFF_MILLIS = 10_000;
+    /** Transfers imported into one destination group per round: bounds one import command's size. */
+    static final int MAX_BATCH = 64;
+    /** Outbox entries looked at per round: bounds the read-locked scan. */
+    static final int MAX_SCANNED = 4_096;
+    private static final Logger LOG = LoggerFactory.getLogger(TransferWorker.class);
+
+    private final int group;
+    private final String sourceGroup;
+    private final QueueEngine localReplica;
+    private final BooleanSupplier isLeader;
+    private final QueueGroups groups;
+    private final IntFunction<EngineQueueClient> clients;
+    private final LongSupplier clockMillis;
+    private final AtomicBoolean roundInFlight = new AtomicBoolean();
+    /** Per destination group: when it may be tried again, and its current back-off. */
+    private final Map<Integer, long[]> backoff = new ConcurrentHashMap<>();
+    private final ScheduledFuture<?> ticks;
+
+    public TransferWorker(int group, QueueEngine localReplica, BooleanSupplier isLeader, QueueGroups groups,
+            IntFunction<EngineQueueClient> clients, LongSupplier clockMillis, ScheduledExecutorService timers) {
+        this.group = group;
+        this.sourceGroup = "data-" + group;
+        this.localReplica = localReplica;
+        this.isLeader = isLeader;
+        this.groups = groups;
+        this.clients = clients;
+        this.clockMillis = clockMillis;
+        this.ticks = timers.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        if (!isLeader.getAsBoolean() || !roundInFlight.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            List<Transfer> pending = localReplica.read(book -> book.transfers().next(MAX_SCANNED, MAX_SCANNED, t -> true));
+            if (pending.isEmpty()) {
+                roundInFlight.set(false);
+                return;
+            }
+            round(pending).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    LOG.debug("{}: transfer round failed", sourceGroup, error);
+                }
+                roundInFlight.set(false);
+            });
+        } catch (RuntimeException e) {
+            roundInFlight.set(false);
+            throw e;
+        }
+    }
+
+    /** Resolves each destination's group, imports per group, then settles what was answered. */
+    private CompletableFuture<Void> round(List<Transfer> pending) {
+        Map<String, CompletableFuture<Integer>> owners = new HashMap<>();
+        for (Transfer transfer : pending) {
+            owners.computeIfAbsent(nameOf(transfer.destinationArn()), this::ownerOf);
+        }
+        return CompletableFuture.allOf(owners.values().toArray(CompletableFuture[]::new)).thenCompose(resolved -> {
+            long now = clockMillis.getAsLong();
+            Map<Integer, List<Transfer>> byGroup = new LinkedHashMap<>();
+            List<Long> returned = new ArrayList<>();
+            for (Transfer transfer : pending) {
+                Integer owner = owners.get(nameOf(transfer.destinationArn())).join();
+                if (owner == null) {
+                    returned.add(transfer.seq()); // placement knows no such queue: back to where it came from
+                } else if (owner >= 0 && backoff.getOrDefault(owner, new long[] {0, 0})[0] <= now) {
+                    List<Transfer> batch = byGroup.computeIfAbsent(owner, g -> new ArrayList<>());
+                    if (batch.size() < MAX_BATCH) {
+                        batch.add(transfer);
+                    }
+                }
+            }
+            List<CompletableFuture<Void>> imports = new ArrayList<>();
+            byGroup.forEach((owner, batch) -> imports.add(deliver(owner, batch)));
+            if (!returned.isEmpty()) {
+                imports.add(clients.apply(group).settleTransfers(List.of(), returned).thenAccept(back -> LOG.warn(
+                        "{}: {} transfers had no destination queue and went back to their queues", sourceGroup, back)));
+            }
+            return CompletableFuture.allOf(imports.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    /** The destination's group; null when placement knows no such queue; -1 when placement did not answer. */
+    private CompletableFuture<Integer> ownerOf(String name) {
+        return groups.groupOf(name).handle((owner, error) -> {
+            if (error == null) {
+                return owner;
+            }
+            return QueueGroups.isNoSuchQueue(error) ? null : -1;
+        });
+    }
+
+    private CompletableFuture<Void> deliver(int owner, List<Transfer> batch) {
+        List<TransferImport> imports = batch.stream().map(transfer -> new TransferImport(transfer.transferId(sourceGroup),
+                transfer.destinationArn(), transfer.delivered())).toList();
+        return clients.apply(owner).importTransfers(imports).thenCompose(outcomes -> {
+            List<Long> delivered = new ArrayList<>();
+            List<Long> returned = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                (outcomes.get(i) == TransferImport.Outcome.NO_SUCH_QUEUE ? returned : delivered).add(batch.get(i).seq());
+            }
+            return clients.apply(group).settleTransfers(delivered, returned);
+        }).handle((back, error) -> {
+            if (error != null) {
+                long[] previous = backoff.getOrDefault(owner, new long[] {0, 0});
+                long delay = Math.min(MAX_BACKOFF_MILLIS, Math.max(TICK_MILLIS, previous[1] * 2));
+                backoff.put(owner, new long[] {clockMillis.getAsLong() + delay, delay});
+                LOG.debug("{}: delivering {} transfers to data-{} failed; next try in {} ms", sourceGroup, batch.size(),
+                        owner, delay, error);
+            } else {
+                backoff.remove(owner);
+            }
+            return null;
+        });
+    }
+
+    private static String nameOf(String arn) {
+        return arn.substring(arn.lastIndexOf(':') + 1);
+    }
+
+    @Override
+    public void close() {
+        ticks.cancel(false);
+    }
+}
