@@ -36,8 +36,7 @@ public final class QueueQueryCodec {
                 MoveTasksOf q = (MoveTasksOf) query;
                 yield out.putString(q.sourceArn()).putInt(q.limit()).toByteArray();
             }
-            case DEAD_LETTER_SOURCES_OF_ARN -> out.putString(((QueueQuery.DeadLetterSourcesOfArn) query).deadLetterQueueArn())
-                    .toByteArray();
+            case DEAD_LETTER_SOURCES_ANYWHERE -> out.putString(((QueueQuery.DeadLetterSourcesAnywhere) query).name()).toByteArray();
             case REDRIVE_TARGET -> {
                 QueueQuery.RedriveTarget q = (QueueQuery.RedriveTarget) query;
                 yield out.putString(q.name()).putString(q.sourceArn()).toByteArray();
@@ -61,7 +60,7 @@ public final class QueueQueryCodec {
             case DEAD_LETTER_SOURCES -> new DeadLetterSources(in.getString());
             case MOVE_TASKS_OF -> new MoveTasksOf(in.getString(), in.getInt());
             case REDRIVE_TARGET -> new QueueQuery.RedriveTarget(in.getString(), in.getString());
-            case DEAD_LETTER_SOURCES_OF_ARN -> new QueueQuery.DeadLetterSourcesOfArn(in.getString());
+            case DEAD_LETTER_SOURCES_ANYWHERE -> new QueueQuery.DeadLetterSourcesAnywhere(in.getString());
         };
     }
 }

@@ -50,10 +50,10 @@ public sealed interface QueueQuery {
         }
     }
 
-    /** Names of this group's queues whose RedrivePolicy targets {@code deadLetterQueueArn}; the queue itself may be elsewhere. */
-    record DeadLetterSourcesOfArn(String deadLetterQueueArn) implements QueueQuery {
+    /** Like {@link DeadLetterSources}, without requiring the dead-letter queue to be in this group: it may live in another. */
+    record DeadLetterSourcesAnywhere(String name) implements QueueQuery {
         public QueueQueryType type() {
-            return QueueQueryType.DEAD_LETTER_SOURCES_OF_ARN;
+            return QueueQueryType.DEAD_LETTER_SOURCES_ANYWHERE;
         }
     }
 }

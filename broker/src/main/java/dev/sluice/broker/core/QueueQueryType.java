@@ -11,10 +11,10 @@ public enum QueueQueryType {
     TAGS(4),
     DEAD_LETTER_SOURCES(5),
     MOVE_TASKS_OF(6),
+    /** Queues of this group whose dead-letter queue is the named one, wherever that queue lives. */
+    DEAD_LETTER_SOURCES_ANYWHERE(7),
     /** What the router verifies of a dead-letter or move destination in this group for a queue elsewhere. */
-    REDRIVE_TARGET(7),
-    /** Queues of this group whose dead-letter queue is the ARN, wherever that queue lives (ListDeadLetterSourceQueues across groups). */
-    DEAD_LETTER_SOURCES_OF_ARN(8);
+    REDRIVE_TARGET(8);
 
     private final int code;
 

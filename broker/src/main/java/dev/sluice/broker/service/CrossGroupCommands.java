@@ -73,9 +73,10 @@ public final class CrossGroupCommands {
     }
 
     private CompletableFuture<Boolean> isDeadLetterQueueAnywhere(String arn) {
+        String name = arn.substring(arn.lastIndexOf(':') + 1);
         List<CompletableFuture<List<String>>> asked = new ArrayList<>();
         for (int group = 0; group < groups.groupCount(); group++) {
-            asked.add(clients.apply(group).deadLetterSourcesOf(arn));
+            asked.add(clients.apply(group).deadLetterSourcesOf(name));
         }
         return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
                 .thenApply(all -> asked.stream().anyMatch(sources -> !sources.join().isEmpty()));

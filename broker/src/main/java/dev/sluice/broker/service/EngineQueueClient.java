@@ -103,13 +103,56 @@ public final class EngineQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<ListQueuesResponse> listQueues(ListQueuesRequest request) {
-        Integer maxResults = request.maxResults();
-        int limit = maxResults == null ? limits.maxListResults() : maxResults;
-        String startAfter = decodeToken(request.nextToken());
-        return listedNames(request.queueNamePrefix(), startAfter, limit + 1, limit + 1, new ArrayList<>()).thenApply(names -> {
+        Paging paging = paging(request.maxResults(), request.nextToken());
+        return listedNames(request.queueNamePrefix(), paging.startAfter(), paging.limit() + 1).thenApply(paging::listQueues);
+    }
+
+    /** Whether this group holds a queue of that name (linearizable). */
+    CompletableFuture<Boolean> exists(String name) {
+        return query(new QueueQuery.Exists(name), BinaryReader::getBoolean);
+    }
+
+    /** Up to {@code wanted} listed names of this group's queues after {@code startAfter} (null: from the first), in order. */
+    CompletableFuture<List<String>> listedNames(String prefix, String startAfter, int wanted) {
+        return listedNames(prefix, startAfter, wanted, wanted, new ArrayList<>());
+    }
+
+    /** A list request's page size and position, decoded once; turns the sorted names of all groups into the answer. */
+    Paging paging(Integer maxResults, String nextToken) {
+        return new Paging(maxResults, maxResults == null ? limits.maxListResults() : maxResults, decodeToken(nextToken));
+    }
+
+    final class Paging {
+        private final Integer maxResults;
+        private final int limit;
+        private final String startAfter;
+
+        private Paging(Integer maxResults, int limit, String startAfter) {
+            this.maxResults = maxResults;
+            this.limit = limit;
+            this.startAfter = startAfter;
+        }
+
+        int limit() {
+            return limit;
+        }
+
+        String startAfter() {
+            return startAfter;
+        }
+
+        ListQueuesResponse listQueues(List<String> sortedNames) {
+            Page page = Page.of(sortedNames, limit, maxResults);
+            return new ListQueuesResponse(page.names().stream().map(EngineQueueClient.this::urlOf).toList(), page.nextToken());
+        }
+
+        ListDeadLetterSourceQueuesResponse deadLetterSources(List<String> sortedNames) {
+            List<String> names = sortedNames.stream().filter(name -> startAfter == null || name.compareTo(startAfter) > 0)
+                    .filter(listed).toList();
             Page page = Page.of(names, limit, maxResults);
-            return new ListQueuesResponse(page.names().stream().map(this::urlOf).toList(), page.nextToken());
-        });
+            return new ListDeadLetterSourceQueuesResponse(page.names().stream().map(EngineQueueClient.this::urlOf).toList(),
+                    page.nextToken());
+        }
     }
 
     /**
@@ -179,14 +222,19 @@ public final class EngineQueueClient implements QueueClient {
     @Override
     public CompletableFuture<ListDeadLetterSourceQueuesResponse> listDeadLetterSourceQueues(
             ListDeadLetterSourceQueuesRequest request) {
-        Integer maxResults = request.maxResults();
-        String startAfter = decodeToken(request.nextToken());
-        return query(new QueueQuery.DeadLetterSources(nameOf(request.queueUrl())), in -> {
-            List<String> names = QueueResultCodec.getStrings(in).stream()
-                    .filter(name -> startAfter == null || name.compareTo(startAfter) > 0).filter(listed).toList();
-            Page page = Page.of(names, maxResults == null ? limits.maxListResults() : maxResults, maxResults);
-            return new ListDeadLetterSourceQueuesResponse(page.names().stream().map(this::urlOf).toList(), page.nextToken());
-        });
+        Paging paging = paging(request.maxResults(), request.nextToken());
+        return deadLetterSourceNames(nameOf(request.queueUrl())).thenApply(paging::deadLetterSources);
+    }
+
+    /** This group's queues whose dead-letter queue is {@code name}, a queue of this group (else QueueDoesNotExist). */
+    CompletableFuture<List<String>> deadLetterSourceNames(String name) {
+        return query(new QueueQuery.DeadLetterSources(name), QueueResultCodec::getStrings);
+    }
+
+    /** This group's listed queues whose dead-letter queue is {@code name}, wherever that queue lives. */
+    CompletableFuture<List<String>> deadLetterSourcesOf(String name) {
+        return query(new QueueQuery.DeadLetterSourcesAnywhere(name), QueueResultCodec::getStrings)
+                .thenApply(names -> names.stream().filter(listed).toList());
     }
 
     /**
@@ -272,6 +320,16 @@ public final class EngineQueueClient implements QueueClient {
                 }
             });
         });
+    }
+
+    /** Messages of {@code name} ready for a receive, as this node's replica of the group sees them (possibly behind). */
+    long receivableHere(String name) {
+        return localReplica.read(book -> book.receivableCount(name));
+    }
+
+    /** When this node's replica next sees a message of {@code name} become visible (Long.MAX_VALUE: none pending). */
+    long nextVisibleAtHere(String name) {
+        return localReplica.read(book -> book.nextVisibleAtMillis(name));
     }
 
     private static Message toMessage(ReceivedMessage message) {
@@ -372,11 +430,6 @@ public final class EngineQueueClient implements QueueClient {
     public CompletableFuture<RemoteQueue> redriveTarget(String name, String sourceArn, String arn) {
         return query(new QueueQuery.RedriveTarget(name, sourceArn),
                 in -> in.getBoolean() ? new RemoteQueue(arn, in.getBoolean(), in.getBoolean()) : null);
-    }
-
-    /** Names of this group's queues whose dead-letter queue is {@code arn}, wherever that queue lives. */
-    public CompletableFuture<List<String>> deadLetterSourcesOf(String arn) {
-        return query(new QueueQuery.DeadLetterSourcesOfArn(arn), QueueResultCodec::getStrings);
     }
 
     /** Imports transferred messages into this group's queues; one outcome per import, in order. */

@@ -240,9 +240,8 @@ public final class QueueEngine implements DomainEngine {
                 QueueResultCodec.putMoveTasks(out, book.moveTasks().list(q.sourceArn(), q.limit()));
                 yield out;
             }
-            case DEAD_LETTER_SOURCES_OF_ARN -> {
-                QueueResultCodec.putStrings(out, book.deadLetterSourcesOfArn(((QueueQuery.DeadLetterSourcesOfArn) query)
-                        .deadLetterQueueArn()));
+            case DEAD_LETTER_SOURCES_ANYWHERE -> {
+                QueueResultCodec.putStrings(out, book.deadLetterSourcesOf(((QueueQuery.DeadLetterSourcesAnywhere) query).name()));
                 yield out;
             }
             case REDRIVE_TARGET -> {
