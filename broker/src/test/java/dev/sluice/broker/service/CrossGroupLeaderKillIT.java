@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.statemachine.QueueEngine;
-import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.model.CreateQueueRequest;
 import dev.sluice.clientsdk.model.DeleteMessageRequest;
 import dev.sluice.clientsdk.model.Message;
@@ -22,7 +21,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,19 +51,7 @@ class CrossGroupLeaderKillIT {
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
     private final ReceiveWaiters waiters = new ReceiveWaiters(1_000, timers, timers);
     private final Map<String, Integer> placement = Map.of(WORK, 0, DEAD, 1);
-    private final QueueGroups groups = new QueueGroups() {
-        @Override
-        public CompletableFuture<Integer> groupOf(String queueName) {
-            Integer group = placement.get(queueName);
-            return group == null ? CompletableFuture.failedFuture(SqsError.QUEUE_DOES_NOT_EXIST.exception())
-                    : CompletableFuture.completedFuture(group);
-        }
-
-        @Override
-        public int groupCount() {
-            return 2;
-        }
-    };
+    private final QueueGroups groups = new FixedQueueGroups(placement, 2);
     private MiniCluster cluster;
     /** Per node: its clients of both groups and its workers (null while the node is down). */
     private final Map<Integer, List<EngineQueueClient>> clients = new HashMap<>();

@@ -2,7 +2,6 @@ package dev.sluice.broker.service;
 
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.statemachine.QueueEngine;
-import dev.sluice.clientsdk.SqsError;
 import dev.sluice.raftstore.RaftStoreNode;
 import dev.sluice.raftstore.testing.MiniCluster;
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,19 +29,7 @@ final class TwoGroupNode implements AutoCloseable {
     final SqsLimits limits = SqsLimits.defaults();
     final QueueAttributeCodec codec = new QueueAttributeCodec(limits.queueAttributeBounds());
     final Map<String, Integer> placement = new ConcurrentHashMap<>();
-    final QueueGroups groups = new QueueGroups() {
-        @Override
-        public CompletableFuture<Integer> groupOf(String queueName) {
-            Integer group = placement.get(queueName);
-            return group == null ? CompletableFuture.failedFuture(SqsError.QUEUE_DOES_NOT_EXIST.exception())
-                    : CompletableFuture.completedFuture(group);
-        }
-
-        @Override
-        public int groupCount() {
-            return 2;
-        }
-    };
+    final QueueGroups groups = new FixedQueueGroups(placement, 2);
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
     private final ReceiveWaiters waiters = new ReceiveWaiters(1_000, timers, timers);
     private final MiniCluster cluster;
