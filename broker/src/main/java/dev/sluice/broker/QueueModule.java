@@ -98,8 +98,14 @@ final class QueueModule implements AutoCloseable {
         PlacedQueueGroups queueGroups = new PlacedQueueGroups(placement, groups);
         for (int group = 0; group < groupCount; group++) {
             int index = group;
-            workers.add(new TransferWorker(group, (QueueEngine) node.localEngine(group), () -> node.isLeader(index),
-                    queueGroups, groups::get, clock::millis, timers));
+            QueueEngine replica = (QueueEngine) node.localEngine(group);
+            workers.add(new TransferWorker(group, replica, () -> node.isLeader(index), queueGroups, groups::get, clock::millis,
+                    timers));
+            // Transfers that cannot be delivered (placement not answering, a destination group down) show here.
+            io.micrometer.core.instrument.Gauge.builder("sluice.queue.transfers.pending", replica,
+                            engine -> engine.read(book -> book.transfers().size()))
+                    .description("Messages in this group's outbox, bound for queues in other groups (this node's replica)")
+                    .tag("group", dev.sluice.raftstore.StoreGroups.dataGroupName(group)).register(meters);
         }
         QueueLayoutChanges layouts = new QueueLayoutChanges(groups, placement, ACCOUNT_ID, baseUrl);
         QueueMigrations migrations = new QueueMigrations(node.catalog(), layouts, ACCOUNT_ID, clock::millis);

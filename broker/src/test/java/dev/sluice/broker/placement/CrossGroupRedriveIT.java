@@ -87,6 +87,9 @@ class CrossGroupRedriveIT {
                     "received once, every message is dead-lettered by the next receive");
 
             List<Message> dead = drain(sqs, dlq, 10);
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(metrics.body().contains("sluice_queue_transfers_pending{group=\"data-0\"}"), "the outbox is metered");
             Set<String> deadIds = new TreeSet<>();
             dead.forEach(message -> deadIds.add(message.messageId()));
             assertEquals(sent, deadIds);
