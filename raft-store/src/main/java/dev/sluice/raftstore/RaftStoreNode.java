@@ -65,7 +65,7 @@ public final class RaftStoreNode implements AutoCloseable {
         this.server = server;
         this.stateMachines = stateMachines;
         GroupClientSettings settings = new GroupClientSettings(config.maxInflightProposals(), config.maxProposalBytes(),
-                config.requestTimeout());
+                config.requestTimeout(), config.maxWaitingCommands());
         for (String name : StoreGroups.names(config.dataGroups())) {
             clients.put(name, new GroupClient(name, config.members(), settings, meters, server));
         }

@@ -19,6 +19,7 @@ import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.*;
 import dev.sluice.raftstore.client.GroupClient;
+import dev.sluice.raftstore.client.StoreBusyException;
 import dev.sluice.raftstore.client.StoreUnavailableException;
 import dev.sluice.raftstore.codec.BinaryReader;
 import java.nio.ByteBuffer;
@@ -354,6 +355,10 @@ public final class EngineQueueClient implements QueueClient {
         return result.handle((bytes, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof StoreBusyException) {
+                    // Refused before it was proposed: SQS's throttling answer, which the AWS SDKs retry with backoff.
+                    throw SqsError.REQUEST_THROTTLED.exception("Too many requests wait for the queue's replicas; retry.");
+                }
                 if (cause instanceof StoreUnavailableException || cause instanceof java.util.concurrent.TimeoutException) {
                     throw SqsError.SERVICE_UNAVAILABLE.exception("The queue's replicas could not confirm the request in time; retry.");
                 }
