@@ -193,6 +193,18 @@ public final class GroupClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the group's leader to hand its leadership to {@code nodeId} (Ratis's leadership transfer: the leader
+     * waits until the target holds its log, then has it start an election it wins). Blocks up to {@code timeout};
+     * throws when the transfer did not complete, the old leader then keeps (or regains) the lead.
+     */
+    public void transferLeadership(String nodeId, Duration timeout) throws IOException {
+        RaftClientReply reply = raft.admin().transferLeadership(RaftPeerId.valueOf(nodeId), timeout.toMillis());
+        if (!reply.isSuccess()) {
+            throw new IOException(groupName + ": leadership transfer to " + nodeId + " failed", reply.getException());
+        }
+    }
+
     /** The leader this client last talked to, or null before its first reply. */
     public String lastKnownLeader() {
         var leader = raft.getLeaderId();
