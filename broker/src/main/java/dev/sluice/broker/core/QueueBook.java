@@ -429,6 +429,11 @@ public final class QueueBook {
         return Collections.unmodifiableSortedMap(new TreeMap<>(require(name).tags));
     }
 
+    /** Queues in this book, internal ones included: the group's load as the operators' cluster view shows it. */
+    public int queueCount() {
+        return queues.size();
+    }
+
     /** Queue names with the prefix, after {@code startAfter} (exclusive, null from the first), at most {@code limit}. */
     public List<String> names(String prefix, String startAfter, int limit) {
         String from = prefix == null ? "" : prefix;
