@@ -38,6 +38,8 @@ final class AdminCommand {
               cluster                            nodes (up/down), Raft groups, leaders and queue counts (GET /v1/cluster)
               queue NAME                         a queue's attributes and groups (GET /v1/queues/NAME)
               queue-migrate NAME --to-group G    move a live queue to data group G, e.g. data-3 (POST /v1/queues/NAME/migrate)
+              queue-migration NAME               the queue's latest migration and its progress (GET /v1/queues/NAME/migrate)
+              queue-partitions NAME --count N    spread a queue over N data groups (PUT /v1/queues/NAME/partitions)
             Requests are signed with AWS Signature V4 when a key is given by flag or by AWS_ACCESS_KEY_ID and
             AWS_SECRET_ACCESS_KEY; with auth on, /v1/cluster needs an operator (admin=) key.
             Exit codes: 0 ok, 1 the server said no (its answer is printed) or was unreachable, 2 usage error.
@@ -88,7 +90,7 @@ final class AdminCommand {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.startsWith("--")) {
-                if (!List.of("--endpoint", "--access-key", "--secret-key", "--region", "--to-group").contains(arg)) {
+                if (!List.of("--endpoint", "--access-key", "--secret-key", "--region", "--to-group", "--count").contains(arg)) {
                     throw new UsageException("unknown option " + arg);
                 }
                 if (i + 1 >= args.size()) {
@@ -143,6 +145,19 @@ final class AdminCommand {
                 }
                 return new Invocation("POST", "/v1/queues/" + segment(words.get(1)) + "/migrate", body, base, credentials,
                         region);
+            }
+            case "queue-migration" -> {
+                expectWords(words, 2);
+                return new Invocation("GET", "/v1/queues/" + segment(words.get(1)) + "/migrate", null, base, credentials, region);
+            }
+            case "queue-partitions" -> {
+                expectWords(words, 2);
+                String count = options.get("--count");
+                if (count == null || !count.matches("[0-9]{1,9}")) {
+                    throw new UsageException("queue-partitions needs --count N, e.g. --count 4");
+                }
+                return new Invocation("PUT", "/v1/queues/" + segment(words.get(1)) + "/partitions",
+                        ("{\"count\":" + Integer.parseInt(count) + "}").getBytes(StandardCharsets.UTF_8), base, credentials, region);
             }
             default -> throw new UsageException("unknown command " + command);
         }

@@ -83,6 +83,33 @@ class AdminCommandIT {
     }
 
     @Test
+    void queuePartitionsAndQueueMigrateChangeWhereAQueueLives() throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(data, config -> config.withRaft(config.raft().withDataGroups(4)))) {
+            String endpoint = "http://127.0.0.1:" + server.port();
+            server.sqs.createQueue(b -> b.queueName("spread"));
+            server.sqs.createQueue(b -> b.queueName("moved"));
+
+            Run partitioned = admin(Map.of(), with(endpoint, "queue-partitions", "spread", "--count", "3"));
+            assertEquals(0, partitioned.exit(), partitioned.err());
+            assertEquals(3, JSON.readTree(partitioned.out()).get("groups").size(), partitioned.out());
+
+            String from = JSON.readTree(admin(Map.of(), with(endpoint, "queue", "moved")).out()).at("/groups/0").asText();
+            String to = from.equals("data-3") ? "data-2" : "data-3";
+            Run started = admin(Map.of(), with(endpoint, "queue-migrate", "moved", "--to-group", to));
+            assertEquals(0, started.exit(), started.err());
+            assertEquals("RUNNING", JSON.readTree(started.out()).get("state").asText(), started.out());
+            Run progress = admin(Map.of(), with(endpoint, "queue-migration", "moved"));
+            assertEquals(0, progress.exit(), progress.err());
+            assertEquals(to, JSON.readTree(progress.out()).get("toGroup").asText(), progress.out());
+
+            Run twice = admin(Map.of(), with(endpoint, "queue-migrate", "moved", "--to-group", from));
+            assertEquals(1, twice.exit(), twice.out());
+            assertTrue(twice.err().contains("InvalidParameterValue"), twice.err());
+            assertEquals(2, admin(Map.of(), with(endpoint, "queue-partitions", "spread")).exit());
+        }
+    }
+
+    @Test
     void withAuthOnAnOperatorKeyReadsTheClusterATenantKeyGets403AndNoKeyGetsTheAuthError() throws Exception {
         try (SqsTestServer server = SqsTestServer.start(data, config -> config.withAuth(new SluiceConfig.Auth(List.of(
                 new SluiceConfig.AccessKey(OPS, OPS_SECRET, true), new SluiceConfig.AccessKey(APP, APP_SECRET)))))) {
