@@ -143,4 +143,39 @@ class QueueMigrationIT {
             assertEquals("after", sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(5)).messages().get(0).body());
         }
     }
+
+    private HttpResponse<String> attempt(SqsTestServer server, String method, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void migrationsThatCannotKeepTheQueuesPromisesAreRefusedWithAClearError(@TempDir Path directory) throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(directory, config -> config.withRaft(config.raft().withDataGroups(4)))) {
+            server.sqs().createQueue(b -> b.queueName("ordered.fifo").attributes(
+                    Map.of(software.amazon.awssdk.services.sqs.model.QueueAttributeName.FIFO_QUEUE, "true")));
+            server.sqs().createQueue(b -> b.queueName("plain"));
+            String home = call(server, "GET", "/v1/queues/plain", null).get("groups").get(0).asText();
+            String[][] refusals = {
+                {"ordered.fifo", "{\"toGroup\":\"data-3\"}", "400", "InvalidParameterValue"},
+                {"plain", "{\"toGroup\":\"" + home + "\"}", "400", "InvalidParameterValue"},
+                {"plain", "{\"toGroup\":\"data-4\"}", "400", "InvalidParameterValue"},
+                {"plain", "{\"toGroup\":\"data-01\"}", "400", "InvalidParameterValue"},
+                {"plain", "{\"toGroup\":\"catalog\"}", "400", "InvalidParameterValue"},
+                {"plain", "{}", "400", "MissingParameter"},
+                {"plain", "{\"toGroup\":3}", "400", "SerializationException"},
+                {"plain", "not json", "400", "SerializationException"},
+                {"absent", "{\"toGroup\":\"data-1\"}", "404", "QueueDoesNotExist"},
+            };
+            for (String[] refusal : refusals) {
+                HttpResponse<String> answer = attempt(server, "POST", "/v1/queues/" + refusal[0] + "/migrate", refusal[1]);
+                assertEquals(Integer.parseInt(refusal[2]), answer.statusCode(), refusal[1] + " -> " + answer.body());
+                assertEquals(refusal[3], JSON.readTree(answer.body()).get("code").asText(), refusal[1] + " -> " + answer.body());
+            }
+            HttpResponse<String> none = attempt(server, "GET", "/v1/queues/plain/migrate", null);
+            assertEquals("ResourceNotFoundException", JSON.readTree(none.body()).get("code").asText(), none.body());
+            assertEquals(home, call(server, "GET", "/v1/queues/plain", null).get("groups").get(0).asText());
+        }
+    }
 }
