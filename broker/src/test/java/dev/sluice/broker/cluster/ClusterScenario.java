@@ -28,18 +28,23 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *     scenario.workload().produce(work, 1);                              // producer through node 1
  *     scenario.workload().consume(work, 2);                              // consumer through node 2
  *     scenario.runFor(Duration.ofSeconds(3));
- *     int killed = scenario.killLeaderOf(scenario.groupsOf("work.fifo").get(0));
- *     ... start the move, migration or redrive here, through any node's SDK client or REST ...
- *     scenario.runFor(Duration.ofSeconds(3));
- *     scenario.restart(killed);
+ *     ... start the move, migration or redrive here, through any node's SDK client or REST ({@link #operator}) ...
+ *     scenario.killLeaderAndRestart(scenario.groupsOf("work.fifo").get(0));  // kill, run on, restart, run on
+ *     ... or finer: int killed = scenario.killLeaderOf(group); scenario.runFor(...); scenario.restart(killed);
  *     QueueHistory.Report report = scenario.finish(Duration.ofSeconds(60));  // stop, drain, check, print
  *     assertTrue(report.valid(), report + scenario.logTails());
  * }
  * }</pre>
  * Message ids are unique across the run, so a message that moves between queues counts as delivered wherever it is
  * delivered: consume the destination (dead-letter queue, move target) as well and the checker sees no loss. FIFO order
- * is judged per queue and group. Scenario-specific steps (start a move task, a migration) go through the public
- * APIs ({@link #sqs(int)}, {@link #rest(int)}) like any client's.
+ * is judged per queue and group. The workload tells the history which sends went out more than once
+ * ({@link AttemptCounter}): a retried standard send may store two messages, and deleting one leaves the other, but a
+ * copy the service made itself (a move's extra copy) that comes back after the delete is a resurrection.
+ * Scenario-specific steps (start a move task, a migration) go through the public APIs ({@link #sqs(int)},
+ * {@link #operator}) like any client's; a redrive scenario needs consumers that leave messages undeleted (extend
+ * {@link Workload}'s consumer with such a policy). {@link SpreadQueuesClusterIT} and {@link QueueLayoutClusterIT}
+ * are examples. Every step is bounded: restarts by {@link #RESTART_BOUND}, drains by the bound given to
+ * {@link #finish}.
  */
 final class ClusterScenario implements AutoCloseable {
     static final Duration RESTART_BOUND = Duration.ofSeconds(120);
@@ -94,23 +99,39 @@ final class ClusterScenario implements AutoCloseable {
     }
 
     TrackedQueue createStandard(String name, int viaNode) {
-        try (SqsClient sqs = sqs(viaNode)) {
-            return new TrackedQueue(name, sqs.createQueue(b -> b.queueName(name)).queueUrl(), 0);
-        }
+        return create(name, Map.of(), 0, viaNode);
     }
 
     /** A FIFO queue (deduplication ids given by the producers) that producers spread over {@code messageGroups} groups. */
     TrackedQueue createFifo(String name, int messageGroups, int viaNode) {
+        return create(name, Map.of(QueueAttributeName.FIFO_QUEUE, "true"), messageGroups, viaNode);
+    }
+
+    /** A queue with {@code attributes}; {@code messageGroups} as in {@link TrackedQueue} (0 unless FIFO). */
+    TrackedQueue create(String name, Map<QueueAttributeName, String> attributes, int messageGroups, int viaNode) {
         try (SqsClient sqs = sqs(viaNode)) {
-            String url = sqs.createQueue(b -> b.queueName(name).attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")))
-                    .queueUrl();
-            return new TrackedQueue(name, url, messageGroups);
+            return new TrackedQueue(name, sqs.createQueue(b -> b.queueName(name).attributes(attributes)).queueUrl(),
+                    messageGroups);
         }
+    }
+
+    /** An operator call of the REST API through node {@code node} that must answer 200; its JSON answer. */
+    JsonObject operator(int node, String method, String path, String body) throws Exception {
+        HttpResponse<String> answer = switch (method) {
+            case "GET" -> rest(node).get(path);
+            case "POST" -> rest(node).post(path, body);
+            case "PUT" -> rest(node).put(path, body);
+            default -> throw new IllegalArgumentException(method);
+        };
+        if (answer.statusCode() != 200) {
+            throw new AssertionError(method + " " + path + ": " + answer.statusCode() + " " + answer.body());
+        }
+        return new JsonObject(answer.body());
     }
 
     /** The data groups holding queue {@code name}, from {@code GET /v1/queues/{name}} on a running node. */
     List<String> groupsOf(String name) throws Exception {
-        HttpResponse<String> answer = rest(runningNode()).get("/v1/queues/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+        HttpResponse<String> answer = rest(aRunningNode()).get("/v1/queues/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
         if (answer.statusCode() != 200) {
             throw new AssertionError("GET /v1/queues/" + name + ": " + answer.statusCode() + " " + answer.body());
         }
@@ -122,7 +143,7 @@ final class ClusterScenario implements AutoCloseable {
 
     /** The index of the node leading Raft group {@code group}, as a running node sees it. */
     int leaderOf(String group) throws Exception {
-        return cluster.leaderOf(group, runningNode());
+        return cluster.leaderOf(group, aRunningNode());
     }
 
     /** Leader node index of each data group {@code data-0..data-(count-1)}, in group order. */
@@ -140,6 +161,23 @@ final class ClusterScenario implements AutoCloseable {
         System.out.printf("scenario: SIGKILL n%d, leader of %s%n", leader + 1, group);
         cluster.kill(leader);
         return leader;
+    }
+
+    /**
+     * The usual fault step: SIGKILLs the leader of {@code group} mid-run, lets the workload run 5 s without it and
+     * checks that sends were acknowledged meanwhile (the other groups and a new leader took over), restarts the node
+     * and lets the workload run 3 s more. Answers the killed node's index.
+     */
+    int killLeaderAndRestart(String group) throws Exception {
+        int killed = killLeaderOf(group);
+        int acknowledgedAtKill = history.acknowledgedCount();
+        runFor(Duration.ofSeconds(5));
+        if (history.acknowledgedCount() <= acknowledgedAtKill) {
+            throw new AssertionError("no send was acknowledged in 5 s after the leader of " + group + " died" + logTails());
+        }
+        restart(killed);
+        runFor(Duration.ofSeconds(3));
+        return killed;
     }
 
     /**
@@ -176,7 +214,8 @@ final class ClusterScenario implements AutoCloseable {
         return cluster.logTails();
     }
 
-    private int runningNode() {
+    /** A node that runs now (the first one), to ask. */
+    int aRunningNode() {
         for (int node = 0; node < nodes(); node++) {
             if (cluster.running(node)) {
                 return node;

@@ -27,7 +27,10 @@ import java.util.TreeSet;
  * <p>What {@link #check()} reports:
  * <ul>
  *   <li><b>lost</b>: acknowledged sends never delivered;</li>
- *   <li><b>resurrected</b>: deliveries by a receive invoked after the message's delete was acknowledged;</li>
+ *   <li><b>resurrected</b>: deliveries, by a receive invoked after the delete was acknowledged, of the deleted
+ *       message itself (same message id), or of a copy the service made (another message id, though the send went
+ *       out in one attempt: a move's extra copy). A copy a retried send stored is another message: its delivery after
+ *       the first copy's delete is only counted;</li>
  *   <li><b>unexpected</b>: deliveries of bodies no producer attempted;</li>
  *   <li><b>FIFO order</b> (see {@link FifoOrderCheck}): per queue and message group, deliveries out of send order;</li>
  *   <li><b>FIFO copies</b>: one FIFO message stored twice (delivered under two message ids: deduplication failed);</li>
@@ -48,13 +51,14 @@ final class QueueHistory {
     private record Attempt(String queue, TrackedBody body) implements Event {
     }
 
-    private record Acknowledgement(String queue, String id) implements Event {
+    /** @param retried whether the send went out more than once (SDK or producer retries): it may be stored twice */
+    private record Acknowledgement(String queue, String id, boolean retried) implements Event {
     }
 
     private record Receive(String queue, long invokedAt, long completedAt, List<Delivery> deliveries) implements Event {
     }
 
-    private record DeleteAcknowledgement(String queue, String id, long at) implements Event {
+    private record DeleteAcknowledgement(String queue, String id, String messageId, long at) implements Event {
     }
 
     /** The next tick: take one just before invoking a receive, to pass to {@link #delivered}. */
@@ -66,8 +70,12 @@ final class QueueHistory {
         events.add(new Attempt(queue, body));
     }
 
-    synchronized void acknowledged(String queue, TrackedBody body) {
-        events.add(new Acknowledgement(queue, body.id()));
+    /**
+     * The send of {@code body} was acknowledged; {@code retried} when the body went out in more than one HTTP attempt
+     * (the SDK's retries or the producer's own), so that it may be stored twice.
+     */
+    synchronized void acknowledged(String queue, TrackedBody body, boolean retried) {
+        events.add(new Acknowledgement(queue, body.id(), retried));
     }
 
     /** A receive invoked at {@code invokedAt} (from {@link #tick()}) answered {@code deliveries}, in answer order. */
@@ -77,8 +85,9 @@ final class QueueHistory {
         }
     }
 
-    synchronized void deleteAcknowledged(String queue, String id) {
-        events.add(new DeleteAcknowledgement(queue, id, ++clock));
+    /** A delete of the message {@code messageId}, carrying tracked id {@code id}, was answered. */
+    synchronized void deleteAcknowledged(String queue, String id, String messageId) {
+        events.add(new DeleteAcknowledgement(queue, id, messageId, ++clock));
     }
 
     synchronized int acknowledgedCount() {
@@ -90,13 +99,20 @@ final class QueueHistory {
         Map<String, TrackedBody> attempted = new HashMap<>();
         Set<String> acknowledged = new TreeSet<>();
         Map<String, Long> deletedAt = new HashMap<>();
+        Map<String, Map<String, Long>> deletedMessageIds = new HashMap<>();
+        Set<String> sentOnce = new HashSet<>();
         for (Event event : events) {
             if (event instanceof Attempt attempt) {
                 attempted.put(attempt.body().id(), attempt.body());
             } else if (event instanceof Acknowledgement acknowledgement) {
                 acknowledged.add(acknowledgement.id());
+                if (!acknowledgement.retried()) {
+                    sentOnce.add(acknowledgement.id());
+                }
             } else if (event instanceof DeleteAcknowledgement delete) {
                 deletedAt.merge(delete.id(), delete.at(), Math::min);
+                deletedMessageIds.computeIfAbsent(delete.id(), id -> new HashMap<>()).merge(delete.messageId(), delete.at(),
+                        Math::min);
             }
         }
         FifoOrderCheck order = new FifoOrderCheck();
@@ -118,6 +134,7 @@ final class QueueHistory {
         List<String> unexpected = new ArrayList<>();
         List<Receive> receives = new ArrayList<>();
         int deliveries = 0;
+        int copiesAfterDelete = 0;
         for (Event event : events) {
             if (!(event instanceof Receive receive)) {
                 continue;
@@ -135,14 +152,28 @@ final class QueueHistory {
                 messageIds.computeIfAbsent(body.id(), id -> new TreeSet<>()).add(delivery.messageId());
                 Long deleted = deletedAt.get(body.id());
                 if (deleted != null && receive.invokedAt() > deleted) {
-                    resurrected.add(receive.queue() + ": " + body.id());
+                    Long sameDeletedAt = deletedMessageIds.get(body.id()).get(delivery.messageId());
+                    if (sameDeletedAt != null && receive.invokedAt() > sameDeletedAt) {
+                        resurrected.add(receive.queue() + ": " + body.id());
+                    } else if (sentOnce.contains(body.id())) {
+                        // Sent in one attempt, so stored once by the send: this copy the service made (a move, say).
+                        resurrected.add(receive.queue() + ": " + body.id() + " (a copy the service made: "
+                                + delivery.messageId() + ")");
+                    } else {
+                        copiesAfterDelete++;
+                    }
                 }
             }
             order.received(receive.queue(), tracked);
         }
-        List<String> lost = acknowledged.stream().filter(id -> !delivered.contains(id)).toList();
+        Map<String, String> sentTo = new HashMap<>();
+        events.stream().filter(Attempt.class::isInstance).map(Attempt.class::cast)
+                .forEach(attempt -> sentTo.putIfAbsent(attempt.body().id(), attempt.queue()));
+        List<String> lost = acknowledged.stream().filter(id -> !delivered.contains(id)).map(id -> sentTo.get(id) + ": " + id)
+                .toList();
         List<String> fifoCopies = new ArrayList<>();
         int standardCopies = 0;
+        int serviceCopies = 0;
         for (var entry : messageIds.entrySet()) {
             if (entry.getValue().size() > 1) {
                 if (attempted.get(entry.getKey()).group() != null) {
@@ -150,10 +181,13 @@ final class QueueHistory {
                 } else {
                     standardCopies++;
                 }
+                if (sentOnce.contains(entry.getKey())) {
+                    serviceCopies++;
+                }
             }
         }
         return new Report(attempted.size(), acknowledged.size(), delivered.size(), deliveries - delivered.size(),
-                standardCopies, lost, List.copyOf(resurrected), List.copyOf(unexpected), order.violations(),
+                standardCopies, serviceCopies, copiesAfterDelete, lost, List.copyOf(resurrected), List.copyOf(unexpected), order.violations(),
                 List.copyOf(fifoCopies));
     }
 
@@ -170,9 +204,13 @@ final class QueueHistory {
      * twice in a FIFO queue.
      *
      * @param duplicates deliveries beyond each message's first (redeliveries: allowed)
-     * @param standardCopies standard messages stored twice (a send retried after a lost answer: allowed)
+     * @param standardCopies standard messages stored twice (a send retried after a lost answer, a move: allowed)
+     * @param serviceCopies messages stored twice though sent in one attempt: the service copied them (a move, say)
+     * @param copiesAfterDelete deliveries, after one copy's delete, of another copy stored by a retried send (allowed:
+     *     the send retry made two messages; deleting one leaves the other)
      */
-    record Report(int attempted, int acknowledged, int delivered, int duplicates, int standardCopies, List<String> lost,
+    record Report(int attempted, int acknowledged, int delivered, int duplicates, int standardCopies, int serviceCopies,
+            int copiesAfterDelete, List<String> lost,
             List<String> resurrected, List<String> unexpected, List<String> fifoOrder, List<String> fifoCopies) {
 
         boolean valid() {
@@ -183,7 +221,8 @@ final class QueueHistory {
         @Override
         public String toString() {
             return "attempted=" + attempted + " acknowledged=" + acknowledged + " delivered=" + delivered + " duplicates="
-                    + duplicates + " standardCopies=" + standardCopies + examples("lost", lost)
+                    + duplicates + " standardCopies=" + standardCopies + " serviceCopies=" + serviceCopies
+                    + " copiesAfterDelete=" + copiesAfterDelete + examples("lost", lost)
                     + examples("resurrected", resurrected) + examples("unexpected", unexpected)
                     + examples("fifoOrder", fifoOrder) + examples("fifoCopies", fifoCopies);
         }

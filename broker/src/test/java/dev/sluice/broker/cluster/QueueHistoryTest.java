@@ -17,7 +17,7 @@ class QueueHistoryTest {
 
     private TrackedBody send(String queue, TrackedBody body) {
         history.attempted(queue, body);
-        history.acknowledged(queue, body);
+        history.acknowledged(queue, body, false);
         return body;
     }
 
@@ -35,7 +35,7 @@ class QueueHistoryTest {
 
     private void delete(String queue, TrackedBody... bodies) {
         for (TrackedBody body : bodies) {
-            history.deleteAcknowledged(queue, body.id());
+            history.deleteAcknowledged(queue, body.id(), "m-" + body.id());
         }
     }
 
@@ -70,7 +70,7 @@ class QueueHistoryTest {
 
         QueueHistory.Report report = history.check();
         assertFalse(report.valid());
-        assertEquals(List.of("b"), report.lost());
+        assertEquals(List.of("q: b"), report.lost());
     }
 
     @Test
@@ -88,6 +88,32 @@ class QueueHistoryTest {
 
         QueueHistory.Report report = history.check();
         assertEquals(List.of("q: a"), report.resurrected());
+    }
+
+    @Test
+    void aCopyTheServiceMadeDeliveredAfterTheDeleteIsAResurrection() {
+        TrackedBody a = send("q", TrackedBody.standard("a"));
+        receive("q", a);
+        delete("q", a);
+        history.delivered("q", history.tick(), List.of(new QueueHistory.Delivery(a.encode(), "moved-copy")));
+
+        assertEquals(List.of("q: a (a copy the service made: moved-copy)"), history.check().resurrected());
+    }
+
+    @Test
+    void aCopyStoredByARetriedSendMayBeDeliveredAfterTheOtherCopysDelete() {
+        TrackedBody a = TrackedBody.standard("a");
+        history.attempted("q", a);
+        history.acknowledged("q", a, true);
+        history.delivered("q", history.tick(), List.of(new QueueHistory.Delivery(a.encode(), "first")));
+        history.deleteAcknowledged("q", "a", "first");
+        history.delivered("q", history.tick(), List.of(new QueueHistory.Delivery(a.encode(), "second")));
+        history.deleteAcknowledged("q", "a", "second");
+
+        QueueHistory.Report report = history.check();
+        assertTrue(report.valid(), report.toString());
+        assertEquals(1, report.copiesAfterDelete());
+        assertEquals(0, report.serviceCopies());
     }
 
     @Test
@@ -157,7 +183,7 @@ class QueueHistoryTest {
         receive("q.fifo", g[0], g[2]);
 
         assertEquals(1, history.check().fifoOrder().size());
-        assertEquals(List.of("g-1"), history.check().lost());
+        assertEquals(List.of("q.fifo: g-1"), history.check().lost());
     }
 
     @Test

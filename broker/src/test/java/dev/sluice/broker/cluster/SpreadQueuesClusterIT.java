@@ -133,9 +133,9 @@ class SpreadQueuesClusterIT {
         scenario.runFor(Duration.ofSeconds(4));
 
         String firstGroup = groupOfQueue.get(worked.get(0));
-        int firstKilled = killLeaderAndKeepGoing(firstGroup);
+        int firstKilled = scenario.killLeaderAndRestart(firstGroup);
         String secondGroup = aWorkedGroupLedElsewhere(worked, firstGroup, firstKilled);
-        killLeaderAndKeepGoing(secondGroup);
+        scenario.killLeaderAndRestart(secondGroup);
 
         QueueHistory.Report report = scenario.finish(Duration.ofSeconds(60));
         System.out.printf("leader kills of %s and %s: %s in %d ms%n", firstGroup, secondGroup, report,
@@ -157,18 +157,6 @@ class SpreadQueuesClusterIT {
         leaders.values().forEach(node -> groupsLed.merge("n" + (node + 1), 1, Integer::sum));
         System.out.println("leaders: " + leaders.entrySet().stream().map(e -> e.getKey() + "=n" + (e.getValue() + 1)).toList()
                 + "; groups led per node: " + groupsLed);
-    }
-
-    /** Kills the leader of {@code group} mid-run, checks that sends go on without it, restarts it; answers its index. */
-    private int killLeaderAndKeepGoing(String group) throws Exception {
-        int killed = scenario.killLeaderOf(group);
-        int acknowledgedAtKill = scenario.history().acknowledgedCount();
-        scenario.runFor(Duration.ofSeconds(5));
-        assertTrue(scenario.history().acknowledgedCount() > acknowledgedAtKill,
-                "sends were acknowledged after the leader of " + group + " died" + scenario.logTails());
-        scenario.restart(killed);
-        scenario.runFor(Duration.ofSeconds(3));
-        return killed;
     }
 
     /** A group of a worked queue other than {@code notThis}, led by another node than {@code notBy} if there is one. */

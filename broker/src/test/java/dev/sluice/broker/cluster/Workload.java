@@ -152,12 +152,13 @@ final class Workload implements AutoCloseable {
 
     /** One worker's connection: a client of one node, replaced by a client of the next running node on failure. */
     private final class Connection {
+        private final AttemptCounter attempts = new AttemptCounter();
         private int node;
         private SqsClient client;
 
         Connection(int node) {
             this.node = node;
-            this.client = SqsTestServer.client(cluster.httpPorts[node]);
+            this.client = SqsTestServer.clientWatchedBy(cluster.httpPorts[node], attempts);
         }
 
         SqsClient sqs() {
@@ -169,7 +170,7 @@ final class Workload implements AutoCloseable {
                     .incrementAndGet();
             client.close();
             node = nextRunning(node + 1);
-            client = SqsTestServer.client(cluster.httpPorts[node]);
+            client = SqsTestServer.clientWatchedBy(cluster.httpPorts[node], attempts);
         }
 
         void close() {
@@ -225,12 +226,15 @@ final class Workload implements AutoCloseable {
         /** A standard batch is sent once; a FIFO batch's unanswered entries again (same deduplication ids) until answered. */
         private void sendUntilAnswered(List<TrackedBody> batch) {
             List<TrackedBody> unanswered = batch;
+            boolean again = false;
             do {
-                unanswered = send(unanswered);
+                unanswered = send(unanswered, again);
+                again = true;
             } while (queue.fifo() && !unanswered.isEmpty() && producing.get());
         }
 
-        private List<TrackedBody> send(List<TrackedBody> bodies) {
+        /** Sends {@code bodies}; {@code again} when they were sent before without an answer. Answers the unanswered. */
+        private List<TrackedBody> send(List<TrackedBody> bodies, boolean again) {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             for (int i = 0; i < bodies.size(); i++) {
                 TrackedBody body = bodies.get(i);
@@ -243,9 +247,11 @@ final class Workload implements AutoCloseable {
             }
             List<TrackedBody> unanswered = new ArrayList<>(bodies);
             try {
-                connection.sqs().sendMessageBatch(b -> b.queueUrl(queue.url()).entries(entries)).successful().forEach(ok -> {
+                var answer = connection.sqs().sendMessageBatch(b -> b.queueUrl(queue.url()).entries(entries));
+                boolean retried = again || connection.attempts.lastCall() > 1;
+                answer.successful().forEach(ok -> {
                     TrackedBody body = bodies.get(Integer.parseInt(ok.id()));
-                    history.acknowledged(queue.name(), body);
+                    history.acknowledged(queue.name(), body, retried);
                     unanswered.remove(body);
                 });
             } catch (RuntimeException failure) {
@@ -302,8 +308,10 @@ final class Workload implements AutoCloseable {
             }
             try {
                 connection.sqs().deleteMessageBatch(b -> b.queueUrl(queue.url()).entries(entries)).successful()
-                        .forEach(ok -> history.deleteAcknowledged(queue.name(),
-                                idOf(messages.get(Integer.parseInt(ok.id())).body())));
+                        .forEach(ok -> {
+                            Message deleted = messages.get(Integer.parseInt(ok.id()));
+                            history.deleteAcknowledged(queue.name(), idOf(deleted.body()), deleted.messageId());
+                        });
             } catch (RuntimeException failure) {
                 connection.failed("DeleteMessageBatch", failure);
             }

@@ -106,7 +106,7 @@ public final class SluiceProcesses implements AutoCloseable {
                 var groups = new io.vertx.core.json.JsonObject(new HttpProbe(httpPorts[askNode]).get("/health").body())
                         .getJsonObject("groups");
                 leader = groups.containsKey(group) ? groups.getJsonObject(group).getString("leader") : null;
-            } catch (IOException notAnsweringYet) {
+            } catch (IOException | io.vertx.core.json.DecodeException notAnsweringYet) {
                 // starting or stopping: ask again
             }
             if (leader != null && !leader.isEmpty()) {
