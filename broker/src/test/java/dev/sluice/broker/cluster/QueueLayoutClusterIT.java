@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @Tag("fault")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class QueueLayoutClusterIT {
+    /** Draining, then twice the placement cache's settling time (about 20 s each) before the old queue goes. */
     private static final Duration MIGRATION_BOUND = Duration.ofSeconds(90);
 
     @Test
@@ -49,8 +50,8 @@ class QueueLayoutClusterIT {
                     scenario.workload().consume(queues.get(i), (i + 2) % 3);
                 }
             }
-            // The migrating queue's consumers start once its migration did: a backlog waits in the source group for the
-            // migration to move while the source group's leader dies, and consumers take messages in flight meanwhile.
+            // The migrating queue's consumers start only once the source group's leader was killed and is back: till
+            // then a backlog waits in the source group for the migration to move, across that leader's death.
             scenario.runFor(Duration.ofSeconds(3));
 
             String to = aGroupLedElsewhere(scenario, from);
@@ -58,8 +59,8 @@ class QueueLayoutClusterIT {
                     new JsonObject().put("toGroup", to).encode());
             System.out.printf("migration of 'migrating' from %s to %s: %s%n", from, to, started);
             assertEquals("RUNNING", started.getString("state"));
-            scenario.workload().consume(migrating, 1);
             scenario.killLeaderAndRestart(from);
+            scenario.workload().consume(migrating, 1);
             scenario.workload().consume(migrating, 2);
             scenario.killLeaderAndRestart(to);
             JsonObject migration = awaitMigration(scenario);
@@ -94,7 +95,7 @@ class QueueLayoutClusterIT {
         JsonObject migration = null;
         while (System.nanoTime() < deadline) {
             migration = scenario.operator(scenario.aRunningNode(), "GET", "/v1/queues/migrating/migrate", null);
-            if (!migration.getString("state").equals("RUNNING")) {
+            if (migration.getString("state").equals("COMPLETED")) {
                 break;
             }
             Thread.sleep(500);

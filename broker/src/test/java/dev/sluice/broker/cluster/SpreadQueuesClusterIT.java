@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Three Sluice processes with six data groups: 40 queues (every fourth FIFO) created one after another through the
- * three nodes spread evenly over all groups; a create of one name through every node at once makes one queue; and
+ * three nodes spread evenly over all groups, and the groups' leaders over all nodes (two each, by the leadership
+ * balancer: data group i prefers the i-th node); a create of one name through every node at once makes one queue; and
  * producers and consumers on eight queues over all groups lose nothing, resurrect nothing and keep FIFO order while
  * the leaders of two of those groups are SIGKILLed and restarted, one after the other ({@link QueueHistory}).
  */
@@ -39,6 +40,8 @@ class SpreadQueuesClusterIT {
     private static final int DATA_GROUPS = 6;
     private static final int QUEUES = 40;
     private static final int WORKED_QUEUES = 8;
+    /** The balancer moves one group per node and pass, and only to a caught-up member. */
+    private static final Duration LEADERS_SPREAD_BOUND = Duration.ofSeconds(60);
 
     private final long startedAt = System.nanoTime();
     private ClusterScenario scenario;
@@ -69,7 +72,8 @@ class SpreadQueuesClusterIT {
     }
 
     @Test
-    void queuesCreatedOneAfterAnotherThroughDifferentNodesSpreadEvenlyOverAllGroups() throws Exception {
+    void queuesCreatedOneAfterAnotherThroughDifferentNodesSpreadEvenlyOverAllGroupsAndLeadersOverAllNodes()
+            throws Exception {
         Map<String, Integer> perGroup = new TreeMap<>();
         groupOfQueue.values().forEach(group -> perGroup.merge(group, 1, Integer::sum));
         System.out.println("queues per group: " + perGroup);
@@ -78,7 +82,7 @@ class SpreadQueuesClusterIT {
         int fewest = Collections.min(perGroup.values());
         assertTrue(most - fewest <= 1, "balanced to within one queue: " + perGroup);
 
-        printLeaders();
+        assertLeadersSpread();
     }
 
     @Test
@@ -129,7 +133,7 @@ class SpreadQueuesClusterIT {
             workload.consume(worked.get(i), (i + 2) % NODES);
         }
         System.out.println("worked queues: " + worked.stream().map(q -> q.name() + "@" + groupOfQueue.get(q)).toList());
-        printLeaders();
+        assertLeadersSpread();
         scenario.runFor(Duration.ofSeconds(4));
 
         String firstGroup = groupOfQueue.get(worked.get(0));
@@ -145,18 +149,36 @@ class SpreadQueuesClusterIT {
     }
 
     /**
-     * Prints which node leads each data group. Nothing spreads leadership yet (each group elects whoever times out
-     * first), so this only shows the distribution; once leaders are spread on purpose, assert it here.
+     * Waits (bounded) until the leaders are spread as the leadership balancer promises: data group {@code i} led by
+     * the {@code i}-th node (modulo the node count), so each of the 3 nodes leads 2 of the 6 groups. Prints the
+     * distribution either way.
      */
-    private void printLeaders() throws Exception {
+    private void assertLeadersSpread() throws Exception {
+        long deadline = System.nanoTime() + LEADERS_SPREAD_BOUND.toNanos();
         Map<String, Integer> leaders = scenario.leaders(DATA_GROUPS);
+        while (!spread(leaders) && System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+            leaders = scenario.leaders(DATA_GROUPS);
+        }
         Map<String, Integer> groupsLed = new TreeMap<>();
         for (int node = 0; node < NODES; node++) {
             groupsLed.put("n" + (node + 1), 0);
         }
         leaders.values().forEach(node -> groupsLed.merge("n" + (node + 1), 1, Integer::sum));
-        System.out.println("leaders: " + leaders.entrySet().stream().map(e -> e.getKey() + "=n" + (e.getValue() + 1)).toList()
-                + "; groups led per node: " + groupsLed);
+        String shown = leaders.entrySet().stream().map(e -> e.getKey() + "=n" + (e.getValue() + 1)).toList()
+                + "; groups led per node: " + groupsLed;
+        System.out.println("leaders: " + shown + " after " + elapsedMillis() + " ms");
+        assertTrue(spread(leaders), "each node leads " + DATA_GROUPS / NODES + " groups within " + LEADERS_SPREAD_BOUND
+                + ": " + shown);
+    }
+
+    private static boolean spread(Map<String, Integer> leaders) {
+        for (int group = 0; group < DATA_GROUPS; group++) {
+            if (leaders.get("data-" + group) != group % NODES) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A group of a worked queue other than {@code notThis}, led by another node than {@code notBy} if there is one. */
