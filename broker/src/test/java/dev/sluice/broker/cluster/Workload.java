@@ -166,8 +166,10 @@ final class Workload implements AutoCloseable {
         }
 
         void failed(String operation, RuntimeException failure) {
-            surfacedErrors.computeIfAbsent(operation + ": " + failure.getClass().getSimpleName(), kind -> new AtomicInteger())
-                    .incrementAndGet();
+            String kind = failure instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service
+                    && service.awsErrorDetails() != null ? service.awsErrorDetails().errorCode()
+                    + " " + service.statusCode() : failure.getClass().getSimpleName();
+            surfacedErrors.computeIfAbsent(operation + ": " + kind, key -> new AtomicInteger()).incrementAndGet();
             client.close();
             node = nextRunning(node + 1);
             client = SqsTestServer.clientWatchedBy(cluster.httpPorts[node], attempts);
