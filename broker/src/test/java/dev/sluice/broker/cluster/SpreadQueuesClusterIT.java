@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 @Tag("fault")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SpreadQueuesClusterIT {
     private static final int NODES = 3;
     private static final int DATA_GROUPS = 6;
