@@ -79,22 +79,47 @@ public final class SluiceProcesses implements AutoCloseable {
     }
 
     public void awaitHealthy(int node) throws Exception {
-        new HttpProbe(httpPorts[node]).awaitStatus("/health", 200, Duration.ofSeconds(60));
+        awaitHealthy(node, Duration.ofSeconds(60));
     }
 
-    /** The index of the node leading the queue group, as {@code askNode}'s /health sees it (bounded wait). */
+    /** Waits until node {@code node} answers /health with 200 (every group it hosts has a leader), up to {@code bound}. */
+    public void awaitHealthy(int node, Duration bound) throws Exception {
+        new HttpProbe(httpPorts[node]).awaitStatus("/health", 200, bound);
+    }
+
+    /** The index of the node leading data group 0, as {@code askNode}'s /health sees it (bounded wait). */
     int leaderOfQueueGroup(int askNode) throws Exception {
+        return leaderOf("data-0", askNode);
+    }
+
+    /**
+     * The index of the node leading Raft group {@code group} ({@code data-N} or {@code catalog}), as {@code askNode}'s
+     * /health sees it: waits up to 30 s for a leader (during an election there is none).
+     * A leader another node has already replaced may be named for up to an election timeout after a kill.
+     */
+    public int leaderOf(String group, int askNode) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            var health = new HttpProbe(httpPorts[askNode]).awaitStatus("/health", 200, Duration.ofSeconds(30));
-            String leader = new io.vertx.core.json.JsonObject(health.body()).getJsonObject("groups").getJsonObject("data-0")
-                    .getString("leader");
+            String leader = null;
+            try {
+                // A 503 (some group without a leader) still names the leaders there are.
+                var groups = new io.vertx.core.json.JsonObject(new HttpProbe(httpPorts[askNode]).get("/health").body())
+                        .getJsonObject("groups");
+                leader = groups.containsKey(group) ? groups.getJsonObject(group).getString("leader") : null;
+            } catch (IOException | io.vertx.core.json.DecodeException notAnsweringYet) {
+                // starting or stopping: ask again
+            }
             if (leader != null && !leader.isEmpty()) {
                 return Integer.parseInt(leader.substring(1)) - 1;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no leader for data-0");
+        throw new AssertionError("no leader for " + group + " seen from n" + (askNode + 1));
+    }
+
+    /** Whether node {@code node}'s process was started and not killed since. */
+    public boolean running(int node) {
+        return processes[node] != null && processes[node].isAlive();
     }
 
     public void kill(int node) throws InterruptedException {

@@ -57,11 +57,21 @@ public final class SqsTestServer implements AutoCloseable {
         return client(port, RetryMode.STANDARD);
     }
 
+    /** A client with the SDK's standard retries that also runs {@code interceptor} (to watch attempts, say). */
+    public static SqsClient clientWatchedBy(int port, software.amazon.awssdk.core.interceptor.ExecutionInterceptor interceptor) {
+        return builder(port, RetryMode.STANDARD).overrideConfiguration(config -> config.retryStrategy(RetryMode.STANDARD)
+                .addExecutionInterceptor(interceptor)).build();
+    }
+
     /**
      * A client with the SDK's retries in {@code retries}, or none when null: for tests that retry an
      * unanswered request themselves.
      */
     static SqsClient client(int port, RetryMode retries) {
+        return builder(port, retries).build();
+    }
+
+    private static software.amazon.awssdk.services.sqs.SqsClientBuilder builder(int port, RetryMode retries) {
         return SqsClient.builder()
                 .endpointOverride(URI.create("http://127.0.0.1:" + port))
                 .region(Region.US_EAST_1)
@@ -73,8 +83,7 @@ public final class SqsTestServer implements AutoCloseable {
                     } else {
                         config.retryStrategy(retries);
                     }
-                })
-                .build();
+                });
     }
 
     /** An AWS SDK for Java v1 client: it speaks SQS's Query (XML) protocol. */

@@ -1,0 +1,326 @@
+package dev.sluice.broker.cluster;
+
+import dev.sluice.broker.sqs.SluiceProcesses;
+import dev.sluice.broker.sqs.SqsTestServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * Producers and consumers, one thread each, that drive queues of a {@link SluiceProcesses} cluster through the AWS SDK
+ * v2 with its default (standard) retry policy, as users run it, and record everything into a {@link QueueHistory}.
+ *
+ * <p>Each worker talks to one node's HTTP port; when a call fails even after the SDK's retries (its node was killed,
+ * say) the worker counts the error and moves on to the next running node, as a client behind a load balancer would.
+ * Producers send paced batches of {@value #BATCH} tracked bodies: new ids for a standard queue; for a FIFO queue, the next
+ * messages of one group at a time (round the groups), with deduplication ids, sent again until answered so each
+ * group's send order is its counter order. Consumers receive up to 10, record, and delete the batch, except every
+ * {@value #ABANDON_EVERY}th receive, whose messages they leave to come back after the visibility timeout (so every
+ * run redelivers). Threads are daemons and stop within one long poll of being told to.
+ */
+final class Workload implements AutoCloseable {
+    static final int BATCH = 5;
+    static final int ABANDON_EVERY = 25;
+    static final int VISIBILITY_SECONDS = 5;
+    /**
+     * Between a producer's batches: producers are paced (at most {@value #BATCH} messages per {@value} ms each) so
+     * that the test's SDK clients leave the 2 shared cores to the servers; the point is faults, not throughput.
+     */
+    static final long PAUSE_BETWEEN_BATCHES_MILLIS = 100;
+    private static final int WAIT_SECONDS = 1;
+
+    private final QueueHistory history;
+    private final SluiceProcesses cluster;
+    private final AtomicBoolean producing = new AtomicBoolean(true);
+    private final AtomicBoolean consuming = new AtomicBoolean(true);
+    private final List<Thread> producers = new ArrayList<>();
+    private final List<Thread> consumers = new ArrayList<>();
+    private final List<TrackedQueue> consumed = new ArrayList<>();
+    /** Calls that failed after the SDK's own retries, by exception class and operation: printed with the report. */
+    private final Map<String, AtomicInteger> surfacedErrors = new ConcurrentHashMap<>();
+
+    Workload(QueueHistory history, SluiceProcesses cluster) {
+        this.history = history;
+        this.cluster = cluster;
+    }
+
+    /** Starts a producer for {@code queue} through node {@code node} (moving on to other nodes when it fails). */
+    synchronized void produce(TrackedQueue queue, int node) {
+        String producer = "p" + producers.size();
+        producers.add(start(producer + "-" + queue.name(), () -> new Producer(queue, producer, node).run()));
+    }
+
+    /** Starts a consumer for {@code queue} through node {@code node}. */
+    synchronized void consume(TrackedQueue queue, int node) {
+        consumed.add(queue);
+        consumers.add(start("c" + consumers.size() + "-" + queue.name(), () -> new Consumer(queue, node).run()));
+    }
+
+    Map<String, Integer> surfacedErrors() {
+        Map<String, Integer> copy = new java.util.TreeMap<>();
+        surfacedErrors.forEach((kind, count) -> copy.put(kind, count.get()));
+        return copy;
+    }
+
+    /** Stops the producers (each finishes or abandons its current send), then waits for them. */
+    void stopProducers() throws InterruptedException {
+        producing.set(false);
+        join(producers);
+    }
+
+    /**
+     * Lets the consumers run until every consumed queue reads empty (nothing visible, in flight or delayed) twice in a
+     * row, then stops them. Fails if that takes longer than {@code bound}.
+     */
+    void drain(Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        int emptyReadings = 0;
+        while (emptyReadings < 2) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("queues not drained within " + bound + ": " + depths());
+            }
+            Thread.sleep(1_000);
+            emptyReadings = depths().values().stream().allMatch(depth -> depth == 0) ? emptyReadings + 1 : 0;
+        }
+        consuming.set(false);
+        join(consumers);
+    }
+
+    /** Messages visible + in flight + delayed per consumed queue, read through a running node (-1 if unreadable). */
+    Map<String, Long> depths() {
+        Map<String, Long> depths = new java.util.TreeMap<>();
+        try (SqsClient sqs = SqsTestServer.client(cluster.httpPorts[nextRunning(0)])) {
+            for (TrackedQueue queue : consumed) {
+                try {
+                    depths.put(queue.name(), sqs.getQueueAttributes(b -> b.queueUrl(queue.url()).attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes().values().stream()
+                            .mapToLong(Long::parseLong).sum());
+                } catch (RuntimeException unreadable) {
+                    depths.put(queue.name(), -1L);
+                }
+            }
+        }
+        return depths;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        producing.set(false);
+        consuming.set(false);
+        join(producers);
+        join(consumers);
+    }
+
+    private static Thread start(String name, Runnable loop) {
+        Thread thread = new Thread(loop, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static void join(List<Thread> threads) throws InterruptedException {
+        for (Thread thread : threads) {
+            // A call in flight may wait out the SDK's retries against a dead node (its socket timeout is 30 s).
+            thread.join(TimeUnit.SECONDS.toMillis(90));
+            if (thread.isAlive()) {
+                throw new AssertionError(thread.getName() + " did not stop");
+            }
+        }
+    }
+
+    private int nextRunning(int from) {
+        for (int i = 0; i < cluster.httpPorts.length; i++) {
+            int node = (from + i) % cluster.httpPorts.length;
+            if (cluster.running(node)) {
+                return node;
+            }
+        }
+        throw new AssertionError("no node running");
+    }
+
+    /** One worker's connection: a client of one node, replaced by a client of the next running node on failure. */
+    private final class Connection {
+        private final AttemptCounter attempts = new AttemptCounter();
+        private int node;
+        private SqsClient client;
+
+        Connection(int node) {
+            this.node = node;
+            this.client = SqsTestServer.clientWatchedBy(cluster.httpPorts[node], attempts);
+        }
+
+        SqsClient sqs() {
+            return client;
+        }
+
+        void failed(String operation, RuntimeException failure) {
+            String kind = failure instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service
+                    && service.awsErrorDetails() != null ? service.awsErrorDetails().errorCode()
+                    + " " + service.statusCode() : failure.getClass().getSimpleName();
+            surfacedErrors.computeIfAbsent(operation + ": " + kind, key -> new AtomicInteger()).incrementAndGet();
+            client.close();
+            node = nextRunning(node + 1);
+            client = SqsTestServer.clientWatchedBy(cluster.httpPorts[node], attempts);
+        }
+
+        void close() {
+            client.close();
+        }
+    }
+
+    private final class Producer {
+        private final TrackedQueue queue;
+        private final String producer;
+        private final Connection connection;
+        private final long[] nextCounter;
+        private long nextId;
+
+        Producer(TrackedQueue queue, String producer, int node) {
+            this.queue = queue;
+            this.producer = producer;
+            this.connection = new Connection(node);
+            this.nextCounter = new long[queue.messageGroups()];
+        }
+
+        void run() {
+            try {
+                for (int round = 0; producing.get(); round++) {
+                    List<TrackedBody> batch = new ArrayList<>();
+                    for (int i = 0; i < BATCH; i++) {
+                        String id = producer + "-" + nextId++;
+                        if (queue.fifo()) {
+                            int group = round % queue.messageGroups();
+                            batch.add(TrackedBody.fifo(id, "g" + group, nextCounter[group]++));
+                        } else {
+                            batch.add(TrackedBody.standard(id));
+                        }
+                    }
+                    batch.forEach(body -> history.attempted(queue.name(), body));
+                    sendUntilAnswered(batch);
+                    pause();
+                }
+            } finally {
+                connection.close();
+            }
+        }
+
+        private void pause() {
+            try {
+                Thread.sleep(PAUSE_BETWEEN_BATCHES_MILLIS);
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+                producing.set(false);
+            }
+        }
+
+        /** A standard batch is sent once; a FIFO batch's unanswered entries again (same deduplication ids) until answered. */
+        private void sendUntilAnswered(List<TrackedBody> batch) {
+            List<TrackedBody> unanswered = batch;
+            boolean again = false;
+            do {
+                unanswered = send(unanswered, again);
+                again = true;
+            } while (queue.fifo() && !unanswered.isEmpty() && producing.get());
+        }
+
+        /** Sends {@code bodies}; {@code again} when they were sent before without an answer. Answers the unanswered. */
+        private List<TrackedBody> send(List<TrackedBody> bodies, boolean again) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < bodies.size(); i++) {
+                TrackedBody body = bodies.get(i);
+                SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder().id(String.valueOf(i))
+                        .messageBody(body.encode());
+                if (body.group() != null) {
+                    entry.messageGroupId(body.group()).messageDeduplicationId(body.id());
+                }
+                entries.add(entry.build());
+            }
+            List<TrackedBody> unanswered = new ArrayList<>(bodies);
+            try {
+                var answer = connection.sqs().sendMessageBatch(b -> b.queueUrl(queue.url()).entries(entries));
+                boolean retried = again || connection.attempts.lastCall() > 1;
+                answer.successful().forEach(ok -> {
+                    TrackedBody body = bodies.get(Integer.parseInt(ok.id()));
+                    history.acknowledged(queue.name(), body, retried);
+                    unanswered.remove(body);
+                });
+            } catch (RuntimeException failure) {
+                connection.failed("SendMessageBatch", failure);
+            }
+            return unanswered;
+        }
+    }
+
+    private final class Consumer {
+        private final TrackedQueue queue;
+        private final Connection connection;
+
+        Consumer(TrackedQueue queue, int node) {
+            this.queue = queue;
+            this.connection = new Connection(node);
+        }
+
+        void run() {
+            try {
+                for (int receives = 1; consuming.get(); receives++) {
+                    List<Message> messages = receive();
+                    if (receives % ABANDON_EVERY != 0) {
+                        delete(messages);
+                    }
+                }
+            } finally {
+                connection.close();
+            }
+        }
+
+        private List<Message> receive() {
+            long invokedAt = history.tick();
+            try {
+                List<Message> messages = connection.sqs().receiveMessage(b -> b.queueUrl(queue.url()).maxNumberOfMessages(10)
+                        .waitTimeSeconds(WAIT_SECONDS).visibilityTimeout(VISIBILITY_SECONDS)).messages();
+                history.delivered(queue.name(), invokedAt,
+                        messages.stream().map(m -> new QueueHistory.Delivery(m.body(), m.messageId())).toList());
+                return messages;
+            } catch (RuntimeException failure) {
+                connection.failed("ReceiveMessage", failure);
+                return List.of();
+            }
+        }
+
+        private void delete(List<Message> messages) {
+            if (messages.isEmpty()) {
+                return;
+            }
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < messages.size(); i++) {
+                entries.add(DeleteMessageBatchRequestEntry.builder().id(String.valueOf(i))
+                        .receiptHandle(messages.get(i).receiptHandle()).build());
+            }
+            try {
+                connection.sqs().deleteMessageBatch(b -> b.queueUrl(queue.url()).entries(entries)).successful()
+                        .forEach(ok -> {
+                            Message deleted = messages.get(Integer.parseInt(ok.id()));
+                            history.deleteAcknowledged(queue.name(), idOf(deleted.body()), deleted.messageId());
+                        });
+            } catch (RuntimeException failure) {
+                connection.failed("DeleteMessageBatch", failure);
+            }
+        }
+
+        private static String idOf(String body) {
+            return body.split(" ", 2)[0];
+        }
+    }
+}
