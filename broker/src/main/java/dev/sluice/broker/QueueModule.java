@@ -109,7 +109,8 @@ final class QueueModule implements AutoCloseable {
         }
         QueueLayoutChanges layouts = new QueueLayoutChanges(groups, placement, ACCOUNT_ID, baseUrl);
         QueueMigrations migrations = new QueueMigrations(node.catalog(), layouts, ACCOUNT_ID, clock::millis);
-        workers.add(new MigrationWorker(migrations, placement, groups, node::isLeader, ACCOUNT_ID, baseUrl, clock::millis, timers));
+        workers.add(new MigrationWorker(migrations, placement, groups, node::isLeader, ACCOUNT_ID, REGION, baseUrl,
+                clock::millis, timers));
         layoutResource = new QueueLayoutResource(layouts, migrations, groupCount);
         client = new ValidatingQueueClient(engine, SqsValidator.forInternalCallers(limits, codec));
         // REST is a tenants' edge like SQS: the tenants' validator, to which internal queues do not exist.

@@ -1,5 +1,7 @@
 package dev.sluice.broker.service;
 
+import dev.sluice.broker.core.StoredMessage;
+import dev.sluice.broker.core.TransferImport;
 import dev.sluice.broker.service.QueueMigrations.Migration;
 import dev.sluice.broker.service.QueueMigrations.State;
 import dev.sluice.clientsdk.QueueUrl;
@@ -20,11 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives migrations forward on the node that leads each one's old group (while leadership moves, two nodes may
- * briefly both step one: harmless, every step is at-least-once). A step receives up to {@value #BATCH} messages of
- * the old group's queue (taking them out of sight for {@value #MOVE_VISIBILITY_SECONDS} s), sends them to the new
- * group, and deletes them from the old one only after the send was acknowledged: a crash in between leaves the
- * message in flight in the old group, where it becomes visible again and is moved again, so at worst one extra
- * copy, never a loss, and never visible in both at once. In-flight messages are not moved: their consumers
+ * briefly both step one: harmless, every step is idempotent). A step receives up to {@value #BATCH} messages of
+ * the old group's queue (taking them out of sight for {@value #MOVE_VISIBILITY_SECONDS} s), imports them into the new
+ * group with the engine's transfer import (same message id, sent time and attributes; a transfer id per message that
+ * the new group remembers for 15 minutes), and deletes them from the old one only after the import was
+ * acknowledged. A crash in between leaves the message in flight in the old group; it becomes visible again, is
+ * imported again under the same transfer id, which stores nothing, and is deleted: no loss, no second copy (a
+ * consumer that already deleted the first copy never sees it again), never visible in both at once. In-flight messages are not moved: their consumers
  * delete them in the old group with the handles they hold, or they come back into sight and are moved then.
  *
  * <p>Once the old group holds no message and every node's cached placement has expired since the switch
@@ -47,19 +51,21 @@ public final class MigrationWorker implements AutoCloseable {
     private final List<EngineQueueClient> groups;
     private final IntPredicate leads;
     private final String accountId;
+    private final String region;
     private final Supplier<String> baseUrl;
     private final LongSupplier clockMillis;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final ScheduledFuture<?> ticks;
 
     public MigrationWorker(QueueMigrations migrations, QueuePlacement placement, List<EngineQueueClient> groups,
-            IntPredicate leads, String accountId, Supplier<String> baseUrl, LongSupplier clockMillis,
+            IntPredicate leads, String accountId, String region, Supplier<String> baseUrl, LongSupplier clockMillis,
             ScheduledExecutorService timers) {
         this.migrations = migrations;
         this.placement = placement;
         this.groups = groups;
         this.leads = leads;
         this.accountId = accountId;
+        this.region = region;
         this.baseUrl = baseUrl;
         this.clockMillis = clockMillis;
         this.ticks = timers.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -103,17 +109,16 @@ public final class MigrationWorker implements AutoCloseable {
                     if (messages.isEmpty()) {
                         return finishDraining(migration);
                     }
-                    List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-                    for (int i = 0; i < messages.size(); i++) {
-                        Message message = messages.get(i);
-                        String trace = message.attributes().get("AWSTraceHeader");
-                        entries.add(new SendMessageBatchRequestEntry(Integer.toString(i), message.body(), 0,
-                                message.messageAttributes(), trace == null ? null : Map.of("AWSTraceHeader",
-                                        new MessageAttributeValue("String", trace, null)), null, message.attributes().get("MessageGroupId")));
-                    }
-                    return to.sendMessageBatch(new SendMessageBatchRequest(url, entries)).thenCompose(sent -> {
-                        List<DeleteMessageBatchRequestEntry> moved = sent.successful().stream().map(entry -> new DeleteMessageBatchRequestEntry(
-                                entry.id(), messages.get(Integer.parseInt(entry.id())).receiptHandle())).toList();
+                    String arn = "arn:aws:sqs:" + region + ":" + accountId + ":" + migration.queueName();
+                    List<TransferImport> imports = messages.stream().map(message -> new TransferImport(
+                            transferId(migration, message), arn, stored(message))).toList();
+                    return to.importTransfers(imports).thenCompose(outcomes -> {
+                        List<DeleteMessageBatchRequestEntry> moved = new ArrayList<>();
+                        for (int i = 0; i < messages.size(); i++) {
+                            if (outcomes.get(i) != TransferImport.Outcome.NO_SUCH_QUEUE) {
+                                moved.add(new DeleteMessageBatchRequestEntry(Integer.toString(i), messages.get(i).receiptHandle()));
+                            }
+                        }
                         if (moved.isEmpty()) {
                             return CompletableFuture.completedFuture(null);
                         }
@@ -122,6 +127,23 @@ public final class MigrationWorker implements AutoCloseable {
                                 .thenApply(updated -> null);
                     });
                 });
+    }
+
+    /**
+     * The same message moved again (its old group's leader died between the import and the delete, so it came back
+     * into sight there) carries the same id, and the new group stores it once while it remembers the id.
+     */
+    private static String transferId(Migration migration, Message message) {
+        return "migrate:data-" + migration.fromGroup() + ":" + message.messageId();
+    }
+
+    /** The message as its old group stored it: same id, sent time, attributes, group and deduplication id. */
+    private StoredMessage stored(Message message) {
+        Map<String, String> system = message.attributes();
+        String sent = system.get("SentTimestamp");
+        return new StoredMessage(message.messageId(), sent == null ? clockMillis.getAsLong() : Long.parseLong(sent),
+                clockMillis.getAsLong(), message.body(), message.messageAttributes(), system.get("AWSTraceHeader"),
+                system.get("MessageGroupId"), system.get("MessageDeduplicationId"), system.get("DeadLetterQueueSourceArn"));
     }
 
     /** Nothing visible is left: once no message at all is and every node has seen the switch, the new group alone holds the queue. */
