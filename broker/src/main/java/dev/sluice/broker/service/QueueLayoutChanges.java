@@ -4,6 +4,7 @@ import dev.sluice.broker.core.QueueAttributeName;
 import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.model.CreateQueueRequest;
+import dev.sluice.clientsdk.model.DeleteQueueRequest;
 import dev.sluice.clientsdk.model.GetQueueAttributesRequest;
 import dev.sluice.clientsdk.model.ListQueueTagsRequest;
 import java.util.ArrayList;
@@ -74,9 +75,8 @@ public final class QueueLayoutChanges {
             }
             List<Integer> added = partitions.subList(current.partitions().size(), partitions.size());
             Placement updated = new Placement(current.home(), partitions, current.draining());
-            return createIn(added, name, settings).thenCompose(created -> placement.replace(name, current, updated))
-                    .thenCompose(replaced -> replaced ? CompletableFuture.completedFuture(updated)
-                            : retry(attempts, () -> partition(name, count, attempts - 1)));
+            return createIn(added, name, settings).thenCompose(created -> recorded(name, added, current, updated,
+                    () -> retry(attempts, () -> partition(name, count, attempts - 1))));
         }));
     }
 
@@ -101,10 +101,29 @@ public final class QueueLayoutChanges {
                 throw SqsError.INVALID_PARAMETER_VALUE.exception("Migrating a FIFO queue is not supported yet.");
             }
             Placement updated = new Placement(current.home(), List.of(target), current.partitions());
-            return createIn(List.of(target), name, settings).thenCompose(created -> placement.replace(name, current, updated))
-                    .thenCompose(replaced -> replaced ? CompletableFuture.completedFuture(updated)
-                            : retry(attempts, () -> startMigration(name, target, attempts - 1)));
+            return createIn(List.of(target), name, settings).thenCompose(created -> recorded(name, List.of(target), current,
+                    updated, () -> retry(attempts, () -> startMigration(name, target, attempts - 1))));
         }));
+    }
+
+    /**
+     * Records {@code updated} if the placement still is {@code current}. When another change came first, the queues
+     * this one created in {@code added} groups that the winner's record does not name are deleted before trying again:
+     * no request reaches them, and left alone they would outlive the queue (ListQueues lists every group's names).
+     */
+    private CompletableFuture<Placement> recorded(String name, List<Integer> added, Placement current, Placement updated,
+            Supplier<CompletableFuture<Placement>> again) {
+        return placement.replace(name, current, updated).thenCompose(replaced -> {
+            if (replaced) {
+                return CompletableFuture.completedFuture(updated);
+            }
+            return placement.placementOf(name).thenCompose(winner -> {
+                String url = new QueueUrl(accountId, name).toUrl(baseUrl.get());
+                return CompletableFuture.allOf(added.stream().filter(group -> !winner.groups().contains(group))
+                        .map(group -> groups.get(group).deleteQueue(new DeleteQueueRequest(url)))
+                        .toArray(CompletableFuture[]::new));
+            }).thenCompose(removed -> again.get());
+        });
     }
 
     private static <T> CompletableFuture<T> retry(int attempts, Supplier<CompletableFuture<T>> again) {
