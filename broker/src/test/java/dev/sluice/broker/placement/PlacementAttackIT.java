@@ -11,20 +11,43 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** Placement, partitions and migrations attacked by several operators and clients at once, on four data groups. */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class PlacementAttackIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
+
+    /** The system clock, moved forward by the test. */
+    private static final class MovableClock implements InstantSource {
+        private final AtomicLong aheadMillis = new AtomicLong();
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public long millis() {
+            return System.currentTimeMillis() + aheadMillis.get();
+        }
+
+        void advance(long millis) {
+            aheadMillis.addAndGet(millis);
+        }
+    }
 
     private HttpResponse<String> attempt(SqsTestServer server, String method, String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
@@ -73,6 +96,39 @@ class PlacementAttackIT {
                 assertEquals(List.of(), sqs.listQueues(b -> b.queueNamePrefix(name)).queueUrls(),
                         "a deleted queue is not listed (no group kept a copy of it)");
             }
+        }
+    }
+
+    @Test
+    void aQueueDeletedWhileMigratingCanBeCreatedAgainAndUsedAndMigrated(@TempDir Path directory) throws Exception {
+        MovableClock clock = new MovableClock();
+        try (SqsTestServer server = SqsTestServer.start(directory, config -> config.withRaft(config.raft().withDataGroups(4)),
+                clock)) {
+            SqsClient sqs = server.sqs();
+            String url = sqs.createQueue(b -> b.queueName("dropped")).queueUrl();
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("held"));
+            sqs.receiveMessage(b -> b.queueUrl(url).visibilityTimeout(600));
+            String from = groupOf(call(server, "GET", "/v1/queues/dropped", null));
+            String to = from.equals("data-1") ? "data-2" : "data-1";
+            call(server, "POST", "/v1/queues/dropped/migrate", "{\"toGroup\":\"" + to + "\"}");
+            sqs.deleteQueue(b -> b.queueUrl(url));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String state = "RUNNING";
+            while (!state.equals("COMPLETED") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                state = call(server, "GET", "/v1/queues/dropped/migrate", null).get("state").asText();
+            }
+            assertEquals("COMPLETED", state, "the migration of a deleted queue ends");
+            clock.advance(61_000);
+            String again = sqs.createQueue(b -> b.queueName("dropped")).queueUrl();
+            sqs.sendMessage(b -> b.queueUrl(again).messageBody("new life"));
+            assertEquals("1", sqs.getQueueAttributes(b -> b.queueUrl(again).attributeNames(QueueAttributeName.ALL))
+                    .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+            assertEquals(List.of(to), List.of(groupOf(call(server, "GET", "/v1/queues/dropped", null))));
+            assertEquals(1, call(server, "GET", "/v1/queues/dropped", null).get("groups").size());
+            assertEquals("new life", sqs.receiveMessage(b -> b.queueUrl(again).waitTimeSeconds(2)).messages().get(0).body());
+            HttpResponse<String> next = attempt(server, "POST", "/v1/queues/dropped/migrate", "{\"toGroup\":\"" + from + "\"}");
+            assertEquals(200, next.statusCode(), next.body());
         }
     }
 }
