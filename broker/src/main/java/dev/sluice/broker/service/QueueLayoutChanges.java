@@ -101,9 +101,23 @@ public final class QueueLayoutChanges {
                 throw SqsError.INVALID_PARAMETER_VALUE.exception("Migrating a FIFO queue is not supported yet.");
             }
             Placement updated = new Placement(current.home(), List.of(target), current.partitions());
-            return createIn(List.of(target), name, settings).thenCompose(created -> recorded(name, List.of(target), current,
+            return refuseWithSources(name).thenCompose(none -> createIn(List.of(target), name, settings)).thenCompose(created -> recorded(name, List.of(target), current,
                     updated, () -> retry(attempts, () -> startMigration(name, target, attempts - 1))));
         }));
+    }
+
+    /**
+     * A dead-letter queue is not moved away from its sources: a redrive is one apply within the source's group, so once
+     * the old group's copy is removed the sources' redrive would find no dead-letter queue and stop.
+     */
+    private CompletableFuture<Void> refuseWithSources(String name) {
+        List<CompletableFuture<List<String>>> sources = groups.stream().map(group -> group.deadLetterSourcesOf(name)).toList();
+        return CompletableFuture.allOf(sources.toArray(CompletableFuture[]::new)).thenAccept(all -> {
+            if (sources.stream().anyMatch(names -> !names.join().isEmpty())) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("A dead-letter queue with source queues cannot be migrated "
+                        + "yet: their redrive stays in their own data group.");
+            }
+        });
     }
 
     /**

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -129,6 +130,24 @@ class PlacementAttackIT {
             assertEquals("new life", sqs.receiveMessage(b -> b.queueUrl(again).waitTimeSeconds(2)).messages().get(0).body());
             HttpResponse<String> next = attempt(server, "POST", "/v1/queues/dropped/migrate", "{\"toGroup\":\"" + from + "\"}");
             assertEquals(200, next.statusCode(), next.body());
+        }
+    }
+
+    @Test
+    void aDeadLetterQueueWithSourcesIsNotMigratedAwayFromThem(@TempDir Path directory) throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(directory, config -> config.withRaft(config.raft().withDataGroups(4)))) {
+            SqsClient sqs = server.sqs();
+            String dlq = sqs.createQueue(b -> b.queueName("graveyard")).queueUrl();
+            String arn = sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            sqs.createQueue(b -> b.queueName("source").attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
+                    "{\"deadLetterTargetArn\":\"" + arn + "\",\"maxReceiveCount\":\"1\"}")));
+            String home = groupOf(call(server, "GET", "/v1/queues/graveyard", null));
+            String to = home.equals("data-1") ? "data-2" : "data-1";
+            HttpResponse<String> answer = attempt(server, "POST", "/v1/queues/graveyard/migrate", "{\"toGroup\":\"" + to + "\"}");
+            assertEquals(400, answer.statusCode(), "its sources would redrive into a queue that is gone: " + answer.body());
+            assertEquals("InvalidParameterValue", JSON.readTree(answer.body()).get("code").asText());
+            assertEquals(home, groupOf(call(server, "GET", "/v1/queues/graveyard", null)));
         }
     }
 }
