@@ -9,7 +9,9 @@ import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.*;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
@@ -70,7 +72,7 @@ public final class RoutedQueueClient implements QueueClient {
     @Override
     public CompletableFuture<CreateQueueResponse> createQueue(CreateQueueRequest request) {
         String name = request.queueName();
-        String deadLetterQueue = deadLetterQueueOf(name, request);
+        String deadLetterQueue = deadLetterQueueOf(name, request.attributes());
         CompletableFuture<Placement> claimed = deadLetterQueue == null
                 ? placement.claim(name, this::existsInLegacyGroup)
                 : placement.placementOf(deadLetterQueue).thenCompose(target -> placement.claim(name, this::existsInLegacyGroup,
@@ -85,12 +87,17 @@ public final class RoutedQueueClient implements QueueClient {
         return groups.get(QueuePlacement.LEGACY_GROUP).exists(name);
     }
 
-    private String deadLetterQueueOf(String name, CreateQueueRequest request) {
-        if (request.attributes() == null || !request.attributes().containsKey("RedrivePolicy")) {
+    /** The dead-letter queue a RedrivePolicy among {@code requested} names; null when none (or invalid: the engine answers). */
+    private String deadLetterQueueOf(String name, Map<String, String> requested) {
+        if (requested == null || requested.get("RedrivePolicy") == null) {
             return null;
         }
+        Map<String, String> redrive = new HashMap<>(Map.of("RedrivePolicy", requested.get("RedrivePolicy")));
+        if (PartitionedQueue.isFifo(name)) {
+            redrive.put("FifoQueue", "true");
+        }
         try {
-            QueueSettings.RedrivePolicy policy = attributes.forCreate(name, request.attributes()).redrivePolicy();
+            QueueSettings.RedrivePolicy policy = attributes.forCreate(name, redrive).redrivePolicy();
             return policy == null ? null : QueueBook.nameOfArn(policy.deadLetterTargetArn());
         } catch (SqsException invalid) {
             return null; // the group's engine gives the answer
@@ -129,7 +136,26 @@ public final class RoutedQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<SetQueueAttributesResponse> setQueueAttributes(SetQueueAttributesRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.setQueueAttributes(request), (where, name) -> partitioned.everywhere(where, group -> group.setQueueAttributes(request)));
+        return atUrl(request.queueUrl(), (where, group) -> group.setQueueAttributes(request), (where, name) ->
+                deadLetterQueueInEvery(where, deadLetterQueueOf(name, request.attributes()))
+                        .thenCompose(checked -> partitioned.everywhere(where, group -> group.setQueueAttributes(request))));
+    }
+
+    /**
+     * A redrive is one apply within a group, so each group of a spread queue checks that its dead-letter queue is there
+     * too. Checked for all before any is changed: else the first partition would take the policy and the rest refuse,
+     * a refused request that changed the queue.
+     */
+    private CompletableFuture<Void> deadLetterQueueInEvery(Placement source, String deadLetterQueue) {
+        if (deadLetterQueue == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return placementOf(deadLetterQueue).thenAccept(target -> {
+            if (!target.groups().containsAll(source.groups())) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("The dead-letter queue must be in every data group of "
+                        + "a queue spread over several: its partitions redrive within their own group.");
+            }
+        });
     }
 
     @Override
