@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -228,6 +229,17 @@ class PartitionedQueueAttackIT {
         }, "set a redrive policy");
         assertEquals(null, sqs.getQueueAttributes(b -> b.queueUrl(source).attributeNames(QueueAttributeName.ALL)).attributes()
                 .get(QueueAttributeName.REDRIVE_POLICY), "a refused request changed no partition");
+    }
+
+    @Test
+    void aReceiveWithoutWaitTimeLongPollsAsThePartitionedQueueIsSetTo() throws Exception {
+        String url = partitioned("patient", Map.of(QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "10"), 4);
+        CompletableFuture<List<Message>> poll = CompletableFuture.supplyAsync(
+                () -> sqs.receiveMessage(b -> b.queueUrl(url)).messages());
+        Thread.sleep(1_000);
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("worth the wait"));
+        assertEquals("worth the wait", poll.get(15, TimeUnit.SECONDS).get(0).body(),
+                "the queue's ReceiveMessageWaitTimeSeconds holds for every partition");
     }
 
     @Test
