@@ -77,10 +77,15 @@ public final class RoutedQueueClient implements QueueClient {
                 ? placement.claim(name, this::existsInLegacyGroup)
                 : placement.placementOf(deadLetterQueue).thenCompose(target -> placement.claim(name, this::existsInLegacyGroup,
                         target::primary));
-        return available(claimed).thenCompose(where -> where.isSingle() ? groups.get(where.home()).createQueue(request)
-                // A name whose partitioned queue was deleted is created again in all its partitions.
-                : partitioned.everywhere(new Placement(where.home(), where.partitions(), List.of()),
-                        group -> group.createQueue(request)));
+        return available(claimed).thenCompose(where -> {
+            if (where.isSingle()) {
+                return groups.get(where.home()).createQueue(request);
+            }
+            // A name whose partitioned queue was deleted is created again in all its partitions.
+            Placement partitions = new Placement(where.home(), where.partitions(), List.of());
+            return deadLetterQueueInEvery(partitions, deadLetterQueue).thenCompose(checked ->
+                    partitioned.everywhere(partitions, group -> group.createQueue(request)));
+        });
     }
 
     private CompletableFuture<Boolean> existsInLegacyGroup(String name) {
@@ -143,8 +148,8 @@ public final class RoutedQueueClient implements QueueClient {
 
     /**
      * A redrive is one apply within a group, so each group of a spread queue checks that its dead-letter queue is there
-     * too. Checked for all before any is changed: else the first partition would take the policy and the rest refuse,
-     * a refused request that changed the queue.
+     * too. Checked for all before any is changed (or created): else the first partition would take the policy and the
+     * rest refuse, a refused request that changed the queue.
      */
     private CompletableFuture<Void> deadLetterQueueInEvery(Placement source, String deadLetterQueue) {
         if (deadLetterQueue == null) {

@@ -150,4 +150,45 @@ class PlacementAttackIT {
             assertEquals(home, groupOf(call(server, "GET", "/v1/queues/graveyard", null)));
         }
     }
+
+    @Test
+    void aPartitionedQueueCreatedAgainWithARedrivePolicyOnlyOnePartitionCanTakeIsNotHalfCreated(@TempDir Path directory)
+            throws Exception {
+        MovableClock clock = new MovableClock();
+        try (SqsTestServer server = SqsTestServer.start(directory, config -> config.withRaft(config.raft().withDataGroups(4)),
+                clock)) {
+            SqsClient sqs = server.sqs();
+            String dlq = sqs.createQueue(b -> b.queueName("reborn-dlq")).queueUrl();
+            String arn = sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            Map<QueueAttributeName, String> redrive = Map.of(QueueAttributeName.REDRIVE_POLICY,
+                    "{\"deadLetterTargetArn\":\"" + arn + "\",\"maxReceiveCount\":\"3\"}");
+            // Created with the policy, the queue lands in its dead-letter queue's group; then spread without it.
+            String url = sqs.createQueue(b -> b.queueName("reborn").attributes(redrive)).queueUrl();
+            sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, "")));
+            call(server, "PUT", "/v1/queues/reborn/partitions", "{\"count\":4}");
+            sqs.deleteQueue(b -> b.queueUrl(url));
+            clock.advance(61_000);
+
+            try {
+                sqs.createQueue(b -> b.queueName("reborn").attributes(redrive));
+            } catch (software.amazon.awssdk.services.sqs.model.SqsException refused) {
+                assertEquals(400, refused.statusCode());
+                assertThrowsQueueDoesNotExist(() -> sqs.getQueueUrl(b -> b.queueName("reborn")));
+                return;
+            }
+            for (int i = 0; i < 8; i++) {
+                sqs.sendMessage(b -> b.queueUrl(url).messageBody("to every partition"));
+            }
+        }
+    }
+
+    private static void assertThrowsQueueDoesNotExist(Runnable call) {
+        try {
+            call.run();
+            throw new AssertionError("a refused create left the queue behind in one partition");
+        } catch (software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException expected) {
+            // nothing was created
+        }
+    }
 }
