@@ -41,6 +41,10 @@ public final class QueueQueryCodec {
                 QueueQuery.RedriveTarget q = (QueueQuery.RedriveTarget) query;
                 yield out.putString(q.name()).putString(q.sourceArn()).toByteArray();
             }
+            case LIVE_DEDUPLICATION -> {
+                QueueQuery.LiveDeduplication q = (QueueQuery.LiveDeduplication) query;
+                yield out.putString(q.name()).putLong(q.nowMillis()).toByteArray();
+            }
         };
     }
 
@@ -61,6 +65,7 @@ public final class QueueQueryCodec {
             case MOVE_TASKS_OF -> new MoveTasksOf(in.getString(), in.getInt());
             case REDRIVE_TARGET -> new QueueQuery.RedriveTarget(in.getString(), in.getString());
             case DEAD_LETTER_SOURCES_ANYWHERE -> new QueueQuery.DeadLetterSourcesAnywhere(in.getString());
+            case LIVE_DEDUPLICATION -> new QueueQuery.LiveDeduplication(in.getString(), in.getLong());
         };
     }
 }

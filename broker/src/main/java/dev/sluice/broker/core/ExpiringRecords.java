@@ -53,6 +53,19 @@ final class ExpiringRecords<V extends Expiring> {
         return pruned;
     }
 
+    /** Whether the queue has a record not lapsed at {@code nowMillis}; scans every record (for rare operator checks). */
+    boolean anyLive(long queueId, long nowMillis) {
+        for (Entry<V> entry : byExpiry.descendingSet()) {
+            if (entry.value().expiresAtMillis() <= nowMillis) {
+                return false;
+            }
+            if (entry.key().queueId() == queueId) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     int size() {
         return byKey.size();
     }

@@ -57,6 +57,10 @@ final class FifoMemory {
                 : deduplicationId;
     }
 
+    boolean remembersSends(QueueState queue, long nowMillis) {
+        return sends.anyLive(queue.id, nowMillis);
+    }
+
     DeduplicationRecord duplicateOf(QueueState queue, String key, long nowMillis) {
         return sends.get(queue.id, key, nowMillis);
     }

@@ -536,6 +536,11 @@ public final class QueueBook {
 
     // ---- reads (callers hold the engine's read lock) ----
 
+    /** Whether the queue remembers deduplication ids still live at {@code nowMillis} (sends within the interval). */
+    public boolean remembersDeduplication(String name, long nowMillis) {
+        return fifo.remembersSends(require(name), nowMillis);
+    }
+
     public boolean exists(String name) {
         return queues.containsKey(name);
     }

@@ -56,4 +56,11 @@ public sealed interface QueueQuery {
             return QueueQueryType.DEAD_LETTER_SOURCES_ANYWHERE;
         }
     }
+
+    /** Whether the queue {@code name} (which must exist here) remembers deduplication ids still live at {@code nowMillis}. */
+    record LiveDeduplication(String name, long nowMillis) implements QueueQuery {
+        public QueueQueryType type() {
+            return QueueQueryType.LIVE_DEDUPLICATION;
+        }
+    }
 }

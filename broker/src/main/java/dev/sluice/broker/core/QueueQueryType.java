@@ -14,7 +14,9 @@ public enum QueueQueryType {
     /** Queues of this group whose dead-letter queue is the named one, wherever that queue lives. */
     DEAD_LETTER_SOURCES_ANYWHERE(7),
     /** What the router verifies of a dead-letter or move destination in this group for a queue elsewhere. */
-    REDRIVE_TARGET(8);
+    REDRIVE_TARGET(8),
+    /** Whether a FIFO queue still remembers deduplication ids (sends within its deduplication interval). */
+    LIVE_DEDUPLICATION(9);
 
     private final int code;
 

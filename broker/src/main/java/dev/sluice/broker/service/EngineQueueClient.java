@@ -108,6 +108,11 @@ public final class EngineQueueClient implements QueueClient {
         return listedNames(request.queueNamePrefix(), paging.startAfter(), paging.limit() + 1).thenApply(paging::listQueues);
     }
 
+    /** Whether this group's queue {@code name} remembers live deduplication ids (QueueDoesNotExist if it has none). */
+    CompletableFuture<Boolean> remembersDeduplication(String name) {
+        return query(new QueueQuery.LiveDeduplication(name, clock.millis()), BinaryReader::getBoolean);
+    }
+
     /** Whether this group holds a queue of that name (linearizable). */
     CompletableFuture<Boolean> exists(String name) {
         return query(new QueueQuery.Exists(name), BinaryReader::getBoolean);
@@ -279,14 +284,18 @@ public final class EngineQueueClient implements QueueClient {
     public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
         String name = nameOf(request.queueUrl());
         int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
-        Integer waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds()
-                : localReplica.read(book -> book.exists(name) ? book.settings(name).receiveMessageWaitTimeSeconds() : 0);
+        int waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds() : defaultWaitSecondsHere(name);
         long deadline = clock.millis() + waitSeconds * 1000L;
         QueueCommand.Receive command = new QueueCommand.Receive(name, max, request.visibilityTimeout(),
                 request.receiveRequestAttemptId());
         CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
         receiveUntil(command, deadline, response);
         return response;
+    }
+
+    /** The queue's ReceiveMessageWaitTimeSeconds as this replica holds it (0 for a queue it does not hold). */
+    int defaultWaitSecondsHere(String name) {
+        return localReplica.read(book -> book.exists(name) ? book.settings(name).receiveMessageWaitTimeSeconds() : 0);
     }
 
     /**

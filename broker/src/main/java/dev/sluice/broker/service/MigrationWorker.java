@@ -92,11 +92,30 @@ public final class MigrationWorker implements AutoCloseable {
     }
 
     private CompletableFuture<Void> step(Migration migration) {
-        return switch (migration.state()) {
+        CompletableFuture<Void> stepped = switch (migration.state()) {
             case RUNNING -> move(migration);
             case DRAINED -> removeOldQueue(migration);
             case COMPLETED -> CompletableFuture.completedFuture(null);
         };
+        return stepped.exceptionallyCompose(error -> groups.get(migration.fromGroup()).exists(migration.queueName())
+                .thenCompose(exists -> exists ? CompletableFuture.failedFuture(error) : abandon(migration)));
+    }
+
+    /**
+     * The old group's queue is gone: the queue was deleted while it moved (only a DRAINED step deletes it otherwise,
+     * and that one completes itself). Nothing is left to drain: the target alone holds the name, so a queue created
+     * again is whole there and can be migrated again.
+     */
+    private CompletableFuture<Void> abandon(Migration migration) {
+        placement.forget(migration.queueName());
+        return placement.placementOf(migration.queueName()).thenCompose(current -> current.partitions()
+                .equals(List.of(migration.toGroup())) && !current.isSingle()
+                        ? placement.replace(migration.queueName(), current, Placement.single(migration.toGroup()))
+                        : CompletableFuture.completedFuture(true))
+                .thenCompose(settled -> settled
+                        ? migrations.update(migration, migration.in(State.COMPLETED, clockMillis.getAsLong()))
+                        : CompletableFuture.completedFuture(false))
+                .thenApply(done -> null);
     }
 
     private CompletableFuture<Void> move(Migration migration) {

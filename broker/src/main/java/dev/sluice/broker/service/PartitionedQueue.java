@@ -121,7 +121,10 @@ final class PartitionedQueue {
 
     CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request) {
         int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
-        long deadline = clockMillis.getAsLong() + (request.waitTimeSeconds() == null ? 0 : request.waitTimeSeconds() * 1000L);
+        // Without a WaitTimeSeconds the queue's own ReceiveMessageWaitTimeSeconds applies, as its first partition holds it.
+        int waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds()
+                : groups.get(placement.primary()).defaultWaitSecondsHere(name);
+        long deadline = clockMillis.getAsLong() + waitSeconds * 1000L;
         CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
         List<Integer> order = sweepOrder(placement, request.receiveRequestAttemptId());
         sweep(order, 0, name, request, max, new ArrayList<>(), deadline, response);

@@ -4,6 +4,7 @@ import dev.sluice.broker.core.QueueAttributeName;
 import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.model.CreateQueueRequest;
+import dev.sluice.clientsdk.model.DeleteQueueRequest;
 import dev.sluice.clientsdk.model.GetQueueAttributesRequest;
 import dev.sluice.clientsdk.model.ListQueueTagsRequest;
 import java.util.ArrayList;
@@ -65,19 +66,41 @@ public final class QueueLayoutChanges {
                 return CompletableFuture.completedFuture(current);
             }
             settings.checkPartitionable();
-            List<Integer> partitions = new ArrayList<>(current.partitions());
-            Set<Integer> taken = new HashSet<>(current.groups());
-            while (partitions.size() < count) {
-                int next = placement.leastLoadedExcept(taken);
-                partitions.add(next);
-                taken.add(next);
-            }
-            List<Integer> added = partitions.subList(current.partitions().size(), partitions.size());
-            Placement updated = new Placement(current.home(), partitions, current.draining());
-            return createIn(added, name, settings).thenCompose(created -> placement.replace(name, current, updated))
-                    .thenCompose(replaced -> replaced ? CompletableFuture.completedFuture(updated)
-                            : retry(attempts, () -> partition(name, count, attempts - 1)));
+            return noLiveDeduplication(name, current, settings).thenCompose(checked -> spread(name, count, attempts, current, settings));
         }));
+    }
+
+    /**
+     * A FIFO queue's new partition count sends message groups to other partitions, where the deduplication ids of
+     * their last five minutes are unknown: a producer's retry would be delivered twice. So it changes only once no
+     * group of the queue remembers one.
+     */
+    private CompletableFuture<Void> noLiveDeduplication(String name, Placement current, Settings settings) {
+        if (!settings.fifo()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<Boolean>> remembered = current.groups().stream()
+                .map(group -> groups.get(group).remembersDeduplication(name)).toList();
+        return CompletableFuture.allOf(remembered.toArray(CompletableFuture[]::new)).thenAccept(all -> {
+            if (remembered.stream().anyMatch(CompletableFuture::join)) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("A FIFO queue's partitions can change only after its "
+                        + "deduplication interval (5 minutes) passed without a send: the new count moves message groups.");
+            }
+        });
+    }
+
+    private CompletableFuture<Placement> spread(String name, int count, int attempts, Placement current, Settings settings) {
+        List<Integer> partitions = new ArrayList<>(current.partitions());
+        Set<Integer> taken = new HashSet<>(current.groups());
+        while (partitions.size() < count) {
+            int next = placement.leastLoadedExcept(taken);
+            partitions.add(next);
+            taken.add(next);
+        }
+        List<Integer> added = partitions.subList(current.partitions().size(), partitions.size());
+        Placement updated = new Placement(current.home(), partitions, current.draining());
+        return createIn(added, name, settings).thenCompose(created -> recorded(name, added, current, updated,
+                () -> retry(attempts, () -> partition(name, count, attempts - 1))));
     }
 
     /** Adds {@code target} as the queue's only partition and its current groups as draining: a migration's start. */
@@ -101,10 +124,43 @@ public final class QueueLayoutChanges {
                 throw SqsError.INVALID_PARAMETER_VALUE.exception("Migrating a FIFO queue is not supported yet.");
             }
             Placement updated = new Placement(current.home(), List.of(target), current.partitions());
-            return createIn(List.of(target), name, settings).thenCompose(created -> placement.replace(name, current, updated))
-                    .thenCompose(replaced -> replaced ? CompletableFuture.completedFuture(updated)
-                            : retry(attempts, () -> startMigration(name, target, attempts - 1)));
+            return refuseWithSources(name).thenCompose(none -> createIn(List.of(target), name, settings)).thenCompose(created -> recorded(name, List.of(target), current,
+                    updated, () -> retry(attempts, () -> startMigration(name, target, attempts - 1))));
         }));
+    }
+
+    /**
+     * A dead-letter queue is not moved away from its sources: a redrive is one apply within the source's group, so once
+     * the old group's copy is removed the sources' redrive would find no dead-letter queue and stop.
+     */
+    private CompletableFuture<Void> refuseWithSources(String name) {
+        List<CompletableFuture<List<String>>> sources = groups.stream().map(group -> group.deadLetterSourcesOf(name)).toList();
+        return CompletableFuture.allOf(sources.toArray(CompletableFuture[]::new)).thenAccept(all -> {
+            if (sources.stream().anyMatch(names -> !names.join().isEmpty())) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("A dead-letter queue with source queues cannot be migrated "
+                        + "yet: their redrive stays in their own data group.");
+            }
+        });
+    }
+
+    /**
+     * Records {@code updated} if the placement still is {@code current}. When another change came first, the queues
+     * this one created in {@code added} groups that the winner's record does not name are deleted before trying again:
+     * no request reaches them, and left alone they would outlive the queue (ListQueues lists every group's names).
+     */
+    private CompletableFuture<Placement> recorded(String name, List<Integer> added, Placement current, Placement updated,
+            Supplier<CompletableFuture<Placement>> again) {
+        return placement.replace(name, current, updated).thenCompose(replaced -> {
+            if (replaced) {
+                return CompletableFuture.completedFuture(updated);
+            }
+            return placement.placementOf(name).thenCompose(winner -> {
+                String url = new QueueUrl(accountId, name).toUrl(baseUrl.get());
+                return CompletableFuture.allOf(added.stream().filter(group -> !winner.groups().contains(group))
+                        .map(group -> groups.get(group).deleteQueue(new DeleteQueueRequest(url)))
+                        .toArray(CompletableFuture[]::new));
+            }).thenCompose(removed -> again.get());
+        });
     }
 
     private static <T> CompletableFuture<T> retry(int attempts, Supplier<CompletableFuture<T>> again) {

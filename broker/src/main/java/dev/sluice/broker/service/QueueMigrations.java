@@ -21,6 +21,7 @@ import java.util.function.LongSupplier;
 public final class QueueMigrations {
     static final String NAMESPACE = "queue-migrations";
     private static final byte FORMAT = 1;
+    private static final int SCAN_PAGE = 1_000;
 
     /**
      * RUNNING: the old group drains into the new; DRAINED: the old group was empty, the placement names the new group
@@ -67,17 +68,23 @@ public final class QueueMigrations {
                 () -> SqsError.RESOURCE_NOT_FOUND.exception("The queue has no migration.")));
     }
 
-    /** Migrations not yet completed, for the workers. */
+    /** Migrations not yet completed, for the workers: every page of the records (completed ones stay, one per queue). */
     CompletableFuture<List<Migration>> unfinished() {
-        return catalog.scan(NAMESPACE, accountId + "/", null, 1_000).thenApply(page -> {
-            List<Migration> running = new ArrayList<>();
+        return unfinished(null, new ArrayList<>());
+    }
+
+    private CompletableFuture<List<Migration>> unfinished(String startAfter, List<Migration> running) {
+        return catalog.scan(NAMESPACE, accountId + "/", startAfter, SCAN_PAGE).thenCompose(page -> {
             for (Catalog.Entry entry : page.entries()) {
                 Migration migration = decode(entry.value());
                 if (migration.state() != State.COMPLETED) {
                     running.add(migration);
                 }
             }
-            return running;
+            if (!page.more() || page.entries().isEmpty()) {
+                return CompletableFuture.completedFuture(running);
+            }
+            return unfinished(page.entries().get(page.entries().size() - 1).key(), running);
         });
     }
 

@@ -9,7 +9,9 @@ import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.*;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
@@ -75,7 +77,7 @@ public final class RoutedQueueClient implements QueueClient {
     @Override
     public CompletableFuture<CreateQueueResponse> createQueue(CreateQueueRequest request) {
         String name = request.queueName();
-        String deadLetterQueue = deadLetterQueueOf(name, request);
+        String deadLetterQueue = deadLetterQueueOf(name, request.attributes());
         CompletableFuture<Placement> claimed = deadLetterQueue == null
                 ? placement.claim(name, this::existsInLegacyGroup)
                 : placement.placementOf(deadLetterQueue).thenCompose(target -> placement.claim(name, this::existsInLegacyGroup,
@@ -90,12 +92,17 @@ public final class RoutedQueueClient implements QueueClient {
         return groups.get(QueuePlacement.LEGACY_GROUP).exists(name);
     }
 
-    private String deadLetterQueueOf(String name, CreateQueueRequest request) {
-        if (request.attributes() == null || !request.attributes().containsKey("RedrivePolicy")) {
+    /** The dead-letter queue a RedrivePolicy among {@code requested} names; null when none (or invalid: the engine answers). */
+    private String deadLetterQueueOf(String name, Map<String, String> requested) {
+        if (requested == null || requested.get("RedrivePolicy") == null) {
             return null;
         }
+        Map<String, String> redrive = new HashMap<>(Map.of("RedrivePolicy", requested.get("RedrivePolicy")));
+        if (PartitionedQueue.isFifo(name)) {
+            redrive.put("FifoQueue", "true");
+        }
         try {
-            QueueSettings.RedrivePolicy policy = attributes.forCreate(name, request.attributes()).redrivePolicy();
+            QueueSettings.RedrivePolicy policy = attributes.forCreate(name, redrive).redrivePolicy();
             return policy == null ? null : QueueBook.nameOfArn(policy.deadLetterTargetArn());
         } catch (SqsException invalid) {
             return null; // the group's engine gives the answer

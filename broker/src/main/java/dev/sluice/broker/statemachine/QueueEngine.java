@@ -255,6 +255,10 @@ public final class QueueEngine implements DomainEngine {
                 }
                 yield out;
             }
+            case LIVE_DEDUPLICATION -> {
+                QueueQuery.LiveDeduplication q = (QueueQuery.LiveDeduplication) query;
+                yield out.putBoolean(book.remembersDeduplication(q.name(), q.nowMillis()));
+            }
         };
         return answered.toByteArray();
     }
