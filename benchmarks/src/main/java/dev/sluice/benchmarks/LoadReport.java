@@ -13,6 +13,7 @@ import java.util.OptionalLong;
  * and deleted, so it is the cost of a full message life-cycle. A run whose backlog grows is not
  * balanced, and the per-message CPU then under-counts receives.
  *
+ * @param options            what was run: endpoint, queues, load shape, label and repetition
  * @param measuredSeconds    actual length of the measured window
  * @param sentInWindow       messages acknowledged by SendMessageBatch in the window
  * @param deletedInWindow    messages acknowledged by DeleteMessageBatch in the window
@@ -29,13 +30,7 @@ import java.util.OptionalLong;
  * @param firstError         the first error seen, to tell what went wrong
  */
 record LoadReport(
-        String endpoint,
-        String queue,
-        boolean fifo,
-        int groups,
-        int producers,
-        int consumers,
-        int bodyBytes,
+        LoadOptions options,
         double measuredSeconds,
         long sentInWindow,
         long deletedInWindow,
@@ -110,13 +105,17 @@ record LoadReport(
     /** One line of JSON, keys in a fixed order, for scripts to grep and compare. */
     String toJson() {
         return "{\"benchmark\":\"sqs-e2e\""
-                + ",\"endpoint\":" + quoted(endpoint)
-                + ",\"queue\":" + quoted(queue)
-                + ",\"fifo\":" + fifo
-                + ",\"groups\":" + groups
-                + ",\"producers\":" + producers
-                + ",\"consumers\":" + consumers
-                + ",\"bodyBytes\":" + bodyBytes
+                + ",\"label\":" + options.label().map(LoadReport::quoted).orElse("null")
+                + ",\"repetition\":" + options.repetition()
+                + ",\"endpoint\":" + quoted(options.endpoint().toString())
+                + ",\"queue\":" + quoted(options.queueName())
+                + ",\"queues\":" + options.queues()
+                + ",\"queueAttributes\":" + quoted(options.queueAttributes().toString())
+                + ",\"fifo\":" + options.fifo()
+                + ",\"groups\":" + options.groups()
+                + ",\"producers\":" + options.producers()
+                + ",\"consumers\":" + options.consumers()
+                + ",\"bodyBytes\":" + options.bodyBytes()
                 + ",\"measuredSeconds\":" + decimal(measuredSeconds, 3)
                 + ",\"sentMsgsPerSec\":" + decimal(sentPerSecond(), 1)
                 + ",\"receivedDeletedMsgsPerSec\":" + decimal(deletedPerSecond(), 1)
@@ -148,10 +147,12 @@ record LoadReport(
                         decimalOrNull(serverCpuMillisPerThousand(), 1))
                 : "server CPU not sampled (no --server-pid)";
         return String.format(Locale.ROOT,
-                "%s %s P=%d C=%d: sent %.0f msg/s, received+deleted %.0f msg/s (%s msgs/receive), e2e p50 %.2f ms p99 %.2f ms"
+                "%s%s %s P=%d C=%d: sent %.0f msg/s, received+deleted %.0f msg/s (%s msgs/receive), e2e p50 %.2f ms p99 %.2f ms"
                         + " (max %.2f ms, %d samples), errors %d, backlog %d; %s; client CPU %d ms (%s ms/1k msgs);"
                         + " other processes %d of %d CPU ms%s",
-                queue, fifo ? "fifo/" + groups + " groups" : "standard", producers, consumers,
+                options.label().map(label -> label + ": ").orElse(""),
+                options.queues() == 1 ? options.queueName() : options.queues() + " queues " + options.queueNames().get(0) + "..",
+                options.fifo() ? "fifo/" + options.groups() + " groups" : "standard", options.producers(), options.consumers(),
                 sentPerSecond(), deletedPerSecond(), decimalOrNull(messagesPerReceive(), 1),
                 latency.p50Micros() / 1000.0, latency.p99Micros() / 1000.0, latency.maxMicros() / 1000.0,
                 latency.samples(), errors, backlog(), server,

@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -89,16 +90,16 @@ public final class SqsLoadGenerator {
             return thread;
         });
         try (SqsAsyncClient sqs = buildClient()) {
-            String queueUrl = createQueue(sqs);
+            List<String> queueUrls = createQueues(sqs);
             LoadState state = new LoadState();
             List<ProducerWorker> producers = new ArrayList<>();
             List<ConsumerWorker> consumers = new ArrayList<>();
             FifoGroups groups = options.fifo() ? new FifoGroups(options.groups()) : null;
             for (int i = 0; i < options.consumers(); i++) {
-                consumers.add(new ConsumerWorker(sqs, queueUrl, state, retryTimer, runTag, options.waitSeconds()));
+                consumers.add(new ConsumerWorker(sqs, queueUrls.get(i % queueUrls.size()), state, retryTimer, runTag, options.waitSeconds()));
             }
             for (int i = 0; i < options.producers(); i++) {
-                producers.add(new ProducerWorker(sqs, queueUrl, state, retryTimer, runTag, i, options.bodyBytes(), groups));
+                producers.add(new ProducerWorker(sqs, queueUrls.get(i % queueUrls.size()), state, retryTimer, runTag, i, options.bodyBytes(), groups));
             }
             consumers.forEach(ConsumerWorker::start);
             producers.forEach(ProducerWorker::start);
@@ -120,10 +121,11 @@ public final class SqsLoadGenerator {
 
             drain(state, producers, consumers);
             if (!options.keepQueue()) {
-                sqs.deleteQueue(b -> b.queueUrl(queueUrl)).get(QUEUE_ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                for (String queueUrl : queueUrls) {
+                    sqs.deleteQueue(b -> b.queueUrl(queueUrl)).get(QUEUE_ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
-            return new LoadReport(options.endpoint().toString(), options.queueName(), options.fifo(), options.groups(),
-                    options.producers(), options.consumers(), options.bodyBytes(), windowNanos / 1e9,
+            return new LoadReport(options, windowNanos / 1e9,
                     state.sentInWindow(), state.deletedInWindow(),
                     state.receivesInWindow(), state.receivedInWindow(), state.latency(), state.errors(),
                     state.sentTotal(), state.deletedTotal(), state.foreignMessages(),
@@ -186,13 +188,20 @@ public final class SqsLoadGenerator {
         return Duration.ofSeconds(options.waitSeconds()).plus(CALL_TIMEOUT_SLACK);
     }
 
-    private String createQueue(SqsAsyncClient sqs) throws InterruptedException, ExecutionException, TimeoutException {
-        Map<QueueAttributeName, String> attributes = options.fifo()
-                ? Map.of(QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false")
-                : Map.of();
-        return sqs.createQueue(b -> b.queueName(options.queueName()).attributes(attributes))
-                .get(QUEUE_ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .queueUrl();
+    /** Creates every queue, one at a time (CreateQueue is rare and this keeps the server's log readable). */
+    private List<String> createQueues(SqsAsyncClient sqs) throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, String> attributes = new TreeMap<>(options.queueAttributes());
+        if (options.fifo()) {
+            attributes.put(QueueAttributeName.FIFO_QUEUE.toString(), "true");
+            attributes.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION.toString(), "false");
+        }
+        List<String> urls = new ArrayList<>(options.queues());
+        for (String name : options.queueNames()) {
+            urls.add(sqs.createQueue(b -> b.queueName(name).attributesWithStrings(attributes))
+                    .get(QUEUE_ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .queueUrl());
+        }
+        return urls;
     }
 
     /** A one-line description of a failure, unwrapping the future's wrapper and naming the SQS error code. */

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class LoadReportTest {
 
+    private static final LoadOptions OPTIONS = LoadOptions.parse("--endpoint", "http://127.0.0.1:9324", "--queue", "bench");
+
     @Test
     void percentilesOfOneToTenThousandMicrosAreWithinHistogramPrecision() {
         Histogram micros = new Histogram(60_000_000L, 3);
@@ -91,6 +93,19 @@ class LoadReportTest {
     }
 
     @Test
+    void theJsonLineNamesTheConfigurationItsRepetitionAndTheQueues() {
+        LoadOptions options = LoadOptions.parse("--endpoint", "http://127.0.0.1:9324", "--queue", "bench",
+                "--queues", "8", "--producers", "8", "--consumers", "16", "--label", "data-groups=4", "--repetition", "3",
+                "--queue-attribute", "Partitions=4");
+        String json = new LoadReport(options, 20.0, 1, 1, 1, 1, LatencySummary.EMPTY, 0, 1, 1, 0,
+                OptionalLong.empty(), 0, 0, 2, Optional.empty()).toJson();
+
+        assertTrue(json.startsWith("{\"benchmark\":\"sqs-e2e\",\"label\":\"data-groups=4\",\"repetition\":3,"), json);
+        assertTrue(json.contains("\"queue\":\"bench\",\"queues\":8,\"queueAttributes\":\"{Partitions=4}\""), json);
+        assertTrue(report(OptionalLong.empty(), 1).toJson().contains("\"label\":null,\"repetition\":1,"));
+    }
+
+    @Test
     void theHumanLineSaysWhenTheServerWasNotSampled() {
         String line = report(OptionalLong.empty(), 2_500).toHumanLine();
         assertTrue(line.contains("sent 1000 msg/s, received+deleted 950 msg/s"), line);
@@ -99,12 +114,12 @@ class LoadReportTest {
 
     @Test
     void aWindowOfZeroSecondsIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new LoadReport("http://h", "q", false, 0, 1, 1, 200,
+        assertThrows(IllegalArgumentException.class, () -> new LoadReport(OPTIONS,
                 0.0, 0, 0, 0, 0, LatencySummary.EMPTY, 0, 0, 0, 0, OptionalLong.empty(), 0, 0, 2, Optional.empty()));
     }
 
     private static LoadReport report(OptionalLong serverCpuMillis, long clientCpuMillis) {
-        return new LoadReport("http://127.0.0.1:9324", "bench", false, 0, 4, 4, 200,
+        return new LoadReport(OPTIONS,
                 20.0, 20_000, 19_000, 2_000, 19_000,
                 new LatencySummary(19_000, 1_500, 12_000, 40_000), 2,
                 25_000, 24_990, 0, serverCpuMillis, clientCpuMillis, 9_000, 2,

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Queues over Raft data groups on one node: the same SQS load against a fresh Sluice per configuration,
+# every configuration back to back (one "same run"), the whole series repeated; then Markdown tables of
+# every run and of medians with same-run ratios against the first configuration.
+#
+#   benchmarks/run-group-scaling.sh [--scenario spread|hot-queue|both] [--repetitions 3]
+#       [--data-groups "1 2 4"] [--queues 8] [--partitions "1"] [--hot-queue-data-groups 4]
+#       [--partition-attribute NAME] [--producers 8] [--consumers 16] [--seconds 20]
+#       [--warmup-seconds 5] [--drain-seconds 3] [--sluice-jar broker/target/sluice.jar]
+#
+# spread:    --queues standard queues, producers and consumers dealt round-robin over them, against
+#            `sluice --data-groups N` for each N (label data-groups=N).
+# hot-queue: one standard queue under the same producers and consumers, against
+#            `sluice --data-groups --hot-queue-data-groups`, for each partition count P (label partitions=P).
+#            A queue with P > 1 partitions is created with the CreateQueue attribute NAME=P given by
+#            --partition-attribute; Sluice has no partitions yet, so P > 1 is refused without it.
+# Load: SendMessageBatch of 10 x 200 B per producer, ReceiveMessage (10, wait 1 s) + DeleteMessageBatch
+# per consumer, one request in flight each; server CPU is the Sluice process's, sampled over the window.
+# Data dirs: benchmarks/target/group-scaling/data-* (fresh per run, deleted after). Summary lines go to
+# benchmarks/target/group-scaling/results-TIMESTAMP-SCENARIO.jsonl, per-run logs beside them.
+# Needs benchmarks/target/benchmarks.jar and broker/target/sluice.jar:
+#   nice mvn -B -o -q -pl benchmarks -am package -DskipTests
+set -euo pipefail
+
+bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=peers/common.sh
+source "$bench_dir/peers/common.sh"
+load_jar=$bench_dir/target/benchmarks.jar
+out_dir=$bench_dir/target/group-scaling
+server_ready_seconds=90
+# Queue creation, drain and deletion on top of warm-up + window; a run past this is killed.
+run_overhead_seconds=90
+
+die() { echo "run-group-scaling.sh: $*" >&2; exit 1; }
+
+scenario=both repetitions=3 data_groups="1 2 4" queues=8 partitions=1 hot_queue_data_groups=4
+partition_attribute="" producers=8 consumers=16 seconds=20 warmup_seconds=5 drain_seconds=3
+sluice_jar=$bench_dir/../broker/target/sluice.jar
+while (( $# > 0 )); do
+  case "$1" in
+    --scenario) scenario=${2:?}; shift 2 ;;
+    --repetitions) repetitions=${2:?}; shift 2 ;;
+    --data-groups) data_groups=${2:?}; shift 2 ;;
+    --queues) queues=${2:?}; shift 2 ;;
+    --partitions) partitions=${2:?}; shift 2 ;;
+    --hot-queue-data-groups) hot_queue_data_groups=${2:?}; shift 2 ;;
+    --partition-attribute) partition_attribute=${2:?}; shift 2 ;;
+    --producers) producers=${2:?}; shift 2 ;;
+    --consumers) consumers=${2:?}; shift 2 ;;
+    --seconds) seconds=${2:?}; shift 2 ;;
+    --warmup-seconds) warmup_seconds=${2:?}; shift 2 ;;
+    --drain-seconds) drain_seconds=${2:?}; shift 2 ;;
+    --sluice-jar) sluice_jar=${2:?}; shift 2 ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+done
+[[ $scenario =~ ^(spread|hot-queue|both)$ ]] || die "--scenario must be spread, hot-queue or both: $scenario"
+[[ $repetitions =~ ^[1-9][0-9]?$ ]] || die "--repetitions must be 1..99: $repetitions"
+[[ -f $load_jar ]] || die "missing $load_jar; build: nice mvn -B -o -q -pl benchmarks -am package -DskipTests"
+[[ -f $sluice_jar ]] || die "missing $sluice_jar; build: nice mvn -B -o -q -pl benchmarks -am package -DskipTests"
+for p in $partitions; do
+  if (( p > 1 )) && [[ -z $partition_attribute ]]; then
+    die "partitions=$p needs --partition-attribute NAME: Sluice has no partitioned queues yet (pending)"
+  fi
+done
+mkdir -p "$out_dir"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+
+sluice_pid="" data_dir=""
+stop_sluice() {
+  if [[ -n $sluice_pid ]] && kill -0 "$sluice_pid" 2>/dev/null; then
+    kill "$sluice_pid" 2>/dev/null || true
+    wait "$sluice_pid" 2>/dev/null || true
+  fi
+  sluice_pid=""
+  if [[ -n $data_dir ]]; then
+    rm -rf "$data_dir"
+  fi
+  data_dir=""
+}
+trap stop_sluice EXIT
+
+# Starts a fresh single-node Sluice with N data groups; sets sluice_pid and port; waits for /health/ready.
+start_sluice() {
+  local groups=$1 name=$2
+  port=$(free_port)
+  data_dir=$out_dir/data-$name
+  rm -rf "$data_dir"
+  java -jar "$sluice_jar" --port "$port" --raft-port "$(free_port)" --data-dir "$data_dir" --data-groups "$groups" \
+    </dev/null >"$out_dir/$name-server.log" 2>&1 &
+  sluice_pid=$!
+  for (( waited = 0; ; waited++ )); do
+    kill -0 "$sluice_pid" 2>/dev/null || { tail -n 20 "$out_dir/$name-server.log" >&2; die "Sluice exited during start-up"; }
+    curl -sf --max-time 2 "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+    (( waited < server_ready_seconds * 4 )) || die "Sluice was not ready within ${server_ready_seconds}s"
+    sleep 0.25
+  done
+}
+
+# CPU ticks per thread name of process PID: "name ticks" lines. Linux keeps 15 characters of a name; a
+# trailing "-<digits>" folds to "-N" (pool-2-thread-7 -> pool-2-thread-N), other digits stay, so Ratis's
+# per-group threads (n0@group-<id>...) stay apart per group.
+thread_ticks() {
+  local pid=$1 task
+  for task in /proc/"$pid"/task/*; do
+    # comm may hold spaces; utime and stime are fields 14 and 15, counted after the closing ')'.
+    { read -r comm <"$task/comm" && stat=$(<"$task/stat"); } 2>/dev/null || continue
+    stat=${stat##*) }
+    # shellcheck disable=SC2086
+    set -- $stat
+    [[ $comm =~ ^(.*-)[0-9]+$ ]] && comm="${BASH_REMATCH[1]}N"
+    echo "${comm// /_} $(( ${12} + ${13} ))"
+  done | awk '{ ticks[$1] += $2 } END { for (name in ticks) print name, ticks[name] }'
+}
+
+# Where the server spent its CPU between two thread_ticks snapshots: the top thread names, in %.
+thread_breakdown() {
+  awk 'NR == FNR { before[$1] = $2; next } { used[$1] = $2 - before[$1]; total += used[$1] }
+       END { for (name in used) if (used[name] > 0) printf "%s %.0f\n", name, 100 * used[name] / total }' "$1" "$2" \
+    | sort -k2,2nr | head -n 8 | awk '{ printf "%s%s %s%%", (NR > 1 ? ", " : ""), $1, $2 } END { print "" }'
+}
+
+# One run: fresh server with GROUPS data groups, the load generator with LABEL and extra arguments;
+# its summary line is appended to RESULTS.
+run_one() {
+  local results=$1 groups=$2 label=$3 rep=$4; shift 4
+  local name=${label//=/-}-rep$rep log
+  log=$out_dir/$name-load.log
+  echo "-- rep $rep/$repetitions $label (data groups $groups; load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  start_sluice "$groups" "$name"
+  thread_ticks "$sluice_pid" >"$out_dir/$name-threads-before.txt"
+  if timeout $(( seconds + warmup_seconds + run_overhead_seconds )) \
+      java -cp "$load_jar" dev.sluice.benchmarks.SqsLoadGenerator \
+        --endpoint "http://127.0.0.1:$port" --server-pid "$sluice_pid" --label "$label" --repetition "$rep" \
+        --producers "$producers" --consumers "$consumers" --seconds "$seconds" --warmup-seconds "$warmup_seconds" \
+        --drain-seconds "$drain_seconds" --body-bytes 200 --wait-seconds 1 --keep-queue "$@" >"$log" 2>&1; then
+    thread_ticks "$sluice_pid" >"$out_dir/$name-threads-after.txt"
+    grep -a -m1 '^{"benchmark":"sqs-e2e"' "$log" >>"$results"
+    grep -av '^{' "$log" >&2 || true
+    echo "   server threads (whole run): $(thread_breakdown "$out_dir/$name-threads-before.txt" "$out_dir/$name-threads-after.txt")" >&2
+    # Where the queues were placed, once the server answers GET /v1/cluster (best effort).
+    if curl -sf --max-time 5 "http://127.0.0.1:$port/v1/cluster" >"$out_dir/$name-cluster.json" 2>/dev/null; then
+      echo "   /v1/cluster: $(head -c 600 "$out_dir/$name-cluster.json")" >&2
+    fi
+  else
+    echo "run failed ($label rep $rep); see $log:" >&2
+    tail -n 20 "$log" >&2
+    failures=$(( failures + 1 ))
+  fi
+  stop_sluice
+}
+
+echo "== $(nproc) cores; $(java -version 2>&1 | head -n1); commit $(git -C "$bench_dir" rev-parse --short HEAD 2>/dev/null || echo unknown);" \
+  "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+failures=0
+spread_results=$out_dir/results-$stamp-spread.jsonl
+hot_results=$out_dir/results-$stamp-hot-queue.jsonl
+for (( rep = 1; rep <= repetitions; rep++ )); do
+  if [[ $scenario != hot-queue ]]; then
+    for groups in $data_groups; do
+      run_one "$spread_results" "$groups" "data-groups=$groups" "$rep" --queue spread --queues "$queues"
+    done
+  fi
+  if [[ $scenario != spread ]]; then
+    for p in $partitions; do
+      attribute=()
+      if (( p > 1 )); then attribute=(--queue-attribute "$partition_attribute=$p"); fi
+      run_one "$hot_results" "$hot_queue_data_groups" "partitions=$p" "$rep" --queue hot "${attribute[@]}"
+    done
+  fi
+done
+
+for results in "$spread_results" "$hot_results"; do
+  [[ -s $results ]] || continue
+  echo "summary lines: $results" >&2
+  cat "$results"
+  echo
+  java -cp "$load_jar" dev.sluice.benchmarks.SameRunTable "$results"
+  echo
+done
+(( failures == 0 )) || die "$failures run(s) failed"
