@@ -7,7 +7,10 @@ import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.service.EngineQueueClient;
+import dev.sluice.broker.service.GroupLoads;
 import dev.sluice.broker.service.MoveTaskWorker;
+import dev.sluice.broker.service.QueuePlacement;
+import dev.sluice.broker.service.RoutedQueueClient;
 import dev.sluice.broker.service.ReceiveWaiters;
 import dev.sluice.broker.service.SqsLimits;
 import dev.sluice.broker.service.SqsValidator;
@@ -32,8 +35,9 @@ import java.util.function.Supplier;
  * Wires the queue engine: the engine factory the store node needs before it starts, then the
  * in-process QueueClient, the SQS routes and the move-task worker once it runs.
  *
- * <p>Placement: every queue lives in data group 0 for now, so a redrive or a move between queues is
- * one atomic apply. Spreading queues over groups needs cross-group moves first.
+ * <p>Placement: each queue lives in one data group, recorded in the catalog ({@link QueuePlacement}); a new queue
+ * goes to the least-loaded group ({@link GroupLoads}), or to its dead-letter queue's group. Every node runs a
+ * move-task worker per group, active while it leads that group.
  */
 final class QueueModule implements AutoCloseable {
     /** SQS identity of this installation, used in queue URLs and ARNs. */
@@ -41,7 +45,6 @@ final class QueueModule implements AutoCloseable {
     static final String REGION = "us-east-1";
     /** Long polls waiting at once on this node; beyond this a receive answers at once. */
     static final int MAX_WAITING_RECEIVES = 10_000;
-    static final int QUEUE_GROUP = 0;
 
     private final SqsLimits limits = SqsLimits.defaults();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -51,7 +54,7 @@ final class QueueModule implements AutoCloseable {
     });
     private final ReceiveWaiters waiters = new ReceiveWaiters(MAX_WAITING_RECEIVES, timers, timers);
     private final QueueAttributeCodec codec = new QueueAttributeCodec(limits.queueAttributeBounds());
-    private MoveTaskWorker moveTasks;
+    private final List<MoveTaskWorker> moveTasks = new java.util.ArrayList<>();
     private QueueClient client;
     private QueueClient tenantClient;
     private List<RestResource> restResources = List.of();
@@ -60,7 +63,7 @@ final class QueueModule implements AutoCloseable {
         return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.engineLimits(), waiters);
     }
 
-    private EngineQueueClient engine;
+    private RoutedQueueClient engine;
 
     /**
      * Builds the in-process clients, the REST resources and the move-task worker over the running node.
@@ -68,16 +71,28 @@ final class QueueModule implements AutoCloseable {
      * client before routes mount.
      */
     void start(RaftStoreNode node, InstantSource clock, Supplier<String> baseUrl, MeterRegistry meters) {
-        QueueEngine replica = (QueueEngine) node.localEngine(QUEUE_GROUP);
-        engine = new EngineQueueClient(node.dataGroup(QUEUE_GROUP), replica, waiters, limits, ACCOUNT_ID, baseUrl, clock);
+        int groupCount = node.dataGroupCount();
+        List<EngineQueueClient> groups = new java.util.ArrayList<>();
+        for (int group = 0; group < groupCount; group++) {
+            int index = group;
+            QueueEngine replica = (QueueEngine) node.localEngine(group);
+            groups.add(new EngineQueueClient(node.dataGroup(group), replica, waiters, limits, ACCOUNT_ID, baseUrl, clock));
+            moveTasks.add(new MoveTaskWorker(node.dataGroup(group), replica, () -> node.isLeader(index), timers));
+        }
+        GroupLoads loads = new GroupLoads(groupCount,
+                group -> ((QueueEngine) node.localEngine(group)).read(book -> (long) book.queueCount()), node::appliedIndex);
+        timers.scheduleWithFixedDelay(loads::sample, GroupLoads.SAMPLE_MILLIS, GroupLoads.SAMPLE_MILLIS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        QueuePlacement placement = new QueuePlacement(node.catalog(), ACCOUNT_ID, groupCount, loads);
+        engine = new RoutedQueueClient(groups, placement, codec, ACCOUNT_ID);
         client = new ValidatingQueueClient(engine, SqsValidator.forInternalCallers(limits, codec));
-        moveTasks = new MoveTaskWorker(node.dataGroup(QUEUE_GROUP), replica, () -> node.isLeader(QUEUE_GROUP), timers);
         // REST is a tenants' edge like SQS: the tenants' validator, to which internal queues do not exist.
         tenantClient = new ValidatingQueueClient(tenantEngine(), new SqsValidator(limits, codec));
         // A REST name is one path segment; encoding it keeps '?', '#' or '/' from naming another queue.
         java.util.function.Function<String, String> urlOfName = name -> new QueueUrl(ACCOUNT_ID,
                 URLEncoder.encode(name, StandardCharsets.UTF_8)).toUrl(baseUrl.get());
-        restResources = List.of(new QueueResource(tenantClient, urlOfName), new MessageResource(tenantClient, urlOfName));
+        restResources = List.of(new QueueResource(tenantClient, urlOfName,
+                name -> engine.groupOf(name).thenApply(group -> List.of(dev.sluice.raftstore.StoreGroups.dataGroupName(group)))), new MessageResource(tenantClient, urlOfName));
         io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
                 .description("Long polls waiting on this node").register(meters);
     }
@@ -93,7 +108,7 @@ final class QueueModule implements AutoCloseable {
     }
 
     /** The engine as tenants list it: internal queues are in no list, page or NextToken. */
-    private EngineQueueClient tenantEngine() {
+    private RoutedQueueClient tenantEngine() {
         return engine.listing(name -> !ReservedQueueNames.isReserved(name));
     }
 
@@ -123,9 +138,7 @@ final class QueueModule implements AutoCloseable {
 
     @Override
     public void close() {
-        if (moveTasks != null) {
-            moveTasks.close();
-        }
+        moveTasks.forEach(MoveTaskWorker::close);
         timers.shutdownNow();
     }
 }

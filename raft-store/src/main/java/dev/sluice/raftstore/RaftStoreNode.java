@@ -262,6 +262,13 @@ public final class RaftStoreNode implements AutoCloseable {
         return machine == null ? null : machine.engine();
     }
 
+    /** The last log index this node's replica of data group {@code index} applied; -1 before any. */
+    public long appliedIndex(int dataGroupIndex) {
+        EngineStateMachine machine = stateMachines.get(StoreGroups.dataGroupName(dataGroupIndex));
+        var applied = machine == null ? null : machine.getLastAppliedTermIndex();
+        return applied == null ? -1 : applied.getIndex();
+    }
+
     public boolean isLeader(int dataGroupIndex) {
         return isLeader(StoreGroups.dataGroupName(dataGroupIndex));
     }

@@ -3,6 +3,7 @@ package dev.sluice.broker.codec;
 import dev.sluice.broker.core.QueueQuery;
 import dev.sluice.broker.core.QueueQuery.Attributes;
 import dev.sluice.broker.core.QueueQuery.DeadLetterSources;
+import dev.sluice.broker.core.QueueQuery.DeadLetterSourcesAnywhere;
 import dev.sluice.broker.core.QueueQuery.Exists;
 import dev.sluice.broker.core.QueueQuery.ListQueues;
 import dev.sluice.broker.core.QueueQuery.MoveTasksOf;
@@ -30,6 +31,8 @@ public final class QueueQueryCodec {
             out.putString(q.name());
         } else if (query instanceof DeadLetterSources q) {
             out.putString(q.name());
+        } else if (query instanceof DeadLetterSourcesAnywhere q) {
+            out.putString(q.name());
         } else if (query instanceof MoveTasksOf q) {
             out.putString(q.sourceArn()).putInt(q.limit());
         }
@@ -46,6 +49,7 @@ public final class QueueQueryCodec {
             case 4 -> new Tags(in.getString());
             case 5 -> new DeadLetterSources(in.getString());
             case 6 -> new MoveTasksOf(in.getString(), in.getInt());
+            case 7 -> new DeadLetterSourcesAnywhere(in.getString());
             default -> throw new IllegalArgumentException("unknown queue query type " + type);
         };
     }

@@ -403,6 +403,10 @@ public final class QueueBook {
 
     // ---- reads (callers hold the engine's read lock) ----
 
+    public int queueCount() {
+        return queues.size();
+    }
+
     public boolean exists(String name) {
         return queues.containsKey(name);
     }
@@ -447,7 +451,13 @@ public final class QueueBook {
 
     /** Names of queues whose redrive policy targets {@code name}. */
     public List<String> deadLetterSources(String name) {
-        String arn = require(name).arn;
+        require(name);
+        return deadLetterSourcesOf(name);
+    }
+
+    /** Names of this book's queues whose redrive policy targets the queue {@code name}, which may live in another group. */
+    public List<String> deadLetterSourcesOf(String name) {
+        String arn = arnOf(name);
         List<String> sources = new ArrayList<>();
         for (QueueState queue : queues.values()) {
             if (queue.settings.redrivePolicy() != null && arn.equals(queue.settings.redrivePolicy().deadLetterTargetArn())) {
@@ -503,7 +513,8 @@ public final class QueueBook {
         return "arn:aws:sqs:" + region + ":" + accountId + ":" + name;
     }
 
-    static String nameOfArn(String arn) {
+    /** The queue name an SQS ARN ends with (its last ':'-separated part), or null for null. */
+    public static String nameOfArn(String arn) {
         if (arn == null) {
             return null;
         }

@@ -42,4 +42,11 @@ public sealed interface QueueQuery {
             return 6;
         }
     }
+
+    /** Like {@link DeadLetterSources}, without requiring the dead-letter queue to be in this group: it may live in another. */
+    record DeadLetterSourcesAnywhere(String name) implements QueueQuery {
+        public int typeId() {
+            return 7;
+        }
+    }
 }

@@ -101,13 +101,56 @@ public final class EngineQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<ListQueuesResponse> listQueues(ListQueuesRequest request) {
-        Integer maxResults = request.maxResults();
-        int limit = maxResults == null ? limits.maxListResults() : maxResults;
-        String startAfter = decodeToken(request.nextToken());
-        return listedNames(request.queueNamePrefix(), startAfter, limit + 1, limit + 1, new ArrayList<>()).thenApply(names -> {
+        Paging paging = paging(request.maxResults(), request.nextToken());
+        return listedNames(request.queueNamePrefix(), paging.startAfter(), paging.limit() + 1).thenApply(paging::listQueues);
+    }
+
+    /** Whether this group holds a queue of that name (linearizable). */
+    CompletableFuture<Boolean> exists(String name) {
+        return query(new QueueQuery.Exists(name), BinaryReader::getBoolean);
+    }
+
+    /** Up to {@code wanted} listed names of this group's queues after {@code startAfter} (null: from the first), in order. */
+    CompletableFuture<List<String>> listedNames(String prefix, String startAfter, int wanted) {
+        return listedNames(prefix, startAfter, wanted, wanted, new ArrayList<>());
+    }
+
+    /** A list request's page size and position, decoded once; turns the sorted names of all groups into the answer. */
+    Paging paging(Integer maxResults, String nextToken) {
+        return new Paging(maxResults, maxResults == null ? limits.maxListResults() : maxResults, decodeToken(nextToken));
+    }
+
+    final class Paging {
+        private final Integer maxResults;
+        private final int limit;
+        private final String startAfter;
+
+        private Paging(Integer maxResults, int limit, String startAfter) {
+            this.maxResults = maxResults;
+            this.limit = limit;
+            this.startAfter = startAfter;
+        }
+
+        int limit() {
+            return limit;
+        }
+
+        String startAfter() {
+            return startAfter;
+        }
+
+        ListQueuesResponse listQueues(List<String> sortedNames) {
+            Page page = Page.of(sortedNames, limit, maxResults);
+            return new ListQueuesResponse(page.names().stream().map(EngineQueueClient.this::urlOf).toList(), page.nextToken());
+        }
+
+        ListDeadLetterSourceQueuesResponse deadLetterSources(List<String> sortedNames) {
+            List<String> names = sortedNames.stream().filter(name -> startAfter == null || name.compareTo(startAfter) > 0)
+                    .filter(listed).toList();
             Page page = Page.of(names, limit, maxResults);
-            return new ListQueuesResponse(page.names().stream().map(this::urlOf).toList(), page.nextToken());
-        });
+            return new ListDeadLetterSourceQueuesResponse(page.names().stream().map(EngineQueueClient.this::urlOf).toList(),
+                    page.nextToken());
+        }
     }
 
     /**
@@ -177,14 +220,19 @@ public final class EngineQueueClient implements QueueClient {
     @Override
     public CompletableFuture<ListDeadLetterSourceQueuesResponse> listDeadLetterSourceQueues(
             ListDeadLetterSourceQueuesRequest request) {
-        Integer maxResults = request.maxResults();
-        String startAfter = decodeToken(request.nextToken());
-        return query(new QueueQuery.DeadLetterSources(nameOf(request.queueUrl())), in -> {
-            List<String> names = QueueResultCodec.getStrings(in).stream()
-                    .filter(name -> startAfter == null || name.compareTo(startAfter) > 0).filter(listed).toList();
-            Page page = Page.of(names, maxResults == null ? limits.maxListResults() : maxResults, maxResults);
-            return new ListDeadLetterSourceQueuesResponse(page.names().stream().map(this::urlOf).toList(), page.nextToken());
-        });
+        Paging paging = paging(request.maxResults(), request.nextToken());
+        return deadLetterSourceNames(nameOf(request.queueUrl())).thenApply(paging::deadLetterSources);
+    }
+
+    /** This group's queues whose dead-letter queue is {@code name}, a queue of this group (else QueueDoesNotExist). */
+    CompletableFuture<List<String>> deadLetterSourceNames(String name) {
+        return query(new QueueQuery.DeadLetterSources(name), QueueResultCodec::getStrings);
+    }
+
+    /** This group's listed queues whose dead-letter queue is {@code name}, wherever that queue lives. */
+    CompletableFuture<List<String>> deadLetterSourcesOf(String name) {
+        return query(new QueueQuery.DeadLetterSourcesAnywhere(name), QueueResultCodec::getStrings)
+                .thenApply(names -> names.stream().filter(listed).toList());
     }
 
     /**

@@ -167,6 +167,8 @@ public final class QueueEngine implements DomainEngine {
             QueueResultCodec.putStringMap(out, book.tags(q.name()));
         } else if (query instanceof QueueQuery.DeadLetterSources q) {
             QueueResultCodec.putStrings(out, book.deadLetterSources(q.name()));
+        } else if (query instanceof QueueQuery.DeadLetterSourcesAnywhere q) {
+            QueueResultCodec.putStrings(out, book.deadLetterSourcesOf(q.name()));
         } else if (query instanceof QueueQuery.MoveTasksOf q) {
             List<MoveTask> tasks = book.moveTasks().list(q.sourceArn(), q.limit());
             QueueResultCodec.putMoveTasks(out, tasks);

@@ -49,7 +49,8 @@ final class BridgeTestServer implements AutoCloseable {
             throws Exception {
         SluiceConfig defaults = SluiceConfig.defaults();
         RaftStoreConfig raft = defaults.raft().withNode("n1", "127.0.0.1", FreePorts.next())
-                .withDataDirectory(dataDirectory).withAllowTemporaryStorage(true);
+                .withDataDirectory(dataDirectory).withAllowTemporaryStorage(true)
+                .withDataGroups(dev.sluice.broker.DataGroupsUnderTest.count());
         SluiceServer server = SluiceServer.start(adjust.apply(defaults.withHttp(defaults.http().withPort(0)).withRaft(raft)),
                 List.of(), InstantSource.system(), settings);
         await(() -> server.node().health().ready(), Duration.ofSeconds(30), "the node to become ready");

@@ -42,7 +42,8 @@ public final class SqsTestServer implements AutoCloseable {
             InstantSource clock) throws IOException, InterruptedException {
         SluiceConfig defaults = SluiceConfig.defaults();
         RaftStoreConfig raft = defaults.raft().withNode("n1", "127.0.0.1", FreePorts.next())
-                .withDataDirectory(dataDirectory).withAllowTemporaryStorage(true);
+                .withDataDirectory(dataDirectory).withAllowTemporaryStorage(true)
+                .withDataGroups(dev.sluice.broker.DataGroupsUnderTest.count());
         SluiceServer server = SluiceServer.start(adjust.apply(defaults.withHttp(defaults.http().withPort(0)).withRaft(raft)),
                 List.of(), clock);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -20,11 +20,17 @@ public final class QueueResource implements RestResource {
 
     private final QueueClient client;
     private final Function<String, String> queueUrl;
+    private final Function<String, CompletableFuture<List<String>>> groupsOf;
 
-    /** @param queueUrl the queue URL of a queue name */
-    public QueueResource(QueueClient client, Function<String, String> queueUrl) {
+    /**
+     * @param queueUrl the queue URL of a queue name
+     * @param groupsOf the names of the Raft data groups that hold a queue's messages
+     */
+    public QueueResource(QueueClient client, Function<String, String> queueUrl,
+            Function<String, CompletableFuture<List<String>>> groupsOf) {
         this.client = client;
         this.queueUrl = queueUrl;
+        this.groupsOf = groupsOf;
     }
 
     @Override
@@ -46,7 +52,8 @@ public final class QueueResource implements RestResource {
                         RestOperation.withQueueErrors(Map.of(200, "{name, url}")), this::create),
                 new RestOperation("GET", "/queues/{name}", "getQueue",
                         "A queue's attributes and depths", List.of(), null,
-                        RestOperation.withQueueErrors(Map.of(200, "{name, url, attributes, depth: {visible, inFlight, delayed}}")),
+                        RestOperation.withQueueErrors(Map.of(200,
+                                "{name, url, attributes, depth: {visible, inFlight, delayed}, groups: [data group name]}")),
                         this::get),
                 new RestOperation("DELETE", "/queues/{name}", "deleteQueue", "Deletes a queue and its messages",
                         List.of(), null, RestOperation.withQueueErrors(Map.of(204, "deleted")), this::delete));
@@ -56,7 +63,7 @@ public final class QueueResource implements RestResource {
         ListQueuesRequest list = new ListQueuesRequest(request.query("prefix"), request.query("nextToken"),
                 RestParameters.integer(request.query("maxResults"), "maxResults"));
         return client.listQueues(list).thenApply(response -> RestResponse.json(200, new QueueList(
-                response.queueUrls().stream().map(url -> new QueueView(nameOf(url), url, null, null)).toList(),
+                response.queueUrls().stream().map(url -> new QueueView(nameOf(url), url, null, null, null)).toList(),
                 response.nextToken())));
     }
 
@@ -64,19 +71,20 @@ public final class QueueResource implements RestResource {
         CreateBody body = CreateBody.parse(request.body());
         String name = request.path("name");
         return client.createQueue(new CreateQueueRequest(name, body.attributes, body.tags))
-                .thenApply(created -> RestResponse.json(200, new QueueView(name, created.queueUrl(), null, null)));
+                .thenApply(created -> RestResponse.json(200, new QueueView(name, created.queueUrl(), null, null, null)));
     }
 
     private CompletableFuture<RestResponse> get(RestRequest request) {
         String name = request.path("name");
         String url = queueUrl.apply(name);
-        return client.getQueueAttributes(new GetQueueAttributesRequest(url, List.of("All"))).thenApply(response -> {
+        return client.getQueueAttributes(new GetQueueAttributesRequest(url, List.of("All"))).thenCompose(response -> {
             Map<String, String> attributes = response.attributes();
             Map<String, Long> depth = new LinkedHashMap<>();
             depth.put("visible", count(attributes, "ApproximateNumberOfMessages"));
             depth.put("inFlight", count(attributes, "ApproximateNumberOfMessagesNotVisible"));
             depth.put("delayed", count(attributes, "ApproximateNumberOfMessagesDelayed"));
-            return RestResponse.json(200, new QueueView(name, url, attributes, depth));
+            return groupsOf.apply(name).thenApply(groups -> RestResponse.json(200,
+                    new QueueView(name, url, attributes, depth, groups)));
         });
     }
 
@@ -94,8 +102,8 @@ public final class QueueResource implements RestResource {
         return url.substring(url.lastIndexOf('/') + 1);
     }
 
-    /** A queue as JSON; {@code attributes} and {@code depth} only where asked for. */
-    record QueueView(String name, String url, Map<String, String> attributes, Map<String, Long> depth) {
+    /** A queue as JSON; {@code attributes}, {@code depth} and {@code groups} only where asked for. */
+    record QueueView(String name, String url, Map<String, String> attributes, Map<String, Long> depth, List<String> groups) {
     }
 
     record QueueList(List<QueueView> queues, String nextToken) {

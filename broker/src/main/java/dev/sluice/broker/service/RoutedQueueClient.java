@@ -1,0 +1,329 @@
+package dev.sluice.broker.service;
+
+import dev.sluice.broker.core.QueueAttributeCodec;
+import dev.sluice.broker.core.QueueBook;
+import dev.sluice.broker.core.QueueSettings;
+import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.QueueUrl;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
+import dev.sluice.clientsdk.model.*;
+import dev.sluice.raftstore.client.StoreUnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The in-process {@link QueueClient} over every data group: resolves each request's queue to its group through
+ * {@link QueuePlacement} and hands it to that group's {@link EngineQueueClient}; lists (ListQueues,
+ * ListDeadLetterSourceQueues) merge the groups' sorted names, so paging stays by name and stable however queues
+ * are spread. Any node serves any queue: each group's client reaches that group's leader, and a long poll waits on
+ * this node's replica of the group, where that queue's messages are. Thread-safe, never blocks.
+ */
+public final class RoutedQueueClient implements QueueClient {
+    private final List<EngineQueueClient> groups;
+    private final QueuePlacement placement;
+    private final QueueAttributeCodec attributes;
+    private final String accountId;
+
+    public RoutedQueueClient(List<EngineQueueClient> groups, QueuePlacement placement, QueueAttributeCodec attributes,
+            String accountId) {
+        if (groups.size() != placement.groupCount()) {
+            throw new IllegalArgumentException(groups.size() + " group clients for " + placement.groupCount() + " groups");
+        }
+        this.groups = List.copyOf(groups);
+        this.placement = placement;
+        this.attributes = attributes;
+        this.accountId = accountId;
+    }
+
+    /** This client with lists that contain only the queues {@code listed} takes (see {@link EngineQueueClient#listing}). */
+    public RoutedQueueClient listing(Predicate<String> listed) {
+        return new RoutedQueueClient(groups.stream().map(group -> group.listing(listed)).toList(), placement, attributes,
+                accountId);
+    }
+
+    /** The data group of a queue's name, as placement records it (a missing queue resolves too). */
+    public CompletableFuture<Integer> groupOf(String queueName) {
+        return available(placement.groupOf(queueName));
+    }
+
+    // ---- queues ----
+
+    /**
+     * Claims the name's group first (see {@link QueuePlacement#claim}). A queue whose RedrivePolicy names a dead-letter
+     * queue goes to that queue's group, so its redrive stays one atomic apply; any other to the least-loaded group.
+     */
+    @Override
+    public CompletableFuture<CreateQueueResponse> createQueue(CreateQueueRequest request) {
+        String name = request.queueName();
+        String deadLetterQueue = deadLetterQueueOf(name, request);
+        CompletableFuture<Integer> claimed = deadLetterQueue == null
+                ? placement.claim(name, this::existsInLegacyGroup)
+                : placement.groupOf(deadLetterQueue).thenCompose(group -> placement.claim(name, this::existsInLegacyGroup,
+                        () -> group));
+        return available(claimed).thenCompose(group -> groups.get(group).createQueue(request));
+    }
+
+    private CompletableFuture<Boolean> existsInLegacyGroup(String name) {
+        return groups.get(QueuePlacement.LEGACY_GROUP).exists(name);
+    }
+
+    private String deadLetterQueueOf(String name, CreateQueueRequest request) {
+        if (request.attributes() == null || !request.attributes().containsKey("RedrivePolicy")) {
+            return null;
+        }
+        try {
+            QueueSettings.RedrivePolicy policy = attributes.forCreate(name, request.attributes()).redrivePolicy();
+            return policy == null ? null : QueueBook.nameOfArn(policy.deadLetterTargetArn());
+        } catch (SqsException invalid) {
+            return null; // the group's engine gives the answer
+        }
+    }
+
+    @Override
+    public CompletableFuture<GetQueueUrlResponse> getQueueUrl(GetQueueUrlRequest request) {
+        return at(request.queueName(), group -> group.getQueueUrl(request));
+    }
+
+    @Override
+    public CompletableFuture<ListQueuesResponse> listQueues(ListQueuesRequest request) {
+        if (groups.size() == 1) {
+            return groups.get(0).listQueues(request);
+        }
+        EngineQueueClient.Paging paging;
+        try {
+            paging = groups.get(0).paging(request.maxResults(), request.nextToken());
+        } catch (SqsException invalid) {
+            return CompletableFuture.failedFuture(invalid);
+        }
+        return merged(group -> group.listedNames(request.queueNamePrefix(), paging.startAfter(), paging.limit() + 1))
+                .thenApply(paging::listQueues);
+    }
+
+    @Override
+    public CompletableFuture<DeleteQueueResponse> deleteQueue(DeleteQueueRequest request) {
+        return atUrl(request.queueUrl(), group -> group.deleteQueue(request));
+    }
+
+    @Override
+    public CompletableFuture<GetQueueAttributesResponse> getQueueAttributes(GetQueueAttributesRequest request) {
+        return atUrl(request.queueUrl(), group -> group.getQueueAttributes(request));
+    }
+
+    @Override
+    public CompletableFuture<SetQueueAttributesResponse> setQueueAttributes(SetQueueAttributesRequest request) {
+        return atUrl(request.queueUrl(), group -> group.setQueueAttributes(request));
+    }
+
+    @Override
+    public CompletableFuture<TagQueueResponse> tagQueue(TagQueueRequest request) {
+        return atUrl(request.queueUrl(), group -> group.tagQueue(request));
+    }
+
+    @Override
+    public CompletableFuture<UntagQueueResponse> untagQueue(UntagQueueRequest request) {
+        return atUrl(request.queueUrl(), group -> group.untagQueue(request));
+    }
+
+    @Override
+    public CompletableFuture<ListQueueTagsResponse> listQueueTags(ListQueueTagsRequest request) {
+        return atUrl(request.queueUrl(), group -> group.listQueueTags(request));
+    }
+
+    @Override
+    public CompletableFuture<PurgeQueueResponse> purgeQueue(PurgeQueueRequest request) {
+        return atUrl(request.queueUrl(), group -> group.purgeQueue(request));
+    }
+
+    /** The dead-letter queue's own group checks that it exists; sources may live in any group. */
+    @Override
+    public CompletableFuture<ListDeadLetterSourceQueuesResponse> listDeadLetterSourceQueues(
+            ListDeadLetterSourceQueuesRequest request) {
+        if (groups.size() == 1) {
+            return groups.get(0).listDeadLetterSourceQueues(request);
+        }
+        String name;
+        EngineQueueClient.Paging paging;
+        try {
+            name = nameOf(request.queueUrl());
+            paging = groups.get(0).paging(request.maxResults(), request.nextToken());
+        } catch (SqsException invalid) {
+            return CompletableFuture.failedFuture(invalid);
+        }
+        return at(name, owner -> owner.deadLetterSourceNames(name))
+                .thenCompose(own -> merged(group -> group.deadLetterSourcesOf(name)))
+                .thenApply(paging::deadLetterSources);
+    }
+
+    // ---- messages ----
+
+    @Override
+    public CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
+        return atUrl(request.queueUrl(), group -> group.sendMessage(request));
+    }
+
+    @Override
+    public CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest request) {
+        return atUrl(request.queueUrl(), group -> group.sendMessageBatch(request));
+    }
+
+    @Override
+    public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
+        return atUrl(request.queueUrl(), group -> group.receiveMessage(request));
+    }
+
+    @Override
+    public CompletableFuture<DeleteMessageResponse> deleteMessage(DeleteMessageRequest request) {
+        return atUrl(request.queueUrl(), group -> group.deleteMessage(request));
+    }
+
+    @Override
+    public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
+        return atUrl(request.queueUrl(), group -> group.deleteMessageBatch(request));
+    }
+
+    @Override
+    public CompletableFuture<ChangeMessageVisibilityResponse> changeMessageVisibility(ChangeMessageVisibilityRequest request) {
+        return atUrl(request.queueUrl(), group -> group.changeMessageVisibility(request));
+    }
+
+    @Override
+    public CompletableFuture<ChangeMessageVisibilityBatchResponse> changeMessageVisibilityBatch(
+            ChangeMessageVisibilityBatchRequest request) {
+        return atUrl(request.queueUrl(), group -> group.changeMessageVisibilityBatch(request));
+    }
+
+    // ---- move tasks: a task lives in its source queue's group ----
+
+    @Override
+    public CompletableFuture<StartMessageMoveTaskResponse> startMessageMoveTask(StartMessageMoveTaskRequest request) {
+        return atArn(request.sourceArn(), group -> group.startMessageMoveTask(request));
+    }
+
+    @Override
+    public CompletableFuture<ListMessageMoveTasksResponse> listMessageMoveTasks(ListMessageMoveTasksRequest request) {
+        return atArn(request.sourceArn(), group -> group.listMessageMoveTasks(request));
+    }
+
+    /**
+     * A task handle does not name its group: every group is asked, and the one that has the task answers. Only when
+     * none has it is the answer ResourceNotFound.
+     */
+    @Override
+    public CompletableFuture<CancelMessageMoveTaskResponse> cancelMessageMoveTask(CancelMessageMoveTaskRequest request) {
+        if (groups.size() == 1) {
+            return groups.get(0).cancelMessageMoveTask(request);
+        }
+        List<CompletableFuture<CancelMessageMoveTaskResponse>> answers = groups.stream()
+                .map(group -> group.cancelMessageMoveTask(request)).toList();
+        return CompletableFuture.allOf(answers.stream().map(answer -> answer.exceptionally(error -> null))
+                .toArray(CompletableFuture[]::new)).thenApply(all -> {
+                    Throwable notFound = null;
+                    for (CompletableFuture<CancelMessageMoveTaskResponse> answer : answers) {
+                        Throwable error = answer.handle((response, failure) -> failure).join();
+                        if (error == null) {
+                            return answer.join();
+                        }
+                        Throwable cause = unwrap(error);
+                        if (!(cause instanceof SqsException sqs) || sqs.error() != SqsError.RESOURCE_NOT_FOUND) {
+                            throw new CompletionException(cause);
+                        }
+                        notFound = cause;
+                    }
+                    throw new CompletionException(notFound);
+                });
+    }
+
+    // ---- plumbing ----
+
+    private <T> CompletableFuture<T> atUrl(String queueUrl, Function<EngineQueueClient, CompletableFuture<T>> call) {
+        if (groups.size() == 1) {
+            return call.apply(groups.get(0));
+        }
+        String name;
+        try {
+            name = nameOf(queueUrl);
+        } catch (SqsException missing) {
+            return CompletableFuture.failedFuture(missing);
+        }
+        return at(name, call);
+    }
+
+    private <T> CompletableFuture<T> atArn(String arn, Function<EngineQueueClient, CompletableFuture<T>> call) {
+        String name = QueueBook.nameOfArn(arn);
+        return name == null || groups.size() == 1 ? call.apply(groups.get(0)) : at(name, call);
+    }
+
+    /**
+     * Runs {@code call} on the queue's group. When the placement is cached (the usual case) the group's future is
+     * returned as it is, so a caller's cancel (a long poll whose client went away) reaches the group's client.
+     */
+    private <T> CompletableFuture<T> at(String name, Function<EngineQueueClient, CompletableFuture<T>> call) {
+        CompletableFuture<Integer> group = groupOf(name);
+        if (group.isDone() && !group.isCompletedExceptionally()) {
+            return call.apply(groups.get(group.join()));
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        group.whenComplete((index, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+                return;
+            }
+            CompletableFuture<T> inner = call.apply(groups.get(index));
+            result.whenComplete((ignored, failure) -> {
+                if (result.isCancelled()) {
+                    inner.cancel(false);
+                }
+            });
+            inner.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    result.completeExceptionally(unwrap(failure));
+                } else {
+                    result.complete(value);
+                }
+            });
+        });
+        return result;
+    }
+
+    /** Every group's part, merged in name order. */
+    private CompletableFuture<List<String>> merged(Function<EngineQueueClient, CompletableFuture<List<String>>> part) {
+        List<CompletableFuture<List<String>>> parts = groups.stream().map(part).toList();
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            List<String> names = new ArrayList<>();
+            parts.forEach(each -> names.addAll(each.join()));
+            names.sort(null);
+            return names;
+        });
+    }
+
+    private String nameOf(String queueUrl) {
+        QueueUrl url = QueueUrl.parse(queueUrl).orElseThrow(SqsError.QUEUE_DOES_NOT_EXIST::exception);
+        if (!url.accountId().equals(accountId)) {
+            throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
+        }
+        return url.queueName();
+    }
+
+    /** A placement read the catalog could not confirm in time is SQS's ServiceUnavailable, as a group's is. */
+    private static <T> CompletableFuture<T> available(CompletableFuture<T> placementRead) {
+        return placementRead.handle((value, error) -> {
+            if (error == null) {
+                return value;
+            }
+            Throwable cause = unwrap(error);
+            if (cause instanceof StoreUnavailableException || cause instanceof java.util.concurrent.TimeoutException) {
+                throw SqsError.SERVICE_UNAVAILABLE.exception("The queue directory could not confirm the request in time; retry.");
+            }
+            throw new CompletionException(cause);
+        });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+}
