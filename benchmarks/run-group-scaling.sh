@@ -6,7 +6,7 @@
 #   benchmarks/run-group-scaling.sh [--scenario spread|hot-queue|both] [--repetitions 3]
 #       [--data-groups "1 2 4"] [--queues 8] [--partitions "1"] [--hot-queue-data-groups 4]
 #       [--partition-attribute NAME] [--producers 8] [--consumers 16] [--seconds 20]
-#       [--warmup-seconds 5] [--drain-seconds 3] [--sluice-jar broker/target/sluice.jar]
+#       [--warmup-seconds 10] [--drain-seconds 3] [--sluice-jar broker/target/sluice.jar]
 #
 # spread:    --queues standard queues, producers and consumers dealt round-robin over them, against
 #            `sluice --data-groups N` for each N (label data-groups=N).
@@ -15,7 +15,8 @@
 #            A queue with P > 1 partitions is created with the CreateQueue attribute NAME=P given by
 #            --partition-attribute; Sluice has no partitions yet, so P > 1 is refused without it.
 # Load: SendMessageBatch of 10 x 200 B per producer, ReceiveMessage (10, wait 1 s) + DeleteMessageBatch
-# per consumer, one request in flight each; server CPU is the Sluice process's, sampled over the window.
+# per consumer, one request in flight each; server CPU is the Sluice process's, sampled over the window,
+# with a breakdown by server thread. Queues are kept to the end so their placement can be read and printed.
 # Data dirs: benchmarks/target/group-scaling/data-* (fresh per run, deleted after). Summary lines go to
 # benchmarks/target/group-scaling/results-TIMESTAMP-SCENARIO.jsonl, per-run logs beside them.
 # Needs benchmarks/target/benchmarks.jar and broker/target/sluice.jar:
@@ -34,7 +35,7 @@ run_overhead_seconds=90
 die() { echo "run-group-scaling.sh: $*" >&2; exit 1; }
 
 scenario=both repetitions=3 data_groups="1 2 4" queues=8 partitions=1 hot_queue_data_groups=4
-partition_attribute="" producers=8 consumers=16 seconds=20 warmup_seconds=5 drain_seconds=3
+partition_attribute="" producers=8 consumers=16 seconds=20 warmup_seconds=10 drain_seconds=3
 sluice_jar=$bench_dir/../broker/target/sluice.jar
 while (( $# > 0 )); do
   case "$1" in
@@ -98,51 +99,34 @@ start_sluice() {
   done
 }
 
-# CPU ticks per thread name of process PID: "name ticks" lines. Linux keeps 15 characters of a name; a
-# trailing "-<digits>" folds to "-N" (pool-2-thread-7 -> pool-2-thread-N), other digits stay, so Ratis's
-# per-group threads (n0@group-<id>...) stay apart per group.
-thread_ticks() {
-  local pid=$1 task
-  for task in /proc/"$pid"/task/*; do
-    # comm may hold spaces; utime and stime are fields 14 and 15, counted after the closing ')'.
-    { read -r comm <"$task/comm" && stat=$(<"$task/stat"); } 2>/dev/null || continue
-    stat=${stat##*) }
-    # shellcheck disable=SC2086
-    set -- $stat
-    [[ $comm =~ ^(.*-)[0-9]+$ ]] && comm="${BASH_REMATCH[1]}N"
-    echo "${comm// /_} $(( ${12} + ${13} ))"
-  done | awk '{ ticks[$1] += $2 } END { for (name in ticks) print name, ticks[name] }'
+# Which data group holds each queue, as GET /v1/queues/{name} reports it: "name=group ..." (best effort).
+placement_of() {
+  local name groups
+  for name in "$@"; do
+    groups=$(curl -sf --max-time 5 "http://127.0.0.1:$port/v1/queues/$name" 2>/dev/null \
+      | grep -o '"groups":\[[^]]*\]' | sed 's/"groups":\[\(.*\)\]/\1/; s/"//g') || groups=""
+    printf '%s=%s ' "$name" "${groups:-?}"
+  done
+  echo
 }
 
-# Where the server spent its CPU between two thread_ticks snapshots: the top thread names, in %.
-thread_breakdown() {
-  awk 'NR == FNR { before[$1] = $2; next } { used[$1] = $2 - before[$1]; total += used[$1] }
-       END { for (name in used) if (used[name] > 0) printf "%s %.0f\n", name, 100 * used[name] / total }' "$1" "$2" \
-    | sort -k2,2nr | head -n 8 | awk '{ printf "%s%s %s%%", (NR > 1 ? ", " : ""), $1, $2 } END { print "" }'
-}
-
-# One run: fresh server with GROUPS data groups, the load generator with LABEL and extra arguments;
-# its summary line is appended to RESULTS.
+# One run: fresh server with GROUPS data groups, the load generator with LABEL on QUEUES (names, for the
+# placement report) and extra arguments; its summary line is appended to RESULTS.
 run_one() {
-  local results=$1 groups=$2 label=$3 rep=$4; shift 4
+  local results=$1 groups=$2 label=$3 rep=$4 queue_names=$5; shift 5
   local name=${label//=/-}-rep$rep log
   log=$out_dir/$name-load.log
   echo "-- rep $rep/$repetitions $label (data groups $groups; load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   start_sluice "$groups" "$name"
-  thread_ticks "$sluice_pid" >"$out_dir/$name-threads-before.txt"
   if timeout $(( seconds + warmup_seconds + run_overhead_seconds )) \
       java -cp "$load_jar" dev.sluice.benchmarks.SqsLoadGenerator \
         --endpoint "http://127.0.0.1:$port" --server-pid "$sluice_pid" --label "$label" --repetition "$rep" \
         --producers "$producers" --consumers "$consumers" --seconds "$seconds" --warmup-seconds "$warmup_seconds" \
         --drain-seconds "$drain_seconds" --body-bytes 200 --wait-seconds 1 --keep-queue "$@" >"$log" 2>&1; then
-    thread_ticks "$sluice_pid" >"$out_dir/$name-threads-after.txt"
     grep -a -m1 '^{"benchmark":"sqs-e2e"' "$log" >>"$results"
     grep -av '^{' "$log" >&2 || true
-    echo "   server threads (whole run): $(thread_breakdown "$out_dir/$name-threads-before.txt" "$out_dir/$name-threads-after.txt")" >&2
-    # Where the queues were placed, once the server answers GET /v1/cluster (best effort).
-    if curl -sf --max-time 5 "http://127.0.0.1:$port/v1/cluster" >"$out_dir/$name-cluster.json" 2>/dev/null; then
-      echo "   /v1/cluster: $(head -c 600 "$out_dir/$name-cluster.json")" >&2
-    fi
+    # shellcheck disable=SC2086
+    echo "   placement: $(placement_of $queue_names)" >&2
   else
     echo "run failed ($label rep $rep); see $log:" >&2
     tail -n 20 "$log" >&2
@@ -159,14 +143,15 @@ hot_results=$out_dir/results-$stamp-hot-queue.jsonl
 for (( rep = 1; rep <= repetitions; rep++ )); do
   if [[ $scenario != hot-queue ]]; then
     for groups in $data_groups; do
-      run_one "$spread_results" "$groups" "data-groups=$groups" "$rep" --queue spread --queues "$queues"
+      run_one "$spread_results" "$groups" "data-groups=$groups" "$rep" "$(seq -f 'spread-%g' 0 $(( queues - 1 )) | xargs)" \
+        --queue spread --queues "$queues"
     done
   fi
   if [[ $scenario != spread ]]; then
     for p in $partitions; do
       attribute=()
       if (( p > 1 )); then attribute=(--queue-attribute "$partition_attribute=$p"); fi
-      run_one "$hot_results" "$hot_queue_data_groups" "partitions=$p" "$rep" --queue hot "${attribute[@]}"
+      run_one "$hot_results" "$hot_queue_data_groups" "partitions=$p" "$rep" hot --queue hot "${attribute[@]}"
     done
   fi
 done

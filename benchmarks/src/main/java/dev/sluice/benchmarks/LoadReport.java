@@ -24,6 +24,7 @@ import java.util.OptionalLong;
  * @param deletedTotal       messages deleted over the whole run
  * @param foreignMessages    received messages whose body this run did not write (not in latency)
  * @param serverCpuMillis    the server process's CPU time over the window, when its PID was given
+ * @param serverThreads      where the server's CPU went over the window, by thread (see {@link ThreadCpuSnapshot})
  * @param clientCpuMillis    this JVM's CPU time over the window
  * @param machineBusyMillis  busy CPU time of the whole machine over the window, all cores
  * @param cores              cores the machine has, for the window's CPU capacity
@@ -42,6 +43,7 @@ record LoadReport(
         long deletedTotal,
         long foreignMessages,
         OptionalLong serverCpuMillis,
+        Optional<String> serverThreads,
         long clientCpuMillis,
         long machineBusyMillis,
         int cores,
@@ -131,6 +133,7 @@ record LoadReport(
                 + ",\"foreignMessages\":" + foreignMessages
                 + ",\"serverCpuMs\":" + (serverCpuMillis.isPresent() ? Long.toString(serverCpuMillis.getAsLong()) : "null")
                 + ",\"serverCpuMsPer1kMsgs\":" + decimalOrNull(serverCpuMillisPerThousand(), 1)
+                + ",\"serverThreads\":" + serverThreads.map(LoadReport::quoted).orElse("null")
                 + ",\"clientCpuMs\":" + clientCpuMillis
                 + ",\"clientCpuMsPer1kMsgs\":" + decimalOrNull(clientCpuMillisPerThousand(), 1)
                 + ",\"machineBusyMs\":" + machineBusyMillis
@@ -149,7 +152,7 @@ record LoadReport(
         return String.format(Locale.ROOT,
                 "%s%s %s P=%d C=%d: sent %.0f msg/s, received+deleted %.0f msg/s (%s msgs/receive), e2e p50 %.2f ms p99 %.2f ms"
                         + " (max %.2f ms, %d samples), errors %d, backlog %d; %s; client CPU %d ms (%s ms/1k msgs);"
-                        + " other processes %d of %d CPU ms%s",
+                        + " other processes %d of %d CPU ms%s%s",
                 options.label().map(label -> label + ": ").orElse(""),
                 options.queues() == 1 ? options.queueName() : options.queues() + " queues " + options.queueNames().get(0) + "..",
                 options.fifo() ? "fifo/" + options.groups() + " groups" : "standard", options.producers(), options.consumers(),
@@ -158,6 +161,7 @@ record LoadReport(
                 latency.samples(), errors, backlog(), server,
                 clientCpuMillis, decimalOrNull(clientCpuMillisPerThousand(), 1),
                 otherCpuMillis(), capacityMillis(),
+                serverThreads.map(threads -> "; server " + threads).orElse(""),
                 firstError.map(e -> "; first error: " + e).orElse(""));
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,8 @@ public final class SqsLoadGenerator {
     /** Slack on top of the long-poll wait before the SDK gives up on a call. */
     private static final Duration CALL_TIMEOUT_SLACK = Duration.ofSeconds(10);
     private static final Duration QUEUE_ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Thread names listed in the server's CPU breakdown, largest first. */
+    private static final int TOP_SERVER_THREAD_NAMES = 8;
 
     private final LoadOptions options;
 
@@ -106,6 +109,7 @@ public final class SqsLoadGenerator {
 
             Thread.sleep(options.warmup().toMillis());
             long serverCpuBefore = serverCpu == null ? 0 : serverCpu.cpuMillis();
+            ThreadCpuSnapshot serverThreadsBefore = serverThreads();
             long clientCpuBefore = clientCpu.cpuMillis();
             long machineCpuBefore = machineCpu.busyMillis();
             long windowStart = System.nanoTime();
@@ -113,6 +117,7 @@ public final class SqsLoadGenerator {
             Thread.sleep(options.measured().toMillis());
             state.enter(LoadPhase.DRAIN);
             long windowNanos = System.nanoTime() - windowStart;
+            ThreadCpuSnapshot serverThreadsAfter = serverThreads();
             OptionalLong serverCpuMillis = serverCpu == null
                     ? OptionalLong.empty()
                     : OptionalLong.of(serverCpu.cpuMillis() - serverCpuBefore);
@@ -125,15 +130,23 @@ public final class SqsLoadGenerator {
                     sqs.deleteQueue(b -> b.queueUrl(queueUrl)).get(QUEUE_ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
+            Optional<String> serverThreads = serverThreadsAfter == null ? Optional.empty()
+                    : Optional.of(serverThreadsAfter.usedSince(serverThreadsBefore, windowNanos / 1_000_000,
+                            ProcessCpuClock.clockTicksPerSecond(), TOP_SERVER_THREAD_NAMES));
             return new LoadReport(options, windowNanos / 1e9,
                     state.sentInWindow(), state.deletedInWindow(),
                     state.receivesInWindow(), state.receivedInWindow(), state.latency(), state.errors(),
                     state.sentTotal(), state.deletedTotal(), state.foreignMessages(),
-                    serverCpuMillis, clientCpuMillis, machineBusyMillis, Runtime.getRuntime().availableProcessors(),
+                    serverCpuMillis, serverThreads, clientCpuMillis, machineBusyMillis, Runtime.getRuntime().availableProcessors(),
                     state.firstError());
         } finally {
             retryTimer.shutdownNow();
         }
+    }
+
+    /** The server's threads now, or null without a server PID. */
+    private ThreadCpuSnapshot serverThreads() throws IOException {
+        return options.serverPid().isPresent() ? ThreadCpuSnapshot.of(options.serverPid().getAsLong()) : null;
     }
 
     /**

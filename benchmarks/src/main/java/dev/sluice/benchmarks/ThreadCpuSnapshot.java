@@ -1,0 +1,91 @@
+package dev.sluice.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The CPU ticks of every thread of one Linux process at one moment, from {@code /proc/PID/task/TID/stat}
+ * and {@code comm}. Two snapshots around the measured window tell where the server spent its CPU, by
+ * thread name, and how busy its busiest single thread was: a thread near 100% of a core is a serial
+ * bottleneck (one Raft group's apply or log thread, one event loop) that a second core cannot help.
+ *
+ * <p>Linux keeps 15 characters of a thread name, so Ratis's threads of one group share a name
+ * ({@code n1@group-BDA734}); a trailing {@code -<digits>} folds to {@code -N}, so pools read as one.
+ *
+ * @param threads thread id to (name, CPU ticks so far)
+ */
+record ThreadCpuSnapshot(Map<Long, ThreadTicks> threads) {
+
+    /** One thread's folded name and user + system ticks so far. */
+    record ThreadTicks(String name, long ticks) {
+    }
+
+    ThreadCpuSnapshot {
+        threads = Map.copyOf(threads);
+    }
+
+    /** Every thread of {@code pid} now; threads that end while being read are left out. */
+    static ThreadCpuSnapshot of(long pid) throws IOException {
+        Map<Long, ThreadTicks> threads = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).strip();
+                    long ticks = ProcessCpuClock.cpuTicks(Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII));
+                    threads.put(Long.parseLong(task.getFileName().toString()), new ThreadTicks(foldedName(name), ticks));
+                } catch (NoSuchFileException ended) {
+                    // The thread ended between the listing and the read: it used no CPU from here on.
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return new ThreadCpuSnapshot(threads);
+    }
+
+    static String foldedName(String name) {
+        return name.replaceFirst("-[0-9]+$", "-N").replace(' ', '_');
+    }
+
+    /**
+     * What the threads used from {@code before} to this snapshot: the busiest thread as a percentage of
+     * one core over {@code windowMillis}, then CPU milliseconds per thread name, the {@code top} largest.
+     */
+    String usedSince(ThreadCpuSnapshot before, long windowMillis, long clockTicksPerSecond, int top) {
+        Map<Long, Long> usedByThread = new HashMap<>();
+        threads.forEach((id, now) -> {
+            ThreadTicks then = before.threads.get(id);
+            usedByThread.put(id, now.ticks() - (then == null ? 0 : then.ticks()));
+        });
+        Map<String, Long> usedByName = usedByThread.entrySet().stream().collect(Collectors.groupingBy(
+                used -> threads.get(used.getKey()).name(), Collectors.summingLong(Map.Entry::getValue)));
+        Map.Entry<Long, Long> busiest = usedByThread.entrySet().stream()
+                .max(Map.Entry.<Long, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
+                .orElse(Map.entry(0L, 0L));
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "busiest thread %s %.0f%% of a core; by name:",
+                busiest.getKey() == 0 ? "none" : threads.get(busiest.getKey()).name(),
+                100.0 * ProcessCpuClock.ticksToMillis(busiest.getValue(), clockTicksPerSecond) / Math.max(1, windowMillis)));
+        List<Map.Entry<String, Long>> largest = usedByName.entrySet().stream()
+                .filter(used -> used.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(top)
+                .toList();
+        for (Map.Entry<String, Long> used : largest) {
+            summary.append(' ').append(used.getKey()).append(' ')
+                    .append(ProcessCpuClock.ticksToMillis(used.getValue(), clockTicksPerSecond)).append(" ms,");
+        }
+        summary.setLength(summary.length() - (largest.isEmpty() ? 0 : 1));
+        return summary.toString();
+    }
+}
