@@ -8,7 +8,11 @@ import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.service.EngineQueueClient;
 import dev.sluice.broker.service.GroupLoads;
+import dev.sluice.broker.api.rest.QueueLayoutResource;
+import dev.sluice.broker.service.MigrationWorker;
 import dev.sluice.broker.service.MoveTaskWorker;
+import dev.sluice.broker.service.QueueLayoutChanges;
+import dev.sluice.broker.service.QueueMigrations;
 import dev.sluice.broker.service.QueuePlacement;
 import dev.sluice.broker.service.RoutedQueueClient;
 import dev.sluice.broker.service.ReceiveWaiters;
@@ -54,7 +58,9 @@ final class QueueModule implements AutoCloseable {
     });
     private final ReceiveWaiters waiters = new ReceiveWaiters(MAX_WAITING_RECEIVES, timers, timers);
     private final QueueAttributeCodec codec = new QueueAttributeCodec(limits.queueAttributeBounds());
-    private final List<MoveTaskWorker> moveTasks = new java.util.ArrayList<>();
+    /** Move-task workers (one per data group) and the migration worker. */
+    private final List<AutoCloseable> workers = new java.util.ArrayList<>();
+    private QueueLayoutResource layoutResource;
     private QueueClient client;
     private QueueClient tenantClient;
     private List<RestResource> restResources = List.of();
@@ -77,22 +83,27 @@ final class QueueModule implements AutoCloseable {
             int index = group;
             QueueEngine replica = (QueueEngine) node.localEngine(group);
             groups.add(new EngineQueueClient(node.dataGroup(group), replica, waiters, limits, ACCOUNT_ID, baseUrl, clock));
-            moveTasks.add(new MoveTaskWorker(node.dataGroup(group), replica, () -> node.isLeader(index), timers));
+            workers.add(new MoveTaskWorker(node.dataGroup(group), replica, () -> node.isLeader(index), timers));
         }
         GroupLoads loads = new GroupLoads(groupCount,
                 group -> ((QueueEngine) node.localEngine(group)).read(book -> (long) book.queueCount()), node::appliedIndex);
         timers.scheduleWithFixedDelay(loads::sample, GroupLoads.SAMPLE_MILLIS, GroupLoads.SAMPLE_MILLIS,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
         QueuePlacement placement = new QueuePlacement(node.catalog(), ACCOUNT_ID, groupCount, loads);
-        engine = new RoutedQueueClient(groups, placement, codec, ACCOUNT_ID);
+        engine = new RoutedQueueClient(groups, placement, codec, ACCOUNT_ID, waiters, clock::millis);
+        QueueLayoutChanges layouts = new QueueLayoutChanges(groups, placement, ACCOUNT_ID, baseUrl);
+        QueueMigrations migrations = new QueueMigrations(node.catalog(), layouts, ACCOUNT_ID, clock::millis);
+        workers.add(new MigrationWorker(migrations, placement, groups, node::isLeader, ACCOUNT_ID, baseUrl, clock::millis, timers));
+        layoutResource = new QueueLayoutResource(layouts, migrations, groupCount);
         client = new ValidatingQueueClient(engine, SqsValidator.forInternalCallers(limits, codec));
         // REST is a tenants' edge like SQS: the tenants' validator, to which internal queues do not exist.
         tenantClient = new ValidatingQueueClient(tenantEngine(), new SqsValidator(limits, codec));
         // A REST name is one path segment; encoding it keeps '?', '#' or '/' from naming another queue.
         java.util.function.Function<String, String> urlOfName = name -> new QueueUrl(ACCOUNT_ID,
                 URLEncoder.encode(name, StandardCharsets.UTF_8)).toUrl(baseUrl.get());
-        restResources = List.of(new QueueResource(tenantClient, urlOfName,
-                name -> engine.groupOf(name).thenApply(group -> List.of(dev.sluice.raftstore.StoreGroups.dataGroupName(group)))), new MessageResource(tenantClient, urlOfName));
+        restResources = List.of(layoutResource, new QueueResource(tenantClient, urlOfName,
+                name -> engine.placementOf(name).thenApply(where -> where.groups().stream()
+                        .map(dev.sluice.raftstore.StoreGroups::dataGroupName).toList())), new MessageResource(tenantClient, urlOfName));
         io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
                 .description("Long polls waiting on this node").register(meters);
     }
@@ -138,7 +149,13 @@ final class QueueModule implements AutoCloseable {
 
     @Override
     public void close() {
-        moveTasks.forEach(MoveTaskWorker::close);
+        for (AutoCloseable worker : workers) {
+            try {
+                worker.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing a queue worker failed", e);
+            }
+        }
         timers.shutdownNow();
     }
 }

@@ -320,6 +320,16 @@ public final class EngineQueueClient implements QueueClient {
         });
     }
 
+    /** Messages of {@code name} ready for a receive, as this node's replica of the group sees them (possibly behind). */
+    long receivableHere(String name) {
+        return localReplica.read(book -> book.receivableCount(name));
+    }
+
+    /** When this node's replica next sees a message of {@code name} become visible (Long.MAX_VALUE: none pending). */
+    long nextVisibleAtHere(String name) {
+        return localReplica.read(book -> book.nextVisibleAtMillis(name));
+    }
+
     private static Message toMessage(ReceivedMessage message) {
         return new Message(message.messageId(), message.receiptHandle(), null, message.body(), message.systemAttributes(),
                 null, message.messageAttributes());

@@ -1,7 +1,8 @@
 package dev.sluice.broker.service;
 
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.IntToLongFunction;
-import java.util.function.Supplier;
 
 /**
  * Chooses the data group for a new queue: the least loaded, by queue count and recent traffic, as this node's
@@ -13,7 +14,7 @@ import java.util.function.Supplier;
  *
  * <p>Threads: {@link #sample} runs on one timer thread (every {@link #SAMPLE_MILLIS} ms); {@link #get} on any.
  */
-public final class GroupLoads implements Supplier<Integer> {
+public final class GroupLoads implements Function<Set<Integer>, Integer> {
     public static final long SAMPLE_MILLIS = 10_000;
     static final int SAMPLES_PER_MINUTE = 6;
     static final long ENTRIES_PER_QUEUE = 6_000;
@@ -55,11 +56,15 @@ public final class GroupLoads implements Supplier<Integer> {
         return queueCount.applyAsLong(group) + recentEntries(group) / ENTRIES_PER_QUEUE;
     }
 
+    /** The least-loaded group not in {@code excluded} (the lowest such index on a tie); -1 when every group is excluded. */
     @Override
-    public Integer get() {
-        int best = 0;
+    public Integer apply(Set<Integer> excluded) {
+        int best = -1;
         long bestLoad = Long.MAX_VALUE;
         for (int group = 0; group < groups; group++) {
+            if (excluded.contains(group)) {
+                continue;
+            }
             long load = load(group);
             if (load < bestLoad) {
                 best = group;

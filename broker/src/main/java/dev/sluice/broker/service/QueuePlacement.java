@@ -4,8 +4,11 @@ import dev.sluice.raftstore.catalog.Catalog;
 import dev.sluice.raftstore.codec.BinaryReader;
 import dev.sluice.raftstore.codec.BinaryWriter;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -28,26 +31,34 @@ import java.util.function.Supplier;
  *   <li>A name without a record lives in data group 0: where every queue lived before placement existed.</li>
  * </ul>
  *
- * <p>Records are immutable once written, so this node caches them without invalidation (bounded: the cache
- * starts over beyond {@link #MAX_CACHED} names). Thread-safe; never blocks.
+ * <p>A record changes only by compare-and-set ({@link #replace}): partitions added, a migration started or finished.
+ * Each node caches records for {@link #CACHE_MILLIS}; a stale record only sends work to a group that still holds the
+ * queue (partitions are added before they are used, a drained group is removed only once empty), and a group that
+ * answers "no such queue" makes the caller re-read ({@link #forget}). Bounded: the cache starts over beyond
+ * {@link #MAX_CACHED} names. Thread-safe; never blocks.
  */
 public final class QueuePlacement {
     static final String NAMESPACE = "queue-placement";
     /** Where a queue without a placement record lives. */
     static final int LEGACY_GROUP = 0;
     static final int MAX_CACHED = 100_000;
-    private static final byte FORMAT = 1;
+    static final long CACHE_MILLIS = 5_000;
+    private static final byte SINGLE_FORMAT = 1;
+    private static final byte PLACEMENT_FORMAT = 2;
+
+    private record Cached(Placement placement, long readAtNanos) {
+    }
 
     private final Catalog catalog;
     private final String accountId;
     private final int groupCount;
-    private final Supplier<Integer> leastLoaded;
-    private final Map<String, Integer> cache = new ConcurrentHashMap<>();
+    private final Function<Set<Integer>, Integer> leastLoaded;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     /**
-     * @param leastLoaded the data group a new queue should go to now (see {@link GroupLoads})
+     * @param leastLoaded the least-loaded data group now but those given (see {@link GroupLoads})
      */
-    public QueuePlacement(Catalog catalog, String accountId, int groupCount, Supplier<Integer> leastLoaded) {
+    public QueuePlacement(Catalog catalog, String accountId, int groupCount, Function<Set<Integer>, Integer> leastLoaded) {
         this.catalog = catalog;
         this.accountId = accountId;
         this.groupCount = groupCount;
@@ -58,28 +69,38 @@ public final class QueuePlacement {
         return groupCount;
     }
 
-    /** The group of an existing queue's name (a missing queue resolves too: its group then answers that it is missing). */
-    public CompletableFuture<Integer> groupOf(String name) {
-        return recorded(name).thenApply(group -> group.orElse(LEGACY_GROUP));
+    /** The least-loaded data group now but {@code excluded} (for a new partition); -1 when all are excluded. */
+    public int leastLoadedExcept(Set<Integer> excluded) {
+        return leastLoaded.apply(excluded);
+    }
+
+    /** The placement of an existing queue's name (a missing queue resolves too: its group then answers that it is missing). */
+    public CompletableFuture<Placement> placementOf(String name) {
+        return recorded(name).thenApply(placement -> placement.orElse(Placement.single(LEGACY_GROUP)));
+    }
+
+    /** Drops this node's cached record of {@code name}: the next read asks the catalog. */
+    public void forget(String name) {
+        cache.remove(name);
     }
 
     /**
      * The group a CreateQueue of {@code name} must go to: the name's record, or a new one claiming the least-loaded
      * group. {@code existsInLegacyGroup} tells whether group 0 already holds the name (a queue from before placement).
      */
-    public CompletableFuture<Integer> claim(String name, Function<String, CompletableFuture<Boolean>> existsInLegacyGroup) {
-        return claim(name, existsInLegacyGroup, leastLoaded);
+    public CompletableFuture<Placement> claim(String name, Function<String, CompletableFuture<Boolean>> existsInLegacyGroup) {
+        return claim(name, existsInLegacyGroup, () -> leastLoaded.apply(Set.of()));
     }
 
     /** As {@link #claim(String, Function)}, a new record claiming the group {@code choice} gives instead of the least-loaded. */
-    public CompletableFuture<Integer> claim(String name, Function<String, CompletableFuture<Boolean>> existsInLegacyGroup,
+    public CompletableFuture<Placement> claim(String name, Function<String, CompletableFuture<Boolean>> existsInLegacyGroup,
             Supplier<Integer> choice) {
         return recorded(name).thenCompose(known -> {
             if (known.isPresent()) {
                 return CompletableFuture.completedFuture(known.get());
             }
             return existsInLegacyGroup.apply(name).thenCompose(legacy -> {
-                int chosen = legacy ? LEGACY_GROUP : choice.get();
+                Placement chosen = Placement.single(legacy ? LEGACY_GROUP : choice.get());
                 return catalog.putIfAbsent(NAMESPACE, key(name), encode(chosen)).thenCompose(claimed -> claimed
                         ? CompletableFuture.completedFuture(remember(name, chosen))
                         // Another node claimed the name first: its choice stands.
@@ -89,13 +110,36 @@ public final class QueuePlacement {
         });
     }
 
-    private CompletableFuture<Optional<Integer>> recorded(String name) {
+    /**
+     * Replaces the record of {@code name} if it still is {@code expected} (a queue without a record: its legacy
+     * placement); completes with false, changing nothing, when another change came first.
+     */
+    public CompletableFuture<Boolean> replace(String name, Placement expected, Placement updated) {
         if (groupCount == 1) {
-            return CompletableFuture.completedFuture(Optional.of(0));
+            return CompletableFuture.failedFuture(new IllegalStateException("one data group: nowhere to place " + name));
         }
-        Integer cached = cache.get(name);
-        if (cached != null) {
-            return CompletableFuture.completedFuture(Optional.of(cached));
+        return catalog.get(NAMESPACE, key(name)).thenCompose(stored -> {
+            Placement current = stored.map(QueuePlacement::decode).orElse(Placement.single(LEGACY_GROUP));
+            if (!current.equals(expected)) {
+                return CompletableFuture.completedFuture(false);
+            }
+            CompletableFuture<Boolean> written = stored.isPresent()
+                    ? catalog.replaceIf(NAMESPACE, key(name), stored.get(), encode(updated))
+                    : catalog.putIfAbsent(NAMESPACE, key(name), encode(updated));
+            return written.thenApply(done -> {
+                forget(name);
+                return done;
+            });
+        });
+    }
+
+    private CompletableFuture<Optional<Placement>> recorded(String name) {
+        if (groupCount == 1) {
+            return CompletableFuture.completedFuture(Optional.of(Placement.single(0)));
+        }
+        Cached cached = cache.get(name);
+        if (cached != null && System.nanoTime() - cached.readAtNanos() < CACHE_MILLIS * 1_000_000) {
+            return CompletableFuture.completedFuture(Optional.of(cached.placement()));
         }
         return catalog.get(NAMESPACE, key(name)).thenApply(stored -> stored.map(record -> remember(name, decode(record))));
     }
@@ -104,24 +148,45 @@ public final class QueuePlacement {
         return accountId + "/" + name;
     }
 
-    private static int decode(byte[] record) {
+    static Placement decode(byte[] record) {
         BinaryReader in = new BinaryReader(ByteBuffer.wrap(record));
         int format = in.getByte();
-        if (format != FORMAT) {
+        if (format == SINGLE_FORMAT) {
+            return Placement.single(in.getInt());
+        }
+        if (format != PLACEMENT_FORMAT) {
             throw new IllegalStateException("unknown queue placement format " + format);
         }
-        return in.getInt();
+        int home = in.getInt();
+        return new Placement(home, groups(in), groups(in));
     }
 
-    private int remember(String name, int group) {
+    private static List<Integer> groups(BinaryReader in) {
+        int count = in.getInt();
+        List<Integer> groups = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            groups.add(in.getInt());
+        }
+        return groups;
+    }
+
+    private Placement remember(String name, Placement placement) {
         if (cache.size() >= MAX_CACHED) {
             cache.clear();
         }
-        cache.put(name, group);
-        return group;
+        cache.put(name, new Cached(placement, System.nanoTime()));
+        return placement;
     }
 
-    private static byte[] encode(int group) {
-        return new BinaryWriter(8).putByte(FORMAT).putInt(group).toByteArray();
+    static byte[] encode(Placement placement) {
+        if (placement.isSingle()) {
+            return new BinaryWriter(8).putByte(SINGLE_FORMAT).putInt(placement.home()).toByteArray();
+        }
+        BinaryWriter out = new BinaryWriter(64).putByte(PLACEMENT_FORMAT).putInt(placement.home());
+        out.putInt(placement.partitions().size());
+        placement.partitions().forEach(out::putInt);
+        out.putInt(placement.draining().size());
+        placement.draining().forEach(out::putInt);
+        return out.toByteArray();
     }
 }

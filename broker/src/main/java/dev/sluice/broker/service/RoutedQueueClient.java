@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -28,9 +30,10 @@ public final class RoutedQueueClient implements QueueClient {
     private final QueuePlacement placement;
     private final QueueAttributeCodec attributes;
     private final String accountId;
+    private final PartitionedQueue partitioned;
 
     public RoutedQueueClient(List<EngineQueueClient> groups, QueuePlacement placement, QueueAttributeCodec attributes,
-            String accountId) {
+            String accountId, ReceiveWaiters waiters, LongSupplier clockMillis) {
         if (groups.size() != placement.groupCount()) {
             throw new IllegalArgumentException(groups.size() + " group clients for " + placement.groupCount() + " groups");
         }
@@ -38,17 +41,25 @@ public final class RoutedQueueClient implements QueueClient {
         this.placement = placement;
         this.attributes = attributes;
         this.accountId = accountId;
+        this.partitioned = new PartitionedQueue(this.groups, waiters, clockMillis);
+    }
+
+    private RoutedQueueClient(RoutedQueueClient routed, Predicate<String> listed) {
+        this.groups = routed.groups.stream().map(group -> group.listing(listed)).toList();
+        this.placement = routed.placement;
+        this.attributes = routed.attributes;
+        this.accountId = routed.accountId;
+        this.partitioned = new PartitionedQueue(this.groups, routed.partitioned);
     }
 
     /** This client with lists that contain only the queues {@code listed} takes (see {@link EngineQueueClient#listing}). */
     public RoutedQueueClient listing(Predicate<String> listed) {
-        return new RoutedQueueClient(groups.stream().map(group -> group.listing(listed)).toList(), placement, attributes,
-                accountId);
+        return new RoutedQueueClient(this, listed);
     }
 
-    /** The data group of a queue's name, as placement records it (a missing queue resolves too). */
-    public CompletableFuture<Integer> groupOf(String queueName) {
-        return available(placement.groupOf(queueName));
+    /** Where a queue's name lives, as placement records it (a missing queue resolves too). */
+    public CompletableFuture<Placement> placementOf(String queueName) {
+        return available(placement.placementOf(queueName));
     }
 
     // ---- queues ----
@@ -61,11 +72,14 @@ public final class RoutedQueueClient implements QueueClient {
     public CompletableFuture<CreateQueueResponse> createQueue(CreateQueueRequest request) {
         String name = request.queueName();
         String deadLetterQueue = deadLetterQueueOf(name, request);
-        CompletableFuture<Integer> claimed = deadLetterQueue == null
+        CompletableFuture<Placement> claimed = deadLetterQueue == null
                 ? placement.claim(name, this::existsInLegacyGroup)
-                : placement.groupOf(deadLetterQueue).thenCompose(group -> placement.claim(name, this::existsInLegacyGroup,
-                        () -> group));
-        return available(claimed).thenCompose(group -> groups.get(group).createQueue(request));
+                : placement.placementOf(deadLetterQueue).thenCompose(target -> placement.claim(name, this::existsInLegacyGroup,
+                        target::primary));
+        return available(claimed).thenCompose(where -> where.isSingle() ? groups.get(where.home()).createQueue(request)
+                // A name whose partitioned queue was deleted is created again in all its partitions.
+                : partitioned.everywhere(new Placement(where.home(), where.partitions(), List.of()),
+                        group -> group.createQueue(request)));
     }
 
     private CompletableFuture<Boolean> existsInLegacyGroup(String name) {
@@ -86,7 +100,7 @@ public final class RoutedQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<GetQueueUrlResponse> getQueueUrl(GetQueueUrlRequest request) {
-        return at(request.queueName(), group -> group.getQueueUrl(request));
+        return at(request.queueName(), (where, group) -> group.getQueueUrl(request), null);
     }
 
     @Override
@@ -100,43 +114,43 @@ public final class RoutedQueueClient implements QueueClient {
         } catch (SqsException invalid) {
             return CompletableFuture.failedFuture(invalid);
         }
-        return merged(group -> group.listedNames(request.queueNamePrefix(), paging.startAfter(), paging.limit() + 1))
-                .thenApply(paging::listQueues);
+        return QueueNameMerge.first(groups, paging.limit() + 1, paging.startAfter(),
+                (group, after, wanted) -> group.listedNames(request.queueNamePrefix(), after, wanted)).thenApply(paging::listQueues);
     }
 
     @Override
     public CompletableFuture<DeleteQueueResponse> deleteQueue(DeleteQueueRequest request) {
-        return atUrl(request.queueUrl(), group -> group.deleteQueue(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.deleteQueue(request), (where, name) -> partitioned.everywhere(where, group -> group.deleteQueue(request)));
     }
 
     @Override
     public CompletableFuture<GetQueueAttributesResponse> getQueueAttributes(GetQueueAttributesRequest request) {
-        return atUrl(request.queueUrl(), group -> group.getQueueAttributes(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.getQueueAttributes(request), (where, name) -> partitioned.attributes(where, request));
     }
 
     @Override
     public CompletableFuture<SetQueueAttributesResponse> setQueueAttributes(SetQueueAttributesRequest request) {
-        return atUrl(request.queueUrl(), group -> group.setQueueAttributes(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.setQueueAttributes(request), (where, name) -> partitioned.everywhere(where, group -> group.setQueueAttributes(request)));
     }
 
     @Override
     public CompletableFuture<TagQueueResponse> tagQueue(TagQueueRequest request) {
-        return atUrl(request.queueUrl(), group -> group.tagQueue(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.tagQueue(request), (where, name) -> partitioned.everywhere(where, group -> group.tagQueue(request)));
     }
 
     @Override
     public CompletableFuture<UntagQueueResponse> untagQueue(UntagQueueRequest request) {
-        return atUrl(request.queueUrl(), group -> group.untagQueue(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.untagQueue(request), (where, name) -> partitioned.everywhere(where, group -> group.untagQueue(request)));
     }
 
     @Override
     public CompletableFuture<ListQueueTagsResponse> listQueueTags(ListQueueTagsRequest request) {
-        return atUrl(request.queueUrl(), group -> group.listQueueTags(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.listQueueTags(request), (where, name) -> groups.get(where.primary()).listQueueTags(request));
     }
 
     @Override
     public CompletableFuture<PurgeQueueResponse> purgeQueue(PurgeQueueRequest request) {
-        return atUrl(request.queueUrl(), group -> group.purgeQueue(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.purgeQueue(request), (where, name) -> partitioned.everywhere(where, group -> group.purgeQueue(request)));
     }
 
     /** The dead-letter queue's own group checks that it exists; sources may live in any group. */
@@ -154,59 +168,59 @@ public final class RoutedQueueClient implements QueueClient {
         } catch (SqsException invalid) {
             return CompletableFuture.failedFuture(invalid);
         }
-        return at(name, owner -> owner.deadLetterSourceNames(name))
+        return at(name, (where, owner) -> owner.deadLetterSourceNames(name), null)
                 .thenCompose(own -> merged(group -> group.deadLetterSourcesOf(name)))
-                .thenApply(paging::deadLetterSources);
+                .thenApply(names -> paging.deadLetterSources(names.stream().distinct().toList()));
     }
 
     // ---- messages ----
 
     @Override
     public CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
-        return atUrl(request.queueUrl(), group -> group.sendMessage(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.sendMessage(request), (where, name) -> partitioned.send(where, name, request));
     }
 
     @Override
     public CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest request) {
-        return atUrl(request.queueUrl(), group -> group.sendMessageBatch(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.sendMessageBatch(request), (where, name) -> partitioned.sendBatch(where, name, request));
     }
 
     @Override
     public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
-        return atUrl(request.queueUrl(), group -> group.receiveMessage(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.receiveMessage(request), (where, name) -> partitioned.receive(where, name, request));
     }
 
     @Override
     public CompletableFuture<DeleteMessageResponse> deleteMessage(DeleteMessageRequest request) {
-        return atUrl(request.queueUrl(), group -> group.deleteMessage(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.deleteMessage(request), (where, name) -> partitioned.delete(where, request));
     }
 
     @Override
     public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
-        return atUrl(request.queueUrl(), group -> group.deleteMessageBatch(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.deleteMessageBatch(request), (where, name) -> partitioned.deleteBatch(where, request));
     }
 
     @Override
     public CompletableFuture<ChangeMessageVisibilityResponse> changeMessageVisibility(ChangeMessageVisibilityRequest request) {
-        return atUrl(request.queueUrl(), group -> group.changeMessageVisibility(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.changeMessageVisibility(request), (where, name) -> partitioned.changeVisibility(where, request));
     }
 
     @Override
     public CompletableFuture<ChangeMessageVisibilityBatchResponse> changeMessageVisibilityBatch(
             ChangeMessageVisibilityBatchRequest request) {
-        return atUrl(request.queueUrl(), group -> group.changeMessageVisibilityBatch(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.changeMessageVisibilityBatch(request), (where, name) -> partitioned.changeVisibilityBatch(where, request));
     }
 
     // ---- move tasks: a task lives in its source queue's group ----
 
     @Override
     public CompletableFuture<StartMessageMoveTaskResponse> startMessageMoveTask(StartMessageMoveTaskRequest request) {
-        return atArn(request.sourceArn(), group -> group.startMessageMoveTask(request));
+        return atArn(request.sourceArn(), (where, group) -> group.startMessageMoveTask(request), null);
     }
 
     @Override
     public CompletableFuture<ListMessageMoveTasksResponse> listMessageMoveTasks(ListMessageMoveTasksRequest request) {
-        return atArn(request.sourceArn(), group -> group.listMessageMoveTasks(request));
+        return atArn(request.sourceArn(), (where, group) -> group.listMessageMoveTasks(request), null);
     }
 
     /**
@@ -240,9 +254,15 @@ public final class RoutedQueueClient implements QueueClient {
 
     // ---- plumbing ----
 
-    private <T> CompletableFuture<T> atUrl(String queueUrl, Function<EngineQueueClient, CompletableFuture<T>> call) {
+    /** What a queue-wide action does where the queue is spread over groups (null: on its first partition only). */
+    private interface Spread<T> {
+        CompletableFuture<T> apply(Placement placement, String name);
+    }
+
+    private <T> CompletableFuture<T> atUrl(String queueUrl, BiFunction<Placement, EngineQueueClient, CompletableFuture<T>> single,
+            Spread<T> spread) {
         if (groups.size() == 1) {
-            return call.apply(groups.get(0));
+            return single.apply(null, groups.get(0));
         }
         String name;
         try {
@@ -250,36 +270,45 @@ public final class RoutedQueueClient implements QueueClient {
         } catch (SqsException missing) {
             return CompletableFuture.failedFuture(missing);
         }
-        return at(name, call);
+        return at(name, single, spread);
     }
 
-    private <T> CompletableFuture<T> atArn(String arn, Function<EngineQueueClient, CompletableFuture<T>> call) {
+    private <T> CompletableFuture<T> atArn(String arn, BiFunction<Placement, EngineQueueClient, CompletableFuture<T>> single,
+            Spread<T> spread) {
         String name = QueueBook.nameOfArn(arn);
-        return name == null || groups.size() == 1 ? call.apply(groups.get(0)) : at(name, call);
+        return name == null || groups.size() == 1 ? single.apply(null, groups.get(0)) : at(name, single, spread);
     }
 
     /**
-     * Runs {@code call} on the queue's group. When the placement is cached (the usual case) the group's future is
-     * returned as it is, so a caller's cancel (a long poll whose client went away) reaches the group's client.
+     * Runs the action where the queue lives: {@code single} on its one group, or {@code spread} (the first partition
+     * when null) if it has several. When the placement is cached (the usual case) the group's future is returned as
+     * it is, so a caller's cancel (a long poll whose client went away) reaches the group's client.
      */
-    private <T> CompletableFuture<T> at(String name, Function<EngineQueueClient, CompletableFuture<T>> call) {
-        CompletableFuture<Integer> group = groupOf(name);
-        if (group.isDone() && !group.isCompletedExceptionally()) {
-            return call.apply(groups.get(group.join()));
+    private <T> CompletableFuture<T> at(String name, BiFunction<Placement, EngineQueueClient, CompletableFuture<T>> single,
+            Spread<T> spread) {
+        CompletableFuture<Placement> where = placementOf(name);
+        if (where.isDone() && !where.isCompletedExceptionally()) {
+            return run(name, where.join(), single, spread);
         }
         CompletableFuture<T> result = new CompletableFuture<>();
-        group.whenComplete((index, error) -> {
+        where.whenComplete((placed, error) -> {
             if (error != null) {
-                result.completeExceptionally(error);
+                result.completeExceptionally(unwrap(error));
                 return;
             }
-            CompletableFuture<T> inner = call.apply(groups.get(index));
+            CompletableFuture<T> inner;
+            try {
+                inner = run(name, placed, single, spread);
+            } catch (RuntimeException e) {
+                inner = CompletableFuture.failedFuture(e);
+            }
+            CompletableFuture<T> started = inner;
             result.whenComplete((ignored, failure) -> {
                 if (result.isCancelled()) {
-                    inner.cancel(false);
+                    started.cancel(false);
                 }
             });
-            inner.whenComplete((value, failure) -> {
+            started.whenComplete((value, failure) -> {
                 if (failure != null) {
                     result.completeExceptionally(unwrap(failure));
                 } else {
@@ -288,6 +317,14 @@ public final class RoutedQueueClient implements QueueClient {
             });
         });
         return result;
+    }
+
+    private <T> CompletableFuture<T> run(String name, Placement where,
+            BiFunction<Placement, EngineQueueClient, CompletableFuture<T>> single, Spread<T> spread) {
+        if (where.isSingle()) {
+            return single.apply(where, groups.get(where.home()));
+        }
+        return spread == null ? single.apply(where, groups.get(where.primary())) : spread.apply(where, name);
     }
 
     /** Every group's part, merged in name order. */

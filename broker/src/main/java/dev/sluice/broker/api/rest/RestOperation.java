@@ -52,7 +52,8 @@ public record RestOperation(String method, String path, String operationId, Stri
      * run by the operator with an admin key, may join, leave or list it.
      */
     public boolean operatorOnly() {
-        return path.startsWith("/admin/") || path.equals("/bridges") || path.startsWith("/bridges/");
+        return path.startsWith("/admin/") || path.equals("/bridges") || path.startsWith("/bridges/")
+                || path.endsWith("/partitions") || path.endsWith("/migrate");
     }
 
     /** The names of the path template's parameters, in order. */

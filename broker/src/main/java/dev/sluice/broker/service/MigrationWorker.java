@@ -1,0 +1,175 @@
+package dev.sluice.broker.service;
+
+import dev.sluice.broker.service.QueueMigrations.Migration;
+import dev.sluice.broker.service.QueueMigrations.State;
+import dev.sluice.clientsdk.QueueUrl;
+import dev.sluice.clientsdk.model.*;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives migrations forward on the node that leads each one's old group (while leadership moves, two nodes may
+ * briefly both step one: harmless, every step is at-least-once). A step receives up to {@value #BATCH} messages of
+ * the old group's queue (taking them out of sight for {@value #MOVE_VISIBILITY_SECONDS} s), sends them to the new
+ * group, and deletes them from the old one only after the send was acknowledged: a crash in between leaves the
+ * message in flight in the old group, where it becomes visible again and is moved again, so at worst one extra
+ * copy, never a loss, and never visible in both at once. In-flight messages are not moved: their consumers
+ * delete them in the old group with the handles they hold, or they come back into sight and are moved then.
+ *
+ * <p>Once the old group holds no message and every node's cached placement has expired since the switch
+ * ({@link #SETTLE_MILLIS}), the placement names the new group alone (DRAINED); after the same wait again the old
+ * group's queue is checked empty once more and deleted (COMPLETED), or, should a late send have reached it, the
+ * migration goes back to draining it. Runs on one timer thread; never blocks it.
+ */
+public final class MigrationWorker implements AutoCloseable {
+    static final long TICK_MILLIS = 500;
+    static final int BATCH = 10;
+    static final int MOVE_VISIBILITY_SECONDS = 60;
+    /** Longer than a node caches a placement plus a request's time in flight. */
+    static final long SETTLE_MILLIS = QueuePlacement.CACHE_MILLIS * 2 + 10_000;
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationWorker.class);
+    private static final List<String> COUNTS = List.of("ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed");
+
+    private final QueueMigrations migrations;
+    private final QueuePlacement placement;
+    private final List<EngineQueueClient> groups;
+    private final IntPredicate leads;
+    private final String accountId;
+    private final Supplier<String> baseUrl;
+    private final LongSupplier clockMillis;
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final ScheduledFuture<?> ticks;
+
+    public MigrationWorker(QueueMigrations migrations, QueuePlacement placement, List<EngineQueueClient> groups,
+            IntPredicate leads, String accountId, Supplier<String> baseUrl, LongSupplier clockMillis,
+            ScheduledExecutorService timers) {
+        this.migrations = migrations;
+        this.placement = placement;
+        this.groups = groups;
+        this.leads = leads;
+        this.accountId = accountId;
+        this.baseUrl = baseUrl;
+        this.clockMillis = clockMillis;
+        this.ticks = timers.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        if (!busy.compareAndSet(false, true)) {
+            return;
+        }
+        migrations.unfinished().thenCompose(unfinished -> {
+            CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+            for (Migration migration : unfinished) {
+                if (leads.test(migration.fromGroup())) {
+                    all = all.thenCompose(done -> step(migration));
+                }
+            }
+            return all;
+        }).whenComplete((done, error) -> {
+            if (error != null) {
+                LOG.debug("a migration step failed; the next tick retries", error);
+            }
+            busy.set(false);
+        });
+    }
+
+    private CompletableFuture<Void> step(Migration migration) {
+        return switch (migration.state()) {
+            case RUNNING -> move(migration);
+            case DRAINED -> removeOldQueue(migration);
+            case COMPLETED -> CompletableFuture.completedFuture(null);
+        };
+    }
+
+    private CompletableFuture<Void> move(Migration migration) {
+        String url = urlOf(migration.queueName());
+        EngineQueueClient from = groups.get(migration.fromGroup());
+        EngineQueueClient to = groups.get(migration.toGroup());
+        return from.receiveMessage(new ReceiveMessageRequest(url, List.of("All"), List.of("All"), List.of("All"), BATCH,
+                MOVE_VISIBILITY_SECONDS, 0, null)).thenCompose(received -> {
+                    List<Message> messages = received.messages();
+                    if (messages.isEmpty()) {
+                        return finishDraining(migration);
+                    }
+                    List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                    for (int i = 0; i < messages.size(); i++) {
+                        Message message = messages.get(i);
+                        String trace = message.attributes().get("AWSTraceHeader");
+                        entries.add(new SendMessageBatchRequestEntry(Integer.toString(i), message.body(), 0,
+                                message.messageAttributes(), trace == null ? null : Map.of("AWSTraceHeader",
+                                        new MessageAttributeValue("String", trace, null)), null, message.attributes().get("MessageGroupId")));
+                    }
+                    return to.sendMessageBatch(new SendMessageBatchRequest(url, entries)).thenCompose(sent -> {
+                        List<DeleteMessageBatchRequestEntry> moved = sent.successful().stream().map(entry -> new DeleteMessageBatchRequestEntry(
+                                entry.id(), messages.get(Integer.parseInt(entry.id())).receiptHandle())).toList();
+                        if (moved.isEmpty()) {
+                            return CompletableFuture.completedFuture(null);
+                        }
+                        return from.deleteMessageBatch(new DeleteMessageBatchRequest(url, moved))
+                                .thenCompose(deleted -> migrations.update(migration, migration.progressed(deleted.successful().size())))
+                                .thenApply(updated -> null);
+                    });
+                });
+    }
+
+    /** Nothing visible is left: once no message at all is and every node has seen the switch, the new group alone holds the queue. */
+    private CompletableFuture<Void> finishDraining(Migration migration) {
+        if (clockMillis.getAsLong() - migration.startedMillis() < SETTLE_MILLIS) {
+            return CompletableFuture.completedFuture(null);
+        }
+        placement.forget(migration.queueName());
+        return isEmpty(migration.fromGroup(), migration.queueName()).thenCombine(placement.placementOf(migration.queueName()),
+                (empty, current) -> empty && current.partitions().equals(List.of(migration.toGroup()))
+                        && current.draining().equals(List.of(migration.fromGroup())) ? current : null)
+                .thenCompose(draining -> draining == null ? CompletableFuture.completedFuture(false)
+                        : placement.replace(migration.queueName(), draining, Placement.single(migration.toGroup())))
+                .thenCompose(replaced -> replaced
+                        ? migrations.update(migration, migration.in(State.DRAINED, clockMillis.getAsLong())).thenApply(done -> null)
+                        : CompletableFuture.completedFuture(null));
+    }
+
+    private CompletableFuture<Void> removeOldQueue(Migration migration) {
+        if (clockMillis.getAsLong() - migration.finishedMillis() < SETTLE_MILLIS) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return isEmpty(migration.fromGroup(), migration.queueName()).thenCompose(empty -> {
+            if (!empty) {
+                // A send that left before the switch reached the old group late: drain it again.
+                Placement drained = Placement.single(migration.toGroup());
+                Placement draining = new Placement(migration.toGroup(), List.of(migration.toGroup()), List.of(migration.fromGroup()));
+                return placement.replace(migration.queueName(), drained, draining).thenCompose(replaced -> replaced
+                        ? migrations.update(migration, migration.in(State.RUNNING, 0)).thenApply(done -> null)
+                        : CompletableFuture.completedFuture(null));
+            }
+            return groups.get(migration.fromGroup()).deleteQueue(new DeleteQueueRequest(urlOf(migration.queueName())))
+                    .thenCompose(deleted -> migrations.update(migration, migration.in(State.COMPLETED, clockMillis.getAsLong())))
+                    .thenApply(done -> null);
+        });
+    }
+
+    private CompletableFuture<Boolean> isEmpty(int group, String name) {
+        return groups.get(group).getQueueAttributes(new GetQueueAttributesRequest(urlOf(name), COUNTS))
+                .thenApply(answer -> answer.attributes().values().stream().allMatch("0"::equals));
+    }
+
+    private String urlOf(String name) {
+        return new QueueUrl(accountId, name).toUrl(baseUrl.get());
+    }
+
+    @Override
+    public void close() {
+        ticks.cancel(false);
+    }
+}

@@ -1,0 +1,287 @@
+package dev.sluice.broker.service;
+
+import dev.sluice.clientsdk.model.*;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The SQS actions of a queue held by several data groups ({@link Placement}: partitions, or a migration's source
+ * still draining). Sends spread over the partitions (standard queues round robin, a batch to one partition;
+ * high-throughput FIFO queues by a hash of MessageGroupId, so a group lives in one partition and keeps its order and
+ * deduplication); receives sweep the groups from a rotating start, proposing only to groups whose local replica has
+ * messages ready, and long polls wait for a change in any of them; receipt handles carry their group
+ * ({@code g<group>.<handle>}) so deletes and visibility changes reach the message's group; approximate counts are
+ * summed; settings, tags, purge and delete apply to every group, the first partition first (it answers for the
+ * queue, and its refusal stops the rest). Thread-safe, never blocks.
+ */
+final class PartitionedQueue {
+    static final String HANDLE_PREFIX = "g";
+    private static final char HANDLE_SEPARATOR = '.';
+    private static final List<String> COUNTS = List.of("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
+            "ApproximateNumberOfMessagesDelayed");
+    /** A long poll over several groups re-checks their replicas at least this often (a delay ending, a missed wake-up). */
+    private static final long MAX_WAIT_SLICE_MILLIS = 1_000;
+    private static final long RECHECK_MILLIS = 50;
+
+    private final List<EngineQueueClient> groups;
+    private final ReceiveWaiters waiters;
+    private final LongSupplier clockMillis;
+    private final AtomicInteger rotation = new AtomicInteger();
+
+    PartitionedQueue(List<EngineQueueClient> groups, ReceiveWaiters waiters, LongSupplier clockMillis) {
+        this.groups = groups;
+        this.waiters = waiters;
+        this.clockMillis = clockMillis;
+    }
+
+    /** The same over other group clients (a listing view of them). */
+    PartitionedQueue(List<EngineQueueClient> groups, PartitionedQueue original) {
+        this(groups, original.waiters, original.clockMillis);
+    }
+
+    // ---- queue-wide actions ----
+
+    /** Runs {@code action} on the first partition, then on every other group of the queue; the first failure is the answer. */
+    <T> CompletableFuture<T> everywhere(Placement placement, Function<EngineQueueClient, CompletableFuture<T>> action) {
+        CompletableFuture<T> first = action.apply(groups.get(placement.primary()));
+        return first.thenCompose(answer -> {
+            List<CompletableFuture<T>> rest = placement.groups().stream().filter(group -> group != placement.primary())
+                    .map(group -> action.apply(groups.get(group))).toList();
+            return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).thenApply(all -> answer);
+        });
+    }
+
+    /** The first partition's attributes, with the approximate counts summed over every group of the queue. */
+    CompletableFuture<GetQueueAttributesResponse> attributes(Placement placement, GetQueueAttributesRequest request) {
+        return groups.get(placement.primary()).getQueueAttributes(request).thenCompose(primary -> {
+            List<String> counted = COUNTS.stream().filter(primary.attributes()::containsKey).toList();
+            if (counted.isEmpty()) {
+                return CompletableFuture.completedFuture(primary);
+            }
+            List<CompletableFuture<GetQueueAttributesResponse>> parts = placement.groups().stream()
+                    .filter(group -> group != placement.primary())
+                    .map(group -> groups.get(group).getQueueAttributes(new GetQueueAttributesRequest(request.queueUrl(), counted)))
+                    .toList();
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(all -> {
+                Map<String, String> summed = new LinkedHashMap<>(primary.attributes());
+                for (String name : counted) {
+                    long total = Long.parseLong(primary.attributes().get(name));
+                    for (CompletableFuture<GetQueueAttributesResponse> part : parts) {
+                        total += Long.parseLong(part.join().attributes().getOrDefault(name, "0"));
+                    }
+                    summed.put(name, Long.toString(total));
+                }
+                return new GetQueueAttributesResponse(summed);
+            });
+        });
+    }
+
+    // ---- sends ----
+
+    CompletableFuture<SendMessageResponse> send(Placement placement, String name, SendMessageRequest request) {
+        return groups.get(partitionFor(placement, name, request.messageGroupId())).sendMessage(request);
+    }
+
+    CompletableFuture<SendMessageBatchResponse> sendBatch(Placement placement, String name, SendMessageBatchRequest request) {
+        if (!isFifo(name)) {
+            return groups.get(partitionFor(placement, name, null)).sendMessageBatch(request);
+        }
+        Map<Integer, List<SendMessageBatchRequestEntry>> byGroup = new LinkedHashMap<>();
+        for (SendMessageBatchRequestEntry entry : request.entries()) {
+            byGroup.computeIfAbsent(partitionFor(placement, name, entry.messageGroupId()), group -> new ArrayList<>()).add(entry);
+        }
+        return merged(byGroup, (group, entries) -> groups.get(group).sendMessageBatch(
+                new SendMessageBatchRequest(request.queueUrl(), entries)),
+                SendMessageBatchResponse::successful, SendMessageBatchResponse::failed, SendMessageBatchResponse::new);
+    }
+
+    private int partitionFor(Placement placement, String name, String messageGroupId) {
+        List<Integer> partitions = placement.partitions();
+        if (isFifo(name) && messageGroupId != null) {
+            return partitions.get(Math.floorMod(messageGroupId.hashCode(), partitions.size()));
+        }
+        return partitions.get(Math.floorMod(rotation.getAndIncrement(), partitions.size()));
+    }
+
+    static boolean isFifo(String name) {
+        return name.endsWith(".fifo");
+    }
+
+    // ---- receives ----
+
+    CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request) {
+        int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
+        long deadline = clockMillis.getAsLong() + (request.waitTimeSeconds() == null ? 0 : request.waitTimeSeconds() * 1000L);
+        CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
+        List<Integer> order = sweepOrder(placement, request.receiveRequestAttemptId());
+        sweep(order, 0, name, request, max, new ArrayList<>(), deadline, response);
+        return response;
+    }
+
+    /**
+     * The groups in the order a receive tries them: from a rotating start, so partitions are drawn fairly; a FIFO
+     * retry with the same ReceiveRequestAttemptId starts where its first attempt did, so it asks the same groups.
+     */
+    private List<Integer> sweepOrder(Placement placement, String attemptId) {
+        List<Integer> all = placement.groups();
+        int start = attemptId != null ? Math.floorMod(attemptId.hashCode(), all.size())
+                : Math.floorMod(rotation.getAndIncrement(), all.size());
+        List<Integer> order = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            order.add(all.get((start + i) % all.size()));
+        }
+        return order;
+    }
+
+    private void sweep(List<Integer> order, int position, String name, ReceiveMessageRequest request, int max,
+            List<Message> taken, long deadline, CompletableFuture<ReceiveMessageResponse> response) {
+        if (response.isDone()) {
+            return;
+        }
+        if (taken.size() >= max || position == order.size()) {
+            if (!taken.isEmpty() || clockMillis.getAsLong() >= deadline) {
+                response.complete(new ReceiveMessageResponse(taken));
+            } else {
+                waitForChange(order, name, request, max, deadline, response);
+            }
+            return;
+        }
+        int group = order.get(position);
+        EngineQueueClient client = groups.get(group);
+        // Only a group whose replica has messages ready is asked: a receive is a Raft entry, and an idle long poll
+        // must not propose one per group per wake-up. A FIFO retry asks every group (its attempt may hold messages).
+        if (request.receiveRequestAttemptId() == null && !mayHaveReady(client, name)) {
+            sweep(order, position + 1, name, request, max, taken, deadline, response);
+            return;
+        }
+        ReceiveMessageRequest part = new ReceiveMessageRequest(request.queueUrl(), request.attributeNames(),
+                request.messageSystemAttributeNames(), request.messageAttributeNames(), max - taken.size(),
+                request.visibilityTimeout(), 0, request.receiveRequestAttemptId());
+        client.receiveMessage(part).whenComplete((received, error) -> {
+            if (error != null) {
+                response.completeExceptionally(error);
+                return;
+            }
+            received.messages().forEach(message -> taken.add(withGroup(message, group)));
+            sweep(order, position + 1, name, request, max, taken, deadline, response);
+        });
+    }
+
+    private void waitForChange(List<Integer> order, String name, ReceiveMessageRequest request, int max, long deadline,
+            CompletableFuture<ReceiveMessageResponse> response) {
+        long now = clockMillis.getAsLong();
+        long nextVisible = order.stream().mapToLong(group -> groups.get(group).nextVisibleAtHere(name)).min().orElse(Long.MAX_VALUE);
+        long wait = Math.max(1, Math.min(Math.min(deadline - now, MAX_WAIT_SLICE_MILLIS), nextVisible - now));
+        if (order.stream().anyMatch(group -> mayHaveReady(groups.get(group), name))) {
+            // A replica saw messages the sweep then did not get (taken by another receive, a FIFO group in flight):
+            // look again soon, not at once, so a contested queue is not swept in a loop of proposals.
+            wait = Math.max(wait, RECHECK_MILLIS);
+        }
+        CompletableFuture<Void> wake = waiters.await(name, Math.min(wait, Math.max(1, deadline - now)));
+        if (wake == null) {
+            response.complete(new ReceiveMessageResponse(List.of()));
+            return;
+        }
+        response.whenComplete((ignored, cancelled) -> wake.complete(null));
+        wake.thenRun(() -> sweep(order, 0, name, request, max, new ArrayList<>(), deadline, response));
+    }
+
+    /**
+     * Whether the group's replica has messages ready, or due to become visible by now (the engine moves those into
+     * the ready set only when a receive applies).
+     */
+    private boolean mayHaveReady(EngineQueueClient group, String name) {
+        return group.receivableHere(name) > 0 || group.nextVisibleAtHere(name) <= clockMillis.getAsLong();
+    }
+
+    private static Message withGroup(Message message, int group) {
+        return new Message(message.messageId(), HANDLE_PREFIX + group + HANDLE_SEPARATOR + message.receiptHandle(),
+                message.md5OfBody(), message.body(), message.attributes(), message.md5OfMessageAttributes(),
+                message.messageAttributes());
+    }
+
+    // ---- receipt handles ----
+
+    /** A handle and the group it names: {@code g<group>.<handle>}, or the placement's home for a handle without one. */
+    record Routed(int group, String handle) {
+    }
+
+    static Routed route(Placement placement, String receiptHandle) {
+        if (receiptHandle != null && receiptHandle.startsWith(HANDLE_PREFIX)) {
+            int separator = receiptHandle.indexOf(HANDLE_SEPARATOR);
+            if (separator > 1 && separator <= 11) {
+                try {
+                    int group = Integer.parseInt(receiptHandle.substring(1, separator));
+                    if (placement.groups().contains(group)) {
+                        return new Routed(group, receiptHandle.substring(separator + 1));
+                    }
+                } catch (NumberFormatException notOurs) {
+                    // falls through: the home group answers that the handle is invalid
+                }
+            }
+        }
+        return new Routed(placement.home(), receiptHandle);
+    }
+
+    CompletableFuture<DeleteMessageResponse> delete(Placement placement, DeleteMessageRequest request) {
+        Routed routed = route(placement, request.receiptHandle());
+        return groups.get(routed.group()).deleteMessage(new DeleteMessageRequest(request.queueUrl(), routed.handle()));
+    }
+
+    CompletableFuture<ChangeMessageVisibilityResponse> changeVisibility(Placement placement,
+            ChangeMessageVisibilityRequest request) {
+        Routed routed = route(placement, request.receiptHandle());
+        return groups.get(routed.group()).changeMessageVisibility(
+                new ChangeMessageVisibilityRequest(request.queueUrl(), routed.handle(), request.visibilityTimeout()));
+    }
+
+    CompletableFuture<DeleteMessageBatchResponse> deleteBatch(Placement placement, DeleteMessageBatchRequest request) {
+        Map<Integer, List<DeleteMessageBatchRequestEntry>> byGroup = new LinkedHashMap<>();
+        for (DeleteMessageBatchRequestEntry entry : request.entries()) {
+            Routed routed = route(placement, entry.receiptHandle());
+            byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>())
+                    .add(new DeleteMessageBatchRequestEntry(entry.id(), routed.handle()));
+        }
+        return merged(byGroup, (group, entries) -> groups.get(group).deleteMessageBatch(
+                new DeleteMessageBatchRequest(request.queueUrl(), entries)),
+                DeleteMessageBatchResponse::successful, DeleteMessageBatchResponse::failed, DeleteMessageBatchResponse::new);
+    }
+
+    CompletableFuture<ChangeMessageVisibilityBatchResponse> changeVisibilityBatch(Placement placement,
+            ChangeMessageVisibilityBatchRequest request) {
+        Map<Integer, List<ChangeMessageVisibilityBatchRequestEntry>> byGroup = new LinkedHashMap<>();
+        for (ChangeMessageVisibilityBatchRequestEntry entry : request.entries()) {
+            Routed routed = route(placement, entry.receiptHandle());
+            byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>()).add(
+                    new ChangeMessageVisibilityBatchRequestEntry(entry.id(), routed.handle(), entry.visibilityTimeout()));
+        }
+        return merged(byGroup, (group, entries) -> groups.get(group).changeMessageVisibilityBatch(
+                new ChangeMessageVisibilityBatchRequest(request.queueUrl(), entries)),
+                ChangeMessageVisibilityBatchResponse::successful, ChangeMessageVisibilityBatchResponse::failed,
+                ChangeMessageVisibilityBatchResponse::new);
+    }
+
+    /** One batch split by group: each group's part sent at once, the answers' entries joined. */
+    private static <E, R, S> CompletableFuture<R> merged(Map<Integer, List<E>> byGroup,
+            BiFunction<Integer, List<E>, CompletableFuture<R>> send, Function<R, List<S>> successful,
+            Function<R, List<BatchResultErrorEntry>> failed, BiFunction<List<S>, List<BatchResultErrorEntry>, R> response) {
+        List<CompletableFuture<R>> parts = new ArrayList<>();
+        byGroup.forEach((group, entries) -> parts.add(send.apply(group, entries)));
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            List<S> succeeded = new ArrayList<>();
+            List<BatchResultErrorEntry> failures = new ArrayList<>();
+            for (CompletableFuture<R> part : parts) {
+                succeeded.addAll(successful.apply(part.join()));
+                failures.addAll(failed.apply(part.join()));
+            }
+            return response.apply(succeeded, failures);
+        });
+    }
+}

@@ -1,0 +1,169 @@
+package dev.sluice.broker.service;
+
+import dev.sluice.broker.core.QueueAttributeName;
+import dev.sluice.clientsdk.QueueUrl;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.model.CreateQueueRequest;
+import dev.sluice.clientsdk.model.GetQueueAttributesRequest;
+import dev.sluice.clientsdk.model.ListQueueTagsRequest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Operator actions that change where a queue lives: {@link #partition} spreads it over more data groups, and the
+ * first step of a migration ({@link QueueMigrations}) adds its target group. Both copy the queue's settings and tags
+ * from its first partition into a new group's queue before the placement record names that group, so no request is
+ * ever routed to a group without the queue. A record changed by someone else in between is read again, up to
+ * {@link #MAX_ATTEMPTS} times. Thread-safe, never blocks.
+ */
+public final class QueueLayoutChanges {
+    static final int MAX_ATTEMPTS = 3;
+
+    private final List<EngineQueueClient> groups;
+    private final QueuePlacement placement;
+    private final String accountId;
+    private final Supplier<String> baseUrl;
+
+    public QueueLayoutChanges(List<EngineQueueClient> groups, QueuePlacement placement, String accountId, Supplier<String> baseUrl) {
+        this.groups = groups;
+        this.placement = placement;
+        this.accountId = accountId;
+        this.baseUrl = baseUrl;
+    }
+
+    /**
+     * Spreads the queue over {@code count} partitions (the least-loaded groups it is not in yet). Partitions are only
+     * added: fewer would need their messages moved. A FIFO queue must be in high-throughput mode
+     * (FifoThroughputLimit=perMessageGroupId, DeduplicationScope=messageGroup: order and deduplication per group,
+     * which a hash of MessageGroupId keeps in one partition) and empty, since a new partition count moves groups.
+     */
+    public CompletableFuture<Placement> partition(String name, int count) {
+        if (count < 1 || count > placement.groupCount()) {
+            return CompletableFuture.failedFuture(SqsError.INVALID_PARAMETER_VALUE.exception(
+                    "A queue may have 1 to " + placement.groupCount() + " partitions (the cluster's data groups)."));
+        }
+        return partition(name, count, MAX_ATTEMPTS);
+    }
+
+    private CompletableFuture<Placement> partition(String name, int count, int attempts) {
+        placement.forget(name);
+        return placement.placementOf(name).thenCompose(current -> settingsOf(name, current).thenCompose(settings -> {
+            if (!current.draining().isEmpty()) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is being migrated; change its partitions after.");
+            }
+            if (count < current.partitions().size()) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("Partitions can only be added: the queue has "
+                        + current.partitions().size() + ".");
+            }
+            if (count == current.partitions().size()) {
+                return CompletableFuture.completedFuture(current);
+            }
+            settings.checkPartitionable();
+            List<Integer> partitions = new ArrayList<>(current.partitions());
+            Set<Integer> taken = new HashSet<>(current.groups());
+            while (partitions.size() < count) {
+                int next = placement.leastLoadedExcept(taken);
+                partitions.add(next);
+                taken.add(next);
+            }
+            List<Integer> added = partitions.subList(current.partitions().size(), partitions.size());
+            Placement updated = new Placement(current.home(), partitions, current.draining());
+            return createIn(added, name, settings).thenCompose(created -> placement.replace(name, current, updated))
+                    .thenCompose(replaced -> replaced ? CompletableFuture.completedFuture(updated)
+                            : retry(attempts, () -> partition(name, count, attempts - 1)));
+        }));
+    }
+
+    /** Adds {@code target} as the queue's only partition and its current groups as draining: a migration's start. */
+    CompletableFuture<Placement> startMigration(String name, int target) {
+        return startMigration(name, target, MAX_ATTEMPTS);
+    }
+
+    private CompletableFuture<Placement> startMigration(String name, int target, int attempts) {
+        placement.forget(name);
+        return placement.placementOf(name).thenCompose(current -> settingsOf(name, current).thenCompose(settings -> {
+            if (!current.draining().isEmpty()) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already being migrated.");
+            }
+            if (current.partitions().size() != 1) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("A queue spread over several partitions cannot be migrated yet.");
+            }
+            if (current.groups().contains(target)) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already in that group.");
+            }
+            if (settings.fifo()) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("Migrating a FIFO queue is not supported yet.");
+            }
+            Placement updated = new Placement(current.home(), List.of(target), current.partitions());
+            return createIn(List.of(target), name, settings).thenCompose(created -> placement.replace(name, current, updated))
+                    .thenCompose(replaced -> replaced ? CompletableFuture.completedFuture(updated)
+                            : retry(attempts, () -> startMigration(name, target, attempts - 1)));
+        }));
+    }
+
+    private static <T> CompletableFuture<T> retry(int attempts, Supplier<CompletableFuture<T>> again) {
+        if (attempts <= 1) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue's placement changed concurrently; retry.");
+        }
+        return again.get();
+    }
+
+    /**
+     * A queue's settable attributes and tags, read from its first partition (QueueDoesNotExist if it has none), and
+     * its messages (visible, in flight and delayed) summed over its groups.
+     */
+    record Settings(Map<String, String> attributes, Map<String, String> tags, long messages) {
+        boolean fifo() {
+            return "true".equals(attributes.get("FifoQueue"));
+        }
+
+        void checkPartitionable() {
+            if (fifo() && !("perMessageGroupId".equals(attributes.get("FifoThroughputLimit"))
+                    && "messageGroup".equals(attributes.get("DeduplicationScope")))) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("Only a high-throughput FIFO queue (FifoThroughputLimit="
+                        + "perMessageGroupId, DeduplicationScope=messageGroup) can be partitioned.");
+            }
+            if (fifo() && messages > 0) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("A FIFO queue's partitions can only change while it is "
+                        + "empty: a new partition count moves message groups between partitions.");
+            }
+        }
+    }
+
+    private static final List<String> COUNTS = List.of("ApproximateNumberOfMessages",
+            "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed");
+
+    private CompletableFuture<Settings> settingsOf(String name, Placement current) {
+        EngineQueueClient primary = groups.get(current.primary());
+        String url = new QueueUrl(accountId, name).toUrl(baseUrl.get());
+        List<CompletableFuture<Long>> counts = current.groups().stream().map(group -> groups.get(group)
+                .getQueueAttributes(new GetQueueAttributesRequest(url, COUNTS))
+                .thenApply(answer -> answer.attributes().values().stream().mapToLong(Long::parseLong).sum())).toList();
+        return primary.getQueueAttributes(new GetQueueAttributesRequest(url, List.of("All"))).thenCombine(
+                primary.listQueueTags(new ListQueueTagsRequest(url)), (attributes, tags) -> {
+                    Map<String, String> settable = new LinkedHashMap<>();
+                    attributes.attributes().forEach((key, value) -> {
+                        QueueAttributeName known = QueueAttributeName.ofWireName(key);
+                        if (known != null && known.settable()) {
+                            settable.put(key, value);
+                        }
+                    });
+                    return new Settings(settable, tags.tags(), 0);
+                }).thenCombine(CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new)), (settings, all) ->
+                        new Settings(settings.attributes(), settings.tags(), counts.stream().mapToLong(CompletableFuture::join).sum()));
+    }
+
+    private CompletableFuture<Void> createIn(List<Integer> targets, String name, Settings settings) {
+        List<CompletableFuture<?>> creates = new ArrayList<>();
+        for (int target : targets) {
+            creates.add(groups.get(target).createQueue(new CreateQueueRequest(name, settings.attributes(), settings.tags())));
+        }
+        return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.sluice.broker.service;
+
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.codec.BinaryReader;
+import dev.sluice.raftstore.codec.BinaryWriter;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * Moving a live queue to another data group (an operator's action, and the step a rebalancer takes). Starting one
+ * creates the queue in the target group, then switches its placement: the target becomes its only partition and
+ * the old group drains (receives, deletes and visibility changes still reach it, sends no longer do). A
+ * {@link MigrationWorker} then moves the old group's messages over and, once it is empty, removes it. Each
+ * migration is a record in the catalog (namespace {@value #NAMESPACE}), so its progress survives any node.
+ * Thread-safe, never blocks.
+ */
+public final class QueueMigrations {
+    static final String NAMESPACE = "queue-migrations";
+    private static final byte FORMAT = 1;
+
+    /**
+     * RUNNING: the old group drains into the new; DRAINED: the old group was empty, the placement names the new group
+     * alone, the old group's queue waits out every node's cached placement before it is removed; COMPLETED.
+     * Append only: the ordinal is stored.
+     */
+    public enum State { RUNNING, DRAINED, COMPLETED }
+
+    /** One migration: {@code moved} messages so far; times in epoch milliseconds ({@code finishedMillis} 0 while running). */
+    public record Migration(String queueName, int fromGroup, int toGroup, State state, long moved, long startedMillis,
+            long finishedMillis) {
+        Migration progressed(long more) {
+            return new Migration(queueName, fromGroup, toGroup, state, moved + more, startedMillis, finishedMillis);
+        }
+
+        Migration in(State next, long nowMillis) {
+            return new Migration(queueName, fromGroup, toGroup, next, moved, startedMillis, nowMillis);
+        }
+    }
+
+    private final Catalog catalog;
+    private final QueueLayoutChanges layouts;
+    private final String accountId;
+    private final LongSupplier clockMillis;
+
+    public QueueMigrations(Catalog catalog, QueueLayoutChanges layouts, String accountId, LongSupplier clockMillis) {
+        this.catalog = catalog;
+        this.layouts = layouts;
+        this.accountId = accountId;
+        this.clockMillis = clockMillis;
+    }
+
+    /** Starts moving {@code name} to data group {@code toGroup}; answers the migration as recorded. */
+    public CompletableFuture<Migration> start(String name, int toGroup) {
+        return layouts.startMigration(name, toGroup).thenCompose(placed -> {
+            Migration started = new Migration(name, placed.draining().get(0), toGroup, State.RUNNING, 0, clockMillis.getAsLong(), 0);
+            return catalog.put(NAMESPACE, key(name), encode(started)).thenApply(replaced -> started);
+        });
+    }
+
+    /** The queue's latest migration (running or completed), or QueueDoesNotExist-like emptiness when it never had one. */
+    public CompletableFuture<Migration> status(String name) {
+        return catalog.get(NAMESPACE, key(name)).thenApply(stored -> stored.map(QueueMigrations::decode).orElseThrow(
+                () -> SqsError.RESOURCE_NOT_FOUND.exception("The queue has no migration.")));
+    }
+
+    /** Migrations not yet completed, for the workers. */
+    CompletableFuture<List<Migration>> unfinished() {
+        return catalog.scan(NAMESPACE, accountId + "/", null, 1_000).thenApply(page -> {
+            List<Migration> running = new ArrayList<>();
+            for (Catalog.Entry entry : page.entries()) {
+                Migration migration = decode(entry.value());
+                if (migration.state() != State.COMPLETED) {
+                    running.add(migration);
+                }
+            }
+            return running;
+        });
+    }
+
+    /** Stores {@code updated} if the record still is {@code expected}. */
+    CompletableFuture<Boolean> update(Migration expected, Migration updated) {
+        return catalog.replaceIf(NAMESPACE, key(expected.queueName()), encode(expected), encode(updated));
+    }
+
+
+    private String key(String name) {
+        return accountId + "/" + name;
+    }
+
+    static byte[] encode(Migration migration) {
+        return new BinaryWriter(64).putByte(FORMAT).putString(migration.queueName()).putInt(migration.fromGroup())
+                .putInt(migration.toGroup()).putByte(migration.state().ordinal()).putLong(migration.moved())
+                .putLong(migration.startedMillis()).putLong(migration.finishedMillis()).toByteArray();
+    }
+
+    static Migration decode(byte[] record) {
+        BinaryReader in = new BinaryReader(ByteBuffer.wrap(record));
+        int format = in.getByte();
+        if (format != FORMAT) {
+            throw new IllegalStateException("unknown queue migration format " + format);
+        }
+        return new Migration(in.getString(), in.getInt(), in.getInt(), State.values()[in.getByte()], in.getLong(),
+                in.getLong(), in.getLong());
+    }
+}
