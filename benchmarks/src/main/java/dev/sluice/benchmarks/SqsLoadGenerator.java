@@ -46,7 +46,9 @@ public final class SqsLoadGenerator {
     private static final Duration CALL_TIMEOUT_SLACK = Duration.ofSeconds(10);
     private static final Duration QUEUE_ADMIN_TIMEOUT = Duration.ofSeconds(30);
     /** Thread names listed in the server's CPU breakdown, largest first. */
-    private static final int TOP_SERVER_THREAD_NAMES = 8;
+    private static final int TOP_SERVER_THREAD_NAMES = 10;
+    /** The one thread dump that names the server's threads, after the window; a JVM starting on a busy machine is slow. */
+    private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(30);
 
     private final LoadOptions options;
 
@@ -131,7 +133,8 @@ public final class SqsLoadGenerator {
                 }
             }
             Optional<String> serverThreads = serverThreadsAfter == null ? Optional.empty()
-                    : Optional.of(serverThreadsAfter.usedSince(serverThreadsBefore, windowNanos / 1_000_000,
+                    : Optional.of(serverThreadsAfter.renamed(JavaThreadNames.of(options.serverPid().getAsLong(), JCMD_TIMEOUT))
+                            .usedSince(serverThreadsBefore, windowNanos / 1_000_000,
                             ProcessCpuClock.clockTicksPerSecond(), TOP_SERVER_THREAD_NAMES));
             return new LoadReport(options, windowNanos / 1e9,
                     state.sentInWindow(), state.deletedInWindow(),

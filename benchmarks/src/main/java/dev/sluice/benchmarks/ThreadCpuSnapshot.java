@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -20,8 +21,8 @@ import java.util.stream.Stream;
  * thread name, and how busy its busiest single thread was: a thread near 100% of a core is a serial
  * bottleneck (one Raft group's apply or log thread, one event loop) that a second core cannot help.
  *
- * <p>Linux keeps 15 characters of a thread name, so Ratis's threads of one group share a name
- * ({@code n1@group-BDA734}); a trailing {@code -<digits>} folds to {@code -N}, so pools read as one.
+ * <p>Names are Linux's (15 characters: Ratis's threads of one group all read {@code n1@group-BDA734}) unless
+ * full names are given ({@link JavaThreadNames}); trailing digits fold to {@code N}, so pools read as one.
  *
  * @param threads thread id to (name, CPU ticks so far)
  */
@@ -30,6 +31,8 @@ record ThreadCpuSnapshot(Map<Long, ThreadTicks> threads) {
     /** One thread's folded name and user + system ticks so far. */
     record ThreadTicks(String name, long ticks) {
     }
+
+    private static final Pattern TRUNCATED_GROUP_ID = Pattern.compile("@group-[0-9A-F]*$");
 
     ThreadCpuSnapshot {
         threads = Map.copyOf(threads);
@@ -55,7 +58,18 @@ record ThreadCpuSnapshot(Map<Long, ThreadTicks> threads) {
     }
 
     static String foldedName(String name) {
-        return name.replaceFirst("-[0-9]+$", "-N").replace(' ', '_');
+        // A truncated Ratis name ends in a group id's hex digits, which tell groups apart: keep them.
+        String folded = TRUNCATED_GROUP_ID.matcher(name).find() ? name : name.replaceFirst("[0-9]+$", "N");
+        return folded.replace(' ', '_');
+    }
+
+    /** The same ticks, with the names {@code fullNames} has for a thread id (e.g. from {@link JavaThreadNames}). */
+    ThreadCpuSnapshot renamed(Map<Long, String> fullNames) {
+        Map<Long, ThreadTicks> renamed = new HashMap<>();
+        threads.forEach((id, thread) -> renamed.put(id, fullNames.containsKey(id)
+                ? new ThreadTicks(foldedName(fullNames.get(id)), thread.ticks())
+                : thread));
+        return new ThreadCpuSnapshot(renamed);
     }
 
     /**

@@ -15,9 +15,21 @@ class ThreadCpuSnapshotTest {
     @Test
     void aTrailingNumberFoldsSoAPoolReadsAsOneName() {
         assertEquals("vert.x-eventloop-thread-N", ThreadCpuSnapshot.foldedName("vert.x-eventloop-thread-3"));
+        assertEquals("C2_CompilerThreadN", ThreadCpuSnapshot.foldedName("C2 CompilerThread0"));
         assertEquals("sluice-data-0-r", ThreadCpuSnapshot.foldedName("sluice-data-0-r"));
         assertEquals("n1@group-BDA734", ThreadCpuSnapshot.foldedName("n1@group-BDA734"));
-        assertEquals("C2_CompilerThre", ThreadCpuSnapshot.foldedName("C2 CompilerThre"));
+    }
+
+    @Test
+    void fullNamesReplaceLinuxsWhereKnown() {
+        ThreadCpuSnapshot snapshot = new ThreadCpuSnapshot(Map.of(
+                7L, new ThreadCpuSnapshot.ThreadTicks("n1@group-BDA734", 10),
+                8L, new ThreadCpuSnapshot.ThreadTicks("java", 5)));
+
+        ThreadCpuSnapshot renamed = snapshot.renamed(Map.of(7L, "n1@data-0-StateMachineUpdater", 9L, "gone"));
+
+        assertEquals(Map.of(7L, new ThreadCpuSnapshot.ThreadTicks("n1@data-0-StateMachineUpdater", 10),
+                8L, new ThreadCpuSnapshot.ThreadTicks("java", 5)), renamed.threads());
     }
 
     @Test
