@@ -1,5 +1,7 @@
 package dev.sluice.broker.service;
 
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.*;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -209,8 +211,12 @@ final class PartitionedQueue {
 
     // ---- receipt handles ----
 
-    /** A handle and the group it names: {@code g<group>.<handle>}, or the placement's home for a handle without one. */
-    record Routed(int group, String handle) {
+    /**
+     * A handle and the group it names: {@code g<group>.<handle>}, or the placement's home for a handle without a
+     * prefix. A prefix naming a group that no longer holds the queue (it drained in a migration) is {@code expired}:
+     * its message was deleted or moved before its group was let go.
+     */
+    record Routed(int group, String handle, boolean expired) {
     }
 
     static Routed route(Placement placement, String receiptHandle) {
@@ -219,53 +225,79 @@ final class PartitionedQueue {
             if (separator > 1 && separator <= 11) {
                 try {
                     int group = Integer.parseInt(receiptHandle.substring(1, separator));
-                    if (placement.groups().contains(group)) {
-                        return new Routed(group, receiptHandle.substring(separator + 1));
-                    }
+                    String handle = receiptHandle.substring(separator + 1);
+                    return new Routed(group, handle, !placement.groups().contains(group));
                 } catch (NumberFormatException notOurs) {
                     // falls through: the home group answers that the handle is invalid
                 }
             }
         }
-        return new Routed(placement.home(), receiptHandle);
+        return new Routed(placement.home(), receiptHandle, false);
     }
 
+    /** As SQS answers a delete with the handle of a message already gone: success. */
     CompletableFuture<DeleteMessageResponse> delete(Placement placement, DeleteMessageRequest request) {
         Routed routed = route(placement, request.receiptHandle());
-        return groups.get(routed.group()).deleteMessage(new DeleteMessageRequest(request.queueUrl(), routed.handle()));
+        return routed.expired() ? CompletableFuture.completedFuture(new DeleteMessageResponse())
+                : groups.get(routed.group()).deleteMessage(new DeleteMessageRequest(request.queueUrl(), routed.handle()));
     }
 
     CompletableFuture<ChangeMessageVisibilityResponse> changeVisibility(Placement placement,
             ChangeMessageVisibilityRequest request) {
         Routed routed = route(placement, request.receiptHandle());
-        return groups.get(routed.group()).changeMessageVisibility(
-                new ChangeMessageVisibilityRequest(request.queueUrl(), routed.handle(), request.visibilityTimeout()));
+        return routed.expired() ? CompletableFuture.failedFuture(expired(request.receiptHandle()))
+                : groups.get(routed.group()).changeMessageVisibility(
+                        new ChangeMessageVisibilityRequest(request.queueUrl(), routed.handle(), request.visibilityTimeout()));
+    }
+
+    /** The engine's answer for the handle of a message no longer in the queue. */
+    private static SqsException expired(String receiptHandle) {
+        return SqsError.INVALID_PARAMETER_VALUE.exception("Value " + receiptHandle
+                + " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.");
     }
 
     CompletableFuture<DeleteMessageBatchResponse> deleteBatch(Placement placement, DeleteMessageBatchRequest request) {
         Map<Integer, List<DeleteMessageBatchRequestEntry>> byGroup = new LinkedHashMap<>();
+        List<DeleteMessageBatchResultEntry> gone = new ArrayList<>();
         for (DeleteMessageBatchRequestEntry entry : request.entries()) {
             Routed routed = route(placement, entry.receiptHandle());
+            if (routed.expired()) {
+                gone.add(new DeleteMessageBatchResultEntry(entry.id()));
+                continue;
+            }
             byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>())
                     .add(new DeleteMessageBatchRequestEntry(entry.id(), routed.handle()));
         }
         return merged(byGroup, (group, entries) -> groups.get(group).deleteMessageBatch(
                 new DeleteMessageBatchRequest(request.queueUrl(), entries)),
-                DeleteMessageBatchResponse::successful, DeleteMessageBatchResponse::failed, DeleteMessageBatchResponse::new);
+                DeleteMessageBatchResponse::successful, DeleteMessageBatchResponse::failed,
+                (succeeded, failed) -> new DeleteMessageBatchResponse(joined(succeeded, gone), failed));
     }
 
     CompletableFuture<ChangeMessageVisibilityBatchResponse> changeVisibilityBatch(Placement placement,
             ChangeMessageVisibilityBatchRequest request) {
         Map<Integer, List<ChangeMessageVisibilityBatchRequestEntry>> byGroup = new LinkedHashMap<>();
+        List<BatchResultErrorEntry> gone = new ArrayList<>();
         for (ChangeMessageVisibilityBatchRequestEntry entry : request.entries()) {
             Routed routed = route(placement, entry.receiptHandle());
+            if (routed.expired()) {
+                SqsException error = expired(entry.receiptHandle());
+                gone.add(new BatchResultErrorEntry(entry.id(), true, error.error().legacyCode(), error.getMessage()));
+                continue;
+            }
             byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>()).add(
                     new ChangeMessageVisibilityBatchRequestEntry(entry.id(), routed.handle(), entry.visibilityTimeout()));
         }
         return merged(byGroup, (group, entries) -> groups.get(group).changeMessageVisibilityBatch(
                 new ChangeMessageVisibilityBatchRequest(request.queueUrl(), entries)),
                 ChangeMessageVisibilityBatchResponse::successful, ChangeMessageVisibilityBatchResponse::failed,
-                ChangeMessageVisibilityBatchResponse::new);
+                (succeeded, failed) -> new ChangeMessageVisibilityBatchResponse(succeeded, joined(failed, gone)));
+    }
+
+    private static <T> List<T> joined(List<T> first, List<T> second) {
+        List<T> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     /** One batch split by group: each group's part sent at once, the answers' entries joined. */

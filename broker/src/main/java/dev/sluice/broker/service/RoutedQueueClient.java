@@ -192,23 +192,23 @@ public final class RoutedQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<DeleteMessageResponse> deleteMessage(DeleteMessageRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.deleteMessage(request), (where, name) -> partitioned.delete(where, request));
+        return atUrl(request.queueUrl(), (where, group) -> where == null ? group.deleteMessage(request) : partitioned.delete(where, request), (where, name) -> partitioned.delete(where, request));
     }
 
     @Override
     public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.deleteMessageBatch(request), (where, name) -> partitioned.deleteBatch(where, request));
+        return atUrl(request.queueUrl(), (where, group) -> where == null ? group.deleteMessageBatch(request) : partitioned.deleteBatch(where, request), (where, name) -> partitioned.deleteBatch(where, request));
     }
 
     @Override
     public CompletableFuture<ChangeMessageVisibilityResponse> changeMessageVisibility(ChangeMessageVisibilityRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.changeMessageVisibility(request), (where, name) -> partitioned.changeVisibility(where, request));
+        return atUrl(request.queueUrl(), (where, group) -> where == null ? group.changeMessageVisibility(request) : partitioned.changeVisibility(where, request), (where, name) -> partitioned.changeVisibility(where, request));
     }
 
     @Override
     public CompletableFuture<ChangeMessageVisibilityBatchResponse> changeMessageVisibilityBatch(
             ChangeMessageVisibilityBatchRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.changeMessageVisibilityBatch(request), (where, name) -> partitioned.changeVisibilityBatch(where, request));
+        return atUrl(request.queueUrl(), (where, group) -> where == null ? group.changeMessageVisibilityBatch(request) : partitioned.changeVisibilityBatch(where, request), (where, name) -> partitioned.changeVisibilityBatch(where, request));
     }
 
     // ---- move tasks: a task lives in its source queue's group ----

@@ -116,6 +116,22 @@ class AdminRoutesIT {
     }
 
     @Test
+    void aTenantCannotMoveOrPartitionQueues() throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(data, config -> config.withAuth(new SluiceConfig.Auth(List.of(
+                new SluiceConfig.AccessKey(OPS, OPS_SECRET, true), new SluiceConfig.AccessKey(APP, APP_SECRET)))))) {
+            AwsCredentials app = AwsCredentials.of(APP, APP_SECRET);
+            for (String[] call : List.of(new String[] {"PUT", "/v1/queues/mine/partitions"},
+                    new String[] {"POST", "/v1/queues/mine/migrate"}, new String[] {"GET", "/v1/queues/mine/migrate"})) {
+                HttpResponse<String> refused = send(server.port(), call[0], call[1], app);
+                assertEquals(403, refused.statusCode(), call[1] + " -> " + refused.body());
+                assertEquals("AccessDenied", JSON.readTree(refused.body()).get("code").asText());
+            }
+            HttpResponse<String> operator = send(server.port(), "GET", "/v1/queues/mine/migrate", AwsCredentials.of(OPS, OPS_SECRET));
+            assertEquals("ResourceNotFoundException", JSON.readTree(operator.body()).get("code").asText(), operator.body());
+        }
+    }
+
+    @Test
     void withAuthOffTheLoopbackCallerIsTheOperator() throws Exception {
         try (SqsTestServer server = SqsTestServer.start(data)) {
             createTopic(server.port(), AwsCredentials.of("test", "test-secret"));
