@@ -24,7 +24,7 @@ import java.util.OptionalLong;
  * @param deletedTotal       messages deleted over the whole run
  * @param foreignMessages    received messages whose body this run did not write (not in latency)
  * @param serverCpuMillis    the server process's CPU time over the window, when its PID was given
- * @param serverThreads      where the server's CPU went over the window, by thread (see {@link ThreadCpuSnapshot})
+ * @param serverThreads      where the server's CPU went over the window, by thread, and its JIT compilers' share
  * @param clientCpuMillis    this JVM's CPU time over the window
  * @param machineBusyMillis  busy CPU time of the whole machine over the window, all cores
  * @param cores              cores the machine has, for the window's CPU capacity
@@ -43,7 +43,7 @@ record LoadReport(
         long deletedTotal,
         long foreignMessages,
         OptionalLong serverCpuMillis,
-        Optional<String> serverThreads,
+        Optional<ThreadCpuSnapshot.ThreadUse> serverThreads,
         long clientCpuMillis,
         long machineBusyMillis,
         int cores,
@@ -100,6 +100,16 @@ record LoadReport(
                 : OptionalDouble.empty();
     }
 
+    /**
+     * Server CPU per 1,000 messages without the JIT compilers' share: the steady-state cost, which a fresh JVM
+     * reaches only after its warm-up compiled the hot paths (on a busy machine, late into the window).
+     */
+    OptionalDouble serverCpuMillisPerThousandWithoutJit() {
+        return serverCpuMillis.isPresent() && serverThreads.isPresent()
+                ? perThousandMessages(serverCpuMillis.getAsLong() - serverThreads.get().jitCompilerMillis(), sentInWindow)
+                : OptionalDouble.empty();
+    }
+
     OptionalDouble clientCpuMillisPerThousand() {
         return perThousandMessages(clientCpuMillis, sentInWindow);
     }
@@ -133,7 +143,9 @@ record LoadReport(
                 + ",\"foreignMessages\":" + foreignMessages
                 + ",\"serverCpuMs\":" + (serverCpuMillis.isPresent() ? Long.toString(serverCpuMillis.getAsLong()) : "null")
                 + ",\"serverCpuMsPer1kMsgs\":" + decimalOrNull(serverCpuMillisPerThousand(), 1)
-                + ",\"serverThreads\":" + serverThreads.map(LoadReport::quoted).orElse("null")
+                + ",\"serverJitCpuMs\":" + serverThreads.map(used -> Long.toString(used.jitCompilerMillis())).orElse("null")
+                + ",\"serverCpuMsPer1kMsgsWithoutJit\":" + decimalOrNull(serverCpuMillisPerThousandWithoutJit(), 1)
+                + ",\"serverThreads\":" + serverThreads.map(used -> quoted(used.breakdown())).orElse("null")
                 + ",\"clientCpuMs\":" + clientCpuMillis
                 + ",\"clientCpuMsPer1kMsgs\":" + decimalOrNull(clientCpuMillisPerThousand(), 1)
                 + ",\"machineBusyMs\":" + machineBusyMillis
@@ -161,7 +173,7 @@ record LoadReport(
                 latency.samples(), errors, backlog(), server,
                 clientCpuMillis, decimalOrNull(clientCpuMillisPerThousand(), 1),
                 otherCpuMillis(), capacityMillis(),
-                serverThreads.map(threads -> "; server " + threads).orElse(""),
+                serverThreads.map(used -> "; server JIT " + used.jitCompilerMillis() + " ms, " + used.breakdown()).orElse(""),
                 firstError.map(e -> "; first error: " + e).orElse(""));
     }
 

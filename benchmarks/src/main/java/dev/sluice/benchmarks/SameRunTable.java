@@ -30,6 +30,7 @@ public final class SameRunTable {
             new String[] {"e2e p50 ms", "latencyP50Ms"},
             new String[] {"e2e p99 ms", "latencyP99Ms"},
             new String[] {"server CPU ms / 1k msgs", "serverCpuMsPer1kMsgs"},
+            new String[] {"… without JIT", "serverCpuMsPer1kMsgsWithoutJit"},
             new String[] {"client CPU ms / 1k msgs", "clientCpuMsPer1kMsgs"},
             new String[] {"other CPU ms", "otherCpuMs"},
             new String[] {"errors", "errors"});
@@ -37,7 +38,8 @@ public final class SameRunTable {
     private static final List<String[]> RATIOS = List.of(
             new String[] {"sent ×", "sentMsgsPerSec"},
             new String[] {"recv+del ×", "receivedDeletedMsgsPerSec"},
-            new String[] {"server CPU / 1k ×", "serverCpuMsPer1kMsgs"});
+            new String[] {"server CPU / 1k ×", "serverCpuMsPer1kMsgs"},
+            new String[] {"… without JIT ×", "serverCpuMsPer1kMsgsWithoutJit"});
 
     private SameRunTable() {
     }
@@ -60,7 +62,7 @@ public final class SameRunTable {
             table.append("| ").append(SummaryLines.text(run, "label")).append(" | ")
                     .append(Math.round(SummaryLines.number(run, "repetition"))).append(" |");
             for (String[] column : COLUMNS) {
-                table.append(' ').append(format(column[1], SummaryLines.number(run, column[1]))).append(" |");
+                table.append(' ').append(format(column[1], SummaryLines.numberOrNaN(run, column[1]))).append(" |");
             }
             table.append('\n');
         }
@@ -77,7 +79,7 @@ public final class SameRunTable {
         byLabel.forEach((label, runs) -> {
             table.append("| ").append(label).append(" | ").append(runs.size()).append(" |");
             for (String[] column : COLUMNS) {
-                double[] values = runs.values().stream().mapToDouble(run -> SummaryLines.number(run, column[1])).toArray();
+                double[] values = runs.values().stream().mapToDouble(run -> SummaryLines.numberOrNaN(run, column[1])).toArray();
                 table.append(' ').append(format(column[1], SummaryLines.median(values))).append(" |");
             }
             for (String[] ratio : RATIOS) {
@@ -96,8 +98,8 @@ public final class SameRunTable {
         runs.forEach((repetition, run) -> {
             String base = baseline.get(repetition);
             if (base != null) {
-                double denominator = SummaryLines.number(base, key);
-                double ratio = SummaryLines.number(run, key) / denominator;
+                double denominator = SummaryLines.numberOrNaN(base, key);
+                double ratio = SummaryLines.numberOrNaN(run, key) / denominator;
                 if (denominator != 0 && !Double.isNaN(ratio)) {
                     ratios.add(ratio);
                 }

@@ -132,7 +132,7 @@ public final class SqsLoadGenerator {
                     sqs.deleteQueue(b -> b.queueUrl(queueUrl)).get(QUEUE_ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
-            Optional<String> serverThreads = serverThreadsAfter == null ? Optional.empty()
+            Optional<ThreadCpuSnapshot.ThreadUse> serverThreads = serverThreadsAfter == null ? Optional.empty()
                     : Optional.of(serverThreadsAfter.renamed(JavaThreadNames.of(options.serverPid().getAsLong(), JCMD_TIMEOUT))
                             .usedSince(serverThreadsBefore, windowNanos / 1_000_000,
                             ProcessCpuClock.clockTicksPerSecond(), TOP_SERVER_THREAD_NAMES));

@@ -48,6 +48,11 @@ final class SummaryLines {
         return matcher.group(1).equals("null") ? Double.NaN : Double.parseDouble(matcher.group(1));
     }
 
+    /** As {@link #number}, NaN also when the line has no such field (a line written before the field existed). */
+    static double numberOrNaN(String json, String key) {
+        return json.contains("\"" + key + "\":") ? number(json, key) : Double.NaN;
+    }
+
     /** A top-level string from one of our own flat summary lines; null for a JSON null or a missing key. */
     static String text(String json, String key) {
         Matcher matcher = Pattern.compile("\"" + Pattern.quote(key) + "\":(null|\"([^\"\\\\]*)\")").matcher(json);

@@ -73,10 +73,17 @@ record ThreadCpuSnapshot(Map<Long, ThreadTicks> threads) {
     }
 
     /**
-     * What the threads used from {@code before} to this snapshot: the busiest thread as a percentage of
-     * one core over {@code windowMillis}, then CPU milliseconds per thread name, the {@code top} largest.
+     * What the server's threads used over a window.
+     *
+     * @param breakdown          the busiest thread other than the JIT compilers, as a share of one core, then
+     *                           CPU milliseconds per thread name, largest first
+     * @param jitCompilerMillis  CPU of the JIT compiler threads: warm-up cost a fresh JVM still pays in the window
      */
-    String usedSince(ThreadCpuSnapshot before, long windowMillis, long clockTicksPerSecond, int top) {
+    record ThreadUse(String breakdown, long jitCompilerMillis) {
+    }
+
+    /** What the threads used from {@code before} to this snapshot, over {@code windowMillis}; the {@code top} names. */
+    ThreadUse usedSince(ThreadCpuSnapshot before, long windowMillis, long clockTicksPerSecond, int top) {
         Map<Long, Long> usedByThread = new HashMap<>();
         threads.forEach((id, now) -> {
             ThreadTicks then = before.threads.get(id);
@@ -85,6 +92,7 @@ record ThreadCpuSnapshot(Map<Long, ThreadTicks> threads) {
         Map<String, Long> usedByName = usedByThread.entrySet().stream().collect(Collectors.groupingBy(
                 used -> threads.get(used.getKey()).name(), Collectors.summingLong(Map.Entry::getValue)));
         Map.Entry<Long, Long> busiest = usedByThread.entrySet().stream()
+                .filter(used -> !isJitCompiler(threads.get(used.getKey()).name()))
                 .max(Map.Entry.<Long, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
                 .orElse(Map.entry(0L, 0L));
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "busiest thread %s %.0f%% of a core; by name:",
@@ -100,6 +108,13 @@ record ThreadCpuSnapshot(Map<Long, ThreadTicks> threads) {
                     .append(ProcessCpuClock.ticksToMillis(used.getValue(), clockTicksPerSecond)).append(" ms,");
         }
         summary.setLength(summary.length() - (largest.isEmpty() ? 0 : 1));
-        return summary.toString();
+        long jitTicks = usedByName.entrySet().stream().filter(used -> isJitCompiler(used.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
+        return new ThreadUse(summary.toString(), ProcessCpuClock.ticksToMillis(jitTicks, clockTicksPerSecond));
+    }
+
+    /** HotSpot's C1 and C2 compiler threads, by full or by Linux's 15-character name, folded. */
+    static boolean isJitCompiler(String foldedName) {
+        return foldedName.startsWith("C1_CompilerThre") || foldedName.startsWith("C2_CompilerThre");
     }
 }

@@ -84,12 +84,13 @@ class LoadReportTest {
         assertTrue(sampled.contains("\"sentMsgsPerSec\":1000.0,\"receivedDeletedMsgsPerSec\":950.0"), sampled);
         assertTrue(sampled.contains("\"latencyP50Ms\":1.500,\"latencyP99Ms\":12.000"), sampled);
         assertTrue(sampled.contains("\"serverCpuMs\":3000,\"serverCpuMsPer1kMsgs\":150.0"
+                + ",\"serverJitCpuMs\":1000,\"serverCpuMsPer1kMsgsWithoutJit\":100.0"
                 + ",\"serverThreads\":\"busiest thread apply 40% of a core\""), sampled);
         assertTrue(sampled.contains("\"machineBusyMs\":9000,\"otherCpuMs\":3500,\"cpuCapacityMs\":40000"), sampled);
         assertTrue(sampled.endsWith("\"firstError\":\"QueueDoesNotExist (HTTP 400): \\\"q\\\" is gone\"}"), sampled);
 
         String unsampled = report(OptionalLong.empty(), 2_500).toJson();
-        assertTrue(unsampled.contains("\"serverCpuMs\":null,\"serverCpuMsPer1kMsgs\":null,\"serverThreads\":null"), unsampled);
+        assertTrue(unsampled.contains("\"serverCpuMs\":null,\"serverCpuMsPer1kMsgs\":null,\"serverJitCpuMs\":null,\"serverCpuMsPer1kMsgsWithoutJit\":null,\"serverThreads\":null"), unsampled);
         assertEquals(1, unsampled.lines().count());
     }
 
@@ -124,7 +125,8 @@ class LoadReportTest {
                 20.0, 20_000, 19_000, 2_000, 19_000,
                 new LatencySummary(19_000, 1_500, 12_000, 40_000), 2,
                 25_000, 24_990, 0, serverCpuMillis,
-                serverCpuMillis.isPresent() ? Optional.of("busiest thread apply 40% of a core") : Optional.empty(), clientCpuMillis, 9_000, 2,
+                serverCpuMillis.isPresent()
+                        ? Optional.of(new ThreadCpuSnapshot.ThreadUse("busiest thread apply 40% of a core", 1_000)) : Optional.empty(), clientCpuMillis, 9_000, 2,
                 Optional.of("QueueDoesNotExist (HTTP 400): \"q\" is gone"));
     }
 }

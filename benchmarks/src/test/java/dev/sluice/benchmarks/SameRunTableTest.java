@@ -46,12 +46,12 @@ class SameRunTableTest {
         List<String> rows = SameRunTable.mediansAndRatios(lines).lines().toList();
 
         assertEquals(5, rows.size(), String.join("\n", rows));
-        assertTrue(rows.get(0).endsWith("| sent × | recv+del × | server CPU / 1k × |"), rows.get(0));
+        assertTrue(rows.get(0).endsWith("| sent × | recv+del × | server CPU / 1k × | … without JIT × |"), rows.get(0));
         assertTrue(rows.get(2).startsWith("| data-groups=1 | 2 | 1050 |"), rows.get(2));
-        assertTrue(rows.get(2).endsWith("| 1.00 | 1.00 | 1.00 |"), rows.get(2));
+        assertTrue(rows.get(2).endsWith("| 1.00 | 1.00 | 1.00 | 1.00 |"), rows.get(2));
         assertTrue(rows.get(3).startsWith("| data-groups=2 | 2 | 1575 |"), rows.get(3));
-        assertTrue(rows.get(3).endsWith("| 1.50 | 1.50 | 1.00 |"), rows.get(3));
-        assertTrue(rows.get(4).endsWith("| 1.90 | 1.90 | 0.90 |"), rows.get(4));
+        assertTrue(rows.get(3).endsWith("| 1.50 | 1.50 | 1.00 | 1.00 |"), rows.get(3));
+        assertTrue(rows.get(4).endsWith("| 1.90 | 1.90 | 0.90 | 0.90 |"), rows.get(4));
     }
 
     @Test
@@ -61,8 +61,17 @@ class SameRunTableTest {
 
         List<String> rows = table.lines().toList();
         assertEquals(4, rows.size(), table);
-        assertTrue(rows.get(2).startsWith("| partitions=1 | 1 | 900 | 900 | 12.5 | 80.0 | 300 |"), table);
+        assertTrue(rows.get(2).startsWith("| partitions=1 | 1 | 900 | 900 | 12.5 | 80.0 | 300 | 150 |"), table);
         assertTrue(rows.get(3).startsWith("| partitions=1 | 2 | 950 |"), table);
+    }
+
+    @Test
+    void aColumnALineDoesNotHaveReadsAsUnknown() {
+        String older = line("a", 1, 1_000, 500).replace(",\"serverCpuMsPer1kMsgsWithoutJit\":250.0", "");
+
+        assertTrue(SameRunTable.everyRun(List.of(older)).lines().toList().get(2).contains("| 500 | n/a |"));
+        assertEquals(OptionalDouble.empty(), SameRunTable.sameRunRatio(Map.of(1, older), Map.of(1, older),
+                "serverCpuMsPer1kMsgsWithoutJit"));
     }
 
     private static String line(String label, int repetition, double sentPerSecond, double serverCpuPerThousand) {
@@ -73,6 +82,7 @@ class SameRunTableTest {
                 + ",\"messagesPerReceive\":9.50,\"latencyP50Ms\":12.500,\"latencyP99Ms\":80.000,\"latencyMaxMs\":90.000"
                 + ",\"latencySamples\":100,\"errors\":0,\"sentTotal\":1,\"deletedTotal\":1,\"backlogAfterDrain\":0"
                 + ",\"foreignMessages\":0,\"serverCpuMs\":1,\"serverCpuMsPer1kMsgs\":" + serverCpuPerThousand
+                + ",\"serverJitCpuMs\":0,\"serverCpuMsPer1kMsgsWithoutJit\":" + serverCpuPerThousand / 2
                 + ",\"clientCpuMs\":1,\"clientCpuMsPer1kMsgs\":200.0,\"machineBusyMs\":1,\"otherCpuMs\":1000"
                 + ",\"cpuCapacityMs\":40000,\"firstError\":null}";
     }

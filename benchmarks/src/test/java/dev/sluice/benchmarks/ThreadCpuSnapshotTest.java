@@ -44,9 +44,10 @@ class ThreadCpuSnapshotTest {
                 2L, new ThreadCpuSnapshot.ThreadTicks("loop-N", 650),
                 4L, new ThreadCpuSnapshot.ThreadTicks("loop-N", 400)));
 
-        String summary = after.usedSince(before, 10_000, 100, 5);
+        ThreadCpuSnapshot.ThreadUse used = after.usedSince(before, 10_000, 100, 5);
 
-        assertEquals("busiest thread apply 90% of a core; by name: loop-N 10000 ms, apply 9000 ms", summary);
+        assertEquals("busiest thread apply 90% of a core; by name: loop-N 10000 ms, apply 9000 ms", used.breakdown());
+        assertEquals(0, used.jitCompilerMillis());
     }
 
     @Test
@@ -57,7 +58,20 @@ class ThreadCpuSnapshotTest {
                 3L, new ThreadCpuSnapshot.ThreadTicks("c", 10)));
 
         assertEquals("busiest thread a 3% of a core; by name: a 300 ms, b 200 ms",
-                after.usedSince(new ThreadCpuSnapshot(Map.of()), 10_000, 100, 2));
+                after.usedSince(new ThreadCpuSnapshot(Map.of()), 10_000, 100, 2).breakdown());
+    }
+
+    @Test
+    void jitCompilerThreadsAreCountedApartAndAreNeverTheBusiestThread() {
+        ThreadCpuSnapshot after = new ThreadCpuSnapshot(Map.of(
+                1L, new ThreadCpuSnapshot.ThreadTicks("C2_CompilerThreadN", 500),
+                2L, new ThreadCpuSnapshot.ThreadTicks("C1_CompilerThre", 100),
+                3L, new ThreadCpuSnapshot.ThreadTicks("n1@data-0-StateMachineUpdater", 200)));
+
+        ThreadCpuSnapshot.ThreadUse used = after.usedSince(new ThreadCpuSnapshot(Map.of()), 10_000, 100, 3);
+
+        assertEquals(6_000, used.jitCompilerMillis());
+        assertTrue(used.breakdown().startsWith("busiest thread n1@data-0-StateMachineUpdater 20% of a core;"), used.breakdown());
     }
 
     @Test
