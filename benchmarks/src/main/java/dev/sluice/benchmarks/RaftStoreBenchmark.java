@@ -103,7 +103,7 @@ public final class RaftStoreBenchmark {
             MeterRegistry meters = new SimpleMeterRegistry();
             // The same settings a node gives its own group clients.
             GroupClientSettings settings = new GroupClientSettings(defaults.maxInflightProposals(),
-                    defaults.maxProposalBytes(), defaults.requestTimeout());
+                    defaults.maxProposalBytes(), defaults.requestTimeout(), defaults.maxWaitingCommands());
             try (GroupClient group = new GroupClient(StoreGroups.CATALOG, cluster.peers(), settings, meters)) {
                 RaftBenchReport report = measure(new Catalog(group), group, meters, nodeCpu, loadAverageBefore,
                         settings.requestTimeout());

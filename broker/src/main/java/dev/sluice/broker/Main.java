@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar sluice.jar [flags]}. Exit codes: 0 after {@code --help} or a clean stop, 2 when the
+ * {@code java -jar sluice.jar [flags]}, or {@code java -jar sluice.jar admin ...} for the operators' commands
+ * ({@link AdminCommand}, its own exit codes). Exit codes: 0 after {@code --help} or a clean stop, 2 when the
  * configuration has problems (all of them are printed), 1 when start-up fails. SIGTERM and SIGINT stop
  * the server gracefully through a shutdown hook.
  */
@@ -21,6 +22,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("admin")) {
+            System.exit(new AdminCommand(System.out, System.err, InstantSource.system())
+                    .run(List.of(args).subList(1, args.length), System.getenv()));
+        }
         LoadResult loaded = ConfigLoader.load(List.of(args), System.getenv());
         if (loaded.helpRequested()) {
             System.out.print(ConfigLoader.usage());

@@ -5,6 +5,7 @@ import dev.sluice.broker.api.http.ProtocolErrorResponder;
 import dev.sluice.broker.api.http.RawBodyHandler;
 import dev.sluice.broker.api.http.RestRoutes;
 import dev.sluice.broker.ops.MeterConventions;
+import dev.sluice.broker.api.rest.ClusterResource;
 import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.api.rest.TopicResource;
 import dev.sluice.broker.auth.SigV4Verifier;
@@ -14,7 +15,10 @@ import dev.sluice.broker.ops.MetricsRoutes;
 import dev.sluice.notify.api.http.NotifyRoutes;
 import dev.sluice.notify.service.NotifyConfig;
 import dev.sluice.notify.service.NotifyService;
+import dev.sluice.broker.core.QueueBook;
+import dev.sluice.broker.statemachine.QueueEngine;
 import dev.sluice.raftstore.RaftStoreNode;
+import dev.sluice.raftstore.StoreGroups;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -37,6 +41,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -156,6 +161,8 @@ public final class SluiceServer implements AutoCloseable {
             List<RestResource> restResources = new ArrayList<>(queues.restResources());
             restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
             restResources.add(bridge.restResource());
+            RaftStoreNode started = node;
+            restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group)));
             new RestRoutes(restResources, caller -> config.auth().isOperator(caller.accessKeyId())).mount(router);
             // No form options: Vert.x never decodes a form here (RawBodyHandler); the Query decoders read them.
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
@@ -163,6 +170,8 @@ public final class SluiceServer implements AutoCloseable {
                     .requestHandler(router);
             awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
             baseUrl.set(QueueModule.baseUrl(config, http.actualPort()));
+            // Retried in the background until the catalog has a quorum: peers may still be starting.
+            node.publishHttpUrl(baseUrl.get());
             notify.start();
             return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues, bridge, notify, router);
         } catch (IOException | RuntimeException e) {
@@ -174,6 +183,16 @@ public final class SluiceServer implements AutoCloseable {
             closeQuietly(vertx, node, gcMetrics, meters);
             throw e;
         }
+    }
+
+    /** Queues in a data group per this node's replica (approximate, as the cluster view is); empty for the catalog. */
+    private static OptionalLong queueCount(RaftStoreNode node, String group) {
+        for (int index = 0; index < node.dataGroupCount(); index++) {
+            if (StoreGroups.dataGroupName(index).equals(group) && node.localEngine(index) instanceof QueueEngine engine) {
+                return OptionalLong.of(engine.read(QueueBook::queueCount));
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** The SigV4 verifier of the configured keys, or null when there are none (auth off, loopback only). */

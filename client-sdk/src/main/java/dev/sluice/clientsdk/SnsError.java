@@ -39,6 +39,11 @@ public enum SnsError {
     /** AWS's common error for a query that does not follow its rules (here: a parameter given twice). */
     INVALID_QUERY_PARAMETER("InvalidQueryParameter", 400,
             "The AWS query string is malformed or does not adhere to AWS standards."),
+    /**
+     * SNS's ThrottledException (service model: code Throttled, HTTP 429, sender fault): the AWS SDKs retry a 429
+     * with backoff. Sluice answers it when a Raft group's proposal queue is full.
+     */
+    THROTTLED("Throttled", 429, "Rate exceeded"),
     INTERNAL_ERROR("InternalError", 500, "The request processing has failed because of an unknown error."),
     SERVICE_UNAVAILABLE("ServiceUnavailable", 503, "The request has failed due to a temporary failure of the server.");
 

@@ -29,6 +29,11 @@ import java.util.Set;
  * @param allowTemporaryStorage lets a cluster member's {@code dataDirectory} live under /tmp (tests only: /tmp may be
  *        wiped); a single node may always, with a warning
  * @param raftProperties extra Ratis properties for tuning; unsafe settings are refused by {@link #validate()}
+ * @param maxWaitingCommands commands a group client holds waiting for the next Raft entry (default 10,000: about
+ *     2 entries' worth at the largest batch); beyond it a write is refused at once with
+ *     {@link dev.sluice.raftstore.client.StoreBusyException}, which the APIs answer as throttling
+ * @param balanceLeaders true (default): each node hands the data groups it leads to their preferred leader
+ *     (see {@link LeadershipBalancer}), so leaders spread evenly over the nodes
  */
 public record RaftStoreConfig(
         String nodeId,
@@ -45,7 +50,9 @@ public record RaftStoreConfig(
         Duration requestTimeout,
         boolean joinExistingCluster,
         boolean allowTemporaryStorage,
-        Map<String, String> raftProperties) {
+        Map<String, String> raftProperties,
+        int maxWaitingCommands,
+        boolean balanceLeaders) {
 
     public static final String UNSAFE_FLUSH_KEY = "raft.server.log.unsafe-flush.enabled";
 
@@ -57,7 +64,7 @@ public record RaftStoreConfig(
     public static RaftStoreConfig defaults() {
         return new RaftStoreConfig("n1", "127.0.0.1", 9325, Path.of("data"), List.of(), 1,
                 Duration.ofSeconds(1), Duration.ofSeconds(2), 100_000, 4, 4 * 1024 * 1024,
-                Duration.ofSeconds(15), false, false, Map.of());
+                Duration.ofSeconds(15), false, false, Map.of(), 10_000, true);
     }
 
     /**
@@ -118,6 +125,9 @@ public record RaftStoreConfig(
         if (maxProposalBytes < 2 * 1024 * 1024 || maxProposalBytes > 16 * 1024 * 1024) {
             problems.add("max proposal bytes must be 2-16 MiB: " + maxProposalBytes);
         }
+        if (maxWaitingCommands < 1 || maxWaitingCommands > 1_000_000) {
+            problems.add("max waiting commands must be 1-1000000: " + maxWaitingCommands);
+        }
         if (requestTimeout.toMillis() < 100) {
             problems.add("request timeout must be >= 100 ms: " + requestTimeout);
         }
@@ -144,48 +154,60 @@ public record RaftStoreConfig(
     public RaftStoreConfig withNode(String newNodeId, String newHost, int newRaftPort) {
         return new RaftStoreConfig(newNodeId, newHost, newRaftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
     }
 
     public RaftStoreConfig withDataDirectory(Path newDataDirectory) {
         return new RaftStoreConfig(nodeId, host, raftPort, newDataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
     }
 
     public RaftStoreConfig withPeers(List<Peer> newPeers) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, newPeers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
     }
 
     public RaftStoreConfig withDataGroups(int newDataGroups) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, newDataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
     }
 
     public RaftStoreConfig withSnapshotThresholdEntries(long entries) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, entries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
     }
 
     public RaftStoreConfig withJoinExistingCluster(boolean join) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                join, allowTemporaryStorage, raftProperties);
+                join, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
     }
 
     public RaftStoreConfig withAllowTemporaryStorage(boolean allow) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allow, raftProperties);
+                joinExistingCluster, allow, raftProperties, maxWaitingCommands, balanceLeaders);
     }
 
     public RaftStoreConfig withRaftProperties(Map<String, String> properties) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, properties);
+                joinExistingCluster, allowTemporaryStorage, properties, maxWaitingCommands, balanceLeaders);
+    }
+
+    public RaftStoreConfig withMaxWaitingCommands(int commands) {
+        return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                joinExistingCluster, allowTemporaryStorage, raftProperties, commands, balanceLeaders);
+    }
+
+    public RaftStoreConfig withBalanceLeaders(boolean balance) {
+        return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balance);
     }
 }

@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,7 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.RaftProperties;
@@ -48,6 +54,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftStoreNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaftStoreNode.class);
+    /** The catalog namespace where each node publishes its HTTP base URL, keyed by node id. */
+    static final String NODE_URLS = "store.nodes";
+    /** How often the leadership balancer looks, and how long it first waits (elections settle first). */
+    static final Duration BALANCE_INTERVAL = Duration.ofSeconds(3);
+    /** How often a node retries publishing its URL while the catalog has no quorum (peers still starting). */
+    private static final Duration PUBLISH_RETRY = Duration.ofSeconds(2);
 
     private final RaftStoreConfig config;
     private final RaftServer server;
@@ -58,6 +70,12 @@ public final class RaftStoreNode implements AutoCloseable {
     private volatile boolean closed;
     /** Closes the server after a fatal apply error; {@link #close} waits for it so no file is still being written. */
     private volatile Thread fatalStopper;
+    /** One daemon thread for the node's housekeeping: URL publishing retries and leadership balancing. */
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "raft-store-housekeeping");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private RaftStoreNode(RaftStoreConfig config, RaftServer server, Map<String, EngineStateMachine> stateMachines,
             MeterRegistry meters) {
@@ -65,11 +83,22 @@ public final class RaftStoreNode implements AutoCloseable {
         this.server = server;
         this.stateMachines = stateMachines;
         GroupClientSettings settings = new GroupClientSettings(config.maxInflightProposals(), config.maxProposalBytes(),
-                config.requestTimeout());
+                config.requestTimeout(), config.maxWaitingCommands());
         for (String name : StoreGroups.names(config.dataGroups())) {
             clients.put(name, new GroupClient(name, config.members(), settings, meters, server));
         }
         this.catalog = new Catalog(clients.get(StoreGroups.CATALOG));
+        if (config.balanceLeaders() && config.members().size() > 1) {
+            LeadershipBalancer balancer = new LeadershipBalancer(server, config.dataGroups(), this::dataGroup,
+                    heartbeatStaleAfter(), config.electionTimeoutMax().multipliedBy(2));
+            housekeeping.scheduleWithFixedDelay(balancer, BALANCE_INTERVAL.toMillis(), BALANCE_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A peer not heard from for this long counts as down: a few missed heartbeats, past any election timeout. */
+    private Duration heartbeatStaleAfter() {
+        return config.electionTimeoutMax().multipliedBy(2);
     }
 
     /**
@@ -281,6 +310,78 @@ public final class RaftStoreNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes this node's HTTP base URL into the catalog ({@value #NODE_URLS}), so that any node can list every
+     * node's URL ({@link #clusterView}). While the catalog has no quorum (peers still starting) it retries every
+     * {@link #PUBLISH_RETRY} in the background until it is stored or the node closes; the future completes then.
+     */
+    public CompletableFuture<Void> publishHttpUrl(String url) {
+        CompletableFuture<Void> published = new CompletableFuture<>();
+        publishUntilStored(url.getBytes(StandardCharsets.UTF_8), published);
+        return published;
+    }
+
+    private void publishUntilStored(byte[] url, CompletableFuture<Void> published) {
+        if (closed) {
+            published.completeExceptionally(new IllegalStateException("node closed before its URL was published"));
+            return;
+        }
+        catalog.put(NODE_URLS, config.nodeId(), url).whenComplete((replaced, error) -> {
+            if (error == null) {
+                published.complete(null);
+                return;
+            }
+            try {
+                housekeeping.schedule(() -> publishUntilStored(url, published), PUBLISH_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                published.completeExceptionally(error);
+            }
+        });
+    }
+
+    /**
+     * The cluster as this node sees it: every member with its published URL and liveness ({@link PeerLiveness}),
+     * every group with its members, leader and this replica's applied index. Reads the URLs from this node's
+     * catalog replica (no quorum needed, so an operator sees a broken cluster too); never probes a peer.
+     */
+    public CompletableFuture<ClusterView> clusterView() {
+        return catalog.scanReplica(config.nodeId(), NODE_URLS, "", null, config.members().size() + 16)
+                .thenApply(page -> {
+                    Map<String, String> urls = new LinkedHashMap<>();
+                    page.entries().forEach(entry -> urls.put(entry.key(), new String(entry.value(), StandardCharsets.UTF_8)));
+                    return urls;
+                })
+                .exceptionally(unreadable -> Map.of())
+                .thenApply(this::clusterView);
+    }
+
+    private ClusterView clusterView(Map<String, String> urls) {
+        List<String> ids = config.members().stream().map(Peer::id).toList();
+        List<RaftGroupId> groupIds = StoreGroups.names(config.dataGroups()).stream().map(StoreGroups::groupId).toList();
+        Map<String, ClusterView.NodeState> states = PeerLiveness.states(server, groupIds, ids, heartbeatStaleAfter());
+        List<ClusterView.NodeView> nodes = config.members().stream().map(peer -> new ClusterView.NodeView(peer.id(),
+                peer.host() + ":" + peer.port(), urls.get(peer.id()), states.get(peer.id()))).toList();
+        List<ClusterView.GroupView> groups = new ArrayList<>();
+        for (String name : StoreGroups.names(config.dataGroups())) {
+            groups.add(groupView(name));
+        }
+        return new ClusterView(nodes, groups);
+    }
+
+    private ClusterView.GroupView groupView(String name) {
+        EngineStateMachine machine = stateMachines.get(name);
+        long applied = machine == null || machine.getLastAppliedTermIndex() == null ? -1
+                : machine.getLastAppliedTermIndex().getIndex();
+        try {
+            RaftServer.Division division = server.getDivision(StoreGroups.groupId(name));
+            List<String> members = division.getGroup().getPeers().stream().map(peer -> peer.getId().toString()).sorted().toList();
+            RaftPeerId leader = division.getInfo().getLeaderId();
+            return new ClusterView.GroupView(name, members, leader == null ? null : leader.toString(), applied);
+        } catch (IOException | RuntimeException e) {
+            return new ClusterView.GroupView(name, List.of(), null, applied);
+        }
+    }
+
     public StoreHealth health() {
         Map<String, String> leaders = new LinkedHashMap<>();
         Map<String, String> problems = new LinkedHashMap<>();
@@ -316,6 +417,7 @@ public final class RaftStoreNode implements AutoCloseable {
             return;
         }
         closed = true;
+        housekeeping.shutdownNow();
         for (GroupClient client : clients.values()) {
             client.close();
         }

@@ -403,10 +403,6 @@ public final class QueueBook {
 
     // ---- reads (callers hold the engine's read lock) ----
 
-    public int queueCount() {
-        return queues.size();
-    }
-
     public boolean exists(String name) {
         return queues.containsKey(name);
     }
@@ -431,6 +427,11 @@ public final class QueueBook {
 
     public SortedMap<String, String> tags(String name) {
         return Collections.unmodifiableSortedMap(new TreeMap<>(require(name).tags));
+    }
+
+    /** Queues in this book, internal ones included: the group's load as the operators' cluster view shows it. */
+    public int queueCount() {
+        return queues.size();
     }
 
     /** Queue names with the prefix, after {@code startAfter} (exclusive, null from the first), at most {@code limit}. */

@@ -19,6 +19,7 @@ import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.*;
 import dev.sluice.raftstore.client.GroupClient;
+import dev.sluice.raftstore.client.StoreBusyException;
 import dev.sluice.raftstore.client.StoreUnavailableException;
 import dev.sluice.raftstore.codec.BinaryReader;
 import java.nio.ByteBuffer;
@@ -411,14 +412,23 @@ public final class EngineQueueClient implements QueueClient {
     private static <T> CompletableFuture<T> decode(CompletableFuture<ByteBuffer> result, Function<BinaryReader, T> onSuccess) {
         return result.handle((bytes, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                if (cause instanceof StoreUnavailableException || cause instanceof java.util.concurrent.TimeoutException) {
-                    throw SqsError.SERVICE_UNAVAILABLE.exception("The queue's replicas could not confirm the request in time; retry.");
-                }
-                throw new CompletionException(cause);
+                throw asSqsError(error);
             }
             return onSuccess.apply(QueueResultCodec.open(bytes));
         });
+    }
+
+    /** A store's failure as SQS answers it (throttling, unavailable), for the groups' and the catalog's replies alike. */
+    public static RuntimeException asSqsError(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof StoreBusyException) {
+            // Refused before it was proposed: SQS's throttling answer, which the AWS SDKs retry with backoff.
+            return SqsError.REQUEST_THROTTLED.exception("Too many requests wait for the queue's replicas; retry.");
+        }
+        if (cause instanceof StoreUnavailableException || cause instanceof java.util.concurrent.TimeoutException) {
+            return SqsError.SERVICE_UNAVAILABLE.exception("The queue's replicas could not confirm the request in time; retry.");
+        }
+        return new CompletionException(cause);
     }
 
     private String nameOf(String queueUrl) {

@@ -1,5 +1,6 @@
 package dev.sluice.broker.service;
 
+import dev.sluice.broker.core.ReceiptHandle;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.*;
@@ -226,12 +227,18 @@ final class PartitionedQueue {
                 try {
                     int group = Integer.parseInt(receiptHandle.substring(1, separator));
                     String handle = receiptHandle.substring(separator + 1);
-                    return new Routed(group, handle, !placement.groups().contains(group));
+                    if (placement.groups().contains(group)) {
+                        return new Routed(group, handle, false);
+                    }
+                    if (group >= 0 && ReceiptHandle.decode(handle).isPresent()) {
+                        return new Routed(group, handle, true);
+                    }
                 } catch (NumberFormatException notOurs) {
-                    // falls through: the home group answers that the handle is invalid
+                    // falls through
                 }
             }
         }
+        // No prefix, or one that is not ours: the home group answers (for anything but its own handles, invalid).
         return new Routed(placement.home(), receiptHandle, false);
     }
 

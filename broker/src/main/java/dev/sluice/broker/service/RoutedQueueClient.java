@@ -8,7 +8,6 @@ import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.*;
-import dev.sluice.raftstore.client.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -346,17 +345,13 @@ public final class RoutedQueueClient implements QueueClient {
         return url.queueName();
     }
 
-    /** A placement read the catalog could not confirm in time is SQS's ServiceUnavailable, as a group's is. */
+    /** A placement read the catalog could not confirm (or took no more requests) is answered as a group's would be. */
     private static <T> CompletableFuture<T> available(CompletableFuture<T> placementRead) {
         return placementRead.handle((value, error) -> {
-            if (error == null) {
-                return value;
+            if (error != null) {
+                throw EngineQueueClient.asSqsError(error);
             }
-            Throwable cause = unwrap(error);
-            if (cause instanceof StoreUnavailableException || cause instanceof java.util.concurrent.TimeoutException) {
-                throw SqsError.SERVICE_UNAVAILABLE.exception("The queue directory could not confirm the request in time; retry.");
-            }
-            throw new CompletionException(cause);
+            return value;
         });
     }
 

@@ -95,6 +95,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theProposalQueueBoundAndLeaderBalancingAreSetByFlagOrEnvironmentAndAZeroBoundIsAProblem() {
+        LoadResult result = loadInCheckout(List.of("--max-waiting-commands", "500"), Map.of("SLUICE_BALANCE_LEADERS", "false"));
+        assertTrue(result.ok(), result.problems().toString());
+        assertEquals(500, result.config().raft().maxWaitingCommands());
+        assertFalse(result.config().raft().balanceLeaders());
+        assertEquals(10_000, SluiceConfig.defaults().raft().maxWaitingCommands());
+        assertTrue(SluiceConfig.defaults().raft().balanceLeaders());
+        assertContains(loadInCheckout(List.of("--max-waiting-commands", "0"), Map.of()).problems(), "max waiting commands");
+    }
+
+    @Test
     void flagsAcceptTheEqualsForm() {
         LoadResult result = loadInCheckout(List.of("--port=9400", "--shutdown-grace=1500ms", "--data-dir=/srv/sluice"), Map.of());
 

@@ -41,6 +41,10 @@ import org.apache.ratis.util.TimeDuration;
  * command goes out at once; under load entries grow. Each caller's future completes with its own
  * result. The Ratis client follows the leader across elections and retries within the timeout.
  *
+ * <p>Bounded: at most {@code maxWaitingCommands} commands wait for an entry; beyond that {@link #submit}
+ * fails at once with {@link StoreBusyException}, so a slow group sheds load instead of queueing requests
+ * that would time out anyway (with their memory held).
+ *
  * <p>Threads: safe for concurrent use; futures complete on the group's reply thread.
  */
 public final class GroupClient implements AutoCloseable {
@@ -121,6 +125,12 @@ public final class GroupClient implements AutoCloseable {
                 result.completeExceptionally(new StoreUnavailableException(groupName + " client is closed", null));
                 return result;
             }
+            if (waiting.size() >= settings.maxWaitingCommands()) {
+                // Refused before proposing: the outcome is known (nothing applied), unlike a timeout.
+                result.completeExceptionally(new StoreBusyException(groupName + ": " + waiting.size()
+                        + " commands already wait for the next Raft entry"));
+                return result;
+            }
             waiting.add(new Pending(commandFrame, result));
         }
         sendWhileCapacity();
@@ -180,6 +190,18 @@ public final class GroupClient implements AutoCloseable {
         RaftClientReply reply = raft.admin().setConfiguration(peers);
         if (!reply.isSuccess()) {
             throw new IOException(groupName + ": membership change to " + members + " failed", reply.getException());
+        }
+    }
+
+    /**
+     * Asks the group's leader to hand its leadership to {@code nodeId} (Ratis's leadership transfer: the leader
+     * waits until the target holds its log, then has it start an election it wins). Blocks up to {@code timeout};
+     * throws when the transfer did not complete, the old leader then keeps (or regains) the lead.
+     */
+    public void transferLeadership(String nodeId, Duration timeout) throws IOException {
+        RaftClientReply reply = raft.admin().transferLeadership(RaftPeerId.valueOf(nodeId), timeout.toMillis());
+        if (!reply.isSuccess()) {
+            throw new IOException(groupName + ": leadership transfer to " + nodeId + " failed", reply.getException());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sluice.raftstore.testing;
 
 import dev.sluice.raftstore.Peer;
+import dev.sluice.raftstore.RaftStoreConfig;
 import dev.sluice.raftstore.client.GroupClient;
 import dev.sluice.raftstore.client.GroupClientSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -124,7 +125,8 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** A client of one group that reaches the cluster from the test JVM, as an outside client would. */
     public GroupClient client(String groupName, Duration requestTimeout) {
-        return new GroupClient(groupName, peers, new GroupClientSettings(4, 4 * 1024 * 1024, requestTimeout),
+        return new GroupClient(groupName, peers, new GroupClientSettings(4, 4 * 1024 * 1024, requestTimeout,
+                RaftStoreConfig.defaults().maxWaitingCommands()),
                 new SimpleMeterRegistry());
     }
 

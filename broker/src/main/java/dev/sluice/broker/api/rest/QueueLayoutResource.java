@@ -1,6 +1,7 @@
 package dev.sluice.broker.api.rest;
 
 import dev.sluice.broker.api.rest.RestOperation.Body;
+import dev.sluice.broker.service.EngineQueueClient;
 import dev.sluice.broker.service.Placement;
 import dev.sluice.broker.service.QueueLayoutChanges;
 import dev.sluice.broker.service.QueueMigrations;
@@ -63,7 +64,7 @@ public final class QueueLayoutResource implements RestResource {
             throw SqsError.MISSING_PARAMETER.exception("The request must contain the parameter count.");
         }
         String name = request.path("name");
-        return layouts.partition(name, count).thenApply(placed -> RestResponse.json(200, new LayoutView(name, names(placed))));
+        return answered(layouts.partition(name, count).thenApply(placed -> RestResponse.json(200, new LayoutView(name, names(placed)))));
     }
 
     private CompletableFuture<RestResponse> migrate(RestRequest request) {
@@ -72,11 +73,22 @@ public final class QueueLayoutResource implements RestResource {
         if (target == null) {
             throw SqsError.MISSING_PARAMETER.exception("The request must contain the parameter toGroup.");
         }
-        return migrations.start(request.path("name"), groupIndex(target)).thenApply(started -> RestResponse.json(200, view(started)));
+        return answered(migrations.start(request.path("name"), groupIndex(target))
+                .thenApply(started -> RestResponse.json(200, view(started))));
     }
 
     private CompletableFuture<RestResponse> migration(RestRequest request) {
-        return migrations.status(request.path("name")).thenApply(migration -> RestResponse.json(200, view(migration)));
+        return answered(migrations.status(request.path("name")).thenApply(migration -> RestResponse.json(200, view(migration))));
+    }
+
+    /** A store that is busy or could not confirm in time answers as SQS does (throttled, unavailable), never a 500. */
+    private static CompletableFuture<RestResponse> answered(CompletableFuture<RestResponse> response) {
+        return response.handle((answer, error) -> {
+            if (error != null) {
+                throw EngineQueueClient.asSqsError(error);
+            }
+            return answer;
+        });
     }
 
     private int groupIndex(String name) {

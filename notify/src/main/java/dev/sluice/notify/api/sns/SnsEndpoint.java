@@ -243,6 +243,9 @@ public final class SnsEndpoint {
         if (cause instanceof SnsException sns) {
             return SnsXml.error(sns.error(), sns.getMessage(), requestId);
         }
+        if (dev.sluice.notify.service.Overload.isThrottled(cause)) {
+            return SnsXml.error(SnsError.THROTTLED, null, requestId);
+        }
         SnsError readerError = cause instanceof SqsException sqs ? parameterReaderError(sqs.error()) : null;
         if (readerError != null) {
             return SnsXml.error(readerError, cause.getMessage(), requestId);

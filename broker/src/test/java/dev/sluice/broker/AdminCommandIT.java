@@ -1,0 +1,150 @@
+package dev.sluice.broker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.broker.sqs.SqsTestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sluice.jar admin ...} against a real server: what it prints and how it exits. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class AdminCommandIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OPS = "AKIDADMINOPS";
+    private static final String OPS_SECRET = "ops-secret-1234";
+    private static final String APP = "AKIDTENANTAPP";
+    private static final String APP_SECRET = "app-secret-5678";
+
+    @TempDir
+    Path data;
+
+    /** One run of the command: exit code and both streams. */
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run admin(Map<String, String> environment, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new AdminCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), InstantSource.system()).run(List.of(args), environment);
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String[] with(String endpoint, String... rest) {
+        List<String> args = new ArrayList<>(List.of("--endpoint", endpoint));
+        args.addAll(List.of(rest));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void clusterPrintsTheNodesAndGroupsAndQueuePrintsAQueue() throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(data)) {
+            String endpoint = "http://127.0.0.1:" + server.port();
+            server.sqs.createQueue(b -> b.queueName("orders"));
+
+            Run cluster = admin(Map.of(), with(endpoint, "cluster"));
+            assertEquals(0, cluster.exit(), cluster.err());
+            JsonNode view = JSON.readTree(cluster.out());
+            assertEquals("n1", view.at("/nodes/0/id").asText(), cluster.out());
+            assertEquals("up", view.at("/nodes/0/state").asText(), cluster.out());
+            assertEquals("catalog", view.at("/groups/0/name").asText(), cluster.out());
+            assertEquals("data-0", view.at("/groups/1/name").asText(), cluster.out());
+            assertEquals("n1", view.at("/groups/1/leader").asText(), cluster.out());
+            assertTrue(view.at("/groups/1/queueCount").asLong() >= 1, cluster.out());
+            assertTrue(view.at("/groups/1/appliedIndex").asLong() > 0, cluster.out());
+
+            Run queue = admin(Map.of(), with(endpoint, "queue", "orders"));
+            assertEquals(0, queue.exit(), queue.err());
+            assertTrue(queue.out().contains("orders"), queue.out());
+
+            Run missing = admin(Map.of(), with(endpoint, "queue", "no-such-queue"));
+            assertEquals(1, missing.exit());
+            assertTrue(missing.err().contains("HTTP 404"), missing.err());
+            assertTrue(missing.err().contains("QueueDoesNotExist"), missing.err());
+
+            Run migrateMissing = admin(Map.of(), with(endpoint, "queue-migrate", "no-such-queue", "--to-group", "data-0"));
+            assertEquals(1, migrateMissing.exit(), migrateMissing.out());
+            assertTrue(migrateMissing.err().contains("HTTP 4"), migrateMissing.err());
+        }
+    }
+
+    @Test
+    void queuePartitionsAndQueueMigrateChangeWhereAQueueLives() throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(data, config -> config.withRaft(config.raft().withDataGroups(4)))) {
+            String endpoint = "http://127.0.0.1:" + server.port();
+            server.sqs.createQueue(b -> b.queueName("spread"));
+            server.sqs.createQueue(b -> b.queueName("moved"));
+
+            Run partitioned = admin(Map.of(), with(endpoint, "queue-partitions", "spread", "--count", "3"));
+            assertEquals(0, partitioned.exit(), partitioned.err());
+            assertEquals(3, JSON.readTree(partitioned.out()).get("groups").size(), partitioned.out());
+
+            String from = JSON.readTree(admin(Map.of(), with(endpoint, "queue", "moved")).out()).at("/groups/0").asText();
+            String to = from.equals("data-3") ? "data-2" : "data-3";
+            Run started = admin(Map.of(), with(endpoint, "queue-migrate", "moved", "--to-group", to));
+            assertEquals(0, started.exit(), started.err());
+            assertEquals("RUNNING", JSON.readTree(started.out()).get("state").asText(), started.out());
+            Run progress = admin(Map.of(), with(endpoint, "queue-migration", "moved"));
+            assertEquals(0, progress.exit(), progress.err());
+            assertEquals(to, JSON.readTree(progress.out()).get("toGroup").asText(), progress.out());
+
+            Run twice = admin(Map.of(), with(endpoint, "queue-migrate", "moved", "--to-group", from));
+            assertEquals(1, twice.exit(), twice.out());
+            assertTrue(twice.err().contains("InvalidParameterValue"), twice.err());
+            assertEquals(2, admin(Map.of(), with(endpoint, "queue-partitions", "spread")).exit());
+        }
+    }
+
+    @Test
+    void withAuthOnAnOperatorKeyReadsTheClusterATenantKeyGets403AndNoKeyGetsTheAuthError() throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(data, config -> config.withAuth(new SluiceConfig.Auth(List.of(
+                new SluiceConfig.AccessKey(OPS, OPS_SECRET, true), new SluiceConfig.AccessKey(APP, APP_SECRET)))))) {
+            String endpoint = "http://127.0.0.1:" + server.port();
+
+            Run operator = admin(Map.of(), with(endpoint, "--access-key", OPS, "--secret-key", OPS_SECRET, "cluster"));
+            assertEquals(0, operator.exit(), operator.err());
+            assertTrue(JSON.readTree(operator.out()).has("groups"), operator.out());
+
+            Run operatorByEnvironment = admin(Map.of("AWS_ACCESS_KEY_ID", OPS, "AWS_SECRET_ACCESS_KEY", OPS_SECRET),
+                    with(endpoint, "cluster"));
+            assertEquals(0, operatorByEnvironment.exit(), operatorByEnvironment.err());
+
+            Run tenant = admin(Map.of(), with(endpoint, "--access-key", APP, "--secret-key", APP_SECRET, "cluster"));
+            assertEquals(1, tenant.exit());
+            assertTrue(tenant.err().contains("HTTP 403"), tenant.err());
+            assertTrue(tenant.err().contains("AccessDenied"), tenant.err());
+            assertEquals("", tenant.out());
+
+            Run anonymous = admin(Map.of(), with(endpoint, "cluster"));
+            assertEquals(1, anonymous.exit());
+            assertTrue(anonymous.err().contains("HTTP 403"), anonymous.err());
+            assertTrue(anonymous.err().contains("MissingAuthenticationToken"), anonymous.err());
+        }
+    }
+
+    @Test
+    void aUsageErrorExitsWith2AndPrintsTheUsage() {
+        for (String[] args : List.of(new String[0], new String[] {"cluster"}, with("http://127.0.0.1:1", "frobnicate"),
+                with("http://127.0.0.1:1", "queue"), with("http://127.0.0.1:1", "queue-migrate", "orders"),
+                with("http://127.0.0.1:1", "--access-key", "only-id", "cluster"))) {
+            Run run = admin(Map.of(), args);
+            assertEquals(2, run.exit(), String.join(" ", args));
+            assertTrue(run.err().contains("Usage: java -jar sluice.jar admin"), run.err());
+        }
+        assertEquals(0, admin(Map.of(), "--help").exit());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sluice.raftstore;
+
+import java.util.List;
+
+/**
+ * The cluster as one node sees it: its peers and every Raft group it hosts. A snapshot for operators (the
+ * broker renders it as {@code GET /v1/cluster}); nothing in it is linearizable.
+ *
+ * @param nodes every configured member, in configuration order
+ * @param groups the catalog group, then the data groups in index order
+ */
+public record ClusterView(List<NodeView> nodes, List<GroupView> groups) {
+    public ClusterView {
+        nodes = List.copyOf(nodes);
+        groups = List.copyOf(groups);
+    }
+
+    /** Whether a peer answers Raft traffic, as this node's divisions see it ({@link PeerLiveness}). */
+    public enum NodeState {
+        UP, DOWN,
+        /** No division on this node exchanges heartbeats with that peer (it leads none of them, nor follows it). */
+        UNKNOWN
+    }
+
+    /**
+     * @param raftAddress host:port of its Raft (gRPC) server
+     * @param httpUrl the base URL the node published into the catalog at start, or null before it did
+     */
+    public record NodeView(String id, String raftAddress, String httpUrl, NodeState state) {
+    }
+
+    /**
+     * @param members voting member ids, sorted
+     * @param leader the leader this node knows of, or null during an election
+     * @param appliedIndex the last log index applied by this node's replica (-1 before any, or if it hosts none)
+     */
+    public record GroupView(String name, List<String> members, String leader, long appliedIndex) {
+        public GroupView {
+            members = List.copyOf(members);
+        }
+    }
+}
