@@ -29,6 +29,7 @@ source "$bench_dir/peers/common.sh"
 load_jar=$bench_dir/target/benchmarks.jar
 out_dir=$bench_dir/target/group-scaling
 server_ready_seconds=90
+start_attempts=3
 # Queue creation, drain and deletion on top of warm-up + window; a run past this is killed.
 run_overhead_seconds=90
 
@@ -80,20 +81,27 @@ stop_sluice() {
 trap stop_sluice EXIT
 
 # Starts a fresh single-node Sluice with N data groups; sets sluice_pid and port; waits for /health/ready.
+# free_port is racy on a shared machine: a server that exits during start-up is retried on new ports.
 start_sluice() {
-  local groups=$1 name=$2
-  port=$(free_port)
-  data_dir=$out_dir/data-$name
-  rm -rf "$data_dir"
-  java -jar "$sluice_jar" --port "$port" --raft-port "$(free_port)" --data-dir "$data_dir" --data-groups "$groups" \
-    </dev/null >"$out_dir/$name-server.log" 2>&1 &
-  sluice_pid=$!
-  for (( waited = 0; ; waited++ )); do
-    kill -0 "$sluice_pid" 2>/dev/null || { tail -n 20 "$out_dir/$name-server.log" >&2; die "Sluice exited during start-up"; }
-    curl -sf --max-time 2 "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
-    (( waited < server_ready_seconds * 4 )) || die "Sluice was not ready within ${server_ready_seconds}s"
-    sleep 0.25
+  local groups=$1 name=$2 attempt
+  for (( attempt = 1; attempt <= start_attempts; attempt++ )); do
+    port=$(free_port)
+    data_dir=$out_dir/data-$name
+    rm -rf "$data_dir"
+    java -jar "$sluice_jar" --port "$port" --raft-port "$(free_port)" --data-dir "$data_dir" --data-groups "$groups" \
+      </dev/null >"$out_dir/$name-server.log" 2>&1 &
+    sluice_pid=$!
+    for (( waited = 0; ; waited++ )); do
+      kill -0 "$sluice_pid" 2>/dev/null || break
+      curl -sf --max-time 2 "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && return 0
+      (( waited < server_ready_seconds * 4 )) || die "Sluice was not ready within ${server_ready_seconds}s"
+      sleep 0.25
+    done
+    echo "   Sluice exited during start-up (attempt $attempt of $start_attempts): $(grep -a -m1 -o 'Failed to bind[^:]*:[0-9]*\|Exception: .*' "$out_dir/$name-server.log" | head -n1)" >&2
+    stop_sluice
   done
+  tail -n 20 "$out_dir/$name-server.log" >&2
+  die "Sluice did not start in $start_attempts attempts"
 }
 
 # Which data group holds each queue, as GET /v1/queues/{name} reports it: "name=group ..." (best effort).
