@@ -5,7 +5,7 @@
 #
 #   benchmarks/run-group-scaling.sh [--scenario spread|hot-queue|both] [--repetitions 3]
 #       [--data-groups "1 2 4"] [--queues 8] [--partitions "1 4"] [--hot-queue-data-groups 4]
-#       [--producers 8] [--consumers 16] [--seconds 20]
+#       [--producers 8] [--consumers 16] [--rate 0] [--seconds 20]
 #       [--warmup-seconds 10] [--drain-seconds 3] [--sluice-jar broker/target/sluice.jar]
 #
 # spread:    --queues standard queues, producers and consumers dealt round-robin over them, against
@@ -14,6 +14,8 @@
 #            `sluice --data-groups --hot-queue-data-groups`, for each partition count P (label partitions=P):
 #            the queue is created (PUT /v1/queues/hot), spread over P data groups by the operator's
 #            PUT /v1/queues/hot/partitions {"count":P} when P > 1, then loaded.
+# --rate R paces the producers to R messages/s together (0: each sends its next batch once the last is
+# answered, so throughput is what the server sustains); a fixed rate compares CPU per message at equal load.
 # Load: SendMessageBatch of 10 x 200 B per producer, ReceiveMessage (10, wait 1 s) + DeleteMessageBatch
 # per consumer, one request in flight each; server CPU is the Sluice process's, sampled over the window,
 # with a breakdown by server thread. Queues are kept to the end so their placement can be read and printed.
@@ -36,7 +38,7 @@ run_overhead_seconds=90
 die() { echo "run-group-scaling.sh: $*" >&2; exit 1; }
 
 scenario=both repetitions=3 data_groups="1 2 4" queues=8 partitions="1 4" hot_queue_data_groups=4
-producers=8 consumers=16 seconds=20 warmup_seconds=10 drain_seconds=3
+producers=8 consumers=16 rate=0 seconds=20 warmup_seconds=10 drain_seconds=3
 sluice_jar=$bench_dir/../broker/target/sluice.jar
 while (( $# > 0 )); do
   case "$1" in
@@ -48,11 +50,12 @@ while (( $# > 0 )); do
     --hot-queue-data-groups) hot_queue_data_groups=${2:?}; shift 2 ;;
     --producers) producers=${2:?}; shift 2 ;;
     --consumers) consumers=${2:?}; shift 2 ;;
+    --rate) rate=${2:?}; shift 2 ;;
     --seconds) seconds=${2:?}; shift 2 ;;
     --warmup-seconds) warmup_seconds=${2:?}; shift 2 ;;
     --drain-seconds) drain_seconds=${2:?}; shift 2 ;;
     --sluice-jar) sluice_jar=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -156,7 +159,7 @@ run_one() {
   if timeout $(( seconds + warmup_seconds + run_overhead_seconds )) \
       java -cp "$load_jar" dev.sluice.benchmarks.SqsLoadGenerator \
         --endpoint "http://127.0.0.1:$port" --server-pid "$sluice_pid" --label "$label" --repetition "$rep" \
-        --producers "$producers" --consumers "$consumers" --seconds "$seconds" --warmup-seconds "$warmup_seconds" \
+        --producers "$producers" --rate "$rate" --consumers "$consumers" --seconds "$seconds" --warmup-seconds "$warmup_seconds" \
         --drain-seconds "$drain_seconds" --body-bytes 200 --wait-seconds 1 --keep-queue "$@" >"$log" 2>&1; then
     summary=$(grep -a -m1 '^{"benchmark":"sqs-e2e"' "$log")
     echo "$summary" >>"$results"

@@ -26,6 +26,8 @@ import java.util.TreeMap;
  * @param queues       queues to create and load; producers and consumers are dealt to them round-robin
  * @param queueAttributes extra CreateQueue attributes, by name, e.g. a partition count
  * @param producers    producer loops, each with one SendMessageBatch in flight
+ * @param ratePerSecond messages per second all producers together offer, paced per batch; 0 sends each batch as
+ *                     soon as the last one is answered (a closed loop: throughput is what the server sustains)
  * @param consumers    consumer loops, each with one ReceiveMessage or DeleteMessageBatch in flight
  * @param warmup       load before measuring, so JIT and connection set-up are not counted
  * @param measured     the measured window
@@ -45,6 +47,7 @@ public record LoadOptions(
         int queues,
         SortedMap<String, String> queueAttributes,
         int producers,
+        int ratePerSecond,
         int consumers,
         Duration warmup,
         Duration measured,
@@ -73,10 +76,13 @@ public record LoadOptions(
     static final int MAX_QUEUES = MAX_WORKERS;
     static final int MAX_QUEUE_ATTRIBUTES = 20;
     static final int MAX_REPETITION = 99;
+    static final int MAX_RATE_PER_SECOND = 1_000_000;
 
     static final String USAGE = """
             usage: SqsLoadGenerator --endpoint URL --queue NAME [options]
               --producers N          producer loops, 1..64 (default 4)
+              --rate N               messages/s offered by all producers together, paced per batch, 0..1000000
+                                     (default 0: the next batch as soon as the last is answered)
               --consumers N          consumer loops, 1..64 (default 4)
               --seconds N            measured seconds, 1..600 (default 20)
               --warmup-seconds N     unmeasured load first, 0..120 (default 3)
@@ -102,6 +108,11 @@ public record LoadOptions(
 
     private static String effectiveQueueName(String name, boolean fifo) {
         return fifo && !name.endsWith(".fifo") ? name + ".fifo" : name;
+    }
+
+    /** How long each producer waits from one batch to the next to offer {@link #ratePerSecond}; 0 when unpaced. */
+    long batchIntervalNanos() {
+        return ratePerSecond == 0 ? 0 : Math.max(1, 1_000_000_000L * producers * SqsLoadGenerator.BATCH_SIZE / ratePerSecond);
     }
 
     /** The queues' names: {@code queueName} alone, or {@code base-0 .. base-(queues-1)} keeping a {@code .fifo} suffix. */
@@ -159,6 +170,7 @@ public record LoadOptions(
         Long serverPid;
         boolean keepQueue;
         int queues = 1;
+        int ratePerSecond;
         final Map<String, String> queueAttributes = new TreeMap<>();
         String label;
         int repetition = 1;
@@ -176,6 +188,7 @@ public record LoadOptions(
                 case "--body-bytes" -> bodyBytes = intIn(name, value, MIN_BODY_BYTES, MAX_BODY_BYTES, problems);
                 case "--wait-seconds" -> waitSeconds = intIn(name, value, 1, MAX_WAIT_SECONDS, problems);
                 case "--server-pid" -> serverPid = (long) intIn(name, value, 1, Integer.MAX_VALUE, problems);
+                case "--rate" -> ratePerSecond = intIn(name, value, 0, MAX_RATE_PER_SECOND, problems);
                 case "--queues" -> queues = intIn(name, value, 1, MAX_QUEUES, problems);
                 case "--label" -> label = value;
                 case "--repetition" -> repetition = intIn(name, value, 1, MAX_REPETITION, problems);
@@ -221,7 +234,7 @@ public record LoadOptions(
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(String.join("; ", problems));
             }
-            return new LoadOptions(uri, queue, queues, new TreeMap<>(queueAttributes), producers, consumers,
+            return new LoadOptions(uri, queue, queues, new TreeMap<>(queueAttributes), producers, ratePerSecond, consumers,
                     Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds), Duration.ofSeconds(drainSeconds),
                     fifo, fifo ? (groups == null ? 10 : groups) : 0, bodyBytes, waitSeconds,
                     serverPid == null ? OptionalLong.empty() : OptionalLong.of(serverPid), keepQueue,

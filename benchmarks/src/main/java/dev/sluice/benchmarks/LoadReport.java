@@ -126,6 +126,7 @@ record LoadReport(
                 + ",\"fifo\":" + options.fifo()
                 + ",\"groups\":" + options.groups()
                 + ",\"producers\":" + options.producers()
+                + ",\"ratePerSecond\":" + options.ratePerSecond()
                 + ",\"consumers\":" + options.consumers()
                 + ",\"bodyBytes\":" + options.bodyBytes()
                 + ",\"measuredSeconds\":" + decimal(measuredSeconds, 3)

@@ -104,7 +104,8 @@ public final class SqsLoadGenerator {
                 consumers.add(new ConsumerWorker(sqs, queueUrls.get(i % queueUrls.size()), state, retryTimer, runTag, options.waitSeconds()));
             }
             for (int i = 0; i < options.producers(); i++) {
-                producers.add(new ProducerWorker(sqs, queueUrls.get(i % queueUrls.size()), state, retryTimer, runTag, i, options.bodyBytes(), groups));
+                producers.add(new ProducerWorker(sqs, queueUrls.get(i % queueUrls.size()), state, retryTimer, runTag, i, options.bodyBytes(), groups,
+                        options.batchIntervalNanos()));
             }
             consumers.forEach(ConsumerWorker::start);
             producers.forEach(ProducerWorker::start);

@@ -41,6 +41,21 @@ class LoadOptionsTest {
     }
 
     @Test
+    void aRateSpacesEachProducersBatchesSoAllTogetherOfferIt() {
+        LoadOptions unpaced = LoadOptions.parse("--endpoint", "http://h", "--queue", "q");
+        assertEquals(0, unpaced.ratePerSecond());
+        assertEquals(0, unpaced.batchIntervalNanos());
+
+        // 8 producers x 10 messages per batch at 400 msg/s: each producer sends a batch every 200 ms.
+        LoadOptions paced = LoadOptions.parse("--endpoint", "http://h", "--queue", "q", "--producers", "8", "--rate", "400");
+        assertEquals(400, paced.ratePerSecond());
+        assertEquals(200_000_000L, paced.batchIntervalNanos());
+
+        assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse("--endpoint", "http://h", "--queue", "q", "--rate", "-1"));
+    }
+
+    @Test
     void severalQueuesAreNamedByIndexAndKeepTheFifoSuffix() {
         LoadOptions standard = LoadOptions.parse("--endpoint", "http://h", "--queue", "spread", "--queues", "3",
                 "--producers", "3", "--consumers", "6");
