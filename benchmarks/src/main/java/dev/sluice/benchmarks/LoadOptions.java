@@ -4,9 +4,14 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * What one {@link SqsLoadGenerator} run does, parsed from its command line.
@@ -16,8 +21,13 @@ import java.util.OptionalLong;
  * {@code producers + consumers} requests are in flight at once.
  *
  * @param endpoint     the SQS endpoint the client talks to (endpointOverride)
- * @param queueName    queue to create; in FIFO mode it always ends in {@code .fifo}
+ * @param queueName    queue to create; in FIFO mode it always ends in {@code .fifo}. With several
+ *                     queues, the base of their names (see {@link #queueNames()})
+ * @param queues       queues to create and load; producers and consumers are dealt to them round-robin
+ * @param queueAttributes extra CreateQueue attributes, by name, e.g. a partition count
  * @param producers    producer loops, each with one SendMessageBatch in flight
+ * @param ratePerSecond messages per second all producers together offer, paced per batch; 0 sends each batch as
+ *                     soon as the last one is answered (a closed loop: throughput is what the server sustains)
  * @param consumers    consumer loops, each with one ReceiveMessage or DeleteMessageBatch in flight
  * @param warmup       load before measuring, so JIT and connection set-up are not counted
  * @param measured     the measured window
@@ -27,12 +37,17 @@ import java.util.OptionalLong;
  * @param bodyBytes    size of each message body in bytes (ASCII)
  * @param waitSeconds  ReceiveMessage WaitTimeSeconds (long polling)
  * @param serverPid    process whose CPU time is sampled over the measured window, if given
- * @param keepQueue    leave the queue in place at the end instead of deleting it
+ * @param keepQueue    leave the queues in place at the end instead of deleting them
+ * @param label        names the configuration under test (e.g. {@code data-groups=4}) in the summary line
+ * @param repetition   which repetition of a series this run is, so tables can pair runs made back to back
  */
 public record LoadOptions(
         URI endpoint,
         String queueName,
+        int queues,
+        SortedMap<String, String> queueAttributes,
         int producers,
+        int ratePerSecond,
         int consumers,
         Duration warmup,
         Duration measured,
@@ -42,7 +57,9 @@ public record LoadOptions(
         int bodyBytes,
         int waitSeconds,
         OptionalLong serverPid,
-        boolean keepQueue) {
+        boolean keepQueue,
+        Optional<String> label,
+        int repetition) {
 
     static final int MAX_WORKERS = 64;
     static final int MAX_MEASURED_SECONDS = 600;
@@ -55,10 +72,17 @@ public record LoadOptions(
     static final int MAX_BODY_BYTES = 262_144 / SqsLoadGenerator.BATCH_SIZE;
     static final int MAX_WAIT_SECONDS = 20;
     static final int MAX_QUEUE_NAME_LENGTH = 80;
+    /** Every queue needs a producer and a consumer of its own, so as many queues as workers at most. */
+    static final int MAX_QUEUES = MAX_WORKERS;
+    static final int MAX_QUEUE_ATTRIBUTES = 20;
+    static final int MAX_REPETITION = 99;
+    static final int MAX_RATE_PER_SECOND = 1_000_000;
 
     static final String USAGE = """
             usage: SqsLoadGenerator --endpoint URL --queue NAME [options]
               --producers N          producer loops, 1..64 (default 4)
+              --rate N               messages/s offered by all producers together, paced per batch, 0..1000000
+                                     (default 0: the next batch as soon as the last is answered)
               --consumers N          consumer loops, 1..64 (default 4)
               --seconds N            measured seconds, 1..600 (default 20)
               --warmup-seconds N     unmeasured load first, 0..120 (default 3)
@@ -67,17 +91,42 @@ public record LoadOptions(
               --groups N             FIFO message groups, round-robin, 1..10000 (default 10)
               --body-bytes N         message body size, 48..26214 (default 200)
               --wait-seconds N       ReceiveMessage WaitTimeSeconds, 1..20 (default 1)
+              --queues N             queues NAME-0..NAME-(N-1), producers and consumers dealt round-robin,
+                                     1..64, at most the producers and the consumers (default 1: just NAME)
+              --queue-attribute K=V  extra CreateQueue attribute, repeatable (e.g. a partition count)
               --server-pid PID       sample this process's CPU time over the measured window
-              --keep-queue           do not delete the queue at the end
+              --keep-queue           do not delete the queues at the end
+              --label TEXT           the configuration under test, copied into the summary line
+              --repetition N         repetition number copied into the summary line, 1..99 (default 1)
             credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (needed when the server has access keys)
             """;
 
     public LoadOptions {
         queueName = effectiveQueueName(queueName, fifo);
+        queueAttributes = Collections.unmodifiableSortedMap(new TreeMap<>(queueAttributes));
     }
 
     private static String effectiveQueueName(String name, boolean fifo) {
         return fifo && !name.endsWith(".fifo") ? name + ".fifo" : name;
+    }
+
+    /** How long each producer waits from one batch to the next to offer {@link #ratePerSecond}; 0 when unpaced. */
+    long batchIntervalNanos() {
+        return ratePerSecond == 0 ? 0 : Math.max(1, 1_000_000_000L * producers * SqsLoadGenerator.BATCH_SIZE / ratePerSecond);
+    }
+
+    /** The queues' names: {@code queueName} alone, or {@code base-0 .. base-(queues-1)} keeping a {@code .fifo} suffix. */
+    List<String> queueNames() {
+        if (queues == 1) {
+            return List.of(queueName);
+        }
+        String suffix = fifo ? ".fifo" : "";
+        String base = queueName.substring(0, queueName.length() - suffix.length());
+        List<String> names = new ArrayList<>(queues);
+        for (int i = 0; i < queues; i++) {
+            names.add(base + "-" + i + suffix);
+        }
+        return names;
     }
 
     /**
@@ -94,6 +143,8 @@ public record LoadOptions(
                 parsed.fifo = true;
             } else if (name.equals("--keep-queue")) {
                 parsed.keepQueue = true;
+            } else if (name.equals("--queue-attribute") && i + 1 < args.length) {
+                parsed.addQueueAttribute(args[++i], problems);
             } else if (i + 1 >= args.length) {
                 problems.add(name + " needs a value");
             } else {
@@ -118,6 +169,11 @@ public record LoadOptions(
         int waitSeconds = 1;
         Long serverPid;
         boolean keepQueue;
+        int queues = 1;
+        int ratePerSecond;
+        final Map<String, String> queueAttributes = new TreeMap<>();
+        String label;
+        int repetition = 1;
 
         void set(String name, String value, List<String> problems) {
             switch (name) {
@@ -132,7 +188,22 @@ public record LoadOptions(
                 case "--body-bytes" -> bodyBytes = intIn(name, value, MIN_BODY_BYTES, MAX_BODY_BYTES, problems);
                 case "--wait-seconds" -> waitSeconds = intIn(name, value, 1, MAX_WAIT_SECONDS, problems);
                 case "--server-pid" -> serverPid = (long) intIn(name, value, 1, Integer.MAX_VALUE, problems);
+                case "--rate" -> ratePerSecond = intIn(name, value, 0, MAX_RATE_PER_SECOND, problems);
+                case "--queues" -> queues = intIn(name, value, 1, MAX_QUEUES, problems);
+                case "--label" -> label = value;
+                case "--repetition" -> repetition = intIn(name, value, 1, MAX_REPETITION, problems);
                 default -> problems.add("unknown option " + name);
+            }
+        }
+
+        void addQueueAttribute(String nameEqualsValue, List<String> problems) {
+            int equals = nameEqualsValue.indexOf('=');
+            if (equals <= 0) {
+                problems.add("--queue-attribute must be NAME=VALUE: " + nameEqualsValue);
+            } else if (queueAttributes.size() >= MAX_QUEUE_ATTRIBUTES) {
+                problems.add("--queue-attribute given more than " + MAX_QUEUE_ATTRIBUTES + " times");
+            } else {
+                queueAttributes.put(nameEqualsValue.substring(0, equals), nameEqualsValue.substring(equals + 1));
             }
         }
 
@@ -153,13 +224,21 @@ public record LoadOptions(
             if (groups != null && !fifo) {
                 problems.add("--groups needs --fifo");
             }
+            if (queues > producers || queues > consumers) {
+                problems.add("--queues must not exceed --producers or --consumers (every queue needs both): " + queues);
+            }
+            if (queue != null && queues > 1 && effectiveQueueName(queue, fifo).length() + ("-" + (queues - 1)).length()
+                    > MAX_QUEUE_NAME_LENGTH) {
+                problems.add("--queue is too long for the -N suffix of " + queues + " queues: " + queue);
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(String.join("; ", problems));
             }
-            return new LoadOptions(uri, queue, producers, consumers,
+            return new LoadOptions(uri, queue, queues, new TreeMap<>(queueAttributes), producers, ratePerSecond, consumers,
                     Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds), Duration.ofSeconds(drainSeconds),
                     fifo, fifo ? (groups == null ? 10 : groups) : 0, bodyBytes, waitSeconds,
-                    serverPid == null ? OptionalLong.empty() : OptionalLong.of(serverPid), keepQueue);
+                    serverPid == null ? OptionalLong.empty() : OptionalLong.of(serverPid), keepQueue,
+                    Optional.ofNullable(label), repetition);
         }
     }
 

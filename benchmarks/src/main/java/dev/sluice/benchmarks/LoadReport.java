@@ -13,6 +13,7 @@ import java.util.OptionalLong;
  * and deleted, so it is the cost of a full message life-cycle. A run whose backlog grows is not
  * balanced, and the per-message CPU then under-counts receives.
  *
+ * @param options            what was run: endpoint, queues, load shape, label and repetition
  * @param measuredSeconds    actual length of the measured window
  * @param sentInWindow       messages acknowledged by SendMessageBatch in the window
  * @param deletedInWindow    messages acknowledged by DeleteMessageBatch in the window
@@ -23,19 +24,14 @@ import java.util.OptionalLong;
  * @param deletedTotal       messages deleted over the whole run
  * @param foreignMessages    received messages whose body this run did not write (not in latency)
  * @param serverCpuMillis    the server process's CPU time over the window, when its PID was given
+ * @param serverThreads      where the server's CPU went over the window, by thread, and its JIT compilers' share
  * @param clientCpuMillis    this JVM's CPU time over the window
  * @param machineBusyMillis  busy CPU time of the whole machine over the window, all cores
  * @param cores              cores the machine has, for the window's CPU capacity
  * @param firstError         the first error seen, to tell what went wrong
  */
 record LoadReport(
-        String endpoint,
-        String queue,
-        boolean fifo,
-        int groups,
-        int producers,
-        int consumers,
-        int bodyBytes,
+        LoadOptions options,
         double measuredSeconds,
         long sentInWindow,
         long deletedInWindow,
@@ -47,6 +43,7 @@ record LoadReport(
         long deletedTotal,
         long foreignMessages,
         OptionalLong serverCpuMillis,
+        Optional<ThreadCpuSnapshot.ThreadUse> serverThreads,
         long clientCpuMillis,
         long machineBusyMillis,
         int cores,
@@ -103,6 +100,16 @@ record LoadReport(
                 : OptionalDouble.empty();
     }
 
+    /**
+     * Server CPU per 1,000 messages without the JIT compilers' share: the steady-state cost, which a fresh JVM
+     * reaches only after its warm-up compiled the hot paths (on a busy machine, late into the window).
+     */
+    OptionalDouble serverCpuMillisPerThousandWithoutJit() {
+        return serverCpuMillis.isPresent() && serverThreads.isPresent()
+                ? perThousandMessages(serverCpuMillis.getAsLong() - serverThreads.get().jitCompilerMillis(), sentInWindow)
+                : OptionalDouble.empty();
+    }
+
     OptionalDouble clientCpuMillisPerThousand() {
         return perThousandMessages(clientCpuMillis, sentInWindow);
     }
@@ -110,13 +117,18 @@ record LoadReport(
     /** One line of JSON, keys in a fixed order, for scripts to grep and compare. */
     String toJson() {
         return "{\"benchmark\":\"sqs-e2e\""
-                + ",\"endpoint\":" + quoted(endpoint)
-                + ",\"queue\":" + quoted(queue)
-                + ",\"fifo\":" + fifo
-                + ",\"groups\":" + groups
-                + ",\"producers\":" + producers
-                + ",\"consumers\":" + consumers
-                + ",\"bodyBytes\":" + bodyBytes
+                + ",\"label\":" + options.label().map(LoadReport::quoted).orElse("null")
+                + ",\"repetition\":" + options.repetition()
+                + ",\"endpoint\":" + quoted(options.endpoint().toString())
+                + ",\"queue\":" + quoted(options.queueName())
+                + ",\"queues\":" + options.queues()
+                + ",\"queueAttributes\":" + quoted(options.queueAttributes().toString())
+                + ",\"fifo\":" + options.fifo()
+                + ",\"groups\":" + options.groups()
+                + ",\"producers\":" + options.producers()
+                + ",\"ratePerSecond\":" + options.ratePerSecond()
+                + ",\"consumers\":" + options.consumers()
+                + ",\"bodyBytes\":" + options.bodyBytes()
                 + ",\"measuredSeconds\":" + decimal(measuredSeconds, 3)
                 + ",\"sentMsgsPerSec\":" + decimal(sentPerSecond(), 1)
                 + ",\"receivedDeletedMsgsPerSec\":" + decimal(deletedPerSecond(), 1)
@@ -132,6 +144,9 @@ record LoadReport(
                 + ",\"foreignMessages\":" + foreignMessages
                 + ",\"serverCpuMs\":" + (serverCpuMillis.isPresent() ? Long.toString(serverCpuMillis.getAsLong()) : "null")
                 + ",\"serverCpuMsPer1kMsgs\":" + decimalOrNull(serverCpuMillisPerThousand(), 1)
+                + ",\"serverJitCpuMs\":" + serverThreads.map(used -> Long.toString(used.jitCompilerMillis())).orElse("null")
+                + ",\"serverCpuMsPer1kMsgsWithoutJit\":" + decimalOrNull(serverCpuMillisPerThousandWithoutJit(), 1)
+                + ",\"serverThreads\":" + serverThreads.map(used -> quoted(used.breakdown())).orElse("null")
                 + ",\"clientCpuMs\":" + clientCpuMillis
                 + ",\"clientCpuMsPer1kMsgs\":" + decimalOrNull(clientCpuMillisPerThousand(), 1)
                 + ",\"machineBusyMs\":" + machineBusyMillis
@@ -148,15 +163,18 @@ record LoadReport(
                         decimalOrNull(serverCpuMillisPerThousand(), 1))
                 : "server CPU not sampled (no --server-pid)";
         return String.format(Locale.ROOT,
-                "%s %s P=%d C=%d: sent %.0f msg/s, received+deleted %.0f msg/s (%s msgs/receive), e2e p50 %.2f ms p99 %.2f ms"
+                "%s%s %s P=%d C=%d: sent %.0f msg/s, received+deleted %.0f msg/s (%s msgs/receive), e2e p50 %.2f ms p99 %.2f ms"
                         + " (max %.2f ms, %d samples), errors %d, backlog %d; %s; client CPU %d ms (%s ms/1k msgs);"
-                        + " other processes %d of %d CPU ms%s",
-                queue, fifo ? "fifo/" + groups + " groups" : "standard", producers, consumers,
+                        + " other processes %d of %d CPU ms%s%s",
+                options.label().map(label -> label + ": ").orElse(""),
+                options.queues() == 1 ? options.queueName() : options.queues() + " queues " + options.queueNames().get(0) + "..",
+                options.fifo() ? "fifo/" + options.groups() + " groups" : "standard", options.producers(), options.consumers(),
                 sentPerSecond(), deletedPerSecond(), decimalOrNull(messagesPerReceive(), 1),
                 latency.p50Micros() / 1000.0, latency.p99Micros() / 1000.0, latency.maxMicros() / 1000.0,
                 latency.samples(), errors, backlog(), server,
                 clientCpuMillis, decimalOrNull(clientCpuMillisPerThousand(), 1),
                 otherCpuMillis(), capacityMillis(),
+                serverThreads.map(used -> "; server JIT " + used.jitCompilerMillis() + " ms, " + used.breakdown()).orElse(""),
                 firstError.map(e -> "; first error: " + e).orElse(""));
     }
 

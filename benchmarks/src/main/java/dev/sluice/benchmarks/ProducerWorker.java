@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -15,6 +16,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 /**
  * One producer loop: SendMessageBatch of {@link SqsLoadGenerator#BATCH_SIZE} messages, the next
  * batch as soon as the previous one is answered, so it never has more than one request in flight.
+ * Paced, it sends a batch every {@code batchIntervalNanos} instead (from a random start within the
+ * first interval, so producers do not send in step), or at once while it is behind.
  *
  * <p>Runs on the SDK's completion threads (and the retry timer after a failure), one step at a
  * time. Stops, completing {@link #finished()}, at the first step after the run leaves
@@ -34,11 +37,14 @@ final class ProducerWorker {
     private final int bodyBytes;
     /** Null for a standard queue. */
     private final FifoGroups fifoGroups;
+    private final long batchIntervalNanos;
     private final AtomicLong nextSequence = new AtomicLong();
+    /** When the next paced batch is due (System.nanoTime); written by one step at a time. */
+    private volatile long nextDueNanos;
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
 
     ProducerWorker(SqsAsyncClient sqs, String queueUrl, LoadState state, ScheduledExecutorService retryTimer,
-            String runTag, int producerIndex, int bodyBytes, FifoGroups fifoGroups) {
+            String runTag, int producerIndex, int bodyBytes, FifoGroups fifoGroups, long batchIntervalNanos) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.state = state;
@@ -47,6 +53,7 @@ final class ProducerWorker {
         this.producerIndex = producerIndex;
         this.bodyBytes = bodyBytes;
         this.fifoGroups = fifoGroups;
+        this.batchIntervalNanos = batchIntervalNanos;
     }
 
     /** Completes once the loop has stopped and its last request is answered. */
@@ -55,7 +62,28 @@ final class ProducerWorker {
     }
 
     void start() {
-        sendNext();
+        if (batchIntervalNanos == 0) {
+            sendNext();
+            return;
+        }
+        long offset = ThreadLocalRandom.current().nextLong(batchIntervalNanos);
+        nextDueNanos = System.nanoTime() + offset;
+        retryTimer.schedule(this::sendNext, offset, TimeUnit.NANOSECONDS);
+    }
+
+    /** The next batch: now when unpaced or behind, else when it is due. */
+    private void sendWhenDue() {
+        if (batchIntervalNanos == 0) {
+            sendNext();
+            return;
+        }
+        nextDueNanos += batchIntervalNanos;
+        long wait = nextDueNanos - System.nanoTime();
+        if (wait > 0) {
+            retryTimer.schedule(this::sendNext, wait, TimeUnit.NANOSECONDS);
+        } else {
+            sendNext();
+        }
     }
 
     private void sendNext() {
@@ -73,7 +101,7 @@ final class ProducerWorker {
     private void onAnswer(SendMessageBatchResponse response, Throwable failure) {
         if (failure != null) {
             state.recordErrors(1, "SendMessageBatch: " + SqsLoadGenerator.describe(failure));
-            retryTimer.schedule(this::sendNext, BACKOFF_AFTER_FAILURE_MILLIS, TimeUnit.MILLISECONDS);
+            retryTimer.schedule(this::sendWhenDue, BACKOFF_AFTER_FAILURE_MILLIS, TimeUnit.MILLISECONDS);
             return;
         }
         state.recordSent(response.successful().size());
@@ -82,7 +110,7 @@ final class ProducerWorker {
             state.recordErrors(response.failed().size(),
                     "SendMessageBatch entry: " + first.code() + " " + first.message());
         }
-        sendNext();
+        sendWhenDue();
     }
 
     private SendMessageBatchRequest nextBatch() {

@@ -1,18 +1,12 @@
 package dev.sluice.benchmarks;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns {@link RaftStoreBenchmark} summary lines (one JSON object per line, as {@link RaftBenchReport#toJson}
@@ -43,10 +37,7 @@ public final class RaftBenchTable {
             System.err.println("usage: RaftBenchTable FILE...");
             System.exit(2);
         }
-        List<String> lines = new ArrayList<>();
-        for (String file : args) {
-            lines.addAll(Files.readAllLines(Path.of(file), StandardCharsets.UTF_8));
-        }
+        List<String> lines = SummaryLines.readAll(args);
         System.out.print(markdown(lines));
     }
 
@@ -58,8 +49,8 @@ public final class RaftBenchTable {
                         .thenComparingInt(key -> key.get(2)));
         for (String line : lines) {
             if (line.startsWith("{\"benchmark\":\"raft-commit\"")) {
-                List<Integer> cell = List.of((int) number(line, "nodes"), (int) number(line, "clients"),
-                        (int) number(line, "valueBytes"));
+                List<Integer> cell = List.of((int) SummaryLines.number(line, "nodes"), (int) SummaryLines.number(line, "clients"),
+                        (int) SummaryLines.number(line, "valueBytes"));
                 runsByCell.computeIfAbsent(cell, key -> new ArrayList<>()).add(line);
             }
         }
@@ -73,35 +64,16 @@ public final class RaftBenchTable {
         runsByCell.forEach((cell, runs) -> {
             table.append(String.format(Locale.ROOT, "| %d | %d | %d | %d |", cell.get(0), cell.get(1), cell.get(2), runs.size()));
             for (String[] column : MEDIAN_COLUMNS) {
-                table.append(' ').append(format(column[1], median(runs.stream().mapToDouble(run -> number(run, column[1])).toArray())));
+                table.append(' ').append(format(column[1], SummaryLines.median(runs.stream().mapToDouble(run -> SummaryLines.number(run, column[1])).toArray())));
                 if (column[1].equals("otherCpuMs")) {
                     table.append(" (").append(format("cpuCapacityMs",
-                            median(runs.stream().mapToDouble(run -> number(run, "cpuCapacityMs")).toArray()))).append(')');
+                            SummaryLines.median(runs.stream().mapToDouble(run -> SummaryLines.number(run, "cpuCapacityMs")).toArray()))).append(')');
                 }
                 table.append(" |");
             }
-            table.append(' ').append(Math.round(runs.stream().mapToDouble(run -> number(run, "errors")).sum())).append(" |\n");
+            table.append(' ').append(Math.round(runs.stream().mapToDouble(run -> SummaryLines.number(run, "errors")).sum())).append(" |\n");
         });
         return table.toString();
-    }
-
-    /** The median, ignoring NaN (a null in the summary); NaN when nothing is left. */
-    static double median(double[] values) {
-        double[] known = Arrays.stream(values).filter(value -> !Double.isNaN(value)).sorted().toArray();
-        if (known.length == 0) {
-            return Double.NaN;
-        }
-        int middle = known.length / 2;
-        return known.length % 2 == 1 ? known[middle] : (known[middle - 1] + known[middle]) / 2;
-    }
-
-    /** A top-level number from one of our own flat summary lines; NaN for null. */
-    static double number(String json, String key) {
-        Matcher matcher = Pattern.compile("\"" + Pattern.quote(key) + "\":(null|-?[0-9.eE+-]+)").matcher(json);
-        if (!matcher.find()) {
-            throw new IllegalArgumentException("no numeric field " + key + " in " + json);
-        }
-        return matcher.group(1).equals("null") ? Double.NaN : Double.parseDouble(matcher.group(1));
     }
 
     private static String format(String key, double value) {

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +45,10 @@ public final class SqsLoadGenerator {
     /** Slack on top of the long-poll wait before the SDK gives up on a call. */
     private static final Duration CALL_TIMEOUT_SLACK = Duration.ofSeconds(10);
     private static final Duration QUEUE_ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Thread names listed in the server's CPU breakdown, largest first. */
+    private static final int TOP_SERVER_THREAD_NAMES = 10;
+    /** The one thread dump that names the server's threads, after the window; a JVM starting on a busy machine is slow. */
+    private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(30);
 
     private final LoadOptions options;
 
@@ -89,22 +95,24 @@ public final class SqsLoadGenerator {
             return thread;
         });
         try (SqsAsyncClient sqs = buildClient()) {
-            String queueUrl = createQueue(sqs);
+            List<String> queueUrls = createQueues(sqs);
             LoadState state = new LoadState();
             List<ProducerWorker> producers = new ArrayList<>();
             List<ConsumerWorker> consumers = new ArrayList<>();
             FifoGroups groups = options.fifo() ? new FifoGroups(options.groups()) : null;
             for (int i = 0; i < options.consumers(); i++) {
-                consumers.add(new ConsumerWorker(sqs, queueUrl, state, retryTimer, runTag, options.waitSeconds()));
+                consumers.add(new ConsumerWorker(sqs, queueUrls.get(i % queueUrls.size()), state, retryTimer, runTag, options.waitSeconds()));
             }
             for (int i = 0; i < options.producers(); i++) {
-                producers.add(new ProducerWorker(sqs, queueUrl, state, retryTimer, runTag, i, options.bodyBytes(), groups));
+                producers.add(new ProducerWorker(sqs, queueUrls.get(i % queueUrls.size()), state, retryTimer, runTag, i, options.bodyBytes(), groups,
+                        options.batchIntervalNanos()));
             }
             consumers.forEach(ConsumerWorker::start);
             producers.forEach(ProducerWorker::start);
 
             Thread.sleep(options.warmup().toMillis());
             long serverCpuBefore = serverCpu == null ? 0 : serverCpu.cpuMillis();
+            ThreadCpuSnapshot serverThreadsBefore = serverThreads();
             long clientCpuBefore = clientCpu.cpuMillis();
             long machineCpuBefore = machineCpu.busyMillis();
             long windowStart = System.nanoTime();
@@ -112,6 +120,7 @@ public final class SqsLoadGenerator {
             Thread.sleep(options.measured().toMillis());
             state.enter(LoadPhase.DRAIN);
             long windowNanos = System.nanoTime() - windowStart;
+            ThreadCpuSnapshot serverThreadsAfter = serverThreads();
             OptionalLong serverCpuMillis = serverCpu == null
                     ? OptionalLong.empty()
                     : OptionalLong.of(serverCpu.cpuMillis() - serverCpuBefore);
@@ -120,18 +129,28 @@ public final class SqsLoadGenerator {
 
             drain(state, producers, consumers);
             if (!options.keepQueue()) {
-                sqs.deleteQueue(b -> b.queueUrl(queueUrl)).get(QUEUE_ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                for (String queueUrl : queueUrls) {
+                    sqs.deleteQueue(b -> b.queueUrl(queueUrl)).get(QUEUE_ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
             }
-            return new LoadReport(options.endpoint().toString(), options.queueName(), options.fifo(), options.groups(),
-                    options.producers(), options.consumers(), options.bodyBytes(), windowNanos / 1e9,
+            Optional<ThreadCpuSnapshot.ThreadUse> serverThreads = serverThreadsAfter == null ? Optional.empty()
+                    : Optional.of(serverThreadsAfter.renamed(JavaThreadNames.of(options.serverPid().getAsLong(), JCMD_TIMEOUT))
+                            .usedSince(serverThreadsBefore, windowNanos / 1_000_000,
+                            ProcessCpuClock.clockTicksPerSecond(), TOP_SERVER_THREAD_NAMES));
+            return new LoadReport(options, windowNanos / 1e9,
                     state.sentInWindow(), state.deletedInWindow(),
                     state.receivesInWindow(), state.receivedInWindow(), state.latency(), state.errors(),
                     state.sentTotal(), state.deletedTotal(), state.foreignMessages(),
-                    serverCpuMillis, clientCpuMillis, machineBusyMillis, Runtime.getRuntime().availableProcessors(),
+                    serverCpuMillis, serverThreads, clientCpuMillis, machineBusyMillis, Runtime.getRuntime().availableProcessors(),
                     state.firstError());
         } finally {
             retryTimer.shutdownNow();
         }
+    }
+
+    /** The server's threads now, or null without a server PID. */
+    private ThreadCpuSnapshot serverThreads() throws IOException {
+        return options.serverPid().isPresent() ? ThreadCpuSnapshot.of(options.serverPid().getAsLong()) : null;
     }
 
     /**
@@ -186,13 +205,20 @@ public final class SqsLoadGenerator {
         return Duration.ofSeconds(options.waitSeconds()).plus(CALL_TIMEOUT_SLACK);
     }
 
-    private String createQueue(SqsAsyncClient sqs) throws InterruptedException, ExecutionException, TimeoutException {
-        Map<QueueAttributeName, String> attributes = options.fifo()
-                ? Map.of(QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false")
-                : Map.of();
-        return sqs.createQueue(b -> b.queueName(options.queueName()).attributes(attributes))
-                .get(QUEUE_ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .queueUrl();
+    /** Creates every queue, one at a time (CreateQueue is rare and this keeps the server's log readable). */
+    private List<String> createQueues(SqsAsyncClient sqs) throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, String> attributes = new TreeMap<>(options.queueAttributes());
+        if (options.fifo()) {
+            attributes.put(QueueAttributeName.FIFO_QUEUE.toString(), "true");
+            attributes.put(QueueAttributeName.CONTENT_BASED_DEDUPLICATION.toString(), "false");
+        }
+        List<String> urls = new ArrayList<>(options.queues());
+        for (String name : options.queueNames()) {
+            urls.add(sqs.createQueue(b -> b.queueName(name).attributesWithStrings(attributes))
+                    .get(QUEUE_ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .queueUrl());
+        }
+        return urls;
     }
 
     /** A one-line description of a failure, unwrapping the future's wrapper and naming the SQS error code. */

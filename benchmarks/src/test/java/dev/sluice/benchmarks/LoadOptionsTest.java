@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,58 @@ class LoadOptionsTest {
         assertFalse(options.fifo());
         assertEquals(0, options.groups());
         assertEquals(OptionalLong.empty(), options.serverPid());
+        assertEquals(1, options.queues());
+        assertEquals(List.of("bench"), options.queueNames());
+        assertTrue(options.queueAttributes().isEmpty());
+        assertEquals(Optional.empty(), options.label());
+        assertEquals(1, options.repetition());
+    }
+
+    @Test
+    void aRateSpacesEachProducersBatchesSoAllTogetherOfferIt() {
+        LoadOptions unpaced = LoadOptions.parse("--endpoint", "http://h", "--queue", "q");
+        assertEquals(0, unpaced.ratePerSecond());
+        assertEquals(0, unpaced.batchIntervalNanos());
+
+        // 8 producers x 10 messages per batch at 400 msg/s: each producer sends a batch every 200 ms.
+        LoadOptions paced = LoadOptions.parse("--endpoint", "http://h", "--queue", "q", "--producers", "8", "--rate", "400");
+        assertEquals(400, paced.ratePerSecond());
+        assertEquals(200_000_000L, paced.batchIntervalNanos());
+
+        assertThrows(IllegalArgumentException.class,
+                () -> LoadOptions.parse("--endpoint", "http://h", "--queue", "q", "--rate", "-1"));
+    }
+
+    @Test
+    void severalQueuesAreNamedByIndexAndKeepTheFifoSuffix() {
+        LoadOptions standard = LoadOptions.parse("--endpoint", "http://h", "--queue", "spread", "--queues", "3",
+                "--producers", "3", "--consumers", "6");
+        assertEquals(List.of("spread-0", "spread-1", "spread-2"), standard.queueNames());
+
+        LoadOptions fifo = LoadOptions.parse("--endpoint", "http://h", "--queue", "spread", "--queues", "2", "--fifo");
+        assertEquals(List.of("spread-0.fifo", "spread-1.fifo"), fifo.queueNames());
+    }
+
+    @Test
+    void everyQueueNeedsAProducerAndAConsumerOfItsOwn() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(
+                "--endpoint", "http://h", "--queue", "q", "--queues", "8", "--producers", "8", "--consumers", "4"));
+        assertTrue(e.getMessage().contains("--queues must not exceed --producers or --consumers"), e.getMessage());
+    }
+
+    @Test
+    void queueAttributesLabelAndRepetitionAreParsed() {
+        LoadOptions options = LoadOptions.parse("--endpoint", "http://h", "--queue", "hot",
+                "--queue-attribute", "Partitions=4", "--queue-attribute", "VisibilityTimeout=60",
+                "--label", "partitions=4", "--repetition", "2");
+
+        assertEquals(Map.of("Partitions", "4", "VisibilityTimeout", "60"), options.queueAttributes());
+        assertEquals(Optional.of("partitions=4"), options.label());
+        assertEquals(2, options.repetition());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse(
+                "--endpoint", "http://h", "--queue", "q", "--queue-attribute", "=4", "--repetition", "100"));
+        assertTrue(e.getMessage().contains("--queue-attribute must be NAME=VALUE"), e.getMessage());
+        assertTrue(e.getMessage().contains("--repetition must be in 1..99"), e.getMessage());
     }
 
     @Test

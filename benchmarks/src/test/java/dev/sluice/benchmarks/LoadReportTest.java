@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class LoadReportTest {
 
+    private static final LoadOptions OPTIONS = LoadOptions.parse("--endpoint", "http://127.0.0.1:9324", "--queue", "bench");
+
     @Test
     void percentilesOfOneToTenThousandMicrosAreWithinHistogramPrecision() {
         Histogram micros = new Histogram(60_000_000L, 3);
@@ -81,13 +83,28 @@ class LoadReportTest {
         assertTrue(sampled.startsWith("{\"benchmark\":\"sqs-e2e\","), sampled);
         assertTrue(sampled.contains("\"sentMsgsPerSec\":1000.0,\"receivedDeletedMsgsPerSec\":950.0"), sampled);
         assertTrue(sampled.contains("\"latencyP50Ms\":1.500,\"latencyP99Ms\":12.000"), sampled);
-        assertTrue(sampled.contains("\"serverCpuMs\":3000,\"serverCpuMsPer1kMsgs\":150.0"), sampled);
+        assertTrue(sampled.contains("\"serverCpuMs\":3000,\"serverCpuMsPer1kMsgs\":150.0"
+                + ",\"serverJitCpuMs\":1000,\"serverCpuMsPer1kMsgsWithoutJit\":100.0"
+                + ",\"serverThreads\":\"busiest thread apply 40% of a core\""), sampled);
         assertTrue(sampled.contains("\"machineBusyMs\":9000,\"otherCpuMs\":3500,\"cpuCapacityMs\":40000"), sampled);
         assertTrue(sampled.endsWith("\"firstError\":\"QueueDoesNotExist (HTTP 400): \\\"q\\\" is gone\"}"), sampled);
 
         String unsampled = report(OptionalLong.empty(), 2_500).toJson();
-        assertTrue(unsampled.contains("\"serverCpuMs\":null,\"serverCpuMsPer1kMsgs\":null"), unsampled);
+        assertTrue(unsampled.contains("\"serverCpuMs\":null,\"serverCpuMsPer1kMsgs\":null,\"serverJitCpuMs\":null,\"serverCpuMsPer1kMsgsWithoutJit\":null,\"serverThreads\":null"), unsampled);
         assertEquals(1, unsampled.lines().count());
+    }
+
+    @Test
+    void theJsonLineNamesTheConfigurationItsRepetitionAndTheQueues() {
+        LoadOptions options = LoadOptions.parse("--endpoint", "http://127.0.0.1:9324", "--queue", "bench",
+                "--queues", "8", "--producers", "8", "--consumers", "16", "--label", "data-groups=4", "--repetition", "3",
+                "--queue-attribute", "Partitions=4");
+        String json = new LoadReport(options, 20.0, 1, 1, 1, 1, LatencySummary.EMPTY, 0, 1, 1, 0,
+                OptionalLong.empty(), Optional.empty(), 0, 0, 2, Optional.empty()).toJson();
+
+        assertTrue(json.startsWith("{\"benchmark\":\"sqs-e2e\",\"label\":\"data-groups=4\",\"repetition\":3,"), json);
+        assertTrue(json.contains("\"queue\":\"bench\",\"queues\":8,\"queueAttributes\":\"{Partitions=4}\""), json);
+        assertTrue(report(OptionalLong.empty(), 1).toJson().contains("\"label\":null,\"repetition\":1,"));
     }
 
     @Test
@@ -99,15 +116,17 @@ class LoadReportTest {
 
     @Test
     void aWindowOfZeroSecondsIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new LoadReport("http://h", "q", false, 0, 1, 1, 200,
-                0.0, 0, 0, 0, 0, LatencySummary.EMPTY, 0, 0, 0, 0, OptionalLong.empty(), 0, 0, 2, Optional.empty()));
+        assertThrows(IllegalArgumentException.class, () -> new LoadReport(OPTIONS,
+                0.0, 0, 0, 0, 0, LatencySummary.EMPTY, 0, 0, 0, 0, OptionalLong.empty(), Optional.empty(), 0, 0, 2, Optional.empty()));
     }
 
     private static LoadReport report(OptionalLong serverCpuMillis, long clientCpuMillis) {
-        return new LoadReport("http://127.0.0.1:9324", "bench", false, 0, 4, 4, 200,
+        return new LoadReport(OPTIONS,
                 20.0, 20_000, 19_000, 2_000, 19_000,
                 new LatencySummary(19_000, 1_500, 12_000, 40_000), 2,
-                25_000, 24_990, 0, serverCpuMillis, clientCpuMillis, 9_000, 2,
+                25_000, 24_990, 0, serverCpuMillis,
+                serverCpuMillis.isPresent()
+                        ? Optional.of(new ThreadCpuSnapshot.ThreadUse("busiest thread apply 40% of a core", 1_000)) : Optional.empty(), clientCpuMillis, 9_000, 2,
                 Optional.of("QueueDoesNotExist (HTTP 400): \"q\" is gone"));
     }
 }

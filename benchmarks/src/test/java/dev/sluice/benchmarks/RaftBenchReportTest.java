@@ -59,9 +59,9 @@ class RaftBenchReportTest {
     void theJsonLineReadsBackThroughTheTable() {
         String json = report(3, List.of(6_000L, 2_000L, 2_000L), 20_000, 500, 20_000).toJson();
 
-        assertEquals(2_000.0, RaftBenchTable.number(json, "committedPerSec"), 1e-9);
-        assertEquals(40.0, RaftBenchTable.number(json, "commandsPerEntry"), 1e-9);
-        assertEquals(1.5, RaftBenchTable.number(json, "latencyP50Ms"), 1e-9);
+        assertEquals(2_000.0, SummaryLines.number(json, "committedPerSec"), 1e-9);
+        assertEquals(40.0, SummaryLines.number(json, "commandsPerEntry"), 1e-9);
+        assertEquals(1.5, SummaryLines.number(json, "latencyP50Ms"), 1e-9);
     }
 
     private static RaftBenchReport report(int nodes, List<Long> nodeCpu, long committed, long entries, long entryCommands) {

@@ -1,7 +1,6 @@
 package dev.sluice.benchmarks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -11,33 +10,6 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class RaftBenchTableTest {
-
-    @Test
-    void theMedianOfAnOddCountIsTheMiddleValue() {
-        assertEquals(2.0, RaftBenchTable.median(new double[] {3.0, 1.0, 2.0}), 1e-12);
-    }
-
-    @Test
-    void theMedianOfAnEvenCountIsTheMeanOfTheTwoMiddleValues() {
-        assertEquals(2.5, RaftBenchTable.median(new double[] {4.0, 1.0, 3.0, 2.0}), 1e-12);
-    }
-
-    @Test
-    void unknownValuesAreLeftOutOfTheMedian() {
-        assertEquals(5.0, RaftBenchTable.median(new double[] {Double.NaN, 5.0}), 1e-12);
-        assertTrue(Double.isNaN(RaftBenchTable.median(new double[] {Double.NaN})));
-    }
-
-    @Test
-    void numbersAndNullsAreReadFromASummaryLine() {
-        String line = "{\"benchmark\":\"raft-commit\",\"nodes\":3,\"latencyP50Ms\":1.250,\"commandsPerEntry\":null,\"otherCpuMs\":-40}";
-
-        assertEquals(3.0, RaftBenchTable.number(line, "nodes"), 1e-12);
-        assertEquals(1.25, RaftBenchTable.number(line, "latencyP50Ms"), 1e-12);
-        assertEquals(-40.0, RaftBenchTable.number(line, "otherCpuMs"), 1e-12);
-        assertTrue(Double.isNaN(RaftBenchTable.number(line, "commandsPerEntry")));
-        assertThrows(IllegalArgumentException.class, () -> RaftBenchTable.number(line, "clients"));
-    }
 
     @Test
     void repetitionsOfOneCellBecomeOneRowOfMediansAndOtherLinesAreIgnored() {
