@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * deleted comes back, FIFO order per message group holds.
  */
 @Tag("fault")
+@Tag("cluster")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class QueueLayoutClusterIT {
     /** Draining, then twice the placement cache's settling time (about 20 s each) before the old queue goes. */

@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the leaders of two of those groups are SIGKILLed and restarted, one after the other ({@link QueueHistory}).
  */
 @Tag("fault")
+@Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SpreadQueuesClusterIT {
