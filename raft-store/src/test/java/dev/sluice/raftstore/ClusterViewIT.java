@@ -31,6 +31,9 @@ class ClusterViewIT {
             }
             LeadershipBalanceIT.awaitUntil(Duration.ofSeconds(30), () -> states(cluster.node(2).clusterView().join())
                     .equals(Map.of("n1", "UP", "n2", "UP", "n3", "UP")), () -> "" + cluster.node(2).clusterView().join());
+            // A group's first entry (the new leader's) reaches a follower's state machine a moment after the election.
+            LeadershipBalanceIT.awaitUntil(Duration.ofSeconds(30), () -> cluster.node(2).clusterView().join().groups().stream()
+                    .allMatch(group -> group.appliedIndex() >= 0), () -> "" + cluster.node(2).clusterView().join());
             ClusterView view = cluster.node(2).clusterView().get(10, TimeUnit.SECONDS);
             assertEquals(List.of("http://node0.example:9324", "http://node1.example:9324", "http://node2.example:9324"),
                     view.nodes().stream().map(ClusterView.NodeView::httpUrl).toList(), "read from n3's own catalog replica");
