@@ -31,12 +31,20 @@ final class LeadershipBalancer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LeadershipBalancer.class);
     /** A follower this far behind the leader's applied index would first need to catch up: not yet. */
     static final long MAX_LAG_ENTRIES = 64;
+    /**
+     * A node that has just become a group's leader keeps it this long before handing it on: right after a failover
+     * the preferred member may be the node that failed, still looking alive (it answered within {@code staleAfter}),
+     * and a transfer to it would stall the group's writes once more.
+     */
+    static final Duration MIN_TENURE = Duration.ofSeconds(10);
 
     private final RaftServer server;
     private final int dataGroups;
     private final IntFunction<GroupClient> clients;
     private final Duration staleAfter;
     private final Duration transferTimeout;
+    /** Since when (System.nanoTime) this node has led each data group, as passes saw it; only the scheduler thread uses it. */
+    private final java.util.Map<Integer, Long> leadingSince = new java.util.HashMap<>();
 
     LeadershipBalancer(RaftServer server, int dataGroups, IntFunction<GroupClient> clients, Duration staleAfter,
             Duration transferTimeout) {
@@ -74,6 +82,11 @@ final class LeadershipBalancer implements Runnable {
             return false;
         }
         if (!division.getInfo().isLeaderReady()) {
+            leadingSince.remove(index);
+            return false;
+        }
+        long since = leadingSince.computeIfAbsent(index, group -> System.nanoTime());
+        if (System.nanoTime() - since < MIN_TENURE.toNanos()) {
             return false;
         }
         List<String> members = division.getGroup().getPeers().stream().map(RaftPeer::getId).map(Object::toString).toList();
