@@ -131,12 +131,14 @@ public final class RoutedQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<DeleteQueueResponse> deleteQueue(DeleteQueueRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.deleteQueue(request), (where, name) -> partitioned.everywhere(where, group -> group.deleteQueue(request)));
+        return atUrl(request.queueUrl(), (where, group) -> group.deleteQueue(request),
+                (where, name) -> partitioned.everywhere(where, group -> group.deleteQueue(request)));
     }
 
     @Override
     public CompletableFuture<GetQueueAttributesResponse> getQueueAttributes(GetQueueAttributesRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.getQueueAttributes(request), (where, name) -> partitioned.attributes(where, request));
+        return atUrl(request.queueUrl(), (where, group) -> group.getQueueAttributes(request),
+                (where, name) -> partitioned.attributes(where, request));
     }
 
     @Override
@@ -147,22 +149,26 @@ public final class RoutedQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<TagQueueResponse> tagQueue(TagQueueRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.tagQueue(request), (where, name) -> partitioned.everywhere(where, group -> group.tagQueue(request)));
+        return atUrl(request.queueUrl(), (where, group) -> group.tagQueue(request),
+                (where, name) -> partitioned.everywhere(where, group -> group.tagQueue(request)));
     }
 
     @Override
     public CompletableFuture<UntagQueueResponse> untagQueue(UntagQueueRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.untagQueue(request), (where, name) -> partitioned.everywhere(where, group -> group.untagQueue(request)));
+        return atUrl(request.queueUrl(), (where, group) -> group.untagQueue(request),
+                (where, name) -> partitioned.everywhere(where, group -> group.untagQueue(request)));
     }
 
     @Override
     public CompletableFuture<ListQueueTagsResponse> listQueueTags(ListQueueTagsRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.listQueueTags(request), (where, name) -> groups.get(where.primary()).listQueueTags(request));
+        return atUrl(request.queueUrl(), (where, group) -> group.listQueueTags(request),
+                (where, name) -> groups.get(where.primary()).listQueueTags(request));
     }
 
     @Override
     public CompletableFuture<PurgeQueueResponse> purgeQueue(PurgeQueueRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.purgeQueue(request), (where, name) -> partitioned.everywhere(where, group -> group.purgeQueue(request)));
+        return atUrl(request.queueUrl(), (where, group) -> group.purgeQueue(request),
+                (where, name) -> partitioned.everywhere(where, group -> group.purgeQueue(request)));
     }
 
     /** The dead-letter queue's own group checks that it exists; sources may live in any group. */
@@ -189,38 +195,45 @@ public final class RoutedQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.sendMessage(request), (where, name) -> partitioned.send(where, name, request));
+        return atUrl(request.queueUrl(), (where, group) -> group.sendMessage(request),
+                (where, name) -> partitioned.send(where, name, request));
     }
 
     @Override
     public CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.sendMessageBatch(request), (where, name) -> partitioned.sendBatch(where, name, request));
+        return atUrl(request.queueUrl(), (where, group) -> group.sendMessageBatch(request),
+                (where, name) -> partitioned.sendBatch(where, name, request));
     }
 
     @Override
     public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.receiveMessage(request), (where, name) -> partitioned.receive(where, name, request));
+        return atUrl(request.queueUrl(), (where, group) -> group.receiveMessage(request),
+                (where, name) -> partitioned.receive(where, name, request));
     }
 
     @Override
     public CompletableFuture<DeleteMessageResponse> deleteMessage(DeleteMessageRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> where == null ? group.deleteMessage(request) : partitioned.delete(where, request), (where, name) -> partitioned.delete(where, request));
+        return byHandle(request.queueUrl(), group -> group.deleteMessage(request),
+                where -> partitioned.delete(where, request));
     }
 
     @Override
     public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> where == null ? group.deleteMessageBatch(request) : partitioned.deleteBatch(where, request), (where, name) -> partitioned.deleteBatch(where, request));
+        return byHandle(request.queueUrl(), group -> group.deleteMessageBatch(request),
+                where -> partitioned.deleteBatch(where, request));
     }
 
     @Override
     public CompletableFuture<ChangeMessageVisibilityResponse> changeMessageVisibility(ChangeMessageVisibilityRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> where == null ? group.changeMessageVisibility(request) : partitioned.changeVisibility(where, request), (where, name) -> partitioned.changeVisibility(where, request));
+        return byHandle(request.queueUrl(), group -> group.changeMessageVisibility(request),
+                where -> partitioned.changeVisibility(where, request));
     }
 
     @Override
     public CompletableFuture<ChangeMessageVisibilityBatchResponse> changeMessageVisibilityBatch(
             ChangeMessageVisibilityBatchRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> where == null ? group.changeMessageVisibilityBatch(request) : partitioned.changeVisibilityBatch(where, request), (where, name) -> partitioned.changeVisibilityBatch(where, request));
+        return byHandle(request.queueUrl(), group -> group.changeMessageVisibilityBatch(request),
+                where -> partitioned.changeVisibilityBatch(where, request));
     }
 
     // ---- move tasks: a task lives in its source queue's group ----
@@ -265,6 +278,16 @@ public final class RoutedQueueClient implements QueueClient {
     }
 
     // ---- plumbing ----
+
+    /**
+     * An action by receipt handle: once a queue was spread or migrated its handles may name their group, so with
+     * several data groups every placement routes by the handle ({@link PartitionedQueue#route}).
+     */
+    private <T> CompletableFuture<T> byHandle(String queueUrl, Function<EngineQueueClient, CompletableFuture<T>> oneGroup,
+            Function<Placement, CompletableFuture<T>> routed) {
+        return atUrl(queueUrl, (where, group) -> where == null ? oneGroup.apply(group) : routed.apply(where),
+                (where, name) -> routed.apply(where));
+    }
 
     /** What a queue-wide action does where the queue is spread over groups (null: on its first partition only). */
     private interface Spread<T> {
