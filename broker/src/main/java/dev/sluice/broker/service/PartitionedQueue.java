@@ -223,7 +223,7 @@ final class PartitionedQueue {
     record Routed(int group, String handle, boolean expired) {
     }
 
-    static Routed route(Placement placement, String receiptHandle) {
+    static Routed route(Placement placement, int groupCount, String receiptHandle) {
         if (receiptHandle != null && receiptHandle.startsWith(HANDLE_PREFIX)) {
             int separator = receiptHandle.indexOf(HANDLE_SEPARATOR);
             if (separator > 1 && separator <= 11) {
@@ -233,7 +233,7 @@ final class PartitionedQueue {
                     if (placement.groups().contains(group)) {
                         return new Routed(group, handle, false);
                     }
-                    if (group >= 0 && ReceiptHandle.decode(handle).isPresent()) {
+                    if (group >= 0 && group < groupCount && ReceiptHandle.decode(handle).isPresent()) {
                         return new Routed(group, handle, true);
                     }
                 } catch (NumberFormatException notOurs) {
@@ -247,14 +247,14 @@ final class PartitionedQueue {
 
     /** As SQS answers a delete with the handle of a message already gone: success. */
     CompletableFuture<DeleteMessageResponse> delete(Placement placement, DeleteMessageRequest request) {
-        Routed routed = route(placement, request.receiptHandle());
+        Routed routed = route(placement, groups.size(), request.receiptHandle());
         return routed.expired() ? CompletableFuture.completedFuture(new DeleteMessageResponse())
                 : groups.get(routed.group()).deleteMessage(new DeleteMessageRequest(request.queueUrl(), routed.handle()));
     }
 
     CompletableFuture<ChangeMessageVisibilityResponse> changeVisibility(Placement placement,
             ChangeMessageVisibilityRequest request) {
-        Routed routed = route(placement, request.receiptHandle());
+        Routed routed = route(placement, groups.size(), request.receiptHandle());
         return routed.expired() ? CompletableFuture.failedFuture(expired(request.receiptHandle()))
                 : groups.get(routed.group()).changeMessageVisibility(
                         new ChangeMessageVisibilityRequest(request.queueUrl(), routed.handle(), request.visibilityTimeout()));
@@ -270,7 +270,7 @@ final class PartitionedQueue {
         Map<Integer, List<DeleteMessageBatchRequestEntry>> byGroup = new LinkedHashMap<>();
         List<DeleteMessageBatchResultEntry> gone = new ArrayList<>();
         for (DeleteMessageBatchRequestEntry entry : request.entries()) {
-            Routed routed = route(placement, entry.receiptHandle());
+            Routed routed = route(placement, groups.size(), entry.receiptHandle());
             if (routed.expired()) {
                 gone.add(new DeleteMessageBatchResultEntry(entry.id()));
                 continue;
@@ -289,7 +289,7 @@ final class PartitionedQueue {
         Map<Integer, List<ChangeMessageVisibilityBatchRequestEntry>> byGroup = new LinkedHashMap<>();
         List<BatchResultErrorEntry> gone = new ArrayList<>();
         for (ChangeMessageVisibilityBatchRequestEntry entry : request.entries()) {
-            Routed routed = route(placement, entry.receiptHandle());
+            Routed routed = route(placement, groups.size(), entry.receiptHandle());
             if (routed.expired()) {
                 SqsException error = expired(entry.receiptHandle());
                 gone.add(new BatchResultErrorEntry(entry.id(), true, error.error().legacyCode(), error.getMessage()));

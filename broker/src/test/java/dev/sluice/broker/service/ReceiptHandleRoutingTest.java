@@ -17,25 +17,25 @@ class ReceiptHandleRoutingTest {
 
     @Test
     void aHandleWithoutAGroupGoesToTheHomeGroupAsIssued() {
-        assertEquals(new PartitionedQueue.Routed(1, HANDLE, false), PartitionedQueue.route(SPREAD, HANDLE));
+        assertEquals(new PartitionedQueue.Routed(1, HANDLE, false), PartitionedQueue.route(SPREAD, 4, HANDLE));
     }
 
     @Test
     void aHandleNamingOneOfTheQueuesGroupsGoesThereWithoutItsPrefix() {
-        assertEquals(new PartitionedQueue.Routed(3, HANDLE, false), PartitionedQueue.route(SPREAD, "g3." + HANDLE));
-        assertEquals(new PartitionedQueue.Routed(1, HANDLE, false), PartitionedQueue.route(SPREAD, "g1." + HANDLE));
+        assertEquals(new PartitionedQueue.Routed(3, HANDLE, false), PartitionedQueue.route(SPREAD, 4, "g3." + HANDLE));
+        assertEquals(new PartitionedQueue.Routed(1, HANDLE, false), PartitionedQueue.route(SPREAD, 4, "g1." + HANDLE));
     }
 
     @Test
     void aWellFormedHandleOfAGroupTheQueueLeftHasExpired() {
-        assertEquals(new PartitionedQueue.Routed(0, HANDLE, true), PartitionedQueue.route(SPREAD, "g0." + HANDLE));
+        assertEquals(new PartitionedQueue.Routed(0, HANDLE, true), PartitionedQueue.route(SPREAD, 4, "g0." + HANDLE));
     }
 
     @Test
     void anythingElseGoesWholeToTheHomeGroupWhichAnswersThatItIsInvalid() {
-        for (String garbage : List.of("g0.not-a-handle", "g-1." + HANDLE, "g99999999999." + HANDLE, "gx." + HANDLE, "g." + HANDLE,
+        for (String garbage : List.of("g0.not-a-handle", "g-1." + HANDLE, "g4." + HANDLE, "g99." + HANDLE, "g99999999999." + HANDLE, "gx." + HANDLE, "g." + HANDLE,
                 "g", "g3", "")) {
-            assertEquals(new PartitionedQueue.Routed(1, garbage, false), PartitionedQueue.route(SPREAD, garbage), garbage);
+            assertEquals(new PartitionedQueue.Routed(1, garbage, false), PartitionedQueue.route(SPREAD, 4, garbage), garbage);
         }
     }
 }
