@@ -114,7 +114,7 @@ public final class EngineQueueClient implements QueueClient {
     }
 
     /** Whether this group holds a queue of that name (linearizable). */
-    CompletableFuture<Boolean> exists(String name) {
+    public CompletableFuture<Boolean> exists(String name) {
         return query(new QueueQuery.Exists(name), BinaryReader::getBoolean);
     }
 

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -51,14 +52,28 @@ final class PartitionedQueue {
 
     // ---- queue-wide actions ----
 
-    /** Runs {@code action} on the first partition, then on every other group of the queue; the first failure is the answer. */
+    /**
+     * Runs {@code action} on every other group of the queue, then on the first partition, whose answer is the answer.
+     * The first partition answers for the whole queue (GetQueueUrl, attributes, whether it exists), so it changes
+     * last: a change that failed half-way (a group without a leader) answers an error while the queue still looks
+     * unchanged, and the client's retry converges. Above all a DeleteQueue retried after such a failure still finds
+     * the queue and removes what is left, instead of answering QueueDoesNotExist and leaving partitions whose
+     * messages a queue created again under the name would inherit; a CreateQueue likewise makes the name exist only
+     * once every partition does. A group whose part is already gone (an earlier, half-done delete) counts as done.
+     */
     <T> CompletableFuture<T> everywhere(Placement placement, Function<EngineQueueClient, CompletableFuture<T>> action) {
-        CompletableFuture<T> first = action.apply(groups.get(placement.primary()));
-        return first.thenCompose(answer -> {
-            List<CompletableFuture<T>> rest = placement.groups().stream().filter(group -> group != placement.primary())
-                    .map(group -> action.apply(groups.get(group))).toList();
-            return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).thenApply(all -> answer);
-        });
+        List<CompletableFuture<T>> rest = placement.groups().stream().filter(group -> group != placement.primary())
+                .map(group -> action.apply(groups.get(group)).exceptionally(PartitionedQueue::goneIsDone)).toList();
+        return CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new))
+                .thenCompose(all -> action.apply(groups.get(placement.primary())));
+    }
+
+    private static <T> T goneIsDone(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof SqsException sqs && sqs.error() == SqsError.QUEUE_DOES_NOT_EXIST) {
+            return null;
+        }
+        throw failure instanceof CompletionException completion ? completion : new CompletionException(cause);
     }
 
     /** The first partition's attributes, with the approximate counts summed over every group of the queue. */

@@ -1,16 +1,25 @@
 package dev.sluice.broker.placement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.broker.service.EngineQueueClient;
+import dev.sluice.broker.service.ReceiveWaiters;
+import dev.sluice.broker.service.SqsLimits;
 import dev.sluice.broker.sqs.SqsTestServer;
+import dev.sluice.broker.statemachine.QueueEngine;
+import dev.sluice.clientsdk.model.DeleteQueueRequest;
+import dev.sluice.raftstore.RaftStoreNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +41,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /** One queue spread over the four data groups of a node, used through the AWS SDK as any queue. */
@@ -158,6 +170,39 @@ class PartitionedQueueIT {
         assertEquals("after", sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(5)).messages().get(0).body());
         sqs.deleteQueue(b -> b.queueUrl(url));
         assertTrue(sqs.listQueues(b -> b.queueNamePrefix("settings-everywhere")).queueUrls().isEmpty());
+    }
+
+    /**
+     * A DeleteQueue that failed half-way (a group without a leader) left one partition deleted and the others not. The
+     * client's retry must remove the rest: leftovers would be inherited by a queue created again under the name.
+     */
+    @Test
+    void aDeleteQueueRetriedAfterItFailedHalfWayRemovesEveryPartition() throws Exception {
+        String url = partitioned("half-deleted", Map.of(), 4);
+        for (int i = 0; i < 20; i++) {
+            int n = i;
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("left-" + n));
+        }
+        JsonNode described = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/v1/queues/half-deleted")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        int notFirst = Integer.parseInt(described.get("groups").get(2).asText().substring("data-".length()));
+        groupClient(notFirst).deleteQueue(new DeleteQueueRequest(url)).get(10, TimeUnit.SECONDS);
+
+        sqs.deleteQueue(b -> b.queueUrl(url));
+        assertThrows(QueueDoesNotExistException.class, () -> sqs.getQueueUrl(b -> b.queueName("half-deleted")));
+        for (int group = 0; group < 4; group++) {
+            assertFalse(groupClient(group).exists("half-deleted").get(10, TimeUnit.SECONDS),
+                    "data-" + group + " keeps no part of the deleted queue (a queue created again would inherit its messages)");
+        }
+    }
+
+    /** One data group's own client, as the router holds it: to leave a queue half-changed the way a failure would. */
+    private static EngineQueueClient groupClient(int group) {
+        RaftStoreNode node = server.sluice().node();
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        return new EngineQueueClient(node.dataGroup(group), (QueueEngine) node.localEngine(group),
+                new ReceiveWaiters(10, timers, timers), SqsLimits.defaults(), "000000000000",
+                () -> "http://127.0.0.1:" + server.port(), Clock.systemUTC());
     }
 
     @Test
