@@ -30,10 +30,10 @@ class QueueClusterFailoverIT {
                 url = sqs.createQueue(b -> b.queueName("replicated")).queueUrl();
             }
             TrackedProducers producers = new TrackedProducers(3, () -> SqsTestServer.client(sluice.httpPorts[entry]), url);
-            Thread.sleep(3_000);
+            producers.awaitAcknowledged(100, 60_000);
             sluice.kill(leader);
             int before = producers.acknowledgedCount();
-            Thread.sleep(6_000);
+            producers.awaitAcknowledged(before + 100, 60_000);
             Set<String> acknowledged = producers.stop();
             assertTrue(acknowledged.size() > before, "sends were acknowledged again after the leader died" + sluice.logTails());
 

@@ -53,7 +53,7 @@ class QueueCrashIT {
                     }
                 }
                 TrackedProducers producers = new TrackedProducers(4, () -> SqsTestServer.client(sluice.httpPorts[0]), url);
-                Thread.sleep(3_000);
+                producers.awaitAcknowledged(150, 60_000);
                 sluice.kill(0);
                 acknowledged.addAll(producers.stop());
             }

@@ -52,6 +52,17 @@ final class TrackedProducers {
         return acknowledged.size();
     }
 
+    /**
+     * Waits until at least {@code count} sends were acknowledged, or {@code maxMillis} passed (the caller asserts
+     * progress): a count, not a fixed sleep, so a loaded machine gets the same work done and a quiet one is quick.
+     */
+    void awaitAcknowledged(int count, long maxMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        while (acknowledged.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
     Set<String> stop() throws InterruptedException {
         running.set(false);
         threads.shutdown();
