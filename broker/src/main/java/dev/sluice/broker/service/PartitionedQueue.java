@@ -34,25 +34,20 @@ final class PartitionedQueue {
             "ApproximateNumberOfMessagesDelayed");
 
     private final List<EngineQueueClient> groups;
-    private final ReceiveWaiters waiters;
-    private final LongSupplier clockMillis;
-    /** Drops this node's cached placement of a queue: a group answered as if the placement had changed. */
-    private final Consumer<String> forgetPlacement;
     private final AtomicInteger rotation = new AtomicInteger();
     private final PartitionedReceive receives;
 
+    /** {@code forgetPlacement} drops this node's cached placement of a queue (a group answered as if it had changed). */
     PartitionedQueue(List<EngineQueueClient> groups, ReceiveWaiters waiters, LongSupplier clockMillis,
             Consumer<String> forgetPlacement) {
         this.groups = groups;
-        this.waiters = waiters;
-        this.clockMillis = clockMillis;
-        this.forgetPlacement = forgetPlacement;
         this.receives = new PartitionedReceive(groups, waiters, clockMillis, forgetPlacement);
     }
 
     /** The same over other group clients (a listing view of them). */
     PartitionedQueue(List<EngineQueueClient> groups, PartitionedQueue original) {
-        this(groups, original.waiters, original.clockMillis, original.forgetPlacement);
+        this.groups = groups;
+        this.receives = original.receives.over(groups);
     }
 
     // ---- queue-wide actions ----

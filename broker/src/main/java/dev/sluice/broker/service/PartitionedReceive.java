@@ -35,6 +35,11 @@ final class PartitionedReceive {
         this.forgetPlacement = forgetPlacement;
     }
 
+    /** The same over other group clients (a listing view of them). */
+    PartitionedReceive over(List<EngineQueueClient> otherGroups) {
+        return new PartitionedReceive(otherGroups, waiters, clockMillis, forgetPlacement);
+    }
+
     CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request) {
         int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
         // Without a WaitTimeSeconds the queue's own ReceiveMessageWaitTimeSeconds applies, as its first partition holds it.
