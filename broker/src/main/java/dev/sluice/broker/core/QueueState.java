@@ -13,6 +13,8 @@ final class QueueState {
     final long createdMillis;
     long modifiedMillis;
     long lastPurgeMillis;
+    /** Changed only by SetQueueLayout; checked by every message action (see {@link QueueLayout}). */
+    QueueLayout layout = QueueLayout.OPEN;
     final QueueIndex index;
 
     QueueState(long id, String name, String arn, QueueSettings settings, SortedMap<String, String> tags,
@@ -29,6 +31,6 @@ final class QueueState {
     }
 
     QueueRecord record(QueueAttributeCodec codec) {
-        return new QueueRecord(id, name, codec.render(settings), tags, createdMillis, modifiedMillis, lastPurgeMillis);
+        return new QueueRecord(id, name, codec.render(settings), tags, createdMillis, modifiedMillis, lastPurgeMillis, layout);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.broker.service;
 
+import dev.sluice.broker.core.QueueLayout;
 import dev.sluice.broker.core.ReceiptHandle;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -27,27 +29,25 @@ import java.util.function.LongSupplier;
  */
 final class PartitionedQueue {
     static final String HANDLE_PREFIX = "g";
-    private static final char HANDLE_SEPARATOR = '.';
+    static final char HANDLE_SEPARATOR = '.';
     private static final List<String> COUNTS = List.of("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
             "ApproximateNumberOfMessagesDelayed");
-    /** A long poll over several groups re-checks their replicas at least this often (a delay ending, a missed wake-up). */
-    private static final long MAX_WAIT_SLICE_MILLIS = 1_000;
-    private static final long RECHECK_MILLIS = 50;
 
     private final List<EngineQueueClient> groups;
-    private final ReceiveWaiters waiters;
-    private final LongSupplier clockMillis;
     private final AtomicInteger rotation = new AtomicInteger();
+    private final PartitionedReceive receives;
 
-    PartitionedQueue(List<EngineQueueClient> groups, ReceiveWaiters waiters, LongSupplier clockMillis) {
+    /** {@code forgetPlacement} drops this node's cached placement of a queue (a group answered as if it had changed). */
+    PartitionedQueue(List<EngineQueueClient> groups, ReceiveWaiters waiters, LongSupplier clockMillis,
+            Consumer<String> forgetPlacement) {
         this.groups = groups;
-        this.waiters = waiters;
-        this.clockMillis = clockMillis;
+        this.receives = new PartitionedReceive(groups, waiters, clockMillis, forgetPlacement);
     }
 
     /** The same over other group clients (a listing view of them). */
     PartitionedQueue(List<EngineQueueClient> groups, PartitionedQueue original) {
-        this(groups, original.waiters, original.clockMillis);
+        this.groups = groups;
+        this.receives = original.receives.over(groups);
     }
 
     // ---- queue-wide actions ----
@@ -123,7 +123,8 @@ final class PartitionedQueue {
     private int partitionFor(Placement placement, String name, String messageGroupId) {
         List<Integer> partitions = placement.partitions();
         if (isFifo(name) && messageGroupId != null) {
-            return partitions.get(Math.floorMod(messageGroupId.hashCode(), partitions.size()));
+            // The partition's own check uses the same function (see QueueLayout): a stale count is refused there.
+            return partitions.get(QueueLayout.partitionOf(messageGroupId, partitions.size()));
         }
         return partitions.get(Math.floorMod(rotation.getAndIncrement(), partitions.size()));
     }
@@ -132,100 +133,30 @@ final class PartitionedQueue {
         return name.endsWith(".fifo");
     }
 
-    // ---- receives ----
+    // ---- receives: see PartitionedReceive ----
 
     CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request) {
-        int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
-        // Without a WaitTimeSeconds the queue's own ReceiveMessageWaitTimeSeconds applies, as its first partition holds it.
-        int waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds()
-                : groups.get(placement.primary()).defaultWaitSecondsHere(name);
-        long deadline = clockMillis.getAsLong() + waitSeconds * 1000L;
-        CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
-        List<Integer> order = sweepOrder(placement, request.receiveRequestAttemptId());
-        sweep(order, 0, name, request, max, new ArrayList<>(), deadline, response);
-        return response;
+        return receives.receive(placement, name, request);
     }
 
     /**
-     * The groups in the order a receive tries them: from a rotating start, so partitions are drawn fairly; a FIFO
-     * retry with the same ReceiveRequestAttemptId starts where its first attempt did, so it asks the same groups.
+     * A draining group's answer to an action by receipt handle: once a migration deleted the drained queue there, its
+     * QueueDoesNotExist means the placement is about to name the new group alone, so it is answered as QueueMoved and
+     * the router retries on the new placement, where the handle's group is gone and the handle has expired.
      */
-    private List<Integer> sweepOrder(Placement placement, String attemptId) {
-        List<Integer> all = placement.groups();
-        int start = attemptId != null ? Math.floorMod(attemptId.hashCode(), all.size())
-                : Math.floorMod(rotation.getAndIncrement(), all.size());
-        List<Integer> order = new ArrayList<>(all.size());
-        for (int i = 0; i < all.size(); i++) {
-            order.add(all.get((start + i) % all.size()));
+    private <T> CompletableFuture<T> handled(Placement placement, int group, CompletableFuture<T> answer) {
+        if (!placement.draining().contains(group)) {
+            return answer;
         }
-        return order;
-    }
-
-    private void sweep(List<Integer> order, int position, String name, ReceiveMessageRequest request, int max,
-            List<Message> taken, long deadline, CompletableFuture<ReceiveMessageResponse> response) {
-        if (response.isDone()) {
-            return;
-        }
-        if (taken.size() >= max || position == order.size()) {
-            if (!taken.isEmpty() || clockMillis.getAsLong() >= deadline) {
-                response.complete(new ReceiveMessageResponse(taken));
-            } else {
-                waitForChange(order, name, request, max, deadline, response);
+        return answer.handle((value, error) -> {
+            if (error == null) {
+                return value;
             }
-            return;
-        }
-        int group = order.get(position);
-        EngineQueueClient client = groups.get(group);
-        // Only a group whose replica has messages ready is asked: a receive is a Raft entry, and an idle long poll
-        // must not propose one per group per wake-up. A FIFO retry asks every group (its attempt may hold messages).
-        if (request.receiveRequestAttemptId() == null && !mayHaveReady(client, name)) {
-            sweep(order, position + 1, name, request, max, taken, deadline, response);
-            return;
-        }
-        ReceiveMessageRequest part = new ReceiveMessageRequest(request.queueUrl(), request.attributeNames(),
-                request.messageSystemAttributeNames(), request.messageAttributeNames(), max - taken.size(),
-                request.visibilityTimeout(), 0, request.receiveRequestAttemptId());
-        client.receiveMessage(part).whenComplete((received, error) -> {
-            if (error != null) {
-                response.completeExceptionally(error);
-                return;
+            if (StalePlacementRetry.isMissing(error)) {
+                throw SqsError.QUEUE_MOVED.exception("The draining group's queue was removed.");
             }
-            received.messages().forEach(message -> taken.add(withGroup(message, group)));
-            sweep(order, position + 1, name, request, max, taken, deadline, response);
+            throw error instanceof CompletionException completion ? completion : new CompletionException(error);
         });
-    }
-
-    private void waitForChange(List<Integer> order, String name, ReceiveMessageRequest request, int max, long deadline,
-            CompletableFuture<ReceiveMessageResponse> response) {
-        long now = clockMillis.getAsLong();
-        long nextVisible = order.stream().mapToLong(group -> groups.get(group).nextVisibleAtHere(name)).min().orElse(Long.MAX_VALUE);
-        long wait = Math.max(1, Math.min(Math.min(deadline - now, MAX_WAIT_SLICE_MILLIS), nextVisible - now));
-        if (order.stream().anyMatch(group -> mayHaveReady(groups.get(group), name))) {
-            // A replica saw messages the sweep then did not get (taken by another receive, a FIFO group in flight):
-            // look again soon, not at once, so a contested queue is not swept in a loop of proposals.
-            wait = Math.max(wait, RECHECK_MILLIS);
-        }
-        CompletableFuture<Void> wake = waiters.await(name, Math.min(wait, Math.max(1, deadline - now)));
-        if (wake == null) {
-            response.complete(new ReceiveMessageResponse(List.of()));
-            return;
-        }
-        response.whenComplete((ignored, cancelled) -> wake.complete(null));
-        wake.thenRun(() -> sweep(order, 0, name, request, max, new ArrayList<>(), deadline, response));
-    }
-
-    /**
-     * Whether the group's replica has messages ready, or due to become visible by now (the engine moves those into
-     * the ready set only when a receive applies).
-     */
-    private boolean mayHaveReady(EngineQueueClient group, String name) {
-        return group.receivableHere(name) > 0 || group.nextVisibleAtHere(name) <= clockMillis.getAsLong();
-    }
-
-    private static Message withGroup(Message message, int group) {
-        return new Message(message.messageId(), HANDLE_PREFIX + group + HANDLE_SEPARATOR + message.receiptHandle(),
-                message.md5OfBody(), message.body(), message.attributes(), message.md5OfMessageAttributes(),
-                message.messageAttributes());
     }
 
     // ---- receipt handles ----
@@ -264,15 +195,16 @@ final class PartitionedQueue {
     CompletableFuture<DeleteMessageResponse> delete(Placement placement, DeleteMessageRequest request) {
         Routed routed = route(placement, groups.size(), request.receiptHandle());
         return routed.expired() ? CompletableFuture.completedFuture(new DeleteMessageResponse())
-                : groups.get(routed.group()).deleteMessage(new DeleteMessageRequest(request.queueUrl(), routed.handle()));
+                : handled(placement, routed.group(), groups.get(routed.group())
+                        .deleteMessage(new DeleteMessageRequest(request.queueUrl(), routed.handle())));
     }
 
     CompletableFuture<ChangeMessageVisibilityResponse> changeVisibility(Placement placement,
             ChangeMessageVisibilityRequest request) {
         Routed routed = route(placement, groups.size(), request.receiptHandle());
         return routed.expired() ? CompletableFuture.failedFuture(expired(request.receiptHandle()))
-                : groups.get(routed.group()).changeMessageVisibility(
-                        new ChangeMessageVisibilityRequest(request.queueUrl(), routed.handle(), request.visibilityTimeout()));
+                : handled(placement, routed.group(), groups.get(routed.group()).changeMessageVisibility(
+                        new ChangeMessageVisibilityRequest(request.queueUrl(), routed.handle(), request.visibilityTimeout())));
     }
 
     /** The engine's answer for the handle of a message no longer in the queue. */
@@ -293,8 +225,8 @@ final class PartitionedQueue {
             byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>())
                     .add(new DeleteMessageBatchRequestEntry(entry.id(), routed.handle()));
         }
-        return merged(byGroup, (group, entries) -> groups.get(group).deleteMessageBatch(
-                new DeleteMessageBatchRequest(request.queueUrl(), entries)),
+        return merged(byGroup, (group, entries) -> handled(placement, group, groups.get(group).deleteMessageBatch(
+                new DeleteMessageBatchRequest(request.queueUrl(), entries))),
                 DeleteMessageBatchResponse::successful, DeleteMessageBatchResponse::failed,
                 (succeeded, failed) -> new DeleteMessageBatchResponse(joined(succeeded, gone), failed));
     }
@@ -313,8 +245,8 @@ final class PartitionedQueue {
             byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>()).add(
                     new ChangeMessageVisibilityBatchRequestEntry(entry.id(), routed.handle(), entry.visibilityTimeout()));
         }
-        return merged(byGroup, (group, entries) -> groups.get(group).changeMessageVisibilityBatch(
-                new ChangeMessageVisibilityBatchRequest(request.queueUrl(), entries)),
+        return merged(byGroup, (group, entries) -> handled(placement, group, groups.get(group).changeMessageVisibilityBatch(
+                new ChangeMessageVisibilityBatchRequest(request.queueUrl(), entries))),
                 ChangeMessageVisibilityBatchResponse::successful, ChangeMessageVisibilityBatchResponse::failed,
                 (succeeded, failed) -> new ChangeMessageVisibilityBatchResponse(succeeded, joined(failed, gone)));
     }

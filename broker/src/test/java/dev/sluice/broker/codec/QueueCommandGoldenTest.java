@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.sluice.broker.core.HandleEntry;
 import dev.sluice.broker.core.QueueCommand;
 import dev.sluice.broker.core.QueueCommandType;
+import dev.sluice.broker.core.QueueLayout;
 import dev.sluice.broker.core.RemoteQueue;
 import dev.sluice.broker.core.StoredMessage;
 import dev.sluice.broker.core.TransferImport;
@@ -78,6 +79,9 @@ class QueueCommandGoldenTest {
                         false, true), true));
         samples.put("start-move-task-across-groups-to-sources", new QueueCommand.StartMoveTaskAcrossGroups(dlq, null, null,
                 null, true));
+        samples.put("set-queue-layout", new QueueCommand.SetQueueLayout("orders.fifo",
+                new QueueLayout(QueueLayout.Fence.SENDS_CLOSED, 1, 3)));
+        samples.put("delete-queue-if-empty", new QueueCommand.DeleteQueueIfEmpty("alerts"));
         return samples;
     }
 
@@ -105,6 +109,8 @@ class QueueCommandGoldenTest {
         codes.put(QueueCommandType.CREATE_QUEUE_WITH_REMOTE_DEAD_LETTER_QUEUE, 17);
         codes.put(QueueCommandType.SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE, 18);
         codes.put(QueueCommandType.START_MOVE_TASK_ACROSS_GROUPS, 19);
+        codes.put(QueueCommandType.SET_QUEUE_LAYOUT, 20);
+        codes.put(QueueCommandType.DELETE_QUEUE_IF_EMPTY, 21);
         return codes;
     }
 
