@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the backlog so far, and the ERROR/WARN lines and stack frames the nodes logged per fault; and holds the targets:
  * next acknowledged send after a kill p50 <= 1.5 s and max <= 4 s, every group with a live majority led again within
  * 3 s, the frozen leader's peers serving within 3 s. A measurement for a quiet machine, so tagged {@code cluster}
- * (run with {@code -Pcluster}, see README); {@code -Dsluice.failover.kills=N} sets the number of kills (default 8: every other one
+ * (run with {@code -Pcluster}, see README); {@code -Dsluice.failover.targets=false} only measures;
+ * {@code -Dsluice.failover.kills=N} sets the number of kills (default 8: every other one
  * kills the queue group's leader, whose kills the send gaps are taken from; the others kill the catalog's leader).
  */
 @Tag("fault")
@@ -39,6 +40,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 class FailoverMeasurementIT {
     private static final int NODES = 3;
     private static final int KILLS = Integer.getInteger("sluice.failover.kills", 8);
+    /** {@code -Dsluice.failover.targets=false} measures and reports without holding the targets (a loaded machine). */
+    private static final boolean ASSERT_TARGETS = !"false".equals(System.getProperty("sluice.failover.targets"));
     /** The leadership balancer hands a group back 10 s after a failover; a fault is injected only after that. */
     private static final Duration SETTLE = Duration.ofSeconds(14);
     private static final Duration SERVED_AGAIN_BOUND = Duration.ofSeconds(30);
@@ -106,6 +109,9 @@ class FailoverMeasurementIT {
             long p50 = median(killGaps);
             long max = Collections.max(killGaps);
             line("next acknowledged send after a leader kill: p50 %d ms, max %d ms (target 1500 / 4000)", p50, max);
+            if (!ASSERT_TARGETS) {
+                return;
+            }
             assertTrue(p50 <= 1_500 && max <= 4_000, "kill gaps " + killGaps);
             assertTrue(Collections.max(leaderGaps) <= 3_000, "leaderless stretches " + leaderGaps);
             assertTrue(catalogDoubleFaultGap <= 3_000, "catalog leaderless after a majority was live: " + catalogDoubleFaultGap);
