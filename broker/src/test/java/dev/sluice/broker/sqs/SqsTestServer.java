@@ -63,6 +63,11 @@ public final class SqsTestServer implements AutoCloseable {
                 .addExecutionInterceptor(interceptor)).build();
     }
 
+    /** A client that never retries: each failure surfaces to the caller at once. */
+    public static SqsClient clientWithoutRetries(int port) {
+        return builder(port, null).build();
+    }
+
     /**
      * A client with the SDK's retries in {@code retries}, or none when null: for tests that retry an
      * unanswered request themselves.

@@ -24,6 +24,9 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -96,8 +99,8 @@ public final class GroupClient implements AutoCloseable {
         });
         this.settings = settings;
         RaftProperties properties = new RaftProperties();
-        TimeDuration attemptTimeout = TimeDuration.valueOf(Math.max(1000, settings.requestTimeout().toMillis() / 3), TimeUnit.MILLISECONDS);
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, attemptTimeout);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+                TimeDuration.valueOf(settings.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS));
         int attempts = (int) Math.max(3, settings.requestTimeout().toMillis() / 100);
         this.raft = RaftClient.newBuilder()
                 .setProperties(properties)
@@ -347,10 +350,21 @@ public final class GroupClient implements AutoCloseable {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            LOG.warn("{}: a write of {} commands was not confirmed after the Raft client's retries ({} unconfirmed "
-                    + "entries since the last such line): {}: {}", groupName, commands, failedEntries,
-                    root.getClass().getSimpleName(), root.getMessage());
+            String format = "{}: a write of {} commands was not confirmed after the Raft client's retries ({} unconfirmed "
+                    + "entries since the last such line): {}: {}";
+            Object[] arguments = {groupName, commands, failedEntries, root.getClass().getSimpleName(), root.getMessage()};
+            if (isLeaderChange(root)) {
+                LOG.info(format, arguments); // a local leader stepped down under the write: routine, the caller retries
+            } else {
+                LOG.warn(format, arguments);
+            }
         }
+    }
+
+    /** Failures a leader change causes: the outcome is unknown to the caller, but nothing is wrong with the cluster. */
+    private static boolean isLeaderChange(Throwable root) {
+        return root instanceof NotLeaderException || root instanceof LeaderNotReadyException
+                || root instanceof LeaderSteppingDownException;
     }
 
     @Override

@@ -62,6 +62,8 @@ public final class EngineStateMachine extends BaseStateMachine {
     private final ReadWriteLock storeLock = new ReentrantReadWriteLock();
     private volatile RocksStore store;
     private volatile Throwable failure;
+    /** The last leader {@link #notifyLeaderChanged} named; Ratis calls it from one thread at a time per group. */
+    private volatile RaftPeerId lastLeader;
 
     public EngineStateMachine(String name, DomainEngine engine, Path liveDirectory, InstantSource clock,
             FatalErrorListener fatalErrors, Counter leaderChanges) {
@@ -344,6 +346,12 @@ public final class EngineStateMachine extends BaseStateMachine {
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         leaderChanges.increment();
+        // The one line a routine leader change is worth (Ratis's own routine lines are kept below WARN): Ratis also
+        // reports "no leader" while an election runs, which says nothing a second line would not.
+        if (newLeaderId != null && !newLeaderId.equals(lastLeader)) {
+            LOG.info("{}: {} leads the group (before: {})", name, newLeaderId, lastLeader == null ? "none known" : lastLeader);
+            lastLeader = newLeaderId;
+        }
     }
 
     @Override

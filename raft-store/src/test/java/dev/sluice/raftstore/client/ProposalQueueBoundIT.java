@@ -32,7 +32,8 @@ class ProposalQueueBoundIT {
         try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
             cluster.awaitLeader(Duration.ofSeconds(30));
             // One entry in flight at a time, so a burst piles up behind it.
-            GroupClientSettings tiny = new GroupClientSettings(1, 4 * 1024 * 1024, Duration.ofSeconds(30), BOUND);
+            GroupClientSettings tiny = new GroupClientSettings(1, 4 * 1024 * 1024, Duration.ofSeconds(30), BOUND,
+                    Duration.ofSeconds(2));
             try (GroupClient client = new GroupClient(StoreGroups.CATALOG, List.of(cluster.peer(0)), tiny,
                     new SimpleMeterRegistry())) {
                 Catalog catalog = new Catalog(client);

@@ -125,9 +125,9 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** A client of one group that reaches the cluster from the test JVM, as an outside client would. */
     public GroupClient client(String groupName, Duration requestTimeout) {
+        RaftStoreConfig defaults = RaftStoreConfig.defaults();
         return new GroupClient(groupName, peers, new GroupClientSettings(4, 4 * 1024 * 1024, requestTimeout,
-                RaftStoreConfig.defaults().maxWaitingCommands()),
-                new SimpleMeterRegistry());
+                defaults.maxWaitingCommands(), defaults.requestAttemptTimeout()), new SimpleMeterRegistry());
     }
 
     public String logTails() {

@@ -1,0 +1,98 @@
+package dev.sluice.broker.cluster;
+
+import dev.sluice.broker.sqs.SqsTestServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Senders that each send one message at a time through one node's HTTP port, paced (one send every
+ * {@code pauseMillis} after the previous answer), and remember when each send was acknowledged
+ * ({@link System#nanoTime}). The AWS SDK's retries are off: a failed send is tried again by the loop after the
+ * same pause, so the times show when the service answered, not the SDK's back-off.
+ *
+ * <p>Threads: one per sender; the read methods may be called from any thread.
+ */
+final class PacedSenders implements AutoCloseable {
+    private final int[] nodeOfSender;
+    private final List<ConcurrentLinkedQueue<Long>> acknowledgedAt = new ArrayList<>();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ExecutorService threads;
+
+    PacedSenders(int[] httpPorts, int sendersPerNode, String queueUrl, long pauseMillis) {
+        int senders = httpPorts.length * sendersPerNode;
+        nodeOfSender = new int[senders];
+        threads = Executors.newFixedThreadPool(senders);
+        for (int s = 0; s < senders; s++) {
+            int sender = s;
+            nodeOfSender[s] = s % httpPorts.length;
+            acknowledgedAt.add(new ConcurrentLinkedQueue<>());
+            int port = httpPorts[nodeOfSender[s]];
+            threads.execute(() -> sendUntilClosed(sender, port, queueUrl, pauseMillis));
+        }
+    }
+
+    private void sendUntilClosed(int sender, int port, String queueUrl, long pauseMillis) {
+        try (SqsClient client = SqsTestServer.clientWithoutRetries(port)) {
+            for (long n = 0; running.get(); n++) {
+                String body = "s" + sender + "-" + n;
+                try {
+                    client.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body));
+                    acknowledgedAt.get(sender).add(System.nanoTime());
+                    acknowledged.incrementAndGet();
+                } catch (RuntimeException notAcknowledged) {
+                    failed.incrementAndGet();
+                }
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    int senders() {
+        return nodeOfSender.length;
+    }
+
+    int nodeOf(int sender) {
+        return nodeOfSender[sender];
+    }
+
+    long acknowledged() {
+        return acknowledged.get();
+    }
+
+    long failed() {
+        return failed.get();
+    }
+
+    /** The first acknowledgement of {@code sender} after {@code afterNanos}, or -1 when there is none yet. */
+    long firstAckAfter(int sender, long afterNanos) {
+        long first = -1;
+        for (long at : acknowledgedAt.get(sender)) {
+            if (at > afterNanos && (first == -1 || at < first)) {
+                first = at;
+            }
+        }
+        return first;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        threads.shutdown();
+        if (!threads.awaitTermination(60, TimeUnit.SECONDS)) {
+            threads.shutdownNow();
+        }
+    }
+}
