@@ -12,6 +12,7 @@ import dev.sluice.broker.auth.SigV4Verifier;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.HealthRoutes;
 import dev.sluice.broker.ops.MetricsRoutes;
+import dev.sluice.broker.ops.QueueMeters;
 import dev.sluice.notify.api.http.NotifyRoutes;
 import dev.sluice.notify.service.NotifyConfig;
 import dev.sluice.notify.service.NotifyService;
@@ -59,6 +60,7 @@ public final class SluiceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SluiceServer.class);
     /** Bounds each start-up and shutdown step that waits on Vert.x (binding a port, closing event loops). */
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int QUEUE_LABEL_LIMIT = 1_000;
 
     private final SluiceConfig config;
     private final PrometheusMeterRegistry meters;
@@ -115,12 +117,14 @@ public final class SluiceServer implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(meters);
         RaftStoreNode node = null;
         Vertx vertx = null;
-        QueueModule queues = new QueueModule();
+        QueueMeters queueMeters = new QueueMeters(QUEUE_LABEL_LIMIT, clock);
+        QueueModule queues = new QueueModule(queueMeters);
         BridgeModule bridge = new BridgeModule(() -> bridgeSettings);
         NotifyService notify = null;
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             node = RaftStoreNode.start(config.raft(), queues.engines(), meters, clock);
+            queueMeters.register(meters, node);
             if (config.raft().peers().size() <= 1) {
                 awaitOwnLeadership(node);
             }
