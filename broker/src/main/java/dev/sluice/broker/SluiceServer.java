@@ -32,7 +32,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
@@ -129,8 +128,8 @@ public final class SluiceServer implements AutoCloseable {
                 awaitOwnLeadership(node);
             }
             vertx = Vertx.builder()
-                    .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                            .addLabels(Label.HTTP_ROUTE)))
+                    // No route label: one SQS route serves every action (ApiMeters labels by action instead).
+                    .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                     .withMetrics(new MicrometerMetricsFactory(meters))
                     .build();
             Router router = Router.router(vertx);
@@ -145,6 +144,8 @@ public final class SluiceServer implements AutoCloseable {
             // Vert.x fails a request whose target is no absolute path ("GET v1/queues") with 404 before any handler
             // ran, and hands it to the failure handlers of the routes its normalised path matches; this one, first
             // of all, answers it as a path no route takes instead of letting a route's handler see an internal error.
+            // First of all: times every request and labels it with the API action the answering route names.
+            router.route().handler(new dev.sluice.broker.ops.ApiMeters(meters));
             router.route().handler(new RawBodyHandler(config.http().maxBodySize().bytes()))
                     .failureHandler(unrouted.unroutable());
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
