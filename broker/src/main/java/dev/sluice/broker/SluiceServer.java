@@ -59,7 +59,6 @@ public final class SluiceServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SluiceServer.class);
     /** Bounds each start-up and shutdown step that waits on Vert.x (binding a port, closing event loops). */
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
-    private static final int QUEUE_LABEL_LIMIT = 1_000;
 
     private final SluiceConfig config;
     private final PrometheusMeterRegistry meters;
@@ -116,7 +115,7 @@ public final class SluiceServer implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(meters);
         RaftStoreNode node = null;
         Vertx vertx = null;
-        QueueMeters queueMeters = new QueueMeters(QUEUE_LABEL_LIMIT, clock);
+        QueueMeters queueMeters = new QueueMeters(config.metrics().maxLabelledQueues(), clock);
         QueueModule queues = new QueueModule(queueMeters);
         BridgeModule bridge = new BridgeModule(() -> bridgeSettings);
         NotifyService notify = null;
