@@ -1,5 +1,6 @@
 package dev.sluice.broker.ops;
 
+import dev.sluice.clientsdk.Cancellation;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.model.*;
@@ -34,12 +35,14 @@ final class EmptyReceives {
     private record Counting(QueueClient engine, EmptyReceives empty) implements QueueClient {
         @Override
         public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
-            return engine.receiveMessage(request).thenApply(response -> {
+            CompletableFuture<ReceiveMessageResponse> receive = engine.receiveMessage(request);
+            // Cancelling the answer (the client hung up) must still end the long poll it waits on.
+            return Cancellation.propagate(receive.thenApply(response -> {
                 if (response.messages().isEmpty()) {
                     empty.count(request.queueUrl());
                 }
                 return response;
-            });
+            }), receive);
         }
 
         @Override

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cardinality bound of the per-queue meters: at most {@code limit} queue names get a label of their own on this
+ * The cardinality bound of the per-queue (and per-topic) meters: at most {@code limit} names get a label of their own on this
  * node; the rest are summed under {@value #OVERFLOW}, and the first time that happens a warning says so. A name keeps
  * its label while this node exports it; a slot freed (queue deleted, or its group now led elsewhere) goes to the next
  * name by name order. The overflow series sums the queues in it right now, so it may drop when one of them gets a
@@ -19,11 +19,14 @@ final class QueueLabels {
     private static final Logger LOG = LoggerFactory.getLogger(QueueLabels.class);
 
     private final int limit;
+    private final String label;
     private final Set<String> labelled = new HashSet<>();
     private boolean warned;
 
-    QueueLabels(int limit) {
+    /** @param label the label this bounds ({@code queue}, {@code topic}), for the warning */
+    QueueLabels(int limit, String label) {
         this.limit = limit;
+        this.label = label;
     }
 
     /**
@@ -45,8 +48,8 @@ final class QueueLabels {
         }
         if (overflowing > 0 && !warned) {
             warned = true;
-            LOG.warn("{} queues beyond the limit of {} labelled queues on this node are summed under queue=\"{}\" in "
-                    + "/metrics (setting metrics.maxLabelledQueues)", overflowing, limit, OVERFLOW);
+            LOG.warn("{} {}s beyond the limit of {} labelled {}s on this node are summed under {}=\"{}\" in "
+                    + "/metrics (setting metrics.maxLabelledQueues)", overflowing, label, limit, label, label, OVERFLOW);
         }
     }
 

@@ -36,7 +36,7 @@ public final class QueueMeters implements MultiCollector {
     private volatile RaftStoreNode node;
 
     public QueueMeters(int maxLabelledQueues, InstantSource clock) {
-        this.labels = new QueueLabels(maxLabelledQueues);
+        this.labels = new QueueLabels(maxLabelledQueues, "queue");
         this.clock = clock;
     }
 
