@@ -89,7 +89,7 @@ final class Settings {
                     config -> String.valueOf(config.notifications().maxConcurrentDeliveries())),
             new Setting("metrics.maxLabelledQueues", Optional.of("--metrics-max-labelled-queues"),
                     "SLUICE_METRICS_MAX_LABELLED_QUEUES",
-                    "queues with series of their own in /metrics on one node; the rest are summed under queue=\"__overflow__\"",
+                    "queues (and, separately, topics) with series of their own in /metrics on one node; the rest are summed under queue=\"__overflow__\" (topic=...)",
                     (config, text) -> config.withMetrics(new SluiceConfig.Metrics(ConfigValues.wholeNumber(text))),
                     config -> String.valueOf(config.metrics().maxLabelledQueues())),
             new Setting("auth.accessKeys", Optional.empty(), "SLUICE_ACCESS_KEYS",

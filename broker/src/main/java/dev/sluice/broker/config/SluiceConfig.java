@@ -33,8 +33,9 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
     }
 
     /**
-     * @param maxLabelledQueues queue names with series of their own in {@code /metrics} on one node (bounds the series
-     *     count); the meters of the queues beyond it are summed under {@code queue="__overflow__"}
+     * @param maxLabelledQueues queue names, and as many topic names, with series of their own in {@code /metrics} on one
+     *     node (bounds the series count); the meters of those beyond it are summed under {@code queue="__overflow__"}
+     *     ({@code topic="__overflow__"})
      */
     public record Metrics(int maxLabelledQueues) {
         public static Metrics defaults() {
