@@ -5,6 +5,7 @@ import dev.sluice.broker.api.rest.MessageResource;
 import dev.sluice.broker.api.rest.QueueResource;
 import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.broker.ops.QueueMeters;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.service.EngineQueueClient;
 import dev.sluice.broker.service.GroupLoads;
@@ -67,9 +68,15 @@ final class QueueModule implements AutoCloseable {
     private QueueClient client;
     private QueueClient tenantClient;
     private List<RestResource> restResources = List.of();
+    private final QueueMeters queueMeters;
+
+    /** @param queueMeters the per-queue meters: engines report their traffic there, the edges their empty receives */
+    QueueModule(QueueMeters queueMeters) {
+        this.queueMeters = queueMeters;
+    }
 
     EngineFactory engines() {
-        return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.engineLimits(), waiters);
+        return group -> new QueueEngine(codec, REGION, ACCOUNT_ID, limits.engineLimits(), waiters, queueMeters.activity(group));
     }
 
     private RoutedQueueClient engine;
@@ -112,9 +119,9 @@ final class QueueModule implements AutoCloseable {
         workers.add(new MigrationWorker(migrations, placement, groups, node::isLeader, ACCOUNT_ID, REGION, baseUrl,
                 clock::millis, timers));
         layoutResource = new QueueLayoutResource(layouts, migrations, groupCount);
-        client = new ValidatingQueueClient(engine, SqsValidator.forInternalCallers(limits, codec));
+        client = new ValidatingQueueClient(queueMeters.countingEmptyReceives(engine), SqsValidator.forInternalCallers(limits, codec));
         // REST is a tenants' edge like SQS: the tenants' validator, to which internal queues do not exist.
-        tenantClient = new ValidatingQueueClient(tenantEngine(), new SqsValidator(limits, codec));
+        tenantClient = new ValidatingQueueClient(queueMeters.countingEmptyReceives(tenantEngine()), new SqsValidator(limits, codec));
         // A REST name is one path segment; encoding it keeps '?', '#' or '/' from naming another queue.
         java.util.function.Function<String, String> urlOfName = name -> new QueueUrl(ACCOUNT_ID,
                 URLEncoder.encode(name, StandardCharsets.UTF_8)).toUrl(baseUrl.get());
@@ -127,7 +134,8 @@ final class QueueModule implements AutoCloseable {
 
     /** Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there). */
     RouteMount routes() {
-        return (Router router, RouteMount.Context context) -> new SqsRoutes(tenantEngine(), limits).mount(router);
+        return (Router router, RouteMount.Context context) -> new SqsRoutes(queueMeters.countingEmptyReceives(tenantEngine()), limits)
+                .mount(router);
     }
 
     /** The in-process QueueClient for notify and faas-bridge (internal queue names allowed); null before {@link #start}. */

@@ -12,6 +12,7 @@ import dev.sluice.broker.auth.SigV4Verifier;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.HealthRoutes;
 import dev.sluice.broker.ops.MetricsRoutes;
+import dev.sluice.broker.ops.QueueMeters;
 import dev.sluice.notify.api.http.NotifyRoutes;
 import dev.sluice.notify.service.NotifyConfig;
 import dev.sluice.notify.service.NotifyService;
@@ -31,7 +32,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
@@ -115,18 +115,20 @@ public final class SluiceServer implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(meters);
         RaftStoreNode node = null;
         Vertx vertx = null;
-        QueueModule queues = new QueueModule();
+        QueueMeters queueMeters = new QueueMeters(config.metrics().maxLabelledQueues(), clock);
+        QueueModule queues = new QueueModule(queueMeters);
         BridgeModule bridge = new BridgeModule(() -> bridgeSettings);
         NotifyService notify = null;
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             node = RaftStoreNode.start(config.raft(), queues.engines(), meters, clock);
+            queueMeters.register(meters, node);
             if (config.raft().peers().size() <= 1) {
                 awaitOwnLeadership(node);
             }
             vertx = Vertx.builder()
-                    .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-                            .addLabels(Label.HTTP_ROUTE)))
+                    // No route label: one SQS route serves every action (ApiMeters labels by action instead).
+                    .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                     .withMetrics(new MicrometerMetricsFactory(meters))
                     .build();
             Router router = Router.router(vertx);
@@ -141,6 +143,8 @@ public final class SluiceServer implements AutoCloseable {
             // Vert.x fails a request whose target is no absolute path ("GET v1/queues") with 404 before any handler
             // ran, and hands it to the failure handlers of the routes its normalised path matches; this one, first
             // of all, answers it as a path no route takes instead of letting a route's handler see an internal error.
+            // First of all: times every request and labels it with the API action the answering route names.
+            router.route().handler(new dev.sluice.broker.ops.ApiMeters(meters));
             router.route().handler(new RawBodyHandler(config.http().maxBodySize().bytes()))
                     .failureHandler(unrouted.unroutable());
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
@@ -150,7 +154,7 @@ public final class SluiceServer implements AutoCloseable {
             // The bridge starts with the routes below; lambda subscriptions only invoke once the HTTP API is up.
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
                     node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions());
-            dev.sluice.broker.ops.NotifyMeters.register(meters, notify.deliveryHealth());
+            dev.sluice.broker.ops.NotifyMeters.register(meters, notify.deliveryHealth(), config.metrics().maxLabelledQueues());
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),

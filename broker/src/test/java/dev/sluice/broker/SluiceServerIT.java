@@ -103,8 +103,8 @@ class SluiceServerIT {
         assertTrue(text.contains("system_available_processors") && text.contains("process_cpu_seconds_total"), "processor");
         assertTrue(text.contains("jvm_classes_loaded_classes"), "class loader");
         assertTrue(text.contains("sluice_rocksdb_estimated_keys"), "RocksDB");
-        assertTrue(text.contains("vertx_http_server_requests_total{code=\"200\",method=\"GET\",route=\"/health\"}"),
-                "HTTP server requests by route");
+        assertTrue(text.contains("vertx_http_server_requests_total{code=\"200\",method=\"GET\"}"),
+                "HTTP server requests by method and status, not by route (ApiMeters labels by action)");
         Matcher commits = Pattern.compile("sluice_raft_commit_seconds_count\\{group=\"catalog\"} (\\d+)").matcher(text);
         assertTrue(commits.find(), "Raft commit timer");
         assertTrue(Long.parseLong(commits.group(1)) >= 1, commits.group());

@@ -87,6 +87,11 @@ final class Settings {
                     (config, text) -> config.withNotifications(config.notifications()
                             .withMaxConcurrentDeliveries(ConfigValues.wholeNumber(text))),
                     config -> String.valueOf(config.notifications().maxConcurrentDeliveries())),
+            new Setting("metrics.maxLabelledQueues", Optional.of("--metrics-max-labelled-queues"),
+                    "SLUICE_METRICS_MAX_LABELLED_QUEUES",
+                    "queues (and, separately, topics) with series of their own in /metrics on one node; the rest are summed under queue=\"__overflow__\" (topic=...)",
+                    (config, text) -> config.withMetrics(new SluiceConfig.Metrics(ConfigValues.wholeNumber(text))),
+                    config -> String.valueOf(config.metrics().maxLabelledQueues())),
             new Setting("auth.accessKeys", Optional.empty(), "SLUICE_ACCESS_KEYS",
                     "accepted keys as id:secret,...; admin=id:secret marks an operator key (/v1/admin); no flag, so secrets stay out of ps",
                     (config, text) -> config.withAuth(new SluiceConfig.Auth(SluiceConfig.AccessKey.parseList(text))),

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * @param raft the replicated store: node identity, Raft port, data directory, peers and groups
  * @param auth who may call the API
  * @param notifications the notification service (topics and webhook delivery)
+ * @param metrics what {@code /metrics} exports
  */
-public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify notifications) {
+public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify notifications, Metrics metrics) {
     // Limits (message size, batch entries, long-poll maximum, ...) join here as a `limits` record with the queue engine.
 
     public SluiceConfig {
@@ -28,6 +29,18 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         Objects.requireNonNull(raft, "raft");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(notifications, "notifications");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /**
+     * @param maxLabelledQueues queue names, and as many topic names, with series of their own in {@code /metrics} on one
+     *     node (bounds the series count); the meters of those beyond it are summed under {@code queue="__overflow__"}
+     *     ({@code topic="__overflow__"})
+     */
+    public record Metrics(int maxLabelledQueues) {
+        public static Metrics defaults() {
+            return new Metrics(1_000);
+        }
     }
 
     /**
@@ -223,7 +236,8 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
 
     /** A single loopback node with its data in {@code ./data}: what a laptop needs and nothing more. */
     public static SluiceConfig defaults() {
-        return new SluiceConfig(Http.defaults(), RaftStoreConfig.defaults(), Auth.defaults(), Notify.defaults());
+        return new SluiceConfig(Http.defaults(), RaftStoreConfig.defaults(), Auth.defaults(), Notify.defaults(),
+                Metrics.defaults());
     }
 
     /** Every problem at once; empty when the server can start with this config. */
@@ -240,6 +254,9 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
             problems.add("notify.smtpFrom must be an email address: " + notifications.smtpFrom());
         }
         raft.validate().forEach(problem -> problems.add("raft: " + problem));
+        if (metrics.maxLabelledQueues() < 0) {
+            problems.add("metrics.maxLabelledQueues must be 0 or more: " + metrics.maxLabelledQueues());
+        }
         java.util.Set<String> keyIds = new java.util.HashSet<>();
         auth.accessKeys().stream().map(AccessKey::accessKeyId).filter(id -> !keyIds.add(id)).distinct().forEach(id ->
                 problems.add("auth.accessKeys lists access key " + id + " more than once; list each key once"));
@@ -294,18 +311,22 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
     }
 
     public SluiceConfig withHttp(Http newHttp) {
-        return new SluiceConfig(newHttp, raft, auth, notifications);
+        return new SluiceConfig(newHttp, raft, auth, notifications, metrics);
     }
 
     public SluiceConfig withRaft(RaftStoreConfig newRaft) {
-        return new SluiceConfig(http, newRaft, auth, notifications);
+        return new SluiceConfig(http, newRaft, auth, notifications, metrics);
     }
 
     public SluiceConfig withAuth(Auth newAuth) {
-        return new SluiceConfig(http, raft, newAuth, notifications);
+        return new SluiceConfig(http, raft, newAuth, notifications, metrics);
     }
 
     public SluiceConfig withNotifications(Notify newNotify) {
-        return new SluiceConfig(http, raft, auth, newNotify);
+        return new SluiceConfig(http, raft, auth, newNotify, metrics);
+    }
+
+    public SluiceConfig withMetrics(Metrics newMetrics) {
+        return new SluiceConfig(http, raft, auth, notifications, newMetrics);
     }
 }

@@ -40,6 +40,8 @@ public final class QueueBook {
     private final TransferInbox inbox;
     /** Queues whose dead-letter queue the router verified in another group (see {@link RemoteQueue}). */
     private final java.util.NavigableSet<String> remoteDeadLetterTargets = new java.util.TreeSet<>();
+    /** Where the current entry's traffic is counted: node-local meters, or nowhere (set per entry by the engine). */
+    private QueueActivity activity = QueueActivity.NONE;
 
     public QueueBook(QueueAttributeCodec codec, String region, String accountId, EngineLimits limits, QueueStorage storage,
             QueueWakeups wakeups) {
@@ -59,6 +61,11 @@ public final class QueueBook {
         this.moveTasks = new MoveTasks(this, storage);
         this.outbox = new TransferOutbox(storage, maxPendingTransfers);
         this.inbox = new TransferInbox(storage);
+    }
+
+    /** Counts the traffic of the entries applied next into {@code activity} (apply thread). */
+    public void reportTo(QueueActivity activity) {
+        this.activity = activity;
     }
 
     // ---- recovery (apply thread, before any command) ----
@@ -360,6 +367,7 @@ public final class QueueBook {
         String messageId = MessageIds.format(stamp.uniqueBits());
         append(queue, new StoredMessage(messageId, now, now + delaySeconds * 1000L, entry.body(), entry.messageAttributes(),
                 entry.traceHeader(), entry.messageGroupId(), null, null), stamp);
+        activity.sent(queue.name, entry.sizeBytes());
         return EntryOutcome.ok(entry.id(), messageId);
     }
 
@@ -388,6 +396,7 @@ public final class QueueBook {
         long seq = append(queue, new StoredMessage(messageId, now, now + queue.settings.delaySeconds() * 1000L, entry.body(),
                 entry.messageAttributes(), entry.traceHeader(), entry.messageGroupId(), deduplicationId, null), stamp);
         fifo.rememberSend(queue, key, messageId, seq, now);
+        activity.sent(queue.name, entry.sizeBytes());
         return EntryOutcome.sent(entry.id(), messageId, SequenceNumbers.format(seq));
     }
 
@@ -409,7 +418,9 @@ public final class QueueBook {
             String receiveRequestAttemptId, EntryStamp stamp) {
         QueueState queue = requireForMessages(name);
         fifo.prune(stamp.nowMillis());
-        return receives.receive(queue, max, visibilityTimeoutSeconds, receiveRequestAttemptId, stamp);
+        List<ReceivedMessage> received = receives.receive(queue, max, visibilityTimeoutSeconds, receiveRequestAttemptId, stamp);
+        activity.received(name, received.size());
+        return received;
     }
 
     /**
@@ -420,6 +431,7 @@ public final class QueueBook {
     void moveMessage(QueueState from, MessageMeta meta, QueueState to, String sourceArn, EntryStamp stamp) {
         StoredMessage message = storage.readMessage(from.id, meta.seq);
         removeMessage(from, meta);
+        countDeadLetter(from, sourceArn);
         String newMessageId = sourceArn == null ? MessageIds.format(stamp.uniqueBits()) : null;
         append(to, message.movedTo(sourceArn, from.settings.fifoQueue(), newMessageId, stamp.nowMillis()), stamp);
         wakeups.queueChanged(to.name);
@@ -433,9 +445,17 @@ public final class QueueBook {
             EntryStamp stamp) {
         StoredMessage message = storage.readMessage(from.id, meta.seq);
         removeMessage(from, meta);
+        countDeadLetter(from, sourceArn);
         String newMessageId = sourceArn == null ? MessageIds.format(stamp.uniqueBits()) : null;
         outbox.add(new Transfer(stamp.sequence(), from.name, destinationArn, message, sourceArn, from.settings.fifoQueue(),
                 newMessageId, stamp.nowMillis(), moveTaskHandle));
+    }
+
+    /** A move with a source ARN is a dead letter leaving its queue; a redrive or move task has none. */
+    private void countDeadLetter(QueueState from, String sourceArn) {
+        if (sourceArn != null) {
+            activity.deadLettered(from.name);
+        }
     }
 
     boolean outboxHasRoom() {
@@ -513,6 +533,7 @@ public final class QueueBook {
                 removeMessage(queue, meta);
                 deleted = true;
             }
+            activity.deleted(name);
             outcomes.add(EntryOutcome.ok(entry.id(), null));
         }
         if (deleted && queue.settings.fifoQueue()) {
@@ -609,6 +630,18 @@ public final class QueueBook {
 
     public SortedMap<String, String> tags(String name) {
         return Collections.unmodifiableSortedMap(new TreeMap<>(require(name).tags));
+    }
+
+    /** Every queue's backlog at {@code nowMillis}, in name order, internal queues included (for the per-queue meters). */
+    public List<QueueDepth> depths(long nowMillis) {
+        List<QueueDepth> depths = new ArrayList<>(queues.size());
+        for (QueueState queue : queues.values()) {
+            QueueIndex index = queue.index;
+            long oldest = index.oldestRetainedSinceMillis();
+            depths.add(new QueueDepth(queue.name, index.visibleCount(nowMillis), index.inFlightCount(nowMillis),
+                    index.delayedCount(nowMillis), oldest < 0 ? 0 : Math.max(0, nowMillis - oldest)));
+        }
+        return depths;
     }
 
     /** Queues in this book, internal ones included: the group's load as the operators' cluster view shows it. */

@@ -2,9 +2,7 @@ package dev.sluice.broker.core;
 
 import dev.sluice.broker.core.MessageMeta.Place;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -21,7 +19,8 @@ final class QueueIndex {
     private final TreeMap<Long, MessageMeta> ready = new TreeMap<>();
     private final TreeSet<MessageMeta> inFlight = new TreeSet<>(MessageMeta::compareByVisibility);
     private final TreeSet<MessageMeta> delayed = new TreeSet<>(MessageMeta::compareByVisibility);
-    private final Map<Long, MessageMeta> bySeq = new HashMap<>();
+    /** Sorted so that the oldest message is at hand for the age gauge; sequence numbers only grow, so inserts append. */
+    private final TreeMap<Long, MessageMeta> bySeq = new TreeMap<>();
     private final boolean fifo;
     private final MessageGroups groups;
     private int readyCount;
@@ -163,7 +162,7 @@ final class QueueIndex {
 
     /** Every message's sequence number, ascending: for purge and queue deletion. */
     long[] allSeqsSorted() {
-        return bySeq.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        return bySeq.keySet().stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Messages a receive could take now: ready ones, or for a FIFO queue the receivable groups. */
@@ -203,6 +202,15 @@ final class QueueIndex {
     /** Every message of the queue, visible or not. */
     int size() {
         return bySeq.size();
+    }
+
+    /**
+     * When the message that entered this queue first (lowest sequence, whatever its place) started its retention
+     * period, as {@link MessageMeta#retainedSinceMillis}; -1 for an empty queue.
+     */
+    long oldestRetainedSinceMillis() {
+        var oldest = bySeq.firstEntry();
+        return oldest == null ? -1 : oldest.getValue().retainedSinceMillis;
     }
 
     /** When the next delayed or in-flight message becomes visible; Long.MAX_VALUE if none. */

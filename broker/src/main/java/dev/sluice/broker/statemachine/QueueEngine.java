@@ -5,6 +5,7 @@ import dev.sluice.broker.codec.QueueQueryCodec;
 import dev.sluice.broker.codec.QueueResultCodec;
 import dev.sluice.broker.core.EngineLimits;
 import dev.sluice.broker.core.EntryStamp;
+import dev.sluice.broker.core.QueueActivity;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.core.QueueBook;
 import dev.sluice.broker.core.QueueCommand;
@@ -53,11 +54,19 @@ public final class QueueEngine implements DomainEngine {
     private final String accountId;
     private final EngineLimits limits;
     private final QueueWakeups wakeups;
+    private final QueueActivity activity;
     private final RocksQueueStorage storage = new RocksQueueStorage();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private QueueBook book;
 
     public QueueEngine(QueueAttributeCodec codec, String region, String accountId, EngineLimits limits, QueueWakeups wakeups) {
+        this(codec, region, accountId, limits, wakeups, QueueActivity.NONE);
+    }
+
+    /** @param activity node-local meters, told the traffic of the entries this node proposed as leader */
+    public QueueEngine(QueueAttributeCodec codec, String region, String accountId, EngineLimits limits, QueueWakeups wakeups,
+            QueueActivity activity) {
+        this.activity = activity;
         this.codec = codec;
         this.region = region;
         this.accountId = accountId;
@@ -103,6 +112,8 @@ public final class QueueEngine implements DomainEngine {
         lock.writeLock().lock();
         try {
             storage.use(context.writer());
+            // Meters only: each entry's traffic counts on the one node that proposed it (never read by apply).
+            book.reportTo(context.proposedHere() ? activity : QueueActivity.NONE);
             return execute(command, stamp);
         } catch (SqsException rejected) {
             // A rejection travels back as a result value. Rejections come before any change, except

@@ -243,6 +243,23 @@ class BridgeDeliveryIT {
         assertTrue(sluice.rest.get("/metrics").body().contains("mapping=\"" + uuid + "\""), "still exported");
     }
 
+    @Test
+    void everyInvocationIsTimedAndNoneCountsAsThrottledWhileTheFunctionHasConcurrencyLeft() throws Exception {
+        String queue = sluice.createQueue("timed", Map.of());
+        String uuid = sluice.mapHttpFunction("timed-fn", function.url(), 3, "\"EventSourceArn\":\"" + sluice.queueArn("timed") + "\"");
+        sendAll(queue, "t1");
+        await(() -> invocations(uuid) == 1, Duration.ofSeconds(10), "the invocation counted");
+        await(() -> timedInvocations(uuid) == 1, Duration.ofSeconds(10), "the invocation timed");
+        assertEquals(0.0, sluice.server.meters().get("sluice.bridge.throttles").tag("mapping", uuid).counter().count());
+        assertTrue(sluice.rest.get("/metrics").body().contains("sluice_bridge_invocation_duration_seconds_count{function=\"timed-fn\""),
+                "exported in seconds");
+    }
+
+    private static long timedInvocations(String uuid) {
+        var timer = sluice.server.meters().find("sluice.bridge.invocation.duration").tag("mapping", uuid).timer();
+        return timer == null ? -1 : timer.count();
+    }
+
     private static double invocations(String uuid) {
         var counter = sluice.server.meters().find("sluice.bridge.invocations").tag("mapping", uuid).counter();
         return counter == null ? -1 : counter.count();

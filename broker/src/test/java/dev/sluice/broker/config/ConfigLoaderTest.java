@@ -95,6 +95,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theLabelledQueueLimitOfMetricsIsSetByFlagOrEnvironmentDefaultsToAThousandAndANegativeOneIsAProblem() {
+        assertEquals(1_000, loadInCheckout(List.of(), Map.of()).config().metrics().maxLabelledQueues());
+        assertEquals(5, loadInCheckout(List.of("--metrics-max-labelled-queues", "5"), Map.of()).config().metrics()
+                .maxLabelledQueues());
+        assertEquals(7, loadInCheckout(List.of(), Map.of("SLUICE_METRICS_MAX_LABELLED_QUEUES", "7")).config().metrics()
+                .maxLabelledQueues());
+        LoadResult bad = loadInCheckout(List.of("--metrics-max-labelled-queues", "-1"), Map.of());
+        assertEquals(1, bad.problems().size(), bad.problems().toString());
+    }
+
+    @Test
     void theProposalQueueBoundAndLeaderBalancingAreSetByFlagOrEnvironmentAndAZeroBoundIsAProblem() {
         LoadResult result = loadInCheckout(List.of("--max-waiting-commands", "500"), Map.of("SLUICE_BALANCE_LEADERS", "false"));
         assertTrue(result.ok(), result.problems().toString());

@@ -67,6 +67,9 @@ class MetricsExpositionIT {
         assertTrue(families.contains("sluice_bridge_invocations_total"), "the traffic created the bridge's meters: " + families);
         assertTrue(families.stream().anyMatch(name -> name.startsWith("sluice_raft_")), families.toString());
         assertTrue(families.contains("process_cpu_seconds_total"), "process CPU time in seconds: " + families);
+        assertTrue(families.contains("sluice_queue_visible_messages") && families.contains("sluice_queue_sent_message_size_bytes"),
+                "the per-queue meters are linted too: " + families);
+        assertTrue(families.contains("sluice_api_request_seconds"), "the per-action request meters: " + families);
     }
 
     @Test

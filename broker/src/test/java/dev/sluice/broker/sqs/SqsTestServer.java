@@ -92,7 +92,7 @@ public final class SqsTestServer implements AutoCloseable {
     }
 
     /** An AWS SDK for Java v1 client: it speaks SQS's Query (XML) protocol. */
-    static com.amazonaws.services.sqs.AmazonSQS queryClient(int port) {
+    public static com.amazonaws.services.sqs.AmazonSQS queryClient(int port) {
         return com.amazonaws.services.sqs.AmazonSQSClientBuilder.standard()
                 .withEndpointConfiguration(new com.amazonaws.client.builder.AwsClientBuilder.EndpointConfiguration(
                         "http://127.0.0.1:" + port, "us-east-1"))

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The meters of one mapping on this bridge, tagged {@code mapping} (UUID) and {@code function}:
  * invocations, failed invocations, partially failed batches, records deleted by the filter, batch
- * sizes, pollers and invocations in flight, and the iterator age (how long the oldest record of a batch
- * waited in the queue before the invocation). Shared by the successive workers of one mapping (the
+ * sizes, pollers and invocations in flight, the iterator age (how long the oldest record of a batch
+ * waited in the queue before the invocation), invocation durations and throttled invocations (the function had no
+ * concurrency left: Lambda's {@code TooManyRequestsException}). Shared by the successive workers of one mapping (the
  * gauges sum theirs); removed from the registry when the mapping stops on this bridge.
  */
 final class BridgeMetrics implements AutoCloseable {
@@ -26,6 +27,8 @@ final class BridgeMetrics implements AutoCloseable {
     final Counter deleteFailures;
     final DistributionSummary batchSize;
     final Timer iteratorAge;
+    final Timer duration;
+    final Counter throttles;
     final AtomicInteger pollers = new AtomicInteger();
     final AtomicInteger concurrency = new AtomicInteger();
     private final Gauge pollersGauge;
@@ -48,6 +51,11 @@ final class BridgeMetrics implements AutoCloseable {
                 .register(registry);
         iteratorAge = Timer.builder("sluice.bridge.iterator.age").tags(tags)
                 .description("Time the oldest record of a batch waited in the queue before the invocation").register(registry);
+        duration = Timer.builder("sluice.bridge.invocation.duration").tags(tags)
+                .description("Time from invoking the function with a batch to its answer (or failure)").register(registry);
+        throttles = Counter.builder("sluice.bridge.throttles").tags(tags)
+                .description("Invocations refused because the function had no concurrency left (TooManyRequestsException); "
+                        + "their records are received again later").register(registry);
         pollersGauge = Gauge.builder("sluice.bridge.pollers", pollers, AtomicInteger::get).tags(tags)
                 .description("Pollers running").register(registry);
         concurrencyGauge = Gauge.builder("sluice.bridge.concurrency", concurrency, AtomicInteger::get).tags(tags)
@@ -65,7 +73,7 @@ final class BridgeMetrics implements AutoCloseable {
     @Override
     public void close() {
         for (var meter : new io.micrometer.core.instrument.Meter[] {invocations, errors, partialFailures, filtered,
-                deleteFailures, batchSize, iteratorAge, pollersGauge, concurrencyGauge}) {
+                deleteFailures, batchSize, iteratorAge, duration, throttles, pollersGauge, concurrencyGauge}) {
             registry.remove(meter);
         }
     }

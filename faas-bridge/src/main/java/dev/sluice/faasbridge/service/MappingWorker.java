@@ -4,6 +4,7 @@ import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.Message;
 import dev.sluice.clientsdk.model.ReceiveMessageRequest;
+import dev.sluice.faasbridge.core.InvocationOutcome;
 import dev.sluice.faasbridge.core.BatchResponseRules;
 import dev.sluice.faasbridge.core.BatchSettlement;
 import dev.sluice.faasbridge.core.BatchVerdict;
@@ -304,9 +305,15 @@ final class MappingWorker {
         metrics.invocations.increment();
         metrics.concurrency.incrementAndGet();
         Set<String> ids = matching.stream().map(Message::messageId).collect(Collectors.toSet());
+        long invokedAt = System.nanoTime();
         CompletableFuture<Void> invoked = invoker.invoke(function,
                 new FunctionEvent.Sqs(SqsEvents.of(matching, mapping.eventSourceArn())))
                 .thenCompose(outcome -> {
+                    metrics.duration.record(System.nanoTime() - invokedAt, TimeUnit.NANOSECONDS);
+                    if (outcome instanceof InvocationOutcome.Failed failed
+                            && AsyncInvocations.THROTTLED.equals(failed.errorType())) {
+                        metrics.throttles.increment();
+                    }
                     metrics.concurrency.decrementAndGet();
                     release.run();
                     BatchVerdict verdict = BatchResponseRules.verdict(outcome, mapping.reportBatchItemFailures(), ids);

@@ -40,6 +40,7 @@ public final class DeliveryHealth {
     private final InstantSource clock;
     private final Duration logInterval;
     private final Map<String, Entry> failing = new ConcurrentHashMap<>();
+    private final NotificationCounts counts = new NotificationCounts();
 
     public DeliveryHealth(InstantSource clock, Duration logInterval) {
         this.clock = clock;
@@ -79,6 +80,11 @@ public final class DeliveryHealth {
                     subscription.id(), subscription.topicName(), subscription.protocol(), subscription.endpoint(),
                     recovered.failure().attempts(), recovered.failure().since());
         }
+    }
+
+    /** This node's publish and delivery counts, for the meters. */
+    public NotificationCounts counts() {
+        return counts;
     }
 
     /** The subscription's current failure on this node, if it is failing. */

@@ -176,9 +176,12 @@ final class DeliveryWorker extends QueuePoller {
         return posted.handle((status, failure) -> {
             permits.release();
             boolean delivered = failure == null && status >= 200 && status < 300;
+            NotificationCounts counts = services.health().counts();
             if (delivered) {
+                counts.delivered(current.topicName(), current.protocol(), 1);
                 services.health().delivered(current);
             } else {
+                counts.failed(current.topicName(), current.protocol(), 1);
                 services.health().failed(current, failure != null ? DeliveryHealth.describe(current, failure)
                         : "the endpoint answered HTTP " + status);
             }

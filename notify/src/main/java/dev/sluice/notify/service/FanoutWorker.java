@@ -101,6 +101,10 @@ final class FanoutWorker extends QueuePoller {
                             (failure != null ? indexes : failedIndexes).forEach(index ->
                                     failedByMessage.get(index).add(subscription.id()));
                         }
+                        NotificationCounts counts = services.health().counts();
+                        int failedCount = failure != null ? indexes.size() : failedIndexes.size();
+                        counts.failed(topic.name(), subscription.protocol(), failedCount);
+                        counts.delivered(topic.name(), subscription.protocol(), indexes.size() - failedCount);
                         if (failure != null) {
                             services.health().failed(subscription, DeliveryHealth.describe(subscription, failure));
                         } else if (!failedIndexes.isEmpty()) {
@@ -129,6 +133,8 @@ final class FanoutWorker extends QueuePoller {
                 if (services.filters().accepts(subscription, message.messageFor(subscription.structureKey()),
                         message.attributes())) {
                     targets.computeIfAbsent(subscription, key -> new ArrayList<>()).add(i);
+                } else {
+                    services.health().counts().filteredOut(topic.name(), subscription.protocol());
                 }
             }
         }

@@ -91,7 +91,7 @@ public final class NotifyService implements AutoCloseable {
                 functionDeliveries, health);
         this.authorizer = new TopicAuthorizer(this.catalog, config.region(), config.accountId(), config.refreshInterval());
         this.publishing = new PublishActions(this.catalog, internalQueues, queueClient, ids, timestamps,
-                config.refreshInterval());
+                config.refreshInterval(), health.counts());
     }
 
     /** Loads or creates the signing keys (retrying while the catalog has no leader yet), then starts the workers. */

@@ -59,9 +59,11 @@ public final class PublishActions {
     private final Timestamps timestamps;
     private final Duration cacheFor;
     private final Map<String, CachedTopic> topicCache = new ConcurrentHashMap<>();
+    private final NotificationCounts counts;
 
     PublishActions(NotifyCatalog catalog, InternalQueues queues, QueueClient queueClient, Supplier<UUID> ids,
-            Timestamps timestamps, Duration cacheFor) {
+            Timestamps timestamps, Duration cacheFor, NotificationCounts counts) {
+        this.counts = counts;
         this.catalog = catalog;
         this.queues = queues;
         this.queueClient = queueClient;
@@ -79,7 +81,10 @@ public final class PublishActions {
                 PublishedMessage message = message(arn, topic, entry);
                 return queueClient.sendMessage(new SendMessageRequest(queues.outboxUrl(topic), message.toJson(), null,
                         Map.of(), Map.of(), message.deduplicationId(), message.groupId()))
-                        .thenApply(sent -> new Success(null, message.messageId(), sent.sequenceNumber()));
+                        .thenApply(sent -> {
+                            counts.published(topic.name(), MessageChecks.size(entry.message(), entry.attributes()));
+                            return new Success(null, message.messageId(), sent.sequenceNumber());
+                        });
             }).exceptionally(failure -> {
                 throw translate(failure);
             });
@@ -115,8 +120,12 @@ public final class PublishActions {
                 return queueClient.sendMessageBatch(new SendMessageBatchRequest(queues.outboxUrl(topic), sends))
                         .thenApply(response -> {
                             List<Success> successful = new ArrayList<>();
-                            response.successful().forEach(sent -> successful.add(new Success(sent.id(),
-                                    messages.get(indexOf(accepted, sent.id())).messageId(), sent.sequenceNumber())));
+                            response.successful().forEach(sent -> {
+                                Entry entry = accepted.get(indexOf(accepted, sent.id()));
+                                counts.published(topic.name(), MessageChecks.size(entry.message(), entry.attributes()));
+                                successful.add(new Success(sent.id(), messages.get(indexOf(accepted, sent.id())).messageId(),
+                                        sent.sequenceNumber()));
+                            });
                             List<BatchResultErrorEntry> allFailed = new ArrayList<>(failed);
                             response.failed().forEach(entry -> allFailed.add(new BatchResultErrorEntry(entry.id(),
                                     entry.senderFault(), SnsError.INTERNAL_ERROR.code(), entry.message())));

@@ -17,6 +17,16 @@ public interface ApplyContext {
      */
     long[] uniqueBits();
 
+    /**
+     * Whether this node wrote the entry, as the leader of the entry's term, and still leads in that term: true on
+     * exactly one node at most. The one thing here that is not identical on every replica, so it must never change
+     * state; it lets node-local meters count each entry once across the cluster (an entry applied by a follower, or
+     * replayed after a restart, or committed by a later leader, counts nowhere).
+     */
+    default boolean proposedHere() {
+        return false;
+    }
+
     /** Storage writes of this entry; they commit atomically with the applied index. */
     StoreWriter writer();
 }

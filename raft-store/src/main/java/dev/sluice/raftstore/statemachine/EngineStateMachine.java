@@ -216,7 +216,7 @@ public final class EngineStateMachine extends BaseStateMachine {
             results = new ArrayList<>(commands.size());
             try (EntryBatch batch = current.newBatch()) {
                 EntryApplyContext context = new EntryApplyContext(termIndex.getIndex(), header,
-                        current.applied().timeMillis(), batch);
+                        current.applied().timeMillis(), batch, leadsInTerm(termIndex.getTerm()));
                 for (ByteBuffer command : commands) {
                     CommandFrame frame = CommandFrame.decode(command);
                     results.add(engine.apply(frame.commandType(), frame.payload(), context));
@@ -228,6 +228,20 @@ public final class EngineStateMachine extends BaseStateMachine {
         }
         advanceLastApplied(termIndex);
         return ByteBuffer.wrap(ProposalCodec.encode(results));
+    }
+
+    /** Whether this node leads the group in {@code term} now (see {@link dev.sluice.raftstore.spi.ApplyContext#proposedHere}). */
+    private boolean leadsInTerm(long term) {
+        RaftServer server = getServer().getNow(null);
+        if (server == null) {
+            return false;
+        }
+        try {
+            var info = server.getDivision(getGroupId()).getInfo();
+            return info.isLeader() && info.getCurrentTerm() == term;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private RocksStore requireOpen() throws IOException {

@@ -12,9 +12,11 @@ final class EntryApplyContext implements ApplyContext {
     private final long timeMillis;
     private final long seed;
     private final StoreWriter writer;
+    private final boolean proposedHere;
     private long counter;
 
-    EntryApplyContext(long logIndex, EntryHeader header, long previousTimeMillis, StoreWriter writer) {
+    EntryApplyContext(long logIndex, EntryHeader header, long previousTimeMillis, StoreWriter writer, boolean proposedHere) {
+        this.proposedHere = proposedHere;
         this.logIndex = logIndex;
         this.timeMillis = Math.max(header.leaderTimeMillis(), previousTimeMillis);
         this.seed = header.seed();
@@ -24,6 +26,11 @@ final class EntryApplyContext implements ApplyContext {
     @Override
     public long logIndex() {
         return logIndex;
+    }
+
+    @Override
+    public boolean proposedHere() {
+        return proposedHere;
     }
 
     @Override

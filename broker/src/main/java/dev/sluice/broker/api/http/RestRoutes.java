@@ -86,6 +86,7 @@ public final class RestRoutes {
     private void handle(RoutingContext context, RestOperation operation) {
         String requestId = requestIds.get();
         if (operation.operatorOnly() && !operators.test(NotifyRoutes.caller(context))) {
+            ApiCall.answered(context, "rest", operation.operationId(), SqsError.ACCESS_DENIED.code());
             write(context, RestErrors.of(SqsError.ACCESS_DENIED, "Only an operator may " + operation.method() + " "
                     + PREFIX + operation.path() + ": sign with an admin access key.", requestId));
             return;
@@ -103,8 +104,22 @@ public final class RestRoutes {
             if (failure instanceof CancellationException) {
                 return;
             }
+            ApiCall.answered(context, "rest", operation.operationId(), failure == null ? null : errorCode(failure));
             write(context, failure != null ? RestErrors.of(failure, requestId) : response);
         }));
+    }
+
+    /** The catalogue code of a failed operation, for the request meters. */
+    private static String errorCode(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof SqsException sqs) {
+            return sqs.error().code();
+        }
+        if (cause instanceof dev.sluice.clientsdk.SnsException sns) {
+            return sns.error().code();
+        }
+        return SqsError.INTERNAL_ERROR.code();
     }
 
     /** The request with path and query decoded strictly by {@link RestUri} (Vert.x would replace bad UTF-8). */

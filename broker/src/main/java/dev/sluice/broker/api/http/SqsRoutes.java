@@ -94,9 +94,10 @@ public final class SqsRoutes {
                 return;
             }
             if (failure != null) {
-                write(context, errors.encode(sqsRequest.protocol(), SqsError.INTERNAL_ERROR, null, requestIds.get()));
+                write(context, sqsRequest.protocol(), errors.encode(sqsRequest.protocol(), SqsError.INTERNAL_ERROR, null,
+                        requestIds.get()));
             } else {
-                write(context, response);
+                write(context, sqsRequest.protocol(), response);
             }
         }));
     }
@@ -125,13 +126,15 @@ public final class SqsRoutes {
                 yield errors.encode(protocol, SqsError.INTERNAL_ERROR, null, requestIds.get());
             }
         };
-        write(context, response);
+        write(context, protocol, response);
     }
 
-    private static void write(RoutingContext context, SqsHttpResponse response) {
+    private static void write(RoutingContext context, SqsProtocol protocol, SqsHttpResponse response) {
         if (context.response().ended()) {
             return;
         }
+        ApiCall.answered(context, protocol == SqsProtocol.JSON ? "sqs_json" : "sqs_query", response.action(),
+                response.errorCode());
         context.response().setStatusCode(response.status()).putHeader("Content-Type", response.contentType());
         response.headers().forEach(context.response()::putHeader);
         context.response().end(Buffer.buffer(response.body()));

@@ -43,7 +43,7 @@ public final class SqsEndpoint {
     public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request) {
         String requestId = requestIds.get();
         SqsProtocol protocol = request.protocol();
-        SqsAction action;
+        SqsAction action = null;
         Object decoded;
         try {
             if (protocol == SqsProtocol.JSON) {
@@ -55,16 +55,17 @@ public final class SqsEndpoint {
                 decoded = QueryRequestDecoder.decode(action, parameters, request.pathQueueUrl());
             }
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(error(protocol, e, requestId));
+            return CompletableFuture.completedFuture(error(protocol, e, requestId).answering(action));
         }
+        SqsAction named = action;
         CompletableFuture<?> result;
         try {
-            result = action.invoke(client, decoded);
+            result = named.invoke(client, decoded);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return Cancellation.propagate(result.handle((response, failure) -> failure != null ? error(protocol, failure, requestId)
-                : encode(protocol, action, response, requestId)), result);
+        return Cancellation.propagate(result.handle((response, failure) -> (failure != null ? error(protocol, failure, requestId)
+                : encode(protocol, named, response, requestId)).answering(named)), result);
     }
 
     private SqsHttpResponse encode(SqsProtocol protocol, SqsAction action, Object response, String requestId) {

@@ -27,7 +27,7 @@ public final class SqsErrorEncoder {
             return new SqsHttpResponse(error.httpStatus(), protocol.responseContentType(),
                     Map.of("x-amzn-RequestId", requestId,
                             "x-amzn-query-error", error.legacyCode() + ";" + error.faultType()),
-                    json.encodeError(error, text));
+                    json.encodeError(error, text), null, error.code());
         }
         XmlWriter xml = new XmlWriter().openRoot("ErrorResponse", SqsProtocol.XML_NAMESPACE).open("Error")
                 .element("Type", error.faultType())
@@ -38,6 +38,6 @@ public final class SqsErrorEncoder {
                 .element("RequestId", requestId)
                 .close("ErrorResponse");
         return new SqsHttpResponse(error.httpStatus(), protocol.responseContentType(),
-                Map.of("x-amzn-RequestId", requestId), xml.toBytes());
+                Map.of("x-amzn-RequestId", requestId), xml.toBytes(), null, error.code());
     }
 }

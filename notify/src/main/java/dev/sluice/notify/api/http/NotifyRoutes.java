@@ -1,5 +1,6 @@
 package dev.sluice.notify.api.http;
 
+import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.query.QueryParameters;
 import dev.sluice.notify.api.sns.SnsEndpoint;
 import dev.sluice.notify.api.sns.SnsHttpResponse;
@@ -62,7 +63,20 @@ public final class NotifyRoutes {
             context.next();
             return;
         }
-        respond(context, endpoint.handle(parameters, caller(context)));
+        String action = parameters.string("Action");
+        respond(context, endpoint.handle(parameters, caller(context)).thenApply(response -> {
+            // The broker's request meters read these keys (its ApiCall); an action SNS does not know is no label value.
+            boolean known = !SnsError.INVALID_ACTION.code().equals(response.errorCode())
+                    && !SnsError.MISSING_ACTION.code().equals(response.errorCode());
+            context.put("sluice.api", "sns");
+            if (known && action != null) {
+                context.put("sluice.api.action", action);
+            }
+            if (response.errorCode() != null) {
+                context.put("sluice.api.error", response.errorCode());
+            }
+            return response;
+        }));
     }
 
     private static String rawForm(RoutingContext context) {

@@ -29,7 +29,7 @@ final class SnsXml {
                 .element("Type", error.faultType()).element("Code", error.code())
                 .element("Message", message == null ? error.defaultMessage() : message).close("Error")
                 .element("RequestId", requestId).close("ErrorResponse");
-        return new SnsHttpResponse(error.httpStatus(), xml.toBytes());
+        return new SnsHttpResponse(error.httpStatus(), xml.toBytes(), error.code());
     }
 
     /** {@code <Attributes><entry><key/><value/></entry>...</Attributes>}. */

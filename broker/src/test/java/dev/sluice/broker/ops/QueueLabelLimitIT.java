@@ -1,0 +1,58 @@
+package dev.sluice.broker.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.broker.sns.SnsClients;
+import dev.sluice.broker.sqs.SqsTestServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/** With {@code metrics.maxLabelledQueues} 2, the first two queue names get series of their own; the rest are summed under {@code __overflow__}. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class QueueLabelLimitIT {
+
+    @Test
+    void queuesBeyondTheLimitAreSummedUnderTheOverflowLabel(@TempDir Path data) throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(data, config -> config.withMetrics(new SluiceConfig.Metrics(2)))) {
+            List<String> names = List.of("limit-a", "limit-b", "limit-c", "limit-d");
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                String url = server.sqs.createQueue(request -> request.queueName(name)).queueUrl();
+                for (int sends = 0; sends <= i; sends++) {
+                    server.sqs.sendMessage(request -> request.queueUrl(url).messageBody("m"));
+                }
+            }
+            MetricsScrape scrape = MetricsScrape.of(server.port());
+            assertEquals(Optional.of(1.0), scrape.value("sluice_queue_sent_messages_total", "queue", "limit-a"), scrape.text());
+            assertEquals(Optional.of(2.0), scrape.value("sluice_queue_sent_messages_total", "queue", "limit-b"));
+            assertEquals(Optional.empty(), scrape.value("sluice_queue_sent_messages_total", "queue", "limit-c"));
+            assertEquals(Optional.of(3.0 + 4.0), scrape.value("sluice_queue_sent_messages_total", "queue", "__overflow__"));
+            assertEquals(Optional.of(7.0), scrape.value("sluice_queue_visible_messages", "queue", "__overflow__"));
+            assertEquals(3, scrape.matching("sluice_queue_visible_messages").size(), "two queues and the overflow");
+        }
+    }
+
+    @Test
+    void topicsBeyondTheLimitAreSummedUnderTheOverflowLabel(@TempDir Path data) throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(data, config -> config.withMetrics(new SluiceConfig.Metrics(2)));
+                SnsClient sns = SnsClients.client(server.port())) {
+            for (String name : List.of("limit-t1", "limit-t2", "limit-t3", "limit-t4")) {
+                String topic = sns.createTopic(request -> request.name(name)).topicArn();
+                sns.publish(request -> request.topicArn(topic).message("m"));
+            }
+            MetricsScrape scrape = MetricsScrape.of(server.port());
+            String published = "sluice_sns_published_messages_total";
+            assertEquals(Optional.of(1.0), scrape.value(published, "topic", "limit-t1"), scrape.text());
+            assertEquals(Optional.of(1.0), scrape.value(published, "topic", "limit-t2"));
+            assertEquals(Optional.of(2.0), scrape.value(published, "topic", "__overflow__"));
+            assertEquals(3, scrape.matching(published).size(), "two topics and the overflow");
+        }
+    }
+}
