@@ -128,6 +128,11 @@ public final class QueueCommandCodec {
                 putSeqs(out, c.returned());
                 yield out.toByteArray();
             }
+            case IMPORT_QUEUE_STATE -> {
+                QueueCommand.ImportQueueState c = (QueueCommand.ImportQueueState) command;
+                QueueExportCodec.putPage(out.putString(c.name()), c.page());
+                yield out.toByteArray();
+            }
         };
     }
 
@@ -176,6 +181,7 @@ public final class QueueCommandCodec {
                     Fields.getOptionalInt(in), in.getBoolean() ? getRemoteQueue(in) : null, in.getBoolean());
             case IMPORT_TRANSFERS -> decodeImports(in);
             case SETTLE_TRANSFERS -> new SettleTransfers(getSeqs(in), getSeqs(in));
+            case IMPORT_QUEUE_STATE -> new QueueCommand.ImportQueueState(in.getString(), QueueExportCodec.getPage(in));
         };
     }
 

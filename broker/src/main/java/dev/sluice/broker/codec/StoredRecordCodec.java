@@ -4,6 +4,7 @@ import dev.sluice.broker.core.DeduplicationRecord;
 import dev.sluice.broker.core.ImportedTransfer;
 import dev.sluice.broker.core.MessageMeta;
 import dev.sluice.broker.core.MoveTask;
+import dev.sluice.broker.core.QueueLineage;
 import dev.sluice.broker.core.QueueRecord;
 import dev.sluice.broker.core.ReceiveAttempt;
 import dev.sluice.broker.core.StoredMessage;
@@ -129,6 +130,23 @@ public final class StoredRecordCodec {
         BinaryReader in = versioned(bytes);
         return new QueueRecord(in.getLong(), in.getString(), Fields.getStringMap(in), new TreeMap<>(Fields.getStringMap(in)),
                 in.getLong(), in.getLong(), in.getLong());
+    }
+
+    public static byte[] encodeLineage(QueueLineage lineage) {
+        BinaryWriter out = new BinaryWriter(32 + 8 * lineage.formerIds().size()).putByte(VERSION)
+                .putInt(lineage.formerIds().size());
+        lineage.formerIds().forEach(out::putLong);
+        return out.putLong(lineage.sequenceOffset()).putBoolean(lineage.sealed()).toByteArray();
+    }
+
+    public static QueueLineage decodeLineage(byte[] bytes) {
+        BinaryReader in = versioned(bytes);
+        int count = in.getInt();
+        List<Long> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ids.add(in.getLong());
+        }
+        return new QueueLineage(ids, in.getLong(), in.getBoolean());
     }
 
     /**

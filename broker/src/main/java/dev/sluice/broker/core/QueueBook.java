@@ -104,6 +104,14 @@ public final class QueueBook {
         inbox.restore(queueId, transferId, record);
     }
 
+    /** After {@link #restoreQueue}: where a queue migrated into this group came from. */
+    public void restoreLineage(String queueName, QueueLineage lineage) {
+        QueueState queue = queues.get(queueName);
+        if (queue != null) {
+            queue.lineage = lineage;
+        }
+    }
+
     public void restoreRemoteDeadLetterTarget(String queueName) {
         remoteDeadLetterTargets.add(queueName);
     }
@@ -157,6 +165,9 @@ public final class QueueBook {
         queues.remove(name);
         queuesById.remove(queue.id);
         storage.deleteQueue(name);
+        if (queue.lineage != QueueLineage.NONE) {
+            storage.deleteLineage(name);
+        }
         markRemoteDeadLetterTarget(name, false);
         tombstones.put(name, stamp.nowMillis());
         storage.putTombstone(name, stamp.nowMillis());
@@ -350,7 +361,7 @@ public final class QueueBook {
     /** Stores a message at the queue's tail; visible at {@code message.firstVisibleAtMillis()}. Returns its sequence number. */
     long append(QueueState queue, StoredMessage message, EntryStamp stamp) {
         long nowMillis = stamp.nowMillis();
-        long seq = stamp.sequence();
+        long seq = queue.nextSeq(stamp);
         storage.putMessage(queue.id, seq, message);
         queue.index.add(new MessageMeta(seq, message.retainedSinceMillis(), message.firstVisibleAtMillis(), 0, 0, 0),
                 message.messageGroupId(), nowMillis);
@@ -415,6 +426,36 @@ public final class QueueBook {
         return outcomes;
     }
 
+    /** Stores one page of a queue migrated from another group (see {@link QueueStateImport}); returns the messages stored. */
+    public int importState(String name, QueueExport page, EntryStamp stamp) {
+        QueueState queue = require(name);
+        int stored = QueueStateImport.apply(queue, page, fifo, storage, stamp);
+        wakeups.queueChanged(name);
+        return stored;
+    }
+
+    /**
+     * One page of the queue's whole state for its migration to another group (see {@link QueueExporter}); readers
+     * hold the engine's read lock. {@code readMessage} reads a stored message of this queue by sequence number.
+     */
+    public QueueExport exportState(String name, QueueExport.Position from, int maxBytes, long nowMillis, long floorHint,
+            java.util.function.LongFunction<StoredMessage> readMessage) {
+        QueueState queue = require(name);
+        return QueueExporter.page(queue, queueIds(queue), fifo, from, maxBytes, nowMillis, floorHint, readMessage);
+    }
+
+    /** The queue's id in this group, under which its messages are stored. */
+    public long queueId(String name) {
+        return require(name).id;
+    }
+
+    private static List<Long> queueIds(QueueState queue) {
+        List<Long> ids = new ArrayList<>();
+        ids.add(queue.id);
+        ids.addAll(queue.lineage.formerIds());
+        return ids;
+    }
+
     /**
      * Settles transfers the worker delivered: {@code delivered} are in their destination and leave the
      * outbox; {@code returned} found no destination queue and go back to the tail of the queue they
@@ -459,7 +500,7 @@ public final class QueueBook {
         boolean deleted = false;
         for (HandleEntry entry : entries) {
             ReceiptHandle handle = ReceiptHandle.decode(entry.receiptHandle()).orElse(null);
-            if (handle == null || handle.queueId() != queue.id) {
+            if (handle == null || !queue.answersTo(handle.queueId())) {
                 outcomes.add(EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.RECEIPT_HANDLE_IS_INVALID,
                         "The input receipt handle \"" + entry.receiptHandle() + "\" is not a valid receipt handle.")));
                 continue;
@@ -487,7 +528,7 @@ public final class QueueBook {
         boolean madeVisible = false;
         for (VisibilityChange entry : entries) {
             ReceiptHandle handle = ReceiptHandle.decode(entry.receiptHandle()).orElse(null);
-            if (handle == null || handle.queueId() != queue.id) {
+            if (handle == null || !queue.answersTo(handle.queueId())) {
                 outcomes.add(EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.RECEIPT_HANDLE_IS_INVALID,
                         "The input receipt handle \"" + entry.receiptHandle() + "\" is not a valid receipt handle.")));
                 continue;

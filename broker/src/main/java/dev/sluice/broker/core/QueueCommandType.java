@@ -31,7 +31,9 @@ public enum QueueCommandType {
     /** SetQueueAttributes with the router's facts about a dead-letter queue in another group: code 3 keeps its format. */
     SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE(18),
     /** StartMessageMoveTask that may move messages to other groups, with the router's facts: code 11 keeps its format. */
-    START_MOVE_TASK_ACROSS_GROUPS(19);
+    START_MOVE_TASK_ACROSS_GROUPS(19),
+    /** One page of a queue migrated from another group, into the queue created for it here (see {@code QueueExport}). */
+    IMPORT_QUEUE_STATE(22);
 
     private static final QueueCommandType[] BY_CODE = byCode();
 
