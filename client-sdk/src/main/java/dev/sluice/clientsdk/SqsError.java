@@ -116,7 +116,17 @@ public enum SqsError {
             "com.amazonaws.sqs#InternalError", false),
     SERVICE_UNAVAILABLE("ServiceUnavailable", "ServiceUnavailable", 503,
             "The request has failed due to a temporary failure of the server.",
-            "com.amazonaws.sqs#ServiceUnavailable", false);
+            "com.amazonaws.sqs#ServiceUnavailable", false),
+
+    // Internal: between a Sluice node and a queue's data group only; never sent to a client (see answered()).
+    /**
+     * A data group's queue refused a message action because the queue's layout changed under a node's cached
+     * placement (fenced for a migration, or a FIFO partition that no longer holds the message group). The node's
+     * router re-reads the placement and retries; should it ever reach the edge it answers as {@link #REQUEST_THROTTLED},
+     * which the AWS SDKs retry.
+     */
+    QUEUE_MOVED("QueueMoved", "QueueMoved", 400,
+            "The queue's layout changed; retry.", "sluice#QueueMoved", true);
 
     private static final String JSON_NAMESPACE = "com.amazonaws.sqs#";
 
@@ -191,6 +201,11 @@ public enum SqsError {
 
     public String defaultMessage() {
         return defaultMessage;
+    }
+
+    /** The error a client is answered: an internal one as the public error it stands for, any other as itself. */
+    public SqsError answered() {
+        return this == QUEUE_MOVED ? REQUEST_THROTTLED : this;
     }
 
     /** A typed failure with this error and its default message. */

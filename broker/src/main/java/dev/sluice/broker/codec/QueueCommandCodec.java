@@ -7,6 +7,8 @@ import dev.sluice.broker.core.QueueCommand.ChangeVisibility;
 import dev.sluice.broker.core.QueueCommand.CreateQueue;
 import dev.sluice.broker.core.QueueCommand.Delete;
 import dev.sluice.broker.core.QueueCommand.DeleteQueue;
+import dev.sluice.broker.core.QueueCommand.DeleteQueueIfEmpty;
+import dev.sluice.broker.core.QueueCommand.SetQueueLayout;
 import dev.sluice.broker.core.QueueCommand.Purge;
 import dev.sluice.broker.core.QueueCommand.Receive;
 import dev.sluice.broker.core.QueueCommand.Send;
@@ -128,6 +130,12 @@ public final class QueueCommandCodec {
                 putSeqs(out, c.returned());
                 yield out.toByteArray();
             }
+            case SET_QUEUE_LAYOUT -> {
+                SetQueueLayout c = (SetQueueLayout) command;
+                yield out.putString(c.name()).putByte(c.layout().fence().code()).putInt(c.layout().partitionIndex())
+                        .putInt(c.layout().partitionCount()).toByteArray();
+            }
+            case DELETE_QUEUE_IF_EMPTY -> out.putString(((DeleteQueueIfEmpty) command).name()).toByteArray();
             case IMPORT_QUEUE_STATE -> {
                 QueueCommand.ImportQueueState c = (QueueCommand.ImportQueueState) command;
                 QueueExportCodec.putPage(out.putString(c.name()), c.page());
@@ -181,6 +189,9 @@ public final class QueueCommandCodec {
                     Fields.getOptionalInt(in), in.getBoolean() ? getRemoteQueue(in) : null, in.getBoolean());
             case IMPORT_TRANSFERS -> decodeImports(in);
             case SETTLE_TRANSFERS -> new SettleTransfers(getSeqs(in), getSeqs(in));
+            case SET_QUEUE_LAYOUT -> new SetQueueLayout(in.getString(),
+                    StoredRecordCodec.layout(in.getByte(), in.getInt(), in.getInt()));
+            case DELETE_QUEUE_IF_EMPTY -> new DeleteQueueIfEmpty(in.getString());
             case IMPORT_QUEUE_STATE -> new QueueCommand.ImportQueueState(in.getString(), QueueExportCodec.getPage(in));
         };
     }

@@ -4,6 +4,7 @@ import dev.sluice.broker.core.DeduplicationRecord;
 import dev.sluice.broker.core.ImportedTransfer;
 import dev.sluice.broker.core.MessageMeta;
 import dev.sluice.broker.core.MoveTask;
+import dev.sluice.broker.core.QueueLayout;
 import dev.sluice.broker.core.QueueLineage;
 import dev.sluice.broker.core.QueueRecord;
 import dev.sluice.broker.core.ReceiveAttempt;
@@ -21,6 +22,8 @@ public final class StoredRecordCodec {
     private static final int VERSION = 1;
     /** The move-task record's second version: with the across-groups flag. */
     private static final int MOVE_TASK_ACROSS_GROUPS = 2;
+    /** The queue record's second version: with its layout (fence and partition). */
+    private static final int QUEUE_WITH_LAYOUT = 2;
 
     private StoredRecordCodec() {
     }
@@ -118,18 +121,52 @@ public final class StoredRecordCodec {
         return new ReceiveAttempt(expiresAt, deliveries);
     }
 
+    /**
+     * A queue: version 1 as ever for a queue with the open layout; version 2 appends the layout (fence code, partition
+     * index, partition count), so records written before layouts existed read as they were and an open queue is still
+     * stored in the format every earlier release reads.
+     */
     public static byte[] encodeQueue(QueueRecord record) {
-        BinaryWriter out = new BinaryWriter(256).putByte(VERSION).putLong(record.id()).putString(record.name());
+        boolean laidOut = !record.layout().equals(QueueLayout.OPEN);
+        BinaryWriter out = new BinaryWriter(256).putByte(laidOut ? QUEUE_WITH_LAYOUT : VERSION).putLong(record.id())
+                .putString(record.name());
         Fields.putStringMap(out, record.attributes());
         Fields.putStringMap(out, record.tags());
-        return out.putLong(record.createdMillis()).putLong(record.modifiedMillis()).putLong(record.lastPurgeMillis())
-                .toByteArray();
+        out.putLong(record.createdMillis()).putLong(record.modifiedMillis()).putLong(record.lastPurgeMillis());
+        if (laidOut) {
+            out.putByte(record.layout().fence().code()).putInt(record.layout().partitionIndex())
+                    .putInt(record.layout().partitionCount());
+        }
+        return out.toByteArray();
     }
 
     public static QueueRecord decodeQueue(byte[] bytes) {
-        BinaryReader in = versioned(bytes);
-        return new QueueRecord(in.getLong(), in.getString(), Fields.getStringMap(in), new TreeMap<>(Fields.getStringMap(in)),
-                in.getLong(), in.getLong(), in.getLong());
+        BinaryReader in = new BinaryReader(bytes);
+        int version = in.getByte();
+        if (version != VERSION && version != QUEUE_WITH_LAYOUT) {
+            throw new CorruptFrameException("unknown stored queue version " + version);
+        }
+        QueueRecord record = new QueueRecord(in.getLong(), in.getString(), Fields.getStringMap(in),
+                new TreeMap<>(Fields.getStringMap(in)), in.getLong(), in.getLong(), in.getLong());
+        if (version == VERSION) {
+            return record;
+        }
+        QueueLayout layout = layout(in.getByte(), in.getInt(), in.getInt());
+        return new QueueRecord(record.id(), record.name(), record.attributes(), record.tags(), record.createdMillis(),
+                record.modifiedMillis(), record.lastPurgeMillis(), layout);
+    }
+
+    /** A layout as stored or logged; an unknown fence code or impossible partition is corruption, never a guess. */
+    static QueueLayout layout(int fenceCode, int partitionIndex, int partitionCount) {
+        QueueLayout.Fence fence = QueueLayout.Fence.ofCode(fenceCode);
+        if (fence == null) {
+            throw new CorruptFrameException("unknown queue fence " + fenceCode);
+        }
+        try {
+            return new QueueLayout(fence, partitionIndex, partitionCount);
+        } catch (IllegalArgumentException impossible) {
+            throw new CorruptFrameException("impossible queue layout: " + impossible.getMessage());
+        }
     }
 
     public static byte[] encodeLineage(QueueLineage lineage) {

@@ -65,8 +65,10 @@ public final class QueueBook {
 
     public void restoreQueue(QueueRecord record) {
         QueueSettings settings = codec.forCreate(record.name(), record.attributes());
-        register(new QueueState(record.id(), record.name(), arnOf(record.name()), settings, record.tags(),
-                record.createdMillis(), record.modifiedMillis(), record.lastPurgeMillis()));
+        QueueState queue = new QueueState(record.id(), record.name(), arnOf(record.name()), settings, record.tags(),
+                record.createdMillis(), record.modifiedMillis(), record.lastPurgeMillis());
+        queue.layout = record.layout();
+        register(queue);
     }
 
     public void restoreTombstone(String name, long deletedAtMillis) {
@@ -158,7 +160,28 @@ public final class QueueBook {
     }
 
     public void deleteQueue(String name, EntryStamp stamp) {
+        remove(require(name), stamp);
+    }
+
+    /**
+     * Deletes the queue only if it holds no message at all: none visible, in flight or delayed, and none of it on its
+     * way to another group in the outbox (a transfer returned to a missing queue would be dropped). Decided within
+     * one apply, so no send can slip in between the check and the delete (a migration's last step: the old group's
+     * queue, fenced against sends, is removed only once drained). Otherwise OverLimit, changing nothing.
+     */
+    public void deleteQueueIfEmpty(String name, EntryStamp stamp) {
         QueueState queue = require(name);
+        int messages = queue.index.size();
+        int leaving = outbox.next(1, Integer.MAX_VALUE, transfer -> transfer.originQueue().equals(name)).size();
+        if (messages > 0 || leaving > 0) {
+            throw SqsError.OVER_LIMIT.exception("The queue " + name + " is not empty: " + messages
+                    + " messages, and " + (leaving > 0 ? "some" : "none") + " on their way to another group.");
+        }
+        remove(queue, stamp);
+    }
+
+    private void remove(QueueState queue, EntryStamp stamp) {
+        String name = queue.name;
         for (long seq : queue.index.allSeqsSorted()) {
             storage.deleteMessage(queue.id, seq);
         }
@@ -176,6 +199,26 @@ public final class QueueBook {
 
     public void setAttributes(String name, Map<String, String> attributes, EntryStamp stamp) {
         setAttributes(name, attributes, null, stamp);
+    }
+
+    /**
+     * Sets the queue's layout (see {@link QueueLayout}); setting the one it has changes nothing, so a step repeated
+     * after a crash is harmless. Waiting long polls are woken, so that a receive on a queue now closed is answered
+     * QueueMoved at once and its router looks for the queue's new place.
+     */
+    public void setLayout(String name, QueueLayout layout) {
+        QueueState queue = require(name);
+        if (queue.layout.equals(layout)) {
+            return;
+        }
+        queue.layout = layout;
+        storage.putQueue(queue.record(codec));
+        wakeups.queueChanged(name);
+    }
+
+    /** The queue's layout (readers hold the engine's read lock). */
+    public QueueLayout layout(String name) {
+        return require(name).layout;
     }
 
     /** SetQueueAttributes whose RedrivePolicy may name a verified dead-letter queue in another group ({@code remoteTarget}). */
@@ -306,6 +349,7 @@ public final class QueueBook {
 
     public List<EntryOutcome> send(String name, List<SendEntry> entries, EntryStamp stamp) {
         QueueState queue = require(name);
+        checkSends(queue, entries);
         fifo.prune(stamp.nowMillis());
         List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
         for (SendEntry entry : entries) {
@@ -374,7 +418,7 @@ public final class QueueBook {
      */
     public List<ReceivedMessage> receive(String name, int max, Integer visibilityTimeoutSeconds,
             String receiveRequestAttemptId, EntryStamp stamp) {
-        QueueState queue = require(name);
+        QueueState queue = requireForMessages(name);
         fifo.prune(stamp.nowMillis());
         return receives.receive(queue, max, visibilityTimeoutSeconds, receiveRequestAttemptId, stamp);
     }
@@ -495,7 +539,7 @@ public final class QueueBook {
      * handle older than the message's latest receive succeeds without deleting it.
      */
     public List<EntryOutcome> delete(String name, List<HandleEntry> entries) {
-        QueueState queue = require(name);
+        QueueState queue = requireForMessages(name);
         List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
         boolean deleted = false;
         for (HandleEntry entry : entries) {
@@ -521,7 +565,7 @@ public final class QueueBook {
 
     /** Sets new visibility deadlines counted from now; 0 makes the message visible at once. */
     public List<EntryOutcome> changeVisibility(String name, List<VisibilityChange> entries, EntryStamp stamp) {
-        QueueState queue = require(name);
+        QueueState queue = requireForMessages(name);
         long now = stamp.nowMillis();
         queue.index.promote(now);
         List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
@@ -672,6 +716,36 @@ public final class QueueBook {
             throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
         }
         return queue;
+    }
+
+    /** A queue that takes receives, deletes and visibility changes: any but a closed one. */
+    private QueueState requireForMessages(String name) {
+        QueueState queue = require(name);
+        if (!queue.layout.takesMessageActions()) {
+            throw queueMoved(name, "is closed");
+        }
+        return queue;
+    }
+
+    /**
+     * The whole send is refused, before anything changes, when the queue takes no sends (a migration's source) or a
+     * message group belongs in another partition: the sender routed by a stale placement and sends again once it
+     * re-read it. The whole batch, so that a FIFO batch is never stored in part and then partly again elsewhere.
+     */
+    private static void checkSends(QueueState queue, List<SendEntry> entries) {
+        if (!queue.layout.takesSends()) {
+            throw queueMoved(queue.name, "takes no sends");
+        }
+        for (SendEntry entry : entries) {
+            if (!queue.layout.holds(entry.messageGroupId())) {
+                throw queueMoved(queue.name, "partition " + queue.layout.partitionIndex() + " of "
+                        + queue.layout.partitionCount() + " does not hold message group " + entry.messageGroupId());
+            }
+        }
+    }
+
+    private static SqsException queueMoved(String name, String why) {
+        return SqsError.QUEUE_MOVED.exception("The queue " + name + " in this group " + why + "; its placement changed.");
     }
 
     QueueState byArn(String arn) {

@@ -147,6 +147,26 @@ public sealed interface QueueCommand {
         }
     }
 
+    /** Sets a queue's {@link QueueLayout}; idempotent. */
+    record SetQueueLayout(String name, QueueLayout layout) implements QueueCommand {
+        public SetQueueLayout {
+            if (layout == null) {
+                throw new IllegalArgumentException("a layout is required");
+            }
+        }
+
+        public QueueCommandType type() {
+            return QueueCommandType.SET_QUEUE_LAYOUT;
+        }
+    }
+
+    /** Deletes a queue that holds no message at all; fails (OverLimit) and changes nothing otherwise. */
+    record DeleteQueueIfEmpty(String name) implements QueueCommand {
+        public QueueCommandType type() {
+            return QueueCommandType.DELETE_QUEUE_IF_EMPTY;
+        }
+    }
+
     /** A page of the queue {@code name}'s state exported by the group it is migrating from. */
     record ImportQueueState(String name, QueueExport page) implements QueueCommand {
         public ImportQueueState {

@@ -32,6 +32,10 @@ public enum QueueCommandType {
     SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE(18),
     /** StartMessageMoveTask that may move messages to other groups, with the router's facts: code 11 keeps its format. */
     START_MOVE_TASK_ACROSS_GROUPS(19),
+    /** A queue's fence and partition (see {@code QueueLayout}): how a migration or a partition change refuses stale routes. */
+    SET_QUEUE_LAYOUT(20),
+    /** DeleteQueue only if the queue holds no message at all, decided in one apply (a migration's last step). */
+    DELETE_QUEUE_IF_EMPTY(21),
     /** One page of a queue migrated from another group, into the queue created for it here (see {@code QueueExport}). */
     IMPORT_QUEUE_STATE(22);
 

@@ -13,6 +13,8 @@ final class QueueState {
     final long createdMillis;
     long modifiedMillis;
     long lastPurgeMillis;
+    /** Changed only by SetQueueLayout; checked by every message action (see {@link QueueLayout}). */
+    QueueLayout layout = QueueLayout.OPEN;
     final QueueIndex index;
     /** Where the queue came from, if it was migrated into this group (see {@link QueueLineage}). */
     QueueLineage lineage = QueueLineage.NONE;
@@ -41,6 +43,6 @@ final class QueueState {
     }
 
     QueueRecord record(QueueAttributeCodec codec) {
-        return new QueueRecord(id, name, codec.render(settings), tags, createdMillis, modifiedMillis, lastPurgeMillis);
+        return new QueueRecord(id, name, codec.render(settings), tags, createdMillis, modifiedMillis, lastPurgeMillis, layout);
     }
 }

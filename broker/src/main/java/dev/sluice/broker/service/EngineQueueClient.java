@@ -10,6 +10,7 @@ import dev.sluice.broker.core.MoveTask;
 import dev.sluice.broker.core.MoveTasks;
 import dev.sluice.broker.core.QueueCommand;
 import dev.sluice.broker.core.QueueExport;
+import dev.sluice.broker.core.QueueLayout;
 import dev.sluice.broker.core.QueueQuery;
 import dev.sluice.broker.core.ReceivedMessage;
 import dev.sluice.broker.core.RemoteQueue;
@@ -447,6 +448,16 @@ public final class EngineQueueClient implements QueueClient {
     /** Imports transferred messages into this group's queues; one outcome per import, in order. */
     public CompletableFuture<List<TransferImport.Outcome>> importTransfers(List<TransferImport> imports) {
         return submit(new QueueCommand.ImportTransfers(imports), QueueResultCodec::getImportOutcomes);
+    }
+
+    /** Sets the queue's layout in this group (its fence, its partition); idempotent. */
+    public CompletableFuture<Void> setLayout(String name, QueueLayout layout) {
+        return submit(new QueueCommand.SetQueueLayout(name, layout), in -> null);
+    }
+
+    /** Deletes the queue in this group only if it holds no message at all (OverLimit otherwise, nothing changed). */
+    public CompletableFuture<Void> deleteQueueIfEmpty(String name) {
+        return submit(new QueueCommand.DeleteQueueIfEmpty(name), in -> null);
     }
 
     /** Settles transfers of this group's outbox; answers how many went back to their queue. */

@@ -1,5 +1,6 @@
 package dev.sluice.broker.service;
 
+import dev.sluice.broker.core.QueueLayout;
 import dev.sluice.broker.core.ReceiptHandle;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
@@ -108,7 +109,8 @@ final class PartitionedQueue {
     private int partitionFor(Placement placement, String name, String messageGroupId) {
         List<Integer> partitions = placement.partitions();
         if (isFifo(name) && messageGroupId != null) {
-            return partitions.get(Math.floorMod(messageGroupId.hashCode(), partitions.size()));
+            // The partition's own check uses the same function (see QueueLayout): a stale count is refused there.
+            return partitions.get(QueueLayout.partitionOf(messageGroupId, partitions.size()));
         }
         return partitions.get(Math.floorMod(rotation.getAndIncrement(), partitions.size()));
     }

@@ -17,6 +17,8 @@ import dev.sluice.broker.core.QueueCommand.ImportTransfers;
 import dev.sluice.broker.core.QueueCommand.SettleTransfers;
 import dev.sluice.broker.core.QueueCommand.StartMoveTaskAcrossGroups;
 import dev.sluice.broker.core.QueueCommand.DeleteQueue;
+import dev.sluice.broker.core.QueueCommand.DeleteQueueIfEmpty;
+import dev.sluice.broker.core.QueueCommand.SetQueueLayout;
 import dev.sluice.broker.core.QueueCommand.Purge;
 import dev.sluice.broker.core.QueueCommand.Receive;
 import dev.sluice.broker.core.QueueCommand.Send;
@@ -122,10 +124,6 @@ public final class QueueEngine implements DomainEngine {
     }
 
     /**
-     * One command against the book. An exhaustive switch over {@link dev.sluice.broker.core.QueueCommandType}:
-     * a command type without a branch here does not compile, so none can fall through to an OK answer.
-     */
-    /**
      * One command against the book: a {@code switch} expression over {@link dev.sluice.broker.core.QueueCommandType}
      * without a default, so a command type without a branch here does not compile and none can fall through to OK.
      */
@@ -203,6 +201,15 @@ public final class QueueEngine implements DomainEngine {
             case SETTLE_TRANSFERS -> {
                 SettleTransfers c = (SettleTransfers) command;
                 yield out.putInt(book.settleTransfers(c.delivered(), c.returned(), stamp));
+            }
+            case SET_QUEUE_LAYOUT -> {
+                SetQueueLayout c = (SetQueueLayout) command;
+                book.setLayout(c.name(), c.layout());
+                yield out;
+            }
+            case DELETE_QUEUE_IF_EMPTY -> {
+                book.deleteQueueIfEmpty(((DeleteQueueIfEmpty) command).name(), stamp);
+                yield out;
             }
             case IMPORT_QUEUE_STATE -> {
                 QueueCommand.ImportQueueState c = (QueueCommand.ImportQueueState) command;

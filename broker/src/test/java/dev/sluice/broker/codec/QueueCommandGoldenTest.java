@@ -9,6 +9,7 @@ import dev.sluice.broker.core.HandleEntry;
 import dev.sluice.broker.core.QueueCommand;
 import dev.sluice.broker.core.QueueCommandType;
 import dev.sluice.broker.core.QueueExport;
+import dev.sluice.broker.core.QueueLayout;
 import dev.sluice.broker.core.RemoteQueue;
 import dev.sluice.broker.core.StoredMessage;
 import dev.sluice.broker.core.TransferImport;
@@ -80,6 +81,9 @@ class QueueCommandGoldenTest {
                         false, true), true));
         samples.put("start-move-task-across-groups-to-sources", new QueueCommand.StartMoveTaskAcrossGroups(dlq, null, null,
                 null, true));
+        samples.put("set-queue-layout", new QueueCommand.SetQueueLayout("orders.fifo",
+                new QueueLayout(QueueLayout.Fence.SENDS_CLOSED, 1, 3)));
+        samples.put("delete-queue-if-empty", new QueueCommand.DeleteQueueIfEmpty("alerts"));
         samples.put("import-queue-state", new QueueCommand.ImportQueueState("orders.fifo", new QueueExport(List.of(77L, 12L),
                 List.of(new QueueExport.Message(1L << 30, new StoredMessage("4d6f7665-0000-4000-8000-000000000002", 1_000,
                         1_000, "paid", Map.of(), null, "customer-7", "order-42-paid", null), 31_000, 1, 1_500, 99)),
@@ -113,6 +117,8 @@ class QueueCommandGoldenTest {
         codes.put(QueueCommandType.CREATE_QUEUE_WITH_REMOTE_DEAD_LETTER_QUEUE, 17);
         codes.put(QueueCommandType.SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE, 18);
         codes.put(QueueCommandType.START_MOVE_TASK_ACROSS_GROUPS, 19);
+        codes.put(QueueCommandType.SET_QUEUE_LAYOUT, 20);
+        codes.put(QueueCommandType.DELETE_QUEUE_IF_EMPTY, 21);
         codes.put(QueueCommandType.IMPORT_QUEUE_STATE, 22);
         return codes;
     }

@@ -28,7 +28,7 @@ public final class RestErrors {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof SqsException sqs) {
-            return of(sqs.error(), sqs.getMessage(), requestId);
+            return of(sqs.error().answered(), sqs.getMessage(), requestId);
         }
         if (cause instanceof SnsException sns) {
             return RestResponse.json(sns.error().httpStatus(), new ErrorBody(sns.error().code(), sns.getMessage(), requestId));

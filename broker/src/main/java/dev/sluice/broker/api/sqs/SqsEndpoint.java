@@ -80,7 +80,7 @@ public final class SqsEndpoint {
     private SqsHttpResponse error(SqsProtocol protocol, Throwable failure, String requestId) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof SqsException sqs) {
-            return errors.encode(protocol, sqs.error(), sqs.getMessage(), requestId);
+            return errors.encode(protocol, sqs.error().answered(), sqs.getMessage(), requestId);
         }
         LOG.warn("SQS request {} failed unexpectedly", requestId, cause);
         return errors.encode(protocol, SqsError.INTERNAL_ERROR, null, requestId);
