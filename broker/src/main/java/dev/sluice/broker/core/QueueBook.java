@@ -485,6 +485,10 @@ public final class QueueBook {
     public QueueExport exportState(String name, QueueExport.Position from, int maxBytes, long nowMillis, long floorHint,
             java.util.function.LongFunction<StoredMessage> readMessage) {
         QueueState queue = require(name);
+        if (queue.layout.fence() != QueueLayout.Fence.CLOSED) {
+            // Only a closed queue stands still: a copy of a queue that still changes would miss what changed.
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue " + name + " is not closed; only a closed queue is exported.");
+        }
         return QueueExporter.page(queue, queueIds(queue), fifo, from, maxBytes, nowMillis, floorHint, readMessage);
     }
 

@@ -2,10 +2,12 @@ package dev.sluice.broker.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.broker.service.SqsLimits;
 import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +52,9 @@ class QueueStateMigrationTest {
         return group.book.receive(QUEUE, max, null, null, group.stamp);
     }
 
-    /** Copies the source's queue into the target with pages of about {@code pageBytes}; returns the pages. */
+    /** Closes the source's queue and copies it into the target with pages of about {@code pageBytes}; returns the pages. */
     private List<QueueExport> copy(int pageBytes) {
+        source.book.setLayout(QUEUE, new QueueLayout(QueueLayout.Fence.CLOSED, 0, 0));
         List<QueueExport> pages = new ArrayList<>();
         QueueExport.Position position = QueueExport.Position.START;
         while (position != null) {
@@ -115,6 +118,7 @@ class QueueStateMigrationTest {
         for (int i = 0; i < 4; i++) {
             send(source, "m" + i, "G" + i);
         }
+        source.book.setLayout(QUEUE, new QueueLayout(QueueLayout.Fence.CLOSED, 0, 0));
         QueueExport first = source.book.exportState(QUEUE, QueueExport.Position.START, 1, source.stamp.now, 0,
                 seq -> source.storage.readMessage(source.book.queueId(QUEUE), seq));
         assertEquals(1, first.messages().size());
@@ -131,6 +135,14 @@ class QueueStateMigrationTest {
         }
         assertEquals(0, target.book.importState(QUEUE, first, target.stamp));
         assertTrue(receive(target, 10).isEmpty());
+    }
+
+    @Test
+    void onlyAClosedQueueIsExported() {
+        send(source, "m", "G");
+        SqsException refused = assertThrows(SqsException.class, () -> source.book.exportState(QUEUE, QueueExport.Position.START,
+                1_000, source.stamp.now, 0, seq -> source.storage.readMessage(source.book.queueId(QUEUE), seq)));
+        assertEquals(SqsError.INVALID_PARAMETER_VALUE, refused.error());
     }
 
     @Test

@@ -157,8 +157,10 @@ class QueueMigrationIT {
                     Map.of(software.amazon.awssdk.services.sqs.model.QueueAttributeName.FIFO_QUEUE, "true")));
             server.sqs().createQueue(b -> b.queueName("plain"));
             String home = call(server, "GET", "/v1/queues/plain", null).get("groups").get(0).asText();
+            String fifoHome = call(server, "GET", "/v1/queues/ordered.fifo", null).get("groups").get(0).asText();
             String[][] refusals = {
-                {"ordered.fifo", "{\"toGroup\":\"data-3\"}", "400", "InvalidParameterValue"},
+                {"ordered.fifo", "{\"toGroup\":\"" + fifoHome + "\"}", "400", "InvalidParameterValue"},
+                {"absent.fifo", "{\"toGroup\":\"data-1\"}", "404", "QueueDoesNotExist"},
                 {"plain", "{\"toGroup\":\"" + home + "\"}", "400", "InvalidParameterValue"},
                 {"plain", "{\"toGroup\":\"data-4\"}", "400", "InvalidParameterValue"},
                 {"plain", "{\"toGroup\":\"data-01\"}", "400", "InvalidParameterValue"},
