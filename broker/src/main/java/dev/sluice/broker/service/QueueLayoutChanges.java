@@ -111,15 +111,7 @@ public final class QueueLayoutChanges {
     private CompletableFuture<Placement> startMigration(String name, int target, int attempts) {
         placement.forget(name);
         return placement.placementOf(name).thenCompose(current -> settingsOf(name, current).thenCompose(settings -> {
-            if (!current.draining().isEmpty()) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already being migrated.");
-            }
-            if (current.partitions().size() != 1) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("A queue spread over several partitions cannot be migrated yet.");
-            }
-            if (current.groups().contains(target)) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already in that group.");
-            }
+            checkMovable(current, target);
             if (settings.fifo()) {
                 throw SqsError.INVALID_PARAMETER_VALUE.exception("Migrating a FIFO queue is not supported yet.");
             }
@@ -226,17 +218,22 @@ public final class QueueLayoutChanges {
             if (!exists) {
                 throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
             }
-            if (!current.draining().isEmpty()) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already being migrated.");
-            }
-            if (current.partitions().size() != 1) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("A queue spread over several partitions cannot be migrated yet.");
-            }
-            if (current.groups().contains(target)) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already in that group.");
-            }
+            checkMovable(current, target);
             return refuseWithSources(name).thenApply(none -> current.primary());
         }));
+    }
+
+    /** What any migration needs: one partition, not moving already, to another group. */
+    private static void checkMovable(Placement current, int target) {
+        if (!current.draining().isEmpty()) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already being migrated.");
+        }
+        if (current.partitions().size() != 1) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("A queue spread over several partitions cannot be migrated yet.");
+        }
+        if (current.groups().contains(target)) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already in that group.");
+        }
     }
 
     /** Creates the queue {@code name} of group {@code from} in group {@code to}, with the same settings and tags. */

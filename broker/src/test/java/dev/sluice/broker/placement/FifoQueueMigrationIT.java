@@ -1,15 +1,11 @@
 package dev.sluice.broker.placement;
 
+import static dev.sluice.broker.placement.AdminCalls.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.broker.sqs.SqsTestServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,18 +34,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class FifoQueueMigrationIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int GROUPS = 8;
     private static final int PRELOADED = 2_000;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private JsonNode call(SqsTestServer server, String method, String path, String body) throws Exception {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, answer.statusCode(), answer.body());
-        return JSON.readTree(answer.body());
-    }
 
     /** What consumers saw of each message group, in delivery order; checks order as it goes. */
     private static final class Deliveries {

@@ -1,14 +1,13 @@
 package dev.sluice.broker.placement;
 
+import static dev.sluice.broker.placement.AdminCalls.JSON;
+import static dev.sluice.broker.placement.AdminCalls.attempt;
+import static dev.sluice.broker.placement.AdminCalls.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.broker.sqs.SqsTestServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,16 +31,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class QueueMigrationIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private JsonNode call(SqsTestServer server, String method, String path, String body) throws Exception {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, answer.statusCode(), answer.body());
-        return JSON.readTree(answer.body());
-    }
 
     @Test
     void aQueueMovesToAnotherGroupWhileInUseAndLosesNothing(@TempDir Path directory) throws Exception {
@@ -142,12 +131,6 @@ class QueueMigrationIT {
             sqs.sendMessage(b -> b.queueUrl(url).messageBody("after"));
             assertEquals("after", sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(5)).messages().get(0).body());
         }
-    }
-
-    private HttpResponse<String> attempt(SqsTestServer server, String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
