@@ -93,7 +93,7 @@ final class QueueModule implements AutoCloseable {
         timers.scheduleWithFixedDelay(loads::sample, GroupLoads.SAMPLE_MILLIS, GroupLoads.SAMPLE_MILLIS,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
         QueuePlacement placement = new QueuePlacement(node.catalog(), ACCOUNT_ID, groupCount, loads);
-        engine = new RoutedQueueClient(groups, placement, codec, REGION, ACCOUNT_ID, waiters, clock::millis);
+        engine = new RoutedQueueClient(groups, placement, codec, REGION, ACCOUNT_ID, waiters, clock::millis, timers);
         // Each group's outbox of messages bound for queues in other groups, delivered by its leader.
         PlacedQueueGroups queueGroups = new PlacedQueueGroups(placement, groups);
         for (int group = 0; group < groupCount; group++) {

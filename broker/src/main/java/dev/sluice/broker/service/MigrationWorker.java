@@ -5,11 +5,14 @@ import dev.sluice.broker.core.TransferImport;
 import dev.sluice.broker.service.QueueMigrations.Migration;
 import dev.sluice.broker.service.QueueMigrations.State;
 import dev.sluice.clientsdk.QueueUrl;
+import dev.sluice.clientsdk.SqsError;
+import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,20 +34,19 @@ import org.slf4j.LoggerFactory;
  * consumer that already deleted the first copy never sees it again), never visible in both at once. In-flight messages are not moved: their consumers
  * delete them in the old group with the handles they hold, or they come back into sight and are moved then.
  *
- * <p>Once the old group holds no message and every node's cached placement has expired since the switch
- * ({@link #SETTLE_MILLIS}), the placement names the new group alone (DRAINED); after the same wait again the old
- * group's queue is checked empty once more and deleted (COMPLETED), or, should a late send have reached it, the
- * migration goes back to draining it. Runs on one timer thread; never blocks it.
+ * <p>Once a receive finds nothing visible, the old group's queue is fenced against sends again (SENDS_CLOSED,
+ * idempotent: it covers a crash before the start fenced it) and deleted if it holds no message at all, in one apply
+ * ({@code DeleteQueueIfEmpty}); then the placement names the new group alone and the migration is COMPLETED. No wait
+ * for nodes' cached placements: a node that still routes a send by a placement from before the switch is refused by
+ * the fence (QueueMoved), and one that reaches the deleted queue is answered QueueDoesNotExist; either way its router
+ * reads the placement again and retries in the new group. A queue not yet empty (messages in flight or delayed) stays
+ * and is drained on. Runs on one timer thread; never blocks it.
  */
 public final class MigrationWorker implements AutoCloseable {
     static final long TICK_MILLIS = 500;
     static final int BATCH = 10;
     static final int MOVE_VISIBILITY_SECONDS = 60;
-    /** Longer than a node caches a placement plus a request's time in flight. */
-    static final long SETTLE_MILLIS = QueuePlacement.CACHE_MILLIS * 2 + 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(MigrationWorker.class);
-    private static final List<String> COUNTS = List.of("ApproximateNumberOfMessages",
-            "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed");
 
     private final QueueMigrations migrations;
     private final QueuePlacement placement;
@@ -171,44 +173,63 @@ public final class MigrationWorker implements AutoCloseable {
                 system.get("MessageGroupId"), system.get("MessageDeduplicationId"), system.get("DeadLetterQueueSourceArn"));
     }
 
-    /** Nothing visible is left: once no message at all is and every node has seen the switch, the new group alone holds the queue. */
+    /**
+     * Nothing visible is left: fence the old queue, delete it if it holds no message at all (in one apply, so no send
+     * slips in between), then let the placement name the new group alone. Only while the placement still drains
+     * {@code fromGroup} into {@code toGroup}: the record is read fresh, never from this node's cache.
+     */
     private CompletableFuture<Void> finishDraining(Migration migration) {
-        if (clockMillis.getAsLong() - migration.startedMillis() < SETTLE_MILLIS) {
-            return CompletableFuture.completedFuture(null);
-        }
-        placement.forget(migration.queueName());
-        return isEmpty(migration.fromGroup(), migration.queueName()).thenCombine(placement.placementOf(migration.queueName()),
-                (empty, current) -> empty && current.partitions().equals(List.of(migration.toGroup()))
-                        && current.draining().equals(List.of(migration.fromGroup())) ? current : null)
-                .thenCompose(draining -> draining == null ? CompletableFuture.completedFuture(false)
-                        : placement.replace(migration.queueName(), draining, Placement.single(migration.toGroup())))
-                .thenCompose(replaced -> replaced
-                        ? migrations.update(migration, migration.in(State.DRAINED, clockMillis.getAsLong())).thenApply(done -> null)
-                        : CompletableFuture.completedFuture(null));
+        String name = migration.queueName();
+        Placement draining = new Placement(migration.toGroup(), List.of(migration.toGroup()), List.of(migration.fromGroup()));
+        placement.forget(name);
+        return placement.placementOf(name).thenCompose(current -> {
+            if (!current.partitions().equals(draining.partitions()) || !current.draining().equals(draining.draining())) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return deleteIfEmpty(migration).thenCompose(deleted -> !deleted ? CompletableFuture.completedFuture(null)
+                    : placement.replace(name, current, Placement.single(migration.toGroup())).thenCompose(replaced -> replaced
+                            ? migrations.update(migration, migration.in(State.COMPLETED, clockMillis.getAsLong()))
+                                    .thenApply(done -> null)
+                            : CompletableFuture.completedFuture(null)));
+        });
     }
 
+    /**
+     * Fences the old group's queue against sends and deletes it if it holds no message; false when it still holds some
+     * (in flight, delayed, or a send that reached it before the fence): it is drained on.
+     */
+    private CompletableFuture<Boolean> deleteIfEmpty(Migration migration) {
+        EngineQueueClient from = groups.get(migration.fromGroup());
+        return from.setLayout(migration.queueName(), QueueLayoutChanges.SENDS_CLOSED)
+                .thenCompose(fenced -> from.deleteQueueIfEmpty(migration.queueName()))
+                .handle((deleted, error) -> {
+                    if (error == null) {
+                        return true;
+                    }
+                    // OverLimit: DeleteQueueIfEmpty found messages; anything else is a failure the next tick retries.
+                    if (StalePlacementRetry.unwrap(error) instanceof SqsException sqs && sqs.error() == SqsError.OVER_LIMIT) {
+                        return false;
+                    }
+                    throw error instanceof CompletionException completion ? completion : new CompletionException(error);
+                });
+    }
+
+    /**
+     * A migration an earlier release left DRAINED: the placement already names the new group alone and the old
+     * group's queue waits to be removed. Fenced and removed at once if empty (see the class comment for why no wait
+     * is needed); should a late send have reached it, the migration goes back to draining it.
+     */
     private CompletableFuture<Void> removeOldQueue(Migration migration) {
-        if (clockMillis.getAsLong() - migration.finishedMillis() < SETTLE_MILLIS) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return isEmpty(migration.fromGroup(), migration.queueName()).thenCompose(empty -> {
-            if (!empty) {
-                // A send that left before the switch reached the old group late: drain it again.
+        return deleteIfEmpty(migration).thenCompose(deleted -> {
+            if (!deleted) {
                 Placement drained = Placement.single(migration.toGroup());
                 Placement draining = new Placement(migration.toGroup(), List.of(migration.toGroup()), List.of(migration.fromGroup()));
                 return placement.replace(migration.queueName(), drained, draining).thenCompose(replaced -> replaced
                         ? migrations.update(migration, migration.in(State.RUNNING, 0)).thenApply(done -> null)
                         : CompletableFuture.completedFuture(null));
             }
-            return groups.get(migration.fromGroup()).deleteQueue(new DeleteQueueRequest(urlOf(migration.queueName())))
-                    .thenCompose(deleted -> migrations.update(migration, migration.in(State.COMPLETED, clockMillis.getAsLong())))
-                    .thenApply(done -> null);
+            return migrations.update(migration, migration.in(State.COMPLETED, clockMillis.getAsLong())).thenApply(done -> null);
         });
-    }
-
-    private CompletableFuture<Boolean> isEmpty(int group, String name) {
-        return groups.get(group).getQueueAttributes(new GetQueueAttributesRequest(urlOf(name), COUNTS))
-                .thenApply(answer -> answer.attributes().values().stream().allMatch("0"::equals));
     }
 
     private String urlOf(String name) {

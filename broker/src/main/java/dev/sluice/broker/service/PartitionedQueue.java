@@ -10,8 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -37,17 +39,21 @@ final class PartitionedQueue {
     private final List<EngineQueueClient> groups;
     private final ReceiveWaiters waiters;
     private final LongSupplier clockMillis;
+    /** Drops this node's cached placement of a queue: a group answered as if the placement had changed. */
+    private final Consumer<String> forgetPlacement;
     private final AtomicInteger rotation = new AtomicInteger();
 
-    PartitionedQueue(List<EngineQueueClient> groups, ReceiveWaiters waiters, LongSupplier clockMillis) {
+    PartitionedQueue(List<EngineQueueClient> groups, ReceiveWaiters waiters, LongSupplier clockMillis,
+            Consumer<String> forgetPlacement) {
         this.groups = groups;
         this.waiters = waiters;
         this.clockMillis = clockMillis;
+        this.forgetPlacement = forgetPlacement;
     }
 
     /** The same over other group clients (a listing view of them). */
     PartitionedQueue(List<EngineQueueClient> groups, PartitionedQueue original) {
-        this(groups, original.waiters, original.clockMillis);
+        this(groups, original.waiters, original.clockMillis, original.forgetPlacement);
     }
 
     // ---- queue-wide actions ----
@@ -129,7 +135,7 @@ final class PartitionedQueue {
         long deadline = clockMillis.getAsLong() + waitSeconds * 1000L;
         CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
         List<Integer> order = sweepOrder(placement, request.receiveRequestAttemptId());
-        sweep(order, 0, name, request, max, new ArrayList<>(), deadline, response);
+        new Sweep(placement, order, name, request, max, deadline, response).from(0, new ArrayList<>());
         return response;
     }
 
@@ -148,57 +154,115 @@ final class PartitionedQueue {
         return order;
     }
 
-    private void sweep(List<Integer> order, int position, String name, ReceiveMessageRequest request, int max,
-            List<Message> taken, long deadline, CompletableFuture<ReceiveMessageResponse> response) {
-        if (response.isDone()) {
-            return;
+    /**
+     * One receive over the queue's groups. A group that answers QueueMoved (its queue closed under a stale placement)
+     * or, while draining, QueueDoesNotExist (a migration deleted its drained queue) counts as empty and the placement
+     * is read again; a sweep that got nothing but such answers fails with QueueMoved, so the router retries on the
+     * placement as it is now (backing off while it has not changed: no loop of proposals).
+     */
+    private final class Sweep {
+        private final Placement placement;
+        private final List<Integer> order;
+        private final String name;
+        private final ReceiveMessageRequest request;
+        private final int max;
+        private final long deadline;
+        private final CompletableFuture<ReceiveMessageResponse> response;
+        private volatile boolean moved;
+
+        Sweep(Placement placement, List<Integer> order, String name, ReceiveMessageRequest request, int max, long deadline,
+                CompletableFuture<ReceiveMessageResponse> response) {
+            this.placement = placement;
+            this.order = order;
+            this.name = name;
+            this.request = request;
+            this.max = max;
+            this.deadline = deadline;
+            this.response = response;
         }
-        if (taken.size() >= max || position == order.size()) {
-            if (!taken.isEmpty() || clockMillis.getAsLong() >= deadline) {
-                response.complete(new ReceiveMessageResponse(taken));
-            } else {
-                waitForChange(order, name, request, max, deadline, response);
-            }
-            return;
-        }
-        int group = order.get(position);
-        EngineQueueClient client = groups.get(group);
-        // Only a group whose replica has messages ready is asked: a receive is a Raft entry, and an idle long poll
-        // must not propose one per group per wake-up. A FIFO retry asks every group (its attempt may hold messages).
-        if (request.receiveRequestAttemptId() == null && !mayHaveReady(client, name)) {
-            sweep(order, position + 1, name, request, max, taken, deadline, response);
-            return;
-        }
-        ReceiveMessageRequest part = new ReceiveMessageRequest(request.queueUrl(), request.attributeNames(),
-                request.messageSystemAttributeNames(), request.messageAttributeNames(), max - taken.size(),
-                request.visibilityTimeout(), 0, request.receiveRequestAttemptId());
-        client.receiveMessage(part).whenComplete((received, error) -> {
-            if (error != null) {
-                response.completeExceptionally(error);
+
+        void from(int position, List<Message> taken) {
+            if (response.isDone()) {
                 return;
             }
-            received.messages().forEach(message -> taken.add(withGroup(message, group)));
-            sweep(order, position + 1, name, request, max, taken, deadline, response);
-        });
+            if (taken.size() >= max || position == order.size()) {
+                if (!taken.isEmpty() || clockMillis.getAsLong() >= deadline) {
+                    response.complete(new ReceiveMessageResponse(taken));
+                } else if (moved) {
+                    response.completeExceptionally(SqsError.QUEUE_MOVED.exception("A group of " + name + " moved it."));
+                } else {
+                    waitForChange();
+                }
+                return;
+            }
+            int group = order.get(position);
+            EngineQueueClient client = groups.get(group);
+            // Only a group whose replica has messages ready is asked: a receive is a Raft entry, and an idle long poll
+            // must not propose one per group per wake-up. A FIFO retry asks every group (its attempt may hold messages).
+            if (request.receiveRequestAttemptId() == null && !mayHaveReady(client, name)) {
+                from(position + 1, taken);
+                return;
+            }
+            ReceiveMessageRequest part = new ReceiveMessageRequest(request.queueUrl(), request.attributeNames(),
+                    request.messageSystemAttributeNames(), request.messageAttributeNames(), max - taken.size(),
+                    request.visibilityTimeout(), 0, request.receiveRequestAttemptId());
+            client.receiveMessage(part).whenComplete((received, error) -> {
+                if (error != null && !isStale(group, error)) {
+                    response.completeExceptionally(error);
+                    return;
+                }
+                if (error != null) {
+                    moved |= StalePlacementRetry.isMoved(error);
+                    forgetPlacement.accept(name);
+                } else {
+                    received.messages().forEach(message -> taken.add(withGroup(message, group)));
+                }
+                from(position + 1, taken);
+            });
+        }
+
+        private boolean isStale(int group, Throwable error) {
+            return StalePlacementRetry.isMoved(error) || (placement.draining().contains(group) && StalePlacementRetry.isMissing(error));
+        }
+
+        private void waitForChange() {
+            long now = clockMillis.getAsLong();
+            long nextVisible = order.stream().mapToLong(group -> groups.get(group).nextVisibleAtHere(name)).min()
+                    .orElse(Long.MAX_VALUE);
+            long wait = Math.max(1, Math.min(Math.min(deadline - now, MAX_WAIT_SLICE_MILLIS), nextVisible - now));
+            if (order.stream().anyMatch(group -> mayHaveReady(groups.get(group), name))) {
+                // A replica saw messages the sweep then did not get (taken by another receive, a FIFO group in flight):
+                // look again soon, not at once, so a contested queue is not swept in a loop of proposals.
+                wait = Math.max(wait, RECHECK_MILLIS);
+            }
+            CompletableFuture<Void> wake = waiters.await(name, Math.min(wait, Math.max(1, deadline - now)));
+            if (wake == null) {
+                response.complete(new ReceiveMessageResponse(List.of()));
+                return;
+            }
+            response.whenComplete((ignored, cancelled) -> wake.complete(null));
+            wake.thenRun(() -> from(0, new ArrayList<>()));
+        }
     }
 
-    private void waitForChange(List<Integer> order, String name, ReceiveMessageRequest request, int max, long deadline,
-            CompletableFuture<ReceiveMessageResponse> response) {
-        long now = clockMillis.getAsLong();
-        long nextVisible = order.stream().mapToLong(group -> groups.get(group).nextVisibleAtHere(name)).min().orElse(Long.MAX_VALUE);
-        long wait = Math.max(1, Math.min(Math.min(deadline - now, MAX_WAIT_SLICE_MILLIS), nextVisible - now));
-        if (order.stream().anyMatch(group -> mayHaveReady(groups.get(group), name))) {
-            // A replica saw messages the sweep then did not get (taken by another receive, a FIFO group in flight):
-            // look again soon, not at once, so a contested queue is not swept in a loop of proposals.
-            wait = Math.max(wait, RECHECK_MILLIS);
+    /**
+     * A draining group's answer to an action by receipt handle: once a migration deleted the drained queue there, its
+     * QueueDoesNotExist means the placement is about to name the new group alone, so it is answered as QueueMoved and
+     * the router retries on the new placement, where the handle's group is gone and the handle has expired.
+     */
+    private <T> CompletableFuture<T> handled(Placement placement, int group, CompletableFuture<T> answer) {
+        if (!placement.draining().contains(group)) {
+            return answer;
         }
-        CompletableFuture<Void> wake = waiters.await(name, Math.min(wait, Math.max(1, deadline - now)));
-        if (wake == null) {
-            response.complete(new ReceiveMessageResponse(List.of()));
-            return;
-        }
-        response.whenComplete((ignored, cancelled) -> wake.complete(null));
-        wake.thenRun(() -> sweep(order, 0, name, request, max, new ArrayList<>(), deadline, response));
+        return answer.handle((value, error) -> {
+            if (error == null) {
+                return value;
+            }
+            if (StalePlacementRetry.isMissing(error)) {
+                throw SqsError.QUEUE_MOVED.exception("The draining group's queue was removed.");
+            }
+            throw error instanceof CompletionException completion ? completion : new CompletionException(error);
+        });
     }
 
     /**
@@ -251,15 +315,16 @@ final class PartitionedQueue {
     CompletableFuture<DeleteMessageResponse> delete(Placement placement, DeleteMessageRequest request) {
         Routed routed = route(placement, groups.size(), request.receiptHandle());
         return routed.expired() ? CompletableFuture.completedFuture(new DeleteMessageResponse())
-                : groups.get(routed.group()).deleteMessage(new DeleteMessageRequest(request.queueUrl(), routed.handle()));
+                : handled(placement, routed.group(), groups.get(routed.group())
+                        .deleteMessage(new DeleteMessageRequest(request.queueUrl(), routed.handle())));
     }
 
     CompletableFuture<ChangeMessageVisibilityResponse> changeVisibility(Placement placement,
             ChangeMessageVisibilityRequest request) {
         Routed routed = route(placement, groups.size(), request.receiptHandle());
         return routed.expired() ? CompletableFuture.failedFuture(expired(request.receiptHandle()))
-                : groups.get(routed.group()).changeMessageVisibility(
-                        new ChangeMessageVisibilityRequest(request.queueUrl(), routed.handle(), request.visibilityTimeout()));
+                : handled(placement, routed.group(), groups.get(routed.group()).changeMessageVisibility(
+                        new ChangeMessageVisibilityRequest(request.queueUrl(), routed.handle(), request.visibilityTimeout())));
     }
 
     /** The engine's answer for the handle of a message no longer in the queue. */
@@ -280,8 +345,8 @@ final class PartitionedQueue {
             byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>())
                     .add(new DeleteMessageBatchRequestEntry(entry.id(), routed.handle()));
         }
-        return merged(byGroup, (group, entries) -> groups.get(group).deleteMessageBatch(
-                new DeleteMessageBatchRequest(request.queueUrl(), entries)),
+        return merged(byGroup, (group, entries) -> handled(placement, group, groups.get(group).deleteMessageBatch(
+                new DeleteMessageBatchRequest(request.queueUrl(), entries))),
                 DeleteMessageBatchResponse::successful, DeleteMessageBatchResponse::failed,
                 (succeeded, failed) -> new DeleteMessageBatchResponse(joined(succeeded, gone), failed));
     }
@@ -300,8 +365,8 @@ final class PartitionedQueue {
             byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>()).add(
                     new ChangeMessageVisibilityBatchRequestEntry(entry.id(), routed.handle(), entry.visibilityTimeout()));
         }
-        return merged(byGroup, (group, entries) -> groups.get(group).changeMessageVisibilityBatch(
-                new ChangeMessageVisibilityBatchRequest(request.queueUrl(), entries)),
+        return merged(byGroup, (group, entries) -> handled(placement, group, groups.get(group).changeMessageVisibilityBatch(
+                new ChangeMessageVisibilityBatchRequest(request.queueUrl(), entries))),
                 ChangeMessageVisibilityBatchResponse::successful, ChangeMessageVisibilityBatchResponse::failed,
                 (succeeded, failed) -> new ChangeMessageVisibilityBatchResponse(succeeded, joined(failed, gone)));
     }

@@ -1,6 +1,7 @@
 package dev.sluice.broker.service;
 
 import dev.sluice.broker.core.QueueAttributeName;
+import dev.sluice.broker.core.QueueLayout;
 import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.model.CreateQueueRequest;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -25,14 +27,17 @@ import java.util.function.Supplier;
  */
 public final class QueueLayoutChanges {
     static final int MAX_ATTEMPTS = 3;
+    static final QueueLayout SENDS_CLOSED = new QueueLayout(QueueLayout.Fence.SENDS_CLOSED, 0, 0);
 
     private final List<EngineQueueClient> groups;
     private final QueuePlacement placement;
     private final String accountId;
     private final Supplier<String> baseUrl;
+    private final PartitionLayouts partitionLayouts;
 
     public QueueLayoutChanges(List<EngineQueueClient> groups, QueuePlacement placement, String accountId, Supplier<String> baseUrl) {
         this.groups = groups;
+        this.partitionLayouts = new PartitionLayouts(groups);
         this.placement = placement;
         this.accountId = accountId;
         this.baseUrl = baseUrl;
@@ -97,10 +102,49 @@ public final class QueueLayoutChanges {
             partitions.add(next);
             taken.add(next);
         }
-        List<Integer> added = partitions.subList(current.partitions().size(), partitions.size());
+        List<Integer> added = List.copyOf(partitions.subList(current.partitions().size(), partitions.size()));
         Placement updated = new Placement(current.home(), partitions, current.draining());
-        return createIn(added, name, settings).thenCompose(created -> recorded(name, added, current, updated,
-                () -> retry(attempts, () -> partition(name, count, attempts - 1))));
+        Supplier<CompletableFuture<Placement>> record = () -> recorded(name, added, current, updated,
+                () -> retry(attempts, () -> partition(name, count, attempts - 1)));
+        if (!settings.fifo()) {
+            return createIn(added, name, settings).thenCompose(created -> record.get());
+        }
+        return createIn(added, name, settings).thenCompose(created -> fencedRecord(name, current, partitions, record))
+                .exceptionallyCompose(failure -> restoreLayouts(name, added, failure));
+    }
+
+    /**
+     * A high-throughput FIFO queue's new partition count, fenced: every partition is told its index under the new
+     * count before the placement changes, so from then on a partition refuses a message group that the new count puts
+     * elsewhere (a node still hashing by the old count, before or after the switch, is refused and retries once its
+     * placement is read again). Then the preconditions are checked once more: a send that arrived under the old count
+     * before its partition was told is in the counts now. The fence does not make either precondition unnecessary:
+     * messages already stored under the old count would be delivered out of order with their group's new partition
+     * (so: empty), and the deduplication ids a group's old partition remembers are unknown to its new one (so: none
+     * live). It makes them exact instead of racy.
+     */
+    private CompletableFuture<Placement> fencedRecord(String name, Placement current, List<Integer> partitions,
+            Supplier<CompletableFuture<Placement>> record) {
+        return partitionLayouts.tell(name, partitions)
+                .thenCompose(told -> settingsOf(name, current))
+                .thenCompose(after -> {
+                    after.checkPartitionable();
+                    return noLiveDeduplication(name, current, after);
+                })
+                .thenCompose(checked -> record.get());
+    }
+
+    /**
+     * A fenced FIFO partition change that failed: the partitions are told the count of the placement as it is now,
+     * and queues it created in groups that placement does not name are deleted. Then the failure is the answer.
+     */
+    private CompletableFuture<Placement> restoreLayouts(String name, List<Integer> added, Throwable failure) {
+        placement.forget(name);
+        return placement.placementOf(name)
+                .thenCompose(now -> partitionLayouts.tell(name, now.partitions()).thenCompose(told -> deleteOutside(name, added, now)))
+                .handle((restored, error) -> {
+                    throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
+                });
     }
 
     /** Adds {@code target} as the queue's only partition and its current groups as draining: a migration's start. */
@@ -116,9 +160,23 @@ public final class QueueLayoutChanges {
                 throw SqsError.INVALID_PARAMETER_VALUE.exception("Migrating a FIFO queue is not supported yet.");
             }
             Placement updated = new Placement(current.home(), List.of(target), current.partitions());
-            return refuseWithSources(name).thenCompose(none -> createIn(List.of(target), name, settings)).thenCompose(created -> recorded(name, List.of(target), current,
-                    updated, () -> retry(attempts, () -> startMigration(name, target, attempts - 1))));
+            return refuseWithSources(name).thenCompose(none -> createIn(List.of(target), name, settings))
+                    .thenCompose(created -> recorded(name, List.of(target), current, updated,
+                            () -> retry(attempts, () -> startMigration(name, target, attempts - 1))))
+                    .thenCompose(placed -> fenceSends(name, placed.draining()).thenApply(fenced -> placed));
         }));
+    }
+
+    /**
+     * Closes the draining groups' queue to sends (SENDS_CLOSED), so that a node still routing by a placement cached
+     * before the switch is refused there and retries in the new group. After the switch, not before: a crash between
+     * the two must not leave a queue that refuses every send while the placement still names it alone. A send that
+     * reaches the old group in between is stored there and moved like any other message; the fence has to hold only
+     * when the migration deletes the drained queue, and the worker sets it again (idempotent) before that delete.
+     */
+    CompletableFuture<Void> fenceSends(String name, List<Integer> draining) {
+        return CompletableFuture.allOf(draining.stream().map(group -> groups.get(group).setLayout(name, SENDS_CLOSED))
+                .toArray(CompletableFuture[]::new));
     }
 
     /**
@@ -146,13 +204,17 @@ public final class QueueLayoutChanges {
             if (replaced) {
                 return CompletableFuture.completedFuture(updated);
             }
-            return placement.placementOf(name).thenCompose(winner -> {
-                String url = new QueueUrl(accountId, name).toUrl(baseUrl.get());
-                return CompletableFuture.allOf(added.stream().filter(group -> !winner.groups().contains(group))
-                        .map(group -> groups.get(group).deleteQueue(new DeleteQueueRequest(url)))
-                        .toArray(CompletableFuture[]::new));
-            }).thenCompose(removed -> again.get());
+            return placement.placementOf(name).thenCompose(winner -> deleteOutside(name, added, winner))
+                    .thenCompose(removed -> again.get());
         });
+    }
+
+    /** Deletes the queues this change created in {@code added} groups that {@code winner} does not name. */
+    private CompletableFuture<Void> deleteOutside(String name, List<Integer> added, Placement winner) {
+        String url = new QueueUrl(accountId, name).toUrl(baseUrl.get());
+        return CompletableFuture.allOf(added.stream().filter(group -> !winner.groups().contains(group))
+                .map(group -> groups.get(group).deleteQueue(new DeleteQueueRequest(url)))
+                .toArray(CompletableFuture[]::new));
     }
 
     private static <T> CompletableFuture<T> retry(int attempts, Supplier<CompletableFuture<T>> again) {

@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
 /**
  * Moving a live queue to another data group (an operator's action, and the step a rebalancer takes). Starting one
  * creates the queue in the target group, then switches its placement: the target becomes its only partition and
- * the old group drains (receives, deletes and visibility changes still reach it, sends no longer do). A
+ * the old group drains (receives, deletes and visibility changes still reach it, sends no longer do: its queue is
+ * fenced SENDS_CLOSED, so a node routing by a stale cached placement is refused there and retries). A
  * {@link MigrationWorker} then moves the old group's messages over and, once it is empty, removes it. Each
  * migration is a record in the catalog (namespace {@value #NAMESPACE}), so its progress survives any node.
  * Thread-safe, never blocks.
@@ -28,9 +29,10 @@ public final class QueueMigrations {
     private static final int SCAN_PAGE = 1_000;
 
     /**
-     * RUNNING: the old group drains into the new; DRAINED: the old group was empty, the placement names the new group
-     * alone, the old group's queue waits out every node's cached placement before it is removed; COMPLETED.
-     * Append only: the ordinal is stored.
+     * RUNNING: the old group drains into the new, until its queue is deleted empty and the placement names the new
+     * group alone; COMPLETED. DRAINED is no longer written: earlier releases used it for "the placement names the new
+     * group alone, the old queue waits out every node's cached placement before it is removed", and a worker still
+     * finishes such a record (see {@code MigrationWorker}). Append only: the ordinal is stored.
      *
      * <p>A FIFO queue moves by copy instead ({@link QueueCopyMigration}): FREEZING, its old group's queue is closed and
      * the new group gets an empty one; COPYING, the closed queue is copied page by page from {@code position}; SWITCHED,

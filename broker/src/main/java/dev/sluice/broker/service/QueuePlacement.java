@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -32,9 +33,10 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>A record changes only by compare-and-set ({@link #replace}): partitions added, a migration started or finished.
- * Each node caches records for {@link #CACHE_MILLIS}; a stale record only sends work to a group that still holds the
- * queue (partitions are added before they are used, a drained group is removed only once empty), and a group that
- * answers "no such queue" makes the caller re-read ({@link #forget}). Bounded: the cache starts over beyond
+ * Each node caches records for {@link #CACHE_MILLIS}; a stale record cannot misplace work: partitions are added
+ * before they are used, a migration's old group is fenced against sends and removed only once empty, a FIFO
+ * partition refuses message groups the current count puts elsewhere, and a group that answers QueueMoved or "no such
+ * queue" makes the caller re-read ({@link #forget}) and retry (see {@code StalePlacementRetry}). Bounded: the cache starts over beyond
  * {@link #MAX_CACHED} names. Thread-safe; never blocks.
  */
 public final class QueuePlacement {
@@ -54,15 +56,23 @@ public final class QueuePlacement {
     private final int groupCount;
     private final Function<Set<Integer>, Integer> leastLoaded;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
 
     /**
      * @param leastLoaded the least-loaded data group now but those given (see {@link GroupLoads})
      */
     public QueuePlacement(Catalog catalog, String accountId, int groupCount, Function<Set<Integer>, Integer> leastLoaded) {
+        this(catalog, accountId, groupCount, leastLoaded, System::nanoTime);
+    }
+
+    /** {@code nanoTime}: the clock cached records age by (a test holds one still to keep a node's records stale). */
+    QueuePlacement(Catalog catalog, String accountId, int groupCount, Function<Set<Integer>, Integer> leastLoaded,
+            LongSupplier nanoTime) {
         this.catalog = catalog;
         this.accountId = accountId;
         this.groupCount = groupCount;
         this.leastLoaded = leastLoaded;
+        this.nanoTime = nanoTime;
     }
 
     public int groupCount() {
@@ -138,7 +148,7 @@ public final class QueuePlacement {
             return CompletableFuture.completedFuture(Optional.of(Placement.single(0)));
         }
         Cached cached = cache.get(name);
-        if (cached != null && System.nanoTime() - cached.readAtNanos() < CACHE_MILLIS * 1_000_000) {
+        if (cached != null && nanoTime.getAsLong() - cached.readAtNanos() < CACHE_MILLIS * 1_000_000) {
             return CompletableFuture.completedFuture(Optional.of(cached.placement()));
         }
         return catalog.get(NAMESPACE, key(name)).thenApply(stored -> stored.map(record -> remember(name, decode(record))));
@@ -174,7 +184,7 @@ public final class QueuePlacement {
         if (cache.size() >= MAX_CACHED) {
             cache.clear();
         }
-        cache.put(name, new Cached(placement, System.nanoTime()));
+        cache.put(name, new Cached(placement, nanoTime.getAsLong()));
         return placement;
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -34,9 +35,13 @@ public final class RoutedQueueClient implements QueueClient {
     private final PartitionedQueue partitioned;
     /** Commands whose dead-letter queue or move destination may be in another group (verified there first). */
     private final CrossGroupCommands crossGroup;
+    /** Runs again what a group refused because this node's cached placement was stale. */
+    private final StalePlacementRetry retry;
+    private final PartitionLayouts partitionLayouts;
 
+    /** {@code timers}: for the backoff of a retry whose placement has not changed yet (see {@link StalePlacementRetry}). */
     public RoutedQueueClient(List<EngineQueueClient> groups, QueuePlacement placement, QueueAttributeCodec attributes,
-            String region, String accountId, ReceiveWaiters waiters, LongSupplier clockMillis) {
+            String region, String accountId, ReceiveWaiters waiters, LongSupplier clockMillis, ScheduledExecutorService timers) {
         if (groups.size() != placement.groupCount()) {
             throw new IllegalArgumentException(groups.size() + " group clients for " + placement.groupCount() + " groups");
         }
@@ -44,7 +49,9 @@ public final class RoutedQueueClient implements QueueClient {
         this.placement = placement;
         this.attributes = attributes;
         this.accountId = accountId;
-        this.partitioned = new PartitionedQueue(this.groups, waiters, clockMillis);
+        this.partitioned = new PartitionedQueue(this.groups, waiters, clockMillis, placement::forget);
+        this.retry = new StalePlacementRetry(this::placementOf, placement::forget, timers, clockMillis);
+        this.partitionLayouts = new PartitionLayouts(this.groups);
         List<EngineQueueClient> all = this.groups;
         this.crossGroup = new CrossGroupCommands(new PlacedQueueGroups(placement, all), all::get, attributes, region, accountId);
     }
@@ -56,6 +63,8 @@ public final class RoutedQueueClient implements QueueClient {
         this.accountId = routed.accountId;
         this.partitioned = new PartitionedQueue(this.groups, routed.partitioned);
         this.crossGroup = routed.crossGroup;
+        this.retry = routed.retry;
+        this.partitionLayouts = routed.partitionLayouts;
     }
 
     /** This client with lists that contain only the queues {@code listed} takes (see {@link EngineQueueClient#listing}). */
@@ -83,9 +92,10 @@ public final class RoutedQueueClient implements QueueClient {
                 : placement.placementOf(deadLetterQueue).thenCompose(target -> placement.claim(name, this::existsInLegacyGroup,
                         target::primary));
         return available(claimed).thenCompose(where -> where.isSingle() ? crossGroup.createQueue(where.home(), request)
-                // A name whose partitioned queue was deleted is created again in all its partitions.
+                // A name whose partitioned queue was deleted is created again in all its partitions, each told its index.
                 : partitioned.everywhere(new Placement(where.home(), where.partitions(), List.of()),
-                        group -> crossGroup.createQueue(groups.indexOf(group), request)));
+                        group -> crossGroup.createQueue(groups.indexOf(group), request))
+                        .thenCompose(created -> partitionLayouts.tell(name, where.partitions()).thenApply(told -> created)));
     }
 
     private CompletableFuture<Boolean> existsInLegacyGroup(String name) {
@@ -316,42 +326,13 @@ public final class RoutedQueueClient implements QueueClient {
 
     /**
      * Runs the action where the queue lives: {@code single} on its one group, or {@code spread} (the first partition
-     * when null) if it has several. When the placement is cached (the usual case) the group's future is returned as
-     * it is, so a caller's cancel (a long poll whose client went away) reaches the group's client.
+     * when null) if it has several; again where the placement now says when a group answered that the queue's layout
+     * changed under this node's cached placement ({@link StalePlacementRetry}). A caller's cancel (a long poll whose
+     * client went away) reaches the group's client.
      */
     private <T> CompletableFuture<T> at(String name, BiFunction<Placement, EngineQueueClient, CompletableFuture<T>> single,
             Spread<T> spread) {
-        CompletableFuture<Placement> where = placementOf(name);
-        if (where.isDone() && !where.isCompletedExceptionally()) {
-            return run(name, where.join(), single, spread);
-        }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        where.whenComplete((placed, error) -> {
-            if (error != null) {
-                result.completeExceptionally(unwrap(error));
-                return;
-            }
-            CompletableFuture<T> inner;
-            try {
-                inner = run(name, placed, single, spread);
-            } catch (RuntimeException e) {
-                inner = CompletableFuture.failedFuture(e);
-            }
-            CompletableFuture<T> started = inner;
-            result.whenComplete((ignored, failure) -> {
-                if (result.isCancelled()) {
-                    started.cancel(false);
-                }
-            });
-            started.whenComplete((value, failure) -> {
-                if (failure != null) {
-                    result.completeExceptionally(unwrap(failure));
-                } else {
-                    result.complete(value);
-                }
-            });
-        });
-        return result;
+        return retry.run(name, where -> run(name, where, single, spread));
     }
 
     private <T> CompletableFuture<T> run(String name, Placement where,

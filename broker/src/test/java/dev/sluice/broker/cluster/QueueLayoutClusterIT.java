@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @Tag("cluster")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class QueueLayoutClusterIT {
-    /** Draining, then twice the placement cache's settling time (about 20 s each) before the old queue goes. */
+    /** Draining (no wait for cached placements since the old group is fenced), with room for the leader kills. */
     private static final Duration MIGRATION_BOUND = Duration.ofSeconds(90);
 
     @Test
