@@ -50,9 +50,17 @@ final class QueueCopyMigration {
     private final String accountId;
     private final Supplier<String> baseUrl;
     private final LongSupplier clockMillis;
+    private final int maxPagesPerStep;
 
     QueueCopyMigration(QueueMigrations migrations, QueuePlacement placement, List<EngineQueueClient> groups, String accountId,
             Supplier<String> baseUrl, LongSupplier clockMillis) {
+        this(migrations, placement, groups, accountId, baseUrl, clockMillis, MAX_PAGES_PER_STEP);
+    }
+
+    /** With {@code maxPagesPerStep} pages copied per step at most (a test stops a copy half-way with 1). */
+    QueueCopyMigration(QueueMigrations migrations, QueuePlacement placement, List<EngineQueueClient> groups, String accountId,
+            Supplier<String> baseUrl, LongSupplier clockMillis, int maxPagesPerStep) {
+        this.maxPagesPerStep = maxPagesPerStep;
         this.migrations = migrations;
         this.placement = placement;
         this.groups = groups;
@@ -65,7 +73,7 @@ final class QueueCopyMigration {
     CompletableFuture<Void> step(Migration migration) {
         return switch (migration.state()) {
             case FREEZING -> freeze(migration);
-            case COPYING -> copy(migration, MAX_PAGES_PER_STEP);
+            case COPYING -> copy(migration, maxPagesPerStep);
             case SWITCHED -> removeSource(migration);
             case RUNNING, DRAINED, COMPLETED -> CompletableFuture.completedFuture(null);
         };
@@ -76,7 +84,7 @@ final class QueueCopyMigration {
         return groups.get(migration.fromGroup()).setLayout(name, CLOSED)
                 .thenCompose(closed -> migrations.layouts().createCopy(name, migration.fromGroup(), migration.toGroup()))
                 .thenCompose(created -> migrations.update(migration, migration.copiedTo(QueueExport.Position.START, 0)))
-                .thenCompose(updated -> updated ? copy(migration.copiedTo(QueueExport.Position.START, 0), MAX_PAGES_PER_STEP)
+                .thenCompose(updated -> updated ? copy(migration.copiedTo(QueueExport.Position.START, 0), maxPagesPerStep)
                         : CompletableFuture.completedFuture(null));
     }
 
