@@ -223,7 +223,7 @@ public final class QueueBook {
 
     /** SetQueueAttributes whose RedrivePolicy may name a verified dead-letter queue in another group ({@code remoteTarget}). */
     public void setAttributes(String name, Map<String, String> attributes, RemoteQueue remoteTarget, EntryStamp stamp) {
-        QueueState queue = require(name);
+        QueueState queue = requireForMessages(name);
         QueueSettings updated = codec.update(queue.settings, attributes);
         // A remote target verified before stays valid while the policy keeps naming it.
         boolean keptRemote = remoteDeadLetterTargets.contains(name) && queue.settings.redrivePolicy() != null
@@ -256,7 +256,7 @@ public final class QueueBook {
     }
 
     public void tag(String name, Map<String, String> tags, int maxTags) {
-        QueueState queue = require(name);
+        QueueState queue = requireForMessages(name);
         SortedMap<String, String> merged = new TreeMap<>(queue.tags);
         merged.putAll(tags);
         if (merged.size() > maxTags) {
@@ -267,7 +267,7 @@ public final class QueueBook {
     }
 
     public void untag(String name, List<String> keys) {
-        QueueState queue = require(name);
+        QueueState queue = requireForMessages(name);
         keys.forEach(queue.tags::remove);
         storage.putQueue(queue.record(codec));
     }
@@ -460,6 +460,13 @@ public final class QueueBook {
 
     /** Imports messages transferred from other groups (see {@link TransferInbox}). */
     public List<TransferImport.Outcome> importTransfers(List<TransferImport> imports, EntryStamp stamp) {
+        for (TransferImport item : imports) {
+            // Before anything changes: a closed queue's copy would miss the message; its sender retries where it moved.
+            QueueState queue = byArn(item.destinationArn());
+            if (queue != null) {
+                requireForMessages(queue.name);
+            }
+        }
         List<TransferImport.Outcome> outcomes = inbox.accept(this, imports, stamp);
         for (TransferImport item : imports) {
             QueueState queue = byArn(item.destinationArn());
@@ -604,7 +611,7 @@ public final class QueueBook {
     }
 
     public void purge(String name, EntryStamp stamp) {
-        QueueState queue = require(name);
+        QueueState queue = requireForMessages(name);
         long now = stamp.nowMillis();
         if (queue.lastPurgeMillis != 0 && now - queue.lastPurgeMillis < PURGE_INTERVAL_MILLIS) {
             throw SqsError.PURGE_QUEUE_IN_PROGRESS.exception("Only one PurgeQueue operation on " + name
@@ -722,7 +729,11 @@ public final class QueueBook {
         return queue;
     }
 
-    /** A queue that takes receives, deletes and visibility changes: any but a closed one. */
+    /**
+     * A queue whose messages, settings or tags may change: any but a closed one. A closed queue is being copied to
+     * another group (a FIFO queue's migration): a change here would be missed by the copy, so it is refused with
+     * QueueMoved and the router retries it where the queue moved. Reads (attributes, tags) still work.
+     */
     private QueueState requireForMessages(String name) {
         QueueState queue = require(name);
         if (!queue.layout.takesMessageActions()) {

@@ -146,6 +146,25 @@ class QueueStateMigrationTest {
     }
 
     @Test
+    void aClosedQueueRefusesChangesItsCopyWouldMissButStillAnswersReads() {
+        send(source, "m", "G");
+        source.book.setLayout(QUEUE, new QueueLayout(QueueLayout.Fence.CLOSED, 0, 0));
+        List<Runnable> changes = List.of(
+                () -> source.book.setAttributes(QUEUE, Map.of("VisibilityTimeout", "5"), source.stamp),
+                () -> source.book.tag(QUEUE, Map.of("team", "a"), 50),
+                () -> source.book.untag(QUEUE, List.of("team")),
+                () -> source.book.purge(QUEUE, source.stamp),
+                () -> source.book.importTransfers(List.of(new TransferImport("data-1:7", source.book.arnOf(QUEUE),
+                        new StoredMessage("id-7", 1, 1, "moved", Map.of(), null, "G", "d-7", null))), source.stamp));
+        for (Runnable change : changes) {
+            assertEquals(SqsError.QUEUE_MOVED, assertThrows(SqsException.class, change::run).error());
+        }
+        assertEquals("1", source.book.attributes(QUEUE, List.of("ApproximateNumberOfMessages"), source.stamp.now)
+                .get("ApproximateNumberOfMessages"));
+        assertEquals("30", source.book.attributes(QUEUE, List.of("VisibilityTimeout"), source.stamp.now).get("VisibilityTimeout"));
+    }
+
+    @Test
     void aHandleOfAnotherQueueIsStillInvalidInTheCopy() {
         send(source, "m", "G");
         copy(1_000_000);

@@ -18,7 +18,6 @@ import dev.sluice.clientsdk.model.SendMessageBatchRequestEntry;
 import dev.sluice.raftstore.RaftStoreNode;
 import dev.sluice.raftstore.testing.MiniCluster;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,10 +66,7 @@ class FifoMigrationLeaderKillIT {
 
     @BeforeEach
     void start() throws Exception {
-        cluster = MiniCluster.builder().nodes(3).dataGroups(2).baseDirectory(dir)
-                .engines(group -> new QueueEngine(codec, TwoGroupNode.REGION, TwoGroupNode.ACCOUNT, limits.engineLimits(), waiters))
-                .start();
-        cluster.awaitLeader(Duration.ofSeconds(90));
+        cluster = LeaderKillCluster.start(dir, limits, waiters);
         for (int node = 0; node < 3; node++) {
             connect(node);
         }
@@ -106,29 +102,11 @@ class FifoMigrationLeaderKillIT {
     }
 
     private int leaderOf(int group) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            for (int node : clients.keySet()) {
-                if (cluster.node(node).isLeader(group)) {
-                    return node;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no leader of data-" + group);
+        return LeaderKillCluster.leaderOf(cluster, clients.keySet(), group);
     }
 
-    /** Repeats a call whose outcome the cluster could not confirm (a leader change), for up to 30 s. */
     private static <T> T retried(Supplier<CompletableFuture<T>> call) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try {
-                return call.get().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException unconfirmed) {
-                assertTrue(System.currentTimeMillis() < deadline, "confirmed in time: " + unconfirmed);
-                Thread.sleep(50);
-            }
-        }
+        return LeaderKillCluster.retried(call);
     }
 
     private EngineQueueClient client(int node, int group) {
