@@ -32,10 +32,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  * order, nothing deleted comes back, a deduplication id sent before the move still deduplicates after it, and the
  * receipt handles of messages in flight across the move still delete them.
  */
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 900, unit = TimeUnit.SECONDS)
 class FifoQueueMigrationIT {
     private static final int GROUPS = 8;
-    private static final int PRELOADED = 2_000;
+    /** Messages in the queue before the move (more for a measurement: -Dsluice.test.fifoMigrationMessages=20000). */
+    private static final int PRELOADED = Integer.getInteger("sluice.test.fifoMigrationMessages", 2_000);
 
     /** What consumers saw of each message group, in delivery order; checks order as it goes. */
     private static final class Deliveries {
@@ -167,7 +168,7 @@ class FifoQueueMigrationIT {
 
             producing.set(false);
             producer.join();
-            long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + PRELOADED / 50);
             while (!deliveries.delivered.containsAll(acknowledged) && System.nanoTime() < drainUntil) {
                 Thread.sleep(200);
             }
