@@ -110,9 +110,9 @@ public final class MigrationWorker implements AutoCloseable {
     }
 
     /**
-     * The old group's queue is gone: the queue was deleted while it moved (only a DRAINED step deletes it otherwise,
-     * and that one completes itself). Nothing is left to drain: the target alone holds the name, so a queue created
-     * again is whole there and can be migrated again.
+     * The old group's queue is gone: the queue was deleted while it moved, or this worker deleted it drained and
+     * stopped before the placement named the target alone (a crash, a lost compare-and-set). Nothing is left to
+     * drain: the target alone holds the name, so a queue created again is whole there and can be migrated again.
      */
     private CompletableFuture<Void> abandon(Migration migration) {
         placement.forget(migration.queueName());

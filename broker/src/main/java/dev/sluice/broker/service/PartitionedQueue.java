@@ -29,31 +29,25 @@ import java.util.function.LongSupplier;
  */
 final class PartitionedQueue {
     static final String HANDLE_PREFIX = "g";
-    private static final char HANDLE_SEPARATOR = '.';
+    static final char HANDLE_SEPARATOR = '.';
     private static final List<String> COUNTS = List.of("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
             "ApproximateNumberOfMessagesDelayed");
-    /** A long poll over several groups re-checks their replicas at least this often (a delay ending, a missed wake-up). */
-    private static final long MAX_WAIT_SLICE_MILLIS = 1_000;
-    private static final long RECHECK_MILLIS = 50;
 
     private final List<EngineQueueClient> groups;
-    private final ReceiveWaiters waiters;
-    private final LongSupplier clockMillis;
-    /** Drops this node's cached placement of a queue: a group answered as if the placement had changed. */
-    private final Consumer<String> forgetPlacement;
     private final AtomicInteger rotation = new AtomicInteger();
+    private final PartitionedReceive receives;
 
+    /** {@code forgetPlacement} drops this node's cached placement of a queue (a group answered as if it had changed). */
     PartitionedQueue(List<EngineQueueClient> groups, ReceiveWaiters waiters, LongSupplier clockMillis,
             Consumer<String> forgetPlacement) {
         this.groups = groups;
-        this.waiters = waiters;
-        this.clockMillis = clockMillis;
-        this.forgetPlacement = forgetPlacement;
+        this.receives = new PartitionedReceive(groups, waiters, clockMillis, forgetPlacement);
     }
 
     /** The same over other group clients (a listing view of them). */
     PartitionedQueue(List<EngineQueueClient> groups, PartitionedQueue original) {
-        this(groups, original.waiters, original.clockMillis, original.forgetPlacement);
+        this.groups = groups;
+        this.receives = original.receives.over(groups);
     }
 
     // ---- queue-wide actions ----
@@ -125,124 +119,10 @@ final class PartitionedQueue {
         return name.endsWith(".fifo");
     }
 
-    // ---- receives ----
+    // ---- receives: see PartitionedReceive ----
 
     CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request) {
-        int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
-        // Without a WaitTimeSeconds the queue's own ReceiveMessageWaitTimeSeconds applies, as its first partition holds it.
-        int waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds()
-                : groups.get(placement.primary()).defaultWaitSecondsHere(name);
-        long deadline = clockMillis.getAsLong() + waitSeconds * 1000L;
-        CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
-        List<Integer> order = sweepOrder(placement, request.receiveRequestAttemptId());
-        new Sweep(placement, order, name, request, max, deadline, response).from(0, new ArrayList<>());
-        return response;
-    }
-
-    /**
-     * The groups in the order a receive tries them: from a rotating start, so partitions are drawn fairly; a FIFO
-     * retry with the same ReceiveRequestAttemptId starts where its first attempt did, so it asks the same groups.
-     */
-    private List<Integer> sweepOrder(Placement placement, String attemptId) {
-        List<Integer> all = placement.groups();
-        int start = attemptId != null ? Math.floorMod(attemptId.hashCode(), all.size())
-                : Math.floorMod(rotation.getAndIncrement(), all.size());
-        List<Integer> order = new ArrayList<>(all.size());
-        for (int i = 0; i < all.size(); i++) {
-            order.add(all.get((start + i) % all.size()));
-        }
-        return order;
-    }
-
-    /**
-     * One receive over the queue's groups. A group that answers QueueMoved (its queue closed under a stale placement)
-     * or, while draining, QueueDoesNotExist (a migration deleted its drained queue) counts as empty and the placement
-     * is read again; a sweep that got nothing but such answers fails with QueueMoved, so the router retries on the
-     * placement as it is now (backing off while it has not changed: no loop of proposals).
-     */
-    private final class Sweep {
-        private final Placement placement;
-        private final List<Integer> order;
-        private final String name;
-        private final ReceiveMessageRequest request;
-        private final int max;
-        private final long deadline;
-        private final CompletableFuture<ReceiveMessageResponse> response;
-        private volatile boolean moved;
-
-        Sweep(Placement placement, List<Integer> order, String name, ReceiveMessageRequest request, int max, long deadline,
-                CompletableFuture<ReceiveMessageResponse> response) {
-            this.placement = placement;
-            this.order = order;
-            this.name = name;
-            this.request = request;
-            this.max = max;
-            this.deadline = deadline;
-            this.response = response;
-        }
-
-        void from(int position, List<Message> taken) {
-            if (response.isDone()) {
-                return;
-            }
-            if (taken.size() >= max || position == order.size()) {
-                if (!taken.isEmpty() || clockMillis.getAsLong() >= deadline) {
-                    response.complete(new ReceiveMessageResponse(taken));
-                } else if (moved) {
-                    response.completeExceptionally(SqsError.QUEUE_MOVED.exception("A group of " + name + " moved it."));
-                } else {
-                    waitForChange();
-                }
-                return;
-            }
-            int group = order.get(position);
-            EngineQueueClient client = groups.get(group);
-            // Only a group whose replica has messages ready is asked: a receive is a Raft entry, and an idle long poll
-            // must not propose one per group per wake-up. A FIFO retry asks every group (its attempt may hold messages).
-            if (request.receiveRequestAttemptId() == null && !mayHaveReady(client, name)) {
-                from(position + 1, taken);
-                return;
-            }
-            ReceiveMessageRequest part = new ReceiveMessageRequest(request.queueUrl(), request.attributeNames(),
-                    request.messageSystemAttributeNames(), request.messageAttributeNames(), max - taken.size(),
-                    request.visibilityTimeout(), 0, request.receiveRequestAttemptId());
-            client.receiveMessage(part).whenComplete((received, error) -> {
-                if (error != null && !isStale(group, error)) {
-                    response.completeExceptionally(error);
-                    return;
-                }
-                if (error != null) {
-                    moved |= StalePlacementRetry.isMoved(error);
-                    forgetPlacement.accept(name);
-                } else {
-                    received.messages().forEach(message -> taken.add(withGroup(message, group)));
-                }
-                from(position + 1, taken);
-            });
-        }
-
-        private boolean isStale(int group, Throwable error) {
-            return StalePlacementRetry.isMoved(error) || (placement.draining().contains(group) && StalePlacementRetry.isMissing(error));
-        }
-
-        private void waitForChange() {
-            long now = clockMillis.getAsLong();
-            long nextVisible = order.stream().mapToLong(group -> groups.get(group).nextVisibleAtHere(name)).min()
-                    .orElse(Long.MAX_VALUE);
-            long wait = Math.max(1, Math.min(Math.min(deadline - now, MAX_WAIT_SLICE_MILLIS), nextVisible - now));
-            if (order.stream().anyMatch(group -> mayHaveReady(groups.get(group), name))) {
-                // A replica saw messages the sweep then did not get (taken by another receive, a FIFO group in flight):
-                // look again soon, not at once, so a contested queue is not swept in a loop of proposals.
-                wait = Math.max(wait, RECHECK_MILLIS);
-            }
-            CompletableFuture<Void> wake = waiters.await(name, Math.min(wait, Math.max(1, deadline - now)));
-            if (wake == null) {
-                response.complete(new ReceiveMessageResponse(List.of()));
-                return;
-            }
-            response.whenComplete((ignored, cancelled) -> wake.complete(null));
-            wake.thenRun(() -> from(0, new ArrayList<>()));
-        }
+        return receives.receive(placement, name, request);
     }
 
     /**
@@ -263,20 +143,6 @@ final class PartitionedQueue {
             }
             throw error instanceof CompletionException completion ? completion : new CompletionException(error);
         });
-    }
-
-    /**
-     * Whether the group's replica has messages ready, or due to become visible by now (the engine moves those into
-     * the ready set only when a receive applies).
-     */
-    private boolean mayHaveReady(EngineQueueClient group, String name) {
-        return group.receivableHere(name) > 0 || group.nextVisibleAtHere(name) <= clockMillis.getAsLong();
-    }
-
-    private static Message withGroup(Message message, int group) {
-        return new Message(message.messageId(), HANDLE_PREFIX + group + HANDLE_SEPARATOR + message.receiptHandle(),
-                message.md5OfBody(), message.body(), message.attributes(), message.md5OfMessageAttributes(),
-                message.messageAttributes());
     }
 
     // ---- receipt handles ----

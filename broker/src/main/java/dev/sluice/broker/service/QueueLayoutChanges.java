@@ -163,7 +163,9 @@ public final class QueueLayoutChanges {
             return refuseWithSources(name).thenCompose(none -> createIn(List.of(target), name, settings))
                     .thenCompose(created -> recorded(name, List.of(target), current, updated,
                             () -> retry(attempts, () -> startMigration(name, target, attempts - 1))))
-                    .thenCompose(placed -> fenceSends(name, placed.draining()).thenApply(fenced -> placed));
+                    // A fence that failed here is not the start's failure: the switch stands, and the worker fences the
+                    // old group again before it deletes the drained queue, the one moment the fence must hold.
+                    .thenCompose(placed -> fenceSends(name, placed.draining()).handle((fenced, error) -> placed));
         }));
     }
 
