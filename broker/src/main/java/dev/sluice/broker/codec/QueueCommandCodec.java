@@ -136,6 +136,11 @@ public final class QueueCommandCodec {
                         .putInt(c.layout().partitionCount()).toByteArray();
             }
             case DELETE_QUEUE_IF_EMPTY -> out.putString(((DeleteQueueIfEmpty) command).name()).toByteArray();
+            case IMPORT_QUEUE_STATE -> {
+                QueueCommand.ImportQueueState c = (QueueCommand.ImportQueueState) command;
+                QueueExportCodec.putPage(out.putString(c.name()), c.page());
+                yield out.toByteArray();
+            }
         };
     }
 
@@ -187,6 +192,7 @@ public final class QueueCommandCodec {
             case SET_QUEUE_LAYOUT -> new SetQueueLayout(in.getString(),
                     StoredRecordCodec.layout(in.getByte(), in.getInt(), in.getInt()));
             case DELETE_QUEUE_IF_EMPTY -> new DeleteQueueIfEmpty(in.getString());
+            case IMPORT_QUEUE_STATE -> new QueueCommand.ImportQueueState(in.getString(), QueueExportCodec.getPage(in));
         };
     }
 

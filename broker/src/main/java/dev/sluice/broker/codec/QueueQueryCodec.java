@@ -45,6 +45,11 @@ public final class QueueQueryCodec {
                 QueueQuery.LiveDeduplication q = (QueueQuery.LiveDeduplication) query;
                 yield out.putString(q.name()).putLong(q.nowMillis()).toByteArray();
             }
+            case EXPORT_QUEUE -> {
+                QueueQuery.ExportQueue q = (QueueQuery.ExportQueue) query;
+                QueueExportCodec.putPosition(out.putString(q.name()), q.from());
+                yield out.putInt(q.maxBytes()).putLong(q.nowMillis()).toByteArray();
+            }
         };
     }
 
@@ -66,6 +71,8 @@ public final class QueueQueryCodec {
             case REDRIVE_TARGET -> new QueueQuery.RedriveTarget(in.getString(), in.getString());
             case DEAD_LETTER_SOURCES_ANYWHERE -> new QueueQuery.DeadLetterSourcesAnywhere(in.getString());
             case LIVE_DEDUPLICATION -> new QueueQuery.LiveDeduplication(in.getString(), in.getLong());
+            case EXPORT_QUEUE -> new QueueQuery.ExportQueue(in.getString(), QueueExportCodec.getPosition(in), in.getInt(),
+                    in.getLong());
         };
     }
 }

@@ -5,6 +5,7 @@ import dev.sluice.broker.core.ImportedTransfer;
 import dev.sluice.broker.core.MessageMeta;
 import dev.sluice.broker.core.MoveTask;
 import dev.sluice.broker.core.QueueLayout;
+import dev.sluice.broker.core.QueueLineage;
 import dev.sluice.broker.core.QueueRecord;
 import dev.sluice.broker.core.ReceiveAttempt;
 import dev.sluice.broker.core.StoredMessage;
@@ -166,6 +167,23 @@ public final class StoredRecordCodec {
         } catch (IllegalArgumentException impossible) {
             throw new CorruptFrameException("impossible queue layout: " + impossible.getMessage());
         }
+    }
+
+    public static byte[] encodeLineage(QueueLineage lineage) {
+        BinaryWriter out = new BinaryWriter(32 + 8 * lineage.formerIds().size()).putByte(VERSION)
+                .putInt(lineage.formerIds().size());
+        lineage.formerIds().forEach(out::putLong);
+        return out.putLong(lineage.sequenceOffset()).putBoolean(lineage.sealed()).toByteArray();
+    }
+
+    public static QueueLineage decodeLineage(byte[] bytes) {
+        BinaryReader in = versioned(bytes);
+        int count = in.getInt();
+        List<Long> ids = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ids.add(in.getLong());
+        }
+        return new QueueLineage(ids, in.getLong(), in.getBoolean());
     }
 
     /**

@@ -66,6 +66,17 @@ final class ExpiringRecords<V extends Expiring> {
         return false;
     }
 
+    /** The queue's records not lapsed at {@code nowMillis}, by name; scans every record (for a queue's migration). */
+    java.util.SortedMap<String, V> live(long queueId, long nowMillis) {
+        java.util.SortedMap<String, V> live = new java.util.TreeMap<>();
+        for (Entry<V> entry : byExpiry) {
+            if (entry.key().queueId() == queueId && entry.value().expiresAtMillis() > nowMillis) {
+                live.put(entry.key().name(), entry.value());
+            }
+        }
+        return live;
+    }
+
     int size() {
         return byKey.size();
     }

@@ -1,10 +1,13 @@
 package dev.sluice.broker.core;
 
+import java.util.List;
+
 import dev.sluice.broker.core.QueueSettings.DeduplicationScope;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * What FIFO queues remember for one deduplication interval of stamped time, in replicated state
@@ -69,6 +72,25 @@ final class FifoMemory {
         DeduplicationRecord record = new DeduplicationRecord(messageId, seq, nowMillis + intervalMillis);
         sends.put(queue.id, key, record);
         storage.putDeduplication(queue.id, key, record);
+    }
+
+    /** A send remembered in the group a migrated queue came from, until its own expiry (a lapsed one is dropped). */
+    void importSend(QueueState queue, String key, DeduplicationRecord record, long nowMillis) {
+        if (record.expiresAtMillis() > nowMillis) {
+            sends.put(queue.id, key, record);
+            storage.putDeduplication(queue.id, key, record);
+        }
+    }
+
+    /** The queue's sends still remembered at {@code nowMillis}, by key, after {@code afterKey} (null: from the first). */
+    List<QueueExport.Deduplication> liveSends(QueueState queue, long nowMillis, String afterKey) {
+        java.util.SortedMap<String, DeduplicationRecord> live = sends.live(queue.id, nowMillis);
+        if (afterKey != null) {
+            live = live.tailMap(afterKey + '\0');
+        }
+        List<QueueExport.Deduplication> records = new java.util.ArrayList<>(live.size());
+        live.forEach((key, record) -> records.add(new QueueExport.Deduplication(key, record)));
+        return records;
     }
 
     ReceiveAttempt attempt(QueueState queue, String attemptId, long nowMillis) {

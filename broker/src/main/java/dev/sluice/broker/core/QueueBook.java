@@ -113,6 +113,14 @@ public final class QueueBook {
         inbox.restore(queueId, transferId, record);
     }
 
+    /** After {@link #restoreQueue}: where a queue migrated into this group came from. */
+    public void restoreLineage(String queueName, QueueLineage lineage) {
+        QueueState queue = queues.get(queueName);
+        if (queue != null) {
+            queue.lineage = lineage;
+        }
+    }
+
     public void restoreRemoteDeadLetterTarget(String queueName) {
         remoteDeadLetterTargets.add(queueName);
     }
@@ -187,6 +195,9 @@ public final class QueueBook {
         queues.remove(name);
         queuesById.remove(queue.id);
         storage.deleteQueue(name);
+        if (queue.lineage != QueueLineage.NONE) {
+            storage.deleteLineage(name);
+        }
         markRemoteDeadLetterTarget(name, false);
         tombstones.put(name, stamp.nowMillis());
         storage.putTombstone(name, stamp.nowMillis());
@@ -219,7 +230,7 @@ public final class QueueBook {
 
     /** SetQueueAttributes whose RedrivePolicy may name a verified dead-letter queue in another group ({@code remoteTarget}). */
     public void setAttributes(String name, Map<String, String> attributes, RemoteQueue remoteTarget, EntryStamp stamp) {
-        QueueState queue = require(name);
+        QueueState queue = requireForMessages(name);
         QueueSettings updated = codec.update(queue.settings, attributes);
         // A remote target verified before stays valid while the policy keeps naming it.
         boolean keptRemote = remoteDeadLetterTargets.contains(name) && queue.settings.redrivePolicy() != null
@@ -252,7 +263,7 @@ public final class QueueBook {
     }
 
     public void tag(String name, Map<String, String> tags, int maxTags) {
-        QueueState queue = require(name);
+        QueueState queue = requireForMessages(name);
         SortedMap<String, String> merged = new TreeMap<>(queue.tags);
         merged.putAll(tags);
         if (merged.size() > maxTags) {
@@ -263,7 +274,7 @@ public final class QueueBook {
     }
 
     public void untag(String name, List<String> keys) {
-        QueueState queue = require(name);
+        QueueState queue = requireForMessages(name);
         keys.forEach(queue.tags::remove);
         storage.putQueue(queue.record(codec));
     }
@@ -403,7 +414,7 @@ public final class QueueBook {
     /** Stores a message at the queue's tail; visible at {@code message.firstVisibleAtMillis()}. Returns its sequence number. */
     long append(QueueState queue, StoredMessage message, EntryStamp stamp) {
         long nowMillis = stamp.nowMillis();
-        long seq = stamp.sequence();
+        long seq = queue.nextSeq(stamp);
         storage.putMessage(queue.id, seq, message);
         queue.index.add(new MessageMeta(seq, message.retainedSinceMillis(), message.firstVisibleAtMillis(), 0, 0, 0),
                 message.messageGroupId(), nowMillis);
@@ -469,6 +480,13 @@ public final class QueueBook {
 
     /** Imports messages transferred from other groups (see {@link TransferInbox}). */
     public List<TransferImport.Outcome> importTransfers(List<TransferImport> imports, EntryStamp stamp) {
+        for (TransferImport item : imports) {
+            // Before anything changes: a closed queue's copy would miss the message; its sender retries where it moved.
+            QueueState queue = byArn(item.destinationArn());
+            if (queue != null) {
+                requireForMessages(queue.name);
+            }
+        }
         List<TransferImport.Outcome> outcomes = inbox.accept(this, imports, stamp);
         for (TransferImport item : imports) {
             QueueState queue = byArn(item.destinationArn());
@@ -477,6 +495,40 @@ public final class QueueBook {
             }
         }
         return outcomes;
+    }
+
+    /** Stores one page of a queue migrated from another group (see {@link QueueStateImport}); returns the messages stored. */
+    public int importState(String name, QueueExport page, EntryStamp stamp) {
+        QueueState queue = require(name);
+        int stored = QueueStateImport.apply(queue, page, fifo, storage, stamp);
+        wakeups.queueChanged(name);
+        return stored;
+    }
+
+    /**
+     * One page of the queue's whole state for its migration to another group (see {@link QueueExporter}); readers
+     * hold the engine's read lock. {@code readMessage} reads a stored message of this queue by sequence number.
+     */
+    public QueueExport exportState(String name, QueueExport.Position from, int maxBytes, long nowMillis, long floorHint,
+            java.util.function.LongFunction<StoredMessage> readMessage) {
+        QueueState queue = require(name);
+        if (queue.layout.fence() != QueueLayout.Fence.CLOSED) {
+            // Only a closed queue stands still: a copy of a queue that still changes would miss what changed.
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue " + name + " is not closed; only a closed queue is exported.");
+        }
+        return QueueExporter.page(queue, queueIds(queue), fifo, from, maxBytes, nowMillis, floorHint, readMessage);
+    }
+
+    /** The queue's id in this group, under which its messages are stored. */
+    public long queueId(String name) {
+        return require(name).id;
+    }
+
+    private static List<Long> queueIds(QueueState queue) {
+        List<Long> ids = new ArrayList<>();
+        ids.add(queue.id);
+        ids.addAll(queue.lineage.formerIds());
+        return ids;
     }
 
     /**
@@ -523,7 +575,7 @@ public final class QueueBook {
         boolean deleted = false;
         for (HandleEntry entry : entries) {
             ReceiptHandle handle = ReceiptHandle.decode(entry.receiptHandle()).orElse(null);
-            if (handle == null || handle.queueId() != queue.id) {
+            if (handle == null || !queue.answersTo(handle.queueId())) {
                 outcomes.add(EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.RECEIPT_HANDLE_IS_INVALID,
                         "The input receipt handle \"" + entry.receiptHandle() + "\" is not a valid receipt handle.")));
                 continue;
@@ -552,7 +604,7 @@ public final class QueueBook {
         boolean madeVisible = false;
         for (VisibilityChange entry : entries) {
             ReceiptHandle handle = ReceiptHandle.decode(entry.receiptHandle()).orElse(null);
-            if (handle == null || handle.queueId() != queue.id) {
+            if (handle == null || !queue.answersTo(handle.queueId())) {
                 outcomes.add(EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.RECEIPT_HANDLE_IS_INVALID,
                         "The input receipt handle \"" + entry.receiptHandle() + "\" is not a valid receipt handle.")));
                 continue;
@@ -580,7 +632,7 @@ public final class QueueBook {
     }
 
     public void purge(String name, EntryStamp stamp) {
-        QueueState queue = require(name);
+        QueueState queue = requireForMessages(name);
         long now = stamp.nowMillis();
         if (queue.lastPurgeMillis != 0 && now - queue.lastPurgeMillis < PURGE_INTERVAL_MILLIS) {
             throw SqsError.PURGE_QUEUE_IN_PROGRESS.exception("Only one PurgeQueue operation on " + name
@@ -710,7 +762,11 @@ public final class QueueBook {
         return queue;
     }
 
-    /** A queue that takes receives, deletes and visibility changes: any but a closed one. */
+    /**
+     * A queue whose messages, settings or tags may change: any but a closed one. A closed queue is being copied to
+     * another group (a FIFO queue's migration): a change here would be missed by the copy, so it is refused with
+     * QueueMoved and the router retries it where the queue moved. Reads (attributes, tags) still work.
+     */
     private QueueState requireForMessages(String name) {
         QueueState queue = require(name);
         if (!queue.layout.takesMessageActions()) {

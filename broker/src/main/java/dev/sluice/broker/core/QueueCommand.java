@@ -166,4 +166,16 @@ public sealed interface QueueCommand {
             return QueueCommandType.DELETE_QUEUE_IF_EMPTY;
         }
     }
+
+    /** A page of the queue {@code name}'s state exported by the group it is migrating from. */
+    record ImportQueueState(String name, QueueExport page) implements QueueCommand {
+        public ImportQueueState {
+            java.util.Objects.requireNonNull(name, "name");
+            java.util.Objects.requireNonNull(page, "page");
+        }
+
+        public QueueCommandType type() {
+            return QueueCommandType.IMPORT_QUEUE_STATE;
+        }
+    }
 }

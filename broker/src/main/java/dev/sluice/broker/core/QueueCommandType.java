@@ -35,7 +35,9 @@ public enum QueueCommandType {
     /** A queue's fence and partition (see {@code QueueLayout}): how a migration or a partition change refuses stale routes. */
     SET_QUEUE_LAYOUT(20),
     /** DeleteQueue only if the queue holds no message at all, decided in one apply (a migration's last step). */
-    DELETE_QUEUE_IF_EMPTY(21);
+    DELETE_QUEUE_IF_EMPTY(21),
+    /** One page of a queue migrated from another group, into the queue created for it here (see {@code QueueExport}). */
+    IMPORT_QUEUE_STATE(22);
 
     private static final QueueCommandType[] BY_CODE = byCode();
 

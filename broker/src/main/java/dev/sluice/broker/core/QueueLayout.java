@@ -20,7 +20,10 @@ public record QueueLayout(Fence fence, int partitionIndex, int partitionCount) {
         OPEN(0),
         /** A migration's source while it drains: no sends, but receives, deletes and visibility changes. */
         SENDS_CLOSED(1),
-        /** No message action at all (sends, receives, deletes, visibility changes); queue-wide actions still work. */
+        /**
+         * No message action at all (sends, receives, deletes, visibility changes), no change of settings or tags, no
+         * purge and no transfer in: a FIFO queue being copied to another group. Reads and DeleteQueue still work.
+         */
         CLOSED(2);
 
         private final int code;

@@ -63,4 +63,18 @@ public sealed interface QueueQuery {
             return QueueQueryType.LIVE_DEDUPLICATION;
         }
     }
+
+    /** A page of the queue {@code name}'s whole state from {@code from}, about {@code maxBytes} at most. */
+    record ExportQueue(String name, QueueExport.Position from, int maxBytes, long nowMillis) implements QueueQuery {
+        public ExportQueue {
+            java.util.Objects.requireNonNull(from, "from");
+            if (maxBytes <= 0) {
+                throw new IllegalArgumentException("maxBytes must be positive");
+            }
+        }
+
+        public QueueQueryType type() {
+            return QueueQueryType.EXPORT_QUEUE;
+        }
+    }
 }

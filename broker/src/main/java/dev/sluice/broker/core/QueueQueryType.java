@@ -16,7 +16,9 @@ public enum QueueQueryType {
     /** What the router verifies of a dead-letter or move destination in this group for a queue elsewhere. */
     REDRIVE_TARGET(8),
     /** Whether a FIFO queue still remembers deduplication ids (sends within its deduplication interval). */
-    LIVE_DEDUPLICATION(9);
+    LIVE_DEDUPLICATION(9),
+    /** One page of a queue's whole state, for migrating it to another group (see {@code QueueExport}). */
+    EXPORT_QUEUE(10);
 
     private final int code;
 

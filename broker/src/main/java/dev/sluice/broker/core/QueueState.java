@@ -16,6 +16,8 @@ final class QueueState {
     /** Changed only by SetQueueLayout; checked by every message action (see {@link QueueLayout}). */
     QueueLayout layout = QueueLayout.OPEN;
     final QueueIndex index;
+    /** Where the queue came from, if it was migrated into this group (see {@link QueueLineage}). */
+    QueueLineage lineage = QueueLineage.NONE;
 
     QueueState(long id, String name, String arn, QueueSettings settings, SortedMap<String, String> tags,
             long createdMillis, long modifiedMillis, long lastPurgeMillis) {
@@ -28,6 +30,16 @@ final class QueueState {
         this.createdMillis = createdMillis;
         this.modifiedMillis = modifiedMillis;
         this.lastPurgeMillis = lastPurgeMillis;
+    }
+
+    /** Whether a receipt handle naming {@code queueId} is this queue's: its own id, or one it had in a group it left. */
+    boolean answersTo(long queueId) {
+        return queueId == id || lineage.named(queueId);
+    }
+
+    /** The sequence number of a message stored now: above every one the queue had in the groups it came from. */
+    long nextSeq(EntryStamp stamp) {
+        return stamp.sequence() + lineage.sequenceOffset();
     }
 
     QueueRecord record(QueueAttributeCodec codec) {

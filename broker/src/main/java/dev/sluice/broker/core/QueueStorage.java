@@ -49,4 +49,9 @@ public interface QueueStorage {
     void putRemoteDeadLetterTarget(String queueName);
 
     void deleteRemoteDeadLetterTarget(String queueName);
+
+    /** Where a queue migrated into this group came from (see {@code QueueLineage}). */
+    void putLineage(String queueName, QueueLineage lineage);
+
+    void deleteLineage(String queueName);
 }

@@ -1,6 +1,7 @@
 package dev.sluice.broker.service;
 
 import dev.sluice.broker.codec.QueueCommandCodec;
+import dev.sluice.broker.codec.QueueExportCodec;
 import dev.sluice.broker.codec.QueueQueryCodec;
 import dev.sluice.broker.codec.QueueResultCodec;
 import dev.sluice.broker.core.EntryOutcome;
@@ -8,6 +9,7 @@ import dev.sluice.broker.core.HandleEntry;
 import dev.sluice.broker.core.MoveTask;
 import dev.sluice.broker.core.MoveTasks;
 import dev.sluice.broker.core.QueueCommand;
+import dev.sluice.broker.core.QueueExport;
 import dev.sluice.broker.core.QueueLayout;
 import dev.sluice.broker.core.QueueQuery;
 import dev.sluice.broker.core.ReceivedMessage;
@@ -461,6 +463,17 @@ public final class EngineQueueClient implements QueueClient {
     /** Settles transfers of this group's outbox; answers how many went back to their queue. */
     public CompletableFuture<Integer> settleTransfers(List<Long> delivered, List<Long> returned) {
         return submit(new QueueCommand.SettleTransfers(delivered, returned), BinaryReader::getInt);
+    }
+
+    /** One page of the queue {@code name}'s whole state from {@code from}, for its migration (linearizable). */
+    CompletableFuture<QueueExport> exportQueue(String name, QueueExport.Position from) {
+        return query(new QueueQuery.ExportQueue(name, from, QueueEngine.MAX_EXPORT_PAGE_BYTES, clock.millis()),
+                QueueExportCodec::getPage);
+    }
+
+    /** Stores an exported page into this group's queue {@code name}; answers how many messages it stored. */
+    CompletableFuture<Integer> importQueueState(String name, QueueExport page) {
+        return submit(new QueueCommand.ImportQueueState(name, page), BinaryReader::getInt);
     }
 
     // ---- plumbing ----

@@ -57,6 +57,8 @@ public final class MigrationWorker implements AutoCloseable {
     private final Supplier<String> baseUrl;
     private final LongSupplier clockMillis;
     private final AtomicBoolean busy = new AtomicBoolean();
+    /** FIFO queues move by copy, not by drain. */
+    private final QueueCopyMigration copies;
     private final ScheduledFuture<?> ticks;
 
     public MigrationWorker(QueueMigrations migrations, QueuePlacement placement, List<EngineQueueClient> groups,
@@ -70,6 +72,7 @@ public final class MigrationWorker implements AutoCloseable {
         this.region = region;
         this.baseUrl = baseUrl;
         this.clockMillis = clockMillis;
+        this.copies = new QueueCopyMigration(migrations, placement, groups, accountId, baseUrl, clockMillis);
         this.ticks = timers.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -98,9 +101,12 @@ public final class MigrationWorker implements AutoCloseable {
             case RUNNING -> move(migration);
             case DRAINED -> removeOldQueue(migration);
             case COMPLETED -> CompletableFuture.completedFuture(null);
+            case FREEZING, COPYING, SWITCHED -> copies.step(migration);
         };
+        boolean copy = migration.position() != null;
         return stepped.exceptionallyCompose(error -> groups.get(migration.fromGroup()).exists(migration.queueName())
-                .thenCompose(exists -> exists ? CompletableFuture.failedFuture(error) : abandon(migration)));
+                .thenCompose(exists -> exists ? CompletableFuture.failedFuture(error)
+                        : copy ? copies.abandon(migration) : abandon(migration)));
     }
 
     /**

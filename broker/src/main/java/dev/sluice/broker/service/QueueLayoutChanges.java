@@ -155,15 +155,7 @@ public final class QueueLayoutChanges {
     private CompletableFuture<Placement> startMigration(String name, int target, int attempts) {
         placement.forget(name);
         return placement.placementOf(name).thenCompose(current -> settingsOf(name, current).thenCompose(settings -> {
-            if (!current.draining().isEmpty()) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already being migrated.");
-            }
-            if (current.partitions().size() != 1) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("A queue spread over several partitions cannot be migrated yet.");
-            }
-            if (current.groups().contains(target)) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already in that group.");
-            }
+            checkMovable(current, target);
             if (settings.fifo()) {
                 throw SqsError.INVALID_PARAMETER_VALUE.exception("Migrating a FIFO queue is not supported yet.");
             }
@@ -277,6 +269,40 @@ public final class QueueLayoutChanges {
                     return new Settings(settable, tags.tags(), 0);
                 }).thenCombine(CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new)), (settings, all) ->
                         new Settings(settings.attributes(), settings.tags(), counts.stream().mapToLong(CompletableFuture::join).sum()));
+    }
+
+    /**
+     * Whether {@code name} can be moved to {@code target} by copy (a FIFO queue's migration, see
+     * {@link QueueCopyMigration}); answers the group it is in. The same rules as a drain: one partition, not moving
+     * already, not a dead-letter queue with sources.
+     */
+    CompletableFuture<Integer> checkCopyable(String name, int target) {
+        placement.forget(name);
+        return placement.placementOf(name).thenCompose(current -> groups.get(current.primary()).exists(name).thenCompose(exists -> {
+            if (!exists) {
+                throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
+            }
+            checkMovable(current, target);
+            return refuseWithSources(name).thenApply(none -> current.primary());
+        }));
+    }
+
+    /** What any migration needs: one partition, not moving already, to another group. */
+    private static void checkMovable(Placement current, int target) {
+        if (!current.draining().isEmpty()) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already being migrated.");
+        }
+        if (current.partitions().size() != 1) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("A queue spread over several partitions cannot be migrated yet.");
+        }
+        if (current.groups().contains(target)) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already in that group.");
+        }
+    }
+
+    /** Creates the queue {@code name} of group {@code from} in group {@code to}, with the same settings and tags. */
+    CompletableFuture<Void> createCopy(String name, int from, int to) {
+        return settingsOf(name, Placement.single(from)).thenCompose(settings -> createIn(List.of(to), name, settings));
     }
 
     private CompletableFuture<Void> createIn(List<Integer> targets, String name, Settings settings) {

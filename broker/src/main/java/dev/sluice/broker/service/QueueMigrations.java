@@ -1,5 +1,7 @@
 package dev.sluice.broker.service;
 
+import dev.sluice.broker.codec.QueueExportCodec;
+import dev.sluice.broker.core.QueueExport;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.raftstore.catalog.Catalog;
 import dev.sluice.raftstore.codec.BinaryReader;
@@ -22,6 +24,8 @@ import java.util.function.LongSupplier;
 public final class QueueMigrations {
     static final String NAMESPACE = "queue-migrations";
     private static final byte FORMAT = 1;
+    /** A record of a copy migration: format 1 followed by its copy position. */
+    private static final byte FORMAT_WITH_POSITION = 2;
     private static final int SCAN_PAGE = 1_000;
 
     /**
@@ -29,18 +33,36 @@ public final class QueueMigrations {
      * group alone; COMPLETED. DRAINED is no longer written: earlier releases used it for "the placement names the new
      * group alone, the old queue waits out every node's cached placement before it is removed", and a worker still
      * finishes such a record (see {@code MigrationWorker}). Append only: the ordinal is stored.
+     *
+     * <p>A FIFO queue moves by copy instead ({@link QueueCopyMigration}): FREEZING, its old group's queue is closed and
+     * the new group gets an empty one; COPYING, the closed queue is copied page by page from {@code position}; SWITCHED,
+     * the placement names the new group alone and the old group's queue is deleted; then COMPLETED.
      */
-    public enum State { RUNNING, DRAINED, COMPLETED }
+    public enum State { RUNNING, DRAINED, COMPLETED, FREEZING, COPYING, SWITCHED }
 
-    /** One migration: {@code moved} messages so far; times in epoch milliseconds ({@code finishedMillis} 0 while running). */
+    /**
+     * One migration: {@code moved} messages so far; times in epoch milliseconds ({@code finishedMillis} 0 while running;
+     * for a copy, the switch's time once SWITCHED); {@code position} where a copy goes on (null for a drain).
+     */
     public record Migration(String queueName, int fromGroup, int toGroup, State state, long moved, long startedMillis,
-            long finishedMillis) {
+            long finishedMillis, QueueExport.Position position) {
+        /** A drain migration's record, which has no copy position. */
+        public Migration(String queueName, int fromGroup, int toGroup, State state, long moved, long startedMillis,
+                long finishedMillis) {
+            this(queueName, fromGroup, toGroup, state, moved, startedMillis, finishedMillis, null);
+        }
+
         Migration progressed(long more) {
-            return new Migration(queueName, fromGroup, toGroup, state, moved + more, startedMillis, finishedMillis);
+            return new Migration(queueName, fromGroup, toGroup, state, moved + more, startedMillis, finishedMillis, position);
         }
 
         Migration in(State next, long nowMillis) {
-            return new Migration(queueName, fromGroup, toGroup, next, moved, startedMillis, nowMillis);
+            return new Migration(queueName, fromGroup, toGroup, next, moved, startedMillis, nowMillis, position);
+        }
+
+        /** A copy gone on to {@code next} with {@code more} messages stored. */
+        Migration copiedTo(QueueExport.Position next, long more) {
+            return new Migration(queueName, fromGroup, toGroup, State.COPYING, moved + more, startedMillis, finishedMillis, next);
         }
     }
 
@@ -58,10 +80,40 @@ public final class QueueMigrations {
 
     /** Starts moving {@code name} to data group {@code toGroup}; answers the migration as recorded. */
     public CompletableFuture<Migration> start(String name, int toGroup) {
+        if (PartitionedQueue.isFifo(name)) {
+            return startCopy(name, toGroup);
+        }
         return layouts.startMigration(name, toGroup).thenCompose(placed -> {
             Migration started = new Migration(name, placed.draining().get(0), toGroup, State.RUNNING, 0, clockMillis.getAsLong(), 0);
             return catalog.put(NAMESPACE, key(name), encode(started)).thenApply(replaced -> started);
         });
+    }
+
+    /**
+     * A FIFO queue moves by copy (see {@link QueueCopyMigration}): its placement stays as it is until the copy is
+     * complete, so the record is what says it is moving, and a second start while one is unfinished is refused.
+     */
+    private CompletableFuture<Migration> startCopy(String name, int toGroup) {
+        return layouts.checkCopyable(name, toGroup).thenCompose(fromGroup -> catalog.get(NAMESPACE, key(name)).thenCompose(stored -> {
+            Migration started = new Migration(name, fromGroup, toGroup, State.FREEZING, 0, clockMillis.getAsLong(), 0,
+                    QueueExport.Position.START);
+            if (stored.isPresent() && decode(stored.get()).state() != State.COMPLETED) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already being migrated.");
+            }
+            CompletableFuture<Boolean> written = stored.isPresent()
+                    ? catalog.replaceIf(NAMESPACE, key(name), stored.get(), encode(started))
+                    : catalog.putIfAbsent(NAMESPACE, key(name), encode(started));
+            return written.thenApply(recorded -> {
+                if (!recorded) {
+                    throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already being migrated.");
+                }
+                return started;
+            });
+        }));
+    }
+
+    QueueLayoutChanges layouts() {
+        return layouts;
     }
 
     /** The queue's latest migration (running or completed), or QueueDoesNotExist-like emptiness when it never had one. */
@@ -101,18 +153,26 @@ public final class QueueMigrations {
     }
 
     static byte[] encode(Migration migration) {
-        return new BinaryWriter(64).putByte(FORMAT).putString(migration.queueName()).putInt(migration.fromGroup())
+        BinaryWriter out = new BinaryWriter(64).putByte(migration.position() == null ? FORMAT : FORMAT_WITH_POSITION)
+                .putString(migration.queueName()).putInt(migration.fromGroup())
                 .putInt(migration.toGroup()).putByte(migration.state().ordinal()).putLong(migration.moved())
-                .putLong(migration.startedMillis()).putLong(migration.finishedMillis()).toByteArray();
+                .putLong(migration.startedMillis()).putLong(migration.finishedMillis());
+        if (migration.position() != null) {
+            QueueExportCodec.putPosition(out, migration.position());
+        }
+        return out.toByteArray();
     }
 
     static Migration decode(byte[] record) {
         BinaryReader in = new BinaryReader(ByteBuffer.wrap(record));
         int format = in.getByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_WITH_POSITION) {
             throw new IllegalStateException("unknown queue migration format " + format);
         }
-        return new Migration(in.getString(), in.getInt(), in.getInt(), State.values()[in.getByte()], in.getLong(),
+        Migration migration = new Migration(in.getString(), in.getInt(), in.getInt(), State.values()[in.getByte()], in.getLong(),
                 in.getLong(), in.getLong());
+        return format == FORMAT ? migration : new Migration(migration.queueName(), migration.fromGroup(), migration.toGroup(),
+                migration.state(), migration.moved(), migration.startedMillis(), migration.finishedMillis(),
+                QueueExportCodec.getPosition(in));
     }
 }

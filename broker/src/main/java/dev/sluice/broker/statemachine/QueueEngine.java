@@ -1,6 +1,7 @@
 package dev.sluice.broker.statemachine;
 
 import dev.sluice.broker.codec.QueueCommandCodec;
+import dev.sluice.broker.codec.QueueExportCodec;
 import dev.sluice.broker.codec.QueueQueryCodec;
 import dev.sluice.broker.codec.QueueResultCodec;
 import dev.sluice.broker.core.EngineLimits;
@@ -58,6 +59,12 @@ public final class QueueEngine implements DomainEngine {
     private final RocksQueueStorage storage = new RocksQueueStorage();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private QueueBook book;
+    /** The log index of the last entry this replica applied (0 before any since start): a migration's sequence floor. */
+    private volatile long lastAppliedIndex;
+    /** Upper bound of the apply context's sequence counter within one entry (word 1 of uniqueBits: index << 24). */
+    private static final int SEQUENCE_INDEX_SHIFT = 24;
+    /** An export page's size at most (beyond its first item): one import carries it in one Raft entry. */
+    public static final int MAX_EXPORT_PAGE_BYTES = 256 * 1024;
 
     public QueueEngine(QueueAttributeCodec codec, String region, String accountId, EngineLimits limits, QueueWakeups wakeups) {
         this(codec, region, accountId, limits, wakeups, QueueActivity.NONE);
@@ -114,6 +121,7 @@ public final class QueueEngine implements DomainEngine {
             storage.use(context.writer());
             // Meters only: each entry's traffic counts on the one node that proposed it (never read by apply).
             book.reportTo(context.proposedHere() ? activity : QueueActivity.NONE);
+            lastAppliedIndex = context.logIndex();
             return execute(command, stamp);
         } catch (SqsException rejected) {
             // A rejection travels back as a result value. Rejections come before any change, except
@@ -214,6 +222,10 @@ public final class QueueEngine implements DomainEngine {
                 book.deleteQueueIfEmpty(((DeleteQueueIfEmpty) command).name(), stamp);
                 yield out;
             }
+            case IMPORT_QUEUE_STATE -> {
+                QueueCommand.ImportQueueState c = (QueueCommand.ImportQueueState) command;
+                yield out.putInt(book.importState(c.name(), c.page(), stamp));
+            }
         };
         return answered.toByteArray();
     }
@@ -223,7 +235,7 @@ public final class QueueEngine implements DomainEngine {
         QueueQuery query = QueueQueryCodec.decode(request);
         return read(current -> {
             try {
-                return answer(current, query);
+                return answer(current, query, reader);
             } catch (SqsException rejected) {
                 return QueueResultCodec.failure(rejected.error(), rejected.getMessage());
             }
@@ -231,7 +243,7 @@ public final class QueueEngine implements DomainEngine {
     }
 
     /** One query: exhaustive over {@link dev.sluice.broker.core.QueueQueryType}, like {@link #execute}. */
-    private static byte[] answer(QueueBook book, QueueQuery query) {
+    private byte[] answer(QueueBook book, QueueQuery query, StoreReader reader) {
         BinaryWriter out = QueueResultCodec.ok();
         BinaryWriter answered = switch (query.type()) {
             case ATTRIBUTES -> {
@@ -276,6 +288,15 @@ public final class QueueEngine implements DomainEngine {
             case LIVE_DEDUPLICATION -> {
                 QueueQuery.LiveDeduplication q = (QueueQuery.LiveDeduplication) query;
                 yield out.putBoolean(book.remembersDeduplication(q.name(), q.nowMillis()));
+            }
+            case EXPORT_QUEUE -> {
+                QueueQuery.ExportQueue q = (QueueQuery.ExportQueue) query;
+                long queueId = book.queueId(q.name());
+                // Every sequence number given so far came from an entry at or before the last applied one.
+                long floorHint = lastAppliedIndex == 0 ? 0 : (lastAppliedIndex + 1) << SEQUENCE_INDEX_SHIFT;
+                QueueExportCodec.putPage(out, book.exportState(q.name(), q.from(), Math.min(q.maxBytes(), MAX_EXPORT_PAGE_BYTES),
+                        q.nowMillis(), floorHint, seq -> RocksQueueStorage.readMessage(reader, queueId, seq)));
+                yield out;
             }
         };
         return answered.toByteArray();

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Column families and big-endian keys, so RocksDB's order is the queue's order:
  * {@code queues}: {@code q/<name>} queue records, {@code t/<name>} name tombstones, {@code m/<handle>} move tasks,
- * {@code r/<name>} queues whose dead-letter queue is in another group, {@code x/[seq]} the outbox of
+ * {@code r/<name>} queues whose dead-letter queue is in another group, {@code i/<name>} the lineage of a queue
+ * migrated into this group, {@code x/[seq]} the outbox of
  * transfers to other groups (seq big-endian, so in outbox order);
  * {@code messages}: {@code [queueId][seq]} immutable messages;
  * {@code deliveries}: {@code [queueId][seq]} receive state of messages received at least once;
@@ -30,6 +31,7 @@ public final class QueueKeys {
     static final String MOVE_TASK_PREFIX = "m/";
     static final String REMOTE_DEAD_LETTER_PREFIX = "r/";
     static final String TRANSFER_PREFIX = "x/";
+    static final String LINEAGE_PREFIX = "i/";
 
     private QueueKeys() {
     }

@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Rebuilds a {@link QueueBook} from RocksDB: queues, tombstones, move tasks, remote dead-letter
+ * Rebuilds a {@link QueueBook} from RocksDB: queues (with the lineage of migrated ones), tombstones, move tasks, remote dead-letter
  * marks and the outbox of transfers (in outbox order) first, then every
  * message with its delivery state (in key order, so each FIFO group in send order), then the FIFO
  * deduplication, receive-attempt and imported-transfer records. Messages are indexed as not yet visible and become ready at the
@@ -22,6 +22,11 @@ public final class QueueRecovery {
     public static void load(StoreReader reader, QueueBook book) {
         reader.scan(QueueKeys.QUEUES, QueueKeys.prefix(QueueKeys.QUEUE_PREFIX), null, (key, value) -> {
             book.restoreQueue(StoredRecordCodec.decodeQueue(value));
+            return true;
+        });
+        reader.scan(QueueKeys.QUEUES, QueueKeys.prefix(QueueKeys.LINEAGE_PREFIX), null, (key, value) -> {
+            book.restoreLineage(new String(key, StandardCharsets.UTF_8).substring(QueueKeys.LINEAGE_PREFIX.length()),
+                    StoredRecordCodec.decodeLineage(value));
             return true;
         });
         reader.scan(QueueKeys.QUEUES, QueueKeys.prefix(QueueKeys.TOMBSTONE_PREFIX), null, (key, value) -> {

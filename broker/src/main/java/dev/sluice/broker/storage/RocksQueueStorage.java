@@ -5,11 +5,13 @@ import dev.sluice.broker.core.DeduplicationRecord;
 import dev.sluice.broker.core.ImportedTransfer;
 import dev.sluice.broker.core.MessageMeta;
 import dev.sluice.broker.core.MoveTask;
+import dev.sluice.broker.core.QueueLineage;
 import dev.sluice.broker.core.QueueRecord;
 import dev.sluice.broker.core.QueueStorage;
 import dev.sluice.broker.core.ReceiveAttempt;
 import dev.sluice.broker.core.StoredMessage;
 import dev.sluice.broker.core.Transfer;
+import dev.sluice.raftstore.spi.StoreReader;
 import dev.sluice.raftstore.spi.StoreWriter;
 
 /** {@link QueueStorage} over the write batch of the Raft entry being applied. */
@@ -54,6 +56,12 @@ public final class RocksQueueStorage implements QueueStorage {
             throw new IllegalStateException("message " + queueId + "/" + seq + " is indexed but not stored");
         }
         return StoredRecordCodec.decodeMessage(bytes);
+    }
+
+    /** A stored message read outside apply (a query's reader); null when there is none. */
+    public static StoredMessage readMessage(StoreReader reader, long queueId, long seq) {
+        byte[] bytes = reader.get(QueueKeys.MESSAGES, QueueKeys.message(queueId, seq));
+        return bytes == null ? null : StoredRecordCodec.decodeMessage(bytes);
     }
 
     @Override
@@ -124,5 +132,15 @@ public final class RocksQueueStorage implements QueueStorage {
     @Override
     public void deleteRemoteDeadLetterTarget(String queueName) {
         writer.delete(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.REMOTE_DEAD_LETTER_PREFIX, queueName));
+    }
+
+    @Override
+    public void putLineage(String queueName, QueueLineage lineage) {
+        writer.put(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.LINEAGE_PREFIX, queueName), StoredRecordCodec.encodeLineage(lineage));
+    }
+
+    @Override
+    public void deleteLineage(String queueName) {
+        writer.delete(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.LINEAGE_PREFIX, queueName));
     }
 }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sluice.broker.core.DeduplicationRecord;
 import dev.sluice.broker.core.HandleEntry;
 import dev.sluice.broker.core.QueueCommand;
 import dev.sluice.broker.core.QueueCommandType;
+import dev.sluice.broker.core.QueueExport;
 import dev.sluice.broker.core.QueueLayout;
 import dev.sluice.broker.core.RemoteQueue;
 import dev.sluice.broker.core.StoredMessage;
@@ -82,6 +84,12 @@ class QueueCommandGoldenTest {
         samples.put("set-queue-layout", new QueueCommand.SetQueueLayout("orders.fifo",
                 new QueueLayout(QueueLayout.Fence.SENDS_CLOSED, 1, 3)));
         samples.put("delete-queue-if-empty", new QueueCommand.DeleteQueueIfEmpty("alerts"));
+        samples.put("import-queue-state", new QueueCommand.ImportQueueState("orders.fifo", new QueueExport(List.of(77L, 12L),
+                List.of(new QueueExport.Message(1L << 30, new StoredMessage("4d6f7665-0000-4000-8000-000000000002", 1_000,
+                        1_000, "paid", Map.of(), null, "customer-7", "order-42-paid", null), 31_000, 1, 1_500, 99)),
+                List.of(new QueueExport.Deduplication("order-42-paid", new DeduplicationRecord(
+                        "4d6f7665-0000-4000-8000-000000000002", 1L << 30, 301_000))), (5L << 30) + 1,
+                new QueueExport.Position(true, 0, "order-42-paid"))));
         return samples;
     }
 
@@ -111,6 +119,7 @@ class QueueCommandGoldenTest {
         codes.put(QueueCommandType.START_MOVE_TASK_ACROSS_GROUPS, 19);
         codes.put(QueueCommandType.SET_QUEUE_LAYOUT, 20);
         codes.put(QueueCommandType.DELETE_QUEUE_IF_EMPTY, 21);
+        codes.put(QueueCommandType.IMPORT_QUEUE_STATE, 22);
         return codes;
     }
 

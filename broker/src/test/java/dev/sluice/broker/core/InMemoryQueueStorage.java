@@ -14,6 +14,7 @@ final class InMemoryQueueStorage implements QueueStorage {
     final Map<Long, Transfer> transfers = new HashMap<>();
     final Map<String, ImportedTransfer> importedTransfers = new HashMap<>();
     final java.util.Set<String> remoteDeadLetterTargets = new java.util.HashSet<>();
+    final Map<String, QueueLineage> lineages = new HashMap<>();
 
     private static String key(long queueId, long seq) {
         return queueId + "/" + seq;
@@ -111,5 +112,15 @@ final class InMemoryQueueStorage implements QueueStorage {
     @Override
     public void deleteRemoteDeadLetterTarget(String queueName) {
         remoteDeadLetterTargets.remove(queueName);
+    }
+
+    @Override
+    public void putLineage(String queueName, QueueLineage lineage) {
+        lineages.put(queueName, lineage);
+    }
+
+    @Override
+    public void deleteLineage(String queueName) {
+        lineages.remove(queueName);
     }
 }

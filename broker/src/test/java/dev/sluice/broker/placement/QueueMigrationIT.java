@@ -1,14 +1,13 @@
 package dev.sluice.broker.placement;
 
+import static dev.sluice.broker.placement.AdminCalls.JSON;
+import static dev.sluice.broker.placement.AdminCalls.attempt;
+import static dev.sluice.broker.placement.AdminCalls.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.broker.sqs.SqsTestServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,16 +31,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class QueueMigrationIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private JsonNode call(SqsTestServer server, String method, String path, String body) throws Exception {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, answer.statusCode(), answer.body());
-        return JSON.readTree(answer.body());
-    }
 
     @Test
     void aQueueMovesToAnotherGroupWhileInUseAndLosesNothing(@TempDir Path directory) throws Exception {
@@ -149,12 +138,6 @@ class QueueMigrationIT {
         }
     }
 
-    private HttpResponse<String> attempt(SqsTestServer server, String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void migrationsThatCannotKeepTheQueuesPromisesAreRefusedWithAClearError(@TempDir Path directory) throws Exception {
         try (SqsTestServer server = SqsTestServer.start(directory, config -> config.withRaft(config.raft().withDataGroups(4)))) {
@@ -162,8 +145,10 @@ class QueueMigrationIT {
                     Map.of(software.amazon.awssdk.services.sqs.model.QueueAttributeName.FIFO_QUEUE, "true")));
             server.sqs().createQueue(b -> b.queueName("plain"));
             String home = call(server, "GET", "/v1/queues/plain", null).get("groups").get(0).asText();
+            String fifoHome = call(server, "GET", "/v1/queues/ordered.fifo", null).get("groups").get(0).asText();
             String[][] refusals = {
-                {"ordered.fifo", "{\"toGroup\":\"data-3\"}", "400", "InvalidParameterValue"},
+                {"ordered.fifo", "{\"toGroup\":\"" + fifoHome + "\"}", "400", "InvalidParameterValue"},
+                {"absent.fifo", "{\"toGroup\":\"data-1\"}", "404", "QueueDoesNotExist"},
                 {"plain", "{\"toGroup\":\"" + home + "\"}", "400", "InvalidParameterValue"},
                 {"plain", "{\"toGroup\":\"data-4\"}", "400", "InvalidParameterValue"},
                 {"plain", "{\"toGroup\":\"data-01\"}", "400", "InvalidParameterValue"},

@@ -14,7 +14,6 @@ import dev.sluice.clientsdk.model.SendMessageBatchRequestEntry;
 import dev.sluice.raftstore.RaftStoreNode;
 import dev.sluice.raftstore.testing.MiniCluster;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -61,10 +61,7 @@ class CrossGroupLeaderKillIT {
 
     @BeforeEach
     void start() throws Exception {
-        cluster = MiniCluster.builder().nodes(3).dataGroups(2).baseDirectory(dir)
-                .engines(group -> new QueueEngine(codec, TwoGroupNode.REGION, TwoGroupNode.ACCOUNT, limits.engineLimits(), waiters))
-                .start();
-        cluster.awaitLeader(Duration.ofSeconds(90));
+        cluster = LeaderKillCluster.start(dir, limits, waiters);
         for (int node = 0; node < 3; node++) {
             connect(node);
         }
@@ -110,16 +107,7 @@ class CrossGroupLeaderKillIT {
     }
 
     private int leaderOf(int group) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            for (int node = 0; node < 3; node++) {
-                if (clients.containsKey(node) && cluster.node(node).isLeader(group)) {
-                    return node;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no leader of data-" + group);
+        return LeaderKillCluster.leaderOf(cluster, clients.keySet(), group);
     }
 
     private void kill(int index) throws Exception {
@@ -147,17 +135,8 @@ class CrossGroupLeaderKillIT {
         retried(() -> client(1).deleteMessage(new DeleteMessageRequest(TwoGroupNode.url(DEAD), message.receiptHandle())));
     }
 
-    /** Repeats a call whose outcome the group could not confirm (a leader change), for up to 30 s. */
-    private static <T> T retried(java.util.function.Supplier<CompletableFuture<T>> call) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (true) {
-            try {
-                return call.get().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException unconfirmed) {
-                assertTrue(System.currentTimeMillis() < deadline, "confirmed in time: " + unconfirmed);
-                Thread.sleep(50);
-            }
-        }
+    private static <T> T retried(Supplier<CompletableFuture<T>> call) throws Exception {
+        return LeaderKillCluster.retried(call);
     }
 
     @Test

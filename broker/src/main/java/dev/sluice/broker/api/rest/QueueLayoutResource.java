@@ -54,7 +54,8 @@ public final class QueueLayoutResource implements RestResource {
                         RestOperation.withQueueErrors(Map.of(200, MIGRATION_SHAPE)), this::migration));
     }
 
-    private static final String MIGRATION_SHAPE = "{name, fromGroup, toGroup, state: RUNNING|DRAINED|COMPLETED, moved, "
+    private static final String MIGRATION_SHAPE = "{name, fromGroup, toGroup, state: RUNNING|DRAINED|COMPLETED (standard queues: drained) or "
+            + "FREEZING|COPYING|SWITCHED|COMPLETED (FIFO queues: copied while closed), moved, "
             + "startedMillis, finishedMillis}";
 
     private CompletableFuture<RestResponse> partition(RestRequest request) {

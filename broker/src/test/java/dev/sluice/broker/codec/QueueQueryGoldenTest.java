@@ -1,0 +1,75 @@
+package dev.sluice.broker.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.sluice.broker.core.QueueExport;
+import dev.sluice.broker.core.QueueQuery;
+import dev.sluice.broker.core.QueueQueryType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Queue queries travel between nodes of different releases during a rolling upgrade (a follower asks the leader):
+ * their codes are append-only and the queries added for migration keep their bytes (src/test/resources/golden/queries;
+ * regenerate only for a new query type: {@code -Dgolden.write=true}).
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class QueueQueryGoldenTest {
+    private static final Path GOLDEN = Path.of("src/test/resources/golden/queries");
+
+    static Map<String, QueueQuery> samples() {
+        Map<String, QueueQuery> samples = new LinkedHashMap<>();
+        samples.put("export-queue", new QueueQuery.ExportQueue("orders.fifo", QueueExport.Position.START, 262_144, 1_000_000));
+        samples.put("export-queue-deduplications", new QueueQuery.ExportQueue("orders.fifo",
+                new QueueExport.Position(true, 0, "order-42-paid"), 262_144, 1_000_000));
+        return samples;
+    }
+
+    @Test
+    void everyQueryTypeKeepsItsWireCode() {
+        Map<QueueQueryType, Integer> frozen = new LinkedHashMap<>();
+        frozen.put(QueueQueryType.ATTRIBUTES, 1);
+        frozen.put(QueueQueryType.EXISTS, 2);
+        frozen.put(QueueQueryType.LIST_QUEUES, 3);
+        frozen.put(QueueQueryType.TAGS, 4);
+        frozen.put(QueueQueryType.DEAD_LETTER_SOURCES, 5);
+        frozen.put(QueueQueryType.MOVE_TASKS_OF, 6);
+        frozen.put(QueueQueryType.DEAD_LETTER_SOURCES_ANYWHERE, 7);
+        frozen.put(QueueQueryType.REDRIVE_TARGET, 8);
+        frozen.put(QueueQueryType.LIVE_DEDUPLICATION, 9);
+        frozen.put(QueueQueryType.EXPORT_QUEUE, 10);
+        Map<QueueQueryType, Integer> actual = new LinkedHashMap<>();
+        for (QueueQueryType type : QueueQueryType.values()) {
+            actual.put(type, type.code());
+        }
+        assertEquals(frozen, actual, "the query registry is append-only: add new types, never change a code");
+        assertNull(QueueQueryType.ofCode(frozen.values().stream().mapToInt(Integer::intValue).max().orElseThrow() + 1));
+    }
+
+    @Test
+    void everyMigrationQueryEncodesToItsGoldenBytesAndDecodesBack() throws IOException {
+        boolean write = Boolean.getBoolean("golden.write");
+        Files.createDirectories(GOLDEN);
+        for (var sample : samples().entrySet()) {
+            Path file = GOLDEN.resolve(sample.getKey() + ".hex");
+            byte[] encoded = QueueQueryCodec.encode(sample.getValue());
+            if (write) {
+                Files.writeString(file, HexFormat.of().formatHex(encoded) + "\n");
+            }
+            String golden = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            assertEquals(golden, HexFormat.of().formatHex(encoded), sample.getKey());
+            assertEquals(sample.getValue(), QueueQueryCodec.decode(ByteBuffer.wrap(HexFormat.of().parseHex(golden))),
+                    sample.getKey() + " round trip");
+        }
+    }
+}
