@@ -265,10 +265,10 @@ public final class RaftStoreNode implements AutoCloseable {
 
     /**
      * Creates the groups this node does not have yet. When forming a cluster every node starts with
-     * the full membership. A node joining a running cluster creates only the catalog group, with no
-     * members: it must not campaign (the members would tell it to shut down) and waits until the
-     * membership controller adds it and the leader sends it a snapshot; then its replica worker
-     * creates the data groups the layout assigns to it.
+     * the full membership. A node joining a running cluster creates them with no members: it must not
+     * campaign (the members would tell it to shut down) and waits until the membership controller adds
+     * it and the leader sends it a snapshot. (Every group exists at start, so the broker finds a local
+     * replica of each; the replica worker then removes those the layout does not assign to this node.)
      */
     private static void addMissingGroups(RaftServer server, RaftStoreConfig config) throws IOException {
         Set<RaftGroupId> present = new HashSet<>();
@@ -278,9 +278,6 @@ public final class RaftStoreNode implements AutoCloseable {
         for (String name : StoreGroups.names(config.dataGroups())) {
             if (present.contains(StoreGroups.groupId(name))) {
                 continue;
-            }
-            if (config.joinExistingCluster() && !StoreGroups.CATALOG.equals(name)) {
-                continue; // the replica worker creates the data groups the layout assigns to this node
             }
             List<Peer> members = config.joinExistingCluster() ? List.of() : config.members();
             RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(), callId++,
@@ -482,8 +479,8 @@ public final class RaftStoreNode implements AutoCloseable {
         fatalErrors.forEach((group, error) -> problems.put(group, "fatal: " + error));
         Optional<ClusterLayout> layout = membership.localLayout();
         for (String name : StoreGroups.names(config.dataGroups())) {
-            boolean expected = hosts(name) || layout.flatMap(known -> known.group(name))
-                    .map(group -> group.members().contains(config.nodeId())).orElse(!config.joinExistingCluster());
+            boolean expected = layout.flatMap(known -> known.group(name))
+                    .map(group -> group.members().contains(config.nodeId())).orElseGet(() -> hosts(name));
             if (!expected) {
                 continue; // another node's replica: not this node's health
             }

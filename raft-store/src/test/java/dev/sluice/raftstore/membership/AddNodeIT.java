@@ -40,7 +40,7 @@ class AddNodeIT {
                         MembershipScenarios.groupsHeldBy(view, "n4") == 3
                                 && MembershipScenarios.leaderCounts(view).values().stream().allMatch(count -> count == 1)
                                 && view.groups().get(0).members().contains("n4"),
-                        Duration.ofSeconds(70));
+                        Duration.ofSeconds(150));
                 Map<String, Integer> leaders = MembershipScenarios.leaderCounts(settled);
                 assertEquals(1, leaders.get("n4"), "n4 leads its share: " + settled);
                 assertTrue(writer.acknowledgedCount() > 0);
