@@ -34,7 +34,8 @@ public record ClusterView(List<NodeView> nodes, List<GroupView> groups) {
      * @param members voting member ids, sorted
      * @param leader the leader this node knows of, or null during an election
      * @param appliedIndex the last log index applied by this node's replica (-1 before any, or if it hosts none)
-     * @param listeners non-voting members still catching up (a replica being added)
+     * @param listeners non-voting members (Ratis listeners); a replica being added is staged by Ratis outside the
+     *     configuration, so it shows only in {@code desiredMembers} until it votes
      * @param desiredMembers the members the layout wants; differs from {@code members} while a move is under way
      * @param preferredLeader the member the layout wants to lead, or "" for none
      * @param replicationFactor replicas the layout wants (0 for the catalog group: every node)
