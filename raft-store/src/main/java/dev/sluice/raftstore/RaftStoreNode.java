@@ -94,8 +94,7 @@ public final class RaftStoreNode implements AutoCloseable {
         }
         this.catalog = new Catalog(clients.get(StoreGroups.CATALOG));
         this.membership = new ClusterMembership(server, catalog, this::initialNodes, config.dataGroups(),
-                config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG), this::onReplicaRemoved,
-                heartbeatStaleAfter(), config.requestTimeout());
+                () -> leadsReady(StoreGroups.CATALOG), this::onReplicaRemoved, heartbeatStaleAfter(), config.requestTimeout());
         if (config.balanceLeaders() && (config.members().size() > 1 || config.joinExistingCluster())) {
             LeadershipBalancer balancer = new LeadershipBalancer(server, config.dataGroups(), this::dataGroup,
                     heartbeatStaleAfter(), config.electionTimeoutMax().multipliedBy(2), this::preferredLeader);
