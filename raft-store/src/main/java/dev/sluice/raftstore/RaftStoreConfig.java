@@ -111,8 +111,7 @@ public record RaftStoreConfig(
             if (!ids.contains(nodeId)) {
                 problems.add("peers must include this node's id " + nodeId);
             }
-            // A joining node lists the running members and itself; the cluster's layout, not this count, decides groups.
-            if (peers.size() % 2 == 0 && !joinExistingCluster) {
+            if (peers.size() % 2 == 0) {
                 problems.add("use an odd number of peers (got " + peers.size() + "); an even count adds no fault tolerance");
             }
         }
