@@ -135,8 +135,9 @@ final class PartitionedQueue {
 
     // ---- receives: see PartitionedReceive ----
 
-    CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request) {
-        return receives.receive(placement, name, request);
+    CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request,
+            long startedMillis) {
+        return receives.receive(placement, name, request, startedMillis);
     }
 
     /**

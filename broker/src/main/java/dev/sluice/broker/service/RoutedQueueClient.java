@@ -38,6 +38,7 @@ public final class RoutedQueueClient implements QueueClient {
     /** Runs again what a group refused because this node's cached placement was stale. */
     private final StalePlacementRetry retry;
     private final PartitionLayouts partitionLayouts;
+    private final LongSupplier clockMillis;
 
     /** {@code timers}: for the backoff of a retry whose placement has not changed yet (see {@link StalePlacementRetry}). */
     public RoutedQueueClient(List<EngineQueueClient> groups, QueuePlacement placement, QueueAttributeCodec attributes,
@@ -52,6 +53,7 @@ public final class RoutedQueueClient implements QueueClient {
         this.partitioned = new PartitionedQueue(this.groups, waiters, clockMillis, placement::forget);
         this.retry = new StalePlacementRetry(this::placementOf, placement::forget, timers, clockMillis);
         this.partitionLayouts = new PartitionLayouts(this.groups);
+        this.clockMillis = clockMillis;
         List<EngineQueueClient> all = this.groups;
         this.crossGroup = new CrossGroupCommands(new PlacedQueueGroups(placement, all), all::get, attributes, region, accountId);
     }
@@ -65,6 +67,7 @@ public final class RoutedQueueClient implements QueueClient {
         this.crossGroup = routed.crossGroup;
         this.retry = routed.retry;
         this.partitionLayouts = routed.partitionLayouts;
+        this.clockMillis = routed.clockMillis;
     }
 
     /** This client with lists that contain only the queues {@code listed} takes (see {@link EngineQueueClient#listing}). */
@@ -215,10 +218,16 @@ public final class RoutedQueueClient implements QueueClient {
                 (where, name) -> partitioned.sendBatch(where, name, request));
     }
 
+    /**
+     * A long poll run again where the placement now points (see {@link StalePlacementRetry}) waits only what is left of
+     * the client's WaitTimeSeconds: started over, it would answer late, past the SDK's read timeout, and the client's
+     * retry would leave the messages the late answer took out of sight with nobody holding them.
+     */
     @Override
     public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.receiveMessage(request),
-                (where, name) -> partitioned.receive(where, name, request));
+        long startedMillis = clockMillis.getAsLong();
+        return atUrl(request.queueUrl(), (where, group) -> group.receiveMessage(request, startedMillis),
+                (where, name) -> partitioned.receive(where, name, request, startedMillis));
     }
 
     @Override
