@@ -123,7 +123,13 @@ final class PartitionedReceive {
                     request.visibilityTimeout(), 0, request.receiveRequestAttemptId());
             client.receiveMessage(part).whenComplete((received, error) -> {
                 if (error != null && !isStale(group, error)) {
-                    response.completeExceptionally(error);
+                    // Messages already taken from other groups are out of sight: answered, not left hidden for
+                    // their visibility timeout with nobody holding them (the next receive finds this group's error).
+                    if (taken.isEmpty()) {
+                        response.completeExceptionally(error);
+                    } else {
+                        response.complete(new ReceiveMessageResponse(taken));
+                    }
                     return;
                 }
                 if (error != null) {
