@@ -158,6 +158,8 @@ class MigrationEdgeIT {
             awaitCompleted(server, "handled");
 
             sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(handle));
+            assertThrows(software.amazon.awssdk.services.sqs.model.ReceiptHandleIsInvalidException.class,
+                    () -> sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle("not-a-handle")));
 
             List<Message> again = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(5)).messages();
             assertEquals(List.of("slow"), again.stream().map(Message::body).toList(), "moved, not deleted by the stale handle");
