@@ -285,10 +285,18 @@ public final class EngineQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
+        return receiveMessage(request, clock.millis());
+    }
+
+    /**
+     * A receive whose wait counts from {@code startedMillis}: a router that runs the same long poll again in another
+     * group (its placement changed under it) keeps the client's WaitTimeSeconds instead of starting it over.
+     */
+    CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request, long startedMillis) {
         String name = nameOf(request.queueUrl());
         int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
         int waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds() : defaultWaitSecondsHere(name);
-        long deadline = clock.millis() + waitSeconds * 1000L;
+        long deadline = startedMillis + waitSeconds * 1000L;
         QueueCommand.Receive command = new QueueCommand.Receive(name, max, request.visibilityTimeout(),
                 request.receiveRequestAttemptId());
         CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();

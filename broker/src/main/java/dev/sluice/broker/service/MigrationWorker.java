@@ -117,8 +117,8 @@ public final class MigrationWorker implements AutoCloseable {
     private CompletableFuture<Void> abandon(Migration migration) {
         placement.forget(migration.queueName());
         return placement.placementOf(migration.queueName()).thenCompose(current -> current.partitions()
-                .equals(List.of(migration.toGroup())) && !current.isSingle()
-                        ? placement.replace(migration.queueName(), current, Placement.single(migration.toGroup()))
+                .equals(List.of(migration.toGroup())) && !current.draining().isEmpty()
+                        ? placement.replace(migration.queueName(), current, migrated(current))
                         : CompletableFuture.completedFuture(true))
                 .thenCompose(settled -> settled
                         ? migrations.update(migration, migration.in(State.COMPLETED, clockMillis.getAsLong()))
@@ -187,11 +187,21 @@ public final class MigrationWorker implements AutoCloseable {
                 return CompletableFuture.completedFuture(null);
             }
             return deleteIfEmpty(migration).thenCompose(deleted -> !deleted ? CompletableFuture.completedFuture(null)
-                    : placement.replace(name, current, Placement.single(migration.toGroup())).thenCompose(replaced -> replaced
+                    : placement.replace(name, current, migrated(current)).thenCompose(replaced -> replaced
                             ? migrations.update(migration, migration.in(State.COMPLETED, clockMillis.getAsLong()))
                                     .thenApply(done -> null)
                             : CompletableFuture.completedFuture(null)));
         });
+    }
+
+    /**
+     * The placement once the old group is let go: the new group alone, and the home kept, so that a receipt handle
+     * without a group prefix (issued by the old group before the migration) still routes as the old group's and is
+     * answered as expired, not sent to the new group's queue, which would call it invalid. Handles of the new group
+     * carry its prefix from the start of the migration on. A migration back to the home group ends single again.
+     */
+    private static Placement migrated(Placement draining) {
+        return new Placement(draining.home(), draining.partitions(), List.of());
     }
 
     /**

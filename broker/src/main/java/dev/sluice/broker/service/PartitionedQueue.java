@@ -135,8 +135,9 @@ final class PartitionedQueue {
 
     // ---- receives: see PartitionedReceive ----
 
-    CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request) {
-        return receives.receive(placement, name, request);
+    CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request,
+            long startedMillis) {
+        return receives.receive(placement, name, request, startedMillis);
     }
 
     /**
@@ -187,8 +188,14 @@ final class PartitionedQueue {
                 }
             }
         }
-        // No prefix, or one that is not ours: the home group answers (for anything but its own handles, invalid).
-        return new Routed(placement.home(), receiptHandle, false);
+        // No prefix, or one that is not ours: the home group answers (for anything but its own handles, invalid). A home
+        // the queue left (migrated away) issued the handle before it left: its message was deleted or moved since.
+        // Anything else then goes to the first partition, which answers that it is invalid.
+        if (placement.groups().contains(placement.home())) {
+            return new Routed(placement.home(), receiptHandle, false);
+        }
+        boolean issuedByHome = receiptHandle != null && ReceiptHandle.decode(receiptHandle).isPresent();
+        return new Routed(issuedByHome ? placement.home() : placement.primary(), receiptHandle, issuedByHome);
     }
 
     /** As SQS answers a delete with the handle of a message already gone: success. */

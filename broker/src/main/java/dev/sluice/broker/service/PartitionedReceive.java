@@ -40,12 +40,14 @@ final class PartitionedReceive {
         return new PartitionedReceive(otherGroups, waiters, clockMillis, forgetPlacement);
     }
 
-    CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request) {
+    /** {@code startedMillis}: when the client's request arrived, which its wait counts from (see EngineQueueClient). */
+    CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request,
+            long startedMillis) {
         int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
         // Without a WaitTimeSeconds the queue's own ReceiveMessageWaitTimeSeconds applies, as its first partition holds it.
         int waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds()
                 : groups.get(placement.primary()).defaultWaitSecondsHere(name);
-        long deadline = clockMillis.getAsLong() + waitSeconds * 1000L;
+        long deadline = startedMillis + waitSeconds * 1000L;
         CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
         List<Integer> order = sweepOrder(placement, request.receiveRequestAttemptId());
         new Sweep(placement, order, name, request, max, deadline, response).from(0, new ArrayList<>());
@@ -121,7 +123,13 @@ final class PartitionedReceive {
                     request.visibilityTimeout(), 0, request.receiveRequestAttemptId());
             client.receiveMessage(part).whenComplete((received, error) -> {
                 if (error != null && !isStale(group, error)) {
-                    response.completeExceptionally(error);
+                    // Messages already taken from other groups are out of sight: answered, not left hidden for
+                    // their visibility timeout with nobody holding them (the next receive finds this group's error).
+                    if (taken.isEmpty()) {
+                        response.completeExceptionally(error);
+                    } else {
+                        response.complete(new ReceiveMessageResponse(taken));
+                    }
                     return;
                 }
                 if (error != null) {

@@ -7,7 +7,9 @@ import java.util.List;
  * Where one queue's messages live: its {@code partitions} (data groups that take sends, receives and every queue
  * action), the groups it is {@code draining} (a migration's source: receives, deletes and visibility changes only,
  * until empty), and its {@code home}, the group whose receipt handles carry no group prefix (handles issued while
- * the queue had one group, before it was partitioned or migrated).
+ * the queue had one group, before it was partitioned or migrated). After a migration the home may be a group the queue
+ * left: its unprefixed handles have then expired, and the queue's receives take the partitioned path, whose handles
+ * name their group.
  */
 public record Placement(int home, List<Integer> partitions, List<Integer> draining) {
     public Placement {

@@ -38,6 +38,7 @@ public final class RoutedQueueClient implements QueueClient {
     /** Runs again what a group refused because this node's cached placement was stale. */
     private final StalePlacementRetry retry;
     private final PartitionLayouts partitionLayouts;
+    private final LongSupplier clockMillis;
 
     /** {@code timers}: for the backoff of a retry whose placement has not changed yet (see {@link StalePlacementRetry}). */
     public RoutedQueueClient(List<EngineQueueClient> groups, QueuePlacement placement, QueueAttributeCodec attributes,
@@ -52,6 +53,7 @@ public final class RoutedQueueClient implements QueueClient {
         this.partitioned = new PartitionedQueue(this.groups, waiters, clockMillis, placement::forget);
         this.retry = new StalePlacementRetry(this::placementOf, placement::forget, timers, clockMillis);
         this.partitionLayouts = new PartitionLayouts(this.groups);
+        this.clockMillis = clockMillis;
         List<EngineQueueClient> all = this.groups;
         this.crossGroup = new CrossGroupCommands(new PlacedQueueGroups(placement, all), all::get, attributes, region, accountId);
     }
@@ -65,6 +67,7 @@ public final class RoutedQueueClient implements QueueClient {
         this.crossGroup = routed.crossGroup;
         this.retry = routed.retry;
         this.partitionLayouts = routed.partitionLayouts;
+        this.clockMillis = routed.clockMillis;
     }
 
     /** This client with lists that contain only the queues {@code listed} takes (see {@link EngineQueueClient#listing}). */
@@ -141,7 +144,7 @@ public final class RoutedQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<DeleteQueueResponse> deleteQueue(DeleteQueueRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.deleteQueue(request),
+        return changing(request.queueUrl(), (where, group) -> group.deleteQueue(request),
                 (where, name) -> partitioned.everywhere(where, group -> group.deleteQueue(request)));
     }
 
@@ -153,19 +156,19 @@ public final class RoutedQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<SetQueueAttributesResponse> setQueueAttributes(SetQueueAttributesRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> crossGroup.setQueueAttributes(groups.indexOf(group), request),
+        return changing(request.queueUrl(), (where, group) -> crossGroup.setQueueAttributes(groups.indexOf(group), request),
                 (where, name) -> partitioned.everywhere(where, group -> crossGroup.setQueueAttributes(groups.indexOf(group), request)));
     }
 
     @Override
     public CompletableFuture<TagQueueResponse> tagQueue(TagQueueRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.tagQueue(request),
+        return changing(request.queueUrl(), (where, group) -> group.tagQueue(request),
                 (where, name) -> partitioned.everywhere(where, group -> group.tagQueue(request)));
     }
 
     @Override
     public CompletableFuture<UntagQueueResponse> untagQueue(UntagQueueRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.untagQueue(request),
+        return changing(request.queueUrl(), (where, group) -> group.untagQueue(request),
                 (where, name) -> partitioned.everywhere(where, group -> group.untagQueue(request)));
     }
 
@@ -177,7 +180,7 @@ public final class RoutedQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<PurgeQueueResponse> purgeQueue(PurgeQueueRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.purgeQueue(request),
+        return changing(request.queueUrl(), (where, group) -> group.purgeQueue(request),
                 (where, name) -> partitioned.everywhere(where, group -> group.purgeQueue(request)));
     }
 
@@ -215,10 +218,16 @@ public final class RoutedQueueClient implements QueueClient {
                 (where, name) -> partitioned.sendBatch(where, name, request));
     }
 
+    /**
+     * A long poll run again where the placement now points (see {@link StalePlacementRetry}) waits only what is left of
+     * the client's WaitTimeSeconds: started over, it would answer late, past the SDK's read timeout, and the client's
+     * retry would leave the messages the late answer took out of sight with nobody holding them.
+     */
     @Override
     public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
-        return atUrl(request.queueUrl(), (where, group) -> group.receiveMessage(request),
-                (where, name) -> partitioned.receive(where, name, request));
+        long startedMillis = clockMillis.getAsLong();
+        return atUrl(request.queueUrl(), (where, group) -> group.receiveMessage(request, startedMillis),
+                (where, name) -> partitioned.receive(where, name, request, startedMillis));
     }
 
     @Override
@@ -302,6 +311,22 @@ public final class RoutedQueueClient implements QueueClient {
     /** What a queue-wide action does where the queue is spread over groups (null: on its first partition only). */
     private interface Spread<T> {
         CompletableFuture<T> apply(Placement placement, String name);
+    }
+
+    /**
+     * A queue-wide change (delete, purge, attributes, tags) routed by the placement as it is now, never by this node's
+     * cached copy. The fence refuses only message actions, so a change routed by a placement cached before a migration
+     * started would reach the old group alone and succeed there: a deleted queue would live on in the new group with
+     * the messages already moved, a purge or new attribute would be lost once the old group drained. Such changes
+     * are rare; one catalog read each is cheap. (One still under way while the placement switches can miss the new
+     * group: the same race as a change between the migration's copy of the settings and its switch.)
+     */
+    private <T> CompletableFuture<T> changing(String queueUrl, BiFunction<Placement, EngineQueueClient, CompletableFuture<T>> single,
+            Spread<T> spread) {
+        if (groups.size() > 1) {
+            QueueUrl.parse(queueUrl).ifPresent(url -> placement.forget(url.queueName()));
+        }
+        return atUrl(queueUrl, single, spread);
     }
 
     private <T> CompletableFuture<T> atUrl(String queueUrl, BiFunction<Placement, EngineQueueClient, CompletableFuture<T>> single,

@@ -38,4 +38,19 @@ class ReceiptHandleRoutingTest {
             assertEquals(new PartitionedQueue.Routed(1, garbage, false), PartitionedQueue.route(SPREAD, 4, garbage), garbage);
         }
     }
+
+    /** A queue migrated from its home 1 to group 2: the home's handles (no prefix) were issued before it left. */
+    private static final Placement MIGRATED = new Placement(1, List.of(2), List.of());
+
+    @Test
+    void aWellFormedHandleWithoutAGroupOfAQueueThatLeftItsHomeHasExpired() {
+        assertEquals(new PartitionedQueue.Routed(1, HANDLE, true), PartitionedQueue.route(MIGRATED, 4, HANDLE));
+    }
+
+    @Test
+    void anythingElseOfAQueueThatLeftItsHomeGoesToItsFirstPartitionWhichAnswersThatItIsInvalid() {
+        for (String garbage : List.of("g0.not-a-handle", "g99." + HANDLE, "not-a-handle", "")) {
+            assertEquals(new PartitionedQueue.Routed(2, garbage, false), PartitionedQueue.route(MIGRATED, 4, garbage), garbage);
+        }
+    }
 }
