@@ -18,15 +18,31 @@ public final class PlacedQueueGroups implements QueueGroups {
         this.groups = List.copyOf(groups);
     }
 
+    /**
+     * A queue missing where the cached placement says is looked up once more with the placement read afresh: a queue
+     * migrated in the last seconds (the old group's copy already deleted) is then found where it went, instead of a
+     * transfer bound for it being returned to its source as if the queue did not exist.
+     */
     @Override
     public CompletableFuture<Integer> groupOf(String queueName) {
-        return placement.placementOf(queueName).thenCompose(where -> groups.get(where.primary()).exists(queueName)
-                .thenApply(exists -> {
-                    if (!exists) {
-                        throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
-                    }
-                    return where.primary();
-                }));
+        return placement.placementOf(queueName).thenCompose(cached -> existsAt(cached.primary(), queueName).thenCompose(found -> {
+            if (found) {
+                return CompletableFuture.completedFuture(cached.primary());
+            }
+            placement.forget(queueName);
+            return placement.placementOf(queueName).thenCompose(fresh -> fresh.primary() == cached.primary()
+                    ? CompletableFuture.<Integer>failedFuture(SqsError.QUEUE_DOES_NOT_EXIST.exception())
+                    : existsAt(fresh.primary(), queueName).thenApply(exists -> {
+                        if (!exists) {
+                            throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
+                        }
+                        return fresh.primary();
+                    }));
+        }));
+    }
+
+    private CompletableFuture<Boolean> existsAt(int group, String queueName) {
+        return groups.get(group).exists(queueName);
     }
 
     @Override

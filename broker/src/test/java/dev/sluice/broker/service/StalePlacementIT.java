@@ -67,6 +67,41 @@ class StalePlacementIT {
         return SqsTestServer.start(directory, config -> config.withRaft(config.raft().withDataGroups(4)));
     }
 
+    /**
+     * A transfer (redrive, move task) bound for a queue that was migrated moments ago, resolved through a placement cached
+     * before the migration: the old group's copy is gone, and the queue must be found where it went, not reported
+     * missing (the transfer went back to its source and a move task failed).
+     */
+    @Test
+    void aTransferDestinationResolvedByAPlacementCachedBeforeItsMigrationIsFoundWhereItWent(@TempDir Path directory)
+            throws Exception {
+        try (SqsTestServer server = fourGroups(directory); StaleNode stale = new StaleNode(server.sluice())) {
+            server.sqs().createQueue(b -> b.queueName("destination"));
+            Placement before = stale.cached("destination");
+            int to = (before.primary() + 1) % 4;
+            operator(server, "POST", "/v1/queues/destination/migrate", "{\"toGroup\":\"data-" + to + "\"}");
+            String state = "RUNNING";
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!state.equals("COMPLETED") && System.nanoTime() < until) {
+                Thread.sleep(100);
+                state = operator(server, "GET", "/v1/queues/destination/migrate", null).get("state").asText();
+            }
+            assertEquals("COMPLETED", state);
+            assertEquals(before, stale.cached("destination"), "the node still caches the placement from before");
+
+            List<EngineQueueClient> groups = List.of(stale.group(0), stale.group(1), stale.group(2), stale.group(3));
+            assertEquals(to, new PlacedQueueGroups(stale.placement, groups).groupOf("destination").get(10, TimeUnit.SECONDS));
+            SqsException missing = assertThrows(SqsException.class, () -> {
+                try {
+                    new PlacedQueueGroups(stale.placement, groups).groupOf("never-created").join();
+                } catch (CompletionException e) {
+                    throw e.getCause();
+                }
+            });
+            assertEquals(SqsError.QUEUE_DOES_NOT_EXIST, missing.error());
+        }
+    }
+
     @Test
     void aSendFromANodeThatCachedThePlacementBeforeAMigrationLandsInTheNewGroupAndIsReceived(@TempDir Path directory)
             throws Exception {
