@@ -3,6 +3,7 @@ package dev.sluice.raftstore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.raftstore.catalog.Catalog;
@@ -50,6 +51,17 @@ class CatalogSingleNodeIT {
             assertArrayEquals(bytes("v2"), reopened.get("topics", "alerts").get().orElseThrow());
             assertTrue(reopened.get("queues", "alerts").get().isEmpty());
             assertEquals(2, reopened.scan("topics", "", null, 10).get().entries().size());
+        }
+    }
+
+    @Test
+    void aKeyLongerThanAnyStoredOneIsReadAsAbsentButNeverWritten() throws Exception {
+        try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
+            cluster.awaitLeader(Duration.ofSeconds(30));
+            Catalog catalog = cluster.node(0).catalog();
+            String tooLong = "x".repeat(Catalog.MAX_KEY_BYTES + 1);
+            assertTrue(catalog.get("queues", tooLong).get().isEmpty());
+            assertThrows(IllegalArgumentException.class, () -> catalog.put("queues", tooLong, bytes("q")));
         }
     }
 

@@ -183,6 +183,9 @@ class RestHostileInputIT {
         List<String[]> requests = List.of(
                 new String[] {"PUT", "/v1/queues/" + long2k, ""},
                 new String[] {"POST", "/v1/queues/" + long2k + "/messages", "x"},
+                new String[] {"GET", "/v1/queues/" + long2k + "/migrate", ""},
+                new String[] {"POST", "/v1/queues/" + long2k + "/migrate", "{\"toGroup\":\"data-0\"}"},
+                new String[] {"PUT", "/v1/queues/" + long2k + "/partitions", "{\"count\":2}"},
                 new String[] {"DELETE", "/v1/queues/q/messages/" + long2k, ""},
                 new String[] {"POST", "/v1/topics/" + long2k + "/messages", "x"},
                 new String[] {"GET", "/v1/functions/" + long2k, ""},

@@ -129,7 +129,11 @@ public final class Catalog {
         return group.submit(deleteCommand(namespace, key)).thenApply(result -> result.get() == 1);
     }
 
+    /** The value of {@code key}; a key longer than any stored one (a name from a request) is simply absent. */
     public CompletableFuture<Optional<byte[]>> get(String namespace, String key) {
+        if (key != null && key.length() > MAX_KEY_BYTES) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
         checkKey(namespace, key);
         byte[] request = new BinaryWriter().putByte(CatalogCommand.QUERY_GET).putString(namespace).putString(key).toByteArray();
         return group.query(request).thenApply(result -> {
