@@ -99,7 +99,7 @@ final class QueueModule implements AutoCloseable {
                 group -> ((QueueEngine) node.localEngine(group)).read(book -> (long) book.queueCount()), node::appliedIndex);
         timers.scheduleWithFixedDelay(loads::sample, GroupLoads.SAMPLE_MILLIS, GroupLoads.SAMPLE_MILLIS,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
-        QueuePlacement placement = new QueuePlacement(node.catalog(), ACCOUNT_ID, groupCount, loads);
+        QueuePlacement placement = new QueuePlacement(node.catalog(), ACCOUNT_ID, groupCount, loads, node.config().nodeId());
         engine = new RoutedQueueClient(groups, placement, codec, REGION, ACCOUNT_ID, waiters, clock::millis, timers);
         // Each group's outbox of messages bound for queues in other groups, delivered by its leader.
         PlacedQueueGroups queueGroups = new PlacedQueueGroups(placement, groups);

@@ -33,7 +33,8 @@ import java.util.function.Supplier;
  * </ul>
  *
  * <p>A record changes only by compare-and-set ({@link #replace}): partitions added, a migration started or finished.
- * Each node caches records for {@link #CACHE_MILLIS}; a stale record cannot misplace work: partitions are added
+ * Each node caches records for {@link #CACHE_MILLIS} and reads them from its own catalog replica first (so routing goes on
+ * while the catalog elects a leader); a stale record cannot misplace work: partitions are added
  * before they are used, a migration's old group is fenced against sends and removed only once empty, a FIFO
  * partition refuses message groups the current count puts elsewhere, and a group that answers QueueMoved or "no such
  * queue" makes the caller re-read ({@link #forget}) and retry (see {@code StalePlacementRetry}). Bounded: the cache starts over beyond
@@ -51,28 +52,35 @@ public final class QueuePlacement {
     private record Cached(Placement placement, long readAtNanos) {
     }
 
+    /** A name whose next read must ask the catalog's leader: a group or a layout change said the record changed. */
+    private static final Cached FORGOTTEN = new Cached(null, 0);
+
     private final Catalog catalog;
     private final String accountId;
     private final int groupCount;
     private final Function<Set<Integer>, Integer> leastLoaded;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
+    private final String localNodeId;
 
     /**
      * @param leastLoaded the least-loaded data group now but those given (see {@link GroupLoads})
+     * @param localNodeId this node, whose catalog replica answers reads first (null: every read asks the leader)
      */
-    public QueuePlacement(Catalog catalog, String accountId, int groupCount, Function<Set<Integer>, Integer> leastLoaded) {
-        this(catalog, accountId, groupCount, leastLoaded, System::nanoTime);
+    public QueuePlacement(Catalog catalog, String accountId, int groupCount, Function<Set<Integer>, Integer> leastLoaded,
+            String localNodeId) {
+        this(catalog, accountId, groupCount, leastLoaded, System::nanoTime, localNodeId);
     }
 
     /** {@code nanoTime}: the clock cached records age by (a test holds one still to keep a node's records stale). */
     QueuePlacement(Catalog catalog, String accountId, int groupCount, Function<Set<Integer>, Integer> leastLoaded,
-            LongSupplier nanoTime) {
+            LongSupplier nanoTime, String localNodeId) {
         this.catalog = catalog;
         this.accountId = accountId;
         this.groupCount = groupCount;
         this.leastLoaded = leastLoaded;
         this.nanoTime = nanoTime;
+        this.localNodeId = localNodeId;
     }
 
     public int groupCount() {
@@ -89,9 +97,10 @@ public final class QueuePlacement {
         return recorded(name).thenApply(placement -> placement.orElse(Placement.single(LEGACY_GROUP)));
     }
 
-    /** Drops this node's cached record of {@code name}: the next read asks the catalog. */
+    /** Drops this node's cached record of {@code name}: the next read asks the catalog's leader. */
     public void forget(String name) {
-        cache.remove(name);
+        boundCache();
+        cache.put(name, FORGOTTEN);
     }
 
     /**
@@ -148,10 +157,26 @@ public final class QueuePlacement {
             return CompletableFuture.completedFuture(Optional.of(Placement.single(0)));
         }
         Cached cached = cache.get(name);
-        if (cached != null && nanoTime.getAsLong() - cached.readAtNanos() < CACHE_MILLIS * 1_000_000) {
+        if (cached != null && cached != FORGOTTEN && nanoTime.getAsLong() - cached.readAtNanos() < CACHE_MILLIS * 1_000_000) {
             return CompletableFuture.completedFuture(Optional.of(cached.placement()));
         }
-        return catalog.get(NAMESPACE, key(name)).thenApply(stored -> stored.map(record -> remember(name, decode(record))));
+        CompletableFuture<Optional<byte[]>> read = cached == FORGOTTEN || localNodeId == null
+                ? catalog.get(NAMESPACE, key(name))
+                : replicaFirst(name);
+        return read.thenApply(stored -> stored.map(record -> remember(name, decode(record))));
+    }
+
+    /**
+     * A record this node's catalog replica holds, else the leader's answer. Routing needs no leader while the catalog
+     * elects one (a stale record is caught by the groups, above); a name the replica lacks may have just been
+     * created elsewhere, so only the leader can say it has no record.
+     */
+    private CompletableFuture<Optional<byte[]>> replicaFirst(String name) {
+        return catalog.getReplica(localNodeId, NAMESPACE, key(name))
+                .exceptionally(noReplicaHere -> Optional.empty())
+                .thenCompose(local -> local.isPresent()
+                        ? CompletableFuture.completedFuture(local)
+                        : catalog.get(NAMESPACE, key(name)));
     }
 
     private String key(String name) {
@@ -181,11 +206,15 @@ public final class QueuePlacement {
     }
 
     private Placement remember(String name, Placement placement) {
+        boundCache();
+        cache.put(name, new Cached(placement, nanoTime.getAsLong()));
+        return placement;
+    }
+
+    private void boundCache() {
         if (cache.size() >= MAX_CACHED) {
             cache.clear();
         }
-        cache.put(name, new Cached(placement, nanoTime.getAsLong()));
-        return placement;
     }
 
     static byte[] encode(Placement placement) {

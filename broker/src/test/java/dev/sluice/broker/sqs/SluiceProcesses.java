@@ -79,7 +79,8 @@ public final class SluiceProcesses implements AutoCloseable {
     }
 
     public void awaitHealthy(int node) throws Exception {
-        awaitHealthy(node, Duration.ofSeconds(60));
+        // A JVM start takes 5 s on a quiet machine, but over a minute with two cores shared by several builds.
+        awaitHealthy(node, Duration.ofSeconds(120));
     }
 
     /** Waits until node {@code node} answers /health with 200 (every group it hosts has a leader), up to {@code bound}. */

@@ -134,14 +134,30 @@ public final class Catalog {
         if (key != null && key.length() > MAX_KEY_BYTES) {
             return CompletableFuture.completedFuture(Optional.empty());
         }
+        return group.query(getRequest(namespace, key)).thenApply(Catalog::decodeValue);
+    }
+
+    /**
+     * Like {@link #get}, but from one node's replica (possibly stale) without consulting the leader: answers while
+     * the catalog has no leader, for readers that tolerate a stale value (and fails if that node holds no replica).
+     */
+    public CompletableFuture<Optional<byte[]>> getReplica(String nodeId, String namespace, String key) {
+        if (key != null && key.length() > MAX_KEY_BYTES) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return group.queryReplica(nodeId, 0, getRequest(namespace, key)).thenApply(Catalog::decodeValue);
+    }
+
+    private static byte[] getRequest(String namespace, String key) {
         checkKey(namespace, key);
-        byte[] request = new BinaryWriter().putByte(CatalogCommand.QUERY_GET).putString(namespace).putString(key).toByteArray();
-        return group.query(request).thenApply(result -> {
-            BinaryReader in = new BinaryReader(result);
-            boolean found = in.getBoolean();
-            byte[] value = in.getBytes();
-            return found ? Optional.of(value) : Optional.empty();
-        });
+        return new BinaryWriter().putByte(CatalogCommand.QUERY_GET).putString(namespace).putString(key).toByteArray();
+    }
+
+    private static Optional<byte[]> decodeValue(ByteBuffer result) {
+        BinaryReader in = new BinaryReader(result);
+        boolean found = in.getBoolean();
+        byte[] value = in.getBytes();
+        return found ? Optional.of(value) : Optional.empty();
     }
 
     /** Keys starting with {@code keyPrefix} after {@code startAfter} (null from the first), in byte order. */
