@@ -13,6 +13,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -146,6 +147,18 @@ public final class RocksStore implements StoreReader, AutoCloseable {
             }
         }
         return total;
+    }
+
+    /**
+     * Starts writing every column family's memtable to disk, atomically, without waiting: the applied position on
+     * disk then moves up to the last committed batch, so a crash replays the log only after it. Apply thread only.
+     */
+    public void flushInBackground() throws IOException {
+        try (FlushOptions options = new FlushOptions().setWaitForFlush(false)) {
+            db.flush(options, new ArrayList<>(handles.values()));
+        } catch (RocksDBException e) {
+            throw new IOException("flush of " + directory + " failed", e);
+        }
     }
 
     /** Flushes and hard-links a consistent copy of the database into {@code target} (which must not exist). */
