@@ -80,16 +80,45 @@ public final class StoredRecordCodec {
                 .putLong(meta.visibleAtMillis()).putLong(meta.receiptNonce()).toByteArray();
     }
 
-    /** Rebuilds the in-memory state of a message from its stored record and its delivery state (null if never received). */
-    public static MessageMeta decodeMeta(long seq, StoredMessage message, byte[] delivery) {
+    /** What recovery indexes of a stored message: its state and its FIFO group. */
+    public record IndexedMessage(MessageMeta meta, String messageGroupId) {
+    }
+
+    /**
+     * Rebuilds the in-memory state of a message from its stored record and its delivery state (null if never
+     * received), stepping over the body, attributes and the other fields
+     * the index does not hold: a restart reads every queued message this way, so it costs no body's decoding.
+     */
+    public static IndexedMessage decodeIndexed(long seq, byte[] stored, byte[] delivery) {
+        BinaryReader in = versioned(stored);
+        in.skipBytes(); // message id
+        long sentMillis = in.getLong();
+        long firstVisibleAtMillis = in.getLong();
+        in.skipBytes(); // body
+        int attributes = in.getInt();
+        for (int i = 0; i < attributes; i++) {
+            in.skipBytes(); // name
+            in.skipBytes(); // data type
+            in.skipBytes(); // string value
+            in.skipBytes(); // binary value
+        }
+        in.skipBytes(); // trace header
+        String messageGroupId = in.getString();
+        in.skipBytes(); // deduplication id
+        String deadLetterSourceArn = in.getString();
+        long retainedSinceMillis = StoredMessage.retainedSince(sentMillis, firstVisibleAtMillis, deadLetterSourceArn);
+        return new IndexedMessage(meta(seq, retainedSinceMillis, firstVisibleAtMillis, delivery), messageGroupId);
+    }
+
+    private static MessageMeta meta(long seq, long retainedSinceMillis, long firstVisibleAtMillis, byte[] delivery) {
         if (delivery == null) {
-            return new MessageMeta(seq, message.retainedSinceMillis(), message.firstVisibleAtMillis(), 0, 0, 0);
+            return new MessageMeta(seq, retainedSinceMillis, firstVisibleAtMillis, 0, 0, 0);
         }
         BinaryReader in = versioned(delivery);
         int receiveCount = in.getInt();
         long firstReceive = in.getLong();
         long visibleAt = in.getLong();
-        return new MessageMeta(seq, message.retainedSinceMillis(), visibleAt, receiveCount, firstReceive, in.getLong());
+        return new MessageMeta(seq, retainedSinceMillis, visibleAt, receiveCount, firstReceive, in.getLong());
     }
 
     public static byte[] encodeDeduplication(DeduplicationRecord record) {

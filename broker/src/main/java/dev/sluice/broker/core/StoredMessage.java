@@ -34,6 +34,11 @@ public record StoredMessage(
      * ARN's {@code .fifo} name tells the two apart.
      */
     public long retainedSinceMillis() {
+        return retainedSince(sentMillis, firstVisibleAtMillis, deadLetterSourceArn);
+    }
+
+    /** {@link #retainedSinceMillis} of a message with these fields. */
+    public static long retainedSince(long sentMillis, long firstVisibleAtMillis, String deadLetterSourceArn) {
         return deadLetterSourceArn != null && deadLetterSourceArn.endsWith(".fifo") ? firstVisibleAtMillis : sentMillis;
     }
 

@@ -1,12 +1,14 @@
 package dev.sluice.broker.storage;
 
 import dev.sluice.broker.codec.StoredRecordCodec;
+import dev.sluice.broker.codec.StoredRecordCodec.IndexedMessage;
 import dev.sluice.broker.core.QueueBook;
-import dev.sluice.broker.core.StoredMessage;
 import dev.sluice.raftstore.codec.CorruptFrameException;
 import dev.sluice.raftstore.spi.StoreReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Rebuilds a {@link QueueBook} from RocksDB: queues (with the lineage of migrated ones), tombstones, move tasks, remote dead-letter
@@ -47,13 +49,16 @@ public final class QueueRecovery {
             book.restoreTransfer(StoredRecordCodec.decodeTransfer(value));
             return true;
         });
+        // Deliveries exist only for messages received at least once: read them in one pass, not one lookup per message.
+        Map<ByteBuffer, byte[]> deliveries = new HashMap<>();
+        reader.scan(QueueKeys.DELIVERIES, new byte[0], null, (key, value) -> {
+            deliveries.put(ByteBuffer.wrap(key), value);
+            return true;
+        });
         reader.scan(QueueKeys.MESSAGES, new byte[0], null, (key, value) -> {
-            StoredMessage message = StoredRecordCodec.decodeMessage(value);
-            long queueId = QueueKeys.queueIdOf(key);
-            long seq = QueueKeys.seqOf(key);
-            byte[] delivery = reader.get(QueueKeys.DELIVERIES, key);
-            book.restoreMessage(queueId, StoredRecordCodec.decodeMeta(seq, message, delivery), message.messageGroupId(),
-                    Long.MIN_VALUE);
+            IndexedMessage message = StoredRecordCodec.decodeIndexed(QueueKeys.seqOf(key), value,
+                    deliveries.remove(ByteBuffer.wrap(key)));
+            book.restoreMessage(QueueKeys.queueIdOf(key), message.meta(), message.messageGroupId(), Long.MIN_VALUE);
             return true;
         });
         reader.scan(QueueKeys.DEDUP, new byte[0], null, (key, value) -> {

@@ -70,6 +70,19 @@ public final class BinaryReader {
         return view;
     }
 
+    /** Steps over the next length-prefixed bytes (or string) without reading them. */
+    public void skipBytes() {
+        int length = getInt();
+        if (length == -1) {
+            return;
+        }
+        if (length < 0) {
+            throw new CorruptFrameException("negative length " + length);
+        }
+        need(length);
+        buffer.position(buffer.position() + length);
+    }
+
     public String getString() {
         byte[] raw = getBytes();
         return raw == null ? null : new String(raw, StandardCharsets.UTF_8);
