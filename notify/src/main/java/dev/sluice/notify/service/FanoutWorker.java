@@ -105,6 +105,9 @@ final class FanoutWorker extends QueuePoller {
                         int failedCount = failure != null ? indexes.size() : failedIndexes.size();
                         counts.failed(topic.name(), subscription.protocol(), failedCount);
                         counts.delivered(topic.name(), subscription.protocol(), indexes.size() - failedCount);
+                        if (failure == null) {
+                            latencies(subscription, published, indexes, failedIndexes);
+                        }
                         if (failure != null) {
                             services.health().failed(subscription, DeliveryHealth.describe(subscription, failure));
                         } else if (!failedIndexes.isEmpty()) {
@@ -117,6 +120,18 @@ final class FanoutWorker extends QueuePoller {
                     })));
             return Futures.all(sends).thenCompose(done -> finish(messages, published, failedByMessage));
         });
+    }
+
+    /** The publish-to-delivery time of each copy that reached the subscribed queue. */
+    private void latencies(Subscription subscription, List<PublishedMessage> published, List<Integer> indexes,
+            List<Integer> failedIndexes) {
+        java.time.Instant now = services.clock().instant();
+        for (int index : indexes) {
+            if (!failedIndexes.contains(index)) {
+                DeliveryMessages.secondsSince(published.get(index).timestamp(), now).ifPresent(seconds ->
+                        services.health().counts().latency(subscription.protocol(), seconds));
+            }
+        }
     }
 
     private Map<Subscription, List<Integer>> targets(List<PublishedMessage> published, List<Subscription> subscriptions) {
@@ -177,7 +192,12 @@ final class FanoutWorker extends QueuePoller {
         return services.subscriberQueues().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), entries.stream()
                 .map(entry -> new SendMessageBatchRequestEntry(entry.id(), entry.messageBody(), null,
                         entry.messageAttributes(), Map.of(), fifo ? entry.messageDeduplicationId() : null,
-                        fifo ? entry.messageGroupId() : null)).toList()));
+                        fifo ? entry.messageGroupId() : null)).toList()))
+                .thenApply(response -> {
+                    services.health().counts().deadLettered(topic.name(), subscription.protocol(),
+                            entries.size() - response.failed().size());
+                    return response;
+                });
     }
 
     private CompletableFuture<Void> finish(List<Message> messages, List<PublishedMessage> published,
