@@ -164,6 +164,8 @@ public final class SluiceServer implements AutoCloseable {
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
             List<RestResource> restResources = new ArrayList<>(queues.restResources());
             restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
+            restResources.add(new dev.sluice.broker.api.rest.TopicCatalogResource(notify, QueueModule.REGION,
+                    QueueModule.ACCOUNT_ID));
             restResources.add(bridge.restResource());
             RaftStoreNode started = node;
             restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group)));
