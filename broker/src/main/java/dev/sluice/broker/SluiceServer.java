@@ -117,7 +117,7 @@ public final class SluiceServer implements AutoCloseable {
         Vertx vertx = null;
         QueueMeters queueMeters = new QueueMeters(config.metrics().maxLabelledQueues(), clock);
         QueueModule queues = new QueueModule(queueMeters);
-        BridgeModule bridge = new BridgeModule(() -> bridgeSettings);
+        BridgeModule bridge = new BridgeModule(() -> bridgeSettings.withMaxLabelledFunctions(config.metrics().maxLabelledQueues()));
         NotifyService notify = null;
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         try {
