@@ -147,6 +147,8 @@ public final class SluiceServer implements AutoCloseable {
             router.route().handler(new dev.sluice.broker.ops.ApiMeters(meters));
             router.route().handler(new RawBodyHandler(config.http().maxBodySize().bytes()))
                     .failureHandler(unrouted.unroutable());
+            // The web console's static files, and a browser's GET / sent to them: public, so before authentication.
+            new dev.sluice.broker.api.http.ConsoleRoutes().mount(router);
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
             router.route().handler(new AuthenticationHandler(verifier(config.auth(), clock)));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);

@@ -1,0 +1,1 @@
+// Placeholder: the functions page is written on branch consolepages (see the console contract).
