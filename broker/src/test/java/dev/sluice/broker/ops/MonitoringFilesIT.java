@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.sluice.broker.sns.SnsClients;
 import dev.sluice.broker.sqs.SqsTestServer;
-import java.net.InetSocketAddress;
 import software.amazon.awssdk.services.sns.SnsClient;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +42,7 @@ class MonitoringFilesIT {
     private static final Pattern METRIC = Pattern.compile("\\b(sluice_[a-z0-9_]+)");
     private SqsTestServer server;
     private Set<String> exported;
-    private HttpServer function;
+    private dev.sluice.broker.AcceptingFunction function;
 
     @BeforeAll
     void startAndMakeTraffic(@TempDir Path data) throws Exception {
@@ -70,7 +68,7 @@ class MonitoringFilesIT {
     @AfterAll
     void stop() {
         if (function != null) {
-            function.stop(0);
+            function.close();
         }
         server.close();
     }
@@ -98,18 +96,10 @@ class MonitoringFilesIT {
 
     /** A function invoked by a mapping (a local HTTP endpoint that accepts every batch); answers the scrape that shows it all. */
     private String functionTraffic() throws Exception {
-        function = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        function.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            byte[] answer = "null".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        function.start();
+        function = dev.sluice.broker.AcceptingFunction.start();
         dev.sluice.broker.HttpProbe rest = new dev.sluice.broker.HttpProbe(server.port());
-        assertEquals(201, rest.post("/v1/functions", "{\"FunctionName\":\"watched-fn\",\"InvokeUrl\":\"http://127.0.0.1:"
-                + function.getAddress().getPort() + "/\",\"Timeout\":3}").statusCode());
+        assertEquals(201, rest.post("/v1/functions", "{\"FunctionName\":\"watched-fn\",\"InvokeUrl\":\"" + function.url()
+                + "\",\"Timeout\":3}").statusCode());
         String url = server.sqs.createQueue(request -> request.queueName("watched-source")).queueUrl();
         assertEquals(202, rest.post("/v1/event-source-mappings", "{\"FunctionName\":\"watched-fn\",\"EventSourceArn\":"
                 + "\"arn:aws:sqs:us-east-1:000000000000:watched-source\"}").statusCode());
