@@ -1,5 +1,5 @@
 // The Cluster page: this node's health (/health), the nodes and Raft groups as this node sees them (GET /v1/cluster:
-// members, leader, the applied index of this node's replica, queues), and the operator actions the REST API has: a
+// members, leader, the applied index of this node's replica, the followers' lag where this node leads, queues), and the operator actions the REST API has: a
 // queue's migration to another data group (start, progress) and its partitions. Operator-only calls answer
 // AccessDenied for a tenant key; the page says so.
 'use strict';
@@ -61,6 +61,7 @@
                         : el('span', {class: 'badge bad'}, 'no leader')},
                     {title: 'Members', value: g => g.members.join(', ')},
                     {title: 'Applied index (this replica)', value: g => String(g.appliedIndex)},
+                    {title: 'Follower lag (entries)', value: g => lag(g)},
                     {title: 'Queues', value: g => g.queueCount === undefined ? '—' : String(g.queueCount)},
                 ], cluster.groups));
                 groups.querySelectorAll('tbody tr').forEach((row, i) => {
@@ -78,6 +79,18 @@
                     ? 'The cluster view is for operators: sign in with an operator key.' : describe(error)));
                 groups.replaceChildren();
             }
+        }
+
+        /** Each follower's lag as the leader knows it; only the leader's node knows (its link, from another node). */
+        function lag(group) {
+            const entries = Object.entries(group.followerLag || {});
+            if (entries.length > 0) {
+                return el('span', {'data-test': 'group-lag'}, entries.map(([id, behind]) => id + ': ' + behind).join(', '));
+            }
+            if (group.members.length <= 1) {
+                return el('span', {class: 'muted'}, 'no followers');
+            }
+            return el('span', {class: 'muted'}, 'known on ' + (group.leader || 'the leader') + '\'s node');
         }
 
         function problems(byGroup) {
