@@ -111,9 +111,11 @@ class NotificationMetersIT {
     void anSqsSubscriptionToAMissingQueueDeadLettersItsCopiesAtOnce() throws Exception {
         String topic = sns.createTopic(b -> b.name("misaddressed")).topicArn();
         String dlq = server.sqs.createQueue(b -> b.queueName("misaddressed-dlq")).queueUrl();
-        sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint("arn:aws:sqs:us-east-1:000000000000:never-made")
+        String subscription = sns.subscribe(b -> b.topicArn(topic).protocol("sqs")
+                .endpoint("arn:aws:sqs:us-east-1:000000000000:never-made").returnSubscriptionArn(true)
                 .attributes(Map.of("RedrivePolicy",
-                        "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:misaddressed-dlq\"}")));
+                        "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:misaddressed-dlq\"}")))
+                .subscriptionArn();
         sns.publish(b -> b.topicArn(topic).message("one"));
         sns.publish(b -> b.topicArn(topic).message("two"));
         assertEquals(2, receiveAll(dlq, 2));
@@ -122,6 +124,12 @@ class NotificationMetersIT {
                 "topic", "misaddressed", "protocol", "sqs").orElse(0.0) >= 2);
         assertEquals(Optional.of(2.0), scrape.value("sluice_sns_dead_lettered_notifications_total", "topic", "misaddressed",
                 "protocol", "sqs"), scrape.text());
+        assertEquals(Optional.empty(), scrape.value("sluice_sns_delivered_notifications_total", "topic", "misaddressed"),
+                "a copy in the dead-letter queue was not delivered");
+        Map<String, String> attributes = sns.getSubscriptionAttributes(b -> b.subscriptionArn(subscription)).attributes();
+        assertEquals("Failing", attributes.get("Status"), "its queue does not exist, whatever its dead-letter queue holds");
+        assertEquals("queue never-made does not exist; its copies went to the subscription's dead-letter queue",
+                attributes.get("LastDeliveryError"));
     }
 
     private static int receiveAll(String url, int expected) {
