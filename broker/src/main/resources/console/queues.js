@@ -289,10 +289,11 @@
         const type = el('select', {id: 'queue-type'}, el('option', {value: 'standard'}, 'Standard'),
             el('option', {value: 'fifo'}, 'FIFO'));
         const tags = el('textarea', {id: 'queue-tags', spellcheck: 'false', placeholder: 'key=value, one a line'});
-        const holder = el('div', {});
+        const holder = el('div', {}, el('p', {class: 'loading'}, 'Loading…'));
         const error = el('p', {class: 'error', id: 'create-error', role: 'alert'});
         let form = null;
         let names = [];
+        // Built once the queue names (the dead-letter choices) are known, so that nothing typed is replaced.
         const rebuild = () => {
             form = attributeFields(type.value === 'fifo', null, names);
             holder.replaceChildren(form.section);
@@ -304,6 +305,9 @@
             let queueName = name.value.trim();
             if (type.value === 'fifo' && !isFifo(queueName)) {
                 queueName += '.fifo';
+            }
+            if (!form) {
+                return;
             }
             const attributes = form.read(arnFor);
             if (type.value === 'fifo') {
@@ -324,11 +328,10 @@
                 holder, el('h2', {}, 'Tags'), tags, error,
                 el('div', {class: 'toolbar'}, el('button', {type: 'submit', class: 'primary', 'data-test': 'create-submit'},
                     'Create queue'), el('a', {href: '#/queues'}, 'Cancel'))));
-        rebuild();
-        allQueueNames().then(found => {
+        allQueueNames().catch(() => []).then(found => {
             names = found;
             rebuild();
-        }).catch(() => {});
+        });
         name.focus();
         return null;
     }

@@ -66,6 +66,7 @@ class ConsoleQueuesIT {
         assertEquals("listed", browser.await(cell("queue-link", "listed")).getText());
         assertTrue(browser.driver().findElements(By.cssSelector("form.signin")).isEmpty());
         assertFalse(browser.driver().findElement(By.id("signout")).isDisplayed());
+        assertEquals(2, browser.driver().findElements(By.cssSelector("tr:has([data-queue=listed]) svg.spark")).size());
         browser.screenshot("queues");
         browser.assertNoSevereLogs();
     }
@@ -153,6 +154,14 @@ class ConsoleQueuesIT {
         browser.assertNoSevereLogsBut("/console-flow/attributes - Failed to load resource: the server responded with a status "
                 + "of 400");
 
+        browser.click("tab-tags");
+        browser.click("remove-tag");
+        browser.type("tag-key", "env");
+        browser.type("tag-value", "prod");
+        browser.click("add-tag");
+        browser.awaitText(ConsoleBrowser.byTest("tag-list"), "prod");
+        assertEquals(Map.of("env", "prod"), server.sqs.listQueueTags(request -> request.queueUrl(url)).tags());
+
         browser.click("delete-queue");
         browser.click("confirm-no");
         assertEquals("0", attribute(url, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
@@ -162,6 +171,28 @@ class ConsoleQueuesIT {
         browser.awaitPage("queues");
         org.junit.jupiter.api.Assertions.assertThrows(QueueDoesNotExistException.class,
                 () -> server.sqs.getQueueUrl(request -> request.queueName("console-flow")));
+        browser.assertNoSevereLogs();
+    }
+
+    @Test
+    void aFifoQueueIsCreatedAndFedWithAMessageGroup() throws Exception {
+        browser.open("queues/~create");
+        browser.type("queue-name", "console-ordered");
+        browser.select("queue-type", "fifo");
+        browser.select("attr-ContentBasedDeduplication", "true");
+        browser.click("create-submit");
+        browser.awaitText(ConsoleBrowser.byTest("queue-name"), "console-ordered.fifo");
+        String url = server.sqs.getQueueUrl(request -> request.queueName("console-ordered.fifo")).queueUrl();
+        assertEquals("true", attribute(url, QueueAttributeName.CONTENT_BASED_DEDUPLICATION));
+        browser.click("tab-send");
+        browser.type("send-body", "in order");
+        browser.type("send-group-id", "customer-7");
+        browser.click("send-message");
+        browser.awaitNotice("Sent message");
+        Message received = server.sqs.receiveMessage(request -> request.queueUrl(url)
+                .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID)).messages().get(0);
+        assertEquals("in order", received.body());
+        assertEquals("customer-7", received.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
         browser.assertNoSevereLogs();
     }
 

@@ -105,6 +105,20 @@ class ConsoleSignInIT {
     }
 
     @Test
+    void theConsoleIsReachedUnsignedWhileTheApiStillDemandsASignature() throws Exception {
+        dev.sluice.broker.hostile.RawHttp http = new dev.sluice.broker.hostile.RawHttp(server.port());
+        var redirect = http.send("GET", "/", List.of(java.util.Map.entry("Accept", "text/html")), new byte[0]);
+        assertEquals(302, redirect.status());
+        assertEquals("/console/", redirect.headers().get("location"));
+        for (String file : List.of("/console/", "/console/app.js", "/console/queues.js", "/console/console.css")) {
+            assertEquals(200, http.send("GET", file, List.of(), new byte[0]).status(), file);
+        }
+        assertEquals(403, http.send("GET", "/v1/queues", List.of(), new byte[0]).status());
+        assertEquals(403, http.send("GET", "/?Action=ListQueues", List.of(java.util.Map.entry("Accept", "text/html")),
+                new byte[0]).status());
+    }
+
+    @Test
     void theConsolesHashesAgreeWithJavasOnEveryLengthAndAlphabet() throws Exception {
         browser.open("queues");
         for (String text : List.of("", "abc", "a".repeat(55), "a".repeat(56), "a".repeat(64), "a".repeat(119),
