@@ -3,6 +3,8 @@ package dev.sluice.broker;
 import dev.sluice.broker.api.http.SqsRoutes;
 import dev.sluice.broker.api.rest.MessageResource;
 import dev.sluice.broker.api.rest.QueueResource;
+import dev.sluice.broker.api.rest.QueueSettingsResource;
+import dev.sluice.broker.api.rest.RedriveResource;
 import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.QueueMeters;
@@ -125,9 +127,12 @@ final class QueueModule implements AutoCloseable {
         // A REST name is one path segment; encoding it keeps '?', '#' or '/' from naming another queue.
         java.util.function.Function<String, String> urlOfName = name -> new QueueUrl(ACCOUNT_ID,
                 URLEncoder.encode(name, StandardCharsets.UTF_8)).toUrl(baseUrl.get());
+        java.util.function.Function<String, String> arnOfName = name -> new QueueUrl(ACCOUNT_ID, name).toArn(REGION);
         restResources = List.of(layoutResource, new QueueResource(tenantClient, urlOfName,
                 name -> engine.placementOf(name).thenApply(where -> where.groups().stream()
-                        .map(dev.sluice.raftstore.StoreGroups::dataGroupName).toList())), new MessageResource(tenantClient, urlOfName));
+                        .map(dev.sluice.raftstore.StoreGroups::dataGroupName).toList())),
+                new MessageResource(tenantClient, urlOfName, engine::peek), new QueueSettingsResource(tenantClient, urlOfName),
+                new RedriveResource(tenantClient, urlOfName, arnOfName));
         io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
                 .description("Long polls waiting on this node").register(meters);
     }

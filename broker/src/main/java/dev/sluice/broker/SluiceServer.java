@@ -117,7 +117,7 @@ public final class SluiceServer implements AutoCloseable {
         Vertx vertx = null;
         QueueMeters queueMeters = new QueueMeters(config.metrics().maxLabelledQueues(), clock);
         QueueModule queues = new QueueModule(queueMeters);
-        BridgeModule bridge = new BridgeModule(() -> bridgeSettings);
+        BridgeModule bridge = new BridgeModule(() -> bridgeSettings.withMaxLabelledFunctions(config.metrics().maxLabelledQueues()));
         NotifyService notify = null;
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         try {
@@ -147,6 +147,8 @@ public final class SluiceServer implements AutoCloseable {
             router.route().handler(new dev.sluice.broker.ops.ApiMeters(meters));
             router.route().handler(new RawBodyHandler(config.http().maxBodySize().bytes()))
                     .failureHandler(unrouted.unroutable());
+            // The web console's static files, and a browser's GET / sent to them: public, so before authentication.
+            new dev.sluice.broker.api.http.ConsoleRoutes().mount(router);
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
             router.route().handler(new AuthenticationHandler(verifier(config.auth(), clock)));
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
@@ -164,6 +166,8 @@ public final class SluiceServer implements AutoCloseable {
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
             List<RestResource> restResources = new ArrayList<>(queues.restResources());
             restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
+            restResources.add(new dev.sluice.broker.api.rest.TopicCatalogResource(notify, QueueModule.REGION,
+                    QueueModule.ACCOUNT_ID));
             restResources.add(bridge.restResource());
             RaftStoreNode started = node;
             restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group)));

@@ -68,7 +68,8 @@ public record BridgeOptions(String endpoint, String host, int port, BridgeSettin
         }
         BridgeSettings settings = new BridgeSettings(endpoint, region, defaults.accountId(), pollWait, defaults.initialPollers(),
                 maxConcurrency, defaults.scaleUpInterval(), defaults.scaleUpBacklogAge(), Duration.ofSeconds(refresh),
-                defaults.deleteAttempts(), defaults.maxPayloadBytes(), defaults.handlerThreads(), defaults.stopGrace());
+                defaults.deleteAttempts(), defaults.maxPayloadBytes(), defaults.handlerThreads(), defaults.stopGrace(),
+                defaults.maxLabelledFunctions());
         if (refresh < 1) {
             problems.add("--refresh-seconds must be at least 1; got " + refresh);
         }

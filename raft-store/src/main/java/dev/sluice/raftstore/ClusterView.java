@@ -33,10 +33,19 @@ public record ClusterView(List<NodeView> nodes, List<GroupView> groups) {
      * @param members voting member ids, sorted
      * @param leader the leader this node knows of, or null during an election
      * @param appliedIndex the last log index applied by this node's replica (-1 before any, or if it hosts none)
+     * @param followerLag when this node leads the group: per follower, how many log entries it is behind this
+     *                    replica's applied index (0 when caught up), sorted by id; empty on a follower, which cannot
+     *                    know (ask the leader's node)
      */
-    public record GroupView(String name, List<String> members, String leader, long appliedIndex) {
+    public record GroupView(String name, List<String> members, String leader, long appliedIndex,
+            java.util.SortedMap<String, Long> followerLag) {
         public GroupView {
             members = List.copyOf(members);
+            followerLag = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(followerLag));
+        }
+
+        public GroupView(String name, List<String> members, String leader, long appliedIndex) {
+            this(name, members, leader, appliedIndex, new java.util.TreeMap<>());
         }
     }
 }

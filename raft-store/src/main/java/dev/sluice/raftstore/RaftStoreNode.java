@@ -383,7 +383,10 @@ public final class RaftStoreNode implements AutoCloseable {
             RaftServer.Division division = server.getDivision(StoreGroups.groupId(name));
             List<String> members = division.getGroup().getPeers().stream().map(peer -> peer.getId().toString()).sorted().toList();
             RaftPeerId leader = division.getInfo().getLeaderId();
-            return new ClusterView.GroupView(name, members, leader == null ? null : leader.toString(), applied);
+            java.util.SortedMap<String, Long> lag = new java.util.TreeMap<>();
+            PeerLiveness.followers(division).forEach(follower ->
+                    lag.put(follower.id(), Math.max(0, applied - follower.matchIndex())));
+            return new ClusterView.GroupView(name, members, leader == null ? null : leader.toString(), applied, lag);
         } catch (IOException | RuntimeException e) {
             return new ClusterView.GroupView(name, List.of(), null, applied);
         }

@@ -45,6 +45,21 @@ class ClusterViewIT {
                 assertTrue(group.appliedIndex() >= 0, group.name() + " applied " + group.appliedIndex());
             }
 
+            for (ClusterView.GroupView group : view.groups()) {
+                int leader = Integer.parseInt(group.leader().substring(1)) - 1;
+                ClusterView.GroupView led = cluster.node(leader).clusterView().get(10, TimeUnit.SECONDS).groups().stream()
+                        .filter(candidate -> candidate.name().equals(group.name())).findFirst().orElseThrow();
+                if (led.leader() != null && led.leader().equals(group.leader())) {
+                    java.util.Set<String> followers = new java.util.TreeSet<>(List.of("n1", "n2", "n3"));
+                    followers.remove(group.leader());
+                    assertEquals(followers, led.followerLag().keySet(), "the leader's node knows each follower's lag");
+                    assertTrue(led.followerLag().values().stream().allMatch(lag -> lag >= 0), led.toString());
+                }
+                if (!"n3".equals(group.leader())) {
+                    assertTrue(group.followerLag().isEmpty(), "a follower cannot know the lag: " + group);
+                }
+            }
+
             cluster.kill(2);
             LeadershipBalanceIT.awaitUntil(Duration.ofSeconds(60), () -> states(cluster.node(0).clusterView().join())
                     .equals(Map.of("n1", "UP", "n2", "UP", "n3", "DOWN")), () -> "" + cluster.node(0).clusterView().join());

@@ -50,6 +50,10 @@ public final class QueueQueryCodec {
                 QueueExportCodec.putPosition(out.putString(q.name()), q.from());
                 yield out.putInt(q.maxBytes()).putLong(q.nowMillis()).toByteArray();
             }
+            case PEEK_MESSAGES -> {
+                QueueQuery.PeekMessages q = (QueueQuery.PeekMessages) query;
+                yield out.putString(q.name()).putInt(q.limit()).putLong(q.nowMillis()).toByteArray();
+            }
         };
     }
 
@@ -73,6 +77,7 @@ public final class QueueQueryCodec {
             case LIVE_DEDUPLICATION -> new QueueQuery.LiveDeduplication(in.getString(), in.getLong());
             case EXPORT_QUEUE -> new QueueQuery.ExportQueue(in.getString(), QueueExportCodec.getPosition(in), in.getInt(),
                     in.getLong());
+            case PEEK_MESSAGES -> new QueueQuery.PeekMessages(in.getString(), in.getInt(), in.getLong());
         };
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.broker.codec;
 import dev.sluice.broker.core.EngineFailure;
 import dev.sluice.broker.core.EntryOutcome;
 import dev.sluice.broker.core.MoveTask;
+import dev.sluice.broker.core.PeekedMessage;
 import dev.sluice.broker.core.ReceivedMessage;
 import dev.sluice.broker.core.TransferImport;
 import dev.sluice.clientsdk.SqsError;
@@ -39,6 +40,26 @@ public final class QueueResultCodec {
             throw new SqsException(SqsError.valueOf(in.getString()), in.getString());
         }
         return in;
+    }
+
+    /** A peek's messages: {@code [count]} then per message {@code [seq][stored message][receiveCount][visibleAt][state]}. */
+    public static void putPeeked(BinaryWriter out, List<PeekedMessage> messages) {
+        out.putInt(messages.size());
+        for (PeekedMessage peeked : messages) {
+            StoredRecordCodec.putMessage(out.putLong(peeked.seq()), peeked.message());
+            out.putInt(peeked.receiveCount()).putLong(peeked.visibleAtMillis()).putByte(peeked.state().code());
+        }
+    }
+
+    public static List<PeekedMessage> getPeeked(BinaryReader in) {
+        int count = in.getInt();
+        List<PeekedMessage> messages = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long seq = in.getLong();
+            messages.add(new PeekedMessage(seq, StoredRecordCodec.getMessage(in), in.getInt(), in.getLong(),
+                    PeekedMessage.State.ofCode(in.getByte())));
+        }
+        return messages;
     }
 
     public static void putOutcomes(BinaryWriter out, List<EntryOutcome> outcomes) {

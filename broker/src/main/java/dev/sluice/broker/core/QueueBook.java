@@ -519,6 +519,19 @@ public final class QueueBook {
         return QueueExporter.page(queue, queueIds(queue), fifo, from, maxBytes, nowMillis, floorHint, readMessage);
     }
 
+    /**
+     * Up to {@code limit} of the queue's oldest messages (in send order) as they stand at {@code nowMillis}, changing
+     * nothing: the console's peek. Reads the index and storage only, so it answers the same on every replica.
+     */
+    public List<PeekedMessage> peek(String name, int limit, long nowMillis, java.util.function.LongFunction<StoredMessage> readMessage) {
+        List<PeekedMessage> peeked = new ArrayList<>();
+        for (MessageMeta meta : require(name).index.oldest(limit)) {
+            peeked.add(new PeekedMessage(meta.seq, readMessage.apply(meta.seq), meta.receiveCount, meta.visibleAtMillis,
+                    PeekedMessage.stateAt(meta.visibleAtMillis, meta.receiveCount, nowMillis)));
+        }
+        return peeked;
+    }
+
     /** The queue's id in this group, under which its messages are stored. */
     public long queueId(String name) {
         return require(name).id;

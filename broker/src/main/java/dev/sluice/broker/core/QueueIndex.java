@@ -161,6 +161,18 @@ final class QueueIndex {
     }
 
     /** Every message's sequence number, ascending: for purge and queue deletion. */
+    /** Up to {@code limit} messages, oldest (lowest sequence number) first. */
+    List<MessageMeta> oldest(int limit) {
+        List<MessageMeta> oldest = new ArrayList<>(Math.min(limit, bySeq.size()));
+        for (MessageMeta meta : bySeq.values()) {
+            if (oldest.size() == limit) {
+                break;
+            }
+            oldest.add(meta);
+        }
+        return oldest;
+    }
+
     long[] allSeqsSorted() {
         return bySeq.keySet().stream().mapToLong(Long::longValue).toArray();
     }

@@ -64,6 +64,22 @@ public sealed interface QueueQuery {
         }
     }
 
+    /**
+     * Up to {@code limit} of the queue {@code name}'s oldest messages as they stand at {@code nowMillis}, read only:
+     * no receive count, visibility or place changes (a query never goes through the log).
+     */
+    record PeekMessages(String name, int limit, long nowMillis) implements QueueQuery {
+        public PeekMessages {
+            if (limit < 1 || limit > PeekedMessage.MAX_PER_PEEK) {
+                throw new IllegalArgumentException("limit must be 1.." + PeekedMessage.MAX_PER_PEEK + ": " + limit);
+            }
+        }
+
+        public QueueQueryType type() {
+            return QueueQueryType.PEEK_MESSAGES;
+        }
+    }
+
     /** A page of the queue {@code name}'s whole state from {@code from}, about {@code maxBytes} at most. */
     record ExportQueue(String name, QueueExport.Position from, int maxBytes, long nowMillis) implements QueueQuery {
         public ExportQueue {

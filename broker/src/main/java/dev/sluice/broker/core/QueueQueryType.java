@@ -18,7 +18,9 @@ public enum QueueQueryType {
     /** Whether a FIFO queue still remembers deduplication ids (sends within its deduplication interval). */
     LIVE_DEDUPLICATION(9),
     /** One page of a queue's whole state, for migrating it to another group (see {@code QueueExport}). */
-    EXPORT_QUEUE(10);
+    EXPORT_QUEUE(10),
+    /** The oldest messages of a queue, read without receiving them (the console's peek). */
+    PEEK_MESSAGES(11);
 
     private final int code;
 

@@ -116,6 +116,11 @@ public final class EngineQueueClient implements QueueClient {
         return query(new QueueQuery.LiveDeduplication(name, clock.millis()), BinaryReader::getBoolean);
     }
 
+    /** Up to {@code limit} of this group's queue {@code name}'s oldest messages, read without receiving them. */
+    public CompletableFuture<List<dev.sluice.broker.core.PeekedMessage>> peek(String name, int limit) {
+        return query(new QueueQuery.PeekMessages(name, limit, clock.millis()), QueueResultCodec::getPeeked);
+    }
+
     /** Whether this group holds a queue of that name (linearizable). */
     public CompletableFuture<Boolean> exists(String name) {
         return query(new QueueQuery.Exists(name), BinaryReader::getBoolean);

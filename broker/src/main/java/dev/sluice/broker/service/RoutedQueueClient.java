@@ -178,6 +178,27 @@ public final class RoutedQueueClient implements QueueClient {
                 (where, name) -> groups.get(where.primary()).listQueueTags(request));
     }
 
+    /**
+     * Up to {@code limit} of the queue's oldest messages, read without receiving them: nothing about them changes. A
+     * queue spread over several groups is read in each, and the oldest by send time of all are kept.
+     */
+    public CompletableFuture<List<dev.sluice.broker.core.PeekedMessage>> peek(String queueUrl, int limit) {
+        String name;
+        try {
+            name = nameOf(queueUrl);
+        } catch (SqsException missing) {
+            return CompletableFuture.failedFuture(missing);
+        }
+        return atUrl(queueUrl, (where, group) -> group.peek(name, limit), (where, ignored) -> {
+            List<CompletableFuture<List<dev.sluice.broker.core.PeekedMessage>>> reads = where.groups().stream()
+                    .map(index -> groups.get(index).peek(name, limit)).toList();
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(done -> reads.stream()
+                    .flatMap(read -> read.join().stream())
+                    .sorted(java.util.Comparator.comparingLong(peeked -> peeked.message().sentMillis()))
+                    .limit(limit).toList());
+        });
+    }
+
     @Override
     public CompletableFuture<PurgeQueueResponse> purgeQueue(PurgeQueueRequest request) {
         return changing(request.queueUrl(), (where, group) -> group.purgeQueue(request),

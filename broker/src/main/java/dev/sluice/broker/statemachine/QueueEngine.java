@@ -298,6 +298,13 @@ public final class QueueEngine implements DomainEngine {
                         q.nowMillis(), floorHint, seq -> RocksQueueStorage.readMessage(reader, queueId, seq)));
                 yield out;
             }
+            case PEEK_MESSAGES -> {
+                QueueQuery.PeekMessages q = (QueueQuery.PeekMessages) query;
+                long queueId = book.queueId(q.name());
+                QueueResultCodec.putPeeked(out, book.peek(q.name(), q.limit(), q.nowMillis(),
+                        seq -> RocksQueueStorage.readMessage(reader, queueId, seq)));
+                yield out;
+            }
         };
         return answered.toByteArray();
     }

@@ -3,6 +3,7 @@ package dev.sluice.broker.bridge;
 import static dev.sluice.broker.bridge.BridgeTestServer.await;
 import static dev.sluice.broker.bridge.BridgeTestServer.counts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -233,14 +234,15 @@ class BridgeDeliveryIT {
         String queue = sluice.createQueue("metered", Map.of());
         String uuid = sluice.mapHttpFunction("metered-fn", function.url(), 3, "\"EventSourceArn\":\"" + sluice.queueArn("metered") + "\"");
         sendAll(queue, "a1");
-        await(() -> invocations(uuid) == 1, Duration.ofSeconds(10), "the first invocation counted");
+        await(() -> invocations("metered-fn") == 1, Duration.ofSeconds(10), "the first invocation counted");
 
         assertEquals(202, sluice.rest.put("/v1/event-source-mappings/" + uuid, "{\"BatchSize\":5}").statusCode());
         await(() -> sluice.server.bridge().pollers(uuid) >= 1, Duration.ofSeconds(10), "the updated mapping polling");
         Thread.sleep(500);
         sendAll(queue, "a2");
-        await(() -> invocations(uuid) == 2, Duration.ofSeconds(10), "the invocation after the update counted by the same meter");
-        assertTrue(sluice.rest.get("/metrics").body().contains("mapping=\"" + uuid + "\""), "still exported");
+        await(() -> invocations("metered-fn") == 2, Duration.ofSeconds(10), "the invocation after the update counted by the same meter");
+        assertTrue(sluice.rest.get("/metrics").body().contains("function=\"metered-fn\""), "still exported");
+        assertFalse(sluice.rest.get("/metrics").body().contains(uuid), "labelled by function, not by mapping UUID");
     }
 
     @Test
@@ -248,20 +250,20 @@ class BridgeDeliveryIT {
         String queue = sluice.createQueue("timed", Map.of());
         String uuid = sluice.mapHttpFunction("timed-fn", function.url(), 3, "\"EventSourceArn\":\"" + sluice.queueArn("timed") + "\"");
         sendAll(queue, "t1");
-        await(() -> invocations(uuid) == 1, Duration.ofSeconds(10), "the invocation counted");
-        await(() -> timedInvocations(uuid) == 1, Duration.ofSeconds(10), "the invocation timed");
-        assertEquals(0.0, sluice.server.meters().get("sluice.bridge.throttles").tag("mapping", uuid).counter().count());
+        await(() -> invocations("timed-fn") == 1, Duration.ofSeconds(10), "the invocation counted");
+        await(() -> timedInvocations("timed-fn") == 1, Duration.ofSeconds(10), "the invocation timed");
+        assertEquals(0.0, sluice.server.meters().get("sluice.bridge.throttles").tag("function", "timed-fn").counter().count());
         assertTrue(sluice.rest.get("/metrics").body().contains("sluice_bridge_invocation_duration_seconds_count{function=\"timed-fn\""),
                 "exported in seconds");
     }
 
-    private static long timedInvocations(String uuid) {
-        var timer = sluice.server.meters().find("sluice.bridge.invocation.duration").tag("mapping", uuid).timer();
+    private static long timedInvocations(String function) {
+        var timer = sluice.server.meters().find("sluice.bridge.invocation.duration").tag("function", function).timer();
         return timer == null ? -1 : timer.count();
     }
 
-    private static double invocations(String uuid) {
-        var counter = sluice.server.meters().find("sluice.bridge.invocations").tag("mapping", uuid).counter();
+    private static double invocations(String function) {
+        var counter = sluice.server.meters().find("sluice.bridge.invocations").tag("function", function).counter();
         return counter == null ? -1 : counter.count();
     }
 

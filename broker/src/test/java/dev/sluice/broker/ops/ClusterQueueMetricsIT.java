@@ -27,17 +27,8 @@ class ClusterQueueMetricsIT {
     @Test
     void onlyTheLeaderOfAQueuesGroupExportsItsMetersAndTheSumsOverNodesAreExact() throws Exception {
         try (SluiceProcesses cluster = new SluiceProcesses(NODES, List.of("--data-groups", "3"))) {
-            try {
-                for (int node = 0; node < NODES; node++) {
-                    cluster.start(node);
-                }
-                // A generous bound: three JVMs start on a shared 2-core machine.
-                for (int node = 0; node < NODES; node++) {
-                    cluster.awaitHealthy(node, java.time.Duration.ofSeconds(150));
-                }
-            } catch (Exception | AssertionError failure) {
-                throw new AssertionError("cluster did not start" + cluster.logTails(), failure);
-            }
+            // A generous bound: three JVMs start on a shared 2-core machine.
+            cluster.startAll(java.time.Duration.ofSeconds(150));
             awaitOneGroupLedPerNode(cluster);
             List<SqsClient> clients = new ArrayList<>();
             for (int node = 0; node < NODES; node++) {

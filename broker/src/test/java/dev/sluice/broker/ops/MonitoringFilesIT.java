@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.broker.sns.SnsClients;
 import dev.sluice.broker.sqs.SqsTestServer;
+import software.amazon.awssdk.services.sns.SnsClient;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +42,7 @@ class MonitoringFilesIT {
     private static final Pattern METRIC = Pattern.compile("\\b(sluice_[a-z0-9_]+)");
     private SqsTestServer server;
     private Set<String> exported;
+    private dev.sluice.broker.AcceptingFunction function;
 
     @BeforeAll
     void startAndMakeTraffic(@TempDir Path data) throws Exception {
@@ -52,8 +55,10 @@ class MonitoringFilesIT {
         } catch (software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException expected) {
             // counted
         }
+        topicTraffic();
+        String scraped = functionTraffic();
         exported = new TreeSet<>();
-        for (String line : MetricsScrape.of(server.port()).text().split("\n")) {
+        for (String line : scraped.split("\n")) {
             if (!line.startsWith("#") && !line.isBlank()) {
                 exported.add(line.split("[{ ]", 2)[0]);
             }
@@ -62,7 +67,55 @@ class MonitoringFilesIT {
 
     @AfterAll
     void stop() {
+        if (function != null) {
+            function.close();
+        }
         server.close();
+    }
+
+    /** A publish delivered to a queue, and copies dead-lettered from a subscription whose queue does not exist. */
+    private void topicTraffic() throws Exception {
+        try (SnsClient sns = SnsClients.client(server.port())) {
+            String topic = sns.createTopic(request -> request.name("watched-topic")).topicArn();
+            server.sqs.createQueue(request -> request.queueName("watched-subscriber"));
+            server.sqs.createQueue(request -> request.queueName("watched-subscriber-dlq"));
+            sns.subscribe(request -> request.topicArn(topic).protocol("sqs")
+                    .endpoint("arn:aws:sqs:us-east-1:000000000000:watched-subscriber"));
+            sns.subscribe(request -> request.topicArn(topic).protocol("sqs")
+                    .endpoint("arn:aws:sqs:us-east-1:000000000000:watched-missing").attributes(java.util.Map.of("RedrivePolicy",
+                            "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:watched-subscriber-dlq\"}")));
+            sns.subscribe(request -> request.topicArn(topic).protocol("sqs")
+                    .endpoint("arn:aws:sqs:us-east-1:000000000000:watched-typo"));
+            server.sqs.createQueue(request -> request.queueName("watched-filtered"));
+            sns.subscribe(request -> request.topicArn(topic).protocol("sqs")
+                    .endpoint("arn:aws:sqs:us-east-1:000000000000:watched-filtered")
+                    .attributes(java.util.Map.of("FilterPolicy", "{\"kind\":[\"never\"]}", "RawMessageDelivery", "true")));
+            sns.publish(request -> request.topicArn(topic).message("m"));
+        }
+    }
+
+    /** A function invoked by a mapping (a local HTTP endpoint that accepts every batch); answers the scrape that shows it all. */
+    private String functionTraffic() throws Exception {
+        function = dev.sluice.broker.AcceptingFunction.start();
+        dev.sluice.broker.HttpProbe rest = new dev.sluice.broker.HttpProbe(server.port());
+        assertEquals(201, rest.post("/v1/functions", "{\"FunctionName\":\"watched-fn\",\"InvokeUrl\":\"" + function.url()
+                + "\",\"Timeout\":3}").statusCode());
+        String url = server.sqs.createQueue(request -> request.queueName("watched-source")).queueUrl();
+        assertEquals(202, rest.post("/v1/event-source-mappings", "{\"FunctionName\":\"watched-fn\",\"EventSourceArn\":"
+                + "\"arn:aws:sqs:us-east-1:000000000000:watched-source\"}").statusCode());
+        server.sqs.sendMessage(request -> request.queueUrl(url).messageBody("invoke me"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        MetricsScrape scrape = MetricsScrape.of(server.port());
+        while ((scrape.value("sluice_bridge_invocations_total", "function", "watched-fn").isEmpty()
+                || scrape.matching("sluice_sns_dead_lettered_notifications_total").isEmpty()
+                || scrape.matching("sluice_sns_delivery_latency_seconds_count").isEmpty()
+                || scrape.matching("sluice_sns_failed_notifications_total").isEmpty()
+                || scrape.matching("sluice_sns_filtered_out_notifications_total").isEmpty())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            scrape = MetricsScrape.of(server.port());
+        }
+        return scrape.text();
     }
 
     @Test

@@ -83,6 +83,37 @@ class PartitionedQueueIT {
     }
 
     @Test
+    void aPeekReadsTheOldestMessagesOfEveryPartitionWithoutReceivingThem() throws Exception {
+        String url = partitioned("peeked-spread", Map.of(), 3);
+        for (int i = 0; i < 9; i++) {
+            int n = i;
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("m" + n));
+        }
+        JsonNode all = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/v1/queues/peeked-spread/messages/peek?max=20")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .get("messages");
+        assertEquals(9, all.size(), all.toString());
+        long previous = 0;
+        for (JsonNode message : all) {
+            long sent = Long.parseLong(message.get("attributes").get("SentTimestamp").asText());
+            assertTrue(sent >= previous, "oldest first: " + all);
+            previous = sent;
+            assertEquals("0", message.get("attributes").get("ApproximateReceiveCount").asText());
+        }
+        JsonNode some = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + "/v1/queues/peeked-spread/messages/peek?max=4")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .get("messages");
+        assertEquals(4, some.size());
+        List<Message> received = new ArrayList<>();
+        for (int attempt = 0; attempt < 20 && received.size() < 9; attempt++) {
+            received.addAll(sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(60)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages());
+        }
+        assertEquals(9, received.size());
+        received.forEach(message -> assertEquals("1", message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)));
+    }
+
+    @Test
     void sendsSpreadOverPartitionsAndReceivesDrawFromAllOfThem() throws Exception {
         String url = partitioned("hot", Map.of(), 4);
         JsonNode described = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()

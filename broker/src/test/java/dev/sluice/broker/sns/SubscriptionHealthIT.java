@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.broker.ops.NotifyMeters;
 import dev.sluice.broker.sqs.SqsTestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,16 +54,16 @@ class SubscriptionHealthIT {
         Map<String, String> failing = await(subscription, attributes -> "Failing".equals(attributes.get("DeliveryStatus")));
         assertEquals("queue not-created-yet does not exist", failing.get("LastDeliveryError"));
         assertTrue(failing.containsKey("FailingSince"));
-        assertTrue(metrics().contains("sluice_sns_subscriptions_failing{protocol=\"sqs\"} 1.0"), metrics());
+        assertTrue(metrics().contains("sluice_sns_subscriptions_failing{protocol=\"sqs\",topic=\"health\"} 1.0"), metrics());
         assertTrue(metrics().contains("# HELP sluice_sns_subscriptions_failing Subscriptions"), "with help text");
-        assertEquals(1.0, server.sluice().meters().get(NotifyMeters.FAILING_SUBSCRIPTIONS).tag("protocol", "sqs")
-                .gauge().value());
+        assertEquals("Failing", failing.get("Status"));
+        assertTrue(failing.containsKey("LastDeliveryErrorAt"));
 
         String queue = server.sqs().createQueue(b -> b.queueName("not-created-yet")).queueUrl();
         Map<String, String> healthy = await(subscription, attributes -> "Healthy".equals(attributes.get("DeliveryStatus")));
         assertFalse(healthy.containsKey("LastDeliveryError"));
-        assertEquals(0.0, server.sluice().meters().get(NotifyMeters.FAILING_SUBSCRIPTIONS).tag("protocol", "sqs")
-                .gauge().value());
+        assertEquals("Confirmed", healthy.get("Status"));
+        assertTrue(metrics().contains("sluice_sns_subscriptions_failing{protocol=\"sqs\",topic=\"health\"} 0.0"), metrics());
         assertEquals(1, server.sqs().receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(10)).messages().size(),
                 "the retried copy arrived");
     }

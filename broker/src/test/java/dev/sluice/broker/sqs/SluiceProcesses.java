@@ -78,6 +78,23 @@ public final class SluiceProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts every node, then waits up to {@code bound} for each to be healthy (three JVMs start slowly on a shared
+     * 2-core machine); a failure carries the nodes' log tails.
+     */
+    public void startAll(Duration bound) throws Exception {
+        try {
+            for (int node = 0; node < httpPorts.length; node++) {
+                start(node);
+            }
+            for (int node = 0; node < httpPorts.length; node++) {
+                awaitHealthy(node, bound);
+            }
+        } catch (Exception | AssertionError failure) {
+            throw new AssertionError("cluster did not start" + logTails(), failure);
+        }
+    }
+
     public void awaitHealthy(int node) throws Exception {
         // A JVM start takes 5 s on a quiet machine, but over a minute with two cores shared by several builds.
         awaitHealthy(node, Duration.ofSeconds(120));

@@ -35,9 +35,11 @@ public final class BridgeApi {
     private final Predicate<String> handlerExists;
     private final Runnable changed;
     private final InstantSource clock;
+    private final java.util.function.Function<String, RecentErrors> recentErrors;
 
     BridgeApi(DefinitionStore store, QueueClient queues, BridgeSettings settings, Predicate<String> handlerExists,
-            Runnable changed, InstantSource clock) {
+            Runnable changed, InstantSource clock, java.util.function.Function<String, RecentErrors> recentErrors) {
+        this.recentErrors = recentErrors;
         this.store = store;
         this.queues = queues;
         this.settings = settings;
@@ -59,6 +61,11 @@ public final class BridgeApi {
     public CompletableFuture<FunctionDefinition> updateFunction(String name, FunctionRequest request) {
         return store.updateFunction(name, current -> attempt(() -> checkHandler(request.update(current, clock.millis()))))
                 .thenApply(updated -> notifyChanged(updated.orElseThrow(() -> functionNotFound(name))));
+    }
+
+    /** A mapping's recent problems on this node's bridge (each bridge polls a share of every mapping's queue). */
+    public RecentErrors recentErrors(String mappingUuid) {
+        return recentErrors.apply(mappingUuid);
     }
 
     public CompletableFuture<FunctionDefinition> getFunction(String name) {

@@ -6,20 +6,30 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The meters of one mapping on this bridge, tagged {@code mapping} (UUID) and {@code function}:
- * invocations, failed invocations, partially failed batches, records deleted by the filter, batch
- * sizes, pollers and invocations in flight, the iterator age (how long the oldest record of a batch
- * waited in the queue before the invocation), invocation durations and throttled invocations (the function had no
- * concurrency left: Lambda's {@code TooManyRequestsException}). Shared by the successive workers of one mapping (the
- * gauges sum theirs); removed from the registry when the mapping stops on this bridge.
+ * The meters of one function on this bridge, tagged {@code function} (its name, or {@code __overflow__} for the
+ * functions beyond the label bound, see {@link FunctionLabels}), shared by every mapping of the function: invocations,
+ * failed invocations, partially failed batches, records deleted by the filter, batch sizes, pollers and invocations in
+ * flight, the iterator age (how long the oldest record of a batch waited in the queue before the invocation), the age
+ * of the oldest message in each source queue as its pollers last saw it (the largest over the mappings), invocation
+ * durations and throttled invocations (the function had no concurrency left: Lambda's
+ * {@code TooManyRequestsException}). Removed from the registry when the function's last mapping stops on this bridge.
+ * Thread-safe.
  */
 final class BridgeMetrics implements AutoCloseable {
     private final MeterRegistry registry;
-    private final String functionName;
+    private final String label;
+    /** The mappings using these meters; the supervisor closes them when the last one leaves. */
+    private final Set<String> mappings = ConcurrentHashMap.newKeySet();
+    /** Per mapping: age in milliseconds of the oldest message its last receive found, 0 after an empty one. */
+    private final Map<String, AtomicLong> sourceAges = new ConcurrentHashMap<>();
     final Counter invocations;
     final Counter errors;
     final Counter partialFailures;
@@ -33,16 +43,17 @@ final class BridgeMetrics implements AutoCloseable {
     final AtomicInteger concurrency = new AtomicInteger();
     private final Gauge pollersGauge;
     private final Gauge concurrencyGauge;
+    private final Gauge sourceAgeGauge;
 
-    BridgeMetrics(MeterRegistry registry, String mappingUuid, String functionName) {
+    BridgeMetrics(MeterRegistry registry, String label) {
         this.registry = registry;
-        this.functionName = functionName;
-        Tags tags = Tags.of("mapping", mappingUuid, "function", functionName);
+        this.label = label;
+        Tags tags = Tags.of("function", label);
         invocations = Counter.builder("sluice.bridge.invocations").tags(tags).description("Function invocations").register(registry);
         errors = Counter.builder("sluice.bridge.invocation.errors").tags(tags)
                 .description("Invocations that failed as a whole (error, timeout, unreadable partial response)").register(registry);
         partialFailures = Counter.builder("sluice.bridge.partial.failures").tags(tags)
-                .description("Invocations that reported some records failed").register(registry);
+                .description("Invocations that reported some records failed (batchItemFailures)").register(registry);
         filtered = Counter.builder("sluice.bridge.filtered.records").tags(tags)
                 .description("Records deleted without an invocation because no filter matched").register(registry);
         deleteFailures = Counter.builder("sluice.bridge.delete.failures").tags(tags)
@@ -51,7 +62,12 @@ final class BridgeMetrics implements AutoCloseable {
                 .register(registry);
         iteratorAge = Timer.builder("sluice.bridge.iterator.age").tags(tags)
                 .description("Time the oldest record of a batch waited in the queue before the invocation").register(registry);
+        // Buckets from a quick in-process handler to Lambda's 15-minute timeout, so a dashboard can take quantiles.
         duration = Timer.builder("sluice.bridge.invocation.duration").tags(tags)
+                .serviceLevelObjectives(java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(50),
+                        java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60),
+                        java.time.Duration.ofSeconds(300), java.time.Duration.ofSeconds(900))
                 .description("Time from invoking the function with a batch to its answer (or failure)").register(registry);
         throttles = Counter.builder("sluice.bridge.throttles").tags(tags)
                 .description("Invocations refused because the function had no concurrency left (TooManyRequestsException); "
@@ -60,20 +76,46 @@ final class BridgeMetrics implements AutoCloseable {
                 .description("Pollers running").register(registry);
         concurrencyGauge = Gauge.builder("sluice.bridge.concurrency", concurrency, AtomicInteger::get).tags(tags)
                 .description("Invocations in flight").register(registry);
+        sourceAgeGauge = Gauge.builder("sluice.bridge.source.oldest.message.age", sourceAges,
+                        ages -> ages.values().stream().mapToLong(AtomicLong::get).max().orElse(0) / 1000.0)
+                .tags(tags).baseUnit("seconds")
+                .description("Age of the oldest message in the function's source queues as their pollers on this bridge "
+                        + "last received (0 when a receive found the queue empty): a growing value is a backlog the "
+                        + "function does not keep up with").register(registry);
     }
 
-    String functionName() {
-        return functionName;
+    String label() {
+        return label;
+    }
+
+    void use(String mappingUuid) {
+        mappings.add(mappingUuid);
+        sourceAges.computeIfAbsent(mappingUuid, uuid -> new AtomicLong());
+    }
+
+    /** True when no mapping uses these meters any longer. */
+    boolean release(String mappingUuid) {
+        mappings.remove(mappingUuid);
+        sourceAges.remove(mappingUuid);
+        return mappings.isEmpty();
     }
 
     void recordIteratorAge(long millis) {
         iteratorAge.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
+    /** What a receive of {@code mappingUuid} found: the age of its oldest message, 0 for an empty receive. */
+    void recordSourceAge(String mappingUuid, long millis) {
+        AtomicLong age = sourceAges.get(mappingUuid);
+        if (age != null) {
+            age.set(Math.max(0, millis));
+        }
+    }
+
     @Override
     public void close() {
         for (var meter : new io.micrometer.core.instrument.Meter[] {invocations, errors, partialFailures, filtered,
-                deleteFailures, batchSize, iteratorAge, duration, throttles, pollersGauge, concurrencyGauge}) {
+                deleteFailures, batchSize, iteratorAge, duration, throttles, pollersGauge, concurrencyGauge, sourceAgeGauge}) {
             registry.remove(meter);
         }
     }

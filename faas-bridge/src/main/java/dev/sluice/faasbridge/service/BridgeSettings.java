@@ -26,29 +26,41 @@ import java.util.List;
  * @param maxPayloadBytes       batches are closed before their event would exceed this (Lambda's 6 MB)
  * @param handlerThreads        threads that run in-process Java handlers (default 16)
  * @param stopGrace             how long stopping waits for invocations in flight to finish and settle
+ * @param maxLabelledFunctions  function names with meter series of their own on this bridge; the meters of the
+ *                              functions beyond are summed under {@code function="__overflow__"} (default 1,000)
  */
 public record BridgeSettings(String queueBaseUrl, String region, String accountId, int pollWaitSeconds,
         int initialPollers, int defaultMaxConcurrency, Duration scaleUpInterval, Duration scaleUpBacklogAge,
-        Duration refreshInterval, int deleteAttempts, long maxPayloadBytes, int handlerThreads, Duration stopGrace) {
+        Duration refreshInterval, int deleteAttempts, long maxPayloadBytes, int handlerThreads, Duration stopGrace,
+        int maxLabelledFunctions) {
 
     public static BridgeSettings defaults(String queueBaseUrl) {
         return new BridgeSettings(queueBaseUrl, "us-east-1", "000000000000", 20, 1, 100, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Duration.ofSeconds(2), 5, 6L * 1024 * 1024, 16, Duration.ofSeconds(10));
+                Duration.ofSeconds(1), Duration.ofSeconds(2), 5, 6L * 1024 * 1024, 16, Duration.ofSeconds(10), 1000);
     }
 
     public BridgeSettings withPollWaitSeconds(int value) {
         return new BridgeSettings(queueBaseUrl, region, accountId, value, initialPollers, defaultMaxConcurrency, scaleUpInterval,
-                scaleUpBacklogAge, refreshInterval, deleteAttempts, maxPayloadBytes, handlerThreads, stopGrace);
+                scaleUpBacklogAge, refreshInterval, deleteAttempts, maxPayloadBytes, handlerThreads, stopGrace,
+                maxLabelledFunctions);
     }
 
     public BridgeSettings withScaling(int initial, int defaultMax, Duration interval, Duration backlogAge) {
         return new BridgeSettings(queueBaseUrl, region, accountId, pollWaitSeconds, initial, defaultMax, interval, backlogAge,
-                refreshInterval, deleteAttempts, maxPayloadBytes, handlerThreads, stopGrace);
+                refreshInterval, deleteAttempts, maxPayloadBytes, handlerThreads, stopGrace,
+                maxLabelledFunctions);
     }
 
     public BridgeSettings withRefreshInterval(Duration value) {
         return new BridgeSettings(queueBaseUrl, region, accountId, pollWaitSeconds, initialPollers, defaultMaxConcurrency,
-                scaleUpInterval, scaleUpBacklogAge, value, deleteAttempts, maxPayloadBytes, handlerThreads, stopGrace);
+                scaleUpInterval, scaleUpBacklogAge, value, deleteAttempts, maxPayloadBytes, handlerThreads, stopGrace,
+                maxLabelledFunctions);
+    }
+
+    public BridgeSettings withMaxLabelledFunctions(int value) {
+        return new BridgeSettings(queueBaseUrl, region, accountId, pollWaitSeconds, initialPollers, defaultMaxConcurrency,
+                scaleUpInterval, scaleUpBacklogAge, refreshInterval, deleteAttempts, maxPayloadBytes, handlerThreads, stopGrace,
+                value);
     }
 
     /** Every problem at once; empty when the settings are usable. */
@@ -71,6 +83,9 @@ public record BridgeSettings(String queueBaseUrl, String region, String accountI
         }
         if (handlerThreads < 1 || handlerThreads > 1000) {
             problems.add("handlerThreads must be 1..1000; got " + handlerThreads);
+        }
+        if (maxLabelledFunctions < 0) {
+            problems.add("maxLabelledFunctions must not be negative; got " + maxLabelledFunctions);
         }
         for (Duration duration : List.of(scaleUpInterval, scaleUpBacklogAge, refreshInterval, stopGrace)) {
             if (duration.isNegative()) {

@@ -82,7 +82,8 @@ public final class FunctionBridge implements AutoCloseable {
                 meters, clock);
         AsyncInvocations invocations = new AsyncInvocations(store, httpInvoker, javaInvoker, supervisor::permitsFor,
                 scheduler);
-        BridgeApi api = new BridgeApi(store, queues, settings, javaInvoker::has, supervisor::refresh, clock);
+        BridgeApi api = new BridgeApi(store, queues, settings, javaInvoker::has, supervisor::refresh, clock,
+                supervisor::recentErrorsOf);
         supervisor.start();
         LOG.info("function bridge started: queues at {}, in-process handlers {}", settings.queueBaseUrl(), handlers.keySet());
         return new FunctionBridge(api, supervisor, invocations, scheduler, handlerPool, web, settings);

@@ -40,10 +40,15 @@ final class MappingSupervisor {
     private final Map<String, MappingWorker> workers = new HashMap<>();
     private final Map<String, AsyncPermits> functionPermits = new HashMap<>();
     /**
-     * Meters by mapping UUID, kept across the workers that replace each other when a mapping changes (a
-     * meter id can be registered once), removed when the mapping stops here or changes function.
+     * Meters by function label, shared by the function's mappings and kept across the workers that replace each other
+     * when a mapping changes (a meter id can be registered once); removed when the function's last mapping stops here.
      */
     private final Map<String, BridgeMetrics> metrics = new HashMap<>();
+    /** The meters each running mapping uses. */
+    private final Map<String, BridgeMetrics> metricsOfMapping = new HashMap<>();
+    private final FunctionLabels labels;
+    /** Each mapping's recent problems on this bridge, kept while the mapping exists (also while it is disabled). */
+    private final Map<String, RecentErrors> recentErrors = new java.util.concurrent.ConcurrentHashMap<>();
     /** This bridge's id among the bridges that split each mapping's MaximumConcurrency. */
     private final String bridgeId = java.util.UUID.randomUUID().toString();
     /** 0 idle, 1 a pass running, 2 a pass running and another requested. */
@@ -60,6 +65,7 @@ final class MappingSupervisor {
         this.scheduler = scheduler;
         this.meters = meters;
         this.clock = clock;
+        this.labels = new FunctionLabels(settings.maxLabelledFunctions());
     }
 
     void start() {
@@ -129,6 +135,9 @@ final class MappingSupervisor {
         Map<String, FunctionDefinition> byName = new HashMap<>();
         functions.forEach(function -> byName.put(function.name(), function));
         Set<String> wanted = new HashSet<>();
+        Set<String> existing = new HashSet<>();
+        mappings.forEach(mapping -> existing.add(mapping.uuid()));
+        recentErrors.keySet().retainAll(existing);
         for (EventSourceMapping mapping : mappings) {
             FunctionDefinition function = byName.get(mapping.functionName());
             if (!mapping.enabled() || function == null) {
@@ -146,7 +155,7 @@ final class MappingSupervisor {
             }
             MappingWorker worker = new MappingWorker(mapping, function, queues, function.isHttp() ? httpInvoker : javaInvoker,
                     permitsFor(function), RecordFilter.compile(mapping.filterPatterns())::matches, share, settings, scheduler,
-                    metricsFor(mapping.uuid(), function.name()), clock);
+                    metricsFor(mapping.uuid(), function.name()), recentErrors(mapping.uuid()), clock);
             workers.put(mapping.uuid(), worker);
             worker.start();
         }
@@ -155,25 +164,40 @@ final class MappingSupervisor {
                 return false;
             }
             entry.getValue().stop();
-            BridgeMetrics removed = metrics.remove(entry.getKey());
-            if (removed != null) {
-                removed.close();
-            }
+            releaseMetrics(entry.getKey());
             return true;
         });
     }
 
     private BridgeMetrics metricsFor(String uuid, String functionName) {
-        BridgeMetrics current = metrics.get(uuid);
-        if (current != null && current.functionName().equals(functionName)) {
+        BridgeMetrics current = metricsOfMapping.get(uuid);
+        if (current != null && current.label().equals(labels.of(functionName))) {
             return current;
         }
-        if (current != null) {
-            current.close();
+        releaseMetrics(uuid);
+        BridgeMetrics shared = metrics.computeIfAbsent(labels.of(functionName), label -> new BridgeMetrics(meters, label));
+        shared.use(uuid);
+        metricsOfMapping.put(uuid, shared);
+        return shared;
+    }
+
+    /** The mapping no longer uses its meters here; the last mapping of a function takes them (and its label) away. */
+    private void releaseMetrics(String uuid) {
+        BridgeMetrics used = metricsOfMapping.remove(uuid);
+        if (used != null && used.release(uuid)) {
+            metrics.remove(used.label());
+            labels.release(used.label());
+            used.close();
         }
-        BridgeMetrics created = new BridgeMetrics(meters, uuid, functionName);
-        metrics.put(uuid, created);
-        return created;
+    }
+
+    private RecentErrors recentErrors(String uuid) {
+        return recentErrors.computeIfAbsent(uuid, ignored -> new RecentErrors());
+    }
+
+    /** The mapping's recent problems on this bridge (empty when none, or when it never ran here). */
+    RecentErrors recentErrorsOf(String uuid) {
+        return recentErrors.getOrDefault(uuid, new RecentErrors());
     }
 
     /** The reserved-concurrency permits of a function, shared by its mappings and its direct invocations; null without a limit. */
@@ -201,6 +225,7 @@ final class MappingSupervisor {
             workers.clear();
             metrics.values().forEach(BridgeMetrics::close);
             metrics.clear();
+            metricsOfMapping.clear();
         }
         CompletableFuture<Void> forgotten = store.forgetBridge(bridgeId).exceptionally(error -> null);
         return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).thenCombine(forgotten, (a, b) -> null);

@@ -57,6 +57,7 @@ final class MappingWorker {
     private final BridgeSettings settings;
     private final ScheduledExecutorService scheduler;
     private final BridgeMetrics metrics;
+    private final RecentErrors recentErrors;
     private final InstantSource clock;
     /** This bridge's share of the mapping's MaximumConcurrency (or the bridge's default); may change while running. */
     private volatile int maxPollers;
@@ -71,7 +72,7 @@ final class MappingWorker {
 
     MappingWorker(EventSourceMapping mapping, FunctionDefinition function, QueueClient queues, FunctionInvoker invoker,
             AsyncPermits functionPermits, Predicate<Message> filter, int maxPollers, BridgeSettings settings,
-            ScheduledExecutorService scheduler, BridgeMetrics metrics, InstantSource clock) {
+            ScheduledExecutorService scheduler, BridgeMetrics metrics, RecentErrors recentErrors, InstantSource clock) {
         this.mapping = mapping;
         this.function = function;
         this.queueUrl = mapping.eventSourceArn().queueUrl().toUrl(settings.queueBaseUrl());
@@ -82,6 +83,7 @@ final class MappingWorker {
         this.settings = settings;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        this.recentErrors = recentErrors;
         this.clock = clock;
         this.deleter = new BatchDeleter(queues, queueUrl, mapping.uuid(), settings.deleteAttempts(), scheduler, metrics);
         this.maxPollers = maxPollers;
@@ -211,7 +213,12 @@ final class MappingWorker {
     private void afterGather(List<Message> batch, Throwable error, Runnable release) {
         if (error != null || batch.isEmpty()) {
             release.run();
+            if (error == null) {
+                metrics.recordSourceAge(mapping.uuid(), 0);
+            }
             if (error != null && !stopped) {
+                recentErrors.failed(clock.instant(), "receiving from " + mapping.eventSourceArn() + " failed: "
+                        + rootMessage(error));
                 long lastLog = lastReceiveErrorLogNanos.get();
                 if (System.nanoTime() - lastLog >= RECEIVE_ERROR_LOG_INTERVAL_NANOS
                         && lastReceiveErrorLogNanos.compareAndSet(lastLog, System.nanoTime())) {
@@ -319,9 +326,14 @@ final class MappingWorker {
                     BatchVerdict verdict = BatchResponseRules.verdict(outcome, mapping.reportBatchItemFailures(), ids);
                     if (verdict.kind() == BatchVerdict.Kind.ALL_FAILED) {
                         metrics.errors.increment();
+                        recentErrors.failed(clock.instant(), "batch of " + ids.size() + " failed: " + verdict.reason());
                         LOG.debug("mapping {}: batch of {} failed: {}", mapping.uuid(), ids.size(), verdict.reason());
                     } else if (verdict.kind() == BatchVerdict.Kind.PARTIAL) {
                         metrics.partialFailures.increment();
+                        recentErrors.failed(clock.instant(), "partial batch failure: " + verdict.failedMessageIds().size()
+                                + " of " + ids.size() + " records failed");
+                    } else {
+                        recentErrors.succeeded();
                     }
                     return deleter.deleteAll(BatchSettlement.toDelete(matching, verdict, mapping.eventSourceArn().isFifo()));
                 });
@@ -332,6 +344,7 @@ final class MappingWorker {
         long oldestSent = batch.stream().mapToLong(MappingWorker::sentTimestamp).min().orElse(clock.millis());
         long ageMillis = clock.millis() - oldestSent;
         metrics.recordIteratorAge(ageMillis);
+        metrics.recordSourceAge(mapping.uuid(), ageMillis);
         boolean full = batch.size() >= mapping.batchSize();
         if (!full || ageMillis < settings.scaleUpBacklogAge().toMillis()) {
             return;

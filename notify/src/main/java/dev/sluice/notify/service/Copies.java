@@ -28,12 +28,12 @@ final class Copies {
         String body = message.messageFor(subscription.structureKey());
         Map<String, MessageAttributeValue> attributes;
         if (subscription.rawDelivery() && !subscription.email()) {
-            attributes = subscription.push() ? DeliveryMessages.rawNotification(message.messageId()) : message.attributes();
+            attributes = subscription.push() ? DeliveryMessages.rawNotification(message.messageId(), message.timestamp()) : message.attributes();
         } else {
             String subscriptionArn = new TopicArn(region, accountId, topic.name()).subscription(subscription.id());
             body = envelopes.notification(message, subscriptionArn, body,
                     topic.attributes().getOrDefault("SignatureVersion", "1"));
-            attributes = subscription.push() ? DeliveryMessages.attributes("Notification", message.messageId()) : Map.of();
+            attributes = subscription.push() ? DeliveryMessages.notification(message.messageId(), message.timestamp()) : Map.of();
         }
         if (topic.fifo() && subscription.endpoint().endsWith(".fifo")) {
             // Derived from the stable SNS message id: a re-run fanout of the same outbox message is deduplicated

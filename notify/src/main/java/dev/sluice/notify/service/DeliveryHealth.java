@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryHealth {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryHealth.class);
 
-    /** A subscription's current failure: since when, the latest reason, how many attempts failed. */
-    public record Failure(String protocol, String reason, Instant since, long attempts) {
+    /**
+     * A subscription's current failure: its topic and protocol (the gauge's labels), the latest reason and when it
+     * happened, since when the subscription fails, how many attempts failed.
+     */
+    public record Failure(String topic, String protocol, String reason, Instant since, Instant last, long attempts) {
     }
 
     private record Entry(Failure failure, Instant lastLogged) {
@@ -41,6 +44,8 @@ public final class DeliveryHealth {
     private final Duration logInterval;
     private final Map<String, Entry> failing = new ConcurrentHashMap<>();
     private final NotificationCounts counts = new NotificationCounts();
+    /** {@code [topic, protocol]} of every subscription at the last refresh. */
+    private volatile java.util.SortedSet<java.util.List<String>> subscribed = java.util.Collections.emptySortedSet();
 
     public DeliveryHealth(InstantSource clock, Duration logInterval) {
         this.clock = clock;
@@ -54,10 +59,10 @@ public final class DeliveryHealth {
         Entry entry = failing.compute(subscription.id(), (id, previous) -> {
             if (previous == null) {
                 logged[0] = true;
-                return new Entry(new Failure(subscription.protocol(), reason, now, 1), now);
+                return new Entry(new Failure(subscription.topicName(), subscription.protocol(), reason, now, now, 1), now);
             }
-            Failure failure = new Failure(subscription.protocol(), reason, previous.failure().since(),
-                    previous.failure().attempts() + 1);
+            Failure failure = new Failure(subscription.topicName(), subscription.protocol(), reason,
+                    previous.failure().since(), now, previous.failure().attempts() + 1);
             boolean remind = !now.isBefore(previous.lastLogged().plus(logInterval));
             logged[0] = remind;
             return new Entry(failure, remind ? now : previous.lastLogged());
@@ -98,6 +103,18 @@ public final class DeliveryHealth {
     }
 
     /**
+     * How many subscriptions are failing on this node right now, by {@code [topic, protocol]}, sorted; 0 for the
+     * pairs that have subscriptions (as of the workers' last refresh) and none failing.
+     */
+    public java.util.SortedMap<java.util.List<String>, Long> failingByTopic() {
+        java.util.SortedMap<java.util.List<String>, Long> counts = new java.util.TreeMap<>(NotificationCounts.KEY_ORDER);
+        subscribed.forEach(pair -> counts.put(pair, 0L));
+        failing.values().forEach(entry -> counts.merge(java.util.List.of(entry.failure().topic(),
+                entry.failure().protocol()), 1L, Long::sum));
+        return counts;
+    }
+
+    /**
      * A failure in words fit for the subscription's owner and the log: the queue or endpoint and what went wrong,
      * never an exception's class (the unexpected ones are logged in full at DEBUG).
      */
@@ -128,8 +145,18 @@ public final class DeliveryHealth {
         return "delivery failed unexpectedly (details in the node's debug log)";
     }
 
-    /** Forgets subscriptions that no longer exist (called with the live ones at each refresh). */
-    void retainOnly(Set<String> liveSubscriptionIds) {
-        failing.keySet().retainAll(liveSubscriptionIds);
+    /**
+     * Forgets subscriptions that no longer exist (called with the live ones at each refresh), and remembers which
+     * topics have subscriptions of which protocol, so the gauge shows 0 for them rather than nothing.
+     */
+    void retainOnly(java.util.Collection<Subscription> live) {
+        Set<String> ids = new java.util.HashSet<>();
+        java.util.SortedSet<java.util.List<String>> pairs = new java.util.TreeSet<>(NotificationCounts.KEY_ORDER);
+        live.forEach(subscription -> {
+            ids.add(subscription.id());
+            pairs.add(java.util.List.of(subscription.topicName(), subscription.protocol()));
+        });
+        failing.keySet().retainAll(ids);
+        subscribed = java.util.Collections.unmodifiableSortedSet(pairs);
     }
 }

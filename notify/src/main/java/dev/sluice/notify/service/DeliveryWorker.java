@@ -179,6 +179,8 @@ final class DeliveryWorker extends QueuePoller {
             NotificationCounts counts = services.health().counts();
             if (delivered) {
                 counts.delivered(current.topicName(), current.protocol(), 1);
+                DeliveryMessages.secondsSince(DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.PUBLISHED),
+                        services.clock().instant()).ifPresent(seconds -> counts.latency(current.protocol(), seconds));
                 services.health().delivered(current);
             } else {
                 counts.failed(current.topicName(), current.protocol(), 1);
@@ -251,6 +253,10 @@ final class DeliveryWorker extends QueuePoller {
             return changeVisibility(current, message, (int) Math.ceil(delay.toMillis() / 1000.0));
         }
         if (current.attributes().containsKey("RedrivePolicy") && !current.attributes().get("RedrivePolicy").isEmpty()) {
+            // The delivery queue's RedrivePolicy moves it on its next receive: given up on here, counted here once.
+            if (!"SubscriptionConfirmation".equals(DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.TYPE))) {
+                services.health().counts().deadLettered(current.topicName(), current.protocol(), 1);
+            }
             return changeVisibility(current, message, 0);
         }
         LOG.info("dropping message {} for subscription {} after {} attempts", message.messageId(), current.id(), attempt);

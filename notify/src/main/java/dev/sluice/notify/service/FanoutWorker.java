@@ -96,17 +96,23 @@ final class FanoutWorker extends QueuePoller {
             published.forEach(message -> failedByMessage.add(new TreeSet<>()));
             List<CompletableFuture<Void>> sends = new ArrayList<>();
             targets.forEach((subscription, indexes) -> sends.add(send(subscription, published, indexes)
-                    .handle((failedIndexes, failure) -> {
+                    .handle((sent, failure) -> {
+                        List<Integer> failedIndexes = failure != null ? indexes : sent.failed();
                         synchronized (failedByMessage) {
-                            (failure != null ? indexes : failedIndexes).forEach(index ->
-                                    failedByMessage.get(index).add(subscription.id()));
+                            failedIndexes.forEach(index -> failedByMessage.get(index).add(subscription.id()));
                         }
+                        Throwable undelivered = failure != null ? failure : sent.deadLetteredBecause();
                         NotificationCounts counts = services.health().counts();
-                        int failedCount = failure != null ? indexes.size() : failedIndexes.size();
+                        // Copies put in the dead-letter queue instead were not delivered: their attempt failed.
+                        int failedCount = undelivered != null ? indexes.size() : failedIndexes.size();
                         counts.failed(topic.name(), subscription.protocol(), failedCount);
                         counts.delivered(topic.name(), subscription.protocol(), indexes.size() - failedCount);
-                        if (failure != null) {
-                            services.health().failed(subscription, DeliveryHealth.describe(subscription, failure));
+                        if (undelivered == null) {
+                            latencies(subscription, published, indexes, failedIndexes);
+                        }
+                        if (undelivered != null) {
+                            services.health().failed(subscription, DeliveryHealth.describe(subscription, undelivered)
+                                    + (failure == null ? "; its copies went to the subscription's dead-letter queue" : ""));
                         } else if (!failedIndexes.isEmpty()) {
                             services.health().failed(subscription, "the queue refused " + failedIndexes.size() + " of "
                                     + indexes.size() + " messages");
@@ -117,6 +123,18 @@ final class FanoutWorker extends QueuePoller {
                     })));
             return Futures.all(sends).thenCompose(done -> finish(messages, published, failedByMessage));
         });
+    }
+
+    /** The publish-to-delivery time of each copy that reached the subscribed queue. */
+    private void latencies(Subscription subscription, List<PublishedMessage> published, List<Integer> indexes,
+            List<Integer> failedIndexes) {
+        java.time.Instant now = services.clock().instant();
+        for (int index : indexes) {
+            if (!failedIndexes.contains(index)) {
+                DeliveryMessages.secondsSince(published.get(index).timestamp(), now).ifPresent(seconds ->
+                        services.health().counts().latency(subscription.protocol(), seconds));
+            }
+        }
     }
 
     private Map<Subscription, List<Integer>> targets(List<PublishedMessage> published, List<Subscription> subscriptions) {
@@ -141,8 +159,15 @@ final class FanoutWorker extends QueuePoller {
         return targets;
     }
 
-    /** Sends the copies for one subscription in one batch; completes with the indexes that failed. */
-    private CompletableFuture<List<Integer>> send(Subscription subscription, List<PublishedMessage> published,
+    /**
+     * What a subscription's batch came to: the indexes that failed (to be retried), and the failure that sent the
+     * copies to the subscription's dead-letter queue instead of its queue (null when they reached their queue).
+     */
+    private record Sent(List<Integer> failed, Throwable deadLetteredBecause) {
+    }
+
+    /** Sends the copies for one subscription in one batch (to its dead-letter queue when its queue is gone). */
+    private CompletableFuture<Sent> send(Subscription subscription, List<PublishedMessage> published,
             List<Integer> indexes) {
         // A push subscription's delivery queue is ours; an sqs subscription's queue is one a tenant named.
         QueueClient queues = subscription.push() ? services.queueClient() : services.subscriberQueues();
@@ -153,12 +178,15 @@ final class FanoutWorker extends QueuePoller {
             entries.add(services.copies().copy(topic, subscription, published.get(index), "m" + index));
         }
         return queues.sendMessageBatch(new SendMessageBatchRequest(url, entries))
-                .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, failure))
-                .thenApply(response -> {
-            List<Integer> failed = new ArrayList<>();
-            response.failed().forEach(entry -> failed.add(Integer.parseInt(entry.id().substring(1))));
-            return failed;
-        });
+                .thenApply(response -> new Sent(failedIndexes(response), null))
+                .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, failure)
+                        .thenApply(response -> new Sent(failedIndexes(response), failure)));
+    }
+
+    private static List<Integer> failedIndexes(dev.sluice.clientsdk.model.SendMessageBatchResponse response) {
+        List<Integer> failed = new ArrayList<>();
+        response.failed().forEach(entry -> failed.add(Integer.parseInt(entry.id().substring(1))));
+        return failed;
     }
 
     /**
@@ -177,7 +205,12 @@ final class FanoutWorker extends QueuePoller {
         return services.subscriberQueues().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), entries.stream()
                 .map(entry -> new SendMessageBatchRequestEntry(entry.id(), entry.messageBody(), null,
                         entry.messageAttributes(), Map.of(), fifo ? entry.messageDeduplicationId() : null,
-                        fifo ? entry.messageGroupId() : null)).toList()));
+                        fifo ? entry.messageGroupId() : null)).toList()))
+                .thenApply(response -> {
+                    services.health().counts().deadLettered(topic.name(), subscription.protocol(),
+                            entries.size() - response.failed().size());
+                    return response;
+                });
     }
 
     private CompletableFuture<Void> finish(List<Message> messages, List<PublishedMessage> published,

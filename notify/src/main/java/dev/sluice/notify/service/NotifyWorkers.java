@@ -100,9 +100,7 @@ final class NotifyWorkers {
             return true;
         });
         Set<String> liveSubscriptions = new HashSet<>();
-        Set<String> allSubscriptions = new HashSet<>();
-        subscriptions.forEach(subscription -> allSubscriptions.add(subscription.id()));
-        services.health().retainOnly(allSubscriptions);
+        services.health().retainOnly(subscriptions);
         for (Subscription subscription : subscriptions) {
             Topic topic = byName.get(subscription.topicName());
             if (!subscription.push() || topic == null) {

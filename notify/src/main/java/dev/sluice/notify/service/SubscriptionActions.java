@@ -366,42 +366,61 @@ public final class SubscriptionActions {
 
     public CompletableFuture<Map<String, String>> getSubscriptionAttributes(String subscriptionArn) {
         return Futures.of(() -> find(subscriptionArn).thenCompose(subscription -> catalog.topic(subscription.topicName())
-                .thenApply(topic -> {
-                    TopicArn arn = topics.arn(subscription.topicName());
-                    Map<String, String> attributes = new LinkedHashMap<>();
-                    attributes.put("SubscriptionArn", arn.subscription(subscription.id()));
-                    attributes.put("TopicArn", arn.toString());
-                    attributes.put("Owner", queues.accountId());
-                    attributes.put("Protocol", subscription.protocol());
-                    attributes.put("Endpoint", subscription.endpoint());
-                    attributes.put("ConfirmationWasAuthenticated", String.valueOf(subscription.confirmed()));
-                    attributes.put("PendingConfirmation", String.valueOf(!subscription.confirmed()));
-                    attributes.put("RawMessageDelivery", "false");
-                    attributes.putAll(subscription.attributes());
-                    deliveryStatus(subscription, attributes);
-                    if (subscription.push() && !subscription.function()) {
-                        attributes.put("EffectiveDeliveryPolicy", DeliveryPolicy.effective(
-                                subscription.attributes().get("DeliveryPolicy"),
-                                topic.map(found -> found.attributes().get("DeliveryPolicy")).orElse(null),
-                                subscription.protocol()).toJson());
-                        // Not an SNS attribute: the Standard Webhooks secret the endpoint verifies webhook-signature with.
-                        attributes.put("WebhookSigningSecret", subscription.webhookSecret());
-                    }
-                    return attributes;
-                })));
+                .thenApply(topic -> attributesOf(subscription, topic))));
     }
 
     /**
-     * Not SNS attributes (AWS SDKs pass unknown ones through): whether this node's latest deliveries to the
-     * subscription failed, since when and why, so a subscription to a missing queue or a refusing endpoint shows
-     * up where its owner looks, not only in the operator's log.
+     * Every subscription of a topic with its attributes and status, pending ones included (with their real ARN,
+     * which ListSubscriptionsByTopic hides): what an operator's console shows. Sorted by subscription id.
+     */
+    public CompletableFuture<List<Map<String, String>>> describeSubscriptions(String topicArn) {
+        return Futures.of(() -> topics.require(TopicArn.require("TopicArn", topicArn)).thenCompose(topic ->
+                catalog.subscriptionsOf(topic.name()).thenApply(all -> all.stream()
+                        .sorted(java.util.Comparator.comparing(Subscription::id))
+                        .map(subscription -> attributesOf(subscription, java.util.Optional.of(topic))).toList())));
+    }
+
+    private Map<String, String> attributesOf(Subscription subscription, java.util.Optional<Topic> topic) {
+        TopicArn arn = topics.arn(subscription.topicName());
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("SubscriptionArn", arn.subscription(subscription.id()));
+        attributes.put("TopicArn", arn.toString());
+        attributes.put("Owner", queues.accountId());
+        attributes.put("Protocol", subscription.protocol());
+        attributes.put("Endpoint", subscription.endpoint());
+        attributes.put("ConfirmationWasAuthenticated", String.valueOf(subscription.confirmed()));
+        attributes.put("PendingConfirmation", String.valueOf(!subscription.confirmed()));
+        attributes.put("RawMessageDelivery", "false");
+        attributes.putAll(subscription.attributes());
+        deliveryStatus(subscription, attributes);
+        if (subscription.push() && !subscription.function()) {
+            attributes.put("EffectiveDeliveryPolicy", DeliveryPolicy.effective(
+                    subscription.attributes().get("DeliveryPolicy"),
+                    topic.map(found -> found.attributes().get("DeliveryPolicy")).orElse(null),
+                    subscription.protocol()).toJson());
+            // Not an SNS attribute: the Standard Webhooks secret the endpoint verifies webhook-signature with.
+            attributes.put("WebhookSigningSecret", subscription.webhookSecret());
+        }
+        return attributes;
+    }
+
+    /**
+     * Not SNS attributes (AWS SDKs pass unknown ones through): {@code Status} ({@code PendingConfirmation},
+     * {@code Confirmed} or {@code Failing}), and whether this node's latest deliveries to the subscription failed,
+     * since when, why and when last, so a subscription to a missing queue or a refusing endpoint shows up where its
+     * owner looks, not only in the operator's log. Each node knows its own attempts: every node delivers a share
+     * of a topic's messages, so a subscription that fails for all of them fails on every node.
      */
     private void deliveryStatus(Subscription subscription, Map<String, String> attributes) {
         java.util.Optional<DeliveryHealth.Failure> failure = health.failure(subscription.id());
+        attributes.put("Status", !subscription.confirmed() ? "PendingConfirmation"
+                : failure.isPresent() ? "Failing" : "Confirmed");
         attributes.put("DeliveryStatus", failure.isPresent() ? "Failing" : "Healthy");
         failure.ifPresent(failing -> {
             attributes.put("LastDeliveryError", failing.reason());
+            attributes.put("LastDeliveryErrorAt", failing.last().toString());
             attributes.put("FailingSince", failing.since().toString());
+            attributes.put("FailedAttempts", String.valueOf(failing.attempts()));
         });
     }
 

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * configured; see {@link RestOperation#operatorOnly}). {@code nodes}: id, Raft address, the HTTP URL the node
  * published, and {@code state} ({@code up}, {@code down} or {@code unknown}) from Raft's heartbeats as this
  * node's replicas see them, never from a probe. {@code groups}: name, members, leader, the applied index of
- * this node's replica and, for data groups, the queue count in this node's replica.
+ * this node's replica, on the group's leader how many entries each follower is behind ({@code followerLag}; empty
+ * elsewhere) and, for data groups, the queue count in this node's replica.
  */
 public final class ClusterResource implements RestResource {
     private final Supplier<CompletableFuture<ClusterView>> view;
@@ -40,7 +41,7 @@ public final class ClusterResource implements RestResource {
     public List<RestOperation> operations() {
         return List.of(new RestOperation("GET", "/cluster", "describeCluster",
                 "Nodes (id, Raft address, HTTP URL, up/down as this node sees them) and Raft groups (members, leader,"
-                        + " applied index, queue count), for operators",
+                        + " applied index, followers' lag on the leader, queue count), for operators",
                 List.of(), null, Map.of(200, "{nodes: [...], groups: [...]}", 403, "AccessDenied (not an operator key)"),
                 request -> view.get().thenApply(cluster -> RestResponse.json(200, render(cluster)))));
     }
@@ -62,6 +63,7 @@ public final class ClusterResource implements RestResource {
             entry.put("members", group.members());
             entry.put("leader", group.leader());
             entry.put("appliedIndex", group.appliedIndex());
+            entry.put("followerLag", group.followerLag());
             OptionalLong queues = queueCount.apply(group.name());
             if (queues.isPresent()) {
                 entry.put("queueCount", queues.getAsLong());

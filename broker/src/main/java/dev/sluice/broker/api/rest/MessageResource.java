@@ -2,6 +2,8 @@ package dev.sluice.broker.api.rest;
 
 import dev.sluice.broker.api.rest.RestOperation.Body;
 import dev.sluice.broker.api.rest.RestOperation.Parameter;
+import dev.sluice.broker.core.PeekedMessage;
+import dev.sluice.broker.core.StoredMessage;
 import dev.sluice.clientsdk.Cancellation;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsError;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -22,14 +25,21 @@ public final class MessageResource implements RestResource {
 
     static final String ATTRIBUTE_HEADER_PREFIX = "sluice-attribute-";
     static final String ATTRIBUTE_QUERY_PREFIX = "attribute.";
+    private static final int DEFAULT_PEEK = 10;
 
     private final QueueClient client;
     private final Function<String, String> queueUrl;
+    private final BiFunction<String, Integer, CompletableFuture<List<PeekedMessage>>> peeks;
 
-    /** @param queueUrl the queue URL of a queue name */
-    public MessageResource(QueueClient client, Function<String, String> queueUrl) {
+    /**
+     * @param queueUrl the queue URL of a queue name
+     * @param peeks the oldest messages of the queue at a URL, up to a count, read without receiving them
+     */
+    public MessageResource(QueueClient client, Function<String, String> queueUrl,
+            BiFunction<String, Integer, CompletableFuture<List<PeekedMessage>>> peeks) {
         this.client = client;
         this.queueUrl = queueUrl;
+        this.peeks = peeks;
     }
 
     @Override
@@ -62,6 +72,12 @@ public final class MessageResource implements RestResource {
                                 Parameter.query("visibility", "integer", "visibility timeout seconds (default: the queue's)")),
                         null, RestOperation.withQueueErrors(Map.of(200, "the raw body; Sluice-Message-Id, Sluice-Receipt-Handle, ...",
                                 204, "no message arrived")), this::receiveRaw),
+                new RestOperation("GET", "/queues/{name}/messages/peek", "peekMessages",
+                        "The queue's oldest messages, read without receiving them: receive counts, visibility and order "
+                                + "stay as they are", List.of(Parameter.query("max", "integer",
+                                "messages, 1.." + PeekedMessage.MAX_PER_PEEK + " (default 10)")), null,
+                        RestOperation.withQueueErrors(Map.of(200, "{messages: [{messageId, body | bodyBase64, attributes, "
+                                + "messageAttributes, state: VISIBLE|IN_FLIGHT|DELAYED, visibleAt}]}")), this::peek),
                 new RestOperation("DELETE", "/queues/{name}/messages/{receiptHandle}", "deleteMessage",
                         "Deletes a received message (deleting twice succeeds)", List.of(), null,
                         RestOperation.withQueueErrors(Map.of(204, "deleted")), this::delete),
@@ -119,6 +135,38 @@ public final class MessageResource implements RestResource {
         return Cancellation.propagate(received.thenApply(ReceiveMessageResponse::messages), received);
     }
 
+    /** The tenants' client checks the name (valid, no internal queue, existing) before the read-only peek. */
+    private CompletableFuture<RestResponse> peek(RestRequest request) {
+        Integer max = RestParameters.integer(request.query("max"), "max");
+        int count = max == null ? DEFAULT_PEEK : max;
+        if (count < 1 || count > PeekedMessage.MAX_PER_PEEK) {
+            return CompletableFuture.failedFuture(SqsError.INVALID_PARAMETER_VALUE.exception("Value " + count
+                    + " for parameter max is invalid. Reason: must be between 1 and " + PeekedMessage.MAX_PER_PEEK + "."));
+        }
+        return client.getQueueUrl(new GetQueueUrlRequest(request.path("name"), null))
+                .thenCompose(found -> peeks.apply(found.queueUrl(), count))
+                .thenApply(messages -> RestResponse.json(200, Map.of("messages", messages.stream().map(peeked ->
+                        new PeekedView(view(asMessage(peeked)), peeked.state().name(), peeked.visibleAtMillis())).toList())));
+    }
+
+    /** A peeked message in the shape of a received one (no receipt handle), so that both render alike. */
+    private static Message asMessage(PeekedMessage peeked) {
+        StoredMessage stored = peeked.message();
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("SentTimestamp", Long.toString(stored.sentMillis()));
+        attributes.put("ApproximateReceiveCount", Integer.toString(peeked.receiveCount()));
+        if (stored.messageGroupId() != null) {
+            attributes.put("MessageGroupId", stored.messageGroupId());
+        }
+        if (stored.messageDeduplicationId() != null) {
+            attributes.put("MessageDeduplicationId", stored.messageDeduplicationId());
+        }
+        if (stored.deadLetterSourceArn() != null) {
+            attributes.put("DeadLetterQueueSourceArn", stored.deadLetterSourceArn());
+        }
+        return new Message(stored.messageId(), null, null, stored.body(), attributes, null, stored.messageAttributes());
+    }
+
     private CompletableFuture<RestResponse> delete(RestRequest request) {
         return client.deleteMessage(new DeleteMessageRequest(queueUrl.apply(request.path("name")),
                 request.path("receiptHandle"))).thenApply(ignored -> RestResponse.noContent());
@@ -172,6 +220,10 @@ public final class MessageResource implements RestResource {
                 binary ? null : message.body(),
                 binary ? Base64.getEncoder().encodeToString(RawBody.bytes(message)) : null,
                 message.attributes(), attributes);
+    }
+
+    /** A peeked message as JSON: a received one's fields (no receipt handle), where it stands and when it is visible. */
+    record PeekedView(@com.fasterxml.jackson.annotation.JsonUnwrapped ReceivedView message, String state, long visibleAt) {
     }
 
     /** The answer to a send; {@code md5OfBody} is the MD5 of the posted bytes. */

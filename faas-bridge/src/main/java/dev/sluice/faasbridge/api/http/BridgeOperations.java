@@ -91,8 +91,17 @@ public final class BridgeOperations {
         return BridgeJsonCodec.function(function, api.functionArn(function.name()));
     }
 
+    /**
+     * A mapping as Lambda describes it, with {@code LastProcessingResult} and (Sluice's own) {@code RecentErrors}: the
+     * last problems this node's bridge met polling it, newest first.
+     */
     private ObjectNode mapping(EventSourceMapping mapping, String state) {
-        return BridgeJsonCodec.mapping(mapping, api.functionArn(mapping.functionName()), state);
+        ObjectNode out = BridgeJsonCodec.mapping(mapping, api.functionArn(mapping.functionName()), state);
+        dev.sluice.faasbridge.service.RecentErrors errors = api.recentErrors(mapping.uuid());
+        out.put("LastProcessingResult", errors.lastProcessingResult());
+        com.fasterxml.jackson.databind.node.ArrayNode recent = out.putArray("RecentErrors");
+        errors.entries().forEach(entry -> recent.addObject().put("At", entry.at().toString()).put("Message", entry.message()));
+        return out;
     }
 
     /** The function named in the path (a name or a function ARN), checked before it reaches the store's bounded keys. */

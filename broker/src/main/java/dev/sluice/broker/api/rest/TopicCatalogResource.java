@@ -1,0 +1,247 @@
+package dev.sluice.broker.api.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.broker.api.rest.RestOperation.Body;
+import dev.sluice.broker.api.rest.RestOperation.Parameter;
+import dev.sluice.clientsdk.SnsError;
+import dev.sluice.clientsdk.json.JsonBodyReader;
+import dev.sluice.clientsdk.model.MessageAttributeValue;
+import dev.sluice.notify.core.Caller;
+import dev.sluice.notify.service.NotificationCounts;
+import dev.sluice.notify.service.NotifyService;
+import dev.sluice.notify.service.PublishActions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * {@code /v1/topics}: topics and their subscriptions through the same actions (and the same topic-policy checks) as
+ * the SNS API — list, create, attributes (policy included), delete; subscriptions with their status (pending
+ * confirmation, confirmed, failing with the last error), subscribe, unsubscribe; publish a message with attributes.
+ * What the console's topic page reads and does. Errors carry the SNS error codes.
+ */
+public final class TopicCatalogResource implements RestResource {
+    private static final JsonBodyReader READER = new JsonBodyReader(SnsError::invalidParameter);
+    private static final String TOPIC_ERRORS = "InvalidParameter";
+
+    private final NotifyService notify;
+    private final String region;
+    private final String accountId;
+
+    public TopicCatalogResource(NotifyService notify, String region, String accountId) {
+        this.notify = notify;
+        this.region = region;
+        this.accountId = accountId;
+    }
+
+    @Override
+    public String tag() {
+        return "topics";
+    }
+
+    @Override
+    public List<RestOperation> operations() {
+        String subscription = "{subscriptionArn, protocol, endpoint, status: PendingConfirmation|Confirmed|Failing, "
+                + "lastDeliveryError, lastDeliveryErrorAt, failingSince, failedAttempts, attributes}";
+        return List.of(
+                new RestOperation("GET", "/topics", "listTopics", "Lists topics (a page of 100) with their attributes",
+                        List.of(Parameter.query("nextToken", "string", "the previous page's nextToken")), null,
+                        Map.of(200, "{topics: [{name, arn, attributes}], nextToken}", 400, TOPIC_ERRORS), this::list),
+                new RestOperation("PUT", "/topics/{name}", "createTopic",
+                        "Creates a topic, or answers the existing one with the same attributes", List.of(),
+                        new Body("application/json", "optional {attributes: {SNS attribute: value}, tags: {...}}", false),
+                        Map.of(200, "{name, arn}", 400, TOPIC_ERRORS), this::create),
+                new RestOperation("GET", "/topics/{name}", "getTopic",
+                        "A topic's attributes, and what this node published and delivered for it since it started",
+                        List.of(), null, Map.of(200, "{name, arn, attributes, counts: {kind: {protocol: count}}}",
+                                404, "NotFound"), this::get),
+                new RestOperation("PATCH", "/topics/{name}/attributes", "setTopicAttributes",
+                        "Sets the given topic attributes (Policy, DisplayName, DeliveryPolicy, ...), one after the other",
+                        List.of(), new Body("application/json", "{attributes: {SNS attribute: value}}", true),
+                        Map.of(204, "set", 400, TOPIC_ERRORS, 404, "NotFound"), this::setAttributes),
+                new RestOperation("DELETE", "/topics/{name}", "deleteTopic", "Deletes a topic and its subscriptions",
+                        List.of(), null, Map.of(204, "deleted"), this::delete),
+                new RestOperation("GET", "/topics/{name}/subscriptions", "listTopicSubscriptions",
+                        "Every subscription of the topic with its attributes and status, pending ones included",
+                        List.of(), null, Map.of(200, "{subscriptions: [" + subscription + "]}", 404, "NotFound"),
+                        this::subscriptions),
+                new RestOperation("POST", "/topics/{name}/subscriptions", "subscribe",
+                        "Subscribes an endpoint (an SQS queue ARN, a URL, an email address, a function ARN)", List.of(),
+                        new Body("application/json", "{protocol, endpoint, attributes: {FilterPolicy, RawMessageDelivery, ...}}", true),
+                        Map.of(200, "{subscriptionArn}", 400, TOPIC_ERRORS, 404, "NotFound"), this::subscribe),
+                new RestOperation("DELETE", "/topics/{name}/subscriptions/{id}", "unsubscribe", "Removes a subscription",
+                        List.of(), null, Map.of(204, "removed", 404, "NotFound"), this::unsubscribe),
+                new RestOperation("POST", "/topics/{name}/publish", "publishMessage",
+                        "Publishes a message with subject, attributes and (FIFO topics) group and deduplication id",
+                        List.of(), new Body("application/json", "{message, subject, messageAttributes: {name: {dataType, "
+                                + "stringValue}}, messageGroupId, messageDeduplicationId}", true),
+                        Map.of(200, "{messageId, sequenceNumber}", 400, TOPIC_ERRORS, 404, "NotFound"), this::publish));
+    }
+
+    private String arn(String name) {
+        return "arn:aws:sns:" + region + ":" + accountId + ":" + name;
+    }
+
+    private CompletableFuture<Void> allowed(RestRequest request, String action) {
+        return notify.authorizer().authorize(request.caller(), action, arn(request.path("name")));
+    }
+
+    private CompletableFuture<RestResponse> list(RestRequest request) {
+        Caller caller = request.caller();
+        return notify.topics().listTopics(request.query("nextToken")).thenCompose(page -> {
+            List<CompletableFuture<Map<String, Object>>> views = new ArrayList<>();
+            for (String topicArn : page.items()) {
+                String name = topicArn.substring(topicArn.lastIndexOf(':') + 1);
+                // A topic whose policy hides its attributes from the caller, or deleted meanwhile, is listed by name.
+                views.add(notify.authorizer().authorize(caller, "GetTopicAttributes", topicArn)
+                        .thenCompose(allowed -> notify.topics().getTopicAttributes(topicArn))
+                        .handle((attributes, failure) -> view(name, topicArn, failure == null ? attributes : Map.of())));
+            }
+            return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("topics", views.stream().map(CompletableFuture::join).toList());
+                body.put("nextToken", page.nextToken());
+                return RestResponse.json(200, body);
+            });
+        });
+    }
+
+    /** An object of strings; empty when absent. */
+    private static Map<String, String> stringMap(JsonNode root, String field) {
+        Map<String, String> map = READER.stringMap(root, field, field);
+        return map == null ? Map.of() : map;
+    }
+
+    private static Map<String, Object> view(String name, String arn, Map<String, String> attributes) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("name", name);
+        view.put("arn", arn);
+        view.put("attributes", attributes);
+        return view;
+    }
+
+    private CompletableFuture<RestResponse> create(RestRequest request) {
+        JsonNode root = READER.object(request.body(), Set.of("attributes", "tags"));
+        String name = request.path("name");
+        return notify.topics().createTopic(name, stringMap(root, "attributes"), stringMap(root, "tags")).thenApply(topicArn -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("name", name);
+                    body.put("arn", topicArn);
+                    return RestResponse.json(200, body);
+                });
+    }
+
+    private CompletableFuture<RestResponse> get(RestRequest request) {
+        String name = request.path("name");
+        return allowed(request, "GetTopicAttributes").thenCompose(ok -> notify.topics().getTopicAttributes(arn(name)))
+                .thenApply(attributes -> {
+                    Map<String, Object> body = view(name, arn(name), attributes);
+                    body.put("counts", counts(name));
+                    return RestResponse.json(200, body);
+                });
+    }
+
+    /** This node's counts for the topic: {kind: {protocol (empty for publishes): count}}. */
+    private Map<String, Map<String, Long>> counts(String topic) {
+        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        notify.deliveryHealth().counts().snapshot().forEach((key, count) -> {
+            if (key.get(1).equals(topic)) {
+                counts.computeIfAbsent(key.get(0), kind -> new TreeMap<>()).put(key.get(2), count);
+            }
+        });
+        for (NotificationCounts.Kind kind : NotificationCounts.Kind.values()) {
+            counts.putIfAbsent(kind.name(), Map.of());
+        }
+        return counts;
+    }
+
+    private CompletableFuture<RestResponse> setAttributes(RestRequest request) {
+        JsonNode root = READER.object(request.body(), Set.of("attributes"));
+        Map<String, String> attributes = stringMap(root, "attributes");
+        String topicArn = arn(request.path("name"));
+        CompletableFuture<Void> done = allowed(request, "SetTopicAttributes");
+        for (Map.Entry<String, String> attribute : new TreeMap<>(attributes).entrySet()) {
+            done = done.thenCompose(previous -> notify.topics().setTopicAttributes(topicArn, attribute.getKey(),
+                    attribute.getValue()));
+        }
+        // A new Policy must take effect at once for the next request, as SetTopicAttributes through SNS does.
+        return done.whenComplete((ignored, failure) -> notify.authorizer().forget(topicArn))
+                .thenApply(ignored -> RestResponse.noContent());
+    }
+
+    private CompletableFuture<RestResponse> delete(RestRequest request) {
+        String topicArn = arn(request.path("name"));
+        return allowed(request, "DeleteTopic").thenCompose(ok -> notify.topics().deleteTopic(topicArn))
+                .whenComplete((ignored, failure) -> notify.authorizer().forget(topicArn))
+                .thenApply(ignored -> RestResponse.noContent());
+    }
+
+    private CompletableFuture<RestResponse> subscriptions(RestRequest request) {
+        return allowed(request, "ListSubscriptionsByTopic")
+                .thenCompose(ok -> notify.subscriptions().describeSubscriptions(arn(request.path("name"))))
+                .thenApply(all -> RestResponse.json(200, Map.of("subscriptions",
+                        all.stream().map(TopicCatalogResource::subscriptionView).toList())));
+    }
+
+    private static Map<String, Object> subscriptionView(Map<String, String> attributes) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        Function<String, String> field = attributes::get;
+        view.put("subscriptionArn", field.apply("SubscriptionArn"));
+        view.put("protocol", field.apply("Protocol"));
+        view.put("endpoint", field.apply("Endpoint"));
+        view.put("status", field.apply("Status"));
+        view.put("lastDeliveryError", field.apply("LastDeliveryError"));
+        view.put("lastDeliveryErrorAt", field.apply("LastDeliveryErrorAt"));
+        view.put("failingSince", field.apply("FailingSince"));
+        String attempts = field.apply("FailedAttempts");
+        view.put("failedAttempts", attempts == null ? 0 : Long.parseLong(attempts));
+        view.put("attributes", attributes);
+        return view;
+    }
+
+    private CompletableFuture<RestResponse> subscribe(RestRequest request) {
+        JsonNode root = READER.object(request.body(), Set.of("protocol", "endpoint", "attributes"));
+        String protocol = READER.text(root, "protocol", "protocol");
+        String endpoint = READER.text(root, "endpoint", "endpoint");
+        Map<String, String> attributes = stringMap(root, "attributes");
+        return allowed(request, "Subscribe").thenCompose(ok -> notify.subscriptions().subscribe(arn(request.path("name")),
+                        protocol, endpoint, attributes, true))
+                .thenApply(subscriptionArn -> RestResponse.json(200, Map.of("subscriptionArn", subscriptionArn)));
+    }
+
+    private CompletableFuture<RestResponse> unsubscribe(RestRequest request) {
+        String subscriptionArn = arn(request.path("name")) + ":" + request.path("id");
+        return notify.subscriptions().unsubscribe(subscriptionArn).thenApply(ignored -> RestResponse.noContent());
+    }
+
+    private CompletableFuture<RestResponse> publish(RestRequest request) {
+        JsonNode root = READER.object(request.body(), Set.of("message", "subject", "messageAttributes", "messageGroupId",
+                "messageDeduplicationId"));
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+        JsonNode given = READER.object(root, "messageAttributes", "messageAttributes");
+        if (given != null) {
+            given.fields().forEachRemaining(entry -> {
+                String path = "messageAttributes." + entry.getKey();
+                attributes.put(entry.getKey(), MessageAttributeValue.ofString(
+                        READER.text(entry.getValue(), "dataType", path + ".dataType"),
+                        READER.text(entry.getValue(), "stringValue", path + ".stringValue")));
+            });
+        }
+        PublishActions.Entry entry = new PublishActions.Entry(null, READER.text(root, "message", "message"),
+                READER.text(root, "subject", "subject"), null, attributes, READER.text(root, "messageGroupId", "messageGroupId"),
+                READER.text(root, "messageDeduplicationId", "messageDeduplicationId"));
+        String topicArn = arn(request.path("name"));
+        return allowed(request, "Publish").thenCompose(ok -> notify.publishing().publish(topicArn, entry))
+                .thenApply(published -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("messageId", published.messageId());
+                    body.put("sequenceNumber", published.sequenceNumber());
+                    return RestResponse.json(200, body);
+                });
+    }
+}

@@ -1,0 +1,155 @@
+package dev.sluice.broker.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.broker.AcceptingFunction;
+import dev.sluice.broker.HttpProbe;
+import dev.sluice.broker.sns.SnsClients;
+import dev.sluice.broker.sqs.SqsTestServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The Topics, Functions and Cluster pages in a headless Chromium against a real server (auth off), checked through the
+ * AWS SDKs and the REST API: a topic made, subscribed and published to from the console delivers to the queue; a
+ * subscription to a missing queue shows as failing with its error; a trigger is disabled and enabled again; the cluster
+ * page shows the node and its groups, also on a server with four data groups.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ConsolePagesIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path data;
+    static SqsTestServer server;
+    static ConsoleBrowser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = SqsTestServer.start(data);
+        browser = ConsoleBrowser.start(server.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        server.close();
+    }
+
+    @Test
+    void aTopicMadeInTheConsoleDeliversWhatTheConsolePublishesToASubscribedQueue() throws Exception {
+        String url = server.sqs.createQueue(b -> b.queueName("console-inbox")).queueUrl();
+        browser.open("topics/~create");
+        browser.type("topic-name", "console-news");
+        browser.click("submit-create-topic");
+        browser.awaitText(By.cssSelector("[data-test=page-topics] h1"), "console-news");
+
+        browser.select("subscribe-protocol", "sqs");
+        browser.type("subscribe-endpoint", "arn:aws:sqs:us-east-1:000000000000:console-inbox");
+        browser.click("subscribe-submit");
+        browser.await(By.cssSelector("[data-test=subscription-row][data-status=Confirmed]"));
+
+        browser.type("publish-subject", "from the console");
+        browser.type("publish-message", "hello, queue");
+        browser.click("publish-add-attribute");
+        browser.type("publish-attribute-name-0", "origin");
+        browser.type("publish-attribute-value-0", "console");
+        browser.click("publish-submit");
+        browser.awaitNotice("Published message");
+
+        Message message = server.sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(10)).messages().get(0);
+        var envelope = JSON.readTree(message.body());
+        assertEquals("hello, queue", envelope.get("Message").asText());
+        assertEquals("from the console", envelope.get("Subject").asText());
+        assertEquals("console", envelope.get("MessageAttributes").get("origin").get("Value").asText());
+        browser.awaitText(By.cssSelector("[data-test=count-delivered] .value"), "1");
+        screenshot("topic");
+        browser.assertNoSevereLogs();
+    }
+
+    @Test
+    void aSubscriptionToAMissingQueueShowsAsFailingWithItsError() throws Exception {
+        try (SnsClient sns = SnsClients.client(server.port())) {
+            String topic = sns.createTopic(b -> b.name("console-typo")).topicArn();
+            sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint("arn:aws:sqs:us-east-1:000000000000:console-nowhere"));
+            sns.publish(b -> b.topicArn(topic).message("lost"));
+        }
+        browser.open("topics/console-typo");
+        browser.await(By.cssSelector("[data-test=subscription-row][data-status=Failing]"));
+        browser.awaitText(ConsoleBrowser.byTest("subscription-error"), "queue console-nowhere does not exist");
+        browser.open("topics");
+        browser.awaitText(ConsoleBrowser.byTest("topic-list"), "console-typo");
+        screenshot("topics");
+        browser.assertNoSevereLogs();
+    }
+
+    @Test
+    void aTriggerIsDisabledAndEnabledAgainFromTheConsole() throws Exception {
+        try (AcceptingFunction function = AcceptingFunction.start()) {
+            HttpProbe rest = new HttpProbe(server.port());
+            assertEquals(201, rest.post("/v1/functions", "{\"FunctionName\":\"console-fn\",\"InvokeUrl\":\""
+                    + function.url() + "\",\"Timeout\":3}").statusCode());
+            server.sqs.createQueue(b -> b.queueName("console-source"));
+            String uuid = JSON.readTree(rest.post("/v1/event-source-mappings", "{\"FunctionName\":\"console-fn\","
+                    + "\"EventSourceArn\":\"arn:aws:sqs:us-east-1:000000000000:console-source\"}").body()).get("UUID").asText();
+
+            browser.open("functions");
+            By row = By.cssSelector("[data-test=mapping-row][data-uuid=\"" + uuid + "\"]");
+            browser.await(By.cssSelector("[data-test=mapping-row][data-uuid=\"" + uuid + "\"][data-state=Enabled]"));
+            screenshot("functions");
+            browser.driver().findElement(row).findElement(ConsoleBrowser.byTest("toggle-mapping")).click();
+            browser.awaitNotice("Disabled the trigger of console-fn");
+            browser.await(By.cssSelector("[data-test=mapping-row][data-uuid=\"" + uuid + "\"][data-state=Disabled]"));
+            assertEquals("Disabled", state(rest, uuid));
+
+            browser.driver().findElement(row).findElement(ConsoleBrowser.byTest("toggle-mapping")).click();
+            browser.awaitNotice("Enabled the trigger of console-fn");
+            browser.await(By.cssSelector("[data-test=mapping-row][data-uuid=\"" + uuid + "\"][data-state=Enabled]"));
+            assertEquals("Enabled", state(rest, uuid));
+            browser.assertNoSevereLogs();
+        }
+    }
+
+    @Test
+    void theClusterPageShowsTheNodeAndItsGroupsAlsoWithFourDataGroups(@TempDir Path fourGroupsData) throws Exception {
+        browser.open("cluster");
+        browser.awaitText(ConsoleBrowser.byTest("node-list"), "n1");
+        browser.awaitText(ConsoleBrowser.byTest("node-state"), "up");
+        browser.await(By.cssSelector("[data-test=group-row][data-group=data-0]"));
+        browser.awaitText(ConsoleBrowser.byTest("node-ready"), "yes");
+        screenshot("cluster");
+        browser.assertNoSevereLogs();
+
+        try (SqsTestServer four = SqsTestServer.start(fourGroupsData, config -> config.withRaft(config.raft().withDataGroups(4)))) {
+            browser.driver().get("http://127.0.0.1:" + four.port() + "/console/#/cluster");
+            for (String group : List.of("data-0", "data-1", "data-2", "data-3")) {
+                browser.await(By.cssSelector("[data-test=group-row][data-group=" + group + "]"));
+            }
+            browser.until(driver -> driver.findElements(ConsoleBrowser.byTest("group-leader")).stream()
+                    .filter(leader -> leader.getText().equals("n1")).count() >= 5);
+            browser.assertNoSevereLogs();
+        }
+    }
+
+    /** The page from its top, without the notice an earlier step left. */
+    private static void screenshot(String name) throws Exception {
+        browser.script("document.getElementById('notice').hidden = true; window.scrollTo(0, 0)");
+        browser.screenshot(name);
+    }
+
+    private static String state(HttpProbe rest, String uuid) throws Exception {
+        return JSON.readTree(rest.get("/v1/event-source-mappings/" + uuid).body()).get("State").asText();
+    }
+}
