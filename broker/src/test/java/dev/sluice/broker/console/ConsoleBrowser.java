@@ -213,6 +213,7 @@ public final class ConsoleBrowser implements AutoCloseable {
         }
         Path target = repositoryRoot().resolve("docs/console/" + name + ".png");
         Files.createDirectories(target.getParent());
+        script("window.scrollTo(0, 0)");
         Files.write(target, driver.getScreenshotAs(OutputType.BYTES));
     }
 
