@@ -84,6 +84,8 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     /** Opens {@code /console/#/<route>} afresh (a full load: the shell starts again). */
     public void open(String route) {
+        // A URL differing only in its hash would not load the page again.
+        driver.get("about:blank");
         driver.get(consoleUrl() + "#/" + route);
         awaitPresent(By.cssSelector("section.page, form.signin"));
     }
