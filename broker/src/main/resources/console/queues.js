@@ -342,6 +342,9 @@
 
     // ---- A queue's detail.
 
+    /** Refreshes the open queue's numbers now (after an action changed them); the page sets it. */
+    let refreshStats = () => {};
+
     const TABS = [['overview', 'Settings'], ['send', 'Send'], ['poll', 'Poll'], ['peek', 'Peek'], ['tags', 'Tags'],
         ['dlq', 'Dead-letter']];
 
@@ -357,7 +360,7 @@
                 'data-test': 'tab-' + id, onclick: () => go(queueHref(name, id))}, title))),
             body);
         let queue = null;
-        const stopStats = every(REFRESH_MILLIS, async stopped => {
+        const loadStats = async stopped => {
             try {
                 queue = await api('GET', '/queues/' + enc(name));
                 if (queue.attributes.QueueArn) {
@@ -374,12 +377,15 @@
                     stats.replaceChildren(el('p', {class: 'error'}, describe(error)));
                 }
             }
-        });
+        };
+        const stopStats = every(REFRESH_MILLIS, loadStats);
+        refreshStats = () => loadStats(() => false);
         const renderers = {overview: renderSettings, send: renderSend, poll: renderPoll, peek: renderPeek, tags: renderTags,
             dlq: renderDeadLetter};
         const stopTab = (renderers[tab] || renderSettings)(body, name);
         return () => {
             stopStats();
+            refreshStats = () => {};
             if (typeof stopTab === 'function') {
                 stopTab();
             }
@@ -398,6 +404,7 @@
         try {
             await api('DELETE', '/queues/' + enc(name) + '/messages');
             notify('Purged queue ' + name + '.');
+            refreshStats();
         } catch (error) {
             notify(describe(error), true);
         }
@@ -471,6 +478,7 @@
                 const sent = await api('POST', '/queues/' + enc(name) + '/messages' + (query.length ? '?' + query.join('&') : ''),
                     text.value);
                 notify('Sent message ' + sent.messageId + '.');
+                refreshStats();
             } catch (failed) {
                 error.textContent = describe(failed);
             }
@@ -515,6 +523,7 @@
                 show();
                 notify(answer.messages.length === 0 ? 'No message arrived.' : 'Received ' + answer.messages.length
                     + ' message(s); they stay hidden for ' + (visibility.value || '30') + ' s unless deleted or returned.');
+                refreshStats();
             } catch (failed) {
                 results.replaceChildren(el('p', {class: 'error'}, describe(failed)));
             }
@@ -531,6 +540,7 @@
             }
             received = received.filter(message => !chosen.includes(message) || failures.length > 0);
             show();
+            refreshStats();
             notify(failures.length ? failures.join('; ') : what + ' ' + chosen.length + ' message(s).', failures.length > 0);
         };
         const show = () => results.replaceChildren(table([
@@ -671,9 +681,16 @@
             }
             refreshTasks();
         };
+        let wasRunning = false;
         const refreshTasks = async () => {
             try {
                 const answer = await api('GET', '/queues/' + enc(name) + '/move-tasks?maxResults=10');
+                // The queue's numbers follow a running task, up to the refresh after it ended.
+                const running = answer.tasks.some(task => task.status === 'RUNNING');
+                if (running || wasRunning) {
+                    refreshStats();
+                }
+                wasRunning = running;
                 tasks.replaceChildren(table([
                     {title: 'Status', value: task => el('span', {class: 'badge ' + (task.status === 'FAILED' ? 'bad'
                         : task.status === 'COMPLETED' ? 'ok' : 'warn'), 'data-test': 'task-status'}, task.status)},

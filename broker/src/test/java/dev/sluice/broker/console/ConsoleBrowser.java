@@ -84,6 +84,8 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     /** Opens {@code /console/#/<route>} afresh (a full load: the shell starts again). */
     public void open(String route) {
+        // A URL differing only in its hash would not load the page again.
+        driver.get("about:blank");
         driver.get(consoleUrl() + "#/" + route);
         awaitPresent(By.cssSelector("section.page, form.signin"));
     }
@@ -213,6 +215,7 @@ public final class ConsoleBrowser implements AutoCloseable {
         }
         Path target = repositoryRoot().resolve("docs/console/" + name + ".png");
         Files.createDirectories(target.getParent());
+        script("window.scrollTo(0, 0)");
         Files.write(target, driver.getScreenshotAs(OutputType.BYTES));
     }
 
