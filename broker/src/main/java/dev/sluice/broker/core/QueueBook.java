@@ -189,6 +189,12 @@ public final class QueueBook {
 
     private void remove(QueueState queue, EntryStamp stamp) {
         String name = queue.name;
+        if (queue.layout.fence() != QueueLayout.Fence.OPEN) {
+            // A fenced queue is deleted here because it migrated to another group: the sources here that named it as
+            // their dead-letter queue now reach it there, through the outbox, in the same apply (no dead letter meets
+            // a missing queue in between).
+            deadLetterSourcesOf(name).forEach(source -> markRemoteDeadLetterTarget(source, true));
+        }
         for (long seq : queue.index.allSeqsSorted()) {
             storage.deleteMessage(queue.id, seq);
         }

@@ -158,7 +158,7 @@ public final class QueueLayoutChanges {
             checkMovable(current, target);
             // FIFO queues never come here: QueueMigrations.start copies them (order and deduplication need a frozen copy).
             Placement updated = new Placement(current.home(), List.of(target), current.partitions());
-            return refuseWithSources(name).thenCompose(none -> createIn(List.of(target), name, settings))
+            return createIn(List.of(target), name, settings)
                     .thenCompose(created -> recorded(name, List.of(target), current, updated,
                             () -> retry(attempts, () -> startMigration(name, target, attempts - 1))))
                     // A fence that failed here is not the start's failure: the switch stands, and the worker fences the
@@ -177,20 +177,6 @@ public final class QueueLayoutChanges {
     CompletableFuture<Void> fenceSends(String name, List<Integer> draining) {
         return CompletableFuture.allOf(draining.stream().map(group -> groups.get(group).setLayout(name, SENDS_CLOSED))
                 .toArray(CompletableFuture[]::new));
-    }
-
-    /**
-     * A dead-letter queue is not moved away from its sources: a redrive is one apply within the source's group, so once
-     * the old group's copy is removed the sources' redrive would find no dead-letter queue and stop.
-     */
-    private CompletableFuture<Void> refuseWithSources(String name) {
-        List<CompletableFuture<List<String>>> sources = groups.stream().map(group -> group.deadLetterSourcesOf(name)).toList();
-        return CompletableFuture.allOf(sources.toArray(CompletableFuture[]::new)).thenAccept(all -> {
-            if (sources.stream().anyMatch(names -> !names.join().isEmpty())) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("A dead-letter queue with source queues cannot be migrated "
-                        + "yet: their redrive stays in their own data group.");
-            }
-        });
     }
 
     /**
@@ -272,7 +258,8 @@ public final class QueueLayoutChanges {
     /**
      * Whether {@code name} can be moved to {@code target} by copy (a FIFO queue's migration, see
      * {@link QueueCopyMigration}); answers the group it is in. The same rules as a drain: one partition, not moving
-     * already, not a dead-letter queue with sources.
+     * already. A dead-letter queue with sources moves too: sources in its old group send their dead letters through the
+     * outbox while it is fenced, and are marked as having a remote dead-letter queue when its old copy is deleted.
      */
     CompletableFuture<Integer> checkCopyable(String name, int target) {
         placement.forget(name);
@@ -281,7 +268,7 @@ public final class QueueLayoutChanges {
                 throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
             }
             checkMovable(current, target);
-            return refuseWithSources(name).thenApply(none -> current.primary());
+            return CompletableFuture.completedFuture(current.primary());
         }));
     }
 
