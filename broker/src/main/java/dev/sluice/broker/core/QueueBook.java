@@ -479,6 +479,11 @@ public final class QueueBook {
         return outbox.hasRoom();
     }
 
+    /** Whether messages of {@code from} are still in the outbox on their way to {@code destinationArn}. */
+    boolean outboxHolds(QueueState from, String destinationArn) {
+        return outbox.holds(from.name, destinationArn);
+    }
+
     /** This group's pending transfers to other groups (readers hold the engine's read lock). */
     public TransferOutbox transfers() {
         return outbox;

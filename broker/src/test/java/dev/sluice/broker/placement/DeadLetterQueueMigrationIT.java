@@ -47,6 +47,86 @@ class DeadLetterQueueMigrationIT {
         migrateWhileDeadLettering(directory, true);
     }
 
+    /**
+     * The other way round: a FIFO dead-letter queue copied into the group of one of its sources. Its dead letters go
+     * through the outbox while the queue is elsewhere, through the outbox still while the copy fills and while earlier
+     * ones are on their way, and by local moves only after them: the source's message group stays in order. The
+     * dead-letter queue's old group is further on in its log than the source's, so a dead letter moved into the copy
+     * while it fills would sort before the copied ones.
+     */
+    @Test
+    void aFifoDeadLetterQueueCopiedIntoItsSourcesGroupKeepsTheSourcesOrder(@TempDir Path directory) throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(directory, config -> config.withRaft(config.raft().withDataGroups(GROUPS)))) {
+            SqsClient sqs = server.sqs();
+            Map<QueueAttributeName, String> fifo = Map.of(QueueAttributeName.FIFO_QUEUE, "true");
+            String dlq = sqs.createQueue(b -> b.queueName("grave.fifo").attributes(fifo)).queueUrl();
+            String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            String policy = "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"1\"}";
+            String home = groupOf(server, "grave.fifo");
+            // Created with a policy naming it, the filler lands in the dead-letter queue's group and moves its log on.
+            String filler = sqs.createQueue(b -> b.queueName("filler.fifo").attributes(Map.of(QueueAttributeName.FIFO_QUEUE,
+                    "true", QueueAttributeName.REDRIVE_POLICY, policy))).queueUrl();
+            assertEquals(home, groupOf(server, "filler.fifo"));
+            List<Thread> fillers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int thread = t;
+                fillers.add(new Thread(() -> {
+                    for (int i = 0; i < 150; i++) {
+                        String body = "fill-" + thread + "-" + i;
+                        sqs.sendMessage(b -> b.queueUrl(filler).messageBody(body).messageGroupId("f").messageDeduplicationId(body));
+                    }
+                }));
+            }
+            fillers.forEach(Thread::start);
+            for (Thread thread : fillers) {
+                thread.join();
+            }
+            String source = null;
+            for (int i = 0; source == null; i++) {
+                String name = "src" + i + ".fifo";
+                String url = sqs.createQueue(b -> b.queueName(name).attributes(fifo)).queueUrl();
+                if (!groupOf(server, name).equals(home)) {
+                    source = url;
+                }
+            }
+            String sourceUrl = source;
+            String sourceGroup = groupOf(server, queueName(sourceUrl));
+            sqs.setQueueAttributes(b -> b.queueUrl(sourceUrl).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "0",
+                    QueueAttributeName.REDRIVE_POLICY, policy)));
+
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread deadLettering = new Thread(() -> {
+                for (int n = 0; running.get(); n++) {
+                    String body = "src-" + n;
+                    try {
+                        sqs.sendMessage(b -> b.queueUrl(sourceUrl).messageBody(body).messageGroupId("g").messageDeduplicationId(body));
+                        sent.add(body);
+                        sqs.receiveMessage(b -> b.queueUrl(sourceUrl).maxNumberOfMessages(10));
+                        Thread.sleep(20);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }
+            });
+            deadLettering.start();
+            Thread.sleep(1_000);
+            call(server, "POST", "/v1/queues/grave.fifo/migrate", "{\"toGroup\":\"" + sourceGroup + "\"}");
+            awaitMigration(server, "grave.fifo");
+            Thread.sleep(1_000);
+            running.set(false);
+            deadLettering.join();
+            assertNull(failure.get(), "no call failed while the dead-letter queue moved");
+            receiveUntilDeadLettered(sqs, sourceUrl);
+            awaitCount(sqs, dlq, sent.size());
+
+            List<String> bodies = drain(sqs, dlq).stream().map(Message::body).toList();
+            assertEquals(sent, bodies, "each dead letter once, in the order its group was sent");
+        }
+    }
+
     private static void migrateWhileDeadLettering(Path directory, boolean fifo) throws Exception {
         try (SqsTestServer server = SqsTestServer.start(directory, config -> config.withRaft(config.raft().withDataGroups(GROUPS)))) {
             SqsClient sqs = server.sqs();
