@@ -37,9 +37,12 @@ final class AdminCommand {
             Commands:
               cluster                            nodes (up/down), Raft groups, leaders and queue counts (GET /v1/cluster)
               queue NAME                         a queue's attributes and groups (GET /v1/queues/NAME)
-              queue-migrate NAME --to-group G    move a live queue to data group G, e.g. data-3 (POST /v1/queues/NAME/migrate)
+              queue-migrate NAME --to-group G [--from-group F]
+                                                 move a live queue (or its partition in group F) to data group G,
+                                                 e.g. data-3 (POST /v1/queues/NAME/migrate)
               queue-migration NAME               the queue's latest migration and its progress (GET /v1/queues/NAME/migrate)
-              queue-partitions NAME --count N    spread a queue over N data groups (PUT /v1/queues/NAME/partitions)
+              queue-partitions NAME --count N    spread a queue over N data groups; one fewer drains the last
+                                                 partition into the others (PUT /v1/queues/NAME/partitions)
             Requests are signed with AWS Signature V4 when a key is given by flag or by AWS_ACCESS_KEY_ID and
             AWS_SECRET_ACCESS_KEY; with auth on, /v1/cluster needs an operator (admin=) key.
             Exit codes: 0 ok, 1 the server said no (its answer is printed) or was unreachable, 2 usage error.
@@ -90,7 +93,7 @@ final class AdminCommand {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.startsWith("--")) {
-                if (!List.of("--endpoint", "--access-key", "--secret-key", "--region", "--to-group", "--count").contains(arg)) {
+                if (!List.of("--endpoint", "--access-key", "--secret-key", "--region", "--to-group", "--from-group", "--count").contains(arg)) {
                     throw new UsageException("unknown option " + arg);
                 }
                 if (i + 1 >= args.size()) {
@@ -139,7 +142,8 @@ final class AdminCommand {
                 }
                 byte[] body;
                 try {
-                    body = JSON.writeValueAsBytes(Map.of("toGroup", group));
+                    String from = options.get("--from-group");
+                    body = JSON.writeValueAsBytes(from == null ? Map.of("toGroup", group) : Map.of("toGroup", group, "fromGroup", from));
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }

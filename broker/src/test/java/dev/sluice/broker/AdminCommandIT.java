@@ -106,6 +106,22 @@ class AdminCommandIT {
             assertEquals(1, twice.exit(), twice.out());
             assertTrue(twice.err().contains("InvalidParameterValue"), twice.err());
             assertEquals(2, admin(Map.of(), with(endpoint, "queue-partitions", "spread")).exit());
+
+            // A partition of the spread queue moves when the command names it; which one is needed with several.
+            JsonNode spread = JSON.readTree(partitioned.out()).get("groups");
+            String outside = "data-0";
+            for (int g = 0; g < 4; g++) {
+                if (!spread.toString().contains("\"data-" + g + "\"")) {
+                    outside = "data-" + g;
+                }
+            }
+            Run unnamed = admin(Map.of(), with(endpoint, "queue-migrate", "spread", "--to-group", outside));
+            assertEquals(1, unnamed.exit(), unnamed.out());
+            assertTrue(unnamed.err().contains("fromGroup"), unnamed.err());
+            Run partitionMoved = admin(Map.of(), with(endpoint, "queue-migrate", "spread", "--to-group", outside,
+                    "--from-group", spread.get(2).asText()));
+            assertEquals(0, partitionMoved.exit(), partitionMoved.err());
+            assertEquals(spread.get(2).asText(), JSON.readTree(partitionMoved.out()).get("fromGroup").asText(), partitionMoved.out());
         }
     }
 

@@ -84,13 +84,33 @@ final class FifoMemory {
 
     /** The queue's sends still remembered at {@code nowMillis}, by key, after {@code afterKey} (null: from the first). */
     List<QueueExport.Deduplication> liveSends(QueueState queue, long nowMillis, String afterKey) {
-        java.util.SortedMap<String, DeduplicationRecord> live = sends.live(queue.id, nowMillis);
-        if (afterKey != null) {
-            live = live.tailMap(afterKey + '\0');
+        return liveAfter(sends, queue, nowMillis, afterKey, QueueExport.Deduplication::new);
+    }
+
+    /** The queue's receive attempts still remembered at {@code nowMillis}, by attempt id, after {@code afterId} (null: from the first). */
+    List<QueueExport.Attempt> liveReceives(QueueState queue, long nowMillis, String afterId) {
+        return liveAfter(receives, queue, nowMillis, afterId, QueueExport.Attempt::new);
+    }
+
+    private static <V extends Expiring, T> List<T> liveAfter(ExpiringRecords<V> records, QueueState queue, long nowMillis,
+            String after, java.util.function.BiFunction<String, V, T> item) {
+        java.util.SortedMap<String, V> live = records.live(queue.id, nowMillis);
+        if (after != null) {
+            live = live.tailMap(after + '\0');
         }
-        List<QueueExport.Deduplication> records = new java.util.ArrayList<>(live.size());
-        live.forEach((key, record) -> records.add(new QueueExport.Deduplication(key, record)));
-        return records;
+        List<T> items = new java.util.ArrayList<>(live.size());
+        live.forEach((name, record) -> items.add(item.apply(name, record)));
+        return items;
+    }
+
+    /**
+     * A receive remembered in the group a migrated queue came from, until its own expiry (a lapsed one is dropped): its
+     * deliveries name sequence numbers and nonces the copy keeps, so a retry here hands out the same messages.
+     */
+    void importReceive(QueueState queue, String attemptId, ReceiveAttempt attempt, long nowMillis) {
+        if (attempt.expiresAtMillis() > nowMillis) {
+            rememberReceive(queue, attemptId, attempt);
+        }
     }
 
     ReceiveAttempt attempt(QueueState queue, String attemptId, long nowMillis) {

@@ -189,6 +189,12 @@ public final class QueueBook {
 
     private void remove(QueueState queue, EntryStamp stamp) {
         String name = queue.name;
+        if (queue.layout.fence() != QueueLayout.Fence.OPEN) {
+            // A fenced queue is deleted here because it migrated to another group: the sources here that named it as
+            // their dead-letter queue now reach it there, through the outbox, in the same apply (no dead letter meets
+            // a missing queue in between).
+            deadLetterSourcesOf(name).forEach(source -> markRemoteDeadLetterTarget(source, true));
+        }
         for (long seq : queue.index.allSeqsSorted()) {
             storage.deleteMessage(queue.id, seq);
         }
@@ -471,6 +477,11 @@ public final class QueueBook {
 
     boolean outboxHasRoom() {
         return outbox.hasRoom();
+    }
+
+    /** Whether messages of {@code from} are still in the outbox on their way to {@code destinationArn}. */
+    boolean outboxHolds(QueueState from, String destinationArn) {
+        return outbox.holds(from.name, destinationArn);
     }
 
     /** This group's pending transfers to other groups (readers hold the engine's read lock). */

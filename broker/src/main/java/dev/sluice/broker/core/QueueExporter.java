@@ -9,7 +9,7 @@ import java.util.function.LongFunction;
 
 /**
  * Reads a queue's state page by page for a migration ({@link QueueExport}): messages in sequence order (so each FIFO
- * group's order), then its live deduplication records in key order. A page holds at least one item and stops once
+ * group's order), then its live deduplication records in key order, then its live receive attempts by attempt id. A page holds at least one item and stops once
  * it passed {@code maxBytes} (the bodies and attributes as UTF-8, plus a fixed cost per item), so one Raft entry
  * carries it. Meant for a queue that no longer changes (its group refuses every request for it while it moves);
  * called under the engine's read lock.
@@ -30,14 +30,14 @@ final class QueueExporter {
         List<QueueExport.Message> messages = new ArrayList<>();
         List<QueueExport.Deduplication> deduplications = new ArrayList<>();
         long bytes = 0;
-        if (!from.deduplications()) {
+        if (from.phase() == QueueExport.Phase.MESSAGES) {
             long[] seqs = queue.index.allSeqsSorted();
             int start = Arrays.binarySearch(seqs, from.afterSeq());
             start = start >= 0 ? start + 1 : -start - 1;
             for (int i = start; i < seqs.length; i++) {
                 if (bytes >= maxBytes) {
                     return new QueueExport(queueIds, messages, List.of(), 0,
-                            new QueueExport.Position(false, seqs[i - 1], null));
+                            new QueueExport.Position(QueueExport.Phase.MESSAGES, seqs[i - 1], null));
                 }
                 MessageMeta meta = queue.index.get(seqs[i]);
                 StoredMessage message = readMessage.apply(seqs[i]);
@@ -45,18 +45,31 @@ final class QueueExporter {
                         meta.firstReceiveMillis, meta.receiptNonce));
                 bytes += sizeOf(message);
             }
-            from = new QueueExport.Position(true, 0, null);
+            from = new QueueExport.Position(QueueExport.Phase.DEDUPLICATIONS, 0, null);
         }
-        List<QueueExport.Deduplication> live = fifo.liveSends(queue, nowMillis, from.afterKey());
-        for (QueueExport.Deduplication record : live) {
-            if (bytes >= maxBytes) {
-                String after = deduplications.isEmpty() ? from.afterKey() : deduplications.get(deduplications.size() - 1).key();
-                return new QueueExport(queueIds, messages, deduplications, 0, new QueueExport.Position(true, 0, after));
+        if (from.phase() == QueueExport.Phase.DEDUPLICATIONS) {
+            for (QueueExport.Deduplication record : fifo.liveSends(queue, nowMillis, from.afterKey())) {
+                if (bytes >= maxBytes) {
+                    String after = deduplications.isEmpty() ? from.afterKey() : deduplications.get(deduplications.size() - 1).key();
+                    return new QueueExport(queueIds, messages, deduplications, 0,
+                            new QueueExport.Position(QueueExport.Phase.DEDUPLICATIONS, 0, after));
+                }
+                deduplications.add(record);
+                bytes += ITEM_OVERHEAD_BYTES + utf8Length(record.key());
             }
-            deduplications.add(record);
-            bytes += ITEM_OVERHEAD_BYTES + utf8Length(record.key());
+            from = new QueueExport.Position(QueueExport.Phase.ATTEMPTS, 0, null);
         }
-        return new QueueExport(queueIds, messages, deduplications, floor(queue, fifo, floorHint), null);
+        List<QueueExport.Attempt> attempts = new ArrayList<>();
+        for (QueueExport.Attempt attempt : fifo.liveReceives(queue, nowMillis, from.afterKey())) {
+            if (bytes >= maxBytes) {
+                String after = attempts.isEmpty() ? from.afterKey() : attempts.get(attempts.size() - 1).attemptId();
+                return new QueueExport(queueIds, messages, deduplications, 0,
+                        new QueueExport.Position(QueueExport.Phase.ATTEMPTS, 0, after), attempts);
+            }
+            attempts.add(attempt);
+            bytes += ITEM_OVERHEAD_BYTES + utf8Length(attempt.attemptId()) + 24L * attempt.attempt().deliveries().size();
+        }
+        return new QueueExport(queueIds, messages, deduplications, floor(queue, fifo, floorHint), null, attempts);
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Stores a page of a queue migrated from another group ({@link QueueExport}) into the queue created for it here:
  * each message under its old sequence number with its delivery state (so FIFO groups keep their order and receipt
- * handles issued in the old group keep matching), the live deduplication records, and the queue's lineage (its old
+ * handles issued in the old group keep matching), the live deduplication records and receive attempts, and the queue's lineage (its old
  * ids and how far to lift its sequence numbers). Idempotent: a message whose sequence number the queue already holds
  * is skipped, a record is put again as it was, and once the last page sealed the import nothing is stored at all. The
  * queue is not reachable by clients while it is being filled (no placement names it yet), so "already held" can only
@@ -38,6 +38,9 @@ final class QueueStateImport {
         }
         for (QueueExport.Deduplication item : page.deduplications()) {
             fifo.importSend(queue, item.key(), item.record(), now);
+        }
+        for (QueueExport.Attempt item : page.attempts()) {
+            fifo.importReceive(queue, item.attemptId(), item.attempt(), now);
         }
         queue.lineage = lineage(queue, page, stamp);
         storage.putLineage(queue.name, queue.lineage);

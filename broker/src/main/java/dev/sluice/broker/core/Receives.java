@@ -63,8 +63,18 @@ final class Receives {
         long retentionMillis = queue.settings.messageRetentionPeriodSeconds() * 1000L;
         QueueSettings.RedrivePolicy redrive = queue.settings.redrivePolicy();
         QueueState deadLetters = redrive == null ? null : book.byArn(redrive.deadLetterTargetArn());
+        // A dead-letter queue here that is migrating away (fenced) takes no dead letters by a local move: a drained copy
+        // is about to be deleted and a frozen one is being copied. They leave through the outbox, whose worker follows
+        // the queue's placement to the group it moves to (and holds them while the queue is closed).
+        boolean leaving = deadLetters != null && (deadLetters.layout.fence() != QueueLayout.Fence.OPEN
+                // A FIFO source whose earlier dead letters are still on their way through the outbox (its dead-letter
+                // queue was elsewhere until it migrated here) sends the next ones the same way, behind them, in order.
+                || queue.settings.fifoQueue() && book.outboxHolds(queue, redrive.deadLetterTargetArn()));
+        if (leaving) {
+            deadLetters = null;
+        }
         // A dead-letter queue in another group: dead letters leave through the outbox while it has room.
-        boolean remoteDeadLetters = redrive != null && deadLetters == null && book.hasRemoteDeadLetterTarget(queue);
+        boolean remoteDeadLetters = redrive != null && deadLetters == null && (leaving || book.hasRemoteDeadLetterTarget(queue));
         int maxInFlight = queue.settings.fifoQueue() ? limits.maxInFlightFifo() : limits.maxInFlightStandard();
         List<MessageMeta> taken = new ArrayList<>();
         MessageMeta previous = null;

@@ -22,6 +22,8 @@ public final class TransferOutbox {
     public static final int MAX_PENDING = 100_000;
 
     private final NavigableMap<Long, Transfer> pending = new TreeMap<>();
+    /** Pending transfers by origin queue and destination ARN (lookups only): whether a queue still has some on the way. */
+    private final java.util.Map<String, Integer> pendingByRoute = new java.util.HashMap<>();
     private final QueueStorage storage;
     private final int maxPending;
 
@@ -31,7 +33,22 @@ public final class TransferOutbox {
     }
 
     void restore(Transfer transfer) {
-        pending.put(transfer.seq(), transfer);
+        put(transfer);
+    }
+
+    private void put(Transfer transfer) {
+        if (pending.put(transfer.seq(), transfer) == null) {
+            pendingByRoute.merge(route(transfer), 1, Integer::sum);
+        }
+    }
+
+    private static String route(Transfer transfer) {
+        return transfer.originQueue() + ' ' + transfer.destinationArn();
+    }
+
+    /** Whether a transfer from {@code originQueue} to {@code destinationArn} is still pending. */
+    boolean holds(String originQueue, String destinationArn) {
+        return pendingByRoute.containsKey(originQueue + ' ' + destinationArn);
     }
 
     boolean hasRoom() {
@@ -39,7 +56,7 @@ public final class TransferOutbox {
     }
 
     void add(Transfer transfer) {
-        pending.put(transfer.seq(), transfer);
+        put(transfer);
         storage.putTransfer(transfer);
     }
 
@@ -47,6 +64,7 @@ public final class TransferOutbox {
     Transfer remove(long seq) {
         Transfer removed = pending.remove(seq);
         if (removed != null) {
+            pendingByRoute.computeIfPresent(route(removed), (route, count) -> count == 1 ? null : count - 1);
             storage.deleteTransfer(seq);
         }
         return removed;

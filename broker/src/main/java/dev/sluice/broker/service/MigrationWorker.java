@@ -116,8 +116,7 @@ public final class MigrationWorker implements AutoCloseable {
      */
     private CompletableFuture<Void> abandon(Migration migration) {
         placement.forget(migration.queueName());
-        return placement.placementOf(migration.queueName()).thenCompose(current -> current.partitions()
-                .equals(List.of(migration.toGroup())) && !current.draining().isEmpty()
+        return placement.placementOf(migration.queueName()).thenCompose(current -> drains(current, migration)
                         ? placement.replace(migration.queueName(), current, migrated(current))
                         : CompletableFuture.completedFuture(true))
                 .thenCompose(settled -> settled
@@ -180,10 +179,9 @@ public final class MigrationWorker implements AutoCloseable {
      */
     private CompletableFuture<Void> finishDraining(Migration migration) {
         String name = migration.queueName();
-        Placement draining = new Placement(migration.toGroup(), List.of(migration.toGroup()), List.of(migration.fromGroup()));
         placement.forget(name);
         return placement.placementOf(name).thenCompose(current -> {
-            if (!current.partitions().equals(draining.partitions()) || !current.draining().equals(draining.draining())) {
+            if (!drains(current, migration)) {
                 return CompletableFuture.completedFuture(null);
             }
             return deleteIfEmpty(migration).thenCompose(deleted -> !deleted ? CompletableFuture.completedFuture(null)
@@ -202,6 +200,14 @@ public final class MigrationWorker implements AutoCloseable {
      */
     private static Placement migrated(Placement draining) {
         return new Placement(draining.home(), draining.partitions(), List.of());
+    }
+
+    /**
+     * Whether {@code current} is the placement {@code migration} made: its new group a partition (the only one, or one
+     * of several when a partition moved or the partition count was lowered) and its old group the one draining.
+     */
+    private static boolean drains(Placement current, Migration migration) {
+        return current.partitions().contains(migration.toGroup()) && current.draining().equals(List.of(migration.fromGroup()));
     }
 
     /**

@@ -25,14 +25,15 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>FREEZING: the old group's queue is fenced CLOSED (every message action there is refused with the internal
  *       QueueMoved, which the routers hold and retry), and the new group gets an empty queue with the same settings
- *       and tags. No placement names it yet, so nothing reaches it.</li>
+ *       and tags, closed too until the switch. No placement names it yet, so no client reaches it, and a source queue
+ *       of that group whose dead-letter queue it is does not move dead letters into it while it fills.</li>
  *   <li>COPYING(position): a page of the closed, so unchanging, queue is exported (EXPORT_QUEUE: messages in sequence
  *       order with their delivery state, then the live deduplication records) and imported into the new group
  *       (IMPORT_QUEUE_STATE, idempotent), then the record moves on to the next page. A page replayed after a crash
  *       stores nothing twice. The last page seals the copy, so no later replay can store anything.</li>
- *   <li>SWITCHED: the placement names the new group alone (compare-and-set), then the old group's queue is deleted. A
- *       node still routing by a placement cached before is refused there (closed, then missing), re-reads the
- *       placement and retries in the new group.</li>
+ *   <li>SWITCHED: the new group's queue is opened, the placement names the new group alone (compare-and-set), then
+ *       the old group's queue is deleted. A node still routing by a placement cached before is refused there (closed,
+ *       then missing), re-reads the placement and retries in the new group.</li>
  * </ol>
  * Messages keep their sequence numbers, receive counts, visibility deadlines and receipt nonces, and the new queue
  * answers the old queue's id in receipt handles: handles consumers hold keep working. The queue is closed from the
@@ -83,6 +84,9 @@ final class QueueCopyMigration {
         String name = migration.queueName();
         return groups.get(migration.fromGroup()).setLayout(name, CLOSED)
                 .thenCompose(closed -> migrations.layouts().createCopy(name, migration.fromGroup(), migration.toGroup()))
+                // The copy stays closed until the switch: a source queue in its group must not move dead letters into it
+                // while it fills (they would sort among the copied messages by the wrong numbers), only through the outbox.
+                .thenCompose(created -> groups.get(migration.toGroup()).setLayout(name, CLOSED))
                 .thenCompose(created -> migrations.update(migration, migration.copiedTo(QueueExport.Position.START, 0)))
                 .thenCompose(updated -> updated ? copy(migration.copiedTo(QueueExport.Position.START, 0), maxPagesPerStep)
                         : CompletableFuture.completedFuture(null));
@@ -110,7 +114,9 @@ final class QueueCopyMigration {
         String name = migration.queueName();
         Placement switched = Placement.single(migration.toGroup());
         placement.forget(name);
-        return placement.placementOf(name).thenCompose(current -> {
+        // Opened before the placement names it (idempotent: a repeated switch opens it again).
+        return groups.get(migration.toGroup()).setLayout(name, QueueLayout.OPEN).thenCompose(opened -> placement.placementOf(name))
+                .thenCompose(current -> {
             if (current.equals(switched)) {
                 return CompletableFuture.completedFuture(true);
             }

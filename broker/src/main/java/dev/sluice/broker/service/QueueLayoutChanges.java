@@ -64,7 +64,8 @@ public final class QueueLayoutChanges {
                 throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is being migrated; change its partitions after.");
             }
             if (count < current.partitions().size()) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("Partitions can only be added: the queue has "
+                // Lowering is a migration of the last partition into the others (QueueMigrations.partition).
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("Partitions are removed one at a time: the queue has "
                         + current.partitions().size() + ".");
             }
             if (count == current.partitions().size()) {
@@ -147,24 +148,32 @@ public final class QueueLayoutChanges {
                 });
     }
 
-    /** Adds {@code target} as the queue's only partition and its current groups as draining: a migration's start. */
-    CompletableFuture<Placement> startMigration(String name, int target) {
-        return startMigration(name, target, MAX_ATTEMPTS);
+    /**
+     * A migration's start: {@code target} takes the place of the partition in group {@code from} (null: the queue's
+     * only partition), which drains. A partition of a partitioned standard queue moves the same way as a whole queue.
+     */
+    CompletableFuture<Placement> startMigration(String name, Integer from, int target) {
+        return startMigration(name, from, target, MAX_ATTEMPTS);
     }
 
-    private CompletableFuture<Placement> startMigration(String name, int target, int attempts) {
+    private CompletableFuture<Placement> startMigration(String name, Integer from, int target, int attempts) {
         placement.forget(name);
-        return placement.placementOf(name).thenCompose(current -> settingsOf(name, current).thenCompose(settings -> {
-            checkMovable(current, target);
-            // FIFO queues never come here: QueueMigrations.start copies them (order and deduplication need a frozen copy).
-            Placement updated = new Placement(current.home(), List.of(target), current.partitions());
-            return refuseWithSources(name).thenCompose(none -> createIn(List.of(target), name, settings))
-                    .thenCompose(created -> recorded(name, List.of(target), current, updated,
-                            () -> retry(attempts, () -> startMigration(name, target, attempts - 1))))
-                    // A fence that failed here is not the start's failure: the switch stands, and the worker fences the
-                    // old group again before it deletes the drained queue, the one moment the fence must hold.
-                    .thenCompose(placed -> fenceSends(name, placed.draining()).handle((fenced, error) -> placed));
-        }));
+        return placement.placementOf(name).thenCompose(current -> {
+            // Checked before the settings are read: those ask every group, and a draining one may just have been deleted.
+            int source = movedPartition(current, from, target);
+            return settingsOf(name, current).thenCompose(settings -> {
+                // FIFO queues never come here: QueueMigrations.start copies them (order and deduplication need a frozen copy).
+                List<Integer> partitions = new ArrayList<>(current.partitions());
+                partitions.set(partitions.indexOf(source), target);
+                Placement updated = new Placement(current.home(), partitions, List.of(source));
+                return createIn(List.of(target), name, settings)
+                        .thenCompose(created -> recorded(name, List.of(target), current, updated,
+                                () -> retry(attempts, () -> startMigration(name, from, target, attempts - 1))))
+                        // A fence that failed here is not the start's failure: the switch stands, and the worker fences the
+                        // old group again before it deletes the drained queue, the one moment the fence must hold.
+                        .thenCompose(placed -> fenceSends(name, placed.draining()).handle((fenced, error) -> placed));
+            });
+        });
     }
 
     /**
@@ -177,20 +186,6 @@ public final class QueueLayoutChanges {
     CompletableFuture<Void> fenceSends(String name, List<Integer> draining) {
         return CompletableFuture.allOf(draining.stream().map(group -> groups.get(group).setLayout(name, SENDS_CLOSED))
                 .toArray(CompletableFuture[]::new));
-    }
-
-    /**
-     * A dead-letter queue is not moved away from its sources: a redrive is one apply within the source's group, so once
-     * the old group's copy is removed the sources' redrive would find no dead-letter queue and stop.
-     */
-    private CompletableFuture<Void> refuseWithSources(String name) {
-        List<CompletableFuture<List<String>>> sources = groups.stream().map(group -> group.deadLetterSourcesOf(name)).toList();
-        return CompletableFuture.allOf(sources.toArray(CompletableFuture[]::new)).thenAccept(all -> {
-            if (sources.stream().anyMatch(names -> !names.join().isEmpty())) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("A dead-letter queue with source queues cannot be migrated "
-                        + "yet: their redrive stays in their own data group.");
-            }
-        });
     }
 
     /**
@@ -272,7 +267,8 @@ public final class QueueLayoutChanges {
     /**
      * Whether {@code name} can be moved to {@code target} by copy (a FIFO queue's migration, see
      * {@link QueueCopyMigration}); answers the group it is in. The same rules as a drain: one partition, not moving
-     * already, not a dead-letter queue with sources.
+     * already. A dead-letter queue with sources moves too: sources in its old group send their dead letters through the
+     * outbox while it is fenced, and are marked as having a remote dead-letter queue when its old copy is deleted.
      */
     CompletableFuture<Integer> checkCopyable(String name, int target) {
         placement.forget(name);
@@ -281,21 +277,90 @@ public final class QueueLayoutChanges {
                 throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
             }
             checkMovable(current, target);
-            return refuseWithSources(name).thenApply(none -> current.primary());
+            return CompletableFuture.completedFuture(current.primary());
         }));
     }
 
     /** What any migration needs: one partition, not moving already, to another group. */
     private static void checkMovable(Placement current, int target) {
+        if (current.partitions().size() != 1) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("A partition of a FIFO queue cannot be migrated: its message "
+                    + "groups are hashed to partitions, and a copy of one partition is not supported yet.");
+        }
+        movedPartition(current, null, target);
+    }
+
+    /**
+     * The group of the partition that moves: {@code from}, which must be one of the queue's partitions, or (null) the
+     * queue's only one. Not while it moves already, nor to a group that holds it.
+     */
+    private static int movedPartition(Placement current, Integer from, int target) {
         if (!current.draining().isEmpty()) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already being migrated.");
-        }
-        if (current.partitions().size() != 1) {
-            throw SqsError.INVALID_PARAMETER_VALUE.exception("A queue spread over several partitions cannot be migrated yet.");
         }
         if (current.groups().contains(target)) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is already in that group.");
         }
+        if (from == null) {
+            if (current.partitions().size() != 1) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue has " + current.partitions().size()
+                        + " partitions: say which one moves (fromGroup).");
+            }
+            return current.primary();
+        }
+        if (!current.partitions().contains(from)) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue has no partition in data-" + from + ".");
+        }
+        return from;
+    }
+
+    /**
+     * Lowers a standard queue's partition count by one: its last partition leaves the placement and drains (fenced
+     * SENDS_CLOSED) into the partition {@link #drainTarget} picks, as a migration does; the caller records that
+     * migration. Answers the placement and the partition that drains into.
+     */
+    CompletableFuture<Placement> removeLastPartition(String name, int count) {
+        placement.forget(name);
+        return placement.placementOf(name).thenCompose(current -> {
+            if (PartitionedQueue.isFifo(name)) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("A FIFO queue's partition count can only be raised: its "
+                        + "message groups are hashed to partitions, and fewer partitions would move groups with messages.");
+            }
+            if (!current.draining().isEmpty()) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue is being migrated; change its partitions after.");
+            }
+            if (count != current.partitions().size() - 1) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("Partitions are removed one at a time: the queue has "
+                        + current.partitions().size() + ", so the next count is " + (current.partitions().size() - 1) + ".");
+            }
+            List<Integer> partitions = current.partitions();
+            int removed = partitions.get(partitions.size() - 1);
+            Placement updated = new Placement(current.home(), partitions.subList(0, partitions.size() - 1), List.of(removed));
+            return placement.replace(name, current, updated).thenCompose(replaced -> {
+                if (!replaced) {
+                    throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue's placement changed concurrently; retry.");
+                }
+                // As for a migration: fenced after the switch, and again by the worker before it deletes the drained queue.
+                return fenceSends(name, updated.draining()).handle((fenced, error) -> updated);
+            });
+        });
+    }
+
+    /** The queue's placement as recorded now (not this node's cached copy). */
+    CompletableFuture<Placement> freshPlacement(String name) {
+        placement.forget(name);
+        return placement.placementOf(name);
+    }
+
+    /** The remaining partition a removed one drains into: the least loaded of them. */
+    int drainTarget(Placement lowered) {
+        Set<Integer> others = new HashSet<>(lowered.draining());
+        for (int group = 0; group < placement.groupCount(); group++) {
+            if (!lowered.partitions().contains(group)) {
+                others.add(group);
+            }
+        }
+        return placement.leastLoadedExcept(others);
     }
 
     /** Creates the queue {@code name} of group {@code from} in group {@code to}, with the same settings and tags. */

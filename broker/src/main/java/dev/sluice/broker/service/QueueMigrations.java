@@ -80,21 +80,49 @@ public final class QueueMigrations {
 
     /** Starts moving {@code name} to data group {@code toGroup}; answers the migration as recorded. */
     public CompletableFuture<Migration> start(String name, int toGroup) {
+        return start(name, null, toGroup);
+    }
+
+    /**
+     * Starts moving {@code name}'s partition in group {@code fromGroup} (null: its only one) to data group {@code toGroup};
+     * answers the migration as recorded.
+     */
+    public CompletableFuture<Migration> start(String name, Integer fromGroup, int toGroup) {
         if (PartitionedQueue.isFifo(name)) {
-            return startCopy(name, toGroup);
+            return startCopy(name, fromGroup, toGroup);
         }
-        return layouts.startMigration(name, toGroup).thenCompose(placed -> {
-            Migration started = new Migration(name, placed.draining().get(0), toGroup, State.RUNNING, 0, clockMillis.getAsLong(), 0);
-            return catalog.put(NAMESPACE, key(name), encode(started)).thenApply(replaced -> started);
+        return layouts.startMigration(name, fromGroup, toGroup).thenCompose(placed -> recordDrain(name, placed, toGroup));
+    }
+
+    /**
+     * Changes a queue's partition count: more are added at once ({@link QueueLayoutChanges#partition}); one fewer is a
+     * drain migration of the last partition into the least loaded of the others, recorded and driven like any other
+     * (so GET .../migrate reports it). Answers the new placement (a removed partition is listed until it drained).
+     */
+    public CompletableFuture<Placement> partition(String name, int count) {
+        return layouts.freshPlacement(name).thenCompose(current -> {
+            if (count >= current.partitions().size() || count < 1) {
+                return layouts.partition(name, count);
+            }
+            return layouts.removeLastPartition(name, count).thenCompose(lowered ->
+                    recordDrain(name, lowered, layouts.drainTarget(lowered)).thenApply(recorded -> lowered));
         });
+    }
+
+    private CompletableFuture<Migration> recordDrain(String name, Placement placed, int toGroup) {
+        Migration started = new Migration(name, placed.draining().get(0), toGroup, State.RUNNING, 0, clockMillis.getAsLong(), 0);
+        return catalog.put(NAMESPACE, key(name), encode(started)).thenApply(replaced -> started);
     }
 
     /**
      * A FIFO queue moves by copy (see {@link QueueCopyMigration}): its placement stays as it is until the copy is
      * complete, so the record is what says it is moving, and a second start while one is unfinished is refused.
      */
-    private CompletableFuture<Migration> startCopy(String name, int toGroup) {
+    private CompletableFuture<Migration> startCopy(String name, Integer from, int toGroup) {
         return layouts.checkCopyable(name, toGroup).thenCompose(fromGroup -> catalog.get(NAMESPACE, key(name)).thenCompose(stored -> {
+            if (from != null && from.intValue() != fromGroup) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue has no partition in data-" + from + ".");
+            }
             Migration started = new Migration(name, fromGroup, toGroup, State.FREEZING, 0, clockMillis.getAsLong(), 0,
                     QueueExport.Position.START);
             if (stored.isPresent() && decode(stored.get()).state() != State.COMPLETED) {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Delivers one group's outbox while this node leads the group: in rounds, it reads the oldest
  * pending transfers, imports them into their destination groups (one import command per group,
  * in outbox order), then settles them in its own group: delivered ones leave the outbox, those
- * whose destination queue no longer exists go back to the queue they left. One round at a time,
+ * whose destination queue no longer exists go back to the queue they left (after a second lookup: one that migrated
+ * to another group since this round's lookup is followed there next round). One round at a time,
  * so a message group's next transfer is only sent after the one before was imported and settled:
  * FIFO order holds in the destination. A resend (failed settle, a new leader) carries the same
  * transfer ids, and the destination stores no second copy.
@@ -134,11 +135,19 @@ public final class TransferWorker implements AutoCloseable {
                 transfer.destinationArn(), transfer.delivered())).toList();
         return clients.apply(owner).importTransfers(imports).thenCompose(outcomes -> {
             List<Long> delivered = new ArrayList<>();
-            List<Long> returned = new ArrayList<>();
+            List<Transfer> missing = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {
-                (outcomes.get(i) == TransferImport.Outcome.NO_SUCH_QUEUE ? returned : delivered).add(batch.get(i).seq());
+                if (outcomes.get(i) == TransferImport.Outcome.NO_SUCH_QUEUE) {
+                    missing.add(batch.get(i));
+                } else {
+                    delivered.add(batch.get(i).seq());
+                }
             }
-            return clients.apply(group).settleTransfers(delivered, returned);
+            return movedElsewhere(owner, missing).thenCompose(moved -> {
+                List<Long> returned = missing.stream().filter(transfer -> !moved.contains(nameOf(transfer.destinationArn())))
+                        .map(Transfer::seq).toList();
+                return clients.apply(group).settleTransfers(delivered, returned);
+            });
         }).handle((back, error) -> {
             if (error != null) {
                 long[] previous = backoff.getOrDefault(owner, new long[] {0, 0});
@@ -151,6 +160,26 @@ public final class TransferWorker implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * Of the destinations {@code owner} answered missing, those now placed in another group: the queue migrated between
+     * this round's lookup and its import (the old group's copy was deleted in between). Their transfers stay in the
+     * outbox for the next round, which finds them there; only a queue missing where its placement, read again, still
+     * puts it sends its transfers back to their source. A lookup that fails keeps them too (tried again next round).
+     */
+    private CompletableFuture<java.util.Set<String>> movedElsewhere(int owner, List<Transfer> missing) {
+        java.util.Set<String> moved = ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<Void>> lookups = new ArrayList<>();
+        for (String name : missing.stream().map(transfer -> nameOf(transfer.destinationArn())).distinct().toList()) {
+            lookups.add(groups.groupOf(name).handle((now, error) -> {
+                if (error == null ? now != owner : !QueueGroups.isNoSuchQueue(error)) {
+                    moved.add(name);
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(all -> moved);
     }
 
     private static String nameOf(String arn) {

@@ -9,6 +9,7 @@ import dev.sluice.broker.core.HandleEntry;
 import dev.sluice.broker.core.QueueCommand;
 import dev.sluice.broker.core.QueueCommandType;
 import dev.sluice.broker.core.QueueExport;
+import dev.sluice.broker.core.ReceiveAttempt;
 import dev.sluice.broker.core.QueueLayout;
 import dev.sluice.broker.core.RemoteQueue;
 import dev.sluice.broker.core.StoredMessage;
@@ -89,7 +90,13 @@ class QueueCommandGoldenTest {
                         1_000, "paid", Map.of(), null, "customer-7", "order-42-paid", null), 31_000, 1, 1_500, 99)),
                 List.of(new QueueExport.Deduplication("order-42-paid", new DeduplicationRecord(
                         "4d6f7665-0000-4000-8000-000000000002", 1L << 30, 301_000))), (5L << 30) + 1,
-                new QueueExport.Position(true, 0, "order-42-paid"))));
+                new QueueExport.Position(QueueExport.Phase.DEDUPLICATIONS, 0, "order-42-paid"))));
+        // Receive attempts were appended to the page later: the page above keeps its bytes.
+        samples.put("import-queue-state-with-receive-attempts", new QueueCommand.ImportQueueState("orders.fifo",
+                new QueueExport(List.of(77L), List.of(), List.of(), 0,
+                        new QueueExport.Position(QueueExport.Phase.ATTEMPTS, 0, "attempt-7"),
+                        List.of(new QueueExport.Attempt("attempt-7", new ReceiveAttempt(301_000,
+                                List.of(new ReceiveAttempt.Delivery(1L << 30, 99, 31_000))))))));
         return samples;
     }
 

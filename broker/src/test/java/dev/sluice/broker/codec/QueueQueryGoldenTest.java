@@ -31,7 +31,9 @@ class QueueQueryGoldenTest {
         Map<String, QueueQuery> samples = new LinkedHashMap<>();
         samples.put("export-queue", new QueueQuery.ExportQueue("orders.fifo", QueueExport.Position.START, 262_144, 1_000_000));
         samples.put("export-queue-deduplications", new QueueQuery.ExportQueue("orders.fifo",
-                new QueueExport.Position(true, 0, "order-42-paid"), 262_144, 1_000_000));
+                new QueueExport.Position(QueueExport.Phase.DEDUPLICATIONS, 0, "order-42-paid"), 262_144, 1_000_000));
+        samples.put("export-queue-receive-attempts", new QueueQuery.ExportQueue("orders.fifo",
+                new QueueExport.Position(QueueExport.Phase.ATTEMPTS, 0, "attempt-7"), 262_144, 1_000_000));
         samples.put("peek-messages", new QueueQuery.PeekMessages("orders.fifo", 10, 1_000_000));
         return samples;
     }

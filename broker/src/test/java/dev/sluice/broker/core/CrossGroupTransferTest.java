@@ -79,6 +79,33 @@ class CrossGroupTransferTest {
     }
 
     @Test
+    void aLocalDeadLetterQueueMigratingAwayTakesDeadLettersThroughTheOutboxAndItsDeletionMakesItsSourcesRemote() {
+        source.book.createQueue("dead", Map.of(), Map.of(), source.stamp);
+        source.book.createQueue("work", redriveTo("dead", 1, false), Map.of(), source.stamp);
+        target.book.createQueue("dead", Map.of(), Map.of(), target.stamp);
+        send(source, "work", "before", null);
+        receive(source, "work", 10);
+
+        // Its migration fenced the dead-letter queue here: the dead letter leaves through the outbox, not into it.
+        source.book.setLayout("dead", new QueueLayout(QueueLayout.Fence.SENDS_CLOSED, 0, 0));
+        assertTrue(receive(source, "work", 10).isEmpty());
+        assertEquals(1, source.book.transfers().size());
+        assertEquals("0", source.book.attributes("dead", List.of("ApproximateNumberOfMessages"), source.stamp.now)
+                .get("ApproximateNumberOfMessages"));
+        deliverAll();
+
+        // Drained, it is deleted here; "work" now reaches it in the other group, with no dead letter kept back meanwhile.
+        source.book.deleteQueueIfEmpty("dead", source.stamp);
+        send(source, "work", "after", null);
+        receive(source, "work", 10);
+        assertTrue(receive(source, "work", 10).isEmpty());
+        assertEquals(1, source.book.transfers().size());
+        deliverAll();
+        List<String> bodies = receive(target, "dead", 10).stream().map(ReceivedMessage::body).sorted().toList();
+        assertEquals(List.of("after", "before"), bodies);
+    }
+
+    @Test
     void aDeadLetterForAnotherGroupLeavesItsQueueIntoTheOutboxAndArrivesWithItsIdAndSource() {
         createRemoteRedrive(false);
         send(source, "work", "poison", null);

@@ -95,6 +95,24 @@ class QueueStateMigrationTest {
     }
 
     @Test
+    void receivesRetriedWithTheirAttemptIdsInTheCopyGetTheSameMessagesAlsoWhenTheAttemptsSpanPages() {
+        for (int i = 0; i < 4; i++) {
+            send(source, "m" + i, "G" + i);
+        }
+        List<List<String>> first = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            first.add(source.book.receive(QUEUE, 1, null, "attempt-" + i, source.stamp).stream()
+                    .map(ReceivedMessage::messageId).toList());
+        }
+        List<QueueExport> pages = copy(1);
+        assertTrue(pages.stream().filter(page -> !page.attempts().isEmpty()).count() > 1, "attempts over several pages");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(first.get(i), target.book.receive(QUEUE, 1, null, "attempt-" + i, target.stamp).stream()
+                    .map(ReceivedMessage::messageId).toList(), "attempt-" + i);
+        }
+    }
+
+    @Test
     void aDuplicateSentAfterTheMoveIsAnsweredWithTheOriginalAndNewSendsGetLargerSequenceNumbers() {
         EntryOutcome original = send(source, "paid", "A");
         EntryOutcome consumed = send(source, "shipped", "A");

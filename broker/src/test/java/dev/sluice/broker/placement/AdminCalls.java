@@ -30,4 +30,16 @@ final class AdminCalls {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /** Waits (at most a minute) for the queue's migration to complete; its last report. */
+    static JsonNode awaitMigration(SqsTestServer server, String queue) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        JsonNode migration = call(server, "GET", "/v1/queues/" + queue + "/migrate", null);
+        while (!migration.get("state").asText().equals("COMPLETED") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            migration = call(server, "GET", "/v1/queues/" + queue + "/migrate", null);
+        }
+        assertEquals("COMPLETED", migration.get("state").asText(), migration.toString());
+        return migration;
+    }
 }

@@ -134,24 +134,6 @@ class PlacementAttackIT {
     }
 
     @Test
-    void aDeadLetterQueueWithSourcesIsNotMigratedAwayFromThem(@TempDir Path directory) throws Exception {
-        try (SqsTestServer server = SqsTestServer.start(directory, config -> config.withRaft(config.raft().withDataGroups(4)))) {
-            SqsClient sqs = server.sqs();
-            String dlq = sqs.createQueue(b -> b.queueName("graveyard")).queueUrl();
-            String arn = sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            sqs.createQueue(b -> b.queueName("source").attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
-                    "{\"deadLetterTargetArn\":\"" + arn + "\",\"maxReceiveCount\":\"1\"}")));
-            String home = groupOf(call(server, "GET", "/v1/queues/graveyard", null));
-            String to = home.equals("data-1") ? "data-2" : "data-1";
-            HttpResponse<String> answer = attempt(server, "POST", "/v1/queues/graveyard/migrate", "{\"toGroup\":\"" + to + "\"}");
-            assertEquals(400, answer.statusCode(), "its sources would redrive into a queue that is gone: " + answer.body());
-            assertEquals("InvalidParameterValue", JSON.readTree(answer.body()).get("code").asText());
-            assertEquals(home, groupOf(call(server, "GET", "/v1/queues/graveyard", null)));
-        }
-    }
-
-    @Test
     void aPartitionedQueueCreatedAgainWithARedrivePolicyOnlyOnePartitionCanTakeIsNotHalfCreated(@TempDir Path directory)
             throws Exception {
         MovableClock clock = new MovableClock();

@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.broker.core.Transfer;
 import dev.sluice.broker.core.TransferImport;
 import dev.sluice.clientsdk.model.CreateQueueRequest;
-import dev.sluice.clientsdk.model.DeleteMessageRequest;
-import dev.sluice.clientsdk.model.GetQueueAttributesRequest;
 import dev.sluice.clientsdk.model.ListMessageMoveTasksRequest;
 import dev.sluice.clientsdk.model.Message;
-import dev.sluice.clientsdk.model.ReceiveMessageRequest;
 import dev.sluice.clientsdk.model.SendMessageRequest;
 import dev.sluice.clientsdk.model.StartMessageMoveTaskRequest;
 import java.nio.file.Path;
@@ -20,10 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class CrossGroupTransferIT {
-    private static final long WAIT_MILLIS = 30_000;
-
     @TempDir
     Path dir;
     private TwoGroupNode node;
@@ -76,75 +69,21 @@ class CrossGroupTransferIT {
         return ids;
     }
 
-    private List<Message> receive(int group, String queue, int max) throws Exception {
-        return node.client(group).receiveMessage(new ReceiveMessageRequest(url(queue), null, null, null, max, null, 0, null))
-                .get(30, TimeUnit.SECONDS).messages();
-    }
-
-    /** Receives (visibility 0) until every message was received once and dead-lettered by the next receive. */
-    private void receiveUntilDeadLettered(String queue, int count) throws Exception {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        int firstReceives = 0;
-        while (System.currentTimeMillis() < deadline) {
-            List<Message> messages = receive(0, queue, 10);
-            firstReceives += (int) messages.stream().filter(m -> "1".equals(m.attributes().get("ApproximateReceiveCount"))).count();
-            if (messages.isEmpty() && firstReceives >= count) {
-                return;
-            }
-        }
-        throw new AssertionError("not dead-lettered in time");
-    }
-
-    /** Receives and deletes from {@code queue} until {@code count} messages arrived, in arrival order. */
-    private List<Message> drain(int group, String queue, int count) throws Exception {
-        List<Message> drained = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (drained.size() < count && System.currentTimeMillis() < deadline) {
-            for (Message message : receive(group, queue, 10)) {
-                drained.add(message);
-                node.client(group).deleteMessage(new DeleteMessageRequest(url(queue), message.receiptHandle()))
-                        .get(30, TimeUnit.SECONDS);
-            }
-        }
-        return drained;
-    }
-
-    private int visible(int group, String queue) throws Exception {
-        return Integer.parseInt(node.client(group).getQueueAttributes(new GetQueueAttributesRequest(url(queue),
-                List.of("ApproximateNumberOfMessages"))).get(30, TimeUnit.SECONDS).attributes().get("ApproximateNumberOfMessages"));
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static Set<String> ids(List<Message> messages) {
-        Set<String> ids = new TreeSet<>();
-        messages.forEach(message -> ids.add(message.messageId()));
-        return ids;
-    }
-
     @Test
     void deadLettersOfAStandardQueueReachItsDeadLetterQueueInAnotherGroupOnceWithTheirIdsAndSource() throws Exception {
         createDeadLetterPair("work", "dead", false);
         node.startWorkers();
         List<String> sent = send("work", 25, null);
 
-        receiveUntilDeadLettered("work", 25);
-        List<Message> dead = drain(1, "dead", 25);
+        node.receiveUntilDeadLettered("work", 25);
+        List<Message> dead = node.drain(1, "dead", 25);
 
-        assertEquals(new TreeSet<>(sent), ids(dead));
+        assertEquals(new TreeSet<>(sent), TwoGroupNode.ids(dead));
         assertEquals(25, dead.size(), "each message once");
         dead.forEach(message -> assertEquals(arn("work"), message.attributes().get("DeadLetterQueueSourceArn")));
-        await(() -> node.pendingTransfers(0) == 0, "the outbox to drain");
-        assertEquals(0, visible(0, "work"));
-        assertEquals(0, visible(1, "dead"));
+        TwoGroupNode.await(() -> node.pendingTransfers(0) == 0, "the outbox to drain");
+        assertEquals(0, node.visible(0, "work"));
+        assertEquals(0, node.visible(1, "dead"));
     }
 
     @Test
@@ -153,8 +92,8 @@ class CrossGroupTransferIT {
         node.startWorkers();
         List<String> sent = send("work.fifo", 30, "g1");
 
-        receiveUntilDeadLettered("work.fifo", 30);
-        List<Message> dead = drain(1, "dead.fifo", 30);
+        node.receiveUntilDeadLettered("work.fifo", 30);
+        List<Message> dead = node.drain(1, "dead.fifo", 30);
 
         assertEquals(sent, dead.stream().map(Message::messageId).toList(), "the group's order in the dead-letter queue");
     }
@@ -164,21 +103,21 @@ class CrossGroupTransferIT {
         createDeadLetterPair("work", "dead", false);
         node.startWorkers();
         send("work", 12, null);
-        receiveUntilDeadLettered("work", 12);
-        await(() -> {
+        node.receiveUntilDeadLettered("work", 12);
+        TwoGroupNode.await(() -> {
             try {
-                return visible(1, "dead") == 12;
+                return node.visible(1, "dead") == 12;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }, "12 dead letters");
 
         node.commands().startMessageMoveTask(1, new StartMessageMoveTaskRequest(arn("dead"), null, null)).get(30, TimeUnit.SECONDS);
-        List<Message> back = drain(0, "work", 12);
+        List<Message> back = node.drain(0, "work", 12);
 
         assertEquals(12, back.size());
         assertEquals(12, new TreeSet<>(back.stream().map(Message::body).toList()).size(), "each once");
-        assertEquals(0, visible(1, "dead"));
+        assertEquals(0, node.visible(1, "dead"));
         assertEquals("COMPLETED", node.client(1).listMessageMoveTasks(new ListMessageMoveTasksRequest(arn("dead"), 1))
                 .get(30, TimeUnit.SECONDS).results().get(0).status());
     }
@@ -190,22 +129,22 @@ class CrossGroupTransferIT {
         node.placement.put("replay", 0);
         node.startWorkers();
         send("work", 8, null);
-        receiveUntilDeadLettered("work", 8);
+        node.receiveUntilDeadLettered("work", 8);
         drainUntilVisible(1, "dead", 8);
 
         node.commands().startMessageMoveTask(1, new StartMessageMoveTaskRequest(arn("dead"), arn("replay"), null))
                 .get(30, TimeUnit.SECONDS);
-        List<Message> replayed = drain(0, "replay", 8);
+        List<Message> replayed = node.drain(0, "replay", 8);
 
         assertEquals(8, replayed.size());
-        assertEquals(0, visible(0, "work"));
-        assertEquals(0, visible(1, "dead"));
+        assertEquals(0, node.visible(0, "work"));
+        assertEquals(0, node.visible(1, "dead"));
     }
 
     private void drainUntilVisible(int group, String queue, int count) throws InterruptedException {
-        await(() -> {
+        TwoGroupNode.await(() -> {
             try {
-                return visible(group, queue) == count;
+                return node.visible(group, queue) == count;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -216,7 +155,7 @@ class CrossGroupTransferIT {
     void anImportRepeatedWithTheSameTransferIdStoresOneCopy() throws Exception {
         createDeadLetterPair("work", "dead", false);
         send("work", 1, null);
-        receiveUntilDeadLettered("work", 1);
+        node.receiveUntilDeadLettered("work", 1);
         Transfer transfer = node.engine(0).read(book -> book.transfers().next(1, 1, t -> true)).get(0);
         TransferImport item = new TransferImport(transfer.transferId("data-0"), transfer.destinationArn(), transfer.delivered());
 
@@ -224,14 +163,14 @@ class CrossGroupTransferIT {
         assertEquals(List.of(TransferImport.Outcome.ALREADY_IMPORTED),
                 node.client(1).importTransfers(List.of(item)).get(30, TimeUnit.SECONDS));
 
-        assertEquals(1, visible(1, "dead"));
+        assertEquals(1, node.visible(1, "dead"));
     }
 
     @Test
     void transfersPendingWhenTheNodeStopsAreDeliveredOnceAfterItRestarts() throws Exception {
         createDeadLetterPair("work.fifo", "dead.fifo", true);
         List<String> sent = send("work.fifo", 20, "g1");
-        receiveUntilDeadLettered("work.fifo", 20);
+        node.receiveUntilDeadLettered("work.fifo", 20);
         assertEquals(20, node.pendingTransfers(0), "no worker yet: all wait in the outbox");
         // Half of them imported before the crash, as if the worker died before settling them.
         List<TransferImport> firstHalf = node.engine(0).read(book -> book.transfers().next(10, 10, t -> true)).stream()
@@ -241,10 +180,10 @@ class CrossGroupTransferIT {
         node.restart();
         assertEquals(20, node.pendingTransfers(0), "the outbox is rebuilt from storage");
         node.startWorkers();
-        await(() -> node.pendingTransfers(0) == 0, "the outbox to drain");
-        List<Message> dead = drain(1, "dead.fifo", 20);
+        TwoGroupNode.await(() -> node.pendingTransfers(0) == 0, "the outbox to drain");
+        List<Message> dead = node.drain(1, "dead.fifo", 20);
 
         assertEquals(sent, dead.stream().map(Message::messageId).toList(), "once each, in order");
-        assertTrue(receive(1, "dead.fifo", 10).isEmpty());
+        assertTrue(node.receive(1, "dead.fifo", 10).isEmpty());
     }
 }

@@ -1,5 +1,13 @@
 package dev.sluice.broker.service;
 
+import dev.sluice.clientsdk.model.DeleteMessageRequest;
+import dev.sluice.clientsdk.model.GetQueueAttributesRequest;
+import dev.sluice.clientsdk.model.Message;
+import dev.sluice.clientsdk.model.ReceiveMessageRequest;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.statemachine.QueueEngine;
 import dev.sluice.raftstore.RaftStoreNode;
@@ -29,7 +37,8 @@ final class TwoGroupNode implements AutoCloseable {
     final SqsLimits limits = SqsLimits.defaults();
     final QueueAttributeCodec codec = new QueueAttributeCodec(limits.queueAttributeBounds());
     final Map<String, Integer> placement = new ConcurrentHashMap<>();
-    final QueueGroups groups = new FixedQueueGroups(placement, 2);
+    final QueueGroups groups;
+    private final int groupCount;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
     private final ReceiveWaiters waiters = new ReceiveWaiters(1_000, timers, timers);
     private final MiniCluster cluster;
@@ -38,7 +47,14 @@ final class TwoGroupNode implements AutoCloseable {
     private CrossGroupCommands commands;
 
     TwoGroupNode(Path directory) throws IOException, InterruptedException {
-        cluster = MiniCluster.builder().dataGroups(2).baseDirectory(directory)
+        this(directory, 2);
+    }
+
+    /** A node with {@code groupCount} data groups (two unless a test needs a third to move a queue to). */
+    TwoGroupNode(Path directory, int groupCount) throws IOException, InterruptedException {
+        this.groupCount = groupCount;
+        this.groups = new FixedQueueGroups(placement, groupCount);
+        cluster = MiniCluster.builder().dataGroups(groupCount).baseDirectory(directory)
                 .engines(group -> new QueueEngine(codec, REGION, ACCOUNT, limits.engineLimits(), waiters)).start();
         connect();
     }
@@ -47,7 +63,7 @@ final class TwoGroupNode implements AutoCloseable {
         cluster.awaitLeader(Duration.ofSeconds(60));
         RaftStoreNode node = cluster.node(0);
         clients.clear();
-        for (int group = 0; group < 2; group++) {
+        for (int group = 0; group < groupCount; group++) {
             clients.add(new EngineQueueClient(node.dataGroup(group), engine(group), waiters, limits, ACCOUNT, () -> BASE_URL,
                     InstantSource.system()));
         }
@@ -71,13 +87,23 @@ final class TwoGroupNode implements AutoCloseable {
     }
 
     void startWorkers() {
-        RaftStoreNode node = cluster.node(0);
-        for (int group = 0; group < 2; group++) {
-            int index = group;
-            workers.add(new TransferWorker(group, engine(group), () -> node.isLeader(index), groups, clients::get,
-                    System::currentTimeMillis, timers));
-            workers.add(new MoveTaskWorker(node.dataGroup(group), engine(group), () -> node.isLeader(index), timers));
+        for (int group = 0; group < groupCount; group++) {
+            startTransferWorker(group, groups);
+            startMoveTaskWorker(group);
         }
+    }
+
+    /** Only {@code group}'s move-task worker (which steps the group's move tasks into its outbox). */
+    void startMoveTaskWorker(int group) {
+        RaftStoreNode node = cluster.node(0);
+        workers.add(new MoveTaskWorker(node.dataGroup(group), engine(group), () -> node.isLeader(group), timers));
+    }
+
+    /** Only {@code group}'s transfer worker, finding destinations through {@code lookups}. */
+    void startTransferWorker(int group, QueueGroups lookups) {
+        RaftStoreNode node = cluster.node(0);
+        workers.add(new TransferWorker(group, engine(group), () -> node.isLeader(group), lookups, clients::get,
+                System::currentTimeMillis, timers));
     }
 
     void stopWorkers() {
@@ -95,6 +121,62 @@ final class TwoGroupNode implements AutoCloseable {
         stopWorkers();
         cluster.restart(0);
         connect();
+    }
+
+    /** How long the helpers below wait for what they wait on. */
+    static final long WAIT_MILLIS = 30_000;
+
+    List<Message> receive(int group, String queue, int max) throws Exception {
+        return client(group).receiveMessage(new ReceiveMessageRequest(url(queue), null, null, null, max, null, 0, null))
+                .get(30, TimeUnit.SECONDS).messages();
+    }
+
+    /** Receives from group 0 (visibility 0) until every message was received once and dead-lettered by the next receive. */
+    void receiveUntilDeadLettered(String queue, int count) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        int firstReceives = 0;
+        while (System.currentTimeMillis() < deadline) {
+            List<Message> messages = receive(0, queue, 10);
+            firstReceives += (int) messages.stream().filter(m -> "1".equals(m.attributes().get("ApproximateReceiveCount"))).count();
+            if (messages.isEmpty() && firstReceives >= count) {
+                return;
+            }
+        }
+        throw new AssertionError("not dead-lettered in time");
+    }
+
+    /** Receives and deletes from {@code queue} until {@code count} messages arrived, in arrival order. */
+    List<Message> drain(int group, String queue, int count) throws Exception {
+        List<Message> drained = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (drained.size() < count && System.currentTimeMillis() < deadline) {
+            for (Message message : receive(group, queue, 10)) {
+                drained.add(message);
+                client(group).deleteMessage(new DeleteMessageRequest(url(queue), message.receiptHandle())).get(30, TimeUnit.SECONDS);
+            }
+        }
+        return drained;
+    }
+
+    int visible(int group, String queue) throws Exception {
+        return Integer.parseInt(client(group).getQueueAttributes(new GetQueueAttributesRequest(url(queue),
+                List.of("ApproximateNumberOfMessages"))).get(30, TimeUnit.SECONDS).attributes().get("ApproximateNumberOfMessages"));
+    }
+
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static Set<String> ids(List<Message> messages) {
+        Set<String> ids = new TreeSet<>();
+        messages.forEach(message -> ids.add(message.messageId()));
+        return ids;
     }
 
     static String arn(String name) {

@@ -42,12 +42,13 @@ public final class QueueLayoutResource implements RestResource {
     public List<RestOperation> operations() {
         return List.of(
                 new RestOperation("PUT", "/queues/{name}/partitions", "setQueuePartitions",
-                        "Spreads a queue over more data groups (operator)", List.of(),
+                        "Spreads a queue over more data groups, or (standard queues) one fewer: the last partition "
+                                + "drains into the others (operator)", List.of(),
                         new Body("application/json", "{count: partitions, 1..data groups}", true),
                         RestOperation.withQueueErrors(Map.of(200, "{name, groups: [data group name]}")), this::partition),
                 new RestOperation("POST", "/queues/{name}/migrate", "migrateQueue",
                         "Starts moving a queue to another data group (operator)", List.of(),
-                        new Body("application/json", "{toGroup: \"data-N\"}", true),
+                        new Body("application/json", "{toGroup: \"data-N\", fromGroup: \"data-M\" (the partition that moves, when several)}", true),
                         RestOperation.withQueueErrors(Map.of(200, MIGRATION_SHAPE)), this::migrate),
                 new RestOperation("GET", "/queues/{name}/migrate", "getQueueMigration",
                         "The queue's latest migration and its progress (operator)", List.of(), null,
@@ -65,16 +66,19 @@ public final class QueueLayoutResource implements RestResource {
             throw SqsError.MISSING_PARAMETER.exception("The request must contain the parameter count.");
         }
         String name = request.path("name");
-        return answered(layouts.partition(name, count).thenApply(placed -> RestResponse.json(200, new LayoutView(name, names(placed)))));
+        return answered(migrations.partition(name, count).thenApply(placed -> RestResponse.json(200, new LayoutView(name, names(placed)))));
     }
 
     private CompletableFuture<RestResponse> migrate(RestRequest request) {
-        var body = READER.object(request.body(), Set.of("toGroup"));
+        var body = READER.object(request.body(), Set.of("toGroup", "fromGroup"));
         String target = READER.text(body, "toGroup", "toGroup");
         if (target == null) {
             throw SqsError.MISSING_PARAMETER.exception("The request must contain the parameter toGroup.");
         }
-        return answered(migrations.start(request.path("name"), groupIndex(target))
+        // Which partition moves: needed only when the queue has several.
+        String source = READER.text(body, "fromGroup", "fromGroup");
+        return answered(migrations.start(request.path("name"), source == null ? null : groupIndex(source, "fromGroup"),
+                        groupIndex(target, "toGroup"))
                 .thenApply(started -> RestResponse.json(200, view(started))));
     }
 
@@ -92,7 +96,7 @@ public final class QueueLayoutResource implements RestResource {
         });
     }
 
-    private int groupIndex(String name) {
+    private int groupIndex(String name, String parameter) {
         if (name.startsWith(GROUP_PREFIX)) {
             try {
                 int index = Integer.parseInt(name.substring(GROUP_PREFIX.length()));
@@ -103,7 +107,7 @@ public final class QueueLayoutResource implements RestResource {
                 // answered below
             }
         }
-        throw SqsError.INVALID_PARAMETER_VALUE.exception("toGroup must name a data group, data-0 to data-" + (groupCount - 1) + ".");
+        throw SqsError.INVALID_PARAMETER_VALUE.exception(parameter + " must name a data group, data-0 to data-" + (groupCount - 1) + ".");
     }
 
     private static List<String> names(Placement placement) {
