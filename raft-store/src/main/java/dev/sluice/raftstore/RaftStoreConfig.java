@@ -111,7 +111,8 @@ public record RaftStoreConfig(
             if (!ids.contains(nodeId)) {
                 problems.add("peers must include this node's id " + nodeId);
             }
-            if (peers.size() % 2 == 0) {
+            // A joining node lists the running members and itself; the cluster's layout, not this count, decides groups.
+            if (peers.size() % 2 == 0 && !joinExistingCluster) {
                 problems.add("use an odd number of peers (got " + peers.size() + "); an even count adds no fault tolerance");
             }
         }

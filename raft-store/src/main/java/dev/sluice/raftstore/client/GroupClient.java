@@ -172,8 +172,22 @@ public final class GroupClient implements AutoCloseable {
      * itself calls approximate.
      */
     public CompletableFuture<ByteBuffer> queryReplica(String nodeId, long minIndex, byte[] request) {
-        return raft.async().sendStaleRead(Message.valueOf(UnsafeByteOperations.unsafeWrap(request)), minIndex,
-                        RaftPeerId.valueOf(nodeId))
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(request));
+        CompletableFuture<RaftClientReply> sent;
+        if (localServer != null && localServer.getId().toString().equals(nodeId)) {
+            // This node's own replica: no RPC, and it works while the node is not (yet) known to the group's client.
+            RaftClientRequest local = RaftClientRequest.newBuilder().setClientId(localClientId).setServerId(localServer.getId())
+                    .setGroupId(groupId).setCallId(localCallIds.incrementAndGet()).setMessage(message)
+                    .setType(RaftClientRequest.staleReadRequestType(minIndex)).build();
+            try {
+                sent = localServer.submitClientRequestAsync(local);
+            } catch (IOException | RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+        } else {
+            sent = raft.async().sendStaleRead(message, minIndex, RaftPeerId.valueOf(nodeId));
+        }
+        return sent
                 .handle((reply, error) -> {
                     if (error != null || !reply.isSuccess()) {
                         throw new StoreUnavailableException(groupName + ": replica read on " + nodeId + " failed",
