@@ -153,12 +153,17 @@ class AdminCommandIT {
             JsonNode layout = JSON.readTree(added.out());
             assertEquals("n2", layout.at("/nodes/1/id").asText(), added.out());
             assertEquals("active", layout.at("/nodes/1/role").asText(), added.out());
+            // A Sluice node serves queues from its own replicas, so data groups follow the cluster onto every node (0).
+            assertEquals(0, layout.at("/groups/1/replicationFactor").asInt(), added.out());
+            assertTrue(layout.at("/groups/1/desiredMembers").toString().contains("n2"), added.out());
             assertEquals(0, admin(operator, with(endpoint, "node-add", "n2", "--raft-address", "127.0.0.1:1")).exit(),
                     "adding the same node again is fine");
 
             assertRefused(admin(operator, with(endpoint, "node-add", "n2", "--raft-address", "127.0.0.1:2")), "HTTP 409", "Conflict");
             assertRefused(admin(operator, with(endpoint, "node-add", "bad id", "--raft-address", "127.0.0.1:2")), "HTTP 400",
                     "InvalidParameterValue");
+            // A group held by 2 replicas cannot lose one of the 2 nodes.
+            assertEquals(0, admin(operator, with(endpoint, "group-replication", "data-0", "--factor", "2")).exit());
             assertRefused(admin(operator, with(endpoint, "node-remove", "n2")), "HTTP 409", "replication factor");
             assertRefused(admin(operator, with(endpoint, "node-replace", "n9")), "HTTP 404", "no node named n9");
             assertRefused(admin(operator, with(endpoint, "group-leader", "data-9", "--node", "n1")), "HTTP 404", "data-9");

@@ -94,7 +94,8 @@ public final class RaftStoreNode implements AutoCloseable {
         }
         this.catalog = new Catalog(clients.get(StoreGroups.CATALOG));
         this.membership = new ClusterMembership(server, catalog, this::initialNodes, config.dataGroups(),
-                () -> leadsReady(StoreGroups.CATALOG), this::onReplicaRemoved, heartbeatStaleAfter(), config.requestTimeout());
+                config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG), this::onReplicaRemoved,
+                heartbeatStaleAfter(), config.requestTimeout());
         if (config.balanceLeaders() && (config.members().size() > 1 || config.joinExistingCluster())) {
             LeadershipBalancer balancer = new LeadershipBalancer(server, config.dataGroups(), this::dataGroup,
                     heartbeatStaleAfter(), config.electionTimeoutMax().multipliedBy(2), this::preferredLeader);

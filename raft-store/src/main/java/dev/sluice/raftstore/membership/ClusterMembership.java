@@ -54,17 +54,14 @@ public final class ClusterMembership implements AutoCloseable {
      * @param timeout how long one remote call may take
      */
     public ClusterMembership(RaftServer server, Catalog catalog, Supplier<List<ClusterLayout.Node>> initialNodes, int dataGroups,
-            BooleanSupplier leadsCatalog, Consumer<String> onReplicaRemoved, Duration staleAfter, Duration timeout) {
+            int replicationFactor, BooleanSupplier leadsCatalog, Consumer<String> onReplicaRemoved, Duration staleAfter, Duration timeout) {
         this.store = new LayoutStore(catalog);
         List<String> names = StoreGroups.names(dataGroups);
-        this.controller = new MembershipController(leadsCatalog, store, () -> initialLayout(initialNodes.get(), names),
+        this.controller = new MembershipController(leadsCatalog, store, () -> LayoutChanges.initial(initialNodes.get(), names, replicationFactor),
                 staleAfter, timeout);
         this.replicas = new ReplicaWorker(server, store, names, onReplicaRemoved, timeout);
     }
 
-    static ClusterLayout initialLayout(List<ClusterLayout.Node> nodes, List<String> names) {
-        return LayoutChanges.initial(nodes, names);
-    }
 
     /** Starts the workers; the first pass waits one interval (elections settle first). */
     public void start() {

@@ -43,7 +43,7 @@ final class LayoutChanges {
         }
         long remaining = layout.activeNodeIds().stream().filter(other -> !other.equals(id)).count();
         int widest = layout.groups().stream().filter(group -> !StoreGroups.CATALOG.equals(group.name()))
-                .mapToInt(ClusterLayout.Group::factor).max().orElse(1);
+                .mapToInt(group -> Math.max(1, group.factor())).max().orElse(1);
         if (remaining < 1 || remaining < widest) {
             throw new ClusterChangeRefusedException(Reason.CONFLICT, "removing " + id + " would leave " + remaining
                     + " node(s) for groups with replication factor " + widest
@@ -118,13 +118,18 @@ final class LayoutChanges {
 
     /** The layout a cluster starts from: its configured nodes, every group on them, then placement. */
     static ClusterLayout initial(List<ClusterLayout.Node> nodes, List<String> groupNames) {
+        return initial(nodes, groupNames, ClusterLayout.DEFAULT_REPLICATION_FACTOR);
+    }
+
+    /** The same with {@code factor} replicas per data group ({@link ClusterLayout#EVERY_NODE} for all nodes). */
+    static ClusterLayout initial(List<ClusterLayout.Node> nodes, List<String> groupNames, int factor) {
         List<String> ids = nodes.stream().map(ClusterLayout.Node::id).sorted().toList();
         // data-i prefers the i-th node, as LeadershipBalancer did before layouts: a cluster keeps its leaders.
         List<ClusterLayout.Group> groups = new java.util.ArrayList<>();
         for (int i = 0; i < groupNames.size(); i++) {
             String name = groupNames.get(i);
             boolean catalog = StoreGroups.CATALOG.equals(name);
-            groups.add(new ClusterLayout.Group(name, catalog ? 0 : ClusterLayout.DEFAULT_REPLICATION_FACTOR, ids,
+            groups.add(new ClusterLayout.Group(name, catalog ? 0 : factor, ids,
                     catalog ? "" : ids.get((i - 1) % ids.size())));
         }
         return Placement.plan(new ClusterLayout(nodes, groups));

@@ -42,7 +42,7 @@ final class Placement {
     }
 
     private static int wanted(ClusterLayout.Group group, List<String> active) {
-        return Math.max(1, Math.min(group.factor(), active.size()));
+        return group.factor() == ClusterLayout.EVERY_NODE ? active.size() : Math.max(1, Math.min(group.factor(), active.size()));
     }
 
     private static Map<String, Integer> replicaLoad(List<ClusterLayout.Group> groups, List<String> active) {
