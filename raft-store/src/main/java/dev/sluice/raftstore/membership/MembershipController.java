@@ -1,5 +1,6 @@
 package dev.sluice.raftstore.membership;
 
+import dev.sluice.raftstore.StoreGroups;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,10 +85,13 @@ public final class MembershipController implements Runnable {
         client.useNodes(layout.nodes().stream().map(ClusterLayout.Node::peer).toList());
         Map<String, GroupMembership> actual = new LinkedHashMap<>();
         for (ClusterLayout.Group group : layout.groups()) {
-            client.membership(group.name(), candidates(layout, group)).ifPresent(membership -> {
-                actual.put(group.name(), membership);
-                step(layout, group, membership);
-            });
+            client.membership(group.name(), candidates(layout, group)).ifPresent(membership -> actual.put(group.name(), membership));
+        }
+        for (ClusterLayout.Group group : layout.groups()) {
+            GroupMembership membership = actual.get(group.name());
+            if (membership != null) {
+                step(layout, group, membership, actual);
+            }
         }
         if (actual.size() == layout.groups().size()) {
             settleNodes(layout, actual);
@@ -105,7 +109,8 @@ public final class MembershipController implements Runnable {
     }
 
     /** At most one membership change for the group; none while Ratis is still applying the last one. */
-    private void step(ClusterLayout layout, ClusterLayout.Group group, GroupMembership actual) {
+    private void step(ClusterLayout layout, ClusterLayout.Group group, GroupMembership actual,
+            Map<String, GroupMembership> allActual) {
         if (actual.changing()) {
             return;
         }
@@ -127,14 +132,16 @@ public final class MembershipController implements Runnable {
                 change(name, actual, with(voters, missing.get()), listeners, "adds " + missing.get());
                 return;
             }
-            removeOneVoter(group, actual);
+            removeOneVoter(layout, group, actual, allActual);
         } catch (IOException | RuntimeException e) {
             LOG.info("{}: membership step did not complete ({}); the next pass retries", name, e.getMessage());
         }
     }
 
-    private void removeOneVoter(ClusterLayout.Group group, GroupMembership actual) throws IOException {
-        List<String> surplus = actual.voters().stream().filter(id -> !group.members().contains(id)).toList();
+    private void removeOneVoter(ClusterLayout layout, ClusterLayout.Group group, GroupMembership actual,
+            Map<String, GroupMembership> allActual) throws IOException {
+        List<String> surplus = actual.voters().stream().filter(id -> !group.members().contains(id))
+                .filter(id -> !StoreGroups.CATALOG.equals(group.name()) || dataReplicasGone(layout, allActual, id)).toList();
         if (surplus.isEmpty()) {
             return;
         }
@@ -150,7 +157,10 @@ public final class MembershipController implements Runnable {
             }
             return;
         }
-        long alive = remaining.stream().filter(id -> actual.alive(id, staleAfter.toMillis())).count();
+        // Live by Ratis's own follower progress: heard from lately and close to the commit index, so the remaining
+        // voters can commit without the leaving one.
+        long alive = remaining.stream()
+                .filter(id -> actual.alive(id, staleAfter.toMillis()) && actual.caughtUp(id, MAX_LAG_ENTRIES)).count();
         if (alive * 2 <= remaining.size()) {
             LOG.info("{}: keeps {} for now: only {} of the remaining {} voters answer", group.name(), leaving, alive, remaining);
             return;
@@ -180,6 +190,15 @@ public final class MembershipController implements Runnable {
             LOG.info("node {} holds no replica any more: {}", id, state == ClusterLayout.NodeState.LEAVING
                     ? "removed from the cluster" : "active again, to be re-added as a fresh replica");
         }
+    }
+
+    /**
+     * A node leaves the catalog only once no data group holds it (as far as every group's leader answered): its
+     * replica worker reads from its catalog replica which data replicas to remove, and could not without it.
+     */
+    private static boolean dataReplicasGone(ClusterLayout layout, Map<String, GroupMembership> actual, String nodeId) {
+        return layout.groups().stream().filter(group -> !StoreGroups.CATALOG.equals(group.name()))
+                .allMatch(group -> actual.containsKey(group.name()) && !actual.get(group.name()).holds(nodeId));
     }
 
     private static boolean holdsAny(Map<String, GroupMembership> actual, String nodeId) {

@@ -15,6 +15,7 @@ import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,9 +67,15 @@ final class ReplicaWorker implements Runnable {
             ClusterLayout current = read.get();
             layout = current;
             client.useNodes(current.nodes().stream().map(ClusterLayout.Node::peer).toList());
+            // Data groups first, the catalog last: this node reads its assignments from its catalog replica, so it
+            // must not give that up while it still holds a data replica it has yet to remove.
             for (String name : groupNames) {
-                current.group(name).ifPresent(group -> reconcile(current, group));
+                if (!StoreGroups.CATALOG.equals(name)) {
+                    current.group(name).ifPresent(group -> reconcile(current, group));
+                }
             }
+            current.group(StoreGroups.CATALOG).filter(catalog -> groupNames.contains(StoreGroups.CATALOG))
+                    .ifPresent(catalog -> reconcile(current, catalog));
         } catch (Exception e) {
             Throwable cause = e;
             while (cause.getCause() != null) {
@@ -89,23 +96,52 @@ final class ReplicaWorker implements Runnable {
         boolean hosted = hostedGroups().contains(StoreGroups.groupId(group.name()));
         try {
             if (assigned && !hosted) {
+                // State left by an earlier replica here (a removal that did not finish) must not be reopened under the
+                // new one: its applied index would be ahead of the empty log, and the replica could never catch up.
+                onRemoved.accept(group.name());
                 RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(),
                         callIds.incrementAndGet(), StoreGroups.group(group.name(), List.of()), true));
                 if (!reply.isSuccess()) {
                     throw new IOException("cannot create " + group.name(), reply.getException());
                 }
                 LOG.info("{}: created an empty replica here; the group's leader adds it and sends it the data", group.name());
-            } else if (!assigned && hosted && outOfMembership(current, group)) {
-                RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(clientId, server.getId(),
-                        callIds.incrementAndGet(), StoreGroups.groupId(group.name()), true, false));
-                if (!reply.isSuccess()) {
-                    throw new IOException("cannot remove " + group.name(), reply.getException());
-                }
-                onRemoved.accept(group.name());
+            } else if (!assigned && hosted && mayLeave(group) && outOfMembership(current, group)) {
+                remove(group.name());
                 LOG.info("{}: this node left the group; removed its replica here", group.name());
+            } else if (assigned && hosted && stopped(group.name()) && outOfMembership(current, group)) {
+                remove(group.name()); // created again on the next pass, empty, for the leader to add
+                LOG.info("{}: removed a stopped replica that no membership holds; the next pass creates it afresh",
+                        group.name());
+            } else if (!assigned && !hosted) {
+                onRemoved.accept(group.name()); // files of a removal that did not finish (no-op when there are none)
             }
         } catch (IOException | RuntimeException e) {
             LOG.info("{}: replica step did not complete ({}); the next pass retries", group.name(), e.getMessage());
+        }
+    }
+
+    private void remove(String name) throws IOException {
+        RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(clientId, server.getId(),
+                callIds.incrementAndGet(), StoreGroups.groupId(name), true, false));
+        if (!reply.isSuccess()) {
+            throw new IOException("cannot remove " + name, reply.getException());
+        }
+        onRemoved.accept(name);
+    }
+
+    /** The catalog replica goes last: while this node hosts any data group it needs the layout to remove it. */
+    private boolean mayLeave(ClusterLayout.Group group) {
+        return !StoreGroups.CATALOG.equals(group.name()) || groupNames.stream().filter(name -> !StoreGroups.CATALOG.equals(name))
+                .noneMatch(name -> hostedGroups().contains(StoreGroups.groupId(name)));
+    }
+
+    /** The local replica closed itself (a failed apply, a half-done removal): it serves nothing any more. */
+    private boolean stopped(String name) {
+        try {
+            LifeCycle.State state = server.getDivision(StoreGroups.groupId(name)).getInfo().getLifeCycleState();
+            return state.isClosingOrClosed() || state == LifeCycle.State.EXCEPTION;
+        } catch (IOException gone) {
+            return false;
         }
     }
 

@@ -84,6 +84,25 @@ class OperatorCommandsIT {
         }
     }
 
+    @Test
+    void replicaFilesThatAnUnfinishedRemovalLeftBehindAreDeleted() throws Exception {
+        try (MiniCluster cluster = MiniCluster.builder().nodes(3).dataGroups(1).baseDirectory(dir).start()) {
+            cluster.awaitLeader(Duration.ofSeconds(60));
+            MembershipScenarios.awaitLayout(cluster, Duration.ofSeconds(60));
+            cluster.node(0).membership().setReplicationFactor("data-0", 2).get(30, TimeUnit.SECONDS);
+            ClusterView view = MembershipScenarios.awaitSettled(cluster, 0,
+                    settled -> settled.groups().get(1).members().size() == 2, Duration.ofSeconds(90));
+            String outside = view.nodes().stream().map(ClusterView.NodeView::id)
+                    .filter(id -> !view.groups().get(1).members().contains(id)).findFirst().orElseThrow();
+            Path state = dir.resolve(outside).resolve("state");
+            awaitNoReplicaFiles(state);
+            // What a removal interrupted between Ratis dropping the group and the files going would leave.
+            Path leftover = Files.createDirectories(state.resolve("data-0").resolve("live"));
+            Files.writeString(leftover.resolve("CURRENT"), "MANIFEST-000042\n");
+            awaitNoReplicaFiles(state);
+        }
+    }
+
     private static void awaitNoReplicaFiles(Path state) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
