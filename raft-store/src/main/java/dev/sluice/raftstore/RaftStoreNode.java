@@ -96,6 +96,7 @@ public final class RaftStoreNode implements AutoCloseable {
         this.membership = new ClusterMembership(server, catalog, this::initialNodes, config.dataGroups(),
                 config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG), this::onReplicaRemoved,
                 heartbeatStaleAfter(), config.requestTimeout());
+        housekeeping.scheduleWithFixedDelay(this::pointClientsAtLayout, 1, 1, TimeUnit.SECONDS);
         if (config.balanceLeaders() && (config.members().size() > 1 || config.joinExistingCluster())) {
             LeadershipBalancer balancer = new LeadershipBalancer(server, config.dataGroups(), this::dataGroup,
                     heartbeatStaleAfter(), config.electionTimeoutMax().multipliedBy(2), this::preferredLeader);
@@ -109,6 +110,25 @@ public final class RaftStoreNode implements AutoCloseable {
         Map<String, String> urls = publishedUrls().join();
         return config.members().stream().map(peer -> new ClusterLayout.Node(peer.id(), peer.host(), peer.port(),
                 urls.getOrDefault(peer.id(), ""), ClusterLayout.NodeState.ACTIVE)).toList();
+    }
+
+    /**
+     * Gives each group's client the members the layout (as this node's catalog replica has it) assigns the group:
+     * the configured members are only where the cluster started, and a node that never held a group, or has left
+     * it, answers its requests with "group not found".
+     */
+    private void pointClientsAtLayout() {
+        try {
+            membership.localLayout().ifPresent(layout -> layout.groups().forEach(group -> {
+                GroupClient client = clients.get(group.name());
+                if (client != null) {
+                    client.useMembers(group.members().stream().map(layout::node).flatMap(Optional::stream)
+                            .map(ClusterLayout.Node::peer).toList());
+                }
+            }));
+        } catch (RuntimeException e) {
+            LOG.warn("could not point the group clients at the cluster layout", e);
+        }
     }
 
     /** The layout's preferred leader of a data group, as this node's catalog replica has it; empty before a layout. */
