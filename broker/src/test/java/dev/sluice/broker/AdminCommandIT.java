@@ -153,9 +153,9 @@ class AdminCommandIT {
             JsonNode layout = JSON.readTree(added.out());
             assertEquals("n2", layout.at("/nodes/1/id").asText(), added.out());
             assertEquals("active", layout.at("/nodes/1/role").asText(), added.out());
-            // A Sluice node serves queues from its own replicas, so data groups follow the cluster onto every node (0).
-            assertEquals(0, layout.at("/groups/1/replicationFactor").asInt(), added.out());
-            assertTrue(layout.at("/groups/1/desiredMembers").toString().contains("n2"), added.out());
+            // Data groups get three replicas by default, as many as there are nodes while there are fewer.
+            assertEquals(3, layout.at("/groups/1/replicationFactor").asInt(), added.out());
+            assertTrue(layout.at("/groups/1/members").toString().contains("n2"), added.out());
             assertEquals(0, admin(operator, with(endpoint, "node-add", "n2", "--raft-address", "127.0.0.1:1")).exit(),
                     "adding the same node again is fine");
 
@@ -171,9 +171,15 @@ class AdminCommandIT {
             assertRefused(admin(operator, with(endpoint, "group-replication", "data-0", "--factor", "3")), "HTTP 400",
                     "between 1 and the 2 active node(s)");
 
+            // The view shows the layout as this node's catalog replica last read it (once a second).
+            long seen = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             Run cluster = admin(operator, with(endpoint, "cluster"));
+            while (!JSON.readTree(cluster.out()).at("/groups/1/desiredMembers").toString().contains("n2")) {
+                assertTrue(System.nanoTime() < seen, cluster.out());
+                Thread.sleep(200);
+                cluster = admin(operator, with(endpoint, "cluster"));
+            }
             JsonNode view = JSON.readTree(cluster.out());
-            assertTrue(view.at("/groups/1/desiredMembers").toString().contains("n2"), cluster.out());
             assertTrue(view.at("/moves").size() > 0, "n2 never started, so its replicas stay to be added: " + cluster.out());
 
             for (JsonNode group : view.get("groups")) {

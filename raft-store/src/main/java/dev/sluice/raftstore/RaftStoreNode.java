@@ -374,6 +374,26 @@ public final class RaftStoreNode implements AutoCloseable {
         return machine == null ? null : machine.engine();
     }
 
+    /**
+     * The engine of this node's replica of data group {@code index} while that replica is a voting member of the
+     * group (so it applies every committed entry), else null: the node holds no replica, or one that waits to be
+     * added, or one the group has left and that is about to go. A caller serving the group without one goes
+     * through {@link #dataGroup} to the members.
+     */
+    public DomainEngine servingEngine(int index) {
+        EngineStateMachine machine = stateMachines.get(StoreGroups.dataGroupName(index));
+        if (machine == null) {
+            return null;
+        }
+        try {
+            var division = server.getDivision(StoreGroups.groupId(StoreGroups.dataGroupName(index)));
+            boolean voter = division.getRaftConf().getCurrentPeers().stream().anyMatch(peer -> peer.getId().equals(server.getId()));
+            return voter && division.getInfo().isAlive() ? machine.engine() : null;
+        } catch (IOException notHosted) {
+            return null;
+        }
+    }
+
     /** The last log index this node's replica of data group {@code index} applied; -1 before any. */
     public long appliedIndex(int dataGroupIndex) {
         EngineStateMachine machine = stateMachines.get(StoreGroups.dataGroupName(dataGroupIndex));

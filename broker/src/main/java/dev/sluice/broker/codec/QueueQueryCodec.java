@@ -50,6 +50,7 @@ public final class QueueQueryCodec {
                 QueueExportCodec.putPosition(out.putString(q.name()), q.from());
                 yield out.putInt(q.maxBytes()).putLong(q.nowMillis()).toByteArray();
             }
+            case RECEIVABLE -> out.putString(((QueueQuery.Receivable) query).name()).toByteArray();
         };
     }
 
@@ -73,6 +74,7 @@ public final class QueueQueryCodec {
             case LIVE_DEDUPLICATION -> new QueueQuery.LiveDeduplication(in.getString(), in.getLong());
             case EXPORT_QUEUE -> new QueueQuery.ExportQueue(in.getString(), QueueExportCodec.getPosition(in), in.getInt(),
                     in.getLong());
+            case RECEIVABLE -> new QueueQuery.Receivable(in.getString());
         };
     }
 }

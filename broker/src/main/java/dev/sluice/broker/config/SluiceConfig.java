@@ -235,13 +235,13 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
     }
 
     /**
-     * A single loopback node with its data in {@code ./data}: what a laptop needs and nothing more. Data groups live
-     * on every node (a node serves a queue from its own replica), however many nodes are added.
+     * A single loopback node with its data in {@code ./data}: what a laptop needs and nothing more. Data groups get
+     * three replicas (one on a single node); any node serves every queue, from its own replica or through the
+     * group's members.
      */
     public static SluiceConfig defaults() {
-        return new SluiceConfig(Http.defaults(),
-                RaftStoreConfig.defaults().withDataGroupReplicationFactor(dev.sluice.raftstore.membership.ClusterLayout.EVERY_NODE),
-                Auth.defaults(), Notify.defaults(), Metrics.defaults());
+        return new SluiceConfig(Http.defaults(), RaftStoreConfig.defaults(), Auth.defaults(), Notify.defaults(),
+                Metrics.defaults());
     }
 
     /** Every problem at once; empty when the server can start with this config. */

@@ -18,7 +18,12 @@ public enum QueueQueryType {
     /** Whether a FIFO queue still remembers deduplication ids (sends within its deduplication interval). */
     LIVE_DEDUPLICATION(9),
     /** One page of a queue's whole state, for migrating it to another group (see {@code QueueExport}). */
-    EXPORT_QUEUE(10);
+    EXPORT_QUEUE(10),
+    /**
+     * What a receive could take now and when the next hidden message appears (0 and never for a queue not here):
+     * what a node without a replica of the group polls while long polls wait on it.
+     */
+    RECEIVABLE(11);
 
     private final int code;
 

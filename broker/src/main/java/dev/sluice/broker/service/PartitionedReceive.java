@@ -45,13 +45,15 @@ final class PartitionedReceive {
             long startedMillis) {
         int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
         // Without a WaitTimeSeconds the queue's own ReceiveMessageWaitTimeSeconds applies, as its first partition holds it.
-        int waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds()
-                : groups.get(placement.primary()).defaultWaitSecondsHere(name);
-        long deadline = startedMillis + waitSeconds * 1000L;
-        CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
-        List<Integer> order = sweepOrder(placement, request.receiveRequestAttemptId());
-        new Sweep(placement, order, name, request, max, deadline, response).from(0, new ArrayList<>());
-        return response;
+        CompletableFuture<Integer> waitSeconds = request.waitTimeSeconds() != null
+                ? CompletableFuture.completedFuture(request.waitTimeSeconds())
+                : groups.get(placement.primary()).defaultWaitSeconds(name);
+        return waitSeconds.thenCompose(seconds -> {
+            CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
+            List<Integer> order = sweepOrder(placement, request.receiveRequestAttemptId());
+            new Sweep(placement, order, name, request, max, startedMillis + seconds * 1000L, response).from(0, new ArrayList<>());
+            return response;
+        });
     }
 
     /**

@@ -32,6 +32,7 @@ class QueueQueryGoldenTest {
         samples.put("export-queue", new QueueQuery.ExportQueue("orders.fifo", QueueExport.Position.START, 262_144, 1_000_000));
         samples.put("export-queue-deduplications", new QueueQuery.ExportQueue("orders.fifo",
                 new QueueExport.Position(true, 0, "order-42-paid"), 262_144, 1_000_000));
+        samples.put("receivable", new QueueQuery.Receivable("orders.fifo"));
         return samples;
     }
 
@@ -48,6 +49,7 @@ class QueueQueryGoldenTest {
         frozen.put(QueueQueryType.REDRIVE_TARGET, 8);
         frozen.put(QueueQueryType.LIVE_DEDUPLICATION, 9);
         frozen.put(QueueQueryType.EXPORT_QUEUE, 10);
+        frozen.put(QueueQueryType.RECEIVABLE, 11);
         Map<QueueQueryType, Integer> actual = new LinkedHashMap<>();
         for (QueueQueryType type : QueueQueryType.values()) {
             actual.put(type, type.code());

@@ -74,9 +74,9 @@ final class TwoGroupNode implements AutoCloseable {
         RaftStoreNode node = cluster.node(0);
         for (int group = 0; group < 2; group++) {
             int index = group;
-            workers.add(new TransferWorker(group, engine(group), () -> node.isLeader(index), groups, clients::get,
+            workers.add(new TransferWorker(group, () -> engine(index), () -> node.isLeader(index), groups, clients::get,
                     System::currentTimeMillis, timers));
-            workers.add(new MoveTaskWorker(node.dataGroup(group), engine(group), () -> node.isLeader(index), timers));
+            workers.add(new MoveTaskWorker(node.dataGroup(group), () -> engine(index), () -> node.isLeader(index), timers));
         }
     }
 

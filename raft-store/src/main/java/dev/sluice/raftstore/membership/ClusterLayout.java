@@ -16,11 +16,7 @@ import java.util.Optional;
 public record ClusterLayout(List<Node> nodes, List<Group> groups) {
     /** Replicas of a data group unless an operator chose otherwise (capped at the number of nodes). */
     public static final int DEFAULT_REPLICATION_FACTOR = 3;
-    /**
-     * A factor that follows the cluster: the group lives on every active node (the catalog group always does). The
-     * broker starts its data groups so, because a Sluice node serves a queue from its local replica (long polls,
-     * workers) and does not yet serve groups it holds no replica of.
-     */
+    /** A factor that follows the cluster: the group lives on every active node (the catalog group always does). */
     public static final int EVERY_NODE = 0;
 
     public ClusterLayout {
