@@ -324,11 +324,16 @@ public final class EngineQueueClient implements QueueClient {
                 request.receiveRequestAttemptId());
         CompletableFuture<Integer> waitSeconds = request.waitTimeSeconds() != null
                 ? CompletableFuture.completedFuture(request.waitTimeSeconds()) : defaultWaitSeconds(name);
-        return waitSeconds.thenCompose(seconds -> {
-            CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
-            receiveUntil(command, startedMillis + seconds * 1000L, response);
-            return response;
+        // The caller gets this very future: cancelling it (the client hung up) ends the wait and frees the waiter.
+        CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
+        waitSeconds.whenComplete((seconds, error) -> {
+            if (error != null) {
+                response.completeExceptionally(error);
+            } else if (!response.isDone()) {
+                receiveUntil(command, startedMillis + seconds * 1000L, response);
+            }
         });
+        return response;
     }
 
     /**

@@ -48,12 +48,17 @@ final class PartitionedReceive {
         CompletableFuture<Integer> waitSeconds = request.waitTimeSeconds() != null
                 ? CompletableFuture.completedFuture(request.waitTimeSeconds())
                 : groups.get(placement.primary()).defaultWaitSeconds(name);
-        return waitSeconds.thenCompose(seconds -> {
-            CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
-            List<Integer> order = sweepOrder(placement, request.receiveRequestAttemptId());
-            new Sweep(placement, order, name, request, max, startedMillis + seconds * 1000L, response).from(0, new ArrayList<>());
-            return response;
+        // The caller gets this very future: cancelling it (the client hung up) ends the wait and frees the waiter.
+        CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
+        List<Integer> order = sweepOrder(placement, request.receiveRequestAttemptId());
+        waitSeconds.whenComplete((seconds, error) -> {
+            if (error != null) {
+                response.completeExceptionally(error);
+            } else {
+                new Sweep(placement, order, name, request, max, startedMillis + seconds * 1000L, response).from(0, new ArrayList<>());
+            }
         });
+        return response;
     }
 
     /**
