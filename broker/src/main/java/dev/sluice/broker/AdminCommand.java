@@ -43,6 +43,13 @@ final class AdminCommand {
               queue-migration NAME               the queue's latest migration and its progress (GET /v1/queues/NAME/migrate)
               queue-partitions NAME --count N    spread a queue over N data groups; one fewer drains the last
                                                  partition into the others (PUT /v1/queues/NAME/partitions)
+              node-add ID --raft-address HOST:PORT [--http-url URL]
+                                                 add a node started empty with --join true (POST /v1/cluster/nodes)
+              node-remove ID                     move a node's replicas away, then drop it (DELETE /v1/cluster/nodes/ID)
+              node-replace ID                    a node lost its disk: re-add it as a fresh replica; start it empty with
+                                                 --join true under the same id (POST /v1/cluster/nodes/ID/replace)
+              group-leader GROUP --node ID       make ID lead GROUP, e.g. data-2 (POST /v1/cluster/groups/GROUP/leader)
+              group-replication GROUP --factor N keep N replicas of GROUP (PUT /v1/cluster/groups/GROUP/replication)
             Requests are signed with AWS Signature V4 when a key is given by flag or by AWS_ACCESS_KEY_ID and
             AWS_SECRET_ACCESS_KEY; with auth on, /v1/cluster needs an operator (admin=) key.
             Exit codes: 0 ok, 1 the server said no (its answer is printed) or was unreachable, 2 usage error.
@@ -93,7 +100,8 @@ final class AdminCommand {
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (arg.startsWith("--")) {
-                if (!List.of("--endpoint", "--access-key", "--secret-key", "--region", "--to-group", "--from-group", "--count").contains(arg)) {
+                if (!List.of("--endpoint", "--access-key", "--secret-key", "--region", "--to-group", "--from-group", "--count",
+                        "--raft-address", "--http-url", "--node", "--factor").contains(arg)) {
                     throw new UsageException("unknown option " + arg);
                 }
                 if (i + 1 >= args.size()) {
@@ -140,15 +148,10 @@ final class AdminCommand {
                 if (group == null || group.isBlank()) {
                     throw new UsageException("queue-migrate needs --to-group, e.g. --to-group data-3");
                 }
-                byte[] body;
-                try {
-                    String from = options.get("--from-group");
-                    body = JSON.writeValueAsBytes(from == null ? Map.of("toGroup", group) : Map.of("toGroup", group, "fromGroup", from));
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-                return new Invocation("POST", "/v1/queues/" + segment(words.get(1)) + "/migrate", body, base, credentials,
-                        region);
+                String from = options.get("--from-group");
+                return new Invocation("POST", "/v1/queues/" + segment(words.get(1)) + "/migrate",
+                        json(from == null ? Map.of("toGroup", group) : Map.of("toGroup", group, "fromGroup", from)), base,
+                        credentials, region);
             }
             case "queue-migration" -> {
                 expectWords(words, 2);
@@ -163,13 +166,65 @@ final class AdminCommand {
                 return new Invocation("PUT", "/v1/queues/" + segment(words.get(1)) + "/partitions",
                         ("{\"count\":" + Integer.parseInt(count) + "}").getBytes(StandardCharsets.UTF_8), base, credentials, region);
             }
+            case "node-add" -> {
+                expectWords(words, 2);
+                String address = required(options, "--raft-address", "node-add needs --raft-address HOST:PORT");
+                Map<String, String> fields = new LinkedHashMap<>();
+                fields.put("id", words.get(1));
+                fields.put("raftAddress", address);
+                if (options.containsKey("--http-url")) {
+                    fields.put("httpUrl", options.get("--http-url"));
+                }
+                return new Invocation("POST", "/v1/cluster/nodes", json(fields), base, credentials, region);
+            }
+            case "node-remove" -> {
+                expectWords(words, 2);
+                return new Invocation("DELETE", "/v1/cluster/nodes/" + segment(words.get(1)), null, base, credentials, region);
+            }
+            case "node-replace" -> {
+                expectWords(words, 2);
+                return new Invocation("POST", "/v1/cluster/nodes/" + segment(words.get(1)) + "/replace", null, base, credentials,
+                        region);
+            }
+            case "group-leader" -> {
+                expectWords(words, 2);
+                String node = required(options, "--node", "group-leader needs --node ID");
+                return new Invocation("POST", "/v1/cluster/groups/" + segment(words.get(1)) + "/leader",
+                        json(Map.of("nodeId", node)), base, credentials, region);
+            }
+            case "group-replication" -> {
+                expectWords(words, 2);
+                String factor = options.get("--factor");
+                if (factor == null || !factor.matches("[0-9]{1,9}")) {
+                    throw new UsageException("group-replication needs --factor N, e.g. --factor 3");
+                }
+                return new Invocation("PUT", "/v1/cluster/groups/" + segment(words.get(1)) + "/replication",
+                        ("{\"factor\":" + Integer.parseInt(factor) + "}").getBytes(StandardCharsets.UTF_8), base, credentials,
+                        region);
+            }
             default -> throw new UsageException("unknown command " + command);
         }
     }
 
     private static void expectWords(List<String> words, int count) throws UsageException {
         if (words.size() != count) {
-            throw new UsageException(words.get(0) + (count == 1 ? " takes no argument" : " takes one queue name"));
+            throw new UsageException(words.get(0) + (count == 1 ? " takes no argument" : " takes one name"));
+        }
+    }
+
+    private static String required(Map<String, String> options, String option, String usage) throws UsageException {
+        String value = options.get(option);
+        if (value == null || value.isBlank()) {
+            throw new UsageException(usage);
+        }
+        return value;
+    }
+
+    private static byte[] json(Map<String, String> fields) {
+        try {
+            return JSON.writeValueAsBytes(fields);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

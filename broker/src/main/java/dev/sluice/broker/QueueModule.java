@@ -84,6 +84,24 @@ final class QueueModule implements AutoCloseable {
     private RoutedQueueClient engine;
 
     /**
+     * Queues in a data group as this node's replica counts them, for placing new queues. A group this node holds no
+     * replica of counts one more than the busiest it does hold: seen as empty, it would be every new queue's pick
+     * here; the nodes that hold it place queues there by its real count.
+     */
+    private static long queueCountHere(RaftStoreNode node, int group) {
+        if (node.servingEngine(group) instanceof QueueEngine engine) {
+            return engine.read(book -> (long) book.queueCount());
+        }
+        long busiest = 0;
+        for (int other = 0; other < node.dataGroupCount(); other++) {
+            if (node.servingEngine(other) instanceof QueueEngine held) {
+                busiest = Math.max(busiest, held.read(book -> (long) book.queueCount()));
+            }
+        }
+        return busiest + 1;
+    }
+
+    /**
      * Builds the in-process clients, the REST resources and the move-task worker over the running node.
      * Call once, after the node started and before {@link #routes}: notify and faas-bridge need the
      * client before routes mount.
@@ -93,26 +111,27 @@ final class QueueModule implements AutoCloseable {
         List<EngineQueueClient> groups = new java.util.ArrayList<>();
         for (int group = 0; group < groupCount; group++) {
             int index = group;
-            QueueEngine replica = (QueueEngine) node.localEngine(group);
-            groups.add(new EngineQueueClient(node.dataGroup(group), replica, waiters, limits, ACCOUNT_ID, baseUrl, clock));
+            // Looked up on each use: the node gains and loses replicas as the cluster layout changes.
+            Supplier<QueueEngine> replica = () -> (QueueEngine) node.servingEngine(index);
+            groups.add(new EngineQueueClient(node.dataGroup(group), replica, waiters, timers, limits, ACCOUNT_ID, baseUrl, clock));
             workers.add(new MoveTaskWorker(node.dataGroup(group), replica, () -> node.isLeader(index), timers));
         }
-        GroupLoads loads = new GroupLoads(groupCount,
-                group -> ((QueueEngine) node.localEngine(group)).read(book -> (long) book.queueCount()), node::appliedIndex);
+        GroupLoads loads = new GroupLoads(groupCount, group -> queueCountHere(node, group), node::appliedIndex);
         timers.scheduleWithFixedDelay(loads::sample, GroupLoads.SAMPLE_MILLIS, GroupLoads.SAMPLE_MILLIS,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
-        QueuePlacement placement = new QueuePlacement(node.catalog(), ACCOUNT_ID, groupCount, loads, node.config().nodeId());
+        QueuePlacement placement = new QueuePlacement(node.catalog(), ACCOUNT_ID, groupCount, loads,
+                () -> node.holdsCatalogReplica() ? node.config().nodeId() : null);
         engine = new RoutedQueueClient(groups, placement, codec, REGION, ACCOUNT_ID, waiters, clock::millis, timers);
         // Each group's outbox of messages bound for queues in other groups, delivered by its leader.
         PlacedQueueGroups queueGroups = new PlacedQueueGroups(placement, groups);
         for (int group = 0; group < groupCount; group++) {
             int index = group;
-            QueueEngine replica = (QueueEngine) node.localEngine(group);
+            Supplier<QueueEngine> replica = () -> (QueueEngine) node.servingEngine(index);
             workers.add(new TransferWorker(group, replica, () -> node.isLeader(index), queueGroups, groups::get, clock::millis,
                     timers));
             // Transfers that cannot be delivered (placement not answering, a destination group down) show here.
             io.micrometer.core.instrument.Gauge.builder("sluice.queue.transfers.pending", replica,
-                            engine -> engine.read(book -> book.transfers().size()))
+                            engine -> engine.get() == null ? Double.NaN : engine.get().read(book -> book.transfers().size()))
                     .description("Messages in this group's outbox, bound for queues in other groups (this node's replica)")
                     .tag("group", dev.sluice.raftstore.StoreGroups.dataGroupName(group)).register(meters);
         }

@@ -170,7 +170,7 @@ public final class SluiceServer implements AutoCloseable {
                     QueueModule.ACCOUNT_ID));
             restResources.add(bridge.restResource());
             RaftStoreNode started = node;
-            restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group)));
+            restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group), started.membership()));
             new RestRoutes(restResources, caller -> config.auth().isOperator(caller.accessKeyId())).mount(router);
             // No form options: Vert.x never decodes a form here (RawBodyHandler); the Query decoders read them.
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()

@@ -153,10 +153,94 @@ class AdminCommandIT {
     }
 
     @Test
+    void operatorCommandsChangeTheClusterLayoutATenantKeyIsRefusedAndBadInputGetsA4xx() throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(data, config -> config.withAuth(new SluiceConfig.Auth(List.of(
+                new SluiceConfig.AccessKey(OPS, OPS_SECRET, true), new SluiceConfig.AccessKey(APP, APP_SECRET)))))) {
+            String endpoint = "http://127.0.0.1:" + server.port();
+            Map<String, String> operator = Map.of("AWS_ACCESS_KEY_ID", OPS, "AWS_SECRET_ACCESS_KEY", OPS_SECRET);
+
+            Run tenant = admin(Map.of("AWS_ACCESS_KEY_ID", APP, "AWS_SECRET_ACCESS_KEY", APP_SECRET),
+                    with(endpoint, "node-add", "n2", "--raft-address", "127.0.0.1:1"));
+            assertEquals(1, tenant.exit());
+            assertTrue(tenant.err().contains("HTTP 403") && tenant.err().contains("AccessDenied"), tenant.err());
+
+            // The controller stores the first layout moments after start; until then a change asks to retry (409).
+            Run added = awaitOk(() -> admin(operator, with(endpoint, "node-add", "n2", "--raft-address", "127.0.0.1:1")));
+            JsonNode layout = JSON.readTree(added.out());
+            assertEquals("n2", layout.at("/nodes/1/id").asText(), added.out());
+            assertEquals("active", layout.at("/nodes/1/role").asText(), added.out());
+            // Data groups get three replicas by default, as many as there are nodes while there are fewer.
+            assertEquals(3, layout.at("/groups/1/replicationFactor").asInt(), added.out());
+            assertTrue(layout.at("/groups/1/members").toString().contains("n2"), added.out());
+            assertEquals(0, admin(operator, with(endpoint, "node-add", "n2", "--raft-address", "127.0.0.1:1")).exit(),
+                    "adding the same node again is fine");
+
+            assertRefused(admin(operator, with(endpoint, "node-add", "n2", "--raft-address", "127.0.0.1:2")), "HTTP 409", "Conflict");
+            assertRefused(admin(operator, with(endpoint, "node-add", "bad id", "--raft-address", "127.0.0.1:2")), "HTTP 400",
+                    "InvalidParameterValue");
+            // A group held by 2 replicas cannot lose one of the 2 nodes.
+            assertEquals(0, admin(operator, with(endpoint, "group-replication", "data-0", "--factor", "2")).exit());
+            assertRefused(admin(operator, with(endpoint, "node-remove", "n2")), "HTTP 409", "replication factor");
+            assertRefused(admin(operator, with(endpoint, "node-replace", "n9")), "HTTP 404", "no node named n9");
+            assertRefused(admin(operator, with(endpoint, "group-leader", "data-9", "--node", "n1")), "HTTP 404", "data-9");
+            assertRefused(admin(operator, with(endpoint, "group-leader", "catalog", "--node", "n1")), "HTTP 400", "catalog");
+            assertRefused(admin(operator, with(endpoint, "group-replication", "data-0", "--factor", "3")), "HTTP 400",
+                    "between 1 and the 2 active node(s)");
+
+            // The view shows the layout as this node's catalog replica last read it (once a second).
+            long seen = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            Run cluster = admin(operator, with(endpoint, "cluster"));
+            while (!JSON.readTree(cluster.out()).at("/groups/1/desiredMembers").toString().contains("n2")) {
+                assertTrue(System.nanoTime() < seen, cluster.out());
+                Thread.sleep(200);
+                cluster = admin(operator, with(endpoint, "cluster"));
+            }
+            JsonNode view = JSON.readTree(cluster.out());
+            assertTrue(view.at("/moves").size() > 0, "n2 never started, so its replicas stay to be added: " + cluster.out());
+
+            for (JsonNode group : view.get("groups")) {
+                if (group.get("name").asText().startsWith("data-")) {
+                    assertEquals(0, admin(operator, with(endpoint, "group-replication", group.get("name").asText(), "--factor",
+                            "1")).exit());
+                }
+            }
+            Run removed = admin(operator, with(endpoint, "node-remove", "n2"));
+            assertEquals(0, removed.exit(), removed.err());
+            assertEquals("leaving", JSON.readTree(removed.out()).at("/nodes/1/role").asText(), removed.out());
+            // It held no replica, so the controller drops it at once.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (JSON.readTree(admin(operator, with(endpoint, "cluster")).out()).get("nodes").size() != 1) {
+                assertTrue(System.nanoTime() < deadline, "n2 left the cluster");
+                Thread.sleep(200);
+            }
+            assertEquals(0, admin(operator, with(endpoint, "node-remove", "n2")).exit(), "removing it again is fine");
+            assertEquals(0, admin(operator, with(endpoint, "group-leader", "data-0", "--node", "n1")).exit());
+        }
+    }
+
+    private static void assertRefused(Run run, String status, String text) {
+        assertEquals(1, run.exit(), run.out());
+        assertTrue(run.err().contains(status) && run.err().contains(text), run.err());
+    }
+
+    private static Run awaitOk(java.util.function.Supplier<Run> command) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Run run = command.get();
+        while (run.exit() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            run = command.get();
+        }
+        assertEquals(0, run.exit(), run.err());
+        return run;
+    }
+
+    @Test
     void aUsageErrorExitsWith2AndPrintsTheUsage() {
         for (String[] args : List.of(new String[0], new String[] {"cluster"}, with("http://127.0.0.1:1", "frobnicate"),
                 with("http://127.0.0.1:1", "queue"), with("http://127.0.0.1:1", "queue-migrate", "orders"),
-                with("http://127.0.0.1:1", "--access-key", "only-id", "cluster"))) {
+                with("http://127.0.0.1:1", "--access-key", "only-id", "cluster"), with("http://127.0.0.1:1", "node-add", "n4"),
+                with("http://127.0.0.1:1", "group-leader", "data-0"), with("http://127.0.0.1:1", "group-replication", "data-0",
+                        "--factor", "x"))) {
             Run run = admin(Map.of(), args);
             assertEquals(2, run.exit(), String.join(" ", args));
             assertTrue(run.err().contains("Usage: java -jar sluice.jar admin"), run.err());

@@ -111,6 +111,9 @@ public enum SqsError {
             "Request has expired.", "com.amazon.coral.service#RequestExpired", true),
     ACCESS_DENIED("AccessDenied", "AccessDenied", 403,
             "Access to the resource is denied."),
+    /** Sluice's own (not an SQS error): an operator's cluster change that conflicts with the cluster's state. */
+    CONFLICT("Conflict", "Conflict", 409,
+            "The request conflicts with the current state of the resource."),
     INTERNAL_ERROR("InternalError", "InternalError", 500,
             "The request processing has failed because of an unknown error, exception or failure.",
             "com.amazonaws.sqs#InternalError", false),

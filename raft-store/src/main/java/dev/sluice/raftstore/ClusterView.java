@@ -25,27 +25,41 @@ public record ClusterView(List<NodeView> nodes, List<GroupView> groups) {
     /**
      * @param raftAddress host:port of its Raft (gRPC) server
      * @param httpUrl the base URL the node published into the catalog at start, or null before it did
+     * @param role {@code active} (holds replicas), {@code leaving} or {@code replacing} (being emptied), per the layout
      */
-    public record NodeView(String id, String raftAddress, String httpUrl, NodeState state) {
+    public record NodeView(String id, String raftAddress, String httpUrl, NodeState state, String role) {
     }
 
     /**
      * @param members voting member ids, sorted
      * @param leader the leader this node knows of, or null during an election
      * @param appliedIndex the last log index applied by this node's replica (-1 before any, or if it hosts none)
+     * @param listeners non-voting members (Ratis listeners); a replica being added is staged by Ratis outside the
+     *     configuration, so it shows only in {@code desiredMembers} until it votes
+     * @param desiredMembers the members the layout wants; differs from {@code members} while a move is under way
+     * @param preferredLeader the member the layout wants to lead, or "" for none
+     * @param replicationFactor replicas the layout wants (0 for the catalog group: every node)
      * @param followerLag when this node leads the group: per follower, how many log entries it is behind this
-     *                    replica's applied index (0 when caught up), sorted by id; empty on a follower, which cannot
-     *                    know (ask the leader's node)
+     *     replica's applied index (0 when caught up), sorted by id; empty on a follower, which cannot know (ask the
+     *     leader's node)
      */
-    public record GroupView(String name, List<String> members, String leader, long appliedIndex,
+    public record GroupView(String name, List<String> members, String leader, long appliedIndex, List<String> listeners,
+            List<String> desiredMembers, String preferredLeader, int replicationFactor,
             java.util.SortedMap<String, Long> followerLag) {
         public GroupView {
             members = List.copyOf(members);
+            listeners = List.copyOf(listeners);
+            desiredMembers = List.copyOf(desiredMembers);
             followerLag = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(followerLag));
         }
 
-        public GroupView(String name, List<String> members, String leader, long appliedIndex) {
-            this(name, members, leader, appliedIndex, new java.util.TreeMap<>());
+        /** True while the actual membership is not yet the desired one. */
+        public boolean moving() {
+            return !listeners.isEmpty() || !members.equals(desiredMembers);
+        }
+
+        public GroupView withDesired(List<String> desired, String preferred, int factor) {
+            return new GroupView(name, members, leader, appliedIndex, listeners, desired, preferred, factor, followerLag);
         }
     }
 }

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Spreads the data groups' leaders over the nodes. Elections put leaders wherever a timer fired first, often
  * all on one node, which then carries every group's appends, fsyncs and applies. Each group therefore has a
- * preferred leader, a pure function of the membership: data group {@code i} prefers the {@code i}-th member
+ * preferred leader: the one the cluster layout names (spread evenly by its placement, or chosen by an operator),
+ * and before there is a layout a pure function of the membership: data group {@code i} prefers the {@code i}-th member
  * (members sorted by id, modulo their count), so {@code g} groups on {@code n} nodes give each node
  * {@code g/n} (rounded) to lead. Every node runs this worker; each pass looks only at groups this node leads
  * and hands at most one of them to its preferred member, and only when that member is up (it answered the
@@ -46,8 +47,12 @@ final class LeadershipBalancer implements Runnable {
     /** Since when (System.nanoTime) this node has led each data group, as passes saw it; only the scheduler thread uses it. */
     private final java.util.Map<Integer, Long> leadingSince = new java.util.HashMap<>();
 
+    /** The layout's preferred leader of a data group, when the layout names one. */
+    private final IntFunction<Optional<String>> layoutPreference;
+
     LeadershipBalancer(RaftServer server, int dataGroups, IntFunction<GroupClient> clients, Duration staleAfter,
-            Duration transferTimeout) {
+            Duration transferTimeout, IntFunction<Optional<String>> layoutPreference) {
+        this.layoutPreference = layoutPreference;
         this.server = server;
         this.dataGroups = dataGroups;
         this.clients = clients;
@@ -93,7 +98,8 @@ final class LeadershipBalancer implements Runnable {
         if (members.size() < 2) {
             return false;
         }
-        String preferred = preferredLeader(index, members);
+        String preferred = layoutPreference.apply(index).filter(members::contains)
+                .orElseGet(() -> preferredLeader(index, members));
         if (preferred.equals(server.getId().toString())) {
             return false;
         }

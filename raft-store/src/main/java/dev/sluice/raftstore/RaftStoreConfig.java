@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import dev.sluice.raftstore.membership.ClusterLayout;
 import java.util.Set;
 
 /**
@@ -40,6 +41,8 @@ import java.util.Set;
  *     {@link dev.sluice.raftstore.client.StoreBusyException}, which the APIs answer as throttling
  * @param balanceLeaders true (default): each node hands the data groups it leads to their preferred leader
  *     (see {@link LeadershipBalancer}), so leaders spread evenly over the nodes
+ * @param dataGroupReplicationFactor replicas of each data group in the layout a new cluster starts from (capped at
+ *     the node count); {@link ClusterLayout#EVERY_NODE} keeps every group on every node as nodes are added
  */
 public record RaftStoreConfig(
         String nodeId,
@@ -58,7 +61,8 @@ public record RaftStoreConfig(
         boolean allowTemporaryStorage,
         Map<String, String> raftProperties,
         int maxWaitingCommands,
-        boolean balanceLeaders) {
+        boolean balanceLeaders,
+        int dataGroupReplicationFactor) {
 
     public static final String UNSAFE_FLUSH_KEY = "raft.server.log.unsafe-flush.enabled";
 
@@ -70,7 +74,7 @@ public record RaftStoreConfig(
     public static RaftStoreConfig defaults() {
         return new RaftStoreConfig("n1", "127.0.0.1", 9325, Path.of("data"), List.of(), 1,
                 Duration.ofMillis(500), Duration.ofMillis(1000), 100_000, 4, 4 * 1024 * 1024,
-                Duration.ofSeconds(15), false, false, Map.of(), 10_000, true);
+                Duration.ofSeconds(15), false, false, Map.of(), 10_000, true, ClusterLayout.DEFAULT_REPLICATION_FACTOR);
     }
 
     /**
@@ -111,7 +115,8 @@ public record RaftStoreConfig(
             if (!ids.contains(nodeId)) {
                 problems.add("peers must include this node's id " + nodeId);
             }
-            if (peers.size() % 2 == 0) {
+            // A joining node lists the running members and itself; the cluster's layout, not this count, decides groups.
+            if (peers.size() % 2 == 0 && !joinExistingCluster) {
                 problems.add("use an odd number of peers (got " + peers.size() + "); an even count adds no fault tolerance");
             }
         }
@@ -177,60 +182,67 @@ public record RaftStoreConfig(
     public RaftStoreConfig withNode(String newNodeId, String newHost, int newRaftPort) {
         return new RaftStoreConfig(newNodeId, newHost, newRaftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
     }
 
     public RaftStoreConfig withDataDirectory(Path newDataDirectory) {
         return new RaftStoreConfig(nodeId, host, raftPort, newDataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
     }
 
     public RaftStoreConfig withPeers(List<Peer> newPeers) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, newPeers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
     }
 
     public RaftStoreConfig withDataGroups(int newDataGroups) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, newDataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
     }
 
     public RaftStoreConfig withSnapshotThresholdEntries(long entries) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, entries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
     }
 
     public RaftStoreConfig withJoinExistingCluster(boolean join) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                join, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders);
+                join, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
     }
 
     public RaftStoreConfig withAllowTemporaryStorage(boolean allow) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allow, raftProperties, maxWaitingCommands, balanceLeaders);
+                joinExistingCluster, allow, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
     }
 
     public RaftStoreConfig withRaftProperties(Map<String, String> properties) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, properties, maxWaitingCommands, balanceLeaders);
+                joinExistingCluster, allowTemporaryStorage, properties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
     }
 
     public RaftStoreConfig withMaxWaitingCommands(int commands) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, commands, balanceLeaders);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, commands, balanceLeaders, dataGroupReplicationFactor);
     }
 
     public RaftStoreConfig withBalanceLeaders(boolean balance) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balance);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balance, dataGroupReplicationFactor);
+    }
+
+    /** Replicas of each data group in a new cluster's layout; {@link ClusterLayout#EVERY_NODE} for every node. */
+    public RaftStoreConfig withDataGroupReplicationFactor(int factor) {
+        return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, factor);
     }
 }

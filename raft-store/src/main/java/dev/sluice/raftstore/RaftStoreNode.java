@@ -4,6 +4,9 @@ import dev.sluice.raftstore.catalog.Catalog;
 import dev.sluice.raftstore.catalog.CatalogEngine;
 import dev.sluice.raftstore.client.GroupClient;
 import dev.sluice.raftstore.client.GroupClientSettings;
+import dev.sluice.raftstore.membership.ClusterLayout;
+import dev.sluice.raftstore.membership.ClusterMembership;
+import dev.sluice.raftstore.membership.GroupMembership;
 import dev.sluice.raftstore.spi.DomainEngine;
 import dev.sluice.raftstore.spi.EngineFactory;
 import dev.sluice.raftstore.statemachine.EngineStateMachine;
@@ -22,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -66,6 +71,7 @@ public final class RaftStoreNode implements AutoCloseable {
     private final Map<String, EngineStateMachine> stateMachines;
     private final Map<String, GroupClient> clients = new LinkedHashMap<>();
     private final Catalog catalog;
+    private final ClusterMembership membership;
     private final Map<String, Throwable> fatalErrors = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** Closes the server after a fatal apply error; {@link #close} waits for it so no file is still being written. */
@@ -87,12 +93,80 @@ public final class RaftStoreNode implements AutoCloseable {
             clients.put(name, new GroupClient(name, config.members(), settings, meters, server));
         }
         this.catalog = new Catalog(clients.get(StoreGroups.CATALOG));
-        if (config.balanceLeaders() && config.members().size() > 1) {
+        this.membership = new ClusterMembership(server, catalog, this::initialNodes, config.dataGroups(),
+                config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG), this::onReplicaRemoved,
+                heartbeatStaleAfter(), config.requestTimeout());
+        housekeeping.scheduleWithFixedDelay(this::pointClientsAtLayout, 1, 1, TimeUnit.SECONDS);
+        if (config.balanceLeaders() && (config.members().size() > 1 || config.joinExistingCluster())) {
             LeadershipBalancer balancer = new LeadershipBalancer(server, config.dataGroups(), this::dataGroup,
-                    heartbeatStaleAfter(), config.electionTimeoutMax().multipliedBy(2));
+                    heartbeatStaleAfter(), config.electionTimeoutMax().multipliedBy(2), this::preferredLeader);
             housekeeping.scheduleWithFixedDelay(balancer, BALANCE_INTERVAL.toMillis(), BALANCE_INTERVAL.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** The configured members with the URLs they published: the nodes of the first layout. */
+    private List<ClusterLayout.Node> initialNodes() {
+        Map<String, String> urls = publishedUrls().join();
+        return config.members().stream().map(peer -> new ClusterLayout.Node(peer.id(), peer.host(), peer.port(),
+                urls.getOrDefault(peer.id(), ""), ClusterLayout.NodeState.ACTIVE)).toList();
+    }
+
+    /**
+     * Gives each group's client the members the layout (as this node's catalog replica has it) assigns the group:
+     * the configured members are only where the cluster started, and a node that never held a group, or has left
+     * it, answers its requests with "group not found".
+     */
+    private void pointClientsAtLayout() {
+        try {
+            membership.localLayout().ifPresent(layout -> layout.groups().forEach(group -> {
+                GroupClient client = clients.get(group.name());
+                if (client != null) {
+                    client.useMembers(group.members().stream().map(layout::node).flatMap(Optional::stream)
+                            .map(ClusterLayout.Node::peer).toList());
+                }
+            }));
+        } catch (RuntimeException e) {
+            LOG.warn("could not point the group clients at the cluster layout", e);
+        }
+    }
+
+    /** The layout's preferred leader of a data group, as this node's catalog replica has it; empty before a layout. */
+    private Optional<String> preferredLeader(int index) {
+        return membership.localLayout().flatMap(layout -> layout.group(StoreGroups.dataGroupName(index)))
+                .map(ClusterLayout.Group::preferredLeader).filter(leader -> !leader.isEmpty());
+    }
+
+    private boolean leadsReady(String groupName) {
+        try {
+            return server.getDivision(StoreGroups.groupId(groupName)).getInfo().isLeaderReady();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** This node's replica of the group left: its RocksDB files go too (Ratis removed the log and snapshots). */
+    private void onReplicaRemoved(String groupName) {
+        stateMachines.remove(groupName);
+        deleteRecursively(config.dataDirectory().resolve("state").resolve(groupName));
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var walk = Files.walk(directory)) {
+            for (Path each : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(each);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not delete {} of a removed replica; delete it by hand", directory, e);
+        }
+    }
+
+    /** The cluster's membership: the layout, the operator commands, and the workers that reconcile it. */
+    public ClusterMembership membership() {
+        return membership;
     }
 
     /** A peer not heard from for this long counts as down: a few missed heartbeats, past any election timeout. */
@@ -149,6 +223,7 @@ public final class RaftStoreNode implements AutoCloseable {
             node = new RaftStoreNode(config, server, stateMachines, meters);
             self.node = node;
             node.registerGauges(meters);
+            node.membership.start();
             if (config.storageMayBeWiped()) {
                 LOG.warn("data directory {} is under a temporary directory that the OS may wipe: fine for a trial, "
                         + "not for data you want to keep (use --data-dir)", config.dataDirectory().toAbsolutePath());
@@ -218,9 +293,10 @@ public final class RaftStoreNode implements AutoCloseable {
 
     /**
      * Creates the groups this node does not have yet. When forming a cluster every node starts with
-     * the full membership. A node joining a running cluster starts with none: it must not campaign
-     * (the members would tell it to shut down) and waits until the leader adds it and sends it a
-     * snapshot.
+     * the full membership. A node joining a running cluster creates them with no members: it must not
+     * campaign (the members would tell it to shut down) and waits until the membership controller adds
+     * it and the leader sends it a snapshot. (Every group exists at start, so the broker finds a local
+     * replica of each; the replica worker then removes those the layout does not assign to this node.)
      */
     private static void addMissingGroups(RaftServer server, RaftStoreConfig config) throws IOException {
         Set<RaftGroupId> present = new HashSet<>();
@@ -298,6 +374,35 @@ public final class RaftStoreNode implements AutoCloseable {
         return machine == null ? null : machine.engine();
     }
 
+    /**
+     * The engine of this node's replica of data group {@code index} while that replica is a voting member of the
+     * group (so it applies every committed entry), else null: the node holds no replica, or one that waits to be
+     * added, or one the group has left and that is about to go. A caller serving the group without one goes
+     * through {@link #dataGroup} to the members.
+     */
+    public DomainEngine servingEngine(int index) {
+        EngineStateMachine machine = stateMachines.get(StoreGroups.dataGroupName(index));
+        if (machine == null) {
+            return null;
+        }
+        return votes(StoreGroups.dataGroupName(index)) ? machine.engine() : null;
+    }
+
+    /** Whether this node holds a live, voting replica of the catalog (a node still joining does not). */
+    public boolean holdsCatalogReplica() {
+        return votes(StoreGroups.CATALOG);
+    }
+
+    private boolean votes(String groupName) {
+        try {
+            var division = server.getDivision(StoreGroups.groupId(groupName));
+            boolean voter = division.getRaftConf().getCurrentPeers().stream().anyMatch(peer -> peer.getId().equals(server.getId()));
+            return voter && division.getInfo().isAlive();
+        } catch (IOException notHosted) {
+            return false;
+        }
+    }
+
     /** The last log index this node's replica of data group {@code index} applied; -1 before any. */
     public long appliedIndex(int dataGroupIndex) {
         EngineStateMachine machine = stateMachines.get(StoreGroups.dataGroupName(dataGroupIndex));
@@ -347,32 +452,64 @@ public final class RaftStoreNode implements AutoCloseable {
     }
 
     /**
-     * The cluster as this node sees it: every member with its published URL and liveness ({@link PeerLiveness}),
-     * every group with its members, leader and this replica's applied index. Reads the URLs from this node's
-     * catalog replica (no quorum needed, so an operator sees a broken cluster too); never probes a peer.
+     * The cluster as this node sees it: every node of the layout (or, before there is one, every configured member)
+     * with its published URL and liveness ({@link PeerLiveness}), every group with its actual and desired members,
+     * leader and this replica's applied index. Reads this node's catalog replica (no quorum needed, so an operator
+     * sees a broken cluster too); a group this node does not host is described by that group's leader.
      */
     public CompletableFuture<ClusterView> clusterView() {
-        return catalog.scanReplica(config.nodeId(), NODE_URLS, "", null, config.members().size() + 16)
+        return publishedUrls().thenCompose(urls -> membership.actualMemberships(notHostedGroups())
+                .thenApply(remote -> clusterView(urls, remote)));
+    }
+
+    private CompletableFuture<Map<String, String>> publishedUrls() {
+        return catalog.scanReplica(config.nodeId(), NODE_URLS, "", null, 1000)
                 .thenApply(page -> {
                     Map<String, String> urls = new LinkedHashMap<>();
                     page.entries().forEach(entry -> urls.put(entry.key(), new String(entry.value(), StandardCharsets.UTF_8)));
                     return urls;
                 })
-                .exceptionally(unreadable -> Map.of())
-                .thenApply(this::clusterView);
+                .exceptionally(unreadable -> Map.of());
     }
 
-    private ClusterView clusterView(Map<String, String> urls) {
-        List<String> ids = config.members().stream().map(Peer::id).toList();
+    private List<String> notHostedGroups() {
+        return StoreGroups.names(config.dataGroups()).stream().filter(name -> !hosts(name)).toList();
+    }
+
+    private boolean hosts(String groupName) {
+        for (RaftGroupId id : server.getGroupIds()) {
+            if (id.equals(StoreGroups.groupId(groupName))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ClusterView clusterView(Map<String, String> urls, Map<String, GroupMembership> remote) {
+        Optional<ClusterLayout> layout = membership.localLayout();
+        List<ClusterLayout.Node> layoutNodes = layout.map(ClusterLayout::nodes).orElseGet(() -> config.members().stream()
+                .map(peer -> new ClusterLayout.Node(peer.id(), peer.host(), peer.port(), "", ClusterLayout.NodeState.ACTIVE))
+                .toList());
+        List<String> ids = layoutNodes.stream().map(ClusterLayout.Node::id).toList();
         List<RaftGroupId> groupIds = StoreGroups.names(config.dataGroups()).stream().map(StoreGroups::groupId).toList();
         Map<String, ClusterView.NodeState> states = PeerLiveness.states(server, groupIds, ids, heartbeatStaleAfter());
-        List<ClusterView.NodeView> nodes = config.members().stream().map(peer -> new ClusterView.NodeView(peer.id(),
-                peer.host() + ":" + peer.port(), urls.get(peer.id()), states.get(peer.id()))).toList();
+        List<ClusterView.NodeView> nodes = layoutNodes.stream().map(node -> new ClusterView.NodeView(node.id(),
+                node.peer().address(), urls.getOrDefault(node.id(), node.httpUrl().isEmpty() ? null : node.httpUrl()),
+                states.get(node.id()), node.state().name().toLowerCase(java.util.Locale.ROOT))).toList();
         List<ClusterView.GroupView> groups = new ArrayList<>();
         for (String name : StoreGroups.names(config.dataGroups())) {
-            groups.add(groupView(name));
+            Optional<ClusterLayout.Group> desired = layout.flatMap(known -> known.group(name));
+            ClusterView.GroupView actual = remote.containsKey(name) ? remoteView(name, remote.get(name)) : groupView(name);
+            groups.add(actual.withDesired(desired.map(ClusterLayout.Group::members).orElse(actual.members()),
+                    desired.map(ClusterLayout.Group::preferredLeader).orElse(""),
+                    desired.map(ClusterLayout.Group::factor).orElse(actual.members().size())));
         }
         return new ClusterView(nodes, groups);
+    }
+
+    private static ClusterView.GroupView remoteView(String name, GroupMembership actual) {
+        return new ClusterView.GroupView(name, actual.voters(), actual.leader(), -1, actual.listeners(), actual.voters(), "", 0,
+                new java.util.TreeMap<>());
     }
 
     private ClusterView.GroupView groupView(String name) {
@@ -381,14 +518,18 @@ public final class RaftStoreNode implements AutoCloseable {
                 : machine.getLastAppliedTermIndex().getIndex();
         try {
             RaftServer.Division division = server.getDivision(StoreGroups.groupId(name));
-            List<String> members = division.getGroup().getPeers().stream().map(peer -> peer.getId().toString()).sorted().toList();
+            List<String> members = division.getRaftConf().getCurrentPeers().stream().map(peer -> peer.getId().toString())
+                    .sorted().toList();
+            List<String> listeners = division.getRaftConf().getCurrentPeers(RaftProtos.RaftPeerRole.LISTENER).stream()
+                    .map(peer -> peer.getId().toString()).sorted().toList();
             RaftPeerId leader = division.getInfo().getLeaderId();
             java.util.SortedMap<String, Long> lag = new java.util.TreeMap<>();
             PeerLiveness.followers(division).forEach(follower ->
                     lag.put(follower.id(), Math.max(0, applied - follower.matchIndex())));
-            return new ClusterView.GroupView(name, members, leader == null ? null : leader.toString(), applied, lag);
+            return new ClusterView.GroupView(name, members, leader == null ? null : leader.toString(), applied, listeners,
+                    members, "", 0, lag);
         } catch (IOException | RuntimeException e) {
-            return new ClusterView.GroupView(name, List.of(), null, applied);
+            return new ClusterView.GroupView(name, List.of(), null, applied, List.of(), List.of(), "", 0, new java.util.TreeMap<>());
         }
     }
 
@@ -403,7 +544,13 @@ public final class RaftStoreNode implements AutoCloseable {
         Map<String, String> problems = new LinkedHashMap<>();
         boolean live = !closed && fatalErrors.isEmpty();
         fatalErrors.forEach((group, error) -> problems.put(group, "fatal: " + error));
+        Optional<ClusterLayout> layout = membership.localLayout();
         for (String name : StoreGroups.names(config.dataGroups())) {
+            boolean expected = layout.flatMap(known -> known.group(name))
+                    .map(group -> group.members().contains(config.nodeId())).orElseGet(() -> hosts(name));
+            if (!expected) {
+                continue; // another node's replica: not this node's health
+            }
             try {
                 RaftServer.Division division = server.getDivision(StoreGroups.groupId(name));
                 RaftPeerId leader = division.getInfo().getLeaderId();
@@ -436,6 +583,7 @@ public final class RaftStoreNode implements AutoCloseable {
         }
         closed = true;
         housekeeping.shutdownNow();
+        membership.close();
         for (GroupClient client : clients.values()) {
             client.close();
         }

@@ -85,10 +85,27 @@ class ClusterFailoverIT {
                 expected.add(key);
             }
             cluster.startJoining(victim);
-            client.setMembers(cluster.peers());
+            // The membership controller re-adds the node too (it is still in the layout): whichever change comes
+            // second finds it done, or retries while the first is in progress.
+            setMembersRetrying(client, cluster.peers());
             awaitReplicaHolds(catalog, cluster.peers().get(victim).id(), expected, cluster);
             assertTrue(installedSnapshots(dir.resolve(cluster.peers().get(victim).id())) > 0,
                     "the wiped node received a snapshot" + cluster.logTails());
+        }
+    }
+
+    private static void setMembersRetrying(GroupClient client, List<Peer> members) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try {
+                client.setMembers(members);
+                return;
+            } catch (java.io.IOException inProgress) {
+                if (System.nanoTime() > deadline) {
+                    throw inProgress;
+                }
+                Thread.sleep(500);
+            }
         }
     }
 

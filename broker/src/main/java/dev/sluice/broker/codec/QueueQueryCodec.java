@@ -54,6 +54,7 @@ public final class QueueQueryCodec {
                 QueueQuery.PeekMessages q = (QueueQuery.PeekMessages) query;
                 yield out.putString(q.name()).putInt(q.limit()).putLong(q.nowMillis()).toByteArray();
             }
+            case RECEIVABLE -> out.putString(((QueueQuery.Receivable) query).name()).toByteArray();
         };
     }
 
@@ -78,6 +79,7 @@ public final class QueueQueryCodec {
             case EXPORT_QUEUE -> new QueueQuery.ExportQueue(in.getString(), QueueExportCodec.getPosition(in), in.getInt(),
                     in.getLong());
             case PEEK_MESSAGES -> new QueueQuery.PeekMessages(in.getString(), in.getInt(), in.getLong());
+            case RECEIVABLE -> new QueueQuery.Receivable(in.getString());
         };
     }
 }

@@ -234,7 +234,11 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         }
     }
 
-    /** A single loopback node with its data in {@code ./data}: what a laptop needs and nothing more. */
+    /**
+     * A single loopback node with its data in {@code ./data}: what a laptop needs and nothing more. Data groups get
+     * three replicas (one on a single node); any node serves every queue, from its own replica or through the
+     * group's members.
+     */
     public static SluiceConfig defaults() {
         return new SluiceConfig(Http.defaults(), RaftStoreConfig.defaults(), Auth.defaults(), Notify.defaults(),
                 Metrics.defaults());

@@ -80,6 +80,13 @@ public sealed interface QueueQuery {
         }
     }
 
+    /** How many messages a receive could take from {@code name} now, and when the next hidden one appears. */
+    record Receivable(String name) implements QueueQuery {
+        public QueueQueryType type() {
+            return QueueQueryType.RECEIVABLE;
+        }
+    }
+
     /** A page of the queue {@code name}'s whole state from {@code from}, about {@code maxBytes} at most. */
     record ExportQueue(String name, QueueExport.Position from, int maxBytes, long nowMillis) implements QueueQuery {
         public ExportQueue {

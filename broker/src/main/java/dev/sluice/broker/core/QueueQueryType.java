@@ -20,7 +20,12 @@ public enum QueueQueryType {
     /** One page of a queue's whole state, for migrating it to another group (see {@code QueueExport}). */
     EXPORT_QUEUE(10),
     /** The oldest messages of a queue, read without receiving them (the console's peek). */
-    PEEK_MESSAGES(11);
+    PEEK_MESSAGES(11),
+    /**
+     * What a receive could take now and when the next hidden message appears (0 and never for a queue not here):
+     * what a node without a replica of the group polls while long polls wait on it.
+     */
+    RECEIVABLE(12);
 
     private final int code;
 

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -44,12 +45,17 @@ import java.util.function.Supplier;
 /**
  * The in-process {@link QueueClient}: turns SQS requests into queue commands, proposes them to the
  * queue's Raft group and turns results back into SQS responses. Requests arrive validated (see
- * {@link ValidatingQueueClient}); rules that need queue state are the engine's. Long polls wait on
- * this node's replica for a change, then propose another receive. Thread-safe, never blocks.
+ * {@link ValidatingQueueClient}); rules that need queue state are the engine's. Long polls wait for
+ * a change, then propose another receive: told by this node's replica of the group when it has one
+ * that serves, else by a {@link RemoteQueueWatch} polling the group's leader (a node need not hold
+ * every group: commands and queries reach the members through the group client either way).
+ * Thread-safe, never blocks.
  */
 public final class EngineQueueClient implements QueueClient {
     private final GroupClient group;
-    private final QueueEngine localReplica;
+    /** This node's serving replica of the group, or null while it has none (then {@link #remote} stands in). */
+    private final Supplier<QueueEngine> localReplica;
+    private final RemoteQueueWatch remote;
     private final ReceiveWaiters waiters;
     private final SqsLimits limits;
     private final String accountId;
@@ -57,13 +63,18 @@ public final class EngineQueueClient implements QueueClient {
     private final InstantSource clock;
     private final Predicate<String> listed;
 
+    /** Over a replica this node always holds (single-node and test wiring). */
     public EngineQueueClient(GroupClient group, QueueEngine localReplica, ReceiveWaiters waiters, SqsLimits limits,
             String accountId, Supplier<String> baseUrl, InstantSource clock) {
-        this(group, localReplica, waiters, limits, accountId, baseUrl, clock, name -> true);
+        this(group, () -> localReplica, waiters, null, limits, accountId, baseUrl, clock);
     }
 
-    private EngineQueueClient(GroupClient group, QueueEngine localReplica, ReceiveWaiters waiters, SqsLimits limits,
-            String accountId, Supplier<String> baseUrl, InstantSource clock, Predicate<String> listed) {
+    /**
+     * @param localReplica this node's replica of the group while it serves (a voting member), else null
+     * @param timers polls the group's leader for queues long polls wait on while there is no local replica
+     */
+    public EngineQueueClient(GroupClient group, Supplier<QueueEngine> localReplica, ReceiveWaiters waiters,
+            ScheduledExecutorService timers, SqsLimits limits, String accountId, Supplier<String> baseUrl, InstantSource clock) {
         this.group = group;
         this.localReplica = localReplica;
         this.waiters = waiters;
@@ -71,6 +82,20 @@ public final class EngineQueueClient implements QueueClient {
         this.accountId = accountId;
         this.baseUrl = baseUrl;
         this.clock = clock;
+        this.listed = name -> true;
+        this.remote = timers == null ? null : new RemoteQueueWatch(this::readiness, waiters, timers, clock::millis,
+                waiters.capacity());
+    }
+
+    private EngineQueueClient(EngineQueueClient base, Predicate<String> listed) {
+        this.group = base.group;
+        this.localReplica = base.localReplica;
+        this.remote = base.remote;
+        this.waiters = base.waiters;
+        this.limits = base.limits;
+        this.accountId = base.accountId;
+        this.baseUrl = base.baseUrl;
+        this.clock = base.clock;
         this.listed = listed;
     }
 
@@ -80,7 +105,7 @@ public final class EngineQueueClient implements QueueClient {
      * of the page) shows a queue left out: filtering a page afterwards would leave its token naming one.
      */
     public EngineQueueClient listing(Predicate<String> listed) {
-        return new EngineQueueClient(group, localReplica, waiters, limits, accountId, baseUrl, clock, listed);
+        return new EngineQueueClient(this, listed);
     }
 
     // ---- queues ----
@@ -300,18 +325,40 @@ public final class EngineQueueClient implements QueueClient {
     CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request, long startedMillis) {
         String name = nameOf(request.queueUrl());
         int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
-        int waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds() : defaultWaitSecondsHere(name);
-        long deadline = startedMillis + waitSeconds * 1000L;
         QueueCommand.Receive command = new QueueCommand.Receive(name, max, request.visibilityTimeout(),
                 request.receiveRequestAttemptId());
+        CompletableFuture<Integer> waitSeconds = request.waitTimeSeconds() != null
+                ? CompletableFuture.completedFuture(request.waitTimeSeconds()) : defaultWaitSeconds(name);
+        // The caller gets this very future: cancelling it (the client hung up) ends the wait and frees the waiter.
         CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
-        receiveUntil(command, deadline, response);
+        waitSeconds.whenComplete((seconds, error) -> {
+            if (error != null) {
+                response.completeExceptionally(error);
+            } else if (!response.isDone()) {
+                receiveUntil(command, startedMillis + seconds * 1000L, response);
+            }
+        });
         return response;
     }
 
-    /** The queue's ReceiveMessageWaitTimeSeconds as this replica holds it (0 for a queue it does not hold). */
-    int defaultWaitSecondsHere(String name) {
-        return localReplica.read(book -> book.exists(name) ? book.settings(name).receiveMessageWaitTimeSeconds() : 0);
+    /**
+     * The queue's ReceiveMessageWaitTimeSeconds: as this node's replica holds it, or as the group's leader answers
+     * without one (0 for a queue the group does not hold: the receive then says it does not exist).
+     */
+    CompletableFuture<Integer> defaultWaitSeconds(String name) {
+        QueueEngine local = localReplica.get();
+        if (local != null) {
+            return CompletableFuture.completedFuture(
+                    local.read(book -> book.exists(name) ? book.settings(name).receiveMessageWaitTimeSeconds() : 0));
+        }
+        String attribute = dev.sluice.broker.core.QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS.wireName();
+        return query(new QueueQuery.Attributes(name, List.of(attribute), clock.millis()), QueueResultCodec::getStringMap)
+                .handle((attributes, error) -> error != null ? 0 : Integer.parseInt(attributes.getOrDefault(attribute, "0")));
+    }
+
+    /** Asks the group's leader what a receive could take from {@code name} (for {@link RemoteQueueWatch}). */
+    private CompletableFuture<RemoteQueueWatch.Readiness> readiness(String name) {
+        return query(new QueueQuery.Receivable(name), in -> new RemoteQueueWatch.Readiness(in.getLong(), in.getLong()));
     }
 
     /**
@@ -325,19 +372,22 @@ public final class EngineQueueClient implements QueueClient {
                 response.completeExceptionally(error);
                 return;
             }
+            if (messages.isEmpty() && remote != null && localReplica.get() == null) {
+                remote.tookNothing(command.name());
+            }
             long remaining = deadline - clock.millis();
             if (!messages.isEmpty() || remaining <= 0 || response.isDone()) {
                 response.complete(new ReceiveMessageResponse(messages.stream().map(EngineQueueClient::toMessage).toList()));
                 return;
             }
-            long untilVisible = localReplica.read(book -> book.nextVisibleAtMillis(command.name())) - clock.millis();
+            long untilVisible = nextVisibleAtHere(command.name()) - clock.millis();
             CompletableFuture<Void> wake = waiters.await(command.name(), Math.min(remaining, Math.max(1, untilVisible)));
             if (wake == null) {
                 response.complete(new ReceiveMessageResponse(List.of()));
                 return;
             }
             response.whenComplete((ignored, cancelled) -> wake.complete(null));
-            if (localReplica.read(book -> book.receivableCount(command.name())) > 0) {
+            if (receivableHere(command.name()) > 0) {
                 wake.complete(null);
             }
             wake.thenRun(() -> {
@@ -348,14 +398,23 @@ public final class EngineQueueClient implements QueueClient {
         });
     }
 
-    /** Messages of {@code name} ready for a receive, as this node's replica of the group sees them (possibly behind). */
+    /**
+     * Messages of {@code name} ready for a receive, as this node's replica of the group sees them (possibly behind),
+     * or as the group's leader last answered the remote watch.
+     */
     long receivableHere(String name) {
-        return localReplica.read(book -> book.receivableCount(name));
+        QueueEngine local = localReplica.get();
+        return local != null ? local.read(book -> book.receivableCount(name)) : remoteReadiness(name).receivable();
     }
 
-    /** When this node's replica next sees a message of {@code name} become visible (Long.MAX_VALUE: none pending). */
+    /** When a message of {@code name} next becomes visible (Long.MAX_VALUE: none pending), seen as {@link #receivableHere}. */
     long nextVisibleAtHere(String name) {
-        return localReplica.read(book -> book.nextVisibleAtMillis(name));
+        QueueEngine local = localReplica.get();
+        return local != null ? local.read(book -> book.nextVisibleAtMillis(name)) : remoteReadiness(name).nextVisibleAtMillis();
+    }
+
+    private RemoteQueueWatch.Readiness remoteReadiness(String name) {
+        return remote == null ? RemoteQueueWatch.Readiness.UNKNOWN : remote.readiness(name);
     }
 
     private static Message toMessage(ReceivedMessage message) {

@@ -23,14 +23,15 @@ public final class MoveTaskWorker implements AutoCloseable {
     static final long TICK_MILLIS = 200;
 
     private final GroupClient group;
-    private final QueueEngine localReplica;
+    /** This node's replica of the group (current while it leads, so never null then). */
+    private final java.util.function.Supplier<QueueEngine> localReplica;
     private final BooleanSupplier isLeader;
     private final Set<String> stepping = ConcurrentHashMap.newKeySet();
     /** Messages each task may still move: grows by rate × tick, so rates below 5/s are kept too. */
     private final Map<String, Double> allowance = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> ticks;
 
-    public MoveTaskWorker(GroupClient group, QueueEngine localReplica, BooleanSupplier isLeader, ScheduledExecutorService timers) {
+    public MoveTaskWorker(GroupClient group, java.util.function.Supplier<QueueEngine> localReplica, BooleanSupplier isLeader, ScheduledExecutorService timers) {
         this.group = group;
         this.localReplica = localReplica;
         this.isLeader = isLeader;
@@ -38,10 +39,11 @@ public final class MoveTaskWorker implements AutoCloseable {
     }
 
     private void tick() {
-        if (!isLeader.getAsBoolean()) {
+        QueueEngine replica = localReplica.get();
+        if (!isLeader.getAsBoolean() || replica == null) {
             return;
         }
-        List<MoveTask> running = localReplica.read(book -> book.moveTasks().running());
+        List<MoveTask> running = replica.read(book -> book.moveTasks().running());
         allowance.keySet().retainAll(running.stream().map(MoveTask::handle).toList());
         for (MoveTask task : running) {
             double budget = allowance.merge(task.handle(), task.maxMessagesPerSecond() * TICK_MILLIS / 1000.0, Double::sum);

@@ -45,12 +45,19 @@ final class PartitionedReceive {
             long startedMillis) {
         int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
         // Without a WaitTimeSeconds the queue's own ReceiveMessageWaitTimeSeconds applies, as its first partition holds it.
-        int waitSeconds = request.waitTimeSeconds() != null ? request.waitTimeSeconds()
-                : groups.get(placement.primary()).defaultWaitSecondsHere(name);
-        long deadline = startedMillis + waitSeconds * 1000L;
+        CompletableFuture<Integer> waitSeconds = request.waitTimeSeconds() != null
+                ? CompletableFuture.completedFuture(request.waitTimeSeconds())
+                : groups.get(placement.primary()).defaultWaitSeconds(name);
+        // The caller gets this very future: cancelling it (the client hung up) ends the wait and frees the waiter.
         CompletableFuture<ReceiveMessageResponse> response = new CompletableFuture<>();
         List<Integer> order = sweepOrder(placement, request.receiveRequestAttemptId());
-        new Sweep(placement, order, name, request, max, deadline, response).from(0, new ArrayList<>());
+        waitSeconds.whenComplete((seconds, error) -> {
+            if (error != null) {
+                response.completeExceptionally(error);
+            } else {
+                new Sweep(placement, order, name, request, max, startedMillis + seconds * 1000L, response).from(0, new ArrayList<>());
+            }
+        });
         return response;
     }
 

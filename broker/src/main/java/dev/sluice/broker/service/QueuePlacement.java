@@ -61,26 +61,27 @@ public final class QueuePlacement {
     private final Function<Set<Integer>, Integer> leastLoaded;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
-    private final String localNodeId;
+    private final Supplier<String> localReplica;
 
     /**
      * @param leastLoaded the least-loaded data group now but those given (see {@link GroupLoads})
-     * @param localNodeId this node, whose catalog replica answers reads first (null: every read asks the leader)
+     * @param localReplica this node's id while it holds a voting catalog replica, which then answers reads first; null
+     *     otherwise (a node still joining), and every read asks the leader
      */
     public QueuePlacement(Catalog catalog, String accountId, int groupCount, Function<Set<Integer>, Integer> leastLoaded,
-            String localNodeId) {
-        this(catalog, accountId, groupCount, leastLoaded, System::nanoTime, localNodeId);
+            Supplier<String> localReplica) {
+        this(catalog, accountId, groupCount, leastLoaded, System::nanoTime, localReplica);
     }
 
     /** {@code nanoTime}: the clock cached records age by (a test holds one still to keep a node's records stale). */
     QueuePlacement(Catalog catalog, String accountId, int groupCount, Function<Set<Integer>, Integer> leastLoaded,
-            LongSupplier nanoTime, String localNodeId) {
+            LongSupplier nanoTime, Supplier<String> localReplica) {
         this.catalog = catalog;
         this.accountId = accountId;
         this.groupCount = groupCount;
         this.leastLoaded = leastLoaded;
         this.nanoTime = nanoTime;
-        this.localNodeId = localNodeId;
+        this.localReplica = localReplica;
     }
 
     public int groupCount() {
@@ -160,9 +161,8 @@ public final class QueuePlacement {
         if (cached != null && cached != FORGOTTEN && nanoTime.getAsLong() - cached.readAtNanos() < CACHE_MILLIS * 1_000_000) {
             return CompletableFuture.completedFuture(Optional.of(cached.placement()));
         }
-        CompletableFuture<Optional<byte[]>> read = cached == FORGOTTEN || localNodeId == null
-                ? catalog.get(NAMESPACE, key(name))
-                : replicaFirst(name);
+        String replica = cached == FORGOTTEN ? null : localReplica.get();
+        CompletableFuture<Optional<byte[]>> read = replica == null ? catalog.get(NAMESPACE, key(name)) : replicaFirst(replica, name);
         return read.thenApply(stored -> stored.map(record -> remember(name, decode(record))));
     }
 
@@ -171,8 +171,8 @@ public final class QueuePlacement {
      * elects one (a stale record is caught by the groups, above); a name the replica lacks may have just been
      * created elsewhere, so only the leader can say it has no record.
      */
-    private CompletableFuture<Optional<byte[]>> replicaFirst(String name) {
-        return catalog.getReplica(localNodeId, NAMESPACE, key(name))
+    private CompletableFuture<Optional<byte[]>> replicaFirst(String replica, String name) {
+        return catalog.getReplica(replica, NAMESPACE, key(name))
                 .exceptionally(noReplicaHere -> Optional.empty())
                 .thenCompose(local -> local.isPresent()
                         ? CompletableFuture.completedFuture(local)

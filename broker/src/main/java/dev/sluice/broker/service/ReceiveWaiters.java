@@ -63,6 +63,11 @@ public final class ReceiveWaiters implements QueueWakeups {
         }
     }
 
+    /** How many long polls may wait here at once. */
+    public int capacity() {
+        return maxWaiters;
+    }
+
     public int waitingCount() {
         return waiting.get();
     }

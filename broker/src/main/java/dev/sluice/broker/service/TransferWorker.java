@@ -45,7 +45,8 @@ public final class TransferWorker implements AutoCloseable {
 
     private final int group;
     private final String sourceGroup;
-    private final QueueEngine localReplica;
+    /** This node's replica of the group (current while it leads, so never null then). */
+    private final java.util.function.Supplier<QueueEngine> localReplica;
     private final BooleanSupplier isLeader;
     private final QueueGroups groups;
     private final IntFunction<EngineQueueClient> clients;
@@ -55,7 +56,7 @@ public final class TransferWorker implements AutoCloseable {
     private final Map<Integer, long[]> backoff = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> ticks;
 
-    public TransferWorker(int group, QueueEngine localReplica, BooleanSupplier isLeader, QueueGroups groups,
+    public TransferWorker(int group, java.util.function.Supplier<QueueEngine> localReplica, BooleanSupplier isLeader, QueueGroups groups,
             IntFunction<EngineQueueClient> clients, LongSupplier clockMillis, ScheduledExecutorService timers) {
         this.group = group;
         this.sourceGroup = "data-" + group;
@@ -68,11 +69,12 @@ public final class TransferWorker implements AutoCloseable {
     }
 
     private void tick() {
-        if (!isLeader.getAsBoolean() || !roundInFlight.compareAndSet(false, true)) {
+        QueueEngine replica = localReplica.get();
+        if (!isLeader.getAsBoolean() || replica == null || !roundInFlight.compareAndSet(false, true)) {
             return;
         }
         try {
-            List<Transfer> pending = localReplica.read(book -> book.transfers().next(MAX_SCANNED, MAX_SCANNED, t -> true));
+            List<Transfer> pending = replica.read(book -> book.transfers().next(MAX_SCANNED, MAX_SCANNED, t -> true));
             if (pending.isEmpty()) {
                 roundInFlight.set(false);
                 return;

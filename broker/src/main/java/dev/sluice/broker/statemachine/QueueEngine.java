@@ -289,6 +289,10 @@ public final class QueueEngine implements DomainEngine {
                 QueueQuery.LiveDeduplication q = (QueueQuery.LiveDeduplication) query;
                 yield out.putBoolean(book.remembersDeduplication(q.name(), q.nowMillis()));
             }
+            case RECEIVABLE -> {
+                String name = ((QueueQuery.Receivable) query).name();
+                yield out.putLong(book.receivableCount(name)).putLong(book.nextVisibleAtMillis(name));
+            }
             case EXPORT_QUEUE -> {
                 QueueQuery.ExportQueue q = (QueueQuery.ExportQueue) query;
                 long queueId = book.queueId(q.name());

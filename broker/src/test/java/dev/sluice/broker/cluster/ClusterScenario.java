@@ -60,10 +60,19 @@ final class ClusterScenario implements AutoCloseable {
 
     /** Starts {@code nodes} Sluice processes with {@code dataGroups} data groups and waits until all are healthy. */
     static ClusterScenario start(int nodes, int dataGroups) throws Exception {
-        SluiceProcesses cluster = new SluiceProcesses(nodes, List.of("--data-groups", String.valueOf(dataGroups)));
+        return start(nodes, nodes, dataGroups);
+    }
+
+    /**
+     * A cluster formed by the first {@code initialNodes} of {@code nodes} processes; the others can join it later
+     * ({@link SluiceProcesses#startJoining}, then {@code POST /v1/cluster/nodes}).
+     */
+    static ClusterScenario start(int nodes, int initialNodes, int dataGroups) throws Exception {
+        SluiceProcesses cluster = new SluiceProcesses(nodes, initialNodes, List.of("--data-groups", String.valueOf(dataGroups)));
         ClusterScenario scenario = new ClusterScenario(cluster);
         try {
-            cluster.startAll();
+            // Several Raft groups per process start slowly on a loaded 2-core machine: more than a minute at times.
+            cluster.startAll(RESTART_BOUND);
         } catch (Exception | AssertionError failure) {
             String logs = cluster.logTails();
             scenario.close();

@@ -35,6 +35,7 @@ class QueueQueryGoldenTest {
         samples.put("export-queue-receive-attempts", new QueueQuery.ExportQueue("orders.fifo",
                 new QueueExport.Position(QueueExport.Phase.ATTEMPTS, 0, "attempt-7"), 262_144, 1_000_000));
         samples.put("peek-messages", new QueueQuery.PeekMessages("orders.fifo", 10, 1_000_000));
+        samples.put("receivable", new QueueQuery.Receivable("orders.fifo"));
         return samples;
     }
 
@@ -52,6 +53,7 @@ class QueueQueryGoldenTest {
         frozen.put(QueueQueryType.LIVE_DEDUPLICATION, 9);
         frozen.put(QueueQueryType.EXPORT_QUEUE, 10);
         frozen.put(QueueQueryType.PEEK_MESSAGES, 11);
+        frozen.put(QueueQueryType.RECEIVABLE, 12);
         Map<QueueQueryType, Integer> actual = new LinkedHashMap<>();
         for (QueueQueryType type : QueueQueryType.values()) {
             actual.put(type, type.code());

@@ -91,7 +91,7 @@ class CrossGroupLeaderKillIT {
         List<AutoCloseable> started = new ArrayList<>();
         for (int group = 0; group < 2; group++) {
             int g = group;
-            started.add(new TransferWorker(group, (QueueEngine) node.localEngine(group), () -> node.isLeader(g), groups,
+            started.add(new TransferWorker(group, () -> (QueueEngine) node.localEngine(g), () -> node.isLeader(g), groups,
                     clients.get(index)::get, System::currentTimeMillis, timers));
         }
         workers.put(index, started);

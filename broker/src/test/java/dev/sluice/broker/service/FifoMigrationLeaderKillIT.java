@@ -89,7 +89,7 @@ class FifoMigrationLeaderKillIT {
                     TwoGroupNode.ACCOUNT, () -> TwoGroupNode.BASE_URL, InstantSource.system()));
         }
         clients.put(index, nodeClients);
-        QueuePlacement placement = new QueuePlacement(node.catalog(), TwoGroupNode.ACCOUNT, 2, excluded -> 0, null);
+        QueuePlacement placement = new QueuePlacement(node.catalog(), TwoGroupNode.ACCOUNT, 2, excluded -> 0, () -> null);
         placements.put(index, placement);
         migrations.put(index, new QueueMigrations(node.catalog(), new QueueLayoutChanges(nodeClients, placement,
                 TwoGroupNode.ACCOUNT, () -> TwoGroupNode.BASE_URL), TwoGroupNode.ACCOUNT, System::currentTimeMillis));

@@ -38,7 +38,7 @@ final class StaleNode implements AutoCloseable {
             groups.add(new EngineQueueClient(node.dataGroup(group), engine(group), waiters, limits, ACCOUNT, () -> baseUrl,
                     InstantSource.system()));
         }
-        placement = new QueuePlacement(node.catalog(), ACCOUNT, node.dataGroupCount(), excluded -> 0, () -> 0L, null);
+        placement = new QueuePlacement(node.catalog(), ACCOUNT, node.dataGroupCount(), excluded -> 0, () -> 0L, () -> null);
         router = new RoutedQueueClient(groups, placement, new QueueAttributeCodec(limits.queueAttributeBounds()), REGION,
                 ACCOUNT, waiters, System::currentTimeMillis, timers);
     }

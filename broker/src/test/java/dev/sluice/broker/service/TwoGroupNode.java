@@ -96,13 +96,13 @@ final class TwoGroupNode implements AutoCloseable {
     /** Only {@code group}'s move-task worker (which steps the group's move tasks into its outbox). */
     void startMoveTaskWorker(int group) {
         RaftStoreNode node = cluster.node(0);
-        workers.add(new MoveTaskWorker(node.dataGroup(group), engine(group), () -> node.isLeader(group), timers));
+        workers.add(new MoveTaskWorker(node.dataGroup(group), () -> engine(group), () -> node.isLeader(group), timers));
     }
 
     /** Only {@code group}'s transfer worker, finding destinations through {@code lookups}. */
     void startTransferWorker(int group, QueueGroups lookups) {
         RaftStoreNode node = cluster.node(0);
-        workers.add(new TransferWorker(group, engine(group), () -> node.isLeader(group), lookups, clients::get,
+        workers.add(new TransferWorker(group, () -> engine(group), () -> node.isLeader(group), lookups, clients::get,
                 System::currentTimeMillis, timers));
     }
 

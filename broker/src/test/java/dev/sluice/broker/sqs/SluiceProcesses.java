@@ -26,6 +26,8 @@ public final class SluiceProcesses implements AutoCloseable {
     final int[] raftPorts;
     private final Process[] processes;
     private final List<String> extraArguments;
+    /** The nodes the cluster forms with (their ids are its --peers); the rest join later ({@link #startJoining}). */
+    private final int initialNodes;
 
     public SluiceProcesses(int nodes) {
         this(nodes, List.of());
@@ -33,6 +35,12 @@ public final class SluiceProcesses implements AutoCloseable {
 
     /** Nodes started with {@code extraArguments} (flags such as {@code --webhook-allowed-networks 127.0.0.1/32}) too. */
     public SluiceProcesses(int nodes, List<String> extraArguments) {
+        this(nodes, nodes, extraArguments);
+    }
+
+    /** A cluster formed by the first {@code initialNodes} of {@code nodes}; the others can join it later. */
+    public SluiceProcesses(int nodes, int initialNodes, List<String> extraArguments) {
+        this.initialNodes = initialNodes;
         this.extraArguments = List.copyOf(extraArguments);
         httpPorts = new int[nodes];
         raftPorts = new int[nodes];
@@ -45,13 +53,34 @@ public final class SluiceProcesses implements AutoCloseable {
 
     String peers() {
         List<String> peers = new ArrayList<>();
-        for (int i = 0; i < httpPorts.length; i++) {
-            peers.add("n" + (i + 1) + "=127.0.0.1:" + raftPorts[i]);
+        for (int i = 0; i < initialNodes; i++) {
+            peers.add(peer(i));
         }
         return String.join(",", peers);
     }
 
+    private String peer(int node) {
+        return "n" + (node + 1) + "=127.0.0.1:" + raftPorts[node];
+    }
+
+    /** Node {@code node}'s Raft address, as an operator names it when adding the node. */
+    public String raftAddress(int node) {
+        return "127.0.0.1:" + raftPorts[node];
+    }
+
+    /**
+     * Starts node {@code node} (one beyond the initial ones) empty with {@code --join true}: it waits until an operator
+     * adds it ({@code POST /v1/cluster/nodes}).
+     */
+    public void startJoining(int node) throws IOException {
+        start(node, List.of("--join", "true", "--peers", peers() + "," + peer(node)));
+    }
+
     public void start(int node) throws IOException {
+        start(node, httpPorts.length > 1 ? List.of("--peers", peers()) : List.of());
+    }
+
+    private void start(int node, List<String> clusterArguments) throws IOException {
         Files.createDirectories(base);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
@@ -59,9 +88,7 @@ public final class SluiceProcesses implements AutoCloseable {
                 "--raft-port", String.valueOf(raftPorts[node]), "--data-dir", base.resolve("n" + (node + 1)).toString(),
                 // The checkout, and so target/, may itself live under /tmp on a CI machine.
                 "--allow-temporary-storage", "true"));
-        if (httpPorts.length > 1) {
-            command.addAll(List.of("--peers", peers()));
-        }
+        command.addAll(clusterArguments);
         command.addAll(extraArguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("n" + (node + 1) + ".log").toFile()));
@@ -69,25 +96,22 @@ public final class SluiceProcesses implements AutoCloseable {
         processes[node] = builder.start();
     }
 
+    /** Starts the initial nodes and waits until each is healthy. */
     public void startAll() throws Exception {
-        for (int i = 0; i < httpPorts.length; i++) {
-            start(i);
-        }
-        for (int i = 0; i < httpPorts.length; i++) {
-            awaitHealthy(i);
-        }
+        // A JVM start takes 5 s on a quiet machine, but over a minute with two cores shared by several builds.
+        startAll(Duration.ofSeconds(120));
     }
 
     /**
-     * Starts every node, then waits up to {@code bound} for each to be healthy (three JVMs start slowly on a shared
-     * 2-core machine); a failure carries the nodes' log tails.
+     * Starts the initial nodes, then waits up to {@code bound} for each to be healthy (many groups and JVMs start slowly
+     * on a shared machine); a node that does not start fails with every node's log tail.
      */
     public void startAll(Duration bound) throws Exception {
         try {
-            for (int node = 0; node < httpPorts.length; node++) {
+            for (int node = 0; node < initialNodes; node++) {
                 start(node);
             }
-            for (int node = 0; node < httpPorts.length; node++) {
+            for (int node = 0; node < initialNodes; node++) {
                 awaitHealthy(node, bound);
             }
         } catch (Exception | AssertionError failure) {

@@ -68,7 +68,15 @@ public final class GroupClient implements AutoCloseable {
     private final AtomicLong localCallIds = new AtomicLong();
     /** One thread per group: callers' continuations run here, in commit order. */
     private final ExecutorService callbacks;
-    private final RaftClient raft;
+    /**
+     * Replaced, never repaired: once one of its requests fails for good (retries spent, or a node that does not host
+     * the group answered), Ratis's ordered client refuses every later request ("SlidingWindow ... is closed").
+     */
+    private volatile RaftClient raft;
+    /** The nodes {@link #raft} was built for; guarded by this. */
+    private List<Peer> peers;
+    /** Clients built so far; picks which peer a replacement tries first. Guarded by this. */
+    private int generation;
     private final GroupClientSettings settings;
     private final Timer commitLatency;
     private final DistributionSummary commandsPerEntry;
@@ -98,16 +106,8 @@ public final class GroupClient implements AutoCloseable {
             return thread;
         });
         this.settings = settings;
-        RaftProperties properties = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
-                TimeDuration.valueOf(settings.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        int attempts = (int) Math.max(3, settings.requestTimeout().toMillis() / 100);
-        this.raft = RaftClient.newBuilder()
-                .setProperties(properties)
-                .setRaftGroup(StoreGroups.group(groupName, members))
-                .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                .build();
+        this.peers = List.copyOf(members);
+        this.raft = newRaftClient(peers, null);
         this.commitLatency = Timer.builder("sluice.raft.commit").description("Proposal to applied result, per Raft entry")
                 .tag("group", groupName)
                 // Fixed Prometheus buckets: cheap per entry and aggregatable across nodes, unlike client-side percentiles.
@@ -116,8 +116,108 @@ public final class GroupClient implements AutoCloseable {
                 .description("Commands packed into one Raft entry").tag("group", groupName).register(meters);
     }
 
+    private RaftClient newRaftClient(List<Peer> members, String firstTried) {
+        RaftProperties properties = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+                TimeDuration.valueOf(settings.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        int attempts = (int) Math.max(3, settings.requestTimeout().toMillis() / 100);
+        var builder = RaftClient.newBuilder()
+                .setProperties(properties)
+                .setRaftGroup(StoreGroups.group(groupName, members))
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+        if (firstTried != null) {
+            builder.setLeaderId(RaftPeerId.valueOf(firstTried));
+        }
+        return builder.build();
+    }
+
     public String groupName() {
         return groupName;
+    }
+
+    /**
+     * Points the client at the group's members as the cluster layout has them (called when the layout changes):
+     * a client that knows only nodes without the group fails each request with "group not found". Nothing
+     * happens when the members are the ones it has.
+     */
+    public void useMembers(List<Peer> members) {
+        if (members.isEmpty()) {
+            return;
+        }
+        RaftClient old;
+        synchronized (this) {
+            if (closed || new java.util.HashSet<>(members).equals(new java.util.HashSet<>(peers))) {
+                return;
+            }
+            old = raft;
+            peers = List.copyOf(members);
+            raft = newRaftClient(peers, firstTried());
+        }
+        LOG.debug("{}: client now reaches {}", groupName, members);
+        closeQuietly(old);
+    }
+
+    /**
+     * Builds a fresh Ratis client after {@code failed} gave up on a request (its ordered window is closed for
+     * good). Several requests failing together replace it once.
+     */
+    private void replaceAfterFailure(RaftClient failed) {
+        synchronized (this) {
+            if (closed || raft != failed) {
+                return;
+            }
+            raft = newRaftClient(peers, firstTried());
+        }
+        closeQuietly(failed);
+    }
+
+    /**
+     * Which member a new client asks first: the leader this node's own replica follows, when it has one; else the
+     * members in turn, so that a member which keeps failing (its replica not created yet) is not asked first again.
+     */
+    private String firstTried() {
+        String leader = localLeader();
+        if (leader != null && peers.stream().anyMatch(peer -> peer.id().equals(leader))) {
+            return leader;
+        }
+        return peers.get(Math.floorMod(++generation, peers.size())).id();
+    }
+
+    private String localLeader() {
+        if (localServer == null) {
+            return null;
+        }
+        try {
+            RaftPeerId leader = localServer.getDivision(groupId).getInfo().getLeaderId();
+            return leader == null ? null : leader.toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void closeQuietly(RaftClient client) {
+        try {
+            client.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: closing a replaced Raft client failed", groupName, e);
+        }
+    }
+
+    /** Sends with the current Ratis client, replacing it when the request fails for good. */
+    private CompletableFuture<RaftClientReply> withClient(java.util.function.Function<RaftClient, CompletableFuture<RaftClientReply>> send) {
+        RaftClient client = raft;
+        CompletableFuture<RaftClientReply> sent;
+        try {
+            sent = send.apply(client);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.whenComplete((reply, error) -> {
+            if (error != null) {
+                replaceAfterFailure(client);
+            }
+        });
     }
 
     /** Proposes one command frame; completes with the engine's result once it is committed and applied. */
@@ -172,8 +272,22 @@ public final class GroupClient implements AutoCloseable {
      * itself calls approximate.
      */
     public CompletableFuture<ByteBuffer> queryReplica(String nodeId, long minIndex, byte[] request) {
-        return raft.async().sendStaleRead(Message.valueOf(UnsafeByteOperations.unsafeWrap(request)), minIndex,
-                        RaftPeerId.valueOf(nodeId))
+        Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(request));
+        CompletableFuture<RaftClientReply> sent;
+        if (localServer != null && localServer.getId().toString().equals(nodeId)) {
+            // This node's own replica: no RPC, and it works while the node is not (yet) known to the group's client.
+            RaftClientRequest local = RaftClientRequest.newBuilder().setClientId(localClientId).setServerId(localServer.getId())
+                    .setGroupId(groupId).setCallId(localCallIds.incrementAndGet()).setMessage(message)
+                    .setType(RaftClientRequest.staleReadRequestType(minIndex)).build();
+            try {
+                sent = localServer.submitClientRequestAsync(local);
+            } catch (IOException | RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+        } else {
+            sent = withClient(client -> client.async().sendStaleRead(message, minIndex, RaftPeerId.valueOf(nodeId)));
+        }
+        return sent
                 .handle((reply, error) -> {
                     if (error != null || !reply.isSuccess()) {
                         throw new StoreUnavailableException(groupName + ": replica read on " + nodeId + " failed",
@@ -215,11 +329,13 @@ public final class GroupClient implements AutoCloseable {
     }
 
     private CompletableFuture<RaftClientReply> sendWrite(Message message) {
-        return viaLocalLeader(message, RaftClientRequest.writeRequestType(), false, () -> raft.async().send(message));
+        return viaLocalLeader(message, RaftClientRequest.writeRequestType(), false,
+                () -> withClient(client -> client.async().send(message)));
     }
 
     private CompletableFuture<RaftClientReply> sendRead(Message message) {
-        return viaLocalLeader(message, RaftClientRequest.readRequestType(), true, () -> raft.async().sendReadOnly(message));
+        return viaLocalLeader(message, RaftClientRequest.readRequestType(), true,
+                () -> withClient(client -> client.async().sendReadOnly(message)));
     }
 
     /**

@@ -137,13 +137,28 @@ public final class EngineStateMachine extends BaseStateMachine {
             store = opened;
             AppliedPosition applied = opened.applied();
             if (applied.index() >= 0) {
-                setLastAppliedTermIndex(TermIndex.valueOf(applied.term(), applied.index()));
+                restoredLastApplied(TermIndex.valueOf(applied.term(), applied.index()));
             }
             // A restart's time goes here and into replaying the log after this index: one line says how much of each.
             LOG.info("{}: store open at applied index {} in {} ms", name, applied.index(),
                     (System.nanoTime() - startedNanos) / 1_000_000);
         } finally {
             storeLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Moves the applied position to what the opened store holds. Forward through Ratis's update, which also
+     * completes replica reads waiting for that index: a replica read that arrived while a new replica was still
+     * empty (before its first snapshot was installed) would otherwise wait for the next applied entry, forever
+     * on an idle group.
+     */
+    private void restoredLastApplied(TermIndex restored) {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || restored.compareTo(last) >= 0) {
+            updateLastAppliedTermIndex(restored.getTerm(), restored.getIndex());
+        } else {
+            setLastAppliedTermIndex(restored);
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
  */
 public final class MiniCluster implements AutoCloseable {
     private final List<Peer> peers;
+    private final Path baseDirectory;
     private final List<RaftStoreConfig> configs = new ArrayList<>();
     private final List<RaftStoreNode> nodes = new ArrayList<>();
     private final EngineFactory engines;
@@ -35,12 +36,13 @@ public final class MiniCluster implements AutoCloseable {
         for (int i = 1; i <= builder.nodes; i++) {
             members.add(new Peer("n" + i, "127.0.0.1", FreePorts.next()));
         }
-        this.peers = List.copyOf(members);
+        this.peers = new ArrayList<>(members);
+        this.baseDirectory = builder.baseDirectory;
         for (Peer peer : peers) {
             RaftStoreConfig config = RaftStoreConfig.defaults()
                     .withNode(peer.id(), peer.host(), peer.port())
                     .withDataDirectory(builder.baseDirectory.resolve(peer.id()))
-                    .withPeers(builder.nodes == 1 ? List.of() : peers)
+                    .withPeers(builder.nodes == 1 ? List.of() : List.copyOf(peers))
                     .withDataGroups(builder.dataGroups)
                     .withSnapshotThresholdEntries(builder.snapshotThresholdEntries)
                     .withAllowTemporaryStorage(true)
@@ -117,6 +119,28 @@ public final class MiniCluster implements AutoCloseable {
 
     public Peer peer(int index) {
         return peers.get(index);
+    }
+
+    /**
+     * Starts a new, empty node (the next id) that joins the running cluster ({@code joinExistingCluster}): it
+     * waits until an operator adds it ({@code membership().addNode}). Returns its index.
+     */
+    public int startJoiningNode() throws IOException {
+        Peer peer = new Peer("n" + (peers.size() + 1), "127.0.0.1", FreePorts.next());
+        List<Peer> known = new ArrayList<>(peers);
+        known.add(peer);
+        RaftStoreConfig config = configs.get(0).withNode(peer.id(), peer.host(), peer.port())
+                .withDataDirectory(baseDirectory.resolve(peer.id())).withPeers(known).withJoinExistingCluster(true);
+        peers.add(peer);
+        configs.add(config);
+        nodes.add(null);
+        restart(peers.size() - 1);
+        return peers.size() - 1;
+    }
+
+    /** From now on the node starts as a joining node (after {@link #wipe}: an empty node under the same id). */
+    public void joinOnRestart(int index) {
+        configs.set(index, configs.get(index).withJoinExistingCluster(true));
     }
 
     /** Waits until every running node sees a leader for every group; returns the catalog leader's index. */

@@ -4,6 +4,7 @@ import dev.sluice.clientsdk.SnsException;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.faasbridge.core.BridgeException;
+import dev.sluice.raftstore.membership.ClusterChangeRefusedException;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,13 @@ public final class RestErrors {
                 ? failure.getCause() : failure;
         if (cause instanceof SqsException sqs) {
             return of(sqs.error().answered(), sqs.getMessage(), requestId);
+        }
+        if (cause instanceof ClusterChangeRefusedException refused) {
+            return switch (refused.reason()) {
+                case INVALID -> of(SqsError.INVALID_PARAMETER_VALUE, refused.getMessage(), requestId);
+                case NOT_FOUND -> of(SqsError.RESOURCE_NOT_FOUND, refused.getMessage(), requestId).withStatus(404);
+                case CONFLICT -> of(SqsError.CONFLICT, refused.getMessage(), requestId);
+            };
         }
         if (cause instanceof SnsException sns) {
             return RestResponse.json(sns.error().httpStatus(), new ErrorBody(sns.error().code(), sns.getMessage(), requestId));

@@ -1,0 +1,177 @@
+package dev.sluice.raftstore.membership;
+
+import dev.sluice.raftstore.Peer;
+import dev.sluice.raftstore.StoreGroups;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Reads and changes groups' Raft memberships over RPC, for nodes that may not host the group themselves. One
+ * Ratis client per group, over every node of the layout; rebuilt when the set of nodes changes. Each call
+ * is one attempt with a short timeout: the workers that use it retry on their next pass.
+ *
+ * <p>Threads: one worker thread at a time per instance.
+ */
+final class MembershipClient implements AutoCloseable {
+    private static final TimeDuration ATTEMPT_TIMEOUT = TimeDuration.valueOf(2, TimeUnit.SECONDS);
+    private final Map<String, RaftClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, String> lastLeaders = new ConcurrentHashMap<>();
+    private List<Peer> peers = List.of();
+
+    /** Points the clients at these nodes (a no-op when they are the ones already known). */
+    void useNodes(List<Peer> nodes) {
+        if (nodes.equals(peers)) {
+            return;
+        }
+        closeClients();
+        peers = List.copyOf(nodes);
+    }
+
+    private RaftClient client(String group) {
+        return clients.computeIfAbsent(group, name -> {
+            RaftProperties properties = new RaftProperties();
+            RaftClientConfigKeys.Rpc.setRequestTimeout(properties, ATTEMPT_TIMEOUT);
+            RaftGroup raftGroup = StoreGroups.group(name, peers);
+            return RaftClient.newBuilder().setProperties(properties).setRaftGroup(raftGroup).setClientId(ClientId.randomId())
+                    .setRetryPolicy(RetryPolicies.noRetry()).build();
+        });
+    }
+
+    /**
+     * The group's membership from its leader, asking the last leader seen first and then {@code candidates}; empty
+     * when none of them leads it now (an election, or the group has no majority).
+     */
+    Optional<GroupMembership> membership(String group, List<String> candidates) {
+        Set<String> order = new LinkedHashSet<>();
+        Optional.ofNullable(lastLeaders.get(group)).ifPresent(order::add);
+        order.addAll(candidates);
+        Set<String> known = new LinkedHashSet<>();
+        peers.forEach(peer -> known.add(peer.id()));
+        for (String candidate : order) {
+            if (!known.contains(candidate)) {
+                continue;
+            }
+            GroupInfoReply reply;
+            try {
+                reply = client(group).getGroupManagementApi(RaftPeerId.valueOf(candidate)).info(StoreGroups.groupId(group));
+            } catch (IOException | RuntimeException unreachable) {
+                continue;
+            }
+            RoleInfoProto role = reply.getRoleInfoProto();
+            if (role.getRole() == RaftPeerRole.LEADER && reply.getConf().isPresent()) {
+                lastLeaders.put(group, candidate);
+                return Optional.of(describe(candidate, reply));
+            }
+            if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()
+                    && !role.getFollowerInfo().getLeaderInfo().getId().getId().isEmpty()) {
+                lastLeaders.put(group, RaftPeerId.valueOf(role.getFollowerInfo().getLeaderInfo().getId().getId()).toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** True when {@code nodeId} answers that it has a replica of the group (perhaps still empty). */
+    boolean hosts(String nodeId, String group) {
+        if (peers.stream().noneMatch(peer -> peer.id().equals(nodeId))) {
+            return false;
+        }
+        try {
+            return client(group).getGroupManagementApi(RaftPeerId.valueOf(nodeId)).info(StoreGroups.groupId(group)).isSuccess();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static GroupMembership describe(String leader, GroupInfoReply reply) {
+        var conf = reply.getConf().orElseThrow();
+        Map<String, Long> commits = new HashMap<>();
+        reply.getCommitInfos().forEach(info -> commits.put(idOf(info.getServer()), info.getCommitIndex()));
+        Map<String, Long> silence = new HashMap<>();
+        reply.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()
+                .forEach(follower -> silence.put(idOf(follower.getId()), follower.getLastRpcElapsedTimeMs()));
+        long commitIndex = reply.getLogInfoProto().getCommitted().getIndex();
+        boolean changing = conf.getOldPeersCount() > 0 || conf.getOldListenersCount() > 0;
+        return new GroupMembership(ids(conf.getPeersList()), ids(conf.getListenersList()), leader, changing, commitIndex,
+                commits, silence);
+    }
+
+    private static List<String> ids(List<RaftPeerProto> peers) {
+        return peers.stream().map(MembershipClient::idOf).toList();
+    }
+
+    private static String idOf(RaftPeerProto peer) {
+        return RaftPeerId.valueOf(peer.getId()).toString();
+    }
+
+    /**
+     * Sets the group's voters and listeners, only if its membership is still {@code current} (Ratis's
+     * compare-and-set): a controller acting on a stale read changes nothing.
+     */
+    void setMembership(String group, GroupMembership current, List<String> voters, List<String> listeners) throws IOException {
+        SetConfigurationRequest.Arguments arguments = SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(raftPeers(voters)).setListenersInNewConf(raftPeers(listeners))
+                .setServersInCurrentConf(raftPeers(current.voters())).setListenersInCurrentConf(raftPeers(current.listeners()))
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build();
+        RaftClientReply reply = client(group).admin().setConfiguration(arguments);
+        if (!reply.isSuccess()) {
+            throw new IOException(group + ": membership change to voters " + voters + " listeners " + listeners + " failed",
+                    reply.getException());
+        }
+    }
+
+    void transferLeadership(String group, String nodeId, long timeoutMillis) throws IOException {
+        RaftClientReply reply = client(group).admin().transferLeadership(RaftPeerId.valueOf(nodeId), timeoutMillis);
+        if (!reply.isSuccess()) {
+            throw new IOException(group + ": leadership transfer to " + nodeId + " failed", reply.getException());
+        }
+    }
+
+    private List<RaftPeer> raftPeers(List<String> ids) {
+        List<RaftPeer> result = new ArrayList<>();
+        for (String id : ids) {
+            Peer peer = peers.stream().filter(each -> each.id().equals(id)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("node " + id + " is not in the layout"));
+            result.add(RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address()).build());
+        }
+        return result;
+    }
+
+    private void closeClients() {
+        for (RaftClient client : clients.values()) {
+            try {
+                client.close();
+            } catch (IOException | RuntimeException e) {
+                // closing: nothing to do
+            }
+        }
+        clients.clear();
+    }
+
+    @Override
+    public void close() {
+        closeClients();
+    }
+}
