@@ -1,6 +1,8 @@
 // The Cluster page: this node's health (/health), the nodes and Raft groups as this node sees them (GET /v1/cluster:
-// members, leader, the applied index of this node's replica, the followers' lag where this node leads, queues), and the operator actions the REST API has: a
-// queue's migration to another data group (start, progress) and its partitions. Operator-only calls answer
+// members, leader, the applied index of this node's replica, the followers' lag where this node leads, queues; each
+// node's role and each group's replication factor, desired members, preferred leader and moves in progress), and the
+// operator actions the REST API has: add, remove and replace a node, a group's preferred leader and replication
+// factor, a queue's migration to another data group (start, progress) and its partitions. Operator-only calls answer
 // AccessDenied for a tenant key; the page says so.
 'use strict';
 
@@ -25,9 +27,12 @@
         const queueBox = el('div', {'data-test': 'queue-layout'});
         root.append(el('div', {class: 'toolbar'}, el('h1', {}, 'Cluster'), el('span', {class: 'spacer'}),
             el('button', {'data-test': 'refresh-cluster', onclick: () => load()}, 'Refresh')),
-            healthBox, el('h2', {}, 'Nodes'), nodes, el('h2', {}, 'Raft groups'), groups,
+            healthBox, el('h2', {}, 'Nodes'), nodes, addNodeForm(), el('h2', {}, 'Raft groups'), groups,
             el('h2', {}, 'Queue placement'), layoutForm(), queueBox);
         let dataGroups = [];
+        // What the operator typed or chose in the group rows, by field id: the 5 s refresh rebuilds the rows and must
+        // not throw it away; an action that succeeded forgets its group's drafts so the row shows the server's values.
+        const drafts = new Map();
         let stopped = false;
         let timer = null;
 
@@ -53,16 +58,35 @@
                     {title: 'State', value: n => stateBadge(n.state, 'node-state')},
                     {title: 'HTTP', value: n => n.httpUrl ? el('a', {href: n.httpUrl + '/console/'}, n.httpUrl) : '—'},
                     {title: 'Raft address', value: n => el('span', {class: 'muted'}, n.raftAddress)},
+                    {title: 'Role', value: n => el('span', {class: 'badge ' + (n.role === 'active' ? 'ok' : 'warn'),
+                        'data-test': 'node-role'}, n.role || '—')},
                     {title: 'Leads', value: n => String(cluster.groups.filter(g => g.leader === n.id).length) + ' groups'},
+                    {title: '', value: n => el('span', {class: 'actions'},
+                        el('button', {'data-test': 'replace-node', onclick: () => replaceNode(n.id)}, 'Replace'),
+                        el('button', {class: 'danger', 'data-test': 'remove-node', onclick: () => removeNode(n.id)}, 'Remove'))},
                 ], cluster.nodes));
+                nodes.querySelectorAll('tbody tr').forEach((row, i) => {
+                    if (cluster.nodes[i]) {
+                        row.dataset.test = 'node-row';
+                        row.dataset.node = cluster.nodes[i].id;
+                    }
+                });
                 groups.replaceChildren(table([
                     {title: 'Group', value: g => el('span', {'data-test': 'group-name'}, g.name)},
                     {title: 'Leader', value: g => g.leader ? el('span', {'data-test': 'group-leader'}, g.leader)
                         : el('span', {class: 'badge bad'}, 'no leader')},
-                    {title: 'Members', value: g => g.members.join(', ')},
+                    {title: 'Members', value: g => el('span', {'data-test': 'group-members'}, g.members.join(', ')
+                        + (g.listeners && g.listeners.length ? ' (listening: ' + g.listeners.join(', ') + ')' : ''))},
+                    {title: 'Desired members', value: g => el('span', {'data-test': 'group-desired'},
+                        (g.desiredMembers || []).join(', ') || '—')},
+                    {title: 'Moving', value: g => moving(g, cluster.moves || [])},
+                    {title: 'Preferred leader', value: g => el('span', {'data-test': 'group-preferred'}, g.preferredLeader || '—')},
+                    {title: 'Replication factor', value: g => el('span', {'data-test': 'group-factor'}, factorText(g))},
                     {title: 'Applied index (this replica)', value: g => String(g.appliedIndex)},
                     {title: 'Follower lag (entries)', value: g => lag(g)},
                     {title: 'Queues', value: g => g.queueCount === undefined ? '—' : String(g.queueCount)},
+                    {title: 'Change', value: g => g.name.startsWith('data-') ? groupActions(g) : el('span', {class: 'muted'},
+                        'on every node')},
                 ], cluster.groups));
                 groups.querySelectorAll('tbody tr').forEach((row, i) => {
                     if (cluster.groups[i]) {
@@ -79,6 +103,90 @@
                     ? 'The cluster view is for operators: sign in with an operator key.' : describe(error)));
                 groups.replaceChildren();
             }
+        }
+
+        /** A replication factor of 0 follows the cluster: the group lives on every active node. */
+        function factorText(group) {
+            return group.replicationFactor === 0 ? 'every node' : String(group.replicationFactor);
+        }
+
+        function moving(group, moves) {
+            if (!group.moving) {
+                return el('span', {class: 'muted', 'data-test': 'group-moving'}, 'no');
+            }
+            const move = moves.find(m => m.group === group.name) || {adding: [], removing: []};
+            const parts = [].concat(move.adding.map(id => '+' + id), move.removing.map(id => '−' + id));
+            return el('span', {class: 'badge warn', 'data-test': 'group-moving'}, 'moving ' + parts.join(' '));
+        }
+
+        /** A field of a group row that keeps what the operator entered across refreshes. */
+        function drafted(element, serverValue) {
+            element.value = drafts.has(element.id) ? drafts.get(element.id) : serverValue;
+            const keep = () => drafts.set(element.id, element.value);
+            element.addEventListener('input', keep);
+            element.addEventListener('change', keep);
+            return element;
+        }
+
+        function groupActions(group) {
+            const leader = drafted(el('select', {id: 'leader-' + group.name, 'aria-label': 'preferred leader of ' + group.name},
+                ...group.members.map(id => el('option', {value: id}, id))), group.preferredLeader || group.leader || '');
+            const factor = drafted(el('input', {id: 'factor-' + group.name, type: 'number', min: 1,
+                'aria-label': 'replication factor of ' + group.name}), String(group.replicationFactor || ''));
+            factor.style.width = '4em';
+            return el('span', {class: 'actions'}, leader,
+                el('button', {'data-test': 'set-leader', onclick: () => change(group.name, 'POST',
+                    '/cluster/groups/' + enc(group.name) + '/leader', {nodeId: leader.value},
+                    'Preferred leader of ' + group.name + ' set to ' + leader.value + '.')}, 'Prefer leader'),
+                factor,
+                el('button', {'data-test': 'set-factor', onclick: () => change(group.name, 'PUT',
+                    '/cluster/groups/' + enc(group.name) + '/replication', {factor: Number(factor.value)},
+                    'Replication factor of ' + group.name + ' set to ' + factor.value + '.')}, 'Set replicas'));
+        }
+
+        /** Sends a layout change; the server's refusal (a 4xx with its reason) goes to the notice bar. */
+        async function change(groupName, method, path, body, done) {
+            try {
+                await api(method, path, body);
+                if (groupName) {
+                    drafts.delete('leader-' + groupName);
+                    drafts.delete('factor-' + groupName);
+                }
+                notify(done);
+            } catch (error) {
+                notify(describe(error), true);
+            }
+            await load();
+        }
+
+        async function removeNode(id) {
+            if (await confirm('Remove node ' + id + '? Its replicas move to the other nodes first.')) {
+                await change(null, 'DELETE', '/cluster/nodes/' + enc(id), undefined, 'Node ' + id + ' is leaving the cluster.');
+            }
+        }
+
+        async function replaceNode(id) {
+            if (await confirm('Replace node ' + id + '? It leaves every group, then is re-added once started empty'
+                + ' with --join true under the same id.')) {
+                await change(null, 'POST', '/cluster/nodes/' + enc(id) + '/replace', undefined, 'Node ' + id + ' is being replaced.');
+            }
+        }
+
+        function addNodeForm() {
+            const id = el('input', {id: 'add-node-id', spellcheck: 'false', placeholder: 'n4'});
+            const raft = el('input', {id: 'add-node-raft', spellcheck: 'false', placeholder: 'host:port'});
+            const http = el('input', {id: 'add-node-http', spellcheck: 'false', placeholder: 'http://host:9324'});
+            async function add() {
+                const body = {id: id.value.trim(), raftAddress: raft.value.trim()};
+                if (http.value.trim()) {
+                    body.httpUrl = http.value.trim();
+                }
+                await change(null, 'POST', '/cluster/nodes', body, 'Node ' + body.id + ' added; it receives replicas'
+                    + ' once started empty with --join true.');
+            }
+            return el('div', {class: 'card'}, el('div', {class: 'toolbar'}, field('New node id', id),
+                field('Raft address', raft), field('HTTP URL', http),
+                el('button', {'data-test': 'add-node-submit', onclick: add}, 'Add node')));
         }
 
         /** Each follower's lag as the leader knows it; only the leader's node knows (its link, from another node). */
