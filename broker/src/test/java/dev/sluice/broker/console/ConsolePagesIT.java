@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * AWS SDKs and the REST API: a topic made, subscribed and published to from the console delivers to the queue; a
  * subscription to a missing queue shows as failing with its error; a trigger is disabled and enabled again; the cluster
  * page shows the node and its groups, also on a server with four data groups; a group's preferred leader and
- * replication factor are set from the cluster page (checked through {@code GET /v1/cluster}), and the server's refusal
- * to remove the only node shows as an error notice while the page keeps working.
+ * replication factor are set from the cluster page (checked through {@code GET /v1/cluster}), and the server's refusals
+ * (remove or replace the only node, add a node without a port) show as error notices while the page keeps working.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConsolePagesIT {
@@ -150,7 +150,7 @@ class ConsolePagesIT {
     }
 
     @Test
-    void aGroupsPreferredLeaderAndReplicationFactorAreSetFromTheClusterPageAndTheOnlyNodeIsNotRemoved() throws Exception {
+    void aGroupsPreferredLeaderAndReplicationFactorAreSetFromTheClusterPageAndRefusedNodeChangesShowTheirReason() throws Exception {
         HttpProbe rest = new HttpProbe(server.port());
         browser.open("cluster");
         browser.awaitText(By.cssSelector("[data-test=node-row][data-node=n1] [data-test=node-role]"), "active");
@@ -181,12 +181,23 @@ class ConsolePagesIT {
         assertTrue(refusal.startsWith("Conflict"), refusal);
         assertEquals("error", browser.driver().findElement(By.id("notice")).getAttribute("class"));
         browser.awaitText(By.cssSelector("[data-test=node-row][data-node=n1] [data-test=node-role]"), "active");
-        JsonNode n1 = JSON.readTree(rest.get("/v1/cluster").body()).get("nodes").get(0);
-        assertEquals("active", n1.get("role").asText());
+
+        inRow(By.cssSelector("[data-test=node-row][data-node=n1]"), "[data-test=replace-node]", WebElement::click);
+        browser.awaitText(By.id("confirm-text"), "Replace node n1?");
+        browser.click("confirm-yes");
+        browser.awaitNotice("node n1 is the only node; nothing to copy from");
+
+        browser.type("add-node-id", "n2");
+        browser.type("add-node-raft", "no-port");
+        browser.click("add-node-submit");
+        browser.awaitNotice("raftAddress host:port");
+        JsonNode cluster = JSON.readTree(rest.get("/v1/cluster").body());
+        assertEquals(1, cluster.get("nodes").size());
+        assertEquals("active", cluster.get("nodes").get(0).get("role").asText());
 
         screenshot("cluster");
-        // The refused DELETE is logged by the browser as a failed resource; nothing else may be.
-        browser.assertNoSevereLogsBut("/v1/cluster/nodes/n1");
+        // The refused calls are logged by the browser as failed resources; nothing else may be.
+        browser.assertNoSevereLogsBut("/v1/cluster/nodes");
     }
 
     /**
