@@ -55,13 +55,34 @@ public final class ConsoleRoutes {
         this.loader = loader;
     }
 
-    /** Adds the routes; call before the authentication handler and before the SQS routes on {@code /}. */
+    /**
+     * Adds the routes; call before the authentication handler and before the SQS routes on {@code /}. One route without
+     * a path, dispatching on the raw path itself: a route with a path makes Vert.x decode every request's path to match
+     * it, and a request whose path cannot be decoded would then fail before the authentication handler could answer it.
+     */
     public void mount(Router router) {
-        router.get("/").handler(this::redirectBrowser);
-        router.get("/console").handler(this::redirectToFolder);
-        router.head("/console").handler(this::redirectToFolder);
-        router.get(PATH + "*").handler(this::serve);
-        router.head(PATH + "*").handler(this::serve);
+        router.route().handler(this::dispatch);
+    }
+
+    private void dispatch(RoutingContext context) {
+        HttpMethod method = context.request().method();
+        String path = context.request().path();
+        if (method != HttpMethod.GET && method != HttpMethod.HEAD || path == null) {
+            context.next();
+        } else if (path.equals("/")) {
+            if (method == HttpMethod.GET) {
+                redirectBrowser(context);
+            } else {
+                context.next();
+            }
+        } else if (path.equals("/console")) {
+            // Without its slash: the pages' relative links need the folder.
+            redirect(context, PATH);
+        } else if (path.startsWith(PATH)) {
+            serve(context);
+        } else {
+            context.next();
+        }
     }
 
     /**
@@ -75,15 +96,6 @@ public final class ConsoleRoutes {
         if ((query == null || query.isEmpty()) && request.getHeader("X-Amz-Target") == null
                 && request.getHeader("Authorization") == null && accept != null
                 && accept.toLowerCase(Locale.ROOT).contains("text/html")) {
-            redirect(context, PATH);
-        } else {
-            context.next();
-        }
-    }
-
-    /** {@code /console} without its slash (Vert.x matches both with one route): relative links need the folder. */
-    private void redirectToFolder(RoutingContext context) {
-        if (context.request().path().equals("/console")) {
             redirect(context, PATH);
         } else {
             context.next();
