@@ -258,6 +258,20 @@ class AuthEdgePropertiesIT {
         }
     }
 
+    /**
+     * Found by the property below: an SNS action in the query, another action in a body sent as SQS JSON. SNS's
+     * routes take such a request (its raw query names an SNS action) though its parameters are ambiguous, so the auth
+     * error is SNS XML; the error responder read the ambiguity as "not SNS" and answered SQS JSON.
+     */
+    @Example
+    void anUnsignedRequestNamingAnSnsActionAndAnotherInItsBodyGetsTheAuthErrorInSnsXml() throws Exception {
+        for (String method : List.of("GET", "POST")) {
+            unsignedGarbageAlwaysGetsTheAuthErrorInItsProtocol(new Request(method, "/?Action=Publish",
+                    List.of(Map.entry("Content-Type", "application/x-amz-json-1.0")),
+                    "Action=CreateQueue&QueueName=gen-garbage".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
     @Property(tries = 150)
     void unsignedGarbageAlwaysGetsTheAuthErrorInItsProtocol(@ForAll("garbage") Request request) throws Exception {
         RawHttp.Answer answer = raw.send(request.method(), request.target(), request.headers(), request.body());

@@ -18,6 +18,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
@@ -142,7 +143,11 @@ public final class ProtocolErrorResponder {
             return SnsEndpoint.isSnsRequest(QueryParameters.ofRequest(request.query(), NotifyRoutes.formBody(context)),
                     request.getHeader("Authorization"));
         } catch (RuntimeException e) {
-            return false;
+            // Unreadable or ambiguous parameters (a broken escape, Action given twice): SNS's routes answer such a
+            // request in SNS's protocol when its raw query or form names an SNS action or version, so the refusal does too.
+            byte[] body = NotifyRoutes.formBody(context);
+            return SnsEndpoint.isSnsForm(request.query())
+                    || body != null && SnsEndpoint.isSnsForm(new String(body, StandardCharsets.ISO_8859_1));
         }
     }
 
