@@ -771,6 +771,18 @@ public final class QueueBook {
         return queue.index.receivableCount();
     }
 
+    /**
+     * Whether a receive proposed at {@code nowMillis} would surely find nothing and change nothing: the queue exists
+     * here, takes message actions, has no message ready and none whose delay or visibility timeout has passed (those
+     * become ready only when a receive is applied). A missing or closed queue is not idle: the receive must be
+     * proposed to get its error (or be moved on by the router).
+     */
+    public boolean idle(String name, long nowMillis) {
+        QueueState queue = queues.get(name);
+        return queue != null && queue.layout.takesMessageActions() && receivableCount(name) == 0
+                && queue.index.nextVisibleAtMillis() > nowMillis;
+    }
+
     public long nextVisibleAtMillis(String name) {
         QueueState queue = queues.get(name);
         return queue == null ? Long.MAX_VALUE : queue.index.nextVisibleAtMillis();

@@ -334,6 +334,9 @@ public final class EngineQueueClient implements QueueClient {
         waitSeconds.whenComplete((seconds, error) -> {
             if (error != null) {
                 response.completeExceptionally(error);
+            } else if (!response.isDone() && seconds == 0) {
+                // A short poll is always proposed: a replica behind the leader must not answer it empty.
+                propose(command, startedMillis, response);
             } else if (!response.isDone()) {
                 receiveUntil(command, startedMillis + seconds * 1000L, response);
             }
@@ -362,11 +365,22 @@ public final class EngineQueueClient implements QueueClient {
     }
 
     /**
-     * Proposes a receive; if it finds nothing before the deadline, waits for this replica to see a
-     * change and retries. A cancelled {@code response} (the client went away) stops the loop and
-     * frees its waiter slot at once.
+     * Proposes a receive; if it finds nothing before the deadline, waits for this replica to see a change and tries
+     * again. A receive that this node's replica shows would find nothing is not proposed at all (only waited for), so
+     * an idle long poll appends nothing to the group's log: that needs a local replica (a remote watch cannot tell a
+     * missing or closed queue) and no ReceiveRequestAttemptId (a retried FIFO attempt answers its earlier messages).
+     * A replica behind the leader only delays a long poll until it applies the send, which wakes it. A cancelled
+     * {@code response} (the client went away) stops the loop and frees its waiter slot at once.
      */
     private void receiveUntil(QueueCommand.Receive command, long deadline, CompletableFuture<ReceiveMessageResponse> response) {
+        if (command.receiveRequestAttemptId() == null && idleHere(command.name())) {
+            awaitChange(command, deadline, response);
+        } else {
+            propose(command, deadline, response);
+        }
+    }
+
+    private void propose(QueueCommand.Receive command, long deadline, CompletableFuture<ReceiveMessageResponse> response) {
         submit(command, QueueResultCodec::getMessages).whenComplete((messages, error) -> {
             if (error != null) {
                 response.completeExceptionally(error);
@@ -375,27 +389,42 @@ public final class EngineQueueClient implements QueueClient {
             if (messages.isEmpty() && remote != null && localReplica.get() == null) {
                 remote.tookNothing(command.name());
             }
-            long remaining = deadline - clock.millis();
-            if (!messages.isEmpty() || remaining <= 0 || response.isDone()) {
+            if (!messages.isEmpty()) {
                 response.complete(new ReceiveMessageResponse(messages.stream().map(EngineQueueClient::toMessage).toList()));
                 return;
             }
-            long untilVisible = nextVisibleAtHere(command.name()) - clock.millis();
-            CompletableFuture<Void> wake = waiters.await(command.name(), Math.min(remaining, Math.max(1, untilVisible)));
-            if (wake == null) {
-                response.complete(new ReceiveMessageResponse(List.of()));
-                return;
-            }
-            response.whenComplete((ignored, cancelled) -> wake.complete(null));
-            if (receivableHere(command.name()) > 0) {
-                wake.complete(null);
-            }
-            wake.thenRun(() -> {
-                if (!response.isDone()) {
-                    receiveUntil(command, deadline, response);
-                }
-            });
+            awaitChange(command, deadline, response);
         });
+    }
+
+    /** Waits (at most until the deadline) for a change here that may make a message receivable, then tries again. */
+    private void awaitChange(QueueCommand.Receive command, long deadline, CompletableFuture<ReceiveMessageResponse> response) {
+        long remaining = deadline - clock.millis();
+        if (remaining <= 0 || response.isDone()) {
+            response.complete(new ReceiveMessageResponse(List.of()));
+            return;
+        }
+        long untilVisible = nextVisibleAtHere(command.name()) - clock.millis();
+        CompletableFuture<Void> wake = waiters.await(command.name(), Math.min(remaining, Math.max(1, untilVisible)));
+        if (wake == null) {
+            response.complete(new ReceiveMessageResponse(List.of()));
+            return;
+        }
+        response.whenComplete((ignored, cancelled) -> wake.complete(null));
+        if (receivableHere(command.name()) > 0) {
+            wake.complete(null);
+        }
+        wake.thenRun(() -> {
+            if (!response.isDone()) {
+                receiveUntil(command, deadline, response);
+            }
+        });
+    }
+
+    private boolean idleHere(String name) {
+        QueueEngine local = localReplica.get();
+        long now = clock.millis();
+        return local != null && local.read(book -> book.idle(name, now));
     }
 
     /**
