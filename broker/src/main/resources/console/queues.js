@@ -43,36 +43,11 @@
     const time = millis => millis ? new Date(Number(millis)).toLocaleString() : '—';
     const number = (value, fallback) => value === '' || value === undefined ? fallback : Number(value);
 
-    // ---- Live rates from /metrics (exempt from auth; the node leading a queue's group exports its counters).
+    // ---- Live rates from the list's stats: each queue's counters as the leader of its group answers them (any node
+    // asks the leaders, one read per data group), so every node shows every queue's rates and oldest age.
 
     /** Per queue, the last counters and the rates derived from them, kept while the console is open. */
     const history = new Map();
-
-    async function queueCounters() {
-        const response = await fetch('/metrics', {credentials: 'omit', cache: 'no-store'});
-        const counters = new Map();
-        if (!response.ok) {
-            return counters;
-        }
-        const line = /^sluice_queue_(sent_messages_total|received_messages_total|oldest_message_age_seconds)\{([^}]*)\} (\S+)$/;
-        for (const text of (await response.text()).split('\n')) {
-            const match = line.exec(text);
-            const queue = match && /(?:^|,)queue="((?:[^"\\]|\\.)*)"/.exec(match[2]);
-            if (!queue) {
-                continue;
-            }
-            const name = queue[1].replace(/\\(.)/g, '$1');
-            const entry = counters.get(name) || {sent: 0, received: 0, oldest: 0};
-            const value = Number(match[3]);
-            if (match[1] === 'oldest_message_age_seconds') {
-                entry.oldest = Math.max(entry.oldest, value);
-            } else {
-                entry[match[1].startsWith('sent') ? 'sent' : 'received'] += value;
-            }
-            counters.set(name, entry);
-        }
-        return counters;
-    }
 
     /** Adds this refresh's counters to the queue's history; answers its rates per second. */
     function remember(name, counters, now) {
@@ -131,18 +106,18 @@
         const refresh = async stopped => {
             try {
                 const prefix = filter.value.trim();
-                const [listed, counters] = await Promise.all([
-                    api('GET', '/queues?maxResults=' + PAGE_SIZE + (prefix ? '&prefix=' + enc(prefix) : '')),
-                    queueCounters().catch(() => new Map())]);
-                const described = await Promise.all(listed.queues.map(queue => api('GET', '/queues/' + enc(queue.name))
-                    .catch(error => ({name: queue.name, error}))));
+                const listed = await api('GET', '/queues?stats=true&maxResults=' + PAGE_SIZE
+                    + (prefix ? '&prefix=' + enc(prefix) : ''));
                 if (stopped()) {
                     return;
                 }
                 const now = Date.now();
-                holder.replaceChildren(listTable(described.map(queue => Object.assign(queue, {
-                    counters: counters.get(queue.name), rates: remember(queue.name, counters.get(queue.name), now)}))));
-                more.textContent = listed.nextToken ? 'Showing the first ' + PAGE_SIZE + ' queues: narrow with a prefix.' : '';
+                holder.replaceChildren(listTable(listed.queues.map(queue => Object.assign(queue, {
+                    rates: remember(queue.name, queue.stats, now)}))));
+                const unavailable = (listed.unavailableGroups || []).length ? 'No answer from ' + listed.unavailableGroups
+                    .join(', ') + ': their queues show no numbers. ' : '';
+                more.textContent = unavailable + (listed.nextToken ? 'Showing the first ' + PAGE_SIZE
+                    + ' queues: narrow with a prefix.' : '');
             } catch (error) {
                 if (!stopped()) {
                     holder.replaceChildren(el('p', {class: 'error'}, describe(error)));
@@ -165,7 +140,7 @@
     }
 
     function listTable(rows) {
-        const depth = (row, key) => row.error ? '—' : String(row.depth[key]);
+        const depth = (row, key) => row.stats ? String(row.stats[key]) : '—';
         const cell = (row, test, value) => el('span', {'data-test': test, 'data-queue': row.name}, value);
         return table([
             {title: 'Name', value: row => el('a', {href: queueHref(row.name), 'data-test': 'queue-link', 'data-queue': row.name},
@@ -174,9 +149,9 @@
             {title: 'Visible', value: row => cell(row, 'visible', depth(row, 'visible'))},
             {title: 'In flight', value: row => cell(row, 'in-flight', depth(row, 'inFlight'))},
             {title: 'Delayed', value: row => cell(row, 'delayed', depth(row, 'delayed'))},
-            {title: 'Oldest', value: row => row.counters ? age(row.counters.oldest) : '—'},
-            {title: 'Sent', value: row => rate(row.rates.sentRates)},
-            {title: 'Received', value: row => rate(row.rates.receivedRates)},
+            {title: 'Oldest', value: row => cell(row, 'oldest', row.stats ? age(row.stats.oldestAgeSeconds) : '—')},
+            {title: 'Sent', value: row => cell(row, 'sent-rate', rate(row.rates.sentRates))},
+            {title: 'Received', value: row => cell(row, 'received-rate', rate(row.rates.receivedRates))},
         ], rows, 'No queues yet.');
     }
 
@@ -362,7 +337,11 @@
         let queue = null;
         const loadStats = async stopped => {
             try {
-                queue = await api('GET', '/queues/' + enc(name));
+                // The oldest age comes from the group's leader, like the list's (a prefix list whose first is this queue).
+                const [described, listed] = await Promise.all([api('GET', '/queues/' + enc(name)),
+                    api('GET', '/queues?stats=true&maxResults=1&prefix=' + enc(name)).catch(() => null)]);
+                queue = described;
+                const own = listed && listed.queues.find(listedQueue => listedQueue.name === name);
                 if (queue.attributes.QueueArn) {
                     arnPrefix = queue.attributes.QueueArn.substring(0, queue.attributes.QueueArn.length - name.length);
                 }
@@ -370,6 +349,7 @@
                     stats.replaceChildren(stat('Visible', queue.depth.visible, 'stat-visible'),
                         stat('In flight', queue.depth.inFlight, 'stat-in-flight'),
                         stat('Delayed', queue.depth.delayed, 'stat-delayed'),
+                        stat('Oldest', own && own.stats ? age(own.stats.oldestAgeSeconds) : '—', 'stat-oldest'),
                         stat('Type', isFifo(name) ? 'FIFO' : 'Standard', 'stat-type'));
                 }
             } catch (error) {
@@ -456,7 +436,8 @@
         const groupId = el('input', {id: 'send-group-id', spellcheck: 'false', maxlength: 128});
         const dedupId = el('input', {id: 'send-dedup-id', spellcheck: 'false', maxlength: 128});
         const attributes = el('textarea', {id: 'send-attributes', spellcheck: 'false',
-            placeholder: 'String message attributes: name=value, one a line'});
+            placeholder: 'Message attributes, one a line: name=value (String), or name:Type=value with Type Number, '
+                + 'Binary (value in base64) or a custom one such as Number.int'});
         const error = el('p', {class: 'error', id: 'send-error', role: 'alert'});
         const send = async event => {
             event.preventDefault();
@@ -472,7 +453,13 @@
                 query.push('deduplicationId=' + enc(dedupId.value));
             }
             for (const [key, value] of Object.entries(pairs(attributes.value))) {
-                query.push('attribute.' + enc(key) + '=' + enc(value));
+                // name:Type (a colon is never part of an SQS attribute name); the server checks the type and value.
+                const colon = key.indexOf(':');
+                const attribute = colon < 0 ? key : key.substring(0, colon).trim();
+                query.push('attribute.' + enc(attribute) + '=' + enc(value));
+                if (colon >= 0) {
+                    query.push('attributeType.' + enc(attribute) + '=' + enc(key.substring(colon + 1).trim()));
+                }
             }
             try {
                 const sent = await api('POST', '/queues/' + enc(name) + '/messages' + (query.length ? '?' + query.join('&') : ''),
@@ -488,7 +475,8 @@
             el('div', {class: 'grid'}, field('Delay (s)', delay, fifo ? 'FIFO queues delay per queue only' : '0 to 900'),
                 fifo ? field('Message group id', groupId, 'required') : null,
                 fifo ? field('Deduplication id', dedupId, 'unless content-based deduplication is on') : null),
-            field('Message attributes', attributes), error,
+            field('Message attributes', attributes, 'name=value, or name:Number=42, name:Binary=aGk=, name:Number.int=7'),
+            error,
             el('button', {type: 'submit', class: 'primary', 'data-test': 'send-message'}, 'Send message')));
         text.focus();
         return null;
@@ -497,7 +485,9 @@
     /** A message's body and attributes for a table cell: always as text. */
     function messageCell(message) {
         const attributes = Object.entries(message.messageAttributes || {}).map(([key, value]) =>
-            key + ' = ' + (value.stringValue !== undefined && value.stringValue !== null ? value.stringValue : '(binary)'));
+            key + (value.dataType && value.dataType !== 'String' ? ' (' + value.dataType + ')' : '') + ' = '
+            + (value.stringValue !== undefined && value.stringValue !== null ? value.stringValue
+                : 'base64 ' + (value.binaryValue || '')));
         return el('div', {}, el('pre', {class: 'body', 'data-test': 'message-body'},
             message.body !== undefined && message.body !== null ? message.body : '(binary, ' + message.bodyBase64.length
                 + ' base64 characters)'),

@@ -1,6 +1,6 @@
 // The Topics page: the list, create, a topic's attributes and policy, its subscriptions with their status (pending,
-// confirmed, failing with the last error), subscribe and unsubscribe, publish a test message, and what this node
-// published and delivered for it. Everything goes through Sluice.api (/v1/topics, signed when a key was entered).
+// confirmed, failing with the last error), subscribe and unsubscribe, publish a test message, and what the cluster's
+// nodes published and delivered for it (summed by the server). Everything goes through Sluice.api (/v1/topics, signed when a key was entered).
 'use strict';
 
 (() => {
@@ -128,7 +128,7 @@
                 el('button', {class: 'danger', 'data-test': 'delete-topic', onclick: remove}, 'Delete topic')),
                 el('p', {class: 'muted'}, topic.arn));
             root.querySelectorAll('.fifo-only').forEach(node => node.hidden = !fifo);
-            renderCounts(topic.counts || {});
+            renderCounts(topic.counts || {}, topic.countsMissingFrom || []);
             attributes.replaceChildren(table([
                 {title: 'Attribute', value: entry => entry[0]},
                 {title: 'Value', value: entry => el('pre', {}, entry[1])},
@@ -139,15 +139,18 @@
             }
         }
 
-        function renderCounts(all) {
+        /** `all` summed over the cluster's nodes by the server; `missing`: nodes whose counts it could not read. */
+        function renderCounts(all, missing) {
             const sum = kind => Object.values(all[kind] || {}).reduce((a, b) => a + b, 0);
             const stat = (label, value, test) => el('div', {class: 'stat', 'data-test': test},
                 el('div', {class: 'value'}, String(value)), el('div', {class: 'name'}, label));
-            counts.replaceChildren(stat('published (this node)', sum('PUBLISHED'), 'count-published'),
+            counts.replaceChildren(stat('published', sum('PUBLISHED'), 'count-published'),
                 stat('delivered', sum('DELIVERED'), 'count-delivered'),
                 stat('failed attempts', sum('FAILED'), 'count-failed'),
                 stat('dead-lettered', sum('DEAD_LETTERED'), 'count-dead-lettered'),
-                stat('filtered out', sum('FILTERED_OUT'), 'count-filtered'));
+                stat('filtered out', sum('FILTERED_OUT'), 'count-filtered'),
+                missing.length ? el('p', {class: 'muted', 'data-test': 'counts-missing'}, 'Without the counts of '
+                    + missing.join(', ') + ' (not answering).') : null);
         }
 
         async function loadSubscriptions() {

@@ -8,6 +8,7 @@ import dev.sluice.broker.api.rest.RedriveResource;
 import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.QueueMeters;
+import dev.sluice.broker.service.ClusterQueueStats;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.service.EngineQueueClient;
 import dev.sluice.broker.service.GroupLoads;
@@ -149,7 +150,8 @@ final class QueueModule implements AutoCloseable {
         java.util.function.Function<String, String> arnOfName = name -> new QueueUrl(ACCOUNT_ID, name).toArn(REGION);
         restResources = List.of(layoutResource, new QueueResource(tenantClient, urlOfName,
                 name -> engine.placementOf(name).thenApply(where -> where.groups().stream()
-                        .map(dev.sluice.raftstore.StoreGroups::dataGroupName).toList())),
+                        .map(dev.sluice.raftstore.StoreGroups::dataGroupName).toList()),
+                new ClusterQueueStats(groups, engine::placementOf)::of),
                 new MessageResource(tenantClient, urlOfName, engine::peek), new QueueSettingsResource(tenantClient, urlOfName),
                 new RedriveResource(tenantClient, urlOfName, arnOfName));
         io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)

@@ -160,16 +160,19 @@ public final class SluiceServer implements AutoCloseable {
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
+                    new dev.sluice.broker.ops.NotificationCountRoutes(notify.deliveryHealth().counts()),
                     (router1, context1) -> notifyRoutes.mount(router1), queues.routes(), bridge.routes(queues, clock)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
             List<RestResource> restResources = new ArrayList<>(queues.restResources());
             restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
-            restResources.add(new dev.sluice.broker.api.rest.TopicCatalogResource(notify, QueueModule.REGION,
-                    QueueModule.ACCOUNT_ID));
-            restResources.add(bridge.restResource());
             RaftStoreNode started = node;
+            restResources.add(new dev.sluice.broker.api.rest.TopicCatalogResource(notify, QueueModule.REGION,
+                    QueueModule.ACCOUNT_ID, new dev.sluice.broker.ops.ClusterTopicCounts(config.raft().nodeId(),
+                            notify.deliveryHealth().counts(), started::clusterView,
+                            io.vertx.ext.web.client.WebClient.create(vertx))));
+            restResources.add(bridge.restResource());
             restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group), started.membership()));
             new RestRoutes(restResources, caller -> config.auth().isOperator(caller.accessKeyId())).mount(router);
             // No form options: Vert.x never decodes a form here (RawBodyHandler); the Query decoders read them.

@@ -55,6 +55,11 @@ public final class QueueQueryCodec {
                 yield out.putString(q.name()).putInt(q.limit()).putLong(q.nowMillis()).toByteArray();
             }
             case RECEIVABLE -> out.putString(((QueueQuery.Receivable) query).name()).toByteArray();
+            case QUEUE_STATS -> {
+                QueueQuery.Stats q = (QueueQuery.Stats) query;
+                Fields.putStrings(out, q.names());
+                yield out.putLong(q.nowMillis()).toByteArray();
+            }
         };
     }
 
@@ -80,6 +85,7 @@ public final class QueueQueryCodec {
                     in.getLong());
             case PEEK_MESSAGES -> new QueueQuery.PeekMessages(in.getString(), in.getInt(), in.getLong());
             case RECEIVABLE -> new QueueQuery.Receivable(in.getString());
+            case QUEUE_STATS -> new QueueQuery.Stats(Fields.getStrings(in), in.getLong());
         };
     }
 }

@@ -11,6 +11,9 @@ import dev.sluice.clientsdk.SqsException;
 import dev.sluice.raftstore.codec.BinaryReader;
 import dev.sluice.raftstore.codec.BinaryWriter;
 import java.nio.ByteBuffer;
+import dev.sluice.broker.core.QueueCounts;
+import dev.sluice.broker.core.QueueDepth;
+import dev.sluice.broker.core.QueueStats;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,6 +63,31 @@ public final class QueueResultCodec {
                     PeekedMessage.State.ofCode(in.getByte())));
         }
         return messages;
+    }
+
+    /**
+     * A stats answer: {@code [count]} then per queue {@code [name][visible][inFlight][delayed][oldestAgeMillis][sent]
+     * [received][deleted][deadLettered]}, all longs.
+     */
+    public static void putStats(BinaryWriter out, List<QueueStats> stats) {
+        out.putInt(stats.size());
+        for (QueueStats one : stats) {
+            QueueDepth depth = one.depth();
+            QueueCounts counts = one.counts();
+            out.putString(depth.queue()).putLong(depth.visible()).putLong(depth.inFlight()).putLong(depth.delayed())
+                    .putLong(depth.oldestAgeMillis()).putLong(counts.sent()).putLong(counts.received())
+                    .putLong(counts.deleted()).putLong(counts.deadLettered());
+        }
+    }
+
+    public static List<QueueStats> getStats(BinaryReader in) {
+        int count = in.getInt();
+        List<QueueStats> stats = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            QueueDepth depth = new QueueDepth(in.getString(), in.getLong(), in.getLong(), in.getLong(), in.getLong());
+            stats.add(new QueueStats(depth, new QueueCounts(in.getLong(), in.getLong(), in.getLong(), in.getLong())));
+        }
+        return stats;
     }
 
     public static void putOutcomes(BinaryWriter out, List<EntryOutcome> outcomes) {

@@ -27,4 +27,12 @@ public interface QueueActivity {
     /** A message passed its maxReceiveCount and left for the dead-letter queue. */
     default void deadLettered(String queue) {
     }
+
+    /**
+     * What was counted of {@code queue} so far ({@link QueueCounts#NONE} when nothing): read by the stats query on the
+     * group's leader, never by apply.
+     */
+    default QueueCounts counted(String queue) {
+        return QueueCounts.NONE;
+    }
 }

@@ -712,12 +712,28 @@ public final class QueueBook {
     public List<QueueDepth> depths(long nowMillis) {
         List<QueueDepth> depths = new ArrayList<>(queues.size());
         for (QueueState queue : queues.values()) {
-            QueueIndex index = queue.index;
-            long oldest = index.oldestRetainedSinceMillis();
-            depths.add(new QueueDepth(queue.name, index.visibleCount(nowMillis), index.inFlightCount(nowMillis),
-                    index.delayedCount(nowMillis), oldest < 0 ? 0 : Math.max(0, nowMillis - oldest)));
+            depths.add(depthOf(queue, nowMillis));
         }
         return depths;
+    }
+
+    /** The backlog of each of {@code names} this book holds at {@code nowMillis}, in the order asked; others left out. */
+    public List<QueueDepth> depths(List<String> names, long nowMillis) {
+        List<QueueDepth> depths = new ArrayList<>(names.size());
+        for (String name : names) {
+            QueueState queue = queues.get(name);
+            if (queue != null) {
+                depths.add(depthOf(queue, nowMillis));
+            }
+        }
+        return depths;
+    }
+
+    private static QueueDepth depthOf(QueueState queue, long nowMillis) {
+        QueueIndex index = queue.index;
+        long oldest = index.oldestRetainedSinceMillis();
+        return new QueueDepth(queue.name, index.visibleCount(nowMillis), index.inFlightCount(nowMillis),
+                index.delayedCount(nowMillis), oldest < 0 ? 0 : Math.max(0, nowMillis - oldest));
     }
 
     /** Queues in this book, internal ones included: the group's load as the operators' cluster view shows it. */

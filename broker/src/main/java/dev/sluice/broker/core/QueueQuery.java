@@ -87,6 +87,27 @@ public sealed interface QueueQuery {
         }
     }
 
+    /**
+     * The backlog at {@code nowMillis} and the traffic counts of each of {@code names} this group holds (others are left
+     * out of the answer). The counts are the answering leader's node-local meters (see {@code QueueActivity}), so the
+     * answer is only as good as the replica that gives it: the leader, which counted the traffic it proposed.
+     */
+    record Stats(List<String> names, long nowMillis) implements QueueQuery {
+        /** Names per query at most: a page of the REST list (its maxResults bound). */
+        public static final int MAX_NAMES = 1000;
+
+        public Stats {
+            names = List.copyOf(names);
+            if (names.size() > MAX_NAMES) {
+                throw new IllegalArgumentException("at most " + MAX_NAMES + " names: " + names.size());
+            }
+        }
+
+        public QueueQueryType type() {
+            return QueueQueryType.QUEUE_STATS;
+        }
+    }
+
     /** A page of the queue {@code name}'s whole state from {@code from}, about {@code maxBytes} at most. */
     record ExportQueue(String name, QueueExport.Position from, int maxBytes, long nowMillis) implements QueueQuery {
         public ExportQueue {

@@ -25,7 +25,12 @@ public enum QueueQueryType {
      * What a receive could take now and when the next hidden message appears (0 and never for a queue not here):
      * what a node without a replica of the group polls while long polls wait on it.
      */
-    RECEIVABLE(12);
+    RECEIVABLE(12),
+    /**
+     * The backlog and the traffic counts of the named queues this group holds, as its leader sees and counted them:
+     * the console's cluster-wide rates and oldest ages, one read per group.
+     */
+    QUEUE_STATS(13);
 
     private final int code;
 

@@ -1,6 +1,7 @@
 package dev.sluice.broker.ops;
 
 import dev.sluice.broker.core.QueueActivity;
+import dev.sluice.broker.core.QueueCounts;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,13 @@ final class QueueTraffic implements QueueActivity {
 
     private Tally tally(String queue) {
         return tallies.computeIfAbsent(queue, name -> new Tally());
+    }
+
+    @Override
+    public QueueCounts counted(String queue) {
+        Tally tally = tallies.get(queue);
+        return tally == null ? QueueCounts.NONE : new QueueCounts(tally.sent.get(), tally.received.get(), tally.deleted.get(),
+                tally.deadLettered.get());
     }
 
     /** The queue's counts, or null when nothing was counted for it. */

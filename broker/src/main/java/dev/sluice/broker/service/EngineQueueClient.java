@@ -146,6 +146,11 @@ public final class EngineQueueClient implements QueueClient {
         return query(new QueueQuery.PeekMessages(name, limit, clock.millis()), QueueResultCodec::getPeeked);
     }
 
+    /** The backlog and traffic counts of those of {@code names} this group holds, as its leader answers them. */
+    public CompletableFuture<List<dev.sluice.broker.core.QueueStats>> stats(List<String> names) {
+        return query(new QueueQuery.Stats(names, clock.millis()), QueueResultCodec::getStats);
+    }
+
     /** Whether this group holds a queue of that name (linearizable). */
     public CompletableFuture<Boolean> exists(String name) {
         return query(new QueueQuery.Exists(name), BinaryReader::getBoolean);

@@ -30,6 +30,7 @@ import dev.sluice.broker.core.QueueCommand.TagQueue;
 import dev.sluice.broker.core.QueueCommand.UntagQueue;
 import dev.sluice.broker.core.QueueQuery;
 import dev.sluice.broker.core.QueueSettings;
+import dev.sluice.broker.core.QueueStats;
 import dev.sluice.broker.core.QueueWakeups;
 import dev.sluice.broker.storage.QueueKeys;
 import dev.sluice.broker.storage.QueueRecovery;
@@ -300,6 +301,13 @@ public final class QueueEngine implements DomainEngine {
                 long floorHint = lastAppliedIndex == 0 ? 0 : (lastAppliedIndex + 1) << SEQUENCE_INDEX_SHIFT;
                 QueueExportCodec.putPage(out, book.exportState(q.name(), q.from(), Math.min(q.maxBytes(), MAX_EXPORT_PAGE_BYTES),
                         q.nowMillis(), floorHint, seq -> RocksQueueStorage.readMessage(reader, queueId, seq)));
+                yield out;
+            }
+            case QUEUE_STATS -> {
+                QueueQuery.Stats q = (QueueQuery.Stats) query;
+                // The counts are this node's meters, not replicated state: a read, so replicas cannot diverge by it.
+                QueueResultCodec.putStats(out, book.depths(q.names(), q.nowMillis()).stream()
+                        .map(depth -> new QueueStats(depth, activity.counted(depth.queue()))).toList());
                 yield out;
             }
             case PEEK_MESSAGES -> {

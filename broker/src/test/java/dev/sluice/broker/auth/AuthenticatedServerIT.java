@@ -292,6 +292,21 @@ class AuthenticatedServerIT {
     }
 
     @Test
+    void aTopicsCountsOnThisNodeAreReadWithoutASignatureLikeMetricsForTheConsoleOfAnotherNode() throws Exception {
+        try (SnsClient ops = sns(keys(KEY, SECRET))) {
+            String topic = ops.createTopic(b -> b.name("auth-counted")).topicArn();
+            ops.publish(b -> b.topicArn(topic).message("counted"));
+        }
+        HttpResponse<String> counts = HTTP.send(HttpRequest.newBuilder(endpoint.resolve(
+                "/metrics/notifications?topic=auth-counted")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, counts.statusCode(), counts.body());
+        assertEquals(1, new ObjectMapper().readTree(counts.body()).get("PUBLISHED").get("").asLong(), counts.body());
+        HttpResponse<String> unnamed = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/metrics/notifications")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, unnamed.statusCode());
+    }
+
+    @Test
     void healthMetricsTheCertificateAndTheSubscriptionLinksNeedNoSignature() throws Exception {
         for (String path : List.of("/health", "/health/live", "/metrics")) {
             HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(endpoint.resolve(path)).build(),

@@ -36,6 +36,7 @@ class QueueQueryGoldenTest {
                 new QueueExport.Position(QueueExport.Phase.ATTEMPTS, 0, "attempt-7"), 262_144, 1_000_000));
         samples.put("peek-messages", new QueueQuery.PeekMessages("orders.fifo", 10, 1_000_000));
         samples.put("receivable", new QueueQuery.Receivable("orders.fifo"));
+        samples.put("queue-stats", new QueueQuery.Stats(java.util.List.of("orders.fifo", "audit"), 1_000_000));
         return samples;
     }
 
@@ -54,6 +55,7 @@ class QueueQueryGoldenTest {
         frozen.put(QueueQueryType.EXPORT_QUEUE, 10);
         frozen.put(QueueQueryType.PEEK_MESSAGES, 11);
         frozen.put(QueueQueryType.RECEIVABLE, 12);
+        frozen.put(QueueQueryType.QUEUE_STATS, 13);
         Map<QueueQueryType, Integer> actual = new LinkedHashMap<>();
         for (QueueQueryType type : QueueQueryType.values()) {
             actual.put(type, type.code());
@@ -77,5 +79,23 @@ class QueueQueryGoldenTest {
             assertEquals(sample.getValue(), QueueQueryCodec.decode(ByteBuffer.wrap(HexFormat.of().parseHex(golden))),
                     sample.getKey() + " round trip");
         }
+    }
+
+    /** The stats answer crosses releases too: a node asks another group's leader, which may run the other release. */
+    @Test
+    void theQueueStatsAnswerKeepsItsGoldenBytes() throws IOException {
+        var answer = java.util.List.of(new dev.sluice.broker.core.QueueStats(
+                new dev.sluice.broker.core.QueueDepth("orders.fifo", 5, 2, 1, 61_000),
+                new dev.sluice.broker.core.QueueCounts(40, 33, 30, 3)));
+        var out = QueueResultCodec.ok();
+        QueueResultCodec.putStats(out, answer);
+        byte[] encoded = out.toByteArray();
+        Path file = GOLDEN.resolve("queue-stats.answer.hex");
+        if (Boolean.getBoolean("golden.write")) {
+            Files.writeString(file, HexFormat.of().formatHex(encoded) + "\n");
+        }
+        String golden = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        assertEquals(golden, HexFormat.of().formatHex(encoded));
+        assertEquals(answer, QueueResultCodec.getStats(QueueResultCodec.open(ByteBuffer.wrap(HexFormat.of().parseHex(golden)))));
     }
 }

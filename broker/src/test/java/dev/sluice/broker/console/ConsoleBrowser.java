@@ -36,7 +36,7 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     private final ChromeDriverService service;
     private final ChromeDriver driver;
-    private final int port;
+    private int port;
 
     private ConsoleBrowser(ChromeDriverService service, ChromeDriver driver, int port) {
         this.service = service;
@@ -75,6 +75,11 @@ public final class ConsoleBrowser implements AutoCloseable {
 
     public WebDriver driver() {
         return driver;
+    }
+
+    /** From now on, {@link #open} opens the console of the server on {@code port} (another node of a cluster). */
+    public void use(int port) {
+        this.port = port;
     }
 
     /** The console's address on this server. */

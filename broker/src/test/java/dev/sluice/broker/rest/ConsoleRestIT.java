@@ -211,4 +211,35 @@ class ConsoleRestIT {
         }
         assertEquals(expected, depth, url);
     }
+
+    @Test
+    void sentAttributesTakeTheSqsDataTypesNumberBinaryAndCustomOnesAndBadValuesGetTheSqsError() throws Exception {
+        String url = create("rest-typed-attributes", null);
+        String binary = java.util.Base64.getEncoder().encodeToString(new byte[] {0, 1, (byte) 0xfe});
+        Answer sent = rest.post("/v1/queues/rest-typed-attributes/messages?attribute.count=42&attributeType.count=Number"
+                + "&attribute.price=9.5&attributeType.price=Number.float&attribute.blob=" + java.net.URLEncoder.encode(binary,
+                StandardCharsets.UTF_8) + "&attributeType.blob=Binary&attribute.note=plain&attribute.tag=t1"
+                + "&attributeType.tag=String.label", Map.of(), "typed".getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, sent.status(), sent.text());
+        Message message = server.sqs.receiveMessage(request -> request.queueUrl(url).messageAttributeNames("All"))
+                .messages().get(0);
+        var attributes = message.messageAttributes();
+        assertEquals("Number", attributes.get("count").dataType());
+        assertEquals("42", attributes.get("count").stringValue());
+        assertEquals("Number.float", attributes.get("price").dataType());
+        assertEquals("Binary", attributes.get("blob").dataType());
+        assertEquals(java.util.List.of((byte) 0, (byte) 1, (byte) 0xfe), java.util.List.of(
+                attributes.get("blob").binaryValue().asByteArray()[0], attributes.get("blob").binaryValue().asByteArray()[1],
+                attributes.get("blob").binaryValue().asByteArray()[2]));
+        assertEquals("String", attributes.get("note").dataType());
+        assertEquals("String.label", attributes.get("tag").dataType());
+
+        for (String bad : List.of("attribute.n=twelve&attributeType.n=Number", "attribute.b=%25%25%25&attributeType.b=Binary",
+                "attribute.x=1&attributeType.x=Integer", "attributeType.orphan=Number")) {
+            Answer refused = rest.post("/v1/queues/rest-typed-attributes/messages?" + bad, Map.of(),
+                    "refused".getBytes(StandardCharsets.UTF_8));
+            assertEquals(400, refused.status(), bad + ": " + refused.text());
+            assertEquals("InvalidParameterValue", refused.json().getString("code"), bad + ": " + refused.text());
+        }
+    }
 }

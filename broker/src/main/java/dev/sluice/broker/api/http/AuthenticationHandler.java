@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * topic policy checks.
  *
  * <p>Exempt, as in AWS or as operators need: {@code GET /health}, {@code /health/ready}, {@code /health/live},
- * {@code GET /metrics}, the SNS signing certificate ({@link NotifyService#CERTIFICATE_PATH}), and unsigned
+ * {@code GET /metrics} and {@code /metrics/notifications} (a topic's counts on this node, which {@code /metrics}
+ * shows too: the node serving the console sums them over the nodes), the SNS signing certificate ({@link NotifyService#CERTIFICATE_PATH}), and unsigned
  * {@code GET}s of the subscription links that SNS envelopes carry ({@code SubscribeURL}:
  * {@code Action=ConfirmSubscription}; {@code UnsubscribeURL}: {@code Action=Unsubscribe}), which webhook
  * endpoints and e-mail readers follow without credentials: bare {@code GET /} only (no body, no
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class AuthenticationHandler implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticationHandler.class);
     private static final Set<String> EXEMPT_PATHS = Set.of("/health", "/health/ready", "/health/live", "/metrics",
-            NotifyService.CERTIFICATE_PATH);
+            "/metrics/notifications", NotifyService.CERTIFICATE_PATH);
     private static final Set<String> LINK_ACTIONS = Set.of("ConfirmSubscription", "Unsubscribe");
 
     private final SigV4Verifier verifier;

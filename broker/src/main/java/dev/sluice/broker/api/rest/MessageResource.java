@@ -25,6 +25,7 @@ public final class MessageResource implements RestResource {
 
     static final String ATTRIBUTE_HEADER_PREFIX = "sluice-attribute-";
     static final String ATTRIBUTE_QUERY_PREFIX = "attribute.";
+    static final String ATTRIBUTE_TYPE_QUERY_PREFIX = "attributeType.";
     private static final int DEFAULT_PEEK = 10;
 
     private final QueueClient client;
@@ -56,8 +57,11 @@ public final class MessageResource implements RestResource {
                                 Parameter.query("groupId", "string", "MessageGroupId (or header Sluice-Message-Group-Id)"),
                                 Parameter.query("deduplicationId", "string",
                                         "MessageDeduplicationId (or header Sluice-Message-Deduplication-Id)"),
-                                Parameter.header("Sluice-Attribute-Name", "a String message attribute per header "
-                                        + "Sluice-Attribute-<name>, or query parameter attribute.<name>")),
+                                Parameter.header("Sluice-Attribute-Name", "a message attribute per header "
+                                        + "Sluice-Attribute-<name>, or query parameter attribute.<name>"),
+                                Parameter.query("attributeType.name", "string", "the SQS DataType of attribute <name>: "
+                                        + "String (default), Number, Binary (value in base64), or a custom String.x, "
+                                        + "Number.x, Binary.x")),
                         new Body("*/*", "the message body, any bytes", true),
                         RestOperation.withQueueErrors(Map.of(200, "sent: {messageId, md5OfBody, sequenceNumber}")), this::send),
                 new RestOperation("GET", "/queues/{name}/messages", "receiveMessages",
@@ -182,27 +186,53 @@ public final class MessageResource implements RestResource {
                 request.path("receiptHandle"), timeout)).thenApply(ignored -> RestResponse.noContent());
     }
 
-    /** String attributes from {@code Sluice-Attribute-<name>} headers and {@code attribute.<name>} parameters. */
+    /**
+     * Message attributes from {@code Sluice-Attribute-<name>} headers and {@code attribute.<name>} parameters, String
+     * unless {@code attributeType.<name>} names another SQS data type ({@code Number}, {@code Binary}, or a custom
+     * {@code Type.label} of one): a Binary value is base64. The values are then checked as SQS checks them.
+     */
     private static Map<String, MessageAttributeValue> attributesOf(RestRequest request) {
-        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
-        request.headers().forEach((name, values) -> {
+        Map<String, String> values = new LinkedHashMap<>();
+        request.headers().forEach((name, given) -> {
             if (name.regionMatches(true, 0, ATTRIBUTE_HEADER_PREFIX, 0, ATTRIBUTE_HEADER_PREFIX.length())
                     && name.length() > ATTRIBUTE_HEADER_PREFIX.length()) {
-                attributes.put(name.substring(ATTRIBUTE_HEADER_PREFIX.length()),
-                        MessageAttributeValue.ofString("String", values.get(0)));
+                values.put(name.substring(ATTRIBUTE_HEADER_PREFIX.length()), given.get(0));
             }
         });
-        request.query().forEach((name, values) -> {
+        Map<String, String> types = new LinkedHashMap<>();
+        request.query().forEach((name, given) -> {
             if (name.startsWith(ATTRIBUTE_QUERY_PREFIX) && name.length() > ATTRIBUTE_QUERY_PREFIX.length()) {
-                attributes.put(name.substring(ATTRIBUTE_QUERY_PREFIX.length()),
-                        MessageAttributeValue.ofString("String", values.get(0)));
+                values.put(name.substring(ATTRIBUTE_QUERY_PREFIX.length()), given.get(0));
+            } else if (name.startsWith(ATTRIBUTE_TYPE_QUERY_PREFIX) && name.length() > ATTRIBUTE_TYPE_QUERY_PREFIX.length()) {
+                types.put(name.substring(ATTRIBUTE_TYPE_QUERY_PREFIX.length()), given.get(0));
             }
         });
-        if (attributes.containsKey(RawBody.ATTRIBUTE)) {
+        if (values.containsKey(RawBody.ATTRIBUTE)) {
             throw SqsError.INVALID_PARAMETER_VALUE.exception("The message attribute name " + RawBody.ATTRIBUTE
                     + " is reserved.");
         }
+        for (String typed : types.keySet()) {
+            if (!values.containsKey(typed)) {
+                throw SqsError.INVALID_PARAMETER_VALUE.exception("The message attribute '" + typed
+                        + "' has a type (attributeType." + typed + ") but no value (attribute." + typed + ").");
+            }
+        }
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+        values.forEach((name, value) -> attributes.put(name, typedValue(name, types.getOrDefault(name, "String"), value)));
         return attributes;
+    }
+
+    /** A Binary type (or a custom {@code Binary.label}) takes its value as base64; every other type as text. */
+    private static MessageAttributeValue typedValue(String name, String dataType, String value) {
+        if (!dataType.equals("Binary") && !dataType.startsWith("Binary.")) {
+            return MessageAttributeValue.ofString(dataType, value);
+        }
+        try {
+            return MessageAttributeValue.ofBinary(dataType, Base64.getDecoder().decode(value.trim()));
+        } catch (IllegalArgumentException notBase64) {
+            throw SqsError.INVALID_PARAMETER_VALUE.exception("The message attribute '" + name
+                    + "' is Binary: its value must be base64.");
+        }
     }
 
     private static Map<String, MessageAttributeValue> userAttributes(Message message) {

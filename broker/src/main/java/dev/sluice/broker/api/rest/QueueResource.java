@@ -2,6 +2,10 @@ package dev.sluice.broker.api.rest;
 
 import dev.sluice.broker.api.rest.RestOperation.Body;
 import dev.sluice.broker.api.rest.RestOperation.Parameter;
+import dev.sluice.broker.core.QueueCounts;
+import dev.sluice.broker.core.QueueDepth;
+import dev.sluice.broker.core.QueueStats;
+import dev.sluice.broker.service.ClusterQueueStats;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.json.JsonBodyReader;
@@ -21,16 +25,20 @@ public final class QueueResource implements RestResource {
     private final QueueClient client;
     private final Function<String, String> queueUrl;
     private final Function<String, CompletableFuture<List<String>>> groupsOf;
+    private final Function<List<String>, CompletableFuture<ClusterQueueStats.Answer>> statsOf;
 
     /**
      * @param queueUrl the queue URL of a queue name
      * @param groupsOf the names of the Raft data groups that hold a queue's messages
+     * @param statsOf the backlogs and traffic counts of named queues, as their groups' leaders answer them
      */
     public QueueResource(QueueClient client, Function<String, String> queueUrl,
-            Function<String, CompletableFuture<List<String>>> groupsOf) {
+            Function<String, CompletableFuture<List<String>>> groupsOf,
+            Function<List<String>, CompletableFuture<ClusterQueueStats.Answer>> statsOf) {
         this.client = client;
         this.queueUrl = queueUrl;
         this.groupsOf = groupsOf;
+        this.statsOf = statsOf;
     }
 
     @Override
@@ -44,8 +52,12 @@ public final class QueueResource implements RestResource {
                 new RestOperation("GET", "/queues", "listQueues", "Lists queues by name prefix",
                         List.of(Parameter.query("prefix", "string", "QueueNamePrefix"),
                                 Parameter.query("maxResults", "integer", "page size, 1..1000"),
-                                Parameter.query("nextToken", "string", "the previous page's nextToken")),
-                        null, Map.of(200, "{queues: [{name, url}], nextToken}", 400, "invalid input"), this::list),
+                                Parameter.query("nextToken", "string", "the previous page's nextToken"),
+                                Parameter.query("stats", "boolean", "true: each queue's stats as its group's leader "
+                                        + "answers them, whichever node is asked (one read per data group)")),
+                        null, Map.of(200, "{queues: [{name, url, stats: {visible, inFlight, delayed, oldestAgeSeconds, "
+                                + "sent, received, deleted, deadLettered}}], nextToken, unavailableGroups}; the counts "
+                                + "are the leader's since it started", 400, "invalid input"), this::list),
                 new RestOperation("PUT", "/queues/{name}", "createQueue",
                         "Creates a queue, or answers the existing one with the same attributes", List.of(),
                         new Body("application/json", "optional {attributes: {SQS attribute: value}, tags: {...}}", false),
@@ -62,16 +74,23 @@ public final class QueueResource implements RestResource {
     private CompletableFuture<RestResponse> list(RestRequest request) {
         ListQueuesRequest list = new ListQueuesRequest(request.query("prefix"), request.query("nextToken"),
                 RestParameters.integer(request.query("maxResults"), "maxResults"));
-        return client.listQueues(list).thenApply(response -> RestResponse.json(200, new QueueList(
-                response.queueUrls().stream().map(url -> new QueueView(nameOf(url), url, null, null, null)).toList(),
-                response.nextToken())));
+        boolean withStats = RestParameters.bool(request.query("stats"), "stats");
+        return client.listQueues(list).thenCompose(response -> {
+            List<String> names = response.queueUrls().stream().map(QueueResource::nameOf).toList();
+            CompletableFuture<ClusterQueueStats.Answer> stats = withStats ? statsOf.apply(names)
+                    : CompletableFuture.completedFuture(null);
+            return stats.thenApply(answer -> RestResponse.json(200, new QueueList(response.queueUrls().stream()
+                    .map(url -> new QueueView(nameOf(url), url, null, null, null,
+                            answer == null ? null : StatsView.of(answer.stats().get(nameOf(url))))).toList(),
+                    response.nextToken(), answer == null ? null : answer.unavailableGroups())));
+        });
     }
 
     private CompletableFuture<RestResponse> create(RestRequest request) {
         CreateBody body = CreateBody.parse(request.body());
         String name = request.path("name");
         return client.createQueue(new CreateQueueRequest(name, body.attributes, body.tags))
-                .thenApply(created -> RestResponse.json(200, new QueueView(name, created.queueUrl(), null, null, null)));
+                .thenApply(created -> RestResponse.json(200, new QueueView(name, created.queueUrl(), null, null, null, null)));
     }
 
     private CompletableFuture<RestResponse> get(RestRequest request) {
@@ -84,7 +103,7 @@ public final class QueueResource implements RestResource {
             depth.put("inFlight", count(attributes, "ApproximateNumberOfMessagesNotVisible"));
             depth.put("delayed", count(attributes, "ApproximateNumberOfMessagesDelayed"));
             return groupsOf.apply(name).thenApply(groups -> RestResponse.json(200,
-                    new QueueView(name, url, attributes, depth, groups)));
+                    new QueueView(name, url, attributes, depth, groups, null)));
         });
     }
 
@@ -102,11 +121,27 @@ public final class QueueResource implements RestResource {
         return url.substring(url.lastIndexOf('/') + 1);
     }
 
-    /** A queue as JSON; {@code attributes}, {@code depth} and {@code groups} only where asked for. */
-    record QueueView(String name, String url, Map<String, String> attributes, Map<String, Long> depth, List<String> groups) {
+    /** A queue as JSON; {@code attributes}, {@code depth}, {@code groups} and {@code stats} only where asked for. */
+    record QueueView(String name, String url, Map<String, String> attributes, Map<String, Long> depth, List<String> groups,
+            StatsView stats) {
     }
 
-    record QueueList(List<QueueView> queues, String nextToken) {
+    /** {@code unavailableGroups}: with stats, the data groups whose leader did not answer (their queues have none). */
+    record QueueList(List<QueueView> queues, String nextToken, List<String> unavailableGroups) {
+    }
+
+    /** A queue's stats as JSON (CloudWatch's meanings); the counts are its leader's since that process started. */
+    record StatsView(long visible, long inFlight, long delayed, double oldestAgeSeconds, long sent, long received,
+            long deleted, long deadLettered) {
+        static StatsView of(QueueStats stats) {
+            if (stats == null) {
+                return null;
+            }
+            QueueDepth depth = stats.depth();
+            QueueCounts counts = stats.counts();
+            return new StatsView(depth.visible(), depth.inFlight(), depth.delayed(), depth.oldestAgeMillis() / 1000.0,
+                    counts.sent(), counts.received(), counts.deleted(), counts.deadLettered());
+        }
     }
 
     /** The optional body of a create: SQS attributes and tags, read by the REST edge's strict reader. */

@@ -71,7 +71,7 @@ public final class RedriveResource implements RestResource {
         return client.listDeadLetterSourceQueues(new ListDeadLetterSourceQueuesRequest(queueUrl.apply(request.path("name")),
                         request.query("nextToken"), RestParameters.integer(request.query("maxResults"), "maxResults")))
                 .thenApply(listed -> RestResponse.json(200, new Sources(listed.queueUrls().stream()
-                        .map(url -> new QueueResource.QueueView(url.substring(url.lastIndexOf('/') + 1), url, null, null, null))
+                        .map(url -> new QueueResource.QueueView(url.substring(url.lastIndexOf('/') + 1), url, null, null, null, null))
                         .toList(), listed.nextToken())));
     }
 

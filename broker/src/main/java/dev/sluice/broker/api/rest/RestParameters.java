@@ -20,4 +20,16 @@ final class RestParameters {
                     + " is invalid. Reason: must be an integer.");
         }
     }
+
+    /** {@code true} or {@code false} (false when absent); InvalidParameterValue for anything else. */
+    static boolean bool(String value, String name) {
+        if (value == null || value.isEmpty() || value.equals("false")) {
+            return false;
+        }
+        if (value.equals("true")) {
+            return true;
+        }
+        throw SqsError.INVALID_PARAMETER_VALUE.exception("Value " + value + " for parameter " + name
+                + " is invalid. Reason: must be true or false.");
+    }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -32,11 +33,20 @@ public final class TopicCatalogResource implements RestResource {
     private final NotifyService notify;
     private final String region;
     private final String accountId;
+    private final TopicCounts counts;
 
+    /** With this node's counts only (a single node). */
     public TopicCatalogResource(NotifyService notify, String region, String accountId) {
+        this(notify, region, accountId, topic -> CompletableFuture.completedFuture(new TopicCounts.Answer(
+                TopicCounts.ofTopic(notify.deliveryHealth().counts().snapshot(), topic), List.of())));
+    }
+
+    /** @param counts a topic's publish and delivery counts (on a cluster: summed over the nodes) */
+    public TopicCatalogResource(NotifyService notify, String region, String accountId, TopicCounts counts) {
         this.notify = notify;
         this.region = region;
         this.accountId = accountId;
+        this.counts = counts;
     }
 
     @Override
@@ -58,7 +68,8 @@ public final class TopicCatalogResource implements RestResource {
                         Map.of(200, "{name, arn}", 400, TOPIC_ERRORS), this::create),
                 new RestOperation("GET", "/topics/{name}", "getTopic",
                         "A topic's attributes, and what this node published and delivered for it since it started",
-                        List.of(), null, Map.of(200, "{name, arn, attributes, counts: {kind: {protocol: count}}}",
+                        List.of(), null, Map.of(200, "{name, arn, attributes, counts: {kind: {protocol: count}} summed over the nodes, "
+                                + "countsMissingFrom: [node id]}",
                                 404, "NotFound"), this::get),
                 new RestOperation("PATCH", "/topics/{name}/attributes", "setTopicAttributes",
                         "Sets the given topic attributes (Policy, DisplayName, DeliveryPolicy, ...), one after the other",
@@ -139,25 +150,16 @@ public final class TopicCatalogResource implements RestResource {
     private CompletableFuture<RestResponse> get(RestRequest request) {
         String name = request.path("name");
         return allowed(request, "GetTopicAttributes").thenCompose(ok -> notify.topics().getTopicAttributes(arn(name)))
-                .thenApply(attributes -> {
+                .thenCompose(attributes -> counts.of(name).thenApply(counted -> {
                     Map<String, Object> body = view(name, arn(name), attributes);
-                    body.put("counts", counts(name));
+                    SortedMap<String, SortedMap<String, Long>> all = counted.counts();
+                    for (NotificationCounts.Kind kind : NotificationCounts.Kind.values()) {
+                        all.putIfAbsent(kind.name(), new TreeMap<>());
+                    }
+                    body.put("counts", all);
+                    body.put("countsMissingFrom", counted.unansweredNodes());
                     return RestResponse.json(200, body);
-                });
-    }
-
-    /** This node's counts for the topic: {kind: {protocol (empty for publishes): count}}. */
-    private Map<String, Map<String, Long>> counts(String topic) {
-        Map<String, Map<String, Long>> counts = new TreeMap<>();
-        notify.deliveryHealth().counts().snapshot().forEach((key, count) -> {
-            if (key.get(1).equals(topic)) {
-                counts.computeIfAbsent(key.get(0), kind -> new TreeMap<>()).put(key.get(2), count);
-            }
-        });
-        for (NotificationCounts.Kind kind : NotificationCounts.Kind.values()) {
-            counts.putIfAbsent(kind.name(), Map.of());
-        }
-        return counts;
+                }));
     }
 
     private CompletableFuture<RestResponse> setAttributes(RestRequest request) {

@@ -1,0 +1,41 @@
+package dev.sluice.broker.ops;
+
+import dev.sluice.broker.RouteMount;
+import dev.sluice.broker.api.rest.TopicCounts;
+import dev.sluice.notify.service.NotificationCounts;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/**
+ * {@code GET /metrics/notifications?topic=<name>}: what this node published and delivered for one topic, as JSON
+ * ({@code {kind: {protocol: count}}}), for the node serving the console, which sums every node's answer (see
+ * {@link ClusterTopicCounts}). The same numbers {@code /metrics} exports, so exempt from auth like it; read from memory
+ * on the event loop.
+ */
+public final class NotificationCountRoutes implements RouteMount {
+    public static final String PATH = "/metrics/notifications";
+
+    private final NotificationCounts counts;
+
+    public NotificationCountRoutes(NotificationCounts counts) {
+        this.counts = counts;
+    }
+
+    @Override
+    public void mount(Router router, Context context) {
+        router.get(PATH).handler(request -> {
+            String topic = request.request().getParam("topic");
+            if (topic == null || topic.isEmpty()) {
+                request.response().setStatusCode(400).end();
+                return;
+            }
+            JsonObject body = new JsonObject();
+            TopicCounts.ofTopic(counts.snapshot(), topic).forEach((kind, byProtocol) -> {
+                JsonObject protocols = new JsonObject();
+                byProtocol.forEach(protocols::put);
+                body.put(kind, protocols);
+            });
+            request.response().putHeader("content-type", "application/json").end(body.encode());
+        });
+    }
+}
