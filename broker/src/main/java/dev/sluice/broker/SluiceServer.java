@@ -156,11 +156,12 @@ public final class SluiceServer implements AutoCloseable {
             // The bridge starts with the routes below; lambda subscriptions only invoke once the HTTP API is up.
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
                     node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions());
-            dev.sluice.broker.ops.NotifyMeters.register(meters, notify.deliveryHealth(), config.metrics().maxLabelledQueues());
+            dev.sluice.broker.ops.NotifyMeters notifyMeters = dev.sluice.broker.ops.NotifyMeters.register(meters,
+                    notify.deliveryHealth(), config.metrics().maxLabelledQueues());
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
-                    new dev.sluice.broker.ops.NotificationCountRoutes(notify.deliveryHealth().counts()),
+                    new dev.sluice.broker.ops.NotificationCountRoutes(notify.deliveryHealth().counts(), notifyMeters::labels),
                     (router1, context1) -> notifyRoutes.mount(router1), queues.routes(), bridge.routes(queues, clock)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));

@@ -5,20 +5,26 @@ import dev.sluice.broker.api.rest.TopicCounts;
 import dev.sluice.notify.service.NotificationCounts;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.function.Predicate;
 
 /**
  * {@code GET /metrics/notifications?topic=<name>}: what this node published and delivered for one topic, as JSON
  * ({@code {kind: {protocol: count}}}), for the node serving the console, which sums every node's answer (see
- * {@link ClusterTopicCounts}). The same numbers {@code /metrics} exports, so exempt from auth like it; read from memory
- * on the event loop.
+ * {@link ClusterTopicCounts}). The same numbers {@code /metrics} exports, so exempt from auth like it, and only for a
+ * topic that {@code /metrics} shows under its own label: one summed under the overflow label (or unknown here) is
+ * 404, so an unsigned caller learns nothing {@code /metrics} does not tell, not even whether a topic exists. Read from
+ * memory on the event loop.
  */
 public final class NotificationCountRoutes implements RouteMount {
     public static final String PATH = "/metrics/notifications";
 
     private final NotificationCounts counts;
+    private final Predicate<String> labelled;
 
-    public NotificationCountRoutes(NotificationCounts counts) {
+    /** @param labelled whether {@code /metrics} labels a topic (see {@link NotifyMeters#labels}) */
+    public NotificationCountRoutes(NotificationCounts counts, Predicate<String> labelled) {
         this.counts = counts;
+        this.labelled = labelled;
     }
 
     @Override
@@ -27,6 +33,10 @@ public final class NotificationCountRoutes implements RouteMount {
             String topic = request.request().getParam("topic");
             if (topic == null || topic.isEmpty()) {
                 request.response().setStatusCode(400).end();
+                return;
+            }
+            if (!labelled.test(topic)) {
+                request.response().setStatusCode(404).end();
                 return;
             }
             JsonObject body = new JsonObject();

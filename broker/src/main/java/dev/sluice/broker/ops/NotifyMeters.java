@@ -62,9 +62,21 @@ public final class NotifyMeters implements MultiCollector {
         this.topics = new QueueLabels(maxLabelledTopics, "topic");
     }
 
-    /** Registers the notification meters on {@code meters}. */
-    public static void register(PrometheusMeterRegistry meters, DeliveryHealth health, int maxLabelledTopics) {
-        meters.getPrometheusRegistry().register(new NotifyMeters(health, maxLabelledTopics));
+    /** Registers the notification meters on {@code meters}; answers them (for {@link #labels}). */
+    public static NotifyMeters register(PrometheusMeterRegistry meters, DeliveryHealth health, int maxLabelledTopics) {
+        NotifyMeters registered = new NotifyMeters(health, maxLabelledTopics);
+        meters.getPrometheusRegistry().register(registered);
+        return registered;
+    }
+
+    /**
+     * Whether {@code /metrics} shows {@code topic} under a label of its own right now (else it is summed under the
+     * overflow label, or unknown here): what may be told about one topic to a caller without a signature.
+     */
+    public boolean labels(String topic) {
+        NotificationCounts counts = health.counts();
+        topics.admit(names(counts.snapshot(), health.failingByTopic(), counts.publishSizes()));
+        return topics.of(topic).equals(topic);
     }
 
     @Override
@@ -73,16 +85,22 @@ public final class NotifyMeters implements MultiCollector {
         SortedMap<List<String>, Long> snapshot = counts.snapshot();
         SortedMap<List<String>, Long> failing = health.failingByTopic();
         SortedMap<String, NotificationCounts.Distribution> sizes = counts.publishSizes();
-        TreeSet<String> names = new TreeSet<>(sizes.keySet());
-        snapshot.keySet().forEach(key -> names.add(key.get(1)));
-        failing.keySet().forEach(key -> names.add(key.get(0)));
-        topics.admit(names);
+        topics.admit(names(snapshot, failing, sizes));
         List<MetricSnapshot> families = new ArrayList<>();
         families.add(failing(failing));
         families.addAll(counters(snapshot));
         families.add(publishSizes(sizes));
         families.add(latencies(counts.latencies()));
         return new MetricSnapshots(families);
+    }
+
+    /** Every topic some meter has a value for. */
+    private static TreeSet<String> names(SortedMap<List<String>, Long> snapshot, SortedMap<List<String>, Long> failing,
+            SortedMap<String, NotificationCounts.Distribution> sizes) {
+        TreeSet<String> names = new TreeSet<>(sizes.keySet());
+        snapshot.keySet().forEach(key -> names.add(key.get(1)));
+        failing.keySet().forEach(key -> names.add(key.get(0)));
+        return names;
     }
 
     private GaugeSnapshot failing(SortedMap<List<String>, Long> failing) {

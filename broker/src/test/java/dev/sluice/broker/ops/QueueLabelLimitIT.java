@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.sns.SnsClients;
 import dev.sluice.broker.sqs.SqsTestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +57,20 @@ class QueueLabelLimitIT {
             assertEquals(Optional.of(1.0), scrape.value(published, "topic", "limit-t2"));
             assertEquals(Optional.of(2.0), scrape.value(published, "topic", "__overflow__"));
             assertEquals(3, scrape.matching(published).size(), "two topics and the overflow");
+
+            // The unsigned per-topic counts (for the console of another node) tell no more than /metrics: a labelled
+            // topic's counts, but nothing of a topic summed under the overflow label, nor whether one exists.
+            assertEquals(200, countsOf(server, "limit-t1").statusCode());
+            for (String hidden : List.of("limit-t3", "no-such-topic")) {
+                HttpResponse<String> refused = countsOf(server, hidden);
+                assertEquals(404, refused.statusCode(), hidden);
+                assertEquals("", refused.body());
+            }
         }
+    }
+
+    private static HttpResponse<String> countsOf(SqsTestServer server, String topic) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                + NotificationCountRoutes.PATH + "?topic=" + topic)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
