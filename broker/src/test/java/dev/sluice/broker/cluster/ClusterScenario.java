@@ -254,6 +254,17 @@ final class ClusterScenario implements AutoCloseable {
         return report;
     }
 
+    /** Copies every node's whole log into {@code directory} (the cluster deletes its own on close). */
+    void keepLogs(java.nio.file.Path directory) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(directory);
+        for (int node = 0; node < nodes(); node++) {
+            if (java.nio.file.Files.exists(cluster.logFile(node))) {
+                java.nio.file.Files.copy(cluster.logFile(node), directory.resolve("n" + (node + 1) + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
     String logTails() {
         return cluster.logTails();
     }

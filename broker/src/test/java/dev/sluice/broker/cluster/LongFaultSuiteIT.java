@@ -47,23 +47,34 @@ class LongFaultSuiteIT {
         FaultFigures figures = new FaultFigures();
         try (ClusterScenario scenario = ClusterScenario.start(NODES, DATA_GROUPS,
                 List.of(LoopbackPartition::installOn, LoopDisks::installOn))) {
-            startWorkload(scenario);
-            scenario.runFor(Duration.ofSeconds(3));
-            Nemesis nemesis = new Nemesis(scenario, figures);
-            List<IntFunction<Fault>> cycle = faultCycle(scenario);
-            for (int i = 0; i < cycle.size() || System.nanoTime() - began < RUN.toNanos(); i++) {
-                settle(scenario);
-                nemesis.run(cycle.get(i % cycle.size()).apply(i), HOLD);
+            try {
+                runEveryFaultKind(scenario, figures, began);
+            } finally {
+                scenario.keepLogs(Path.of("target", "fault-suite-logs"));
             }
-            scenario.runFor(Duration.ofSeconds(3));
-            QueueHistory.Report report = scenario.finish(Duration.ofSeconds(120));
-            figures.line("run of %d s, %d faults, %d producers", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began),
-                    figures.outcomes().size(), scenario.workload().sendTimelines().size());
-            figures.line("surfaced client errors: %s", scenario.workload().surfacedErrors());
-            figures.write(Path.of("target", "fault-suite-long.txt"), "checker: " + report);
-            assertTrue(report.valid(), report + scenario.logTails());
-            assertTrue(report.acknowledged() > 0, "nothing was acknowledged: " + report);
         }
+    }
+
+    private static void runEveryFaultKind(ClusterScenario scenario, FaultFigures figures, long began) throws Exception {
+        startWorkload(scenario);
+        scenario.runFor(Duration.ofSeconds(3));
+        long faultsBegan = System.nanoTime();
+        Nemesis nemesis = new Nemesis(scenario, figures);
+        List<IntFunction<Fault>> cycle = faultCycle(scenario);
+        for (int i = 0; i < cycle.size() || System.nanoTime() - faultsBegan < RUN.toNanos(); i++) {
+            settle(scenario);
+            nemesis.run(cycle.get(i % cycle.size()).apply(i), HOLD);
+        }
+        scenario.runFor(Duration.ofSeconds(3));
+        QueueHistory.Report report = scenario.finish(Duration.ofSeconds(120));
+        figures.line("run of %d s (faults for %d s), %d faults, %d producers",
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began),
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - faultsBegan),
+                figures.outcomes().size(), scenario.workload().sendTimelines().size());
+        figures.line("surfaced client errors: %s", scenario.workload().surfacedErrors());
+        figures.write(Path.of("target", "fault-suite-long.txt"), "checker: " + report);
+        assertTrue(report.valid(), report + scenario.logTails());
+        assertTrue(report.acknowledged() > 0, "nothing was acknowledged: " + report);
     }
 
     @Test
