@@ -37,19 +37,28 @@ class FaultSuiteIT {
             scenario.workload().consume(standard, 1);
             scenario.workload().consume(fifo, 2);
             scenario.runFor(Duration.ofSeconds(2));
-            Nemesis nemesis = new Nemesis(scenario, figures);
-            String killed = scenario.groupsOf(fifo.name()).get(0);
-            nemesis.run(new KillFault(scenario.cluster(), scenario.leaderOf(killed), "leader of " + killed), HOLD);
-            String frozen = scenario.groupsOf(standard.name()).get(0);
-            nemesis.run(new FreezeFault(scenario.cluster(), scenario.leaderOf(frozen), "leader of " + frozen), HOLD);
-            int isolated = scenario.leaderOf(killed);
-            nemesis.run(new PartitionFault(scenario.fixture(LoopbackPartition.class), isolated, "leader of " + killed), HOLD);
-            scenario.runFor(Duration.ofSeconds(2));
-            QueueHistory.Report report = scenario.finish(Duration.ofSeconds(60));
-            figures.write(Path.of("target", "fault-suite-short.txt"), "checker: " + report);
-            System.out.printf("FaultSuiteIT took %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
-            assertTrue(report.valid(), report + scenario.logTails());
-            assertTrue(report.acknowledged() > 0, "nothing was acknowledged: " + report);
+            try {
+                runKillFreezeAndPartition(scenario, standard, fifo, figures, began);
+            } finally {
+                scenario.keepLogs(Path.of("target", "fault-suite-short-logs"));
+            }
         }
+    }
+
+    private static void runKillFreezeAndPartition(ClusterScenario scenario, TrackedQueue standard, TrackedQueue fifo,
+            FaultFigures figures, long began) throws Exception {
+        Nemesis nemesis = new Nemesis(scenario, figures);
+        String killed = scenario.groupsOf(fifo.name()).get(0);
+        nemesis.run(new KillFault(scenario.cluster(), scenario.leaderOf(killed), "leader of " + killed), HOLD);
+        String frozen = scenario.groupsOf(standard.name()).get(0);
+        nemesis.run(new FreezeFault(scenario.cluster(), scenario.leaderOf(frozen), "leader of " + frozen), HOLD);
+        int isolated = scenario.leaderOf(killed);
+        nemesis.run(new PartitionFault(scenario.fixture(LoopbackPartition.class), isolated, "leader of " + killed), HOLD);
+        scenario.runFor(Duration.ofSeconds(2));
+        QueueHistory.Report report = scenario.finish(Duration.ofSeconds(60));
+        figures.write(Path.of("target", "fault-suite-short.txt"), "checker: " + report);
+        System.out.printf("FaultSuiteIT took %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+        assertTrue(report.valid(), report + scenario.logTails());
+        assertTrue(report.acknowledged() > 0, "nothing was acknowledged: " + report);
     }
 }
