@@ -156,6 +156,25 @@ final class Workload implements AutoCloseable {
         throw new AssertionError("no node running");
     }
 
+    /**
+     * The next running node after {@code node}; while none runs (a power loss of every node), {@code node} itself after
+     * a short pause, so that the worker tries again once the nodes are back rather than dying.
+     */
+    private int nextRunningOrSame(int node) {
+        for (int i = 1; i <= cluster.httpPorts.length; i++) {
+            int next = (node + i) % cluster.httpPorts.length;
+            if (cluster.running(next)) {
+                return next;
+            }
+        }
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+        }
+        return node;
+    }
+
     /** One worker's connection: a client of one node, replaced by a client of the next running node on failure. */
     private final class Connection {
         private final AttemptCounter attempts = new AttemptCounter();
@@ -184,7 +203,7 @@ final class Workload implements AutoCloseable {
                     + " " + service.statusCode() : failure.getClass().getSimpleName();
             surfacedErrors.computeIfAbsent(operation + ": " + kind, key -> new AtomicInteger()).incrementAndGet();
             client.close();
-            node = nextRunning(node + 1);
+            node = nextRunningOrSame(node);
             client = SqsTestServer.clientWatchedBy(cluster.httpPorts[node], attempts);
             if (timeline != null) {
                 timeline.talksTo(node);
