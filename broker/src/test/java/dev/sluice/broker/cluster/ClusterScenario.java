@@ -52,6 +52,14 @@ final class ClusterScenario implements AutoCloseable {
     private final SluiceProcesses cluster;
     private final QueueHistory history = new QueueHistory();
     private final Workload workload;
+    /** Set up on the processes before they started (own filesystems, firewall groups): closed after them. */
+    private final List<AutoCloseable> fixtures = new ArrayList<>();
+
+    /** Something that prepares the processes before they start and is closed after they stop. */
+    @FunctionalInterface
+    interface FixtureSetup {
+        AutoCloseable installOn(SluiceProcesses cluster) throws Exception;
+    }
 
     private ClusterScenario(SluiceProcesses cluster) {
         this.cluster = cluster;
@@ -68,8 +76,29 @@ final class ClusterScenario implements AutoCloseable {
      * ({@link SluiceProcesses#startJoining}, then {@code POST /v1/cluster/nodes}).
      */
     static ClusterScenario start(int nodes, int initialNodes, int dataGroups) throws Exception {
+        return start(nodes, initialNodes, dataGroups, List.of());
+    }
+
+    /**
+     * As {@link #start(int, int)}, with {@code setups} installed on the processes before they start (such as
+     * {@link LoopbackPartition#installOn}, {@link LoopDisks#installOn}); {@link #fixture} answers them.
+     */
+    static ClusterScenario start(int nodes, int dataGroups, List<FixtureSetup> setups) throws Exception {
+        return start(nodes, nodes, dataGroups, setups);
+    }
+
+    private static ClusterScenario start(int nodes, int initialNodes, int dataGroups, List<FixtureSetup> setups)
+            throws Exception {
         SluiceProcesses cluster = new SluiceProcesses(nodes, initialNodes, List.of("--data-groups", String.valueOf(dataGroups)));
         ClusterScenario scenario = new ClusterScenario(cluster);
+        try {
+            for (FixtureSetup setup : setups) {
+                scenario.fixtures.add(setup.installOn(cluster));
+            }
+        } catch (Exception | AssertionError failure) {
+            scenario.close();
+            throw failure;
+        }
         try {
             // Several Raft groups per process start slowly on a loaded 2-core machine: more than a minute at times.
             cluster.startAll(RESTART_BOUND);
@@ -83,6 +112,12 @@ final class ClusterScenario implements AutoCloseable {
 
     SluiceProcesses cluster() {
         return cluster;
+    }
+
+    /** The fixture of type {@code type} this scenario was started with. */
+    <T> T fixture(Class<T> type) {
+        return fixtures.stream().filter(type::isInstance).map(type::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("started without a " + type.getSimpleName()));
     }
 
     QueueHistory history() {
@@ -219,6 +254,17 @@ final class ClusterScenario implements AutoCloseable {
         return report;
     }
 
+    /** Copies every node's whole log into {@code directory} (the cluster deletes its own on close). */
+    void keepLogs(java.nio.file.Path directory) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(directory);
+        for (int node = 0; node < nodes(); node++) {
+            if (java.nio.file.Files.exists(cluster.logFile(node))) {
+                java.nio.file.Files.copy(cluster.logFile(node), directory.resolve("n" + (node + 1) + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
     String logTails() {
         return cluster.logTails();
     }
@@ -233,12 +279,31 @@ final class ClusterScenario implements AutoCloseable {
         throw new AssertionError("no node running");
     }
 
+    private void closeFixtures() throws Exception {
+        Exception first = null;
+        for (int i = fixtures.size() - 1; i >= 0; i--) {
+            try {
+                fixtures.get(i).close();
+            } catch (Exception failure) {
+                first = first == null ? failure : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     @Override
     public void close() throws Exception {
         try {
             workload.close();
         } finally {
-            cluster.close();
+            try {
+                cluster.close();
+            } finally {
+                // After the processes died: a filesystem unmounts only then.
+                closeFixtures();
+            }
         }
     }
 }

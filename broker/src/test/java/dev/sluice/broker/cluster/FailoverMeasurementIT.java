@@ -106,7 +106,7 @@ class FailoverMeasurementIT {
             }
             census(sluice, logMarks, faults);
             Files.write(Path.of("target", "failover-measurement.txt"), report);
-            long p50 = median(killGaps);
+            long p50 = FaultFigures.median(killGaps);
             long max = Collections.max(killGaps);
             line("next acknowledged send after a leader kill: p50 %d ms, max %d ms (target 1500 / 4000)", p50, max);
             if (!ASSERT_TARGETS) {
@@ -240,13 +240,6 @@ class FailoverMeasurementIT {
                 census.warnings() / (double) faults, census.stackFrames() / (double) faults);
         Map<String, Long> loggers = new TreeMap<>(census.byLevelAndLogger());
         line("by level and logger: %s", loggers);
-    }
-
-    private static long median(List<Long> values) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     private void line(String format, Object... arguments) {

@@ -46,6 +46,7 @@ final class Workload implements AutoCloseable {
     private final List<Thread> producers = new ArrayList<>();
     private final List<Thread> consumers = new ArrayList<>();
     private final List<TrackedQueue> consumed = new ArrayList<>();
+    private final List<SendTimeline> timelines = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Calls that failed after the SDK's own retries, by exception class and operation: printed with the report. */
     private final Map<String, AtomicInteger> surfacedErrors = new ConcurrentHashMap<>();
 
@@ -64,6 +65,11 @@ final class Workload implements AutoCloseable {
     synchronized void consume(TrackedQueue queue, int node) {
         consumed.add(queue);
         consumers.add(start("c" + consumers.size() + "-" + queue.name(), () -> new Consumer(queue, node).run()));
+    }
+
+    /** Every producer's acknowledged sends in time and its current node, in start order. */
+    List<SendTimeline> sendTimelines() {
+        return List.copyOf(timelines);
     }
 
     Map<String, Integer> surfacedErrors() {
@@ -150,14 +156,40 @@ final class Workload implements AutoCloseable {
         throw new AssertionError("no node running");
     }
 
+    /**
+     * The next running node after {@code node}; while none runs (a power loss of every node), {@code node} itself after
+     * a short pause, so that the worker tries again once the nodes are back rather than dying.
+     */
+    private int nextRunningOrSame(int node) {
+        for (int i = 1; i <= cluster.httpPorts.length; i++) {
+            int next = (node + i) % cluster.httpPorts.length;
+            if (cluster.running(next)) {
+                return next;
+            }
+        }
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException stop) {
+            Thread.currentThread().interrupt();
+        }
+        return node;
+    }
+
     /** One worker's connection: a client of one node, replaced by a client of the next running node on failure. */
     private final class Connection {
         private final AttemptCounter attempts = new AttemptCounter();
+        private final SendTimeline timeline;
         private int node;
         private SqsClient client;
 
         Connection(int node) {
+            this(node, null);
+        }
+
+        /** A producer's connection, which keeps {@code timeline}'s node current (null for a consumer's). */
+        Connection(int node, SendTimeline timeline) {
             this.node = node;
+            this.timeline = timeline;
             this.client = SqsTestServer.clientWatchedBy(cluster.httpPorts[node], attempts);
         }
 
@@ -171,8 +203,11 @@ final class Workload implements AutoCloseable {
                     + " " + service.statusCode() : failure.getClass().getSimpleName();
             surfacedErrors.computeIfAbsent(operation + ": " + kind, key -> new AtomicInteger()).incrementAndGet();
             client.close();
-            node = nextRunning(node + 1);
+            node = nextRunningOrSame(node);
             client = SqsTestServer.clientWatchedBy(cluster.httpPorts[node], attempts);
+            if (timeline != null) {
+                timeline.talksTo(node);
+            }
         }
 
         void close() {
@@ -184,13 +219,16 @@ final class Workload implements AutoCloseable {
         private final TrackedQueue queue;
         private final String producer;
         private final Connection connection;
+        private final SendTimeline timeline;
         private final long[] nextCounter;
         private long nextId;
 
         Producer(TrackedQueue queue, String producer, int node) {
             this.queue = queue;
             this.producer = producer;
-            this.connection = new Connection(node);
+            this.timeline = new SendTimeline(node);
+            timelines.add(timeline);
+            this.connection = new Connection(node, timeline);
             this.nextCounter = new long[queue.messageGroups()];
         }
 
@@ -251,6 +289,9 @@ final class Workload implements AutoCloseable {
             try {
                 var answer = connection.sqs().sendMessageBatch(b -> b.queueUrl(queue.url()).entries(entries));
                 boolean retried = again || connection.attempts.lastCall() > 1;
+                if (!answer.successful().isEmpty()) {
+                    timeline.acknowledged(System.nanoTime());
+                }
                 answer.successful().forEach(ok -> {
                     TrackedBody body = bodies.get(Integer.parseInt(ok.id()));
                     history.acknowledged(queue.name(), body, retried);

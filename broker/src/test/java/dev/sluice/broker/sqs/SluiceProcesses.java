@@ -25,6 +25,10 @@ public final class SluiceProcesses implements AutoCloseable {
     public final int[] httpPorts;
     final int[] raftPorts;
     private final Process[] processes;
+    /** Per node: a command the JVM is started through (e.g. {@code setpriv --regid}), empty for none. */
+    private final List<List<String>> launchPrefixes = new ArrayList<>();
+    /** Per node: its data directory, unless a fault fixture placed it elsewhere ({@link #placeDataDir}). */
+    private final Path[] dataDirs;
     private final List<String> extraArguments;
     /** The nodes the cluster forms with (their ids are its --peers); the rest join later ({@link #startJoining}). */
     private final int initialNodes;
@@ -45,10 +49,39 @@ public final class SluiceProcesses implements AutoCloseable {
         httpPorts = new int[nodes];
         raftPorts = new int[nodes];
         processes = new Process[nodes];
+        dataDirs = new Path[nodes];
         for (int i = 0; i < nodes; i++) {
             httpPorts[i] = FreePorts.next();
             raftPorts[i] = FreePorts.next();
+            launchPrefixes.add(List.of());
+            dataDirs[i] = base.resolve("n" + (i + 1));
         }
+    }
+
+    /** Node {@code node}'s Raft port (fault fixtures cut it off). */
+    public int raftPort(int node) {
+        return raftPorts[node];
+    }
+
+    /**
+     * Starts node {@code node}'s JVM, from its next start on, through {@code prefix} (such as {@code setpriv --regid G
+     * --clear-groups}, so that firewall rules can tell its connections from the other nodes').
+     */
+    public void launchThrough(int node, List<String> prefix) {
+        launchPrefixes.set(node, List.copyOf(prefix));
+    }
+
+    /** Keeps node {@code node}'s data in {@code dir} from its next start on (a filesystem of its own, say). */
+    public void placeDataDir(int node, Path dir) {
+        dataDirs[node] = dir;
+    }
+
+    /** The process id of running node {@code node}. */
+    public long pid(int node) {
+        if (!running(node)) {
+            throw new IllegalStateException("n" + (node + 1) + " is not running");
+        }
+        return processes[node].pid();
     }
 
     String peers() {
@@ -82,10 +115,11 @@ public final class SluiceProcesses implements AutoCloseable {
 
     private void start(int node, List<String> clusterArguments) throws IOException {
         Files.createDirectories(base);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(launchPrefixes.get(node));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--node-id", "n" + (node + 1), "--port", String.valueOf(httpPorts[node]),
-                "--raft-port", String.valueOf(raftPorts[node]), "--data-dir", base.resolve("n" + (node + 1)).toString(),
+                "--raft-port", String.valueOf(raftPorts[node]), "--data-dir", dataDirs[node].toString(),
                 // The checkout, and so target/, may itself live under /tmp on a CI machine.
                 "--allow-temporary-storage", "true"));
         command.addAll(clusterArguments);
