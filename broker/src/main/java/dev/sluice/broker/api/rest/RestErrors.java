@@ -4,6 +4,7 @@ import dev.sluice.clientsdk.SnsException;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.faasbridge.core.BridgeException;
+import dev.sluice.notify.service.Overload;
 import dev.sluice.raftstore.membership.ClusterChangeRefusedException;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one error format of the REST API: {@code {"code": "<SQS or SNS error code>", "message": "...",
  * "requestId": "..."}} with the error's HTTP status, except that a missing queue is a 404.
- * Unexpected exceptions are logged and answered as InternalError (500). Thread-safe.
+ * A request refused for now (a full proposal queue, no majority) is RequestThrottled or ServiceUnavailable, which
+ * clients retry; unexpected exceptions are logged and answered as InternalError (500). Thread-safe.
  */
 public final class RestErrors {
 
@@ -44,6 +46,12 @@ public final class RestErrors {
         if (cause instanceof BridgeException bridge) {
             // The function bridge's errors keep Lambda's exception names and statuses.
             return RestResponse.json(bridge.error().httpStatus(), new ErrorBody(bridge.error().code(), bridge.getMessage(), requestId));
+        }
+        if (Overload.isThrottled(cause)) {
+            return of(SqsError.REQUEST_THROTTLED, null, requestId);
+        }
+        if (Overload.isUnavailable(cause)) {
+            return of(SqsError.SERVICE_UNAVAILABLE, null, requestId);
         }
         LOG.warn("REST request {} failed unexpectedly", requestId, cause);
         return of(SqsError.INTERNAL_ERROR, null, requestId);

@@ -246,6 +246,9 @@ public final class SnsEndpoint {
         if (dev.sluice.notify.service.Overload.isThrottled(cause)) {
             return SnsXml.error(SnsError.THROTTLED, null, requestId);
         }
+        if (dev.sluice.notify.service.Overload.isUnavailable(cause)) {
+            return SnsXml.error(SnsError.SERVICE_UNAVAILABLE, null, requestId);
+        }
         SnsError readerError = cause instanceof SqsException sqs ? parameterReaderError(sqs.error()) : null;
         if (readerError != null) {
             return SnsXml.error(readerError, cause.getMessage(), requestId);
