@@ -48,6 +48,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 final class ClusterScenario implements AutoCloseable {
     static final Duration RESTART_BOUND = Duration.ofSeconds(120);
+    /** A first start: three JVMs open every group at once, on two cores that other builds may load heavily too. */
+    static final Duration START_BOUND = Duration.ofSeconds(240);
     /** Beyond a kill's planned downtime: how long a scenario may wait for a send acknowledged without the node. */
     static final Duration ELECTION_BOUND = Duration.ofSeconds(30);
 
@@ -76,8 +78,8 @@ final class ClusterScenario implements AutoCloseable {
         SluiceProcesses cluster = new SluiceProcesses(nodes, initialNodes, List.of("--data-groups", String.valueOf(dataGroups)));
         ClusterScenario scenario = new ClusterScenario(cluster);
         try {
-            // Several Raft groups per process start slowly on a loaded 2-core machine: more than a minute at times.
-            cluster.startAll(RESTART_BOUND);
+            // Several Raft groups per process start slowly on a loaded 2-core machine: more than two minutes at times.
+            cluster.startAll(START_BOUND);
         } catch (Exception | AssertionError failure) {
             String logs = cluster.logTails();
             scenario.close();
