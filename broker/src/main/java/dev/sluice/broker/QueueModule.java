@@ -10,6 +10,7 @@ import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.QueueMeters;
 import dev.sluice.broker.service.ClusterQueueStats;
 import dev.sluice.broker.core.QueueAttributeCodec;
+import dev.sluice.broker.service.CrossGroupCommands;
 import dev.sluice.broker.service.EngineQueueClient;
 import dev.sluice.broker.service.GroupLoads;
 import dev.sluice.broker.api.rest.QueueLayoutResource;
@@ -136,7 +137,8 @@ final class QueueModule implements AutoCloseable {
                     .description("Messages in this group's outbox, bound for queues in other groups (this node's replica)")
                     .tag("group", dev.sluice.raftstore.StoreGroups.dataGroupName(group)).register(meters);
         }
-        QueueLayoutChanges layouts = new QueueLayoutChanges(groups, placement, ACCOUNT_ID, baseUrl);
+        QueueLayoutChanges layouts = new QueueLayoutChanges(groups,
+                new CrossGroupCommands(queueGroups, groups::get, codec, REGION, ACCOUNT_ID), placement, ACCOUNT_ID, baseUrl);
         QueueMigrations migrations = new QueueMigrations(node.catalog(), layouts, ACCOUNT_ID, clock::millis);
         workers.add(new MigrationWorker(migrations, placement, groups, node::isLeader, ACCOUNT_ID, REGION, baseUrl,
                 clock::millis, timers));

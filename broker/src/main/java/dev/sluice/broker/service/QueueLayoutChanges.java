@@ -30,13 +30,17 @@ public final class QueueLayoutChanges {
     static final QueueLayout SENDS_CLOSED = new QueueLayout(QueueLayout.Fence.SENDS_CLOSED, 0, 0);
 
     private final List<EngineQueueClient> groups;
+    /** Creates a queue's copy in a new group: its RedrivePolicy may name a dead-letter queue in another group. */
+    private final CrossGroupCommands crossGroup;
     private final QueuePlacement placement;
     private final String accountId;
     private final Supplier<String> baseUrl;
     private final PartitionLayouts partitionLayouts;
 
-    public QueueLayoutChanges(List<EngineQueueClient> groups, QueuePlacement placement, String accountId, Supplier<String> baseUrl) {
+    public QueueLayoutChanges(List<EngineQueueClient> groups, CrossGroupCommands crossGroup, QueuePlacement placement,
+            String accountId, Supplier<String> baseUrl) {
         this.groups = groups;
+        this.crossGroup = crossGroup;
         this.partitionLayouts = new PartitionLayouts(groups);
         this.placement = placement;
         this.accountId = accountId;
@@ -368,10 +372,16 @@ public final class QueueLayoutChanges {
         return settingsOf(name, Placement.single(from)).thenCompose(settings -> createIn(List.of(to), name, settings));
     }
 
+    /**
+     * Creates the queue in each of {@code targets} as CreateQueue does across groups: a dead-letter queue its
+     * RedrivePolicy names in another group is verified there and recorded as remote, where the plain command would
+     * look for it in the target group alone and refuse the copy (QueueDoesNotExist), so a source queue could never
+     * leave its dead-letter queue's group.
+     */
     private CompletableFuture<Void> createIn(List<Integer> targets, String name, Settings settings) {
         List<CompletableFuture<?>> creates = new ArrayList<>();
         for (int target : targets) {
-            creates.add(groups.get(target).createQueue(new CreateQueueRequest(name, settings.attributes(), settings.tags())));
+            creates.add(crossGroup.createQueue(target, new CreateQueueRequest(name, settings.attributes(), settings.tags())));
         }
         return CompletableFuture.allOf(creates.toArray(CompletableFuture[]::new));
     }

@@ -48,10 +48,17 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 final class ClusterScenario implements AutoCloseable {
     static final Duration RESTART_BOUND = Duration.ofSeconds(120);
+    /** A first start: three JVMs open every group at once, on two cores that other builds may load heavily too. */
+    static final Duration START_BOUND = Duration.ofSeconds(240);
+    /** Beyond a kill's planned downtime: how long a scenario may wait for a send acknowledged without the node. */
+    static final Duration ELECTION_BOUND = Duration.ofSeconds(30);
+
+    /** Migrating a queue: draining or copying, with room for the leader kills of the groups involved. */
+    static final Duration MIGRATION_BOUND = Duration.ofSeconds(120);
 
     private final SluiceProcesses cluster;
-    private final QueueHistory history = new QueueHistory();
-    private final Workload workload;
+    private QueueHistory history = new QueueHistory();
+    private Workload workload;
     /** Set up on the processes before they started (own filesystems, firewall groups): closed after them. */
     private final List<AutoCloseable> fixtures = new ArrayList<>();
 
@@ -100,8 +107,8 @@ final class ClusterScenario implements AutoCloseable {
             throw failure;
         }
         try {
-            // Several Raft groups per process start slowly on a loaded 2-core machine: more than a minute at times.
-            cluster.startAll(RESTART_BOUND);
+            // Several Raft groups per process start slowly on a loaded 2-core machine: more than two minutes at times.
+            cluster.startAll(START_BOUND);
         } catch (Exception | AssertionError failure) {
             String logs = cluster.logTails();
             scenario.close();
@@ -126,6 +133,16 @@ final class ClusterScenario implements AutoCloseable {
 
     Workload workload() {
         return workload;
+    }
+
+    /**
+     * Ends this round's workload (its threads stopped) and begins a new round with a fresh history and workload on
+     * the same cluster: several scenarios share one cluster start, each checked on its own.
+     */
+    void nextRound() throws InterruptedException {
+        workload.close();
+        history = new QueueHistory();
+        workload = new Workload(history, cluster);
     }
 
     int nodes() {
@@ -185,6 +202,22 @@ final class ClusterScenario implements AutoCloseable {
         return names;
     }
 
+    /**
+     * Waits until {@code GET /v1/queues/{name}} names {@code expected}: a node answers from a placement it cached up to
+     * 5 s ago ({@code QueuePlacement.CACHE_MILLIS}), so a change made through another node shows there a little later.
+     */
+    void awaitGroups(String name, List<String> expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        List<String> groups = groupsOf(name);
+        while (!groups.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            groups = groupsOf(name);
+        }
+        if (!groups.equals(expected)) {
+            throw new AssertionError(name + " lives in " + groups + ", not " + expected);
+        }
+    }
+
     /** The index of the node leading Raft group {@code group}, as a running node sees it. */
     int leaderOf(String group) throws Exception {
         return cluster.leaderOf(group, aRunningNode());
@@ -197,6 +230,64 @@ final class ClusterScenario implements AutoCloseable {
             leaders.put("data-" + group, leaderOf("data-" + group));
         }
         return leaders;
+    }
+
+    /** A data group other than {@code notThese}, led by another node than theirs if there is one. */
+    String aGroupLedElsewhere(int dataGroups, String... notThese) throws Exception {
+        List<String> excluded = List.of(notThese);
+        List<Integer> theirLeaders = new ArrayList<>();
+        for (String group : excluded) {
+            theirLeaders.add(leaderOf(group));
+        }
+        String fallback = null;
+        for (var entry : leaders(dataGroups).entrySet()) {
+            if (!excluded.contains(entry.getKey())) {
+                if (!theirLeaders.contains(entry.getValue())) {
+                    return entry.getKey();
+                }
+                fallback = fallback == null ? entry.getKey() : fallback;
+            }
+        }
+        if (fallback == null) {
+            throw new AssertionError("no data group outside " + excluded);
+        }
+        return fallback;
+    }
+
+    /** Starts migrating queue {@code name} (its partition in {@code fromGroup}, or null for the only one) to {@code toGroup}. */
+    JsonObject migrate(String name, String fromGroup, String toGroup) throws Exception {
+        JsonObject body = new JsonObject().put("toGroup", toGroup);
+        if (fromGroup != null) {
+            body.put("fromGroup", fromGroup);
+        }
+        JsonObject started = operator(aRunningNode(), "POST", "/v1/queues/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+                + "/migrate", body.encode());
+        System.out.printf("scenario: migration of %s from %s to %s: %s%n", name, fromGroup, toGroup, started);
+        return started;
+    }
+
+    /** Waits within {@link #MIGRATION_BOUND} until queue {@code name}'s migration is COMPLETED; answers its last state. */
+    JsonObject awaitMigration(String name) throws Exception {
+        long deadline = System.nanoTime() + MIGRATION_BOUND.toNanos();
+        String path = "/v1/queues/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/migrate";
+        JsonObject migration = null;
+        while (System.nanoTime() < deadline) {
+            migration = operator(aRunningNode(), "GET", path, null);
+            if (migration.getString("state").equals("COMPLETED")) {
+                return migration;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("migration of " + name + " not finished within " + MIGRATION_BOUND + ": " + migration
+                + logTails());
+    }
+
+    /** Puts the (empty, unused) queue {@code name} into data group {@code group} by a migration, if it is elsewhere. */
+    void placeIn(String name, String group) throws Exception {
+        if (!groupsOf(name).equals(List.of(group))) {
+            migrate(name, null, group);
+            awaitMigration(name);
+        }
     }
 
     /** SIGKILLs the node leading {@code group}; answers its index (for {@link #restart}). */
@@ -213,11 +304,30 @@ final class ClusterScenario implements AutoCloseable {
      * and lets the workload run 3 s more. Answers the killed node's index.
      */
     int killLeaderAndRestart(String group) throws Exception {
+        return killLeaderAndRestart(group, Duration.ofSeconds(5), Duration.ZERO);
+    }
+
+    /**
+     * As {@link #killLeaderAndRestart(String)}, with the node down for {@code down} at least and until a send was
+     * acknowledged without it, within {@code down} plus {@link #ELECTION_BOUND}: a scenario with few producers, all of
+     * whose queues may be in the killed node's groups, waits out elections on a loaded machine (where a node just
+     * restarted may still be catching up) before it expects an acknowledged send.
+     */
+    int killLeaderAndRestart(String group, Duration down) throws Exception {
+        return killLeaderAndRestart(group, down, ELECTION_BOUND);
+    }
+
+    private int killLeaderAndRestart(String group, Duration down, Duration electionBound) throws Exception {
         int killed = killLeaderOf(group);
         int acknowledgedAtKill = history.acknowledgedCount();
-        runFor(Duration.ofSeconds(5));
+        runFor(down);
+        long deadline = System.nanoTime() + electionBound.toNanos();
+        while (history.acknowledgedCount() <= acknowledgedAtKill && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
         if (history.acknowledgedCount() <= acknowledgedAtKill) {
-            throw new AssertionError("no send was acknowledged in 5 s after the leader of " + group + " died" + logTails());
+            throw new AssertionError("no send was acknowledged in " + down.plus(electionBound) + " after the leader of "
+                    + group + " died" + logTails());
         }
         restart(killed);
         runFor(Duration.ofSeconds(3));

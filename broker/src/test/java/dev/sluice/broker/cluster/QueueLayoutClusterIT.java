@@ -25,9 +25,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 @Tag("cluster")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class QueueLayoutClusterIT {
-    /** Draining (no wait for cached placements since the old group is fenced), with room for the leader kills. */
-    private static final Duration MIGRATION_BOUND = Duration.ofSeconds(90);
-
     @Test
     void aMigratingQueueAndPartitionedQueuesLoseNothingWhenTheLeadersOfTheirGroupsAreKilled() throws Exception {
         long began = System.nanoTime();
@@ -55,7 +52,7 @@ class QueueLayoutClusterIT {
             // then a backlog waits in the source group for the migration to move, across that leader's death.
             scenario.runFor(Duration.ofSeconds(3));
 
-            String to = aGroupLedElsewhere(scenario, from);
+            String to = scenario.aGroupLedElsewhere(6, from);
             JsonObject started = scenario.operator(1, "POST", "/v1/queues/migrating/migrate",
                     new JsonObject().put("toGroup", to).encode());
             System.out.printf("migration of 'migrating' from %s to %s: %s%n", from, to, started);
@@ -64,7 +61,7 @@ class QueueLayoutClusterIT {
             scenario.workload().consume(migrating, 1);
             scenario.workload().consume(migrating, 2);
             scenario.killLeaderAndRestart(to);
-            JsonObject migration = awaitMigration(scenario);
+            JsonObject migration = scenario.awaitMigration("migrating");
 
             QueueHistory.Report report = scenario.finish(Duration.ofSeconds(60));
             System.out.printf("migration %s; partitioned %s and %s; %s in %d ms%n", migration,
@@ -74,35 +71,5 @@ class QueueLayoutClusterIT {
             assertEquals(List.of(to), scenario.groupsOf("migrating"), "the migrated queue lives in its new group only");
             assertTrue(migration.getLong("moved") > 0, "the migration moved messages: " + migration);
         }
-    }
-
-    /** A data group other than {@code notThis}, led by another node than {@code notThis}'s leader if there is one. */
-    private static String aGroupLedElsewhere(ClusterScenario scenario, String notThis) throws Exception {
-        int leader = scenario.leaderOf(notThis);
-        String fallback = null;
-        for (var entry : scenario.leaders(6).entrySet()) {
-            if (!entry.getKey().equals(notThis)) {
-                if (entry.getValue() != leader) {
-                    return entry.getKey();
-                }
-                fallback = fallback == null ? entry.getKey() : fallback;
-            }
-        }
-        return fallback;
-    }
-
-    private static JsonObject awaitMigration(ClusterScenario scenario) throws Exception {
-        long deadline = System.nanoTime() + MIGRATION_BOUND.toNanos();
-        JsonObject migration = null;
-        while (System.nanoTime() < deadline) {
-            migration = scenario.operator(scenario.aRunningNode(), "GET", "/v1/queues/migrating/migrate", null);
-            if (migration.getString("state").equals("COMPLETED")) {
-                break;
-            }
-            Thread.sleep(500);
-        }
-        assertEquals("COMPLETED", migration.getString("state"), "migration finished within " + MIGRATION_BOUND
-                + ": " + migration + scenario.logTails());
-        return migration;
     }
 }

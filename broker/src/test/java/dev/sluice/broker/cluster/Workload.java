@@ -25,8 +25,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * Producers send paced batches of {@value #BATCH} tracked bodies: new ids for a standard queue; for a FIFO queue, the next
  * messages of one group at a time (round the groups), with deduplication ids, sent again until answered so each
  * group's send order is its counter order. Consumers receive up to 10, record, and delete the batch, except every
- * {@value #ABANDON_EVERY}th receive, whose messages they leave to come back after the visibility timeout (so every
- * run redelivers). Threads are daemons and stop within one long poll of being told to.
+ * {@value #ABANDON_EVERY}th receive (or as often as asked), whose messages they leave to come back after the visibility
+ * timeout (so every run redelivers; with a redrive policy they dead-letter). Threads are daemons and stop within one long poll of being told to.
  */
 final class Workload implements AutoCloseable {
     static final int BATCH = 5;
@@ -62,9 +62,19 @@ final class Workload implements AutoCloseable {
     }
 
     /** Starts a consumer for {@code queue} through node {@code node}. */
-    synchronized void consume(TrackedQueue queue, int node) {
-        consumed.add(queue);
-        consumers.add(start("c" + consumers.size() + "-" + queue.name(), () -> new Consumer(queue, node).run()));
+    void consume(TrackedQueue queue, int node) {
+        consume(queue, node, ABANDON_EVERY);
+    }
+
+    /**
+     * Starts a consumer for {@code queue} through node {@code node} that leaves every {@code abandonEvery}th receive's
+     * messages undeleted: with a small maxReceiveCount in the queue's redrive policy, those dead-letter.
+     */
+    synchronized void consume(TrackedQueue queue, int node, int abandonEvery) {
+        if (!consumed.contains(queue)) {
+            consumed.add(queue);
+        }
+        consumers.add(start("c" + consumers.size() + "-" + queue.name(), () -> new Consumer(queue, node, abandonEvery).run()));
     }
 
     /** Every producer's acknowledged sends in time and its current node, in start order. */
@@ -307,17 +317,19 @@ final class Workload implements AutoCloseable {
     private final class Consumer {
         private final TrackedQueue queue;
         private final Connection connection;
+        private final int abandonEvery;
 
-        Consumer(TrackedQueue queue, int node) {
+        Consumer(TrackedQueue queue, int node, int abandonEvery) {
             this.queue = queue;
             this.connection = new Connection(node);
+            this.abandonEvery = abandonEvery;
         }
 
         void run() {
             try {
                 for (int receives = 1; consuming.get(); receives++) {
                     List<Message> messages = receive();
-                    if (receives % ABANDON_EVERY != 0) {
+                    if (receives % abandonEvery != 0) {
                         delete(messages);
                     }
                 }

@@ -91,7 +91,9 @@ class FifoMigrationLeaderKillIT {
         clients.put(index, nodeClients);
         QueuePlacement placement = new QueuePlacement(node.catalog(), TwoGroupNode.ACCOUNT, 2, excluded -> 0, () -> null);
         placements.put(index, placement);
-        migrations.put(index, new QueueMigrations(node.catalog(), new QueueLayoutChanges(nodeClients, placement,
+        CrossGroupCommands crossGroup = new CrossGroupCommands(new PlacedQueueGroups(placement, nodeClients), nodeClients::get,
+                codec, TwoGroupNode.REGION, TwoGroupNode.ACCOUNT);
+        migrations.put(index, new QueueMigrations(node.catalog(), new QueueLayoutChanges(nodeClients, crossGroup, placement,
                 TwoGroupNode.ACCOUNT, () -> TwoGroupNode.BASE_URL), TwoGroupNode.ACCOUNT, System::currentTimeMillis));
     }
 
