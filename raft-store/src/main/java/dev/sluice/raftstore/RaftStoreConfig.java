@@ -164,14 +164,15 @@ public record RaftStoreConfig(
     }
 
     /**
-     * How long a client waits on one node before trying another: twice the longest election timeout. A follower
-     * campaigns once it has heard nothing for one to two of its (randomised) timeouts (Ratis checks after each sleep of
-     * one timeout), so a leader silent for longer has been replaced, or has stepped down itself (after one maximum
-     * timeout without a majority). Capped by the request timeout.
+     * How long a client waits on one node before trying another: the longest election timeout. A follower campaigns
+     * once it has heard nothing for one to two of its (randomised) timeouts, and when the Raft client gives up on a
+     * silent (frozen, cut-off) leader it asks another member, which names the silent one again until an election has
+     * replaced it: so the client comes back to the silent leader once per attempt until the election. Short attempts
+     * keep that at most one attempt past the election (twice the timeout cost 4-5 s with a frozen leader); a slow but
+     * live leader is merely asked again (same call id, answered from its retry cache). Capped by the request timeout.
      */
     public Duration requestAttemptTimeout() {
-        Duration twice = electionTimeoutMax.multipliedBy(2);
-        return twice.compareTo(requestTimeout) > 0 ? requestTimeout : twice;
+        return electionTimeoutMax.compareTo(requestTimeout) > 0 ? requestTimeout : electionTimeoutMax;
     }
 
     /** The members of every group: the configured peers, or this node alone. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -47,7 +48,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * {@link #finish}.
  */
 final class ClusterScenario implements AutoCloseable {
-    static final Duration RESTART_BOUND = Duration.ofSeconds(120);
+    /**
+     * Five processes of eleven Raft groups each took over two minutes to start at a load average of 56 (other builds
+     * on the two cores); a quiet machine needs about ten seconds.
+     */
+    static final Duration RESTART_BOUND = Duration.ofSeconds(240);
+    private static final int COMMAND_TRIES = 8;
     /** A first start: three JVMs open every group at once, on two cores that other builds may load heavily too. */
     static final Duration START_BOUND = Duration.ofSeconds(240);
     /** Beyond a kill's planned downtime: how long a scenario may wait for a send acknowledged without the node. */
@@ -182,12 +188,62 @@ final class ClusterScenario implements AutoCloseable {
             case "GET" -> rest(node).get(path);
             case "POST" -> rest(node).post(path, body);
             case "PUT" -> rest(node).put(path, body);
+            case "DELETE" -> rest(node).delete(path);
             default -> throw new IllegalArgumentException(method);
         };
         if (answer.statusCode() != 200) {
             throw new AssertionError(method + " " + path + ": " + answer.statusCode() + " " + answer.body());
         }
         return new JsonObject(answer.body());
+    }
+
+    /**
+     * An idempotent operator command ({@code /v1/cluster} changes are) through node {@code node}, sent again, as an
+     * operator would, when it got no answer within the probe's 5 s or a 5xx: on a loaded machine the catalog's leader
+     * may not confirm the change in time. At most {@value #COMMAND_TRIES} tries.
+     */
+    JsonObject command(int node, String method, String path, String body) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return operator(node, method, path, body);
+            } catch (java.io.IOException | AssertionError notAnswered) {
+                boolean refused = notAnswered instanceof AssertionError && !notAnswered.getMessage().contains(": 5");
+                if (refused || attempt == COMMAND_TRIES) {
+                    throw notAnswered;
+                }
+                Thread.sleep(2_000);
+            }
+        }
+    }
+
+    /** Starts node {@code node} empty with --join true and adds it through node {@code via}, as an operator does. */
+    void addNode(int node, int via) throws Exception {
+        cluster.startJoining(node);
+        String request = new JsonObject().put("id", cluster.nodeId(node)).put("raftAddress", cluster.raftAddress(node))
+                .put("httpUrl", "http://127.0.0.1:" + cluster.httpPorts[node]).encode();
+        command(via, "POST", "/v1/cluster/nodes", request);
+        System.out.println("scenario: " + cluster.nodeId(node) + " added");
+    }
+
+    /**
+     * Asks node {@code node} for {@code GET /v1/cluster} every half second until {@code condition} holds; fails after
+     * {@code bound} with the last view. A view needs every group's leader to answer, so some asks fail meanwhile.
+     */
+    JsonObject awaitView(int node, Duration bound, Predicate<JsonObject> condition) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        JsonObject view = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                view = operator(node, "GET", "/v1/cluster", null);
+                if (condition.test(view)) {
+                    return view;
+                }
+            } catch (AssertionError | RuntimeException | java.io.IOException notYet) {
+                // a group's leader did not answer in time: ask again
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("cluster did not reach the condition within " + bound + ": " + view);
     }
 
     /** The data groups holding queue {@code name}, from {@code GET /v1/queues/{name}} on a running node. */

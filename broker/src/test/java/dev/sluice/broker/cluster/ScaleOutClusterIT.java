@@ -1,19 +1,22 @@
 package dev.sluice.broker.cluster;
 
+import static dev.sluice.broker.cluster.ClusterViewJson.dataGroups;
+import static dev.sluice.broker.cluster.ClusterViewJson.groupsNotHeldBy;
+import static dev.sluice.broker.cluster.ClusterViewJson.heldBy;
+import static dev.sluice.broker.cluster.ClusterViewJson.members;
+import static dev.sluice.broker.cluster.ClusterViewJson.replicasPerNode;
+import static dev.sluice.broker.cluster.ClusterViewJson.settled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,8 +45,8 @@ class ScaleOutClusterIT {
     void everyNodeServesQueuesOfEveryGroupAndAFifthNodeTakesReplicasWhileNoAcknowledgedMessageIsLost() throws Exception {
         try (ClusterScenario scenario = ClusterScenario.start(NODES + 1, FORMING, DATA_GROUPS)) {
             try {
-                addNode(scenario, NODES - 1);
-                JsonObject view = awaitView(scenario, 0, current -> settled(current) && dataGroups(current).values().stream()
+                scenario.addNode(NODES - 1, 0);
+                JsonObject view = scenario.awaitView(0, SETTLE_BOUND, current -> settled(current) && dataGroups(current).values().stream()
                         .allMatch(group -> members(group).size() == 3) && heldBy(current, "n4") == 3);
                 System.out.println("scale-out: replicas per node with four nodes " + replicasPerNode(view));
                 Map<String, TrackedQueue> queueOfGroup = queueInEveryGroup(scenario);
@@ -63,8 +66,8 @@ class ScaleOutClusterIT {
                 }
                 scenario.runFor(Duration.ofSeconds(3));
                 int acknowledgedBeforeJoin = scenario.history().acknowledgedCount();
-                addNode(scenario, JOINING);
-                JsonObject after = awaitView(scenario, 0, current -> settled(current)
+                scenario.addNode(JOINING, 0);
+                JsonObject after = scenario.awaitView(0, SETTLE_BOUND, current -> settled(current)
                         && dataGroups(current).values().stream().allMatch(group -> members(group).size() == 3)
                         && heldBy(current, "n5") >= 2);
                 System.out.println("scale-out: replicas per node after the join " + replicasPerNode(after));
@@ -129,73 +132,5 @@ class ScaleOutClusterIT {
             assertTrue(answeredMillis < 1_000, "answered " + answeredMillis + " ms after the send");
             poller.deleteMessage(b -> b.queueUrl(queue.url()).receiptHandle(messages.get(0).receiptHandle()));
         }
-    }
-
-    /** Starts node {@code node} empty with --join true and adds it, as an operator does. */
-    private static void addNode(ClusterScenario scenario, int node) throws Exception {
-        scenario.cluster().startJoining(node);
-        String id = "n" + (node + 1);
-        String request = new JsonObject().put("id", id).put("raftAddress", scenario.cluster().raftAddress(node))
-                .put("httpUrl", "http://127.0.0.1:" + scenario.cluster().httpPorts[node]).encode();
-        scenario.operator(0, "POST", "/v1/cluster/nodes", request);
-        System.out.println("scale-out: " + id + " added");
-    }
-
-    private static JsonObject awaitView(ClusterScenario scenario, int node, Predicate<JsonObject> condition) throws Exception {
-        long deadline = System.nanoTime() + SETTLE_BOUND.toNanos();
-        JsonObject view = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                view = scenario.operator(node, "GET", "/v1/cluster", null);
-                if (condition.test(view)) {
-                    return view;
-                }
-            } catch (AssertionError | RuntimeException notYet) {
-                // a view needs every group's leader to answer
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("cluster did not settle within " + SETTLE_BOUND + ": " + view);
-    }
-
-    private static Map<String, JsonObject> dataGroups(JsonObject view) {
-        Map<String, JsonObject> groups = new LinkedHashMap<>();
-        view.getJsonArray("groups").forEach(each -> {
-            JsonObject group = (JsonObject) each;
-            if (group.getString("name").startsWith("data-")) {
-                groups.put(group.getString("name"), group);
-            }
-        });
-        return groups;
-    }
-
-    private static List<String> members(JsonObject group) {
-        List<String> ids = new ArrayList<>();
-        JsonArray members = group.getJsonArray("members");
-        members.forEach(id -> ids.add((String) id));
-        return ids;
-    }
-
-    private static boolean settled(JsonObject view) {
-        return view.getJsonArray("moves").isEmpty()
-                && view.getJsonArray("groups").stream().allMatch(group -> ((JsonObject) group).getString("leader") != null);
-    }
-
-    private static List<String> groupsNotHeldBy(JsonObject view, String node) {
-        return dataGroups(view).entrySet().stream().filter(group -> !members(group.getValue()).contains(node))
-                .map(Map.Entry::getKey).toList();
-    }
-
-    private static long heldBy(JsonObject view, String node) {
-        return dataGroups(view).values().stream().filter(group -> members(group).contains(node)).count();
-    }
-
-    private static Map<String, Long> replicasPerNode(JsonObject view) {
-        Map<String, Long> counts = new TreeMap<>();
-        view.getJsonArray("nodes").forEach(node -> {
-            String id = ((JsonObject) node).getString("id");
-            counts.put(id, heldBy(view, id));
-        });
-        return counts;
     }
 }

@@ -33,7 +33,7 @@ final class Workload implements AutoCloseable {
     static final int ABANDON_EVERY = 25;
     static final int VISIBILITY_SECONDS = 5;
     /**
-     * Between a producer's batches: producers are paced (at most {@value #BATCH} messages per {@value} ms each) so
+     * Between a producer's batches unless {@link #pace} says otherwise: producers are paced (at most {@value #BATCH} messages per {@value} ms each) so
      * that the test's SDK clients leave the 2 shared cores to the servers; the point is faults, not throughput.
      */
     static final long PAUSE_BETWEEN_BATCHES_MILLIS = 100;
@@ -47,12 +47,21 @@ final class Workload implements AutoCloseable {
     private final List<Thread> consumers = new ArrayList<>();
     private final List<TrackedQueue> consumed = new ArrayList<>();
     private final List<SendTimeline> timelines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile long pauseMillis = PAUSE_BETWEEN_BATCHES_MILLIS;
     /** Calls that failed after the SDK's own retries, by exception class and operation: printed with the report. */
     private final Map<String, AtomicInteger> surfacedErrors = new ConcurrentHashMap<>();
 
     Workload(QueueHistory history, SluiceProcesses cluster) {
         this.history = history;
         this.cluster = cluster;
+    }
+
+    /**
+     * Sets the pause between a producer's batches (default {@value #PAUSE_BETWEEN_BATCHES_MILLIS} ms): a scenario with
+     * many queues paces each producer slower to keep the total load of the shared cores the same.
+     */
+    void pace(Duration pauseBetweenBatches) {
+        pauseMillis = pauseBetweenBatches.toMillis();
     }
 
     /** Starts a producer for {@code queue} through node {@code node} (moving on to other nodes when it fails). */
@@ -266,7 +275,7 @@ final class Workload implements AutoCloseable {
 
         private void pause() {
             try {
-                Thread.sleep(PAUSE_BETWEEN_BATCHES_MILLIS);
+                Thread.sleep(pauseMillis);
             } catch (InterruptedException stop) {
                 Thread.currentThread().interrupt();
                 producing.set(false);

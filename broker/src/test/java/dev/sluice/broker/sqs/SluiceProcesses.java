@@ -102,11 +102,30 @@ public final class SluiceProcesses implements AutoCloseable {
     }
 
     /**
-     * Starts node {@code node} (one beyond the initial ones) empty with {@code --join true}: it waits until an operator
-     * adds it ({@code POST /v1/cluster/nodes}).
+     * Starts node {@code node} empty with {@code --join true}: it waits until an operator adds it
+     * ({@code POST /v1/cluster/nodes}), or, one of the initial nodes {@link #wipe}d and replaced
+     * ({@code POST /v1/cluster/nodes/{id}/replace}), until the cluster re-adds it.
      */
     public void startJoining(int node) throws IOException {
-        start(node, List.of("--join", "true", "--peers", peers() + "," + peer(node)));
+        start(node, List.of("--join", "true", "--peers", node < initialNodes ? peers() : peers() + "," + peer(node)));
+    }
+
+    /** Node {@code node}'s id: n1, n2, ... */
+    public String nodeId(int node) {
+        return "n" + (node + 1);
+    }
+
+    /** Deletes the data directory of node {@code node}, which must not run: its disk was lost. */
+    public void wipe(int node) throws IOException {
+        if (running(node)) {
+            throw new IllegalStateException(nodeId(node) + " runs; kill it first");
+        }
+        Path dataDir = base.resolve(nodeId(node));
+        if (Files.exists(dataDir)) {
+            try (Stream<Path> paths = Files.walk(dataDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 
     public void start(int node) throws IOException {

@@ -51,13 +51,38 @@ final class MembershipClient implements AutoCloseable {
     }
 
     private RaftClient client(String group) {
-        return clients.computeIfAbsent(group, name -> {
-            RaftProperties properties = new RaftProperties();
-            RaftClientConfigKeys.Rpc.setRequestTimeout(properties, ATTEMPT_TIMEOUT);
-            RaftGroup raftGroup = StoreGroups.group(name, peers);
-            return RaftClient.newBuilder().setProperties(properties).setRaftGroup(raftGroup).setClientId(ClientId.randomId())
-                    .setRetryPolicy(RetryPolicies.noRetry()).build();
-        });
+        return clients.computeIfAbsent(group, name -> newClient(name, null));
+    }
+
+    /**
+     * The group's client, aimed at {@code leader}: an admin call (membership change, leadership transfer) goes to the
+     * client's current leader, which a new client takes to be the first node it knows. Were that a node without a
+     * replica of the group, it would answer "group not found", which a Ratis client never takes as a hint to try
+     * another node, so every later pass would fail the same way (a move that never finished once a group no longer
+     * lived on the first node). The caller has just read who leads.
+     */
+    private RaftClient clientAt(String group, String leader) {
+        RaftClient current = client(group);
+        RaftPeerId leaderId = RaftPeerId.valueOf(leader);
+        if (leaderId.equals(current.getLeaderId())) {
+            return current;
+        }
+        RaftClient aimed = newClient(group, leaderId);
+        clients.put(group, aimed);
+        closeQuietly(current);
+        return aimed;
+    }
+
+    private RaftClient newClient(String group, RaftPeerId leader) {
+        RaftProperties properties = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, ATTEMPT_TIMEOUT);
+        RaftGroup raftGroup = StoreGroups.group(group, peers);
+        var builder = RaftClient.newBuilder().setProperties(properties).setRaftGroup(raftGroup).setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.noRetry());
+        if (leader != null) {
+            builder.setLeaderId(leader);
+        }
+        return builder.build();
     }
 
     /**
@@ -135,15 +160,17 @@ final class MembershipClient implements AutoCloseable {
                 .setServersInNewConf(raftPeers(voters)).setListenersInNewConf(raftPeers(listeners))
                 .setServersInCurrentConf(raftPeers(current.voters())).setListenersInCurrentConf(raftPeers(current.listeners()))
                 .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build();
-        RaftClientReply reply = client(group).admin().setConfiguration(arguments);
+        RaftClientReply reply = clientAt(group, current.leader()).admin().setConfiguration(arguments);
         if (!reply.isSuccess()) {
             throw new IOException(group + ": membership change to voters " + voters + " listeners " + listeners + " failed",
                     reply.getException());
         }
     }
 
-    void transferLeadership(String group, String nodeId, long timeoutMillis) throws IOException {
-        RaftClientReply reply = client(group).admin().transferLeadership(RaftPeerId.valueOf(nodeId), timeoutMillis);
+    /** Hands the group's leadership from its leader as {@code current} read it to {@code nodeId}. */
+    void transferLeadership(String group, GroupMembership current, String nodeId, long timeoutMillis) throws IOException {
+        RaftClientReply reply = clientAt(group, current.leader()).admin().transferLeadership(RaftPeerId.valueOf(nodeId),
+                timeoutMillis);
         if (!reply.isSuccess()) {
             throw new IOException(group + ": leadership transfer to " + nodeId + " failed", reply.getException());
         }
@@ -160,14 +187,16 @@ final class MembershipClient implements AutoCloseable {
     }
 
     private void closeClients() {
-        for (RaftClient client : clients.values()) {
-            try {
-                client.close();
-            } catch (IOException | RuntimeException e) {
-                // closing: nothing to do
-            }
-        }
+        clients.values().forEach(MembershipClient::closeQuietly);
         clients.clear();
+    }
+
+    private static void closeQuietly(RaftClient client) {
+        try {
+            client.close();
+        } catch (IOException | RuntimeException e) {
+            // closing: nothing to do
+        }
     }
 
     @Override

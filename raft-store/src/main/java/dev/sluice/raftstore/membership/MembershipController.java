@@ -153,7 +153,7 @@ public final class MembershipController implements Runnable {
                     .findFirst().orElse(null);
             if (successor != null) {
                 LOG.info("{}: hands leadership to {} before {} leaves", group.name(), successor, leaving);
-                client.transferLeadership(group.name(), successor, transferTimeout.toMillis());
+                client.transferLeadership(group.name(), actual, successor, transferTimeout.toMillis());
             }
             return;
         }

@@ -121,11 +121,40 @@ final class Placement {
             }
             int index = indexOfGroup(groups, group -> isData(group) && group.preferredLeader().equals(most)
                     && group.members().contains(least));
-            if (index < 0) {
+            if (index >= 0) {
+                groups.set(index, groups.get(index).withPreferredLeader(least));
+            } else if (!shiftThroughAnotherNode(groups, most, least)) {
                 return; // replica balance decides where least could lead; a later plan may find a group
             }
-            groups.set(index, groups.get(index).withPreferredLeader(least));
         }
+    }
+
+    /**
+     * When no group {@code most} leads holds a replica on {@code least}, hands one of them to another member
+     * {@code via} and one group {@code via} leads that holds {@code least} to {@code least}: {@code via} leads as many
+     * as before, {@code most} one fewer, {@code least} one more. Without it a replaced node (ten groups on five nodes)
+     * stayed at one leadership while another kept three. Answers whether it found such a pair.
+     */
+    private static boolean shiftThroughAnotherNode(List<ClusterLayout.Group> groups, String most, String least) {
+        for (int first = 0; first < groups.size(); first++) {
+            ClusterLayout.Group fromMost = groups.get(first);
+            if (!isData(fromMost) || !fromMost.preferredLeader().equals(most)) {
+                continue;
+            }
+            for (String via : fromMost.members()) {
+                if (via.equals(most) || via.equals(least)) {
+                    continue;
+                }
+                int second = indexOfGroup(groups, group -> group.preferredLeader().equals(via)
+                        && group.members().contains(least));
+                if (second >= 0) {
+                    groups.set(first, fromMost.withPreferredLeader(via));
+                    groups.set(second, groups.get(second).withPreferredLeader(least));
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Map<String, Integer> leaderLoad(List<ClusterLayout.Group> groups, List<String> active) {

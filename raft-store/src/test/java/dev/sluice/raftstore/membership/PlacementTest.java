@@ -153,4 +153,29 @@ class PlacementTest {
         replacing.groups().forEach(group -> assertFalse(group.members().contains("n2"), group.name()));
         assertEquals(replacing, LayoutChanges.replaceNode(replacing, "n2"));
     }
+
+    @Test
+    void leadersSpreadWithinOneWhenTheLeastLoadedNodeSharesNoGroupWithTheMostLoaded() {
+        // The layout a replaced n3 got back (ten groups on five nodes): the three groups n2 prefers hold no replica
+        // on n3, so no single hand-over evens them out; one through n4 does.
+        List<ClusterLayout.Node> nodes = nodes(6).stream().filter(node -> !node.id().equals("n5")).toList();
+        List<String> all = nodes.stream().map(ClusterLayout.Node::id).toList();
+        String[][] groups = {{"n2,n3,n6", "n6"}, {"n1,n3,n6", "n3"}, {"n1,n3,n6", "n1"}, {"n3,n4,n6", "n4"},
+            {"n3,n4,n6", "n6"}, {"n1,n2,n3", "n1"}, {"n2,n4,n6", "n2"}, {"n1,n2,n4", "n2"}, {"n1,n2,n4", "n4"},
+            {"n1,n2,n4", "n2"}};
+        List<ClusterLayout.Group> layoutGroups = new ArrayList<>(List.of(new ClusterLayout.Group("catalog", 0, all, "")));
+        for (int i = 0; i < groups.length; i++) {
+            layoutGroups.add(new ClusterLayout.Group("data-" + i, 3, List.of(groups[i][0].split(",")), groups[i][1]));
+        }
+        ClusterLayout layout = new ClusterLayout(nodes, layoutGroups);
+        assertEquals(Map.of("n1", 2, "n2", 3, "n3", 1, "n4", 2, "n6", 2), leaders(layout));
+
+        ClusterLayout planned = Placement.plan(layout);
+        assertSpreadWithinOne(leaders(planned));
+        assertEquals(replicas(layout), replicas(planned), "replicas stay where they are");
+        for (ClusterLayout.Group group : planned.groups()) {
+            assertEquals(layout.group(group.name()).orElseThrow().members(), group.members(), group.name());
+        }
+        assertEquals(planned, Placement.plan(planned));
+    }
 }
