@@ -11,17 +11,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The fault suite's short version (with {@code -Pcluster} and {@code -Pfaults}; not in the default run: it took 230 s,
- * not the 90 s budgeted, at a load average of 40, and a cluster did not even start within 120 s at 120): three Sluice
- * processes with two data groups, a standard and a FIFO queue with producers and consumers through every node, while the leader of one group is killed
- * (SIGKILL) and restarted, the leader of the other is frozen (SIGSTOP) and thawed, and a node is cut off from the
- * others (iptables, {@link LoopbackPartition}) and reconnected. The checker ({@link QueueHistory}) then finds nothing
- * lost, resurrected, unexpected or out of FIFO order. Needs root and iptables ({@code .ci/run} installs it). The long
- * version, with power loss, is {@link LongFaultSuiteIT} ({@code -Pfaults}).
+ * The fault suite's short version, in the default run (and with {@code -Pfaults}): three Sluice processes with two
+ * data groups, a standard and a FIFO queue with producers and consumers through every node, while the leader of one
+ * group is killed (SIGKILL) and restarted, the leader of the other is frozen (SIGSTOP) and thawed, and a node is cut
+ * off from the others (iptables, {@link LoopbackPartition}) and reconnected. The checker ({@link QueueHistory}) then
+ * finds nothing lost, resurrected, unexpected or out of FIFO order. Needs root and iptables ({@code .ci/run} installs
+ * it). About a minute on a quiet machine (230 s at a load average of 40). The long version, with power loss, is
+ * {@link LongFaultSuiteIT} ({@code -Pfaults}).
  */
 @Tag("fault")
 @Tag("fault-suite")
-@Tag("cluster")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class FaultSuiteIT {
     private static final Duration HOLD = Duration.ofSeconds(4);
