@@ -30,7 +30,12 @@ public final class NotificationCountRoutes implements RouteMount {
     @Override
     public void mount(Router router, Context context) {
         router.get(PATH).handler(request -> {
-            String topic = request.request().getParam("topic");
+            String topic;
+            try {
+                topic = request.request().getParam("topic");
+            } catch (IllegalArgumentException undecodable) {
+                topic = null; // a broken escape in the query: the caller's mistake, a 400 like a missing name
+            }
             if (topic == null || topic.isEmpty()) {
                 request.response().setStatusCode(400).end();
                 return;

@@ -1,8 +1,10 @@
 package dev.sluice.broker.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.broker.hostile.RawHttp;
 import dev.sluice.broker.sns.SnsClients;
 import dev.sluice.broker.sqs.SqsTestServer;
 import java.net.URI;
@@ -65,6 +67,12 @@ class QueueLabelLimitIT {
                 HttpResponse<String> refused = countsOf(server, hidden);
                 assertEquals(404, refused.statusCode(), hidden);
                 assertEquals("", refused.body());
+            }
+            // Hostile input (a broken escape, an empty name, a hidden topic named first) is a 4xx, never a 5xx.
+            RawHttp raw = new RawHttp(server.port());
+            for (String hostile : List.of("%zz", "%", "", "%00", "%FF%FE", "limit-t3&topic=limit-t1")) {
+                RawHttp.Answer answer = raw.send("GET", NotificationCountRoutes.PATH + "?topic=" + hostile, List.of(), "");
+                assertTrue(answer.status() >= 400 && answer.status() < 500, hostile + " -> " + answer.status());
             }
         }
     }
