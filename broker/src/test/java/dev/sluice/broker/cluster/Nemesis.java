@@ -84,7 +84,38 @@ final class Nemesis {
             Thread.sleep(POLL_MILLIS);
         }
         throw new AssertionError("producers not served again within " + SERVED_AGAIN_BOUND + " (after the fault, or after the"
-                + " restart of every node)"
-                + scenario.logTails());
+                + " restart of every node): " + unserved(producers, nodeAtFault, faulted, since) + "; surfaced errors "
+                + scenario.workload().surfacedErrors() + "; thread dumps of the unfaulted nodes in "
+                + dumpThreads(faulted) + scenario.logTails());
+    }
+
+    /** Which producers (start order, node at the fault, node now) had no send acknowledged since {@code since}. */
+    private static String unserved(List<SendTimeline> producers, int[] nodeAtFault, Set<Integer> faulted, long since) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < producers.size(); i++) {
+            if (!faulted.contains(nodeAtFault[i]) && producers.get(i).firstAcknowledgementAfter(since) == -1) {
+                text.append(String.format("producer %d (at n%d, now n%d) ", i, nodeAtFault[i] + 1, producers.get(i).node() + 1));
+            }
+        }
+        return text.toString().trim();
+    }
+
+    /** jcmd Thread.print of every running node not in {@code faulted}, into target/; answers the files' directory. */
+    private java.nio.file.Path dumpThreads(Set<Integer> faulted) {
+        java.nio.file.Path directory = java.nio.file.Path.of("target", "fault-suite-threads");
+        for (int node = 0; node < scenario.nodes(); node++) {
+            if (faulted.contains(node) || !scenario.cluster().running(node)) {
+                continue;
+            }
+            try {
+                java.nio.file.Files.createDirectories(directory);
+                new ProcessBuilder("jcmd", String.valueOf(scenario.cluster().pid(node)), "Thread.print")
+                        .redirectErrorStream(true).redirectOutput(directory.resolve("n" + (node + 1) + ".txt").toFile())
+                        .start().waitFor(30, TimeUnit.SECONDS);
+            } catch (java.io.IOException | InterruptedException failed) {
+                System.out.println("nemesis: no thread dump of n" + (node + 1) + ": " + failed);
+            }
+        }
+        return directory.toAbsolutePath();
     }
 }

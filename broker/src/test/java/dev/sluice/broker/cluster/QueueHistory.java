@@ -42,6 +42,8 @@ final class QueueHistory {
     /** Source queue to the queues its messages may leave for (its dead-letter queue): see {@link #mayLeave}. */
     private final Map<String, Set<String>> exits = new HashMap<>();
     private long clock;
+    /** Each FIFO place (queue, group, counter) attempted, to the id that took it: see {@link #attempted}. */
+    private final Map<String, String> fifoPlaces = new HashMap<>();
 
     /** A message as a receive returned it. */
     record Delivery(String body, String messageId) {
@@ -68,7 +70,20 @@ final class QueueHistory {
         return ++clock;
     }
 
+    /**
+     * {@code body} is about to be sent to {@code queue}. A FIFO group's order is judged by its counters, so one producer
+     * owns each group: a second body at the same place of the same group is a broken workload, not a broken queue (two
+     * producers numbering one group from 0 made the long fault run report interleaved batches as order violations).
+     */
     synchronized void attempted(String queue, TrackedBody body) {
+        if (body.group() != null) {
+            String place = queue + " " + body.group() + " " + body.counter();
+            String owner = fifoPlaces.putIfAbsent(place, body.id());
+            if (owner != null && !owner.equals(body.id())) {
+                throw new IllegalStateException("two sends at one FIFO place (" + place + "): " + owner + " and "
+                        + body.id() + "; give each producer its own message groups");
+            }
+        }
         events.add(new Attempt(queue, body));
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.broker.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -45,6 +46,16 @@ class QueueHistoryTest {
             bodies[i] = TrackedBody.fifo(group + "-" + i, group, i);
         }
         return bodies;
+    }
+
+    @Test
+    void twoProducersNumberingOneFifoGroupAreRefusedAsABrokenWorkload() {
+        history.attempted("q.fifo", TrackedBody.fifo("p0-0", "g0", 0));
+        history.attempted("q.fifo", TrackedBody.fifo("p0-0", "g0", 0));
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> history.attempted("q.fifo", TrackedBody.fifo("p1-0", "g0", 0)));
+        assertTrue(refused.getMessage().contains("p0-0") && refused.getMessage().contains("p1-0"), refused.getMessage());
+        history.attempted("other.fifo", TrackedBody.fifo("p1-0", "g0", 0));
     }
 
     @Test

@@ -259,7 +259,8 @@ final class Workload implements AutoCloseable {
                         String id = producer + "-" + nextId++;
                         if (queue.fifo()) {
                             int group = round % queue.messageGroups();
-                            batch.add(TrackedBody.fifo(id, "g" + group, nextCounter[group]++));
+                            // The producer's own groups: the checker orders a group by one producer's counters.
+                            batch.add(TrackedBody.fifo(id, producer + "g" + group, nextCounter[group]++));
                         } else {
                             batch.add(TrackedBody.standard(id));
                         }
