@@ -102,8 +102,10 @@ public final class RestRoutes {
             answered = CompletableFuture.failedFuture(e);
         }
         // Past the bound the answer is ServiceUnavailable (503), which clients retry; the call runs its course.
-        CompletableFuture<RestResponse> call = RequestBound.of(context).within(answered, wait,
-                () -> RestErrors.of(SqsError.SERVICE_UNAVAILABLE, null, requestId));
+        CompletableFuture<RestResponse> call = RequestBound.of(context).within(answered, wait, () -> {
+            context.put(ApiCall.ERROR, SqsError.SERVICE_UNAVAILABLE.code());
+            return RestErrors.of(SqsError.SERVICE_UNAVAILABLE, null, requestId);
+        });
         Context vertxContext = context.vertx().getOrCreateContext();
         context.response().closeHandler(closed -> call.cancel(false));
         call.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
