@@ -121,34 +121,43 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
      * @param publicUrl base URL clients reach this node at, used in queue URLs; empty means derive it
      *     from the request's Host header
      * @param shutdownGrace how long a stopping server lets in-flight requests finish before closing them
+     * @param requestTimeout the longest an SQS, SNS or REST request waits for the cluster (a leader, a majority, the
+     *     catalog) before it is answered ServiceUnavailable (503), which the AWS SDKs retry; a long poll's own wait
+     *     (WaitTimeSeconds) comes on top. 10 s: well under the SDKs' 30 s socket timeouts, well over a failover.
      */
-    public record Http(String host, int port, ByteSize maxBodySize, Optional<URI> publicUrl, Duration shutdownGrace) {
+    public record Http(String host, int port, ByteSize maxBodySize, Optional<URI> publicUrl, Duration shutdownGrace,
+            Duration requestTimeout) {
         public Http {
             Objects.requireNonNull(publicUrl, "publicUrl");
         }
 
         public static Http defaults() {
-            return new Http("127.0.0.1", 9324, ByteSize.ofMebibytes(4), Optional.empty(), Duration.ofSeconds(10));
+            return new Http("127.0.0.1", 9324, ByteSize.ofMebibytes(4), Optional.empty(), Duration.ofSeconds(10),
+                    Duration.ofSeconds(10));
         }
 
         public Http withHost(String newHost) {
-            return new Http(newHost, port, maxBodySize, publicUrl, shutdownGrace);
+            return new Http(newHost, port, maxBodySize, publicUrl, shutdownGrace, requestTimeout);
         }
 
         public Http withPort(int newPort) {
-            return new Http(host, newPort, maxBodySize, publicUrl, shutdownGrace);
+            return new Http(host, newPort, maxBodySize, publicUrl, shutdownGrace, requestTimeout);
         }
 
         public Http withMaxBodySize(ByteSize newMaxBodySize) {
-            return new Http(host, port, newMaxBodySize, publicUrl, shutdownGrace);
+            return new Http(host, port, newMaxBodySize, publicUrl, shutdownGrace, requestTimeout);
         }
 
         public Http withPublicUrl(Optional<URI> newPublicUrl) {
-            return new Http(host, port, maxBodySize, newPublicUrl, shutdownGrace);
+            return new Http(host, port, maxBodySize, newPublicUrl, shutdownGrace, requestTimeout);
         }
 
         public Http withShutdownGrace(Duration newShutdownGrace) {
-            return new Http(host, port, maxBodySize, publicUrl, newShutdownGrace);
+            return new Http(host, port, maxBodySize, publicUrl, newShutdownGrace, requestTimeout);
+        }
+
+        public Http withRequestTimeout(Duration newRequestTimeout) {
+            return new Http(host, port, maxBodySize, publicUrl, shutdownGrace, newRequestTimeout);
         }
     }
 
@@ -291,6 +300,9 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         });
         if (http.shutdownGrace().isNegative() || http.shutdownGrace().compareTo(Duration.ofMinutes(5)) > 0) {
             problems.add("http.shutdownGrace must be 0-5 min: " + http.shutdownGrace());
+        }
+        if (http.requestTimeout().compareTo(Duration.ofMillis(100)) < 0 || http.requestTimeout().compareTo(Duration.ofMinutes(5)) > 0) {
+            problems.add("http.requestTimeout must be 100ms-5 min: " + http.requestTimeout());
         }
         if (raft.raftPort() == 0) {
             // raft-store accepts 0, but its clients and peers would then dial port 0.

@@ -10,6 +10,7 @@ import dev.sluice.broker.api.rest.RestUri;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.notify.api.http.NotifyRoutes;
+import dev.sluice.notify.api.http.RequestBound;
 import dev.sluice.notify.core.Caller;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -92,12 +93,19 @@ public final class RestRoutes {
             return;
         }
         CompletableFuture<RestResponse> answered;
+        java.time.Duration wait = java.time.Duration.ZERO;
         try {
-            answered = operation.handler().apply(request(context, operation));
+            RestRequest request = request(context, operation);
+            wait = operation.longPollWait(request);
+            answered = operation.handler().apply(request);
         } catch (RuntimeException e) {
             answered = CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<RestResponse> call = answered;
+        // Past the bound the answer is ServiceUnavailable (503), which clients retry; the call runs its course.
+        CompletableFuture<RestResponse> call = RequestBound.of(context).within(answered, wait, () -> {
+            context.put(ApiCall.ERROR, SqsError.SERVICE_UNAVAILABLE.code());
+            return RestErrors.of(SqsError.SERVICE_UNAVAILABLE, null, requestId);
+        });
         Context vertxContext = context.vertx().getOrCreateContext();
         context.response().closeHandler(closed -> call.cancel(false));
         call.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {

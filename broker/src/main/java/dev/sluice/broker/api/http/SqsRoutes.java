@@ -12,6 +12,7 @@ import dev.sluice.broker.service.SqsValidator;
 import dev.sluice.broker.service.ValidatingQueueClient;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsError;
+import dev.sluice.notify.api.http.RequestBound;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -86,7 +87,7 @@ public final class SqsRoutes {
                 (request.isSSL() ? "https://" : "http://") + request.getHeader("Host"), context.pathParam("accountId"),
                 context.pathParam("queueName"));
         Context vertxContext = context.vertx().getOrCreateContext();
-        CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest);
+        CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest, RequestBound.of(context)::within);
         // A client that hangs up ends its long poll now rather than when its wait time runs out.
         context.response().closeHandler(closed -> handled.cancel(false));
         handled.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {

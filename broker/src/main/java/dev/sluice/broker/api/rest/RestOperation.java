@@ -57,6 +57,28 @@ public record RestOperation(String method, String path, String operationId, Stri
                 || path.equals("/cluster") || path.startsWith("/cluster/") || path.endsWith("/partitions") || path.endsWith("/migrate");
     }
 
+    /** The longest receive wait SQS allows, which a queue's default may also say. */
+    private static final int MAX_WAIT_SECONDS = 20;
+
+    /**
+     * How long {@code request} may legitimately wait for messages, which {@code api.http.RestRoutes} adds to its bound
+     * on waiting for the cluster: an operation that declares a {@code wait} query parameter long-polls for that many
+     * seconds, or, given none (or none readable: the operation refuses it at once), up to its queue's default.
+     */
+    public java.time.Duration longPollWait(RestRequest request) {
+        if (parameters.stream().noneMatch(parameter -> parameter.in().equals("query") && parameter.name().equals("wait"))) {
+            return java.time.Duration.ZERO;
+        }
+        int seconds = MAX_WAIT_SECONDS;
+        try {
+            Integer given = RestParameters.integer(request.query("wait"), "wait");
+            seconds = given == null ? MAX_WAIT_SECONDS : Math.max(0, Math.min(given, MAX_WAIT_SECONDS));
+        } catch (RuntimeException unreadable) {
+            // Refused by the operation itself, at once.
+        }
+        return java.time.Duration.ofSeconds(seconds);
+    }
+
     /** The names of the path template's parameters, in order. */
     public List<String> pathParameterNames() {
         Matcher matcher = PATH_PARAMETER.matcher(path);

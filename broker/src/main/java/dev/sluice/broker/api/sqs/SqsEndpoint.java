@@ -6,7 +6,9 @@ import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsAction;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
+import dev.sluice.clientsdk.model.ReceiveMessageRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import dev.sluice.clientsdk.Cancellation;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +42,29 @@ public final class SqsEndpoint {
         this.requestIds = requestIds;
     }
 
+    /**
+     * The edge's bound on one request (the HTTP routes pass {@code RequestBound.within}): {@code work}'s answer, or
+     * {@code unavailable}'s once the cluster has kept it waiting too long, {@code wait} (a long poll's) not counted.
+     */
+    @FunctionalInterface
+    public interface Bound {
+        CompletableFuture<SqsHttpResponse> within(CompletableFuture<SqsHttpResponse> work, Duration wait,
+                Supplier<SqsHttpResponse> unavailable);
+    }
+
+    /** The longest receive wait SQS allows: a receive that names none may wait this long by its queue's default. */
+    private static final Duration MAX_RECEIVE_WAIT = Duration.ofSeconds(20);
+
+    /** As {@link #handle(SqsHttpRequest, Bound)}, unbounded. */
     public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request) {
+        return handle(request, (work, wait, unavailable) -> work);
+    }
+
+    /**
+     * Answers one request; if the cluster has not answered within {@code bound}, answers ServiceUnavailable (503,
+     * retried by the SDKs) instead.
+     */
+    public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request, Bound bound) {
         String requestId = requestIds.get();
         SqsProtocol protocol = request.protocol();
         SqsAction action = null;
@@ -64,8 +88,24 @@ public final class SqsEndpoint {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        return Cancellation.propagate(result.handle((response, failure) -> (failure != null ? error(protocol, failure, requestId)
-                : encode(protocol, named, response, requestId)).answering(named)), result);
+        CompletableFuture<SqsHttpResponse> answered = Cancellation.propagate(result.handle((response, failure) ->
+                (failure != null ? error(protocol, failure, requestId) : encode(protocol, named, response, requestId))
+                        .answering(named)), result);
+        return bound.within(answered, receiveWait(decoded), () -> errors.encode(protocol, SqsError.SERVICE_UNAVAILABLE, null, requestId)
+                .answering(named));
+    }
+
+    /**
+     * How long a receive may legitimately wait for messages: its WaitTimeSeconds, or, when it names none, the most its
+     * queue's ReceiveMessageWaitTimeSeconds may say (read further in, from the queue's replica). Zero for the rest.
+     */
+    private static Duration receiveWait(Object decoded) {
+        if (decoded instanceof ReceiveMessageRequest receive) {
+            Integer seconds = receive.waitTimeSeconds();
+            return seconds == null ? MAX_RECEIVE_WAIT
+                    : Duration.ofSeconds(Math.max(0, Math.min(seconds, MAX_RECEIVE_WAIT.toSeconds())));
+        }
+        return Duration.ZERO;
     }
 
     private SqsHttpResponse encode(SqsProtocol protocol, SqsAction action, Object response, String requestId) {

@@ -64,7 +64,11 @@ public final class NotifyRoutes {
             return;
         }
         String action = parameters.string("Action");
-        respond(context, endpoint.handle(parameters, caller(context)).thenApply(response -> {
+        RequestBound bound = RequestBound.of(context);
+        CompletableFuture<SnsHttpResponse> answer = bound.within(endpoint.handle(parameters, caller(context)),
+                java.time.Duration.ZERO, () -> SnsEndpoint.errorResponse(SnsError.SERVICE_UNAVAILABLE, null,
+                        UUID.randomUUID().toString()));
+        respond(context, answer.thenApply(response -> {
             // The broker's request meters read these keys (its ApiCall); an action SNS does not know is no label value.
             boolean known = !SnsError.INVALID_ACTION.code().equals(response.errorCode())
                     && !SnsError.MISSING_ACTION.code().equals(response.errorCode());
