@@ -81,7 +81,8 @@ class IdleLongPollIT {
 
         // A short poll is still proposed (a replica behind its leader must not answer it empty).
         client.receiveMessage(receive(url, 0, null)).get(30, TimeUnit.SECONDS);
-        assertEquals(appliedBefore + 1, node.appliedIndex(0));
+        // At least its own entry (Ratis may add one of its own meanwhile, as in settledAppliedIndex).
+        assertTrue(node.appliedIndex(0) > appliedBefore, "a short poll was not proposed");
     }
 
     @Test
