@@ -7,6 +7,7 @@ import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.*;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,7 +218,7 @@ final class PartitionedQueue {
 
     /** As SQS answers a delete with the handle of a message already gone: success. */
     CompletableFuture<DeleteMessageResponse> delete(Placement placement, DeleteMessageRequest request) {
-        return relocation(placement, request.queueUrl(), List.of(request.receiptHandle())).thenCompose(relocation -> {
+        return relocation(placement, request.queueUrl(), Collections.singletonList(request.receiptHandle())).thenCompose(relocation -> {
             Routed routed = route(placement, groups.size(), request.receiptHandle(), relocation);
             return routed.expired() ? CompletableFuture.completedFuture(new DeleteMessageResponse())
                     : handled(placement, routed.group(), groups.get(routed.group())
@@ -227,7 +228,7 @@ final class PartitionedQueue {
 
     CompletableFuture<ChangeMessageVisibilityResponse> changeVisibility(Placement placement,
             ChangeMessageVisibilityRequest request) {
-        return relocation(placement, request.queueUrl(), List.of(request.receiptHandle())).thenCompose(relocation -> {
+        return relocation(placement, request.queueUrl(), Collections.singletonList(request.receiptHandle())).thenCompose(relocation -> {
             Routed routed = route(placement, groups.size(), request.receiptHandle(), relocation);
             return routed.expired() ? CompletableFuture.failedFuture(expired(request.receiptHandle()))
                     : handled(placement, routed.group(), groups.get(routed.group()).changeMessageVisibility(
