@@ -101,7 +101,7 @@ public final class QueueCommandCodec {
                 Fields.putOptionalInt(out.putString(c.sourceArn()).putString(c.destinationArn()), c.maxMessagesPerSecond());
                 yield out.toByteArray();
             }
-            case STEP_MOVE_TASK -> {
+            case STEP_MOVE_TASK, STEP_MOVE_TASK_UP_TO_COUNT -> {
                 StepMoveTask c = (StepMoveTask) command;
                 yield out.putString(c.handle()).putInt(c.maxMessages()).toByteArray();
             }
@@ -182,7 +182,8 @@ public final class QueueCommandCodec {
             case CHANGE_VISIBILITY -> decodeChangeVisibility(in);
             case PURGE -> new Purge(in.getString());
             case START_MOVE_TASK -> new StartMoveTask(in.getString(), in.getString(), Fields.getOptionalInt(in));
-            case STEP_MOVE_TASK -> new StepMoveTask(in.getString(), in.getInt());
+            case STEP_MOVE_TASK -> new StepMoveTask(in.getString(), in.getInt(), false);
+            case STEP_MOVE_TASK_UP_TO_COUNT -> new StepMoveTask(in.getString(), in.getInt(), true);
             case CANCEL_MOVE_TASK -> new CancelMoveTask(in.getString());
             case RECEIVE_WITH_ATTEMPT -> new Receive(in.getString(), in.getInt(), Fields.getOptionalInt(in), in.getString());
             case START_MOVE_TASK_ACROSS_GROUPS -> new StartMoveTaskAcrossGroups(in.getString(), in.getString(),

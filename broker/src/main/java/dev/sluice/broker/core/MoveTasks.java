@@ -102,8 +102,24 @@ public final class MoveTasks {
         return task;
     }
 
-    /** Moves up to {@code max} visible messages of a running task; ends the task when none is left. */
+    /** A step as the worker proposes it: see {@link #step(String, int, boolean, EntryStamp)} with {@code upToCount}. */
     public void step(String handle, int max, EntryStamp stamp) {
+        step(handle, max, true, stamp);
+    }
+
+    /**
+     * Moves up to {@code max} visible messages of a running task, oldest first, and ends it (COMPLETED) when none is
+     * left to receive or, with {@code upToCount}, when it has moved the {@code toMoveCount} messages it counted when it
+     * started. Why the count bounds the task: SQS documents ApproximateNumberOfMessagesToMove as "The number of
+     * messages to be moved from the source queue. This number is obtained at the time of starting the message movement
+     * task" (API reference, ListMessageMoveTasksResultEntry), and "Dead-letter queues redrive messages in the order
+     * they are received, starting with the oldest message" (developer guide, configuring a dead-letter queue redrive).
+     * So a task moves the backlog it found, oldest first, and messages dead-lettered after its start stay in the
+     * dead-letter queue for a next task; a source that keeps dead-lettering faster than the task's rate no longer keeps
+     * it RUNNING for ever, and ApproximateNumberOfMessagesMoved never passes ApproximateNumberOfMessagesToMove. Without
+     * {@code upToCount} (log entries of code 12, from before) a task ran until the queue was empty.
+     */
+    public void step(String handle, int max, boolean upToCount, EntryStamp stamp) {
         MoveTask task = tasks.get(handle);
         if (task == null || !task.isRunning()) {
             return;
@@ -113,10 +129,12 @@ public final class MoveTasks {
             save(task.ended(MoveTask.FAILED, "The source queue was deleted."));
             return;
         }
+        long left = upToCount ? Math.max(0, task.toMoveCount() - task.movedCount()) : Long.MAX_VALUE;
+        int limit = (int) Math.min(max, left);
         long now = stamp.nowMillis();
         source.index.promote(now);
         int moved = 0;
-        while (moved < max) {
+        while (moved < limit) {
             // In a FIFO dead-letter queue, the next message of a receivable group: each group moves in order.
             MessageMeta meta = source.index.nextReceivable(null);
             if (meta == null) {
@@ -144,7 +162,8 @@ public final class MoveTasks {
             moved++;
         }
         MoveTask progressed = task.moved(moved);
-        save(source.index.receivableCount() == 0 ? progressed.ended(MoveTask.COMPLETED, null) : progressed);
+        boolean countMoved = upToCount && progressed.movedCount() >= progressed.toMoveCount();
+        save(countMoved || source.index.receivableCount() == 0 ? progressed.ended(MoveTask.COMPLETED, null) : progressed);
     }
 
     /**

@@ -100,9 +100,14 @@ public sealed interface QueueCommand {
         }
     }
 
-    record StepMoveTask(String handle, int maxMessages) implements QueueCommand {
+    /**
+     * One bounded step of a move task. {@code upToCount}: the task ends once it has moved the messages it counted at
+     * its start (code 23, what the worker proposes); without it, once the queue has nothing receivable (code 12, the
+     * first release's meaning, kept for its log entries).
+     */
+    record StepMoveTask(String handle, int maxMessages, boolean upToCount) implements QueueCommand {
         public QueueCommandType type() {
-            return QueueCommandType.STEP_MOVE_TASK;
+            return upToCount ? QueueCommandType.STEP_MOVE_TASK_UP_TO_COUNT : QueueCommandType.STEP_MOVE_TASK;
         }
     }
 

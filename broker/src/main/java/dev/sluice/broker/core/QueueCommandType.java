@@ -37,7 +37,13 @@ public enum QueueCommandType {
     /** DeleteQueue only if the queue holds no message at all, decided in one apply (a migration's last step). */
     DELETE_QUEUE_IF_EMPTY(21),
     /** One page of a queue migrated from another group, into the queue created for it here (see {@code QueueExport}). */
-    IMPORT_QUEUE_STATE(22);
+    IMPORT_QUEUE_STATE(22),
+    /**
+     * A move task's step that moves no more than the task's ApproximateNumberOfMessagesToMove in all (see
+     * {@code MoveTasks#step}): code 12 keeps its format and its meaning (move until the queue is empty), so old logs
+     * replay as they were first applied.
+     */
+    STEP_MOVE_TASK_UP_TO_COUNT(23);
 
     private static final QueueCommandType[] BY_CODE = byCode();
 

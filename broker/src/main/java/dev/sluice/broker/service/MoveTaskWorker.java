@@ -52,7 +52,7 @@ public final class MoveTaskWorker implements AutoCloseable {
                 continue;
             }
             allowance.merge(task.handle(), (double) -perTick, Double::sum);
-            group.submit(QueueCommandCodec.encode(new QueueCommand.StepMoveTask(task.handle(), perTick)))
+            group.submit(QueueCommandCodec.encode(new QueueCommand.StepMoveTask(task.handle(), perTick, true)))
                     .whenComplete((result, error) -> stepping.remove(task.handle()));
         }
     }

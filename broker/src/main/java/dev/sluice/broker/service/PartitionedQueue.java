@@ -2,10 +2,12 @@ package dev.sluice.broker.service;
 
 import dev.sluice.broker.core.QueueLayout;
 import dev.sluice.broker.core.ReceiptHandle;
+import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.*;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,18 +38,21 @@ final class PartitionedQueue {
     private final List<EngineQueueClient> groups;
     private final AtomicInteger rotation = new AtomicInteger();
     private final PartitionedReceive receives;
+    private final RelocatedHandles relocated;
 
     /** {@code forgetPlacement} drops this node's cached placement of a queue (a group answered as if it had changed). */
     PartitionedQueue(List<EngineQueueClient> groups, ReceiveWaiters waiters, LongSupplier clockMillis,
-            Consumer<String> forgetPlacement) {
+            Consumer<String> forgetPlacement, RelocatedHandles relocated) {
         this.groups = groups;
         this.receives = new PartitionedReceive(groups, waiters, clockMillis, forgetPlacement);
+        this.relocated = relocated;
     }
 
     /** The same over other group clients (a listing view of them). */
     PartitionedQueue(List<EngineQueueClient> groups, PartitionedQueue original) {
         this.groups = groups;
         this.receives = original.receives.over(groups);
+        this.relocated = original.relocated;
     }
 
     // ---- queue-wide actions ----
@@ -170,6 +175,19 @@ final class PartitionedQueue {
     record Routed(int group, String handle, boolean expired) {
     }
 
+    /**
+     * As {@link #route(Placement, int, String)}, but a handle naming the group a FIFO partition was copied from
+     * ({@code relocation}) goes to the group it was copied to, where the message kept its handle.
+     */
+    static Routed route(Placement placement, int groupCount, String receiptHandle, RelocatedHandles.Relocation relocation) {
+        Routed routed = route(placement, groupCount, receiptHandle);
+        if (routed.expired() && routed.group() == relocation.from() && placement.partitions().contains(relocation.to())
+                && receiptHandle.startsWith(HANDLE_PREFIX)) {
+            return new Routed(relocation.to(), routed.handle(), false);
+        }
+        return routed;
+    }
+
     static Routed route(Placement placement, int groupCount, String receiptHandle) {
         if (receiptHandle != null && receiptHandle.startsWith(HANDLE_PREFIX)) {
             int separator = receiptHandle.indexOf(HANDLE_SEPARATOR);
@@ -200,18 +218,35 @@ final class PartitionedQueue {
 
     /** As SQS answers a delete with the handle of a message already gone: success. */
     CompletableFuture<DeleteMessageResponse> delete(Placement placement, DeleteMessageRequest request) {
-        Routed routed = route(placement, groups.size(), request.receiptHandle());
-        return routed.expired() ? CompletableFuture.completedFuture(new DeleteMessageResponse())
-                : handled(placement, routed.group(), groups.get(routed.group())
-                        .deleteMessage(new DeleteMessageRequest(request.queueUrl(), routed.handle())));
+        return relocation(placement, request.queueUrl(), Collections.singletonList(request.receiptHandle())).thenCompose(relocation -> {
+            Routed routed = route(placement, groups.size(), request.receiptHandle(), relocation);
+            return routed.expired() ? CompletableFuture.completedFuture(new DeleteMessageResponse())
+                    : handled(placement, routed.group(), groups.get(routed.group())
+                            .deleteMessage(new DeleteMessageRequest(request.queueUrl(), routed.handle())));
+        });
     }
 
     CompletableFuture<ChangeMessageVisibilityResponse> changeVisibility(Placement placement,
             ChangeMessageVisibilityRequest request) {
-        Routed routed = route(placement, groups.size(), request.receiptHandle());
-        return routed.expired() ? CompletableFuture.failedFuture(expired(request.receiptHandle()))
-                : handled(placement, routed.group(), groups.get(routed.group()).changeMessageVisibility(
-                        new ChangeMessageVisibilityRequest(request.queueUrl(), routed.handle(), request.visibilityTimeout())));
+        return relocation(placement, request.queueUrl(), Collections.singletonList(request.receiptHandle())).thenCompose(relocation -> {
+            Routed routed = route(placement, groups.size(), request.receiptHandle(), relocation);
+            return routed.expired() ? CompletableFuture.failedFuture(expired(request.receiptHandle()))
+                    : handled(placement, routed.group(), groups.get(routed.group()).changeMessageVisibility(
+                            new ChangeMessageVisibilityRequest(request.queueUrl(), routed.handle(), request.visibilityTimeout())));
+        });
+    }
+
+    /**
+     * Where a FIFO queue's partition copied away went ({@link RelocatedHandles}), read only when one of {@code handles}
+     * names a group the placement no longer holds; NONE otherwise.
+     */
+    private CompletableFuture<RelocatedHandles.Relocation> relocation(Placement placement, String queueUrl, List<String> handles) {
+        boolean stale = handles.stream().anyMatch(handle -> route(placement, groups.size(), handle).expired());
+        if (!stale || !isFifo(queueUrl)) {
+            return CompletableFuture.completedFuture(RelocatedHandles.Relocation.NONE);
+        }
+        return QueueUrl.parse(queueUrl).map(url -> relocated.of(url.queueName()))
+                .orElse(CompletableFuture.completedFuture(RelocatedHandles.Relocation.NONE));
     }
 
     /** The engine's answer for the handle of a message no longer in the queue. */
@@ -221,41 +256,47 @@ final class PartitionedQueue {
     }
 
     CompletableFuture<DeleteMessageBatchResponse> deleteBatch(Placement placement, DeleteMessageBatchRequest request) {
-        Map<Integer, List<DeleteMessageBatchRequestEntry>> byGroup = new LinkedHashMap<>();
-        List<DeleteMessageBatchResultEntry> gone = new ArrayList<>();
-        for (DeleteMessageBatchRequestEntry entry : request.entries()) {
-            Routed routed = route(placement, groups.size(), entry.receiptHandle());
-            if (routed.expired()) {
-                gone.add(new DeleteMessageBatchResultEntry(entry.id()));
-                continue;
+        List<String> handles = request.entries().stream().map(DeleteMessageBatchRequestEntry::receiptHandle).toList();
+        return relocation(placement, request.queueUrl(), handles).thenCompose(relocation -> {
+            Map<Integer, List<DeleteMessageBatchRequestEntry>> byGroup = new LinkedHashMap<>();
+            List<DeleteMessageBatchResultEntry> gone = new ArrayList<>();
+            for (DeleteMessageBatchRequestEntry entry : request.entries()) {
+                Routed routed = route(placement, groups.size(), entry.receiptHandle(), relocation);
+                if (routed.expired()) {
+                    gone.add(new DeleteMessageBatchResultEntry(entry.id()));
+                    continue;
+                }
+                byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>())
+                        .add(new DeleteMessageBatchRequestEntry(entry.id(), routed.handle()));
             }
-            byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>())
-                    .add(new DeleteMessageBatchRequestEntry(entry.id(), routed.handle()));
-        }
-        return merged(byGroup, (group, entries) -> handled(placement, group, groups.get(group).deleteMessageBatch(
-                new DeleteMessageBatchRequest(request.queueUrl(), entries))),
-                DeleteMessageBatchResponse::successful, DeleteMessageBatchResponse::failed,
-                (succeeded, failed) -> new DeleteMessageBatchResponse(joined(succeeded, gone), failed));
+            return merged(byGroup, (group, entries) -> handled(placement, group, groups.get(group).deleteMessageBatch(
+                    new DeleteMessageBatchRequest(request.queueUrl(), entries))),
+                    DeleteMessageBatchResponse::successful, DeleteMessageBatchResponse::failed,
+                    (succeeded, failed) -> new DeleteMessageBatchResponse(joined(succeeded, gone), failed));
+        });
     }
 
     CompletableFuture<ChangeMessageVisibilityBatchResponse> changeVisibilityBatch(Placement placement,
             ChangeMessageVisibilityBatchRequest request) {
-        Map<Integer, List<ChangeMessageVisibilityBatchRequestEntry>> byGroup = new LinkedHashMap<>();
-        List<BatchResultErrorEntry> gone = new ArrayList<>();
-        for (ChangeMessageVisibilityBatchRequestEntry entry : request.entries()) {
-            Routed routed = route(placement, groups.size(), entry.receiptHandle());
-            if (routed.expired()) {
-                SqsException error = expired(entry.receiptHandle());
-                gone.add(new BatchResultErrorEntry(entry.id(), true, error.error().legacyCode(), error.getMessage()));
-                continue;
+        List<String> handles = request.entries().stream().map(ChangeMessageVisibilityBatchRequestEntry::receiptHandle).toList();
+        return relocation(placement, request.queueUrl(), handles).thenCompose(relocation -> {
+            Map<Integer, List<ChangeMessageVisibilityBatchRequestEntry>> byGroup = new LinkedHashMap<>();
+            List<BatchResultErrorEntry> gone = new ArrayList<>();
+            for (ChangeMessageVisibilityBatchRequestEntry entry : request.entries()) {
+                Routed routed = route(placement, groups.size(), entry.receiptHandle(), relocation);
+                if (routed.expired()) {
+                    SqsException error = expired(entry.receiptHandle());
+                    gone.add(new BatchResultErrorEntry(entry.id(), true, error.error().legacyCode(), error.getMessage()));
+                    continue;
+                }
+                byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>()).add(
+                        new ChangeMessageVisibilityBatchRequestEntry(entry.id(), routed.handle(), entry.visibilityTimeout()));
             }
-            byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>()).add(
-                    new ChangeMessageVisibilityBatchRequestEntry(entry.id(), routed.handle(), entry.visibilityTimeout()));
-        }
-        return merged(byGroup, (group, entries) -> handled(placement, group, groups.get(group).changeMessageVisibilityBatch(
-                new ChangeMessageVisibilityBatchRequest(request.queueUrl(), entries))),
-                ChangeMessageVisibilityBatchResponse::successful, ChangeMessageVisibilityBatchResponse::failed,
-                (succeeded, failed) -> new ChangeMessageVisibilityBatchResponse(succeeded, joined(failed, gone)));
+            return merged(byGroup, (group, entries) -> handled(placement, group, groups.get(group).changeMessageVisibilityBatch(
+                    new ChangeMessageVisibilityBatchRequest(request.queueUrl(), entries))),
+                    ChangeMessageVisibilityBatchResponse::successful, ChangeMessageVisibilityBatchResponse::failed,
+                    (succeeded, failed) -> new ChangeMessageVisibilityBatchResponse(succeeded, joined(failed, gone)));
+        });
     }
 
     private static <T> List<T> joined(List<T> first, List<T> second) {

@@ -8,6 +8,7 @@ import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.DeleteQueueRequest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a FIFO queue to another data group by copying it whole while it is closed, where a standard queue is drained
+ * Moves a FIFO queue, or one partition of a high-throughput FIFO queue, to another data group by copying it whole
+ * while it is closed (the queue's other partitions keep working), where a standard queue is drained
  * ({@link MigrationWorker}): a drain would let a message group's next messages be received in the new group while an
  * earlier one is still in flight in the old, and the new group would not know the deduplication ids of the last five
  * minutes. The steps, each idempotent and driven by the worker on the node leading the old group (a new leader goes
@@ -97,7 +99,7 @@ final class QueueCopyMigration {
         return groups.get(migration.fromGroup()).exportQueue(name, migration.position())
                 .thenCompose(page -> groups.get(migration.toGroup()).importQueueState(name, page).thenCompose(stored -> {
                     if (page.last()) {
-                        return switchOver(migration.progressed(stored));
+                        return switchOver(migration, stored);
                     }
                     Migration next = migration.copiedTo(page.next(), stored);
                     return migrations.update(migration, next).thenCompose(updated -> updated && pagesLeft > 1
@@ -106,34 +108,58 @@ final class QueueCopyMigration {
     }
 
     /**
-     * The copy is complete and sealed: the placement names the new group alone, if it still names the old group alone.
-     * If it names the new group already, an earlier attempt switched and crashed before recording it. Anything else
-     * means the queue's layout was changed under the migration: the copy is given up (see {@link #abort}).
+     * The copy is complete and sealed: the placement names the new group in the old group's place, if it still names
+     * the old group (a whole queue: alone; a partition of a high-throughput FIFO queue: at the same index, so the same
+     * message groups hash to it). If it names the new group in that place already, an earlier attempt switched and
+     * crashed before recording it. Anything else means the queue's layout was changed under the migration: the copy is
+     * given up (see {@link #abort}). {@code migration} is the record as stored (the compare-and-set expects it), {@code
+     * stored} the messages the last page added: counted into the SWITCHED record (a record expected with them already
+     * counted never matched, so the last page's messages went uncounted and a tick was lost replaying it).
      */
-    private CompletableFuture<Void> switchOver(Migration migration) {
+    private CompletableFuture<Void> switchOver(Migration migration, long stored) {
         String name = migration.queueName();
-        Placement switched = Placement.single(migration.toGroup());
         placement.forget(name);
-        // Opened before the placement names it (idempotent: a repeated switch opens it again).
-        return groups.get(migration.toGroup()).setLayout(name, QueueLayout.OPEN).thenCompose(opened -> placement.placementOf(name))
-                .thenCompose(current -> {
-            if (current.equals(switched)) {
-                return CompletableFuture.completedFuture(true);
+        return placement.placementOf(name).thenCompose(current -> {
+            List<Integer> partitions = current.partitions();
+            if (partitions.contains(migration.toGroup()) && !partitions.contains(migration.fromGroup())
+                    && current.draining().isEmpty()) {
+                // Opened again (idempotent): the crash may have come between the switch and the opening.
+                return groups.get(migration.toGroup()).setLayout(name, openLayout(partitions, migration.toGroup()))
+                        .thenApply(opened -> true);
             }
-            if (!current.partitions().equals(List.of(migration.fromGroup())) || !current.draining().isEmpty()) {
+            if (!partitions.contains(migration.fromGroup()) || !current.draining().isEmpty()) {
                 return abort(migration, current).thenApply(aborted -> false);
             }
-            return placement.replace(name, current, switched);
+            Placement switched = switched(current, migration);
+            // Opened before the placement names it, with its partition's place, so that it refuses groups hashed elsewhere.
+            return groups.get(migration.toGroup()).setLayout(name, openLayout(switched.partitions(), migration.toGroup()))
+                    .thenCompose(opened -> placement.replace(name, current, switched));
         }).thenCompose(replaced -> {
             if (!replaced) {
                 return CompletableFuture.completedFuture(null);
             }
-            Migration done = migration.in(State.SWITCHED, clockMillis.getAsLong());
-            LOG.info("queue {} switched to data-{} after {} ms closed, {} messages copied", name, migration.toGroup(),
-                    done.finishedMillis() - migration.startedMillis(), migration.moved());
+            Migration done = migration.progressed(stored).in(State.SWITCHED, clockMillis.getAsLong());
+            LOG.info("queue {} switched from data-{} to data-{} after {} ms closed, {} messages copied", name,
+                    migration.fromGroup(), migration.toGroup(), done.finishedMillis() - migration.startedMillis(), done.moved());
             return migrations.update(migration, done).thenCompose(updated -> updated ? removeSource(done)
                     : CompletableFuture.completedFuture(null));
         });
+    }
+
+    /** {@code current} with the migration's new group in its old group's place; a queue in one group moves whole. */
+    private static Placement switched(Placement current, Migration migration) {
+        if (current.partitions().size() == 1) {
+            return Placement.single(migration.toGroup());
+        }
+        List<Integer> partitions = new ArrayList<>(current.partitions());
+        partitions.set(partitions.indexOf(migration.fromGroup()), migration.toGroup());
+        return new Placement(current.home(), partitions, List.of());
+    }
+
+    /** An open queue in {@code group}: for a partition of several, told its index and count (see PartitionLayouts). */
+    private static QueueLayout openLayout(List<Integer> partitions, int group) {
+        return partitions.size() == 1 ? QueueLayout.OPEN
+                : new QueueLayout(QueueLayout.Fence.OPEN, partitions.indexOf(group), partitions.size());
     }
 
     /** The old group's closed queue, a stale copy now, is deleted; a delete repeated after a crash finds it gone. */
@@ -163,8 +189,10 @@ final class QueueCopyMigration {
     private CompletableFuture<Void> abort(Migration migration, Placement current) {
         LOG.warn("queue {}: placement changed to {} during its migration; the copy in data-{} is given up", migration.queueName(),
                 current, migration.toGroup());
+        QueueLayout reopened = current.partitions().contains(migration.fromGroup())
+                ? openLayout(current.partitions(), migration.fromGroup()) : QueueLayout.OPEN;
         return deleteCopy(migration)
-                .thenCompose(deleted -> groups.get(migration.fromGroup()).setLayout(migration.queueName(), QueueLayout.OPEN))
+                .thenCompose(deleted -> groups.get(migration.fromGroup()).setLayout(migration.queueName(), reopened))
                 .thenCompose(opened -> migrations.update(migration, migration.in(State.COMPLETED, clockMillis.getAsLong())))
                 .thenApply(done -> null);
     }

@@ -269,29 +269,22 @@ public final class QueueLayoutChanges {
     }
 
     /**
-     * Whether {@code name} can be moved to {@code target} by copy (a FIFO queue's migration, see
-     * {@link QueueCopyMigration}); answers the group it is in. The same rules as a drain: one partition, not moving
-     * already. A dead-letter queue with sources moves too: sources in its old group send their dead letters through the
-     * outbox while it is fenced, and are marked as having a remote dead-letter queue when its old copy is deleted.
+     * Whether {@code name}'s partition in group {@code from} (null: its only one) can be moved to {@code target} by copy
+     * (a FIFO queue's migration, see {@link QueueCopyMigration}); answers the group it is in. The same rules as a drain:
+     * not moving already, to a group that does not hold the queue. A partition of a high-throughput FIFO queue moves the
+     * same way as a whole queue: its message groups are frozen and copied with their order and deduplication ids, and
+     * the copy takes the partition's place (same index, so the same groups hash to it). A dead-letter queue with sources
+     * moves too: sources in its old group send their dead letters through the outbox while it is fenced, and are marked
+     * as having a remote dead-letter queue when its old copy is deleted.
      */
-    CompletableFuture<Integer> checkCopyable(String name, int target) {
+    CompletableFuture<Integer> checkCopyable(String name, Integer from, int target) {
         placement.forget(name);
         return placement.placementOf(name).thenCompose(current -> groups.get(current.primary()).exists(name).thenCompose(exists -> {
             if (!exists) {
                 throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
             }
-            checkMovable(current, target);
-            return CompletableFuture.completedFuture(current.primary());
+            return CompletableFuture.completedFuture(movedPartition(current, from, target));
         }));
-    }
-
-    /** What any migration needs: one partition, not moving already, to another group. */
-    private static void checkMovable(Placement current, int target) {
-        if (current.partitions().size() != 1) {
-            throw SqsError.INVALID_PARAMETER_VALUE.exception("A partition of a FIFO queue cannot be migrated: its message "
-                    + "groups are hashed to partitions, and a copy of one partition is not supported yet.");
-        }
-        movedPartition(current, null, target);
     }
 
     /**

@@ -119,10 +119,7 @@ public final class QueueMigrations {
      * complete, so the record is what says it is moving, and a second start while one is unfinished is refused.
      */
     private CompletableFuture<Migration> startCopy(String name, Integer from, int toGroup) {
-        return layouts.checkCopyable(name, toGroup).thenCompose(fromGroup -> catalog.get(NAMESPACE, key(name)).thenCompose(stored -> {
-            if (from != null && from.intValue() != fromGroup) {
-                throw SqsError.INVALID_PARAMETER_VALUE.exception("The queue has no partition in data-" + from + ".");
-            }
+        return layouts.checkCopyable(name, from, toGroup).thenCompose(fromGroup -> catalog.get(NAMESPACE, key(name)).thenCompose(stored -> {
             Migration started = new Migration(name, fromGroup, toGroup, State.FREEZING, 0, clockMillis.getAsLong(), 0,
                     QueueExport.Position.START);
             if (stored.isPresent() && decode(stored.get()).state() != State.COMPLETED) {

@@ -183,6 +183,11 @@ public final class QueuePlacement {
         return accountId + "/" + name;
     }
 
+    /** The queue's latest migration record (see {@link QueueMigrations}), read fresh: where a copied partition went. */
+    CompletableFuture<Optional<QueueMigrations.Migration>> latestMigration(String name) {
+        return catalog.get(QueueMigrations.NAMESPACE, key(name)).thenApply(stored -> stored.map(QueueMigrations::decode));
+    }
+
     static Placement decode(byte[] record) {
         BinaryReader in = new BinaryReader(ByteBuffer.wrap(record));
         int format = in.getByte();

@@ -50,7 +50,8 @@ public final class RoutedQueueClient implements QueueClient {
         this.placement = placement;
         this.attributes = attributes;
         this.accountId = accountId;
-        this.partitioned = new PartitionedQueue(this.groups, waiters, clockMillis, placement::forget);
+        this.partitioned = new PartitionedQueue(this.groups, waiters, clockMillis, placement::forget,
+                new RelocatedHandles(placement::latestMigration));
         this.retry = new StalePlacementRetry(this::placementOf, placement::forget, timers, clockMillis);
         this.partitionLayouts = new PartitionLayouts(this.groups);
         this.clockMillis = clockMillis;

@@ -195,9 +195,9 @@ public final class QueueEngine implements DomainEngine {
                 yield out.putString(book.moveTasks().start(c.sourceArn(), c.destinationArn(), c.maxMessagesPerSecond(),
                         stamp).handle());
             }
-            case STEP_MOVE_TASK -> {
+            case STEP_MOVE_TASK, STEP_MOVE_TASK_UP_TO_COUNT -> {
                 StepMoveTask c = (StepMoveTask) command;
-                book.moveTasks().step(c.handle(), c.maxMessages(), stamp);
+                book.moveTasks().step(c.handle(), c.maxMessages(), c.upToCount(), stamp);
                 yield out;
             }
             case CANCEL_MOVE_TASK -> out.putLong(book.moveTasks().cancel(((CancelMoveTask) command).handle()).movedCount());

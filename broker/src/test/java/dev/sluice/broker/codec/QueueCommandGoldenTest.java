@@ -60,7 +60,7 @@ class QueueCommandGoldenTest {
         samples.put("change-visibility", new QueueCommand.ChangeVisibility("alerts", List.of(new VisibilityChange("a", "handle-1", 0))));
         samples.put("purge", new QueueCommand.Purge("alerts"));
         samples.put("start-move-task", new QueueCommand.StartMoveTask("arn:aws:sqs:us-east-1:000000000000:dlq", null, 50));
-        samples.put("step-move-task", new QueueCommand.StepMoveTask("task-1", 100));
+        samples.put("step-move-task", new QueueCommand.StepMoveTask("task-1", 100, false));
         samples.put("cancel-move-task", new QueueCommand.CancelMoveTask("task-1"));
         samples.put("receive-with-attempt-id", new QueueCommand.Receive("orders.fifo", 10, null, "attempt-1"));
         samples.put("send-fifo", new QueueCommand.Send("orders.fifo", List.of(new SendEntry("1", "paid", null, Map.of(), null,
@@ -97,6 +97,7 @@ class QueueCommandGoldenTest {
                         new QueueExport.Position(QueueExport.Phase.ATTEMPTS, 0, "attempt-7"),
                         List.of(new QueueExport.Attempt("attempt-7", new ReceiveAttempt(301_000,
                                 List.of(new ReceiveAttempt.Delivery(1L << 30, 99, 31_000))))))));
+        samples.put("step-move-task-up-to-count", new QueueCommand.StepMoveTask("task-1", 100, true));
         return samples;
     }
 
@@ -127,6 +128,7 @@ class QueueCommandGoldenTest {
         codes.put(QueueCommandType.SET_QUEUE_LAYOUT, 20);
         codes.put(QueueCommandType.DELETE_QUEUE_IF_EMPTY, 21);
         codes.put(QueueCommandType.IMPORT_QUEUE_STATE, 22);
+        codes.put(QueueCommandType.STEP_MOVE_TASK_UP_TO_COUNT, 23);
         return codes;
     }
 

@@ -127,6 +127,29 @@ class QueueBookTest {
     }
 
     @Test
+    void aMoveTaskStepOfTheFirstCodeStillMovesUntilTheQueueIsEmptySoOldLogsReplayAsApplied() {
+        String dlq = "arn:aws:sqs:us-east-1:000000000000:dlq";
+        book.createQueue("dlq", Map.of(), Map.of(), stamp);
+        book.createQueue("work", Map.of("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + dlq + "\",\"maxReceiveCount\":\"1\"}"),
+                Map.of(), stamp);
+        book.createQueue("replay", Map.of(), Map.of(), stamp);
+        send("dlq", "early");
+        MoveTask counted = book.moveTasks().start(dlq, "arn:aws:sqs:us-east-1:000000000000:replay", null, stamp);
+        send("dlq", "late");
+        book.moveTasks().step(counted.handle(), 10, true, stamp);
+        assertEquals(List.of(1L, 1L), List.of(book.moveTasks().list(dlq, 1).get(0).movedCount(),
+                book.moveTasks().list(dlq, 1).get(0).toMoveCount()), "moved, to move");
+        assertEquals(MoveTask.COMPLETED, book.moveTasks().list(dlq, 1).get(0).status());
+
+        stamp.now += 1;
+        MoveTask legacy = book.moveTasks().start(dlq, "arn:aws:sqs:us-east-1:000000000000:replay", null, stamp);
+        send("dlq", "later");
+        book.moveTasks().step(legacy.handle(), 10, false, stamp);
+        assertEquals(2L, book.moveTasks().list(dlq, 1).get(0).movedCount(), "code 12 moves past the count, as it did");
+        assertEquals(MoveTask.COMPLETED, book.moveTasks().list(dlq, 1).get(0).status());
+    }
+
+    @Test
     void aRedrivePolicyMustNameAnExistingQueue() {
         SqsException rejected = assertThrows(SqsException.class, () -> book.createQueue("orphan", Map.of("RedrivePolicy",
                 "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:nowhere\",\"maxReceiveCount\":\"3\"}"), Map.of(), stamp));

@@ -266,6 +266,57 @@ class StandardQueueIT {
     }
 
     @Test
+    void aMessageMoveTaskMovesTheMessagesItCountedAtItsStartOldestFirstAndLeavesLaterOnesForTheNextTask() throws Exception {
+        String dlq = create("counted-dlq", Map.of());
+        String dlqArn = "arn:aws:sqs:us-east-1:000000000000:counted-dlq";
+        create("counted-source", Map.of(QueueAttributeName.REDRIVE_POLICY,
+                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":1}"));
+        String replay = create("counted-replay", Map.of());
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            sqs.sendMessage(b -> b.queueUrl(dlq).messageBody("early-" + n));
+        }
+
+        // One message a second: the later messages are in the dead-letter queue long before the task could finish.
+        sqs.startMessageMoveTask(b -> b.sourceArn(dlqArn).destinationArn("arn:aws:sqs:us-east-1:000000000000:counted-replay")
+                .maxNumberOfMessagesPerSecond(1));
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            sqs.sendMessage(b -> b.queueUrl(dlq).messageBody("late-" + n));
+        }
+        var running = sqs.listMessageMoveTasks(b -> b.sourceArn(dlqArn)).results().get(0);
+        assertEquals(3L, running.approximateNumberOfMessagesToMove());
+
+        var ended = running;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (ended.status().equals("RUNNING") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            ended = sqs.listMessageMoveTasks(b -> b.sourceArn(dlqArn)).results().get(0);
+        }
+        assertEquals("COMPLETED", ended.status(), ended.toString());
+        assertEquals(3L, ended.approximateNumberOfMessagesToMove(), ended.toString());
+        assertEquals(3L, ended.approximateNumberOfMessagesMoved(), ended.toString());
+        assertEquals(null, ended.taskHandle(), "a task that is not RUNNING lists no handle");
+        assertEquals(List.of("early-0", "early-1", "early-2"), drain(replay));
+        assertEquals(List.of("late-0", "late-1", "late-2"), drain(dlq));
+    }
+
+    /** Every body a queue holds, sorted, deleting as it goes. */
+    private static List<String> drain(String url) {
+        List<String> bodies = new java.util.ArrayList<>();
+        List<Message> batch;
+        do {
+            batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+            for (Message message : batch) {
+                bodies.add(message.body());
+                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+            }
+        } while (!batch.isEmpty());
+        bodies.sort(null);
+        return bodies;
+    }
+
+    @Test
     void aLongPollWhoseClientHangsUpStopsWaiting() throws Exception {
         create("abandoned", Map.of());
         String body = "{\"QueueUrl\":\"http://127.0.0.1:" + server.port() + "/000000000000/abandoned\",\"WaitTimeSeconds\":20}";
