@@ -17,34 +17,24 @@ import java.util.function.Supplier;
 
 /**
  * The function bridges' activity over the cluster: this node's from its bridge, every other node's from its
- * {@code GET /v1/function-activity/node} at the HTTP URL it published in the catalog, signed ({@link PeerSigner}),
- * all asked at once, each bounded by {@link #TIMEOUT_MILLIS}. Counts are summed, the recent errors merged newest
+ * {@code GET /v1/function-activity/node}, signed ({@link PeerRequests}). Counts are summed, the recent errors merged newest
  * first (each tagged with its node) and cut to {@link BridgeActivity#MAX_RECENT_ERRORS}; a node that does not
  * answer in time, or answers anything but 200, is named instead of failing the page. Thread-safe, never blocks.
  */
 public final class ClusterFunctionActivity implements FunctionActivitySource {
-    /** How long a peer's answer is waited for: the console refreshes every few seconds. */
-    static final long TIMEOUT_MILLIS = 2000;
-
-    private final String selfId;
     private final Supplier<BridgeActivity> local;
-    private final Supplier<CompletableFuture<ClusterView>> view;
-    private final WebClient web;
-    private final PeerSigner signer;
+    private final PeerRequests peers;
 
     /** @param view the cluster's nodes with their HTTP URLs */
     public ClusterFunctionActivity(String selfId, Supplier<BridgeActivity> local, Supplier<CompletableFuture<ClusterView>> view,
             WebClient web, PeerSigner signer) {
-        this.selfId = selfId;
         this.local = local;
-        this.view = view;
-        this.web = web;
-        this.signer = signer;
+        this.peers = new PeerRequests(selfId, view, web, signer);
     }
 
     @Override
     public String nodeId() {
-        return selfId;
+        return peers.selfId();
     }
 
     @Override
@@ -54,42 +44,21 @@ public final class ClusterFunctionActivity implements FunctionActivitySource {
 
     @Override
     public CompletableFuture<Answer> cluster() {
-        return view.get().thenCompose(cluster -> {
-            List<ClusterView.NodeView> peers = cluster.nodes().stream().filter(node -> !node.id().equals(selfId)).toList();
-            List<CompletableFuture<BridgeActivity>> asked = peers.stream().map(this::ask).toList();
-            return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                BridgeActivity own = local.get();
-                SortedMap<String, BridgeActivity.FunctionNumbers> sum = new TreeMap<>(own.functions());
-                List<NodeError> errors = new ArrayList<>();
-                own.recentErrors().forEach(error -> errors.add(new NodeError(selfId, error)));
-                List<String> unanswered = new ArrayList<>();
-                for (int i = 0; i < peers.size(); i++) {
-                    BridgeActivity theirs = asked.get(i).join();
-                    if (theirs == null) {
-                        unanswered.add(peers.get(i).id());
-                        continue;
-                    }
-                    theirs.functions().forEach((name, numbers) -> sum.merge(name, numbers, BridgeActivity.FunctionNumbers::plus));
-                    String node = peers.get(i).id();
-                    theirs.recentErrors().forEach(error -> errors.add(new NodeError(node, error)));
-                }
-                List<NodeError> newest = errors.stream()
-                        .sorted((a, b) -> BridgeActivity.NEWEST_FIRST.compare(a.error(), b.error()))
-                        .limit(BridgeActivity.MAX_RECENT_ERRORS).toList();
-                return new Answer(sum, newest, unanswered);
-            });
-        });
-    }
-
-    /** The peer's activity, or null when it has no URL yet, does not answer in time or answers something else. */
-    private CompletableFuture<BridgeActivity> ask(ClusterView.NodeView peer) {
-        if (peer.httpUrl() == null || peer.httpUrl().isEmpty()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        String url = peer.httpUrl().replaceAll("/+$", "") + "/v1" + FunctionActivityResource.NODE_PATH;
-        return signer.signGet(url, web.getAbs(url).timeout(TIMEOUT_MILLIS)).send().toCompletionStage().toCompletableFuture()
-                .thenApply(response -> response.statusCode() == 200 ? parse(response.bodyAsJsonObject()) : null)
-                .exceptionally(unreachable -> null);
+        return peers.getFromEveryPeer("/v1" + FunctionActivityResource.NODE_PATH, ClusterFunctionActivity::parse)
+                .thenApply(answers -> {
+                    BridgeActivity own = local.get();
+                    SortedMap<String, BridgeActivity.FunctionNumbers> sum = new TreeMap<>(own.functions());
+                    List<NodeError> errors = new ArrayList<>();
+                    own.recentErrors().forEach(error -> errors.add(new NodeError(peers.selfId(), error)));
+                    answers.answered().forEach((node, theirs) -> {
+                        theirs.functions().forEach((name, numbers) -> sum.merge(name, numbers, BridgeActivity.FunctionNumbers::plus));
+                        theirs.recentErrors().forEach(error -> errors.add(new NodeError(node, error)));
+                    });
+                    List<NodeError> newest = errors.stream()
+                            .sorted((a, b) -> BridgeActivity.NEWEST_FIRST.compare(a.error(), b.error()))
+                            .limit(BridgeActivity.MAX_RECENT_ERRORS).toList();
+                    return new Answer(sum, newest, answers.unanswered());
+                });
     }
 
     /** Reads back what {@link FunctionActivityResource} wrote; null (the node counts as unanswered) when it is not that. */

@@ -125,6 +125,18 @@ public final class DeliveryHealth {
         return Optional.ofNullable(failing.get(subscriptionId)).filter(entry -> entry.current(now)).map(Entry::failure);
     }
 
+    /** Every subscription failing on this node right now, by subscription id (the console merges the nodes' lists). */
+    public java.util.SortedMap<String, Failure> failures() {
+        Instant now = clock.instant();
+        java.util.SortedMap<String, Failure> current = new java.util.TreeMap<>();
+        failing.forEach((id, entry) -> {
+            if (entry.current(now)) {
+                current.put(id, entry.failure());
+            }
+        });
+        return current;
+    }
+
     /** How many subscriptions of {@code protocol} are failing on this node right now. */
     public int failing(String protocol) {
         return (int) currentFailures().filter(failure -> failure.protocol().equals(protocol)).count();

@@ -1,6 +1,5 @@
-package dev.sluice.broker.bridge;
+package dev.sluice.broker.console;
 
-import static dev.sluice.broker.bridge.BridgeTestServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.broker.SluiceServer;
-import dev.sluice.broker.bridge.FunctionServer.Reply;
 import dev.sluice.broker.config.SluiceConfig;
-import dev.sluice.broker.console.ConsoleBrowser;
 import dev.sluice.clientsdk.auth.AwsCredentials;
 import dev.sluice.clientsdk.auth.SigV4Signer;
 import dev.sluice.raftstore.Peer;
@@ -31,6 +28,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,10 +44,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * /v1/function-activity}) read on node A shows the invocations and errors node B's bridge made, the other bridges being
  * stopped, with B's errors tagged n2; node B's part ({@code /v1/function-activity/node}) is refused, in the REST error
  * shape and without any of it, to an unsigned caller and to one signing with a wrong secret; and node A's console
- * Functions page, signed in, shows B's errors and their count.
+ * Functions page, signed in, shows B's errors and their count. Every node's topic page data shows a subscription
+ * failing wherever it failed.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class FunctionActivityClusterIT {
+class ClusterConsoleDataIT {
     /** A plain (not admin) key: the nodes sign their calls to each other with it. */
     private static final AwsCredentials KEYS = AwsCredentials.of("AKIDNODES", "nodes-secret-1");
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -56,19 +56,28 @@ class FunctionActivityClusterIT {
     private static final String FAILURE = "the function broke on purpose";
 
     @TempDir
-    Path data;
+    static Path data;
+    static List<SluiceServer> nodes = List.of();
+
+    @BeforeAll
+    static void start() throws Exception {
+        nodes = startThreeNodes();
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.forEach(SluiceServer::close);
+    }
 
     @Test
     void oneNodesFunctionsPageShowsTheInvocationsAndErrorsOfAnotherNodesBridgeAndHostileReadsGetNothing()
             throws Exception {
-        List<SluiceServer> nodes = startThreeNodes();
-        try (FunctionServer function = new FunctionServer();
+        try (FailingFunction function = FailingFunction.start();
                 SqsClient sqs = SqsClient.builder().endpointOverride(URI.create(endpoint(nodes.get(0))))
                         .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
                                 AwsBasicCredentials.create(KEYS.accessKeyId(), KEYS.secretAccessKey()))).build()) {
             String a = endpoint(nodes.get(0));
             String b = endpoint(nodes.get(1));
-            function.respond(event -> new Reply(500, Map.of(), "{\"errorMessage\":\"" + FAILURE + "\"}", 0));
             String queue = sqs.createQueue(request -> request.queueName("activity-source")
                     .attributesWithStrings(Map.of("VisibilityTimeout", "3"))).queueUrl();
             assertEquals(201, signed("POST", a, "/v1/functions", "{\"FunctionName\":\"activity-fn\",\"InvokeUrl\":\""
@@ -134,9 +143,45 @@ class FunctionActivityClusterIT {
                     "InvalidClientTokenId");
             assertRefused(HTTP.send(HttpRequest.newBuilder(URI.create(a + "/v1/function-activity")).GET().build(),
                     HttpResponse.BodyHandlers.ofString()), "MissingAuthenticationToken");
-        } finally {
-            nodes.forEach(SluiceServer::close);
         }
+    }
+
+    /**
+     * A subscription to a missing queue fails on whichever node's worker took the delivery (or its retry); every node's
+     * topic page data ({@code GET /v1/topics/{name}/subscriptions}) shows it failing with the error, naming the node
+     * where it failed when that is another one. The nodes' own lists are refused to an unsigned caller.
+     */
+    @Test
+    void everyNodesTopicPageShowsASubscriptionFailingOnAnotherNode() throws Exception {
+        String a = endpoint(nodes.get(0));
+        assertEquals(200, signed("PUT", a, "/v1/topics/cluster-failing", "{}", KEYS).statusCode());
+        HttpResponse<String> subscribed = signed("POST", a, "/v1/topics/cluster-failing/subscriptions",
+                "{\"protocol\":\"sqs\",\"endpoint\":\"arn:aws:sqs:us-east-1:000000000000:cluster-nowhere\"}", KEYS);
+        assertEquals(200, subscribed.statusCode(), subscribed.body());
+        String id = JSON.readTree(subscribed.body()).get("subscriptionArn").asText().replaceAll(".*:", "");
+        assertEquals(200, signed("POST", a, "/v1/topics/cluster-failing/publish", "{\"message\":\"lost\"}", KEYS)
+                .statusCode());
+        await(() -> nodes.stream().anyMatch(node -> read(endpoint(node), "/v1/subscription-failures/node")
+                .get("Failures").has(id)), Duration.ofSeconds(60), "a node to fail the delivery");
+        String failedOn = null;
+        for (SluiceServer node : nodes) {
+            if (read(endpoint(node), "/v1/subscription-failures/node").get("Failures").has(id)) {
+                failedOn = ("n" + (nodes.indexOf(node) + 1));
+            }
+        }
+        for (SluiceServer node : nodes) {
+            JsonNode listed = read(endpoint(node), "/v1/topics/cluster-failing/subscriptions").get("subscriptions").get(0);
+            assertEquals("Failing", listed.get("status").asText(), "on " + ("n" + (nodes.indexOf(node) + 1)) + ": " + listed);
+            assertEquals("queue cluster-nowhere does not exist", listed.get("lastDeliveryError").asText(), listed.toString());
+            if (listed.has("failingOn")) {
+                assertTrue(nodes.stream().anyMatch(other -> ("n" + (nodes.indexOf(other) + 1)).equals(listed.get("failingOn").asText())));
+            }
+        }
+        HttpResponse<String> unsigned = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint(nodes.get(1))
+                + "/v1/subscription-failures/node")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, unsigned.statusCode());
+        assertFalse(unsigned.body().contains("Failures") || unsigned.body().contains("cluster-nowhere"), unsigned.body());
+        assertTrue(failedOn != null);
     }
 
     private static void assertRefused(HttpResponse<String> response, String code) {
@@ -152,7 +197,7 @@ class FunctionActivityClusterIT {
     }
 
     /** The three members of one cluster, started at once (each waits for the others to elect leaders), all ready. */
-    private List<SluiceServer> startThreeNodes() throws Exception {
+    private static List<SluiceServer> startThreeNodes() throws Exception {
         List<Peer> peers = List.of(new Peer("n1", "127.0.0.1", FreePorts.next()), new Peer("n2", "127.0.0.1", FreePorts.next()),
                 new Peer("n3", "127.0.0.1", FreePorts.next()));
         List<CompletableFuture<SluiceServer>> starting = new ArrayList<>();
@@ -164,7 +209,9 @@ class FunctionActivityClusterIT {
                     new SluiceConfig.Auth(List.of(new SluiceConfig.AccessKey(KEYS.accessKeyId(), KEYS.secretAccessKey()))));
             starting.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return SluiceServer.start(config, List.of(), InstantSource.system(), BridgeTestServer.settings());
+                    return SluiceServer.start(config, List.of(), InstantSource.system(), dev.sluice.faasbridge.service.BridgeSettings.defaults("http://127.0.0.1:9324")
+                            .withPollWaitSeconds(1).withRefreshInterval(Duration.ofMillis(200))
+                            .withScaling(1, 100, Duration.ofMillis(100), Duration.ZERO));
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -213,5 +260,47 @@ class FunctionActivityClusterIT {
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** A function endpoint on a free loopback port that fails every invocation with {@link #FAILURE}. */
+    private static final class FailingFunction implements AutoCloseable {
+        private final com.sun.net.httpserver.HttpServer server;
+
+        private FailingFunction(com.sun.net.httpserver.HttpServer server) {
+            this.server = server;
+        }
+
+        static FailingFunction start() throws java.io.IOException {
+            com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                byte[] answer = ("{\"errorMessage\":\"" + FAILURE + "\"}").getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(500, answer.length);
+                exchange.getResponseBody().write(answer);
+                exchange.close();
+            });
+            server.start();
+            return new FailingFunction(server);
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 }
