@@ -15,6 +15,9 @@ import java.util.Map;
  * loopback only) requests go unsigned, as every caller's do. The secret never leaves this object; thread-safe.
  */
 public final class PeerSigner {
+    /** For the public reads ({@code /metrics/notifications}): no signature. */
+    public static final PeerSigner UNSIGNED = new PeerSigner(null, "us-east-1", InstantSource.system());
+
     private final AwsCredentials credentials;
     private final SigV4Signer signer;
     private final InstantSource clock;

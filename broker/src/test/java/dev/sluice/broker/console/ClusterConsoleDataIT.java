@@ -28,8 +28,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,16 +56,17 @@ class ClusterConsoleDataIT {
     private static final String FAILURE = "the function broke on purpose";
 
     @TempDir
-    static Path data;
-    static List<SluiceServer> nodes = List.of();
+    Path data;
+    /** A fresh cluster for each test: the function test stops two of its bridges. */
+    List<SluiceServer> nodes = List.of();
 
-    @BeforeAll
-    static void start() throws Exception {
+    @BeforeEach
+    void start() throws Exception {
         nodes = startThreeNodes();
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         nodes.forEach(SluiceServer::close);
     }
 
@@ -152,7 +153,7 @@ class ClusterConsoleDataIT {
      * where it failed when that is another one. The nodes' own lists are refused to an unsigned caller.
      */
     @Test
-    void everyNodesTopicPageShowsASubscriptionFailingOnAnotherNode() throws Exception {
+    void everyNodesTopicPageShowsASubscriptionFailingOnAnotherNodeAndCountsEveryNodesPublishes() throws Exception {
         String a = endpoint(nodes.get(0));
         assertEquals(200, signed("PUT", a, "/v1/topics/cluster-failing", "{}", KEYS).statusCode());
         HttpResponse<String> subscribed = signed("POST", a, "/v1/topics/cluster-failing/subscriptions",
@@ -177,6 +178,17 @@ class ClusterConsoleDataIT {
                 assertTrue(nodes.stream().anyMatch(other -> ("n" + (nodes.indexOf(other) + 1)).equals(listed.get("failingOn").asText())));
             }
         }
+        // The topic page's counts on one node add up the publishes every node answered (public per-node counts).
+        assertEquals(200, signed("PUT", a, "/v1/topics/cluster-counted", "{}", KEYS).statusCode());
+        for (SluiceServer node : nodes) {
+            HttpResponse<String> published = signed("POST", endpoint(node), "/v1/topics/cluster-counted/publish",
+                    "{\"message\":\"counted\"}", KEYS);
+            assertEquals(200, published.statusCode(), published.body());
+        }
+        JsonNode counted = read(a, "/v1/topics/cluster-counted");
+        assertEquals(nodes.size(), counted.get("counts").get("PUBLISHED").get("").asLong(), counted.toString());
+        assertEquals(0, counted.get("countsMissingFrom").size(), counted.toString());
+
         HttpResponse<String> unsigned = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint(nodes.get(1))
                 + "/v1/subscription-failures/node")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, unsigned.statusCode());
@@ -197,7 +209,7 @@ class ClusterConsoleDataIT {
     }
 
     /** The three members of one cluster, started at once (each waits for the others to elect leaders), all ready. */
-    private static List<SluiceServer> startThreeNodes() throws Exception {
+    private List<SluiceServer> startThreeNodes() throws Exception {
         List<Peer> peers = List.of(new Peer("n1", "127.0.0.1", FreePorts.next()), new Peer("n2", "127.0.0.1", FreePorts.next()),
                 new Peer("n3", "127.0.0.1", FreePorts.next()));
         List<CompletableFuture<SluiceServer>> starting = new ArrayList<>();
@@ -256,7 +268,8 @@ class ClusterConsoleDataIT {
         Map<String, String> headers = new TreeMap<>(json.isEmpty() ? Map.of() : Map.of("Content-Type", "application/json"));
         headers.putAll(new SigV4Signer("lambda", "us-east-1").sign(method, uri, headers, json.getBytes(StandardCharsets.UTF_8),
                 keys, Instant.now()).headers());
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).method(method, json.isEmpty()
+        // Bounded: a request that gets no answer fails the test with its path instead of running into the class timeout.
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).method(method, json.isEmpty()
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
         headers.forEach(request::header);
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
