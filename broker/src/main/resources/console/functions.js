@@ -1,36 +1,24 @@
 // The Functions page: functions, their event source mappings (triggers) with state, batch settings, concurrency and
 // recent errors, and enabling / disabling a mapping (UpdateEventSourceMapping's Enabled). Reads /v1/functions and
-// /v1/event-source-mappings through Sluice.api; in-flight invocations per function come from this node's /metrics.
+// /v1/event-source-mappings through Sluice.api; the numbers and recent errors from /v1/function-activity, which the
+// serving node sums over every node of the cluster.
 'use strict';
 
 (() => {
     const {api, el, table, enc, describe, notify, confirm} = Sluice;
     const REFRESH_MILLIS = 5000;
 
-    /** This node's bridge gauges per function from /metrics: invocations in flight and the source backlog age. */
-    async function functionGauges() {
-        const gauges = new Map();
+    /**
+     * The bridges' numbers over the whole cluster (GET /v1/function-activity): per function the invocations in flight,
+     * invocations, errors and source backlog age summed (the age: the largest) over the nodes, the mappings' recent
+     * errors of every node, and the nodes that did not answer. Null when it cannot be read: the lists still show.
+     */
+    async function clusterActivity() {
         try {
-            const response = await fetch('/metrics', {credentials: 'omit', cache: 'no-store'});
-            if (!response.ok) {
-                return gauges;
-            }
-            const line = /^sluice_bridge_(concurrency|source_oldest_message_age_seconds)\{([^}]*)\} (\S+)$/;
-            for (const text of (await response.text()).split('\n')) {
-                const match = line.exec(text);
-                const label = match && /(?:^|,)function="((?:[^"\\]|\\.)*)"/.exec(match[2]);
-                if (!label) {
-                    continue;
-                }
-                const name = label[1].replace(/\\(.)/g, '$1');
-                const entry = gauges.get(name) || {concurrency: 0, age: 0};
-                entry[match[1] === 'concurrency' ? 'concurrency' : 'age'] = Number(match[3]);
-                gauges.set(name, entry);
-            }
+            return await api('GET', '/function-activity');
         } catch (ignored) {
-            // The numbers are extra; the lists still show.
+            return null;
         }
-        return gauges;
     }
 
     function stateBadge(state) {
@@ -62,7 +50,8 @@
                 mappings.replaceChildren();
                 return;
             }
-            const gauges = await functionGauges();
+            const activity = await clusterActivity();
+            const numbers = name => (activity && activity.Functions[name]) || {};
             const all = mapped.EventSourceMappings;
             functions.replaceChildren(table([
                 {title: 'Name', value: f => el('strong', {}, f.FunctionName)},
@@ -70,8 +59,13 @@
                 {title: 'Timeout', value: f => f.Timeout + ' s'},
                 {title: 'Reserved concurrency', value: f => f.ReservedConcurrentExecutions === undefined
                     || f.ReservedConcurrentExecutions === null ? 'unreserved' : String(f.ReservedConcurrentExecutions)},
-                {title: 'In flight (this node)', value: f => String((gauges.get(f.FunctionName) || {}).concurrency || 0)},
-                {title: 'Oldest waiting', value: f => Sluice.age((gauges.get(f.FunctionName) || {}).age || 0)},
+                {title: 'In flight', value: f => el('span', {'data-test': 'function-concurrency'},
+                    String(numbers(f.FunctionName).Concurrency || 0))},
+                {title: 'Invocations', value: f => el('span', {'data-test': 'function-invocations'},
+                    String(numbers(f.FunctionName).Invocations || 0))},
+                {title: 'Errors', value: f => el('span', {'data-test': 'function-errors'},
+                    String(numbers(f.FunctionName).Errors || 0))},
+                {title: 'Oldest waiting', value: f => Sluice.age(numbers(f.FunctionName).SourceAgeSeconds || 0)},
                 {title: 'Triggers', value: f => String(all.filter(m => m.FunctionName === f.FunctionName).length)},
             ], listed.Functions, 'No functions yet (POST /v1/functions).'));
             mappings.replaceChildren(table([
@@ -96,14 +90,27 @@
                     row.dataset.state = all[i].State;
                 }
             });
-            const recent = all.flatMap(m => (m.RecentErrors || []).map(error => ({mapping: m, error})))
-                .sort((a, b) => b.error.At.localeCompare(a.error.At)).slice(0, 20);
-            errors.replaceChildren(el('h2', {}, 'Recent errors (this node)'), table([
-                {title: 'When', value: r => r.error.At},
-                {title: 'Function', value: r => r.mapping.FunctionName},
-                {title: 'Source', value: r => queueName(r.mapping.EventSourceArn)},
-                {title: 'Error', value: r => el('span', {class: 'error'}, r.error.Message)},
+            const byUuid = new Map(all.map(m => [m.UUID, m]));
+            const recent = (activity ? activity.RecentErrors : []).slice(0, 20);
+            const missing = activity && activity.UnansweredNodes.length
+                ? el('p', {class: 'error', 'data-test': 'activity-missing'}, 'No answer from node(s) '
+                    + activity.UnansweredNodes.join(', ') + ': their numbers and errors are missing.')
+                : '';
+            errors.replaceChildren(el('h2', {}, 'Recent errors (all nodes)'), missing, table([
+                {title: 'When', value: r => r.At},
+                {title: 'Node', value: r => r.Node},
+                {title: 'Function', value: r => (byUuid.get(r.MappingUuid) || {}).FunctionName || ''},
+                {title: 'Source', value: r => byUuid.has(r.MappingUuid) ? queueName(byUuid.get(r.MappingUuid).EventSourceArn) : ''},
+                {title: 'Error', value: r => el('span', {class: 'error', 'data-test': 'function-error'}, r.Message)},
             ], recent, 'No recent errors.'));
+            if (functions.querySelector('tbody')) {
+                functions.querySelectorAll('tbody tr').forEach((row, i) => {
+                    if (listed.Functions[i]) {
+                        row.dataset.test = 'function-row';
+                        row.dataset.function = listed.Functions[i].FunctionName;
+                    }
+                });
+            }
         }
 
         async function toggle(mapping) {

@@ -163,7 +163,7 @@
                     {title: 'Last error', value: s => s.lastDeliveryError ? el('span', {},
                         el('span', {class: 'error', 'data-test': 'subscription-error'}, s.lastDeliveryError),
                         el('br', {}), el('span', {class: 'muted'}, 'at ' + s.lastDeliveryErrorAt + ', ' + s.failedAttempts
-                            + ' failed attempts since ' + s.failingSince)) : ''},
+                            + ' failed attempts since ' + s.failingSince + (s.failingOn ? ' (on node ' + s.failingOn + ')' : ''))) : ''},
                     {title: 'Filter / raw', value: s => el('span', {class: 'muted'},
                         (s.attributes.FilterPolicy ? 'filter ' + s.attributes.FilterPolicy + ' ' : '')
                         + (s.attributes.RawMessageDelivery === 'true' ? 'raw' : ''))},

@@ -71,6 +71,13 @@ final class BridgeModule implements AutoCloseable {
         };
     }
 
+    /** What this node's bridge is doing; nothing before the routes are mounted (the bridge starts there). */
+    dev.sluice.faasbridge.service.BridgeActivity activity() {
+        FunctionBridge running = bridge;
+        return running == null ? new dev.sluice.faasbridge.service.BridgeActivity(new java.util.TreeMap<>(), java.util.List.of())
+                : running.activity();
+    }
+
     /** Null before the routes are mounted. */
     FunctionBridge bridge() {
         return bridge;

@@ -171,11 +171,19 @@ public final class SluiceServer implements AutoCloseable {
             List<RestResource> restResources = new ArrayList<>(queues.restResources());
             restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
             RaftStoreNode started = node;
+            // The console's cluster-wide numbers: the serving node asks the others (topic counts, function activity).
+            io.vertx.ext.web.client.WebClient peers = io.vertx.ext.web.client.WebClient.create(vertx);
+            dev.sluice.broker.ops.PeerSigner peerSigner = dev.sluice.broker.ops.PeerSigner.of(config.auth(), QueueModule.REGION,
+                    clock);
             restResources.add(new dev.sluice.broker.api.rest.TopicCatalogResource(notify, QueueModule.REGION,
                     QueueModule.ACCOUNT_ID, new dev.sluice.broker.ops.ClusterTopicCounts(config.raft().nodeId(),
-                            notify.deliveryHealth().counts(), started::clusterView,
-                            io.vertx.ext.web.client.WebClient.create(vertx))));
+                            notify.deliveryHealth().counts(), started::clusterView, peers),
+                    new dev.sluice.broker.ops.ClusterSubscriptionFailures(config.raft().nodeId(), started::clusterView, peers,
+                            peerSigner)));
             restResources.add(bridge.restResource());
+            restResources.add(new dev.sluice.broker.api.rest.FunctionActivityResource(
+                    new dev.sluice.broker.ops.ClusterFunctionActivity(config.raft().nodeId(), bridge::activity,
+                            started::clusterView, peers, peerSigner)));
             restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group), started.membership()));
             new RestRoutes(restResources, caller -> config.auth().isOperator(caller.accessKeyId())).mount(router);
             // No form options: Vert.x never decodes a form here (RawBodyHandler); the Query decoders read them.

@@ -104,6 +104,72 @@ class ConsoleSignInIT {
         browser.assertNoSevereLogsBut("401", "403");
     }
 
+    /**
+     * With auth on, the console's other signed calls work as they do without: peek (a GET with a query string), poll
+     * with a visibility timeout and delete by receipt handle, a redrive from a dead-letter queue, and a topic created,
+     * subscribed to a queue and published to from the console, the message arriving in the queue.
+     */
+    @Test
+    void signedInTheConsolePeeksPollsDeletesRedrivesAndPublishesToASubscribedQueue() throws Exception {
+        String url = signed.createQueue(request -> request.queueName("signed-flow")).queueUrl();
+        signed.sendMessage(request -> request.queueUrl(url).messageBody("signed flow body"));
+        browser.open("queues/signed-flow/peek");
+        if (!browser.driver().findElements(By.cssSelector("form.signin")).isEmpty()) {
+            signIn(KEY_ID, SECRET);
+        }
+        browser.go("queues/signed-flow/peek");
+        browser.awaitText(ConsoleBrowser.byTest("peek-receives"), "0");
+        browser.go("queues/signed-flow/poll");
+        browser.type("poll-visibility", "600");
+        browser.type("poll-wait", "0");
+        browser.click("poll-messages");
+        browser.awaitText(By.cssSelector("[data-test=poll-results] [data-test=message-body]"), "signed flow body");
+        browser.click("poll-select");
+        browser.click("delete-selected");
+        browser.awaitNotice("Deleted 1 message");
+        assertEquals("0", depth(url, "ApproximateNumberOfMessagesNotVisible"));
+
+        String dlqUrl = signed.createQueue(request -> request.queueName("signed-dlq")).queueUrl();
+        String sourceUrl = signed.createQueue(request -> request.queueName("signed-source").attributesWithStrings(java.util.Map.of(
+                "RedrivePolicy", "{\"deadLetterTargetArn\":\"arn:aws:sqs:us-east-1:000000000000:signed-dlq\",\"maxReceiveCount\":1}")))
+                .queueUrl();
+        signed.sendMessage(request -> request.queueUrl(sourceUrl).messageBody("poison"));
+        while (!"1".equals(depth(dlqUrl, "ApproximateNumberOfMessages"))) {
+            signed.receiveMessage(request -> request.queueUrl(sourceUrl).visibilityTimeout(0).waitTimeSeconds(1));
+        }
+        browser.go("queues/signed-dlq/dlq");
+        browser.awaitText(By.cssSelector("[data-test=dlq-source][data-queue=\"signed-source\"]"), "signed-source");
+        browser.type("redrive-rate", "10");
+        browser.click("start-redrive");
+        browser.awaitText(ConsoleBrowser.byTest("task-status"), "COMPLETED");
+        assertEquals("1", depth(sourceUrl, "ApproximateNumberOfMessages"));
+
+        String inbox = signed.createQueue(request -> request.queueName("signed-inbox")).queueUrl();
+        browser.go("topics/~create");
+        browser.type("topic-name", "signed-news");
+        browser.click("submit-create-topic");
+        browser.awaitText(By.cssSelector("[data-test=page-topics] h1"), "signed-news");
+        browser.select("subscribe-protocol", "sqs");
+        browser.type("subscribe-endpoint", "arn:aws:sqs:us-east-1:000000000000:signed-inbox");
+        browser.click("subscribe-submit");
+        browser.await(By.cssSelector("[data-test=subscription-row][data-status=Confirmed]"));
+        browser.type("publish-message", "signed publish");
+        browser.click("publish-submit");
+        browser.awaitNotice("Published message");
+        var messages = signed.receiveMessage(request -> request.queueUrl(inbox).waitTimeSeconds(10)).messages();
+        assertEquals(1, messages.size());
+        assertTrue(messages.get(0).body().contains("signed publish"), messages.get(0).body());
+
+        browser.click("signout");
+        browser.awaitPage("signin");
+        browser.assertNoSevereLogsBut("401", "403");
+    }
+
+    private static String depth(String url, String attribute) {
+        return signed.getQueueAttributes(request -> request.queueUrl(url).attributeNamesWithStrings(attribute))
+                .attributesAsStrings().get(attribute);
+    }
+
     @Test
     void theConsoleIsReachedUnsignedWhileTheApiStillDemandsASignature() throws Exception {
         dev.sluice.broker.hostile.RawHttp http = new dev.sluice.broker.hostile.RawHttp(server.port());

@@ -76,8 +76,7 @@ final class BridgeMetrics implements AutoCloseable {
                 .description("Pollers running").register(registry);
         concurrencyGauge = Gauge.builder("sluice.bridge.concurrency", concurrency, AtomicInteger::get).tags(tags)
                 .description("Invocations in flight").register(registry);
-        sourceAgeGauge = Gauge.builder("sluice.bridge.source.oldest.message.age", sourceAges,
-                        ages -> ages.values().stream().mapToLong(AtomicLong::get).max().orElse(0) / 1000.0)
+        sourceAgeGauge = Gauge.builder("sluice.bridge.source.oldest.message.age", this, meters -> meters.sourceAgeMillis() / 1000.0)
                 .tags(tags).baseUnit("seconds")
                 .description("Age of the oldest message in the function's source queues as their pollers on this bridge "
                         + "last received (0 when a receive found the queue empty): a growing value is a backlog the "
@@ -102,6 +101,11 @@ final class BridgeMetrics implements AutoCloseable {
 
     void recordIteratorAge(long millis) {
         iteratorAge.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    /** The largest age of the oldest message its mappings' last receives found, in milliseconds. */
+    long sourceAgeMillis() {
+        return sourceAges.values().stream().mapToLong(AtomicLong::get).max().orElse(0);
     }
 
     /** What a receive of {@code mappingUuid} found: the age of its oldest message, 0 for an empty receive. */

@@ -105,6 +105,11 @@ public final class FunctionBridge implements AutoCloseable {
         return invocations.invoke(functionName, event);
     }
 
+    /** What this bridge's pollers did: per function its meters' numbers, and the mappings' recent problems here. */
+    public BridgeActivity activity() {
+        return supervisor.activity();
+    }
+
     /** Pollers this bridge runs for a mapping right now (0 when disabled, deleted or unknown). */
     public int pollers(String mappingUuid) {
         return supervisor.pollers(mappingUuid);

@@ -200,6 +200,18 @@ final class MappingSupervisor {
         return recentErrors.getOrDefault(uuid, new RecentErrors());
     }
 
+    /** What this bridge's pollers did: the meters' numbers per function label, and every mapping's recent problems. */
+    synchronized BridgeActivity activity() {
+        java.util.SortedMap<String, BridgeActivity.FunctionNumbers> functions = new java.util.TreeMap<>();
+        metrics.forEach((label, meters) -> functions.put(label, new BridgeActivity.FunctionNumbers(meters.concurrency.get(),
+                (long) meters.invocations.count(), (long) meters.errors.count(), (long) meters.throttles.count(),
+                (long) meters.partialFailures.count(), meters.sourceAgeMillis())));
+        List<BridgeActivity.MappingError> problems = new java.util.ArrayList<>();
+        recentErrors.forEach((uuid, errors) -> errors.entries().forEach(entry ->
+                problems.add(new BridgeActivity.MappingError(uuid, entry.at(), entry.message()))));
+        return new BridgeActivity(functions, problems);
+    }
+
     /** The reserved-concurrency permits of a function, shared by its mappings and its direct invocations; null without a limit. */
     synchronized AsyncPermits permitsFor(FunctionDefinition function) {
         if (function.reservedConcurrency() == null) {

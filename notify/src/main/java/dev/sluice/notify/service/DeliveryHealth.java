@@ -19,6 +19,16 @@ import org.slf4j.LoggerFactory;
  * missing queue or a refusing endpoint is an expected condition), at most one reminder per
  * {@code logInterval} while it lasts, and one INFO line when it delivers again. Node-local (each node knows its
  * own attempts); at most one entry per live subscription. Thread-safe; called from the workers' callbacks.
+ *
+ * <p>Why entries go stale: the retry of a failed attempt is a message in a replicated queue (the topic's outbox for
+ * sqs subscriptions, the subscription's delivery queue for push ones) that any node may receive. When another node's
+ * retry succeeds, this node never hears of it, and an entry cleared only by this node's own success would stay
+ * forever (the gauge summed or maxed over the nodes then reported a recovered subscription as failing). So each
+ * failure is recorded with when its retry is due, and the entry counts only until that time plus
+ * {@link #RETRY_GRACE}: a subscription still failing fails its retry again on whichever node took it, and that node
+ * now holds the entry; a retry that succeeded anywhere leaves none. Nothing is replicated and a successful delivery
+ * costs a map lookup, as before; the price is that a recovery elsewhere shows on this node's gauge only once the
+ * retry's due time and grace passed (seconds for sqs subscriptions, the retry delay for push ones).
  */
 public final class DeliveryHealth {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryHealth.class);
@@ -30,8 +40,18 @@ public final class DeliveryHealth {
     public record Failure(String topic, String protocol, String reason, Instant since, Instant last, long attempts) {
     }
 
-    private record Entry(Failure failure, Instant lastLogged) {
+    /** @param staleAt when the retry of the latest failure is overdue: from then on the entry no longer counts */
+    private record Entry(Failure failure, Instant lastLogged, Instant staleAt) {
+        boolean current(Instant now) {
+            return now.isBefore(staleAt);
+        }
     }
+
+    /**
+     * How long after its due time a retry may take to be received and attempted (a long poll, a busy node) before this
+     * node's failure no longer counts; a retry that fails again on any node records a fresh failure there.
+     */
+    public static final Duration RETRY_GRACE = Duration.ofSeconds(30);
 
     /** An attempt that failed in an expected way, with the reason in words; no stack trace. */
     static final class Refused extends RuntimeException {
@@ -52,20 +72,27 @@ public final class DeliveryHealth {
         this.logInterval = logInterval;
     }
 
-    /** Records a failed delivery attempt; true when this attempt wrote a log line (the first, or a reminder). */
-    public boolean failed(Subscription subscription, String reason) {
+    /**
+     * Records a failed delivery attempt; true when this attempt wrote a log line (the first, or a reminder).
+     *
+     * @param retryIn when the attempt's retry is due (zero when none follows: the copies went to a dead-letter queue or
+     *                were given up); the entry counts until then plus {@link #RETRY_GRACE}
+     */
+    public boolean failed(Subscription subscription, String reason, Duration retryIn) {
         Instant now = clock.instant();
+        Instant staleAt = now.plus(retryIn).plus(RETRY_GRACE);
         boolean[] logged = {false};
         Entry entry = failing.compute(subscription.id(), (id, previous) -> {
-            if (previous == null) {
+            if (previous == null || !previous.current(now)) {
                 logged[0] = true;
-                return new Entry(new Failure(subscription.topicName(), subscription.protocol(), reason, now, now, 1), now);
+                return new Entry(new Failure(subscription.topicName(), subscription.protocol(), reason, now, now, 1), now,
+                        staleAt);
             }
             Failure failure = new Failure(subscription.topicName(), subscription.protocol(), reason,
                     previous.failure().since(), now, previous.failure().attempts() + 1);
             boolean remind = !now.isBefore(previous.lastLogged().plus(logInterval));
             logged[0] = remind;
-            return new Entry(failure, remind ? now : previous.lastLogged());
+            return new Entry(failure, remind ? now : previous.lastLogged(), staleAt);
         });
         if (logged[0]) {
             Failure failure = entry.failure();
@@ -92,14 +119,34 @@ public final class DeliveryHealth {
         return counts;
     }
 
-    /** The subscription's current failure on this node, if it is failing. */
+    /** The subscription's current failure on this node, if it is failing (its retry not yet overdue). */
     public Optional<Failure> failure(String subscriptionId) {
-        return Optional.ofNullable(failing.get(subscriptionId)).map(Entry::failure);
+        Instant now = clock.instant();
+        return Optional.ofNullable(failing.get(subscriptionId)).filter(entry -> entry.current(now)).map(Entry::failure);
+    }
+
+    /** Every subscription failing on this node right now, by subscription id (the console merges the nodes' lists). */
+    public java.util.SortedMap<String, Failure> failures() {
+        Instant now = clock.instant();
+        java.util.SortedMap<String, Failure> current = new java.util.TreeMap<>();
+        failing.forEach((id, entry) -> {
+            if (entry.current(now)) {
+                current.put(id, entry.failure());
+            }
+        });
+        return current;
     }
 
     /** How many subscriptions of {@code protocol} are failing on this node right now. */
     public int failing(String protocol) {
-        return (int) failing.values().stream().filter(entry -> entry.failure().protocol().equals(protocol)).count();
+        return (int) currentFailures().filter(failure -> failure.protocol().equals(protocol)).count();
+    }
+
+    /** The failures whose retry is not yet overdue; the overdue ones are dropped on the way (the map stays bounded). */
+    private java.util.stream.Stream<Failure> currentFailures() {
+        Instant now = clock.instant();
+        failing.values().removeIf(entry -> !entry.current(now));
+        return failing.values().stream().filter(entry -> entry.current(now)).map(Entry::failure);
     }
 
     /**
@@ -109,8 +156,8 @@ public final class DeliveryHealth {
     public java.util.SortedMap<java.util.List<String>, Long> failingByTopic() {
         java.util.SortedMap<java.util.List<String>, Long> counts = new java.util.TreeMap<>(NotificationCounts.KEY_ORDER);
         subscribed.forEach(pair -> counts.put(pair, 0L));
-        failing.values().forEach(entry -> counts.merge(java.util.List.of(entry.failure().topic(),
-                entry.failure().protocol()), 1L, Long::sum));
+        currentFailures().forEach(failure -> counts.merge(java.util.List.of(failure.topic(), failure.protocol()), 1L,
+                Long::sum));
         return counts;
     }
 

@@ -185,7 +185,7 @@ final class DeliveryWorker extends QueuePoller {
             } else {
                 counts.failed(current.topicName(), current.protocol(), 1);
                 services.health().failed(current, failure != null ? DeliveryHealth.describe(current, failure)
-                        : "the endpoint answered HTTP " + status);
+                        : "the endpoint answered HTTP " + status, retryIn(current, message));
             }
             return delivered;
         }).thenCompose(delivered -> {
@@ -243,6 +243,13 @@ final class DeliveryWorker extends QueuePoller {
                     : envelope.get("Message") + "\n\n--\nTo unsubscribe: " + envelope.get("UnsubscribeURL") + "\n";
         }
         return services.mailer().send(current.endpoint(), subject, body).thenApply(sent -> 200);
+    }
+
+    /** When the retry of a failed attempt at {@code message} is due (see {@link #retryOrGiveUp}); zero after the last. */
+    private Duration retryIn(Subscription current, Message message) {
+        int attempt = Integer.parseInt(message.attributes().getOrDefault("ApproximateReceiveCount", "1"));
+        RetrySchedule schedule = retries(current);
+        return attempt < schedule.maxAttempts() ? schedule.delayBeforeRetry(attempt) : Duration.ZERO;
     }
 
     private CompletableFuture<Void> retryOrGiveUp(Subscription current, Message message) {

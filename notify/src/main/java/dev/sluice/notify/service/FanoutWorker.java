@@ -110,12 +110,17 @@ final class FanoutWorker extends QueuePoller {
                         if (undelivered == null) {
                             latencies(subscription, published, indexes, failedIndexes);
                         }
+                        // The failed copies are retried by a remainder in the outbox, due in RETRY_DELAY_SECONDS;
+                        // copies that went to the dead-letter queue instead have no retry.
+                        java.time.Duration retryIn = java.time.Duration.ofSeconds(failure == null && undelivered != null
+                                ? 0 : RETRY_DELAY_SECONDS);
                         if (undelivered != null) {
                             services.health().failed(subscription, DeliveryHealth.describe(subscription, undelivered)
-                                    + (failure == null ? "; its copies went to the subscription's dead-letter queue" : ""));
+                                    + (failure == null ? "; its copies went to the subscription's dead-letter queue" : ""),
+                                    retryIn);
                         } else if (!failedIndexes.isEmpty()) {
                             services.health().failed(subscription, "the queue refused " + failedIndexes.size() + " of "
-                                    + indexes.size() + " messages");
+                                    + indexes.size() + " messages", retryIn);
                         } else {
                             services.health().delivered(subscription);
                         }

@@ -408,8 +408,9 @@ public final class SubscriptionActions {
      * Not SNS attributes (AWS SDKs pass unknown ones through): {@code Status} ({@code PendingConfirmation},
      * {@code Confirmed} or {@code Failing}), and whether this node's latest deliveries to the subscription failed,
      * since when, why and when last, so a subscription to a missing queue or a refusing endpoint shows up where its
-     * owner looks, not only in the operator's log. Each node knows its own attempts: every node delivers a share
-     * of a topic's messages, so a subscription that fails for all of them fails on every node.
+     * owner looks, not only in the operator's log. Each node knows its own attempts, and a failure counts only until
+     * its retry (which any node may take) is overdue ({@link DeliveryHealth}), so on a cluster this is the answering
+     * node's view; the REST topic page adds the other nodes' failures.
      */
     private void deliveryStatus(Subscription subscription, Map<String, String> attributes) {
         java.util.Optional<DeliveryHealth.Failure> failure = health.failure(subscription.id());

@@ -30,23 +30,32 @@ public final class TopicCatalogResource implements RestResource {
     private static final JsonBodyReader READER = new JsonBodyReader(SnsError::invalidParameter);
     private static final String TOPIC_ERRORS = "InvalidParameter";
 
+    /** This node's failing subscriptions, which the node serving the topic page asks every other node for. */
+    public static final String FAILURES_NODE_PATH = "/subscription-failures/node";
+
     private final NotifyService notify;
     private final String region;
     private final String accountId;
     private final TopicCounts counts;
+    private final SubscriptionFailures failures;
 
-    /** With this node's counts only (a single node). */
+    /** With this node's counts and failures only (a single node). */
     public TopicCatalogResource(NotifyService notify, String region, String accountId) {
         this(notify, region, accountId, topic -> CompletableFuture.completedFuture(new TopicCounts.Answer(
-                TopicCounts.ofTopic(notify.deliveryHealth().counts().snapshot(), topic), List.of())));
+                TopicCounts.ofTopic(notify.deliveryHealth().counts().snapshot(), topic), List.of())), SubscriptionFailures.NONE);
     }
 
-    /** @param counts a topic's publish and delivery counts (on a cluster: summed over the nodes) */
-    public TopicCatalogResource(NotifyService notify, String region, String accountId, TopicCounts counts) {
+    /**
+     * @param counts a topic's publish and delivery counts (on a cluster: summed over the nodes)
+     * @param failures the subscriptions other nodes fail to deliver to (on a cluster)
+     */
+    public TopicCatalogResource(NotifyService notify, String region, String accountId, TopicCounts counts,
+            SubscriptionFailures failures) {
         this.notify = notify;
         this.region = region;
         this.accountId = accountId;
         this.counts = counts;
+        this.failures = failures;
     }
 
     @Override
@@ -87,6 +96,10 @@ public final class TopicCatalogResource implements RestResource {
                         Map.of(200, "{subscriptionArn}", 400, TOPIC_ERRORS, 404, "NotFound"), this::subscribe),
                 new RestOperation("DELETE", "/topics/{name}/subscriptions/{id}", "unsubscribe", "Removes a subscription",
                         List.of(), null, Map.of(204, "removed", 404, "NotFound"), this::unsubscribe),
+                new RestOperation("GET", FAILURES_NODE_PATH, "getNodeSubscriptionFailures",
+                        "The subscriptions this node failed to deliver to whose retry is not yet overdue", List.of(), null,
+                        Map.of(200, "{Failures: {subscription id: {Topic, Protocol, Reason, Since, Last, Attempts}}}"),
+                        this::nodeFailures),
                 new RestOperation("POST", "/topics/{name}/publish", "publishMessage",
                         "Publishes a message with subject, attributes and (FIFO topics) group and deduplication id",
                         List.of(), new Body("application/json", "{message, subject, messageAttributes: {name: {dataType, "
@@ -186,8 +199,47 @@ public final class TopicCatalogResource implements RestResource {
     private CompletableFuture<RestResponse> subscriptions(RestRequest request) {
         return allowed(request, "ListSubscriptionsByTopic")
                 .thenCompose(ok -> notify.subscriptions().describeSubscriptions(arn(request.path("name"))))
-                .thenApply(all -> RestResponse.json(200, Map.of("subscriptions",
-                        all.stream().map(TopicCatalogResource::subscriptionView).toList())));
+                .thenCompose(all -> failures.elsewhere().thenApply(elsewhere -> RestResponse.json(200, Map.of("subscriptions",
+                        all.stream().map(attributes -> withFailureElsewhere(subscriptionView(attributes), elsewhere))
+                                .toList()))));
+    }
+
+    private CompletableFuture<RestResponse> nodeFailures(RestRequest request) {
+        Map<String, Object> listed = new LinkedHashMap<>();
+        notify.deliveryHealth().failures().forEach((id, failure) -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("Topic", failure.topic());
+            entry.put("Protocol", failure.protocol());
+            entry.put("Reason", failure.reason());
+            entry.put("Since", failure.since().toString());
+            entry.put("Last", failure.last().toString());
+            entry.put("Attempts", failure.attempts());
+            listed.put(id, entry);
+        });
+        return CompletableFuture.completedFuture(RestResponse.json(200, Map.of("Failures", listed)));
+    }
+
+    /**
+     * The view with the latest failure another node knows of, when it is later than this node's (or this node has
+     * none): a confirmed subscription is failing when any node's latest attempt failed; {@code failingOn} names the node.
+     */
+    private static Map<String, Object> withFailureElsewhere(Map<String, Object> view,
+            Map<String, SubscriptionFailures.NodeFailure> elsewhere) {
+        String arn = String.valueOf(view.get("subscriptionArn"));
+        SubscriptionFailures.NodeFailure other = elsewhere.get(arn.substring(arn.lastIndexOf(':') + 1));
+        Object localLast = view.get("lastDeliveryErrorAt");
+        if (other == null || (localLast != null && !other.failure().last().isAfter(java.time.Instant.parse(localLast.toString())))) {
+            return view;
+        }
+        if ("Confirmed".equals(view.get("status"))) {
+            view.put("status", "Failing");
+        }
+        view.put("lastDeliveryError", other.failure().reason());
+        view.put("lastDeliveryErrorAt", other.failure().last().toString());
+        view.put("failingSince", other.failure().since().toString());
+        view.put("failedAttempts", other.failure().attempts());
+        view.put("failingOn", other.node());
+        return view;
     }
 
     private static Map<String, Object> subscriptionView(Map<String, String> attributes) {
