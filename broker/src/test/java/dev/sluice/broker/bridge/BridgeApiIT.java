@@ -122,6 +122,23 @@ class BridgeApiIT {
     }
 
     @Test
+    void anUpdateCannotMoveAMappingToAFunctionAlreadyMappedToItsQueue() throws Exception {
+        sluice.createQueue("api-shared", Map.of("VisibilityTimeout", "30"));
+        assertEquals(201, sluice.post("/v1/functions", "{\"FunctionName\":\"mover-fn\",\"InvokeUrl\":\"http://127.0.0.1:9/m\"}")
+                .statusCode());
+        String queue = "\"EventSourceArn\":\"" + sluice.queueArn("api-shared") + "\",\"Enabled\":false";
+        String taken = json(createMapping("\"FunctionName\":\"api-fn\"," + queue)).get("UUID").asText();
+        String moving = json(createMapping("\"FunctionName\":\"mover-fn\"," + queue)).get("UUID").asText();
+
+        assertError(sluice.rest.put("/v1/event-source-mappings/" + moving, "{\"FunctionName\":\"api-fn\"}"), 409,
+                "ResourceConflictException", taken);
+        assertEquals(202, sluice.rest.put("/v1/event-source-mappings/" + moving, "{\"BatchSize\":5}").statusCode(),
+                "an update that keeps the function is no conflict with itself");
+        assertEquals(202, sluice.rest.delete("/v1/event-source-mappings/" + taken).statusCode());
+        assertEquals(202, sluice.rest.delete("/v1/event-source-mappings/" + moving).statusCode());
+    }
+
+    @Test
     void mappingRequestsAreValidatedWithLambdasErrors() throws Exception {
         String queue = "\"EventSourceArn\":\"" + sluice.queueArn("api-queue") + "\"";
         assertError(createMapping("\"FunctionName\":\"nope\"," + queue), 404, "ResourceNotFoundException", "Function not found");

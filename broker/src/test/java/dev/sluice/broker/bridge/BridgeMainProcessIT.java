@@ -54,7 +54,7 @@ class BridgeMainProcessIT {
                 sluice.awaitEmpty(queue);
                 assertEquals(60, BridgeTestServer.counts(function.bodies()).size());
                 String metrics = probe.get("/metrics").body();
-                Matcher invocations = Pattern.compile("sluice_bridge_invocations_total\\{function=\"standalone-fn\"} ([0-9.]+)").matcher(metrics);
+                Matcher invocations = Pattern.compile("sluice_bridge_invocations_total\\{function=\"standalone-fn\",queue=\"standalone\"} ([0-9.]+)").matcher(metrics);
                 assertEquals(true, invocations.find() && Double.parseDouble(invocations.group(1)) > 0,
                         "the standalone bridge invoked batches: " + metrics + "\n" + Files.readString(log));
             } finally {

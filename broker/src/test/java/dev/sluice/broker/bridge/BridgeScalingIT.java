@@ -81,7 +81,7 @@ class BridgeScalingIT {
         await(() -> sluice.server.bridge().pollers(uuid) == 1, Duration.ofSeconds(15), "idle pollers to retire down to one");
 
         String metrics = sluice.rest.get("/metrics").body();
-        assertTrue(metrics.contains("sluice_bridge_invocations_total{function=\"backlog-fn\"}"), metrics);
+        assertTrue(metrics.contains("sluice_bridge_invocations_total{function=\"backlog-fn\",queue=\"backlog\"}"), metrics);
         for (String meter : List.of("sluice_bridge_batch_size_count", "sluice_bridge_pollers", "sluice_bridge_concurrency",
                 "sluice_bridge_iterator_age_seconds_max", "sluice_bridge_invocation_errors_total", "sluice_bridge_partial_failures_total")) {
             assertTrue(metrics.contains(meter + "{function=\"backlog-fn\""), meter);

@@ -27,13 +27,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The function bridge's meters as an operator scrapes them, labelled by function name within the label bound (here 2,
- * so a third function is summed under {@code __overflow__}), never by mapping UUID; partial batch failures and the
+ * The function bridge's meters as an operator scrapes them, labelled by function and source queue name within the label
+ * bound (here 4 pairs, so the mappings after the first four are summed under {@code __overflow__}), never by mapping
+ * UUID; one function's mappings on two queues counted apart; partial batch failures and the
  * source queue's oldest message age; a mapping's recent errors in its REST view; and disabling a mapping stops its
  * invocations until it is enabled again (UpdateEventSourceMapping's {@code Enabled}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-// The label bound is per server: the first two functions get labels, so the overflow test comes last.
+// The label bound is per server: the first four (function, queue) pairs get labels, so the overflow test comes last.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FunctionMetersIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +46,7 @@ class FunctionMetersIT {
     @BeforeAll
     static void startServer() throws Exception {
         sluice = BridgeTestServer.start(data, BridgeTestServer.settings(),
-                config -> config.withMetrics(new SluiceConfig.Metrics(2)));
+                config -> config.withMetrics(new SluiceConfig.Metrics(4)));
     }
 
     @AfterAll
@@ -113,6 +114,51 @@ class FunctionMetersIT {
 
     @Test
     @Order(3)
+    void oneFunctionsMappingsOnTwoSourceQueuesAreCountedUnderEachQueue() throws Exception {
+        String calm = sluice.createQueue("calm-source", Map.of());
+        // Long enough that the failed message is not received again while the test reads the meters.
+        String stormy = sluice.createQueue("stormy-source", Map.of("VisibilityTimeout", "60"));
+        function.respond(event -> event.toString().contains("storm")
+                ? new Reply(200, Map.of("X-Amz-Function-Error", "Unhandled"), "{\"errorMessage\":\"storm\"}", 0)
+                : Reply.ok("null"));
+        String first = sluice.mapHttpFunction("two-source-fn", function.url(), 3,
+                "\"EventSourceArn\":\"" + sluice.queueArn("calm-source") + "\",\"BatchSize\":1");
+        var second = sluice.post("/v1/event-source-mappings", "{\"FunctionName\":\"two-source-fn\",\"EventSourceArn\":\""
+                + sluice.queueArn("stormy-source") + "\",\"BatchSize\":1}");
+        assertEquals(202, second.statusCode(), second.body());
+        sluice.sqs.sendMessage(b -> b.queueUrl(calm).messageBody("calm 1"));
+        sluice.sqs.sendMessage(b -> b.queueUrl(calm).messageBody("calm 2"));
+        sluice.sqs.sendMessage(b -> b.queueUrl(stormy).messageBody("storm"));
+        sluice.awaitEmpty(calm);
+        await(() -> scrapeOrEmpty().value("sluice_bridge_invocation_errors_total", "function", "two-source-fn", "queue",
+                "stormy-source").orElse(0.0) >= 1, Duration.ofSeconds(15), "the failed invocation counted");
+
+        MetricsScrape scrape = MetricsScrape.of(sluice.server.httpPort());
+        String fn = "two-source-fn";
+        assertEquals(2.0, scrape.value("sluice_bridge_invocations_total", "function", fn, "queue", "calm-source").orElseThrow(),
+                scrape.text());
+        assertEquals(0.0, scrape.value("sluice_bridge_invocation_errors_total", "function", fn, "queue", "calm-source")
+                .orElseThrow());
+        assertEquals(1.0, scrape.value("sluice_bridge_invocations_total", "function", fn, "queue", "stormy-source")
+                .orElseThrow());
+        assertEquals(1.0, scrape.value("sluice_bridge_invocation_errors_total", "function", fn, "queue", "stormy-source")
+                .orElseThrow());
+        assertEquals(2, scrape.matching("sluice_bridge_invocations_total", "function", fn).size(), "one series per mapping");
+        assertTrue(scrape.value("sluice_bridge_source_oldest_message_age_seconds", "function", fn, "queue", "stormy-source")
+                .isPresent());
+        assertFalse(scrape.text().contains(first), "no series is labelled with a mapping UUID");
+    }
+
+    private static MetricsScrape scrapeOrEmpty() {
+        try {
+            return MetricsScrape.of(sluice.server.httpPort());
+        } catch (java.io.IOException e) {
+            return new MetricsScrape("");
+        }
+    }
+
+    @Test
+    @Order(4)
     void functionsBeyondTheLabelBoundAreSummedUnderOverflow() throws Exception {
         for (String name : new String[] {"bound-a", "bound-b", "bound-c"}) {
             String queue = sluice.createQueue(name, Map.of());
@@ -123,7 +169,8 @@ class FunctionMetersIT {
         MetricsScrape scrape = MetricsScrape.of(sluice.server.httpPort());
         double labelled = scrape.matching("sluice_bridge_invocations_total").stream()
                 .filter(sample -> !sample.labels().get("function").equals("__overflow__")).count();
-        assertTrue(labelled <= 2, "at most two function labels: " + scrape.text());
-        assertTrue(scrape.value("sluice_bridge_invocations_total", "function", "__overflow__").orElse(0.0) >= 1, scrape.text());
+        assertTrue(labelled <= 4, "at most four labelled (function, queue) pairs: " + scrape.text());
+        assertTrue(scrape.value("sluice_bridge_invocations_total", "function", "__overflow__", "queue", "__overflow__")
+                .orElse(0.0) >= 1, scrape.text());
     }
 }

@@ -61,7 +61,7 @@ class RemoteBridgeIT {
                 sluice.awaitEmpty(queue);
                 assertEquals(40, BridgeTestServer.counts(function.bodies()).size());
                 String metrics = new dev.sluice.broker.HttpProbe(standalone.port()).get("/metrics").body();
-                assertTrue(metrics.contains("sluice_bridge_invocations_total{function=\"remote-fn\"}"),
+                assertTrue(metrics.contains("sluice_bridge_invocations_total{function=\"remote-fn\",queue=\"remote\"}"),
                         "the standalone bridge invoked batches and exports its meters: " + metrics);
                 dev.sluice.broker.ops.PrometheusExposition.assertHelpOnEveryFamily(metrics);
                 dev.sluice.broker.ops.PrometheusExposition.promtoolReport(metrics)

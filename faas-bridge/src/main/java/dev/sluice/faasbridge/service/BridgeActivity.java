@@ -7,7 +7,8 @@ import java.util.SortedMap;
 
 /**
  * What this node's bridge is doing, for the operator's Functions page: per function (its meter label: the name, or
- * {@code __overflow__} beyond the label bound) the numbers its meters show, and the recent problems of every mapping
+ * {@code __overflow__} for the mappings beyond the label bound) the numbers its meters show summed over its source
+ * queues, and the recent problems of every mapping
  * polled here, newest first. A snapshot; the broker sums the snapshots of every node.
  *
  * @param functions per function label, sorted
@@ -35,7 +36,10 @@ public record BridgeActivity(SortedMap<String, FunctionNumbers> functions, List<
      */
     public record FunctionNumbers(long concurrency, long invocations, long errors, long throttles, long partialFailures,
             long sourceAgeMillis) {
-        /** Two nodes' numbers together: counts add up, the source age is the larger (both saw the same queues). */
+        /**
+         * Two nodes' (or two source queues') numbers together: counts add up, the source age is the larger (the oldest
+         * message waiting for the function anywhere).
+         */
         public FunctionNumbers plus(FunctionNumbers other) {
             return new FunctionNumbers(concurrency + other.concurrency, invocations + other.invocations,
                     errors + other.errors, throttles + other.throttles, partialFailures + other.partialFailures,

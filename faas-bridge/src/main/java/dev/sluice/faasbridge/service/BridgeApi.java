@@ -83,13 +83,13 @@ public final class BridgeApi {
 
     public CompletableFuture<EventSourceMapping> createMapping(MappingRequest request) {
         return attempt(() -> request.create(UUID.randomUUID().toString(), clock.millis()))
-                .thenCompose(mapping -> check(mapping, true))
+                .thenCompose(this::check)
                 .thenCompose(checked -> store.putMapping(checked).thenApply(ignored -> notifyChanged(checked)));
     }
 
     public CompletableFuture<EventSourceMapping> updateMapping(String uuid, MappingRequest request) {
         return store.updateMapping(uuid, current -> attempt(() -> request.update(current, clock.millis()))
-                        .thenCompose(updated -> check(updated, false)))
+                        .thenCompose(this::check))
                 .thenApply(updated -> notifyChanged(updated.orElseThrow(() -> mappingNotFound(uuid))));
     }
 
@@ -131,16 +131,20 @@ public final class BridgeApi {
         return FunctionDefinition.arn(settings.region(), settings.accountId(), functionName);
     }
 
-    /** The mapping once its function exists, its queue's visibility covers the timeout and (creating) it is no duplicate. */
-    private CompletableFuture<EventSourceMapping> check(EventSourceMapping mapping, boolean creating) {
+    /**
+     * The mapping once its function exists, its queue's visibility covers the timeout and no other mapping has its
+     * function and queue: Lambda's rule, which also makes (function, queue) name one mapping in the meters. Updates are
+     * checked too, as one may move a mapping to another function.
+     */
+    private CompletableFuture<EventSourceMapping> check(EventSourceMapping mapping) {
         CompletableFuture<FunctionDefinition> function = getFunction(mapping.functionName());
         CompletableFuture<Integer> visibility = queueVisibilityTimeout(mapping);
-        CompletableFuture<List<EventSourceMapping>> existing = creating ? store.mappings() : CompletableFuture.completedFuture(List.of());
+        CompletableFuture<List<EventSourceMapping>> existing = store.mappings();
         return function.thenCombine(visibility, (fn, seconds) -> {
             MappingChecks.visibilityCoversTimeout(seconds, fn);
             return mapping;
         }).thenCombine(existing, (checked, all) -> {
-            all.stream().filter(other -> other.eventSourceArn().equals(checked.eventSourceArn())
+            all.stream().filter(other -> !other.uuid().equals(checked.uuid()) && other.eventSourceArn().equals(checked.eventSourceArn())
                     && other.functionName().equals(checked.functionName())).findFirst().ifPresent(other -> {
                         throw new BridgeException(LambdaError.RESOURCE_CONFLICT, "An event source mapping with SQS arn "
                                 + checked.eventSourceArn() + " and function " + checked.functionName()

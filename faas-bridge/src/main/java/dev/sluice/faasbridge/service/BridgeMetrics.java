@@ -14,18 +14,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The meters of one function on this bridge, tagged {@code function} (its name, or {@code __overflow__} for the
- * functions beyond the label bound, see {@link FunctionLabels}), shared by every mapping of the function: invocations,
- * failed invocations, partially failed batches, records deleted by the filter, batch sizes, pollers and invocations in
- * flight, the iterator age (how long the oldest record of a batch waited in the queue before the invocation), the age
- * of the oldest message in each source queue as its pollers last saw it (the largest over the mappings), invocation
- * durations and throttled invocations (the function had no concurrency left: Lambda's
- * {@code TooManyRequestsException}). Removed from the registry when the function's last mapping stops on this bridge.
- * Thread-safe.
+ * The meters of one event source mapping on this bridge, tagged {@code function} and {@code queue} (its function's and
+ * source queue's names, see {@link FunctionLabels.Label}; both {@code __overflow__} for the mappings beyond the label
+ * bound), never the mapping's UUID: invocations, failed invocations, partially failed batches, records deleted by the
+ * filter, batch sizes, pollers and invocations in flight, the iterator age (how long the oldest record of a batch waited
+ * in the queue before the invocation), the age of the oldest message in the source queue as its pollers last saw it (the
+ * largest over the mappings sharing the labels: the overflow's), invocation durations and throttled invocations (the
+ * function had no concurrency left: Lambda's {@code TooManyRequestsException}). Shared by the mappings with the same
+ * labels; removed from the registry when the last of them stops on this bridge. Thread-safe.
  */
 final class BridgeMetrics implements AutoCloseable {
     private final MeterRegistry registry;
-    private final String label;
+    private final FunctionLabels.Label label;
     /** The mappings using these meters; the supervisor closes them when the last one leaves. */
     private final Set<String> mappings = ConcurrentHashMap.newKeySet();
     /** Per mapping: age in milliseconds of the oldest message its last receive found, 0 after an empty one. */
@@ -45,10 +45,10 @@ final class BridgeMetrics implements AutoCloseable {
     private final Gauge concurrencyGauge;
     private final Gauge sourceAgeGauge;
 
-    BridgeMetrics(MeterRegistry registry, String label) {
+    BridgeMetrics(MeterRegistry registry, FunctionLabels.Label label) {
         this.registry = registry;
         this.label = label;
-        Tags tags = Tags.of("function", label);
+        Tags tags = Tags.of("function", label.function(), "queue", label.queue());
         invocations = Counter.builder("sluice.bridge.invocations").tags(tags).description("Function invocations").register(registry);
         errors = Counter.builder("sluice.bridge.invocation.errors").tags(tags)
                 .description("Invocations that failed as a whole (error, timeout, unreadable partial response)").register(registry);
@@ -78,12 +78,12 @@ final class BridgeMetrics implements AutoCloseable {
                 .description("Invocations in flight").register(registry);
         sourceAgeGauge = Gauge.builder("sluice.bridge.source.oldest.message.age", this, meters -> meters.sourceAgeMillis() / 1000.0)
                 .tags(tags).baseUnit("seconds")
-                .description("Age of the oldest message in the function's source queues as their pollers on this bridge "
+                .description("Age of the oldest message in the mapping's source queue as its pollers on this bridge "
                         + "last received (0 when a receive found the queue empty): a growing value is a backlog the "
                         + "function does not keep up with").register(registry);
     }
 
-    String label() {
+    FunctionLabels.Label label() {
         return label;
     }
 

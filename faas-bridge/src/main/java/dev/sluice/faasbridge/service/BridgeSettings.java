@@ -26,8 +26,9 @@ import java.util.List;
  * @param maxPayloadBytes       batches are closed before their event would exceed this (Lambda's 6 MB)
  * @param handlerThreads        threads that run in-process Java handlers (default 16)
  * @param stopGrace             how long stopping waits for invocations in flight to finish and settle
- * @param maxLabelledFunctions  function names with meter series of their own on this bridge; the meters of the
- *                              functions beyond are summed under {@code function="__overflow__"} (default 1,000)
+ * @param maxLabelledFunctions  (function, source queue) pairs, that is event source mappings, with meter series of
+ *                              their own on this bridge; the meters of the mappings beyond are summed under
+ *                              {@code function="__overflow__", queue="__overflow__"} (default 1,000)
  */
 public record BridgeSettings(String queueBaseUrl, String region, String accountId, int pollWaitSeconds,
         int initialPollers, int defaultMaxConcurrency, Duration scaleUpInterval, Duration scaleUpBacklogAge,

@@ -40,10 +40,11 @@ final class MappingSupervisor {
     private final Map<String, MappingWorker> workers = new HashMap<>();
     private final Map<String, AsyncPermits> functionPermits = new HashMap<>();
     /**
-     * Meters by function label, shared by the function's mappings and kept across the workers that replace each other
-     * when a mapping changes (a meter id can be registered once); removed when the function's last mapping stops here.
+     * Meters by (function, queue) label, kept across the workers that replace each other when a mapping changes (a meter
+     * id can be registered once) and shared by the mappings with one label (the overflow's); removed when the last of
+     * them stops here.
      */
-    private final Map<String, BridgeMetrics> metrics = new HashMap<>();
+    private final Map<FunctionLabels.Label, BridgeMetrics> metrics = new HashMap<>();
     /** The meters each running mapping uses. */
     private final Map<String, BridgeMetrics> metricsOfMapping = new HashMap<>();
     private final FunctionLabels labels;
@@ -155,7 +156,7 @@ final class MappingSupervisor {
             }
             MappingWorker worker = new MappingWorker(mapping, function, queues, function.isHttp() ? httpInvoker : javaInvoker,
                     permitsFor(function), RecordFilter.compile(mapping.filterPatterns())::matches, share, settings, scheduler,
-                    metricsFor(mapping.uuid(), function.name()), recentErrors(mapping.uuid()), clock);
+                    metricsFor(mapping, function.name()), recentErrors(mapping.uuid()), clock);
             workers.put(mapping.uuid(), worker);
             worker.start();
         }
@@ -169,19 +170,22 @@ final class MappingSupervisor {
         });
     }
 
-    private BridgeMetrics metricsFor(String uuid, String functionName) {
+    /** The meters of {@code mapping}, of function {@code functionName} (an update may have moved it to another function). */
+    private BridgeMetrics metricsFor(EventSourceMapping mapping, String functionName) {
+        String uuid = mapping.uuid();
+        FunctionLabels.Label label = labels.of(functionName, mapping.eventSourceArn().queueName());
         BridgeMetrics current = metricsOfMapping.get(uuid);
-        if (current != null && current.label().equals(labels.of(functionName))) {
+        if (current != null && current.label().equals(label)) {
             return current;
         }
         releaseMetrics(uuid);
-        BridgeMetrics shared = metrics.computeIfAbsent(labels.of(functionName), label -> new BridgeMetrics(meters, label));
+        BridgeMetrics shared = metrics.computeIfAbsent(label, key -> new BridgeMetrics(meters, key));
         shared.use(uuid);
         metricsOfMapping.put(uuid, shared);
         return shared;
     }
 
-    /** The mapping no longer uses its meters here; the last mapping of a function takes them (and its label) away. */
+    /** The mapping no longer uses its meters here; the last mapping with their labels takes them (and the labels) away. */
     private void releaseMetrics(String uuid) {
         BridgeMetrics used = metricsOfMapping.remove(uuid);
         if (used != null && used.release(uuid)) {
@@ -200,12 +204,16 @@ final class MappingSupervisor {
         return recentErrors.getOrDefault(uuid, new RecentErrors());
     }
 
-    /** What this bridge's pollers did: the meters' numbers per function label, and every mapping's recent problems. */
+    /**
+     * What this bridge's pollers did: the meters' numbers per function label (the sum over its source queues, as
+     * {@code sum by (function)} would), and every mapping's recent problems.
+     */
     synchronized BridgeActivity activity() {
         java.util.SortedMap<String, BridgeActivity.FunctionNumbers> functions = new java.util.TreeMap<>();
-        metrics.forEach((label, meters) -> functions.put(label, new BridgeActivity.FunctionNumbers(meters.concurrency.get(),
-                (long) meters.invocations.count(), (long) meters.errors.count(), (long) meters.throttles.count(),
-                (long) meters.partialFailures.count(), meters.sourceAgeMillis())));
+        metrics.forEach((label, meters) -> functions.merge(label.function(), new BridgeActivity.FunctionNumbers(
+                meters.concurrency.get(), (long) meters.invocations.count(), (long) meters.errors.count(),
+                (long) meters.throttles.count(), (long) meters.partialFailures.count(), meters.sourceAgeMillis()),
+                BridgeActivity.FunctionNumbers::plus));
         List<BridgeActivity.MappingError> problems = new java.util.ArrayList<>();
         recentErrors.forEach((uuid, errors) -> errors.entries().forEach(entry ->
                 problems.add(new BridgeActivity.MappingError(uuid, entry.at(), entry.message()))));
