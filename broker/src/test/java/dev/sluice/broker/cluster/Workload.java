@@ -112,7 +112,8 @@ final class Workload implements AutoCloseable {
         int emptyReadings = 0;
         while (emptyReadings < 2) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("queues not drained within " + bound + ": " + depths());
+                throw new AssertionError("queues not drained within " + bound + ": " + depths() + "; visible/in flight/delayed "
+                        + depthAttributes() + "; surfaced errors " + surfacedErrors() + cluster.logTails());
             }
             Thread.sleep(1_000);
             emptyReadings = depths().values().stream().allMatch(depth -> depth == 0) ? emptyReadings + 1 : 0;
@@ -124,16 +125,23 @@ final class Workload implements AutoCloseable {
     /** Messages visible + in flight + delayed per consumed queue, read through a running node (-1 if unreadable). */
     Map<String, Long> depths() {
         Map<String, Long> depths = new java.util.TreeMap<>();
+        depthAttributes().forEach((queue, attributes) -> depths.put(queue, attributes.isEmpty() ? -1L
+                : attributes.values().stream().mapToLong(Long::parseLong).sum()));
+        return depths;
+    }
+
+    /** Each consumed queue's visible, in-flight and delayed counts, read through a running node (empty if unreadable). */
+    private Map<String, Map<String, String>> depthAttributes() {
+        Map<String, Map<String, String>> depths = new java.util.TreeMap<>();
         try (SqsClient sqs = SqsTestServer.client(cluster.httpPorts[nextRunning(0)])) {
             for (TrackedQueue queue : consumed) {
                 try {
-                    depths.put(queue.name(), sqs.getQueueAttributes(b -> b.queueUrl(queue.url()).attributeNames(
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes().values().stream()
-                            .mapToLong(Long::parseLong).sum());
+                    depths.put(queue.name(), new java.util.TreeMap<>(sqs.getQueueAttributes(b -> b.queueUrl(queue.url())
+                            .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributesAsStrings()));
                 } catch (RuntimeException unreadable) {
-                    depths.put(queue.name(), -1L);
+                    depths.put(queue.name(), Map.of());
                 }
             }
         }
