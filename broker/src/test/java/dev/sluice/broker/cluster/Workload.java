@@ -113,13 +113,35 @@ final class Workload implements AutoCloseable {
         while (emptyReadings < 2) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("queues not drained within " + bound + ": " + depths() + "; visible/in flight/delayed "
-                        + depthAttributes() + "; surfaced errors " + surfacedErrors() + cluster.logTails());
+                        + depthAttributes() + "; surfaced errors " + surfacedErrors() + "; transfer outboxes "
+                        + pendingTransfers() + cluster.logTails());
             }
             Thread.sleep(1_000);
             emptyReadings = depths().values().stream().allMatch(depth -> depth == 0) ? emptyReadings + 1 : 0;
         }
         consuming.set(false);
         join(consumers);
+    }
+
+    /** Each running node's {@code sluice_queue_transfers_pending} lines (its replicas' cross-group outboxes). */
+    private Map<String, List<String>> pendingTransfers() {
+        Map<String, List<String>> outboxes = new java.util.TreeMap<>();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (int node = 0; node < cluster.httpPorts.length; node++) {
+            if (!cluster.running(node)) {
+                continue;
+            }
+            try {
+                String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + cluster.httpPorts[node] + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                outboxes.put("n" + (node + 1), metrics.lines().filter(line -> line.startsWith("sluice_queue_transfers_pending"))
+                        .toList());
+            } catch (java.io.IOException | InterruptedException | RuntimeException unreadable) {
+                outboxes.put("n" + (node + 1), List.of("unreadable: " + unreadable));
+            }
+        }
+        return outboxes;
     }
 
     /** Messages visible + in flight + delayed per consumed queue, read through a running node (-1 if unreadable). */
