@@ -402,11 +402,14 @@ final class Workload implements AutoCloseable {
                         .receiptHandle(messages.get(i).receiptHandle()).build());
             }
             try {
-                connection.sqs().deleteMessageBatch(b -> b.queueUrl(queue.url()).entries(entries)).successful()
-                        .forEach(ok -> {
-                            Message deleted = messages.get(Integer.parseInt(ok.id()));
-                            history.deleteAcknowledged(queue.name(), idOf(deleted.body()), deleted.messageId());
-                        });
+                var answer = connection.sqs().deleteMessageBatch(b -> b.queueUrl(queue.url()).entries(entries));
+                answer.successful().forEach(ok -> {
+                    Message deleted = messages.get(Integer.parseInt(ok.id()));
+                    history.deleteAcknowledged(queue.name(), idOf(deleted.body()), deleted.messageId());
+                });
+                // An entry refused inside a 200 answer (a stale receipt handle, say) is no thrown error: count it too.
+                answer.failed().forEach(refused -> surfacedErrors.computeIfAbsent("DeleteMessageBatch entry: " + refused.code(),
+                        kind -> new AtomicInteger()).incrementAndGet());
             } catch (RuntimeException failure) {
                 connection.failed("DeleteMessageBatch", failure);
             }
