@@ -42,6 +42,13 @@ class CrossGroupFaultsClusterIT {
     /** Consumers of a source queue leave every third receive undeleted: with maxReceiveCount 1 or 2, those dead-letter. */
     private static final int ABANDON_EVERY = 3;
     /**
+     * Message groups of the FIFO source (and its dead-letter queue). Each abandoned receive locks one group for the
+     * visibility timeout, so a FIFO consumer that abandons every third receive serves about groups x 30 messages per
+     * {@value Workload#VISIBILITY_SECONDS} s: with 3 groups 18 msg/s, below the producer's ~40, and the drain fell by
+     * 18 msg/s from a 2,600-message backlog until it timed out. With 12 it outpaces the producer.
+     */
+    private static final int SOURCE_FIFO_GROUPS = 12;
+    /**
      * With {@link #MOVE_BACKLOG}: slow enough that the move is still running while both leaders are killed. A task ends
      * once it moved the backlog it counted at its start, so the backlog, not the source's dead-lettering, sets how long.
      */
@@ -80,7 +87,7 @@ class CrossGroupFaultsClusterIT {
     void a_deadLettersCrossingGroupsAndTheirQueuesMigrationsLoseNothingWhenTheLeadersOfTheGroupsInvolvedAreKilled()
             throws Exception {
         TrackedQueue dead = scenario.createStandard("dead", 0);
-        TrackedQueue deadFifo = scenario.createFifo("dead.fifo", 3, 1);
+        TrackedQueue deadFifo = scenario.createFifo("dead.fifo", SOURCE_FIFO_GROUPS, 1);
         TrackedQueue redriven = createWithDeadLetters("redriven", dead, 2, 2);
         String sources = scenario.groupsOf("redriven").get(0);
         TrackedQueue redrivenFifo = createWithDeadLetters("redriven.fifo", deadFifo, 1, 0);

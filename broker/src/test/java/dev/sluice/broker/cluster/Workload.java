@@ -110,6 +110,7 @@ final class Workload implements AutoCloseable {
     void drain(Duration bound) throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         int emptyReadings = 0;
+        int readings = 0;
         while (emptyReadings < 2) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("queues not drained within " + bound + ": " + depths() + "; visible/in flight/delayed "
@@ -117,7 +118,12 @@ final class Workload implements AutoCloseable {
                         + pendingTransfers() + cluster.logTails());
             }
             Thread.sleep(1_000);
-            emptyReadings = depths().values().stream().allMatch(depth -> depth == 0) ? emptyReadings + 1 : 0;
+            Map<String, Long> depths = depths();
+            emptyReadings = depths.values().stream().allMatch(depth -> depth == 0) ? emptyReadings + 1 : 0;
+            if (++readings % 10 == 0) {
+                // How fast a backlog falls tells a slow drain (resize the scenario) from a stuck one (a bug).
+                System.out.printf("drain: %s after %d s%n", depths, readings);
+            }
         }
         consuming.set(false);
         join(consumers);
