@@ -12,9 +12,16 @@ import java.time.Instant;
 public final class HttpProbe {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final int port;
+    private final Duration requestTimeout;
 
     public HttpProbe(int port) {
+        this(port, Duration.ofSeconds(5));
+    }
+
+    /** With {@code requestTimeout} per request instead of 5 s. */
+    public HttpProbe(int port, Duration requestTimeout) {
         this.port = port;
+        this.requestTimeout = requestTimeout;
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -53,7 +60,7 @@ public final class HttpProbe {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return client.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(request.timeout(requestTimeout).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private URI uri(String path) {

@@ -162,7 +162,9 @@ final class ClusterScenario implements AutoCloseable {
 
     /** A plain HTTP client of node {@code node}'s REST and admin API. */
     HttpProbe rest(int node) {
-        return new HttpProbe(cluster.httpPorts[node]);
+        // Longer than the server's own bound (10 s, then 503): on a loaded machine an operator call can take more than
+        // the probe's default 5 s without anything being wrong (a migrate timed out at load 50).
+        return new HttpProbe(cluster.httpPorts[node], java.time.Duration.ofSeconds(30));
     }
 
     TrackedQueue createStandard(String name, int viaNode) {
