@@ -46,6 +46,8 @@ public final class MigrationWorker implements AutoCloseable {
     static final long TICK_MILLIS = 500;
     static final int BATCH = 10;
     static final int MOVE_VISIBILITY_SECONDS = 60;
+    /** The longest one migration's step (a few Raft round trips) may take in a tick, and reading the list of them. */
+    static final java.time.Duration STEP_BOUND = java.time.Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(MigrationWorker.class);
 
     private final QueueMigrations migrations;
@@ -57,6 +59,9 @@ public final class MigrationWorker implements AutoCloseable {
     private final Supplier<String> baseUrl;
     private final LongSupplier clockMillis;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final MigrationSteps<Migration> steps = new MigrationSteps<>(STEP_BOUND,
+            migration -> migration.queueName() + " (" + migration.state() + ", data-" + migration.fromGroup() + " to data-"
+                    + migration.toGroup() + ")");
     /** FIFO queues move by copy, not by drain. */
     private final QueueCopyMigration copies;
     private final ScheduledFuture<?> ticks;
@@ -80,20 +85,16 @@ public final class MigrationWorker implements AutoCloseable {
         if (!busy.compareAndSet(false, true)) {
             return;
         }
-        migrations.unfinished().thenCompose(unfinished -> {
-            CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
-            for (Migration migration : unfinished) {
-                if (leads.test(migration.fromGroup())) {
-                    all = all.thenCompose(done -> step(migration));
-                }
-            }
-            return all;
-        }).whenComplete((done, error) -> {
-            if (error != null) {
-                LOG.debug("a migration step failed; the next tick retries", error);
-            }
-            busy.set(false);
-        });
+        // Each step is bounded by the steps' runner; the read of the list is bounded here, so that busy always clears.
+        migrations.unfinished().thenApply(unfinished -> unfinished).orTimeout(STEP_BOUND.toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(unfinished -> steps.run(
+                        unfinished.stream().filter(migration -> leads.test(migration.fromGroup())).toList(), this::step))
+                .whenComplete((done, error) -> {
+                    if (error != null) {
+                        LOG.debug("reading the unfinished migrations failed; the next tick retries", error);
+                    }
+                    busy.set(false);
+                });
     }
 
     private CompletableFuture<Void> step(Migration migration) {
