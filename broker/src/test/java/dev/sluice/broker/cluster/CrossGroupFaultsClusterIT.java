@@ -78,6 +78,8 @@ class CrossGroupFaultsClusterIT {
     @AfterAll
     void stopTheCluster() throws Exception {
         if (scenario != null) {
+            // The nodes' whole logs outlive the cluster (which deletes its directory): the failure message has only tails.
+            scenario.keepLogs(java.nio.file.Path.of("target", "cross-group-faults-logs"));
             scenario.close();
         }
         System.out.printf("CrossGroupFaultsClusterIT took %d ms%n", elapsedMillis());
