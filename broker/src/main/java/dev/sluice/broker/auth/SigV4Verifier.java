@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies AWS Signature Version 4 ({@code AWS4-HMAC-SHA256}) on a request, in the {@code Authorization}
- * header form or the presigned query-string form, against the configured access keys. The canonical request
+ * header form or the presigned query-string form, against the keys of a {@link KeyDirectory} (config keys and the
+ * catalog's, looked up on every request, so a disabled key is refused as soon as the directory drops it); a valid
+ * signature answers the key's account. The canonical request
  * and string to sign come from client-sdk's {@link SigV4}, the code the clients sign with.
  *
  * <p>Rules (AWS's): the request time ({@code X-Amz-Date}) must be within 15 minutes of this server's clock;
