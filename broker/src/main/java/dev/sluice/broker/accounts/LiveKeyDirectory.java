@@ -50,6 +50,8 @@ public final class LiveKeyDirectory implements KeyDirectory, AutoCloseable {
     private volatile Map<String, Live> live = Map.of();
     private volatile Map<String, Opened> opened = Map.of();
     private ScheduledExecutorService refresher;
+    /** True while refreshes fail (only the refresher thread touches it). */
+    private boolean failing;
 
     /** @param configKeys the config's keys by id; they win over a catalog key of the same id */
     public LiveKeyDirectory(Map<String, SigningKey> configKeys, AccountCatalog catalog, Optional<SecretSeal> seal,
@@ -132,11 +134,20 @@ public final class LiveKeyDirectory implements KeyDirectory, AutoCloseable {
     private void refreshQuietly() {
         try {
             refresh().get(REFRESH_INTERVAL.toMillis() * 10, TimeUnit.MILLISECONDS);
+            if (failing) {
+                failing = false;
+                LOG.info("access keys: the local catalog replica is read again");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            // The replica may be restarting or not yet installed; the last good map stays until the next refresh.
-            LOG.debug("access keys: refresh from the local catalog replica failed: {}", e.toString());
+            // The replica may be restarting or not yet installed; the last good map stays until the next refresh. Said
+            // once per outage: while it lasts, changes to catalog keys do not reach this node.
+            if (!failing) {
+                failing = true;
+                LOG.warn("access keys: reading the local catalog replica failed ({}); the keys as last read stay in use "
+                        + "until it succeeds", e.toString());
+            }
         }
     }
 
