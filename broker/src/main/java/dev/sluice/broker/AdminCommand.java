@@ -50,6 +50,7 @@ final class AdminCommand {
                                                  --join true under the same id (POST /v1/cluster/nodes/ID/replace)
               group-leader GROUP --node ID       make ID lead GROUP, e.g. data-2 (POST /v1/cluster/groups/GROUP/leader)
               group-replication GROUP --factor N keep N replicas of GROUP (PUT /v1/cluster/groups/GROUP/replication)
+            """ + AccountsCommandLine.USAGE + """
             Requests are signed with AWS Signature V4 when a key is given by flag or by AWS_ACCESS_KEY_ID and
             AWS_SECRET_ACCESS_KEY; with auth on, /v1/cluster needs an operator (admin=) key.
             Exit codes: 0 ok, 1 the server said no (its answer is printed) or was unreachable, 2 usage error.
@@ -101,7 +102,8 @@ final class AdminCommand {
             String arg = args.get(i);
             if (arg.startsWith("--")) {
                 if (!List.of("--endpoint", "--access-key", "--secret-key", "--region", "--to-group", "--from-group", "--count",
-                        "--raft-address", "--http-url", "--node", "--factor").contains(arg)) {
+                        "--raft-address", "--http-url", "--node", "--factor").contains(arg)
+                        && !AccountsCommandLine.OPTIONS.contains(arg)) {
                     throw new UsageException("unknown option " + arg);
                 }
                 if (i + 1 >= args.size()) {
@@ -201,6 +203,14 @@ final class AdminCommand {
                 return new Invocation("PUT", "/v1/cluster/groups/" + segment(words.get(1)) + "/replication",
                         ("{\"factor\":" + Integer.parseInt(factor) + "}").getBytes(StandardCharsets.UTF_8), base, credentials,
                         region);
+            }
+            case "accounts" -> {
+                try {
+                    AccountsCommandLine.Request request = AccountsCommandLine.parse(words.subList(1, words.size()), options);
+                    return new Invocation(request.method(), request.path(), request.body(), base, credentials, region);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
             }
             default -> throw new UsageException("unknown command " + command);
         }

@@ -8,7 +8,6 @@ import dev.sluice.broker.ops.MeterConventions;
 import dev.sluice.broker.api.rest.ClusterResource;
 import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.api.rest.TopicResource;
-import dev.sluice.broker.auth.SigV4Verifier;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.HealthRoutes;
 import dev.sluice.broker.ops.MetricsRoutes;
@@ -38,8 +37,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
@@ -70,10 +67,12 @@ public final class SluiceServer implements AutoCloseable {
     private final BridgeModule bridge;
     private final NotifyService notify;
     private final Router router;
+    private final AccountsModule accounts;
     private boolean closed;
 
     private SluiceServer(SluiceConfig config, PrometheusMeterRegistry meters, JvmGcMetrics gcMetrics, RaftStoreNode node,
-            Vertx vertx, HttpServer http, QueueModule queues, BridgeModule bridge, NotifyService notify, Router router) {
+            Vertx vertx, HttpServer http, QueueModule queues, BridgeModule bridge, NotifyService notify, Router router,
+            AccountsModule accounts) {
         this.config = config;
         this.meters = meters;
         this.gcMetrics = gcMetrics;
@@ -84,6 +83,7 @@ public final class SluiceServer implements AutoCloseable {
         this.bridge = bridge;
         this.notify = notify;
         this.router = router;
+        this.accounts = accounts;
     }
 
     /**
@@ -119,6 +119,7 @@ public final class SluiceServer implements AutoCloseable {
         QueueModule queues = new QueueModule(queueMeters);
         BridgeModule bridge = new BridgeModule(() -> bridgeSettings.withMaxLabelledFunctions(config.metrics().maxLabelledQueues()));
         NotifyService notify = null;
+        AccountsModule accounts = null;
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             node = RaftStoreNode.start(config.raft(), queues.engines(), meters, clock);
@@ -126,6 +127,8 @@ public final class SluiceServer implements AutoCloseable {
             if (config.raft().peers().size() <= 1) {
                 awaitOwnLeadership(node);
             }
+            // Accounts and keys (issue 16 A): refuses a cluster key that does not open the stored secrets.
+            accounts = AccountsModule.start(config, node, clock);
             vertx = Vertx.builder()
                     // No route label: one SQS route serves every action (ApiMeters labels by action instead).
                     .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
@@ -150,7 +153,7 @@ public final class SluiceServer implements AutoCloseable {
             // The web console's static files, and a browser's GET / sent to them: public, so before authentication.
             new dev.sluice.broker.api.http.ConsoleRoutes().mount(router);
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
-            router.route().handler(new AuthenticationHandler(verifier(config.auth(), clock)));
+            router.route().handler(new AuthenticationHandler(accounts.verifier(), config.auth()::isOperator));
             // Every SQS, SNS and REST request below answers within this bound, or ServiceUnavailable (503).
             dev.sluice.notify.api.http.RequestBound.install(router, vertx, config.http().requestTimeout());
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
@@ -184,6 +187,7 @@ public final class SluiceServer implements AutoCloseable {
             restResources.add(new dev.sluice.broker.api.rest.FunctionActivityResource(
                     new dev.sluice.broker.ops.ClusterFunctionActivity(config.raft().nodeId(), bridge::activity,
                             started::clusterView, peers, peerSigner)));
+            restResources.add(accounts.restResource());
             restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group), started.membership()));
             new RestRoutes(restResources, caller -> config.auth().isOperator(caller.accessKeyId())).mount(router);
             // No form options: Vert.x never decodes a form here (RawBodyHandler); the Query decoders read them.
@@ -195,13 +199,16 @@ public final class SluiceServer implements AutoCloseable {
             // Retried in the background until the catalog has a quorum: peers may still be starting.
             node.publishHttpUrl(baseUrl.get());
             notify.start();
-            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues, bridge, notify, router);
+            return new SluiceServer(config, meters, gcMetrics, node, vertx, http, queues, bridge, notify, router, accounts);
         } catch (IOException | RuntimeException e) {
             bridge.close();
             if (notify != null) {
                 notify.close();
             }
             queues.close();
+            if (accounts != null) {
+                accounts.close();
+            }
             closeQuietly(vertx, node, gcMetrics, meters);
             throw e;
         }
@@ -215,16 +222,6 @@ public final class SluiceServer implements AutoCloseable {
             }
         }
         return OptionalLong.empty();
-    }
-
-    /** The SigV4 verifier of the configured keys, or null when there are none (auth off, loopback only). */
-    private static SigV4Verifier verifier(SluiceConfig.Auth auth, InstantSource clock) {
-        if (auth.accessKeys().isEmpty()) {
-            return null;
-        }
-        Map<String, String> secrets = new HashMap<>();
-        auth.accessKeys().forEach(key -> secrets.put(key.accessKeyId(), key.secretAccessKey()));
-        return new SigV4Verifier(secrets, clock);
     }
 
     /**
@@ -330,6 +327,7 @@ public final class SluiceServer implements AutoCloseable {
         bridge.close();
         notify.close();
         queues.close();
+        accounts.close();
         closeQuietly(vertx, node, gcMetrics, meters);
     }
 

@@ -218,6 +218,74 @@ class AdminCommandIT {
         }
     }
 
+    @Test
+    void accountsCommandsCreateAnAccountAndAKeyWhoseSecretIsPrintedOnceAndRotateDisableAndCloseThem() throws Exception {
+        byte[] clusterKey = new byte[32];
+        java.util.Arrays.fill(clusterKey, (byte) 7);
+        try (SqsTestServer server = SqsTestServer.start(data, config -> config.withAuth(new SluiceConfig.Auth(List.of(
+                new SluiceConfig.AccessKey(OPS, OPS_SECRET, true), new SluiceConfig.AccessKey(APP, APP_SECRET)),
+                java.util.Optional.of(dev.sluice.broker.config.ClusterKey.parse(
+                        java.util.Base64.getEncoder().encodeToString(clusterKey))))))) {
+            String endpoint = "http://127.0.0.1:" + server.port();
+            Map<String, String> operator = Map.of("AWS_ACCESS_KEY_ID", OPS, "AWS_SECRET_ACCESS_KEY", OPS_SECRET);
+
+            Run created = admin(operator, with(endpoint, "accounts", "create", "Acme Corp", "--account-id", "123456789012"));
+            assertEquals(0, created.exit(), created.err());
+            assertEquals("open", JSON.readTree(created.out()).get("state").asText(), created.out());
+            Run chosen = admin(operator, with(endpoint, "accounts", "create", "Chosen"));
+            assertTrue(JSON.readTree(chosen.out()).get("accountId").asText().matches("[0-9]{12}"), chosen.out());
+
+            Run key = admin(operator, with(endpoint, "accounts", "keys", "create", "123456789012", "--policies", "Produce,Consume"));
+            assertEquals(0, key.exit(), key.err());
+            JsonNode keyBody = JSON.readTree(key.out());
+            String keyId = keyBody.get("accessKeyId").asText();
+            String secret = keyBody.get("secretAccessKey").asText();
+            assertEquals("[\"Consume\",\"Produce\"]", keyBody.get("policies").toString());
+            // The new key signs the admin command's own requests too (and, not being an operator's, is refused here).
+            Run asTenant = admin(Map.of("AWS_ACCESS_KEY_ID", keyId, "AWS_SECRET_ACCESS_KEY", secret),
+                    with(endpoint, "accounts", "list"));
+            assertRefused(asTenant, "HTTP 403", "AccessDenied");
+
+            Run listed = admin(operator, with(endpoint, "accounts", "list"));
+            assertTrue(listed.out().contains("123456789012") && listed.out().contains("Acme Corp"), listed.out());
+            Run shown = admin(operator, with(endpoint, "accounts", "show", "123456789012"));
+            assertTrue(shown.out().contains(keyId) && !shown.out().contains(secret), shown.out());
+            Run keys = admin(operator, with(endpoint, "accounts", "keys", "list", "123456789012"));
+            assertTrue(keys.out().contains(keyId) && !keys.out().contains(secret), keys.out());
+
+            Run attached = admin(operator, with(endpoint, "accounts", "keys", "attach", "123456789012", keyId, "ReadOnly"));
+            assertTrue(JSON.readTree(attached.out()).get("policies").toString().contains("ReadOnly"), attached.out());
+            Run detached = admin(operator, with(endpoint, "accounts", "keys", "detach", "123456789012", keyId, "Produce"));
+            assertEquals("[\"Consume\",\"ReadOnly\"]", JSON.readTree(detached.out()).get("policies").toString());
+
+            Run rotated = admin(operator, with(endpoint, "accounts", "keys", "rotate", "123456789012", keyId,
+                    "--grace-seconds", "60"));
+            assertEquals(0, rotated.exit(), rotated.err());
+            JsonNode fresh = JSON.readTree(rotated.out());
+            assertTrue(fresh.get("secretAccessKey").asText().length() == 40, rotated.out());
+            Run old = admin(operator, with(endpoint, "accounts", "keys", "list", "123456789012"));
+            assertTrue(old.out().contains("disableAt") && old.out().contains(fresh.get("accessKeyId").asText()), old.out());
+
+            Run disabled = admin(operator, with(endpoint, "accounts", "keys", "disable", "123456789012", keyId));
+            assertEquals("disabled", JSON.readTree(disabled.out()).get("state").asText(), disabled.out());
+            assertEquals(0, admin(operator, with(endpoint, "accounts", "keys", "delete", "123456789012", keyId)).exit());
+            assertRefused(admin(operator, with(endpoint, "accounts", "keys", "delete", "123456789012", keyId)), "HTTP 404",
+                    "no access key");
+            Run closed = admin(operator, with(endpoint, "accounts", "close", "123456789012"));
+            assertEquals("closed", JSON.readTree(closed.out()).get("state").asText(), closed.out());
+            assertRefused(admin(operator, with(endpoint, "accounts", "keys", "create", "123456789012")), "HTTP 409", "closed");
+            assertRefused(admin(operator, with(endpoint, "accounts", "show", "999999999999")), "HTTP 404", "no account");
+            assertRefused(admin(operator, with(endpoint, "accounts", "create", "Dup", "--account-id", "123456789012")),
+                    "HTTP 409", "already exists");
+
+            assertEquals(2, admin(operator, with(endpoint, "accounts", "keys", "rotate", "123456789012")).exit());
+            assertEquals(2, admin(operator, with(endpoint, "accounts", "frobnicate")).exit());
+            assertEquals(2, admin(operator, with(endpoint, "accounts", "keys", "rotate", "123456789012", keyId,
+                    "--grace-seconds", "soon")).exit());
+            assertTrue(admin(Map.of(), "--help").out().contains("accounts keys rotate ACCOUNT KEY"));
+        }
+    }
+
     private static void assertRefused(Run run, String status, String text) {
         assertEquals(1, run.exit(), run.out());
         assertTrue(run.err().contains(status) && run.err().contains(text), run.err());

@@ -67,4 +67,11 @@ class LayerDirectionTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "..api..")
                 .check(broker);
     }
+
+    @Test
+    void theAccountsUseNoVertxAndNoApiPackage() {
+        noClasses().that().resideInAPackage("..broker.accounts..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "..api..")
+                .check(broker);
+    }
 }

@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies AWS Signature Version 4 ({@code AWS4-HMAC-SHA256}) on a request, in the {@code Authorization}
- * header form or the presigned query-string form, against the configured access keys. The canonical request
+ * header form or the presigned query-string form, against the keys of a {@link KeyDirectory} (config keys and the
+ * catalog's, looked up on every request, so a disabled key is refused as soon as the directory drops it); a valid
+ * signature answers the key's account. The canonical request
  * and string to sign come from client-sdk's {@link SigV4}, the code the clients sign with.
  *
  * <p>Rules (AWS's): the request time ({@code X-Amz-Date}) must be within 15 minutes of this server's clock;
@@ -48,13 +50,21 @@ public final class SigV4Verifier {
     private static final String INCOMPLETE_QUERY = "AWS query-string parameters must include 'X-Amz-Algorithm', "
             + "'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders' and 'X-Amz-Signature'.";
 
-    private final Map<String, String> secrets;
+    /** The account of keys given as a plain map: the default one, as every config key was before accounts. */
+    private static final String DEFAULT_ACCOUNT = "000000000000";
+
+    private final KeyDirectory keys;
     private final InstantSource clock;
     private final Map<String, byte[]> signingKeys = new ConcurrentHashMap<>();
 
-    /** @param secrets the secret access key of each access key id */
+    /** @param secrets the secret access key of each access key id, all of the default account */
     public SigV4Verifier(Map<String, String> secrets, InstantSource clock) {
-        this.secrets = Map.copyOf(secrets);
+        this(KeyDirectory.of(secrets, DEFAULT_ACCOUNT), clock);
+    }
+
+    /** @param keys where each access key id's secret and account are looked up, on every request */
+    public SigV4Verifier(KeyDirectory keys, InstantSource clock) {
+        this.keys = keys;
         this.clock = clock;
     }
 
@@ -165,10 +175,11 @@ public final class SigV4Verifier {
         if (!signedHeaders.contains("host")) {
             return incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", service);
         }
-        String secret = secrets.get(accessKeyId);
-        if (secret == null) {
+        KeyDirectory.SigningKey key = keys.find(accessKeyId).orElse(null);
+        if (key == null) {
             return refused(AuthFailure.INVALID_CLIENT_TOKEN_ID, null, service);
         }
+        String secret = key.secretAccessKey();
         Verdict late = checkTime(signedAt, claim.expiresIn(), service);
         if (late != null) {
             return late;
@@ -202,7 +213,7 @@ public final class SigV4Verifier {
                 claim.signature().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
             return refused(AuthFailure.SIGNATURE_DOES_NOT_MATCH, null, service);
         }
-        return new Verdict.Verified(accessKeyId, service);
+        return new Verdict.Verified(accessKeyId, service, key.accountId());
     }
 
     /**
@@ -286,6 +297,8 @@ public final class SigV4Verifier {
     }
 
     private byte[] signingKey(String accessKeyId, String secret, String date, String region, String service) {
+        // An id's secret never changes (rotation makes a new key id), so the derived key may be cached by id: a key
+        // disabled or deleted is refused above, by the directory, before this cache is consulted.
         String cacheKey = accessKeyId + '/' + SigV4.scope(date, region, service);
         byte[] key = signingKeys.get(cacheKey);
         if (key == null) {

@@ -98,8 +98,15 @@ final class Settings {
                     config -> String.valueOf(config.metrics().maxLabelledQueues())),
             new Setting("auth.accessKeys", Optional.empty(), "SLUICE_ACCESS_KEYS",
                     "accepted keys as id:secret,...; admin=id:secret marks an operator key (/v1/admin); no flag, so secrets stay out of ps",
-                    (config, text) -> config.withAuth(new SluiceConfig.Auth(SluiceConfig.AccessKey.parseList(text))),
-                    config -> config.auth().accessKeys().stream().map(Object::toString).collect(Collectors.joining(","))));
+                    (config, text) -> config.withAuth(config.auth().withAccessKeys(SluiceConfig.AccessKey.parseList(text))),
+                    config -> config.auth().accessKeys().stream().map(Object::toString).collect(Collectors.joining(","))),
+            // Accounts and keys (issue 16 A): the key that seals catalog keys' secrets; shown only by its id.
+            new Setting("auth.clusterKey", Optional.empty(), "SLUICE_CLUSTER_KEY",
+                    "32 random bytes, base64 (openssl rand -base64 32), the same on every node: seals the secrets of keys"
+                            + " created under /v1/admin/accounts; no flag, so it stays out of ps",
+                    (config, text) -> config.withAuth(config.auth().withClusterKey(
+                            text.isBlank() ? Optional.empty() : Optional.of(ClusterKey.parse(text)))),
+                    config -> config.auth().clusterKey().map(ClusterKey::toString).orElse("")));
 
     private Settings() {
     }

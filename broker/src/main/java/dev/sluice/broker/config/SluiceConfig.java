@@ -167,14 +167,30 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
      * allowed only while the API is bound to loopback (the server refuses to start otherwise).
      *
      * @param accessKeys the accepted key pairs; empty means auth is off
+     * @param clusterKey seals the secrets of the access keys operators create ({@code /v1/admin/accounts}); without
+     *     it such keys cannot be created, and a node whose catalog holds some refuses to start
      */
-    public record Auth(List<AccessKey> accessKeys) {
+    public record Auth(List<AccessKey> accessKeys, Optional<ClusterKey> clusterKey) {
         public Auth {
             accessKeys = List.copyOf(accessKeys);
+            Objects.requireNonNull(clusterKey, "clusterKey");
+        }
+
+        /** Config keys only, no cluster key. */
+        public Auth(List<AccessKey> accessKeys) {
+            this(accessKeys, Optional.empty());
         }
 
         public static Auth defaults() {
             return new Auth(List.of());
+        }
+
+        public Auth withAccessKeys(List<AccessKey> newAccessKeys) {
+            return new Auth(newAccessKeys, clusterKey);
+        }
+
+        public Auth withClusterKey(Optional<ClusterKey> newClusterKey) {
+            return new Auth(accessKeys, newClusterKey);
         }
 
         /**

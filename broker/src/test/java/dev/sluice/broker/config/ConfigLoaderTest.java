@@ -238,6 +238,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theClusterKeyComesFromTheEnvironmentIsShownOnlyByItsIdAndMustBe32BytesOfBase64() {
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "QUFB");
+        LoadResult good = loadInCheckout(List.of(), Map.of("SLUICE_CLUSTER_KEY", key,
+                "SLUICE_ACCESS_KEYS", "admin=AKIDOPS:ops-secret-1234"));
+        assertTrue(good.ok(), good.problems().toString());
+        ClusterKey loaded = good.config().auth().clusterKey().orElseThrow();
+        assertEquals(ClusterKey.parse(key), loaded);
+        assertEquals(1, good.config().auth().accessKeys().size(), "the keys and the cluster key are set independently");
+        assertTrue(good.describe().contains("cluster key " + loaded.id()), good.describe());
+        assertFalse(good.describe().contains(key), good.describe());
+
+        LoadResult shortKey = loadInCheckout(List.of(), Map.of("SLUICE_CLUSTER_KEY", "c2hvcnQ="));
+        assertContains(shortKey.problems(), "32 bytes");
+        assertFalse(shortKey.problems().toString().contains("c2hvcnQ="), shortKey.problems().toString());
+        assertTrue(loadInCheckout(List.of(), Map.of()).config().auth().clusterKey().isEmpty());
+    }
+
+    @Test
     void anUnknownRoleOrAKeyListedTwiceIsAProblem() {
         assertContains(loadInCheckout(List.of(), Map.of("SLUICE_ACCESS_KEYS", "root=AKIDOPS:ops-secret-1234")).problems(),
                 "must be accessKeyId:secretAccessKey or admin=accessKeyId:secretAccessKey");

@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.broker.SluiceServer;
+import dev.sluice.broker.ThreeNodeServers;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.clientsdk.auth.AwsCredentials;
 import dev.sluice.clientsdk.auth.SigV4Signer;
-import dev.sluice.raftstore.Peer;
-import dev.sluice.raftstore.RaftStoreConfig;
-import dev.sluice.raftstore.testing.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,32 +207,12 @@ class ClusterConsoleDataIT {
 
     /** The three members of one cluster, started at once (each waits for the others to elect leaders), all ready. */
     private List<SluiceServer> startThreeNodes() throws Exception {
-        List<Peer> peers = List.of(new Peer("n1", "127.0.0.1", FreePorts.next()), new Peer("n2", "127.0.0.1", FreePorts.next()),
-                new Peer("n3", "127.0.0.1", FreePorts.next()));
-        List<CompletableFuture<SluiceServer>> starting = new ArrayList<>();
-        for (Peer peer : peers) {
-            SluiceConfig defaults = SluiceConfig.defaults();
-            RaftStoreConfig raft = defaults.raft().withNode(peer.id(), peer.host(), peer.port()).withPeers(peers)
-                    .withDataDirectory(data.resolve(peer.id())).withAllowTemporaryStorage(true).withDataGroups(1);
-            SluiceConfig config = defaults.withHttp(defaults.http().withPort(0)).withRaft(raft).withAuth(
-                    new SluiceConfig.Auth(List.of(new SluiceConfig.AccessKey(KEYS.accessKeyId(), KEYS.secretAccessKey()))));
-            starting.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return SluiceServer.start(config, List.of(), InstantSource.system(), dev.sluice.faasbridge.service.BridgeSettings.defaults("http://127.0.0.1:9324")
-                            .withPollWaitSeconds(1).withRefreshInterval(Duration.ofMillis(200))
-                            .withScaling(1, 100, Duration.ofMillis(100), Duration.ZERO));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }));
-        }
-        List<SluiceServer> nodes = new ArrayList<>();
-        for (CompletableFuture<SluiceServer> node : starting) {
-            nodes.add(node.get(90, TimeUnit.SECONDS));
-        }
-        for (SluiceServer node : nodes) {
-            await(() -> node.node().health().ready(), Duration.ofSeconds(60), "node " + node.httpPort() + " ready");
-        }
+        List<SluiceServer> nodes = ThreeNodeServers.start(data, config -> config.withAuth(
+                new SluiceConfig.Auth(List.of(new SluiceConfig.AccessKey(KEYS.accessKeyId(), KEYS.secretAccessKey())))),
+                config -> SluiceServer.start(config, List.of(), InstantSource.system(),
+                        dev.sluice.faasbridge.service.BridgeSettings.defaults("http://127.0.0.1:9324")
+                                .withPollWaitSeconds(1).withRefreshInterval(Duration.ofMillis(200))
+                                .withScaling(1, 100, Duration.ofMillis(100), Duration.ZERO)));
         // Each node publishes its HTTP URL into the catalog in the background: wait until both are known.
         await(() -> nodes.stream().allMatch(node -> {
             try {

@@ -1,5 +1,6 @@
 package dev.sluice.broker.api.http;
 
+import dev.sluice.broker.accounts.AccountChanges;
 import dev.sluice.broker.auth.AuthFailure;
 import dev.sluice.broker.auth.SigV4Verifier;
 import dev.sluice.broker.auth.SignedRequest;
@@ -46,17 +47,40 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             "/metrics/notifications", NotifyService.CERTIFICATE_PATH);
     private static final Set<String> LINK_ACTIONS = Set.of("ConfirmSubscription", "Unsubscribe");
 
+    /** Where the account-aware {@link dev.sluice.broker.auth.Caller} of a request is left for routes and handlers. */
+    public static final String ACCOUNT_CALLER = "sluice.accountCaller";
+    /** The caller while auth is off (loopback only): the default account, an operator. */
+    private static final dev.sluice.broker.auth.Caller AUTH_OFF = new dev.sluice.broker.auth.Caller(
+            AccountChanges.DEFAULT_ACCOUNT, null, true);
+
     private final SigV4Verifier verifier;
+    private final java.util.function.Predicate<String> operators;
     private final ProtocolErrorResponder errors;
 
-    /** @param verifier the verifier of the configured keys, or null when auth is off */
+    /** @param verifier the verifier of the configured keys, or null when auth is off; no key is an operator's */
     public AuthenticationHandler(SigV4Verifier verifier) {
-        this(verifier, () -> UUID.randomUUID().toString());
+        this(verifier, accessKeyId -> false, () -> UUID.randomUUID().toString());
     }
 
-    public AuthenticationHandler(SigV4Verifier verifier, Supplier<String> requestIds) {
+    /** @param operators true for an operator's access key id (a config {@code admin=} key) */
+    public AuthenticationHandler(SigV4Verifier verifier, java.util.function.Predicate<String> operators) {
+        this(verifier, operators, () -> UUID.randomUUID().toString());
+    }
+
+    public AuthenticationHandler(SigV4Verifier verifier, java.util.function.Predicate<String> operators,
+            Supplier<String> requestIds) {
         this.verifier = verifier;
+        this.operators = operators;
         this.errors = new ProtocolErrorResponder(requestIds);
+    }
+
+    /**
+     * The request's caller: its key's account and whether it is an operator; for a request that passed unsigned (auth
+     * off, or an exempt path) the default account, an operator only while auth is off.
+     */
+    public static dev.sluice.broker.auth.Caller accountCaller(RoutingContext context) {
+        dev.sluice.broker.auth.Caller caller = context.get(ACCOUNT_CALLER);
+        return caller != null ? caller : new dev.sluice.broker.auth.Caller(AccountChanges.DEFAULT_ACCOUNT, null, false);
     }
 
     @Override
@@ -64,6 +88,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         HttpServerRequest request = context.request();
         String sourceIp = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         if (verifier == null) {
+            context.put(ACCOUNT_CALLER, AUTH_OFF);
             context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp));
             context.next();
             return;
@@ -83,6 +108,8 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         }
         Verdict verdict = verifier.verify(signed);
         if (verdict instanceof Verdict.Verified verified) {
+            context.put(ACCOUNT_CALLER, new dev.sluice.broker.auth.Caller(verified.accountId(), verified.accessKeyId(),
+                    operators.test(verified.accessKeyId())));
             context.put(NotifyRoutes.CALLER, new Caller(verified.accessKeyId(), sourceIp));
             context.next();
             return;

@@ -40,6 +40,13 @@ public final class RestErrors {
                 case CONFLICT -> of(SqsError.CONFLICT, refused.getMessage(), requestId);
             };
         }
+        if (cause instanceof dev.sluice.broker.accounts.AccountChangeRefusedException refused) {
+            return switch (refused.reason()) {
+                case INVALID -> of(SqsError.INVALID_PARAMETER_VALUE, refused.getMessage(), requestId);
+                case NOT_FOUND -> of(SqsError.RESOURCE_NOT_FOUND, refused.getMessage(), requestId).withStatus(404);
+                case CONFLICT -> of(SqsError.CONFLICT, refused.getMessage(), requestId);
+            };
+        }
         if (cause instanceof SnsException sns) {
             return RestResponse.json(sns.error().httpStatus(), new ErrorBody(sns.error().code(), sns.getMessage(), requestId));
         }

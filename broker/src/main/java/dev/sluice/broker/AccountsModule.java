@@ -1,0 +1,72 @@
+package dev.sluice.broker;
+
+import dev.sluice.broker.accounts.AccountCatalog;
+import dev.sluice.broker.accounts.AccountChanges;
+import dev.sluice.broker.accounts.LiveKeyDirectory;
+import dev.sluice.broker.accounts.SecretSeal;
+import dev.sluice.broker.api.rest.AccountsResource;
+import dev.sluice.broker.api.rest.RestResource;
+import dev.sluice.broker.auth.KeyDirectory;
+import dev.sluice.broker.auth.SigV4Verifier;
+import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.raftstore.RaftStoreNode;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Accounts and access keys (issue 16 A), wired: the operator API's changes, the live key directory the SigV4
+ * verifier reads (config keys plus the catalog's), and the start-up check of the cluster key. Thread-safe.
+ */
+final class AccountsModule implements AutoCloseable {
+    private final SluiceConfig.Auth auth;
+    private final LiveKeyDirectory directory;
+    private final AccountChanges changes;
+    private final InstantSource clock;
+
+    private AccountsModule(SluiceConfig.Auth auth, LiveKeyDirectory directory, AccountChanges changes, InstantSource clock) {
+        this.auth = auth;
+        this.directory = directory;
+        this.changes = changes;
+        this.clock = clock;
+    }
+
+    /**
+     * Checks this node's catalog replica against its cluster key (IllegalStateException: no key, or another key, for
+     * the stored secrets), then starts refreshing the directory.
+     */
+    static AccountsModule start(SluiceConfig config, RaftStoreNode node, InstantSource clock) {
+        SecureRandom random = new SecureRandom();
+        Optional<SecretSeal> seal = config.auth().clusterKey().map(key -> new SecretSeal(key, random));
+        AccountCatalog catalog = new AccountCatalog(node.catalog(), config.raft().nodeId());
+        Map<String, KeyDirectory.SigningKey> configKeys = new HashMap<>();
+        // Every config key belongs to the default account (the isolation part lets an entry name another).
+        config.auth().accessKeys().forEach(key -> configKeys.put(key.accessKeyId(),
+                new KeyDirectory.SigningKey(key.accessKeyId(), key.secretAccessKey(), AccountChanges.DEFAULT_ACCOUNT)));
+        LiveKeyDirectory directory = new LiveKeyDirectory(configKeys, catalog, seal, clock);
+        directory.checkAtStart();
+        directory.start();
+        return new AccountsModule(config.auth(), directory, new AccountChanges(catalog, seal, random, clock, directory::refreshNow), clock);
+    }
+
+    /** The verifier of config and catalog keys, or null when auth is off (no config keys: loopback only). */
+    SigV4Verifier verifier() {
+        return auth.accessKeys().isEmpty() ? null : new SigV4Verifier(directory, clock);
+    }
+
+    RestResource restResource() {
+        return new AccountsResource(changes);
+    }
+
+    /** The managed policies attached to a key (the policy part's {@code KeyPolicies}); empty for config keys. */
+    LiveKeyDirectory directory() {
+        return directory;
+    }
+
+    @Override
+    public void close() {
+        directory.close();
+    }
+}

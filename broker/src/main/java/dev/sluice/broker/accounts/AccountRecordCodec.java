@@ -1,0 +1,82 @@
+package dev.sluice.broker.accounts;
+
+import dev.sluice.raftstore.codec.BinaryReader;
+import dev.sluice.raftstore.codec.BinaryWriter;
+import dev.sluice.raftstore.codec.CorruptFrameException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Accounts and keys as catalog values: {@code [formatVersion][fields]}, big-endian, length-prefixed strings and
+ * bytes; enum states as a byte code (an append-only registry, like command types). A version or code this node does
+ * not know is corruption, never a guess. Golden bytes in {@code AccountRecordGoldenTest} hold the format still.
+ */
+public final class AccountRecordCodec {
+    private static final int ACCOUNT_VERSION = 1;
+    private static final int KEY_VERSION = 1;
+    /** State codes; never renumber. */
+    private static final int OPEN = 1;
+    private static final int CLOSED = 2;
+    private static final int ACTIVE = 1;
+    private static final int DISABLED = 2;
+
+    private AccountRecordCodec() {
+    }
+
+    public static byte[] encode(Account account) {
+        return new BinaryWriter().putByte(ACCOUNT_VERSION).putString(account.id()).putString(account.name())
+                .putByte(account.open() ? OPEN : CLOSED).putLong(account.createdMillis()).toByteArray();
+    }
+
+    public static Account decodeAccount(byte[] bytes) {
+        BinaryReader in = new BinaryReader(bytes);
+        checkVersion(in.getByte(), ACCOUNT_VERSION, "account");
+        String id = in.getString();
+        String name = in.getString();
+        int state = in.getByte();
+        Account.State decoded = switch (state) {
+            case OPEN -> Account.State.OPEN;
+            case CLOSED -> Account.State.CLOSED;
+            default -> throw new CorruptFrameException("unknown account state " + state);
+        };
+        return new Account(id, name, decoded, in.getLong());
+    }
+
+    public static byte[] encode(AccountKey key) {
+        BinaryWriter out = new BinaryWriter().putByte(KEY_VERSION).putString(key.accessKeyId()).putString(key.accountId())
+                .putByte(key.state() == AccountKey.State.ACTIVE ? ACTIVE : DISABLED)
+                .putString(key.secret().clusterKeyId()).putBytes(key.secret().nonce()).putBytes(key.secret().ciphertext())
+                .putInt(key.policies().size());
+        key.policies().forEach(out::putString);
+        return out.putLong(key.createdMillis()).putLong(key.rotatedMillis()).putLong(key.disableAtMillis()).toByteArray();
+    }
+
+    public static AccountKey decodeKey(byte[] bytes) {
+        BinaryReader in = new BinaryReader(bytes);
+        checkVersion(in.getByte(), KEY_VERSION, "access key");
+        String id = in.getString();
+        String accountId = in.getString();
+        int state = in.getByte();
+        AccountKey.State decoded = switch (state) {
+            case ACTIVE -> AccountKey.State.ACTIVE;
+            case DISABLED -> AccountKey.State.DISABLED;
+            default -> throw new CorruptFrameException("unknown access key state " + state);
+        };
+        SealedSecret secret = new SealedSecret(in.getString(), in.getBytes(), in.getBytes());
+        int count = in.getInt();
+        if (count < 0 || count > AccountKey.MANAGED_POLICIES.size()) {
+            throw new CorruptFrameException("access key " + id + " lists " + count + " policies");
+        }
+        List<String> policies = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            policies.add(in.getString());
+        }
+        return new AccountKey(id, accountId, decoded, secret, policies, in.getLong(), in.getLong(), in.getLong());
+    }
+
+    private static void checkVersion(int version, int known, String what) {
+        if (version != known) {
+            throw new CorruptFrameException("unknown " + what + " record format " + version + "; this node knows " + known);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.sluice.broker.accounts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.sluice.raftstore.codec.CorruptFrameException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The catalog's account and key records may only grow: every replica and snapshot reads them, so their bytes are held
+ * still by files under src/test/resources/golden/records ({@code -Dgolden.write=true} writes them).
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class AccountRecordGoldenTest {
+    private static final Path GOLDEN = Path.of("src/test/resources/golden/records");
+
+    private static final Account ACCOUNT = new Account("111122223333", "Acme Corp", Account.State.CLOSED, 1_700_000_000_000L);
+    private static final AccountKey KEY = new AccountKey("AKIAABCDEFGHIJKLMN23", "111122223333", AccountKey.State.ACTIVE,
+            new SealedSecret("0123456789abcdef", new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, new byte[] {42, 43, 44}),
+            List.of("Produce", "Consume"), 1_700_000_000_000L, 1_700_000_100_000L, 1_700_000_200_000L);
+
+    private static byte[] golden(String name, byte[] encoded) throws IOException {
+        Path file = GOLDEN.resolve(name + ".hex");
+        if (Boolean.getBoolean("golden.write")) {
+            Files.writeString(file, HexFormat.of().formatHex(encoded) + "\n");
+        }
+        byte[] golden = HexFormat.of().parseHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
+        assertEquals(HexFormat.of().formatHex(golden), HexFormat.of().formatHex(encoded), name);
+        return golden;
+    }
+
+    @Test
+    void anAccountIsStoredInItsFirstFormatByteForByte() throws IOException {
+        assertEquals(ACCOUNT, AccountRecordCodec.decodeAccount(golden("account", AccountRecordCodec.encode(ACCOUNT))));
+    }
+
+    @Test
+    void aKeyIsStoredInItsFirstFormatByteForByteWithItsPoliciesSorted() throws IOException {
+        AccountKey decoded = AccountRecordCodec.decodeKey(golden("access-key", AccountRecordCodec.encode(KEY)));
+        assertEquals(KEY, decoded);
+        assertEquals(List.of("Consume", "Produce"), decoded.policies());
+    }
+
+    @Test
+    void anUnknownFormatOrStateIsCorruptionNotAGuess() {
+        byte[] account = AccountRecordCodec.encode(ACCOUNT);
+        account[0] = 2;
+        assertThrows(CorruptFrameException.class, () -> AccountRecordCodec.decodeAccount(account));
+        byte[] state = AccountRecordCodec.encode(ACCOUNT);
+        state[state.length - 9] = 7;
+        assertThrows(CorruptFrameException.class, () -> AccountRecordCodec.decodeAccount(state));
+        byte[] key = AccountRecordCodec.encode(KEY);
+        key[0] = 9;
+        assertThrows(CorruptFrameException.class, () -> AccountRecordCodec.decodeKey(key));
+    }
+}
