@@ -156,8 +156,14 @@ public final class SluiceServer implements AutoCloseable {
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
             queues.start(node, clock, baseUrl::get, meters);
             // The bridge starts with the routes below; lambda subscriptions only invoke once the HTTP API is up.
+            // Access policies (issue 16 C): topic policies are evaluated by the IAM policy evaluator.
+            dev.sluice.broker.auth.policy.PolicyAccessCheck policies = new dev.sluice.broker.auth.policy.PolicyAccessCheck(
+                    dev.sluice.broker.auth.policy.KeyPolicies.NONE, new dev.sluice.broker.auth.policy.PolicyCache(10_000));
+            dev.sluice.notify.core.TopicAccess topicAccess = new dev.sluice.broker.auth.policy.TopicPolicyAccess(policies,
+                    caller -> new dev.sluice.broker.auth.Caller(QueueModule.ACCOUNT_ID, caller.accessKeyId(),
+                            !caller.link() && config.auth().isOperator(caller.accessKeyId())));
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
-                    node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions());
+                    node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess);
             dev.sluice.broker.ops.NotifyMeters notifyMeters = dev.sluice.broker.ops.NotifyMeters.register(meters,
                     notify.deliveryHealth(), config.metrics().maxLabelledQueues());
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);

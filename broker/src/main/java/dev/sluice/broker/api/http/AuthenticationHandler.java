@@ -64,12 +64,12 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         HttpServerRequest request = context.request();
         String sourceIp = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         if (verifier == null) {
-            context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp));
+            context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp).overTransport(request.isSSL()));
             context.next();
             return;
         }
         if (request.method() == HttpMethod.GET && EXEMPT_PATHS.contains(request.path())) {
-            context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp));
+            context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp).overTransport(request.isSSL()));
             context.next();
             return;
         }
@@ -77,13 +77,13 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         SignedRequest signed = new SignedRequest(request.method().name(), request.path(), request.query(),
                 name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes(), headerNames(request));
         if (isSubscriptionLink(request, signed)) {
-            context.put(NotifyRoutes.CALLER, Caller.link(sourceIp));
+            context.put(NotifyRoutes.CALLER, Caller.link(sourceIp).overTransport(request.isSSL()));
             context.next();
             return;
         }
         Verdict verdict = verifier.verify(signed);
         if (verdict instanceof Verdict.Verified verified) {
-            context.put(NotifyRoutes.CALLER, new Caller(verified.accessKeyId(), sourceIp));
+            context.put(NotifyRoutes.CALLER, new Caller(verified.accessKeyId(), sourceIp, false, request.isSSL()));
             context.next();
             return;
         }
