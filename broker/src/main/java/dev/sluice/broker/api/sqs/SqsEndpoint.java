@@ -52,6 +52,17 @@ public final class SqsEndpoint {
                 Supplier<SqsHttpResponse> unavailable);
     }
 
+    /**
+     * The access check of one request, run after decoding and before the action (the HTTP routes build one per
+     * request from its caller): completes to let the action run, or fails with the error to answer.
+     */
+    @FunctionalInterface
+    public interface Authorization {
+        Authorization ALLOW_ALL = (action, request) -> CompletableFuture.completedFuture(null);
+
+        CompletableFuture<Void> check(SqsAction action, Object request);
+    }
+
     /** The longest receive wait SQS allows: a receive that names none may wait this long by its queue's default. */
     private static final Duration MAX_RECEIVE_WAIT = Duration.ofSeconds(20);
 
@@ -65,6 +76,11 @@ public final class SqsEndpoint {
      * retried by the SDKs) instead.
      */
     public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request, Bound bound) {
+        return handle(request, bound, Authorization.ALLOW_ALL);
+    }
+
+    /** As {@link #handle(SqsHttpRequest, Bound)}, the action running only once {@code authorization} allowed it. */
+    public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request, Bound bound, Authorization authorization) {
         String requestId = requestIds.get();
         SqsProtocol protocol = request.protocol();
         SqsAction action = null;
@@ -84,7 +100,11 @@ public final class SqsEndpoint {
         SqsAction named = action;
         CompletableFuture<?> result;
         try {
-            result = named.invoke(client, decoded);
+            CompletableFuture<Void> allowed = authorization.check(named, decoded);
+            // Decided at once (the usual case: the policy is cached): invoke directly, so that a client hanging up
+            // still cancels the action's own future (a long poll).
+            result = allowed.isDone() && !allowed.isCompletedExceptionally() ? named.invoke(client, decoded)
+                    : allowed.thenCompose(ok -> named.invoke(client, decoded).thenApply(response -> (Object) response));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
