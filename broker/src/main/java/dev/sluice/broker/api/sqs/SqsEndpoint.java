@@ -101,10 +101,8 @@ public final class SqsEndpoint {
         CompletableFuture<?> result;
         try {
             CompletableFuture<Void> allowed = authorization.check(named, decoded);
-            // Decided at once (the usual case: the policy is cached): invoke directly, so that a client hanging up
-            // still cancels the action's own future (a long poll).
             result = allowed.isDone() && !allowed.isCompletedExceptionally() ? named.invoke(client, decoded)
-                    : allowed.thenCompose(ok -> named.invoke(client, decoded).thenApply(response -> (Object) response));
+                    : afterCheck(allowed, named, decoded);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -113,6 +111,39 @@ public final class SqsEndpoint {
                         .answering(named)), result);
         return bound.within(answered, receiveWait(decoded), () -> errors.encode(protocol, SqsError.SERVICE_UNAVAILABLE, null, requestId)
                 .answering(named));
+    }
+
+    /**
+     * The action once a pending access check allowed it. Cancelling the answer (a client hanging up) cancels the
+     * action's own future too, so an abandoned long poll stops waiting even when its check was not decided at once.
+     */
+    private CompletableFuture<Object> afterCheck(CompletableFuture<Void> allowed, SqsAction action, Object decoded) {
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        allowed.whenComplete((ok, denied) -> {
+            if (denied != null) {
+                answer.completeExceptionally(denied);
+                return;
+            }
+            if (answer.isDone()) {
+                return;
+            }
+            CompletableFuture<?> invoked;
+            try {
+                invoked = action.invoke(client, decoded);
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+                return;
+            }
+            Cancellation.propagate(answer, invoked);
+            invoked.whenComplete((response, failure) -> {
+                if (failure != null) {
+                    answer.completeExceptionally(failure);
+                } else {
+                    answer.complete(response);
+                }
+            });
+        });
+        return answer;
     }
 
     /**
