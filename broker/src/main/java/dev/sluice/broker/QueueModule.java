@@ -160,10 +160,21 @@ final class QueueModule implements AutoCloseable {
                 .description("Long polls waiting on this node").register(meters);
     }
 
-    /** Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there). */
-    RouteMount routes() {
-        return (Router router, RouteMount.Context context) -> new SqsRoutes(queueMeters.countingEmptyReceives(tenantEngine()), limits)
-                .mount(router);
+    /**
+     * How long a node keeps a queue's Policy before reading it again: a policy set through another node applies
+     * here within this time (through this node at once).
+     */
+    static final java.time.Duration QUEUE_POLICY_CACHE = java.time.Duration.ofSeconds(1);
+
+    /**
+     * Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there), every action naming a
+     * queue checked against the queue's Policy by {@code policies} for the caller {@code callers} names.
+     */
+    RouteMount routes(dev.sluice.broker.auth.policy.PolicyAccessCheck policies,
+            java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers) {
+        return (Router router, RouteMount.Context context) -> new SqsRoutes(queueMeters.countingEmptyReceives(tenantEngine()),
+                limits, new dev.sluice.broker.service.QueueAccess(tenantEngine(), policies, REGION, ACCOUNT_ID,
+                        QUEUE_POLICY_CACHE), callers).mount(router);
     }
 
     /** The in-process QueueClient for notify and faas-bridge (internal queue names allowed); null before {@link #start}. */

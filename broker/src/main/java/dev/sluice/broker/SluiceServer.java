@@ -159,15 +159,25 @@ public final class SluiceServer implements AutoCloseable {
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
             queues.start(node, clock, baseUrl::get, meters);
             // The bridge starts with the routes below; lambda subscriptions only invoke once the HTTP API is up.
+            // Access policies (issue 16 C): topic and queue policies are evaluated by the IAM policy evaluator. Until
+            // accounts exist every key is the default account's and attaches no managed policy (KeyPolicies.NONE).
+            dev.sluice.broker.auth.policy.PolicyAccessCheck policies = new dev.sluice.broker.auth.policy.PolicyAccessCheck(
+                    dev.sluice.broker.auth.policy.KeyPolicies.NONE, new dev.sluice.broker.auth.policy.PolicyCache(10_000));
+            java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers =
+                    caller -> new dev.sluice.broker.auth.Caller(QueueModule.ACCOUNT_ID, caller.accessKeyId(),
+                            !caller.link() && config.auth().isOperator(caller.accessKeyId()));
+            dev.sluice.notify.core.TopicAccess topicAccess = new dev.sluice.broker.auth.policy.TopicPolicyAccess(policies,
+                    callers);
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
-                    node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions());
+                    node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess);
             dev.sluice.broker.ops.NotifyMeters notifyMeters = dev.sluice.broker.ops.NotifyMeters.register(meters,
                     notify.deliveryHealth(), config.metrics().maxLabelledQueues());
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
                     new dev.sluice.broker.ops.NotificationCountRoutes(notify.deliveryHealth().counts(), notifyMeters::labels),
-                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(), bridge.routes(queues, clock)));
+                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(policies, callers),
+                    bridge.routes(queues, clock)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.

@@ -73,8 +73,27 @@ public final class SqsValidator {
         }
         checkAttributeText(request.attributes());
         attributes.forCreate(request.queueName(), request.attributes());
+        checkAccessPolicy(request.attributes());
         checkRedriveNeighbours(request.attributes());
         checkTags(request.tags());
+    }
+
+    /**
+     * A queue Policy must be one the policy evaluator reads faithfully, else it is refused when set, never
+     * half-enforced. Checked here at the edge, not in the codec that apply and recovery use: a policy stored by an
+     * older version must still replay and restore the same way.
+     */
+    private static void checkAccessPolicy(Map<String, String> attributes) {
+        String policy = attributes.get(dev.sluice.broker.core.QueueAttributeName.POLICY.wireName());
+        if (policy == null || policy.isEmpty()) {
+            return;
+        }
+        try {
+            dev.sluice.broker.auth.policy.PolicyParser.resource(policy, "sqs");
+        } catch (dev.sluice.broker.auth.policy.PolicyRefused refused) {
+            throw SqsError.INVALID_ATTRIBUTE_VALUE.exception(
+                    "Invalid value for the parameter Policy. Reason: " + refused.getMessage());
+        }
     }
 
     public void check(GetQueueUrlRequest request) {
@@ -100,6 +119,7 @@ public final class SqsValidator {
         }
         checkAttributeText(request.attributes());
         attributes.checkSettable(isFifo(queue), request.attributes());
+        checkAccessPolicy(request.attributes());
         checkRedriveNeighbours(request.attributes());
     }
 

@@ -10,11 +10,22 @@ package dev.sluice.notify.core;
  * @param sourceIp the client's IP address (the peer of the HTTP connection), or null when unknown
  * @param link true for an unsigned subscription link let through while access keys are configured: such a
  *     caller holds no key, only what the link carries (an Unsubscribe must carry its link's token)
+ * @param secureTransport whether the request came over TLS (a policy's {@code aws:SecureTransport}), or null when
+ *     unknown
  */
-public record Caller(String accessKeyId, String sourceIp, boolean link) {
+public record Caller(String accessKeyId, String sourceIp, boolean link, Boolean secureTransport) {
+
+    public Caller(String accessKeyId, String sourceIp, boolean link) {
+        this(accessKeyId, sourceIp, link, null);
+    }
 
     public Caller(String accessKeyId, String sourceIp) {
         this(accessKeyId, sourceIp, false);
+    }
+
+    /** This caller, having come over TLS or not. */
+    public Caller overTransport(boolean secure) {
+        return new Caller(accessKeyId, sourceIp, link, secure);
     }
 
     public static Caller anonymous(String sourceIp) {

@@ -54,9 +54,11 @@ public final class NotifyService implements AutoCloseable {
      *     endpoints, dead-letter queues): an internal queue named there does not exist
      * @param functions invokes the functions of lambda / function subscriptions; null when no function
      *     bridge runs, and then such subscriptions are refused
+     * @param topicAccess the policy evaluator: checks topic Policy attributes when set and decides topic-scoped actions
      */
     public NotifyService(NotifyConfig config, Vertx vertx, QueueClient queueClient, QueueClient subscriberQueues,
-            Catalog catalog, Supplier<String> baseUrl, InstantSource clock, SubscriberFunctions functions) {
+            Catalog catalog, Supplier<String> baseUrl, InstantSource clock, SubscriberFunctions functions,
+            dev.sluice.notify.core.TopicAccess topicAccess) {
         if (!config.validate().isEmpty()) {
             throw new IllegalArgumentException("invalid notify config: " + String.join("; ", config.validate()));
         }
@@ -85,11 +87,12 @@ public final class NotifyService implements AutoCloseable {
                 config.smtp() == null ? null : new Mailer(vertx, config.smtp(), clock), functionDeliveries,
                 new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health);
         this.workers = new NotifyWorkers(services);
-        this.topics = new TopicActions(this.catalog, internalQueues, ids, workers::refreshSoon);
+        this.topics = new TopicActions(this.catalog, internalQueues, ids, workers::refreshSoon, topicAccess);
         this.subscriptions = new SubscriptionActions(this.catalog, internalQueues, queueClient, topics, envelopes,
                 outbound, ids, random, timestamps, visibility, config.smtp() != null, keys, workers::refreshSoon,
                 functionDeliveries, health);
-        this.authorizer = new TopicAuthorizer(this.catalog, config.region(), config.accountId(), config.refreshInterval());
+        this.authorizer = new TopicAuthorizer(this.catalog, topicAccess, config.region(), config.accountId(),
+                config.refreshInterval());
         this.publishing = new PublishActions(this.catalog, internalQueues, queueClient, ids, timestamps,
                 config.refreshInterval(), health.counts());
     }

@@ -8,7 +8,7 @@ import dev.sluice.notify.core.DeliveryPolicy;
 import dev.sluice.notify.core.Subscription;
 import dev.sluice.notify.core.Topic;
 import dev.sluice.notify.core.TopicArn;
-import dev.sluice.notify.core.TopicPolicy;
+import dev.sluice.notify.core.TopicAccess;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +34,13 @@ public final class TopicActions {
     private final InternalQueues queues;
     private final Supplier<UUID> ids;
     private final Runnable topologyChanged;
+    private final TopicAccess access;
 
-    public TopicActions(NotifyCatalog catalog, InternalQueues queues, Supplier<UUID> ids, Runnable topologyChanged) {
+    /** @param access checks a Policy attribute before it is stored */
+    public TopicActions(NotifyCatalog catalog, InternalQueues queues, Supplier<UUID> ids, Runnable topologyChanged,
+            TopicAccess access) {
         this.catalog = catalog;
+        this.access = access;
         this.queues = queues;
         this.ids = ids;
         this.topologyChanged = topologyChanged;
@@ -70,7 +74,7 @@ public final class TopicActions {
         });
     }
 
-    private static Map<String, String> checkCreate(String name, Map<String, String> attributes) {
+    private Map<String, String> checkCreate(String name, Map<String, String> attributes) {
         if (!TopicArn.validName(name)) {
             throw SnsError.invalidParameter("Topic Name");
         }
@@ -95,7 +99,7 @@ public final class TopicActions {
         return settable;
     }
 
-    static void checkSettable(String attribute, String value, boolean fifo) {
+    void checkSettable(String attribute, String value, boolean fifo) {
         if (!SETTABLE.contains(attribute)) {
             throw SnsError.invalidParameter("AttributeName");
         }
@@ -124,7 +128,7 @@ public final class TopicActions {
                     DeliveryPolicy.checkTopicPolicy(value);
                 }
             }
-            case "Policy" -> TopicPolicy.parse(value);
+            case "Policy" -> access.validate(value);
             case "DataProtectionPolicy" -> checkJson(attribute, value);
             case "DisplayName" -> {
                 if (value.length() > 100) {

@@ -89,12 +89,12 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         String sourceIp = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         if (verifier == null) {
             context.put(ACCOUNT_CALLER, AUTH_OFF);
-            context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp));
+            context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp).overTransport(request.isSSL()));
             context.next();
             return;
         }
         if (request.method() == HttpMethod.GET && EXEMPT_PATHS.contains(request.path())) {
-            context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp));
+            context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp).overTransport(request.isSSL()));
             context.next();
             return;
         }
@@ -102,7 +102,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         SignedRequest signed = new SignedRequest(request.method().name(), request.path(), request.query(),
                 name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes(), headerNames(request));
         if (isSubscriptionLink(request, signed)) {
-            context.put(NotifyRoutes.CALLER, Caller.link(sourceIp));
+            context.put(NotifyRoutes.CALLER, Caller.link(sourceIp).overTransport(request.isSSL()));
             context.next();
             return;
         }
@@ -110,7 +110,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         if (verdict instanceof Verdict.Verified verified) {
             context.put(ACCOUNT_CALLER, new dev.sluice.broker.auth.Caller(verified.accountId(), verified.accessKeyId(),
                     operators.test(verified.accessKeyId())));
-            context.put(NotifyRoutes.CALLER, new Caller(verified.accessKeyId(), sourceIp));
+            context.put(NotifyRoutes.CALLER, new Caller(verified.accessKeyId(), sourceIp, false, request.isSSL()));
             context.next();
             return;
         }

@@ -1,6 +1,13 @@
 package dev.sluice.broker.api.http;
 
+import dev.sluice.broker.api.sqs.RequestQueueUrl;
 import dev.sluice.broker.api.sqs.SqsEndpoint;
+import dev.sluice.broker.auth.Caller;
+import dev.sluice.broker.auth.policy.RequestContext;
+import dev.sluice.broker.service.QueueAccess;
+import dev.sluice.clientsdk.SqsAction;
+import dev.sluice.notify.api.http.NotifyRoutes;
+import java.util.function.Function;
 import dev.sluice.broker.api.sqs.SqsErrorEncoder;
 import dev.sluice.broker.api.sqs.SqsHttpRequest;
 import dev.sluice.broker.api.sqs.SqsHttpResponse;
@@ -42,6 +49,8 @@ public final class SqsRoutes {
     private static final int BODY_EXPANSION = 4;
 
     private final SqsEndpoint endpoint;
+    private final QueueAccess access;
+    private final Function<dev.sluice.notify.core.Caller, Caller> callers;
     private final SqsErrorEncoder errors = new SqsErrorEncoder(new JsonProtocolCodec());
     private final Supplier<String> requestIds;
     private final long maxBodyBytes;
@@ -55,6 +64,22 @@ public final class SqsRoutes {
     }
 
     public SqsRoutes(QueueClient engine, SqsLimits limits, Supplier<String> requestIds) {
+        this(engine, limits, requestIds, null, null);
+    }
+
+    /**
+     * @param access the queue policy check of every action that names a queue URL, or null for none
+     * @param callers who the authenticated caller is, for the policy check
+     */
+    public SqsRoutes(QueueClient engine, SqsLimits limits, QueueAccess access,
+            Function<dev.sluice.notify.core.Caller, Caller> callers) {
+        this(engine, limits, () -> UUID.randomUUID().toString(), access, callers);
+    }
+
+    private SqsRoutes(QueueClient engine, SqsLimits limits, Supplier<String> requestIds, QueueAccess access,
+            Function<dev.sluice.notify.core.Caller, Caller> callers) {
+        this.access = access;
+        this.callers = callers;
         QueueAttributeCodec attributeCodec = new QueueAttributeCodec(limits.queueAttributeBounds());
         QueueClient validating = new ValidatingQueueClient(engine, new SqsValidator(limits, attributeCodec));
         this.endpoint = new SqsEndpoint(validating, requestIds);
@@ -87,7 +112,17 @@ public final class SqsRoutes {
                 (request.isSSL() ? "https://" : "http://") + request.getHeader("Host"), context.pathParam("accountId"),
                 context.pathParam("queueName"));
         Context vertxContext = context.vertx().getOrCreateContext();
-        CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest, RequestBound.of(context)::within);
+        String[] policyChangedFor = new String[1];
+        CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest, RequestBound.of(context)::within,
+                authorization(context, policyChangedFor));
+        if (access != null) {
+            // A Policy set (or a queue deleted) through this node applies here at once, not after the cache time.
+            handled.whenComplete((response, failure) -> {
+                if (policyChangedFor[0] != null) {
+                    access.forget(policyChangedFor[0]);
+                }
+            });
+        }
         // A client that hangs up ends its long poll now rather than when its wait time runs out.
         context.response().closeHandler(closed -> handled.cancel(false));
         handled.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
@@ -101,6 +136,29 @@ public final class SqsRoutes {
                 write(context, sqsRequest.protocol(), response);
             }
         }));
+    }
+
+    /**
+     * The queue policy check of one request: actions naming a queue URL are checked against its Policy for the
+     * caller the authentication handler established. Records in {@code policyChangedFor} the queue whose cached
+     * policy the action may change.
+     */
+    private SqsEndpoint.Authorization authorization(RoutingContext context, String[] policyChangedFor) {
+        if (access == null) {
+            return SqsEndpoint.Authorization.ALLOW_ALL;
+        }
+        return (action, decoded) -> {
+            String queueUrl = RequestQueueUrl.of(decoded);
+            if (queueUrl == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (action == SqsAction.SET_QUEUE_ATTRIBUTES || action == SqsAction.DELETE_QUEUE) {
+                policyChangedFor[0] = queueUrl;
+            }
+            dev.sluice.notify.core.Caller caller = NotifyRoutes.caller(context);
+            return access.authorize(callers.apply(caller),
+                    RequestContext.direct(caller.sourceIp(), context.request().isSSL()), action.wireName(), queueUrl);
+        };
     }
 
     /**

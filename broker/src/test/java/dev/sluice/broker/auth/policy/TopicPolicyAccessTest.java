@@ -1,4 +1,4 @@
-package dev.sluice.notify.core;
+package dev.sluice.broker.auth.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,17 +7,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.SnsException;
+import dev.sluice.notify.core.Caller;
+import dev.sluice.notify.core.TopicAccess;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+/** The SNS topic policy checks, formerly notify's TopicPolicy (Deny statements only), now the IAM evaluator's. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
-class TopicPolicyTest {
+class TopicPolicyAccessTest {
     private static final String ACCOUNT = "000000000000";
     private static final String TOPIC = "arn:aws:sns:us-east-1:000000000000:alerts";
     private static final Caller OPS = new Caller("AKIDOPS", "127.0.0.1");
     private static final Caller APP = new Caller("AKIDAPP", "10.1.2.3");
     private static final Caller ANONYMOUS = Caller.anonymous("127.0.0.1");
+
+    /** Every key of the one account; an unsigned caller is an operator, as while auth is off. */
+    private static final TopicPolicyAccess ACCESS = new TopicPolicyAccess(
+            new PolicyAccessCheck(KeyPolicies.NONE, new PolicyCache(100)),
+            caller -> new dev.sluice.broker.auth.Caller(ACCOUNT, caller.accessKeyId(), caller.accessKeyId() == null));
+
+    /** A parsed-and-validated policy text, asked the way TopicAuthorizer asks. */
+    private record TopicPolicy(String text) {
+        static TopicPolicy parse(String text) {
+            ACCESS.validate(text);
+            return new TopicPolicy(text);
+        }
+
+        boolean denies(Caller caller, String accountId, String action, String topicArn) {
+            return ACCESS.decide(caller, action, topicArn, accountId, text) != TopicAccess.Decision.ALLOW;
+        }
+    }
 
     private static TopicPolicy deny(String principal, String action, String resource, String condition) {
         return TopicPolicy.parse("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":"
@@ -27,7 +47,7 @@ class TopicPolicyTest {
 
     @Test
     void noPolicyAndAllowStatementsDenyNothing() {
-        assertFalse(TopicPolicy.parse(null).denies(ANONYMOUS, ACCOUNT, "Publish", TOPIC));
+        assertFalse(TopicPolicy.parse("").denies(ANONYMOUS, ACCOUNT, "Publish", TOPIC));
         TopicPolicy allowOnly = TopicPolicy.parse("{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},"
                 + "\"Action\":\"SNS:Publish\",\"Resource\":\"" + TOPIC + "\",\"Condition\":{\"StringEquals\":"
                 + "{\"AWS:SourceOwner\":\"000000000000\"}}}}");
@@ -90,17 +110,34 @@ class TopicPolicyTest {
     }
 
     @Test
+    void denyStatementsOnSourceArnNotActionOrNotPrincipalAreEvaluatedNowRatherThanRefused() {
+        TopicPolicy notPublish = TopicPolicy.parse("{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\","
+                + "\"NotAction\":\"sns:Publish\",\"Resource\":\"*\"}]}");
+        assertFalse(notPublish.denies(APP, ACCOUNT, "Publish", TOPIC));
+        assertTrue(notPublish.denies(APP, ACCOUNT, "DeleteTopic", TOPIC));
+        TopicPolicy allButOps = TopicPolicy.parse("{\"Statement\":[{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":["
+                + "\"000000000000\",\"arn:aws:iam::000000000000:user/AKIDOPS\"]},\"Action\":\"sns:*\",\"Resource\":\"*\"}]}");
+        assertFalse(allButOps.denies(OPS, ACCOUNT, "Publish", TOPIC));
+        assertTrue(allButOps.denies(APP, ACCOUNT, "Publish", TOPIC));
+        TopicPolicy directOnly = TopicPolicy.parse("{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\","
+                + "\"Action\":\"sns:Publish\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:SourceArn\":\"x\"}}}]}");
+        assertFalse(directOnly.denies(APP, ACCOUNT, "Publish", TOPIC));
+        TopicPolicy plainHttp = deny("\"*\"", "\"sns:*\"", "\"*\"", "{\"Bool\":{\"aws:SecureTransport\":\"false\"}}");
+        assertTrue(plainHttp.denies(APP.overTransport(false), ACCOUNT, "Publish", TOPIC));
+        assertFalse(plainHttp.denies(APP.overTransport(true), ACCOUNT, "Publish", TOPIC));
+    }
+
+    @Test
     void aDenyThatCannotBeEvaluatedFaithfullyIsAnInvalidParameter() {
         String[] refused = {
             "{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"sns:Publish\",\"Resource\":\"*\","
-                    + "\"Condition\":{\"StringEquals\":{\"aws:SourceArn\":\"x\"}}}]}",
+                    + "\"Condition\":{\"StringEquals\":{\"sns:Protocol\":\"x\"}}}]}",
+            "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sns:Publish\",\"Resource\":\"*\","
+                    + "\"Condition\":{\"ForAllValues:StringEquals\":{\"aws:SourceAccount\":\"x\"}}}]}",
             "{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"sns:Publish\",\"Resource\":\"*\","
                     + "\"Condition\":{\"IpAddress\":{\"aws:SourceVpc\":\"vpc-1\"}}}]}",
             "{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"sns:Publish\",\"Resource\":\"*\","
                     + "\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"not-an-ip\"}}}]}",
-            "{\"Statement\":[{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"000000000000\"},\"Action\":\"sns:Publish\","
-                    + "\"Resource\":\"*\"}]}",
-            "{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"NotAction\":\"sns:Publish\",\"Resource\":\"*\"}]}",
             "{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"*\"}]}",
             "{\"Statement\":[{\"Effect\":\"Maybe\",\"Principal\":\"*\",\"Action\":\"sns:Publish\",\"Resource\":\"*\"}]}",
             "{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"sns:Publish\"}]}",
@@ -108,7 +145,7 @@ class TopicPolicyTest {
             "[]",
             "not json"};
         for (String policy : refused) {
-            SnsException failure = assertThrows(SnsException.class, () -> TopicPolicy.parse(policy), policy);
+            SnsException failure = assertThrows(SnsException.class, () -> ACCESS.validate(policy), policy);
             assertEquals(SnsError.INVALID_PARAMETER, failure.error(), policy);
             assertTrue(failure.getMessage().startsWith("Invalid parameter: Policy Error: "), failure.getMessage());
         }

@@ -1,0 +1,48 @@
+package dev.sluice.broker.auth.policy;
+
+import dev.sluice.broker.auth.Caller;
+import dev.sluice.clientsdk.SnsError;
+import dev.sluice.notify.core.TopicAccess;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Notify's topic access decisions, made by the policy evaluator: a topic Policy is validated with the parser when
+ * set (refused as SNS's {@code InvalidParameter}, {@code Policy Error: ...}) and evaluated with the caller's
+ * identity on every topic-scoped action. Thread-safe.
+ */
+public final class TopicPolicyAccess implements TopicAccess {
+    private final PolicyAccessCheck check;
+    private final Function<dev.sluice.notify.core.Caller, Caller> callers;
+
+    /** @param callers who notify's caller is: its account, key, and whether it is an operator */
+    public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers) {
+        this.check = check;
+        this.callers = callers;
+    }
+
+    @Override
+    public void validate(String policy) {
+        if (policy == null || policy.isBlank()) {
+            return;
+        }
+        try {
+            PolicyParser.resource(policy, "sns");
+        } catch (PolicyRefused refused) {
+            throw SnsError.invalidParameter("Policy Error: " + refused.getMessage());
+        }
+    }
+
+    @Override
+    public Decision decide(dev.sluice.notify.core.Caller caller, String action, String topicArn, String ownerAccountId,
+            String policy) {
+        RequestContext context = new RequestContext(caller.sourceIp(), caller.secureTransport(), null, null, null);
+        AccessRequest request = new AccessRequest(callers.apply(caller), "sns:" + action, topicArn, ownerAccountId,
+                context);
+        return switch (check.decide(request, Optional.ofNullable(policy))) {
+            case ALLOW -> Decision.ALLOW;
+            case EXPLICIT_DENY -> Decision.EXPLICIT_DENY;
+            case IMPLICIT_DENY -> Decision.IMPLICIT_DENY;
+        };
+    }
+}

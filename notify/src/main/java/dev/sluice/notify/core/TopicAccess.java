@@ -1,0 +1,27 @@
+package dev.sluice.notify.core;
+
+/**
+ * The access decisions on topics, by the topic's {@code Policy} and the caller's own permissions. Implemented by the
+ * server's IAM policy evaluator (broker's {@code auth.policy}), which notify cannot depend on; handed to
+ * {@link dev.sluice.notify.service.NotifyService} at wiring. Thread-safe; called on request threads, never blocks.
+ */
+public interface TopicAccess {
+
+    /** IAM's three outcomes; the deny kind shapes the AuthorizationError message. */
+    enum Decision { ALLOW, EXPLICIT_DENY, IMPLICIT_DENY }
+
+    /**
+     * Checks a Policy attribute value before it is stored (empty: no policy).
+     *
+     * @throws dev.sluice.clientsdk.SnsException InvalidParameter ({@code Policy Error: ...}) for a policy that cannot
+     *     be evaluated faithfully
+     */
+    void validate(String policy);
+
+    /**
+     * Whether {@code caller} may perform {@code action} (an SNS action name, e.g. {@code Publish}) on the topic.
+     *
+     * @param policy the topic's Policy attribute, null or empty when it has none
+     */
+    Decision decide(Caller caller, String action, String topicArn, String ownerAccountId, String policy);
+}
