@@ -159,13 +159,15 @@ public final class SluiceServer implements AutoCloseable {
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
             queues.start(node, clock, baseUrl::get, meters);
             // The bridge starts with the routes below; lambda subscriptions only invoke once the HTTP API is up.
-            // Access policies (issue 16 C): topic and queue policies are evaluated by the IAM policy evaluator. Until
-            // accounts exist every key is the default account's and attaches no managed policy (KeyPolicies.NONE).
+            // Access policies (issue 16 C): topic and queue policies are evaluated by the IAM policy evaluator, with the
+            // managed policies the accounts catalog attaches to each key (none for config keys).
+            AccountsModule accountKeys = accounts;
             dev.sluice.broker.auth.policy.PolicyAccessCheck policies = new dev.sluice.broker.auth.policy.PolicyAccessCheck(
-                    dev.sluice.broker.auth.policy.KeyPolicies.NONE, new dev.sluice.broker.auth.policy.PolicyCache(10_000));
+                    accountKeys.directory(), new dev.sluice.broker.auth.policy.PolicyCache(10_000));
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers =
-                    caller -> new dev.sluice.broker.auth.Caller(QueueModule.ACCOUNT_ID, caller.accessKeyId(),
-                            !caller.link() && config.auth().isOperator(caller.accessKeyId()));
+                    caller -> new dev.sluice.broker.auth.Caller(accountKeys.directory().find(caller.accessKeyId())
+                            .map(dev.sluice.broker.auth.KeyDirectory.SigningKey::accountId).orElse(QueueModule.ACCOUNT_ID),
+                            caller.accessKeyId(), !caller.link() && config.auth().isOperator(caller.accessKeyId()));
             dev.sluice.notify.core.TopicAccess topicAccess = new dev.sluice.broker.auth.policy.TopicPolicyAccess(policies,
                     callers);
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),

@@ -20,8 +20,7 @@ public record AccountKey(String accessKeyId, String accountId, State state, Seal
         long createdMillis, long rotatedMillis, long disableAtMillis) {
     public static final Pattern ID = Pattern.compile("AKIA[A-Z2-7]{16}");
     /** The managed policies a key may have attached (their meaning is the policy evaluator's; issue 16 C). */
-    public static final List<String> MANAGED_POLICIES = List.of("AdministratorAccess", "ManageQueues", "Produce", "Consume",
-            "TriggerFunctions", "ReadOnly");
+    public static final List<String> MANAGED_POLICIES = dev.sluice.broker.auth.policy.ManagedPolicies.NAMES;
 
     public enum State { ACTIVE, DISABLED }
 

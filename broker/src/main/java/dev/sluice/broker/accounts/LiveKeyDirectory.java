@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * open (another cluster key) is left out and reported once at ERROR, by id; nothing secret is ever logged.
  * {@link #checkAtStart} refuses a node whose replica holds keys it cannot open. Thread-safe.
  */
-public final class LiveKeyDirectory implements KeyDirectory, AutoCloseable {
+public final class LiveKeyDirectory implements KeyDirectory, dev.sluice.broker.auth.policy.KeyPolicies, AutoCloseable {
     /** How often the catalog replica is re-read: the bound on how long a disabled key keeps working on a node. */
     public static final Duration REFRESH_INTERVAL = Duration.ofMillis(500);
     /** The longest {@link #checkAtStart} waits for the local replica. */
@@ -79,6 +79,7 @@ public final class LiveKeyDirectory implements KeyDirectory, AutoCloseable {
     }
 
     /** The managed policies attached to a key that may sign now; empty for a config key or an unknown one. */
+    @Override
     public List<String> attachedTo(String accessKeyId) {
         Live key = accessKeyId == null || configKeys.containsKey(accessKeyId) ? null : live.get(accessKeyId);
         return key == null ? List.of() : key.policies();
