@@ -8,6 +8,8 @@ import dev.sluice.broker.api.rest.RedriveResource;
 import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.QueueMeters;
+import dev.sluice.broker.auth.AccessCheck;
+import dev.sluice.broker.service.AccountQueueClient;
 import dev.sluice.broker.service.ClusterQueueStats;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.service.CrossGroupCommands;
@@ -129,7 +131,7 @@ final class QueueModule implements AutoCloseable {
         for (int group = 0; group < groupCount; group++) {
             int index = group;
             Supplier<QueueEngine> replica = () -> (QueueEngine) node.servingEngine(index);
-            workers.add(new TransferWorker(group, replica, () -> node.isLeader(index), queueGroups, groups::get, clock::millis,
+            workers.add(new TransferWorker(group, replica, () -> node.isLeader(index), queueGroups, groups::get, ACCOUNT_ID, clock::millis,
                     timers));
             // Transfers that cannot be delivered (placement not answering, a destination group down) show here.
             io.micrometer.core.instrument.Gauge.builder("sluice.queue.transfers.pending", replica,
@@ -162,8 +164,11 @@ final class QueueModule implements AutoCloseable {
 
     /** Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there). */
     RouteMount routes() {
-        return (Router router, RouteMount.Context context) -> new SqsRoutes(queueMeters.countingEmptyReceives(tenantEngine()), limits)
-                .mount(router);
+        QueueClient tenants = queueMeters.countingEmptyReceives(tenantEngine());
+        // Owner-only until policies are wired in: AccessCheck.OWNER_ONLY reads no resource policy.
+        return (Router router, RouteMount.Context context) -> new SqsRoutes(AccountQueueClient.perCaller(tenants,
+                AccessCheck.OWNER_ONLY, AccountQueueClient.ResourcePolicies.NONE, REGION, ACCOUNT_ID), limits,
+                () -> java.util.UUID.randomUUID().toString()).mount(router);
     }
 
     /** The in-process QueueClient for notify and faas-bridge (internal queue names allowed); null before {@link #start}. */

@@ -150,7 +150,7 @@ public final class SluiceServer implements AutoCloseable {
             // The web console's static files, and a browser's GET / sent to them: public, so before authentication.
             new dev.sluice.broker.api.http.ConsoleRoutes().mount(router);
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
-            router.route().handler(new AuthenticationHandler(verifier(config.auth(), clock)));
+            router.route().handler(new AuthenticationHandler(verifier(config.auth(), clock), config.auth()::isOperator));
             // Every SQS, SNS and REST request below answers within this bound, or ServiceUnavailable (503).
             dev.sluice.notify.api.http.RequestBound.install(router, vertx, config.http().requestTimeout());
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
@@ -223,8 +223,12 @@ public final class SluiceServer implements AutoCloseable {
             return null;
         }
         Map<String, String> secrets = new HashMap<>();
-        auth.accessKeys().forEach(key -> secrets.put(key.accessKeyId(), key.secretAccessKey()));
-        return new SigV4Verifier(secrets, clock);
+        Map<String, String> accounts = new HashMap<>();
+        auth.accessKeys().forEach(key -> {
+            secrets.put(key.accessKeyId(), key.secretAccessKey());
+            accounts.put(key.accessKeyId(), key.accountId());
+        });
+        return new SigV4Verifier(secrets, accounts, clock);
     }
 
     /**

@@ -49,12 +49,24 @@ public final class SigV4Verifier {
             + "'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders' and 'X-Amz-Signature'.";
 
     private final Map<String, String> secrets;
+    private final Map<String, String> accounts;
+    /** The account of a key that names none: every key's before accounts existed. */
+    public static final String DEFAULT_ACCOUNT = "000000000000";
     private final InstantSource clock;
     private final Map<String, byte[]> signingKeys = new ConcurrentHashMap<>();
 
-    /** @param secrets the secret access key of each access key id */
+    /** @param secrets the secret access key of each access key id, all of them keys of the default account */
     public SigV4Verifier(Map<String, String> secrets, InstantSource clock) {
+        this(secrets, Map.of(), clock);
+    }
+
+    /**
+     * @param secrets the secret access key of each access key id
+     * @param accounts the account of each access key id that is not the default account's ({@link #DEFAULT_ACCOUNT})
+     */
+    public SigV4Verifier(Map<String, String> secrets, Map<String, String> accounts, InstantSource clock) {
         this.secrets = Map.copyOf(secrets);
+        this.accounts = Map.copyOf(accounts);
         this.clock = clock;
     }
 
@@ -202,7 +214,7 @@ public final class SigV4Verifier {
                 claim.signature().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
             return refused(AuthFailure.SIGNATURE_DOES_NOT_MATCH, null, service);
         }
-        return new Verdict.Verified(accessKeyId, service);
+        return new Verdict.Verified(accessKeyId, service, accounts.getOrDefault(accessKeyId, DEFAULT_ACCOUNT));
     }
 
     /**

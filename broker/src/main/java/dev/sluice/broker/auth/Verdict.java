@@ -8,8 +8,9 @@ public sealed interface Verdict {
      *
      * @param accessKeyId the configured key that signed the request
      * @param service the service name of the credential scope ({@code sqs}, {@code sns}, ...)
+     * @param accountId the 12-digit account the signing key belongs to
      */
-    record Verified(String accessKeyId, String service) implements Verdict {
+    record Verified(String accessKeyId, String service, String accountId) implements Verdict {
     }
 
     /**

@@ -56,7 +56,7 @@ class SigV4VerifierTest {
     @Test
     void acceptsTheSuitesGetVanilla() {
         Verdict verdict = verifySuite("GET", null, "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
-        assertEquals(new Verdict.Verified(KEY_ID, "service"), verdict);
+        assertEquals(new Verdict.Verified(KEY_ID, "service", "000000000000"), verdict);
     }
 
     @Test
@@ -143,7 +143,7 @@ class SigV4VerifierTest {
         headers.putAll(signer.sign("POST", uri, headers, body.getBytes(StandardCharsets.UTF_8),
                 AwsCredentials.of(KEY_ID, SECRET), SUITE_TIME).headers());
         headers.put("Host", "127.0.0.1:9324");
-        assertEquals(new Verdict.Verified(KEY_ID, "sqs"),
+        assertEquals(new Verdict.Verified(KEY_ID, "sqs", "000000000000"),
                 verifier.verify(request("POST", uri.getRawPath(), uri.getRawQuery(), headers, body)));
 
         Verdict.Refused tampered = (Verdict.Refused) verifier.verify(request("POST", uri.getRawPath(), uri.getRawQuery(),
@@ -170,7 +170,7 @@ class SigV4VerifierTest {
         URI url = signer.presign("GET", URI.create("http://localhost:9324/?Action=ListQueues&Version=2012-11-05"),
                 AwsCredentials.of(KEY_ID, SECRET), SUITE_TIME, Duration.ofSeconds(60));
         SignedRequest presigned = request("GET", url.getRawPath(), url.getRawQuery(), Map.of("Host", "localhost:9324"), "");
-        assertEquals(new Verdict.Verified(KEY_ID, "sqs"), verifier.verify(presigned));
+        assertEquals(new Verdict.Verified(KEY_ID, "sqs", "000000000000"), verifier.verify(presigned));
 
         SigV4Verifier later = new SigV4Verifier(Map.of(KEY_ID, SECRET), InstantSource.fixed(SUITE_TIME.plusSeconds(61)));
         assertEquals(AuthFailure.REQUEST_EXPIRED, ((Verdict.Refused) later.verify(presigned)).failure());
@@ -187,7 +187,7 @@ class SigV4VerifierTest {
         URI url = signer.presign("GET", URI.create("http://localhost:9324/000000000000/q?Action=SendMessage"
                 + "&MessageBody=1%2B1"), AwsCredentials.of(KEY_ID, SECRET), SUITE_TIME, Duration.ofSeconds(60));
         Map<String, String> host = Map.of("Host", "localhost:9324");
-        assertEquals(new Verdict.Verified(KEY_ID, "sqs"),
+        assertEquals(new Verdict.Verified(KEY_ID, "sqs", "000000000000"),
                 verifier.verify(request("GET", url.getRawPath(), url.getRawQuery(), host, "")));
         SignedRequest altered = request("GET", url.getRawPath(), url.getRawQuery().replace("1%2B1", "1+1"), host, "");
         assertEquals(AuthFailure.SIGNATURE_DOES_NOT_MATCH, ((Verdict.Refused) verifier.verify(altered)).failure());
@@ -197,7 +197,7 @@ class SigV4VerifierTest {
                 + "&MessageBody=disk+full"), AwsCredentials.of(KEY_ID, SECRET), SUITE_TIME, Duration.ofSeconds(60));
         SignedRequest asPercent = request("GET", spaced.getRawPath(), spaced.getRawQuery().replace("disk+full",
                 "disk%20full"), host, "");
-        assertEquals(new Verdict.Verified(KEY_ID, "sqs"), verifier.verify(asPercent));
+        assertEquals(new Verdict.Verified(KEY_ID, "sqs", "000000000000"), verifier.verify(asPercent));
     }
 
     @Test

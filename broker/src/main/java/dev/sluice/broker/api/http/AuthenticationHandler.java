@@ -18,6 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,16 +47,36 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             "/metrics/notifications", NotifyService.CERTIFICATE_PATH);
     private static final Set<String> LINK_ACTIONS = Set.of("ConfirmSubscription", "Unsubscribe");
 
+    /**
+     * Where a request's {@link dev.sluice.broker.auth.Caller} (account, key, operator) is left in the routing context
+     * for the ownership checks: set for every verified request and, with auth off, as the default account's operator.
+     */
+    public static final String ACCOUNT_CALLER = "sluice.accountCaller";
+
     private final SigV4Verifier verifier;
+    private final Predicate<String> operators;
     private final ProtocolErrorResponder errors;
 
     /** @param verifier the verifier of the configured keys, or null when auth is off */
     public AuthenticationHandler(SigV4Verifier verifier) {
-        this(verifier, () -> UUID.randomUUID().toString());
+        this(verifier, keyId -> false);
+    }
+
+    /**
+     * @param verifier the verifier of the configured keys, or null when auth is off
+     * @param operators whether a verified access key id is an operator's (admin) key
+     */
+    public AuthenticationHandler(SigV4Verifier verifier, Predicate<String> operators) {
+        this(verifier, operators, () -> UUID.randomUUID().toString());
     }
 
     public AuthenticationHandler(SigV4Verifier verifier, Supplier<String> requestIds) {
+        this(verifier, keyId -> false, requestIds);
+    }
+
+    public AuthenticationHandler(SigV4Verifier verifier, Predicate<String> operators, Supplier<String> requestIds) {
         this.verifier = verifier;
+        this.operators = operators;
         this.errors = new ProtocolErrorResponder(requestIds);
     }
 
@@ -64,6 +85,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         HttpServerRequest request = context.request();
         String sourceIp = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         if (verifier == null) {
+            context.put(ACCOUNT_CALLER, new dev.sluice.broker.auth.Caller(SigV4Verifier.DEFAULT_ACCOUNT, null, true));
             context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp));
             context.next();
             return;
@@ -83,6 +105,8 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         }
         Verdict verdict = verifier.verify(signed);
         if (verdict instanceof Verdict.Verified verified) {
+            context.put(ACCOUNT_CALLER, new dev.sluice.broker.auth.Caller(verified.accountId(), verified.accessKeyId(),
+                    operators.test(verified.accessKeyId())));
             context.put(NotifyRoutes.CALLER, new Caller(verified.accessKeyId(), sourceIp));
             context.next();
             return;

@@ -1,6 +1,7 @@
 package dev.sluice.broker.api.http;
 
 import dev.sluice.broker.api.sqs.SqsEndpoint;
+import dev.sluice.broker.auth.Caller;
 import dev.sluice.broker.api.sqs.SqsErrorEncoder;
 import dev.sluice.broker.api.sqs.SqsHttpRequest;
 import dev.sluice.broker.api.sqs.SqsHttpResponse;
@@ -21,6 +22,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +57,18 @@ public final class SqsRoutes {
     }
 
     public SqsRoutes(QueueClient engine, SqsLimits limits, Supplier<String> requestIds) {
+        this(caller -> engine, limits, requestIds);
+    }
+
+    /**
+     * @param callersEngine the engine as each caller may reach it ({@link dev.sluice.broker.service.AccountQueueClient}):
+     *     requests reach it only after {@link SqsValidator} accepted them
+     * @param limits the SQS limits to validate with
+     */
+    public SqsRoutes(Function<Caller, QueueClient> callersEngine, SqsLimits limits, Supplier<String> requestIds) {
         QueueAttributeCodec attributeCodec = new QueueAttributeCodec(limits.queueAttributeBounds());
-        QueueClient validating = new ValidatingQueueClient(engine, new SqsValidator(limits, attributeCodec));
-        this.endpoint = new SqsEndpoint(validating, requestIds);
+        SqsValidator validator = new SqsValidator(limits, attributeCodec);
+        this.endpoint = new SqsEndpoint(caller -> new ValidatingQueueClient(callersEngine.apply(caller), validator), requestIds);
         this.requestIds = requestIds;
         this.maxBodyBytes = (long) limits.maxBatchPayloadBytes() * BODY_EXPANSION;
     }
@@ -87,7 +98,10 @@ public final class SqsRoutes {
                 (request.isSSL() ? "https://" : "http://") + request.getHeader("Host"), context.pathParam("accountId"),
                 context.pathParam("queueName"));
         Context vertxContext = context.vertx().getOrCreateContext();
-        CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest, RequestBound.of(context)::within);
+        Caller caller = context.get(AuthenticationHandler.ACCOUNT_CALLER);
+        CompletableFuture<SqsHttpResponse> handled = caller == null
+                ? endpoint.handle(sqsRequest, RequestBound.of(context)::within)
+                : endpoint.handle(sqsRequest, caller, RequestBound.of(context)::within);
         // A client that hangs up ends its long poll now rather than when its wait time runs out.
         context.response().closeHandler(closed -> handled.cancel(false));
         handled.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
