@@ -23,6 +23,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -219,6 +220,34 @@ class AccountIsolationIT {
         assertThrows(QueueDoesNotExistException.class, () -> a.getQueueUrl(r -> r.queueName("private-b")));
         assertEquals("1", b.getQueueAttributes(r -> r.queueUrl(privateB).attributeNamesWithStrings("ApproximateNumberOfMessages"))
                 .attributesAsStrings().get("ApproximateNumberOfMessages"));
+    }
+
+    @Test
+    void aKeyOfAnotherAccountIsRefusedByTopicsAndTheRestApiWhichDoNotYetFollowItsAccount() throws Exception {
+        StaticCredentialsProvider keysB = StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_B, SECRET_B));
+        StaticCredentialsProvider keysA = StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_A, SECRET_A));
+        try (SnsClient snsB = sns(keysB); SnsClient snsA = sns(keysA)) {
+            var refused = assertThrows(software.amazon.awssdk.services.sns.model.AuthorizationErrorException.class,
+                    () -> snsB.createTopic(r -> r.name("b-topic")));
+            assertEquals(403, refused.statusCode());
+            assertThrows(software.amazon.awssdk.services.sns.model.AuthorizationErrorException.class, () -> snsB.listTopics());
+            assertTrue(snsA.listTopics().topics().stream().noneMatch(topic -> topic.topicArn().endsWith(":b-topic")));
+        }
+        RawSigner signer = new RawSigner(KEY_B, SECRET_B, server.port());
+        java.time.Instant now = java.time.Instant.now();
+        var request = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/queues")).GET();
+        signer.headers("GET", "/v1/queues", "", Map.of(), new byte[0], null, "sqs", now).stream()
+                .filter(header -> !header.getKey().equalsIgnoreCase("host"))
+                .forEach(header -> request.header(header.getKey(), header.getValue()));
+        var answer = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, answer.statusCode(), answer.body());
+    }
+
+    private static SnsClient sns(StaticCredentialsProvider keys) {
+        return SnsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + server.port())).region(Region.US_EAST_1)
+                .credentialsProvider(keys).httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(config -> config.retryStrategy(DefaultRetryStrategy.doNotRetry())).build();
     }
 
     /** A's queue still holds its one message, its settings and tags, and its dead-letter source. */

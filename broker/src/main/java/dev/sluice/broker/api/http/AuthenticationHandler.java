@@ -105,8 +105,14 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         }
         Verdict verdict = verifier.verify(signed);
         if (verdict instanceof Verdict.Verified verified) {
-            context.put(ACCOUNT_CALLER, new dev.sluice.broker.auth.Caller(verified.accountId(), verified.accessKeyId(),
-                    operators.test(verified.accessKeyId())));
+            dev.sluice.broker.auth.Caller caller = new dev.sluice.broker.auth.Caller(verified.accountId(),
+                    verified.accessKeyId(), operators.test(verified.accessKeyId()));
+            if (beyondQueues(context, caller)) {
+                errors.respond(context, SqsError.ACCESS_DENIED, SqsError.ACCESS_DENIED, SnsError.AUTHORIZATION_ERROR,
+                        "Keys of account " + caller.accountId() + " reach only the SQS API for now.", false);
+                return;
+            }
+            context.put(ACCOUNT_CALLER, caller);
             context.put(NotifyRoutes.CALLER, new Caller(verified.accessKeyId(), sourceIp));
             context.next();
             return;
@@ -114,6 +120,29 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         Verdict.Refused refused = (Verdict.Refused) verdict;
         LOG.debug("refused {} {}: {}", request.method(), request.path(), refused.failure());
         refuse(context, refused);
+    }
+
+    /** {@code /{12-digit account}/{queue name}}: an SQS Query request posted to its queue's URL. */
+    private static final java.util.regex.Pattern QUEUE_PATH = java.util.regex.Pattern.compile("/\\d{12}/[^/]+");
+
+    /**
+     * True for a request of a key of another account than the default one (not an operator's) that is not an SQS
+     * request: topics, functions and the REST API do not follow the caller's account yet (only queues do), so they
+     * would show and change the default account's resources; such keys are refused there rather than let in.
+     */
+    private static boolean beyondQueues(RoutingContext context, dev.sluice.broker.auth.Caller caller) {
+        if (caller.operator() || caller.accountId().equals(SigV4Verifier.DEFAULT_ACCOUNT)) {
+            return false;
+        }
+        String path = context.request().path();
+        if (QUEUE_PATH.matcher(path).matches()) {
+            return false;
+        }
+        String target = context.request().getHeader("X-Amz-Target");
+        if (!path.equals("/") || target != null) {
+            return !path.equals("/") || !target.startsWith("AmazonSQS.");
+        }
+        return ProtocolErrorResponder.isSns(context);
     }
 
     /** A header's values; {@code host} falls back to HTTP/2's {@code :authority}, which signers sign as host. */
