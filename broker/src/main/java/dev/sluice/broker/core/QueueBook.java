@@ -301,9 +301,11 @@ public final class QueueBook {
         String targetArn = settings.redrivePolicy().deadLetterTargetArn();
         // SQS keeps a dead-letter queue in its source's account (and region); every queue of a log written before
         // accounts existed, and its dead-letter queue, is the default account's, so such entries decide as before.
+        // Another account's queue is answered as a missing one, which it is to the source's owner: whether it exists
+        // is not disclosed.
         String targetAccount = QueueUrl.ofArn(targetArn).map(QueueUrl::accountId).orElse(null);
         if (!QueueUrl.ofQualified(sourceName, accountId).accountId().equals(targetAccount)) {
-            throw redriveInvalid(targetArn, "The dead-letter queue must be in the same account as the source queue.");
+            throw missingDeadLetterTarget(targetArn);
         }
         QueueState target = byArn(targetArn);
         if (target == null && keptRemote) {

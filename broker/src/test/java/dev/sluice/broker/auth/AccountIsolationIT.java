@@ -144,8 +144,10 @@ class AccountIsolationIT {
         assertEquals("arn:aws:sqs:us-east-1:" + ACCOUNT_B + ":orders", arn(b, ordersB));
         assertEquals(ordersB, b.getQueueUrl(r -> r.queueName("orders")).queueUrl());
         b.sendMessage(r -> r.queueUrl(ordersB).messageBody("b's message"));
-        assertEquals(List.of("b's message"), b.receiveMessage(r -> r.queueUrl(ordersB).visibilityTimeout(0))
-                .messages().stream().map(m -> m.body()).toList());
+        var received = b.receiveMessage(r -> r.queueUrl(ordersB).visibilityTimeout(0)
+                .messageSystemAttributeNames(software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.SENDER_ID)).messages();
+        assertEquals(List.of("b's message"), received.stream().map(m -> m.body()).toList());
+        assertEquals(ACCOUNT_B, received.get(0).attributes().get(software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.SENDER_ID));
         assertEquals(ordersA, a.getQueueUrl(r -> r.queueName("orders")).queueUrl());
         assertAUntouched();
     }

@@ -39,7 +39,7 @@ class QueueOwnershipTest {
     }
 
     @Test
-    void aDeadLetterQueueOfAnotherAccountIsRefused() {
+    void aDeadLetterQueueOfAnotherAccountIsRefusedAsAMissingOne() {
         book.createQueue("dlq", Map.of(), Map.of(), stamp);
         book.createQueue("111111111111/dlq", Map.of(), Map.of(), stamp);
         book.createQueue("111111111111/source", Map.of(), Map.of(), stamp);
@@ -47,7 +47,7 @@ class QueueOwnershipTest {
         SqsException refused = assertThrows(SqsException.class, () -> book.setAttributes("111111111111/source",
                 Map.of("RedrivePolicy", redrive("arn:aws:sqs:us-east-1:000000000000:dlq")), stamp));
         assertEquals(SqsError.INVALID_PARAMETER_VALUE, refused.error());
-        assertTrue(refused.getMessage().contains("same account"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("Dead letter target does not exist"), refused.getMessage());
 
         book.setAttributes("111111111111/source", Map.of("RedrivePolicy", redrive("arn:aws:sqs:us-east-1:111111111111:dlq")),
                 stamp);
