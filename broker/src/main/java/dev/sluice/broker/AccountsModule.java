@@ -42,9 +42,9 @@ final class AccountsModule implements AutoCloseable {
         Optional<SecretSeal> seal = config.auth().clusterKey().map(key -> new SecretSeal(key, random));
         AccountCatalog catalog = new AccountCatalog(node.catalog(), config.raft().nodeId());
         Map<String, KeyDirectory.SigningKey> configKeys = new HashMap<>();
-        // Every config key belongs to the default account (the isolation part lets an entry name another).
+        // A config key belongs to the account its entry names (account=<12 digits>/...), by default the default one.
         config.auth().accessKeys().forEach(key -> configKeys.put(key.accessKeyId(),
-                new KeyDirectory.SigningKey(key.accessKeyId(), key.secretAccessKey(), AccountChanges.DEFAULT_ACCOUNT)));
+                new KeyDirectory.SigningKey(key.accessKeyId(), key.secretAccessKey(), key.accountId())));
         LiveKeyDirectory directory = new LiveKeyDirectory(configKeys, catalog, seal, clock);
         directory.checkAtStart();
         directory.start();

@@ -8,6 +8,8 @@ import dev.sluice.broker.api.rest.RedriveResource;
 import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.QueueMeters;
+import dev.sluice.broker.auth.AccessCheck;
+import dev.sluice.broker.service.AccountQueueClient;
 import dev.sluice.broker.service.ClusterQueueStats;
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.service.CrossGroupCommands;
@@ -129,7 +131,7 @@ final class QueueModule implements AutoCloseable {
         for (int group = 0; group < groupCount; group++) {
             int index = group;
             Supplier<QueueEngine> replica = () -> (QueueEngine) node.servingEngine(index);
-            workers.add(new TransferWorker(group, replica, () -> node.isLeader(index), queueGroups, groups::get, clock::millis,
+            workers.add(new TransferWorker(group, replica, () -> node.isLeader(index), queueGroups, groups::get, ACCOUNT_ID, clock::millis,
                     timers));
             // Transfers that cannot be delivered (placement not answering, a destination group down) show here.
             io.micrometer.core.instrument.Gauge.builder("sluice.queue.transfers.pending", replica,
@@ -167,14 +169,23 @@ final class QueueModule implements AutoCloseable {
     static final java.time.Duration QUEUE_POLICY_CACHE = java.time.Duration.ofSeconds(1);
 
     /**
-     * Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there), every action naming a
-     * queue checked against the queue's Policy by {@code policies} for the caller {@code callers} names.
+     * Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there): each caller reaches the
+     * queues of its own account (AccessCheck.OWNER_ONLY: another account's queue does not exist for it; operators reach
+     * all), and every action naming a queue is checked against the queue's Policy by {@code policies} for the caller
+     * {@code callers} names.
      */
     RouteMount routes(dev.sluice.broker.auth.policy.PolicyAccessCheck policies,
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers) {
-        return (Router router, RouteMount.Context context) -> new SqsRoutes(queueMeters.countingEmptyReceives(tenantEngine()),
-                limits, new dev.sluice.broker.service.QueueAccess(tenantEngine(), policies, REGION, ACCOUNT_ID,
-                        QUEUE_POLICY_CACHE), callers).mount(router);
+        QueueClient tenants = queueMeters.countingEmptyReceives(tenantEngine());
+        // Ownership first (another account's queue does not exist for the caller), then the key's identity policies,
+        // which also bound the actions that name no queue (CreateQueue, ListQueues). Resource policies and the
+        // request's conditions (source IP, TLS) are QueueAccess's, on every action that names a queue.
+        AccessCheck ownerAndIdentity = (caller, action, arn, owner, policy) -> AccessCheck.OWNER_ONLY.allows(caller, action,
+                arn, owner, policy) && policies.allows(caller, action, arn, owner, java.util.Optional.empty());
+        return (Router router, RouteMount.Context context) -> new SqsRoutes(AccountQueueClient.perCaller(tenants,
+                ownerAndIdentity, AccountQueueClient.ResourcePolicies.NONE, REGION, ACCOUNT_ID), limits,
+                new dev.sluice.broker.service.QueueAccess(tenantEngine(), policies, REGION, ACCOUNT_ID, QUEUE_POLICY_CACHE),
+                callers).mount(router);
     }
 
     /** The in-process QueueClient for notify and faas-bridge (internal queue names allowed); null before {@link #start}. */

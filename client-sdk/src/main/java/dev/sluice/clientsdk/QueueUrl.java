@@ -83,6 +83,39 @@ public record QueueUrl(String accountId, String queueName) {
         return baseUrl + "/" + accountId + "/" + queueName;
     }
 
+    /**
+     * The one string Sluice keys this queue by inside its engines, placement and logs: the bare name for a queue of
+     * {@code defaultAccount} (every queue before accounts existed, so older logs and data read unchanged), else
+     * {@code accountId/queueName}. '/' occurs in no queue name, so a qualified name never equals a bare one.
+     */
+    public String qualifiedName(String defaultAccount) {
+        return accountId.equals(defaultAccount) ? queueName : accountId + "/" + queueName;
+    }
+
+    /** The queue a {@link #qualifiedName qualified name} stands for. */
+    public static QueueUrl ofQualified(String qualifiedName, String defaultAccount) {
+        int slash = qualifiedName.indexOf('/');
+        return slash < 0 ? new QueueUrl(defaultAccount, qualifiedName)
+                : new QueueUrl(qualifiedName.substring(0, slash), qualifiedName.substring(slash + 1));
+    }
+
+    /**
+     * The queue an SQS ARN ({@code arn:partition:sqs:region:account:name}) names, whatever its partition and region;
+     * empty when the value has fewer than six ':'-separated parts or an empty account or name.
+     */
+    public static Optional<QueueUrl> ofArn(String arn) {
+        if (arn == null) {
+            return Optional.empty();
+        }
+        int nameColon = arn.lastIndexOf(':');
+        int accountColon = nameColon <= 0 ? -1 : arn.lastIndexOf(':', nameColon - 1);
+        if (accountColon < 0 || nameColon == accountColon + 1 || nameColon == arn.length() - 1
+                || arn.chars().filter(c -> c == ':').count() < 5) {
+            return Optional.empty();
+        }
+        return Optional.of(new QueueUrl(arn.substring(accountColon + 1, nameColon), arn.substring(nameColon + 1)));
+    }
+
     /** The queue's ARN, {@code arn:aws:sqs:{region}:{accountId}:{queueName}}. */
     public String toArn(String region) {
         return "arn:aws:sqs:" + region + ":" + accountId + ":" + queueName;

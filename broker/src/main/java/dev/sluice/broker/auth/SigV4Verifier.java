@@ -51,7 +51,7 @@ public final class SigV4Verifier {
             + "'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders' and 'X-Amz-Signature'.";
 
     /** The account of keys given as a plain map: the default one, as every config key was before accounts. */
-    private static final String DEFAULT_ACCOUNT = "000000000000";
+    public static final String DEFAULT_ACCOUNT = "000000000000";
 
     private final KeyDirectory keys;
     private final InstantSource clock;

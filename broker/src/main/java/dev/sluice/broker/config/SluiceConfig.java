@@ -208,11 +208,18 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
      * An AWS-style key pair; {@link #toString()} hides the secret so configs can be logged.
      *
      * @param admin true for an operator's key, which may also use the {@code /v1/admin/...} routes
+     * @param accountId the 12-digit account the key belongs to and whose resources it owns ({@link #DEFAULT_ACCOUNT}
+     *     unless the entry names one; admin keys are always the default account's)
      */
-    public record AccessKey(String accessKeyId, String secretAccessKey, boolean admin) {
+    public record AccessKey(String accessKeyId, String secretAccessKey, boolean admin, String accountId) {
         private static final Pattern ID = Pattern.compile("[A-Za-z0-9]{4,128}");
+        private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
+        /** The account of every key that names none, as every key was before accounts existed. */
+        public static final String DEFAULT_ACCOUNT = dev.sluice.broker.auth.SigV4Verifier.DEFAULT_ACCOUNT;
         /** Marks an admin key in the text form; '=' cannot occur in a key id, so no older entry reads as one. */
         private static final String ADMIN_PREFIX = "admin=";
+        /** Names the key's account in the text form, before any {@code admin=}: {@code account=<12 digits>/}. */
+        private static final String ACCOUNT_PREFIX = "account=";
 
         public AccessKey {
             if (accessKeyId == null || !ID.matcher(accessKeyId).matches()) {
@@ -221,15 +228,28 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
             if (secretAccessKey == null || secretAccessKey.length() < 8) {
                 throw new IllegalArgumentException("secret of access key " + accessKeyId + " must have at least 8 characters");
             }
+            if (accountId == null || !ACCOUNT.matcher(accountId).matches()) {
+                throw new IllegalArgumentException("account of access key " + accessKeyId + " must be 12 digits");
+            }
+            if (admin && !accountId.equals(DEFAULT_ACCOUNT)) {
+                throw new IllegalArgumentException("admin key " + accessKeyId + " must belong to the default account "
+                        + DEFAULT_ACCOUNT);
+            }
         }
 
-        /** A tenant's key: it signs API requests, not the operator-only routes. */
+        /** A key of the default account. */
+        public AccessKey(String accessKeyId, String secretAccessKey, boolean admin) {
+            this(accessKeyId, secretAccessKey, admin, DEFAULT_ACCOUNT);
+        }
+
+        /** A tenant's key of the default account: it signs API requests, not the operator-only routes. */
         public AccessKey(String accessKeyId, String secretAccessKey) {
             this(accessKeyId, secretAccessKey, false);
         }
 
         /**
-         * Parses {@code id:secret,admin=id:secret,...} ({@code admin=} marks an operator's key); throws
+         * Parses {@code id:secret,admin=id:secret,account=111111111111/id:secret,...} ({@code admin=} marks an
+         * operator's key, {@code account=<12 digits>/} the account of a tenant's key); throws
          * IllegalArgumentException naming the bad entry (never its secret).
          */
         public static List<AccessKey> parseList(String text) {
@@ -240,22 +260,34 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
             String[] entries = text.split(",");
             for (int i = 0; i < entries.length; i++) {
                 String entry = entries[i].trim();
+                String account = DEFAULT_ACCOUNT;
+                if (entry.startsWith(ACCOUNT_PREFIX)) {
+                    int slash = entry.indexOf('/');
+                    if (slash < 0) {
+                        throw new IllegalArgumentException("access key " + (i + 1)
+                                + " must be account=<12 digits>/accessKeyId:secretAccessKey");
+                    }
+                    account = entry.substring(ACCOUNT_PREFIX.length(), slash);
+                    entry = entry.substring(slash + 1);
+                }
                 boolean admin = entry.startsWith(ADMIN_PREFIX);
                 String pair = admin ? entry.substring(ADMIN_PREFIX.length()) : entry;
                 int colon = pair.indexOf(':');
                 int equals = pair.indexOf('=');
                 if (colon <= 0 || (equals >= 0 && equals < colon)) {
                     throw new IllegalArgumentException("access key " + (i + 1)
-                            + " must be accessKeyId:secretAccessKey or admin=accessKeyId:secretAccessKey");
+                            + " must be accessKeyId:secretAccessKey or admin=accessKeyId:secretAccessKey"
+                            + " (a tenant's key may start with account=<12 digits>/)");
                 }
-                keys.add(new AccessKey(pair.substring(0, colon), pair.substring(colon + 1), admin));
+                keys.add(new AccessKey(pair.substring(0, colon), pair.substring(colon + 1), admin, account));
             }
             return keys;
         }
 
         @Override
         public String toString() {
-            return (admin ? ADMIN_PREFIX : "") + accessKeyId + ":****";
+            return (accountId.equals(DEFAULT_ACCOUNT) ? "" : ACCOUNT_PREFIX + accountId + "/")
+                    + (admin ? ADMIN_PREFIX : "") + accessKeyId + ":****";
         }
     }
 

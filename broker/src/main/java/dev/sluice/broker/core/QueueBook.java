@@ -1,5 +1,6 @@
 package dev.sluice.broker.core;
 
+import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import java.util.ArrayList;
@@ -298,6 +299,14 @@ public final class QueueBook {
             return false;
         }
         String targetArn = settings.redrivePolicy().deadLetterTargetArn();
+        // SQS keeps a dead-letter queue in its source's account (and region); every queue of a log written before
+        // accounts existed, and its dead-letter queue, is the default account's, so such entries decide as before.
+        // Another account's queue is answered as a missing one, which it is to the source's owner: whether it exists
+        // is not disclosed.
+        String targetAccount = QueueUrl.ofArn(targetArn).map(QueueUrl::accountId).orElse(null);
+        if (!QueueUrl.ofQualified(sourceName, accountId).accountId().equals(targetAccount)) {
+            throw missingDeadLetterTarget(targetArn);
+        }
         QueueState target = byArn(targetArn);
         if (target == null && keptRemote) {
             return true;
@@ -849,7 +858,7 @@ public final class QueueBook {
     }
 
     QueueState byArn(String arn) {
-        String name = nameOfArn(arn);
+        String name = nameOfArn(arn, accountId);
         QueueState queue = name == null ? null : queues.get(name);
         return queue != null && queue.arn.equals(arn) ? queue : null;
     }
@@ -863,16 +872,16 @@ public final class QueueBook {
         queuesById.put(queue.id, queue);
     }
 
+    /** The ARN of the queue of qualified name {@code name} ({@link QueueUrl#qualifiedName}): its owner's account. */
     public String arnOf(String name) {
-        return "arn:aws:sqs:" + region + ":" + accountId + ":" + name;
+        return QueueUrl.ofQualified(name, accountId).toArn(region);
     }
 
-    /** The queue name an SQS ARN ends with (its last ':'-separated part), or null for null. */
-    public static String nameOfArn(String arn) {
-        if (arn == null) {
-            return null;
-        }
-        int colon = arn.lastIndexOf(':');
-        return colon < 0 ? null : arn.substring(colon + 1);
+    /**
+     * The qualified queue name ({@link QueueUrl#qualifiedName}) an SQS ARN names, its account included, or null
+     * when it names none.
+     */
+    public static String nameOfArn(String arn, String defaultAccount) {
+        return QueueUrl.ofArn(arn).map(url -> url.qualifiedName(defaultAccount)).orElse(null);
     }
 }

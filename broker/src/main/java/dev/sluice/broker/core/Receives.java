@@ -146,7 +146,8 @@ final class Receives {
 
     private ReceivedMessage deliver(QueueState queue, MessageMeta meta, StoredMessage message) {
         Map<String, String> system = new TreeMap<>();
-        system.put("SenderId", accountId);
+        // The sender is not stored: its queue's owner account stands for it, as every sender but an operator is.
+        system.put("SenderId", dev.sluice.clientsdk.QueueUrl.ofQualified(queue.name, accountId).accountId());
         system.put("SentTimestamp", Long.toString(message.sentMillis()));
         system.put("ApproximateReceiveCount", Integer.toString(meta.receiveCount));
         system.put("ApproximateFirstReceiveTimestamp", Long.toString(meta.firstReceiveMillis));

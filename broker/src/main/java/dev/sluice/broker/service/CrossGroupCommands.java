@@ -2,6 +2,7 @@ package dev.sluice.broker.service;
 
 import dev.sluice.broker.core.QueueAttributeCodec;
 import dev.sluice.broker.core.RemoteQueue;
+import dev.sluice.broker.core.QueueBook;
 import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.clientsdk.model.CreateQueueRequest;
@@ -50,7 +51,7 @@ public final class CrossGroupCommands {
 
     /** SetQueueAttributes of a queue in {@code group}. */
     public CompletableFuture<SetQueueAttributesResponse> setQueueAttributes(int group, SetQueueAttributesRequest request) {
-        String sourceArn = QueueUrl.parse(request.queueUrl()).map(url -> arnOf(url.queueName())).orElse(null);
+        String sourceArn = QueueUrl.parse(request.queueUrl()).map(url -> url.toArn(region)).orElse(null);
         return remoteDeadLetterQueue(group, request.attributes(), sourceArn).thenCompose(remote -> remote == null
                 ? clients.apply(group).setQueueAttributes(request) : clients.apply(group).setQueueAttributes(request, remote));
     }
@@ -73,7 +74,7 @@ public final class CrossGroupCommands {
     }
 
     private CompletableFuture<Boolean> isDeadLetterQueueAnywhere(String arn) {
-        String name = arn.substring(arn.lastIndexOf(':') + 1);
+        String name = QueueBook.nameOfArn(arn, accountId);
         List<CompletableFuture<List<String>>> asked = new ArrayList<>();
         for (int group = 0; group < groups.groupCount(); group++) {
             asked.add(clients.apply(group).deadLetterSourcesOf(name));
@@ -98,8 +99,8 @@ public final class CrossGroupCommands {
      * (the engine checks it there) or nowhere (the engine answers that it does not exist).
      */
     private CompletableFuture<RemoteQueue> remoteQueue(int group, String arn, String sourceArn) {
-        String name = arn.substring(arn.lastIndexOf(':') + 1);
-        if (!arn.equals(arnOf(name))) {
+        String name = QueueBook.nameOfArn(arn, accountId);
+        if (name == null || !arn.equals(arnOf(name))) {
             return CompletableFuture.completedFuture(null);
         }
         return groups.groupOf(name).handle((owner, error) -> {
@@ -112,6 +113,6 @@ public final class CrossGroupCommands {
     }
 
     private String arnOf(String name) {
-        return "arn:aws:sqs:" + region + ":" + accountId + ":" + name;
+        return QueueUrl.ofQualified(name, accountId).toArn(region);
     }
 }

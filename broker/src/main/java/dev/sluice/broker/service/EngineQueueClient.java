@@ -118,10 +118,9 @@ public final class EngineQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<GetQueueUrlResponse> getQueueUrl(GetQueueUrlRequest request) {
-        String name = request.queueName();
-        if (request.queueOwnerAwsAccountId() != null && !accountId.equals(request.queueOwnerAwsAccountId())) {
-            return CompletableFuture.failedFuture(SqsError.QUEUE_DOES_NOT_EXIST.exception());
-        }
+        // A bare name is the default account's (or already qualified by the edge with the caller's account).
+        String name = request.queueOwnerAwsAccountId() == null ? request.queueName()
+                : new QueueUrl(request.queueOwnerAwsAccountId(), request.queueName()).qualifiedName(accountId);
         return query(new QueueQuery.Exists(name), in -> {
             if (!in.getBoolean()) {
                 throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
@@ -206,9 +205,11 @@ public final class EngineQueueClient implements QueueClient {
      */
     private CompletableFuture<List<String>> listedNames(String prefix, String startAfter, int wanted, int pageSize,
             List<String> into) {
+        String account = QueueUrl.ofQualified(prefix == null ? "" : prefix, accountId).accountId();
         return query(new QueueQuery.ListQueues(prefix, startAfter, pageSize), QueueResultCodec::getStrings).thenCompose(names -> {
             for (String name : names) {
-                if (listed.test(name)) {
+                // A list is one account's: a bare prefix such as "1" also matches other accounts' "111111111111/..."
+                if (listed.test(name) && QueueUrl.ofQualified(name, accountId).accountId().equals(account)) {
                     into.add(name);
                     if (into.size() == wanted) {
                         return CompletableFuture.completedFuture(into);
@@ -615,15 +616,13 @@ public final class EngineQueueClient implements QueueClient {
     }
 
     private String nameOf(String queueUrl) {
-        QueueUrl url = QueueUrl.parse(queueUrl).orElseThrow(() -> SqsError.QUEUE_DOES_NOT_EXIST.exception());
-        if (!url.accountId().equals(accountId)) {
-            throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
-        }
-        return url.queueName();
+        // Whose queue the caller may reach was decided at the edge; here the URL's account is part of the name.
+        return QueueUrl.parse(queueUrl).orElseThrow(() -> SqsError.QUEUE_DOES_NOT_EXIST.exception()).qualifiedName(accountId);
     }
 
+    /** The URL of the queue of qualified name {@code name}, under its owner's account. */
     private String urlOf(String name) {
-        return new QueueUrl(accountId, name).toUrl(baseUrl.get());
+        return QueueUrl.ofQualified(name, accountId).toUrl(baseUrl.get());
     }
 
     private static String traceHeader(Map<String, MessageAttributeValue> systemAttributes) {

@@ -136,7 +136,7 @@ public final class MigrationWorker implements AutoCloseable {
                     if (messages.isEmpty()) {
                         return finishDraining(migration);
                     }
-                    String arn = "arn:aws:sqs:" + region + ":" + accountId + ":" + migration.queueName();
+                    String arn = QueueUrl.ofQualified(migration.queueName(), accountId).toArn(region);
                     List<TransferImport> imports = messages.stream().map(message -> new TransferImport(
                             transferId(migration, message), arn, stored(message))).toList();
                     return to.importTransfers(imports).thenCompose(outcomes -> {
@@ -250,7 +250,7 @@ public final class MigrationWorker implements AutoCloseable {
     }
 
     private String urlOf(String name) {
-        return new QueueUrl(accountId, name).toUrl(baseUrl.get());
+        return QueueUrl.ofQualified(name, accountId).toUrl(baseUrl.get());
     }
 
     @Override

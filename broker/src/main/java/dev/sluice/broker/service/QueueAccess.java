@@ -61,13 +61,20 @@ public final class QueueAccess {
         if (url.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        String name = url.get().queueName();
-        String arn = new QueueUrl(accountId, name).toArn(region);
+        QueueUrl queue = url.get();
+        if (!caller.operator() && !queue.accountId().equals(caller.accountId())) {
+            // Another account's queue: the caller's own view (AccountQueueClient) answers that it does not exist,
+            // unless ownership rules allow it; reading its policy here would tell the caller that it does.
+            return CompletableFuture.completedFuture(null);
+        }
+        String owner = queue.accountId();
+        String name = owner + "/" + queue.queueName();
+        String arn = queue.toArn(region);
         return policy(queueUrl, name).thenAccept(policy -> {
             if (policy == null) {
                 return;
             }
-            Decision decision = check.decide(new AccessRequest(caller, "sqs:" + action, arn, accountId, context),
+            Decision decision = check.decide(new AccessRequest(caller, "sqs:" + action, arn, owner, context),
                     Optional.of(policy));
             if (decision != Decision.ALLOW) {
                 throw SqsError.ACCESS_DENIED.exception("User: " + principal(caller) + " is not authorized to perform: sqs:"
@@ -80,7 +87,7 @@ public final class QueueAccess {
 
     /** Drops the cached policy of a queue whose attributes were just set or which was deleted. */
     public void forget(String queueUrl) {
-        QueueUrl.parse(queueUrl == null ? "" : queueUrl).ifPresent(url -> policies.remove(url.queueName()));
+        QueueUrl.parse(queueUrl == null ? "" : queueUrl).ifPresent(url -> policies.remove(url.accountId() + "/" + url.queueName()));
     }
 
     private static String principal(Caller caller) {

@@ -216,6 +216,6 @@ final class QueueCopyMigration {
     }
 
     private String urlOf(String name) {
-        return new QueueUrl(accountId, name).toUrl(baseUrl.get());
+        return QueueUrl.ofQualified(name, accountId).toUrl(baseUrl.get());
     }
 }

@@ -210,7 +210,7 @@ public final class QueueLayoutChanges {
 
     /** Deletes the queues this change created in {@code added} groups that {@code winner} does not name. */
     private CompletableFuture<Void> deleteOutside(String name, List<Integer> added, Placement winner) {
-        String url = new QueueUrl(accountId, name).toUrl(baseUrl.get());
+        String url = QueueUrl.ofQualified(name, accountId).toUrl(baseUrl.get());
         return CompletableFuture.allOf(added.stream().filter(group -> !winner.groups().contains(group))
                 .map(group -> groups.get(group).deleteQueue(new DeleteQueueRequest(url)))
                 .toArray(CompletableFuture[]::new));
@@ -250,7 +250,7 @@ public final class QueueLayoutChanges {
 
     private CompletableFuture<Settings> settingsOf(String name, Placement current) {
         EngineQueueClient primary = groups.get(current.primary());
-        String url = new QueueUrl(accountId, name).toUrl(baseUrl.get());
+        String url = QueueUrl.ofQualified(name, accountId).toUrl(baseUrl.get());
         List<CompletableFuture<Long>> counts = current.groups().stream().map(group -> groups.get(group)
                 .getQueueAttributes(new GetQueueAttributesRequest(url, COUNTS))
                 .thenApply(answer -> answer.attributes().values().stream().mapToLong(Long::parseLong).sum())).toList();

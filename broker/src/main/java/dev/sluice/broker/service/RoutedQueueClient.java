@@ -117,7 +117,7 @@ public final class RoutedQueueClient implements QueueClient {
         }
         try {
             QueueSettings.RedrivePolicy policy = attributes.forCreate(name, redrive).redrivePolicy();
-            return policy == null ? null : QueueBook.nameOfArn(policy.deadLetterTargetArn());
+            return policy == null ? null : QueueBook.nameOfArn(policy.deadLetterTargetArn(), accountId);
         } catch (SqsException invalid) {
             return null; // the group's engine gives the answer
         }
@@ -125,7 +125,9 @@ public final class RoutedQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<GetQueueUrlResponse> getQueueUrl(GetQueueUrlRequest request) {
-        return at(request.queueName(), (where, group) -> group.getQueueUrl(request), null);
+        String name = request.queueOwnerAwsAccountId() == null ? request.queueName()
+                : new QueueUrl(request.queueOwnerAwsAccountId(), request.queueName()).qualifiedName(accountId);
+        return at(name, (where, group) -> group.getQueueUrl(request), null);
     }
 
     @Override
@@ -367,7 +369,7 @@ public final class RoutedQueueClient implements QueueClient {
 
     private <T> CompletableFuture<T> atArn(String arn, BiFunction<Placement, EngineQueueClient, CompletableFuture<T>> single,
             Spread<T> spread) {
-        String name = QueueBook.nameOfArn(arn);
+        String name = QueueBook.nameOfArn(arn, accountId);
         return name == null || groups.size() == 1 ? single.apply(null, groups.get(0)) : at(name, single, spread);
     }
 
@@ -402,11 +404,8 @@ public final class RoutedQueueClient implements QueueClient {
     }
 
     private String nameOf(String queueUrl) {
-        QueueUrl url = QueueUrl.parse(queueUrl).orElseThrow(SqsError.QUEUE_DOES_NOT_EXIST::exception);
-        if (!url.accountId().equals(accountId)) {
-            throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
-        }
-        return url.queueName();
+        // Whose queue the caller may reach was decided at the edge; here the URL's account is part of the name.
+        return QueueUrl.parse(queueUrl).orElseThrow(SqsError.QUEUE_DOES_NOT_EXIST::exception).qualifiedName(accountId);
     }
 
     /** A placement read the catalog could not confirm (or took no more requests) is answered as a group's would be. */

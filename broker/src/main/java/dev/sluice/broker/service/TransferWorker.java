@@ -55,10 +55,13 @@ public final class TransferWorker implements AutoCloseable {
     /** Per destination group: when it may be tried again, and its current back-off. */
     private final Map<Integer, long[]> backoff = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> ticks;
+    /** The account of bare queue names (see {@link dev.sluice.clientsdk.QueueUrl#qualifiedName}). */
+    private final String accountId;
 
     public TransferWorker(int group, java.util.function.Supplier<QueueEngine> localReplica, BooleanSupplier isLeader, QueueGroups groups,
-            IntFunction<EngineQueueClient> clients, LongSupplier clockMillis, ScheduledExecutorService timers) {
+            IntFunction<EngineQueueClient> clients, String accountId, LongSupplier clockMillis, ScheduledExecutorService timers) {
         this.group = group;
+        this.accountId = accountId;
         this.sourceGroup = "data-" + group;
         this.localReplica = localReplica;
         this.isLeader = isLeader;
@@ -184,8 +187,8 @@ public final class TransferWorker implements AutoCloseable {
         return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new)).thenApply(all -> moved);
     }
 
-    private static String nameOf(String arn) {
-        return arn.substring(arn.lastIndexOf(':') + 1);
+    private String nameOf(String arn) {
+        return dev.sluice.broker.core.QueueBook.nameOfArn(arn, accountId);
     }
 
     @Override

@@ -128,13 +128,14 @@ class AccountsIT {
     void aKeyCreatedOverTheAdminApiSignsSqsRequestsAndADisabledOneIsRefusedWithinTheBound() throws Exception {
         String account = admin.createAccount("Acme");
         assertTrue(account.matches("[1-9][0-9]{11}"), account);
-        Answer created = admin.call("POST", "/v1/admin/accounts/" + account + "/keys", "{\"policies\":[\"Produce\"]}");
+        Answer created = admin.call("POST", "/v1/admin/accounts/" + account + "/keys",
+                "{\"policies\":[\"Produce\",\"Consume\",\"ManageQueues\"]}");
         assertEquals(201, created.status(), created.text());
         String keyId = created.body().get("accessKeyId").asText();
         String secret = created.body().get("secretAccessKey").asText();
         assertTrue(keyId.matches("AKIA[A-Z2-7]{16}"), keyId);
         assertEquals(40, secret.length());
-        assertEquals("[\"Produce\"]", created.body().get("policies").toString());
+        assertEquals("[\"Consume\",\"ManageQueues\",\"Produce\"]", created.body().get("policies").toString());
 
         try (SqsClient tenant = admin.sqs(AwsCredentials.of(keyId, secret))) {
             sendAndReceive(tenant, "acme-orders");
@@ -156,6 +157,31 @@ class AccountsIT {
         try (SqsClient wrong = admin.sqs(AwsCredentials.of(other.accessKeyId(), "x" + other.secretAccessKey()))) {
             SqsException refused = assertThrows(SqsException.class, wrong::listQueues);
             assertEquals("SignatureDoesNotMatch", refused.awsErrorDetails().errorCode());
+        }
+    }
+
+    @Test
+    void aKeysManagedPoliciesLimitWhatItMayDoInItsAccount() throws Exception {
+        String account = admin.createAccount("Limited");
+        AwsCredentials owner = admin.createKey(account);
+        Answer created = admin.call("POST", "/v1/admin/accounts/" + account + "/keys", "{\"policies\":[\"Consume\"]}");
+        assertEquals(201, created.status(), created.text());
+        AwsCredentials consumer = AwsCredentials.of(created.body().get("accessKeyId").asText(),
+                created.body().get("secretAccessKey").asText());
+        try (SqsClient full = admin.sqs(owner); SqsClient consuming = admin.sqs(consumer)) {
+            awaitWorking(full);
+            awaitWorking(consuming);
+            String url = full.createQueue(b -> b.queueName("limited-jobs")).queueUrl();
+            full.sendMessage(b -> b.queueUrl(url).messageBody("job"));
+
+            assertEquals("job", consuming.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages().get(0).body());
+            SqsException send = assertThrows(SqsException.class, () -> consuming.sendMessage(b -> b.queueUrl(url)
+                    .messageBody("not mine to send")));
+            assertEquals("AccessDenied", send.awsErrorDetails().errorCode(), send.toString());
+            assertEquals(403, send.statusCode());
+            SqsException create = assertThrows(SqsException.class, () -> consuming.createQueue(b -> b.queueName("mine")));
+            assertEquals("AccessDenied", create.awsErrorDetails().errorCode(), create.toString());
+            assertEquals(List.of(url), full.listQueues().queueUrls(), "the refused CreateQueue created nothing");
         }
     }
 

@@ -92,7 +92,7 @@ class CrossGroupLeaderKillIT {
         for (int group = 0; group < 2; group++) {
             int g = group;
             started.add(new TransferWorker(group, () -> (QueueEngine) node.localEngine(g), () -> node.isLeader(g), groups,
-                    clients.get(index)::get, System::currentTimeMillis, timers));
+                    clients.get(index)::get, "000000000000", System::currentTimeMillis, timers));
         }
         workers.put(index, started);
     }

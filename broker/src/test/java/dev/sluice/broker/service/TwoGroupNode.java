@@ -103,7 +103,7 @@ final class TwoGroupNode implements AutoCloseable {
     void startTransferWorker(int group, QueueGroups lookups) {
         RaftStoreNode node = cluster.node(0);
         workers.add(new TransferWorker(group, () -> engine(group), () -> node.isLeader(group), lookups, clients::get,
-                System::currentTimeMillis, timers));
+                "000000000000", System::currentTimeMillis, timers));
     }
 
     void stopWorkers() {

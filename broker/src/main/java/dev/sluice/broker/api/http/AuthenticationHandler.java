@@ -19,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,28 +48,37 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             "/metrics/notifications", NotifyService.CERTIFICATE_PATH);
     private static final Set<String> LINK_ACTIONS = Set.of("ConfirmSubscription", "Unsubscribe");
 
-    /** Where the account-aware {@link dev.sluice.broker.auth.Caller} of a request is left for routes and handlers. */
+    /**
+     * Where a request's {@link dev.sluice.broker.auth.Caller} (account, key, operator) is left in the routing context
+     * for the ownership checks: set for every verified request and, with auth off, as the default account's operator.
+     */
     public static final String ACCOUNT_CALLER = "sluice.accountCaller";
     /** The caller while auth is off (loopback only): the default account, an operator. */
     private static final dev.sluice.broker.auth.Caller AUTH_OFF = new dev.sluice.broker.auth.Caller(
-            AccountChanges.DEFAULT_ACCOUNT, null, true);
+            SigV4Verifier.DEFAULT_ACCOUNT, null, true);
 
     private final SigV4Verifier verifier;
-    private final java.util.function.Predicate<String> operators;
+    private final Predicate<String> operators;
     private final ProtocolErrorResponder errors;
 
     /** @param verifier the verifier of the configured keys, or null when auth is off; no key is an operator's */
     public AuthenticationHandler(SigV4Verifier verifier) {
-        this(verifier, accessKeyId -> false, () -> UUID.randomUUID().toString());
+        this(verifier, keyId -> false);
     }
 
-    /** @param operators true for an operator's access key id (a config {@code admin=} key) */
-    public AuthenticationHandler(SigV4Verifier verifier, java.util.function.Predicate<String> operators) {
+    /**
+     * @param verifier the verifier of the configured keys, or null when auth is off
+     * @param operators whether a verified access key id is an operator's (admin) key
+     */
+    public AuthenticationHandler(SigV4Verifier verifier, Predicate<String> operators) {
         this(verifier, operators, () -> UUID.randomUUID().toString());
     }
 
-    public AuthenticationHandler(SigV4Verifier verifier, java.util.function.Predicate<String> operators,
-            Supplier<String> requestIds) {
+    public AuthenticationHandler(SigV4Verifier verifier, Supplier<String> requestIds) {
+        this(verifier, keyId -> false, requestIds);
+    }
+
+    public AuthenticationHandler(SigV4Verifier verifier, Predicate<String> operators, Supplier<String> requestIds) {
         this.verifier = verifier;
         this.operators = operators;
         this.errors = new ProtocolErrorResponder(requestIds);
@@ -108,8 +118,14 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         }
         Verdict verdict = verifier.verify(signed);
         if (verdict instanceof Verdict.Verified verified) {
-            context.put(ACCOUNT_CALLER, new dev.sluice.broker.auth.Caller(verified.accountId(), verified.accessKeyId(),
-                    operators.test(verified.accessKeyId())));
+            dev.sluice.broker.auth.Caller caller = new dev.sluice.broker.auth.Caller(verified.accountId(),
+                    verified.accessKeyId(), operators.test(verified.accessKeyId()));
+            if (beyondQueues(context, caller)) {
+                errors.respond(context, SqsError.ACCESS_DENIED, SqsError.ACCESS_DENIED, SnsError.AUTHORIZATION_ERROR,
+                        "Keys of account " + caller.accountId() + " reach only the SQS API for now.", false);
+                return;
+            }
+            context.put(ACCOUNT_CALLER, caller);
             context.put(NotifyRoutes.CALLER, new Caller(verified.accessKeyId(), sourceIp, false, request.isSSL()));
             context.next();
             return;
@@ -117,6 +133,29 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         Verdict.Refused refused = (Verdict.Refused) verdict;
         LOG.debug("refused {} {}: {}", request.method(), request.path(), refused.failure());
         refuse(context, refused);
+    }
+
+    /** {@code /{12-digit account}/{queue name}}: an SQS Query request posted to its queue's URL. */
+    private static final java.util.regex.Pattern QUEUE_PATH = java.util.regex.Pattern.compile("/\\d{12}/[^/]+");
+
+    /**
+     * True for a request of a key of another account than the default one (not an operator's) that is not an SQS
+     * request: topics, functions and the REST API do not follow the caller's account yet (only queues do), so they
+     * would show and change the default account's resources; such keys are refused there rather than let in.
+     */
+    private static boolean beyondQueues(RoutingContext context, dev.sluice.broker.auth.Caller caller) {
+        if (caller.operator() || caller.accountId().equals(SigV4Verifier.DEFAULT_ACCOUNT)) {
+            return false;
+        }
+        String path = context.request().path();
+        if (QUEUE_PATH.matcher(path).matches()) {
+            return false;
+        }
+        String target = context.request().getHeader("X-Amz-Target");
+        if (!path.equals("/") || target != null) {
+            return !path.equals("/") || !target.startsWith("AmazonSQS.");
+        }
+        return ProtocolErrorResponder.isSns(context);
     }
 
     /** A header's values; {@code host} falls back to HTTP/2's {@code :authority}, which signers sign as host. */

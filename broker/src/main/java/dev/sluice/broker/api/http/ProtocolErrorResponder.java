@@ -134,7 +134,7 @@ public final class ProtocolErrorResponder {
     }
 
     /** An SNS Query request, as notify's routes decide: an SNS action or version, or a signature scoped to sns. */
-    private static boolean isSns(RoutingContext context) {
+    static boolean isSns(RoutingContext context) {
         HttpServerRequest request = context.request();
         if (request.getHeader("X-Amz-Target") != null) {
             return false;

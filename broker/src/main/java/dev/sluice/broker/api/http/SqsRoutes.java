@@ -28,6 +28,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,25 +65,32 @@ public final class SqsRoutes {
     }
 
     public SqsRoutes(QueueClient engine, SqsLimits limits, Supplier<String> requestIds) {
-        this(engine, limits, requestIds, null, null);
+        this(caller -> engine, limits, requestIds, null, null);
     }
 
     /**
+     * @param callersEngine the engine as each caller may reach it ({@link dev.sluice.broker.service.AccountQueueClient}):
+     *     requests reach it only after {@link SqsValidator} accepted them
+     * @param limits the SQS limits to validate with
      * @param access the queue policy check of every action that names a queue URL, or null for none
      * @param callers who the authenticated caller is, for the policy check
      */
-    public SqsRoutes(QueueClient engine, SqsLimits limits, QueueAccess access,
+    public SqsRoutes(Function<Caller, QueueClient> callersEngine, SqsLimits limits, QueueAccess access,
             Function<dev.sluice.notify.core.Caller, Caller> callers) {
-        this(engine, limits, () -> UUID.randomUUID().toString(), access, callers);
+        this(callersEngine, limits, () -> UUID.randomUUID().toString(), access, callers);
     }
 
-    private SqsRoutes(QueueClient engine, SqsLimits limits, Supplier<String> requestIds, QueueAccess access,
-            Function<dev.sluice.notify.core.Caller, Caller> callers) {
+    public SqsRoutes(Function<Caller, QueueClient> callersEngine, SqsLimits limits, Supplier<String> requestIds) {
+        this(callersEngine, limits, requestIds, null, null);
+    }
+
+    private SqsRoutes(Function<Caller, QueueClient> callersEngine, SqsLimits limits, Supplier<String> requestIds,
+            QueueAccess access, Function<dev.sluice.notify.core.Caller, Caller> callers) {
         this.access = access;
         this.callers = callers;
         QueueAttributeCodec attributeCodec = new QueueAttributeCodec(limits.queueAttributeBounds());
-        QueueClient validating = new ValidatingQueueClient(engine, new SqsValidator(limits, attributeCodec));
-        this.endpoint = new SqsEndpoint(validating, requestIds);
+        SqsValidator validator = new SqsValidator(limits, attributeCodec);
+        this.endpoint = new SqsEndpoint(caller -> new ValidatingQueueClient(callersEngine.apply(caller), validator), requestIds);
         this.requestIds = requestIds;
         this.maxBodyBytes = (long) limits.maxBatchPayloadBytes() * BODY_EXPANSION;
     }
@@ -112,8 +120,9 @@ public final class SqsRoutes {
                 (request.isSSL() ? "https://" : "http://") + request.getHeader("Host"), context.pathParam("accountId"),
                 context.pathParam("queueName"));
         Context vertxContext = context.vertx().getOrCreateContext();
+        Caller caller = AuthenticationHandler.accountCaller(context);
         String[] policyChangedFor = new String[1];
-        CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest, RequestBound.of(context)::within,
+        CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest, caller, RequestBound.of(context)::within,
                 authorization(context, policyChangedFor));
         if (access != null) {
             // A Policy set (or a queue deleted) through this node applies here at once, not after the cache time.

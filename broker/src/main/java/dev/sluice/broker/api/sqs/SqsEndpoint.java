@@ -1,5 +1,6 @@
 package dev.sluice.broker.api.sqs;
 
+import dev.sluice.broker.auth.Caller;
 import dev.sluice.clientsdk.JsonProtocolCodec;
 import dev.sluice.clientsdk.query.QueryParameters;
 import dev.sluice.clientsdk.QueueClient;
@@ -13,6 +14,7 @@ import java.util.Map;
 import dev.sluice.clientsdk.Cancellation;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,7 @@ public final class SqsEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(SqsEndpoint.class);
     private static final String TARGET_PREFIX = "AmazonSQS.";
 
-    private final QueueClient client;
+    private final Function<Caller, QueueClient> clients;
     private final Supplier<String> requestIds;
     private final JsonProtocolCodec json = new JsonProtocolCodec();
     private final SqsErrorEncoder errors = new SqsErrorEncoder(json);
@@ -38,9 +40,20 @@ public final class SqsEndpoint {
      * @param requestIds request ids for {@code RequestId} and {@code x-amzn-RequestId}
      */
     public SqsEndpoint(QueueClient client, Supplier<String> requestIds) {
-        this.client = client;
+        this(caller -> client, requestIds);
+    }
+
+    /**
+     * @param clients the queue client each caller reaches the queues through (its account's view, checked)
+     * @param requestIds request ids for {@code RequestId} and {@code x-amzn-RequestId}
+     */
+    public SqsEndpoint(Function<Caller, QueueClient> clients, Supplier<String> requestIds) {
+        this.clients = clients;
         this.requestIds = requestIds;
     }
+
+    /** The caller of requests that name none: the default account's, as every caller was before accounts existed. */
+    private static final Caller DEFAULT_CALLER = new Caller("000000000000", null, false);
 
     /**
      * The edge's bound on one request (the HTTP routes pass {@code RequestBound.within}): {@code work}'s answer, or
@@ -68,19 +81,25 @@ public final class SqsEndpoint {
 
     /** As {@link #handle(SqsHttpRequest, Bound)}, unbounded. */
     public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request) {
-        return handle(request, (work, wait, unavailable) -> work);
+        return handle(request, DEFAULT_CALLER, (work, wait, unavailable) -> work);
+    }
+
+    /** As {@link #handle(SqsHttpRequest, Caller, Bound)} for the default account's caller. */
+    public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request, Bound bound) {
+        return handle(request, DEFAULT_CALLER, bound);
     }
 
     /**
-     * Answers one request; if the cluster has not answered within {@code bound}, answers ServiceUnavailable (503,
+     * Answers one request of {@code caller}; if the cluster has not answered within {@code bound}, answers ServiceUnavailable (503,
      * retried by the SDKs) instead.
      */
-    public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request, Bound bound) {
-        return handle(request, bound, Authorization.ALLOW_ALL);
+    public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request, Caller caller, Bound bound) {
+        return handle(request, caller, bound, Authorization.ALLOW_ALL);
     }
 
-    /** As {@link #handle(SqsHttpRequest, Bound)}, the action running only once {@code authorization} allowed it. */
-    public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request, Bound bound, Authorization authorization) {
+    /** As {@link #handle(SqsHttpRequest, Caller, Bound)}, the action running only once {@code authorization} allowed it. */
+    public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request, Caller caller, Bound bound,
+            Authorization authorization) {
         String requestId = requestIds.get();
         SqsProtocol protocol = request.protocol();
         SqsAction action = null;
@@ -100,9 +119,10 @@ public final class SqsEndpoint {
         SqsAction named = action;
         CompletableFuture<?> result;
         try {
+            QueueClient client = clients.apply(caller);
             CompletableFuture<Void> allowed = authorization.check(named, decoded);
             result = allowed.isDone() && !allowed.isCompletedExceptionally() ? named.invoke(client, decoded)
-                    : afterCheck(allowed, named, decoded);
+                    : afterCheck(allowed, named, decoded, client);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -117,7 +137,8 @@ public final class SqsEndpoint {
      * The action once a pending access check allowed it. Cancelling the answer (a client hanging up) cancels the
      * action's own future too, so an abandoned long poll stops waiting even when its check was not decided at once.
      */
-    private CompletableFuture<Object> afterCheck(CompletableFuture<Void> allowed, SqsAction action, Object decoded) {
+    private CompletableFuture<Object> afterCheck(CompletableFuture<Void> allowed, SqsAction action, Object decoded,
+            QueueClient client) {
         CompletableFuture<Object> answer = new CompletableFuture<>();
         allowed.whenComplete((ok, denied) -> {
             if (denied != null) {
