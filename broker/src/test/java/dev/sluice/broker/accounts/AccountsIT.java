@@ -189,14 +189,15 @@ class AccountsIT {
     void aRotationWithGraceKeepsBothKeysWorkingUntilTheGraceEndsThenRefusesTheOldOne() throws Exception {
         String account = admin.createAccount("Rotating");
         AwsCredentials old = admin.createKey(account);
-        admin.call("PUT", "/v1/admin/accounts/" + account + "/keys/" + old.accessKeyId() + "/policies/Consume", null);
+        admin.call("PUT", "/v1/admin/accounts/" + account + "/keys/" + old.accessKeyId() + "/policies/AdministratorAccess", null);
         try (SqsClient before = admin.sqs(old)) {
             sendAndReceive(before, "rotating");
             long rotatedAt = System.nanoTime();
             Answer rotated = admin.call("POST", "/v1/admin/accounts/" + account + "/keys/" + old.accessKeyId() + "/rotate",
                     "{\"graceSeconds\":3}");
             assertEquals(201, rotated.status(), rotated.text());
-            assertEquals("[\"Consume\"]", rotated.body().get("policies").toString(), "the new key keeps the policies");
+            assertEquals("[\"AdministratorAccess\"]", rotated.body().get("policies").toString(),
+                    "the new key keeps the policies");
             AwsCredentials fresh = AwsCredentials.of(rotated.body().get("accessKeyId").asText(),
                     rotated.body().get("secretAccessKey").asText());
             try (SqsClient after = admin.sqs(fresh)) {
@@ -311,7 +312,10 @@ class AccountsIT {
         AwsCredentials created = admin.createKey(account);
         assertCaller(admin, "000000000000", OPS, true);
         assertCaller(new AdminApi(server.httpPort(), AwsCredentials.of(APP, APP_SECRET)), "000000000000", APP, false);
-        assertCaller(new AdminApi(server.httpPort(), created), account, created.accessKeyId(), false);
+        // Another account's key reaches only the SQS API until topics, REST and functions follow accounts (issue 16 B):
+        // the routes beyond it refuse it before they run. Its SQS requests run in its account (AccountIsolationIT).
+        Answer beyond = new AdminApi(server.httpPort(), created).call("GET", "/test/caller", null);
+        assertEquals(403, beyond.status(), beyond.text());
     }
 
     private static void assertCaller(AdminApi api, String accountId, String accessKeyId, boolean operator) {

@@ -51,7 +51,8 @@ final class AdminApi {
             }
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String text = response.body();
-            return new Answer(response.statusCode(), text.isEmpty() ? null : JSON.readTree(text), text);
+            boolean jsonAnswer = response.headers().firstValue("Content-Type").orElse("").contains("json");
+            return new Answer(response.statusCode(), text.isEmpty() || !jsonAnswer ? null : JSON.readTree(text), text);
         } catch (Exception e) {
             throw new IllegalStateException(method + " " + path + " failed", e);
         }

@@ -103,13 +103,17 @@ class QueuePolicyEnforcementIT {
     }
 
     @Test
-    void aDenyNamingOneKeyRefusesOnlyThatKeyWhateverAccountItsQueueUrlNames() {
+    void aDenyNamingOneKeyRefusesOnlyThatKeyAndAUrlNamingAnotherAccountDoesNotGetAroundIt() {
         String url = ops.createQueue(b -> b.queueName("deny-key")).queueUrl();
         setPolicy(url, deny("{\"AWS\":\"arn:aws:iam::" + ACCOUNT + ":user/" + APP + "\"}", "sqs:*", "deny-key", null));
 
         accessDenied(() -> app.sendMessage(b -> b.queueUrl(url).messageBody("x")));
+        // A URL naming another account reaches that account's queue (none here), never this one around its Deny.
         String alias = url.replace("/" + ACCOUNT + "/", "/999999999999/");
-        accessDenied(() -> app.receiveMessage(b -> b.queueUrl(alias)));
+        AwsServiceException elsewhere = assertThrows(AwsServiceException.class, () -> app.receiveMessage(b -> b.queueUrl(alias)));
+        assertEquals(400, elsewhere.statusCode(), elsewhere.toString());
+        assertTrue(elsewhere.awsErrorDetails().errorCode().contains("NonExistentQueue")
+                || elsewhere.awsErrorDetails().errorCode().contains("QueueDoesNotExist"), elsewhere.toString());
         ops.sendMessage(b -> b.queueUrl(url).messageBody("ops may"));
         assertEquals(1, ops.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages().size());
     }
