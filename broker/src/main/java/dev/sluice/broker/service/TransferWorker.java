@@ -31,8 +31,13 @@ import org.slf4j.LoggerFactory;
  * transfer ids, and the destination stores no second copy.
  *
  * <p>A destination group that fails is backed off (doubling from {@link #TICK_MILLIS} to
- * {@link #MAX_BACKOFF_MILLIS}); the others go on. Runs on the shared timer thread; the rest on
- * the groups' reply threads.
+ * {@link #MAX_BACKOFF_MILLIS}); the others go on. A round is bounded ({@link #ROUND_BOUND}): one whose lookup, import
+ * or settle never completes is given up and the next round resends the same transfers (stored once, see above).
+ * Unbounded, such a round kept the flag of the round in flight set for good, and this node, while it led the group,
+ * never delivered the outbox again, silently (a debug line at most): its dead letters waited there while every queue read
+ * empty (the likeliest reading of the FIFO dead letters CrossGroupFaultsClusterIT (a) reported lost). Likewise a tick
+ * never throws: the timer would drop the task for good. Rounds that keep failing or timing out are warned about. Runs
+ * on the shared timer thread; the rest on the groups' reply threads.
  */
 public final class TransferWorker implements AutoCloseable {
     static final long TICK_MILLIS = 100;
@@ -41,6 +46,10 @@ public final class TransferWorker implements AutoCloseable {
     static final int MAX_BATCH = 64;
     /** Outbox entries looked at per round: bounds the read-locked scan. */
     static final int MAX_SCANNED = 4_096;
+    /** The longest one round may take: longer than a Raft request's own timeout and its retries. */
+    static final java.time.Duration ROUND_BOUND = java.time.Duration.ofSeconds(30);
+    /** Consecutive failed or timed-out rounds before a warning, and between two warnings. */
+    static final int WARN_EVERY = 20;
     private static final Logger LOG = LoggerFactory.getLogger(TransferWorker.class);
 
     private final int group;
@@ -51,7 +60,10 @@ public final class TransferWorker implements AutoCloseable {
     private final QueueGroups groups;
     private final IntFunction<EngineQueueClient> clients;
     private final LongSupplier clockMillis;
+    private final java.time.Duration roundBound;
     private final AtomicBoolean roundInFlight = new AtomicBoolean();
+    /** Rounds in a row that failed or passed {@link #roundBound}; touched by one round at a time. */
+    private final java.util.concurrent.atomic.AtomicInteger failedRounds = new java.util.concurrent.atomic.AtomicInteger();
     /** Per destination group: when it may be tried again, and its current back-off. */
     private final Map<Integer, long[]> backoff = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> ticks;
@@ -60,6 +72,14 @@ public final class TransferWorker implements AutoCloseable {
 
     public TransferWorker(int group, java.util.function.Supplier<QueueEngine> localReplica, BooleanSupplier isLeader, QueueGroups groups,
             IntFunction<EngineQueueClient> clients, String accountId, LongSupplier clockMillis, ScheduledExecutorService timers) {
+        this(group, localReplica, isLeader, groups, clients, accountId, clockMillis, timers, ROUND_BOUND);
+    }
+
+    /** With rounds bounded by {@code roundBound} (a test gives up a hung round sooner). */
+    TransferWorker(int group, java.util.function.Supplier<QueueEngine> localReplica, BooleanSupplier isLeader, QueueGroups groups,
+            IntFunction<EngineQueueClient> clients, String accountId, LongSupplier clockMillis, ScheduledExecutorService timers,
+            java.time.Duration roundBound) {
+        this.roundBound = roundBound;
         this.group = group;
         this.accountId = accountId;
         this.sourceGroup = "data-" + group;
@@ -72,6 +92,15 @@ public final class TransferWorker implements AutoCloseable {
     }
 
     private void tick() {
+        try {
+            deliverPending();
+        } catch (RuntimeException e) {
+            // Never thrown out of the timer's task: an exception there would cancel every later tick of this worker.
+            LOG.warn("{}: transfer tick failed; the next tick retries", sourceGroup, e);
+        }
+    }
+
+    private void deliverPending() {
         QueueEngine replica = localReplica.get();
         if (!isLeader.getAsBoolean() || replica == null || !roundInFlight.compareAndSet(false, true)) {
             return;
@@ -82,15 +111,29 @@ public final class TransferWorker implements AutoCloseable {
                 roundInFlight.set(false);
                 return;
             }
-            round(pending).whenComplete((ignored, error) -> {
-                if (error != null) {
-                    LOG.debug("{}: transfer round failed", sourceGroup, error);
-                }
-                roundInFlight.set(false);
-            });
+            // A copy, so that the timeout does not complete the round's own future under the code still working on it.
+            round(pending).thenApply(done -> done).orTimeout(roundBound.toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((ignored, error) -> {
+                        roundEnded(pending.size(), error);
+                        roundInFlight.set(false);
+                    });
         } catch (RuntimeException e) {
             roundInFlight.set(false);
             throw e;
+        }
+    }
+
+    private void roundEnded(int pending, Throwable error) {
+        if (error == null) {
+            failedRounds.set(0);
+            return;
+        }
+        int failed = failedRounds.incrementAndGet();
+        if (failed % WARN_EVERY == 0) {
+            LOG.warn("{}: {} transfer rounds in a row failed or took over {} ms; {} transfers wait in the outbox", sourceGroup,
+                    failed, roundBound.toMillis(), pending, error);
+        } else {
+            LOG.debug("{}: transfer round failed", sourceGroup, error);
         }
     }
 

@@ -101,9 +101,19 @@ final class TwoGroupNode implements AutoCloseable {
 
     /** Only {@code group}'s transfer worker, finding destinations through {@code lookups}. */
     void startTransferWorker(int group, QueueGroups lookups) {
+        startTransferWorker(group, lookups, TransferWorker.ROUND_BOUND);
+    }
+
+    /** Only {@code group}'s transfer worker, finding destinations through {@code lookups}, each round bounded by {@code bound}. */
+    void startTransferWorker(int group, QueueGroups lookups, Duration bound) {
+        startTransferWorker(group, lookups, bound, () -> engine(group));
+    }
+
+    /** Only {@code group}'s transfer worker, reading the outbox from {@code replica}. */
+    void startTransferWorker(int group, QueueGroups lookups, Duration bound, java.util.function.Supplier<QueueEngine> replica) {
         RaftStoreNode node = cluster.node(0);
-        workers.add(new TransferWorker(group, () -> engine(group), () -> node.isLeader(group), lookups, clients::get,
-                "000000000000", System::currentTimeMillis, timers));
+        workers.add(new TransferWorker(group, replica, () -> node.isLeader(group), lookups, clients::get,
+                "000000000000", System::currentTimeMillis, timers, bound));
     }
 
     void stopWorkers() {
