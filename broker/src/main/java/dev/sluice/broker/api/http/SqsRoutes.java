@@ -124,17 +124,17 @@ public final class SqsRoutes {
         String[] policyChangedFor = new String[1];
         CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest, caller, RequestBound.of(context)::within,
                 authorization(context, policyChangedFor));
-        if (access != null) {
-            // A Policy set (or a queue deleted) through this node applies here at once, not after the cache time.
-            handled.whenComplete((response, failure) -> {
-                if (policyChangedFor[0] != null) {
-                    access.forget(policyChangedFor[0]);
-                }
-            });
-        }
+        // A Policy set (or a queue deleted) through this node applies here at once, not after the cache time: forgotten
+        // before the answer is written (a dependent registered beside the write could run after it, and the client's next
+        // request find the old policy still cached).
+        CompletableFuture<SqsHttpResponse> answered = access == null ? handled : handled.whenComplete((response, failure) -> {
+            if (policyChangedFor[0] != null) {
+                access.forget(policyChangedFor[0]);
+            }
+        });
         // A client that hangs up ends its long poll now rather than when its wait time runs out.
         context.response().closeHandler(closed -> handled.cancel(false));
-        handled.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
+        answered.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
             if (failure instanceof java.util.concurrent.CancellationException) {
                 return;
             }
