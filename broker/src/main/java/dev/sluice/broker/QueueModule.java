@@ -184,7 +184,7 @@ final class QueueModule implements AutoCloseable {
                 arn, owner, policy) && policies.allows(caller, action, arn, owner, java.util.Optional.empty());
         return (Router router, RouteMount.Context context) -> new SqsRoutes(AccountQueueClient.perCaller(tenants,
                 ownerAndIdentity, AccountQueueClient.ResourcePolicies.NONE, REGION, ACCOUNT_ID), limits,
-                new dev.sluice.broker.service.QueueAccess(tenantEngine(), policies, REGION, ACCOUNT_ID, QUEUE_POLICY_CACHE),
+                new dev.sluice.broker.service.QueueAccess(tenantEngine(), policies, REGION, QUEUE_POLICY_CACHE),
                 callers).mount(router);
     }
 

@@ -35,7 +35,6 @@ public final class QueueAccess {
     private final QueueClient queues;
     private final PolicyAccessCheck check;
     private final String region;
-    private final String accountId;
     private final long cacheForNanos;
     private final Map<String, CachedPolicy> policies = new ConcurrentHashMap<>();
 
@@ -43,12 +42,11 @@ public final class QueueAccess {
     }
 
     /** @param queues reads a queue's Policy attribute (the tenants' view: an internal queue is no queue here) */
-    public QueueAccess(QueueClient queues, PolicyAccessCheck check, String region, String accountId,
+    public QueueAccess(QueueClient queues, PolicyAccessCheck check, String region,
             Duration cacheFor) {
         this.queues = queues;
         this.check = check;
         this.region = region;
-        this.accountId = accountId;
         this.cacheForNanos = cacheFor.toNanos();
     }
 
