@@ -92,12 +92,21 @@ class QueueMigrationIT {
             JsonNode started = call(server, "POST", "/v1/queues/moving/migrate", "{\"toGroup\":\"" + to + "\"}");
             assertEquals("RUNNING", started.get("state").asText());
             assertEquals(from, started.get("fromGroup").asText());
-            consumer.start();
             for (Message held : heldAcrossTheMove) {
                 sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(held.receiptHandle()));
                 deleted.add(held.body());
                 deliveries.merge(held.body(), 1, Integer::sum);
             }
+            // The consumer joins once the mover has moved something: started at once, it could drain the old group
+            // itself before the mover's first step (a slow CI machine did), leaving the mover nothing to prove.
+            long movingUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            JsonNode progress = started;
+            while (progress.get("moved").asLong() == 0 && !progress.get("state").asText().equals("COMPLETED")
+                    && System.nanoTime() < movingUntil) {
+                Thread.sleep(100);
+                progress = call(server, "GET", "/v1/queues/moving/migrate", null);
+            }
+            consumer.start();
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
             String state = "RUNNING";

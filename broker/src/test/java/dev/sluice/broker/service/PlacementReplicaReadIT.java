@@ -31,23 +31,24 @@ class PlacementReplicaReadIT {
     void aQueuesPlacementResolvesFromTheLocalReplicaWhileTheCatalogHasNoLeader() throws Exception {
         try (MiniCluster cluster = MiniCluster.builder().nodes(3).dataGroups(2).baseDirectory(dir).start()) {
             // The survivor must not lead the catalog: a leader Ratis saw acknowledged at the catalog's (idle) commit index
-            // answers a linearizable read at once from that acknowledgement, even after its followers died. Since group
-            // founding, n1 (the catalog's founder) usually leads it.
-            int survivorIndex = (cluster.awaitLeader(Duration.ofSeconds(60)) + 1) % cluster.size();
+            // answers a linearizable read at once from that acknowledgement, even after its followers died. So it is a
+            // follower chosen just before the kills, and the leader goes last: while it lives it keeps its lead, and once
+            // it is gone the survivor alone can never win an election.
+            cluster.awaitLeader(Duration.ofSeconds(60));
+            RaftStoreNode founder = cluster.node(cluster.leader());
+            QueuePlacement creator = new QueuePlacement(founder.catalog(), ACCOUNT, 2, excluded -> 1, () -> null);
+            Placement claimed = creator.claim("orders", name -> CompletableFuture.completedFuture(false)).get(30, TimeUnit.SECONDS);
+            assertEquals(Placement.single(1), claimed);
+
+            int leaderIndex = cluster.awaitLeader(Duration.ofSeconds(60));
+            int survivorIndex = (leaderIndex + 1) % cluster.size();
             RaftStoreNode node = cluster.node(survivorIndex);
             String survivor = cluster.config(survivorIndex).nodeId();
             // As the broker wires it: this node's id while it holds a voting catalog replica.
             java.util.function.Supplier<String> replica = () -> node.holdsCatalogReplica() ? survivor : null;
-            QueuePlacement creator = new QueuePlacement(node.catalog(), ACCOUNT, 2, excluded -> 1, replica);
-            Placement claimed = creator.claim("orders", name -> CompletableFuture.completedFuture(false)).get(30, TimeUnit.SECONDS);
-            assertEquals(Placement.single(1), claimed);
             awaitReplicaHolds(node, survivor);
-
-            for (int other = 0; other < cluster.size(); other++) {
-                if (other != survivorIndex) {
-                    cluster.kill(other);
-                }
-            }
+            cluster.kill((leaderIndex + 2) % cluster.size());
+            cluster.kill(leaderIndex);
 
             QueuePlacement replicaFirst = new QueuePlacement(node.catalog(), ACCOUNT, 2, excluded -> 1, replica);
             assertEquals(Placement.single(1), replicaFirst.placementOf("orders").get(5, TimeUnit.SECONDS));
