@@ -237,7 +237,7 @@ public final class GroupClient implements AutoCloseable {
             waiting.add(new Pending(commandFrame, result));
         }
         sendWhileCapacity();
-        return result.orTimeout(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        return endByDeadline(result);
     }
 
     /**
@@ -249,7 +249,16 @@ public final class GroupClient implements AutoCloseable {
         long deadline = System.nanoTime() + settings.requestTimeout().toNanos();
         CompletableFuture<ByteBuffer> result = new CompletableFuture<>();
         queryUntil(Message.valueOf(UnsafeByteOperations.unsafeWrap(request)), deadline, result);
-        return result;
+        return endByDeadline(result);
+    }
+
+    /**
+     * Fails {@code result} with a {@link java.util.concurrent.TimeoutException} (as {@link #submit} does) once the
+     * request timeout and a second for the reply's way back have passed: a member that accepts connections and never
+     * answers would keep one Ratis attempt after another waiting, minutes in all, and every caller with it.
+     */
+    private CompletableFuture<ByteBuffer> endByDeadline(CompletableFuture<ByteBuffer> result) {
+        return result.orTimeout(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
     }
 
     private void queryUntil(Message request, long deadline, CompletableFuture<ByteBuffer> result) {
@@ -287,14 +296,14 @@ public final class GroupClient implements AutoCloseable {
         } else {
             sent = withClient(client -> client.async().sendStaleRead(message, minIndex, RaftPeerId.valueOf(nodeId)));
         }
-        return sent
+        return endByDeadline(sent
                 .handle((reply, error) -> {
                     if (error != null || !reply.isSuccess()) {
                         throw new StoreUnavailableException(groupName + ": replica read on " + nodeId + " failed",
                                 error != null ? error : reply.getException());
                     }
                     return reply.getMessage().getContent().asReadOnlyByteBuffer();
-                });
+                }));
     }
 
     /**
