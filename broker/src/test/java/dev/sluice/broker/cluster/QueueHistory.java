@@ -30,7 +30,9 @@ import java.util.TreeSet;
  *   <li><b>resurrected</b>: deliveries, by a receive invoked after the delete was acknowledged, of the deleted
  *       message itself (same message id), or of a copy the service made (another message id, though the send went
  *       out in one attempt: a move's extra copy). A copy a retried send stored is another message: its delivery after
- *       the first copy's delete is only counted;</li>
+ *       the first copy's delete is only counted. A delete answered after the message was received again (its
+ *       visibility ran out first) used a stale handle, which SQS answers with success without deleting: it is counted
+ *       ({@code staleDeletes}) and the message may come back;</li>
  *   <li><b>unexpected</b>: deliveries of bodies no producer attempted;</li>
  *   <li><b>FIFO order</b> (see {@link FifoOrderCheck}): per queue and message group, deliveries out of send order;</li>
  *   <li><b>FIFO copies</b>: one FIFO message stored twice (delivered under two message ids: deduplication failed);</li>
@@ -62,7 +64,9 @@ final class QueueHistory {
     private record Receive(String queue, long invokedAt, long completedAt, List<Delivery> deliveries) implements Event {
     }
 
-    private record DeleteAcknowledgement(String queue, String id, String messageId, long at) implements Event {
+    /** @param receivedAt when the receive that returned the deleted receipt handle was invoked */
+    private record DeleteAcknowledgement(String queue, String id, String messageId, long receivedAt, long at)
+            implements Event {
     }
 
     /** The next tick: take one just before invoking a receive, to pass to {@link #delivered}. */
@@ -102,9 +106,12 @@ final class QueueHistory {
         }
     }
 
-    /** A delete of the message {@code messageId}, carrying tracked id {@code id}, was answered. */
-    synchronized void deleteAcknowledged(String queue, String id, String messageId) {
-        events.add(new DeleteAcknowledgement(queue, id, messageId, ++clock));
+    /**
+     * A delete of the message {@code messageId}, carrying tracked id {@code id}, was answered; its receipt handle came
+     * from the receive invoked at {@code receivedAt} (from {@link #tick()}).
+     */
+    synchronized void deleteAcknowledged(String queue, String id, String messageId, long receivedAt) {
+        events.add(new DeleteAcknowledgement(queue, id, messageId, receivedAt, ++clock));
     }
 
     /**
@@ -134,6 +141,8 @@ final class QueueHistory {
         Map<String, Long> deletedAt = new HashMap<>();
         Map<String, Map<String, Long>> deletedMessageIds = new HashMap<>();
         Set<String> sentOnce = new HashSet<>();
+        Map<String, List<Long>> receivedAt = receivesByMessageId();
+        int staleDeletes = 0;
         for (Event event : events) {
             if (event instanceof Attempt attempt) {
                 attempted.put(attempt.body().id(), attempt.body());
@@ -143,6 +152,12 @@ final class QueueHistory {
                     sentOnce.add(acknowledgement.id());
                 }
             } else if (event instanceof DeleteAcknowledgement delete) {
+                if (receivedAgainBefore(delete, receivedAt)) {
+                    // As in SQS, a handle older than the message's latest receive succeeds without deleting it: the
+                    // message was delivered again (its visibility ran out) before this delete was answered.
+                    staleDeletes++;
+                    continue;
+                }
                 deletedAt.merge(delete.id(), delete.at(), Math::min);
                 deletedMessageIds.computeIfAbsent(delete.id(), id -> new HashMap<>()).merge(delete.messageId(), delete.at(),
                         Math::min);
@@ -194,7 +209,9 @@ final class QueueHistory {
                 if (deleted != null && receive.invokedAt() > deleted) {
                     Long sameDeletedAt = deletedMessageIds.get(body.id()).get(delivery.messageId());
                     if (sameDeletedAt != null && receive.invokedAt() > sameDeletedAt) {
-                        resurrected.add(receive.queue() + ": " + body.id());
+                        // The ticks tell a stale handle from a lost delete when a long run reports one.
+                        resurrected.add(receive.queue() + ": " + body.id() + " (deleted at " + sameDeletedAt
+                                + ", received at " + receivedAt.get(delivery.messageId()) + ")");
                     } else if (sentOnce.contains(body.id())) {
                         // Sent in one attempt, so stored once by the send: this copy the service made (a move, say).
                         resurrected.add(receive.queue() + ": " + body.id() + " (a copy the service made: "
@@ -227,8 +244,26 @@ final class QueueHistory {
             }
         }
         return new Report(attempted.size(), acknowledged.size(), delivered.size(), deliveries - delivered.size(),
-                standardCopies, serviceCopies, copiesAfterDelete, lost, List.copyOf(resurrected), List.copyOf(unexpected), order.violations(),
+                standardCopies, serviceCopies, copiesAfterDelete, staleDeletes, lost, List.copyOf(resurrected), List.copyOf(unexpected), order.violations(),
                 List.copyOf(fifoCopies));
+    }
+
+    /** For each message id, when each receive that returned it was invoked. */
+    private Map<String, List<Long>> receivesByMessageId() {
+        Map<String, List<Long>> receives = new HashMap<>();
+        for (Event event : events) {
+            if (event instanceof Receive receive) {
+                receive.deliveries().forEach(delivery ->
+                        receives.computeIfAbsent(delivery.messageId(), id -> new ArrayList<>()).add(receive.invokedAt()));
+            }
+        }
+        return receives;
+    }
+
+    /** Whether a later receive, invoked before the delete was answered, may have returned the message again. */
+    private static boolean receivedAgainBefore(DeleteAcknowledgement delete, Map<String, List<Long>> receivedAt) {
+        return receivedAt.getOrDefault(delete.messageId(), List.of()).stream()
+                .anyMatch(invoked -> invoked > delete.receivedAt() && invoked < delete.at());
     }
 
     private static TrackedBody parseOrNull(String body) {
@@ -248,9 +283,11 @@ final class QueueHistory {
      * @param serviceCopies messages stored twice though sent in one attempt: the service copied them (a move, say)
      * @param copiesAfterDelete deliveries, after one copy's delete, of another copy stored by a retried send (allowed:
      *     the send retry made two messages; deleting one leaves the other)
+     * @param staleDeletes deletes answered after the message was received again (its visibility ran out first): as in
+     *     SQS they succeed without deleting, so the message may come back (allowed)
      */
     record Report(int attempted, int acknowledged, int delivered, int duplicates, int standardCopies, int serviceCopies,
-            int copiesAfterDelete, List<String> lost,
+            int copiesAfterDelete, int staleDeletes, List<String> lost,
             List<String> resurrected, List<String> unexpected, List<String> fifoOrder, List<String> fifoCopies) {
 
         boolean valid() {
@@ -262,7 +299,7 @@ final class QueueHistory {
         public String toString() {
             return "attempted=" + attempted + " acknowledged=" + acknowledged + " delivered=" + delivered + " duplicates="
                     + duplicates + " standardCopies=" + standardCopies + " serviceCopies=" + serviceCopies
-                    + " copiesAfterDelete=" + copiesAfterDelete + examples("lost", lost)
+                    + " copiesAfterDelete=" + copiesAfterDelete + " staleDeletes=" + staleDeletes + examples("lost", lost)
                     + examples("resurrected", resurrected) + examples("unexpected", unexpected)
                     + examples("fifoOrder", fifoOrder) + examples("fifoCopies", fifoCopies);
         }

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class QueueHistoryTest {
     private final QueueHistory history = new QueueHistory();
+    /** When the last receive was invoked: the one whose handles {@link #delete} uses. */
+    private long lastReceive;
 
     private TrackedBody send(String queue, TrackedBody body) {
         history.attempted(queue, body);
@@ -32,11 +34,12 @@ class QueueHistoryTest {
             deliveries.add(new QueueHistory.Delivery(body.encode(), "m-" + body.id()));
         }
         history.delivered(queue, invokedAt, deliveries);
+        lastReceive = invokedAt;
     }
 
     private void delete(String queue, TrackedBody... bodies) {
         for (TrackedBody body : bodies) {
-            history.deleteAcknowledged(queue, body.id(), "m-" + body.id());
+            history.deleteAcknowledged(queue, body.id(), "m-" + body.id(), lastReceive);
         }
     }
 
@@ -98,7 +101,7 @@ class QueueHistoryTest {
         receive("q", a);
 
         QueueHistory.Report report = history.check();
-        assertEquals(List.of("q: a"), report.resurrected());
+        assertEquals(List.of("q: a (deleted at 3, received at [1, 4])"), report.resurrected());
     }
 
     @Test
@@ -116,15 +119,31 @@ class QueueHistoryTest {
         TrackedBody a = TrackedBody.standard("a");
         history.attempted("q", a);
         history.acknowledged("q", a, true);
-        history.delivered("q", history.tick(), List.of(new QueueHistory.Delivery(a.encode(), "first")));
-        history.deleteAcknowledged("q", "a", "first");
-        history.delivered("q", history.tick(), List.of(new QueueHistory.Delivery(a.encode(), "second")));
-        history.deleteAcknowledged("q", "a", "second");
+        long first = history.tick();
+        history.delivered("q", first, List.of(new QueueHistory.Delivery(a.encode(), "first")));
+        history.deleteAcknowledged("q", "a", "first", first);
+        long second = history.tick();
+        history.delivered("q", second, List.of(new QueueHistory.Delivery(a.encode(), "second")));
+        history.deleteAcknowledged("q", "a", "second", second);
 
         QueueHistory.Report report = history.check();
         assertTrue(report.valid(), report.toString());
         assertEquals(1, report.copiesAfterDelete());
         assertEquals(0, report.serviceCopies());
+    }
+
+    @Test
+    void aDeleteAnsweredAfterTheMessageWasReceivedAgainMayLeaveItToComeBack() {
+        TrackedBody a = send("q", TrackedBody.standard("a"));
+        long firstReceive = history.tick();
+        receive("q", firstReceive, a);
+        receive("q", a); // its visibility ran out before the first receiver's delete arrived; this receiver abandons it
+        history.deleteAcknowledged("q", a.id(), "m-" + a.id(), firstReceive); // a stale handle: SQS answers success
+        receive("q", a);
+
+        QueueHistory.Report report = history.check();
+        assertTrue(report.valid(), report.toString());
+        assertEquals(1, report.staleDeletes());
     }
 
     @Test

@@ -397,9 +397,10 @@ final class Workload implements AutoCloseable {
         void run() {
             try {
                 for (int receives = 1; consuming.get(); receives++) {
-                    List<Message> messages = receive();
+                    long invokedAt = history.tick();
+                    List<Message> messages = receive(invokedAt);
                     if (receives % abandonEvery != 0) {
-                        delete(messages);
+                        delete(messages, invokedAt);
                     }
                 }
             } finally {
@@ -407,8 +408,7 @@ final class Workload implements AutoCloseable {
             }
         }
 
-        private List<Message> receive() {
-            long invokedAt = history.tick();
+        private List<Message> receive(long invokedAt) {
             try {
                 List<Message> messages = connection.sqs().receiveMessage(b -> b.queueUrl(queue.url()).maxNumberOfMessages(10)
                         .waitTimeSeconds(WAIT_SECONDS).visibilityTimeout(VISIBILITY_SECONDS)).messages();
@@ -421,7 +421,8 @@ final class Workload implements AutoCloseable {
             }
         }
 
-        private void delete(List<Message> messages) {
+        /** Deletes what the receive invoked at {@code receivedAt} returned. */
+        private void delete(List<Message> messages, long receivedAt) {
             if (messages.isEmpty()) {
                 return;
             }
@@ -434,7 +435,7 @@ final class Workload implements AutoCloseable {
                 var answer = connection.sqs().deleteMessageBatch(b -> b.queueUrl(queue.url()).entries(entries));
                 answer.successful().forEach(ok -> {
                     Message deleted = messages.get(Integer.parseInt(ok.id()));
-                    history.deleteAcknowledged(queue.name(), idOf(deleted.body()), deleted.messageId());
+                    history.deleteAcknowledged(queue.name(), idOf(deleted.body()), deleted.messageId(), receivedAt);
                 });
                 // An entry refused inside a 200 answer (a stale receipt handle, say) is no thrown error: count it too.
                 answer.failed().forEach(refused -> surfacedErrors.computeIfAbsent("DeleteMessageBatch entry: " + refused.code(),
