@@ -163,29 +163,16 @@ final class QueueModule implements AutoCloseable {
     }
 
     /**
-     * How long a node keeps a queue's Policy before reading it again: a policy set through another node applies
-     * here within this time (through this node at once).
+     * Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there): each request reaches
+     * the queues through {@link AccountQueueClient}, where one {@link AccessCheck} ({@code access}: IAM's evaluation
+     * with the key's policies) decides every action with the queue's Policy as this node's replica holds it and the
+     * request's source address and transport.
      */
-    static final java.time.Duration QUEUE_POLICY_CACHE = java.time.Duration.ofSeconds(1);
-
-    /**
-     * Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there): each caller reaches the
-     * queues of its own account (AccessCheck.OWNER_ONLY: another account's queue does not exist for it; operators reach
-     * all), and every action naming a queue is checked against the queue's Policy by {@code policies} for the caller
-     * {@code callers} names.
-     */
-    RouteMount routes(dev.sluice.broker.auth.policy.PolicyAccessCheck policies,
-            java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers) {
+    RouteMount routes(AccessCheck access) {
         QueueClient tenants = queueMeters.countingEmptyReceives(tenantEngine());
-        // Ownership first (another account's queue does not exist for the caller), then the key's identity policies,
-        // which also bound the actions that name no queue (CreateQueue, ListQueues). Resource policies and the
-        // request's conditions (source IP, TLS) are QueueAccess's, on every action that names a queue.
-        AccessCheck ownerAndIdentity = (caller, action, arn, owner, policy) -> AccessCheck.OWNER_ONLY.allows(caller, action,
-                arn, owner, policy) && policies.allows(caller, action, arn, owner, java.util.Optional.empty());
+        RoutedQueueClient routed = tenantEngine();
         return (Router router, RouteMount.Context context) -> new SqsRoutes(AccountQueueClient.perCaller(tenants,
-                ownerAndIdentity, AccountQueueClient.ResourcePolicies.NONE, REGION, ACCOUNT_ID), limits,
-                new dev.sluice.broker.service.QueueAccess(tenantEngine(), policies, REGION, QUEUE_POLICY_CACHE),
-                callers).mount(router);
+                access, routed::policyOf, REGION, ACCOUNT_ID), limits).mount(router);
     }
 
     /** The in-process QueueClient for notify and faas-bridge (internal queue names allowed); null before {@link #start}. */

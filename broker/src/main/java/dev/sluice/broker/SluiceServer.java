@@ -178,7 +178,7 @@ public final class SluiceServer implements AutoCloseable {
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
                     new dev.sluice.broker.ops.NotificationCountRoutes(notify.deliveryHealth().counts(), notifyMeters::labels),
-                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(policies, callers),
+                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(policies),
                     bridge.routes(queues, clock)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
