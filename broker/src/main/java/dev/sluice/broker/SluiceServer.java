@@ -183,7 +183,7 @@ public final class SluiceServer implements AutoCloseable {
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
-            List<RestResource> restResources = new ArrayList<>(queues.restResources());
+            List<RestResource> restResources = new ArrayList<>(queues.restResources(policies, callers, baseUrl::get));
             restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
             RaftStoreNode started = node;
             // The console's cluster-wide numbers: the serving node asks the others (topic counts, function activity).

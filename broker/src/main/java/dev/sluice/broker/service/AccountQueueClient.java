@@ -83,13 +83,13 @@ public final class AccountQueueClient implements QueueClient {
     /**
      * The caller's account's queues. A name holds no '/', so a prefix with one names no queue of the caller (and
      * cannot reach into another account's qualified names): an empty list. An operator lists every account's queues
-     * without a prefix, one account's with {@code <account id>/<name prefix>}, and the default account's with a bare
-     * prefix.
+     * without a prefix (none given: an empty one is a prefix), one account's with {@code <account id>/<name prefix>},
+     * and the default account's with a bare prefix.
      */
     @Override
     public CompletableFuture<ListQueuesResponse> listQueues(ListQueuesRequest request) {
         String prefix = request.queueNamePrefix() == null ? "" : request.queueNamePrefix();
-        if (caller.operator() && prefix.isEmpty()) {
+        if (caller.operator() && request.queueNamePrefix() == null) {
             return allowedInOwnAccount("sqs:ListQueues", "arn:aws:sqs:" + region + ":*:*", () -> engine.listQueues(
                     new ListQueuesRequest(null, request.nextToken(), request.maxResults())));
         }

@@ -40,6 +40,9 @@ class CrossAccountAccessIT {
     private static String accountA;
     private static String accountB;
     private static String accountC;
+    private static AwsCredentials keysA;
+    private static AwsCredentials keysB;
+    private static AwsCredentials consumerKeysB;
     private static SqsClient ownerA;
     private static SqsClient fullB;
     private static SqsClient consumerB;
@@ -67,14 +70,17 @@ class CrossAccountAccessIT {
         accountB = admin.createAccount("Partner");
         accountC = admin.createAccount("Stranger");
         AwsCredentials keyB = admin.createKey(accountB);
+        keysB = keyB;
         AwsCredentials keyC = admin.createKey(accountC);
         AdminApi.Answer consumer = admin.call("POST", "/v1/admin/accounts/" + accountB + "/keys",
                 "{\"policies\":[\"Consume\"]}");
         assertEquals(201, consumer.status(), consumer.text());
-        ownerA = admin.sqs(admin.createKey(accountA));
+        keysA = admin.createKey(accountA);
+        consumerKeysB = AwsCredentials.of(consumer.body().get("accessKeyId").asText(),
+                consumer.body().get("secretAccessKey").asText());
+        ownerA = admin.sqs(keysA);
         fullB = admin.sqs(keyB);
-        consumerB = admin.sqs(AwsCredentials.of(consumer.body().get("accessKeyId").asText(),
-                consumer.body().get("secretAccessKey").asText()));
+        consumerB = admin.sqs(consumerKeysB);
         fullC = admin.sqs(keyC);
         ops = admin.sqs(AwsCredentials.of(AccountsIT.OPS, AccountsIT.OPS_SECRET));
         defaultApp = admin.sqs(AwsCredentials.of(AccountsIT.APP, AccountsIT.APP_SECRET));
@@ -280,5 +286,32 @@ class CrossAccountAccessIT {
             assertTrue(byA.isEmpty(), prefix + " -> " + byA);
         }
         assertEquals(List.of(ofB), fullB.listQueues(b -> b.queueNamePrefix("prefix-")).queueUrls());
+    }
+
+    @Test
+    void theRestQueuesApiNamesTheCallersAccountsQueuesAndDecidesThroughTheSameCheck() {
+        AdminApi restA = new AdminApi(server.httpPort(), keysA);
+        AdminApi restB = new AdminApi(server.httpPort(), keysB);
+        AdminApi restConsumerB = new AdminApi(server.httpPort(), consumerKeysB);
+        AdminApi.Answer created = restB.call("PUT", "/v1/queues/rest-of-b", null);
+        assertEquals(200, created.status(), created.text());
+        assertTrue(created.body().get("url").asText().endsWith("/" + accountB + "/rest-of-b"), created.text());
+        String listed = restB.call("GET", "/v1/queues", null).text();
+        assertTrue(listed.contains("/" + accountB + "/rest-of-b") && !listed.contains(accountA), listed);
+
+        // A REST name is a queue of the caller's account: A's queue is not found there, even shared with B.
+        queueOfA("rest-shared", statement("Allow", rootOf(accountB), "\"sqs:*\"", "rest-shared", null));
+        AdminApi.Answer notB = restB.call("GET", "/v1/queues/rest-shared", null);
+        assertEquals(404, notB.status(), notB.text());
+        // The key's own policies refuse over REST as over SQS.
+        AdminApi.Answer refused = restConsumerB.call("PUT", "/v1/queues/not-for-consumers", null);
+        assertEquals(403, refused.status(), refused.text());
+        assertEquals("AccessDenied", refused.code(), refused.text());
+        // And the queue's Policy: an explicit Deny of the owner account's sends refuses A's own REST send.
+        queueOfA("rest-denied", statement("Deny", rootOf(accountA), "\"sqs:SendMessage\"", "rest-denied", null));
+        AdminApi.Answer send = restA.call("POST", "/v1/queues/rest-denied/messages", "{\"n\":1}");
+        assertEquals(403, send.status(), send.text());
+        assertEquals("AccessDenied", send.code(), send.text());
+        assertEquals(200, restA.call("POST", "/v1/queues/rest-shared/messages", "{\"n\":2}").status());
     }
 }
