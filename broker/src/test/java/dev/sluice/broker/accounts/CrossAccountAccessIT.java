@@ -314,4 +314,33 @@ class CrossAccountAccessIT {
         assertEquals("AccessDenied", send.code(), send.text());
         assertEquals(200, restA.call("POST", "/v1/queues/rest-shared/messages", "{\"n\":2}").status());
     }
+
+    @Test
+    void aTopicDeliversToAQueueOfItsAccountWhosePolicyAllowsItsSourceArn() {
+        try (var sns = software.amazon.awssdk.services.sns.SnsClient.builder()
+                .endpointOverride(java.net.URI.create("http://127.0.0.1:" + server.httpPort()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(AccountsIT.APP, AccountsIT.APP_SECRET)))
+                .build()) {
+            String topic = sns.createTopic(b -> b.name("policy-source")).topicArn();
+            String url = defaultApp.createQueue(b -> b.queueName("policy-target")).queueUrl();
+            String queueArn = "arn:aws:sqs:us-east-1:000000000000:policy-target";
+            defaultApp.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(QueueAttributeName.POLICY,
+                    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+                            + "\"sns.amazonaws.com\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"" + queueArn
+                            + "\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\"" + topic + "\"}}}]}")));
+            sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn)
+                    .attributes(Map.of("RawMessageDelivery", "true")));
+            sns.publish(b -> b.topicArn(topic).message("through the policy"));
+            List<String> bodies = new java.util.ArrayList<>();
+            for (int attempt = 0; attempt < 10 && bodies.isEmpty(); attempt++) {
+                defaultApp.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages()
+                        .forEach(message -> bodies.add(message.body()));
+            }
+            assertEquals(List.of("through the policy"), bodies);
+            // The owner account's own key still sends: the grant to the topic takes nothing from it.
+            defaultApp.sendMessage(b -> b.queueUrl(url).messageBody("direct"));
+        }
+    }
 }
