@@ -36,8 +36,6 @@ import dev.sluice.raftstore.RaftStoreNode;
 import dev.sluice.raftstore.spi.EngineFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.Router;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -73,7 +71,7 @@ final class QueueModule implements AutoCloseable {
     private QueueLayoutResource layoutResource;
     private QueueClient client;
     private QueueClient tenantClient;
-    private List<RestResource> restResources = List.of();
+    private java.util.function.Function<List<String>, java.util.concurrent.CompletableFuture<ClusterQueueStats.Answer>> statsOf;
     private final QueueMeters queueMeters;
 
     /** @param queueMeters the per-queue meters: engines report their traffic there, the edges their empty receives */
@@ -148,44 +146,27 @@ final class QueueModule implements AutoCloseable {
         client = new ValidatingQueueClient(queueMeters.countingEmptyReceives(engine), SqsValidator.forInternalCallers(limits, codec));
         // REST is a tenants' edge like SQS: the tenants' validator, to which internal queues do not exist.
         tenantClient = new ValidatingQueueClient(queueMeters.countingEmptyReceives(tenantEngine()), new SqsValidator(limits, codec));
-        // A REST name is one path segment; encoding it keeps '?', '#' or '/' from naming another queue.
-        java.util.function.Function<String, String> urlOfName = name -> new QueueUrl(ACCOUNT_ID,
-                URLEncoder.encode(name, StandardCharsets.UTF_8)).toUrl(baseUrl.get());
-        java.util.function.Function<String, String> arnOfName = name -> new QueueUrl(ACCOUNT_ID, name).toArn(REGION);
-        restResources = List.of(layoutResource, new QueueResource(tenantClient, urlOfName,
-                name -> engine.placementOf(name).thenApply(where -> where.groups().stream()
-                        .map(dev.sluice.raftstore.StoreGroups::dataGroupName).toList()),
-                new ClusterQueueStats(groups, engine::placementOf)::of),
-                new MessageResource(tenantClient, urlOfName, engine::peek), new QueueSettingsResource(tenantClient, urlOfName),
-                new RedriveResource(tenantClient, urlOfName, arnOfName));
+        statsOf = new ClusterQueueStats(groups, engine::placementOf)::of;
         io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
                 .description("Long polls waiting on this node").register(meters);
     }
 
     /**
-     * How long a node keeps a queue's Policy before reading it again: a policy set through another node applies
-     * here within this time (through this node at once).
+     * Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there): each request reaches
+     * the queues through {@link AccountQueueClient}, where one {@link AccessCheck} ({@code access}: IAM's evaluation
+     * with the key's policies) decides every action with the queue's Policy as this node's replica holds it and the
+     * request's source address and transport.
      */
-    static final java.time.Duration QUEUE_POLICY_CACHE = java.time.Duration.ofSeconds(1);
+    RouteMount routes(AccessCheck access) {
+        return (Router router, RouteMount.Context context) -> new SqsRoutes(callersClients(access), limits).mount(router);
+    }
 
-    /**
-     * Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there): each caller reaches the
-     * queues of its own account (AccessCheck.OWNER_ONLY: another account's queue does not exist for it; operators reach
-     * all), and every action naming a queue is checked against the queue's Policy by {@code policies} for the caller
-     * {@code callers} names.
-     */
-    RouteMount routes(dev.sluice.broker.auth.policy.PolicyAccessCheck policies,
-            java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers) {
-        QueueClient tenants = queueMeters.countingEmptyReceives(tenantEngine());
-        // Ownership first (another account's queue does not exist for the caller), then the key's identity policies,
-        // which also bound the actions that name no queue (CreateQueue, ListQueues). Resource policies and the
-        // request's conditions (source IP, TLS) are QueueAccess's, on every action that names a queue.
-        AccessCheck ownerAndIdentity = (caller, action, arn, owner, policy) -> AccessCheck.OWNER_ONLY.allows(caller, action,
-                arn, owner, policy) && policies.allows(caller, action, arn, owner, java.util.Optional.empty());
-        return (Router router, RouteMount.Context context) -> new SqsRoutes(AccountQueueClient.perCaller(tenants,
-                ownerAndIdentity, AccountQueueClient.ResourcePolicies.NONE, REGION, ACCOUNT_ID), limits,
-                new dev.sluice.broker.service.QueueAccess(tenantEngine(), policies, REGION, QUEUE_POLICY_CACHE),
-                callers).mount(router);
+    /** Each caller's view of the tenants' queues (internal ones do not exist there), every action decided by {@code access}. */
+    private java.util.function.BiFunction<dev.sluice.broker.auth.Caller, dev.sluice.broker.auth.policy.RequestContext,
+            QueueClient> callersClients(AccessCheck access) {
+        RoutedQueueClient tenants = tenantEngine();
+        return AccountQueueClient.perCaller(queueMeters.countingEmptyReceives(tenants), access, tenants::policyOf, REGION,
+                ACCOUNT_ID);
     }
 
     /** The in-process QueueClient for notify and faas-bridge (internal queue names allowed); null before {@link #start}. */
@@ -207,9 +188,21 @@ final class QueueModule implements AutoCloseable {
         return tenantClient;
     }
 
-    /** The REST resources of queues and messages, a tenants' edge; empty before {@link #start}. */
-    List<RestResource> restResources() {
-        return restResources;
+    /**
+     * The REST resources of queues and messages, a tenants' edge like SQS: each request reaches its caller's account's
+     * queues ({@code callers}) through the same checked client as the SQS API, decided by {@code access}. Call after
+     * {@link #start}.
+     */
+    List<RestResource> restResources(AccessCheck access,
+            java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers,
+            Supplier<String> baseUrl) {
+        SqsValidator validator = new SqsValidator(limits, codec);
+        var checked = callersClients(access);
+        AccountRestQueues queues = new AccountRestQueues((caller, context) -> new ValidatingQueueClient(
+                checked.apply(caller, context), validator), callers, baseUrl, REGION, ACCOUNT_ID);
+        return List.of(layoutResource, new QueueResource(queues, key -> engine.placementOf(key).thenApply(where ->
+                        where.groups().stream().map(dev.sluice.raftstore.StoreGroups::dataGroupName).toList()), statsOf),
+                new MessageResource(queues, engine::peek), new QueueSettingsResource(queues), new RedriveResource(queues));
     }
 
     static String baseUrl(SluiceConfig config, int actualPort) {

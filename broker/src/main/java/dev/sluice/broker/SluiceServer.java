@@ -178,12 +178,12 @@ public final class SluiceServer implements AutoCloseable {
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
                     new dev.sluice.broker.ops.NotificationCountRoutes(notify.deliveryHealth().counts(), notifyMeters::labels),
-                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(policies, callers),
+                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(policies),
                     bridge.routes(queues, clock)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
-            List<RestResource> restResources = new ArrayList<>(queues.restResources());
+            List<RestResource> restResources = new ArrayList<>(queues.restResources(policies, callers, baseUrl::get));
             restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
             RaftStoreNode started = node;
             // The console's cluster-wide numbers: the serving node asks the others (topic counts, function activity).

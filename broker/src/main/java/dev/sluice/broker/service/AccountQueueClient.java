@@ -2,6 +2,10 @@ package dev.sluice.broker.service;
 
 import dev.sluice.broker.auth.AccessCheck;
 import dev.sluice.broker.auth.Caller;
+import dev.sluice.broker.auth.policy.AccessRequest;
+import dev.sluice.broker.auth.policy.Decision;
+import dev.sluice.broker.auth.policy.DenialMessage;
+import dev.sluice.broker.auth.policy.RequestContext;
 import dev.sluice.broker.core.MoveTasks;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.QueueUrl;
@@ -10,39 +14,42 @@ import dev.sluice.clientsdk.model.*;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
- * One caller's view of the queues: the edge's ownership check in front of the engine, made for each request (after
- * validation, so names here are valid). A queue is (account, name): CreateQueue makes the caller's account the
- * owner, GetQueueUrl looks in the caller's account (or QueueOwnerAWSAccountId's), ListQueues lists the caller's
- * account, and every action that names a queue (URL or ARN) asks the {@link AccessCheck} first. A queue the caller
- * may not reach answers as a missing queue does (QueueDoesNotExist; ResourceNotFoundException for a move task's
- * ARN), so another account's queue names are not disclosed; a denial within the caller's own account (an identity
- * policy) is AccessDenied. Batch actions are checked as their single action, as SQS authorises them. Not checked:
+ * One caller's view of the queues, and the one place SQS access is decided: every action goes through
+ * {@link AccessCheck} (IAM's evaluation: the caller's account and key policies, the action, the queue's ARN and
+ * owner, the queue's Policy and the request's context) after validation, so names here are valid. A queue is
+ * (account, name): CreateQueue makes the caller's account the owner, GetQueueUrl looks in the caller's account (or
+ * QueueOwnerAWSAccountId's), ListQueues lists the caller's account (an operator's, every account's), and every
+ * action that names a queue (URL or ARN) is decided with that queue's Policy as this node holds it
+ * ({@link ResourcePolicies}: no extra cluster read). Another account's queue is reachable when its Policy allows the
+ * caller and the caller's identity policies do (cross-account: both sides, as in IAM).
+ *
+ * <p>A denied request answers AccessDenied (403) when the caller may know the queue exists (its own account's, or a
+ * Policy that grants the caller something); otherwise as a missing queue does (QueueDoesNotExist;
+ * ResourceNotFoundException for a move task's ARN), so another account's queue names are not disclosed. GetQueueUrl
+ * for another account's queue always answers QueueDoesNotExist when denied, as SQS does ("does not exist or you do
+ * not have access to it"). Batch actions are checked as their single action, as SQS authorises them. Not checked:
  * CancelMessageMoveTask, whose task handle is an unguessable capability only the task's starter received.
  * Thread-safe; never blocks.
  */
 public final class AccountQueueClient implements QueueClient {
 
-    /** A queue's resource policy (its Policy attribute) when the access check needs it, by queue URL. */
+    /** A queue's resource policy (its Policy attribute) as this node holds it, by qualified name. */
     @FunctionalInterface
     public interface ResourcePolicies {
-        CompletableFuture<Optional<String>> of(String queueUrl);
+        /** Empty for a queue without a Policy or a missing queue. */
+        CompletableFuture<Optional<String>> of(String qualifiedName);
 
-        /** No policy is read: what {@link AccessCheck#OWNER_ONLY} needs, which reads none. */
-        ResourcePolicies NONE = queueUrl -> CompletableFuture.completedFuture(Optional.empty());
-
-        /** The queue's Policy attribute read through {@code engine} (a missing queue fails as it does there). */
-        static ResourcePolicies reading(QueueClient engine) {
-            return queueUrl -> engine.getQueueAttributes(new GetQueueAttributesRequest(queueUrl, java.util.List.of("Policy")))
-                    .thenApply(answer -> Optional.ofNullable(answer.attributes().get("Policy")));
-        }
+        /** No queue has a Policy (an engine without any). */
+        ResourcePolicies NONE = name -> CompletableFuture.completedFuture(Optional.empty());
     }
 
     private final QueueClient engine;
     private final Caller caller;
+    private final RequestContext context;
     private final AccessCheck access;
     private final ResourcePolicies policies;
     private final String region;
@@ -50,12 +57,14 @@ public final class AccountQueueClient implements QueueClient {
 
     /**
      * @param engine the queues of every account, by qualified name ({@link QueueUrl#qualifiedName})
+     * @param context the request's source address and transport, for policy conditions
      * @param defaultAccount the account of bare names, whose queues existed before accounts did
      */
-    public AccountQueueClient(QueueClient engine, Caller caller, AccessCheck access, ResourcePolicies policies,
-            String region, String defaultAccount) {
+    public AccountQueueClient(QueueClient engine, Caller caller, RequestContext context, AccessCheck access,
+            ResourcePolicies policies, String region, String defaultAccount) {
         this.engine = engine;
         this.caller = caller;
+        this.context = context;
         this.access = access;
         this.policies = policies;
         this.region = region;
@@ -71,18 +80,44 @@ public final class AccountQueueClient implements QueueClient {
                 new CreateQueueRequest(queue.qualifiedName(defaultAccount), request.attributes(), request.tags())));
     }
 
+    /**
+     * The caller's account's queues. A name holds no '/', so a prefix with one names no queue of the caller (and
+     * cannot reach into another account's qualified names): an empty list. An operator lists every account's queues
+     * without a prefix (none given: an empty one is a prefix), one account's with {@code <account id>/<name prefix>},
+     * and the default account's with a bare prefix.
+     */
     @Override
     public CompletableFuture<ListQueuesResponse> listQueues(ListQueuesRequest request) {
-        QueueUrl prefix = new QueueUrl(caller.accountId(), request.queueNamePrefix() == null ? "" : request.queueNamePrefix());
-        return allowedInOwnAccount("sqs:ListQueues", prefix.toArn(region) + "*", () -> engine.listQueues(
-                new ListQueuesRequest(prefix.qualifiedName(defaultAccount), request.nextToken(), request.maxResults())));
+        String prefix = request.queueNamePrefix() == null ? "" : request.queueNamePrefix();
+        if (caller.operator() && request.queueNamePrefix() == null) {
+            return allowedInOwnAccount("sqs:ListQueues", "arn:aws:sqs:" + region + ":*:*", () -> engine.listQueues(
+                    new ListQueuesRequest(null, request.nextToken(), request.maxResults())));
+        }
+        QueueUrl scope = caller.operator() ? operatorScope(prefix) : new QueueUrl(caller.accountId(), prefix);
+        if (scope == null || scope.queueName().indexOf('/') >= 0) {
+            return allowedInOwnAccount("sqs:ListQueues", new QueueUrl(caller.accountId(), "").toArn(region) + "*",
+                    () -> CompletableFuture.completedFuture(new ListQueuesResponse(java.util.List.of(), null)));
+        }
+        return allowedInOwnAccount("sqs:ListQueues", scope.toArn(region) + "*", () -> engine.listQueues(
+                new ListQueuesRequest(scope.qualifiedName(defaultAccount), request.nextToken(), request.maxResults())));
+    }
+
+    /** An operator's prefix: {@code <12-digit account>/<name prefix>}, or a bare prefix of the default account; null for neither. */
+    private QueueUrl operatorScope(String prefix) {
+        int slash = prefix.indexOf('/');
+        if (slash < 0) {
+            return new QueueUrl(defaultAccount, prefix);
+        }
+        String account = prefix.substring(0, slash);
+        return dev.sluice.broker.accounts.Account.ID.matcher(account).matches()
+                ? new QueueUrl(account, prefix.substring(slash + 1)) : null;
     }
 
     @Override
     public CompletableFuture<GetQueueUrlResponse> getQueueUrl(GetQueueUrlRequest request) {
         String owner = request.queueOwnerAwsAccountId() == null ? caller.accountId() : request.queueOwnerAwsAccountId();
         QueueUrl queue = new QueueUrl(owner, request.queueName());
-        return checked(queue, "sqs:GetQueueUrl", SqsError.QUEUE_DOES_NOT_EXIST::exception,
+        return checked(queue, "sqs:GetQueueUrl", SqsError.QUEUE_DOES_NOT_EXIST::exception, true,
                 () -> engine.getQueueUrl(new GetQueueUrlRequest(request.queueName(), owner)));
     }
 
@@ -192,31 +227,31 @@ public final class AccountQueueClient implements QueueClient {
     private <T> CompletableFuture<T> byUrl(String queueUrl, String action, Supplier<CompletableFuture<T>> invocation) {
         Optional<QueueUrl> queue = QueueUrl.parse(queueUrl);
         return queue.isEmpty() ? invocation.get()
-                : checked(queue.get(), action, SqsError.QUEUE_DOES_NOT_EXIST::exception, invocation);
+                : checked(queue.get(), action, SqsError.QUEUE_DOES_NOT_EXIST::exception, false, invocation);
     }
 
     /** An action on a queue ARN; an ARN that names no queue goes on to the engine, which answers for it. */
     private <T> CompletableFuture<T> byArn(String arn, String action, Supplier<RuntimeException> hidden,
             Supplier<CompletableFuture<T>> invocation) {
         Optional<QueueUrl> queue = QueueUrl.ofArn(arn);
-        return queue.isEmpty() ? invocation.get() : checked(queue.get(), action, hidden, invocation);
+        return queue.isEmpty() ? invocation.get() : checked(queue.get(), action, hidden, false, invocation);
     }
 
     /**
-     * Runs the invocation if the access check allows {@code action} on {@code queue}; else fails with {@code hidden}
-     * for another account's queue, AccessDenied for one of the caller's own.
+     * Runs the invocation if the access check allows {@code action} on {@code queue} with its Policy; else fails with
+     * AccessDenied where the caller may know the queue exists, with {@code hidden} where it may not (always for
+     * another account's queue when {@code alwaysHidden}).
      */
     private <T> CompletableFuture<T> checked(QueueUrl queue, String action, Supplier<RuntimeException> hidden,
-            Supplier<CompletableFuture<T>> invocation) {
-        CompletableFuture<Optional<String>> policy = policies.of("/" + queue.accountId() + "/" + queue.queueName())
-                .exceptionally(missing -> Optional.empty());
-        if (policy.isDone()) {
+            boolean alwaysHidden, Supplier<CompletableFuture<T>> invocation) {
+        CompletableFuture<Optional<String>> policy = policies.of(queue.qualifiedName(defaultAccount));
+        if (policy.isDone() && !policy.isCompletedExceptionally()) {
             // The invocation's own future, so that a caller's cancel (a long poll whose client left) reaches it.
-            return decided(queue, action, policy.join(), hidden, invocation);
+            return decided(queue, action, policy.join(), hidden, alwaysHidden, invocation);
         }
         AtomicReference<CompletableFuture<T>> running = new AtomicReference<>();
         CompletableFuture<T> result = policy.thenCompose(read -> {
-            running.set(decided(queue, action, read, hidden, invocation));
+            running.set(decided(queue, action, read, hidden, alwaysHidden, invocation));
             return running.get();
         });
         result.whenComplete((value, failure) -> {
@@ -228,28 +263,32 @@ public final class AccountQueueClient implements QueueClient {
     }
 
     private <T> CompletableFuture<T> decided(QueueUrl queue, String action, Optional<String> policy,
-            Supplier<RuntimeException> hidden, Supplier<CompletableFuture<T>> invocation) {
-        String arn = queue.toArn(region);
-        if (access.allows(caller, action, arn, queue.accountId(), policy)) {
+            Supplier<RuntimeException> hidden, boolean alwaysHidden, Supplier<CompletableFuture<T>> invocation) {
+        AccessRequest request = new AccessRequest(caller, action, queue.toArn(region), queue.accountId(), context);
+        Decision decision = access.decide(request, policy);
+        if (decision == Decision.ALLOW) {
             return invocation.get();
         }
-        boolean own = queue.accountId().equals(caller.accountId());
-        return CompletableFuture.failedFuture(own ? accessDenied(action, arn) : hidden.get());
+        boolean own = caller.operator() || queue.accountId().equals(caller.accountId());
+        boolean disclosed = own || !alwaysHidden && access.discloses(request, policy);
+        return CompletableFuture.failedFuture(disclosed ? denied(request, policy, decision) : hidden.get());
     }
 
     /** CreateQueue and ListQueues act in the caller's own account: only an identity policy can deny them. */
     private <T> CompletableFuture<T> allowedInOwnAccount(String action, String arn, Supplier<CompletableFuture<T>> invocation) {
-        return access.allows(caller, action, arn, caller.accountId(), Optional.empty()) ? invocation.get()
-                : CompletableFuture.failedFuture(accessDenied(action, arn));
+        AccessRequest request = new AccessRequest(caller, action, arn, caller.accountId(), context);
+        Decision decision = access.decide(request, Optional.empty());
+        return decision == Decision.ALLOW ? invocation.get()
+                : CompletableFuture.failedFuture(denied(request, Optional.empty(), decision));
     }
 
-    private static RuntimeException accessDenied(String action, String arn) {
-        return SqsError.ACCESS_DENIED.exception("Access to the resource " + arn + " is denied (" + action + ").");
+    private RuntimeException denied(AccessRequest request, Optional<String> policy, Decision decision) {
+        return SqsError.ACCESS_DENIED.exception(DenialMessage.of(access, request, policy, decision));
     }
 
     /** The clients of each caller over one engine. */
-    public static Function<Caller, QueueClient> perCaller(QueueClient engine, AccessCheck access,
+    public static BiFunction<Caller, RequestContext, QueueClient> perCaller(QueueClient engine, AccessCheck access,
             ResourcePolicies policies, String region, String defaultAccount) {
-        return caller -> new AccountQueueClient(engine, caller, access, policies, region, defaultAccount);
+        return (caller, context) -> new AccountQueueClient(engine, caller, context, access, policies, region, defaultAccount);
     }
 }

@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -135,6 +136,31 @@ public final class EngineQueueClient implements QueueClient {
         return listedNames(request.queueNamePrefix(), paging.startAfter(), paging.limit() + 1).thenApply(paging::listQueues);
     }
 
+    /**
+     * The access Policy of this group's queue {@code name} (empty when it has none or the group holds no such queue):
+     * from this node's replica when it holds one, so an access check adds no read to the cluster; else as the
+     * group's leader answers it (a node without a replica reads the queue remotely anyway).
+     */
+    public CompletableFuture<Optional<String>> policyOf(String name) {
+        QueueEngine local = localReplica.get();
+        if (local != null) {
+            return CompletableFuture.completedFuture(
+                    local.read(book -> book.exists(name) ? Optional.ofNullable(book.settings(name).policy()) : Optional.empty()));
+        }
+        String attribute = dev.sluice.broker.core.QueueAttributeName.POLICY.wireName();
+        return query(new QueueQuery.Attributes(name, List.of(attribute), clock.millis()), QueueResultCodec::getStringMap)
+                .handle((attributes, error) -> {
+                    if (error == null) {
+                        return Optional.ofNullable(attributes.get(attribute));
+                    }
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (cause instanceof SqsException missing && missing.error().httpStatus() < 500) {
+                        return Optional.<String>empty(); // the action itself answers for a missing queue
+                    }
+                    throw asSqsError(error);
+                });
+    }
+
     /** Whether this group's queue {@code name} remembers live deduplication ids (QueueDoesNotExist if it has none). */
     CompletableFuture<Boolean> remembersDeduplication(String name) {
         return query(new QueueQuery.LiveDeduplication(name, clock.millis()), BinaryReader::getBoolean);
@@ -205,11 +231,12 @@ public final class EngineQueueClient implements QueueClient {
      */
     private CompletableFuture<List<String>> listedNames(String prefix, String startAfter, int wanted, int pageSize,
             List<String> into) {
-        String account = QueueUrl.ofQualified(prefix == null ? "" : prefix, accountId).accountId();
+        // No prefix lists every account's queues (an operator's list); a prefix lists its account's only.
+        String account = prefix == null ? null : QueueUrl.ofQualified(prefix, accountId).accountId();
         return query(new QueueQuery.ListQueues(prefix, startAfter, pageSize), QueueResultCodec::getStrings).thenCompose(names -> {
             for (String name : names) {
                 // A list is one account's: a bare prefix such as "1" also matches other accounts' "111111111111/..."
-                if (listed.test(name) && QueueUrl.ofQualified(name, accountId).accountId().equals(account)) {
+                if (listed.test(name) && (account == null || QueueUrl.ofQualified(name, accountId).accountId().equals(account))) {
                     into.add(name);
                     if (into.size() == wanted) {
                         return CompletableFuture.completedFuture(into);

@@ -81,6 +81,20 @@ public final class RoutedQueueClient implements QueueClient {
         return available(placement.placementOf(queueName));
     }
 
+    /**
+     * The access Policy of queue {@code name} (a qualified name) as this node holds it: the placement this node caches
+     * and its replica of the queue's group ({@link EngineQueueClient#policyOf}), so checking a request adds no cluster
+     * read to it. A partitioned queue's settings are alike in every partition: its primary's answer. Empty for a
+     * missing queue.
+     */
+    public CompletableFuture<java.util.Optional<String>> policyOf(String name) {
+        if (groups.size() == 1) {
+            return groups.get(0).policyOf(name);
+        }
+        return available(placement.placementOf(name))
+                .thenCompose(where -> groups.get(where.isSingle() ? where.home() : where.primary()).policyOf(name));
+    }
+
     // ---- queues ----
 
     /**

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * Stateless and thread-safe.
  */
 public final class SqsValidator {
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+
 
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.fifo)?");
     private static final Pattern BATCH_ENTRY_ID = Pattern.compile("[A-Za-z0-9_-]+");
@@ -98,6 +100,10 @@ public final class SqsValidator {
 
     public void check(GetQueueUrlRequest request) {
         checkQueueName(request.queueName());
+        // Every account id is 12 digits; anything else would otherwise end up inside a qualified queue name.
+        if (request.queueOwnerAwsAccountId() != null && !ACCOUNT_ID.matcher(request.queueOwnerAwsAccountId()).matches()) {
+            throw SqsError.INVALID_ADDRESS.exception("The specified ID is invalid: QueueOwnerAWSAccountId must be 12 digits.");
+        }
         if (refusesReservedNames && ReservedQueueNames.isReserved(request.queueName())) {
             throw SqsError.QUEUE_DOES_NOT_EXIST.exception();
         }

@@ -225,7 +225,7 @@ class AccountIsolationIT {
     }
 
     @Test
-    void aKeyOfAnotherAccountIsRefusedByTopicsAndTheRestApiWhichDoNotYetFollowItsAccount() throws Exception {
+    void aKeyOfAnotherAccountIsRefusedByTopicsWhichDoNotYetFollowItsAccountAndListsOnlyItsQueuesOverRest() throws Exception {
         StaticCredentialsProvider keysB = StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_B, SECRET_B));
         StaticCredentialsProvider keysA = StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_A, SECRET_A));
         try (SnsClient snsB = sns(keysB); SnsClient snsA = sns(keysA)) {
@@ -235,15 +235,21 @@ class AccountIsolationIT {
             assertThrows(software.amazon.awssdk.services.sns.model.AuthorizationErrorException.class, () -> snsB.listTopics());
             assertTrue(snsA.listTopics().topics().stream().noneMatch(topic -> topic.topicArn().endsWith(":b-topic")));
         }
+        assertEquals(403, restGetAsB("/v1/topics").statusCode());
+        // REST queues follow the caller's account: B lists its own queues only.
+        var queues = restGetAsB("/v1/queues");
+        assertEquals(200, queues.statusCode(), queues.body());
+        assertFalse(queues.body().contains("/000000000000/"), queues.body());
+    }
+
+    private static java.net.http.HttpResponse<String> restGetAsB(String path) throws Exception {
         RawSigner signer = new RawSigner(KEY_B, SECRET_B, server.port());
-        java.time.Instant now = java.time.Instant.now();
-        var request = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/queues")).GET();
-        signer.headers("GET", "/v1/queues", "", Map.of(), new byte[0], null, "sqs", now).stream()
+        var request = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET();
+        signer.headers("GET", path, "", Map.of(), new byte[0], null, "sqs", java.time.Instant.now()).stream()
                 .filter(header -> !header.getKey().equalsIgnoreCase("host"))
                 .forEach(header -> request.header(header.getKey(), header.getValue()));
-        var answer = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+        return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
                 .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertEquals(403, answer.statusCode(), answer.body());
     }
 
     private static SnsClient sns(StaticCredentialsProvider keys) {

@@ -138,9 +138,12 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     /** {@code /{12-digit account}/{queue name}}: an SQS Query request posted to its queue's URL. */
     private static final java.util.regex.Pattern QUEUE_PATH = java.util.regex.Pattern.compile("/\\d{12}/[^/]+");
 
+    /** The REST queue paths ({@code /v1/queues...}): they follow the caller's account, as the SQS API does. */
+    private static final java.util.regex.Pattern REST_QUEUES = java.util.regex.Pattern.compile("/v1/queues(/.*)?");
+
     /**
      * True for a request of a key of another account than the default one (not an operator's) that is not an SQS
-     * request: topics, functions and the REST API do not follow the caller's account yet (only queues do), so they
+     * request: topics, functions and the rest of the REST API do not follow the caller's account yet (only queues do), so they
      * would show and change the default account's resources; such keys are refused there rather than let in.
      */
     private static boolean beyondQueues(RoutingContext context, dev.sluice.broker.auth.Caller caller) {
@@ -148,7 +151,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             return false;
         }
         String path = context.request().path();
-        if (QUEUE_PATH.matcher(path).matches()) {
+        if (QUEUE_PATH.matcher(path).matches() || REST_QUEUES.matcher(path).matches()) {
             return false;
         }
         String target = context.request().getHeader("X-Amz-Target");

@@ -1,13 +1,10 @@
 package dev.sluice.broker.api.http;
 
-import dev.sluice.broker.api.sqs.RequestQueueUrl;
 import dev.sluice.broker.api.sqs.SqsEndpoint;
 import dev.sluice.broker.auth.Caller;
 import dev.sluice.broker.auth.policy.RequestContext;
-import dev.sluice.broker.service.QueueAccess;
-import dev.sluice.clientsdk.SqsAction;
 import dev.sluice.notify.api.http.NotifyRoutes;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import dev.sluice.broker.api.sqs.SqsErrorEncoder;
 import dev.sluice.broker.api.sqs.SqsHttpRequest;
 import dev.sluice.broker.api.sqs.SqsHttpResponse;
@@ -28,7 +25,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +46,8 @@ public final class SqsRoutes {
     private static final int BODY_EXPANSION = 4;
 
     private final SqsEndpoint endpoint;
-    private final QueueAccess access;
-    private final Function<dev.sluice.notify.core.Caller, Caller> callers;
+    /** Each request's own view of the queues: its caller's account, every action access-checked with its context. */
+    private final BiFunction<Caller, RequestContext, QueueClient> callersEngine;
     private final SqsErrorEncoder errors = new SqsErrorEncoder(new JsonProtocolCodec());
     private final Supplier<String> requestIds;
     private final long maxBodyBytes;
@@ -65,32 +61,25 @@ public final class SqsRoutes {
     }
 
     public SqsRoutes(QueueClient engine, SqsLimits limits, Supplier<String> requestIds) {
-        this(caller -> engine, limits, requestIds, null, null);
+        this((caller, context) -> engine, limits, requestIds);
     }
 
     /**
-     * @param callersEngine the engine as each caller may reach it ({@link dev.sluice.broker.service.AccountQueueClient}):
-     *     requests reach it only after {@link SqsValidator} accepted them
+     * @param callersEngine the engine as each request may reach it ({@link dev.sluice.broker.service.AccountQueueClient}:
+     *     its caller's account, every action checked with the request's context); requests reach it only after
+     *     {@link SqsValidator} accepted them
      * @param limits the SQS limits to validate with
-     * @param access the queue policy check of every action that names a queue URL, or null for none
-     * @param callers who the authenticated caller is, for the policy check
      */
-    public SqsRoutes(Function<Caller, QueueClient> callersEngine, SqsLimits limits, QueueAccess access,
-            Function<dev.sluice.notify.core.Caller, Caller> callers) {
-        this(callersEngine, limits, () -> UUID.randomUUID().toString(), access, callers);
+    public SqsRoutes(BiFunction<Caller, RequestContext, QueueClient> callersEngine, SqsLimits limits) {
+        this(callersEngine, limits, () -> UUID.randomUUID().toString());
     }
 
-    public SqsRoutes(Function<Caller, QueueClient> callersEngine, SqsLimits limits, Supplier<String> requestIds) {
-        this(callersEngine, limits, requestIds, null, null);
-    }
-
-    private SqsRoutes(Function<Caller, QueueClient> callersEngine, SqsLimits limits, Supplier<String> requestIds,
-            QueueAccess access, Function<dev.sluice.notify.core.Caller, Caller> callers) {
-        this.access = access;
-        this.callers = callers;
+    public SqsRoutes(BiFunction<Caller, RequestContext, QueueClient> callersEngine, SqsLimits limits,
+            Supplier<String> requestIds) {
         QueueAttributeCodec attributeCodec = new QueueAttributeCodec(limits.queueAttributeBounds());
         SqsValidator validator = new SqsValidator(limits, attributeCodec);
-        this.endpoint = new SqsEndpoint(caller -> new ValidatingQueueClient(callersEngine.apply(caller), validator), requestIds);
+        this.callersEngine = (caller, context) -> new ValidatingQueueClient(callersEngine.apply(caller, context), validator);
+        this.endpoint = new SqsEndpoint(caller -> this.callersEngine.apply(caller, RequestContext.NONE), requestIds);
         this.requestIds = requestIds;
         this.maxBodyBytes = (long) limits.maxBatchPayloadBytes() * BODY_EXPANSION;
     }
@@ -121,20 +110,12 @@ public final class SqsRoutes {
                 context.pathParam("queueName"));
         Context vertxContext = context.vertx().getOrCreateContext();
         Caller caller = AuthenticationHandler.accountCaller(context);
-        String[] policyChangedFor = new String[1];
-        CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest, caller, RequestBound.of(context)::within,
-                authorization(context, policyChangedFor));
-        // A Policy set (or a queue deleted) through this node applies here at once, not after the cache time: forgotten
-        // before the answer is written (a dependent registered beside the write could run after it, and the client's next
-        // request find the old policy still cached).
-        CompletableFuture<SqsHttpResponse> answered = access == null ? handled : handled.whenComplete((response, failure) -> {
-            if (policyChangedFor[0] != null) {
-                access.forget(policyChangedFor[0]);
-            }
-        });
+        RequestContext conditions = RequestContext.direct(NotifyRoutes.caller(context).sourceIp(), request.isSSL());
+        CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest, callersEngine.apply(caller, conditions),
+                RequestBound.of(context)::within);
         // A client that hangs up ends its long poll now rather than when its wait time runs out.
         context.response().closeHandler(closed -> handled.cancel(false));
-        answered.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
+        handled.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
             if (failure instanceof java.util.concurrent.CancellationException) {
                 return;
             }
@@ -145,29 +126,6 @@ public final class SqsRoutes {
                 write(context, sqsRequest.protocol(), response);
             }
         }));
-    }
-
-    /**
-     * The queue policy check of one request: actions naming a queue URL are checked against its Policy for the
-     * caller the authentication handler established. Records in {@code policyChangedFor} the queue whose cached
-     * policy the action may change.
-     */
-    private SqsEndpoint.Authorization authorization(RoutingContext context, String[] policyChangedFor) {
-        if (access == null) {
-            return SqsEndpoint.Authorization.ALLOW_ALL;
-        }
-        return (action, decoded) -> {
-            String queueUrl = RequestQueueUrl.of(decoded);
-            if (queueUrl == null) {
-                return CompletableFuture.completedFuture(null);
-            }
-            if (action == SqsAction.SET_QUEUE_ATTRIBUTES || action == SqsAction.DELETE_QUEUE) {
-                policyChangedFor[0] = queueUrl;
-            }
-            dev.sluice.notify.core.Caller caller = NotifyRoutes.caller(context);
-            return access.authorize(callers.apply(caller),
-                    RequestContext.direct(caller.sourceIp(), context.request().isSSL()), action.wireName(), queueUrl);
-        };
     }
 
     /**

@@ -28,18 +28,14 @@ public final class MessageResource implements RestResource {
     static final String ATTRIBUTE_TYPE_QUERY_PREFIX = "attributeType.";
     private static final int DEFAULT_PEEK = 10;
 
-    private final QueueClient client;
-    private final Function<String, String> queueUrl;
+    private final CallerQueues queues;
     private final BiFunction<String, Integer, CompletableFuture<List<PeekedMessage>>> peeks;
 
     /**
-     * @param queueUrl the queue URL of a queue name
      * @param peeks the oldest messages of the queue at a URL, up to a count, read without receiving them
      */
-    public MessageResource(QueueClient client, Function<String, String> queueUrl,
-            BiFunction<String, Integer, CompletableFuture<List<PeekedMessage>>> peeks) {
-        this.client = client;
-        this.queueUrl = queueUrl;
+    public MessageResource(CallerQueues queues, BiFunction<String, Integer, CompletableFuture<List<PeekedMessage>>> peeks) {
+        this.queues = queues;
         this.peeks = peeks;
     }
 
@@ -97,11 +93,11 @@ public final class MessageResource implements RestResource {
         if (stored.attribute() != null) {
             attributes.put(RawBody.ATTRIBUTE, stored.attribute());
         }
-        SendMessageRequest send = new SendMessageRequest(queueUrl.apply(request.path("name")), stored.body(),
+        SendMessageRequest send = new SendMessageRequest(queues.urlOf(request, request.path("name")), stored.body(),
                 RestParameters.integer(request.queryOrHeader("delay", "Sluice-Delay-Seconds"), "delay"), attributes,
                 null, request.queryOrHeader("deduplicationId", "Sluice-Message-Deduplication-Id"),
                 request.queryOrHeader("groupId", "Sluice-Message-Group-Id"));
-        return client.sendMessage(send).thenApply(sent -> RestResponse.json(200,
+        return queues.client(request).sendMessage(send).thenApply(sent -> RestResponse.json(200,
                 new Sent(sent.messageId(), RawBody.md5(request.body()), sent.sequenceNumber())));
     }
 
@@ -132,10 +128,10 @@ public final class MessageResource implements RestResource {
     }
 
     private CompletableFuture<List<Message>> receive(RestRequest request, int max) {
-        ReceiveMessageRequest receive = new ReceiveMessageRequest(queueUrl.apply(request.path("name")), List.of("All"),
+        ReceiveMessageRequest receive = new ReceiveMessageRequest(queues.urlOf(request, request.path("name")), List.of("All"),
                 null, List.of("All"), max, RestParameters.integer(request.query("visibility"), "visibility"),
                 RestParameters.integer(request.query("wait"), "wait"), null);
-        CompletableFuture<ReceiveMessageResponse> received = client.receiveMessage(receive);
+        CompletableFuture<ReceiveMessageResponse> received = queues.client(request).receiveMessage(receive);
         return Cancellation.propagate(received.thenApply(ReceiveMessageResponse::messages), received);
     }
 
@@ -147,7 +143,7 @@ public final class MessageResource implements RestResource {
             return CompletableFuture.failedFuture(SqsError.INVALID_PARAMETER_VALUE.exception("Value " + count
                     + " for parameter max is invalid. Reason: must be between 1 and " + PeekedMessage.MAX_PER_PEEK + "."));
         }
-        return client.getQueueUrl(new GetQueueUrlRequest(request.path("name"), null))
+        return queues.client(request).getQueueUrl(new GetQueueUrlRequest(request.path("name"), null))
                 .thenCompose(found -> peeks.apply(found.queueUrl(), count))
                 .thenApply(messages -> RestResponse.json(200, Map.of("messages", messages.stream().map(peeked ->
                         new PeekedView(view(asMessage(peeked)), peeked.state().name(), peeked.visibleAtMillis())).toList())));
@@ -172,7 +168,7 @@ public final class MessageResource implements RestResource {
     }
 
     private CompletableFuture<RestResponse> delete(RestRequest request) {
-        return client.deleteMessage(new DeleteMessageRequest(queueUrl.apply(request.path("name")),
+        return queues.client(request).deleteMessage(new DeleteMessageRequest(queues.urlOf(request, request.path("name")),
                 request.path("receiptHandle"))).thenApply(ignored -> RestResponse.noContent());
     }
 
@@ -182,7 +178,7 @@ public final class MessageResource implements RestResource {
             return CompletableFuture.failedFuture(SqsError.MISSING_PARAMETER.exception(
                     "The request must contain the parameter timeout."));
         }
-        return client.changeMessageVisibility(new ChangeMessageVisibilityRequest(queueUrl.apply(request.path("name")),
+        return queues.client(request).changeMessageVisibility(new ChangeMessageVisibilityRequest(queues.urlOf(request, request.path("name")),
                 request.path("receiptHandle"), timeout)).thenApply(ignored -> RestResponse.noContent());
     }
 

@@ -22,21 +22,17 @@ import java.util.function.Function;
  */
 public final class QueueResource implements RestResource {
 
-    private final QueueClient client;
-    private final Function<String, String> queueUrl;
+    private final CallerQueues queues;
     private final Function<String, CompletableFuture<List<String>>> groupsOf;
     private final Function<List<String>, CompletableFuture<ClusterQueueStats.Answer>> statsOf;
 
     /**
-     * @param queueUrl the queue URL of a queue name
-     * @param groupsOf the names of the Raft data groups that hold a queue's messages
-     * @param statsOf the backlogs and traffic counts of named queues, as their groups' leaders answer them
+     * @param groupsOf the names of the Raft data groups that hold a queue's messages, by its key ({@link CallerQueues#keyOf})
+     * @param statsOf the backlogs and traffic counts of queues by their keys, as their groups' leaders answer them
      */
-    public QueueResource(QueueClient client, Function<String, String> queueUrl,
-            Function<String, CompletableFuture<List<String>>> groupsOf,
+    public QueueResource(CallerQueues queues, Function<String, CompletableFuture<List<String>>> groupsOf,
             Function<List<String>, CompletableFuture<ClusterQueueStats.Answer>> statsOf) {
-        this.client = client;
-        this.queueUrl = queueUrl;
+        this.queues = queues;
         this.groupsOf = groupsOf;
         this.statsOf = statsOf;
     }
@@ -72,16 +68,18 @@ public final class QueueResource implements RestResource {
     }
 
     private CompletableFuture<RestResponse> list(RestRequest request) {
-        ListQueuesRequest list = new ListQueuesRequest(request.query("prefix"), request.query("nextToken"),
+        // Always a prefix: a REST list is the caller's account's (an operator's too), as REST names queues in it.
+        String prefix = request.query("prefix");
+        ListQueuesRequest list = new ListQueuesRequest(prefix == null ? "" : prefix, request.query("nextToken"),
                 RestParameters.integer(request.query("maxResults"), "maxResults"));
         boolean withStats = RestParameters.bool(request.query("stats"), "stats");
-        return client.listQueues(list).thenCompose(response -> {
-            List<String> names = response.queueUrls().stream().map(QueueResource::nameOf).toList();
-            CompletableFuture<ClusterQueueStats.Answer> stats = withStats ? statsOf.apply(names)
+        return queues.client(request).listQueues(list).thenCompose(response -> {
+            List<String> keys = response.queueUrls().stream().map(queues::keyOf).toList();
+            CompletableFuture<ClusterQueueStats.Answer> stats = withStats ? statsOf.apply(keys)
                     : CompletableFuture.completedFuture(null);
             return stats.thenApply(answer -> RestResponse.json(200, new QueueList(response.queueUrls().stream()
                     .map(url -> new QueueView(nameOf(url), url, null, null, null,
-                            answer == null ? null : StatsView.of(answer.stats().get(nameOf(url))))).toList(),
+                            answer == null ? null : StatsView.of(answer.stats().get(queues.keyOf(url))))).toList(),
                     response.nextToken(), answer == null ? null : answer.unavailableGroups())));
         });
     }
@@ -89,26 +87,26 @@ public final class QueueResource implements RestResource {
     private CompletableFuture<RestResponse> create(RestRequest request) {
         CreateBody body = CreateBody.parse(request.body());
         String name = request.path("name");
-        return client.createQueue(new CreateQueueRequest(name, body.attributes, body.tags))
+        return queues.client(request).createQueue(new CreateQueueRequest(name, body.attributes, body.tags))
                 .thenApply(created -> RestResponse.json(200, new QueueView(name, created.queueUrl(), null, null, null, null)));
     }
 
     private CompletableFuture<RestResponse> get(RestRequest request) {
         String name = request.path("name");
-        String url = queueUrl.apply(name);
-        return client.getQueueAttributes(new GetQueueAttributesRequest(url, List.of("All"))).thenCompose(response -> {
+        String url = queues.urlOf(request, name);
+        return queues.client(request).getQueueAttributes(new GetQueueAttributesRequest(url, List.of("All"))).thenCompose(response -> {
             Map<String, String> attributes = response.attributes();
             Map<String, Long> depth = new LinkedHashMap<>();
             depth.put("visible", count(attributes, "ApproximateNumberOfMessages"));
             depth.put("inFlight", count(attributes, "ApproximateNumberOfMessagesNotVisible"));
             depth.put("delayed", count(attributes, "ApproximateNumberOfMessagesDelayed"));
-            return groupsOf.apply(name).thenApply(groups -> RestResponse.json(200,
+            return groupsOf.apply(queues.keyOf(url)).thenApply(groups -> RestResponse.json(200,
                     new QueueView(name, url, attributes, depth, groups, null)));
         });
     }
 
     private CompletableFuture<RestResponse> delete(RestRequest request) {
-        return client.deleteQueue(new DeleteQueueRequest(queueUrl.apply(request.path("name"))))
+        return queues.client(request).deleteQueue(new DeleteQueueRequest(queues.urlOf(request, request.path("name"))))
                 .thenApply(ignored -> RestResponse.noContent());
     }
 

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * {@code /v1/queues/{name}/attributes}, {@code /tags} and purge ({@code DELETE /v1/queues/{name}/messages}):
@@ -24,13 +23,10 @@ import java.util.function.Function;
 public final class QueueSettingsResource implements RestResource {
     private static final JsonBodyReader READER = new JsonBodyReader(SqsError.SERIALIZATION_EXCEPTION::exception);
 
-    private final QueueClient client;
-    private final Function<String, String> queueUrl;
+    private final CallerQueues queues;
 
-    /** @param queueUrl the queue URL of a queue name */
-    public QueueSettingsResource(QueueClient client, Function<String, String> queueUrl) {
-        this.client = client;
-        this.queueUrl = queueUrl;
+    public QueueSettingsResource(CallerQueues queues) {
+        this.queues = queues;
     }
 
     @Override
@@ -62,32 +58,32 @@ public final class QueueSettingsResource implements RestResource {
     private CompletableFuture<RestResponse> setAttributes(RestRequest request) {
         var root = READER.object(request.body(), Set.of("attributes"));
         Map<String, String> attributes = READER.stringMap(root, "attributes", "attributes");
-        return client.setQueueAttributes(new SetQueueAttributesRequest(urlOf(request), attributes == null ? Map.of() : attributes))
+        return queues.client(request).setQueueAttributes(new SetQueueAttributesRequest(urlOf(request), attributes == null ? Map.of() : attributes))
                 .thenApply(ignored -> RestResponse.noContent());
     }
 
     private CompletableFuture<RestResponse> tags(RestRequest request) {
-        return client.listQueueTags(new ListQueueTagsRequest(urlOf(request)))
+        return queues.client(request).listQueueTags(new ListQueueTagsRequest(urlOf(request)))
                 .thenApply(listed -> RestResponse.json(200, Map.of("tags", listed.tags() == null ? Map.of() : listed.tags())));
     }
 
     private CompletableFuture<RestResponse> tag(RestRequest request) {
         var root = READER.object(request.body(), Set.of("tags"));
         Map<String, String> tags = READER.stringMap(root, "tags", "tags");
-        return client.tagQueue(new TagQueueRequest(urlOf(request), tags == null ? Map.of() : tags))
+        return queues.client(request).tagQueue(new TagQueueRequest(urlOf(request), tags == null ? Map.of() : tags))
                 .thenApply(ignored -> RestResponse.noContent());
     }
 
     private CompletableFuture<RestResponse> untag(RestRequest request) {
         List<String> keys = request.query().getOrDefault("key", List.of());
-        return client.untagQueue(new UntagQueueRequest(urlOf(request), keys)).thenApply(ignored -> RestResponse.noContent());
+        return queues.client(request).untagQueue(new UntagQueueRequest(urlOf(request), keys)).thenApply(ignored -> RestResponse.noContent());
     }
 
     private CompletableFuture<RestResponse> purge(RestRequest request) {
-        return client.purgeQueue(new PurgeQueueRequest(urlOf(request))).thenApply(ignored -> RestResponse.noContent());
+        return queues.client(request).purgeQueue(new PurgeQueueRequest(urlOf(request))).thenApply(ignored -> RestResponse.noContent());
     }
 
     private String urlOf(RestRequest request) {
-        return queueUrl.apply(request.path("name"));
+        return queues.urlOf(request, request.path("name"));
     }
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * A dead-letter queue's side of redrive: which queues use it ({@code GET /v1/queues/{name}/dead-letter-sources},
@@ -25,18 +24,10 @@ public final class RedriveResource implements RestResource {
     private static final JsonBodyReader READER = new JsonBodyReader(SqsError.SERIALIZATION_EXCEPTION::exception);
     private static final String ARN_NAME_SEPARATOR = ":";
 
-    private final QueueClient client;
-    private final Function<String, String> queueUrl;
-    private final Function<String, String> queueArn;
+    private final CallerQueues queues;
 
-    /**
-     * @param queueUrl the queue URL of a queue name
-     * @param queueArn the queue ARN of a queue name
-     */
-    public RedriveResource(QueueClient client, Function<String, String> queueUrl, Function<String, String> queueArn) {
-        this.client = client;
-        this.queueUrl = queueUrl;
-        this.queueArn = queueArn;
+    public RedriveResource(CallerQueues queues) {
+        this.queues = queues;
     }
 
     @Override
@@ -68,7 +59,7 @@ public final class RedriveResource implements RestResource {
     }
 
     private CompletableFuture<RestResponse> sources(RestRequest request) {
-        return client.listDeadLetterSourceQueues(new ListDeadLetterSourceQueuesRequest(queueUrl.apply(request.path("name")),
+        return queues.client(request).listDeadLetterSourceQueues(new ListDeadLetterSourceQueuesRequest(queues.urlOf(request, request.path("name")),
                         request.query("nextToken"), RestParameters.integer(request.query("maxResults"), "maxResults")))
                 .thenApply(listed -> RestResponse.json(200, new Sources(listed.queueUrls().stream()
                         .map(url -> new QueueResource.QueueView(url.substring(url.lastIndexOf('/') + 1), url, null, null, null, null))
@@ -79,20 +70,20 @@ public final class RedriveResource implements RestResource {
         var root = READER.object(request.body(), Set.of("destination", "maxMessagesPerSecond"));
         String destination = READER.text(root, "destination", "destination");
         Integer rate = READER.integer(root, "maxMessagesPerSecond", "maxMessagesPerSecond");
-        return client.startMessageMoveTask(new StartMessageMoveTaskRequest(queueArn.apply(request.path("name")),
-                        destination == null ? null : queueArn.apply(destination), rate))
+        return queues.client(request).startMessageMoveTask(new StartMessageMoveTaskRequest(queues.arnOf(request, request.path("name")),
+                        destination == null ? null : queues.arnOf(request, destination), rate))
                 .thenApply(started -> RestResponse.json(200, Map.of("taskHandle", started.taskHandle())));
     }
 
     private CompletableFuture<RestResponse> tasks(RestRequest request) {
-        return client.listMessageMoveTasks(new ListMessageMoveTasksRequest(queueArn.apply(request.path("name")),
+        return queues.client(request).listMessageMoveTasks(new ListMessageMoveTasksRequest(queues.arnOf(request, request.path("name")),
                         RestParameters.integer(request.query("maxResults"), "maxResults")))
                 .thenApply(listed -> RestResponse.json(200, Map.of("tasks", listed.results().stream()
                         .map(RedriveResource::view).toList())));
     }
 
     private CompletableFuture<RestResponse> cancel(RestRequest request) {
-        return client.cancelMessageMoveTask(new CancelMessageMoveTaskRequest(request.path("taskHandle")))
+        return queues.client(request).cancelMessageMoveTask(new CancelMessageMoveTaskRequest(request.path("taskHandle")))
                 .thenApply(cancelled -> RestResponse.json(200, Map.of("moved", cancelled.approximateNumberOfMessagesMoved())));
     }
 

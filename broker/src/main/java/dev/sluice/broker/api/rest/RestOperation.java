@@ -36,12 +36,16 @@ public record RestOperation(String method, String path, String operationId, Stri
         responses = Map.copyOf(responses);
     }
 
-    /** {@code responses} plus the errors of every operation on a queue: 400 (invalid input) and 404 (no such queue). */
+    /**
+     * {@code responses} plus the errors of every operation on a queue: 400 (invalid input), 403 (access denied; an
+     * operation's own 403 is listed beside it) and 404 (no such queue).
+     */
     public static Map<Integer, String> withQueueErrors(Map<Integer, String> responses) {
         Map<Integer, String> all = new java.util.LinkedHashMap<>();
         all.put(400, "invalid input (the SQS error code in the body)");
-        all.put(404, "QueueDoesNotExist");
-        all.putAll(responses);
+        all.put(403, "AccessDenied (the key's policies or the queue's Policy refuse the action)");
+        all.put(404, "QueueDoesNotExist (also a queue of another account: REST names the caller's account's queues)");
+        responses.forEach((status, meaning) -> all.merge(status, meaning, (common, own) -> own + "; or " + common));
         return all;
     }
 

@@ -65,17 +65,6 @@ public final class SqsEndpoint {
                 Supplier<SqsHttpResponse> unavailable);
     }
 
-    /**
-     * The access check of one request, run after decoding and before the action (the HTTP routes build one per
-     * request from its caller): completes to let the action run, or fails with the error to answer.
-     */
-    @FunctionalInterface
-    public interface Authorization {
-        Authorization ALLOW_ALL = (action, request) -> CompletableFuture.completedFuture(null);
-
-        CompletableFuture<Void> check(SqsAction action, Object request);
-    }
-
     /** The longest receive wait SQS allows: a receive that names none may wait this long by its queue's default. */
     private static final Duration MAX_RECEIVE_WAIT = Duration.ofSeconds(20);
 
@@ -94,12 +83,14 @@ public final class SqsEndpoint {
      * retried by the SDKs) instead.
      */
     public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request, Caller caller, Bound bound) {
-        return handle(request, caller, bound, Authorization.ALLOW_ALL);
+        return handle(request, clients.apply(caller), bound);
     }
 
-    /** As {@link #handle(SqsHttpRequest, Caller, Bound)}, the action running only once {@code authorization} allowed it. */
-    public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request, Caller caller, Bound bound,
-            Authorization authorization) {
+    /**
+     * As {@link #handle(SqsHttpRequest, Caller, Bound)} through {@code client}, the caller's own view of the queues
+     * (its account's, every action checked), built by the HTTP layer for this one request.
+     */
+    public CompletableFuture<SqsHttpResponse> handle(SqsHttpRequest request, QueueClient client, Bound bound) {
         String requestId = requestIds.get();
         SqsProtocol protocol = request.protocol();
         SqsAction action = null;
@@ -119,10 +110,7 @@ public final class SqsEndpoint {
         SqsAction named = action;
         CompletableFuture<?> result;
         try {
-            QueueClient client = clients.apply(caller);
-            CompletableFuture<Void> allowed = authorization.check(named, decoded);
-            result = allowed.isDone() && !allowed.isCompletedExceptionally() ? named.invoke(client, decoded)
-                    : afterCheck(allowed, named, decoded, client);
+            result = named.invoke(client, decoded);
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -131,40 +119,6 @@ public final class SqsEndpoint {
                         .answering(named)), result);
         return bound.within(answered, receiveWait(decoded), () -> errors.encode(protocol, SqsError.SERVICE_UNAVAILABLE, null, requestId)
                 .answering(named));
-    }
-
-    /**
-     * The action once a pending access check allowed it. Cancelling the answer (a client hanging up) cancels the
-     * action's own future too, so an abandoned long poll stops waiting even when its check was not decided at once.
-     */
-    private CompletableFuture<Object> afterCheck(CompletableFuture<Void> allowed, SqsAction action, Object decoded,
-            QueueClient client) {
-        CompletableFuture<Object> answer = new CompletableFuture<>();
-        allowed.whenComplete((ok, denied) -> {
-            if (denied != null) {
-                answer.completeExceptionally(denied);
-                return;
-            }
-            if (answer.isDone()) {
-                return;
-            }
-            CompletableFuture<?> invoked;
-            try {
-                invoked = action.invoke(client, decoded);
-            } catch (RuntimeException e) {
-                answer.completeExceptionally(e);
-                return;
-            }
-            Cancellation.propagate(answer, invoked);
-            invoked.whenComplete((response, failure) -> {
-                if (failure != null) {
-                    answer.completeExceptionally(failure);
-                } else {
-                    answer.complete(response);
-                }
-            });
-        });
-        return answer;
     }
 
     /**

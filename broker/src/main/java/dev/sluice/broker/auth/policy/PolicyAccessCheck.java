@@ -25,14 +25,14 @@ public final class PolicyAccessCheck implements AccessCheck {
         this.cache = cache;
     }
 
-    @Override
+    /** As {@link #decide} without a request context: true when allowed. */
     public boolean allows(Caller caller, String action, String resourceArn, String ownerAccountId,
             Optional<String> resourcePolicy) {
         return decide(new AccessRequest(caller, action, resourceArn, ownerAccountId, RequestContext.NONE),
                 resourcePolicy) == Decision.ALLOW;
     }
 
-    /** The full decision (explicit or implicit deny shape the error message) with the request's context. */
+    @Override
     public Decision decide(AccessRequest request, Optional<String> resourcePolicy) {
         Optional<PolicyDocument> resource = Optional.empty();
         String policyText = resourcePolicy.filter(text -> !text.isBlank()).orElse(null);
@@ -44,6 +44,20 @@ public final class PolicyAccessCheck implements AccessCheck {
             resource = Optional.of(parsed.document());
         }
         return PolicyEvaluator.decide(request, identity(request), resource);
+    }
+
+    @Override
+    public boolean discloses(AccessRequest request, Optional<String> resourcePolicy) {
+        if (request.caller().operator() || request.sameAccount()) {
+            return true;
+        }
+        String policyText = resourcePolicy.filter(text -> !text.isBlank()).orElse(null);
+        if (policyText == null) {
+            return false;
+        }
+        PolicyCache.Parsed parsed = cache.resourcePolicy(service(request.action()), policyText);
+        return parsed.readable() && parsed.document().statements().stream().anyMatch(statement -> statement.allow()
+                && statement.principalMatch(request.caller(), request.context()) != Principals.Match.NONE);
     }
 
     private PolicyEvaluator.Identity identity(AccessRequest request) {
