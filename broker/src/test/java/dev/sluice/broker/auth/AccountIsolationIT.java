@@ -225,16 +225,7 @@ class AccountIsolationIT {
     }
 
     @Test
-    void aKeyOfAnotherAccountIsRefusedByTopicsAndTheRestApiWhichDoNotYetFollowItsAccount() throws Exception {
-        StaticCredentialsProvider keysB = StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_B, SECRET_B));
-        StaticCredentialsProvider keysA = StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_A, SECRET_A));
-        try (SnsClient snsB = sns(keysB); SnsClient snsA = sns(keysA)) {
-            var refused = assertThrows(software.amazon.awssdk.services.sns.model.AuthorizationErrorException.class,
-                    () -> snsB.createTopic(r -> r.name("b-topic")));
-            assertEquals(403, refused.statusCode());
-            assertThrows(software.amazon.awssdk.services.sns.model.AuthorizationErrorException.class, () -> snsB.listTopics());
-            assertTrue(snsA.listTopics().topics().stream().noneMatch(topic -> topic.topicArn().endsWith(":b-topic")));
-        }
+    void aKeyOfAnotherAccountIsRefusedByTheRestApiWhichDoesNotYetFollowItsAccount() throws Exception {
         RawSigner signer = new RawSigner(KEY_B, SECRET_B, server.port());
         java.time.Instant now = java.time.Instant.now();
         var request = java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/queues")).GET();

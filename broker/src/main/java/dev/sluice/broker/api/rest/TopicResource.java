@@ -48,7 +48,8 @@ public final class TopicResource implements RestResource {
     }
 
     private CompletableFuture<RestResponse> publish(RestRequest request) {
-        String topicArn = "arn:aws:sns:" + region + ":" + accountId + ":" + request.path("name");
+        // The caller's topic of that name: REST paths name topics within the caller's account.
+        String topicArn = "arn:aws:sns:" + region + ":" + notify.accountOf(request.caller()) + ":" + request.path("name");
         String message = StrictUtf8.decodeOrNull(request.body());
         if (message == null) {
             // As SNS: a message is text; replacing bad bytes would publish something nobody sent.
