@@ -39,9 +39,14 @@ final class BridgeModule implements AutoCloseable {
         };
     }
 
-    /** The bridge's /v1 operations; after the routes are mounted. */
-    dev.sluice.broker.api.rest.RestResource restResource() {
-        return new dev.sluice.broker.api.rest.FunctionResource(new BridgeOperations(bridge.api()));
+    /**
+     * The bridge's /v1 operations; after the routes are mounted.
+     *
+     * @param operators whether a caller is an operator (who lists every account's functions)
+     */
+    dev.sluice.broker.api.rest.RestResource restResource(java.util.function.Predicate<dev.sluice.notify.core.Caller> operators) {
+        return new dev.sluice.broker.api.rest.FunctionResource(new BridgeOperations(bridge.api()), QueueModule.ACCOUNT_ID,
+                operators);
     }
 
     /**

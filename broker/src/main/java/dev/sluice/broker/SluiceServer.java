@@ -195,7 +195,7 @@ public final class SluiceServer implements AutoCloseable {
                             notify.deliveryHealth().counts(), started::clusterView, peers),
                     new dev.sluice.broker.ops.ClusterSubscriptionFailures(config.raft().nodeId(), started::clusterView, peers,
                             peerSigner)));
-            restResources.add(bridge.restResource());
+            restResources.add(bridge.restResource(notify::operator));
             restResources.add(new dev.sluice.broker.api.rest.FunctionActivityResource(
                     new dev.sluice.broker.ops.ClusterFunctionActivity(config.raft().nodeId(), bridge::activity,
                             started::clusterView, peers, peerSigner)));

@@ -83,6 +83,17 @@ public record Subscription(String id, String topicName, String protocol, String 
         return matcher != null && matcher.matches() ? java.util.Optional.of(matcher.group(1)) : java.util.Optional.empty();
     }
 
+    /**
+     * The stored name of the function a Lambda function ARN names: the bare name in {@code defaultAccount}, else
+     * {@code account/name} (how the function bridge keys each account's functions); empty when it is not one.
+     */
+    public static java.util.Optional<String> functionKey(String arn, String defaultAccount) {
+        return functionName(arn).map(name -> {
+            String account = arn.split(":", -1)[4];
+            return account.equals(defaultAccount) ? name : account + "/" + name;
+        });
+    }
+
     /** The key of this subscription's body in a {@code MessageStructure=json} message: SNS's {@code lambda} for functions. */
     public String structureKey() {
         return function() ? "lambda" : protocol;

@@ -204,7 +204,8 @@ final class DeliveryWorker extends QueuePoller {
      */
     private CompletableFuture<Integer> invoke(Subscription current, Message message) {
         FunctionDeliveries functions = services.functionDeliveries();
-        String functionName = Subscription.functionName(current.endpoint()).orElseThrow();
+        // The function of the ARN's account (Subscribe let only the subscriber's own account be named).
+        String functionName = Subscription.functionKey(current.endpoint(), services.config().accountId()).orElseThrow();
         if (functions == null) {
             return CompletableFuture.failedFuture(new DeliveryHealth.Refused("cannot invoke function " + functionName
                     + ": no function bridge runs here"));

@@ -101,6 +101,11 @@ public final class SubscriptionActions {
                 settable.put(name, value);
             });
             deadLetterArn(settable, subscriber);
+            if (Subscription.FUNCTION_PROTOCOLS.contains(checkedProtocol) && !endpoint.split(":", -1)[4].equals(subscriber)) {
+                // Functions have no resource policy here that could let another account's topic invoke them.
+                throw SnsError.AUTHORIZATION_ERROR.exception("Not authorized to subscribe function " + endpoint
+                        + ": it belongs to another account");
+            }
             return topics.require(arn).thenCompose(topic -> checkQueueEndpoint(topics.arn(topic.name()), checkedProtocol,
                     endpoint).thenCompose(reachable -> catalog.subscriptionsOf(topic.name())).thenCompose(existing -> {
                 checkTopicKind(topic, checkedProtocol, endpoint);

@@ -122,7 +122,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
                     verified.accessKeyId(), operators.test(verified.accessKeyId()));
             if (beyondQueues(context, caller)) {
                 errors.respond(context, SqsError.ACCESS_DENIED, SqsError.ACCESS_DENIED, SnsError.AUTHORIZATION_ERROR,
-                        "Keys of account " + caller.accountId() + " reach only the SQS and SNS APIs and the REST topics for now.", false);
+                        "Keys of account " + caller.accountId() + " reach only the SQS and SNS APIs and the REST topics and functions for now.", false);
                 return;
             }
             context.put(ACCOUNT_CALLER, caller);
@@ -138,13 +138,17 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
 
     /** {@code /{12-digit account}/{queue name}}: an SQS Query request posted to its queue's URL. */
     private static final java.util.regex.Pattern QUEUE_PATH = java.util.regex.Pattern.compile("/\\d{12}/[^/]+");
-    /** The REST topics, which follow the caller's account ({@code TopicCatalogResource}, {@code TopicResource}). */
-    private static final java.util.regex.Pattern TOPICS_PATH = java.util.regex.Pattern.compile("/v1/topics(/[^/]+)*");
+    /**
+     * The REST resources that follow the caller's account: topics ({@code TopicCatalogResource}, {@code TopicResource}),
+     * functions and event source mappings ({@code FunctionResource}).
+     */
+    private static final java.util.regex.Pattern OWN_ACCOUNT_PATHS = java.util.regex.Pattern.compile(
+            "/v1/(topics|functions|event-source-mappings)(/[^/]+)*");
 
     /**
      * True for a request of a key of another account than the default one (not an operator's) that is neither an SQS
-     * nor an SNS request nor one of the REST topics ({@code /v1/topics...}): functions, the REST queues and the rest of
-     * {@code /v1} do not follow the caller's account yet (queues through SQS and topics do), so they would show and
+     * nor an SNS request nor one of the REST resources that follow the caller's account ({@link #OWN_ACCOUNT_PATHS}):
+     * the REST queues, the function activity and the rest of {@code /v1} do not follow it yet, so they would show and
      * change the default account's resources; such keys are refused there rather than let in. The path is the one
      * routing reads (dot segments resolved), so no {@code /v1/topics/../} reaches another resource.
      */
@@ -153,7 +157,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             return false;
         }
         String path = context.request().path();
-        if (QUEUE_PATH.matcher(path).matches() || TOPICS_PATH.matcher(context.normalizedPath()).matches()) {
+        if (QUEUE_PATH.matcher(path).matches() || OWN_ACCOUNT_PATHS.matcher(context.normalizedPath()).matches()) {
             return false;
         }
         String target = context.request().getHeader("X-Amz-Target");

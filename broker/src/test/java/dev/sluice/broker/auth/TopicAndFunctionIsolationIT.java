@@ -35,10 +35,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * the same name is two topics; every SNS action of B on A's topic or subscription is refused with SNS's
  * AuthorizationError and changes nothing; a topic Policy lets B publish and subscribe across accounts, and a queue of
  * another account is subscribed only when its Policy lets the topic send, then receives the fanout. The REST topics
- * (what the console shows) follow the caller's account too; an operator lists every account's.
+ * (what the console shows) follow the caller's account too; an operator lists every account's. So do functions and
+ * event source mappings: a key sees and changes only its account's, and a mapping reads only its account's queues.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SnsAccountIsolationIT {
+class TopicAndFunctionIsolationIT {
     static final String ACCOUNT_A = "000000000000";
     static final String ACCOUNT_B = AccountIsolationIT.ACCOUNT_B;
 
@@ -214,6 +215,59 @@ class SnsAccountIsolationIT {
         Rest topicOfB = rest(AccountIsolationIT.KEY_OPS, AccountIsolationIT.SECRET_OPS, "GET", "/v1/topics/rest-b",
                 "account=" + ACCOUNT_B, null);
         assertEquals(200, topicOfB.status(), topicOfB.body());
+    }
+
+    @Test
+    void functionsAndMappingsBelongToTheirAccountAndAMappingReadsOnlyItsAccountsQueues() throws Exception {
+        String keyA = AccountIsolationIT.KEY_A;
+        String secretA = AccountIsolationIT.SECRET_A;
+        String keyB = AccountIsolationIT.KEY_B;
+        String secretB = AccountIsolationIT.SECRET_B;
+        String function = "{\"FunctionName\":\"%s\",\"InvokeUrl\":\"http://127.0.0.1:9/invoke\"}";
+        assertEquals(201, rest(keyA, secretA, "POST", "/v1/functions", "", function.formatted("fn-a")).status());
+        Rest createdB = rest(keyB, secretB, "POST", "/v1/functions", "", function.formatted("fn-b"));
+        assertEquals(201, createdB.status(), createdB.body());
+        assertTrue(createdB.body().contains("arn:aws:lambda:us-east-1:" + ACCOUNT_B + ":function:fn-b"), createdB.body());
+        assertTrue(createdB.body().contains("\"FunctionName\":\"fn-b\""), createdB.body());
+        // The same name in another account is another function.
+        assertEquals(201, rest(keyB, secretB, "POST", "/v1/functions", "", function.formatted("fn-a")).status());
+        assertEquals(204, rest(keyB, secretB, "DELETE", "/v1/functions/fn-a", "", null).status());
+        assertEquals(200, rest(keyA, secretA, "GET", "/v1/functions/fn-a", "", null).status());
+
+        Rest listedB = rest(keyB, secretB, "GET", "/v1/functions", "", null);
+        assertTrue(listedB.body().contains("fn-b") && !listedB.body().contains(":" + ACCOUNT_A + ":"), listedB.body());
+        Rest listedA = rest(keyA, secretA, "GET", "/v1/functions", "", null);
+        assertTrue(listedA.body().contains("fn-a") && !listedA.body().contains("fn-b"), listedA.body());
+
+        String mapping = "{\"FunctionName\":\"%s\",\"EventSourceArn\":\"%s\",\"Enabled\":false}";
+        String queueArnA = queueArn(sqsA, sqsA.createQueue(r -> r.queueName("a-feed")).queueUrl());
+        String queueArnB = queueArn(sqsB, sqsB.createQueue(r -> r.queueName("b-feed")).queueUrl());
+        // B's mapping may not read A's queue: answered as a missing queue.
+        Rest refused = rest(keyB, secretB, "POST", "/v1/event-source-mappings", "", mapping.formatted("fn-b", queueArnA));
+        assertEquals(400, refused.status(), refused.body());
+        assertTrue(refused.body().contains("does not exist"), refused.body());
+        Rest mappedA = rest(keyA, secretA, "POST", "/v1/event-source-mappings", "", mapping.formatted("fn-a", queueArnA));
+        assertEquals(202, mappedA.status(), mappedA.body());
+        String uuidA = mappedA.body().replaceAll(".*\"UUID\":\"([^\"]+)\".*", "$1");
+        assertEquals(202, rest(keyB, secretB, "POST", "/v1/event-source-mappings", "", mapping.formatted("fn-b", queueArnB))
+                .status());
+        Rest mappingsB = rest(keyB, secretB, "GET", "/v1/event-source-mappings", "", null);
+        assertTrue(mappingsB.body().contains("b-feed") && !mappingsB.body().contains(uuidA), mappingsB.body());
+        assertEquals(404, rest(keyB, secretB, "GET", "/v1/event-source-mappings/" + uuidA, "", null).status());
+        assertEquals(404, rest(keyB, secretB, "PUT", "/v1/event-source-mappings/" + uuidA, "", "{\"Enabled\":true}").status());
+        assertEquals(404, rest(keyB, secretB, "DELETE", "/v1/event-source-mappings/" + uuidA, "", null).status());
+        Rest stillA = rest(keyA, secretA, "GET", "/v1/event-source-mappings/" + uuidA, "", null);
+        assertEquals(200, stillA.status());
+        assertTrue(stillA.body().contains("\"State\":\"Disabled\""), stillA.body());
+
+        Rest listedByOperator = rest(AccountIsolationIT.KEY_OPS, AccountIsolationIT.SECRET_OPS, "GET", "/v1/functions", "",
+                null);
+        assertTrue(listedByOperator.body().contains("function:fn-a") && listedByOperator.body()
+                .contains(ACCOUNT_B + ":function:fn-b"), listedByOperator.body());
+        // A lambda subscription invokes a function of the subscriber's own account only.
+        String topicB = snsB.createTopic(r -> r.name("b-to-functions")).topicArn();
+        assertThrows(AuthorizationErrorException.class, () -> snsB.subscribe(r -> r.topicArn(topicB).protocol("lambda")
+                .endpoint("arn:aws:lambda:us-east-1:" + ACCOUNT_A + ":function:fn-a")));
     }
 
     private record Rest(int status, String body) {
