@@ -195,10 +195,12 @@ public final class SluiceServer implements AutoCloseable {
                             notify.deliveryHealth().counts(), started::clusterView, peers),
                     new dev.sluice.broker.ops.ClusterSubscriptionFailures(config.raft().nodeId(), started::clusterView, peers,
                             peerSigner)));
-            restResources.add(bridge.restResource(notify::operator));
+            dev.sluice.broker.api.rest.RestAccountScopes functionScopes = new dev.sluice.broker.api.rest.RestAccountScopes(
+                    QueueModule.ACCOUNT_ID, notify::operator);
+            restResources.add(bridge.restResource(functionScopes));
             restResources.add(new dev.sluice.broker.api.rest.FunctionActivityResource(
                     new dev.sluice.broker.ops.ClusterFunctionActivity(config.raft().nodeId(), bridge::activity,
-                            started::clusterView, peers, peerSigner)));
+                            started::clusterView, peers, peerSigner), functionScopes, bridge::mappingsOf));
             restResources.add(accounts.restResource());
             restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group), started.membership()));
             new RestRoutes(restResources, caller -> config.auth().isOperator(caller.accessKeyId())).mount(router);

@@ -260,6 +260,9 @@ class TopicAndFunctionIsolationIT {
         assertEquals(200, stillA.status());
         assertTrue(stillA.body().contains("\"State\":\"Disabled\""), stillA.body());
 
+        Rest activityB = rest(keyB, secretB, "GET", "/v1/function-activity", "", null);
+        assertEquals(200, activityB.status(), activityB.body());
+        assertFalse(activityB.body().contains(uuidA) || activityB.body().contains("fn-a"), activityB.body());
         Rest listedByOperator = rest(AccountIsolationIT.KEY_OPS, AccountIsolationIT.SECRET_OPS, "GET", "/v1/functions", "",
                 null);
         assertTrue(listedByOperator.body().contains("function:fn-a") && listedByOperator.body()

@@ -140,16 +140,18 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     private static final java.util.regex.Pattern QUEUE_PATH = java.util.regex.Pattern.compile("/\\d{12}/[^/]+");
     /**
      * The REST resources that follow the caller's account: topics ({@code TopicCatalogResource}, {@code TopicResource}),
-     * functions and event source mappings ({@code FunctionResource}).
+     * functions and event source mappings ({@code FunctionResource}) and their activity ({@code FunctionActivityResource}).
      */
     private static final java.util.regex.Pattern OWN_ACCOUNT_PATHS = java.util.regex.Pattern.compile(
-            "/v1/(topics|functions|event-source-mappings)(/[^/]+)*");
+            "/v1/(topics|functions|event-source-mappings)(/[^/]+)*|/v1/function-activity");
 
     /**
      * True for a request of a key of another account than the default one (not an operator's) that is neither an SQS
      * nor an SNS request nor one of the REST resources that follow the caller's account ({@link #OWN_ACCOUNT_PATHS}):
-     * the REST queues, the function activity and the rest of {@code /v1} do not follow it yet, so they would show and
-     * change the default account's resources; such keys are refused there rather than let in. The path is the one
+     * the REST queues ({@code /v1/queues...}) and the nodes' parts of the cluster-wide numbers
+     * ({@code /v1/function-activity/node}, {@code /v1/subscription-failures/node}) do not follow it yet, so they would show and
+     * change the default account's resources; such keys are refused there rather than let in (the operator-only
+     * {@code /v1} paths refuse them anyway, as unknown paths do). The path is the one
      * routing reads (dot segments resolved), so no {@code /v1/topics/../} reaches another resource.
      */
     private static boolean beyondQueues(RoutingContext context, dev.sluice.broker.auth.Caller caller) {

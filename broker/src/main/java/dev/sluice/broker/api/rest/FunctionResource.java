@@ -1,7 +1,6 @@
 package dev.sluice.broker.api.rest;
 
 import dev.sluice.faasbridge.api.http.BridgeOperations;
-import dev.sluice.faasbridge.core.AccountScope;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,21 +12,12 @@ import java.util.Map;
  * only its own account's; an operator lists every account's, and reaches one account's with {@code ?account=}.
  */
 public final class FunctionResource implements RestResource {
-    private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("[0-9]{12}");
-
     private final BridgeOperations operations;
-    private final String defaultAccount;
-    private final java.util.function.Predicate<dev.sluice.notify.core.Caller> operators;
+    private final RestAccountScopes scopes;
 
-    /**
-     * @param defaultAccount the account of callers the server names none for, and of functions stored before accounts
-     * @param operators whether a caller is an operator
-     */
-    public FunctionResource(BridgeOperations operations, String defaultAccount,
-            java.util.function.Predicate<dev.sluice.notify.core.Caller> operators) {
+    public FunctionResource(BridgeOperations operations, RestAccountScopes scopes) {
         this.operations = operations;
-        this.defaultAccount = defaultAccount;
-        this.operators = operators;
+        this.scopes = scopes;
     }
 
     @Override
@@ -38,19 +28,6 @@ public final class FunctionResource implements RestResource {
     @Override
     public List<RestOperation> operations() {
         return operations.operations().stream().map(this::adapt).toList();
-    }
-
-    /** Whose functions a request reaches: the caller's account; an operator's {@code ?account=}, or every account's. */
-    private AccountScope scope(RestRequest request) {
-        String own = request.caller().account(defaultAccount);
-        if (!operators.test(request.caller())) {
-            return new AccountScope(own, defaultAccount, false);
-        }
-        String given = request.query("account");
-        if (given != null && ACCOUNT.matcher(given).matches()) {
-            return new AccountScope(given, defaultAccount, false);
-        }
-        return new AccountScope(own, defaultAccount, given == null);
     }
 
     private RestOperation adapt(BridgeOperations.Operation operation) {
@@ -66,7 +43,7 @@ public final class FunctionResource implements RestResource {
                     Map<String, String> query = new LinkedHashMap<>();
                     request.query().forEach((name, values) -> query.put(name, values.isEmpty() ? null : values.get(0)));
                     return operation.handler().apply(new BridgeOperations.Call(request.pathParameters(), query,
-                            request.body(), scope(request)))
+                            request.body(), scopes.of(request)))
                             .thenApply(json -> json == null ? RestResponse.noContent().withStatus(operation.successStatus())
                                     : RestResponse.json(operation.successStatus(), json));
                 });
