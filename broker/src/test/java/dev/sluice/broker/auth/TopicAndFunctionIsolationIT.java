@@ -181,6 +181,11 @@ class TopicAndFunctionIsolationIT {
         assertEquals(2, received.size(), received.toString());
         assertTrue(received.stream().anyMatch(body -> body.contains("from a")) && received.stream()
                 .anyMatch(body -> body.contains("from b")), received.toString());
+        // Its owner withdraws the queue's Policy: the topic's messages stop reaching it.
+        sqsB.setQueueAttributes(r -> r.queueUrl(openB).attributes(Map.of(QueueAttributeName.POLICY, "")));
+        sleepPast(SECOND_AND_A_HALF);
+        snsA.publish(r -> r.topicArn(shared).message("after the policy went"));
+        assertEquals(List.of(), sqsB.receiveMessage(r -> r.queueUrl(openB).waitTimeSeconds(3)).messages());
         // The subscriber manages its own subscription; the Policy did not grant B anything else on the topic.
         assertEquals(ACCOUNT_B, snsB.getSubscriptionAttributes(r -> r.subscriptionArn(subscriptionArn)).attributes()
                 .get("Owner"));
@@ -291,6 +296,18 @@ class TopicAndFunctionIsolationIT {
         var answer = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
                 .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         return new Rest(answer.statusCode(), answer.body());
+    }
+
+    /** Longer than fanout keeps a queue Policy's decision (notify's SubscriberQueues.RECHECK_NANOS, one second). */
+    private static final long SECOND_AND_A_HALF = 1_500;
+
+    private static void sleepPast(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String queueArn(SqsClient sqs, String url) {

@@ -84,13 +84,14 @@ public final class NotifyService implements AutoCloseable {
                 .toSeconds() + 5);
         FunctionDeliveries functionDeliveries = FunctionDeliveries.of(functions, config.functionRetryDelays());
         this.health = new DeliveryHealth(clock, FAILURE_LOG_INTERVAL);
+        SubscriberQueues queuePolicies = new SubscriberQueues(subscriberQueues, topicAccess);
         NotifyServices services = new NotifyServices(config, queueClient, subscriberQueues, this.catalog, internalQueues,
                 new FilterPolicies(), envelopes, new Copies(envelopes, config.region(), config.accountId()), webhooks,
                 config.smtp() == null ? null : new Mailer(vertx, config.smtp(), clock), functionDeliveries,
-                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health);
+                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health, queuePolicies);
         this.workers = new NotifyWorkers(services);
         this.topics = new TopicActions(this.catalog, internalQueues, ids, workers::refreshSoon, topicAccess);
-        this.subscriptions = new SubscriptionActions(new SubscriberQueues(subscriberQueues, topicAccess), this.catalog, internalQueues, queueClient, topics, envelopes,
+        this.subscriptions = new SubscriptionActions(queuePolicies, this.catalog, internalQueues, queueClient, topics, envelopes,
                 outbound, ids, random, timestamps, visibility, config.smtp() != null, keys, workers::refreshSoon,
                 functionDeliveries, health);
         this.authorizer = new TopicAuthorizer(this.catalog, topicAccess, config.region(), config.accountId(),
