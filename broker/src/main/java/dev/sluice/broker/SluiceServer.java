@@ -184,7 +184,7 @@ public final class SluiceServer implements AutoCloseable {
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
             List<RestResource> restResources = new ArrayList<>(queues.restResources());
-            restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
+            restResources.add(new TopicResource(notify, QueueModule.REGION));
             RaftStoreNode started = node;
             // The console's cluster-wide numbers: the serving node asks the others (topic counts, function activity).
             io.vertx.ext.web.client.WebClient peers = io.vertx.ext.web.client.WebClient.create(vertx);

@@ -278,6 +278,46 @@ class TopicAndFunctionIsolationIT {
                 .endpoint("arn:aws:lambda:us-east-1:" + ACCOUNT_A + ":function:fn-a")));
     }
 
+    @Test
+    void anotherAccountsMappingAndLambdaSubscriptionInvokeThatAccountsFunction() throws Exception {
+        List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer function = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        function.createContext("/invoke", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            byte[] answer = "null".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        function.start();
+        try {
+            String keyB = AccountIsolationIT.KEY_B;
+            String secretB = AccountIsolationIT.SECRET_B;
+            String url = "http://127.0.0.1:" + function.getAddress().getPort() + "/invoke";
+            assertEquals(201, rest(keyB, secretB, "POST", "/v1/functions", "",
+                    "{\"FunctionName\":\"fn-live\",\"InvokeUrl\":\"" + url + "\"}").status());
+            String queueB = sqsB.createQueue(r -> r.queueName("b-live")).queueUrl();
+            Rest mapped = rest(keyB, secretB, "POST", "/v1/event-source-mappings", "", "{\"FunctionName\":\"fn-live\","
+                    + "\"EventSourceArn\":\"" + queueArn(sqsB, queueB) + "\",\"BatchSize\":1}");
+            assertEquals(202, mapped.status(), mapped.body());
+            sqsB.sendMessage(r -> r.queueUrl(queueB).messageBody("to b's function"));
+            String topicB = snsB.createTopic(r -> r.name("b-lambda")).topicArn();
+            snsB.subscribe(r -> r.topicArn(topicB).protocol("lambda")
+                    .endpoint("arn:aws:lambda:us-east-1:" + ACCOUNT_B + ":function:fn-live"));
+            snsB.publish(r -> r.topicArn(topicB).message("via sns"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && !(received.stream().anyMatch(body -> body.contains("to b's function"))
+                    && received.stream().anyMatch(body -> body.contains("via sns")))) {
+                sleepPast(100);
+            }
+            assertTrue(received.stream().anyMatch(body -> body.contains("to b's function")), received.toString());
+            assertTrue(received.stream().anyMatch(body -> body.contains("via sns")), received.toString());
+        } finally {
+            function.stop(0);
+        }
+    }
+
     private record Rest(int status, String body) {
     }
 

@@ -19,12 +19,11 @@ public final class TopicResource implements RestResource {
 
     private final NotifyService notify;
     private final String region;
-    private final String accountId;
 
-    public TopicResource(NotifyService notify, String region, String accountId) {
+    /** @param region the region in topic ARNs; the account is the caller's */
+    public TopicResource(NotifyService notify, String region) {
         this.notify = notify;
         this.region = region;
-        this.accountId = accountId;
     }
 
     @Override
