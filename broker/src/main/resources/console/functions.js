@@ -55,6 +55,9 @@
             const all = mapped.EventSourceMappings;
             functions.replaceChildren(table([
                 {title: 'Name', value: f => el('strong', {}, f.FunctionName)},
+                // A function belongs to an account (its ARN carries it): an operator's key lists every account's.
+                {title: 'Account', value: f => el('span', {'data-test': 'function-account'},
+                    String(f.FunctionArn || '').split(':')[4] || '')},
                 {title: 'Runs', value: f => f.InvokeUrl ? 'HTTP ' + f.InvokeUrl : 'in-process ' + (f.Handler || '')},
                 {title: 'Timeout', value: f => f.Timeout + ' s'},
                 {title: 'Reserved concurrency', value: f => f.ReservedConcurrentExecutions === undefined

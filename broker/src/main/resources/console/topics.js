@@ -17,8 +17,11 @@
         return el('span', {class: 'badge ' + kind, 'data-test': 'subscription-status'}, status || '—');
     }
 
-    function link(name) {
-        return el('a', {href: '#/topics/' + enc(name), 'data-test': 'topic-link'}, name);
+    // A topic belongs to an account (its ARN carries it). A key sees its own account's topics; an operator's sees every
+    // account's, so a link names the topic's account too, and the topic's page asks for it with ?account=.
+    function link(name, account) {
+        return el('a', {href: '#/topics/' + enc(name) + (account ? '/' + enc(account) : ''), 'data-test': 'topic-link'},
+            name);
     }
 
     // ---- The list.
@@ -39,7 +42,8 @@
                 token = answer.nextToken;
                 const rows = answer.topics;
                 const list = table([
-                    {title: 'Name', value: topic => link(topic.name)},
+                    {title: 'Name', value: topic => link(topic.name, topic.account)},
+                    {title: 'Account', value: topic => el('span', {'data-test': 'topic-account'}, topic.account || '')},
                     {title: 'Type', value: topic => topic.attributes.FifoTopic === 'true' ? 'FIFO' : 'Standard'},
                     {title: 'Display name', value: topic => topic.attributes.DisplayName || ''},
                     {title: 'Confirmed', value: topic => topic.attributes.SubscriptionsConfirmed || '0'},
@@ -100,8 +104,10 @@
 
     // ---- One topic.
 
-    function renderTopic(root, name) {
+    function renderTopic(root, name, account) {
         const path = '/topics/' + enc(name);
+        /** Ends every request's path: the topic's account, when the link named one. */
+        const at = account ? '?account=' + encodeURIComponent(account) : '';
         const head = el('div', {});
         const counts = el('div', {class: 'stats', 'data-test': 'topic-counts'});
         const subscriptions = el('div', {'data-test': 'subscription-list'}, el('p', {class: 'loading'}, 'Loading…'));
@@ -117,7 +123,7 @@
 
         async function loadTopic() {
             try {
-                topic = await api('GET', path);
+                topic = await api('GET', path + at);
             } catch (error) {
                 head.replaceChildren(el('h1', {}, name), el('p', {class: 'error', 'data-test': 'topic-error'}, describe(error)));
                 return;
@@ -155,7 +161,7 @@
 
         async function loadSubscriptions() {
             try {
-                const answer = await api('GET', path + '/subscriptions');
+                const answer = await api('GET', path + '/subscriptions' + at);
                 subscriptions.replaceChildren(table([
                     {title: 'Protocol', value: s => s.protocol},
                     {title: 'Endpoint', value: s => el('span', {'data-test': 'subscription-endpoint'}, s.endpoint)},
@@ -189,7 +195,7 @@
             }
             const id = subscription.subscriptionArn.substring(subscription.subscriptionArn.lastIndexOf(':') + 1);
             try {
-                await api('DELETE', path + '/subscriptions/' + enc(id));
+                await api('DELETE', path + '/subscriptions/' + enc(id) + at);
                 notify('Unsubscribed ' + subscription.endpoint + '.');
                 refresh();
             } catch (error) {
@@ -202,7 +208,7 @@
                 return;
             }
             try {
-                await api('DELETE', path);
+                await api('DELETE', path + at);
                 notify('Topic ' + name + ' deleted.');
                 Sluice.go('#/topics');
             } catch (error) {
@@ -231,7 +237,7 @@
                     attributes.FilterPolicy = filter.value.trim();
                 }
                 try {
-                    const answer = await api('POST', path + '/subscriptions',
+                    const answer = await api('POST', path + '/subscriptions' + at,
                         {protocol: protocol.value, endpoint: endpoint.value.trim(), attributes});
                     notify('Subscribed: ' + answer.subscriptionArn);
                     endpoint.value = '';
@@ -285,7 +291,7 @@
                     body.messageDeduplicationId = dedup.value;
                 }
                 try {
-                    const answer = await api('POST', path + '/publish', body);
+                    const answer = await api('POST', path + '/publish' + at, body);
                     notify('Published message ' + answer.messageId
                         + (answer.sequenceNumber ? ' (sequence ' + answer.sequenceNumber + ')' : '') + '.');
                     refresh();
@@ -338,7 +344,7 @@
 
         async function save(changes, what) {
             try {
-                await api('PATCH', path + '/attributes', {attributes: changes});
+                await api('PATCH', path + '/attributes' + at, {attributes: changes});
                 notify(what + ' saved.');
                 loadTopic();
                 return true;
@@ -381,6 +387,6 @@
         if (params[0] === '~create') {
             return renderCreate(root);
         }
-        return params.length > 0 ? renderTopic(root, params[0]) : renderList(root);
+        return params.length > 0 ? renderTopic(root, params[0], params[1]) : renderList(root);
     });
 })();

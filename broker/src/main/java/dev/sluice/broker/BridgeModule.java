@@ -39,9 +39,15 @@ final class BridgeModule implements AutoCloseable {
         };
     }
 
-    /** The bridge's /v1 operations; after the routes are mounted. */
-    dev.sluice.broker.api.rest.RestResource restResource() {
-        return new dev.sluice.broker.api.rest.FunctionResource(new BridgeOperations(bridge.api()));
+    /** The bridge's /v1 operations, for the callers' accounts ({@code scopes}); after the routes are mounted. */
+    dev.sluice.broker.api.rest.RestResource restResource(dev.sluice.broker.api.rest.RestAccountScopes scopes) {
+        return new dev.sluice.broker.api.rest.FunctionResource(new BridgeOperations(bridge.api()), scopes);
+    }
+
+    /** The UUIDs of the mappings a scope sees; after the routes are mounted. */
+    CompletableFuture<java.util.Set<String>> mappingsOf(dev.sluice.faasbridge.core.AccountScope scope) {
+        return bridge.api().listMappings(scope, java.util.Optional.empty()).thenApply(mappings -> mappings.stream()
+                .map(dev.sluice.faasbridge.core.EventSourceMapping::uuid).collect(java.util.stream.Collectors.toSet()));
     }
 
     /**

@@ -184,7 +184,7 @@ public final class SluiceServer implements AutoCloseable {
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
             List<RestResource> restResources = new ArrayList<>(queues.restResources(policies, callers, baseUrl::get));
-            restResources.add(new TopicResource(notify, QueueModule.REGION, QueueModule.ACCOUNT_ID));
+            restResources.add(new TopicResource(notify, QueueModule.REGION));
             RaftStoreNode started = node;
             // The console's cluster-wide numbers: the serving node asks the others (topic counts, function activity).
             io.vertx.ext.web.client.WebClient peers = io.vertx.ext.web.client.WebClient.create(vertx);
@@ -195,10 +195,12 @@ public final class SluiceServer implements AutoCloseable {
                             notify.deliveryHealth().counts(), started::clusterView, peers),
                     new dev.sluice.broker.ops.ClusterSubscriptionFailures(config.raft().nodeId(), started::clusterView, peers,
                             peerSigner)));
-            restResources.add(bridge.restResource());
+            dev.sluice.broker.api.rest.RestAccountScopes functionScopes = new dev.sluice.broker.api.rest.RestAccountScopes(
+                    QueueModule.ACCOUNT_ID, notify::operator);
+            restResources.add(bridge.restResource(functionScopes));
             restResources.add(new dev.sluice.broker.api.rest.FunctionActivityResource(
                     new dev.sluice.broker.ops.ClusterFunctionActivity(config.raft().nodeId(), bridge::activity,
-                            started::clusterView, peers, peerSigner)));
+                            started::clusterView, peers, peerSigner), functionScopes, bridge::mappingsOf));
             restResources.add(accounts.restResource());
             restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group), started.membership()));
             new RestRoutes(restResources, caller -> config.auth().isOperator(caller.accessKeyId())).mount(router);

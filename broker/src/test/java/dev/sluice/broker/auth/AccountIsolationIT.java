@@ -225,18 +225,8 @@ class AccountIsolationIT {
     }
 
     @Test
-    void aKeyOfAnotherAccountIsRefusedByTopicsWhichDoNotYetFollowItsAccountAndListsOnlyItsQueuesOverRest() throws Exception {
-        StaticCredentialsProvider keysB = StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_B, SECRET_B));
-        StaticCredentialsProvider keysA = StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY_A, SECRET_A));
-        try (SnsClient snsB = sns(keysB); SnsClient snsA = sns(keysA)) {
-            var refused = assertThrows(software.amazon.awssdk.services.sns.model.AuthorizationErrorException.class,
-                    () -> snsB.createTopic(r -> r.name("b-topic")));
-            assertEquals(403, refused.statusCode());
-            assertThrows(software.amazon.awssdk.services.sns.model.AuthorizationErrorException.class, () -> snsB.listTopics());
-            assertTrue(snsA.listTopics().topics().stream().noneMatch(topic -> topic.topicArn().endsWith(":b-topic")));
-        }
-        assertEquals(403, restGetAsB("/v1/topics").statusCode());
-        // REST queues follow the caller's account: B lists its own queues only.
+    void aKeyOfAnotherAccountListsOnlyItsOwnQueuesOverRest() throws Exception {
+        // REST queues follow the caller's account (topics and functions: TopicAndFunctionIsolationIT).
         var queues = restGetAsB("/v1/queues");
         assertEquals(200, queues.statusCode(), queues.body());
         assertFalse(queues.body().contains("/000000000000/"), queues.body());

@@ -81,6 +81,12 @@ public record EventSourceMapping(String uuid, String functionName, QueueArn even
         return reportBatchItemFailures ? List.of(REPORT_BATCH_ITEM_FAILURES) : List.of();
     }
 
+    /** This mapping feeding the function of another name (its stored, qualified one, or the bare one shown). */
+    public EventSourceMapping withFunctionName(String name) {
+        return new EventSourceMapping(uuid, name, eventSourceArn, batchSize, maximumBatchingWindowSeconds,
+                maximumConcurrency, reportBatchItemFailures, filterPatterns, enabled, lastModifiedMillis);
+    }
+
     public String state() {
         return enabled ? "Enabled" : "Disabled";
     }

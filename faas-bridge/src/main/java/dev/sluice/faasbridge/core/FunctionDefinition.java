@@ -24,10 +24,14 @@ public record FunctionDefinition(String name, String invokeUrl, String handler, 
     public static final int MAX_TIMEOUT_SECONDS = 900;
     public static final int MAX_RESERVED_CONCURRENCY = 1000;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** A stored name: a function name, after its account's id in any account but the default one ({@link AccountScope}). */
+    private static final Pattern QUALIFIED_NAME = Pattern.compile("([0-9]{12}/)?[A-Za-z0-9_-]{1,64}");
 
     /** Checks every field; a problem is a {@link LambdaError#INVALID_PARAMETER_VALUE}. */
     public FunctionDefinition {
-        checkName(name);
+        if (name == null || !QUALIFIED_NAME.matcher(name).matches()) {
+            checkName(name);
+        }
         if ((invokeUrl == null) == (handler == null)) {
             throw invalid("Exactly one of InvokeUrl and Handler is required for function " + name);
         }
@@ -53,6 +57,11 @@ public record FunctionDefinition(String name, String invokeUrl, String handler, 
                     + quoted(name));
         }
         return name;
+    }
+
+    /** This function under another name: its stored (qualified) name, or the bare one an answer shows. */
+    public FunctionDefinition withName(String newName) {
+        return new FunctionDefinition(newName, invokeUrl, handler, timeoutSeconds, reservedConcurrency, lastModifiedMillis);
     }
 
     public boolean isHttp() {

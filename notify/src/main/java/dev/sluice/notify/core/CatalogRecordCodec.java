@@ -11,7 +11,10 @@ import java.util.TreeMap;
  */
 public final class CatalogRecordCodec {
     private static final int TOPIC_VERSION = 1;
+    /** Version 1: a subscription its topic's account owns. */
     private static final int SUBSCRIPTION_VERSION = 1;
+    /** Version 2: version 1's fields, then the subscribing account (a Subscribe across accounts). */
+    private static final int OWNED_SUBSCRIPTION_VERSION = 2;
 
     private CatalogRecordCodec() {
     }
@@ -30,18 +33,28 @@ public final class CatalogRecordCodec {
     }
 
     public static byte[] encode(Subscription subscription) {
-        BinaryWriter out = new BinaryWriter().putByte(SUBSCRIPTION_VERSION).putString(subscription.id())
+        // Version 1 whenever it says it all, so that a node of the version before accounts reads every record
+        // except those of subscriptions across accounts.
+        int version = subscription.owner() == null ? SUBSCRIPTION_VERSION : OWNED_SUBSCRIPTION_VERSION;
+        BinaryWriter out = new BinaryWriter().putByte(version).putString(subscription.id())
                 .putString(subscription.topicName()).putString(subscription.protocol()).putString(subscription.endpoint());
         putMap(out, subscription.attributes());
-        return out.putBoolean(subscription.confirmed()).putString(subscription.token())
-                .putString(subscription.webhookSecret()).toByteArray();
+        out.putBoolean(subscription.confirmed()).putString(subscription.token()).putString(subscription.webhookSecret());
+        if (version == OWNED_SUBSCRIPTION_VERSION) {
+            out.putString(subscription.owner());
+        }
+        return out.toByteArray();
     }
 
     public static Subscription decodeSubscription(byte[] bytes) {
         BinaryReader in = new BinaryReader(bytes);
-        checkVersion(in.getByte(), SUBSCRIPTION_VERSION, "subscription");
+        int version = in.getByte();
+        if (version != OWNED_SUBSCRIPTION_VERSION) {
+            checkVersion(version, SUBSCRIPTION_VERSION, "subscription");
+        }
         return new Subscription(in.getString(), in.getString(), in.getString(), in.getString(), getMap(in),
-                in.getBoolean(), in.getString(), in.getString());
+                in.getBoolean(), in.getString(), in.getString(),
+                version == OWNED_SUBSCRIPTION_VERSION ? in.getString() : null);
     }
 
     private static void putMap(BinaryWriter out, Map<String, String> map) {

@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
  * @param confirmed false until an HTTP(S) or email endpoint confirms; sqs and function subscriptions start confirmed
  * @param token the confirmation token of an HTTP(S) subscription (kept, so confirming twice succeeds)
  * @param webhookSecret the Standard Webhooks secret ({@code whsec_...}) of a push subscription, else null
+ * @param owner the account that subscribed when it is not the topic's (a Subscribe across accounts the topic's Policy
+ *     allowed), else null: the topic's account owns it
  */
 public record Subscription(String id, String topicName, String protocol, String endpoint,
-        Map<String, String> attributes, boolean confirmed, String token, String webhookSecret) {
+        Map<String, String> attributes, boolean confirmed, String token, String webhookSecret, String owner) {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Protocols whose messages go through a delivery queue and a delivery worker. */
     /** Every protocol a subscription can have. */
@@ -34,6 +36,29 @@ public record Subscription(String id, String topicName, String protocol, String 
 
     public Subscription {
         attributes = Map.copyOf(attributes);
+    }
+
+    /** A subscription its topic's account owns. */
+    public Subscription(String id, String topicName, String protocol, String endpoint, Map<String, String> attributes,
+            boolean confirmed, String token, String webhookSecret) {
+        this(id, topicName, protocol, endpoint, attributes, confirmed, token, webhookSecret, null);
+    }
+
+    /** The owning account: the subscriber's, or the topic's ({@link TopicArn#qualifiedName}) when it subscribed itself. */
+    public String ownerAccount(String defaultAccount) {
+        if (owner != null) {
+            return owner;
+        }
+        int slash = topicName.indexOf('/');
+        return slash < 0 ? defaultAccount : topicName.substring(0, slash);
+    }
+
+    /** This subscription, owned by {@code account} unless that is the topic's own account. */
+    public Subscription ownedBy(String account, String defaultAccount) {
+        String topicAccount = new Subscription(id, topicName, protocol, endpoint, attributes, confirmed, token,
+                webhookSecret, null).ownerAccount(defaultAccount);
+        return new Subscription(id, topicName, protocol, endpoint, attributes, confirmed, token, webhookSecret,
+                account.equals(topicAccount) ? null : account);
     }
 
     public static boolean validId(String id) {
@@ -56,6 +81,17 @@ public record Subscription(String id, String topicName, String protocol, String 
     public static java.util.Optional<String> functionName(String arn) {
         java.util.regex.Matcher matcher = arn == null ? null : FUNCTION_ARN.matcher(arn);
         return matcher != null && matcher.matches() ? java.util.Optional.of(matcher.group(1)) : java.util.Optional.empty();
+    }
+
+    /**
+     * The stored name of the function a Lambda function ARN names: the bare name in {@code defaultAccount}, else
+     * {@code account/name} (how the function bridge keys each account's functions); empty when it is not one.
+     */
+    public static java.util.Optional<String> functionKey(String arn, String defaultAccount) {
+        return functionName(arn).map(name -> {
+            String account = arn.split(":", -1)[4];
+            return account.equals(defaultAccount) ? name : account + "/" + name;
+        });
     }
 
     /** The key of this subscription's body in a {@code MessageStructure=json} message: SNS's {@code lambda} for functions. */
@@ -98,11 +134,11 @@ public record Subscription(String id, String topicName, String protocol, String 
     public Subscription withAttribute(String name, String value) {
         Map<String, String> changed = new TreeMap<>(attributes);
         changed.put(name, value);
-        return new Subscription(id, topicName, protocol, endpoint, changed, confirmed, token, webhookSecret);
+        return new Subscription(id, topicName, protocol, endpoint, changed, confirmed, token, webhookSecret, owner);
     }
 
     public Subscription confirm() {
-        return new Subscription(id, topicName, protocol, endpoint, attributes, true, token, webhookSecret);
+        return new Subscription(id, topicName, protocol, endpoint, attributes, true, token, webhookSecret, owner);
     }
 
     /** The catalog key: subscriptions of one topic share the prefix {@code topicName/}. */

@@ -24,4 +24,20 @@ public interface TopicAccess {
      * @param policy the topic's Policy attribute, null or empty when it has none
      */
     Decision decide(Caller caller, String action, String topicArn, String ownerAccountId, String policy);
+
+    /** Whether {@code caller} is an operator, who reaches every account's topics and subscriptions. Default: none is. */
+    default boolean operator(Caller caller) {
+        return false;
+    }
+
+    /**
+     * Whether a topic may deliver to a queue of another account: the queue's Policy allows {@code sqs:SendMessage} to
+     * SNS acting for the topic ({@code aws:SourceArn}, {@code aws:SourceAccount}). Default: never.
+     *
+     * @param queuePolicy the queue's Policy attribute, null or empty when it has none
+     */
+    default boolean topicMaySendTo(String topicArn, String topicAccount, String queueArn, String queueAccount,
+            String queuePolicy) {
+        return false;
+    }
 }

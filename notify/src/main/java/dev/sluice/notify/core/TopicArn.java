@@ -38,6 +38,30 @@ public record TopicArn(String region, String accountId, String topicName) {
         return "arn:aws:sns:" + region + ":" + accountId + ":" + topicName;
     }
 
+    /**
+     * The topic's catalog key: its bare name in {@code defaultAccount} (so topics stored before accounts existed read
+     * unchanged), else {@code account/name}. A topic name holds no {@code /}, so a key with one is another account's.
+     */
+    public String qualifiedName(String defaultAccount) {
+        return qualifiedName(accountId, topicName, defaultAccount);
+    }
+
+    public static String qualifiedName(String accountId, String topicName, String defaultAccount) {
+        return accountId.equals(defaultAccount) ? topicName : accountId + "/" + topicName;
+    }
+
+    /** The ARN of the topic a {@link #qualifiedName qualified name} stands for. */
+    public static TopicArn ofQualified(String region, String qualifiedName, String defaultAccount) {
+        int slash = qualifiedName.indexOf('/');
+        return slash < 0 ? new TopicArn(region, defaultAccount, qualifiedName)
+                : new TopicArn(region, qualifiedName.substring(0, slash), qualifiedName.substring(slash + 1));
+    }
+
+    /** The topic name of a qualified name, without its account. */
+    public static String bareName(String qualifiedName) {
+        return qualifiedName.substring(qualifiedName.indexOf('/') + 1);
+    }
+
     /** A subscription ARN under this topic. */
     public String subscription(String subscriptionId) {
         return this + ":" + subscriptionId;

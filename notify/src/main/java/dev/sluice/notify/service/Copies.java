@@ -30,7 +30,7 @@ final class Copies {
         if (subscription.rawDelivery() && !subscription.email()) {
             attributes = subscription.push() ? DeliveryMessages.rawNotification(message.messageId(), message.timestamp()) : message.attributes();
         } else {
-            String subscriptionArn = new TopicArn(region, accountId, topic.name()).subscription(subscription.id());
+            String subscriptionArn = TopicArn.ofQualified(region, topic.name(), accountId).subscription(subscription.id());
             body = envelopes.notification(message, subscriptionArn, body,
                     topic.attributes().getOrDefault("SignatureVersion", "1"));
             attributes = subscription.push() ? DeliveryMessages.notification(message.messageId(), message.timestamp()) : Map.of();

@@ -204,12 +204,14 @@ final class DeliveryWorker extends QueuePoller {
      */
     private CompletableFuture<Integer> invoke(Subscription current, Message message) {
         FunctionDeliveries functions = services.functionDeliveries();
-        String functionName = Subscription.functionName(current.endpoint()).orElseThrow();
+        // The function of the ARN's account (Subscribe let only the subscriber's own account be named).
+        String functionName = Subscription.functionKey(current.endpoint(), services.config().accountId()).orElseThrow();
         if (functions == null) {
             return CompletableFuture.failedFuture(new DeliveryHealth.Refused("cannot invoke function " + functionName
                     + ": no function bridge runs here"));
         }
-        TopicArn topicArn = new TopicArn(services.config().region(), services.config().accountId(), current.topicName());
+        TopicArn topicArn = TopicArn.ofQualified(services.config().region(), current.topicName(),
+                services.config().accountId());
         String event = services.envelopes().lambdaEvent(message.body(), topicArn.subscription(current.id()));
         return functions.functions().invoke(functionName, event).thenApply(result -> {
             if (result.succeeded()) {
@@ -278,7 +280,8 @@ final class DeliveryWorker extends QueuePoller {
     }
 
     private Map<String, String> headers(Subscription current, String type, String messageId, boolean raw, String body) {
-        TopicArn topicArn = new TopicArn(services.config().region(), services.config().accountId(), current.topicName());
+        TopicArn topicArn = TopicArn.ofQualified(services.config().region(), current.topicName(),
+                services.config().accountId());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "text/plain; charset=UTF-8");
         headers.put("User-Agent", "Amazon Simple Notification Service Agent");

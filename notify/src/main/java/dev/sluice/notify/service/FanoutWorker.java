@@ -182,10 +182,34 @@ final class FanoutWorker extends QueuePoller {
         for (int index : indexes) {
             entries.add(services.copies().copy(topic, subscription, published.get(index), "m" + index));
         }
-        return queues.sendMessageBatch(new SendMessageBatchRequest(url, entries))
+        return stillAllowed(subscription, url).thenCompose(allowed -> queues.sendMessageBatch(new SendMessageBatchRequest(url, entries)))
                 .thenApply(response -> new Sent(failedIndexes(response), null))
                 .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, failure)
                         .thenApply(response -> new Sent(failedIndexes(response), failure)));
+    }
+
+    /**
+     * Completes when the topic may send to the subscription's queue: always for its own account's queues and its
+     * delivery queues; for another account's queue while that queue's Policy still allows the topic (Subscribe checked
+     * it once; its owner may withdraw it). Fails with a refusal the copies are retried after, else.
+     */
+    private CompletableFuture<Void> stillAllowed(Subscription subscription, String url) {
+        if (subscription.push()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        dev.sluice.notify.core.TopicArn topicArn = dev.sluice.notify.core.TopicArn.ofQualified(
+                services.config().region(), topic.name(), services.config().accountId());
+        String queueAccount = subscription.endpoint().split(":", -1)[4];
+        if (queueAccount.equals(topicArn.accountId())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return services.queuePolicies().stillAllows(url, subscription.endpoint(), queueAccount, topicArn.toString(),
+                topicArn.accountId()).thenAccept(allowed -> {
+                    if (!allowed) {
+                        throw new DeliveryHealth.Refused("the Policy of queue " + subscription.endpoint()
+                                + " no longer allows " + topicArn + " to send to it");
+                    }
+                });
     }
 
     private static List<Integer> failedIndexes(dev.sluice.clientsdk.model.SendMessageBatchResponse response) {

@@ -39,6 +39,9 @@ public final class InternalQueues {
     private static final java.util.regex.Pattern QUEUE_NAME =
             java.util.regex.Pattern.compile("(?=.{1,80}$)[A-Za-z0-9_-]+(\\.fifo)?");
 
+    /** An account id as an ARN carries it: AWS's 12 digits (Sluice's default account is one too). */
+    private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("[0-9]{12}");
+
     private final QueueClient queues;
     private final String accountId;
     private final String region;
@@ -71,13 +74,23 @@ public final class InternalQueues {
         return new QueueUrl(accountId, queueName).toUrl(baseUrl.get());
     }
 
-    /** The URL of a queue named by an SQS ARN of this account and region, or empty. */
+    /** The URL of a queue named by an SQS ARN of this region (any account: its URL names the owner), or empty. */
     Optional<String> urlOfArn(String arn) {
-        String prefix = "arn:aws:sqs:" + region + ":" + accountId + ":";
-        if (arn == null || !arn.startsWith(prefix) || !QUEUE_NAME.matcher(arn.substring(prefix.length())).matches()) {
+        String prefix = "arn:aws:sqs:" + region + ":";
+        if (arn == null || !arn.startsWith(prefix)) {
             return Optional.empty();
         }
-        return Optional.of(url(arn.substring(prefix.length())));
+        String[] accountAndName = arn.substring(prefix.length()).split(":", -1);
+        if (accountAndName.length != 2 || !ACCOUNT.matcher(accountAndName[0]).matches()
+                || !QUEUE_NAME.matcher(accountAndName[1]).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new QueueUrl(accountAndName[0], accountAndName[1]).toUrl(baseUrl.get()));
+    }
+
+    /** As {@link #urlOfArn(String)}, for a queue of {@code account} only. */
+    Optional<String> urlOfArn(String arn, String account) {
+        return urlOfArn(arn).filter(url -> arn.split(":", -1)[4].equals(account));
     }
 
     String region() {

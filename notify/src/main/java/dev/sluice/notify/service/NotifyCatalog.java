@@ -70,9 +70,9 @@ public final class NotifyCatalog {
         return catalog.delete(TOPICS, name);
     }
 
-    /** A page of topics after {@code startAfter} (null: from the first). */
-    public CompletableFuture<Catalog.Page> topicPage(String startAfter, int limit) {
-        return catalog.scan(TOPICS, "", startAfter, limit);
+    /** A page of topics whose keys start with {@code prefix}, after {@code startAfter} (null: from the first). */
+    public CompletableFuture<Catalog.Page> topicPage(String prefix, String startAfter, int limit) {
+        return catalog.scan(TOPICS, prefix, startAfter, limit);
     }
 
     public CompletableFuture<List<Topic>> allTopics() {
@@ -109,10 +109,14 @@ public final class NotifyCatalog {
         return catalog.delete(SUBSCRIPTIONS, subscription.key());
     }
 
-    /** Every subscription of one topic (a linearizable prefix scan). */
+    /**
+     * Every subscription of one topic (a linearizable prefix scan). The prefix of a default-account topic named like
+     * an account id also covers that account's topics' subscriptions: only the topic's own are kept.
+     */
     public CompletableFuture<List<Subscription>> subscriptionsOf(String topicName) {
         return scanAll(SUBSCRIPTIONS, topicName + "/").thenApply(entries -> entries.stream()
-                .map(entry -> CatalogRecordCodec.decodeSubscription(entry.value())).toList());
+                .map(entry -> CatalogRecordCodec.decodeSubscription(entry.value()))
+                .filter(subscription -> subscription.topicName().equals(topicName)).toList());
     }
 
     /** A page of subscriptions (all topics when {@code topicName} is null) after a key. */

@@ -37,6 +37,7 @@ public final class NotifyService implements AutoCloseable {
     private final SubscriptionActions subscriptions;
     private final PublishActions publishing;
     private final TopicAuthorizer authorizer;
+    private final String defaultAccount;
     private final NotifyWorkers workers;
     private final NotifyCatalog catalog;
     private final ScheduledExecutorService timers;
@@ -63,6 +64,7 @@ public final class NotifyService implements AutoCloseable {
             throw new IllegalArgumentException("invalid notify config: " + String.join("; ", config.validate()));
         }
         this.catalog = new NotifyCatalog(catalog);
+        this.defaultAccount = config.accountId();
         this.queueClient = queueClient;
         this.clock = clock;
         this.random = new SecureRandom();
@@ -82,13 +84,14 @@ public final class NotifyService implements AutoCloseable {
                 .toSeconds() + 5);
         FunctionDeliveries functionDeliveries = FunctionDeliveries.of(functions, config.functionRetryDelays());
         this.health = new DeliveryHealth(clock, FAILURE_LOG_INTERVAL);
+        SubscriberQueues queuePolicies = new SubscriberQueues(subscriberQueues, topicAccess);
         NotifyServices services = new NotifyServices(config, queueClient, subscriberQueues, this.catalog, internalQueues,
                 new FilterPolicies(), envelopes, new Copies(envelopes, config.region(), config.accountId()), webhooks,
                 config.smtp() == null ? null : new Mailer(vertx, config.smtp(), clock), functionDeliveries,
-                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health);
+                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health, queuePolicies);
         this.workers = new NotifyWorkers(services);
         this.topics = new TopicActions(this.catalog, internalQueues, ids, workers::refreshSoon, topicAccess);
-        this.subscriptions = new SubscriptionActions(this.catalog, internalQueues, queueClient, topics, envelopes,
+        this.subscriptions = new SubscriptionActions(queuePolicies, this.catalog, internalQueues, queueClient, topics, envelopes,
                 outbound, ids, random, timestamps, visibility, config.smtp() != null, keys, workers::refreshSoon,
                 functionDeliveries, health);
         this.authorizer = new TopicAuthorizer(this.catalog, topicAccess, config.region(), config.accountId(),
@@ -154,6 +157,16 @@ public final class NotifyService implements AutoCloseable {
     }
 
     /** The topic policy check of the topic-scoped actions (the API layers call it before the action). */
+    /** The account of a caller's topics: its key's, or the default one ({@link NotifyConfig#accountId}). */
+    public String accountOf(dev.sluice.notify.core.Caller caller) {
+        return caller.account(defaultAccount);
+    }
+
+    /** Whether the caller is an operator, who reaches every account's topics. */
+    public boolean operator(dev.sluice.notify.core.Caller caller) {
+        return topics.isOperator(caller);
+    }
+
     public TopicAuthorizer authorizer() {
         return authorizer;
     }

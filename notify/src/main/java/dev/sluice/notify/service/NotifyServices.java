@@ -10,11 +10,12 @@ import java.util.concurrent.Semaphore;
  * without SMTP, {@code functionDeliveries} without a function bridge. {@code queueClient} reaches notify's own
  * internal queues; {@code subscriberQueues} every queue a tenant names (an sqs subscription's endpoint, a
  * dead-letter queue), through the tenants' checks, so that an internal queue named there is missing.
- * {@code health} is where workers report each subscription's failed and successful deliveries.
+ * {@code health} is where workers report each subscription's failed and successful deliveries; {@code queuePolicies}
+ * whether a topic may still send to a queue of another account.
  */
 record NotifyServices(NotifyConfig config, QueueClient queueClient, QueueClient subscriberQueues, NotifyCatalog catalog,
         InternalQueues internalQueues,
         FilterPolicies filters, Envelopes envelopes, Copies copies, WebhookClient webhooks, Mailer mailer,
         FunctionDeliveries functionDeliveries, Semaphore deliveryPermits, ScheduledExecutorService timers,
-        InstantSource clock, int deliveryVisibilitySeconds, DeliveryHealth health) {
+        InstantSource clock, int deliveryVisibilitySeconds, DeliveryHealth health, SubscriberQueues queuePolicies) {
 }

@@ -201,12 +201,14 @@ public final class PublishActions {
                 entry.messageStructure(), entry.attributes(), timestamps.now(), entry.groupId(), deduplicationId, null);
     }
 
+    /** The topic of the ARN's account (its catalog key, {@link TopicArn#qualifiedName}). */
     private CompletableFuture<Topic> topic(TopicArn arn) {
-        CachedTopic cached = topicCache.get(arn.topicName());
+        String key = arn.qualifiedName(queues.accountId());
+        CachedTopic cached = topicCache.get(key);
         if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
             return CompletableFuture.completedFuture(cached.topic());
         }
-        return catalog.topic(arn.topicName()).thenApply(found -> {
+        return catalog.topic(key).thenApply(found -> {
             Topic topic = found.orElseThrow(() -> SnsError.NOT_FOUND.exception("Topic does not exist"));
             if (topicCache.size() >= MAX_CACHED_TOPICS) {
                 topicCache.clear();

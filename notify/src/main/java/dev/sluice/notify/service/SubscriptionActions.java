@@ -59,8 +59,9 @@ public final class SubscriptionActions {
     /** Null when no function bridge runs: lambda / function subscriptions are refused. */
     private final FunctionDeliveries functionDeliveries;
     private final DeliveryHealth health;
+    private final SubscriberQueues subscriberQueues;
 
-    SubscriptionActions(NotifyCatalog catalog, InternalQueues queues, QueueClient queueClient, TopicActions topics,
+    SubscriptionActions(SubscriberQueues subscriberQueues, NotifyCatalog catalog, InternalQueues queues, QueueClient queueClient, TopicActions topics,
             Envelopes envelopes, OutboundPolicy outbound, Supplier<UUID> ids, SecureRandom random, Timestamps timestamps,
             int deliveryVisibilitySeconds, boolean emailEnabled, CompletableFuture<?> keysReady,
             Runnable topologyChanged, FunctionDeliveries functionDeliveries, DeliveryHealth health) {
@@ -79,21 +80,34 @@ public final class SubscriptionActions {
         this.topologyChanged = topologyChanged;
         this.functionDeliveries = functionDeliveries;
         this.health = health;
+        this.subscriberQueues = subscriberQueues;
     }
 
-    public CompletableFuture<String> subscribe(String topicArn, String protocol, String endpoint,
+    /**
+     * Subscribes for {@code caller}, who owns the subscription (the topic's Policy let it Subscribe). An sqs
+     * endpoint of another account than the topic's needs that queue's Policy to allow the topic to send to it.
+     */
+    public CompletableFuture<String> subscribe(Caller caller, String topicArn, String protocol, String endpoint,
             Map<String, String> attributes, boolean returnSubscriptionArn) {
         return Futures.of(() -> {
             TopicArn arn = TopicArn.require("TopicArn", topicArn);
             String checkedProtocol = checkProtocol(protocol);
             checkEndpoint(checkedProtocol, endpoint);
+            String subscriber = topics.accountOf(caller);
             Map<String, String> settable = new TreeMap<>();
             attributes.forEach((name, value) -> {
                 checkSettable(name, value, attributes.get("FilterPolicyScope"), attributes.get("FilterPolicy"),
                         checkedProtocol);
                 settable.put(name, value);
             });
-            return topics.require(arn).thenCompose(topic -> catalog.subscriptionsOf(topic.name()).thenCompose(existing -> {
+            deadLetterArn(settable, subscriber);
+            if (Subscription.FUNCTION_PROTOCOLS.contains(checkedProtocol) && !endpoint.split(":", -1)[4].equals(subscriber)) {
+                // Functions have no resource policy here that could let another account's topic invoke them.
+                throw SnsError.AUTHORIZATION_ERROR.exception("Not authorized to subscribe function " + endpoint
+                        + ": it belongs to another account");
+            }
+            return topics.require(arn).thenCompose(topic -> checkQueueEndpoint(topics.arn(topic.name()), checkedProtocol,
+                    endpoint).thenCompose(reachable -> catalog.subscriptionsOf(topic.name())).thenCompose(existing -> {
                 checkTopicKind(topic, checkedProtocol, endpoint);
                 for (Subscription subscription : existing) {
                     if (subscription.protocol().equals(checkedProtocol) && subscription.endpoint().equals(endpoint)) {
@@ -105,7 +119,7 @@ public final class SubscriptionActions {
                     }
                 }
                 // A push subscription's confirmation is signed: wait for start-up to load the keys, without blocking.
-                return keysReady.thenCompose(ready -> create(arn, topic, checkedProtocol, endpoint, settable))
+                return keysReady.thenCompose(ready -> create(arn, topic, subscriber, checkedProtocol, endpoint, settable))
                         .thenCompose(subscription -> unlessTopicDeleted(topic, subscription))
                         .thenApply(subscription -> shownArn(arn, subscription, returnSubscriptionArn));
             }));
@@ -132,28 +146,55 @@ public final class SubscriptionActions {
         return subscription.confirmed() || returnSubscriptionArn ? topic.subscription(subscription.id()) : PENDING;
     }
 
-    private CompletableFuture<Subscription> create(TopicArn arn, Topic topic, String protocol, String endpoint,
-            Map<String, String> attributes) {
+    /**
+     * An sqs endpoint in the topic's account passes (as before accounts); one in another account must have a Policy
+     * that allows the topic to SendMessage (SNS's service principal, {@code aws:SourceArn} the topic), else
+     * AuthorizationError, the same whether the queue is missing or refuses, so another account's queue names are not
+     * disclosed. Fanout then delivers there as the topic.
+     */
+    private CompletableFuture<Void> checkQueueEndpoint(TopicArn topic, String protocol, String endpoint) {
+        if (!protocol.equals("sqs")) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String queueAccount = endpoint.split(":", -1)[4];
+        if (queueAccount.equals(topic.accountId())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return subscriberQueues.allowsTopic(queues.urlOfArn(endpoint).orElseThrow(), endpoint, queueAccount,
+                topic.toString(), topic.accountId()).thenAccept(allowed -> {
+                    if (!allowed) {
+                        throw SnsError.AUTHORIZATION_ERROR.exception("Not authorized to deliver to endpoint " + endpoint
+                                + ": its Policy does not allow sqs:SendMessage from " + topic);
+                    }
+                });
+    }
+
+    private CompletableFuture<Subscription> create(TopicArn arn, Topic topic, String subscriber, String protocol,
+            String endpoint, Map<String, String> attributes) {
         String id = ids.get().toString();
+        String defaultAccount = queues.accountId();
         if (Subscription.FUNCTION_PROTOCOLS.contains(protocol)) {
-            Subscription subscription = new Subscription(id, topic.name(), protocol, endpoint, attributes, true, null, null);
+            Subscription subscription = new Subscription(id, topic.name(), protocol, endpoint, attributes, true, null, null)
+                    .ownedBy(subscriber, defaultAccount);
             return queues.createDeliveryQueue(subscription, maxAttempts(subscription, topic.attributes()),
-                            deadLetterArn(attributes), functionDeliveries.visibilitySeconds())
+                            deadLetterArn(attributes, null), functionDeliveries.visibilitySeconds())
                     .thenCompose(created -> store(subscription));
         }
         if (!Subscription.PUSH_PROTOCOLS.contains(protocol)) {
-            return store(new Subscription(id, topic.name(), protocol, endpoint, attributes, true, null, null));
+            return store(new Subscription(id, topic.name(), protocol, endpoint, attributes, true, null, null)
+                    .ownedBy(subscriber, defaultAccount));
         }
         byte[] token = new byte[32];
         random.nextBytes(token);
         Subscription subscription = new Subscription(id, topic.name(), protocol, endpoint, attributes, false,
-                HexFormat.of().formatHex(token), StandardWebhookSignature.newSecret(random));
+                HexFormat.of().formatHex(token), StandardWebhookSignature.newSecret(random)).ownedBy(subscriber,
+                        defaultAccount);
         String signatureVersion = topic.attributes().getOrDefault("SignatureVersion", "1");
         String messageId = ids.get().toString();
         String confirmation = envelopes.confirmation(arn, messageId, subscription.token(), timestamps.now(),
                 signatureVersion);
         return queues.createDeliveryQueue(subscription, maxAttempts(subscription, topic.attributes()),
-                        deadLetterArn(attributes), deliveryVisibilitySeconds)
+                        deadLetterArn(attributes, null), deliveryVisibilitySeconds)
                 .thenCompose(created -> queueClient.sendMessage(new SendMessageRequest(queues.deliveryUrl(subscription),
                         confirmation, null, DeliveryMessages.attributes("SubscriptionConfirmation", messageId), null, null,
                         null)))
@@ -252,7 +293,7 @@ public final class SubscriptionActions {
                     DeliveryPolicy.parseSubscriptionPolicy(text);
                 }
             }
-            case "RedrivePolicy" -> deadLetterArn(Map.of("RedrivePolicy", text));
+            case "RedrivePolicy" -> deadLetterArn(Map.of("RedrivePolicy", text), null);
             default -> { }
         }
     }
@@ -263,15 +304,19 @@ public final class SubscriptionActions {
                 functionDeliveries == null ? List.of() : functionDeliveries.retryDelays()).maxAttempts();
     }
 
-    /** The deadLetterTargetArn of a RedrivePolicy attribute, null without one; InvalidParameter when malformed. */
-    String deadLetterArn(Map<String, String> attributes) {
+    /**
+     * The deadLetterTargetArn of a RedrivePolicy attribute, null without one; InvalidParameter when malformed or
+     * when the queue is not in {@code account} (SNS: a subscription's dead-letter queue is in its own account), any
+     * account when null (a first check of the form only).
+     */
+    String deadLetterArn(Map<String, String> attributes, String account) {
         String arn;
         try {
             arn = Subscription.deadLetterTargetArn(attributes.get("RedrivePolicy")).orElse(null);
         } catch (IllegalArgumentException e) {
             throw SnsError.invalidParameter("RedrivePolicy: " + e.getMessage());
         }
-        if (arn != null && queues.urlOfArn(arn).isEmpty()) {
+        if (arn != null && (account == null ? queues.urlOfArn(arn) : queues.urlOfArn(arn, account)).isEmpty()) {
             throw SnsError.invalidParameter("RedrivePolicy: deadLetterTargetArn is invalid");
         }
         return arn;
@@ -317,15 +362,32 @@ public final class SubscriptionActions {
         });
     }
 
-    public CompletableFuture<Void> unsubscribe(String subscriptionArn) {
-        return Futures.of(() -> find(subscriptionArn).thenCompose(subscription -> topics.deleteSubscriptionState(subscription))
+    public CompletableFuture<Void> unsubscribe(Caller caller, String subscriptionArn) {
+        return Futures.of(() -> find(caller, subscriptionArn).thenCompose(subscription -> topics.deleteSubscriptionState(subscription))
                 .thenRun(topologyChanged));
     }
 
+    /** The subscription an ARN names, found without asking who may see it (an unsigned link's token decides). */
     private CompletableFuture<Subscription> find(String subscriptionArn) {
         TopicArn.SubscriptionArn arn = parseArn(subscriptionArn);
-        return catalog.subscription(arn.topic().topicName(), arn.subscriptionId()).thenApply(found -> found.orElseThrow(
+        return catalog.subscription(topics.key(arn.topic()), arn.subscriptionId()).thenApply(found -> found.orElseThrow(
                 SubscriptionActions::subscriptionNotFound));
+    }
+
+    /**
+     * The subscription an ARN names, for a caller of the topic's account, the subscription's owner or an operator.
+     * Anyone else is refused with AuthorizationError whether it exists or not, as SNS answers a subscription of
+     * another account.
+     */
+    private CompletableFuture<Subscription> find(Caller caller, String subscriptionArn) {
+        TopicArn.SubscriptionArn arn = parseArn(subscriptionArn);
+        String account = topics.accountOf(caller);
+        if (account.equals(arn.topic().accountId()) || topics.isOperator(caller)) {
+            return find(subscriptionArn);
+        }
+        return catalog.subscription(topics.key(arn.topic()), arn.subscriptionId()).thenApply(found -> found
+                .filter(subscription -> subscription.ownerAccount(queues.accountId()).equals(account))
+                .orElseThrow(() -> SnsError.AUTHORIZATION_ERROR.exception("Not authorized to access this subscription")));
     }
 
     private static TopicArn.SubscriptionArn parseArn(String subscriptionArn) {
@@ -339,24 +401,35 @@ public final class SubscriptionActions {
         return SnsError.NOT_FOUND.exception("Subscription does not exist");
     }
 
-    public CompletableFuture<Page<Summary>> listSubscriptions(String nextToken) {
-        return Futures.of(() -> page(null, nextToken));
+    /** The caller's own subscriptions (those its account made), on its topics or on others' it may subscribe to. */
+    public CompletableFuture<Page<Summary>> listSubscriptions(Caller caller, String nextToken) {
+        String account = topics.accountOf(caller);
+        return Futures.of(() -> page(null, nextToken,
+                subscription -> subscription.ownerAccount(queues.accountId()).equals(account)));
     }
 
     public CompletableFuture<Page<Summary>> listSubscriptionsByTopic(String topicArn, String nextToken) {
         return Futures.of(() -> {
             TopicArn arn = TopicArn.require("TopicArn", topicArn);
-            return topics.require(arn).thenCompose(topic -> page(topic.name(), nextToken));
+            return topics.require(arn).thenCompose(topic -> page(topic.name(), nextToken,
+                    subscription -> subscription.topicName().equals(topic.name())));
         });
     }
 
-    private CompletableFuture<Page<Summary>> page(String topicName, String nextToken) {
+    /**
+     * A page of the subscriptions {@code shown} keeps. A page scans a page's worth of keys, so it may show fewer rows
+     * (even none) and still name a next page, as SNS's pages may.
+     */
+    private CompletableFuture<Page<Summary>> page(String topicName, String nextToken,
+            java.util.function.Predicate<Subscription> shown) {
         return catalog.subscriptionPage(topicName, Page.resumeAfter(nextToken), Page.SIZE).thenApply(page -> {
-            List<Summary> rows = page.entries().stream().map(entry -> {
-                Subscription subscription = dev.sluice.notify.core.CatalogRecordCodec.decodeSubscription(entry.value());
+            List<Summary> rows = page.entries().stream()
+                    .map(entry -> dev.sluice.notify.core.CatalogRecordCodec.decodeSubscription(entry.value()))
+                    .filter(shown).map(subscription -> {
                 TopicArn topic = topics.arn(subscription.topicName());
                 return new Summary(subscription.confirmed() ? topic.subscription(subscription.id()) : LISTED_PENDING,
-                        queues.accountId(), subscription.protocol(), subscription.endpoint(), topic.toString());
+                        subscription.ownerAccount(queues.accountId()), subscription.protocol(), subscription.endpoint(),
+                        topic.toString());
             }).toList();
             String token = page.more() && !page.entries().isEmpty()
                     ? Page.token(page.entries().get(page.entries().size() - 1).key()) : null;
@@ -364,8 +437,8 @@ public final class SubscriptionActions {
         });
     }
 
-    public CompletableFuture<Map<String, String>> getSubscriptionAttributes(String subscriptionArn) {
-        return Futures.of(() -> find(subscriptionArn).thenCompose(subscription -> catalog.topic(subscription.topicName())
+    public CompletableFuture<Map<String, String>> getSubscriptionAttributes(Caller caller, String subscriptionArn) {
+        return Futures.of(() -> find(caller, subscriptionArn).thenCompose(subscription -> catalog.topic(subscription.topicName())
                 .thenApply(topic -> attributesOf(subscription, topic))));
     }
 
@@ -385,7 +458,7 @@ public final class SubscriptionActions {
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("SubscriptionArn", arn.subscription(subscription.id()));
         attributes.put("TopicArn", arn.toString());
-        attributes.put("Owner", queues.accountId());
+        attributes.put("Owner", subscription.ownerAccount(queues.accountId()));
         attributes.put("Protocol", subscription.protocol());
         attributes.put("Endpoint", subscription.endpoint());
         attributes.put("ConfirmationWasAuthenticated", String.valueOf(subscription.confirmed()));
@@ -425,16 +498,20 @@ public final class SubscriptionActions {
         });
     }
 
-    public CompletableFuture<Void> setSubscriptionAttributes(String subscriptionArn, String name, String value) {
+    public CompletableFuture<Void> setSubscriptionAttributes(Caller caller, String subscriptionArn, String name,
+            String value) {
         return Futures.of(() -> {
             if (name == null || name.isEmpty()) {
                 throw SnsError.invalidParameter("AttributeName");
             }
             String text = value == null ? "" : value;
-            return find(subscriptionArn).thenCompose(current -> {
+            return find(caller, subscriptionArn).thenCompose(current -> {
                 UnaryOperator<Subscription> change = subscription -> {
                     checkSettable(name, text, subscription.attributes().get("FilterPolicyScope"),
                             subscription.attributes().get("FilterPolicy"), subscription.protocol());
+                    if (name.equals("RedrivePolicy")) {
+                        deadLetterArn(Map.of(name, text), subscription.ownerAccount(queues.accountId()));
+                    }
                     return subscription.withAttribute(name, text);
                 };
                 Subscription expected = change.apply(current);
@@ -453,6 +530,6 @@ public final class SubscriptionActions {
     private CompletableFuture<Void> setRedrive(Subscription subscription) {
         return catalog.topic(subscription.topicName()).thenCompose(topic -> queues.setRedrive(subscription,
                 maxAttempts(subscription, topic.map(Topic::attributes).orElse(Map.of())),
-                deadLetterArn(subscription.attributes())));
+                deadLetterArn(subscription.attributes(), null)));
     }
 }

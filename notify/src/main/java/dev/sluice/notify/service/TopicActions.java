@@ -46,17 +46,38 @@ public final class TopicActions {
         this.topologyChanged = topologyChanged;
     }
 
-    TopicArn arn(String topicName) {
-        return new TopicArn(queues.region(), queues.accountId(), topicName);
+    /** The ARN of the topic of a qualified name ({@link TopicArn#qualifiedName}), its owner's account in it. */
+    TopicArn arn(String qualifiedName) {
+        return TopicArn.ofQualified(queues.region(), qualifiedName, queues.accountId());
     }
 
-    /** Idempotent: the same name and attributes return the existing topic's ARN. */
-    public CompletableFuture<String> createTopic(String name, Map<String, String> attributes, Map<String, String> tags) {
+    /** The catalog key of the topic an ARN names: its name within the ARN's account. */
+    String key(TopicArn arn) {
+        return arn.qualifiedName(queues.accountId());
+    }
+
+    /** Whether the caller is an operator, who reaches every account's topics and subscriptions. */
+    boolean isOperator(dev.sluice.notify.core.Caller caller) {
+        return access.operator(caller);
+    }
+
+    /** The account of a caller, the default one for a caller the server named none for. */
+    String accountOf(dev.sluice.notify.core.Caller caller) {
+        return caller.account(queues.accountId());
+    }
+
+    /**
+     * Idempotent: the same name and attributes return the existing topic's ARN. The topic belongs to
+     * {@code account}: names are unique within an account, and its ARN carries the account.
+     */
+    public CompletableFuture<String> createTopic(String account, String name, Map<String, String> attributes,
+            Map<String, String> tags) {
         return Futures.of(() -> {
             Map<String, String> settable = checkCreate(name, attributes);
             checkTags(tags);
-            Topic topic = new Topic(name, ids.get().toString(), settable, tags);
-            return catalog.topic(name).thenCompose(existing -> {
+            String qualified = TopicArn.qualifiedName(account, name, queues.accountId());
+            Topic topic = new Topic(qualified, ids.get().toString(), settable, tags);
+            return catalog.topic(qualified).thenCompose(existing -> {
                 if (existing.isPresent()) {
                     if (!existing.get().attributes().equals(settable)) {
                         throw SnsError.invalidParameter("Attributes Reason: Topic already exists with different attributes");
@@ -66,10 +87,10 @@ public final class TopicActions {
                 // Outbox first: a topic visible in the catalog always has one.
                 return queues.createOutbox(topic).thenCompose(created -> catalog.createTopic(topic))
                         .thenCompose(stored -> stored ? CompletableFuture.completedFuture(topic)
-                                : catalog.topic(name).thenApply(raced -> raced.orElse(topic)));
+                                : catalog.topic(qualified).thenApply(raced -> raced.orElse(topic)));
             }).thenApply(topic1 -> {
                 topologyChanged.run();
-                return arn(name).toString();
+                return arn(qualified).toString();
             });
         });
     }
@@ -156,7 +177,7 @@ public final class TopicActions {
     public CompletableFuture<Void> deleteTopic(String topicArn) {
         return Futures.of(() -> {
             TopicArn arn = TopicArn.require("TopicArn", topicArn);
-            return catalog.topic(arn.topicName()).thenCompose(found -> {
+            return catalog.topic(key(arn)).thenCompose(found -> {
                 if (found.isEmpty()) {
                     return CompletableFuture.completedFuture(null);
                 }
@@ -178,9 +199,25 @@ public final class TopicActions {
                 : deleted.thenApply(done -> null);
     }
 
-    public CompletableFuture<Page<String>> listTopics(String nextToken) {
-        return Futures.of(() -> catalog.topicPage(Page.resumeAfter(nextToken), Page.SIZE).thenApply(page -> {
-            List<String> arns = page.entries().stream().map(entry -> arn(entry.key()).toString()).toList();
+    /**
+     * A page of {@code account}'s topics. The default account's bare names sort among the other accounts' keys, so
+     * its page may hold fewer topics than a page's size and still name a next one (SNS's pages may).
+     */
+    public CompletableFuture<Page<String>> listTopics(String account, String nextToken) {
+        String prefix = account.equals(queues.accountId()) ? "" : account + "/";
+        return topicPage(prefix, nextToken, arn -> arn.accountId().equals(account));
+    }
+
+    /** A page of every account's topics: what an operator's console lists. */
+    public CompletableFuture<Page<String>> listAllTopics(String nextToken) {
+        return topicPage("", nextToken, arn -> true);
+    }
+
+    private CompletableFuture<Page<String>> topicPage(String prefix, String nextToken,
+            java.util.function.Predicate<TopicArn> shown) {
+        return Futures.of(() -> catalog.topicPage(prefix, Page.resumeAfter(nextToken), Page.SIZE).thenApply(page -> {
+            List<String> arns = page.entries().stream().map(entry -> arn(entry.key())).filter(shown)
+                    .map(TopicArn::toString).toList();
             String token = page.more() && !page.entries().isEmpty()
                     ? Page.token(page.entries().get(page.entries().size() - 1).key()) : null;
             return new Page<>(arns, token);
@@ -189,7 +226,7 @@ public final class TopicActions {
 
     /** The topic or NotFound. */
     CompletableFuture<Topic> require(TopicArn arn) {
-        return catalog.topic(arn.topicName()).thenApply(found -> found.orElseThrow(TopicActions::topicNotFound));
+        return catalog.topic(key(arn)).thenApply(found -> found.orElseThrow(TopicActions::topicNotFound));
     }
 
     static RuntimeException topicNotFound() {
@@ -202,7 +239,7 @@ public final class TopicActions {
             return require(arn).thenCompose(topic -> catalog.subscriptionsOf(topic.name()).thenApply(subscriptions -> {
                 Map<String, String> attributes = new LinkedHashMap<>();
                 attributes.put("TopicArn", arn.toString());
-                attributes.put("Owner", queues.accountId());
+                attributes.put("Owner", arn.accountId());
                 attributes.put("Policy", defaultPolicy(arn));
                 attributes.put("DisplayName", "");
                 attributes.put("SignatureVersion", "1");
@@ -227,7 +264,7 @@ public final class TopicActions {
                 + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":[\"SNS:Publish\",\"SNS:Subscribe\","
                 + "\"SNS:GetTopicAttributes\",\"SNS:SetTopicAttributes\",\"SNS:DeleteTopic\",\"SNS:ListSubscriptionsByTopic\"],"
                 + "\"Resource\":\"" + arn + "\",\"Condition\":{\"StringEquals\":{\"AWS:SourceOwner\":\""
-                + queues.accountId() + "\"}}}]}";
+                + arn.accountId() + "\"}}}]}";
     }
 
     public CompletableFuture<Void> setTopicAttributes(String topicArn, String attributeName, String attributeValue) {
@@ -237,7 +274,7 @@ public final class TopicActions {
                 throw SnsError.invalidParameter("AttributeName");
             }
             String value = attributeValue == null ? "" : attributeValue;
-            return catalog.updateTopic(arn.topicName(), topic -> {
+            return catalog.updateTopic(key(arn), topic -> {
                 checkSettable(attributeName, value, topic.fifo());
                 return topic.withAttribute(attributeName, value);
             }, TopicActions::topicNotFound).thenApply(updated -> null);
@@ -274,8 +311,8 @@ public final class TopicActions {
         return catalog.topic(taggedTopicName(resourceArn)).thenApply(found -> found.orElseThrow(TopicActions::resourceNotFound));
     }
 
-    private static String taggedTopicName(String resourceArn) {
-        return TopicArn.parse(resourceArn).orElseThrow(() -> SnsError.invalidParameter("ResourceArn")).topicName();
+    private String taggedTopicName(String resourceArn) {
+        return key(TopicArn.parse(resourceArn).orElseThrow(() -> SnsError.invalidParameter("ResourceArn")));
     }
 
     private static RuntimeException resourceNotFound() {

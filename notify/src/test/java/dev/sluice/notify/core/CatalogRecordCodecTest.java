@@ -36,6 +36,46 @@ class CatalogRecordCodecTest {
     }
 
     @Test
+    void aSubscriptionItsTopicsAccountOwnsKeepsTheFirstFormat() {
+        Subscription subscription = new Subscription("i", "t", "sqs", "e", Map.of(), true, null, null);
+        byte[] golden = new byte[] {1, 0, 0, 0, 1, 'i', 0, 0, 0, 1, 't', 0, 0, 0, 3, 's', 'q', 's', 0, 0, 0, 1, 'e',
+            0, 0, 0, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1};
+        assertEquals(new String(golden, StandardCharsets.ISO_8859_1),
+                new String(CatalogRecordCodec.encode(subscription), StandardCharsets.ISO_8859_1));
+        // A record written before accounts: owned by its topic's account, the default one for a bare topic name.
+        Subscription old = CatalogRecordCodec.decodeSubscription(golden);
+        assertEquals("000000000000", old.ownerAccount("000000000000"));
+        assertEquals("111111111111", new Subscription("i", "111111111111/t", "sqs", "e", Map.of(), true, null, null)
+                .ownerAccount("000000000000"));
+    }
+
+    @Test
+    void aSubscriptionOfAnotherAccountThanItsTopicsCarriesItsOwnerInTheSecondFormat() {
+        Subscription subscription = new Subscription("i", "t", "sqs", "e", Map.of(), true, null, null)
+                .ownedBy("222222222222", "000000000000");
+        byte[] golden = new byte[] {2, 0, 0, 0, 1, 'i', 0, 0, 0, 1, 't', 0, 0, 0, 3, 's', 'q', 's', 0, 0, 0, 1, 'e',
+            0, 0, 0, 0, 1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 12, '2', '2', '2', '2', '2', '2', '2', '2', '2', '2',
+            '2', '2'};
+        assertEquals(new String(golden, StandardCharsets.ISO_8859_1),
+                new String(CatalogRecordCodec.encode(subscription), StandardCharsets.ISO_8859_1));
+        assertEquals(subscription, CatalogRecordCodec.decodeSubscription(golden));
+        assertEquals("222222222222", subscription.ownerAccount("000000000000"));
+        // Subscribing within the topic's own account names no owner: the first format.
+        assertEquals(null, new Subscription("i", "t", "sqs", "e", Map.of(), true, null, null)
+                .ownedBy("000000000000", "000000000000").owner());
+    }
+
+    @Test
+    void aTopicOfTheDefaultAccountIsKeyedByItsBareNameAndAnotherAccountsByAccountAndName() {
+        TopicArn defaultTopic = TopicArn.parse("arn:aws:sns:us-east-1:000000000000:orders").orElseThrow();
+        TopicArn otherTopic = TopicArn.parse("arn:aws:sns:us-east-1:111111111111:orders").orElseThrow();
+        assertEquals("orders", defaultTopic.qualifiedName("000000000000"));
+        assertEquals("111111111111/orders", otherTopic.qualifiedName("000000000000"));
+        assertEquals(otherTopic, TopicArn.ofQualified("us-east-1", "111111111111/orders", "000000000000"));
+        assertEquals(defaultTopic, TopicArn.ofQualified("us-east-1", "orders", "000000000000"));
+    }
+
+    @Test
     void anUnknownFormatVersionIsRefused() {
         byte[] encoded = CatalogRecordCodec.encode(new Topic("t", "i", Map.of(), Map.of()));
         encoded[0] = 9;

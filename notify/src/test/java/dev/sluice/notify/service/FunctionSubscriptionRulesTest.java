@@ -71,11 +71,11 @@ class FunctionSubscriptionRulesTest {
 
     @Test
     void withoutAFunctionBridgeLambdaSubscriptionsAreRefused() {
-        SubscriptionActions actions = new SubscriptionActions(null, null, null, null, null, null, null, null, null, 25,
+        SubscriptionActions actions = new SubscriptionActions(null, null, null, null, null, null, null, null, null, null, 25,
                 false, CompletableFuture.completedFuture(null), () -> { }, null, null);
         for (String protocol : new String[] {"lambda", "function"}) {
             ExecutionException failed = assertThrows(ExecutionException.class, () -> actions.subscribe(
-                    "arn:aws:sns:us-east-1:000000000000:t", protocol,
+                    dev.sluice.notify.core.Caller.anonymous(null), "arn:aws:sns:us-east-1:000000000000:t", protocol,
                     "arn:aws:lambda:us-east-1:000000000000:function:f", Map.of(), false).get(5, TimeUnit.SECONDS));
             SnsException refused = assertInstanceOf(SnsException.class, failed.getCause());
             assertEquals(SnsError.INVALID_PARAMETER, refused.error());

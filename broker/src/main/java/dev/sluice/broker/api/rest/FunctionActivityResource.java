@@ -1,5 +1,6 @@
 package dev.sluice.broker.api.rest;
 
+import dev.sluice.faasbridge.core.AccountScope;
 import dev.sluice.faasbridge.service.BridgeActivity;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,15 +13,25 @@ import java.util.concurrent.CompletableFuture;
  * nodes, and the mappings' recent errors of every node, newest first, each with the node and time, plus the nodes that
  * did not answer. {@code GET /v1/function-activity/node}: this node's part, which the serving node asks every other
  * node for. Both are signed API calls like the rest of {@code /v1} (error messages may quote a function's answer):
- * nodes sign theirs with a configured key (see {@code ops.PeerSigner}).
+ * nodes sign theirs with a configured key (see {@code ops.PeerSigner}). The cluster's view shows the caller's own
+ * functions and mappings ({@link RestAccountScopes}); the node's part is the whole node's.
  */
 public final class FunctionActivityResource implements RestResource {
     public static final String NODE_PATH = "/function-activity/node";
 
     private final FunctionActivitySource source;
+    private final RestAccountScopes scopes;
+    private final java.util.function.Function<AccountScope, CompletableFuture<java.util.Set<String>>> mappings;
 
-    public FunctionActivityResource(FunctionActivitySource source) {
+    /**
+     * @param scopes whose functions a request sees
+     * @param mappings the UUIDs of the mappings a scope sees (whose recent errors it is shown)
+     */
+    public FunctionActivityResource(FunctionActivitySource source, RestAccountScopes scopes,
+            java.util.function.Function<AccountScope, CompletableFuture<java.util.Set<String>>> mappings) {
         this.source = source;
+        this.scopes = scopes;
+        this.mappings = mappings;
     }
 
     @Override
@@ -43,11 +54,23 @@ public final class FunctionActivityResource implements RestResource {
                                 source.local())))));
     }
 
+    /**
+     * The caller's functions' numbers, by the names its function list shows (an operator listing every account's: the
+     * stored names, {@code account/name} beyond the default account), and its mappings' recent errors.
+     */
     private CompletableFuture<RestResponse> cluster(RestRequest request) {
-        return source.cluster().thenApply(answer -> {
+        AccountScope scope = scopes.of(request);
+        return source.cluster().thenCombine(mappings.apply(scope), (answer, visible) -> {
+            java.util.SortedMap<String, BridgeActivity.FunctionNumbers> shown = new java.util.TreeMap<>();
+            answer.functions().forEach((name, numbers) -> {
+                if (scope.sees(name)) {
+                    shown.put(scope.everyAccount() ? name : AccountScope.bare(name), numbers);
+                }
+            });
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("Functions", functions(answer.functions()));
-            body.put("RecentErrors", answer.recentErrors().stream().map(error -> {
+            body.put("Functions", functions(shown));
+            body.put("RecentErrors", answer.recentErrors().stream()
+                    .filter(error -> visible.contains(error.error().mappingUuid())).map(error -> {
                 Map<String, Object> entry = error(error.error());
                 entry.put("Node", error.node());
                 return entry;

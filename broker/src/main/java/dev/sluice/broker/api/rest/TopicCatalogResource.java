@@ -7,6 +7,7 @@ import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.json.JsonBodyReader;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
 import dev.sluice.notify.core.Caller;
+import dev.sluice.notify.core.TopicArn;
 import dev.sluice.notify.service.NotificationCounts;
 import dev.sluice.notify.service.NotifyService;
 import dev.sluice.notify.service.PublishActions;
@@ -29,6 +30,11 @@ import java.util.function.Function;
 public final class TopicCatalogResource implements RestResource {
     private static final JsonBodyReader READER = new JsonBodyReader(SnsError::invalidParameter);
     private static final String TOPIC_ERRORS = "InvalidParameter";
+    private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("[0-9]{12}");
+    /** Every topic operation's optional {@code ?account=}. */
+    private static final Parameter ACCOUNT_PARAMETER = Parameter.query("account", "string",
+            "the 12-digit account whose topic this is (default: the caller's); for an operator, or a topic whose Policy "
+                    + "allows the caller");
 
     /** This node's failing subscriptions, which the node serving the topic page asks every other node for. */
     public static final String FAILURES_NODE_PATH = "/subscription-failures/node";
@@ -68,56 +74,91 @@ public final class TopicCatalogResource implements RestResource {
         String subscription = "{subscriptionArn, protocol, endpoint, status: PendingConfirmation|Confirmed|Failing, "
                 + "lastDeliveryError, lastDeliveryErrorAt, failingSince, failedAttempts, attributes}";
         return List.of(
-                new RestOperation("GET", "/topics", "listTopics", "Lists topics (a page of 100) with their attributes",
-                        List.of(Parameter.query("nextToken", "string", "the previous page's nextToken")), null,
+                new RestOperation("GET", "/topics", "listTopics", "Lists topics (a page of 100) with their account and attributes",
+                        List.of(Parameter.query("nextToken", "string", "the previous page's nextToken"),
+                                Parameter.query("account", "string", "the 12-digit account whose topics to list (default: "
+                                        + "the caller's; an operator's: every account's)")), null,
                         Map.of(200, "{topics: [{name, arn, attributes}], nextToken}", 400, TOPIC_ERRORS), this::list),
                 new RestOperation("PUT", "/topics/{name}", "createTopic",
-                        "Creates a topic, or answers the existing one with the same attributes", List.of(),
+                        "Creates a topic, or answers the existing one with the same attributes", List.of(ACCOUNT_PARAMETER),
                         new Body("application/json", "optional {attributes: {SNS attribute: value}, tags: {...}}", false),
                         Map.of(200, "{name, arn}", 400, TOPIC_ERRORS), this::create),
                 new RestOperation("GET", "/topics/{name}", "getTopic",
                         "A topic's attributes, and what this node published and delivered for it since it started",
-                        List.of(), null, Map.of(200, "{name, arn, attributes, counts: {kind: {protocol: count}} summed over the nodes, "
+                        List.of(ACCOUNT_PARAMETER), null, Map.of(200, "{name, arn, attributes, counts: {kind: {protocol: count}} summed over the nodes, "
                                 + "countsMissingFrom: [node id]}",
                                 404, "NotFound"), this::get),
                 new RestOperation("PATCH", "/topics/{name}/attributes", "setTopicAttributes",
                         "Sets the given topic attributes (Policy, DisplayName, DeliveryPolicy, ...), one after the other",
-                        List.of(), new Body("application/json", "{attributes: {SNS attribute: value}}", true),
+                        List.of(ACCOUNT_PARAMETER), new Body("application/json", "{attributes: {SNS attribute: value}}", true),
                         Map.of(204, "set", 400, TOPIC_ERRORS, 404, "NotFound"), this::setAttributes),
                 new RestOperation("DELETE", "/topics/{name}", "deleteTopic", "Deletes a topic and its subscriptions",
-                        List.of(), null, Map.of(204, "deleted"), this::delete),
+                        List.of(ACCOUNT_PARAMETER), null, Map.of(204, "deleted"), this::delete),
                 new RestOperation("GET", "/topics/{name}/subscriptions", "listTopicSubscriptions",
                         "Every subscription of the topic with its attributes and status, pending ones included",
-                        List.of(), null, Map.of(200, "{subscriptions: [" + subscription + "]}", 404, "NotFound"),
+                        List.of(ACCOUNT_PARAMETER), null, Map.of(200, "{subscriptions: [" + subscription + "]}", 404, "NotFound"),
                         this::subscriptions),
                 new RestOperation("POST", "/topics/{name}/subscriptions", "subscribe",
-                        "Subscribes an endpoint (an SQS queue ARN, a URL, an email address, a function ARN)", List.of(),
+                        "Subscribes an endpoint (an SQS queue ARN, a URL, an email address, a function ARN)", List.of(ACCOUNT_PARAMETER),
                         new Body("application/json", "{protocol, endpoint, attributes: {FilterPolicy, RawMessageDelivery, ...}}", true),
                         Map.of(200, "{subscriptionArn}", 400, TOPIC_ERRORS, 404, "NotFound"), this::subscribe),
                 new RestOperation("DELETE", "/topics/{name}/subscriptions/{id}", "unsubscribe", "Removes a subscription",
-                        List.of(), null, Map.of(204, "removed", 404, "NotFound"), this::unsubscribe),
+                        List.of(ACCOUNT_PARAMETER), null, Map.of(204, "removed", 404, "NotFound"), this::unsubscribe),
                 new RestOperation("GET", FAILURES_NODE_PATH, "getNodeSubscriptionFailures",
                         "The subscriptions this node failed to deliver to whose retry is not yet overdue", List.of(), null,
                         Map.of(200, "{Failures: {subscription id: {Topic, Protocol, Reason, Since, Last, Attempts}}}"),
                         this::nodeFailures),
                 new RestOperation("POST", "/topics/{name}/publish", "publishMessage",
                         "Publishes a message with subject, attributes and (FIFO topics) group and deduplication id",
-                        List.of(), new Body("application/json", "{message, subject, messageAttributes: {name: {dataType, "
+                        List.of(ACCOUNT_PARAMETER), new Body("application/json", "{message, subject, messageAttributes: {name: {dataType, "
                                 + "stringValue}}, messageGroupId, messageDeduplicationId}", true),
                         Map.of(200, "{messageId, sequenceNumber}", 400, TOPIC_ERRORS, 404, "NotFound"), this::publish));
     }
 
-    private String arn(String name) {
-        return "arn:aws:sns:" + region + ":" + accountId + ":" + name;
+    /**
+     * The account whose topics a request names: {@code ?account=} when given (an operator's console reaches every
+     * account's topics; anyone else reaches only what the topic's Policy allows, as through SNS), else the caller's.
+     */
+    private String account(RestRequest request) {
+        String given = request.query("account");
+        if (given == null) {
+            return notify.accountOf(request.caller());
+        }
+        if (!ACCOUNT.matcher(given).matches()) {
+            throw SnsError.invalidParameter("account: an account id is 12 digits");
+        }
+        return given;
+    }
+
+    /** The ARN of the topic the path names, in the request's {@link #account}. */
+    private String arn(RestRequest request) {
+        return "arn:aws:sns:" + region + ":" + account(request) + ":" + request.path("name");
+    }
+
+    /** The topic's key in the counts ({@link TopicArn#qualifiedName}): its name within its account. */
+    private String countsKey(RestRequest request) {
+        return TopicArn.qualifiedName(account(request), request.path("name"), accountId);
     }
 
     private CompletableFuture<Void> allowed(RestRequest request, String action) {
-        return notify.authorizer().authorize(request.caller(), action, arn(request.path("name")));
+        return notify.authorizer().authorize(request.caller(), action, arn(request));
     }
 
+    /**
+     * The caller's topics; an operator's without {@code ?account=}: every account's. Listing another account's is an
+     * operator's only (ListTopics acts in the caller's account).
+     */
     private CompletableFuture<RestResponse> list(RestRequest request) {
         Caller caller = request.caller();
-        return notify.topics().listTopics(request.query("nextToken")).thenCompose(page -> {
+        boolean operator = notify.operator(caller);
+        String account = account(request);
+        if (!operator && !account.equals(notify.accountOf(caller))) {
+            throw SnsError.AUTHORIZATION_ERROR.exception("Only an operator lists another account's topics");
+        }
+        CompletableFuture<dev.sluice.notify.service.Page<String>> listed = operator && request.query("account") == null
+                ? notify.topics().listAllTopics(request.query("nextToken"))
+                : notify.topics().listTopics(account, request.query("nextToken"));
+        return listed.thenCompose(page -> {
             List<CompletableFuture<Map<String, Object>>> views = new ArrayList<>();
             for (String topicArn : page.items()) {
                 String name = topicArn.substring(topicArn.lastIndexOf(':') + 1);
@@ -144,6 +185,7 @@ public final class TopicCatalogResource implements RestResource {
     private static Map<String, Object> view(String name, String arn, Map<String, String> attributes) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("name", name);
+        view.put("account", TopicArn.parse(arn).map(TopicArn::accountId).orElse(null));
         view.put("arn", arn);
         view.put("attributes", attributes);
         return view;
@@ -152,7 +194,11 @@ public final class TopicCatalogResource implements RestResource {
     private CompletableFuture<RestResponse> create(RestRequest request) {
         JsonNode root = READER.object(request.body(), Set.of("attributes", "tags"));
         String name = request.path("name");
-        return notify.topics().createTopic(name, stringMap(root, "attributes"), stringMap(root, "tags")).thenApply(topicArn -> {
+        String account = account(request);
+        if (!account.equals(notify.accountOf(request.caller())) && !notify.operator(request.caller())) {
+            throw SnsError.AUTHORIZATION_ERROR.exception("Only an operator creates topics in another account");
+        }
+        return notify.topics().createTopic(account, name, stringMap(root, "attributes"), stringMap(root, "tags")).thenApply(topicArn -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("name", name);
                     body.put("arn", topicArn);
@@ -162,9 +208,9 @@ public final class TopicCatalogResource implements RestResource {
 
     private CompletableFuture<RestResponse> get(RestRequest request) {
         String name = request.path("name");
-        return allowed(request, "GetTopicAttributes").thenCompose(ok -> notify.topics().getTopicAttributes(arn(name)))
-                .thenCompose(attributes -> counts.of(name).thenApply(counted -> {
-                    Map<String, Object> body = view(name, arn(name), attributes);
+        return allowed(request, "GetTopicAttributes").thenCompose(ok -> notify.topics().getTopicAttributes(arn(request)))
+                .thenCompose(attributes -> counts.of(countsKey(request)).thenApply(counted -> {
+                    Map<String, Object> body = view(name, arn(request), attributes);
                     SortedMap<String, SortedMap<String, Long>> all = counted.counts();
                     for (NotificationCounts.Kind kind : NotificationCounts.Kind.values()) {
                         all.putIfAbsent(kind.name(), new TreeMap<>());
@@ -178,7 +224,7 @@ public final class TopicCatalogResource implements RestResource {
     private CompletableFuture<RestResponse> setAttributes(RestRequest request) {
         JsonNode root = READER.object(request.body(), Set.of("attributes"));
         Map<String, String> attributes = stringMap(root, "attributes");
-        String topicArn = arn(request.path("name"));
+        String topicArn = arn(request);
         CompletableFuture<Void> done = allowed(request, "SetTopicAttributes");
         for (Map.Entry<String, String> attribute : new TreeMap<>(attributes).entrySet()) {
             done = done.thenCompose(previous -> notify.topics().setTopicAttributes(topicArn, attribute.getKey(),
@@ -190,7 +236,7 @@ public final class TopicCatalogResource implements RestResource {
     }
 
     private CompletableFuture<RestResponse> delete(RestRequest request) {
-        String topicArn = arn(request.path("name"));
+        String topicArn = arn(request);
         return allowed(request, "DeleteTopic").thenCompose(ok -> notify.topics().deleteTopic(topicArn))
                 .whenComplete((ignored, failure) -> notify.authorizer().forget(topicArn))
                 .thenApply(ignored -> RestResponse.noContent());
@@ -198,7 +244,7 @@ public final class TopicCatalogResource implements RestResource {
 
     private CompletableFuture<RestResponse> subscriptions(RestRequest request) {
         return allowed(request, "ListSubscriptionsByTopic")
-                .thenCompose(ok -> notify.subscriptions().describeSubscriptions(arn(request.path("name"))))
+                .thenCompose(ok -> notify.subscriptions().describeSubscriptions(arn(request)))
                 .thenCompose(all -> failures.elsewhere().thenApply(elsewhere -> RestResponse.json(200, Map.of("subscriptions",
                         all.stream().map(attributes -> withFailureElsewhere(subscriptionView(attributes), elsewhere))
                                 .toList()))));
@@ -263,14 +309,14 @@ public final class TopicCatalogResource implements RestResource {
         String protocol = READER.text(root, "protocol", "protocol");
         String endpoint = READER.text(root, "endpoint", "endpoint");
         Map<String, String> attributes = stringMap(root, "attributes");
-        return allowed(request, "Subscribe").thenCompose(ok -> notify.subscriptions().subscribe(arn(request.path("name")),
+        return allowed(request, "Subscribe").thenCompose(ok -> notify.subscriptions().subscribe(request.caller(), arn(request),
                         protocol, endpoint, attributes, true))
                 .thenApply(subscriptionArn -> RestResponse.json(200, Map.of("subscriptionArn", subscriptionArn)));
     }
 
     private CompletableFuture<RestResponse> unsubscribe(RestRequest request) {
-        String subscriptionArn = arn(request.path("name")) + ":" + request.path("id");
-        return notify.subscriptions().unsubscribe(subscriptionArn).thenApply(ignored -> RestResponse.noContent());
+        String subscriptionArn = arn(request) + ":" + request.path("id");
+        return notify.subscriptions().unsubscribe(request.caller(), subscriptionArn).thenApply(ignored -> RestResponse.noContent());
     }
 
     private CompletableFuture<RestResponse> publish(RestRequest request) {
@@ -289,7 +335,7 @@ public final class TopicCatalogResource implements RestResource {
         PublishActions.Entry entry = new PublishActions.Entry(null, READER.text(root, "message", "message"),
                 READER.text(root, "subject", "subject"), null, attributes, READER.text(root, "messageGroupId", "messageGroupId"),
                 READER.text(root, "messageDeduplicationId", "messageDeduplicationId"));
-        String topicArn = arn(request.path("name"));
+        String topicArn = arn(request);
         return allowed(request, "Publish").thenCompose(ok -> notify.publishing().publish(topicArn, entry))
                 .thenApply(published -> {
                     Map<String, Object> body = new LinkedHashMap<>();

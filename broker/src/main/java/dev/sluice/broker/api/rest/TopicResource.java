@@ -19,12 +19,11 @@ public final class TopicResource implements RestResource {
 
     private final NotifyService notify;
     private final String region;
-    private final String accountId;
 
-    public TopicResource(NotifyService notify, String region, String accountId) {
+    /** @param region the region in topic ARNs; the account is the caller's */
+    public TopicResource(NotifyService notify, String region) {
         this.notify = notify;
         this.region = region;
-        this.accountId = accountId;
     }
 
     @Override
@@ -48,7 +47,8 @@ public final class TopicResource implements RestResource {
     }
 
     private CompletableFuture<RestResponse> publish(RestRequest request) {
-        String topicArn = "arn:aws:sns:" + region + ":" + accountId + ":" + request.path("name");
+        // The caller's topic of that name: REST paths name topics within the caller's account.
+        String topicArn = "arn:aws:sns:" + region + ":" + notify.accountOf(request.caller()) + ":" + request.path("name");
         String message = StrictUtf8.decodeOrNull(request.body());
         if (message == null) {
             // As SNS: a message is text; replacing bad bytes would publish something nobody sent.

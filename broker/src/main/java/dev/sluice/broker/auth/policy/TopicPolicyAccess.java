@@ -45,4 +45,18 @@ public final class TopicPolicyAccess implements TopicAccess {
             case IMPLICIT_DENY -> Decision.IMPLICIT_DENY;
         };
     }
+
+    @Override
+    public boolean operator(dev.sluice.notify.core.Caller caller) {
+        return callers.apply(caller).operator();
+    }
+
+    /** SNS acting for the topic: a service request in the topic's account, judged by the queue's Policy alone. */
+    @Override
+    public boolean topicMaySendTo(String topicArn, String topicAccount, String queueArn, String queueAccount,
+            String queuePolicy) {
+        AccessRequest request = new AccessRequest(new Caller(topicAccount, null, false), "sqs:SendMessage", queueArn,
+                queueAccount, RequestContext.onBehalfOf("sns.amazonaws.com", topicArn, topicAccount));
+        return check.decide(request, Optional.ofNullable(queuePolicy)) == dev.sluice.broker.auth.policy.Decision.ALLOW;
+    }
 }

@@ -2,6 +2,7 @@ package dev.sluice.faasbridge.api.http;
 
 import dev.sluice.clientsdk.LambdaError;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.faasbridge.core.AccountScope;
 import dev.sluice.faasbridge.core.BridgeException;
 import dev.sluice.faasbridge.core.EventSourceMapping;
 import dev.sluice.faasbridge.core.FunctionDefinition;
@@ -24,8 +25,11 @@ public final class BridgeOperations {
     public static final String BRIDGES = "/bridges";
     private static final long MAX_TTL_MILLIS = 3_600_000;
 
-    /** What a handler gets: path parameters, the first value of each query parameter, the body's bytes. */
-    public record Call(Map<String, String> path, Map<String, String> query, byte[] body) {
+    /**
+     * What a handler gets: path parameters, the first value of each query parameter, the body's bytes, and whose
+     * functions and mappings the caller sees.
+     */
+    public record Call(Map<String, String> path, Map<String, String> query, byte[] body, AccountScope scope) {
     }
 
     /**
@@ -52,33 +56,33 @@ public final class BridgeOperations {
         return List.of(
                 new Operation("POST", FUNCTIONS, "createFunction", "Creates a function (an HTTP invoke URL or an in-process handler)",
                         "{FunctionName, InvokeUrl | Handler, Timeout, ReservedConcurrentExecutions}", 201, function,
-                        call -> attempt(() -> api.createFunction(BridgeJsonCodec.functionRequest(call.body()))).thenApply(this::function)),
+                        call -> attempt(() -> api.createFunction(call.scope(), BridgeJsonCodec.functionRequest(call.body()))).thenApply(this::function)),
                 new Operation("GET", FUNCTIONS, "listFunctions", "Lists functions", null, 200, "{Functions: [...]}",
-                        call -> api.listFunctions().thenApply(all -> BridgeJsonCodec.list("Functions", all, this::function))),
+                        call -> api.listFunctions(call.scope()).thenApply(all -> BridgeJsonCodec.list("Functions", all, this::function))),
                 new Operation("GET", FUNCTIONS + "/{name}", "getFunction", "Reads a function", null, 200, function,
-                        call -> api.getFunction(functionName(call)).thenApply(this::function)),
+                        call -> api.getFunction(call.scope(), functionName(call)).thenApply(this::function)),
                 new Operation("PUT", FUNCTIONS + "/{name}", "updateFunction", "Changes the given fields of a function",
                         "{InvokeUrl | Handler, Timeout, ReservedConcurrentExecutions}", 200, function,
-                        call -> attempt(() -> api.updateFunction(functionName(call), BridgeJsonCodec.functionRequest(call.body())))
+                        call -> attempt(() -> api.updateFunction(call.scope(), functionName(call), BridgeJsonCodec.functionRequest(call.body())))
                                 .thenApply(this::function)),
                 new Operation("DELETE", FUNCTIONS + "/{name}", "deleteFunction", "Deletes a function (its mappings stay, idle)",
-                        null, 204, null, call -> api.deleteFunction(functionName(call)).thenApply(ignored -> null)),
+                        null, 204, null, call -> api.deleteFunction(call.scope(), functionName(call)).thenApply(ignored -> null)),
                 new Operation("POST", MAPPINGS, "createEventSourceMapping", "Creates an event source mapping (queue → function)",
                         "Lambda's CreateEventSourceMapping fields", 202, mapping,
-                        call -> attempt(() -> api.createMapping(BridgeJsonCodec.mappingRequest(call.body())))
+                        call -> attempt(() -> api.createMapping(call.scope(), BridgeJsonCodec.mappingRequest(call.body())))
                                 .thenApply(created -> mapping(created, "Creating"))),
                 new Operation("GET", MAPPINGS, "listEventSourceMappings", "Lists mappings, of one function with ?FunctionName=",
                         null, 200, "{EventSourceMappings: [...]}",
-                        call -> api.listMappings(Optional.ofNullable(BridgeJsonCodec.functionName(call.query().get("FunctionName"))))
+                        call -> api.listMappings(call.scope(), Optional.ofNullable(BridgeJsonCodec.functionName(call.query().get("FunctionName"))))
                                 .thenApply(all -> BridgeJsonCodec.list("EventSourceMappings", all, item -> mapping(item, item.state())))),
                 new Operation("GET", MAPPINGS + "/{uuid}", "getEventSourceMapping", "Reads a mapping", null, 200, mapping,
-                        call -> api.getMapping(mappingUuid(call)).thenApply(found -> mapping(found, found.state()))),
+                        call -> api.getMapping(call.scope(), mappingUuid(call)).thenApply(found -> mapping(found, found.state()))),
                 new Operation("PUT", MAPPINGS + "/{uuid}", "updateEventSourceMapping", "Changes the given fields of a mapping",
                         "Lambda's UpdateEventSourceMapping fields", 202, mapping,
-                        call -> attempt(() -> api.updateMapping(mappingUuid(call), BridgeJsonCodec.mappingRequest(call.body())))
+                        call -> attempt(() -> api.updateMapping(call.scope(), mappingUuid(call), BridgeJsonCodec.mappingRequest(call.body())))
                                 .thenApply(updated -> mapping(updated, "Updating"))),
                 new Operation("DELETE", MAPPINGS + "/{uuid}", "deleteEventSourceMapping", "Deletes a mapping", null, 202, mapping,
-                        call -> api.deleteMapping(mappingUuid(call)).thenApply(deleted -> mapping(deleted, "Deleting"))),
+                        call -> api.deleteMapping(call.scope(), mappingUuid(call)).thenApply(deleted -> mapping(deleted, "Deleting"))),
                 new Operation("PUT", BRIDGES + "/{id}", "bridgeHeartbeat", "A bridge says it is alive (bridges split MaximumConcurrency)",
                         null, 204, null, call -> attempt(() -> api.heartbeat(bridgeId(call))).thenApply(ignored -> null)),
                 new Operation("DELETE", BRIDGES + "/{id}", "forgetBridge", "A stopping bridge leaves", null, 204, null,
@@ -87,8 +91,10 @@ public final class BridgeOperations {
                         "{Bridges: [id, ...]}", call -> attempt(() -> api.liveBridges(ttlMillis(call))).thenApply(BridgeJsonCodec::bridges)));
     }
 
+    /** A function as Lambda shows it: its own name, its account in its ARN. */
     private ObjectNode function(FunctionDefinition function) {
-        return BridgeJsonCodec.function(function, api.functionArn(function.name()));
+        return BridgeJsonCodec.function(function.withName(AccountScope.bare(function.name())),
+                api.functionArn(function.name()));
     }
 
     /**
@@ -96,7 +102,8 @@ public final class BridgeOperations {
      * last problems this node's bridge met polling it, newest first.
      */
     private ObjectNode mapping(EventSourceMapping mapping, String state) {
-        ObjectNode out = BridgeJsonCodec.mapping(mapping, api.functionArn(mapping.functionName()), state);
+        ObjectNode out = BridgeJsonCodec.mapping(mapping.withFunctionName(AccountScope.bare(mapping.functionName())),
+                api.functionArn(mapping.functionName()), state);
         dev.sluice.faasbridge.service.RecentErrors errors = api.recentErrors(mapping.uuid());
         out.put("LastProcessingResult", errors.lastProcessingResult());
         com.fasterxml.jackson.databind.node.ArrayNode recent = out.putArray("RecentErrors");

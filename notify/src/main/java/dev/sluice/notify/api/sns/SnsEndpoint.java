@@ -99,12 +99,12 @@ public final class SnsEndpoint {
                 answer = service.subscriptions().unsubscribeByLink(in.string("SubscriptionArn"), in.string("Token"))
                         .thenApply(done -> ok(action, requestId, null));
             } else if (topicParameter == null) {
-                answer = dispatch(action, in, requestId);
+                answer = dispatch(action, in, requestId, caller);
             } else {
                 String topicArn = in.string(topicParameter) != null || !action.equals("Publish")
                         ? in.string(topicParameter) : in.string("TargetArn");
                 answer = service.authorizer().authorize(caller, action, topicArn)
-                        .thenCompose(allowed -> dispatch(action, in, requestId))
+                        .thenCompose(allowed -> dispatch(action, in, requestId, caller))
                         .whenComplete((done, failure) -> {
                             if (action.equals("SetTopicAttributes") || action.equals("DeleteTopic")) {
                                 service.authorizer().forget(topicArn);
@@ -117,19 +117,20 @@ public final class SnsEndpoint {
         return answer.exceptionally(failure -> error(failure, requestId));
     }
 
-    private CompletableFuture<SnsHttpResponse> dispatch(String action, QueryParameters in, String requestId) {
+    private CompletableFuture<SnsHttpResponse> dispatch(String action, QueryParameters in, String requestId,
+            Caller caller) {
         if (action == null || action.isEmpty()) {
             throw SnsError.MISSING_ACTION.exception("Missing Action");
         }
         switch (action) {
             case "CreateTopic":
-                return service.topics().createTopic(in.string("Name"), in.map("Attributes.entry", "key", "value"),
+                return service.topics().createTopic(service.accountOf(caller), in.string("Name"), in.map("Attributes.entry", "key", "value"),
                         in.map("Tags.member", "Key", "Value")).thenApply(arn -> ok(action, requestId,
                         xml -> xml.element("TopicArn", arn)));
             case "DeleteTopic":
                 return service.topics().deleteTopic(in.string("TopicArn")).thenApply(done -> ok(action, requestId, null));
             case "ListTopics":
-                return service.topics().listTopics(in.string("NextToken")).thenApply(page -> ok(action, requestId, xml -> {
+                return service.topics().listTopics(service.accountOf(caller), in.string("NextToken")).thenApply(page -> ok(action, requestId, xml -> {
                     xml.open("Topics");
                     page.items().forEach(arn -> xml.open("member").element("TopicArn", arn).close("member"));
                     xml.close("Topics").element("NextToken", page.nextToken());
@@ -141,7 +142,7 @@ public final class SnsEndpoint {
                 return service.topics().setTopicAttributes(in.string("TopicArn"), in.string("AttributeName"),
                         in.string("AttributeValue")).thenApply(done -> ok(action, requestId, null));
             case "Subscribe":
-                return service.subscriptions().subscribe(in.string("TopicArn"), in.string("Protocol"),
+                return service.subscriptions().subscribe(caller, in.string("TopicArn"), in.string("Protocol"),
                         in.string("Endpoint"), in.map("Attributes.entry", "key", "value"),
                         "true".equalsIgnoreCase(in.string("ReturnSubscriptionArn")))
                         .thenApply(arn -> ok(action, requestId, xml -> xml.element("SubscriptionArn", arn)));
@@ -149,19 +150,19 @@ public final class SnsEndpoint {
                 return service.subscriptions().confirmSubscription(in.string("TopicArn"), in.string("Token"))
                         .thenApply(arn -> ok(action, requestId, xml -> xml.element("SubscriptionArn", arn)));
             case "Unsubscribe":
-                return service.subscriptions().unsubscribe(in.string("SubscriptionArn"))
+                return service.subscriptions().unsubscribe(caller, in.string("SubscriptionArn"))
                         .thenApply(done -> ok(action, requestId, null));
             case "ListSubscriptions":
-                return service.subscriptions().listSubscriptions(in.string("NextToken"))
+                return service.subscriptions().listSubscriptions(caller, in.string("NextToken"))
                         .thenApply(page -> ok(action, requestId, xml -> subscriptions(xml, page.items(), page.nextToken())));
             case "ListSubscriptionsByTopic":
                 return service.subscriptions().listSubscriptionsByTopic(in.string("TopicArn"), in.string("NextToken"))
                         .thenApply(page -> ok(action, requestId, xml -> subscriptions(xml, page.items(), page.nextToken())));
             case "GetSubscriptionAttributes":
-                return service.subscriptions().getSubscriptionAttributes(in.string("SubscriptionArn"))
+                return service.subscriptions().getSubscriptionAttributes(caller, in.string("SubscriptionArn"))
                         .thenApply(attributes -> ok(action, requestId, xml -> SnsXml.attributes(xml, attributes)));
             case "SetSubscriptionAttributes":
-                return service.subscriptions().setSubscriptionAttributes(in.string("SubscriptionArn"),
+                return service.subscriptions().setSubscriptionAttributes(caller, in.string("SubscriptionArn"),
                         in.string("AttributeName"), in.string("AttributeValue"))
                         .thenApply(done -> ok(action, requestId, null));
             case "Publish":
