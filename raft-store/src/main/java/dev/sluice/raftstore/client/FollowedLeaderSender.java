@@ -5,7 +5,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClientRpc;
@@ -15,6 +19,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
@@ -39,6 +44,7 @@ import org.apache.ratis.server.RaftServer;
  * the shared delayed executor.
  */
 final class FollowedLeaderSender {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FollowedLeaderSender.class);
     /** How long to wait before looking again when no member is worth asking yet (an election is running). */
     private static final long POLL_MILLIS = 20;
 
@@ -50,6 +56,11 @@ final class FollowedLeaderSender {
     private final Supplier<RaftClientRpc> rpc;
     private final Supplier<List<String>> members;
     private final Duration attemptTimeout;
+    /**
+     * Runs the next attempt after a pause: a thread of its own, not the common pool, which has one thread on a
+     * 2-core machine and is shared with everything else in the JVM.
+     */
+    private final ScheduledExecutorService timers;
 
     FollowedLeaderSender(RaftGroupId groupId, RaftServer localServer, Supplier<RaftClientRpc> rpc,
             Supplier<List<String>> members, Duration attemptTimeout) {
@@ -58,6 +69,16 @@ final class FollowedLeaderSender {
         this.rpc = rpc;
         this.members = members;
         this.attemptTimeout = attemptTimeout;
+        this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "sluice-" + groupId + "-attempts");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Stops scheduling attempts; requests still waiting for one fail. */
+    void close() {
+        timers.shutdownNow();
     }
 
     /** Whether this node has a replica of the group to follow (else the caller uses the Ratis client). */
@@ -97,6 +118,9 @@ final class FollowedLeaderSender {
         private final long deadline;
         private final NextPeer next;
         private Throwable lastFailure;
+        private final long startedAt = System.nanoTime();
+        /** Each attempt, "+ms target outcome", for the debug line of a slow request (where its time went). */
+        private final StringBuilder trail = new StringBuilder();
 
         Exchange(Message message, RaftClientRequest.Type type, long callId, long deadline, NextPeer next) {
             this.message = message;
@@ -121,24 +145,62 @@ final class FollowedLeaderSender {
             RaftPeerId peer = RaftPeerId.valueOf(target);
             RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(clientId).setServerId(peer)
                     .setGroupId(groupId).setCallId(callId).setMessage(message).setType(type).build();
+            if (peer.equals(localServer.getId())) {
+                CompletableFuture<RaftClientReply> sent;
+                try {
+                    sent = localServer.submitClientRequestAsync(request);
+                } catch (IOException | RuntimeException e) {
+                    sent = CompletableFuture.failedFuture(e);
+                }
+                sent.whenComplete((reply, error) -> answered(target, reply, error));
+                return;
+            }
+            RaftClientRpc transport = rpc.get();
             CompletableFuture<RaftClientReply> sent;
             try {
-                sent = peer.equals(localServer.getId()) ? localServer.submitClientRequestAsync(request)
-                        : rpc.get().sendRequestAsyncUnordered(request);
-            } catch (IOException | RuntimeException e) {
+                sent = transport.sendRequestAsyncUnordered(request);
+            } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
-            sent.whenComplete((reply, error) -> answered(target, reply, error));
+            // Bounded here too: Ratis's own attempt timer was seen to fire seconds late on a loaded machine.
+            sent.orTimeout(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((reply, error) -> {
+                if (error != null) {
+                    reconnectAfter(transport, peer, unwrap(error));
+                }
+                answered(target, reply, error);
+            });
+        }
+
+        /**
+         * Replaces the stream to {@code peer} after it ended, as Ratis's client does on a failed attempt: Ratis ends a
+         * peer's whole unordered stream on a dead peer and on any NotLeader or LeaderNotReady answer, and a stream once
+         * ended fails every later request at once ("is closed"). A timed-out attempt leaves it: a slow peer's other
+         * requests on it are still answered.
+         */
+        private void reconnectAfter(RaftClientRpc transport, RaftPeerId peer, Throwable failure) {
+            if (!(failure instanceof TimeoutException || failure instanceof TimeoutIOException)) {
+                transport.handleException(peer, failure, true);
+            }
         }
 
         private void answered(String target, RaftClientReply reply, Throwable error) {
+            if (LOG.isDebugEnabled()) {
+                trail.append(String.format(" +%d %s %s", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), target,
+                        error != null ? unwrap(error).getClass().getSimpleName()
+                                : reply.isSuccess() ? "ok" : reply.getException().getClass().getSimpleName()));
+                long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
+                if (tookMillis > 500 && error == null && reply.isSuccess()) {
+                    LOG.debug("{}: call {} answered after {} ms:{}", groupId, callId, tookMillis, trail);
+                }
+            }
             if (error == null && (reply.isSuccess() || !retryable(reply.getException()))) {
                 result.complete(reply); // success, or a failure that another attempt would not change
                 return;
             }
             Throwable failure = error == null ? reply.getException() : unwrap(error);
             lastFailure = failure;
-            if (failure instanceof GroupMismatchException || !(failure instanceof IOException)) {
+            boolean timedOut = failure instanceof TimeoutException;
+            if (failure instanceof GroupMismatchException || !(failure instanceof IOException || timedOut)) {
                 result.completeExceptionally(failure);
                 return;
             }
@@ -153,7 +215,11 @@ final class FollowedLeaderSender {
         }
 
         private void later() {
-            CompletableFuture.delayedExecutor(POLL_MILLIS, TimeUnit.MILLISECONDS).execute(this::attempt);
+            try {
+                timers.schedule(this::attempt, POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closed) {
+                result.completeExceptionally(new IOException(groupId + ": client closed", lastFailure));
+            }
         }
     }
 

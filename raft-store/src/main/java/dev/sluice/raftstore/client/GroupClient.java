@@ -88,7 +88,10 @@ public final class GroupClient implements AutoCloseable {
     /** Sends to the leader this node's replica follows; null on a client outside the cluster. */
     private final FollowedLeaderSender followedLeader;
 
-    private record Pending(byte[] command, CompletableFuture<ByteBuffer> result) {
+    private record Pending(byte[] command, CompletableFuture<ByteBuffer> result, long queuedAt) {
+        Pending(byte[] command, CompletableFuture<ByteBuffer> result) {
+            this(command, result, System.nanoTime());
+        }
     }
 
     public GroupClient(String groupName, List<Peer> members, GroupClientSettings settings, MeterRegistry meters) {
@@ -404,6 +407,10 @@ public final class GroupClient implements AutoCloseable {
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(ProposalCodec.encode(commands)));
         commandsPerEntry.record(batch.size());
         long started = System.nanoTime();
+        if (LOG.isDebugEnabled() && started - batch.get(0).queuedAt() > TimeUnit.MILLISECONDS.toNanos(500)) {
+            LOG.debug("{}: {} commands waited {} ms for one of {} entries in flight", groupName, batch.size(),
+                    TimeUnit.NANOSECONDS.toMillis(started - batch.get(0).queuedAt()), settings.maxInflightProposals());
+        }
         CompletableFuture<RaftClientReply> reply;
         try {
             reply = sendWrite(message);
@@ -490,6 +497,9 @@ public final class GroupClient implements AutoCloseable {
         abandoned.forEach(pending -> pending.result().completeExceptionally(
                 new StoreUnavailableException(groupName + " client closed", null)));
         raft.close();
+        if (followedLeader != null) {
+            followedLeader.close();
+        }
         callbacks.shutdown();
     }
 }
