@@ -80,7 +80,9 @@ class FailoverMeasurementIT {
                     int victim = sluice.leaderOf(group, anyRunning(sluice, -1));
                     long killedAt = System.nanoTime();
                     sluice.kill(victim);
+                    line("kill %d at %s (wall clock, for the node logs)", kill + 1, java.time.Instant.now());
                     long gap = awaitEverySenderServed(senders, sluice, victim, killedAt);
+                    attempts(senders, victim, killedAt);
                     Thread.sleep(3_000);
                     Map<String, Long> leaderless = watch.longestGapsMillis(killedAt, System.nanoTime());
                     if (group.equals("data-0")) {
@@ -160,7 +162,9 @@ class FailoverMeasurementIT {
         watch.ignore(frozen);
         long frozenAt = System.nanoTime();
         sluice.pause(frozen);
+        line("freeze at %s (wall clock)", java.time.Instant.now());
         long peersGap = awaitEverySenderServed(senders, sluice, frozen, frozenAt);
+        attempts(senders, frozen, frozenAt);
         Map<String, Long> leaderless = watch.longestGapsMillis(frozenAt, System.nanoTime());
         long sleep = FREEZE.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt);
         Thread.sleep(Math.max(0, sleep));
@@ -172,6 +176,15 @@ class FailoverMeasurementIT {
                 + "ms %s; senders on the thawed node served %d ms after SIGCONT", frozen + 1, FREEZE.toMillis(), peersGap,
                 leaderless, frozenNodeGap);
         return peersGap;
+    }
+
+    /** Reports each live sender's sends from the fault to its first acknowledgement after it. */
+    private void attempts(PacedSenders senders, int down, long faultAt) {
+        for (int sender = 0; sender < senders.senders(); sender++) {
+            if (senders.nodeOf(sender) != down) {
+                line("  sender %d via n%d:%s", sender, senders.nodeOf(sender) + 1, senders.attemptsUntilServed(sender, faultAt));
+            }
+        }
     }
 
     /** Waits until every node is healthy, then {@link #SETTLE} (leaders handed back to their preferred nodes). */

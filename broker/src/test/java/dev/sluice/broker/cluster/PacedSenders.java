@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 final class PacedSenders implements AutoCloseable {
     private final int[] nodeOfSender;
     private final List<ConcurrentLinkedQueue<Long>> acknowledgedAt = new ArrayList<>();
+    /** Per sender, every attempt: when it was sent and answered (nanoTime) and how (for where a gap's time went). */
+    private final List<ConcurrentLinkedQueue<Attempt>> attempts = new ArrayList<>();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -35,6 +37,7 @@ final class PacedSenders implements AutoCloseable {
             int sender = s;
             nodeOfSender[s] = s % httpPorts.length;
             acknowledgedAt.add(new ConcurrentLinkedQueue<>());
+            attempts.add(new ConcurrentLinkedQueue<>());
             int port = httpPorts[nodeOfSender[s]];
             threads.execute(() -> sendUntilClosed(sender, port, queueUrl, pauseMillis));
         }
@@ -44,11 +47,15 @@ final class PacedSenders implements AutoCloseable {
         try (SqsClient client = SqsTestServer.clientWithoutRetries(port)) {
             for (long n = 0; running.get(); n++) {
                 String body = "s" + sender + "-" + n;
+                long sentAt = System.nanoTime();
                 try {
                     client.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body));
-                    acknowledgedAt.get(sender).add(System.nanoTime());
+                    long answeredAt = System.nanoTime();
+                    acknowledgedAt.get(sender).add(answeredAt);
+                    attempts.get(sender).add(new Attempt(sentAt, answeredAt, "ok"));
                     acknowledged.incrementAndGet();
                 } catch (RuntimeException notAcknowledged) {
+                    attempts.get(sender).add(new Attempt(sentAt, System.nanoTime(), outcome(notAcknowledged)));
                     failed.incrementAndGet();
                 }
                 try {
@@ -58,6 +65,35 @@ final class PacedSenders implements AutoCloseable {
                 }
             }
         }
+    }
+
+    private static String outcome(RuntimeException failure) {
+        if (failure instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service) {
+            return service.statusCode() + " " + service.awsErrorDetails().errorCode();
+        }
+        return failure.getClass().getSimpleName();
+    }
+
+    /** One send: sent and answered (nanoTime), and "ok", the HTTP status and error code, or the client's exception. */
+    record Attempt(long sentAt, long answeredAt, String outcome) {
+    }
+
+    /**
+     * The attempts of {@code sender} answered after {@code from} (nanoTime) up to its first success, as
+     * "[+sent..+answered outcome]" in ms after {@code from}: where the time of a gap went, as the client saw it.
+     */
+    String attemptsUntilServed(int sender, long from) {
+        StringBuilder out = new StringBuilder();
+        for (Attempt attempt : attempts.get(sender)) {
+            if (attempt.answeredAt() > from) {
+                out.append(String.format(" [%+d..%+d %s]", TimeUnit.NANOSECONDS.toMillis(attempt.sentAt() - from),
+                        TimeUnit.NANOSECONDS.toMillis(attempt.answeredAt() - from), attempt.outcome()));
+                if (attempt.outcome().equals("ok")) {
+                    break;
+                }
+            }
+        }
+        return out.toString();
     }
 
     int senders() {

@@ -51,6 +51,7 @@ class RestartTimeMeasurementIT {
                 url = sqs.createQueue(request -> request.queueName("backlog")).queueUrl();
             }
             long[] readyMillis = new long[3];
+            long[] readyCpuMillis = new long[3];
             for (int step = 0; step < 3; step++) {
                 if (step > 0) {
                     fill(sluice.httpPorts[0], url, STEP);
@@ -62,14 +63,19 @@ class RestartTimeMeasurementIT {
                 sluice.start(0);
                 new HttpProbe(sluice.httpPorts[0]).awaitStatus("/health", 200, Duration.ofSeconds(300));
                 readyMillis[step] = (System.nanoTime() - started) / 1_000_000;
+                readyCpuMillis[step] = cpuMillis(sluice.pid(0));
                 long receivedMillis = firstReceive(sluice.httpPorts[0], url, queued, started);
                 assertEquals(queued, queued(sluice.httpPorts[0], url), "the restart lost no queued message");
-                line("restart with %,d queued messages: /health 200 after %,d ms, a message received after %,d ms", queued,
-                        readyMillis[step], receivedMillis);
+                line("restart with %,d queued messages: /health 200 after %,d ms (the process's CPU by then %,d ms), a message "
+                        + "received after %,d ms", queued, readyMillis[step], readyCpuMillis[step], receivedMillis);
             }
             double perMillion = (readyMillis[2] - readyMillis[0]) * 1_000_000.0 / (2.0 * STEP);
             line("growth over the empty restart: %,d ms at %,d messages, %,d ms at %,d; %.0f ms per million messages",
                     readyMillis[1] - readyMillis[0], STEP, readyMillis[2] - readyMillis[0], 2 * STEP, perMillion);
+            line("CPU growth over the empty restart: %,d ms at %,d messages, %,d ms at %,d; %.0f CPU ms per million messages "
+                    + "(less bent by other processes on a shared machine than wall time)", readyCpuMillis[1] - readyCpuMillis[0],
+                    STEP, readyCpuMillis[2] - readyCpuMillis[0], 2 * STEP,
+                    (readyCpuMillis[2] - readyCpuMillis[0]) * 1_000_000.0 / (2.0 * STEP));
             Path kept = Path.of("target", "restart-measurement-node.log");
             Files.copy(sluice.logFile(0), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             line("node log: %s", kept.toAbsolutePath());
@@ -105,6 +111,17 @@ class RestartTimeMeasurementIT {
             }
         } finally {
             senders.shutdownNow();
+        }
+    }
+
+    /** The process's user and system CPU so far (Linux /proc; clock ticks of 10 ms), or -1 where unreadable. */
+    private static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return -1;
         }
     }
 

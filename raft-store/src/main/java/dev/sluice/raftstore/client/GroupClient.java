@@ -42,7 +42,9 @@ import org.apache.ratis.util.TimeDuration;
  * <p>Group commit: while {@code maxInflightProposals} entries are in flight, new commands wait and
  * then travel together in the next entry (one append, one fsync, one RocksDB batch). At low load a
  * command goes out at once; under load entries grow. Each caller's future completes with its own
- * result. The Ratis client follows the leader across elections and retries within the timeout.
+ * result. On a node with a replica of the group, requests go to the leader that replica follows and are
+ * re-sent under the same call id across elections ({@link FollowedLeaderSender}); elsewhere the Ratis client
+ * finds the leader. Either retries within the request timeout.
  *
  * <p>Bounded: at most {@code maxWaitingCommands} commands wait for an entry; beyond that {@link #submit}
  * fails at once with {@link StoreBusyException}, so a slow group sheds load instead of queueing requests
@@ -83,8 +85,13 @@ public final class GroupClient implements AutoCloseable {
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private int inflight;
     private volatile boolean closed;
+    /** Sends to the leader this node's replica follows; null on a client outside the cluster. */
+    private final FollowedLeaderSender followedLeader;
 
-    private record Pending(byte[] command, CompletableFuture<ByteBuffer> result) {
+    private record Pending(byte[] command, CompletableFuture<ByteBuffer> result, long queuedAt) {
+        Pending(byte[] command, CompletableFuture<ByteBuffer> result) {
+            this(command, result, System.nanoTime());
+        }
     }
 
     public GroupClient(String groupName, List<Peer> members, GroupClientSettings settings, MeterRegistry meters) {
@@ -108,6 +115,8 @@ public final class GroupClient implements AutoCloseable {
         this.settings = settings;
         this.peers = List.copyOf(members);
         this.raft = newRaftClient(peers, null);
+        this.followedLeader = localServer == null ? null : new FollowedLeaderSender(groupId, localServer,
+                () -> raft.getClientRpc(), this::memberIds, settings.attemptTimeout());
         this.commitLatency = Timer.builder("sluice.raft.commit").description("Proposal to applied result, per Raft entry")
                 .tag("group", groupName)
                 // Fixed Prometheus buckets: cheap per entry and aggregatable across nodes, unlike client-side percentiles.
@@ -182,6 +191,10 @@ public final class GroupClient implements AutoCloseable {
             return leader;
         }
         return peers.get(Math.floorMod(++generation, peers.size())).id();
+    }
+
+    private synchronized List<String> memberIds() {
+        return peers.stream().map(Peer::id).toList();
     }
 
     private String localLeader() {
@@ -338,49 +351,26 @@ public final class GroupClient implements AutoCloseable {
     }
 
     private CompletableFuture<RaftClientReply> sendWrite(Message message) {
-        return viaLocalLeader(message, RaftClientRequest.writeRequestType(), false,
+        return viaFollowedLeader(message, RaftClientRequest.writeRequestType(),
                 () -> withClient(client -> client.async().send(message)));
     }
 
     private CompletableFuture<RaftClientReply> sendRead(Message message) {
-        return viaLocalLeader(message, RaftClientRequest.readRequestType(), true,
+        return viaFollowedLeader(message, RaftClientRequest.readRequestType(),
                 () -> withClient(client -> client.async().sendReadOnly(message)));
     }
 
     /**
-     * Hands the request straight to this node's server while it leads the group (no serialisation,
-     * no network); otherwise goes through the Ratis client, which finds the leader. A failed local
-     * write is not re-sent: the leader may have appended it before stepping down, and a resend under
-     * another client id would escape Ratis's retry cache and apply twice. The caller sees the
-     * failure (outcome unknown) and retries as SQS clients do. Reads are idempotent and fall back.
+     * On a node with a replica of the group, sends to the leader that replica follows (itself directly while it
+     * leads), every attempt under the same client and call id ({@link FollowedLeaderSender} says why that is safe for
+     * writes); elsewhere through the Ratis client, which looks for the leader itself.
      */
-    private CompletableFuture<RaftClientReply> viaLocalLeader(Message message, RaftClientRequest.Type type,
-            boolean idempotent, Supplier<CompletableFuture<RaftClientReply>> remote) {
-        if (localServer == null || !localIsLeader()) {
+    private CompletableFuture<RaftClientReply> viaFollowedLeader(Message message, RaftClientRequest.Type type,
+            Supplier<CompletableFuture<RaftClientReply>> remote) {
+        if (followedLeader == null || !followedLeader.hasReplica()) {
             return remote.get();
         }
-        RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(localClientId)
-                .setServerId(localServer.getId()).setGroupId(groupId).setCallId(localCallIds.incrementAndGet())
-                .setMessage(message).setType(type).build();
-        CompletableFuture<RaftClientReply> local;
-        try {
-            local = localServer.submitClientRequestAsync(request);
-        } catch (IOException e) {
-            return remote.get(); // not submitted
-        }
-        if (!idempotent) {
-            return local;
-        }
-        return local.handle((reply, error) -> error == null && reply.isSuccess() ? CompletableFuture.completedFuture(reply)
-                : remote.get()).thenCompose(reply -> reply);
-    }
-
-    private boolean localIsLeader() {
-        try {
-            return localServer.getDivision(groupId).getInfo().isLeaderReady();
-        } catch (IOException e) {
-            return false;
-        }
+        return followedLeader.send(message, type, settings.requestTimeout());
     }
 
     private void sendWhileCapacity() {
@@ -417,6 +407,10 @@ public final class GroupClient implements AutoCloseable {
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(ProposalCodec.encode(commands)));
         commandsPerEntry.record(batch.size());
         long started = System.nanoTime();
+        if (LOG.isDebugEnabled() && started - batch.get(0).queuedAt() > TimeUnit.MILLISECONDS.toNanos(500)) {
+            LOG.debug("{}: {} commands waited {} ms for one of {} entries in flight", groupName, batch.size(),
+                    TimeUnit.NANOSECONDS.toMillis(started - batch.get(0).queuedAt()), settings.maxInflightProposals());
+        }
         CompletableFuture<RaftClientReply> reply;
         try {
             reply = sendWrite(message);
@@ -503,6 +497,9 @@ public final class GroupClient implements AutoCloseable {
         abandoned.forEach(pending -> pending.result().completeExceptionally(
                 new StoreUnavailableException(groupName + " client closed", null)));
         raft.close();
+        if (followedLeader != null) {
+            followedLeader.close();
+        }
         callbacks.shutdown();
     }
 }
