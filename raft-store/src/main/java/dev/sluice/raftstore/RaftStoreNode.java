@@ -6,11 +6,13 @@ import dev.sluice.raftstore.client.GroupClient;
 import dev.sluice.raftstore.client.GroupClientSettings;
 import dev.sluice.raftstore.membership.ClusterLayout;
 import dev.sluice.raftstore.membership.ClusterMembership;
+import dev.sluice.raftstore.membership.DesignedReplicas;
 import dev.sluice.raftstore.membership.GroupFounding;
 import dev.sluice.raftstore.membership.GroupMembership;
 import dev.sluice.raftstore.spi.DomainEngine;
 import dev.sluice.raftstore.spi.EngineFactory;
 import dev.sluice.raftstore.statemachine.EngineStateMachine;
+import dev.sluice.raftstore.statemachine.Formation;
 import dev.sluice.raftstore.storage.RocksStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -87,7 +89,7 @@ public final class RaftStoreNode implements AutoCloseable {
     });
 
     private RaftStoreNode(RaftStoreConfig config, RaftServer server, Map<String, EngineStateMachine> stateMachines,
-            MeterRegistry meters) {
+            DesignedReplicas designed, MeterRegistry meters) {
         this.config = config;
         this.server = server;
         this.stateMachines = stateMachines;
@@ -97,8 +99,10 @@ public final class RaftStoreNode implements AutoCloseable {
         }
         this.catalog = new Catalog(clients.get(StoreGroups.CATALOG));
         this.membership = new ClusterMembership(server, catalog, this::initialNodes, config.dataGroups(),
-                config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG), this::onReplicaRemoved,
+                config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG),
+                () -> formationProblem(StoreGroups.CATALOG).isEmpty(), this::onReplicaRemoved,
                 heartbeatStaleAfter(), config.requestTimeout());
+        designed.follow(membership::localLayout);
         housekeeping.scheduleWithFixedDelay(this::pointClientsAtLayout, 1, 1, TimeUnit.SECONDS);
         if (config.balanceLeaders() && (config.members().size() > 1 || config.joinExistingCluster())) {
             LeadershipBalancer balancer = new LeadershipBalancer(server, config.dataGroups(), this::dataGroup,
@@ -193,6 +197,8 @@ public final class RaftStoreNode implements AutoCloseable {
         Map<RaftGroupId, String> namesById = new LinkedHashMap<>();
         StoreGroups.names(config.dataGroups()).forEach(name -> namesById.put(StoreGroups.groupId(name), name));
         Holder self = new Holder();
+        DesignedReplicas designed = new DesignedReplicas(config.members(), config.dataGroups(),
+                config.dataGroupReplicationFactor());
         StateMachine.Registry registry = groupId -> {
             String name = namesById.get(groupId);
             if (name == null) {
@@ -204,7 +210,7 @@ public final class RaftStoreNode implements AutoCloseable {
                     .description("Leader changes this node has seen in the group").register(meters);
             EngineStateMachine machine = new EngineStateMachine(name, engine,
                     config.dataDirectory().resolve("state").resolve(name), clock,
-                    (group, error) -> self.onFatal(group, error), leaderChanges);
+                    (group, error) -> self.onFatal(group, error), leaderChanges, () -> designed.of(name));
             stateMachines.put(name, machine);
             return machine;
         };
@@ -223,7 +229,7 @@ public final class RaftStoreNode implements AutoCloseable {
                 }
             }
             addMissingGroups(server, config);
-            node = new RaftStoreNode(config, server, stateMachines, meters);
+            node = new RaftStoreNode(config, server, stateMachines, designed, meters);
             self.node = node;
             node.registerGauges(meters);
             node.membership.start();
@@ -415,7 +421,7 @@ public final class RaftStoreNode implements AutoCloseable {
 
     /**
      * The engine of this node's replica of data group {@code index} while that replica is a voting member of the
-     * group (so it applies every committed entry), else null: the node holds no replica, or one that waits to be
+     * group (so it applies every committed entry) and the group serves ({@link Formation}), else null: the node holds no replica, or one that waits to be
      * added, or one the group has left and that is about to go. A caller serving the group without one goes
      * through {@link #dataGroup} to the members.
      */
@@ -424,12 +430,25 @@ public final class RaftStoreNode implements AutoCloseable {
         if (machine == null) {
             return null;
         }
-        return votes(StoreGroups.dataGroupName(index)) ? machine.engine() : null;
+        return serves(StoreGroups.dataGroupName(index)) ? machine.engine() : null;
     }
 
-    /** Whether this node holds a live, voting replica of the catalog (a node still joining does not). */
+    /**
+     * Whether this node holds a live, voting replica of the catalog (a node still joining does not) in a formed catalog
+     * (a founder alone does not serve what it holds: {@link Formation}).
+     */
     public boolean holdsCatalogReplica() {
-        return votes(StoreGroups.CATALOG);
+        return serves(StoreGroups.CATALOG);
+    }
+
+    /** A voting replica of a group that serves: enough members vote ({@link Formation}). */
+    private boolean serves(String groupName) {
+        return votes(groupName) && formationProblem(groupName).isEmpty();
+    }
+
+    private Optional<String> formationProblem(String groupName) {
+        EngineStateMachine machine = stateMachines.get(groupName);
+        return machine == null ? Optional.of(groupName + " is not hosted here") : machine.formationProblem();
     }
 
     private boolean votes(String groupName) {
@@ -574,7 +593,7 @@ public final class RaftStoreNode implements AutoCloseable {
 
     /**
      * Live: the node runs and no group failed fatally. Ready: live, and for every group hosted here (that the layout
-     * assigns this node) this replica votes, the storage takes writes and a working leader is reachable
+     * assigns this node) this replica votes, enough members vote for the group to serve ({@link Formation}), the storage takes writes and a working leader is reachable
      * ({@link PeerLiveness#leaderProblem}: this node leads with a majority that answered within
      * {@link #heartbeatStaleAfter}, or follows a leader it heard from within it). Reads memory only, so the event
      * loop may call it.
@@ -604,6 +623,8 @@ public final class RaftStoreNode implements AutoCloseable {
                     // it votes; until then the group has one replica fewer than a ready cluster promises.
                     problems.putIfAbsent(name, "not a voting member yet: the group's leader is adding this replica");
                 }
+                // A founder alone (or any group with fewer voters than a majority of its layout) refuses every command.
+                formationProblem(name).ifPresent(problem -> problems.putIfAbsent(name, problem));
                 EngineStateMachine machine = stateMachines.get(name);
                 if (machine == null || !machine.isStorageWritable()) {
                     problems.putIfAbsent(name, "storage not writable");

@@ -1,7 +1,6 @@
 package dev.sluice.raftstore.membership;
 
 import dev.sluice.raftstore.Peer;
-import dev.sluice.raftstore.StoreGroups;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,10 +29,7 @@ public final class GroupFounding implements AutoCloseable {
     /** @param members the configured members of the new cluster, this node included */
     public GroupFounding(List<Peer> members, int dataGroups, int replicationFactor) {
         this.members = List.copyOf(members);
-        List<ClusterLayout.Node> nodes = members.stream()
-                .map(peer -> new ClusterLayout.Node(peer.id(), peer.host(), peer.port(), "", ClusterLayout.NodeState.ACTIVE))
-                .toList();
-        this.initial = LayoutChanges.initial(nodes, StoreGroups.names(dataGroups), replicationFactor);
+        this.initial = LayoutChanges.initial(this.members, dataGroups, replicationFactor);
         client.useNodes(this.members);
     }
 
