@@ -28,7 +28,6 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
-import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -443,7 +442,7 @@ public final class GroupClient implements AutoCloseable {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((reply, error) -> {
-            if (error == null && refusedAsNotFormed(reply) && System.nanoTime() + RETRY_DELAY.toNanos() < deadline
+            if (refusedAsNotFormed(reply, error) && System.nanoTime() + RETRY_DELAY.toNanos() < deadline
                     && !closed) {
                 CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)
                         .execute(() -> writeWhileNotFormed(message, deadline, result));
@@ -455,9 +454,18 @@ public final class GroupClient implements AutoCloseable {
         });
     }
 
-    private static boolean refusedAsNotFormed(RaftClientReply reply) {
-        StateMachineException refusal = reply.getStateMachineException();
-        return refusal != null && refusal.getCause() instanceof GroupNotFormedException;
+    /**
+     * The local leader answers a refusal as a reply with a StateMachineException; Ratis's client, asking a remote leader,
+     * fails its future with it instead.
+     */
+    private static boolean refusedAsNotFormed(RaftClientReply reply, Throwable error) {
+        Throwable cause = error != null ? error : reply.getStateMachineException();
+        for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
+            if (cause instanceof GroupNotFormedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void complete(List<Pending> batch, RaftClientReply reply, Throwable error) {
