@@ -1,5 +1,6 @@
 package dev.sluice.raftstore.client;
 
+import dev.sluice.raftstore.GroupNotFormedException;
 import dev.sluice.raftstore.Peer;
 import dev.sluice.raftstore.StoreGroups;
 import dev.sluice.raftstore.codec.ProposalCodec;
@@ -54,7 +55,8 @@ public final class GroupClient implements AutoCloseable {
     /** Upper bounds of the commit-latency histogram's buckets. */
     private static final Duration[] COMMIT_BUCKETS = Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
             .map(Duration::ofMillis).toArray(Duration[]::new);
-    private static final Duration READ_RETRY_DELAY = Duration.ofMillis(100);
+    /** Pause before a read is retried, and before a write the leader refused as not formed is sent again. */
+    private static final Duration RETRY_DELAY = Duration.ofMillis(100);
     private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupClient.class);
     /** For {@link #logUnconfirmed}: when it last wrote (System.nanoTime, 0 before the first) and entries since. */
@@ -265,8 +267,8 @@ public final class GroupClient implements AutoCloseable {
         sendRead(request).whenCompleteAsync((reply, error) -> {
             if (error == null && reply.isSuccess()) {
                 result.complete(reply.getMessage().getContent().asReadOnlyByteBuffer());
-            } else if (System.nanoTime() + READ_RETRY_DELAY.toNanos() < deadline && !closed) {
-                CompletableFuture.delayedExecutor(READ_RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+            } else if (System.nanoTime() + RETRY_DELAY.toNanos() < deadline && !closed) {
+                CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)
                         .execute(() -> queryUntil(request, deadline, result));
             } else {
                 result.completeExceptionally(new StoreUnavailableException(groupName + ": read failed",
@@ -417,12 +419,8 @@ public final class GroupClient implements AutoCloseable {
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(ProposalCodec.encode(commands)));
         commandsPerEntry.record(batch.size());
         long started = System.nanoTime();
-        CompletableFuture<RaftClientReply> reply;
-        try {
-            reply = sendWrite(message);
-        } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
+        writeWhileNotFormed(message, started + settings.requestTimeout().toNanos(), reply);
         // Completed off the Ratis threads: a local leader completes on its apply thread, which must
         // not run callers' continuations (decoding, encoding, the next proposal).
         reply.whenCompleteAsync((answer, error) -> {
@@ -438,6 +436,45 @@ public final class GroupClient implements AutoCloseable {
                 sendWhileCapacity();
             }
         }, callbacks);
+    }
+
+    /**
+     * Sends the entry, and again after {@link #RETRY_DELAY} for as long as the group's leader refuses it as not
+     * formed (a new cluster's founder alone, {@link GroupNotFormedException}) and the deadline allows: a refused entry
+     * was never appended, so sending it again cannot apply it twice. Other outcomes complete {@code result} as they are.
+     */
+    private void writeWhileNotFormed(Message message, long deadline, CompletableFuture<RaftClientReply> result) {
+        CompletableFuture<RaftClientReply> sent;
+        try {
+            sent = sendWrite(message);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((reply, error) -> {
+            if (refusedAsNotFormed(reply, error) && System.nanoTime() + RETRY_DELAY.toNanos() < deadline
+                    && !closed) {
+                CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> writeWhileNotFormed(message, deadline, result));
+            } else if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(reply);
+            }
+        });
+    }
+
+    /**
+     * The local leader answers a refusal as a reply with a StateMachineException; Ratis's client, asking a remote leader,
+     * fails its future with it instead.
+     */
+    private static boolean refusedAsNotFormed(RaftClientReply reply, Throwable error) {
+        Throwable cause = error != null ? error : reply.getStateMachineException();
+        for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
+            if (cause instanceof GroupNotFormedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void complete(List<Pending> batch, RaftClientReply reply, Throwable error) {
@@ -486,10 +523,13 @@ public final class GroupClient implements AutoCloseable {
         }
     }
 
-    /** Failures a leader change causes: the outcome is unknown to the caller, but nothing is wrong with the cluster. */
+    /**
+     * Failures a leader change causes (the outcome is unknown to the caller, but nothing is wrong with the cluster), and
+     * a group still forming (nothing was appended; the controller is adding its members).
+     */
     private static boolean isLeaderChange(Throwable root) {
         return root instanceof NotLeaderException || root instanceof LeaderNotReadyException
-                || root instanceof LeaderSteppingDownException;
+                || root instanceof LeaderSteppingDownException || root instanceof GroupNotFormedException;
     }
 
     @Override
