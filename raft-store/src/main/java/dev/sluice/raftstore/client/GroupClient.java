@@ -28,6 +28,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -157,7 +158,7 @@ public final class GroupClient implements AutoCloseable {
             raft = newRaftClient(peers, firstTried());
         }
         LOG.debug("{}: client now reaches {}", groupName, members);
-        closeQuietly(old);
+        closeLater(old);
     }
 
     /**
@@ -171,7 +172,16 @@ public final class GroupClient implements AutoCloseable {
             }
             raft = newRaftClient(peers, firstTried());
         }
-        closeQuietly(failed);
+        closeLater(failed);
+    }
+
+    /**
+     * Closes a replaced client on another thread: the failure that replaced it may complete on a gRPC thread inside
+     * the client's ordered window (its lock held), and closing waits for that very thread to finish its calls. Closed
+     * there, the thread and the window stayed blocked for good, and so did every thread that sent through the client.
+     */
+    private void closeLater(RaftClient replaced) {
+        CompletableFuture.runAsync(() -> closeQuietly(replaced));
     }
 
     /**
@@ -206,7 +216,11 @@ public final class GroupClient implements AutoCloseable {
         }
     }
 
-    /** Sends with the current Ratis client, replacing it when the request fails for good. */
+    /**
+     * Sends with the current Ratis client, replacing it when the request fails for good. A leader's answer that Ratis's
+     * client turns into a failed future (a StateMachineException: a group still forming refuses) is no such failure:
+     * its ordered window took the reply, so the client stays.
+     */
     private CompletableFuture<RaftClientReply> withClient(java.util.function.Function<RaftClient, CompletableFuture<RaftClientReply>> send) {
         RaftClient client = raft;
         CompletableFuture<RaftClientReply> sent;
@@ -216,10 +230,19 @@ public final class GroupClient implements AutoCloseable {
             sent = CompletableFuture.failedFuture(e);
         }
         return sent.whenComplete((reply, error) -> {
-            if (error != null) {
+            if (error != null && !answeredByStateMachine(error)) {
                 replaceAfterFailure(client);
             }
         });
+    }
+
+    private static boolean answeredByStateMachine(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof StateMachineException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Proposes one command frame; completes with the engine's result once it is committed and applied. */
