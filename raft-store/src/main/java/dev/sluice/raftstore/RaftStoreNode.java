@@ -6,13 +6,13 @@ import dev.sluice.raftstore.client.GroupClient;
 import dev.sluice.raftstore.client.GroupClientSettings;
 import dev.sluice.raftstore.membership.ClusterLayout;
 import dev.sluice.raftstore.membership.ClusterMembership;
-import dev.sluice.raftstore.membership.DesignedReplicas;
 import dev.sluice.raftstore.membership.GroupFounding;
 import dev.sluice.raftstore.membership.GroupMembership;
 import dev.sluice.raftstore.spi.DomainEngine;
 import dev.sluice.raftstore.spi.EngineFactory;
 import dev.sluice.raftstore.statemachine.EngineStateMachine;
 import dev.sluice.raftstore.statemachine.Formation;
+import dev.sluice.raftstore.statemachine.FoundingRecord;
 import dev.sluice.raftstore.storage.RocksStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -77,6 +77,8 @@ public final class RaftStoreNode implements AutoCloseable {
     private final Map<String, GroupClient> clients = new LinkedHashMap<>();
     private final Catalog catalog;
     private final ClusterMembership membership;
+    /** This node's groups still being founded ({@link Formation}). */
+    private final FoundingRecord founding;
     private final Map<String, Throwable> fatalErrors = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** Closes the server after a fatal apply error; {@link #close} waits for it so no file is still being written. */
@@ -89,7 +91,7 @@ public final class RaftStoreNode implements AutoCloseable {
     });
 
     private RaftStoreNode(RaftStoreConfig config, RaftServer server, Map<String, EngineStateMachine> stateMachines,
-            DesignedReplicas designed, MeterRegistry meters) {
+            FoundingRecord founding, MeterRegistry meters) {
         this.config = config;
         this.server = server;
         this.stateMachines = stateMachines;
@@ -102,7 +104,7 @@ public final class RaftStoreNode implements AutoCloseable {
                 config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG),
                 () -> formationProblem(StoreGroups.CATALOG).isEmpty(), this::onReplicaRemoved,
                 heartbeatStaleAfter(), config.requestTimeout());
-        designed.follow(membership::localLayout);
+        this.founding = founding;
         housekeeping.scheduleWithFixedDelay(this::pointClientsAtLayout, 1, 1, TimeUnit.SECONDS);
         if (config.balanceLeaders() && (config.members().size() > 1 || config.joinExistingCluster())) {
             LeadershipBalancer balancer = new LeadershipBalancer(server, config.dataGroups(), this::dataGroup,
@@ -155,6 +157,7 @@ public final class RaftStoreNode implements AutoCloseable {
     /** This node's replica of the group left: its RocksDB files go too (Ratis removed the log and snapshots). */
     private void onReplicaRemoved(String groupName) {
         stateMachines.remove(groupName);
+        founding.formed(groupName); // a later replica here joins the group as it is then
         deleteRecursively(config.dataDirectory().resolve("state").resolve(groupName));
     }
 
@@ -197,8 +200,7 @@ public final class RaftStoreNode implements AutoCloseable {
         Map<RaftGroupId, String> namesById = new LinkedHashMap<>();
         StoreGroups.names(config.dataGroups()).forEach(name -> namesById.put(StoreGroups.groupId(name), name));
         Holder self = new Holder();
-        DesignedReplicas designed = new DesignedReplicas(config.members(), config.dataGroups(),
-                config.dataGroupReplicationFactor());
+        FoundingRecord founding = FoundingRecord.load(config.dataDirectory());
         StateMachine.Registry registry = groupId -> {
             String name = namesById.get(groupId);
             if (name == null) {
@@ -210,7 +212,7 @@ public final class RaftStoreNode implements AutoCloseable {
                     .description("Leader changes this node has seen in the group").register(meters);
             EngineStateMachine machine = new EngineStateMachine(name, engine,
                     config.dataDirectory().resolve("state").resolve(name), clock,
-                    (group, error) -> self.onFatal(group, error), leaderChanges, () -> designed.of(name));
+                    (group, error) -> self.onFatal(group, error), leaderChanges, founding);
             stateMachines.put(name, machine);
             return machine;
         };
@@ -228,8 +230,8 @@ public final class RaftStoreNode implements AutoCloseable {
                     throw new IOException("group " + machine.getKey() + " failed while replaying its log; see the log above");
                 }
             }
-            addMissingGroups(server, config);
-            node = new RaftStoreNode(config, server, stateMachines, designed, meters);
+            addMissingGroups(server, config, founding);
+            node = new RaftStoreNode(config, server, stateMachines, founding, meters);
             self.node = node;
             node.registerGauges(meters);
             node.membership.start();
@@ -313,7 +315,8 @@ public final class RaftStoreNode implements AutoCloseable {
      * from them or, when the group has moved away, the replica worker removes it). (Every group exists at start, so the broker finds a local
      * replica of each; the replica worker then removes those the layout does not assign to this node.)
      */
-    private static void addMissingGroups(RaftServer server, RaftStoreConfig config) throws IOException {
+    private static void addMissingGroups(RaftServer server, RaftStoreConfig config, FoundingRecord record)
+            throws IOException {
         Set<RaftGroupId> present = new HashSet<>();
         server.getGroupIds().forEach(present::add);
         Path founded = config.dataDirectory().resolve(FOUNDED_MARKER);
@@ -343,6 +346,10 @@ public final class RaftStoreNode implements AutoCloseable {
                         case EMPTY -> List.of();
                         case REJOIN -> config.members();
                     };
+                    int foundedFor = founding.foundingMembers(name);
+                    if (start != GroupFounding.Start.REJOIN && Formation.votersNeeded(foundedFor) > 1) {
+                        record.begin(name, foundedFor); // before the group exists: a crash in between leaves no unguarded group
+                    }
                 }
                 RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(),
                         callId++, StoreGroups.group(name, members), true));

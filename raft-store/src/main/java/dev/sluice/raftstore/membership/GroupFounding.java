@@ -42,6 +42,11 @@ public final class GroupFounding implements AutoCloseable {
         return placed.members().stream().sorted().findFirst().orElseThrow();
     }
 
+    /** The replicas the initial layout gives the group: the members it is founded for. */
+    public int foundingMembers(String group) {
+        return initial.group(group).orElseThrow(() -> new IllegalArgumentException("no group " + group)).members().size();
+    }
+
     /** How a node on a new data directory creates a group. */
     public enum Start {
         /** With this node as the only voter: it is the founder and no other member holds the group founded. */

@@ -100,11 +100,10 @@ public final class MembershipController implements Runnable {
     }
 
     /**
-     * While the catalog does not serve (Formation in the state machine: fewer of its members vote than a majority of
-     * those the layout assigns it), it refuses commands and linearizable reads, the controller's own included. That is
-     * a new cluster's founding, where every group runs on its founder alone ({@link GroupFounding}) and no layout is
-     * stored yet, or a layout that wants more catalog members than vote (a single node given a second one). The
-     * controller then adds the members from the layout in this node's own catalog replica, which holds every layout
+     * While the catalog does not serve (Formation in the state machine: it is still being founded and too few of the
+     * members it was founded for vote), it refuses commands and linearizable reads, the controller's own included. That
+     * is only a new cluster's founding, where every group runs on its founder alone ({@link GroupFounding}) and no
+     * layout is stored yet (a formed catalog never refuses again, however the layout grows). The controller then adds the members from the layout in this node's own catalog replica, which holds every layout
      * committed before this leader's term, or from the initial layout every node computes alike when it holds none;
      * it changes only Raft configurations, never the layout. Returns false when the catalog serves.
      */

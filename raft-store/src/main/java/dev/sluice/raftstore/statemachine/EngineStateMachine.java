@@ -21,14 +21,16 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.IntSupplier;
+import java.util.OptionalInt;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -69,7 +71,7 @@ public final class EngineStateMachine extends BaseStateMachine {
     private final InstantSource clock;
     private final FatalErrorListener fatalErrors;
     private final Counter leaderChanges;
-    private final IntSupplier designedReplicas;
+    private final FoundingRecord founding;
     private final CheckpointSnapshotStorage snapshots = new CheckpointSnapshotStorage();
     private final SecureRandom seeds = new SecureRandom();
     /** Queries read while apply writes; a snapshot install swaps the store under the write lock. */
@@ -81,11 +83,11 @@ public final class EngineStateMachine extends BaseStateMachine {
     /** Commands applied since the last flush (apply thread only). */
     private int commandsSinceFlush;
 
-    /** @param designedReplicas the replicas the cluster layout assigns the group now ({@link Formation}) */
+    /** @param founding the groups of this node still being founded ({@link Formation}) */
     public EngineStateMachine(String name, DomainEngine engine, Path liveDirectory, InstantSource clock,
-            FatalErrorListener fatalErrors, Counter leaderChanges, IntSupplier designedReplicas) {
+            FatalErrorListener fatalErrors, Counter leaderChanges, FoundingRecord founding) {
         this.name = name;
-        this.designedReplicas = designedReplicas;
+        this.founding = founding;
         this.engine = engine;
         this.liveDirectory = liveDirectory;
         this.clock = clock;
@@ -360,16 +362,44 @@ public final class EngineStateMachine extends BaseStateMachine {
         }
     }
 
-    /** Why this group may not serve yet ({@link Formation}), as this replica's newest configuration has it. */
+    /**
+     * Why this group may not serve yet ({@link Formation}): only while it is being founded, as this replica's newest
+     * configuration has it. A configuration that meets the rule and that this replica has applied (so it is committed)
+     * makes the group formed for good.
+     */
     public Optional<String> formationProblem() {
+        OptionalInt foundedFor = founding.foundedFor(name);
+        if (foundedFor.isEmpty()) {
+            return Optional.empty();
+        }
         RaftServer server = getServer().getNow(null);
         if (server == null) {
             return Optional.of(name + " is not started");
         }
+        RaftConfiguration conf;
         try {
-            return Formation.problem(name, server.getDivision(getGroupId()).getRaftConf(), designedReplicas.getAsInt());
+            conf = server.getDivision(getGroupId()).getRaftConf();
         } catch (IOException e) {
             return Optional.of(name + " is not hosted here: " + e.getMessage());
+        }
+        Optional<String> problem = Formation.problem(name, conf, foundedFor.getAsInt());
+        if (problem.isEmpty() && conf.getLogEntryIndex() <= getLastAppliedTermIndex().getIndex()) {
+            founding.formed(name);
+        }
+        return problem;
+    }
+
+    /** A configuration entry was committed and applied: the group is formed once one meets {@link Formation}. */
+    @Override
+    public void notifyConfigurationChanged(long term, long index, RaftConfigurationProto conf) {
+        OptionalInt foundedFor = founding.foundedFor(name);
+        if (foundedFor.isEmpty()) {
+            return;
+        }
+        int voters = conf.getOldPeersCount() == 0 ? conf.getPeersCount()
+                : Math.min(conf.getPeersCount(), conf.getOldPeersCount());
+        if (Formation.problem(name, voters, foundedFor.getAsInt()).isEmpty()) {
+            founding.formed(name);
         }
     }
 

@@ -149,6 +149,16 @@ public final class MiniCluster implements AutoCloseable {
      * waits until an operator adds it ({@code membership().addNode}). Returns its index.
      */
     public int startJoiningNode() throws IOException {
+        int index = declareJoiningNode();
+        restart(index);
+        return index;
+    }
+
+    /**
+     * Declares a new joining node (the next id, its port and directory) without starting it: an operator may add it
+     * before it runs; {@link #restart} starts it. Returns its index.
+     */
+    public int declareJoiningNode() {
         Peer peer = new Peer("n" + (peers.size() + 1), "127.0.0.1", FreePorts.next());
         List<Peer> known = new ArrayList<>(peers);
         known.add(peer);
@@ -157,7 +167,6 @@ public final class MiniCluster implements AutoCloseable {
         peers.add(peer);
         configs.add(config);
         nodes.add(null);
-        restart(peers.size() - 1);
         return peers.size() - 1;
     }
 
