@@ -383,7 +383,8 @@ public final class EngineStateMachine extends BaseStateMachine {
             return Optional.of(name + " is not hosted here: " + e.getMessage());
         }
         Optional<String> problem = Formation.problem(name, conf, foundedFor.getAsInt());
-        if (problem.isEmpty() && conf.getLogEntryIndex() <= getLastAppliedTermIndex().getIndex()) {
+        TermIndex applied = getLastAppliedTermIndex(); // null before the store is opened
+        if (problem.isEmpty() && applied != null && conf.getLogEntryIndex() <= applied.getIndex()) {
             founding.formed(name);
         }
         return problem;
