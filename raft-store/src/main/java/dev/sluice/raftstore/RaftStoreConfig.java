@@ -246,4 +246,10 @@ public record RaftStoreConfig(
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
                 joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, factor);
     }
+
+    public RaftStoreConfig withRequestTimeout(Duration timeout) {
+        return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, timeout,
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
+    }
 }

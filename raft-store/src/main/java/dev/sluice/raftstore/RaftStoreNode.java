@@ -6,10 +6,13 @@ import dev.sluice.raftstore.client.GroupClient;
 import dev.sluice.raftstore.client.GroupClientSettings;
 import dev.sluice.raftstore.membership.ClusterLayout;
 import dev.sluice.raftstore.membership.ClusterMembership;
+import dev.sluice.raftstore.membership.GroupFounding;
 import dev.sluice.raftstore.membership.GroupMembership;
 import dev.sluice.raftstore.spi.DomainEngine;
 import dev.sluice.raftstore.spi.EngineFactory;
 import dev.sluice.raftstore.statemachine.EngineStateMachine;
+import dev.sluice.raftstore.statemachine.Formation;
+import dev.sluice.raftstore.statemachine.FoundingRecord;
 import dev.sluice.raftstore.storage.RocksStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -65,6 +68,8 @@ public final class RaftStoreNode implements AutoCloseable {
     static final Duration BALANCE_INTERVAL = Duration.ofSeconds(3);
     /** How often a node retries publishing its URL while the catalog has no quorum (peers still starting). */
     private static final Duration PUBLISH_RETRY = Duration.ofSeconds(2);
+    /** A file in the data directory once its groups were created: a restart must never found a group again. */
+    static final String FOUNDED_MARKER = "groups-created";
 
     private final RaftStoreConfig config;
     private final RaftServer server;
@@ -72,6 +77,8 @@ public final class RaftStoreNode implements AutoCloseable {
     private final Map<String, GroupClient> clients = new LinkedHashMap<>();
     private final Catalog catalog;
     private final ClusterMembership membership;
+    /** This node's groups still being founded ({@link Formation}). */
+    private final FoundingRecord founding;
     private final Map<String, Throwable> fatalErrors = new ConcurrentHashMap<>();
     private volatile boolean closed;
     /** Closes the server after a fatal apply error; {@link #close} waits for it so no file is still being written. */
@@ -84,7 +91,7 @@ public final class RaftStoreNode implements AutoCloseable {
     });
 
     private RaftStoreNode(RaftStoreConfig config, RaftServer server, Map<String, EngineStateMachine> stateMachines,
-            MeterRegistry meters) {
+            FoundingRecord founding, MeterRegistry meters) {
         this.config = config;
         this.server = server;
         this.stateMachines = stateMachines;
@@ -94,8 +101,10 @@ public final class RaftStoreNode implements AutoCloseable {
         }
         this.catalog = new Catalog(clients.get(StoreGroups.CATALOG));
         this.membership = new ClusterMembership(server, catalog, this::initialNodes, config.dataGroups(),
-                config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG), this::onReplicaRemoved,
+                config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG),
+                () -> formationProblem(StoreGroups.CATALOG).isEmpty(), this::onReplicaRemoved,
                 heartbeatStaleAfter(), config.requestTimeout());
+        this.founding = founding;
         housekeeping.scheduleWithFixedDelay(this::pointClientsAtLayout, 1, 1, TimeUnit.SECONDS);
         if (config.balanceLeaders() && (config.members().size() > 1 || config.joinExistingCluster())) {
             LeadershipBalancer balancer = new LeadershipBalancer(server, config.dataGroups(), this::dataGroup,
@@ -148,6 +157,7 @@ public final class RaftStoreNode implements AutoCloseable {
     /** This node's replica of the group left: its RocksDB files go too (Ratis removed the log and snapshots). */
     private void onReplicaRemoved(String groupName) {
         stateMachines.remove(groupName);
+        founding.formed(groupName); // a later replica here joins the group as it is then
         deleteRecursively(config.dataDirectory().resolve("state").resolve(groupName));
     }
 
@@ -190,6 +200,7 @@ public final class RaftStoreNode implements AutoCloseable {
         Map<RaftGroupId, String> namesById = new LinkedHashMap<>();
         StoreGroups.names(config.dataGroups()).forEach(name -> namesById.put(StoreGroups.groupId(name), name));
         Holder self = new Holder();
+        FoundingRecord founding = FoundingRecord.load(config.dataDirectory());
         StateMachine.Registry registry = groupId -> {
             String name = namesById.get(groupId);
             if (name == null) {
@@ -201,7 +212,7 @@ public final class RaftStoreNode implements AutoCloseable {
                     .description("Leader changes this node has seen in the group").register(meters);
             EngineStateMachine machine = new EngineStateMachine(name, engine,
                     config.dataDirectory().resolve("state").resolve(name), clock,
-                    (group, error) -> self.onFatal(group, error), leaderChanges);
+                    (group, error) -> self.onFatal(group, error), leaderChanges, founding);
             stateMachines.put(name, machine);
             return machine;
         };
@@ -219,8 +230,8 @@ public final class RaftStoreNode implements AutoCloseable {
                     throw new IOException("group " + machine.getKey() + " failed while replaying its log; see the log above");
                 }
             }
-            addMissingGroups(server, config);
-            node = new RaftStoreNode(config, server, stateMachines, meters);
+            addMissingGroups(server, config, founding);
+            node = new RaftStoreNode(config, server, stateMachines, founding, meters);
             self.node = node;
             node.registerGauges(meters);
             node.membership.start();
@@ -292,27 +303,63 @@ public final class RaftStoreNode implements AutoCloseable {
     }
 
     /**
-     * Creates the groups this node does not have yet. When forming a cluster every node starts with
-     * the full membership. A node joining a running cluster creates them with no members: it must not
-     * campaign (the members would tell it to shut down) and waits until the membership controller adds
-     * it and the leader sends it a snapshot. (Every group exists at start, so the broker finds a local
+     * Creates the groups this node does not have yet. When a cluster is formed, each group is founded by one
+     * node only ({@link GroupFounding}): the founder creates it with itself as the only voter, every other node
+     * creates it with no members, and the membership controller adds those as it adds any new replica. Two nodes
+     * that each won a first election could otherwise write different entries at index 0, which Ratis 3.3.0 never
+     * repairs (docs/issue14-data3-stall.md). A node with no members must not campaign (the members would tell it
+     * to shut down) and waits until the controller adds it and the leader sends it the log or a snapshot; a node
+     * joining a running cluster always starts so. Only a data directory's first start founds
+     * ({@value #FOUNDED_MARKER} records it): a restarted node that misses a group creates it with the configured
+     * members, as before founders (with an empty log it loses elections to the members holding the log and catches up
+     * from them or, when the group has moved away, the replica worker removes it). (Every group exists at start, so the broker finds a local
      * replica of each; the replica worker then removes those the layout does not assign to this node.)
      */
-    private static void addMissingGroups(RaftServer server, RaftStoreConfig config) throws IOException {
+    private static void addMissingGroups(RaftServer server, RaftStoreConfig config, FoundingRecord record)
+            throws IOException {
         Set<RaftGroupId> present = new HashSet<>();
         server.getGroupIds().forEach(present::add);
+        Path founded = config.dataDirectory().resolve(FOUNDED_MARKER);
+        boolean firstStart = !Files.exists(founded);
+        Peer self = config.members().stream().filter(peer -> peer.id().equals(config.nodeId())).findFirst().orElseThrow();
         ClientId clientId = ClientId.randomId();
         long callId = 0;
-        for (String name : StoreGroups.names(config.dataGroups())) {
-            if (present.contains(StoreGroups.groupId(name))) {
-                continue;
+        try (GroupFounding founding = new GroupFounding(config.members(), config.dataGroups(),
+                config.dataGroupReplicationFactor())) {
+            for (String name : StoreGroups.names(config.dataGroups())) {
+                if (present.contains(StoreGroups.groupId(name))) {
+                    continue;
+                }
+                List<Peer> members;
+                if (config.joinExistingCluster()) {
+                    members = List.of();
+                } else if (!firstStart) {
+                    members = config.members();
+                } else {
+                    GroupFounding.Start start = founding.startOf(name, config.nodeId());
+                    if (start == GroupFounding.Start.REJOIN) {
+                        LOG.warn("{}: another member's configuration names this node, whose data directory is new: it lost "
+                                + "its disk; it catches up as a member (start such a node with --join)", name);
+                    }
+                    members = switch (start) {
+                        case FOUND -> List.of(self);
+                        case EMPTY -> List.of();
+                        case REJOIN -> config.members();
+                    };
+                    int foundedFor = founding.foundingMembers(name);
+                    if (start != GroupFounding.Start.REJOIN && Formation.votersNeeded(foundedFor) > 1) {
+                        record.begin(name, foundedFor); // before the group exists: a crash in between leaves no unguarded group
+                    }
+                }
+                RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(),
+                        callId++, StoreGroups.group(name, members), true));
+                if (!reply.isSuccess()) {
+                    throw new IOException("cannot create group " + name, reply.getException());
+                }
             }
-            List<Peer> members = config.joinExistingCluster() ? List.of() : config.members();
-            RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(), callId++,
-                    StoreGroups.group(name, members), true));
-            if (!reply.isSuccess()) {
-                throw new IOException("cannot create group " + name, reply.getException());
-            }
+        }
+        if (firstStart) {
+            Files.writeString(founded, "groups created; a restart of this directory founds none\n");
         }
     }
 
@@ -351,6 +398,11 @@ public final class RaftStoreNode implements AutoCloseable {
         stopper.start();
     }
 
+    /** This node's Ratis server: for tests in this package that look into a group's log. */
+    RaftServer raftServer() {
+        return server;
+    }
+
     public RaftStoreConfig config() {
         return config;
     }
@@ -376,7 +428,7 @@ public final class RaftStoreNode implements AutoCloseable {
 
     /**
      * The engine of this node's replica of data group {@code index} while that replica is a voting member of the
-     * group (so it applies every committed entry), else null: the node holds no replica, or one that waits to be
+     * group (so it applies every committed entry) and the group serves ({@link Formation}), else null: the node holds no replica, or one that waits to be
      * added, or one the group has left and that is about to go. A caller serving the group without one goes
      * through {@link #dataGroup} to the members.
      */
@@ -385,12 +437,25 @@ public final class RaftStoreNode implements AutoCloseable {
         if (machine == null) {
             return null;
         }
-        return votes(StoreGroups.dataGroupName(index)) ? machine.engine() : null;
+        return serves(StoreGroups.dataGroupName(index)) ? machine.engine() : null;
     }
 
-    /** Whether this node holds a live, voting replica of the catalog (a node still joining does not). */
+    /**
+     * Whether this node holds a live, voting replica of the catalog (a node still joining does not) in a formed catalog
+     * (a founder alone does not serve what it holds: {@link Formation}).
+     */
     public boolean holdsCatalogReplica() {
-        return votes(StoreGroups.CATALOG);
+        return serves(StoreGroups.CATALOG);
+    }
+
+    /** A voting replica of a group that serves: enough members vote ({@link Formation}). */
+    private boolean serves(String groupName) {
+        return votes(groupName) && formationProblem(groupName).isEmpty();
+    }
+
+    private Optional<String> formationProblem(String groupName) {
+        EngineStateMachine machine = stateMachines.get(groupName);
+        return machine == null ? Optional.of(groupName + " is not hosted here") : machine.formationProblem();
     }
 
     private boolean votes(String groupName) {
@@ -534,10 +599,11 @@ public final class RaftStoreNode implements AutoCloseable {
     }
 
     /**
-     * Live: the node runs and no group failed fatally. Ready: live, and for every group hosted here the storage takes
-     * writes and a working leader is reachable ({@link PeerLiveness#leaderProblem}: this node leads with a majority
-     * that answered within {@link #heartbeatStaleAfter}, or follows a leader it heard from within it). Reads memory
-     * only, so the event loop may call it.
+     * Live: the node runs and no group failed fatally. Ready: live, and for every group hosted here (that the layout
+     * assigns this node) this replica votes, enough members vote for the group to serve ({@link Formation}), the storage takes writes and a working leader is reachable
+     * ({@link PeerLiveness#leaderProblem}: this node leads with a majority that answered within
+     * {@link #heartbeatStaleAfter}, or follows a leader it heard from within it). Reads memory only, so the event
+     * loop may call it.
      */
     public StoreHealth health() {
         Map<String, String> leaders = new LinkedHashMap<>();
@@ -559,6 +625,13 @@ public final class RaftStoreNode implements AutoCloseable {
                 if (leaderProblem != null) {
                     problems.putIfAbsent(name, leaderProblem);
                 }
+                if (!votes(name)) {
+                    // A replica being added (a new cluster's non-founders, a move's target) follows the leader before
+                    // it votes; until then the group has one replica fewer than a ready cluster promises.
+                    problems.putIfAbsent(name, "not a voting member yet: the group's leader is adding this replica");
+                }
+                // A founder alone (or any group with fewer voters than a majority of its layout) refuses every command.
+                formationProblem(name).ifPresent(problem -> problems.putIfAbsent(name, problem));
                 EngineStateMachine machine = stateMachines.get(name);
                 if (machine == null || !machine.isStorageWritable()) {
                     problems.putIfAbsent(name, "storage not writable");

@@ -37,7 +37,10 @@ class ClusterViewProcessIT {
                     // Seven groups per process start slowly on a loaded 2-core machine: more than startAll's minute.
                     new HttpProbe(cluster.httpPorts[node]).awaitStatus("/health", 200, Duration.ofSeconds(180));
                 }
-                await(Duration.ofSeconds(120), cluster, 0, view -> leadersPerNode(view).equals(Map.of("n1", 2, "n2", 2, "n3", 2)));
+                // Each node publishes its URL in the background once the catalog serves (founding: once two of three
+                // vote), which may come a moment after the leaders settle.
+                await(Duration.ofSeconds(120), cluster, 0, view -> leadersPerNode(view).equals(Map.of("n1", 2, "n2", 2, "n3", 2))
+                        && everyUrlKnown(view));
                 JsonNode view = clusterView(cluster, 0);
                 List<String> urls = new ArrayList<>();
                 view.get("nodes").forEach(node -> urls.add(node.get("httpUrl").asText()));
@@ -58,6 +61,12 @@ class ClusterViewProcessIT {
                 throw new AssertionError(e.getMessage() + cluster.logTails(), e);
             }
         }
+    }
+
+    private static boolean everyUrlKnown(JsonNode view) {
+        List<Boolean> known = new ArrayList<>();
+        view.get("nodes").forEach(node -> known.add(node.hasNonNull("httpUrl")));
+        return !known.contains(false);
     }
 
     private static String url(SluiceProcesses cluster, int node) {

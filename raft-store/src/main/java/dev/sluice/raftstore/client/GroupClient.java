@@ -1,5 +1,6 @@
 package dev.sluice.raftstore.client;
 
+import dev.sluice.raftstore.GroupNotFormedException;
 import dev.sluice.raftstore.Peer;
 import dev.sluice.raftstore.StoreGroups;
 import dev.sluice.raftstore.codec.ProposalCodec;
@@ -27,6 +28,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -56,7 +58,8 @@ public final class GroupClient implements AutoCloseable {
     /** Upper bounds of the commit-latency histogram's buckets. */
     private static final Duration[] COMMIT_BUCKETS = Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
             .map(Duration::ofMillis).toArray(Duration[]::new);
-    private static final Duration READ_RETRY_DELAY = Duration.ofMillis(100);
+    /** Pause before a read is retried, and before a write the leader refused as not formed is sent again. */
+    private static final Duration RETRY_DELAY = Duration.ofMillis(100);
     private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupClient.class);
     /** For {@link #logUnconfirmed}: when it last wrote (System.nanoTime, 0 before the first) and entries since. */
@@ -164,7 +167,7 @@ public final class GroupClient implements AutoCloseable {
             raft = newRaftClient(peers, firstTried());
         }
         LOG.debug("{}: client now reaches {}", groupName, members);
-        closeQuietly(old);
+        closeLater(old);
     }
 
     /**
@@ -178,7 +181,16 @@ public final class GroupClient implements AutoCloseable {
             }
             raft = newRaftClient(peers, firstTried());
         }
-        closeQuietly(failed);
+        closeLater(failed);
+    }
+
+    /**
+     * Closes a replaced client on another thread: the failure that replaced it may complete on a gRPC thread inside
+     * the client's ordered window (its lock held), and closing waits for that very thread to finish its calls. Closed
+     * there, the thread and the window stayed blocked for good, and so did every thread that sent through the client.
+     */
+    private void closeLater(RaftClient replaced) {
+        CompletableFuture.runAsync(() -> closeQuietly(replaced));
     }
 
     /**
@@ -217,7 +229,11 @@ public final class GroupClient implements AutoCloseable {
         }
     }
 
-    /** Sends with the current Ratis client, replacing it when the request fails for good. */
+    /**
+     * Sends with the current Ratis client, replacing it when the request fails for good. A leader's answer that Ratis's
+     * client turns into a failed future (a StateMachineException: a group still forming refuses) is no such failure:
+     * its ordered window took the reply, so the client stays.
+     */
     private CompletableFuture<RaftClientReply> withClient(java.util.function.Function<RaftClient, CompletableFuture<RaftClientReply>> send) {
         RaftClient client = raft;
         CompletableFuture<RaftClientReply> sent;
@@ -227,10 +243,19 @@ public final class GroupClient implements AutoCloseable {
             sent = CompletableFuture.failedFuture(e);
         }
         return sent.whenComplete((reply, error) -> {
-            if (error != null) {
+            if (error != null && !answeredByStateMachine(error)) {
                 replaceAfterFailure(client);
             }
         });
+    }
+
+    private static boolean answeredByStateMachine(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof StateMachineException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Proposes one command frame; completes with the engine's result once it is committed and applied. */
@@ -278,8 +303,8 @@ public final class GroupClient implements AutoCloseable {
         sendRead(request).whenCompleteAsync((reply, error) -> {
             if (error == null && reply.isSuccess()) {
                 result.complete(reply.getMessage().getContent().asReadOnlyByteBuffer());
-            } else if (System.nanoTime() + READ_RETRY_DELAY.toNanos() < deadline && !closed) {
-                CompletableFuture.delayedExecutor(READ_RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+            } else if (System.nanoTime() + RETRY_DELAY.toNanos() < deadline && !closed) {
+                CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)
                         .execute(() -> queryUntil(request, deadline, result));
             } else {
                 result.completeExceptionally(new StoreUnavailableException(groupName + ": read failed",
@@ -411,12 +436,8 @@ public final class GroupClient implements AutoCloseable {
             LOG.debug("{}: {} commands waited {} ms for one of {} entries in flight", groupName, batch.size(),
                     TimeUnit.NANOSECONDS.toMillis(started - batch.get(0).queuedAt()), settings.maxInflightProposals());
         }
-        CompletableFuture<RaftClientReply> reply;
-        try {
-            reply = sendWrite(message);
-        } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
+        writeWhileNotFormed(message, started + settings.requestTimeout().toNanos(), reply);
         // Completed off the Ratis threads: a local leader completes on its apply thread, which must
         // not run callers' continuations (decoding, encoding, the next proposal).
         reply.whenCompleteAsync((answer, error) -> {
@@ -432,6 +453,45 @@ public final class GroupClient implements AutoCloseable {
                 sendWhileCapacity();
             }
         }, callbacks);
+    }
+
+    /**
+     * Sends the entry, and again after {@link #RETRY_DELAY} for as long as the group's leader refuses it as not
+     * formed (a new cluster's founder alone, {@link GroupNotFormedException}) and the deadline allows: a refused entry
+     * was never appended, so sending it again cannot apply it twice. Other outcomes complete {@code result} as they are.
+     */
+    private void writeWhileNotFormed(Message message, long deadline, CompletableFuture<RaftClientReply> result) {
+        CompletableFuture<RaftClientReply> sent;
+        try {
+            sent = sendWrite(message);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((reply, error) -> {
+            if (refusedAsNotFormed(reply, error) && System.nanoTime() + RETRY_DELAY.toNanos() < deadline
+                    && !closed) {
+                CompletableFuture.delayedExecutor(RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> writeWhileNotFormed(message, deadline, result));
+            } else if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(reply);
+            }
+        });
+    }
+
+    /**
+     * The local leader answers a refusal as a reply with a StateMachineException; Ratis's client, asking a remote leader,
+     * fails its future with it instead.
+     */
+    private static boolean refusedAsNotFormed(RaftClientReply reply, Throwable error) {
+        Throwable cause = error != null ? error : reply.getStateMachineException();
+        for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
+            if (cause instanceof GroupNotFormedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void complete(List<Pending> batch, RaftClientReply reply, Throwable error) {
@@ -480,10 +540,13 @@ public final class GroupClient implements AutoCloseable {
         }
     }
 
-    /** Failures a leader change causes: the outcome is unknown to the caller, but nothing is wrong with the cluster. */
+    /**
+     * Failures a leader change causes (the outcome is unknown to the caller, but nothing is wrong with the cluster), and
+     * a group still forming (nothing was appended; the controller is adding its members).
+     */
     private static boolean isLeaderChange(Throwable root) {
         return root instanceof NotLeaderException || root instanceof LeaderNotReadyException
-                || root instanceof LeaderSteppingDownException;
+                || root instanceof LeaderSteppingDownException || root instanceof GroupNotFormedException;
     }
 
     @Override

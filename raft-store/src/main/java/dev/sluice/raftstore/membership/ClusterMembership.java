@@ -49,15 +49,16 @@ public final class ClusterMembership implements AutoCloseable {
      * @param initialNodes the nodes a cluster forms with (this node's configured peers), for the first layout
      * @param dataGroups the number of data groups
      * @param leadsCatalog true while this node is the catalog group's ready leader
+     * @param catalogServes true while enough of the catalog's members vote for it to serve (it refuses commands before)
      * @param onReplicaRemoved called with a group's name after this node's replica of it was removed
      * @param staleAfter a member not heard from this long counts as down
      * @param timeout how long one remote call may take
      */
     public ClusterMembership(RaftServer server, Catalog catalog, Supplier<List<ClusterLayout.Node>> initialNodes, int dataGroups,
-            int replicationFactor, BooleanSupplier leadsCatalog, Consumer<String> onReplicaRemoved, Duration staleAfter, Duration timeout) {
+            int replicationFactor, BooleanSupplier leadsCatalog, BooleanSupplier catalogServes, Consumer<String> onReplicaRemoved, Duration staleAfter, Duration timeout) {
         this.store = new LayoutStore(catalog);
         List<String> names = StoreGroups.names(dataGroups);
-        this.controller = new MembershipController(leadsCatalog, store, () -> LayoutChanges.initial(initialNodes.get(), names, replicationFactor),
+        this.controller = new MembershipController(leadsCatalog, catalogServes, store, server.getId().toString(), () -> LayoutChanges.initial(initialNodes.get(), names, replicationFactor),
                 staleAfter, timeout);
         this.replicas = new ReplicaWorker(server, store, names, onReplicaRemoved, timeout);
     }

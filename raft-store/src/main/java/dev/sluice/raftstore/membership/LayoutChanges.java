@@ -1,5 +1,6 @@
 package dev.sluice.raftstore.membership;
 
+import dev.sluice.raftstore.Peer;
 import dev.sluice.raftstore.StoreGroups;
 import dev.sluice.raftstore.membership.ClusterChangeRefusedException.Reason;
 import java.util.List;
@@ -119,6 +120,17 @@ final class LayoutChanges {
     /** The layout a cluster starts from: its configured nodes, every group on them, then placement. */
     static ClusterLayout initial(List<ClusterLayout.Node> nodes, List<String> groupNames) {
         return initial(nodes, groupNames, ClusterLayout.DEFAULT_REPLICATION_FACTOR);
+    }
+
+    /**
+     * The first layout of a cluster formed by these configured members, without their URLs (not published yet): what
+     * every node computes alike, before the controller stores the layout.
+     */
+    static ClusterLayout initial(List<Peer> members, int dataGroups, int factor) {
+        List<ClusterLayout.Node> nodes = members.stream()
+                .map(peer -> new ClusterLayout.Node(peer.id(), peer.host(), peer.port(), "", ClusterLayout.NodeState.ACTIVE))
+                .toList();
+        return initial(nodes, StoreGroups.names(dataGroups), factor);
     }
 
     /** The same with {@code factor} replicas per data group ({@link ClusterLayout#EVERY_NODE} for all nodes). */

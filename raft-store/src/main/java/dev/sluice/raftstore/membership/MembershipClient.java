@@ -130,6 +130,28 @@ final class MembershipClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The members (voters and listeners) that {@code nodeId}'s replica of the group names, when it answers and its
+     * configuration names any: the group was founded (that replica may be behind). Empty when the node does not
+     * answer, does not host the group, or hosts it empty.
+     */
+    Optional<Set<String>> foundedMembers(String nodeId, String group) {
+        if (peers.stream().noneMatch(peer -> peer.id().equals(nodeId))) {
+            return Optional.empty();
+        }
+        try {
+            GroupInfoReply reply = client(group).getGroupManagementApi(RaftPeerId.valueOf(nodeId)).info(StoreGroups.groupId(group));
+            if (!reply.isSuccess() || reply.getConf().isEmpty()) {
+                return Optional.empty();
+            }
+            Set<String> members = new LinkedHashSet<>(ids(reply.getConf().get().getPeersList()));
+            members.addAll(ids(reply.getConf().get().getListenersList()));
+            return members.isEmpty() ? Optional.empty() : Optional.of(members);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     private static GroupMembership describe(String leader, GroupInfoReply reply) {
         var conf = reply.getConf().orElseThrow();
         Map<String, Long> commits = new HashMap<>();

@@ -42,16 +42,24 @@ public final class MembershipController implements Runnable {
     static final long MAX_LAG_ENTRIES = 256;
 
     private final BooleanSupplier leadsCatalog;
+    private final BooleanSupplier catalogServes;
     private final LayoutStore store;
+    private final String selfId;
     private final Supplier<ClusterLayout> initialLayout;
     private final MembershipClient client = new MembershipClient();
     private final Duration staleAfter;
     private final Duration transferTimeout;
 
-    MembershipController(BooleanSupplier leadsCatalog, LayoutStore store, Supplier<ClusterLayout> initialLayout,
-            Duration staleAfter, Duration transferTimeout) {
+    /**
+     * @param catalogServes true while the catalog has enough voting members to serve (Formation)
+     * @param selfId this node's id: the controller acts on its node's catalog replica, which it leads
+     */
+    MembershipController(BooleanSupplier leadsCatalog, BooleanSupplier catalogServes, LayoutStore store, String selfId,
+            Supplier<ClusterLayout> initialLayout, Duration staleAfter, Duration transferTimeout) {
         this.leadsCatalog = leadsCatalog;
+        this.catalogServes = catalogServes;
         this.store = store;
+        this.selfId = selfId;
         this.initialLayout = initialLayout;
         this.staleAfter = staleAfter;
         this.transferTimeout = transferTimeout;
@@ -69,6 +77,9 @@ public final class MembershipController implements Runnable {
     }
 
     private void pass() throws Exception {
+        if (catalogForming()) {
+            return;
+        }
         Optional<ClusterLayout> stored = store.read().get(transferTimeout.toMillis(), TimeUnit.MILLISECONDS);
         if (stored.isEmpty()) {
             ClusterLayout initial = initialLayout.get();
@@ -82,6 +93,31 @@ public final class MembershipController implements Runnable {
             store.update(Placement::plan).get(transferTimeout.toMillis(), TimeUnit.MILLISECONDS);
             return; // reconcile against the stored plan next pass
         }
+        Map<String, GroupMembership> actual = reconcile(layout);
+        if (actual.size() == layout.groups().size()) {
+            settleNodes(layout, actual);
+        }
+    }
+
+    /**
+     * While the catalog does not serve (Formation in the state machine: it is still being founded and too few of the
+     * members it was founded for vote), it refuses commands and linearizable reads, the controller's own included. That
+     * is only a new cluster's founding, where every group runs on its founder alone ({@link GroupFounding}) and no
+     * layout is stored yet (a formed catalog never refuses again, however the layout grows). The controller then adds the members from the layout in this node's own catalog replica, which holds every layout
+     * committed before this leader's term, or from the initial layout every node computes alike when it holds none;
+     * it changes only Raft configurations, never the layout. Returns false when the catalog serves.
+     */
+    private boolean catalogForming() throws Exception {
+        if (catalogServes.getAsBoolean()) {
+            return false;
+        }
+        Optional<ClusterLayout> local = store.readReplica(selfId).get(transferTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        reconcile(local.orElseGet(initialLayout));
+        return true;
+    }
+
+    /** One step per group towards the layout; returns the actual memberships of the groups whose leader answered. */
+    private Map<String, GroupMembership> reconcile(ClusterLayout layout) {
         client.useNodes(layout.nodes().stream().map(ClusterLayout.Node::peer).toList());
         Map<String, GroupMembership> actual = new LinkedHashMap<>();
         for (ClusterLayout.Group group : layout.groups()) {
@@ -93,9 +129,7 @@ public final class MembershipController implements Runnable {
                 step(layout, group, membership, actual);
             }
         }
-        if (actual.size() == layout.groups().size()) {
-            settleNodes(layout, actual);
-        }
+        return actual;
     }
 
     private static List<String> candidates(ClusterLayout layout, ClusterLayout.Group group) {

@@ -21,18 +21,23 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.OptionalInt;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import dev.sluice.raftstore.GroupNotFormedException;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
@@ -43,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * The thin Ratis adapter in front of a {@link DomainEngine}: the leader stamps time and a seed into
  * each entry; apply unpacks the entry's commands, lets the engine apply them into one RocksDB batch
  * and commits that batch with the applied position; snapshots are RocksDB checkpoints.
+ *
+ * <p>The leader refuses commands and linearizable reads while the group is not formed ({@link Formation}): refused in
+ * {@link #startTransaction}, a command never enters the log, so nothing a lone founder holds was ever acknowledged.
  *
  * <p>Threads: Ratis calls apply, snapshot and term-index notifications on the group's updater
  * thread; queries on its RPC threads; reinitialize after a snapshot install.
@@ -63,6 +71,7 @@ public final class EngineStateMachine extends BaseStateMachine {
     private final InstantSource clock;
     private final FatalErrorListener fatalErrors;
     private final Counter leaderChanges;
+    private final FoundingRecord founding;
     private final CheckpointSnapshotStorage snapshots = new CheckpointSnapshotStorage();
     private final SecureRandom seeds = new SecureRandom();
     /** Queries read while apply writes; a snapshot install swaps the store under the write lock. */
@@ -74,9 +83,11 @@ public final class EngineStateMachine extends BaseStateMachine {
     /** Commands applied since the last flush (apply thread only). */
     private int commandsSinceFlush;
 
+    /** @param founding the groups of this node still being founded ({@link Formation}) */
     public EngineStateMachine(String name, DomainEngine engine, Path liveDirectory, InstantSource clock,
-            FatalErrorListener fatalErrors, Counter leaderChanges) {
+            FatalErrorListener fatalErrors, Counter leaderChanges, FoundingRecord founding) {
         this.name = name;
+        this.founding = founding;
         this.engine = engine;
         this.liveDirectory = liveDirectory;
         this.clock = clock;
@@ -206,6 +217,12 @@ public final class EngineStateMachine extends BaseStateMachine {
 
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) {
+        Optional<String> unformed = formationProblem();
+        if (unformed.isPresent()) {
+            // Ratis answers the client with this exception (inside a StateMachineException) and appends nothing.
+            return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).build()
+                    .setException(new GroupNotFormedException(unformed.get()));
+        }
         byte[] header = new EntryHeader(clock.millis(), seeds.nextLong()).encode();
         ByteString logData = UnsafeByteOperations.unsafeWrap(header).concat(request.getMessage().getContent());
         return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).setLogData(logData).build();
@@ -345,8 +362,82 @@ public final class EngineStateMachine extends BaseStateMachine {
         }
     }
 
+    /**
+     * Why this group may not serve yet ({@link Formation}): only while it is being founded, as this replica's newest
+     * configuration has it. A configuration that meets the rule and that this replica has applied (so it is committed)
+     * makes the group formed for good.
+     */
+    public Optional<String> formationProblem() {
+        OptionalInt foundedFor = founding.foundedFor(name);
+        if (foundedFor.isEmpty()) {
+            return Optional.empty();
+        }
+        RaftServer server = getServer().getNow(null);
+        if (server == null) {
+            return Optional.of(name + " is not started");
+        }
+        RaftConfiguration conf;
+        try {
+            conf = server.getDivision(getGroupId()).getRaftConf();
+        } catch (IOException e) {
+            return Optional.of(name + " is not hosted here: " + e.getMessage());
+        }
+        Optional<String> problem = Formation.problem(name, conf, foundedFor.getAsInt());
+        TermIndex applied = getLastAppliedTermIndex(); // null before the store is opened
+        if (problem.isEmpty() && applied != null && conf.getLogEntryIndex() <= applied.getIndex()) {
+            founding.formed(name);
+        }
+        return problem;
+    }
+
+    /** A configuration entry was committed and applied: the group is formed once one meets {@link Formation}. */
+    @Override
+    public void notifyConfigurationChanged(long term, long index, RaftConfigurationProto conf) {
+        OptionalInt foundedFor = founding.foundedFor(name);
+        if (foundedFor.isEmpty()) {
+            return;
+        }
+        int voters = conf.getOldPeersCount() == 0 ? conf.getPeersCount()
+                : Math.min(conf.getPeersCount(), conf.getOldPeersCount());
+        if (Formation.problem(name, voters, foundedFor.getAsInt()).isEmpty()) {
+            founding.formed(name);
+        }
+    }
+
+    /**
+     * A linearizable read; refused while the group is not formed, like a command: a lone founder's empty state is
+     * not the cluster's answer (a queue created on the members it has not reached yet would look absent).
+     */
     @Override
     public CompletableFuture<Message> query(Message request) {
+        if (!(request instanceof StaleRead)) {
+            Optional<String> unformed = formationProblem();
+            if (unformed.isPresent()) {
+                return CompletableFuture.failedFuture(new StateMachineException(unformed.get(),
+                        new GroupNotFormedException(unformed.get()), false));
+            }
+        }
+        return answer(request);
+    }
+
+    /**
+     * A replica read ({@code queryReplica}: possibly stale by contract, for readers that accept any replica's state) is
+     * served while the group is not formed too: the membership workers read the layout from their own replica so.
+     */
+    @Override
+    public CompletableFuture<Message> queryStale(Message request, long minIndex) {
+        return super.queryStale(new StaleRead(request), minIndex);
+    }
+
+    /** Marks a read {@link #queryStale} passes to the base class, which waits for {@code minIndex} and calls query. */
+    private record StaleRead(Message request) implements Message {
+        @Override
+        public ByteString getContent() {
+            return request.getContent();
+        }
+    }
+
+    private CompletableFuture<Message> answer(Message request) {
         storeLock.readLock().lock();
         try {
             byte[] result = engine.query(request.getContent().asReadOnlyByteBuffer(), store);

@@ -80,6 +80,7 @@ final class MembershipScenarios {
     static final class Writer implements AutoCloseable {
         private final Map<Integer, Set<String>> acknowledged = new ConcurrentHashMap<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
+        private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
         private final Thread thread;
 
         Writer(RaftStoreNode node) {
@@ -96,11 +97,17 @@ final class MembershipScenarios {
                         acknowledged.get(group).add(key);
                     } catch (Exception unacknowledged) {
                         // not acknowledged: may or may not be there
+                        failures.incrementAndGet();
                     }
                 }
             }, "membership-writer");
             thread.setDaemon(true);
             thread.start();
+        }
+
+        /** Writes that failed or timed out so far. */
+        int failures() {
+            return failures.get();
         }
 
         int acknowledgedCount() {

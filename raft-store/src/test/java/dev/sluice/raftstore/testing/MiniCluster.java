@@ -47,10 +47,13 @@ public final class MiniCluster implements AutoCloseable {
                     .withSnapshotThresholdEntries(builder.snapshotThresholdEntries)
                     .withAllowTemporaryStorage(true)
                     .withRaftProperties(builder.raftProperties);
+            if (builder.requestTimeout != null) {
+                config = config.withRequestTimeout(builder.requestTimeout);
+            }
             configs.add(config);
             nodes.add(null);
         }
-        for (int i = 0; i < peers.size(); i++) {
+        for (int i = 0; i < builder.started; i++) {
             restart(i);
         }
     }
@@ -66,6 +69,8 @@ public final class MiniCluster implements AutoCloseable {
         private Path baseDirectory;
         private EngineFactory engines = index -> new CatalogEngine();
         private Map<String, String> raftProperties = Map.of();
+        private int started = -1;
+        private Duration requestTimeout;
 
         public Builder nodes(int count) {
             this.nodes = count;
@@ -97,7 +102,25 @@ public final class MiniCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Starts only the first {@code count} nodes; the others are configured members, never started until
+         * {@link #restart} starts them (a cluster whose peers are not up yet).
+         */
+        public Builder started(int count) {
+            this.started = count;
+            return this;
+        }
+
+        /** How long a write or read may take before it fails (the store's default: 15 s). */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = timeout;
+            return this;
+        }
+
         public MiniCluster start() throws IOException {
+            if (started < 0 || started > nodes) {
+                started = nodes;
+            }
             if (baseDirectory == null) {
                 baseDirectory = Files.createTempDirectory("minicluster");
             }
@@ -126,6 +149,16 @@ public final class MiniCluster implements AutoCloseable {
      * waits until an operator adds it ({@code membership().addNode}). Returns its index.
      */
     public int startJoiningNode() throws IOException {
+        int index = declareJoiningNode();
+        restart(index);
+        return index;
+    }
+
+    /**
+     * Declares a new joining node (the next id, its port and directory) without starting it: an operator may add it
+     * before it runs; {@link #restart} starts it. Returns its index.
+     */
+    public int declareJoiningNode() {
         Peer peer = new Peer("n" + (peers.size() + 1), "127.0.0.1", FreePorts.next());
         List<Peer> known = new ArrayList<>(peers);
         known.add(peer);
@@ -134,7 +167,6 @@ public final class MiniCluster implements AutoCloseable {
         peers.add(peer);
         configs.add(config);
         nodes.add(null);
-        restart(peers.size() - 1);
         return peers.size() - 1;
     }
 

@@ -50,6 +50,10 @@ public final class ProcessCluster implements AutoCloseable {
         for (int i = 0; i < peers.size(); i++) {
             awaitReady(i, Duration.ofSeconds(60));
         }
+        // A new cluster is formed once each node's replicas vote: until then a group may run on its founder alone.
+        for (int i = 0; i < peers.size(); i++) {
+            awaitLogLine(i, "HEALTHY", Duration.ofSeconds(90));
+        }
     }
 
     public void launch(int index) throws IOException {
@@ -72,11 +76,16 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     public void awaitReady(int index, Duration timeout) throws IOException, InterruptedException {
+        awaitLogLine(index, "READY", timeout);
+    }
+
+    /** Waits until this launch of the node printed a line starting with {@code prefix} (logs append across launches). */
+    private void awaitLogLine(int index, String prefix, Duration timeout) throws IOException, InterruptedException {
         Path log = baseDirectory.resolve(peers.get(index).id() + ".log");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             Process process = processes.get(index);
-            if (Files.exists(log) && Files.readString(log).lines().filter(line -> line.startsWith("READY")).count() >= launches[index]) {
+            if (Files.exists(log) && Files.readString(log).lines().filter(line -> line.startsWith(prefix)).count() >= launches[index]) {
                 return;
             }
             if (process != null && !process.isAlive()) {
@@ -84,7 +93,7 @@ public final class ProcessCluster implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("node " + index + " not ready within " + timeout + ": " + logTails());
+        throw new AssertionError("node " + index + " printed no " + prefix + " within " + timeout + ": " + logTails());
     }
 
     /** Starts (or restarts) a node and waits until it prints READY. */

@@ -35,6 +35,12 @@ public final class StoreNodeMain {
             // Started, not necessarily caught up: clients retry until a leader is known.
             System.out.println("READY " + node.config().nodeId());
             System.out.flush();
+            // Once every replica here votes and follows a leader: a new cluster's groups start on their founders.
+            while (!node.health().ready()) {
+                Thread.sleep(50);
+            }
+            System.out.println("HEALTHY " + node.config().nodeId());
+            System.out.flush();
             Thread.currentThread().join();
         } catch (Throwable e) {
             e.printStackTrace();
