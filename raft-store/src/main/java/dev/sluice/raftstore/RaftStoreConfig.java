@@ -165,11 +165,13 @@ public record RaftStoreConfig(
 
     /**
      * How long a client waits on one node before trying another: the longest election timeout. A follower campaigns
-     * once it has heard nothing for one to two of its (randomised) timeouts, and when the Raft client gives up on a
-     * silent (frozen, cut-off) leader it asks another member, which names the silent one again until an election has
-     * replaced it: so the client comes back to the silent leader once per attempt until the election. Short attempts
-     * keep that at most one attempt past the election (twice the timeout cost 4-5 s with a frozen leader); a slow but
-     * live leader is merely asked again (same call id, answered from its retry cache). Capped by the request timeout.
+     * once it has heard nothing for one to two of its (randomised) timeouts. On a node with a replica of the group the
+     * client then asks the leader that replica follows (the group client's followed-leader sender), so a silent
+     * (frozen, cut-off) leader costs one attempt and the wait for the election. A client outside the cluster goes
+     * through the Raft client, which asks another member, and that member names the silent leader again until an
+     * election has replaced it: it comes back to the silent leader once per attempt until then, so short attempts keep
+     * that at most one attempt past the election (twice the timeout cost 4-5 s with a frozen leader). A slow but live
+     * leader is merely asked again (same call id, answered from its retry cache). Capped by the request timeout.
      */
     public Duration requestAttemptTimeout() {
         return electionTimeoutMax.compareTo(requestTimeout) > 0 ? requestTimeout : electionTimeoutMax;
