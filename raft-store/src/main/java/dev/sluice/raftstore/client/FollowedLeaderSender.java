@@ -119,8 +119,11 @@ final class FollowedLeaderSender {
         private final NextPeer next;
         private Throwable lastFailure;
         private final long startedAt = System.nanoTime();
-        /** Each attempt, "+ms target outcome", for the debug line of a slow request (where its time went). */
-        private final StringBuilder trail = new StringBuilder();
+        /**
+         * Each attempt, "+ms target outcome", for the debug line of a slow request (where its time went); null unless
+         * debug logging is on, so a request allocates no builder for a line nobody reads.
+         */
+        private final StringBuilder trail = LOG.isDebugEnabled() ? new StringBuilder() : null;
 
         Exchange(Message message, RaftClientRequest.Type type, long callId, long deadline, NextPeer next) {
             this.message = message;
@@ -184,7 +187,7 @@ final class FollowedLeaderSender {
         }
 
         private void answered(String target, RaftClientReply reply, Throwable error) {
-            if (LOG.isDebugEnabled()) {
+            if (trail != null) {
                 trail.append(String.format(" +%d %s %s", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), target,
                         error != null ? unwrap(error).getClass().getSimpleName()
                                 : reply.isSuccess() ? "ok" : reply.getException().getClass().getSimpleName()));

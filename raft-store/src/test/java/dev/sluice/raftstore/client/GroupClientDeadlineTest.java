@@ -62,6 +62,8 @@ class GroupClientDeadlineTest {
         CompletableFuture<?> result = call.apply(client);
         assertThrows(ExecutionException.class, () -> result.get(30, TimeUnit.SECONDS), what + " must fail, not hang");
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        assertTrue(tookMillis <= REQUEST_TIMEOUT.toMillis() + 1_500, what + " took " + tookMillis + " ms");
+        // The bound is the request timeout plus a second from the send; the first call also loads the Ratis client's
+        // classes and opens its channel before that (0.2-0.7 s seen), so the check leaves room for it. A hang is 30 s+.
+        assertTrue(tookMillis <= REQUEST_TIMEOUT.toMillis() + 3_000, what + " took " + tookMillis + " ms");
     }
 }
