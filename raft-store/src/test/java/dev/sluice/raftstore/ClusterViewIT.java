@@ -34,8 +34,12 @@ class ClusterViewIT {
             // A group's first entry (the new leader's) reaches a follower's state machine a moment after the election.
             LeadershipBalanceIT.awaitUntil(Duration.ofSeconds(30), () -> cluster.node(2).clusterView().join().groups().stream()
                     .allMatch(group -> group.appliedIndex() >= 0), () -> "" + cluster.node(2).clusterView().join());
+            // n3's view reads its own replica, which applies an acknowledged write a moment after the leader committed it.
+            List<String> urls = List.of("http://node0.example:9324", "http://node1.example:9324", "http://node2.example:9324");
+            LeadershipBalanceIT.awaitUntil(Duration.ofSeconds(30), () -> cluster.node(2).clusterView().join().nodes().stream()
+                    .map(ClusterView.NodeView::httpUrl).toList().equals(urls), () -> "" + cluster.node(2).clusterView().join());
             ClusterView view = cluster.node(2).clusterView().get(10, TimeUnit.SECONDS);
-            assertEquals(List.of("http://node0.example:9324", "http://node1.example:9324", "http://node2.example:9324"),
+            assertEquals(urls,
                     view.nodes().stream().map(ClusterView.NodeView::httpUrl).toList(), "read from n3's own catalog replica");
             assertEquals(cluster.peer(0).host() + ":" + cluster.peer(0).port(), view.nodes().get(0).raftAddress());
             assertEquals(List.of("catalog", "data-0", "data-1"), view.groups().stream().map(ClusterView.GroupView::name).toList());
