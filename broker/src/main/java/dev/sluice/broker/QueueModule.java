@@ -158,12 +158,12 @@ final class QueueModule implements AutoCloseable {
      * request's source address and transport.
      */
     RouteMount routes(AccessCheck access) {
-        return (Router router, RouteMount.Context context) -> new SqsRoutes(callersClients(access), limits).mount(router);
+        return (Router router, RouteMount.Context context) -> new SqsRoutes(callersClients(access)::apply, limits).mount(router);
     }
 
     /** Each caller's view of the tenants' queues (internal ones do not exist there), every action decided by {@code access}. */
     private java.util.function.BiFunction<dev.sluice.broker.auth.Caller, dev.sluice.broker.auth.policy.RequestContext,
-            QueueClient> callersClients(AccessCheck access) {
+            AccountQueueClient> callersClients(AccessCheck access) {
         RoutedQueueClient tenants = tenantEngine();
         return AccountQueueClient.perCaller(queueMeters.countingEmptyReceives(tenants), access, tenants::policyOf, REGION,
                 ACCOUNT_ID);
@@ -198,11 +198,11 @@ final class QueueModule implements AutoCloseable {
             Supplier<String> baseUrl) {
         SqsValidator validator = new SqsValidator(limits, codec);
         var checked = callersClients(access);
-        AccountRestQueues queues = new AccountRestQueues((caller, context) -> new ValidatingQueueClient(
-                checked.apply(caller, context), validator), callers, baseUrl, REGION, ACCOUNT_ID);
+        AccountRestQueues queues = new AccountRestQueues(checked, client -> new ValidatingQueueClient(client, validator),
+                engine::peek, callers, baseUrl, REGION, ACCOUNT_ID);
         return List.of(layoutResource, new QueueResource(queues, key -> engine.placementOf(key).thenApply(where ->
                         where.groups().stream().map(dev.sluice.raftstore.StoreGroups::dataGroupName).toList()), statsOf),
-                new MessageResource(queues, engine::peek), new QueueSettingsResource(queues), new RedriveResource(queues));
+                new MessageResource(queues), new QueueSettingsResource(queues), new RedriveResource(queues));
     }
 
     static String baseUrl(SluiceConfig config, int actualPort) {

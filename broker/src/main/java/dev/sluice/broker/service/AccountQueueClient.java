@@ -223,6 +223,14 @@ public final class AccountQueueClient implements QueueClient {
 
     // ---- the check ----
 
+    /**
+     * A read of the queue's messages that receives none of them (the REST peek): it shows what a receive would, so
+     * the caller needs what a receive needs, {@code sqs:ReceiveMessage}.
+     */
+    public <T> CompletableFuture<T> readingMessages(String queueUrl, Supplier<CompletableFuture<T>> read) {
+        return byUrl(queueUrl, "sqs:ReceiveMessage", read);
+    }
+
     /** An action on a queue URL; a URL that names no queue goes on to the engine, which answers for it. */
     private <T> CompletableFuture<T> byUrl(String queueUrl, String action, Supplier<CompletableFuture<T>> invocation) {
         Optional<QueueUrl> queue = QueueUrl.parse(queueUrl);
@@ -287,7 +295,7 @@ public final class AccountQueueClient implements QueueClient {
     }
 
     /** The clients of each caller over one engine. */
-    public static BiFunction<Caller, RequestContext, QueueClient> perCaller(QueueClient engine, AccessCheck access,
+    public static BiFunction<Caller, RequestContext, AccountQueueClient> perCaller(QueueClient engine, AccessCheck access,
             ResourcePolicies policies, String region, String defaultAccount) {
         return (caller, context) -> new AccountQueueClient(engine, caller, context, access, policies, region, defaultAccount);
     }

@@ -185,6 +185,44 @@ class AccountsIT {
         }
     }
 
+    /** A peek shows message bodies, what a receive shows: a key that may only read settings must not see them. */
+    @Test
+    void aRestPeekNeedsTheRightToReceiveNotJustToFindTheQueue() throws Exception {
+        String account = admin.createAccount("Peeking");
+        AwsCredentials owner = admin.createKey(account);
+        AwsCredentials reader = keyWith(account, "ReadOnly");
+        AwsCredentials consumer = keyWith(account, "Consume");
+        try (SqsClient full = admin.sqs(owner)) {
+            awaitWorking(full);
+            String url = full.createQueue(b -> b.queueName("peeked")).queueUrl();
+            full.sendMessage(b -> b.queueUrl(url).messageBody("secret payload"));
+        }
+        String peek = "/v1/queues/peeked/messages/peek";
+        Answer refused = awaitKnown(new AdminApi(server.httpPort(), reader), peek);
+        assertRefused(refused, 403, "AccessDenied", "sqs:ReceiveMessage");
+        assertTrue(!refused.text().contains("secret payload"), refused.text());
+        Answer shown = awaitKnown(new AdminApi(server.httpPort(), consumer), peek);
+        assertEquals(200, shown.status(), shown.text());
+        assertEquals("secret payload", shown.body().get("messages").get(0).get("body").asText(), shown.text());
+    }
+
+    private static AwsCredentials keyWith(String account, String policy) {
+        Answer created = admin.call("POST", "/v1/admin/accounts/" + account + "/keys", "{\"policies\":[\"" + policy + "\"]}");
+        assertEquals(201, created.status(), created.text());
+        return AwsCredentials.of(created.body().get("accessKeyId").asText(), created.body().get("secretAccessKey").asText());
+    }
+
+    /** The answer to a GET once the new key is known on this node (a fresh key is refused until the directory refreshes). */
+    private static Answer awaitKnown(AdminApi api, String path) throws InterruptedException {
+        long bound = System.nanoTime() + BOUND.toNanos();
+        Answer answer = api.call("GET", path, null);
+        while (answer.status() == 403 && "InvalidClientTokenId".equals(answer.code()) && System.nanoTime() < bound) {
+            Thread.sleep(20);
+            answer = api.call("GET", path, null);
+        }
+        return answer;
+    }
+
     @Test
     void aRotationWithGraceKeepsBothKeysWorkingUntilTheGraceEndsThenRefusesTheOldOne() throws Exception {
         String account = admin.createAccount("Rotating");

@@ -1,6 +1,9 @@
 package dev.sluice.broker.api.rest;
 
+import dev.sluice.broker.core.PeekedMessage;
 import dev.sluice.clientsdk.QueueClient;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The queues as the caller of one REST request reaches them: a name under {@code /v1/queues/{name}} is a queue of the
@@ -12,6 +15,12 @@ public interface CallerQueues {
 
     /** The request's caller's view of the queues: its account's, every action checked with the request's context. */
     QueueClient client(RestRequest request);
+
+    /**
+     * Up to {@code count} of the oldest messages of the caller's account's queue {@code name}, read without receiving
+     * them: the name is checked as GetQueueUrl checks it, the read as a receive ({@code sqs:ReceiveMessage}).
+     */
+    CompletableFuture<List<PeekedMessage>> peek(RestRequest request, String name, int count);
 
     /** The SQS URL of the caller's account's queue {@code name}. */
     String urlOf(RestRequest request, String name);

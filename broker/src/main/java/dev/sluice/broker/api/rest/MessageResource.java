@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -29,14 +28,9 @@ public final class MessageResource implements RestResource {
     private static final int DEFAULT_PEEK = 10;
 
     private final CallerQueues queues;
-    private final BiFunction<String, Integer, CompletableFuture<List<PeekedMessage>>> peeks;
 
-    /**
-     * @param peeks the oldest messages of the queue at a URL, up to a count, read without receiving them
-     */
-    public MessageResource(CallerQueues queues, BiFunction<String, Integer, CompletableFuture<List<PeekedMessage>>> peeks) {
+    public MessageResource(CallerQueues queues) {
         this.queues = queues;
-        this.peeks = peeks;
     }
 
     @Override
@@ -135,7 +129,7 @@ public final class MessageResource implements RestResource {
         return Cancellation.propagate(received.thenApply(ReceiveMessageResponse::messages), received);
     }
 
-    /** The tenants' client checks the name (valid, no internal queue, existing) before the read-only peek. */
+    /** The caller's queues check the name (valid, no internal queue, existing) and the right to receive before the peek. */
     private CompletableFuture<RestResponse> peek(RestRequest request) {
         Integer max = RestParameters.integer(request.query("max"), "max");
         int count = max == null ? DEFAULT_PEEK : max;
@@ -143,8 +137,7 @@ public final class MessageResource implements RestResource {
             return CompletableFuture.failedFuture(SqsError.INVALID_PARAMETER_VALUE.exception("Value " + count
                     + " for parameter max is invalid. Reason: must be between 1 and " + PeekedMessage.MAX_PER_PEEK + "."));
         }
-        return queues.client(request).getQueueUrl(new GetQueueUrlRequest(request.path("name"), null))
-                .thenCompose(found -> peeks.apply(found.queueUrl(), count))
+        return queues.peek(request, request.path("name"), count)
                 .thenApply(messages -> RestResponse.json(200, Map.of("messages", messages.stream().map(peeked ->
                         new PeekedView(view(asMessage(peeked)), peeked.state().name(), peeked.visibleAtMillis())).toList())));
     }
