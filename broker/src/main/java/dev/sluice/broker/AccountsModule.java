@@ -8,7 +8,9 @@ import dev.sluice.broker.api.rest.AccountsResource;
 import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.auth.KeyDirectory;
 import dev.sluice.broker.auth.SigV4Verifier;
+import dev.sluice.broker.config.PeerKey;
 import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.broker.ops.PeerSigner;
 import dev.sluice.raftstore.RaftStoreNode;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -22,12 +24,15 @@ import java.util.Optional;
  */
 final class AccountsModule implements AutoCloseable {
     private final SluiceConfig.Auth auth;
+    private final Optional<SluiceConfig.AccessKey> peerKey;
     private final LiveKeyDirectory directory;
     private final AccountChanges changes;
     private final InstantSource clock;
 
-    private AccountsModule(SluiceConfig.Auth auth, LiveKeyDirectory directory, AccountChanges changes, InstantSource clock) {
+    private AccountsModule(SluiceConfig.Auth auth, Optional<SluiceConfig.AccessKey> peerKey, LiveKeyDirectory directory,
+            AccountChanges changes, InstantSource clock) {
         this.auth = auth;
+        this.peerKey = peerKey;
         this.directory = directory;
         this.changes = changes;
         this.clock = clock;
@@ -43,12 +48,26 @@ final class AccountsModule implements AutoCloseable {
         AccountCatalog catalog = new AccountCatalog(node.catalog(), config.raft().nodeId());
         Map<String, KeyDirectory.SigningKey> configKeys = new HashMap<>();
         // A config key belongs to the account its entry names (account=<12 digits>/...), by default the default one.
-        config.auth().accessKeys().forEach(key -> configKeys.put(key.accessKeyId(),
-                new KeyDirectory.SigningKey(key.accessKeyId(), key.secretAccessKey(), key.accountId())));
+        Optional<SluiceConfig.AccessKey> peerKey = PeerKey.derive(config.auth());
+        java.util.stream.Stream.concat(config.auth().accessKeys().stream(), peerKey.stream()).forEach(key -> configKeys.put(
+                key.accessKeyId(), new KeyDirectory.SigningKey(key.accessKeyId(), key.secretAccessKey(), key.accountId())));
         LiveKeyDirectory directory = new LiveKeyDirectory(configKeys, catalog, seal, clock);
         directory.checkAtStart();
         directory.start();
-        return new AccountsModule(config.auth(), directory, new AccountChanges(catalog, seal, random, clock, directory::refreshNow), clock);
+        return new AccountsModule(config.auth(), peerKey, directory, new AccountChanges(catalog, seal, random, clock, directory::refreshNow), clock);
+    }
+
+    /**
+     * True when a caller signing with {@code accessKeyId} (null: unsigned) may use the operator-only routes: anyone
+     * while auth is off, else an admin config key or another node ({@link PeerKey}).
+     */
+    boolean isOperator(String accessKeyId) {
+        return auth.isOperator(accessKeyId) || peerKey.map(key -> key.accessKeyId().equals(accessKeyId)).orElse(false);
+    }
+
+    /** How this node signs its calls to the other nodes' operator-only routes. */
+    PeerSigner peerSigner(String region) {
+        return PeerSigner.of(peerKey, region, clock);
     }
 
     /** The verifier of config and catalog keys, or null when auth is off (no config keys: loopback only). */

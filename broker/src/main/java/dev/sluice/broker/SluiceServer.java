@@ -153,7 +153,7 @@ public final class SluiceServer implements AutoCloseable {
             // The web console's static files, and a browser's GET / sent to them: public, so before authentication.
             new dev.sluice.broker.api.http.ConsoleRoutes().mount(router);
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
-            router.route().handler(new AuthenticationHandler(accounts.verifier(), config.auth()::isOperator));
+            router.route().handler(new AuthenticationHandler(accounts.verifier(), accounts::isOperator));
             // Every SQS, SNS and REST request below answers within this bound, or ServiceUnavailable (503).
             dev.sluice.notify.api.http.RequestBound.install(router, vertx, config.http().requestTimeout());
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
@@ -167,7 +167,7 @@ public final class SluiceServer implements AutoCloseable {
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers =
                     caller -> new dev.sluice.broker.auth.Caller(accountKeys.directory().find(caller.accessKeyId())
                             .map(dev.sluice.broker.auth.KeyDirectory.SigningKey::accountId).orElse(QueueModule.ACCOUNT_ID),
-                            caller.accessKeyId(), !caller.link() && config.auth().isOperator(caller.accessKeyId()));
+                            caller.accessKeyId(), !caller.link() && accountKeys.isOperator(caller.accessKeyId()));
             dev.sluice.notify.core.TopicAccess topicAccess = new dev.sluice.broker.auth.policy.TopicPolicyAccess(policies,
                     callers);
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
@@ -188,8 +188,7 @@ public final class SluiceServer implements AutoCloseable {
             RaftStoreNode started = node;
             // The console's cluster-wide numbers: the serving node asks the others (topic counts, function activity).
             io.vertx.ext.web.client.WebClient peers = io.vertx.ext.web.client.WebClient.create(vertx);
-            dev.sluice.broker.ops.PeerSigner peerSigner = dev.sluice.broker.ops.PeerSigner.of(config.auth(), QueueModule.REGION,
-                    clock);
+            dev.sluice.broker.ops.PeerSigner peerSigner = accounts.peerSigner(QueueModule.REGION);
             restResources.add(new dev.sluice.broker.api.rest.TopicCatalogResource(notify, QueueModule.REGION,
                     QueueModule.ACCOUNT_ID, new dev.sluice.broker.ops.ClusterTopicCounts(config.raft().nodeId(),
                             notify.deliveryHealth().counts(), started::clusterView, peers),
@@ -203,7 +202,7 @@ public final class SluiceServer implements AutoCloseable {
                             started::clusterView, peers, peerSigner), functionScopes, bridge::mappingsOf));
             restResources.add(accounts.restResource());
             restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group), started.membership()));
-            new RestRoutes(restResources, caller -> config.auth().isOperator(caller.accessKeyId())).mount(router);
+            new RestRoutes(restResources, caller -> accountKeys.isOperator(caller.accessKeyId())).mount(router);
             // No form options: Vert.x never decodes a form here (RawBodyHandler); the Query decoders read them.
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.http().host()).setPort(config.http().port()))

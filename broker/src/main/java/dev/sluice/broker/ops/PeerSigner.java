@@ -8,11 +8,12 @@ import io.vertx.ext.web.client.HttpRequest;
 import java.net.URI;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Signs a node's calls to another node's {@code /v1} API the way any client signs (SigV4), with a key of the
- * configuration every node of a cluster shares: the first admin key, else the first key. Without keys (auth off,
- * loopback only) requests go unsigned, as every caller's do. The secret never leaves this object; thread-safe.
+ * Signs a node's calls to another node's {@code /v1} API the way any client signs (SigV4), with the key every node
+ * of a cluster derives from the configuration it shares ({@code config.PeerKey}), an operator's. Without keys (auth
+ * off, loopback only) requests go unsigned, as every caller's do. The secret never leaves this object; thread-safe.
  */
 public final class PeerSigner {
     /** For the public reads ({@code /metrics/notifications}): no signature. */
@@ -28,13 +29,10 @@ public final class PeerSigner {
         this.clock = clock;
     }
 
-    public static PeerSigner of(SluiceConfig.Auth auth, String region, InstantSource clock) {
-        AwsCredentials credentials = auth.accessKeys().stream()
-                .sorted((a, b) -> Boolean.compare(b.admin(), a.admin()))
-                .findFirst()
-                .map(key -> new AwsCredentials(key.accessKeyId(), key.secretAccessKey(), null))
-                .orElse(null);
-        return new PeerSigner(credentials, region, clock);
+    /** @param key the peer key; empty while auth is off */
+    public static PeerSigner of(Optional<SluiceConfig.AccessKey> key, String region, InstantSource clock) {
+        return new PeerSigner(key.map(peer -> new AwsCredentials(peer.accessKeyId(), peer.secretAccessKey(), null))
+                .orElse(null), region, clock);
     }
 
     /** Adds the signature headers of a body-less {@code GET} of {@code url} (absolute) to {@code request}. */

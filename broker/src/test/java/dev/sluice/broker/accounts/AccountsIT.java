@@ -206,6 +206,19 @@ class AccountsIT {
         assertEquals("secret payload", shown.body().get("messages").get(0).get("body").asText(), shown.text());
     }
 
+    /** A node's share of the cluster's numbers holds every account's: only the nodes (operators) read it. */
+    @Test
+    void aTenantsKeyReadsNoNodesShareOfTheClusterNumbers() throws Exception {
+        String account = admin.createAccount("Curious");
+        AdminApi tenant = new AdminApi(server.httpPort(), admin.createKey(account));
+        for (String path : List.of("/v1/function-activity/node", "/v1/subscription-failures/node")) {
+            assertRefused(awaitKnown(tenant, path), 403, "AccessDenied", "operator");
+            Answer app = new AdminApi(server.httpPort(), AwsCredentials.of(APP, APP_SECRET)).call("GET", path, null);
+            assertRefused(app, 403, "AccessDenied", "operator");
+            assertEquals(200, admin.call("GET", path, null).status(), path);
+        }
+    }
+
     private static AwsCredentials keyWith(String account, String policy) {
         Answer created = admin.call("POST", "/v1/admin/accounts/" + account + "/keys", "{\"policies\":[\"" + policy + "\"]}");
         assertEquals(201, created.status(), created.text());
@@ -350,10 +363,9 @@ class AccountsIT {
         AwsCredentials created = admin.createKey(account);
         assertCaller(admin, "000000000000", OPS, true);
         assertCaller(new AdminApi(server.httpPort(), AwsCredentials.of(APP, APP_SECRET)), "000000000000", APP, false);
-        // Another account's key reaches only the SQS API until topics, REST and functions follow accounts (issue 16 B):
-        // the routes beyond it refuse it before they run. Its SQS requests run in its account (AccountIsolationIT).
-        Answer beyond = new AdminApi(server.httpPort(), created).call("GET", "/test/caller", null);
-        assertEquals(403, beyond.status(), beyond.text());
+        // Every route sees another account's key as a caller of that account; what it may do there is each route's
+        // check (the operator-only ones refuse it: aTenantsKeyReadsNoNodesShareOfTheClusterNumbers).
+        assertCaller(new AdminApi(server.httpPort(), created), account, created.accessKeyId(), false);
     }
 
     private static void assertCaller(AdminApi api, String accountId, String accessKeyId, boolean operator) {

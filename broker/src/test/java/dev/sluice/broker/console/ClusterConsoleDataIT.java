@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.broker.SluiceServer;
 import dev.sluice.broker.ThreeNodeServers;
+import dev.sluice.broker.config.PeerKey;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.clientsdk.auth.AwsCredentials;
 import dev.sluice.clientsdk.auth.SigV4Signer;
@@ -40,14 +41,20 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Three server nodes in this JVM, with an access key (auth on): the Functions page's data ({@code GET
  * /v1/function-activity}) read on node A shows the invocations and errors node B's bridge made, the other bridges being
  * stopped, with B's errors tagged n2; node B's part ({@code /v1/function-activity/node}) is refused, in the REST error
- * shape and without any of it, to an unsigned caller and to one signing with a wrong secret; and node A's console
+ * shape and without any of it, to an unsigned caller, to one signing with a wrong secret and to a tenant's key
+ * (only the nodes, signing with the key they derive from the configuration, read it); and node A's console
  * Functions page, signed in, shows B's errors and their count. Every node's topic page data shows a subscription
  * failing wherever it failed.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ClusterConsoleDataIT {
-    /** A plain (not admin) key: the nodes sign their calls to each other with it. */
+    /** The configuration's only key, a plain (not admin) one of the default account: a tenant's. */
     private static final AwsCredentials KEYS = AwsCredentials.of("AKIDNODES", "nodes-secret-1");
+    private static final SluiceConfig.Auth AUTH = new SluiceConfig.Auth(List.of(new SluiceConfig.AccessKey(KEYS.accessKeyId(),
+            KEYS.secretAccessKey())));
+    /** What the nodes sign their calls to each other's {@code /node} parts with: derived from the configuration. */
+    private static final AwsCredentials PEER = PeerKey.derive(AUTH).map(key -> AwsCredentials.of(key.accessKeyId(),
+            key.secretAccessKey())).orElseThrow();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FAILURE = "the function broke on purpose";
@@ -91,10 +98,10 @@ class ClusterConsoleDataIT {
                 int n = i;
                 sqs.sendMessage(request -> request.queueUrl(queue).messageBody("m" + n));
             }
-            await(() -> errors(read(b, "/v1/function-activity/node")) >= 2, Duration.ofSeconds(60),
+            await(() -> errors(readNode(b, "/v1/function-activity/node")) >= 2, Duration.ofSeconds(60),
                     "node B's bridge to fail two invocations");
-            long errorsOnB = errors(read(b, "/v1/function-activity/node"));
-            assertFalse(read(a, "/v1/function-activity/node").get("Functions").has("activity-fn"),
+            long errorsOnB = errors(readNode(b, "/v1/function-activity/node"));
+            assertFalse(readNode(a, "/v1/function-activity/node").get("Functions").has("activity-fn"),
                     "node A's own bridge did nothing");
 
             JsonNode page = read(a, "/v1/function-activity");
@@ -139,6 +146,8 @@ class ClusterConsoleDataIT {
                     AwsCredentials.of(KEYS.accessKeyId(), "not-the-secret")), "SignatureDoesNotMatch");
             assertRefused(signed("GET", b, "/v1/function-activity/node", "", AwsCredentials.of("AKIDSTRANGER", "whatever-1")),
                     "InvalidClientTokenId");
+            // A tenant's key reads the sums for its own account (above), never a node's part, which holds every account's.
+            assertRefused(signed("GET", b, "/v1/function-activity/node", "", KEYS), "AccessDenied");
             assertRefused(HTTP.send(HttpRequest.newBuilder(URI.create(a + "/v1/function-activity")).GET().build(),
                     HttpResponse.BodyHandlers.ofString()), "MissingAuthenticationToken");
         }
@@ -159,11 +168,11 @@ class ClusterConsoleDataIT {
         String id = JSON.readTree(subscribed.body()).get("subscriptionArn").asText().replaceAll(".*:", "");
         assertEquals(200, signed("POST", a, "/v1/topics/cluster-failing/publish", "{\"message\":\"lost\"}", KEYS)
                 .statusCode());
-        await(() -> nodes.stream().anyMatch(node -> read(endpoint(node), "/v1/subscription-failures/node")
+        await(() -> nodes.stream().anyMatch(node -> readNode(endpoint(node), "/v1/subscription-failures/node")
                 .get("Failures").has(id)), Duration.ofSeconds(60), "a node to fail the delivery");
         String failedOn = null;
         for (SluiceServer node : nodes) {
-            if (read(endpoint(node), "/v1/subscription-failures/node").get("Failures").has(id)) {
+            if (readNode(endpoint(node), "/v1/subscription-failures/node").get("Failures").has(id)) {
                 failedOn = ("n" + (nodes.indexOf(node) + 1));
             }
         }
@@ -190,6 +199,10 @@ class ClusterConsoleDataIT {
                 + "/v1/subscription-failures/node")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, unsigned.statusCode());
         assertFalse(unsigned.body().contains("Failures") || unsigned.body().contains("cluster-nowhere"), unsigned.body());
+        HttpResponse<String> tenant = signed("GET", endpoint(nodes.get(1)), "/v1/subscription-failures/node", "", KEYS);
+        assertEquals(403, tenant.statusCode(), tenant.body());
+        assertTrue(tenant.body().contains("AccessDenied"), tenant.body());
+        assertFalse(tenant.body().contains("Failures") || tenant.body().contains("cluster-nowhere"), tenant.body());
         assertTrue(failedOn != null);
     }
 
@@ -207,8 +220,7 @@ class ClusterConsoleDataIT {
 
     /** The three members of one cluster, started at once (each waits for the others to elect leaders), all ready. */
     private List<SluiceServer> startThreeNodes() throws Exception {
-        List<SluiceServer> nodes = ThreeNodeServers.start(data, config -> config.withAuth(
-                new SluiceConfig.Auth(List.of(new SluiceConfig.AccessKey(KEYS.accessKeyId(), KEYS.secretAccessKey())))),
+        List<SluiceServer> nodes = ThreeNodeServers.start(data, config -> config.withAuth(AUTH),
                 config -> SluiceServer.start(config, List.of(), InstantSource.system(),
                         dev.sluice.faasbridge.service.BridgeSettings.defaults("http://127.0.0.1:9324")
                                 .withPollWaitSeconds(1).withRefreshInterval(Duration.ofMillis(200))
@@ -230,8 +242,17 @@ class ClusterConsoleDataIT {
     }
 
     private static JsonNode read(String endpoint, String path) {
+        return read(endpoint, path, KEYS);
+    }
+
+    /** A node's own part of the cluster's numbers, read as another node reads it. */
+    private static JsonNode readNode(String endpoint, String path) {
+        return read(endpoint, path, PEER);
+    }
+
+    private static JsonNode read(String endpoint, String path, AwsCredentials keys) {
         try {
-            HttpResponse<String> response = signed("GET", endpoint, path, "", KEYS);
+            HttpResponse<String> response = signed("GET", endpoint, path, "", keys);
             assertEquals(200, response.statusCode(), response.body());
             return JSON.readTree(response.body());
         } catch (Exception e) {

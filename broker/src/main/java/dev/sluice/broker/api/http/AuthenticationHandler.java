@@ -120,11 +120,6 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         if (verdict instanceof Verdict.Verified verified) {
             dev.sluice.broker.auth.Caller caller = new dev.sluice.broker.auth.Caller(verified.accountId(),
                     verified.accessKeyId(), operators.test(verified.accessKeyId()));
-            if (beyondQueues(context, caller)) {
-                errors.respond(context, SqsError.ACCESS_DENIED, SqsError.ACCESS_DENIED, SnsError.AUTHORIZATION_ERROR,
-                        "Keys of account " + caller.accountId() + " reach only the SQS and SNS APIs and the REST topics and functions for now.", false);
-                return;
-            }
             context.put(ACCOUNT_CALLER, caller);
             context.put(NotifyRoutes.CALLER, new Caller(verified.accessKeyId(), sourceIp, false, request.isSSL(),
                     verified.accountId()));
@@ -134,38 +129,6 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         Verdict.Refused refused = (Verdict.Refused) verdict;
         LOG.debug("refused {} {}: {}", request.method(), request.path(), refused.failure());
         refuse(context, refused);
-    }
-
-    /** {@code /{12-digit account}/{queue name}}: an SQS Query request posted to its queue's URL. */
-    private static final java.util.regex.Pattern QUEUE_PATH = java.util.regex.Pattern.compile("/\\d{12}/[^/]+");
-    /**
-     * The REST resources that follow the caller's account: queues (through the SQS API's per-caller client), topics
-     * ({@code TopicCatalogResource}, {@code TopicResource}), functions and event source mappings ({@code FunctionResource})
-     * and their activity ({@code FunctionActivityResource}).
-     */
-    private static final java.util.regex.Pattern OWN_ACCOUNT_PATHS = java.util.regex.Pattern.compile(
-            "/v1/(queues|topics|functions|event-source-mappings)(/[^/]+)*|/v1/function-activity");
-
-    /**
-     * True for a request of a key of another account than the default one (not an operator's) that is neither an SQS
-     * nor an SNS request nor one of the REST resources that follow the caller's account ({@link #OWN_ACCOUNT_PATHS}):
-     * the nodes' parts of the cluster-wide numbers
-     * ({@code /v1/function-activity/node}, {@code /v1/subscription-failures/node}) do not follow it yet, so they would show and
-     * change the default account's resources; such keys are refused there rather than let in (the operator-only
-     * {@code /v1} paths refuse them anyway, as unknown paths do). The path is the one
-     * routing reads (dot segments resolved), so no {@code /v1/topics/../} reaches another resource.
-     */
-    private static boolean beyondQueues(RoutingContext context, dev.sluice.broker.auth.Caller caller) {
-        if (caller.operator() || caller.accountId().equals(SigV4Verifier.DEFAULT_ACCOUNT)) {
-            return false;
-        }
-        String path = context.request().path();
-        if (QUEUE_PATH.matcher(path).matches() || OWN_ACCOUNT_PATHS.matcher(context.normalizedPath()).matches()) {
-            return false;
-        }
-        String target = context.request().getHeader("X-Amz-Target");
-        // On "/": SNS and SQS Query (no target), SQS JSON (an AmazonSQS target).
-        return !path.equals("/") || (target != null && !target.startsWith("AmazonSQS."));
     }
 
     /** A header's values; {@code host} falls back to HTTP/2's {@code :authority}, which signers sign as host. */

@@ -54,11 +54,13 @@ public record RestOperation(String method, String path, String operationId, Stri
      * Sluice's internals (internal queues); those under {@code /bridges} are the function bridges' membership,
      * which splits every mapping's MaximumConcurrency among the live bridges: only the service's own bridges,
      * run by the operator with an admin key, may join, leave or list it; {@code /cluster} shows the nodes' addresses
-     * and the placement of every queue's group, internal ones included, and {@code /cluster/...} changes them.
+     * and the placement of every queue's group, internal ones included, and {@code /cluster/...} changes them; those
+     * ending {@code /node} answer a node's share of every account's numbers to the node that sums them for a caller.
      */
     public boolean operatorOnly() {
         return path.startsWith("/admin/") || path.equals("/bridges") || path.startsWith("/bridges/")
-                || path.equals("/cluster") || path.startsWith("/cluster/") || path.endsWith("/partitions") || path.endsWith("/migrate");
+                || path.equals("/cluster") || path.startsWith("/cluster/") || path.endsWith("/partitions") || path.endsWith("/migrate")
+                || path.endsWith("/node");
     }
 
     /** The longest receive wait SQS allows, which a queue's default may also say. */
