@@ -13,6 +13,7 @@ import static dev.sluice.broker.cluster.ClusterViewJson.settled;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,8 +51,10 @@ class GrowShrinkRepairClusterIT {
     /** Loses its disk and is replaced under its own id. */
     private static final int WIPED = 2;
     private static final Duration STEP_BOUND = Duration.ofSeconds(420);
-    /** Twenty producers at one batch of five a second each: about the load of the three-node scenarios. */
+    /** One producer per queue (a queue in every group: ten or more) at one batch of five a second each. */
     private static final Duration PACE = Duration.ofMillis(1_000);
+    /** Where the nodes' whole logs are copied when the scenario fails. */
+    private static final Path LOGS = Path.of("target", "grow-shrink-repair-logs");
 
     private final Map<String, Long> stepMillis = new LinkedHashMap<>();
 
@@ -61,8 +64,11 @@ class GrowShrinkRepairClusterIT {
         try (ClusterScenario scenario = ClusterScenario.start(FORMING + 1, FORMING, DATA_GROUPS)) {
             try {
                 runScenario(scenario);
-            } catch (AssertionError | RuntimeException failure) {
-                throw new AssertionError(failure.getMessage() + "\nsteps so far " + stepMillis + scenario.logTails(), failure);
+            } catch (Exception | AssertionError failure) {
+                // The processes' directory, logs included, goes when the scenario closes: keep the whole logs.
+                scenario.keepLogs(LOGS);
+                throw new AssertionError(failure.getMessage() + "\nsteps so far " + stepMillis + "\nwhole node logs in "
+                        + LOGS.toAbsolutePath() + scenario.logTails(), failure);
             }
         }
     }
