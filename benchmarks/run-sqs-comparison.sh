@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Side-by-side SQS end-to-end load: ElasticMQ, then (with --sluice-jar) Sluice, same client and load.
+# Side-by-side end-to-end load: ElasticMQ, RabbitMQ (a quorum queue over AMQP, when rabbitmq-server is
+# installed), then (with --sluice-jar) Sluice; the SQS servers get the same client and load, RabbitMQ the same
+# shape in AMQP (peers/rabbitmq.sh: persistent messages, confirms and acks in tens).
 #
 #   benchmarks/run-sqs-comparison.sh [--sluice-jar PATH] [--producers 4] [--consumers 4]
 #                                    [--seconds 20] [--warmup-seconds 5] [--drain-seconds 5]
 #                                    [--fifo] [--groups G] [--body-bytes 200] [--wait-seconds 1]
 #
 # Each server starts fresh on a free 127.0.0.1 port and is stopped afterwards. Prints one summary
-# line (JSON) per server, prefixed with its name, then the Sluice/ElasticMQ ratios.
+# line (JSON) per server, prefixed with its name, then the Sluice/ElasticMQ and Sluice/RabbitMQ ratios.
 # Needs benchmarks/target/benchmarks.jar: mvn -B -q -pl benchmarks -am install
 # Sluice runs as: java -jar PATH --port N --raft-port M --data-dir benchmarks/target/sqs-comparison/sluice-data-PID
 # (not under /tmp: Sluice refuses temporary data directories)
@@ -37,7 +39,7 @@ while (( $# > 0 )); do
     --wait-seconds) wait_seconds=${2:?}; shift 2 ;;
     --fifo) fifo_args+=(--fifo); shift ;;
     --groups) fifo_args+=(--groups "${2:?}"); shift 2 ;;
-    -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -61,10 +63,13 @@ run_load() {
   grep -m1 '^{"benchmark":"sqs-e2e"' "$out"
 }
 
-elasticmq_port="" sluice_pid="" sluice_data=""
+elasticmq_port="" rabbitmq_port="" sluice_pid="" sluice_data=""
 cleanup() {
   if [[ -n $elasticmq_port ]]; then
     "$bench_dir/peers/elasticmq.sh" stop "$elasticmq_port" || true
+  fi
+  if [[ -n $rabbitmq_port ]]; then
+    "$bench_dir/peers/rabbitmq.sh" stop "$rabbitmq_port" || true
   fi
   if [[ -n $sluice_pid ]] && kill -0 "$sluice_pid" 2>/dev/null; then
     kill "$sluice_pid" 2>/dev/null || true
@@ -82,6 +87,20 @@ elasticmq_json=$(run_load elasticmq "$elasticmq_port" "$elasticmq_pid")
 "$bench_dir/peers/elasticmq.sh" stop "$elasticmq_port"
 elasticmq_port=""
 echo "elasticmq $elasticmq_json"
+
+rabbitmq_json=""
+if [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && (( ${#fifo_args[@]} == 0 )); then
+  rabbitmq_port=$(free_port)
+  echo "== rabbitmq: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  rabbitmq_pid=$("$bench_dir/peers/rabbitmq.sh" start "$rabbitmq_port")
+  rabbitmq_json=$("$bench_dir/peers/rabbitmq.sh" load "$rabbitmq_port" "$rabbitmq_pid" --producers "$producers" \
+    --consumers "$consumers" --seconds "$seconds" --body-bytes "$body_bytes")
+  "$bench_dir/peers/rabbitmq.sh" stop "$rabbitmq_port"
+  rabbitmq_port=""
+  echo "rabbitmq $rabbitmq_json"
+else
+  echo "rabbitmq skipped: rabbitmq-server is not installed (apt-get install rabbitmq-server), or --fifo"
+fi
 
 if [[ -z $sluice_jar ]]; then
   echo "sluice skipped: no --sluice-jar given"
@@ -106,10 +125,15 @@ echo "sluice $sluice_json"
 # A number from a summary line; "null" when the load generator could not measure it.
 field() { grep -o "\"$2\":[^,}]*" <<<"$1" | head -n1 | cut -d: -f2; }
 ratio() {
-  local a b
-  a=$(field "$sluice_json" "$1") b=$(field "$elasticmq_json" "$1")
+  local a b peer=${2:-$elasticmq_json}
+  a=$(field "$sluice_json" "$1") b=$(field "$peer" "$1")
   awk -v a="$a" -v b="$b" 'BEGIN { if (a == "null" || b == "null" || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'
 }
 echo "ratio sluice/elasticmq: sent $(ratio sentMsgsPerSec), received+deleted $(ratio receivedDeletedMsgsPerSec)," \
   "p50 $(ratio latencyP50Ms), p99 $(ratio latencyP99Ms), server CPU per 1k msgs $(ratio serverCpuMsPer1kMsgs)" \
   "(above 1 is better for throughput, below 1 is better for latency and CPU)"
+if [[ -n $rabbitmq_json ]]; then
+  echo "ratio sluice/rabbitmq: sent $(ratio sentMsgsPerSec "$rabbitmq_json"), received+deleted" \
+    "$(ratio receivedDeletedMsgsPerSec "$rabbitmq_json"), p50 $(ratio latencyP50Ms "$rabbitmq_json")," \
+    "p99 $(ratio latencyP99Ms "$rabbitmq_json"), server CPU per 1k msgs $(ratio serverCpuMsPer1kMsgs "$rabbitmq_json")"
+fi
