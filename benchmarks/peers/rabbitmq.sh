@@ -56,10 +56,12 @@ node_env() {
   local port=$1 base=$work_dir/node-$1
   echo "HOME=$base RABBITMQ_NODENAME=$(node_name "$port") RABBITMQ_NODE_IP_ADDRESS=127.0.0.1" \
     "RABBITMQ_NODE_PORT=$port RABBITMQ_DIST_PORT=$(( port > 45535 ? port - 20000 : port + 20000 )) RABBITMQ_MNESIA_BASE=$base/mnesia" \
-    "RABBITMQ_LOG_BASE=$base/log RABBITMQ_ENABLED_PLUGINS_FILE=$base/enabled_plugins RABBITMQ_CONFIG_FILE=$base/rabbitmq"
+    "RABBITMQ_LOG_BASE=$base/log RABBITMQ_ENABLED_PLUGINS_FILE=$base/enabled_plugins RABBITMQ_CONFIG_FILE=$base/rabbitmq" \
+    "ERL_CRASH_DUMP=$base/erl_crash.dump"
 }
 
 ctl_of() {
+  [[ -d $work_dir/node-$1 ]] || return 1
   # shellcheck disable=SC2046 # node_env is a list of NAME=value words without spaces
   env $(node_env "$1") "$ctl" -n "$(node_name "$1")" "${@:2}"
 }
