@@ -73,6 +73,7 @@ final class QueueModule implements AutoCloseable {
     private QueueClient tenantClient;
     private java.util.function.Function<List<String>, java.util.concurrent.CompletableFuture<ClusterQueueStats.Answer>> statsOf;
     private final QueueMeters queueMeters;
+    private dev.sluice.broker.service.ClusterUsage usage;
 
     /** @param queueMeters the per-queue meters: engines report their traffic there, the edges their empty receives */
     QueueModule(QueueMeters queueMeters) {
@@ -147,6 +148,7 @@ final class QueueModule implements AutoCloseable {
         // REST is a tenants' edge like SQS: the tenants' validator, to which internal queues do not exist.
         tenantClient = new ValidatingQueueClient(queueMeters.countingEmptyReceives(tenantEngine()), new SqsValidator(limits, codec));
         statsOf = new ClusterQueueStats(groups, engine::placementOf)::of;
+        usage = new dev.sluice.broker.service.ClusterUsage(groups);
         io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
                 .description("Long polls waiting on this node").register(meters);
     }
@@ -167,6 +169,11 @@ final class QueueModule implements AutoCloseable {
         RoutedQueueClient tenants = tenantEngine();
         return AccountQueueClient.perCaller(queueMeters.countingEmptyReceives(tenants), access, tenants::policyOf, REGION,
                 ACCOUNT_ID);
+    }
+
+    /** Every account's metered usage summed over the data groups; null before {@link #start}. */
+    dev.sluice.broker.service.ClusterUsage usage() {
+        return usage;
     }
 
     /** The in-process QueueClient for notify and faas-bridge (internal queue names allowed); null before {@link #start}. */

@@ -176,6 +176,11 @@ public final class EngineQueueClient implements QueueClient {
         return query(new QueueQuery.Stats(names, clock.millis()), QueueResultCodec::getStats);
     }
 
+    /** This group's usage counters of {@code account} (empty: every account) in hours from..to (linearizable). */
+    public CompletableFuture<dev.sluice.broker.core.UsageRows> usage(String account, long fromMillis, long toMillis) {
+        return query(new QueueQuery.Usage(account, fromMillis, toMillis), QueueResultCodec::getUsage);
+    }
+
     /** Whether this group holds a queue of that name (linearizable). */
     public CompletableFuture<Boolean> exists(String name) {
         return query(new QueueQuery.Exists(name), BinaryReader::getBoolean);

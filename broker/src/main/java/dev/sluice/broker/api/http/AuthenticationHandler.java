@@ -141,10 +141,10 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     /**
      * The REST resources that follow the caller's account: queues (through the SQS API's per-caller client), topics
      * ({@code TopicCatalogResource}, {@code TopicResource}), functions and event source mappings ({@code FunctionResource})
-     * and their activity ({@code FunctionActivityResource}).
+     * and their activity ({@code FunctionActivityResource}), and usage ({@code UsageResource}: an account's own only).
      */
     private static final java.util.regex.Pattern OWN_ACCOUNT_PATHS = java.util.regex.Pattern.compile(
-            "/v1/(queues|topics|functions|event-source-mappings)(/[^/]+)*|/v1/function-activity");
+            "/v1/(queues|topics|functions|event-source-mappings)(/[^/]+)*|/v1/function-activity|/v1/usage");
 
     /**
      * True for a request of a key of another account than the default one (not an operator's) that is neither an SQS
