@@ -203,7 +203,7 @@ public final class SluiceServer implements AutoCloseable {
                             started::clusterView, peers, peerSigner), functionScopes, bridge::mappingsOf));
             restResources.add(accounts.restResource());
             restResources.add(new dev.sluice.broker.api.rest.UsageResource(queues.usage(),
-                    caller -> callers.apply(caller).accountId(), notify::operator, clock));
+                    caller -> caller.account(QueueModule.ACCOUNT_ID), notify::operator, clock));
             restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group), started.membership()));
             new RestRoutes(restResources, caller -> config.auth().isOperator(caller.accessKeyId())).mount(router);
             // No form options: Vert.x never decodes a form here (RawBodyHandler); the Query decoders read them.

@@ -11,7 +11,12 @@ public enum UsageKind {
      */
     SQS_REQUESTS(1, "SqsRequests"),
     /** Payload bytes (body and message attributes, as SQS sizes them) that receives returned to clients. */
-    SQS_BYTES_OUT(2, "SqsBytesOut");
+    SQS_BYTES_OUT(2, "SqsBytesOut"),
+    /**
+     * SNS Publish and PublishBatch requests as AWS bills them: one per started 64 KiB chunk of the request's payload
+     * (messages and their attributes; a batch's total), billed to the topic's owner.
+     */
+    SNS_PUBLISHES(3, "SnsPublishes");
 
     private static final UsageKind[] BY_CODE = byCode();
 

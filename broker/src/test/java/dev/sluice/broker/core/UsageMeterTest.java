@@ -71,6 +71,26 @@ class UsageMeterTest {
         assertEquals(List.of(new UsageRow("333333333333", HOUR, UsageKind.SQS_REQUESTS, 1)), added);
     }
 
+    @Test
+    void aPublishIntoATopicsOutboxBillsTheTopicOwnersPublishesAndNoSqsRequests() {
+        Map<String, MessageAttributeValue> first = billing("444444444444 40000");
+        Map<String, MessageAttributeValue> second = billing("444444444444 40000");
+        meter.sent("sluice-internal-topic-7", List.of(entry("1", 10, first), entry("2", 10, second),
+                entry("3", 10, billing("555555555555 notanumber")), entry("4", 10, Map.of())), at(HOUR));
+        assertEquals(List.of(new UsageRow("444444444444", HOUR, UsageKind.SNS_PUBLISHES, 2)), added);
+    }
+
+    @Test
+    void internalQueuesAreNobodysSqsRequests() {
+        meter.request("sluice-internal-sub-9", at(HOUR));
+        meter.received("sluice-internal-topic-7", List.of(new ReceivedMessage("id", "h", "x", Map.of(), Map.of())), at(HOUR));
+        assertEquals(List.of(), added);
+    }
+
+    private static Map<String, MessageAttributeValue> billing(String value) {
+        return Map.of(dev.sluice.clientsdk.ReservedQueueNames.BILLING_ATTRIBUTE, MessageAttributeValue.ofString("String", value));
+    }
+
     private static SendEntry entry(String id, int bytes, Map<String, MessageAttributeValue> attributes) {
         return new SendEntry(id, "b".repeat(bytes), null, attributes, null, null, null);
     }

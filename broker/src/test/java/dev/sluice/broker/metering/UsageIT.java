@@ -25,6 +25,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -57,6 +59,11 @@ class UsageIT {
     private static final long A_REQUESTS = 1 + 1 + 2 + 2 + 3 + 1 + 1 + 1;
     /** B's bill: CreateQueue 1, one small send 1. */
     private static final long B_REQUESTS = 2;
+    /**
+     * B's SNS bill: a small publish 1, a 100 KiB publish 2, a PublishBatch of 3 x 30 KiB 2 (its total payload). The
+     * topic's outbox is an internal queue: its sends and the fanout's receives and deletes bill nobody's SQS requests.
+     */
+    private static final long B_PUBLISHES = 1 + 2 + 2;
 
     @TempDir
     Path data;
@@ -67,31 +74,33 @@ class UsageIT {
     }
 
     @Test
-    void aScriptedWorkloadIsBilledExactlyPerAccountAndReadsTheSameAfterARestart() throws Exception {
+    void aScriptedWorkloadIsBilledExactlyPerAccountReadableByItsOwnerAndTheSameAfterARestart() throws Exception {
         try (SqsTestServer server = SqsTestServer.start(data, UsageIT::twoAccounts);
                 SqsClient a = client(server.port(), KEY_A, SECRET_A);
                 SqsClient b = client(server.port(), KEY_B, SECRET_B)) {
             runWorkload(a, b);
+            try (SnsClient sns = sns(server.port(), KEY_B, SECRET_B)) {
+                publish(sns);
+            }
             assertBilled(server.port());
         }
         try (SqsTestServer server = SqsTestServer.start(data, UsageIT::twoAccounts)) {
             assertBilled(server.port());
+            assertRefused(server.port());
         }
     }
 
-    @Test
-    void anAccountReadsOnlyItsOwnUsageAndBadParametersAreRefused() throws Exception {
-        try (SqsTestServer server = SqsTestServer.start(data, UsageIT::twoAccounts)) {
-            assertEquals(403, get(server.port(), KEY_B, SECRET_B, "account=" + ACCOUNT_A).statusCode());
-            ok(get(server.port(), KEY_B, SECRET_B, "account=" + ACCOUNT_B));
-            HttpResponse<String> badFrom = get(server.port(), KEY_OPS, SECRET_OPS, "from=yesterday");
-            assertEquals(400, badFrom.statusCode());
-            assertTrue(badFrom.body().contains("InvalidParameterValue"), badFrom.body());
-            assertEquals(400, get(server.port(), KEY_OPS, SECRET_OPS, "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")
-                    .statusCode());
-            assertEquals(400, get(server.port(), KEY_OPS, SECRET_OPS, "format=xml").statusCode());
-            assertEquals(400, get(server.port(), KEY_OPS, SECRET_OPS, "account=..%2F..").statusCode());
-        }
+    /** An account reads only its own usage; bad parameters are refused with 400, never a 5xx. */
+    private static void assertRefused(int port) throws Exception {
+        assertEquals(403, get(port, KEY_B, SECRET_B, "account=" + ACCOUNT_A).statusCode());
+        ok(get(port, KEY_B, SECRET_B, "account=" + ACCOUNT_B));
+        HttpResponse<String> badFrom = get(port, KEY_OPS, SECRET_OPS, "from=yesterday");
+        assertEquals(400, badFrom.statusCode());
+        assertTrue(badFrom.body().contains("InvalidParameterValue"), badFrom.body());
+        assertEquals(400, get(port, KEY_OPS, SECRET_OPS, "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z").statusCode());
+        assertEquals(400, get(port, KEY_OPS, SECRET_OPS, "format=xml").statusCode());
+        assertEquals(400, get(port, KEY_OPS, SECRET_OPS, "account=..%2F..").statusCode());
+        assertEquals(400, get(port, KEY_OPS, SECRET_OPS, "to=9999999999-01-01T00:00:00Z").statusCode());
     }
 
     private static void runWorkload(SqsClient a, SqsClient b) {
@@ -117,6 +126,16 @@ class UsageIT {
         b.sendMessage(r -> r.queueUrl(queueB).messageBody("from b"));
     }
 
+    private static void publish(SnsClient sns) {
+        String topic = sns.createTopic(r -> r.name("alerts")).topicArn();
+        sns.publish(r -> r.topicArn(topic).message("disk full"));
+        sns.publish(r -> r.topicArn(topic).message("y".repeat(100 * KIB)));
+        sns.publishBatch(r -> r.topicArn(topic).publishBatchRequestEntries(List.of(
+                PublishBatchRequestEntry.builder().id("1").message("a".repeat(30 * KIB)).build(),
+                PublishBatchRequestEntry.builder().id("2").message("b".repeat(30 * KIB)).build(),
+                PublishBatchRequestEntry.builder().id("3").message("c".repeat(30 * KIB)).build())));
+    }
+
     private static void assertBilled(int port) throws Exception {
         JsonNode own = JSON.readTree(ok(get(port, KEY_A, SECRET_A, "")).body());
         assertEquals(List.of(ACCOUNT_A), fieldNames(own.get("Totals")), "an account's key reads its own account");
@@ -127,10 +146,12 @@ class UsageIT {
         assertEquals(A_REQUESTS, all.get("Totals").get(ACCOUNT_A).get("SqsRequests").asLong(), all.toString());
         assertEquals(B_REQUESTS, all.get("Totals").get(ACCOUNT_B).get("SqsRequests").asLong(), all.toString());
         assertEquals(0, all.get("Totals").get(ACCOUNT_B).get("SqsBytesOut").asLong(), all.toString());
+        assertEquals(B_PUBLISHES, all.get("Totals").get(ACCOUNT_B).get("SnsPublishes").asLong(), all.toString());
+        assertEquals(0, all.get("Totals").get(ACCOUNT_A).get("SnsPublishes").asLong(), all.toString());
 
         HttpResponse<String> csv = ok(get(port, KEY_OPS, SECRET_OPS, "account=" + ACCOUNT_B + "&format=csv"));
         List<String> lines = csv.body().lines().toList();
-        assertEquals("Account,Hour,SqsRequests,SqsBytesOut", lines.get(0));
+        assertEquals("Account,Hour,SqsRequests,SqsBytesOut,SnsPublishes", lines.get(0));
         assertEquals(B_REQUESTS, lines.subList(1, lines.size()).stream()
                 .mapToLong(line -> Long.parseLong(line.split(",")[2])).sum(), csv.body());
         assertTrue(lines.subList(1, lines.size()).stream().allMatch(line -> line.startsWith(ACCOUNT_B + ",")), csv.body());
@@ -167,6 +188,13 @@ class UsageIT {
                 .forEach(header -> request.header(header.getKey(), header.getValue()));
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                 .send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static SnsClient sns(int port, String key, String secret) {
+        return SnsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(config -> config.retryStrategy(DefaultRetryStrategy.doNotRetry())).build();
     }
 
     static SqsClient client(int port, String key, String secret) {
