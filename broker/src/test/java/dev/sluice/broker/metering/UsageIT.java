@@ -83,11 +83,32 @@ class UsageIT {
                 publish(sns);
             }
             assertBilled(server.port());
+            assertPrometheusCounts(server.port());
         }
         try (SqsTestServer server = SqsTestServer.start(data, UsageIT::twoAccounts)) {
             assertBilled(server.port());
             assertRefused(server.port());
         }
+    }
+
+    /** /metrics shows the same totals as counters with an account label (read again at most every few seconds). */
+    private static void assertPrometheusCounts(int port) throws Exception {
+        List<String> expected = List.of("sluice_usage_sqs_requests_total{account=\"" + ACCOUNT_A + "\"} " + A_REQUESTS + ".0",
+                "sluice_usage_sqs_requests_total{account=\"" + ACCOUNT_B + "\"} " + B_REQUESTS + ".0",
+                "sluice_usage_sns_publishes_total{account=\"" + ACCOUNT_B + "\"} " + B_PUBLISHES + ".0",
+                "sluice_usage_sqs_bytes_out_total{account=\"" + ACCOUNT_A + "\"} " + A_PAYLOAD + ".0");
+        dev.sluice.broker.HttpProbe probe = new dev.sluice.broker.HttpProbe(port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String metrics = "";
+        while (System.nanoTime() < deadline) {
+            List<String> lines = (metrics = probe.get("/metrics").body()).lines().toList();
+            if (lines.containsAll(expected)) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("usage counters " + expected + " not in /metrics: " + metrics.lines()
+                .filter(line -> line.startsWith("sluice_usage_")).toList());
     }
 
     /** An account reads only its own usage; bad parameters are refused with 400, never a 5xx. */
