@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code account="__overflow__"}. Thread-safe.
  */
 public final class UsageMeters implements MultiCollector {
-    static final long REFRESH_MILLIS = 10_000;
+    /** Reads at most once a second (one read in flight at a time), however often /metrics is scraped. */
+    static final long REFRESH_MILLIS = 1_000;
     private static final long END_OF_TIME = Long.MAX_VALUE - UsageMeter.HOUR_MILLIS;
 
     /** Where the totals come from ({@link ClusterUsage#read}). */
