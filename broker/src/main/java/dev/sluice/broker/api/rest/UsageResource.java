@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /v1/usage?account=&from=&to=&format=}: metered usage per account and hour, summed over the cluster's
@@ -29,7 +28,6 @@ import java.util.regex.Pattern;
  * (one line per account and hour, for export). Thread-safe.
  */
 public final class UsageResource implements RestResource {
-    private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
     private static final long DEFAULT_HOURS = 24;
 
     private final ClusterUsage usage;
@@ -106,7 +104,7 @@ public final class UsageResource implements RestResource {
         if (given == null) {
             return operator ? null : own;
         }
-        if (!ACCOUNT.matcher(given).matches()) {
+        if (!dev.sluice.broker.accounts.Account.ID.matcher(given).matches()) {
             throw new SqsException(SqsError.INVALID_PARAMETER_VALUE, "account must be a 12-digit account id");
         }
         if (!operator && !given.equals(own)) {
