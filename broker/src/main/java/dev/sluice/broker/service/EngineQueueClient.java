@@ -176,6 +176,11 @@ public final class EngineQueueClient implements QueueClient {
         return query(new QueueQuery.Stats(names, clock.millis()), QueueResultCodec::getStats);
     }
 
+    /** Adds usage counted at this node's edge, once per (source, sequence); answers whether this call added it. */
+    public CompletableFuture<Boolean> recordUsage(QueueCommand.RecordUsage command) {
+        return submit(command, BinaryReader::getBoolean);
+    }
+
     /** This group's usage counters of {@code account} (empty: every account) in hours from..to (linearizable). */
     public CompletableFuture<dev.sluice.broker.core.UsageRows> usage(String account, long fromMillis, long toMillis) {
         return query(new QueueQuery.Usage(account, fromMillis, toMillis), QueueResultCodec::getUsage);

@@ -246,6 +246,10 @@ public final class QueueEngine implements DomainEngine {
                 QueueCommand.ImportQueueState c = (QueueCommand.ImportQueueState) command;
                 yield out.putInt(book.importState(c.name(), c.page(), stamp));
             }
+            case RECORD_USAGE -> {
+                QueueCommand.RecordUsage c = (QueueCommand.RecordUsage) command;
+                yield out.putBoolean(usage.recordOnce(c.source(), c.sequence(), c.rows()));
+            }
         };
         return answered.toByteArray();
     }
@@ -280,7 +284,7 @@ public final class QueueEngine implements DomainEngine {
                 yield null;
             }
             case RECEIVE, RECEIVE_WITH_ATTEMPT, CANCEL_MOVE_TASK, STEP_MOVE_TASK, STEP_MOVE_TASK_UP_TO_COUNT, IMPORT_TRANSFERS,
-                    SETTLE_TRANSFERS, SET_QUEUE_LAYOUT, DELETE_QUEUE_IF_EMPTY, IMPORT_QUEUE_STATE -> null;
+                    SETTLE_TRANSFERS, SET_QUEUE_LAYOUT, DELETE_QUEUE_IF_EMPTY, IMPORT_QUEUE_STATE, RECORD_USAGE -> null;
         };
         if (billedQueue != null) {
             meter.request(billedQueue, stamp);

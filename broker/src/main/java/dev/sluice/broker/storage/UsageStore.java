@@ -22,6 +22,9 @@ public final class UsageStore implements UsageLedger {
     /** Rows one read returns at most; a wider read is refused (narrow the hours or name an account). */
     public static final int MAX_ROWS = 100_000;
 
+    /** The first byte of a flush source's key, which no account id has. */
+    private static final byte SOURCE_MARK = 1;
+
     private StoreWriter writer;
 
     /** Points the store at the batch of the entry about to be applied. */
@@ -49,6 +52,9 @@ public final class UsageStore implements UsageLedger {
         byte[] prefix = account == null ? new byte[0] : accountPrefix(account);
         byte[] start = account == null ? null : ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(fromMillis).array();
         reader.scan(QueueKeys.USAGE, prefix, start, (key, value) -> {
+            if (key[0] == SOURCE_MARK) {
+                return true;
+            }
             int zero = indexOfZero(key);
             ByteBuffer fields = ByteBuffer.wrap(key, zero + 1, 9);
             long hour = fields.getLong();
@@ -66,6 +72,31 @@ public final class UsageStore implements UsageLedger {
             return true;
         });
         return new UsageRows(rows, truncated[0]);
+    }
+
+    /**
+     * Adds {@code rows} unless this source already recorded {@code sequence} (or a later one): a flush proposed again
+     * is counted once. One key per source ({@code [1][source]} -> the last sequence; account ids never start with
+     * byte 1). Answers whether the rows were added.
+     */
+    public boolean recordOnce(String source, long sequence, List<UsageRow> rows) {
+        byte[] key = sourceKey(source);
+        byte[] last = writer.get(QueueKeys.USAGE, key);
+        if (last != null && ByteBuffer.wrap(last).getLong() >= sequence) {
+            return false;
+        }
+        for (UsageRow row : rows) {
+            if (row.amount() > 0) {
+                add(row.account(), row.hourMillis(), row.kind(), row.amount());
+            }
+        }
+        writer.put(QueueKeys.USAGE, key, ByteBuffer.allocate(8).putLong(sequence).array());
+        return true;
+    }
+
+    private static byte[] sourceKey(String source) {
+        byte[] utf8 = source.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(utf8.length + 1).put(SOURCE_MARK).put(utf8).array();
     }
 
     static byte[] key(String account, long hourMillis, UsageKind kind) {
