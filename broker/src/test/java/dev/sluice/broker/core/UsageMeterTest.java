@@ -81,6 +81,12 @@ class UsageMeterTest {
     }
 
     @Test
+    void aTenantCannotBillPublishesToAnotherAccountByNamingTheBillingAttributeOnItsOwnQueue() {
+        meter.sent("666666666666/orders", List.of(entry("1", 10, billing("444444444444 999999"))), at(HOUR));
+        assertEquals(List.of(new UsageRow("666666666666", HOUR, UsageKind.SQS_REQUESTS, 1)), added);
+    }
+
+    @Test
     void internalQueuesAreNobodysSqsRequests() {
         meter.request("sluice-internal-sub-9", at(HOUR));
         meter.received("sluice-internal-topic-7", List.of(new ReceivedMessage("id", "h", "x", Map.of(), Map.of())), at(HOUR));
