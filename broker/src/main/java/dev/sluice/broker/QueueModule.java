@@ -73,6 +73,9 @@ final class QueueModule implements AutoCloseable {
     private QueueClient tenantClient;
     private java.util.function.Function<List<String>, java.util.concurrent.CompletableFuture<ClusterQueueStats.Answer>> statsOf;
     private final QueueMeters queueMeters;
+    private dev.sluice.broker.service.ClusterUsage usage;
+    /** Usage no log entry carries (empty receives), counted here and flushed to data group 0; null before start. */
+    private dev.sluice.broker.service.EdgeUsage edgeUsage;
 
     /** @param queueMeters the per-queue meters: engines report their traffic there, the edges their empty receives */
     QueueModule(QueueMeters queueMeters) {
@@ -118,6 +121,10 @@ final class QueueModule implements AutoCloseable {
             groups.add(new EngineQueueClient(node.dataGroup(group), replica, waiters, timers, limits, ACCOUNT_ID, baseUrl, clock));
             workers.add(new MoveTaskWorker(node.dataGroup(group), replica, () -> node.isLeader(index), timers));
         }
+        EngineQueueClient usageGroup = groups.get(0);
+        edgeUsage = new dev.sluice.broker.service.EdgeUsage(node.config().nodeId(), clock, usageGroup::recordUsage);
+        timers.scheduleWithFixedDelay(() -> edgeUsage.flush(), dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS,
+                dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         GroupLoads loads = new GroupLoads(groupCount, group -> queueCountHere(node, group), node::appliedIndex);
         timers.scheduleWithFixedDelay(loads::sample, GroupLoads.SAMPLE_MILLIS, GroupLoads.SAMPLE_MILLIS,
                 java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -143,10 +150,11 @@ final class QueueModule implements AutoCloseable {
         workers.add(new MigrationWorker(migrations, placement, groups, node::isLeader, ACCOUNT_ID, REGION, baseUrl,
                 clock::millis, timers));
         layoutResource = new QueueLayoutResource(layouts, migrations, groupCount);
-        client = new ValidatingQueueClient(queueMeters.countingEmptyReceives(engine), SqsValidator.forInternalCallers(limits, codec));
+        client = new ValidatingQueueClient(queueMeters.countingEmptyReceives(engine, edgeUsage::emptyReceive), SqsValidator.forInternalCallers(limits, codec));
         // REST is a tenants' edge like SQS: the tenants' validator, to which internal queues do not exist.
-        tenantClient = new ValidatingQueueClient(queueMeters.countingEmptyReceives(tenantEngine()), new SqsValidator(limits, codec));
+        tenantClient = new ValidatingQueueClient(queueMeters.countingEmptyReceives(tenantEngine(), edgeUsage::emptyReceive), new SqsValidator(limits, codec));
         statsOf = new ClusterQueueStats(groups, engine::placementOf)::of;
+        usage = new dev.sluice.broker.service.ClusterUsage(groups);
         io.micrometer.core.instrument.Gauge.builder("sluice.sqs.receive.waiters", waiters, ReceiveWaiters::waitingCount)
                 .description("Long polls waiting on this node").register(meters);
     }
@@ -165,8 +173,13 @@ final class QueueModule implements AutoCloseable {
     private java.util.function.BiFunction<dev.sluice.broker.auth.Caller, dev.sluice.broker.auth.policy.RequestContext,
             AccountQueueClient> callersClients(AccessCheck access) {
         RoutedQueueClient tenants = tenantEngine();
-        return AccountQueueClient.perCaller(queueMeters.countingEmptyReceives(tenants), access, tenants::policyOf, REGION,
+        return AccountQueueClient.perCaller(queueMeters.countingEmptyReceives(tenants, edgeUsage::emptyReceive), access, tenants::policyOf, REGION,
                 ACCOUNT_ID);
+    }
+
+    /** Every account's metered usage summed over the data groups; null before {@link #start}. */
+    dev.sluice.broker.service.ClusterUsage usage() {
+        return usage;
     }
 
     /** The in-process QueueClient for notify and faas-bridge (internal queue names allowed); null before {@link #start}. */
@@ -217,6 +230,16 @@ final class QueueModule implements AutoCloseable {
 
     @Override
     public void close() {
+        if (edgeUsage != null) {
+            try {
+                // Best effort: what a node stopping in order counted since its last flush.
+                edgeUsage.flush().get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException notFlushed) {
+                // The counts since the last flush are lost: the loss bound README states.
+            }
+        }
         for (AutoCloseable worker : workers) {
             try {
                 worker.close();

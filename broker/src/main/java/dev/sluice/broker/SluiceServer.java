@@ -201,6 +201,9 @@ public final class SluiceServer implements AutoCloseable {
                     new dev.sluice.broker.ops.ClusterFunctionActivity(config.raft().nodeId(), bridge::activity,
                             started::clusterView, peers, peerSigner), functionScopes, bridge::mappingsOf));
             restResources.add(accounts.restResource());
+            restResources.add(new dev.sluice.broker.api.rest.UsageResource(queues.usage(),
+                    caller -> caller.account(QueueModule.ACCOUNT_ID), notify::operator, clock));
+            dev.sluice.broker.ops.UsageMeters.register(meters, queues.usage()::read, clock, config.metrics().maxLabelledQueues());
             restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group), started.membership()));
             new RestRoutes(restResources, caller -> accountKeys.isOperator(caller.accessKeyId())).mount(router);
             // No form options: Vert.x never decodes a form here (RawBodyHandler); the Query decoders read them.

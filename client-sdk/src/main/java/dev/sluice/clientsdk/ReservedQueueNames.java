@@ -8,7 +8,20 @@ package dev.sluice.clientsdk;
 public final class ReservedQueueNames {
     public static final String PREFIX = "sluice-internal-";
 
+    /**
+     * The message attribute by which a message sent to an internal queue names whom it bills and for what: a topic
+     * publish into its outbox carries {@code "<account> <payload bytes>"} (see {@link #billing}), so that the queue
+     * engine meters an SNS publish in the same apply that makes it durable. Honoured on internal queues only, which
+     * no tenant can send to.
+     */
+    public static final String BILLING_ATTRIBUTE = "Sluice.Billing";
+
     private ReservedQueueNames() {
+    }
+
+    /** The value of {@link #BILLING_ATTRIBUTE} for a publish by {@code account} of {@code payloadBytes}. */
+    public static String billing(String account, long payloadBytes) {
+        return account + " " + payloadBytes;
     }
 
     /**

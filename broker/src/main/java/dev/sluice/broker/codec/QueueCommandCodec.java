@@ -141,6 +141,14 @@ public final class QueueCommandCodec {
                 QueueExportCodec.putPage(out.putString(c.name()), c.page());
                 yield out.toByteArray();
             }
+            case RECORD_USAGE -> {
+                QueueCommand.RecordUsage c = (QueueCommand.RecordUsage) command;
+                out.putString(c.source()).putLong(c.sequence()).putInt(c.rows().size());
+                for (dev.sluice.broker.core.UsageRow row : c.rows()) {
+                    out.putString(row.account()).putLong(row.hourMillis()).putInt(row.kind().code()).putLong(row.amount());
+                }
+                yield out.toByteArray();
+            }
         };
     }
 
@@ -194,6 +202,7 @@ public final class QueueCommandCodec {
                     StoredRecordCodec.layout(in.getByte(), in.getInt(), in.getInt()));
             case DELETE_QUEUE_IF_EMPTY -> new DeleteQueueIfEmpty(in.getString());
             case IMPORT_QUEUE_STATE -> new QueueCommand.ImportQueueState(in.getString(), QueueExportCodec.getPage(in));
+            case RECORD_USAGE -> recordUsage(in);
         };
     }
 
@@ -208,6 +217,25 @@ public final class QueueCommandCodec {
     private static void putSeqs(BinaryWriter out, List<Long> seqs) {
         out.putInt(seqs.size());
         seqs.forEach(out::putLong);
+    }
+
+    /** A usage kind this release does not know stops the node (as an unknown command does) rather than dropping counts. */
+    private static QueueCommand.RecordUsage recordUsage(BinaryReader in) {
+        String source = in.getString();
+        long sequence = in.getLong();
+        int count = in.getInt();
+        List<dev.sluice.broker.core.UsageRow> rows = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String account = in.getString();
+            long hour = in.getLong();
+            int code = in.getInt();
+            dev.sluice.broker.core.UsageKind kind = dev.sluice.broker.core.UsageKind.ofCode(code);
+            if (kind == null) {
+                throw new IllegalStateException("unknown usage kind " + code + ": written by a newer release");
+            }
+            rows.add(new dev.sluice.broker.core.UsageRow(account, hour, kind, in.getLong()));
+        }
+        return new QueueCommand.RecordUsage(source, sequence, rows);
     }
 
     private static List<Long> getSeqs(BinaryReader in) {

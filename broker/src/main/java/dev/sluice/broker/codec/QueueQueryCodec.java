@@ -60,6 +60,10 @@ public final class QueueQueryCodec {
                 Fields.putStrings(out, q.names());
                 yield out.putLong(q.nowMillis()).toByteArray();
             }
+            case USAGE -> {
+                QueueQuery.Usage q = (QueueQuery.Usage) query;
+                yield out.putString(q.account()).putLong(q.fromMillis()).putLong(q.toMillis()).toByteArray();
+            }
         };
     }
 
@@ -86,6 +90,7 @@ public final class QueueQueryCodec {
             case PEEK_MESSAGES -> new QueueQuery.PeekMessages(in.getString(), in.getInt(), in.getLong());
             case RECEIVABLE -> new QueueQuery.Receivable(in.getString());
             case QUEUE_STATS -> new QueueQuery.Stats(Fields.getStrings(in), in.getLong());
+            case USAGE -> new QueueQuery.Usage(in.getString(), in.getLong(), in.getLong());
         };
     }
 }

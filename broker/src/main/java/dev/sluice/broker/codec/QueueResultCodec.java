@@ -14,6 +14,9 @@ import java.nio.ByteBuffer;
 import dev.sluice.broker.core.QueueCounts;
 import dev.sluice.broker.core.QueueDepth;
 import dev.sluice.broker.core.QueueStats;
+import dev.sluice.broker.core.UsageKind;
+import dev.sluice.broker.core.UsageRow;
+import dev.sluice.broker.core.UsageRows;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -88,6 +91,31 @@ public final class QueueResultCodec {
             stats.add(new QueueStats(depth, new QueueCounts(in.getLong(), in.getLong(), in.getLong(), in.getLong())));
         }
         return stats;
+    }
+
+    /** A usage read's answer: the rows, then whether more rows matched than one read returns. */
+    public static void putUsage(BinaryWriter out, List<UsageRow> rows, boolean truncated) {
+        out.putInt(rows.size());
+        for (UsageRow row : rows) {
+            out.putString(row.account()).putLong(row.hourMillis()).putInt(row.kind().code()).putLong(row.amount());
+        }
+        out.putBoolean(truncated);
+    }
+
+    /** Rows of kinds this release does not know (a newer leader answered) are left out. */
+    public static UsageRows getUsage(BinaryReader in) {
+        int count = in.getInt();
+        List<UsageRow> rows = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String account = in.getString();
+            long hour = in.getLong();
+            UsageKind kind = UsageKind.ofCode(in.getInt());
+            long amount = in.getLong();
+            if (kind != null) {
+                rows.add(new UsageRow(account, hour, kind, amount));
+            }
+        }
+        return new UsageRows(rows, in.getBoolean());
     }
 
     public static void putOutcomes(BinaryWriter out, List<EntryOutcome> outcomes) {

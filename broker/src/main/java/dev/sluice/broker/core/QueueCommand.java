@@ -172,6 +172,22 @@ public sealed interface QueueCommand {
         }
     }
 
+    /**
+     * Usage counted at one node's edge since its previous flush: {@code source} names the node and its run
+     * ({@code nodeId/bootId}), {@code sequence} grows by one a flush of that run, so a flush proposed again (its
+     * answer lost) is not counted twice.
+     */
+    record RecordUsage(String source, long sequence, List<UsageRow> rows) implements QueueCommand {
+        public RecordUsage {
+            java.util.Objects.requireNonNull(source, "source");
+            rows = List.copyOf(rows);
+        }
+
+        public QueueCommandType type() {
+            return QueueCommandType.RECORD_USAGE;
+        }
+    }
+
     /** A page of the queue {@code name}'s state exported by the group it is migrating from. */
     record ImportQueueState(String name, QueueExport page) implements QueueCommand {
         public ImportQueueState {

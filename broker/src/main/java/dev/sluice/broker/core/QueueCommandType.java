@@ -43,7 +43,12 @@ public enum QueueCommandType {
      * {@code MoveTasks#step}): code 12 keeps its format and its meaning (move until the queue is empty), so old logs
      * replay as they were first applied.
      */
-    STEP_MOVE_TASK_UP_TO_COUNT(23);
+    STEP_MOVE_TASK_UP_TO_COUNT(23),
+    /**
+     * Usage a node counted at its edge (requests that append nothing to a log, such as an empty receive), added once
+     * per (source, sequence): a retried flush changes nothing (see {@code UsageStore#recordOnce}).
+     */
+    RECORD_USAGE(24);
 
     private static final QueueCommandType[] BY_CODE = byCode();
 

@@ -108,6 +108,20 @@ public sealed interface QueueQuery {
         }
     }
 
+    /**
+     * The usage counters of hours starting in [{@code fromMillis}, {@code toMillis}) of {@code account}, or of every
+     * account when it is empty: replicated state, so any up-to-date replica gives the same answer.
+     */
+    record Usage(String account, long fromMillis, long toMillis) implements QueueQuery {
+        public Usage {
+            java.util.Objects.requireNonNull(account, "account (empty for every account)");
+        }
+
+        public QueueQueryType type() {
+            return QueueQueryType.USAGE;
+        }
+    }
+
     /** A page of the queue {@code name}'s whole state from {@code from}, about {@code maxBytes} at most. */
     record ExportQueue(String name, QueueExport.Position from, int maxBytes, long nowMillis) implements QueueQuery {
         public ExportQueue {

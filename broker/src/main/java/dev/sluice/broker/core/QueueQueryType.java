@@ -30,7 +30,9 @@ public enum QueueQueryType {
      * The backlog and the traffic counts of the named queues this group holds, as its leader sees and counted them:
      * the console's cluster-wide rates and oldest ages, one read per group.
      */
-    QUEUE_STATS(13);
+    QUEUE_STATS(13),
+    /** The usage counters of one account or every account in a range of hours, from this group's replicated state. */
+    USAGE(14);
 
     private final int code;
 

@@ -29,10 +29,16 @@ final class EmptyReceives {
 
     /** {@code client}, counting its empty receives here; every other call passes through unchanged. */
     QueueClient counting(QueueClient client) {
-        return new Counting(client, this);
+        return counting(client, queueUrl -> { });
     }
 
-    private record Counting(QueueClient engine, EmptyReceives empty) implements QueueClient {
+    /** As {@link #counting(QueueClient)}, telling {@code alsoTell} each empty receive's queue URL too. */
+    QueueClient counting(QueueClient client, java.util.function.Consumer<String> alsoTell) {
+        return new Counting(client, this, alsoTell);
+    }
+
+    private record Counting(QueueClient engine, EmptyReceives empty, java.util.function.Consumer<String> alsoTell)
+            implements QueueClient {
         @Override
         public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
             CompletableFuture<ReceiveMessageResponse> receive = engine.receiveMessage(request);
@@ -40,6 +46,7 @@ final class EmptyReceives {
             return Cancellation.propagate(receive.thenApply(response -> {
                 if (response.messages().isEmpty()) {
                     empty.count(request.queueUrl());
+                    alsoTell.accept(request.queueUrl());
                 }
                 return response;
             }), receive);

@@ -50,6 +50,11 @@ public final class QueueMeters implements MultiCollector {
         return emptyReceives.counting(client);
     }
 
+    /** As {@link #countingEmptyReceives(QueueClient)}, telling {@code alsoTell} each empty receive's queue URL (metering). */
+    public QueueClient countingEmptyReceives(QueueClient client, java.util.function.Consumer<String> alsoTell) {
+        return emptyReceives.counting(client, alsoTell);
+    }
+
     /** Adds the meters to {@code registry}'s scrape; call once the node runs. */
     public void register(PrometheusMeterRegistry registry, RaftStoreNode started) {
         this.node = started;

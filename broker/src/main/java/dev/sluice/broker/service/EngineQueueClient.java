@@ -176,6 +176,16 @@ public final class EngineQueueClient implements QueueClient {
         return query(new QueueQuery.Stats(names, clock.millis()), QueueResultCodec::getStats);
     }
 
+    /** Adds usage counted at this node's edge, once per (source, sequence); answers whether this call added it. */
+    public CompletableFuture<Boolean> recordUsage(QueueCommand.RecordUsage command) {
+        return submit(command, BinaryReader::getBoolean);
+    }
+
+    /** This group's usage counters of {@code account} (empty: every account) in hours from..to (linearizable). */
+    public CompletableFuture<dev.sluice.broker.core.UsageRows> usage(String account, long fromMillis, long toMillis) {
+        return query(new QueueQuery.Usage(account, fromMillis, toMillis), QueueResultCodec::getUsage);
+    }
+
     /** Whether this group holds a queue of that name (linearizable). */
     public CompletableFuture<Boolean> exists(String name) {
         return query(new QueueQuery.Exists(name), BinaryReader::getBoolean);

@@ -32,9 +32,13 @@ import dev.sluice.broker.core.QueueQuery;
 import dev.sluice.broker.core.QueueSettings;
 import dev.sluice.broker.core.QueueStats;
 import dev.sluice.broker.core.QueueWakeups;
+import dev.sluice.broker.core.ReceivedMessage;
+import dev.sluice.broker.core.UsageMeter;
+import dev.sluice.broker.core.UsageRows;
 import dev.sluice.broker.storage.QueueKeys;
 import dev.sluice.broker.storage.QueueRecovery;
 import dev.sluice.broker.storage.RocksQueueStorage;
+import dev.sluice.broker.storage.UsageStore;
 import dev.sluice.clientsdk.SqsException;
 import dev.sluice.raftstore.codec.BinaryWriter;
 import dev.sluice.raftstore.spi.ApplyContext;
@@ -58,6 +62,9 @@ public final class QueueEngine implements DomainEngine {
     private final QueueWakeups wakeups;
     private final QueueActivity activity;
     private final RocksQueueStorage storage = new RocksQueueStorage();
+    /** Each account's billing units per hour, counted in apply in the entry's own batch (see {@link UsageMeter}). */
+    private final UsageStore usage = new UsageStore();
+    private final UsageMeter meter;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private QueueBook book;
     /** The log index of the last entry this replica applied (0 before any since start): a migration's sequence floor. */
@@ -80,6 +87,7 @@ public final class QueueEngine implements DomainEngine {
         this.accountId = accountId;
         this.limits = limits;
         this.wakeups = wakeups;
+        this.meter = new UsageMeter(accountId);
         this.book = newBook();
     }
 
@@ -120,6 +128,8 @@ public final class QueueEngine implements DomainEngine {
         lock.writeLock().lock();
         try {
             storage.use(context.writer());
+            usage.use(context.writer());
+            meter.use(usage);
             // Meters only: each entry's traffic counts on the one node that proposed it (never read by apply).
             book.reportTo(context.proposedHere() ? activity : QueueActivity.NONE);
             lastAppliedIndex = context.logIndex();
@@ -131,6 +141,8 @@ public final class QueueEngine implements DomainEngine {
             return QueueResultCodec.failure(rejected.error(), rejected.getMessage());
         } finally {
             storage.use(null);
+            usage.use(null);
+            meter.use(null);
             lock.writeLock().unlock();
         }
     }
@@ -140,6 +152,7 @@ public final class QueueEngine implements DomainEngine {
      * without a default, so a command type without a branch here does not compile and none can fall through to OK.
      */
     private byte[] execute(QueueCommand command, EntryStamp stamp) {
+        meterRequest(command, stamp);
         BinaryWriter out = QueueResultCodec.ok();
         BinaryWriter answered = switch (command.type()) {
             case CREATE_QUEUE, CREATE_QUEUE_WITH_REMOTE_DEAD_LETTER_QUEUE -> {
@@ -172,8 +185,10 @@ public final class QueueEngine implements DomainEngine {
             }
             case RECEIVE, RECEIVE_WITH_ATTEMPT -> {
                 Receive c = (Receive) command;
-                QueueResultCodec.putMessages(out, book.receive(c.name(), c.maxMessages(), c.visibilityTimeoutSeconds(),
-                        c.receiveRequestAttemptId(), stamp));
+                List<ReceivedMessage> received = book.receive(c.name(), c.maxMessages(), c.visibilityTimeoutSeconds(),
+                        c.receiveRequestAttemptId(), stamp);
+                meter.received(c.name(), received, stamp);
+                QueueResultCodec.putMessages(out, received);
                 yield out;
             }
             case DELETE -> {
@@ -200,7 +215,11 @@ public final class QueueEngine implements DomainEngine {
                 book.moveTasks().step(c.handle(), c.maxMessages(), c.upToCount(), stamp);
                 yield out;
             }
-            case CANCEL_MOVE_TASK -> out.putLong(book.moveTasks().cancel(((CancelMoveTask) command).handle()).movedCount());
+            case CANCEL_MOVE_TASK -> {
+                dev.sluice.broker.core.MoveTask cancelled = book.moveTasks().cancel(((CancelMoveTask) command).handle());
+                meter.requestOnArn(cancelled.sourceArn(), stamp);
+                yield out.putLong(cancelled.movedCount());
+            }
             case START_MOVE_TASK_ACROSS_GROUPS -> {
                 StartMoveTaskAcrossGroups c = (StartMoveTaskAcrossGroups) command;
                 yield out.putString(book.moveTasks().startAcrossGroups(c.sourceArn(), c.destinationArn(),
@@ -227,8 +246,49 @@ public final class QueueEngine implements DomainEngine {
                 QueueCommand.ImportQueueState c = (QueueCommand.ImportQueueState) command;
                 yield out.putInt(book.importState(c.name(), c.page(), stamp));
             }
+            case RECORD_USAGE -> {
+                QueueCommand.RecordUsage c = (QueueCommand.RecordUsage) command;
+                yield out.putBoolean(usage.recordOnce(c.source(), c.sequence(), c.rows()));
+            }
         };
         return answered.toByteArray();
+    }
+
+    /**
+     * The billing units of a client's action, counted before it runs, so that a refused action (no such queue, a bad
+     * receipt handle) is billed as SQS bills it; a receive is counted by what it returned, a cancelled move task once
+     * its source is known. The group's own steps (move-task steps, transfers between groups, migrations, layouts) are
+     * nobody's requests.
+     */
+    private void meterRequest(QueueCommand command, EntryStamp stamp) {
+        // A switch expression without a default: a new command type must decide here whether it is billed.
+        String billedQueue = switch (command.type()) {
+            case CREATE_QUEUE, CREATE_QUEUE_WITH_REMOTE_DEAD_LETTER_QUEUE -> ((CreateQueue) command).name();
+            case DELETE_QUEUE -> ((DeleteQueue) command).name();
+            case SET_ATTRIBUTES, SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE -> ((SetAttributes) command).name();
+            case TAG_QUEUE -> ((TagQueue) command).name();
+            case UNTAG_QUEUE -> ((UntagQueue) command).name();
+            case DELETE -> ((Delete) command).name();
+            case CHANGE_VISIBILITY -> ((ChangeVisibility) command).name();
+            case PURGE -> ((Purge) command).name();
+            case SEND -> {
+                meter.sent(((Send) command).name(), ((Send) command).entries(), stamp);
+                yield null;
+            }
+            case START_MOVE_TASK -> {
+                meter.requestOnArn(((StartMoveTask) command).sourceArn(), stamp);
+                yield null;
+            }
+            case START_MOVE_TASK_ACROSS_GROUPS -> {
+                meter.requestOnArn(((StartMoveTaskAcrossGroups) command).sourceArn(), stamp);
+                yield null;
+            }
+            case RECEIVE, RECEIVE_WITH_ATTEMPT, CANCEL_MOVE_TASK, STEP_MOVE_TASK, STEP_MOVE_TASK_UP_TO_COUNT, IMPORT_TRANSFERS,
+                    SETTLE_TRANSFERS, SET_QUEUE_LAYOUT, DELETE_QUEUE_IF_EMPTY, IMPORT_QUEUE_STATE, RECORD_USAGE -> null;
+        };
+        if (billedQueue != null) {
+            meter.request(billedQueue, stamp);
+        }
     }
 
     @Override
@@ -308,6 +368,13 @@ public final class QueueEngine implements DomainEngine {
                 // The counts are this node's meters, not replicated state: a read, so replicas cannot diverge by it.
                 QueueResultCodec.putStats(out, book.depths(q.names(), q.nowMillis()).stream()
                         .map(depth -> new QueueStats(depth, activity.counted(depth.queue()))).toList());
+                yield out;
+            }
+            case USAGE -> {
+                QueueQuery.Usage q = (QueueQuery.Usage) query;
+                UsageRows rows = UsageStore.read(reader, q.account().isEmpty() ? null : q.account(), q.fromMillis(),
+                        q.toMillis());
+                QueueResultCodec.putUsage(out, rows.rows(), rows.truncated());
                 yield out;
             }
             case PEEK_MESSAGES -> {

@@ -14,14 +14,17 @@ import java.util.List;
  * {@code deliveries}: {@code [queueId][seq]} receive state of messages received at least once;
  * {@code dedup}: {@code [queueId]['d'][deduplication key]} FIFO sends and
  * {@code [queueId]['a'][ReceiveRequestAttemptId]} FIFO receives and {@code [queueId]['i'][transfer id]}
- * transfers imported from other groups, each with its expiry.
+ * transfers imported from other groups, each with its expiry;
+ * {@code usage}: {@code [account UTF-8][0][hour start millis][kind code]} an account's usage counter (see
+ * {@link UsageStore}).
  */
 public final class QueueKeys {
     public static final String QUEUES = "queues";
     public static final String MESSAGES = "messages";
     public static final String DELIVERIES = "deliveries";
     public static final String DEDUP = "dedup";
-    public static final List<String> COLUMN_FAMILIES = List.of(QUEUES, MESSAGES, DELIVERIES, DEDUP);
+    public static final String USAGE = "usage";
+    public static final List<String> COLUMN_FAMILIES = List.of(QUEUES, MESSAGES, DELIVERIES, DEDUP, USAGE);
     static final byte DEDUPLICATION = 'd';
     static final byte RECEIVE_ATTEMPT = 'a';
     static final byte IMPORTED_TRANSFER = 'i';

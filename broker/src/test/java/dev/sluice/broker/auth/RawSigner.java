@@ -13,13 +13,13 @@ import java.util.TreeMap;
  * choices client-sdk's signer never makes (an {@code UNSIGNED-PAYLOAD} presigned URL, a chosen set of signed
  * headers), so that tests can then change what was signed. Host is always {@code 127.0.0.1:port}, as RawHttp sends it.
  */
-final class RawSigner {
+public final class RawSigner {
     static final String REGION = "us-east-1";
     private final String accessKeyId;
     private final String secret;
     private final String host;
 
-    RawSigner(String accessKeyId, String secret, int port) {
+    public RawSigner(String accessKeyId, String secret, int port) {
         this.accessKeyId = accessKeyId;
         this.secret = secret;
         this.host = "127.0.0.1:" + port;
@@ -29,7 +29,7 @@ final class RawSigner {
      * The headers of a header-signed request: {@code signedHeaders} (all signed), {@code X-Amz-Date},
      * {@code x-amz-content-sha256} with {@code payloadHash} (null: the body's hash) and {@code Authorization}.
      */
-    List<Map.Entry<String, String>> headers(String method, String rawPath, String rawQuery,
+    public List<Map.Entry<String, String>> headers(String method, String rawPath, String rawQuery,
             Map<String, String> signedHeaders, byte[] body, String payloadHash, String service, Instant now) {
         String dateTime = SigV4.DATE_TIME.format(now);
         String scope = SigV4.scope(SigV4.DATE.format(now), REGION, service);

@@ -98,6 +98,8 @@ class QueueCommandGoldenTest {
                         List.of(new QueueExport.Attempt("attempt-7", new ReceiveAttempt(301_000,
                                 List.of(new ReceiveAttempt.Delivery(1L << 30, 99, 31_000))))))));
         samples.put("step-move-task-up-to-count", new QueueCommand.StepMoveTask("task-1", 100, true));
+        samples.put("record-usage", new QueueCommand.RecordUsage("n1/4f1c", 7, List.of(
+                new dev.sluice.broker.core.UsageRow("111111111111", 3_600_000, dev.sluice.broker.core.UsageKind.SQS_REQUESTS, 3))));
         return samples;
     }
 
@@ -129,6 +131,7 @@ class QueueCommandGoldenTest {
         codes.put(QueueCommandType.DELETE_QUEUE_IF_EMPTY, 21);
         codes.put(QueueCommandType.IMPORT_QUEUE_STATE, 22);
         codes.put(QueueCommandType.STEP_MOVE_TASK_UP_TO_COUNT, 23);
+        codes.put(QueueCommandType.RECORD_USAGE, 24);
         return codes;
     }
 

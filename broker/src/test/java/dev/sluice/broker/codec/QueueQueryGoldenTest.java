@@ -37,6 +37,8 @@ class QueueQueryGoldenTest {
         samples.put("peek-messages", new QueueQuery.PeekMessages("orders.fifo", 10, 1_000_000));
         samples.put("receivable", new QueueQuery.Receivable("orders.fifo"));
         samples.put("queue-stats", new QueueQuery.Stats(java.util.List.of("orders.fifo", "audit"), 1_000_000));
+        samples.put("usage", new QueueQuery.Usage("111111111111", 3_600_000, 7_200_000));
+        samples.put("usage-every-account", new QueueQuery.Usage("", 0, 3_600_000));
         return samples;
     }
 
@@ -56,6 +58,7 @@ class QueueQueryGoldenTest {
         frozen.put(QueueQueryType.PEEK_MESSAGES, 11);
         frozen.put(QueueQueryType.RECEIVABLE, 12);
         frozen.put(QueueQueryType.QUEUE_STATS, 13);
+        frozen.put(QueueQueryType.USAGE, 14);
         Map<QueueQueryType, Integer> actual = new LinkedHashMap<>();
         for (QueueQueryType type : QueueQueryType.values()) {
             actual.put(type, type.code());
@@ -79,6 +82,25 @@ class QueueQueryGoldenTest {
             assertEquals(sample.getValue(), QueueQueryCodec.decode(ByteBuffer.wrap(HexFormat.of().parseHex(golden))),
                     sample.getKey() + " round trip");
         }
+    }
+
+    /** The usage answer crosses releases too (any node sums every group's); a kind it does not know is left out. */
+    @Test
+    void theUsageAnswerKeepsItsGoldenBytes() throws IOException {
+        var rows = java.util.List.of(
+                new dev.sluice.broker.core.UsageRow("111111111111", 3_600_000, dev.sluice.broker.core.UsageKind.SQS_REQUESTS, 11),
+                new dev.sluice.broker.core.UsageRow("111111111111", 3_600_000, dev.sluice.broker.core.UsageKind.SQS_BYTES_OUT, 194_565));
+        var out = QueueResultCodec.ok();
+        QueueResultCodec.putUsage(out, rows, false);
+        byte[] encoded = out.toByteArray();
+        Path file = GOLDEN.resolve("usage.answer.hex");
+        if (Boolean.getBoolean("golden.write")) {
+            Files.writeString(file, HexFormat.of().formatHex(encoded) + "\n");
+        }
+        String golden = Files.readString(file, StandardCharsets.US_ASCII).trim();
+        assertEquals(golden, HexFormat.of().formatHex(encoded));
+        assertEquals(new dev.sluice.broker.core.UsageRows(rows, false),
+                QueueResultCodec.getUsage(QueueResultCodec.open(ByteBuffer.wrap(HexFormat.of().parseHex(golden)))));
     }
 
     /** The stats answer crosses releases too: a node asks another group's leader, which may run the other release. */

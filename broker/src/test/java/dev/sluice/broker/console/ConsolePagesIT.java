@@ -87,6 +87,34 @@ class ConsolePagesIT {
     }
 
     @Test
+    void theUsagePageShowsWhatTheUsageApiCountsForTheAccount() throws Exception {
+        String url = server.sqs.createQueue(b -> b.queueName("console-metered")).queueUrl();
+        server.sqs.sendMessage(b -> b.queueUrl(url).messageBody("x".repeat(70_000)));
+        HttpProbe rest = new HttpProbe(server.port());
+        browser.open("usage");
+        By requests = By.cssSelector("[data-test=usage-SqsRequests][data-account=\"000000000000\"]");
+        browser.await(requests);
+        // Other tests' traffic (a console publish fans out into a queue) may still be counted: compare like for like.
+        long shown = browser.until(driver -> {
+            long counted;
+            try {
+                counted = JSON.readTree(rest.get("/v1/usage?account=000000000000").body()).get("Totals").get("000000000000")
+                        .get("SqsRequests").asLong();
+            } catch (Exception notAnswered) {
+                return null;
+            }
+            if (driver.findElement(requests).getText().equals(String.valueOf(counted))) {
+                return counted;
+            }
+            driver.findElement(ConsoleBrowser.byTest("refresh-usage")).click();
+            return null;
+        });
+        assertTrue(shown >= 3, "the create (1) and the 70,000-byte send (2) at least: " + shown);
+        screenshot("usage");
+        browser.assertNoSevereLogs();
+    }
+
+    @Test
     void aSubscriptionToAMissingQueueShowsAsFailingWithItsError() throws Exception {
         try (SnsClient sns = SnsClients.client(server.port())) {
             String topic = sns.createTopic(b -> b.name("console-typo")).topicArn();

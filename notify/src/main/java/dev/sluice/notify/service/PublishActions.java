@@ -1,6 +1,7 @@
 package dev.sluice.notify.service;
 
 import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.ReservedQueueNames;
 import dev.sluice.clientsdk.SnsError;
 import dev.sluice.clientsdk.SnsException;
 import dev.sluice.clientsdk.model.BatchResultErrorEntry;
@@ -80,7 +81,7 @@ public final class PublishActions {
             return topic(arn).thenCompose(topic -> {
                 PublishedMessage message = message(arn, topic, entry);
                 return queueClient.sendMessage(new SendMessageRequest(queues.outboxUrl(topic), message.toJson(), null,
-                        Map.of(), Map.of(), message.deduplicationId(), message.groupId()))
+                        billing(arn, entry), Map.of(), message.deduplicationId(), message.groupId()))
                         .thenApply(sent -> {
                             counts.published(topic.name(), MessageChecks.size(entry.message(), entry.attributes()));
                             return new Success(null, message.messageId(), sent.sequenceNumber());
@@ -115,7 +116,7 @@ public final class PublishActions {
                 List<SendMessageBatchRequestEntry> sends = new ArrayList<>();
                 for (int i = 0; i < accepted.size(); i++) {
                     sends.add(new SendMessageBatchRequestEntry(accepted.get(i).id(), messages.get(i).toJson(), null,
-                            Map.of(), Map.of(), messages.get(i).deduplicationId(), messages.get(i).groupId()));
+                            billing(arn, accepted.get(i)), Map.of(), messages.get(i).deduplicationId(), messages.get(i).groupId()));
                 }
                 return queueClient.sendMessageBatch(new SendMessageBatchRequest(queues.outboxUrl(topic), sends))
                         .thenApply(response -> {
@@ -182,6 +183,15 @@ public final class PublishActions {
      * MessageDeduplicationId unless ContentBasedDeduplication (then the body's SHA-256); standard topics
      * take neither.
      */
+    /**
+     * What the outbox send bills (the queue engine meters it when the send applies): the topic's owner, for the SNS
+     * payload of the entry (message and attributes), not the outbox's JSON envelope.
+     */
+    private static Map<String, MessageAttributeValue> billing(TopicArn arn, Entry entry) {
+        return Map.of(ReservedQueueNames.BILLING_ATTRIBUTE, MessageAttributeValue.ofString("String",
+                ReservedQueueNames.billing(arn.accountId(), MessageChecks.size(entry.message(), entry.attributes()))));
+    }
+
     private PublishedMessage message(TopicArn arn, Topic topic, Entry entry) {
         String deduplicationId = entry.deduplicationId();
         if (topic.fifo()) {

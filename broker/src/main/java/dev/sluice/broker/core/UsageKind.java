@@ -1,0 +1,58 @@
+package dev.sluice.broker.core;
+
+/**
+ * What an account is billed for, counted per (account, hour) in each data group's replicated state. Codes are an
+ * append-only registry stored in RocksDB keys (never renumber); wire names are what {@code /v1/usage} shows.
+ */
+public enum UsageKind {
+    /**
+     * SQS API requests as AWS bills them: each action that reached the log is one request per started 64 KiB chunk of
+     * its payload (a 256 KiB send is 4, a batch counts the chunks of its total payload; an action without payload is 1).
+     */
+    SQS_REQUESTS(1, "SqsRequests"),
+    /** Payload bytes (body and message attributes, as SQS sizes them) that receives returned to clients. */
+    SQS_BYTES_OUT(2, "SqsBytesOut"),
+    /**
+     * SNS Publish and PublishBatch requests as AWS bills them: one per started 64 KiB chunk of the request's payload
+     * (messages and their attributes; a batch's total), billed to the topic's owner.
+     */
+    SNS_PUBLISHES(3, "SnsPublishes");
+
+    private static final UsageKind[] BY_CODE = byCode();
+
+    private final int code;
+    private final String wireName;
+
+    UsageKind(int code, String wireName) {
+        this.code = code;
+        this.wireName = wireName;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The kind of a stored code, or null for a code this release does not know (a newer release wrote it). */
+    public static UsageKind ofCode(int code) {
+        return code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+
+    private static UsageKind[] byCode() {
+        int max = 0;
+        for (UsageKind kind : values()) {
+            max = Math.max(max, kind.code);
+        }
+        UsageKind[] table = new UsageKind[max + 1];
+        for (UsageKind kind : values()) {
+            if (table[kind.code] != null) {
+                throw new ExceptionInInitializerError("usage kind code " + kind.code + " used twice");
+            }
+            table[kind.code] = kind;
+        }
+        return table;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.sluice.broker.core;
+
+import dev.sluice.clientsdk.MessageSize;
+import dev.sluice.clientsdk.QueueUrl;
+import dev.sluice.clientsdk.ReservedQueueNames;
+import dev.sluice.clientsdk.model.MessageAttributeValue;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns the queue commands a group applies into billing units for the queue's owner (as in SQS, the queue owner pays
+ * for every request on its queue, a shared queue's included), added to a {@link UsageLedger} in the hour of the
+ * entry's leader-stamped time. Deterministic: the same log gives the same numbers on every replica. Called by the
+ * apply thread only.
+ */
+public final class UsageMeter {
+    public static final long HOUR_MILLIS = 3_600_000L;
+    /** SQS bills each started 64 KiB chunk of a request's payload as one request. */
+    public static final long CHUNK_BYTES = 64 * 1024;
+
+    private final String defaultAccount;
+    private UsageLedger ledger = UsageLedger.NONE;
+
+    /** @param defaultAccount the account of queues whose stored name carries none */
+    public UsageMeter(String defaultAccount) {
+        this.defaultAccount = defaultAccount;
+    }
+
+    /** Points the meter at the ledger of the entry about to be applied. */
+    public void use(UsageLedger entryLedger) {
+        this.ledger = entryLedger == null ? UsageLedger.NONE : entryLedger;
+    }
+
+    /** The requests a payload of {@code payloadBytes} bills: one per started 64 KiB chunk, at least one. */
+    public static long requests(long payloadBytes) {
+        return Math.max(1, (payloadBytes + CHUNK_BYTES - 1) / CHUNK_BYTES);
+    }
+
+    /** The start of the hour {@code millis} falls in. */
+    public static long hourOf(long millis) {
+        return millis - Math.floorMod(millis, HOUR_MILLIS);
+    }
+
+    /** An action without payload on the queue of qualified name {@code queue}: one request. */
+    public void request(String queue, EntryStamp stamp) {
+        add(accountOf(queue), stamp, UsageKind.SQS_REQUESTS, 1);
+    }
+
+    /** An action without payload on the queue an SQS ARN names (a move task's source): one request. */
+    public void requestOnArn(String arn, EntryStamp stamp) {
+        String account = QueueUrl.ofArn(arn).map(url -> accountOf(url.qualifiedName(defaultAccount))).orElse(defaultAccount);
+        add(account, stamp, UsageKind.SQS_REQUESTS, 1);
+    }
+
+    /**
+     * A SendMessage or SendMessageBatch: the chunks of its total payload, accepted entries or not. A send into an
+     * internal queue is no tenant's SQS request; a topic publish into its outbox bills the publishes its entries'
+     * {@link ReservedQueueNames#BILLING_ATTRIBUTE} names (the chunks of each account's total payload in the request).
+     */
+    public void sent(String queue, List<SendEntry> entries, EntryStamp stamp) {
+        String account = accountOf(queue);
+        if (account == null) {
+            publishes(entries, stamp);
+            return;
+        }
+        long payload = 0;
+        for (SendEntry entry : entries) {
+            payload += entry.sizeBytes();
+        }
+        add(account, stamp, UsageKind.SQS_REQUESTS, requests(payload));
+    }
+
+    private void publishes(List<SendEntry> entries, EntryStamp stamp) {
+        Map<String, Long> payloadByAccount = new TreeMap<>();
+        for (SendEntry entry : entries) {
+            MessageAttributeValue billing = entry.messageAttributes().get(ReservedQueueNames.BILLING_ATTRIBUTE);
+            String value = billing == null ? null : billing.stringValue();
+            int space = value == null ? -1 : value.indexOf(' ');
+            long payload = space > 0 ? bytes(value.substring(space + 1)) : -1;
+            if (payload >= 0) {
+                payloadByAccount.merge(value.substring(0, space), payload, Long::sum);
+            }
+        }
+        payloadByAccount.forEach((account, payload) -> add(account, stamp, UsageKind.SNS_PUBLISHES, requests(payload)));
+    }
+
+    /**
+     * A receive that returned messages: the chunks of the payload it returned, and those bytes as bytes out. A receive
+     * that returned nothing is not counted here: a long poll may propose several empty receives for one request.
+     */
+    public void received(String queue, List<ReceivedMessage> messages, EntryStamp stamp) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        long payload = 0;
+        for (ReceivedMessage message : messages) {
+            payload += payloadOf(message.body(), message.messageAttributes());
+        }
+        String account = accountOf(queue);
+        if (account != null) {
+            add(account, stamp, UsageKind.SQS_REQUESTS, requests(payload));
+            add(account, stamp, UsageKind.SQS_BYTES_OUT, payload);
+        }
+    }
+
+    /** A billing attribute's byte count, or -1 for one no release of ours writes (never a reason to stop applying). */
+    private static long bytes(String digits) {
+        if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(digits);
+    }
+
+    private static long payloadOf(String body, Map<String, MessageAttributeValue> attributes) {
+        return MessageSize.of(body, attributes == null ? Map.of() : attributes);
+    }
+
+    /** The account that owns the queue of qualified name {@code queue}; null for an internal queue (billed to nobody). */
+    public String accountOf(String queue) {
+        QueueUrl url = QueueUrl.ofQualified(queue, defaultAccount);
+        return ReservedQueueNames.isReserved(url.queueName()) ? null : url.accountId();
+    }
+
+    private void add(String account, EntryStamp stamp, UsageKind kind, long amount) {
+        if (account != null && amount > 0) {
+            ledger.add(account, hourOf(stamp.nowMillis()), kind, amount);
+        }
+    }
+}

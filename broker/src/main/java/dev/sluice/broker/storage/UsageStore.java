@@ -1,0 +1,120 @@
+package dev.sluice.broker.storage;
+
+import dev.sluice.broker.core.UsageKind;
+import dev.sluice.broker.core.UsageLedger;
+import dev.sluice.broker.core.UsageRow;
+import dev.sluice.broker.core.UsageRows;
+import dev.sluice.raftstore.spi.StoreReader;
+import dev.sluice.raftstore.spi.StoreWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The per (account, hour, kind) usage counters of a data group in column family {@code usage}: key
+ * {@code [account UTF-8][0][hour start millis, 8 bytes][kind code, 1 byte]}, value the count (8 bytes), all
+ * big-endian, so one account's hours are one ordered range. Adds go to the entry's write batch (read-modify-write
+ * through it, so several adds of one entry see each other) and so commit with the entry and its applied index: a
+ * snapshot (a RocksDB checkpoint) carries them, and an entry applied once is counted once.
+ */
+public final class UsageStore implements UsageLedger {
+    /** Rows one read returns at most; a wider read is refused (narrow the hours or name an account). */
+    public static final int MAX_ROWS = 100_000;
+
+    /** The first byte of a flush source's key, which no account id has. */
+    private static final byte SOURCE_MARK = 1;
+
+    private StoreWriter writer;
+
+    /** Points the store at the batch of the entry about to be applied. */
+    public void use(StoreWriter entryWriter) {
+        this.writer = entryWriter;
+    }
+
+    @Override
+    public void add(String account, long hourMillis, UsageKind kind, long amount) {
+        byte[] key = key(account, hourMillis, kind);
+        byte[] old = writer.get(QueueKeys.USAGE, key);
+        long total = (old == null ? 0 : ByteBuffer.wrap(old).getLong()) + amount;
+        writer.put(QueueKeys.USAGE, key, ByteBuffer.allocate(8).putLong(total).array());
+    }
+
+    /**
+     * The counters of hours starting in [{@code fromMillis}, {@code toMillis}), of {@code account} or (null) of every
+     * account, in key order. Counters of kinds this release does not know (written by a newer one) are skipped.
+     */
+    public static UsageRows read(StoreReader reader, String account, long from, long toMillis) {
+        // Hours are never before 1970 (leader time), and a negative start would sort after every stored hour.
+        long fromMillis = Math.max(0, from);
+        List<UsageRow> rows = new ArrayList<>();
+        boolean[] truncated = {false};
+        byte[] prefix = account == null ? new byte[0] : accountPrefix(account);
+        byte[] start = account == null ? null : ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(fromMillis).array();
+        reader.scan(QueueKeys.USAGE, prefix, start, (key, value) -> {
+            if (key[0] == SOURCE_MARK) {
+                return true;
+            }
+            int zero = indexOfZero(key);
+            ByteBuffer fields = ByteBuffer.wrap(key, zero + 1, 9);
+            long hour = fields.getLong();
+            UsageKind kind = UsageKind.ofCode(fields.get() & 0xff);
+            if (account != null && hour >= toMillis) {
+                return false;
+            }
+            if (kind != null && hour >= fromMillis && hour < toMillis) {
+                if (rows.size() == MAX_ROWS) {
+                    truncated[0] = true;
+                    return false;
+                }
+                rows.add(new UsageRow(new String(key, 0, zero, StandardCharsets.UTF_8), hour, kind, ByteBuffer.wrap(value).getLong()));
+            }
+            return true;
+        });
+        return new UsageRows(rows, truncated[0]);
+    }
+
+    /**
+     * Adds {@code rows} unless this source already recorded {@code sequence} (or a later one): a flush proposed again
+     * is counted once. One key per source ({@code [1][source]} -> the last sequence; account ids never start with
+     * byte 1). Answers whether the rows were added.
+     */
+    public boolean recordOnce(String source, long sequence, List<UsageRow> rows) {
+        byte[] key = sourceKey(source);
+        byte[] last = writer.get(QueueKeys.USAGE, key);
+        if (last != null && ByteBuffer.wrap(last).getLong() >= sequence) {
+            return false;
+        }
+        for (UsageRow row : rows) {
+            if (row.amount() > 0) {
+                add(row.account(), row.hourMillis(), row.kind(), row.amount());
+            }
+        }
+        writer.put(QueueKeys.USAGE, key, ByteBuffer.allocate(8).putLong(sequence).array());
+        return true;
+    }
+
+    private static byte[] sourceKey(String source) {
+        byte[] utf8 = source.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(utf8.length + 1).put(SOURCE_MARK).put(utf8).array();
+    }
+
+    static byte[] key(String account, long hourMillis, UsageKind kind) {
+        byte[] prefix = accountPrefix(account);
+        return ByteBuffer.allocate(prefix.length + 9).put(prefix).putLong(hourMillis).put((byte) kind.code()).array();
+    }
+
+    private static byte[] accountPrefix(String account) {
+        byte[] utf8 = account.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(utf8.length + 1).put(utf8).put((byte) 0).array();
+    }
+
+    private static int indexOfZero(byte[] key) {
+        for (int i = 0; i < key.length; i++) {
+            if (key[i] == 0) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("a usage key without its account separator");
+    }
+}

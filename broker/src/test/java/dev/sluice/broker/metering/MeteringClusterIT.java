@@ -1,0 +1,186 @@
+package dev.sluice.broker.metering;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.sluice.broker.HttpProbe;
+import dev.sluice.broker.core.UsageMeter;
+import dev.sluice.broker.sqs.SluiceProcesses;
+import dev.sluice.broker.sqs.SqsTestServer;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * Three Sluice processes run a scripted workload (single sends, a batch, messages over 64 KiB, receives, deletes, SNS
+ * publishes and a publish batch) with the queue group's leader killed (SIGKILL) in the middle; usage read from every
+ * node afterwards, the restarted one included, is exactly what the workload bills: counted in apply into replicated
+ * state, the new leader holds every count the old one made, once. The clients never retry, so every request the
+ * script made is exactly one request.
+ */
+@Tag("cluster")
+@Timeout(value = 400, unit = TimeUnit.SECONDS)
+class MeteringClusterIT {
+    private static final String ACCOUNT = "000000000000";
+    private static final int KIB = 1024;
+
+    private long sqsRequests;
+    private long bytesOut;
+    private long publishes;
+
+    @Test
+    void usageIsExactAcrossALeaderKill() throws Exception {
+        try (SluiceProcesses sluice = new SluiceProcesses(3)) {
+            sluice.startAll();
+            int entry = 0;
+            String url;
+            String topic;
+            String group;
+            try (SqsClient sqs = SqsTestServer.clientWithoutRetries(sluice.httpPorts[entry]);
+                    SnsClient sns = sns(sluice.httpPorts[entry])) {
+                url = sqs.createQueue(r -> r.queueName("metered")).queueUrl();
+                sqsRequests += 1;
+                group = new JsonObject(new HttpProbe(sluice.httpPorts[entry]).get("/v1/queues/metered").body())
+                        .getJsonArray("groups").getString(0);
+                send(sqs, url, "hello");
+                send(sqs, url, "x".repeat(100 * KIB));
+                sendBatch(sqs, url, List.of("a".repeat(30 * KIB), "b".repeat(30 * KIB), "c".repeat(30 * KIB)));
+                topic = sns.createTopic(r -> r.name("alerts")).topicArn();
+                publish(sns, topic, "disk full");
+                publish(sns, topic, "y".repeat(100 * KIB));
+            }
+            int leader = sluice.leaderOf(group, entry);
+            if (leader == entry) {
+                entry = (leader + 1) % 3;
+            }
+            sluice.kill(leader);
+            int via = entry;
+            awaitNewLeader(sluice, group, leader, via);
+            try (SqsClient sqs = SqsTestServer.clientWithoutRetries(sluice.httpPorts[via]);
+                    SnsClient sns = sns(sluice.httpPorts[via])) {
+                send(sqs, url, "z".repeat(200 * KIB));
+                drain(sqs, url, 6);
+                publishBatch(sns, topic, List.of("p".repeat(30 * KIB), "q".repeat(30 * KIB), "r".repeat(30 * KIB)));
+            }
+            for (int node = 0; node < 3; node++) {
+                if (node != leader) {
+                    assertUsage(sluice, node);
+                }
+            }
+            sluice.start(leader);
+            sluice.awaitHealthy(leader);
+            assertUsage(sluice, leader);
+        }
+    }
+
+    private void assertUsage(SluiceProcesses sluice, int node) throws Exception {
+        // Empty receives reach the log with the edge's next flush (every 2 s): wait for the total, then compare all.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonObject totals = totals(sluice, node);
+        while (totals.getLong("SqsRequests") < sqsRequests && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            totals = totals(sluice, node);
+        }
+        String seen = "usage read on n" + (node + 1) + ": " + totals;
+        assertEquals(sqsRequests, totals.getLong("SqsRequests"), seen + sluice.logTails());
+        assertEquals(bytesOut, totals.getLong("SqsBytesOut"), seen);
+        assertEquals(publishes, totals.getLong("SnsPublishes"), seen);
+    }
+
+    private static JsonObject totals(SluiceProcesses sluice, int node) throws Exception {
+        HttpResponse<String> answer = new HttpProbe(sluice.httpPorts[node]).get("/v1/usage?account=" + ACCOUNT);
+        assertEquals(200, answer.statusCode(), answer.body());
+        return new JsonObject(answer.body()).getJsonObject("Totals").getJsonObject(ACCOUNT);
+    }
+
+    private static void awaitNewLeader(SluiceProcesses sluice, String group, int killed, int askNode) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (sluice.leaderOf(group, askNode) == killed) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no new leader of " + group + sluice.logTails());
+            }
+            Thread.sleep(200);
+        }
+        assertNotEquals(killed, sluice.leaderOf(group, askNode));
+        sluice.awaitHealthy(askNode, Duration.ofSeconds(60));
+    }
+
+    private void send(SqsClient sqs, String url, String body) {
+        sqs.sendMessage(r -> r.queueUrl(url).messageBody(body));
+        sqsRequests += UsageMeter.requests(body.length());
+    }
+
+    private void sendBatch(SqsClient sqs, String url, List<String> bodies) {
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+        long payload = 0;
+        for (int i = 0; i < bodies.size(); i++) {
+            entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody(bodies.get(i)).build());
+            payload += bodies.get(i).length();
+        }
+        assertEquals(0, sqs.sendMessageBatch(r -> r.queueUrl(url).entries(entries)).failed().size());
+        sqsRequests += UsageMeter.requests(payload);
+    }
+
+    /** Receives (and deletes, a batch per receive) until {@code expected} messages came; an empty receive bills one. */
+    private void drain(SqsClient sqs, String url, int expected) {
+        int received = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (received < expected && System.nanoTime() < deadline) {
+            List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(2)
+                    .visibilityTimeout(300)).messages();
+            if (messages.isEmpty()) {
+                sqsRequests += 1;
+                continue;
+            }
+            long payload = messages.stream().mapToLong(message -> message.body().length()).sum();
+            sqsRequests += UsageMeter.requests(payload);
+            bytesOut += payload;
+            received += messages.size();
+            sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(messages.stream().map(message -> DeleteMessageBatchRequestEntry
+                    .builder().id(message.messageId()).receiptHandle(message.receiptHandle()).build()).toList()));
+            sqsRequests += 1;
+        }
+        assertEquals(expected, received, "every acknowledged message came back");
+    }
+
+    private void publish(SnsClient sns, String topic, String message) {
+        sns.publish(r -> r.topicArn(topic).message(message));
+        publishes += UsageMeter.requests(message.length());
+    }
+
+    private void publishBatch(SnsClient sns, String topic, List<String> messages) {
+        List<PublishBatchRequestEntry> entries = new ArrayList<>();
+        long payload = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            entries.add(PublishBatchRequestEntry.builder().id("p" + i).message(messages.get(i)).build());
+            payload += messages.get(i).length();
+        }
+        assertEquals(0, sns.publishBatch(r -> r.topicArn(topic).publishBatchRequestEntries(entries)).failed().size());
+        publishes += UsageMeter.requests(payload);
+    }
+
+    private static SnsClient sns(int port) {
+        return SnsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("anything", "anything")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(config -> config.retryStrategy(DefaultRetryStrategy.doNotRetry())).build();
+    }
+}

@@ -1,0 +1,233 @@
+package dev.sluice.broker.metering;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.broker.auth.RawSigner;
+import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.broker.sqs.SqsTestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+/**
+ * Metering through the real AWS SDK: a scripted SQS workload of two accounts gives exactly the requests AWS would bill
+ * (64 KiB chunks of each request's payload) and bytes out in {@code GET /v1/usage}, which an account reads for itself
+ * only; the counters are replicated state, so a restart (state read back from RocksDB) reads the same numbers.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class UsageIT {
+    private static final String ACCOUNT_A = "000000000000";
+    private static final String ACCOUNT_B = "111111111111";
+    private static final String KEY_A = "AKIDMETEREDA";
+    private static final String SECRET_A = "secret-of-a-123";
+    private static final String KEY_B = "AKIDMETEREDB";
+    private static final String SECRET_B = "secret-of-b-456";
+    private static final String KEY_OPS = "AKIDMETEROPS";
+    private static final String SECRET_OPS = "secret-of-ops-789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final int KIB = 1024;
+    /** Bytes of the five messages A sends: 5 + 100 KiB + 3 x 30 KiB. */
+    private static final long A_PAYLOAD = 5 + 100 * KIB + 3 * 30 * KIB;
+    /**
+     * A's bill: CreateQueue 1, small send 1, 100 KiB send 2, batch of 90 KiB 2, the receive of all five (190 KiB) 3,
+     * DeleteMessage 1, DeleteMessageBatch 1, a DeleteMessage with a handle already used 1, an empty receive 1 (counted at
+     * the edge and flushed into the log). GetQueueUrl appends nothing to the log and is not metered.
+     */
+    private static final long A_REQUESTS = 1 + 1 + 2 + 2 + 3 + 1 + 1 + 1 + 1;
+    /** B's bill: CreateQueue 1, one small send 1. */
+    private static final long B_REQUESTS = 2;
+    /**
+     * B's SNS bill: a small publish 1, a 100 KiB publish 2, a PublishBatch of 3 x 30 KiB 2 (its total payload). The
+     * topic's outbox is an internal queue: its sends and the fanout's receives and deletes bill nobody's SQS requests.
+     */
+    private static final long B_PUBLISHES = 1 + 2 + 2;
+
+    @TempDir
+    Path data;
+
+    static SluiceConfig twoAccounts(SluiceConfig config) {
+        return config.withAuth(new SluiceConfig.Auth(SluiceConfig.AccessKey.parseList(KEY_A + ":" + SECRET_A
+                + ",account=" + ACCOUNT_B + "/" + KEY_B + ":" + SECRET_B + ",admin=" + KEY_OPS + ":" + SECRET_OPS)));
+    }
+
+    @Test
+    void aScriptedWorkloadIsBilledExactlyPerAccountReadableByItsOwnerAndTheSameAfterARestart() throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(data, UsageIT::twoAccounts);
+                SqsClient a = client(server.port(), KEY_A, SECRET_A);
+                SqsClient b = client(server.port(), KEY_B, SECRET_B)) {
+            runWorkload(a, b);
+            try (SnsClient sns = sns(server.port(), KEY_B, SECRET_B)) {
+                publish(sns);
+            }
+            assertBilled(server.port());
+            assertPrometheusCounts(server.port());
+        }
+        try (SqsTestServer server = SqsTestServer.start(data, UsageIT::twoAccounts)) {
+            assertBilled(server.port());
+            assertRefused(server.port());
+        }
+    }
+
+    /** /metrics shows the same totals as counters with an account label (read again at most every few seconds). */
+    private static void assertPrometheusCounts(int port) throws Exception {
+        List<String> expected = List.of("sluice_usage_sqs_requests_total{account=\"" + ACCOUNT_A + "\"} " + A_REQUESTS + ".0",
+                "sluice_usage_sqs_requests_total{account=\"" + ACCOUNT_B + "\"} " + B_REQUESTS + ".0",
+                "sluice_usage_sns_publishes_total{account=\"" + ACCOUNT_B + "\"} " + B_PUBLISHES + ".0",
+                "sluice_usage_sqs_bytes_out_total{account=\"" + ACCOUNT_A + "\"} " + A_PAYLOAD + ".0");
+        dev.sluice.broker.HttpProbe probe = new dev.sluice.broker.HttpProbe(port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String metrics = "";
+        while (System.nanoTime() < deadline) {
+            List<String> lines = (metrics = probe.get("/metrics").body()).lines().toList();
+            if (lines.containsAll(expected)) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("usage counters " + expected + " not in /metrics: " + metrics.lines()
+                .filter(line -> line.startsWith("sluice_usage_")).toList());
+    }
+
+    /** An account reads only its own usage; bad parameters are refused with 400, never a 5xx. */
+    private static void assertRefused(int port) throws Exception {
+        assertEquals(403, get(port, KEY_B, SECRET_B, "account=" + ACCOUNT_A).statusCode());
+        ok(get(port, KEY_B, SECRET_B, "account=" + ACCOUNT_B));
+        HttpResponse<String> badFrom = get(port, KEY_OPS, SECRET_OPS, "from=yesterday");
+        assertEquals(400, badFrom.statusCode());
+        assertTrue(badFrom.body().contains("InvalidParameterValue"), badFrom.body());
+        assertEquals(400, get(port, KEY_OPS, SECRET_OPS, "from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z").statusCode());
+        assertEquals(400, get(port, KEY_OPS, SECRET_OPS, "format=xml").statusCode());
+        assertEquals(400, get(port, KEY_OPS, SECRET_OPS, "account=..%2F..").statusCode());
+        assertEquals(400, get(port, KEY_OPS, SECRET_OPS, "to=9999999999-01-01T00:00:00Z").statusCode());
+    }
+
+    private static void runWorkload(SqsClient a, SqsClient b) {
+        String queue = a.createQueue(r -> r.queueName("metered")).queueUrl();
+        a.getQueueUrl(r -> r.queueName("metered"));
+        a.sendMessage(r -> r.queueUrl(queue).messageBody("hello"));
+        a.sendMessage(r -> r.queueUrl(queue).messageBody("x".repeat(100 * KIB)));
+        a.sendMessageBatch(r -> r.queueUrl(queue).entries(List.of(
+                SendMessageBatchRequestEntry.builder().id("1").messageBody("a".repeat(30 * KIB)).build(),
+                SendMessageBatchRequestEntry.builder().id("2").messageBody("b".repeat(30 * KIB)).build(),
+                SendMessageBatchRequestEntry.builder().id("3").messageBody("c".repeat(30 * KIB)).build())));
+        List<Message> received = a.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).visibilityTimeout(60))
+                .messages();
+        assertEquals(5, received.size(), "one receive takes all five messages");
+        a.deleteMessage(r -> r.queueUrl(queue).receiptHandle(received.get(0).receiptHandle()));
+        a.deleteMessageBatch(r -> r.queueUrl(queue).entries(received.subList(1, 5).stream().map(message ->
+                software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
+                        .id(message.messageId()).receiptHandle(message.receiptHandle()).build()).toList()));
+        // Deleting with the handle again is accepted by SQS (the message is gone): one more request all the same.
+        a.deleteMessage(r -> r.queueUrl(queue).receiptHandle(received.get(0).receiptHandle()));
+        assertEquals(0, a.receiveMessage(r -> r.queueUrl(queue).waitTimeSeconds(0)).messages().size());
+        String queueB = b.createQueue(r -> r.queueName("metered")).queueUrl();
+        b.sendMessage(r -> r.queueUrl(queueB).messageBody("from b"));
+    }
+
+    private static void publish(SnsClient sns) {
+        String topic = sns.createTopic(r -> r.name("alerts")).topicArn();
+        sns.publish(r -> r.topicArn(topic).message("disk full"));
+        sns.publish(r -> r.topicArn(topic).message("y".repeat(100 * KIB)));
+        sns.publishBatch(r -> r.topicArn(topic).publishBatchRequestEntries(List.of(
+                PublishBatchRequestEntry.builder().id("1").message("a".repeat(30 * KIB)).build(),
+                PublishBatchRequestEntry.builder().id("2").message("b".repeat(30 * KIB)).build(),
+                PublishBatchRequestEntry.builder().id("3").message("c".repeat(30 * KIB)).build())));
+    }
+
+    private static void assertBilled(int port) throws Exception {
+        // The empty receive reaches the log with the edge's next flush (every 2 s).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode own = JSON.readTree(ok(get(port, KEY_A, SECRET_A, "")).body());
+        while (own.get("Totals").get(ACCOUNT_A).get("SqsRequests").asLong() < A_REQUESTS && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            own = JSON.readTree(ok(get(port, KEY_A, SECRET_A, "")).body());
+        }
+        assertEquals(List.of(ACCOUNT_A), fieldNames(own.get("Totals")), "an account's key reads its own account");
+        assertEquals(A_REQUESTS, own.get("Totals").get(ACCOUNT_A).get("SqsRequests").asLong(), own.toString());
+        assertEquals(A_PAYLOAD, own.get("Totals").get(ACCOUNT_A).get("SqsBytesOut").asLong(), own.toString());
+
+        JsonNode all = JSON.readTree(ok(get(port, KEY_OPS, SECRET_OPS, "")).body());
+        assertEquals(A_REQUESTS, all.get("Totals").get(ACCOUNT_A).get("SqsRequests").asLong(), all.toString());
+        assertEquals(B_REQUESTS, all.get("Totals").get(ACCOUNT_B).get("SqsRequests").asLong(), all.toString());
+        assertEquals(0, all.get("Totals").get(ACCOUNT_B).get("SqsBytesOut").asLong(), all.toString());
+        assertEquals(B_PUBLISHES, all.get("Totals").get(ACCOUNT_B).get("SnsPublishes").asLong(), all.toString());
+        assertEquals(0, all.get("Totals").get(ACCOUNT_A).get("SnsPublishes").asLong(), all.toString());
+
+        HttpResponse<String> csv = ok(get(port, KEY_OPS, SECRET_OPS, "account=" + ACCOUNT_B + "&format=csv"));
+        List<String> lines = csv.body().lines().toList();
+        assertEquals("Account,Hour,SqsRequests,SqsBytesOut,SnsPublishes", lines.get(0));
+        assertEquals(B_REQUESTS, lines.subList(1, lines.size()).stream()
+                .mapToLong(line -> Long.parseLong(line.split(",")[2])).sum(), csv.body());
+        assertTrue(lines.subList(1, lines.size()).stream().allMatch(line -> line.startsWith(ACCOUNT_B + ",")), csv.body());
+
+        HttpResponse<String> jsonLines = ok(get(port, KEY_A, SECRET_A, "format=jsonl"));
+        long requests = 0;
+        for (String line : jsonLines.body().lines().toList()) {
+            JsonNode hour = JSON.readTree(line);
+            assertEquals(ACCOUNT_A, hour.get("Account").asText());
+            assertEquals(0, Instant.parse(hour.get("Hour").asText()).toEpochMilli() % 3_600_000L);
+            requests += hour.get("SqsRequests").asLong();
+        }
+        assertEquals(A_REQUESTS, requests);
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static HttpResponse<String> ok(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        return response;
+    }
+
+    private static HttpResponse<String> get(int port, String key, String secret, String query) throws Exception {
+        String path = "/v1/usage";
+        RawSigner signer = new RawSigner(key, secret, port);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path
+                + (query.isEmpty() ? "" : "?" + query))).GET();
+        signer.headers("GET", path, query, Map.of(), new byte[0], null, "sqs", Instant.now()).stream()
+                .filter(header -> !header.getKey().equalsIgnoreCase("host"))
+                .forEach(header -> request.header(header.getKey(), header.getValue()));
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static SnsClient sns(int port, String key, String secret) {
+        return SnsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(config -> config.retryStrategy(DefaultRetryStrategy.doNotRetry())).build();
+    }
+
+    static SqsClient client(int port, String key, String secret) {
+        return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(config -> config.retryStrategy(DefaultRetryStrategy.doNotRetry())).build();
+    }
+}
