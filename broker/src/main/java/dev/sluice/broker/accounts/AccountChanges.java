@@ -65,7 +65,7 @@ public final class AccountChanges {
 
     /** The default account, which has no catalog record: always open. */
     static Account defaultAccount() {
-        return new Account(DEFAULT_ACCOUNT, "default", Account.State.OPEN, 0);
+        return new Account(DEFAULT_ACCOUNT, "default", Account.State.OPEN, 0, AccountQuotas.NONE);
     }
 
     /** Creates an account; {@code id} empty lets the server choose one. */
