@@ -9,6 +9,7 @@ import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.auth.KeyDirectory;
 import dev.sluice.broker.auth.SigV4Verifier;
 import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.broker.quota.RequestRateLimiter;
 import dev.sluice.raftstore.RaftStoreNode;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -25,8 +26,11 @@ final class AccountsModule implements AutoCloseable {
     private final LiveKeyDirectory directory;
     private final AccountChanges changes;
     private final InstantSource clock;
+    private final RequestRateLimiter rateLimiter;
 
-    private AccountsModule(SluiceConfig.Auth auth, LiveKeyDirectory directory, AccountChanges changes, InstantSource clock) {
+    private AccountsModule(SluiceConfig.Auth auth, LiveKeyDirectory directory, AccountChanges changes, InstantSource clock,
+            RequestRateLimiter rateLimiter) {
+        this.rateLimiter = rateLimiter;
         this.auth = auth;
         this.directory = directory;
         this.changes = changes;
@@ -45,15 +49,22 @@ final class AccountsModule implements AutoCloseable {
         // A config key belongs to the account its entry names (account=<12 digits>/...), by default the default one.
         config.auth().accessKeys().forEach(key -> configKeys.put(key.accessKeyId(),
                 new KeyDirectory.SigningKey(key.accessKeyId(), key.secretAccessKey(), key.accountId())));
-        LiveKeyDirectory directory = new LiveKeyDirectory(configKeys, catalog, seal, clock);
+        RequestRateLimiter rateLimiter = new RequestRateLimiter(System::nanoTime);
+        LiveKeyDirectory directory = new LiveKeyDirectory(configKeys, catalog, seal, clock, rateLimiter::accounts);
         directory.checkAtStart();
         directory.start();
-        return new AccountsModule(config.auth(), directory, new AccountChanges(catalog, seal, random, clock, directory::refreshNow), clock);
+        return new AccountsModule(config.auth(), directory, new AccountChanges(catalog, seal, random, clock, directory::refreshNow), clock,
+                rateLimiter);
     }
 
     /** The verifier of config and catalog keys, or null when auth is off (no config keys: loopback only). */
     SigV4Verifier verifier() {
         return auth.accessKeys().isEmpty() ? null : new SigV4Verifier(directory, clock);
+    }
+
+    /** The request-rate quotas of this node: the accounts' quotas as the key directory reads them. */
+    RequestRateLimiter rateLimiter() {
+        return rateLimiter;
     }
 
     RestResource restResource() {

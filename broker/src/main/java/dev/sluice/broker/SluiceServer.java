@@ -154,6 +154,11 @@ public final class SluiceServer implements AutoCloseable {
             new dev.sluice.broker.api.http.ConsoleRoutes().mount(router);
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
             router.route().handler(new AuthenticationHandler(accounts.verifier(), config.auth()::isOperator));
+            // Request-rate quotas (issue 16 D): right after authentication, before any route does work.
+            router.route().handler(new dev.sluice.broker.api.http.RequestRateHandler(accounts.rateLimiter(),
+                    () -> java.util.UUID.randomUUID().toString()));
+            followServingNodes(vertx, node, config, accounts.rateLimiter());
+            registerQuotaMeters(meters, accounts.rateLimiter());
             // Every SQS, SNS and REST request below answers within this bound, or ServiceUnavailable (503).
             dev.sluice.notify.api.http.RequestBound.install(router, vertx, config.http().requestTimeout());
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
@@ -348,6 +353,31 @@ public final class SluiceServer implements AutoCloseable {
     /** This node's function bridge (its pollers and management API). */
     public dev.sluice.faasbridge.service.FunctionBridge bridge() {
         return bridge.bridge();
+    }
+
+    /** How often each node re-reads the cluster view to re-split the accounts' request rates over the serving nodes. */
+    private static final long SERVING_NODES_REFRESH_MILLIS = 2_000;
+
+    /** Keeps the limiter's node count at the serving nodes of this node's cluster view (a single node: always 1). */
+    private static void followServingNodes(Vertx vertx, RaftStoreNode node,
+            SluiceConfig config, dev.sluice.broker.quota.RequestRateLimiter limiter) {
+        if (config.raft().peers().size() <= 1) {
+            return;
+        }
+        vertx.setPeriodic(0, SERVING_NODES_REFRESH_MILLIS, id -> node.clusterView()
+                .thenAccept(limiter::clusterView)
+                // A view that cannot be built now (no catalog quorum) leaves the last split in place.
+                .exceptionally(failure -> null));
+    }
+
+    /** {@code sluice_quota_throttled_total{family}}: calls this node refused for an account's request-rate quota. */
+    private static void registerQuotaMeters(PrometheusMeterRegistry meters, dev.sluice.broker.quota.RequestRateLimiter limiter) {
+        for (dev.sluice.broker.quota.ApiFamily family : dev.sluice.broker.quota.ApiFamily.values()) {
+            io.micrometer.core.instrument.FunctionCounter.builder("sluice.quota.throttled", limiter,
+                            counted -> counted.refusals(family))
+                    .description("Requests refused because their account was over its request-rate quota on this node")
+                    .tag("family", family.name().toLowerCase(java.util.Locale.ROOT)).register(meters);
+        }
     }
 
     /**
