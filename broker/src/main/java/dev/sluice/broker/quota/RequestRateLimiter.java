@@ -73,6 +73,11 @@ public final class RequestRateLimiter {
         return quotas.containsKey(accountId);
     }
 
+    /** The nodes the rates are split over now (at least 1). */
+    public int servingNodes() {
+        return servingNodes;
+    }
+
     /** Calls of this family refused on this node since start. */
     public long refusals(ApiFamily family) {
         return refusals[family.ordinal()].sum();
