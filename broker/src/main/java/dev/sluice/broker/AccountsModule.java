@@ -9,6 +9,7 @@ import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.auth.KeyDirectory;
 import dev.sluice.broker.auth.SigV4Verifier;
 import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.broker.quota.QuotaDirectory;
 import dev.sluice.broker.quota.RequestRateLimiter;
 import dev.sluice.raftstore.RaftStoreNode;
 import java.security.SecureRandom;
@@ -27,10 +28,12 @@ final class AccountsModule implements AutoCloseable {
     private final AccountChanges changes;
     private final InstantSource clock;
     private final RequestRateLimiter rateLimiter;
+    private final QuotaDirectory quotas;
 
     private AccountsModule(SluiceConfig.Auth auth, LiveKeyDirectory directory, AccountChanges changes, InstantSource clock,
-            RequestRateLimiter rateLimiter) {
+            RequestRateLimiter rateLimiter, QuotaDirectory quotas) {
         this.rateLimiter = rateLimiter;
+        this.quotas = quotas;
         this.auth = auth;
         this.directory = directory;
         this.changes = changes;
@@ -50,11 +53,15 @@ final class AccountsModule implements AutoCloseable {
         config.auth().accessKeys().forEach(key -> configKeys.put(key.accessKeyId(),
                 new KeyDirectory.SigningKey(key.accessKeyId(), key.secretAccessKey(), key.accountId())));
         RequestRateLimiter rateLimiter = new RequestRateLimiter(System::nanoTime);
-        LiveKeyDirectory directory = new LiveKeyDirectory(configKeys, catalog, seal, clock, rateLimiter::accounts);
+        QuotaDirectory quotas = new QuotaDirectory();
+        LiveKeyDirectory directory = new LiveKeyDirectory(configKeys, catalog, seal, clock, accounts -> {
+            rateLimiter.accounts(accounts);
+            quotas.accounts(accounts);
+        });
         directory.checkAtStart();
         directory.start();
         return new AccountsModule(config.auth(), directory, new AccountChanges(catalog, seal, random, clock, directory::refreshNow), clock,
-                rateLimiter);
+                rateLimiter, quotas);
     }
 
     /** The verifier of config and catalog keys, or null when auth is off (no config keys: loopback only). */
@@ -65,6 +72,11 @@ final class AccountsModule implements AutoCloseable {
     /** The request-rate quotas of this node: the accounts' quotas as the key directory reads them. */
     RequestRateLimiter rateLimiter() {
         return rateLimiter;
+    }
+
+    /** Every account's quotas as this node's catalog replica holds them. */
+    QuotaDirectory quotas() {
+        return quotas;
     }
 
     RestResource restResource() {

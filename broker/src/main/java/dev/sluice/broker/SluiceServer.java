@@ -167,12 +167,15 @@ public final class SluiceServer implements AutoCloseable {
             // Access policies (issue 16 C): topic and queue policies are evaluated by the IAM policy evaluator, with the
             // managed policies the accounts catalog attaches to each key (none for config keys).
             AccountsModule accountKeys = accounts;
-            // SQS's per-queue limits of FIFO queues (issue 16 D), for the queues of accounts with quotas.
+            // SQS's per-queue limits of FIFO queues (issue 16 D), for the queues of accounts with request-rate quotas.
             dev.sluice.broker.quota.FifoRateLimiter fifoLimiter = new dev.sluice.broker.quota.FifoRateLimiter(System::nanoTime,
                     accountKeys.rateLimiter()::servingNodes);
-            java.util.function.UnaryOperator<dev.sluice.clientsdk.QueueClient> fifoLimits = client ->
-                    new dev.sluice.broker.service.FifoThroughputQueueClient(client, fifoLimiter,
-                            accountKeys.rateLimiter()::limits, QueueModule.ACCOUNT_ID);
+            // And each account's queue-count quota, checked before a create.
+            java.util.function.UnaryOperator<dev.sluice.clientsdk.QueueClient> queueLimits = client ->
+                    new dev.sluice.broker.service.QueueCountQueueClient(new dev.sluice.broker.service.FifoThroughputQueueClient(
+                            client, fifoLimiter, accountKeys.rateLimiter()::limits, QueueModule.ACCOUNT_ID),
+                            account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.QUEUES),
+                            QueueModule.ACCOUNT_ID);
             dev.sluice.broker.auth.policy.PolicyAccessCheck policies = new dev.sluice.broker.auth.policy.PolicyAccessCheck(
                     accountKeys.directory(), new dev.sluice.broker.auth.policy.PolicyCache(10_000));
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers =
@@ -189,12 +192,12 @@ public final class SluiceServer implements AutoCloseable {
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
                     new dev.sluice.broker.ops.NotificationCountRoutes(notify.deliveryHealth().counts(), notifyMeters::labels),
-                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(policies, fifoLimits),
+                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(policies, queueLimits),
                     bridge.routes(queues, clock)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
-            List<RestResource> restResources = new ArrayList<>(queues.restResources(policies, callers, baseUrl::get, fifoLimits));
+            List<RestResource> restResources = new ArrayList<>(queues.restResources(policies, callers, baseUrl::get, queueLimits));
             restResources.add(new TopicResource(notify, QueueModule.REGION));
             RaftStoreNode started = node;
             // The console's cluster-wide numbers: the serving node asks the others (topic counts, function activity).

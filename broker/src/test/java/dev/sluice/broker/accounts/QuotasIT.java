@@ -198,6 +198,27 @@ class QuotasIT {
         assertEquals("RequestThrottled", refused.code(), refused.text());
     }
 
+    @Test
+    void anAccountAtItsQueueQuotaIsRefusedOverLimitAndNothingIsCreatedButReCreatingAQueueItHasWorks() throws Exception {
+        AwsCredentials keys = tenant("Counted", "{\"queues\":2}");
+        try (SqsClient sqs = admin.sqs(keys)) {
+            String first = sqs.createQueue(b -> b.queueName("first")).queueUrl();
+            sqs.createQueue(b -> b.queueName("second.fifo").attributes(java.util.Map.of(
+                    software.amazon.awssdk.services.sqs.model.QueueAttributeName.FIFO_QUEUE, "true")));
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sqs.createQueue(b -> b.queueName("third")));
+            assertEquals("OverLimit", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(400, refused.statusCode());
+            assertEquals(first, sqs.createQueue(b -> b.queueName("first")).queueUrl(), "an existing queue's create answers");
+            assertEquals(2, sqs.listQueues().queueUrls().size(), "the refused create wrote nothing");
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException.class,
+                    () -> sqs.getQueueUrl(b -> b.queueName("third")));
+            sqs.deleteQueue(b -> b.queueUrl(first));
+            sqs.createQueue(b -> b.queueName("third"));
+        }
+    }
+
     /** An SQS client with the SDK's default retries. */
     private static SqsClient sqs(AwsCredentials keys) {
         return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + server.httpPort()))
