@@ -219,6 +219,20 @@ class QuotasIT {
         }
     }
 
+    @Test
+    void anAccountAtItsTopicQuotaGetsTopicLimitExceededAndNothingIsCreated() throws Exception {
+        AwsCredentials keys = tenant("Topical", "{\"topics\":1}");
+        try (SnsClient sns = sns(keys)) {
+            String first = sns.createTopic(b -> b.name("first")).topicArn();
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sns.createTopic(b -> b.name("second")));
+            assertEquals("TopicLimitExceeded", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(403, refused.statusCode());
+            assertEquals(first, sns.createTopic(b -> b.name("first")).topicArn(), "an existing topic's create answers");
+            assertEquals(List.of(first), sns.listTopics().topics().stream().map(topic -> topic.topicArn()).toList());
+        }
+    }
+
     /** An SQS client with the SDK's default retries. */
     private static SqsClient sqs(AwsCredentials keys) {
         return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + server.httpPort()))

@@ -14,11 +14,24 @@ import java.util.function.Function;
 public final class TopicPolicyAccess implements TopicAccess {
     private final PolicyAccessCheck check;
     private final Function<dev.sluice.notify.core.Caller, Caller> callers;
+    private final java.util.function.ToLongFunction<String> topicQuota;
 
     /** @param callers who notify's caller is: its account, key, and whether it is an operator */
     public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers) {
+        this(check, callers, account -> 0);
+    }
+
+    /** @param topicQuota each account's topics quota (0: no limit), as {@link #topicQuota} answers it */
+    public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers,
+            java.util.function.ToLongFunction<String> topicQuota) {
         this.check = check;
         this.callers = callers;
+        this.topicQuota = topicQuota;
+    }
+
+    @Override
+    public long topicQuota(String account) {
+        return topicQuota.applyAsLong(account);
     }
 
     @Override
