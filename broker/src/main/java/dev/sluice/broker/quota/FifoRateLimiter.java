@@ -45,6 +45,8 @@ public final class FifoRateLimiter {
     private final LongSupplier nanos;
     private final IntSupplier servingNodes;
     private final ConcurrentHashMap<String, QueueBuckets> queues = new ConcurrentHashMap<>();
+    /** Queues whose mode is being read: one read per queue at a time. */
+    private final java.util.Set<String> learning = ConcurrentHashMap.newKeySet();
 
     /** @param servingNodes the nodes the limit is split over ({@link RequestRateLimiter#servingNodes()}) */
     public FifoRateLimiter(LongSupplier nanos, IntSupplier servingNodes) {
@@ -56,6 +58,16 @@ public final class FifoRateLimiter {
     public boolean knows(String queue) {
         QueueBuckets known = queues.get(queue);
         return known != null && nanos.getAsLong() - known.learntAtNanos < MODE_TTL_NANOS;
+    }
+
+    /** True for the one caller that should read the queue's mode now (no read of it is under way). */
+    public boolean startLearning(String queue) {
+        return learning.size() < MAX_QUEUES && learning.add(queue);
+    }
+
+    /** The read of the queue's mode failed: the next call may try again. */
+    public void forget(String queue) {
+        learning.remove(queue);
     }
 
     /** Records the queue's mode as just read (its buckets start full, or keep their tokens when the mode is unchanged). */
@@ -74,6 +86,7 @@ public final class FifoRateLimiter {
             }
             return next;
         });
+        learning.remove(queue);
     }
 
     /** Takes one call of {@code action} on the queue; true when the queue's mode is unknown (nothing to decide by). */

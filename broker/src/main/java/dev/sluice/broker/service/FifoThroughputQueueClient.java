@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * and DeleteMessage(Batch) on a FIFO queue of an account with quotas take one call of the queue's per-action limit,
  * or fail with RequestThrottled, which the SDKs retry with backoff. The queue's mode is read from its attributes the
  * first time this node sees the queue and every {@link FifoRateLimiter#MODE_TTL_NANOS} after (one extra read per queue
- * per interval); the default account, which has no quotas, is not limited. Every other call passes through.
+ * per interval, in the background: calls made while it runs are not limited); the default account, which has no
+ * quotas, is not limited. Every other call passes through.
  * Thread-safe; never blocks.
  */
 public final class FifoThroughputQueueClient extends ForwardingQueueClient {
@@ -74,19 +75,20 @@ public final class FifoThroughputQueueClient extends ForwardingQueueClient {
             return call.get();
         }
         String name = queue.get().qualifiedName(defaultAccount);
-        if (limiter.knows(name)) {
-            // The call's own future, so that a caller's cancel (a long poll whose client left) reaches it.
-            return decided(name, action, call);
+        if (!limiter.knows(name) && limiter.startLearning(name)) {
+            engine.getQueueAttributes(new GetQueueAttributesRequest(queueUrl, MODE_ATTRIBUTES)).whenComplete((read, failure) -> {
+                // A queue that cannot be read now (missing: the call answers for it) stays unknown: not limited.
+                if (failure == null) {
+                    limiter.learn(name, highThroughput(read.attributes()));
+                } else {
+                    limiter.forget(name);
+                }
+            });
         }
-        return engine.getQueueAttributes(new GetQueueAttributesRequest(queueUrl, MODE_ATTRIBUTES))
-                .handle((read, failure) -> {
-                    // A queue that cannot be read now (missing: the call answers for it) stays unknown: not limited.
-                    if (failure == null) {
-                        limiter.learn(name, highThroughput(read.attributes()));
-                    }
-                    return null;
-                })
-                .thenCompose(learnt -> decided(name, action, call));
+        // A queue whose mode is still being read is not held up: its first calls pass (the read takes a moment).
+        // Either way the call's own future is answered, so that a caller's cancel (a long poll whose client left)
+        // reaches it.
+        return limiter.knows(name) ? decided(name, action, call) : call.get();
     }
 
     private <T> CompletableFuture<T> decided(String name, FifoRateLimiter.Action action, Supplier<CompletableFuture<T>> call) {

@@ -32,6 +32,8 @@ class FifoThroughputQueueClientTest {
     private final AtomicInteger modeReads = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
     private Map<String, String> attributes = Map.of("FifoThroughputLimit", "perQueue", "DeduplicationScope", "queue");
+    /** When set, the attribute read answers with this future (the test completes it). */
+    private CompletableFuture<GetQueueAttributesResponse> slowRead;
     private final QueueClient client = new FifoThroughputQueueClient(engine(), new FifoRateLimiter(nanos::get, () -> 1),
             TENANT::equals, "000000000000");
 
@@ -41,7 +43,8 @@ class FifoThroughputQueueClientTest {
                 (proxy, method, args) -> {
                     if (method.getName().equals("getQueueAttributes")) {
                         modeReads.incrementAndGet();
-                        return CompletableFuture.completedFuture(new GetQueueAttributesResponse(attributes));
+                        return slowRead != null ? slowRead
+                                : CompletableFuture.completedFuture(new GetQueueAttributesResponse(attributes));
                     }
                     calls.incrementAndGet();
                     return CompletableFuture.completedFuture(null);
@@ -100,6 +103,17 @@ class FifoThroughputQueueClientTest {
         nanos.addAndGet(FifoRateLimiter.MODE_TTL_NANOS);
         assertEquals(300, admittedSends(queue, 400), "back to the normal mode once the attributes are read again");
         assertEquals(2, modeReads.get());
+    }
+
+    @Test
+    void callsWhileTheModeIsBeingReadPassAndOnlyOneReadIsMade() {
+        slowRead = new CompletableFuture<>();
+        String queue = url(TENANT, "slow.fifo");
+        assertEquals(500, admittedSends(queue, 500));
+        assertEquals(1, modeReads.get());
+        slowRead.complete(new GetQueueAttributesResponse(attributes));
+        assertEquals(300, admittedSends(queue, 400));
+        assertEquals(1, modeReads.get());
     }
 
     @Test
