@@ -211,7 +211,8 @@ public final class SluiceServer implements AutoCloseable {
                             peerSigner)));
             dev.sluice.broker.api.rest.RestAccountScopes functionScopes = new dev.sluice.broker.api.rest.RestAccountScopes(
                     QueueModule.ACCOUNT_ID, notify::operator);
-            restResources.add(bridge.restResource(functionScopes));
+            restResources.add(bridge.restResource(functionScopes, account -> accountKeys.quotas().of(account,
+                    dev.sluice.broker.accounts.AccountQuotas.Quota.EVENT_SOURCE_MAPPINGS)));
             restResources.add(new dev.sluice.broker.api.rest.FunctionActivityResource(
                     new dev.sluice.broker.ops.ClusterFunctionActivity(config.raft().nodeId(), bridge::activity,
                             started::clusterView, peers, peerSigner), functionScopes, bridge::mappingsOf));

@@ -221,6 +221,28 @@ class QuotasIT {
         }
     }
 
+    @Test
+    void anAccountAtItsMappingQuotaGetsResourceConflictAndNothingIsCreated() throws Exception {
+        AwsCredentials keys = tenant("Mapped", "{\"eventSourceMappings\":1}");
+        AdminApi rest = new AdminApi(server.httpPort(), keys);
+        assertEquals(201, rest.call("POST", "/v1/functions",
+                "{\"FunctionName\":\"fn\",\"InvokeUrl\":\"http://127.0.0.1:9/invoke\"}").status());
+        String queueArn;
+        try (SqsClient sqs = admin.sqs(keys)) {
+            String url = sqs.createQueue(b -> b.queueName("source")).queueUrl();
+            queueArn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn"))
+                    .attributesAsStrings().get("QueueArn");
+        }
+        String mapping = "{\"FunctionName\":\"fn\",\"EventSourceArn\":\"" + queueArn + "\",\"Enabled\":false}";
+        AdminApi.Answer first = rest.call("POST", "/v1/event-source-mappings", mapping);
+        assertEquals(202, first.status(), first.text());
+        AdminApi.Answer refused = rest.call("POST", "/v1/event-source-mappings", mapping);
+        assertEquals(409, refused.status(), refused.text());
+        assertEquals("ResourceConflictException", refused.code(), refused.text());
+        AdminApi.Answer listed = rest.call("GET", "/v1/event-source-mappings", null);
+        assertEquals(1, listed.body().get("EventSourceMappings").size(), listed.text());
+    }
+
     /** An SQS client with the SDK's default retries. */
     private static SqsClient sqs(AwsCredentials keys) {
         return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + server.httpPort()))
