@@ -87,6 +87,28 @@ class RequestRateLimiterTest {
     }
 
     @Test
+    void aDecisionAllocatesNothingOnceTheAccountsBucketsExist() {
+        limiter.accounts(List.of(tenantWith(1_000)));
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        int admitted = 0;
+        for (int i = 0; i < 20_000; i++) {
+            admitted += limiter.tryAcquire(TENANT, ApiFamily.SQS_SEND) ? 1 : 0;
+            admitted += limiter.tryAcquire("000000000000", ApiFamily.SQS_SEND) ? 1 : 0;
+        }
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 100_000; i++) {
+            admitted += limiter.tryAcquire(TENANT, ApiFamily.SQS_SEND) ? 1 : 0;
+            admitted += limiter.tryAcquire("000000000000", ApiFamily.SQS_SEND) ? 1 : 0;
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        // 200,000 decisions: a byte a call would show as 200 KB; the bound leaves room for the measurement itself.
+        assertTrue(allocated < 16 * 1024, "200,000 decisions allocated " + allocated + " bytes");
+        assertEquals(1_000 + 120_000, admitted);
+    }
+
+    @Test
     void aNodeCountsOnlyServingNodesAndNeverFewerThanItself() {
         assertEquals(2, RequestRateLimiter.serving(view(ClusterView.NodeState.UP, ClusterView.NodeState.UNKNOWN,
                 ClusterView.NodeState.DOWN)));
