@@ -243,6 +243,28 @@ class QuotasIT {
         assertEquals(1, listed.body().get("EventSourceMappings").size(), listed.text());
     }
 
+    @Test
+    void anAccountAtItsSubscriptionQuotaGetsSubscriptionLimitExceededAndNothingIsCreated() throws Exception {
+        AwsCredentials keys = tenant("Subscribed", "{\"subscriptions\":1}");
+        try (SnsClient sns = sns(keys); SqsClient sqs = admin.sqs(keys)) {
+            String topic = sns.createTopic(b -> b.name("news")).topicArn();
+            List<String> queueArns = new java.util.ArrayList<>();
+            for (String name : List.of("reader-1", "reader-2")) {
+                String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+                queueArns.add(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn"))
+                        .attributesAsStrings().get("QueueArn"));
+            }
+            String first = sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(0))).subscriptionArn();
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(1))));
+            assertEquals("SubscriptionLimitExceeded", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(403, refused.statusCode());
+            assertEquals(first, sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(0)))
+                    .subscriptionArn(), "an existing subscription's Subscribe answers");
+            assertEquals(1, sns.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions().size());
+        }
+    }
+
     /** An SQS client with the SDK's default retries. */
     private static SqsClient sqs(AwsCredentials keys) {
         return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + server.httpPort()))

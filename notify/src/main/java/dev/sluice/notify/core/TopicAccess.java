@@ -48,4 +48,12 @@ public interface TopicAccess {
     default long topicQuota(String account) {
         return 0;
     }
+
+    /**
+     * The most subscriptions {@code account} may own (its subscriptions quota); 0 for no limit. Subscribe beyond it
+     * fails with SubscriptionLimitExceeded. Default: no limit.
+     */
+    default long subscriptionQuota(String account) {
+        return 0;
+    }
 }

@@ -61,6 +61,11 @@ public final class TopicActions {
         return access.operator(caller);
     }
 
+    /** The account's subscriptions quota; 0 for no limit. */
+    long subscriptionQuota(String account) {
+        return access.subscriptionQuota(account);
+    }
+
     /** The account of a caller, the default one for a caller the server named none for. */
     String accountOf(dev.sluice.notify.core.Caller caller) {
         return caller.account(queues.accountId());
