@@ -21,6 +21,12 @@ final class AccountsCommandLine {
               accounts list                      every account (GET /v1/admin/accounts)
               accounts show ACCOUNT              one account and its keys, no secrets
               accounts close ACCOUNT             close an account: its keys stop working
+              accounts quotas show ACCOUNT       the account's quotas (0 means no limit)
+              accounts quotas set ACCOUNT NAME=VALUE...
+                                                 change some quotas, e.g. sqsSendPerSecond=100 queues=50; the names:
+                                                 sqsSendPerSecond, sqsReceivePerSecond, sqsOtherPerSecond,
+                                                 snsPublishPerSecond, snsOtherPerSecond, functionsPerSecond, queues,
+                                                 topics, subscriptions, eventSourceMappings
               accounts keys create ACCOUNT [--policies P,Q]
                                                  a new access key; its secret is printed this once
               accounts keys list ACCOUNT         the account's keys, no secrets
@@ -45,7 +51,7 @@ final class AccountsCommandLine {
     /** @param words the command's words after {@code accounts} */
     static Request parse(List<String> words, Map<String, String> options) {
         if (words.isEmpty()) {
-            throw new IllegalArgumentException("accounts needs a command: create, list, show, close or keys");
+            throw new IllegalArgumentException("accounts needs a command: create, list, show, close, quotas or keys");
         }
         String command = words.get(0);
         return switch (command) {
@@ -71,8 +77,34 @@ final class AccountsCommandLine {
                 yield new Request("POST", BASE + "/" + segment(words.get(1)) + "/close", null);
             }
             case "keys" -> keys(words.subList(1, words.size()), options);
+            case "quotas" -> quotas(words.subList(1, words.size()));
             default -> throw new IllegalArgumentException("unknown accounts command " + command);
         };
+    }
+
+    /** {@code quotas show ACCOUNT} or {@code quotas set ACCOUNT NAME=VALUE...}; the server checks names and ranges. */
+    private static Request quotas(List<String> words) {
+        if (words.isEmpty() || !(words.get(0).equals("show") || words.get(0).equals("set"))) {
+            throw new IllegalArgumentException("accounts quotas needs a command: show or set");
+        }
+        if (words.get(0).equals("show")) {
+            expect(words, 2, "accounts quotas show ACCOUNT");
+            return new Request("GET", BASE + "/" + segment(words.get(1)) + "/quotas", null);
+        }
+        if (words.size() < 3) {
+            throw new IllegalArgumentException("usage: accounts quotas set ACCOUNT NAME=VALUE...");
+        }
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (String assignment : words.subList(2, words.size())) {
+            int equals = assignment.indexOf('=');
+            String value = equals < 0 ? "" : assignment.substring(equals + 1);
+            if (equals <= 0 || !value.matches("[0-9]{1,10}")) {
+                throw new IllegalArgumentException("a quota is NAME=VALUE with a whole number, e.g. queues=50; got "
+                        + assignment);
+            }
+            values.put(assignment.substring(0, equals), Long.parseLong(value));
+        }
+        return new Request("PUT", BASE + "/" + segment(words.get(1)) + "/quotas", json(values));
     }
 
     private static Request keys(List<String> words, Map<String, String> options) {

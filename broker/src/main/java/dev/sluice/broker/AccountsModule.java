@@ -11,6 +11,8 @@ import dev.sluice.broker.auth.SigV4Verifier;
 import dev.sluice.broker.config.PeerKey;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.PeerSigner;
+import dev.sluice.broker.quota.QuotaDirectory;
+import dev.sluice.broker.quota.RequestRateLimiter;
 import dev.sluice.raftstore.RaftStoreNode;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -28,9 +30,13 @@ final class AccountsModule implements AutoCloseable {
     private final LiveKeyDirectory directory;
     private final AccountChanges changes;
     private final InstantSource clock;
+    private final RequestRateLimiter rateLimiter;
+    private final QuotaDirectory quotas;
 
     private AccountsModule(SluiceConfig.Auth auth, Optional<SluiceConfig.AccessKey> peerKey, LiveKeyDirectory directory,
-            AccountChanges changes, InstantSource clock) {
+            AccountChanges changes, InstantSource clock, RequestRateLimiter rateLimiter, QuotaDirectory quotas) {
+        this.rateLimiter = rateLimiter;
+        this.quotas = quotas;
         this.auth = auth;
         this.peerKey = peerKey;
         this.directory = directory;
@@ -51,10 +57,16 @@ final class AccountsModule implements AutoCloseable {
         Optional<SluiceConfig.AccessKey> peerKey = PeerKey.derive(config.auth());
         java.util.stream.Stream.concat(config.auth().accessKeys().stream(), peerKey.stream()).forEach(key -> configKeys.put(
                 key.accessKeyId(), new KeyDirectory.SigningKey(key.accessKeyId(), key.secretAccessKey(), key.accountId())));
-        LiveKeyDirectory directory = new LiveKeyDirectory(configKeys, catalog, seal, clock);
+        RequestRateLimiter rateLimiter = new RequestRateLimiter(System::nanoTime);
+        QuotaDirectory quotas = new QuotaDirectory();
+        LiveKeyDirectory directory = new LiveKeyDirectory(configKeys, catalog, seal, clock, accounts -> {
+            rateLimiter.accounts(accounts);
+            quotas.accounts(accounts);
+        });
         directory.checkAtStart();
         directory.start();
-        return new AccountsModule(config.auth(), peerKey, directory, new AccountChanges(catalog, seal, random, clock, directory::refreshNow), clock);
+        return new AccountsModule(config.auth(), peerKey, directory, new AccountChanges(catalog, seal, random, clock,
+                directory::refreshNow), clock, rateLimiter, quotas);
     }
 
     /**
@@ -73,6 +85,16 @@ final class AccountsModule implements AutoCloseable {
     /** The verifier of config and catalog keys, or null when auth is off (no config keys: loopback only). */
     SigV4Verifier verifier() {
         return auth.accessKeys().isEmpty() ? null : new SigV4Verifier(directory, clock);
+    }
+
+    /** The request-rate quotas of this node: the accounts' quotas as the key directory reads them. */
+    RequestRateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    /** Every account's quotas as this node's catalog replica holds them. */
+    QuotaDirectory quotas() {
+        return quotas;
     }
 
     RestResource restResource() {

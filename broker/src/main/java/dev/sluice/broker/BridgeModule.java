@@ -40,8 +40,11 @@ final class BridgeModule implements AutoCloseable {
     }
 
     /** The bridge's /v1 operations, for the callers' accounts ({@code scopes}); after the routes are mounted. */
-    dev.sluice.broker.api.rest.RestResource restResource(dev.sluice.broker.api.rest.RestAccountScopes scopes) {
-        return new dev.sluice.broker.api.rest.FunctionResource(new BridgeOperations(bridge.api()), scopes);
+    dev.sluice.broker.api.rest.RestResource restResource(dev.sluice.broker.api.rest.RestAccountScopes scopes,
+            java.util.function.ToLongFunction<String> mappingQuota) {
+        return new dev.sluice.broker.api.rest.FunctionResource(new BridgeOperations(bridge.api()), scopes, mappingQuota,
+                scope -> mappingsOf(new dev.sluice.faasbridge.core.AccountScope(scope.account(), scope.defaultAccount(), false))
+                        .thenApply(java.util.Set::size));
     }
 
     /** The UUIDs of the mappings a scope sees; after the routes are mounted. */

@@ -163,17 +163,20 @@ final class QueueModule implements AutoCloseable {
      * Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there): each request reaches
      * the queues through {@link AccountQueueClient}, where one {@link AccessCheck} ({@code access}: IAM's evaluation
      * with the key's policies) decides every action with the queue's Policy as this node's replica holds it and the
-     * request's source address and transport.
+     * request's source address and transport. {@code edgeLimits} wraps the tenants' queues before the access check
+     * (the FIFO queues' per-queue limits).
      */
-    RouteMount routes(AccessCheck access) {
-        return (Router router, RouteMount.Context context) -> new SqsRoutes(callersClients(access)::apply, limits).mount(router);
+    RouteMount routes(AccessCheck access, java.util.function.UnaryOperator<QueueClient> edgeLimits) {
+        return (Router router, RouteMount.Context context) -> new SqsRoutes(callersClients(access, edgeLimits)::apply, limits)
+                .mount(router);
     }
 
     /** Each caller's view of the tenants' queues (internal ones do not exist there), every action decided by {@code access}. */
     private java.util.function.BiFunction<dev.sluice.broker.auth.Caller, dev.sluice.broker.auth.policy.RequestContext,
-            AccountQueueClient> callersClients(AccessCheck access) {
+            AccountQueueClient> callersClients(AccessCheck access, java.util.function.UnaryOperator<QueueClient> edgeLimits) {
         RoutedQueueClient tenants = tenantEngine();
-        return AccountQueueClient.perCaller(queueMeters.countingEmptyReceives(tenants, edgeUsage::emptyReceive), access, tenants::policyOf, REGION,
+        return AccountQueueClient.perCaller(edgeLimits.apply(queueMeters.countingEmptyReceives(tenants, edgeUsage::emptyReceive)),
+                access, tenants::policyOf, REGION,
                 ACCOUNT_ID);
     }
 
@@ -203,14 +206,14 @@ final class QueueModule implements AutoCloseable {
 
     /**
      * The REST resources of queues and messages, a tenants' edge like SQS: each request reaches its caller's account's
-     * queues ({@code callers}) through the same checked client as the SQS API, decided by {@code access}. Call after
-     * {@link #start}.
+     * queues ({@code callers}) through the same checked client as the SQS API, decided by {@code access}, with the
+     * same {@code edgeLimits}. Call after {@link #start}.
      */
     List<RestResource> restResources(AccessCheck access,
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers,
-            Supplier<String> baseUrl) {
+            Supplier<String> baseUrl, java.util.function.UnaryOperator<QueueClient> edgeLimits) {
         SqsValidator validator = new SqsValidator(limits, codec);
-        var checked = callersClients(access);
+        var checked = callersClients(access, edgeLimits);
         AccountRestQueues queues = new AccountRestQueues(checked, client -> new ValidatingQueueClient(client, validator),
                 engine::peek, callers, baseUrl, REGION, ACCOUNT_ID);
         return List.of(layoutResource, new QueueResource(queues, key -> engine.placementOf(key).thenApply(where ->

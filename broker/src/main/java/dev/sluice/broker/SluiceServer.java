@@ -154,6 +154,11 @@ public final class SluiceServer implements AutoCloseable {
             new dev.sluice.broker.api.http.ConsoleRoutes().mount(router);
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
             router.route().handler(new AuthenticationHandler(accounts.verifier(), accounts::isOperator));
+            // Request-rate quotas (issue 16 D): right after authentication, before any route does work.
+            router.route().handler(new dev.sluice.broker.api.http.RequestRateHandler(accounts.rateLimiter(),
+                    () -> java.util.UUID.randomUUID().toString()));
+            followServingNodes(vertx, node, config, accounts.rateLimiter());
+            registerQuotaMeters(meters, accounts.rateLimiter());
             // Every SQS, SNS and REST request below answers within this bound, or ServiceUnavailable (503).
             dev.sluice.notify.api.http.RequestBound.install(router, vertx, config.http().requestTimeout());
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
@@ -162,6 +167,15 @@ public final class SluiceServer implements AutoCloseable {
             // Access policies (issue 16 C): topic and queue policies are evaluated by the IAM policy evaluator, with the
             // managed policies the accounts catalog attaches to each key (none for config keys).
             AccountsModule accountKeys = accounts;
+            // SQS's per-queue limits of FIFO queues (issue 16 D), for the queues of accounts with request-rate quotas.
+            dev.sluice.broker.quota.FifoRateLimiter fifoLimiter = new dev.sluice.broker.quota.FifoRateLimiter(System::nanoTime,
+                    accountKeys.rateLimiter()::servingNodes);
+            // And each account's queue-count quota, checked before a create.
+            java.util.function.UnaryOperator<dev.sluice.clientsdk.QueueClient> queueLimits = client ->
+                    new dev.sluice.broker.service.QueueCountQueueClient(new dev.sluice.broker.service.FifoThroughputQueueClient(
+                            client, fifoLimiter, accountKeys.rateLimiter()::limits, QueueModule.ACCOUNT_ID),
+                            account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.QUEUES),
+                            QueueModule.ACCOUNT_ID);
             dev.sluice.broker.auth.policy.PolicyAccessCheck policies = new dev.sluice.broker.auth.policy.PolicyAccessCheck(
                     accountKeys.directory(), new dev.sluice.broker.auth.policy.PolicyCache(10_000));
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers =
@@ -169,7 +183,8 @@ public final class SluiceServer implements AutoCloseable {
                             .map(dev.sluice.broker.auth.KeyDirectory.SigningKey::accountId).orElse(QueueModule.ACCOUNT_ID),
                             caller.accessKeyId(), !caller.link() && accountKeys.isOperator(caller.accessKeyId()));
             dev.sluice.notify.core.TopicAccess topicAccess = new dev.sluice.broker.auth.policy.TopicPolicyAccess(policies,
-                    callers);
+                    callers, account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.TOPICS),
+                    account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.SUBSCRIPTIONS));
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
                     node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess);
             dev.sluice.broker.ops.NotifyMeters notifyMeters = dev.sluice.broker.ops.NotifyMeters.register(meters,
@@ -178,12 +193,12 @@ public final class SluiceServer implements AutoCloseable {
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
                     new dev.sluice.broker.ops.NotificationCountRoutes(notify.deliveryHealth().counts(), notifyMeters::labels),
-                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(policies),
+                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(policies, queueLimits),
                     bridge.routes(queues, clock)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
-            List<RestResource> restResources = new ArrayList<>(queues.restResources(policies, callers, baseUrl::get));
+            List<RestResource> restResources = new ArrayList<>(queues.restResources(policies, callers, baseUrl::get, queueLimits));
             restResources.add(new TopicResource(notify, QueueModule.REGION));
             RaftStoreNode started = node;
             // The console's cluster-wide numbers: the serving node asks the others (topic counts, function activity).
@@ -196,7 +211,8 @@ public final class SluiceServer implements AutoCloseable {
                             peerSigner)));
             dev.sluice.broker.api.rest.RestAccountScopes functionScopes = new dev.sluice.broker.api.rest.RestAccountScopes(
                     QueueModule.ACCOUNT_ID, notify::operator);
-            restResources.add(bridge.restResource(functionScopes));
+            restResources.add(bridge.restResource(functionScopes, account -> accountKeys.quotas().of(account,
+                    dev.sluice.broker.accounts.AccountQuotas.Quota.EVENT_SOURCE_MAPPINGS)));
             restResources.add(new dev.sluice.broker.api.rest.FunctionActivityResource(
                     new dev.sluice.broker.ops.ClusterFunctionActivity(config.raft().nodeId(), bridge::activity,
                             started::clusterView, peers, peerSigner), functionScopes, bridge::mappingsOf));
@@ -350,6 +366,31 @@ public final class SluiceServer implements AutoCloseable {
     /** This node's function bridge (its pollers and management API). */
     public dev.sluice.faasbridge.service.FunctionBridge bridge() {
         return bridge.bridge();
+    }
+
+    /** How often each node re-reads the cluster view to re-split the accounts' request rates over the serving nodes. */
+    private static final long SERVING_NODES_REFRESH_MILLIS = 2_000;
+
+    /** Keeps the limiter's node count at the serving nodes of this node's cluster view (a single node: always 1). */
+    private static void followServingNodes(Vertx vertx, RaftStoreNode node,
+            SluiceConfig config, dev.sluice.broker.quota.RequestRateLimiter limiter) {
+        if (config.raft().peers().size() <= 1) {
+            return;
+        }
+        vertx.setPeriodic(0, SERVING_NODES_REFRESH_MILLIS, id -> node.clusterView()
+                .thenAccept(limiter::clusterView)
+                // A view that cannot be built now (no catalog quorum) leaves the last split in place.
+                .exceptionally(failure -> null));
+    }
+
+    /** {@code sluice_quota_throttled_total{family}}: calls this node refused for an account's request-rate quota. */
+    private static void registerQuotaMeters(PrometheusMeterRegistry meters, dev.sluice.broker.quota.RequestRateLimiter limiter) {
+        for (dev.sluice.broker.quota.ApiFamily family : dev.sluice.broker.quota.ApiFamily.values()) {
+            io.micrometer.core.instrument.FunctionCounter.builder("sluice.quota.throttled", limiter,
+                            counted -> counted.refusals(family))
+                    .description("Requests refused because their account was over its request-rate quota on this node")
+                    .tag("family", family.name().toLowerCase(java.util.Locale.ROOT)).register(meters);
+        }
     }
 
     /**

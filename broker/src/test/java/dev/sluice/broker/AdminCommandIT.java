@@ -232,6 +232,16 @@ class AdminCommandIT {
             Run created = admin(operator, with(endpoint, "accounts", "create", "Acme Corp", "--account-id", "123456789012"));
             assertEquals(0, created.exit(), created.err());
             assertEquals("open", JSON.readTree(created.out()).get("state").asText(), created.out());
+            Run quotas = admin(operator, with(endpoint, "accounts", "quotas", "show", "123456789012"));
+            assertEquals(3000, JSON.readTree(quotas.out()).get("quotas").get("sqsSendPerSecond").asLong(), quotas.out());
+            Run setQuotas = admin(operator, with(endpoint, "accounts", "quotas", "set", "123456789012", "queues=50",
+                    "sqsSendPerSecond=0"));
+            assertEquals(0, setQuotas.exit(), setQuotas.err());
+            assertEquals(50, JSON.readTree(setQuotas.out()).get("quotas").get("queues").asLong(), setQuotas.out());
+            assertEquals(0, JSON.readTree(setQuotas.out()).get("quotas").get("sqsSendPerSecond").asLong(), setQuotas.out());
+            assertRefused(admin(operator, with(endpoint, "accounts", "quotas", "set", "123456789012", "frobs=1")),
+                    "HTTP 400", "frobs");
+            assertEquals(2, admin(operator, with(endpoint, "accounts", "quotas", "set", "123456789012", "queues")).exit());
             Run chosen = admin(operator, with(endpoint, "accounts", "create", "Chosen"));
             assertTrue(JSON.readTree(chosen.out()).get("accountId").asText().matches("[0-9]{12}"), chosen.out());
 

@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
  * open. A closed account stays (its id is never reused); its keys stop working.
  *
  * @param createdMillis when it was created, epoch milliseconds (the answering node's clock)
+ * @param quotas what the account may use ({@link AccountQuotas})
  */
-public record Account(String id, String name, State state, long createdMillis) {
+public record Account(String id, String name, State state, long createdMillis, AccountQuotas quotas) {
     /** AWS account ids: exactly 12 digits. */
     public static final Pattern ID = Pattern.compile("[0-9]{12}");
     /** Names: what an operator recognises the customer by; bounded so that lists stay small. */
@@ -25,6 +26,12 @@ public record Account(String id, String name, State state, long createdMillis) {
             throw new IllegalArgumentException("account name must be 1-64 of letters, digits, space and ._@+=,-");
         }
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(quotas, "quotas");
+    }
+
+    /** An account with the quotas a new account starts with ({@link AccountQuotas#NEW_ACCOUNT}). */
+    public Account(String id, String name, State state, long createdMillis) {
+        this(id, name, state, createdMillis, AccountQuotas.NEW_ACCOUNT);
     }
 
     public boolean open() {
@@ -32,6 +39,10 @@ public record Account(String id, String name, State state, long createdMillis) {
     }
 
     public Account closed() {
-        return new Account(id, name, State.CLOSED, createdMillis);
+        return new Account(id, name, State.CLOSED, createdMillis, quotas);
+    }
+
+    public Account withQuotas(AccountQuotas changed) {
+        return new Account(id, name, state, createdMillis, changed);
     }
 }

@@ -65,7 +65,7 @@ public final class AccountChanges {
 
     /** The default account, which has no catalog record: always open. */
     static Account defaultAccount() {
-        return new Account(DEFAULT_ACCOUNT, "default", Account.State.OPEN, 0);
+        return new Account(DEFAULT_ACCOUNT, "default", Account.State.OPEN, 0, AccountQuotas.NONE);
     }
 
     /** Creates an account; {@code id} empty lets the server choose one. */
@@ -126,6 +126,27 @@ public final class AccountChanges {
                 throw refusal(Reason.CONFLICT, "the default account cannot be closed: the config keys belong to it");
             }
             return published(catalog.updateAccount(id, Account::closed)
+                    .thenApply(found -> found.orElseThrow(() -> refusal(Reason.NOT_FOUND, "no account " + id))));
+        });
+    }
+
+    /**
+     * Changes some of an account's quotas (the others keep their values) and answers the account as stored. The
+     * default account has no record and no quotas: refused (it holds the config keys, which must never be throttled).
+     */
+    public CompletableFuture<Account> setQuotas(String id, java.util.Map<AccountQuotas.Quota, Long> changes) {
+        return account(id).thenCompose(account -> {
+            if (id.equals(DEFAULT_ACCOUNT)) {
+                throw refusal(Reason.CONFLICT, "the default account " + DEFAULT_ACCOUNT + " has no quotas: it holds the "
+                        + "config keys; give tenants accounts of their own");
+            }
+            try {
+                // Checked here, before the write, so that a bad value is a 400 and not a failed catalog update.
+                account.quotas().with(changes);
+            } catch (IllegalArgumentException e) {
+                throw refusal(Reason.INVALID, e.getMessage());
+            }
+            return published(catalog.updateAccount(id, stored -> stored.withQuotas(stored.quotas().with(changes)))
                     .thenApply(found -> found.orElseThrow(() -> refusal(Reason.NOT_FOUND, "no account " + id))));
         });
     }

@@ -10,9 +10,15 @@ import java.util.List;
  * Accounts and keys as catalog values: {@code [formatVersion][fields]}, big-endian, length-prefixed strings and
  * bytes; enum states as a byte code (an append-only registry, like command types). A version or code this node does
  * not know is corruption, never a guess. Golden bytes in {@code AccountRecordGoldenTest} hold the format still.
+ *
+ * <p>Account formats: 1 = id, name, state, created; 2 = those plus the quotas as a count and {@code [code][value]}
+ * pairs (codes from {@link AccountQuotas.Quota}'s registry). A format-1 record (stored before quotas existed) reads
+ * with {@link AccountQuotas#NEW_ACCOUNT}; a format-2 record that leaves a quota out reads it at that default too, so
+ * a quota added later needs no new format.
  */
 public final class AccountRecordCodec {
-    private static final int ACCOUNT_VERSION = 1;
+    private static final int ACCOUNT_VERSION_WITHOUT_QUOTAS = 1;
+    private static final int ACCOUNT_VERSION = 2;
     private static final int KEY_VERSION = 1;
     /** State codes; never renumber. */
     private static final int OPEN = 1;
@@ -24,13 +30,21 @@ public final class AccountRecordCodec {
     }
 
     public static byte[] encode(Account account) {
-        return new BinaryWriter().putByte(ACCOUNT_VERSION).putString(account.id()).putString(account.name())
-                .putByte(account.open() ? OPEN : CLOSED).putLong(account.createdMillis()).toByteArray();
+        BinaryWriter out = new BinaryWriter().putByte(ACCOUNT_VERSION).putString(account.id()).putString(account.name())
+                .putByte(account.open() ? OPEN : CLOSED).putLong(account.createdMillis())
+                .putInt(AccountQuotas.Quota.values().length);
+        for (AccountQuotas.Quota quota : AccountQuotas.Quota.values()) {
+            out.putInt(quota.code()).putLong(account.quotas().get(quota));
+        }
+        return out.toByteArray();
     }
 
     public static Account decodeAccount(byte[] bytes) {
         BinaryReader in = new BinaryReader(bytes);
-        checkVersion(in.getByte(), ACCOUNT_VERSION, "account");
+        int version = in.getByte();
+        if (version != ACCOUNT_VERSION_WITHOUT_QUOTAS) {
+            checkVersion(version, ACCOUNT_VERSION, "account");
+        }
         String id = in.getString();
         String name = in.getString();
         int state = in.getByte();
@@ -39,7 +53,30 @@ public final class AccountRecordCodec {
             case CLOSED -> Account.State.CLOSED;
             default -> throw new CorruptFrameException("unknown account state " + state);
         };
-        return new Account(id, name, decoded, in.getLong());
+        long created = in.getLong();
+        AccountQuotas quotas = version == ACCOUNT_VERSION_WITHOUT_QUOTAS ? AccountQuotas.NEW_ACCOUNT : decodeQuotas(in, id);
+        return new Account(id, name, decoded, created, quotas);
+    }
+
+    private static AccountQuotas decodeQuotas(BinaryReader in, String accountId) {
+        int count = in.getInt();
+        if (count < 0 || count > AccountQuotas.Quota.values().length) {
+            throw new CorruptFrameException("account " + accountId + " lists " + count + " quotas");
+        }
+        java.util.EnumMap<AccountQuotas.Quota, Long> values = new java.util.EnumMap<>(AccountQuotas.Quota.class);
+        for (int i = 0; i < count; i++) {
+            int code = in.getInt();
+            AccountQuotas.Quota quota = AccountQuotas.Quota.ofCode(code);
+            if (quota == null) {
+                throw new CorruptFrameException("unknown quota code " + code + " in account " + accountId);
+            }
+            long value = in.getLong();
+            if (value < 0 || value > quota.maximum() || values.put(quota, value) != null) {
+                throw new CorruptFrameException("account " + accountId + " has quota " + quota.field() + " = " + value
+                        + " (or twice)");
+            }
+        }
+        return AccountQuotas.NEW_ACCOUNT.with(values);
     }
 
     public static byte[] encode(AccountKey key) {

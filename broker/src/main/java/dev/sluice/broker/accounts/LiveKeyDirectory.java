@@ -46,6 +46,7 @@ public final class LiveKeyDirectory implements KeyDirectory, dev.sluice.broker.a
     private final AccountCatalog catalog;
     private final Optional<SecretSeal> seal;
     private final InstantSource clock;
+    private final java.util.function.Consumer<List<Account>> accountsRead;
     private final Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Map<String, Live> live = Map.of();
     private volatile Map<String, Opened> opened = Map.of();
@@ -56,6 +57,16 @@ public final class LiveKeyDirectory implements KeyDirectory, dev.sluice.broker.a
     /** @param configKeys the config's keys by id; they win over a catalog key of the same id */
     public LiveKeyDirectory(Map<String, SigningKey> configKeys, AccountCatalog catalog, Optional<SecretSeal> seal,
             InstantSource clock) {
+        this(configKeys, catalog, seal, clock, accounts -> { });
+    }
+
+    /**
+     * @param accountsRead given every account at each refresh, on the refresher thread (the request-rate quotas follow
+     *     the accounts' quotas this way, with the same bound as the keys)
+     */
+    public LiveKeyDirectory(Map<String, SigningKey> configKeys, AccountCatalog catalog, Optional<SecretSeal> seal,
+            InstantSource clock, java.util.function.Consumer<List<Account>> accountsRead) {
+        this.accountsRead = accountsRead;
         this.configKeys = Map.copyOf(configKeys);
         this.catalog = catalog;
         this.seal = seal;
@@ -192,6 +203,7 @@ public final class LiveKeyDirectory implements KeyDirectory, dev.sluice.broker.a
             }
             opened = nextOpened;
             live = Map.copyOf(next);
+            accountsRead.accept(accounts);
             return null;
         });
     }

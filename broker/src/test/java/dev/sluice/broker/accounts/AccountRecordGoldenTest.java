@@ -23,6 +23,9 @@ class AccountRecordGoldenTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden/records");
 
     private static final Account ACCOUNT = new Account("111122223333", "Acme Corp", Account.State.CLOSED, 1_700_000_000_000L);
+    private static final Account ACCOUNT_WITH_QUOTAS = ACCOUNT.withQuotas(AccountQuotas.NEW_ACCOUNT.with(java.util.Map.of(
+            AccountQuotas.Quota.SQS_SEND_PER_SECOND, 5L, AccountQuotas.Quota.QUEUES, 2L,
+            AccountQuotas.Quota.SNS_OTHER_PER_SECOND, AccountQuotas.UNLIMITED)));
     private static final AccountKey KEY = new AccountKey("AKIAABCDEFGHIJKLMN23", "111122223333", AccountKey.State.ACTIVE,
             new SealedSecret("0123456789abcdef", new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, new byte[] {42, 43, 44}),
             List.of("Produce", "Consume"), 1_700_000_000_000L, 1_700_000_100_000L, 1_700_000_200_000L);
@@ -38,8 +41,31 @@ class AccountRecordGoldenTest {
     }
 
     @Test
-    void anAccountIsStoredInItsFirstFormatByteForByte() throws IOException {
-        assertEquals(ACCOUNT, AccountRecordCodec.decodeAccount(golden("account", AccountRecordCodec.encode(ACCOUNT))));
+    void anAccountStoredInTheFirstFormatReadsWithTheNewAccountQuotas() throws IOException {
+        byte[] first = HexFormat.of().parseHex(Files.readString(GOLDEN.resolve("account.hex"), StandardCharsets.US_ASCII).trim());
+        Account decoded = AccountRecordCodec.decodeAccount(first);
+        assertEquals(ACCOUNT, decoded);
+        assertEquals(AccountQuotas.NEW_ACCOUNT, decoded.quotas());
+    }
+
+    @Test
+    void anAccountIsStoredWithItsQuotasInTheSecondFormatByteForByte() throws IOException {
+        assertEquals(ACCOUNT_WITH_QUOTAS, AccountRecordCodec.decodeAccount(golden("account-v2",
+                AccountRecordCodec.encode(ACCOUNT_WITH_QUOTAS))));
+    }
+
+    @Test
+    void aSecondFormatRecordThatLeavesAQuotaOutReadsItAtTheNewAccountDefault() {
+        byte[] full = AccountRecordCodec.encode(ACCOUNT_WITH_QUOTAS);
+        // Drop the last (code, value) pair and say one quota fewer: as a node of an older release would have written.
+        int pairs = AccountQuotas.Quota.values().length;
+        byte[] shorter = java.util.Arrays.copyOf(full, full.length - 12);
+        int countAt = full.length - 4 - pairs * 12;
+        java.nio.ByteBuffer.wrap(shorter).putInt(countAt, pairs - 1);
+        Account decoded = AccountRecordCodec.decodeAccount(shorter);
+        AccountQuotas.Quota last = AccountQuotas.Quota.values()[pairs - 1];
+        assertEquals(AccountQuotas.NEW_ACCOUNT.get(last), decoded.quotas().get(last));
+        assertEquals(5L, decoded.quotas().get(AccountQuotas.Quota.SQS_SEND_PER_SECOND));
     }
 
     @Test
@@ -52,11 +78,14 @@ class AccountRecordGoldenTest {
     @Test
     void anUnknownFormatOrStateIsCorruptionNotAGuess() {
         byte[] account = AccountRecordCodec.encode(ACCOUNT);
-        account[0] = 2;
+        account[0] = 3;
         assertThrows(CorruptFrameException.class, () -> AccountRecordCodec.decodeAccount(account));
         byte[] state = AccountRecordCodec.encode(ACCOUNT);
-        state[state.length - 9] = 7;
+        state[state.length - 4 - AccountQuotas.Quota.values().length * 12 - 9] = 7;
         assertThrows(CorruptFrameException.class, () -> AccountRecordCodec.decodeAccount(state));
+        byte[] quotaCode = AccountRecordCodec.encode(ACCOUNT);
+        quotaCode[quotaCode.length - 9] = 99;
+        assertThrows(CorruptFrameException.class, () -> AccountRecordCodec.decodeAccount(quotaCode));
         byte[] key = AccountRecordCodec.encode(KEY);
         key[0] = 9;
         assertThrows(CorruptFrameException.class, () -> AccountRecordCodec.decodeKey(key));

@@ -49,10 +49,6 @@ class AccountsIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        SluiceConfig defaults = SluiceConfig.defaults();
-        SluiceConfig config = keyed(Optional.of(clusterKey(1))).apply(defaults.withHttp(defaults.http().withPort(0))
-                .withRaft(defaults.raft().withNode("n1", "127.0.0.1", dev.sluice.raftstore.testing.FreePorts.next())
-                        .withDataDirectory(data).withAllowTemporaryStorage(true).withDataGroups(1)));
         dev.sluice.broker.RouteMount echo = (router, context) -> router.get("/test/caller").handler(request -> {
             dev.sluice.broker.auth.Caller caller = dev.sluice.broker.api.http.AuthenticationHandler.accountCaller(request);
             Map<String, Object> seen = new java.util.HashMap<>();
@@ -61,12 +57,22 @@ class AccountsIT {
             seen.put("operator", caller.operator());
             request.json(seen);
         });
-        server = SluiceServer.start(config, List.of(echo), java.time.InstantSource.system());
+        server = startKeyed(data, 1, List.of(echo));
+        admin = new AdminApi(server.httpPort(), AwsCredentials.of(OPS, OPS_SECRET));
+    }
+
+    /** A single-node server with the config keys and cluster key {@code clusterKey(fill)}, on free ports, ready. */
+    static SluiceServer startKeyed(Path data, int fill, List<dev.sluice.broker.RouteMount> mounts) throws Exception {
+        SluiceConfig defaults = SluiceConfig.defaults();
+        SluiceConfig config = keyed(Optional.of(clusterKey(fill))).apply(defaults.withHttp(defaults.http().withPort(0))
+                .withRaft(defaults.raft().withNode("n1", "127.0.0.1", dev.sluice.raftstore.testing.FreePorts.next())
+                        .withDataDirectory(data).withAllowTemporaryStorage(true).withDataGroups(1)));
+        SluiceServer started = SluiceServer.start(config, mounts, java.time.InstantSource.system());
         long ready = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!server.node().health().ready() && System.nanoTime() < ready) {
+        while (!started.node().health().ready() && System.nanoTime() < ready) {
             Thread.sleep(50);
         }
-        admin = new AdminApi(server.httpPort(), AwsCredentials.of(OPS, OPS_SECRET));
+        return started;
     }
 
     @AfterAll

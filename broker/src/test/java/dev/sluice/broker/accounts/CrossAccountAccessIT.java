@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.broker.SluiceServer;
-import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.clientsdk.auth.AwsCredentials;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,16 +52,7 @@ class CrossAccountAccessIT {
 
     @BeforeAll
     static void startServerWithThreeAccounts() throws Exception {
-        SluiceConfig defaults = SluiceConfig.defaults();
-        SluiceConfig config = AccountsIT.keyed(Optional.of(AccountsIT.clusterKey(3))).apply(defaults
-                .withHttp(defaults.http().withPort(0))
-                .withRaft(defaults.raft().withNode("n1", "127.0.0.1", dev.sluice.raftstore.testing.FreePorts.next())
-                        .withDataDirectory(data).withAllowTemporaryStorage(true).withDataGroups(1)));
-        server = SluiceServer.start(config, List.of(), java.time.InstantSource.system());
-        long ready = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!server.node().health().ready() && System.nanoTime() < ready) {
-            Thread.sleep(50);
-        }
+        server = AccountsIT.startKeyed(data, 3, List.of());
         admin = new AdminApi(server.httpPort(), AwsCredentials.of(AccountsIT.OPS, AccountsIT.OPS_SECRET));
         accountA = admin.createAccount("Owner");
         accountB = admin.createAccount("Partner");

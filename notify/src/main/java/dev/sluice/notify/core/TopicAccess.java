@@ -40,4 +40,20 @@ public interface TopicAccess {
             String queuePolicy) {
         return false;
     }
+
+    /**
+     * The most topics {@code account} may own (its topics quota); 0 for no limit. CreateTopic of a new topic beyond it
+     * fails with TopicLimitExceeded. Default: no limit.
+     */
+    default long topicQuota(String account) {
+        return 0;
+    }
+
+    /**
+     * The most subscriptions {@code account} may own (its subscriptions quota); 0 for no limit. Subscribe beyond it
+     * fails with SubscriptionLimitExceeded. Default: no limit.
+     */
+    default long subscriptionQuota(String account) {
+        return 0;
+    }
 }

@@ -119,10 +119,32 @@ public final class SubscriptionActions {
                     }
                 }
                 // A push subscription's confirmation is signed: wait for start-up to load the keys, without blocking.
-                return keysReady.thenCompose(ready -> create(arn, topic, subscriber, checkedProtocol, endpoint, settable))
+                return withinSubscriptionQuota(subscriber).thenCompose(counted -> keysReady)
+                        .thenCompose(ready -> create(arn, topic, subscriber, checkedProtocol, endpoint, settable))
                         .thenCompose(subscription -> unlessTopicDeleted(topic, subscription))
                         .thenApply(subscription -> shownArn(arn, subscription, returnSubscriptionArn));
             }));
+        });
+    }
+
+    /**
+     * Completes when {@code account} owns fewer subscriptions than its quota (SubscriptionLimitExceeded otherwise,
+     * before anything is written). Counted from the catalog (every subscription read, only when the account has a
+     * quota) before the create: two Subscribes racing on two nodes may both take the last slot.
+     */
+    private CompletableFuture<Void> withinSubscriptionQuota(String account) {
+        long quota = topics.subscriptionQuota(account);
+        if (quota <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return catalog.allSubscriptions().thenAccept(all -> {
+            String defaultAccount = queues.accountId();
+            long owned = all.stream().filter(subscription -> account.equals(subscription.ownerAccount(defaultAccount)))
+                    .count();
+            if (owned >= quota) {
+                throw SnsError.SUBSCRIPTION_LIMIT_EXCEEDED.exception("Subscription limit exceeded: account " + account
+                        + " owns " + owned + " subscriptions, its quota");
+            }
         });
     }
 

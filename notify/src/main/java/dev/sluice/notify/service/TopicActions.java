@@ -61,6 +61,11 @@ public final class TopicActions {
         return access.operator(caller);
     }
 
+    /** The account's subscriptions quota; 0 for no limit. */
+    long subscriptionQuota(String account) {
+        return access.subscriptionQuota(account);
+    }
+
     /** The account of a caller, the default one for a caller the server named none for. */
     String accountOf(dev.sluice.notify.core.Caller caller) {
         return caller.account(queues.accountId());
@@ -84,14 +89,43 @@ public final class TopicActions {
                     }
                     return CompletableFuture.completedFuture(existing.get());
                 }
-                // Outbox first: a topic visible in the catalog always has one.
-                return queues.createOutbox(topic).thenCompose(created -> catalog.createTopic(topic))
+                // Within the account's quota; then outbox first: a topic visible in the catalog always has one.
+                return withinTopicQuota(account, qualified).thenCompose(counted -> queues.createOutbox(topic))
+                        .thenCompose(created -> catalog.createTopic(topic))
                         .thenCompose(stored -> stored ? CompletableFuture.completedFuture(topic)
                                 : catalog.topic(qualified).thenApply(raced -> raced.orElse(topic)));
             }).thenApply(topic1 -> {
                 topologyChanged.run();
                 return arn(qualified).toString();
             });
+        });
+    }
+
+    /**
+     * Completes when {@code account} owns fewer topics than its quota (TopicLimitExceeded otherwise, before anything is
+     * written). Counted from the catalog before the create: two creates racing on two nodes may both take the last
+     * slot, so an account can exceed its quota by the creates that raced.
+     */
+    private CompletableFuture<Void> withinTopicQuota(String account, String qualified) {
+        long quota = access.topicQuota(account);
+        if (quota <= 0 || qualified.indexOf('/') < 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return countTopics(account + "/", null, 0, quota).thenAccept(count -> {
+            if (count >= quota) {
+                throw SnsError.TOPIC_LIMIT_EXCEEDED.exception("Topic limit exceeded: account " + account + " owns " + count
+                        + " topics, its quota");
+            }
+        });
+    }
+
+    private CompletableFuture<Long> countTopics(String prefix, String startAfter, long before, long quota) {
+        return catalog.topicPage(prefix, startAfter, Page.SIZE).thenCompose(page -> {
+            long count = before + page.entries().size();
+            if (count >= quota || !page.more() || page.entries().isEmpty()) {
+                return CompletableFuture.completedFuture(count);
+            }
+            return countTopics(prefix, page.entries().get(page.entries().size() - 1).key(), count, quota);
         });
     }
 

@@ -53,6 +53,8 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
      * for the ownership checks: set for every verified request and, with auth off, as the default account's operator.
      */
     public static final String ACCOUNT_CALLER = "sluice.accountCaller";
+    /** The service a verified request's signature is scoped to ({@code sqs}, {@code sns}), for the quota check. */
+    public static final String SIGNED_SERVICE = "sluice.signedService";
     /** The caller while auth is off (loopback only): the default account, an operator. */
     private static final dev.sluice.broker.auth.Caller AUTH_OFF = new dev.sluice.broker.auth.Caller(
             SigV4Verifier.DEFAULT_ACCOUNT, null, true);
@@ -121,6 +123,7 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             dev.sluice.broker.auth.Caller caller = new dev.sluice.broker.auth.Caller(verified.accountId(),
                     verified.accessKeyId(), operators.test(verified.accessKeyId()));
             context.put(ACCOUNT_CALLER, caller);
+            context.put(SIGNED_SERVICE, verified.service());
             context.put(NotifyRoutes.CALLER, new Caller(verified.accessKeyId(), sourceIp, false, request.isSSL(),
                     verified.accountId()));
             context.next();

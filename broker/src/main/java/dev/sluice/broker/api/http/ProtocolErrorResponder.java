@@ -46,10 +46,20 @@ public final class ProtocolErrorResponder {
      */
     public void respond(RoutingContext context, SqsError rest, SqsError sqs, SnsError sns, String message,
             boolean snsScoped) {
+        respond(context, rest, 0, sqs, sns, message, snsScoped);
+    }
+
+    /**
+     * As {@link #respond(RoutingContext, SqsError, SqsError, SnsError, String, boolean)}, the REST answer with
+     * {@code restStatus} (0: the status {@link RestErrors} gives {@code rest}).
+     */
+    public void respond(RoutingContext context, SqsError rest, int restStatus, SqsError sqs, SnsError sns, String message,
+            boolean snsScoped) {
         HttpServerRequest request = context.request();
         String requestId = requestIds.get();
         if (request.path().equals(RestRoutes.PREFIX) || request.path().startsWith(RestRoutes.PREFIX + "/")) {
             RestResponse response = RestErrors.of(rest, message, requestId);
+            response = restStatus == 0 ? response : response.withStatus(restStatus);
             write(context, response.status(), response.contentType(), response.body());
             return;
         }

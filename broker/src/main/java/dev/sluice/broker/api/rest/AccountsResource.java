@@ -3,6 +3,7 @@ package dev.sluice.broker.api.rest;
 import dev.sluice.broker.accounts.Account;
 import dev.sluice.broker.accounts.AccountChanges;
 import dev.sluice.broker.accounts.AccountKey;
+import dev.sluice.broker.accounts.AccountQuotas;
 import dev.sluice.broker.api.rest.RestOperation.Body;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.json.JsonBodyReader;
@@ -24,7 +25,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AccountsResource implements RestResource {
     private static final JsonBodyReader READER = new JsonBodyReader(SqsError.SERIALIZATION_EXCEPTION::exception);
-    private static final String ACCOUNT = "{accountId, name, state: open|closed, created}";
+    private static final String QUOTAS = "{" + java.util.Arrays.stream(AccountQuotas.Quota.values())
+            .map(AccountQuotas.Quota::field).collect(java.util.stream.Collectors.joining(", ")) + "}: 0 means no limit";
+    private static final String ACCOUNT = "{accountId, name, state: open|closed, created, quotas}";
     private static final String KEY = "{accessKeyId, accountId, state: active|disabled, policies, created, rotated, disableAt}";
     private static final String NEW_KEY = KEY + " plus secretAccessKey: shown this once, never again";
 
@@ -55,6 +58,12 @@ public final class AccountsResource implements RestResource {
                         "Closes an account: its keys stop working; it gets no new keys", null, 200, ACCOUNT,
                         request -> changes.closeAccount(request.path("accountId")).thenApply(closed -> RestResponse.json(200,
                                 render(closed)))),
+                operation("GET", base + "/{accountId}/quotas", "describeAccountQuotas", "The account's quotas", null, 200,
+                        "{accountId, quotas: " + QUOTAS + "}", request -> changes.account(request.path("accountId"))
+                                .thenApply(account -> RestResponse.json(200, renderQuotas(account)))),
+                operation("PUT", base + "/{accountId}/quotas", "setAccountQuotas", "Changes the quotas given; the others "
+                        + "keep their values", new Body("application/json", QUOTAS, true), 200, "{accountId, quotas: " + QUOTAS
+                                + "}", this::setQuotas),
                 operation("POST", base + "/{accountId}/keys", "createAccessKey", "Creates an access key in an open account",
                         new Body("application/json", "{policies?: [managed policy names]}", false), 201, NEW_KEY, this::createKey),
                 operation("GET", base + "/{accountId}/keys", "listAccessKeys", "The account's keys (no secrets)", null, 200,
@@ -111,6 +120,26 @@ public final class AccountsResource implements RestResource {
         });
     }
 
+    private CompletableFuture<RestResponse> setQuotas(RestRequest request) {
+        Set<String> fields = new java.util.HashSet<>();
+        for (AccountQuotas.Quota quota : AccountQuotas.Quota.values()) {
+            fields.add(quota.field());
+        }
+        var body = READER.object(request.body(), fields);
+        Map<AccountQuotas.Quota, Long> wanted = new java.util.EnumMap<>(AccountQuotas.Quota.class);
+        for (AccountQuotas.Quota quota : AccountQuotas.Quota.values()) {
+            Integer value = READER.integer(body, quota.field(), quota.field());
+            if (value != null) {
+                wanted.put(quota, value.longValue());
+            }
+        }
+        if (wanted.isEmpty()) {
+            throw SqsError.MISSING_PARAMETER.exception("The request must set at least one quota: " + QUOTAS + ".");
+        }
+        return changes.setQuotas(request.path("accountId"), wanted).thenApply(account -> RestResponse.json(200,
+                renderQuotas(account)));
+    }
+
     private CompletableFuture<RestResponse> createKey(RestRequest request) {
         var body = READER.object(request.body(), Set.of("policies"));
         List<String> policies = READER.strings(body, "policies", "policies");
@@ -131,7 +160,23 @@ public final class AccountsResource implements RestResource {
         body.put("name", account.name());
         body.put("state", account.open() ? "open" : "closed");
         body.put("created", account.createdMillis() == 0 ? null : Instant.ofEpochMilli(account.createdMillis()).toString());
+        body.put("quotas", quotas(account.quotas()));
         return body;
+    }
+
+    private static Map<String, Object> renderQuotas(Account account) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accountId", account.id());
+        body.put("quotas", quotas(account.quotas()));
+        return body;
+    }
+
+    private static Map<String, Object> quotas(AccountQuotas quotas) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (AccountQuotas.Quota quota : AccountQuotas.Quota.values()) {
+            values.put(quota.field(), quotas.get(quota));
+        }
+        return values;
     }
 
     private static Map<String, Object> render(AccountKey key) {

@@ -1,9 +1,13 @@
 package dev.sluice.broker.api.rest;
 
+import dev.sluice.clientsdk.LambdaError;
 import dev.sluice.faasbridge.api.http.BridgeOperations;
+import dev.sluice.faasbridge.core.AccountScope;
+import dev.sluice.faasbridge.core.BridgeException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code /v1/functions}, {@code /v1/event-source-mappings} and {@code /v1/bridges}: the function bridge's
@@ -12,12 +16,29 @@ import java.util.Map;
  * only its own account's; an operator lists every account's, and reaches one account's with {@code ?account=}.
  */
 public final class FunctionResource implements RestResource {
+    /** The operation a mapping quota guards. */
+    private static final String CREATE_MAPPING = "createEventSourceMapping";
+
     private final BridgeOperations operations;
     private final RestAccountScopes scopes;
+    private final java.util.function.ToLongFunction<String> mappingQuota;
+    private final java.util.function.Function<AccountScope, CompletableFuture<Integer>> mappingCount;
 
     public FunctionResource(BridgeOperations operations, RestAccountScopes scopes) {
+        this(operations, scopes, account -> 0, scope -> CompletableFuture.completedFuture(0));
+    }
+
+    /**
+     * @param mappingQuota an account's event source mappings quota (0: no limit)
+     * @param mappingCount the mappings a scope's account has now
+     */
+    public FunctionResource(BridgeOperations operations, RestAccountScopes scopes,
+            java.util.function.ToLongFunction<String> mappingQuota,
+            java.util.function.Function<AccountScope, CompletableFuture<Integer>> mappingCount) {
         this.operations = operations;
         this.scopes = scopes;
+        this.mappingQuota = mappingQuota;
+        this.mappingCount = mappingCount;
     }
 
     @Override
@@ -42,10 +63,32 @@ public final class FunctionResource implements RestResource {
                 responses, request -> {
                     Map<String, String> query = new LinkedHashMap<>();
                     request.query().forEach((name, values) -> query.put(name, values.isEmpty() ? null : values.get(0)));
-                    return operation.handler().apply(new BridgeOperations.Call(request.pathParameters(), query,
-                            request.body(), scopes.of(request)))
+                    AccountScope scope = scopes.of(request);
+                    BridgeOperations.Call call = new BridgeOperations.Call(request.pathParameters(), query, request.body(), scope);
+                    CompletableFuture<Object> allowed = operation.operationId().equals(CREATE_MAPPING)
+                            ? withinMappingQuota(scope) : CompletableFuture.completedFuture(null);
+                    return allowed.thenCompose(ignored -> operation.handler().apply(call))
                             .thenApply(json -> json == null ? RestResponse.noContent().withStatus(operation.successStatus())
                                     : RestResponse.json(operation.successStatus(), json));
                 });
+    }
+
+    /**
+     * Completes when the scope's account has fewer event source mappings than its quota; else fails with Lambda's
+     * ResourceConflictException (409) before anything is stored. Counted before the create, so two creates racing on
+     * two nodes may both take the last slot.
+     */
+    private CompletableFuture<Object> withinMappingQuota(AccountScope scope) {
+        long quota = mappingQuota.applyAsLong(scope.account());
+        if (quota <= 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return mappingCount.apply(scope).thenApply(count -> {
+            if (count >= quota) {
+                throw new BridgeException(LambdaError.RESOURCE_CONFLICT, "Account " + scope.account() + " already has "
+                        + count + " event source mappings, its quota; delete one or ask the operator to raise it.");
+            }
+            return null;
+        });
     }
 }

@@ -14,11 +14,34 @@ import java.util.function.Function;
 public final class TopicPolicyAccess implements TopicAccess {
     private final PolicyAccessCheck check;
     private final Function<dev.sluice.notify.core.Caller, Caller> callers;
+    private final java.util.function.ToLongFunction<String> topicQuota;
+    private final java.util.function.ToLongFunction<String> subscriptionQuota;
 
     /** @param callers who notify's caller is: its account, key, and whether it is an operator */
     public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers) {
+        this(check, callers, account -> 0, account -> 0);
+    }
+
+    /**
+     * @param topicQuota each account's topics quota (0: no limit), as {@link #topicQuota} answers it
+     * @param subscriptionQuota each account's subscriptions quota (0: no limit)
+     */
+    public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers,
+            java.util.function.ToLongFunction<String> topicQuota, java.util.function.ToLongFunction<String> subscriptionQuota) {
         this.check = check;
         this.callers = callers;
+        this.topicQuota = topicQuota;
+        this.subscriptionQuota = subscriptionQuota;
+    }
+
+    @Override
+    public long subscriptionQuota(String account) {
+        return subscriptionQuota.applyAsLong(account);
+    }
+
+    @Override
+    public long topicQuota(String account) {
+        return topicQuota.applyAsLong(account);
     }
 
     @Override

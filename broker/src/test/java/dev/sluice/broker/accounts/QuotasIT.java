@@ -1,0 +1,287 @@
+package dev.sluice.broker.accounts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.broker.SluiceServer;
+import dev.sluice.clientsdk.auth.AwsCredentials;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Account quotas through the operator API and the AWS SDKs: the operator reads and sets them; a tenant over its
+ * request rate is refused with the error each protocol's SDK treats as throttling (SQS JSON and Query
+ * RequestThrottled 400, SNS Throttled 429, REST 429), and an SDK left at its default retries gets every call through.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class QuotasIT {
+    @TempDir
+    static Path data;
+    private static SluiceServer server;
+    private static AdminApi admin;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = AccountsIT.startKeyed(data, 5, List.of());
+        admin = new AdminApi(server.httpPort(), AwsCredentials.of(AccountsIT.OPS, AccountsIT.OPS_SECRET));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** A new account with {@code quotas} (a JSON object) set, and a key of it that works. */
+    private static AwsCredentials tenant(String name, String quotas) throws InterruptedException {
+        String account = admin.createAccount(name);
+        AdminApi.Answer set = admin.call("PUT", "/v1/admin/accounts/" + account + "/quotas", quotas);
+        assertEquals(200, set.status(), set.text());
+        AwsCredentials keys = admin.createKey(account);
+        try (SqsClient probe = admin.sqs(keys)) {
+            AccountsIT.awaitWorking(probe);
+        }
+        return keys;
+    }
+
+    private static double throttled(String family) {
+        return server.meters().get("sluice.quota.throttled").tag("family", family).functionCounter().count();
+    }
+
+    @Test
+    void theOperatorReadsAndSetsQuotasAndBadChangesGetA4xx() {
+        String account = admin.createAccount("Quoted");
+        String path = "/v1/admin/accounts/" + account + "/quotas";
+        AdminApi.Answer initial = admin.call("GET", path, null);
+        assertEquals(200, initial.status(), initial.text());
+        assertEquals(3_000, initial.body().get("quotas").get("sqsSendPerSecond").asLong(), initial.text());
+        assertEquals(1_000, initial.body().get("quotas").get("queues").asLong(), initial.text());
+
+        AdminApi.Answer changed = admin.call("PUT", path, "{\"sqsSendPerSecond\":7,\"topics\":0}");
+        assertEquals(200, changed.status(), changed.text());
+        assertEquals(7, changed.body().get("quotas").get("sqsSendPerSecond").asLong());
+        assertEquals(0, changed.body().get("quotas").get("topics").asLong());
+        assertEquals(3_000, changed.body().get("quotas").get("sqsReceivePerSecond").asLong(), "the others keep theirs");
+        AdminApi.Answer described = admin.call("GET", "/v1/admin/accounts/" + account, null);
+        assertEquals(7, described.body().get("quotas").get("sqsSendPerSecond").asLong(), described.text());
+
+        assertEquals(400, admin.call("PUT", path, "{\"sqsSendPerSecond\":-1}").status());
+        assertEquals(400, admin.call("PUT", path, "{\"queues\":2000000000}").status());
+        AdminApi.Answer unknown = admin.call("PUT", path, "{\"frobs\":1}");
+        assertEquals(400, unknown.status(), unknown.text());
+        assertEquals(400, admin.call("PUT", path, "{}").status());
+        assertEquals(400, admin.call("PUT", path, "{\"queues\":\"many\"}").status());
+        assertEquals(404, admin.call("PUT", "/v1/admin/accounts/999999999999/quotas", "{\"queues\":1}").status());
+        AdminApi.Answer defaultAccount = admin.call("PUT", "/v1/admin/accounts/000000000000/quotas", "{\"queues\":1}");
+        assertEquals(409, defaultAccount.status(), defaultAccount.text());
+        assertEquals(0, admin.call("GET", "/v1/admin/accounts/000000000000/quotas", null).body().get("quotas")
+                .get("sqsSendPerSecond").asLong(), "the default account is not limited");
+        assertEquals(7, admin.call("GET", path, null).body().get("quotas").get("sqsSendPerSecond").asLong(),
+                "refused changes changed nothing");
+    }
+
+    @Test
+    void anSqsClientOverItsSendRateIsThrottledAndWithDefaultRetriesEveryCallSucceeds() throws Exception {
+        AwsCredentials keys = tenant("Sender", "{\"sqsSendPerSecond\":10}");
+        double before = throttled("sqs_send");
+        try (SqsClient noRetries = admin.sqs(keys); SqsClient retrying = sqs(keys)) {
+            String url = noRetries.createQueue(b -> b.queueName("throttled")).queueUrl();
+            AwsServiceException refused = null;
+            int sent = 0;
+            for (int i = 0; i < 40 && refused == null; i++) {
+                try {
+                    noRetries.sendMessage(b -> b.queueUrl(url).messageBody("m"));
+                    sent++;
+                } catch (AwsServiceException e) {
+                    refused = e;
+                }
+            }
+            assertNotNull(refused, "40 sends at once were all admitted at 10 a second");
+            assertEquals("RequestThrottled", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(400, refused.statusCode());
+            assertTrue(refused.isThrottlingException(), "the SDK must see a throttling error, to back off and retry");
+            assertTrue(throttled("sqs_send") > before);
+
+            // Receives are another family: not refused while sends are.
+            noRetries.receiveMessage(b -> b.queueUrl(url));
+            double refusedSoFar = throttled("sqs_send");
+            for (int i = 0; i < 20; i++) {
+                retrying.sendMessage(b -> b.queueUrl(url).messageBody("r"));
+            }
+            assertTrue(throttled("sqs_send") > refusedSoFar, "20 sends at 10 a second were never throttled");
+            var depth = noRetries.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings(
+                    "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+            assertEquals(sent + 20, Integer.parseInt(depth.get("ApproximateNumberOfMessages"))
+                    + Integer.parseInt(depth.get("ApproximateNumberOfMessagesNotVisible")),
+                    "a throttled send stored nothing; each retried one once");
+        }
+    }
+
+    @Test
+    void queryProtocolAndSnsAndRestAnswerTheirOwnThrottlingErrors() throws Exception {
+        AwsCredentials keys = tenant("Everyone", "{\"sqsOtherPerSecond\":2,\"snsOtherPerSecond\":2}");
+        com.amazonaws.services.sqs.AmazonSQS query = com.amazonaws.services.sqs.AmazonSQSClientBuilder.standard()
+                .withEndpointConfiguration(new com.amazonaws.client.builder.AwsClientBuilder.EndpointConfiguration(
+                        "http://127.0.0.1:" + server.httpPort(), "us-east-1"))
+                .withCredentials(new com.amazonaws.auth.AWSStaticCredentialsProvider(
+                        new com.amazonaws.auth.BasicAWSCredentials(keys.accessKeyId(), keys.secretAccessKey())))
+                .withClientConfiguration(new com.amazonaws.ClientConfiguration().withMaxErrorRetry(0)).build();
+        try {
+            com.amazonaws.AmazonServiceException refused = null;
+            for (int i = 0; i < 20 && refused == null; i++) {
+                try {
+                    query.listQueues();
+                } catch (com.amazonaws.AmazonServiceException e) {
+                    refused = e;
+                }
+            }
+            assertNotNull(refused, "20 ListQueues at once were all admitted at 2 a second");
+            assertEquals("RequestThrottled", refused.getErrorCode(), refused.toString());
+            assertEquals(400, refused.getStatusCode());
+        } finally {
+            query.shutdown();
+        }
+
+        try (SnsClient sns = sns(keys)) {
+            AwsServiceException refused = null;
+            for (int i = 0; i < 20 && refused == null; i++) {
+                try {
+                    sns.listTopics();
+                } catch (AwsServiceException e) {
+                    refused = e;
+                }
+            }
+            assertNotNull(refused, "20 ListTopics at once were all admitted at 2 a second");
+            assertEquals("Throttled", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(429, refused.statusCode());
+            assertTrue(refused.isThrottlingException());
+        }
+
+        AdminApi tenantRest = new AdminApi(server.httpPort(), keys);
+        AdminApi.Answer refused = null;
+        for (int i = 0; i < 20 && refused == null; i++) {
+            AdminApi.Answer answer = tenantRest.call("GET", "/v1/queues", null);
+            if (answer.status() != 200) {
+                refused = answer;
+            }
+        }
+        assertNotNull(refused, "20 REST queue listings at once were all admitted at 2 a second");
+        assertEquals(429, refused.status(), refused.text());
+        assertEquals("RequestThrottled", refused.code(), refused.text());
+    }
+
+    @Test
+    void anAccountAtItsQueueQuotaIsRefusedOverLimitAndNothingIsCreatedButReCreatingAQueueItHasWorks() throws Exception {
+        AwsCredentials keys = tenant("Counted", "{\"queues\":2}");
+        try (SqsClient sqs = admin.sqs(keys)) {
+            String first = sqs.createQueue(b -> b.queueName("first")).queueUrl();
+            sqs.createQueue(b -> b.queueName("second.fifo").attributes(java.util.Map.of(
+                    software.amazon.awssdk.services.sqs.model.QueueAttributeName.FIFO_QUEUE, "true")));
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sqs.createQueue(b -> b.queueName("third")));
+            assertEquals("OverLimit", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(400, refused.statusCode());
+            assertEquals(first, sqs.createQueue(b -> b.queueName("first")).queueUrl(), "an existing queue's create answers");
+            assertEquals(2, sqs.listQueues().queueUrls().size(), "the refused create wrote nothing");
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException.class,
+                    () -> sqs.getQueueUrl(b -> b.queueName("third")));
+            sqs.deleteQueue(b -> b.queueUrl(first));
+            sqs.createQueue(b -> b.queueName("third"));
+        }
+    }
+
+    @Test
+    void anAccountAtItsTopicQuotaGetsTopicLimitExceededAndNothingIsCreated() throws Exception {
+        AwsCredentials keys = tenant("Topical", "{\"topics\":1}");
+        try (SnsClient sns = sns(keys)) {
+            String first = sns.createTopic(b -> b.name("first")).topicArn();
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sns.createTopic(b -> b.name("second")));
+            assertEquals("TopicLimitExceeded", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(403, refused.statusCode());
+            assertEquals(first, sns.createTopic(b -> b.name("first")).topicArn(), "an existing topic's create answers");
+            assertEquals(List.of(first), sns.listTopics().topics().stream().map(topic -> topic.topicArn()).toList());
+        }
+    }
+
+    @Test
+    void anAccountAtItsMappingQuotaGetsResourceConflictAndNothingIsCreated() throws Exception {
+        AwsCredentials keys = tenant("Mapped", "{\"eventSourceMappings\":1}");
+        AdminApi rest = new AdminApi(server.httpPort(), keys);
+        assertEquals(201, rest.call("POST", "/v1/functions",
+                "{\"FunctionName\":\"fn\",\"InvokeUrl\":\"http://127.0.0.1:9/invoke\"}").status());
+        String queueArn;
+        try (SqsClient sqs = admin.sqs(keys)) {
+            String url = sqs.createQueue(b -> b.queueName("source")).queueUrl();
+            queueArn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn"))
+                    .attributesAsStrings().get("QueueArn");
+        }
+        String mapping = "{\"FunctionName\":\"fn\",\"EventSourceArn\":\"" + queueArn + "\",\"Enabled\":false}";
+        AdminApi.Answer first = rest.call("POST", "/v1/event-source-mappings", mapping);
+        assertEquals(202, first.status(), first.text());
+        AdminApi.Answer refused = rest.call("POST", "/v1/event-source-mappings", mapping);
+        assertEquals(409, refused.status(), refused.text());
+        assertEquals("ResourceConflictException", refused.code(), refused.text());
+        AdminApi.Answer listed = rest.call("GET", "/v1/event-source-mappings", null);
+        assertEquals(1, listed.body().get("EventSourceMappings").size(), listed.text());
+    }
+
+    @Test
+    void anAccountAtItsSubscriptionQuotaGetsSubscriptionLimitExceededAndNothingIsCreated() throws Exception {
+        AwsCredentials keys = tenant("Subscribed", "{\"subscriptions\":1}");
+        try (SnsClient sns = sns(keys); SqsClient sqs = admin.sqs(keys)) {
+            String topic = sns.createTopic(b -> b.name("news")).topicArn();
+            List<String> queueArns = new java.util.ArrayList<>();
+            for (String name : List.of("reader-1", "reader-2")) {
+                String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+                queueArns.add(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn"))
+                        .attributesAsStrings().get("QueueArn"));
+            }
+            String first = sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(0))).subscriptionArn();
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(1))));
+            assertEquals("SubscriptionLimitExceeded", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(403, refused.statusCode());
+            assertEquals(first, sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(0)))
+                    .subscriptionArn(), "an existing subscription's Subscribe answers");
+            assertEquals(1, sns.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions().size());
+        }
+    }
+
+    /** An SQS client with the SDK's default retries. */
+    private static SqsClient sqs(AwsCredentials keys) {
+        return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + server.httpPort()))
+                .region(Region.US_EAST_1).credentialsProvider(credentials(keys))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
+    /** An SNS client without retries. */
+    private static SnsClient sns(AwsCredentials keys) {
+        return SnsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + server.httpPort()))
+                .region(Region.US_EAST_1).credentialsProvider(credentials(keys))
+                .overrideConfiguration(config -> config.retryStrategy(
+                        software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry()))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    }
+
+    private static StaticCredentialsProvider credentials(AwsCredentials keys) {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey()));
+    }
+}
