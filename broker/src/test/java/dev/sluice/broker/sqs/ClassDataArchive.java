@@ -104,6 +104,7 @@ final class ClassDataArchive {
             process.destroy(); // SIGTERM: a clean stop, at which the JVM writes the archive
             if (process.waitFor(TRAINING_BOUND.toSeconds(), TimeUnit.SECONDS) && Files.size(written) > 0) {
                 Files.move(written, archive, StandardCopyOption.ATOMIC_MOVE);
+                removeEarlierBuilds();
             }
         } catch (IOException | AssertionError failed) {
             System.err.println("class-data-sharing archive not made (nodes start without one): " + failed
@@ -113,6 +114,24 @@ final class ClassDataArchive {
             process.waitFor(10, TimeUnit.SECONDS);
             Files.deleteIfExists(written);
             deleteTree(dataDir);
+        }
+    }
+
+    /**
+     * Deletes the archives and jars of earlier compiles (about 60 MB each), which no JVM of this build will start with:
+     * one that still runs keeps its mapping of a deleted file.
+     */
+    private void removeEarlierBuilds() throws IOException {
+        List<String> inUse = List.of(classPath.split(File.pathSeparator));
+        try (Stream<Path> made = Stream.concat(Files.list(directory), Files.list(directory.resolve("jars")))) {
+            for (Path file : made.toList()) {
+                String name = file.getFileName().toString();
+                boolean earlierArchive = name.endsWith(".jsa") && !file.equals(archive);
+                boolean earlierJar = name.endsWith(".jar") && !inUse.contains(file.toString());
+                if (earlierArchive || earlierJar) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * node restarts where it was. {@link #kill} is SIGKILL. Data lives under target/ (the server
  * refuses temporary directories); {@link #logTails} helps explain a failure. The JVMs start with the class-data-sharing
  * archive README's "Faster restarts" tells users to make ({@link ClassDataArchive}; {@code -Dsluice.processes.cds=false}
- * for none).
+ * for none). {@code -Dsluice.processes.jvmOptions="-Xlog:... -XX:StartFlightRecording..."} adds options to every node's
+ * JVM, to profile a start (benchmarks/RESULTS.md, "Restart time").
  */
 public final class SluiceProcesses implements AutoCloseable {
     final Path base = Path.of("target", "sluice-processes", UUID.randomUUID().toString()).toAbsolutePath();
@@ -172,6 +173,10 @@ public final class SluiceProcesses implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while making the class-data-sharing archive", interrupted);
                 }
+            }
+            String profiling = System.getProperty("sluice.processes.jvmOptions", "").trim();
+            if (!profiling.isEmpty()) {
+                command.addAll(List.of(profiling.split("\\s+")));
             }
             command.addAll(List.of("-cp", classPath));
             javaCommand = List.copyOf(command);
