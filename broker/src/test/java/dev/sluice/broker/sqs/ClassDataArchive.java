@@ -104,7 +104,7 @@ final class ClassDataArchive {
             process.destroy(); // SIGTERM: a clean stop, at which the JVM writes the archive
             if (process.waitFor(TRAINING_BOUND.toSeconds(), TimeUnit.SECONDS) && Files.size(written) > 0) {
                 Files.move(written, archive, StandardCopyOption.ATOMIC_MOVE);
-                removeEarlierBuilds();
+                removeEarlierBuilds(directory, classPath, archive);
             }
         } catch (IOException | AssertionError failed) {
             System.err.println("class-data-sharing archive not made (nodes start without one): " + failed
@@ -121,7 +121,7 @@ final class ClassDataArchive {
      * Deletes the archives and jars of earlier compiles (about 60 MB each), which no JVM of this build will start with:
      * one that still runs keeps its mapping of a deleted file.
      */
-    private void removeEarlierBuilds() throws IOException {
+    static void removeEarlierBuilds(Path directory, String classPath, Path archive) throws IOException {
         List<String> inUse = List.of(classPath.split(File.pathSeparator));
         try (Stream<Path> made = Stream.concat(Files.list(directory), Files.list(directory.resolve("jars")))) {
             for (Path file : made.toList()) {
