@@ -37,6 +37,22 @@ class RaftStoreConfigTest {
     }
 
     @Test
+    void aLoneNodeCampaignsSoonAfterAStartWhileClusterMembersWaitAnElectionTimeout(@org.junit.jupiter.api.io.TempDir Path dir) {
+        RaftStoreConfig lone = RaftStoreConfig.defaults();
+        var loneProperties = RaftStoreNode.properties(lone, dir);
+        assertEquals(RaftStoreNode.LONE_NODE_FIRST_ELECTION_MAX.toMillis(), org.apache.ratis.server.RaftServerConfigKeys.Rpc
+                .firstElectionTimeoutMax(loneProperties).toLong(TimeUnit.MILLISECONDS));
+        assertTrue(RaftStoreNode.LONE_NODE_FIRST_ELECTION_MAX.compareTo(lone.electionTimeoutMin()) < 0);
+        RaftStoreConfig member = lone.withPeers(List.of(new Peer("n1", "127.0.0.1", 7001), new Peer("n2", "127.0.0.1", 7002),
+                new Peer("n3", "127.0.0.1", 7003)));
+        var memberProperties = RaftStoreNode.properties(member, dir);
+        assertEquals(member.electionTimeoutMin().toMillis(), org.apache.ratis.server.RaftServerConfigKeys.Rpc
+                .firstElectionTimeoutMin(memberProperties).toLong(TimeUnit.MILLISECONDS));
+        assertEquals(member.electionTimeoutMax().toMillis(), org.apache.ratis.server.RaftServerConfigKeys.Rpc
+                .firstElectionTimeoutMax(memberProperties).toLong(TimeUnit.MILLISECONDS));
+    }
+
+    @Test
     void clusterMembersRefuseTemporaryDataDirectoriesUnlessATestAllowsThem() {
         RaftStoreConfig config = RaftStoreConfig.defaults().withDataDirectory(Path.of("/tmp/sluice-data"))
                 .withPeers(List.of(new Peer("n1", "127.0.0.1", 7001), new Peer("n2", "127.0.0.1", 7002),

@@ -18,7 +18,10 @@ import java.util.stream.Stream;
 /**
  * Sluice servers as child JVMs running {@link Main}, one per node, on fixed free ports so that a
  * node restarts where it was. {@link #kill} is SIGKILL. Data lives under target/ (the server
- * refuses temporary directories); {@link #logTails} helps explain a failure.
+ * refuses temporary directories); {@link #logTails} helps explain a failure. The JVMs start with the class-data-sharing
+ * archive README's "Faster restarts" tells users to make ({@link ClassDataArchive}; {@code -Dsluice.processes.cds=false}
+ * for none). {@code -Dsluice.processes.jvmOptions="-Xlog:... -XX:StartFlightRecording..."} adds options to every node's
+ * JVM, to profile a start (benchmarks/RESULTS.md, "Restart time").
  */
 public final class SluiceProcesses implements AutoCloseable {
     final Path base = Path.of("target", "sluice-processes", UUID.randomUUID().toString()).toAbsolutePath();
@@ -32,6 +35,8 @@ public final class SluiceProcesses implements AutoCloseable {
     private final List<String> extraArguments;
     /** The nodes the cluster forms with (their ids are its --peers); the rest join later ({@link #startJoining}). */
     private final int initialNodes;
+    /** The JVM and its options every node starts with: made at the first start (it may train the archive). */
+    private List<String> javaCommand;
 
     public SluiceProcesses(int nodes) {
         this(nodes, List.of());
@@ -135,9 +140,8 @@ public final class SluiceProcesses implements AutoCloseable {
     private void start(int node, List<String> clusterArguments) throws IOException {
         Files.createDirectories(base);
         List<String> command = new ArrayList<>(launchPrefixes.get(node));
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--node-id", "n" + (node + 1), "--port", String.valueOf(httpPorts[node]),
+        command.addAll(javaCommand());
+        command.addAll(List.of(Main.class.getName(), "--node-id", "n" + (node + 1), "--port", String.valueOf(httpPorts[node]),
                 "--raft-port", String.valueOf(raftPorts[node]), "--data-dir", dataDirs[node].toString(),
                 // The checkout, and so target/, may itself live under /tmp on a CI machine.
                 "--allow-temporary-storage", "true"));
@@ -147,6 +151,37 @@ public final class SluiceProcesses implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("n" + (node + 1) + ".log").toFile()));
         builder.environment().keySet().removeIf(name -> name.startsWith("SLUICE_"));
         processes[node] = builder.start();
+    }
+
+    /** The {@code java} launcher of the JVM running the tests. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** {@code java}, its options and the class path, up to the main class. */
+    private List<String> javaCommand() throws IOException {
+        if (javaCommand == null) {
+            List<String> command = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC"));
+            String classPath = System.getProperty("java.class.path");
+            if (ClassDataArchive.ENABLED) {
+                try {
+                    ClassDataArchive archive = ClassDataArchive.forClassPath(
+                            Path.of("target", "class-data-sharing").toAbsolutePath(), classPath);
+                    command.addAll(archive.jvmOptions());
+                    classPath = archive.classPath();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while making the class-data-sharing archive", interrupted);
+                }
+            }
+            String profiling = System.getProperty("sluice.processes.jvmOptions", "").trim();
+            if (!profiling.isEmpty()) {
+                command.addAll(List.of(profiling.split("\\s+")));
+            }
+            command.addAll(List.of("-cp", classPath));
+            javaCommand = List.copyOf(command);
+        }
+        return javaCommand;
     }
 
     /** Starts the initial nodes and waits until each is healthy. */

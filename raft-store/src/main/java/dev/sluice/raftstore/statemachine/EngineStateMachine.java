@@ -64,6 +64,12 @@ public final class EngineStateMachine extends BaseStateMachine {
      * group's history. A flush is a memtable switch plus a background write of a few MB.
      */
     public static final int FLUSH_EVERY_COMMANDS = 10_000;
+    /**
+     * Bytes of applied entries between two flushes, if they come before {@link #FLUSH_EVERY_COMMANDS}: a restart
+     * replays at most about this much of the log ({@link FlushInterval}). 4 MiB flushes are small L0 files; RocksDB
+     * compacts every few of them in the background.
+     */
+    public static final long FLUSH_EVERY_BYTES = 4L << 20;
 
     private final String name;
     private final DomainEngine engine;
@@ -80,8 +86,7 @@ public final class EngineStateMachine extends BaseStateMachine {
     private volatile Throwable failure;
     /** The last leader {@link #notifyLeaderChanged} named; Ratis calls it from one thread at a time per group. */
     private volatile RaftPeerId lastLeader;
-    /** Commands applied since the last flush (apply thread only). */
-    private int commandsSinceFlush;
+    private final FlushInterval flushInterval = new FlushInterval(FLUSH_EVERY_COMMANDS, FLUSH_EVERY_BYTES);
 
     /** @param founding the groups of this node still being founded ({@link Formation}) */
     public EngineStateMachine(String name, DomainEngine engine, Path liveDirectory, InstantSource clock,
@@ -256,6 +261,7 @@ public final class EngineStateMachine extends BaseStateMachine {
                 return null;
             }
             ByteBuffer data = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
+            int entryBytes = data.remaining();
             EntryHeader header = EntryHeader.read(data);
             List<ByteBuffer> commands = ProposalCodec.decode(data);
             results = new ArrayList<>(commands.size());
@@ -268,9 +274,7 @@ public final class EngineStateMachine extends BaseStateMachine {
                 }
                 batch.commit(new AppliedPosition(termIndex.getTerm(), termIndex.getIndex(), context.timeMillis()));
             }
-            commandsSinceFlush += commands.size();
-            if (commandsSinceFlush >= FLUSH_EVERY_COMMANDS) {
-                commandsSinceFlush = 0;
+            if (flushInterval.applied(commands.size(), entryBytes)) {
                 current.flushInBackground();
             }
         } finally {
