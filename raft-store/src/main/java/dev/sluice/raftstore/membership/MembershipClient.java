@@ -162,7 +162,7 @@ final class MembershipClient implements AutoCloseable {
         long commitIndex = reply.getLogInfoProto().getCommitted().getIndex();
         boolean changing = conf.getOldPeersCount() > 0 || conf.getOldListenersCount() > 0;
         return new GroupMembership(ids(conf.getPeersList()), ids(conf.getListenersList()), leader, changing, commitIndex,
-                commits, silence);
+                reply.getLogInfoProto().getLastEntry().getIndex(), commits, silence);
     }
 
     private static List<String> ids(List<RaftPeerProto> peers) {
