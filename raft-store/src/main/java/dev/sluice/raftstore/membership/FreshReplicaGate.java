@@ -35,6 +35,8 @@ final class FreshReplicaGate {
         NOT_COMMITTED
     }
 
+    private static final String NO_ANSWER_YET = "no replica here yet: waits for an answer from the group's leader before creating one";
+
     private final String selfId;
     /** Per group, a log index at or above the first configuration seen without this node: committed past it, it holds. */
     private final Map<String, Long> removedAtOrBefore = new HashMap<>();
@@ -45,6 +47,14 @@ final class FreshReplicaGate {
     }
 
     /**
+     * Records that this node has no replica of {@code group} and is to create one: until {@link #decide} allows it, the
+     * group is {@link #waiting} (so a node that has not asked yet does not look ready).
+     */
+    void expect(String group) {
+        waiting.putIfAbsent(group, NO_ANSWER_YET);
+    }
+
+    /**
      * Whether this node may create its empty replica of {@code group} now, given the membership its leader reported
      * (empty when no leader answered). Logs one line when the answer changes.
      */
@@ -52,14 +62,14 @@ final class FreshReplicaGate {
         Verdict verdict = verdict(group, leaderView);
         String reason = switch (verdict) {
             case CREATE -> null;
-            case NO_LEADER -> "no replica here yet: waits for an answer from the group's leader before creating one";
+            case NO_LEADER -> NO_ANSWER_YET;
             case STILL_A_MEMBER -> "this node has no storage for the group, but the group's leader "
                     + leaderView.orElseThrow().leader() + " still counts it as a member: its data was lost. It takes no part "
                     + "in the group until an operator runs node-replace " + selfId + " (which removes it), then rejoins as a fresh replica";
             case NOT_COMMITTED -> "no replica here yet: waits until the group's configuration without this node is committed";
         };
         String before = reason == null ? waiting.remove(group) : waiting.put(group, reason);
-        if (reason != null && !reason.equals(before)) {
+        if (reason != null && !reason.equals(before) && verdict != Verdict.NO_LEADER) {
             if (verdict == Verdict.STILL_A_MEMBER) {
                 LOG.warn("{}: {}", group, reason);
             } else {

@@ -63,6 +63,7 @@ final class ReplicaWorker implements Runnable {
         this.gate = new FreshReplicaGate(selfId);
         this.missingAtStart = ConcurrentHashMap.newKeySet();
         this.missingAtStart.addAll(missingAtStart);
+        missingAtStart.forEach(gate::expect);
         this.seeds = List.copyOf(seeds);
         this.store = store;
         this.groupNames = List.copyOf(groupNames);

@@ -33,6 +33,14 @@ class FreshReplicaGateTest {
     }
 
     @Test
+    void aGroupToCreateIsWaitingBeforeTheFirstAnswerSoTheNodeDoesNotLookReady() {
+        gate.expect("data-1");
+        assertTrue(gate.waiting().containsKey("data-1"));
+        assertEquals(Verdict.CREATE, gate.decide("data-1", leaderReports(List.of("n1"), false, 3, 3)));
+        assertTrue(gate.waiting().isEmpty(), gate.waiting().toString());
+    }
+
+    @Test
     void withoutAnAnswerFromTheLeaderTheNodeWaits() {
         assertEquals(Verdict.NO_LEADER, gate.decide("data-0", Optional.empty()));
         assertTrue(gate.waiting().containsKey("data-0"));
