@@ -98,7 +98,7 @@ public final class RaftStoreNode implements AutoCloseable {
     });
 
     private RaftStoreNode(RaftStoreConfig config, RaftServer server, Map<String, EngineStateMachine> stateMachines,
-            FoundingRecord founding, MeterRegistry meters) {
+            FoundingRecord founding, Set<String> missingGroups, MeterRegistry meters) {
         this.config = config;
         this.server = server;
         this.stateMachines = stateMachines;
@@ -110,7 +110,7 @@ public final class RaftStoreNode implements AutoCloseable {
         this.membership = new ClusterMembership(server, catalog, this::initialNodes, config.dataGroups(),
                 config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG),
                 () -> formationProblem(StoreGroups.CATALOG).isEmpty(), this::onReplicaRemoved,
-                heartbeatStaleAfter(), config.requestTimeout());
+                heartbeatStaleAfter(), config.requestTimeout(), missingGroups, config.members());
         this.founding = founding;
         housekeeping.scheduleWithFixedDelay(this::pointClientsAtLayout, 1, 1, TimeUnit.SECONDS);
         if (config.balanceLeaders() && (config.members().size() > 1 || config.joinExistingCluster())) {
@@ -237,8 +237,8 @@ public final class RaftStoreNode implements AutoCloseable {
                     throw new IOException("group " + machine.getKey() + " failed while replaying its log; see the log above");
                 }
             }
-            addMissingGroups(server, config, founding);
-            node = new RaftStoreNode(config, server, stateMachines, founding, meters);
+            Set<String> missingGroups = foundMissingGroups(server, config, founding);
+            node = new RaftStoreNode(config, server, stateMachines, founding, missingGroups, meters);
             self.node = node;
             node.registerGauges(meters);
             node.membership.start();
@@ -314,25 +314,28 @@ public final class RaftStoreNode implements AutoCloseable {
     }
 
     /**
-     * Creates the groups this node does not have yet. When a cluster is formed, each group is founded by one
-     * node only ({@link GroupFounding}): the founder creates it with itself as the only voter, every other node
-     * creates it with no members, and the membership controller adds those as it adds any new replica. Two nodes
-     * that each won a first election could otherwise write different entries at index 0, which Ratis 3.3.0 never
-     * repairs (docs/issue14-data3-stall.md). A node with no members must not campaign (the members would tell it
-     * to shut down) and waits until the controller adds it and the leader sends it the log or a snapshot; a node
-     * joining a running cluster always starts so. Only a data directory's first start founds
-     * ({@value #FOUNDED_MARKER} records it): a restarted node that misses a group creates it with the configured
-     * members, as before founders (with an empty log it loses elections to the members holding the log and catches up
-     * from them or, when the group has moved away, the replica worker removes it). (Every group exists at start, so the broker finds a local
-     * replica of each; the replica worker then removes those the layout does not assign to this node.)
+     * Founds the groups this node founds and returns the other groups it has no replica of. When a cluster is formed,
+     * each group is founded by one node only ({@link GroupFounding}): the founder creates it with itself as the only
+     * voter; every other node creates it later with no members, and the membership controller adds it as it adds any
+     * new replica. Two nodes that each won a first election could otherwise write different entries at index 0, which
+     * Ratis 3.3.0 never repairs (docs/issue14-data3-stall.md). Only a data directory's first start founds
+     * ({@value #FOUNDED_MARKER} records it).
+     *
+     * <p>Every other missing group (a node that is not the founder, one started with {@code --join}, a restarted node
+     * missing a group, a node whose disk was wiped) is created empty by the replica worker, and only once the group's
+     * leader reports a committed configuration without this node ({@link dev.sluice.raftstore.membership.ClusterMembership}):
+     * a replica on empty storage must never vote in a group that still counts this node as a voter, as it would vote
+     * with its term, vote and log forgotten. A wiped node therefore waits, logging why, until {@code node-replace} has
+     * removed it. Stale state files of such a group go now, before any replica could open them.
      */
-    private static void addMissingGroups(RaftServer server, RaftStoreConfig config, FoundingRecord record)
+    private static Set<String> foundMissingGroups(RaftServer server, RaftStoreConfig config, FoundingRecord record)
             throws IOException {
         Set<RaftGroupId> present = new HashSet<>();
         server.getGroupIds().forEach(present::add);
         Path founded = config.dataDirectory().resolve(FOUNDED_MARKER);
-        boolean firstStart = !Files.exists(founded);
+        boolean firstStart = !Files.exists(founded) && !config.joinExistingCluster();
         Peer self = config.members().stream().filter(peer -> peer.id().equals(config.nodeId())).findFirst().orElseThrow();
+        Set<String> missing = new java.util.LinkedHashSet<>();
         ClientId clientId = ClientId.randomId();
         long callId = 0;
         try (GroupFounding founding = new GroupFounding(config.members(), config.dataGroups(),
@@ -341,37 +344,29 @@ public final class RaftStoreNode implements AutoCloseable {
                 if (present.contains(StoreGroups.groupId(name))) {
                     continue;
                 }
-                List<Peer> members;
-                if (config.joinExistingCluster()) {
-                    members = List.of();
-                } else if (!firstStart) {
-                    members = config.members();
-                } else {
-                    GroupFounding.Start start = founding.startOf(name, config.nodeId());
-                    if (start == GroupFounding.Start.REJOIN) {
-                        LOG.warn("{}: another member's configuration names this node, whose data directory is new: it lost "
-                                + "its disk; it catches up as a member (start such a node with --join)", name);
-                    }
-                    members = switch (start) {
-                        case FOUND -> List.of(self);
-                        case EMPTY -> List.of();
-                        case REJOIN -> config.members();
-                    };
+                GroupFounding.Start start = firstStart ? founding.startOf(name, config.nodeId()) : GroupFounding.Start.REJOIN;
+                if (start != GroupFounding.Start.REJOIN) {
                     int foundedFor = founding.foundingMembers(name);
-                    if (start != GroupFounding.Start.REJOIN && Formation.votersNeeded(foundedFor) > 1) {
+                    if (Formation.votersNeeded(foundedFor) > 1) {
                         record.begin(name, foundedFor); // before the group exists: a crash in between leaves no unguarded group
                     }
                 }
+                if (start != GroupFounding.Start.FOUND) {
+                    deleteRecursively(config.dataDirectory().resolve("state").resolve(name));
+                    missing.add(name);
+                    continue;
+                }
                 RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(clientId, server.getId(),
-                        callId++, StoreGroups.group(name, members), true));
+                        callId++, StoreGroups.group(name, List.of(self)), true));
                 if (!reply.isSuccess()) {
                     throw new IOException("cannot create group " + name, reply.getException());
                 }
             }
         }
-        if (firstStart) {
+        if (!Files.exists(founded)) {
             Files.writeString(founded, "groups created; a restart of this directory founds none\n");
         }
+        return missing;
     }
 
     private void registerGauges(MeterRegistry meters) {
@@ -652,6 +647,8 @@ public final class RaftStoreNode implements AutoCloseable {
                 problems.putIfAbsent(name, "group not running: " + e.getMessage());
             }
         }
+        // A group this node has no replica of yet but waits to create (a wiped node waits for node-replace).
+        membership.waitingReplicas().forEach(problems::putIfAbsent);
         return new StoreHealth(live, live && problems.isEmpty(), leaders, problems);
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.raftstore.membership;
 
+import dev.sluice.raftstore.Peer;
 import dev.sluice.raftstore.StoreGroups;
 import dev.sluice.raftstore.catalog.Catalog;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,14 +55,18 @@ public final class ClusterMembership implements AutoCloseable {
      * @param onReplicaRemoved called with a group's name after this node's replica of it was removed
      * @param staleAfter a member not heard from this long counts as down
      * @param timeout how long one remote call may take
+     * @param missingAtStart the groups this node found no replica of at start and did not found: it creates each once
+     *     the group's leader confirms this node is not a member ({@link FreshReplicaGate})
+     * @param seeds the configured members, asked for a group's leader before this node holds a layout
      */
     public ClusterMembership(RaftServer server, Catalog catalog, Supplier<List<ClusterLayout.Node>> initialNodes, int dataGroups,
-            int replicationFactor, BooleanSupplier leadsCatalog, BooleanSupplier catalogServes, Consumer<String> onReplicaRemoved, Duration staleAfter, Duration timeout) {
+            int replicationFactor, BooleanSupplier leadsCatalog, BooleanSupplier catalogServes, Consumer<String> onReplicaRemoved,
+            Duration staleAfter, Duration timeout, Set<String> missingAtStart, List<Peer> seeds) {
         this.store = new LayoutStore(catalog);
         List<String> names = StoreGroups.names(dataGroups);
         this.controller = new MembershipController(leadsCatalog, catalogServes, store, server.getId().toString(), () -> LayoutChanges.initial(initialNodes.get(), names, replicationFactor),
                 staleAfter, timeout);
-        this.replicas = new ReplicaWorker(server, store, names, onReplicaRemoved, timeout);
+        this.replicas = new ReplicaWorker(server, store, names, onReplicaRemoved, timeout, missingAtStart, seeds);
     }
 
 
@@ -74,6 +80,14 @@ public final class ClusterMembership implements AutoCloseable {
     /** The layout this node last read from its own catalog replica, if any. */
     public Optional<ClusterLayout> localLayout() {
         return Optional.ofNullable(replicas.layout());
+    }
+
+    /**
+     * The groups this node has no replica of yet and waits to create one, each with the reason (a wiped node waits
+     * for {@code node-replace}).
+     */
+    public Map<String, String> waitingReplicas() {
+        return replicas.waitingReplicas();
     }
 
     /** The committed layout (linearizable read through the catalog's leader). */

@@ -51,12 +51,15 @@ public final class GroupFounding implements AutoCloseable {
     public enum Start {
         /** With this node as the only voter: it is the founder and no other member holds the group founded. */
         FOUND,
-        /** With no members: it waits until the membership controller adds it (or the group is left to others). */
+        /**
+         * With no members, once the group's leader answers ({@link FreshReplicaGate}): it waits until the membership
+         * controller adds it (or the group is left to others).
+         */
         EMPTY,
         /**
-         * With the configured members, as every node did before founders: another member's configuration names this
-         * node, so it lost its disk and was restarted without {@code --join}. With an empty log it cannot win an
-         * election against the members holding the log; it catches up from their leader.
+         * Not now: another member's configuration names this node, so it lost its disk and was restarted without
+         * {@code --join}. A replica on empty storage must not vote where it is still counted as a voter: it is created
+         * empty once {@code node-replace} has removed this node from the group ({@link FreshReplicaGate}).
          */
         REJOIN
     }

@@ -11,11 +11,12 @@ import java.util.Map;
  * @param leader the reporting leader's id
  * @param changing true while a configuration change is under way (joint consensus): no new change may start
  * @param commitIndex the leader's commit index
+ * @param lastIndex the index of the leader's last log entry (its configuration is at or below it)
  * @param followerCommits each follower's and listener's commit index as the leader knows it
  * @param followerSilenceMillis how long ago the leader last heard from each follower and listener
  */
 public record GroupMembership(List<String> voters, List<String> listeners, String leader, boolean changing, long commitIndex,
-        Map<String, Long> followerCommits, Map<String, Long> followerSilenceMillis) {
+        long lastIndex, Map<String, Long> followerCommits, Map<String, Long> followerSilenceMillis) {
     public GroupMembership {
         voters = voters.stream().sorted().toList();
         listeners = listeners.stream().sorted().toList();

@@ -31,15 +31,25 @@ import org.apache.ratis.util.TimeDuration;
 /**
  * Reads and changes groups' Raft memberships over RPC, for nodes that may not host the group themselves. One
  * Ratis client per group, over every node of the layout; rebuilt when the set of nodes changes. Each call
- * is one attempt with a short timeout: the workers that use it retry on their next pass.
+ * is one attempt: the workers that use it retry on their next pass. Reads and leadership transfers answer within
+ * {@link #ATTEMPT_TIMEOUT}; a membership change answers only once Ratis has committed the new configuration, which for
+ * an added member waits until it has caught up by log or snapshot, so it has clients of its own with
+ * {@link #CHANGE_TIMEOUT}.
  *
- * <p>Threads: one worker thread at a time per instance.
+ * <p>Threads: one worker thread at a time per instance, except {@link #setMembership}, which any number of threads
+ * may call for different groups at once.
  */
 final class MembershipClient implements AutoCloseable {
     private static final TimeDuration ATTEMPT_TIMEOUT = TimeDuration.valueOf(2, TimeUnit.SECONDS);
+    /**
+     * How long a membership change may take: longer than a new member's catch-up by snapshot is expected to (seconds
+     * here); Ratis itself fails a change whose new member stops making progress ({@code raft.server.staging.timeout}).
+     */
+    static final TimeDuration CHANGE_TIMEOUT = TimeDuration.valueOf(60, TimeUnit.SECONDS);
     private final Map<String, RaftClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, RaftClient> changeClients = new ConcurrentHashMap<>();
     private final Map<String, String> lastLeaders = new ConcurrentHashMap<>();
-    private List<Peer> peers = List.of();
+    private volatile List<Peer> peers = List.of();
 
     /** Points the clients at these nodes (a no-op when they are the ones already known). */
     void useNodes(List<Peer> nodes) {
@@ -51,7 +61,7 @@ final class MembershipClient implements AutoCloseable {
     }
 
     private RaftClient client(String group) {
-        return clients.computeIfAbsent(group, name -> newClient(name, null));
+        return clients.computeIfAbsent(group, name -> newClient(name, null, ATTEMPT_TIMEOUT));
     }
 
     /**
@@ -62,20 +72,24 @@ final class MembershipClient implements AutoCloseable {
      * lived on the first node). The caller has just read who leads.
      */
     private RaftClient clientAt(String group, String leader) {
-        RaftClient current = client(group);
+        return clientAt(clients, group, leader, ATTEMPT_TIMEOUT);
+    }
+
+    private RaftClient clientAt(Map<String, RaftClient> pool, String group, String leader, TimeDuration timeout) {
+        RaftClient current = pool.computeIfAbsent(group, name -> newClient(name, null, timeout));
         RaftPeerId leaderId = RaftPeerId.valueOf(leader);
         if (leaderId.equals(current.getLeaderId())) {
             return current;
         }
-        RaftClient aimed = newClient(group, leaderId);
-        clients.put(group, aimed);
+        RaftClient aimed = newClient(group, leaderId, timeout);
+        pool.put(group, aimed);
         closeQuietly(current);
         return aimed;
     }
 
-    private RaftClient newClient(String group, RaftPeerId leader) {
+    private RaftClient newClient(String group, RaftPeerId leader, TimeDuration timeout) {
         RaftProperties properties = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, ATTEMPT_TIMEOUT);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, timeout);
         RaftGroup raftGroup = StoreGroups.group(group, peers);
         var builder = RaftClient.newBuilder().setProperties(properties).setRaftGroup(raftGroup).setClientId(ClientId.randomId())
                 .setRetryPolicy(RetryPolicies.noRetry());
@@ -162,7 +176,7 @@ final class MembershipClient implements AutoCloseable {
         long commitIndex = reply.getLogInfoProto().getCommitted().getIndex();
         boolean changing = conf.getOldPeersCount() > 0 || conf.getOldListenersCount() > 0;
         return new GroupMembership(ids(conf.getPeersList()), ids(conf.getListenersList()), leader, changing, commitIndex,
-                commits, silence);
+                reply.getLogInfoProto().getLastEntry().getIndex(), commits, silence);
     }
 
     private static List<String> ids(List<RaftPeerProto> peers) {
@@ -175,14 +189,16 @@ final class MembershipClient implements AutoCloseable {
 
     /**
      * Sets the group's voters and listeners, only if its membership is still {@code current} (Ratis's
-     * compare-and-set): a controller acting on a stale read changes nothing.
+     * compare-and-set): a controller acting on a stale read changes nothing. Returns once Ratis has committed the new
+     * configuration (an added member has caught up first), or throws; blocks up to {@link #CHANGE_TIMEOUT}.
      */
     void setMembership(String group, GroupMembership current, List<String> voters, List<String> listeners) throws IOException {
         SetConfigurationRequest.Arguments arguments = SetConfigurationRequest.Arguments.newBuilder()
                 .setServersInNewConf(raftPeers(voters)).setListenersInNewConf(raftPeers(listeners))
                 .setServersInCurrentConf(raftPeers(current.voters())).setListenersInCurrentConf(raftPeers(current.listeners()))
                 .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build();
-        RaftClientReply reply = clientAt(group, current.leader()).admin().setConfiguration(arguments);
+        RaftClientReply reply = clientAt(changeClients, group, current.leader(), CHANGE_TIMEOUT).admin()
+                .setConfiguration(arguments);
         if (!reply.isSuccess()) {
             throw new IOException(group + ": membership change to voters " + voters + " listeners " + listeners + " failed",
                     reply.getException());
@@ -211,6 +227,8 @@ final class MembershipClient implements AutoCloseable {
     private void closeClients() {
         clients.values().forEach(MembershipClient::closeQuietly);
         clients.clear();
+        changeClients.values().forEach(MembershipClient::closeQuietly);
+        changeClients.clear();
     }
 
     private static void closeQuietly(RaftClient client) {

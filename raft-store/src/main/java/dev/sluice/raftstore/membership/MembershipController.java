@@ -9,6 +9,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -40,6 +45,8 @@ public final class MembershipController implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MembershipController.class);
     /** A member this close to the commit index may take over leadership from a leaving leader. */
     static final long MAX_LAG_ENTRIES = 256;
+    /** Membership changes waiting for Ratis at once; more wait in the pool's queue (one per group at most). */
+    static final int MAX_PARALLEL_CHANGES = 4;
 
     private final BooleanSupplier leadsCatalog;
     private final BooleanSupplier catalogServes;
@@ -47,6 +54,18 @@ public final class MembershipController implements Runnable {
     private final String selfId;
     private final Supplier<ClusterLayout> initialLayout;
     private final MembershipClient client = new MembershipClient();
+    /**
+     * Membership changes run here, off the pass: each answers only once Ratis has committed it, after the new member
+     * caught up (seconds), and the groups' changes go on side by side. At most one per group ({@link #inFlight}), so
+     * at most as many as there are groups.
+     */
+    private final ExecutorService changes = Executors.newFixedThreadPool(MAX_PARALLEL_CHANGES, runnable -> {
+        Thread thread = new Thread(runnable, "raft-store-membership-change");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The groups with a membership change under way, each completed when its call answered. */
+    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Duration staleAfter;
     private final Duration transferTimeout;
 
@@ -118,7 +137,9 @@ public final class MembershipController implements Runnable {
 
     /** One step per group towards the layout; returns the actual memberships of the groups whose leader answered. */
     private Map<String, GroupMembership> reconcile(ClusterLayout layout) {
-        client.useNodes(layout.nodes().stream().map(ClusterLayout.Node::peer).toList());
+        if (inFlight.isEmpty()) { // a new set of nodes closes the clients, and a change under way with them
+            client.useNodes(layout.nodes().stream().map(ClusterLayout.Node::peer).toList());
+        }
         Map<String, GroupMembership> actual = new LinkedHashMap<>();
         for (ClusterLayout.Group group : layout.groups()) {
             client.membership(group.name(), candidates(layout, group)).ifPresent(membership -> actual.put(group.name(), membership));
@@ -145,7 +166,7 @@ public final class MembershipController implements Runnable {
     /** At most one membership change for the group; none while Ratis is still applying the last one. */
     private void step(ClusterLayout layout, ClusterLayout.Group group, GroupMembership actual,
             Map<String, GroupMembership> allActual) {
-        if (actual.changing()) {
+        if (actual.changing() || inFlight.containsKey(group.name())) {
             return;
         }
         List<String> desired = group.members();
@@ -202,11 +223,41 @@ public final class MembershipController implements Runnable {
         change(group.name(), actual, remaining, actual.listeners(), "removes " + leaving);
     }
 
-    private void change(String group, GroupMembership actual, List<String> voters, List<String> listeners, String what)
-            throws IOException {
+    /**
+     * Starts the change on {@link #changes} and returns: the call answers once Ratis committed it. One INFO line when it
+     * starts and one when it ends, without a stack trace: a change that did not complete (a leader change, a new member
+     * that stopped catching up) is routine, and the next pass derives the step again from the membership it then reads.
+     */
+    private void change(String group, GroupMembership actual, List<String> voters, List<String> listeners, String what) {
         LOG.info("{}: {} (voters {} -> {}, listeners {} -> {})", group, what, actual.voters(), voters, actual.listeners(),
                 listeners);
-        client.setMembership(group, actual, voters, listeners);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        inFlight.put(group, done);
+        long started = System.nanoTime();
+        try {
+            changes.execute(() -> {
+                try {
+                    client.setMembership(group, actual, voters, listeners);
+                    LOG.info("{}: {}: committed after {} ms", group, what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                } catch (IOException | RuntimeException e) {
+                    LOG.info("{}: {}: did not complete after {} ms ({}); the next pass retries", group, what,
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), rootCause(e));
+                } finally {
+                    inFlight.remove(group, done);
+                    done.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            inFlight.remove(group, done);
+        }
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause == error ? error.toString() : error.getMessage() + ": " + cause;
     }
 
     /** Leaving nodes no group holds any more go; replacing nodes no group holds become active again. */
@@ -252,7 +303,8 @@ public final class MembershipController implements Runnable {
     }
 
     void close() {
-        client.close();
+        changes.shutdownNow();
+        client.close(); // fails any change still waiting for Ratis
     }
 
 }

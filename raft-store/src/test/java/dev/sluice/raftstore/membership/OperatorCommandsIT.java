@@ -3,6 +3,7 @@ package dev.sluice.raftstore.membership;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,6 +143,11 @@ class OperatorCommandsIT {
         }
     }
 
+    /**
+     * A wiped node started before the replace removed it (with or without {@code --join}) takes no part in any group:
+     * with its term, vote and log forgotten it could vote twice in a term, or elect a leader missing a write its lost
+     * copy helped commit. It creates no replica, says why, and rejoins by itself once the replace has removed it.
+     */
     @Test
     void aWipedNodeStartedEmptyUnderItsIdIsReAddedAndHoldsEveryWrite() throws Exception {
         try (MiniCluster cluster = MiniCluster.builder().nodes(3).dataGroups(2).snapshotThresholdEntries(200).baseDirectory(dir)
@@ -155,13 +161,22 @@ class OperatorCommandsIT {
                 Thread.sleep(2_000);
                 cluster.kill(victim);
                 cluster.wipe(victim);
-                cluster.node(survivor).membership().replaceNode(victimId).get(30, TimeUnit.SECONDS);
-                // The controller takes the lost replica out of every group, then marks the node active again.
-                MembershipScenarios.awaitSettled(cluster, survivor, view -> view.groups().stream()
-                        .noneMatch(group -> group.members().contains(victimId)), Duration.ofSeconds(90));
-                Thread.sleep(3_000); // writes the wiped node can only get by snapshot (the log is purged every 200 entries)
+                cluster.restart(victim); // too early, and without --join: the groups still count it as a voter
+                awaitWaitsForReplace(cluster, victim);
+                cluster.kill(victim);
                 cluster.joinOnRestart(victim);
-                cluster.restart(victim);
+                cluster.restart(victim); // --join does not make an empty node a voter of groups that still count it
+                awaitWaitsForReplace(cluster, victim);
+                int acknowledgedBefore = writer.acknowledgedCount();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (writer.acknowledgedCount() < acknowledgedBefore + 20) {
+                    assertTrue(System.nanoTime() < deadline, "the groups stopped taking writes while the wiped node waited");
+                    Thread.sleep(100);
+                }
+                cluster.node(survivor).membership().replaceNode(victimId).get(30, TimeUnit.SECONDS);
+                // The controller takes the lost replica out of every group, marks the node active again, and the
+                // waiting node then creates fresh replicas that the controller adds; they catch up by snapshot (the
+                // log is purged every 200 entries).
                 MembershipScenarios.awaitSettled(cluster, survivor, view -> view.groups().stream()
                         .allMatch(group -> group.members().contains(victimId)), Duration.ofSeconds(120));
                 writer.assertNothingLost(cluster.node(survivor));
@@ -173,6 +188,28 @@ class OperatorCommandsIT {
             assertFalse(cluster.node(survivor).membership().layout().get(30, TimeUnit.SECONDS).orElseThrow().node(victimId)
                     .orElseThrow().state() != ClusterLayout.NodeState.ACTIVE);
         }
+    }
+
+    /**
+     * Waits until the wiped node says it waits for node-replace for every group, then checks it holds no replica (so it
+     * cannot vote or be counted) and is not ready.
+     */
+    private static void awaitWaitsForReplace(MiniCluster cluster, int victim) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        java.util.List<String> groups = java.util.List.of("catalog", "data-0", "data-1");
+        while (!cluster.node(victim).membership().waitingReplicas().keySet().containsAll(groups)
+                || !cluster.node(victim).membership().waitingReplicas().values().stream().allMatch(reason -> reason.contains("node-replace"))) {
+            assertTrue(System.nanoTime() < deadline, "the wiped node does not wait for node-replace: "
+                    + cluster.node(victim).membership().waitingReplicas());
+            Thread.sleep(100);
+        }
+        Thread.sleep(1_500); // a few more replica passes: it must still hold nothing
+        for (int group = 0; group < 2; group++) {
+            assertNull(cluster.node(victim).localEngine(group), "the wiped node opened a replica of data-" + group);
+        }
+        assertFalse(cluster.node(victim).holdsCatalogReplica());
+        assertFalse(cluster.node(victim).health().ready());
+        assertTrue(cluster.node(victim).health().problems().get("data-0").contains("node-replace"));
     }
 
     @Test
