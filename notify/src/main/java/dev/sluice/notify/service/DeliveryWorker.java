@@ -182,6 +182,10 @@ final class DeliveryWorker extends QueuePoller {
                 DeliveryMessages.secondsSince(DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.PUBLISHED),
                         services.clock().instant()).ifPresent(seconds -> counts.latency(current.protocol(), seconds));
                 services.health().delivered(current);
+                if (!"SubscriptionConfirmation".equals(type)) {
+                    services.usage().delivered(topicOwner(current), current.protocol(),
+                            message.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                }
             } else {
                 counts.failed(current.topicName(), current.protocol(), 1);
                 services.health().failed(current, failure != null ? DeliveryHealth.describe(current, failure)
@@ -195,6 +199,12 @@ final class DeliveryWorker extends QueuePoller {
             }
             return retryOrGiveUp(current, message);
         });
+    }
+
+    /** The account that owns the subscription's topic: it pays for the topic's deliveries. */
+    private String topicOwner(Subscription current) {
+        return TopicArn.ofQualified(services.config().region(), current.topicName(), services.config().accountId())
+                .accountId();
     }
 
     /**
