@@ -150,6 +150,10 @@ class UsageIT {
                     + "\"worker\",\"EventSourceArn\":\"" + queueArn(c, work) + "\",\"BatchSize\":1}");
             assertEquals(202, mapped.statusCode(), mapped.body());
             await(() -> worker.events().size() == 1, "the mapping's invocation");
+            // The bridge deletes the message once the function answered: only then may the function go away.
+            await(() -> c.getQueueAttributes(r -> r.queueUrl(work).attributeNamesWithStrings(
+                    "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings()
+                    .values().stream().allMatch("0"::equals), "the mapping's delete after success");
             return notified.get(0).body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         }
     }
@@ -162,7 +166,11 @@ class UsageIT {
                     && totals.get(ACCOUNT_B).get("FunctionInvocations").asLong() >= 1
                     && totals.get(ACCOUNT_B).get("SnsDeliveriesHttp").asLong() >= 1
                     && totals.get(ACCOUNT_B).get("SnsDeliveriesLambda").asLong() >= 1
-                    && totals.get(ACCOUNT_B).get("SnsDeliveriesSqs").asLong() >= 1;
+                    && totals.get(ACCOUNT_B).get("SnsDeliveriesSqs").asLong() >= 1
+                    // A count and its companion (duration, bytes) may reach the log in consecutive flushes.
+                    && totals.get(ACCOUNT_C).get("FunctionDurationMs").asLong() >= WORKER_MILLIS
+                    && totals.get(ACCOUNT_B).get("FunctionDurationMs").asLong() >= 1
+                    && totals.get(ACCOUNT_B).get("SnsHttpBytesOut").asLong() >= 1;
         }, "the deliveries and invocations in /v1/usage");
     }
 
