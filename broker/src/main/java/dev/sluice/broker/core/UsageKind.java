@@ -53,6 +53,17 @@ public enum UsageKind {
         return wireName;
     }
 
+    /** The deliveries kind of an SNS subscription protocol; null for a protocol Sluice does not deliver over. */
+    public static UsageKind ofDeliveryProtocol(String protocol) {
+        return switch (protocol) {
+            case "sqs" -> SNS_DELIVERIES_SQS;
+            case "http", "https" -> SNS_DELIVERIES_HTTP;
+            case "email", "email-json" -> SNS_DELIVERIES_EMAIL;
+            case "lambda", "function" -> SNS_DELIVERIES_LAMBDA;
+            default -> null;
+        };
+    }
+
     /** The kind of a stored code, or null for a code this release does not know (a newer release wrote it). */
     public static UsageKind ofCode(int code) {
         return code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;

@@ -21,14 +21,8 @@ public final class EdgeBilling implements DeliveryUsage, InvocationUsage {
 
     @Override
     public void delivered(String topicOwner, String protocol, long bodyBytes) {
-        UsageKind kind = switch (protocol) {
-            case "sqs" -> UsageKind.SNS_DELIVERIES_SQS;
-            case "http", "https" -> UsageKind.SNS_DELIVERIES_HTTP;
-            case "email", "email-json" -> UsageKind.SNS_DELIVERIES_EMAIL;
-            case "lambda", "function" -> UsageKind.SNS_DELIVERIES_LAMBDA;
-            // Subscribe accepts no other protocol; never fail a delivery over its bill.
-            default -> null;
-        };
+        UsageKind kind = UsageKind.ofDeliveryProtocol(protocol);
+        // Subscribe accepts no other protocol; never fail a delivery over its bill.
         if (kind == null) {
             return;
         }

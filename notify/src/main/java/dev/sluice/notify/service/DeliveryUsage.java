@@ -1,11 +1,11 @@
 package dev.sluice.notify.service;
 
 /**
- * Where notify reports the deliveries it bills: one call per copy of a notification that reached its subscriber (the
- * subscribed queue took it, the endpoint answered 2xx, the mail relay accepted it, the function returned), never for
- * a failed attempt, a subscription confirmation or a copy given up on. notify does not know how usage is kept: the
- * server's composition root records it as the topic owner's usage. Called from fanout and delivery workers' threads;
- * implementations must be thread-safe and must not block.
+ * Where notify reports the sqs deliveries it bills: one call per copy the subscribed queue took (not for a failed send
+ * or a copy sent to the subscription's dead-letter queue). Push deliveries (http/s, email, functions) are not reported
+ * here: their copy in the delivery queue carries {@code Sluice.Delivery}, and the queue engine bills it when the delete
+ * after success removes it. notify does not know how usage is kept: the server's composition root records it as the
+ * topic owner's usage. Called from fanout workers' threads; implementations must be thread-safe and must not block.
  */
 public interface DeliveryUsage {
     /** Keeps nothing: for a notify without metering (tests of delivery alone). */

@@ -1,6 +1,9 @@
 package dev.sluice.notify.service;
 
+import dev.sluice.clientsdk.ReservedQueueNames;
 import dev.sluice.clientsdk.model.ChangeMessageVisibilityRequest;
+import dev.sluice.clientsdk.model.DeleteMessageBatchRequest;
+import dev.sluice.clientsdk.model.DeleteMessageBatchRequestEntry;
 import dev.sluice.clientsdk.model.DeleteMessageRequest;
 import dev.sluice.clientsdk.model.Message;
 import dev.sluice.clientsdk.model.ReceiveMessageRequest;
@@ -182,10 +185,6 @@ final class DeliveryWorker extends QueuePoller {
                 DeliveryMessages.secondsSince(DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.PUBLISHED),
                         services.clock().instant()).ifPresent(seconds -> counts.latency(current.protocol(), seconds));
                 services.health().delivered(current);
-                if (!"SubscriptionConfirmation".equals(type)) {
-                    services.usage().delivered(topicOwner(current), current.protocol(),
-                            message.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
-                }
             } else {
                 counts.failed(current.topicName(), current.protocol(), 1);
                 services.health().failed(current, failure != null ? DeliveryHealth.describe(current, failure)
@@ -194,17 +193,13 @@ final class DeliveryWorker extends QueuePoller {
             return delivered;
         }).thenCompose(delivered -> {
             if (delivered) {
-                return services.queueClient().deleteMessage(new DeleteMessageRequest(
-                        services.internalQueues().deliveryUrl(current), message.receiptHandle())).thenApply(deleted -> null);
+                // The entry id tells the queue engine this delete ends a delivery: removing the copy bills it, once.
+                return services.queueClient().deleteMessageBatch(new DeleteMessageBatchRequest(
+                        services.internalQueues().deliveryUrl(current), List.of(new DeleteMessageBatchRequestEntry(
+                                ReservedQueueNames.DELIVERED_ENTRY_ID, message.receiptHandle())))).thenApply(deleted -> null);
             }
             return retryOrGiveUp(current, message);
         });
-    }
-
-    /** The account that owns the subscription's topic: it pays for the topic's deliveries. */
-    private String topicOwner(Subscription current) {
-        return TopicArn.ofQualified(services.config().region(), current.topicName(), services.config().accountId())
-                .accountId();
     }
 
     /**
