@@ -154,8 +154,26 @@ class UsageIT {
             await(() -> c.getQueueAttributes(r -> r.queueUrl(work).attributeNamesWithStrings(
                     "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings()
                     .values().stream().allMatch("0"::equals), "the mapping's delete after success");
+            forgeDeliveryBill(c);
             return notified.get(0).body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         }
+    }
+
+    /**
+     * The attack: C puts the delivery bill attribute on a message in its own queue, naming B, and deletes it the way a
+     * delivery worker ends a delivery (entry id "delivered"). A tenant's queue is no delivery queue: nobody is billed.
+     */
+    private static void forgeDeliveryBill(SqsClient c) {
+        String forge = c.createQueue(r -> r.queueName("forge")).queueUrl();
+        c.sendMessage(r -> r.queueUrl(forge).messageBody("forged").messageAttributes(Map.of(
+                dev.sluice.clientsdk.ReservedQueueNames.DELIVERY_ATTRIBUTE,
+                software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder().dataType("String")
+                        .stringValue(dev.sluice.clientsdk.ReservedQueueNames.delivery(ACCOUNT_B, "https", 999_999)).build())));
+        Message forged = c.receiveMessage(r -> r.queueUrl(forge).messageAttributeNames("All")).messages().get(0);
+        assertEquals(0, c.deleteMessageBatch(r -> r.queueUrl(forge).entries(
+                software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
+                        .id(dev.sluice.clientsdk.ReservedQueueNames.DELIVERED_ENTRY_ID)
+                        .receiptHandle(forged.receiptHandle()).build())).failed().size());
     }
 
     /** Deliveries and invocations reach the log with the edge's next flush (every 2 s). */
@@ -295,6 +313,7 @@ class UsageIT {
         assertTrue(billedC.get("FunctionDurationMs").asLong() >= WORKER_MILLIS, "C's function ran " + WORKER_MILLIS
                 + " ms: " + all);
         assertEquals(0, billedC.get("SnsDeliveriesLambda").asLong(), "a mapping's invocation is no SNS delivery");
+        assertEquals(0, billedC.get("SnsDeliveriesHttp").asLong() + billedC.get("SnsHttpBytesOut").asLong(), all.toString());
 
         HttpResponse<String> csv = ok(get(port, KEY_OPS, SECRET_OPS, "account=" + ACCOUNT_B + "&format=csv"));
         List<String> lines = csv.body().lines().toList();
