@@ -5,7 +5,8 @@
 
 (() => {
     const {api, el, table, enc, describe, field, notify} = Sluice;
-    const KINDS = ['SqsRequests', 'SqsBytesOut', 'SnsPublishes'];
+    const KINDS = ['SqsRequests', 'SqsBytesOut', 'SnsPublishes', 'SnsDeliveriesSqs', 'SnsDeliveriesHttp',
+        'SnsDeliveriesEmail', 'SnsDeliveriesLambda', 'SnsHttpBytesOut', 'FunctionInvocations', 'FunctionDurationMs'];
     const HOUR_MILLIS = 3600 * 1000;
 
     function query(account, hours, format) {

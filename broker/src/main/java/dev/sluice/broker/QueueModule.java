@@ -77,6 +77,11 @@ final class QueueModule implements AutoCloseable {
     /** Usage no log entry carries (empty receives), counted here and flushed to data group 0; null before start. */
     private dev.sluice.broker.service.EdgeUsage edgeUsage;
 
+    /** Usage counted at this node's edge and flushed to data group 0 (see {@link dev.sluice.broker.service.EdgeUsage}); after {@link #start}. */
+    public dev.sluice.broker.service.EdgeUsage edgeUsage() {
+        return edgeUsage;
+    }
+
     /** @param queueMeters the per-queue meters: engines report their traffic there, the edges their empty receives */
     QueueModule(QueueMeters queueMeters) {
         this.queueMeters = queueMeters;

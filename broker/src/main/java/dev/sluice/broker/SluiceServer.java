@@ -186,7 +186,8 @@ public final class SluiceServer implements AutoCloseable {
                     callers, account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.TOPICS),
                     account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.SUBSCRIPTIONS));
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
-                    node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess);
+                    node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess,
+                    new dev.sluice.broker.service.EdgeBilling(queues.edgeUsage()));
             dev.sluice.broker.ops.NotifyMeters notifyMeters = dev.sluice.broker.ops.NotifyMeters.register(meters,
                     notify.deliveryHealth(), config.metrics().maxLabelledQueues());
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);

@@ -16,12 +16,29 @@ public final class ReservedQueueNames {
      */
     public static final String BILLING_ATTRIBUTE = "Sluice.Billing";
 
+    /**
+     * The message attribute by which a copy in a push subscription's delivery queue (an internal queue) names whom
+     * its delivery bills: {@code "<topic owner> <protocol> <bytes delivered>"} (see {@link #delivery}). Billed by the
+     * queue engine when a delete entry named {@link #DELIVERED_ENTRY_ID} removes the copy.
+     */
+    public static final String DELIVERY_ATTRIBUTE = "Sluice.Delivery";
+    /**
+     * The DeleteMessageBatch entry id by which a delivery worker deletes a copy its endpoint accepted: that delete, if
+     * it removes the copy, bills the delivery (a delete of a copy given up on uses another id and bills nothing).
+     */
+    public static final String DELIVERED_ENTRY_ID = "delivered";
+
     private ReservedQueueNames() {
     }
 
     /** The value of {@link #BILLING_ATTRIBUTE} for a publish by {@code account} of {@code payloadBytes}. */
     public static String billing(String account, long payloadBytes) {
         return account + " " + payloadBytes;
+    }
+
+    /** The value of {@link #DELIVERY_ATTRIBUTE} for a delivery over {@code protocol} of {@code bytes}, billed to {@code account}. */
+    public static String delivery(String account, String protocol, long bytes) {
+        return account + " " + protocol + " " + bytes;
     }
 
     /**

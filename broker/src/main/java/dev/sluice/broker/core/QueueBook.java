@@ -603,6 +603,15 @@ public final class QueueBook {
      * handle older than the message's latest receive succeeds without deleting it.
      */
     public List<EntryOutcome> delete(String name, List<HandleEntry> entries) {
+        return delete(name, entries, null);
+    }
+
+    /**
+     * As {@link #delete(String, List)}, telling {@code removed} (when not null) each entry that removed its message,
+     * with the message as stored, before it goes.
+     */
+    public List<EntryOutcome> delete(String name, List<HandleEntry> entries,
+            java.util.function.BiConsumer<HandleEntry, StoredMessage> removed) {
         QueueState queue = requireForMessages(name);
         List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
         boolean deleted = false;
@@ -615,6 +624,12 @@ public final class QueueBook {
             }
             MessageMeta meta = queue.index.get(handle.seq());
             if (meta != null && meta.receiptNonce == handle.nonce()) {
+                if (removed != null) {
+                    StoredMessage message = storage.readMessage(queue.id, meta.seq);
+                    if (message != null) {
+                        removed.accept(entry, message);
+                    }
+                }
                 removeMessage(queue, meta);
                 deleted = true;
             }

@@ -16,7 +16,24 @@ public enum UsageKind {
      * SNS Publish and PublishBatch requests as AWS bills them: one per started 64 KiB chunk of the request's payload
      * (messages and their attributes; a batch's total), billed to the topic's owner.
      */
-    SNS_PUBLISHES(3, "SnsPublishes");
+    SNS_PUBLISHES(3, "SnsPublishes"),
+    /**
+     * SNS notifications delivered to an sqs subscription (the copy is in the subscribed queue, or in the subscription's
+     * dead-letter queue when the queue is gone), one per started 64 KiB chunk of the copy, billed to the topic's owner.
+     */
+    SNS_DELIVERIES_SQS(4, "SnsDeliveriesSqs"),
+    /** SNS notifications an http or https endpoint accepted (2xx), per started 64 KiB chunk of the POSTed body. */
+    SNS_DELIVERIES_HTTP(5, "SnsDeliveriesHttp"),
+    /** SNS notifications the mail relay accepted (email and email-json), per started 64 KiB chunk. */
+    SNS_DELIVERIES_EMAIL(6, "SnsDeliveriesEmail"),
+    /** SNS notifications a lambda or function subscription's function returned from, per started 64 KiB chunk. */
+    SNS_DELIVERIES_LAMBDA(7, "SnsDeliveriesLambda"),
+    /** Bytes of the bodies POSTed to http and https endpoints in the deliveries counted above. */
+    SNS_HTTP_BYTES_OUT(8, "SnsHttpBytesOut"),
+    /** Function invocations that ran (by an event source mapping or an SNS subscription), billed to the function's owner. */
+    FUNCTION_INVOCATIONS(9, "FunctionInvocations"),
+    /** The duration of those invocations, each rounded up to the millisecond, as Lambda bills it. */
+    FUNCTION_DURATION_MILLIS(10, "FunctionDurationMs");
 
     private static final UsageKind[] BY_CODE = byCode();
 
@@ -34,6 +51,17 @@ public enum UsageKind {
 
     public String wireName() {
         return wireName;
+    }
+
+    /** The deliveries kind of an SNS subscription protocol; null for a protocol Sluice does not deliver over. */
+    public static UsageKind ofDeliveryProtocol(String protocol) {
+        return switch (protocol) {
+            case "sqs" -> SNS_DELIVERIES_SQS;
+            case "http", "https" -> SNS_DELIVERIES_HTTP;
+            case "email", "email-json" -> SNS_DELIVERIES_EMAIL;
+            case "lambda", "function" -> SNS_DELIVERIES_LAMBDA;
+            default -> null;
+        };
     }
 
     /** The kind of a stored code, or null for a code this release does not know (a newer release wrote it). */

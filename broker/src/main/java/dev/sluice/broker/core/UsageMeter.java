@@ -104,6 +104,35 @@ public final class UsageMeter {
         }
     }
 
+    /**
+     * What a delete on the queue of qualified name {@code queue} bills per copy it removes: on an internal queue (a
+     * push subscription's delivery queue), an entry with the id {@link ReservedQueueNames#DELIVERED_ENTRY_ID} that
+     * removed a copy carrying {@link ReservedQueueNames#DELIVERY_ATTRIBUTE} bills that delivery (per started 64 KiB
+     * chunk, an http or https copy's bytes as bytes out) to the account it names; null (read nothing) elsewhere.
+     * Exactly once per copy: only the delete that removes it bills, whoever retried what.
+     */
+    public java.util.function.BiConsumer<HandleEntry, StoredMessage> deliveries(String queue, EntryStamp stamp) {
+        if (accountOf(queue) != null) {
+            return null;
+        }
+        return (entry, removed) -> {
+            if (!ReservedQueueNames.DELIVERED_ENTRY_ID.equals(entry.id())) {
+                return;
+            }
+            MessageAttributeValue billing = removed.messageAttributes().get(ReservedQueueNames.DELIVERY_ATTRIBUTE);
+            String[] fields = billing == null || billing.stringValue() == null ? new String[0]
+                    : billing.stringValue().split(" ", -1);
+            UsageKind kind = fields.length == 3 ? UsageKind.ofDeliveryProtocol(fields[1]) : null;
+            long bytes = kind == null ? -1 : bytes(fields[2]);
+            if (bytes >= 0 && !fields[0].isEmpty()) {
+                add(fields[0], stamp, kind, requests(bytes));
+                if (kind == UsageKind.SNS_DELIVERIES_HTTP) {
+                    add(fields[0], stamp, UsageKind.SNS_HTTP_BYTES_OUT, bytes);
+                }
+            }
+        };
+    }
+
     /** A billing attribute's byte count, or -1 for one no release of ours writes (never a reason to stop applying). */
     private static long bytes(String digits) {
         if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {

@@ -57,6 +57,16 @@ public final class EdgeUsage {
                         Long::sum));
     }
 
+    /**
+     * Usage the edge saw happen once (a notification delivered, a function invoked): {@code amount} of {@code kind}
+     * for {@code account}, in the current hour of this node's clock. Amounts of zero or less are ignored.
+     */
+    public void record(String account, UsageKind kind, long amount) {
+        if (account != null && amount > 0) {
+            counts.merge(new Key(account, UsageMeter.hourOf(clock.millis()), kind), amount, Long::sum);
+        }
+    }
+
     /** Proposes the counts so far (or the last unacknowledged flush again); completes when that answer came. */
     public CompletableFuture<Void> flush() {
         if (!flushing.compareAndSet(false, true)) {

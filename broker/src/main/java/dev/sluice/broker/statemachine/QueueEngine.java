@@ -193,7 +193,7 @@ public final class QueueEngine implements DomainEngine {
             }
             case DELETE -> {
                 Delete c = (Delete) command;
-                QueueResultCodec.putOutcomes(out, book.delete(c.name(), c.entries()));
+                QueueResultCodec.putOutcomes(out, book.delete(c.name(), c.entries(), meter.deliveries(c.name(), stamp)));
                 yield out;
             }
             case CHANGE_VISIBILITY -> {

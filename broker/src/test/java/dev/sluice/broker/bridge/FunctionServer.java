@@ -17,17 +17,17 @@ import java.util.function.Function;
  * {@code POST /2015-03-31/functions/function/invocations}. It records every event it gets and the
  * highest number of invocations it saw at once, and answers what the test's responder says.
  */
-final class FunctionServer implements AutoCloseable {
+public final class FunctionServer implements AutoCloseable {
     static final String PATH = "/2015-03-31/functions/function/invocations";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the function answers: status, headers, body, after {@code delayMillis}. */
-    record Reply(int status, Map<String, String> headers, String body, long delayMillis) {
+    public record Reply(int status, Map<String, String> headers, String body, long delayMillis) {
         static Reply ok(String body) {
             return new Reply(200, Map.of(), body, 0);
         }
 
-        static Reply okAfter(long delayMillis) {
+        public static Reply okAfter(long delayMillis) {
             return new Reply(200, Map.of(), "null", delayMillis);
         }
 
@@ -43,7 +43,7 @@ final class FunctionServer implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile Function<JsonNode, Reply> responder = event -> Reply.ok("null");
 
-    FunctionServer() throws Exception {
+    public FunctionServer() throws Exception {
         server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             JsonNode event;
             try {
@@ -69,15 +69,15 @@ final class FunctionServer implements AutoCloseable {
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.actualPort() + PATH;
     }
 
-    void respond(Function<JsonNode, Reply> responder) {
+    public void respond(Function<JsonNode, Reply> responder) {
         this.responder = responder;
     }
 
-    List<JsonNode> events() {
+    public List<JsonNode> events() {
         return new ArrayList<>(events);
     }
 

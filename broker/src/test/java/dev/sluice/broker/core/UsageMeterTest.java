@@ -93,6 +93,35 @@ class UsageMeterTest {
         assertEquals(List.of(), added);
     }
 
+    @Test
+    void theDeleteThatEndsAPushDeliveryBillsTheTopicOwnerPerProtocolAndChunkAndHttpBytesOut() {
+        java.util.function.BiConsumer<HandleEntry, StoredMessage> deliveries = meter.deliveries("sluice-internal-sub-9", at(HOUR));
+        deliveries.accept(new HandleEntry("delivered", "h1"), copy("444444444444 https 70000"));
+        deliveries.accept(new HandleEntry("delivered", "h2"), copy("444444444444 lambda 10"));
+        deliveries.accept(new HandleEntry("delivered", "h3"), copy("444444444444 email-json 10"));
+        assertEquals(List.of(new UsageRow("444444444444", HOUR, UsageKind.SNS_DELIVERIES_HTTP, 2),
+                new UsageRow("444444444444", HOUR, UsageKind.SNS_HTTP_BYTES_OUT, 70000),
+                new UsageRow("444444444444", HOUR, UsageKind.SNS_DELIVERIES_LAMBDA, 1),
+                new UsageRow("444444444444", HOUR, UsageKind.SNS_DELIVERIES_EMAIL, 1)), added);
+    }
+
+    @Test
+    void aCopyGivenUpOnAMalformedBillOrATenantsQueueBillsNoDelivery() {
+        java.util.function.BiConsumer<HandleEntry, StoredMessage> deliveries = meter.deliveries("sluice-internal-sub-9", at(HOUR));
+        deliveries.accept(new HandleEntry("d0", "h1"), copy("444444444444 https 10"));
+        deliveries.accept(new HandleEntry("delivered", "h2"), copy("444444444444 sms 10"));
+        deliveries.accept(new HandleEntry("delivered", "h3"), copy("444444444444 https -5"));
+        deliveries.accept(new HandleEntry("delivered", "h4"), copy("444444444444 https"));
+        deliveries.accept(new HandleEntry("delivered", "h5"), new StoredMessage("m", 0, 0, "x", Map.of(), null, null, null, null));
+        assertEquals(List.of(), added);
+        assertEquals(null, meter.deliveries("666666666666/orders", at(HOUR)), "a tenant's queue reads no delivery bill");
+    }
+
+    private static StoredMessage copy(String delivery) {
+        return new StoredMessage("m", 0, 0, "{}", Map.of(dev.sluice.clientsdk.ReservedQueueNames.DELIVERY_ATTRIBUTE,
+                MessageAttributeValue.ofString("String", delivery)), null, null, null, null);
+    }
+
     private static Map<String, MessageAttributeValue> billing(String value) {
         return Map.of(dev.sluice.clientsdk.ReservedQueueNames.BILLING_ATTRIBUTE, MessageAttributeValue.ofString("String", value));
     }

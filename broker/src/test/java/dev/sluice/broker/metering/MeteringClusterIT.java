@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.sluice.broker.HttpProbe;
+import dev.sluice.broker.bridge.FunctionServer;
 import dev.sluice.broker.core.UsageMeter;
+import dev.sluice.broker.sns.WebhookEndpoint;
 import dev.sluice.broker.sqs.SluiceProcesses;
 import dev.sluice.broker.sqs.SqsTestServer;
 import io.vertx.core.json.JsonObject;
@@ -31,7 +33,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
  * Three Sluice processes run a scripted workload (single sends, a batch, messages over 64 KiB, receives, deletes, SNS
- * publishes and a publish batch) with the queue group's leader killed (SIGKILL) in the middle; usage read from every
+ * publishes and a publish batch, a topic fanning out to a queue, a webhook and a function) with the queue group's leader killed (SIGKILL) in the middle; usage read from every
  * node afterwards, the restarted one included, is exactly what the workload bills: counted in apply into replicated
  * state, the new leader holds every count the old one made, once. The clients never retry, so every request the
  * script made is exactly one request.
@@ -45,10 +47,18 @@ class MeteringClusterIT {
     private long sqsRequests;
     private long bytesOut;
     private long publishes;
+    /** Deliveries per protocol (sqs, http, lambda), the bytes POSTed to the webhook, the lambda's invocations. */
+    private long sqsDeliveries;
+    private long httpDeliveries;
+    private long lambdaDeliveries;
+    private long httpBytesOut;
+    private long invocations;
 
     @Test
     void usageIsExactAcrossALeaderKill() throws Exception {
-        try (SluiceProcesses sluice = new SluiceProcesses(3)) {
+        try (SluiceProcesses sluice = new SluiceProcesses(3, List.of("--webhook-allowed-networks", "127.0.0.1/32"));
+                WebhookEndpoint webhook = new WebhookEndpoint(delivery -> 200);
+                FunctionServer pager = new FunctionServer()) {
             sluice.startAll();
             int entry = 0;
             String url;
@@ -66,6 +76,7 @@ class MeteringClusterIT {
                 topic = sns.createTopic(r -> r.name("alerts")).topicArn();
                 publish(sns, topic, "disk full");
                 publish(sns, topic, "y".repeat(100 * KIB));
+                fanOut(sluice, entry, sqs, sns, webhook, pager);
             }
             int leader = sluice.leaderOf(group, entry);
             if (leader == entry) {
@@ -103,6 +114,76 @@ class MeteringClusterIT {
         assertEquals(sqsRequests, totals.getLong("SqsRequests"), seen + sluice.logTails());
         assertEquals(bytesOut, totals.getLong("SqsBytesOut"), seen);
         assertEquals(publishes, totals.getLong("SnsPublishes"), seen);
+        assertEquals(List.of(sqsDeliveries, httpDeliveries, lambdaDeliveries, httpBytesOut, invocations),
+                List.of(totals.getLong("SnsDeliveriesSqs"), totals.getLong("SnsDeliveriesHttp"),
+                        totals.getLong("SnsDeliveriesLambda"), totals.getLong("SnsHttpBytesOut"),
+                        totals.getLong("FunctionInvocations")), seen);
+    }
+
+    /**
+     * A topic fanning out to three protocols (a queue, a confirmed webhook, a function), two notifications published
+     * one after the other (so each is one fanout send into the queue: one SQS request of its owner). Waits until the
+     * usage read shows them all, so the leader kill after it must keep every count, once.
+     */
+    private void fanOut(SluiceProcesses sluice, int entry, SqsClient sqs, SnsClient sns, WebhookEndpoint webhook,
+            FunctionServer pager) throws Exception {
+        HttpProbe rest = new HttpProbe(sluice.httpPorts[entry]);
+        HttpResponse<String> created = rest.post("/v1/functions", "{\"FunctionName\":\"pager\",\"InvokeUrl\":\""
+                + pager.url() + "\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        String topic = sns.createTopic(r -> r.name("fanout")).topicArn();
+        String fanned = sqs.createQueue(r -> r.queueName("fanned")).queueUrl();
+        sqsRequests += 1;
+        String fannedArn = sqs.getQueueAttributes(r -> r.queueUrl(fanned).attributeNamesWithStrings("QueueArn"))
+                .attributesAsStrings().get("QueueArn");
+        sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(fannedArn));
+        sns.subscribe(r -> r.topicArn(topic).protocol("lambda").endpoint("arn:aws:lambda:us-east-1:" + ACCOUNT
+                + ":function:pager"));
+        sns.subscribe(r -> r.topicArn(topic).protocol("http").endpoint(webhook.url("/hook")));
+        WebhookEndpoint.Delivery confirmation = webhook.await(delivery -> "SubscriptionConfirmation".equals(
+                delivery.header("x-amz-sns-message-type")), 1, 60).get(0);
+        String token = new JsonObject(confirmation.body()).getString("Token");
+        sns.confirmSubscription(r -> r.topicArn(topic).token(token));
+        for (int i = 1; i <= 2; i++) {
+            publish(sns, topic, "page " + i);
+            int expected = i;
+            List<WebhookEndpoint.Delivery> notified = webhook.await(delivery -> "Notification".equals(
+                    delivery.header("x-amz-sns-message-type")), expected, 60);
+            assertEquals(expected, notified.size(), "webhook notifications" + sluice.logTails());
+            awaitTrue(() -> pager.events().size() >= expected && depth(sqs, fanned) >= expected, "delivery " + expected);
+            sqsRequests += 1;
+        }
+        webhook.deliveries().stream().filter(delivery -> "Notification".equals(delivery.header("x-amz-sns-message-type")))
+                .forEach(delivery -> httpBytesOut += delivery.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        sqsDeliveries = 2;
+        httpDeliveries = 2;
+        lambdaDeliveries = 2;
+        invocations = 2;
+        awaitTrue(() -> {
+            JsonObject totals = totals(sluice, entry);
+            return totals.getLong("SnsDeliveriesSqs") >= sqsDeliveries && totals.getLong("SnsDeliveriesHttp") >= httpDeliveries
+                    && totals.getLong("SnsDeliveriesLambda") >= lambdaDeliveries
+                    && totals.getLong("FunctionInvocations") >= invocations;
+        }, "the deliveries in the usage read");
+    }
+
+    private static long depth(SqsClient sqs, String url) {
+        return Long.parseLong(sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNamesWithStrings(
+                "ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages"));
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(Condition condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " within 60 s");
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static JsonObject totals(SluiceProcesses sluice, int node) throws Exception {

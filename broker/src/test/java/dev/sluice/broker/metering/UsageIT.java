@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.broker.auth.RawSigner;
+import dev.sluice.broker.bridge.FunctionServer;
 import dev.sluice.broker.config.SluiceConfig;
+import dev.sluice.broker.sns.WebhookEndpoint;
 import dev.sluice.broker.sqs.SqsTestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +46,9 @@ class UsageIT {
     private static final String SECRET_A = "secret-of-a-123";
     private static final String KEY_B = "AKIDMETEREDB";
     private static final String SECRET_B = "secret-of-b-456";
+    private static final String ACCOUNT_C = "222222222222";
+    private static final String KEY_C = "AKIDMETEREDC";
+    private static final String SECRET_C = "secret-of-c-321";
     private static final String KEY_OPS = "AKIDMETEROPS";
     private static final String SECRET_OPS = "secret-of-ops-789";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,46 +62,167 @@ class UsageIT {
      * the edge and flushed into the log). GetQueueUrl appends nothing to the log and is not metered.
      */
     private static final long A_REQUESTS = 1 + 1 + 2 + 2 + 3 + 1 + 1 + 1 + 1;
-    /** B's bill: CreateQueue 1, one small send 1. */
-    private static final long B_REQUESTS = 2;
+    /**
+     * B's bill: CreateQueue 1, one small send 1, CreateQueue of the queue its topic fans out to 1, the fanout's send of
+     * the one copy into it 1 (as in SQS, the queue's owner pays for requests on its queue).
+     */
+    private static final long B_REQUESTS = 2 + 2;
     /**
      * B's SNS bill: a small publish 1, a 100 KiB publish 2, a PublishBatch of 3 x 30 KiB 2 (its total payload). The
      * topic's outbox is an internal queue: its sends and the fanout's receives and deletes bill nobody's SQS requests.
      */
-    private static final long B_PUBLISHES = 1 + 2 + 2;
+    private static final long B_PUBLISHES = 1 + 2 + 2 + 1;
+    /** How long C's function takes: its bill is at least this many milliseconds. */
+    private static final long WORKER_MILLIS = 150;
 
     @TempDir
     Path data;
 
     static SluiceConfig twoAccounts(SluiceConfig config) {
         return config.withAuth(new SluiceConfig.Auth(SluiceConfig.AccessKey.parseList(KEY_A + ":" + SECRET_A
-                + ",account=" + ACCOUNT_B + "/" + KEY_B + ":" + SECRET_B + ",admin=" + KEY_OPS + ":" + SECRET_OPS)));
+                + ",account=" + ACCOUNT_B + "/" + KEY_B + ":" + SECRET_B + ",account=" + ACCOUNT_C + "/" + KEY_C + ":"
+                + SECRET_C + ",admin=" + KEY_OPS + ":" + SECRET_OPS)));
     }
 
     @Test
     void aScriptedWorkloadIsBilledExactlyPerAccountReadableByItsOwnerAndTheSameAfterARestart() throws Exception {
-        try (SqsTestServer server = SqsTestServer.start(data, UsageIT::twoAccounts);
+        long httpBytes;
+        try (SqsTestServer server = SqsTestServer.start(data, UsageIT::withWebhooks);
                 SqsClient a = client(server.port(), KEY_A, SECRET_A);
                 SqsClient b = client(server.port(), KEY_B, SECRET_B)) {
             runWorkload(a, b);
             try (SnsClient sns = sns(server.port(), KEY_B, SECRET_B)) {
                 publish(sns);
             }
-            assertBilled(server.port());
-            assertPrometheusCounts(server.port());
+            httpBytes = fanOutAndInvoke(server.port());
+            awaitEdgeCounts(server.port());
+            assertBilled(server.port(), httpBytes);
+            assertPrometheusCounts(server.port(), httpBytes);
         }
-        try (SqsTestServer server = SqsTestServer.start(data, UsageIT::twoAccounts)) {
-            assertBilled(server.port());
+        try (SqsTestServer server = SqsTestServer.start(data, UsageIT::withWebhooks)) {
+            assertBilled(server.port(), httpBytes);
             assertRefused(server.port());
         }
     }
 
+    /** The accounts, and webhooks allowed to loopback endpoints. */
+    private static SluiceConfig withWebhooks(SluiceConfig config) {
+        return twoAccounts(config).withNotifications(new SluiceConfig.Notify(List.of(
+                dev.sluice.clientsdk.filter.CidrBlock.parse("127.0.0.1/32"))));
+    }
+
+    /**
+     * B's topic fans one publish out to three protocols: B's own queue (sqs), a webhook (http, confirmed first; its
+     * confirmation is not billed) and B's function (lambda); C's event source mapping invokes C's function once.
+     * Answers the bytes of the notification POSTed to the webhook.
+     */
+    private static long fanOutAndInvoke(int port) throws Exception {
+        try (WebhookEndpoint webhook = new WebhookEndpoint(delivery -> 200);
+                FunctionServer pager = new FunctionServer();
+                FunctionServer worker = new FunctionServer();
+                SnsClient sns = sns(port, KEY_B, SECRET_B);
+                SqsClient b = client(port, KEY_B, SECRET_B);
+                SqsClient c = client(port, KEY_C, SECRET_C)) {
+            worker.respond(event -> FunctionServer.Reply.okAfter(WORKER_MILLIS));
+            assertEquals(201, post(port, KEY_B, SECRET_B, "/v1/functions", "{\"FunctionName\":\"pager\",\"InvokeUrl\":\""
+                    + pager.url() + "\"}").statusCode());
+            assertEquals(201, post(port, KEY_C, SECRET_C, "/v1/functions", "{\"FunctionName\":\"worker\",\"InvokeUrl\":\""
+                    + worker.url() + "\",\"Timeout\":10}").statusCode());
+            String topic = sns.createTopic(r -> r.name("fanout")).topicArn();
+            String fanned = b.createQueue(r -> r.queueName("fanned")).queueUrl();
+            sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn(b, fanned)));
+            sns.subscribe(r -> r.topicArn(topic).protocol("lambda")
+                    .endpoint("arn:aws:lambda:us-east-1:" + ACCOUNT_B + ":function:pager"));
+            sns.subscribe(r -> r.topicArn(topic).protocol("http").endpoint(webhook.url("/hook")));
+            WebhookEndpoint.Delivery confirmation = webhook.await(delivery -> "SubscriptionConfirmation".equals(
+                    delivery.header("x-amz-sns-message-type")), 1, 30).get(0);
+            String token = JSON.readTree(confirmation.body()).get("Token").asText();
+            sns.confirmSubscription(r -> r.topicArn(topic).token(token));
+            sns.publish(r -> r.topicArn(topic).message("page the on-call"));
+            List<WebhookEndpoint.Delivery> notified = webhook.await(delivery -> "Notification".equals(
+                    delivery.header("x-amz-sns-message-type")), 1, 30);
+            assertEquals(1, notified.size(), "the webhook got the notification");
+            await(() -> pager.events().size() == 1, "the lambda subscription's invocation");
+
+            String work = c.createQueue(r -> r.queueName("work")).queueUrl();
+            c.sendMessage(r -> r.queueUrl(work).messageBody("restart db-1"));
+            HttpResponse<String> mapped = post(port, KEY_C, SECRET_C, "/v1/event-source-mappings", "{\"FunctionName\":"
+                    + "\"worker\",\"EventSourceArn\":\"" + queueArn(c, work) + "\",\"BatchSize\":1}");
+            assertEquals(202, mapped.statusCode(), mapped.body());
+            await(() -> worker.events().size() == 1, "the mapping's invocation");
+            // The bridge deletes the message once the function answered: only then may the function go away.
+            await(() -> c.getQueueAttributes(r -> r.queueUrl(work).attributeNamesWithStrings(
+                    "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings()
+                    .values().stream().allMatch("0"::equals), "the mapping's delete after success");
+            forgeDeliveryBill(c);
+            return notified.get(0).body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+    }
+
+    /**
+     * The attack: C puts the delivery bill attribute on a message in its own queue, naming B, and deletes it the way a
+     * delivery worker ends a delivery (entry id "delivered"). A tenant's queue is no delivery queue: nobody is billed.
+     */
+    private static void forgeDeliveryBill(SqsClient c) {
+        String forge = c.createQueue(r -> r.queueName("forge")).queueUrl();
+        c.sendMessage(r -> r.queueUrl(forge).messageBody("forged").messageAttributes(Map.of(
+                dev.sluice.clientsdk.ReservedQueueNames.DELIVERY_ATTRIBUTE,
+                software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder().dataType("String")
+                        .stringValue(dev.sluice.clientsdk.ReservedQueueNames.delivery(ACCOUNT_B, "https", 999_999)).build())));
+        Message forged = c.receiveMessage(r -> r.queueUrl(forge).messageAttributeNames("All")).messages().get(0);
+        assertEquals(0, c.deleteMessageBatch(r -> r.queueUrl(forge).entries(
+                software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
+                        .id(dev.sluice.clientsdk.ReservedQueueNames.DELIVERED_ENTRY_ID)
+                        .receiptHandle(forged.receiptHandle()).build())).failed().size());
+    }
+
+    /** Deliveries and invocations reach the log with the edge's next flush (every 2 s). */
+    private static void awaitEdgeCounts(int port) throws Exception {
+        await(() -> {
+            JsonNode totals = JSON.readTree(ok(get(port, KEY_OPS, SECRET_OPS, "")).body()).get("Totals");
+            return totals.has(ACCOUNT_C) && totals.get(ACCOUNT_C).get("FunctionInvocations").asLong() >= 1
+                    && totals.get(ACCOUNT_B).get("FunctionInvocations").asLong() >= 1
+                    && totals.get(ACCOUNT_B).get("SnsDeliveriesHttp").asLong() >= 1
+                    && totals.get(ACCOUNT_B).get("SnsDeliveriesLambda").asLong() >= 1
+                    && totals.get(ACCOUNT_B).get("SnsDeliveriesSqs").asLong() >= 1
+                    // A count and its companion (duration, bytes) may reach the log in consecutive flushes.
+                    && totals.get(ACCOUNT_C).get("FunctionDurationMs").asLong() >= WORKER_MILLIS
+                    && totals.get(ACCOUNT_B).get("FunctionDurationMs").asLong() >= 1
+                    && totals.get(ACCOUNT_B).get("SnsHttpBytesOut").asLong() >= 1;
+        }, "the deliveries and invocations in /v1/usage");
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(Condition condition, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + what + " within 30 s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static String queueArn(SqsClient sqs, String url) {
+        return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNamesWithStrings("QueueArn")).attributesAsStrings()
+                .get("QueueArn");
+    }
+
     /** /metrics shows the same totals as counters with an account label (read again at most every few seconds). */
-    private static void assertPrometheusCounts(int port) throws Exception {
+    private static void assertPrometheusCounts(int port, long httpBytes) throws Exception {
         List<String> expected = List.of("sluice_usage_sqs_requests_total{account=\"" + ACCOUNT_A + "\"} " + A_REQUESTS + ".0",
                 "sluice_usage_sqs_requests_total{account=\"" + ACCOUNT_B + "\"} " + B_REQUESTS + ".0",
                 "sluice_usage_sns_publishes_total{account=\"" + ACCOUNT_B + "\"} " + B_PUBLISHES + ".0",
-                "sluice_usage_sqs_bytes_out_total{account=\"" + ACCOUNT_A + "\"} " + A_PAYLOAD + ".0");
+                "sluice_usage_sqs_bytes_out_total{account=\"" + ACCOUNT_A + "\"} " + A_PAYLOAD + ".0",
+                "sluice_usage_sns_deliveries_sqs_total{account=\"" + ACCOUNT_B + "\"} 1.0",
+                "sluice_usage_sns_deliveries_http_total{account=\"" + ACCOUNT_B + "\"} 1.0",
+                "sluice_usage_sns_deliveries_lambda_total{account=\"" + ACCOUNT_B + "\"} 1.0",
+                "sluice_usage_sns_http_bytes_out_total{account=\"" + ACCOUNT_B + "\"} " + httpBytes + ".0",
+                "sluice_usage_function_invocations_total{account=\"" + ACCOUNT_B + "\"} 1.0",
+                "sluice_usage_function_invocations_total{account=\"" + ACCOUNT_C + "\"} 1.0");
         dev.sluice.broker.HttpProbe probe = new dev.sluice.broker.HttpProbe(port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String metrics = "";
@@ -157,7 +283,7 @@ class UsageIT {
                 PublishBatchRequestEntry.builder().id("3").message("c".repeat(30 * KIB)).build())));
     }
 
-    private static void assertBilled(int port) throws Exception {
+    private static void assertBilled(int port, long httpBytes) throws Exception {
         // The empty receive reaches the log with the edge's next flush (every 2 s).
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         JsonNode own = JSON.readTree(ok(get(port, KEY_A, SECRET_A, "")).body());
@@ -175,10 +301,24 @@ class UsageIT {
         assertEquals(0, all.get("Totals").get(ACCOUNT_B).get("SqsBytesOut").asLong(), all.toString());
         assertEquals(B_PUBLISHES, all.get("Totals").get(ACCOUNT_B).get("SnsPublishes").asLong(), all.toString());
         assertEquals(0, all.get("Totals").get(ACCOUNT_A).get("SnsPublishes").asLong(), all.toString());
+        // One publish fanned out to three protocols: one delivery of each, billed to the topic's owner.
+        JsonNode billedB = all.get("Totals").get(ACCOUNT_B);
+        assertEquals(List.of(1L, 1L, 0L, 1L, httpBytes, 1L), List.of(billedB.get("SnsDeliveriesSqs").asLong(),
+                billedB.get("SnsDeliveriesHttp").asLong(), billedB.get("SnsDeliveriesEmail").asLong(),
+                billedB.get("SnsDeliveriesLambda").asLong(), billedB.get("SnsHttpBytesOut").asLong(),
+                billedB.get("FunctionInvocations").asLong()), all.toString());
+        assertTrue(billedB.get("FunctionDurationMs").asLong() >= 1, all.toString());
+        JsonNode billedC = all.get("Totals").get(ACCOUNT_C);
+        assertEquals(1, billedC.get("FunctionInvocations").asLong(), all.toString());
+        assertTrue(billedC.get("FunctionDurationMs").asLong() >= WORKER_MILLIS, "C's function ran " + WORKER_MILLIS
+                + " ms: " + all);
+        assertEquals(0, billedC.get("SnsDeliveriesLambda").asLong(), "a mapping's invocation is no SNS delivery");
+        assertEquals(0, billedC.get("SnsDeliveriesHttp").asLong() + billedC.get("SnsHttpBytesOut").asLong(), all.toString());
 
         HttpResponse<String> csv = ok(get(port, KEY_OPS, SECRET_OPS, "account=" + ACCOUNT_B + "&format=csv"));
         List<String> lines = csv.body().lines().toList();
-        assertEquals("Account,Hour,SqsRequests,SqsBytesOut,SnsPublishes", lines.get(0));
+        assertEquals("Account,Hour,SqsRequests,SqsBytesOut,SnsPublishes,SnsDeliveriesSqs,SnsDeliveriesHttp,"
+                + "SnsDeliveriesEmail,SnsDeliveriesLambda,SnsHttpBytesOut,FunctionInvocations,FunctionDurationMs", lines.get(0));
         assertEquals(B_REQUESTS, lines.subList(1, lines.size()).stream()
                 .mapToLong(line -> Long.parseLong(line.split(",")[2])).sum(), csv.body());
         assertTrue(lines.subList(1, lines.size()).stream().allMatch(line -> line.startsWith(ACCOUNT_B + ",")), csv.body());
@@ -212,6 +352,19 @@ class UsageIT {
                 + (query.isEmpty() ? "" : "?" + query))).GET();
         signer.headers("GET", path, query, Map.of(), new byte[0], null, "sqs", Instant.now()).stream()
                 .filter(header -> !header.getKey().equalsIgnoreCase("host"))
+                .forEach(header -> request.header(header.getKey(), header.getValue()));
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A signed JSON POST to the REST API. */
+    private static HttpResponse<String> post(int port, String key, String secret, String path, String json)
+            throws Exception {
+        byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        new RawSigner(key, secret, port).headers("POST", path, "", Map.of("Content-Type", "application/json"), body, null,
+                "sqs", Instant.now()).stream().filter(header -> !header.getKey().equalsIgnoreCase("host"))
                 .forEach(header -> request.header(header.getKey(), header.getValue()));
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                 .send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -2,6 +2,7 @@ package dev.sluice.faasbridge.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.faasbridge.core.AccountScope;
 import dev.sluice.faasbridge.core.FunctionEvent;
 import dev.sluice.faasbridge.core.InvocationOutcome;
 import dev.sluice.faasbridge.function.FunctionHandler;
@@ -63,6 +64,12 @@ public final class FunctionBridge implements AutoCloseable {
      */
     public static FunctionBridge start(QueueClient queues, DefinitionStore store, Vertx vertx, MeterRegistry meters,
             BridgeSettings settings, InstantSource clock) {
+        return start(queues, store, vertx, meters, settings, clock, InvocationUsage.NONE);
+    }
+
+    /** As above, with every invocation that ran reported to {@code usage} (billed to the function's owner). */
+    public static FunctionBridge start(QueueClient queues, DefinitionStore store, Vertx vertx, MeterRegistry meters,
+            BridgeSettings settings, InstantSource clock, InvocationUsage usage) {
         if (!settings.validate().isEmpty()) {
             throw new IllegalArgumentException("invalid bridge settings: " + String.join("; ", settings.validate()));
         }
@@ -77,10 +84,13 @@ public final class FunctionBridge implements AutoCloseable {
             handlers.put(handler.name(), handler);
         }
         JavaFunctionInvoker javaInvoker = new JavaFunctionInvoker(handlers, handlerPool, scheduler, json);
-        HttpFunctionInvoker httpInvoker = new HttpFunctionInvoker(web, json);
-        MappingSupervisor supervisor = new MappingSupervisor(store, queues, httpInvoker, javaInvoker, settings, scheduler,
+        // Both invokers through the meter: a mapping's batches and an SNS subscription's invocations alike.
+        java.util.function.UnaryOperator<String> owner = AccountScope.only(settings.accountId())::accountOf;
+        FunctionInvoker httpInvoker = new MeteredInvoker(new HttpFunctionInvoker(web, json), usage, owner, System::nanoTime);
+        FunctionInvoker meteredJavaInvoker = new MeteredInvoker(javaInvoker, usage, owner, System::nanoTime);
+        MappingSupervisor supervisor = new MappingSupervisor(store, queues, httpInvoker, meteredJavaInvoker, settings, scheduler,
                 meters, clock);
-        AsyncInvocations invocations = new AsyncInvocations(store, httpInvoker, javaInvoker, supervisor::permitsFor,
+        AsyncInvocations invocations = new AsyncInvocations(store, httpInvoker, meteredJavaInvoker, supervisor::permitsFor,
                 scheduler);
         BridgeApi api = new BridgeApi(store, queues, settings, javaInvoker::has, supervisor::refresh, clock,
                 supervisor::recentErrorsOf);

@@ -35,6 +35,14 @@ final class Copies {
                     topic.attributes().getOrDefault("SignatureVersion", "1"));
             attributes = subscription.push() ? DeliveryMessages.notification(message.messageId(), message.timestamp()) : Map.of();
         }
+        if (subscription.push()) {
+            // What the delivery bills, when the delete after its success removes this copy (see DeliveryWorker).
+            Map<String, MessageAttributeValue> billed = new java.util.HashMap<>(attributes);
+            billed.put(dev.sluice.clientsdk.ReservedQueueNames.DELIVERY_ATTRIBUTE, MessageAttributeValue.ofString("String",
+                    dev.sluice.clientsdk.ReservedQueueNames.delivery(TopicArn.ofQualified(region, topic.name(), accountId)
+                            .accountId(), subscription.protocol(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)));
+            attributes = billed;
+        }
         if (topic.fifo() && subscription.endpoint().endsWith(".fifo")) {
             // Derived from the stable SNS message id: a re-run fanout of the same outbox message is deduplicated
             // by the subscribed FIFO queue instead of showing up twice.

@@ -1,6 +1,9 @@
 package dev.sluice.notify.service;
 
+import dev.sluice.clientsdk.ReservedQueueNames;
 import dev.sluice.clientsdk.model.ChangeMessageVisibilityRequest;
+import dev.sluice.clientsdk.model.DeleteMessageBatchRequest;
+import dev.sluice.clientsdk.model.DeleteMessageBatchRequestEntry;
 import dev.sluice.clientsdk.model.DeleteMessageRequest;
 import dev.sluice.clientsdk.model.Message;
 import dev.sluice.clientsdk.model.ReceiveMessageRequest;
@@ -190,8 +193,10 @@ final class DeliveryWorker extends QueuePoller {
             return delivered;
         }).thenCompose(delivered -> {
             if (delivered) {
-                return services.queueClient().deleteMessage(new DeleteMessageRequest(
-                        services.internalQueues().deliveryUrl(current), message.receiptHandle())).thenApply(deleted -> null);
+                // The entry id tells the queue engine this delete ends a delivery: removing the copy bills it, once.
+                return services.queueClient().deleteMessageBatch(new DeleteMessageBatchRequest(
+                        services.internalQueues().deliveryUrl(current), List.of(new DeleteMessageBatchRequestEntry(
+                                ReservedQueueNames.DELIVERED_ENTRY_ID, message.receiptHandle())))).thenApply(deleted -> null);
             }
             return retryOrGiveUp(current, message);
         });

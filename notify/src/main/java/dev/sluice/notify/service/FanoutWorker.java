@@ -183,7 +183,12 @@ final class FanoutWorker extends QueuePoller {
             entries.add(services.copies().copy(topic, subscription, published.get(index), "m" + index));
         }
         return stillAllowed(subscription, url).thenCompose(allowed -> queues.sendMessageBatch(new SendMessageBatchRequest(url, entries)))
-                .thenApply(response -> new Sent(failedIndexes(response), null))
+                .thenApply(response -> {
+                    if (!subscription.push()) {
+                        billDeliveries(subscription, entries, response);
+                    }
+                    return new Sent(failedIndexes(response), null);
+                })
                 .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, failure)
                         .thenApply(response -> new Sent(failedIndexes(response), failure)));
     }
@@ -210,6 +215,24 @@ final class FanoutWorker extends QueuePoller {
                                 + " no longer allows " + topicArn + " to send to it");
                     }
                 });
+    }
+
+    /**
+     * An sqs subscription's copies the subscribed queue took are delivered: billed to the topic's owner (a push
+     * subscription's copies are billed when their delivery succeeds, copies sent to a dead-letter queue not at all).
+     */
+    private void billDeliveries(Subscription subscription, List<SendMessageBatchRequestEntry> entries,
+            dev.sluice.clientsdk.model.SendMessageBatchResponse response) {
+        Set<String> failed = new TreeSet<>();
+        response.failed().forEach(entry -> failed.add(entry.id()));
+        String owner = dev.sluice.notify.core.TopicArn.ofQualified(services.config().region(), topic.name(),
+                services.config().accountId()).accountId();
+        for (SendMessageBatchRequestEntry entry : entries) {
+            if (!failed.contains(entry.id())) {
+                services.usage().delivered(owner, subscription.protocol(), dev.sluice.clientsdk.MessageSize.of(
+                        entry.messageBody(), entry.messageAttributes() == null ? Map.of() : entry.messageAttributes()));
+            }
+        }
     }
 
     private static List<Integer> failedIndexes(dev.sluice.clientsdk.model.SendMessageBatchResponse response) {

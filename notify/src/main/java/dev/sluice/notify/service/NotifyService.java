@@ -60,6 +60,13 @@ public final class NotifyService implements AutoCloseable {
     public NotifyService(NotifyConfig config, Vertx vertx, QueueClient queueClient, QueueClient subscriberQueues,
             Catalog catalog, Supplier<String> baseUrl, InstantSource clock, SubscriberFunctions functions,
             dev.sluice.notify.core.TopicAccess topicAccess) {
+        this(config, vertx, queueClient, subscriberQueues, catalog, baseUrl, clock, functions, topicAccess, DeliveryUsage.NONE);
+    }
+
+    /** As above, with every delivered copy reported to {@code usage} (billed to the topic's owner). */
+    public NotifyService(NotifyConfig config, Vertx vertx, QueueClient queueClient, QueueClient subscriberQueues,
+            Catalog catalog, Supplier<String> baseUrl, InstantSource clock, SubscriberFunctions functions,
+            dev.sluice.notify.core.TopicAccess topicAccess, DeliveryUsage usage) {
         if (!config.validate().isEmpty()) {
             throw new IllegalArgumentException("invalid notify config: " + String.join("; ", config.validate()));
         }
@@ -88,7 +95,7 @@ public final class NotifyService implements AutoCloseable {
         NotifyServices services = new NotifyServices(config, queueClient, subscriberQueues, this.catalog, internalQueues,
                 new FilterPolicies(), envelopes, new Copies(envelopes, config.region(), config.accountId()), webhooks,
                 config.smtp() == null ? null : new Mailer(vertx, config.smtp(), clock), functionDeliveries,
-                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health, queuePolicies);
+                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health, queuePolicies, usage);
         this.workers = new NotifyWorkers(services);
         this.topics = new TopicActions(this.catalog, internalQueues, ids, workers::refreshSoon, topicAccess);
         this.subscriptions = new SubscriptionActions(queuePolicies, this.catalog, internalQueues, queueClient, topics, envelopes,
