@@ -24,3 +24,21 @@ free_port() {
   echo "no free port found" >&2
   return 1
 }
+
+# Copies the run-time dependencies a peer's pom names into LIB_DIR (mvn dependency:copy-dependencies), unless the
+# copy there is complete: the pom's checksum marks it, so an interrupted or outdated fetch is redone. Fails unless
+# a file matching GLOB (a shell pattern inside LIB_DIR) is there afterwards.
+fetch_dependencies() {
+  local pom=$1 lib_dir=$2 glob=$3 stamp=$2/.fetched want
+  want=$(sha256sum "$pom" | cut -d' ' -f1)
+  if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then
+    return 0
+  fi
+  rm -rf "$lib_dir"
+  mkdir -p "$lib_dir"
+  echo "fetching $(basename "$(dirname "$pom")")'s dependencies into $lib_dir" >&2
+  mvn -B -q -f "$pom" dependency:copy-dependencies >&2
+  # shellcheck disable=SC2086 # the pattern is meant to expand
+  ls "$lib_dir"/$glob >/dev/null 2>&1 || { echo "the fetch into $lib_dir did not produce $glob" >&2; return 1; }
+  echo "$want" >"$stamp"
+}

@@ -27,21 +27,7 @@ usage() {
   exit 2
 }
 
-# The pom's checksum marks a complete copy, so an interrupted or outdated fetch is redone.
-fetch() {
-  local stamp=$lib_dir/.fetched
-  local want
-  want=$(sha256sum "$fetch_pom" | cut -d' ' -f1)
-  if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then
-    return 0
-  fi
-  rm -rf "$lib_dir"
-  mkdir -p "$lib_dir"
-  echo "elasticmq.sh: fetching ElasticMQ into $lib_dir" >&2
-  mvn -B -q -f "$fetch_pom" dependency:copy-dependencies >&2
-  ls "$lib_dir"/elasticmq-server_*.jar >/dev/null 2>&1 || die "fetch did not produce elasticmq-server"
-  echo "$want" >"$stamp"
-}
+fetch() { fetch_dependencies "$fetch_pom" "$lib_dir" "elasticmq-server_*.jar" || die "fetch failed"; }
 
 check_port() {
   [[ ${1:-} =~ ^[0-9]+$ ]] && (( $1 >= 1 && $1 <= 65535 )) || die "PORT must be 1..65535, got '${1:-}'"

@@ -15,6 +15,8 @@
 set -euo pipefail
 
 peers_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=common.sh
+source "$peers_dir/common.sh"
 work_dir=$(dirname "$peers_dir")/target/rabbitmq
 lib_dir=$work_dir/perf-test-lib
 fetch_pom=$peers_dir/rabbitmq/pom.xml
@@ -30,20 +32,7 @@ usage() {
   exit 2
 }
 
-# The pom's checksum marks a complete copy, so an interrupted or outdated fetch is redone.
-fetch() {
-  local stamp=$lib_dir/.fetched want
-  want=$(sha256sum "$fetch_pom" | cut -d' ' -f1)
-  if [[ -f $stamp && $(cat "$stamp") == "$want" ]]; then
-    return 0
-  fi
-  rm -rf "$lib_dir"
-  mkdir -p "$lib_dir"
-  echo "rabbitmq.sh: fetching PerfTest into $lib_dir" >&2
-  mvn -B -q -f "$fetch_pom" dependency:copy-dependencies >&2
-  ls "$lib_dir"/perf-test-*.jar >/dev/null 2>&1 || die "fetch did not produce perf-test"
-  echo "$want" >"$stamp"
-}
+fetch() { fetch_dependencies "$fetch_pom" "$lib_dir" "perf-test-*.jar" || die "fetch failed"; }
 
 check_port() {
   [[ ${1:-} =~ ^[0-9]+$ ]] && (( $1 >= 20001 && $1 <= 65535 )) || die "PORT must be 20001..65535, got '${1:-}'"
