@@ -2,6 +2,7 @@ package dev.sluice.broker;
 
 import dev.sluice.broker.config.ConfigLoader;
 import dev.sluice.broker.config.LoadResult;
+import java.lang.management.ManagementFactory;
 import java.time.InstantSource;
 import java.util.List;
 import org.slf4j.Logger;
@@ -52,6 +53,13 @@ public final class Main {
             server.close();
             LOG.info("Sluice stopped");
         }, "sluice-shutdown"));
-        LOG.info("Sluice listening on http://{}:{}", loaded.config().http().host(), server.httpPort());
+        LOG.info("Sluice listening on http://{}:{} ({} ms after the JVM started, {} ms of CPU)", loaded.config().http().host(),
+                server.httpPort(), ManagementFactory.getRuntimeMXBean().getUptime(), processCpuMillis());
+    }
+
+    /** The CPU time this JVM has used, or -1 where the platform does not say: a slow start waited or was starved. */
+    private static long processCpuMillis() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() / 1_000_000 : -1;
     }
 }

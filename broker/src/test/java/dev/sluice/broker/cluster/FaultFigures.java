@@ -16,8 +16,13 @@ import java.util.Map;
  * file under target/ for RESULTS.md. Called from the test thread only.
  */
 final class FaultFigures {
-    /** One fault's figures; -1 where nothing was measured. */
-    record Outcome(String kind, String description, long recoveryMillis, long healthyAfterHealMillis, boolean restarted) {
+    /**
+     * One fault's figures; -1 where nothing was measured. {@code restartCpuMillis}: the CPU a restarted JVM had used when
+     * it was healthy (the most of the restarted nodes), which against the wall time says whether a slow restart waited
+     * or was starved of CPU; {@code loadAverage}: the machine's at that moment.
+     */
+    record Outcome(String kind, String description, long recoveryMillis, long healthyAfterHealMillis, boolean restarted,
+            long restartCpuMillis, String loadAverage) {
     }
 
     private final List<Outcome> outcomes = new ArrayList<>();
@@ -25,8 +30,10 @@ final class FaultFigures {
 
     void add(Outcome outcome) {
         outcomes.add(outcome);
-        line("%s: served again after %d ms; %s %d ms after heal", outcome.description(), outcome.recoveryMillis(),
-                outcome.restarted() ? "restarted, healthy" : "healthy", outcome.healthyAfterHealMillis());
+        line("%s: served again after %d ms; %s %d ms after heal%s", outcome.description(), outcome.recoveryMillis(),
+                outcome.restarted() ? "restarted, healthy" : "healthy", outcome.healthyAfterHealMillis(),
+                outcome.restarted() ? String.format(" (its JVM had used %d ms of CPU; load average %s)",
+                        outcome.restartCpuMillis(), outcome.loadAverage()) : "");
     }
 
     List<Outcome> outcomes() {
@@ -54,8 +61,10 @@ final class FaultFigures {
         });
         List<Long> restarts = outcomes.stream().filter(Outcome::restarted).map(Outcome::healthyAfterHealMillis).toList();
         if (!restarts.isEmpty()) {
-            summary.add(String.format("restart to healthy (kills and power losses): p50 %d ms, max %d ms", median(restarts),
-                    Collections.max(restarts)));
+            List<Long> cpu = outcomes.stream().filter(Outcome::restarted).map(Outcome::restartCpuMillis).toList();
+            summary.add(String.format("restart to healthy (kills and power losses): p50 %d ms, max %d ms; CPU the JVM used "
+                    + "by then p50 %d ms, max %d ms", median(restarts), Collections.max(restarts), median(cpu),
+                    Collections.max(cpu)));
         }
         return summary;
     }

@@ -43,6 +43,7 @@ final class Nemesis {
         long healedAt = System.nanoTime();
         System.out.println("nemesis: heal " + fault.describe());
         fault.heal();
+        long restartCpu = -1;
         for (int node : fault.faultedNodes()) {
             try {
                 scenario.cluster().awaitHealthy(node, everyNode ? ALL_RESTART_BOUND : ClusterScenario.RESTART_BOUND);
@@ -50,15 +51,28 @@ final class Nemesis {
                 throw new AssertionError("n" + (node + 1) + " not healthy after " + fault.describe() + ": "
                         + notHealthy.getMessage() + scenario.logTails(), notHealthy);
             }
+            if (fault.restarts()) {
+                restartCpu = Math.max(restartCpu, scenario.cluster().cpuMillis(node));
+            }
         }
         long healthy = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - healedAt);
+        String load = loadAverage();
         if (everyNode) {
             recovery = awaitServed(producers, nodeAtFault, Set.of(), faultAt);
         }
         FaultFigures.Outcome outcome = new FaultFigures.Outcome(fault.kind(), fault.describe(), recovery, healthy,
-                fault.restarts());
+                fault.restarts(), restartCpu, load);
         figures.add(outcome);
         return outcome;
+    }
+
+    /** The machine's 1-minute load average as /proc/loadavg gives it ("?" where there is none). */
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException | RuntimeException none) {
+            return "?";
+        }
     }
 
     /**

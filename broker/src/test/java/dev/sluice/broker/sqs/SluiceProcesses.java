@@ -89,6 +89,11 @@ public final class SluiceProcesses implements AutoCloseable {
         return processes[node].pid();
     }
 
+    /** The CPU time running node {@code node}'s JVM has used since it started, or -1 where the OS does not tell. */
+    public long cpuMillis(int node) {
+        return processes[node].info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+    }
+
     String peers() {
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < initialNodes; i++) {
