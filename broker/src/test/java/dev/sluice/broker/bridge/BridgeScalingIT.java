@@ -159,8 +159,8 @@ class BridgeScalingIT {
             function.respond(event -> Reply.okAfter(100));
             String uuid = sluice.mapHttpFunction("split-fn", function.url(), 3, "\"EventSourceArn\":\"" + sluice.queueArn("split")
                     + "\",\"BatchSize\":1,\"ScalingConfig\":{\"MaximumConcurrency\":3}");
-            var live = sluice.rest.get("/v1/bridges?ttlMillis=10000");
-            assertEquals(2, new com.fasterxml.jackson.databind.ObjectMapper().readTree(live.body()).get("Bridges").size(), live.body());
+            // Bridges say they are alive once a mapping with a MaximumConcurrency exists (at their next refresh).
+            await(() -> sluice.liveBridges() == 2, Duration.ofSeconds(10), "both bridges to say they are alive");
             await(() -> second.pollers(uuid) >= 1 && sluice.server.bridge().pollers(uuid) >= 1, Duration.ofSeconds(10),
                     "both bridges polling");
             sendMany(queue, "x", 60);

@@ -84,6 +84,19 @@ final class BridgeTestServer implements AutoCloseable {
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(mapping.body()).get("UUID").asText();
     }
 
+    /** How many bridges GET /v1/bridges counts as alive (heard from within 10 s); -1 when the call failed. */
+    int liveBridges() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(rest.get("/v1/bridges?ttlMillis=10000").body())
+                    .get("Bridges").size();
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     int approximate(String queue, software.amazon.awssdk.services.sqs.model.QueueAttributeName name) {
         return Integer.parseInt(sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNames(name)).attributes().get(name));
     }

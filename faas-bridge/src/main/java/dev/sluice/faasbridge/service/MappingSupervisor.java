@@ -52,6 +52,9 @@ final class MappingSupervisor {
     private final Map<String, RecentErrors> recentErrors = new java.util.concurrent.ConcurrentHashMap<>();
     /** This bridge's id among the bridges that split each mapping's MaximumConcurrency. */
     private final String bridgeId = java.util.UUID.randomUUID().toString();
+    /** When this bridge's heartbeats began (-1: it writes none) and when it last wrote one; passes only, one at a time. */
+    private volatile long heartbeatSince = -1;
+    private volatile long lastHeartbeat = -1;
     /** 0 idle, 1 a pass running, 2 a pass running and another requested. */
     private final AtomicInteger passes = new AtomicInteger();
     private volatile boolean closed;
@@ -86,17 +89,10 @@ final class MappingSupervisor {
             passes.set(0);
             return;
         }
-        long now = clock.millis();
-        CompletableFuture<List<String>> bridges = store.heartbeat(bridgeId, now)
-                .thenCompose(ignored -> store.liveBridges(now, bridgeTtlMillis()))
-                .exceptionally(error -> {
-                    LOG.debug("bridge heartbeat failed; this bridge takes whole MaximumConcurrency values: {}", error.toString());
-                    return List.of();
-                });
-        store.functions().thenCombine(store.mappings(), Definitions::new).thenCombine(bridges, (definitions, live) -> {
-            reconcile(definitions.functions(), definitions.mappings(), live);
-            return null;
-        }).whenComplete((ignored, error) -> {
+        store.functions().thenCombine(store.mappings(), Definitions::new).thenCompose(definitions ->
+                liveBridges(definitions.mappings()).thenAccept(live ->
+                        reconcile(definitions.functions(), definitions.mappings(), live))
+        ).whenComplete((ignored, error) -> {
             if (error != null) {
                 LOG.warn("reading functions and mappings failed; keeping the pollers as they are: {}", error.toString());
             }
@@ -107,6 +103,43 @@ final class MappingSupervisor {
     }
 
     private record Definitions(List<FunctionDefinition> functions, List<EventSourceMapping> mappings) {
+    }
+
+    /**
+     * The bridges splitting MaximumConcurrency values, or null while this bridge has just begun to say it is alive (the
+     * others may not have yet). Only bridges running a mapping with a MaximumConcurrency need to know each other, so
+     * only they write heartbeats to the store, and only every third of the time-to-live: every heartbeat is a
+     * replicated, fsynced log entry, and an idle cluster should append none (issue 17).
+     */
+    private CompletableFuture<List<String>> liveBridges(List<EventSourceMapping> mappings) {
+        boolean splitting = mappings.stream().anyMatch(mapping -> mapping.enabled() && mapping.maximumConcurrency() != null);
+        long now = clock.millis();
+        if (!splitting) {
+            if (heartbeatSince < 0) {
+                return CompletableFuture.completedFuture(List.of());
+            }
+            heartbeatSince = -1;
+            lastHeartbeat = -1;
+            return store.forgetBridge(bridgeId).handle((ignored, error) -> List.of());
+        }
+        boolean due = lastHeartbeat < 0 || now - lastHeartbeat >= bridgeTtlMillis() / 3;
+        CompletableFuture<Void> beat = due ? store.heartbeat(bridgeId, now) : CompletableFuture.completedFuture(null);
+        return beat.thenCompose(ignored -> {
+            if (due) {
+                lastHeartbeat = now;
+                if (heartbeatSince < 0) {
+                    heartbeatSince = now;
+                }
+            }
+            if (now - heartbeatSince < settings.refreshInterval().toMillis()) {
+                // The other bridges begin at their own next pass: until then none of them counts, so hold back.
+                return CompletableFuture.completedFuture((List<String>) null);
+            }
+            return store.liveBridges(now, bridgeTtlMillis());
+        }).exceptionally(error -> {
+            LOG.debug("bridge heartbeat failed; this bridge takes whole MaximumConcurrency values: {}", error.toString());
+            return List.of();
+        });
     }
 
     /** A bridge not heard from for five refresh intervals (at least 10 s) no longer counts. */
@@ -128,6 +161,7 @@ final class MappingSupervisor {
         return ConcurrencyShare.of(mapping.maximumConcurrency(), live, bridgeId);
     }
 
+    /** {@code liveBridges}: null while this bridge cannot yet know the others (see {@link #liveBridges(List)}). */
     private synchronized void reconcile(List<FunctionDefinition> functions, List<EventSourceMapping> mappings,
             List<String> liveBridges) {
         if (closed) {
@@ -145,6 +179,9 @@ final class MappingSupervisor {
                 continue;
             }
             wanted.add(mapping.uuid());
+            if (liveBridges == null && mapping.maximumConcurrency() != null) {
+                continue; // its share is known from the next pass on; a worker already running keeps its limit
+            }
             MappingWorker current = workers.get(mapping.uuid());
             int share = share(mapping, liveBridges);
             if (current != null && current.mapping().equals(mapping) && current.function().equals(function)) {
