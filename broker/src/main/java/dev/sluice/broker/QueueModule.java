@@ -66,7 +66,7 @@ final class QueueModule implements AutoCloseable {
     });
     private final ReceiveWaiters waiters = new ReceiveWaiters(MAX_WAITING_RECEIVES, timers, timers);
     private final QueueAttributeCodec codec = new QueueAttributeCodec(limits.queueAttributeBounds());
-    /** Move-task workers (one per data group) and the migration worker. */
+    /** Move-task and storage-accrual workers (one each per data group) and the migration worker. */
     private final List<AutoCloseable> workers = new java.util.ArrayList<>();
     private QueueLayoutResource layoutResource;
     private QueueClient client;
@@ -125,6 +125,8 @@ final class QueueModule implements AutoCloseable {
             Supplier<QueueEngine> replica = () -> (QueueEngine) node.servingEngine(index);
             groups.add(new EngineQueueClient(node.dataGroup(group), replica, waiters, timers, limits, ACCOUNT_ID, baseUrl, clock));
             workers.add(new MoveTaskWorker(node.dataGroup(group), replica, () -> node.isLeader(index), timers));
+            workers.add(new dev.sluice.broker.service.StorageAccrualWorker(node.dataGroup(group), replica,
+                    () -> node.isLeader(index), clock, timers));
         }
         EngineQueueClient usageGroup = groups.get(0);
         edgeUsage = new dev.sluice.broker.service.EdgeUsage(node.config().nodeId(), clock, usageGroup::recordUsage);
