@@ -514,6 +514,28 @@ public final class QueueBook {
         }
     }
 
+    /**
+     * What each of {@code accounts} holds in this group's queues (in the order given; an account without queues here
+     * holds nothing). One pass over the queues; readers hold the engine's read lock.
+     */
+    public List<AccountHolding> holdings(List<String> accounts) {
+        Map<String, long[]> sums = new java.util.HashMap<>();
+        accounts.forEach(account -> sums.put(account, new long[2]));
+        for (QueueState queue : queues.values()) {
+            long[] sum = queue.billedAccount == null ? null : sums.get(queue.billedAccount);
+            if (sum != null) {
+                sum[0] += queue.storedBytes;
+                sum[1] += queue.index.inFlightCount();
+            }
+        }
+        List<AccountHolding> holdings = new ArrayList<>(accounts.size());
+        for (String account : accounts) {
+            long[] sum = sums.get(account);
+            holdings.add(new AccountHolding(account, sum[0], sum[1]));
+        }
+        return holdings;
+    }
+
     /** Whether any queue of this group stores a message: only then can an hour be left to close (readers hold the read lock). */
     public boolean holdsBytes() {
         return storedBytes > 0;

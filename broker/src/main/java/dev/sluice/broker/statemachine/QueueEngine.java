@@ -384,6 +384,10 @@ public final class QueueEngine implements DomainEngine {
                 QueueResultCodec.putUsage(out, rows.rows(), rows.truncated());
                 yield out;
             }
+            case ACCOUNT_HOLDINGS -> {
+                QueueResultCodec.putHoldings(out, book.holdings(((QueueQuery.AccountHoldings) query).accounts()));
+                yield out;
+            }
             case PEEK_MESSAGES -> {
                 QueueQuery.PeekMessages q = (QueueQuery.PeekMessages) query;
                 long queueId = book.queueId(q.name());
