@@ -175,15 +175,15 @@ public final class SluiceServer implements AutoCloseable {
             dev.sluice.broker.service.ClusterHoldings holdings = queues.holdings(() -> accountKeys.quotas().accountsLimiting(
                     dev.sluice.broker.accounts.AccountQuotas.Quota.STORED_BYTES,
                     dev.sluice.broker.accounts.AccountQuotas.Quota.IN_FLIGHT_MESSAGES));
+            dev.sluice.broker.service.HoldingsQuotas holdingsQuotas = new dev.sluice.broker.service.HoldingsQuotas(holdings::of,
+                    account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.STORED_BYTES),
+                    account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.IN_FLIGHT_MESSAGES));
             java.util.function.UnaryOperator<dev.sluice.clientsdk.QueueClient> queueLimits = client ->
                     new dev.sluice.broker.service.HoldingsQuotaQueueClient(new dev.sluice.broker.service.QueueCountQueueClient(
                             new dev.sluice.broker.service.FifoThroughputQueueClient(client, fifoLimiter,
                                     accountKeys.rateLimiter()::limits, QueueModule.ACCOUNT_ID),
                             account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.QUEUES),
-                            QueueModule.ACCOUNT_ID), holdings::of,
-                            account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.STORED_BYTES),
-                            account -> accountKeys.quotas().of(account,
-                                    dev.sluice.broker.accounts.AccountQuotas.Quota.IN_FLIGHT_MESSAGES));
+                            QueueModule.ACCOUNT_ID), holdingsQuotas);
             dev.sluice.broker.auth.policy.PolicyAccessCheck policies = new dev.sluice.broker.auth.policy.PolicyAccessCheck(
                     accountKeys.directory(), new dev.sluice.broker.auth.policy.PolicyCache(10_000));
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers =
@@ -192,7 +192,8 @@ public final class SluiceServer implements AutoCloseable {
                             caller.accessKeyId(), !caller.link() && accountKeys.isOperator(caller.accessKeyId()));
             dev.sluice.notify.core.TopicAccess topicAccess = new dev.sluice.broker.auth.policy.TopicPolicyAccess(policies,
                     callers, account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.TOPICS),
-                    account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.SUBSCRIPTIONS));
+                    account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.SUBSCRIPTIONS),
+                    holdingsQuotas::storedBytesRefusal);
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
                     node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess,
                     new dev.sluice.broker.service.EdgeBilling(queues.edgeUsage()));

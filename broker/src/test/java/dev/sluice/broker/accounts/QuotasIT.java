@@ -247,6 +247,42 @@ class QuotasIT {
     }
 
     @Test
+    void aTopicOwnerAtItsStoredBytesQuotaIsRefusedOverLimitOnPublishAndPublishBatch() throws Exception {
+        AwsCredentials keys = tenant("Announcer", "{\"storedBytes\":1500}");
+        try (SqsClient sqs = admin.sqs(keys); SnsClient sns = sns(keys)) {
+            String url = sqs.createQueue(b -> b.queueName("announced")).queueUrl();
+            String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                    software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN)).attributesAsStrings()
+                    .get("QueueArn");
+            String topic = sns.createTopic(b -> b.name("announcements")).topicArn();
+            sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn)
+                    .attributes(java.util.Map.of("RawMessageDelivery", "true")));
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("a".repeat(1_400)));
+            AwsServiceException refused = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (refused == null && System.nanoTime() < deadline) {
+                try {
+                    sns.publish(b -> b.topicArn(topic).message("p".repeat(200)));
+                    Thread.sleep(100);
+                } catch (AwsServiceException e) {
+                    refused = e;
+                }
+            }
+            assertNotNull(refused, "a publish over the topic owner's stored bytes was never refused");
+            assertEquals("OverLimit", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(403, refused.statusCode());
+            assertTrue(refused.awsErrorDetails().errorMessage().contains("storedBytes"), refused.toString());
+            AwsServiceException batch = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sns.publishBatch(b -> b.topicArn(topic).publishBatchRequestEntries(
+                            software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry.builder().id("1")
+                                    .message("q".repeat(200)).build())));
+            assertEquals("OverLimit", batch.awsErrorDetails().errorCode(), batch.toString());
+            sqs.purgeQueue(b -> b.queueUrl(url));
+            awaitAdmitted(() -> sns.publish(b -> b.topicArn(topic).message("after the purge")));
+        }
+    }
+
+    @Test
     void anAccountAtItsInFlightQuotaIsRefusedOverLimitOnReceivesUntilItDeletesOne() throws Exception {
         AwsCredentials keys = tenant("Juggler", "{\"inFlightMessages\":2}");
         try (SqsClient sqs = admin.sqs(keys)) {
