@@ -47,8 +47,6 @@ public final class QueueBook {
     /** Where the current entry's stored byte-hours are billed, and its leader time (set per entry by the engine). */
     private UsageLedger ledger = UsageLedger.NONE;
     private long entryMillis;
-    /** The payload bytes of every queue's messages together: whether any hour is still open (see {@link #holdsBytes}). */
-    private long storedBytes;
 
     public QueueBook(QueueAttributeCodec codec, String region, String accountId, EngineLimits limits, QueueStorage storage,
             QueueWakeups wakeups) {
@@ -108,7 +106,6 @@ public final class QueueBook {
         if (queue != null) {
             queue.index.add(meta, messageGroupId, nowMillis);
             queue.storedBytes += meta.payloadBytes;
-            storedBytes += meta.payloadBytes;
         }
     }
 
@@ -228,7 +225,6 @@ public final class QueueBook {
         for (long seq : queue.index.allSeqsSorted()) {
             storage.deleteMessage(queue.id, seq);
         }
-        storedBytes -= queue.storedBytes;
         storage.deleteAccrual(queue.id);
         queues.remove(name);
         queuesById.remove(queue.id);
@@ -478,21 +474,20 @@ public final class QueueBook {
     void storing(QueueState queue, long payloadBytes) {
         accrue(queue);
         queue.storedBytes += payloadBytes;
-        storedBytes += payloadBytes;
     }
 
     /**
      * Bills {@code queue}'s stored bytes from where they were billed up to until this entry's time, and records the
      * new position in the entry's batch. Once per queue and entry at most (later calls in the entry find it done); a
      * leader time at or before the position (never, as apply keeps time monotonic) bills nothing. A queue closed for a
-     * copy to another group is billed there once imported, and an internal queue nowhere: their time passes unbilled.
+     * copy to another group is billed there once imported: its time here passes unbilled.
      */
     private void accrue(QueueState queue) {
-        if (queue.accruedUntilMillis >= entryMillis) {
+        // An internal queue is never billed: nothing to keep (its sends and deletes write nothing more).
+        if (queue.billedAccount == null || queue.accruedUntilMillis >= entryMillis) {
             return;
         }
-        if (queue.accruedUntilMillis != QueueState.NOT_ACCRUED && queue.billedAccount != null
-                && queue.layout.fence() != QueueLayout.Fence.CLOSED) {
+        if (queue.accruedUntilMillis != QueueState.NOT_ACCRUED && queue.layout.fence() != QueueLayout.Fence.CLOSED) {
             String account = queue.billedAccount;
             queue.carryByteMillis = ByteHours.accrue(queue.storedBytes, queue.accruedUntilMillis, entryMillis,
                     queue.carryByteMillis, (hour, byteHours) -> ledger.add(account, hour,
@@ -536,9 +531,18 @@ public final class QueueBook {
         return holdings;
     }
 
-    /** Whether any queue of this group stores a message: only then can an hour be left to close (readers hold the read lock). */
-    public boolean holdsBytes() {
-        return storedBytes > 0;
+    /**
+     * Whether a queue that stores messages, billed to an account, was billed last before {@code hourMillis}: only then
+     * is an hour before it still open (see {@link #accrueAll}). One pass over the queues; readers hold the read lock.
+     */
+    public boolean billedBefore(long hourMillis) {
+        for (QueueState queue : queues.values()) {
+            if (queue.storedBytes > 0 && queue.billedAccount != null && queue.layout.fence() != QueueLayout.Fence.CLOSED
+                    && queue.accruedUntilMillis < hourMillis) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -626,9 +630,7 @@ public final class QueueBook {
     public int importState(String name, QueueExport page, EntryStamp stamp) {
         QueueState queue = require(name);
         accrue(queue);
-        long before = queue.storedBytes;
         int stored = QueueStateImport.apply(queue, page, fifo, storage, stamp);
-        storedBytes += queue.storedBytes - before;
         wakeups.queueChanged(name);
         return stored;
     }

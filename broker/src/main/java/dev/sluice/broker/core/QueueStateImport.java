@@ -36,7 +36,7 @@ final class QueueStateImport {
                 storage.putDelivery(queue.id, item.seq(), meta);
             }
             queue.index.add(meta, message.messageGroupId(), now);
-            // The caller billed the queue's bytes up to this entry (QueueBook#importState) and counts the group's.
+            // The caller billed the queue's bytes up to this entry (QueueBook#importState).
             queue.storedBytes += meta.payloadBytes;
             stored++;
         }

@@ -1,7 +1,6 @@
 package dev.sluice.broker.service;
 
 import dev.sluice.broker.codec.QueueCommandCodec;
-import dev.sluice.broker.core.QueueBook;
 import dev.sluice.broker.core.QueueCommand;
 import dev.sluice.broker.core.UsageMeter;
 import dev.sluice.broker.statemachine.QueueEngine;
@@ -18,11 +17,13 @@ import java.util.function.Supplier;
 /**
  * Closes a data group's hours of stored message byte-hours while this node leads it: a queue's bytes are billed only
  * when an entry changes them, so a group whose queues hold messages but see no traffic would leave its past hours open.
- * Once the leader's clock enters a new hour and the group holds any message, it proposes one tick: a
+ * Once the leader's clock enters a new hour and a queue that stores messages was last billed before it (one pass over
+ * the group's queues, once an hour), it proposes one tick: a
  * {@code RecordUsage} with no rows (an existing command, so nodes of the release before still apply it: for them, an
  * empty record adds nothing), whose apply bills every queue up to the tick's leader time. So at most one entry per
- * group and hour (and one more after a change of leader or a restart, harmless: billing up to a time twice bills the
- * second time nothing); a group that stores nothing appends nothing. Runs on the shared timer thread; never throws.
+ * group and hour, none in an hour in which every such queue saw traffic anyway, and none in a group that stores
+ * nothing; a tick proposed twice (a lost answer, a new leader) bills the second time nothing. Runs on the shared
+ * timer thread; never throws.
  */
 public final class StorageAccrualWorker implements AutoCloseable {
     static final long CHECK_MILLIS = 1_000;
@@ -52,8 +53,8 @@ public final class StorageAccrualWorker implements AutoCloseable {
             if (hour <= closedBefore || !isLeader.getAsBoolean() || replica == null) {
                 return;
             }
-            if (!replica.read(QueueBook::holdsBytes)) {
-                // Nothing stored: every queue was billed up to the entry that emptied it.
+            if (!replica.read(book -> book.billedBefore(hour))) {
+                // Every queue that stores anything was billed in this hour already: the hours before are closed.
                 closedBefore = hour;
                 return;
             }
