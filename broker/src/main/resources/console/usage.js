@@ -6,7 +6,8 @@
 (() => {
     const {api, el, table, enc, describe, field, notify} = Sluice;
     const KINDS = ['SqsRequests', 'SqsBytesOut', 'SnsPublishes', 'SnsDeliveriesSqs', 'SnsDeliveriesHttp',
-        'SnsDeliveriesEmail', 'SnsDeliveriesLambda', 'SnsHttpBytesOut', 'FunctionInvocations', 'FunctionDurationMs'];
+        'SnsDeliveriesEmail', 'SnsDeliveriesLambda', 'SnsHttpBytesOut', 'FunctionInvocations', 'FunctionDurationMs',
+        'StoredMessageByteHours'];
     const HOUR_MILLIS = 3600 * 1000;
 
     function query(account, hours, format) {

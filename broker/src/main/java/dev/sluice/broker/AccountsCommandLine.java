@@ -26,7 +26,8 @@ final class AccountsCommandLine {
                                                  change some quotas, e.g. sqsSendPerSecond=100 queues=50; the names:
                                                  sqsSendPerSecond, sqsReceivePerSecond, sqsOtherPerSecond,
                                                  snsPublishPerSecond, snsOtherPerSecond, functionsPerSecond, queues,
-                                                 topics, subscriptions, eventSourceMappings
+                                                 topics, subscriptions, eventSourceMappings, storedBytes,
+                                                 inFlightMessages
               accounts keys create ACCOUNT [--policies P,Q]
                                                  a new access key; its secret is printed this once
               accounts keys list ACCOUNT         the account's keys, no secrets

@@ -66,7 +66,7 @@ final class QueueModule implements AutoCloseable {
     });
     private final ReceiveWaiters waiters = new ReceiveWaiters(MAX_WAITING_RECEIVES, timers, timers);
     private final QueueAttributeCodec codec = new QueueAttributeCodec(limits.queueAttributeBounds());
-    /** Move-task workers (one per data group) and the migration worker. */
+    /** Move-task and storage-accrual workers (one each per data group) and the migration worker. */
     private final List<AutoCloseable> workers = new java.util.ArrayList<>();
     private QueueLayoutResource layoutResource;
     private QueueClient client;
@@ -92,6 +92,8 @@ final class QueueModule implements AutoCloseable {
     }
 
     private RoutedQueueClient engine;
+    /** Each data group's client; set by {@link #start}. */
+    private List<EngineQueueClient> groups = List.of();
 
     /**
      * Queues in a data group as this node's replica counts them, for placing new queues. A group this node holds no
@@ -125,7 +127,10 @@ final class QueueModule implements AutoCloseable {
             Supplier<QueueEngine> replica = () -> (QueueEngine) node.servingEngine(index);
             groups.add(new EngineQueueClient(node.dataGroup(group), replica, waiters, timers, limits, ACCOUNT_ID, baseUrl, clock));
             workers.add(new MoveTaskWorker(node.dataGroup(group), replica, () -> node.isLeader(index), timers));
+            workers.add(new dev.sluice.broker.service.StorageAccrualWorker(node.dataGroup(group), replica,
+                    () -> node.isLeader(index), clock, timers));
         }
+        this.groups = List.copyOf(groups);
         EngineQueueClient usageGroup = groups.get(0);
         edgeUsage = new dev.sluice.broker.service.EdgeUsage(node.config().nodeId(), clock, usageGroup::recordUsage);
         timers.scheduleWithFixedDelay(() -> edgeUsage.flush(), dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS,
@@ -183,6 +188,18 @@ final class QueueModule implements AutoCloseable {
         return AccountQueueClient.perCaller(edgeLimits.apply(queueMeters.countingEmptyReceives(tenants, edgeUsage::emptyReceive)),
                 access, tenants::policyOf, REGION,
                 ACCOUNT_ID);
+    }
+
+    /**
+     * What the queues of the accounts {@code limitedAccounts} names hold over the cluster, re-read every
+     * {@link dev.sluice.broker.service.ClusterHoldings#REFRESH_MILLIS} on this node's timer. Call after {@link #start}.
+     */
+    dev.sluice.broker.service.ClusterHoldings holdings(Supplier<List<String>> limitedAccounts) {
+        dev.sluice.broker.service.ClusterHoldings holdings = new dev.sluice.broker.service.ClusterHoldings(groups,
+                limitedAccounts);
+        timers.scheduleWithFixedDelay(holdings::refresh, dev.sluice.broker.service.ClusterHoldings.REFRESH_MILLIS,
+                dev.sluice.broker.service.ClusterHoldings.REFRESH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return holdings;
     }
 
     /** Every account's metered usage summed over the data groups; null before {@link #start}. */

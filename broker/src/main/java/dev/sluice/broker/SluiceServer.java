@@ -170,12 +170,20 @@ public final class SluiceServer implements AutoCloseable {
             // SQS's per-queue limits of FIFO queues (issue 16 D), for the queues of accounts with request-rate quotas.
             dev.sluice.broker.quota.FifoRateLimiter fifoLimiter = new dev.sluice.broker.quota.FifoRateLimiter(System::nanoTime,
                     accountKeys.rateLimiter()::servingNodes);
-            // And each account's queue-count quota, checked before a create.
+            // And each account's queue-count quota, checked before a create, and its holdings quotas (stored bytes, in
+            // flight) against the cluster's sums, read every second for the accounts that have one.
+            dev.sluice.broker.service.ClusterHoldings holdings = queues.holdings(() -> accountKeys.quotas().accountsLimiting(
+                    dev.sluice.broker.accounts.AccountQuotas.Quota.STORED_BYTES,
+                    dev.sluice.broker.accounts.AccountQuotas.Quota.IN_FLIGHT_MESSAGES));
+            dev.sluice.broker.service.HoldingsQuotas holdingsQuotas = new dev.sluice.broker.service.HoldingsQuotas(holdings::of,
+                    account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.STORED_BYTES),
+                    account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.IN_FLIGHT_MESSAGES));
             java.util.function.UnaryOperator<dev.sluice.clientsdk.QueueClient> queueLimits = client ->
-                    new dev.sluice.broker.service.QueueCountQueueClient(new dev.sluice.broker.service.FifoThroughputQueueClient(
-                            client, fifoLimiter, accountKeys.rateLimiter()::limits, QueueModule.ACCOUNT_ID),
+                    new dev.sluice.broker.service.HoldingsQuotaQueueClient(new dev.sluice.broker.service.QueueCountQueueClient(
+                            new dev.sluice.broker.service.FifoThroughputQueueClient(client, fifoLimiter,
+                                    accountKeys.rateLimiter()::limits, QueueModule.ACCOUNT_ID),
                             account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.QUEUES),
-                            QueueModule.ACCOUNT_ID);
+                            QueueModule.ACCOUNT_ID), holdingsQuotas);
             dev.sluice.broker.auth.policy.PolicyAccessCheck policies = new dev.sluice.broker.auth.policy.PolicyAccessCheck(
                     accountKeys.directory(), new dev.sluice.broker.auth.policy.PolicyCache(10_000));
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers =
@@ -184,7 +192,8 @@ public final class SluiceServer implements AutoCloseable {
                             caller.accessKeyId(), !caller.link() && accountKeys.isOperator(caller.accessKeyId()));
             dev.sluice.notify.core.TopicAccess topicAccess = new dev.sluice.broker.auth.policy.TopicPolicyAccess(policies,
                     callers, account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.TOPICS),
-                    account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.SUBSCRIPTIONS));
+                    account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.SUBSCRIPTIONS),
+                    holdingsQuotas::storedBytesRefusal);
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
                     node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess,
                     new dev.sluice.broker.service.EdgeBilling(queues.edgeUsage()));

@@ -23,6 +23,11 @@ public enum SnsError {
     SUBSCRIPTION_LIMIT_EXCEEDED("SubscriptionLimitExceeded", 403, "The maximum number of subscriptions has been reached."),
     FILTER_POLICY_LIMIT_EXCEEDED("FilterPolicyLimitExceeded", 403, "The maximum number of filter policies has been reached."),
     TAG_LIMIT_EXCEEDED("TagLimitExceeded", 400, "A resource can have at most 50 tags."),
+    /**
+     * Not in SNS's model: a Sluice account's quota on what its queues store was reached (SNS has no such quota). The
+     * code SQS answers at its own limits, 403 like SNS's other limits (TopicLimitExceeded).
+     */
+    OVER_LIMIT("OverLimit", 403, "The specified action violates a limit."),
     TAG_POLICY("TagPolicy", 400, "The request does not comply with the tag rules."),
     CONCURRENT_ACCESS("ConcurrentAccess", 400,
             "Can't perform multiple operations on a tag simultaneously. Perform the operations sequentially."),

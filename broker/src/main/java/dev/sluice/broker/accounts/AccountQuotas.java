@@ -39,7 +39,18 @@ public record AccountQuotas(Map<Quota, Long> values) {
         /** Subscriptions on the account's topics. */
         SUBSCRIPTIONS("subscriptions", 9, 10_000, 100_000_000),
         /** Event source mappings (function triggers) the account may own. */
-        EVENT_SOURCE_MAPPINGS("eventSourceMappings", 10, 100, 1_000_000);
+        EVENT_SOURCE_MAPPINGS("eventSourceMappings", 10, 100, 1_000_000),
+        /**
+         * Payload bytes (body and attributes, as SQS sizes them) the account's queues may store together, every
+         * stored message counted (visible, in flight, delayed). Checked at the edge against the cluster's sums: a
+         * SendMessage, SendMessageBatch or Publish by an account at or over it is refused with OverLimit.
+         */
+        STORED_BYTES("storedBytes", 11, UNLIMITED, 1L << 50),
+        /**
+         * Messages in flight in the account's queues together (SQS's own limit is 120,000 per standard queue): a
+         * ReceiveMessage by an account at or over it is refused with OverLimit, as SQS answers at its limit.
+         */
+        IN_FLIGHT_MESSAGES("inFlightMessages", 12, UNLIMITED, 1_000_000_000);
 
         private final String field;
         private final int code;
@@ -71,6 +82,15 @@ public record AccountQuotas(Map<Quota, Long> values) {
         /** The largest value an operator may set (a bound on what a bucket or count must hold). */
         public long maximum() {
             return maximum;
+        }
+
+        /**
+         * Whether this quota came after the first format-2 release: the record leaves it out while it has no limit, so
+         * a node of that release (which refuses a quota code it does not know) still reads every account no operator
+         * gave one (see {@code AccountRecordCodec}).
+         */
+        public boolean omittedWhenUnlimited() {
+            return code > EVENT_SOURCE_MAPPINGS.code;
         }
 
         /** The quota of this code, or null for a code this node does not know. */

@@ -14,7 +14,10 @@ import java.util.List;
  * <p>Account formats: 1 = id, name, state, created; 2 = those plus the quotas as a count and {@code [code][value]}
  * pairs (codes from {@link AccountQuotas.Quota}'s registry). A format-1 record (stored before quotas existed) reads
  * with {@link AccountQuotas#NEW_ACCOUNT}; a format-2 record that leaves a quota out reads it at that default too, so
- * a quota added later needs no new format.
+ * a quota added later needs no new format. Quotas added after the first format-2 release
+ * ({@link AccountQuotas.Quota#omittedWhenUnlimited}, new accounts get no limit there) are written only when set: an older
+ * node refuses a code it does not know, so only an account an operator gave such a quota is unreadable to it (set them
+ * once every node runs this release).
  */
 public final class AccountRecordCodec {
     private static final int ACCOUNT_VERSION_WITHOUT_QUOTAS = 1;
@@ -30,10 +33,15 @@ public final class AccountRecordCodec {
     }
 
     public static byte[] encode(Account account) {
-        BinaryWriter out = new BinaryWriter().putByte(ACCOUNT_VERSION).putString(account.id()).putString(account.name())
-                .putByte(account.open() ? OPEN : CLOSED).putLong(account.createdMillis())
-                .putInt(AccountQuotas.Quota.values().length);
+        List<AccountQuotas.Quota> written = new ArrayList<>();
         for (AccountQuotas.Quota quota : AccountQuotas.Quota.values()) {
+            if (!quota.omittedWhenUnlimited() || account.quotas().get(quota) != AccountQuotas.UNLIMITED) {
+                written.add(quota);
+            }
+        }
+        BinaryWriter out = new BinaryWriter().putByte(ACCOUNT_VERSION).putString(account.id()).putString(account.name())
+                .putByte(account.open() ? OPEN : CLOSED).putLong(account.createdMillis()).putInt(written.size());
+        for (AccountQuotas.Quota quota : written) {
             out.putInt(quota.code()).putLong(account.quotas().get(quota));
         }
         return out.toByteArray();

@@ -64,6 +64,10 @@ public final class QueueQueryCodec {
                 QueueQuery.Usage q = (QueueQuery.Usage) query;
                 yield out.putString(q.account()).putLong(q.fromMillis()).putLong(q.toMillis()).toByteArray();
             }
+            case ACCOUNT_HOLDINGS -> {
+                Fields.putStrings(out, ((QueueQuery.AccountHoldings) query).accounts());
+                yield out.toByteArray();
+            }
         };
     }
 
@@ -91,6 +95,7 @@ public final class QueueQueryCodec {
             case RECEIVABLE -> new QueueQuery.Receivable(in.getString());
             case QUEUE_STATS -> new QueueQuery.Stats(Fields.getStrings(in), in.getLong());
             case USAGE -> new QueueQuery.Usage(in.getString(), in.getLong(), in.getLong());
+            case ACCOUNT_HOLDINGS -> new QueueQuery.AccountHoldings(Fields.getStrings(in));
         };
     }
 }

@@ -93,6 +93,22 @@ public final class QueueResultCodec {
         return stats;
     }
 
+    /** An account holdings read's answer: per account, its stored bytes and messages in flight. */
+    public static void putHoldings(BinaryWriter out, List<dev.sluice.broker.core.AccountHolding> holdings) {
+        out.putInt(holdings.size());
+        holdings.forEach(holding -> out.putString(holding.account()).putLong(holding.storedBytes())
+                .putLong(holding.inFlightMessages()));
+    }
+
+    public static List<dev.sluice.broker.core.AccountHolding> getHoldings(BinaryReader in) {
+        int count = in.getInt();
+        List<dev.sluice.broker.core.AccountHolding> holdings = new ArrayList<>(Math.min(count, 1024));
+        for (int i = 0; i < count; i++) {
+            holdings.add(new dev.sluice.broker.core.AccountHolding(in.getString(), in.getLong(), in.getLong()));
+        }
+        return holdings;
+    }
+
     /** A usage read's answer: the rows, then whether more rows matched than one read returns. */
     public static void putUsage(BinaryWriter out, List<UsageRow> rows, boolean truncated) {
         out.putInt(rows.size());

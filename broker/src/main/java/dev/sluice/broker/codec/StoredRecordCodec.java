@@ -10,6 +10,7 @@ import dev.sluice.broker.core.QueueRecord;
 import dev.sluice.broker.core.ReceiveAttempt;
 import dev.sluice.broker.core.StoredMessage;
 import dev.sluice.broker.core.Transfer;
+import dev.sluice.clientsdk.MessageSize;
 import dev.sluice.raftstore.codec.BinaryReader;
 import dev.sluice.raftstore.codec.BinaryWriter;
 import dev.sluice.raftstore.codec.CorruptFrameException;
@@ -94,31 +95,67 @@ public final class StoredRecordCodec {
         in.skipBytes(); // message id
         long sentMillis = in.getLong();
         long firstVisibleAtMillis = in.getLong();
-        in.skipBytes(); // body
-        int attributes = in.getInt();
-        for (int i = 0; i < attributes; i++) {
-            in.skipBytes(); // name
-            in.skipBytes(); // data type
-            in.skipBytes(); // string value
-            in.skipBytes(); // binary value
-        }
+        int payloadBytes = payloadBytes(in);
         in.skipBytes(); // trace header
         String messageGroupId = in.getString();
         in.skipBytes(); // deduplication id
         String deadLetterSourceArn = in.getString();
         long retainedSinceMillis = StoredMessage.retainedSince(sentMillis, firstVisibleAtMillis, deadLetterSourceArn);
-        return new IndexedMessage(meta(seq, retainedSinceMillis, firstVisibleAtMillis, delivery), messageGroupId);
+        return new IndexedMessage(meta(seq, retainedSinceMillis, firstVisibleAtMillis, delivery, payloadBytes), messageGroupId);
     }
 
-    private static MessageMeta meta(long seq, long retainedSinceMillis, long firstVisibleAtMillis, byte[] delivery) {
+    /**
+     * Steps over a stored body and its attributes, answering their size as {@link MessageSize#of} counts it, from the
+     * stored lengths alone: strings are stored as UTF-8, and every string apply stores was itself decoded from UTF-8
+     * (the log), so its UTF-8 length is its stored length. Only a body as long as the raw-body placeholder, or an
+     * attribute named like the raw body, is compared byte by byte.
+     */
+    private static int payloadBytes(BinaryReader in) {
+        java.nio.ByteBuffer body = in.getBytesView();
+        boolean placeholder = body.equals(RAW_BODY_PLACEHOLDER);
+        long size = 0;
+        long rawBody = -1;
+        int attributes = in.getInt();
+        for (int i = 0; i < attributes; i++) {
+            java.nio.ByteBuffer name = in.getBytesView();
+            int dataType = in.skipBytes();
+            int stringValue = in.skipBytes();
+            int binaryValue = in.skipBytes();
+            if (placeholder && rawBody < 0 && binaryValue >= 0 && name.equals(RAW_BODY_ATTRIBUTE)) {
+                rawBody = binaryValue;
+                continue;
+            }
+            size += name.remaining() + Math.max(0, dataType) + (stringValue >= 0 ? stringValue : Math.max(0, binaryValue));
+        }
+        return (int) (size + (rawBody >= 0 ? rawBody : body.remaining()));
+    }
+
+    private static final java.nio.ByteBuffer RAW_BODY_PLACEHOLDER = java.nio.ByteBuffer.wrap(
+            MessageSize.RAW_BODY_PLACEHOLDER.getBytes(java.nio.charset.StandardCharsets.UTF_8)).asReadOnlyBuffer();
+    private static final java.nio.ByteBuffer RAW_BODY_ATTRIBUTE = java.nio.ByteBuffer.wrap(
+            MessageSize.RAW_BODY_ATTRIBUTE.getBytes(java.nio.charset.StandardCharsets.UTF_8)).asReadOnlyBuffer();
+
+    private static MessageMeta meta(long seq, long retainedSinceMillis, long firstVisibleAtMillis, byte[] delivery,
+            int payloadBytes) {
         if (delivery == null) {
-            return new MessageMeta(seq, retainedSinceMillis, firstVisibleAtMillis, 0, 0, 0);
+            return new MessageMeta(seq, retainedSinceMillis, firstVisibleAtMillis, 0, 0, 0, payloadBytes);
         }
         BinaryReader in = versioned(delivery);
         int receiveCount = in.getInt();
         long firstReceive = in.getLong();
         long visibleAt = in.getLong();
-        return new MessageMeta(seq, retainedSinceMillis, visibleAt, receiveCount, firstReceive, in.getLong());
+        return new MessageMeta(seq, retainedSinceMillis, visibleAt, receiveCount, firstReceive, in.getLong(), payloadBytes);
+    }
+
+    /** A queue's billing position: up to when its stored bytes are billed and the byte-milliseconds carried. */
+    public static byte[] encodeAccrual(long accruedUntilMillis, long carryByteMillis) {
+        return new BinaryWriter(17).putByte(VERSION).putLong(accruedUntilMillis).putLong(carryByteMillis).toByteArray();
+    }
+
+    /** {@link #encodeAccrual}'s two fields, in order. */
+    public static long[] decodeAccrual(byte[] bytes) {
+        BinaryReader in = versioned(bytes);
+        return new long[] {in.getLong(), in.getLong()};
     }
 
     public static byte[] encodeDeduplication(DeduplicationRecord record) {

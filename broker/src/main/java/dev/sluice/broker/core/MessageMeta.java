@@ -8,6 +8,8 @@ public final class MessageMeta {
     final long seq;
     /** When the retention period started counting (see {@link StoredMessage#retainedSinceMillis}). */
     final long retainedSinceMillis;
+    /** Its body and attributes as SQS sizes them (what {@link UsageKind#STORED_MESSAGE_BYTE_HOURS} bills). */
+    final int payloadBytes;
     long visibleAtMillis;
     int receiveCount;
     long firstReceiveMillis;
@@ -22,9 +24,10 @@ public final class MessageMeta {
     enum Place { READY, IN_FLIGHT, DELAYED }
 
     public MessageMeta(long seq, long retainedSinceMillis, long visibleAtMillis, int receiveCount, long firstReceiveMillis,
-            long receiptNonce) {
+            long receiptNonce, int payloadBytes) {
         this.seq = seq;
         this.retainedSinceMillis = retainedSinceMillis;
+        this.payloadBytes = payloadBytes;
         this.visibleAtMillis = visibleAtMillis;
         this.receiveCount = receiveCount;
         this.firstReceiveMillis = firstReceiveMillis;
@@ -37,6 +40,10 @@ public final class MessageMeta {
 
     public long retainedSinceMillis() {
         return retainedSinceMillis;
+    }
+
+    public int payloadBytes() {
+        return payloadBytes;
     }
 
     public long visibleAtMillis() {

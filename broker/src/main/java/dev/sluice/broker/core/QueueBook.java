@@ -1,5 +1,6 @@
 package dev.sluice.broker.core;
 
+import dev.sluice.clientsdk.MessageSize;
 import dev.sluice.clientsdk.QueueUrl;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
@@ -43,6 +44,9 @@ public final class QueueBook {
     private final java.util.NavigableSet<String> remoteDeadLetterTargets = new java.util.TreeSet<>();
     /** Where the current entry's traffic is counted: node-local meters, or nowhere (set per entry by the engine). */
     private QueueActivity activity = QueueActivity.NONE;
+    /** Where the current entry's stored byte-hours are billed, and its leader time (set per entry by the engine). */
+    private UsageLedger ledger = UsageLedger.NONE;
+    private long entryMillis;
 
     public QueueBook(QueueAttributeCodec codec, String region, String accountId, EngineLimits limits, QueueStorage storage,
             QueueWakeups wakeups) {
@@ -69,12 +73,22 @@ public final class QueueBook {
         this.activity = activity;
     }
 
+    /**
+     * Bills the stored byte-hours of the entry applied next into {@code entryLedger}, up to its leader time
+     * {@code entryMillis} (apply thread; the entry's {@link EntryStamp} carries the same time).
+     */
+    public void meterInto(UsageLedger entryLedger, long entryMillis) {
+        this.ledger = entryLedger == null ? UsageLedger.NONE : entryLedger;
+        this.entryMillis = entryMillis;
+    }
+
     // ---- recovery (apply thread, before any command) ----
 
     public void restoreQueue(QueueRecord record) {
         QueueSettings settings = codec.forCreate(record.name(), record.attributes());
         QueueState queue = new QueueState(record.id(), record.name(), arnOf(record.name()), settings, record.tags(),
-                record.createdMillis(), record.modifiedMillis(), record.lastPurgeMillis());
+                record.createdMillis(), record.modifiedMillis(), record.lastPurgeMillis(),
+                UsageMeter.accountOf(record.name(), accountId));
         queue.layout = record.layout();
         register(queue);
     }
@@ -91,6 +105,16 @@ public final class QueueBook {
         QueueState queue = byId(queueId);
         if (queue != null) {
             queue.index.add(meta, messageGroupId, nowMillis);
+            queue.storedBytes += meta.payloadBytes;
+        }
+    }
+
+    /** Where a queue's stored bytes were billed up to (see {@link QueueStorage#putAccrual}); unknown queue ids are ignored. */
+    public void restoreAccrual(long queueId, long accruedUntilMillis, long carryByteMillis) {
+        QueueState queue = byId(queueId);
+        if (queue != null) {
+            queue.accruedUntilMillis = accruedUntilMillis;
+            queue.carryByteMillis = carryByteMillis;
         }
     }
 
@@ -156,7 +180,8 @@ public final class QueueBook {
         }
         QueueSettings settings = codec.forCreate(name, attributes);
         boolean remote = checkDeadLetterTarget(name, settings, remoteTarget, false);
-        QueueState queue = new QueueState(stamp.sequence(), name, arnOf(name), settings, new TreeMap<>(tags), now, now, 0);
+        QueueState queue = new QueueState(stamp.sequence(), name, arnOf(name), settings, new TreeMap<>(tags), now, now, 0,
+                UsageMeter.accountOf(name, accountId));
         register(queue);
         if (deletedAt != null) {
             tombstones.remove(name);
@@ -196,9 +221,11 @@ public final class QueueBook {
             // a missing queue in between).
             deadLetterSourcesOf(name).forEach(source -> markRemoteDeadLetterTarget(source, true));
         }
+        accrue(queue);
         for (long seq : queue.index.allSeqsSorted()) {
             storage.deleteMessage(queue.id, seq);
         }
+        storage.deleteAccrual(queue.id);
         queues.remove(name);
         queuesById.remove(queue.id);
         storage.deleteQueue(name);
@@ -225,6 +252,8 @@ public final class QueueBook {
         if (queue.layout.equals(layout)) {
             return;
         }
+        // Billed up to here under the old fence: a queue closed for a copy stops billing, one reopened starts again.
+        accrue(queue);
         queue.layout = layout;
         storage.putQueue(queue.record(codec));
         wakeups.queueChanged(name);
@@ -431,9 +460,89 @@ public final class QueueBook {
         long nowMillis = stamp.nowMillis();
         long seq = queue.nextSeq(stamp);
         storage.putMessage(queue.id, seq, message);
-        queue.index.add(new MessageMeta(seq, message.retainedSinceMillis(), message.firstVisibleAtMillis(), 0, 0, 0),
-                message.messageGroupId(), nowMillis);
+        int payloadBytes = (int) MessageSize.of(message.body(), message.messageAttributes());
+        queue.index.add(new MessageMeta(seq, message.retainedSinceMillis(), message.firstVisibleAtMillis(), 0, 0, 0,
+                payloadBytes), message.messageGroupId(), nowMillis);
+        storing(queue, payloadBytes);
         return seq;
+    }
+
+    /**
+     * A change of {@code queue}'s stored bytes by {@code payloadBytes} in this entry: what it stored so far is billed up
+     * to the entry's time first (see {@link UsageKind#STORED_MESSAGE_BYTE_HOURS}).
+     */
+    void storing(QueueState queue, long payloadBytes) {
+        accrue(queue);
+        queue.storedBytes += payloadBytes;
+    }
+
+    /**
+     * Bills {@code queue}'s stored bytes from where they were billed up to until this entry's time, and records the
+     * new position in the entry's batch. Once per queue and entry at most (later calls in the entry find it done); a
+     * leader time at or before the position (never, as apply keeps time monotonic) bills nothing. A queue closed for a
+     * copy to another group is billed there once imported: its time here passes unbilled.
+     */
+    private void accrue(QueueState queue) {
+        // An internal queue is never billed: nothing to keep (its sends and deletes write nothing more).
+        if (queue.billedAccount == null || queue.accruedUntilMillis >= entryMillis) {
+            return;
+        }
+        if (queue.accruedUntilMillis != QueueState.NOT_ACCRUED && queue.layout.fence() != QueueLayout.Fence.CLOSED) {
+            String account = queue.billedAccount;
+            queue.carryByteMillis = ByteHours.accrue(queue.storedBytes, queue.accruedUntilMillis, entryMillis,
+                    queue.carryByteMillis, (hour, byteHours) -> ledger.add(account, hour,
+                            UsageKind.STORED_MESSAGE_BYTE_HOURS, byteHours));
+        }
+        queue.accruedUntilMillis = entryMillis;
+        storage.putAccrual(queue.id, queue.accruedUntilMillis, queue.carryByteMillis);
+    }
+
+    /**
+     * The periodic tick: bills every queue that stores bytes up to this entry's time, so that an idle group's past
+     * hours are complete too. In name order (deterministic); queues storing nothing have nothing to bill.
+     */
+    public void accrueAll() {
+        for (QueueState queue : queues.values()) {
+            if (queue.storedBytes > 0) {
+                accrue(queue);
+            }
+        }
+    }
+
+    /**
+     * What each of {@code accounts} holds in this group's queues (in the order given; an account without queues here
+     * holds nothing). One pass over the queues; readers hold the engine's read lock.
+     */
+    public List<AccountHolding> holdings(List<String> accounts) {
+        Map<String, long[]> sums = new java.util.HashMap<>();
+        accounts.forEach(account -> sums.put(account, new long[2]));
+        for (QueueState queue : queues.values()) {
+            long[] sum = queue.billedAccount == null ? null : sums.get(queue.billedAccount);
+            if (sum != null) {
+                sum[0] += queue.storedBytes;
+                sum[1] += queue.index.inFlightCount();
+            }
+        }
+        List<AccountHolding> holdings = new ArrayList<>(accounts.size());
+        for (String account : accounts) {
+            long[] sum = sums.get(account);
+            holdings.add(new AccountHolding(account, sum[0], sum[1]));
+        }
+        return holdings;
+    }
+
+    /**
+     * Whether a queue that stores messages, billed to an account, was billed last before {@code hourMillis}: only then
+     * is an hour before it still open (see {@link #accrueAll}). One pass over the queues; readers hold the read lock.
+     */
+    public boolean billedBefore(long hourMillis) {
+        for (QueueState queue : queues.values()) {
+            if (queue.storedBytes > 0 && queue.billedAccount != null && queue.layout.fence() != QueueLayout.Fence.CLOSED
+                    && queue.accruedUntilMillis < hourMillis) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -520,6 +629,7 @@ public final class QueueBook {
     /** Stores one page of a queue migrated from another group (see {@link QueueStateImport}); returns the messages stored. */
     public int importState(String name, QueueExport page, EntryStamp stamp) {
         QueueState queue = require(name);
+        accrue(queue);
         int stored = QueueStateImport.apply(queue, page, fifo, storage, stamp);
         wakeups.queueChanged(name);
         return stored;
@@ -594,6 +704,7 @@ public final class QueueBook {
     }
 
     void removeMessage(QueueState queue, MessageMeta meta) {
+        storing(queue, -meta.payloadBytes);
         queue.index.remove(meta);
         storage.deleteMessage(queue.id, meta.seq);
     }

@@ -122,6 +122,20 @@ public sealed interface QueueQuery {
         }
     }
 
+    /** What the queues of each of {@code accounts} (at most {@link Stats#MAX_NAMES}) hold in this group. */
+    record AccountHoldings(List<String> accounts) implements QueueQuery {
+        public AccountHoldings {
+            accounts = List.copyOf(accounts);
+            if (accounts.size() > Stats.MAX_NAMES) {
+                throw new IllegalArgumentException("at most " + Stats.MAX_NAMES + " accounts: " + accounts.size());
+            }
+        }
+
+        public QueueQueryType type() {
+            return QueueQueryType.ACCOUNT_HOLDINGS;
+        }
+    }
+
     /** A page of the queue {@code name}'s whole state from {@code from}, about {@code maxBytes} at most. */
     record ExportQueue(String name, QueueExport.Position from, int maxBytes, long nowMillis) implements QueueQuery {
         public ExportQueue {

@@ -32,7 +32,9 @@ public enum QueueQueryType {
      */
     QUEUE_STATS(13),
     /** The usage counters of one account or every account in a range of hours, from this group's replicated state. */
-    USAGE(14);
+    USAGE(14),
+    /** What the named accounts' queues in this group hold now: stored payload bytes and messages in flight. */
+    ACCOUNT_HOLDINGS(15);
 
     private final int code;
 

@@ -18,10 +18,21 @@ final class QueueState {
     final QueueIndex index;
     /** Where the queue came from, if it was migrated into this group (see {@link QueueLineage}). */
     QueueLineage lineage = QueueLineage.NONE;
+    /** The account its stored bytes are billed to (see {@link UsageMeter#accountOf}); null: nobody (an internal queue). */
+    final String billedAccount;
+    /** The payload bytes of every message it holds (see {@link MessageMeta#payloadBytes}). */
+    long storedBytes;
+    /** The leader time up to which {@link #storedBytes} are billed; {@link #NOT_ACCRUED}: not yet (nothing stored). */
+    long accruedUntilMillis = NOT_ACCRUED;
+    /** Byte-milliseconds billed below one byte-hour, carried into the next accrual (see {@link ByteHours}). */
+    long carryByteMillis;
+
+    static final long NOT_ACCRUED = Long.MIN_VALUE;
 
     QueueState(long id, String name, String arn, QueueSettings settings, SortedMap<String, String> tags,
-            long createdMillis, long modifiedMillis, long lastPurgeMillis) {
+            long createdMillis, long modifiedMillis, long lastPurgeMillis, String billedAccount) {
         this.id = id;
+        this.billedAccount = billedAccount;
         this.name = name;
         this.arn = arn;
         this.settings = settings;

@@ -1,5 +1,6 @@
 package dev.sluice.broker.core;
 
+import dev.sluice.clientsdk.MessageSize;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,12 +29,15 @@ final class QueueStateImport {
             }
             StoredMessage message = item.message();
             MessageMeta meta = new MessageMeta(item.seq(), message.retainedSinceMillis(), item.visibleAtMillis(),
-                    item.receiveCount(), item.firstReceiveMillis(), item.receiptNonce());
+                    item.receiveCount(), item.firstReceiveMillis(), item.receiptNonce(),
+                    (int) MessageSize.of(message.body(), message.messageAttributes()));
             storage.putMessage(queue.id, item.seq(), message);
             if (item.receiveCount() > 0 || item.visibleAtMillis() != message.firstVisibleAtMillis()) {
                 storage.putDelivery(queue.id, item.seq(), meta);
             }
             queue.index.add(meta, message.messageGroupId(), now);
+            // The caller billed the queue's bytes up to this entry (QueueBook#importState).
+            queue.storedBytes += meta.payloadBytes;
             stored++;
         }
         for (QueueExport.Deduplication item : page.deduplications()) {

@@ -54,4 +54,12 @@ public interface QueueStorage {
     void putLineage(String queueName, QueueLineage lineage);
 
     void deleteLineage(String queueName);
+
+    /**
+     * Up to which leader time a queue's stored bytes are billed, and the byte-milliseconds carried below one byte-hour
+     * (see {@link ByteHours}): replicated state, so a replica rebuilt from storage bills on exactly as before.
+     */
+    void putAccrual(long queueId, long accruedUntilMillis, long carryByteMillis);
+
+    void deleteAccrual(long queueId);
 }

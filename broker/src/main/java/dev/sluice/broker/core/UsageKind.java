@@ -33,7 +33,19 @@ public enum UsageKind {
     /** Function invocations that ran (by an event source mapping or an SNS subscription), billed to the function's owner. */
     FUNCTION_INVOCATIONS(9, "FunctionInvocations"),
     /** The duration of those invocations, each rounded up to the millisecond, as Lambda bills it. */
-    FUNCTION_DURATION_MILLIS(10, "FunctionDurationMs");
+    FUNCTION_DURATION_MILLIS(10, "FunctionDurationMs"),
+    /**
+     * Message storage over time, in byte-hours per clock hour (as S3 meters storage, its usage type
+     * {@code TimedStorage-ByteHrs}): for every queue of the account, the payload bytes it stores (body and message
+     * attributes as SQS sizes them; every stored message, visible, in flight or delayed) integrated over the
+     * leader-stamped time of the log. A message is stored from the entry that stores it to the entry that removes it
+     * (a delete, a purge, a receive that drops it past its retention period or moves it to a dead-letter queue, the
+     * queue's deletion, a move out of the group). Internal queues (topic outboxes, delivery queues: transient, serving
+     * many accounts per queue), a queue closed while it is copied to another group and messages in transit between
+     * groups are billed to nobody. Each queue carries its byte-milliseconds below one byte-hour into the next hour
+     * (see {@link ByteHours}), so counts are whole byte-hours, never lost, attributed to the hour they complete in.
+     */
+    STORED_MESSAGE_BYTE_HOURS(11, "StoredMessageByteHours");
 
     private static final UsageKind[] BY_CODE = byCode();
 

@@ -147,6 +147,11 @@ public final class UsageMeter {
 
     /** The account that owns the queue of qualified name {@code queue}; null for an internal queue (billed to nobody). */
     public String accountOf(String queue) {
+        return accountOf(queue, defaultAccount);
+    }
+
+    /** {@link #accountOf(String)} with the account of names that carry none given. */
+    public static String accountOf(String queue, String defaultAccount) {
         QueueUrl url = QueueUrl.ofQualified(queue, defaultAccount);
         return ReservedQueueNames.isReserved(url.queueName()) ? null : url.accountId();
     }

@@ -26,4 +26,17 @@ public final class QuotaDirectory {
         AccountQuotas account = quotas.get(accountId);
         return account == null ? AccountQuotas.UNLIMITED : account.get(quota);
     }
+
+    /** The accounts (in id order) with a limit set on any of {@code limits}: the few whose holdings the edge reads. */
+    public List<String> accountsLimiting(AccountQuotas.Quota... limits) {
+        java.util.TreeSet<String> limited = new java.util.TreeSet<>();
+        quotas.forEach((account, values) -> {
+            for (AccountQuotas.Quota quota : limits) {
+                if (values.get(quota) != AccountQuotas.UNLIMITED) {
+                    limited.add(account);
+                }
+            }
+        });
+        return List.copyOf(limited);
+    }
 }

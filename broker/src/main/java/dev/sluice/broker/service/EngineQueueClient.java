@@ -186,6 +186,11 @@ public final class EngineQueueClient implements QueueClient {
         return query(new QueueQuery.Usage(account, fromMillis, toMillis), QueueResultCodec::getUsage);
     }
 
+    /** What the queues of {@code accounts} (at most 1,000) hold in this group, as its leader answers. */
+    public CompletableFuture<List<dev.sluice.broker.core.AccountHolding>> holdings(List<String> accounts) {
+        return query(new QueueQuery.AccountHoldings(accounts), QueueResultCodec::getHoldings);
+    }
+
     /** Whether this group holds a queue of that name (linearizable). */
     public CompletableFuture<Boolean> exists(String name) {
         return query(new QueueQuery.Exists(name), BinaryReader::getBoolean);

@@ -130,6 +130,7 @@ public final class QueueEngine implements DomainEngine {
             storage.use(context.writer());
             usage.use(context.writer());
             meter.use(usage);
+            book.meterInto(usage, context.timeMillis());
             // Meters only: each entry's traffic counts on the one node that proposed it (never read by apply).
             book.reportTo(context.proposedHere() ? activity : QueueActivity.NONE);
             lastAppliedIndex = context.logIndex();
@@ -143,6 +144,7 @@ public final class QueueEngine implements DomainEngine {
             storage.use(null);
             usage.use(null);
             meter.use(null);
+            book.meterInto(null, 0);
             lock.writeLock().unlock();
         }
     }
@@ -248,6 +250,11 @@ public final class QueueEngine implements DomainEngine {
             }
             case RECORD_USAGE -> {
                 QueueCommand.RecordUsage c = (QueueCommand.RecordUsage) command;
+                if (c.rows().isEmpty()) {
+                    // The leader's hourly tick (see StorageAccrualWorker): bills every queue's stored bytes up to now.
+                    book.accrueAll();
+                    yield out.putBoolean(false);
+                }
                 yield out.putBoolean(usage.recordOnce(c.source(), c.sequence(), c.rows()));
             }
         };
@@ -375,6 +382,10 @@ public final class QueueEngine implements DomainEngine {
                 UsageRows rows = UsageStore.read(reader, q.account().isEmpty() ? null : q.account(), q.fromMillis(),
                         q.toMillis());
                 QueueResultCodec.putUsage(out, rows.rows(), rows.truncated());
+                yield out;
+            }
+            case ACCOUNT_HOLDINGS -> {
+                QueueResultCodec.putHoldings(out, book.holdings(((QueueQuery.AccountHoldings) query).accounts()));
                 yield out;
             }
             case PEEK_MESSAGES -> {

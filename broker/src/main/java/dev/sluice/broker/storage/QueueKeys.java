@@ -8,7 +8,7 @@ import java.util.List;
  * Column families and big-endian keys, so RocksDB's order is the queue's order:
  * {@code queues}: {@code q/<name>} queue records, {@code t/<name>} name tombstones, {@code m/<handle>} move tasks,
  * {@code r/<name>} queues whose dead-letter queue is in another group, {@code i/<name>} the lineage of a queue
- * migrated into this group, {@code x/[seq]} the outbox of
+ * migrated into this group, {@code b/[queueId]} up to when a queue's stored bytes are billed, {@code x/[seq]} the outbox of
  * transfers to other groups (seq big-endian, so in outbox order);
  * {@code messages}: {@code [queueId][seq]} immutable messages;
  * {@code deliveries}: {@code [queueId][seq]} receive state of messages received at least once;
@@ -35,6 +35,7 @@ public final class QueueKeys {
     static final String REMOTE_DEAD_LETTER_PREFIX = "r/";
     static final String TRANSFER_PREFIX = "x/";
     static final String LINEAGE_PREFIX = "i/";
+    static final String ACCRUAL_PREFIX = "b/";
 
     private QueueKeys() {
     }
@@ -50,6 +51,15 @@ public final class QueueKeys {
     static byte[] transfer(long seq) {
         byte[] prefix = prefix(TRANSFER_PREFIX);
         return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(seq).array();
+    }
+
+    static byte[] accrual(long queueId) {
+        byte[] prefix = prefix(ACCRUAL_PREFIX);
+        return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(queueId).array();
+    }
+
+    static long queueIdOfAccrual(byte[] key) {
+        return ByteBuffer.wrap(key).getLong(ACCRUAL_PREFIX.length());
     }
 
     static byte[] message(long queueId, long seq) {

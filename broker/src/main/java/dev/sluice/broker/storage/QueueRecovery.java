@@ -14,7 +14,8 @@ import java.util.Map;
  * Rebuilds a {@link QueueBook} from RocksDB: queues (with the lineage of migrated ones), tombstones, move tasks, remote dead-letter
  * marks and the outbox of transfers (in outbox order) first, then every
  * message with its delivery state (in key order, so each FIFO group in send order), then the FIFO
- * deduplication, receive-attempt and imported-transfer records. Messages are indexed as not yet visible and become ready at the
+ * deduplication, receive-attempt and imported-transfer records, with where each queue's stored bytes were billed up to
+ * in between. Messages are indexed as not yet visible and become ready at the
  * first receive's promotion, which uses the leader-stamped time (recovery itself knows no time).
  */
 public final class QueueRecovery {
@@ -59,6 +60,12 @@ public final class QueueRecovery {
             IndexedMessage message = StoredRecordCodec.decodeIndexed(QueueKeys.seqOf(key), value,
                     deliveries.remove(ByteBuffer.wrap(key)));
             book.restoreMessage(QueueKeys.queueIdOf(key), message.meta(), message.messageGroupId(), Long.MIN_VALUE);
+            return true;
+        });
+        // After the messages: a queue's stored bytes are known, and where they were billed up to goes with them.
+        reader.scan(QueueKeys.QUEUES, QueueKeys.prefix(QueueKeys.ACCRUAL_PREFIX), null, (key, value) -> {
+            long[] accrual = StoredRecordCodec.decodeAccrual(value);
+            book.restoreAccrual(QueueKeys.queueIdOfAccrual(key), accrual[0], accrual[1]);
             return true;
         });
         reader.scan(QueueKeys.DEDUP, new byte[0], null, (key, value) -> {

@@ -143,4 +143,14 @@ public final class RocksQueueStorage implements QueueStorage {
     public void deleteLineage(String queueName) {
         writer.delete(QueueKeys.QUEUES, QueueKeys.named(QueueKeys.LINEAGE_PREFIX, queueName));
     }
+
+    @Override
+    public void putAccrual(long queueId, long accruedUntilMillis, long carryByteMillis) {
+        writer.put(QueueKeys.QUEUES, QueueKeys.accrual(queueId), StoredRecordCodec.encodeAccrual(accruedUntilMillis, carryByteMillis));
+    }
+
+    @Override
+    public void deleteAccrual(long queueId) {
+        writer.delete(QueueKeys.QUEUES, QueueKeys.accrual(queueId));
+    }
 }

@@ -58,14 +58,31 @@ class AccountRecordGoldenTest {
     void aSecondFormatRecordThatLeavesAQuotaOutReadsItAtTheNewAccountDefault() {
         byte[] full = AccountRecordCodec.encode(ACCOUNT_WITH_QUOTAS);
         // Drop the last (code, value) pair and say one quota fewer: as a node of an older release would have written.
-        int pairs = AccountQuotas.Quota.values().length;
+        int pairs = WRITTEN_WHEN_UNLIMITED;
         byte[] shorter = java.util.Arrays.copyOf(full, full.length - 12);
         int countAt = full.length - 4 - pairs * 12;
         java.nio.ByteBuffer.wrap(shorter).putInt(countAt, pairs - 1);
         Account decoded = AccountRecordCodec.decodeAccount(shorter);
-        AccountQuotas.Quota last = AccountQuotas.Quota.values()[pairs - 1];
+        AccountQuotas.Quota last = AccountQuotas.Quota.EVENT_SOURCE_MAPPINGS;
         assertEquals(AccountQuotas.NEW_ACCOUNT.get(last), decoded.quotas().get(last));
         assertEquals(5L, decoded.quotas().get(AccountQuotas.Quota.SQS_SEND_PER_SECOND));
+    }
+
+    /** Quotas every format-2 record carries: those of the first format-2 release. */
+    private static final int WRITTEN_WHEN_UNLIMITED = (int) java.util.Arrays.stream(AccountQuotas.Quota.values())
+            .filter(quota -> !quota.omittedWhenUnlimited()).count();
+
+    @Test
+    void quotasAddedLaterAreWrittenOnlyWhenSetSoOlderNodesReadEveryOtherAccount() {
+        // Unset, the record is byte for byte what the first format-2 release wrote (the golden bytes above).
+        assertEquals(10, WRITTEN_WHEN_UNLIMITED);
+        Account limited = ACCOUNT_WITH_QUOTAS.withQuotas(ACCOUNT_WITH_QUOTAS.quotas().with(java.util.Map.of(
+                AccountQuotas.Quota.STORED_BYTES, 1_500L, AccountQuotas.Quota.IN_FLIGHT_MESSAGES, 2L)));
+        byte[] written = AccountRecordCodec.encode(limited);
+        assertEquals(AccountRecordCodec.encode(ACCOUNT_WITH_QUOTAS).length + 2 * 12, written.length);
+        assertEquals(limited, AccountRecordCodec.decodeAccount(written));
+        assertEquals(AccountQuotas.UNLIMITED, AccountRecordCodec.decodeAccount(AccountRecordCodec.encode(ACCOUNT_WITH_QUOTAS))
+                .quotas().get(AccountQuotas.Quota.STORED_BYTES));
     }
 
     @Test
@@ -81,7 +98,7 @@ class AccountRecordGoldenTest {
         account[0] = 3;
         assertThrows(CorruptFrameException.class, () -> AccountRecordCodec.decodeAccount(account));
         byte[] state = AccountRecordCodec.encode(ACCOUNT);
-        state[state.length - 4 - AccountQuotas.Quota.values().length * 12 - 9] = 7;
+        state[state.length - 4 - WRITTEN_WHEN_UNLIMITED * 12 - 9] = 7;
         assertThrows(CorruptFrameException.class, () -> AccountRecordCodec.decodeAccount(state));
         byte[] quotaCode = AccountRecordCodec.encode(ACCOUNT);
         quotaCode[quotaCode.length - 9] = 99;

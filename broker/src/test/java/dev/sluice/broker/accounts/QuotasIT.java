@@ -208,6 +208,128 @@ class QuotasIT {
     }
 
     @Test
+    void anAccountAtItsStoredBytesQuotaIsRefusedOverLimitOnSendsAndTheRefusedSendWritesNothing() throws Exception {
+        AwsCredentials keys = tenant("Hoarder", "{\"storedBytes\":1500}");
+        try (SqsClient sqs = admin.sqs(keys)) {
+            String url = sqs.createQueue(b -> b.queueName("hoard")).queueUrl();
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("a".repeat(1_000)));
+            // The edge reads the cluster's sums every second: sends pass until it sees the account at its quota.
+            AwsServiceException refused = null;
+            int admitted = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (refused == null && System.nanoTime() < deadline) {
+                try {
+                    sqs.sendMessageBatch(b -> b.queueUrl(url).entries(
+                            software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("1")
+                                    .messageBody("b".repeat(300)).build(),
+                            software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("2")
+                                    .messageBody("c".repeat(300)).build()));
+                    admitted++;
+                    Thread.sleep(100);
+                } catch (AwsServiceException e) {
+                    refused = e;
+                }
+            }
+            assertNotNull(refused, "never refused at 1,000 + 600 x " + admitted + " bytes stored");
+            assertEquals("OverLimit", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(400, refused.statusCode());
+            assertTrue(refused.awsErrorDetails().errorMessage().contains("storedBytes"), refused.toString());
+            AwsServiceException single = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sqs.sendMessage(b -> b.queueUrl(url).messageBody("d".repeat(600))));
+            assertEquals("OverLimit", single.awsErrorDetails().errorCode(), single.toString());
+            assertEquals(String.valueOf(1 + 2 * admitted), sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                    software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                    .attributesAsStrings().get("ApproximateNumberOfMessages"), "the refused sends stored nothing");
+            // Purged, the account has room again once the edge has read the new sums.
+            sqs.purgeQueue(b -> b.queueUrl(url));
+            awaitAdmitted(() -> sqs.sendMessage(b -> b.queueUrl(url).messageBody("e".repeat(1_000))));
+        }
+    }
+
+    @Test
+    void aTopicOwnerAtItsStoredBytesQuotaIsRefusedOverLimitOnPublishAndPublishBatch() throws Exception {
+        AwsCredentials keys = tenant("Announcer", "{\"storedBytes\":1500}");
+        try (SqsClient sqs = admin.sqs(keys); SnsClient sns = sns(keys)) {
+            String url = sqs.createQueue(b -> b.queueName("announced")).queueUrl();
+            String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                    software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN)).attributesAsStrings()
+                    .get("QueueArn");
+            String topic = sns.createTopic(b -> b.name("announcements")).topicArn();
+            sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn)
+                    .attributes(java.util.Map.of("RawMessageDelivery", "true")));
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody("a".repeat(1_400)));
+            AwsServiceException refused = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (refused == null && System.nanoTime() < deadline) {
+                try {
+                    sns.publish(b -> b.topicArn(topic).message("p".repeat(200)));
+                    Thread.sleep(100);
+                } catch (AwsServiceException e) {
+                    refused = e;
+                }
+            }
+            assertNotNull(refused, "a publish over the topic owner's stored bytes was never refused");
+            assertEquals("OverLimit", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(403, refused.statusCode());
+            assertTrue(refused.awsErrorDetails().errorMessage().contains("storedBytes"), refused.toString());
+            AwsServiceException batch = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sns.publishBatch(b -> b.topicArn(topic).publishBatchRequestEntries(
+                            software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry.builder().id("1")
+                                    .message("q".repeat(200)).build())));
+            assertEquals("OverLimit", batch.awsErrorDetails().errorCode(), batch.toString());
+            sqs.purgeQueue(b -> b.queueUrl(url));
+            awaitAdmitted(() -> sns.publish(b -> b.topicArn(topic).message("after the purge")));
+        }
+    }
+
+    @Test
+    void anAccountAtItsInFlightQuotaIsRefusedOverLimitOnReceivesUntilItDeletesOne() throws Exception {
+        AwsCredentials keys = tenant("Juggler", "{\"inFlightMessages\":2}");
+        try (SqsClient sqs = admin.sqs(keys)) {
+            String url = sqs.createQueue(b -> b.queueName("juggled")).queueUrl();
+            for (int i = 0; i < 6; i++) {
+                int n = i;
+                sqs.sendMessage(b -> b.queueUrl(url).messageBody("m" + n));
+            }
+            List<String> handles = new java.util.ArrayList<>();
+            AwsServiceException refused = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (refused == null && System.nanoTime() < deadline) {
+                try {
+                    sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(1).visibilityTimeout(300)).messages()
+                            .forEach(message -> handles.add(message.receiptHandle()));
+                    Thread.sleep(100);
+                } catch (AwsServiceException e) {
+                    refused = e;
+                }
+            }
+            assertNotNull(refused, "never refused with " + handles.size() + " in flight");
+            assertEquals("OverLimit", refused.awsErrorDetails().errorCode(), refused.toString());
+            assertEquals(400, refused.statusCode());
+            assertTrue(handles.size() >= 2, "refused below the quota: " + handles.size() + " in flight");
+            for (String handle : handles) {
+                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(handle));
+            }
+            awaitAdmitted(() -> sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(1)));
+        }
+    }
+
+    /** Retries {@code call} while it is refused OverLimit (the edge's sums are up to a second old), for 20 s at most. */
+    private static void awaitAdmitted(Runnable call) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                call.run();
+                return;
+            } catch (AwsServiceException e) {
+                assertEquals("OverLimit", e.awsErrorDetails().errorCode(), e.toString());
+                assertTrue(System.nanoTime() < deadline, "still refused after 20 s: " + e);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Test
     void anAccountAtItsTopicQuotaGetsTopicLimitExceededAndNothingIsCreated() throws Exception {
         AwsCredentials keys = tenant("Topical", "{\"topics\":1}");
         try (SnsClient sns = sns(keys)) {

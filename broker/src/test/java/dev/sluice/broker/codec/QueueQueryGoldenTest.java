@@ -39,6 +39,7 @@ class QueueQueryGoldenTest {
         samples.put("queue-stats", new QueueQuery.Stats(java.util.List.of("orders.fifo", "audit"), 1_000_000));
         samples.put("usage", new QueueQuery.Usage("111111111111", 3_600_000, 7_200_000));
         samples.put("usage-every-account", new QueueQuery.Usage("", 0, 3_600_000));
+        samples.put("account-holdings", new QueueQuery.AccountHoldings(java.util.List.of("111111111111", "222222222222")));
         return samples;
     }
 
@@ -59,6 +60,7 @@ class QueueQueryGoldenTest {
         frozen.put(QueueQueryType.RECEIVABLE, 12);
         frozen.put(QueueQueryType.QUEUE_STATS, 13);
         frozen.put(QueueQueryType.USAGE, 14);
+        frozen.put(QueueQueryType.ACCOUNT_HOLDINGS, 15);
         Map<QueueQueryType, Integer> actual = new LinkedHashMap<>();
         for (QueueQueryType type : QueueQueryType.values()) {
             actual.put(type, type.code());

@@ -15,6 +15,8 @@ final class InMemoryQueueStorage implements QueueStorage {
     final Map<String, ImportedTransfer> importedTransfers = new HashMap<>();
     final java.util.Set<String> remoteDeadLetterTargets = new java.util.HashSet<>();
     final Map<String, QueueLineage> lineages = new HashMap<>();
+    /** Per queue id: up to when its stored bytes are billed, and the carried byte-milliseconds. */
+    final Map<Long, long[]> accruals = new HashMap<>();
 
     private static String key(long queueId, long seq) {
         return queueId + "/" + seq;
@@ -122,5 +124,15 @@ final class InMemoryQueueStorage implements QueueStorage {
     @Override
     public void deleteLineage(String queueName) {
         lineages.remove(queueName);
+    }
+
+    @Override
+    public void putAccrual(long queueId, long accruedUntilMillis, long carryByteMillis) {
+        accruals.put(queueId, new long[] {accruedUntilMillis, carryByteMillis});
+    }
+
+    @Override
+    public void deleteAccrual(long queueId) {
+        accruals.remove(queueId);
     }
 }

@@ -59,16 +59,21 @@ class RebuiltReplicaTest {
             long seq = Long.parseLong(key.substring(key.indexOf('/') + 1));
             StoredMessage message = stored.messages.get(key);
             MessageMeta delivery = stored.deliveries.get(key);
+            int payloadBytes = (int) dev.sluice.clientsdk.MessageSize.of(message.body(), message.messageAttributes());
             MessageMeta meta = delivery == null
-                    ? new MessageMeta(seq, message.retainedSinceMillis(), message.firstVisibleAtMillis(), 0, 0, 0)
+                    ? new MessageMeta(seq, message.retainedSinceMillis(), message.firstVisibleAtMillis(), 0, 0, 0, payloadBytes)
                     : new MessageMeta(seq, message.retainedSinceMillis(), delivery.visibleAtMillis, delivery.receiveCount,
-                            delivery.firstReceiveMillis, delivery.receiptNonce);
+                            delivery.firstReceiveMillis, delivery.receiptNonce, payloadBytes);
             into.messages.put(key, message);
             if (delivery != null) {
                 into.deliveries.put(key, meta);
             }
             book.restoreMessage(queueId, meta, message.messageGroupId(), Long.MIN_VALUE);
         }
+        stored.accruals.forEach((queueId, accrual) -> {
+            book.restoreAccrual(queueId, accrual[0], accrual[1]);
+            into.accruals.put(queueId, accrual.clone());
+        });
         stored.deduplications.forEach((key, record) -> {
             long queueId = Long.parseLong(key.substring(0, key.indexOf('/')));
             book.restoreDeduplication(queueId, key.substring(key.indexOf('/') + 1), record);

@@ -318,7 +318,8 @@ class UsageIT {
         HttpResponse<String> csv = ok(get(port, KEY_OPS, SECRET_OPS, "account=" + ACCOUNT_B + "&format=csv"));
         List<String> lines = csv.body().lines().toList();
         assertEquals("Account,Hour,SqsRequests,SqsBytesOut,SnsPublishes,SnsDeliveriesSqs,SnsDeliveriesHttp,"
-                + "SnsDeliveriesEmail,SnsDeliveriesLambda,SnsHttpBytesOut,FunctionInvocations,FunctionDurationMs", lines.get(0));
+                + "SnsDeliveriesEmail,SnsDeliveriesLambda,SnsHttpBytesOut,FunctionInvocations,FunctionDurationMs,"
+                + "StoredMessageByteHours", lines.get(0));
         assertEquals(B_REQUESTS, lines.subList(1, lines.size()).stream()
                 .mapToLong(line -> Long.parseLong(line.split(",")[2])).sum(), csv.body());
         assertTrue(lines.subList(1, lines.size()).stream().allMatch(line -> line.startsWith(ACCOUNT_B + ",")), csv.body());

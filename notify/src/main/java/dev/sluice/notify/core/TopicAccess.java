@@ -56,4 +56,13 @@ public interface TopicAccess {
     default long subscriptionQuota(String account) {
         return 0;
     }
+
+    /**
+     * Why a Publish or PublishBatch of {@code payloadBytes} (messages and attributes) on a topic of {@code topicOwner}
+     * is refused (the owner is at its stored-bytes quota), or null. A refused publish fails with OverLimit and
+     * stores nothing. Default: never refused.
+     */
+    default String publishRefusal(String topicOwner, long payloadBytes) {
+        return null;
+    }
 }

@@ -104,7 +104,7 @@ public final class NotifyService implements AutoCloseable {
         this.authorizer = new TopicAuthorizer(this.catalog, topicAccess, config.region(), config.accountId(),
                 config.refreshInterval());
         this.publishing = new PublishActions(this.catalog, internalQueues, queueClient, ids, timestamps,
-                config.refreshInterval(), health.counts());
+                config.refreshInterval(), health.counts(), topicAccess::publishRefusal);
     }
 
     /** Loads or creates the signing keys (retrying while the catalog has no leader yet), then starts the workers. */

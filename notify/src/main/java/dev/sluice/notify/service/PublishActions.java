@@ -61,10 +61,14 @@ public final class PublishActions {
     private final Duration cacheFor;
     private final Map<String, CachedTopic> topicCache = new ConcurrentHashMap<>();
     private final NotificationCounts counts;
+    /** Why a publish of so many payload bytes by a topic's owner is refused, or null (see TopicAccess#publishRefusal). */
+    private final java.util.function.BiFunction<String, Long, String> refusal;
 
     PublishActions(NotifyCatalog catalog, InternalQueues queues, QueueClient queueClient, Supplier<UUID> ids,
-            Timestamps timestamps, Duration cacheFor, NotificationCounts counts) {
+            Timestamps timestamps, Duration cacheFor, NotificationCounts counts,
+            java.util.function.BiFunction<String, Long, String> refusal) {
         this.counts = counts;
+        this.refusal = refusal;
         this.catalog = catalog;
         this.queues = queues;
         this.queueClient = queueClient;
@@ -73,11 +77,20 @@ public final class PublishActions {
         this.cacheFor = cacheFor;
     }
 
+    /** OverLimit when the topic's owner may not add {@code payloadBytes} more (see TopicAccess#publishRefusal). */
+    private void refuseOverQuota(TopicArn arn, long payloadBytes) {
+        String why = refusal.apply(arn.accountId(), payloadBytes);
+        if (why != null) {
+            throw SnsError.OVER_LIMIT.exception(why);
+        }
+    }
+
     /** Publishes one message; completes with its SNS message id (and sequence number on a FIFO topic). */
     public CompletableFuture<Success> publish(String topicArn, Entry entry) {
         return Futures.of(() -> {
             TopicArn arn = TopicArn.require("TopicArn or TargetArn", topicArn);
             check(entry);
+            refuseOverQuota(arn, MessageChecks.size(entry.message(), entry.attributes()));
             return topic(arn).thenCompose(topic -> {
                 PublishedMessage message = message(arn, topic, entry);
                 return queueClient.sendMessage(new SendMessageRequest(queues.outboxUrl(topic), message.toJson(), null,
@@ -113,6 +126,11 @@ public final class PublishActions {
                 if (accepted.isEmpty()) {
                     return CompletableFuture.completedFuture(new BatchResult(List.of(), failed));
                 }
+                long payload = 0;
+                for (Entry entry : accepted) {
+                    payload += MessageChecks.size(entry.message(), entry.attributes());
+                }
+                refuseOverQuota(arn, payload);
                 List<SendMessageBatchRequestEntry> sends = new ArrayList<>();
                 for (int i = 0; i < accepted.size(); i++) {
                     sends.add(new SendMessageBatchRequestEntry(accepted.get(i).id(), messages.get(i).toJson(), null,

@@ -70,17 +70,18 @@ public final class BinaryReader {
         return view;
     }
 
-    /** Steps over the next length-prefixed bytes (or string) without reading them. */
-    public void skipBytes() {
+    /** Steps over the next length-prefixed bytes (or string) without reading them; answers their length, -1 for null. */
+    public int skipBytes() {
         int length = getInt();
         if (length == -1) {
-            return;
+            return -1;
         }
         if (length < 0) {
             throw new CorruptFrameException("negative length " + length);
         }
         need(length);
         buffer.position(buffer.position() + length);
+        return length;
     }
 
     public String getString() {

@@ -16,18 +16,23 @@ public final class TopicPolicyAccess implements TopicAccess {
     private final Function<dev.sluice.notify.core.Caller, Caller> callers;
     private final java.util.function.ToLongFunction<String> topicQuota;
     private final java.util.function.ToLongFunction<String> subscriptionQuota;
+    private final java.util.function.BiFunction<String, Long, String> publishRefusal;
 
     /** @param callers who notify's caller is: its account, key, and whether it is an operator */
     public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers) {
-        this(check, callers, account -> 0, account -> 0);
+        this(check, callers, account -> 0, account -> 0, (account, bytes) -> null);
     }
 
     /**
      * @param topicQuota each account's topics quota (0: no limit), as {@link #topicQuota} answers it
      * @param subscriptionQuota each account's subscriptions quota (0: no limit)
+     * @param publishRefusal why a publish of so many payload bytes by a topic's owner is refused, or null (see
+     *        {@link #publishRefusal})
      */
     public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers,
-            java.util.function.ToLongFunction<String> topicQuota, java.util.function.ToLongFunction<String> subscriptionQuota) {
+            java.util.function.ToLongFunction<String> topicQuota, java.util.function.ToLongFunction<String> subscriptionQuota,
+            java.util.function.BiFunction<String, Long, String> publishRefusal) {
+        this.publishRefusal = publishRefusal;
         this.check = check;
         this.callers = callers;
         this.topicQuota = topicQuota;
@@ -37,6 +42,11 @@ public final class TopicPolicyAccess implements TopicAccess {
     @Override
     public long subscriptionQuota(String account) {
         return subscriptionQuota.applyAsLong(account);
+    }
+
+    @Override
+    public String publishRefusal(String topicOwner, long payloadBytes) {
+        return publishRefusal.apply(topicOwner, payloadBytes);
     }
 
     @Override
