@@ -127,7 +127,8 @@ final class QueueModule implements AutoCloseable {
             workers.add(new MoveTaskWorker(node.dataGroup(group), replica, () -> node.isLeader(index), timers));
         }
         EngineQueueClient usageGroup = groups.get(0);
-        edgeUsage = new dev.sluice.broker.service.EdgeUsage(node.config().nodeId(), clock, usageGroup::recordUsage);
+        edgeUsage = new dev.sluice.broker.service.EdgeUsage(node.config().nodeId(), clock, usageGroup::recordUsage,
+                () -> node.features().atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS));
         timers.scheduleWithFixedDelay(() -> edgeUsage.flush(), dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS,
                 dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         GroupLoads loads = new GroupLoads(groupCount, group -> queueCountHere(node, group), node::appliedIndex);
