@@ -13,7 +13,8 @@ package dev.sluice.raftstore;
  *   <tr><td>1</td><td>everything before metering's edge usage: every queue command up to code 23, catalog commands 1-5,
  *       account record format 1 (no quotas)</td></tr>
  *   <tr><td>2</td><td>the queue command {@code RECORD_USAGE} (code 24, edge usage flushed to data group 0); account
- *       record format 2 (quotas)</td></tr>
+ *       record format 2 (quotas); the catalog command {@code PUT_IF_FEWER} (code 6: count quotas checked and claimed in
+       the apply of the create)</td></tr>
  * </table>
  */
 public final class FeatureLevel {

@@ -222,6 +222,49 @@ class QuotasIT {
     }
 
     @Test
+    void topicCreatesRacingForTheLastSlotsThroughSeveralClientsEndWithExactlyTheQuota() throws Exception {
+        AwsCredentials keys = tenant("Raced", "{\"topics\":3}");
+        int queuesBefore = queueCount();
+        int creates = 8;
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(creates);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(creates);
+        List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < creates; i++) {
+                String name = "raced-" + i;
+                answers.add(callers.submit(() -> {
+                    try (SnsClient sns = sns(keys)) {
+                        // Each client signs in first, so that the creates themselves start together.
+                        sns.listTopics();
+                        together.await(30, TimeUnit.SECONDS);
+                        sns.createTopic(b -> b.name(name));
+                        return "created";
+                    } catch (AwsServiceException refused) {
+                        return refused.awsErrorDetails().errorCode() + " " + refused.statusCode();
+                    }
+                }));
+            }
+            java.util.Map<String, Long> outcomes = new java.util.TreeMap<>();
+            for (var answer : answers) {
+                outcomes.merge(answer.get(60, TimeUnit.SECONDS), 1L, Long::sum);
+            }
+            assertEquals(java.util.Map.of("created", 3L, "TopicLimitExceeded 403", 5L), outcomes);
+        } finally {
+            callers.shutdownNow();
+        }
+        try (SnsClient sns = sns(keys)) {
+            assertEquals(3, sns.listTopics().topics().size());
+        }
+        assertEquals(queuesBefore + 3, queueCount(), "one outbox per created topic: a refused create left none");
+    }
+
+    /** Queues in the one data group, internal ones (topic outboxes) included. */
+    private static int queueCount() {
+        return ((dev.sluice.broker.statemachine.QueueEngine) server.node().servingEngine(0))
+                .read(dev.sluice.broker.core.QueueBook::queueCount);
+    }
+
+    @Test
     void anAccountAtItsMappingQuotaGetsResourceConflictAndNothingIsCreated() throws Exception {
         AwsCredentials keys = tenant("Mapped", "{\"eventSourceMappings\":1}");
         AdminApi rest = new AdminApi(server.httpPort(), keys);

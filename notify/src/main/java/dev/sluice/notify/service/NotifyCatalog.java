@@ -51,6 +51,14 @@ public final class NotifyCatalog {
     }
 
     /** Stores the topic unless one of that name exists; true when stored. */
+    /**
+     * Stores a new topic unless its name exists or its account owns {@code quota} topics already (keys under
+     * {@code accountPrefix}), in one catalog apply (a command of feature level 2).
+     */
+    public CompletableFuture<Catalog.Claim> createTopicWithin(Topic topic, String accountPrefix, long quota) {
+        return catalog.putIfFewer(TOPICS, topic.name(), CatalogRecordCodec.encode(topic), accountPrefix, quota);
+    }
+
     public CompletableFuture<Boolean> createTopic(Topic topic) {
         return catalog.putIfAbsent(TOPICS, topic.name(), CatalogRecordCodec.encode(topic));
     }

@@ -16,6 +16,7 @@ public final class TopicPolicyAccess implements TopicAccess {
     private final Function<dev.sluice.notify.core.Caller, Caller> callers;
     private final java.util.function.ToLongFunction<String> topicQuota;
     private final java.util.function.ToLongFunction<String> subscriptionQuota;
+    private final java.util.function.Supplier<java.util.concurrent.CompletableFuture<Boolean>> exactCountQuotas;
 
     /** @param callers who notify's caller is: its account, key, and whether it is an operator */
     public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers) {
@@ -28,6 +29,14 @@ public final class TopicPolicyAccess implements TopicAccess {
      */
     public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers,
             java.util.function.ToLongFunction<String> topicQuota, java.util.function.ToLongFunction<String> subscriptionQuota) {
+        this(check, callers, topicQuota, subscriptionQuota, () -> java.util.concurrent.CompletableFuture.completedFuture(false));
+    }
+
+    /** @param exactCountQuotas whether the cluster's feature level lets a create claim its quota slot in its own write */
+    public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers,
+            java.util.function.ToLongFunction<String> topicQuota, java.util.function.ToLongFunction<String> subscriptionQuota,
+            java.util.function.Supplier<java.util.concurrent.CompletableFuture<Boolean>> exactCountQuotas) {
+        this.exactCountQuotas = exactCountQuotas;
         this.check = check;
         this.callers = callers;
         this.topicQuota = topicQuota;
@@ -37,6 +46,11 @@ public final class TopicPolicyAccess implements TopicAccess {
     @Override
     public long subscriptionQuota(String account) {
         return subscriptionQuota.applyAsLong(account);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Boolean> exactCountQuotas() {
+        return exactCountQuotas.get();
     }
 
     @Override
