@@ -170,20 +170,22 @@ public final class SluiceServer implements AutoCloseable {
             // SQS's per-queue limits of FIFO queues (issue 16 D), for the queues of accounts with request-rate quotas.
             dev.sluice.broker.quota.FifoRateLimiter fifoLimiter = new dev.sluice.broker.quota.FifoRateLimiter(System::nanoTime,
                     accountKeys.rateLimiter()::servingNodes);
-            // And each account's queue-count quota, checked before a create.
+            // Count quotas checked and claimed in the create's own catalog write, once every node knows that command.
+            dev.sluice.raftstore.ClusterFeatures features = node.features();
+            dev.sluice.raftstore.catalog.Catalog catalog = node.catalog();
+            // And each account's queue-count quota: counted before a create, and claimed with it once every node knows how.
             java.util.function.UnaryOperator<dev.sluice.clientsdk.QueueClient> queueLimits = client ->
                     new dev.sluice.broker.service.QueueCountQueueClient(new dev.sluice.broker.service.FifoThroughputQueueClient(
                             client, fifoLimiter, accountKeys.rateLimiter()::limits, QueueModule.ACCOUNT_ID),
                             account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.QUEUES),
-                            QueueModule.ACCOUNT_ID);
+                            QueueModule.ACCOUNT_ID, catalog,
+                            () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS));
             dev.sluice.broker.auth.policy.PolicyAccessCheck policies = new dev.sluice.broker.auth.policy.PolicyAccessCheck(
                     accountKeys.directory(), new dev.sluice.broker.auth.policy.PolicyCache(10_000));
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers =
                     caller -> new dev.sluice.broker.auth.Caller(accountKeys.directory().find(caller.accessKeyId())
                             .map(dev.sluice.broker.auth.KeyDirectory.SigningKey::accountId).orElse(QueueModule.ACCOUNT_ID),
                             caller.accessKeyId(), !caller.link() && accountKeys.isOperator(caller.accessKeyId()));
-            // Count quotas checked and claimed in the create's own catalog write, once every node knows that command.
-            dev.sluice.raftstore.ClusterFeatures features = node.features();
             dev.sluice.notify.core.TopicAccess topicAccess = new dev.sluice.broker.auth.policy.TopicPolicyAccess(policies,
                     callers, account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.TOPICS),
                     account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.SUBSCRIPTIONS),

@@ -9,6 +9,7 @@ import dev.sluice.clientsdk.auth.AwsCredentials;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -225,37 +226,71 @@ class QuotasIT {
     void topicCreatesRacingForTheLastSlotsThroughSeveralClientsEndWithExactlyTheQuota() throws Exception {
         AwsCredentials keys = tenant("Raced", "{\"topics\":3}");
         int queuesBefore = queueCount();
-        int creates = 8;
-        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(creates);
-        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(creates);
-        List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+        Map<String, Long> outcomes = race(8, () -> sns(keys), (sns, i) -> sns.createTopic(b -> b.name("raced-" + i)),
+                SnsClient::listTopics);
+        assertEquals(Map.of("created", 3L, "TopicLimitExceeded 403", 5L), outcomes);
+        try (SnsClient sns = sns(keys)) {
+            assertEquals(3, sns.listTopics().topics().size());
+        }
+        assertEquals(queuesBefore + 3, queueCount(), "one outbox per created topic: a refused create left none");
+    }
+
+    @Test
+    void queueCreatesRacingForTheLastSlotsThroughSeveralClientsEndWithExactlyTheQuotaAndADeleteFreesOne() throws Exception {
+        AwsCredentials keys = tenant("QueueRace", "{\"queues\":3}");
+        int queuesBefore = queueCount();
+        Map<String, Long> outcomes = race(8, () -> admin.sqs(keys), (sqs, i) -> sqs.createQueue(b -> b.queueName("raced-" + i)),
+                SqsClient::listQueues);
+        assertEquals(Map.of("created", 3L, "OverLimit 400", 5L), outcomes);
+        assertEquals(queuesBefore + 3, queueCount(), "a refused create wrote no queue");
+        try (SqsClient sqs = admin.sqs(keys)) {
+            List<String> urls = sqs.listQueues().queueUrls();
+            assertEquals(3, urls.size(), urls.toString());
+            sqs.deleteQueue(b -> b.queueUrl(urls.get(0)));
+            sqs.createQueue(b -> b.queueName("after-a-delete"));
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sqs.createQueue(b -> b.queueName("one-too-many")));
+            assertEquals("OverLimit", refused.awsErrorDetails().errorCode(), refused.toString());
+        }
+    }
+
+    /** A call of one racer with its own client; what it answers does not matter, only whether the SDK threw. */
+    @FunctionalInterface
+    private interface Attempt<C> {
+        void run(C client, int index);
+    }
+
+    /**
+     * {@code racers} clients, each signed in with {@code warmUp}, then all released at once to make one {@code attempt}
+     * each: how many answered "created" and how many each error code and status.
+     */
+    private static <C extends AutoCloseable> Map<String, Long> race(int racers, java.util.function.Supplier<C> clients,
+            Attempt<C> attempt, java.util.function.Consumer<C> warmUp) throws Exception {
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(racers);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(racers);
         try {
-            for (int i = 0; i < creates; i++) {
-                String name = "raced-" + i;
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                int index = i;
                 answers.add(callers.submit(() -> {
-                    try (SnsClient sns = sns(keys)) {
-                        // Each client signs in first, so that the creates themselves start together.
-                        sns.listTopics();
+                    try (C client = clients.get()) {
+                        warmUp.accept(client);
                         together.await(30, TimeUnit.SECONDS);
-                        sns.createTopic(b -> b.name(name));
+                        attempt.run(client, index);
                         return "created";
                     } catch (AwsServiceException refused) {
                         return refused.awsErrorDetails().errorCode() + " " + refused.statusCode();
                     }
                 }));
             }
-            java.util.Map<String, Long> outcomes = new java.util.TreeMap<>();
+            Map<String, Long> outcomes = new java.util.TreeMap<>();
             for (var answer : answers) {
                 outcomes.merge(answer.get(60, TimeUnit.SECONDS), 1L, Long::sum);
             }
-            assertEquals(java.util.Map.of("created", 3L, "TopicLimitExceeded 403", 5L), outcomes);
+            return outcomes;
         } finally {
             callers.shutdownNow();
         }
-        try (SnsClient sns = sns(keys)) {
-            assertEquals(3, sns.listTopics().topics().size());
-        }
-        assertEquals(queuesBefore + 3, queueCount(), "one outbox per created topic: a refused create left none");
     }
 
     /** Queues in the one data group, internal ones (topic outboxes) included. */
