@@ -39,7 +39,8 @@ import java.util.function.ToLongFunction;
  * Requests arrive with qualified names ({@code account/name}; the default account's are bare). Thread-safe; never blocks.
  */
 public final class QueueCountQueueClient extends ForwardingQueueClient {
-    static final String SLOTS = "quota.queue-slots";
+    /** The catalog namespace of the queue slots, keyed {@code account/name}. */
+    public static final String SLOTS = "quota.queue-slots";
     private static final int PAGE = 1_000;
     /** Accounts whose queues this node gave slots; forgotten all at once beyond this many (then given again). */
     private static final int MAX_BACKFILLED_ACCOUNTS = 10_000;

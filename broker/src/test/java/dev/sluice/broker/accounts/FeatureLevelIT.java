@@ -65,6 +65,7 @@ class FeatureLevelIT {
                 emptyReceivesAt = System.nanoTime();
                 before = sqsRequests(admin, account);
             }
+            assertEquals(List.of(), slots(server), "below level 2 the queue quota is counted at the edge only");
             // Past a flush tick: had the flush been proposed, the three empty receives would show now.
             Thread.sleep(Math.max(0, EdgeUsage.FLUSH_MILLIS + 1_000
                     - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - emptyReceivesAt)));
@@ -86,7 +87,17 @@ class FeatureLevelIT {
             AdminApi.Answer changed = admin.call("PUT", quotas, "{\"queues\":5}");
             assertEquals(200, changed.status(), changed.text());
             assertEquals(5, changed.body().get("quotas").get("queues").asLong(), changed.text());
+            try (SqsClient sqs = admin.sqs(keys)) {
+                sqs.createQueue(b -> b.queueName("busy"));
+            }
+            assertEquals(List.of(account + "/busy", account + "/idle"), slots(server),
+                    "at level 2 a create claims its slot, and the queue from before got one");
         }
+    }
+
+    private static List<String> slots(SluiceServer server) {
+        return server.node().catalog().scan(dev.sluice.broker.service.QueueCountQueueClient.SLOTS, "", null, 100).join()
+                .entries().stream().map(dev.sluice.raftstore.catalog.Catalog.Entry::key).toList();
     }
 
     private static long sqsRequests(AdminApi admin, String account) {
