@@ -254,6 +254,33 @@ class QuotasIT {
         }
     }
 
+    @Test
+    void subscribesRacingForTheLastSlotsEndWithExactlyTheQuotaAndAnUnsubscribeFreesOne() throws Exception {
+        AwsCredentials keys = tenant("SubscribeRace", "{\"subscriptions\":3}");
+        String topic;
+        List<String> queueArns = new java.util.ArrayList<>();
+        try (SnsClient sns = sns(keys); SqsClient sqs = admin.sqs(keys)) {
+            topic = sns.createTopic(b -> b.name("race-news")).topicArn();
+            for (int i = 0; i < 9; i++) {
+                String url = sqs.createQueue(b -> b.queueName("race-reader-" + queueArns.size())).queueUrl();
+                queueArns.add(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn"))
+                        .attributesAsStrings().get("QueueArn"));
+            }
+        }
+        Map<String, Long> outcomes = race(8, () -> sns(keys),
+                (sns, i) -> sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(i))), SnsClient::listTopics);
+        assertEquals(Map.of("created", 3L, "SubscriptionLimitExceeded 403", 5L), outcomes);
+        try (SnsClient sns = sns(keys)) {
+            var subscriptions = sns.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions();
+            assertEquals(3, subscriptions.size(), subscriptions.toString());
+            sns.unsubscribe(b -> b.subscriptionArn(subscriptions.get(0).subscriptionArn()));
+            sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(8)));
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(subscriptions.get(0).endpoint())));
+            assertEquals("SubscriptionLimitExceeded", refused.awsErrorDetails().errorCode(), refused.toString());
+        }
+    }
+
     /** A call of one racer with its own client; what it answers does not matter, only whether the SDK threw. */
     @FunctionalInterface
     private interface Attempt<C> {

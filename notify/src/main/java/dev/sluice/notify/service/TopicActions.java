@@ -61,6 +61,11 @@ public final class TopicActions {
         return access.operator(caller);
     }
 
+    /** Whether count quotas are claimed in the create's own catalog write (feature level 2, {@link TopicAccess}). */
+    CompletableFuture<Boolean> exactCountQuotas() {
+        return access.exactCountQuotas();
+    }
+
     /** The account's subscriptions quota; 0 for no limit. */
     long subscriptionQuota(String account) {
         return access.subscriptionQuota(account);
@@ -249,7 +254,12 @@ public final class TopicActions {
     }
 
     CompletableFuture<Void> deleteSubscriptionState(Subscription subscription) {
-        CompletableFuture<Boolean> deleted = catalog.deleteSubscription(subscription);
+        String owner = subscription.ownerAccount(queues.accountId());
+        // Then its quota slot (if it has one): a slot left behind keeps the owner one under its quota, never over.
+        CompletableFuture<Boolean> deleted = catalog.deleteSubscription(subscription).thenCompose(done -> owner.equals(queues.accountId())
+                ? CompletableFuture.completedFuture(done)
+                : catalog.releaseSubscriptionSlot(NotifyCatalog.subscriptionSlot(owner, subscription.topicName(),
+                        subscription.protocol(), subscription.endpoint())).handle((released, failed) -> done));
         return subscription.push()
                 ? deleted.thenCompose(done -> queues.delete(InternalQueues.deliveryName(subscription)))
                 : deleted.thenApply(done -> null);
