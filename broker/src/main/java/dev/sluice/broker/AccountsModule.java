@@ -51,7 +51,7 @@ final class AccountsModule implements AutoCloseable {
     static AccountsModule start(SluiceConfig config, RaftStoreNode node, InstantSource clock) {
         SecureRandom random = new SecureRandom();
         Optional<SecretSeal> seal = config.auth().clusterKey().map(key -> new SecretSeal(key, random));
-        AccountCatalog catalog = new AccountCatalog(node.catalog(), config.raft().nodeId());
+        AccountCatalog catalog = new AccountCatalog(node.catalog(), config.raft().nodeId(), node.features()::effectiveLevel);
         Map<String, KeyDirectory.SigningKey> configKeys = new HashMap<>();
         // A config key belongs to the account its entry names (account=<12 digits>/...), by default the default one.
         Optional<SluiceConfig.AccessKey> peerKey = PeerKey.derive(config.auth());

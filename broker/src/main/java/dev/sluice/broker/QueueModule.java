@@ -128,11 +128,13 @@ final class QueueModule implements AutoCloseable {
             groups.add(new EngineQueueClient(node.dataGroup(group), replica, waiters, timers, limits, ACCOUNT_ID, baseUrl, clock));
             workers.add(new MoveTaskWorker(node.dataGroup(group), replica, () -> node.isLeader(index), timers));
             workers.add(new dev.sluice.broker.service.StorageAccrualWorker(node.dataGroup(group), replica,
-                    () -> node.isLeader(index), clock, timers));
+                    () -> node.isLeader(index), clock,
+                    () -> node.features().atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS), timers));
         }
         this.groups = List.copyOf(groups);
         EngineQueueClient usageGroup = groups.get(0);
-        edgeUsage = new dev.sluice.broker.service.EdgeUsage(node.config().nodeId(), clock, usageGroup::recordUsage);
+        edgeUsage = new dev.sluice.broker.service.EdgeUsage(node.config().nodeId(), clock, usageGroup::recordUsage,
+                () -> node.features().atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS));
         timers.scheduleWithFixedDelay(() -> edgeUsage.flush(), dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS,
                 dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         GroupLoads loads = new GroupLoads(groupCount, group -> queueCountHere(node, group), node::appliedIndex);

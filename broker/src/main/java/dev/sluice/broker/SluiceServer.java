@@ -178,12 +178,17 @@ public final class SluiceServer implements AutoCloseable {
             dev.sluice.broker.service.HoldingsQuotas holdingsQuotas = new dev.sluice.broker.service.HoldingsQuotas(holdings::of,
                     account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.STORED_BYTES),
                     account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.IN_FLIGHT_MESSAGES));
+            // Count quotas checked and claimed in the create's own catalog write, once every node knows that command.
+            dev.sluice.raftstore.ClusterFeatures features = node.features();
+            dev.sluice.raftstore.catalog.Catalog catalog = node.catalog();
+            // And each account's queue-count quota: counted before a create, and claimed with it once every node knows how.
             java.util.function.UnaryOperator<dev.sluice.clientsdk.QueueClient> queueLimits = client ->
                     new dev.sluice.broker.service.HoldingsQuotaQueueClient(new dev.sluice.broker.service.QueueCountQueueClient(
                             new dev.sluice.broker.service.FifoThroughputQueueClient(client, fifoLimiter,
                                     accountKeys.rateLimiter()::limits, QueueModule.ACCOUNT_ID),
                             account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.QUEUES),
-                            QueueModule.ACCOUNT_ID), holdingsQuotas);
+                            QueueModule.ACCOUNT_ID, catalog,
+                            () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS)), holdingsQuotas);
             dev.sluice.broker.auth.policy.PolicyAccessCheck policies = new dev.sluice.broker.auth.policy.PolicyAccessCheck(
                     accountKeys.directory(), new dev.sluice.broker.auth.policy.PolicyCache(10_000));
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers =
@@ -193,7 +198,8 @@ public final class SluiceServer implements AutoCloseable {
             dev.sluice.notify.core.TopicAccess topicAccess = new dev.sluice.broker.auth.policy.TopicPolicyAccess(policies,
                     callers, account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.TOPICS),
                     account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.SUBSCRIPTIONS),
-                    holdingsQuotas::storedBytesRefusal);
+                    holdingsQuotas::storedBytesRefusal,
+                    () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS));
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
                     node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess,
                     new dev.sluice.broker.service.EdgeBilling(queues.edgeUsage()));

@@ -26,8 +26,19 @@ public record ClusterView(List<NodeView> nodes, List<GroupView> groups) {
      * @param raftAddress host:port of its Raft (gRPC) server
      * @param httpUrl the base URL the node published into the catalog at start, or null before it did
      * @param role {@code active} (holds replicas), {@code leaving} or {@code replacing} (being emptied), per the layout
+     * @param featureLevel the {@link FeatureLevel} the node published, {@link FeatureLevel#BASELINE} before it did
      */
-    public record NodeView(String id, String raftAddress, String httpUrl, NodeState state, String role) {
+    public record NodeView(String id, String raftAddress, String httpUrl, NodeState state, String role, int featureLevel) {
+        /** A node that has not published a feature level. */
+        public NodeView(String id, String raftAddress, String httpUrl, NodeState state, String role) {
+            this(id, raftAddress, httpUrl, state, role, FeatureLevel.BASELINE);
+        }
+    }
+
+    /** The cluster's effective feature level as this view shows it: the lowest any node published ({@link ClusterFeatures}). */
+    public int effectiveFeatureLevel() {
+        return ClusterFeatures.effective(nodes.stream().map(NodeView::id).toList(),
+                nodes.stream().collect(java.util.stream.Collectors.toMap(NodeView::id, NodeView::featureLevel, Math::min)));
     }
 
     /**

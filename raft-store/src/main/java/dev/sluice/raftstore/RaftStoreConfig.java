@@ -43,6 +43,8 @@ import java.util.Set;
  *     (see {@link LeadershipBalancer}), so leaders spread evenly over the nodes
  * @param dataGroupReplicationFactor replicas of each data group in the layout a new cluster starts from (capped at
  *     the node count); {@link ClusterLayout#EVERY_NODE} keeps every group on every node as nodes are added
+ * @param featureLevel the feature level this node runs and publishes ({@link FeatureLevel}): {@link FeatureLevel#CURRENT};
+ *     a test sets a lower one to play a node of an older release
  */
 public record RaftStoreConfig(
         String nodeId,
@@ -62,7 +64,8 @@ public record RaftStoreConfig(
         Map<String, String> raftProperties,
         int maxWaitingCommands,
         boolean balanceLeaders,
-        int dataGroupReplicationFactor) {
+        int dataGroupReplicationFactor,
+        int featureLevel) {
 
     public static final String UNSAFE_FLUSH_KEY = "raft.server.log.unsafe-flush.enabled";
 
@@ -74,7 +77,8 @@ public record RaftStoreConfig(
     public static RaftStoreConfig defaults() {
         return new RaftStoreConfig("n1", "127.0.0.1", 9325, Path.of("data"), List.of(), 1,
                 Duration.ofMillis(500), Duration.ofMillis(1000), 100_000, 4, 4 * 1024 * 1024,
-                Duration.ofSeconds(15), false, false, Map.of(), 10_000, true, ClusterLayout.DEFAULT_REPLICATION_FACTOR);
+                Duration.ofSeconds(15), false, false, Map.of(), 10_000, true, ClusterLayout.DEFAULT_REPLICATION_FACTOR,
+                FeatureLevel.CURRENT);
     }
 
     /**
@@ -95,6 +99,9 @@ public record RaftStoreConfig(
         List<String> problems = new ArrayList<>();
         if (nodeId == null || !nodeId.matches("[A-Za-z0-9_-]{1,64}")) {
             problems.add("node id must be 1-64 of [A-Za-z0-9_-]: " + nodeId);
+        }
+        if (featureLevel < FeatureLevel.BASELINE || featureLevel > FeatureLevel.CURRENT) {
+            problems.add("feature level must be " + FeatureLevel.BASELINE + "-" + FeatureLevel.CURRENT + ": " + featureLevel);
         }
         if (raftPort < 0 || raftPort > 65535) {
             problems.add("raft port out of range: " + raftPort);
@@ -185,73 +192,80 @@ public record RaftStoreConfig(
     public RaftStoreConfig withNode(String newNodeId, String newHost, int newRaftPort) {
         return new RaftStoreConfig(newNodeId, newHost, newRaftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor, featureLevel);
     }
 
     public RaftStoreConfig withDataDirectory(Path newDataDirectory) {
         return new RaftStoreConfig(nodeId, host, raftPort, newDataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor, featureLevel);
     }
 
     public RaftStoreConfig withPeers(List<Peer> newPeers) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, newPeers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor, featureLevel);
     }
 
     public RaftStoreConfig withDataGroups(int newDataGroups) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, newDataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor, featureLevel);
     }
 
     public RaftStoreConfig withSnapshotThresholdEntries(long entries) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, entries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor, featureLevel);
     }
 
     public RaftStoreConfig withJoinExistingCluster(boolean join) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                join, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
+                join, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor, featureLevel);
     }
 
     public RaftStoreConfig withAllowTemporaryStorage(boolean allow) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allow, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
+                joinExistingCluster, allow, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor, featureLevel);
     }
 
     public RaftStoreConfig withRaftProperties(Map<String, String> properties) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, properties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
+                joinExistingCluster, allowTemporaryStorage, properties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor, featureLevel);
     }
 
     public RaftStoreConfig withMaxWaitingCommands(int commands) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, commands, balanceLeaders, dataGroupReplicationFactor);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, commands, balanceLeaders, dataGroupReplicationFactor, featureLevel);
     }
 
     public RaftStoreConfig withBalanceLeaders(boolean balance) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balance, dataGroupReplicationFactor);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balance, dataGroupReplicationFactor, featureLevel);
     }
 
     /** Replicas of each data group in a new cluster's layout; {@link ClusterLayout#EVERY_NODE} for every node. */
     public RaftStoreConfig withDataGroupReplicationFactor(int factor) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, factor);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, factor, featureLevel);
     }
 
     public RaftStoreConfig withRequestTimeout(Duration timeout) {
         return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
                 electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, timeout,
-                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor);
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor, featureLevel);
+    }
+
+    /** The feature level this node runs and publishes: a test plays an older release with a lower one. */
+    public RaftStoreConfig withFeatureLevel(int level) {
+        return new RaftStoreConfig(nodeId, host, raftPort, dataDirectory, peers, dataGroups, electionTimeoutMin,
+                electionTimeoutMax, snapshotThresholdEntries, maxInflightProposals, maxProposalBytes, requestTimeout,
+                joinExistingCluster, allowTemporaryStorage, raftProperties, maxWaitingCommands, balanceLeaders, dataGroupReplicationFactor, level);
     }
 }

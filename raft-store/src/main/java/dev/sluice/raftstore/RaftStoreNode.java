@@ -92,6 +92,7 @@ public final class RaftStoreNode implements AutoCloseable {
     private final Map<String, GroupClient> clients = new LinkedHashMap<>();
     private final Catalog catalog;
     private final ClusterMembership membership;
+    private final ClusterFeatures features;
     /** This node's groups still being founded ({@link Formation}). */
     private final FoundingRecord founding;
     private final Map<String, Throwable> fatalErrors = new ConcurrentHashMap<>();
@@ -119,6 +120,8 @@ public final class RaftStoreNode implements AutoCloseable {
                 config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG),
                 () -> formationProblem(StoreGroups.CATALOG).isEmpty(), this::onReplicaRemoved,
                 heartbeatStaleAfter(), config.requestTimeout(), missingGroups, config.members());
+        this.features = new ClusterFeatures(catalog, config.nodeId(), config.featureLevel(), this::viewNodeIds,
+                reason -> onFatal("features", new IllegalStateException(reason)));
         this.founding = founding;
         housekeeping.scheduleWithFixedDelay(this::pointClientsAtLayout, 1, 1, TimeUnit.SECONDS);
         if (config.balanceLeaders() && (config.members().size() > 1 || config.joinExistingCluster())) {
@@ -250,6 +253,7 @@ public final class RaftStoreNode implements AutoCloseable {
             self.node = node;
             node.registerGauges(meters);
             node.membership.start();
+            node.retryUntilDone(node.features::publish, new CompletableFuture<>());
             if (config.storageMayBeWiped()) {
                 LOG.warn("data directory {} is under a temporary directory that the OS may wipe: fine for a trial, "
                         + "not for data you want to keep (use --data-dir)", config.dataDirectory().toAbsolutePath());
@@ -508,27 +512,40 @@ public final class RaftStoreNode implements AutoCloseable {
      * {@link #PUBLISH_RETRY} in the background until it is stored or the node closes; the future completes then.
      */
     public CompletableFuture<Void> publishHttpUrl(String url) {
+        byte[] bytes = url.getBytes(StandardCharsets.UTF_8);
         CompletableFuture<Void> published = new CompletableFuture<>();
-        publishUntilStored(url.getBytes(StandardCharsets.UTF_8), published);
+        retryUntilDone(() -> catalog.put(NODE_URLS, config.nodeId(), bytes).thenApply(replaced -> null), published);
         return published;
     }
 
-    private void publishUntilStored(byte[] url, CompletableFuture<Void> published) {
+    /** Runs {@code attempt} until it succeeds, every {@link #PUBLISH_RETRY}, or the node closes; completes {@code done} then. */
+    private void retryUntilDone(java.util.function.Supplier<CompletableFuture<Void>> attempt, CompletableFuture<Void> done) {
         if (closed) {
-            published.completeExceptionally(new IllegalStateException("node closed before its URL was published"));
+            done.completeExceptionally(new IllegalStateException("node closed before it published"));
             return;
         }
-        catalog.put(NODE_URLS, config.nodeId(), url).whenComplete((replaced, error) -> {
+        attempt.get().whenComplete((ignored, error) -> {
             if (error == null) {
-                published.complete(null);
+                done.complete(null);
                 return;
             }
             try {
-                housekeeping.schedule(() -> publishUntilStored(url, published), PUBLISH_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                housekeeping.schedule(() -> retryUntilDone(attempt, done), PUBLISH_RETRY.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
-                published.completeExceptionally(error);
+                done.completeExceptionally(error);
             }
         });
+    }
+
+    /** Which feature level the cluster may use, and this node's ({@link ClusterFeatures}). */
+    public ClusterFeatures features() {
+        return features;
+    }
+
+    /** The node ids of the cluster view: the layout's nodes, or the configured members before there is a layout. */
+    private List<String> viewNodeIds() {
+        return membership.localLayout().map(layout -> layout.nodes().stream().map(ClusterLayout.Node::id).toList())
+                .orElseGet(() -> config.members().stream().map(Peer::id).toList());
     }
 
     /**
@@ -538,8 +555,10 @@ public final class RaftStoreNode implements AutoCloseable {
      * sees a broken cluster too); a group this node does not host is described by that group's leader.
      */
     public CompletableFuture<ClusterView> clusterView() {
-        return publishedUrls().thenCompose(urls -> membership.actualMemberships(notHostedGroups())
-                .thenApply(remote -> clusterView(urls, remote)));
+        return publishedUrls().thenCombine(features.publishedLevels(config.nodeId()).exceptionally(unreadable -> Map.of()),
+                (urls, levels) -> Map.entry(urls, levels))
+                .thenCompose(published -> membership.actualMemberships(notHostedGroups())
+                        .thenApply(remote -> clusterView(published.getKey(), published.getValue(), remote)));
     }
 
     private CompletableFuture<Map<String, String>> publishedUrls() {
@@ -565,7 +584,7 @@ public final class RaftStoreNode implements AutoCloseable {
         return false;
     }
 
-    private ClusterView clusterView(Map<String, String> urls, Map<String, GroupMembership> remote) {
+    private ClusterView clusterView(Map<String, String> urls, Map<String, Integer> levels, Map<String, GroupMembership> remote) {
         Optional<ClusterLayout> layout = membership.localLayout();
         List<ClusterLayout.Node> layoutNodes = layout.map(ClusterLayout::nodes).orElseGet(() -> config.members().stream()
                 .map(peer -> new ClusterLayout.Node(peer.id(), peer.host(), peer.port(), "", ClusterLayout.NodeState.ACTIVE))
@@ -575,7 +594,8 @@ public final class RaftStoreNode implements AutoCloseable {
         Map<String, ClusterView.NodeState> states = PeerLiveness.states(server, groupIds, ids, heartbeatStaleAfter());
         List<ClusterView.NodeView> nodes = layoutNodes.stream().map(node -> new ClusterView.NodeView(node.id(),
                 node.peer().address(), urls.getOrDefault(node.id(), node.httpUrl().isEmpty() ? null : node.httpUrl()),
-                states.get(node.id()), node.state().name().toLowerCase(java.util.Locale.ROOT))).toList();
+                states.get(node.id()), node.state().name().toLowerCase(java.util.Locale.ROOT),
+                levels.getOrDefault(node.id(), FeatureLevel.BASELINE))).toList();
         List<ClusterView.GroupView> groups = new ArrayList<>();
         for (String name : StoreGroups.names(config.dataGroups())) {
             Optional<ClusterLayout.Group> desired = layout.flatMap(known -> known.group(name));
@@ -658,6 +678,10 @@ public final class RaftStoreNode implements AutoCloseable {
         }
         // A group this node has no replica of yet but waits to create (a wiped node waits for node-replace).
         membership.waitingReplicas().forEach(problems::putIfAbsent);
+        if (!features.published()) {
+            // Until then the others count this node at the baseline level (ClusterFeatures).
+            problems.putIfAbsent("features", "feature level " + features.ownLevel() + " not yet published into the catalog");
+        }
         return new StoreHealth(live, live && problems.isEmpty(), leaders, problems);
     }
 

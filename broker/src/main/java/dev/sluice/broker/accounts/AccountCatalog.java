@@ -22,11 +22,27 @@ public final class AccountCatalog {
 
     private final Catalog catalog;
     private final String nodeId;
+    private final java.util.function.Supplier<CompletableFuture<Integer>> featureLevel;
 
-    /** @param nodeId this node, whose catalog replica {@link #localKeys} and {@link #localAccounts} read */
-    public AccountCatalog(Catalog catalog, String nodeId) {
+    /**
+     * @param nodeId this node, whose catalog replica {@link #localKeys} and {@link #localAccounts} read
+     * @param featureLevel the cluster's effective feature level, read before each account write: it decides the
+     *     record format ({@link AccountRecordCodec#encode(Account, int)})
+     */
+    public AccountCatalog(Catalog catalog, String nodeId, java.util.function.Supplier<CompletableFuture<Integer>> featureLevel) {
         this.catalog = catalog;
         this.nodeId = nodeId;
+        this.featureLevel = featureLevel;
+    }
+
+    /** The account's record at the cluster's level, or a refusal naming the upgrade when that level cannot hold it. */
+    private CompletableFuture<byte[]> encoded(Account account) {
+        return featureLevel.get().thenApply(level -> AccountRecordCodec.encode(account, level).orElseThrow(() ->
+                new AccountChangeRefusedException(AccountChangeRefusedException.Reason.CONFLICT, "account " + account.id()
+                        + " would have quotas other than the defaults, which need cluster feature level "
+                        + dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS + "; the cluster runs at level " + level
+                        + " because a node runs an older release (GET /v1/cluster shows each node's featureLevel):"
+                        + " finish upgrading every node, then retry")));
     }
 
     static String keyName(String accountId, String accessKeyId) {
@@ -34,7 +50,7 @@ public final class AccountCatalog {
     }
 
     CompletableFuture<Boolean> putAccountIfAbsent(Account account) {
-        return catalog.putIfAbsent(ACCOUNTS, account.id(), AccountRecordCodec.encode(account));
+        return encoded(account).thenCompose(bytes -> catalog.putIfAbsent(ACCOUNTS, account.id(), bytes));
     }
 
     CompletableFuture<Optional<Account>> account(String id) {
@@ -47,8 +63,7 @@ public final class AccountCatalog {
 
     /** Completes empty when the account does not exist; {@code change} may throw to refuse. */
     CompletableFuture<Optional<Account>> updateAccount(String id, Function<Account, Account> change) {
-        return catalog.update(ACCOUNTS, id, read -> CompletableFuture.completedFuture(
-                AccountRecordCodec.encode(change.apply(AccountRecordCodec.decodeAccount(read)))), UPDATE_ATTEMPTS,
+        return catalog.update(ACCOUNTS, id, read -> encoded(change.apply(AccountRecordCodec.decodeAccount(read))), UPDATE_ATTEMPTS,
                 () -> new AccountChangeRefusedException(AccountChangeRefusedException.Reason.CONFLICT,
                         "account " + id + " is being changed concurrently; retry"))
                 .thenApply(stored -> stored.map(AccountRecordCodec::decodeAccount));

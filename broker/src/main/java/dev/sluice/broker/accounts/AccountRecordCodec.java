@@ -32,6 +32,24 @@ public final class AccountRecordCodec {
     private AccountRecordCodec() {
     }
 
+    /**
+     * The account in the format a cluster at {@code featureLevel} can read: format 2 from level 2
+     * ({@code FeatureLevel.USAGE_AND_QUOTAS}); below, format 1, which holds no quotas, so only an account whose quotas
+     * are the new-account defaults (format 1 reads as those) can be written: empty for any other.
+     */
+    public static java.util.Optional<byte[]> encode(Account account, int featureLevel) {
+        if (featureLevel >= dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS) {
+            return java.util.Optional.of(encode(account));
+        }
+        if (!account.quotas().equals(AccountQuotas.NEW_ACCOUNT)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new BinaryWriter().putByte(ACCOUNT_VERSION_WITHOUT_QUOTAS).putString(account.id())
+                .putString(account.name()).putByte(account.open() ? OPEN : CLOSED).putLong(account.createdMillis())
+                .toByteArray());
+    }
+
+    /** The account in the current format (2, with its quotas). */
     public static byte[] encode(Account account) {
         List<AccountQuotas.Quota> written = new ArrayList<>();
         for (AccountQuotas.Quota quota : AccountQuotas.Quota.values()) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Usage this node's edge counts because no log entry carries it: an empty ReceiveMessage (a long poll may propose
@@ -22,7 +23,12 @@ import java.util.function.Function;
  * command, keyed by this run of the node ({@code nodeId/random}) and a sequence number: a flush proposed again after
  * a lost answer is added once. One flush in flight at a time; a failed one is proposed again, unchanged, at the next
  * tick, while new counts wait for the flush after it. Loss bound: a crash loses the counts not yet flushed (at most
- * about {@link #FLUSH_MILLIS} of this node's empty receives, or more while group 0 cannot commit). Thread-safe.
+ * about {@link #FLUSH_MILLIS} of this node's empty receives, or more while group 0 cannot commit).
+ *
+ * <p>{@code RecordUsage} is a command of feature level 2 ({@code dev.sluice.raftstore.FeatureLevel}): while a node of
+ * the cluster runs an older release, which would stop at it, nothing is proposed and the counts stay here, merged per
+ * (account, hour, kind): the buffer grows by at most one row per account and usage kind an hour, and
+ * flushes in full once every node runs level 2. Thread-safe.
  */
 public final class EdgeUsage {
     public static final long FLUSH_MILLIS = 2_000;
@@ -33,6 +39,7 @@ public final class EdgeUsage {
     private final String source;
     private final InstantSource clock;
     private final Function<QueueCommand.RecordUsage, CompletableFuture<Boolean>> record;
+    private final Supplier<CompletableFuture<Boolean>> recordable;
     private final ConcurrentHashMap<Key, Long> counts = new ConcurrentHashMap<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
     /** The flush proposed and not yet acknowledged, or null; guarded by this. */
@@ -42,12 +49,20 @@ public final class EdgeUsage {
     /**
      * @param nodeId this node's id (with a random part per run, it keys the flushes)
      * @param record proposes a flush to the group that keeps edge usage
+     * @param recordable whether every node of the cluster knows {@code RecordUsage} (asked before each flush)
      */
     public EdgeUsage(String nodeId, InstantSource clock,
-            Function<QueueCommand.RecordUsage, CompletableFuture<Boolean>> record) {
+            Function<QueueCommand.RecordUsage, CompletableFuture<Boolean>> record,
+            Supplier<CompletableFuture<Boolean>> recordable) {
         this.source = nodeId + "/" + UUID.randomUUID();
         this.clock = clock;
         this.record = record;
+        this.recordable = recordable;
+    }
+
+    /** Rows (account, hour, kind) counted and not yet proposed: what a held-back flush keeps here. */
+    public int bufferedRows() {
+        return counts.size();
     }
 
     /** A ReceiveMessage on {@code queueUrl} answered with no message: one request of the queue's owner. */
@@ -67,11 +82,30 @@ public final class EdgeUsage {
         }
     }
 
-    /** Proposes the counts so far (or the last unacknowledged flush again); completes when that answer came. */
+    /**
+     * Proposes the counts so far (or the last unacknowledged flush again) once the cluster knows the command; completes
+     * when that answer came, or at once when it was held back.
+     */
     public CompletableFuture<Void> flush() {
         if (!flushing.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
         }
+        CompletableFuture<Boolean> allowed;
+        try {
+            allowed = recordable.get();
+        } catch (RuntimeException unknown) {
+            allowed = CompletableFuture.failedFuture(unknown);
+        }
+        return allowed.exceptionally(unknown -> false).thenCompose(known -> {
+            if (!known) {
+                flushing.set(false);
+                return CompletableFuture.completedFuture(null);
+            }
+            return propose();
+        });
+    }
+
+    private CompletableFuture<Void> propose() {
         QueueCommand.RecordUsage proposal;
         synchronized (this) {
             if (pending == null) {

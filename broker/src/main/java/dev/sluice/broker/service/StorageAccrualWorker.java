@@ -19,8 +19,8 @@ import java.util.function.Supplier;
  * when an entry changes them, so a group whose queues hold messages but see no traffic would leave its past hours open.
  * Once the leader's clock enters a new hour and a queue that stores messages was last billed before it (one pass over
  * the group's queues, once an hour), it proposes one tick: a
- * {@code RecordUsage} with no rows (an existing command, so nodes of the release before still apply it: for them, an
- * empty record adds nothing), whose apply bills every queue up to the tick's leader time. So at most one entry per
+ * {@code RecordUsage} with no rows (proposed only at feature level 2, when every node knows the command; for a node
+ * that does not bill byte-hours an empty record adds nothing), whose apply bills every queue up to the tick's leader time. So at most one entry per
  * group and hour, none in an hour in which every such queue saw traffic anyway, and none in a group that stores
  * nothing; a tick proposed twice (a lost answer, a new leader) bills the second time nothing. Runs on the shared
  * timer thread; never throws.
@@ -32,13 +32,17 @@ public final class StorageAccrualWorker implements AutoCloseable {
     private final Supplier<QueueEngine> localReplica;
     private final BooleanSupplier isLeader;
     private final InstantSource clock;
+    /** Whether every node of the cluster knows RecordUsage (feature level 2): no tick before. */
+    private final Supplier<java.util.concurrent.CompletableFuture<Boolean>> mayRecordUsage;
     private final AtomicBoolean ticking = new AtomicBoolean();
     /** The hour this node's last acknowledged tick (or a check that found nothing stored) closed the hours before. */
     private volatile long closedBefore = Long.MIN_VALUE;
     private final ScheduledFuture<?> checks;
 
     public StorageAccrualWorker(GroupClient group, Supplier<QueueEngine> localReplica, BooleanSupplier isLeader,
-            InstantSource clock, ScheduledExecutorService timers) {
+            InstantSource clock, Supplier<java.util.concurrent.CompletableFuture<Boolean>> mayRecordUsage,
+            ScheduledExecutorService timers) {
+        this.mayRecordUsage = mayRecordUsage;
         this.group = group;
         this.localReplica = localReplica;
         this.isLeader = isLeader;
@@ -61,9 +65,12 @@ public final class StorageAccrualWorker implements AutoCloseable {
             if (!ticking.compareAndSet(false, true)) {
                 return;
             }
-            group.submit(QueueCommandCodec.encode(new QueueCommand.RecordUsage("", 0, List.of())))
-                    .whenComplete((result, failed) -> {
-                        if (failed == null) {
+            mayRecordUsage.get().thenCompose(allowed -> allowed
+                            ? group.submit(QueueCommandCodec.encode(new QueueCommand.RecordUsage("", 0, List.of())))
+                                    .thenApply(result -> true)
+                            : java.util.concurrent.CompletableFuture.completedFuture(false))
+                    .whenComplete((ticked, failed) -> {
+                        if (failed == null && ticked) {
                             closedBefore = Math.max(closedBefore, hour);
                         }
                         ticking.set(false);

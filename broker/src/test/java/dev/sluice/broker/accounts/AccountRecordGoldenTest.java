@@ -49,6 +49,16 @@ class AccountRecordGoldenTest {
     }
 
     @Test
+    void belowFeatureLevelTwoAnAccountWithDefaultQuotasIsWrittenInTheFirstFormatAndOneWithOthersCannotBe() throws IOException {
+        Account defaults = ACCOUNT.withQuotas(AccountQuotas.NEW_ACCOUNT);
+        byte[] first = HexFormat.of().parseHex(Files.readString(GOLDEN.resolve("account.hex"), StandardCharsets.US_ASCII).trim());
+        assertEquals(HexFormat.of().formatHex(first), HexFormat.of().formatHex(AccountRecordCodec.encode(defaults, 1).orElseThrow()));
+        assertEquals(java.util.Optional.empty(), AccountRecordCodec.encode(ACCOUNT_WITH_QUOTAS, 1));
+        assertEquals(HexFormat.of().formatHex(AccountRecordCodec.encode(ACCOUNT_WITH_QUOTAS)),
+                HexFormat.of().formatHex(AccountRecordCodec.encode(ACCOUNT_WITH_QUOTAS, 2).orElseThrow()));
+    }
+
+    @Test
     void anAccountIsStoredWithItsQuotasInTheSecondFormatByteForByte() throws IOException {
         assertEquals(ACCOUNT_WITH_QUOTAS, AccountRecordCodec.decodeAccount(golden("account-v2",
                 AccountRecordCodec.encode(ACCOUNT_WITH_QUOTAS))));

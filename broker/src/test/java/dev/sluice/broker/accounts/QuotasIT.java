@@ -9,6 +9,7 @@ import dev.sluice.clientsdk.auth.AwsCredentials;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -341,6 +342,110 @@ class QuotasIT {
             assertEquals(first, sns.createTopic(b -> b.name("first")).topicArn(), "an existing topic's create answers");
             assertEquals(List.of(first), sns.listTopics().topics().stream().map(topic -> topic.topicArn()).toList());
         }
+    }
+
+    @Test
+    void topicCreatesRacingForTheLastSlotsThroughSeveralClientsEndWithExactlyTheQuota() throws Exception {
+        AwsCredentials keys = tenant("Raced", "{\"topics\":3}");
+        int queuesBefore = queueCount();
+        Map<String, Long> outcomes = race(8, () -> sns(keys), (sns, i) -> sns.createTopic(b -> b.name("raced-" + i)),
+                SnsClient::listTopics);
+        assertEquals(Map.of("created", 3L, "TopicLimitExceeded 403", 5L), outcomes);
+        try (SnsClient sns = sns(keys)) {
+            assertEquals(3, sns.listTopics().topics().size());
+        }
+        assertEquals(queuesBefore + 3, queueCount(), "one outbox per created topic: a refused create left none");
+    }
+
+    @Test
+    void queueCreatesRacingForTheLastSlotsThroughSeveralClientsEndWithExactlyTheQuotaAndADeleteFreesOne() throws Exception {
+        AwsCredentials keys = tenant("QueueRace", "{\"queues\":3}");
+        int queuesBefore = queueCount();
+        Map<String, Long> outcomes = race(8, () -> admin.sqs(keys), (sqs, i) -> sqs.createQueue(b -> b.queueName("raced-" + i)),
+                SqsClient::listQueues);
+        assertEquals(Map.of("created", 3L, "OverLimit 400", 5L), outcomes);
+        assertEquals(queuesBefore + 3, queueCount(), "a refused create wrote no queue");
+        try (SqsClient sqs = admin.sqs(keys)) {
+            List<String> urls = sqs.listQueues().queueUrls();
+            assertEquals(3, urls.size(), urls.toString());
+            sqs.deleteQueue(b -> b.queueUrl(urls.get(0)));
+            sqs.createQueue(b -> b.queueName("after-a-delete"));
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sqs.createQueue(b -> b.queueName("one-too-many")));
+            assertEquals("OverLimit", refused.awsErrorDetails().errorCode(), refused.toString());
+        }
+    }
+
+    @Test
+    void subscribesRacingForTheLastSlotsEndWithExactlyTheQuotaAndAnUnsubscribeFreesOne() throws Exception {
+        AwsCredentials keys = tenant("SubscribeRace", "{\"subscriptions\":3}");
+        String topic;
+        List<String> queueArns = new java.util.ArrayList<>();
+        try (SnsClient sns = sns(keys); SqsClient sqs = admin.sqs(keys)) {
+            topic = sns.createTopic(b -> b.name("race-news")).topicArn();
+            for (int i = 0; i < 9; i++) {
+                String url = sqs.createQueue(b -> b.queueName("race-reader-" + queueArns.size())).queueUrl();
+                queueArns.add(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn"))
+                        .attributesAsStrings().get("QueueArn"));
+            }
+        }
+        Map<String, Long> outcomes = race(8, () -> sns(keys),
+                (sns, i) -> sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(i))), SnsClient::listTopics);
+        assertEquals(Map.of("created", 3L, "SubscriptionLimitExceeded 403", 5L), outcomes);
+        try (SnsClient sns = sns(keys)) {
+            var subscriptions = sns.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions();
+            assertEquals(3, subscriptions.size(), subscriptions.toString());
+            sns.unsubscribe(b -> b.subscriptionArn(subscriptions.get(0).subscriptionArn()));
+            sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(8)));
+            AwsServiceException refused = org.junit.jupiter.api.Assertions.assertThrows(AwsServiceException.class,
+                    () -> sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(subscriptions.get(0).endpoint())));
+            assertEquals("SubscriptionLimitExceeded", refused.awsErrorDetails().errorCode(), refused.toString());
+        }
+    }
+
+    /** A call of one racer with its own client; what it answers does not matter, only whether the SDK threw. */
+    @FunctionalInterface
+    private interface Attempt<C> {
+        void run(C client, int index);
+    }
+
+    /**
+     * {@code racers} clients, each signed in with {@code warmUp}, then all released at once to make one {@code attempt}
+     * each: how many answered "created" and how many each error code and status.
+     */
+    private static <C extends AutoCloseable> Map<String, Long> race(int racers, java.util.function.Supplier<C> clients,
+            Attempt<C> attempt, java.util.function.Consumer<C> warmUp) throws Exception {
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(racers);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(racers);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                int index = i;
+                answers.add(callers.submit(() -> {
+                    try (C client = clients.get()) {
+                        warmUp.accept(client);
+                        together.await(30, TimeUnit.SECONDS);
+                        attempt.run(client, index);
+                        return "created";
+                    } catch (AwsServiceException refused) {
+                        return refused.awsErrorDetails().errorCode() + " " + refused.statusCode();
+                    }
+                }));
+            }
+            Map<String, Long> outcomes = new java.util.TreeMap<>();
+            for (var answer : answers) {
+                outcomes.merge(answer.get(60, TimeUnit.SECONDS), 1L, Long::sum);
+            }
+            return outcomes;
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    /** Queues in the one data group, internal ones (topic outboxes) included. */
+    private static int queueCount() {
+        return ((dev.sluice.broker.statemachine.QueueEngine) server.node().servingEngine(0))
+                .read(dev.sluice.broker.core.QueueBook::queueCount);
     }
 
     @Test

@@ -23,7 +23,7 @@ class EdgeBillingTest {
     private final EdgeUsage edge = new EdgeUsage("n1", () -> Instant.ofEpochMilli(7 * HOUR + 5), flush -> {
         proposed.add(flush);
         return CompletableFuture.completedFuture(true);
-    });
+    }, () -> CompletableFuture.completedFuture(true));
     private final EdgeBilling billing = new EdgeBilling(edge);
 
     private List<UsageRow> flushed() {

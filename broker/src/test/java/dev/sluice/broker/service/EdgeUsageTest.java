@@ -32,7 +32,8 @@ class EdgeUsageTest {
 
     @Test
     void aFailedFlushIsProposedAgainWithItsSequenceAndNewCountsWaitForTheNext() {
-        EdgeUsage edge = new EdgeUsage("n1", () -> Instant.ofEpochMilli(5 * HOUR + 10), this::record);
+        EdgeUsage edge = new EdgeUsage("n1", () -> Instant.ofEpochMilli(5 * HOUR + 10), this::record,
+                () -> CompletableFuture.completedFuture(true));
         edge.flush().join();
         assertEquals(List.of(), proposed, "nothing counted, nothing proposed");
 
@@ -53,5 +54,37 @@ class EdgeUsageTest {
         assertEquals(1, proposed.get(0).sequence());
         assertEquals(2, proposed.get(2).sequence());
         assertEquals(List.of(new UsageRow("222222222222", 5 * HOUR, UsageKind.SQS_REQUESTS, 1)), proposed.get(2).rows());
+    }
+
+    @Test
+    void whileANodeDoesNotKnowRecordUsageNothingIsProposedAndTheCountsWaitWhole() {
+        boolean[] everyNodeKnowsIt = {false};
+        EdgeUsage edge = new EdgeUsage("n1", () -> Instant.ofEpochMilli(5 * HOUR + 10), this::record,
+                () -> CompletableFuture.completedFuture(everyNodeKnowsIt[0]));
+        edge.emptyReceive("http://127.0.0.1:9324/111111111111/jobs");
+        edge.record("111111111111", UsageKind.FUNCTION_INVOCATIONS, 3);
+        edge.flush().join();
+        edge.emptyReceive("http://127.0.0.1:9324/111111111111/jobs");
+        edge.flush().join();
+        assertEquals(List.of(), proposed, "held back while an older node is in the cluster");
+        assertEquals(2, edge.bufferedRows(), "one row per account, hour and kind");
+
+        everyNodeKnowsIt[0] = true;
+        edge.flush().join();
+
+        assertEquals(1, proposed.size(), proposed.toString());
+        assertEquals(List.of(new UsageRow("111111111111", 5 * HOUR, UsageKind.SQS_REQUESTS, 2),
+                new UsageRow("111111111111", 5 * HOUR, UsageKind.FUNCTION_INVOCATIONS, 3)), proposed.get(0).rows());
+        assertEquals(0, edge.bufferedRows());
+    }
+
+    @Test
+    void aLevelThatCannotBeReadHoldsTheFlushBackToo() {
+        EdgeUsage edge = new EdgeUsage("n1", () -> Instant.ofEpochMilli(5 * HOUR + 10), this::record,
+                () -> CompletableFuture.failedFuture(new IllegalStateException("catalog has no leader")));
+        edge.emptyReceive("http://127.0.0.1:9324/111111111111/jobs");
+        edge.flush().join();
+        assertEquals(List.of(), proposed);
+        assertEquals(1, edge.bufferedRows());
     }
 }

@@ -65,4 +65,13 @@ public interface TopicAccess {
     default String publishRefusal(String topicOwner, long payloadBytes) {
         return null;
     }
+
+    /**
+     * Whether count quotas are checked and claimed in the create's own catalog write (every node of the cluster knows
+     * that catalog command: feature level 2), so that creates racing for the last slot cannot both take it; else they
+     * are counted before the create only. Default: not.
+     */
+    default java.util.concurrent.CompletableFuture<Boolean> exactCountQuotas() {
+        return java.util.concurrent.CompletableFuture.completedFuture(false);
+    }
 }

@@ -31,6 +31,9 @@ public final class NotifyCatalog {
     static final String TOPICS = "sns.topics";
     static final String SUBSCRIPTIONS = "sns.subscriptions";
     static final String KEYS = "sns.keys";
+    /** One record per subscription of an account with exact count quotas, keyed {@link #subscriptionSlot}. */
+    static final String SUBSCRIPTION_SLOTS = "sns.subscription-slots";
+    private static final byte[] SLOT = new byte[0];
     /** Conflicting writes an update re-reads and retries before it fails with ConcurrentAccess. */
     static final int UPDATE_ATTEMPTS = 64;
     /** Entries read per scan page. */
@@ -51,6 +54,42 @@ public final class NotifyCatalog {
     }
 
     /** Stores the topic unless one of that name exists; true when stored. */
+    /**
+     * Stores a new topic unless its name exists or its account owns {@code quota} topics already (keys under
+     * {@code accountPrefix}), in one catalog apply (a command of feature level 2).
+     */
+    public CompletableFuture<Catalog.Claim> createTopicWithin(Topic topic, String accountPrefix, long quota) {
+        return catalog.putIfFewer(TOPICS, topic.name(), CatalogRecordCodec.encode(topic), accountPrefix, quota);
+    }
+
+    /**
+     * The slot key of a subscription: its owner's account, then a digest of its topic, protocol and endpoint (which
+     * identify it, as Subscribe's idempotency does; an endpoint may be longer than a catalog key).
+     */
+    static String subscriptionSlot(String ownerAccount, String topicName, String protocol, String endpoint) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest((topicName + "\n" + protocol + "\n"
+                    + endpoint).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return ownerAccount + "/" + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException everyJvmHasIt) {
+            throw new IllegalStateException(everyJvmHasIt);
+        }
+    }
+
+    /** Claims a subscription's slot within its owner's quota in one apply (a command of feature level 2). */
+    CompletableFuture<Catalog.Claim> claimSubscriptionSlot(String account, String slot, long quota) {
+        return catalog.putIfFewer(SUBSCRIPTION_SLOTS, slot, SLOT, account + "/", quota);
+    }
+
+    /** Gives a subscription that exists a slot (it had none: created before slots were claimed). */
+    CompletableFuture<Boolean> giveSubscriptionSlot(String slot) {
+        return catalog.putIfAbsent(SUBSCRIPTION_SLOTS, slot, SLOT);
+    }
+
+    CompletableFuture<Boolean> releaseSubscriptionSlot(String slot) {
+        return catalog.delete(SUBSCRIPTION_SLOTS, slot);
+    }
+
     public CompletableFuture<Boolean> createTopic(Topic topic) {
         return catalog.putIfAbsent(TOPICS, topic.name(), CatalogRecordCodec.encode(topic));
     }

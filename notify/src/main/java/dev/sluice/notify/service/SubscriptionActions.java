@@ -60,6 +60,9 @@ public final class SubscriptionActions {
     private final FunctionDeliveries functionDeliveries;
     private final DeliveryHealth health;
     private final SubscriberQueues subscriberQueues;
+    /** Accounts whose subscriptions this node gave quota slots ({@link #backfill}). */
+    private final Set<String> slotted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_SLOTTED_ACCOUNTS = 10_000;
 
     SubscriptionActions(SubscriberQueues subscriberQueues, NotifyCatalog catalog, InternalQueues queues, QueueClient queueClient, TopicActions topics,
             Envelopes envelopes, OutboundPolicy outbound, Supplier<UUID> ids, SecureRandom random, Timestamps timestamps,
@@ -119,8 +122,9 @@ public final class SubscriptionActions {
                     }
                 }
                 // A push subscription's confirmation is signed: wait for start-up to load the keys, without blocking.
-                return withinSubscriptionQuota(subscriber).thenCompose(counted -> keysReady)
-                        .thenCompose(ready -> create(arn, topic, subscriber, checkedProtocol, endpoint, settable))
+                return withinSubscriptionQuota(subscriber).thenCompose(owned -> keysReady.thenCompose(ready ->
+                                withinSlot(subscriber, owned, topic.name(), checkedProtocol, endpoint,
+                                        () -> create(arn, topic, subscriber, checkedProtocol, endpoint, settable))))
                         .thenCompose(subscription -> unlessTopicDeleted(topic, subscription))
                         .thenApply(subscription -> shownArn(arn, subscription, returnSubscriptionArn));
             }));
@@ -132,20 +136,78 @@ public final class SubscriptionActions {
      * before anything is written). Counted from the catalog (every subscription read, only when the account has a
      * quota) before the create: two Subscribes racing on two nodes may both take the last slot.
      */
-    private CompletableFuture<Void> withinSubscriptionQuota(String account) {
+    private CompletableFuture<List<Subscription>> withinSubscriptionQuota(String account) {
         long quota = topics.subscriptionQuota(account);
         if (quota <= 0) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return catalog.allSubscriptions().thenApply(all -> {
+            String defaultAccount = queues.accountId();
+            List<Subscription> owned = all.stream()
+                    .filter(subscription -> account.equals(subscription.ownerAccount(defaultAccount))).toList();
+            if (owned.size() >= quota) {
+                throw limitExceeded(account, owned.size());
+            }
+            return owned;
+        });
+    }
+
+    private static RuntimeException limitExceeded(String account, long owned) {
+        return SnsError.SUBSCRIPTION_LIMIT_EXCEEDED.exception("Subscription limit exceeded: account " + account + " owns "
+                + owned + " subscriptions, its quota");
+    }
+
+    /**
+     * Runs {@code create} within the account's subscriptions quota, exactly once the cluster's feature level allows
+     * ({@link TopicActions#exactCountQuotas}): a slot record per subscription is claimed first with a catalog write
+     * that counts the account's slots in the same apply, so of Subscribes racing on any nodes for the last slot one
+     * gets it. A create that fails gives the slot it claimed back (unless the subscription was stored after all);
+     * Unsubscribe and DeleteTopic give it back ({@link TopicActions#deleteSubscriptionState}). The account's
+     * subscriptions from before get slots (from {@code owned}) before this node's first claim for it.
+     */
+    private CompletableFuture<Subscription> withinSlot(String account, List<Subscription> owned, String topicName,
+            String protocol, String endpoint, Supplier<CompletableFuture<Subscription>> create) {
+        long quota = topics.subscriptionQuota(account);
+        if (quota <= 0 || account.equals(queues.accountId())) {
+            return create.get();
+        }
+        String slot = NotifyCatalog.subscriptionSlot(account, topicName, protocol, endpoint);
+        return topics.exactCountQuotas().thenCompose(exact -> !exact ? create.get()
+                : backfill(account, owned).thenCompose(given -> catalog.claimSubscriptionSlot(account, slot, quota))
+                        .thenCompose(claim -> switch (claim) {
+                            case FULL -> throw limitExceeded(account, quota);
+                            case EXISTS -> create.get();
+                            case STORED -> create.get().handle((created, failed) -> failed == null
+                                    ? CompletableFuture.completedFuture(created)
+                                    : releaseUnlessStored(slot, topicName, protocol, endpoint, failed))
+                                    .thenCompose(created -> created);
+                        }));
+    }
+
+    private CompletableFuture<Subscription> releaseUnlessStored(String slot, String topicName, String protocol,
+            String endpoint, Throwable failed) {
+        return catalog.subscriptionsOf(topicName).thenCompose(now -> now.stream().anyMatch(subscription ->
+                        subscription.protocol().equals(protocol) && subscription.endpoint().equals(endpoint))
+                        ? CompletableFuture.completedFuture(true) : catalog.releaseSubscriptionSlot(slot))
+                .<Subscription>handle((released, unknown) -> {
+                    throw failed instanceof java.util.concurrent.CompletionException done ? done
+                            : new java.util.concurrent.CompletionException(failed);
+                });
+    }
+
+    /** Gives each of the account's subscriptions a slot, once per run of this node (bounded: forgotten all at once). */
+    private CompletableFuture<Void> backfill(String account, List<Subscription> owned) {
+        if (slotted.contains(account)) {
             return CompletableFuture.completedFuture(null);
         }
-        return catalog.allSubscriptions().thenAccept(all -> {
-            String defaultAccount = queues.accountId();
-            long owned = all.stream().filter(subscription -> account.equals(subscription.ownerAccount(defaultAccount)))
-                    .count();
-            if (owned >= quota) {
-                throw SnsError.SUBSCRIPTION_LIMIT_EXCEEDED.exception("Subscription limit exceeded: account " + account
-                        + " owns " + owned + " subscriptions, its quota");
-            }
-        });
+        return CompletableFuture.allOf(owned.stream().map(subscription -> catalog.giveSubscriptionSlot(
+                NotifyCatalog.subscriptionSlot(account, subscription.topicName(), subscription.protocol(),
+                        subscription.endpoint()))).toArray(CompletableFuture[]::new)).thenRun(() -> {
+                            if (slotted.size() >= MAX_SLOTTED_ACCOUNTS) {
+                                slotted.clear();
+                            }
+                            slotted.add(account);
+                        });
     }
 
     /**

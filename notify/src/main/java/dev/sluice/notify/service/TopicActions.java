@@ -61,6 +61,11 @@ public final class TopicActions {
         return access.operator(caller);
     }
 
+    /** Whether count quotas are claimed in the create's own catalog write (feature level 2, {@link TopicAccess}). */
+    CompletableFuture<Boolean> exactCountQuotas() {
+        return access.exactCountQuotas();
+    }
+
     /** The account's subscriptions quota; 0 for no limit. */
     long subscriptionQuota(String account) {
         return access.subscriptionQuota(account);
@@ -91,7 +96,7 @@ public final class TopicActions {
                 }
                 // Within the account's quota; then outbox first: a topic visible in the catalog always has one.
                 return withinTopicQuota(account, qualified).thenCompose(counted -> queues.createOutbox(topic))
-                        .thenCompose(created -> catalog.createTopic(topic))
+                        .thenCompose(created -> store(account, topic))
                         .thenCompose(stored -> stored ? CompletableFuture.completedFuture(topic)
                                 : catalog.topic(qualified).thenApply(raced -> raced.orElse(topic)));
             }).thenApply(topic1 -> {
@@ -117,6 +122,28 @@ public final class TopicActions {
                         + " topics, its quota");
             }
         });
+    }
+
+    /**
+     * Stores the new topic (true; false when a create of the same name came first). With exact count quotas (feature
+     * level 2) the quota is checked again in the catalog write itself, so of creates racing for the last slot one
+     * wins; a refused one deletes the outbox it made (the orphan reaper removes it if that fails) and answers
+     * TopicLimitExceeded, leaving no topic.
+     */
+    private CompletableFuture<Boolean> store(String account, Topic topic) {
+        long quota = access.topicQuota(account);
+        if (quota <= 0 || topic.name().indexOf('/') < 0) {
+            return catalog.createTopic(topic);
+        }
+        return access.exactCountQuotas().thenCompose(exact -> !exact ? catalog.createTopic(topic)
+                : catalog.createTopicWithin(topic, account + "/", quota).thenCompose(claim -> switch (claim) {
+                    case STORED -> CompletableFuture.completedFuture(true);
+                    case EXISTS -> CompletableFuture.completedFuture(false);
+                    case FULL -> queues.delete(InternalQueues.outboxName(topic)).handle((deleted, failed) -> {
+                        throw SnsError.TOPIC_LIMIT_EXCEEDED.exception("Topic limit exceeded: account " + account
+                                + " owns " + quota + " topics, its quota");
+                    });
+                }));
     }
 
     private CompletableFuture<Long> countTopics(String prefix, String startAfter, long before, long quota) {
@@ -227,7 +254,12 @@ public final class TopicActions {
     }
 
     CompletableFuture<Void> deleteSubscriptionState(Subscription subscription) {
-        CompletableFuture<Boolean> deleted = catalog.deleteSubscription(subscription);
+        String owner = subscription.ownerAccount(queues.accountId());
+        // Then its quota slot (if it has one): a slot left behind keeps the owner one under its quota, never over.
+        CompletableFuture<Boolean> deleted = catalog.deleteSubscription(subscription).thenCompose(done -> owner.equals(queues.accountId())
+                ? CompletableFuture.completedFuture(done)
+                : catalog.releaseSubscriptionSlot(NotifyCatalog.subscriptionSlot(owner, subscription.topicName(),
+                        subscription.protocol(), subscription.endpoint())).handle((released, failed) -> done));
         return subscription.push()
                 ? deleted.thenCompose(done -> queues.delete(InternalQueues.deliveryName(subscription)))
                 : deleted.thenApply(done -> null);

@@ -46,6 +46,26 @@ public final class Catalog {
         return group.submit(putCommand(namespace, key, value)).thenApply(result -> result.get() == 1);
     }
 
+    /** What {@link #putIfFewer} did; the ordinal is the command's result byte (never reorder). */
+    public enum Claim {
+        /** Stored: the key was absent and fewer than the limit of keys were under the prefix. */
+        STORED,
+        /** The key exists; nothing changed. */
+        EXISTS,
+        /** The key is absent and the limit of keys is under the prefix already; nothing changed. */
+        FULL
+    }
+
+    /**
+     * Stores the value unless the key exists or {@code namespace} holds {@code limit} keys starting with
+     * {@code countedPrefix} already: a count quota checked and claimed in one apply, so two writers racing for the last
+     * slot cannot both get it. A command of feature level 2: the caller checks {@code ClusterFeatures#atLeast} first.
+     */
+    public CompletableFuture<Claim> putIfFewer(String namespace, String key, byte[] value, String countedPrefix, long limit) {
+        return group.submit(putIfFewerCommand(namespace, key, value, countedPrefix, limit))
+                .thenApply(result -> Claim.values()[result.get()]);
+    }
+
     /** Stores the value unless the key exists; completes with true when it stored it. */
     public CompletableFuture<Boolean> putIfAbsent(String namespace, String key, byte[] value) {
         return group.submit(putIfAbsentCommand(namespace, key, value)).thenApply(result -> new BinaryReader(result).getBoolean());
@@ -204,6 +224,15 @@ public final class Catalog {
     static byte[] replaceIfCommand(String namespace, String key, byte[] expected, byte[] value) {
         return write(CatalogCommand.REPLACE_IF, namespace, key).putBytes(Objects.requireNonNull(expected))
                 .putBytes(Objects.requireNonNull(value)).toByteArray();
+    }
+
+    static byte[] putIfFewerCommand(String namespace, String key, byte[] value, String countedPrefix, long limit) {
+        checkKey(namespace, countedPrefix);
+        if (limit < 1) {
+            throw new IllegalArgumentException("a count limit is at least 1: " + limit);
+        }
+        return write(CatalogCommand.PUT_IF_FEWER, namespace, key).putBytes(Objects.requireNonNull(value))
+                .putString(countedPrefix).putLong(limit).toByteArray();
     }
 
     static byte[] deleteIfCommand(String namespace, String key, byte[] expected) {

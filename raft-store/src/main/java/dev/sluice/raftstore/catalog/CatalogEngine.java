@@ -26,7 +26,8 @@ public final class CatalogEngine implements DomainEngine {
     @Override
     public byte[] apply(int commandType, ByteBuffer payload, ApplyContext context) {
         BinaryReader in = new BinaryReader(payload);
-        byte[] key = CatalogKeys.key(in.getString(), in.getString());
+        String namespace = in.getString();
+        byte[] key = CatalogKeys.key(namespace, in.getString());
         var writer = context.writer();
         byte[] existing = writer.get(CatalogKeys.COLUMN_FAMILY, key);
         switch (commandType) {
@@ -63,8 +64,28 @@ public final class CatalogEngine implements DomainEngine {
                 }
                 return new BinaryWriter().putBoolean(matches).toByteArray();
             }
+            case CatalogCommand.PUT_IF_FEWER -> {
+                byte[] value = in.getBytes();
+                String countedPrefix = in.getString();
+                long limit = in.getLong();
+                if (existing != null) {
+                    return new byte[] {(byte) Catalog.Claim.EXISTS.ordinal()};
+                }
+                if (keysUnder(writer, CatalogKeys.key(namespace, countedPrefix), limit) >= limit) {
+                    return new byte[] {(byte) Catalog.Claim.FULL.ordinal()};
+                }
+                writer.put(CatalogKeys.COLUMN_FAMILY, key, value);
+                return new byte[] {(byte) Catalog.Claim.STORED.ordinal()};
+            }
             default -> throw new CorruptFrameException("unknown catalog command type " + commandType);
         }
+    }
+
+    /** Keys starting with {@code prefix} (a storage key: namespace and key prefix), counted up to {@code limit}. */
+    private static long keysUnder(StoreReader reader, byte[] prefix, long limit) {
+        long[] count = {0};
+        reader.scan(CatalogKeys.COLUMN_FAMILY, prefix, null, (found, value) -> ++count[0] < limit);
+        return count[0];
     }
 
     @Override

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The catalog's log format may only grow: each command encodes to the bytes in
  * src/test/resources/golden/catalog. put, delete and putIfAbsent are the format logs of earlier
- * versions hold; replaceIf and deleteIf were appended (types 4 and 5) without touching them.
+ * versions hold; replaceIf and deleteIf were appended (types 4 and 5) without touching them, putIfFewer (type 6,
+ * feature level 2) after them.
  * (Regenerate only for a new command type: {@code -Dgolden.write=true}.)
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -33,6 +34,7 @@ class CatalogCommandGoldenTest {
         samples.put("put-if-absent", Catalog.putIfAbsentCommand("sns.topics", "alerts", value));
         samples.put("replace-if", Catalog.replaceIfCommand("sns.topics", "alerts", expected, value));
         samples.put("delete-if", Catalog.deleteIfCommand("sns.topics", "alerts", expected));
+        samples.put("put-if-fewer", Catalog.putIfFewerCommand("sns.topics", "111122223333/alerts", value, "111122223333/", 100));
         boolean write = Boolean.getBoolean("golden.write");
         for (var sample : samples.entrySet()) {
             Path file = GOLDEN.resolve(sample.getKey() + ".hex");

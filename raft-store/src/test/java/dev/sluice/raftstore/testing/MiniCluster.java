@@ -170,6 +170,11 @@ public final class MiniCluster implements AutoCloseable {
         return peers.size() - 1;
     }
 
+    /** Changes a node's config for its next {@link #restart} (a test plays another release with another feature level). */
+    public void reconfigure(int index, java.util.function.UnaryOperator<RaftStoreConfig> change) {
+        configs.set(index, change.apply(configs.get(index)));
+    }
+
     /** From now on the node starts as a joining node (after {@link #wipe}: an empty node under the same id). */
     public void joinOnRestart(int index) {
         configs.set(index, configs.get(index).withJoinExistingCluster(true));

@@ -69,7 +69,7 @@ public final class ClusterResource implements RestResource {
         return List.of(new RestOperation("GET", "/cluster", "describeCluster",
                 "Nodes (id, Raft address, HTTP URL, up/down as this node sees them, role) and Raft groups (actual and desired"
                         + " members, leader, applied index, followers' lag on the leader, queue count), moves in progress, for operators",
-                List.of(), null, Map.of(200, "{nodes: [...], groups: [...], moves: [...]}", 403, "AccessDenied (not an operator key)"),
+                List.of(), null, Map.of(200, "{nodes: [...], effectiveFeatureLevel, groups: [...], moves: [...]}", 403, "AccessDenied (not an operator key)"),
                 request -> view.get().thenApply(cluster -> RestResponse.json(200, render(cluster)))),
                 new RestOperation("POST", "/cluster/nodes", "addClusterNode",
                         "Adds a node started empty with --join true; it receives replicas and leaderships until balanced (operator)",
@@ -175,6 +175,7 @@ public final class ClusterResource implements RestResource {
             entry.put("httpUrl", node.httpUrl());
             entry.put("state", node.state().name().toLowerCase(Locale.ROOT));
             entry.put("role", node.role());
+            entry.put("featureLevel", node.featureLevel());
             nodes.add(entry);
         }
         List<Map<String, Object>> groups = new ArrayList<>();
@@ -206,6 +207,8 @@ public final class ClusterResource implements RestResource {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("nodes", nodes);
+        // The lowest level any node published: what the cluster's proposers may use (dev.sluice.raftstore.FeatureLevel).
+        body.put("effectiveFeatureLevel", cluster.effectiveFeatureLevel());
         body.put("groups", groups);
         body.put("moves", moves);
         return body;

@@ -17,6 +17,7 @@ public final class TopicPolicyAccess implements TopicAccess {
     private final java.util.function.ToLongFunction<String> topicQuota;
     private final java.util.function.ToLongFunction<String> subscriptionQuota;
     private final java.util.function.BiFunction<String, Long, String> publishRefusal;
+    private final java.util.function.Supplier<java.util.concurrent.CompletableFuture<Boolean>> exactCountQuotas;
 
     /** @param callers who notify's caller is: its account, key, and whether it is an operator */
     public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers) {
@@ -32,7 +33,17 @@ public final class TopicPolicyAccess implements TopicAccess {
     public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers,
             java.util.function.ToLongFunction<String> topicQuota, java.util.function.ToLongFunction<String> subscriptionQuota,
             java.util.function.BiFunction<String, Long, String> publishRefusal) {
+        this(check, callers, topicQuota, subscriptionQuota, publishRefusal,
+                () -> java.util.concurrent.CompletableFuture.completedFuture(false));
+    }
+
+    /** @param exactCountQuotas whether the cluster's feature level lets a create claim its quota slot in its own write */
+    public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers,
+            java.util.function.ToLongFunction<String> topicQuota, java.util.function.ToLongFunction<String> subscriptionQuota,
+            java.util.function.BiFunction<String, Long, String> publishRefusal,
+            java.util.function.Supplier<java.util.concurrent.CompletableFuture<Boolean>> exactCountQuotas) {
         this.publishRefusal = publishRefusal;
+        this.exactCountQuotas = exactCountQuotas;
         this.check = check;
         this.callers = callers;
         this.topicQuota = topicQuota;
@@ -47,6 +58,11 @@ public final class TopicPolicyAccess implements TopicAccess {
     @Override
     public String publishRefusal(String topicOwner, long payloadBytes) {
         return publishRefusal.apply(topicOwner, payloadBytes);
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Boolean> exactCountQuotas() {
+        return exactCountQuotas.get();
     }
 
     @Override

@@ -1,0 +1,31 @@
+package dev.sluice.raftstore;
+
+/**
+ * The feature level of this release: what a node of it can read in a Raft log or the catalog. A new log command
+ * code or record format is written only once the cluster's effective level ({@link ClusterFeatures}: the lowest level
+ * any member published) reaches the level that brought it, so a node of an older release never meets an entry it
+ * would stop at (apply never guesses at a code it does not know). Levels only grow; a level, once released, never
+ * changes its meaning.
+ *
+ * <table>
+ *   <caption>What each level adds</caption>
+ *   <tr><th>level</th><th>adds</th></tr>
+ *   <tr><td>1</td><td>everything before metering's edge usage: every queue command up to code 23, catalog commands 1-5,
+ *       account record format 1 (no quotas)</td></tr>
+ *   <tr><td>2</td><td>the queue command {@code RECORD_USAGE} (code 24, edge usage flushed to data group 0); account
+ *       record format 2 (quotas, with the holdings quota codes 11 and 12 once set); the catalog command
+ *       {@code PUT_IF_FEWER} (code 6: count quotas checked and claimed in the apply of the create); the hourly
+ *       byte-hours tick (an empty {@code RECORD_USAGE})</td></tr>
+ * </table>
+ */
+public final class FeatureLevel {
+    /** A node that never published a level runs a release from before feature levels: level 1. */
+    public static final int BASELINE = 1;
+    /** Edge usage ({@code RECORD_USAGE}) and account quotas (account record format 2). */
+    public static final int USAGE_AND_QUOTAS = 2;
+    /** The level this release runs. */
+    public static final int CURRENT = USAGE_AND_QUOTAS;
+
+    private FeatureLevel() {
+    }
+}
