@@ -18,8 +18,12 @@ public final class MessageMeta {
     /** The message group this message belongs to in its queue's index, or null. */
     MessageGroups.Group group;
 
-    /** The three places of a message in its queue's index. */
-    enum Place { READY, IN_FLIGHT, DELAYED }
+    /**
+     * The places of a message in its queue's index. PLAIN is ready too, held by the index's {@link PlainBacklog}
+     * without an object of its own: a meta in that place is a view made for one lookup, and the index gives the
+     * message an object of its own (in one of the other places) the moment it changes.
+     */
+    enum Place { READY, IN_FLIGHT, DELAYED, PLAIN }
 
     public MessageMeta(long seq, long retainedSinceMillis, long visibleAtMillis, int receiveCount, long firstReceiveMillis,
             long receiptNonce) {

@@ -90,7 +90,7 @@ public final class QueueBook {
     public void restoreMessage(long queueId, MessageMeta meta, String messageGroupId, long nowMillis) {
         QueueState queue = byId(queueId);
         if (queue != null) {
-            queue.index.add(meta, messageGroupId, nowMillis);
+            queue.index.restore(meta, messageGroupId, nowMillis);
         }
     }
 
@@ -196,9 +196,7 @@ public final class QueueBook {
             // a missing queue in between).
             deadLetterSourcesOf(name).forEach(source -> markRemoteDeadLetterTarget(source, true));
         }
-        for (long seq : queue.index.allSeqsSorted()) {
-            storage.deleteMessage(queue.id, seq);
-        }
+        queue.index.clear(seq -> storage.deleteMessage(queue.id, seq));
         queues.remove(name);
         queuesById.remove(queue.id);
         storage.deleteQueue(name);
@@ -686,9 +684,7 @@ public final class QueueBook {
             throw SqsError.PURGE_QUEUE_IN_PROGRESS.exception("Only one PurgeQueue operation on " + name
                     + " is allowed every 60 seconds.");
         }
-        for (long seq : queue.index.allSeqsSorted()) {
-            removeMessage(queue, queue.index.get(seq));
-        }
+        queue.index.clear(seq -> storage.deleteMessage(queue.id, seq));
         queue.lastPurgeMillis = now;
         storage.putQueue(queue.record(codec));
     }

@@ -14,8 +14,9 @@ import java.util.Map;
  * Rebuilds a {@link QueueBook} from RocksDB: queues (with the lineage of migrated ones), tombstones, move tasks, remote dead-letter
  * marks and the outbox of transfers (in outbox order) first, then every
  * message with its delivery state (in key order, so each FIFO group in send order), then the FIFO
- * deduplication, receive-attempt and imported-transfer records. Messages are indexed as not yet visible and become ready at the
- * first receive's promotion, which uses the leader-stamped time (recovery itself knows no time).
+ * deduplication, receive-attempt and imported-transfer records. A standard queue's messages never received and visible
+ * from when they were stored go straight back to its compact ready backlog; the others are indexed as not yet visible and
+ * become ready at the first receive's promotion, which uses the leader-stamped time (recovery itself knows no time).
  */
 public final class QueueRecovery {
     private QueueRecovery() {
