@@ -62,6 +62,19 @@ class QueueIndexModelTest {
     }
 
     @Example
+    void aRestoredPlainBacklogIsReceivableBeforeAnyPromotion() {
+        QueueIndex index = new QueueIndex(false);
+        index.restore(new MessageMeta(1, 500, 500, 0, 0, 0), null, Long.MIN_VALUE);
+        index.restore(new MessageMeta(2, 500, 900, 0, 0, 0), null, Long.MIN_VALUE); // sent with a delay
+        index.restore(new MessageMeta(3, 500, 500, 1, 600, 9), null, Long.MIN_VALUE); // received once
+        assertEquals(1, index.plainCount());
+        assertEquals(1, index.receivableCount(), "only the plain message is known to be ready without the leader's time");
+        assertEquals(1, index.nextReceivable(null).seq());
+        index.promote(1_000);
+        assertEquals(3, index.receivableCount());
+    }
+
+    @Example
     void aQuietTenantsMessageAndPlainOnesAreTakenInSendOrderPastANoisyTenant() {
         QueueIndex index = new QueueIndex(false);
         long seq = 1;
