@@ -59,6 +59,15 @@ public final class MessageMeta {
         return receiptNonce;
     }
 
+    /**
+     * Whether a receipt handle with {@code nonce} names this message's latest receive. A message never received has
+     * no handle at all: its nonce (0) matches none, so a handle built from its queue id and sequence number does not
+     * reach it.
+     */
+    boolean receivedWith(long nonce) {
+        return receiveCount > 0 && receiptNonce == nonce;
+    }
+
     /** Orders the not-yet-visible sets: by visibility time, then by sequence. */
     static int compareByVisibility(MessageMeta left, MessageMeta right) {
         int byTime = Long.compare(left.visibleAtMillis, right.visibleAtMillis);

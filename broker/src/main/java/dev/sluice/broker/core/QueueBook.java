@@ -621,7 +621,7 @@ public final class QueueBook {
                 continue;
             }
             MessageMeta meta = queue.index.get(handle.seq());
-            if (meta != null && meta.receiptNonce == handle.nonce()) {
+            if (meta != null && meta.receivedWith(handle.nonce())) {
                 if (removed != null) {
                     StoredMessage message = storage.readMessage(queue.id, meta.seq);
                     if (message != null) {
@@ -656,7 +656,7 @@ public final class QueueBook {
                 continue;
             }
             MessageMeta meta = queue.index.get(handle.seq());
-            if (meta == null || meta.receiptNonce != handle.nonce()) {
+            if (meta == null || !meta.receivedWith(handle.nonce())) {
                 outcomes.add(EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.INVALID_PARAMETER_VALUE,
                         "Value " + entry.receiptHandle() + " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")));
                 continue;
