@@ -131,10 +131,15 @@ final class MessageGroups {
     /**
      * Fair mode: the oldest ready message of a tenant that is not noisy; when every tenant with a
      * ready message is noisy, the oldest of the one with the fewest in flight; null when none is ready.
+     * Messages without a group below {@code plainHead} (Long.MAX_VALUE: none) are ready too and never
+     * noisy: null when a candidate here would come after it, so that the caller takes it instead.
      */
-    MessageMeta fairest(int queueInFlight) {
+    MessageMeta fairest(int queueInFlight, long plainHead) {
         MessageMeta fallback = null;
         for (MessageMeta candidate : sharedReady.values()) {
+            if (candidate.seq > plainHead) {
+                return null;
+            }
             Group group = candidate.group;
             if (group == null || !isNoisy(group, queueInFlight)) {
                 return candidate;
@@ -143,7 +148,7 @@ final class MessageGroups {
                 fallback = candidate;
             }
         }
-        return fallback;
+        return plainHead == Long.MAX_VALUE ? fallback : null;
     }
 
     private static boolean isNoisy(Group group, int queueInFlight) {

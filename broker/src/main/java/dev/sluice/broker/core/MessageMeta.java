@@ -20,8 +20,12 @@ public final class MessageMeta {
     /** The message group this message belongs to in its queue's index, or null. */
     MessageGroups.Group group;
 
-    /** The three places of a message in its queue's index. */
-    enum Place { READY, IN_FLIGHT, DELAYED }
+    /**
+     * The places of a message in its queue's index. PLAIN is ready too, held by the index's {@link PlainBacklog}
+     * without an object of its own: a meta in that place is a view made for one lookup, and the index gives the
+     * message an object of its own (in one of the other places) the moment it changes.
+     */
+    enum Place { READY, IN_FLIGHT, DELAYED, PLAIN }
 
     public MessageMeta(long seq, long retainedSinceMillis, long visibleAtMillis, int receiveCount, long firstReceiveMillis,
             long receiptNonce, int payloadBytes) {
@@ -60,6 +64,15 @@ public final class MessageMeta {
 
     public long receiptNonce() {
         return receiptNonce;
+    }
+
+    /**
+     * Whether a receipt handle with {@code nonce} names this message's latest receive. A message never received has
+     * no handle at all: its nonce (0) matches none, so a handle built from its queue id and sequence number does not
+     * reach it.
+     */
+    boolean receivedWith(long nonce) {
+        return receiveCount > 0 && receiptNonce == nonce;
     }
 
     /** Orders the not-yet-visible sets: by visibility time, then by sequence. */

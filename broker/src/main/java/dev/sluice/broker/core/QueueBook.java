@@ -104,7 +104,7 @@ public final class QueueBook {
     public void restoreMessage(long queueId, MessageMeta meta, String messageGroupId, long nowMillis) {
         QueueState queue = byId(queueId);
         if (queue != null) {
-            queue.index.add(meta, messageGroupId, nowMillis);
+            queue.index.restore(meta, messageGroupId, nowMillis);
             queue.storedBytes += meta.payloadBytes;
         }
     }
@@ -222,9 +222,7 @@ public final class QueueBook {
             deadLetterSourcesOf(name).forEach(source -> markRemoteDeadLetterTarget(source, true));
         }
         accrue(queue);
-        for (long seq : queue.index.allSeqsSorted()) {
-            storage.deleteMessage(queue.id, seq);
-        }
+        queue.index.clear(seq -> storage.deleteMessage(queue.id, seq));
         storage.deleteAccrual(queue.id);
         queues.remove(name);
         queuesById.remove(queue.id);
@@ -734,7 +732,7 @@ public final class QueueBook {
                 continue;
             }
             MessageMeta meta = queue.index.get(handle.seq());
-            if (meta != null && meta.receiptNonce == handle.nonce()) {
+            if (meta != null && meta.receivedWith(handle.nonce())) {
                 if (removed != null) {
                     StoredMessage message = storage.readMessage(queue.id, meta.seq);
                     if (message != null) {
@@ -769,7 +767,7 @@ public final class QueueBook {
                 continue;
             }
             MessageMeta meta = queue.index.get(handle.seq());
-            if (meta == null || meta.receiptNonce != handle.nonce()) {
+            if (meta == null || !meta.receivedWith(handle.nonce())) {
                 outcomes.add(EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.INVALID_PARAMETER_VALUE,
                         "Value " + entry.receiptHandle() + " for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")));
                 continue;
@@ -797,9 +795,8 @@ public final class QueueBook {
             throw SqsError.PURGE_QUEUE_IN_PROGRESS.exception("Only one PurgeQueue operation on " + name
                     + " is allowed every 60 seconds.");
         }
-        for (long seq : queue.index.allSeqsSorted()) {
-            removeMessage(queue, queue.index.get(seq));
-        }
+        storing(queue, -queue.storedBytes);
+        queue.index.clear(seq -> storage.deleteMessage(queue.id, seq));
         queue.lastPurgeMillis = now;
         storage.putQueue(queue.record(codec));
     }

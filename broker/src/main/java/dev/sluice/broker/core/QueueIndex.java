@@ -13,6 +13,11 @@ import java.util.TreeSet;
  * standard queues they make the queue fair between tenants. Every operation is O(log n) in the
  * queue's depth; nothing scans. Owned by the apply thread; iteration order is deterministic (sorted
  * sets; the hash map is only used for lookups).
+ *
+ * <p>A deep backlog costs 20 bytes a message: a standard queue's messages never received, sent without a delay or
+ * a group, stay in a {@link PlainBacklog} (sequence number, retention start and payload size) and get a {@link MessageMeta} of
+ * their own only when something happens to them (a receive, a delete). Every answer treats them as ready
+ * messages in sequence order, exactly as if they had their objects, so where a message is held is never visible.
  */
 final class QueueIndex {
     /** Ready messages; on standard queues, of each group only its oldest (the group keeps the rest). */
@@ -21,6 +26,8 @@ final class QueueIndex {
     private final TreeSet<MessageMeta> delayed = new TreeSet<>(MessageMeta::compareByVisibility);
     /** Sorted so that the oldest message is at hand for the age gauge; sequence numbers only grow, so inserts append. */
     private final TreeMap<Long, MessageMeta> bySeq = new TreeMap<>();
+    /** Ready messages held without an object: never in {@link #bySeq} at the same time. */
+    private final PlainBacklog plain = new PlainBacklog();
     private final boolean fifo;
     private final MessageGroups groups;
     private int readyCount;
@@ -32,6 +39,42 @@ final class QueueIndex {
 
     /** Adds a message; {@code groupId} is its MessageGroupId, or null. */
     void add(MessageMeta meta, String groupId, long nowMillis) {
+        if (meta.visibleAtMillis <= nowMillis && holdsPlain(meta, groupId)) {
+            addPlain(meta);
+            return;
+        }
+        addFull(meta, groupId, nowMillis);
+    }
+
+    /**
+     * Adds a message read back from storage, which knows no time ({@code nowMillis} is the earliest the caller can
+     * vouch for): a plain message (see {@link #holdsPlain}) became visible the moment it was stored, so it is ready
+     * at once; any other waits for the first promotion.
+     */
+    void restore(MessageMeta meta, String groupId, long nowMillis) {
+        if (holdsPlain(meta, groupId)) {
+            addPlain(meta);
+        } else {
+            add(meta, groupId, nowMillis);
+        }
+    }
+
+    /**
+     * Whether a message may stay in the plain backlog: a standard queue's, without a group, never received and
+     * visible from when its retention started (so sent without a delay, and not a dead letter, whose retention
+     * counts from its first send), and above every sequence number the backlog holds.
+     */
+    private boolean holdsPlain(MessageMeta meta, String groupId) {
+        return !fifo && groupId == null && meta.receiveCount == 0 && meta.visibleAtMillis == meta.retainedSinceMillis
+                && plain.acceptsNext(meta.seq);
+    }
+
+    private void addPlain(MessageMeta meta) {
+        plain.append(meta.seq, meta.retainedSinceMillis, meta.payloadBytes);
+        readyCount++;
+    }
+
+    private void addFull(MessageMeta meta, String groupId, long nowMillis) {
         bySeq.put(meta.seq, meta);
         if (groupId != null) {
             groups.join(groupId, meta);
@@ -54,6 +97,7 @@ final class QueueIndex {
             }
             case IN_FLIGHT -> inFlight.add(meta);
             case DELAYED -> delayed.add(meta);
+            case PLAIN -> throw new IllegalArgumentException("only add puts a message in the plain backlog");
         }
         if (meta.group != null) {
             groups.entered(meta);
@@ -62,6 +106,10 @@ final class QueueIndex {
 
     private void leave(MessageMeta meta) {
         switch (meta.place) {
+            case PLAIN -> {
+                readyCount--;
+                plain.remove(meta.seq);
+            }
             case READY -> {
                 readyCount--;
                 if (!groups.keepsReady(meta)) {
@@ -81,13 +129,25 @@ final class QueueIndex {
      * time, so the message leaves its set before the time changes.
      */
     private void move(MessageMeta meta, Place to, long visibleAtMillis) {
+        if (meta.place == Place.PLAIN) {
+            bySeq.put(meta.seq, meta); // the view becomes the message's own object
+        }
         leave(meta);
         meta.visibleAtMillis = visibleAtMillis;
         enter(meta, to);
     }
 
+    /** The message of sequence number {@code seq}, or null; of a plain message, a view (changes nothing). */
     MessageMeta get(long seq) {
-        return bySeq.get(seq);
+        MessageMeta meta = bySeq.get(seq);
+        return meta != null || !plain.contains(seq) ? meta
+                : plainView(seq, plain.retainedSinceMillis(seq), plain.payloadBytes(seq));
+    }
+
+    private static MessageMeta plainView(long seq, long retainedSinceMillis, int payloadBytes) {
+        MessageMeta view = new MessageMeta(seq, retainedSinceMillis, retainedSinceMillis, 0, 0, 0, payloadBytes);
+        view.place = Place.PLAIN;
+        return view;
     }
 
     /** Makes every message whose delay or visibility timeout has passed ready again. */
@@ -111,7 +171,10 @@ final class QueueIndex {
      */
     MessageMeta nextReceivable(MessageMeta previous) {
         if (!fifo) {
-            return groups.fairest(inFlight.size());
+            long plainHead = plain.firstSeq();
+            MessageMeta fairest = groups.fairest(inFlight.size(), plainHead);
+            return fairest != null || plain.isEmpty() ? fairest : plainView(plainHead, plain.firstRetainedSinceMillis(),
+                    plain.firstPayloadBytes());
         }
         MessageMeta next = previous == null ? null : MessageGroups.nextReadyInGroup(previous);
         return next != null ? next : groups.firstReceivable();
@@ -131,7 +194,10 @@ final class QueueIndex {
         move(meta, Place.IN_FLIGHT, visibleAtMillis);
     }
 
-    /** Messages never received (delayed or ready), for a change of a FIFO queue's delay; a copy, in a deterministic order. */
+    /**
+     * Messages never received (delayed or ready), for a change of a FIFO queue's delay; a copy, in a deterministic
+     * order. A FIFO queue has no plain backlog (its messages all have a group).
+     */
     List<MessageMeta> notYetReceived() {
         List<MessageMeta> waiting = new ArrayList<>(delayed);
         for (MessageMeta meta : ready.values()) {
@@ -160,21 +226,52 @@ final class QueueIndex {
         }
     }
 
-    /** Every message's sequence number, ascending: for purge and queue deletion. */
-    /** Up to {@code limit} messages, oldest (lowest sequence number) first. */
+    /**
+     * Removes every message, telling {@code removed} each sequence number: for purge and queue deletion. Costs
+     * nothing per plain message beyond the call (no view is made).
+     */
+    void clear(java.util.function.LongConsumer removed) {
+        for (MessageMeta meta : new ArrayList<>(bySeq.values())) {
+            remove(meta);
+            removed.accept(meta.seq);
+        }
+        readyCount -= plain.size();
+        plain.clear(removed);
+    }
+
+    /** Up to {@code limit} messages, oldest (lowest sequence number) first; plain ones as views. */
     List<MessageMeta> oldest(int limit) {
-        List<MessageMeta> oldest = new ArrayList<>(Math.min(limit, bySeq.size()));
-        for (MessageMeta meta : bySeq.values()) {
-            if (oldest.size() == limit) {
-                break;
+        List<MessageMeta> oldest = new ArrayList<>(Math.min(limit, size()));
+        var full = bySeq.values().iterator();
+        MessageMeta[] nextFull = {full.hasNext() ? full.next() : null};
+        plain.forEach((seq, retainedSince, payloadBytes) -> {
+            while (oldest.size() < limit && nextFull[0] != null && nextFull[0].seq < seq) {
+                oldest.add(nextFull[0]);
+                nextFull[0] = full.hasNext() ? full.next() : null;
             }
-            oldest.add(meta);
+            if (oldest.size() < limit) {
+                oldest.add(plainView(seq, retainedSince, payloadBytes));
+            }
+            return oldest.size() < limit;
+        });
+        while (oldest.size() < limit && nextFull[0] != null) {
+            oldest.add(nextFull[0]);
+            nextFull[0] = full.hasNext() ? full.next() : null;
         }
         return oldest;
     }
 
+    /** Every message's sequence number, ascending. */
     long[] allSeqsSorted() {
-        return bySeq.keySet().stream().mapToLong(Long::longValue).toArray();
+        long[] seqs = new long[size()];
+        int[] at = {0};
+        bySeq.keySet().forEach(seq -> seqs[at[0]++] = seq);
+        plain.forEach((seq, retainedSince, payloadBytes) -> {
+            seqs[at[0]++] = seq;
+            return true;
+        });
+        java.util.Arrays.sort(seqs);
+        return seqs;
     }
 
     /** Messages a receive could take now: ready ones, or for a FIFO queue the receivable groups. */
@@ -213,7 +310,12 @@ final class QueueIndex {
 
     /** Every message of the queue, visible or not. */
     int size() {
-        return bySeq.size();
+        return bySeq.size() + plain.size();
+    }
+
+    /** Messages held without an object of their own (see {@link PlainBacklog}). */
+    int plainCount() {
+        return plain.size();
     }
 
     /**
@@ -222,6 +324,9 @@ final class QueueIndex {
      */
     long oldestRetainedSinceMillis() {
         var oldest = bySeq.firstEntry();
+        if (!plain.isEmpty() && (oldest == null || plain.firstSeq() < oldest.getKey())) {
+            return plain.firstRetainedSinceMillis();
+        }
         return oldest == null ? -1 : oldest.getValue().retainedSinceMillis;
     }
 

@@ -126,7 +126,7 @@ final class Receives {
         List<MessageMeta> held = new ArrayList<>(attempt.deliveries().size());
         for (ReceiveAttempt.Delivery delivery : attempt.deliveries()) {
             MessageMeta meta = queue.index.get(delivery.seq());
-            if (meta == null || meta.receiptNonce != delivery.receiptNonce() || !queue.index.isInFlight(meta)
+            if (meta == null || !meta.receivedWith(delivery.receiptNonce()) || !queue.index.isInFlight(meta)
                     || meta.visibleAtMillis != delivery.visibleAtMillis()) {
                 return null;
             }

@@ -15,8 +15,9 @@ import java.util.Map;
  * marks and the outbox of transfers (in outbox order) first, then every
  * message with its delivery state (in key order, so each FIFO group in send order), then the FIFO
  * deduplication, receive-attempt and imported-transfer records, with where each queue's stored bytes were billed up to
- * in between. Messages are indexed as not yet visible and become ready at the
- * first receive's promotion, which uses the leader-stamped time (recovery itself knows no time).
+ * in between. A standard queue's messages never received and visible from when they were stored go straight back to
+ * its compact ready backlog; the others are indexed as not yet visible and become ready at the first receive's
+ * promotion, which uses the leader-stamped time (recovery itself knows no time).
  */
 public final class QueueRecovery {
     private QueueRecovery() {

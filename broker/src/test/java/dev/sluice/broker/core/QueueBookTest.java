@@ -46,6 +46,24 @@ class QueueBookTest {
     }
 
     @Test
+    void aForgedReceiptHandleOfAMessageNeverReceivedNeitherDeletesNorChangesIt() {
+        book.createQueue("unread", Map.of(), Map.of(), stamp);
+        send("unread", "never received");
+        long seq = storage.messages.keySet().stream().map(key -> Long.parseLong(key.substring(key.indexOf('/') + 1)))
+                .findFirst().orElseThrow();
+        // A message never received has no receipt handle; one built with its queue id, sequence number and nonce 0
+        // (what an unreceived message's state holds) must not reach it.
+        String forged = new ReceiptHandle(book.queueId("unread"), seq, 0).encode();
+
+        book.delete("unread", List.of(new HandleEntry("d", forged)));
+        List<EntryOutcome> changed = book.changeVisibility("unread", List.of(new VisibilityChange("c", forged, 600)), stamp);
+
+        assertEquals(1, storage.messages.size(), "the forged handle deleted nothing");
+        assertEquals(SqsError.INVALID_PARAMETER_VALUE, changed.get(0).failure().error(), "answered as a stale handle, as if nothing were there");
+        assertEquals(List.of("never received"), receive("unread", 10).stream().map(ReceivedMessage::body).toList());
+    }
+
+    @Test
     void aDelayedMessageIsInvisibleUntilItsDelayPasses() {
         book.createQueue("delayed", Map.of(), Map.of(), stamp);
         book.send("delayed", List.of(new SendEntry("e", "later", 5, Map.of(), null, null, null)), stamp);
