@@ -26,6 +26,15 @@ public final class ApiMeters implements Handler<RoutingContext> {
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(21)};
 
     private final MeterRegistry meters;
+    /**
+     * The timers and counters by their labels, so that a request looks its meter up instead of building it (a builder,
+     * its tags and an id per request, the registry's lookup after): labels are bounded (actions, statuses, codes).
+     */
+    private final java.util.Map<Labels, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Labels, Counter> failures = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Labels(String api, String action, String statusOrCode) {
+    }
 
     public ApiMeters(MeterRegistry meters) {
         this.meters = meters;
@@ -42,17 +51,28 @@ public final class ApiMeters implements Handler<RoutingContext> {
         String api = context.get(ApiCall.API, "other");
         String action = context.get(ApiCall.ACTION, "none");
         String error = context.get(ApiCall.ERROR);
-        String status = Integer.toString(context.response().getStatusCode());
-        Timer.builder(REQUESTS).description("API requests by API, action and HTTP status, timed to the end of the response "
-                        + "(long polls included)")
-                .tags("api", api, "action", action, "status", status)
-                .serviceLevelObjectives(BUCKETS)
-                .register(meters).record(Duration.ofNanos(nanos));
+        String status = statusLabel(context.response().getStatusCode());
+        timers.computeIfAbsent(new Labels(api, action, status), labels -> Timer.builder(REQUESTS)
+                        .description("API requests by API, action and HTTP status, timed to the end of the response "
+                                + "(long polls included)")
+                        .tags("api", labels.api(), "action", labels.action(), "status", labels.statusOrCode())
+                        .serviceLevelObjectives(BUCKETS)
+                        .register(meters))
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (error != null) {
-            Counter.builder(ERRORS).description("API requests answered with an error, by API, action and error code")
-                    .baseUnit("requests")
-                    .tags("api", api, "action", action, "code", error)
-                    .register(meters).increment();
+            failures.computeIfAbsent(new Labels(api, action, error), labels -> Counter.builder(ERRORS)
+                            .description("API requests answered with an error, by API, action and error code")
+                            .baseUnit("requests")
+                            .tags("api", labels.api(), "action", labels.action(), "code", labels.statusOrCode())
+                            .register(meters))
+                    .increment();
         }
+    }
+
+    private static final String[] STATUS_LABELS = java.util.stream.IntStream.range(0, 600).mapToObj(Integer::toString)
+            .toArray(String[]::new);
+
+    private static String statusLabel(int status) {
+        return status >= 0 && status < STATUS_LABELS.length ? STATUS_LABELS[status] : Integer.toString(status);
     }
 }
