@@ -46,13 +46,24 @@ class BridgeHeartbeatIT {
 
             assertEquals(202, sluice.rest.delete("/v1/event-source-mappings/" + capped).statusCode());
             await(() -> sluice.liveBridges() == 0, Duration.ofSeconds(10), "the bridge to forget itself");
-            assertCatalogQuietFor(sluice, Duration.ofSeconds(2));
+            // Longer than the 3.3 s renewal: a heartbeat still written would show.
+            assertCatalogQuietFor(sluice, Duration.ofSeconds(4));
         }
     }
 
     private static void assertCatalogQuietFor(BridgeTestServer sluice, Duration quiet) throws Exception {
-        // Let writes in flight (a create's, the last heartbeat's delete) apply first.
-        Thread.sleep(500);
+        // Let the one-off writes apply first (a create's, the last heartbeat's delete, the cluster's first record of its
+        // feature level): the catalog unchanged for a second, within ten.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long settled = catalogApplied(sluice);
+        do {
+            Thread.sleep(1_000);
+            long now = catalogApplied(sluice);
+            if (now == settled) {
+                break;
+            }
+            settled = now;
+        } while (System.nanoTime() < deadline);
         long before = catalogApplied(sluice);
         Thread.sleep(quiet.toMillis());
         assertEquals(before, catalogApplied(sluice), "catalog entries appended while nothing changed");

@@ -50,6 +50,8 @@ class BridgeMainProcessIT {
                 probe.awaitStatus("/health", 200, Duration.ofSeconds(30));
                 await(() -> sluice.server.bridge().pollers(uuid) == 1, Duration.ofSeconds(15),
                         "the server's bridge to cede half of MaximumConcurrency to the standalone one");
+                // A bridge runs a capped mapping from its second pass after it began to heartbeat: wait for its poller.
+                await(() -> standalonePollers(probe) >= 1, Duration.ofSeconds(15), "the standalone bridge's poller");
                 BridgeScalingIT.sendMany(sluice, queue, "p", 60);
                 sluice.awaitEmpty(queue);
                 assertEquals(60, BridgeTestServer.counts(function.bodies()).size());
@@ -62,6 +64,20 @@ class BridgeMainProcessIT {
                 bridge.waitFor(15, TimeUnit.SECONDS);
                 bridge.destroyForcibly();
             }
+        }
+    }
+
+    /** The standalone bridge's pollers of the mapping, as its /metrics shows them; 0 while it shows none. */
+    private static double standalonePollers(HttpProbe probe) {
+        try {
+            Matcher pollers = Pattern.compile("sluice_bridge_pollers\\{function=\"standalone-fn\",queue=\"standalone\"} ([0-9.]+)")
+                    .matcher(probe.get("/metrics").body());
+            return pollers.find() ? Double.parseDouble(pollers.group(1)) : 0;
+        } catch (java.io.IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         }
     }
 }
