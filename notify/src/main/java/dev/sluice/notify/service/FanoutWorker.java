@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves one topic's published messages from its outbox to every matching, confirmed subscription: a
- * loop of long-poll receives, then one batch send per subscription, then one batch delete.
+ * loop of long-poll receives, then one batch send per subscription, then one batch delete. The subscriptions come from
+ * this node's snapshot ({@link SubscriptionSnapshots}), not from a catalog read a batch.
  *
  * <p>At-least-once: a message is deleted from the outbox only after every copy is durable. When some
  * subscriptions' sends fail, a remainder message naming just those subscriptions goes back to the outbox
@@ -88,7 +89,7 @@ final class FanoutWorker extends QueuePoller {
         if (messages.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return services.catalog().subscriptionsOf(topic.name()).thenCompose(subscriptions -> {
+        return services.subscriptions().of(topic.name()).thenCompose(subscriptions -> {
             List<PublishedMessage> published = messages.stream().map(message -> PublishedMessage.fromJson(message.body()))
                     .toList();
             Map<Subscription, List<Integer>> targets = targets(published, subscriptions);

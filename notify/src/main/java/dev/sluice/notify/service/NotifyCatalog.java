@@ -37,9 +37,20 @@ public final class NotifyCatalog {
     private static final int PAGE = 500;
 
     private final Catalog catalog;
+    private final Runnable subscriptionsChanged;
 
     public NotifyCatalog(Catalog catalog) {
+        this(catalog, () -> {
+        });
+    }
+
+    /**
+     * @param subscriptionsChanged told of every subscription write that succeeded (put, update, delete), before its
+     *     caller continues: how fanout's snapshot of the subscriptions keeps up with this node's changes
+     */
+    public NotifyCatalog(Catalog catalog, Runnable subscriptionsChanged) {
         this.catalog = catalog;
+        this.subscriptionsChanged = subscriptionsChanged;
     }
 
     Catalog raw() {
@@ -89,7 +100,7 @@ public final class NotifyCatalog {
     public CompletableFuture<Subscription> updateSubscription(String topicName, String id,
             UnaryOperator<Subscription> change, Supplier<? extends RuntimeException> notFound) {
         return update(SUBSCRIPTIONS, Subscription.key(topicName, id), CatalogRecordCodec::decodeSubscription,
-                CatalogRecordCodec::encode, change, notFound);
+                CatalogRecordCodec::encode, change, notFound).thenApply(this::changed);
     }
 
     private <T> CompletableFuture<T> update(String namespace, String key, Function<byte[], T> decode,
@@ -102,11 +113,16 @@ public final class NotifyCatalog {
     /** Stores a new subscription (its key is a fresh id); never used to change an existing one. */
     public CompletableFuture<Void> putSubscription(Subscription subscription) {
         return catalog.put(SUBSCRIPTIONS, subscription.key(), CatalogRecordCodec.encode(subscription))
-                .thenApply(replaced -> null);
+                .thenApply(replaced -> changed(null));
     }
 
     public CompletableFuture<Boolean> deleteSubscription(Subscription subscription) {
-        return catalog.delete(SUBSCRIPTIONS, subscription.key());
+        return catalog.delete(SUBSCRIPTIONS, subscription.key()).thenApply(this::changed);
+    }
+
+    private <T> T changed(T result) {
+        subscriptionsChanged.run();
+        return result;
     }
 
     /**
