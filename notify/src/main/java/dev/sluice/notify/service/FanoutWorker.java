@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves one topic's published messages from its outbox to every matching, confirmed subscription: a
  * loop of long-poll receives, then one batch send per subscription, then one batch delete. The subscriptions come from
- * this node's snapshot ({@link SubscriptionSnapshots}), not from a catalog read a batch.
+ * this node's snapshot ({@link SubscriptionSnapshots}), not from a catalog read a batch; the topic's pollers on this
+ * node take turns at the long poll ({@link FanoutTurns}).
  *
  * <p>At-least-once: a message is deleted from the outbox only after every copy is durable. When some
  * subscriptions' sends fail, a remainder message naming just those subscriptions goes back to the outbox
@@ -47,22 +48,27 @@ final class FanoutWorker extends QueuePoller {
     /** Touched only by this worker's loop, one poll at a time. */
     private final RepeatedFailure loopFailure;
 
-    FanoutWorker(Topic topic, NotifyServices services) {
+    /** Shared by the topic's pollers on this node: one of them waits at the outbox at a time. */
+    private final FanoutTurns turns;
+
+    FanoutWorker(Topic topic, NotifyServices services, FanoutTurns turns) {
         this.topic = topic;
         this.services = services;
+        this.turns = turns;
         this.loopFailure = new RepeatedFailure(services.clock());
     }
 
     @Override
     void poll() {
-        if (stopped()) {
+        if (stopped() || !turns.listen(this::poll)) {
             return;
         }
         QueueClient queues = services.queueClient();
         CompletableFuture<List<Message>> received = track(queues.receiveMessage(new ReceiveMessageRequest(
                         services.internalQueues().outboxUrl(topic), List.of(), List.of(), List.of(), 10, null,
                         WAIT_SECONDS, null)))
-                .thenApply(response -> response.messages());
+                .thenApply(response -> response.messages())
+                .whenComplete((messages, failure) -> turns.heard(messages != null && !messages.isEmpty()));
         received.thenCompose(this::fanOut).whenComplete((done, failure) -> {
             if (stopped()) {
                 return;
