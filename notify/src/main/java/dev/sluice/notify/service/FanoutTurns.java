@@ -1,20 +1,27 @@
 package dev.sluice.notify.service;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 
 /**
- * The fanout pollers of one topic on this node take turns at the outbox's long poll: one listens, the others park.
- * Without turns every poller waits at the empty outbox, a publish wakes them all, and each proposes a receive of its
- * own: with four pollers, one receive with the message and three empty ones, every one a Raft entry. The listener
- * that hears messages hands the listening on to a parked poller before it fans them out, so under load the pollers
- * still work side by side (one listens while the others fan out), and a lone publish costs one receive. Thread-safe.
+ * The fanout pollers of one topic on this node take turns at the outbox's long poll while it is empty: one listens,
+ * the others park. Without turns every poller waits at the empty outbox, a publish wakes them all, and each proposes a
+ * receive of its own: with four pollers, one receive with the message and three empty ones, every one a Raft entry.
+ *
+ * <p>The listener that hears messages hands the listening on to a parked poller before it fans them out, so a lone
+ * publish costs one receive and the next one finds a listener. A full batch means a backlog: then every poller
+ * receives at once, without turns (their receives find messages, none waits), until a batch comes back short.
+ * Thread-safe.
  */
 final class FanoutTurns {
     private final Executor wakeExecutor;
-    /** Guarded by this. */
-    private boolean listening;
+    /** Pollers in a receive now. Guarded by this. */
+    private int receiving;
+    /** The last batch was full: the outbox has more. Guarded by this. */
+    private boolean backlog;
     /** Pollers waiting for their turn, oldest first; at most {@code fanoutPollersPerTopic}. Guarded by this. */
     private final Queue<Runnable> parked = new ArrayDeque<>();
 
@@ -23,12 +30,12 @@ final class FanoutTurns {
     }
 
     /**
-     * True when the caller may long-poll now (it listens until {@link #heard}); false when another listens: then
-     * {@code pollWhenWoken} runs once the listening is handed on.
+     * True when the caller may receive now (then it calls {@link #heard} once its receive ended); false when another
+     * listens at an outbox with no backlog: then {@code pollWhenWoken} runs when the turn comes.
      */
     synchronized boolean listen(Runnable pollWhenWoken) {
-        if (!listening) {
-            listening = true;
+        if (receiving == 0 || backlog) {
+            receiving++;
             return true;
         }
         parked.add(pollWhenWoken);
@@ -36,17 +43,22 @@ final class FanoutTurns {
     }
 
     /**
-     * The listener's receive ended ({@code gotMessages}: with messages). With messages a parked poller takes over the
-     * listening while the listener fans them out; without (an error, a stop) the listener takes its next turn itself.
+     * A receive ended with {@code received} messages of at most {@code max} (0 for an error or a stop). A full batch
+     * wakes every parked poller; a short one hands the listening to one parked poller when no other receives; none
+     * wakes nobody (the caller listens again itself).
      */
-    void heard(boolean gotMessages) {
-        Runnable next;
+    void heard(int received, int max) {
+        List<Runnable> woken = new ArrayList<>();
         synchronized (this) {
-            listening = false;
-            next = gotMessages ? parked.poll() : null;
+            receiving--;
+            backlog = received >= max;
+            if (backlog) {
+                woken.addAll(parked);
+                parked.clear();
+            } else if (received > 0 && receiving == 0 && !parked.isEmpty()) {
+                woken.add(parked.poll());
+            }
         }
-        if (next != null) {
-            wakeExecutor.execute(next);
-        }
+        woken.forEach(wakeExecutor::execute);
     }
 }

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class FanoutWorker extends QueuePoller {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
     private static final int WAIT_SECONDS = 20;
+    /** Outbox messages a receive takes at most (SQS's maximum). */
+    private static final int BATCH = 10;
     private static final int RETRY_DELAY_SECONDS = 10;
     private static final long ERROR_PAUSE_MILLIS = 1000;
 
@@ -65,10 +67,10 @@ final class FanoutWorker extends QueuePoller {
         }
         QueueClient queues = services.queueClient();
         CompletableFuture<List<Message>> received = track(queues.receiveMessage(new ReceiveMessageRequest(
-                        services.internalQueues().outboxUrl(topic), List.of(), List.of(), List.of(), 10, null,
+                        services.internalQueues().outboxUrl(topic), List.of(), List.of(), List.of(), BATCH, null,
                         WAIT_SECONDS, null)))
                 .thenApply(response -> response.messages())
-                .whenComplete((messages, failure) -> turns.heard(messages != null && !messages.isEmpty()));
+                .whenComplete((messages, failure) -> turns.heard(messages == null ? 0 : messages.size(), BATCH));
         received.thenCompose(this::fanOut).whenComplete((done, failure) -> {
             if (stopped()) {
                 return;

@@ -17,7 +17,7 @@ class FanoutTurnsTest {
     private final List<String> woken = new ArrayList<>();
 
     @Test
-    void onlyOnePollerOfATopicWaitsAtTheOutbox() {
+    void onlyOnePollerOfATopicWaitsAtAnEmptyOutbox() {
         assertTrue(turns.listen(() -> woken.add("first")));
         assertFalse(turns.listen(() -> woken.add("second")));
         assertFalse(turns.listen(() -> woken.add("third")));
@@ -25,11 +25,11 @@ class FanoutTurnsTest {
     }
 
     @Test
-    void aListenerThatHeardMessagesHandsTheListeningToTheOldestParkedPoller() {
+    void aListenerThatHeardAShortBatchHandsTheListeningToTheOldestParkedPoller() {
         turns.listen(() -> woken.add("first"));
         turns.listen(() -> woken.add("second"));
         turns.listen(() -> woken.add("third"));
-        turns.heard(true);
+        turns.heard(1, 10);
         assertEquals(List.of("second"), woken);
         assertTrue(turns.listen(() -> woken.add("second again")), "the woken poller listens now");
         assertFalse(turns.listen(() -> woken.add("first again")), "the first, back from its fanout, parks");
@@ -39,8 +39,25 @@ class FanoutTurnsTest {
     void aListenerThatHeardNothingWakesNobodyAndListensAgainItself() {
         turns.listen(() -> woken.add("first"));
         turns.listen(() -> woken.add("second"));
-        turns.heard(false);
+        turns.heard(0, 10);
         assertEquals(List.of(), woken);
         assertTrue(turns.listen(() -> woken.add("first again")));
+    }
+
+    @Test
+    void aFullBatchLetsEveryPollerReceiveAtOnceUntilABatchComesBackShort() {
+        turns.listen(() -> woken.add("first"));
+        turns.listen(() -> woken.add("second"));
+        turns.listen(() -> woken.add("third"));
+        turns.heard(10, 10);
+        assertEquals(List.of("second", "third"), woken);
+        assertTrue(turns.listen(() -> woken.add("second receives")));
+        assertTrue(turns.listen(() -> woken.add("third receives")));
+        assertTrue(turns.listen(() -> woken.add("first receives")));
+        turns.heard(3, 10);
+        turns.heard(0, 10);
+        turns.heard(0, 10);
+        assertTrue(turns.listen(() -> woken.add("first listens")));
+        assertFalse(turns.listen(() -> woken.add("second parks")), "no backlog: one listener again");
     }
 }
