@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves one topic's published messages from its outbox to every matching, confirmed subscription: a
- * loop of long-poll receives, then one batch send per subscription, then one batch delete. The subscriptions come from
- * this node's snapshot ({@link SubscriptionSnapshots}), not from a catalog read a batch; the topic's pollers on this
- * node take turns at the long poll ({@link FanoutTurns}).
+ * loop of long-poll receives, then one batch send per subscription, then one batch delete. The topic's pollers on
+ * this node take turns at the long poll ({@link FanoutTurns}). Each batch reads the topic's subscriptions from the
+ * catalog (linearizable): a Subscribe acknowledged by any node before a publish gets that publish.
  *
  * <p>At-least-once: a message is deleted from the outbox only after every copy is durable. When some
  * subscriptions' sends fail, a remainder message naming just those subscriptions goes back to the outbox
@@ -97,7 +97,7 @@ final class FanoutWorker extends QueuePoller {
         if (messages.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return services.subscriptions().of(topic.name()).thenCompose(subscriptions -> {
+        return services.catalog().subscriptionsOf(topic.name()).thenCompose(subscriptions -> {
             List<PublishedMessage> published = messages.stream().map(message -> PublishedMessage.fromJson(message.body()))
                     .toList();
             Map<Subscription, List<Integer>> targets = targets(published, subscriptions);

@@ -37,20 +37,9 @@ public final class NotifyCatalog {
     private static final int PAGE = 500;
 
     private final Catalog catalog;
-    private final Runnable subscriptionsChanged;
 
     public NotifyCatalog(Catalog catalog) {
-        this(catalog, () -> {
-        });
-    }
-
-    /**
-     * @param subscriptionsChanged told of every subscription write that succeeded (put, update, delete), before its
-     *     caller continues: how fanout's snapshot of the subscriptions keeps up with this node's changes
-     */
-    public NotifyCatalog(Catalog catalog, Runnable subscriptionsChanged) {
         this.catalog = catalog;
-        this.subscriptionsChanged = subscriptionsChanged;
     }
 
     Catalog raw() {
@@ -100,7 +89,7 @@ public final class NotifyCatalog {
     public CompletableFuture<Subscription> updateSubscription(String topicName, String id,
             UnaryOperator<Subscription> change, Supplier<? extends RuntimeException> notFound) {
         return update(SUBSCRIPTIONS, Subscription.key(topicName, id), CatalogRecordCodec::decodeSubscription,
-                CatalogRecordCodec::encode, change, notFound).thenApply(this::changed);
+                CatalogRecordCodec::encode, change, notFound);
     }
 
     private <T> CompletableFuture<T> update(String namespace, String key, Function<byte[], T> decode,
@@ -113,16 +102,11 @@ public final class NotifyCatalog {
     /** Stores a new subscription (its key is a fresh id); never used to change an existing one. */
     public CompletableFuture<Void> putSubscription(Subscription subscription) {
         return catalog.put(SUBSCRIPTIONS, subscription.key(), CatalogRecordCodec.encode(subscription))
-                .thenApply(replaced -> changed(null));
+                .thenApply(replaced -> null);
     }
 
     public CompletableFuture<Boolean> deleteSubscription(Subscription subscription) {
-        return catalog.delete(SUBSCRIPTIONS, subscription.key()).thenApply(this::changed);
-    }
-
-    private <T> T changed(T result) {
-        subscriptionsChanged.run();
-        return result;
+        return catalog.delete(SUBSCRIPTIONS, subscription.key());
     }
 
     /**

@@ -70,8 +70,7 @@ public final class NotifyService implements AutoCloseable {
         if (!config.validate().isEmpty()) {
             throw new IllegalArgumentException("invalid notify config: " + String.join("; ", config.validate()));
         }
-        SubscriptionSnapshots subscriptionSnapshots = new SubscriptionSnapshots();
-        this.catalog = new NotifyCatalog(catalog, () -> subscriptionsChanged(subscriptionSnapshots));
+        this.catalog = new NotifyCatalog(catalog);
         this.defaultAccount = config.accountId();
         this.queueClient = queueClient;
         this.clock = clock;
@@ -96,8 +95,7 @@ public final class NotifyService implements AutoCloseable {
         NotifyServices services = new NotifyServices(config, queueClient, subscriberQueues, this.catalog, internalQueues,
                 new FilterPolicies(), envelopes, new Copies(envelopes, config.region(), config.accountId()), webhooks,
                 config.smtp() == null ? null : new Mailer(vertx, config.smtp(), clock), functionDeliveries,
-                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health, queuePolicies, usage,
-                subscriptionSnapshots);
+                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health, queuePolicies, usage);
         this.workers = new NotifyWorkers(services);
         this.topics = new TopicActions(this.catalog, internalQueues, ids, workers::refreshSoon, topicAccess);
         this.subscriptions = new SubscriptionActions(queuePolicies, this.catalog, internalQueues, queueClient, topics, envelopes,
@@ -107,12 +105,6 @@ public final class NotifyService implements AutoCloseable {
                 config.refreshInterval());
         this.publishing = new PublishActions(this.catalog, internalQueues, queueClient, ids, timestamps,
                 config.refreshInterval(), health.counts());
-    }
-
-    /** A subscription write of this node succeeded: fanout's snapshot must see it before it serves another batch. */
-    private void subscriptionsChanged(SubscriptionSnapshots snapshots) {
-        snapshots.changed();
-        workers.refreshSoon();
     }
 
     /** Loads or creates the signing keys (retrying while the catalog has no leader yet), then starts the workers. */

@@ -11,13 +11,12 @@ import java.util.concurrent.Semaphore;
  * internal queues; {@code subscriberQueues} every queue a tenant names (an sqs subscription's endpoint, a
  * dead-letter queue), through the tenants' checks, so that an internal queue named there is missing.
  * {@code health} is where workers report each subscription's failed and successful deliveries; {@code queuePolicies}
- * whether a topic may still send to a queue of another account; {@code usage} where delivered copies are billed;
- * {@code subscriptions} the subscriptions fanout sends to (kept by {@link NotifyWorkers}).
+ * whether a topic may still send to a queue of another account; {@code usage} where delivered copies are billed.
  */
 record NotifyServices(NotifyConfig config, QueueClient queueClient, QueueClient subscriberQueues, NotifyCatalog catalog,
         InternalQueues internalQueues,
         FilterPolicies filters, Envelopes envelopes, Copies copies, WebhookClient webhooks, Mailer mailer,
         FunctionDeliveries functionDeliveries, Semaphore deliveryPermits, ScheduledExecutorService timers,
         InstantSource clock, int deliveryVisibilitySeconds, DeliveryHealth health, SubscriberQueues queuePolicies,
-        DeliveryUsage usage, SubscriptionSnapshots subscriptions) {
+        DeliveryUsage usage) {
 }

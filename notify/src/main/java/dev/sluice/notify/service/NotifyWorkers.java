@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@link DeliveryWorker} an HTTP(S) subscription, re-read every {@code refreshInterval} and at once after
  * a local change. At most {@code maxWorkers} run; beyond that the rest wait (logged) for room. Every
  * node runs them; the queues' receives divide the work. Each refresh also hands its snapshot to the
- * {@link OrphanReaper}, and its subscriptions to fanout ({@link SubscriptionSnapshots}). Reconciliation runs on the timer thread only.
+ * {@link OrphanReaper}. Reconciliation runs on the timer thread only.
  */
 final class NotifyWorkers {
     private static final Logger LOG = LoggerFactory.getLogger(NotifyWorkers.class);
@@ -55,14 +55,12 @@ final class NotifyWorkers {
             again.set(true);
             return;
         }
-        long changesSeen = services.subscriptions().readStarting();
         services.catalog().allTopics().thenCombine(services.catalog().allSubscriptions(), Snapshot::new)
                 .whenComplete((snapshot, failure) -> services.timers().execute(() -> {
                     try {
                         if (failure != null) {
                             LOG.debug("cannot read topics and subscriptions now", failure);
                         } else if (!closed) {
-                            services.subscriptions().refreshed(changesSeen, snapshot.subscriptions());
                             apply(snapshot.topics(), snapshot.subscriptions());
                             reaper.sweep(snapshot.topics(), snapshot.subscriptions());
                         }
