@@ -26,9 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves one topic's published messages from its outbox to every matching, confirmed subscription: a
- * loop of long-poll receives, then one batch send per subscription, then one batch delete. The topic's pollers on
- * this node take turns at the long poll ({@link FanoutTurns}). Each batch reads the topic's subscriptions from the
- * catalog (linearizable): a Subscribe acknowledged by any node before a publish gets that publish.
+ * loop of long-poll receives, then one batch send per subscription, then one batch delete.
  *
  * <p>At-least-once: a message is deleted from the outbox only after every copy is durable. When some
  * subscriptions' sends fail, a remainder message naming just those subscriptions goes back to the outbox
@@ -40,8 +38,6 @@ import org.slf4j.LoggerFactory;
 final class FanoutWorker extends QueuePoller {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
     private static final int WAIT_SECONDS = 20;
-    /** Outbox messages a receive takes at most (SQS's maximum). */
-    private static final int BATCH = 10;
     private static final int RETRY_DELAY_SECONDS = 10;
     private static final long ERROR_PAUSE_MILLIS = 1000;
 
@@ -50,27 +46,22 @@ final class FanoutWorker extends QueuePoller {
     /** Touched only by this worker's loop, one poll at a time. */
     private final RepeatedFailure loopFailure;
 
-    /** Shared by the topic's pollers on this node: one of them waits at the outbox at a time. */
-    private final FanoutTurns turns;
-
-    FanoutWorker(Topic topic, NotifyServices services, FanoutTurns turns) {
+    FanoutWorker(Topic topic, NotifyServices services) {
         this.topic = topic;
         this.services = services;
-        this.turns = turns;
         this.loopFailure = new RepeatedFailure(services.clock());
     }
 
     @Override
     void poll() {
-        if (stopped() || !turns.listen(this::poll)) {
+        if (stopped()) {
             return;
         }
         QueueClient queues = services.queueClient();
         CompletableFuture<List<Message>> received = track(queues.receiveMessage(new ReceiveMessageRequest(
-                        services.internalQueues().outboxUrl(topic), List.of(), List.of(), List.of(), BATCH, null,
+                        services.internalQueues().outboxUrl(topic), List.of(), List.of(), List.of(), 10, null,
                         WAIT_SECONDS, null)))
-                .thenApply(response -> response.messages())
-                .whenComplete((messages, failure) -> turns.heard(messages == null ? 0 : messages.size(), BATCH));
+                .thenApply(response -> response.messages());
         received.thenCompose(this::fanOut).whenComplete((done, failure) -> {
             if (stopped()) {
                 return;

@@ -85,9 +85,8 @@ final class NotifyWorkers {
             liveTopics.add(key);
             if (!fanouts.containsKey(key) && room()) {
                 List<FanoutWorker> workers = new java.util.ArrayList<>();
-                FanoutTurns turns = new FanoutTurns(services.timers());
                 for (int i = 0; i < services.config().fanoutPollersPerTopic(); i++) {
-                    workers.add(new FanoutWorker(topic, services, turns));
+                    workers.add(new FanoutWorker(topic, services));
                 }
                 fanouts.put(key, workers);
                 workers.forEach(FanoutWorker::start);
