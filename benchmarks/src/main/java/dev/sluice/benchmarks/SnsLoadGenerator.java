@@ -105,9 +105,11 @@ public final class SnsLoadGenerator {
         ProcessCpuClock serverCpu = options.containsKey("server-pid")
                 ? ProcessCpuClock.forPid(Long.parseLong(options.get("server-pid"))) : null;
         long serverCpuBefore = 0;
+        long entriesBefore = -1;
         while (System.nanoTime() < end) {
             if (!measuring && System.nanoTime() >= warmupEnd) {
                 serverCpuBefore = serverCpu == null ? 0 : serverCpu.cpuMillis();
+                entriesBefore = dataGroupEntries(http, endpoint);
                 measuring = true;
             }
             inFlight.acquire();
@@ -125,6 +127,7 @@ public final class SnsLoadGenerator {
         }
         measuring = false;
         long serverCpuMillis = serverCpu == null ? -1 : serverCpu.cpuMillis() - serverCpuBefore;
+        long entries = entriesBefore < 0 ? -1 : dataGroupEntries(http, endpoint) - entriesBefore;
         Thread.sleep(3000);
         running = false;
         for (Thread receiver : receivers) {
@@ -135,11 +138,13 @@ public final class SnsLoadGenerator {
                         + "\"bodyBytes\":%d,\"measuredSeconds\":%.0f,\"publishedPerSec\":%.1f,\"publishP50Ms\":%.2f,"
                         + "\"publishP99Ms\":%.2f,\"deliveredPerSec\":%.1f,\"deliveryP50Ms\":%.2f,\"deliveryP99Ms\":%.2f,"
                         + "\"deliverySamples\":%d,\"errors\":%d,\"serverCpuMs\":%d,\"serverCpuMsPer1kPublished\":%.1f,"
-                        + "\"serverCpuMsPer1kCopies\":%.1f}%n", options.get("subscriber"), fanout, option("in-flight"),
+                        + "\"serverCpuMsPer1kCopies\":%.1f,\"dataEntries\":%d,\"dataEntriesPerPublished\":%.2f}%n",
+                options.get("subscriber"), fanout, option("in-flight"),
                 option("body-bytes"), seconds, published.get() / seconds, percentile(publishMicros, 50),
                 percentile(publishMicros, 99), delivered.get() / seconds, percentile(deliveryMicros, 50),
                 percentile(deliveryMicros, 99), deliveryMicros.getTotalCount(), errors.get(), serverCpuMillis,
-                perThousand(serverCpuMillis, published.get()), perThousand(serverCpuMillis, delivered.get()));
+                perThousand(serverCpuMillis, published.get()), perThousand(serverCpuMillis, delivered.get()), entries,
+                entries < 0 || published.get() == 0 ? -1.0 : (double) entries / published.get());
         topics.deleteTopic(topic).join();
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -183,6 +188,32 @@ public final class SnsLoadGenerator {
         long sent = Long.parseLong(body.substring(2, body.indexOf(';')));
         delivered.incrementAndGet();
         record(deliveryMicros, (System.nanoTime() - sent) / 1000);
+    }
+
+    /**
+     * The Raft log entries the server's data groups hold so far (their {@code sluice_raft_applied_index} gauges of
+     * {@code /metrics}, summed; the catalog group left out), or -1 when unreadable. The difference over the measured
+     * seconds counts every entry of the run: publishes, fanout, and the subscribers' own receives and deletes.
+     */
+    private static long dataGroupEntries(HttpClient http, URI endpoint) {
+        try {
+            String metrics = http.send(HttpRequest.newBuilder(endpoint.resolve("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher gauge = java.util.regex.Pattern.compile(
+                    "(?m)^sluice_raft_applied_index\\{group=\"data-[0-9]+\"[^}]*} ([0-9.E+-]+)$").matcher(metrics);
+            long sum = 0;
+            boolean found = false;
+            while (gauge.find()) {
+                sum += (long) Double.parseDouble(gauge.group(1));
+                found = true;
+            }
+            return found ? sum : -1;
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /** CPU milliseconds per 1,000 events, or -1 when not sampled or nothing happened. */

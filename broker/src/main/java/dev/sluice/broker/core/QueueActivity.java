@@ -12,6 +12,13 @@ public interface QueueActivity {
     QueueActivity NONE = new QueueActivity() {
     };
 
+    /**
+     * An entry's command of {@code type} was applied (whatever its outcome): how many log commands each kind of traffic
+     * costs, e.g. the sends, receives and deletes one SNS publish takes end to end.
+     */
+    default void applied(QueueCommandType type) {
+    }
+
     /** A message of {@code sizeBytes} (body and attributes, as SQS measures it) was stored by a send. */
     default void sent(String queue, int sizeBytes) {
     }

@@ -1,6 +1,7 @@
 package dev.sluice.broker.ops;
 
 import dev.sluice.broker.core.QueueActivity;
+import dev.sluice.broker.core.QueueCommandType;
 import dev.sluice.broker.core.QueueDepth;
 import dev.sluice.broker.statemachine.QueueEngine;
 import dev.sluice.clientsdk.QueueClient;
@@ -8,6 +9,10 @@ import dev.sluice.raftstore.RaftStoreNode;
 import dev.sluice.raftstore.StoreGroups;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -29,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe.
  */
 public final class QueueMeters implements MultiCollector {
+    static final String COMMANDS = "sluice_queue_commands";
     private final Map<Integer, QueueTraffic> traffic = new ConcurrentHashMap<>();
     private final EmptyReceives emptyReceives = new EmptyReceives();
     private final QueueLabels labels;
@@ -79,7 +85,30 @@ public final class QueueMeters implements MultiCollector {
         for (Map.Entry<String, AtomicLong> count : emptyReceives.counts().entrySet()) {
             empty.merge(labels.of(count.getKey()), count.getValue().get(), Long::sum);
         }
-        return QueueSample.snapshots(samples, empty);
+        List<io.prometheus.metrics.model.snapshots.MetricSnapshot> families = new ArrayList<>();
+        QueueSample.snapshots(samples, empty).forEach(families::add);
+        families.add(commands());
+        return new MetricSnapshots(families);
+    }
+
+    /**
+     * The commands each data group applied, by type, counted by the node that proposed them as the group's leader
+     * (sum over the nodes): what a kind of traffic costs in log commands (one SNS publish's fanout, say).
+     */
+    private CounterSnapshot commands() {
+        List<CounterDataPointSnapshot> points = new ArrayList<>();
+        new TreeMap<>(traffic).forEach((group, counted) -> {
+            for (QueueCommandType type : QueueCommandType.values()) {
+                long count = counted.commands(type);
+                if (count > 0) {
+                    points.add(new CounterDataPointSnapshot(count, Labels.of("group", StoreGroups.dataGroupName(group),
+                            "type", type.name().toLowerCase(java.util.Locale.ROOT)), null, 0));
+                }
+            }
+        });
+        return new CounterSnapshot(new MetricMetadata(COMMANDS, "Queue commands applied, by type, counted by the node "
+                + "that proposed them as the data group's leader (sum over the nodes); starts at 0 when the process starts."),
+                points);
     }
 
     /** One queue of a group this node leads, with what this node counted of it (null: nothing yet). */

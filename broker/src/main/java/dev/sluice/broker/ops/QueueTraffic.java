@@ -1,6 +1,7 @@
 package dev.sluice.broker.ops;
 
 import dev.sluice.broker.core.QueueActivity;
+import dev.sluice.broker.core.QueueCommandType;
 import dev.sluice.broker.core.QueueCounts;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,8 @@ final class QueueTraffic implements QueueActivity {
     static final double[] SIZE_BOUNDS = {1024, 4096, 16384, 65536, 262144, 1048576, Double.POSITIVE_INFINITY};
 
     private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
+    /** Commands applied, by {@link QueueCommandType#ordinal}: one writer (the apply thread). */
+    private final AtomicLongArray commands = new AtomicLongArray(QueueCommandType.values().length);
 
     /** The counts of one queue; each field has one writer (the apply thread). */
     static final class Tally {
@@ -31,6 +34,16 @@ final class QueueTraffic implements QueueActivity {
         final AtomicLong received = new AtomicLong();
         final AtomicLong deleted = new AtomicLong();
         final AtomicLong deadLettered = new AtomicLong();
+    }
+
+    @Override
+    public void applied(QueueCommandType type) {
+        commands.incrementAndGet(type.ordinal());
+    }
+
+    /** The commands of {@code type} this node applied as the group's leader. */
+    long commands(QueueCommandType type) {
+        return commands.get(type.ordinal());
     }
 
     @Override

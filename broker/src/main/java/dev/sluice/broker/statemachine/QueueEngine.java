@@ -133,6 +133,9 @@ public final class QueueEngine implements DomainEngine {
             book.meterInto(usage, context.timeMillis());
             // Meters only: each entry's traffic counts on the one node that proposed it (never read by apply).
             book.reportTo(context.proposedHere() ? activity : QueueActivity.NONE);
+            if (context.proposedHere()) {
+                activity.applied(command.type());
+            }
             lastAppliedIndex = context.logIndex();
             return execute(command, stamp);
         } catch (SqsException rejected) {

@@ -1,0 +1,160 @@
+package dev.sluice.broker.sns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.broker.sqs.SqsTestServer;
+import io.micrometer.core.instrument.Gauge;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * What one SNS Publish costs in log commands end to end, counted through {@code sluice_queue_commands_total} of
+ * {@code /metrics} (with the data groups' Raft entries, {@code sluice_raft_applied_index}, printed beside): from before
+ * the publish until its copies are in every subscribed queue and the outbox delete applied. The one-node server runs
+ * nothing else meanwhile: the test's own reads (queue depths, metrics) append nothing. Edge-usage flushes (a timer's,
+ * every 2 s, billing many deliveries at once) are left out of the comparison.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class PublishEntryCountIT {
+    /** After the delete, how long extra commands (empty receives, say) get to show up before the count is taken. */
+    private static final long STRAGGLER_MILLIS = 300;
+    /** The notify default fanoutPollersPerTopic. */
+    private static final long POLLERS = 4;
+    @TempDir
+    static Path data;
+    static SqsTestServer server;
+    static SnsClient sns;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = SqsTestServer.start(data);
+        sns = SnsClients.client(server.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        sns.close();
+        server.close();
+    }
+
+    /**
+     * The outbox send, the copy's send and the outbox delete; and at least one receive, at most one for each of the
+     * topic's fanout pollers (4 on this node): every poller waiting at the empty outbox is woken by the publish and
+     * proposes a receive of its own, all but one empty.
+     */
+    @Test
+    void onePublishToOneQueueSubscriberTakesTwoSendsOneDeleteAndAReceivePerWaitingPoller() throws Exception {
+        Map<String, Long> commands = commandsOfOnePublish("one", 1);
+        assertEquals(2L, commands.get("send"), commands.toString());
+        assertEquals(1L, commands.get("delete"), commands.toString());
+        assertTrue(commands.get("receive") >= 1 && commands.get("receive") <= POLLERS, commands.toString());
+        assertEquals(java.util.Set.of("send", "receive", "delete"), commands.keySet(), commands.toString());
+    }
+
+    @Test
+    void onePublishToThreeQueueSubscribersTakesOneSendPerSubscriber() throws Exception {
+        Map<String, Long> commands = commandsOfOnePublish("three", 3);
+        assertEquals(1L + 3, commands.get("send"), commands.toString());
+        assertEquals(1L, commands.get("delete"), commands.toString());
+        assertTrue(commands.get("receive") >= 1 && commands.get("receive") <= POLLERS, commands.toString());
+        assertEquals(java.util.Set.of("send", "receive", "delete"), commands.keySet(), commands.toString());
+    }
+
+    /** Subscribes {@code subscribers} raw queues, warms the path up with one publish, then counts a second one. */
+    private static Map<String, Long> commandsOfOnePublish(String name, int subscribers) throws Exception {
+        String topic = sns.createTopic(b -> b.name(name)).topicArn();
+        List<String> queues = new ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            String queue = name + "-q" + i;
+            queues.add(server.sqs.createQueue(b -> b.queueName(queue)).queueUrl());
+            sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint("arn:aws:sqs:us-east-1:000000000000:" + queue)
+                    .attributes(Map.of("RawMessageDelivery", "true")));
+        }
+        Map<String, Long> beforeWarmUp = commands();
+        sns.publish(b -> b.topicArn(topic).message("warm-up"));
+        awaitDepth(queues, 1);
+        awaitDeletes(beforeWarmUp, 1);
+        Map<String, Long> before = commands();
+        long entriesBefore = appliedEntries();
+        sns.publish(b -> b.topicArn(topic).message("counted"));
+        awaitDepth(queues, 2);
+        awaitDeletes(before, 1);
+        Thread.sleep(STRAGGLER_MILLIS);
+        Map<String, Long> spent = difference(before, commands());
+        spent.remove("record_usage");
+        System.out.println("[cost] one publish to " + subscribers + " sqs subscribers: commands " + spent + ", "
+                + (appliedEntries() - entriesBefore) + " Raft entries of the data groups");
+        return spent;
+    }
+
+    private static Map<String, Long> difference(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> spent = new java.util.TreeMap<>();
+        after.forEach((type, count) -> {
+            long delta = count - before.getOrDefault(type, 0L);
+            if (delta != 0) {
+                spent.put(type, delta);
+            }
+        });
+        return spent;
+    }
+
+    /** Waits until {@code deletes} more delete commands applied than in {@code before}: the fanout's last step. */
+    private static void awaitDeletes(Map<String, Long> before, long deletes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (difference(before, commands()).getOrDefault("delete", 0L) < deletes) {
+            assertTrue(System.nanoTime() < deadline, "the outbox delete never applied");
+            Thread.sleep(20);
+        }
+    }
+
+    private static void awaitDepth(List<String> queues, int depth) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (String queue : queues) {
+            while (depthOf(queue) < depth) {
+                assertTrue(System.nanoTime() < deadline, "no copy reached " + queue);
+                Thread.sleep(20);
+            }
+            assertEquals(depth, depthOf(queue), "copies in " + queue);
+        }
+    }
+
+    private static int depthOf(String queue) {
+        return Integer.parseInt(server.sqs.getQueueAttributes(b -> b.queueUrl(queue)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    }
+
+    /** The {@code sluice_queue_commands_total} counters of {@code /metrics}, by type, summed over the data groups. */
+    private static Map<String, Long> commands() {
+        Map<String, Long> byType = new java.util.TreeMap<>();
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile(
+                "(?m)^sluice_queue_commands_total\\{group=\"[^\"]+\",type=\"([a-z_]+)\"} ([0-9.E]+)$")
+                .matcher(server.server.meters().scrape());
+        while (line.find()) {
+            byType.merge(line.group(1), (long) Double.parseDouble(line.group(2)), Long::sum);
+        }
+        return byType;
+    }
+
+    /** The data groups' applied indexes, summed (the catalog group's own bookkeeping left out). */
+    private static long appliedEntries() {
+        long sum = 0;
+        for (Gauge gauge : server.server.meters().find("sluice.raft.applied.index").gauges()) {
+            if (gauge.getId().getTag("group").startsWith("data-")) {
+                sum += (long) gauge.value();
+            }
+        }
+        return sum;
+    }
+}
