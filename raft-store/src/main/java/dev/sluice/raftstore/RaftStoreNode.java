@@ -74,8 +74,14 @@ public final class RaftStoreNode implements AutoCloseable {
     static final String NODE_URLS = "store.nodes";
     /** How often the leadership balancer looks, and how long it first waits (elections settle first). */
     static final Duration BALANCE_INTERVAL = Duration.ofSeconds(3);
-    /** How often a node retries publishing its URL while the catalog has no quorum (peers still starting). */
-    private static final Duration PUBLISH_RETRY = Duration.ofSeconds(2);
+    /**
+     * How long a node waits before it retries publishing its URL or feature level while the catalog cannot commit
+     * (peers still starting, no leader known yet): doubling from the first to the last. A restarted node's first
+     * attempt often comes before it heard from the catalog's leader; a flat 2 s wait then kept it unready (its level
+     * unpublished) for up to 2 s after everything else was up.
+     */
+    static final Duration PUBLISH_RETRY_FIRST = Duration.ofMillis(100);
+    static final Duration PUBLISH_RETRY_LAST = Duration.ofSeconds(2);
     /**
      * A lone node's first election after a start, instead of one election timeout (0.5-1 s) of waiting for a leader
      * that cannot exist: with no other member there is no vote to split and no leader to unseat. It was a fifth of a
@@ -508,8 +514,8 @@ public final class RaftStoreNode implements AutoCloseable {
 
     /**
      * Publishes this node's HTTP base URL into the catalog ({@value #NODE_URLS}), so that any node can list every
-     * node's URL ({@link #clusterView}). While the catalog has no quorum (peers still starting) it retries every
-     * {@link #PUBLISH_RETRY} in the background until it is stored or the node closes; the future completes then.
+     * node's URL ({@link #clusterView}). While the catalog has no quorum (peers still starting) it retries in the
+     * background (see {@link #retryUntilDone}) until it is stored or the node closes; the future completes then.
      */
     public CompletableFuture<Void> publishHttpUrl(String url) {
         byte[] bytes = url.getBytes(StandardCharsets.UTF_8);
@@ -518,8 +524,21 @@ public final class RaftStoreNode implements AutoCloseable {
         return published;
     }
 
-    /** Runs {@code attempt} until it succeeds, every {@link #PUBLISH_RETRY}, or the node closes; completes {@code done} then. */
+    /**
+     * Runs {@code attempt} until it succeeds or the node closes, waiting {@link #PUBLISH_RETRY_FIRST} after the first
+     * failure and twice as long after each next, up to {@link #PUBLISH_RETRY_LAST}; completes {@code done} then.
+     */
     private void retryUntilDone(java.util.function.Supplier<CompletableFuture<Void>> attempt, CompletableFuture<Void> done) {
+        retryUntilDone(attempt, done, PUBLISH_RETRY_FIRST.toMillis());
+    }
+
+    /** The wait after the next failure to publish, after one of {@code waitMillis}: twice as long, at most the last. */
+    static long nextPublishWait(long waitMillis) {
+        return Math.min(2 * waitMillis, PUBLISH_RETRY_LAST.toMillis());
+    }
+
+    private void retryUntilDone(java.util.function.Supplier<CompletableFuture<Void>> attempt, CompletableFuture<Void> done,
+            long waitMillis) {
         if (closed) {
             done.completeExceptionally(new IllegalStateException("node closed before it published"));
             return;
@@ -530,7 +549,8 @@ public final class RaftStoreNode implements AutoCloseable {
                 return;
             }
             try {
-                housekeeping.schedule(() -> retryUntilDone(attempt, done), PUBLISH_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                housekeeping.schedule(() -> retryUntilDone(attempt, done, nextPublishWait(waitMillis)), waitMillis,
+                        TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
                 done.completeExceptionally(error);
             }

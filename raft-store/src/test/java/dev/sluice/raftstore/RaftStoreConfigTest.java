@@ -69,6 +69,19 @@ class RaftStoreConfigTest {
     }
 
     @Test
+    void aNodeRetriesPublishingSoonAfterAFirstFailureAndBacksOffToTwoSeconds() {
+        // A restarted node's first publish often comes before it heard from the catalog's leader: it used to wait 2 s.
+        assertEquals(100, RaftStoreNode.PUBLISH_RETRY_FIRST.toMillis());
+        List<Long> waits = new java.util.ArrayList<>();
+        long wait = RaftStoreNode.PUBLISH_RETRY_FIRST.toMillis();
+        for (int failure = 0; failure < 8; failure++) {
+            waits.add(wait);
+            wait = RaftStoreNode.nextPublishWait(wait);
+        }
+        assertEquals(List.of(100L, 200L, 400L, 800L, 1600L, 2000L, 2000L, 2000L), waits);
+    }
+
+    @Test
     void clusterMembersRefuseTemporaryDataDirectoriesUnlessATestAllowsThem() {
         RaftStoreConfig config = RaftStoreConfig.defaults().withDataDirectory(Path.of("/tmp/sluice-data"))
                 .withPeers(List.of(new Peer("n1", "127.0.0.1", 7001), new Peer("n2", "127.0.0.1", 7002),
