@@ -34,18 +34,20 @@ public final class HoldingsQuotaQueueClient extends ForwardingQueueClient {
     @Override
     public CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
         String refusal = quotas.storedBytesRefusal(ownerOf(request.queueUrl()),
-                payload(request.messageBody(), request.messageAttributes()));
+                () -> payload(request.messageBody(), request.messageAttributes()));
         return refusal != null ? overLimit(refusal) : engine.sendMessage(request);
     }
 
     @Override
     public CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest request) {
-        long bytes = 0;
-        for (SendMessageBatchRequestEntry entry : request.entries() == null
-                ? java.util.List.<SendMessageBatchRequestEntry>of() : request.entries()) {
-            bytes += payload(entry.messageBody(), entry.messageAttributes());
-        }
-        String refusal = quotas.storedBytesRefusal(ownerOf(request.queueUrl()), bytes);
+        String refusal = quotas.storedBytesRefusal(ownerOf(request.queueUrl()), () -> {
+            long bytes = 0;
+            for (SendMessageBatchRequestEntry entry : request.entries() == null
+                    ? java.util.List.<SendMessageBatchRequestEntry>of() : request.entries()) {
+                bytes += payload(entry.messageBody(), entry.messageAttributes());
+            }
+            return bytes;
+        });
         return refusal != null ? overLimit(refusal) : engine.sendMessageBatch(request);
     }
 

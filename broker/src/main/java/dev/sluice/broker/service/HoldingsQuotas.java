@@ -29,10 +29,19 @@ public final class HoldingsQuotas {
 
     /** Why {@code adding} more payload bytes in {@code account}'s name are refused, or null when it has room. */
     public String storedBytesRefusal(String account, long adding) {
+        return storedBytesRefusal(account, () -> adding);
+    }
+
+    /**
+     * As {@link #storedBytesRefusal(String, long)}, sizing the payload only for an account with a quota: the send path
+     * of every other account pays one quota lookup.
+     */
+    public String storedBytesRefusal(String account, java.util.function.LongSupplier addingBytes) {
         long quota = account == null ? 0 : storedBytesQuota.applyAsLong(account);
         if (quota <= 0) {
             return null;
         }
+        long adding = addingBytes.getAsLong();
         long stored = holdings.apply(account).storedBytes();
         if (stored + adding <= quota) {
             return null;
