@@ -1,8 +1,6 @@
 package dev.sluice.broker;
 
 import dev.sluice.broker.api.http.AuthenticationHandler;
-import dev.sluice.broker.api.http.ProtocolErrorResponder;
-import dev.sluice.broker.api.http.RawBodyHandler;
 import dev.sluice.broker.api.http.RestRoutes;
 import dev.sluice.broker.ops.MeterConventions;
 import dev.sluice.broker.api.rest.ClusterResource;
@@ -27,12 +25,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -121,6 +116,8 @@ public final class SluiceServer implements AutoCloseable {
         NotifyService notify = null;
         AccountsModule accounts = null;
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
+        // Built on another thread while the Raft groups open (see HttpFront).
+        java.util.concurrent.CompletableFuture<HttpFront> front = HttpFront.buildAsync(config, meters);
         try {
             node = RaftStoreNode.start(config.raft(), queues.engines(), meters, clock);
             queueMeters.register(meters, node);
@@ -129,29 +126,9 @@ public final class SluiceServer implements AutoCloseable {
             }
             // Accounts and keys (issue 16 A): refuses a cluster key that does not open the stored secrets.
             accounts = AccountsModule.start(config, node, clock);
-            vertx = Vertx.builder()
-                    // No route label: one SQS route serves every action (ApiMeters labels by action instead).
-                    .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                    .withMetrics(new MicrometerMetricsFactory(meters))
-                    .build();
-            Router router = Router.router(vertx);
-            // A URL Vert.x cannot decode while matching a route (bad % escape) fails before any route's own handler;
-            // a path or method no route takes would get Vert.x's HTML page: both answer in the request's protocol.
-            ProtocolErrorResponder unrouted = new ProtocolErrorResponder(() -> java.util.UUID.randomUUID().toString());
-            router.errorHandler(400, unrouted.badRequest());
-            router.errorHandler(404, unrouted.noRoute());
-            router.errorHandler(405, unrouted.noRoute());
-            router.errorHandler(413, unrouted.tooLarge(config.http().maxBodySize().bytes()));
-            // The body as received, never decoded before authentication (see RawBodyHandler).
-            // Vert.x fails a request whose target is no absolute path ("GET v1/queues") with 404 before any handler
-            // ran, and hands it to the failure handlers of the routes its normalised path matches; this one, first
-            // of all, answers it as a path no route takes instead of letting a route's handler see an internal error.
-            // First of all: times every request and labels it with the API action the answering route names.
-            router.route().handler(new dev.sluice.broker.ops.ApiMeters(meters));
-            router.route().handler(new RawBodyHandler(config.http().maxBodySize().bytes()))
-                    .failureHandler(unrouted.unroutable());
-            // The web console's static files, and a browser's GET / sent to them: public, so before authentication.
-            new dev.sluice.broker.api.http.ConsoleRoutes().mount(router);
+            HttpFront built = joinFront(front);
+            vertx = built.vertx();
+            Router router = built.router();
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
             router.route().handler(new AuthenticationHandler(accounts.verifier(), accounts::isOperator));
             // Request-rate quotas (issue 16 D): right after authentication, before any route does work.
@@ -257,6 +234,9 @@ public final class SluiceServer implements AutoCloseable {
             if (accounts != null) {
                 accounts.close();
             }
+            if (vertx == null) {
+                vertx = front.handle((built, failed) -> built == null ? null : built.vertx()).join();
+            }
             closeQuietly(vertx, node, gcMetrics, meters);
             throw e;
         }
@@ -319,6 +299,26 @@ public final class SluiceServer implements AutoCloseable {
         }
         gcMetrics.close();
         meters.close();
+    }
+
+    /** The HTTP front built beside the Raft start; what its build threw is thrown here. */
+    private static HttpFront joinFront(java.util.concurrent.CompletableFuture<HttpFront> front) throws IOException {
+        try {
+            return front.get(STEP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while building the HTTP front", e);
+        } catch (TimeoutException e) {
+            throw new IOException("building the HTTP front took longer than " + STEP_TIMEOUT.toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IOException("building the HTTP front failed", e.getCause());
+        }
     }
 
     /** Waits for a Vert.x step from a non-Vert.x thread; a failure or timeout becomes an IOException naming the step. */

@@ -152,4 +152,24 @@ class SluiceServerIT {
             assertEquals(config.raft().raftPort(), raftPortAgain.getLocalPort());
         }
     }
+
+    /** The HTTP front is built beside the Raft start (HttpFront): a Raft start that fails must close it too. */
+    @Test
+    void aStoreThatCannotOpenFailsTheStartAndLeavesNoVertxBehind() throws Exception {
+        long vertxBefore = vertxInstances();
+        Path notADirectory = java.nio.file.Files.writeString(directory.resolve("a-file"), "not a directory");
+
+        assertThrows(IOException.class, () -> SluiceServer.start(testConfig(notADirectory), List.of(), InstantSource.system()));
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (vertxInstances() > vertxBefore && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(vertxBefore, vertxInstances(), "Vert.x instances left running (their blocked-thread checkers)");
+    }
+
+    /** Every Vert.x instance runs one blocked-thread checker thread until it is closed. */
+    private static long vertxInstances() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("vertx-blocked-thread-checker")).count();
+    }
 }

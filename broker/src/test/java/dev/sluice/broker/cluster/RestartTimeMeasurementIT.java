@@ -123,6 +123,7 @@ class RestartTimeMeasurementIT {
                     line("cluster restart of n%d after %d s down, %,d+ queued, paced senders running: /health 200 after %,d ms "
                             + "(its JVM's CPU by then %,d ms; load average %s)", node + 1, CLUSTER_DOWN.toSeconds(), STEP,
                             readyAfter, sluice.cpuMillis(node), Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+                    line("  its CPU by thread (ms; /proc names are cut at 15 characters): %s", sluice.cpuByThread(node, 12));
                 }
                 line("cluster restarts: p50 %,d ms, max %,d ms; paced sends acknowledged %,d", FaultFigures.median(ready),
                         java.util.Collections.max(ready), senders.acknowledged());

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * refuses temporary directories); {@link #logTails} helps explain a failure. The JVMs start with the class-data-sharing
  * archive README's "Faster restarts" tells users to make ({@link ClassDataArchive}; {@code -Dsluice.processes.cds=false}
  * for none). {@code -Dsluice.processes.jvmOptions="-Xlog:... -XX:StartFlightRecording..."} adds options to every node's
- * JVM, to profile a start (benchmarks/RESULTS.md, "Restart time").
+ * JVM, to profile a start (benchmarks/RESULTS.md, "Restart time"); {@code -Dsluice.processes.keepLogs=true} keeps each
+ * node's console log as {@code target/sluice-processes/last-nN.log} when the cluster closes.
  */
 public final class SluiceProcesses implements AutoCloseable {
     final Path base = Path.of("target", "sluice-processes", UUID.randomUUID().toString()).toAbsolutePath();
@@ -92,6 +93,32 @@ public final class SluiceProcesses implements AutoCloseable {
     /** The CPU time running node {@code node}'s JVM has used since it started, or -1 where the OS does not tell. */
     public long cpuMillis(int node) {
         return processes[node].info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+    }
+
+    /**
+     * Where running node {@code node}'s CPU went so far: its threads' user + system time (Linux /proc, 10 ms ticks)
+     * summed by thread name with digits folded ({@code grpc-default-worker-ELG-3-1} counts as
+     * {@code grpc-default-worker-ELG-N-N}), the {@code top} largest as "name ms" joined by commas; empty where /proc is
+     * unreadable. Threads that already ended are not counted.
+     */
+    public String cpuByThread(int node, int top) {
+        java.util.Map<String, Long> byName = new java.util.HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid(node)), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    byName.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10, Long::sum);
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended while listed
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            return "";
+        }
+        return byName.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .map(entry -> entry.getKey() + " " + entry.getValue()).collect(Collectors.joining(", "));
     }
 
     String peers() {
@@ -307,6 +334,15 @@ public final class SluiceProcesses implements AutoCloseable {
     public void close() throws Exception {
         for (int i = 0; i < processes.length; i++) {
             kill(i);
+        }
+        if (Boolean.getBoolean("sluice.processes.keepLogs")) {
+            for (int i = 0; i < processes.length; i++) {
+                Path log = logFile(i);
+                if (Files.exists(log)) {
+                    Files.copy(log, Path.of("target", "sluice-processes", "last-n" + (i + 1) + ".log"),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
         if (Files.exists(base)) {
             try (Stream<Path> paths = Files.walk(base)) {
