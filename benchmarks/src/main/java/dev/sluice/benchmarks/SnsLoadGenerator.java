@@ -193,12 +193,17 @@ public final class SnsLoadGenerator {
     /**
      * The Raft log entries the server's data groups hold so far (their {@code sluice_raft_applied_index} gauges of
      * {@code /metrics}, summed; the catalog group left out), or -1 when unreadable. The difference over the measured
-     * seconds counts every entry of the run: publishes, fanout, and the subscribers' own receives and deletes.
+     * seconds counts every entry of the run: publishes, fanout, and the subscribers' own receives and deletes. A server
+     * with auth on is read with the scrape token in {@code SLUICE_METRICS_TOKEN}.
      */
     private static long dataGroupEntries(HttpClient http, URI endpoint) {
         try {
-            String metrics = http.send(HttpRequest.newBuilder(endpoint.resolve("/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            HttpRequest.Builder scrape = HttpRequest.newBuilder(endpoint.resolve("/metrics"));
+            String token = System.getenv("SLUICE_METRICS_TOKEN");
+            if (token != null && !token.isBlank()) {
+                scrape.header("Authorization", "Bearer " + token.trim());
+            }
+            String metrics = http.send(scrape.build(), HttpResponse.BodyHandlers.ofString()).body();
             java.util.regex.Matcher gauge = java.util.regex.Pattern.compile(
                     "(?m)^sluice_raft_applied_index\\{group=\"data-[0-9]+\"[^}]*} ([0-9.E+-]+)$").matcher(metrics);
             long sum = 0;

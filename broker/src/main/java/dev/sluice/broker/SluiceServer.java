@@ -130,7 +130,8 @@ public final class SluiceServer implements AutoCloseable {
             vertx = built.vertx();
             Router router = built.router();
             // Before every route: with access keys configured, nothing below runs for an unsigned request.
-            router.route().handler(new AuthenticationHandler(accounts.verifier(), accounts::isOperator));
+            router.route().handler(new AuthenticationHandler(accounts.verifier(), accounts::isOperator,
+                    () -> java.util.UUID.randomUUID().toString(), config.auth().metricsToken()));
             // Request-rate quotas (issue 16 D): right after authentication, before any route does work.
             router.route().handler(new dev.sluice.broker.api.http.RequestRateHandler(accounts.rateLimiter(),
                     () -> java.util.UUID.randomUUID().toString()));
@@ -199,7 +200,7 @@ public final class SluiceServer implements AutoCloseable {
             dev.sluice.broker.ops.PeerSigner peerSigner = accounts.peerSigner(QueueModule.REGION);
             restResources.add(new dev.sluice.broker.api.rest.TopicCatalogResource(notify, QueueModule.REGION,
                     QueueModule.ACCOUNT_ID, new dev.sluice.broker.ops.ClusterTopicCounts(config.raft().nodeId(),
-                            notify.deliveryHealth().counts(), started::clusterView, peers),
+                            notify.deliveryHealth().counts(), started::clusterView, peers, peerSigner),
                     new dev.sluice.broker.ops.ClusterSubscriptionFailures(config.raft().nodeId(), started::clusterView, peers,
                             peerSigner)));
             dev.sluice.broker.api.rest.RestAccountScopes functionScopes = new dev.sluice.broker.api.rest.RestAccountScopes(

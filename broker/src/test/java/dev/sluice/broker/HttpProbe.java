@@ -28,6 +28,11 @@ public final class HttpProbe {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** A GET with {@code Authorization: Bearer <token>} (a Prometheus scrape with its token). */
+    public HttpResponse<String> getWithBearer(String path, String token) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).GET());
+    }
+
     public HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)));
     }

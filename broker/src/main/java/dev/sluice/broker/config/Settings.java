@@ -106,7 +106,14 @@ final class Settings {
                             + " created under /v1/admin/accounts; no flag, so it stays out of ps",
                     (config, text) -> config.withAuth(config.auth().withClusterKey(
                             text.isBlank() ? Optional.empty() : Optional.of(ClusterKey.parse(text)))),
-                    config -> config.auth().clusterKey().map(ClusterKey::toString).orElse("")));
+                    config -> config.auth().clusterKey().map(ClusterKey::toString).orElse("")),
+            // What reads /metrics while auth is on, besides an operator's signature: shown only as set or not.
+            new Setting("auth.metricsToken", Optional.empty(), "SLUICE_METRICS_TOKEN",
+                    "with auth on, the bearer token a Prometheus scrape of /metrics sends (at least 16 characters, e.g."
+                            + " openssl rand -hex 24); without it only an operator's signature reads /metrics; no flag",
+                    (config, text) -> config.withAuth(config.auth().withMetricsToken(
+                            text.isBlank() ? Optional.empty() : Optional.of(text.trim()))),
+                    config -> config.auth().metricsToken().map(token -> "(set)").orElse("")));
 
     private Settings() {
     }

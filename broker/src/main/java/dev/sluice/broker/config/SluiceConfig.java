@@ -169,11 +169,21 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
      * @param accessKeys the accepted key pairs; empty means auth is off
      * @param clusterKey seals the secrets of the access keys operators create ({@code /v1/admin/accounts}); without
      *     it such keys cannot be created, and a node whose catalog holds some refuses to start
+     * @param metricsToken with auth on, the bearer token that reads {@code /metrics} besides an operator's signature
+     *     (what a Prometheus scrape can send); empty: only an operator's signature does
      */
-    public record Auth(List<AccessKey> accessKeys, Optional<ClusterKey> clusterKey) {
+    public record Auth(List<AccessKey> accessKeys, Optional<ClusterKey> clusterKey, Optional<String> metricsToken) {
+        /** Printable ASCII without spaces (what an HTTP bearer token may hold), at least this long. */
+        public static final int MIN_METRICS_TOKEN_LENGTH = 16;
+
         public Auth {
             accessKeys = List.copyOf(accessKeys);
             Objects.requireNonNull(clusterKey, "clusterKey");
+            Objects.requireNonNull(metricsToken, "metricsToken");
+        }
+
+        public Auth(List<AccessKey> accessKeys, Optional<ClusterKey> clusterKey) {
+            this(accessKeys, clusterKey, Optional.empty());
         }
 
         /** Config keys only, no cluster key. */
@@ -186,11 +196,15 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         }
 
         public Auth withAccessKeys(List<AccessKey> newAccessKeys) {
-            return new Auth(newAccessKeys, clusterKey);
+            return new Auth(newAccessKeys, clusterKey, metricsToken);
         }
 
         public Auth withClusterKey(Optional<ClusterKey> newClusterKey) {
-            return new Auth(accessKeys, newClusterKey);
+            return new Auth(accessKeys, newClusterKey, metricsToken);
+        }
+
+        public Auth withMetricsToken(Optional<String> newMetricsToken) {
+            return new Auth(accessKeys, clusterKey, newMetricsToken);
         }
 
         /**
@@ -321,6 +335,9 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         java.util.Set<String> keyIds = new java.util.HashSet<>();
         auth.accessKeys().stream().map(AccessKey::accessKeyId).filter(id -> !keyIds.add(id)).distinct().forEach(id ->
                 problems.add("auth.accessKeys lists access key " + id + " more than once; list each key once"));
+        auth.metricsToken().filter(token -> token.length() < Auth.MIN_METRICS_TOKEN_LENGTH || !token.matches("[!-~]+"))
+                .ifPresent(token -> problems.add("auth.metricsToken must be at least " + Auth.MIN_METRICS_TOKEN_LENGTH
+                        + " printable ASCII characters without spaces (e.g. openssl rand -hex 24)"));
         if (!isLoopback(http.host()) && auth.accessKeys().isEmpty()) {
             problems.add("http.host " + http.host() + " is not loopback: auth is off only on loopback, so configure"
                     + " access keys (SLUICE_ACCESS_KEYS or auth.accessKeys) or bind to 127.0.0.1");

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * A topic's counts summed over the cluster's nodes: this node's from memory, every other node's from its
- * {@link NotificationCountRoutes} (public like {@code /metrics}, so asked unsigned), all at once through
+ * {@link NotificationCountRoutes} (an operator's, like {@code /metrics}: asked signed with the peer key), all at once through
  * {@link PeerRequests}. A node that does not answer in time is named in the answer instead of failing the page.
  * Thread-safe, never blocks.
  */
@@ -23,11 +23,14 @@ public final class ClusterTopicCounts implements TopicCounts {
     private final NotificationCounts local;
     private final PeerRequests peers;
 
-    /** @param view the cluster's nodes with their HTTP URLs */
+    /**
+     * @param view the cluster's nodes with their HTTP URLs
+     * @param signer signs the asks with the peer key (the other nodes' {@code /metrics/notifications} is an operator's)
+     */
     public ClusterTopicCounts(String selfId, NotificationCounts local, Supplier<CompletableFuture<ClusterView>> view,
-            WebClient web) {
+            WebClient web, PeerSigner signer) {
         this.local = local;
-        this.peers = new PeerRequests(selfId, view, web, PeerSigner.UNSIGNED);
+        this.peers = new PeerRequests(selfId, view, web, signer);
     }
 
     @Override

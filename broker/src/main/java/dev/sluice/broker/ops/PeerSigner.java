@@ -16,9 +16,6 @@ import java.util.Optional;
  * off, loopback only) requests go unsigned, as every caller's do. The secret never leaves this object; thread-safe.
  */
 public final class PeerSigner {
-    /** For the public reads ({@code /metrics/notifications}): no signature. */
-    public static final PeerSigner UNSIGNED = new PeerSigner(null, "us-east-1", InstantSource.system());
-
     private final AwsCredentials credentials;
     private final SigV4Signer signer;
     private final InstantSource clock;

@@ -1,5 +1,6 @@
 package dev.sluice.broker.auth;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,6 +64,10 @@ class AuthenticatedServerIT {
     private static final String SECRET = "ops-secret-1234";
     private static final String OTHER_KEY = "AKIDSLUICEAPP";
     private static final String OTHER_SECRET = "app-secret-5678";
+    private static final String OPERATOR_KEY = "AKIDSLUICEADMIN";
+    private static final String OPERATOR_SECRET = "ops-secret-9012";
+    /** What the operator's Prometheus sends to read /metrics (auth.metricsToken). */
+    private static final String METRICS_TOKEN = "prometheus-scrape-token-0123";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -75,7 +80,9 @@ class AuthenticatedServerIT {
     static void start() throws Exception {
         server = SqsTestServer.start(data, config -> config
                 .withAuth(new SluiceConfig.Auth(List.of(new SluiceConfig.AccessKey(KEY, SECRET),
-                        new SluiceConfig.AccessKey(OTHER_KEY, OTHER_SECRET))))
+                        new SluiceConfig.AccessKey(OTHER_KEY, OTHER_SECRET),
+                        new SluiceConfig.AccessKey(OPERATOR_KEY, OPERATOR_SECRET, true)), java.util.Optional.empty(),
+                        java.util.Optional.of(METRICS_TOKEN)))
                 .withNotifications(new SluiceConfig.Notify(List.of(CidrBlock.parse("127.0.0.1/32")))));
         endpoint = URI.create("http://127.0.0.1:" + server.port());
     }
@@ -291,24 +298,64 @@ class AuthenticatedServerIT {
         assertTrue(late.body().contains("<Code>RequestExpired</Code>"), late.body());
     }
 
+    /**
+     * The attack: any caller who reaches the port read /metrics, which names every account's queues and topics and bills
+     * (sluice_usage_*{account=...}). With auth on it takes the scrape token or an operator's signature.
+     */
     @Test
-    void aTopicsCountsOnThisNodeAreReadWithoutASignatureLikeMetricsForTheConsoleOfAnotherNode() throws Exception {
+    void metricsNeedTheScrapeTokenOrAnOperatorsSignatureNotATenantsKeyOrNothing() throws Exception {
+        try (SqsClient tenant = sqs(keys(KEY, SECRET))) {
+            tenant.createQueue(b -> b.queueName("auth-metrics-named"));
+        }
+        SigV4Signer signer = new SigV4Signer("sqs", "us-east-1");
+        for (String path : List.of("/metrics", "/metrics/notifications?topic=auth-counted")) {
+            HttpResponse<String> unsigned = HTTP.send(HttpRequest.newBuilder(endpoint.resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, unsigned.statusCode(), path + " " + unsigned.body());
+            assertTrue(unsigned.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), path);
+            assertFalse(unsigned.body().contains("auth-metrics-named"), unsigned.body());
+
+            HttpResponse<String> wrongToken = HTTP.send(HttpRequest.newBuilder(endpoint.resolve(path))
+                    .header("Authorization", "Bearer " + METRICS_TOKEN + "x").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, wrongToken.statusCode(), path);
+
+            URI byTenant = signer.presign("GET", endpoint.resolve(path), AwsCredentials.of(KEY, SECRET), Instant.now(),
+                    Duration.ofSeconds(60));
+            HttpResponse<String> tenantRead = HTTP.send(HttpRequest.newBuilder(byTenant).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, tenantRead.statusCode(), path + " signed by a tenant's key");
+            assertFalse(tenantRead.body().contains("auth-metrics-named"), tenantRead.body());
+        }
+        HttpResponse<String> scraped = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/metrics"))
+                .header("Authorization", "Bearer " + METRICS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, scraped.statusCode());
+        assertTrue(scraped.body().contains("# HELP"), scraped.body());
+        URI byOperator = signer.presign("GET", endpoint.resolve("/metrics"), AwsCredentials.of(OPERATOR_KEY, OPERATOR_SECRET),
+                Instant.now(), Duration.ofSeconds(60));
+        assertEquals(200, HTTP.send(HttpRequest.newBuilder(byOperator).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode());
+    }
+
+    /** The console of another node sums a topic's counts over the nodes: it asks with the peer key, or the scrape token. */
+    @Test
+    void aTopicsCountsOnThisNodeAreReadWithTheScrapeToken() throws Exception {
         try (SnsClient ops = sns(keys(KEY, SECRET))) {
             String topic = ops.createTopic(b -> b.name("auth-counted")).topicArn();
             ops.publish(b -> b.topicArn(topic).message("counted"));
         }
         HttpResponse<String> counts = HTTP.send(HttpRequest.newBuilder(endpoint.resolve(
-                "/metrics/notifications?topic=auth-counted")).build(), HttpResponse.BodyHandlers.ofString());
+                "/metrics/notifications?topic=auth-counted")).header("Authorization", "Bearer " + METRICS_TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, counts.statusCode(), counts.body());
         assertEquals(1, new ObjectMapper().readTree(counts.body()).get("PUBLISHED").get("").asLong(), counts.body());
-        HttpResponse<String> unnamed = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/metrics/notifications")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unnamed = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/metrics/notifications"))
+                .header("Authorization", "Bearer " + METRICS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, unnamed.statusCode());
     }
 
     @Test
-    void healthMetricsTheCertificateAndTheSubscriptionLinksNeedNoSignature() throws Exception {
-        for (String path : List.of("/health", "/health/live", "/metrics")) {
+    void healthTheCertificateAndTheSubscriptionLinksNeedNoSignature() throws Exception {
+        for (String path : List.of("/health", "/health/live")) {
             HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(endpoint.resolve(path)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(answer.statusCode() == 200 || answer.statusCode() == 503, path + " " + answer.statusCode());

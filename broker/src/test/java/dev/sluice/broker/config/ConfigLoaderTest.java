@@ -256,6 +256,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theMetricsTokenComesFromTheEnvironmentIsNeverShownAndMustBeLongPrintableText() {
+        String token = "scrape-0123456789abcdef";
+        LoadResult good = loadInCheckout(List.of(), Map.of("SLUICE_METRICS_TOKEN", token));
+        assertTrue(good.ok(), good.problems().toString());
+        assertEquals(token, good.config().auth().metricsToken().orElseThrow());
+        assertFalse(good.describe().contains(token), good.describe());
+        assertTrue(good.describe().contains("(set)"), good.describe());
+
+        assertContains(loadInCheckout(List.of(), Map.of("SLUICE_METRICS_TOKEN", "short")).problems(), "at least 16");
+        assertContains(loadInCheckout(List.of(), Map.of("SLUICE_METRICS_TOKEN", "sixteen chars but spaces")).problems(),
+                "without spaces");
+        assertTrue(loadInCheckout(List.of(), Map.of()).config().auth().metricsToken().isEmpty());
+    }
+
+    @Test
     void anUnknownRoleOrAKeyListedTwiceIsAProblem() {
         assertContains(loadInCheckout(List.of(), Map.of("SLUICE_ACCESS_KEYS", "root=AKIDOPS:ops-secret-1234")).problems(),
                 "must be accessKeyId:secretAccessKey or admin=accessKeyId:secretAccessKey");

@@ -75,13 +75,17 @@ class UsageIT {
     /** How long C's function takes: its bill is at least this many milliseconds. */
     private static final long WORKER_MILLIS = 150;
 
+    /** What the operator's Prometheus sends to read /metrics (auth.metricsToken). */
+    private static final String METRICS_TOKEN = "usage-it-scrape-token-0123456789";
+
     @TempDir
     Path data;
 
     static SluiceConfig twoAccounts(SluiceConfig config) {
         return config.withAuth(new SluiceConfig.Auth(SluiceConfig.AccessKey.parseList(KEY_A + ":" + SECRET_A
                 + ",account=" + ACCOUNT_B + "/" + KEY_B + ":" + SECRET_B + ",account=" + ACCOUNT_C + "/" + KEY_C + ":"
-                + SECRET_C + ",admin=" + KEY_OPS + ":" + SECRET_OPS)));
+                + SECRET_C + ",admin=" + KEY_OPS + ":" + SECRET_OPS), java.util.Optional.empty(),
+                java.util.Optional.of(METRICS_TOKEN)));
     }
 
     @Test
@@ -227,7 +231,7 @@ class UsageIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String metrics = "";
         while (System.nanoTime() < deadline) {
-            List<String> lines = (metrics = probe.get("/metrics").body()).lines().toList();
+            List<String> lines = (metrics = probe.getWithBearer("/metrics", METRICS_TOKEN).body()).lines().toList();
             if (lines.containsAll(expected)) {
                 return;
             }

@@ -33,19 +33,26 @@ import org.slf4j.LoggerFactory;
  * topic policy checks.
  *
  * <p>Exempt, as in AWS or as operators need: {@code GET /health}, {@code /health/ready}, {@code /health/live},
- * {@code GET /metrics} and {@code /metrics/notifications} (a topic's counts on this node, which {@code /metrics}
- * shows too: the node serving the console sums them over the nodes), the SNS signing certificate ({@link NotifyService#CERTIFICATE_PATH}), and unsigned
+ * the SNS signing certificate ({@link NotifyService#CERTIFICATE_PATH}), and unsigned
  * {@code GET}s of the subscription links that SNS envelopes carry ({@code SubscribeURL}:
  * {@code Action=ConfirmSubscription}; {@code UnsubscribeURL}: {@code Action=Unsubscribe}), which webhook
  * endpoints and e-mail readers follow without credentials: bare {@code GET /} only (no body, no
  * {@code X-Amz-Target}, one {@code Action}), whose caller is {@link Caller#link} (an unsigned Unsubscribe must
  * then carry its link's token, and never removes an sqs subscription). Runs on the event loop; never blocks. Logs the
  * access key id and failure of a refused request at DEBUG, never a secret or signature.
+ *
+ * <p>{@code GET /metrics} and {@code /metrics/notifications} (a topic's counts on this node, which {@code /metrics}
+ * shows too: the node serving the console sums them over the nodes) name every account's queues, topics and usage, so
+ * with auth on they are an operator's: a request passes with the scrape token ({@code Authorization: Bearer <token>},
+ * {@code auth.metricsToken}, which Prometheus sends from its {@code authorization} setting) or signed by an operator's
+ * key (another node's is one); otherwise 401 (no credentials) or 403 (another key, a wrong token), plain text.
  */
 public final class AuthenticationHandler implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticationHandler.class);
-    private static final Set<String> EXEMPT_PATHS = Set.of("/health", "/health/ready", "/health/live", "/metrics",
-            "/metrics/notifications", NotifyService.CERTIFICATE_PATH);
+    private static final Set<String> EXEMPT_PATHS = Set.of("/health", "/health/ready", "/health/live",
+            NotifyService.CERTIFICATE_PATH);
+    private static final Set<String> METRICS_PATHS = Set.of("/metrics", "/metrics/notifications");
+    private static final String BEARER = "Bearer ";
     private static final Set<String> LINK_ACTIONS = Set.of("ConfirmSubscription", "Unsubscribe");
 
     /**
@@ -62,6 +69,8 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     private final SigV4Verifier verifier;
     private final Predicate<String> operators;
     private final ProtocolErrorResponder errors;
+    /** The scrape token's UTF-8 bytes, or null when none is configured. */
+    private final byte[] metricsToken;
 
     /** @param verifier the verifier of the configured keys, or null when auth is off; no key is an operator's */
     public AuthenticationHandler(SigV4Verifier verifier) {
@@ -81,9 +90,16 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
     }
 
     public AuthenticationHandler(SigV4Verifier verifier, Predicate<String> operators, Supplier<String> requestIds) {
+        this(verifier, operators, requestIds, java.util.Optional.empty());
+    }
+
+    /** @param metricsToken the token that also opens {@code /metrics} while auth is on ({@code auth.metricsToken}) */
+    public AuthenticationHandler(SigV4Verifier verifier, Predicate<String> operators, Supplier<String> requestIds,
+            java.util.Optional<String> metricsToken) {
         this.verifier = verifier;
         this.operators = operators;
         this.errors = new ProtocolErrorResponder(requestIds);
+        this.metricsToken = metricsToken.map(token -> token.getBytes(java.nio.charset.StandardCharsets.UTF_8)).orElse(null);
     }
 
     /**
@@ -110,12 +126,21 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
             context.next();
             return;
         }
+        if (request.method() == HttpMethod.GET && METRICS_PATHS.contains(request.path()) && carriesMetricsToken(request)) {
+            context.put(NotifyRoutes.CALLER, Caller.anonymous(sourceIp).overTransport(request.isSSL()));
+            context.next();
+            return;
+        }
         Buffer body = context.body() == null ? null : context.body().buffer();
         SignedRequest signed = new SignedRequest(request.method().name(), request.path(), request.query(),
                 name -> headerValues(request, name), body == null ? new byte[0] : body.getBytes(), headerNames(request));
         if (isSubscriptionLink(request, signed)) {
             context.put(NotifyRoutes.CALLER, Caller.link(sourceIp).overTransport(request.isSSL()));
             context.next();
+            return;
+        }
+        if (METRICS_PATHS.contains(request.path())) {
+            refuseMetricsUnlessOperator(context, signed);
             return;
         }
         Verdict verdict = verifier.verify(signed);
@@ -132,6 +157,37 @@ public final class AuthenticationHandler implements Handler<RoutingContext> {
         Verdict.Refused refused = (Verdict.Refused) verdict;
         LOG.debug("refused {} {}: {}", request.method(), request.path(), refused.failure());
         refuse(context, refused);
+    }
+
+    /** True when the request's bearer token is the configured scrape token (compared in constant time). */
+    private boolean carriesMetricsToken(HttpServerRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (metricsToken == null || authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        byte[] offered = authorization.substring(BEARER.length()).trim().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.security.MessageDigest.isEqual(offered, metricsToken);
+    }
+
+    /** {@code /metrics} without the scrape token: only a request an operator's key signed goes on. */
+    private void refuseMetricsUnlessOperator(RoutingContext context, SignedRequest signed) {
+        HttpServerRequest request = context.request();
+        if (SigV4Verifier.isSigned(signed) && verifier.verify(signed) instanceof Verdict.Verified verified
+                && operators.test(verified.accessKeyId())) {
+            context.put(NotifyRoutes.CALLER, Caller.anonymous(request.remoteAddress() == null ? null
+                    : request.remoteAddress().hostAddress()).overTransport(request.isSSL()));
+            context.next();
+            return;
+        }
+        boolean offeredSomething = request.getHeader("Authorization") != null || SigV4Verifier.isSigned(signed);
+        LOG.debug("refused {} {}: neither the scrape token nor an operator's signature", request.method(), request.path());
+        if (!offeredSomething) {
+            context.response().putHeader("WWW-Authenticate", "Bearer realm=\"sluice-metrics\"");
+        }
+        context.response().setStatusCode(offeredSomething ? 403 : 401)
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end(request.path() + " needs the scrape token (Authorization: Bearer, auth.metricsToken) or an "
+                        + "operator's signature\n");
     }
 
     /** A header's values; {@code host} falls back to HTTP/2's {@code :authority}, which signers sign as host. */
