@@ -200,7 +200,9 @@ public final class SluiceServer implements AutoCloseable {
                     account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.SUBSCRIPTIONS),
                     holdingsQuotas::storedBytesRefusal,
                     () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS));
-            notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
+            // The copies fanout puts in tenants' queues count against the queue owner's stored bytes like its sends.
+            notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(),
+                    new dev.sluice.broker.service.HoldingsQuotaQueueClient(queues.tenantClient(), holdingsQuotas),
                     node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess,
                     new dev.sluice.broker.service.EdgeBilling(queues.edgeUsage()));
             dev.sluice.broker.ops.NotifyMeters notifyMeters = dev.sluice.broker.ops.NotifyMeters.register(meters,
@@ -294,7 +296,8 @@ public final class SluiceServer implements AutoCloseable {
         NotifyConfig notifyConfig = NotifyConfig.defaults(QueueModule.REGION, QueueModule.ACCOUNT_ID)
                 .withAllowedNetworks(settings.webhookAllowedNetworks())
                 .withFunctionRetryDelays(settings.functionRetryDelays())
-                .withMaxConcurrentDeliveries(settings.maxConcurrentDeliveries());
+                .withMaxConcurrentDeliveries(settings.maxConcurrentDeliveries())
+                .withQueueDeliveryAttempts(settings.queueDeliveryAttempts());
         return settings.smtpServer().map(server -> {
             int colon = server.lastIndexOf(':');
             return notifyConfig.withSmtp(new NotifyConfig.Smtp(server.substring(0, colon),

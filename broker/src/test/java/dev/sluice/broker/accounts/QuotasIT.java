@@ -38,7 +38,9 @@ class QuotasIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = AccountsIT.startKeyed(data, 5, List.of());
+        // SNS tries a copy 100,015 times before its dead-letter queue takes it; here 4 times (3 retries at once).
+        server = AccountsIT.startKeyed(data, 5, List.of(), config -> config.withNotifications(
+                config.notifications().withQueueDeliveryAttempts(4)));
         admin = new AdminApi(server.httpPort(), AwsCredentials.of(AccountsIT.OPS, AccountsIT.OPS_SECRET));
     }
 
@@ -281,6 +283,93 @@ class QuotasIT {
             sqs.purgeQueue(b -> b.queueUrl(url));
             awaitAdmitted(() -> sns.publish(b -> b.topicArn(topic).message("after the purge")));
         }
+    }
+
+    @Test
+    void copiesFromAnotherAccountsTopicIntoAQueueOverItsOwnersStoredBytesAreRefusedRetriedAndDeadLetteredNeverStored()
+            throws Exception {
+        AwsCredentials publisherKeys = tenant("Broadcaster", "{\"topics\":5}");
+        AwsCredentials ownerKeys = tenant("Collector", "{\"storedBytes\":1500}");
+        try (SqsClient publisherSqs = admin.sqs(publisherKeys); SnsClient publisher = sns(publisherKeys);
+                SqsClient owner = admin.sqs(ownerKeys)) {
+            String topic = publisher.createTopic(b -> b.name("broadcasts")).topicArn();
+            String spill = publisherSqs.createQueue(b -> b.queueName("broadcast-spill")).queueUrl();
+            String kept = sharedQueue(owner, "collected-kept", topic);
+            String spilled = sharedQueue(owner, "collected-spilled", topic);
+            publisher.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arnOf(owner, kept))
+                    .attributes(Map.of("RawMessageDelivery", "true")));
+            publisher.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arnOf(owner, spilled))
+                    .attributes(Map.of("RawMessageDelivery", "true", "RedrivePolicy",
+                            "{\"deadLetterTargetArn\":\"" + arnOf(publisherSqs, spill) + "\"}")));
+            // The owner fills its quota itself, until the edge's sums show it full (a 200-byte send is refused).
+            owner.sendMessage(b -> b.queueUrl(kept).messageBody("filler-" + "f".repeat(1_393)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            boolean full = false;
+            while (!full && System.nanoTime() < deadline) {
+                try {
+                    owner.sendMessage(b -> b.queueUrl(kept).messageBody("filler-" + "f".repeat(193)));
+                    Thread.sleep(100);
+                } catch (AwsServiceException e) {
+                    assertEquals("OverLimit", e.awsErrorDetails().errorCode(), e.toString());
+                    full = true;
+                }
+            }
+            assertTrue(full, "the owner's own sends were never refused");
+            String fillers = depth(owner, kept);
+            List<String> copies = List.of("copy-1-" + "c".repeat(193), "copy-2-" + "c".repeat(193),
+                    "copy-3-" + "c".repeat(193));
+            copies.forEach(copy -> publisher.publish(b -> b.topicArn(topic).message(copy)));
+            // With a dead-letter queue, the copies land there once their attempts are spent; nothing in the queues.
+            assertEquals(new java.util.TreeSet<>(copies), new java.util.TreeSet<>(drain(publisherSqs, spill, 3, "copy-")));
+            assertEquals(fillers, depth(owner, kept), "a copy was stored over the owner's quota");
+            assertEquals("0", depth(owner, spilled), "a copy was stored over the owner's quota");
+            // Without one they are retried on: once the owner has room again, they arrive, none lost.
+            List<String> arrived = drain(owner, kept, 3, "copy-");
+            assertEquals(new java.util.TreeSet<>(copies), new java.util.TreeSet<>(arrived));
+            assertEquals("0", depth(owner, spilled), "a dead-lettered copy was delivered as well");
+        }
+    }
+
+    /** A queue of the owner whose Policy lets {@code topic} (of another account) send to it. */
+    private static String sharedQueue(SqsClient owner, String name, String topic) {
+        String url = owner.createQueue(b -> b.queueName(name)).queueUrl();
+        owner.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.POLICY,
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+                        + "\"sns.amazonaws.com\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"" + arnOf(owner, url)
+                        + "\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\"" + topic + "\"}}}]}")));
+        return url;
+    }
+
+    private static String arnOf(SqsClient sqs, String url) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN)).attributesAsStrings()
+                .get("QueueArn");
+    }
+
+    private static String depth(SqsClient sqs, String url) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributesAsStrings().get("ApproximateNumberOfMessages");
+    }
+
+    /**
+     * Receives from {@code url} and deletes everything until {@code count} bodies starting with {@code prefix} came
+     * (30 s at most): the bodies that did.
+     */
+    private static List<String> drain(SqsClient sqs, String url, int count, String prefix) {
+        List<String> bodies = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (bodies.size() < count && System.nanoTime() < deadline) {
+            for (var message : sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
+                    .messages()) {
+                if (message.body().startsWith(prefix)) {
+                    bodies.add(message.body());
+                }
+                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+            }
+        }
+        return bodies;
     }
 
     @Test
