@@ -188,7 +188,8 @@ public final class SluiceServer implements AutoCloseable {
                                     accountKeys.rateLimiter()::limits, QueueModule.ACCOUNT_ID),
                             account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.QUEUES),
                             QueueModule.ACCOUNT_ID, catalog,
-                            () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS)), holdingsQuotas);
+                            () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS), clock::millis),
+                            holdingsQuotas);
             dev.sluice.broker.auth.policy.PolicyAccessCheck policies = new dev.sluice.broker.auth.policy.PolicyAccessCheck(
                     accountKeys.directory(), new dev.sluice.broker.auth.policy.PolicyCache(10_000));
             // One read of a queue's Policy, for SQS requests and for topics sending to queues alike.

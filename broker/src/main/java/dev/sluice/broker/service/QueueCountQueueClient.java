@@ -33,10 +33,15 @@ import java.util.function.ToLongFunction;
  * after the queue is gone. Queues created before the level was reached have no slot: a node gives every queue of an
  * account one (from the listing above) before its first claim for that account, once per run.
  *
+ * <p>A claim records when it was made. A crash between a claim and the create leaves a slot without a queue; slots heal
+ * themselves when they matter: a claim refused as FULL while the account lists fewer queues than its quota looks for
+ * slots of queues it did not list, claimed over {@link #CLAIM_GRACE} ago, whose queue does not exist, frees each (only
+ * if it is still that claim) and claims once more. A create still running after its claim is that old (its request
+ * timed out long before) may then end with the account one queue over its quota; racing creates otherwise never are.
+ *
  * <p>Below level 2 the edge count alone decides: two creates racing on different nodes may both see one slot left, so
- * an account can end up over its quota by the creates that raced. A crash between a claim and the create keeps the slot
- * until that name is created and deleted (the account has one queue fewer than its quota until then, never more).
- * Requests arrive with qualified names ({@code account/name}; the default account's are bare). Thread-safe; never blocks.
+ * an account can end up over its quota by the creates that raced. Requests arrive with qualified names
+ * ({@code account/name}; the default account's are bare). Thread-safe; never blocks.
  */
 public final class QueueCountQueueClient extends ForwardingQueueClient {
     /** The catalog namespace of the queue slots, keyed {@code account/name}. */
@@ -44,21 +49,27 @@ public final class QueueCountQueueClient extends ForwardingQueueClient {
     private static final int PAGE = 1_000;
     /** Accounts whose queues this node gave slots; forgotten all at once beyond this many (then given again). */
     private static final int MAX_BACKFILLED_ACCOUNTS = 10_000;
-    private static final byte[] SLOT = new byte[0];
+    /** How old a claim without its queue must be before a FULL claim frees it: far beyond any create's time. */
+    public static final java.time.Duration CLAIM_GRACE = java.time.Duration.ofMinutes(2);
+    /** Slots a repair reads at most (pages of {@value #PAGE}): a bound on the work a FULL claim adds. */
+    private static final int MAX_REPAIR_SCAN = 10 * PAGE;
 
     private final ToLongFunction<String> queueQuota;
     private final String defaultAccount;
     private final Catalog catalog;
     private final Supplier<CompletableFuture<Boolean>> exact;
     private final Set<String> backfilled = ConcurrentHashMap.newKeySet();
+    private final java.util.function.LongSupplier millis;
 
     /**
      * @param queueQuota an account's queue quota; 0 for no limit
      * @param exact whether every node knows {@link Catalog#putIfFewer} (asked before each claim)
+     * @param millis the wall clock, in milliseconds since the epoch: when a claim is made
      */
     public QueueCountQueueClient(QueueClient engine, ToLongFunction<String> queueQuota, String defaultAccount, Catalog catalog,
-            Supplier<CompletableFuture<Boolean>> exact) {
+            Supplier<CompletableFuture<Boolean>> exact, java.util.function.LongSupplier millis) {
         super(engine);
+        this.millis = millis;
         this.queueQuota = queueQuota;
         this.defaultAccount = defaultAccount;
         this.catalog = catalog;
@@ -103,9 +114,15 @@ public final class QueueCountQueueClient extends ForwardingQueueClient {
     private CompletableFuture<CreateQueueResponse> claimThenCreate(CreateQueueRequest request, String account,
             String bareName, List<String> listed, long quota) {
         String slot = account + "/" + bareName;
+        byte[] claim = claimedAt(millis.getAsLong());
         return backfill(account, listed)
-                .thenCompose(given -> catalog.putIfFewer(SLOTS, slot, SLOT, account + "/", quota))
-                .thenCompose(claim -> switch (claim) {
+                .thenCompose(given -> catalog.putIfFewer(SLOTS, slot, claim, account + "/", quota))
+                .thenCompose(result -> result != Catalog.Claim.FULL || listed.size() >= quota
+                        ? CompletableFuture.completedFuture(result)
+                        : freeLeakedSlots(account, listed, null, 0).thenCompose(freed -> freed == 0
+                                ? CompletableFuture.completedFuture(result)
+                                : catalog.putIfFewer(SLOTS, slot, claim, account + "/", quota)))
+                .thenCompose(result -> switch (result) {
                     case EXISTS -> engine.createQueue(request);
                     case FULL -> createIfExists(request, account, bareName, quota);
                     case STORED -> engine.createQueue(request).handle((created, failed) -> {
@@ -114,11 +131,49 @@ public final class QueueCountQueueClient extends ForwardingQueueClient {
                         }
                         return exists(account, bareName).thenCompose(queue -> queue
                                 ? CompletableFuture.completedFuture(true)
-                                : catalog.delete(SLOTS, slot)).<CreateQueueResponse>handle((released, unknown) -> {
+                                : catalog.deleteIf(SLOTS, slot, claim)).<CreateQueueResponse>handle((released, unknown) -> {
                                     throw failed instanceof CompletionException done ? done : new CompletionException(failed);
                                 });
                     }).thenCompose(created -> created);
                 });
+    }
+
+    /** A slot's value: when it was claimed, in milliseconds since the epoch (big-endian); empty for a backfilled one. */
+    public static byte[] claimedAt(long epochMillis) {
+        return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(epochMillis).array();
+    }
+
+    private static long claimMillis(byte[] value) {
+        return value.length == Long.BYTES ? java.nio.ByteBuffer.wrap(value).getLong() : 0;
+    }
+
+    /**
+     * Frees the account's slots that a crash left without their queue: not among the {@code listed} queues, claimed
+     * over {@link #CLAIM_GRACE} ago, the queue missing; each deleted only while it holds the claim that was read. Counts
+     * the slots freed.
+     */
+    private CompletableFuture<Integer> freeLeakedSlots(String account, List<String> listed, String startAfter,
+            int scanned) {
+        Set<String> present = new java.util.HashSet<>();
+        listed.stream().map(QueueUrl::parse).flatMap(java.util.Optional::stream).forEach(url -> present.add(url.queueName()));
+        long before = millis.getAsLong() - CLAIM_GRACE.toMillis();
+        String prefix = account + "/";
+        return catalog.scan(SLOTS, prefix, startAfter, PAGE).thenCompose(page -> {
+            List<CompletableFuture<Boolean>> freed = new ArrayList<>();
+            for (Catalog.Entry entry : page.entries()) {
+                String name = entry.key().substring(prefix.length());
+                if (!present.contains(name) && claimMillis(entry.value()) < before) {
+                    freed.add(exists(account, name).thenCompose(queue -> queue ? CompletableFuture.completedFuture(false)
+                            : catalog.deleteIf(SLOTS, entry.key(), entry.value())));
+                }
+            }
+            int read = scanned + page.entries().size();
+            String last = page.entries().isEmpty() ? null : page.entries().get(page.entries().size() - 1).key();
+            CompletableFuture<Integer> rest = page.more() && last != null && read < MAX_REPAIR_SCAN
+                    ? freeLeakedSlots(account, listed, last, read) : CompletableFuture.completedFuture(0);
+            return CompletableFuture.allOf(freed.toArray(CompletableFuture[]::new)).thenCompose(done -> rest)
+                    .thenApply(later -> later + (int) freed.stream().filter(CompletableFuture::join).count());
+        });
     }
 
     /** Gives every listed queue of the account a slot, once per run of this node. */
@@ -127,7 +182,7 @@ public final class QueueCountQueueClient extends ForwardingQueueClient {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<?>[] given = listed.stream().map(QueueUrl::parse).flatMap(java.util.Optional::stream)
-                .map(url -> catalog.putIfAbsent(SLOTS, account + "/" + url.queueName(), SLOT))
+                .map(url -> catalog.putIfAbsent(SLOTS, account + "/" + url.queueName(), new byte[0]))
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(given).thenRun(() -> {
             if (backfilled.size() >= MAX_BACKFILLED_ACCOUNTS) {

@@ -466,6 +466,34 @@ class QuotasIT {
     }
 
     @Test
+    void aSlotClaimedByACreateThatCrashedBeforeCreatingIsFreedOnceOldAndRacingCreatesStillEndAtTheQuota()
+            throws Exception {
+        AwsCredentials keys = tenant("Leaky", "{\"queues\":4}");
+        String account;
+        try (SqsClient sqs = admin.sqs(keys)) {
+            account = dev.sluice.clientsdk.QueueUrl.parse(sqs.createQueue(b -> b.queueName("real")).queueUrl())
+                    .orElseThrow().accountId();
+        }
+        // Two claims as a create leaves them when its node dies between the claim and the create: one long ago, one
+        // just now (its create may still be running, so it keeps its slot).
+        long now = System.currentTimeMillis();
+        dev.sluice.raftstore.catalog.Catalog catalog = server.node().catalog();
+        catalog.put(dev.sluice.broker.service.QueueCountQueueClient.SLOTS, account + "/crashed-long-ago",
+                dev.sluice.broker.service.QueueCountQueueClient.claimedAt(now - TimeUnit.MINUTES.toMillis(10)))
+                .get(10, TimeUnit.SECONDS);
+        catalog.put(dev.sluice.broker.service.QueueCountQueueClient.SLOTS, account + "/claimed-just-now",
+                dev.sluice.broker.service.QueueCountQueueClient.claimedAt(now)).get(10, TimeUnit.SECONDS);
+        Map<String, Long> outcomes = race(4, () -> admin.sqs(keys), (sqs, i) -> sqs.createQueue(b -> b.queueName("after-" + i)),
+                SqsClient::listQueues);
+        assertEquals(Map.of("created", 2L, "OverLimit 400", 2L), outcomes, "the old claim's slot was not freed once");
+        try (SqsClient sqs = admin.sqs(keys)) {
+            assertEquals(3, sqs.listQueues().queueUrls().size(), "one real queue and the two creates that got a slot");
+        }
+        assertTrue(catalog.get(dev.sluice.broker.service.QueueCountQueueClient.SLOTS, account + "/crashed-long-ago")
+                .get(10, TimeUnit.SECONDS).isEmpty());
+    }
+
+    @Test
     void subscribesRacingForTheLastSlotsEndWithExactlyTheQuotaAndAnUnsubscribeFreesOne() throws Exception {
         AwsCredentials keys = tenant("SubscribeRace", "{\"subscriptions\":3}");
         String topic;
