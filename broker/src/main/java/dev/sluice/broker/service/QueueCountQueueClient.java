@@ -10,6 +10,7 @@ import dev.sluice.clientsdk.model.DeleteQueueResponse;
 import dev.sluice.clientsdk.model.GetQueueUrlRequest;
 import dev.sluice.clientsdk.model.ListQueuesRequest;
 import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.catalog.CountSlots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,10 +35,9 @@ import java.util.function.ToLongFunction;
  * account one (from the listing above) before its first claim for that account, once per run.
  *
  * <p>A claim records when it was made. A crash between a claim and the create leaves a slot without a queue; slots heal
- * themselves when they matter: a claim refused as FULL while the account lists fewer queues than its quota looks for
- * slots of queues it did not list, claimed over {@link #CLAIM_GRACE} ago, whose queue does not exist, frees each (only
- * if it is still that claim) and claims once more. A create still running after its claim is that old (its request
- * timed out long before) may then end with the account one queue over its quota; racing creates otherwise never are.
+ * themselves when they matter ({@link CountSlots}): a claim refused as FULL while the account lists fewer queues than
+ * its quota frees the slots of queues it did not list, claimed over {@link CountSlots#CLAIM_GRACE} ago, whose queue
+ * does not exist, and claims once more.
  *
  * <p>Below level 2 the edge count alone decides: two creates racing on different nodes may both see one slot left, so
  * an account can end up over its quota by the creates that raced. Requests arrive with qualified names
@@ -49,10 +49,6 @@ public final class QueueCountQueueClient extends ForwardingQueueClient {
     private static final int PAGE = 1_000;
     /** Accounts whose queues this node gave slots; forgotten all at once beyond this many (then given again). */
     private static final int MAX_BACKFILLED_ACCOUNTS = 10_000;
-    /** How old a claim without its queue must be before a FULL claim frees it: far beyond any create's time. */
-    public static final java.time.Duration CLAIM_GRACE = java.time.Duration.ofMinutes(2);
-    /** Slots a repair reads at most (pages of {@value #PAGE}): a bound on the work a FULL claim adds. */
-    private static final int MAX_REPAIR_SCAN = 10 * PAGE;
 
     private final ToLongFunction<String> queueQuota;
     private final String defaultAccount;
@@ -114,12 +110,12 @@ public final class QueueCountQueueClient extends ForwardingQueueClient {
     private CompletableFuture<CreateQueueResponse> claimThenCreate(CreateQueueRequest request, String account,
             String bareName, List<String> listed, long quota) {
         String slot = account + "/" + bareName;
-        byte[] claim = claimedAt(millis.getAsLong());
+        byte[] claim = CountSlots.claimedAt(millis.getAsLong());
         return backfill(account, listed)
                 .thenCompose(given -> catalog.putIfFewer(SLOTS, slot, claim, account + "/", quota))
                 .thenCompose(result -> result != Catalog.Claim.FULL || listed.size() >= quota
                         ? CompletableFuture.completedFuture(result)
-                        : freeLeakedSlots(account, listed, null, 0).thenCompose(freed -> freed == 0
+                        : freeLeakedSlots(account, listed).thenCompose(freed -> freed == 0
                                 ? CompletableFuture.completedFuture(result)
                                 : catalog.putIfFewer(SLOTS, slot, claim, account + "/", quota)))
                 .thenCompose(result -> switch (result) {
@@ -138,41 +134,14 @@ public final class QueueCountQueueClient extends ForwardingQueueClient {
                 });
     }
 
-    /** A slot's value: when it was claimed, in milliseconds since the epoch (big-endian); empty for a backfilled one. */
-    public static byte[] claimedAt(long epochMillis) {
-        return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(epochMillis).array();
-    }
-
-    private static long claimMillis(byte[] value) {
-        return value.length == Long.BYTES ? java.nio.ByteBuffer.wrap(value).getLong() : 0;
-    }
-
-    /**
-     * Frees the account's slots that a crash left without their queue: not among the {@code listed} queues, claimed
-     * over {@link #CLAIM_GRACE} ago, the queue missing; each deleted only while it holds the claim that was read. Counts
-     * the slots freed.
-     */
-    private CompletableFuture<Integer> freeLeakedSlots(String account, List<String> listed, String startAfter,
-            int scanned) {
-        Set<String> present = new java.util.HashSet<>();
+    /** The slots of the account's queues that a crash left without their queue (not listed, missing, old). */
+    private CompletableFuture<Integer> freeLeakedSlots(String account, List<String> listed) {
+        Set<String> present = new java.util.TreeSet<>();
         listed.stream().map(QueueUrl::parse).flatMap(java.util.Optional::stream).forEach(url -> present.add(url.queueName()));
-        long before = millis.getAsLong() - CLAIM_GRACE.toMillis();
         String prefix = account + "/";
-        return catalog.scan(SLOTS, prefix, startAfter, PAGE).thenCompose(page -> {
-            List<CompletableFuture<Boolean>> freed = new ArrayList<>();
-            for (Catalog.Entry entry : page.entries()) {
-                String name = entry.key().substring(prefix.length());
-                if (!present.contains(name) && claimMillis(entry.value()) < before) {
-                    freed.add(exists(account, name).thenCompose(queue -> queue ? CompletableFuture.completedFuture(false)
-                            : catalog.deleteIf(SLOTS, entry.key(), entry.value())));
-                }
-            }
-            int read = scanned + page.entries().size();
-            String last = page.entries().isEmpty() ? null : page.entries().get(page.entries().size() - 1).key();
-            CompletableFuture<Integer> rest = page.more() && last != null && read < MAX_REPAIR_SCAN
-                    ? freeLeakedSlots(account, listed, last, read) : CompletableFuture.completedFuture(0);
-            return CompletableFuture.allOf(freed.toArray(CompletableFuture[]::new)).thenCompose(done -> rest)
-                    .thenApply(later -> later + (int) freed.stream().filter(CompletableFuture::join).count());
+        return CountSlots.freeAbandoned(catalog, SLOTS, prefix, millis.getAsLong(), slot -> {
+            String name = slot.substring(prefix.length());
+            return present.contains(name) ? CompletableFuture.completedFuture(true) : exists(account, name);
         });
     }
 

@@ -479,10 +479,10 @@ class QuotasIT {
         long now = System.currentTimeMillis();
         dev.sluice.raftstore.catalog.Catalog catalog = server.node().catalog();
         catalog.put(dev.sluice.broker.service.QueueCountQueueClient.SLOTS, account + "/crashed-long-ago",
-                dev.sluice.broker.service.QueueCountQueueClient.claimedAt(now - TimeUnit.MINUTES.toMillis(10)))
+                dev.sluice.raftstore.catalog.CountSlots.claimedAt(now - TimeUnit.MINUTES.toMillis(10)))
                 .get(10, TimeUnit.SECONDS);
         catalog.put(dev.sluice.broker.service.QueueCountQueueClient.SLOTS, account + "/claimed-just-now",
-                dev.sluice.broker.service.QueueCountQueueClient.claimedAt(now)).get(10, TimeUnit.SECONDS);
+                dev.sluice.raftstore.catalog.CountSlots.claimedAt(now)).get(10, TimeUnit.SECONDS);
         Map<String, Long> outcomes = race(4, () -> admin.sqs(keys), (sqs, i) -> sqs.createQueue(b -> b.queueName("after-" + i)),
                 SqsClient::listQueues);
         assertEquals(Map.of("created", 2L, "OverLimit 400", 2L), outcomes, "the old claim's slot was not freed once");
@@ -518,6 +518,37 @@ class QuotasIT {
                     () -> sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(subscriptions.get(0).endpoint())));
             assertEquals("SubscriptionLimitExceeded", refused.awsErrorDetails().errorCode(), refused.toString());
         }
+    }
+
+    @Test
+    void aSubscriptionSlotClaimedBeforeACrashIsFreedOnceOldAndRacingSubscribesStillEndAtTheQuota() throws Exception {
+        AwsCredentials keys = tenant("LeakySubscriber", "{\"subscriptions\":3}");
+        String topic;
+        String account;
+        List<String> queueArns = new java.util.ArrayList<>();
+        try (SnsClient sns = sns(keys); SqsClient sqs = admin.sqs(keys)) {
+            topic = sns.createTopic(b -> b.name("leaky-news")).topicArn();
+            account = topic.split(":")[4];
+            for (int i = 0; i < 4; i++) {
+                String url = sqs.createQueue(b -> b.queueName("leaky-reader-" + queueArns.size())).queueUrl();
+                queueArns.add(arnOf(sqs, url));
+            }
+        }
+        long now = System.currentTimeMillis();
+        dev.sluice.raftstore.catalog.Catalog catalog = server.node().catalog();
+        String slots = dev.sluice.notify.service.NotifyCatalog.SUBSCRIPTION_SLOTS;
+        catalog.put(slots, account + "/crashed-long-ago", dev.sluice.raftstore.catalog.CountSlots.claimedAt(
+                now - TimeUnit.MINUTES.toMillis(10))).get(10, TimeUnit.SECONDS);
+        catalog.put(slots, account + "/claimed-just-now", dev.sluice.raftstore.catalog.CountSlots.claimedAt(now))
+                .get(10, TimeUnit.SECONDS);
+        Map<String, Long> outcomes = race(4, () -> sns(keys),
+                (sns, i) -> sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(i))), SnsClient::listTopics);
+        assertEquals(Map.of("created", 2L, "SubscriptionLimitExceeded 403", 2L), outcomes,
+                "the old claim's slot was not freed once");
+        try (SnsClient sns = sns(keys)) {
+            assertEquals(2, sns.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions().size());
+        }
+        assertTrue(catalog.get(slots, account + "/crashed-long-ago").get(10, TimeUnit.SECONDS).isEmpty());
     }
 
     /** A call of one racer with its own client; what it answers does not matter, only whether the SDK threw. */
