@@ -81,7 +81,7 @@ public final class AccessCheckCost {
     }
 
     /** This thread's CPU nanoseconds and allocated bytes over {@code iterations} runs of {@code work}. */
-    private static long[] cpu(ThreadMXBean threads, int iterations, Runnable work) {
+    static long[] cpu(ThreadMXBean threads, int iterations, Runnable work) {
         var allocations = (com.sun.management.ThreadMXBean) threads;
         long thread = Thread.currentThread().getId();
         long startCpu = threads.getCurrentThreadCpuTime();

@@ -269,7 +269,7 @@ public final class DeepBacklogBenchmark {
         return memory.getHeapMemoryUsage().getUsed();
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return "load " + Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (IOException e) {
@@ -277,7 +277,7 @@ public final class DeepBacklogBenchmark {
         }
     }
 
-    private static void deleteTree(Path directory) throws IOException {
+    static void deleteTree(Path directory) throws IOException {
         try (Stream<Path> paths = Files.walk(directory)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);

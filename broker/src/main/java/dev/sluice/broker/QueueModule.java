@@ -9,6 +9,7 @@ import dev.sluice.broker.api.rest.RestResource;
 import dev.sluice.broker.config.SluiceConfig;
 import dev.sluice.broker.ops.QueueMeters;
 import dev.sluice.broker.auth.AccessCheck;
+import dev.sluice.broker.auth.policy.QueuePolicies;
 import dev.sluice.broker.service.AccountQueueClient;
 import dev.sluice.broker.service.ClusterQueueStats;
 import dev.sluice.broker.core.QueueAttributeCodec;
@@ -173,23 +174,31 @@ final class QueueModule implements AutoCloseable {
 
     /**
      * Mounts the SQS API (the tenants' edge: reserved internal queue names are refused there): each request reaches
-     * the queues through {@link AccountQueueClient}, where one {@link AccessCheck} ({@code access}: IAM's evaluation
+     * the queues through {@link AccountQueueClient}, where one access check ({@code queuePolicies}': IAM's evaluation
      * with the key's policies) decides every action with the queue's Policy as this node's replica holds it and the
      * request's source address and transport. {@code edgeLimits} wraps the tenants' queues before the access check
      * (the FIFO queues' per-queue limits).
      */
-    RouteMount routes(AccessCheck access, java.util.function.UnaryOperator<QueueClient> edgeLimits) {
-        return (Router router, RouteMount.Context context) -> new SqsRoutes(callersClients(access, edgeLimits)::apply, limits)
-                .mount(router);
+    RouteMount routes(QueuePolicies queuePolicies, java.util.function.UnaryOperator<QueueClient> edgeLimits) {
+        return (Router router, RouteMount.Context context) -> new SqsRoutes(callersClients(queuePolicies, edgeLimits)::apply,
+                limits).mount(router);
     }
 
-    /** Each caller's view of the tenants' queues (internal ones do not exist there), every action decided by {@code access}. */
+    /**
+     * The queues' Policies as this node holds them, judged by {@code access}: the one read of them for the SQS edge
+     * and for SNS deciding whether a topic may send to a queue.
+     */
+    QueuePolicies queuePolicies(AccessCheck access) {
+        return new QueuePolicies(tenantEngine()::policyOf, access, ACCOUNT_ID);
+    }
+
+    /** Each caller's view of the tenants' queues (internal ones do not exist there), every action decided by {@code queuePolicies}. */
     private java.util.function.BiFunction<dev.sluice.broker.auth.Caller, dev.sluice.broker.auth.policy.RequestContext,
-            AccountQueueClient> callersClients(AccessCheck access, java.util.function.UnaryOperator<QueueClient> edgeLimits) {
+            AccountQueueClient> callersClients(QueuePolicies queuePolicies,
+                    java.util.function.UnaryOperator<QueueClient> edgeLimits) {
         RoutedQueueClient tenants = tenantEngine();
         return AccountQueueClient.perCaller(edgeLimits.apply(queueMeters.countingEmptyReceives(tenants, edgeUsage::emptyReceive)),
-                access, tenants::policyOf, REGION,
-                ACCOUNT_ID);
+                queuePolicies.access(), queuePolicies::of, REGION, ACCOUNT_ID);
     }
 
     /**
@@ -233,11 +242,11 @@ final class QueueModule implements AutoCloseable {
      * queues ({@code callers}) through the same checked client as the SQS API, decided by {@code access}, with the
      * same {@code edgeLimits}. Call after {@link #start}.
      */
-    List<RestResource> restResources(AccessCheck access,
+    List<RestResource> restResources(QueuePolicies queuePolicies,
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers,
             Supplier<String> baseUrl, java.util.function.UnaryOperator<QueueClient> edgeLimits) {
         SqsValidator validator = new SqsValidator(limits, codec);
-        var checked = callersClients(access, edgeLimits);
+        var checked = callersClients(queuePolicies, edgeLimits);
         AccountRestQueues queues = new AccountRestQueues(checked, client -> new ValidatingQueueClient(client, validator),
                 engine::peek, callers, baseUrl, REGION, ACCOUNT_ID);
         return List.of(layoutResource, new QueueResource(queues, key -> engine.placementOf(key).thenApply(where ->

@@ -166,9 +166,12 @@ public final class SluiceServer implements AutoCloseable {
                                     accountKeys.rateLimiter()::limits, QueueModule.ACCOUNT_ID),
                             account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.QUEUES),
                             QueueModule.ACCOUNT_ID, catalog,
-                            () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS)), holdingsQuotas);
+                            () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS), clock::millis),
+                            holdingsQuotas);
             dev.sluice.broker.auth.policy.PolicyAccessCheck policies = new dev.sluice.broker.auth.policy.PolicyAccessCheck(
                     accountKeys.directory(), new dev.sluice.broker.auth.policy.PolicyCache(10_000));
+            // One read of a queue's Policy, for SQS requests and for topics sending to queues alike.
+            dev.sluice.broker.auth.policy.QueuePolicies queuePolicies = queues.queuePolicies(policies);
             java.util.function.Function<dev.sluice.notify.core.Caller, dev.sluice.broker.auth.Caller> callers =
                     caller -> new dev.sluice.broker.auth.Caller(accountKeys.directory().find(caller.accessKeyId())
                             .map(dev.sluice.broker.auth.KeyDirectory.SigningKey::accountId).orElse(QueueModule.ACCOUNT_ID),
@@ -177,8 +180,10 @@ public final class SluiceServer implements AutoCloseable {
                     callers, account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.TOPICS),
                     account -> accountKeys.quotas().of(account, dev.sluice.broker.accounts.AccountQuotas.Quota.SUBSCRIPTIONS),
                     holdingsQuotas::storedBytesRefusal,
-                    () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS));
-            notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
+                    () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS), queuePolicies);
+            // The copies fanout puts in tenants' queues count against the queue owner's stored bytes like its sends.
+            notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(),
+                    new dev.sluice.broker.service.HoldingsQuotaQueueClient(queues.tenantClient(), holdingsQuotas),
                     node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess,
                     new dev.sluice.broker.service.EdgeBilling(queues.edgeUsage()));
             dev.sluice.broker.ops.NotifyMeters notifyMeters = dev.sluice.broker.ops.NotifyMeters.register(meters,
@@ -187,12 +192,12 @@ public final class SluiceServer implements AutoCloseable {
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
                     new dev.sluice.broker.ops.NotificationCountRoutes(notify.deliveryHealth().counts(), notifyMeters::labels),
-                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(policies, queueLimits),
+                    (router1, context1) -> notifyRoutes.mount(router1), queues.routes(queuePolicies, queueLimits),
                     bridge.routes(queues, clock)));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
-            List<RestResource> restResources = new ArrayList<>(queues.restResources(policies, callers, baseUrl::get, queueLimits));
+            List<RestResource> restResources = new ArrayList<>(queues.restResources(queuePolicies, callers, baseUrl::get, queueLimits));
             restResources.add(new TopicResource(notify, QueueModule.REGION));
             RaftStoreNode started = node;
             // The console's cluster-wide numbers: the serving node asks the others (topic counts, function activity).
@@ -275,7 +280,8 @@ public final class SluiceServer implements AutoCloseable {
         NotifyConfig notifyConfig = NotifyConfig.defaults(QueueModule.REGION, QueueModule.ACCOUNT_ID)
                 .withAllowedNetworks(settings.webhookAllowedNetworks())
                 .withFunctionRetryDelays(settings.functionRetryDelays())
-                .withMaxConcurrentDeliveries(settings.maxConcurrentDeliveries());
+                .withMaxConcurrentDeliveries(settings.maxConcurrentDeliveries())
+                .withQueueDeliveryAttempts(settings.queueDeliveryAttempts());
         return settings.smtpServer().map(server -> {
             int colon = server.lastIndexOf(':');
             return notifyConfig.withSmtp(new NotifyConfig.Smtp(server.substring(0, colon),

@@ -53,9 +53,11 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
      *     invocation (default 1 min, 2 min: Lambda's asynchronous retries); programmatic only (tests shorten it)
      * @param maxConcurrentDeliveries webhook, email and function deliveries in flight on this node at once,
      *     across all subscriptions (default 256)
+     * @param queueDeliveryAttempts attempts to put a copy in an sqs subscription's queue before it goes to the
+     *     subscription's dead-letter queue (default SNS's 100,015); programmatic only (tests shorten it)
      */
     public record Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom,
-            List<Duration> functionRetryDelays, int maxConcurrentDeliveries) {
+            List<Duration> functionRetryDelays, int maxConcurrentDeliveries, int queueDeliveryAttempts) {
         public static final int DEFAULT_MAX_CONCURRENT_DELIVERIES = 256;
 
         public Notify {
@@ -70,7 +72,7 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
 
         public Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom) {
             this(webhookAllowedNetworks, smtpServer, smtpFrom, dev.sluice.notify.service.NotifyConfig.LAMBDA_RETRY_DELAYS,
-                    DEFAULT_MAX_CONCURRENT_DELIVERIES);
+                    DEFAULT_MAX_CONCURRENT_DELIVERIES, dev.sluice.notify.service.NotifyConfig.SQS_DELIVERY_ATTEMPTS);
         }
 
         public Notify(List<CidrBlock> webhookAllowedNetworks) {
@@ -78,11 +80,18 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         }
 
         public Notify withFunctionRetryDelays(List<Duration> delays) {
-            return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, delays, maxConcurrentDeliveries);
+            return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, delays, maxConcurrentDeliveries,
+                    queueDeliveryAttempts);
+        }
+
+        public Notify withQueueDeliveryAttempts(int attempts) {
+            return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, functionRetryDelays, maxConcurrentDeliveries,
+                    attempts);
         }
 
         public Notify withMaxConcurrentDeliveries(int deliveries) {
-            return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, functionRetryDelays, deliveries);
+            return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, functionRetryDelays, deliveries,
+                    queueDeliveryAttempts);
         }
 
         public static Notify defaults() {
@@ -90,15 +99,18 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         }
 
         public Notify withSmtpServer(Optional<String> server) {
-            return new Notify(webhookAllowedNetworks, server, smtpFrom, functionRetryDelays, maxConcurrentDeliveries);
+            return new Notify(webhookAllowedNetworks, server, smtpFrom, functionRetryDelays, maxConcurrentDeliveries,
+                    queueDeliveryAttempts);
         }
 
         public Notify withSmtpFrom(String from) {
-            return new Notify(webhookAllowedNetworks, smtpServer, from, functionRetryDelays, maxConcurrentDeliveries);
+            return new Notify(webhookAllowedNetworks, smtpServer, from, functionRetryDelays, maxConcurrentDeliveries,
+                    queueDeliveryAttempts);
         }
 
         public Notify withWebhookAllowedNetworks(List<CidrBlock> networks) {
-            return new Notify(networks, smtpServer, smtpFrom, functionRetryDelays, maxConcurrentDeliveries);
+            return new Notify(networks, smtpServer, smtpFrom, functionRetryDelays, maxConcurrentDeliveries,
+                    queueDeliveryAttempts);
         }
 
         /** Parses {@code 127.0.0.1/32,10.1.0.0/16}; throws IllegalArgumentException naming the bad entry. */

@@ -10,6 +10,7 @@ import dev.sluice.clientsdk.model.DeleteQueueResponse;
 import dev.sluice.clientsdk.model.GetQueueUrlRequest;
 import dev.sluice.clientsdk.model.ListQueuesRequest;
 import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.catalog.CountSlots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,10 +34,14 @@ import java.util.function.ToLongFunction;
  * after the queue is gone. Queues created before the level was reached have no slot: a node gives every queue of an
  * account one (from the listing above) before its first claim for that account, once per run.
  *
+ * <p>A claim records when it was made. A crash between a claim and the create leaves a slot without a queue; slots heal
+ * themselves when they matter ({@link CountSlots}): a claim refused as FULL while the account lists fewer queues than
+ * its quota frees the slots of queues it did not list, claimed over {@link CountSlots#CLAIM_GRACE} ago, whose queue
+ * does not exist, and claims once more.
+ *
  * <p>Below level 2 the edge count alone decides: two creates racing on different nodes may both see one slot left, so
- * an account can end up over its quota by the creates that raced. A crash between a claim and the create keeps the slot
- * until that name is created and deleted (the account has one queue fewer than its quota until then, never more).
- * Requests arrive with qualified names ({@code account/name}; the default account's are bare). Thread-safe; never blocks.
+ * an account can end up over its quota by the creates that raced. Requests arrive with qualified names
+ * ({@code account/name}; the default account's are bare). Thread-safe; never blocks.
  */
 public final class QueueCountQueueClient extends ForwardingQueueClient {
     /** The catalog namespace of the queue slots, keyed {@code account/name}. */
@@ -44,21 +49,23 @@ public final class QueueCountQueueClient extends ForwardingQueueClient {
     private static final int PAGE = 1_000;
     /** Accounts whose queues this node gave slots; forgotten all at once beyond this many (then given again). */
     private static final int MAX_BACKFILLED_ACCOUNTS = 10_000;
-    private static final byte[] SLOT = new byte[0];
 
     private final ToLongFunction<String> queueQuota;
     private final String defaultAccount;
     private final Catalog catalog;
     private final Supplier<CompletableFuture<Boolean>> exact;
     private final Set<String> backfilled = ConcurrentHashMap.newKeySet();
+    private final java.util.function.LongSupplier millis;
 
     /**
      * @param queueQuota an account's queue quota; 0 for no limit
      * @param exact whether every node knows {@link Catalog#putIfFewer} (asked before each claim)
+     * @param millis the wall clock, in milliseconds since the epoch: when a claim is made
      */
     public QueueCountQueueClient(QueueClient engine, ToLongFunction<String> queueQuota, String defaultAccount, Catalog catalog,
-            Supplier<CompletableFuture<Boolean>> exact) {
+            Supplier<CompletableFuture<Boolean>> exact, java.util.function.LongSupplier millis) {
         super(engine);
+        this.millis = millis;
         this.queueQuota = queueQuota;
         this.defaultAccount = defaultAccount;
         this.catalog = catalog;
@@ -103,9 +110,15 @@ public final class QueueCountQueueClient extends ForwardingQueueClient {
     private CompletableFuture<CreateQueueResponse> claimThenCreate(CreateQueueRequest request, String account,
             String bareName, List<String> listed, long quota) {
         String slot = account + "/" + bareName;
+        byte[] claim = CountSlots.claimedAt(millis.getAsLong());
         return backfill(account, listed)
-                .thenCompose(given -> catalog.putIfFewer(SLOTS, slot, SLOT, account + "/", quota))
-                .thenCompose(claim -> switch (claim) {
+                .thenCompose(given -> catalog.putIfFewer(SLOTS, slot, claim, account + "/", quota))
+                .thenCompose(result -> result != Catalog.Claim.FULL || listed.size() >= quota
+                        ? CompletableFuture.completedFuture(result)
+                        : freeLeakedSlots(account, listed).thenCompose(freed -> freed == 0
+                                ? CompletableFuture.completedFuture(result)
+                                : catalog.putIfFewer(SLOTS, slot, claim, account + "/", quota)))
+                .thenCompose(result -> switch (result) {
                     case EXISTS -> engine.createQueue(request);
                     case FULL -> createIfExists(request, account, bareName, quota);
                     case STORED -> engine.createQueue(request).handle((created, failed) -> {
@@ -114,11 +127,22 @@ public final class QueueCountQueueClient extends ForwardingQueueClient {
                         }
                         return exists(account, bareName).thenCompose(queue -> queue
                                 ? CompletableFuture.completedFuture(true)
-                                : catalog.delete(SLOTS, slot)).<CreateQueueResponse>handle((released, unknown) -> {
+                                : catalog.deleteIf(SLOTS, slot, claim)).<CreateQueueResponse>handle((released, unknown) -> {
                                     throw failed instanceof CompletionException done ? done : new CompletionException(failed);
                                 });
                     }).thenCompose(created -> created);
                 });
+    }
+
+    /** The slots of the account's queues that a crash left without their queue (not listed, missing, old). */
+    private CompletableFuture<Integer> freeLeakedSlots(String account, List<String> listed) {
+        Set<String> present = new java.util.TreeSet<>();
+        listed.stream().map(QueueUrl::parse).flatMap(java.util.Optional::stream).forEach(url -> present.add(url.queueName()));
+        String prefix = account + "/";
+        return CountSlots.freeAbandoned(catalog, SLOTS, prefix, millis.getAsLong(), slot -> {
+            String name = slot.substring(prefix.length());
+            return present.contains(name) ? CompletableFuture.completedFuture(true) : exists(account, name);
+        });
     }
 
     /** Gives every listed queue of the account a slot, once per run of this node. */
@@ -127,7 +151,7 @@ public final class QueueCountQueueClient extends ForwardingQueueClient {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<?>[] given = listed.stream().map(QueueUrl::parse).flatMap(java.util.Optional::stream)
-                .map(url -> catalog.putIfAbsent(SLOTS, account + "/" + url.queueName(), SLOT))
+                .map(url -> catalog.putIfAbsent(SLOTS, account + "/" + url.queueName(), new byte[0]))
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(given).thenRun(() -> {
             if (backfilled.size() >= MAX_BACKFILLED_ACCOUNTS) {

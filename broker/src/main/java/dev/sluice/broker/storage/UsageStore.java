@@ -99,9 +99,11 @@ public final class UsageStore implements UsageLedger {
         return ByteBuffer.allocate(utf8.length + 1).put(SOURCE_MARK).put(utf8).array();
     }
 
+    /** Built in one array: apply builds one for every usage add (several a request), so no account prefix first. */
     static byte[] key(String account, long hourMillis, UsageKind kind) {
-        byte[] prefix = accountPrefix(account);
-        return ByteBuffer.allocate(prefix.length + 9).put(prefix).putLong(hourMillis).put((byte) kind.code()).array();
+        byte[] utf8 = account.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(utf8.length + 10).put(utf8).put((byte) 0).putLong(hourMillis).put((byte) kind.code())
+                .array();
     }
 
     private static byte[] accountPrefix(String account) {

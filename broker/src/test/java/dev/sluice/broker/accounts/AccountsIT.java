@@ -63,10 +63,17 @@ class AccountsIT {
 
     /** A single-node server with the config keys and cluster key {@code clusterKey(fill)}, on free ports, ready. */
     static SluiceServer startKeyed(Path data, int fill, List<dev.sluice.broker.RouteMount> mounts) throws Exception {
+        return startKeyed(data, fill, mounts, config -> config);
+    }
+
+    /** As {@link #startKeyed(Path, int, List)}, with the config changed by {@code adjust} first. */
+    static SluiceServer startKeyed(Path data, int fill, List<dev.sluice.broker.RouteMount> mounts,
+            java.util.function.UnaryOperator<SluiceConfig> adjust) throws Exception {
         SluiceConfig defaults = SluiceConfig.defaults();
-        SluiceConfig config = keyed(Optional.of(clusterKey(fill))).apply(defaults.withHttp(defaults.http().withPort(0))
-                .withRaft(defaults.raft().withNode("n1", "127.0.0.1", dev.sluice.raftstore.testing.FreePorts.next())
-                        .withDataDirectory(data).withAllowTemporaryStorage(true).withDataGroups(1)));
+        SluiceConfig config = adjust.apply(keyed(Optional.of(clusterKey(fill))).apply(defaults.withHttp(defaults.http()
+                .withPort(0)).withRaft(defaults.raft().withNode("n1", "127.0.0.1",
+                        dev.sluice.raftstore.testing.FreePorts.next()).withDataDirectory(data)
+                        .withAllowTemporaryStorage(true).withDataGroups(1))));
         SluiceServer started = SluiceServer.start(config, mounts, java.time.InstantSource.system());
         long ready = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!started.node().health().ready() && System.nanoTime() < ready) {

@@ -38,7 +38,9 @@ class QuotasIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = AccountsIT.startKeyed(data, 5, List.of());
+        // SNS tries a copy 100,015 times before its dead-letter queue takes it; here 4 times (3 retries at once).
+        server = AccountsIT.startKeyed(data, 5, List.of(), config -> config.withNotifications(
+                config.notifications().withQueueDeliveryAttempts(4)));
         admin = new AdminApi(server.httpPort(), AwsCredentials.of(AccountsIT.OPS, AccountsIT.OPS_SECRET));
     }
 
@@ -284,6 +286,93 @@ class QuotasIT {
     }
 
     @Test
+    void copiesFromAnotherAccountsTopicIntoAQueueOverItsOwnersStoredBytesAreRefusedRetriedAndDeadLetteredNeverStored()
+            throws Exception {
+        AwsCredentials publisherKeys = tenant("Broadcaster", "{\"topics\":5}");
+        AwsCredentials ownerKeys = tenant("Collector", "{\"storedBytes\":1500}");
+        try (SqsClient publisherSqs = admin.sqs(publisherKeys); SnsClient publisher = sns(publisherKeys);
+                SqsClient owner = admin.sqs(ownerKeys)) {
+            String topic = publisher.createTopic(b -> b.name("broadcasts")).topicArn();
+            String spill = publisherSqs.createQueue(b -> b.queueName("broadcast-spill")).queueUrl();
+            String kept = sharedQueue(owner, "collected-kept", topic);
+            String spilled = sharedQueue(owner, "collected-spilled", topic);
+            publisher.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arnOf(owner, kept))
+                    .attributes(Map.of("RawMessageDelivery", "true")));
+            publisher.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(arnOf(owner, spilled))
+                    .attributes(Map.of("RawMessageDelivery", "true", "RedrivePolicy",
+                            "{\"deadLetterTargetArn\":\"" + arnOf(publisherSqs, spill) + "\"}")));
+            // The owner fills its quota itself, until the edge's sums show it full (a 200-byte send is refused).
+            owner.sendMessage(b -> b.queueUrl(kept).messageBody("filler-" + "f".repeat(1_393)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            boolean full = false;
+            while (!full && System.nanoTime() < deadline) {
+                try {
+                    owner.sendMessage(b -> b.queueUrl(kept).messageBody("filler-" + "f".repeat(193)));
+                    Thread.sleep(100);
+                } catch (AwsServiceException e) {
+                    assertEquals("OverLimit", e.awsErrorDetails().errorCode(), e.toString());
+                    full = true;
+                }
+            }
+            assertTrue(full, "the owner's own sends were never refused");
+            String fillers = depth(owner, kept);
+            List<String> copies = List.of("copy-1-" + "c".repeat(193), "copy-2-" + "c".repeat(193),
+                    "copy-3-" + "c".repeat(193));
+            copies.forEach(copy -> publisher.publish(b -> b.topicArn(topic).message(copy)));
+            // With a dead-letter queue, the copies land there once their attempts are spent; nothing in the queues.
+            assertEquals(new java.util.TreeSet<>(copies), new java.util.TreeSet<>(drain(publisherSqs, spill, 3, "copy-")));
+            assertEquals(fillers, depth(owner, kept), "a copy was stored over the owner's quota");
+            assertEquals("0", depth(owner, spilled), "a copy was stored over the owner's quota");
+            // Without one they are retried on: once the owner has room again, they arrive, none lost.
+            List<String> arrived = drain(owner, kept, 3, "copy-");
+            assertEquals(new java.util.TreeSet<>(copies), new java.util.TreeSet<>(arrived));
+            assertEquals("0", depth(owner, spilled), "a dead-lettered copy was delivered as well");
+        }
+    }
+
+    /** A queue of the owner whose Policy lets {@code topic} (of another account) send to it. */
+    private static String sharedQueue(SqsClient owner, String name, String topic) {
+        String url = owner.createQueue(b -> b.queueName(name)).queueUrl();
+        owner.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.POLICY,
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+                        + "\"sns.amazonaws.com\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"" + arnOf(owner, url)
+                        + "\",\"Condition\":{\"ArnEquals\":{\"aws:SourceArn\":\"" + topic + "\"}}}]}")));
+        return url;
+    }
+
+    private static String arnOf(SqsClient sqs, String url) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN)).attributesAsStrings()
+                .get("QueueArn");
+    }
+
+    private static String depth(SqsClient sqs, String url) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                .attributesAsStrings().get("ApproximateNumberOfMessages");
+    }
+
+    /**
+     * Receives from {@code url} and deletes everything until {@code count} bodies starting with {@code prefix} came
+     * (30 s at most): the bodies that did.
+     */
+    private static List<String> drain(SqsClient sqs, String url, int count, String prefix) {
+        List<String> bodies = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (bodies.size() < count && System.nanoTime() < deadline) {
+            for (var message : sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
+                    .messages()) {
+                if (message.body().startsWith(prefix)) {
+                    bodies.add(message.body());
+                }
+                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+            }
+        }
+        return bodies;
+    }
+
+    @Test
     void anAccountAtItsInFlightQuotaIsRefusedOverLimitOnReceivesUntilItDeletesOne() throws Exception {
         AwsCredentials keys = tenant("Juggler", "{\"inFlightMessages\":2}");
         try (SqsClient sqs = admin.sqs(keys)) {
@@ -377,6 +466,34 @@ class QuotasIT {
     }
 
     @Test
+    void aSlotClaimedByACreateThatCrashedBeforeCreatingIsFreedOnceOldAndRacingCreatesStillEndAtTheQuota()
+            throws Exception {
+        AwsCredentials keys = tenant("Leaky", "{\"queues\":4}");
+        String account;
+        try (SqsClient sqs = admin.sqs(keys)) {
+            account = dev.sluice.clientsdk.QueueUrl.parse(sqs.createQueue(b -> b.queueName("real")).queueUrl())
+                    .orElseThrow().accountId();
+        }
+        // Two claims as a create leaves them when its node dies between the claim and the create: one long ago, one
+        // just now (its create may still be running, so it keeps its slot).
+        long now = System.currentTimeMillis();
+        dev.sluice.raftstore.catalog.Catalog catalog = server.node().catalog();
+        catalog.put(dev.sluice.broker.service.QueueCountQueueClient.SLOTS, account + "/crashed-long-ago",
+                dev.sluice.raftstore.catalog.CountSlots.claimedAt(now - TimeUnit.MINUTES.toMillis(10)))
+                .get(10, TimeUnit.SECONDS);
+        catalog.put(dev.sluice.broker.service.QueueCountQueueClient.SLOTS, account + "/claimed-just-now",
+                dev.sluice.raftstore.catalog.CountSlots.claimedAt(now)).get(10, TimeUnit.SECONDS);
+        Map<String, Long> outcomes = race(4, () -> admin.sqs(keys), (sqs, i) -> sqs.createQueue(b -> b.queueName("after-" + i)),
+                SqsClient::listQueues);
+        assertEquals(Map.of("created", 2L, "OverLimit 400", 2L), outcomes, "the old claim's slot was not freed once");
+        try (SqsClient sqs = admin.sqs(keys)) {
+            assertEquals(3, sqs.listQueues().queueUrls().size(), "one real queue and the two creates that got a slot");
+        }
+        assertTrue(catalog.get(dev.sluice.broker.service.QueueCountQueueClient.SLOTS, account + "/crashed-long-ago")
+                .get(10, TimeUnit.SECONDS).isEmpty());
+    }
+
+    @Test
     void subscribesRacingForTheLastSlotsEndWithExactlyTheQuotaAndAnUnsubscribeFreesOne() throws Exception {
         AwsCredentials keys = tenant("SubscribeRace", "{\"subscriptions\":3}");
         String topic;
@@ -401,6 +518,37 @@ class QuotasIT {
                     () -> sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(subscriptions.get(0).endpoint())));
             assertEquals("SubscriptionLimitExceeded", refused.awsErrorDetails().errorCode(), refused.toString());
         }
+    }
+
+    @Test
+    void aSubscriptionSlotClaimedBeforeACrashIsFreedOnceOldAndRacingSubscribesStillEndAtTheQuota() throws Exception {
+        AwsCredentials keys = tenant("LeakySubscriber", "{\"subscriptions\":3}");
+        String topic;
+        String account;
+        List<String> queueArns = new java.util.ArrayList<>();
+        try (SnsClient sns = sns(keys); SqsClient sqs = admin.sqs(keys)) {
+            topic = sns.createTopic(b -> b.name("leaky-news")).topicArn();
+            account = topic.split(":")[4];
+            for (int i = 0; i < 4; i++) {
+                String url = sqs.createQueue(b -> b.queueName("leaky-reader-" + queueArns.size())).queueUrl();
+                queueArns.add(arnOf(sqs, url));
+            }
+        }
+        long now = System.currentTimeMillis();
+        dev.sluice.raftstore.catalog.Catalog catalog = server.node().catalog();
+        String slots = dev.sluice.notify.service.NotifyCatalog.SUBSCRIPTION_SLOTS;
+        catalog.put(slots, account + "/crashed-long-ago", dev.sluice.raftstore.catalog.CountSlots.claimedAt(
+                now - TimeUnit.MINUTES.toMillis(10))).get(10, TimeUnit.SECONDS);
+        catalog.put(slots, account + "/claimed-just-now", dev.sluice.raftstore.catalog.CountSlots.claimedAt(now))
+                .get(10, TimeUnit.SECONDS);
+        Map<String, Long> outcomes = race(4, () -> sns(keys),
+                (sns, i) -> sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArns.get(i))), SnsClient::listTopics);
+        assertEquals(Map.of("created", 2L, "SubscriptionLimitExceeded 403", 2L), outcomes,
+                "the old claim's slot was not freed once");
+        try (SnsClient sns = sns(keys)) {
+            assertEquals(2, sns.listSubscriptionsByTopic(b -> b.topicArn(topic)).subscriptions().size());
+        }
+        assertTrue(catalog.get(slots, account + "/crashed-long-ago").get(10, TimeUnit.SECONDS).isEmpty());
     }
 
     /** A call of one racer with its own client; what it answers does not matter, only whether the SDK threw. */

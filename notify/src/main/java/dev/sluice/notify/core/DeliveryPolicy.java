@@ -22,6 +22,12 @@ public record DeliveryPolicy(int numRetries, int numNoDelayRetries, int numMinDe
      * exponentially from 10 s to 600 s, then 38 at 600 s; 50 retries over about 6 hours.
      */
     public static final DeliveryPolicy SMTP_DEFAULT = new DeliveryPolicy(50, 0, 2, 38, 10, 600, Backoff.EXPONENTIAL, null);
+    /**
+     * SNS's fixed policy for AWS-managed endpoints (Amazon SQS, Lambda), which no DeliveryPolicy changes: 3 retries at
+     * once, 2 a second apart, 10 backing off exponentially from 1 s to 20 s, then 100,000 20 s apart; over 23 days.
+     */
+    public static final DeliveryPolicy SQS_DEFAULT = new DeliveryPolicy(100_015, 3, 2, 100_000, 1, 20, Backoff.EXPONENTIAL,
+            null);
     private static final int MAX_RETRIES = 100;
     private static final int MAX_DELAY_SECONDS = 3600;
 

@@ -21,20 +21,34 @@ import java.util.Map;
  * @param messageStructure "json" when {@code message} holds per-protocol bodies, else null
  * @param onlySubscriptions when not null, the subscription ids still owed a copy (a partial fanout's
  *     remainder); null means every matching subscription
+ * @param attempts how many fanouts of it were made before (0 at publish): every subscription a remainder names failed
+ *     each of them, so this counts its delivery attempts exactly
  */
 public record PublishedMessage(String messageId, String topicArn, String subject, String message,
         String messageStructure, Map<String, MessageAttributeValue> attributes, String timestamp, String groupId,
-        String deduplicationId, List<String> onlySubscriptions) {
+        String deduplicationId, List<String> onlySubscriptions, int attempts) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public PublishedMessage {
         attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         onlySubscriptions = onlySubscriptions == null ? null : List.copyOf(onlySubscriptions);
+        if (attempts < 0) {
+            throw new IllegalArgumentException("attempts must not be negative: " + attempts);
+        }
     }
 
-    public PublishedMessage onlyFor(List<String> subscriptionIds) {
+    /** A message as published: no fanout attempt made yet. */
+    public PublishedMessage(String messageId, String topicArn, String subject, String message, String messageStructure,
+            Map<String, MessageAttributeValue> attributes, String timestamp, String groupId, String deduplicationId,
+            List<String> onlySubscriptions) {
+        this(messageId, topicArn, subject, message, messageStructure, attributes, timestamp, groupId, deduplicationId,
+                onlySubscriptions, 0);
+    }
+
+    /** The remainder after this fanout attempt failed for {@code subscriptionIds}: owed to them only, one attempt more. */
+    public PublishedMessage retryFor(List<String> subscriptionIds) {
         return new PublishedMessage(messageId, topicArn, subject, message, messageStructure, attributes, timestamp,
-                groupId, deduplicationId, subscriptionIds);
+                groupId, deduplicationId, subscriptionIds, attempts + 1);
     }
 
     /** The body for a protocol: with {@code MessageStructure=json}, its key or {@code default}; else the message. */
@@ -91,6 +105,9 @@ public record PublishedMessage(String messageId, String topicArn, String subject
         if (onlySubscriptions != null) {
             onlySubscriptions.forEach(root.putArray("only")::add);
         }
+        if (attempts > 0) {
+            root.put("attempts", attempts);
+        }
         return root.toString();
     }
 
@@ -121,7 +138,7 @@ public record PublishedMessage(String messageId, String topicArn, String subject
         }
         return new PublishedMessage(root.path("id").asText(), root.path("topic").asText(), text(root, "subject"),
                 root.path("message").asText(), text(root, "structure"), attributes, root.path("timestamp").asText(),
-                text(root, "group"), text(root, "dedup"), only);
+                text(root, "group"), text(root, "dedup"), only, Math.max(0, root.path("attempts").asInt()));
     }
 
     private static String text(JsonNode root, String field) {

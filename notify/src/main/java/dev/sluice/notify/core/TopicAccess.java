@@ -31,14 +31,13 @@ public interface TopicAccess {
     }
 
     /**
-     * Whether a topic may deliver to a queue of another account: the queue's Policy allows {@code sqs:SendMessage} to
-     * SNS acting for the topic ({@code aws:SourceArn}, {@code aws:SourceAccount}). Default: never.
-     *
-     * @param queuePolicy the queue's Policy attribute, null or empty when it has none
+     * Whether a topic may deliver to a queue of another account: the queue's Policy, read as the SQS edge reads it,
+     * allows {@code sqs:SendMessage} to SNS acting for the topic ({@code aws:SourceArn}, {@code aws:SourceAccount}).
+     * False for a missing queue. Default: never.
      */
-    default boolean topicMaySendTo(String topicArn, String topicAccount, String queueArn, String queueAccount,
-            String queuePolicy) {
-        return false;
+    default java.util.concurrent.CompletableFuture<Boolean> topicMaySendTo(String topicArn, String topicAccount,
+            String queueArn) {
+        return java.util.concurrent.CompletableFuture.completedFuture(false);
     }
 
     /**

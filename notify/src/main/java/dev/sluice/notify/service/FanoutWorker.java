@@ -9,6 +9,7 @@ import dev.sluice.clientsdk.model.ReceiveMessageRequest;
 import dev.sluice.clientsdk.model.SendMessageBatchRequest;
 import dev.sluice.clientsdk.model.SendMessageBatchRequestEntry;
 import dev.sluice.clientsdk.model.SendMessageRequest;
+import dev.sluice.notify.core.DeliveryPolicy;
 import dev.sluice.notify.core.PublishedMessage;
 import dev.sluice.notify.core.Subscription;
 import dev.sluice.notify.core.Topic;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
 final class FanoutWorker extends QueuePoller {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
     private static final int WAIT_SECONDS = 20;
-    private static final int RETRY_DELAY_SECONDS = 10;
     private static final long ERROR_PAUSE_MILLIS = 1000;
 
     private final Topic topic;
@@ -110,10 +110,10 @@ final class FanoutWorker extends QueuePoller {
                         if (undelivered == null) {
                             latencies(subscription, published, indexes, failedIndexes);
                         }
-                        // The failed copies are retried by a remainder in the outbox, due in RETRY_DELAY_SECONDS;
-                        // copies that went to the dead-letter queue instead have no retry.
+                        // The failed copies are retried by a remainder in the outbox, due as SNS's policy for queues
+                        // says; copies that went to the dead-letter queue instead have no retry.
                         java.time.Duration retryIn = java.time.Duration.ofSeconds(failure == null && undelivered != null
-                                ? 0 : RETRY_DELAY_SECONDS);
+                                ? 0 : retryDelaySeconds(published.get(indexes.get(0))));
                         if (undelivered != null) {
                             services.health().failed(subscription, DeliveryHealth.describe(subscription, undelivered)
                                     + (failure == null ? "; its copies went to the subscription's dead-letter queue" : ""),
@@ -189,8 +189,8 @@ final class FanoutWorker extends QueuePoller {
                     }
                     return new Sent(failedIndexes(response), null);
                 })
-                .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, failure)
-                        .thenApply(response -> new Sent(failedIndexes(response), failure)));
+                .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, deadLettered(subscription,
+                        published, indexes, failure), failure));
     }
 
     /**
@@ -242,26 +242,56 @@ final class FanoutWorker extends QueuePoller {
     }
 
     /**
-     * An SQS subscription whose queue is gone gets its copies in the subscription's dead-letter queue, as
-     * SNS does; without one (or for any other failure) the failure stands and the copies are retried.
+     * Which of a refused batch's copies go to the subscription's dead-letter queue instead, as SNS does for an sqs
+     * subscription: all of them when its queue is gone, else those whose attempts are spent
+     * ({@link NotifyConfig#queueDeliveryAttempts}: its owner over a quota, its Policy withdrawn, ...). None without a
+     * dead-letter queue, or for a push subscription (its retries are its delivery queue's): they are retried.
      */
-    private CompletableFuture<dev.sluice.clientsdk.model.SendMessageBatchResponse> toDeadLetterQueue(
-            Subscription subscription, List<SendMessageBatchRequestEntry> entries, Throwable failure) {
-        java.util.Optional<String> deadLetters = subscription.push() || !InternalQueues.isMissingQueue(failure)
-                ? java.util.Optional.empty()
+    private Set<Integer> deadLettered(Subscription subscription, List<PublishedMessage> published, List<Integer> indexes,
+            Throwable failure) {
+        Set<Integer> spent = new TreeSet<>();
+        if (subscription.push() || subscription.deadLetterTargetArn().isEmpty()) {
+            return spent;
+        }
+        boolean missing = InternalQueues.isMissingQueue(failure);
+        for (int index : indexes) {
+            if (missing || published.get(index).attempts() + 1 >= services.config().queueDeliveryAttempts()) {
+                spent.add(index);
+            }
+        }
+        return spent;
+    }
+
+    /**
+     * Sends the {@code deadLettered} copies to the subscription's dead-letter queue; the others stay failed (retried).
+     * Without any to send, the failure stands and every copy is retried.
+     */
+    private CompletableFuture<Sent> toDeadLetterQueue(Subscription subscription,
+            List<SendMessageBatchRequestEntry> entries, Set<Integer> deadLettered, Throwable failure) {
+        java.util.Optional<String> deadLetters = deadLettered.isEmpty() ? java.util.Optional.empty()
                 : subscription.deadLetterTargetArn().flatMap(arn -> services.internalQueues().urlOfArn(arn));
         if (deadLetters.isEmpty()) {
             return CompletableFuture.failedFuture(failure);
         }
         boolean fifo = deadLetters.get().endsWith(".fifo");
-        return services.subscriberQueues().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), entries.stream()
-                .map(entry -> new SendMessageBatchRequestEntry(entry.id(), entry.messageBody(), null,
-                        entry.messageAttributes(), Map.of(), fifo ? entry.messageDeduplicationId() : null,
-                        fifo ? entry.messageGroupId() : null)).toList()))
+        List<Integer> retried = new ArrayList<>();
+        List<SendMessageBatchRequestEntry> moved = new ArrayList<>();
+        for (SendMessageBatchRequestEntry entry : entries) {
+            int index = Integer.parseInt(entry.id().substring(1));
+            if (!deadLettered.contains(index)) {
+                retried.add(index);
+                continue;
+            }
+            moved.add(new SendMessageBatchRequestEntry(entry.id(), entry.messageBody(), null, entry.messageAttributes(),
+                    Map.of(), fifo ? entry.messageDeduplicationId() : null, fifo ? entry.messageGroupId() : null));
+        }
+        return services.subscriberQueues().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), moved))
                 .thenApply(response -> {
                     services.health().counts().deadLettered(topic.name(), subscription.protocol(),
-                            entries.size() - response.failed().size());
-                    return response;
+                            moved.size() - response.failed().size());
+                    List<Integer> failed = new ArrayList<>(retried);
+                    failed.addAll(failedIndexes(response));
+                    return new Sent(failed, failure);
                 });
     }
 
@@ -273,9 +303,10 @@ final class FanoutWorker extends QueuePoller {
         List<CompletableFuture<?>> remainders = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             if (!failedByMessage.get(i).isEmpty()) {
-                PublishedMessage remainder = published.get(i).onlyFor(List.copyOf(failedByMessage.get(i)));
+                PublishedMessage remainder = published.get(i).retryFor(List.copyOf(failedByMessage.get(i)));
                 remainders.add(services.queueClient().sendMessage(new SendMessageRequest(
-                        services.internalQueues().outboxUrl(topic), remainder.toJson(), RETRY_DELAY_SECONDS,
+                        services.internalQueues().outboxUrl(topic), remainder.toJson(),
+                        retryDelaySeconds(published.get(i)),
                         Map.<String, MessageAttributeValue>of(), Map.of(), null, null)));
             }
         }
@@ -286,6 +317,16 @@ final class FanoutWorker extends QueuePoller {
             }
             return delete(deletes);
         });
+    }
+
+    /**
+     * The wait before fanning {@code message} out again once this attempt failed: SNS's delivery policy for queues and
+     * functions (3 retries at once, 2 a second apart, 10 backing off to 20 s, then every 20 s), in whole seconds as a
+     * SendMessage delay takes it.
+     */
+    private static int retryDelaySeconds(PublishedMessage message) {
+        long millis = DeliveryPolicy.SQS_DEFAULT.delayBeforeRetry(message.attempts() + 1).toMillis();
+        return (int) Math.min(DeliveryPolicy.SQS_DEFAULT.maxDelayTargetSeconds(), (millis + 999) / 1000);
     }
 
     /**

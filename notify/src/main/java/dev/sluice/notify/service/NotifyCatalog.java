@@ -5,6 +5,7 @@ import dev.sluice.notify.core.CatalogRecordCodec;
 import dev.sluice.notify.core.Subscription;
 import dev.sluice.notify.core.Topic;
 import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.catalog.CountSlots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +33,7 @@ public final class NotifyCatalog {
     static final String SUBSCRIPTIONS = "sns.subscriptions";
     static final String KEYS = "sns.keys";
     /** One record per subscription of an account with exact count quotas, keyed {@link #subscriptionSlot}. */
-    static final String SUBSCRIPTION_SLOTS = "sns.subscription-slots";
+    public static final String SUBSCRIPTION_SLOTS = "sns.subscription-slots";
     private static final byte[] SLOT = new byte[0];
     /** Conflicting writes an update re-reads and retries before it fails with ConcurrentAccess. */
     static final int UPDATE_ATTEMPTS = 64;
@@ -76,9 +77,26 @@ public final class NotifyCatalog {
         }
     }
 
-    /** Claims a subscription's slot within its owner's quota in one apply (a command of feature level 2). */
-    CompletableFuture<Catalog.Claim> claimSubscriptionSlot(String account, String slot, long quota) {
-        return catalog.putIfFewer(SUBSCRIPTION_SLOTS, slot, SLOT, account + "/", quota);
+    /**
+     * Claims a subscription's slot within its owner's quota in one apply (a command of feature level 2), the claim
+     * made at {@code claim} ({@link CountSlots#claimedAt}).
+     */
+    CompletableFuture<Catalog.Claim> claimSubscriptionSlot(String account, String slot, long quota, byte[] claim) {
+        return catalog.putIfFewer(SUBSCRIPTION_SLOTS, slot, claim, account + "/", quota);
+    }
+
+    /**
+     * Frees the account's slots a crash left without their subscription: not among {@code live} (the slots of the
+     * subscriptions it owns), claimed over {@link CountSlots#CLAIM_GRACE} before {@code nowMillis}. Counts them.
+     */
+    CompletableFuture<Integer> freeAbandonedSubscriptionSlots(String account, java.util.Set<String> live, long nowMillis) {
+        return CountSlots.freeAbandoned(catalog, SUBSCRIPTION_SLOTS, account + "/", nowMillis,
+                slot -> CompletableFuture.completedFuture(live.contains(slot)));
+    }
+
+    /** Gives back the slot a failed create claimed, unless a newer claim holds it now. */
+    CompletableFuture<Boolean> releaseSubscriptionSlot(String slot, byte[] claim) {
+        return catalog.deleteIf(SUBSCRIPTION_SLOTS, slot, claim);
     }
 
     /** Gives a subscription that exists a slot (it had none: created before slots were claimed). */

@@ -30,13 +30,22 @@ import java.util.List;
  * @param orphanGrace an internal queue without an owning topic or subscription is deleted only once it
  *     is at least this old (and was ownerless on two refreshes in a row): CreateTopic and Subscribe make
  *     the queue before the catalog record, so a younger one may be about to get its owner
+ * @param queueDeliveryAttempts how many times fanout tries to put a copy in an sqs subscription's queue (the queue
+ *     refused it: its owner is over a quota, its Policy no longer allows the topic) before the copy goes to the
+ *     subscription's dead-letter queue; without one it is retried on. Default {@link #SQS_DELIVERY_ATTEMPTS}, as SNS.
  */
 public record NotifyConfig(String region, String accountId, List<CidrBlock> allowedNetworks,
         int maxConcurrentDeliveries, int maxConcurrentDeliveriesPerSubscription, Duration connectTimeout,
         Duration responseTimeout, int maxResponseBytes, Duration refreshInterval, int maxWorkers,
-        int fanoutPollersPerTopic, Smtp smtp, List<Duration> functionRetryDelays, Duration orphanGrace) {
+        int fanoutPollersPerTopic, Smtp smtp, List<Duration> functionRetryDelays, Duration orphanGrace,
+        int queueDeliveryAttempts) {
     /** Lambda's asynchronous invocation retries a failing function twice, 1 min and then 2 min later. */
     public static final List<Duration> LAMBDA_RETRY_DELAYS = List.of(Duration.ofMinutes(1), Duration.ofMinutes(2));
+    /**
+     * SNS's delivery policy for Amazon SQS endpoints, which no DeliveryPolicy changes: 100,015 attempts in all
+     * ({@link dev.sluice.notify.core.DeliveryPolicy#SQS_DEFAULT}).
+     */
+    public static final int SQS_DELIVERY_ATTEMPTS = 100_015;
     private static final int MAX_FUNCTION_RETRIES = 10;
     private static final Duration MAX_FUNCTION_RETRY_DELAY = Duration.ofHours(12);
 
@@ -56,31 +65,41 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
 
     public static NotifyConfig defaults(String region, String accountId) {
         return new NotifyConfig(region, accountId, List.of(), 256, 8, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                64 * 1024, Duration.ofSeconds(1), 2000, 4, null, LAMBDA_RETRY_DELAYS, Duration.ofMinutes(5));
+                64 * 1024, Duration.ofSeconds(1), 2000, 4, null, LAMBDA_RETRY_DELAYS, Duration.ofMinutes(5), SQS_DELIVERY_ATTEMPTS);
     }
 
     public NotifyConfig withAllowedNetworks(List<CidrBlock> networks) {
         return new NotifyConfig(region, accountId, networks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, functionRetryDelays, orphanGrace);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, functionRetryDelays, orphanGrace,
+                queueDeliveryAttempts);
     }
 
     public NotifyConfig withSmtp(Smtp newSmtp) {
         return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers, fanoutPollersPerTopic, newSmtp, functionRetryDelays, orphanGrace);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, newSmtp, functionRetryDelays, orphanGrace,
+                queueDeliveryAttempts);
     }
 
     public NotifyConfig withMaxConcurrentDeliveries(int deliveries) {
         return new NotifyConfig(region, accountId, allowedNetworks, deliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, functionRetryDelays, orphanGrace);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, functionRetryDelays, orphanGrace,
+                queueDeliveryAttempts);
     }
 
     public NotifyConfig withFunctionRetryDelays(List<Duration> delays) {
         return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
-                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, delays, orphanGrace);
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, delays, orphanGrace,
+                queueDeliveryAttempts);
+    }
+
+    public NotifyConfig withQueueDeliveryAttempts(int attempts) {
+        return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
+                maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
+                refreshInterval, maxWorkers, fanoutPollersPerTopic, smtp, functionRetryDelays, orphanGrace, attempts);
     }
 
     /** Every problem at once. */
@@ -104,6 +123,9 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
         if (functionRetryDelays.size() > MAX_FUNCTION_RETRIES || functionRetryDelays.stream().anyMatch(delay ->
                 delay.compareTo(Duration.ofSeconds(1)) < 0 || delay.compareTo(MAX_FUNCTION_RETRY_DELAY) > 0)) {
             problems.add("functionRetryDelays: at most " + MAX_FUNCTION_RETRIES + " delays of 1 s to 12 h");
+        }
+        if (queueDeliveryAttempts < 1 || queueDeliveryAttempts > SQS_DELIVERY_ATTEMPTS) {
+            problems.add("queueDeliveryAttempts: 1 to " + SQS_DELIVERY_ATTEMPTS);
         }
         return problems;
     }

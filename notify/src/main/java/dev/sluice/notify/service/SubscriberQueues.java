@@ -10,8 +10,9 @@ import java.util.concurrent.CompletionException;
 /**
  * Whether a topic may deliver to a tenant's queue of another account, by the queue's Policy: when subscribing, and
  * again before fanout sends there ({@link #stillAllows}: a decision is kept {@link #RECHECK_NANOS}, so a Policy its
- * owner withdrew stops the deliveries within that time). The Policy is read through the tenants' view of the queues,
- * to which internal queues do not exist. Thread-safe; never blocks.
+ * owner withdrew stops the deliveries within that time). The Policy is read and judged by {@link TopicAccess}, as the
+ * SQS edge reads and judges it; the tenants' view of the queues (internal ones do not exist there) only answers
+ * whether a queue whose Policy refused the topic is missing. Thread-safe; never blocks.
  */
 final class SubscriberQueues {
     /** How long fanout keeps a decision before reading the queue's Policy again. */
@@ -42,7 +43,7 @@ final class SubscriberQueues {
         if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
             return CompletableFuture.completedFuture(cached.allowed());
         }
-        return decide(queueUrl, queueArn, queueAccount, topicArn, topicAccount, true).thenApply(allowed -> {
+        return allowsOrMissing(queueUrl, queueArn, topicArn, topicAccount).thenApply(allowed -> {
             if (decisions.size() >= MAX_DECISIONS) {
                 decisions.clear();
             }
@@ -54,22 +55,24 @@ final class SubscriberQueues {
     /** True when the queue exists and its Policy allows the topic to SendMessage; false for a missing queue too. */
     CompletableFuture<Boolean> allowsTopic(String queueUrl, String queueArn, String queueAccount, String topicArn,
             String topicAccount) {
-        return decide(queueUrl, queueArn, queueAccount, topicArn, topicAccount, false);
+        return access.topicMaySendTo(topicArn, topicAccount, queueArn);
     }
 
-    private CompletableFuture<Boolean> decide(String queueUrl, String queueArn, String queueAccount, String topicArn,
-            String topicAccount, boolean whenMissing) {
-        return tenantQueues.getQueueAttributes(new GetQueueAttributesRequest(queueUrl, List.of("Policy")))
-                .handle((answer, failure) -> {
-                    if (failure != null) {
-                        if (InternalQueues.isMissingQueue(failure)) {
-                            return whenMissing;
-                        }
-                        throw failure instanceof CompletionException completion ? completion
-                                : new CompletionException(failure);
-                    }
-                    return access.topicMaySendTo(topicArn, topicAccount, queueArn, queueAccount,
-                            answer.attributes().get("Policy"));
-                });
+    /** As {@link #allowsTopic}, but a missing queue passes (its Policy reads as none: only then is it looked for). */
+    private CompletableFuture<Boolean> allowsOrMissing(String queueUrl, String queueArn, String topicArn,
+            String topicAccount) {
+        return access.topicMaySendTo(topicArn, topicAccount, queueArn).thenCompose(allowed -> allowed
+                ? CompletableFuture.completedFuture(allowed)
+                : tenantQueues.getQueueAttributes(new GetQueueAttributesRequest(queueUrl, List.of("QueueArn")))
+                        .handle((answer, failure) -> {
+                            if (failure == null) {
+                                return false;
+                            }
+                            if (InternalQueues.isMissingQueue(failure)) {
+                                return true;
+                            }
+                            throw failure instanceof CompletionException completion ? completion
+                                    : new CompletionException(failure);
+                        }));
     }
 }

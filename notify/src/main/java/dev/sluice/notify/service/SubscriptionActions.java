@@ -11,6 +11,8 @@ import dev.sluice.notify.core.SnsFilterPolicy;
 import dev.sluice.notify.core.Subscription;
 import dev.sluice.notify.core.Topic;
 import dev.sluice.notify.core.TopicArn;
+import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.catalog.CountSlots;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -163,7 +165,8 @@ public final class SubscriptionActions {
      * that counts the account's slots in the same apply, so of Subscribes racing on any nodes for the last slot one
      * gets it. A create that fails gives the slot it claimed back (unless the subscription was stored after all);
      * Unsubscribe and DeleteTopic give it back ({@link TopicActions#deleteSubscriptionState}). The account's
-     * subscriptions from before get slots (from {@code owned}) before this node's first claim for it.
+     * subscriptions from before get slots (from {@code owned}) before this node's first claim for it. A claim refused
+     * FULL first frees the slots a crash between claim and create left ({@link CountSlots}), then claims once more.
      */
     private CompletableFuture<Subscription> withinSlot(String account, List<Subscription> owned, String topicName,
             String protocol, String endpoint, Supplier<CompletableFuture<Subscription>> create) {
@@ -172,23 +175,37 @@ public final class SubscriptionActions {
             return create.get();
         }
         String slot = NotifyCatalog.subscriptionSlot(account, topicName, protocol, endpoint);
+        long now = timestamps.clock().millis();
+        byte[] claim = CountSlots.claimedAt(now);
         return topics.exactCountQuotas().thenCompose(exact -> !exact ? create.get()
-                : backfill(account, owned).thenCompose(given -> catalog.claimSubscriptionSlot(account, slot, quota))
-                        .thenCompose(claim -> switch (claim) {
+                : backfill(account, owned).thenCompose(given -> catalog.claimSubscriptionSlot(account, slot, quota, claim))
+                        .thenCompose(result -> result != Catalog.Claim.FULL ? CompletableFuture.completedFuture(result)
+                                : freeAbandonedSlots(account, owned, now).thenCompose(freed -> freed == 0
+                                        ? CompletableFuture.completedFuture(result)
+                                        : catalog.claimSubscriptionSlot(account, slot, quota, claim)))
+                        .thenCompose(result -> switch (result) {
                             case FULL -> throw limitExceeded(account, quota);
                             case EXISTS -> create.get();
                             case STORED -> create.get().handle((created, failed) -> failed == null
                                     ? CompletableFuture.completedFuture(created)
-                                    : releaseUnlessStored(slot, topicName, protocol, endpoint, failed))
+                                    : releaseUnlessStored(slot, claim, topicName, protocol, endpoint, failed))
                                     .thenCompose(created -> created);
                         }));
     }
 
-    private CompletableFuture<Subscription> releaseUnlessStored(String slot, String topicName, String protocol,
-            String endpoint, Throwable failed) {
+    /** The account's slots a crash left without their subscription ({@link CountSlots}): not one of {@code owned}'s. */
+    private CompletableFuture<Integer> freeAbandonedSlots(String account, List<Subscription> owned, long now) {
+        Set<String> live = new java.util.TreeSet<>();
+        owned.forEach(subscription -> live.add(NotifyCatalog.subscriptionSlot(account, subscription.topicName(),
+                subscription.protocol(), subscription.endpoint())));
+        return catalog.freeAbandonedSubscriptionSlots(account, live, now);
+    }
+
+    private CompletableFuture<Subscription> releaseUnlessStored(String slot, byte[] claim, String topicName,
+            String protocol, String endpoint, Throwable failed) {
         return catalog.subscriptionsOf(topicName).thenCompose(now -> now.stream().anyMatch(subscription ->
                         subscription.protocol().equals(protocol) && subscription.endpoint().equals(endpoint))
-                        ? CompletableFuture.completedFuture(true) : catalog.releaseSubscriptionSlot(slot))
+                        ? CompletableFuture.completedFuture(true) : catalog.releaseSubscriptionSlot(slot, claim))
                 .<Subscription>handle((released, unknown) -> {
                     throw failed instanceof java.util.concurrent.CompletionException done ? done
                             : new java.util.concurrent.CompletionException(failed);

@@ -87,10 +87,18 @@ class CatalogRecordCodecTest {
         PublishedMessage message = new PublishedMessage("id-1", "arn:aws:sns:us-east-1:000000000000:t", "subject",
                 "{\"default\":\"d\",\"http\":\"h\"}", "json", Map.of("s", MessageAttributeValue.ofString("String", "v"),
                 "b", MessageAttributeValue.ofBinary("Binary", new byte[] {1, 2})), "2026-11-24T00:00:00.000Z", null, null,
-                List.of("sub-1"));
+                List.of("sub-1"), 3);
         PublishedMessage decoded = PublishedMessage.fromJson(message.toJson());
         assertEquals(message, decoded);
+        assertEquals(4, PublishedMessage.fromJson(decoded.retryFor(List.of("sub-1")).toJson()).attempts());
         assertEquals("h", decoded.messageFor("http"));
         assertEquals("d", decoded.messageFor("sqs"));
+    }
+
+    @Test
+    void anOutboxMessageWrittenBeforeAttemptsWereCountedHasMadeNone() {
+        String older = "{\"v\":1,\"id\":\"id-1\",\"topic\":\"arn:aws:sns:us-east-1:000000000000:t\",\"message\":\"m\","
+                + "\"timestamp\":\"2026-11-24T00:00:00.000Z\",\"attributes\":{},\"only\":[\"sub-1\"]}";
+        assertEquals(0, PublishedMessage.fromJson(older).attempts());
     }
 }

@@ -23,6 +23,21 @@ class DeliveryPolicyTest {
     }
 
     @Test
+    void queuesFollowSnsPolicyForManagedEndpointsThreeAtOnceTwoASecondApartThenBackingOffToTwentySeconds() {
+        DeliveryPolicy policy = DeliveryPolicy.SQS_DEFAULT;
+        for (int retry = 1; retry <= 3; retry++) {
+            assertEquals(Duration.ZERO, policy.delayBeforeRetry(retry));
+        }
+        assertEquals(Duration.ofSeconds(1), policy.delayBeforeRetry(4));
+        assertEquals(Duration.ofSeconds(1), policy.delayBeforeRetry(5));
+        assertEquals(Duration.ofSeconds(1), policy.delayBeforeRetry(6));
+        assertTrue(policy.delayBeforeRetry(12).compareTo(Duration.ofSeconds(1)) > 0);
+        assertTrue(policy.delayBeforeRetry(14).compareTo(Duration.ofSeconds(20)) < 0);
+        assertEquals(Duration.ofSeconds(20), policy.delayBeforeRetry(15));
+        assertEquals(Duration.ofSeconds(20), policy.delayBeforeRetry(100_015));
+    }
+
+    @Test
     void emailFollowsSnsSmtpPolicyWhateverTheTopicSays() {
         DeliveryPolicy policy = DeliveryPolicy.effective(null,
                 "{\"http\":{\"defaultHealthyRetryPolicy\":{\"numRetries\":1}}}", "email-json");

@@ -18,6 +18,7 @@ public final class TopicPolicyAccess implements TopicAccess {
     private final java.util.function.ToLongFunction<String> subscriptionQuota;
     private final java.util.function.BiFunction<String, Long, String> publishRefusal;
     private final java.util.function.Supplier<java.util.concurrent.CompletableFuture<Boolean>> exactCountQuotas;
+    private final QueuePolicies queuePolicies;
 
     /** @param callers who notify's caller is: its account, key, and whether it is an operator */
     public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers) {
@@ -34,14 +35,21 @@ public final class TopicPolicyAccess implements TopicAccess {
             java.util.function.ToLongFunction<String> topicQuota, java.util.function.ToLongFunction<String> subscriptionQuota,
             java.util.function.BiFunction<String, Long, String> publishRefusal) {
         this(check, callers, topicQuota, subscriptionQuota, publishRefusal,
-                () -> java.util.concurrent.CompletableFuture.completedFuture(false));
+                () -> java.util.concurrent.CompletableFuture.completedFuture(false),
+                new QueuePolicies(name -> java.util.concurrent.CompletableFuture.completedFuture(Optional.empty()), check,
+                        ""));
     }
 
-    /** @param exactCountQuotas whether the cluster's feature level lets a create claim its quota slot in its own write */
+    /**
+     * @param exactCountQuotas whether the cluster's feature level lets a create claim its quota slot in its own write
+     * @param queuePolicies the queues' Policies, read and parsed as the SQS edge reads them
+     */
     public TopicPolicyAccess(PolicyAccessCheck check, Function<dev.sluice.notify.core.Caller, Caller> callers,
             java.util.function.ToLongFunction<String> topicQuota, java.util.function.ToLongFunction<String> subscriptionQuota,
             java.util.function.BiFunction<String, Long, String> publishRefusal,
-            java.util.function.Supplier<java.util.concurrent.CompletableFuture<Boolean>> exactCountQuotas) {
+            java.util.function.Supplier<java.util.concurrent.CompletableFuture<Boolean>> exactCountQuotas,
+            QueuePolicies queuePolicies) {
+        this.queuePolicies = queuePolicies;
         this.publishRefusal = publishRefusal;
         this.exactCountQuotas = exactCountQuotas;
         this.check = check;
@@ -100,12 +108,10 @@ public final class TopicPolicyAccess implements TopicAccess {
         return callers.apply(caller).operator();
     }
 
-    /** SNS acting for the topic: a service request in the topic's account, judged by the queue's Policy alone. */
+    /** SNS acting for the topic, judged by the queue's Policy as the SQS edge reads it ({@link QueuePolicies}). */
     @Override
-    public boolean topicMaySendTo(String topicArn, String topicAccount, String queueArn, String queueAccount,
-            String queuePolicy) {
-        AccessRequest request = new AccessRequest(new Caller(topicAccount, null, false), "sqs:SendMessage", queueArn,
-                queueAccount, RequestContext.onBehalfOf("sns.amazonaws.com", topicArn, topicAccount));
-        return check.decide(request, Optional.ofNullable(queuePolicy)) == dev.sluice.broker.auth.policy.Decision.ALLOW;
+    public java.util.concurrent.CompletableFuture<Boolean> topicMaySendTo(String topicArn, String topicAccount,
+            String queueArn) {
+        return queuePolicies.topicMaySendTo(topicArn, topicAccount, queueArn);
     }
 }
