@@ -35,7 +35,7 @@ final class BridgeModule implements AutoCloseable {
         return (Router router, RouteMount.Context context) -> {
             // The tenants' view: a mapping's event source and a failure destination are queues tenants name.
             bridge = FunctionBridge.start(queues.tenantClient(), new CatalogDefinitionStore(context.node().catalog()), context.vertx(),
-                    context.meters(), settings.get(), clock, new dev.sluice.broker.service.EdgeBilling(queues.edgeUsage()));
+                    context.meters(), settings.get(), clock, queues.edgeBilling());
         };
     }
 

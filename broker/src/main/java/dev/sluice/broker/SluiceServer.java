@@ -202,7 +202,7 @@ public final class SluiceServer implements AutoCloseable {
                     () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS));
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(), queues.tenantClient(),
                     node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess,
-                    new dev.sluice.broker.service.EdgeBilling(queues.edgeUsage()));
+                    queues.edgeBilling());
             dev.sluice.broker.ops.NotifyMeters notifyMeters = dev.sluice.broker.ops.NotifyMeters.register(meters,
                     notify.deliveryHealth(), config.metrics().maxLabelledQueues());
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);

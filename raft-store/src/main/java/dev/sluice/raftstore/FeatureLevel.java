@@ -16,6 +16,8 @@ package dev.sluice.raftstore;
  *       record format 2 (quotas, with the holdings quota codes 11 and 12 once set); the catalog command
  *       {@code PUT_IF_FEWER} (code 6: count quotas checked and claimed in the apply of the create); the hourly
  *       byte-hours tick (an empty {@code RECORD_USAGE})</td></tr>
+ *   <tr><td>3</td><td>the queue command {@code SEND_SQS_DELIVERIES} (code 25: a send of SNS copies to an sqs
+ *       subscription that bills each stored copy to the topic's owner in its own apply)</td></tr>
  * </table>
  */
 public final class FeatureLevel {
@@ -23,8 +25,10 @@ public final class FeatureLevel {
     public static final int BASELINE = 1;
     /** Edge usage ({@code RECORD_USAGE}) and account quotas (account record format 2). */
     public static final int USAGE_AND_QUOTAS = 2;
+    /** SNS deliveries to sqs subscriptions billed in the apply of the send that stores the copy. */
+    public static final int DELIVERIES_IN_LOG = 3;
     /** The level this release runs. */
-    public static final int CURRENT = USAGE_AND_QUOTAS;
+    public static final int CURRENT = DELIVERIES_IN_LOG;
 
     private FeatureLevel() {
     }

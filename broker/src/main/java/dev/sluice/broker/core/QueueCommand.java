@@ -54,9 +54,18 @@ public sealed interface QueueCommand {
         }
     }
 
-    record Send(String name, List<SendEntry> entries) implements QueueCommand {
+    /**
+     * {@code deliveriesBilledTo} non-null: the entries are copies of SNS notifications for an sqs subscription, and the
+     * apply bills each copy it stores (a FIFO duplicate stores nothing) as that account's SNS_DELIVERIES_SQS. Such a
+     * send travels as type 25 (feature level 3), so that entries of type 6 keep their format.
+     */
+    record Send(String name, List<SendEntry> entries, String deliveriesBilledTo) implements QueueCommand {
+        public Send(String name, List<SendEntry> entries) {
+            this(name, entries, null);
+        }
+
         public QueueCommandType type() {
-            return QueueCommandType.SEND;
+            return deliveriesBilledTo == null ? QueueCommandType.SEND : QueueCommandType.SEND_SQS_DELIVERIES;
         }
     }
 

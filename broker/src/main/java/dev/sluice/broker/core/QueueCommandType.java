@@ -48,7 +48,13 @@ public enum QueueCommandType {
      * Usage a node counted at its edge (requests that append nothing to a log, such as an empty receive), added once
      * per (source, sequence): a retried flush changes nothing (see {@code UsageStore#recordOnce}).
      */
-    RECORD_USAGE(24);
+    RECORD_USAGE(24),
+    /**
+     * A send of SNS notification copies to an sqs subscription's queue (or its dead-letter queue) that bills each copy
+     * its apply stores to the topic's owner, named in the entry: exact across retries and failover, as the copy and
+     * its bill are one entry. Feature level 3 ({@code FeatureLevel.DELIVERIES_IN_LOG}).
+     */
+    SEND_SQS_DELIVERIES(25);
 
     private static final QueueCommandType[] BY_CODE = byCode();
 

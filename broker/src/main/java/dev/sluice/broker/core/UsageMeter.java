@@ -86,6 +86,19 @@ public final class UsageMeter {
     }
 
     /**
+     * What a send bills per entry it stores: for copies of SNS notifications sent to an sqs subscription's queue (or its
+     * dead-letter queue) with {@code topicOwner} named, one {@link UsageKind#SNS_DELIVERIES_SQS} per started 64 KiB
+     * chunk of the copy, billed to the topic's owner; nothing for any other send ({@code topicOwner} null). Exactly once
+     * per copy: the bill is in the entry that stores it, and a FIFO duplicate stores nothing.
+     */
+    public java.util.function.Consumer<SendEntry> sqsDeliveries(String topicOwner, EntryStamp stamp) {
+        if (topicOwner == null) {
+            return entry -> { };
+        }
+        return entry -> add(topicOwner, stamp, UsageKind.SNS_DELIVERIES_SQS, requests(entry.sizeBytes()));
+    }
+
+    /**
      * A receive that returned messages: the chunks of the payload it returned, and those bytes as bytes out. A receive
      * that returned nothing is not counted here: a long poll may propose several empty receives for one request.
      */

@@ -14,9 +14,17 @@ import dev.sluice.notify.service.DeliveryUsage;
  */
 public final class EdgeBilling implements DeliveryUsage, InvocationUsage {
     private final EdgeUsage usage;
+    private final FeatureLatch deliveriesInLog;
 
-    public EdgeBilling(EdgeUsage usage) {
+    /** @param deliveriesInLog whether every node knows the send that bills sqs deliveries in its apply (feature level 3) */
+    public EdgeBilling(EdgeUsage usage, FeatureLatch deliveriesInLog) {
         this.usage = usage;
+        this.deliveriesInLog = deliveriesInLog;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Boolean> billedInLog() {
+        return deliveriesInLog.reached();
     }
 
     @Override

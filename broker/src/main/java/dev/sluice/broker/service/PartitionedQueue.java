@@ -121,7 +121,7 @@ final class PartitionedQueue {
             byGroup.computeIfAbsent(partitionFor(placement, name, entry.messageGroupId()), group -> new ArrayList<>()).add(entry);
         }
         return merged(byGroup, (group, entries) -> groups.get(group).sendMessageBatch(
-                new SendMessageBatchRequest(request.queueUrl(), entries)),
+                request.withEntries(entries)),
                 SendMessageBatchResponse::successful, SendMessageBatchResponse::failed, SendMessageBatchResponse::new);
     }
 

@@ -183,9 +183,10 @@ public final class QueueEngine implements DomainEngine {
                 book.untag(c.name(), c.keys());
                 yield out;
             }
-            case SEND -> {
+            case SEND, SEND_SQS_DELIVERIES -> {
                 Send c = (Send) command;
-                QueueResultCodec.putOutcomes(out, book.send(c.name(), c.entries(), stamp));
+                QueueResultCodec.putOutcomes(out, book.send(c.name(), c.entries(), stamp,
+                        meter.sqsDeliveries(c.deliveriesBilledTo(), stamp)));
                 yield out;
             }
             case RECEIVE, RECEIVE_WITH_ATTEMPT -> {
@@ -281,7 +282,7 @@ public final class QueueEngine implements DomainEngine {
             case DELETE -> ((Delete) command).name();
             case CHANGE_VISIBILITY -> ((ChangeVisibility) command).name();
             case PURGE -> ((Purge) command).name();
-            case SEND -> {
+            case SEND, SEND_SQS_DELIVERIES -> {
                 meter.sent(((Send) command).name(), ((Send) command).entries(), stamp);
                 yield null;
             }

@@ -182,14 +182,23 @@ final class FanoutWorker extends QueuePoller {
         for (int index : indexes) {
             entries.add(services.copies().copy(topic, subscription, published.get(index), "m" + index));
         }
-        return stillAllowed(subscription, url).thenCompose(allowed -> queues.sendMessageBatch(new SendMessageBatchRequest(url, entries)))
+        // An sqs subscription's copies are billed by the apply that stores them, once the cluster knows how.
+        CompletableFuture<Boolean> inLog = subscription.push() ? CompletableFuture.completedFuture(false)
+                : services.usage().billedInLog();
+        return inLog.thenCompose(billed -> sendCopies(subscription, queues, url, entries, billed ? topicOwner() : null));
+    }
+
+    private CompletableFuture<Sent> sendCopies(Subscription subscription, QueueClient queues, String url,
+            List<SendMessageBatchRequestEntry> entries, String billedTo) {
+        return stillAllowed(subscription, url).thenCompose(allowed -> queues.sendMessageBatch(
+                        new SendMessageBatchRequest(url, entries, billedTo)))
                 .thenApply(response -> {
-                    if (!subscription.push()) {
+                    if (!subscription.push() && billedTo == null) {
                         billDeliveries(subscription, entries, response);
                     }
                     return new Sent(failedIndexes(response), null);
                 })
-                .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, failure)
+                .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, billedTo, failure)
                         .thenApply(response -> new Sent(failedIndexes(response), failure)));
     }
 
@@ -225,14 +234,19 @@ final class FanoutWorker extends QueuePoller {
             dev.sluice.clientsdk.model.SendMessageBatchResponse response) {
         Set<String> failed = new TreeSet<>();
         response.failed().forEach(entry -> failed.add(entry.id()));
-        String owner = dev.sluice.notify.core.TopicArn.ofQualified(services.config().region(), topic.name(),
-                services.config().accountId()).accountId();
+        String owner = topicOwner();
         for (SendMessageBatchRequestEntry entry : entries) {
             if (!failed.contains(entry.id())) {
                 services.usage().delivered(owner, subscription.protocol(), dev.sluice.clientsdk.MessageSize.of(
                         entry.messageBody(), entry.messageAttributes() == null ? Map.of() : entry.messageAttributes()));
             }
         }
+    }
+
+    /** The account that owns this topic, who pays for its deliveries. */
+    private String topicOwner() {
+        return dev.sluice.notify.core.TopicArn.ofQualified(services.config().region(), topic.name(),
+                services.config().accountId()).accountId();
     }
 
     private static List<Integer> failedIndexes(dev.sluice.clientsdk.model.SendMessageBatchResponse response) {
@@ -243,10 +257,11 @@ final class FanoutWorker extends QueuePoller {
 
     /**
      * An SQS subscription whose queue is gone gets its copies in the subscription's dead-letter queue, as
-     * SNS does; without one (or for any other failure) the failure stands and the copies are retried.
+     * SNS does; without one (or for any other failure) the failure stands and the copies are retried. With
+     * {@code billedTo}, each copy the dead-letter queue stores is billed to it as a delivery, as SNS bills them.
      */
     private CompletableFuture<dev.sluice.clientsdk.model.SendMessageBatchResponse> toDeadLetterQueue(
-            Subscription subscription, List<SendMessageBatchRequestEntry> entries, Throwable failure) {
+            Subscription subscription, List<SendMessageBatchRequestEntry> entries, String billedTo, Throwable failure) {
         java.util.Optional<String> deadLetters = subscription.push() || !InternalQueues.isMissingQueue(failure)
                 ? java.util.Optional.empty()
                 : subscription.deadLetterTargetArn().flatMap(arn -> services.internalQueues().urlOfArn(arn));
@@ -257,7 +272,7 @@ final class FanoutWorker extends QueuePoller {
         return services.subscriberQueues().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), entries.stream()
                 .map(entry -> new SendMessageBatchRequestEntry(entry.id(), entry.messageBody(), null,
                         entry.messageAttributes(), Map.of(), fifo ? entry.messageDeduplicationId() : null,
-                        fifo ? entry.messageGroupId() : null)).toList()))
+                        fifo ? entry.messageGroupId() : null)).toList(), billedTo))
                 .thenApply(response -> {
                     services.health().counts().deadLettered(topic.name(), subscription.protocol(),
                             entries.size() - response.failed().size());
