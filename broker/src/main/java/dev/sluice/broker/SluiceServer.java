@@ -210,7 +210,11 @@ public final class SluiceServer implements AutoCloseable {
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
                     new dev.sluice.broker.ops.NotificationCountRoutes(notify.deliveryHealth().counts(), notifyMeters::labels),
                     (router1, context1) -> notifyRoutes.mount(router1), queues.routes(policies, queueLimits),
-                    bridge.routes(queues, clock)));
+                    bridge.routes(queues, clock, store -> new dev.sluice.broker.service.MappingSlotStore(store, catalog,
+                            account -> accountKeys.quotas().of(account,
+                                    dev.sluice.broker.accounts.AccountQuotas.Quota.EVENT_SOURCE_MAPPINGS),
+                            dev.sluice.faasbridge.core.AccountScope.only(QueueModule.ACCOUNT_ID)::accountOf,
+                            () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS)))));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.

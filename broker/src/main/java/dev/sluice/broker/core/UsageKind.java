@@ -19,7 +19,11 @@ public enum UsageKind {
     SNS_PUBLISHES(3, "SnsPublishes"),
     /**
      * SNS notifications delivered to an sqs subscription (the copy is in the subscribed queue, or in the subscription's
-     * dead-letter queue when the queue is gone), one per started 64 KiB chunk of the copy, billed to the topic's owner.
+     * dead-letter queue when the queue is gone), one per started 64 KiB chunk of the copy (body and attributes), billed
+     * to the topic's owner. Billed in the apply of the send that stores the copy ({@code SEND_SQS_DELIVERIES}, feature
+     * level 3), so exact: a crash or a leader change loses none, and a send retried into a FIFO queue that deduplicates
+     * it stores and bills nothing. A standard queue that takes a retried send twice holds two copies and bills two, as
+     * the subscriber receives two. Below level 3 the edge counts them (lossy by its last flush, see {@code EdgeUsage}).
      */
     SNS_DELIVERIES_SQS(4, "SnsDeliveriesSqs"),
     /** SNS notifications an http or https endpoint accepted (2xx), per started 64 KiB chunk of the POSTed body. */
