@@ -142,7 +142,7 @@ final class QueueModule implements AutoCloseable {
         edgeUsage = new dev.sluice.broker.service.EdgeUsage(node.config().nodeId(), clock, usageGroup::recordUsage,
                 () -> node.features().atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS));
         edgeBilling = new dev.sluice.broker.service.EdgeBilling(edgeUsage, new dev.sluice.broker.service.FeatureLatch(
-                () -> node.features().atLeast(dev.sluice.raftstore.FeatureLevel.DELIVERIES_IN_LOG)));
+                () -> node.features().atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_IN_LOG)));
         timers.scheduleWithFixedDelay(() -> edgeUsage.flush(), dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS,
                 dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         GroupLoads loads = new GroupLoads(groupCount, group -> queueCountHere(node, group), node::appliedIndex);

@@ -150,4 +150,16 @@ class JsonProtocolCodecTest {
             assertEquals(null, ((SendMessageBatchRequest) decoded).deliveriesBilledTo(), field);
         }
     }
+
+    /** The same attack on a DeleteMessageBatch: naming whom the delete bills a function invocation to. */
+    @Test
+    void aTenantCannotBillAnInvocationWithItsDelete() {
+        for (String field : List.of("invocationBill", "InvocationBill")) {
+            String body = "{\"QueueUrl\":\"http://localhost/000000000000/q\",\"Entries\":[{\"Id\":\"1\","
+                    + "\"ReceiptHandle\":\"h\"}],\"" + field + "\":{\"functionOwner\":\"111111111111\","
+                    + "\"durationMillis\":99999}}";
+            Object decoded = codec.decode(SqsAction.DELETE_MESSAGE_BATCH, body.getBytes(StandardCharsets.UTF_8));
+            assertEquals(null, ((dev.sluice.clientsdk.model.DeleteMessageBatchRequest) decoded).invocationBill(), field);
+        }
+    }
 }

@@ -82,10 +82,13 @@ public final class QueueCommandCodec {
                 }
                 yield out.toByteArray();
             }
-            case DELETE -> {
+            case DELETE, DELETE_BILLING_INVOCATION -> {
                 Delete c = (Delete) command;
                 out.putString(c.name()).putInt(c.entries().size());
                 c.entries().forEach(entry -> out.putString(entry.id()).putString(entry.receiptHandle()));
+                if (c.invocationBilledTo() != null) {
+                    out.putString(c.invocationBilledTo()).putLong(c.invocationMillis());
+                }
                 yield out.toByteArray();
             }
             case CHANGE_VISIBILITY -> {
@@ -191,6 +194,10 @@ public final class QueueCommandCodec {
             case SEND_SQS_DELIVERIES -> decodeSend(in, true);
             case RECEIVE -> new Receive(in.getString(), in.getInt(), Fields.getOptionalInt(in));
             case DELETE -> decodeDelete(in);
+            case DELETE_BILLING_INVOCATION -> {
+                Delete delete = decodeDelete(in);
+                yield new Delete(delete.name(), delete.entries(), in.getString(), in.getLong());
+            }
             case CHANGE_VISIBILITY -> decodeChangeVisibility(in);
             case PURGE -> new Purge(in.getString());
             case START_MOVE_TASK -> new StartMoveTask(in.getString(), in.getString(), Fields.getOptionalInt(in));

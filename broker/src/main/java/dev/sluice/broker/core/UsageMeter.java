@@ -146,6 +146,31 @@ public final class UsageMeter {
         };
     }
 
+    /**
+     * What a delete bills per message it removes: the push deliveries of {@link #deliveries}, and, for the delete of the
+     * messages a function invocation handled ({@code invocationBilledTo} not null), that invocation and its
+     * {@code invocationMillis}, once, at the first message the delete removes: a delete that removes nothing (retried,
+     * or with handles a later receive replaced) bills no invocation. Null when nothing is billed (read nothing).
+     */
+    public java.util.function.BiConsumer<HandleEntry, StoredMessage> removals(String queue, String invocationBilledTo,
+            long invocationMillis, EntryStamp stamp) {
+        java.util.function.BiConsumer<HandleEntry, StoredMessage> deliveries = deliveries(queue, stamp);
+        if (invocationBilledTo == null) {
+            return deliveries;
+        }
+        boolean[] billed = {false};
+        return (entry, removed) -> {
+            if (deliveries != null) {
+                deliveries.accept(entry, removed);
+            }
+            if (!billed[0]) {
+                billed[0] = true;
+                add(invocationBilledTo, stamp, UsageKind.FUNCTION_INVOCATIONS, 1);
+                add(invocationBilledTo, stamp, UsageKind.FUNCTION_DURATION_MILLIS, invocationMillis);
+            }
+        };
+    }
+
     /** A billing attribute's byte count, or -1 for one no release of ours writes (never a reason to stop applying). */
     private static long bytes(String digits) {
         if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {

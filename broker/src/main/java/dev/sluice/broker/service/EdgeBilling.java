@@ -16,7 +16,10 @@ public final class EdgeBilling implements DeliveryUsage, InvocationUsage {
     private final EdgeUsage usage;
     private final FeatureLatch deliveriesInLog;
 
-    /** @param deliveriesInLog whether every node knows the send that bills sqs deliveries in its apply (feature level 3) */
+    /**
+     * @param deliveriesInLog whether every node knows the send that bills sqs deliveries and the delete that bills an
+     *     invocation in their applies (feature level 3)
+     */
     public EdgeBilling(EdgeUsage usage, FeatureLatch deliveriesInLog) {
         this.usage = usage;
         this.deliveriesInLog = deliveriesInLog;

@@ -512,7 +512,9 @@ public final class EngineQueueClient implements QueueClient {
     public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
         List<HandleEntry> entries = request.entries().stream()
                 .map(entry -> new HandleEntry(entry.id(), entry.receiptHandle())).toList();
-        return submit(new QueueCommand.Delete(nameOf(request.queueUrl()), entries),
+        InvocationBill bill = request.invocationBill();
+        return submit(new QueueCommand.Delete(nameOf(request.queueUrl()), entries,
+                        bill == null ? null : bill.functionOwner(), bill == null ? 0 : bill.durationMillis()),
                 in -> split(QueueResultCodec.getOutcomes(in), outcome -> new DeleteMessageBatchResultEntry(outcome.id()), DeleteMessageBatchResponse::new));
     }
 

@@ -116,7 +116,7 @@ public final class ValidatingQueueClient implements QueueClient {
     @Override
     public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
         return batch(request.queueUrl(), () -> validator.check(request),
-                accepted -> engine.deleteMessageBatch(new DeleteMessageBatchRequest(request.queueUrl(), accepted)),
+                accepted -> engine.deleteMessageBatch(request.withEntries(accepted)),
                 DeleteMessageBatchResponse::successful, DeleteMessageBatchResponse::failed,
                 DeleteMessageBatchResponse::new);
     }

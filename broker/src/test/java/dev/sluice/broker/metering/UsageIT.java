@@ -46,9 +46,9 @@ class UsageIT {
     private static final String SECRET_A = "secret-of-a-123";
     static final String KEY_B = "AKIDMETEREDB";
     static final String SECRET_B = "secret-of-b-456";
-    private static final String ACCOUNT_C = "222222222222";
-    private static final String KEY_C = "AKIDMETEREDC";
-    private static final String SECRET_C = "secret-of-c-321";
+    static final String ACCOUNT_C = "222222222222";
+    static final String KEY_C = "AKIDMETEREDC";
+    static final String SECRET_C = "secret-of-c-321";
     static final String KEY_OPS = "AKIDMETEROPS";
     static final String SECRET_OPS = "secret-of-ops-789";
     private static final ObjectMapper JSON = new ObjectMapper();
