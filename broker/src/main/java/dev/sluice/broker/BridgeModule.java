@@ -31,11 +31,13 @@ final class BridgeModule implements AutoCloseable {
     }
 
     /** Starts the bridge; must be mounted after {@link QueueModule#start}: it needs the in-process client built there. */
-    RouteMount routes(QueueModule queues, InstantSource clock) {
+    RouteMount routes(QueueModule queues, InstantSource clock,
+            java.util.function.UnaryOperator<dev.sluice.faasbridge.store.DefinitionStore> mappingQuotas) {
         return (Router router, RouteMount.Context context) -> {
             // The tenants' view: a mapping's event source and a failure destination are queues tenants name.
-            bridge = FunctionBridge.start(queues.tenantClient(), new CatalogDefinitionStore(context.node().catalog()), context.vertx(),
-                    context.meters(), settings.get(), clock, new dev.sluice.broker.service.EdgeBilling(queues.edgeUsage()));
+            bridge = FunctionBridge.start(queues.tenantClient(),
+                    mappingQuotas.apply(new CatalogDefinitionStore(context.node().catalog())), context.vertx(),
+                    context.meters(), settings.get(), clock, queues.edgeBilling());
         };
     }
 

@@ -72,6 +72,7 @@ final class QueueModule implements AutoCloseable {
     private QueueLayoutResource layoutResource;
     private QueueClient client;
     private QueueClient tenantClient;
+    private dev.sluice.broker.service.EdgeBilling edgeBilling;
     private java.util.function.Function<List<String>, java.util.concurrent.CompletableFuture<ClusterQueueStats.Answer>> statsOf;
     private final QueueMeters queueMeters;
     private dev.sluice.broker.service.ClusterUsage usage;
@@ -79,6 +80,11 @@ final class QueueModule implements AutoCloseable {
     private dev.sluice.broker.service.EdgeUsage edgeUsage;
 
     /** Usage counted at this node's edge and flushed to data group 0 (see {@link dev.sluice.broker.service.EdgeUsage}); after {@link #start}. */
+    /** What the edge bills for notify and the function bridge (see {@link dev.sluice.broker.service.EdgeBilling}); after {@link #start}. */
+    dev.sluice.broker.service.EdgeBilling edgeBilling() {
+        return edgeBilling;
+    }
+
     public dev.sluice.broker.service.EdgeUsage edgeUsage() {
         return edgeUsage;
     }
@@ -136,6 +142,8 @@ final class QueueModule implements AutoCloseable {
         EngineQueueClient usageGroup = groups.get(0);
         edgeUsage = new dev.sluice.broker.service.EdgeUsage(node.config().nodeId(), clock, usageGroup::recordUsage,
                 () -> node.features().atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS));
+        edgeBilling = new dev.sluice.broker.service.EdgeBilling(edgeUsage, new dev.sluice.broker.service.FeatureLatch(
+                () -> node.features().atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_IN_LOG)));
         timers.scheduleWithFixedDelay(() -> edgeUsage.flush(), dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS,
                 dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         GroupLoads loads = new GroupLoads(groupCount, group -> queueCountHere(node, group), node::appliedIndex);

@@ -185,7 +185,7 @@ public final class SluiceServer implements AutoCloseable {
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(),
                     new dev.sluice.broker.service.HoldingsQuotaQueueClient(queues.tenantClient(), holdingsQuotas),
                     node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess,
-                    new dev.sluice.broker.service.EdgeBilling(queues.edgeUsage()));
+                    queues.edgeBilling());
             dev.sluice.broker.ops.NotifyMeters notifyMeters = dev.sluice.broker.ops.NotifyMeters.register(meters,
                     notify.deliveryHealth(), config.metrics().maxLabelledQueues());
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);
@@ -193,7 +193,11 @@ public final class SluiceServer implements AutoCloseable {
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
                     new dev.sluice.broker.ops.NotificationCountRoutes(notify.deliveryHealth().counts(), notifyMeters::labels),
                     (router1, context1) -> notifyRoutes.mount(router1), queues.routes(queuePolicies, queueLimits),
-                    bridge.routes(queues, clock)));
+                    bridge.routes(queues, clock, store -> new dev.sluice.broker.service.MappingSlotStore(store, catalog,
+                            account -> accountKeys.quotas().of(account,
+                                    dev.sluice.broker.accounts.AccountQuotas.Quota.EVENT_SOURCE_MAPPINGS),
+                            dev.sluice.faasbridge.core.AccountScope.only(QueueModule.ACCOUNT_ID)::accountOf,
+                            () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS)))));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.

@@ -50,7 +50,10 @@ sealed interface JsonRequestShape {
         if (type instanceof Class<?> record && record.isRecord()) {
             Map<String, JsonRequestShape> members = new LinkedHashMap<>();
             for (RecordComponent component : record.getRecordComponents()) {
-                members.put(memberName(record, component), of(component.getGenericType()));
+                // An in-process component (a bill the server sets) is no member of the wire shape.
+                if (!ignored(record, component)) {
+                    members.put(memberName(record, component), of(component.getGenericType()));
+                }
             }
             return new Structure(Map.copyOf(members));
         }
@@ -65,6 +68,15 @@ sealed interface JsonRequestShape {
         try {
             JsonProperty name = record.getDeclaredField(component.getName()).getAnnotation(JsonProperty.class);
             return name == null ? component.getName() : name.value();
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("a record component without its field: " + component, e);
+        }
+    }
+
+    private static boolean ignored(Class<?> record, RecordComponent component) {
+        try {
+            return record.getDeclaredField(component.getName())
+                    .isAnnotationPresent(com.fasterxml.jackson.annotation.JsonIgnore.class);
         } catch (NoSuchFieldException e) {
             throw new IllegalStateException("a record component without its field: " + component, e);
         }

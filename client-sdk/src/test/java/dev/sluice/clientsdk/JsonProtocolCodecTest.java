@@ -130,4 +130,36 @@ class JsonProtocolCodecTest {
     Arbitrary<String> bodies() {
         return JsonBodies.objects();
     }
+
+    /**
+     * The attack: a tenant's SendMessageBatch names another account as the payer of SNS deliveries (the in-process
+     * field the fanout sets). No protocol carries it: the request never decodes with it set.
+     */
+    @Test
+    void aTenantCannotNameWhomItsSendBillsDeliveriesTo() {
+        for (String field : List.of("deliveriesBilledTo", "DeliveriesBilledTo")) {
+            String body = "{\"QueueUrl\":\"http://localhost/000000000000/q\",\"Entries\":[{\"Id\":\"1\","
+                    + "\"MessageBody\":\"x\"}],\"" + field + "\":\"111111111111\"}";
+            Object decoded;
+            try {
+                decoded = codec.decode(SqsAction.SEND_MESSAGE_BATCH, body.getBytes(StandardCharsets.UTF_8));
+            } catch (SqsException refusedOutright) {
+                assertEquals(SqsError.SERIALIZATION_EXCEPTION, refusedOutright.error());
+                continue;
+            }
+            assertEquals(null, ((SendMessageBatchRequest) decoded).deliveriesBilledTo(), field);
+        }
+    }
+
+    /** The same attack on a DeleteMessageBatch: naming whom the delete bills a function invocation to. */
+    @Test
+    void aTenantCannotBillAnInvocationWithItsDelete() {
+        for (String field : List.of("invocationBill", "InvocationBill")) {
+            String body = "{\"QueueUrl\":\"http://localhost/000000000000/q\",\"Entries\":[{\"Id\":\"1\","
+                    + "\"ReceiptHandle\":\"h\"}],\"" + field + "\":{\"functionOwner\":\"111111111111\","
+                    + "\"durationMillis\":99999}}";
+            Object decoded = codec.decode(SqsAction.DELETE_MESSAGE_BATCH, body.getBytes(StandardCharsets.UTF_8));
+            assertEquals(null, ((dev.sluice.clientsdk.model.DeleteMessageBatchRequest) decoded).invocationBill(), field);
+        }
+    }
 }

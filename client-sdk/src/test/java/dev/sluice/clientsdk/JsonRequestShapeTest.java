@@ -17,9 +17,11 @@ class JsonRequestShapeTest {
     void everyRequestShapeChecksExactlyTheMembersJacksonBinds() {
         ObjectMapper mapper = new ObjectMapper();
         for (SqsAction action : SqsAction.values()) {
-            Set<String> bound = mapper.getDeserializationConfig()
-                    .introspect(mapper.constructType(action.requestType())).findProperties().stream()
-                    .map(BeanPropertyDefinition::getName).collect(Collectors.toSet());
+            com.fasterxml.jackson.databind.BeanDescription bean = mapper.getDeserializationConfig()
+                    .introspect(mapper.constructType(action.requestType()));
+            // An ignored component (a bill the server sets in-process) is listed as a creator's, but never bound.
+            Set<String> bound = bean.findProperties().stream().map(BeanPropertyDefinition::getName)
+                    .filter(name -> !bean.getIgnoredPropertyNames().contains(name)).collect(Collectors.toSet());
             JsonRequestShape.Structure shape = (JsonRequestShape.Structure) JsonRequestShape.of(action.requestType());
             assertEquals(bound, shape.members().keySet(), action.wireName());
         }

@@ -16,6 +16,9 @@ package dev.sluice.raftstore;
  *       record format 2 (quotas, with the holdings quota codes 11 and 12 once set); the catalog command
  *       {@code PUT_IF_FEWER} (code 6: count quotas checked and claimed in the apply of the create); the hourly
  *       byte-hours tick (an empty {@code RECORD_USAGE})</td></tr>
+ *   <tr><td>3</td><td>the queue commands {@code SEND_SQS_DELIVERIES} (code 25: a send of SNS copies to an sqs
+ *       subscription that bills each stored copy to the topic's owner in its own apply) and
+ *       {@code DELETE_BILLING_INVOCATION} (code 26: the delete after a function invocation, billing it)</td></tr>
  * </table>
  */
 public final class FeatureLevel {
@@ -23,8 +26,13 @@ public final class FeatureLevel {
     public static final int BASELINE = 1;
     /** Edge usage ({@code RECORD_USAGE}) and account quotas (account record format 2). */
     public static final int USAGE_AND_QUOTAS = 2;
+    /**
+     * Usage the edge counted before, billed in apply: SNS deliveries to sqs subscriptions (in the send that stores the
+     * copy) and function invocations of event source mappings (in the delete of the messages they handled).
+     */
+    public static final int USAGE_IN_LOG = 3;
     /** The level this release runs. */
-    public static final int CURRENT = USAGE_AND_QUOTAS;
+    public static final int CURRENT = USAGE_IN_LOG;
 
     private FeatureLevel() {
     }

@@ -73,7 +73,7 @@ public final class QueueCommandCodec {
                 Fields.putStrings(out.putString(c.name()), c.keys());
                 yield out.toByteArray();
             }
-            case SEND -> encodeSend(out, (Send) command);
+            case SEND, SEND_SQS_DELIVERIES -> encodeSend(out, (Send) command);
             case RECEIVE, RECEIVE_WITH_ATTEMPT -> {
                 Receive c = (Receive) command;
                 Fields.putOptionalInt(out.putString(c.name()).putInt(c.maxMessages()), c.visibilityTimeoutSeconds());
@@ -82,10 +82,13 @@ public final class QueueCommandCodec {
                 }
                 yield out.toByteArray();
             }
-            case DELETE -> {
+            case DELETE, DELETE_BILLING_INVOCATION -> {
                 Delete c = (Delete) command;
                 out.putString(c.name()).putInt(c.entries().size());
                 c.entries().forEach(entry -> out.putString(entry.id()).putString(entry.receiptHandle()));
+                if (c.invocationBilledTo() != null) {
+                    out.putString(c.invocationBilledTo()).putLong(c.invocationMillis());
+                }
                 yield out.toByteArray();
             }
             case CHANGE_VISIBILITY -> {
@@ -160,6 +163,9 @@ public final class QueueCommandCodec {
             Fields.putAttributes(out, entry.messageAttributes());
             out.putString(entry.traceHeader()).putString(entry.messageGroupId()).putString(entry.messageDeduplicationId());
         }
+        if (command.deliveriesBilledTo() != null) {
+            out.putString(command.deliveriesBilledTo());
+        }
         return out.toByteArray();
     }
 
@@ -184,9 +190,14 @@ public final class QueueCommandCodec {
                     getRemoteQueue(in));
             case TAG_QUEUE -> new TagQueue(in.getString(), Fields.getStringMap(in), in.getInt());
             case UNTAG_QUEUE -> new UntagQueue(in.getString(), Fields.getStrings(in));
-            case SEND -> decodeSend(in);
+            case SEND -> decodeSend(in, false);
+            case SEND_SQS_DELIVERIES -> decodeSend(in, true);
             case RECEIVE -> new Receive(in.getString(), in.getInt(), Fields.getOptionalInt(in));
             case DELETE -> decodeDelete(in);
+            case DELETE_BILLING_INVOCATION -> {
+                Delete delete = decodeDelete(in);
+                yield new Delete(delete.name(), delete.entries(), in.getString(), in.getLong());
+            }
             case CHANGE_VISIBILITY -> decodeChangeVisibility(in);
             case PURGE -> new Purge(in.getString());
             case START_MOVE_TASK -> new StartMoveTask(in.getString(), in.getString(), Fields.getOptionalInt(in));
@@ -256,7 +267,7 @@ public final class QueueCommandCodec {
         return new ImportTransfers(imports);
     }
 
-    private static Send decodeSend(BinaryReader in) {
+    private static Send decodeSend(BinaryReader in, boolean billsDeliveries) {
         String name = in.getString();
         int count = in.getInt();
         List<SendEntry> entries = new ArrayList<>(count);
@@ -264,7 +275,7 @@ public final class QueueCommandCodec {
             entries.add(new SendEntry(in.getString(), in.getString(), Fields.getOptionalInt(in), Fields.getAttributes(in),
                     in.getString(), in.getString(), in.getString()));
         }
-        return new Send(name, entries);
+        return new Send(name, entries, billsDeliveries ? in.getString() : null);
     }
 
     private static Delete decodeDelete(BinaryReader in) {

@@ -397,6 +397,12 @@ public final class QueueBook {
     // ---- messages ----
 
     public List<EntryOutcome> send(String name, List<SendEntry> entries, EntryStamp stamp) {
+        return send(name, entries, stamp, entry -> { });
+    }
+
+    /** {@link #send}, telling {@code stored} each entry it stored (not a refused entry, not a FIFO duplicate). */
+    public List<EntryOutcome> send(String name, List<SendEntry> entries, EntryStamp stamp,
+            java.util.function.Consumer<SendEntry> stored) {
         QueueState queue = require(name);
         checkSends(queue, entries);
         fifo.prune(stamp.nowMillis());
@@ -408,19 +414,22 @@ public final class QueueBook {
                                 + queue.settings.maximumMessageSizeBytes() + " bytes.")));
                 continue;
             }
-            outcomes.add(queue.settings.fifoQueue() ? sendFifo(queue, entry, stamp) : sendStandard(queue, entry, stamp));
+            outcomes.add(queue.settings.fifoQueue() ? sendFifo(queue, entry, stamp, stored)
+                    : sendStandard(queue, entry, stamp, stored));
         }
         wakeups.queueChanged(name);
         return outcomes;
     }
 
-    private EntryOutcome sendStandard(QueueState queue, SendEntry entry, EntryStamp stamp) {
+    private EntryOutcome sendStandard(QueueState queue, SendEntry entry, EntryStamp stamp,
+            java.util.function.Consumer<SendEntry> stored) {
         long now = stamp.nowMillis();
         int delaySeconds = entry.delaySeconds() != null ? entry.delaySeconds() : queue.settings.delaySeconds();
         String messageId = MessageIds.format(stamp.uniqueBits());
         append(queue, new StoredMessage(messageId, now, now + delaySeconds * 1000L, entry.body(), entry.messageAttributes(),
                 entry.traceHeader(), entry.messageGroupId(), null, null), stamp);
         activity.sent(queue.name, entry.sizeBytes());
+        stored.accept(entry);
         return EntryOutcome.ok(entry.id(), messageId);
     }
 
@@ -429,7 +438,8 @@ public final class QueueBook {
      * original's MessageId and SequenceNumber, and stores nothing. Only the queue's delay applies
      * (the edge refuses per-message delays).
      */
-    private EntryOutcome sendFifo(QueueState queue, SendEntry entry, EntryStamp stamp) {
+    private EntryOutcome sendFifo(QueueState queue, SendEntry entry, EntryStamp stamp,
+            java.util.function.Consumer<SendEntry> stored) {
         if (entry.messageGroupId() == null) {
             return EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.MISSING_PARAMETER,
                     "The request must contain the parameter MessageGroupId."));
@@ -450,6 +460,7 @@ public final class QueueBook {
                 entry.messageAttributes(), entry.traceHeader(), entry.messageGroupId(), deduplicationId, null), stamp);
         fifo.rememberSend(queue, key, messageId, seq, now);
         activity.sent(queue.name, entry.sizeBytes());
+        stored.accept(entry);
         return EntryOutcome.sent(entry.id(), messageId, SequenceNumbers.format(seq));
     }
 

@@ -54,9 +54,18 @@ public sealed interface QueueCommand {
         }
     }
 
-    record Send(String name, List<SendEntry> entries) implements QueueCommand {
+    /**
+     * {@code deliveriesBilledTo} non-null: the entries are copies of SNS notifications for an sqs subscription, and the
+     * apply bills each copy it stores (a FIFO duplicate stores nothing) as that account's SNS_DELIVERIES_SQS. Such a
+     * send travels as type 25 (feature level 3), so that entries of type 6 keep their format.
+     */
+    record Send(String name, List<SendEntry> entries, String deliveriesBilledTo) implements QueueCommand {
+        public Send(String name, List<SendEntry> entries) {
+            this(name, entries, null);
+        }
+
         public QueueCommandType type() {
-            return QueueCommandType.SEND;
+            return deliveriesBilledTo == null ? QueueCommandType.SEND : QueueCommandType.SEND_SQS_DELIVERIES;
         }
     }
 
@@ -76,9 +85,25 @@ public sealed interface QueueCommand {
         }
     }
 
-    record Delete(String name, List<HandleEntry> entries) implements QueueCommand {
+    /**
+     * {@code invocationBilledTo} non-null: the entries are the messages a function invocation handled, and the apply
+     * bills that invocation ({@code invocationMillis} long) to that account if the delete removes at least one message.
+     * Such a delete travels as type 26 (feature level 3), so that entries of type 8 keep their format.
+     */
+    record Delete(String name, List<HandleEntry> entries, String invocationBilledTo, long invocationMillis)
+            implements QueueCommand {
+        public Delete {
+            if (invocationBilledTo != null && invocationMillis < 1) {
+                throw new IllegalArgumentException("an invocation bills at least 1 ms: " + invocationMillis);
+            }
+        }
+
+        public Delete(String name, List<HandleEntry> entries) {
+            this(name, entries, null, 0);
+        }
+
         public QueueCommandType type() {
-            return QueueCommandType.DELETE;
+            return invocationBilledTo == null ? QueueCommandType.DELETE : QueueCommandType.DELETE_BILLING_INVOCATION;
         }
     }
 

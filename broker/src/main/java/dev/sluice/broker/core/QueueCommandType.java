@@ -48,7 +48,19 @@ public enum QueueCommandType {
      * Usage a node counted at its edge (requests that append nothing to a log, such as an empty receive), added once
      * per (source, sequence): a retried flush changes nothing (see {@code UsageStore#recordOnce}).
      */
-    RECORD_USAGE(24);
+    RECORD_USAGE(24),
+    /**
+     * A send of SNS notification copies to an sqs subscription's queue (or its dead-letter queue) that bills each copy
+     * its apply stores to the topic's owner, named in the entry: exact across retries and failover, as the copy and
+     * its bill are one entry. Feature level 3 ({@code FeatureLevel.USAGE_IN_LOG}).
+     */
+    SEND_SQS_DELIVERIES(25),
+    /**
+     * A delete of the messages a function invocation handled that bills the invocation and its duration to the
+     * function's owner if it removes at least one of them: a retried delete removes nothing and bills nothing. Feature
+     * level 3 ({@code FeatureLevel.USAGE_IN_LOG}).
+     */
+    DELETE_BILLING_INVOCATION(26);
 
     private static final QueueCommandType[] BY_CODE = byCode();
 

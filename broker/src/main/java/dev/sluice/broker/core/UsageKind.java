@@ -19,7 +19,11 @@ public enum UsageKind {
     SNS_PUBLISHES(3, "SnsPublishes"),
     /**
      * SNS notifications delivered to an sqs subscription (the copy is in the subscribed queue, or in the subscription's
-     * dead-letter queue when the queue is gone), one per started 64 KiB chunk of the copy, billed to the topic's owner.
+     * dead-letter queue when the queue is gone), one per started 64 KiB chunk of the copy (body and attributes), billed
+     * to the topic's owner. Billed in the apply of the send that stores the copy ({@code SEND_SQS_DELIVERIES}, feature
+     * level 3), so exact: a crash or a leader change loses none, and a send retried into a FIFO queue that deduplicates
+     * it stores and bills nothing. A standard queue that takes a retried send twice holds two copies and bills two, as
+     * the subscriber receives two. Below level 3 the edge counts them (lossy by its last flush, see {@code EdgeUsage}).
      */
     SNS_DELIVERIES_SQS(4, "SnsDeliveriesSqs"),
     /** SNS notifications an http or https endpoint accepted (2xx), per started 64 KiB chunk of the POSTed body. */
@@ -30,9 +34,19 @@ public enum UsageKind {
     SNS_DELIVERIES_LAMBDA(7, "SnsDeliveriesLambda"),
     /** Bytes of the bodies POSTed to http and https endpoints in the deliveries counted above. */
     SNS_HTTP_BYTES_OUT(8, "SnsHttpBytesOut"),
-    /** Function invocations that ran (by an event source mapping or an SNS subscription), billed to the function's owner. */
+    /**
+     * Function invocations, billed to the function's owner. An event source mapping's invocation is billed in the apply
+     * of the bridge's delete of the messages it handled ({@code DELETE_BILLING_INVOCATION}, feature level 3), if that
+     * delete removes at least one of them: exact across crashes, leader changes and retried deletes (a retry removes
+     * nothing and bills nothing). So an invocation is billed when it settled work: one whose messages all failed (no
+     * delete), or whose delete was lost (its messages come back), bills nothing, and a message redelivered and invoked
+     * again bills the invocation that finally settled it. Lambda bills every invocation that ran; we bill the ones the
+     * log proves, so that the same log always gives the same numbers and nothing is ever billed twice. An SNS
+     * subscription's invocation (lambda or function protocol), and a mapping's below level 3, is counted at the edge
+     * when it ends, whatever the function answered (lossy by the edge's last flush, see {@code EdgeUsage}).
+     */
     FUNCTION_INVOCATIONS(9, "FunctionInvocations"),
-    /** The duration of those invocations, each rounded up to the millisecond, as Lambda bills it. */
+    /** The duration of those invocations, each rounded up to the millisecond (at least 1), as Lambda bills it. */
     FUNCTION_DURATION_MILLIS(10, "FunctionDurationMs"),
     /**
      * Message storage over time, in byte-hours per clock hour (as S3 meters storage, its usage type

@@ -86,6 +86,19 @@ public final class UsageMeter {
     }
 
     /**
+     * What a send bills per entry it stores: for copies of SNS notifications sent to an sqs subscription's queue (or its
+     * dead-letter queue) with {@code topicOwner} named, one {@link UsageKind#SNS_DELIVERIES_SQS} per started 64 KiB
+     * chunk of the copy, billed to the topic's owner; nothing for any other send ({@code topicOwner} null). Exactly once
+     * per copy: the bill is in the entry that stores it, and a FIFO duplicate stores nothing.
+     */
+    public java.util.function.Consumer<SendEntry> sqsDeliveries(String topicOwner, EntryStamp stamp) {
+        if (topicOwner == null) {
+            return entry -> { };
+        }
+        return entry -> add(topicOwner, stamp, UsageKind.SNS_DELIVERIES_SQS, requests(entry.sizeBytes()));
+    }
+
+    /**
      * A receive that returned messages: the chunks of the payload it returned, and those bytes as bytes out. A receive
      * that returned nothing is not counted here: a long poll may propose several empty receives for one request.
      */
@@ -129,6 +142,31 @@ public final class UsageMeter {
                 if (kind == UsageKind.SNS_DELIVERIES_HTTP) {
                     add(fields[0], stamp, UsageKind.SNS_HTTP_BYTES_OUT, bytes);
                 }
+            }
+        };
+    }
+
+    /**
+     * What a delete bills per message it removes: the push deliveries of {@link #deliveries}, and, for the delete of the
+     * messages a function invocation handled ({@code invocationBilledTo} not null), that invocation and its
+     * {@code invocationMillis}, once, at the first message the delete removes: a delete that removes nothing (retried,
+     * or with handles a later receive replaced) bills no invocation. Null when nothing is billed (read nothing).
+     */
+    public java.util.function.BiConsumer<HandleEntry, StoredMessage> removals(String queue, String invocationBilledTo,
+            long invocationMillis, EntryStamp stamp) {
+        java.util.function.BiConsumer<HandleEntry, StoredMessage> deliveries = deliveries(queue, stamp);
+        if (invocationBilledTo == null) {
+            return deliveries;
+        }
+        boolean[] billed = {false};
+        return (entry, removed) -> {
+            if (deliveries != null) {
+                deliveries.accept(entry, removed);
+            }
+            if (!billed[0]) {
+                billed[0] = true;
+                add(invocationBilledTo, stamp, UsageKind.FUNCTION_INVOCATIONS, 1);
+                add(invocationBilledTo, stamp, UsageKind.FUNCTION_DURATION_MILLIS, invocationMillis);
             }
         };
     }

@@ -14,9 +14,20 @@ import dev.sluice.notify.service.DeliveryUsage;
  */
 public final class EdgeBilling implements DeliveryUsage, InvocationUsage {
     private final EdgeUsage usage;
+    private final FeatureLatch deliveriesInLog;
 
-    public EdgeBilling(EdgeUsage usage) {
+    /**
+     * @param deliveriesInLog whether every node knows the send that bills sqs deliveries and the delete that bills an
+     *     invocation in their applies (feature level 3)
+     */
+    public EdgeBilling(EdgeUsage usage, FeatureLatch deliveriesInLog) {
         this.usage = usage;
+        this.deliveriesInLog = deliveriesInLog;
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<Boolean> billedInLog() {
+        return deliveriesInLog.reached();
     }
 
     @Override

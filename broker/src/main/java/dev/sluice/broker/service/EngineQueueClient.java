@@ -356,7 +356,7 @@ public final class EngineQueueClient implements QueueClient {
         List<SendEntry> entries = request.entries().stream().map(entry -> new SendEntry(entry.id(), entry.messageBody(),
                 entry.delaySeconds(), entry.messageAttributes(), traceHeader(entry.messageSystemAttributes()),
                 entry.messageGroupId(), entry.messageDeduplicationId())).toList();
-        return submit(new QueueCommand.Send(nameOf(request.queueUrl()), entries),
+        return submit(new QueueCommand.Send(nameOf(request.queueUrl()), entries, request.deliveriesBilledTo()),
                 in -> split(QueueResultCodec.getOutcomes(in), outcome -> new SendMessageBatchResultEntry(outcome.id(), outcome.messageId(), null, null, null,
                         outcome.sequenceNumber()), SendMessageBatchResponse::new));
     }
@@ -512,7 +512,9 @@ public final class EngineQueueClient implements QueueClient {
     public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
         List<HandleEntry> entries = request.entries().stream()
                 .map(entry -> new HandleEntry(entry.id(), entry.receiptHandle())).toList();
-        return submit(new QueueCommand.Delete(nameOf(request.queueUrl()), entries),
+        InvocationBill bill = request.invocationBill();
+        return submit(new QueueCommand.Delete(nameOf(request.queueUrl()), entries,
+                        bill == null ? null : bill.functionOwner(), bill == null ? 0 : bill.durationMillis()),
                 in -> split(QueueResultCodec.getOutcomes(in), outcome -> new DeleteMessageBatchResultEntry(outcome.id()), DeleteMessageBatchResponse::new));
     }
 

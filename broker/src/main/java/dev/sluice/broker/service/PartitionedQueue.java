@@ -121,7 +121,7 @@ final class PartitionedQueue {
             byGroup.computeIfAbsent(partitionFor(placement, name, entry.messageGroupId()), group -> new ArrayList<>()).add(entry);
         }
         return merged(byGroup, (group, entries) -> groups.get(group).sendMessageBatch(
-                new SendMessageBatchRequest(request.queueUrl(), entries)),
+                request.withEntries(entries)),
                 SendMessageBatchResponse::successful, SendMessageBatchResponse::failed, SendMessageBatchResponse::new);
     }
 
@@ -269,8 +269,11 @@ final class PartitionedQueue {
                 byGroup.computeIfAbsent(routed.group(), group -> new ArrayList<>())
                         .add(new DeleteMessageBatchRequestEntry(entry.id(), routed.handle()));
             }
+            // An invocation's bill rides with one group's delete only: the group of its first entry still routed.
+            Integer billedGroup = byGroup.isEmpty() ? null : byGroup.keySet().iterator().next();
             return merged(byGroup, (group, entries) -> handled(placement, group, groups.get(group).deleteMessageBatch(
-                    new DeleteMessageBatchRequest(request.queueUrl(), entries))),
+                    new DeleteMessageBatchRequest(request.queueUrl(), entries,
+                            group.equals(billedGroup) ? request.invocationBill() : null))),
                     DeleteMessageBatchResponse::successful, DeleteMessageBatchResponse::failed,
                     (succeeded, failed) -> new DeleteMessageBatchResponse(joined(succeeded, gone), failed));
         });

@@ -94,7 +94,7 @@ public final class ValidatingQueueClient implements QueueClient {
     @Override
     public CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest request) {
         return batch(request.queueUrl(), () -> validator.check(request),
-                accepted -> engine.sendMessageBatch(new SendMessageBatchRequest(request.queueUrl(), accepted)),
+                accepted -> engine.sendMessageBatch(request.withEntries(accepted)),
                 response -> response.successful(), response -> response.failed(),
                 (successful, failed) -> new SendMessageBatchResponse(
                         successful.stream().map(entry -> withMd5s(request, entry)).toList(), failed));
@@ -116,7 +116,7 @@ public final class ValidatingQueueClient implements QueueClient {
     @Override
     public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
         return batch(request.queueUrl(), () -> validator.check(request),
-                accepted -> engine.deleteMessageBatch(new DeleteMessageBatchRequest(request.queueUrl(), accepted)),
+                accepted -> engine.deleteMessageBatch(request.withEntries(accepted)),
                 DeleteMessageBatchResponse::successful, DeleteMessageBatchResponse::failed,
                 DeleteMessageBatchResponse::new);
     }

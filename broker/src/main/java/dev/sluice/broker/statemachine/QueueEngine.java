@@ -183,9 +183,10 @@ public final class QueueEngine implements DomainEngine {
                 book.untag(c.name(), c.keys());
                 yield out;
             }
-            case SEND -> {
+            case SEND, SEND_SQS_DELIVERIES -> {
                 Send c = (Send) command;
-                QueueResultCodec.putOutcomes(out, book.send(c.name(), c.entries(), stamp));
+                QueueResultCodec.putOutcomes(out, book.send(c.name(), c.entries(), stamp,
+                        meter.sqsDeliveries(c.deliveriesBilledTo(), stamp)));
                 yield out;
             }
             case RECEIVE, RECEIVE_WITH_ATTEMPT -> {
@@ -196,9 +197,10 @@ public final class QueueEngine implements DomainEngine {
                 QueueResultCodec.putMessages(out, received);
                 yield out;
             }
-            case DELETE -> {
+            case DELETE, DELETE_BILLING_INVOCATION -> {
                 Delete c = (Delete) command;
-                QueueResultCodec.putOutcomes(out, book.delete(c.name(), c.entries(), meter.deliveries(c.name(), stamp)));
+                QueueResultCodec.putOutcomes(out, book.delete(c.name(), c.entries(),
+                        meter.removals(c.name(), c.invocationBilledTo(), c.invocationMillis(), stamp)));
                 yield out;
             }
             case CHANGE_VISIBILITY -> {
@@ -278,10 +280,10 @@ public final class QueueEngine implements DomainEngine {
             case SET_ATTRIBUTES, SET_ATTRIBUTES_WITH_REMOTE_DEAD_LETTER_QUEUE -> ((SetAttributes) command).name();
             case TAG_QUEUE -> ((TagQueue) command).name();
             case UNTAG_QUEUE -> ((UntagQueue) command).name();
-            case DELETE -> ((Delete) command).name();
+            case DELETE, DELETE_BILLING_INVOCATION -> ((Delete) command).name();
             case CHANGE_VISIBILITY -> ((ChangeVisibility) command).name();
             case PURGE -> ((Purge) command).name();
-            case SEND -> {
+            case SEND, SEND_SQS_DELIVERIES -> {
                 meter.sent(((Send) command).name(), ((Send) command).entries(), stamp);
                 yield null;
             }

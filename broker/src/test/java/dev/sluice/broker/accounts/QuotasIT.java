@@ -619,6 +619,56 @@ class QuotasIT {
     }
 
     @Test
+    void mappingCreatesRacingForTheLastSlotsEndWithExactlyTheQuotaAndADeleteFreesOne() throws Exception {
+        AwsCredentials keys = tenant("MappingRace", "{\"eventSourceMappings\":3}");
+        AdminApi rest = new AdminApi(server.httpPort(), keys);
+        assertEquals(201, rest.call("POST", "/v1/functions",
+                "{\"FunctionName\":\"fn\",\"InvokeUrl\":\"http://127.0.0.1:9/invoke\"}").status());
+        // A mapping per queue: Lambda refuses a second mapping of one function to one queue.
+        List<String> mappings = new java.util.ArrayList<>();
+        try (SqsClient sqs = admin.sqs(keys)) {
+            for (int i = 0; i < 10; i++) {
+                String name = "race-source-" + i;
+                String url = sqs.createQueue(b -> b.queueName(name)).queueUrl();
+                String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("QueueArn"))
+                        .attributesAsStrings().get("QueueArn");
+                mappings.add("{\"FunctionName\":\"fn\",\"EventSourceArn\":\"" + queueArn + "\",\"Enabled\":false}");
+            }
+        }
+        int racers = 8;
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(racers);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(racers);
+        Map<String, Long> outcomes = new java.util.TreeMap<>();
+        try {
+            List<java.util.concurrent.Future<AdminApi.Answer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                String mapping = mappings.get(i);
+                answers.add(callers.submit(() -> {
+                    AdminApi own = new AdminApi(server.httpPort(), keys);
+                    together.await(30, TimeUnit.SECONDS);
+                    return own.call("POST", "/v1/event-source-mappings", mapping);
+                }));
+            }
+            for (var answer : answers) {
+                AdminApi.Answer done = answer.get(60, TimeUnit.SECONDS);
+                outcomes.merge(done.status() + (done.status() == 202 ? "" : " " + done.code()), 1L, Long::sum);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertEquals(Map.of("202", 3L, "409 ResourceConflictException", 5L), outcomes);
+        com.fasterxml.jackson.databind.JsonNode listed = rest.call("GET", "/v1/event-source-mappings", null).body()
+                .get("EventSourceMappings");
+        assertEquals(3, listed.size(), listed.toString());
+        AdminApi.Answer full = rest.call("POST", "/v1/event-source-mappings", mappings.get(8));
+        assertEquals(409, full.status(), full.text());
+        assertEquals(202, rest.call("DELETE", "/v1/event-source-mappings/" + listed.get(0).get("UUID").asText(), null)
+                .status());
+        AdminApi.Answer freed = rest.call("POST", "/v1/event-source-mappings", mappings.get(9));
+        assertEquals(202, freed.status(), freed.text());
+    }
+
+    @Test
     void anAccountAtItsSubscriptionQuotaGetsSubscriptionLimitExceededAndNothingIsCreated() throws Exception {
         AwsCredentials keys = tenant("Subscribed", "{\"subscriptions\":1}");
         try (SnsClient sns = sns(keys); SqsClient sqs = admin.sqs(keys)) {

@@ -100,6 +100,10 @@ class QueueCommandGoldenTest {
         samples.put("step-move-task-up-to-count", new QueueCommand.StepMoveTask("task-1", 100, true));
         samples.put("record-usage", new QueueCommand.RecordUsage("n1/4f1c", 7, List.of(
                 new dev.sluice.broker.core.UsageRow("111111111111", 3_600_000, dev.sluice.broker.core.UsageKind.SQS_REQUESTS, 3))));
+        samples.put("send-sqs-deliveries", new QueueCommand.Send("222222222222/orders", List.of(new SendEntry("m0",
+                "{\"Type\":\"Notification\"}", null, Map.of(), null, null, null)), "111111111111"));
+        samples.put("delete-billing-invocation", new QueueCommand.Delete("222222222222/work",
+                List.of(new HandleEntry("0", "handle-1")), "222222222222", 151));
         return samples;
     }
 
@@ -132,6 +136,8 @@ class QueueCommandGoldenTest {
         codes.put(QueueCommandType.IMPORT_QUEUE_STATE, 22);
         codes.put(QueueCommandType.STEP_MOVE_TASK_UP_TO_COUNT, 23);
         codes.put(QueueCommandType.RECORD_USAGE, 24);
+        codes.put(QueueCommandType.SEND_SQS_DELIVERIES, 25);
+        codes.put(QueueCommandType.DELETE_BILLING_INVOCATION, 26);
         return codes;
     }
 

@@ -129,4 +129,18 @@ class UsageMeterTest {
     private static SendEntry entry(String id, int bytes, Map<String, MessageAttributeValue> attributes) {
         return new SendEntry(id, "b".repeat(bytes), null, attributes, null, null, null);
     }
+
+    @Test
+    void theDeleteAfterAnInvocationBillsItOnceAtItsFirstRemovalAndNothingWhenItRemovesNothing() {
+        StoredMessage message = new StoredMessage("id", 0, 0, "work", Map.of(), null, null, null, null);
+        // Removes nothing (a retried delete, a stale handle): the consumer is never called, nothing is billed.
+        meter.removals("222222222222/work", "333333333333", 151, at(HOUR));
+        assertEquals(List.of(), added);
+        var removals = meter.removals("222222222222/work", "333333333333", 151, at(HOUR));
+        removals.accept(new HandleEntry("0", "h0"), message);
+        removals.accept(new HandleEntry("1", "h1"), message);
+        assertEquals(List.of(new UsageRow("333333333333", HOUR, UsageKind.FUNCTION_INVOCATIONS, 1),
+                new UsageRow("333333333333", HOUR, UsageKind.FUNCTION_DURATION_MILLIS, 151)), added);
+        assertEquals(null, meter.removals("222222222222/work", null, 0, at(HOUR)), "a tenant's delete reads nothing");
+    }
 }

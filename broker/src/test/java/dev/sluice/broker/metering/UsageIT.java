@@ -41,16 +41,16 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class UsageIT {
     private static final String ACCOUNT_A = "000000000000";
-    private static final String ACCOUNT_B = "111111111111";
+    static final String ACCOUNT_B = "111111111111";
     private static final String KEY_A = "AKIDMETEREDA";
     private static final String SECRET_A = "secret-of-a-123";
-    private static final String KEY_B = "AKIDMETEREDB";
-    private static final String SECRET_B = "secret-of-b-456";
-    private static final String ACCOUNT_C = "222222222222";
-    private static final String KEY_C = "AKIDMETEREDC";
-    private static final String SECRET_C = "secret-of-c-321";
-    private static final String KEY_OPS = "AKIDMETEROPS";
-    private static final String SECRET_OPS = "secret-of-ops-789";
+    static final String KEY_B = "AKIDMETEREDB";
+    static final String SECRET_B = "secret-of-b-456";
+    static final String ACCOUNT_C = "222222222222";
+    static final String KEY_C = "AKIDMETEREDC";
+    static final String SECRET_C = "secret-of-c-321";
+    static final String KEY_OPS = "AKIDMETEROPS";
+    static final String SECRET_OPS = "secret-of-ops-789";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final int KIB = 1024;
@@ -196,11 +196,11 @@ class UsageIT {
         }, "the deliveries and invocations in /v1/usage");
     }
 
-    private interface Condition {
+    interface Condition {
         boolean holds() throws Exception;
     }
 
-    private static void await(Condition condition, String what) throws Exception {
+    static void await(Condition condition, String what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.holds()) {
             if (System.nanoTime() > deadline) {
@@ -210,7 +210,7 @@ class UsageIT {
         }
     }
 
-    private static String queueArn(SqsClient sqs, String url) {
+    static String queueArn(SqsClient sqs, String url) {
         return sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNamesWithStrings("QueueArn")).attributesAsStrings()
                 .get("QueueArn");
     }
@@ -345,12 +345,12 @@ class UsageIT {
         return names;
     }
 
-    private static HttpResponse<String> ok(HttpResponse<String> response) {
+    static HttpResponse<String> ok(HttpResponse<String> response) {
         assertEquals(200, response.statusCode(), response.body());
         return response;
     }
 
-    private static HttpResponse<String> get(int port, String key, String secret, String query) throws Exception {
+    static HttpResponse<String> get(int port, String key, String secret, String query) throws Exception {
         String path = "/v1/usage";
         RawSigner signer = new RawSigner(key, secret, port);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path
@@ -363,7 +363,7 @@ class UsageIT {
     }
 
     /** A signed JSON POST to the REST API. */
-    private static HttpResponse<String> post(int port, String key, String secret, String path, String json)
+    static HttpResponse<String> post(int port, String key, String secret, String path, String json)
             throws Exception {
         byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -375,7 +375,7 @@ class UsageIT {
                 .send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static SnsClient sns(int port, String key, String secret) {
+    static SnsClient sns(int port, String key, String secret) {
         return SnsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())

@@ -24,7 +24,7 @@ class EdgeBillingTest {
         proposed.add(flush);
         return CompletableFuture.completedFuture(true);
     }, () -> CompletableFuture.completedFuture(true));
-    private final EdgeBilling billing = new EdgeBilling(edge);
+    private final EdgeBilling billing = new EdgeBilling(edge, new FeatureLatch(() -> CompletableFuture.completedFuture(false)));
 
     private List<UsageRow> flushed() {
         edge.flush().join();

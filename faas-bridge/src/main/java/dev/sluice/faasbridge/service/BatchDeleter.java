@@ -5,6 +5,7 @@ import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.model.BatchResultErrorEntry;
 import dev.sluice.clientsdk.model.DeleteMessageBatchRequest;
 import dev.sluice.clientsdk.model.DeleteMessageBatchRequestEntry;
+import dev.sluice.clientsdk.model.InvocationBill;
 import dev.sluice.clientsdk.model.Message;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,16 @@ final class BatchDeleter {
 
     /** Deletes in batches of 10, retrying failed entries; what still fails returns to the queue (at-least-once). */
     CompletableFuture<Void> deleteAll(List<Message> messages) {
+        return deleteAll(messages, null);
+    }
+
+    /**
+     * {@link #deleteAll(List)}, the first batch carrying {@code bill} (an invocation's, billed by the apply of the
+     * delete if it removes a message). A batch that got no answer is sent again with its bill (if the first was applied,
+     * its messages are gone and the second bills nothing); entries retried after an answer carry none, as the answer
+     * settled the bill.
+     */
+    CompletableFuture<Void> deleteAll(List<Message> messages, InvocationBill bill) {
         List<CompletableFuture<Void>> chunks = new ArrayList<>();
         for (int from = 0; from < messages.size(); from += MAX_ENTRIES) {
             List<Message> chunk = messages.subList(from, Math.min(messages.size(), from + MAX_ENTRIES));
@@ -50,14 +61,17 @@ final class BatchDeleter {
             for (int i = 0; i < chunk.size(); i++) {
                 entries.add(new DeleteMessageBatchRequestEntry(Integer.toString(i), chunk.get(i).receiptHandle()));
             }
-            chunks.add(deleteWithRetry(entries, 1));
+            chunks.add(deleteWithRetry(entries, from == 0 ? bill : null, 1));
         }
         return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new));
     }
 
-    private CompletableFuture<Void> deleteWithRetry(List<DeleteMessageBatchRequestEntry> entries, int attempt) {
-        return queues.deleteMessageBatch(new DeleteMessageBatchRequest(queueUrl, entries)).handle((response, error) -> {
+    private CompletableFuture<Void> deleteWithRetry(List<DeleteMessageBatchRequestEntry> entries, InvocationBill bill,
+            int attempt) {
+        InvocationBill[] unsettled = {null};
+        return queues.deleteMessageBatch(new DeleteMessageBatchRequest(queueUrl, entries, bill)).handle((response, error) -> {
             if (error != null) {
+                unsettled[0] = bill;
                 return entries;
             }
             Set<String> retry = response.failed().stream().filter(BatchDeleter::retryable)
@@ -78,7 +92,8 @@ final class BatchDeleter {
                 return CompletableFuture.completedFuture(null);
             }
             CompletableFuture<Void> retried = new CompletableFuture<>();
-            scheduler.schedule(() -> deleteWithRetry(remaining, attempt + 1).whenComplete((ok, e) -> retried.complete(null)),
+            scheduler.schedule(() -> deleteWithRetry(remaining, unsettled[0], attempt + 1)
+                            .whenComplete((ok, e) -> retried.complete(null)),
                     100L << Math.min(attempt, 6), TimeUnit.MILLISECONDS);
             return retried;
         });

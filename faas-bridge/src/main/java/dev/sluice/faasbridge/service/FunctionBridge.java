@@ -89,7 +89,7 @@ public final class FunctionBridge implements AutoCloseable {
         FunctionInvoker httpInvoker = new MeteredInvoker(new HttpFunctionInvoker(web, json), usage, owner, System::nanoTime);
         FunctionInvoker meteredJavaInvoker = new MeteredInvoker(javaInvoker, usage, owner, System::nanoTime);
         MappingSupervisor supervisor = new MappingSupervisor(store, queues, httpInvoker, meteredJavaInvoker, settings, scheduler,
-                meters, clock);
+                meters, clock, new InvocationMeter(usage, owner));
         AsyncInvocations invocations = new AsyncInvocations(store, httpInvoker, meteredJavaInvoker, supervisor::permitsFor,
                 scheduler);
         BridgeApi api = new BridgeApi(store, queues, settings, javaInvoker::has, supervisor::refresh, clock,

@@ -58,9 +58,13 @@ final class MappingSupervisor {
     /** 0 idle, 1 a pass running, 2 a pass running and another requested. */
     private final AtomicInteger passes = new AtomicInteger();
     private volatile boolean closed;
+    /** How the workers' invocations are billed. */
+    private final InvocationMeter invocations;
 
     MappingSupervisor(DefinitionStore store, QueueClient queues, FunctionInvoker httpInvoker, FunctionInvoker javaInvoker,
-            BridgeSettings settings, ScheduledExecutorService scheduler, MeterRegistry meters, InstantSource clock) {
+            BridgeSettings settings, ScheduledExecutorService scheduler, MeterRegistry meters, InstantSource clock,
+            InvocationMeter invocations) {
+        this.invocations = invocations;
         this.store = store;
         this.queues = queues;
         this.httpInvoker = httpInvoker;
@@ -193,7 +197,7 @@ final class MappingSupervisor {
             }
             MappingWorker worker = new MappingWorker(mapping, function, queues, function.isHttp() ? httpInvoker : javaInvoker,
                     permitsFor(function), RecordFilter.compile(mapping.filterPatterns())::matches, share, settings, scheduler,
-                    metricsFor(mapping, function.name()), recentErrors(mapping.uuid()), clock);
+                    metricsFor(mapping, function.name()), recentErrors(mapping.uuid()), clock, invocations);
             workers.put(mapping.uuid(), worker);
             worker.start();
         }

@@ -62,6 +62,7 @@ final class MappingWorker {
     /** This bridge's share of the mapping's MaximumConcurrency (or the bridge's default); may change while running. */
     private volatile int maxPollers;
     private final BatchDeleter deleter;
+    private final InvocationMeter invocationMeter;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     /** This worker's pollers; the mapping's gauge (shared with a worker it replaces) follows it. */
     private final java.util.concurrent.atomic.AtomicInteger pollers = new java.util.concurrent.atomic.AtomicInteger();
@@ -72,7 +73,9 @@ final class MappingWorker {
 
     MappingWorker(EventSourceMapping mapping, FunctionDefinition function, QueueClient queues, FunctionInvoker invoker,
             AsyncPermits functionPermits, Predicate<Message> filter, int maxPollers, BridgeSettings settings,
-            ScheduledExecutorService scheduler, BridgeMetrics metrics, RecentErrors recentErrors, InstantSource clock) {
+            ScheduledExecutorService scheduler, BridgeMetrics metrics, RecentErrors recentErrors, InstantSource clock,
+            InvocationMeter invocationMeter) {
+        this.invocationMeter = invocationMeter;
         this.mapping = mapping;
         this.function = function;
         this.queueUrl = mapping.eventSourceArn().queueUrl().toUrl(settings.queueBaseUrl());
@@ -312,11 +315,29 @@ final class MappingWorker {
         metrics.invocations.increment();
         metrics.concurrency.incrementAndGet();
         Set<String> ids = matching.stream().map(Message::messageId).collect(Collectors.toSet());
+        // Asked before the invocation, so its bill goes either with its delete or to the edge, never both.
+        CompletableFuture<Void> invoked = invocationMeter.billedInLog().thenCompose(billedInLog ->
+                invokeAndSettle(matching, ids, release, billedInLog));
+        return CompletableFuture.allOf(filteredOut, invoked);
+    }
+
+    /**
+     * Invokes the function with the batch and deletes what it settled. In the log ({@code billedInLog}), the delete
+     * carries the invocation's bill (billed if it removes a message: an invocation whose messages all failed, or whose
+     * delete was lost, bills nothing); else the invocation is counted at the edge whatever it answered.
+     */
+    private CompletableFuture<Void> invokeAndSettle(List<Message> matching, Set<String> ids, Runnable release,
+            boolean billedInLog) {
         long invokedAt = System.nanoTime();
-        CompletableFuture<Void> invoked = invoker.invoke(function,
-                new FunctionEvent.Sqs(SqsEvents.of(matching, mapping.eventSourceArn())))
+        return invoker.invoke(function, new FunctionEvent.Sqs(SqsEvents.of(matching, mapping.eventSourceArn())))
+                .whenComplete((outcome, failure) -> {
+                    if (!billedInLog) {
+                        invocationMeter.atEdge(function.name(), System.nanoTime() - invokedAt);
+                    }
+                })
                 .thenCompose(outcome -> {
-                    metrics.duration.record(System.nanoTime() - invokedAt, TimeUnit.NANOSECONDS);
+                    long elapsedNanos = System.nanoTime() - invokedAt;
+                    metrics.duration.record(elapsedNanos, TimeUnit.NANOSECONDS);
                     if (outcome instanceof InvocationOutcome.Failed failed
                             && AsyncInvocations.THROTTLED.equals(failed.errorType())) {
                         metrics.throttles.increment();
@@ -335,9 +356,9 @@ final class MappingWorker {
                     } else {
                         recentErrors.succeeded();
                     }
-                    return deleter.deleteAll(BatchSettlement.toDelete(matching, verdict, mapping.eventSourceArn().isFifo()));
+                    return deleter.deleteAll(BatchSettlement.toDelete(matching, verdict, mapping.eventSourceArn().isFifo()),
+                            billedInLog ? invocationMeter.bill(function.name(), elapsedNanos) : null);
                 });
-        return CompletableFuture.allOf(filteredOut, invoked);
     }
 
     private void maybeScaleUp(List<Message> batch) {

@@ -8,16 +8,14 @@ import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
- * An invoker that reports every invocation it made, with its duration, to {@link InvocationUsage}: the one place both
- * event source mappings and SNS subscriptions invoke through, after the concurrency permit was taken (a throttled
- * invocation never reaches it, so it is not billed). Thread-safe.
+ * An invoker that reports every invocation it made of an SNS notification (or any event but an event source mapping's
+ * batch), with its duration, to {@link InvocationUsage}: the one place every invocation goes through, after the
+ * concurrency permit was taken (a throttled invocation never reaches it, so it is not billed). A mapping's batch is
+ * billed by its {@link MappingWorker}, which knows whether its delete carries the bill. Thread-safe.
  */
 final class MeteredInvoker implements FunctionInvoker {
-    private static final long NANOS_PER_MILLI = 1_000_000;
-
     private final FunctionInvoker invoker;
-    private final InvocationUsage usage;
-    private final UnaryOperator<String> ownerOfFunction;
+    private final InvocationMeter meter;
     private final LongSupplier nanoTime;
 
     /**
@@ -27,17 +25,17 @@ final class MeteredInvoker implements FunctionInvoker {
     MeteredInvoker(FunctionInvoker invoker, InvocationUsage usage, UnaryOperator<String> ownerOfFunction,
             LongSupplier nanoTime) {
         this.invoker = invoker;
-        this.usage = usage;
-        this.ownerOfFunction = ownerOfFunction;
+        this.meter = new InvocationMeter(usage, ownerOfFunction);
         this.nanoTime = nanoTime;
     }
 
     @Override
     public CompletableFuture<InvocationOutcome> invoke(FunctionDefinition function, FunctionEvent event) {
+        if (event instanceof FunctionEvent.Sqs) {
+            return invoker.invoke(function, event);
+        }
         long startedNanos = nanoTime.getAsLong();
-        return invoker.invoke(function, event).whenComplete((outcome, failure) -> {
-            long elapsed = Math.max(0, nanoTime.getAsLong() - startedNanos);
-            usage.invoked(ownerOfFunction.apply(function.name()), Math.max(1, (elapsed + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI));
-        });
+        return invoker.invoke(function, event).whenComplete((outcome, failure) ->
+                meter.atEdge(function.name(), nanoTime.getAsLong() - startedNanos));
     }
 }

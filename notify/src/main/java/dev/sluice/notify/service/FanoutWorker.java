@@ -182,15 +182,26 @@ final class FanoutWorker extends QueuePoller {
         for (int index : indexes) {
             entries.add(services.copies().copy(topic, subscription, published.get(index), "m" + index));
         }
-        return stillAllowed(subscription, url).thenCompose(allowed -> queues.sendMessageBatch(new SendMessageBatchRequest(url, entries)))
+        // An sqs subscription's copies are billed by the apply that stores them, once the cluster knows how.
+        CompletableFuture<Boolean> inLog = subscription.push() ? CompletableFuture.completedFuture(false)
+                : services.usage().billedInLog();
+        return inLog.thenCompose(billed -> sendCopies(subscription, queues, url, published, indexes, entries,
+                billed ? topicOwner() : null));
+    }
+
+    private CompletableFuture<Sent> sendCopies(Subscription subscription, QueueClient queues, String url,
+            List<PublishedMessage> published, List<Integer> indexes, List<SendMessageBatchRequestEntry> entries,
+            String billedTo) {
+        return stillAllowed(subscription, url).thenCompose(allowed -> queues.sendMessageBatch(
+                        new SendMessageBatchRequest(url, entries, billedTo)))
                 .thenApply(response -> {
-                    if (!subscription.push()) {
+                    if (!subscription.push() && billedTo == null) {
                         billDeliveries(subscription, entries, response);
                     }
                     return new Sent(failedIndexes(response), null);
                 })
                 .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, deadLettered(subscription,
-                        published, indexes, failure), failure));
+                        published, indexes, failure), billedTo, failure));
     }
 
     /**
@@ -225,14 +236,19 @@ final class FanoutWorker extends QueuePoller {
             dev.sluice.clientsdk.model.SendMessageBatchResponse response) {
         Set<String> failed = new TreeSet<>();
         response.failed().forEach(entry -> failed.add(entry.id()));
-        String owner = dev.sluice.notify.core.TopicArn.ofQualified(services.config().region(), topic.name(),
-                services.config().accountId()).accountId();
+        String owner = topicOwner();
         for (SendMessageBatchRequestEntry entry : entries) {
             if (!failed.contains(entry.id())) {
                 services.usage().delivered(owner, subscription.protocol(), dev.sluice.clientsdk.MessageSize.of(
                         entry.messageBody(), entry.messageAttributes() == null ? Map.of() : entry.messageAttributes()));
             }
         }
+    }
+
+    /** The account that owns this topic, who pays for its deliveries. */
+    private String topicOwner() {
+        return dev.sluice.notify.core.TopicArn.ofQualified(services.config().region(), topic.name(),
+                services.config().accountId()).accountId();
     }
 
     private static List<Integer> failedIndexes(dev.sluice.clientsdk.model.SendMessageBatchResponse response) {
@@ -264,10 +280,11 @@ final class FanoutWorker extends QueuePoller {
 
     /**
      * Sends the {@code deadLettered} copies to the subscription's dead-letter queue; the others stay failed (retried).
-     * Without any to send, the failure stands and every copy is retried.
+     * Without any to send, the failure stands and every copy is retried. With {@code billedTo}, each copy the
+     * dead-letter queue stores is billed to it as a delivery, as SNS bills them.
      */
     private CompletableFuture<Sent> toDeadLetterQueue(Subscription subscription,
-            List<SendMessageBatchRequestEntry> entries, Set<Integer> deadLettered, Throwable failure) {
+            List<SendMessageBatchRequestEntry> entries, Set<Integer> deadLettered, String billedTo, Throwable failure) {
         java.util.Optional<String> deadLetters = deadLettered.isEmpty() ? java.util.Optional.empty()
                 : subscription.deadLetterTargetArn().flatMap(arn -> services.internalQueues().urlOfArn(arn));
         if (deadLetters.isEmpty()) {
@@ -285,7 +302,7 @@ final class FanoutWorker extends QueuePoller {
             moved.add(new SendMessageBatchRequestEntry(entry.id(), entry.messageBody(), null, entry.messageAttributes(),
                     Map.of(), fifo ? entry.messageDeduplicationId() : null, fifo ? entry.messageGroupId() : null));
         }
-        return services.subscriberQueues().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), moved))
+        return services.subscriberQueues().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), moved, billedTo))
                 .thenApply(response -> {
                     services.health().counts().deadLettered(topic.name(), subscription.protocol(),
                             moved.size() - response.failed().size());

@@ -76,7 +76,8 @@ public final class FunctionResource implements RestResource {
     /**
      * Completes when the scope's account has fewer event source mappings than its quota; else fails with Lambda's
      * ResourceConflictException (409) before anything is stored. Counted before the create, so two creates racing on
-     * two nodes may both take the last slot.
+     * two nodes may both pass here: the store's claim of the mapping's slot in one catalog apply
+     * ({@code MappingSlotStore}, once every node runs feature level 2) refuses all but the quota's.
      */
     private CompletableFuture<Object> withinMappingQuota(AccountScope scope) {
         long quota = mappingQuota.applyAsLong(scope.account());
