@@ -70,17 +70,6 @@ mkdir -p "$out_dir"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 
 sluice_pid="" data_dir=""
-stop_sluice() {
-  if [[ -n $sluice_pid ]] && kill -0 "$sluice_pid" 2>/dev/null; then
-    kill "$sluice_pid" 2>/dev/null || true
-    wait "$sluice_pid" 2>/dev/null || true
-  fi
-  sluice_pid=""
-  if [[ -n $data_dir ]]; then
-    rm -rf "$data_dir"
-  fi
-  data_dir=""
-}
 trap stop_sluice EXIT
 
 # Starts a fresh single-node Sluice with N data groups; sets sluice_pid and port; waits for /health/ready.

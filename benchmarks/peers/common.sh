@@ -25,6 +25,20 @@ free_port() {
   return 1
 }
 
+# Stops the Sluice started as $sluice_pid (if it runs) and deletes its $data_dir; clears both. For the scripts that
+# start one fresh single-node Sluice per run (trap it on EXIT).
+stop_sluice() {
+  if [[ -n ${sluice_pid:-} ]] && kill -0 "$sluice_pid" 2>/dev/null; then
+    kill "$sluice_pid" 2>/dev/null || true
+    wait "$sluice_pid" 2>/dev/null || true
+  fi
+  sluice_pid=""
+  if [[ -n ${data_dir:-} ]]; then
+    rm -rf "$data_dir"
+  fi
+  data_dir=""
+}
+
 # Copies the run-time dependencies a peer's pom names into LIB_DIR (mvn dependency:copy-dependencies), unless the
 # copy there is complete: the pom's checksum marks it, so an interrupted or outdated fetch is redone. Fails unless
 # a file matching GLOB (a shell pattern inside LIB_DIR) is there afterwards.

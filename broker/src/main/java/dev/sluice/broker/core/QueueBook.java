@@ -406,6 +406,7 @@ public final class QueueBook {
         QueueState queue = require(name);
         checkSends(queue, entries);
         fifo.prune(stamp.nowMillis());
+        ReadyMark before = ReadyMark.of(this, name);
         List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
         for (SendEntry entry : entries) {
             if (entry.sizeBytes() > queue.settings.maximumMessageSizeBytes()) {
@@ -417,7 +418,7 @@ public final class QueueBook {
             outcomes.add(queue.settings.fifoQueue() ? sendFifo(queue, entry, stamp, stored)
                     : sendStandard(queue, entry, stamp, stored));
         }
-        wakeups.queueChanged(name);
+        before.tell(this, wakeups);
         return outcomes;
     }
 
@@ -625,13 +626,15 @@ public final class QueueBook {
                 requireForMessages(queue.name);
             }
         }
-        List<TransferImport.Outcome> outcomes = inbox.accept(this, imports, stamp);
+        Map<String, ReadyMark> before = new java.util.LinkedHashMap<>();
         for (TransferImport item : imports) {
             QueueState queue = byArn(item.destinationArn());
             if (queue != null) {
-                wakeups.queueChanged(queue.name);
+                before.computeIfAbsent(queue.name, name -> ReadyMark.of(this, name));
             }
         }
+        List<TransferImport.Outcome> outcomes = inbox.accept(this, imports, stamp);
+        before.values().forEach(mark -> mark.tell(this, wakeups));
         return outcomes;
     }
 

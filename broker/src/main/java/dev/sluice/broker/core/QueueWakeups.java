@@ -6,5 +6,15 @@ package dev.sluice.broker.core;
  */
 @FunctionalInterface
 public interface QueueWakeups {
+    /** Something about the queue changed in a way that may concern every waiting long poll (wake them all). */
     void queueChanged(String queueName);
+
+    /**
+     * {@code count} more receives could now find a message (ready messages, or a FIFO queue's receivable groups), and
+     * nothing else changed for the waiters: waking more long polls than that only makes the rest propose empty
+     * receives. By default every waiter is woken.
+     */
+    default void messagesReady(String queueName, long count) {
+        queueChanged(queueName);
+    }
 }

@@ -432,6 +432,7 @@ public final class EngineQueueClient implements QueueClient {
         submit(command, QueueResultCodec::getMessages).whenComplete((messages, error) -> {
             if (error != null) {
                 response.completeExceptionally(error);
+                handOnIfReady(command.name());
                 return;
             }
             if (messages.isEmpty() && remote != null && localReplica.get() == null) {
@@ -465,8 +466,20 @@ public final class EngineQueueClient implements QueueClient {
         wake.thenRun(() -> {
             if (!response.isDone()) {
                 receiveUntil(command, deadline, response);
+            } else {
+                handOnIfReady(command.name());
             }
         });
+    }
+
+    /**
+     * A waiter woken for a ready message that will not receive it (its client went away, its receive failed) wakes
+     * another one in its place: {@link ReceiveWaiters} wakes only as many as messages became ready.
+     */
+    private void handOnIfReady(String name) {
+        if (receivableHere(name) > 0) {
+            waiters.passOn(name);
+        }
     }
 
     private boolean idleHere(String name) {

@@ -169,7 +169,13 @@ final class PartitionedReceive {
                 return;
             }
             response.whenComplete((ignored, cancelled) -> wake.complete(null));
-            wake.thenRun(() -> from(0, new ArrayList<>()));
+            wake.thenRun(() -> {
+                if (!response.isDone()) {
+                    from(0, new ArrayList<>());
+                } else if (order.stream().anyMatch(group -> groups.get(group).receivableHere(name) > 0)) {
+                    waiters.passOn(name); // woken for a message it will not take: another waiter takes the wake
+                }
+            });
         }
     }
 

@@ -2,9 +2,10 @@ package dev.sluice.broker.service;
 
 import dev.sluice.broker.core.QueueWakeups;
 import java.util.Map;
-import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,12 +13,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Long polls waiting on this node for a queue to change. The apply thread calls
- * {@link #queueChanged}; waiters are woken on {@code wakeExecutor}, never on the apply thread.
+ * Long polls waiting on this node for a queue to change. The apply thread calls {@link #queueChanged} (every waiter of
+ * the queue is woken) or {@link #messagesReady} (as many waiters as receives could now find something, oldest first:
+ * each woken waiter proposes a receive, so waking more only appends empty receives to the log). Waiters are woken on
+ * {@code wakeExecutor}, never on the apply thread.
+ *
+ * <p>No lost wake-ups: a woken waiter that ends up with nothing re-registers for the rest of its wait and re-checks the
+ * queue after registering (see {@link EngineQueueClient}); one that is woken but does not receive at all (its client
+ * went away, its receive failed) hands the wake on with {@link #passOn} when the queue still shows a message ready.
  * Bounded: beyond {@code maxWaiters} a receive does not wait and answers with what it has (empty).
  */
 public final class ReceiveWaiters implements QueueWakeups {
-    private final Map<String, Set<CompletableFuture<Void>>> byQueue = new ConcurrentHashMap<>();
+    private final Map<String, Queue<CompletableFuture<Void>>> byQueue = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final int maxWaiters;
     private final ScheduledExecutorService timers;
@@ -40,7 +47,7 @@ public final class ReceiveWaiters implements QueueWakeups {
             return null;
         }
         CompletableFuture<Void> wake = new CompletableFuture<>();
-        Set<CompletableFuture<Void>> waiters = byQueue.computeIfAbsent(queueName, name -> ConcurrentHashMap.newKeySet());
+        Queue<CompletableFuture<Void>> waiters = byQueue.computeIfAbsent(queueName, name -> new ConcurrentLinkedQueue<>());
         waiters.add(wake);
         var timer = timers.schedule(() -> wake.complete(null), Math.max(1, maxWaitMillis), TimeUnit.MILLISECONDS);
         wake.whenComplete((ignored, error) -> {
@@ -53,12 +60,46 @@ public final class ReceiveWaiters implements QueueWakeups {
 
     @Override
     public void queueChanged(String queueName) {
-        Set<CompletableFuture<Void>> waiters = byQueue.get(queueName);
-        if (waiters != null && !waiters.isEmpty()) {
-            try {
-                wakeExecutor.execute(() -> waiters.forEach(wake -> wake.complete(null)));
-            } catch (RejectedExecutionException shuttingDown) {
-                // Called from apply: never fail it; the waiters end with the server.
+        wake(queueName, Long.MAX_VALUE);
+    }
+
+    @Override
+    public void messagesReady(String queueName, long count) {
+        if (count > 0) {
+            wake(queueName, count);
+        }
+    }
+
+    /** Wakes one more waiter of the queue: a woken one that did not receive hands its wake on (see the class comment). */
+    public void passOn(String queueName) {
+        wake(queueName, 1);
+    }
+
+    private void wake(String queueName, long count) {
+        Queue<CompletableFuture<Void>> waiters = byQueue.get(queueName);
+        if (waiters == null || waiters.isEmpty()) {
+            return;
+        }
+        try {
+            wakeExecutor.execute(() -> wakeOldest(waiters, count));
+        } catch (RejectedExecutionException shuttingDown) {
+            // Called from apply: never fail it; the waiters end with the server.
+        }
+    }
+
+    /**
+     * A waiter already completed (its timer fired, its client left) does not count as woken. Looks at no more waiters
+     * than were there at the start: a woken one may register again at once (its replica shows nothing to take).
+     */
+    private static void wakeOldest(Queue<CompletableFuture<Void>> waiters, long count) {
+        long woken = 0;
+        for (int looked = waiters.size(); looked > 0 && woken < count; looked--) {
+            CompletableFuture<Void> wake = waiters.poll();
+            if (wake == null) {
+                return;
+            }
+            if (wake.complete(null)) {
+                woken++;
             }
         }
     }

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +45,7 @@ class StandardQueueIT {
     static Path dir;
     static SqsTestServer server;
     static SqsClient sqs;
+    static final java.util.concurrent.ExecutorService POLLERS = java.util.concurrent.Executors.newCachedThreadPool();
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,6 +55,7 @@ class StandardQueueIT {
 
     @AfterAll
     static void stop() {
+        POLLERS.shutdownNow();
         if (server != null) {
             server.close();
         }
@@ -374,5 +381,97 @@ class StandardQueueIT {
                 .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID)).messages();
         assertEquals(List.of("quiet", "noisy-30"), next.stream().map(Message::body).toList());
         assertEquals("tenant-b", next.get(0).attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
+    }
+
+    // ---- long polls woken by sends ----
+
+    /**
+     * A message sent to a queue with several long polls waiting wakes one of them, not all: one receive is proposed,
+     * not one per waiter (each of which but one came back empty). The others keep waiting and take the later messages.
+     */
+    @Test
+    void oneSendWakesOneOfFourWaitingLongPollsAndTheOthersTakeTheNextMessages() throws Exception {
+        String url = sqs.createQueue(b -> b.queueName("one-wakes-one")).queueUrl();
+        List<CompletableFuture<List<Message>>> polls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            polls.add(CompletableFuture.supplyAsync(() -> longPoll(url), POLLERS));
+        }
+        server.awaitWaiters(4);
+        Map<String, Long> before = QueueCommandCounts.of(server.server);
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("first"));
+        CompletableFuture.anyOf(polls.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        server.awaitWaiters(3);
+        Thread.sleep(300); // room for any further receive to show up in the count
+        Map<String, Long> spent = QueueCommandCounts.difference(before, QueueCommandCounts.of(server.server));
+        spent.remove("record_usage"); // the edge-usage flush's timer, not this traffic's
+        assertEquals(Map.of("send", 1L, "receive", 1L), spent);
+        assertEquals(1, polls.stream().filter(CompletableFuture::isDone).count());
+
+        sqs.sendMessageBatch(b -> b.queueUrl(url).entries(
+                SendMessageBatchRequestEntry.builder().id("a").messageBody("second").build(),
+                SendMessageBatchRequestEntry.builder().id("b").messageBody("third").build(),
+                SendMessageBatchRequestEntry.builder().id("c").messageBody("fourth").build()));
+        Set<String> bodies = new HashSet<>();
+        for (CompletableFuture<List<Message>> poll : polls) {
+            List<Message> messages = poll.get(10, TimeUnit.SECONDS);
+            assertEquals(1, messages.size());
+            bodies.add(messages.get(0).body());
+        }
+        assertEquals(Set.of("first", "second", "third", "fourth"), bodies);
+    }
+
+    /**
+     * Sixteen long-polling consumers, bursts of 1 to 10 messages: every burst is received well within the polls'
+     * 20 s wait (a lost wake-up would leave a message until some poll's wait ran out).
+     */
+    @Test
+    void burstsAmongManyWaitingLongPollsAreAllReceivedWithoutWaitingOutAPoll() throws Exception {
+        String url = sqs.createQueue(b -> b.queueName("bursts")).queueUrl();
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<CompletableFuture<Void>> consumers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            consumers.add(CompletableFuture.runAsync(() -> {
+                while (running.get()) {
+                    for (Message message : longPoll(url)) {
+                        received.add(message.body());
+                        sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+                    }
+                }
+            }, POLLERS));
+        }
+        server.awaitWaiters(16);
+        int sent = 0;
+        int[] bursts = {1, 3, 10, 2, 7, 1, 5, 10, 4, 1};
+        for (int burst : bursts) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id("m" + i).messageBody("message-" + sent++).build());
+            }
+            sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+            while (received.size() < sent) {
+                assertTrue(System.nanoTime() < deadline, "received " + received.size() + " of " + sent + " within 8 s");
+                Thread.sleep(10);
+            }
+        }
+        running.set(false);
+        sqs.sendMessageBatch(b -> b.queueUrl(url).entries(stopEntries(0)));
+        sqs.sendMessageBatch(b -> b.queueUrl(url).entries(stopEntries(8)));
+        CompletableFuture.allOf(consumers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        assertEquals(sent, received.stream().filter(body -> body.startsWith("message-")).count());
+    }
+
+    /** Twice eight messages end the sixteen consumers' last long polls (one message each). */
+    private static List<SendMessageBatchRequestEntry> stopEntries(int first) {
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = first; i < first + 8; i++) {
+            entries.add(SendMessageBatchRequestEntry.builder().id("s" + i).messageBody("stop-" + i).build());
+        }
+        return entries;
+    }
+
+    private static List<Message> longPoll(String url) {
+        return sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(1).waitTimeSeconds(20)).messages();
     }
 }

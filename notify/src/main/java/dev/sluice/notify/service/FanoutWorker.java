@@ -43,12 +43,15 @@ final class FanoutWorker extends QueuePoller {
 
     private final Topic topic;
     private final NotifyServices services;
+    /** The topic's subscriptions, shared with its other pollers on this node. */
+    private final TopicSubscriptions subscriptions;
     /** Touched only by this worker's loop, one poll at a time. */
     private final RepeatedFailure loopFailure;
 
-    FanoutWorker(Topic topic, NotifyServices services) {
+    FanoutWorker(Topic topic, NotifyServices services, TopicSubscriptions subscriptions) {
         this.topic = topic;
         this.services = services;
+        this.subscriptions = subscriptions;
         this.loopFailure = new RepeatedFailure(services.clock());
     }
 
@@ -88,7 +91,7 @@ final class FanoutWorker extends QueuePoller {
         if (messages.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return services.catalog().subscriptionsOf(topic.name()).thenCompose(subscriptions -> {
+        return this.subscriptions.current().thenCompose(subscriptions -> {
             List<PublishedMessage> published = messages.stream().map(message -> PublishedMessage.fromJson(message.body()))
                     .toList();
             Map<Subscription, List<Integer>> targets = targets(published, subscriptions);

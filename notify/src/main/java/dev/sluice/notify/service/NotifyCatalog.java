@@ -35,6 +35,14 @@ public final class NotifyCatalog {
     /** One record per subscription of an account with exact count quotas, keyed {@link #subscriptionSlot}. */
     public static final String SUBSCRIPTION_SLOTS = "sns.subscription-slots";
     private static final byte[] SLOT = new byte[0];
+    /**
+     * One record per topic, rewritten with a fresh value after every write to the topic's subscriptions (and before the
+     * write is acknowledged): a reader that finds the value it last saw knows the subscriptions it last scanned are
+     * still the topic's (see {@link TopicSubscriptions}).
+     */
+    static final String SUBSCRIPTION_GENERATIONS = "sns.subscription-generations";
+    /** The generation of a topic whose subscriptions were not written since generations began. */
+    static final byte[] NO_GENERATION = new byte[0];
     /** Conflicting writes an update re-reads and retries before it fails with ConcurrentAccess. */
     static final int UPDATE_ATTEMPTS = 64;
     /** Entries read per scan page. */
@@ -146,7 +154,8 @@ public final class NotifyCatalog {
     public CompletableFuture<Subscription> updateSubscription(String topicName, String id,
             UnaryOperator<Subscription> change, Supplier<? extends RuntimeException> notFound) {
         return update(SUBSCRIPTIONS, Subscription.key(topicName, id), CatalogRecordCodec::decodeSubscription,
-                CatalogRecordCodec::encode, change, notFound);
+                CatalogRecordCodec::encode, change, notFound)
+                .thenCompose(updated -> nextGeneration(topicName).thenApply(bumped -> updated));
     }
 
     private <T> CompletableFuture<T> update(String namespace, String key, Function<byte[], T> decode,
@@ -159,11 +168,30 @@ public final class NotifyCatalog {
     /** Stores a new subscription (its key is a fresh id); never used to change an existing one. */
     public CompletableFuture<Void> putSubscription(Subscription subscription) {
         return catalog.put(SUBSCRIPTIONS, subscription.key(), CatalogRecordCodec.encode(subscription))
-                .thenApply(replaced -> null);
+                .thenCompose(replaced -> nextGeneration(subscription.topicName()));
     }
 
     public CompletableFuture<Boolean> deleteSubscription(Subscription subscription) {
-        return catalog.delete(SUBSCRIPTIONS, subscription.key());
+        return catalog.delete(SUBSCRIPTIONS, subscription.key())
+                .thenCompose(deleted -> nextGeneration(subscription.topicName()).thenApply(bumped -> deleted));
+    }
+
+    /**
+     * The topic's subscription generation (a linearizable point read): {@link #NO_GENERATION} when none was written.
+     * Changes after every subscription write of the topic.
+     */
+    public CompletableFuture<byte[]> subscriptionGeneration(String topicName) {
+        return catalog.get(SUBSCRIPTION_GENERATIONS, topicName).thenApply(value -> value.orElse(NO_GENERATION));
+    }
+
+    /**
+     * A fresh value, unique without coordination: a write that fails between the subscription and this leaves the
+     * old generation, which readers still re-check after {@link TopicSubscriptions}' maximum age (and the caller's
+     * retry of the failed request writes it).
+     */
+    private CompletableFuture<Void> nextGeneration(String topicName) {
+        byte[] generation = java.util.UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return catalog.put(SUBSCRIPTION_GENERATIONS, topicName, generation).thenApply(replaced -> null);
     }
 
     /**

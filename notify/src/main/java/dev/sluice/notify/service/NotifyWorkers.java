@@ -85,8 +85,10 @@ final class NotifyWorkers {
             liveTopics.add(key);
             if (!fanouts.containsKey(key) && room()) {
                 List<FanoutWorker> workers = new java.util.ArrayList<>();
+                TopicSubscriptions ofTopic = new TopicSubscriptions(services.catalog(), topic.name(),
+                        services.clock(), services.config().refreshInterval());
                 for (int i = 0; i < services.config().fanoutPollersPerTopic(); i++) {
-                    workers.add(new FanoutWorker(topic, services));
+                    workers.add(new FanoutWorker(topic, services, ofTopic));
                 }
                 fanouts.put(key, workers);
                 workers.forEach(FanoutWorker::start);
