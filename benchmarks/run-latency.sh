@@ -11,8 +11,9 @@
 # Default: --jar current=broker/target/sluice.jar. Load: SendMessageBatch of 10 x 200 B, paced to --rate
 # messages/s over all producers (one batch in flight each); each consumer: ReceiveMessage (10, long poll
 # --wait-seconds) then DeleteMessageBatch, one request in flight. Server CPU per 1,000 messages is the
-# Sluice process's over the window. The load average before each run is printed: on a shared machine,
-# quote it beside the figures. Summary lines: benchmarks/target/latency/results-TIMESTAMP.jsonl.
+# Sluice process's over the window; after each run, RaftLogTimings prints Ratis's own timers of the
+# data group (leader write time, log queueing, fsync; entries by kind). The load average before each
+# run is printed: on a shared machine, quote it beside the figures. Summary lines: benchmarks/target/latency/results-TIMESTAMP.jsonl.
 # Needs benchmarks/target/benchmarks.jar: nice mvn -B -o -q -pl benchmarks,broker -am package -DskipTests
 set -euo pipefail
 
@@ -37,7 +38,7 @@ while (( $# > 0 )); do
     --wait-seconds) wait_seconds=${2:?}; shift 2 ;;
     --seconds) seconds=${2:?}; shift 2 ;;
     --warmup-seconds) warmup_seconds=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -94,6 +95,9 @@ for (( rep = 1; rep <= repetitions; rep++ )); do
           --wait-seconds "$wait_seconds" --seconds "$seconds" --warmup-seconds "$warmup_seconds" \
           --drain-seconds 5 --body-bytes 200 >"$out_dir/$name-load.log" 2>&1; then
       grep -a -m1 '^{"benchmark":"sqs-e2e"' "$out_dir/$name-load.log" | tee -a "$results"
+      # Ratis's own timers of the run (its JMX metrics): fsync, log queueing, leader write time per group.
+      timeout 60 java -cp "$load_jar" dev.sluice.benchmarks.RaftLogTimings "$sluice_pid" | sed "s/^/$label rep $rep: /" >&2 \
+        || echo "   (no Raft log timings: attaching to $sluice_pid failed)" >&2
     else
       echo "run failed ($label rep $rep); see $out_dir/$name-load.log" >&2
       failures=$(( failures + 1 ))

@@ -68,7 +68,8 @@ final class JavaThreadNames {
         return names;
     }
 
-    private static Map<String, String> groupNamesById() {
+    /** Ratis's group ids ({@code group-BDA7342DF7AC}) to Sluice's group names, for the catalog and the data groups. */
+    static Map<String, String> groupNamesById() {
         Map<String, String> names = new LinkedHashMap<>();
         names.put(StoreGroups.groupId(StoreGroups.CATALOG).toString(), StoreGroups.CATALOG);
         for (int i = 0; i < MAX_DATA_GROUPS; i++) {
