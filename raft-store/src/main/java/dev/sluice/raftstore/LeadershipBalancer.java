@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code g/n} (rounded) to lead. Every node runs this worker; each pass looks only at groups this node leads
  * and hands at most one of them to its preferred member, and only when that member is up (it answered the
  * last heartbeat within {@code staleAfter}) and caught up (it holds the log up to what this node applied, less
- * {@link #MAX_LAG_ENTRIES}). A preferred member that is down keeps nothing from anyone: its groups stay with
+ * {@link #MAX_LAG_ENTRIES}), and has been so at every pass for {@link #MIN_STEADY} ({@link SteadyFollowers}: not
+ * while it is still starting). A preferred member that is down keeps nothing from anyone: its groups stay with
  * whoever the election chose, and move back once it is up and caught up again. Transfers use Ratis's
  * leadership transfer (the leader makes the target start an election it wins), so no write is lost; clients
  * ride the short change-over with their usual retries.
@@ -38,6 +39,11 @@ final class LeadershipBalancer implements Runnable {
      * and a transfer to it would stall the group's writes once more.
      */
     static final Duration MIN_TENURE = Duration.ofSeconds(10);
+    /**
+     * How long the preferred member must have been up and caught up: a node restarted inside a loaded cluster is ready
+     * within about 5 s; handed a group at 2 s, it led while it started (benchmarks/RESULTS.md, "Restart time").
+     */
+    static final Duration MIN_STEADY = Duration.ofSeconds(10);
 
     private final RaftServer server;
     private final int dataGroups;
@@ -46,6 +52,7 @@ final class LeadershipBalancer implements Runnable {
     private final Duration transferTimeout;
     /** Since when (System.nanoTime) this node has led each data group, as passes saw it; only the scheduler thread uses it. */
     private final java.util.Map<Integer, Long> leadingSince = new java.util.HashMap<>();
+    private final SteadyFollowers steadyFollowers = new SteadyFollowers(MIN_STEADY, System::nanoTime);
 
     /** The layout's preferred leader of a data group, when the layout names one. */
     private final IntFunction<Optional<String>> layoutPreference;
@@ -109,7 +116,7 @@ final class LeadershipBalancer implements Runnable {
                 .filter(follower -> follower.lastContactMillis() <= staleAfter.toMillis())
                 .filter(follower -> follower.matchIndex() >= applied - MAX_LAG_ENTRIES)
                 .min(Comparator.comparingLong(PeerLiveness.FollowerProgress::lastContactMillis));
-        if (ready.isEmpty()) {
+        if (!steadyFollowers.steady(index, preferred, ready.isPresent())) {
             return false;
         }
         String group = StoreGroups.dataGroupName(index);
