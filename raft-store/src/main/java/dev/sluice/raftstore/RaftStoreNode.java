@@ -321,12 +321,6 @@ public final class RaftStoreNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(entryLimit + (1L << 20)));
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(2 * entryLimit + (1L << 20)));
         RaftServerConfigKeys.Log.setCorruptionPolicy(properties, RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
-        // No commit-index entries: by default a leader appends one after every commit, so each lone write cost two
-        // appends and two fsyncs, and the next write's fsync queued behind the extra one. They only let a restarted
-        // replica apply up to its old commit index before hearing from a leader; Raft does not need that (a leader
-        // commits an entry of its own term, then every earlier one), and neither do we: the state machine keeps its
-        // applied index in RocksDB and replays the log after it once the group has a leader again.
-        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
         config.raftProperties().forEach(properties::set);
         // Durability is not tunable: an acknowledged write is fsynced on a quorum.
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
