@@ -117,13 +117,14 @@ class RestartTimeMeasurementIT {
                     Thread.sleep(CLUSTER_DOWN.toMillis());
                     long started = System.nanoTime();
                     sluice.start(node);
-                    new HttpProbe(sluice.httpPorts[node]).awaitStatus("/health", 200, Duration.ofSeconds(300));
+                    List<String> unready = awaitReady(sluice.httpPorts[node], started, Duration.ofSeconds(300));
                     long readyAfter = (System.nanoTime() - started) / 1_000_000;
                     ready.add(readyAfter);
                     line("cluster restart of n%d after %d s down, %,d+ queued, paced senders running: /health 200 after %,d ms "
                             + "(its JVM's CPU by then %,d ms; load average %s)", node + 1, CLUSTER_DOWN.toSeconds(), STEP,
                             readyAfter, sluice.cpuMillis(node), Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
                     line("  its CPU by thread (ms; /proc names are cut at 15 characters): %s", sluice.cpuByThread(node, 12));
+                    line("  what /health named until then (ms after the start: the problems, as they changed): %s", unready);
                 }
                 line("cluster restarts: p50 %,d ms, max %,d ms; paced sends acknowledged %,d", FaultFigures.median(ready),
                         java.util.Collections.max(ready), senders.acknowledged());
@@ -134,6 +135,44 @@ class RestartTimeMeasurementIT {
                         + " ms with " + STEP + " queued messages; target " + READY_TARGET.toMillis() + " ms");
             }
         }
+    }
+
+    /**
+     * Polls {@code /health} every 20 ms until it answers 200; returns each change of what it answered before, as
+     * "ms after {@code startedNanos}: status and the problems it named", so a slow restart says what it waited for.
+     */
+    private static List<String> awaitReady(int port, long startedNanos, Duration timeout) throws Exception {
+        HttpProbe probe = new HttpProbe(port, Duration.ofSeconds(2));
+        List<String> changes = new ArrayList<>();
+        String last = null;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String seen;
+            int status = 0;
+            try {
+                var answer = probe.get("/health");
+                status = answer.statusCode();
+                java.util.regex.Matcher problems = java.util.regex.Pattern.compile(
+                        "\"([A-Za-z0-9-]+)\":\\{\"leader\":(?:null|\"[^\"]*\"),\"problem\":\"([^\"]+)\"")
+                        .matcher(answer.body());
+                List<String> named = new ArrayList<>();
+                while (problems.find()) {
+                    named.add(problems.group(1) + ": " + problems.group(2));
+                }
+                seen = status + " " + named;
+            } catch (java.io.IOException notListening) {
+                seen = "not listening";
+            }
+            if (!seen.equals(last)) {
+                changes.add((System.nanoTime() - startedNanos) / 1_000_000 + ": " + seen);
+                last = seen;
+            }
+            if (status == 200) {
+                return changes;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("/health did not answer 200 within " + timeout + "; it answered: " + changes);
     }
 
     private static void fill(int port, String url, int messages) throws Exception {

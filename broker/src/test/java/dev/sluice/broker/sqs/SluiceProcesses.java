@@ -98,7 +98,7 @@ public final class SluiceProcesses implements AutoCloseable {
     /**
      * Where running node {@code node}'s CPU went so far: its threads' user + system time (Linux /proc, 10 ms ticks)
      * summed by thread name with digits folded ({@code grpc-default-worker-ELG-3-1} counts as
-     * {@code grpc-default-worker-ELG-N-N}), the {@code top} largest as "name ms" joined by commas; empty where /proc is
+     * {@code grpc-default-worker-ELG-N-N}; the JIT's C1 and C2 threads apart), the {@code top} largest as "name ms" joined by commas; empty where /proc is
      * unreadable. Threads that already ended are not counted.
      */
     public String cpuByThread(int node, int top) {
@@ -107,7 +107,8 @@ public final class SluiceProcesses implements AutoCloseable {
             for (Path task : tasks.toList()) {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    name = name.startsWith("C1 ") || name.startsWith("C2 ") ? name : name.replaceAll("[0-9]+", "N");
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     byName.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10, Long::sum);
                 } catch (IOException | RuntimeException ended) {
