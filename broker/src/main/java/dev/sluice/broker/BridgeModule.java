@@ -57,7 +57,7 @@ final class BridgeModule implements AutoCloseable {
 
     /**
      * The functions notify's lambda / function subscriptions invoke: this node's bridge, by name, with
-     * Lambda's SNS event. Usable once the routes are mounted (the bridge starts there); before, an
+     * Lambda's SNS event; a success hands notify the invocation's bill when the cluster bills it in the log. Usable once the routes are mounted (the bridge starts there); before, an
      * invocation fails and is retried like any failed attempt.
      */
     SubscriberFunctions subscriberFunctions() {
@@ -68,10 +68,11 @@ final class BridgeModule implements AutoCloseable {
                 if (running == null) {
                     return CompletableFuture.completedFuture(SubscriberFunctions.Result.failed("the function bridge is not started"));
                 }
-                return running.invoke(functionName, new FunctionEvent.Sns(eventJson)).thenApply(outcome ->
-                        outcome instanceof InvocationOutcome.Failed failed
+                // A failed invocation's bill (if billed in the log) goes nowhere: no delete settles it.
+                return running.invoke(functionName, new FunctionEvent.Sns(eventJson)).thenApply(invocation ->
+                        invocation.outcome() instanceof InvocationOutcome.Failed failed
                                 ? SubscriberFunctions.Result.failed(failed.errorType() + ": " + failed.message())
-                                : SubscriberFunctions.Result.SUCCEEDED);
+                                : SubscriberFunctions.Result.succeeded(invocation.bill()));
             }
 
             /** Waiting for a reserved-concurrency permit and running are each bounded by the function's timeout. */

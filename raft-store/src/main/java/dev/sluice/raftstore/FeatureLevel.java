@@ -18,7 +18,8 @@ package dev.sluice.raftstore;
  *       byte-hours tick (an empty {@code RECORD_USAGE})</td></tr>
  *   <tr><td>3</td><td>the queue commands {@code SEND_SQS_DELIVERIES} (code 25: a send of SNS copies to an sqs
  *       subscription that bills each stored copy to the topic's owner in its own apply) and
- *       {@code DELETE_BILLING_INVOCATION} (code 26: the delete after a function invocation, billing it)</td></tr>
+ *       {@code DELETE_BILLING_INVOCATION} (code 26: the delete after a function invocation, an event source
+ *       mapping's or an SNS subscription's, billing it)</td></tr>
  * </table>
  */
 public final class FeatureLevel {
@@ -28,7 +29,8 @@ public final class FeatureLevel {
     public static final int USAGE_AND_QUOTAS = 2;
     /**
      * Usage the edge counted before, billed in apply: SNS deliveries to sqs subscriptions (in the send that stores the
-     * copy) and function invocations of event source mappings (in the delete of the messages they handled).
+     * copy) and function invocations of event source mappings and SNS subscriptions (in the delete of the messages
+     * they handled).
      */
     public static final int USAGE_IN_LOG = 3;
     /** The level this release runs. */

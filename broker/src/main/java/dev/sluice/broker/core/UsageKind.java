@@ -30,20 +30,24 @@ public enum UsageKind {
     SNS_DELIVERIES_HTTP(5, "SnsDeliveriesHttp"),
     /** SNS notifications the mail relay accepted (email and email-json), per started 64 KiB chunk. */
     SNS_DELIVERIES_EMAIL(6, "SnsDeliveriesEmail"),
-    /** SNS notifications a lambda or function subscription's function returned from, per started 64 KiB chunk. */
+    /**
+     * SNS notifications a lambda or function subscription's function returned from, per started 64 KiB chunk: billed,
+     * as every push delivery, in the apply of the delete that removes the delivered copy from its delivery queue.
+     */
     SNS_DELIVERIES_LAMBDA(7, "SnsDeliveriesLambda"),
     /** Bytes of the bodies POSTed to http and https endpoints in the deliveries counted above. */
     SNS_HTTP_BYTES_OUT(8, "SnsHttpBytesOut"),
     /**
-     * Function invocations, billed to the function's owner. An event source mapping's invocation is billed in the apply
-     * of the bridge's delete of the messages it handled ({@code DELETE_BILLING_INVOCATION}, feature level 3), if that
-     * delete removes at least one of them: exact across crashes, leader changes and retried deletes (a retry removes
-     * nothing and bills nothing). So an invocation is billed when it settled work: one whose messages all failed (no
-     * delete), or whose delete was lost (its messages come back), bills nothing, and a message redelivered and invoked
-     * again bills the invocation that finally settled it. Lambda bills every invocation that ran; we bill the ones the
-     * log proves, so that the same log always gives the same numbers and nothing is ever billed twice. An SNS
-     * subscription's invocation (lambda or function protocol), and a mapping's below level 3, is counted at the edge
-     * when it ends, whatever the function answered (lossy by the edge's last flush, see {@code EdgeUsage}).
+     * Function invocations, billed to the function's owner, in the apply of the delete of the messages the invocation
+     * handled ({@code DELETE_BILLING_INVOCATION}, feature level 3), if that delete removes at least one of them: an
+     * event source mapping's in the bridge's delete of its batch, an SNS subscription's (lambda or function protocol)
+     * in the delivery worker's delete of the notification's copy after success (with its {@link #SNS_DELIVERIES_LAMBDA}).
+     * Exact across crashes, leader changes and retried deletes (a retry removes nothing and bills nothing). So an
+     * invocation is billed when it settled work: one whose messages all failed (no delete), or whose delete was lost
+     * (its messages come back), bills nothing, and a message redelivered and invoked again bills the invocation that
+     * finally settled it. Lambda bills every invocation that ran; we bill the ones the log proves, so that the same log
+     * always gives the same numbers and nothing is ever billed twice. Below level 3 every invocation that ran is counted
+     * at the edge when it ends, whatever the function answered (lossy by the edge's last flush, see {@code EdgeUsage}).
      */
     FUNCTION_INVOCATIONS(9, "FunctionInvocations"),
     /** The duration of those invocations, each rounded up to the millisecond (at least 1), as Lambda bills it. */

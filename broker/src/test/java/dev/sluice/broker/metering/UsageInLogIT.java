@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Usage the edge counted before, billed in apply (feature level 3): an SNS delivery to an sqs subscription in the send
- * that stores the copy, an event source mapping's invocation in the delete of the messages it handled. Each bill is in
+ * that stores the copy, an event source mapping's invocation in the delete of the messages it handled, an SNS function
+ * subscription's invocation in the delete of the notification's copy after success. Each bill is in
  * {@code /v1/usage} as soon as its entry applied (no edge flush to wait for, none to lose in a crash), survives a
  * restart unchanged, and a retry (a send deduplicated by a FIFO queue, a delete of messages already gone) bills nothing
  * again.
@@ -45,6 +46,7 @@ class UsageInLogIT {
     void deliveriesAndInvocationsAreBilledByTheirEntriesOnceWhateverIsRetriedAndStillAfterARestart() throws Exception {
         long expected;
         List<Long> invoked;
+        List<Long> notified;
         try (SqsTestServer server = SqsTestServer.start(data, UsageIT::twoAccounts);
                 SqsClient sqs = UsageIT.client(server.port(), UsageIT.KEY_B, UsageIT.SECRET_B);
                 SnsClient sns = UsageIT.sns(server.port(), UsageIT.KEY_B, UsageIT.SECRET_B)) {
@@ -83,11 +85,68 @@ class UsageInLogIT {
             assertEquals("2", sqs.getQueueAttributes(r -> r.queueUrl(fifo).attributeNamesWithStrings(
                     "ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages"));
             invoked = invocationsAreBilledByTheirDeletes(server);
+            notified = subscriptionInvocationsAreBilledByTheirDeletes(server);
         }
         try (SqsTestServer server = SqsTestServer.start(data, UsageIT::twoAccounts)) {
             assertEquals(expected, billed(server.port()));
             assertEquals(invoked, invocations(server.port()));
+            assertEquals(notified, notifications(server.port()));
         }
+    }
+
+    /**
+     * B's topic invokes B's function (lambda subscription) once: the delete of the copy after success bills the delivery
+     * and the invocation with its duration, there as soon as the copy is gone. Then a delete ending a delivery the way
+     * the delivery worker does (a copy in an internal queue, entry id "delivered", the invocation's bill), sent twice
+     * (the first answer lost, say): the second removes nothing and bills nothing.
+     */
+    private List<Long> subscriptionInvocationsAreBilledByTheirDeletes(SqsTestServer server) throws Exception {
+        int port = server.port();
+        try (FunctionServer pager = new FunctionServer();
+                SnsClient sns = UsageIT.sns(port, UsageIT.KEY_B, UsageIT.SECRET_B)) {
+            pager.respond(event -> FunctionServer.Reply.okAfter(WORKER_MILLIS));
+            assertEquals(201, UsageIT.post(port, UsageIT.KEY_B, UsageIT.SECRET_B, "/v1/functions",
+                    "{\"FunctionName\":\"pager\",\"InvokeUrl\":\"" + pager.url() + "\",\"Timeout\":10}").statusCode());
+            String topic = sns.createTopic(r -> r.name("pages")).topicArn();
+            sns.subscribe(r -> r.topicArn(topic).protocol("lambda").endpoint("arn:aws:lambda:us-east-1:" + B + ":function:pager"));
+            sns.publish(r -> r.topicArn(topic).message("page the on-call"));
+            UsageIT.await(() -> notifications(port).get(0) == 1, "the delete of the delivered copy");
+            // Read at once: the edge would flush the invocation only within 2 s; the log has it with the delete.
+            List<Long> billed = notifications(port);
+            assertEquals(1L, billed.get(1), "invocations " + billed);
+            assertTrue(billed.get(2) >= WORKER_MILLIS, "duration " + billed);
+            assertEquals(1, pager.events().size());
+
+            dev.sluice.clientsdk.QueueClient internal = server.sluice().queueClient();
+            String deliveries = internal.createQueue(new dev.sluice.clientsdk.model.CreateQueueRequest(
+                    dev.sluice.clientsdk.ReservedQueueNames.PREFIX + "sub-retried", Map.of(), Map.of()))
+                    .get(10, TimeUnit.SECONDS).queueUrl();
+            internal.sendMessage(new dev.sluice.clientsdk.model.SendMessageRequest(deliveries, "{}", null, Map.of(
+                    dev.sluice.clientsdk.ReservedQueueNames.DELIVERY_ATTRIBUTE, MessageAttributeValue.ofString("String",
+                            dev.sluice.clientsdk.ReservedQueueNames.delivery(B, "lambda", 100))), Map.of(), null, null))
+                    .get(10, TimeUnit.SECONDS);
+            String handle = internal.receiveMessage(new dev.sluice.clientsdk.model.ReceiveMessageRequest(
+                    deliveries, List.of(), List.of(), List.of(), 1, 30, null, null)).get(10, TimeUnit.SECONDS)
+                    .messages().get(0).receiptHandle();
+            dev.sluice.clientsdk.model.DeleteMessageBatchRequest delete = new dev.sluice.clientsdk.model.DeleteMessageBatchRequest(
+                    deliveries, List.of(new dev.sluice.clientsdk.model.DeleteMessageBatchRequestEntry(
+                            dev.sluice.clientsdk.ReservedQueueNames.DELIVERED_ENTRY_ID, handle)),
+                    new dev.sluice.clientsdk.model.InvocationBill(B, 9));
+            for (int attempt = 0; attempt < 2; attempt++) {
+                internal.deleteMessageBatch(delete).get(10, TimeUnit.SECONDS);
+            }
+            List<Long> after = notifications(port);
+            assertEquals(List.of(2L, 2L, billed.get(2) + 9), after);
+            return after;
+        }
+    }
+
+    /** B's SnsDeliveriesLambda, FunctionInvocations and FunctionDurationMs in {@code /v1/usage}, read at once. */
+    private static List<Long> notifications(int port) throws Exception {
+        JsonNode account = JSON.readTree(UsageIT.ok(UsageIT.get(port, UsageIT.KEY_OPS, UsageIT.SECRET_OPS, "")).body())
+                .get("Totals").path(B);
+        return List.of(account.path("SnsDeliveriesLambda").asLong(), account.path("FunctionInvocations").asLong(),
+                account.path("FunctionDurationMs").asLong());
     }
 
     /**

@@ -84,14 +84,13 @@ public final class FunctionBridge implements AutoCloseable {
             handlers.put(handler.name(), handler);
         }
         JavaFunctionInvoker javaInvoker = new JavaFunctionInvoker(handlers, handlerPool, scheduler, json);
-        // Both invokers through the meter: a mapping's batches and an SNS subscription's invocations alike.
-        java.util.function.UnaryOperator<String> owner = AccountScope.only(settings.accountId())::accountOf;
-        FunctionInvoker httpInvoker = new MeteredInvoker(new HttpFunctionInvoker(web, json), usage, owner, System::nanoTime);
-        FunctionInvoker meteredJavaInvoker = new MeteredInvoker(javaInvoker, usage, owner, System::nanoTime);
-        MappingSupervisor supervisor = new MappingSupervisor(store, queues, httpInvoker, meteredJavaInvoker, settings, scheduler,
-                meters, clock, new InvocationMeter(usage, owner));
-        AsyncInvocations invocations = new AsyncInvocations(store, httpInvoker, meteredJavaInvoker, supervisor::permitsFor,
-                scheduler);
+        // One meter bills both: a mapping's batches (in its worker) and an SNS subscription's invocations.
+        InvocationMeter meter = new InvocationMeter(usage, AccountScope.only(settings.accountId())::accountOf);
+        FunctionInvoker httpInvoker = new HttpFunctionInvoker(web, json);
+        MappingSupervisor supervisor = new MappingSupervisor(store, queues, httpInvoker, javaInvoker, settings, scheduler,
+                meters, clock, meter);
+        AsyncInvocations invocations = new AsyncInvocations(store, httpInvoker, javaInvoker, supervisor::permitsFor,
+                scheduler, meter, System::nanoTime);
         BridgeApi api = new BridgeApi(store, queues, settings, javaInvoker::has, supervisor::refresh, clock,
                 supervisor::recentErrorsOf);
         supervisor.start();
@@ -109,9 +108,11 @@ public final class FunctionBridge implements AutoCloseable {
      * (waiting at most the timeout for a permit, then failing with {@code TooManyRequestsException}), so
      * it settles within twice the timeout. Completes normally, always: a function that does not exist
      * ({@code ResourceNotFoundException}), an error or a timeout is an {@link InvocationOutcome.Failed};
-     * {@link InvocationOutcome.Returned} means the function succeeded. No retries: they are the caller's.
+     * {@link InvocationOutcome.Returned} means the function succeeded. No retries: they are the caller's. An
+     * invocation that ran is billed at this node's edge, or, when the cluster bills it in the log, by the caller's
+     * delete carrying {@link NotificationInvocation#bill}.
      */
-    public CompletableFuture<InvocationOutcome> invoke(String functionName, FunctionEvent event) {
+    public CompletableFuture<NotificationInvocation> invoke(String functionName, FunctionEvent event) {
         return invocations.invoke(functionName, event);
     }
 

@@ -5,7 +5,8 @@ package dev.sluice.notify.service;
  * one call per copy the subscribed queue took (not for a failed send or a copy sent to the subscription's dead-letter
  * queue). Push deliveries (http/s, email, functions) are not reported
  * here: their copy in the delivery queue carries {@code Sluice.Delivery}, and the queue engine bills it when the delete
- * after success removes it. notify does not know how usage is kept: the server's composition root records it as the
+ * after success removes it (a function's invocation too, when that delete carries its {@code SubscriberFunctions.Result
+ * #bill}). notify does not know how usage is kept: the server's composition root records it as the
  * topic owner's usage. Called from fanout workers' threads; implementations must be thread-safe and must not block.
  */
 public interface DeliveryUsage {

@@ -5,6 +5,7 @@ import dev.sluice.clientsdk.model.ChangeMessageVisibilityRequest;
 import dev.sluice.clientsdk.model.DeleteMessageBatchRequest;
 import dev.sluice.clientsdk.model.DeleteMessageBatchRequestEntry;
 import dev.sluice.clientsdk.model.DeleteMessageRequest;
+import dev.sluice.clientsdk.model.InvocationBill;
 import dev.sluice.clientsdk.model.Message;
 import dev.sluice.clientsdk.model.ReceiveMessageRequest;
 import dev.sluice.clientsdk.signature.StandardWebhookSignature;
@@ -167,18 +168,18 @@ final class DeliveryWorker extends QueuePoller {
         String messageId = DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.MESSAGE_ID);
         String type = DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.TYPE);
         boolean raw = "true".equals(DeliveryMessages.text(message.messageAttributes(), DeliveryMessages.RAW));
-        CompletableFuture<Integer> posted;
+        CompletableFuture<Attempt> posted;
         try {
             posted = current.function() ? invoke(current, message)
-                    : current.email() ? mail(current, type, message.body())
+                    : (current.email() ? mail(current, type, message.body())
                     : services.webhooks().post(URI.create(current.endpoint()), headers(current, type, messageId, raw,
-                            message.body()), message.body());
+                            message.body()), message.body())).thenApply(status -> new Attempt(status, null));
         } catch (RuntimeException e) {
             posted = CompletableFuture.failedFuture(e);
         }
-        return posted.handle((status, failure) -> {
+        return posted.handle((attempt, failure) -> {
             permits.release();
-            boolean delivered = failure == null && status >= 200 && status < 300;
+            boolean delivered = failure == null && attempt.status() >= 200 && attempt.status() < 300;
             NotificationCounts counts = services.health().counts();
             if (delivered) {
                 counts.delivered(current.topicName(), current.protocol(), 1);
@@ -188,26 +189,35 @@ final class DeliveryWorker extends QueuePoller {
             } else {
                 counts.failed(current.topicName(), current.protocol(), 1);
                 services.health().failed(current, failure != null ? DeliveryHealth.describe(current, failure)
-                        : "the endpoint answered HTTP " + status, retryIn(current, message));
+                        : "the endpoint answered HTTP " + attempt.status(), retryIn(current, message));
             }
-            return delivered;
+            return delivered ? attempt : null;
         }).thenCompose(delivered -> {
-            if (delivered) {
-                // The entry id tells the queue engine this delete ends a delivery: removing the copy bills it, once.
+            if (delivered != null) {
+                // The entry id tells the queue engine this delete ends a delivery: removing the copy bills it, once,
+                // and so the function invocation that delivered it, if the delete carries its bill.
                 return services.queueClient().deleteMessageBatch(new DeleteMessageBatchRequest(
                         services.internalQueues().deliveryUrl(current), List.of(new DeleteMessageBatchRequestEntry(
-                                ReservedQueueNames.DELIVERED_ENTRY_ID, message.receiptHandle())))).thenApply(deleted -> null);
+                                ReservedQueueNames.DELIVERED_ENTRY_ID, message.receiptHandle())), delivered.invocationBill()))
+                        .thenApply(deleted -> null);
             }
             return retryOrGiveUp(current, message);
         });
     }
 
     /**
-     * Invokes the subscribed function with Lambda's SNS event made from the queued envelope. Completes with
-     * 200 when the function returned; a failure (unknown function, error, timeout, no bridge) is logged and
-     * counts as a failed attempt.
+     * One attempt's answer: an HTTP status (a relay's or function's success is 200) and, for a function invocation the
+     * cluster bills in the log, its bill for the delete after success (else null).
      */
-    private CompletableFuture<Integer> invoke(Subscription current, Message message) {
+    private record Attempt(int status, InvocationBill invocationBill) {
+    }
+
+    /**
+     * Invokes the subscribed function with Lambda's SNS event made from the queued envelope. Completes with
+     * 200 (and the invocation's bill, if any) when the function returned; a failure (unknown function, error,
+     * timeout, no bridge) is logged and counts as a failed attempt.
+     */
+    private CompletableFuture<Attempt> invoke(Subscription current, Message message) {
         FunctionDeliveries functions = services.functionDeliveries();
         // The function of the ARN's account (Subscribe let only the subscriber's own account be named).
         String functionName = Subscription.functionKey(current.endpoint(), services.config().accountId()).orElseThrow();
@@ -220,7 +230,7 @@ final class DeliveryWorker extends QueuePoller {
         String event = services.envelopes().lambdaEvent(message.body(), topicArn.subscription(current.id()));
         return functions.functions().invoke(functionName, event).thenApply(result -> {
             if (result.succeeded()) {
-                return 200;
+                return new Attempt(200, result.bill());
             }
             throw new DeliveryHealth.Refused("invoking function " + functionName + " failed (attempt "
                     + message.attributes().getOrDefault("ApproximateReceiveCount", "1") + "): " + result.failure());

@@ -1,5 +1,6 @@
 package dev.sluice.notify.service;
 
+import dev.sluice.clientsdk.model.InvocationBill;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,12 +21,28 @@ public interface SubscriberFunctions {
     /** The longest an {@link #invoke} may take, so a delivery stays invisible to other workers meanwhile. */
     Duration maxInvocationTime();
 
-    /** @param failure null when the function succeeded, else why it did not (for logs) */
-    record Result(String failure) {
-        public static final Result SUCCEEDED = new Result(null);
+    /**
+     * @param failure null when the function succeeded, else why it did not (for logs)
+     * @param bill when the function succeeded and the queue engine bills its invocation in the log: the function's
+     *     owner and the invocation's duration, which the delete of the notification's copy carries (billed in its apply
+     *     if it removes the copy, so once); null when the invocation was counted elsewhere (at the edge) or not at all
+     */
+    record Result(String failure, InvocationBill bill) {
+        public static final Result SUCCEEDED = new Result(null, null);
+
+        public Result {
+            if (failure != null && bill != null) {
+                throw new IllegalArgumentException("only a succeeded invocation is billed by its delete");
+            }
+        }
 
         public static Result failed(String why) {
-            return new Result(why == null ? "failed" : why);
+            return new Result(why == null ? "failed" : why, null);
+        }
+
+        /** Succeeded; {@code bill} (may be null) goes with the delete of the copy. */
+        public static Result succeeded(InvocationBill bill) {
+            return new Result(null, bill);
         }
 
         public boolean succeeded() {
