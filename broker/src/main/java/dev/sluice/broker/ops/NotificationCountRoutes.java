@@ -10,10 +10,11 @@ import java.util.function.Predicate;
 /**
  * {@code GET /metrics/notifications?topic=<name>}: what this node published and delivered for one topic, as JSON
  * ({@code {kind: {protocol: count}}}), for the node serving the console, which sums every node's answer (see
- * {@link ClusterTopicCounts}). The same numbers {@code /metrics} exports, so exempt from auth like it, and only for a
- * topic that {@code /metrics} shows under its own label: one summed under the overflow label (or unknown here) is
- * 404, so an unsigned caller learns nothing {@code /metrics} does not tell, not even whether a topic exists. Read from
- * memory on the event loop.
+ * {@link ClusterTopicCounts}, asking with the peer key). The same numbers {@code /metrics} exports, so guarded like it
+ * (with auth on: the scrape token or an operator's signature, see {@code AuthenticationHandler}), and only for a topic
+ * that {@code /metrics} shows under its own label: one summed under the overflow label (or unknown here) is 404, so a
+ * scraper learns nothing {@code /metrics} does not tell, not even whether a topic exists. Read from memory on the
+ * event loop.
  */
 public final class NotificationCountRoutes implements RouteMount {
     public static final String PATH = "/metrics/notifications";
