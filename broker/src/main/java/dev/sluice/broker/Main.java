@@ -2,6 +2,7 @@ package dev.sluice.broker;
 
 import dev.sluice.broker.config.ConfigLoader;
 import dev.sluice.broker.config.LoadResult;
+import dev.sluice.raftstore.storage.RocksStore;
 import java.lang.management.ManagementFactory;
 import java.time.InstantSource;
 import java.util.List;
@@ -27,6 +28,8 @@ public final class Main {
             System.exit(new AdminCommand(System.out, System.err, InstantSource.system())
                     .run(List.of(args).subList(1, args.length), System.getenv()));
         }
+        // Beside the configuration's loading and the Raft server's build, not in the first store's open.
+        RocksStore.preloadNativeLibrary();
         LoadResult loaded = ConfigLoader.load(List.of(args), System.getenv());
         if (loaded.helpRequested()) {
             System.out.print(ConfigLoader.usage());

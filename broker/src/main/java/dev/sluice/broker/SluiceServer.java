@@ -117,15 +117,21 @@ public final class SluiceServer implements AutoCloseable {
         AccountsModule accounts = null;
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
         // Built on another thread while the Raft groups open (see HttpFront).
-        java.util.concurrent.CompletableFuture<HttpFront> front = HttpFront.buildAsync(config, meters);
+        StartSteps steps = new StartSteps();
+        steps.ended("config");
+        java.util.concurrent.CompletableFuture<HttpFront> front = HttpFront.buildAsync(config, meters)
+                .whenComplete((built, failed) -> steps.ended("http front"));
         try {
+            steps.ended("modules");
             node = RaftStoreNode.start(config.raft(), queues.engines(), meters, clock);
+            steps.ended("raft groups");
             queueMeters.register(meters, node);
             if (config.raft().peers().size() <= 1) {
                 awaitOwnLeadership(node);
             }
             // Accounts and keys (issue 16 A): refuses a cluster key that does not open the stored secrets.
             accounts = AccountsModule.start(config, node, clock);
+            steps.ended("accounts");
             HttpFront built = joinFront(front);
             vertx = built.vertx();
             Router router = built.router();
@@ -141,6 +147,7 @@ public final class SluiceServer implements AutoCloseable {
             dev.sluice.notify.api.http.RequestBound.install(router, vertx, config.http().requestTimeout());
             RouteMount.Context context = new RouteMount.Context(vertx, node, config, meters);
             queues.start(node, clock, baseUrl::get, meters);
+            steps.ended("queues");
             // The bridge starts with the routes below; lambda subscriptions only invoke once the HTTP API is up.
             // Access policies (issue 16 C): topic and queue policies are evaluated by the IAM policy evaluator, with the
             // managed policies the accounts catalog attaches to each key (none for config keys).
@@ -188,6 +195,7 @@ public final class SluiceServer implements AutoCloseable {
                     queues.edgeBilling());
             dev.sluice.broker.ops.NotifyMeters notifyMeters = dev.sluice.broker.ops.NotifyMeters.register(meters,
                     notify.deliveryHealth(), config.metrics().maxLabelledQueues());
+            steps.ended("notify");
             NotifyRoutes notifyRoutes = new NotifyRoutes(notify);
             // SNS first: its routes answer SNS requests on / and pass every SQS request on unchanged.
             List<RouteMount> allMounts = new ArrayList<>(List.of(new HealthRoutes(), new MetricsRoutes(meters),
@@ -200,6 +208,7 @@ public final class SluiceServer implements AutoCloseable {
                             () -> features.atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS)))));
             allMounts.addAll(mounts);
             allMounts.forEach(mount -> mount.mount(router, context));
+            steps.ended("routes");
             // The REST API: every module's resources under /v1, one error format, one OpenAPI document.
             List<RestResource> restResources = new ArrayList<>(queues.restResources(queuePolicies, callers, baseUrl::get, queueLimits));
             restResources.add(new TopicResource(notify, QueueModule.REGION));
@@ -225,11 +234,14 @@ public final class SluiceServer implements AutoCloseable {
             dev.sluice.broker.ops.UsageMeters.register(meters, queues.usage()::read, clock, config.metrics().maxLabelledQueues());
             restResources.add(new ClusterResource(started::clusterView, group -> queueCount(started, group), started.membership()));
             new RestRoutes(restResources, caller -> accountKeys.isOperator(caller.accessKeyId())).mount(router);
+            steps.ended("rest");
             // No form options: Vert.x never decodes a form here (RawBodyHandler); the Query decoders read them.
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.http().host()).setPort(config.http().port()))
                     .requestHandler(router);
             awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
+            steps.ended("listening");
+            LOG.info("start-up steps, each ended at ms after the JVM started: {}", steps);
             baseUrl.set(QueueModule.baseUrl(config, http.actualPort()));
             // Retried in the background until the catalog has a quorum: peers may still be starting.
             node.publishHttpUrl(baseUrl.get());
