@@ -38,8 +38,8 @@ class FatalApplyIT {
         }
 
         @Override
-        public void recover(StoreReader reader) {
-            delegate.recover(reader);
+        public java.util.concurrent.CompletableFuture<Void> recover(StoreReader reader) {
+            return delegate.recover(reader);
         }
 
         @Override

@@ -43,8 +43,8 @@ class ProposedHereIT {
         }
 
         @Override
-        public void recover(StoreReader reader) {
-            delegate.recover(reader);
+        public java.util.concurrent.CompletableFuture<Void> recover(StoreReader reader) {
+            return delegate.recover(reader);
         }
 
         @Override

@@ -46,6 +46,7 @@ import dev.sluice.raftstore.spi.DomainEngine;
 import dev.sluice.raftstore.spi.StoreReader;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -67,6 +68,8 @@ public final class QueueEngine implements DomainEngine {
     private final UsageMeter meter;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private QueueBook book;
+    /** The last {@link #recover}'s rebuild of {@link #book}: apply and reads wait for it. */
+    private volatile CompletableFuture<Void> rebuilt = CompletableFuture.completedFuture(null);
     /** The log index of the last entry this replica applied (0 before any since start): a migration's sequence floor. */
     private volatile long lastAppliedIndex;
     /** Upper bound of the apply context's sequence counter within one entry (word 1 of uniqueBits: index << 24). */
@@ -100,19 +103,42 @@ public final class QueueEngine implements DomainEngine {
         return QueueKeys.COLUMN_FAMILIES;
     }
 
+    /**
+     * Indexes the stored queues and messages on a thread of its own: with a deep backlog that takes seconds, which the
+     * group's start (loading its log, the node's wiring) no longer waits for. Apply and reads wait for it instead.
+     */
     @Override
-    public void recover(StoreReader reader) {
-        lock.writeLock().lock();
-        try {
-            book = newBook();
-            QueueRecovery.load(reader, book);
-        } finally {
-            lock.writeLock().unlock();
-        }
+    public CompletableFuture<Void> recover(StoreReader reader) {
+        CompletableFuture<Void> rebuilding = new CompletableFuture<>();
+        rebuilt = rebuilding;
+        Thread indexer = new Thread(() -> {
+            try {
+                QueueBook fresh = newBook();
+                QueueRecovery.load(reader, fresh);
+                lock.writeLock().lock();
+                try {
+                    book = fresh;
+                } finally {
+                    lock.writeLock().unlock();
+                }
+                rebuilding.complete(null);
+            } catch (RuntimeException | Error e) {
+                rebuilding.completeExceptionally(e);
+            }
+        }, "queue-index");
+        indexer.setDaemon(true);
+        indexer.start();
+        return rebuilding;
+    }
+
+    /** Waits until the book is rebuilt from the store; throws what the rebuild threw (a corrupt store). */
+    private void awaitRebuilt() {
+        rebuilt.join();
     }
 
     @Override
     public byte[] apply(int commandType, ByteBuffer payload, ApplyContext context) {
+        awaitRebuilt();
         QueueCommand command = QueueCommandCodec.decode(commandType, payload);
         EntryStamp stamp = new EntryStamp() {
             @Override
@@ -406,6 +432,7 @@ public final class QueueEngine implements DomainEngine {
 
     /** Reads this replica's state under the read lock (possibly behind the leader): for approximate reads and waits. */
     public <T> T read(Function<QueueBook, T> reader) {
+        awaitRebuilt();
         lock.readLock().lock();
         try {
             return reader.apply(book);

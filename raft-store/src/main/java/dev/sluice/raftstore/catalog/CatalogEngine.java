@@ -9,6 +9,7 @@ import dev.sluice.raftstore.spi.StoreReader;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** Namespaced key/value state. Stateless in memory, so queries need no locking beyond RocksDB's. */
 public final class CatalogEngine implements DomainEngine {
@@ -19,8 +20,9 @@ public final class CatalogEngine implements DomainEngine {
     }
 
     @Override
-    public void recover(StoreReader reader) {
+    public CompletableFuture<Void> recover(StoreReader reader) {
         // All state lives in RocksDB.
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

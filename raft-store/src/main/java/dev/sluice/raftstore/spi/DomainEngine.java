@@ -2,6 +2,7 @@ package dev.sluice.raftstore.spi;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A deterministic domain state machine hosted by one Raft group on every node of the group.
@@ -19,8 +20,14 @@ public interface DomainEngine {
     /** RocksDB column families this engine writes; created on first open. */
     List<String> columnFamilies();
 
-    /** Rebuilds in-memory state from storage: after open, and after a snapshot is installed. */
-    void recover(StoreReader reader);
+    /**
+     * Rebuilds in-memory state from storage: after open, and after a snapshot is installed. An engine whose state takes
+     * long to rebuild (a deep backlog's index) may rebuild it on a thread of its own and return at once: its
+     * {@link #apply}, {@link #query} and any read of its own then wait for the rebuild, so nothing sees a half-built
+     * state. The returned future completes when the rebuild has ended; the caller keeps {@code reader} open until
+     * then, and a failed rebuild stops the group as a failed apply does.
+     */
+    CompletableFuture<Void> recover(StoreReader reader);
 
     /** Applies one command; writes go to {@code context.writer()}. Returns the encoded result. */
     byte[] apply(int commandType, ByteBuffer payload, ApplyContext context);

@@ -86,6 +86,8 @@ public final class EngineStateMachine extends BaseStateMachine {
     private final ReadWriteLock storeLock = new ReentrantReadWriteLock();
     private volatile RocksStore store;
     private volatile Throwable failure;
+    /** The engine's rebuild of its in-memory state from the store opened last; the store is not closed before it ends. */
+    private CompletableFuture<Void> recovery = CompletableFuture.completedFuture(null);
     /** The last leader {@link #notifyLeaderChanged} named; Ratis calls it from one thread at a time per group. */
     private volatile RaftPeerId lastLeader;
     private final FlushInterval flushInterval = new FlushInterval(FLUSH_EVERY_COMMANDS, FLUSH_EVERY_BYTES);
@@ -135,6 +137,7 @@ public final class EngineStateMachine extends BaseStateMachine {
         storeLock.writeLock().lock();
         try {
             if (store != null) {
+                awaitRecovery();
                 store.close();
                 store = null;
             }
@@ -151,7 +154,15 @@ public final class EngineStateMachine extends BaseStateMachine {
             if (opened == null) {
                 opened = RocksStore.open(liveDirectory, engine.columnFamilies());
             }
-            engine.recover(opened);
+            long openedNanos = System.nanoTime();
+            recovery = engine.recover(opened).whenComplete((rebuilt, error) -> {
+                if (error != null) {
+                    fail(error);
+                } else if (!afterInstall) {
+                    LOG.info("{}: in-memory state rebuilt {} ms after the store opened", name,
+                            (System.nanoTime() - openedNanos) / 1_000_000);
+                }
+            });
             store = opened;
             AppliedPosition applied = opened.applied();
             if (applied.index() >= 0) {
@@ -298,6 +309,11 @@ public final class EngineStateMachine extends BaseStateMachine {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Waits for the engine's rebuild from the current store to end (its failure is handled where it completes). */
+    private void awaitRecovery() {
+        recovery.handle((rebuilt, error) -> null).join();
     }
 
     private RocksStore requireOpen() throws IOException {
@@ -504,6 +520,7 @@ public final class EngineStateMachine extends BaseStateMachine {
         storeLock.writeLock().lock();
         try {
             if (store != null) {
+                awaitRecovery();
                 store.close();
                 store = null;
             }
