@@ -106,7 +106,7 @@ class SubscriptionDeadLetterIT {
     }
 
     @Test
-    void aPartlyRefusedBatchDeadLettersExactlyTheRefusedCopiesAfterTheirAttempts() {
+    void aPartlyRefusedBatchDeadLettersExactlyTheRefusedCopiesAfterTheirAttemptsAndBillsEveryStoredCopy() throws Exception {
         String topic = sns.createTopic(b -> b.name("mixed")).topicArn();
         String queue = sqs.createQueue(b -> b.queueName("mixed-in").attributes(Map.of(
                 QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "1024"))).queueUrl();
@@ -125,6 +125,8 @@ class SubscriptionDeadLetterIT {
         assertEquals(small, drain(queue, 3).stream().sorted().toList());
         assertEmpty(deadLetters, queue);
         assertEquals(2.0, deadLettered("mixed"));
+        // Each copy is one 64 KiB chunk: three the queue took, two the dead-letter queue took, all billed to the owner.
+        assertEquals(5, sqsDeliveriesBilled());
         assertTrue(sns.getSubscriptionAttributes(b -> b.subscriptionArn(subscription)).attributes()
                 .get("LastDeliveryError").contains("went to the subscription's dead-letter queue"));
     }
@@ -185,6 +187,16 @@ class SubscriptionDeadLetterIT {
             groups.computeIfAbsent(message.substring(0, bar), key -> new ArrayList<>()).add(message.substring(bar + 1));
         }
         return groups;
+    }
+
+    /** The default account's SnsDeliveriesSqs in {@code /v1/usage} (auth is off on loopback: no signature needed). */
+    private static long sqsDeliveriesBilled() throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/v1/usage"))
+                        .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("Totals")
+                .path("000000000000").path("SnsDeliveriesSqs").asLong();
     }
 
     /** The topic's sluice_sns_dead_lettered_notifications_total for sqs subscriptions, from the server's meters. */
