@@ -84,8 +84,8 @@ class SubscriptionDeadLetterIT {
                 "the copy the queue refused goes to its dead-letter queue after its attempts");
         assertEquals(Map.of("g1", List.of("g1-first", "g1-last"), "g2", List.of("g2-only")), byGroup(drain(small, 3)));
         assertEmpty(everything, small, smallDeadLetters, goneDeadLetters);
-        // Each retry of the held group fans it out again whole and the FIFO queues deduplicate: at least 5 went.
-        assertTrue(deadLettered("ledger.fifo") >= 5.0);
+        // The held group's retries go to the subscription still owed only: each dead letter is sent, and counted, once.
+        assertEquals(5.0, meter("dead_lettered", "ledger.fifo"));
     }
 
     @Test
@@ -103,6 +103,30 @@ class SubscriptionDeadLetterIT {
         // SNS's policy retries at once three times, then 1 s apart, backing off toward 20 s: well within this wait.
         assertEquals(Map.of("g", List.of("late-0", "late-1", "late-2")), byGroup(drain(arrived, 3)));
         assertEmpty(early);
+    }
+
+    @Test
+    void aHeldFifoGroupIsRetriedOnlyToTheSubscriptionStillOwedAndArrivesOnceItsQueueTakesIt() throws Exception {
+        String topic = fifoTopic("held.fifo");
+        String taking = fifoQueue("held-all.fifo", Map.of());
+        String refusing = fifoQueue("held-small.fifo", Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "1024"));
+        subscribe(topic, "held-all.fifo", null);
+        subscribe(topic, "held-small.fifo", null);
+        String big = "big-" + "b".repeat(2_000);
+        sns.publish(b -> b.topicArn(topic).messageGroupId("g").messageDeduplicationId("h0").message(big));
+        assertEquals(Map.of("g", List.of(big)), byGroup(drain(taking, 1)));
+        // The refused copy is tried at once and retried three times at once; then its queue takes larger messages.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (meter("failed", "held.fifo") < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(meter("failed", "held.fifo") >= 4, "the refused copy was not retried");
+        sqs.setQueueAttributes(b -> b.queueUrl(refusing).attributes(Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE,
+                "262144")));
+        assertEquals(Map.of("g", List.of(big)), byGroup(drain(refusing, 1)));
+        assertEmpty(taking, refusing);
+        // One copy each: the retries of the held group went to the refusing subscription only.
+        assertEquals(2.0, meter("delivered", "held.fifo"));
     }
 
     @Test
@@ -124,7 +148,7 @@ class SubscriptionDeadLetterIT {
         assertEquals(big.stream().sorted().toList(), drain(deadLetters, 2).stream().sorted().toList());
         assertEquals(small, drain(queue, 3).stream().sorted().toList());
         assertEmpty(deadLetters, queue);
-        assertEquals(2.0, deadLettered("mixed"));
+        assertEquals(2.0, meter("dead_lettered", "mixed"));
         // Each copy is one 64 KiB chunk: three the queue took, two the dead-letter queue took, all billed to the owner.
         assertEquals(5, sqsDeliveriesBilled());
         assertTrue(sns.getSubscriptionAttributes(b -> b.subscriptionArn(subscription)).attributes()
@@ -199,9 +223,9 @@ class SubscriptionDeadLetterIT {
                 .path("000000000000").path("SnsDeliveriesSqs").asLong();
     }
 
-    /** The topic's sluice_sns_dead_lettered_notifications_total for sqs subscriptions, from the server's meters. */
-    private static double deadLettered(String topic) {
-        Pattern line = Pattern.compile("^sluice_sns_dead_lettered_notifications_total\\{([^}]*)\\} (\\S+)$",
+    /** The topic's sluice_sns_{kind}_notifications_total for sqs subscriptions, from the server's meters. */
+    private static double meter(String kind, String topic) {
+        Pattern line = Pattern.compile("^sluice_sns_" + kind + "_notifications_total\\{([^}]*)\\} (\\S+)$",
                 Pattern.MULTILINE);
         Matcher matcher = line.matcher(server.sluice().meters().scrape());
         while (matcher.find()) {

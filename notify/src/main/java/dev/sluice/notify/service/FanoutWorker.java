@@ -51,11 +51,14 @@ final class FanoutWorker extends QueuePoller {
     /** Touched only by this worker's loop, one poll at a time. */
     private final RepeatedFailure loopFailure;
     private final SubscriptionDeadLetters deadLetters;
+    /** A FIFO topic's held messages and whom they still owe, shared with its other pollers on this node. */
+    private final HeldFifoCopies held;
 
-    FanoutWorker(Topic topic, NotifyServices services, TopicSubscriptions subscriptions) {
+    FanoutWorker(Topic topic, NotifyServices services, TopicSubscriptions subscriptions, HeldFifoCopies held) {
         this.topic = topic;
         this.services = services;
         this.subscriptions = subscriptions;
+        this.held = held;
         this.loopFailure = new RepeatedFailure(services.clock());
         this.deadLetters = new SubscriptionDeadLetters(topic, services);
     }
@@ -148,18 +151,21 @@ final class FanoutWorker extends QueuePoller {
 
     /**
      * The outbox message as fanout tries it now. A FIFO topic's message is never re-queued as a remainder: it stays in
-     * the outbox and is received again, so its receive count, less this receive, is the attempts made before.
+     * the outbox and is received again, so its receive count, less this receive, is the attempts made before, and the
+     * subscriptions it still owes are those this node remembers (else every matching one).
      */
     private PublishedMessage published(Message message) {
         PublishedMessage published = PublishedMessage.fromJson(message.body());
-        String receiveCount = message.attributes().get(RECEIVE_COUNT);
-        if (!topic.fifo() || receiveCount == null) {
+        if (!topic.fifo()) {
             return published;
         }
+        PublishedMessage owing = held.owedBy(message.messageId()).map(published::owedTo).orElse(published);
         try {
-            return published.afterAttempts(Math.max(published.attempts(), Integer.parseInt(receiveCount) - 1));
+            String receiveCount = message.attributes().get(RECEIVE_COUNT);
+            return receiveCount == null ? owing
+                    : owing.afterAttempts(Math.max(owing.attempts(), Integer.parseInt(receiveCount) - 1));
         } catch (NumberFormatException e) {
-            return published;
+            return owing;
         }
     }
 
@@ -348,7 +354,8 @@ final class FanoutWorker extends QueuePoller {
      * FIFO topics keep order per group across every subscriber, so nothing is re-queued behind later messages: a group
      * with any copy to retry keeps all its messages in the outbox, due again as SNS's policy for queues says (their
      * visibility is set to the retry's wait; they are fanned out again whole, deduplicated by the FIFO subscribers, and
-     * their receive count is their attempt count). Copies given up on into a dead-letter queue hold no group.
+     * their receive count is their attempt count; this node remembers whom they still owe, so a retry sends only those
+     * copies). Copies given up on into a dead-letter queue hold no group.
      */
     private CompletableFuture<Void> finishFifo(List<Message> messages, List<PublishedMessage> published,
             List<Set<String>> failedByMessage) {
@@ -362,8 +369,10 @@ final class FanoutWorker extends QueuePoller {
         List<ChangeMessageVisibilityBatchRequestEntry> retries = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             if (!failedGroups.contains(published.get(i).groupId())) {
+                held.released(messages.get(i).messageId());
                 deletes.add(new DeleteMessageBatchRequestEntry("d" + i, messages.get(i).receiptHandle()));
             } else {
+                held.held(messages.get(i).messageId(), failedByMessage.get(i));
                 retries.add(new ChangeMessageVisibilityBatchRequestEntry("r" + i, messages.get(i).receiptHandle(),
                         retryDelaySeconds(published.get(i))));
             }
