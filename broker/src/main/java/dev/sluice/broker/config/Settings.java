@@ -91,6 +91,13 @@ final class Settings {
                     (config, text) -> config.withNotifications(config.notifications()
                             .withMaxConcurrentDeliveries(ConfigValues.wholeNumber(text))),
                     config -> String.valueOf(config.notifications().maxConcurrentDeliveries())),
+            new Setting("notify.queueDeliveryAttempts", Optional.of("--queue-delivery-attempts"),
+                    "SLUICE_QUEUE_DELIVERY_ATTEMPTS",
+                    "attempts to store a copy in an sqs subscription's queue before it goes to the subscription's"
+                            + " dead-letter queue (1 to 100015; without a dead-letter queue it is retried on)",
+                    (config, text) -> config.withNotifications(config.notifications()
+                            .withQueueDeliveryAttempts(ConfigValues.wholeNumber(text))),
+                    config -> String.valueOf(config.notifications().queueDeliveryAttempts())),
             new Setting("metrics.maxLabelledQueues", Optional.of("--metrics-max-labelled-queues"),
                     "SLUICE_METRICS_MAX_LABELLED_QUEUES",
                     "queues (and, separately, topics) with series of their own in /metrics on one node; the rest are summed under queue=\"__overflow__\" (topic=...)",

@@ -54,7 +54,7 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
      * @param maxConcurrentDeliveries webhook, email and function deliveries in flight on this node at once,
      *     across all subscriptions (default 256)
      * @param queueDeliveryAttempts attempts to put a copy in an sqs subscription's queue before it goes to the
-     *     subscription's dead-letter queue (default SNS's 100,015); programmatic only (tests shorten it)
+     *     subscription's dead-letter queue (default SNS's 100,015; 1 to 100,015)
      */
     public record Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom,
             List<Duration> functionRetryDelays, int maxConcurrentDeliveries, int queueDeliveryAttempts) {
@@ -67,6 +67,11 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
             if (maxConcurrentDeliveries < 1) {
                 throw new IllegalArgumentException("notify.maxConcurrentDeliveries must be at least 1; got "
                         + maxConcurrentDeliveries);
+            }
+            int mostAttempts = dev.sluice.notify.service.NotifyConfig.SQS_DELIVERY_ATTEMPTS;
+            if (queueDeliveryAttempts < 1 || queueDeliveryAttempts > mostAttempts) {
+                throw new IllegalArgumentException("notify.queueDeliveryAttempts must be 1 to " + mostAttempts
+                        + " (SNS's policy for sqs endpoints); got " + queueDeliveryAttempts);
             }
         }
 

@@ -95,6 +95,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void queueDeliveryAttemptsAreSetByFileEnvironmentOrFlagDefaultToSnssAndOutOfRangeValuesAreNamedProblems()
+            throws IOException {
+        assertEquals(100_015, loadInCheckout(List.of(), Map.of()).config().notifications().queueDeliveryAttempts());
+        Path file = write("attempts.yaml", """
+                notify:
+                  queueDeliveryAttempts: 4
+                """);
+        LoadResult fromFile = loadInCheckout(List.of("--config", file.toString()), Map.of());
+        assertTrue(fromFile.ok(), fromFile.problems().toString());
+        assertEquals(4, fromFile.config().notifications().queueDeliveryAttempts());
+        assertEquals(6, loadInCheckout(List.of(), Map.of("SLUICE_QUEUE_DELIVERY_ATTEMPTS", "6")).config()
+                .notifications().queueDeliveryAttempts());
+        assertEquals(3, loadInCheckout(List.of("--queue-delivery-attempts", "3"), Map.of()).config()
+                .notifications().queueDeliveryAttempts());
+
+        for (String bad : List.of("0", "100016", "many")) {
+            LoadResult refused = loadInCheckout(List.of("--queue-delivery-attempts", bad), Map.of());
+            assertEquals(1, refused.problems().size(), refused.problems().toString());
+            assertTrue(refused.problems().get(0).startsWith("--queue-delivery-attempts: "), refused.problems().toString());
+        }
+        assertContains(loadInCheckout(List.of(), Map.of("SLUICE_QUEUE_DELIVERY_ATTEMPTS", "0")).problems(),
+                "notify.queueDeliveryAttempts must be 1 to 100015");
+    }
+
+    @Test
     void theLabelledQueueLimitOfMetricsIsSetByFlagOrEnvironmentDefaultsToAThousandAndANegativeOneIsAProblem() {
         assertEquals(1_000, loadInCheckout(List.of(), Map.of()).config().metrics().maxLabelledQueues());
         assertEquals(5, loadInCheckout(List.of("--metrics-max-labelled-queues", "5"), Map.of()).config().metrics()

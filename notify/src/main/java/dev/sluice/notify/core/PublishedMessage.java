@@ -51,6 +51,18 @@ public record PublishedMessage(String messageId, String topicArn, String subject
                 groupId, deduplicationId, subscriptionIds, attempts + 1);
     }
 
+    /** This message owed to {@code subscriptionIds} only, its attempts unchanged (a held FIFO message's retry). */
+    public PublishedMessage owedTo(List<String> subscriptionIds) {
+        return new PublishedMessage(messageId, topicArn, subject, message, messageStructure, attributes, timestamp,
+                groupId, deduplicationId, subscriptionIds, attempts);
+    }
+
+    /** This message after {@code previousAttempts} fanouts of it failed (a FIFO topic's count comes from its receives). */
+    public PublishedMessage afterAttempts(int previousAttempts) {
+        return new PublishedMessage(messageId, topicArn, subject, message, messageStructure, attributes, timestamp,
+                groupId, deduplicationId, onlySubscriptions, previousAttempts);
+    }
+
     /** The body for a protocol: with {@code MessageStructure=json}, its key or {@code default}; else the message. */
     public String messageFor(String protocol) {
         if (!"json".equals(messageStructure)) {

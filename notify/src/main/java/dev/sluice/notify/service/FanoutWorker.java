@@ -1,6 +1,8 @@
 package dev.sluice.notify.service;
 
 import dev.sluice.clientsdk.QueueClient;
+import dev.sluice.clientsdk.model.ChangeMessageVisibilityBatchRequest;
+import dev.sluice.clientsdk.model.ChangeMessageVisibilityBatchRequestEntry;
 import dev.sluice.clientsdk.model.DeleteMessageBatchRequest;
 import dev.sluice.clientsdk.model.DeleteMessageBatchRequestEntry;
 import dev.sluice.clientsdk.model.Message;
@@ -40,6 +42,7 @@ final class FanoutWorker extends QueuePoller {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
     private static final int WAIT_SECONDS = 20;
     private static final long ERROR_PAUSE_MILLIS = 1000;
+    private static final String RECEIVE_COUNT = "ApproximateReceiveCount";
 
     private final Topic topic;
     private final NotifyServices services;
@@ -47,12 +50,17 @@ final class FanoutWorker extends QueuePoller {
     private final TopicSubscriptions subscriptions;
     /** Touched only by this worker's loop, one poll at a time. */
     private final RepeatedFailure loopFailure;
+    private final SubscriptionDeadLetters deadLetters;
+    /** A FIFO topic's held messages and whom they still owe, shared with its other pollers on this node. */
+    private final HeldFifoCopies held;
 
-    FanoutWorker(Topic topic, NotifyServices services, TopicSubscriptions subscriptions) {
+    FanoutWorker(Topic topic, NotifyServices services, TopicSubscriptions subscriptions, HeldFifoCopies held) {
         this.topic = topic;
         this.services = services;
         this.subscriptions = subscriptions;
+        this.held = held;
         this.loopFailure = new RepeatedFailure(services.clock());
+        this.deadLetters = new SubscriptionDeadLetters(topic, services);
     }
 
     @Override
@@ -61,8 +69,10 @@ final class FanoutWorker extends QueuePoller {
             return;
         }
         QueueClient queues = services.queueClient();
+        // A FIFO topic's failed group stays in the outbox and is received again: its receive count counts the attempts.
+        List<String> systemAttributes = topic.fifo() ? List.of(RECEIVE_COUNT) : List.of();
         CompletableFuture<List<Message>> received = track(queues.receiveMessage(new ReceiveMessageRequest(
-                        services.internalQueues().outboxUrl(topic), List.of(), List.of(), List.of(), 10, null,
+                        services.internalQueues().outboxUrl(topic), List.of(), systemAttributes, List.of(), 10, null,
                         WAIT_SECONDS, null)))
                 .thenApply(response -> response.messages());
         received.thenCompose(this::fanOut).whenComplete((done, failure) -> {
@@ -92,45 +102,71 @@ final class FanoutWorker extends QueuePoller {
             return CompletableFuture.completedFuture(null);
         }
         return this.subscriptions.current().thenCompose(subscriptions -> {
-            List<PublishedMessage> published = messages.stream().map(message -> PublishedMessage.fromJson(message.body()))
-                    .toList();
+            List<PublishedMessage> published = messages.stream().map(this::published).toList();
             Map<Subscription, List<Integer>> targets = targets(published, subscriptions);
             List<Set<String>> failedByMessage = new ArrayList<>();
             published.forEach(message -> failedByMessage.add(new TreeSet<>()));
             List<CompletableFuture<Void>> sends = new ArrayList<>();
             targets.forEach((subscription, indexes) -> sends.add(send(subscription, published, indexes)
                     .handle((sent, failure) -> {
-                        List<Integer> failedIndexes = failure != null ? indexes : sent.failed();
+                        SubscriptionDeadLetters.Outcome outcome = failure != null
+                                ? new SubscriptionDeadLetters.Outcome(indexes, List.of(), failure) : sent;
                         synchronized (failedByMessage) {
-                            failedIndexes.forEach(index -> failedByMessage.get(index).add(subscription.id()));
+                            outcome.retried().forEach(index -> failedByMessage.get(index).add(subscription.id()));
                         }
-                        Throwable undelivered = failure != null ? failure : sent.deadLetteredBecause();
-                        NotificationCounts counts = services.health().counts();
-                        // Copies put in the dead-letter queue instead were not delivered: their attempt failed.
-                        int failedCount = undelivered != null ? indexes.size() : failedIndexes.size();
-                        counts.failed(topic.name(), subscription.protocol(), failedCount);
-                        counts.delivered(topic.name(), subscription.protocol(), indexes.size() - failedCount);
-                        if (undelivered == null) {
-                            latencies(subscription, published, indexes, failedIndexes);
-                        }
-                        // The failed copies are retried by a remainder in the outbox, due as SNS's policy for queues
-                        // says; copies that went to the dead-letter queue instead have no retry.
-                        java.time.Duration retryIn = java.time.Duration.ofSeconds(failure == null && undelivered != null
-                                ? 0 : retryDelaySeconds(published.get(indexes.get(0))));
-                        if (undelivered != null) {
-                            services.health().failed(subscription, DeliveryHealth.describe(subscription, undelivered)
-                                    + (failure == null ? "; its copies went to the subscription's dead-letter queue" : ""),
-                                    retryIn);
-                        } else if (!failedIndexes.isEmpty()) {
-                            services.health().failed(subscription, "the queue refused " + failedIndexes.size() + " of "
-                                    + indexes.size() + " messages", retryIn);
-                        } else {
-                            services.health().delivered(subscription);
-                        }
+                        counted(subscription, published, indexes, outcome);
                         return null;
                     })));
             return Futures.all(sends).thenCompose(done -> finish(messages, published, failedByMessage));
         });
+    }
+
+    /**
+     * Counts what one subscription's batch came to and tells the subscription's health. Copies put in the dead-letter
+     * queue instead were not delivered: their attempt failed, and they have no retry.
+     */
+    private void counted(Subscription subscription, List<PublishedMessage> published, List<Integer> indexes,
+            SubscriptionDeadLetters.Outcome outcome) {
+        NotificationCounts counts = services.health().counts();
+        List<Integer> undelivered = new ArrayList<>(outcome.retried());
+        undelivered.addAll(outcome.deadLettered());
+        counts.failed(topic.name(), subscription.protocol(), undelivered.size());
+        counts.delivered(topic.name(), subscription.protocol(), indexes.size() - undelivered.size());
+        latencies(subscription, published, indexes, undelivered);
+        if (outcome.cause() == null) {
+            services.health().delivered(subscription);
+            return;
+        }
+        // The retried copies come back as SNS's policy for queues says (a remainder in the outbox, or a FIFO group).
+        java.time.Duration retryIn = java.time.Duration.ofSeconds(outcome.retried().isEmpty() ? 0
+                : retryDelaySeconds(published.get(outcome.retried().get(0))));
+        String deadLettered = outcome.deadLettered().isEmpty() ? ""
+                : outcome.deadLettered().size() == indexes.size()
+                        ? "; its copies went to the subscription's dead-letter queue"
+                        : "; " + outcome.deadLettered().size() + " of its " + indexes.size()
+                                + " copies went to the subscription's dead-letter queue";
+        services.health().failed(subscription, DeliveryHealth.describe(subscription, outcome.cause()) + deadLettered,
+                retryIn);
+    }
+
+    /**
+     * The outbox message as fanout tries it now. A FIFO topic's message is never re-queued as a remainder: it stays in
+     * the outbox and is received again, so its receive count, less this receive, is the attempts made before, and the
+     * subscriptions it still owes are those this node remembers (else every matching one).
+     */
+    private PublishedMessage published(Message message) {
+        PublishedMessage published = PublishedMessage.fromJson(message.body());
+        if (!topic.fifo()) {
+            return published;
+        }
+        PublishedMessage owing = held.owedBy(message.messageId()).map(published::owedTo).orElse(published);
+        try {
+            String receiveCount = message.attributes().get(RECEIVE_COUNT);
+            return receiveCount == null ? owing
+                    : owing.afterAttempts(Math.max(owing.attempts(), Integer.parseInt(receiveCount) - 1));
+        } catch (NumberFormatException e) {
+            return owing;
+        }
     }
 
     /** The publish-to-delivery time of each copy that reached the subscribed queue. */
@@ -168,14 +204,10 @@ final class FanoutWorker extends QueuePoller {
     }
 
     /**
-     * What a subscription's batch came to: the indexes that failed (to be retried), and the failure that sent the
-     * copies to the subscription's dead-letter queue instead of its queue (null when they reached their queue).
+     * Sends the copies for one subscription in one batch; those its queue refuses for good go to its dead-letter queue.
+     * Fails when the whole batch was refused and none went there (every copy is retried).
      */
-    private record Sent(List<Integer> failed, Throwable deadLetteredBecause) {
-    }
-
-    /** Sends the copies for one subscription in one batch (to its dead-letter queue when its queue is gone). */
-    private CompletableFuture<Sent> send(Subscription subscription, List<PublishedMessage> published,
+    private CompletableFuture<SubscriptionDeadLetters.Outcome> send(Subscription subscription, List<PublishedMessage> published,
             List<Integer> indexes) {
         // A push subscription's delivery queue is ours; an sqs subscription's queue is one a tenant named.
         QueueClient queues = subscription.push() ? services.queueClient() : services.subscriberQueues();
@@ -192,19 +224,43 @@ final class FanoutWorker extends QueuePoller {
                 billed ? topicOwner() : null));
     }
 
-    private CompletableFuture<Sent> sendCopies(Subscription subscription, QueueClient queues, String url,
-            List<PublishedMessage> published, List<Integer> indexes, List<SendMessageBatchRequestEntry> entries,
-            String billedTo) {
+    private CompletableFuture<SubscriptionDeadLetters.Outcome> sendCopies(Subscription subscription, QueueClient queues,
+            String url, List<PublishedMessage> published, List<Integer> indexes,
+            List<SendMessageBatchRequestEntry> entries, String billedTo) {
         return stillAllowed(subscription, url).thenCompose(allowed -> queues.sendMessageBatch(
                         new SendMessageBatchRequest(url, entries, billedTo)))
-                .thenApply(response -> {
+                .thenCompose(response -> {
                     if (!subscription.push() && billedTo == null) {
                         billDeliveries(subscription, entries, response);
                     }
-                    return new Sent(failedIndexes(response), null);
+                    return partlyRefused(subscription, published, entries, response, billedTo);
                 })
-                .exceptionallyCompose(failure -> toDeadLetterQueue(subscription, entries, deadLettered(subscription,
-                        published, indexes, failure), billedTo, failure));
+                .exceptionallyCompose(failure -> {
+                    java.util.Set<Integer> due = deadLetters.due(subscription, published, indexes,
+                            InternalQueues.isMissingQueue(failure));
+                    return due.isEmpty() || deadLetters.urlOf(subscription).isEmpty()
+                            ? CompletableFuture.failedFuture(failure)
+                            : deadLetters.send(subscription, entries, due, billedTo, failure);
+                });
+    }
+
+    /**
+     * The copies of a batch the queue took in part: the refused entries follow the rule of a wholly refused batch
+     * (retried until their attempts are spent, then to the dead-letter queue); the stored ones are delivered.
+     */
+    private CompletableFuture<SubscriptionDeadLetters.Outcome> partlyRefused(Subscription subscription,
+            List<PublishedMessage> published, List<SendMessageBatchRequestEntry> entries,
+            dev.sluice.clientsdk.model.SendMessageBatchResponse response, String billedTo) {
+        if (response.failed().isEmpty()) {
+            return CompletableFuture.completedFuture(SubscriptionDeadLetters.Outcome.DELIVERED);
+        }
+        List<Integer> refused = failedIndexes(response);
+        List<SendMessageBatchRequestEntry> refusedEntries = entries.stream()
+                .filter(entry -> refused.contains(SubscriptionDeadLetters.indexOf(entry.id()))).toList();
+        Throwable cause = new DeliveryHealth.Refused("the queue refused " + refused.size() + " of " + entries.size()
+                + " messages (" + response.failed().get(0).code() + ")");
+        return deadLetters.send(subscription, refusedEntries, deadLetters.due(subscription, published, refused, false),
+                billedTo, cause);
     }
 
     /**
@@ -256,63 +312,8 @@ final class FanoutWorker extends QueuePoller {
 
     private static List<Integer> failedIndexes(dev.sluice.clientsdk.model.SendMessageBatchResponse response) {
         List<Integer> failed = new ArrayList<>();
-        response.failed().forEach(entry -> failed.add(Integer.parseInt(entry.id().substring(1))));
+        response.failed().forEach(entry -> failed.add(SubscriptionDeadLetters.indexOf(entry.id())));
         return failed;
-    }
-
-    /**
-     * Which of a refused batch's copies go to the subscription's dead-letter queue instead, as SNS does for an sqs
-     * subscription: all of them when its queue is gone, else those whose attempts are spent
-     * ({@link NotifyConfig#queueDeliveryAttempts}: its owner over a quota, its Policy withdrawn, ...). None without a
-     * dead-letter queue, or for a push subscription (its retries are its delivery queue's): they are retried.
-     */
-    private Set<Integer> deadLettered(Subscription subscription, List<PublishedMessage> published, List<Integer> indexes,
-            Throwable failure) {
-        Set<Integer> spent = new TreeSet<>();
-        if (subscription.push() || subscription.deadLetterTargetArn().isEmpty()) {
-            return spent;
-        }
-        boolean missing = InternalQueues.isMissingQueue(failure);
-        for (int index : indexes) {
-            if (missing || published.get(index).attempts() + 1 >= services.config().queueDeliveryAttempts()) {
-                spent.add(index);
-            }
-        }
-        return spent;
-    }
-
-    /**
-     * Sends the {@code deadLettered} copies to the subscription's dead-letter queue; the others stay failed (retried).
-     * Without any to send, the failure stands and every copy is retried. With {@code billedTo}, each copy the
-     * dead-letter queue stores is billed to it as a delivery, as SNS bills them.
-     */
-    private CompletableFuture<Sent> toDeadLetterQueue(Subscription subscription,
-            List<SendMessageBatchRequestEntry> entries, Set<Integer> deadLettered, String billedTo, Throwable failure) {
-        java.util.Optional<String> deadLetters = deadLettered.isEmpty() ? java.util.Optional.empty()
-                : subscription.deadLetterTargetArn().flatMap(arn -> services.internalQueues().urlOfArn(arn));
-        if (deadLetters.isEmpty()) {
-            return CompletableFuture.failedFuture(failure);
-        }
-        boolean fifo = deadLetters.get().endsWith(".fifo");
-        List<Integer> retried = new ArrayList<>();
-        List<SendMessageBatchRequestEntry> moved = new ArrayList<>();
-        for (SendMessageBatchRequestEntry entry : entries) {
-            int index = Integer.parseInt(entry.id().substring(1));
-            if (!deadLettered.contains(index)) {
-                retried.add(index);
-                continue;
-            }
-            moved.add(new SendMessageBatchRequestEntry(entry.id(), entry.messageBody(), null, entry.messageAttributes(),
-                    Map.of(), fifo ? entry.messageDeduplicationId() : null, fifo ? entry.messageGroupId() : null));
-        }
-        return services.subscriberQueues().sendMessageBatch(new SendMessageBatchRequest(deadLetters.get(), moved, billedTo))
-                .thenApply(response -> {
-                    services.health().counts().deadLettered(topic.name(), subscription.protocol(),
-                            moved.size() - response.failed().size());
-                    List<Integer> failed = new ArrayList<>(retried);
-                    failed.addAll(failedIndexes(response));
-                    return new Sent(failed, failure);
-                });
     }
 
     private CompletableFuture<Void> finish(List<Message> messages, List<PublishedMessage> published,
@@ -350,9 +351,11 @@ final class FanoutWorker extends QueuePoller {
     }
 
     /**
-     * FIFO topics keep order per group across every subscriber, so nothing is re-queued behind later
-     * messages: a group with any failed copy keeps all its messages in the outbox (the group stays locked
-     * until their visibility runs out, then they are fanned out again, deduplicated by the FIFO subscribers).
+     * FIFO topics keep order per group across every subscriber, so nothing is re-queued behind later messages: a group
+     * with any copy to retry keeps all its messages in the outbox, due again as SNS's policy for queues says (their
+     * visibility is set to the retry's wait; they are fanned out again whole, deduplicated by the FIFO subscribers, and
+     * their receive count is their attempt count; this node remembers whom they still owe, so a retry sends only those
+     * copies). Copies given up on into a dead-letter queue hold no group.
      */
     private CompletableFuture<Void> finishFifo(List<Message> messages, List<PublishedMessage> published,
             List<Set<String>> failedByMessage) {
@@ -363,12 +366,23 @@ final class FanoutWorker extends QueuePoller {
             }
         }
         List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
+        List<ChangeMessageVisibilityBatchRequestEntry> retries = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             if (!failedGroups.contains(published.get(i).groupId())) {
+                held.released(messages.get(i).messageId());
                 deletes.add(new DeleteMessageBatchRequestEntry("d" + i, messages.get(i).receiptHandle()));
+            } else {
+                held.held(messages.get(i).messageId(), failedByMessage.get(i));
+                retries.add(new ChangeMessageVisibilityBatchRequestEntry("r" + i, messages.get(i).receiptHandle(),
+                        retryDelaySeconds(published.get(i))));
             }
         }
-        return deletes.isEmpty() ? CompletableFuture.completedFuture(null) : delete(deletes);
+        CompletableFuture<Void> deleted = deletes.isEmpty() ? CompletableFuture.completedFuture(null) : delete(deletes);
+        // A change that fails leaves the group to come back when the outbox's visibility timeout runs out.
+        CompletableFuture<Void> retried = retries.isEmpty() ? CompletableFuture.completedFuture(null)
+                : services.queueClient().changeMessageVisibilityBatch(new ChangeMessageVisibilityBatchRequest(
+                        services.internalQueues().outboxUrl(topic), retries)).handle((changed, failure) -> null);
+        return CompletableFuture.allOf(deleted, retried);
     }
 
     private CompletableFuture<Void> delete(List<DeleteMessageBatchRequestEntry> deletes) {

@@ -87,8 +87,9 @@ final class NotifyWorkers {
                 List<FanoutWorker> workers = new java.util.ArrayList<>();
                 TopicSubscriptions ofTopic = new TopicSubscriptions(services.catalog(), topic.name(),
                         services.clock(), services.config().refreshInterval());
+                HeldFifoCopies held = new HeldFifoCopies();
                 for (int i = 0; i < services.config().fanoutPollersPerTopic(); i++) {
-                    workers.add(new FanoutWorker(topic, services, ofTopic));
+                    workers.add(new FanoutWorker(topic, services, ofTopic, held));
                 }
                 fanouts.put(key, workers);
                 workers.forEach(FanoutWorker::start);
