@@ -13,8 +13,11 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,13 +39,21 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * publishes and a publish batch, a topic fanning out to a queue, a webhook and a function) with the queue group's leader killed (SIGKILL) in the middle; usage read from every
  * node afterwards, the restarted one included, is exactly what the workload bills: counted in apply into replicated
  * state, the new leader holds every count the old one made, once. The clients never retry, so every request the
- * script made is exactly one request.
+ * script made is exactly one request. Every node reads one clock file the test sets (simulation.clockFile): sends at
+ * 10:30, the kill and a send at 10:45, receives and deletes at 11:15, the usage read at 12:00; so the stored
+ * message byte-hours of each hour are known to the byte and checked like every other kind.
  */
 @Tag("cluster")
 @Timeout(value = 400, unit = TimeUnit.SECONDS)
 class MeteringClusterIT {
     private static final String ACCOUNT = "000000000000";
     private static final int KIB = 1024;
+    private static final Instant TEN = Instant.parse("2030-01-01T10:00:00Z");
+
+    /** The time every node's clock shows (the test moves it). */
+    private Instant now;
+    /** The payload bytes each queue of the account stores, as a script of changes (queue, when, bytes added or removed). */
+    private final ExpectedByteHours stored = new ExpectedByteHours();
 
     private long sqsRequests;
     private long bytesOut;
@@ -59,6 +70,7 @@ class MeteringClusterIT {
         try (SluiceProcesses sluice = new SluiceProcesses(3, List.of("--webhook-allowed-networks", "127.0.0.1/32"));
                 WebhookEndpoint webhook = new WebhookEndpoint(delivery -> 200);
                 FunctionServer pager = new FunctionServer()) {
+            setClock(sluice, TEN.plusSeconds(30 * 60));
             sluice.startAll();
             int entry = 0;
             String url;
@@ -82,15 +94,23 @@ class MeteringClusterIT {
             if (leader == entry) {
                 entry = (leader + 1) % 3;
             }
+            setClock(sluice, TEN.plusSeconds(45 * 60));
             sluice.kill(leader);
             int via = entry;
             awaitNewLeader(sluice, group, leader, via);
             try (SqsClient sqs = SqsTestServer.clientWithoutRetries(sluice.httpPorts[via]);
                     SnsClient sns = sns(sluice.httpPorts[via])) {
                 send(sqs, url, "z".repeat(200 * KIB));
+                setClock(sluice, TEN.plusSeconds(75 * 60));
                 drain(sqs, url, 6);
                 publishBatch(sns, topic, List.of("p".repeat(30 * KIB), "q".repeat(30 * KIB), "r".repeat(30 * KIB)));
             }
+            // 12:00: the leader's hourly tick bills what the queues still hold up to it, closing hours 10 and 11.
+            setClock(sluice, TEN.plusSeconds(120 * 60));
+            // metered: 194,565 B from 10:30, 399,365 B from 10:45, none from 11:15: 148,482.5 byte-hours in hour 10, the
+            // half carried into hour 11's 99,841.25. fanned: 12 B from 10:30 on: 6 in hour 10, 12 in hour 11.
+            assertEquals(Map.of(TEN, 148_482L + 6, TEN.plusSeconds(3600), 99_841L + 12), stored.byHour(now),
+                    "the script's expectation");
             for (int node = 0; node < 3; node++) {
                 if (node != leader) {
                     assertUsage(sluice, node);
@@ -118,6 +138,36 @@ class MeteringClusterIT {
                 List.of(totals.getLong("SnsDeliveriesSqs"), totals.getLong("SnsDeliveriesHttp"),
                         totals.getLong("SnsDeliveriesLambda"), totals.getLong("SnsHttpBytesOut"),
                         totals.getLong("FunctionInvocations")), seen);
+        // The 12:00 tick is proposed within a second of the clock's move, by whichever node leads then: wait for it.
+        Map<Instant, Long> expected = stored.byHour(now);
+        Map<Instant, Long> billed = byteHours(sluice, node);
+        long tickDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!billed.equals(expected) && System.nanoTime() < tickDeadline) {
+            Thread.sleep(200);
+            billed = byteHours(sluice, node);
+        }
+        assertEquals(expected, billed, "StoredMessageByteHours per hour read on n" + (node + 1));
+    }
+
+    /** Every node's clock to {@code at}: the next request of the script, on any node, is stamped with it. */
+    private void setClock(SluiceProcesses sluice, Instant at) throws Exception {
+        sluice.setClock(at);
+        now = at;
+    }
+
+    /** The account's StoredMessageByteHours per hour (hours without any left out) from 10:00 to 13:00, from GET /v1/usage. */
+    private static Map<Instant, Long> byteHours(SluiceProcesses sluice, int node) throws Exception {
+        HttpResponse<String> answer = new HttpProbe(sluice.httpPorts[node]).get("/v1/usage?account=" + ACCOUNT + "&from="
+                + TEN + "&to=" + TEN.plusSeconds(3 * 3600));
+        assertEquals(200, answer.statusCode(), answer.body());
+        Map<Instant, Long> hours = new TreeMap<>();
+        for (Object row : new JsonObject(answer.body()).getJsonArray("Hours")) {
+            long byteHours = ((JsonObject) row).getLong("StoredMessageByteHours", 0L);
+            if (byteHours > 0) {
+                hours.put(Instant.parse(((JsonObject) row).getString("Hour")), byteHours);
+            }
+        }
+        return hours;
     }
 
     /**
@@ -136,7 +186,8 @@ class MeteringClusterIT {
         sqsRequests += 1;
         String fannedArn = sqs.getQueueAttributes(r -> r.queueUrl(fanned).attributeNamesWithStrings("QueueArn"))
                 .attributesAsStrings().get("QueueArn");
-        sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(fannedArn));
+        // Raw: the copy stored is the message itself, so its bytes are known (an envelope's are not).
+        sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(fannedArn).attributes(Map.of("RawMessageDelivery", "true")));
         sns.subscribe(r -> r.topicArn(topic).protocol("lambda").endpoint("arn:aws:lambda:us-east-1:" + ACCOUNT
                 + ":function:pager"));
         sns.subscribe(r -> r.topicArn(topic).protocol("http").endpoint(webhook.url("/hook")));
@@ -145,7 +196,9 @@ class MeteringClusterIT {
         String token = new JsonObject(confirmation.body()).getString("Token");
         sns.confirmSubscription(r -> r.topicArn(topic).token(token));
         for (int i = 1; i <= 2; i++) {
-            publish(sns, topic, "page " + i);
+            String page = "page " + i;
+            publish(sns, topic, page);
+            stored.add("fanned", now, page.length());
             int expected = i;
             List<WebhookEndpoint.Delivery> notified = webhook.await(delivery -> "Notification".equals(
                     delivery.header("x-amz-sns-message-type")), expected, 60);
@@ -210,6 +263,11 @@ class MeteringClusterIT {
     private void send(SqsClient sqs, String url, String body) {
         sqs.sendMessage(r -> r.queueUrl(url).messageBody(body));
         sqsRequests += UsageMeter.requests(body.length());
+        stored.add(queueName(url), now, body.length());
+    }
+
+    private static String queueName(String url) {
+        return url.substring(url.lastIndexOf('/') + 1);
     }
 
     private void sendBatch(SqsClient sqs, String url, List<String> bodies) {
@@ -221,6 +279,7 @@ class MeteringClusterIT {
         }
         assertEquals(0, sqs.sendMessageBatch(r -> r.queueUrl(url).entries(entries)).failed().size());
         sqsRequests += UsageMeter.requests(payload);
+        stored.add(queueName(url), now, payload);
     }
 
     /** Receives (and deletes, a batch per receive) until {@code expected} messages came; an empty receive bills one. */
@@ -241,6 +300,7 @@ class MeteringClusterIT {
             sqs.deleteMessageBatch(r -> r.queueUrl(url).entries(messages.stream().map(message -> DeleteMessageBatchRequestEntry
                     .builder().id(message.messageId()).receiptHandle(message.receiptHandle()).build()).toList()));
             sqsRequests += 1;
+            stored.add(queueName(url), now, -payload);
         }
         assertEquals(expected, received, "every acknowledged message came back");
     }
