@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 /**
  * {@code simulation.clockFile} through a real server and the AWS SDK: the time in the file is the time the leader stamps
  * into the entries (a message's SentTimestamp; its visibility timeout runs on it) and the edge's (the usage read's default hours), and a move of the file
- * shows in the next entry; a missing file stops the start.
+ * shows in the next entry; a long poll still waits real seconds; a missing file stops the start.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SimulationClockIT {
@@ -50,6 +50,13 @@ class SimulationClockIT {
             sqs.sendMessage(r -> r.queueUrl(url).messageBody("a quarter of an hour later"));
             assertEquals(Map.of("at half past ten", HALF_PAST_TEN, "a quarter of an hour later", HALF_PAST_TEN.plusSeconds(15 * 60)),
                     sentAt(receive(sqs, url)));
+
+            // A long poll's WaitTimeSeconds is the client's real wait: it ends although the clock stands still.
+            long started = System.nanoTime();
+            List<Message> none = sqs.receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(1)).messages();
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertEquals(List.of(), none);
+            assertTrue(tookMillis >= 900 && tookMillis < 8_000, "a 1 s long poll took " + tookMillis + " ms");
 
             JsonObject usage = new JsonObject(new HttpProbe(server.server.httpPort()).get("/v1/usage").body());
             assertEquals("2030-01-01T11:00:00Z", usage.getString("To"), "the usage read's default hours end with the clock's");

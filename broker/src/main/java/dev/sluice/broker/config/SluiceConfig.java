@@ -41,8 +41,8 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
      * @param clockFile a file holding the time (epoch milliseconds, or an ISO-8601 instant) this node's service clock
      *     reads instead of the system clock: the time the leader stamps into log entries (so queue time: visibility,
      *     delays, retention, billing hours) and the time the edge compares with it. Re-read at most every 50 ms, never
-     *     per entry; a missing or unreadable file stops the start. Request signatures, key expiry and Raft's timers keep
-     *     the real clock. Empty (the default): the system clock
+     *     per entry; a missing or unreadable file stops the start. Request signatures, key expiry, long polls' waits and
+     *     Raft's timers keep the real clock. Empty (the default): the system clock
      */
     public record Simulation(Optional<java.nio.file.Path> clockFile) {
         public Simulation {
