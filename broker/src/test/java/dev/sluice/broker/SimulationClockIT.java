@@ -23,8 +23,9 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * {@code simulation.clockFile} through a real server and the AWS SDK: the time in the file is the time the leader stamps
- * into the entries (a message's SentTimestamp; its visibility timeout runs on it) and the edge's (the usage read's default hours), and a move of the file
- * shows in the next entry; a long poll still waits real seconds; a missing file stops the start.
+ * into the entries (a message's SentTimestamp; its visibility timeout runs on it) and the edge's (the usage read's
+ * default hours), and a move of the file shows in the next entry; a long poll still waits real seconds; a missing file
+ * stops the start.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SimulationClockIT {

@@ -367,8 +367,9 @@ public final class EngineQueueClient implements QueueClient {
     }
 
     /**
-     * A receive whose wait counts from {@code startedMillis} (on the {@link WaitClock}): a router that runs the same long poll again in another
-     * group (its placement changed under it) keeps the client's WaitTimeSeconds instead of starting it over.
+     * A receive whose wait counts from {@code startedMillis} (on the {@link WaitClock}): a router that runs the same long
+     * poll again in another group (its placement changed under it) keeps the client's WaitTimeSeconds instead of starting
+     * it over.
      */
     CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request, long startedMillis) {
         String name = nameOf(request.queueUrl());
