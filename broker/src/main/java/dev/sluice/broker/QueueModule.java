@@ -151,7 +151,7 @@ final class QueueModule implements AutoCloseable {
                 java.util.concurrent.TimeUnit.MILLISECONDS);
         QueuePlacement placement = new QueuePlacement(node.catalog(), ACCOUNT_ID, groupCount, loads,
                 () -> node.holdsCatalogReplica() ? node.config().nodeId() : null);
-        engine = new RoutedQueueClient(groups, placement, codec, REGION, ACCOUNT_ID, waiters, clock::millis, timers);
+        engine = new RoutedQueueClient(groups, placement, codec, REGION, ACCOUNT_ID, waiters, timers);
         // Each group's outbox of messages bound for queues in other groups, delivered by its leader.
         PlacedQueueGroups queueGroups = new PlacedQueueGroups(placement, groups);
         for (int group = 0; group < groupCount; group++) {

@@ -93,13 +93,18 @@ public final class SluiceServer implements AutoCloseable {
         return start(config, mounts, clock, BridgeModule.defaultSettings());
     }
 
-    /** As {@link #start(SluiceConfig, List, InstantSource)}, with the function bridge's settings given (tests shorten its waits). */
-    public static SluiceServer start(SluiceConfig config, List<RouteMount> mounts, InstantSource clock,
+    /**
+     * As {@link #start(SluiceConfig, List, InstantSource)}, with the function bridge's settings given (tests shorten its
+     * waits). {@code realClock} is the clock of every part, unless {@code simulation.clockFile} is set: then only
+     * authentication (signature times, key expiry) keeps it, and everything else reads the file.
+     */
+    public static SluiceServer start(SluiceConfig config, List<RouteMount> mounts, InstantSource realClock,
             dev.sluice.faasbridge.service.BridgeSettings bridgeSettings) throws IOException {
         List<String> problems = config.validate();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid config: " + String.join("; ", problems));
         }
+        InstantSource clock = serviceClock(config, realClock);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MeterConventions.apply(meters);
         JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -116,9 +121,9 @@ public final class SluiceServer implements AutoCloseable {
         NotifyService notify = null;
         AccountsModule accounts = null;
         java.util.concurrent.atomic.AtomicReference<String> baseUrl = new java.util.concurrent.atomic.AtomicReference<>();
-        // Built on another thread while the Raft groups open (see HttpFront).
         StartSteps steps = new StartSteps();
         steps.ended("config");
+        // Built on another thread while the Raft groups open (see HttpFront).
         java.util.concurrent.CompletableFuture<HttpFront> front = HttpFront.buildAsync(config, meters)
                 .whenComplete((built, failed) -> steps.ended("http front"));
         try {
@@ -130,7 +135,8 @@ public final class SluiceServer implements AutoCloseable {
                 awaitOwnLeadership(node);
             }
             // Accounts and keys (issue 16 A): refuses a cluster key that does not open the stored secrets.
-            accounts = AccountsModule.start(config, node, clock);
+            // On the real clock even in a simulation: clients sign with theirs, and a key's grace is an operator's time.
+            accounts = AccountsModule.start(config, node, realClock);
             steps.ended("accounts");
             HttpFront built = joinFront(front);
             vertx = built.vertx();
@@ -262,6 +268,19 @@ public final class SluiceServer implements AutoCloseable {
             closeQuietly(vertx, node, gcMetrics, meters);
             throw e;
         }
+    }
+
+    /**
+     * The clock of everything but authentication: {@code realClock}, or for a test or simulation the time in
+     * {@code simulation.clockFile} (IllegalArgumentException when that file is missing or unreadable).
+     */
+    private static InstantSource serviceClock(SluiceConfig config, InstantSource realClock) {
+        return config.simulation().clockFile().<InstantSource>map(file -> {
+            SimulationClock simulated = SimulationClock.open(file);
+            LOG.warn("simulation.clockFile is set (tests and simulations only): the service clock reads {}, now {}", file,
+                    simulated.instant());
+            return simulated;
+        }).orElse(realClock);
     }
 
     /** Queues in a data group per this node's replica (approximate, as the cluster view is); empty for the catalog. */

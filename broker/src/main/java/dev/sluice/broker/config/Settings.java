@@ -103,6 +103,13 @@ final class Settings {
                     "queues (and, separately, topics) with series of their own in /metrics on one node; the rest are summed under queue=\"__overflow__\" (topic=...)",
                     (config, text) -> config.withMetrics(new SluiceConfig.Metrics(ConfigValues.wholeNumber(text))),
                     config -> String.valueOf(config.metrics().maxLabelledQueues())),
+            // Tests and simulations only (issue 16: exact byte-hours on a cluster): never on unless set.
+            new Setting("simulation.clockFile", Optional.of("--simulation-clock-file"), "SLUICE_SIMULATION_CLOCK_FILE",
+                    "TESTS AND SIMULATIONS ONLY: a file holding the time (epoch ms or ISO-8601) the service clock reads"
+                            + " instead of the system clock; empty: the system clock",
+                    (config, text) -> config.withSimulation(new SluiceConfig.Simulation(
+                            text.isEmpty() ? Optional.empty() : Optional.of(Path.of(text)))),
+                    config -> config.simulation().clockFile().map(Path::toString).orElse("")),
             new Setting("auth.accessKeys", Optional.empty(), "SLUICE_ACCESS_KEYS",
                     "accepted keys as id:secret,...; admin=id:secret marks an operator key (/v1/admin); no flag, so secrets stay out of ps",
                     (config, text) -> config.withAuth(config.auth().withAccessKeys(SluiceConfig.AccessKey.parseList(text))),

@@ -20,8 +20,10 @@ import java.util.regex.Pattern;
  * @param auth who may call the API
  * @param notifications the notification service (topics and webhook delivery)
  * @param metrics what {@code /metrics} exports
+ * @param simulation facilities for tests and simulations only, all off by default
  */
-public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify notifications, Metrics metrics) {
+public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify notifications, Metrics metrics,
+        Simulation simulation) {
     // Limits (message size, batch entries, long-poll maximum, ...) join here as a `limits` record with the queue engine.
 
     public SluiceConfig {
@@ -30,6 +32,26 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(notifications, "notifications");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(simulation, "simulation");
+    }
+
+    /**
+     * For tests and simulations only; never set in production.
+     *
+     * @param clockFile a file holding the time (epoch milliseconds, or an ISO-8601 instant) this node's service clock
+     *     reads instead of the system clock: the time the leader stamps into log entries (so queue time: visibility,
+     *     delays, retention, billing hours) and the time the edge compares with it. Re-read at most every 50 ms, never
+     *     per entry; a missing or unreadable file stops the start. Request signatures, key expiry, long polls' waits and
+     *     Raft's timers keep the real clock. Empty (the default): the system clock
+     */
+    public record Simulation(Optional<java.nio.file.Path> clockFile) {
+        public Simulation {
+            Objects.requireNonNull(clockFile, "clockFile");
+        }
+
+        public static Simulation defaults() {
+            return new Simulation(Optional.empty());
+        }
     }
 
     /**
@@ -329,7 +351,7 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
      */
     public static SluiceConfig defaults() {
         return new SluiceConfig(Http.defaults(), RaftStoreConfig.defaults(), Auth.defaults(), Notify.defaults(),
-                Metrics.defaults());
+                Metrics.defaults(), Simulation.defaults());
     }
 
     /** Every problem at once; empty when the server can start with this config. */
@@ -409,22 +431,26 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
     }
 
     public SluiceConfig withHttp(Http newHttp) {
-        return new SluiceConfig(newHttp, raft, auth, notifications, metrics);
+        return new SluiceConfig(newHttp, raft, auth, notifications, metrics, simulation);
     }
 
     public SluiceConfig withRaft(RaftStoreConfig newRaft) {
-        return new SluiceConfig(http, newRaft, auth, notifications, metrics);
+        return new SluiceConfig(http, newRaft, auth, notifications, metrics, simulation);
     }
 
     public SluiceConfig withAuth(Auth newAuth) {
-        return new SluiceConfig(http, raft, newAuth, notifications, metrics);
+        return new SluiceConfig(http, raft, newAuth, notifications, metrics, simulation);
     }
 
     public SluiceConfig withNotifications(Notify newNotify) {
-        return new SluiceConfig(http, raft, auth, newNotify, metrics);
+        return new SluiceConfig(http, raft, auth, newNotify, metrics, simulation);
     }
 
     public SluiceConfig withMetrics(Metrics newMetrics) {
-        return new SluiceConfig(http, raft, auth, notifications, newMetrics);
+        return new SluiceConfig(http, raft, auth, notifications, newMetrics, simulation);
+    }
+
+    public SluiceConfig withSimulation(Simulation newSimulation) {
+        return new SluiceConfig(http, raft, auth, notifications, metrics, newSimulation);
     }
 }

@@ -363,12 +363,13 @@ public final class EngineQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
-        return receiveMessage(request, clock.millis());
+        return receiveMessage(request, WaitClock.millis());
     }
 
     /**
-     * A receive whose wait counts from {@code startedMillis}: a router that runs the same long poll again in another
-     * group (its placement changed under it) keeps the client's WaitTimeSeconds instead of starting it over.
+     * A receive whose wait counts from {@code startedMillis} (on the {@link WaitClock}): a router that runs the same long
+     * poll again in another group (its placement changed under it) keeps the client's WaitTimeSeconds instead of starting
+     * it over.
      */
     CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request, long startedMillis) {
         String name = nameOf(request.queueUrl());
@@ -448,12 +449,12 @@ public final class EngineQueueClient implements QueueClient {
 
     /** Waits (at most until the deadline) for a change here that may make a message receivable, then tries again. */
     private void awaitChange(QueueCommand.Receive command, long deadline, CompletableFuture<ReceiveMessageResponse> response) {
-        long remaining = deadline - clock.millis();
+        long remaining = deadline - WaitClock.millis();
         if (remaining <= 0 || response.isDone()) {
             response.complete(new ReceiveMessageResponse(List.of()));
             return;
         }
-        long untilVisible = nextVisibleAtHere(command.name()) - clock.millis();
+        long untilVisible = untilVisibleHere(command.name());
         CompletableFuture<Void> wake = waiters.await(command.name(), Math.min(remaining, Math.max(1, untilVisible)));
         if (wake == null) {
             response.complete(new ReceiveMessageResponse(List.of()));
@@ -495,6 +496,23 @@ public final class EngineQueueClient implements QueueClient {
     long receivableHere(String name) {
         QueueEngine local = localReplica.get();
         return local != null ? local.read(book -> book.receivableCount(name)) : remoteReadiness(name).receivable();
+    }
+
+    /**
+     * Milliseconds of the service clock until a message of {@code name} becomes visible (0 or less: one is due now; huge:
+     * none pending), as {@link #nextVisibleAtHere}. A wait for it is a hint only: the service clock may stand still.
+     */
+    long untilVisibleHere(String name) {
+        long next = nextVisibleAtHere(name);
+        return next == Long.MAX_VALUE ? Long.MAX_VALUE : next - clock.millis();
+    }
+
+    /**
+     * Whether this replica has messages of {@code name} ready, or due to become visible by the service clock's now (the
+     * engine moves those into the ready set only when a receive applies).
+     */
+    boolean mayHaveReadyHere(String name) {
+        return receivableHere(name) > 0 || nextVisibleAtHere(name) <= clock.millis();
     }
 
     /** When a message of {@code name} next becomes visible (Long.MAX_VALUE: none pending), seen as {@link #receivableHere}. */

@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 
 /**
  * The SQS actions of a queue held by several data groups ({@link Placement}: partitions, or a migration's source
@@ -41,10 +40,10 @@ final class PartitionedQueue {
     private final RelocatedHandles relocated;
 
     /** {@code forgetPlacement} drops this node's cached placement of a queue (a group answered as if it had changed). */
-    PartitionedQueue(List<EngineQueueClient> groups, ReceiveWaiters waiters, LongSupplier clockMillis,
-            Consumer<String> forgetPlacement, RelocatedHandles relocated) {
+    PartitionedQueue(List<EngineQueueClient> groups, ReceiveWaiters waiters, Consumer<String> forgetPlacement,
+            RelocatedHandles relocated) {
         this.groups = groups;
-        this.receives = new PartitionedReceive(groups, waiters, clockMillis, forgetPlacement);
+        this.receives = new PartitionedReceive(groups, waiters, forgetPlacement);
         this.relocated = relocated;
     }
 

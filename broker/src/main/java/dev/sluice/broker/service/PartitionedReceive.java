@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * ReceiveMessage on a queue held by several data groups ({@link PartitionedQueue}): sweeps the groups from a rotating
@@ -23,24 +22,24 @@ final class PartitionedReceive {
 
     private final List<EngineQueueClient> groups;
     private final ReceiveWaiters waiters;
-    private final LongSupplier clockMillis;
     private final Consumer<String> forgetPlacement;
     private final AtomicInteger rotation = new AtomicInteger();
 
-    PartitionedReceive(List<EngineQueueClient> groups, ReceiveWaiters waiters, LongSupplier clockMillis,
-            Consumer<String> forgetPlacement) {
+    PartitionedReceive(List<EngineQueueClient> groups, ReceiveWaiters waiters, Consumer<String> forgetPlacement) {
         this.groups = groups;
         this.waiters = waiters;
-        this.clockMillis = clockMillis;
         this.forgetPlacement = forgetPlacement;
     }
 
     /** The same over other group clients (a listing view of them). */
     PartitionedReceive over(List<EngineQueueClient> otherGroups) {
-        return new PartitionedReceive(otherGroups, waiters, clockMillis, forgetPlacement);
+        return new PartitionedReceive(otherGroups, waiters, forgetPlacement);
     }
 
-    /** {@code startedMillis}: when the client's request arrived, which its wait counts from (see EngineQueueClient). */
+    /**
+     * {@code startedMillis}: when the client's request arrived on the {@link WaitClock}, which its wait counts from (see
+     * EngineQueueClient).
+     */
     CompletableFuture<ReceiveMessageResponse> receive(Placement placement, String name, ReceiveMessageRequest request,
             long startedMillis) {
         int max = request.maxNumberOfMessages() == null ? 1 : request.maxNumberOfMessages();
@@ -108,7 +107,7 @@ final class PartitionedReceive {
                 return;
             }
             if (taken.size() >= max || position == order.size()) {
-                if (!taken.isEmpty() || clockMillis.getAsLong() >= deadline) {
+                if (!taken.isEmpty() || WaitClock.millis() >= deadline) {
                     response.complete(new ReceiveMessageResponse(taken));
                 } else if (moved) {
                     response.completeExceptionally(SqsError.QUEUE_MOVED.exception("A group of " + name + " moved it."));
@@ -121,7 +120,7 @@ final class PartitionedReceive {
             EngineQueueClient client = groups.get(group);
             // Only a group whose replica has messages ready is asked: a receive is a Raft entry, and an idle long poll
             // must not propose one per group per wake-up. A FIFO retry asks every group (its attempt may hold messages).
-            if (request.receiveRequestAttemptId() == null && !mayHaveReady(client, name)) {
+            if (request.receiveRequestAttemptId() == null && !client.mayHaveReadyHere(name)) {
                 from(position + 1, taken);
                 return;
             }
@@ -154,11 +153,11 @@ final class PartitionedReceive {
         }
 
         private void waitForChange() {
-            long now = clockMillis.getAsLong();
-            long nextVisible = order.stream().mapToLong(group -> groups.get(group).nextVisibleAtHere(name)).min()
+            long now = WaitClock.millis();
+            long untilVisible = order.stream().mapToLong(group -> groups.get(group).untilVisibleHere(name)).min()
                     .orElse(Long.MAX_VALUE);
-            long wait = Math.max(1, Math.min(Math.min(deadline - now, MAX_WAIT_SLICE_MILLIS), nextVisible - now));
-            if (order.stream().anyMatch(group -> mayHaveReady(groups.get(group), name))) {
+            long wait = Math.max(1, Math.min(Math.min(deadline - now, MAX_WAIT_SLICE_MILLIS), untilVisible));
+            if (order.stream().anyMatch(group -> groups.get(group).mayHaveReadyHere(name))) {
                 // A replica saw messages the sweep then did not get (taken by another receive, a FIFO group in flight):
                 // look again soon, not at once, so a contested queue is not swept in a loop of proposals.
                 wait = Math.max(wait, RECHECK_MILLIS);
@@ -177,14 +176,6 @@ final class PartitionedReceive {
                 }
             });
         }
-    }
-
-    /**
-     * Whether the group's replica has messages ready, or due to become visible by now (the engine moves those into
-     * the ready set only when a receive applies).
-     */
-    private boolean mayHaveReady(EngineQueueClient group, String name) {
-        return group.receivableHere(name) > 0 || group.nextVisibleAtHere(name) <= clockMillis.getAsLong();
     }
 
     private static Message withGroup(Message message, int group) {

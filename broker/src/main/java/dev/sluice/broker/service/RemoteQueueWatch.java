@@ -42,10 +42,14 @@ final class RemoteQueueWatch {
 
     private static final class Watch {
         volatile Readiness readiness = Readiness.UNKNOWN;
+        /** On the {@link WaitClock}: interest is real time, however the service clock moves. */
         volatile long interestUntil;
     }
 
-    /** @param ask reads a queue's readiness from the group's leader (linearizable) */
+    /**
+     * @param ask reads a queue's readiness from the group's leader (linearizable)
+     * @param clockMillis the service clock, which the leader's visibility deadlines are compared with
+     */
     RemoteQueueWatch(Function<String, CompletableFuture<Readiness>> ask, QueueWakeups wakeups, ScheduledExecutorService timers,
             LongSupplier clockMillis, int maxWatched) {
         this.ask = ask;
@@ -66,12 +70,12 @@ final class RemoteQueueWatch {
             watch = watched.putIfAbsent(name, fresh);
             if (watch == null) {
                 watch = fresh;
-                watch.interestUntil = clockMillis.getAsLong() + INTEREST_MILLIS;
+                watch.interestUntil = WaitClock.millis() + INTEREST_MILLIS;
                 schedule(name, watch, 0);
                 return watch.readiness;
             }
         }
-        watch.interestUntil = clockMillis.getAsLong() + INTEREST_MILLIS;
+        watch.interestUntil = WaitClock.millis() + INTEREST_MILLIS;
         return watch.readiness;
     }
 
@@ -100,7 +104,7 @@ final class RemoteQueueWatch {
     }
 
     private void poll(String name, Watch watch) {
-        if (clockMillis.getAsLong() > watch.interestUntil) {
+        if (WaitClock.millis() > watch.interestUntil) {
             watched.remove(name, watch);
             return;
         }

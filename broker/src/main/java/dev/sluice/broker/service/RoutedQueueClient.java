@@ -17,7 +17,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -38,11 +37,10 @@ public final class RoutedQueueClient implements QueueClient {
     /** Runs again what a group refused because this node's cached placement was stale. */
     private final StalePlacementRetry retry;
     private final PartitionLayouts partitionLayouts;
-    private final LongSupplier clockMillis;
 
     /** {@code timers}: for the backoff of a retry whose placement has not changed yet (see {@link StalePlacementRetry}). */
     public RoutedQueueClient(List<EngineQueueClient> groups, QueuePlacement placement, QueueAttributeCodec attributes,
-            String region, String accountId, ReceiveWaiters waiters, LongSupplier clockMillis, ScheduledExecutorService timers) {
+            String region, String accountId, ReceiveWaiters waiters, ScheduledExecutorService timers) {
         if (groups.size() != placement.groupCount()) {
             throw new IllegalArgumentException(groups.size() + " group clients for " + placement.groupCount() + " groups");
         }
@@ -50,11 +48,10 @@ public final class RoutedQueueClient implements QueueClient {
         this.placement = placement;
         this.attributes = attributes;
         this.accountId = accountId;
-        this.partitioned = new PartitionedQueue(this.groups, waiters, clockMillis, placement::forget,
+        this.partitioned = new PartitionedQueue(this.groups, waiters, placement::forget,
                 new RelocatedHandles(placement::latestMigration));
-        this.retry = new StalePlacementRetry(this::placementOf, placement::forget, timers, clockMillis);
+        this.retry = new StalePlacementRetry(this::placementOf, placement::forget, timers);
         this.partitionLayouts = new PartitionLayouts(this.groups);
-        this.clockMillis = clockMillis;
         List<EngineQueueClient> all = this.groups;
         this.crossGroup = new CrossGroupCommands(new PlacedQueueGroups(placement, all), all::get, attributes, region, accountId);
     }
@@ -68,7 +65,6 @@ public final class RoutedQueueClient implements QueueClient {
         this.crossGroup = routed.crossGroup;
         this.retry = routed.retry;
         this.partitionLayouts = routed.partitionLayouts;
-        this.clockMillis = routed.clockMillis;
     }
 
     /** This client with lists that contain only the queues {@code listed} takes (see {@link EngineQueueClient#listing}). */
@@ -263,7 +259,7 @@ public final class RoutedQueueClient implements QueueClient {
      */
     @Override
     public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
-        long startedMillis = clockMillis.getAsLong();
+        long startedMillis = WaitClock.millis();
         return atUrl(request.queueUrl(), (where, group) -> group.receiveMessage(request, startedMillis),
                 (where, name) -> partitioned.receive(where, name, request, startedMillis));
     }

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 
 /**
  * Runs a queue action where the queue's placement says, and again when a group refused it with
@@ -32,14 +31,12 @@ final class StalePlacementRetry {
     private final Function<String, CompletableFuture<Placement>> placementOf;
     private final Consumer<String> forget;
     private final ScheduledExecutorService timers;
-    private final LongSupplier clockMillis;
 
     StalePlacementRetry(Function<String, CompletableFuture<Placement>> placementOf, Consumer<String> forget,
-            ScheduledExecutorService timers, LongSupplier clockMillis) {
+            ScheduledExecutorService timers) {
         this.placementOf = placementOf;
         this.forget = forget;
         this.timers = timers;
-        this.clockMillis = clockMillis;
     }
 
     <T> CompletableFuture<T> run(String name, Function<Placement, CompletableFuture<T>> action) {
@@ -51,7 +48,7 @@ final class StalePlacementRetry {
                 running.cancel(false);
             }
         });
-        new Attempts<>(name, action, result, current, clockMillis.getAsLong() + GIVE_UP_MILLIS).next(FIRST_BACKOFF_MILLIS);
+        new Attempts<>(name, action, result, current, WaitClock.millis() + GIVE_UP_MILLIS).next(FIRST_BACKOFF_MILLIS);
         return result;
     }
 
@@ -125,7 +122,7 @@ final class StalePlacementRetry {
          * only where the placement now names another group; an unchanged placement means the queue really is missing.
          */
         private void afterMissing(Placement tried, Placement fresh, Throwable error, Throwable missing, long backoffMillis) {
-            if (error == null && !fresh.equals(tried) && clockMillis.getAsLong() <= deadlineMillis) {
+            if (error == null && !fresh.equals(tried) && WaitClock.millis() <= deadlineMillis) {
                 attempt(fresh, backoffMillis);
             } else {
                 result.completeExceptionally(unwrap(missing));
@@ -139,7 +136,7 @@ final class StalePlacementRetry {
             }
             boolean changed = !fresh.equals(tried);
             long wait = changed ? 0 : backoffMillis;
-            if (clockMillis.getAsLong() + wait > deadlineMillis) {
+            if (WaitClock.millis() + wait > deadlineMillis) {
                 result.completeExceptionally(SqsError.REQUEST_THROTTLED.exception(
                         "The queue is being moved between the cluster's data groups; retry."));
                 return;

@@ -142,6 +142,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSimulationClockFileIsOffByDefaultAndSetOnlyByItsFlagVariableOrKey() throws IOException {
+        assertEquals(Optional.empty(), loadInCheckout(List.of(), Map.of()).config().simulation().clockFile());
+        Path clock = directory.resolve("clock");
+        assertEquals(Optional.of(clock), loadInCheckout(List.of("--simulation-clock-file", clock.toString()), Map.of())
+                .config().simulation().clockFile());
+        assertEquals(Optional.of(clock), loadInCheckout(List.of(), Map.of("SLUICE_SIMULATION_CLOCK_FILE", clock.toString()))
+                .config().simulation().clockFile());
+        Path file = write("sluice.yaml", "simulation:\n  clockFile: " + clock + "\n");
+        LoadResult fromFile = load("--config", file.toString());
+        assertEquals(Optional.of(clock), fromFile.config().simulation().clockFile());
+        assertTrue(fromFile.describe().contains("simulation.clockFile"), fromFile.describe());
+        assertTrue(ConfigLoader.usage().contains("TESTS AND SIMULATIONS ONLY"));
+    }
+
+    @Test
     void flagsAcceptTheEqualsForm() {
         LoadResult result = loadInCheckout(List.of("--port=9400", "--shutdown-grace=1500ms", "--data-dir=/srv/sluice"), Map.of());
 

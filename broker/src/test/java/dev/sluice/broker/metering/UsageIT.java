@@ -351,7 +351,11 @@ class UsageIT {
     }
 
     static HttpResponse<String> get(int port, String key, String secret, String query) throws Exception {
-        String path = "/v1/usage";
+        return get(port, key, secret, "/v1/usage", query);
+    }
+
+    /** A GET of {@code path?query} ({@code query} empty: none) signed with the key. */
+    static HttpResponse<String> get(int port, String key, String secret, String path, String query) throws Exception {
         RawSigner signer = new RawSigner(key, secret, port);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path
                 + (query.isEmpty() ? "" : "?" + query))).GET();

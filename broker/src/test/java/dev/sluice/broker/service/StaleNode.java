@@ -40,7 +40,7 @@ final class StaleNode implements AutoCloseable {
         }
         placement = new QueuePlacement(node.catalog(), ACCOUNT, node.dataGroupCount(), excluded -> 0, () -> 0L, () -> null);
         router = new RoutedQueueClient(groups, placement, new QueueAttributeCodec(limits.queueAttributeBounds()), REGION,
-                ACCOUNT, waiters, System::currentTimeMillis, timers);
+                ACCOUNT, waiters, timers);
     }
 
     EngineQueueClient group(int group) {

@@ -36,6 +36,8 @@ public final class SluiceProcesses implements AutoCloseable {
     private final List<String> extraArguments;
     /** The nodes the cluster forms with (their ids are its --peers); the rest join later ({@link #startJoining}). */
     private final int initialNodes;
+    /** The clock file every node reads its service clock from ({@link #setClock}), or null: the system clock. */
+    private Path clockFile;
     /** The JVM and its options every node starts with: made at the first start (it may train the archive). */
     private List<String> javaCommand;
 
@@ -62,6 +64,19 @@ public final class SluiceProcesses implements AutoCloseable {
             launchPrefixes.add(List.of());
             dataDirs[i] = base.resolve("n" + (i + 1));
         }
+    }
+
+    /**
+     * Sets the service clock of every node to {@code at} (a {@code simulation.clockFile} all nodes share): the first call,
+     * before the nodes start, makes every node start on that file; later calls move the time of the running nodes (and
+     * return once every request made afterwards carries it). Raft's elections and timeouts keep the real clock.
+     */
+    public void setClock(java.time.Instant at) throws IOException, InterruptedException {
+        Files.createDirectories(base);
+        if (clockFile == null) {
+            clockFile = base.resolve("clock");
+        }
+        dev.sluice.broker.ClockFileWriter.set(clockFile, at);
     }
 
     /** Node {@code node}'s Raft port (fault fixtures cut it off). */
@@ -179,6 +194,9 @@ public final class SluiceProcesses implements AutoCloseable {
                 // The checkout, and so target/, may itself live under /tmp on a CI machine.
                 "--allow-temporary-storage", "true"));
         command.addAll(clusterArguments);
+        if (clockFile != null) {
+            command.addAll(List.of("--simulation-clock-file", clockFile.toString()));
+        }
         command.addAll(extraArguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("n" + (node + 1) + ".log").toFile()));
