@@ -1,6 +1,7 @@
 package dev.sluice.broker.sns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.broker.sqs.SqsTestServer;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -86,6 +88,32 @@ class SubscriptionDeadLetterIT {
         assertEmpty(everything, small, smallDeadLetters, goneDeadLetters);
         // The held group's retries go to the subscription still owed only: each dead letter is sent, and counted, once.
         assertEquals(5.0, meter("dead_lettered", "ledger.fifo"));
+    }
+
+    @Test
+    void aSubscriptionsDeadLetterQueueIsOfItsTopicsKindOrTheSubscribeAndTheAttributeChangeAreRefused() {
+        String fifo = fifoTopic("kinds.fifo");
+        String standard = sns.createTopic(b -> b.name("kinds")).topicArn();
+        fifoQueue("kinds-target.fifo", Map.of());
+        fifoQueue("kinds-dlq.fifo", Map.of());
+        sqs.createQueue(b -> b.queueName("kinds-target"));
+        sqs.createQueue(b -> b.queueName("kinds-dlq"));
+        InvalidParameterException fifoRefused = assertThrows(InvalidParameterException.class,
+                () -> sns.subscribe(b -> b.topicArn(fifo).protocol("sqs").endpoint(ACCOUNT_ARN + "kinds-target.fifo")
+                        .attributes(Map.of("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + ACCOUNT_ARN + "kinds-dlq\"}"))));
+        assertTrue(fifoRefused.getMessage().contains("must use a FIFO queue as DLQ"), fifoRefused.getMessage());
+        assertThrows(InvalidParameterException.class,
+                () -> sns.subscribe(b -> b.topicArn(standard).protocol("sqs").endpoint(ACCOUNT_ARN + "kinds-target")
+                        .attributes(Map.of("RedrivePolicy", "{\"deadLetterTargetArn\":\"" + ACCOUNT_ARN + "kinds-dlq.fifo\"}"))));
+        assertEquals(0, sns.listSubscriptionsByTopic(b -> b.topicArn(fifo)).subscriptions().size()
+                + sns.listSubscriptionsByTopic(b -> b.topicArn(standard)).subscriptions().size(), "nothing subscribed");
+
+        String subscription = subscribe(fifo, "kinds-target.fifo", "kinds-dlq.fifo");
+        assertThrows(InvalidParameterException.class, () -> sns.setSubscriptionAttributes(b -> b
+                .subscriptionArn(subscription).attributeName("RedrivePolicy")
+                .attributeValue("{\"deadLetterTargetArn\":\"" + ACCOUNT_ARN + "kinds-dlq\"}")));
+        assertTrue(sns.getSubscriptionAttributes(b -> b.subscriptionArn(subscription)).attributes().get("RedrivePolicy")
+                .contains("kinds-dlq.fifo"), "the refused change left the policy as it was");
     }
 
     @Test

@@ -105,7 +105,7 @@ public final class SubscriptionActions {
                         checkedProtocol);
                 settable.put(name, value);
             });
-            deadLetterArn(settable, subscriber);
+            sameKindOfQueue(deadLetterArn(settable, subscriber), arn.topicName());
             if (Subscription.FUNCTION_PROTOCOLS.contains(checkedProtocol) && !endpoint.split(":", -1)[4].equals(subscriber)) {
                 // Functions have no resource policy here that could let another account's topic invoke them.
                 throw SnsError.AUTHORIZATION_ERROR.exception("Not authorized to subscribe function " + endpoint
@@ -423,6 +423,22 @@ public final class SubscriptionActions {
         return arn;
     }
 
+    /**
+     * SNS's rule for a subscription's dead-letter queue: a FIFO topic's subscriptions use a FIFO queue, a standard
+     * topic's a standard one (a FIFO queue takes no copy without a message group, and a standard one keeps no order).
+     */
+    private static void sameKindOfQueue(String deadLetterArn, String topicName) {
+        if (deadLetterArn == null) {
+            return;
+        }
+        boolean fifoTopic = topicName.endsWith(".fifo");
+        if (fifoTopic != deadLetterArn.endsWith(".fifo")) {
+            throw SnsError.invalidParameter(fifoTopic
+                    ? "RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic."
+                    : "RedrivePolicy: must use a standard queue as DLQ for a subscription to a standard topic.");
+        }
+    }
+
     public CompletableFuture<String> confirmSubscription(String topicArn, String token) {
         return Futures.of(() -> {
             TopicArn arn = TopicArn.require("TopicArn", topicArn);
@@ -611,7 +627,8 @@ public final class SubscriptionActions {
                     checkSettable(name, text, subscription.attributes().get("FilterPolicyScope"),
                             subscription.attributes().get("FilterPolicy"), subscription.protocol());
                     if (name.equals("RedrivePolicy")) {
-                        deadLetterArn(Map.of(name, text), subscription.ownerAccount(queues.accountId()));
+                        sameKindOfQueue(deadLetterArn(Map.of(name, text), subscription.ownerAccount(queues.accountId())),
+                                subscription.topicName());
                     }
                     return subscription.withAttribute(name, text);
                 };
