@@ -47,12 +47,20 @@ public final class ReceiveWaiters implements QueueWakeups {
             return null;
         }
         CompletableFuture<Void> wake = new CompletableFuture<>();
-        Queue<CompletableFuture<Void>> waiters = byQueue.computeIfAbsent(queueName, name -> new ConcurrentLinkedQueue<>());
-        waiters.add(wake);
+        // Added and removed within the map's per-key lock: a queue's list leaves the map when its last waiter leaves
+        // (a node sees many queues over time), and a waiter is never added to a list that has just left it.
+        byQueue.compute(queueName, (name, waiters) -> {
+            Queue<CompletableFuture<Void>> list = waiters != null ? waiters : new ConcurrentLinkedQueue<>();
+            list.add(wake);
+            return list;
+        });
         var timer = timers.schedule(() -> wake.complete(null), Math.max(1, maxWaitMillis), TimeUnit.MILLISECONDS);
         wake.whenComplete((ignored, error) -> {
             timer.cancel(false);
-            waiters.remove(wake);
+            byQueue.computeIfPresent(queueName, (name, waiters) -> {
+                waiters.remove(wake);
+                return waiters.isEmpty() ? null : waiters;
+            });
             waiting.decrementAndGet();
         });
         return wake;
@@ -111,5 +119,10 @@ public final class ReceiveWaiters implements QueueWakeups {
 
     public int waitingCount() {
         return waiting.get();
+    }
+
+    /** Queues with a long poll waiting here now. */
+    int queuesWaitedOn() {
+        return byQueue.size();
     }
 }

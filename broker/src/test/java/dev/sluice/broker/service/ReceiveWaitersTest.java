@@ -36,6 +36,25 @@ class ReceiveWaitersTest {
     }
 
     @Test
+    void aQueueLeavesTheTableWhenItsLastWaiterEndsSoAThousandQueuesPolledOnceHoldNothing() throws Exception {
+        ReceiveWaiters many = new ReceiveWaiters(2_000, timers, Runnable::run);
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int queue = 0; queue < 1_000; queue++) {
+            all.add(many.await("q" + queue, 1)); // each ends on its own timer
+        }
+        CompletableFuture<Void> woken = many.await("busy", LONG_WAIT_MILLIS);
+        many.queueChanged("busy");
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        assertTrue(woken.isDone());
+        assertEquals(0, many.waitingCount());
+        assertEquals(0, many.queuesWaitedOn(), "no queue kept for waiters that are gone");
+        // And a queue that left the table is waited on (and woken) again as before.
+        CompletableFuture<Void> again = many.await("q7", LONG_WAIT_MILLIS);
+        many.messagesReady("q7", 1);
+        assertTrue(again.isDone());
+    }
+
+    @Test
     void aWaiterThatAlreadyEndedDoesNotTakeAWake() {
         List<CompletableFuture<Void>> waiting = await("q", 3);
         waiting.get(0).complete(null); // its client went away, or its own timer fired
