@@ -2,7 +2,7 @@ package dev.sluice.broker;
 
 import dev.sluice.broker.config.ConfigLoader;
 import dev.sluice.broker.config.LoadResult;
-import dev.sluice.raftstore.storage.RocksStore;
+import dev.sluice.raftstore.storage.NativeLibrary;
 import java.lang.management.ManagementFactory;
 import java.time.InstantSource;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class Main {
                     .run(List.of(args).subList(1, args.length), System.getenv()));
         }
         // Beside the configuration's loading and the Raft server's build, not in the first store's open.
-        RocksStore.preloadNativeLibrary();
+        NativeLibrary.preload();
         LoadResult loaded = ConfigLoader.load(List.of(args), System.getenv());
         if (loaded.helpRequested()) {
             System.out.print(ConfigLoader.usage());

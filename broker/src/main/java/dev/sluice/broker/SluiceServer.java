@@ -245,6 +245,12 @@ public final class SluiceServer implements AutoCloseable {
             HttpServer http = vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.http().host()).setPort(config.http().port()))
                     .requestHandler(router);
+            // Not before every queue group's index is rebuilt (it was, beside the groups' start and the wiring above): a
+            // request would otherwise wait for it on an event loop.
+            // No bound: a deep backlog's index takes as long as its store's scan (RESULTS: seconds per million); a failed
+            // rebuild completes this too and shows as its group's fatal error.
+            node.rebuilt().join();
+            steps.ended("indexes");
             awaitStep(http.listen(), "listening on " + config.http().host() + ":" + config.http().port());
             steps.ended("listening");
             LOG.info("start-up steps, each ended at ms after the JVM started: {}", steps);

@@ -690,6 +690,9 @@ public final class RaftStoreNode implements AutoCloseable {
                 EngineStateMachine machine = stateMachines.get(name);
                 if (machine == null || !machine.isStorageWritable()) {
                     problems.putIfAbsent(name, "storage not writable");
+                } else if (!machine.rebuilt().isDone()) {
+                    // Its applies and this replica's reads (a queue's Policy, its depth) wait until then.
+                    problems.putIfAbsent(name, "rebuilding its in-memory state from the store");
                 }
             } catch (IOException | RuntimeException e) {
                 leaders.put(name, "");
@@ -703,6 +706,15 @@ public final class RaftStoreNode implements AutoCloseable {
             problems.putIfAbsent("features", "feature level " + features.ownLevel() + " not yet published into the catalog");
         }
         return new StoreHealth(live, live && problems.isEmpty(), leaders, problems);
+    }
+
+    /**
+     * Completes when every group hosted here has rebuilt its in-memory state from its store (a queue group's index of
+     * its messages is rebuilt on a thread of its own while the group starts; see {@code DomainEngine#recover}).
+     */
+    public CompletableFuture<Void> rebuilt() {
+        return CompletableFuture.allOf(stateMachines.values().stream().map(EngineStateMachine::rebuilt)
+                .toArray(CompletableFuture[]::new));
     }
 
     /** Group names whose replica on this node failed fatally. */

@@ -87,7 +87,7 @@ public final class EngineStateMachine extends BaseStateMachine {
     private volatile RocksStore store;
     private volatile Throwable failure;
     /** The engine's rebuild of its in-memory state from the store opened last; the store is not closed before it ends. */
-    private CompletableFuture<Void> recovery = CompletableFuture.completedFuture(null);
+    private volatile CompletableFuture<Void> recovery = CompletableFuture.completedFuture(null);
     /** The last leader {@link #notifyLeaderChanged} named; Ratis calls it from one thread at a time per group. */
     private volatile RaftPeerId lastLeader;
     private final FlushInterval flushInterval = new FlushInterval(FLUSH_EVERY_COMMANDS, FLUSH_EVERY_BYTES);
@@ -110,6 +110,14 @@ public final class EngineStateMachine extends BaseStateMachine {
 
     public boolean isFailed() {
         return failure != null;
+    }
+
+    /**
+     * Completes when the engine has rebuilt its in-memory state from the store opened last (at start, or after a
+     * snapshot install), failed or not; until then its applies and local reads wait.
+     */
+    public CompletableFuture<Void> rebuilt() {
+        return recovery.handle((done, error) -> null);
     }
 
     @Override

@@ -36,17 +36,6 @@ public final class RocksStore implements StoreReader, AutoCloseable {
         RocksDB.loadLibrary();
     }
 
-    /**
-     * Loads RocksDB's native library on a thread of its own and returns at once. The first store to open otherwise
-     * loads it itself (extracting it from its jar and linking it: 0.2-0.5 s, while the other groups' stores wait);
-     * a start that calls this first has it loaded by the time its Raft groups open their stores.
-     */
-    public static void preloadNativeLibrary() {
-        Thread loader = new Thread(RocksDB::loadLibrary, "rocksdb-library");
-        loader.setDaemon(true);
-        loader.start();
-    }
-
     private final Path directory;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions columnOptions;

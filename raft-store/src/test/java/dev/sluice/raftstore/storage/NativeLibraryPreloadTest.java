@@ -12,18 +12,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review of restart15's RocksStore.preloadNativeLibrary. FAILS on integ15 (the proof): its javadoc says it loads the
- * native library on a thread of its own and returns at once, but calling it initializes RocksStore, whose static
- * initializer runs RocksDB.loadLibrary() on the caller's thread first: Main's thread waits for the whole load
- * (0.2-0.5 s) before it reads its configuration, and the "rocksdb-library" thread finds the work done. Run in a fresh
- * JVM (the library is loaded once per JVM), which reports the library's state the moment the call returns.
+ * {@link NativeLibrary#preload} returns before the library is loaded: Main's thread goes on reading its configuration
+ * while another thread loads it (found in review: a preload on RocksStore ran RocksStore's static initializer, which
+ * loads the library, on the caller's thread first). Run in a fresh JVM (the library is loaded once per JVM), which
+ * reports the library's state the moment the call returns.
  */
-class RocksLibraryPreloadReviewTest {
+class NativeLibraryPreloadTest {
     /** The fresh JVM's main: calls the preload and prints the library's state right after it returns. */
     public static final class Probe {
         public static void main(String[] args) throws Exception {
             long started = System.nanoTime();
-            RocksStore.preloadNativeLibrary();
+            NativeLibrary.preload();
             System.out.println("preload call took ms=" + (System.nanoTime() - started) / 1_000_000);
             java.lang.reflect.Field field = org.rocksdb.RocksDB.class.getDeclaredField("libraryLoaded");
             field.setAccessible(true);
