@@ -1,6 +1,8 @@
 package dev.sluice.clientsdk.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.util.concurrent.TimeUnit;
@@ -31,5 +33,32 @@ class XmlWriterTest {
         StringBuilder expected = new StringBuilder();
         text.codePoints().forEach(c -> expected.appendCodePoint(XmlWriter.isXmlCharacter(c) ? c : 0xFFFD));
         assertEquals(expected.toString(), parsedText(new XmlWriter().element("Value", text).toBytes()));
+    }
+
+    @Test
+    void xmlTextAcceptsExactlyTheCharactersOfXml10() {
+        for (String allowed : new String[] {"", "plain", "\t\n\r", "\u0020\uD7FF\uE000\uFFFD", "\uD83D\uDE00",
+                "a\uDBFF\uDFFFb", "\uD800\uDC00"}) {
+            assertTrue(XmlWriter.isXmlText(allowed), () -> "allowed: " + escaped(allowed));
+        }
+        for (String refused : new String[] {"\u0000", "a\u001Fb", "\uFFFE", "\uFFFF", "\uD800", "x\uD83D",
+                "\uDE00x", "\uDE00\uD83D", "ok\uD83D\uD83D\uDE00", "\u000B"}) {
+            assertFalse(XmlWriter.isXmlText(refused), () -> "refused: " + escaped(refused));
+        }
+    }
+
+    @Property(tries = 500)
+    void xmlTextAgreesWithTheCodePointDefinition(@ForAll String text) {
+        String withSurrogates = text + "\uD800" + text + "\uDC00" + text;
+        for (String candidate : new String[] {text, withSurrogates}) {
+            assertEquals(candidate.codePoints().allMatch(XmlWriter::isXmlCharacter), XmlWriter.isXmlText(candidate),
+                    () -> escaped(candidate));
+        }
+    }
+
+    private static String escaped(String text) {
+        StringBuilder out = new StringBuilder();
+        text.chars().forEach(c -> out.append(String.format("\\u%04X", c)));
+        return out.toString();
     }
 }
