@@ -68,7 +68,7 @@ public final class JsonProtocolCodec {
             throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body is not well-formed JSON"
                     + location(e) + ".");
         }
-        shapes.get(action).check(tree == null ? MissingNode.getInstance() : tree, "");
+        shapes.get(action).check(tree == null ? MissingNode.getInstance() : tree, JsonRequestShape.Where.BODY);
         try {
             return readers.get(action).readValue(tree);
         } catch (IOException | RuntimeException e) {

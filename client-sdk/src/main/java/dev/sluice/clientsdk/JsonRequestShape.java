@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +27,41 @@ sealed interface JsonRequestShape {
     /** Map keys and member names longer than this are cut in error messages, which stay bounded. */
     int MAX_NAME_IN_MESSAGE = 64;
 
-    /** Throws a SerializationException naming {@code path} when {@code node} (never null) does not fit. */
-    void check(JsonNode node, String path);
+    /** Throws a SerializationException naming {@code where} when {@code node} (never null) does not fit. */
+    void check(JsonNode node, Where where);
+
+    /**
+     * Where a value sits in the request body ({@code Entries[0].MessageAttributes.colour}), written out only
+     * for an error message: a valid body, the common case, builds no path strings.
+     */
+    record Where(Where parent, String member, int index) {
+        /** The request body itself. */
+        public static final Where BODY = new Where(null, null, -1);
+
+        Where member(String name) {
+            return new Where(this, name, -1);
+        }
+
+        Where element(int position) {
+            return new Where(this, null, position);
+        }
+
+        boolean isBody() {
+            return parent == null;
+        }
+
+        @Override
+        public String toString() {
+            if (parent == null) {
+                return "";
+            }
+            String prefix = parent.toString();
+            if (member == null) {
+                return prefix + "[" + index + "]";
+            }
+            return prefix.isEmpty() ? member : prefix + "." + member;
+        }
+    }
 
     /** The shape of a request record type (records of String, Integer, byte[], List, Map and records). */
     static JsonRequestShape of(Type type) {
@@ -55,7 +89,8 @@ sealed interface JsonRequestShape {
                     members.put(memberName(record, component), of(component.getGenericType()));
                 }
             }
-            return new Structure(Map.copyOf(members));
+            // A LinkedHashMap under the read-only view: a check walks it with forEach, allocating nothing.
+            return new Structure(Collections.unmodifiableMap(members));
         }
         throw new IllegalArgumentException("no JSON shape for " + type);
     }
@@ -85,7 +120,7 @@ sealed interface JsonRequestShape {
     /** A string member. */
     record Text() implements JsonRequestShape {
         @Override
-        public void check(JsonNode node, String path) {
+        public void check(JsonNode node, Where path) {
             if (!node.isTextual()) {
                 throw wrongType(path, "a string", node);
             }
@@ -95,7 +130,7 @@ sealed interface JsonRequestShape {
     /** An Integer member: a JSON integer within 32 bits; not a decimal, not a string of digits. */
     record Int32() implements JsonRequestShape {
         @Override
-        public void check(JsonNode node, String path) {
+        public void check(JsonNode node, Where path) {
             if (!node.isIntegralNumber()) {
                 throw wrongType(path, "an integer", node);
             }
@@ -109,7 +144,7 @@ sealed interface JsonRequestShape {
     /** A binary member: a base64 string, checked with the variant the binding decodes with. */
     record Blob() implements JsonRequestShape {
         @Override
-        public void check(JsonNode node, String path) {
+        public void check(JsonNode node, Where path) {
             if (!node.isTextual()) {
                 throw wrongType(path, "a base64-encoded string", node);
             }
@@ -123,25 +158,25 @@ sealed interface JsonRequestShape {
 
     record ListOf(JsonRequestShape element) implements JsonRequestShape {
         @Override
-        public void check(JsonNode node, String path) {
+        public void check(JsonNode node, Where path) {
             if (!node.isArray()) {
                 throw wrongType(path, "a list", node);
             }
             for (int index = 0; index < node.size(); index++) {
-                checkElement(element, node.get(index), path + "[" + index + "]");
+                checkElement(element, node.get(index), path.element(index));
             }
         }
     }
 
     record MapOf(JsonRequestShape value) implements JsonRequestShape {
         @Override
-        public void check(JsonNode node, String path) {
+        public void check(JsonNode node, Where path) {
             if (!node.isObject()) {
                 throw wrongType(path, "a map", node);
             }
             for (Iterator<Map.Entry<String, JsonNode>> entries = node.fields(); entries.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = entries.next();
-                checkElement(value, entry.getValue(), path + "." + shortened(entry.getKey()));
+                checkElement(value, entry.getValue(), path.member(shortened(entry.getKey())));
             }
         }
     }
@@ -149,9 +184,9 @@ sealed interface JsonRequestShape {
     /** A request or nested structure; an empty path is the request body itself. */
     record Structure(Map<String, JsonRequestShape> members) implements JsonRequestShape {
         @Override
-        public void check(JsonNode node, String path) {
+        public void check(JsonNode node, Where path) {
             if (!node.isObject()) {
-                if (path.isEmpty()) {
+                if (path.isBody()) {
                     throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body must be a JSON object, not "
                             + kind(node) + ".");
                 }
@@ -160,24 +195,24 @@ sealed interface JsonRequestShape {
             members.forEach((name, shape) -> {
                 JsonNode member = node.get(name);
                 if (member != null && !member.isNull()) {
-                    shape.check(member, path.isEmpty() ? name : path + "." + name);
+                    shape.check(member, path.member(name));
                 }
             });
         }
     }
 
-    private static void checkElement(JsonRequestShape shape, JsonNode element, String path) {
+    private static void checkElement(JsonRequestShape shape, JsonNode element, Where path) {
         if (element.isNull()) {
             throw invalid(path, "must not be null.");
         }
         shape.check(element, path);
     }
 
-    private static SqsException wrongType(String path, String expected, JsonNode node) {
+    private static SqsException wrongType(Where path, String expected, JsonNode node) {
         return invalid(path, "must be " + expected + ", not " + kind(node) + ".");
     }
 
-    private static SqsException invalid(String path, String reason) {
+    private static SqsException invalid(Where path, String reason) {
         return SqsError.SERIALIZATION_EXCEPTION.exception("Value for parameter " + path + " is invalid. Reason: "
                 + reason);
     }

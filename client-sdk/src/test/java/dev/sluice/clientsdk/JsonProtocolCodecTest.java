@@ -78,6 +78,20 @@ class JsonProtocolCodecTest {
     }
 
     @Test
+    void aDeepMisfitIsNamedByItsFullPathAndTheFirstMisfitInMemberOrderWins() {
+        String body = "{\"QueueUrl\":\"u\",\"Entries\":[{\"Id\":\"a\",\"MessageBody\":\"b\"},"
+                + "{\"Id\":\"c\",\"MessageBody\":\"d\",\"MessageAttributes\":{\"colour\":{\"DataType\":7}}}]}";
+        assertEquals("Value for parameter Entries[1].MessageAttributes.colour.DataType is invalid. Reason: must be a "
+                + "string, not an integer.", refused(SqsAction.SEND_MESSAGE_BATCH, body).getMessage());
+        String longKey = "k".repeat(100);
+        assertEquals("Value for parameter Tags." + "k".repeat(64) + "... is invalid. Reason: must be a string, not a boolean.",
+                refused(SqsAction.TAG_QUEUE, "{\"QueueUrl\":\"u\",\"Tags\":{\"" + longKey + "\":true}}").getMessage());
+        // Both QueueUrl and Entries are wrong: the record's first component is named, on every JVM alike.
+        assertTrue(refused(SqsAction.SEND_MESSAGE_BATCH, "{\"QueueUrl\":1,\"Entries\":2}").getMessage()
+                .startsWith("Value for parameter QueueUrl "));
+    }
+
+    @Test
     void numbersBeyondAnIntegerAreRefused() {
         refused(SqsAction.SEND_MESSAGE, "{\"DelaySeconds\":1e400}");
         refused(SqsAction.SEND_MESSAGE, "{\"DelaySeconds\":99999999999999999999999}");

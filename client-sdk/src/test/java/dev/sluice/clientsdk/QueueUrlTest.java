@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
+import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,5 +50,37 @@ class QueueUrlTest {
         QueueUrl queue = new QueueUrl("123456789012", "alerts");
         assertEquals("http://127.0.0.1:9324/123456789012/alerts", queue.toUrl("http://127.0.0.1:9324"));
         assertEquals("arn:aws:sqs:us-east-1:123456789012:alerts", queue.toArn("us-east-1"));
+    }
+
+    /** The rule for an account id and a queue name in a URL, as a regular expression: the parser must agree with it. */
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_.\\-]{1,80}");
+
+    @Test
+    void aPathParsesExactlyWhenBothSegmentsFitTheNameRule() {
+        Random random = new Random(17);
+        String alphabet = "abcXYZ0189_.-~% \u00e9+$:\u0100";
+        for (int run = 0; run < 5_000; run++) {
+            String account = randomText(random, alphabet, random.nextInt(4) == 0 ? 90 : 6);
+            String queue = randomText(random, alphabet, random.nextInt(4) == 0 ? 90 : 6);
+            boolean expected = SEGMENT.matcher(account).matches() && SEGMENT.matcher(queue).matches();
+            assertEquals(expected ? Optional.of(new QueueUrl(account, queue)) : Optional.empty(),
+                    QueueUrl.parse("http://localhost:9324/" + account + "/" + queue), account + " / " + queue);
+        }
+    }
+
+    private static String randomText(Random random, String alphabet, int maxLength) {
+        StringBuilder text = new StringBuilder();
+        for (int length = random.nextInt(maxLength + 1); text.length() < length; ) {
+            text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return text.toString();
+    }
+
+    @Test
+    void segmentsOfEightyCharactersParseAndOfEightyOneDoNot() {
+        assertEquals(Optional.of(new QueueUrl("1", "q".repeat(80))), QueueUrl.parse("/1/" + "q".repeat(80)));
+        assertTrue(QueueUrl.parse("/1/" + "q".repeat(81)).isEmpty());
+        assertTrue(QueueUrl.parse("/" + "1".repeat(81) + "/q").isEmpty());
+        assertEquals(Optional.of(new QueueUrl("1", "q")), QueueUrl.parse("http://h/1/q?Action=x#f"));
     }
 }

@@ -409,27 +409,29 @@ public final class QueueBook {
         ReadyMark before = ReadyMark.of(this, name);
         List<EntryOutcome> outcomes = new ArrayList<>(entries.size());
         for (SendEntry entry : entries) {
-            if (entry.sizeBytes() > queue.settings.maximumMessageSizeBytes()) {
+            // Sized once: the check, the stored size and the activity meter all count the same bytes.
+            int sizeBytes = entry.sizeBytes();
+            if (sizeBytes > queue.settings.maximumMessageSizeBytes()) {
                 outcomes.add(EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.INVALID_PARAMETER_VALUE,
                         "One or more parameters are invalid. Reason: Message must be shorter than "
                                 + queue.settings.maximumMessageSizeBytes() + " bytes.")));
                 continue;
             }
-            outcomes.add(queue.settings.fifoQueue() ? sendFifo(queue, entry, stamp, stored)
-                    : sendStandard(queue, entry, stamp, stored));
+            outcomes.add(queue.settings.fifoQueue() ? sendFifo(queue, entry, sizeBytes, stamp, stored)
+                    : sendStandard(queue, entry, sizeBytes, stamp, stored));
         }
         before.tell(this, wakeups);
         return outcomes;
     }
 
-    private EntryOutcome sendStandard(QueueState queue, SendEntry entry, EntryStamp stamp,
+    private EntryOutcome sendStandard(QueueState queue, SendEntry entry, int sizeBytes, EntryStamp stamp,
             java.util.function.Consumer<SendEntry> stored) {
         long now = stamp.nowMillis();
         int delaySeconds = entry.delaySeconds() != null ? entry.delaySeconds() : queue.settings.delaySeconds();
         String messageId = MessageIds.format(stamp.uniqueBits());
         append(queue, new StoredMessage(messageId, now, now + delaySeconds * 1000L, entry.body(), entry.messageAttributes(),
-                entry.traceHeader(), entry.messageGroupId(), null, null), stamp);
-        activity.sent(queue.name, entry.sizeBytes());
+                entry.traceHeader(), entry.messageGroupId(), null, null), stamp, sizeBytes);
+        activity.sent(queue.name, sizeBytes);
         stored.accept(entry);
         return EntryOutcome.ok(entry.id(), messageId);
     }
@@ -439,7 +441,7 @@ public final class QueueBook {
      * original's MessageId and SequenceNumber, and stores nothing. Only the queue's delay applies
      * (the edge refuses per-message delays).
      */
-    private EntryOutcome sendFifo(QueueState queue, SendEntry entry, EntryStamp stamp,
+    private EntryOutcome sendFifo(QueueState queue, SendEntry entry, int sizeBytes, EntryStamp stamp,
             java.util.function.Consumer<SendEntry> stored) {
         if (entry.messageGroupId() == null) {
             return EntryOutcome.failed(entry.id(), new EngineFailure(SqsError.MISSING_PARAMETER,
@@ -458,19 +460,24 @@ public final class QueueBook {
         }
         String messageId = MessageIds.format(stamp.uniqueBits());
         long seq = append(queue, new StoredMessage(messageId, now, now + queue.settings.delaySeconds() * 1000L, entry.body(),
-                entry.messageAttributes(), entry.traceHeader(), entry.messageGroupId(), deduplicationId, null), stamp);
+                entry.messageAttributes(), entry.traceHeader(), entry.messageGroupId(), deduplicationId, null), stamp,
+                sizeBytes);
         fifo.rememberSend(queue, key, messageId, seq, now);
-        activity.sent(queue.name, entry.sizeBytes());
+        activity.sent(queue.name, sizeBytes);
         stored.accept(entry);
         return EntryOutcome.sent(entry.id(), messageId, SequenceNumbers.format(seq));
     }
 
     /** Stores a message at the queue's tail; visible at {@code message.firstVisibleAtMillis()}. Returns its sequence number. */
     long append(QueueState queue, StoredMessage message, EntryStamp stamp) {
+        return append(queue, message, stamp, (int) MessageSize.of(message.body(), message.messageAttributes()));
+    }
+
+    /** {@link #append(QueueState, StoredMessage, EntryStamp)} of a message already sized ({@link MessageSize}). */
+    private long append(QueueState queue, StoredMessage message, EntryStamp stamp, int payloadBytes) {
         long nowMillis = stamp.nowMillis();
         long seq = queue.nextSeq(stamp);
         storage.putMessage(queue.id, seq, message);
-        int payloadBytes = (int) MessageSize.of(message.body(), message.messageAttributes());
         queue.index.add(new MessageMeta(seq, message.retainedSinceMillis(), message.firstVisibleAtMillis(), 0, 0, 0,
                 payloadBytes), message.messageGroupId(), nowMillis);
         storing(queue, payloadBytes);

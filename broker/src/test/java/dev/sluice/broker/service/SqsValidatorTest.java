@@ -320,4 +320,18 @@ class SqsValidatorTest {
     private static ReceiveMessageRequest receive(Integer max, Integer visibility, Integer wait) {
         return new ReceiveMessageRequest(QUEUE, null, null, null, max, visibility, wait, null);
     }
+
+    @Test
+    void batchEntryIdsAreExactlyTheLettersDigitsUnderscoresAndHyphensOfTheOldExpression() {
+        java.util.regex.Pattern rule = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+        java.util.Random random = new java.util.Random(41);
+        String alphabet = "azAZ09_-.~ \u00e9/:@\u0100";
+        for (int run = 0; run < 5_000; run++) {
+            StringBuilder id = new StringBuilder();
+            for (int length = random.nextInt(8); id.length() < length; ) {
+                id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            assertEquals(rule.matcher(id).matches(), SqsValidator.isBatchEntryIdText(id.toString()), id.toString());
+        }
+    }
 }

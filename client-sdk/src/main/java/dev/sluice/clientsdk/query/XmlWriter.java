@@ -73,7 +73,22 @@ public final class XmlWriter {
      * message bodies and attribute values, so its validation asks here too.
      */
     public static boolean isXmlText(String text) {
-        return text.codePoints().allMatch(XmlWriter::isXmlCharacter);
+        // A char loop, not codePoints().allMatch: this runs over every message body and string attribute on the
+        // event loop, and the stream cost a lambda call per character. A surrogate pair is one supplementary code
+        // point (always allowed); a lone surrogate is not a character.
+        int length = text.length();
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < Character.MIN_SURROGATE) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (!isXmlCharacter(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** XML 1.0's Char production; a lone surrogate arrives here as its own code point and is not one. */

@@ -24,6 +24,9 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * Runs on the event loop; never blocks.
  */
 public final class RawBodyHandler implements Handler<RoutingContext> {
+    /** The most a body buffer reserves up front on a declared Content-Length; a longer body grows past it. */
+    static final int PRESIZED_BODY_MAX_BYTES = 64 * 1024;
+
     private final long maxBodyBytes;
 
     /** @param maxBodyBytes the largest body read; a larger one is refused with 413 before or while it arrives */
@@ -45,7 +48,8 @@ public final class RawBodyHandler implements Handler<RoutingContext> {
             context.next();
             return;
         }
-        if (declaredLength(request) > maxBodyBytes) {
+        long declared = declaredLength(request);
+        if (declared > maxBodyBytes) {
             context.fail(413);
             return;
         }
@@ -53,7 +57,9 @@ public final class RawBodyHandler implements Handler<RoutingContext> {
                 && request.version() != HttpVersion.HTTP_1_0) {
             context.response().writeContinue();
         }
-        Buffer body = Buffer.buffer();
+        // Sized for the declared length, so the chunks are copied once rather than into one buffer after another as it
+        // grows; capped, so a length a client claims but never sends reserves little.
+        Buffer body = declared > 0 ? Buffer.buffer((int) Math.min(declared, PRESIZED_BODY_MAX_BYTES)) : Buffer.buffer();
         boolean[] refused = {false};
         request.handler(chunk -> {
             if (refused[0]) {
