@@ -43,6 +43,7 @@ final class FanoutWorker extends QueuePoller {
     private static final int WAIT_SECONDS = 20;
     private static final long ERROR_PAUSE_MILLIS = 1000;
     private static final String RECEIVE_COUNT = "ApproximateReceiveCount";
+    private static final String SENT_TIMESTAMP = "SentTimestamp";
 
     private final Topic topic;
     private final NotifyServices services;
@@ -69,8 +70,9 @@ final class FanoutWorker extends QueuePoller {
             return;
         }
         QueueClient queues = services.queueClient();
-        // A FIFO topic's failed group stays in the outbox and is received again: its receive count counts the attempts.
-        List<String> systemAttributes = topic.fifo() ? List.of(RECEIVE_COUNT) : List.of();
+        // A FIFO topic's failed group stays in the outbox and is received again: its receive count counts the attempts,
+        // its sent time tells how near the outbox's retention it is.
+        List<String> systemAttributes = topic.fifo() ? List.of(RECEIVE_COUNT, SENT_TIMESTAMP) : List.of();
         CompletableFuture<List<Message>> received = track(queues.receiveMessage(new ReceiveMessageRequest(
                         services.internalQueues().outboxUrl(topic), List.of(), systemAttributes, List.of(), 10, null,
                         WAIT_SECONDS, null)))
@@ -102,12 +104,18 @@ final class FanoutWorker extends QueuePoller {
             return CompletableFuture.completedFuture(null);
         }
         return this.subscriptions.current().thenCompose(subscriptions -> {
-            List<PublishedMessage> published = messages.stream().map(this::published).toList();
+            java.time.Instant now = services.clock().instant();
+            List<FifoOutboxAge> ages = messages.stream().map(message -> topic.fifo()
+                    ? FifoOutboxAge.of(message.attributes().get(SENT_TIMESTAMP), now) : FifoOutboxAge.YOUNG).toList();
+            List<PublishedMessage> published = new ArrayList<>();
+            for (int i = 0; i < messages.size(); i++) {
+                published.add(published(messages.get(i), ages.get(i)));
+            }
             Map<Subscription, List<Integer>> targets = targets(published, subscriptions);
             List<Set<String>> failedByMessage = new ArrayList<>();
             published.forEach(message -> failedByMessage.add(new TreeSet<>()));
             List<CompletableFuture<Void>> sends = new ArrayList<>();
-            targets.forEach((subscription, indexes) -> sends.add(send(subscription, published, indexes)
+            targets.forEach((subscription, indexes) -> sends.add(send(subscription, published, ages, indexes)
                     .handle((sent, failure) -> {
                         SubscriptionDeadLetters.Outcome outcome = failure != null
                                 ? new SubscriptionDeadLetters.Outcome(indexes, List.of(), failure) : sent;
@@ -128,8 +136,7 @@ final class FanoutWorker extends QueuePoller {
     private void counted(Subscription subscription, List<PublishedMessage> published, List<Integer> indexes,
             SubscriptionDeadLetters.Outcome outcome) {
         NotificationCounts counts = services.health().counts();
-        List<Integer> undelivered = new ArrayList<>(outcome.retried());
-        undelivered.addAll(outcome.deadLettered());
+        List<Integer> undelivered = outcome.undelivered();
         counts.failed(topic.name(), subscription.protocol(), undelivered.size());
         counts.delivered(topic.name(), subscription.protocol(), indexes.size() - undelivered.size());
         latencies(subscription, published, indexes, undelivered);
@@ -145,21 +152,28 @@ final class FanoutWorker extends QueuePoller {
                         ? "; its copies went to the subscription's dead-letter queue"
                         : "; " + outcome.deadLettered().size() + " of its " + indexes.size()
                                 + " copies went to the subscription's dead-letter queue";
-        services.health().failed(subscription, DeliveryHealth.describe(subscription, outcome.cause()) + deadLettered,
-                retryIn);
+        String abandoned = outcome.abandoned().isEmpty() ? ""
+                : "; " + outcome.abandoned().size() + " of its copies were abandoned (held until near the outbox's"
+                        + " retention, no dead-letter queue took them)";
+        services.health().failed(subscription, DeliveryHealth.describe(subscription, outcome.cause()) + deadLettered
+                + abandoned, retryIn);
     }
 
     /**
      * The outbox message as fanout tries it now. A FIFO topic's message is never re-queued as a remainder: it stays in
      * the outbox and is received again, so its receive count, less this receive, is the attempts made before, and the
-     * subscriptions it still owes are those this node remembers (else every matching one).
+     * subscriptions it still owes are those this node remembers (else every matching one). Near the outbox's retention
+     * ({@link FifoOutboxAge}) its attempts count as spent.
      */
-    private PublishedMessage published(Message message) {
+    private PublishedMessage published(Message message, FifoOutboxAge age) {
         PublishedMessage published = PublishedMessage.fromJson(message.body());
         if (!topic.fifo()) {
             return published;
         }
         PublishedMessage owing = held.owedBy(message.messageId()).map(published::owedTo).orElse(published);
+        if (age != FifoOutboxAge.YOUNG) {
+            return owing.afterAttempts(Math.max(owing.attempts(), services.config().queueDeliveryAttempts() - 1));
+        }
         try {
             String receiveCount = message.attributes().get(RECEIVE_COUNT);
             return receiveCount == null ? owing
@@ -204,11 +218,78 @@ final class FanoutWorker extends QueuePoller {
     }
 
     /**
-     * Sends the copies for one subscription in one batch; those its queue refuses for good go to its dead-letter queue.
-     * Fails when the whole batch was refused and none went there (every copy is retried).
+     * Sends the copies for one subscription: a standard topic's in one batch; a FIFO topic's in rounds that hold at
+     * most one message of each group (round i: the i-th message of each group still going, so many groups still go in
+     * one batch), a group stopping at its first copy to retry. A later message of a group is so never stored before an
+     * earlier one the queue refused; it stays owed with the refused one. Never completes exceptionally.
      */
-    private CompletableFuture<SubscriptionDeadLetters.Outcome> send(Subscription subscription, List<PublishedMessage> published,
-            List<Integer> indexes) {
+    private CompletableFuture<SubscriptionDeadLetters.Outcome> send(Subscription subscription,
+            List<PublishedMessage> published, List<FifoOutboxAge> ages, List<Integer> indexes) {
+        if (!topic.fifo()) {
+            return sendBatch(subscription, published, indexes);
+        }
+        Map<String, java.util.ArrayDeque<Integer>> groups = new LinkedHashMap<>();
+        for (int index : indexes) {
+            groups.computeIfAbsent(published.get(index).groupId(), group -> new java.util.ArrayDeque<>()).add(index);
+        }
+        return sendRounds(subscription, published, ages, groups, SubscriptionDeadLetters.Outcome.DELIVERED);
+    }
+
+    /** Sends the next round of {@code groups} (the indexes each still has to go, in order) and the rounds after it. */
+    private CompletableFuture<SubscriptionDeadLetters.Outcome> sendRounds(Subscription subscription,
+            List<PublishedMessage> published, List<FifoOutboxAge> ages,
+            Map<String, java.util.ArrayDeque<Integer>> groups, SubscriptionDeadLetters.Outcome sofar) {
+        List<Integer> round = new ArrayList<>();
+        groups.values().forEach(group -> round.add(group.poll()));
+        groups.values().removeIf(java.util.ArrayDeque::isEmpty);
+        if (round.isEmpty()) {
+            return CompletableFuture.completedFuture(sofar);
+        }
+        return sendBatch(subscription, published, round).thenCompose(sent -> {
+            SubscriptionDeadLetters.Outcome outcome = abandonedNearRetention(subscription, published, ages, sent);
+            List<Integer> owed = new ArrayList<>(outcome.retried());
+            for (int index : outcome.retried()) {
+                java.util.ArrayDeque<Integer> rest = groups.remove(published.get(index).groupId());
+                if (rest != null) {
+                    owed.addAll(rest);
+                }
+            }
+            return sendRounds(subscription, published, ages, groups, sofar.and(new SubscriptionDeadLetters.Outcome(
+                    owed, outcome.deadLettered(), outcome.abandoned(), outcome.cause())));
+        });
+    }
+
+    /**
+     * A FIFO topic's retried copies that may wait no longer ({@link FifoOutboxAge}) are abandoned, so that the outbox
+     * does not drop their group's later messages with them: near the retention when no dead-letter queue can take them,
+     * in its last hour in any case. Logged one by one; SNS discards such deliveries too.
+     */
+    private SubscriptionDeadLetters.Outcome abandonedNearRetention(Subscription subscription,
+            List<PublishedMessage> published, List<FifoOutboxAge> ages, SubscriptionDeadLetters.Outcome outcome) {
+        boolean deadLetterQueue = deadLetters.takesCopies(subscription);
+        List<Integer> retried = new ArrayList<>();
+        List<Integer> abandoned = new ArrayList<>();
+        for (int index : outcome.retried()) {
+            FifoOutboxAge age = ages.get(index);
+            boolean giveUp = age == FifoOutboxAge.LAST_CHANCE || (age == FifoOutboxAge.GIVE_UP && !deadLetterQueue);
+            (giveUp ? abandoned : retried).add(index);
+            if (giveUp) {
+                LOG.warn("topic {}: abandoned the copy of message {} for subscription {} ({}): refused until near the"
+                        + " outbox's retention of its held group, and no dead-letter queue took it",
+                        topic.name(), published.get(index).messageId(), subscription.id(), subscription.endpoint());
+            }
+        }
+        List<Integer> allAbandoned = new ArrayList<>(outcome.abandoned());
+        allAbandoned.addAll(abandoned);
+        return new SubscriptionDeadLetters.Outcome(retried, outcome.deadLettered(), allAbandoned, outcome.cause());
+    }
+
+    /**
+     * Sends copies for one subscription in one batch; those its queue refuses for good go to its dead-letter queue.
+     * A failed send comes back as every copy retried. Never completes exceptionally.
+     */
+    private CompletableFuture<SubscriptionDeadLetters.Outcome> sendBatch(Subscription subscription,
+            List<PublishedMessage> published, List<Integer> indexes) {
         // A push subscription's delivery queue is ours; an sqs subscription's queue is one a tenant named.
         QueueClient queues = subscription.push() ? services.queueClient() : services.subscriberQueues();
         String url = subscription.push() ? services.internalQueues().deliveryUrl(subscription)
@@ -221,7 +302,9 @@ final class FanoutWorker extends QueuePoller {
         CompletableFuture<Boolean> inLog = subscription.push() ? CompletableFuture.completedFuture(false)
                 : services.usage().billedInLog();
         return inLog.thenCompose(billed -> sendCopies(subscription, queues, url, published, indexes, entries,
-                billed ? topicOwner() : null));
+                billed ? topicOwner() : null))
+                .handle((sent, failure) -> failure != null
+                        ? new SubscriptionDeadLetters.Outcome(indexes, List.of(), failure) : sent);
     }
 
     private CompletableFuture<SubscriptionDeadLetters.Outcome> sendCopies(Subscription subscription, QueueClient queues,
@@ -355,7 +438,8 @@ final class FanoutWorker extends QueuePoller {
      * with any copy to retry keeps all its messages in the outbox, due again as SNS's policy for queues says (their
      * visibility is set to the retry's wait; they are fanned out again whole, deduplicated by the FIFO subscribers, and
      * their receive count is their attempt count; this node remembers whom they still owe, so a retry sends only those
-     * copies). Copies given up on into a dead-letter queue hold no group.
+     * copies). Copies given up on into a dead-letter queue, or abandoned near the outbox's retention
+     * ({@link FifoOutboxAge}), hold no group: so the retention never drops a held group's acknowledged messages.
      */
     private CompletableFuture<Void> finishFifo(List<Message> messages, List<PublishedMessage> published,
             List<Set<String>> failedByMessage) {

@@ -10,7 +10,7 @@ import java.util.Optional;
  * Which subscriptions the held messages of one FIFO topic's outbox still owe a copy, as this node last fanned them out.
  * A group with a copy to retry stays in the outbox whole; without this, each retry would send every other subscriber
  * its copies again, and their FIFO queues drop those only within the 5-minute deduplication window. Node-local and
- * bounded ({@link #MAX_MESSAGES}, the oldest forgotten first): a message this node does not remember (another node
+ * bounded ({@link #MAX_MESSAGES}, the least recently held forgotten first, so a group failing for days keeps its place): a message this node does not remember (another node
  * fanned it out, or it was forgotten to make room) goes to every matching subscription again, deduplicated as before.
  * Shared by one topic's fanout workers on this node; thread-safe.
  */
@@ -32,6 +32,8 @@ final class HeldFifoCopies {
 
     /** Remembers that the held message owes copies to {@code subscriptionIds} only (none: every copy is stored). */
     synchronized void held(String outboxMessageId, Collection<String> subscriptionIds) {
+        // Re-put, not put: a message held again moves to the newest end of the insertion order.
+        owed.remove(outboxMessageId);
         owed.put(outboxMessageId, List.copyOf(subscriptionIds));
     }
 

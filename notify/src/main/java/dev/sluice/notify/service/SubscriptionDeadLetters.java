@@ -16,10 +16,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Where fanout gives up on an sqs subscription's copies, as SNS does: a copy the subscribed queue refused goes to the
  * subscription's RedrivePolicy dead-letter queue at once when that queue is gone, else once its attempts
- * ({@link NotifyConfig#queueDeliveryAttempts}) are spent; until then, and for ever without a dead-letter queue, it is
- * retried. The same for a wholly and a partly refused batch, for standard and FIFO topics (a FIFO topic's copies keep
- * their group and deduplication ids, so its FIFO dead-letter queue keeps each group's order). Called by a topic's
- * fanout workers on whichever thread completes their sends; holds no state of its own.
+ * ({@link NotifyConfig#queueDeliveryAttempts}) are spent; until then, and without a dead-letter queue, it is retried
+ * (a standard topic's for ever; a FIFO topic's until its held group nears the outbox's retention, see
+ * {@link FifoOutboxAge}, when it counts as spent and, without a dead-letter queue, is abandoned as SNS discards it).
+ * The same for a wholly and a partly refused batch, for standard and FIFO topics (a FIFO topic's copies keep their
+ * group and deduplication ids, so its FIFO dead-letter queue keeps each group's order). Called by a topic's fanout
+ * workers on whichever thread completes their sends; holds no state of its own.
  */
 final class SubscriptionDeadLetters {
     private final Topic topic;
@@ -35,14 +37,38 @@ final class SubscriptionDeadLetters {
      *
      * @param retried the indexes of copies neither queue took: the fanout retries them
      * @param deadLettered the indexes of copies the dead-letter queue took instead of the subscribed queue
+     * @param abandoned the indexes of a FIFO topic's copies given up on without a dead-letter queue to take them,
+     *     before the outbox's retention would drop their group (see {@link FifoOutboxAge})
      * @param cause why copies did not reach the subscribed queue; null when every copy did
      */
-    record Outcome(List<Integer> retried, List<Integer> deadLettered, Throwable cause) {
+    record Outcome(List<Integer> retried, List<Integer> deadLettered, List<Integer> abandoned, Throwable cause) {
         static final Outcome DELIVERED = new Outcome(List.of(), List.of(), null);
 
         Outcome {
             retried = List.copyOf(retried);
             deadLettered = List.copyOf(deadLettered);
+            abandoned = List.copyOf(abandoned);
+        }
+
+        Outcome(List<Integer> retried, List<Integer> deadLettered, Throwable cause) {
+            this(retried, deadLettered, List.of(), cause);
+        }
+
+        /** This outcome and a later batch's of the same subscription: the first cause stands. */
+        Outcome and(Outcome later) {
+            return new Outcome(joined(retried, later.retried), joined(deadLettered, later.deadLettered),
+                    joined(abandoned, later.abandoned), cause != null ? cause : later.cause);
+        }
+
+        /** The copies that did not reach the subscribed queue. */
+        List<Integer> undelivered() {
+            return joined(joined(retried, deadLettered), abandoned);
+        }
+
+        private static List<Integer> joined(List<Integer> first, List<Integer> second) {
+            List<Integer> all = new ArrayList<>(first);
+            all.addAll(second);
+            return all;
         }
     }
 
@@ -63,6 +89,11 @@ final class SubscriptionDeadLetters {
             }
         }
         return due;
+    }
+
+    /** Whether fanout can give the subscription's copies up to a dead-letter queue: an sqs one's that exists. */
+    boolean takesCopies(Subscription subscription) {
+        return !subscription.push() && urlOf(subscription).isPresent();
     }
 
     /** The URL of the subscription's dead-letter queue, empty without one. */
