@@ -7,12 +7,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review of fifodlq's HeldFifoCopies. FAILS on integ15 (the proof): its map is in insertion order, so a message held
- * again (its group still failing, retried every 20 s for days) keeps the place of its first hold and is the first one
- * forgotten when the map is full, though it was held last. Its next retry then goes to every matching subscription:
- * the subscribers that stored their copies long ago (past their 5-minute deduplication window) get them again.
+ * When full, HeldFifoCopies forgets the message held longest ago: a message held again (its group still failing,
+ * retried every 20 s for days) is not the first forgotten, else its next retry would go to every matching subscription
+ * and the subscribers that stored their copies long ago (past their 5-minute deduplication window) would get them
+ * again (found in review: the map was in insertion order).
  */
-class HeldFifoCopiesReviewTest {
+class HeldFifoCopiesTest {
     @Test
     void aMessageHeldAgainIsNotTheFirstForgottenWhenTheMapIsFull() {
         HeldFifoCopies held = new HeldFifoCopies();

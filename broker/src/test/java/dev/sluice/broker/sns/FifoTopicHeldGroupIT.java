@@ -28,11 +28,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Review of the fifodlq change (issue 16): FIFO topics' held groups and their subscriptions' dead-letter queues,
- * through the AWS SDK v2 clients, on a clock that runs in real time from an offset the test moves forward.
+ * FIFO topics' held groups and their subscriptions' dead-letter queues (issue 16; first written as an independent
+ * review's failing tests), through the AWS SDK v2 clients, on a clock that runs in real time from an offset the test
+ * moves forward.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class FifoDeadLetterReviewIT {
+class FifoTopicHeldGroupIT {
     private static final String ACCOUNT_ARN = "arn:aws:sqs:us-east-1:000000000000:";
 
     /** The system clock plus an offset the test sets: retries still run in real time, days pass at once. */
@@ -76,9 +77,9 @@ class FifoDeadLetterReviewIT {
     }
 
     /**
-     * Was the proof on integ15: a FIFO topic's held message stays in the outbox under its first send's 14-day
-     * retention, while SNS's 100,015 attempts take about 23 days; past the retention the refused copy and the group's
-     * next message (published and acknowledged behind it) were gone. Now the refused copy's attempts count as spent a
+     * A FIFO topic's held message stays in the outbox under its first send's 14-day retention, while SNS's 100,015
+     * attempts take about 23 days; past the retention the refused copy and the group's next message (published and
+     * acknowledged behind it) were gone (the review's proof). Now the refused copy's attempts count as spent a
      * day before the retention: it goes to the subscription's dead-letter queue and the group moves on. (The review's
      * version jumped 15 days at once, past the retention before fanout could see the message again, and healed the queue
      * in a race with that fanout: no rule can keep a message the outbox already dropped.)
@@ -142,7 +143,7 @@ class FifoDeadLetterReviewIT {
         }
     }
 
-    /** The control: the same scenario held one day (within the outbox's retention) passes on integ15. */
+    /** Held one day (well within the outbox's retention): the refused copy arrives once its queue takes it. */
     @Test
     void aFifoGroupHeldForADayLosesNoAcknowledgedPublish() throws Exception {
         heldForDaysThenHealed("day", 1);
@@ -163,10 +164,9 @@ class FifoDeadLetterReviewIT {
     }
 
     /**
-     * FAILS on integ15 (the proof): two messages of one group fanned out in one batch; the subscribed FIFO queue refuses
-     * the first (over its MaximumMessageSize) and stores the second. The subscriber gets the group's second message
-     * before its first (SNS FIFO: each subscription gets a group's messages in publish order). The refused copy comes
-     * after it once the queue takes it, or never (dead-lettered after its attempts).
+     * Two messages of one group fanned out together; the subscribed FIFO queue refuses the first (over its
+     * MaximumMessageSize) and would store the second. SNS FIFO gives each subscription a group's messages in publish
+     * order, so the second waits for the first (it was stored first before the review's fix).
      */
     @Test
     void aPartlyRefusedFifoBatchDoesNotDeliverAGroupsLaterMessageBeforeTheRefusedOne() throws Exception {
@@ -194,9 +194,9 @@ class FifoDeadLetterReviewIT {
     }
 
     /**
-     * FAILS on integ15 (the proof): SNS's dead-letter queues documentation says FIFO topic subscriptions use FIFO
-     * queues as their dead-letter queue (standard topic subscriptions standard queues). Sluice accepts a standard queue,
-     * and fanout then sends the FIFO topic's copies there without their group ids (the group's order is gone).
+     * SNS's dead-letter queues documentation: FIFO topic subscriptions use FIFO queues as their dead-letter queue
+     * (standard topic subscriptions standard queues); a standard one would get the FIFO topic's copies without their
+     * group ids (the group's order gone), so it is refused.
      */
     @Test
     void aFifoTopicSubscriptionRefusesAStandardDeadLetterQueue() {
