@@ -690,7 +690,7 @@ public final class RaftStoreNode implements AutoCloseable {
                 EngineStateMachine machine = stateMachines.get(name);
                 if (machine == null || !machine.isStorageWritable()) {
                     problems.putIfAbsent(name, "storage not writable");
-                } else if (!machine.rebuilt().isDone()) {
+                } else if (machine.isRebuilding()) {
                     // Its applies and this replica's reads (a queue's Policy, its depth) wait until then.
                     problems.putIfAbsent(name, "rebuilding its in-memory state from the store");
                 }

@@ -1,7 +1,6 @@
 package dev.sluice.broker.sns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.broker.sqs.SqsTestServer;
@@ -11,20 +10,15 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.SnsException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -34,7 +28,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FifoTopicHeldGroupIT {
-    private static final String ACCOUNT_ARN = "arn:aws:sqs:us-east-1:000000000000:";
 
     /** The system clock plus an offset the test sets: retries still run in real time, days pass at once. */
     private static final class OffsetClock implements InstantSource {
@@ -193,60 +186,20 @@ class FifoTopicHeldGroupIT {
         assertTrue(meter("failed", topicName) >= 4, "the refused copy was not retried");
     }
 
-    /**
-     * SNS's dead-letter queues documentation: FIFO topic subscriptions use FIFO queues as their dead-letter queue
-     * (standard topic subscriptions standard queues); a standard one would get the FIFO topic's copies without their
-     * group ids (the group's order gone), so it is refused.
-     */
-    @Test
-    void aFifoTopicSubscriptionRefusesAStandardDeadLetterQueue() {
-        String topic = sns.createTopic(b -> b.name("mixed-dlq.fifo").attributes(Map.of("FifoTopic", "true")))
-                .topicArn();
-        fifoQueue("mixed-in.fifo", Map.of());
-        sqs.createQueue(b -> b.queueName("mixed-standard-dlq"));
-        SnsException refused = assertThrows(SnsException.class, () -> subscribe(topic, "mixed-in.fifo",
-                "mixed-standard-dlq"));
-        assertEquals("InvalidParameter", refused.awsErrorDetails().errorCode());
-    }
-
     private static String fifoQueue(String name, Map<QueueAttributeName, String> attributes) {
-        Map<QueueAttributeName, String> all = new TreeMap<>(attributes);
-        all.put(QueueAttributeName.FIFO_QUEUE, "true");
-        return sqs.createQueue(b -> b.queueName(name).attributes(all)).queueUrl();
+        return SnsQueueFixture.fifoQueue(sqs, name, attributes);
     }
 
     private static String subscribe(String topic, String name, String deadLetters) {
-        Map<String, String> attributes = deadLetters == null ? Map.of("RawMessageDelivery", "true")
-                : Map.of("RawMessageDelivery", "true", "RedrivePolicy",
-                        "{\"deadLetterTargetArn\":\"" + ACCOUNT_ARN + deadLetters + "\"}");
-        return sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(ACCOUNT_ARN + name).attributes(attributes)
-                .returnSubscriptionArn(true)).subscriptionArn();
+        return SnsQueueFixture.subscribe(sns, topic, name, deadLetters);
     }
 
     /** Receives and deletes until {@code expected} messages came or {@code within} passed: their bodies. */
     private static List<String> drain(String url, int expected, Duration within) {
-        List<String> bodies = new ArrayList<>();
-        long deadline = System.nanoTime() + within.toNanos();
-        while (bodies.size() < expected && System.nanoTime() < deadline) {
-            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
-                    .messages();
-            for (Message message : messages) {
-                bodies.add(message.body());
-                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
-            }
-        }
-        return bodies;
+        return SnsQueueFixture.drain(sqs, url, expected, within, false);
     }
 
     private static double meter(String kind, String topic) {
-        Pattern line = Pattern.compile("^sluice_sns_" + kind + "_notifications_total\\{([^}]*)\\} (\\S+)$",
-                Pattern.MULTILINE);
-        Matcher matcher = line.matcher(server.sluice().meters().scrape());
-        while (matcher.find()) {
-            if (matcher.group(1).contains("topic=\"" + topic + "\"") && matcher.group(1).contains("protocol=\"sqs\"")) {
-                return Double.parseDouble(matcher.group(2));
-            }
-        }
-        return 0;
+        return SnsQueueFixture.sqsNotifications(server, kind, topic);
     }
 }

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +20,6 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -34,7 +30,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SubscriptionDeadLetterIT {
-    private static final String ACCOUNT_ARN = "arn:aws:sqs:us-east-1:000000000000:";
+    private static final String ACCOUNT_ARN = SnsQueueFixture.ACCOUNT_ARN;
     @TempDir
     static Path data;
     static SqsTestServer server;
@@ -188,37 +184,16 @@ class SubscriptionDeadLetterIT {
     }
 
     private static String fifoQueue(String name, Map<QueueAttributeName, String> attributes) {
-        Map<QueueAttributeName, String> all = new TreeMap<>(attributes);
-        all.put(QueueAttributeName.FIFO_QUEUE, "true");
-        return sqs.createQueue(b -> b.queueName(name).attributes(all)).queueUrl();
+        return SnsQueueFixture.fifoQueue(sqs, name, attributes);
     }
 
-    /** Subscribes queue {@code name} with raw delivery, and a dead-letter queue when {@code deadLetters} is not null. */
     private static String subscribe(String topic, String name, String deadLetters) {
-        Map<String, String> attributes = deadLetters == null ? Map.of("RawMessageDelivery", "true")
-                : Map.of("RawMessageDelivery", "true", "RedrivePolicy",
-                        "{\"deadLetterTargetArn\":\"" + ACCOUNT_ARN + deadLetters + "\"}");
-        return sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(ACCOUNT_ARN + name).attributes(attributes)
-                .returnSubscriptionArn(true)).subscriptionArn();
+        return SnsQueueFixture.subscribe(sns, topic, name, deadLetters);
     }
 
-    /**
-     * Receives and deletes until {@code expected} messages came (20 s at most): the messages in the order received, each
-     * as {@code group|body} for a FIFO queue.
-     */
+    /** Receives and deletes until {@code expected} messages came (20 s at most), each as {@code group|body}. */
     private static List<String> drain(String url, int expected) {
-        List<String> bodies = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (bodies.size() < expected && System.nanoTime() < deadline) {
-            List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.MESSAGE_GROUP_ID)).messages();
-            for (Message message : messages) {
-                String group = message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
-                bodies.add(group == null ? message.body() : group + "|" + message.body());
-                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
-            }
-        }
-        return bodies;
+        return SnsQueueFixture.drain(sqs, url, expected, java.time.Duration.ofSeconds(20), true);
     }
 
     /** No message in any of the queues, visible or in flight (a copy too many, or a refused copy stored after all). */
@@ -251,16 +226,7 @@ class SubscriptionDeadLetterIT {
                 .path("000000000000").path("SnsDeliveriesSqs").asLong();
     }
 
-    /** The topic's sluice_sns_{kind}_notifications_total for sqs subscriptions, from the server's meters. */
     private static double meter(String kind, String topic) {
-        Pattern line = Pattern.compile("^sluice_sns_" + kind + "_notifications_total\\{([^}]*)\\} (\\S+)$",
-                Pattern.MULTILINE);
-        Matcher matcher = line.matcher(server.sluice().meters().scrape());
-        while (matcher.find()) {
-            if (matcher.group(1).contains("topic=\"" + topic + "\"") && matcher.group(1).contains("protocol=\"sqs\"")) {
-                return Double.parseDouble(matcher.group(2));
-            }
-        }
-        return 0;
+        return SnsQueueFixture.sqsNotifications(server, kind, topic);
     }
 }

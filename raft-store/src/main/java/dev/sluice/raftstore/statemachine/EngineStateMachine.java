@@ -120,6 +120,11 @@ public final class EngineStateMachine extends BaseStateMachine {
         return recovery.handle((done, error) -> null);
     }
 
+    /** Whether the engine is still rebuilding its in-memory state (read by every {@code /health}: no allocation). */
+    public boolean isRebuilding() {
+        return !recovery.isDone();
+    }
+
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
