@@ -30,7 +30,13 @@ public final class JsonProtocolCodec {
 
     private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
-    private final ObjectMapper mapper = JsonMapper.builder()
+    /*
+     * The mapper and every action's reader and shape are built once per JVM and shared by all codecs: resolving the
+     * records' deserializers is Jackson's introspection of ~20 types, a third of a node's start-up work on its main
+     * thread when each of the five codecs a server builds did it again (benchmarks/RESULTS.md, "Restart time").
+     * All of them are immutable and thread-safe once built.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -38,15 +44,15 @@ public final class JsonProtocolCodec {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
     /** Requests are parsed with duplicate members refused: which of two values would count is a guess. */
-    private final ObjectReader requestTrees = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader REQUEST_TREES = MAPPER.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     /** Readers and shapes resolved once per action, so a request does not look them up. */
-    private final Map<SqsAction, ObjectReader> readers = new EnumMap<>(SqsAction.class);
-    private final Map<SqsAction, JsonRequestShape> shapes = new EnumMap<>(SqsAction.class);
+    private static final Map<SqsAction, ObjectReader> READERS = new EnumMap<>(SqsAction.class);
+    private static final Map<SqsAction, JsonRequestShape> SHAPES = new EnumMap<>(SqsAction.class);
 
-    public JsonProtocolCodec() {
+    static {
         for (SqsAction action : SqsAction.values()) {
-            readers.put(action, mapper.readerFor(action.requestType()));
-            shapes.put(action, JsonRequestShape.of(action.requestType()));
+            READERS.put(action, MAPPER.readerFor(action.requestType()));
+            SHAPES.put(action, JsonRequestShape.of(action.requestType()));
         }
     }
 
@@ -60,7 +66,7 @@ public final class JsonProtocolCodec {
         }
         JsonNode tree;
         try {
-            tree = requestTrees.readTree(body.length == 0 ? EMPTY_OBJECT : body);
+            tree = REQUEST_TREES.readTree(body.length == 0 ? EMPTY_OBJECT : body);
         } catch (StreamConstraintsException e) {
             throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body exceeds a JSON limit (nesting depth,"
                     + " number length or string length).");
@@ -68,9 +74,9 @@ public final class JsonProtocolCodec {
             throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body is not well-formed JSON"
                     + location(e) + ".");
         }
-        shapes.get(action).check(tree == null ? MissingNode.getInstance() : tree, JsonRequestShape.Where.BODY);
+        SHAPES.get(action).check(tree == null ? MissingNode.getInstance() : tree, JsonRequestShape.Where.BODY);
         try {
-            return readers.get(action).readValue(tree);
+            return READERS.get(action).readValue(tree);
         } catch (IOException | RuntimeException e) {
             // The shape check leaves nothing for binding to refuse; this is a guard, not a path.
             throw SqsError.SERIALIZATION_EXCEPTION.exception("The request body could not be deserialized.");
@@ -87,7 +93,7 @@ public final class JsonProtocolCodec {
     /** Decodes the response body of {@code action}; an empty body reads as {@code {}}. */
     public Object decodeResponse(SqsAction action, byte[] body) {
         try {
-            return mapper.readValue(body.length == 0 ? "{}".getBytes() : body, action.responseType());
+            return MAPPER.readValue(body.length == 0 ? "{}".getBytes() : body, action.responseType());
         } catch (IOException | RuntimeException e) {
             throw SqsError.SERIALIZATION_EXCEPTION.exception(describe(e));
         }
@@ -99,7 +105,7 @@ public final class JsonProtocolCodec {
      */
     public ErrorBody decodeError(byte[] body) {
         try {
-            com.fasterxml.jackson.databind.JsonNode tree = mapper.readTree(body);
+            com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(body);
             if (tree == null || !tree.isObject()) {
                 return new ErrorBody(null, null);
             }
@@ -114,7 +120,7 @@ public final class JsonProtocolCodec {
     /** Encodes a request or response record. */
     public byte[] encode(Object response) {
         try {
-            return mapper.writeValueAsBytes(response);
+            return MAPPER.writeValueAsBytes(response);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode " + response.getClass().getSimpleName(), e);
         }
