@@ -11,6 +11,7 @@ import dev.sluice.raftstore.testing.MiniCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,6 +77,24 @@ class CatalogSingleNodeIT {
             for (int i = 0; i < writes; i++) {
                 assertArrayEquals(bytes("v"), cluster.node(0).catalog().get("topics", "t" + i).get().orElseThrow());
             }
+        }
+    }
+
+    @Test
+    void writesAndReadsOnTheLeadingNodeEnterRatisOnTheCallingThreadNotThroughRatissClientExecutor() throws Exception {
+        try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
+            cluster.awaitLeader(Duration.ofSeconds(30));
+            Catalog catalog = cluster.node(0).catalog();
+            for (int i = 0; i < 20; i++) {
+                catalog.put("topics", "t" + i, bytes("v")).get();
+                assertArrayEquals(bytes("v"), catalog.get("topics", "t" + i).get().orElseThrow());
+                assertArrayEquals(bytes("v"), catalog.getReplica(cluster.peer(0).id(), "topics", "t" + i).get().orElseThrow());
+            }
+            // Ratis's RaftServer#submitClientRequestAsync runs each request on a thread of this pool ("n1-client-thread1")
+            // while the caller blocks for it; the local division takes them on the caller's thread instead.
+            List<String> clientThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(name -> name.contains("-client-thread")).toList();
+            assertEquals(List.of(), clientThreads);
         }
     }
 

@@ -328,7 +328,7 @@ public final class GroupClient implements AutoCloseable {
                     .setGroupId(groupId).setCallId(localCallIds.incrementAndGet()).setMessage(message)
                     .setType(RaftClientRequest.staleReadRequestType(minIndex)).build();
             try {
-                sent = localServer.submitClientRequestAsync(local);
+                sent = LocalDivisionSubmit.submit(localServer, local);
             } catch (IOException | RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
