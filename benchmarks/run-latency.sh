@@ -15,7 +15,8 @@
 # data group (leader write time, log queueing, fsync; entries by kind). The load average before each
 # run is printed: on a shared machine, quote it beside the figures. The server records Sluice's stage events
 # (JFR, benchmarks/sluice-stages.jfc); after each run StageTimings prints, per stage of the measured window, its
-# count and p50/p90/p99 (thread hops, Raft write, long-poll wake; counts per message do not depend on the load). Summary lines: benchmarks/target/latency/results-TIMESTAMP.jsonl.
+# count and p50/p90/p99 (thread hops, Raft write, long-poll wake; counts per message do not depend on the load).
+# Summary lines: benchmarks/target/latency/results-TIMESTAMP.jsonl.
 # Needs benchmarks/target/benchmarks.jar: nice mvn -B -o -q -pl benchmarks,broker -am package -DskipTests
 set -euo pipefail
 
@@ -40,7 +41,7 @@ while (( $# > 0 )); do
     --wait-seconds) wait_seconds=${2:?}; shift 2 ;;
     --seconds) seconds=${2:?}; shift 2 ;;
     --warmup-seconds) warmup_seconds=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
