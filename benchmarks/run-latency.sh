@@ -13,7 +13,10 @@
 # --wait-seconds) then DeleteMessageBatch, one request in flight. Server CPU per 1,000 messages is the
 # Sluice process's over the window; after each run, RaftLogTimings prints Ratis's own timers of the
 # data group (leader write time, log queueing, fsync; entries by kind). The load average before each
-# run is printed: on a shared machine, quote it beside the figures. Summary lines: benchmarks/target/latency/results-TIMESTAMP.jsonl.
+# run is printed: on a shared machine, quote it beside the figures. The server records Sluice's stage events
+# (JFR, benchmarks/sluice-stages.jfc); after each run StageTimings prints, per stage of the measured window, its
+# count and p50/p90/p99 (thread hops, Raft write, long-poll wake; counts per message do not depend on the load).
+# Summary lines: benchmarks/target/latency/results-TIMESTAMP.jsonl.
 # Needs benchmarks/target/benchmarks.jar: nice mvn -B -o -q -pl benchmarks,broker -am package -DskipTests
 set -euo pipefail
 
@@ -38,7 +41,7 @@ while (( $# > 0 )); do
     --wait-seconds) wait_seconds=${2:?}; shift 2 ;;
     --seconds) seconds=${2:?}; shift 2 ;;
     --warmup-seconds) warmup_seconds=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -70,7 +73,9 @@ start_sluice() {
   port=$(free_port)
   data_dir=$out_dir/data-$name
   rm -rf "$data_dir"
-  java -jar "$jar" --port "$port" --raft-port "$(free_port)" --data-dir "$data_dir" \
+  # Sluice's stage events only (StageTimings reads them after the run); a build without them records nothing.
+  java "-XX:StartFlightRecording=name=stages,settings=$bench_dir/sluice-stages.jfc" \
+    -jar "$jar" --port "$port" --raft-port "$(free_port)" --data-dir "$data_dir" \
     </dev/null >"$out_dir/$name-server.log" 2>&1 &
   sluice_pid=$!
   for (( waited = 0; ; waited++ )); do
@@ -88,6 +93,7 @@ for (( rep = 1; rep <= repetitions; rep++ )); do
     label=${spec%%=*} jar=${spec#*=} name=${spec%%=*}-rep$rep
     echo "-- rep $rep/$repetitions $label: load average before $(cut -d' ' -f1-3 /proc/loadavg)" >&2
     start_sluice "$jar" "$name"
+    measured_from_millis=$(( $(date +%s%3N) + warmup_seconds * 1000 ))
     if timeout $(( seconds + warmup_seconds + run_overhead_seconds )) \
         java -cp "$load_jar" dev.sluice.benchmarks.SqsLoadGenerator \
           --endpoint "http://127.0.0.1:$port" --queue latency --server-pid "$sluice_pid" --label "$label" \
@@ -98,6 +104,13 @@ for (( rep = 1; rep <= repetitions; rep++ )); do
       # Ratis's own timers of the run (its JMX metrics): fsync, log queueing, leader write time per group.
       timeout 60 java -cp "$load_jar" dev.sluice.benchmarks.RaftLogTimings "$sluice_pid" | sed "s/^/$label rep $rep: /" >&2 \
         || echo "   (no Raft log timings: attaching to $sluice_pid failed)" >&2
+      # Where one request's time goes between threads (HTTP route, hops, Raft write, long-poll wake), measured window only.
+      if timeout 60 jcmd "$sluice_pid" JFR.dump name=stages "filename=$out_dir/$name-stages.jfr" >/dev/null 2>&1; then
+        java -cp "$load_jar" dev.sluice.benchmarks.StageTimings "$out_dir/$name-stages.jfr" "$label rep $rep" \
+          "$measured_from_millis" >&2 || echo "   (no stage timings)" >&2
+      else
+        echo "   (no stage timings: JFR.dump on $sluice_pid failed)" >&2
+      fi
     else
       echo "run failed ($label rep $rep); see $out_dir/$name-load.log" >&2
       failures=$(( failures + 1 ))

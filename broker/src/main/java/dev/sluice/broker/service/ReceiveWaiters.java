@@ -1,6 +1,7 @@
 package dev.sluice.broker.service;
 
 import dev.sluice.broker.core.QueueWakeups;
+import dev.sluice.raftstore.trace.StageEvent;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -88,8 +89,14 @@ public final class ReceiveWaiters implements QueueWakeups {
         if (waiters == null || waiters.isEmpty()) {
             return;
         }
+        long changed = System.nanoTime();
         try {
-            wakeExecutor.execute(() -> wakeOldest(waiters, count));
+            wakeExecutor.execute(() -> {
+                StageEvent.record("longpoll.wake-hop", changed);
+                long woken = System.nanoTime();
+                wakeOldest(waiters, count);
+                StageEvent.record("longpoll.woken-to-proposed", woken);
+            });
         } catch (RejectedExecutionException shuttingDown) {
             // Called from apply: never fail it; the waiters end with the server.
         }

@@ -151,7 +151,7 @@ final class FollowedLeaderSender {
             if (peer.equals(localServer.getId())) {
                 CompletableFuture<RaftClientReply> sent;
                 try {
-                    sent = localServer.submitClientRequestAsync(request);
+                    sent = LocalDivisionSubmit.submit(localServer, request);
                 } catch (IOException | RuntimeException e) {
                     sent = CompletableFuture.failedFuture(e);
                 }

@@ -4,6 +4,7 @@ import dev.sluice.raftstore.GroupNotFormedException;
 import dev.sluice.raftstore.Peer;
 import dev.sluice.raftstore.StoreGroups;
 import dev.sluice.raftstore.codec.ProposalCodec;
+import dev.sluice.raftstore.trace.StageEvent;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -327,7 +328,7 @@ public final class GroupClient implements AutoCloseable {
                     .setGroupId(groupId).setCallId(localCallIds.incrementAndGet()).setMessage(message)
                     .setType(RaftClientRequest.staleReadRequestType(minIndex)).build();
             try {
-                sent = localServer.submitClientRequestAsync(local);
+                sent = LocalDivisionSubmit.submit(localServer, local);
             } catch (IOException | RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
@@ -436,23 +437,35 @@ public final class GroupClient implements AutoCloseable {
             LOG.debug("{}: {} commands waited {} ms for one of {} entries in flight", groupName, batch.size(),
                     TimeUnit.NANOSECONDS.toMillis(started - batch.get(0).queuedAt()), settings.maxInflightProposals());
         }
+        StageEvent.record("raft.queued", batch.get(0).queuedAt());
         CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
         writeWhileNotFormed(message, started + settings.requestTimeout().toNanos(), reply);
         // Completed off the Ratis threads: a local leader completes on its apply thread, which must
         // not run callers' continuations (decoding, encoding, the next proposal).
-        reply.whenCompleteAsync((answer, error) -> {
-            commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            synchronized (this) {
-                inflight--;
-            }
-            try {
-                complete(batch, answer, error);
-            } catch (RuntimeException e) {
-                batch.forEach(pending -> pending.result().completeExceptionally(e));
-            } finally {
-                sendWhileCapacity();
-            }
-        }, callbacks);
+        reply.whenComplete((answer, error) -> {
+            long replied = System.nanoTime();
+            StageEvent.record("raft.write", started);
+            callbacks.execute(() -> completeOnReplies(batch, started, replied, answer, error));
+        });
+    }
+
+    /** On the replies thread: the entry's outcome to its callers, in commit order, then the next waiting entry. */
+    private void completeOnReplies(List<Pending> batch, long started, long replied, RaftClientReply answer,
+            Throwable error) {
+        StageEvent.record("raft.replies-hop", replied);
+        long callersStarted = System.nanoTime();
+        commitLatency.record(callersStarted - started, TimeUnit.NANOSECONDS);
+        synchronized (this) {
+            inflight--;
+        }
+        try {
+            complete(batch, answer, error);
+        } catch (RuntimeException e) {
+            batch.forEach(pending -> pending.result().completeExceptionally(e));
+        } finally {
+            StageEvent.record("raft.callers", callersStarted);
+            sendWhileCapacity();
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.sluice.broker.service.ValidatingQueueClient;
 import dev.sluice.clientsdk.QueueClient;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.notify.api.http.RequestBound;
+import dev.sluice.raftstore.trace.StageEvent;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -102,6 +103,7 @@ public final class SqsRoutes {
     }
 
     private void handle(RoutingContext context) {
+        long received = System.nanoTime();
         HttpServerRequest request = context.request();
         Buffer body = context.body().buffer();
         SqsHttpRequest sqsRequest = new SqsHttpRequest(request.method().name(), request.getHeader("Content-Type"),
@@ -113,19 +115,29 @@ public final class SqsRoutes {
         RequestContext conditions = RequestContext.direct(NotifyRoutes.caller(context).sourceIp(), request.isSSL());
         CompletableFuture<SqsHttpResponse> handled = endpoint.handle(sqsRequest, callersEngine.apply(caller, conditions),
                 RequestBound.of(context)::within);
+        StageEvent.record("sqs.decode-and-submit", received);
         // A client that hangs up ends its long poll now rather than when its wait time runs out.
         context.response().closeHandler(closed -> handled.cancel(false));
-        handled.whenComplete((response, failure) -> vertxContext.runOnContext(ignored -> {
-            if (failure instanceof java.util.concurrent.CancellationException) {
-                return;
-            }
-            if (failure != null) {
-                write(context, sqsRequest.protocol(), errors.encode(sqsRequest.protocol(), SqsError.INTERNAL_ERROR, null,
-                        requestIds.get()));
-            } else {
-                write(context, sqsRequest.protocol(), response);
-            }
-        }));
+        handled.whenComplete((response, failure) -> {
+            long handledAt = System.nanoTime();
+            vertxContext.runOnContext(ignored -> answer(context, sqsRequest, response, failure, received, handledAt));
+        });
+    }
+
+    /** On the request's event loop, once the engine has answered (or failed, or the client went away). */
+    private void answer(RoutingContext context, SqsHttpRequest sqsRequest, SqsHttpResponse response, Throwable failure,
+            long received, long handledAt) {
+        StageEvent.record("sqs.event-loop-hop", handledAt);
+        if (failure instanceof java.util.concurrent.CancellationException) {
+            return;
+        }
+        if (failure != null) {
+            write(context, sqsRequest.protocol(), errors.encode(sqsRequest.protocol(), SqsError.INTERNAL_ERROR, null,
+                    requestIds.get()));
+        } else {
+            write(context, sqsRequest.protocol(), response);
+        }
+        StageEvent.record("sqs.server", received);
     }
 
     /**
