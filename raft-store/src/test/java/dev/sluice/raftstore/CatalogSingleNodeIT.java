@@ -11,7 +11,6 @@ import dev.sluice.raftstore.testing.MiniCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,49 +51,6 @@ class CatalogSingleNodeIT {
             assertArrayEquals(bytes("v2"), reopened.get("topics", "alerts").get().orElseThrow());
             assertTrue(reopened.get("queues", "alerts").get().isEmpty());
             assertEquals(2, reopened.scan("topics", "", null, 10).get().entries().size());
-        }
-    }
-
-    @Test
-    void aLoneWriteAppendsOneLogEntryAndNoCommitIndexEntryAfterIt() throws Exception {
-        try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
-            cluster.awaitLeader(Duration.ofSeconds(30));
-            RaftStoreNode node = cluster.node(0);
-            Catalog catalog = node.catalog();
-            catalog.put("topics", "warm-up", bytes("w")).get();
-            var log = node.raftServer().getDivision(StoreGroups.groupId(StoreGroups.CATALOG)).getRaftLog();
-            long before = log.getLastEntryTermIndex().getIndex();
-            int writes = 5;
-            for (int i = 0; i < writes; i++) {
-                catalog.put("topics", "t" + i, bytes("v")).get(); // one at a time: each is a lone entry
-            }
-            // Ratis's default appends a commit-index entry after each commit (2 per write), each its own fsync.
-            assertEquals(before + writes, log.getLastEntryTermIndex().getIndex());
-            assertEquals(log.getLastEntryTermIndex().getIndex(), log.getLastCommittedIndex());
-
-            cluster.restart(0);
-            cluster.awaitLeader(Duration.ofSeconds(30));
-            for (int i = 0; i < writes; i++) {
-                assertArrayEquals(bytes("v"), cluster.node(0).catalog().get("topics", "t" + i).get().orElseThrow());
-            }
-        }
-    }
-
-    @Test
-    void writesAndReadsOnTheLeadingNodeEnterRatisOnTheCallingThreadNotThroughRatissClientExecutor() throws Exception {
-        try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
-            cluster.awaitLeader(Duration.ofSeconds(30));
-            Catalog catalog = cluster.node(0).catalog();
-            for (int i = 0; i < 20; i++) {
-                catalog.put("topics", "t" + i, bytes("v")).get();
-                assertArrayEquals(bytes("v"), catalog.get("topics", "t" + i).get().orElseThrow());
-                assertArrayEquals(bytes("v"), catalog.getReplica(cluster.peer(0).id(), "topics", "t" + i).get().orElseThrow());
-            }
-            // Ratis's RaftServer#submitClientRequestAsync runs each request on a thread of this pool ("n1-client-thread1")
-            // while the caller blocks for it; the local division takes them on the caller's thread instead.
-            List<String> clientThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                    .filter(name -> name.contains("-client-thread")).toList();
-            assertEquals(List.of(), clientThreads);
         }
     }
 
