@@ -1,0 +1,88 @@
+package dev.sluice.raftstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.testing.MiniCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.ratis.util.LifeCycle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Review 16a: a caller whose thread carries an interrupt (an in-process Java function cancelled on its timeout, a pool
+ * shut down with shutdownNow) must not take this node's Raft group down with it. Since the local division is entered on
+ * the calling thread (LocalDivisionSubmit), Ratis's log-worker hand-off (SegmentedRaftLogWorker#addIOTask) runs on the
+ * caller: when its queue is full it waits interruptibly, and on an InterruptedException it closes the whole division.
+ * Before, the caller only waited in join() while Ratis's client executor did the append.
+ * The queue is made small here so that it is full often; under load the default 4096-entry / 64 MB queue fills too.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class InterruptedLocalCallerIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anInterruptedCallerDoesNotCloseTheLocalRaftGroup() throws Exception {
+        try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir)
+                .raftProperties(Map.of("raft.server.log.queue.element-limit", "1")).start()) {
+            cluster.awaitLeader(Duration.ofSeconds(30));
+            RaftStoreNode node = cluster.node(0);
+            Catalog catalog = node.catalog();
+            catalog.put("topics", "warm-up", new byte[1]).get(30, TimeUnit.SECONDS);
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                Thread thread = new Thread(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        try {
+                            catalog.put("topics", "w" + writer + "-" + i, new byte[64]).get(30, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            // the outcome is checked below, on the group itself
+                        }
+                    }
+                });
+                thread.start();
+                writers.add(thread);
+            }
+            try {
+                for (int i = 0; i < 500 && running(node); i++) {
+                    Thread.currentThread().interrupt();
+                    CompletableFuture<Boolean> put = catalog.put("topics", "interrupted-" + i, new byte[64]);
+                    Thread.interrupted();
+                    try {
+                        put.get(30, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        // see below
+                    }
+                }
+            } finally {
+                stop.set(true);
+                for (Thread thread : writers) {
+                    thread.join(30_000);
+                }
+            }
+            assertEquals(LifeCycle.State.RUNNING, lifeCycle(node),
+                    "the catalog's Raft division on this node after interrupted callers wrote to it");
+            assertTrue(catalog.put("topics", "after", new byte[1]).get(30, TimeUnit.SECONDS) != null);
+        }
+    }
+
+    private static boolean running(RaftStoreNode node) throws Exception {
+        return lifeCycle(node) == LifeCycle.State.RUNNING;
+    }
+
+    private static LifeCycle.State lifeCycle(RaftStoreNode node) throws Exception {
+        return node.raftServer().getDivision(StoreGroups.groupId(StoreGroups.CATALOG)).getInfo().getLifeCycleState();
+    }
+}
