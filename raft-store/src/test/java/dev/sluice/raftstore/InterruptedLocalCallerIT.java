@@ -14,18 +14,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.ratis.util.LifeCycle;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Review 16a: a caller whose thread carries an interrupt (an in-process Java function cancelled on its timeout, a pool
- * shut down with shutdownNow) must not take this node's Raft group down with it. Since the local division is entered on
- * the calling thread (LocalDivisionSubmit), Ratis's log-worker hand-off (SegmentedRaftLogWorker#addIOTask) runs on the
+ * A caller whose thread carries an interrupt (an in-process Java function cancelled on its timeout, a pool
+ * shut down with shutdownNow) must not take this node's Raft group down with it. Were a write entered into the local
+ * division on the calling thread, Ratis's log-worker hand-off (SegmentedRaftLogWorker#addIOTask) would run on the
  * caller: when its queue is full it waits interruptibly, and on an InterruptedException it closes the whole division.
- * Before, the caller only waited in join() while Ratis's client executor did the append.
+ * So writes go through Ratis's client executor (LocalDivisionSubmit), where the caller only waits in join().
  * The queue is made small here so that it is full often; under load the default 4096-entry / 64 MB queue fills too.
+ * Load-like (four writers, 13-23 s): cluster tag, out of the default run.
  */
+@Tag("cluster")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class InterruptedLocalCallerIT {
     @TempDir

@@ -27,8 +27,6 @@ public final class ProcessCluster implements AutoCloseable {
     private final long snapshotThresholdEntries;
     /** Launches per node: a node is ready when its log holds that many READY lines (logs append across restarts). */
     private final int[] launches;
-    /** Extra Ratis properties every node starts with (StoreNodeMain reads them from -Dsluice.test.raft.*). */
-    private final java.util.Map<String, String> raftProperties = new java.util.LinkedHashMap<>();
 
     public ProcessCluster(Path baseDirectory, int nodes, int dataGroups, long snapshotThresholdEntries) {
         this.baseDirectory = baseDirectory;
@@ -39,12 +37,6 @@ public final class ProcessCluster implements AutoCloseable {
             peers.add(new Peer("n" + i, "127.0.0.1", FreePorts.next()));
             processes.add(null);
         }
-    }
-
-    /** Sets a Ratis property for every node launched after this call. */
-    public ProcessCluster raftProperty(String key, String value) {
-        raftProperties.put(key, value);
-        return this;
     }
 
     public List<Peer> peers() {
@@ -73,13 +65,11 @@ public final class ProcessCluster implements AutoCloseable {
         Peer peer = peers.get(index);
         Path log = baseDirectory.resolve(peer.id() + ".log");
         String peerList = peers.size() == 1 ? "-" : peers.stream().map(Peer::toString).collect(Collectors.joining(","));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
-        raftProperties.forEach((key, value) -> command.add("-D" + StoreNodeMain.RAFT_PROPERTY_PREFIX + key + "=" + value));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StoreNodeMain.class.getName(),
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"), StoreNodeMain.class.getName(),
                 peer.id(), String.valueOf(peer.port()), baseDirectory.resolve(peer.id()).toString(), peerList,
-                String.valueOf(dataGroups), String.valueOf(snapshotThresholdEntries), String.valueOf(join)));
-        ProcessBuilder builder = new ProcessBuilder(command);
+                String.valueOf(dataGroups), String.valueOf(snapshotThresholdEntries), String.valueOf(join));
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         processes.set(index, builder.start());

@@ -15,17 +15,7 @@ import java.util.Map;
  * Prints READY once started and runs until killed.
  */
 public final class StoreNodeMain {
-    /** System properties with this prefix are passed to the node as Ratis properties (the rest of the name). */
-    public static final String RAFT_PROPERTY_PREFIX = "sluice.test.raft.";
-
     private StoreNodeMain() {
-    }
-
-    private static Map<String, String> raftProperties() {
-        Map<String, String> properties = new java.util.HashMap<>();
-        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(RAFT_PROPERTY_PREFIX))
-                .forEach(name -> properties.put(name.substring(RAFT_PROPERTY_PREFIX.length()), System.getProperty(name)));
-        return properties;
     }
 
     public static void main(String[] args) throws Exception {
@@ -38,7 +28,7 @@ public final class StoreNodeMain {
                 .withSnapshotThresholdEntries(Long.parseLong(args[5]))
                 .withJoinExistingCluster(Boolean.parseBoolean(args[6]))
                 .withAllowTemporaryStorage(true)
-                .withRaftProperties(raftProperties());
+                .withRaftProperties(Map.of());
         try {
             RaftStoreNode node = RaftStoreNode.start(config, index -> new CatalogEngine(), new SimpleMeterRegistry(),
                     InstantSource.system());
