@@ -288,6 +288,12 @@ public final class QueueEngine implements DomainEngine {
                 }
                 yield out.putBoolean(usage.recordOnce(c.source(), c.sequence(), c.rows()));
             }
+            case FAN_OUT -> {
+                QueueCommand.FanOut c = (QueueCommand.FanOut) command;
+                QueueResultCodec.putFanOutOutcomes(out, book.fanOut(c.outbox(), c.items(), stamp,
+                        meter.sqsDeliveries(c.deliveriesBilledTo(), stamp)));
+                yield out;
+            }
         };
         return answered.toByteArray();
     }
@@ -317,6 +323,10 @@ public final class QueueEngine implements DomainEngine {
                 meter.requestOnArn(((StartMoveTask) command).sourceArn(), stamp);
                 yield null;
             }
+            case FAN_OUT -> {
+                meterCopies((QueueCommand.FanOut) command, stamp);
+                yield null;
+            }
             case START_MOVE_TASK_ACROSS_GROUPS -> {
                 meter.requestOnArn(((StartMoveTaskAcrossGroups) command).sourceArn(), stamp);
                 yield null;
@@ -327,6 +337,23 @@ public final class QueueEngine implements DomainEngine {
         if (billedQueue != null) {
             meter.request(billedQueue, stamp);
         }
+    }
+
+    /**
+     * A fan-out's copies, billed as the sends of them the fanout made before: one send per destination queue, to that
+     * queue's owner (a delivery queue, internal, bills nothing), refused copies included as a send's are.
+     */
+    private void meterCopies(QueueCommand.FanOut command, EntryStamp stamp) {
+        java.util.Map<String, List<dev.sluice.broker.core.SendEntry>> byQueue = new java.util.TreeMap<>();
+        for (dev.sluice.broker.core.FanOutItem item : command.items()) {
+            for (dev.sluice.broker.core.FanOutItem.Copy copy : item.copies()) {
+                String queue = QueueBook.nameOfArn(copy.destinationArn(), accountId);
+                if (queue != null) {
+                    byQueue.computeIfAbsent(queue, name -> new java.util.ArrayList<>()).add(copy.entry());
+                }
+            }
+        }
+        byQueue.forEach((queue, entries) -> meter.sent(queue, entries, stamp));
     }
 
     @Override
