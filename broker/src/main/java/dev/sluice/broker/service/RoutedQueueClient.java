@@ -413,6 +413,60 @@ public final class RoutedQueueClient implements QueueClient {
         });
     }
 
+    /** {@link EngineQueueClient#peekReady} where the queue lives (its first partition if it has several). */
+    public CompletableFuture<EngineQueueClient.ReadyPeek> peekReady(String queueUrl, int max, int waitSeconds) {
+        long deadline = WaitClock.millis() + waitSeconds * 1000L;
+        String name;
+        try {
+            name = nameOf(queueUrl);
+        } catch (SqsException missing) {
+            return CompletableFuture.failedFuture(missing);
+        }
+        return atUrl(queueUrl, (where, group) -> group.peekReady(name, max, deadline), null);
+    }
+
+    /**
+     * Proposes a topic's fan-out to the group of its outbox, each copy marked remote when its queue lives (only) in
+     * another group, which the transfer protocol then delivers it to. A queue read as missing there stays local, so
+     * that the apply refuses its copy into a remainder (the fanout's retries and dead-letter queue answer it) instead of
+     * sending it to a group that would return it: a returned copy has no queue to go back to and is dropped.
+     */
+    public CompletableFuture<List<dev.sluice.broker.core.FanOutItem.Outcome>> fanOut(String outboxUrl, String billedTo,
+            List<dev.sluice.broker.core.FanOutItem> items) {
+        String outbox;
+        try {
+            outbox = nameOf(outboxUrl);
+        } catch (SqsException missing) {
+            return CompletableFuture.failedFuture(missing);
+        }
+        if (groups.size() == 1) {
+            return groups.get(0).fanOut(outbox, billedTo, items);
+        }
+        return placementOf(outbox).thenCompose(home -> {
+            Map<String, CompletableFuture<Boolean>> remote = new java.util.TreeMap<>();
+            items.forEach(item -> item.copies().forEach(copy -> remote.computeIfAbsent(copy.destinationArn(),
+                    arn -> elsewhere(QueueBook.nameOfArn(arn, accountId), home))));
+            return CompletableFuture.allOf(remote.values().toArray(CompletableFuture[]::new)).thenCompose(read ->
+                    at(outbox, (where, group) -> group.fanOut(outbox, billedTo, items.stream().map(item ->
+                            new dev.sluice.broker.core.FanOutItem(item.outboxSeq(), item.attempts(),
+                                    item.retryDelaySeconds(), item.copies().stream().map(copy ->
+                                            new dev.sluice.broker.core.FanOutItem.Copy(copy.subscriptionId(),
+                                                    copy.destinationArn(), remote.get(copy.destinationArn()).join(),
+                                                    copy.billed(), copy.entry())).toList())).toList()), null));
+        });
+    }
+
+    /** Whether the queue {@code name} exists in a group other than {@code home}'s alone; false when unsure. */
+    private CompletableFuture<Boolean> elsewhere(String name, Placement home) {
+        if (name == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return placement.placementOf(name).thenCompose(where -> where.isSingle() && where.home() == home.home()
+                ? CompletableFuture.completedFuture(false)
+                : groups.get(where.isSingle() ? where.home() : where.primary()).exists(name))
+                .handle((exists, error) -> error == null && exists);
+    }
+
     private String nameOf(String queueUrl) {
         // Whose queue the caller may reach was decided at the edge; here the URL's account is part of the name.
         return QueueUrl.parse(queueUrl).orElseThrow(SqsError.QUEUE_DOES_NOT_EXIST::exception).qualifiedName(accountId);
