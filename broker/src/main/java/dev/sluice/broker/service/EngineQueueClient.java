@@ -173,8 +173,7 @@ public final class EngineQueueClient implements QueueClient {
 
     /**
      * What a peek found ready to take: up to the asked number of visible messages, oldest first; {@code beyondPeek}
-     * when none of the oldest {@link dev.sluice.broker.core.PeekedMessage#MAX_PER_PEEK} was visible but some message
-     * is (a receive finds it, a peek does not).
+     * when none of the oldest that many was visible but some message is (a receive finds it, a peek does not).
      */
     public record ReadyPeek(List<dev.sluice.broker.core.PeekedMessage> ready, boolean beyondPeek) {
         public ReadyPeek {
@@ -183,13 +182,14 @@ public final class EngineQueueClient implements QueueClient {
     }
 
     /**
-     * Up to {@code max} visible messages of {@code name}, oldest first, read at the group's leader (no log entry),
+     * Up to {@code max} (at most {@link dev.sluice.broker.core.PeekedMessage#MAX_PER_PEEK}) visible messages of
+     * {@code name}, oldest first, read at the group's leader (no log entry),
      * waiting as a long poll does until one is ready or {@code deadline} (on the {@link WaitClock}) passes. An idle
      * queue (as this node's replica shows it) is only waited for, not read: a topic's fanout pollers idle for free.
      */
     public CompletableFuture<ReadyPeek> peekReady(String name, int max, long deadline) {
         CompletableFuture<ReadyPeek> result = new CompletableFuture<>();
-        peekUntil(name, max, deadline, result);
+        peekUntil(name, Math.max(1, Math.min(max, dev.sluice.broker.core.PeekedMessage.MAX_PER_PEEK)), deadline, result);
         return result;
     }
 
@@ -201,7 +201,9 @@ public final class EngineQueueClient implements QueueClient {
             awaitReady(name, max, deadline, result);
             return;
         }
-        peek(name, dev.sluice.broker.core.PeekedMessage.MAX_PER_PEEK).whenComplete((peeked, error) -> {
+        // As many as asked: each peeked message is read from storage. Ready ones behind that many in flight or delayed
+        // (a receive's, a remainder's retry wait) are the receive's to find.
+        peek(name, max).whenComplete((peeked, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
                 handOnIfReady(name);
@@ -212,7 +214,7 @@ public final class EngineQueueClient implements QueueClient {
                     .limit(max).toList();
             if (!ready.isEmpty()) {
                 result.complete(new ReadyPeek(ready, false));
-            } else if (peeked.size() == dev.sluice.broker.core.PeekedMessage.MAX_PER_PEEK && receivableHere(name) > 0) {
+            } else if (peeked.size() == max && receivableHere(name) > 0) {
                 result.complete(new ReadyPeek(List.of(), true));
             } else {
                 awaitReady(name, max, deadline, result);

@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
 final class FanoutWorker extends QueuePoller {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
     private static final int WAIT_SECONDS = 20;
+    /** Outbox messages one fanout round takes at most (a receive's most). */
+    private static final int BATCH = 10;
     private static final long ERROR_PAUSE_MILLIS = 1000;
     private static final String RECEIVE_COUNT = "ApproximateReceiveCount";
     private static final String SENT_TIMESTAMP = "SentTimestamp";
@@ -108,7 +110,7 @@ final class FanoutWorker extends QueuePoller {
         List<String> attributes = topic.fifo() ? List.of()
                 : List.of(dev.sluice.clientsdk.ReservedQueueNames.RETRY_FOR_ATTRIBUTE);
         return track(services.queueClient().receiveMessage(new ReceiveMessageRequest(
-                        services.internalQueues().outboxUrl(topic), List.of(), systemAttributes, attributes, 10, null,
+                        services.internalQueues().outboxUrl(topic), List.of(), systemAttributes, attributes, BATCH, null,
                         waitSeconds, null)))
                 .thenCompose(response -> fanOut(response.messages()));
     }
@@ -121,7 +123,9 @@ final class FanoutWorker extends QueuePoller {
      */
     private CompletableFuture<Void> oneApplyRound() {
         String outbox = services.internalQueues().outboxUrl(topic);
-        return track(services.fanout().ready(outbox, 10, WAIT_SECONDS)).thenCompose(ready -> {
+        // Read enough for every poller of the topic here to claim a batch of its own: their commands then go together.
+        int reading = BATCH * Math.max(1, services.config().fanoutPollersPerTopic());
+        return track(services.fanout().ready(outbox, reading, WAIT_SECONDS)).thenCompose(ready -> {
             if (ready.receiveInstead() || ready.messages().stream().anyMatch(message -> message.attributes()
                     .containsKey(dev.sluice.clientsdk.ReservedQueueNames.RETRY_FOR_ATTRIBUTE))) {
                 return receiveRound(0);
@@ -130,7 +134,7 @@ final class FanoutWorker extends QueuePoller {
                 return CompletableFuture.completedFuture(null);
             }
             CompletableFuture<Void> siblingDone = claims.nextRelease();
-            List<OutboxFanout.OutboxMessage> mine = claims.claim(ready.messages());
+            List<OutboxFanout.OutboxMessage> mine = claims.claim(ready.messages(), BATCH);
             if (mine.isEmpty()) {
                 // A sibling on this node is fanning these out: read again once it is done.
                 return siblingDone;

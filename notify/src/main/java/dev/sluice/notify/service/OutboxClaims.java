@@ -15,10 +15,13 @@ final class OutboxClaims {
     private final TreeSet<Long> claimed = new TreeSet<>();
     private CompletableFuture<Void> released = new CompletableFuture<>();
 
-    /** Claims the messages no sibling claimed; returns them, in order. */
-    synchronized List<OutboxFanout.OutboxMessage> claim(List<OutboxFanout.OutboxMessage> messages) {
+    /** Claims up to {@code max} of the messages no sibling claimed; returns them, in order. */
+    synchronized List<OutboxFanout.OutboxMessage> claim(List<OutboxFanout.OutboxMessage> messages, int max) {
         List<OutboxFanout.OutboxMessage> mine = new ArrayList<>();
         for (OutboxFanout.OutboxMessage message : messages) {
+            if (mine.size() == max) {
+                break;
+            }
             if (claimed.add(message.seq())) {
                 mine.add(message);
             }
