@@ -3,6 +3,7 @@ package dev.sluice.broker.sns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sluice.broker.sqs.SqsTestServer;
+import dev.sluice.raftstore.FeatureLevel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +29,24 @@ class LargeFanOutDeliveryIT {
     @TempDir
     Path data;
 
+    /** Control: the same publish at level 3 (the receive, send and delete loop) reaches all 26; passes on fanout4. */
+    @Test
+    void atLevelThreeTheReceiveLoopDeliversALargePublishToManyRawQueueSubscribers() throws Exception {
+        try (SqsTestServer server = SqsTestServer.start(data, config -> config.withRaft(config.raft()
+                .withFeatureLevel(FeatureLevel.USAGE_IN_LOG)))) {
+            assertEveryQueueReached(server);
+        }
+    }
+
     @Test
     void aLargePublishReachesEveryOneOfManyRawQueueSubscribers() throws Exception {
-        try (SqsTestServer server = SqsTestServer.start(data); SnsClient sns = SnsClients.client(server.port())) {
+        try (SqsTestServer server = SqsTestServer.start(data)) {
+            assertEveryQueueReached(server);
+        }
+    }
+
+    private static void assertEveryQueueReached(SqsTestServer server) throws Exception {
+        try (SnsClient sns = SnsClients.client(server.port())) {
             String topic = sns.createTopic(b -> b.name("wide")).topicArn();
             List<String> queues = new ArrayList<>();
             for (int i = 0; i < SUBSCRIBERS; i++) {
