@@ -36,19 +36,19 @@ class FanOutEntrySizeIT {
                 .baseDirectory(dir).requestTimeout(Duration.ofSeconds(60)).start()) {
             cluster.awaitLeader(Duration.ofSeconds(60));
             RaftStoreNode node = cluster.node(0);
-            FanOutReviewSupport.create(node, "outbox", "a", "b", "c");
+            FanOutCommands.create(node, "outbox", "a", "b", "c");
             String body = "x".repeat(250_000);
-            List<Long> seqs = FanOutReviewSupport.publish(node, "outbox", body, 10);
+            List<Long> seqs = FanOutCommands.publish(node, "outbox", body, 10);
             assertEquals(10, seqs.size());
-            QueueCommand.FanOut fanOut = FanOutReviewSupport.fanOut("outbox", seqs, body, List.of("a", "b", "c"));
+            QueueCommand.FanOut fanOut = FanOutCommands.fanOut("outbox", seqs, body, List.of("a", "b", "c"));
             assertTrue(QueueCommandCodec.encode(fanOut).length > 7_000_000, "the command a poller proposes");
 
             List<FanOutItem.Outcome> outcomes = QueueResultCodec.getFanOutOutcomes(QueueResultCodec.open(
-                    FanOutReviewSupport.submit(node, fanOut, 90)));
+                    FanOutCommands.submit(node, fanOut, 90)));
 
             assertTrue(outcomes.stream().allMatch(outcome -> outcome.status() == FanOutItem.Status.TAKEN));
             // And the group still takes writes after it.
-            QueueResultCodec.open(FanOutReviewSupport.submit(node,
+            QueueResultCodec.open(FanOutCommands.submit(node,
                     new QueueCommand.CreateQueue("after", Map.of(), Map.of()), 30));
         }
     }

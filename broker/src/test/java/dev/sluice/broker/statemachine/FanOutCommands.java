@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Review helpers: a topic outbox and its subscribed queues on a real data group, and the FAN_OUT a poller proposes. */
-final class FanOutReviewSupport {
+/** A topic outbox and its subscribed queues on a real data group, and the FAN_OUT a poller proposes. */
+final class FanOutCommands {
     static final String PREFIX = "arn:aws:sqs:us-east-1:000000000000:";
 
-    private FanOutReviewSupport() {
+    private FanOutCommands() {
     }
 
     static ByteBuffer submit(RaftStoreNode node, QueueCommand command, long seconds) throws Exception {
