@@ -181,16 +181,32 @@ public final class QueueCommandCodec {
     /** {@code [outbox][billedTo][items: seq, attempts, retry delay, copies: subscription, destination, remote, billed, entry]}. */
     private static byte[] encodeFanOut(BinaryWriter out, QueueCommand.FanOut command) {
         out.putString(command.outbox()).putString(command.deliveriesBilledTo()).putInt(command.items().size());
-        for (FanOutItem item : command.items()) {
-            out.putLong(item.outboxSeq()).putInt(item.attempts()).putInt(item.retryDelaySeconds())
-                    .putInt(item.copies().size());
-            for (FanOutItem.Copy copy : item.copies()) {
-                out.putString(copy.subscriptionId()).putString(copy.destinationArn()).putBoolean(copy.remote())
-                        .putBoolean(copy.billed());
-                putSendEntry(out, copy.entry());
-            }
-        }
+        command.items().forEach(item -> putFanOutItem(out, item));
         return out.toByteArray();
+    }
+
+    private static void putFanOutItem(BinaryWriter out, FanOutItem item) {
+        out.putLong(item.outboxSeq()).putInt(item.attempts()).putInt(item.retryDelaySeconds()).putInt(item.copies().size());
+        for (FanOutItem.Copy copy : item.copies()) {
+            out.putString(copy.subscriptionId()).putString(copy.destinationArn()).putBoolean(copy.remote())
+                    .putBoolean(copy.billed());
+            putSendEntry(out, copy.entry());
+        }
+    }
+
+    /**
+     * The bytes a fan-out command of {@code outbox} and {@code billedTo} takes without items: with the
+     * {@link #fanOutItemBytes} of each item, exactly the length {@link #encode} gives the command.
+     */
+    public static int fanOutBytesWithoutItems(String outbox, String billedTo) {
+        return encode(new QueueCommand.FanOut(outbox, billedTo, List.of())).length;
+    }
+
+    /** The bytes one item adds to a fan-out command (see {@link #fanOutBytesWithoutItems}). */
+    public static int fanOutItemBytes(FanOutItem item) {
+        BinaryWriter out = new BinaryWriter();
+        putFanOutItem(out, item);
+        return out.size();
     }
 
     private static QueueCommand.FanOut decodeFanOut(BinaryReader in) {

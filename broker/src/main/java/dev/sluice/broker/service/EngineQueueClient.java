@@ -245,10 +245,38 @@ public final class EngineQueueClient implements QueueClient {
         });
     }
 
-    /** Proposes a topic's fan-out to the group holding its outbox {@code outbox} (see {@code FanoutApplier}). */
+    /**
+     * Proposes a topic's fan-out to the group holding its outbox {@code outbox} (see {@code FanoutApplier}): as several
+     * commands when its copies do not fit in one within the group's proposal limit ({@link FanOutBatches}); an item
+     * left out of them is answered {@code LEFT}, unchanged, for the fanout's receive loop. One outcome per item.
+     */
     public CompletableFuture<List<dev.sluice.broker.core.FanOutItem.Outcome>> fanOut(String outbox, String billedTo,
             List<dev.sluice.broker.core.FanOutItem> items) {
-        return submit(new QueueCommand.FanOut(outbox, billedTo, items), QueueResultCodec::getFanOutOutcomes);
+        List<List<Integer>> commands = FanOutBatches.split(
+                items.stream().map(QueueCommandCodec::fanOutItemBytes).toList(),
+                QueueCommandCodec.fanOutBytesWithoutItems(outbox, billedTo), group.maxProposalBytes(),
+                outbox.endsWith(".fifo"));
+        dev.sluice.broker.core.FanOutItem.Outcome left = new dev.sluice.broker.core.FanOutItem.Outcome(
+                dev.sluice.broker.core.FanOutItem.Status.LEFT, List.of());
+        List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = new ArrayList<>(java.util.Collections.nCopies(
+                items.size(), left));
+        // Proposed together, in order: the group's client packs them into entries within the same limit.
+        List<CompletableFuture<Void>> applied = new ArrayList<>();
+        for (List<Integer> indexes : commands) {
+            applied.add(submit(new QueueCommand.FanOut(outbox, billedTo, indexes.stream().map(items::get).toList()),
+                    QueueResultCodec::getFanOutOutcomes).thenAccept(results -> {
+                        synchronized (outcomes) {
+                            for (int i = 0; i < indexes.size(); i++) {
+                                outcomes.set(indexes.get(i), results.get(i));
+                            }
+                        }
+                    }));
+        }
+        return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            synchronized (outcomes) {
+                return List.copyOf(outcomes);
+            }
+        });
     }
 
     /** The backlog and traffic counts of those of {@code names} this group holds, as its leader answers them. */

@@ -3,7 +3,6 @@ package dev.sluice.broker.sns;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sluice.broker.sqs.SqsTestServer;
-import dev.sluice.raftstore.FeatureLevel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,27 +15,17 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * REVIEW (fanout4): a FAN_OUT carries every copy of its batch, so its size is messages x subscriptions x up to 256 KB
- * with no bound. One 250 KB publish to a topic with 26 raw sqs subscriptions is a 6.5 MB command: Ratis refuses it
- * ("Log entry size ... exceeds the max buffer limit of 6291456"), the poller pauses and proposes the same batch again,
- * forever: the topic delivers nothing more (the outbox's oldest message is always in the batch). The receive loop
- * sent the same copies as 26 small sends. Fails on fanout4 by design.
+ * A publish whose copies together are larger than one Raft entry may be still reaches every subscriber: one 250 KB
+ * publish to a topic with 26 raw sqs subscriptions (6.5 MB of copies, past the store's limit of an entry) is left by the
+ * fan-out in one entry to the receive loop, which sends it per subscription. (At level 3 the receive loop alone did it;
+ * FanoutFeatureLevelIT holds that loop.)
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LargeFanOutDeliveryIT {
     private static final int SUBSCRIBERS = 26;
 
     @TempDir
     Path data;
-
-    /** Control: the same publish at level 3 (the receive, send and delete loop) reaches all 26; passes on fanout4. */
-    @Test
-    void atLevelThreeTheReceiveLoopDeliversALargePublishToManyRawQueueSubscribers() throws Exception {
-        try (SqsTestServer server = SqsTestServer.start(data, config -> config.withRaft(config.raft()
-                .withFeatureLevel(FeatureLevel.USAGE_IN_LOG)))) {
-            assertEveryQueueReached(server);
-        }
-    }
 
     @Test
     void aLargePublishReachesEveryOneOfManyRawQueueSubscribers() throws Exception {
@@ -59,7 +48,7 @@ class LargeFanOutDeliveryIT {
 
             sns.publish(b -> b.topicArn(topic).message("x".repeat(250_000)));
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             int reached = 0;
             while (System.nanoTime() < deadline) {
                 reached = 0;

@@ -38,10 +38,15 @@ final class FanOutCommands {
             QueueResultCodec.open(submit(node, new QueueCommand.Send(outbox,
                     List.of(new SendEntry("p" + i, body, null, Map.of(), null, null, null))), 30));
         }
-        List<PeekedMessage> peeked = QueueResultCodec.getPeeked(QueueResultCodec.open(node.dataGroup(0)
-                .query(QueueQueryCodec.encode(new QueueQuery.PeekMessages(outbox, count, System.currentTimeMillis())))
-                .get(30, TimeUnit.SECONDS)));
+        List<PeekedMessage> peeked = peek(node, outbox, count);
         return peeked.stream().map(PeekedMessage::seq).toList();
+    }
+
+    /** Up to {@code limit} of the queue's oldest messages, read at the leader. */
+    static List<PeekedMessage> peek(RaftStoreNode node, String queue, int limit) throws Exception {
+        return QueueResultCodec.getPeeked(QueueResultCodec.open(node.dataGroup(0)
+                .query(QueueQueryCodec.encode(new QueueQuery.PeekMessages(queue, limit, System.currentTimeMillis())))
+                .get(30, TimeUnit.SECONDS)));
     }
 
     /** As FanoutWorker builds it: per outbox message, one raw copy of the body per subscribed queue, billed. */
