@@ -21,8 +21,7 @@ package dev.sluice.raftstore;
  *       {@code DELETE_BILLING_INVOCATION} (code 26: the delete after a function invocation, an event source
  *       mapping's or an SNS subscription's, billing it)</td></tr>
  *   <tr><td>4</td><td>the queue command {@code FAN_OUT} (code 27: a topic's outbox messages moved to their
- *       subscriptions' queues, or to the transfer outbox for queues in other groups, in one apply, idempotent per outbox
- *       message)</td></tr>
+ *       subscriptions' queues in the outbox's own data group, in one apply, idempotent per outbox message)</td></tr>
  * </table>
  */
 public final class FeatureLevel {

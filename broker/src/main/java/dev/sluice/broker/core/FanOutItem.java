@@ -30,8 +30,9 @@ public record FanOutItem(long outboxSeq, int attempts, int retryDelaySeconds, Li
      *
      * @param subscriptionId the subscription it is for: what a remainder names if the copy is refused
      * @param destinationArn the queue it goes to: a subscribed queue, or a push subscription's delivery queue
-     * @param remote whether the proposer's placement puts {@code destinationArn} in another group: the copy then leaves
-     *     through this group's transfer outbox; else it is stored here, or refused if no such queue is here
+     * @param remote whether the proposer's placement puts {@code destinationArn} in another group: the apply then leaves
+     *     the item, for the fanout's receive loop to send (proposers leave such items out); else the copy is stored
+     *     here, or refused if no such queue is here
      * @param billed whether storing it bills an SNS delivery to an sqs subscription (the command names the payer)
      * @param entry the copy, as a send would carry it
      */
@@ -45,11 +46,11 @@ public record FanOutItem(long outboxSeq, int attempts, int retryDelaySeconds, Li
 
     /** What the apply did with an item. */
     public enum Status {
-        /** Its copies are stored or on their way to other groups, its refused ones in a remainder; it left the outbox. */
+        /** Its copies are stored, its refused ones in a remainder; it left the outbox. */
         TAKEN(1),
         /** Its outbox message was gone or not visible (taken before, a replay, or another consumer holds it): nothing changed. */
         SKIPPED(2),
-        /** Nothing changed: it is fanned out again later (a FIFO group kept whole, or the transfer outbox was full). */
+        /** Nothing changed: it is fanned out again later (a FIFO group kept whole, a copy for another group's queue). */
         LEFT(3);
 
         private final int code;

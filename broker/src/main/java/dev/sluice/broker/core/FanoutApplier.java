@@ -18,11 +18,11 @@ import java.util.function.Consumer;
  *   <li>its outbox message gone, or not ready to take (delayed, in flight, or behind an earlier message of its FIFO
  *       group): skipped, nothing changes. So a replay, or a second poller proposing the same message, stores nothing
  *       twice: idempotent per outbox message;</li>
- *   <li>a copy bound for another group needs room in the transfer outbox; without it the item is left for a later
- *       round (nothing changes);</li>
- *   <li>else each local copy is sent as a send would store it (limits, FIFO deduplication, long-poll wake-up), each
- *       remote one becomes a transfer (the {@code IMPORT_TRANSFERS} / {@code SETTLE_TRANSFERS} protocol delivers it),
- *       the outbox message is removed, and if copies were refused a remainder naming their subscriptions
+ *   <li>an item with a copy its proposer marked for another group's queue is left (nothing changes): a copy stored
+ *       there by another route would skip that queue's send rules (its delay, its maximum size, its being deleted
+ *       meanwhile), so the fanout's receive loop sends it;</li>
+ *   <li>else each copy is stored as a send would store it (limits, FIFO deduplication, long-poll wake-up), the outbox
+ *       message is removed, and if copies were refused a remainder naming their subscriptions
  *       and the attempts made ({@link ReservedQueueNames#RETRY_FOR_ATTRIBUTE}) is stored in the outbox, delayed by the item's retry wait.</li>
  * </ul>
  * A FIFO outbox keeps every group whole: an item with a copy its queue would refuse is left with nothing stored (its
@@ -32,7 +32,7 @@ import java.util.function.Consumer;
 final class FanoutApplier {
     private final QueueBook book;
     private final EntryStamp stamp;
-    /** Told each sqs delivery this apply stores or sends on to another group: what bills it (see {@link UsageMeter#sqsDeliveries}). */
+    /** Told each sqs delivery this apply stores: what bills it (see {@link UsageMeter#sqsDeliveries}). */
     private final Consumer<SendEntry> billed;
 
     FanoutApplier(QueueBook book, EntryStamp stamp, Consumer<SendEntry> billed) {
@@ -67,17 +67,16 @@ final class FanoutApplier {
 
     private FanOutItem.Outcome take(QueueState outbox, MessageMeta meta, StoredMessage message, FanOutItem item,
             boolean fifo) {
-        boolean remote = item.copies().stream().anyMatch(FanOutItem.Copy::remote);
-        if (remote && !book.outboxHasRoom()) {
+        if (item.copies().stream().anyMatch(FanOutItem.Copy::remote)) {
             return FanOutItem.Outcome.of(FanOutItem.Status.LEFT);
         }
-        if (fifo && item.copies().stream().anyMatch(copy -> !copy.remote() && refusal(copy) != null)) {
+        if (fifo && item.copies().stream().anyMatch(copy -> refusal(copy) != null)) {
             return FanOutItem.Outcome.of(FanOutItem.Status.LEFT);
         }
         List<EntryOutcome> copies = new ArrayList<>(item.copies().size());
         List<String> refused = new ArrayList<>();
         for (FanOutItem.Copy copy : item.copies()) {
-            EntryOutcome outcome = copy.remote() ? transfer(outbox, copy) : store(copy);
+            EntryOutcome outcome = store(copy);
             if (!outcome.succeeded()) {
                 refused.add(copy.subscriptionId());
             }
@@ -128,21 +127,6 @@ final class FanoutApplier {
                     + " MessageDeduplicationId.");
         }
         return null;
-    }
-
-    /** A copy for another group, as a new message (a redrive's rules: its own id, visible on arrival) in the outbox. */
-    private EntryOutcome transfer(QueueState outbox, FanOutItem.Copy copy) {
-        SendEntry entry = copy.entry();
-        long now = stamp.nowMillis();
-        String messageId = MessageIds.format(stamp.uniqueBits());
-        StoredMessage stored = new StoredMessage(messageId, now, now, entry.body(), entry.messageAttributes(),
-                entry.traceHeader(), entry.messageGroupId(), entry.messageDeduplicationId(), null);
-        book.transferCopy(new Transfer(stamp.sequence(), Transfer.NO_ORIGIN, copy.destinationArn(), stored, null,
-                false, messageId, now, null));
-        if (copy.billed()) {
-            billed.accept(entry);
-        }
-        return EntryOutcome.ok(entry.id(), messageId);
     }
 
     /**

@@ -603,11 +603,6 @@ public final class QueueBook {
                 newMessageId, stamp.nowMillis(), moveTaskHandle));
     }
 
-    /** Puts a topic's copy for another group in the outbox (see {@link FanoutApplier}); the caller checked {@link #outboxHasRoom}. */
-    void transferCopy(Transfer transfer) {
-        outbox.add(transfer);
-    }
-
     /** A stored message of {@code queue} by sequence number, or null. */
     StoredMessage readMessage(QueueState queue, long seq) {
         return storage.readMessage(queue.id, seq);
@@ -620,7 +615,7 @@ public final class QueueBook {
 
     /**
      * Moves outbox messages of a topic to their subscriptions in one apply (see {@link FanoutApplier}): one outcome per
-     * item. {@code billed} is told each sqs delivery stored or sent on to another group.
+     * item. {@code billed} is told each sqs delivery stored.
      */
     public List<FanOutItem.Outcome> fanOut(String outbox, List<FanOutItem> items, EntryStamp stamp,
             java.util.function.Consumer<SendEntry> billed) {

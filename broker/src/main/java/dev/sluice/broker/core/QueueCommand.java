@@ -227,8 +227,8 @@ public sealed interface QueueCommand {
 
     /**
      * Outbox messages of the topic outbox {@code outbox} and their copies (see {@link FanOutItem}), moved in one apply.
-     * {@code deliveriesBilledTo}: the topic's owner, billed for each copy marked billed that the apply stores or sends
-     * on to another group, as {@link Send#deliveriesBilledTo} bills; null when none is.
+     * {@code deliveriesBilledTo}: the topic's owner, billed for each copy marked billed that the apply stores, as
+     * {@link Send#deliveriesBilledTo} bills; null when none is.
      */
     record FanOut(String outbox, String deliveriesBilledTo, List<FanOutItem> items) implements QueueCommand {
         public FanOut {

@@ -20,13 +20,6 @@ import java.util.Objects;
 public record Transfer(long seq, String originQueue, String destinationArn, StoredMessage original,
         String deadLetterSourceArn, boolean originFifo, String newMessageId, long movedAtMillis, String moveTaskHandle) {
 
-    /**
-     * The origin of a message that never was in a queue here (a topic's copy for another group, see
-     * {@link FanoutApplier}): a transfer returned for want of a destination queue is dropped, as one whose origin queue
-     * is gone is.
-     */
-    public static final String NO_ORIGIN = "";
-
     public Transfer {
         Objects.requireNonNull(originQueue, "originQueue");
         Objects.requireNonNull(destinationArn, "destinationArn");

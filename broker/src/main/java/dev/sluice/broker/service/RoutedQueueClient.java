@@ -426,10 +426,11 @@ public final class RoutedQueueClient implements QueueClient {
     }
 
     /**
-     * Proposes a topic's fan-out to the group of its outbox, each copy marked remote when its queue lives (only) in
-     * another group, which the transfer protocol then delivers it to. A queue read as missing there stays local, so
-     * that the apply refuses its copy into a remainder (the fanout's retries and dead-letter queue answer it) instead of
-     * sending it to a group that would return it: a returned copy has no queue to go back to and is dropped.
+     * Proposes a topic's fan-out to the group of its outbox, with the items whose copies all go to queues of that group
+     * (or to no queue: the apply refuses such a copy into a remainder, which the fanout's retries and dead-letter queue
+     * answer). An item with a copy for a queue that lives in another group (or is spread over groups) is answered
+     * {@code LEFT} and not proposed: the fanout's receive loop sends it, through the send's every rule at that queue
+     * (its delay, its maximum size, a queue deleted meanwhile) with the loop's retries and dead-letter queue.
      */
     public CompletableFuture<List<dev.sluice.broker.core.FanOutItem.Outcome>> fanOut(String outboxUrl, String billedTo,
             List<dev.sluice.broker.core.FanOutItem> items) {
@@ -446,17 +447,34 @@ public final class RoutedQueueClient implements QueueClient {
             Map<String, CompletableFuture<Boolean>> remote = new java.util.TreeMap<>();
             items.forEach(item -> item.copies().forEach(copy -> remote.computeIfAbsent(copy.destinationArn(),
                     arn -> elsewhere(QueueBook.nameOfArn(arn, accountId), home))));
-            return CompletableFuture.allOf(remote.values().toArray(CompletableFuture[]::new)).thenCompose(read ->
-                    at(outbox, (where, group) -> group.fanOut(outbox, billedTo, items.stream().map(item ->
-                            new dev.sluice.broker.core.FanOutItem(item.outboxSeq(), item.attempts(),
-                                    item.retryDelaySeconds(), item.copies().stream().map(copy ->
-                                            new dev.sluice.broker.core.FanOutItem.Copy(copy.subscriptionId(),
-                                                    copy.destinationArn(), remote.get(copy.destinationArn()).join(),
-                                                    copy.billed(), copy.entry())).toList())).toList()), null));
+            return CompletableFuture.allOf(remote.values().toArray(CompletableFuture[]::new)).thenCompose(read -> {
+                List<Integer> local = new ArrayList<>();
+                for (int i = 0; i < items.size(); i++) {
+                    if (items.get(i).copies().stream().noneMatch(copy -> remote.get(copy.destinationArn()).join())) {
+                        local.add(i);
+                    }
+                }
+                List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = new ArrayList<>(java.util.Collections.nCopies(
+                        items.size(), new dev.sluice.broker.core.FanOutItem.Outcome(
+                                dev.sluice.broker.core.FanOutItem.Status.LEFT, List.of())));
+                if (local.isEmpty()) {
+                    return CompletableFuture.completedFuture(outcomes);
+                }
+                return at(outbox, (where, group) -> group.fanOut(outbox, billedTo,
+                        local.stream().map(items::get).toList()), null).thenApply(results -> {
+                            for (int i = 0; i < local.size(); i++) {
+                                outcomes.set(local.get(i), results.get(i));
+                            }
+                            return outcomes;
+                        });
+            });
         });
     }
 
-    /** Whether the queue {@code name} exists in a group other than {@code home}'s alone; false when unsure. */
+    /**
+     * Whether the queue {@code name} exists in a group other than {@code home}'s alone; false when unsure (the apply
+     * then refuses a copy for a queue it does not hold, into a remainder).
+     */
     private CompletableFuture<Boolean> elsewhere(String name, Placement home) {
         if (name == null) {
             return CompletableFuture.completedFuture(false);

@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * {@code /metrics} (with the data groups' Raft entries, {@code sluice_raft_applied_index}, printed beside): from before
  * the publish until its copies are in every subscribed queue and the fan-out that put them there applied. The one-node server runs
  * nothing else meanwhile: the test's own reads (queue depths, metrics) append nothing. Edge-usage flushes (a timer's,
- * every 2 s, billing many deliveries at once) are left out of the comparison.
+ * every 2 s, billing many deliveries at once) are left out of the comparison. The two commands hold when the subscribed
+ * queues share the outbox's data group, as they always do on a node of one data group; a subscriber's queue in another
+ * group takes the receive loop (receive, a send per subscription, delete), whose send keeps that queue's rules.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class PublishEntryCountIT {
@@ -66,6 +68,52 @@ class PublishEntryCountIT {
         Map<String, Long> commands = commandsOfOnePublish("three", 3);
         assertEquals(Map.of("send", 1L, "fan_out", 1L), commands);
         assertTrue(commands.values().stream().mapToLong(Long::longValue).sum() <= 2, commands.toString());
+    }
+
+    /**
+     * Two data groups: the outbox shares one with at most one of two queues placed least-loaded, so the publish's item
+     * has a copy for another group's queue. The fan-out in one entry leaves it (no fan_out command) to the receive loop,
+     * whose sends keep each queue's DelaySeconds: both copies arrive delayed, the remote one too.
+     */
+    @Test
+    void aPublishToAQueueInAnotherDataGroupTakesTheReceiveLoopWhichKeepsTheQueuesDelay(@TempDir Path twoGroups)
+            throws Exception {
+        try (SqsTestServer spread = SqsTestServer.start(twoGroups,
+                config -> config.withRaft(config.raft().withDataGroups(2)));
+                SnsClient spreadSns = SnsClients.client(spread.port())) {
+            String topic = spreadSns.createTopic(b -> b.name("spread")).topicArn();
+            List<String> queues = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                String queue = "spread-q" + i;
+                queues.add(spread.sqs.createQueue(b -> b.queueName(queue)
+                        .attributes(Map.of(QueueAttributeName.DELAY_SECONDS, "60"))).queueUrl());
+                spreadSns.subscribe(b -> b.topicArn(topic).protocol("sqs")
+                        .endpoint("arn:aws:sqs:us-east-1:000000000000:" + queue)
+                        .attributes(Map.of("RawMessageDelivery", "true")));
+            }
+            Map<String, Long> before = QueueCommandCounts.of(spread.server);
+
+            spreadSns.publish(b -> b.topicArn(topic).message("spread"));
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (String queue : queues) {
+                while (count(spread, queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED) < 1) {
+                    assertEquals(0, count(spread, queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+                            "a copy visible at once in " + queue + ", whose DelaySeconds is 60");
+                    assertTrue(System.nanoTime() < deadline, "no copy reached " + queue);
+                    Thread.sleep(20);
+                }
+                assertEquals(0, count(spread, queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES), queue);
+            }
+            Map<String, Long> spent = QueueCommandCounts.difference(before, QueueCommandCounts.of(spread.server));
+            System.out.println("[cost] one publish to 2 sqs subscribers in 2 data groups: commands " + spent);
+            assertEquals(0L, spent.getOrDefault("fan_out", 0L), spent.toString());
+        }
+    }
+
+    private static int count(SqsTestServer on, String queue, QueueAttributeName attribute) {
+        return Integer.parseInt(on.sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNames(attribute))
+                .attributes().get(attribute));
     }
 
     /** Subscribes {@code subscribers} raw queues, warms the path up with one publish, then counts a second one. */

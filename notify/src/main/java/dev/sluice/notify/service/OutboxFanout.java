@@ -10,8 +10,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A topic's fanout in one log entry, where the queue engine offers it: the fanout reads its outbox's ready messages
  * without receiving them ({@link #ready}: a read, no entry), builds every copy as it always does, and hands them over
- * in one command ({@link #fanOut}) whose apply stores the copies (or sends them on to other groups), puts refused ones
- * back in the outbox as a remainder, and removes the outbox messages, idempotently per outbox message. notify does not
+ * in one command ({@link #fanOut}) whose apply stores the copies, puts refused ones back in the outbox as a remainder, and
+ * removes the outbox messages, idempotently per outbox message. Only copies for queues where the outbox is (its data
+ * group) go that way: an item with a copy for a queue elsewhere is left ({@link Status#LEFT}) to the receive loop, and
+ * so is one too large for one log entry. notify does not
  * know how: the server's composition root implements it. Thread-safe; called from fanout workers.
  */
 public interface OutboxFanout {
