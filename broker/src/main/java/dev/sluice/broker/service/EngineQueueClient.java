@@ -256,21 +256,13 @@ public final class EngineQueueClient implements QueueClient {
                 items.stream().map(QueueCommandCodec::fanOutItemBytes).toList(),
                 QueueCommandCodec.fanOutBytesWithoutItems(outbox, billedTo), group.maxProposalBytes(),
                 outbox.endsWith(".fifo"));
-        dev.sluice.broker.core.FanOutItem.Outcome left = new dev.sluice.broker.core.FanOutItem.Outcome(
-                dev.sluice.broker.core.FanOutItem.Status.LEFT, List.of());
-        List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = new ArrayList<>(java.util.Collections.nCopies(
-                items.size(), left));
+        List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = FanOutBatches.allLeft(items.size());
         // Proposed together, in order: the group's client packs them into entries within the same limit.
         List<CompletableFuture<Void>> applied = new ArrayList<>();
         for (List<Integer> indexes : commands) {
             applied.add(submit(new QueueCommand.FanOut(outbox, billedTo, indexes.stream().map(items::get).toList()),
-                    QueueResultCodec::getFanOutOutcomes).thenAccept(results -> {
-                        synchronized (outcomes) {
-                            for (int i = 0; i < indexes.size(); i++) {
-                                outcomes.set(indexes.get(i), results.get(i));
-                            }
-                        }
-                    }));
+                    QueueResultCodec::getFanOutOutcomes).thenAccept(results -> FanOutBatches.place(outcomes, indexes,
+                            results)));
         }
         return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).thenApply(done -> {
             synchronized (outcomes) {

@@ -1,6 +1,8 @@
 package dev.sluice.broker.service;
 
+import dev.sluice.broker.core.FanOutItem;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -13,6 +15,20 @@ import java.util.List;
  */
 final class FanOutBatches {
     private FanOutBatches() {
+    }
+
+    /** One outcome per item, each {@code LEFT} (unchanged, for the receive loop) until {@link #place}d. */
+    static List<FanOutItem.Outcome> allLeft(int items) {
+        return new ArrayList<>(Collections.nCopies(items, new FanOutItem.Outcome(FanOutItem.Status.LEFT, List.of())));
+    }
+
+    /** Puts a command's {@code results} (one per item it carried) at those items' {@code indexes} in {@code outcomes}. */
+    static void place(List<FanOutItem.Outcome> outcomes, List<Integer> indexes, List<FanOutItem.Outcome> results) {
+        synchronized (outcomes) {
+            for (int i = 0; i < indexes.size(); i++) {
+                outcomes.set(indexes.get(i), results.get(i));
+            }
+        }
     }
 
     /**

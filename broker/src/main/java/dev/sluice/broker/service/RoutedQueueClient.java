@@ -468,17 +468,13 @@ public final class RoutedQueueClient implements QueueClient {
                         local.add(i);
                     }
                 }
-                List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = new ArrayList<>(java.util.Collections.nCopies(
-                        items.size(), new dev.sluice.broker.core.FanOutItem.Outcome(
-                                dev.sluice.broker.core.FanOutItem.Status.LEFT, List.of())));
+                List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = FanOutBatches.allLeft(items.size());
                 if (local.isEmpty()) {
                     return CompletableFuture.completedFuture(outcomes);
                 }
                 return at(outbox, (where, group) -> group.fanOut(outbox, billedTo,
                         local.stream().map(items::get).toList()), null).thenApply(results -> {
-                            for (int i = 0; i < local.size(); i++) {
-                                outcomes.set(local.get(i), results.get(i));
-                            }
+                            FanOutBatches.place(outcomes, local, results);
                             return outcomes;
                         });
             });

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * (delayed) before the original is deleted, so the others get no second copy from that retry. What stays
  * at-least-once: a node that dies after sending copies and before deleting leaves the message to be
  * fanned out again (duplicates carry the same SNS MessageId, so endpoints can drop them), and the delete
- * of a remainder's original may itself fail. Runs on every node; receives are what divide the work.
+ * of a remainder's original may itself fail. Runs on every node; receives are what divide the work. In one log entry
+ * (feature level 4, standard topics) only the node that leads the outbox's data group reads it
+ * ({@link OutboxFanout#ready}), so one node proposes each batch.
  */
 final class FanoutWorker extends QueuePoller {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
