@@ -198,7 +198,7 @@ public final class SluiceServer implements AutoCloseable {
             notify = new NotifyService(notifyConfig(config.notifications()), vertx, queues.client(),
                     new dev.sluice.broker.service.HoldingsQuotaQueueClient(queues.tenantClient(), holdingsQuotas),
                     node.catalog(), baseUrl::get, clock, bridge.subscriberFunctions(), topicAccess,
-                    queues.edgeBilling());
+                    queues.edgeBilling(), queues.outboxFanout(holdingsQuotas));
             dev.sluice.broker.ops.NotifyMeters notifyMeters = dev.sluice.broker.ops.NotifyMeters.register(meters,
                     notify.deliveryHealth(), config.metrics().maxLabelledQueues());
             steps.ended("notify");

@@ -28,6 +28,13 @@ public final class ReservedQueueNames {
      */
     public static final String DELIVERED_ENTRY_ID = "delivered";
 
+    /**
+     * The attribute by which a topic's outbox message that a fanout stored again (some copies were refused) names the
+     * attempts made and the subscriptions still owed a copy: {@code "<attempts> <subscription id>,<subscription id>..."}
+     * (see {@link #retryFor}). Written by the queue engine's fan-out apply, read by the topic's fanout.
+     */
+    public static final String RETRY_FOR_ATTRIBUTE = "Sluice.RetryFor";
+
     private ReservedQueueNames() {
     }
 
@@ -52,5 +59,10 @@ public final class ReservedQueueNames {
     /** True for an ARN whose last segment, the queue name, is reserved, whatever its partition, region or account. */
     public static boolean isReservedArn(String arn) {
         return arn != null && isReserved(arn.substring(arn.lastIndexOf(':') + 1));
+    }
+
+    /** The value of {@link #RETRY_FOR_ATTRIBUTE} after {@code attempts} attempts, owing copies to {@code subscriptionIds}. */
+    public static String retryFor(int attempts, java.util.List<String> subscriptionIds) {
+        return attempts + " " + String.join(",", subscriptionIds);
     }
 }

@@ -20,6 +20,8 @@ package dev.sluice.raftstore;
  *       subscription that bills each stored copy to the topic's owner in its own apply) and
  *       {@code DELETE_BILLING_INVOCATION} (code 26: the delete after a function invocation, an event source
  *       mapping's or an SNS subscription's, billing it)</td></tr>
+ *   <tr><td>4</td><td>the queue command {@code FAN_OUT} (code 27: a topic's outbox messages moved to their
+ *       subscriptions' queues in the outbox's own data group, in one apply, idempotent per outbox message)</td></tr>
  * </table>
  */
 public final class FeatureLevel {
@@ -33,8 +35,10 @@ public final class FeatureLevel {
      * they handled).
      */
     public static final int USAGE_IN_LOG = 3;
+    /** A publish's fanout in one entry: the peeked outbox messages and their copies moved by one apply ({@code FAN_OUT}). */
+    public static final int FANOUT_IN_ONE_APPLY = 4;
     /** The level this release runs. */
-    public static final int CURRENT = USAGE_IN_LOG;
+    public static final int CURRENT = FANOUT_IN_ONE_APPLY;
 
     private FeatureLevel() {
     }

@@ -1,5 +1,6 @@
 package dev.sluice.broker.codec;
 
+import dev.sluice.broker.core.FanOutItem;
 import dev.sluice.broker.core.HandleEntry;
 import dev.sluice.broker.core.QueueCommand;
 import dev.sluice.broker.core.QueueCommand.CancelMoveTask;
@@ -152,21 +153,80 @@ public final class QueueCommandCodec {
                 }
                 yield out.toByteArray();
             }
+            case FAN_OUT -> encodeFanOut(out, (QueueCommand.FanOut) command);
         };
     }
 
     private static byte[] encodeSend(BinaryWriter out, Send command) {
         out.putString(command.name()).putInt(command.entries().size());
-        for (SendEntry entry : command.entries()) {
-            out.putString(entry.id()).putString(entry.body());
-            Fields.putOptionalInt(out, entry.delaySeconds());
-            Fields.putAttributes(out, entry.messageAttributes());
-            out.putString(entry.traceHeader()).putString(entry.messageGroupId()).putString(entry.messageDeduplicationId());
-        }
+        command.entries().forEach(entry -> putSendEntry(out, entry));
         if (command.deliveriesBilledTo() != null) {
             out.putString(command.deliveriesBilledTo());
         }
         return out.toByteArray();
+    }
+
+    private static void putSendEntry(BinaryWriter out, SendEntry entry) {
+        out.putString(entry.id()).putString(entry.body());
+        Fields.putOptionalInt(out, entry.delaySeconds());
+        Fields.putAttributes(out, entry.messageAttributes());
+        out.putString(entry.traceHeader()).putString(entry.messageGroupId()).putString(entry.messageDeduplicationId());
+    }
+
+    private static SendEntry getSendEntry(BinaryReader in) {
+        return new SendEntry(in.getString(), in.getString(), Fields.getOptionalInt(in), Fields.getAttributes(in),
+                in.getString(), in.getString(), in.getString());
+    }
+
+    /** {@code [outbox][billedTo][items: seq, attempts, retry delay, copies: subscription, destination, remote, billed, entry]}. */
+    private static byte[] encodeFanOut(BinaryWriter out, QueueCommand.FanOut command) {
+        out.putString(command.outbox()).putString(command.deliveriesBilledTo()).putInt(command.items().size());
+        command.items().forEach(item -> putFanOutItem(out, item));
+        return out.toByteArray();
+    }
+
+    private static void putFanOutItem(BinaryWriter out, FanOutItem item) {
+        out.putLong(item.outboxSeq()).putInt(item.attempts()).putInt(item.retryDelaySeconds()).putInt(item.copies().size());
+        for (FanOutItem.Copy copy : item.copies()) {
+            out.putString(copy.subscriptionId()).putString(copy.destinationArn()).putBoolean(copy.remote())
+                    .putBoolean(copy.billed());
+            putSendEntry(out, copy.entry());
+        }
+    }
+
+    /**
+     * The bytes a fan-out command of {@code outbox} and {@code billedTo} takes without items: with the
+     * {@link #fanOutItemBytes} of each item, exactly the length {@link #encode} gives the command.
+     */
+    public static int fanOutBytesWithoutItems(String outbox, String billedTo) {
+        return encode(new QueueCommand.FanOut(outbox, billedTo, List.of())).length;
+    }
+
+    /** The bytes one item adds to a fan-out command (see {@link #fanOutBytesWithoutItems}). */
+    public static int fanOutItemBytes(FanOutItem item) {
+        BinaryWriter out = new BinaryWriter();
+        putFanOutItem(out, item);
+        return out.size();
+    }
+
+    private static QueueCommand.FanOut decodeFanOut(BinaryReader in) {
+        String outbox = in.getString();
+        String billedTo = in.getString();
+        int count = in.getInt();
+        List<FanOutItem> items = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long seq = in.getLong();
+            int attempts = in.getInt();
+            int retryDelaySeconds = in.getInt();
+            int copyCount = in.getInt();
+            List<FanOutItem.Copy> copies = new ArrayList<>(copyCount);
+            for (int c = 0; c < copyCount; c++) {
+                copies.add(new FanOutItem.Copy(in.getString(), in.getString(), in.getBoolean(), in.getBoolean(),
+                        getSendEntry(in)));
+            }
+            items.add(new FanOutItem(seq, attempts, retryDelaySeconds, copies));
+        }
+        return new QueueCommand.FanOut(outbox, billedTo, items);
     }
 
     /**
@@ -214,6 +274,7 @@ public final class QueueCommandCodec {
             case DELETE_QUEUE_IF_EMPTY -> new DeleteQueueIfEmpty(in.getString());
             case IMPORT_QUEUE_STATE -> new QueueCommand.ImportQueueState(in.getString(), QueueExportCodec.getPage(in));
             case RECORD_USAGE -> recordUsage(in);
+            case FAN_OUT -> decodeFanOut(in);
         };
     }
 
@@ -272,8 +333,7 @@ public final class QueueCommandCodec {
         int count = in.getInt();
         List<SendEntry> entries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            entries.add(new SendEntry(in.getString(), in.getString(), Fields.getOptionalInt(in), Fields.getAttributes(in),
-                    in.getString(), in.getString(), in.getString()));
+            entries.add(getSendEntry(in));
         }
         return new Send(name, entries, billsDeliveries ? in.getString() : null);
     }

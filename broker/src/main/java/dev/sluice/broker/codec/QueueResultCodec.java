@@ -145,6 +145,25 @@ public final class QueueResultCodec {
         }
     }
 
+    /** A fan-out's result: {@code [count]} then per item {@code [status]} and, for a taken item, its copies' outcomes. */
+    public static void putFanOutOutcomes(BinaryWriter out, List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes) {
+        out.putInt(outcomes.size());
+        for (dev.sluice.broker.core.FanOutItem.Outcome outcome : outcomes) {
+            out.putByte(outcome.status().code());
+            putOutcomes(out, outcome.copies());
+        }
+    }
+
+    public static List<dev.sluice.broker.core.FanOutItem.Outcome> getFanOutOutcomes(BinaryReader in) {
+        int count = in.getInt();
+        List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            dev.sluice.broker.core.FanOutItem.Status status = dev.sluice.broker.core.FanOutItem.Status.ofCode(in.getByte());
+            outcomes.add(new dev.sluice.broker.core.FanOutItem.Outcome(status, getOutcomes(in)));
+        }
+        return outcomes;
+    }
+
     public static List<EntryOutcome> getOutcomes(BinaryReader in) {
         int count = in.getInt();
         List<EntryOutcome> outcomes = new ArrayList<>(count);

@@ -603,6 +603,27 @@ public final class QueueBook {
                 newMessageId, stamp.nowMillis(), moveTaskHandle));
     }
 
+    /** A stored message of {@code queue} by sequence number, or null. */
+    StoredMessage readMessage(QueueState queue, long seq) {
+        return storage.readMessage(queue.id, seq);
+    }
+
+    /** Wakes whoever waits on {@code queue} after the apply stored a message there outside a send. */
+    void queueChanged(QueueState queue) {
+        wakeups.queueChanged(queue.name);
+    }
+
+    /**
+     * Moves outbox messages of a topic to their subscriptions in one apply (see {@link FanoutApplier}): one outcome per
+     * item. {@code billed} is told each sqs delivery stored.
+     */
+    public List<FanOutItem.Outcome> fanOut(String outbox, List<FanOutItem> items, EntryStamp stamp,
+            java.util.function.Consumer<SendEntry> billed) {
+        QueueState queue = requireForMessages(outbox);
+        fifo.prune(stamp.nowMillis());
+        return new FanoutApplier(this, stamp, billed).apply(queue, items);
+    }
+
     /** A move with a source ARN is a dead letter leaving its queue; a redrive or move task has none. */
     private void countDeadLetter(QueueState from, String sourceArn) {
         if (sourceArn != null) {
@@ -972,7 +993,7 @@ public final class QueueBook {
      * another group (a FIFO queue's migration): a change here would be missed by the copy, so it is refused with
      * QueueMoved and the router retries it where the queue moved. Reads (attributes, tags) still work.
      */
-    private QueueState requireForMessages(String name) {
+    QueueState requireForMessages(String name) {
         QueueState queue = require(name);
         if (!queue.layout.takesMessageActions()) {
             throw queueMoved(name, "is closed");

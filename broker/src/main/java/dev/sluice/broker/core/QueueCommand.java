@@ -224,4 +224,20 @@ public sealed interface QueueCommand {
             return QueueCommandType.IMPORT_QUEUE_STATE;
         }
     }
+
+    /**
+     * Outbox messages of the topic outbox {@code outbox} and their copies (see {@link FanOutItem}), moved in one apply.
+     * {@code deliveriesBilledTo}: the topic's owner, billed for each copy marked billed that the apply stores, as
+     * {@link Send#deliveriesBilledTo} bills; null when none is.
+     */
+    record FanOut(String outbox, String deliveriesBilledTo, List<FanOutItem> items) implements QueueCommand {
+        public FanOut {
+            java.util.Objects.requireNonNull(outbox, "outbox");
+            items = List.copyOf(items);
+        }
+
+        public QueueCommandType type() {
+            return QueueCommandType.FAN_OUT;
+        }
+    }
 }

@@ -60,7 +60,13 @@ public enum QueueCommandType {
      * function's owner if it removes at least one of them: a retried delete removes nothing and bills nothing. Feature
      * level 3 ({@code FeatureLevel.USAGE_IN_LOG}).
      */
-    DELETE_BILLING_INVOCATION(26);
+    DELETE_BILLING_INVOCATION(26),
+    /**
+     * A topic's outbox messages moved to their subscriptions in one apply (see {@code FanoutApplier}): copies for this
+     * group's queues stored, those for other groups put in the transfer outbox, refused ones in a remainder, the outbox
+     * messages removed; idempotent per outbox message. Feature level 4 ({@code FeatureLevel.FANOUT_IN_ONE_APPLY}).
+     */
+    FAN_OUT(27);
 
     private static final QueueCommandType[] BY_CODE = byCode();
 

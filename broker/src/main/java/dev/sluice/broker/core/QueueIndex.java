@@ -180,6 +180,21 @@ final class QueueIndex {
         return next != null ? next : groups.firstReceivable();
     }
 
+    /**
+     * Whether {@code meta} is a message a consumer may take at {@code nowMillis} (after {@link #promote}): ready, and on a
+     * FIFO queue the oldest of its group with none of the group in flight.
+     */
+    boolean takeableNow(MessageMeta meta, long nowMillis) {
+        if (meta.place == Place.PLAIN) {
+            return true;
+        }
+        if (meta.place != Place.READY || meta.visibleAtMillis > nowMillis) {
+            return false;
+        }
+        return !fifo || meta.group == null
+                || (meta.group.inFlight == 0 && meta.group.messages.firstKey() == meta.seq);
+    }
+
     boolean isInFlight(MessageMeta meta) {
         return meta.place == Place.IN_FLIGHT;
     }

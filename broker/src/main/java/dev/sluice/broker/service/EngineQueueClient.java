@@ -171,6 +171,106 @@ public final class EngineQueueClient implements QueueClient {
         return query(new QueueQuery.PeekMessages(name, limit, clock.millis()), QueueResultCodec::getPeeked);
     }
 
+    /**
+     * What a peek found ready to take: up to the asked number of visible messages, oldest first; {@code beyondPeek}
+     * when none of the oldest that many was visible but some message is (a receive finds it, a peek does not).
+     */
+    public record ReadyPeek(List<dev.sluice.broker.core.PeekedMessage> ready, boolean beyondPeek) {
+        public ReadyPeek {
+            ready = List.copyOf(ready);
+        }
+    }
+
+    /**
+     * Up to {@code max} (at most {@link dev.sluice.broker.core.PeekedMessage#MAX_PER_PEEK}) visible messages of
+     * {@code name}, oldest first, read at the group's leader (no log entry),
+     * waiting as a long poll does until one is ready or {@code deadline} (on the {@link WaitClock}) passes. An idle
+     * queue (as this node's replica shows it) is only waited for, not read: a topic's fanout pollers idle for free.
+     */
+    public CompletableFuture<ReadyPeek> peekReady(String name, int max, long deadline) {
+        CompletableFuture<ReadyPeek> result = new CompletableFuture<>();
+        peekUntil(name, Math.max(1, Math.min(max, dev.sluice.broker.core.PeekedMessage.MAX_PER_PEEK)), deadline, result);
+        return result;
+    }
+
+    private void peekUntil(String name, int max, long deadline, CompletableFuture<ReadyPeek> result) {
+        if (result.isDone()) {
+            return;
+        }
+        if (idleHere(name)) {
+            awaitReady(name, max, deadline, result);
+            return;
+        }
+        // As many as asked: each peeked message is read from storage. Ready ones behind that many in flight or delayed
+        // (a receive's, a remainder's retry wait) are the receive's to find.
+        peek(name, max).whenComplete((peeked, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+                handOnIfReady(name);
+                return;
+            }
+            List<dev.sluice.broker.core.PeekedMessage> ready = peeked.stream()
+                    .filter(message -> message.state() == dev.sluice.broker.core.PeekedMessage.State.VISIBLE)
+                    .limit(max).toList();
+            if (!ready.isEmpty()) {
+                result.complete(new ReadyPeek(ready, false));
+            } else if (peeked.size() == max && receivableHere(name) > 0) {
+                result.complete(new ReadyPeek(List.of(), true));
+            } else {
+                awaitReady(name, max, deadline, result);
+            }
+        });
+    }
+
+    /** Waits (at most until the deadline) for a change here that may make a message ready, then peeks again. */
+    private void awaitReady(String name, int max, long deadline, CompletableFuture<ReadyPeek> result) {
+        long remaining = deadline - WaitClock.millis();
+        if (remaining <= 0) {
+            result.complete(new ReadyPeek(List.of(), false));
+            return;
+        }
+        long untilVisible = untilVisibleHere(name);
+        CompletableFuture<Void> wake = waiters.await(name, Math.min(remaining, Math.max(1, untilVisible)));
+        if (wake == null) {
+            result.complete(new ReadyPeek(List.of(), false));
+            return;
+        }
+        result.whenComplete((ignored, cancelled) -> wake.complete(null));
+        wake.thenRun(() -> {
+            if (!result.isDone()) {
+                peekUntil(name, max, deadline, result);
+            } else {
+                handOnIfReady(name);
+            }
+        });
+    }
+
+    /**
+     * Proposes a topic's fan-out to the group holding its outbox {@code outbox} (see {@code FanoutApplier}): as several
+     * commands when its copies do not fit in one within the group's proposal limit ({@link FanOutBatches}); an item
+     * left out of them is answered {@code LEFT}, unchanged, for the fanout's receive loop. One outcome per item.
+     */
+    public CompletableFuture<List<dev.sluice.broker.core.FanOutItem.Outcome>> fanOut(String outbox, String billedTo,
+            List<dev.sluice.broker.core.FanOutItem> items) {
+        List<List<Integer>> commands = FanOutBatches.split(
+                items.stream().map(QueueCommandCodec::fanOutItemBytes).toList(),
+                QueueCommandCodec.fanOutBytesWithoutItems(outbox, billedTo), group.maxProposalBytes(),
+                outbox.endsWith(".fifo"));
+        List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = FanOutBatches.allLeft(items.size());
+        // Proposed together, in order: the group's client packs them into entries within the same limit.
+        List<CompletableFuture<Void>> applied = new ArrayList<>();
+        for (List<Integer> indexes : commands) {
+            applied.add(submit(new QueueCommand.FanOut(outbox, billedTo, indexes.stream().map(items::get).toList()),
+                    QueueResultCodec::getFanOutOutcomes).thenAccept(results -> FanOutBatches.place(outcomes, indexes,
+                            results)));
+        }
+        return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            synchronized (outcomes) {
+                return List.copyOf(outcomes);
+            }
+        });
+    }
+
     /** The backlog and traffic counts of those of {@code names} this group holds, as its leader answers them. */
     public CompletableFuture<List<dev.sluice.broker.core.QueueStats>> stats(List<String> names) {
         return query(new QueueQuery.Stats(names, clock.millis()), QueueResultCodec::getStats);
@@ -353,12 +453,16 @@ public final class EngineQueueClient implements QueueClient {
 
     @Override
     public CompletableFuture<SendMessageBatchResponse> sendMessageBatch(SendMessageBatchRequest request) {
-        List<SendEntry> entries = request.entries().stream().map(entry -> new SendEntry(entry.id(), entry.messageBody(),
-                entry.delaySeconds(), entry.messageAttributes(), traceHeader(entry.messageSystemAttributes()),
-                entry.messageGroupId(), entry.messageDeduplicationId())).toList();
+        List<SendEntry> entries = request.entries().stream().map(EngineQueueClient::sendEntryOf).toList();
         return submit(new QueueCommand.Send(nameOf(request.queueUrl()), entries, request.deliveriesBilledTo()),
                 in -> split(QueueResultCodec.getOutcomes(in), outcome -> new SendMessageBatchResultEntry(outcome.id(), outcome.messageId(), null, null, null,
                         outcome.sequenceNumber()), SendMessageBatchResponse::new));
+    }
+
+    /** A batch entry as the engine's send carries it. */
+    static SendEntry sendEntryOf(SendMessageBatchRequestEntry entry) {
+        return new SendEntry(entry.id(), entry.messageBody(), entry.delaySeconds(), entry.messageAttributes(),
+                traceHeader(entry.messageSystemAttributes()), entry.messageGroupId(), entry.messageDeduplicationId());
     }
 
     @Override

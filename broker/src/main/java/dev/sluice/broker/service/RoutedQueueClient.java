@@ -413,6 +413,88 @@ public final class RoutedQueueClient implements QueueClient {
         });
     }
 
+    /** The data group a queue's single-group actions go to: its only group, or its first partition. */
+    public CompletableFuture<Integer> groupOf(String queueUrl) {
+        if (groups.size() == 1) {
+            return CompletableFuture.completedFuture(0);
+        }
+        String name;
+        try {
+            name = nameOf(queueUrl);
+        } catch (SqsException missing) {
+            return CompletableFuture.failedFuture(missing);
+        }
+        return placementOf(name).thenApply(where -> where.isSingle() ? where.home() : where.primary());
+    }
+
+    /** {@link EngineQueueClient#peekReady} where the queue lives (its first partition if it has several). */
+    public CompletableFuture<EngineQueueClient.ReadyPeek> peekReady(String queueUrl, int max, int waitSeconds) {
+        long deadline = WaitClock.millis() + waitSeconds * 1000L;
+        String name;
+        try {
+            name = nameOf(queueUrl);
+        } catch (SqsException missing) {
+            return CompletableFuture.failedFuture(missing);
+        }
+        return atUrl(queueUrl, (where, group) -> group.peekReady(name, max, deadline), null);
+    }
+
+    /**
+     * Proposes a topic's fan-out to the group of its outbox, with the items whose copies all go to queues of that group
+     * (or to no queue: the apply refuses such a copy into a remainder, which the fanout's retries and dead-letter queue
+     * answer). An item with a copy for a queue that lives in another group (or is spread over groups) is answered
+     * {@code LEFT} and not proposed: the fanout's receive loop sends it, through the send's every rule at that queue
+     * (its delay, its maximum size, a queue deleted meanwhile) with the loop's retries and dead-letter queue.
+     */
+    public CompletableFuture<List<dev.sluice.broker.core.FanOutItem.Outcome>> fanOut(String outboxUrl, String billedTo,
+            List<dev.sluice.broker.core.FanOutItem> items) {
+        String outbox;
+        try {
+            outbox = nameOf(outboxUrl);
+        } catch (SqsException missing) {
+            return CompletableFuture.failedFuture(missing);
+        }
+        if (groups.size() == 1) {
+            return groups.get(0).fanOut(outbox, billedTo, items);
+        }
+        return placementOf(outbox).thenCompose(home -> {
+            Map<String, CompletableFuture<Boolean>> remote = new java.util.TreeMap<>();
+            items.forEach(item -> item.copies().forEach(copy -> remote.computeIfAbsent(copy.destinationArn(),
+                    arn -> elsewhere(QueueBook.nameOfArn(arn, accountId), home))));
+            return CompletableFuture.allOf(remote.values().toArray(CompletableFuture[]::new)).thenCompose(read -> {
+                List<Integer> local = new ArrayList<>();
+                for (int i = 0; i < items.size(); i++) {
+                    if (items.get(i).copies().stream().noneMatch(copy -> remote.get(copy.destinationArn()).join())) {
+                        local.add(i);
+                    }
+                }
+                List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = FanOutBatches.allLeft(items.size());
+                if (local.isEmpty()) {
+                    return CompletableFuture.completedFuture(outcomes);
+                }
+                return at(outbox, (where, group) -> group.fanOut(outbox, billedTo,
+                        local.stream().map(items::get).toList()), null).thenApply(results -> {
+                            FanOutBatches.place(outcomes, local, results);
+                            return outcomes;
+                        });
+            });
+        });
+    }
+
+    /**
+     * Whether the queue {@code name} exists in a group other than {@code home}'s alone; false when unsure (the apply
+     * then refuses a copy for a queue it does not hold, into a remainder).
+     */
+    private CompletableFuture<Boolean> elsewhere(String name, Placement home) {
+        if (name == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return placement.placementOf(name).thenCompose(where -> where.isSingle() && where.home() == home.home()
+                ? CompletableFuture.completedFuture(false)
+                : groups.get(where.isSingle() ? where.home() : where.primary()).exists(name))
+                .handle((exists, error) -> error == null && exists);
+    }
+
     private String nameOf(String queueUrl) {
         // Whose queue the caller may reach was decided at the edge; here the URL's account is part of the name.
         return QueueUrl.parse(queueUrl).orElseThrow(SqsError.QUEUE_DOES_NOT_EXIST::exception).qualifiedName(accountId);

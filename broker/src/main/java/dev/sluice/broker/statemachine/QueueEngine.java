@@ -288,6 +288,14 @@ public final class QueueEngine implements DomainEngine {
                 }
                 yield out.putBoolean(usage.recordOnce(c.source(), c.sequence(), c.rows()));
             }
+            case FAN_OUT -> {
+                QueueCommand.FanOut c = (QueueCommand.FanOut) command;
+                List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = book.fanOut(c.outbox(), c.items(), stamp,
+                        meter.sqsDeliveries(c.deliveriesBilledTo(), stamp));
+                meterCopies(c, outcomes, stamp);
+                QueueResultCodec.putFanOutOutcomes(out, outcomes);
+                yield out;
+            }
         };
         return answered.toByteArray();
     }
@@ -321,12 +329,36 @@ public final class QueueEngine implements DomainEngine {
                 meter.requestOnArn(((StartMoveTaskAcrossGroups) command).sourceArn(), stamp);
                 yield null;
             }
-            case RECEIVE, RECEIVE_WITH_ATTEMPT, CANCEL_MOVE_TASK, STEP_MOVE_TASK, STEP_MOVE_TASK_UP_TO_COUNT, IMPORT_TRANSFERS,
+            // A fan-out bills the sends its taken items stand for, once the apply knows which it took (meterCopies).
+            case FAN_OUT, RECEIVE, RECEIVE_WITH_ATTEMPT, CANCEL_MOVE_TASK, STEP_MOVE_TASK, STEP_MOVE_TASK_UP_TO_COUNT, IMPORT_TRANSFERS,
                     SETTLE_TRANSFERS, SET_QUEUE_LAYOUT, DELETE_QUEUE_IF_EMPTY, IMPORT_QUEUE_STATE, RECORD_USAGE -> null;
         };
         if (billedQueue != null) {
             meter.request(billedQueue, stamp);
         }
+    }
+
+    /**
+     * The copies of the items a fan-out took, billed as the sends of them the receive loop makes: one send per
+     * destination queue, to that queue's owner (a delivery queue, internal, bills nothing), refused copies included as
+     * a send's are (their retry is another send). An item skipped (taken before, by a replay or another proposer) or
+     * left (the receive loop sends it) was sent by nobody here and bills nothing.
+     */
+    private void meterCopies(QueueCommand.FanOut command, List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes,
+            EntryStamp stamp) {
+        java.util.Map<String, List<dev.sluice.broker.core.SendEntry>> byQueue = new java.util.TreeMap<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i).status() != dev.sluice.broker.core.FanOutItem.Status.TAKEN) {
+                continue;
+            }
+            for (dev.sluice.broker.core.FanOutItem.Copy copy : command.items().get(i).copies()) {
+                String queue = QueueBook.nameOfArn(copy.destinationArn(), accountId);
+                if (queue != null) {
+                    byQueue.computeIfAbsent(queue, name -> new java.util.ArrayList<>()).add(copy.entry());
+                }
+            }
+        }
+        byQueue.forEach((queue, entries) -> meter.sent(queue, entries, stamp));
     }
 
     @Override

@@ -104,6 +104,16 @@ class QueueCommandGoldenTest {
                 "{\"Type\":\"Notification\"}", null, Map.of(), null, null, null)), "111111111111"));
         samples.put("delete-billing-invocation", new QueueCommand.Delete("222222222222/work",
                 List.of(new HandleEntry("0", "handle-1")), "222222222222", 151));
+        samples.put("fan-out", new QueueCommand.FanOut("sluice-outbox-111111111111-alerts", "111111111111", List.of(
+                new dev.sluice.broker.core.FanOutItem(1L << 30, 1, 0, List.of(
+                        new dev.sluice.broker.core.FanOutItem.Copy("sub-1", "arn:aws:sqs:us-east-1:222222222222:orders",
+                                false, true, new SendEntry("m0", "{\"Type\":\"Notification\"}", null, Map.of(), null, null,
+                                        null)),
+                        new dev.sluice.broker.core.FanOutItem.Copy("sub-2", "arn:aws:sqs:us-east-1:111111111111:audit.fifo",
+                                true, true, new SendEntry("m0", "raw", null,
+                                        Map.of("severity", new MessageAttributeValue("String", "critical", null)), null,
+                                        "customer-7", "msg-1:sub-2")))),
+                new dev.sluice.broker.core.FanOutItem((1L << 30) + 1, 4, 20, List.of()))));
         return samples;
     }
 
@@ -138,6 +148,7 @@ class QueueCommandGoldenTest {
         codes.put(QueueCommandType.RECORD_USAGE, 24);
         codes.put(QueueCommandType.SEND_SQS_DELIVERIES, 25);
         codes.put(QueueCommandType.DELETE_BILLING_INVOCATION, 26);
+        codes.put(QueueCommandType.FAN_OUT, 27);
         return codes;
     }
 

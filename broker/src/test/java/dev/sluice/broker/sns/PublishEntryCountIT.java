@@ -22,13 +22,15 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * What one SNS Publish costs in log commands end to end, counted through {@code sluice_queue_commands_total} of
  * {@code /metrics} (with the data groups' Raft entries, {@code sluice_raft_applied_index}, printed beside): from before
- * the publish until its copies are in every subscribed queue and the outbox delete applied. The one-node server runs
+ * the publish until its copies are in every subscribed queue and the fan-out that put them there applied. The one-node server runs
  * nothing else meanwhile: the test's own reads (queue depths, metrics) append nothing. Edge-usage flushes (a timer's,
- * every 2 s, billing many deliveries at once) are left out of the comparison.
+ * every 2 s, billing many deliveries at once) are left out of the comparison. The two commands hold when the subscribed
+ * queues share the outbox's data group, as they always do on a node of one data group; a subscriber's queue in another
+ * group takes the receive loop (receive, a send per subscription, delete), whose send keeps that queue's rules.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class PublishEntryCountIT {
-    /** After the delete, how long extra commands (empty receives, say) get to show up before the count is taken. */
+    /** After the fan-out, how long extra commands (empty receives, say) get to show up before the count is taken. */
     private static final long STRAGGLER_MILLIS = 300;
     @TempDir
     static Path data;
@@ -50,31 +52,68 @@ class PublishEntryCountIT {
     }
 
     /**
-     * The outbox send, the copy's send, one receive and the outbox delete: of the topic's fanout pollers waiting at the
-     * empty outbox (4 on this node) the publish wakes one, which proposes the one receive (it woke them all, and each
-     * proposed a receive of its own, all but one empty). The copy's send is the send that also bills the delivery
-     * ({@code send_sqs_deliveries}, feature level 3).
+     * The outbox send and one fan-out command (feature level 4): of the topic's fanout pollers waiting at the empty
+     * outbox (4 on this node) the publish wakes one, which reads the outbox at the leader (no entry) and proposes the
+     * fan-out that stores the copy, bills it and removes the outbox message in one apply.
      */
     @Test
-    void onePublishToOneQueueSubscriberTakesTwoSendsOneReceiveAndOneDelete() throws Exception {
+    void onePublishToOneQueueSubscriberTakesTheOutboxSendAndOneFanOut() throws Exception {
         Map<String, Long> commands = commandsOfOnePublish("one", 1);
-        assertEquals(1L, commands.get("send"), commands.toString());
-        assertEquals(1L, commands.get("send_sqs_deliveries"), commands.toString());
-        assertEquals(1L, commands.get("delete"), commands.toString());
-        assertEquals(1L, commands.get("receive"), commands.toString());
-        assertEquals(java.util.Set.of("send", "send_sqs_deliveries", "receive", "delete"), commands.keySet(),
-                commands.toString());
+        assertEquals(Map.of("send", 1L, "fan_out", 1L), commands);
+        assertTrue(commands.values().stream().mapToLong(Long::longValue).sum() <= 2, commands.toString());
     }
 
     @Test
-    void onePublishToThreeQueueSubscribersTakesOneSendPerSubscriber() throws Exception {
+    void onePublishToThreeQueueSubscribersTakesTheOutboxSendAndOneFanOut() throws Exception {
         Map<String, Long> commands = commandsOfOnePublish("three", 3);
-        assertEquals(1L, commands.get("send"), commands.toString());
-        assertEquals(3L, commands.get("send_sqs_deliveries"), commands.toString());
-        assertEquals(1L, commands.get("delete"), commands.toString());
-        assertEquals(1L, commands.get("receive"), commands.toString());
-        assertEquals(java.util.Set.of("send", "send_sqs_deliveries", "receive", "delete"), commands.keySet(),
-                commands.toString());
+        assertEquals(Map.of("send", 1L, "fan_out", 1L), commands);
+        assertTrue(commands.values().stream().mapToLong(Long::longValue).sum() <= 2, commands.toString());
+    }
+
+    /**
+     * Two data groups: the outbox shares one with at most one of two queues placed least-loaded, so the publish's item
+     * has a copy for another group's queue. The fan-out in one entry leaves it (no fan_out command) to the receive loop,
+     * whose sends keep each queue's DelaySeconds: both copies arrive delayed, the remote one too.
+     */
+    @Test
+    void aPublishToAQueueInAnotherDataGroupTakesTheReceiveLoopWhichKeepsTheQueuesDelay(@TempDir Path twoGroups)
+            throws Exception {
+        try (SqsTestServer spread = SqsTestServer.start(twoGroups,
+                config -> config.withRaft(config.raft().withDataGroups(2)));
+                SnsClient spreadSns = SnsClients.client(spread.port())) {
+            String topic = spreadSns.createTopic(b -> b.name("spread")).topicArn();
+            List<String> queues = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                String queue = "spread-q" + i;
+                queues.add(spread.sqs.createQueue(b -> b.queueName(queue)
+                        .attributes(Map.of(QueueAttributeName.DELAY_SECONDS, "60"))).queueUrl());
+                spreadSns.subscribe(b -> b.topicArn(topic).protocol("sqs")
+                        .endpoint("arn:aws:sqs:us-east-1:000000000000:" + queue)
+                        .attributes(Map.of("RawMessageDelivery", "true")));
+            }
+            Map<String, Long> before = QueueCommandCounts.of(spread.server);
+
+            spreadSns.publish(b -> b.topicArn(topic).message("spread"));
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (String queue : queues) {
+                while (count(spread, queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED) < 1) {
+                    assertEquals(0, count(spread, queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+                            "a copy visible at once in " + queue + ", whose DelaySeconds is 60");
+                    assertTrue(System.nanoTime() < deadline, "no copy reached " + queue);
+                    Thread.sleep(20);
+                }
+                assertEquals(0, count(spread, queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES), queue);
+            }
+            Map<String, Long> spent = QueueCommandCounts.difference(before, QueueCommandCounts.of(spread.server));
+            System.out.println("[cost] one publish to 2 sqs subscribers in 2 data groups: commands " + spent);
+            assertEquals(0L, spent.getOrDefault("fan_out", 0L), spent.toString());
+        }
+    }
+
+    private static int count(SqsTestServer on, String queue, QueueAttributeName attribute) {
+        return Integer.parseInt(on.sqs.getQueueAttributes(b -> b.queueUrl(queue).attributeNames(attribute))
+                .attributes().get(attribute));
     }
 
     /** Subscribes {@code subscribers} raw queues, warms the path up with one publish, then counts a second one. */
@@ -92,14 +131,14 @@ class PublishEntryCountIT {
         Map<String, Long> beforeWarmUp = commands();
         sns.publish(b -> b.topicArn(topic).message("warm-up"));
         awaitDepth(queues, 1);
-        awaitDeletes(beforeWarmUp, 1);
+        awaitFanOuts(beforeWarmUp, 1);
         // Every poller of the topic back at the empty outbox: one still on its way there would receive on its own.
         server.awaitWaiters(waitingBefore + POLLERS);
         Map<String, Long> before = commands();
         long entriesBefore = appliedEntries();
         sns.publish(b -> b.topicArn(topic).message("counted"));
         awaitDepth(queues, 2);
-        awaitDeletes(before, 1);
+        awaitFanOuts(before, 1);
         Thread.sleep(STRAGGLER_MILLIS);
         Map<String, Long> spent = difference(before, commands());
         spent.remove("record_usage");
@@ -108,11 +147,11 @@ class PublishEntryCountIT {
         return spent;
     }
 
-    /** Waits until {@code deletes} more delete commands applied than in {@code before}: the fanout's last step. */
-    private static void awaitDeletes(Map<String, Long> before, long deletes) throws InterruptedException {
+    /** Waits until {@code fanOuts} more fan-out commands applied than in {@code before}: the fanout's one step. */
+    private static void awaitFanOuts(Map<String, Long> before, long fanOuts) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (difference(before, commands()).getOrDefault("delete", 0L) < deletes) {
-            assertTrue(System.nanoTime() < deadline, "the outbox delete never applied");
+        while (difference(before, commands()).getOrDefault("fan_out", 0L) < fanOuts) {
+            assertTrue(System.nanoTime() < deadline, "the fan-out never applied");
             Thread.sleep(20);
         }
     }

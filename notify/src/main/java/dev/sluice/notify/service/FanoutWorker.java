@@ -36,11 +36,15 @@ import org.slf4j.LoggerFactory;
  * (delayed) before the original is deleted, so the others get no second copy from that retry. What stays
  * at-least-once: a node that dies after sending copies and before deleting leaves the message to be
  * fanned out again (duplicates carry the same SNS MessageId, so endpoints can drop them), and the delete
- * of a remainder's original may itself fail. Runs on every node; receives are what divide the work.
+ * of a remainder's original may itself fail. Runs on every node; receives are what divide the work. In one log entry
+ * (feature level 4, standard topics) only the node that leads the outbox's data group reads it
+ * ({@link OutboxFanout#ready}), so one node proposes each batch.
  */
 final class FanoutWorker extends QueuePoller {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
     private static final int WAIT_SECONDS = 20;
+    /** Outbox messages one fanout round takes at most (a receive's most). */
+    private static final int BATCH = 10;
     private static final long ERROR_PAUSE_MILLIS = 1000;
     private static final String RECEIVE_COUNT = "ApproximateReceiveCount";
     private static final String SENT_TIMESTAMP = "SentTimestamp";
@@ -54,9 +58,13 @@ final class FanoutWorker extends QueuePoller {
     private final SubscriptionDeadLetters deadLetters;
     /** A FIFO topic's held messages and whom they still owe, shared with its other pollers on this node. */
     private final HeldFifoCopies held;
+    /** The outbox messages the topic's pollers on this node are fanning out in one entry now. */
+    private final OutboxClaims claims;
 
-    FanoutWorker(Topic topic, NotifyServices services, TopicSubscriptions subscriptions, HeldFifoCopies held) {
+    FanoutWorker(Topic topic, NotifyServices services, TopicSubscriptions subscriptions, HeldFifoCopies held,
+            OutboxClaims claims) {
         this.topic = topic;
+        this.claims = claims;
         this.services = services;
         this.subscriptions = subscriptions;
         this.held = held;
@@ -69,15 +77,11 @@ final class FanoutWorker extends QueuePoller {
         if (stopped()) {
             return;
         }
-        QueueClient queues = services.queueClient();
-        // A FIFO topic's failed group stays in the outbox and is received again: its receive count counts the attempts,
-        // its sent time tells how near the outbox's retention it is.
-        List<String> systemAttributes = topic.fifo() ? List.of(RECEIVE_COUNT, SENT_TIMESTAMP) : List.of();
-        CompletableFuture<List<Message>> received = track(queues.receiveMessage(new ReceiveMessageRequest(
-                        services.internalQueues().outboxUrl(topic), List.of(), systemAttributes, List.of(), 10, null,
-                        WAIT_SECONDS, null)))
-                .thenApply(response -> response.messages());
-        received.thenCompose(this::fanOut).whenComplete((done, failure) -> {
+        // A FIFO topic keeps its receive loop: its held groups and their owed copies live with the receives.
+        CompletableFuture<Boolean> inOneApply = topic.fifo() ? CompletableFuture.completedFuture(false)
+                : track(services.fanout().inOneApply());
+        inOneApply.thenCompose(oneApply -> oneApply ? oneApplyRound() : receiveRound(WAIT_SECONDS))
+                .whenComplete((done, failure) -> {
             if (stopped()) {
                 return;
             }
@@ -97,6 +101,129 @@ final class FanoutWorker extends QueuePoller {
                 poll();
             }
         });
+    }
+
+    /** One round of the receive loop: a long-poll receive of the outbox, its copies sent, the outbox messages deleted. */
+    private CompletableFuture<Void> receiveRound(int waitSeconds) {
+        // A FIFO topic's failed group stays in the outbox and is received again: its receive count counts the attempts,
+        // its sent time tells how near the outbox's retention it is. A standard topic's remainder a fan-out apply stored
+        // names whom it still owes in an attribute.
+        List<String> systemAttributes = topic.fifo() ? List.of(RECEIVE_COUNT, SENT_TIMESTAMP) : List.of();
+        List<String> attributes = topic.fifo() ? List.of()
+                : List.of(dev.sluice.clientsdk.ReservedQueueNames.RETRY_FOR_ATTRIBUTE);
+        return track(services.queueClient().receiveMessage(new ReceiveMessageRequest(
+                        services.internalQueues().outboxUrl(topic), List.of(), systemAttributes, attributes, BATCH, null,
+                        waitSeconds, null)))
+                .thenCompose(response -> fanOut(response.messages()));
+    }
+
+    /**
+     * One round in one log entry ({@link OutboxFanout}): the outbox's ready messages read, their copies built as the
+     * receive loop builds them, and handed over in one fan-out command. What that command cannot express goes through
+     * one receive round instead: remainders of refused copies (their dead-letter rules live in the receive loop), copies
+     * for another account's queue (its Policy is checked before each send), items the engine left.
+     */
+    private CompletableFuture<Void> oneApplyRound() {
+        String outbox = services.internalQueues().outboxUrl(topic);
+        // Read enough for every poller of the topic here to claim a batch of its own: their commands then go together.
+        int reading = BATCH * Math.max(1, services.config().fanoutPollersPerTopic());
+        return track(services.fanout().ready(outbox, reading, WAIT_SECONDS)).thenCompose(ready -> {
+            if (ready.receiveInstead() || ready.messages().stream().anyMatch(message -> message.attributes()
+                    .containsKey(dev.sluice.clientsdk.ReservedQueueNames.RETRY_FOR_ATTRIBUTE))) {
+                return receiveRound(0);
+            }
+            if (ready.messages().isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> siblingDone = claims.nextRelease();
+            List<OutboxFanout.OutboxMessage> mine = claims.claim(ready.messages(), BATCH);
+            if (mine.isEmpty()) {
+                // A sibling on this node is fanning these out: read again once it is done.
+                return siblingDone;
+            }
+            return this.subscriptions.current().thenCompose(subscriptions -> {
+                String owner = topicOwner();
+                if (subscriptions.stream().anyMatch(subscription -> subscription.confirmed() && !subscription.push()
+                        && !subscription.endpoint().split(":", -1)[4].equals(owner))) {
+                    return receiveRound(0);
+                }
+                return fanOutInOneApply(outbox, mine, subscriptions);
+            }).whenComplete((done, failure) -> claims.release(mine));
+        });
+    }
+
+    private CompletableFuture<Void> fanOutInOneApply(String outbox, List<OutboxFanout.OutboxMessage> messages,
+            List<Subscription> subscriptions) {
+        List<PublishedMessage> published = messages.stream()
+                .map(message -> PublishedMessage.fromJson(message.body())).toList();
+        // Counted once the fan-out took the message: a sibling poller that read it too counts nothing.
+        List<Map.Entry<Subscription, Integer>> filtered = new ArrayList<>();
+        Map<Subscription, List<Integer>> targets = targets(published, subscriptions,
+                (subscription, index) -> filtered.add(Map.entry(subscription, index)));
+        List<OutboxFanout.Item> items = new ArrayList<>();
+        List<List<Subscription>> copiedFor = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            List<OutboxFanout.Copy> copies = new ArrayList<>();
+            List<Subscription> whose = new ArrayList<>();
+            for (Map.Entry<Subscription, List<Integer>> target : targets.entrySet()) {
+                if (target.getValue().contains(i)) {
+                    Subscription subscription = target.getKey();
+                    copies.add(new OutboxFanout.Copy(subscription.id(), queueArnOf(subscription), !subscription.push(),
+                            services.copies().copy(topic, subscription, published.get(i), "m" + i)));
+                    whose.add(subscription);
+                }
+            }
+            PublishedMessage message = published.get(i);
+            items.add(new OutboxFanout.Item(messages.get(i).seq(), message.attempts() + 1, retryDelaySeconds(message),
+                    copies));
+            copiedFor.add(whose);
+        }
+        return track(services.fanout().fanOut(outbox, topicOwner(), items)).thenCompose(results -> {
+            boolean left = false;
+            Map<Subscription, List<Integer>> taken = new LinkedHashMap<>();
+            Map<Subscription, List<Integer>> refused = new LinkedHashMap<>();
+            Map<Subscription, dev.sluice.clientsdk.SqsException> refusal = new LinkedHashMap<>();
+            for (Map.Entry<Subscription, Integer> filteredOut : filtered) {
+                if (results.get(filteredOut.getValue()).status() == OutboxFanout.Status.TAKEN) {
+                    services.health().counts().filteredOut(topic.name(), filteredOut.getKey().protocol());
+                }
+            }
+            for (int i = 0; i < results.size(); i++) {
+                OutboxFanout.ItemResult result = results.get(i);
+                left |= result.status() == OutboxFanout.Status.LEFT;
+                if (result.status() != OutboxFanout.Status.TAKEN) {
+                    continue;
+                }
+                for (int c = 0; c < copiedFor.get(i).size(); c++) {
+                    Subscription subscription = copiedFor.get(i).get(c);
+                    taken.computeIfAbsent(subscription, key -> new ArrayList<>()).add(i);
+                    if (result.refusals().get(c) != null) {
+                        refused.computeIfAbsent(subscription, key -> new ArrayList<>()).add(i);
+                        refusal.putIfAbsent(subscription, result.refusals().get(c));
+                    }
+                }
+            }
+            taken.forEach((subscription, indexes) -> {
+                List<Integer> retried = refused.getOrDefault(subscription, List.of());
+                // As the receive loop tells it: a send refused whole by its error, one refused in part by the count.
+                Throwable cause = retried.size() == indexes.size() ? refusal.get(subscription)
+                        : new DeliveryHealth.Refused("the queue refused " + retried.size() + " of " + indexes.size()
+                                + " messages (" + (refusal.containsKey(subscription)
+                                        ? refusal.get(subscription).error().code() : "") + ")");
+                counted(subscription, published, indexes, retried.isEmpty() ? SubscriptionDeadLetters.Outcome.DELIVERED
+                        : new SubscriptionDeadLetters.Outcome(retried, List.of(), cause));
+            });
+            return left ? receiveRound(0) : CompletableFuture.completedFuture(null);
+        });
+    }
+
+    /** The ARN of the queue a subscription's copies go to: its subscribed queue, or a push subscription's delivery queue. */
+    private String queueArnOf(Subscription subscription) {
+        if (!subscription.push()) {
+            return subscription.endpoint();
+        }
+        return dev.sluice.clientsdk.QueueUrl.parse(services.internalQueues().deliveryUrl(subscription)).orElseThrow()
+                .toArn(services.config().region());
     }
 
     private CompletableFuture<Void> fanOut(List<Message> messages) {
@@ -168,7 +295,7 @@ final class FanoutWorker extends QueuePoller {
     private PublishedMessage published(Message message, FifoOutboxAge age) {
         PublishedMessage published = PublishedMessage.fromJson(message.body());
         if (!topic.fifo()) {
-            return published;
+            return remainderOf(published, message.messageAttributes());
         }
         PublishedMessage owing = held.owedBy(message.messageId()).map(published::owedTo).orElse(published);
         if (age != FifoOutboxAge.YOUNG) {
@@ -180,6 +307,27 @@ final class FanoutWorker extends QueuePoller {
                     : owing.afterAttempts(Math.max(owing.attempts(), Integer.parseInt(receiveCount) - 1));
         } catch (NumberFormatException e) {
             return owing;
+        }
+    }
+
+    /**
+     * A standard topic's outbox message as a fan-out apply put it back ({@code Sluice.RetryFor}: the attempts made, the
+     * subscriptions whose copies were refused), or the message as it is.
+     */
+    private static PublishedMessage remainderOf(PublishedMessage published,
+            Map<String, MessageAttributeValue> attributes) {
+        MessageAttributeValue retryFor = attributes == null ? null
+                : attributes.get(dev.sluice.clientsdk.ReservedQueueNames.RETRY_FOR_ATTRIBUTE);
+        String value = retryFor == null ? null : retryFor.stringValue();
+        int space = value == null ? -1 : value.indexOf(' ');
+        if (space < 1) {
+            return published;
+        }
+        try {
+            int attempts = Integer.parseInt(value.substring(0, space));
+            return published.owedTo(List.of(value.substring(space + 1).split(","))).afterAttempts(attempts);
+        } catch (NumberFormatException e) {
+            return published;
         }
     }
 
@@ -196,6 +344,13 @@ final class FanoutWorker extends QueuePoller {
     }
 
     private Map<Subscription, List<Integer>> targets(List<PublishedMessage> published, List<Subscription> subscriptions) {
+        return targets(published, subscriptions, (subscription, index) ->
+                services.health().counts().filteredOut(topic.name(), subscription.protocol()));
+    }
+
+    /** The messages (by index) each confirmed subscription is owed a copy of; {@code filteredOut} told of the others. */
+    private Map<Subscription, List<Integer>> targets(List<PublishedMessage> published, List<Subscription> subscriptions,
+            java.util.function.ObjIntConsumer<Subscription> filteredOut) {
         Map<Subscription, List<Integer>> targets = new LinkedHashMap<>();
         for (Subscription subscription : subscriptions) {
             if (!subscription.confirmed()) {
@@ -210,7 +365,7 @@ final class FanoutWorker extends QueuePoller {
                         message.attributes())) {
                     targets.computeIfAbsent(subscription, key -> new ArrayList<>()).add(i);
                 } else {
-                    services.health().counts().filteredOut(topic.name(), subscription.protocol());
+                    filteredOut.accept(subscription, i);
                 }
             }
         }

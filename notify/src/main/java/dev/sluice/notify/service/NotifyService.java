@@ -67,6 +67,14 @@ public final class NotifyService implements AutoCloseable {
     public NotifyService(NotifyConfig config, Vertx vertx, QueueClient queueClient, QueueClient subscriberQueues,
             Catalog catalog, Supplier<String> baseUrl, InstantSource clock, SubscriberFunctions functions,
             dev.sluice.notify.core.TopicAccess topicAccess, DeliveryUsage usage) {
+        this(config, vertx, queueClient, subscriberQueues, catalog, baseUrl, clock, functions, topicAccess, usage,
+                OutboxFanout.NONE);
+    }
+
+    /** As above, with a topic's fanout moving each batch in one log entry through {@code fanout} once it can. */
+    public NotifyService(NotifyConfig config, Vertx vertx, QueueClient queueClient, QueueClient subscriberQueues,
+            Catalog catalog, Supplier<String> baseUrl, InstantSource clock, SubscriberFunctions functions,
+            dev.sluice.notify.core.TopicAccess topicAccess, DeliveryUsage usage, OutboxFanout fanout) {
         if (!config.validate().isEmpty()) {
             throw new IllegalArgumentException("invalid notify config: " + String.join("; ", config.validate()));
         }
@@ -95,7 +103,8 @@ public final class NotifyService implements AutoCloseable {
         NotifyServices services = new NotifyServices(config, queueClient, subscriberQueues, this.catalog, internalQueues,
                 new FilterPolicies(), envelopes, new Copies(envelopes, config.region(), config.accountId()), webhooks,
                 config.smtp() == null ? null : new Mailer(vertx, config.smtp(), clock), functionDeliveries,
-                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health, queuePolicies, usage);
+                new Semaphore(config.maxConcurrentDeliveries()), timers, clock, visibility, health, queuePolicies, usage,
+                fanout);
         this.workers = new NotifyWorkers(services);
         this.topics = new TopicActions(this.catalog, internalQueues, ids, workers::refreshSoon, topicAccess);
         this.subscriptions = new SubscriptionActions(queuePolicies, this.catalog, internalQueues, queueClient, topics, envelopes,

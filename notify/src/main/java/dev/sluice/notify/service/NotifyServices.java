@@ -11,12 +11,13 @@ import java.util.concurrent.Semaphore;
  * internal queues; {@code subscriberQueues} every queue a tenant names (an sqs subscription's endpoint, a
  * dead-letter queue), through the tenants' checks, so that an internal queue named there is missing.
  * {@code health} is where workers report each subscription's failed and successful deliveries; {@code queuePolicies}
- * whether a topic may still send to a queue of another account; {@code usage} where delivered copies are billed.
+ * whether a topic may still send to a queue of another account; {@code usage} where delivered copies are billed;
+ * {@code fanout} how a fanout moves a batch in one log entry, where the engine offers it.
  */
 record NotifyServices(NotifyConfig config, QueueClient queueClient, QueueClient subscriberQueues, NotifyCatalog catalog,
         InternalQueues internalQueues,
         FilterPolicies filters, Envelopes envelopes, Copies copies, WebhookClient webhooks, Mailer mailer,
         FunctionDeliveries functionDeliveries, Semaphore deliveryPermits, ScheduledExecutorService timers,
         InstantSource clock, int deliveryVisibilitySeconds, DeliveryHealth health, SubscriberQueues queuePolicies,
-        DeliveryUsage usage) {
+        DeliveryUsage usage, OutboxFanout fanout) {
 }

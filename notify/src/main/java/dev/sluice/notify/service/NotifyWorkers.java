@@ -88,8 +88,9 @@ final class NotifyWorkers {
                 TopicSubscriptions ofTopic = new TopicSubscriptions(services.catalog(), topic.name(),
                         services.clock(), services.config().refreshInterval());
                 HeldFifoCopies held = new HeldFifoCopies();
+                OutboxClaims claims = new OutboxClaims();
                 for (int i = 0; i < services.config().fanoutPollersPerTopic(); i++) {
-                    workers.add(new FanoutWorker(topic, services, ofTopic, held));
+                    workers.add(new FanoutWorker(topic, services, ofTopic, held, claims));
                 }
                 fanouts.put(key, workers);
                 workers.forEach(FanoutWorker::start);

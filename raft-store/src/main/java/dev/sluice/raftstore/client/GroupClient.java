@@ -98,6 +98,15 @@ public final class GroupClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The most bytes of commands one proposal packs ({@link GroupClientSettings#maxProposalBytes}): a command larger than
+     * this still goes alone, but the store refuses an entry past this plus its framing room, so a caller that builds
+     * commands of many parts keeps each within it.
+     */
+    public int maxProposalBytes() {
+        return settings.maxProposalBytes();
+    }
+
     public GroupClient(String groupName, List<Peer> members, GroupClientSettings settings, MeterRegistry meters) {
         this(groupName, members, settings, meters, null);
     }
