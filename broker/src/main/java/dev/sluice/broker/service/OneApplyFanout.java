@@ -10,48 +10,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * notify's fanout in one log entry over the queue engine: the outbox read by {@link RoutedQueueClient#peekReady}, the
  * copies moved by one {@code FAN_OUT} command ({@link RoutedQueueClient#fanOut}) once every node applies it (feature
  * level 4). The queue owners' stored-bytes quotas hold as for the copies the receive loop sends: a batch with a copy
- * for an owner at the quota is left to that loop, which answers the refusal as it always did.
- *
- * <p>Only the node that leads the outbox's data group reads it: every node runs the topic's pollers, and each node's
- * would read the same messages at that leader and propose the same fan-out (the extras store nothing, yet carry and
- * replicate every copy). On any other node {@link #ready} finds nothing, after waiting as an idle read does, at most
- * {@link #LEADER_CHECK_MILLIS}, and asks again: so a new leader's pollers take over within that, and a leader change
- * in the middle of a round loses nothing (the apply skips what another proposer took; what nobody took stays in the
- * outbox). Thread-safe.
+ * for an owner at the quota is left to that loop, which answers the refusal as it always did. Thread-safe.
  */
 public final class OneApplyFanout implements OutboxFanout {
-    /** How long a poller on a node that does not lead the outbox's group waits before it checks again. */
-    static final long LEADER_CHECK_MILLIS = 2_000;
-
-    /** Whether this node leads the data group of the queue at a URL. */
-    public interface OutboxLeader {
-        CompletableFuture<Boolean> leadsGroupOf(String queueUrl);
-    }
-
     private final RoutedQueueClient engine;
     private final FeatureLatch level;
     private final HoldingsQuotas quotas;
-    private final OutboxLeader leader;
-    private final ScheduledExecutorService timers;
 
-    /**
-     * @param level whether every node applies {@code FAN_OUT} (feature level 4)
-     * @param timers where a poller's wait on a node that does not lead the outbox's group ends
-     */
-    public OneApplyFanout(RoutedQueueClient engine, FeatureLatch level, HoldingsQuotas quotas, OutboxLeader leader,
-            ScheduledExecutorService timers) {
+    /** @param level whether every node applies {@code FAN_OUT} (feature level 4) */
+    public OneApplyFanout(RoutedQueueClient engine, FeatureLatch level, HoldingsQuotas quotas) {
         this.engine = engine;
         this.level = level;
         this.quotas = quotas;
-        this.leader = leader;
-        this.timers = timers;
     }
 
     @Override
@@ -61,17 +36,6 @@ public final class OneApplyFanout implements OutboxFanout {
 
     @Override
     public CompletableFuture<Ready> ready(String outboxUrl, int max, int waitSeconds) {
-        return leader.leadsGroupOf(outboxUrl).thenCompose(leads -> leads ? readyHere(outboxUrl, max, waitSeconds)
-                : nothingAfter(Math.min(waitSeconds * 1000L, LEADER_CHECK_MILLIS)));
-    }
-
-    private CompletableFuture<Ready> nothingAfter(long millis) {
-        CompletableFuture<Ready> nothing = new CompletableFuture<>();
-        timers.schedule(() -> nothing.complete(new Ready(List.of(), false)), millis, TimeUnit.MILLISECONDS);
-        return nothing;
-    }
-
-    private CompletableFuture<Ready> readyHere(String outboxUrl, int max, int waitSeconds) {
         return engine.peekReady(outboxUrl, max, waitSeconds).thenApply(peek -> new Ready(peek.ready().stream()
                 .map(peeked -> new OutboxMessage(peeked.seq(), peeked.message().messageId(), peeked.message().body(),
                         peeked.message().messageAttributes())).toList(), peek.beyondPeek()));

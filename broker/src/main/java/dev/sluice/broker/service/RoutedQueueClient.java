@@ -413,20 +413,6 @@ public final class RoutedQueueClient implements QueueClient {
         });
     }
 
-    /** The data group a queue's single-group actions go to: its only group, or its first partition. */
-    public CompletableFuture<Integer> groupOf(String queueUrl) {
-        if (groups.size() == 1) {
-            return CompletableFuture.completedFuture(0);
-        }
-        String name;
-        try {
-            name = nameOf(queueUrl);
-        } catch (SqsException missing) {
-            return CompletableFuture.failedFuture(missing);
-        }
-        return placementOf(name).thenApply(where -> where.isSingle() ? where.home() : where.primary());
-    }
-
     /** {@link EngineQueueClient#peekReady} where the queue lives (its first partition if it has several). */
     public CompletableFuture<EngineQueueClient.ReadyPeek> peekReady(String queueUrl, int max, int waitSeconds) {
         long deadline = WaitClock.millis() + waitSeconds * 1000L;

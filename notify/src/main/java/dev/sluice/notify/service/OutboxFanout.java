@@ -40,9 +40,7 @@ public interface OutboxFanout {
 
     /**
      * Up to {@code max} ready messages of the outbox, oldest first, waiting up to {@code waitSeconds} for one; nothing
-     * about them changes. {@link Ready#receiveInstead}: ready messages are there that this read does not reach. On a
-     * node where this outbox's fanout in one entry does not run (one node runs it, so a batch is proposed once), none,
-     * after a wait of at most {@code waitSeconds}: the fanout's pollers there idle and ask again.
+     * about them changes. {@link Ready#receiveInstead}: ready messages are there that this read does not reach.
      */
     CompletableFuture<Ready> ready(String outboxUrl, int max, int waitSeconds);
 
