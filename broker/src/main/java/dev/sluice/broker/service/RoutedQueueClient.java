@@ -413,7 +413,11 @@ public final class RoutedQueueClient implements QueueClient {
         });
     }
 
-    /** {@link EngineQueueClient#peekReady} where the queue lives (its first partition if it has several). */
+    /**
+     * {@link EngineQueueClient#peekReady} where the queue lives. A queue in more than one group (partitioned, or being
+     * migrated) is not read: the answer is "beyond the peek" at once, so the fanout takes a receive round, which reads
+     * every group (a read of one partition left the others' messages unfanned for good).
+     */
     public CompletableFuture<EngineQueueClient.ReadyPeek> peekReady(String queueUrl, int max, int waitSeconds) {
         long deadline = WaitClock.millis() + waitSeconds * 1000L;
         String name;
@@ -422,7 +426,8 @@ public final class RoutedQueueClient implements QueueClient {
         } catch (SqsException missing) {
             return CompletableFuture.failedFuture(missing);
         }
-        return atUrl(queueUrl, (where, group) -> group.peekReady(name, max, deadline), null);
+        return atUrl(queueUrl, (where, group) -> group.peekReady(name, max, deadline),
+                (where, ignored) -> CompletableFuture.completedFuture(new EngineQueueClient.ReadyPeek(List.of(), true)));
     }
 
     /**
