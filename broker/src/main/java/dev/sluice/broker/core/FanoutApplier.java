@@ -110,7 +110,9 @@ final class FanoutApplier {
      */
     private EngineFailure refusal(FanOutItem.Copy copy) {
         QueueState queue = book.byArn(copy.destinationArn());
-        if (queue == null) {
+        // A subscriber's copy (billed) never reaches an internal queue, as a tenant's send does not (OneApplyFanout
+        // leaves such an item to the receive loop; this is the apply's own guard).
+        if (queue == null || copy.billed() && ReservedQueueNames.isReservedArn(copy.destinationArn())) {
             return new EngineFailure(SqsError.QUEUE_DOES_NOT_EXIST, "The specified queue does not exist.");
         }
         if (!queue.layout.takesSends() || !queue.layout.holds(copy.entry().messageGroupId())) {

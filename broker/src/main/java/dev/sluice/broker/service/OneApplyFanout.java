@@ -4,6 +4,7 @@ import dev.sluice.broker.core.EntryOutcome;
 import dev.sluice.broker.core.FanOutItem;
 import dev.sluice.clientsdk.MessageSize;
 import dev.sluice.clientsdk.QueueUrl;
+import dev.sluice.clientsdk.ReservedQueueNames;
 import dev.sluice.notify.service.OutboxFanout;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class OneApplyFanout implements OutboxFanout {
 
     @Override
     public CompletableFuture<List<ItemResult>> fanOut(String outboxUrl, String billedTo, List<Item> items) {
-        if (overQuota(items)) {
+        if (overQuota(items) || toInternalQueue(items)) {
             return CompletableFuture.completedFuture(items.stream()
                     .map(item -> new ItemResult(Status.LEFT, List.of())).toList());
         }
@@ -67,6 +68,17 @@ public final class OneApplyFanout implements OutboxFanout {
                     : new dev.sluice.clientsdk.SqsException(copy.failure().error(), copy.failure().message()));
         }
         return new ItemResult(status, refusals);
+    }
+
+    /**
+     * Whether a subscriber's copy (billed: an sqs subscription's, whose endpoint the topic's owner chose) names an
+     * internal queue: the tenants' edge answers such a queue as missing, and so does the receive loop's send, which
+     * then applies the subscription's retries and dead-letter queue; the apply must never store it (a topic's outbox
+     * takes every record it holds as a publish of that topic).
+     */
+    private static boolean toInternalQueue(List<Item> items) {
+        return items.stream().anyMatch(item -> item.copies().stream()
+                .anyMatch(copy -> copy.billed() && ReservedQueueNames.isReservedArn(copy.queueArn())));
     }
 
     /** Whether a copy's queue owner (tenants' queues only: billed copies) could not store this batch's copies. */

@@ -137,6 +137,30 @@ class FanoutApplierTest {
         assertTrue(billed.isEmpty());
     }
 
+    /**
+     * A subscriber's copy (billed: an sqs subscription's endpoint, chosen by the topic's owner) naming an internal queue
+     * is refused as a missing queue, as a tenant's send is: a copy stored in another topic's outbox would be fanned out
+     * as that topic's publish (InternalQueueAttackIT). An internal delivery queue's copy (not billed) is stored.
+     */
+    @Test
+    void aSubscribersCopyForAnInternalQueueIsRefusedAsMissing() {
+        here.book.createQueue("outbox", Map.of(), Map.of(), here.stamp);
+        String victimOutbox = ReservedQueueNames.PREFIX + "topic-victim";
+        String deliveries = ReservedQueueNames.PREFIX + "delivery-hook";
+        here.book.createQueue(victimOutbox, Map.of(), Map.of(), here.stamp);
+        here.book.createQueue(deliveries, Map.of(), Map.of(), here.stamp);
+        long seq = publish("outbox", "published", null);
+
+        List<FanOutItem.Outcome> outcomes = fanOut("outbox", List.of(new FanOutItem(seq, 1, 0, List.of(
+                local("sforged", victimOutbox, entry("FORGED")),
+                new FanOutItem.Copy("spush", PREFIX + deliveries, false, false, entry("for the webhook"))))));
+
+        assertEquals(SqsError.QUEUE_DOES_NOT_EXIST, outcomes.get(0).copies().get(0).failure().error());
+        assertTrue(outcomes.get(0).copies().get(1).succeeded());
+        assertTrue(here.peek(victimOutbox).isEmpty(), "nothing stored in another topic's outbox");
+        assertEquals(List.of("for the webhook"), here.bodies(deliveries));
+    }
+
     @Test
     void refusedCopiesComeBackAsOneRemainderNamingTheirSubscriptionsAfterTheRetryWait() {
         here.book.createQueue("outbox", Map.of(), Map.of(), here.stamp);
