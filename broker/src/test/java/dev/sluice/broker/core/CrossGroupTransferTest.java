@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.broker.service.SqsLimits;
 import dev.sluice.clientsdk.SqsError;
 import dev.sluice.clientsdk.SqsException;
 import java.util.ArrayList;
@@ -24,20 +23,8 @@ import org.junit.jupiter.api.Timeout;
 class CrossGroupTransferTest {
     private static final String PREFIX = "arn:aws:sqs:us-east-1:000000000000:";
 
-    /** One group: its book, storage and stamps. */
-    private static final class Group {
-        final InMemoryQueueStorage storage = new InMemoryQueueStorage();
-        final TestStamp stamp = new TestStamp();
-        final QueueBook book;
-
-        Group(int maxPendingTransfers) {
-            book = new QueueBook(new QueueAttributeCodec(SqsLimits.defaults().queueAttributeBounds()), "us-east-1",
-                    "000000000000", new EngineLimits(1_000, 1_000, 300_000), storage, name -> { }, maxPendingTransfers);
-        }
-    }
-
-    private final Group source = new Group(TransferOutbox.MAX_PENDING);
-    private final Group target = new Group(TransferOutbox.MAX_PENDING);
+    private final TestGroup source = new TestGroup(TransferOutbox.MAX_PENDING);
+    private final TestGroup target = new TestGroup(TransferOutbox.MAX_PENDING);
 
     private static Map<String, String> redriveTo(String deadLetterQueue, int maxReceiveCount, boolean fifo) {
         String policy = "{\"deadLetterTargetArn\":\"" + PREFIX + deadLetterQueue + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}";
@@ -45,13 +32,13 @@ class CrossGroupTransferTest {
                 : Map.of("RedrivePolicy", policy, "VisibilityTimeout", "0");
     }
 
-    private void send(Group group, String queue, String body, String messageGroup) {
+    private void send(TestGroup group, String queue, String body, String messageGroup) {
         List<EntryOutcome> outcomes = group.book.send(queue, List.of(new SendEntry("e", body, null, Map.of(), null, messageGroup,
                 messageGroup == null ? null : body)), group.stamp);
         assertTrue(outcomes.get(0).succeeded(), outcomes.toString());
     }
 
-    private List<ReceivedMessage> receive(Group group, String queue, int max) {
+    private List<ReceivedMessage> receive(TestGroup group, String queue, int max) {
         return group.book.receive(queue, max, null, null, group.stamp);
     }
 
@@ -186,7 +173,7 @@ class CrossGroupTransferTest {
 
     @Test
     void withTheOutboxFullADeadLetterStaysInItsQueue() {
-        Group small = new Group(1);
+        TestGroup small = new TestGroup(1);
         target.book.createQueue("dead", Map.of(), Map.of(), target.stamp);
         small.book.createQueue("work", redriveTo("dead", 1, false), Map.of(), new RemoteQueue(PREFIX + "dead", false, true),
                 small.stamp);

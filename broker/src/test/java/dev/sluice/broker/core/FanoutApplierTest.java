@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.broker.service.SqsLimits;
 import dev.sluice.clientsdk.ReservedQueueNames;
 import dev.sluice.clientsdk.SqsError;
 import java.util.ArrayList;
@@ -24,27 +23,7 @@ import org.junit.jupiter.api.Timeout;
 class FanoutApplierTest {
     private static final String PREFIX = "arn:aws:sqs:us-east-1:000000000000:";
 
-    /** One group: its book, storage and stamps. */
-    private static final class Group {
-        final InMemoryQueueStorage storage = new InMemoryQueueStorage();
-        final TestStamp stamp = new TestStamp();
-        final QueueBook book;
-
-        Group(int maxPendingTransfers) {
-            book = new QueueBook(new QueueAttributeCodec(SqsLimits.defaults().queueAttributeBounds()), "us-east-1",
-                    "000000000000", new EngineLimits(1_000, 1_000, 300_000), storage, name -> { }, maxPendingTransfers);
-        }
-
-        List<PeekedMessage> peek(String queue) {
-            return book.peek(queue, 100, stamp.now, seq -> book.readMessage(book.require(queue), seq));
-        }
-
-        List<String> bodies(String queue) {
-            return book.receive(queue, 10, null, null, stamp).stream().map(ReceivedMessage::body).toList();
-        }
-    }
-
-    private final Group here = new Group(TransferOutbox.MAX_PENDING);
+    private final TestGroup here = new TestGroup(TransferOutbox.MAX_PENDING);
     private final List<String> billed = new ArrayList<>();
 
     private static SendEntry entry(String body) {
