@@ -191,13 +191,6 @@ final class FanoutWorker extends QueuePoller {
                     services.health().counts().filteredOut(topic.name(), filteredOut.getKey().protocol());
                 }
             }
-            List<Long> gone = new ArrayList<>();
-            for (int i = 0; i < results.size(); i++) {
-                if (results.get(i).status() != OutboxFanout.Status.LEFT) {
-                    gone.add(messages.get(i).seq());
-                }
-            }
-            claims.gone(gone);
             for (int i = 0; i < results.size(); i++) {
                 OutboxFanout.ItemResult result = results.get(i);
                 left |= result.status() == OutboxFanout.Status.LEFT;
