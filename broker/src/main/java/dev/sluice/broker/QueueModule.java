@@ -75,6 +75,8 @@ final class QueueModule implements AutoCloseable {
     private dev.sluice.broker.service.EdgeBilling edgeBilling;
     /** Whether every node applies a topic's fan-out command (feature level 4); null before start. */
     private dev.sluice.broker.service.FeatureLatch fanoutInOneApply;
+    /** Whether this node leads a data group (by index); null before start. */
+    private java.util.function.IntPredicate leadsGroup;
     private java.util.function.Function<List<String>, java.util.concurrent.CompletableFuture<ClusterQueueStats.Answer>> statsOf;
     private final QueueMeters queueMeters;
     private dev.sluice.broker.service.ClusterUsage usage;
@@ -92,7 +94,7 @@ final class QueueModule implements AutoCloseable {
      * {@code quotas} held for the copies; after {@link #start}.
      */
     dev.sluice.broker.service.OneApplyFanout outboxFanout(dev.sluice.broker.service.HoldingsQuotas quotas) {
-        return new dev.sluice.broker.service.OneApplyFanout(engine, fanoutInOneApply, quotas);
+        return new dev.sluice.broker.service.OneApplyFanout(engine, fanoutInOneApply, quotas, leadsGroup);
     }
 
     public dev.sluice.broker.service.EdgeUsage edgeUsage() {
@@ -154,6 +156,7 @@ final class QueueModule implements AutoCloseable {
                 () -> node.features().atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_AND_QUOTAS));
         edgeBilling = new dev.sluice.broker.service.EdgeBilling(edgeUsage, new dev.sluice.broker.service.FeatureLatch(
                 () -> node.features().atLeast(dev.sluice.raftstore.FeatureLevel.USAGE_IN_LOG)));
+        leadsGroup = node::isLeader;
         fanoutInOneApply = new dev.sluice.broker.service.FeatureLatch(
                 () -> node.features().atLeast(dev.sluice.raftstore.FeatureLevel.FANOUT_IN_ONE_APPLY));
         timers.scheduleWithFixedDelay(() -> edgeUsage.flush(), dev.sluice.broker.service.EdgeUsage.FLUSH_MILLIS,

@@ -322,7 +322,8 @@ public final class SluiceServer implements AutoCloseable {
                 .withAllowedNetworks(settings.webhookAllowedNetworks())
                 .withFunctionRetryDelays(settings.functionRetryDelays())
                 .withMaxConcurrentDeliveries(settings.maxConcurrentDeliveries())
-                .withQueueDeliveryAttempts(settings.queueDeliveryAttempts());
+                .withQueueDeliveryAttempts(settings.queueDeliveryAttempts())
+                .withMaxWorkers(settings.maxWorkers());
         return settings.smtpServer().map(server -> {
             int colon = server.lastIndexOf(':');
             return notifyConfig.withSmtp(new NotifyConfig.Smtp(server.substring(0, colon),

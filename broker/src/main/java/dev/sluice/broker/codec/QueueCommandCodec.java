@@ -180,9 +180,13 @@ public final class QueueCommandCodec {
 
     /** {@code [outbox][billedTo][items: seq, attempts, retry delay, copies: subscription, destination, remote, billed, entry]}. */
     private static byte[] encodeFanOut(BinaryWriter out, QueueCommand.FanOut command) {
-        out.putString(command.outbox()).putString(command.deliveriesBilledTo()).putInt(command.items().size());
+        putFanOutHead(out, command.outbox(), command.deliveriesBilledTo(), command.items().size());
         command.items().forEach(item -> putFanOutItem(out, item));
         return out.toByteArray();
+    }
+
+    private static void putFanOutHead(BinaryWriter out, String outbox, String billedTo, int items) {
+        out.putString(outbox).putString(billedTo).putInt(items);
     }
 
     private static void putFanOutItem(BinaryWriter out, FanOutItem item) {
@@ -195,18 +199,37 @@ public final class QueueCommandCodec {
     }
 
     /**
-     * The bytes a fan-out command of {@code outbox} and {@code billedTo} takes without items: with the
-     * {@link #fanOutItemBytes} of each item, exactly the length {@link #encode} gives the command.
+     * The bytes a fan-out command of {@code outbox} and {@code billedTo} takes without items: with the length of each
+     * item's {@link #encodeFanOutItem}, exactly the length {@link #encode} gives the command.
      */
     public static int fanOutBytesWithoutItems(String outbox, String billedTo) {
         return encode(new QueueCommand.FanOut(outbox, billedTo, List.of())).length;
     }
 
-    /** The bytes one item adds to a fan-out command (see {@link #fanOutBytesWithoutItems}). */
-    public static int fanOutItemBytes(FanOutItem item) {
+    /**
+     * One item as a fan-out command carries it: its length is what the item adds to the command (see
+     * {@link #fanOutBytesWithoutItems}), and {@link #encodeFanOut(String, String, List)} puts the bytes in the command,
+     * so that a fan-out that sizes its commands before proposing them encodes each copy's body once.
+     */
+    public static byte[] encodeFanOutItem(FanOutItem item) {
         BinaryWriter out = new BinaryWriter();
         putFanOutItem(out, item);
-        return out.size();
+        return out.toByteArray();
+    }
+
+    /**
+     * The fan-out command of {@code outbox}, {@code billedTo} and items already encoded by {@link #encodeFanOutItem}:
+     * byte for byte what {@link #encode} gives that command.
+     */
+    public static byte[] encodeFanOut(String outbox, String billedTo, List<byte[]> encodedItems) {
+        int bytes = fanOutBytesWithoutItems(outbox, billedTo);
+        for (byte[] item : encodedItems) {
+            bytes += item.length;
+        }
+        BinaryWriter out = CommandFrame.writer(QueueCommandType.FAN_OUT.code(), bytes);
+        putFanOutHead(out, outbox, billedTo, encodedItems.size());
+        encodedItems.forEach(out::putRaw);
+        return out.toByteArray();
     }
 
     private static QueueCommand.FanOut decodeFanOut(BinaryReader in) {

@@ -77,9 +77,13 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
      *     across all subscriptions (default 256)
      * @param queueDeliveryAttempts attempts to put a copy in an sqs subscription's queue before it goes to the
      *     subscription's dead-letter queue (default SNS's 100,015; 1 to 100,015)
+     * @param maxWorkers topic fanout pollers and subscription delivery workers this node runs at most (default
+     *     {@link dev.sluice.notify.service.NotifyConfig#DEFAULT_MAX_WORKERS}); 0: none, the other nodes' workers do
+     *     the work; programmatic only
      */
     public record Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom,
-            List<Duration> functionRetryDelays, int maxConcurrentDeliveries, int queueDeliveryAttempts) {
+            List<Duration> functionRetryDelays, int maxConcurrentDeliveries, int queueDeliveryAttempts,
+            int maxWorkers) {
         public static final int DEFAULT_MAX_CONCURRENT_DELIVERIES = 256;
 
         public Notify {
@@ -95,11 +99,15 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
                 throw new IllegalArgumentException("notify.queueDeliveryAttempts must be 1 to " + mostAttempts
                         + " (SNS's policy for sqs endpoints); got " + queueDeliveryAttempts);
             }
+            if (maxWorkers < 0) {
+                throw new IllegalArgumentException("notify.maxWorkers must not be negative; got " + maxWorkers);
+            }
         }
 
         public Notify(List<CidrBlock> webhookAllowedNetworks, Optional<String> smtpServer, String smtpFrom) {
             this(webhookAllowedNetworks, smtpServer, smtpFrom, dev.sluice.notify.service.NotifyConfig.LAMBDA_RETRY_DELAYS,
-                    DEFAULT_MAX_CONCURRENT_DELIVERIES, dev.sluice.notify.service.NotifyConfig.SQS_DELIVERY_ATTEMPTS);
+                    DEFAULT_MAX_CONCURRENT_DELIVERIES, dev.sluice.notify.service.NotifyConfig.SQS_DELIVERY_ATTEMPTS,
+                    dev.sluice.notify.service.NotifyConfig.DEFAULT_MAX_WORKERS);
         }
 
         public Notify(List<CidrBlock> webhookAllowedNetworks) {
@@ -108,17 +116,22 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
 
         public Notify withFunctionRetryDelays(List<Duration> delays) {
             return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, delays, maxConcurrentDeliveries,
-                    queueDeliveryAttempts);
+                    queueDeliveryAttempts, maxWorkers);
         }
 
         public Notify withQueueDeliveryAttempts(int attempts) {
             return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, functionRetryDelays, maxConcurrentDeliveries,
-                    attempts);
+                    attempts, maxWorkers);
+        }
+
+        public Notify withMaxWorkers(int workers) {
+            return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, functionRetryDelays, maxConcurrentDeliveries,
+                    queueDeliveryAttempts, workers);
         }
 
         public Notify withMaxConcurrentDeliveries(int deliveries) {
             return new Notify(webhookAllowedNetworks, smtpServer, smtpFrom, functionRetryDelays, deliveries,
-                    queueDeliveryAttempts);
+                    queueDeliveryAttempts, maxWorkers);
         }
 
         public static Notify defaults() {
@@ -127,17 +140,17 @@ public record SluiceConfig(Http http, RaftStoreConfig raft, Auth auth, Notify no
 
         public Notify withSmtpServer(Optional<String> server) {
             return new Notify(webhookAllowedNetworks, server, smtpFrom, functionRetryDelays, maxConcurrentDeliveries,
-                    queueDeliveryAttempts);
+                    queueDeliveryAttempts, maxWorkers);
         }
 
         public Notify withSmtpFrom(String from) {
             return new Notify(webhookAllowedNetworks, smtpServer, from, functionRetryDelays, maxConcurrentDeliveries,
-                    queueDeliveryAttempts);
+                    queueDeliveryAttempts, maxWorkers);
         }
 
         public Notify withWebhookAllowedNetworks(List<CidrBlock> networks) {
             return new Notify(networks, smtpServer, smtpFrom, functionRetryDelays, maxConcurrentDeliveries,
-                    queueDeliveryAttempts);
+                    queueDeliveryAttempts, maxWorkers);
         }
 
         /** Parses {@code 127.0.0.1/32,10.1.0.0/16}; throws IllegalArgumentException naming the bad entry. */

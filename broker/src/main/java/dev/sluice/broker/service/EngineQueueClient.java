@@ -252,16 +252,17 @@ public final class EngineQueueClient implements QueueClient {
      */
     public CompletableFuture<List<dev.sluice.broker.core.FanOutItem.Outcome>> fanOut(String outbox, String billedTo,
             List<dev.sluice.broker.core.FanOutItem> items) {
-        List<List<Integer>> commands = FanOutBatches.split(
-                items.stream().map(QueueCommandCodec::fanOutItemBytes).toList(),
+        // Each item (its copies' bodies) encoded once: its length sizes the commands, its bytes go in one of them.
+        List<byte[]> encoded = items.stream().map(QueueCommandCodec::encodeFanOutItem).toList();
+        List<List<Integer>> commands = FanOutBatches.split(encoded.stream().map(item -> item.length).toList(),
                 QueueCommandCodec.fanOutBytesWithoutItems(outbox, billedTo), group.maxProposalBytes(),
                 outbox.endsWith(".fifo"));
         List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = FanOutBatches.allLeft(items.size());
         // Proposed together, in order: the group's client packs them into entries within the same limit.
         List<CompletableFuture<Void>> applied = new ArrayList<>();
         for (List<Integer> indexes : commands) {
-            applied.add(submit(new QueueCommand.FanOut(outbox, billedTo, indexes.stream().map(items::get).toList()),
-                    QueueResultCodec::getFanOutOutcomes).thenAccept(results -> FanOutBatches.place(outcomes, indexes,
+            applied.add(submit(QueueCommandCodec.encodeFanOut(outbox, billedTo, indexes.stream().map(encoded::get)
+                    .toList()), QueueResultCodec::getFanOutOutcomes).thenAccept(results -> FanOutBatches.place(outcomes, indexes,
                             results)));
         }
         return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).thenApply(done -> {
@@ -765,7 +766,12 @@ public final class EngineQueueClient implements QueueClient {
     // ---- plumbing ----
 
     private <T> CompletableFuture<T> submit(QueueCommand command, Function<BinaryReader, T> onSuccess) {
-        return decode(group.submit(QueueCommandCodec.encode(command)), onSuccess);
+        return submit(QueueCommandCodec.encode(command), onSuccess);
+    }
+
+    /** Proposes a command {@link QueueCommandCodec} encoded. */
+    private <T> CompletableFuture<T> submit(byte[] command, Function<BinaryReader, T> onSuccess) {
+        return decode(group.submit(command), onSuccess);
     }
 
     private <T> CompletableFuture<T> query(QueueQuery query, Function<BinaryReader, T> onSuccess) {

@@ -16,18 +16,27 @@ import java.util.concurrent.CompletableFuture;
  * notify's fanout in one log entry over the queue engine: the outbox read by {@link RoutedQueueClient#peekReady}, the
  * copies moved by one {@code FAN_OUT} command ({@link RoutedQueueClient#fanOut}) once every node applies it (feature
  * level 4). The queue owners' stored-bytes quotas hold as for the copies the receive loop sends: a batch with a copy
- * for an owner at the quota is left to that loop, which answers the refusal as it always did. Thread-safe.
+ * for an owner at the quota is left to that loop, which answers the refusal as it always did. A read tells whether this
+ * node leads the outbox's data group ({@link OutboxFanout.Ready#leaderHere}): notify's fanout lets that node propose
+ * first and the others after a grace period, so a batch is proposed once in the normal case (notify's
+ * {@code LeaderFirstReads}). Thread-safe.
  */
 public final class OneApplyFanout implements OutboxFanout {
     private final RoutedQueueClient engine;
     private final FeatureLatch level;
     private final HoldingsQuotas quotas;
+    private final java.util.function.IntPredicate leadsGroup;
 
-    /** @param level whether every node applies {@code FAN_OUT} (feature level 4) */
-    public OneApplyFanout(RoutedQueueClient engine, FeatureLatch level, HoldingsQuotas quotas) {
+    /**
+     * @param level whether every node applies {@code FAN_OUT} (feature level 4)
+     * @param leadsGroup whether this node leads a data group (by index), as its Raft division knows now
+     */
+    public OneApplyFanout(RoutedQueueClient engine, FeatureLatch level, HoldingsQuotas quotas,
+            java.util.function.IntPredicate leadsGroup) {
         this.engine = engine;
         this.level = level;
         this.quotas = quotas;
+        this.leadsGroup = leadsGroup;
     }
 
     @Override
@@ -37,9 +46,11 @@ public final class OneApplyFanout implements OutboxFanout {
 
     @Override
     public CompletableFuture<Ready> ready(String outboxUrl, int max, int waitSeconds) {
-        return engine.peekReady(outboxUrl, max, waitSeconds).thenApply(peek -> new Ready(peek.ready().stream()
-                .map(peeked -> new OutboxMessage(peeked.seq(), peeked.message().messageId(), peeked.message().body(),
-                        peeked.message().messageAttributes())).toList(), peek.beyondPeek()));
+        // Who leads is asked once the read is answered: a leader that answered a long poll may have changed meanwhile.
+        return engine.peekReady(outboxUrl, max, waitSeconds).thenCompose(peek -> engine.groupOf(outboxUrl)
+                .thenApply(group -> new Ready(peek.ready().stream().map(peeked -> new OutboxMessage(peeked.seq(),
+                        peeked.message().messageId(), peeked.message().body(), peeked.message().messageAttributes()))
+                        .toList(), peek.beyondPeek(), leadsGroup.test(group))));
     }
 
     @Override

@@ -413,6 +413,20 @@ public final class RoutedQueueClient implements QueueClient {
         });
     }
 
+    /** The data group (by index) a queue's single-group actions go to: its only group, or its first partition. */
+    public CompletableFuture<Integer> groupOf(String queueUrl) {
+        if (groups.size() == 1) {
+            return CompletableFuture.completedFuture(0);
+        }
+        String name;
+        try {
+            name = nameOf(queueUrl);
+        } catch (SqsException missing) {
+            return CompletableFuture.failedFuture(missing);
+        }
+        return placementOf(name).thenApply(where -> where.isSingle() ? where.home() : where.primary());
+    }
+
     /**
      * {@link EngineQueueClient#peekReady} where the queue lives. A queue in more than one group (partitioned, or being
      * migrated) is not read: the answer is "beyond the peek" at once, so the fanout takes a receive round, which reads

@@ -178,6 +178,26 @@ class QueueCommandGoldenTest {
         assertThrows(CorruptFrameException.class, () -> QueueCommandCodec.decode(0, ByteBuffer.allocate(0)));
     }
 
+    /**
+     * A fan-out assembled from its items encoded once each (how the engine's client sizes and then proposes it) is the
+     * golden fan-out byte for byte, and its items' lengths with the command's own bytes are its length.
+     */
+    @Test
+    void aFanOutAssembledFromItsEncodedItemsIsTheGoldenFanOut() throws IOException {
+        QueueCommand.FanOut fanOut = (QueueCommand.FanOut) samples().get("fan-out");
+        List<byte[]> items = fanOut.items().stream().map(QueueCommandCodec::encodeFanOutItem).toList();
+
+        byte[] assembled = QueueCommandCodec.encodeFanOut(fanOut.outbox(), fanOut.deliveriesBilledTo(), items);
+
+        String golden = Files.readString(GOLDEN.resolve("fan-out.hex"), StandardCharsets.US_ASCII).trim();
+        assertEquals(golden, HexFormat.of().formatHex(assembled));
+        assertEquals(assembled.length, QueueCommandCodec.fanOutBytesWithoutItems(fanOut.outbox(),
+                fanOut.deliveriesBilledTo()) + items.stream().mapToInt(item -> item.length).sum());
+        assertEquals(QueueCommandCodec.encode(new QueueCommand.FanOut(fanOut.outbox(), fanOut.deliveriesBilledTo(),
+                List.of())).length, QueueCommandCodec.encodeFanOut(fanOut.outbox(), fanOut.deliveriesBilledTo(),
+                List.of()).length);
+    }
+
     @Test
     void everyCommandEncodesToItsGoldenBytesAndDecodesBack() throws IOException {
         boolean write = Boolean.getBoolean("golden.write");

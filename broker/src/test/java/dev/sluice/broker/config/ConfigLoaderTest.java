@@ -120,6 +120,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void notifyWorkersPerNodeDefaultToNotifysCapAndANegativeCapIsRefused() {
+        SluiceConfig.Notify notify = SluiceConfig.Notify.defaults();
+        assertEquals(dev.sluice.notify.service.NotifyConfig.DEFAULT_MAX_WORKERS, notify.maxWorkers());
+        assertEquals(0, notify.withMaxWorkers(0).maxWorkers());
+        assertEquals(256, notify.withMaxWorkers(8).maxConcurrentDeliveries());
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> notify.withMaxWorkers(-1));
+        assertTrue(refused.getMessage().startsWith("notify.maxWorkers must not be negative"), refused.getMessage());
+    }
+
+    @Test
     void theLabelledQueueLimitOfMetricsIsSetByFlagOrEnvironmentDefaultsToAThousandAndANegativeOneIsAProblem() {
         assertEquals(1_000, loadInCheckout(List.of(), Map.of()).config().metrics().maxLabelledQueues());
         assertEquals(5, loadInCheckout(List.of("--metrics-max-labelled-queues", "5"), Map.of()).config().metrics()

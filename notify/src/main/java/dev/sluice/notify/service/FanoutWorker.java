@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * at-least-once: a node that dies after sending copies and before deleting leaves the message to be
  * fanned out again (duplicates carry the same SNS MessageId, so endpoints can drop them), and the delete
  * of a remainder's original may itself fail. Runs on every node; receives are what divide the work. In one log entry
- * (feature level 4, standard topics) only the node that leads the outbox's data group reads it
- * ({@link OutboxFanout#ready}), so one node proposes each batch.
+ * (feature level 4, standard topics) every node reads the outbox ({@link OutboxFanout#ready}); the node that leads its
+ * data group proposes at once, the others only what is still there a grace period later ({@link LeaderFirstReads}), so
+ * in the normal case one node proposes each batch and no node's pollers are needed for another's to go on.
  */
 final class FanoutWorker extends QueuePoller {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutWorker.class);
@@ -60,11 +61,13 @@ final class FanoutWorker extends QueuePoller {
     private final HeldFifoCopies held;
     /** The outbox messages the topic's pollers on this node are fanning out in one entry now. */
     private final OutboxClaims claims;
+    private final LeaderFirstReads reads;
 
     FanoutWorker(Topic topic, NotifyServices services, TopicSubscriptions subscriptions, HeldFifoCopies held,
             OutboxClaims claims) {
         this.topic = topic;
         this.claims = claims;
+        this.reads = new LeaderFirstReads(services.fanout(), services.timers());
         this.services = services;
         this.subscriptions = subscriptions;
         this.held = held;
@@ -127,7 +130,7 @@ final class FanoutWorker extends QueuePoller {
         String outbox = services.internalQueues().outboxUrl(topic);
         // Read enough for every poller of the topic here to claim a batch of its own: their commands then go together.
         int reading = BATCH * Math.max(1, services.config().fanoutPollersPerTopic());
-        return track(services.fanout().ready(outbox, reading, WAIT_SECONDS)).thenCompose(ready -> {
+        return track(reads.ready(outbox, reading, WAIT_SECONDS)).thenCompose(ready -> {
             if (ready.receiveInstead() || ready.messages().stream().anyMatch(message -> message.attributes()
                     .containsKey(dev.sluice.clientsdk.ReservedQueueNames.RETRY_FOR_ATTRIBUTE))) {
                 return receiveRound(0);

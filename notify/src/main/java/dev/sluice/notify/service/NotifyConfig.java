@@ -19,7 +19,7 @@ import java.util.List;
  * @param responseTimeout time a webhook has to answer (SNS gives 15 s)
  * @param maxResponseBytes response body bytes read from a webhook; beyond this the connection is dropped
  * @param refreshInterval how often each node re-reads topics and subscriptions to start or stop workers
- * @param maxWorkers topic and subscription pollers on one node; more are not started (and logged)
+ * @param maxWorkers topic and subscription pollers on one node; more are not started (and logged); 0: none
  * @param smtp the SMTP relay for email subscriptions; null: email subscriptions are refused
  * @param fanoutPollersPerTopic concurrent fanout loops per topic on one node: one loop handles one batch
  *     of 10 at a time, so this bounds a topic's fanout rate per node
@@ -46,6 +46,8 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
      * ({@link dev.sluice.notify.core.DeliveryPolicy#SQS_DEFAULT}).
      */
     public static final int SQS_DELIVERY_ATTEMPTS = 100_015;
+    /** Topic and subscription pollers one node runs at most, by default. */
+    public static final int DEFAULT_MAX_WORKERS = 2000;
     private static final int MAX_FUNCTION_RETRIES = 10;
     private static final Duration MAX_FUNCTION_RETRY_DELAY = Duration.ofHours(12);
 
@@ -65,7 +67,7 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
 
     public static NotifyConfig defaults(String region, String accountId) {
         return new NotifyConfig(region, accountId, List.of(), 256, 8, Duration.ofSeconds(5), Duration.ofSeconds(15),
-                64 * 1024, Duration.ofSeconds(1), 2000, 4, null, LAMBDA_RETRY_DELAYS, Duration.ofMinutes(5), SQS_DELIVERY_ATTEMPTS);
+                64 * 1024, Duration.ofSeconds(1), DEFAULT_MAX_WORKERS, 4, null, LAMBDA_RETRY_DELAYS, Duration.ofMinutes(5), SQS_DELIVERY_ATTEMPTS);
     }
 
     public NotifyConfig withAllowedNetworks(List<CidrBlock> networks) {
@@ -96,6 +98,13 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
                 queueDeliveryAttempts);
     }
 
+    public NotifyConfig withMaxWorkers(int workers) {
+        return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
+                maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
+                refreshInterval, workers, fanoutPollersPerTopic, smtp, functionRetryDelays, orphanGrace,
+                queueDeliveryAttempts);
+    }
+
     public NotifyConfig withQueueDeliveryAttempts(int attempts) {
         return new NotifyConfig(region, accountId, allowedNetworks, maxConcurrentDeliveries,
                 maxConcurrentDeliveriesPerSubscription, connectTimeout, responseTimeout, maxResponseBytes,
@@ -110,6 +119,9 @@ public record NotifyConfig(String region, String accountId, List<CidrBlock> allo
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero() || responseTimeout.isNegative() || responseTimeout.isZero()) {
             problems.add("webhook timeouts must be positive");
+        }
+        if (maxWorkers < 0) {
+            problems.add("maxWorkers must not be negative");
         }
         if (fanoutPollersPerTopic < 1) {
             problems.add("fanoutPollersPerTopic must be at least 1");

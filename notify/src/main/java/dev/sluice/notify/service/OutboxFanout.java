@@ -41,6 +41,7 @@ public interface OutboxFanout {
     /**
      * Up to {@code max} ready messages of the outbox, oldest first, waiting up to {@code waitSeconds} for one; nothing
      * about them changes. {@link Ready#receiveInstead}: ready messages are there that this read does not reach.
+     * {@link Ready#leaderHere}: whether this node led the outbox's data group when the read was answered.
      */
     CompletableFuture<Ready> ready(String outboxUrl, int max, int waitSeconds);
 
@@ -57,8 +58,11 @@ public interface OutboxFanout {
         }
     }
 
-    /** What {@link #ready} found. */
-    record Ready(List<OutboxMessage> messages, boolean receiveInstead) {
+    /**
+     * What {@link #ready} found. {@code leaderHere}: this node led the outbox's data group when it was read, so its
+     * fan-out goes first (see {@link LeaderFirstReads}); false also when unsure.
+     */
+    record Ready(List<OutboxMessage> messages, boolean receiveInstead, boolean leaderHere) {
         public Ready {
             messages = List.copyOf(messages);
         }

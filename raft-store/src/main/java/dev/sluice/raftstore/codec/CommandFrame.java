@@ -12,7 +12,12 @@ public record CommandFrame(int commandType, ByteBuffer payload) {
 
     /** Starts a frame; the caller appends the payload to the returned writer. */
     public static BinaryWriter writer(int commandType) {
-        return new BinaryWriter(128).putByte(FORMAT_VERSION).putShort(commandType);
+        return writer(commandType, 128);
+    }
+
+    /** A frame's writer with room for {@code expectedBytes} in all (the header included), so a large one grows no copy. */
+    public static BinaryWriter writer(int commandType, int expectedBytes) {
+        return new BinaryWriter(Math.max(16, expectedBytes)).putByte(FORMAT_VERSION).putShort(commandType);
     }
 
     public static CommandFrame decode(ByteBuffer frame) {
