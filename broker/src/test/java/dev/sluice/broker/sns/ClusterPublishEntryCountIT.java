@@ -189,6 +189,60 @@ class ClusterPublishEntryCountIT {
         assertTrue(drainedMillis <= GRACE_MILLIS + 3_000, "drained " + drainedMillis + " ms after the last publish");
     }
 
+    /**
+     * REVIEW (review17a), a measurement: a burst on a topic with pollers on every node (4 threads, PublishBatch of 10
+     * over the three nodes, 400 publishes): the commands it takes and that each copy arrives once. Prints; asserts only
+     * delivery once each.
+     */
+    @Test
+    @Order(2)
+    void aBurstOfBatchPublishesToAPolledTopicIsCountedAndArrivesOnceEach() throws Exception {
+        leadFromFirstNode();
+        awaitPollers(List.of(LEADER_WORKERS, 2 * POLLERS, 2 * POLLERS));
+        String queue = oneSubscriberQueues.get(0);
+        drain(queue);
+        Map<String, Long> before = commands();
+        int threads = 4;
+        int batchesEach = 10;
+        java.util.concurrent.ExecutorService publishers = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(publishers.submit(() -> {
+                for (int batch = 0; batch < batchesEach; batch++) {
+                    List<software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry> entries = new ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                        entries.add(software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry.builder()
+                                .id("e" + i).message("burst-" + thread + "-" + batch + "-" + i).build());
+                    }
+                    var response = sns.get((thread + batch) % 3).publishBatch(b -> b.topicArn(oneSubscriberTopic)
+                            .publishBatchRequestEntries(entries));
+                    assertTrue(response.failed().isEmpty(), response.failed().toString());
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> each : done) {
+            each.get();
+        }
+        publishers.shutdown();
+        long publishedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        int publishes = threads * batchesEach * 10;
+        long acked = System.nanoTime();
+        awaitDepth(queue, publishes, TimeUnit.SECONDS.toMillis(60));
+        long drainedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acked);
+        Thread.sleep(GRACE_MILLIS + 1_000);
+        awaitPollers(List.of(LEADER_WORKERS, 2 * POLLERS, 2 * POLLERS));
+        Map<String, Long> spent = QueueCommandCounts.difference(before, commands());
+        System.out.println("[review] burst of " + publishes + " publishes (" + threads + " threads, PublishBatch) to a topic"
+                + " polled on every node: published in " + publishedMillis + " ms, in the queue " + drainedMillis
+                + " ms after the last publish; commands " + spent);
+        Map<String, Integer> received = drain(queue);
+        assertEquals(publishes, received.size(), "every body arrived");
+        assertTrue(received.values().stream().allMatch(count -> count == 1), "each once: " + received);
+    }
+
     /** Leadership moves from n1 to n2 in the middle of the publishes: every copy arrives, and once. */
     @Test
     @Order(4)
