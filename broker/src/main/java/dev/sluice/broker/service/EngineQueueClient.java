@@ -252,11 +252,20 @@ public final class EngineQueueClient implements QueueClient {
      */
     public CompletableFuture<List<dev.sluice.broker.core.FanOutItem.Outcome>> fanOut(String outbox, String billedTo,
             List<dev.sluice.broker.core.FanOutItem> items) {
-        // Each item (its copies' bodies) encoded once: its length sizes the commands, its bytes go in one of them.
-        List<byte[]> encoded = items.stream().map(QueueCommandCodec::encodeFanOutItem).toList();
+        // Each item (its copies' bodies) encoded once: its length sizes the commands, its bytes go in one of them. From
+        // the first item too big for a command of its own, it and every later item are left (FanOutBatches), so none of
+        // them is kept, or encoded: what this holds is bounded by the commands it proposes.
+        int commandBytes = QueueCommandCodec.fanOutBytesWithoutItems(outbox, billedTo);
+        List<byte[]> encoded = new ArrayList<>(items.size());
+        for (dev.sluice.broker.core.FanOutItem item : items) {
+            byte[] bytes = QueueCommandCodec.encodeFanOutItem(item);
+            if ((long) commandBytes + bytes.length > group.maxProposalBytes()) {
+                break;
+            }
+            encoded.add(bytes);
+        }
         List<List<Integer>> commands = FanOutBatches.split(encoded.stream().map(item -> item.length).toList(),
-                QueueCommandCodec.fanOutBytesWithoutItems(outbox, billedTo), group.maxProposalBytes(),
-                outbox.endsWith(".fifo"));
+                commandBytes, group.maxProposalBytes(), outbox.endsWith(".fifo"));
         List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes = FanOutBatches.allLeft(items.size());
         // Proposed together, in order: the group's client packs them into entries within the same limit.
         List<CompletableFuture<Void>> applied = new ArrayList<>();

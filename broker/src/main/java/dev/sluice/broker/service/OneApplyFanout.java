@@ -49,7 +49,8 @@ public final class OneApplyFanout implements OutboxFanout {
         // Who leads is asked once the read is answered: a leader that answered a long poll may have changed meanwhile.
         return engine.peekReady(outboxUrl, max, waitSeconds).thenCompose(peek -> engine.groupOf(outboxUrl)
                 .thenApply(group -> new Ready(peek.ready().stream().map(peeked -> new OutboxMessage(peeked.seq(),
-                        peeked.message().messageId(), peeked.message().body(), peeked.message().messageAttributes()))
+                        peeked.message().messageId(), peeked.message().body(), peeked.message().messageAttributes(),
+                        peeked.message().firstVisibleAtMillis()))
                         .toList(), peek.beyondPeek(), leadsGroup.test(group))));
     }
 

@@ -67,7 +67,7 @@ final class FanoutWorker extends QueuePoller {
             OutboxClaims claims) {
         this.topic = topic;
         this.claims = claims;
-        this.reads = new LeaderFirstReads(services.fanout(), services.timers());
+        this.reads = new LeaderFirstReads(services.fanout(), services.timers(), services.clock());
         this.services = services;
         this.subscriptions = subscriptions;
         this.held = held;

@@ -1,5 +1,6 @@
 package dev.sluice.notify.service;
 
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,11 @@ import java.util.stream.Collectors;
  * poller for the topic (a node starts a topic's pollers only under its worker cap, and which topics get them can
  * differ between nodes), or is down, or leadership moves in the middle of a round, the other nodes' pollers fan the
  * messages out after the grace period, as before (an item two nodes both propose is skipped by the second apply: at
- * most an extra entry, never a loss or a second copy). Whether this node leads is asked of its Raft division once the
+ * most an extra entry, never a loss or a second copy). And a read whose oldest message has been ready for longer than
+ * the grace period is answered at once everywhere: the leader's pollers are evidently not taking the outbox (none runs
+ * there, or they are behind), so waiting would only cap a backlog's drain at one batch per poller per grace period
+ * (~20 messages a second a node); the price, while a backlog lasts, is the duplicate, skipped entries this class
+ * otherwise avoids. Whether this node leads is asked of its Raft division once the
  * read is answered, so a belief gone stale in a leader change costs at most an extra entry or a grace period's wait.
  *
  * <p>Thread-safe; called from fanout workers, waits end on the notify timers.
@@ -37,16 +42,18 @@ final class LeaderFirstReads {
 
     private final OutboxFanout fanout;
     private final ScheduledExecutorService timers;
+    private final InstantSource clock;
     private final long graceMillis;
 
-    LeaderFirstReads(OutboxFanout fanout, ScheduledExecutorService timers) {
-        this(fanout, timers, GRACE_MILLIS);
+    LeaderFirstReads(OutboxFanout fanout, ScheduledExecutorService timers, InstantSource clock) {
+        this(fanout, timers, clock, GRACE_MILLIS);
     }
 
     /** @param graceMillis the grace period ({@link #GRACE_MILLIS} but in tests) */
-    LeaderFirstReads(OutboxFanout fanout, ScheduledExecutorService timers, long graceMillis) {
+    LeaderFirstReads(OutboxFanout fanout, ScheduledExecutorService timers, InstantSource clock, long graceMillis) {
         this.fanout = fanout;
         this.timers = timers;
+        this.clock = clock;
         this.graceMillis = graceMillis;
     }
 
@@ -56,12 +63,19 @@ final class LeaderFirstReads {
      */
     CompletableFuture<OutboxFanout.Ready> ready(String outboxUrl, int max, int waitSeconds) {
         return fanout.ready(outboxUrl, max, waitSeconds).thenCompose(first -> {
-            if (first.leaderHere() || first.receiveInstead() || first.messages().isEmpty()) {
+            if (first.leaderHere() || first.receiveInstead() || first.messages().isEmpty() || overdue(first)) {
                 return CompletableFuture.completedFuture(first);
             }
             return after(graceMillis).thenCompose(waited -> fanout.ready(outboxUrl, max, 0))
                     .thenApply(second -> stillThere(first, second));
         });
+    }
+
+    /** Whether the oldest message read has been ready for longer than the grace period (this node's clock). */
+    private boolean overdue(OutboxFanout.Ready read) {
+        long oldest = read.messages().stream().mapToLong(OutboxFanout.OutboxMessage::readySinceMillis).min()
+                .orElse(Long.MAX_VALUE);
+        return clock.millis() - oldest >= graceMillis;
     }
 
     /** {@code second}'s messages that {@code first} read too: those the leader's pollers left. */

@@ -51,8 +51,12 @@ public interface OutboxFanout {
      */
     CompletableFuture<List<ItemResult>> fanOut(String outboxUrl, String billedTo, List<Item> items);
 
-    /** A ready outbox message: {@code seq} names it to {@link #fanOut}. */
-    record OutboxMessage(long seq, String messageId, String body, Map<String, MessageAttributeValue> attributes) {
+    /**
+     * A ready outbox message: {@code seq} names it to {@link #fanOut}; {@code readySinceMillis} is when it became
+     * visible (its send, or a remainder's end of delay), as the leader stamped it.
+     */
+    record OutboxMessage(long seq, String messageId, String body, Map<String, MessageAttributeValue> attributes,
+            long readySinceMillis) {
         public OutboxMessage {
             attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
         }

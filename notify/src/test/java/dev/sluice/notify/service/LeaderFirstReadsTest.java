@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class LeaderFirstReadsTest {
     private static final long GRACE_MILLIS = 300;
+    private static final long NOW = 1_800_000_000_000L;
+    private static final java.time.InstantSource CLOCK = java.time.InstantSource.fixed(java.time.Instant.ofEpochMilli(NOW));
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
@@ -36,7 +38,7 @@ class LeaderFirstReadsTest {
         ScriptedReads outbox = new ScriptedReads(new OutboxFanout.Ready(messages(1, 2), false, true));
 
         long started = System.nanoTime();
-        OutboxFanout.Ready ready = new LeaderFirstReads(outbox, timers, GRACE_MILLIS).ready("outbox", 40, 20)
+        OutboxFanout.Ready ready = new LeaderFirstReads(outbox, timers, CLOCK, GRACE_MILLIS).ready("outbox", 40, 20)
                 .get(5, TimeUnit.SECONDS);
 
         assertEquals(List.of(1L, 2L), seqs(ready));
@@ -51,7 +53,7 @@ class LeaderFirstReadsTest {
                 new OutboxFanout.Ready(messages(3, 4), false, false));
 
         long started = System.nanoTime();
-        OutboxFanout.Ready ready = new LeaderFirstReads(outbox, timers, GRACE_MILLIS).ready("outbox", 40, 20)
+        OutboxFanout.Ready ready = new LeaderFirstReads(outbox, timers, CLOCK, GRACE_MILLIS).ready("outbox", 40, 20)
                 .get(5, TimeUnit.SECONDS);
 
         assertEquals(List.of(3L), seqs(ready));
@@ -65,7 +67,7 @@ class LeaderFirstReadsTest {
         ScriptedReads outbox = new ScriptedReads(new OutboxFanout.Ready(messages(1, 2), false, false),
                 new OutboxFanout.Ready(List.of(), false, false));
 
-        OutboxFanout.Ready ready = new LeaderFirstReads(outbox, timers, GRACE_MILLIS).ready("outbox", 40, 20)
+        OutboxFanout.Ready ready = new LeaderFirstReads(outbox, timers, CLOCK, GRACE_MILLIS).ready("outbox", 40, 20)
                 .get(5, TimeUnit.SECONDS);
 
         assertTrue(ready.messages().isEmpty());
@@ -77,7 +79,7 @@ class LeaderFirstReadsTest {
         ScriptedReads outbox = new ScriptedReads(new OutboxFanout.Ready(messages(1), false, false),
                 new OutboxFanout.Ready(messages(1, 2), false, true));
 
-        OutboxFanout.Ready ready = new LeaderFirstReads(outbox, timers, GRACE_MILLIS).ready("outbox", 40, 20)
+        OutboxFanout.Ready ready = new LeaderFirstReads(outbox, timers, CLOCK, GRACE_MILLIS).ready("outbox", 40, 20)
                 .get(5, TimeUnit.SECONDS);
 
         assertEquals(List.of(1L, 2L), seqs(ready));
@@ -87,16 +89,34 @@ class LeaderFirstReadsTest {
     void aReadThatSendsTheFanoutToItsReceiveLoopIsAnsweredAtOnceEverywhere() throws Exception {
         ScriptedReads outbox = new ScriptedReads(new OutboxFanout.Ready(List.of(), true, false));
 
-        OutboxFanout.Ready ready = new LeaderFirstReads(outbox, timers, GRACE_MILLIS).ready("outbox", 40, 20)
+        OutboxFanout.Ready ready = new LeaderFirstReads(outbox, timers, CLOCK, GRACE_MILLIS).ready("outbox", 40, 20)
                 .get(5, TimeUnit.SECONDS);
 
         assertTrue(ready.receiveInstead());
         assertEquals(List.of(20), outbox.waits);
     }
 
+    @Test
+    void elsewhereAReadWhoseOldestMessageWaitedLongerThanTheGracePeriodIsAnsweredAtOnce() throws Exception {
+        // The leader's pollers are not taking this outbox (none runs there, or they are behind): waiting would cap a
+        // backlog's drain at one batch per grace period.
+        List<OutboxFanout.OutboxMessage> backlog = List.of(
+                new OutboxFanout.OutboxMessage(1, "id-1", "{}", Map.of(), NOW - GRACE_MILLIS),
+                new OutboxFanout.OutboxMessage(2, "id-2", "{}", Map.of(), NOW));
+        ScriptedReads outbox = new ScriptedReads(new OutboxFanout.Ready(backlog, false, false));
+
+        long started = System.nanoTime();
+        OutboxFanout.Ready ready = new LeaderFirstReads(outbox, timers, CLOCK, GRACE_MILLIS).ready("outbox", 40, 20)
+                .get(5, TimeUnit.SECONDS);
+
+        assertEquals(List.of(1L, 2L), seqs(ready));
+        assertTrue(System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS), "no grace for a backlog");
+        assertEquals(List.of(20), outbox.waits, "read once");
+    }
+
     private static List<OutboxFanout.OutboxMessage> messages(long... seqs) {
         return java.util.Arrays.stream(seqs).mapToObj(seq -> new OutboxFanout.OutboxMessage(seq, "id-" + seq,
-                "{}", Map.of())).toList();
+                "{}", Map.of(), NOW)).toList();
     }
 
     private static List<Long> seqs(OutboxFanout.Ready ready) {
