@@ -82,18 +82,32 @@ final class MemoryQueue {
     record Sent(String messageId, String md5OfBody, String md5OfAttributes) {
     }
 
-    /** Stores the message and wakes the long polls it can answer. */
-    Sent send(String body, Map<String, MessageAttributeValue> attributes) {
-        Map<String, MessageAttributeValue> copied = attributes == null ? Map.of() : Map.copyOf(attributes);
-        StoredMessage message = new StoredMessage(messageId(), body, MessageMd5.ofBody(body), copied,
-                MessageMd5.ofMessageAttributes(copied));
+    /** A message to send: its body and message attributes (null: none). */
+    record Outgoing(String body, Map<String, MessageAttributeValue> attributes) {
+    }
+
+    /**
+     * Stores the messages, then wakes the long polls they can answer: a batch becomes visible at once, as one Raft
+     * entry makes it visible in Sluice, so a woken receive can take all of it rather than its first message.
+     */
+    List<Sent> send(List<Outgoing> messages) {
+        List<Sent> sent = new ArrayList<>(messages.size());
+        List<StoredMessage> stored = new ArrayList<>(messages.size());
+        for (Outgoing outgoing : messages) {
+            Map<String, MessageAttributeValue> copied = outgoing.attributes() == null ? Map.of()
+                    : Map.copyOf(outgoing.attributes());
+            StoredMessage message = new StoredMessage(messageId(), outgoing.body(), MessageMd5.ofBody(outgoing.body()),
+                    copied, MessageMd5.ofMessageAttributes(copied));
+            stored.add(message);
+            sent.add(new Sent(message.messageId(), message.md5OfBody(), message.md5OfAttributes()));
+        }
         List<Runnable> answers;
         synchronized (this) {
-            ready.addLast(message);
+            ready.addAll(stored);
             answers = wakeWaiters(nanoClock.getAsLong());
         }
         answers.forEach(Runnable::run);
-        return new Sent(message.messageId(), message.md5OfBody(), message.md5OfAttributes());
+        return sent;
     }
 
     /**

@@ -114,7 +114,8 @@ public final class MemoryQueues implements QueueClient {
         if (queue == null) {
             return missing();
         }
-        MemoryQueue.Sent sent = queue.send(request.messageBody(), request.messageAttributes());
+        MemoryQueue.Sent sent = queue.send(List.of(new MemoryQueue.Outgoing(request.messageBody(),
+                request.messageAttributes()))).get(0);
         return CompletableFuture.completedFuture(
                 new SendMessageResponse(sent.md5OfBody(), sent.md5OfAttributes(), null, sent.messageId(), null));
     }
@@ -125,11 +126,15 @@ public final class MemoryQueues implements QueueClient {
         if (queue == null) {
             return missing();
         }
-        List<SendMessageBatchResultEntry> successful = new ArrayList<>(request.entries().size());
-        for (SendMessageBatchRequestEntry entry : request.entries()) {
-            MemoryQueue.Sent sent = queue.send(entry.messageBody(), entry.messageAttributes());
-            successful.add(new SendMessageBatchResultEntry(entry.id(), sent.messageId(), sent.md5OfBody(),
-                    sent.md5OfAttributes(), null, null));
+        List<MemoryQueue.Outgoing> outgoing = request.entries().stream()
+                .map(entry -> new MemoryQueue.Outgoing(entry.messageBody(), entry.messageAttributes()))
+                .toList();
+        List<MemoryQueue.Sent> sent = queue.send(outgoing);
+        List<SendMessageBatchResultEntry> successful = new ArrayList<>(sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            MemoryQueue.Sent one = sent.get(i);
+            successful.add(new SendMessageBatchResultEntry(request.entries().get(i).id(), one.messageId(), one.md5OfBody(),
+                    one.md5OfAttributes(), null, null));
         }
         return CompletableFuture.completedFuture(new SendMessageBatchResponse(successful, List.of()));
     }

@@ -109,6 +109,23 @@ class SqsFloorServerTest {
     }
 
     @Test
+    void aLongPollWokenByABatchTakesTheWholeBatch() throws InterruptedException {
+        String url = createQueue("woken-by-batch", Map.of());
+        CompletableFuture<ReceiveMessageResponse> poll = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                .waitTimeSeconds(20));
+        awaitWaiting("woken-by-batch");
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            entries.add(SendMessageBatchRequestEntry.builder().id("e" + i).messageBody("m" + i).build());
+        }
+
+        sqs.sendMessageBatch(b -> b.queueUrl(url).entries(entries)).join();
+
+        // As in Sluice, where a batch is one Raft entry: the woken receive is not answered with the first message alone.
+        assertEquals(10, poll.join().messages().size());
+    }
+
+    @Test
     void anUndeletedMessageComesBackAfterItsVisibilityTimeout() {
         String url = createQueue("redelivered", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));
         sqs.sendMessage(b -> b.queueUrl(url).messageBody("again")).join();
