@@ -54,6 +54,8 @@ final class MemoryQueue {
 
     private final String url;
     private final Duration defaultVisibility;
+    /** Long polls that may wait at once; beyond this a receive answers at once with what there is (as Sluice's). */
+    private final int maxWaitingReceives;
     private final LongSupplier nanoClock;
     private final FloorTimers timers;
     private final AtomicLong sequences = new AtomicLong();
@@ -63,9 +65,10 @@ final class MemoryQueue {
     private final TreeSet<InFlight> inFlightByDeadline = new TreeSet<>(BY_DEADLINE);
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
-    MemoryQueue(String url, Duration defaultVisibility, LongSupplier nanoClock, FloorTimers timers) {
+    MemoryQueue(String url, Duration defaultVisibility, int maxWaitingReceives, LongSupplier nanoClock, FloorTimers timers) {
         this.url = url;
         this.defaultVisibility = defaultVisibility;
+        this.maxWaitingReceives = maxWaitingReceives;
         this.nanoClock = nanoClock;
         this.timers = timers;
     }
@@ -119,7 +122,7 @@ final class MemoryQueue {
         synchronized (this) {
             long now = nanoClock.getAsLong();
             returnExpired(now);
-            if (!ready.isEmpty() || wait.isZero()) {
+            if (!ready.isEmpty() || wait.isZero() || waiters.size() >= maxWaitingReceives) {
                 return CompletableFuture.completedFuture(take(options, now));
             }
             waiter = new Waiter(options, now + wait.toNanos());

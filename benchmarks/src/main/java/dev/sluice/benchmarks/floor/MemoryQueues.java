@@ -29,6 +29,8 @@ public final class MemoryQueues implements QueueClient {
     /** SQS's default VisibilityTimeout. */
     private static final Duration DEFAULT_VISIBILITY = Duration.ofSeconds(30);
     private static final String ACCOUNT = "000000000000";
+    /** Long polls waiting at once on one queue: Sluice's bound for a whole node (QueueModule.MAX_WAITING_RECEIVES). */
+    private static final int MAX_WAITING_RECEIVES = 10_000;
 
     private final Supplier<String> baseUrl;
     private final LongSupplier nanoClock;
@@ -52,7 +54,7 @@ public final class MemoryQueues implements QueueClient {
         Duration visibility = attributes.containsKey("VisibilityTimeout")
                 ? Duration.ofSeconds(Integer.parseInt(attributes.get("VisibilityTimeout"))) : DEFAULT_VISIBILITY;
         MemoryQueue queue = byName.computeIfAbsent(request.queueName(), name -> new MemoryQueue(
-                new QueueUrl(ACCOUNT, name).toUrl(baseUrl.get()), visibility, nanoClock, timers));
+                new QueueUrl(ACCOUNT, name).toUrl(baseUrl.get()), visibility, MAX_WAITING_RECEIVES, nanoClock, timers));
         if (!queue.defaultVisibility().equals(visibility)) {
             return refuse(SqsError.QUEUE_NAME_EXISTS, "A queue already exists with the same name and a different value"
                     + " for attribute VisibilityTimeout.");
