@@ -5,9 +5,13 @@
 # alternate run by run (one "same run" per repetition), then Markdown tables of every run and of the
 # medians with same-run ratios against the first build.
 #
-#   benchmarks/run-latency.sh [--jar LABEL=PATH]... [--repetitions 3] [--rate 500] [--producers 5]
+#   benchmarks/run-latency.sh [--jar LABEL=PATH]... [--floor] [--repetitions 3] [--rate 500] [--producers 5]
 #       [--consumers 4] [--wait-seconds 5] [--seconds 20] [--warmup-seconds 10]
 #
+# --floor adds the HTTP floor (issue 17) as one more configuration, labelled "floor", in the rotation at the place
+# the option is given (first: the ratios are against the floor): benchmarks' SqsFloorServer, an in-memory SQS
+# behind Sluice's own HTTP front, authentication handler and SQS routes, with no Raft, RocksDB or queue engine, so
+# the same load's latency and CPU with no durable work; it records the same stage events (no Raft log timings).
 # Default: --jar current=broker/target/sluice.jar. Load: SendMessageBatch of 10 x 200 B, paced to --rate
 # messages/s over all producers (one batch in flight each); each consumer: ReceiveMessage (10, long poll
 # --wait-seconds) then DeleteMessageBatch, one request in flight. Server CPU per 1,000 messages is the
@@ -34,6 +38,7 @@ jars=() repetitions=3 rate=500 producers=5 consumers=4 wait_seconds=5 seconds=20
 while (( $# > 0 )); do
   case "$1" in
     --jar) jars+=("${2:?}"); shift 2 ;;
+    --floor) jars+=("floor="); shift ;;
     --repetitions) repetitions=${2:?}; shift 2 ;;
     --rate) rate=${2:?}; shift 2 ;;
     --producers) producers=${2:?}; shift 2 ;;
@@ -41,15 +46,16 @@ while (( $# > 0 )); do
     --wait-seconds) wait_seconds=${2:?}; shift 2 ;;
     --seconds) seconds=${2:?}; shift 2 ;;
     --warmup-seconds) warmup_seconds=${2:?}; shift 2 ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
+[[ " ${jars[*]} " == *" floor= "* && ${#jars[@]} == 1 ]] && jars+=("current=$bench_dir/../broker/target/sluice.jar")
 (( ${#jars[@]} > 0 )) || jars=("current=$bench_dir/../broker/target/sluice.jar")
 [[ $repetitions =~ ^[1-9][0-9]?$ ]] || die "--repetitions must be 1..99: $repetitions"
 [[ -f $load_jar ]] || die "missing $load_jar; build: nice mvn -B -o -q -pl benchmarks,broker -am package -DskipTests"
 for spec in "${jars[@]}"; do
-  [[ $spec == *=* && -f ${spec#*=} ]] || die "--jar must be LABEL=PATH to an existing jar: $spec"
+  [[ $spec == floor= || ( $spec == *=* && -f ${spec#*=} ) ]] || die "--jar must be LABEL=PATH to an existing jar: $spec"
 done
 mkdir -p "$out_dir"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -86,13 +92,22 @@ start_sluice() {
   done
 }
 
+# The HTTP floor in place of Sluice, recording the same stage events; sets sluice_pid and port.
+start_floor_server() {
+  local name=$1
+  port=$(free_port)
+  start_floor "$load_jar" "$port" "$out_dir/$name-server.log" \
+    "-XX:StartFlightRecording=name=stages,settings=$bench_dir/sluice-stages.jfc" || die "the HTTP floor did not start"
+  sluice_pid=$floor_pid
+}
+
 echo "== $(nproc) cores; $(java -version 2>&1 | head -n1); commit $(git -C "$bench_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)" >&2
 failures=0
 for (( rep = 1; rep <= repetitions; rep++ )); do
   for spec in "${jars[@]}"; do
     label=${spec%%=*} jar=${spec#*=} name=${spec%%=*}-rep$rep
     echo "-- rep $rep/$repetitions $label: load average before $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-    start_sluice "$jar" "$name"
+    if [[ $spec == floor= ]]; then start_floor_server "$name"; else start_sluice "$jar" "$name"; fi
     measured_from_millis=$(( $(date +%s%3N) + warmup_seconds * 1000 ))
     if timeout $(( seconds + warmup_seconds + run_overhead_seconds )) \
         java -cp "$load_jar" dev.sluice.benchmarks.SqsLoadGenerator \
@@ -102,7 +117,7 @@ for (( rep = 1; rep <= repetitions; rep++ )); do
           --drain-seconds 5 --body-bytes 200 >"$out_dir/$name-load.log" 2>&1; then
       grep -a -m1 '^{"benchmark":"sqs-e2e"' "$out_dir/$name-load.log" | tee -a "$results"
       # Ratis's own timers of the run (its JMX metrics): fsync, log queueing, leader write time per group.
-      timeout 60 java -cp "$load_jar" dev.sluice.benchmarks.RaftLogTimings "$sluice_pid" | sed "s/^/$label rep $rep: /" >&2 \
+      [[ $spec == floor= ]] || timeout 60 java -cp "$load_jar" dev.sluice.benchmarks.RaftLogTimings "$sluice_pid" | sed "s/^/$label rep $rep: /" >&2 \
         || echo "   (no Raft log timings: attaching to $sluice_pid failed)" >&2
       # Where one request's time goes between threads (HTTP route, hops, Raft write, long-poll wake), measured window only.
       if timeout 60 jcmd "$sluice_pid" JFR.dump name=stages "filename=$out_dir/$name-stages.jfr" >/dev/null 2>&1; then

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Side-by-side end-to-end load: ElasticMQ, RabbitMQ (a quorum queue over AMQP, when rabbitmq-server is
-# installed), then (with --sluice-jar) Sluice; the SQS servers get the same client and load, RabbitMQ the same
-# shape in AMQP (peers/rabbitmq.sh: persistent messages, confirms and acks in tens).
+# installed), the HTTP floor, then (with --sluice-jar) Sluice; the SQS servers get the same client and load,
+# RabbitMQ the same shape in AMQP (peers/rabbitmq.sh: persistent messages, confirms and acks in tens).
 #
 #   benchmarks/run-sqs-comparison.sh [--sluice-jar PATH] [--producers 4] [--consumers 4]
 #                                    [--seconds 20] [--warmup-seconds 5] [--drain-seconds 5]
 #                                    [--fifo] [--groups G] [--body-bytes 200] [--wait-seconds 1]
 #
 # Each server starts fresh on a free 127.0.0.1 port and is stopped afterwards. Prints one summary
-# line (JSON) per server, prefixed with its name, then the Sluice/ElasticMQ and Sluice/RabbitMQ ratios.
-# Needs benchmarks/target/benchmarks.jar: mvn -B -q -pl benchmarks -am install
+# line (JSON) per server, prefixed with its name, then the Sluice/ElasticMQ, Sluice/RabbitMQ and Sluice/floor ratios.
+# The floor (issue 17): benchmarks' SqsFloorServer, an in-memory SQS served through Sluice's own HTTP front,
+# authentication handler and SQS routes (codec, validation), with no Raft, RocksDB or queue engine: what the same
+# load costs through the same HTTP stack and client when the server does no durable work (standard queues only:
+# skipped with --fifo). Its CPU is measured as the others' (--server-pid).
+# Needs benchmarks/target/benchmarks.jar: nice mvn -B -o -q -pl benchmarks,broker -am package -DskipTests
 # Sluice runs as: java -jar PATH --port N --raft-port M --data-dir benchmarks/target/sqs-comparison/sluice-data-PID
 # (not under /tmp: Sluice refuses temporary data directories)
 set -euo pipefail
@@ -39,7 +43,7 @@ while (( $# > 0 )); do
     --wait-seconds) wait_seconds=${2:?}; shift 2 ;;
     --fifo) fifo_args+=(--fifo); shift ;;
     --groups) fifo_args+=(--groups "${2:?}"); shift 2 ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 done
@@ -63,8 +67,12 @@ run_load() {
   grep -m1 '^{"benchmark":"sqs-e2e"' "$out"
 }
 
-elasticmq_port="" rabbitmq_port="" sluice_pid="" sluice_data=""
+elasticmq_port="" rabbitmq_port="" floor_pid="" sluice_pid="" sluice_data=""
 cleanup() {
+  if [[ -n $floor_pid ]] && kill -0 "$floor_pid" 2>/dev/null; then
+    kill "$floor_pid" 2>/dev/null || true
+    wait "$floor_pid" 2>/dev/null || true
+  fi
   if [[ -n $elasticmq_port ]]; then
     "$bench_dir/peers/elasticmq.sh" stop "$elasticmq_port" || true
   fi
@@ -102,6 +110,18 @@ else
   echo "rabbitmq skipped: rabbitmq-server is not installed (apt-get install rabbitmq-server), or --fifo"
 fi
 
+floor_json=""
+if (( ${#fifo_args[@]} == 0 )); then
+  floor_port=$(free_port)
+  start_floor "$load_jar" "$floor_port" "$log_dir/floor-server.log" || die "the HTTP floor did not start"
+  floor_json=$(run_load floor "$floor_port" "$floor_pid")
+  kill "$floor_pid" && wait "$floor_pid" 2>/dev/null || true
+  floor_pid=""
+  echo "floor $floor_json"
+else
+  echo "floor skipped: it serves standard queues only (--fifo)"
+fi
+
 if [[ -z $sluice_jar ]]; then
   echo "sluice skipped: no --sluice-jar given"
   exit 0
@@ -124,9 +144,10 @@ echo "sluice $sluice_json"
 
 # A number from a summary line; "null" when the load generator could not measure it.
 field() { grep -o "\"$2\":[^,}]*" <<<"$1" | head -n1 | cut -d: -f2; }
+# KEY [PEER's line (default ElasticMQ's)] [numerator's line (default Sluice's)]
 ratio() {
-  local a b peer=${2:-$elasticmq_json}
-  a=$(field "$sluice_json" "$1") b=$(field "$peer" "$1")
+  local a b peer=${2:-$elasticmq_json} numerator=${3:-$sluice_json}
+  a=$(field "$numerator" "$1") b=$(field "$peer" "$1")
   awk -v a="$a" -v b="$b" 'BEGIN { if (a == "null" || b == "null" || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'
 }
 echo "ratio sluice/elasticmq: sent $(ratio sentMsgsPerSec), received+deleted $(ratio receivedDeletedMsgsPerSec)," \
@@ -136,4 +157,14 @@ if [[ -n $rabbitmq_json ]]; then
   echo "ratio sluice/rabbitmq: sent $(ratio sentMsgsPerSec "$rabbitmq_json"), received+deleted" \
     "$(ratio receivedDeletedMsgsPerSec "$rabbitmq_json"), p50 $(ratio latencyP50Ms "$rabbitmq_json")," \
     "p99 $(ratio latencyP99Ms "$rabbitmq_json"), server CPU per 1k msgs $(ratio serverCpuMsPer1kMsgs "$rabbitmq_json")"
+fi
+if [[ -n $floor_json ]]; then
+  echo "ratio sluice/floor: sent $(ratio sentMsgsPerSec "$floor_json"), received+deleted" \
+    "$(ratio receivedDeletedMsgsPerSec "$floor_json"), p50 $(ratio latencyP50Ms "$floor_json")," \
+    "p99 $(ratio latencyP99Ms "$floor_json"), server CPU per 1k msgs $(ratio serverCpuMsPer1kMsgs "$floor_json")" \
+    "(the floor: the same HTTP stack with no durable work)"
+  if [[ -n $rabbitmq_json ]]; then
+    echo "ratio floor/rabbitmq: server CPU per 1k msgs $(ratio serverCpuMsPer1kMsgs "$rabbitmq_json" "$floor_json")" \
+      "(above 1: even without durable work this HTTP stack costs more than RabbitMQ)"
+  fi
 fi

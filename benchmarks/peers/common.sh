@@ -56,3 +56,20 @@ fetch_dependencies() {
   ls "$lib_dir"/$glob >/dev/null 2>&1 || { echo "the fetch into $lib_dir did not produce $glob" >&2; return 1; }
   echo "$want" >"$stamp"
 }
+
+# Starts the HTTP floor (SqsFloorServer in benchmarks.jar JAR: an in-memory SQS behind Sluice's own HTTP stack, issue
+# 17) on 127.0.0.1:PORT, logging to LOG, with any further arguments as JVM options; sets floor_pid and returns once it
+# answers SQS JSON 1.0. Run it in the calling shell (not in $(...)), so that the caller can kill and wait for it.
+start_floor() {
+  local jar=$1 port=$2 log=$3 waited
+  shift 3
+  java "$@" -cp "$jar" dev.sluice.benchmarks.floor.SqsFloorServer --port "$port" </dev/null >"$log" 2>&1 &
+  floor_pid=$!
+  for (( waited = 0; waited < 60 * 4; waited++ )); do
+    kill -0 "$floor_pid" 2>/dev/null || { tail -n 20 "$log" >&2; echo "the HTTP floor exited during start-up" >&2; return 1; }
+    answers_sqs_json "$port" && return 0
+    sleep 0.25
+  done
+  echo "the HTTP floor did not answer SQS JSON 1.0 within 60s (log: $log)" >&2
+  return 1
+}

@@ -8,10 +8,11 @@ import java.util.OptionalLong;
 /**
  * The outcome of one load run: what was measured, and the derived rates.
  *
- * <p>Rates are over the measured window only. CPU per 1,000 messages divides by the messages
- * <em>sent</em> in the window; in a balanced run (sent ≈ received) each of those was also received
- * and deleted, so it is the cost of a full message life-cycle. A run whose backlog grows is not
- * balanced, and the per-message CPU then under-counts receives.
+ * <p>Rates are over the measured window only. CPU per 1,000 messages divides by the window's message life-cycles,
+ * (sent + deleted) / 2, as issue 17 defines it and as {@code peers/rabbitmq.sh} counts RabbitMQ's (sent + received) / 2:
+ * in a balanced run that is the messages sent, each also received and deleted; in a run whose backlog grows (the
+ * consumers behind the producers) a send and a receive-and-delete each count as half a message. Until session 17 this
+ * divided by the messages sent alone, which read low against RabbitMQ's figure whenever the consumers fell behind.
  *
  * @param options            what was run: endpoint, queues, load shape, label and repetition
  * @param measuredSeconds    actual length of the measured window
@@ -89,14 +90,19 @@ record LoadReport(
         return Math.round(cores * measuredSeconds * 1000);
     }
 
-    /** CPU milliseconds per 1,000 messages sent in the window; empty when nothing was sent. */
-    static OptionalDouble perThousandMessages(long cpuMillis, long messages) {
+    /** CPU milliseconds per 1,000 messages; empty when there were none. */
+    static OptionalDouble perThousandMessages(long cpuMillis, double messages) {
         return messages == 0 ? OptionalDouble.empty() : OptionalDouble.of(cpuMillis * 1000.0 / messages);
+    }
+
+    /** The window's message life-cycles: (sent + deleted) / 2 (see the class comment). */
+    double lifeCyclesInWindow() {
+        return (sentInWindow + deletedInWindow) / 2.0;
     }
 
     OptionalDouble serverCpuMillisPerThousand() {
         return serverCpuMillis.isPresent()
-                ? perThousandMessages(serverCpuMillis.getAsLong(), sentInWindow)
+                ? perThousandMessages(serverCpuMillis.getAsLong(), lifeCyclesInWindow())
                 : OptionalDouble.empty();
     }
 
@@ -106,12 +112,12 @@ record LoadReport(
      */
     OptionalDouble serverCpuMillisPerThousandWithoutJit() {
         return serverCpuMillis.isPresent() && serverThreads.isPresent()
-                ? perThousandMessages(serverCpuMillis.getAsLong() - serverThreads.get().jitCompilerMillis(), sentInWindow)
+                ? perThousandMessages(serverCpuMillis.getAsLong() - serverThreads.get().jitCompilerMillis(), lifeCyclesInWindow())
                 : OptionalDouble.empty();
     }
 
     OptionalDouble clientCpuMillisPerThousand() {
-        return perThousandMessages(clientCpuMillis, sentInWindow);
+        return perThousandMessages(clientCpuMillis, lifeCyclesInWindow());
     }
 
     /** One line of JSON, keys in a fixed order, for scripts to grep and compare. */

@@ -58,10 +58,20 @@ class LoadReportTest {
 
         assertEquals(1_000.0, report.sentPerSecond(), 1e-9);
         assertEquals(950.0, report.deletedPerSecond(), 1e-9);
-        assertEquals(OptionalDouble.of(150.0), report.serverCpuMillisPerThousand());
-        assertEquals(OptionalDouble.of(125.0), report.clientCpuMillisPerThousand());
+        // 19,500 life-cycles: (20,000 sent + 19,000 deleted) / 2
+        assertEquals(3_000 * 1000.0 / 19_500, report.serverCpuMillisPerThousand().getAsDouble(), 1e-9);
+        assertEquals(2_500 * 1000.0 / 19_500, report.clientCpuMillisPerThousand().getAsDouble(), 1e-9);
         assertEquals(OptionalDouble.of(9.5), report.messagesPerReceive());
         assertEquals(10, report.backlog());
+    }
+
+    @Test
+    void cpuPerThousandCountsASendAndAReceiveAndDeleteAsHalfAMessageEachWhenTheConsumersFallBehind() {
+        // As issue 17 and peers/rabbitmq.sh count: 20,000 sent, 10,000 deleted = 15,000 life-cycles, not 20,000.
+        LoadReport behind = new LoadReport(OPTIONS, 20.0, 20_000, 10_000, 1_000, 10_000, LatencySummary.EMPTY, 0,
+                20_000, 10_000, 0, OptionalLong.of(3_000), Optional.empty(), 0, 0, 2, Optional.empty());
+
+        assertEquals(OptionalDouble.of(200.0), behind.serverCpuMillisPerThousand());
     }
 
     @Test
@@ -83,8 +93,8 @@ class LoadReportTest {
         assertTrue(sampled.startsWith("{\"benchmark\":\"sqs-e2e\","), sampled);
         assertTrue(sampled.contains("\"sentMsgsPerSec\":1000.0,\"receivedDeletedMsgsPerSec\":950.0"), sampled);
         assertTrue(sampled.contains("\"latencyP50Ms\":1.500,\"latencyP99Ms\":12.000"), sampled);
-        assertTrue(sampled.contains("\"serverCpuMs\":3000,\"serverCpuMsPer1kMsgs\":150.0"
-                + ",\"serverJitCpuMs\":1000,\"serverCpuMsPer1kMsgsWithoutJit\":100.0"
+        assertTrue(sampled.contains("\"serverCpuMs\":3000,\"serverCpuMsPer1kMsgs\":153.8"
+                + ",\"serverJitCpuMs\":1000,\"serverCpuMsPer1kMsgsWithoutJit\":102.6"
                 + ",\"serverThreads\":\"busiest thread apply 40% of a core\""), sampled);
         assertTrue(sampled.contains("\"machineBusyMs\":9000,\"otherCpuMs\":3500,\"cpuCapacityMs\":40000"), sampled);
         assertTrue(sampled.endsWith("\"firstError\":\"QueueDoesNotExist (HTTP 400): \\\"q\\\" is gone\"}"), sampled);

@@ -18,8 +18,10 @@ import java.util.concurrent.CompletableFuture;
  * own while the caller opens the Raft groups: on a restart the groups' start (opening the stores, rebuilding a queue's
  * index, loading the log) keeps one thread busy for a second or more, and building the front (mostly loading and
  * initialising Vert.x, Netty and Jackson classes) took as long again on the main thread after it.
+ *
+ * <p>Public only so that the benchmarks' HTTP floor ({@code SqsFloorServer}) serves through the very same front.
  */
-record HttpFront(Vertx vertx, Router router) {
+public record HttpFront(Vertx vertx, Router router) {
 
     /** Starts building the front; the future fails with what the build threw. */
     static CompletableFuture<HttpFront> buildAsync(SluiceConfig config, MeterRegistry meters) {
@@ -36,7 +38,7 @@ record HttpFront(Vertx vertx, Router router) {
         return front;
     }
 
-    static HttpFront build(SluiceConfig config, MeterRegistry meters) {
+    public static HttpFront build(SluiceConfig config, MeterRegistry meters) {
         Vertx vertx = Vertx.builder()
                 // No route label: one SQS route serves every action (ApiMeters labels by action instead).
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
