@@ -89,6 +89,8 @@ public final class GroupClient implements AutoCloseable {
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private int inflight;
     private volatile boolean closed;
+    /** Clients replaced by {@link #useMembers}, open until the requests sent through them have had their time. */
+    private final java.util.Set<RaftClient> retiring = new java.util.HashSet<>();
     /** Sends to the leader this node's replica follows; null on a client outside the cluster. */
     private final FollowedLeaderSender followedLeader;
 
@@ -175,9 +177,22 @@ public final class GroupClient implements AutoCloseable {
             old = raft;
             peers = List.copyOf(members);
             raft = newRaftClient(peers, firstTried());
+            retiring.add(old);
         }
         LOG.debug("{}: client now reaches {}", groupName, members);
-        closeLater(old);
+        // Requests that took the old client just before the swap are still on their way through it: closed now, they
+        // failed ("... is closed") though the group was fine. It works until they have had their whole time.
+        CompletableFuture.delayedExecutor(settings.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+                .execute(() -> retire(old));
+    }
+
+    private void retire(RaftClient old) {
+        synchronized (this) {
+            if (!retiring.remove(old)) {
+                return;
+            }
+        }
+        closeQuietly(old);
     }
 
     /**
@@ -581,6 +596,12 @@ public final class GroupClient implements AutoCloseable {
         }
         abandoned.forEach(pending -> pending.result().completeExceptionally(
                 new StoreUnavailableException(groupName + " client closed", null)));
+        List<RaftClient> replaced;
+        synchronized (this) {
+            replaced = new ArrayList<>(retiring);
+            retiring.clear();
+        }
+        replaced.forEach(this::closeQuietly);
         raft.close();
         if (followedLeader != null) {
             followedLeader.close();
