@@ -89,6 +89,22 @@ public final class BinaryWriter {
         return value == null ? 4 : 4 + Utf8.encodedLength(value);
     }
 
+    /** The bytes {@link #putBytes} writes for {@code value}, its length prefix included. */
+    public static int bytesBytes(byte[] value) {
+        return value == null ? 4 : 4 + value.length;
+    }
+
+    /**
+     * Makes room for exactly {@code more} bytes in one step, for the last part of an encoding whose size the caller
+     * knows: no doubling copies on the way, and when the caller was exact, {@link #toByteArray} copies nothing either.
+     */
+    public BinaryWriter reserve(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, size + more);
+        }
+        return this;
+    }
+
     public int size() {
         return size;
     }
