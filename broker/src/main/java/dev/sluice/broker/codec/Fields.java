@@ -20,6 +20,15 @@ final class Fields {
         sorted.forEach((key, value) -> out.putString(key).putString(value));
     }
 
+    /** The bytes {@link #putStringMap} writes for {@code map}. */
+    static int stringMapBytes(Map<String, String> map) {
+        int bytes = 4;
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            bytes += BinaryWriter.stringBytes(entry.getKey()) + BinaryWriter.stringBytes(entry.getValue());
+        }
+        return bytes;
+    }
+
     static Map<String, String> getStringMap(BinaryReader in) {
         int size = in.getInt();
         Map<String, String> map = new LinkedHashMap<>();
@@ -48,6 +57,17 @@ final class Fields {
         out.putInt(sorted.size());
         sorted.forEach((name, value) -> out.putString(name).putString(value.dataType())
                 .putString(value.stringValue()).putBytes(value.binaryValue()));
+    }
+
+    /** The bytes {@link #putAttributes} writes for {@code attributes}. */
+    static int attributesBytes(Map<String, MessageAttributeValue> attributes) {
+        int bytes = 4;
+        for (Map.Entry<String, MessageAttributeValue> entry : attributes.entrySet()) {
+            MessageAttributeValue value = entry.getValue();
+            bytes += BinaryWriter.stringBytes(entry.getKey()) + BinaryWriter.stringBytes(value.dataType())
+                    + BinaryWriter.stringBytes(value.stringValue()) + BinaryWriter.bytesBytes(value.binaryValue());
+        }
+        return bytes;
     }
 
     static Map<String, MessageAttributeValue> getAttributes(BinaryReader in) {

@@ -43,7 +43,8 @@ public final class QueueCommandCodec {
     }
 
     public static byte[] encode(QueueCommand command) {
-        BinaryWriter out = CommandFrame.writer(command.type().code());
+        BinaryWriter out = command instanceof Send send ? CommandFrame.writer(command.type().code(), sendBytes(send))
+                : CommandFrame.writer(command.type().code());
         return switch (command.type()) {
             case CREATE_QUEUE, CREATE_QUEUE_WITH_REMOTE_DEAD_LETTER_QUEUE -> {
                 CreateQueue c = (CreateQueue) command;
@@ -164,6 +165,21 @@ public final class QueueCommandCodec {
             out.putString(command.deliveriesBilledTo());
         }
         return out.toByteArray();
+    }
+
+    /** Exactly the bytes {@link #encode} gives {@code command} (the frame header included), so no copy is made. */
+    static int sendBytes(Send command) {
+        int bytes = 3 + BinaryWriter.stringBytes(command.name()) + 4;
+        for (SendEntry entry : command.entries()) {
+            bytes += sendEntryBytes(entry);
+        }
+        return command.deliveriesBilledTo() == null ? bytes : bytes + BinaryWriter.stringBytes(command.deliveriesBilledTo());
+    }
+
+    private static int sendEntryBytes(SendEntry entry) {
+        return BinaryWriter.stringBytes(entry.id()) + BinaryWriter.stringBytes(entry.body()) + 4
+                + Fields.attributesBytes(entry.messageAttributes()) + BinaryWriter.stringBytes(entry.traceHeader())
+                + BinaryWriter.stringBytes(entry.messageGroupId()) + BinaryWriter.stringBytes(entry.messageDeduplicationId());
     }
 
     private static void putSendEntry(BinaryWriter out, SendEntry entry) {

@@ -145,6 +145,26 @@ public final class QueueResultCodec {
         }
     }
 
+    /** Exactly the bytes {@link #putOutcomes} writes: with {@link BinaryWriter#reserve}, a batch's answer is not copied. */
+    public static int outcomesBytes(List<EntryOutcome> outcomes) {
+        int bytes = 4;
+        for (EntryOutcome outcome : outcomes) {
+            bytes += BinaryWriter.stringBytes(outcome.id()) + BinaryWriter.stringBytes(outcome.messageId())
+                    + BinaryWriter.stringBytes(outcome.sequenceNumber()) + 1;
+            if (!outcome.succeeded()) {
+                bytes += BinaryWriter.stringBytes(outcome.failure().error().name())
+                        + BinaryWriter.stringBytes(outcome.failure().message());
+            }
+        }
+        return bytes;
+    }
+
+    /** {@link #putOutcomes} as the end of an answer: sized exactly first, so the answer's bytes are handed over uncopied. */
+    public static BinaryWriter endWithOutcomes(BinaryWriter out, List<EntryOutcome> outcomes) {
+        putOutcomes(out.reserve(outcomesBytes(outcomes)), outcomes);
+        return out;
+    }
+
     /** A fan-out's result: {@code [count]} then per item {@code [status]} and, for a taken item, its copies' outcomes. */
     public static void putFanOutOutcomes(BinaryWriter out, List<dev.sluice.broker.core.FanOutItem.Outcome> outcomes) {
         out.putInt(outcomes.size());
@@ -185,6 +205,23 @@ public final class QueueResultCodec {
             Fields.putStringMap(out, message.systemAttributes());
             Fields.putAttributes(out, message.messageAttributes());
         }
+    }
+
+    /** Exactly the bytes {@link #putMessages} writes: with {@link BinaryWriter#reserve}, a receive's answer is not copied. */
+    public static int messagesBytes(List<ReceivedMessage> messages) {
+        int bytes = 4;
+        for (ReceivedMessage message : messages) {
+            bytes += BinaryWriter.stringBytes(message.messageId()) + BinaryWriter.stringBytes(message.receiptHandle())
+                    + BinaryWriter.stringBytes(message.body()) + Fields.stringMapBytes(message.systemAttributes())
+                    + Fields.attributesBytes(message.messageAttributes());
+        }
+        return bytes;
+    }
+
+    /** {@link #putMessages} as the end of an answer: sized exactly first, so the answer's bytes are handed over uncopied. */
+    public static BinaryWriter endWithMessages(BinaryWriter out, List<ReceivedMessage> messages) {
+        putMessages(out.reserve(messagesBytes(messages)), messages);
+        return out;
     }
 
     public static List<ReceivedMessage> getMessages(BinaryReader in) {

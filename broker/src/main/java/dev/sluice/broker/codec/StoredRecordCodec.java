@@ -30,7 +30,7 @@ public final class StoredRecordCodec {
     }
 
     public static byte[] encodeMessage(StoredMessage message) {
-        BinaryWriter out = new BinaryWriter(message.body().length() + 128).putByte(VERSION);
+        BinaryWriter out = new BinaryWriter(1 + messageBytes(message)).putByte(VERSION);
         putMessage(out, message);
         return out.toByteArray();
     }
@@ -46,6 +46,15 @@ public final class StoredRecordCodec {
         Fields.putAttributes(out, message.messageAttributes());
         out.putString(message.traceHeader()).putString(message.messageGroupId())
                 .putString(message.messageDeduplicationId()).putString(message.deadLetterSourceArn());
+    }
+
+    /** Exactly the bytes {@link #putMessage} writes, so that a stored message is encoded without a copy. */
+    static int messageBytes(StoredMessage message) {
+        return BinaryWriter.stringBytes(message.messageId()) + 16 + BinaryWriter.stringBytes(message.body())
+                + Fields.attributesBytes(message.messageAttributes()) + BinaryWriter.stringBytes(message.traceHeader())
+                + BinaryWriter.stringBytes(message.messageGroupId())
+                + BinaryWriter.stringBytes(message.messageDeduplicationId())
+                + BinaryWriter.stringBytes(message.deadLetterSourceArn());
     }
 
     static StoredMessage getMessage(BinaryReader in) {

@@ -211,28 +211,24 @@ public final class QueueEngine implements DomainEngine {
             }
             case SEND, SEND_SQS_DELIVERIES -> {
                 Send c = (Send) command;
-                QueueResultCodec.putOutcomes(out, book.send(c.name(), c.entries(), stamp,
+                yield QueueResultCodec.endWithOutcomes(out, book.send(c.name(), c.entries(), stamp,
                         meter.sqsDeliveries(c.deliveriesBilledTo(), stamp)));
-                yield out;
             }
             case RECEIVE, RECEIVE_WITH_ATTEMPT -> {
                 Receive c = (Receive) command;
                 List<ReceivedMessage> received = book.receive(c.name(), c.maxMessages(), c.visibilityTimeoutSeconds(),
                         c.receiveRequestAttemptId(), stamp);
                 meter.received(c.name(), received, stamp);
-                QueueResultCodec.putMessages(out, received);
-                yield out;
+                yield QueueResultCodec.endWithMessages(out, received);
             }
             case DELETE, DELETE_BILLING_INVOCATION -> {
                 Delete c = (Delete) command;
-                QueueResultCodec.putOutcomes(out, book.delete(c.name(), c.entries(),
+                yield QueueResultCodec.endWithOutcomes(out, book.delete(c.name(), c.entries(),
                         meter.removals(c.name(), c.invocationBilledTo(), c.invocationMillis(), stamp)));
-                yield out;
             }
             case CHANGE_VISIBILITY -> {
                 ChangeVisibility c = (ChangeVisibility) command;
-                QueueResultCodec.putOutcomes(out, book.changeVisibility(c.name(), c.entries(), stamp));
-                yield out;
+                yield QueueResultCodec.endWithOutcomes(out, book.changeVisibility(c.name(), c.entries(), stamp));
             }
             case PURGE -> {
                 book.purge(((Purge) command).name(), stamp);

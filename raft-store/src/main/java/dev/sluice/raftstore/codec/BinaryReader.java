@@ -3,9 +3,13 @@ package dev.sluice.raftstore.codec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** Reads what {@link BinaryWriter} wrote. Throws {@link CorruptFrameException} on truncated input. */
+/**
+ * Reads what {@link BinaryWriter} wrote. Throws {@link CorruptFrameException} on truncated input. Not thread-safe: one
+ * reader per decoding.
+ */
 public final class BinaryReader {
     private final ByteBuffer buffer;
+    private byte[] scratch = new byte[0];
 
     public BinaryReader(ByteBuffer buffer) {
         this.buffer = buffer.slice();
@@ -84,9 +88,22 @@ public final class BinaryReader {
         return length;
     }
 
+    /** Decodes in place when the bytes are in a heap array (the usual case), with no intermediate copy. */
     public String getString() {
-        byte[] raw = getBytes();
-        return raw == null ? null : new String(raw, StandardCharsets.UTF_8);
+        int at = buffer.position();
+        int length = skipBytes();
+        if (length == -1) {
+            return null;
+        }
+        if (buffer.hasArray()) {
+            return new String(buffer.array(), buffer.arrayOffset() + at + 4, length, StandardCharsets.UTF_8);
+        }
+        // A read-only view (a Raft entry's) hides its array: copy through one scratch array per reader.
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, 2 * scratch.length)];
+        }
+        buffer.get(at + 4, scratch, 0, length);
+        return new String(scratch, 0, length, StandardCharsets.UTF_8);
     }
 
     public int remaining() {

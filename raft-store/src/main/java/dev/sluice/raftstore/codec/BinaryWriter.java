@@ -1,6 +1,5 @@
 package dev.sluice.raftstore.codec;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -73,17 +72,49 @@ public final class BinaryWriter {
         return putRaw(value);
     }
 
-    /** Length-prefixed UTF-8; null is written as length -1. */
+    /** Length-prefixed UTF-8 (the bytes of {@code getBytes(UTF_8)}, encoded in place); null is written as length -1. */
     public BinaryWriter putString(String value) {
-        return putBytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        if (value == null) {
+            return putInt(-1);
+        }
+        int length = Utf8.encodedLength(value);
+        putInt(length);
+        ensure(length);
+        size = Utf8.encode(value, bytes, size);
+        return this;
+    }
+
+    /** The bytes {@link #putString} writes for {@code value}, its length prefix included: for sizing a writer. */
+    public static int stringBytes(String value) {
+        return value == null ? 4 : 4 + Utf8.encodedLength(value);
+    }
+
+    /** The bytes {@link #putBytes} writes for {@code value}, its length prefix included. */
+    public static int bytesBytes(byte[] value) {
+        return value == null ? 4 : 4 + value.length;
+    }
+
+    /**
+     * Makes room for exactly {@code more} bytes in one step, for the last part of an encoding whose size the caller
+     * knows: no doubling copies on the way, and when the caller was exact, {@link #toByteArray} copies nothing either.
+     */
+    public BinaryWriter reserve(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, size + more);
+        }
+        return this;
     }
 
     public int size() {
         return size;
     }
 
+    /**
+     * The bytes written. A writer sized exactly hands over its buffer instead of copying it: the caller owns it, and a
+     * later write to this writer moves to a new buffer first (a full buffer has no room), so it never shows there.
+     */
     public byte[] toByteArray() {
-        return Arrays.copyOf(bytes, size);
+        return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
     }
 
     private void ensure(int more) {

@@ -254,8 +254,8 @@ public final class EngineStateMachine extends BaseStateMachine {
             return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).build()
                     .setException(new GroupNotFormedException(unformed.get()));
         }
-        byte[] header = new EntryHeader(clock.millis(), seeds.nextLong()).encode();
-        ByteString logData = UnsafeByteOperations.unsafeWrap(header).concat(request.getMessage().getContent());
+        ByteString logData = StampedEntry.stamp(new EntryHeader(clock.millis(), seeds.nextLong()),
+                request.getMessage().getContent());
         return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).setLogData(logData).build();
     }
 
@@ -286,10 +286,11 @@ public final class EngineStateMachine extends BaseStateMachine {
                 advanceLastApplied(termIndex);
                 return null;
             }
-            ByteBuffer data = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
-            int entryBytes = data.remaining();
-            EntryHeader header = EntryHeader.read(data);
-            List<ByteBuffer> commands = ProposalCodec.decode(data);
+            ByteString data = entry.getStateMachineLogEntry().getLogData();
+            int entryBytes = data.size();
+            StampedEntry stamped = StampedEntry.read(data);
+            EntryHeader header = stamped.header();
+            List<ByteBuffer> commands = stamped.commands();
             results = new ArrayList<>(commands.size());
             try (EntryBatch batch = current.newBatch()) {
                 EntryApplyContext context = new EntryApplyContext(termIndex.getIndex(), header,
