@@ -178,6 +178,12 @@ public final class QueueEngine implements DomainEngine {
         }
     }
 
+    /** Writes the usage the entry's commands added, once per counter, into the entry's batch (see {@link UsageStore}). */
+    @Override
+    public void beforeCommit(ApplyContext context) {
+        usage.writeEntry(context.writer());
+    }
+
     /**
      * One command against the book: a {@code switch} expression over {@link dev.sluice.broker.core.QueueCommandType}
      * without a default, so a command type without a branch here does not compile and none can fall through to OK.

@@ -9,14 +9,20 @@ import dev.sluice.raftstore.spi.StoreWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The per (account, hour, kind) usage counters of a data group in column family {@code usage}: key
  * {@code [account UTF-8][0][hour start millis, 8 bytes][kind code, 1 byte]}, value the count (8 bytes), all
- * big-endian, so one account's hours are one ordered range. Adds go to the entry's write batch (read-modify-write
- * through it, so several adds of one entry see each other) and so commit with the entry and its applied index: a
- * snapshot (a RocksDB checkpoint) carries them, and an entry applied once is counted once.
+ * big-endian, so one account's hours are one ordered range. An entry's adds are summed in memory per counter and
+ * written by {@link #writeEntry} into the entry's write batch before it commits (one read-modify-write per counter the
+ * entry touched, not one per add: several commands of one entry often bill the same counter), so they commit with the
+ * entry and its applied index: a snapshot (a RocksDB checkpoint) carries them, and an entry applied once is counted
+ * once. Sums do not depend on the order of the adds, so the counters are what one read-modify-write per add gave.
+ *
+ * <p>Threads: the apply thread only ({@link #read} excepted: it reads a store).
  */
 public final class UsageStore implements UsageLedger {
     /** Rows one read returns at most; a wider read is refused (narrow the hours or name an account). */
@@ -26,18 +32,49 @@ public final class UsageStore implements UsageLedger {
     private static final byte SOURCE_MARK = 1;
 
     private StoreWriter writer;
+    /** The adds of the entry whose batch is {@link #pendingFor}, per counter, in the order first added. */
+    private final Map<Counter, long[]> pending = new LinkedHashMap<>();
+    private StoreWriter pendingFor;
 
-    /** Points the store at the batch of the entry about to be applied. */
+    private record Counter(String account, long hourMillis, UsageKind kind) {
+    }
+
+    /**
+     * Points the store at the batch of the entry being applied (null between commands). A batch other than the one the
+     * pending adds were made in drops them: that entry never reached {@link #writeEntry}, so its batch was never
+     * committed (its apply failed, which stops the group), and its adds must count nowhere.
+     */
     public void use(StoreWriter entryWriter) {
+        if (entryWriter != null && entryWriter != pendingFor) {
+            pending.clear();
+            pendingFor = entryWriter;
+        }
         this.writer = entryWriter;
     }
 
+    /** Adds to the entry's sum for the counter; {@link #writeEntry} writes it into the entry's batch. */
     @Override
     public void add(String account, long hourMillis, UsageKind kind, long amount) {
-        byte[] key = key(account, hourMillis, kind);
-        byte[] old = writer.get(QueueKeys.USAGE, key);
-        long total = (old == null ? 0 : ByteBuffer.wrap(old).getLong()) + amount;
-        writer.put(QueueKeys.USAGE, key, ByteBuffer.allocate(8).putLong(total).array());
+        pending.computeIfAbsent(new Counter(account, hourMillis, kind), counter -> new long[1])[0] += amount;
+    }
+
+    /**
+     * Writes the sums the entry of batch {@code entryWriter} added into that batch: one read and one write per counter,
+     * a counter added to at all written even if its sum is 0, as one write per add wrote it. Called once per entry, after
+     * its last command and before its batch commits.
+     */
+    public void writeEntry(StoreWriter entryWriter) {
+        if (entryWriter == pendingFor) {
+            for (Map.Entry<Counter, long[]> sum : pending.entrySet()) {
+                Counter counter = sum.getKey();
+                byte[] key = key(counter.account(), counter.hourMillis(), counter.kind());
+                byte[] old = entryWriter.get(QueueKeys.USAGE, key);
+                long total = (old == null ? 0 : ByteBuffer.wrap(old).getLong()) + sum.getValue()[0];
+                entryWriter.put(QueueKeys.USAGE, key, ByteBuffer.allocate(8).putLong(total).array());
+            }
+        }
+        pending.clear();
+        pendingFor = null;
     }
 
     /**

@@ -298,6 +298,7 @@ public final class EngineStateMachine extends BaseStateMachine {
                     CommandFrame frame = CommandFrame.decode(command);
                     results.add(engine.apply(frame.commandType(), frame.payload(), context));
                 }
+                engine.beforeCommit(context);
                 batch.commit(new AppliedPosition(termIndex.getTerm(), termIndex.getIndex(), context.timeMillis()));
             }
             if (flushInterval.applied(commands.size(), entryBytes)) {
