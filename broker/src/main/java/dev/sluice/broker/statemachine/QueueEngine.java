@@ -109,6 +109,7 @@ public final class QueueEngine implements DomainEngine {
      */
     @Override
     public CompletableFuture<Void> recover(StoreReader reader) {
+        usage.forgetWrittenValues();
         CompletableFuture<Void> rebuilding = new CompletableFuture<>();
         rebuilt = rebuilding;
         Thread indexer = new Thread(() -> {

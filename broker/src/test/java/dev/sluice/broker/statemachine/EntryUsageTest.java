@@ -33,9 +33,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The usage of one Raft entry's commands is written once per counter, when the entry ends, and gives exactly the totals
- * of one read-modify-write per add: a rejected command bills what it billed, and a usage flush (recordOnce) in the same
- * entry sees the entry's earlier writes. The queue engine over a real RocksDB store, as EngineStateMachine drives it.
+ * The usage of one Raft entry's commands is written once per counter, when the entry ends, without reading back a
+ * counter the engine wrote last, and gives exactly the totals of one read-modify-write per add: a rejected command bills
+ * what it billed, a usage flush (recordOnce) in the same entry sees the entry's earlier writes, and an engine recovered
+ * onto another store (a snapshot install) reads its counters again. The queue engine over a real RocksDB store, as
+ * EngineStateMachine drives it.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class EntryUsageTest {
@@ -132,16 +134,27 @@ class EntryUsageTest {
             // Bytes out: the 4 bodies received (800) and the flush's 5.
             assertEquals(List.of(new UsageRow(ACCOUNT, HOUR, UsageKind.SQS_REQUESTS, 13),
                     new UsageRow(ACCOUNT, HOUR, UsageKind.SQS_BYTES_OUT, 805)), UsageStore.read(store, ACCOUNT, 0, 2 * HOUR).rows());
-            // Two counters: one read and one write each; the flush's source key is read twice and written once.
-            assertEquals(4, counted.usageReads, "usage reads in the entry");
+            // Two counters, one write each; only bytes out is read (entry 1 wrote the requests counter); the flush's
+            // source key is read twice and written once.
+            assertEquals(3, counted.usageReads, "usage reads in the entry");
             assertEquals(3, counted.usageWrites, "usage writes in the entry");
+
+            CountingWriter again = apply(store, engine, 3, commands, new ArrayList<>());
+            assertEquals(2, again.usageReads, "the next entry reads the source key only");
+            assertEquals(2, again.usageWrites, "the counters (the flush was recorded before)");
+            // Requests: 3 sends, the receive, the rejected delete. Bytes out: the receive takes the 5 messages ready.
+            assertEquals(List.of(new UsageRow(ACCOUNT, HOUR, UsageKind.SQS_REQUESTS, 18),
+                    new UsageRow(ACCOUNT, HOUR, UsageKind.SQS_BYTES_OUT, 1805)),
+                    UsageStore.read(store, ACCOUNT, 0, 2 * HOUR).rows(), "the same commands again");
 
             try (RocksStore reference = RocksStore.open(dir.resolve("entry-per-command"), QueueKeys.COLUMN_FAMILIES)) {
                 QueueEngine one = UnknownQueueCommandIT.engine();
                 one.recover(reference).join();
                 apply(reference, one, 1, List.of(new QueueCommand.CreateQueue("orders", Map.of(), Map.of())));
-                for (int i = 0; i < commands.size(); i++) {
-                    apply(reference, one, 2 + i, List.of(commands.get(i)));
+                for (int round = 0; round < 2; round++) {
+                    for (int i = 0; i < commands.size(); i++) {
+                        apply(reference, one, 2 + round * commands.size() + i, List.of(commands.get(i)));
+                    }
                 }
                 assertEquals(UsageStore.read(reference, null, 0, Long.MAX_VALUE).rows(),
                         UsageStore.read(store, null, 0, Long.MAX_VALUE).rows(), "one entry per command gives the same totals");
@@ -164,6 +177,30 @@ class EntryUsageTest {
 
             assertEquals(List.of(new UsageRow(ACCOUNT, HOUR, UsageKind.SQS_REQUESTS, 2)),
                     UsageStore.read(store, ACCOUNT, 0, 2 * HOUR).rows());
+        }
+    }
+
+    @Test
+    void anEngineRecoveredOntoAnotherStoreReadsItsCountersAgain() throws IOException {
+        try (RocksStore first = RocksStore.open(dir.resolve("first"), QueueKeys.COLUMN_FAMILIES);
+                RocksStore installed = RocksStore.open(dir.resolve("installed"), QueueKeys.COLUMN_FAMILIES)) {
+            QueueEngine engine = UnknownQueueCommandIT.engine();
+            engine.recover(first).join();
+            apply(first, engine, 1, List.of(new QueueCommand.CreateQueue("orders", Map.of(), Map.of())));
+            apply(first, engine, 2, List.of(new QueueCommand.Send("orders", List.of(send("a")))));
+            // As a snapshot from the leader: the same queue with more history behind it.
+            QueueEngine leader = UnknownQueueCommandIT.engine();
+            leader.recover(installed).join();
+            apply(installed, leader, 1, List.of(new QueueCommand.CreateQueue("orders", Map.of(), Map.of())));
+            for (int i = 0; i < 3; i++) {
+                apply(installed, leader, 2 + i, List.of(new QueueCommand.Send("orders", List.of(send("l" + i)))));
+            }
+
+            engine.recover(installed).join();
+            apply(installed, engine, 5, List.of(new QueueCommand.Send("orders", List.of(send("b")))));
+
+            assertEquals(List.of(new UsageRow(ACCOUNT, HOUR, UsageKind.SQS_REQUESTS, 5)),
+                    UsageStore.read(installed, ACCOUNT, 0, 2 * HOUR).rows(), "4 before the install, 1 after");
         }
     }
 
