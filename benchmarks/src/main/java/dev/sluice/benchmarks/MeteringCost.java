@@ -81,6 +81,7 @@ public final class MeteringCost {
             Runnable withMetering = () -> apply(store, index, batch -> {
                 usage.use(batch);
                 meterRound(storingMeter, sent, received, stamp);
+                usage.writeEntry(batch);
             });
             Runnable withoutMetering = () -> apply(store, index, batch -> { });
             // Twice: the first pass warms the JIT, the second is reported.

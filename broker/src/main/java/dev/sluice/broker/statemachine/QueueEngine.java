@@ -109,6 +109,7 @@ public final class QueueEngine implements DomainEngine {
      */
     @Override
     public CompletableFuture<Void> recover(StoreReader reader) {
+        usage.forgetWrittenValues();
         CompletableFuture<Void> rebuilding = new CompletableFuture<>();
         rebuilt = rebuilding;
         Thread indexer = new Thread(() -> {
@@ -176,6 +177,12 @@ public final class QueueEngine implements DomainEngine {
             book.meterInto(null, 0);
             lock.writeLock().unlock();
         }
+    }
+
+    /** Writes the usage the entry's commands added, once per counter, into the entry's batch (see {@link UsageStore}). */
+    @Override
+    public void beforeCommit(ApplyContext context) {
+        usage.writeEntry(context.writer());
     }
 
     /**

@@ -9,14 +9,22 @@ import dev.sluice.raftstore.spi.StoreWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The per (account, hour, kind) usage counters of a data group in column family {@code usage}: key
  * {@code [account UTF-8][0][hour start millis, 8 bytes][kind code, 1 byte]}, value the count (8 bytes), all
- * big-endian, so one account's hours are one ordered range. Adds go to the entry's write batch (read-modify-write
- * through it, so several adds of one entry see each other) and so commit with the entry and its applied index: a
- * snapshot (a RocksDB checkpoint) carries them, and an entry applied once is counted once.
+ * big-endian, so one account's hours are one ordered range. An entry's adds are summed in memory per counter and
+ * written by {@link #writeEntry} into the entry's write batch before it commits (one write per counter the entry
+ * touched, not a read-modify-write per add: several commands of one entry often bill the same counter, and the value
+ * written last is kept, so a hot counter is not read back), so they commit with the entry and its applied index: a
+ * snapshot (a RocksDB checkpoint) carries them, and an entry applied once is counted once. Sums do not depend on the
+ * order of the adds, so the counters are what one read-modify-write per add gave.
+ *
+ * <p>Threads: the apply thread; {@link #forgetWrittenValues} the thread that recovers the engine while no entry is
+ * applied; {@link #read} any.
  */
 public final class UsageStore implements UsageLedger {
     /** Rows one read returns at most; a wider read is refused (narrow the hours or name an account). */
@@ -26,18 +34,70 @@ public final class UsageStore implements UsageLedger {
     private static final byte SOURCE_MARK = 1;
 
     private StoreWriter writer;
+    /** The adds of the entry whose batch is {@link #pendingFor}, per counter, in the order first added. */
+    private final Map<Counter, long[]> pending = new LinkedHashMap<>();
+    private StoreWriter pendingFor;
+    /**
+     * The value {@link #writeEntry} last wrote per counter, for the most recently written {@link #MAX_KNOWN_COUNTERS}:
+     * the next entry that adds to one writes it without a read. Exact because only writeEntry writes counters, into a
+     * batch that commits (an apply that fails stops the group for good), and {@link #forgetWrittenValues} runs whenever
+     * the store under the engine changes (open, snapshot install). Which counters it holds changes no value written.
+     */
+    private final Map<Counter, Long> written = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Counter, Long> eldest) {
+            return size() > MAX_KNOWN_COUNTERS;
+        }
+    };
+    /** Counters whose last written value is kept: every (account, kind) billed in the current hour, for most groups. */
+    static final int MAX_KNOWN_COUNTERS = 4_096;
 
-    /** Points the store at the batch of the entry about to be applied. */
+    private record Counter(String account, long hourMillis, UsageKind kind) {
+    }
+
+    /** Forgets the values written so far: the store under the engine is another from here on (recover). */
+    public void forgetWrittenValues() {
+        written.clear();
+    }
+
+    /**
+     * Points the store at the batch of the entry being applied (null between commands). A batch other than the one the
+     * pending adds were made in drops them: that entry never reached {@link #writeEntry}, so its batch was never
+     * committed (its apply failed, which stops the group), and its adds must count nowhere.
+     */
     public void use(StoreWriter entryWriter) {
+        if (entryWriter != null && entryWriter != pendingFor) {
+            pending.clear();
+            pendingFor = entryWriter;
+        }
         this.writer = entryWriter;
     }
 
+    /** Adds to the entry's sum for the counter; {@link #writeEntry} writes it into the entry's batch. */
     @Override
     public void add(String account, long hourMillis, UsageKind kind, long amount) {
-        byte[] key = key(account, hourMillis, kind);
-        byte[] old = writer.get(QueueKeys.USAGE, key);
-        long total = (old == null ? 0 : ByteBuffer.wrap(old).getLong()) + amount;
-        writer.put(QueueKeys.USAGE, key, ByteBuffer.allocate(8).putLong(total).array());
+        pending.computeIfAbsent(new Counter(account, hourMillis, kind), counter -> new long[1])[0] += amount;
+    }
+
+    /**
+     * Writes the sums the entry of batch {@code entryWriter} added into that batch: one write per counter, after a read
+     * of the counter unless this store wrote it lately; a counter added to at all is written even if its sum is 0, as
+     * one write per add wrote it. Called once per entry, after its last command and before its batch commits.
+     */
+    public void writeEntry(StoreWriter entryWriter) {
+        if (entryWriter == pendingFor) {
+            for (Map.Entry<Counter, long[]> sum : pending.entrySet()) {
+                Counter counter = sum.getKey();
+                byte[] key = key(counter.account(), counter.hourMillis(), counter.kind());
+                Long known = written.get(counter);
+                long old = known != null ? known : valueOf(entryWriter.get(QueueKeys.USAGE, key));
+                long total = old + sum.getValue()[0];
+                entryWriter.put(QueueKeys.USAGE, key, ByteBuffer.allocate(8).putLong(total).array());
+                written.put(counter, total);
+            }
+        }
+        pending.clear();
+        pendingFor = null;
     }
 
     /**
@@ -92,6 +152,10 @@ public final class UsageStore implements UsageLedger {
         }
         writer.put(QueueKeys.USAGE, key, ByteBuffer.allocate(8).putLong(sequence).array());
         return true;
+    }
+
+    private static long valueOf(byte[] counter) {
+        return counter == null ? 0 : ByteBuffer.wrap(counter).getLong();
     }
 
     private static byte[] sourceKey(String source) {

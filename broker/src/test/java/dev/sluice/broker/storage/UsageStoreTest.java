@@ -23,29 +23,30 @@ class UsageStoreTest {
     /** An ordered in-memory column family, as RocksDB orders keys (unsigned bytes). */
     private final TreeMap<byte[], byte[]> usage = new TreeMap<>(Arrays::compareUnsigned);
     private final UsageStore store = new UsageStore();
+    private final StoreWriter writer = new StoreWriter() {
+        @Override
+        public void put(String columnFamily, byte[] key, byte[] value) {
+            usage.put(key, value);
+        }
+
+        @Override
+        public void delete(String columnFamily, byte[] key) {
+            usage.remove(key);
+        }
+
+        @Override
+        public byte[] get(String columnFamily, byte[] key) {
+            return usage.get(key);
+        }
+
+        @Override
+        public void scan(String columnFamily, byte[] prefix, byte[] startKey, EntryVisitor visitor) {
+            store().scan(columnFamily, prefix, startKey, visitor);
+        }
+    };
 
     UsageStoreTest() {
-        store.use(new StoreWriter() {
-            @Override
-            public void put(String columnFamily, byte[] key, byte[] value) {
-                usage.put(key, value);
-            }
-
-            @Override
-            public void delete(String columnFamily, byte[] key) {
-                usage.remove(key);
-            }
-
-            @Override
-            public byte[] get(String columnFamily, byte[] key) {
-                return usage.get(key);
-            }
-
-            @Override
-            public void scan(String columnFamily, byte[] prefix, byte[] startKey, EntryVisitor visitor) {
-                store().scan(columnFamily, prefix, startKey, visitor);
-            }
-        });
+        store.use(writer);
     }
 
     @Test
@@ -57,6 +58,7 @@ class UsageStoreTest {
         assertTrue(store.recordOnce("n2/run", 1, rows), "another node's flush has its own sequence");
         store.add("111111111111", 2 * HOUR, UsageKind.SQS_REQUESTS, 5);
         store.add("222222222222", HOUR, UsageKind.SNS_PUBLISHES, 1);
+        store.writeEntry(writer);
 
         assertEquals(List.of(new UsageRow("111111111111", HOUR, UsageKind.SQS_REQUESTS, 9),
                 new UsageRow("111111111111", 2 * HOUR, UsageKind.SQS_REQUESTS, 5),

@@ -32,6 +32,15 @@ public interface DomainEngine {
     /** Applies one command; writes go to {@code context.writer()}. Returns the encoded result. */
     byte[] apply(int commandType, ByteBuffer payload, ApplyContext context);
 
+    /**
+     * Called once per log entry with commands, after {@link #apply} of its last command and before its batch commits
+     * with the applied position, on the apply thread: where an engine writes what it gathered over the entry's commands
+     * (one write per counter instead of one per command). Writes to {@code context.writer()} commit with the entry; an
+     * exception stops the node as one thrown from apply does. Not called for an entry already applied (a replay).
+     */
+    default void beforeCommit(ApplyContext context) {
+    }
+
     /** Serves a linearizable read (the group has applied every write committed before it). */
     byte[] query(ByteBuffer request, StoreReader reader);
 }

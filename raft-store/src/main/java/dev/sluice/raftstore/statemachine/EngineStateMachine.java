@@ -299,6 +299,7 @@ public final class EngineStateMachine extends BaseStateMachine {
                     CommandFrame frame = CommandFrame.decode(command);
                     results.add(engine.apply(frame.commandType(), frame.payload(), context));
                 }
+                engine.beforeCommit(context);
                 batch.commit(new AppliedPosition(termIndex.getTerm(), termIndex.getIndex(), context.timeMillis()));
             }
             if (flushInterval.applied(commands.size(), entryBytes)) {
@@ -358,10 +359,14 @@ public final class EngineStateMachine extends BaseStateMachine {
         }
     }
 
+    /**
+     * An entry without state-machine data (Ratis's commit-index entries, about one per client entry under load;
+     * elections, configuration): the store's applied position moves to it without a write of its own
+     * ({@link RocksStore#skipTo}), so that it always equals the state machine's; the next entry's batch, a snapshot or
+     * a close writes it.
+     */
     @Override
     public void notifyTermIndexUpdated(long term, long index) {
-        // Entries without state-machine data (elections, configuration): record them so that the
-        // live store's applied position always equals the state machine's.
         if (failure != null) {
             return; // Never move past an entry that failed: a snapshot would then skip it for good.
         }
@@ -369,13 +374,8 @@ public final class EngineStateMachine extends BaseStateMachine {
         try {
             RocksStore current = store;
             if (current != null && index > current.applied().index()) {
-                try (EntryBatch batch = current.newBatch()) {
-                    batch.commit(new AppliedPosition(term, index, current.applied().timeMillis()));
-                }
+                current.skipTo(new AppliedPosition(term, index, current.applied().timeMillis()));
             }
-        } catch (IOException | RuntimeException e) {
-            fail(e);
-            return;
         } finally {
             storeLock.readLock().unlock();
         }

@@ -20,6 +20,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
+import org.slf4j.LoggerFactory;
 
 /**
  * One group's RocksDB. The Raft log is the write-ahead log, so RocksDB's own WAL is off; each log
@@ -43,7 +44,11 @@ public final class RocksStore implements StoreReader, AutoCloseable {
     private final ReadOptions readOptions;
     private final RocksDB db;
     private final Map<String, ColumnFamilyHandle> handles = new LinkedHashMap<>();
+    /** The last entry applied: the last committed batch's, or a later entry without writes ({@link #skipTo}). */
     private volatile AppliedPosition applied;
+    /** The position in the last batch written; behind {@link #applied} after a {@link #skipTo}. */
+    private AppliedPosition written;
+    private final Object writes = new Object();
 
     private RocksStore(Path directory, List<String> columnFamilies) throws IOException {
         this.directory = directory;
@@ -71,6 +76,7 @@ public final class RocksStore implements StoreReader, AutoCloseable {
             handles.put(names.get(i), opened.get(i));
         }
         applied = AppliedPosition.decode(getRaw(META, APPLIED_KEY));
+        written = applied;
     }
 
     public static RocksStore open(Path directory, List<String> columnFamilies) throws IOException {
@@ -81,8 +87,22 @@ public final class RocksStore implements StoreReader, AutoCloseable {
         return directory;
     }
 
+    /** The last entry applied, including entries without writes that {@link #skipTo} recorded and no batch wrote yet. */
     public AppliedPosition applied() {
         return applied;
+    }
+
+    /**
+     * Records that an entry without writes (Ratis's commit-index and configuration entries) was applied, without a write:
+     * the next entry's batch records a later position anyway, and {@link #checkpoint} and {@link #close} write this one
+     * first, so what a snapshot or a clean stop leaves holds it. A crash may lose it, as it loses every batch since the
+     * last flush (RocksDB's WAL is off): the restart replays those entries, and replaying one without writes changes
+     * nothing. Apply thread only.
+     */
+    public void skipTo(AppliedPosition position) {
+        synchronized (writes) {
+            applied = position;
+        }
     }
 
     /** Starts the write batch of one log entry. */
@@ -91,12 +111,31 @@ public final class RocksStore implements StoreReader, AutoCloseable {
     }
 
     void commit(WriteBatchWithIndex batch, AppliedPosition position) throws IOException {
-        try {
-            batch.put(handle(META), APPLIED_KEY, position.encode());
-            db.write(writeOptions, batch);
-            applied = position;
-        } catch (RocksDBException e) {
-            throw new IOException("RocksDB write failed at index " + position.index(), e);
+        synchronized (writes) {
+            try {
+                batch.put(handle(META), APPLIED_KEY, position.encode());
+                db.write(writeOptions, batch);
+                applied = position;
+                written = position;
+            } catch (RocksDBException e) {
+                throw new IOException("RocksDB write failed at index " + position.index(), e);
+            }
+        }
+    }
+
+    /** Writes the position {@link #skipTo} moved to, if no batch wrote it since. */
+    private void writeSkippedPosition() throws IOException {
+        synchronized (writes) {
+            AppliedPosition position = applied;
+            if (position.equals(written)) {
+                return;
+            }
+            try {
+                db.put(handle(META), writeOptions, APPLIED_KEY, position.encode());
+                written = position;
+            } catch (RocksDBException e) {
+                throw new IOException("RocksDB write of the applied position failed at index " + position.index(), e);
+            }
         }
     }
 
@@ -161,8 +200,12 @@ public final class RocksStore implements StoreReader, AutoCloseable {
         }
     }
 
-    /** Flushes and hard-links a consistent copy of the database into {@code target} (which must not exist). */
+    /**
+     * Flushes and hard-links a consistent copy of the database into {@code target} (which must not exist), at
+     * {@link #applied}: a position only {@link #skipTo} recorded is written first.
+     */
     public void checkpoint(Path target) throws IOException {
+        writeSkippedPosition();
         try (Checkpoint checkpoint = Checkpoint.create(db)) {
             checkpoint.createCheckpoint(target.toString());
         } catch (RocksDBException e) {
@@ -180,8 +223,15 @@ public final class RocksStore implements StoreReader, AutoCloseable {
         }
     }
 
+    /** Closes the database; RocksDB flushes what the memtables hold, with the position {@link #skipTo} recorded last. */
     @Override
     public void close() {
+        try {
+            writeSkippedPosition();
+        } catch (IOException e) {
+            // Only entries without writes are behind: the next start replays them, which changes nothing.
+            LoggerFactory.getLogger(RocksStore.class).warn("{}: {}", directory, e.getMessage());
+        }
         handles.values().forEach(ColumnFamilyHandle::close);
         db.close();
         readOptions.close();
