@@ -68,6 +68,24 @@ class UsageStoreTest {
         assertEquals(List.of(), UsageStore.read(store(), "111111111111", -5 * HOUR, HOUR).rows());
     }
 
+    /**
+     * Two account strings with one UTF-8 encoding (an unpaired surrogate encodes as '?') are one stored counter: the
+     * value remembered for one must not stand in for the other's after it wrote the counter, or an add is lost.
+     */
+    @Test
+    void accountsThatEncodeAlikeBillOneCounterWithoutLosingAnAdd() {
+        String plain = "acct?";
+        String loneSurrogate = "acct\uD800";
+        for (String account : List.of(plain, loneSurrogate, plain, loneSurrogate)) {
+            store.use(writer);
+            store.add(account, HOUR, UsageKind.SQS_REQUESTS, 1);
+            store.writeEntry(writer);
+        }
+
+        assertEquals(List.of(new UsageRow(plain, HOUR, UsageKind.SQS_REQUESTS, 4)),
+                UsageStore.read(store(), null, 0, 2 * HOUR).rows());
+    }
+
     private dev.sluice.raftstore.spi.StoreReader store() {
         return new dev.sluice.raftstore.spi.StoreReader() {
             @Override
