@@ -52,7 +52,25 @@ public final class UsageStore implements UsageLedger {
     /** Counters whose last written value is kept: every (account, kind) billed in the current hour, for most groups. */
     static final int MAX_KNOWN_COUNTERS = 4_096;
 
+    /**
+     * One stored counter. Its account is the one its key's UTF-8 spells: strings that encode alike (an unpaired
+     * surrogate is written as '?') are one counter in the store, so they must be one here, or a remembered value of one
+     * would stand in for a counter the other moved since.
+     */
     private record Counter(String account, long hourMillis, UsageKind kind) {
+        Counter {
+            account = asStored(account);
+        }
+    }
+
+    /** {@code account} as its UTF-8 key decodes: itself unless it holds a surrogate (accounts are short and ASCII). */
+    private static String asStored(String account) {
+        for (int i = 0; i < account.length(); i++) {
+            if (Character.isSurrogate(account.charAt(i))) {
+                return new String(account.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+            }
+        }
+        return account;
     }
 
     /** Forgets the values written so far: the store under the engine is another from here on (recover). */
