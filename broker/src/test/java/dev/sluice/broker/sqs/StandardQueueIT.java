@@ -96,6 +96,35 @@ class StandardQueueIT {
         assertTrue(sqs.receiveMessage(b -> b.queueUrl(url)).messages().isEmpty(), "in flight, not visible");
     }
 
+    /**
+     * Bodies past the codec's in-place limit (1,024 chars) and the MD5's 1 KiB chunks, with pairs split across both, at
+     * the largest size SQS takes: the SDK checks MD5OfMessageBody and MD5OfMessageAttributes on send and on receive.
+     */
+    @Test
+    void maximumSizeMultiByteBodiesAndAttributesRoundTripWithMatchingDigests() {
+        String url = create("multibyte-max", Map.of());
+        Map<String, MessageAttributeValue> attributes = Map.of("note", MessageAttributeValue.builder().dataType("String")
+                .stringValue("\u00e9\uD83D\uDE00".repeat(300)).build());
+        String unit = "a\u00e9\u4e2d\uD83D\uDE00"; // 1 + 2 + 3 + 4 UTF-8 bytes in 5 chars
+        int attributeBytes = "note".length() + "String".length() + 300 * 6;
+        String single = unit.repeat((262_144 - attributeBytes) / 10);
+        String[] batch = {unit.repeat(6_000) + "z", "z" + unit.repeat(6_000)};
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody(single).messageAttributes(attributes));
+        SendMessageBatchResponse sent = sqs.sendMessageBatch(b -> b.queueUrl(url).entries(
+                SendMessageBatchRequestEntry.builder().id("0").messageBody(batch[0]).messageAttributes(attributes).build(),
+                SendMessageBatchRequestEntry.builder().id("1").messageBody(batch[1]).build()));
+        assertEquals(2, sent.successful().size(), sent.failed().toString());
+
+        Set<String> received = new HashSet<>();
+        for (int attempt = 0; attempt < 20 && received.size() < 3; attempt++) {
+            for (Message message : sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10)
+                    .messageAttributeNames("All")).messages()) {
+                received.add(message.body());
+            }
+        }
+        assertEquals(Set.of(single, batch[0], batch[1]), received);
+    }
+
     @Test
     void messageReturnsAfterVisibilityTimeoutWithANewReceiptHandle() throws Exception {
         String url = create("visibility", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1"));
