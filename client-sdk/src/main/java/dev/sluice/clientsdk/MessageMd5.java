@@ -3,10 +3,6 @@ package dev.sluice.clientsdk;
 import dev.sluice.clientsdk.model.MessageAttributeValue;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,23 +27,9 @@ public final class MessageMd5 {
     private MessageMd5() {
     }
 
-    /**
-     * The lowercase hex MD5 of the body's UTF-8 bytes ({@code getBytes(UTF_8)}'s, an unpaired surrogate as {@code '?'}),
-     * encoded chunk by chunk into the digest rather than into a temporary array the size of the body.
-     */
+    /** The lowercase hex MD5 of the body's UTF-8 bytes. */
     public static String ofBody(String body) {
-        MessageDigest md5 = digest();
-        CharsetEncoder encoder = UTF8.get().reset();
-        ByteBuffer chunk = CHUNK.get().clear();
-        CharBuffer chars = CharBuffer.wrap(body);
-        CoderResult result;
-        do {
-            result = encoder.encode(chars, chunk, true);
-            md5.update(chunk.flip());
-            chunk.clear();
-        } while (result.isOverflow());
-        // A UTF-8 encoder holds nothing back at the end of input, so there is nothing to flush.
-        return hex(md5.digest());
+        return hex(digest().digest(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The digest of message attributes, or null when there are none (SQS then omits the field). */
@@ -102,12 +84,6 @@ public final class MessageMd5 {
             throw new IllegalStateException("MD5 is not available", e);
         }
     });
-
-    /** Replaces an unpaired surrogate with '?', as {@code String.getBytes(UTF_8)} does. */
-    private static final ThreadLocal<CharsetEncoder> UTF8 = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
-            .newEncoder().onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
-
-    private static final ThreadLocal<ByteBuffer> CHUNK = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1024));
 
     private static MessageDigest digest() {
         MessageDigest md5 = MD5.get();
