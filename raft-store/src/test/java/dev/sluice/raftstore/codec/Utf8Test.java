@@ -54,6 +54,18 @@ class Utf8Test {
     }
 
     @Test
+    void longStringsAreSizedByTheirCharsWithoutAScanAndStillEncodeExactly() {
+        String ascii = "a".repeat(BinaryWriter.IN_PLACE_MAX_CHARS + 1);
+        String wide = "\u00E9\u4E2D".repeat(BinaryWriter.IN_PLACE_MAX_CHARS) + HIGH;
+        assertEquals(4 + ascii.length(), BinaryWriter.stringBytes(ascii), "exact for a long ASCII string");
+        assertEquals(4 + wide.length(), BinaryWriter.stringBytes(wide), "the char count: short of the UTF-8 length");
+        for (String text : List.of(ascii, wide)) {
+            byte[] sized = new BinaryWriter(BinaryWriter.stringBytes(text)).putString(text).toByteArray();
+            assertArrayEquals(new BinaryWriter(1).putBytes(text.getBytes(StandardCharsets.UTF_8)).toByteArray(), sized);
+        }
+    }
+
+    @Test
     void stringsRoundTripThroughHeapAndReadOnlyBuffers() {
         SplittableRandom random = new SplittableRandom(18);
         List<String> written = new ArrayList<>();
