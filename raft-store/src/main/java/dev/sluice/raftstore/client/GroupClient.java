@@ -15,8 +15,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -53,7 +51,7 @@ import org.apache.ratis.util.TimeDuration;
  * fails at once with {@link StoreBusyException}, so a slow group sheds load instead of queueing requests
  * that would time out anyway (with their memory held).
  *
- * <p>Threads: safe for concurrent use; futures complete on the group's reply thread.
+ * <p>Threads: safe for concurrent use; futures complete on the group's replies thread ({@link RepliesThread}).
  */
 public final class GroupClient implements AutoCloseable {
     /** Upper bounds of the commit-latency histogram's buckets. */
@@ -73,7 +71,7 @@ public final class GroupClient implements AutoCloseable {
     private final ClientId localClientId = ClientId.randomId();
     private final AtomicLong localCallIds = new AtomicLong();
     /** One thread per group: callers' continuations run here, in commit order. */
-    private final ExecutorService callbacks;
+    private final RepliesThread callbacks;
     /**
      * Replaced, never repaired: once one of its requests fails for good (retries spent, or a node that does not host
      * the group answered), Ratis's ordered client refuses every later request ("SlidingWindow ... is closed").
@@ -122,11 +120,7 @@ public final class GroupClient implements AutoCloseable {
         this.groupName = groupName;
         this.groupId = StoreGroups.groupId(groupName);
         this.localServer = localServer;
-        this.callbacks = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "sluice-" + groupName + "-replies");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.callbacks = new RepliesThread(groupName);
         this.settings = settings;
         this.peers = List.copyOf(members);
         this.raft = newRaftClient(peers, null);
@@ -606,6 +600,6 @@ public final class GroupClient implements AutoCloseable {
         if (followedLeader != null) {
             followedLeader.close();
         }
-        callbacks.shutdown();
+        callbacks.shutdown(); // not shutdownNow (RepliesThread)
     }
 }

@@ -1,0 +1,44 @@
+package dev.sluice.raftstore.client;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A group client's one thread ("sluice-&lt;group&gt;-replies"): callers' continuations run here in commit order, and
+ * entries that complete here send the next ones. Nothing outside its GroupClient gets hold of it, and
+ * {@link #shutdown} lets it finish its tasks instead of interrupting it (a task may be sending into Ratis).
+ *
+ * <p>Threads: {@link #execute} and {@link #isCurrent} from any thread.
+ */
+final class RepliesThread implements Executor {
+    private final ExecutorService executor;
+    /** The executor's thread; replaced with it should a task ever end it with an error. */
+    private volatile Thread thread;
+
+    RepliesThread(String groupName) {
+        this.executor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread created = new Thread(runnable, "sluice-" + groupName + "-replies");
+            created.setDaemon(true);
+            thread = created;
+            return created;
+        });
+    }
+
+    /** Whether the calling thread is this one. */
+    boolean isCurrent() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} here, after the tasks before it; {@link RejectedExecutionException} once shut down. */
+    @Override
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
+    /** Refuses new tasks and lets the queued ones run; never interrupts the thread (never {@code shutdownNow}). */
+    void shutdown() {
+        executor.shutdown();
+    }
+}
