@@ -24,9 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * shut down with shutdownNow) must not take this node's Raft group down with it. Were a write entered into the local
  * division on the calling thread, Ratis's log-worker hand-off (SegmentedRaftLogWorker#addIOTask) would run on the
  * caller: when its queue is full it waits interruptibly, and on an InterruptedException it closes the whole division.
- * So writes go through Ratis's client executor (LocalDivisionSubmit), where the caller only waits in join().
- * The queue is made small here so that it is full often; under load the default 4096-entry / 64 MB queue fills too.
- * Load-like (four writers, 13-23 s): cluster tag, out of the default run.
+ * So a write enters the division directly only on GroupClient's replies thread, which no caller can interrupt, and
+ * goes through Ratis's client executor from any other thread, where the caller only waits in join()
+ * (LocalDivisionSubmit). The replies thread also runs callers' continuations, which may leave its interrupt flag set:
+ * that flag must not reach the append either. The queue is made small here so that it is full often; under load the
+ * default 4096-entry / 64 MB queue fills too. Load-like (four writers, 13-23 s each): cluster tag, out of the default
+ * run.
  */
 @Tag("cluster")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -36,6 +39,33 @@ class InterruptedLocalCallerIT {
 
     @Test
     void anInterruptedCallerDoesNotCloseTheLocalRaftGroup() throws Exception {
+        underLoadOnAFullLogQueue((node, catalog) -> {
+            for (int i = 0; i < 500 && running(node); i++) {
+                Thread.currentThread().interrupt();
+                CompletableFuture<Boolean> put = catalog.put("topics", "interrupted-" + i, new byte[64]);
+                Thread.interrupted();
+                awaitQuietly(put);
+            }
+        });
+    }
+
+    /**
+     * A continuation that restores an interrupt (the usual catch of InterruptedException) runs on the replies thread
+     * when a write completes there, just before that thread sends the next entry into the division.
+     */
+    @Test
+    void aContinuationThatInterruptsTheRepliesThreadDoesNotCloseTheLocalRaftGroup() throws Exception {
+        underLoadOnAFullLogQueue((node, catalog) -> {
+            for (int i = 0; i < 500 && running(node); i++) {
+                awaitQuietly(catalog.put("topics", "interrupting-" + i, new byte[64])
+                        .thenRun(() -> Thread.currentThread().interrupt()));
+                Thread.interrupted(); // when the put had completed before thenRun, it ran here
+            }
+        });
+    }
+
+    /** Runs {@code callers} on the leading node while four other writers keep its one-entry log queue full. */
+    private void underLoadOnAFullLogQueue(Callers callers) throws Exception {
         try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir)
                 .raftProperties(Map.of("raft.server.log.queue.element-limit", "1")).start()) {
             cluster.awaitLeader(Duration.ofSeconds(30));
@@ -48,27 +78,14 @@ class InterruptedLocalCallerIT {
                 int writer = w;
                 Thread thread = new Thread(() -> {
                     for (int i = 0; !stop.get(); i++) {
-                        try {
-                            catalog.put("topics", "w" + writer + "-" + i, new byte[64]).get(30, TimeUnit.SECONDS);
-                        } catch (Exception e) {
-                            // the outcome is checked below, on the group itself
-                        }
+                        awaitQuietly(catalog.put("topics", "w" + writer + "-" + i, new byte[64]));
                     }
                 });
                 thread.start();
                 writers.add(thread);
             }
             try {
-                for (int i = 0; i < 500 && running(node); i++) {
-                    Thread.currentThread().interrupt();
-                    CompletableFuture<Boolean> put = catalog.put("topics", "interrupted-" + i, new byte[64]);
-                    Thread.interrupted();
-                    try {
-                        put.get(30, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        // see below
-                    }
-                }
+                callers.write(node, catalog);
             } finally {
                 stop.set(true);
                 for (Thread thread : writers) {
@@ -78,6 +95,18 @@ class InterruptedLocalCallerIT {
             assertEquals(LifeCycle.State.RUNNING, lifeCycle(node),
                     "the catalog's Raft division on this node after interrupted callers wrote to it");
             assertTrue(catalog.put("topics", "after", new byte[1]).get(30, TimeUnit.SECONDS) != null);
+        }
+    }
+
+    private interface Callers {
+        void write(RaftStoreNode node, Catalog catalog) throws Exception;
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> write) {
+        try {
+            write.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the outcome is checked on the group itself
         }
     }
 
