@@ -11,6 +11,9 @@ import dev.sluice.raftstore.testing.MiniCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,6 +54,35 @@ class CatalogSingleNodeIT {
             assertArrayEquals(bytes("v2"), reopened.get("topics", "alerts").get().orElseThrow());
             assertTrue(reopened.get("queues", "alerts").get().isEmpty());
             assertEquals(2, reopened.scan("topics", "", null, 10).get().entries().size());
+        }
+    }
+
+    /**
+     * Ratis's RaftServer#submitClientRequestAsync runs each request on a thread of its client executor ("n1-client-thread1",
+     * created on first use) while the sender blocks for it. On the node that leads, GroupClient sends its writes from
+     * its replies thread and enters the division there (LocalDivisionSubmit), so that executor never starts: one write
+     * at a time (each handed from this thread to the replies thread) and a burst (most sent as earlier entries
+     * complete, on the replies thread itself). Reads took the division directly already.
+     */
+    @Test
+    void writesOnTheLeadingNodeEnterRatisOnTheRepliesThreadNotThroughRatissClientExecutor() throws Exception {
+        try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
+            cluster.awaitLeader(Duration.ofSeconds(30));
+            Catalog catalog = cluster.node(0).catalog();
+            for (int i = 0; i < 20; i++) {
+                catalog.put("topics", "t" + i, bytes("v")).get();
+                assertArrayEquals(bytes("v"), catalog.get("topics", "t" + i).get().orElseThrow());
+                assertArrayEquals(bytes("v"), catalog.getReplica(cluster.peer(0).id(), "topics", "t" + i).get().orElseThrow());
+            }
+            List<CompletableFuture<Boolean>> burst = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                burst.add(catalog.put("topics", "burst" + i, bytes("v")));
+            }
+            CompletableFuture.allOf(burst.toArray(CompletableFuture[]::new)).get();
+            assertEquals(20 + 200, catalog.scan("topics", "", null, 1000).get().entries().size());
+            List<String> clientThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(name -> name.contains("-client-thread")).toList();
+            assertEquals(List.of(), clientThreads);
         }
     }
 

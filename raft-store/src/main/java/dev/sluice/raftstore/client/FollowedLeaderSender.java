@@ -40,7 +40,9 @@ import org.apache.ratis.server.RaftServer;
  * ids in the same way; this sender only chooses the member better.
  *
  * <p>Attempts end by Ratis's attempt timeout (remote) or the leader's answer (local); the request ends with the last
- * failure once {@code timeout} has passed. Threads: safe for concurrent use; futures complete on Ratis's threads or on
+ * failure once {@code timeout} has passed. The first attempt runs on the thread that calls {@link #send}, later ones on
+ * this sender's timer thread; a local write enters the division directly only from GroupClient's replies thread and
+ * through Ratis's client executor from any other ({@link LocalDivisionSubmit}), under the same ids either way. Threads: safe for concurrent use; futures complete on Ratis's threads or on
  * the shared delayed executor.
  */
 final class FollowedLeaderSender {
@@ -50,6 +52,8 @@ final class FollowedLeaderSender {
 
     private final RaftGroupId groupId;
     private final RaftServer localServer;
+    /** Enters this node's division: a write directly only on GroupClient's replies thread (its javadoc says why). */
+    private final LocalDivisionSubmit localDivision;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     /** The current Ratis client's transport (replaced with it when the members change): reaches the members. */
@@ -62,10 +66,11 @@ final class FollowedLeaderSender {
      */
     private final ScheduledExecutorService timers;
 
-    FollowedLeaderSender(RaftGroupId groupId, RaftServer localServer, Supplier<RaftClientRpc> rpc,
-            Supplier<List<String>> members, Duration attemptTimeout) {
+    FollowedLeaderSender(RaftGroupId groupId, RaftServer localServer, LocalDivisionSubmit localDivision,
+            Supplier<RaftClientRpc> rpc, Supplier<List<String>> members, Duration attemptTimeout) {
         this.groupId = groupId;
         this.localServer = localServer;
+        this.localDivision = localDivision;
         this.rpc = rpc;
         this.members = members;
         this.attemptTimeout = attemptTimeout;
@@ -151,7 +156,7 @@ final class FollowedLeaderSender {
             if (peer.equals(localServer.getId())) {
                 CompletableFuture<RaftClientReply> sent;
                 try {
-                    sent = LocalDivisionSubmit.submit(localServer, request);
+                    sent = localDivision.submit(request);
                 } catch (IOException | RuntimeException e) {
                     sent = CompletableFuture.failedFuture(e);
                 }

@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -51,7 +52,9 @@ import org.apache.ratis.util.TimeDuration;
  * fails at once with {@link StoreBusyException}, so a slow group sheds load instead of queueing requests
  * that would time out anyway (with their memory held).
  *
- * <p>Threads: safe for concurrent use; futures complete on the group's replies thread ({@link RepliesThread}).
+ * <p>Threads: safe for concurrent use; futures complete on the group's replies thread ({@link RepliesThread}). While
+ * this node leads the group, entries are sent from that thread too, where they enter the division directly
+ * ({@link LocalDivisionSubmit}); see {@link #sendAfterSubmit}.
  */
 public final class GroupClient implements AutoCloseable {
     /** Upper bounds of the commit-latency histogram's buckets. */
@@ -70,8 +73,10 @@ public final class GroupClient implements AutoCloseable {
     private final RaftServer localServer;
     private final ClientId localClientId = ClientId.randomId();
     private final AtomicLong localCallIds = new AtomicLong();
-    /** One thread per group: callers' continuations run here, in commit order. */
+    /** One thread per group: callers' continuations run here, in commit order, and entries for a local leader leave here. */
     private final RepliesThread callbacks;
+    /** This node's own replica of the group, when it has one; null on a client outside the cluster. */
+    private final LocalDivisionSubmit localDivision;
     /**
      * Replaced, never repaired: once one of its requests fails for good (retries spent, or a node that does not host
      * the group answered), Ratis's ordered client refuses every later request ("SlidingWindow ... is closed").
@@ -86,6 +91,8 @@ public final class GroupClient implements AutoCloseable {
     private final DistributionSummary commandsPerEntry;
     private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
     private int inflight;
+    /** A send is handed to the replies thread and has not started yet ({@link #sendAfterSubmit}); guarded by this. */
+    private boolean sendHandedOff;
     private volatile boolean closed;
     /** Clients replaced by {@link #useMembers}, open until the requests sent through them have had their time. */
     private final java.util.Set<RaftClient> retiring = new java.util.HashSet<>();
@@ -121,10 +128,11 @@ public final class GroupClient implements AutoCloseable {
         this.groupId = StoreGroups.groupId(groupName);
         this.localServer = localServer;
         this.callbacks = new RepliesThread(groupName);
+        this.localDivision = localServer == null ? null : new LocalDivisionSubmit(localServer, callbacks::isCurrent);
         this.settings = settings;
         this.peers = List.copyOf(members);
         this.raft = newRaftClient(peers, null);
-        this.followedLeader = localServer == null ? null : new FollowedLeaderSender(groupId, localServer,
+        this.followedLeader = localServer == null ? null : new FollowedLeaderSender(groupId, localServer, localDivision,
                 () -> raft.getClientRpc(), this::memberIds, settings.attemptTimeout());
         this.commitLatency = Timer.builder("sluice.raft.commit").description("Proposal to applied result, per Raft entry")
                 .tag("group", groupName)
@@ -293,7 +301,7 @@ public final class GroupClient implements AutoCloseable {
             }
             waiting.add(new Pending(commandFrame, result));
         }
-        sendWhileCapacity();
+        sendAfterSubmit();
         return endByDeadline(result);
     }
 
@@ -346,7 +354,7 @@ public final class GroupClient implements AutoCloseable {
                     .setGroupId(groupId).setCallId(localCallIds.incrementAndGet()).setMessage(message)
                     .setType(RaftClientRequest.staleReadRequestType(minIndex)).build();
             try {
-                sent = LocalDivisionSubmit.submit(localServer, local);
+                sent = localDivision.submit(local);
             } catch (IOException | RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
@@ -415,6 +423,55 @@ public final class GroupClient implements AutoCloseable {
             return remote.get();
         }
         return followedLeader.send(message, type, settings.requestTimeout());
+    }
+
+    /**
+     * Sends what a caller just queued, if an entry may go. While this node leads the group, the replies thread sends it
+     * instead of the caller: there the entry enters the division directly, one hop (this thread wakes the replies
+     * thread), where a send from here would go through Ratis's client executor and block this thread until that one
+     * has appended the entry: two hops (waking the executor's thread, then this one) and the caller held meanwhile, a
+     * Vert.x event loop included. Batching holds: commands that arrive before the replies thread sends go in the same
+     * entry, and one hand-off at a time is asked for (no wake-up per command). At saturation no hand-off is needed at all: an entry
+     * completing on the replies thread sends the next one ({@link #completeOnReplies}). Without a local leader (a
+     * follower or a client outside the cluster) entries travel over gRPC, which does not block, so they leave from here
+     * and a hop would only add one.
+     */
+    private void sendAfterSubmit() {
+        if (callbacks.isCurrent() || !localDivisionLeads()) {
+            sendWhileCapacity();
+            return;
+        }
+        synchronized (this) {
+            if (sendHandedOff || waiting.isEmpty() || inflight >= settings.maxInflightProposals()) {
+                return; // the replies thread sends it: the hand-off already asked for, or an entry in flight completing
+            }
+            sendHandedOff = true;
+        }
+        long handedAt = System.nanoTime();
+        try {
+            callbacks.execute(() -> sendHandedOff(handedAt));
+        } catch (RejectedExecutionException closing) {
+            // Only after close(), which failed every waiting command before it shut the replies thread down.
+        }
+    }
+
+    private void sendHandedOff(long handedAt) {
+        StageEvent.record("raft.send-hop", handedAt);
+        synchronized (this) {
+            sendHandedOff = false;
+        }
+        sendWhileCapacity();
+    }
+
+    private boolean localDivisionLeads() {
+        if (localServer == null) {
+            return false;
+        }
+        try {
+            return localServer.getDivision(groupId).getInfo().isLeader();
+        } catch (IOException noReplicaHere) {
+            return false;
+        }
     }
 
     private void sendWhileCapacity() {
@@ -600,6 +657,6 @@ public final class GroupClient implements AutoCloseable {
         if (followedLeader != null) {
             followedLeader.close();
         }
-        callbacks.shutdown(); // not shutdownNow (RepliesThread)
+        callbacks.shutdown(); // not shutdownNow: a send on it may be inside Ratis's append (RepliesThread)
     }
 }

@@ -7,8 +7,10 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A group client's one thread ("sluice-&lt;group&gt;-replies"): callers' continuations run here in commit order, and
- * entries that complete here send the next ones. Nothing outside its GroupClient gets hold of it, and
- * {@link #shutdown} lets it finish its tasks instead of interrupting it (a task may be sending into Ratis).
+ * here writes for the division this node leads enter Ratis directly ({@link LocalDivisionSubmit}). That is safe only
+ * because no caller can interrupt this thread: nothing outside its GroupClient gets hold of it, and {@link #shutdown}
+ * lets it finish its tasks instead of interrupting it, since a task may be inside Ratis's log append, where an
+ * interrupt closes the whole division.
  *
  * <p>Threads: {@link #execute} and {@link #isCurrent} from any thread.
  */
