@@ -8,9 +8,10 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * A group client's one thread ("sluice-&lt;group&gt;-replies"): callers' continuations run here in commit order, and
  * here writes for the division this node leads enter Ratis directly ({@link LocalDivisionSubmit}). That is safe only
- * because no caller can interrupt this thread: nothing outside its GroupClient gets hold of it, and {@link #shutdown}
- * lets it finish its tasks instead of interrupting it, since a task may be inside Ratis's log append, where an
- * interrupt closes the whole division.
+ * because no caller can interrupt this thread: GroupClient hands it to nobody, and {@link #shutdown} lets it finish
+ * its tasks instead of interrupting it, since a task may be inside Ratis's log append, where an interrupt closes the
+ * whole division. A continuation run here may still set the thread's own interrupt flag (restoring an interrupt it
+ * caught); LocalDivisionSubmit clears it before it enters Ratis.
  *
  * <p>Threads: {@link #execute} and {@link #isCurrent} from any thread.
  */
