@@ -8,6 +8,7 @@ import dev.sluice.raftstore.RaftServers;
 import dev.sluice.raftstore.StoreGroups;
 import dev.sluice.raftstore.codec.ProposalCodec;
 import dev.sluice.raftstore.testing.MiniCluster;
+import dev.sluice.raftstore.testing.RatisClientExecutorThreads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,7 @@ class LocalDivisionSubmitIT {
 
     @Test
     void aWriteEntersTheDivisionDirectlyOnlyFromTheRepliesThread() throws Exception {
+        RatisClientExecutorThreads clientExecutor = RatisClientExecutorThreads.snapshot();
         try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
             cluster.awaitLeader(Duration.ofSeconds(30));
             RaftServer server = RaftServers.of(cluster.node(0));
@@ -46,14 +48,14 @@ class LocalDivisionSubmitIT {
             RaftClientReply direct = reply(new LocalDivisionSubmit(server, () -> true).submit(emptyWrite(server, 1)));
             assertTrue(direct.isSuccess(), "direct write: " + direct);
             assertFalse(Thread.interrupted(), "the replies thread's stale interrupt was cleared before Ratis's append");
-            assertEquals(List.of(), clientExecutorThreads());
+            assertEquals(List.of(), clientExecutor.startedSince());
 
             Thread.currentThread().interrupt();
             CompletableFuture<RaftClientReply> viaRatis = new LocalDivisionSubmit(server, () -> false)
                     .submit(emptyWrite(server, 2));
             assertTrue(Thread.interrupted(), "the caller's interrupt is left with the caller");
             assertTrue(reply(viaRatis).isSuccess(), "write through Ratis: " + viaRatis);
-            assertFalse(clientExecutorThreads().isEmpty(), "Ratis's client executor took the other thread's write");
+            assertFalse(clientExecutor.startedSince().isEmpty(), "Ratis's client executor took the other thread's write");
         }
     }
 
@@ -66,10 +68,5 @@ class LocalDivisionSubmitIT {
 
     private static RaftClientReply reply(CompletableFuture<RaftClientReply> sent) throws Exception {
         return sent.get(30, TimeUnit.SECONDS);
-    }
-
-    private static List<String> clientExecutorThreads() {
-        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter(name -> name.contains("-client-thread")).toList();
     }
 }
