@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.raftstore.catalog.Catalog;
 import dev.sluice.raftstore.testing.MiniCluster;
-import dev.sluice.raftstore.testing.RatisClientExecutorThreads;
+import dev.sluice.raftstore.testing.RatisClientExecutor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,18 +61,25 @@ class CatalogSingleNodeIT {
     }
 
     /**
-     * Ratis's RaftServer#submitClientRequestAsync runs each request on a thread of its client executor ("n1-client-thread1",
-     * created on first use) while the sender blocks for it. On the node that leads, GroupClient sends its writes from
-     * its replies thread and enters the division there (LocalDivisionSubmit), so that executor never starts: one write
-     * at a time (each handed from this thread to the replies thread) and a burst (most sent as earlier entries
-     * complete, on the replies thread itself). Reads took the division directly already.
+     * Ratis's RaftServer#submitClientRequestAsync runs each request on a thread of the division's client executor while
+     * the sender blocks for it. On the node that leads, GroupClient sends its writes from its replies thread and enters
+     * the division there (LocalDivisionSubmit), so that executor takes none of them: 20 writes one at a time (each
+     * handed from this thread to the replies thread) and a burst of 200 (most sent as earlier entries complete, on the
+     * replies thread itself). Reads took the division directly already. "At most a few" rather than none: requests
+     * this test does not send can come in over gRPC through the same executor (in raft-store's full run a check for no
+     * executor thread at all failed where this test alone passed; most likely a client of an earlier test class in the
+     * same JVM reaching the reused port). Without the change it takes one request per Raft entry: 23 here (the 20 lone
+     * writes and the burst's few entries).
      */
     @Test
     void writesOnTheLeadingNodeEnterRatisOnTheRepliesThreadNotThroughRatissClientExecutor() throws Exception {
-        RatisClientExecutorThreads clientExecutor = RatisClientExecutorThreads.snapshot();
         try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
             cluster.awaitLeader(Duration.ofSeconds(30));
             Catalog catalog = cluster.node(0).catalog();
+            RaftServer server = cluster.node(0).raftServer();
+            RaftGroupId catalogGroup = StoreGroups.groupId(StoreGroups.CATALOG);
+            catalog.put("topics", "warm-up", bytes("v")).get();
+            long takenBefore = RatisClientExecutor.tasksTaken(server, catalogGroup);
             for (int i = 0; i < 20; i++) {
                 catalog.put("topics", "t" + i, bytes("v")).get();
                 assertArrayEquals(bytes("v"), catalog.get("topics", "t" + i).get().orElseThrow());
@@ -81,8 +90,9 @@ class CatalogSingleNodeIT {
                 burst.add(catalog.put("topics", "burst" + i, bytes("v")));
             }
             CompletableFuture.allOf(burst.toArray(CompletableFuture[]::new)).get();
-            assertEquals(20 + 200, catalog.scan("topics", "", null, 1000).get().entries().size());
-            assertEquals(List.of(), clientExecutor.startedSince());
+            long taken = RatisClientExecutor.tasksTaken(server, catalogGroup) - takenBefore;
+            assertEquals(1 + 20 + 200, catalog.scan("topics", "", null, 1000).get().entries().size());
+            assertTrue(taken <= 5, "requests Ratis's client executor took for 220 writes in about 23 entries: " + taken);
         }
     }
 

@@ -8,7 +8,7 @@ import dev.sluice.raftstore.RaftServers;
 import dev.sluice.raftstore.StoreGroups;
 import dev.sluice.raftstore.codec.ProposalCodec;
 import dev.sluice.raftstore.testing.MiniCluster;
-import dev.sluice.raftstore.testing.RatisClientExecutorThreads;
+import dev.sluice.raftstore.testing.RatisClientExecutor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Which way a write takes into this node's division: directly only on GroupClient's replies thread; from any other
- * thread (here an interrupted one) through Ratis's client executor ("n1-client-thread1", started on first use), which
- * leaves the caller's interrupt to the caller instead of letting it reach Ratis's log append (InterruptedLocalCallerIT
- * says why that matters). The writes are empty proposals: applied as entries without commands.
+ * thread (here an interrupted one) through Ratis's client executor, which leaves the caller's interrupt with the caller
+ * instead of letting it reach Ratis's log append (InterruptedLocalCallerIT says why that matters). The writes are empty
+ * proposals: applied as entries without commands.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LocalDivisionSubmitIT {
@@ -39,24 +39,29 @@ class LocalDivisionSubmitIT {
 
     @Test
     void aWriteEntersTheDivisionDirectlyOnlyFromTheRepliesThread() throws Exception {
-        RatisClientExecutorThreads clientExecutor = RatisClientExecutorThreads.snapshot();
         try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
             cluster.awaitLeader(Duration.ofSeconds(30));
             RaftServer server = RaftServers.of(cluster.node(0));
 
             Thread.currentThread().interrupt(); // left by a continuation: cleared, and the write goes in
-            RaftClientReply direct = reply(new LocalDivisionSubmit(server, () -> true).submit(emptyWrite(server, 1)));
-            assertTrue(direct.isSuccess(), "direct write: " + direct);
+            long before = tasksTaken(server);
+            CompletableFuture<RaftClientReply> direct = new LocalDivisionSubmit(server, () -> true).submit(emptyWrite(server, 1));
+            assertEquals(0, tasksTaken(server) - before, "requests Ratis's client executor took for the direct write");
             assertFalse(Thread.interrupted(), "the replies thread's stale interrupt was cleared before Ratis's append");
-            assertEquals(List.of(), clientExecutor.startedSince());
+            assertTrue(reply(direct).isSuccess(), "direct write: " + direct);
 
             Thread.currentThread().interrupt();
+            before = tasksTaken(server);
             CompletableFuture<RaftClientReply> viaRatis = new LocalDivisionSubmit(server, () -> false)
                     .submit(emptyWrite(server, 2));
+            assertTrue(tasksTaken(server) - before >= 1, "Ratis's client executor took the other thread's write");
             assertTrue(Thread.interrupted(), "the caller's interrupt is left with the caller");
             assertTrue(reply(viaRatis).isSuccess(), "write through Ratis: " + viaRatis);
-            assertFalse(clientExecutor.startedSince().isEmpty(), "Ratis's client executor took the other thread's write");
         }
+    }
+
+    private static long tasksTaken(RaftServer server) throws Exception {
+        return RatisClientExecutor.tasksTaken(server, StoreGroups.groupId(StoreGroups.CATALOG));
     }
 
     private RaftClientRequest emptyWrite(RaftServer server, long callId) {
