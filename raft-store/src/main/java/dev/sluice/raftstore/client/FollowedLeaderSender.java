@@ -42,8 +42,9 @@ import org.apache.ratis.server.RaftServer;
  * <p>Attempts end by Ratis's attempt timeout (remote) or the leader's answer (local); the request ends with the last
  * failure once {@code timeout} has passed. The first attempt runs on the thread that calls {@link #send}, later ones on
  * this sender's timer thread; a local write enters the division directly only from GroupClient's replies thread and
- * through Ratis's client executor from any other ({@link LocalDivisionSubmit}), under the same ids either way. Threads: safe for concurrent use; futures complete on Ratis's threads or on
- * the shared delayed executor.
+ * through Ratis's client executor from any other ({@link LocalDivisionSubmit}), under the same ids either way.
+ *
+ * <p>Threads: safe for concurrent use; futures complete on Ratis's threads or on the shared delayed executor.
  */
 final class FollowedLeaderSender {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FollowedLeaderSender.class);

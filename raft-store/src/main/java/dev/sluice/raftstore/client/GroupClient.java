@@ -431,10 +431,10 @@ public final class GroupClient implements AutoCloseable {
      * thread), where a send from here would go through Ratis's client executor and block this thread until that one
      * has appended the entry: two hops (waking the executor's thread, then this one) and the caller held meanwhile, a
      * Vert.x event loop included. Batching holds: commands that arrive before the replies thread sends go in the same
-     * entry, and one hand-off at a time is asked for (no wake-up per command). At saturation no hand-off is needed at all: an entry
-     * completing on the replies thread sends the next one ({@link #completeOnReplies}). Without a local leader (a
-     * follower or a client outside the cluster) entries travel over gRPC, which does not block, so they leave from here
-     * and a hop would only add one.
+     * entry, and one hand-off at a time is asked for (no wake-up per command). At saturation no hand-off is needed at
+     * all: an entry completing on the replies thread sends the next one ({@link #completeOnReplies}). Without a local
+     * leader (a follower or a client outside the cluster) entries travel over gRPC, which does not block, so they leave
+     * from here and a hop would only add one.
      */
     private void sendAfterSubmit() {
         if (callbacks.isCurrent() || !localDivisionLeads()) {
