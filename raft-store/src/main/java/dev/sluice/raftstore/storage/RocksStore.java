@@ -11,7 +11,6 @@ import java.util.Map;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.ReadOptions;
@@ -39,7 +38,7 @@ public final class RocksStore implements StoreReader, AutoCloseable {
 
     private final Path directory;
     private final DBOptions dbOptions;
-    private final ColumnFamilyOptions columnOptions;
+    private final ColumnFamilyTuning columnTuning;
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions;
     private final RocksDB db;
@@ -55,7 +54,7 @@ public final class RocksStore implements StoreReader, AutoCloseable {
         Files.createDirectories(directory);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setAtomicFlush(true).setMaxBackgroundJobs(2);
-        columnOptions = new ColumnFamilyOptions();
+        columnTuning = new ColumnFamilyTuning();
         writeOptions = new WriteOptions().setDisableWAL(true);
         readOptions = new ReadOptions();
         List<String> names = new ArrayList<>();
@@ -64,7 +63,7 @@ public final class RocksStore implements StoreReader, AutoCloseable {
         names.addAll(columnFamilies);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (String name : names) {
-            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(), columnOptions));
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(), columnTuning.options()));
         }
         List<ColumnFamilyHandle> opened = new ArrayList<>();
         try {
@@ -236,7 +235,7 @@ public final class RocksStore implements StoreReader, AutoCloseable {
         db.close();
         readOptions.close();
         writeOptions.close();
-        columnOptions.close();
+        columnTuning.close();
         dbOptions.close();
     }
 }
