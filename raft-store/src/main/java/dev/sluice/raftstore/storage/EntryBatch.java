@@ -2,14 +2,32 @@ package dev.sluice.raftstore.storage;
 
 import dev.sluice.raftstore.spi.StoreWriter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatchWithIndex;
 
-/** The writes of one log entry; reads through it see its own writes. Committed once, with the applied position. */
+/**
+ * The writes of one log entry; reads through it see its own writes. Committed once, with the applied position.
+ *
+ * <p>It remembers which keys it wrote, per column family, so that {@link #getAll} knows without a call into RocksDB
+ * which keys to take from the batch (a put or a delete of this entry) and which to read from the database together.
+ * The batch's own index cannot tell a key it deleted from one it never held (both are "not found"), and the database
+ * must not be asked about a deleted key. Bounded as the entry is.
+ */
 public final class EntryBatch implements StoreWriter, AutoCloseable {
     private final RocksStore store;
     private final WriteBatchWithIndex batch;
+    /** Column family to the keys put or deleted in this batch, as copies (a caller may reuse its array). */
+    private final Map<String, Set<ByteBuffer>> writtenKeys = new HashMap<>();
 
     EntryBatch(RocksStore store, WriteBatchWithIndex batch) {
         this.store = store;
@@ -23,6 +41,7 @@ public final class EntryBatch implements StoreWriter, AutoCloseable {
         } catch (RocksDBException e) {
             throw new StorageException("batch put failed in " + columnFamily, e);
         }
+        remember(columnFamily, key);
     }
 
     @Override
@@ -32,12 +51,52 @@ public final class EntryBatch implements StoreWriter, AutoCloseable {
         } catch (RocksDBException e) {
             throw new StorageException("batch delete failed in " + columnFamily, e);
         }
+        remember(columnFamily, key);
+    }
+
+    private void remember(String columnFamily, byte[] key) {
+        writtenKeys.computeIfAbsent(columnFamily, family -> new HashSet<>()).add(ByteBuffer.wrap(key.clone()));
     }
 
     @Override
     public byte[] get(String columnFamily, byte[] key) {
         try {
             return batch.getFromBatchAndDB(store.db(), store.handle(columnFamily), store.readOptions(), key);
+        } catch (RocksDBException e) {
+            throw new StorageException("batch read failed in " + columnFamily, e);
+        }
+    }
+
+    /**
+     * What {@link #get} answers for each key: a key this entry put or deleted from the batch (its value, or null), the
+     * others from the database in one multi-get.
+     */
+    @Override
+    public List<byte[]> getAll(String columnFamily, List<byte[]> keys) {
+        ColumnFamilyHandle handle = store.handle(columnFamily);
+        Set<ByteBuffer> written = writtenKeys.getOrDefault(columnFamily, Set.of());
+        byte[][] values = new byte[keys.size()][];
+        List<byte[]> unwritten = new ArrayList<>(keys.size());
+        int[] unwrittenPositions = new int[keys.size()];
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] key = keys.get(i);
+            if (written.contains(ByteBuffer.wrap(key))) {
+                values[i] = fromBatch(handle, columnFamily, key);
+            } else {
+                unwrittenPositions[unwritten.size()] = i;
+                unwritten.add(key);
+            }
+        }
+        List<byte[]> stored = store.multiGet(columnFamily, unwritten);
+        for (int j = 0; j < stored.size(); j++) {
+            values[unwrittenPositions[j]] = stored.get(j);
+        }
+        return Arrays.asList(values);
+    }
+
+    private byte[] fromBatch(ColumnFamilyHandle handle, String columnFamily, byte[] key) {
+        try {
+            return batch.getFromBatch(handle, store.dbOptions(), key);
         } catch (RocksDBException e) {
             throw new StorageException("batch read failed in " + columnFamily, e);
         }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +144,23 @@ public final class RocksStore implements StoreReader, AutoCloseable {
         return getRaw(columnFamily, key);
     }
 
+    @Override
+    public List<byte[]> getAll(String columnFamily, List<byte[]> keys) {
+        return multiGet(columnFamily, keys);
+    }
+
+    /** The database's values of {@code keys} in one call; null for a key without one. */
+    List<byte[]> multiGet(String columnFamily, List<byte[]> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return db.multiGetAsList(readOptions, Collections.nCopies(keys.size(), handle(columnFamily)), keys);
+        } catch (RocksDBException e) {
+            throw new StorageException("multi-get failed in " + columnFamily, e);
+        }
+    }
+
     private byte[] getRaw(String columnFamily, byte[] key) {
         try {
             return db.get(handle(columnFamily), readOptions, key);
@@ -164,6 +182,10 @@ public final class RocksStore implements StoreReader, AutoCloseable {
 
     ReadOptions readOptions() {
         return readOptions;
+    }
+
+    DBOptions dbOptions() {
+        return dbOptions;
     }
 
     ColumnFamilyHandle handle(String columnFamily) {
