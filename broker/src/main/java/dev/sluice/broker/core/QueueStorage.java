@@ -1,5 +1,8 @@
 package dev.sluice.broker.core;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The durable side of the queue engine, as the core sees it. Implemented over the Raft entry's
  * RocksDB batch: every write of one command commits with the entry; reads see earlier writes of the
@@ -18,6 +21,19 @@ public interface QueueStorage {
     void putMessage(long queueId, long seq, StoredMessage message);
 
     StoredMessage readMessage(long queueId, long seq);
+
+    /**
+     * The stored messages of several sequence numbers of one queue, in their order: what {@link #readMessage} answers
+     * for each, in one read where the storage can (a receive reads all the bodies it takes at once). The caller bounds
+     * the number of sequence numbers.
+     */
+    default List<StoredMessage> readMessages(long queueId, long[] seqs) {
+        List<StoredMessage> messages = new ArrayList<>(seqs.length);
+        for (long seq : seqs) {
+            messages.add(readMessage(queueId, seq));
+        }
+        return messages;
+    }
 
     /** The receive-side state of a message (count, first receive, visibility, nonce). */
     void putDelivery(long queueId, long seq, MessageMeta meta);

@@ -51,9 +51,15 @@ final class Receives {
                 fifo.rememberReceive(queue, attemptId, new ReceiveAttempt(fifo.expiryFrom(now), deliveries(taken)));
             }
         }
+        long[] seqs = new long[taken.size()];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = taken.get(i).seq;
+        }
+        // One read for all the bodies (at most max, a receive's bound): one multi-get rather than a lookup per message.
+        List<StoredMessage> messages = storage.readMessages(queue.id, seqs);
         List<ReceivedMessage> received = new ArrayList<>(taken.size());
-        for (MessageMeta meta : taken) {
-            received.add(deliver(queue, meta, storage.readMessage(queue.id, meta.seq)));
+        for (int i = 0; i < seqs.length; i++) {
+            received.add(deliver(queue, taken.get(i), messages.get(i)));
         }
         return received;
     }

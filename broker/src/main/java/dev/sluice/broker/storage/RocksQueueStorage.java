@@ -13,6 +13,8 @@ import dev.sluice.broker.core.StoredMessage;
 import dev.sluice.broker.core.Transfer;
 import dev.sluice.raftstore.spi.StoreReader;
 import dev.sluice.raftstore.spi.StoreWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@link QueueStorage} over the write batch of the Raft entry being applied. */
 public final class RocksQueueStorage implements QueueStorage {
@@ -51,7 +53,25 @@ public final class RocksQueueStorage implements QueueStorage {
 
     @Override
     public StoredMessage readMessage(long queueId, long seq) {
-        byte[] bytes = writer.get(QueueKeys.MESSAGES, QueueKeys.message(queueId, seq));
+        return decodeStored(queueId, seq, writer.get(QueueKeys.MESSAGES, QueueKeys.message(queueId, seq)));
+    }
+
+    /** One multi-get for all the messages, through the entry's batch (see {@code StoreReader.getAll}). */
+    @Override
+    public List<StoredMessage> readMessages(long queueId, long[] seqs) {
+        List<byte[]> keys = new ArrayList<>(seqs.length);
+        for (long seq : seqs) {
+            keys.add(QueueKeys.message(queueId, seq));
+        }
+        List<byte[]> stored = writer.getAll(QueueKeys.MESSAGES, keys);
+        List<StoredMessage> messages = new ArrayList<>(seqs.length);
+        for (int i = 0; i < seqs.length; i++) {
+            messages.add(decodeStored(queueId, seqs[i], stored.get(i)));
+        }
+        return messages;
+    }
+
+    private static StoredMessage decodeStored(long queueId, long seq, byte[] bytes) {
         if (bytes == null) {
             throw new IllegalStateException("message " + queueId + "/" + seq + " is indexed but not stored");
         }

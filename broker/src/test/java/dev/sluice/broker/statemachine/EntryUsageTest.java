@@ -48,11 +48,13 @@ class EntryUsageTest {
     @TempDir
     Path dir;
 
-    /** The entry's batch, counting the reads and writes of the usage column family. */
+    /** The entry's batch, counting the reads and writes of the usage column family and the reads of message bodies. */
     private static final class CountingWriter implements StoreWriter {
         private final EntryBatch batch;
         int usageReads;
         int usageWrites;
+        int bodyReads;
+        int batchedBodyReads;
 
         CountingWriter(EntryBatch batch) {
             this.batch = batch;
@@ -72,7 +74,15 @@ class EntryUsageTest {
         @Override
         public byte[] get(String columnFamily, byte[] key) {
             usageReads += QueueKeys.USAGE.equals(columnFamily) ? 1 : 0;
+            bodyReads += QueueKeys.MESSAGES.equals(columnFamily) ? 1 : 0;
             return batch.get(columnFamily, key);
+        }
+
+        @Override
+        public List<byte[]> getAll(String columnFamily, List<byte[]> keys) {
+            usageReads += QueueKeys.USAGE.equals(columnFamily) ? keys.size() : 0;
+            batchedBodyReads += QueueKeys.MESSAGES.equals(columnFamily) ? 1 : 0;
+            return batch.getAll(columnFamily, keys);
         }
 
         @Override
@@ -201,6 +211,26 @@ class EntryUsageTest {
 
             assertEquals(List.of(new UsageRow(ACCOUNT, HOUR, UsageKind.SQS_REQUESTS, 5)),
                     UsageStore.read(installed, ACCOUNT, 0, 2 * HOUR).rows(), "4 before the install, 1 after");
+        }
+    }
+
+    @Test
+    void aReceiveReadsTheBodiesItTakesInOneReadIncludingOneSentInTheSameEntry() throws IOException {
+        try (RocksStore store = RocksStore.open(dir.resolve("store"), QueueKeys.COLUMN_FAMILIES)) {
+            QueueEngine engine = UnknownQueueCommandIT.engine();
+            engine.recover(store).join();
+            apply(store, engine, 1, List.of(new QueueCommand.CreateQueue("orders", Map.of(), Map.of())));
+            apply(store, engine, 2, List.of(new QueueCommand.Send("orders", List.of(send("a"), send("b"), send("c")))));
+
+            CountingWriter entry = apply(store, engine, 3, List.of(new QueueCommand.Send("orders", List.of(send("d"))),
+                    new QueueCommand.Receive("orders", 10, 30)), new ArrayList<>());
+
+            assertEquals(0, entry.bodyReads, "no body read alone");
+            assertEquals(1, entry.batchedBodyReads, "one read for the four bodies");
+            assertEquals(List.of(new UsageRow(ACCOUNT, HOUR, UsageKind.SQS_BYTES_OUT, 4 * BODY.length())),
+                    UsageStore.read(store, ACCOUNT, 0, 2 * HOUR).rows().stream()
+                            .filter(row -> row.kind() == UsageKind.SQS_BYTES_OUT).toList(),
+                    "the four bodies were delivered, the one sent in the same entry too");
         }
     }
 
