@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -33,6 +34,8 @@ public final class QueueBook {
     private final FifoMemory fifo;
     private final Receives receives;
     private final NavigableMap<String, QueueState> queues = new TreeMap<>();
+    /** Each queue's Policy, for readers outside the engine's lock; written wherever {@link #queues} or a queue's settings change. */
+    private final PublishedPolicies policies = new PublishedPolicies();
     /** Lookup only, never iterated: recovery and receipt handles address queues by id. */
     private final Map<Long, QueueState> queuesById = new java.util.HashMap<>();
     private final Map<String, Long> tombstones = new TreeMap<>();
@@ -225,6 +228,7 @@ public final class QueueBook {
         queue.index.clear(seq -> storage.deleteMessage(queue.id, seq));
         storage.deleteAccrual(queue.id);
         queues.remove(name);
+        policies.withdraw(name);
         queuesById.remove(queue.id);
         storage.deleteQueue(name);
         if (queue.lineage != QueueLineage.NONE) {
@@ -274,6 +278,7 @@ public final class QueueBook {
         markRemoteDeadLetterTarget(name, remote);
         int previousDelaySeconds = queue.settings.delaySeconds();
         queue.settings = updated;
+        policies.publish(name, updated);
         queue.modifiedMillis = stamp.nowMillis();
         storage.putQueue(queue.record(codec));
         if (updated.fifoQueue() && updated.delaySeconds() != previousDelaySeconds) {
@@ -860,6 +865,14 @@ public final class QueueBook {
         return queues.containsKey(name);
     }
 
+    /**
+     * The Policy of queue {@code name}, empty for a queue without one or a missing queue: what {@link #settings} holds.
+     * The one read of the book that any thread may make without the engine's lock (see {@link PublishedPolicies}).
+     */
+    public Optional<String> policyOf(String name) {
+        return policies.of(name);
+    }
+
     public QueueSettings settings(String name) {
         return require(name).settings;
     }
@@ -1034,6 +1047,7 @@ public final class QueueBook {
 
     private void register(QueueState queue) {
         queues.put(queue.name, queue);
+        policies.publish(queue.name, queue.settings);
         queuesById.put(queue.id, queue);
     }
 

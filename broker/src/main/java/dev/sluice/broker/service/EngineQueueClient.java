@@ -144,8 +144,7 @@ public final class EngineQueueClient implements QueueClient {
     public CompletableFuture<Optional<String>> policyOf(String name) {
         QueueEngine local = localReplica.get();
         if (local != null) {
-            return CompletableFuture.completedFuture(
-                    local.read(book -> book.exists(name) ? Optional.ofNullable(book.settings(name).policy()) : Optional.empty()));
+            return CompletableFuture.completedFuture(local.policyOf(name));
         }
         String attribute = dev.sluice.broker.core.QueueAttributeName.POLICY.wireName();
         return query(new QueueQuery.Attributes(name, List.of(attribute), clock.millis()), QueueResultCodec::getStringMap)

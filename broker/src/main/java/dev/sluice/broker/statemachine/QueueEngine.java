@@ -46,6 +46,7 @@ import dev.sluice.raftstore.spi.DomainEngine;
 import dev.sluice.raftstore.spi.StoreReader;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -67,7 +68,8 @@ public final class QueueEngine implements DomainEngine {
     private final UsageStore usage = new UsageStore();
     private final UsageMeter meter;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private QueueBook book;
+    /** Volatile for {@link #policyOf}, the one read without the lock; replaced by {@link #recover}. */
+    private volatile QueueBook book;
     /** The last {@link #recover}'s rebuild of {@link #book}: apply and reads wait for it. */
     private volatile CompletableFuture<Void> rebuilt = CompletableFuture.completedFuture(null);
     /** The log index of the last entry this replica applied (0 before any since start): a migration's sequence floor. */
@@ -463,6 +465,20 @@ public final class QueueEngine implements DomainEngine {
             }
         };
         return answered.toByteArray();
+    }
+
+    /**
+     * The access Policy of queue {@code name} as this replica holds it (empty without one or for a missing queue), read
+     * without the engine's lock once the book is rebuilt ({@link QueueBook#policyOf}): the SQS edge asks this for every
+     * request, on an event loop, which must not wait for the command being applied. While the book is being rebuilt,
+     * it waits for it, as {@link #read} does.
+     */
+    public Optional<String> policyOf(String name) {
+        CompletableFuture<Void> rebuild = rebuilt;
+        if (!rebuild.isDone() || rebuild.isCompletedExceptionally()) {
+            return read(rebuiltBook -> rebuiltBook.policyOf(name));
+        }
+        return book.policyOf(name);
     }
 
     /** Reads this replica's state under the read lock (possibly behind the leader): for approximate reads and waits. */
