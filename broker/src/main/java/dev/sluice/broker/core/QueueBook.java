@@ -34,7 +34,7 @@ public final class QueueBook {
     private final FifoMemory fifo;
     private final Receives receives;
     private final NavigableMap<String, QueueState> queues = new TreeMap<>();
-    /** Each queue's Policy, for readers outside the engine's lock; written wherever {@link #queues} or a queue's settings change. */
+    /** Each queue's Policy, for readers outside the engine's lock: written where {@link #queues} or settings change. */
     private final PublishedPolicies policies = new PublishedPolicies();
     /** Lookup only, never iterated: recovery and receipt handles address queues by id. */
     private final Map<Long, QueueState> queuesById = new java.util.HashMap<>();

@@ -36,7 +36,8 @@ class PublishedPoliciesTest {
 
     private void assertPublished(String name, String effect) {
         assertEquals(held(book, name), book.policyOf(name), "what the settings hold");
-        assertEquals(Optional.ofNullable(effect), book.policyOf(name).map(policy -> policy.contains("Deny") ? "Deny" : "Allow"));
+        assertEquals(Optional.ofNullable(effect),
+                book.policyOf(name).map(policy -> policy.contains("Deny") ? "Deny" : "Allow"));
     }
 
     @Test

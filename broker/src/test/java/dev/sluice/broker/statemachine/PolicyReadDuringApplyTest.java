@@ -95,13 +95,19 @@ class PolicyReadDuringApplyTest {
         engine.apply(frame.commandType(), frame.payload(), entry);
     }
 
+    /** A read on a thread of its own, as an event loop's, bounded so that a read that waits fails the test. */
+    private static Optional<String> policyReadElsewhere(QueueEngine engine, String name) throws Exception {
+        return CompletableFuture.supplyAsync(() -> engine.policyOf(name)).get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void aPolicyReadAnswersWhileACommandIsBeingApplied() throws Exception {
         try (RocksStore store = RocksStore.open(dir, QueueKeys.COLUMN_FAMILIES)) {
             QueueEngine engine = UnknownQueueCommandIT.engine();
             engine.recover(store).join();
             try (EntryBatch batch = store.newBatch()) {
-                apply(engine, new Entry(1, batch), new QueueCommand.CreateQueue("orders", Map.of("Policy", POLICY), Map.of()));
+                apply(engine, new Entry(1, batch),
+                        new QueueCommand.CreateQueue("orders", Map.of("Policy", POLICY), Map.of()));
                 batch.commit(new AppliedPosition(1, 1, 1_000_000));
             }
             Optional<String> policy = engine.read(book -> Optional.ofNullable(book.settings("orders").policy()));
@@ -109,14 +115,15 @@ class PolicyReadDuringApplyTest {
 
             try (EntryBatch batch = store.newBatch()) {
                 HeldWriter held = new HeldWriter(batch);
-                CompletableFuture<Void> applying = CompletableFuture.runAsync(() -> apply(engine, new Entry(2, held),
-                        new QueueCommand.Send("orders", List.of(new SendEntry("1", "body", null, Map.of(), null, null, null)))));
+                SendEntry message = new SendEntry("1", "body", null, Map.of(), null, null, null);
+                CompletableFuture<Void> applying = CompletableFuture.runAsync(
+                        () -> apply(engine, new Entry(2, held), new QueueCommand.Send("orders", List.of(message))));
                 try {
                     held.writing.await();
 
-                    // Bounded: a read that waits for the lock would wait until the release below, and fail here.
-                    assertEquals(policy, CompletableFuture.supplyAsync(() -> engine.policyOf("orders")).get(10, TimeUnit.SECONDS));
-                    assertEquals(Optional.empty(), CompletableFuture.supplyAsync(() -> engine.policyOf("missing")).get(10, TimeUnit.SECONDS));
+                    // A read that waits for the engine's lock would wait until the release below: it fails here.
+                    assertEquals(policy, policyReadElsewhere(engine, "orders"));
+                    assertEquals(Optional.empty(), policyReadElsewhere(engine, "missing"));
                 } finally {
                     held.release.countDown();
                 }

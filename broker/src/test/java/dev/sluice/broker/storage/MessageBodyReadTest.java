@@ -65,10 +65,12 @@ class MessageBodyReadTest {
                     message("sent in this entry"), message("old-5")), single);
             assertEquals(List.of(), storage.readMessages(QUEUE, new long[0]));
 
-            String deleted = assertThrows(IllegalStateException.class, () -> storage.readMessage(QUEUE, 2)).getMessage();
+            String deleted = assertThrows(IllegalStateException.class, () -> storage.readMessage(QUEUE, 2))
+                    .getMessage();
             assertEquals(deleted, assertThrows(IllegalStateException.class,
                     () -> storage.readMessages(QUEUE, new long[] {1, 2, 6})).getMessage(), "deleted in this entry");
-            String missing = assertThrows(IllegalStateException.class, () -> storage.readMessage(QUEUE, 9)).getMessage();
+            String missing = assertThrows(IllegalStateException.class, () -> storage.readMessage(QUEUE, 9))
+                    .getMessage();
             assertEquals(missing, assertThrows(IllegalStateException.class,
                     () -> storage.readMessages(QUEUE, new long[] {9, 1})).getMessage(), "never stored");
         }

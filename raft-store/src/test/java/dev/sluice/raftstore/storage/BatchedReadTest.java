@@ -56,7 +56,8 @@ class BatchedReadTest {
             try (EntryBatch open = store.newBatch()) {
                 byte[] reused = key(5);
                 open.put(DATA, reused, value("batch-5"));
-                reused[reused.length - 1] = '6'; // the caller reuses its array: the batch wrote message-5, not message-6
+                // The caller reuses its array: the batch wrote message-5, not message-6.
+                reused[reused.length - 1] = '6';
                 open.put(DATA, key(20), value("batch-20"));
                 open.delete(DATA, key(7));
                 open.delete(DATA, key(11));

@@ -23,7 +23,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.TableProperties;
 
-/** Every SST file a store writes carries a whole-key bloom filter, so a point lookup skips the files without its key. */
+/** Every SST file a store writes carries a whole-key bloom filter: a point lookup skips the files without its key. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BloomFilterTablesTest {
     private static final List<String> FAMILIES = List.of("data");
@@ -50,7 +50,8 @@ class BloomFilterTablesTest {
                 Map<String, TableProperties> tables = store.db().getPropertiesOfAllTables(store.handle(family));
                 assertFalse(tables.isEmpty(), family + " was flushed to a table");
                 for (TableProperties table : tables.values()) {
-                    assertTrue(String.valueOf(table.getFilterPolicyName()).toLowerCase(Locale.ROOT).contains("bloom"), family + ": " + table.getFilterPolicyName());
+                    String policy = String.valueOf(table.getFilterPolicyName());
+                    assertTrue(policy.toLowerCase(Locale.ROOT).contains("bloom"), family + ": " + policy);
                     assertTrue(table.getFilterSize() > 0, family + " table's filter size");
                     assertEquals("1", table.getUserCollectedProperties().get(WHOLE_KEY_FILTERING), family);
                 }
