@@ -21,13 +21,24 @@ import org.rocksdb.WriteBatchWithIndex;
  * <p>It remembers which keys it wrote, per column family, so that {@link #getAll} knows without a call into RocksDB
  * which keys to take from the batch (a put or a delete of this entry) and which to read from the database together.
  * The batch's own index cannot tell a key it deleted from one it never held (both are "not found"), and the database
- * must not be asked about a deleted key. Bounded as the entry is.
+ * must not be asked about a deleted key. It remembers at most {@link #MAX_REMEMBERED_KEYS} (a copy each, ~130 heap
+ * bytes): an entry that writes more (a purge or a queue's delete writes two keys per message, however deep the queue)
+ * forgets them all, and its {@link #getAll} then reads key by key, as {@link #get} does.
  */
 public final class EntryBatch implements StoreWriter, AutoCloseable {
     private final RocksStore store;
     private final WriteBatchWithIndex batch;
+    /**
+     * Keys remembered per entry at most: a saturated entry of SQS commands writes a few hundred; past this, an entry
+     * is a bulk change (purge, queue delete) whose heap must not grow with the queue's depth.
+     */
+    static final int MAX_REMEMBERED_KEYS = 1_024;
+
     /** Column family to the keys put or deleted in this batch, as copies (a caller may reuse its array). */
     private final Map<String, Set<ByteBuffer>> writtenKeys = new HashMap<>();
+    private int rememberedKeys;
+    /** Whether this entry wrote more keys than it remembers: {@link #getAll} reads key by key. */
+    private boolean forgotWrittenKeys;
 
     EntryBatch(RocksStore store, WriteBatchWithIndex batch) {
         this.store = store;
@@ -55,7 +66,17 @@ public final class EntryBatch implements StoreWriter, AutoCloseable {
     }
 
     private void remember(String columnFamily, byte[] key) {
-        writtenKeys.computeIfAbsent(columnFamily, family -> new HashSet<>()).add(ByteBuffer.wrap(key.clone()));
+        if (forgotWrittenKeys) {
+            return;
+        }
+        if (rememberedKeys == MAX_REMEMBERED_KEYS) {
+            forgotWrittenKeys = true;
+            writtenKeys.clear();
+            return;
+        }
+        if (writtenKeys.computeIfAbsent(columnFamily, family -> new HashSet<>()).add(ByteBuffer.wrap(key.clone()))) {
+            rememberedKeys++;
+        }
     }
 
     @Override
@@ -73,6 +94,9 @@ public final class EntryBatch implements StoreWriter, AutoCloseable {
      */
     @Override
     public List<byte[]> getAll(String columnFamily, List<byte[]> keys) {
+        if (forgotWrittenKeys) {
+            return StoreWriter.super.getAll(columnFamily, keys);
+        }
         ColumnFamilyHandle handle = store.handle(columnFamily);
         Set<ByteBuffer> written = writtenKeys.getOrDefault(columnFamily, Set.of());
         byte[][] values = new byte[keys.size()][];
