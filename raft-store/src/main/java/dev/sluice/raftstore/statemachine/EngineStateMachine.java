@@ -1,6 +1,7 @@
 package dev.sluice.raftstore.statemachine;
 
 import dev.sluice.raftstore.codec.CommandFrame;
+import dev.sluice.raftstore.codec.CommitStamp;
 import dev.sluice.raftstore.codec.EntryHeader;
 import dev.sluice.raftstore.codec.ProposalCodec;
 import dev.sluice.raftstore.spi.DomainEngine;
@@ -91,6 +92,7 @@ public final class EngineStateMachine extends BaseStateMachine {
     /** The last leader {@link #notifyLeaderChanged} named; Ratis calls it from one thread at a time per group. */
     private volatile RaftPeerId lastLeader;
     private final FlushInterval flushInterval = new FlushInterval(FLUSH_EVERY_COMMANDS, FLUSH_EVERY_BYTES);
+    private final CommitMarkers markers;
 
     /** @param founding the groups of this node still being founded ({@link Formation}) */
     public EngineStateMachine(String name, DomainEngine engine, Path liveDirectory, InstantSource clock,
@@ -102,6 +104,10 @@ public final class EngineStateMachine extends BaseStateMachine {
         this.clock = clock;
         this.fatalErrors = fatalErrors;
         this.leaderChanges = leaderChanges;
+        this.markers = new CommitMarkers(name, () -> {
+            TermIndex applied = getLastAppliedTermIndex();
+            return applied == null ? -1 : applied.getIndex();
+        });
     }
 
     public DomainEngine engine() {
@@ -130,6 +136,13 @@ public final class EngineStateMachine extends BaseStateMachine {
         super.initialize(server, groupId, raftStorage);
         snapshots.init(raftStorage);
         getLifeCycle().startAndTransition(() -> openStore(false), IOException.class);
+        markers.initialize(server, groupId);
+        CommitIndexAtStart.raise(server, groupId, store.applied().index(), name);
+    }
+
+    /** How many commit markers this node proposed in this group ({@link CommitMarkers}; tests). */
+    public long commitMarkersProposed() {
+        return markers.markersProposed();
     }
 
     /** Ratis pauses the state machine before it installs a snapshot and reloads it after. */
@@ -247,15 +260,17 @@ public final class EngineStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public TransactionContext startTransaction(RaftClientRequest request) {
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
         Optional<String> unformed = formationProblem();
         if (unformed.isPresent()) {
             // Ratis answers the client with this exception (inside a StateMachineException) and appends nothing.
             return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).build()
                     .setException(new GroupNotFormedException(unformed.get()));
         }
-        ByteString logData = StampedEntry.stamp(new EntryHeader(clock.millis(), seeds.nextLong()),
-                request.getMessage().getContent());
+        ByteString logData = markers.isMarker(request)
+                ? UnsafeByteOperations.unsafeWrap(CommitStamp.marker(markers.stamp()))
+                : StampedEntry.stamp(new EntryHeader(clock.millis(), seeds.nextLong(), markers.stamp()),
+                        request.getMessage().getContent());
         return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).setLogData(logData).build();
     }
 
@@ -264,6 +279,7 @@ public final class EngineStateMachine extends BaseStateMachine {
         LogEntryProto entry = transaction.getLogEntry();
         try {
             ByteBuffer reply = apply(entry);
+            markers.applied(entry.getIndex(), reply != null);
             return CompletableFuture.completedFuture(reply == null ? Message.EMPTY : Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
         } catch (RuntimeException | IOException | Error e) {
             fail(e);
@@ -288,6 +304,12 @@ public final class EngineStateMachine extends BaseStateMachine {
             }
             ByteString data = entry.getStateMachineLogEntry().getLogData();
             int entryBytes = data.size();
+            if (CommitStamp.isMarker(data.substring(0, Math.min(CommitStamp.MARKER_SIZE, entryBytes))
+                    .asReadOnlyByteBuffer())) {
+                skipWithoutWrite(current, termIndex); // a no-op for the store: its stamp is for a restart's scan
+                advanceLastApplied(termIndex);
+                return null;
+            }
             StampedEntry stamped = StampedEntry.read(data);
             EntryHeader header = stamped.header();
             List<ByteBuffer> commands = stamped.commands();
@@ -373,13 +395,21 @@ public final class EngineStateMachine extends BaseStateMachine {
         storeLock.readLock().lock();
         try {
             RocksStore current = store;
-            if (current != null && index > current.applied().index()) {
-                current.skipTo(new AppliedPosition(term, index, current.applied().timeMillis()));
+            if (current != null) {
+                skipWithoutWrite(current, TermIndex.valueOf(term, index));
             }
         } finally {
             storeLock.readLock().unlock();
         }
         advanceLastApplied(TermIndex.valueOf(term, index));
+        markers.applied(index, false);
+    }
+
+    /** Moves the store's position to an entry without writes (see {@link #notifyTermIndexUpdated}); read lock held. */
+    private static void skipWithoutWrite(RocksStore current, TermIndex termIndex) {
+        if (termIndex.getIndex() > current.applied().index()) {
+            current.skipTo(new AppliedPosition(termIndex.getTerm(), termIndex.getIndex(), current.applied().timeMillis()));
+        }
     }
 
     /** Ratis may replay entries the live store already holds; the applied index never moves back. */
@@ -520,6 +550,7 @@ public final class EngineStateMachine extends BaseStateMachine {
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         leaderChanges.increment();
+        markers.leaderChanged();
         // The one line a routine leader change is worth (Ratis's own routine lines are kept below WARN): Ratis also
         // reports "no leader" while an election runs, which says nothing a second line would not.
         if (newLeaderId != null && !newLeaderId.equals(lastLeader)) {
@@ -531,6 +562,7 @@ public final class EngineStateMachine extends BaseStateMachine {
 
     @Override
     public void close() throws IOException {
+        markers.close();
         storeLock.writeLock().lock();
         try {
             if (store != null) {
