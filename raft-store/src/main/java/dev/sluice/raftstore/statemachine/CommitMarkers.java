@@ -46,7 +46,6 @@ final class CommitMarkers implements AutoCloseable {
     /** The highest client entry this replica applied; updater thread writes, the marker thread reads. */
     private volatile long lastClientEntry = -1;
     private final AtomicBoolean markerInFlight = new AtomicBoolean();
-    private final AtomicLong markersProposed = new AtomicLong();
     private final ExecutorService proposer;
     /** The state machine's last applied index. */
     private final LongSupplier appliedIndex;
@@ -102,11 +101,6 @@ final class CommitMarkers implements AutoCloseable {
         }
     }
 
-    /** How many markers this node proposed (tests: far fewer than client entries under load). */
-    long markersProposed() {
-        return markersProposed.get();
-    }
-
     /** A client entry applied here no stamp covers, this node leads, and nothing follows what it applied in its log. */
     private boolean needsMarker() {
         if (lastClientEntry <= highestStamp.get() || markerInFlight.get() || server == null) {
@@ -138,7 +132,6 @@ final class CommitMarkers implements AutoCloseable {
             RaftClientRequest marker = RaftClientRequest.newBuilder().setClientId(markerClient)
                     .setServerId(current.getId()).setGroupId(groupId).setCallId(markerCalls.incrementAndGet())
                     .setMessage(Message.EMPTY).setType(RaftClientRequest.writeRequestType()).build();
-            markersProposed.incrementAndGet();
             current.submitClientRequestAsync(marker).whenComplete((reply, error) -> {
                 markerInFlight.set(false);
                 if (error == null && reply.isSuccess()) {

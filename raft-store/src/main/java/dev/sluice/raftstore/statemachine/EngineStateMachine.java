@@ -140,11 +140,6 @@ public final class EngineStateMachine extends BaseStateMachine {
         CommitIndexAtStart.raise(server, groupId, store.applied().index(), name);
     }
 
-    /** How many commit markers this node proposed in this group ({@link CommitMarkers}; tests). */
-    public long commitMarkersProposed() {
-        return markers.markersProposed();
-    }
-
     /** Ratis pauses the state machine before it installs a snapshot and reloads it after. */
     @Override
     public void pause() {
