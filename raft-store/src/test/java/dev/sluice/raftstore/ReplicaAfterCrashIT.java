@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,16 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a node's replica serves after a SIGKILL, before its group has a leader again: at least what it served before
  * the crash, and after a power loss too. RocksDB's WAL is off, so the store on disk is the last flush (up to 2,000
- * commands behind); Ratis re-applies the log after it up to the commit index it knows at start, which its commit-index
- * (log-metadata) entries give it. Without them (tried in sessions 16 and 19) a lone restarted node (no quorum) served
- * older state than before the crash, indefinitely: replica reads serve routing (QueuePlacement), the key directory (a
- * deleted key authenticated again) and the layout (ReplicaWorker, MembershipController).
+ * commands behind); Ratis re-applies the log after it up to the commit index it knows at start. Ratis's commit-index
+ * (log-metadata) entries gave it that index; they are off, and the highest commit index the leaders stamped into the
+ * node's own log (every client entry, and a marker when the group goes idle) gives it instead (CommitIndexAtStart).
+ * With neither (sessions 16 and 19) a lone restarted node (no quorum) served older state than before the crash,
+ * indefinitely: replica reads serve routing (QueuePlacement), the key directory (a deleted key authenticated again)
+ * and the layout (ReplicaWorker, MembershipController).
  *
  * <p>A power loss is a SIGKILL that also loses what nothing synced. The Raft log is fsynced before every
  * acknowledgement, so it keeps every entry; RocksDB's WAL (on, never synced, in session 19's attempt; off here, where
- * emptying its files changes nothing) may lose batches, and the store falls back to its last flush. With commit-index
- * entries the restarted replica re-applies its log up to the last one it holds, without a leader (session 19's
- * review: without them, a key deleted before the power loss was served again).
+ * emptying its files changes nothing) may lose batches, and the store falls back to its last flush.
  */
 @Tag("cluster")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -77,6 +79,73 @@ class ReplicaAfterCrashIT {
             try (GroupClient client = cluster.client(StoreGroups.CATALOG, Duration.ofSeconds(5))) {
                 assertEquals("absent", replicaAnswer(new Catalog(client), "revoked", "absent", Duration.ofSeconds(20)),
                         "n1's replica after the power loss, of a key deleted before it (no leader: 2 of 3 down)");
+            }
+        }
+    }
+
+    /**
+     * The commit marker's case: the only write since the start is covered by no later client entry's stamp, so only
+     * the marker the leader appends when the group goes idle lets a lone restarted replica re-apply it.
+     */
+    @Test
+    void aLoneWriteBeforeAPowerLossIsServedByALoneRestartedNode() throws Exception {
+        try (ProcessCluster cluster = new ProcessCluster(dir, 3, 1, 10_000_000)) {
+            cluster.startAll();
+            try (GroupClient client = cluster.client(StoreGroups.CATALOG, Duration.ofSeconds(20))) {
+                Catalog catalog = new Catalog(client);
+                catalog.put("topics", "lone", new byte[1]).get(30, TimeUnit.SECONDS); // acknowledged
+                assertTrue(replicaHolds(catalog, "lone", Duration.ofSeconds(10)), "n1's replica before the power loss");
+            }
+            crashAllAndRestartFirstAlone(cluster, true);
+            try (GroupClient client = cluster.client(StoreGroups.CATALOG, Duration.ofSeconds(5))) {
+                assertTrue(replicaHolds(new Catalog(client), "lone", Duration.ofSeconds(20)),
+                        "n1's replica after the power loss, of the one write before it (no leader: 2 of 3 down)");
+            }
+        }
+    }
+
+    /**
+     * The stamp's bound: n1 leads, its followers die, and it appends one more write that never commits. That entry
+     * carries the highest stamp in n1's log; after a power loss n1, restarted alone, applies every acknowledged write
+     * up to the stamp and not the entry that holds it (nor anything after the stamp: uncommitted, it may yet be
+     * replaced by another leader's entry).
+     */
+    @Test
+    void aLoneRestartedNodeAppliesUpToTheHighestStampInItsLogAndNotTheUncommittedEntryThatCarriesIt() throws Exception {
+        try (ProcessCluster cluster = new ProcessCluster(dir, 3, 1, 10_000_000)) {
+            cluster.startAll();
+            try (GroupClient client = cluster.client(StoreGroups.CATALOG, Duration.ofSeconds(20))) {
+                Catalog catalog = new Catalog(client);
+                catalog.put("topics", "warm-up", new byte[1]).get(30, TimeUnit.SECONDS);
+                if (!"n1".equals(client.lastKnownLeader())) {
+                    client.transferLeadership("n1", Duration.ofSeconds(20));
+                }
+                for (int i = 0; i < WRITES; i++) {
+                    catalog.put("topics", "key-" + i, new byte[1]).get(30, TimeUnit.SECONDS); // acknowledged
+                }
+                assertTrue(replicaHolds(catalog, "key-" + (WRITES - 1), Duration.ofSeconds(10)), "n1's replica");
+                cluster.kill(1);
+                cluster.kill(2);
+                try {
+                    catalog.put("topics", "never-committed", new byte[1]).get(2, TimeUnit.SECONDS);
+                    throw new AssertionError("a write was acknowledged by n1 alone");
+                } catch (TimeoutException | ExecutionException expected) {
+                    // n1 appended it (stamped with its commit index) and can commit it with no follower
+                }
+            }
+            Thread.sleep(1_000);
+            cluster.kill(0);
+            emptyWriteAheadLog(dir.resolve("n1").resolve("state").resolve(StoreGroups.CATALOG));
+            cluster.launch(0);
+            cluster.awaitReady(0, Duration.ofSeconds(60));
+            try (GroupClient client = cluster.client(StoreGroups.CATALOG, Duration.ofSeconds(5))) {
+                Catalog catalog = new Catalog(client);
+                for (int i = 0; i < WRITES; i++) {
+                    assertTrue(replicaHolds(catalog, "key-" + i, Duration.ofSeconds(20)),
+                            "n1's replica after the power loss, of acknowledged key-" + i);
+                }
+                assertEquals("absent", replicaAnswer(catalog, "never-committed", "present", Duration.ofSeconds(2)),
+                        "n1's replica of a write it appended as leader that no follower ever held");
             }
         }
     }
