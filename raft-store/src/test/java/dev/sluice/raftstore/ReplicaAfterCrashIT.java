@@ -12,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -100,52 +98,6 @@ class ReplicaAfterCrashIT {
             try (GroupClient client = cluster.client(StoreGroups.CATALOG, Duration.ofSeconds(5))) {
                 assertTrue(replicaHolds(new Catalog(client), "lone", Duration.ofSeconds(20)),
                         "n1's replica after the power loss, of the one write before it (no leader: 2 of 3 down)");
-            }
-        }
-    }
-
-    /**
-     * The stamp's bound: n1 leads, its followers die, and it appends one more write that never commits. That entry
-     * carries the highest stamp in n1's log; after a power loss n1, restarted alone, applies every acknowledged write
-     * up to the stamp and not the entry that holds it (nor anything after the stamp: uncommitted, it may yet be
-     * replaced by another leader's entry).
-     */
-    @Test
-    void aLoneRestartedNodeAppliesUpToTheHighestStampInItsLogAndNotTheUncommittedEntryThatCarriesIt() throws Exception {
-        try (ProcessCluster cluster = new ProcessCluster(dir, 3, 1, 10_000_000)) {
-            cluster.startAll();
-            try (GroupClient client = cluster.client(StoreGroups.CATALOG, Duration.ofSeconds(20))) {
-                Catalog catalog = new Catalog(client);
-                catalog.put("topics", "warm-up", new byte[1]).get(30, TimeUnit.SECONDS);
-                if (!"n1".equals(client.lastKnownLeader())) {
-                    client.transferLeadership("n1", Duration.ofSeconds(20));
-                }
-                for (int i = 0; i < WRITES; i++) {
-                    catalog.put("topics", "key-" + i, new byte[1]).get(30, TimeUnit.SECONDS); // acknowledged
-                }
-                assertTrue(replicaHolds(catalog, "key-" + (WRITES - 1), Duration.ofSeconds(10)), "n1's replica");
-                cluster.kill(1);
-                cluster.kill(2);
-                try {
-                    catalog.put("topics", "never-committed", new byte[1]).get(2, TimeUnit.SECONDS);
-                    throw new AssertionError("a write was acknowledged by n1 alone");
-                } catch (TimeoutException | ExecutionException expected) {
-                    // n1 appended it (stamped with its commit index) and can commit it with no follower
-                }
-            }
-            Thread.sleep(1_000);
-            cluster.kill(0);
-            emptyWriteAheadLog(dir.resolve("n1").resolve("state").resolve(StoreGroups.CATALOG));
-            cluster.launch(0);
-            cluster.awaitReady(0, Duration.ofSeconds(60));
-            try (GroupClient client = cluster.client(StoreGroups.CATALOG, Duration.ofSeconds(5))) {
-                Catalog catalog = new Catalog(client);
-                for (int i = 0; i < WRITES; i++) {
-                    assertTrue(replicaHolds(catalog, "key-" + i, Duration.ofSeconds(20)),
-                            "n1's replica after the power loss, of acknowledged key-" + i);
-                }
-                assertEquals("absent", replicaAnswer(catalog, "never-committed", "present", Duration.ofSeconds(2)),
-                        "n1's replica of a write it appended as leader that no follower ever held");
             }
         }
     }

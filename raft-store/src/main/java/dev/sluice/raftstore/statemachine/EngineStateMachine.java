@@ -377,8 +377,8 @@ public final class EngineStateMachine extends BaseStateMachine {
     }
 
     /**
-     * An entry without state-machine data (Ratis's commit-index entries, about one per client entry under load;
-     * elections, configuration): the store's applied position moves to it without a write of its own
+     * An entry without state-machine data (elections, configuration; Ratis's commit-index entries in logs written
+     * before they were turned off): the store's applied position moves to it without a write of its own
      * ({@link RocksStore#skipTo}), so that it always equals the state machine's; the next entry's batch, a snapshot or
      * a close writes it.
      */
