@@ -97,31 +97,6 @@ class CatalogSingleNodeIT {
     }
 
     @Test
-    void aLoneWriteAppendsOneLogEntryAndNoCommitIndexEntryAfterIt() throws Exception {
-        try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
-            cluster.awaitLeader(Duration.ofSeconds(30));
-            RaftStoreNode node = cluster.node(0);
-            Catalog catalog = node.catalog();
-            catalog.put("topics", "warm-up", bytes("w")).get();
-            var log = node.raftServer().getDivision(StoreGroups.groupId(StoreGroups.CATALOG)).getRaftLog();
-            long before = log.getLastEntryTermIndex().getIndex();
-            int writes = 5;
-            for (int i = 0; i < writes; i++) {
-                catalog.put("topics", "t" + i, bytes("v")).get(); // one at a time: each is a lone entry
-            }
-            // Ratis's default appends a commit-index entry after each commit (2 per write), each its own fsync.
-            assertEquals(before + writes, log.getLastEntryTermIndex().getIndex());
-            assertEquals(log.getLastEntryTermIndex().getIndex(), log.getLastCommittedIndex());
-
-            cluster.restart(0);
-            cluster.awaitLeader(Duration.ofSeconds(30));
-            for (int i = 0; i < writes; i++) {
-                assertArrayEquals(bytes("v"), cluster.node(0).catalog().get("topics", "t" + i).get().orElseThrow());
-            }
-        }
-    }
-
-    @Test
     void aKeyLongerThanAnyStoredOneIsReadAsAbsentButNeverWritten() throws Exception {
         try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
             cluster.awaitLeader(Duration.ofSeconds(30));

@@ -1,6 +1,7 @@
 package dev.sluice.raftstore.statemachine;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -11,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
@@ -29,10 +32,9 @@ import org.slf4j.LoggerFactory;
  * so a marker never calls for another.
  *
  * <p>Threads: {@link #stamp} on Ratis's RPC threads (startTransaction), {@link #applied} on the group's updater thread,
- * {@link #leaderChanged} on Ratis's leader-change notification. A marker is proposed on a thread of its own: Ratis's
- * submit hands the request to its client executor and waits, and the append may wait for room in the log's queue,
- * neither of which the updater thread may do (the log's queue drains only as the updater applies). At most one
- * marker is in flight.
+ * {@link #leaderChanged} on Ratis's leader-change notification. A marker is proposed on a thread of its own: its
+ * append may wait for room in the log's queue, which the updater thread may not do (the queue drains only as the
+ * updater applies). At most one marker is in flight.
  */
 final class CommitMarkers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommitMarkers.class);
@@ -132,7 +134,7 @@ final class CommitMarkers implements AutoCloseable {
             RaftClientRequest marker = RaftClientRequest.newBuilder().setClientId(markerClient)
                     .setServerId(current.getId()).setGroupId(groupId).setCallId(markerCalls.incrementAndGet())
                     .setMessage(Message.EMPTY).setType(RaftClientRequest.writeRequestType()).build();
-            current.submitClientRequestAsync(marker).whenComplete((reply, error) -> {
+            submitDirectly(current, marker).whenComplete((reply, error) -> {
                 markerInFlight.set(false);
                 if (error == null && reply.isSuccess()) {
                     // A client entry applied while this marker was in flight may be the last before a pause.
@@ -148,6 +150,19 @@ final class CommitMarkers implements AutoCloseable {
             markerInFlight.set(false);
             LOG.debug("{}: commit marker not proposed", name, e);
         }
+    }
+
+    /**
+     * Into the division directly, as GroupClient's replies thread does (see LocalDivisionSubmit): Ratis's
+     * {@code RaftServer#submitClientRequestAsync} would hand it to the client executor and wait, a second thread hop
+     * per marker. Safe here because nobody else holds this thread and it is never interrupted (shut down without
+     * interrupting), so a wait for room in the log's queue cannot be broken, which would close the division.
+     */
+    private static CompletableFuture<RaftClientReply> submitDirectly(RaftServer server, RaftClientRequest marker)
+            throws IOException {
+        RaftServer.Division division = server.getDivision(marker.getRaftGroupId());
+        return division instanceof RaftClientAsynchronousProtocol direct ? direct.submitClientRequestAsync(marker)
+                : server.submitClientRequestAsync(marker);
     }
 
     @Override
