@@ -46,9 +46,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thin Ratis adapter in front of a {@link DomainEngine}: the leader stamps time and a seed into
- * each entry; apply unpacks the entry's commands, lets the engine apply them into one RocksDB batch
- * and commits that batch with the applied position; snapshots are RocksDB checkpoints.
+ * The thin Ratis adapter in front of a {@link DomainEngine}: the leader stamps time, a seed and its commit index
+ * into each entry (and appends a commit marker when the group goes idle: {@link CommitMarkers}); apply unpacks the
+ * entry's commands, lets the engine apply them into one RocksDB batch and commits that batch with the applied
+ * position; snapshots are RocksDB checkpoints. A restart starts committed up to the highest stamp in its log
+ * ({@link CommitIndexAtStart}).
  *
  * <p>The leader refuses commands and linearizable reads while the group is not formed ({@link Formation}): refused in
  * {@link #startTransaction}, a command never enters the log, so nothing a lone founder holds was ever acknowledged.
