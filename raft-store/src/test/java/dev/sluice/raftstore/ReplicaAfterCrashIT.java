@@ -21,16 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a node's replica serves after a SIGKILL, before its group has a leader again: at least what it served before
  * the crash, and after a power loss too. RocksDB's WAL is off, so the store on disk is the last flush (up to 2,000
- * commands behind); Ratis re-applies the log after it up to the commit index it knows at start, which its commit-index
- * (log-metadata) entries give it. Without them (tried in sessions 16 and 19) a lone restarted node (no quorum) served
- * older state than before the crash, indefinitely: replica reads serve routing (QueuePlacement), the key directory (a
- * deleted key authenticated again) and the layout (ReplicaWorker, MembershipController).
+ * commands behind); Ratis re-applies the log after it up to the commit index it knows at start. Ratis's commit-index
+ * (log-metadata) entries gave it that index; they are off, and the highest commit index the leaders stamped into the
+ * node's own log (every client entry, and a marker when the group goes idle) gives it instead (CommitIndexAtStart).
+ * With neither (sessions 16 and 19) a lone restarted node (no quorum) served older state than before the crash,
+ * indefinitely: replica reads serve routing (QueuePlacement), the key directory (a deleted key authenticated again)
+ * and the layout (ReplicaWorker, MembershipController).
  *
  * <p>A power loss is a SIGKILL that also loses what nothing synced. The Raft log is fsynced before every
  * acknowledgement, so it keeps every entry; RocksDB's WAL (on, never synced, in session 19's attempt; off here, where
- * emptying its files changes nothing) may lose batches, and the store falls back to its last flush. With commit-index
- * entries the restarted replica re-applies its log up to the last one it holds, without a leader (session 19's
- * review: without them, a key deleted before the power loss was served again).
+ * emptying its files changes nothing) may lose batches, and the store falls back to its last flush.
  */
 @Tag("cluster")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -48,7 +48,7 @@ class ReplicaAfterCrashIT {
 
     @Test
     void aLoneRestartedNodesReplicaHoldsWhatItServedBeforeAPowerLoss() throws Exception {
-        assertTrue(replicaHoldsLastWriteAfter(true), "n1's replica served key-" + (WRITES - 1)
+        assertTrue(replicaHoldsLastWriteAfter(WRITES, true), "n1's replica served key-" + (WRITES - 1)
                 + " before the power loss, and not after it (its Raft log holds it; no leader: 2 of 3 down)");
     }
 
@@ -81,18 +81,28 @@ class ReplicaAfterCrashIT {
         }
     }
 
+    /**
+     * The commit marker's case: the only write since the start is covered by no later client entry's stamp, so only
+     * the marker the leader appends when the group goes idle lets a lone restarted replica re-apply it.
+     */
+    @Test
+    void aLoneWriteBeforeAPowerLossIsServedByALoneRestartedNode() throws Exception {
+        assertTrue(replicaHoldsLastWriteAfter(1, true), "n1's replica served key-0, the one write, before the power"
+                + " loss, and not after it (its Raft log holds it; no leader: 2 of 3 down)");
+    }
+
     private boolean replicaHoldsLastWriteAfterCrash() throws Exception {
-        return replicaHoldsLastWriteAfter(false);
+        return replicaHoldsLastWriteAfter(WRITES, false);
     }
 
     /** @param powerLoss whether n1 also loses what nothing synced (its store's WAL) */
-    private boolean replicaHoldsLastWriteAfter(boolean powerLoss) throws Exception {
-        String last = "key-" + (WRITES - 1);
+    private boolean replicaHoldsLastWriteAfter(int writes, boolean powerLoss) throws Exception {
+        String last = "key-" + (writes - 1);
         try (ProcessCluster cluster = new ProcessCluster(dir, 3, 1, 10_000_000)) {
             cluster.startAll();
             try (GroupClient client = cluster.client(StoreGroups.CATALOG, Duration.ofSeconds(20))) {
                 Catalog catalog = new Catalog(client);
-                for (int i = 0; i < WRITES; i++) {
+                for (int i = 0; i < writes; i++) {
                     catalog.put("topics", "key-" + i, new byte[1]).get(30, TimeUnit.SECONDS); // acknowledged
                 }
                 assertTrue(replicaHolds(catalog, last, Duration.ofSeconds(10)), "n1's replica before the crash");

@@ -1,6 +1,7 @@
 package dev.sluice.raftstore.statemachine;
 
 import dev.sluice.raftstore.codec.CommandFrame;
+import dev.sluice.raftstore.codec.CommitStamp;
 import dev.sluice.raftstore.codec.EntryHeader;
 import dev.sluice.raftstore.codec.ProposalCodec;
 import dev.sluice.raftstore.spi.DomainEngine;
@@ -45,9 +46,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thin Ratis adapter in front of a {@link DomainEngine}: the leader stamps time and a seed into
- * each entry; apply unpacks the entry's commands, lets the engine apply them into one RocksDB batch
- * and commits that batch with the applied position; snapshots are RocksDB checkpoints.
+ * The thin Ratis adapter in front of a {@link DomainEngine}: the leader stamps time, a seed and its commit index
+ * into each entry (and appends a commit marker when the group goes idle: {@link CommitMarkers}); apply unpacks the
+ * entry's commands, lets the engine apply them into one RocksDB batch and commits that batch with the applied
+ * position; snapshots are RocksDB checkpoints. A restart starts committed up to the highest stamp in its log
+ * ({@link CommitIndexAtStart}).
  *
  * <p>The leader refuses commands and linearizable reads while the group is not formed ({@link Formation}): refused in
  * {@link #startTransaction}, a command never enters the log, so nothing a lone founder holds was ever acknowledged.
@@ -91,6 +94,7 @@ public final class EngineStateMachine extends BaseStateMachine {
     /** The last leader {@link #notifyLeaderChanged} named; Ratis calls it from one thread at a time per group. */
     private volatile RaftPeerId lastLeader;
     private final FlushInterval flushInterval = new FlushInterval(FLUSH_EVERY_COMMANDS, FLUSH_EVERY_BYTES);
+    private final CommitMarkers markers;
 
     /** @param founding the groups of this node still being founded ({@link Formation}) */
     public EngineStateMachine(String name, DomainEngine engine, Path liveDirectory, InstantSource clock,
@@ -102,6 +106,10 @@ public final class EngineStateMachine extends BaseStateMachine {
         this.clock = clock;
         this.fatalErrors = fatalErrors;
         this.leaderChanges = leaderChanges;
+        this.markers = new CommitMarkers(name, () -> {
+            TermIndex applied = getLastAppliedTermIndex();
+            return applied == null ? -1 : applied.getIndex();
+        });
     }
 
     public DomainEngine engine() {
@@ -130,6 +138,8 @@ public final class EngineStateMachine extends BaseStateMachine {
         super.initialize(server, groupId, raftStorage);
         snapshots.init(raftStorage);
         getLifeCycle().startAndTransition(() -> openStore(false), IOException.class);
+        markers.initialize(server, groupId);
+        CommitIndexAtStart.raise(server, groupId, store.applied().index(), name);
     }
 
     /** Ratis pauses the state machine before it installs a snapshot and reloads it after. */
@@ -247,15 +257,17 @@ public final class EngineStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public TransactionContext startTransaction(RaftClientRequest request) {
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
         Optional<String> unformed = formationProblem();
         if (unformed.isPresent()) {
             // Ratis answers the client with this exception (inside a StateMachineException) and appends nothing.
             return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).build()
                     .setException(new GroupNotFormedException(unformed.get()));
         }
-        ByteString logData = StampedEntry.stamp(new EntryHeader(clock.millis(), seeds.nextLong()),
-                request.getMessage().getContent());
+        ByteString logData = markers.isMarker(request)
+                ? UnsafeByteOperations.unsafeWrap(CommitStamp.marker(markers.stamp()))
+                : StampedEntry.stamp(new EntryHeader(clock.millis(), seeds.nextLong(), markers.stamp()),
+                        request.getMessage().getContent());
         return TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).setLogData(logData).build();
     }
 
@@ -264,6 +276,7 @@ public final class EngineStateMachine extends BaseStateMachine {
         LogEntryProto entry = transaction.getLogEntry();
         try {
             ByteBuffer reply = apply(entry);
+            markers.applied(entry.getIndex(), reply != null);
             return CompletableFuture.completedFuture(reply == null ? Message.EMPTY : Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
         } catch (RuntimeException | IOException | Error e) {
             fail(e);
@@ -288,6 +301,12 @@ public final class EngineStateMachine extends BaseStateMachine {
             }
             ByteString data = entry.getStateMachineLogEntry().getLogData();
             int entryBytes = data.size();
+            if (CommitStamp.isMarker(data.substring(0, Math.min(CommitStamp.MARKER_SIZE, entryBytes))
+                    .asReadOnlyByteBuffer())) {
+                skipWithoutWrite(current, termIndex); // a no-op for the store: its stamp is for a restart's scan
+                advanceLastApplied(termIndex);
+                return null;
+            }
             StampedEntry stamped = StampedEntry.read(data);
             EntryHeader header = stamped.header();
             List<ByteBuffer> commands = stamped.commands();
@@ -360,8 +379,8 @@ public final class EngineStateMachine extends BaseStateMachine {
     }
 
     /**
-     * An entry without state-machine data (Ratis's commit-index entries, about one per client entry under load;
-     * elections, configuration): the store's applied position moves to it without a write of its own
+     * An entry without state-machine data (elections, configuration; Ratis's commit-index entries in logs written
+     * before they were turned off): the store's applied position moves to it without a write of its own
      * ({@link RocksStore#skipTo}), so that it always equals the state machine's; the next entry's batch, a snapshot or
      * a close writes it.
      */
@@ -373,13 +392,21 @@ public final class EngineStateMachine extends BaseStateMachine {
         storeLock.readLock().lock();
         try {
             RocksStore current = store;
-            if (current != null && index > current.applied().index()) {
-                current.skipTo(new AppliedPosition(term, index, current.applied().timeMillis()));
+            if (current != null) {
+                skipWithoutWrite(current, TermIndex.valueOf(term, index));
             }
         } finally {
             storeLock.readLock().unlock();
         }
         advanceLastApplied(TermIndex.valueOf(term, index));
+        markers.applied(index, false);
+    }
+
+    /** Moves the store's position to an entry without writes (see {@link #notifyTermIndexUpdated}); read lock held. */
+    private static void skipWithoutWrite(RocksStore current, TermIndex termIndex) {
+        if (termIndex.getIndex() > current.applied().index()) {
+            current.skipTo(new AppliedPosition(termIndex.getTerm(), termIndex.getIndex(), current.applied().timeMillis()));
+        }
     }
 
     /** Ratis may replay entries the live store already holds; the applied index never moves back. */
@@ -520,6 +547,7 @@ public final class EngineStateMachine extends BaseStateMachine {
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         leaderChanges.increment();
+        markers.leaderChanged();
         // The one line a routine leader change is worth (Ratis's own routine lines are kept below WARN): Ratis also
         // reports "no leader" while an election runs, which says nothing a second line would not.
         if (newLeaderId != null && !newLeaderId.equals(lastLeader)) {
@@ -531,6 +559,7 @@ public final class EngineStateMachine extends BaseStateMachine {
 
     @Override
     public void close() throws IOException {
+        markers.close();
         storeLock.writeLock().lock();
         try {
             if (store != null) {

@@ -8,7 +8,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 
 /**
- * A log entry's data: the leader's {@link EntryHeader}, then the client's proposal (see {@link ProposalCodec}).
+ * A log entry's data: the leader's {@link EntryHeader}, then the client's proposal (see {@link ProposalCodec}). A
+ * commit marker ({@link dev.sluice.raftstore.codec.CommitStamp}) is not one: apply tells them apart first.
  *
  * <p>On the leader the entry applied is the one {@link #stamp} built, a rope of the two parts; reading each part as its
  * own view keeps the proposal where it is (a rope's {@code asReadOnlyByteBuffer} would flatten it into a copy).
@@ -20,8 +21,9 @@ record StampedEntry(EntryHeader header, List<ByteBuffer> commands) {
     }
 
     static StampedEntry read(ByteString logData) {
-        int headerBytes = Math.min(EntryHeader.SIZE, logData.size());
-        EntryHeader header = EntryHeader.read(logData.substring(0, headerBytes).asReadOnlyByteBuffer());
+        ByteBuffer prefix = logData.substring(0, Math.min(EntryHeader.SIZE, logData.size())).asReadOnlyByteBuffer();
+        EntryHeader header = EntryHeader.read(prefix);
+        int headerBytes = prefix.position(); // 17 for an entry written before the commit stamp, 25 after
         return new StampedEntry(header, ProposalCodec.decode(logData.substring(headerBytes).asReadOnlyByteBuffer()));
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class StampedEntryTest {
-    private static final EntryHeader HEADER = new EntryHeader(1_700_000_000_123L, -42L);
+    private static final EntryHeader HEADER = new EntryHeader(1_700_000_000_123L, -42L, 41L);
 
     @Test
     void theLeadersStampedRopeIsReadWithoutCopyingTheProposal() {
@@ -47,6 +47,15 @@ class StampedEntryTest {
         StampedEntry read = StampedEntry.read(flat);
         assertEquals(HEADER, read.header());
         assertEquals(List.of(ByteBuffer.wrap(new byte[] {9}), ByteBuffer.wrap(new byte[0])), read.commands());
+    }
+
+    @Test
+    void anEntryWrittenBeforeTheCommitStampStillReadsWithNoStamp() {
+        ByteBuffer unstamped = ByteBuffer.allocate(EntryHeader.UNSTAMPED_SIZE + 9).put((byte) 1)
+                .putLong(1_700_000_000_123L).putLong(-42L).put(ProposalCodec.encode(List.of(new byte[] {9})));
+        StampedEntry read = StampedEntry.read(ByteString.copyFrom(unstamped.array()));
+        assertEquals(new EntryHeader(1_700_000_000_123L, -42L, EntryHeader.NO_STAMP), read.header());
+        assertEquals(List.of(ByteBuffer.wrap(new byte[] {9})), read.commands());
     }
 
     @Test
