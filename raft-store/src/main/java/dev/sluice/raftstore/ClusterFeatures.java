@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +41,7 @@ public final class ClusterFeatures {
     private final int ownLevel;
     private final Supplier<List<String>> memberIds;
     private final Consumer<String> refuse;
+    private final IntConsumer seen;
     private volatile boolean published;
     /** The highest effective level this node knows is stored; raised after a read shows a higher one. */
     private volatile int knownHighest;
@@ -47,13 +49,17 @@ public final class ClusterFeatures {
     /**
      * @param memberIds the node ids of the cluster view, as this node's replica of the layout has them
      * @param refuse stops this node, with the reason, when it runs a lower level than the cluster already used
+     * @param seen told each level the cluster was seen at (an effective level read, or the highest it used), on the
+     *     thread that completes the catalog read ({@link CommitStampLevel#raise})
      */
-    ClusterFeatures(Catalog catalog, String nodeId, int ownLevel, Supplier<List<String>> memberIds, Consumer<String> refuse) {
+    ClusterFeatures(Catalog catalog, String nodeId, int ownLevel, Supplier<List<String>> memberIds, Consumer<String> refuse,
+            IntConsumer seen) {
         this.catalog = catalog;
         this.nodeId = nodeId;
         this.ownLevel = ownLevel;
         this.memberIds = memberIds;
         this.refuse = refuse;
+        this.seen = seen;
     }
 
     /** The level this node runs. */
@@ -70,6 +76,7 @@ public final class ClusterFeatures {
     public CompletableFuture<Integer> effectiveLevel() {
         return catalog.scan(NODE_LEVELS, "", null, MAX_NODES).thenApply(page -> {
             int effective = effective(memberIds.get(), decode(page));
+            seen.accept(effective);
             if (effective > knownHighest) {
                 raiseHighest(effective);
             }
@@ -113,6 +120,7 @@ public final class ClusterFeatures {
                 return CompletableFuture.completedFuture(null);
             }
             knownHighest = Math.max(knownHighest, used);
+            seen.accept(used); // every node ran it once, and none of a lower level serves since
             return catalog.put(NODE_LEVELS, nodeId, encodeLevel(ownLevel)).thenAccept(replaced -> published = true);
         });
     }

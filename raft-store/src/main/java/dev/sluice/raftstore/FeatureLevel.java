@@ -22,6 +22,9 @@ package dev.sluice.raftstore;
  *       mapping's or an SNS subscription's, billing it)</td></tr>
  *   <tr><td>4</td><td>the queue command {@code FAN_OUT} (code 27: a topic's outbox messages moved to their
  *       subscriptions' queues in the outbox's own data group, in one apply, idempotent per outbox message)</td></tr>
+ *   <tr><td>5</td><td>the commit stamp: log entry format 2 (the leader's commit index in every entry's header) and the
+ *       commit marker (entry format 3, appended when a group goes idle); no Ratis commit-index entries from a node's
+ *       first start after it saw this level ({@link CommitStampLevel})</td></tr>
  * </table>
  */
 public final class FeatureLevel {
@@ -37,8 +40,13 @@ public final class FeatureLevel {
     public static final int USAGE_IN_LOG = 3;
     /** A publish's fanout in one entry: the peeked outbox messages and their copies moved by one apply ({@code FAN_OUT}). */
     public static final int FANOUT_IN_ONE_APPLY = 4;
+    /**
+     * The leader's commit index stamped into every log entry (entry format 2) and a commit marker (format 3) when a
+     * group goes idle, in place of Ratis's commit-index entries (see {@link CommitStampLevel}).
+     */
+    public static final int COMMIT_STAMPS = 5;
     /** The level this release runs. */
-    public static final int CURRENT = FANOUT_IN_ONE_APPLY;
+    public static final int CURRENT = COMMIT_STAMPS;
 
     private FeatureLevel() {
     }

@@ -93,6 +93,12 @@ public final class RaftStoreNode implements AutoCloseable {
     static final Duration LONE_NODE_FIRST_ELECTION_MAX = Duration.ofMillis(100);
     /** A file in the data directory once its groups were created: a restart must never found a group again. */
     static final String FOUNDED_MARKER = "groups-created";
+    /**
+     * How often a published node below {@link FeatureLevel#COMMIT_STAMPS} in the cluster reads the effective level
+     * again (one linearizable catalog read), until it sees level 5: stamps start within this after the last node of a
+     * rolling upgrade published its level.
+     */
+    static final Duration COMMIT_STAMP_LEVEL_CHECK = Duration.ofSeconds(1);
 
     private final RaftStoreConfig config;
     private final RaftServer server;
@@ -101,6 +107,7 @@ public final class RaftStoreNode implements AutoCloseable {
     private final Catalog catalog;
     private final ClusterMembership membership;
     private final ClusterFeatures features;
+    private final CommitStampLevel commitStampLevel;
     /** This node's groups still being founded ({@link Formation}). */
     private final FoundingRecord founding;
     private final Map<String, Throwable> fatalErrors = new ConcurrentHashMap<>();
@@ -115,7 +122,7 @@ public final class RaftStoreNode implements AutoCloseable {
     });
 
     private RaftStoreNode(RaftStoreConfig config, RaftServer server, Map<String, EngineStateMachine> stateMachines,
-            FoundingRecord founding, Set<String> missingGroups, MeterRegistry meters) {
+            FoundingRecord founding, Set<String> missingGroups, CommitStampLevel commitStampLevel, MeterRegistry meters) {
         this.config = config;
         this.server = server;
         this.stateMachines = stateMachines;
@@ -128,8 +135,9 @@ public final class RaftStoreNode implements AutoCloseable {
                 config.dataGroupReplicationFactor(), () -> leadsReady(StoreGroups.CATALOG),
                 () -> formationProblem(StoreGroups.CATALOG).isEmpty(), this::onReplicaRemoved,
                 heartbeatStaleAfter(), config.requestTimeout(), missingGroups, config.members());
+        this.commitStampLevel = commitStampLevel;
         this.features = new ClusterFeatures(catalog, config.nodeId(), config.featureLevel(), this::viewNodeIds,
-                reason -> onFatal("features", new IllegalStateException(reason)));
+                reason -> onFatal("features", new IllegalStateException(reason)), commitStampLevel::raise);
         this.founding = founding;
         housekeeping.scheduleWithFixedDelay(this::pointClientsAtLayout, 1, 1, TimeUnit.SECONDS);
         if (config.balanceLeaders() && (config.members().size() > 1 || config.joinExistingCluster())) {
@@ -200,6 +208,13 @@ public final class RaftStoreNode implements AutoCloseable {
         }
     }
 
+    /** Whether {@code directory} holds nothing yet (no group's log: a data directory's very first start). */
+    private static boolean isEmpty(Path directory) throws IOException {
+        try (var entries = Files.list(directory)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
     /** The cluster's membership: the layout, the operator commands, and the workers that reconcile it. */
     public ClusterMembership membership() {
         return membership;
@@ -227,6 +242,9 @@ public final class RaftStoreNode implements AutoCloseable {
         StoreGroups.names(config.dataGroups()).forEach(name -> namesById.put(StoreGroups.groupId(name), name));
         Holder self = new Holder();
         FoundingRecord founding = FoundingRecord.load(config.dataDirectory());
+        boolean firstStart = !Files.exists(config.dataDirectory().resolve(FOUNDED_MARKER)) && !config.joinExistingCluster();
+        CommitStampLevel commitStampLevel = CommitStampLevel.load(config.dataDirectory(), config.featureLevel(),
+                firstStart && isEmpty(raftDirectory));
         StateMachine.Registry registry = groupId -> {
             String name = namesById.get(groupId);
             if (name == null) {
@@ -238,13 +256,13 @@ public final class RaftStoreNode implements AutoCloseable {
                     .description("Leader changes this node has seen in the group").register(meters);
             EngineStateMachine machine = new EngineStateMachine(name, engine,
                     config.dataDirectory().resolve("state").resolve(name), clock,
-                    (group, error) -> self.onFatal(group, error), leaderChanges, founding);
+                    (group, error) -> self.onFatal(group, error), leaderChanges, founding, commitStampLevel::stampsAllowed);
             stateMachines.put(name, machine);
             return machine;
         };
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(RaftPeerId.valueOf(config.nodeId()))
-                .setProperties(properties(config, raftDirectory))
+                .setProperties(properties(config, raftDirectory, commitStampLevel.commitIndexEntriesNeeded()))
                 .setStateMachineRegistry(registry)
                 .build();
         RaftStoreNode node = null;
@@ -256,12 +274,14 @@ public final class RaftStoreNode implements AutoCloseable {
                     throw new IOException("group " + machine.getKey() + " failed while replaying its log; see the log above");
                 }
             }
-            Set<String> missingGroups = foundMissingGroups(server, config, founding);
-            node = new RaftStoreNode(config, server, stateMachines, founding, missingGroups, meters);
+            Set<String> missingGroups = foundMissingGroups(server, config, founding, firstStart);
+            node = new RaftStoreNode(config, server, stateMachines, founding, missingGroups, commitStampLevel, meters);
             self.node = node;
             node.registerGauges(meters);
             node.membership.start();
-            node.retryUntilDone(node.features::publish, new CompletableFuture<>());
+            CompletableFuture<Void> published = new CompletableFuture<>();
+            node.retryUntilDone(node.features::publish, published);
+            published.thenRun(node::watchForCommitStamps);
             if (config.storageMayBeWiped()) {
                 LOG.warn("data directory {} is under a temporary directory that the OS may wipe: fine for a trial, "
                         + "not for data you want to keep (use --data-dir)", config.dataDirectory().toAbsolutePath());
@@ -291,7 +311,8 @@ public final class RaftStoreNode implements AutoCloseable {
         }
     }
 
-    static RaftProperties properties(RaftStoreConfig config, Path raftDirectory) {
+    /** @param commitIndexEntries whether Ratis's leaders append commit-index entries ({@link CommitStampLevel}) */
+    static RaftProperties properties(RaftStoreConfig config, Path raftDirectory, boolean commitIndexEntries) {
         RaftProperties properties = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDirectory.toFile()));
         GrpcConfigKeys.Server.setHost(properties, config.host());
@@ -323,7 +344,8 @@ public final class RaftStoreNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(entryLimit + (1L << 20)));
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(2 * entryLimit + (1L << 20)));
         RaftServerConfigKeys.Log.setCorruptionPolicy(properties, RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
-        // No commit-index entries: by default a leader appends one after every commit, each its own append and often
+        // No commit-index entries once the cluster runs level 5 (before, as a node of an earlier release writes them:
+        // it cannot read stamps): by default a leader appends one after every commit, each its own append and often
         // its own fsync (1.66 fsyncs per client entry at saturation, 0.97 without). What they gave, a restarted
         // replica applying its own log up to its old commit index without a leader (so a lone replica after a power
         // loss serves at least what it served before, and not a key deleted since its store's last flush:
@@ -333,7 +355,7 @@ public final class RaftStoreNode implements AutoCloseable {
         // They also told followers of each commit at once (a follower learns that entry N committed only from a later
         // message); that job goes to a heartbeat sent on every commit (CommitHeartbeatRpcType), which costs no append
         // and no fsync, so a follower replica is never left one write behind until the next write or heartbeat.
-        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, commitIndexEntries);
         RaftConfigKeys.Rpc.setType(properties, new CommitHeartbeatRpcType());
         config.raftProperties().forEach(properties::set);
         // Durability is not tunable: an acknowledged write is fsynced on a quorum.
@@ -361,12 +383,11 @@ public final class RaftStoreNode implements AutoCloseable {
      * with its term, vote and log forgotten. A wiped node therefore waits, logging why, until {@code node-replace} has
      * removed it. Stale state files of such a group go now, before any replica could open them.
      */
-    private static Set<String> foundMissingGroups(RaftServer server, RaftStoreConfig config, FoundingRecord record)
-            throws IOException {
+    private static Set<String> foundMissingGroups(RaftServer server, RaftStoreConfig config, FoundingRecord record,
+            boolean firstStart) throws IOException {
         Set<RaftGroupId> present = new HashSet<>();
         server.getGroupIds().forEach(present::add);
         Path founded = config.dataDirectory().resolve(FOUNDED_MARKER);
-        boolean firstStart = !Files.exists(founded) && !config.joinExistingCluster();
         Peer self = config.members().stream().filter(peer -> peer.id().equals(config.nodeId())).findFirst().orElseThrow();
         Set<String> missing = new java.util.LinkedHashSet<>();
         ClientId clientId = ClientId.randomId();
@@ -569,6 +590,29 @@ public final class RaftStoreNode implements AutoCloseable {
                 done.completeExceptionally(error);
             }
         });
+    }
+
+    /**
+     * Reads the cluster's effective level every {@link #COMMIT_STAMP_LEVEL_CHECK} until this node has seen level 5
+     * ({@link ClusterFeatures} tells {@link CommitStampLevel}): nothing else may ask for it, and stamps start then.
+     * Never for a node that runs a lower level itself.
+     */
+    private void watchForCommitStamps() {
+        if (closed || commitStampLevel.stampsAllowed() || config.featureLevel() < FeatureLevel.COMMIT_STAMPS) {
+            return;
+        }
+        features.effectiveLevel().whenComplete((level, unreadable) -> {
+            try {
+                housekeeping.schedule(this::watchForCommitStamps, COMMIT_STAMP_LEVEL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                // the node closed
+            }
+        });
+    }
+
+    /** What this node has seen of the cluster's level, and what it decided for commit stamps: for tests. */
+    CommitStampLevel commitStampLevel() {
+        return commitStampLevel;
     }
 
     /** Which feature level the cluster may use, and this node's ({@link ClusterFeatures}). */

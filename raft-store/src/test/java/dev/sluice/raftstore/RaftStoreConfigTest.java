@@ -39,13 +39,13 @@ class RaftStoreConfigTest {
     @Test
     void aLoneNodeCampaignsSoonAfterAStartWhileClusterMembersWaitAnElectionTimeout(@org.junit.jupiter.api.io.TempDir Path dir) {
         RaftStoreConfig lone = RaftStoreConfig.defaults();
-        var loneProperties = RaftStoreNode.properties(lone, dir);
+        var loneProperties = RaftStoreNode.properties(lone, dir, false);
         assertEquals(RaftStoreNode.LONE_NODE_FIRST_ELECTION_MAX.toMillis(), org.apache.ratis.server.RaftServerConfigKeys.Rpc
                 .firstElectionTimeoutMax(loneProperties).toLong(TimeUnit.MILLISECONDS));
         assertTrue(RaftStoreNode.LONE_NODE_FIRST_ELECTION_MAX.compareTo(lone.electionTimeoutMin()) < 0);
         RaftStoreConfig member = lone.withPeers(List.of(new Peer("n1", "127.0.0.1", 7001), new Peer("n2", "127.0.0.1", 7002),
                 new Peer("n3", "127.0.0.1", 7003)));
-        var memberProperties = RaftStoreNode.properties(member, dir);
+        var memberProperties = RaftStoreNode.properties(member, dir, false);
         assertEquals(member.electionTimeoutMin().toMillis(), org.apache.ratis.server.RaftServerConfigKeys.Rpc
                 .firstElectionTimeoutMin(memberProperties).toLong(TimeUnit.MILLISECONDS));
         assertEquals(member.electionTimeoutMax().toMillis(), org.apache.ratis.server.RaftServerConfigKeys.Rpc
@@ -54,7 +54,7 @@ class RaftStoreConfigTest {
 
     @Test
     void aLeaderKeepsTryingADownFollowerEveryFewHundredMillisecondsHoweverLongItWasDown(@org.junit.jupiter.api.io.TempDir Path dir) {
-        var properties = RaftStoreNode.properties(RaftStoreConfig.defaults(), dir);
+        var properties = RaftStoreNode.properties(RaftStoreConfig.defaults(), dir, false);
         var policy = org.apache.ratis.retry.MultipleLinearRandomRetry.parseCommaSeparated(
                 org.apache.ratis.server.RaftServerConfigKeys.Log.Appender.retryPolicy(properties));
         // Ratis's default waits 5 s between attempts after 30 failures: a follower back after 20 s down heard from its

@@ -12,10 +12,11 @@ import java.nio.ByteBuffer;
  * log is committed: a restarted replica re-applies up to it without a leader ({@link CommitStamp}).
  *
  * <p>Entries of format 1 ({@code [1][leaderTimeMillis:8][seed:8]}, before the stamp) stay in existing logs and still
- * read, with {@link #NO_STAMP}. A format this code does not know stops the node rather than being guessed.
+ * read, with {@link #NO_STAMP}; a leader writes them until every node runs feature level 5 (a node of an earlier
+ * release stops at format 2). A format this code does not know stops the node rather than being guessed.
  */
 public record EntryHeader(long leaderTimeMillis, long seed, long leaderCommitIndex) {
-    /** Written before the commit index was stamped; read only. */
+    /** Written before the commit index was stamped, and while the cluster runs below feature level 5. */
     public static final int UNSTAMPED_FORMAT = 1;
     public static final int ENTRY_FORMAT = 2;
     public static final int UNSTAMPED_SIZE = 17;
@@ -23,7 +24,15 @@ public record EntryHeader(long leaderTimeMillis, long seed, long leaderCommitInd
     /** The commit index of an entry that carries none (format 1): -1 claims nothing, as Raft's own start does. */
     public static final long NO_STAMP = -1;
 
+    /**
+     * Format 2, or format 1 for a header without a stamp ({@link #NO_STAMP}): what a leader writes until the cluster
+     * runs {@code FeatureLevel.COMMIT_STAMPS}, byte for byte what a node of an earlier release writes and reads.
+     */
     public byte[] encode() {
+        if (leaderCommitIndex == NO_STAMP) {
+            return ByteBuffer.allocate(UNSTAMPED_SIZE).put((byte) UNSTAMPED_FORMAT).putLong(leaderTimeMillis).putLong(seed)
+                    .array();
+        }
         return ByteBuffer.allocate(SIZE).put((byte) ENTRY_FORMAT).putLong(leaderTimeMillis).putLong(seed)
                 .putLong(leaderCommitIndex).array();
     }

@@ -1,5 +1,6 @@
 package dev.sluice.raftstore.statemachine;
 
+import dev.sluice.raftstore.codec.EntryHeader;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -31,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * (ReplicaAfterCrashIT). Every client entry carries the leader's commit index; under load the next entry covers the
  * last one's commit, and only the last write before a pause needs a marker. A marker covers everything before it,
  * so a marker never calls for another.
+ *
+ * <p>Only once every node runs feature level 5 ({@code FeatureLevel.COMMIT_STAMPS}): a node of an earlier release stops
+ * at a stamped entry or a marker. Until then {@link #stamp} stamps nothing (the entry keeps format 1) and no marker is
+ * appended; Ratis's commit-index entries are on then ({@code CommitStampLevel}).
  *
  * <p>Threads: {@link #stamp} on Ratis's RPC threads (startTransaction), {@link #applied} on the group's updater thread,
  * {@link #leaderChanged} on Ratis's leader-change notification. A marker is proposed on a thread of its own: its
@@ -63,12 +69,15 @@ final class CommitMarkers implements AutoCloseable {
     private final ExecutorService proposer;
     /** The state machine's last applied index. */
     private final LongSupplier appliedIndex;
+    /** Whether the cluster runs level 5: read per entry (a volatile read), it turns true once and stays. */
+    private final BooleanSupplier stampsAllowed;
     private volatile RaftServer server;
     private volatile RaftGroupId groupId;
 
-    CommitMarkers(String name, LongSupplier appliedIndex) {
+    CommitMarkers(String name, LongSupplier appliedIndex, BooleanSupplier stampsAllowed) {
         this.name = name;
         this.appliedIndex = appliedIndex;
+        this.stampsAllowed = stampsAllowed;
         // No thread while this node leads nothing, or its groups are busy; at most one marker waits (markerInFlight).
         this.proposer = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, name + "-commit-marker");
@@ -89,9 +98,13 @@ final class CommitMarkers implements AutoCloseable {
 
     /**
      * The leader's commit index now, to stamp into the entry being started: everything up to it is committed, so any
-     * log that holds this entry holds those committed entries before it (Raft's log matching).
+     * log that holds this entry holds those committed entries before it (Raft's log matching). {@link EntryHeader#NO_STAMP}
+     * while the cluster runs below level 5.
      */
     long stamp() throws IOException {
+        if (!stampsAllowed.getAsBoolean()) {
+            return EntryHeader.NO_STAMP; // a format-1 entry, as an earlier release writes
+        }
         long commitIndex = server.getDivision(groupId).getRaftLog().getLastCommittedIndex();
         highestStamp.accumulateAndGet(commitIndex, Math::max);
         return commitIndex;
@@ -122,7 +135,7 @@ final class CommitMarkers implements AutoCloseable {
 
     /** As {@link #needsMarker}, whether or not a marker is in flight. */
     private boolean stillNeeded() {
-        if (lastClientEntry <= highestStamp.get() || server == null) {
+        if (lastClientEntry <= highestStamp.get() || server == null || !stampsAllowed.getAsBoolean()) {
             return false;
         }
         try {

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import java.util.OptionalInt;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
@@ -96,9 +97,13 @@ public final class EngineStateMachine extends BaseStateMachine {
     private final FlushInterval flushInterval = new FlushInterval(FLUSH_EVERY_COMMANDS, FLUSH_EVERY_BYTES);
     private final CommitMarkers markers;
 
-    /** @param founding the groups of this node still being founded ({@link Formation}) */
+    /**
+     * @param founding the groups of this node still being founded ({@link Formation})
+     * @param stampsAllowed whether the cluster runs feature level 5, so the leader may stamp entries and append markers
+     *     ({@link CommitMarkers}); read per entry, it must be cheap and, once true, stay true
+     */
     public EngineStateMachine(String name, DomainEngine engine, Path liveDirectory, InstantSource clock,
-            FatalErrorListener fatalErrors, Counter leaderChanges, FoundingRecord founding) {
+            FatalErrorListener fatalErrors, Counter leaderChanges, FoundingRecord founding, BooleanSupplier stampsAllowed) {
         this.name = name;
         this.founding = founding;
         this.engine = engine;
@@ -109,7 +114,7 @@ public final class EngineStateMachine extends BaseStateMachine {
         this.markers = new CommitMarkers(name, () -> {
             TermIndex applied = getLastAppliedTermIndex();
             return applied == null ? -1 : applied.getIndex();
-        });
+        }, stampsAllowed);
     }
 
     public DomainEngine engine() {

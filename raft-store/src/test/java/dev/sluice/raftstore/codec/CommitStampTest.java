@@ -23,6 +23,13 @@ class CommitStampTest {
     }
 
     @Test
+    void aHeaderWithoutAStampIsWrittenInFormatOneByteForByteAsAnEarlierRelease() {
+        byte[] header = new EntryHeader(0x0102030405060708L, -1L, EntryHeader.NO_STAMP).encode();
+        assertEquals("01" + "0102030405060708" + "ffffffffffffffff", HexFormat.of().formatHex(header));
+        assertEquals(new EntryHeader(0x0102030405060708L, -1L, EntryHeader.NO_STAMP), EntryHeader.read(ByteBuffer.wrap(header)));
+    }
+
+    @Test
     void aMarkerCarriesOnlyTheCommitIndexAndIsToldApartFromAClientEntry() {
         byte[] marker = CommitStamp.marker(77L);
         assertEquals("03" + "000000000000004d", HexFormat.of().formatHex(marker));
