@@ -58,7 +58,20 @@ class ReplicaAfterCrashIT {
      */
     @Test
     void aKeyDeletedBeforeAPowerLossStaysDeletedOnALoneRestartedNodesReplica() throws Exception {
-        try (ProcessCluster cluster = new ProcessCluster(dir, 3, 1, 10_000_000)) {
+        assertKeyDeletedBeforeAPowerLossStaysDeleted(FeatureLevel.CURRENT);
+    }
+
+    /**
+     * A cluster below level 5 (a rolling upgrade not yet complete) stamps nothing; Ratis's commit-index entries, on
+     * there, give a lone restarted replica its commit index instead.
+     */
+    @Test
+    void belowLevelFiveAKeyDeletedBeforeAPowerLossStaysDeletedThanksToCommitIndexEntries() throws Exception {
+        assertKeyDeletedBeforeAPowerLossStaysDeleted(FeatureLevel.FANOUT_IN_ONE_APPLY);
+    }
+
+    private void assertKeyDeletedBeforeAPowerLossStaysDeleted(int featureLevel) throws Exception {
+        try (ProcessCluster cluster = new ProcessCluster(dir, 3, 1, 10_000_000).featureLevel(featureLevel)) {
             cluster.startAll();
             try (GroupClient client = cluster.client(StoreGroups.CATALOG, Duration.ofSeconds(20))) {
                 Catalog catalog = new Catalog(client);

@@ -27,6 +27,7 @@ public final class ProcessCluster implements AutoCloseable {
     private final long snapshotThresholdEntries;
     /** Launches per node: a node is ready when its log holds that many READY lines (logs append across restarts). */
     private final int[] launches;
+    private int featureLevel = dev.sluice.raftstore.FeatureLevel.CURRENT;
 
     public ProcessCluster(Path baseDirectory, int nodes, int dataGroups, long snapshotThresholdEntries) {
         this.baseDirectory = baseDirectory;
@@ -37,6 +38,12 @@ public final class ProcessCluster implements AutoCloseable {
             peers.add(new Peer("n" + i, "127.0.0.1", FreePorts.next()));
             processes.add(null);
         }
+    }
+
+    /** Every node launched from now on runs {@code level} (a test plays a cluster of an earlier release). */
+    public ProcessCluster featureLevel(int level) {
+        this.featureLevel = level;
+        return this;
     }
 
     public List<Peer> peers() {
@@ -69,7 +76,8 @@ public final class ProcessCluster implements AutoCloseable {
                 "-Xmx256m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"), StoreNodeMain.class.getName(),
                 peer.id(), String.valueOf(peer.port()), baseDirectory.resolve(peer.id()).toString(), peerList,
-                String.valueOf(dataGroups), String.valueOf(snapshotThresholdEntries), String.valueOf(join));
+                String.valueOf(dataGroups), String.valueOf(snapshotThresholdEntries), String.valueOf(join),
+                String.valueOf(featureLevel));
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         processes.set(index, builder.start());

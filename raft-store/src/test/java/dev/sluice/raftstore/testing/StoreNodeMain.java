@@ -27,6 +27,7 @@ public final class StoreNodeMain {
                 .withDataGroups(Integer.parseInt(args[4]))
                 .withSnapshotThresholdEntries(Long.parseLong(args[5]))
                 .withJoinExistingCluster(Boolean.parseBoolean(args[6]))
+                .withFeatureLevel(args.length > 7 ? Integer.parseInt(args[7]) : dev.sluice.raftstore.FeatureLevel.CURRENT)
                 .withAllowTemporaryStorage(true)
                 .withRaftProperties(Map.of());
         try {
