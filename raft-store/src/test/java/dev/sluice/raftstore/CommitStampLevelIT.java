@@ -114,6 +114,61 @@ class CommitStampLevelIT {
         }
     }
 
+    /**
+     * A rolling upgrade of a 3-node cluster from level 4: while one node still runs level 4 its leader writes no stamp
+     * (a node of the previous release stops at one); once every node runs level 5 stamps start, with commit-index
+     * entries still on; after each node's next restart they are off.
+     */
+    @Test
+    void aRollingUpgradeStampsOnlyOnceEveryNodeRunsLevelFiveAndDropsCommitIndexEntriesAtTheNextRestarts() throws Exception {
+        try (MiniCluster cluster = MiniCluster.builder().nodes(3).baseDirectory(dir).started(0).start()) {
+            for (int i = 0; i < 3; i++) {
+                cluster.reconfigure(i, config -> config.withFeatureLevel(FeatureLevel.FANOUT_IN_ONE_APPLY));
+                cluster.restart(i);
+            }
+            cluster.awaitLeader(Duration.ofSeconds(60));
+            for (int i = 0; i < 2; i++) {
+                upgrade(cluster, i);
+            }
+            LogCounts mixed = loneWritesOnLeader(cluster);
+            assertEquals(0, mixed.stamped + mixed.markers, "n3 still runs level 4: " + mixed);
+            assertTrue(mixed.metadata >= LONE_WRITES, mixed.toString());
+
+            upgrade(cluster, 2);
+            for (int i = 0; i < 3; i++) {
+                RaftStoreNode node = cluster.node(i);
+                LeadershipBalanceIT.awaitUntil(Duration.ofSeconds(30), () -> node.commitStampLevel().stampsAllowed(),
+                        () -> node.config().nodeId() + " never saw level 5");
+                assertTrue(metadataEntriesOn(node), "it started before every node ran level 5");
+            }
+            LogCounts upgraded = loneWritesOnLeader(cluster);
+            assertTrue(upgraded.stamped >= LONE_WRITES && upgraded.metadata >= LONE_WRITES, upgraded.toString());
+
+            for (int i = 0; i < 3; i++) {
+                cluster.restart(i);
+                assertFalse(metadataEntriesOn(cluster.node(i)), "restarted after it saw level 5");
+                cluster.awaitLeader(Duration.ofSeconds(60));
+            }
+            LogCounts after = loneWritesOnLeader(cluster);
+            assertEquals(0, after.metadata, after.toString());
+            assertTrue(after.stamped >= LONE_WRITES && after.markers >= 1, after.toString());
+        }
+    }
+
+    /** Restarts node {@code index} on this release (level 5) with its files, as a rolling upgrade does. */
+    private static void upgrade(MiniCluster cluster, int index) throws Exception {
+        cluster.reconfigure(index, config -> config.withFeatureLevel(FeatureLevel.CURRENT));
+        cluster.restart(index);
+        assertTrue(metadataEntriesOn(cluster.node(index)), "an upgraded node knows no level 5 yet");
+        cluster.awaitLeader(Duration.ofSeconds(60));
+    }
+
+    /** Lone writes through the catalog's leader, counting its log from where it was quiet before them. */
+    private static LogCounts loneWritesOnLeader(MiniCluster cluster) throws Exception {
+        RaftStoreNode leader = cluster.node(cluster.awaitLeader(Duration.ofSeconds(60)));
+        return loneWrites(leader, awaitQuiet(catalogLog(leader)) + 1);
+    }
+
     /** What Ratis's LeaderStateImpl reads each time this node becomes a leader. */
     private static boolean metadataEntriesOn(RaftStoreNode node) {
         return RaftServerConfigKeys.Log.logMetadataEnabled(node.raftServer().getProperties());
