@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A data directory's first start that founds a new cluster counts its own level at once: every member of a new
  * cluster runs this release (README, "Upgrading"). A node started with {@code --join}, or upgraded from an earlier
- * release, keeps commit-index entries until its next restart after it saw level 5.
+ * release, keeps commit-index entries until its next restart after it saw level 5. The one start this takes for a
+ * founding one although it is not: a member whose disk was wiped, restarted without {@code --join} (it waits for
+ * {@code node-replace}, then rejoins stamping); harmless unless the cluster still runs nodes of an earlier release,
+ * which is why a layout change waits until an upgrade is done (README).
  *
  * <p>Threads: any; {@link #raise} writes the file at most once per level.
  */
@@ -53,14 +56,23 @@ final class CommitStampLevel {
      */
     static CommitStampLevel load(Path dataDirectory, int ownLevel, boolean foundsNewCluster) throws IOException {
         Path file = dataDirectory.resolve(FILE);
-        int stored = Files.exists(file) ? Integer.parseInt(Files.readString(file, StandardCharsets.UTF_8).trim())
-                : FeatureLevel.BASELINE;
-        CommitStampLevel level = new CommitStampLevel(file, ownLevel, stored);
+        CommitStampLevel level = new CommitStampLevel(file, ownLevel, Files.exists(file) ? read(file) : FeatureLevel.BASELINE);
         if (foundsNewCluster && ownLevel > level.highest) {
             level.write(ownLevel);
             level.highest = ownLevel;
         }
         return level;
+    }
+
+    /** An unreadable file counts as no level seen: the safe side, commit-index entries stay on until level 5 is seen. */
+    private static int read(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            LOG.warn("{} holds no feature level ({}): counted as level {}", file, text, FeatureLevel.BASELINE);
+            return FeatureLevel.BASELINE;
+        }
     }
 
     /** The highest level seen (at most this node's own). */

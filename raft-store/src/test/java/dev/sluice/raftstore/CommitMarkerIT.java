@@ -153,12 +153,12 @@ class CommitMarkerIT {
         return awaitQuiet(log);
     }
 
-    private static RaftLog catalogLog(RaftStoreNode node) throws Exception {
+    static RaftLog catalogLog(RaftStoreNode node) throws Exception {
         return node.raftServer().getDivision(StoreGroups.groupId(StoreGroups.CATALOG)).getRaftLog();
     }
 
     /** Waits until the log has stopped growing and is committed to its end (a marker, if one comes, is in it). */
-    private static long awaitQuiet(RaftLog log) throws InterruptedException {
+    static long awaitQuiet(RaftLog log) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         long seen = -2;
         int unchangedPolls = 0;

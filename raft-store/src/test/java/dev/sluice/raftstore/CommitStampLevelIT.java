@@ -1,5 +1,7 @@
 package dev.sluice.raftstore;
 
+import static dev.sluice.raftstore.CommitMarkerIT.awaitQuiet;
+import static dev.sluice.raftstore.CommitMarkerIT.catalogLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -183,24 +185,6 @@ class CommitStampLevelIT {
             awaitQuiet(log);
         }
         return LogCounts.read(log, Math.max(from, log.getStartIndex()));
-    }
-
-    private static RaftLog catalogLog(RaftStoreNode node) throws Exception {
-        return node.raftServer().getDivision(StoreGroups.groupId(StoreGroups.CATALOG)).getRaftLog();
-    }
-
-    /** Waits until the log has stopped growing and is committed to its end (a marker, if one comes, is in it). */
-    private static long awaitQuiet(RaftLog log) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        long seen = -2;
-        int unchangedPolls = 0;
-        while (System.nanoTime() < deadline && unchangedPolls < 10) {
-            long last = log.getLastEntryTermIndex().getIndex();
-            unchangedPolls = last == seen && log.getLastCommittedIndex() == last ? unchangedPolls + 1 : 0;
-            seen = last;
-            Thread.sleep(50);
-        }
-        return seen;
     }
 
     /** A log's entries from an index to its end, by kind. */

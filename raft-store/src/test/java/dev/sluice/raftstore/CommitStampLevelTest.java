@@ -39,6 +39,12 @@ class CommitStampLevelTest {
     }
 
     @Test
+    void anUnreadableFileCountsAsNoLevelSeen() throws Exception {
+        Files.writeString(dir.resolve(CommitStampLevel.FILE), "");
+        assertTrue(CommitStampLevel.load(dir, FeatureLevel.CURRENT, false).commitIndexEntriesNeeded());
+    }
+
+    @Test
     void aFoundingFirstStartCountsItsOwnLevelDurablyBeforeTheServerIsBuilt() throws Exception {
         CommitStampLevel founder = CommitStampLevel.load(dir, FeatureLevel.CURRENT, true);
         assertTrue(founder.stampsAllowed());
