@@ -24,7 +24,7 @@ package dev.sluice.raftstore;
  *       subscriptions' queues in the outbox's own data group, in one apply, idempotent per outbox message)</td></tr>
  *   <tr><td>5</td><td>the commit stamp: log entry format 2 (the leader's commit index in every entry's header) and the
  *       commit marker (entry format 3, appended when a group goes idle); no Ratis commit-index entries from a node's
- *       first start after it saw this level ({@link CommitStampLevel})</td></tr>
+ *       first start after it saw this level ({@code CommitStampLevel})</td></tr>
  * </table>
  */
 public final class FeatureLevel {
@@ -42,7 +42,7 @@ public final class FeatureLevel {
     public static final int FANOUT_IN_ONE_APPLY = 4;
     /**
      * The leader's commit index stamped into every log entry (entry format 2) and a commit marker (format 3) when a
-     * group goes idle, in place of Ratis's commit-index entries (see {@link CommitStampLevel}).
+     * group goes idle, in place of Ratis's commit-index entries (see {@code CommitStampLevel}).
      */
     public static final int COMMIT_STAMPS = 5;
     /** The level this release runs. */

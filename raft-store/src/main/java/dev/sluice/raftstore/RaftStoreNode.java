@@ -358,8 +358,12 @@ public final class RaftStoreNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, commitIndexEntries);
         RaftConfigKeys.Rpc.setType(properties, new CommitHeartbeatRpcType());
         config.raftProperties().forEach(properties::set);
-        // Durability is not tunable: an acknowledged write is fsynced on a quorum.
+        // Durability is not tunable: an acknowledged write is fsynced on a quorum, and while entries go unstamped
+        // commit-index entries stay on (a lone replica after a power loss would serve stale state without either).
         RaftServerConfigKeys.Log.setUnsafeFlushEnabled(properties, false);
+        if (commitIndexEntries) {
+            RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, true);
+        }
         RaftServerConfigKeys.setStorageDir(properties, List.of(raftDirectory.toFile()));
         return properties;
     }

@@ -53,6 +53,16 @@ class RaftStoreConfigTest {
     }
 
     @Test
+    void commitIndexEntriesAreOffOnlyWhenEntriesAreStampedWhateverTheExtraRatisProperties(@org.junit.jupiter.api.io.TempDir Path dir) {
+        var off = java.util.Map.of(org.apache.ratis.server.RaftServerConfigKeys.Log.LOG_METADATA_ENABLED_KEY, "false");
+        RaftStoreConfig tuned = RaftStoreConfig.defaults().withRaftProperties(off);
+        assertTrue(org.apache.ratis.server.RaftServerConfigKeys.Log.logMetadataEnabled(RaftStoreNode.properties(tuned, dir, true)),
+                "below level 5 (no stamps) they stay on");
+        assertFalse(org.apache.ratis.server.RaftServerConfigKeys.Log.logMetadataEnabled(
+                RaftStoreNode.properties(RaftStoreConfig.defaults(), dir, false)), "off once stamps are sure");
+    }
+
+    @Test
     void aLeaderKeepsTryingADownFollowerEveryFewHundredMillisecondsHoweverLongItWasDown(@org.junit.jupiter.api.io.TempDir Path dir) {
         var properties = RaftStoreNode.properties(RaftStoreConfig.defaults(), dir, false);
         var policy = org.apache.ratis.retry.MultipleLinearRandomRetry.parseCommaSeparated(
