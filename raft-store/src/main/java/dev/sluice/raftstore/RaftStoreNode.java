@@ -8,7 +8,6 @@ import dev.sluice.raftstore.membership.ClusterLayout;
 import dev.sluice.raftstore.membership.ClusterMembership;
 import dev.sluice.raftstore.membership.GroupFounding;
 import dev.sluice.raftstore.membership.GroupMembership;
-import dev.sluice.raftstore.replication.CommitHeartbeatRpcType;
 import dev.sluice.raftstore.spi.DomainEngine;
 import dev.sluice.raftstore.spi.EngineFactory;
 import dev.sluice.raftstore.statemachine.EngineStateMachine;
@@ -38,7 +37,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos;
@@ -352,11 +350,11 @@ public final class RaftStoreNode implements AutoCloseable {
         // ReplicaAfterCrashIT), comes instead from the commit index the leader stamps into every entry, plus one
         // marker entry when a group goes idle (CommitMarkers), read back from the log's tail at start
         // (CommitIndexAtStart). Under load the next entry carries the stamp, so markers are rare.
-        // They also told followers of each commit at once (a follower learns that entry N committed only from a later
-        // message); that job goes to a heartbeat sent on every commit (CommitHeartbeatRpcType), which costs no append
-        // and no fsync, so a follower replica is never left one write behind until the next write or heartbeat.
+        // They also told followers of each commit (a follower learns that entry N committed only from a later
+        // message); the marker's append does that now, so a follower replica is not left one write behind until the
+        // next write or heartbeat. No heartbeat on commit besides (stamp20 had one): it let a follower apply, and
+        // serve, a write before its own log held the stamp that proves it (review 21, ServedBeforeProvedIT).
         RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, commitIndexEntries);
-        RaftConfigKeys.Rpc.setType(properties, new CommitHeartbeatRpcType());
         config.raftProperties().forEach(properties::set);
         // Durability is not tunable: an acknowledged write is fsynced on a quorum, and while entries go unstamped
         // commit-index entries stay on (a lone replica after a power loss would serve stale state without either).

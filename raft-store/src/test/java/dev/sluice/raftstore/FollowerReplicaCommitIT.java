@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A follower's replica (read without the leader) holds a lone acknowledged write well within one heartbeat
- * interval, although the leader appends no commit-index entry after a commit: the leader tells followers of each
- * commit with a heartbeat of its own ({@code CommitHeartbeatLogAppender}).
+ * interval, although the leader appends no commit-index entry after a commit: the marker it appends at once after a
+ * lone catalog write ({@code CommitMarkers}) carries the commit to its followers.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class FollowerReplicaCommitIT {

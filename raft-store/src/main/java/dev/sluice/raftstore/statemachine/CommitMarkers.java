@@ -1,5 +1,6 @@
 package dev.sluice.raftstore.statemachine;
 
+import dev.sluice.raftstore.StoreGroups;
 import dev.sluice.raftstore.codec.EntryHeader;
 import java.io.IOException;
 import java.time.Duration;
@@ -47,17 +48,30 @@ final class CommitMarkers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommitMarkers.class);
 
     /**
-     * How long after the log went idle the marker is decided; none if a client entry was started meanwhile (its stamp
-     * covers the last write). The client sends its next batch when the last reply comes back, so the log is idle for a
-     * moment between entries even at saturation: deciding at once appended a marker after about every second entry
-     * on one node (CommitMarkerIT: 47 for 95), 5 ms left 6-9 for about 100 on a quiet machine but 21 for 90 with
-     * another test running beside it, 20 ms 5 for 88 there. The cost: a power loss within these 20 ms may leave a
-     * lone restarted replica without the last writes until a leader commits again (as it would without a marker). No
-     * acknowledgement waits for it.
+     * How long after a data group's log went idle its marker is decided; none if a client entry was started meanwhile
+     * (its stamp covers the last write). The client sends its next batch when the last reply comes back, so the log is
+     * idle for a moment between entries even at saturation: deciding at once appended a marker after about every second
+     * entry on one node (CommitMarkerIT: 47 for 95), 5 ms left 6-9 for about 100 on a quiet machine but 21 for 90 with
+     * another test running beside it, 20 ms 5 for 88 there. The cost: for these 20 ms a replica serves a write its own
+     * log does not yet prove committed, so a power loss of the whole cluster inside them may leave a lone restarted
+     * replica of the group serving older state (review 21, ServedBeforeProvedIT). No acknowledgement waits for it, and
+     * nothing reads a data group's replica for more than SQS calls approximate (queue depths); the catalog, whose replica
+     * reads serve access keys, routing and the layout, decides at once ({@link #decisionDelay}).
      */
-    static final Duration DECISION_DELAY = Duration.ofMillis(20);
+    static final Duration DATA_GROUP_DECISION_DELAY = Duration.ofMillis(20);
+
+    /**
+     * The catalog's marker at once: a replica of it serves access keys, routing and the layout without its leader, so
+     * it must never serve a write for longer than the marker's append takes before its own log proves the write
+     * committed (what Ratis's commit-index entries, appended on commit, gave). Its writes are rare, so a marker after
+     * each costs nothing measurable. A data group's marker waits {@link #DATA_GROUP_DECISION_DELAY}.
+     */
+    static Duration decisionDelay(String group) {
+        return StoreGroups.CATALOG.equals(group) ? Duration.ZERO : DATA_GROUP_DECISION_DELAY;
+    }
 
     private final String name;
+    private final Duration decisionDelay;
     /** Marks this group's markers in startTransaction: no other client uses it. */
     private final ClientId markerClient = ClientId.randomId();
     private final AtomicLong markerCalls = new AtomicLong();
@@ -74,8 +88,9 @@ final class CommitMarkers implements AutoCloseable {
     private volatile RaftServer server;
     private volatile RaftGroupId groupId;
 
-    CommitMarkers(String name, LongSupplier appliedIndex, BooleanSupplier stampsAllowed) {
+    CommitMarkers(String name, Duration decisionDelay, LongSupplier appliedIndex, BooleanSupplier stampsAllowed) {
         this.name = name;
+        this.decisionDelay = decisionDelay;
         this.appliedIndex = appliedIndex;
         this.stampsAllowed = stampsAllowed;
         // No thread while this node leads nothing, or its groups are busy; at most one marker waits (markerInFlight).
@@ -152,8 +167,12 @@ final class CommitMarkers implements AutoCloseable {
             return;
         }
         try {
-            CompletableFuture.delayedExecutor(DECISION_DELAY.toNanos(), TimeUnit.NANOSECONDS, proposer)
-                    .execute(this::submit);
+            if (decisionDelay.isZero()) {
+                proposer.execute(this::submit);
+            } else {
+                CompletableFuture.delayedExecutor(decisionDelay.toNanos(), TimeUnit.NANOSECONDS, proposer)
+                        .execute(this::submit);
+            }
         } catch (RejectedExecutionException closed) {
             markerInFlight.set(false);
         }

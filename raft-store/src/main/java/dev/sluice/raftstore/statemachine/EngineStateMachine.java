@@ -111,7 +111,7 @@ public final class EngineStateMachine extends BaseStateMachine {
         this.clock = clock;
         this.fatalErrors = fatalErrors;
         this.leaderChanges = leaderChanges;
-        this.markers = new CommitMarkers(name, () -> {
+        this.markers = new CommitMarkers(name, CommitMarkers.decisionDelay(name), () -> {
             TermIndex applied = getLastAppliedTermIndex();
             return applied == null ? -1 : applied.getIndex();
         }, stampsAllowed);
