@@ -28,9 +28,10 @@ import java.util.Set;
  *     majority keeps leading; twice it, how long after stepping down it sits out (see {@link RaftStoreNode})
  * @param snapshotThresholdEntries log entries after which a group snapshots and purges its log
  * @param maxInflightProposals Raft entries a group client keeps in flight; others queue and share the next entry
- *     (default 2: with 4, eight busy SQS clients made ~0.95 entries per request and each entry costs Ratis's per-entry
- *     work and a commit-index entry; 2 made 0.62, for 13-19 % less CPU per message on one node and 1.4-1.8x the
- *     writes a second on a 3-node group on 2 cores; benchmarks/RESULTS.md, session 17)
+ *     (default 1: classic group commit, one entry's append, fsync and apply at a time while the next fills. Each entry
+ *     costs Ratis's per-entry work, an fsync and several thread hand-offs; with 4, eight busy SQS clients made ~0.95
+ *     entries per request, with 2 0.62 (session 17), with 1 and no commit-index entries ~0.4, for 0.77x the server CPU
+ *     per message of 2 with commit-index entries; benchmarks/RESULTS.md, sessions 17 and 21)
  * @param maxProposalBytes bytes packed into one entry at most (one larger command still goes alone)
  * @param requestTimeout how long a write or read may take, retries included, before it fails
  * @param joinExistingCluster a node with empty storage joining a running cluster (e.g. after a disk
@@ -79,7 +80,7 @@ public record RaftStoreConfig(
 
     public static RaftStoreConfig defaults() {
         return new RaftStoreConfig("n1", "127.0.0.1", 9325, Path.of("data"), List.of(), 1,
-                Duration.ofMillis(500), Duration.ofMillis(1000), 100_000, 2, 4 * 1024 * 1024,
+                Duration.ofMillis(500), Duration.ofMillis(1000), 100_000, 1, 4 * 1024 * 1024,
                 Duration.ofSeconds(15), false, false, Map.of(), 10_000, true, ClusterLayout.DEFAULT_REPLICATION_FACTOR,
                 FeatureLevel.CURRENT);
     }
