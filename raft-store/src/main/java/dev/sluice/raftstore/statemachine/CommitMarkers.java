@@ -155,8 +155,11 @@ final class CommitMarkers implements AutoCloseable {
         }
         try {
             RaftServer.Division division = server.getDivision(groupId);
+            if (!division.getInfo().isLeader()) {
+                return false; // before the log's read lock: a follower asks this for every entry it applies
+            }
             var last = division.getRaftLog().getLastEntryTermIndex();
-            return division.getInfo().isLeader() && last != null && last.getIndex() <= appliedIndex.getAsLong();
+            return last != null && last.getIndex() <= appliedIndex.getAsLong();
         } catch (IOException notHosted) {
             return false;
         }
