@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.server.raftlog.RaftLog;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Review 21's attacks on the stamped commit index (branch stamp20): a deposed leader's stamped tail that another
  * leader overwrites, markers across leader changes and closes, and a restart after a snapshot install and purge.
- * Each test says what it tries to break; all use real Ratis on loopback.
+ * Each test says what it tries to break; all use real Ratis on loopback. Tagged cluster (-Pcluster): ~90 s, mostly a
+ * 3-node catch-up after a snapshot install, which would take the default suite past its 20-minute budget.
  */
+@Tag("cluster")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class StampAttackIT {
     /** A leader steps down an election timeout after it last heard a majority: long enough to append a lone write. */
