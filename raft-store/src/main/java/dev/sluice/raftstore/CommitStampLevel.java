@@ -64,7 +64,11 @@ final class CommitStampLevel {
         return level;
     }
 
-    /** An unreadable file counts as no level seen: the safe side, commit-index entries stay on until level 5 is seen. */
+    /**
+     * A file whose text is not a level counts as no level seen: the safe side, commit-index entries stay on until level 5
+     * is seen. One that cannot be read at all (a directory in its place, no permission) fails the start, as any
+     * unreadable part of the data directory does.
+     */
     private static int read(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8).trim();
         try {

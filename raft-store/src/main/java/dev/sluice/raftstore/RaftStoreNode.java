@@ -595,15 +595,21 @@ public final class RaftStoreNode implements AutoCloseable {
     }
 
     /**
-     * Reads the cluster's effective level every {@link #COMMIT_STAMP_LEVEL_CHECK} until this node has seen level 5
+     * Reads the cluster's effective level every {@link #COMMIT_STAMP_LEVEL_CHECK} until a read shows level 5
      * ({@link ClusterFeatures} tells {@link CommitStampLevel}): nothing else may ask for it, and stamps start then.
+     * Also on a node that stamps from its start (a founding start, or its file says 5): that read is what records level 5
+     * as the cluster's highest in the catalog, so a node later restarted at a lower level is refused (review 21b: a
+     * cluster founded at level 5 let a level-4 node serve, and would have stopped a previous release at a stamp).
      * Never for a node that runs a lower level itself.
      */
     private void watchForCommitStamps() {
-        if (closed || commitStampLevel.stampsAllowed() || config.featureLevel() < FeatureLevel.COMMIT_STAMPS) {
+        if (closed || config.featureLevel() < FeatureLevel.COMMIT_STAMPS) {
             return;
         }
         features.effectiveLevel().whenComplete((level, unreadable) -> {
+            if (level != null && level >= FeatureLevel.COMMIT_STAMPS) {
+                return;
+            }
             try {
                 housekeeping.schedule(this::watchForCommitStamps, COMMIT_STAMP_LEVEL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException closing) {
