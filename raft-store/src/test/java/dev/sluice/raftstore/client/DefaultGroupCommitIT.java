@@ -59,6 +59,9 @@ class DefaultGroupCommitIT {
                 assertTrue(taken >= 2 && taken <= 3, "entries for a burst of " + BURST + ": " + taken);
                 // The bound alone overlaps two in flight's undisturbed count; the setting tells them apart.
                 assertEquals(1, RaftStoreConfig.defaults().groupClientSettings().maxInflightProposals());
+                // A saturated group's next entry lingers for fuller entries (EntryLingerIT; RESULTS, session 22).
+                assertEquals(Duration.ofNanos(300_000), RaftStoreConfig.defaults().groupClientSettings().entryLinger());
+                assertEquals(6, RaftStoreConfig.defaults().groupClientSettings().lingerCommands());
                 assertEquals(BURST, catalog.scan("burst", "", null, 100).get(30, TimeUnit.SECONDS).entries().size());
             }
         }
