@@ -46,8 +46,9 @@ import org.apache.ratis.util.TimeDuration;
  * then travel together in the next entry (one append, one fsync, one RocksDB batch). At low load a
  * command goes out at once; under load entries grow, and a saturated group's next entry lingers briefly for more
  * ({@link #lingerForMoreCommands}). Each caller's future completes with its own result. On a node with a replica
- * of the group, requests go to the leader that replica follows and are re-sent under the same call id across elections ({@link FollowedLeaderSender}); elsewhere the Ratis client
- * finds the leader. Either retries within the request timeout.
+ * of the group, requests go to the leader that replica follows and are re-sent under the same call id across
+ * elections ({@link FollowedLeaderSender}); elsewhere the Ratis client finds the leader. Either retries within the
+ * request timeout.
  *
  * <p>Bounded: at most {@code maxWaitingCommands} commands wait for an entry; beyond that {@link #submit}
  * fails at once with {@link StoreBusyException}, so a slow group sheds load instead of queueing requests
