@@ -171,7 +171,8 @@ public record RaftStoreConfig(
     /** The settings a node gives its group clients (and outside clients of the cluster should use). */
     public GroupClientSettings groupClientSettings() {
         return new GroupClientSettings(maxInflightProposals, maxProposalBytes, requestTimeout, maxWaitingCommands,
-                requestAttemptTimeout(), GroupClientSettings.DEFAULT_ENTRY_LINGER, GroupClientSettings.DEFAULT_LINGER_COMMANDS);
+                requestAttemptTimeout(), GroupClientSettings.DEFAULT_ENTRY_LINGER,
+                GroupClientSettings.DEFAULT_LINGER_COMMANDS);
     }
 
     /**

@@ -36,7 +36,8 @@ class EntryLingerIT {
         try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).start()) {
             cluster.awaitLeader(Duration.ofSeconds(30));
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            try (GroupClient client = new GroupClient(StoreGroups.CATALOG, List.of(cluster.peer(0)), lingering(), meters)) {
+            try (GroupClient client = new GroupClient(StoreGroups.CATALOG, List.of(cluster.peer(0)), lingering(),
+                    meters)) {
                 Catalog catalog = new Catalog(client);
                 catalog.put("linger", "warm", value()).get(30, TimeUnit.SECONDS);
                 DistributionSummary perEntry = meters.get("sluice.raft.entry.commands").summary();
