@@ -44,11 +44,11 @@ import org.apache.ratis.util.TimeDuration;
  *
  * <p>Group commit: while {@code maxInflightProposals} entries are in flight, new commands wait and
  * then travel together in the next entry (one append, one fsync, one RocksDB batch). At low load a
- * command goes out at once; under load entries grow, and a saturated group's next entry lingers briefly for more
- * ({@link #lingerForMoreCommands}). Each caller's future completes with its own result. On a node with a replica
- * of the group, requests go to the leader that replica follows and are re-sent under the same call id across
- * elections ({@link FollowedLeaderSender}); elsewhere the Ratis client finds the leader. Either retries within the
- * request timeout.
+ * command goes out at once; under load entries grow, and with one entry in flight the next may linger briefly for
+ * more commands ({@link GroupClientSettings#entryLinger}). Each caller's future completes with its own result. On a
+ * node with a replica of the group, requests go to the leader that replica follows and are re-sent under the same
+ * call id across elections ({@link FollowedLeaderSender}); elsewhere the Ratis client finds the leader. Either retries
+ * within the request timeout.
  *
  * <p>Bounded: at most {@code maxWaitingCommands} commands wait for an entry; beyond that {@link #submit}
  * fails at once with {@link StoreBusyException}, so a slow group sheds load instead of queueing requests
@@ -304,7 +304,7 @@ public final class GroupClient implements AutoCloseable {
                 return result;
             }
             waiting.add(new Pending(commandFrame, result));
-            if (lingering != null && waiting.size() >= settings.lingerCommands()) {
+            if (lingering != null && enoughWaitToEndLinger()) {
                 LockSupport.unpark(lingering);
             }
         }
@@ -537,13 +537,22 @@ public final class GroupClient implements AutoCloseable {
         StageEvent.record("raft.replies-hop", replied);
         long callersStarted = System.nanoTime();
         commitLatency.record(callersStarted - started, TimeUnit.NANOSECONDS);
+        boolean waitedBehindEntry;
+        synchronized (this) {
+            waitedBehindEntry = !waiting.isEmpty();
+        }
         try {
             complete(batch, answer, error);
         } catch (RuntimeException e) {
             batch.forEach(pending -> pending.result().completeExceptionally(e));
         } finally {
             StageEvent.record("raft.callers", callersStarted);
-            lingerForMoreCommands();
+            // An interrupt a caller's continuation left here is not this thread's (RepliesThread): it would end every
+            // park of the linger at once (a spin) and fail the Ratis client's next send (its window's acquire).
+            Thread.interrupted();
+            if (waitedBehindEntry) {
+                lingerForMoreCommands();
+            }
             synchronized (this) {
                 inflight--;
             }
@@ -552,17 +561,20 @@ public final class GroupClient implements AutoCloseable {
     }
 
     /**
-     * On the replies thread, once an entry's callers have their outcomes and before the next entry leaves: while
-     * commands wait but fewer than {@link GroupClientSettings#lingerCommands}, waits up to
+     * On the replies thread, once the callers of an entry behind which commands waited have their outcomes and before
+     * the next entry leaves: while commands wait but too few to end it ({@link #enoughWaitToEndLinger}), waits up to
      * {@link GroupClientSettings#entryLinger} for more to arrive, so that they travel in one entry. A group is saturated
      * when commands arrived while an entry was in flight; there each entry costs the log its write and fsync, the
      * leader and apply threads a wake-up each, whatever it carries, and this trades at most the linger in latency for
-     * fewer, fuller entries. With nothing waiting there is no linger: the next command leaves at once, as it does at
-     * low load. The finished entry still counts as in flight meanwhile, so no other thread sends around the linger.
+     * fewer, fuller entries. Commands the callers' continuations submitted just now (a lone caller's chained write)
+     * are no such sign: the caller calls this only when commands waited before them. The finished entry still counts as
+     * in flight meanwhile, so no other thread sends around the linger; with more than one entry in flight allowed there
+     * is no linger, since this thread, parked, would hold the other entries' answers from their callers. Tasks queued
+     * here meanwhile (reads' answers) wait for the linger too, up to its length.
      */
     private void lingerForMoreCommands() {
         long linger = settings.entryLinger().toNanos();
-        if (linger == 0) {
+        if (linger == 0 || settings.maxInflightProposals() > 1) {
             return;
         }
         long startedAt = System.nanoTime();
@@ -571,8 +583,7 @@ public final class GroupClient implements AutoCloseable {
         while (true) {
             synchronized (this) {
                 lingering = null;
-                if (closed || waiting.isEmpty() || waiting.size() >= settings.lingerCommands()
-                        || deadline - System.nanoTime() <= 0) {
+                if (closed || waiting.isEmpty() || enoughWaitToEndLinger() || deadline - System.nanoTime() <= 0) {
                     break;
                 }
                 lingering = Thread.currentThread();
@@ -583,6 +594,22 @@ public final class GroupClient implements AutoCloseable {
         if (lingered) {
             StageEvent.record("raft.linger", startedAt);
         }
+    }
+
+    /**
+     * Whether the waiting commands end a linger: {@link GroupClientSettings#lingerCommands} of them, or more bytes than
+     * the next entry has room for beside one more command's framing, so that no command arriving could join it.
+     * Guarded by this; looks at fewer than lingerCommands commands.
+     */
+    private boolean enoughWaitToEndLinger() {
+        if (waiting.size() >= settings.lingerCommands()) {
+            return true;
+        }
+        long bytes = 4;
+        for (Pending pending : waiting) {
+            bytes += pending.command().length + 4;
+        }
+        return bytes > settings.maxProposalBytes();
     }
 
     /**
@@ -686,6 +713,9 @@ public final class GroupClient implements AutoCloseable {
             closed = true;
             abandoned = new ArrayList<>(waiting);
             waiting.clear();
+            if (lingering != null) {
+                LockSupport.unpark(lingering); // nothing left to wait for
+            }
         }
         abandoned.forEach(pending -> pending.result().completeExceptionally(
                 new StoreUnavailableException(groupName + " client closed", null)));

@@ -13,8 +13,8 @@ import java.time.Duration;
  *     delays the failover; a slow but live leader is merely asked again (same call id, answered from its retry cache)
  * @param entryLinger how long, at most, commands that wait when an entry completes wait for more before they leave
  *     as the next entry, while fewer than {@code lingerCommands} wait ({@link GroupClient} says when); zero sends
- *     them at once
- * @param lingerCommands the commands waiting that end a linger at once
+ *     them at once, and so does a {@code maxInflightProposals} above 1
+ * @param lingerCommands the commands waiting that end a linger at once (fewer do when no more fit the entry's bytes)
  */
 public record GroupClientSettings(int maxInflightProposals, int maxProposalBytes, Duration requestTimeout,
         int maxWaitingCommands, Duration attemptTimeout, Duration entryLinger, int lingerCommands) {

@@ -11,7 +11,9 @@ import java.util.concurrent.RejectedExecutionException;
  * because no caller can interrupt this thread: GroupClient hands it to nobody, and {@link #shutdown} lets it finish
  * its tasks instead of interrupting it, since a task may be inside Ratis's log append, where an interrupt closes the
  * whole division. A continuation run here may still set the thread's own interrupt flag (restoring an interrupt it
- * caught); LocalDivisionSubmit clears it before it enters Ratis.
+ * caught); GroupClient clears it once an entry's callers are done, and LocalDivisionSubmit before it enters Ratis.
+ * While a saturated group's next entry lingers for more commands the thread is parked (GroupClient's entry linger),
+ * so the tasks queued meanwhile (a read's answer) wait up to that linger.
  *
  * <p>Threads: {@link #execute} and {@link #isCurrent} from any thread.
  */
