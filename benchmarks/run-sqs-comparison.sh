@@ -143,11 +143,6 @@ else
   echo "floor skipped: it serves standard queues only (--fifo)"
 fi
 
-if [[ -z $sluice_jar ]]; then
-  echo "sluice skipped: no --sluice-jar given"
-  exit 0
-fi
-
 # Starts Sluice on a fresh data directory, runs the load against it, stops it; the load's summary line into
 # sluice_rep (not in a subshell, as run_rabbitmq).
 run_sluice() {
@@ -204,9 +199,9 @@ rabbitmq_json=${rabbitmq_jsons[median_rep]} sluice_json=${sluice_jsons[median_re
 
 # KEY [PEER's line (default ElasticMQ's)] [numerator's line (default Sluice's)]
 ratio() {
-  local a b peer=${2:-$elasticmq_json} numerator=${3:-$sluice_json}
-  a=$(field "$numerator" "$1") b=$(field "$peer" "$1")
-  awk -v a="$a" -v b="$b" 'BEGIN { if (a == "null" || b == "null" || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'
+  local quotient
+  quotient=$(field_ratio "$1" "${3:-$sluice_json}" "${2:-$elasticmq_json}")
+  [[ $quotient == n/a ]] && echo n/a || echo "${quotient}x"
 }
 echo "ratio sluice/elasticmq: sent $(ratio sentMsgsPerSec), received+deleted $(ratio receivedDeletedMsgsPerSec)," \
   "p50 $(ratio latencyP50Ms), p99 $(ratio latencyP99Ms), server CPU per 1k msgs $(ratio serverCpuMsPer1kMsgs)" \
