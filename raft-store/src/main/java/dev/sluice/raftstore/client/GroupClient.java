@@ -23,7 +23,9 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
@@ -36,6 +38,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.TimeDuration;
 
@@ -150,16 +153,31 @@ public final class GroupClient implements AutoCloseable {
         RaftProperties properties = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
                 TimeDuration.valueOf(settings.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        int attempts = (int) Math.max(3, settings.requestTimeout().toMillis() / 100);
         var builder = RaftClient.newBuilder()
                 .setProperties(properties)
                 .setRaftGroup(StoreGroups.group(groupName, members))
                 .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+                .setRetryPolicy(retryPolicy(settings.requestTimeout()));
         if (firstTried != null) {
             builder.setLeaderId(RaftPeerId.valueOf(firstTried));
         }
         return builder.build();
+    }
+
+    /**
+     * How the Ratis client sends a request again: every 100 ms, and never once {@code requestTimeout} has passed since
+     * the request was made. A count of attempts alone (each up to the attempt timeout) let a request go on for minutes
+     * after its caller was told it failed; past the request timeout the leader's retry cache (kept a margin longer,
+     * RaftStoreNode) may have let go of the reply, and the command would be applied a second time.
+     */
+    static RetryPolicy retryPolicy(Duration requestTimeout) {
+        TimeDuration timeout = TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        RetryPolicy everyTenthSecond = RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
+        RequestTypeDependentRetryPolicy.Builder policy = RequestTypeDependentRetryPolicy.newBuilder();
+        for (RaftClientRequestProto.TypeCase type : RaftClientRequestProto.TypeCase.values()) {
+            policy.setRetryPolicy(type, everyTenthSecond).setTimeout(type, timeout);
+        }
+        return policy.build();
     }
 
     public String groupName() {

@@ -1,0 +1,81 @@
+package dev.sluice.raftstore;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.raftstore.catalog.Catalog;
+import dev.sluice.raftstore.testing.MiniCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.ClientInvocationId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.raftlog.segmented.LogCacheProbe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a group's replica keeps of its entries in the heap once they are applied: one closed log segment besides the
+ * open one (Ratis keeps six, up to 200 MB), and each reply in the retry cache only while its call may still be sent
+ * again (the request timeout and a margin, not Ratis's minute). Under load both held every message body of the last
+ * minute, 205 MB that G1 copied and marked over and over (benchmarks/RESULTS.md, session 23).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LogHeapRetentionIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void appliedEntriesLeaveTheHeapOnceASecondSegmentCloses() throws Exception {
+        // Small segments so that a few megabytes close many of them; everything else is the node's default.
+        try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir)
+                .raftProperties(Map.of("raft.server.log.segment.size.max", "1MB")).start()) {
+            cluster.awaitLeader(Duration.ofSeconds(30));
+            Catalog catalog = cluster.node(0).catalog();
+            RaftLog log = catalogDivision(cluster).getRaftLog();
+            byte[] value = new byte[100_000];
+            for (int i = 0; i < 100; i++) {
+                catalog.put("retention", "k" + i, value).get(30, TimeUnit.SECONDS);
+            }
+            long closed = LogCacheProbe.closedSegments(log);
+            long cached = LogCacheProbe.cachedClosedSegments(log);
+            assertTrue(closed >= 8, "10 MB through 1 MB segments closed many: " + closed);
+            assertTrue(cached <= RaftStoreNode.LOG_CACHE_CLOSED_SEGMENTS + 1,
+                    "closed segments still in the heap: " + cached + " of " + closed);
+        }
+    }
+
+    @Test
+    void aReplyLeavesTheRetryCacheSoonAfterItsCallCouldNoLongerBeRetried() throws Exception {
+        Duration requestTimeout = Duration.ofSeconds(2);
+        try (MiniCluster cluster = MiniCluster.builder().baseDirectory(dir).requestTimeout(requestTimeout).start()) {
+            cluster.awaitLeader(Duration.ofSeconds(30));
+            RaftServer.Division division = catalogDivision(cluster);
+            cluster.node(0).catalog().put("retention", "k", new byte[1]).get(30, TimeUnit.SECONDS);
+            ClientInvocationId call = lastClientCall(division.getRaftLog());
+            assertNotNull(division.getRetryCache().getIfPresent(call), "the reply is kept while the call may come again");
+            Thread.sleep(requestTimeout.plus(RaftStoreNode.RETRY_CACHE_MARGIN).plusSeconds(1).toMillis());
+            assertNull(division.getRetryCache().getIfPresent(call), "and let go once it cannot");
+        }
+    }
+
+    private static RaftServer.Division catalogDivision(MiniCluster cluster) throws Exception {
+        return cluster.node(0).raftServer().getDivision(StoreGroups.groupId(StoreGroups.CATALOG));
+    }
+
+    /** The client call of the newest client entry in {@code log}. */
+    private static ClientInvocationId lastClientCall(RaftLog log) throws Exception {
+        for (long index = log.getLastCommittedIndex(); index >= log.getStartIndex(); index--) {
+            LogEntryProto entry = log.get(index);
+            if (entry != null && entry.hasStateMachineLogEntry()) {
+                return ClientInvocationId.valueOf(entry.getStateMachineLogEntry());
+            }
+        }
+        throw new AssertionError("no client entry in the log");
+    }
+}
