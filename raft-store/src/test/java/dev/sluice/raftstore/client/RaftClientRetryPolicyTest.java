@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class RaftClientRetryPolicyTest {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
-    private final RetryPolicy policy = org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(150, org.apache.ratis.util.TimeDuration.valueOf(100, java.util.concurrent.TimeUnit.MILLISECONDS));
+    private final RetryPolicy policy = GroupClient.retryPolicy(REQUEST_TIMEOUT);
 
     @Test
     void everyKindOfRequestIsSentAgainAfterATenthOfASecondWhileItsTimeLasts() {
