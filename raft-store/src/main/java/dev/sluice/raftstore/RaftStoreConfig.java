@@ -33,7 +33,8 @@ import java.util.Set;
  *     entries per request, with 2 0.62 (session 17), with 1 and no commit-index entries ~0.4, for 0.77x the server CPU
  *     per message of 2 with commit-index entries; benchmarks/RESULTS.md, sessions 17 and 21)
  * @param maxProposalBytes bytes packed into one entry at most (one larger command still goes alone)
- * @param requestTimeout how long a write or read may take, retries included, before it fails
+ * @param requestTimeout how long a write or read may take, retries included, before it fails; at most
+ *     {@link #MAX_REQUEST_TIMEOUT}, which every node's retry cache outlives
  * @param joinExistingCluster a node with empty storage joining a running cluster (e.g. after a disk
  *     replacement): its groups start with no members and wait until the leader adds this node
  *     ({@link dev.sluice.raftstore.client.GroupClient#setMembers}); otherwise a fresh node forms the cluster
@@ -70,6 +71,14 @@ public record RaftStoreConfig(
         boolean balanceLeaders,
         int dataGroupReplicationFactor,
         int featureLevel) {
+    /**
+     * The longest request timeout a node may have. A node sends a call again under the same ids until its own request
+     * timeout, and the group's leader answers it from its retry cache only while that keeps the reply: each node keeps
+     * replies this long and 5 s more (RaftStoreNode), whatever its own timeout, so a node configured longer than the
+     * leader (one node tuned, a rolling change) cannot have a call applied twice (RetryCacheAcrossRequestTimeoutsIT).
+     */
+    public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
 
     public static final String UNSAFE_FLUSH_KEY = "raft.server.log.unsafe-flush.enabled";
 
@@ -150,8 +159,8 @@ public record RaftStoreConfig(
         if (maxWaitingCommands < 1 || maxWaitingCommands > 1_000_000) {
             problems.add("max waiting commands must be 1-1000000: " + maxWaitingCommands);
         }
-        if (requestTimeout.toMillis() < 100) {
-            problems.add("request timeout must be >= 100 ms: " + requestTimeout);
+        if (requestTimeout.toMillis() < 100 || requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) > 0) {
+            problems.add("request timeout must be 100 ms to " + MAX_REQUEST_TIMEOUT.toSeconds() + " s: " + requestTimeout);
         }
         if ("true".equalsIgnoreCase(raftProperties.getOrDefault(UNSAFE_FLUSH_KEY, "false").trim())) {
             problems.add(UNSAFE_FLUSH_KEY + "=true would acknowledge writes before they are on disk; refused");

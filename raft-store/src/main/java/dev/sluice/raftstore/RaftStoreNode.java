@@ -93,8 +93,8 @@ public final class RaftStoreNode implements AutoCloseable {
     static final int LOG_CACHE_CLOSED_SEGMENTS = 1;
     /** The most the heap keeps of log entries, the open segment's included, once a closed segment can be let go. */
     static final SizeInBytes LOG_CACHE_BYTES = SizeInBytes.valueOf("48MB");
-    /** How much longer than a request's timeout Ratis keeps its reply for a retry of the same call. */
-    static final Duration RETRY_CACHE_MARGIN = Duration.ofSeconds(5);
+    /** How long Ratis keeps a reply for a call sent again: the longest any node sends one, and a margin. */
+    static final Duration RETRY_CACHE_EXPIRY = RaftStoreConfig.MAX_REQUEST_TIMEOUT.plusSeconds(5);
     /** A file in the data directory once its groups were created: a restart must never found a group again. */
     static final String FOUNDED_MARKER = "groups-created";
     /**
@@ -352,9 +352,9 @@ public final class RaftStoreNode implements AutoCloseable {
         // Ratis answers a call sent again (same client and call id) from its retry cache, which keeps every reply this
         // long (an entry's reply holds all its commands' results, a receive's its messages): 60 s by default, 150 MB of
         // a loaded node's heap (the same histogram, after the log cache was cut). A call is sent again only until its
-        // caller's request timeout; past it the caller has been told it failed, and what it does next is its own retry.
-        RaftServerConfigKeys.RetryCache.setExpiryTime(properties,
-                millis(config.requestTimeout().plus(RETRY_CACHE_MARGIN).toMillis()));
+        // sender's request timeout, at most MAX_REQUEST_TIMEOUT on any node; past it the caller has been told it
+        // failed, and what it does next is its own retry. Not this node's own timeout: a sender may have a longer one.
+        RaftServerConfigKeys.RetryCache.setExpiryTime(properties, millis(RETRY_CACHE_EXPIRY.toMillis()));
         // An entry holds up to maxProposalBytes of commands (or one larger command); leave room for framing.
         long entryLimit = config.maxProposalBytes() + (2L << 20);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(entryLimit));

@@ -28,6 +28,16 @@ class RaftStoreConfigTest {
     }
 
     @Test
+    void aRequestTimeoutLongerThanEveryNodesRetryCacheIsRefused() {
+        RaftStoreConfig longest = RaftStoreConfig.defaults().withRequestTimeout(RaftStoreConfig.MAX_REQUEST_TIMEOUT);
+        assertTrue(longest.validate().isEmpty(), "the longest allowed: " + longest.validate());
+        RaftStoreConfig longer = RaftStoreConfig.defaults()
+                .withRequestTimeout(RaftStoreConfig.MAX_REQUEST_TIMEOUT.plusMillis(1));
+        assertTrue(longer.validate().stream().anyMatch(problem -> problem.startsWith("request timeout must be")),
+                "a resent call could outlive the replies a leader keeps: " + longer.validate());
+    }
+
+    @Test
     void aClientTriesAnotherNodeAfterTheLongestElectionTimeoutNotAThirdOfItsWholeBudget() {
         RaftStoreConfig defaults = RaftStoreConfig.defaults();
         assertEquals(defaults.electionTimeoutMax(), defaults.requestAttemptTimeout());

@@ -22,12 +22,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Review 23: the retry cache's expiry is the leader's own request timeout and 5 s, but the node that sends a call again
+ * Review 23: the retry cache's expiry was the leader's own request timeout and 5 s, but the node that sends a call again
  * under the same client and call id does so until its own request timeout. A node configured with a longer request
  * timeout than the leader (a rolling change of {@code requestTimeout}, one node tuned differently) keeps resending a
  * call the leader has already forgotten, and the leader appends and applies it a second time (a PurgeQueue applied
- * again purges the messages acknowledged in between). Fails on 6a73ebaf (every replica applies the command twice);
- * passes with Ratis's 60 s expiry ({@code raft.server.retrycache.expirytime=60s}). Not fixed in review 23.
+ * again purges the messages acknowledged in between). Failed on 6a73ebaf (every replica applied the command twice);
+ * passes since every node keeps replies for the longest request timeout any node may have
+ * ({@link RaftStoreConfig#MAX_REQUEST_TIMEOUT}) and 5 s, whatever its own.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RetryCacheAcrossRequestTimeoutsIT {
@@ -35,9 +36,9 @@ class RetryCacheAcrossRequestTimeoutsIT {
     private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration SENDER_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * Longer than the leader's retry-cache expiry (2 s + 5 s), shorter than the sender's request timeout: from 7 s until
-     * the first apply ends, a resent call finds no entry in the leader's retry cache and is appended again (the sender
-     * asks the leader again every one to two attempt timeouts, 1 s each).
+     * Longer than the leader's retry-cache expiry was (2 s + 5 s), shorter than the sender's request timeout: from 7 s
+     * until the first apply ended, a resent call found no entry in the leader's retry cache and was appended again (the
+     * sender asks the leader again every one to two attempt timeouts, 1 s each).
      */
     private static final long SLOW_APPLY_MILLIS = 14_000;
 

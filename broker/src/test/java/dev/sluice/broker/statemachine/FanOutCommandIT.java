@@ -14,6 +14,7 @@ import dev.sluice.broker.core.UsageRow;
 import dev.sluice.broker.service.EngineQueueClient;
 import dev.sluice.broker.service.ReceiveWaiters;
 import dev.sluice.broker.service.SqsLimits;
+import dev.sluice.raftstore.RaftStoreConfig;
 import dev.sluice.raftstore.RaftStoreNode;
 import dev.sluice.raftstore.testing.MiniCluster;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ class FanOutCommandIT {
     @BeforeAll
     static void start() throws Exception {
         cluster = MiniCluster.builder().engines(index -> UnknownQueueCommandIT.engine()).baseDirectory(dir)
-                .requestTimeout(Duration.ofSeconds(60)).start();
+                .requestTimeout(RaftStoreConfig.MAX_REQUEST_TIMEOUT).start();
         cluster.awaitLeader(Duration.ofSeconds(60));
         node = cluster.node(0);
         timers = Executors.newSingleThreadScheduledExecutor();
