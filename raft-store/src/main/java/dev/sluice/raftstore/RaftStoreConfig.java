@@ -79,7 +79,6 @@ public record RaftStoreConfig(
      */
     public static final Duration MAX_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-
     public static final String UNSAFE_FLUSH_KEY = "raft.server.log.unsafe-flush.enabled";
 
     public RaftStoreConfig {

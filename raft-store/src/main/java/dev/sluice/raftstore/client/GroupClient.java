@@ -167,7 +167,7 @@ public final class GroupClient implements AutoCloseable {
     /**
      * How the Ratis client sends a request again: every 100 ms, and never once {@code requestTimeout} has passed since
      * the request was made. A count of attempts alone (each up to the attempt timeout) let a request go on for minutes
-     * after its caller was told it failed; past the request timeout the leader's retry cache (kept a margin longer,
+     * after its caller was told it failed; past the longest request timeout the leader's retry cache (kept 5 s longer,
      * RaftStoreNode) may have let go of the reply, and the command would be applied a second time.
      */
     static RetryPolicy retryPolicy(Duration requestTimeout) {
