@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.raftstore.catalog.CatalogEngine;
 import dev.sluice.raftstore.codec.CommandFrame;
 import dev.sluice.raftstore.spi.ApplyContext;
-import dev.sluice.raftstore.spi.DomainEngine;
-import dev.sluice.raftstore.spi.StoreReader;
+import dev.sluice.raftstore.testing.CatalogEngineWrapper;
 import dev.sluice.raftstore.testing.MiniCluster;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,30 +26,14 @@ class FatalApplyIT {
     Path dir;
 
     /** A catalog that treats command type 99 as corruption. */
-    static final class PoisonableEngine implements DomainEngine {
-        private final CatalogEngine delegate = new CatalogEngine();
-
-        @Override
-        public List<String> columnFamilies() {
-            return delegate.columnFamilies();
-        }
-
-        @Override
-        public java.util.concurrent.CompletableFuture<Void> recover(StoreReader reader) {
-            return delegate.recover(reader);
-        }
+    static final class PoisonableEngine extends CatalogEngineWrapper {
 
         @Override
         public byte[] apply(int commandType, ByteBuffer payload, ApplyContext context) {
             if (commandType == POISON) {
                 throw new IllegalStateException("corrupt entry");
             }
-            return delegate.apply(commandType, payload, context);
-        }
-
-        @Override
-        public byte[] query(ByteBuffer request, StoreReader reader) {
-            return delegate.query(request, reader);
+            return super.apply(commandType, payload, context);
         }
     }
 

@@ -2,11 +2,9 @@ package dev.sluice.raftstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sluice.raftstore.catalog.CatalogEngine;
 import dev.sluice.raftstore.codec.CommandFrame;
 import dev.sluice.raftstore.spi.ApplyContext;
-import dev.sluice.raftstore.spi.DomainEngine;
-import dev.sluice.raftstore.spi.StoreReader;
+import dev.sluice.raftstore.testing.CatalogEngineWrapper;
 import dev.sluice.raftstore.testing.MiniCluster;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -32,36 +30,20 @@ class ProposedHereIT {
     Path dir;
 
     /** A catalog that counts command type 98: every apply, and the applies of entries proposed on this node. */
-    static final class CountingEngine implements DomainEngine {
-        private final CatalogEngine delegate = new CatalogEngine();
+    static final class CountingEngine extends CatalogEngineWrapper {
         final AtomicInteger applied = new AtomicInteger();
         final AtomicInteger proposedHere = new AtomicInteger();
 
         @Override
-        public List<String> columnFamilies() {
-            return delegate.columnFamilies();
-        }
-
-        @Override
-        public java.util.concurrent.CompletableFuture<Void> recover(StoreReader reader) {
-            return delegate.recover(reader);
-        }
-
-        @Override
         public byte[] apply(int commandType, ByteBuffer payload, ApplyContext context) {
             if (commandType != COUNTED) {
-                return delegate.apply(commandType, payload, context);
+                return super.apply(commandType, payload, context);
             }
             applied.incrementAndGet();
             if (context.proposedHere()) {
                 proposedHere.incrementAndGet();
             }
             return new byte[0];
-        }
-
-        @Override
-        public byte[] query(ByteBuffer request, StoreReader reader) {
-            return delegate.query(request, reader);
         }
     }
 

@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.raftstore.catalog.CatalogEngine;
-import dev.sluice.raftstore.spi.ApplyContext;
-import dev.sluice.raftstore.spi.DomainEngine;
+import dev.sluice.raftstore.testing.CatalogEngineWrapper;
 import dev.sluice.raftstore.testing.MiniCluster;
 import dev.sluice.raftstore.spi.StoreReader;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,8 +24,7 @@ class RebuildingReplicaIT {
     Path dir;
 
     /** A catalog engine whose rebuild ends when the test says. */
-    static final class SlowRebuild implements DomainEngine {
-        private final CatalogEngine delegate = new CatalogEngine();
+    static final class SlowRebuild extends CatalogEngineWrapper {
         private final CompletableFuture<Void> rebuilt;
 
         SlowRebuild(CompletableFuture<Void> rebuilt) {
@@ -37,23 +32,8 @@ class RebuildingReplicaIT {
         }
 
         @Override
-        public List<String> columnFamilies() {
-            return delegate.columnFamilies();
-        }
-
-        @Override
         public CompletableFuture<Void> recover(StoreReader reader) {
             return rebuilt;
-        }
-
-        @Override
-        public byte[] apply(int commandType, ByteBuffer payload, ApplyContext context) {
-            return delegate.apply(commandType, payload, context);
-        }
-
-        @Override
-        public byte[] query(ByteBuffer request, StoreReader reader) {
-            return delegate.query(request, reader);
         }
     }
 

@@ -3,17 +3,14 @@ package dev.sluice.raftstore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.raftstore.catalog.CatalogEngine;
 import dev.sluice.raftstore.codec.CommandFrame;
 import dev.sluice.raftstore.spi.ApplyContext;
-import dev.sluice.raftstore.spi.DomainEngine;
-import dev.sluice.raftstore.spi.StoreReader;
+import dev.sluice.raftstore.testing.CatalogEngineWrapper;
 import dev.sluice.raftstore.testing.MiniCluster;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,24 +43,13 @@ class RetryCacheAcrossRequestTimeoutsIT {
     Path dir;
 
     /** Counts command SLOW; its first apply on each replica takes SLOW_APPLY_MILLIS (a slow disk, a long pause). */
-    static final class SlowOnceEngine implements DomainEngine {
-        private final CatalogEngine delegate = new CatalogEngine();
+    static final class SlowOnceEngine extends CatalogEngineWrapper {
         final AtomicInteger applied = new AtomicInteger();
-
-        @Override
-        public List<String> columnFamilies() {
-            return delegate.columnFamilies();
-        }
-
-        @Override
-        public CompletableFuture<Void> recover(StoreReader reader) {
-            return delegate.recover(reader);
-        }
 
         @Override
         public byte[] apply(int commandType, ByteBuffer payload, ApplyContext context) {
             if (commandType != SLOW) {
-                return delegate.apply(commandType, payload, context);
+                return super.apply(commandType, payload, context);
             }
             if (applied.incrementAndGet() == 1) {
                 try {
@@ -73,11 +59,6 @@ class RetryCacheAcrossRequestTimeoutsIT {
                 }
             }
             return new byte[0];
-        }
-
-        @Override
-        public byte[] query(ByteBuffer request, StoreReader reader) {
-            return delegate.query(request, reader);
         }
     }
 
