@@ -18,10 +18,25 @@ import org.rocksdb.ColumnFamilyOptions;
  * with the open table readers; see {@code rocksdb.estimate-table-readers-mem}), for about 1 % false positives. A filter
  * is written per new SST file: tables written before it stay without one until a compaction rewrites them, and an
  * existing data directory opens as it is.
+ *
+ * <p>Why fixed, small level sizes: a queue writes at the tail of its key range and deletes at the head, so every
+ * memtable, and every L0 file flushed from it, spans the whole backlog (head tombstones to tail values). With RocksDB's
+ * default dynamic level sizing, a store smaller than a few hundred MB compacts L0 straight into its last level, and an
+ * L0 compaction takes every file of the level its input overlaps: the whole backlog, rewritten every
+ * {@code level0_file_num_compaction_trigger} flushes, a cost that grows with the backlog (measured under the SQS load
+ * of {@code benchmarks/run-sqs-comparison.sh}: the compaction thread took 2.5–2.7 s of a 30 s window, a tenth of the
+ * server's CPU, rewriting ~15 MB four times). With a fixed {@value #LEVEL_BASE_MB} MB level 1, an L0 compaction
+ * rewrites at most that level; below it, one file at a time goes down: a file of tail values that overlaps nothing
+ * under it moves without a rewrite, and a file of head tombstones meets the values it deletes and both vanish (0.8 s
+ * in the same window). Files are {@value #LEVEL_BASE_MB}/4 MB so that level 1 splits into a few of them.
+ * The price: space amplification is that of classic leveled compaction (up to ~1.1x more than dynamic sizing at a
+ * steady size), and a store of 10 GB has five levels instead of three.
  */
 final class ColumnFamilyTuning implements AutoCloseable {
     /** RocksDB's customary setting: about 1 % false positives. */
     static final int BLOOM_BITS_PER_KEY = 10;
+    /** Level 1's size; each deeper level is ten times the one above it. */
+    static final int LEVEL_BASE_MB = 8;
 
     private final BloomFilter filter;
     private final ColumnFamilyOptions options;
@@ -29,7 +44,10 @@ final class ColumnFamilyTuning implements AutoCloseable {
     ColumnFamilyTuning() {
         filter = new BloomFilter(BLOOM_BITS_PER_KEY);
         options = new ColumnFamilyOptions().setTableFormatConfig(
-                new BlockBasedTableConfig().setFilterPolicy(filter).setWholeKeyFiltering(true));
+                new BlockBasedTableConfig().setFilterPolicy(filter).setWholeKeyFiltering(true))
+                .setLevelCompactionDynamicLevelBytes(false)
+                .setMaxBytesForLevelBase((long) LEVEL_BASE_MB << 20)
+                .setTargetFileSizeBase((long) LEVEL_BASE_MB << 18);
     }
 
     /** The options, alive until {@link #close}. */
