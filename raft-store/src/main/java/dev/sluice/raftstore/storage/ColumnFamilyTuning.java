@@ -29,8 +29,9 @@ import org.rocksdb.ColumnFamilyOptions;
  * rewrites at most that level; below it, one file at a time goes down: a file of tail values that overlaps nothing
  * under it moves without a rewrite, and a file of head tombstones meets the values it deletes and both vanish (0.8 s
  * in the same window). Files are {@value #LEVEL_BASE_MB}/4 MB so that level 1 splits into a few of them.
- * The price: space amplification is that of classic leveled compaction (up to ~1.1x more than dynamic sizing at a
- * steady size), and a store of 10 GB has five levels instead of three.
+ * The price: classic leveled compaction's space amplification, which exceeds dynamic sizing's ~1.1x while the last
+ * level is not yet the largest (deleted values wait there until tombstones reach them), and a store of 10 GB has
+ * five levels instead of three (a lookup checks one more bloom filter per level).
  */
 final class ColumnFamilyTuning implements AutoCloseable {
     /** RocksDB's customary setting: about 1 % false positives. */
