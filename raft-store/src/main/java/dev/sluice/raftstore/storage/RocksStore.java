@@ -50,12 +50,13 @@ public final class RocksStore implements StoreReader, AutoCloseable {
     private AppliedPosition written;
     private final Object writes = new Object();
 
-    private RocksStore(Path directory, List<String> columnFamilies) throws IOException {
+    private RocksStore(Path directory, List<String> columnFamilies, ColumnFamilyTuning columnTuning)
+            throws IOException {
         this.directory = directory;
         Files.createDirectories(directory);
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setAtomicFlush(true).setMaxBackgroundJobs(2);
-        columnTuning = new ColumnFamilyTuning();
+        this.columnTuning = columnTuning;
         writeOptions = new WriteOptions().setDisableWAL(true);
         readOptions = new ReadOptions();
         List<String> names = new ArrayList<>();
@@ -80,7 +81,13 @@ public final class RocksStore implements StoreReader, AutoCloseable {
     }
 
     public static RocksStore open(Path directory, List<String> columnFamilies) throws IOException {
-        return new RocksStore(directory, columnFamilies);
+        return open(directory, columnFamilies, new ColumnFamilyTuning());
+    }
+
+    /** With other column family options (tests); the store closes them. */
+    static RocksStore open(Path directory, List<String> columnFamilies, ColumnFamilyTuning columnTuning)
+            throws IOException {
+        return new RocksStore(directory, columnFamilies, columnTuning);
     }
 
     public Path directory() {
