@@ -84,10 +84,15 @@ public final class RocksStore implements StoreReader, AutoCloseable {
         return open(directory, columnFamilies, new ColumnFamilyTuning());
     }
 
-    /** With other column family options (tests); the store closes them. */
+    /** With other column family options (tests); the store closes them when it closes, or at once if it cannot open. */
     static RocksStore open(Path directory, List<String> columnFamilies, ColumnFamilyTuning columnTuning)
             throws IOException {
-        return new RocksStore(directory, columnFamilies, columnTuning);
+        try {
+            return new RocksStore(directory, columnFamilies, columnTuning);
+        } catch (IOException | RuntimeException e) {
+            columnTuning.close();
+            throw e;
+        }
     }
 
     public Path directory() {

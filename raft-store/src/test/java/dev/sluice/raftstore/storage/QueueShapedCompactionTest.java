@@ -124,7 +124,7 @@ class QueueShapedCompactionTest {
     /**
      * A consumer drains the whole backlog and nothing more is written: the deleted values' disk space comes back once
      * their files are older than the TTL (here 2 s; {@link ColumnFamilyTuning#DEAD_DATA_TTL_SECONDS} in a node). Without
-     * it the drained backlog's tombstones stay in small files above the values and ~10 % of it stays on disk.
+     * it the drained backlog's tombstones stay in small files above the values and ~7 % of it stays on disk.
      */
     @Test
     void aDrainedBacklogGivesItsDiskSpaceBackOnceItsFilesAgePastTheTtl() throws IOException, RocksDBException,
@@ -137,18 +137,35 @@ class QueueShapedCompactionTest {
             for (int flush = 0; flush < 3; flush++) {
                 queue.appendDeleteAndFlush(100_000, 0);
             }
-            awaitNoCompaction(store);
-            long filled = sstBytes(store);
+            long filled = awaitSettledSize(store);
             while (queue.head < queue.tail) {
                 queue.appendDeleteAndFlush(0, 10_000);
             }
-            awaitNoCompaction(store);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (sstBytes(store) > filled / 100 && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             assertTrue(sstBytes(store) <= filled / 100, "SST bytes " + sstBytes(store) + " after draining " + filled);
             assertNull(store.get(DATA, key(queue.tail - 1)));
+        }
+    }
+
+    /**
+     * The SST bytes once no compaction runs and the size held still for a second. Not {@code compaction-pending}: with
+     * a TTL shorter than the fill, RocksDB counts the deepest level's old files as due for a TTL compaction that its
+     * picker never runs (it does not move the last level holding data), so that property can stay 1.
+     */
+    private static long awaitSettledSize(RocksStore store) throws RocksDBException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long size = -1;
+        while (true) {
+            Thread.sleep(1_000);
+            long now = sstBytes(store);
+            if (now == size && store.db().getLongProperty("rocksdb.num-running-compactions") == 0) {
+                return now;
+            }
+            assertTrue(System.nanoTime() < deadline, "compactions still changing the store after 60 s");
+            size = now;
         }
     }
 
